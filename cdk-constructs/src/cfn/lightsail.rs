@@ -64,67 +64,170 @@ impl Alarm {
         Alarm { core }
     }
 
-    prop! {
-        /// `AlarmName`: The name for the alarm. Specify the name of an existing alarm to update,
-        /// and overwrite the previous configuration of the alarm.
-        core.props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
+    /// Sets `AlarmName`, which `new` took, in place.
+    pub fn set_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmName", value.into());
+        self
     }
 
-    prop! {
-        /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified
-        /// statistic to the threshold. The specified statistic value is used as the first operand.
-        core.props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<alarm::ComparisonOperator>
+    /// `AlarmName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmName")
     }
 
-    prop! {
-        /// `ContactProtocols`: The contact protocols to use for the alarm, such as Email, SMS (text
-        /// messaging), or both.
-        core.props, "ContactProtocols", contact_protocols, set_contact_protocols, get_contact_protocols, Val<List<alarm::ContactProtocols>>
+    /// Sets `ComparisonOperator`, which `new` took, in place.
+    pub fn set_comparison_operator(&mut self, value: impl Into<Val<alarm::ComparisonOperator>>) -> &mut Self {
+        self.core.props.set("ComparisonOperator", value.into());
+        self
     }
 
-    prop! {
-        /// `DatapointsToAlarm`: The number of data points that must be not within the specified
-        /// threshold to trigger the alarm. If you are setting an "M out of N" alarm, this value (datapointsToAlarm)
-        /// is the M.
-        core.props, "DatapointsToAlarm", datapoints_to_alarm, set_datapoints_to_alarm, get_datapoints_to_alarm, Val<i64>
+    /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<alarm::ComparisonOperator>> {
+        crate::cfn::get_prop(&self.core.props, "ComparisonOperator")
     }
 
-    prop! {
-        /// `EvaluationPeriods`: The number of most recent periods over which data is compared to
-        /// the specified threshold. If you are setting an "M out of N" alarm, this value (evaluationPeriods)
-        /// is the N.
-        core.props, "EvaluationPeriods", _, set_evaluation_periods, get_evaluation_periods, Val<i64>
+    /// `ContactProtocols`: The contact protocols to use for the alarm, such as Email, SMS (text
+    /// messaging), or both.
+    pub fn contact_protocols(mut self, value: impl Into<Val<List<alarm::ContactProtocols>>>) -> Self {
+        self.core.props.set("ContactProtocols", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricName`: The name of the metric to associate with the alarm.
-        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<alarm::MetricName>
+    /// Sets `ContactProtocols` in place: [`Self::contact_protocols`] on a value held by `&mut`.
+    pub fn set_contact_protocols(&mut self, value: impl Into<Val<List<alarm::ContactProtocols>>>) -> &mut Self {
+        self.core.props.set("ContactProtocols", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitoredResourceName`: The name of the Lightsail resource that the alarm monitors.
-        core.props, "MonitoredResourceName", _, set_monitored_resource_name, get_monitored_resource_name, Val<String>
+    /// `ContactProtocols` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_protocols(&self) -> ::std::option::Option<Val<List<alarm::ContactProtocols>>> {
+        crate::cfn::get_prop(&self.core.props, "ContactProtocols")
     }
 
-    prop! {
-        /// `NotificationEnabled`: Indicates whether the alarm is enabled. Notifications are enabled
-        /// by default if you don't specify this parameter.
-        core.props, "NotificationEnabled", notification_enabled, set_notification_enabled, get_notification_enabled, Val<bool>
+    /// `DatapointsToAlarm`: The number of data points that must be not within the specified
+    /// threshold to trigger the alarm. If you are setting an "M out of N" alarm, this value (datapointsToAlarm)
+    /// is the M.
+    pub fn datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DatapointsToAlarm", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTriggers`: The alarm states that trigger a notification.
-        core.props, "NotificationTriggers", notification_triggers, set_notification_triggers, get_notification_triggers, Val<List<alarm::NotificationTriggers>>
+    /// Sets `DatapointsToAlarm` in place: [`Self::datapoints_to_alarm`] on a value held by `&mut`.
+    pub fn set_datapoints_to_alarm(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DatapointsToAlarm", value.into());
+        self
     }
 
-    prop! {
-        /// `Threshold`: The value against which the specified statistic is compared.
-        core.props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+    /// `DatapointsToAlarm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datapoints_to_alarm(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DatapointsToAlarm")
     }
 
-    prop! {
-        /// `TreatMissingData`: Sets how this alarm will handle missing data points.
-        core.props, "TreatMissingData", treat_missing_data, set_treat_missing_data, get_treat_missing_data, Val<alarm::TreatMissingData>
+    /// Sets `EvaluationPeriods`, which `new` took, in place.
+    pub fn set_evaluation_periods(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EvaluationPeriods", value.into());
+        self
+    }
+
+    /// `EvaluationPeriods` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_periods(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationPeriods")
+    }
+
+    /// Sets `MetricName`, which `new` took, in place.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<alarm::MetricName>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<alarm::MetricName>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
+    }
+
+    /// Sets `MonitoredResourceName`, which `new` took, in place.
+    pub fn set_monitored_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitoredResourceName", value.into());
+        self
+    }
+
+    /// `MonitoredResourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitored_resource_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoredResourceName")
+    }
+
+    /// `NotificationEnabled`: Indicates whether the alarm is enabled. Notifications are enabled by
+    /// default if you don't specify this parameter.
+    pub fn notification_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NotificationEnabled", value.into());
+        self
+    }
+
+    /// Sets `NotificationEnabled` in place: [`Self::notification_enabled`] on a value held by `&mut`.
+    pub fn set_notification_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NotificationEnabled", value.into());
+        self
+    }
+
+    /// `NotificationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationEnabled")
+    }
+
+    /// `NotificationTriggers`: The alarm states that trigger a notification.
+    pub fn notification_triggers(mut self, value: impl Into<Val<List<alarm::NotificationTriggers>>>) -> Self {
+        self.core.props.set("NotificationTriggers", value.into());
+        self
+    }
+
+    /// Sets `NotificationTriggers` in place: [`Self::notification_triggers`] on a value held by `&mut`.
+    pub fn set_notification_triggers(&mut self, value: impl Into<Val<List<alarm::NotificationTriggers>>>) -> &mut Self {
+        self.core.props.set("NotificationTriggers", value.into());
+        self
+    }
+
+    /// `NotificationTriggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_triggers(&self) -> ::std::option::Option<Val<List<alarm::NotificationTriggers>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTriggers")
+    }
+
+    /// Sets `Threshold`, which `new` took, in place.
+    pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Threshold", value.into());
+        self
+    }
+
+    /// `Threshold` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Threshold")
+    }
+
+    /// `TreatMissingData`: Sets how this alarm will handle missing data points.
+    pub fn treat_missing_data(mut self, value: impl Into<Val<alarm::TreatMissingData>>) -> Self {
+        self.core.props.set("TreatMissingData", value.into());
+        self
+    }
+
+    /// Sets `TreatMissingData` in place: [`Self::treat_missing_data`] on a value held by `&mut`.
+    pub fn set_treat_missing_data(&mut self, value: impl Into<Val<alarm::TreatMissingData>>) -> &mut Self {
+        self.core.props.set("TreatMissingData", value.into());
+        self
+    }
+
+    /// `TreatMissingData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treat_missing_data(&self) -> ::std::option::Option<Val<alarm::TreatMissingData>> {
+        crate::cfn::get_prop(&self.core.props, "TreatMissingData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -328,43 +431,124 @@ impl Bucket {
         Bucket { core }
     }
 
-    prop! {
-        /// `AccessRules`: An object that sets the public accessibility of objects in the specified
-        /// bucket.
-        core.props, "AccessRules", access_rules, set_access_rules, get_access_rules, Val<bucket::AccessRules>
+    /// `AccessRules`: An object that sets the public accessibility of objects in the specified
+    /// bucket.
+    pub fn access_rules(mut self, value: impl Into<Val<bucket::AccessRules>>) -> Self {
+        self.core.props.set("AccessRules", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketName`: The name for the bucket.
-        core.props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+    /// Sets `AccessRules` in place: [`Self::access_rules`] on a value held by `&mut`.
+    pub fn set_access_rules(&mut self, value: impl Into<Val<bucket::AccessRules>>) -> &mut Self {
+        self.core.props.set("AccessRules", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleId`: The ID of the bundle to use for the bucket.
-        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
+    /// `AccessRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_rules(&self) -> ::std::option::Option<Val<bucket::AccessRules>> {
+        crate::cfn::get_prop(&self.core.props, "AccessRules")
     }
 
-    prop! {
-        /// `ObjectVersioning`: Specifies whether to enable or disable versioning of objects in the
-        /// bucket.
-        core.props, "ObjectVersioning", object_versioning, set_object_versioning, get_object_versioning, Val<bool>
+    /// Sets `BucketName`, which `new` took, in place.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `ReadOnlyAccessAccounts`: An array of strings to specify the AWS account IDs that can
-        /// access the bucket.
-        core.props, "ReadOnlyAccessAccounts", read_only_access_accounts, set_read_only_access_accounts, get_read_only_access_accounts, Val<List<String>>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `ResourcesReceivingAccess`: The names of the Lightsail resources for which to set bucket
-        /// access.
-        core.props, "ResourcesReceivingAccess", resources_receiving_access, set_resources_receiving_access, get_resources_receiving_access, Val<List<String>>
+    /// Sets `BundleId`, which `new` took, in place.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
+    }
+
+    /// `ObjectVersioning`: Specifies whether to enable or disable versioning of objects in the
+    /// bucket.
+    pub fn object_versioning(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ObjectVersioning", value.into());
+        self
+    }
+
+    /// Sets `ObjectVersioning` in place: [`Self::object_versioning`] on a value held by `&mut`.
+    pub fn set_object_versioning(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ObjectVersioning", value.into());
+        self
+    }
+
+    /// `ObjectVersioning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_versioning(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectVersioning")
+    }
+
+    /// `ReadOnlyAccessAccounts`: An array of strings to specify the AWS account IDs that can access
+    /// the bucket.
+    pub fn read_only_access_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ReadOnlyAccessAccounts", value.into());
+        self
+    }
+
+    /// Sets `ReadOnlyAccessAccounts` in place: [`Self::read_only_access_accounts`] on a value held
+    /// by `&mut`.
+    pub fn set_read_only_access_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ReadOnlyAccessAccounts", value.into());
+        self
+    }
+
+    /// `ReadOnlyAccessAccounts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_only_access_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ReadOnlyAccessAccounts")
+    }
+
+    /// `ResourcesReceivingAccess`: The names of the Lightsail resources for which to set bucket
+    /// access.
+    pub fn resources_receiving_access(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourcesReceivingAccess", value.into());
+        self
+    }
+
+    /// Sets `ResourcesReceivingAccess` in place: [`Self::resources_receiving_access`] on a value
+    /// held by `&mut`.
+    pub fn set_resources_receiving_access(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourcesReceivingAccess", value.into());
+        self
+    }
+
+    /// `ResourcesReceivingAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources_receiving_access(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcesReceivingAccess")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -412,16 +596,42 @@ pub mod bucket {
             AccessRules { props }
         }
 
-        prop! {
-            /// `AllowPublicOverrides`: A Boolean value that indicates whether the access control list (ACL)
-            /// permissions that are applied to individual objects override the getObject option that is
-            /// currently specified.
-            props, "AllowPublicOverrides", allow_public_overrides, set_allow_public_overrides, get_allow_public_overrides, Val<bool>
+        /// `AllowPublicOverrides`: A Boolean value that indicates whether the access control list (ACL)
+        /// permissions that are applied to individual objects override the getObject option that is
+        /// currently specified.
+        pub fn allow_public_overrides(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowPublicOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `GetObject`: Specifies the anonymous access to all objects in a bucket.
-            props, "GetObject", get_object, set_get_object, get_get_object, Val<String>
+        /// Sets `AllowPublicOverrides` in place: [`Self::allow_public_overrides`] on a value held by `&mut`.
+        pub fn set_allow_public_overrides(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowPublicOverrides", value.into());
+            self
+        }
+
+        /// `AllowPublicOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_public_overrides(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowPublicOverrides")
+        }
+
+        /// `GetObject`: Specifies the anonymous access to all objects in a bucket.
+        pub fn get_object(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GetObject", value.into());
+            self
+        }
+
+        /// Sets `GetObject` in place: [`Self::get_object`] on a value held by `&mut`.
+        pub fn set_get_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GetObject", value.into());
+            self
+        }
+
+        /// `GetObject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GetObject")
         }
     }
 }
@@ -451,25 +661,66 @@ impl Certificate {
         Certificate { core }
     }
 
-    prop! {
-        /// `CertificateName`: The name for the certificate.
-        core.props, "CertificateName", _, set_certificate_name, get_certificate_name, Val<String>
+    /// Sets `CertificateName`, which `new` took, in place.
+    pub fn set_certificate_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateName", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The domain name (e.g., example.com ) for the certificate.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `CertificateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateName")
     }
 
-    prop! {
-        /// `SubjectAlternativeNames`: An array of strings that specify the alternate domains (e.g.,
-        /// example2.com) and subdomains (e.g., blog.example.com) for the certificate.
-        core.props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<List<String>>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `SubjectAlternativeNames`: An array of strings that specify the alternate domains (e.g.,
+    /// example2.com) and subdomains (e.g., blog.example.com) for the certificate.
+    pub fn subject_alternative_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SubjectAlternativeNames", value.into());
+        self
+    }
+
+    /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+    /// by `&mut`.
+    pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SubjectAlternativeNames", value.into());
+        self
+    }
+
+    /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SubjectAlternativeNames")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -518,15 +769,28 @@ impl ContactMethod {
         ContactMethod { core }
     }
 
-    prop! {
-        /// `ContactEndpoint`: The destination of the contact method, such as an email address or a
-        /// mobile phone number.
-        core.props, "ContactEndpoint", _, set_contact_endpoint, get_contact_endpoint, Val<String>
+    /// Sets `ContactEndpoint`, which `new` took, in place.
+    pub fn set_contact_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: The protocol of the contact method, such as Email or SMS (text messaging).
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<contact_method::Protocol>
+    /// `ContactEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactEndpoint")
+    }
+
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<contact_method::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<contact_method::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
     }
 
     /// `Ref`: the resource's identifier.
@@ -617,48 +881,135 @@ impl Container {
         Container { core }
     }
 
-    prop! {
-        /// `ContainerServiceDeployment`: Describes a container deployment configuration of an
-        /// Amazon Lightsail container service.
-        core.props, "ContainerServiceDeployment", container_service_deployment, set_container_service_deployment, get_container_service_deployment, Val<container::ContainerServiceDeployment>
+    /// `ContainerServiceDeployment`: Describes a container deployment configuration of an Amazon
+    /// Lightsail container service.
+    pub fn container_service_deployment(mut self, value: impl Into<Val<container::ContainerServiceDeployment>>) -> Self {
+        self.core.props.set("ContainerServiceDeployment", value.into());
+        self
     }
 
-    prop! {
-        /// `IsDisabled`: A Boolean value to indicate whether the container service is disabled.
-        core.props, "IsDisabled", is_disabled, set_is_disabled, get_is_disabled, Val<bool>
+    /// Sets `ContainerServiceDeployment` in place: [`Self::container_service_deployment`] on a
+    /// value held by `&mut`.
+    pub fn set_container_service_deployment(&mut self, value: impl Into<Val<container::ContainerServiceDeployment>>) -> &mut Self {
+        self.core.props.set("ContainerServiceDeployment", value.into());
+        self
     }
 
-    prop! {
-        /// `Power`: The power specification for the container service.
-        core.props, "Power", _, set_power, get_power, Val<container::Power>
+    /// `ContainerServiceDeployment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_service_deployment(&self) -> ::std::option::Option<Val<container::ContainerServiceDeployment>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerServiceDeployment")
     }
 
-    prop! {
-        /// `PrivateRegistryAccess`: A Boolean value to indicate whether the container service has
-        /// access to private container image repositories, such as Amazon Elastic Container
-        /// Registry (Amazon ECR) private repositories.
-        core.props, "PrivateRegistryAccess", private_registry_access, set_private_registry_access, get_private_registry_access, Val<container::PrivateRegistryAccess>
+    /// `IsDisabled`: A Boolean value to indicate whether the container service is disabled.
+    pub fn is_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsDisabled", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicDomainNames`: The public domain names to use with the container service, such as
-        /// example.com and www.example.com.
-        core.props, "PublicDomainNames", public_domain_names, set_public_domain_names, get_public_domain_names, Val<List<container::PublicDomainName>>
+    /// Sets `IsDisabled` in place: [`Self::is_disabled`] on a value held by `&mut`.
+    pub fn set_is_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsDisabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Scale`: The scale specification for the container service.
-        core.props, "Scale", _, set_scale, get_scale, Val<i64>
+    /// `IsDisabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_disabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsDisabled")
     }
 
-    prop! {
-        /// `ServiceName`: The name for the container service.
-        core.props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+    /// Sets `Power`, which `new` took, in place.
+    pub fn set_power(&mut self, value: impl Into<Val<container::Power>>) -> &mut Self {
+        self.core.props.set("Power", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Power` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_power(&self) -> ::std::option::Option<Val<container::Power>> {
+        crate::cfn::get_prop(&self.core.props, "Power")
+    }
+
+    /// `PrivateRegistryAccess`: A Boolean value to indicate whether the container service has
+    /// access to private container image repositories, such as Amazon Elastic Container Registry (Amazon
+    /// ECR) private repositories.
+    pub fn private_registry_access(mut self, value: impl Into<Val<container::PrivateRegistryAccess>>) -> Self {
+        self.core.props.set("PrivateRegistryAccess", value.into());
+        self
+    }
+
+    /// Sets `PrivateRegistryAccess` in place: [`Self::private_registry_access`] on a value held by `&mut`.
+    pub fn set_private_registry_access(&mut self, value: impl Into<Val<container::PrivateRegistryAccess>>) -> &mut Self {
+        self.core.props.set("PrivateRegistryAccess", value.into());
+        self
+    }
+
+    /// `PrivateRegistryAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_registry_access(&self) -> ::std::option::Option<Val<container::PrivateRegistryAccess>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateRegistryAccess")
+    }
+
+    /// `PublicDomainNames`: The public domain names to use with the container service, such as
+    /// example.com and www.example.com.
+    pub fn public_domain_names(mut self, value: impl Into<Val<List<container::PublicDomainName>>>) -> Self {
+        self.core.props.set("PublicDomainNames", value.into());
+        self
+    }
+
+    /// Sets `PublicDomainNames` in place: [`Self::public_domain_names`] on a value held by `&mut`.
+    pub fn set_public_domain_names(&mut self, value: impl Into<Val<List<container::PublicDomainName>>>) -> &mut Self {
+        self.core.props.set("PublicDomainNames", value.into());
+        self
+    }
+
+    /// `PublicDomainNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_domain_names(&self) -> ::std::option::Option<Val<List<container::PublicDomainName>>> {
+        crate::cfn::get_prop(&self.core.props, "PublicDomainNames")
+    }
+
+    /// Sets `Scale`, which `new` took, in place.
+    pub fn set_scale(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Scale", value.into());
+        self
+    }
+
+    /// `Scale` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scale(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Scale")
+    }
+
+    /// Sets `ServiceName`, which `new` took, in place.
+    pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -713,15 +1064,41 @@ pub mod container {
             ContainerServiceDeployment { props }
         }
 
-        prop! {
-            /// `Containers`: An object that describes the configuration for the containers of the
-            /// deployment.
-            props, "Containers", containers, set_containers, get_containers, Val<List<Container>>
+        /// `Containers`: An object that describes the configuration for the containers of the
+        /// deployment.
+        pub fn containers(mut self, value: impl Into<Val<List<Container>>>) -> Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `PublicEndpoint`: An object that describes the endpoint of the deployment.
-            props, "PublicEndpoint", public_endpoint, set_public_endpoint, get_public_endpoint, Val<PublicEndpoint>
+        /// Sets `Containers` in place: [`Self::containers`] on a value held by `&mut`.
+        pub fn set_containers(&mut self, value: impl Into<Val<List<Container>>>) -> &mut Self {
+            self.props.set("Containers", value.into());
+            self
+        }
+
+        /// `Containers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_containers(&self) -> ::std::option::Option<Val<List<Container>>> {
+            crate::cfn::get_prop(&self.props, "Containers")
+        }
+
+        /// `PublicEndpoint`: An object that describes the endpoint of the deployment.
+        pub fn public_endpoint(mut self, value: impl Into<Val<PublicEndpoint>>) -> Self {
+            self.props.set("PublicEndpoint", value.into());
+            self
+        }
+
+        /// Sets `PublicEndpoint` in place: [`Self::public_endpoint`] on a value held by `&mut`.
+        pub fn set_public_endpoint(&mut self, value: impl Into<Val<PublicEndpoint>>) -> &mut Self {
+            self.props.set("PublicEndpoint", value.into());
+            self
+        }
+
+        /// `PublicEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_endpoint(&self) -> ::std::option::Option<Val<PublicEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PublicEndpoint")
         }
     }
 
@@ -741,29 +1118,94 @@ pub mod container {
             Container { props }
         }
 
-        prop! {
-            /// `Command`: The launch command for the container.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Command`: The launch command for the container.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerName`: The name of the container.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`: The environment variables of the container.
-            props, "Environment", environment, set_environment, get_environment, Val<List<EnvironmentVariable>>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `Image`: The name of the image used for the container.
-            props, "Image", image, set_image, get_image, Val<String>
+        /// `ContainerName`: The name of the container.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Ports`: The open firewall ports of the container.
-            props, "Ports", ports, set_ports, get_ports, Val<List<PortInfo>>
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
+        }
+
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
+        }
+
+        /// `Environment`: The environment variables of the container.
+        pub fn environment(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<EnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
+        }
+
+        /// `Image`: The name of the image used for the container.
+        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// Sets `Image` in place: [`Self::image`] on a value held by `&mut`.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
+        }
+
+        /// `Ports`: The open firewall ports of the container.
+        pub fn ports(mut self, value: impl Into<Val<List<PortInfo>>>) -> Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// Sets `Ports` in place: [`Self::ports`] on a value held by `&mut`.
+        pub fn set_ports(&mut self, value: impl Into<Val<List<PortInfo>>>) -> &mut Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// `Ports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ports(&self) -> ::std::option::Option<Val<List<PortInfo>>> {
+            crate::cfn::get_prop(&self.props, "Ports")
         }
     }
 
@@ -782,14 +1224,40 @@ pub mod container {
             EnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Variable`.
-            props, "Variable", variable, set_variable, get_variable, Val<String>
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Variable`.
+        pub fn variable(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Variable", value.into());
+            self
+        }
+
+        /// Sets `Variable` in place: [`Self::variable`] on a value held by `&mut`.
+        pub fn set_variable(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Variable", value.into());
+            self
+        }
+
+        /// `Variable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Variable")
         }
     }
 
@@ -808,14 +1276,40 @@ pub mod container {
             PortInfo { props }
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<String>
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`.
+        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -835,20 +1329,59 @@ pub mod container {
             PublicEndpoint { props }
         }
 
-        prop! {
-            /// `ContainerName`: The name of the container for the endpoint.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// `ContainerName`: The name of the container for the endpoint.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`: The port of the container to which traffic is forwarded to.
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheckConfig`: An object that describes the health check configuration of the
-            /// container.
-            props, "HealthCheckConfig", health_check_config, set_health_check_config, get_health_check_config, Val<HealthCheckConfig>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
+        }
+
+        /// `ContainerPort`: The port of the container to which traffic is forwarded to.
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `HealthCheckConfig`: An object that describes the health check configuration of the
+        /// container.
+        pub fn health_check_config(mut self, value: impl Into<Val<HealthCheckConfig>>) -> Self {
+            self.props.set("HealthCheckConfig", value.into());
+            self
+        }
+
+        /// Sets `HealthCheckConfig` in place: [`Self::health_check_config`] on a value held by `&mut`.
+        pub fn set_health_check_config(&mut self, value: impl Into<Val<HealthCheckConfig>>) -> &mut Self {
+            self.props.set("HealthCheckConfig", value.into());
+            self
+        }
+
+        /// `HealthCheckConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_config(&self) -> ::std::option::Option<Val<HealthCheckConfig>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckConfig")
         }
     }
 
@@ -868,41 +1401,118 @@ pub mod container {
             HealthCheckConfig { props }
         }
 
-        prop! {
-            /// `HealthyThreshold`: The number of consecutive health checks successes required before
-            /// moving the container to the Healthy state. The default value is 2.
-            props, "HealthyThreshold", healthy_threshold, set_healthy_threshold, get_healthy_threshold, Val<i64>
+        /// `HealthyThreshold`: The number of consecutive health checks successes required before moving
+        /// the container to the Healthy state. The default value is 2.
+        pub fn healthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalSeconds`: The approximate interval, in seconds, between health checks of an
-            /// individual container. You can specify between 5 and 300 seconds. The default value is 5.
-            props, "IntervalSeconds", interval_seconds, set_interval_seconds, get_interval_seconds, Val<i64>
+        /// Sets `HealthyThreshold` in place: [`Self::healthy_threshold`] on a value held by `&mut`.
+        pub fn set_healthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The path on the container on which to perform the health check. The default
-            /// value is /.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `HealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThreshold")
         }
 
-        prop! {
-            /// `SuccessCodes`: The HTTP codes to use when checking for a successful response from a
-            /// container. You can specify values between 200 and 499. You can specify multiple values (for
-            /// example, 200,202) or a range of values (for example, 200-299).
-            props, "SuccessCodes", success_codes, set_success_codes, get_success_codes, Val<String>
+        /// `IntervalSeconds`: The approximate interval, in seconds, between health checks of an
+        /// individual container. You can specify between 5 and 300 seconds. The default value is 5.
+        pub fn interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutSeconds`: The amount of time, in seconds, during which no response means a
-            /// failed health check. You can specify between 2 and 60 seconds. The default value is 2.
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// Sets `IntervalSeconds` in place: [`Self::interval_seconds`] on a value held by `&mut`.
+        pub fn set_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `UnhealthyThreshold`: The number of consecutive health check failures required before
-            /// moving the container to the Unhealthy state. The default value is 2.
-            props, "UnhealthyThreshold", unhealthy_threshold, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
+        /// `IntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalSeconds")
+        }
+
+        /// `Path`: The path on the container on which to perform the health check. The default value is /.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `SuccessCodes`: The HTTP codes to use when checking for a successful response from a
+        /// container. You can specify values between 200 and 499. You can specify multiple values (for
+        /// example, 200,202) or a range of values (for example, 200-299).
+        pub fn success_codes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SuccessCodes", value.into());
+            self
+        }
+
+        /// Sets `SuccessCodes` in place: [`Self::success_codes`] on a value held by `&mut`.
+        pub fn set_success_codes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SuccessCodes", value.into());
+            self
+        }
+
+        /// `SuccessCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_codes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SuccessCodes")
+        }
+
+        /// `TimeoutSeconds`: The amount of time, in seconds, during which no response means a failed
+        /// health check. You can specify between 2 and 60 seconds. The default value is 2.
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
+        }
+
+        /// `UnhealthyThreshold`: The number of consecutive health check failures required before moving
+        /// the container to the Unhealthy state. The default value is 2.
+        pub fn unhealthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
+        }
+
+        /// Sets `UnhealthyThreshold` in place: [`Self::unhealthy_threshold`] on a value held by `&mut`.
+        pub fn set_unhealthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
+        }
+
+        /// `UnhealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThreshold")
         }
     }
 
@@ -948,11 +1558,24 @@ pub mod container {
             PrivateRegistryAccess { props }
         }
 
-        prop! {
-            /// `EcrImagePullerRole`: An object to describe a request to activate or deactivate the role
-            /// that you can use to grant an Amazon Lightsail container service access to Amazon Elastic
-            /// Container Registry (Amazon ECR) private repositories.
-            props, "EcrImagePullerRole", ecr_image_puller_role, set_ecr_image_puller_role, get_ecr_image_puller_role, Val<PrivateRegistryAccessEcrImagePullerRole>
+        /// `EcrImagePullerRole`: An object to describe a request to activate or deactivate the role
+        /// that you can use to grant an Amazon Lightsail container service access to Amazon Elastic
+        /// Container Registry (Amazon ECR) private repositories.
+        pub fn ecr_image_puller_role(mut self, value: impl Into<Val<PrivateRegistryAccessEcrImagePullerRole>>) -> Self {
+            self.props.set("EcrImagePullerRole", value.into());
+            self
+        }
+
+        /// Sets `EcrImagePullerRole` in place: [`Self::ecr_image_puller_role`] on a value held by `&mut`.
+        pub fn set_ecr_image_puller_role(&mut self, value: impl Into<Val<PrivateRegistryAccessEcrImagePullerRole>>) -> &mut Self {
+            self.props.set("EcrImagePullerRole", value.into());
+            self
+        }
+
+        /// `EcrImagePullerRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_puller_role(&self) -> ::std::option::Option<Val<PrivateRegistryAccessEcrImagePullerRole>> {
+            crate::cfn::get_prop(&self.props, "EcrImagePullerRole")
         }
     }
 
@@ -974,14 +1597,40 @@ pub mod container {
             PrivateRegistryAccessEcrImagePullerRole { props }
         }
 
-        prop! {
-            /// `IsActive`: A Boolean value that indicates whether to activate the role.
-            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        /// `IsActive`: A Boolean value that indicates whether to activate the role.
+        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsActive", value.into());
+            self
         }
 
-        prop! {
-            /// `PrincipalArn`: The Amazon Resource Name (ARN) of the role, if it is activated.
-            props, "PrincipalArn", principal_arn, set_principal_arn, get_principal_arn, Val<String>
+        /// Sets `IsActive` in place: [`Self::is_active`] on a value held by `&mut`.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
+        }
+
+        /// `PrincipalArn`: The Amazon Resource Name (ARN) of the role, if it is activated.
+        pub fn principal_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrincipalArn", value.into());
+            self
+        }
+
+        /// Sets `PrincipalArn` in place: [`Self::principal_arn`] on a value held by `&mut`.
+        pub fn set_principal_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrincipalArn", value.into());
+            self
+        }
+
+        /// `PrincipalArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrincipalArn")
         }
     }
 
@@ -1001,15 +1650,41 @@ pub mod container {
             PublicDomainName { props }
         }
 
-        prop! {
-            /// `CertificateName`.
-            props, "CertificateName", certificate_name, set_certificate_name, get_certificate_name, Val<String>
+        /// `CertificateName`.
+        pub fn certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateName", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainNames`: An object that describes the configuration for the containers of the
-            /// deployment.
-            props, "DomainNames", domain_names, set_domain_names, get_domain_names, Val<List<String>>
+        /// Sets `CertificateName` in place: [`Self::certificate_name`] on a value held by `&mut`.
+        pub fn set_certificate_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateName", value.into());
+            self
+        }
+
+        /// `CertificateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateName")
+        }
+
+        /// `DomainNames`: An object that describes the configuration for the containers of the
+        /// deployment.
+        pub fn domain_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DomainNames", value.into());
+            self
+        }
+
+        /// Sets `DomainNames` in place: [`Self::domain_names`] on a value held by `&mut`.
+        pub fn set_domain_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DomainNames", value.into());
+            self
+        }
+
+        /// `DomainNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DomainNames")
         }
     }
 }
@@ -1054,97 +1729,259 @@ impl Database {
         Database { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone in which to create your new database. Use the
-        /// us-east-2a case-sensitive format.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The Availability Zone in which to create your new database. Use the
+    /// us-east-2a case-sensitive format.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupRetention`: When true, enables automated backup retention for your database.
-        /// Updates are applied during the next maintenance window because this can result in an
-        /// outage.
-        core.props, "BackupRetention", backup_retention, set_backup_retention, get_backup_retention, Val<bool>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `CaCertificateIdentifier`: Indicates the certificate that needs to be associated with
-        /// the database.
-        core.props, "CaCertificateIdentifier", ca_certificate_identifier, set_ca_certificate_identifier, get_ca_certificate_identifier, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `MasterDatabaseName`: The name of the database to create when the Lightsail database
-        /// resource is created. For MySQL, if this parameter isn't specified, no database is
-        /// created in the database resource. For PostgreSQL, if this parameter isn't specified, a
-        /// database named postgres is created in the database resource.
-        core.props, "MasterDatabaseName", _, set_master_database_name, get_master_database_name, Val<String>
+    /// `BackupRetention`: When true, enables automated backup retention for your database. Updates
+    /// are applied during the next maintenance window because this can result in an outage.
+    pub fn backup_retention(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BackupRetention", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUserPassword`: The password for the master user. The password can include any
-        /// printable ASCII character except "/", """, or "@". It cannot contain spaces.
-        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
+    /// Sets `BackupRetention` in place: [`Self::backup_retention`] on a value held by `&mut`.
+    pub fn set_backup_retention(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BackupRetention", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUsername`: The name for the master user.
-        core.props, "MasterUsername", _, set_master_username, get_master_username, Val<String>
+    /// `BackupRetention` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetention")
     }
 
-    prop! {
-        /// `PreferredBackupWindow`: The daily time range during which automated backups are created
-        /// for your new database if automated backups are enabled.
-        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
+    /// `CaCertificateIdentifier`: Indicates the certificate that needs to be associated with the
+    /// database.
+    pub fn ca_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CaCertificateIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
-        /// occur on your new database.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// Sets `CaCertificateIdentifier` in place: [`Self::ca_certificate_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_ca_certificate_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CaCertificateIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Specifies the accessibility options for your new database. A value
-        /// of true specifies a database that is available to resources outside of your Lightsail
-        /// account. A value of false specifies a database that is available only to your Lightsail
-        /// resources in the same region as your database.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// `CaCertificateIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificate_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CaCertificateIdentifier")
     }
 
-    prop! {
-        /// `RelationalDatabaseBlueprintId`: The blueprint ID for your new database. A blueprint
-        /// describes the major engine version of a database.
-        core.props, "RelationalDatabaseBlueprintId", _, set_relational_database_blueprint_id, get_relational_database_blueprint_id, Val<String>
+    /// Sets `MasterDatabaseName`, which `new` took, in place.
+    pub fn set_master_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterDatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `RelationalDatabaseBundleId`: The bundle ID for your new database. A bundle describes
-        /// the performance specifications for your database.
-        core.props, "RelationalDatabaseBundleId", _, set_relational_database_bundle_id, get_relational_database_bundle_id, Val<String>
+    /// `MasterDatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterDatabaseName")
     }
 
-    prop! {
-        /// `RelationalDatabaseName`: The name to use for your new Lightsail database resource.
-        core.props, "RelationalDatabaseName", _, set_relational_database_name, get_relational_database_name, Val<String>
+    /// `MasterUserPassword`: The password for the master user. The password can include any
+    /// printable ASCII character except "/", """, or "@". It cannot contain spaces.
+    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
     }
 
-    prop! {
-        /// `RelationalDatabaseParameters`: Update one or more parameters of the relational
-        /// database.
-        core.props, "RelationalDatabaseParameters", relational_database_parameters, set_relational_database_parameters, get_relational_database_parameters, Val<List<database::RelationalDatabaseParameter>>
+    /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+    pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
     }
 
-    prop! {
-        /// `RotateMasterUserPassword`: When true, the master user password is changed to a new
-        /// strong password generated by Lightsail. Use the get relational database master user
-        /// password operation to get the new password.
-        core.props, "RotateMasterUserPassword", rotate_master_user_password, set_rotate_master_user_password, get_rotate_master_user_password, Val<bool>
+    /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserPassword")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MasterUsername`, which `new` took, in place.
+    pub fn set_master_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// `MasterUsername` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUsername")
+    }
+
+    /// `PreferredBackupWindow`: The daily time range during which automated backups are created for
+    /// your new database if automated backups are enabled.
+    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredBackupWindow` in place: [`Self::preferred_backup_window`] on a value held by `&mut`.
+    pub fn set_preferred_backup_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// `PreferredBackupWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_backup_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredBackupWindow")
+    }
+
+    /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
+    /// occur on your new database.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PubliclyAccessible`: Specifies the accessibility options for your new database. A value of
+    /// true specifies a database that is available to resources outside of your Lightsail account.
+    /// A value of false specifies a database that is available only to your Lightsail resources in
+    /// the same region as your database.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// Sets `RelationalDatabaseBlueprintId`, which `new` took, in place.
+    pub fn set_relational_database_blueprint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseBlueprintId", value.into());
+        self
+    }
+
+    /// `RelationalDatabaseBlueprintId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_blueprint_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseBlueprintId")
+    }
+
+    /// Sets `RelationalDatabaseBundleId`, which `new` took, in place.
+    pub fn set_relational_database_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseBundleId", value.into());
+        self
+    }
+
+    /// `RelationalDatabaseBundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseBundleId")
+    }
+
+    /// Sets `RelationalDatabaseName`, which `new` took, in place.
+    pub fn set_relational_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseName", value.into());
+        self
+    }
+
+    /// `RelationalDatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseName")
+    }
+
+    /// `RelationalDatabaseParameters`: Update one or more parameters of the relational database.
+    pub fn relational_database_parameters(mut self, value: impl Into<Val<List<database::RelationalDatabaseParameter>>>) -> Self {
+        self.core.props.set("RelationalDatabaseParameters", value.into());
+        self
+    }
+
+    /// Sets `RelationalDatabaseParameters` in place: [`Self::relational_database_parameters`] on a
+    /// value held by `&mut`.
+    pub fn set_relational_database_parameters(&mut self, value: impl Into<Val<List<database::RelationalDatabaseParameter>>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseParameters", value.into());
+        self
+    }
+
+    /// `RelationalDatabaseParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_parameters(&self) -> ::std::option::Option<Val<List<database::RelationalDatabaseParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseParameters")
+    }
+
+    /// `RotateMasterUserPassword`: When true, the master user password is changed to a new strong
+    /// password generated by Lightsail. Use the get relational database master user password
+    /// operation to get the new password.
+    pub fn rotate_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RotateMasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `RotateMasterUserPassword` in place: [`Self::rotate_master_user_password`] on a value
+    /// held by `&mut`.
+    pub fn set_rotate_master_user_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RotateMasterUserPassword", value.into());
+        self
+    }
+
+    /// `RotateMasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotate_master_user_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RotateMasterUserPassword")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1180,45 +2017,149 @@ pub mod database {
             RelationalDatabaseParameter { props }
         }
 
-        prop! {
-            /// `AllowedValues`: Specifies the valid range of values for the parameter.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<String>
+        /// `AllowedValues`: Specifies the valid range of values for the parameter.
+        pub fn allowed_values(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplyMethod`: Indicates when parameter updates are applied. Can be immediate or
-            /// pending-reboot.
-            props, "ApplyMethod", apply_method, set_apply_method, get_apply_method, Val<String>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplyType`: Specifies the engine-specific parameter type.
-            props, "ApplyType", apply_type, set_apply_type, get_apply_type, Val<String>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
         }
 
-        prop! {
-            /// `DataType`: Specifies the valid data type for the parameter.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<String>
+        /// `ApplyMethod`: Indicates when parameter updates are applied. Can be immediate or
+        /// pending-reboot.
+        pub fn apply_method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplyMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Provides a description of the parameter.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `ApplyMethod` in place: [`Self::apply_method`] on a value held by `&mut`.
+        pub fn set_apply_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplyMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `IsModifiable`: A Boolean value indicating whether the parameter can be modified.
-            props, "IsModifiable", is_modifiable, set_is_modifiable, get_is_modifiable, Val<bool>
+        /// `ApplyMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apply_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplyMethod")
         }
 
-        prop! {
-            /// `ParameterName`: Specifies the name of the parameter.
-            props, "ParameterName", parameter_name, set_parameter_name, get_parameter_name, Val<String>
+        /// `ApplyType`: Specifies the engine-specific parameter type.
+        pub fn apply_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplyType", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: Specifies the value of the parameter.
-            props, "ParameterValue", parameter_value, set_parameter_value, get_parameter_value, Val<String>
+        /// Sets `ApplyType` in place: [`Self::apply_type`] on a value held by `&mut`.
+        pub fn set_apply_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplyType", value.into());
+            self
+        }
+
+        /// `ApplyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apply_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplyType")
+        }
+
+        /// `DataType`: Specifies the valid data type for the parameter.
+        pub fn data_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataType")
+        }
+
+        /// `Description`: Provides a description of the parameter.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `IsModifiable`: A Boolean value indicating whether the parameter can be modified.
+        pub fn is_modifiable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsModifiable", value.into());
+            self
+        }
+
+        /// Sets `IsModifiable` in place: [`Self::is_modifiable`] on a value held by `&mut`.
+        pub fn set_is_modifiable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsModifiable", value.into());
+            self
+        }
+
+        /// `IsModifiable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_modifiable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsModifiable")
+        }
+
+        /// `ParameterName`: Specifies the name of the parameter.
+        pub fn parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// Sets `ParameterName` in place: [`Self::parameter_name`] on a value held by `&mut`.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// `ParameterValue`: Specifies the value of the parameter.
+        pub fn parameter_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// Sets `ParameterValue` in place: [`Self::parameter_value`] on a value held by `&mut`.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 }
@@ -1251,19 +2192,46 @@ impl DatabaseSnapshot {
         DatabaseSnapshot { core }
     }
 
-    prop! {
-        /// `RelationalDatabaseName`: The name of the database on which to base your new snapshot.
-        core.props, "RelationalDatabaseName", _, set_relational_database_name, get_relational_database_name, Val<String>
+    /// Sets `RelationalDatabaseName`, which `new` took, in place.
+    pub fn set_relational_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `RelationalDatabaseSnapshotName`: The name for your new database snapshot.
-        core.props, "RelationalDatabaseSnapshotName", _, set_relational_database_snapshot_name, get_relational_database_snapshot_name, Val<String>
+    /// `RelationalDatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RelationalDatabaseSnapshotName`, which `new` took, in place.
+    pub fn set_relational_database_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseSnapshotName", value.into());
+        self
+    }
+
+    /// `RelationalDatabaseSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseSnapshotName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1379,36 +2347,102 @@ impl Disk {
         Disk { core }
     }
 
-    prop! {
-        /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
-        core.props, "AddOns", add_ons, set_add_ons, get_add_ons, Val<List<disk::AddOn>>
+    /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
+    pub fn add_ons(mut self, value: impl Into<Val<List<disk::AddOn>>>) -> Self {
+        self.core.props.set("AddOns", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
-        /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
-        /// Zones parameter to your request.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// Sets `AddOns` in place: [`Self::add_ons`] on a value held by `&mut`.
+    pub fn set_add_ons(&mut self, value: impl Into<Val<List<disk::AddOn>>>) -> &mut Self {
+        self.core.props.set("AddOns", value.into());
+        self
     }
 
-    prop! {
-        /// `DiskName`: The names to use for your new Lightsail disk.
-        core.props, "DiskName", _, set_disk_name, get_disk_name, Val<String>
+    /// `AddOns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_add_ons(&self) -> ::std::option::Option<Val<List<disk::AddOn>>> {
+        crate::cfn::get_prop(&self.core.props, "AddOns")
     }
 
-    prop! {
-        /// `Location`: Location of a resource.
-        core.props, "Location", location, set_location, get_location, Val<disk::Location>
+    /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
+    /// following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones
+    /// parameter to your request.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `SizeInGb`: Size of the Lightsail disk
-        core.props, "SizeInGb", _, set_size_in_gb, get_size_in_gb, Val<i64>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
+    }
+
+    /// Sets `DiskName`, which `new` took, in place.
+    pub fn set_disk_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DiskName", value.into());
+        self
+    }
+
+    /// `DiskName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disk_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DiskName")
+    }
+
+    /// `Location`: Location of a resource.
+    pub fn location(mut self, value: impl Into<Val<disk::Location>>) -> Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+    pub fn set_location(&mut self, value: impl Into<Val<disk::Location>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<disk::Location>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// Sets `SizeInGb`, which `new` took, in place.
+    pub fn set_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SizeInGb", value.into());
+        self
+    }
+
+    /// `SizeInGb` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SizeInGb")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1505,20 +2539,54 @@ pub mod disk {
             AddOn { props }
         }
 
-        prop! {
-            /// `AddOnType`: The add-on type
-            props, "AddOnType", _, set_add_on_type, get_add_on_type, Val<AddOnAddOnType>
+        /// Sets `AddOnType`, which `new` took, in place.
+        pub fn set_add_on_type(&mut self, value: impl Into<Val<AddOnAddOnType>>) -> &mut Self {
+            self.props.set("AddOnType", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when
-            /// enabling or modifying the automatic snapshot add-on
-            props, "AutoSnapshotAddOnRequest", auto_snapshot_add_on_request, set_auto_snapshot_add_on_request, get_auto_snapshot_add_on_request, Val<AutoSnapshotAddOn>
+        /// `AddOnType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_on_type(&self) -> ::std::option::Option<Val<AddOnAddOnType>> {
+            crate::cfn::get_prop(&self.props, "AddOnType")
         }
 
-        prop! {
-            /// `Status`: Status of the Addon
-            props, "Status", status, set_status, get_status, Val<AddOnStatus>
+        /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when enabling or
+        /// modifying the automatic snapshot add-on
+        pub fn auto_snapshot_add_on_request(mut self, value: impl Into<Val<AutoSnapshotAddOn>>) -> Self {
+            self.props.set("AutoSnapshotAddOnRequest", value.into());
+            self
+        }
+
+        /// Sets `AutoSnapshotAddOnRequest` in place: [`Self::auto_snapshot_add_on_request`] on a value
+        /// held by `&mut`.
+        pub fn set_auto_snapshot_add_on_request(&mut self, value: impl Into<Val<AutoSnapshotAddOn>>) -> &mut Self {
+            self.props.set("AutoSnapshotAddOnRequest", value.into());
+            self
+        }
+
+        /// `AutoSnapshotAddOnRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_snapshot_add_on_request(&self) -> ::std::option::Option<Val<AutoSnapshotAddOn>> {
+            crate::cfn::get_prop(&self.props, "AutoSnapshotAddOnRequest")
+        }
+
+        /// `Status`: Status of the Addon
+        pub fn status(mut self, value: impl Into<Val<AddOnStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<AddOnStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<AddOnStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -1551,9 +2619,22 @@ pub mod disk {
             AutoSnapshotAddOn { props }
         }
 
-        prop! {
-            /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
-            props, "SnapshotTimeOfDay", snapshot_time_of_day, set_snapshot_time_of_day, get_snapshot_time_of_day, Val<String>
+        /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
+        pub fn snapshot_time_of_day(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotTimeOfDay", value.into());
+            self
+        }
+
+        /// Sets `SnapshotTimeOfDay` in place: [`Self::snapshot_time_of_day`] on a value held by `&mut`.
+        pub fn set_snapshot_time_of_day(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotTimeOfDay", value.into());
+            self
+        }
+
+        /// `SnapshotTimeOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_time_of_day(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotTimeOfDay")
         }
     }
 
@@ -1600,16 +2681,42 @@ pub mod disk {
             Location { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`: The Availability Zone in which to create your disk. Use the
-            /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
-            /// Zones parameter to your request.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`: The Availability Zone in which to create your disk. Use the following
+        /// format: us-east-2a (case sensitive). Be sure to add the include Availability Zones parameter
+        /// to your request.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionName`: The Region Name in which to create your disk.
-            props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
+        }
+
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
+        }
+
+        /// `RegionName`: The Region Name in which to create your disk.
+        pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+        pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// `RegionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegionName")
         }
     }
 }
@@ -1640,19 +2747,46 @@ impl DiskSnapshot {
         DiskSnapshot { core }
     }
 
-    prop! {
-        /// `DiskName`: The name of the source disk from which the snapshot was created.
-        core.props, "DiskName", _, set_disk_name, get_disk_name, Val<String>
+    /// Sets `DiskName`, which `new` took, in place.
+    pub fn set_disk_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DiskName", value.into());
+        self
     }
 
-    prop! {
-        /// `DiskSnapshotName`: The name of the disk snapshot (e.g., my-disk-snapshot).
-        core.props, "DiskSnapshotName", _, set_disk_snapshot_name, get_disk_snapshot_name, Val<String>
+    /// `DiskName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disk_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DiskName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DiskSnapshotName`, which `new` took, in place.
+    pub fn set_disk_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DiskSnapshotName", value.into());
+        self
+    }
+
+    /// `DiskSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disk_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DiskSnapshotName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1755,58 +2889,162 @@ impl Distribution {
         Distribution { core }
     }
 
-    prop! {
-        /// `BundleId`: The bundle ID to use for the distribution.
-        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
+    /// Sets `BundleId`, which `new` took, in place.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheBehaviorSettings`: An object that describes the cache behavior settings for the
-        /// distribution.
-        core.props, "CacheBehaviorSettings", cache_behavior_settings, set_cache_behavior_settings, get_cache_behavior_settings, Val<distribution::CacheSettings>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `CacheBehaviors`: An array of objects that describe the per-path cache behavior for the
-        /// distribution.
-        core.props, "CacheBehaviors", cache_behaviors, set_cache_behaviors, get_cache_behaviors, Val<List<distribution::CacheBehaviorPerPath>>
+    /// `CacheBehaviorSettings`: An object that describes the cache behavior settings for the
+    /// distribution.
+    pub fn cache_behavior_settings(mut self, value: impl Into<Val<distribution::CacheSettings>>) -> Self {
+        self.core.props.set("CacheBehaviorSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateName`: The certificate attached to the Distribution.
-        core.props, "CertificateName", certificate_name, set_certificate_name, get_certificate_name, Val<String>
+    /// Sets `CacheBehaviorSettings` in place: [`Self::cache_behavior_settings`] on a value held by `&mut`.
+    pub fn set_cache_behavior_settings(&mut self, value: impl Into<Val<distribution::CacheSettings>>) -> &mut Self {
+        self.core.props.set("CacheBehaviorSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultCacheBehavior`: An object that describes the default cache behavior for the
-        /// distribution.
-        core.props, "DefaultCacheBehavior", _, set_default_cache_behavior, get_default_cache_behavior, Val<distribution::CacheBehavior>
+    /// `CacheBehaviorSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_behavior_settings(&self) -> ::std::option::Option<Val<distribution::CacheSettings>> {
+        crate::cfn::get_prop(&self.core.props, "CacheBehaviorSettings")
     }
 
-    prop! {
-        /// `DistributionName`: The name for the distribution.
-        core.props, "DistributionName", _, set_distribution_name, get_distribution_name, Val<String>
+    /// `CacheBehaviors`: An array of objects that describe the per-path cache behavior for the
+    /// distribution.
+    pub fn cache_behaviors(mut self, value: impl Into<Val<List<distribution::CacheBehaviorPerPath>>>) -> Self {
+        self.core.props.set("CacheBehaviors", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`: The IP address type for the distribution.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<distribution::IpAddressType>
+    /// Sets `CacheBehaviors` in place: [`Self::cache_behaviors`] on a value held by `&mut`.
+    pub fn set_cache_behaviors(&mut self, value: impl Into<Val<List<distribution::CacheBehaviorPerPath>>>) -> &mut Self {
+        self.core.props.set("CacheBehaviors", value.into());
+        self
     }
 
-    prop! {
-        /// `IsEnabled`: Indicates whether the distribution is enabled.
-        core.props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+    /// `CacheBehaviors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_behaviors(&self) -> ::std::option::Option<Val<List<distribution::CacheBehaviorPerPath>>> {
+        crate::cfn::get_prop(&self.core.props, "CacheBehaviors")
     }
 
-    prop! {
-        /// `Origin`: An object that describes the origin resource for the distribution, such as a
-        /// Lightsail instance or load balancer.
-        core.props, "Origin", _, set_origin, get_origin, Val<distribution::InputOrigin>
+    /// `CertificateName`: The certificate attached to the Distribution.
+    pub fn certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CertificateName` in place: [`Self::certificate_name`] on a value held by `&mut`.
+    pub fn set_certificate_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateName", value.into());
+        self
+    }
+
+    /// `CertificateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateName")
+    }
+
+    /// Sets `DefaultCacheBehavior`, which `new` took, in place.
+    pub fn set_default_cache_behavior(&mut self, value: impl Into<Val<distribution::CacheBehavior>>) -> &mut Self {
+        self.core.props.set("DefaultCacheBehavior", value.into());
+        self
+    }
+
+    /// `DefaultCacheBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_cache_behavior(&self) -> ::std::option::Option<Val<distribution::CacheBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultCacheBehavior")
+    }
+
+    /// Sets `DistributionName`, which `new` took, in place.
+    pub fn set_distribution_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DistributionName", value.into());
+        self
+    }
+
+    /// `DistributionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DistributionName")
+    }
+
+    /// `IpAddressType`: The IP address type for the distribution.
+    pub fn ip_address_type(mut self, value: impl Into<Val<distribution::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<distribution::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<distribution::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `IsEnabled`: Indicates whether the distribution is enabled.
+    pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsEnabled", value.into());
+        self
+    }
+
+    /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+    pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsEnabled", value.into());
+        self
+    }
+
+    /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsEnabled")
+    }
+
+    /// Sets `Origin`, which `new` took, in place.
+    pub fn set_origin(&mut self, value: impl Into<Val<distribution::InputOrigin>>) -> &mut Self {
+        self.core.props.set("Origin", value.into());
+        self
+    }
+
+    /// `Origin` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin(&self) -> ::std::option::Option<Val<distribution::InputOrigin>> {
+        crate::cfn::get_prop(&self.core.props, "Origin")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1855,54 +3093,158 @@ pub mod distribution {
             CacheSettings { props }
         }
 
-        prop! {
-            /// `AllowedHTTPMethods`: The HTTP methods that are processed and forwarded to the
-            /// distribution's origin.
-            props, "AllowedHTTPMethods", allowed_http_methods, set_allowed_http_methods, get_allowed_http_methods, Val<String>
+        /// `AllowedHTTPMethods`: The HTTP methods that are processed and forwarded to the
+        /// distribution's origin.
+        pub fn allowed_http_methods(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllowedHTTPMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `CachedHTTPMethods`: The HTTP method responses that are cached by your distribution.
-            props, "CachedHTTPMethods", cached_http_methods, set_cached_http_methods, get_cached_http_methods, Val<String>
+        /// Sets `AllowedHTTPMethods` in place: [`Self::allowed_http_methods`] on a value held by `&mut`.
+        pub fn set_allowed_http_methods(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllowedHTTPMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultTTL`: The default amount of time that objects stay in the distribution's cache
-            /// before the distribution forwards another request to the origin to determine whether the
-            /// content has been updated.
-            props, "DefaultTTL", default_ttl, set_default_ttl, get_default_ttl, Val<i64>
+        /// `AllowedHTTPMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_http_methods(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllowedHTTPMethods")
         }
 
-        prop! {
-            /// `ForwardedCookies`: An object that describes the cookies that are forwarded to the
-            /// origin. Your content is cached based on the cookies that are forwarded.
-            props, "ForwardedCookies", forwarded_cookies, set_forwarded_cookies, get_forwarded_cookies, Val<CookieObject>
+        /// `CachedHTTPMethods`: The HTTP method responses that are cached by your distribution.
+        pub fn cached_http_methods(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CachedHTTPMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedHeaders`: An object that describes the headers that are forwarded to the
-            /// origin. Your content is cached based on the headers that are forwarded.
-            props, "ForwardedHeaders", forwarded_headers, set_forwarded_headers, get_forwarded_headers, Val<HeaderObject>
+        /// Sets `CachedHTTPMethods` in place: [`Self::cached_http_methods`] on a value held by `&mut`.
+        pub fn set_cached_http_methods(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CachedHTTPMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedQueryStrings`: An object that describes the query strings that are forwarded
-            /// to the origin. Your content is cached based on the query strings that are forwarded.
-            props, "ForwardedQueryStrings", forwarded_query_strings, set_forwarded_query_strings, get_forwarded_query_strings, Val<QueryStringObject>
+        /// `CachedHTTPMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cached_http_methods(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CachedHTTPMethods")
         }
 
-        prop! {
-            /// `MaximumTTL`: The maximum amount of time that objects stay in the distribution's cache
-            /// before the distribution forwards another request to the origin to determine whether the
-            /// object has been updated.
-            props, "MaximumTTL", maximum_ttl, set_maximum_ttl, get_maximum_ttl, Val<i64>
+        /// `DefaultTTL`: The default amount of time that objects stay in the distribution's cache
+        /// before the distribution forwards another request to the origin to determine whether the
+        /// content has been updated.
+        pub fn default_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DefaultTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumTTL`: The minimum amount of time that objects stay in the distribution's cache
-            /// before the distribution forwards another request to the origin to determine whether the
-            /// object has been updated.
-            props, "MinimumTTL", minimum_ttl, set_minimum_ttl, get_minimum_ttl, Val<i64>
+        /// Sets `DefaultTTL` in place: [`Self::default_ttl`] on a value held by `&mut`.
+        pub fn set_default_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DefaultTTL", value.into());
+            self
+        }
+
+        /// `DefaultTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DefaultTTL")
+        }
+
+        /// `ForwardedCookies`: An object that describes the cookies that are forwarded to the origin.
+        /// Your content is cached based on the cookies that are forwarded.
+        pub fn forwarded_cookies(mut self, value: impl Into<Val<CookieObject>>) -> Self {
+            self.props.set("ForwardedCookies", value.into());
+            self
+        }
+
+        /// Sets `ForwardedCookies` in place: [`Self::forwarded_cookies`] on a value held by `&mut`.
+        pub fn set_forwarded_cookies(&mut self, value: impl Into<Val<CookieObject>>) -> &mut Self {
+            self.props.set("ForwardedCookies", value.into());
+            self
+        }
+
+        /// `ForwardedCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_cookies(&self) -> ::std::option::Option<Val<CookieObject>> {
+            crate::cfn::get_prop(&self.props, "ForwardedCookies")
+        }
+
+        /// `ForwardedHeaders`: An object that describes the headers that are forwarded to the origin.
+        /// Your content is cached based on the headers that are forwarded.
+        pub fn forwarded_headers(mut self, value: impl Into<Val<HeaderObject>>) -> Self {
+            self.props.set("ForwardedHeaders", value.into());
+            self
+        }
+
+        /// Sets `ForwardedHeaders` in place: [`Self::forwarded_headers`] on a value held by `&mut`.
+        pub fn set_forwarded_headers(&mut self, value: impl Into<Val<HeaderObject>>) -> &mut Self {
+            self.props.set("ForwardedHeaders", value.into());
+            self
+        }
+
+        /// `ForwardedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_headers(&self) -> ::std::option::Option<Val<HeaderObject>> {
+            crate::cfn::get_prop(&self.props, "ForwardedHeaders")
+        }
+
+        /// `ForwardedQueryStrings`: An object that describes the query strings that are forwarded to
+        /// the origin. Your content is cached based on the query strings that are forwarded.
+        pub fn forwarded_query_strings(mut self, value: impl Into<Val<QueryStringObject>>) -> Self {
+            self.props.set("ForwardedQueryStrings", value.into());
+            self
+        }
+
+        /// Sets `ForwardedQueryStrings` in place: [`Self::forwarded_query_strings`] on a value held by `&mut`.
+        pub fn set_forwarded_query_strings(&mut self, value: impl Into<Val<QueryStringObject>>) -> &mut Self {
+            self.props.set("ForwardedQueryStrings", value.into());
+            self
+        }
+
+        /// `ForwardedQueryStrings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_query_strings(&self) -> ::std::option::Option<Val<QueryStringObject>> {
+            crate::cfn::get_prop(&self.props, "ForwardedQueryStrings")
+        }
+
+        /// `MaximumTTL`: The maximum amount of time that objects stay in the distribution's cache
+        /// before the distribution forwards another request to the origin to determine whether the
+        /// object has been updated.
+        pub fn maximum_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumTTL", value.into());
+            self
+        }
+
+        /// Sets `MaximumTTL` in place: [`Self::maximum_ttl`] on a value held by `&mut`.
+        pub fn set_maximum_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumTTL", value.into());
+            self
+        }
+
+        /// `MaximumTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumTTL")
+        }
+
+        /// `MinimumTTL`: The minimum amount of time that objects stay in the distribution's cache
+        /// before the distribution forwards another request to the origin to determine whether the
+        /// object has been updated.
+        pub fn minimum_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumTTL", value.into());
+            self
+        }
+
+        /// Sets `MinimumTTL` in place: [`Self::minimum_ttl`] on a value held by `&mut`.
+        pub fn set_minimum_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumTTL", value.into());
+            self
+        }
+
+        /// `MinimumTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumTTL")
         }
     }
 
@@ -1922,16 +3264,42 @@ pub mod distribution {
             CookieObject { props }
         }
 
-        prop! {
-            /// `CookiesAllowList`: The specific cookies to forward to your distribution's origin.
-            props, "CookiesAllowList", cookies_allow_list, set_cookies_allow_list, get_cookies_allow_list, Val<List<String>>
+        /// `CookiesAllowList`: The specific cookies to forward to your distribution's origin.
+        pub fn cookies_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CookiesAllowList", value.into());
+            self
         }
 
-        prop! {
-            /// `Option`: Specifies which cookies to forward to the distribution's origin for a cache
-            /// behavior: all, none, or allow-list to forward only the cookies specified in the
-            /// cookiesAllowList parameter.
-            props, "Option", option, set_option, get_option, Val<CookieObjectOption>
+        /// Sets `CookiesAllowList` in place: [`Self::cookies_allow_list`] on a value held by `&mut`.
+        pub fn set_cookies_allow_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CookiesAllowList", value.into());
+            self
+        }
+
+        /// `CookiesAllowList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies_allow_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CookiesAllowList")
+        }
+
+        /// `Option`: Specifies which cookies to forward to the distribution's origin for a cache
+        /// behavior: all, none, or allow-list to forward only the cookies specified in the
+        /// cookiesAllowList parameter.
+        pub fn option(mut self, value: impl Into<Val<CookieObjectOption>>) -> Self {
+            self.props.set("Option", value.into());
+            self
+        }
+
+        /// Sets `Option` in place: [`Self::option`] on a value held by `&mut`.
+        pub fn set_option(&mut self, value: impl Into<Val<CookieObjectOption>>) -> &mut Self {
+            self.props.set("Option", value.into());
+            self
+        }
+
+        /// `Option` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option(&self) -> ::std::option::Option<Val<CookieObjectOption>> {
+            crate::cfn::get_prop(&self.props, "Option")
         }
     }
 
@@ -1968,15 +3336,41 @@ pub mod distribution {
             HeaderObject { props }
         }
 
-        prop! {
-            /// `HeadersAllowList`: The specific headers to forward to your distribution's origin.
-            props, "HeadersAllowList", headers_allow_list, set_headers_allow_list, get_headers_allow_list, Val<List<String>>
+        /// `HeadersAllowList`: The specific headers to forward to your distribution's origin.
+        pub fn headers_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("HeadersAllowList", value.into());
+            self
         }
 
-        prop! {
-            /// `Option`: The headers that you want your distribution to forward to your origin and base
-            /// caching on.
-            props, "Option", option, set_option, get_option, Val<HeaderObjectOption>
+        /// Sets `HeadersAllowList` in place: [`Self::headers_allow_list`] on a value held by `&mut`.
+        pub fn set_headers_allow_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("HeadersAllowList", value.into());
+            self
+        }
+
+        /// `HeadersAllowList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers_allow_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "HeadersAllowList")
+        }
+
+        /// `Option`: The headers that you want your distribution to forward to your origin and base
+        /// caching on.
+        pub fn option(mut self, value: impl Into<Val<HeaderObjectOption>>) -> Self {
+            self.props.set("Option", value.into());
+            self
+        }
+
+        /// Sets `Option` in place: [`Self::option`] on a value held by `&mut`.
+        pub fn set_option(&mut self, value: impl Into<Val<HeaderObjectOption>>) -> &mut Self {
+            self.props.set("Option", value.into());
+            self
+        }
+
+        /// `Option` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option(&self) -> ::std::option::Option<Val<HeaderObjectOption>> {
+            crate::cfn::get_prop(&self.props, "Option")
         }
     }
 
@@ -2012,15 +3406,41 @@ pub mod distribution {
             QueryStringObject { props }
         }
 
-        prop! {
-            /// `Option`: Indicates whether the distribution forwards and caches based on query strings.
-            props, "Option", option, set_option, get_option, Val<bool>
+        /// `Option`: Indicates whether the distribution forwards and caches based on query strings.
+        pub fn option(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Option", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringsAllowList`: The specific query strings that the distribution forwards to
-            /// the origin.
-            props, "QueryStringsAllowList", query_strings_allow_list, set_query_strings_allow_list, get_query_strings_allow_list, Val<List<String>>
+        /// Sets `Option` in place: [`Self::option`] on a value held by `&mut`.
+        pub fn set_option(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Option", value.into());
+            self
+        }
+
+        /// `Option` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Option")
+        }
+
+        /// `QueryStringsAllowList`: The specific query strings that the distribution forwards to the
+        /// origin.
+        pub fn query_strings_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("QueryStringsAllowList", value.into());
+            self
+        }
+
+        /// Sets `QueryStringsAllowList` in place: [`Self::query_strings_allow_list`] on a value held by `&mut`.
+        pub fn set_query_strings_allow_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("QueryStringsAllowList", value.into());
+            self
+        }
+
+        /// `QueryStringsAllowList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_strings_allow_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringsAllowList")
         }
     }
 
@@ -2040,16 +3460,42 @@ pub mod distribution {
             CacheBehaviorPerPath { props }
         }
 
-        prop! {
-            /// `Behavior`: The cache behavior for the specified path.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<CacheBehaviorPerPathBehavior>
+        /// `Behavior`: The cache behavior for the specified path.
+        pub fn behavior(mut self, value: impl Into<Val<CacheBehaviorPerPathBehavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The path to a directory or file to cached, or not cache. Use an asterisk symbol
-            /// to specify wildcard directories (path/to/assets/*), and file types (*.html, *jpg, *js).
-            /// Directories and file paths are case-sensitive.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<CacheBehaviorPerPathBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<CacheBehaviorPerPathBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
+        }
+
+        /// `Path`: The path to a directory or file to cached, or not cache. Use an asterisk symbol to
+        /// specify wildcard directories (path/to/assets/*), and file types (*.html, *jpg, *js).
+        /// Directories and file paths are case-sensitive.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -2082,9 +3528,22 @@ pub mod distribution {
             CacheBehavior { props }
         }
 
-        prop! {
-            /// `Behavior`: The cache behavior of the distribution.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<CacheBehaviorBehavior>
+        /// `Behavior`: The cache behavior of the distribution.
+        pub fn behavior(mut self, value: impl Into<Val<CacheBehaviorBehavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<CacheBehaviorBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<CacheBehaviorBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
     }
 
@@ -2133,20 +3592,59 @@ pub mod distribution {
             InputOrigin { props }
         }
 
-        prop! {
-            /// `Name`: The name of the origin resource.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the origin resource.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolPolicy`: The protocol that your Amazon Lightsail distribution uses when
-            /// establishing a connection with your origin to pull content.
-            props, "ProtocolPolicy", protocol_policy, set_protocol_policy, get_protocol_policy, Val<InputOriginProtocolPolicy>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionName`: The AWS Region name of the origin resource.
-            props, "RegionName", region_name, set_region_name, get_region_name, Val<InputOriginRegionName>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ProtocolPolicy`: The protocol that your Amazon Lightsail distribution uses when
+        /// establishing a connection with your origin to pull content.
+        pub fn protocol_policy(mut self, value: impl Into<Val<InputOriginProtocolPolicy>>) -> Self {
+            self.props.set("ProtocolPolicy", value.into());
+            self
+        }
+
+        /// Sets `ProtocolPolicy` in place: [`Self::protocol_policy`] on a value held by `&mut`.
+        pub fn set_protocol_policy(&mut self, value: impl Into<Val<InputOriginProtocolPolicy>>) -> &mut Self {
+            self.props.set("ProtocolPolicy", value.into());
+            self
+        }
+
+        /// `ProtocolPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_policy(&self) -> ::std::option::Option<Val<InputOriginProtocolPolicy>> {
+            crate::cfn::get_prop(&self.props, "ProtocolPolicy")
+        }
+
+        /// `RegionName`: The AWS Region name of the origin resource.
+        pub fn region_name(mut self, value: impl Into<Val<InputOriginRegionName>>) -> Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+        pub fn set_region_name(&mut self, value: impl Into<Val<InputOriginRegionName>>) -> &mut Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// `RegionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_name(&self) -> ::std::option::Option<Val<InputOriginRegionName>> {
+            crate::cfn::get_prop(&self.props, "RegionName")
         }
     }
 
@@ -2252,20 +3750,53 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `DomainEntries`: An array of key-value pairs containing information about the domain
-        /// entries.
-        core.props, "DomainEntries", domain_entries, set_domain_entries, get_domain_entries, Val<List<domain::DomainEntry>>
+    /// `DomainEntries`: An array of key-value pairs containing information about the domain
+    /// entries.
+    pub fn domain_entries(mut self, value: impl Into<Val<List<domain::DomainEntry>>>) -> Self {
+        self.core.props.set("DomainEntries", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The name of the domain to manage in Lightsail.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainEntries` in place: [`Self::domain_entries`] on a value held by `&mut`.
+    pub fn set_domain_entries(&mut self, value: impl Into<Val<List<domain::DomainEntry>>>) -> &mut Self {
+        self.core.props.set("DomainEntries", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainEntries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_entries(&self) -> ::std::option::Option<Val<List<domain::DomainEntry>>> {
+        crate::cfn::get_prop(&self.core.props, "DomainEntries")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2335,33 +3866,80 @@ pub mod domain {
             DomainEntry { props }
         }
 
-        prop! {
-            /// `Name`: The name of the domain entry.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of domain entry (e.g., A, CNAME, MX, NS, SOA, SRV, TXT).
-            props, "Type", _, set_type, get_type, Val<DomainEntryType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Target`: The target AWS name server (e.g., ns-111.awsdns-11.com).
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DomainEntryType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the domain recordset entry.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DomainEntryType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `IsAlias`: When true, specifies whether the domain entry is an alias used by the
-            /// Lightsail load balancer, Lightsail container service, Lightsail content delivery network (CDN)
-            /// distribution, or another AWS resource. You can include an alias (A type) record in your
-            /// request, which points to the DNS name of a load balancer, container service, CDN
-            /// distribution, or other AWS resource and routes traffic to that resource.
-            props, "IsAlias", is_alias, set_is_alias, get_is_alias, Val<bool>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `Id`: The ID of the domain recordset entry.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `IsAlias`: When true, specifies whether the domain entry is an alias used by the Lightsail
+        /// load balancer, Lightsail container service, Lightsail content delivery network (CDN)
+        /// distribution, or another AWS resource. You can include an alias (A type) record in your
+        /// request, which points to the DNS name of a load balancer, container service, CDN
+        /// distribution, or other AWS resource and routes traffic to that resource.
+        pub fn is_alias(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsAlias", value.into());
+            self
+        }
+
+        /// Sets `IsAlias` in place: [`Self::is_alias`] on a value held by `&mut`.
+        pub fn set_is_alias(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsAlias", value.into());
+            self
+        }
+
+        /// `IsAlias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_alias(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsAlias")
         }
     }
 
@@ -2428,70 +4006,205 @@ impl Instance {
         Instance { core }
     }
 
-    prop! {
-        /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
-        core.props, "AddOns", add_ons, set_add_ons, get_add_ons, Val<List<instance::AddOn>>
+    /// `AddOns`: An array of objects representing the add-ons to enable for the new instance.
+    pub fn add_ons(mut self, value: impl Into<Val<List<instance::AddOn>>>) -> Self {
+        self.core.props.set("AddOns", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
-        /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
-        /// Zones parameter to your request.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// Sets `AddOns` in place: [`Self::add_ons`] on a value held by `&mut`.
+    pub fn set_add_ons(&mut self, value: impl Into<Val<List<instance::AddOn>>>) -> &mut Self {
+        self.core.props.set("AddOns", value.into());
+        self
     }
 
-    prop! {
-        /// `BlueprintId`: The ID for a virtual private server image (e.g., app_wordpress_4_4 or
-        /// app_lamp_7_0 ). Use the get blueprints operation to return a list of available images (or
-        /// blueprints ).
-        core.props, "BlueprintId", _, set_blueprint_id, get_blueprint_id, Val<String>
+    /// `AddOns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_add_ons(&self) -> ::std::option::Option<Val<List<instance::AddOn>>> {
+        crate::cfn::get_prop(&self.core.props, "AddOns")
     }
 
-    prop! {
-        /// `BundleId`: The bundle of specification information for your virtual private server (or
-        /// instance ), including the pricing plan (e.g., micro_1_0 ).
-        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
+    /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
+    /// following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones
+    /// parameter to your request.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Hardware`: Hardware of the Instance.
-        core.props, "Hardware", hardware, set_hardware, get_hardware, Val<instance::Hardware>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceName`: The names to use for your new Lightsail instance.
-        core.props, "InstanceName", _, set_instance_name, get_instance_name, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `KeyPairName`: The name of your key pair.
-        core.props, "KeyPairName", key_pair_name, set_key_pair_name, get_key_pair_name, Val<String>
+    /// Sets `BlueprintId`, which `new` took, in place.
+    pub fn set_blueprint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlueprintId", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`: Location of a resource.
-        core.props, "Location", location, set_location, get_location, Val<instance::Location>
+    /// `BlueprintId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blueprint_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlueprintId")
     }
 
-    prop! {
-        /// `Networking`: Networking of the Instance.
-        core.props, "Networking", networking, set_networking, get_networking, Val<instance::Networking>
+    /// Sets `BundleId`, which `new` took, in place.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: Current State of the Instance.
-        core.props, "State", state, set_state, get_state, Val<instance::State>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Hardware`: Hardware of the Instance.
+    pub fn hardware(mut self, value: impl Into<Val<instance::Hardware>>) -> Self {
+        self.core.props.set("Hardware", value.into());
+        self
     }
 
-    prop! {
-        /// `UserData`: A launch script you can create that configures a server with additional user
-        /// data. For example, you might want to run apt-get -y update.
-        core.props, "UserData", user_data, set_user_data, get_user_data, Val<String>
+    /// Sets `Hardware` in place: [`Self::hardware`] on a value held by `&mut`.
+    pub fn set_hardware(&mut self, value: impl Into<Val<instance::Hardware>>) -> &mut Self {
+        self.core.props.set("Hardware", value.into());
+        self
+    }
+
+    /// `Hardware` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hardware(&self) -> ::std::option::Option<Val<instance::Hardware>> {
+        crate::cfn::get_prop(&self.core.props, "Hardware")
+    }
+
+    /// Sets `InstanceName`, which `new` took, in place.
+    pub fn set_instance_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceName", value.into());
+        self
+    }
+
+    /// `InstanceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceName")
+    }
+
+    /// `KeyPairName`: The name of your key pair.
+    pub fn key_pair_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KeyPairName", value.into());
+        self
+    }
+
+    /// Sets `KeyPairName` in place: [`Self::key_pair_name`] on a value held by `&mut`.
+    pub fn set_key_pair_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyPairName", value.into());
+        self
+    }
+
+    /// `KeyPairName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_pair_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyPairName")
+    }
+
+    /// `Location`: Location of a resource.
+    pub fn location(mut self, value: impl Into<Val<instance::Location>>) -> Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+    pub fn set_location(&mut self, value: impl Into<Val<instance::Location>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<instance::Location>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Networking`: Networking of the Instance.
+    pub fn networking(mut self, value: impl Into<Val<instance::Networking>>) -> Self {
+        self.core.props.set("Networking", value.into());
+        self
+    }
+
+    /// Sets `Networking` in place: [`Self::networking`] on a value held by `&mut`.
+    pub fn set_networking(&mut self, value: impl Into<Val<instance::Networking>>) -> &mut Self {
+        self.core.props.set("Networking", value.into());
+        self
+    }
+
+    /// `Networking` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_networking(&self) -> ::std::option::Option<Val<instance::Networking>> {
+        crate::cfn::get_prop(&self.core.props, "Networking")
+    }
+
+    /// `State`: Current State of the Instance.
+    pub fn state(mut self, value: impl Into<Val<instance::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<instance::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<instance::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserData`: A launch script you can create that configures a server with additional user
+    /// data. For example, you might want to run apt-get -y update.
+    pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserData", value.into());
+        self
+    }
+
+    /// Sets `UserData` in place: [`Self::user_data`] on a value held by `&mut`.
+    pub fn set_user_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserData", value.into());
+        self
+    }
+
+    /// `UserData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2619,20 +4332,54 @@ pub mod instance {
             AddOn { props }
         }
 
-        prop! {
-            /// `AddOnType`: The add-on type
-            props, "AddOnType", _, set_add_on_type, get_add_on_type, Val<AddOnAddOnType>
+        /// Sets `AddOnType`, which `new` took, in place.
+        pub fn set_add_on_type(&mut self, value: impl Into<Val<AddOnAddOnType>>) -> &mut Self {
+            self.props.set("AddOnType", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when
-            /// enabling or modifying the automatic snapshot add-on
-            props, "AutoSnapshotAddOnRequest", auto_snapshot_add_on_request, set_auto_snapshot_add_on_request, get_auto_snapshot_add_on_request, Val<AutoSnapshotAddOn>
+        /// `AddOnType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_on_type(&self) -> ::std::option::Option<Val<AddOnAddOnType>> {
+            crate::cfn::get_prop(&self.props, "AddOnType")
         }
 
-        prop! {
-            /// `Status`: Status of the Addon
-            props, "Status", status, set_status, get_status, Val<AddOnStatus>
+        /// `AutoSnapshotAddOnRequest`: An object that represents additional parameters when enabling or
+        /// modifying the automatic snapshot add-on
+        pub fn auto_snapshot_add_on_request(mut self, value: impl Into<Val<AutoSnapshotAddOn>>) -> Self {
+            self.props.set("AutoSnapshotAddOnRequest", value.into());
+            self
+        }
+
+        /// Sets `AutoSnapshotAddOnRequest` in place: [`Self::auto_snapshot_add_on_request`] on a value
+        /// held by `&mut`.
+        pub fn set_auto_snapshot_add_on_request(&mut self, value: impl Into<Val<AutoSnapshotAddOn>>) -> &mut Self {
+            self.props.set("AutoSnapshotAddOnRequest", value.into());
+            self
+        }
+
+        /// `AutoSnapshotAddOnRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_snapshot_add_on_request(&self) -> ::std::option::Option<Val<AutoSnapshotAddOn>> {
+            crate::cfn::get_prop(&self.props, "AutoSnapshotAddOnRequest")
+        }
+
+        /// `Status`: Status of the Addon
+        pub fn status(mut self, value: impl Into<Val<AddOnStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<AddOnStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<AddOnStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -2665,9 +4412,22 @@ pub mod instance {
             AutoSnapshotAddOn { props }
         }
 
-        prop! {
-            /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
-            props, "SnapshotTimeOfDay", snapshot_time_of_day, set_snapshot_time_of_day, get_snapshot_time_of_day, Val<String>
+        /// `SnapshotTimeOfDay`: The daily time when an automatic snapshot will be created.
+        pub fn snapshot_time_of_day(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotTimeOfDay", value.into());
+            self
+        }
+
+        /// Sets `SnapshotTimeOfDay` in place: [`Self::snapshot_time_of_day`] on a value held by `&mut`.
+        pub fn set_snapshot_time_of_day(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotTimeOfDay", value.into());
+            self
+        }
+
+        /// `SnapshotTimeOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_time_of_day(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotTimeOfDay")
         }
     }
 
@@ -2714,19 +4474,58 @@ pub mod instance {
             Hardware { props }
         }
 
-        prop! {
-            /// `CpuCount`: CPU count of the Instance.
-            props, "CpuCount", cpu_count, set_cpu_count, get_cpu_count, Val<i64>
+        /// `CpuCount`: CPU count of the Instance.
+        pub fn cpu_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `Disks`: Disks attached to the Instance.
-            props, "Disks", disks, set_disks, get_disks, Val<List<Disk>>
+        /// Sets `CpuCount` in place: [`Self::cpu_count`] on a value held by `&mut`.
+        pub fn set_cpu_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `RamSizeInGb`: RAM Size of the Instance.
-            props, "RamSizeInGb", ram_size_in_gb, set_ram_size_in_gb, get_ram_size_in_gb, Val<i64>
+        /// `CpuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CpuCount")
+        }
+
+        /// `Disks`: Disks attached to the Instance.
+        pub fn disks(mut self, value: impl Into<Val<List<Disk>>>) -> Self {
+            self.props.set("Disks", value.into());
+            self
+        }
+
+        /// Sets `Disks` in place: [`Self::disks`] on a value held by `&mut`.
+        pub fn set_disks(&mut self, value: impl Into<Val<List<Disk>>>) -> &mut Self {
+            self.props.set("Disks", value.into());
+            self
+        }
+
+        /// `Disks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disks(&self) -> ::std::option::Option<Val<List<Disk>>> {
+            crate::cfn::get_prop(&self.props, "Disks")
+        }
+
+        /// `RamSizeInGb`: RAM Size of the Instance.
+        pub fn ram_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RamSizeInGb", value.into());
+            self
+        }
+
+        /// Sets `RamSizeInGb` in place: [`Self::ram_size_in_gb`] on a value held by `&mut`.
+        pub fn set_ram_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RamSizeInGb", value.into());
+            self
+        }
+
+        /// `RamSizeInGb` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ram_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RamSizeInGb")
         }
     }
 
@@ -2749,39 +4548,118 @@ pub mod instance {
             Disk { props }
         }
 
-        prop! {
-            /// `DiskName`: The names to use for your new Lightsail disk.
-            props, "DiskName", _, set_disk_name, get_disk_name, Val<String>
+        /// Sets `DiskName`, which `new` took, in place.
+        pub fn set_disk_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiskName", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: Path of the disk attached to the instance.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// `DiskName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiskName")
         }
 
-        prop! {
-            /// `AttachedTo`: Instance attached to the disk.
-            props, "AttachedTo", attached_to, set_attached_to, get_attached_to, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `AttachmentState`: Attachment state of the disk.
-            props, "AttachmentState", attachment_state, set_attachment_state, get_attachment_state, Val<String>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `IOPS`: IOPS of disk.
-            props, "IOPS", iops, set_iops, get_iops, Val<i64>
+        /// `AttachedTo`: Instance attached to the disk.
+        pub fn attached_to(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttachedTo", value.into());
+            self
         }
 
-        prop! {
-            /// `IsSystemDisk`: Is the Attached disk is the system disk of the Instance.
-            props, "IsSystemDisk", is_system_disk, set_is_system_disk, get_is_system_disk, Val<bool>
+        /// Sets `AttachedTo` in place: [`Self::attached_to`] on a value held by `&mut`.
+        pub fn set_attached_to(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttachedTo", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInGb`: Size of the disk attached to the Instance.
-            props, "SizeInGb", size_in_gb, set_size_in_gb, get_size_in_gb, Val<String>
+        /// `AttachedTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attached_to(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttachedTo")
+        }
+
+        /// `AttachmentState`: Attachment state of the disk.
+        pub fn attachment_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttachmentState", value.into());
+            self
+        }
+
+        /// Sets `AttachmentState` in place: [`Self::attachment_state`] on a value held by `&mut`.
+        pub fn set_attachment_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttachmentState", value.into());
+            self
+        }
+
+        /// `AttachmentState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachment_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttachmentState")
+        }
+
+        /// `IOPS`: IOPS of disk.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IOPS", value.into());
+            self
+        }
+
+        /// Sets `IOPS` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IOPS", value.into());
+            self
+        }
+
+        /// `IOPS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IOPS")
+        }
+
+        /// `IsSystemDisk`: Is the Attached disk is the system disk of the Instance.
+        pub fn is_system_disk(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsSystemDisk", value.into());
+            self
+        }
+
+        /// Sets `IsSystemDisk` in place: [`Self::is_system_disk`] on a value held by `&mut`.
+        pub fn set_is_system_disk(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsSystemDisk", value.into());
+            self
+        }
+
+        /// `IsSystemDisk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_system_disk(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsSystemDisk")
+        }
+
+        /// `SizeInGb`: Size of the disk attached to the Instance.
+        pub fn size_in_gb(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SizeInGb", value.into());
+            self
+        }
+
+        /// Sets `SizeInGb` in place: [`Self::size_in_gb`] on a value held by `&mut`.
+        pub fn set_size_in_gb(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SizeInGb", value.into());
+            self
+        }
+
+        /// `SizeInGb` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gb(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SizeInGb")
         }
     }
 
@@ -2800,16 +4678,42 @@ pub mod instance {
             Location { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
-            /// following format: us-east-2a (case sensitive). Be sure to add the include Availability
-            /// Zones parameter to your request.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`: The Availability Zone in which to create your instance. Use the
+        /// following format: us-east-2a (case sensitive). Be sure to add the include Availability Zones
+        /// parameter to your request.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionName`: The Region Name in which to create your instance.
-            props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
+        }
+
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
+        }
+
+        /// `RegionName`: The Region Name in which to create your instance.
+        pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+        pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// `RegionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegionName")
         }
     }
 
@@ -2830,14 +4734,34 @@ pub mod instance {
             Networking { props }
         }
 
-        prop! {
-            /// `Ports`: Ports to the Instance.
-            props, "Ports", _, set_ports, get_ports, Val<List<Port>>
+        /// Sets `Ports`, which `new` took, in place.
+        pub fn set_ports(&mut self, value: impl Into<Val<List<Port>>>) -> &mut Self {
+            self.props.set("Ports", value.into());
+            self
         }
 
-        prop! {
-            /// `MonthlyTransfer`: Monthly Transfer of the Instance.
-            props, "MonthlyTransfer", monthly_transfer, set_monthly_transfer, get_monthly_transfer, Val<MonthlyTransfer>
+        /// `Ports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ports(&self) -> ::std::option::Option<Val<List<Port>>> {
+            crate::cfn::get_prop(&self.props, "Ports")
+        }
+
+        /// `MonthlyTransfer`: Monthly Transfer of the Instance.
+        pub fn monthly_transfer(mut self, value: impl Into<Val<MonthlyTransfer>>) -> Self {
+            self.props.set("MonthlyTransfer", value.into());
+            self
+        }
+
+        /// Sets `MonthlyTransfer` in place: [`Self::monthly_transfer`] on a value held by `&mut`.
+        pub fn set_monthly_transfer(&mut self, value: impl Into<Val<MonthlyTransfer>>) -> &mut Self {
+            self.props.set("MonthlyTransfer", value.into());
+            self
+        }
+
+        /// `MonthlyTransfer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monthly_transfer(&self) -> ::std::option::Option<Val<MonthlyTransfer>> {
+            crate::cfn::get_prop(&self.props, "MonthlyTransfer")
         }
     }
 
@@ -2856,9 +4780,22 @@ pub mod instance {
             MonthlyTransfer { props }
         }
 
-        prop! {
-            /// `GbPerMonthAllocated`: GbPerMonthAllocated of the Instance.
-            props, "GbPerMonthAllocated", gb_per_month_allocated, set_gb_per_month_allocated, get_gb_per_month_allocated, Val<String>
+        /// `GbPerMonthAllocated`: GbPerMonthAllocated of the Instance.
+        pub fn gb_per_month_allocated(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GbPerMonthAllocated", value.into());
+            self
+        }
+
+        /// Sets `GbPerMonthAllocated` in place: [`Self::gb_per_month_allocated`] on a value held by `&mut`.
+        pub fn set_gb_per_month_allocated(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GbPerMonthAllocated", value.into());
+            self
+        }
+
+        /// `GbPerMonthAllocated` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gb_per_month_allocated(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GbPerMonthAllocated")
         }
     }
 
@@ -2877,54 +4814,184 @@ pub mod instance {
             Port { props }
         }
 
-        prop! {
-            /// `AccessDirection`: Access Direction for Protocol of the Instance(inbound/outbound).
-            props, "AccessDirection", access_direction, set_access_direction, get_access_direction, Val<String>
+        /// `AccessDirection`: Access Direction for Protocol of the Instance(inbound/outbound).
+        pub fn access_direction(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessDirection", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessFrom`: Access From Protocol of the Instance.
-            props, "AccessFrom", access_from, set_access_from, get_access_from, Val<String>
+        /// Sets `AccessDirection` in place: [`Self::access_direction`] on a value held by `&mut`.
+        pub fn set_access_direction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessDirection", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessType`: Access Type Protocol of the Instance.
-            props, "AccessType", access_type, set_access_type, get_access_type, Val<String>
+        /// `AccessDirection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_direction(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessDirection")
         }
 
-        prop! {
-            /// `CidrListAliases`: cidr List Aliases
-            props, "CidrListAliases", cidr_list_aliases, set_cidr_list_aliases, get_cidr_list_aliases, Val<List<String>>
+        /// `AccessFrom`: Access From Protocol of the Instance.
+        pub fn access_from(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessFrom", value.into());
+            self
         }
 
-        prop! {
-            /// `Cidrs`: cidrs
-            props, "Cidrs", cidrs, set_cidrs, get_cidrs, Val<List<String>>
+        /// Sets `AccessFrom` in place: [`Self::access_from`] on a value held by `&mut`.
+        pub fn set_access_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessFrom", value.into());
+            self
         }
 
-        prop! {
-            /// `CommonName`: CommonName for Protocol of the Instance.
-            props, "CommonName", common_name, set_common_name, get_common_name, Val<String>
+        /// `AccessFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessFrom")
         }
 
-        prop! {
-            /// `FromPort`: From Port of the Instance.
-            props, "FromPort", from_port, set_from_port, get_from_port, Val<i64>
+        /// `AccessType`: Access Type Protocol of the Instance.
+        pub fn access_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessType", value.into());
+            self
         }
 
-        prop! {
-            /// `Ipv6Cidrs`: IPv6 Cidrs
-            props, "Ipv6Cidrs", ipv6_cidrs, set_ipv6_cidrs, get_ipv6_cidrs, Val<List<String>>
+        /// Sets `AccessType` in place: [`Self::access_type`] on a value held by `&mut`.
+        pub fn set_access_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessType", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: Port Protocol of the Instance.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        /// `AccessType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessType")
         }
 
-        prop! {
-            /// `ToPort`: To Port of the Instance.
-            props, "ToPort", to_port, set_to_port, get_to_port, Val<i64>
+        /// `CidrListAliases`: cidr List Aliases
+        pub fn cidr_list_aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CidrListAliases", value.into());
+            self
+        }
+
+        /// Sets `CidrListAliases` in place: [`Self::cidr_list_aliases`] on a value held by `&mut`.
+        pub fn set_cidr_list_aliases(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CidrListAliases", value.into());
+            self
+        }
+
+        /// `CidrListAliases` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_list_aliases(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CidrListAliases")
+        }
+
+        /// `Cidrs`: cidrs
+        pub fn cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Cidrs", value.into());
+            self
+        }
+
+        /// Sets `Cidrs` in place: [`Self::cidrs`] on a value held by `&mut`.
+        pub fn set_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Cidrs", value.into());
+            self
+        }
+
+        /// `Cidrs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Cidrs")
+        }
+
+        /// `CommonName`: CommonName for Protocol of the Instance.
+        pub fn common_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CommonName", value.into());
+            self
+        }
+
+        /// Sets `CommonName` in place: [`Self::common_name`] on a value held by `&mut`.
+        pub fn set_common_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CommonName", value.into());
+            self
+        }
+
+        /// `CommonName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_common_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CommonName")
+        }
+
+        /// `FromPort`: From Port of the Instance.
+        pub fn from_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FromPort", value.into());
+            self
+        }
+
+        /// Sets `FromPort` in place: [`Self::from_port`] on a value held by `&mut`.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
+        }
+
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
+        }
+
+        /// `Ipv6Cidrs`: IPv6 Cidrs
+        pub fn ipv6_cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Ipv6Cidrs", value.into());
+            self
+        }
+
+        /// Sets `Ipv6Cidrs` in place: [`Self::ipv6_cidrs`] on a value held by `&mut`.
+        pub fn set_ipv6_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Ipv6Cidrs", value.into());
+            self
+        }
+
+        /// `Ipv6Cidrs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Ipv6Cidrs")
+        }
+
+        /// `Protocol`: Port Protocol of the Instance.
+        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `ToPort`: To Port of the Instance.
+        pub fn to_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// Sets `ToPort` in place: [`Self::to_port`] on a value held by `&mut`.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -2943,14 +5010,40 @@ pub mod instance {
             State { props }
         }
 
-        prop! {
-            /// `Code`: Status code of the Instance.
-            props, "Code", code, set_code, get_code, Val<i64>
+        /// `Code`: Status code of the Instance.
+        pub fn code(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Status code of the Instance.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+        pub fn set_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
+        }
+
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Code")
+        }
+
+        /// `Name`: Status code of the Instance.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -2981,19 +5074,46 @@ impl InstanceSnapshot {
         InstanceSnapshot { core }
     }
 
-    prop! {
-        /// `InstanceName`: The instance from which the snapshot was created.
-        core.props, "InstanceName", _, set_instance_name, get_instance_name, Val<String>
+    /// Sets `InstanceName`, which `new` took, in place.
+    pub fn set_instance_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceName", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceSnapshotName`: The name of the snapshot.
-        core.props, "InstanceSnapshotName", _, set_instance_snapshot_name, get_instance_snapshot_name, Val<String>
+    /// `InstanceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceSnapshotName`, which `new` took, in place.
+    pub fn set_instance_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceSnapshotName", value.into());
+        self
+    }
+
+    /// `InstanceSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceSnapshotName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3077,14 +5197,34 @@ impl KeyPair {
         KeyPair { core }
     }
 
-    prop! {
-        /// `KeyPairName`: The name of the key pair.
-        core.props, "KeyPairName", _, set_key_pair_name, get_key_pair_name, Val<String>
+    /// Sets `KeyPairName`, which `new` took, in place.
+    pub fn set_key_pair_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyPairName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tag keys and optional values to add to the resource during create.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KeyPairName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_pair_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyPairName")
+    }
+
+    /// `Tags`: The tag keys and optional values to add to the resource during create.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3156,52 +5296,159 @@ impl LoadBalancer {
         LoadBalancer { core }
     }
 
-    prop! {
-        /// `AttachedInstances`: The names of the instances attached to the load balancer.
-        core.props, "AttachedInstances", attached_instances, set_attached_instances, get_attached_instances, Val<List<String>>
+    /// `AttachedInstances`: The names of the instances attached to the load balancer.
+    pub fn attached_instances(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AttachedInstances", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckPath`: The path you provided to perform the load balancer health check. If
-        /// you didn't specify a health check path, Lightsail uses the root path of your website (e.g., "/").
-        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
+    /// Sets `AttachedInstances` in place: [`Self::attached_instances`] on a value held by `&mut`.
+    pub fn set_attached_instances(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AttachedInstances", value.into());
+        self
     }
 
-    prop! {
-        /// `InstancePort`: The instance port where you're creating your load balancer.
-        core.props, "InstancePort", _, set_instance_port, get_instance_port, Val<i64>
+    /// `AttachedInstances` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attached_instances(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AttachedInstances")
     }
 
-    prop! {
-        /// `IpAddressType`: The IP address type for the load balancer. The possible values are ipv4
-        /// for IPv4 only, and dualstack for IPv4 and IPv6. The default value is dualstack.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<load_balancer::IpAddressType>
+    /// `HealthCheckPath`: The path you provided to perform the load balancer health check. If you
+    /// didn't specify a health check path, Lightsail uses the root path of your website (e.g., "/").
+    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `LoadBalancerName`: The name of your load balancer.
-        core.props, "LoadBalancerName", _, set_load_balancer_name, get_load_balancer_name, Val<String>
+    /// Sets `HealthCheckPath` in place: [`Self::health_check_path`] on a value held by `&mut`.
+    pub fn set_health_check_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionStickinessEnabled`: Configuration option to enable session stickiness.
-        core.props, "SessionStickinessEnabled", session_stickiness_enabled, set_session_stickiness_enabled, get_session_stickiness_enabled, Val<bool>
+    /// `HealthCheckPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckPath")
     }
 
-    prop! {
-        /// `SessionStickinessLBCookieDurationSeconds`: Configuration option to adjust session
-        /// stickiness cookie duration parameter.
-        core.props, "SessionStickinessLBCookieDurationSeconds", session_stickiness_lb_cookie_duration_seconds, set_session_stickiness_lb_cookie_duration_seconds, get_session_stickiness_lb_cookie_duration_seconds, Val<String>
+    /// Sets `InstancePort`, which `new` took, in place.
+    pub fn set_instance_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("InstancePort", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstancePort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "InstancePort")
     }
 
-    prop! {
-        /// `TlsPolicyName`: The name of the TLS policy to apply to the load balancer.
-        core.props, "TlsPolicyName", tls_policy_name, set_tls_policy_name, get_tls_policy_name, Val<String>
+    /// `IpAddressType`: The IP address type for the load balancer. The possible values are ipv4 for
+    /// IPv4 only, and dualstack for IPv4 and IPv6. The default value is dualstack.
+    pub fn ip_address_type(mut self, value: impl Into<Val<load_balancer::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<load_balancer::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<load_balancer::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// Sets `LoadBalancerName`, which `new` took, in place.
+    pub fn set_load_balancer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoadBalancerName", value.into());
+        self
+    }
+
+    /// `LoadBalancerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerName")
+    }
+
+    /// `SessionStickinessEnabled`: Configuration option to enable session stickiness.
+    pub fn session_stickiness_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SessionStickinessEnabled", value.into());
+        self
+    }
+
+    /// Sets `SessionStickinessEnabled` in place: [`Self::session_stickiness_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_session_stickiness_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SessionStickinessEnabled", value.into());
+        self
+    }
+
+    /// `SessionStickinessEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_stickiness_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SessionStickinessEnabled")
+    }
+
+    /// `SessionStickinessLBCookieDurationSeconds`: Configuration option to adjust session
+    /// stickiness cookie duration parameter.
+    pub fn session_stickiness_lb_cookie_duration_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SessionStickinessLBCookieDurationSeconds", value.into());
+        self
+    }
+
+    /// Sets `SessionStickinessLBCookieDurationSeconds` in place: [`Self::session_stickiness_lb_cookie_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_session_stickiness_lb_cookie_duration_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SessionStickinessLBCookieDurationSeconds", value.into());
+        self
+    }
+
+    /// `SessionStickinessLBCookieDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_stickiness_lb_cookie_duration_seconds(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SessionStickinessLBCookieDurationSeconds")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TlsPolicyName`: The name of the TLS policy to apply to the load balancer.
+    pub fn tls_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TlsPolicyName", value.into());
+        self
+    }
+
+    /// Sets `TlsPolicyName` in place: [`Self::tls_policy_name`] on a value held by `&mut`.
+    pub fn set_tls_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TlsPolicyName", value.into());
+        self
+    }
+
+    /// `TlsPolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TlsPolicyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3268,38 +5515,98 @@ impl LoadBalancerTlsCertificate {
         LoadBalancerTlsCertificate { core }
     }
 
-    prop! {
-        /// `CertificateAlternativeNames`: An array of strings listing alternative domains and
-        /// subdomains for your SSL/TLS certificate.
-        core.props, "CertificateAlternativeNames", certificate_alternative_names, set_certificate_alternative_names, get_certificate_alternative_names, Val<List<String>>
+    /// `CertificateAlternativeNames`: An array of strings listing alternative domains and
+    /// subdomains for your SSL/TLS certificate.
+    pub fn certificate_alternative_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CertificateAlternativeNames", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateDomainName`: The domain name (e.g., example.com ) for your SSL/TLS
-        /// certificate.
-        core.props, "CertificateDomainName", _, set_certificate_domain_name, get_certificate_domain_name, Val<String>
+    /// Sets `CertificateAlternativeNames` in place: [`Self::certificate_alternative_names`] on a
+    /// value held by `&mut`.
+    pub fn set_certificate_alternative_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CertificateAlternativeNames", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateName`: The SSL/TLS certificate name.
-        core.props, "CertificateName", _, set_certificate_name, get_certificate_name, Val<String>
+    /// `CertificateAlternativeNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_alternative_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAlternativeNames")
     }
 
-    prop! {
-        /// `HttpsRedirectionEnabled`: A Boolean value that indicates whether HTTPS redirection is
-        /// enabled for the load balancer.
-        core.props, "HttpsRedirectionEnabled", https_redirection_enabled, set_https_redirection_enabled, get_https_redirection_enabled, Val<bool>
+    /// Sets `CertificateDomainName`, which `new` took, in place.
+    pub fn set_certificate_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateDomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `IsAttached`: When true, the SSL/TLS certificate is attached to the Lightsail load
-        /// balancer.
-        core.props, "IsAttached", is_attached, set_is_attached, get_is_attached, Val<bool>
+    /// `CertificateDomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateDomainName")
     }
 
-    prop! {
-        /// `LoadBalancerName`: The name of your load balancer.
-        core.props, "LoadBalancerName", _, set_load_balancer_name, get_load_balancer_name, Val<String>
+    /// Sets `CertificateName`, which `new` took, in place.
+    pub fn set_certificate_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateName", value.into());
+        self
+    }
+
+    /// `CertificateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateName")
+    }
+
+    /// `HttpsRedirectionEnabled`: A Boolean value that indicates whether HTTPS redirection is
+    /// enabled for the load balancer.
+    pub fn https_redirection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("HttpsRedirectionEnabled", value.into());
+        self
+    }
+
+    /// Sets `HttpsRedirectionEnabled` in place: [`Self::https_redirection_enabled`] on a value held
+    /// by `&mut`.
+    pub fn set_https_redirection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("HttpsRedirectionEnabled", value.into());
+        self
+    }
+
+    /// `HttpsRedirectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_https_redirection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "HttpsRedirectionEnabled")
+    }
+
+    /// `IsAttached`: When true, the SSL/TLS certificate is attached to the Lightsail load balancer.
+    pub fn is_attached(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsAttached", value.into());
+        self
+    }
+
+    /// Sets `IsAttached` in place: [`Self::is_attached`] on a value held by `&mut`.
+    pub fn set_is_attached(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsAttached", value.into());
+        self
+    }
+
+    /// `IsAttached` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_attached(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsAttached")
+    }
+
+    /// Sets `LoadBalancerName`, which `new` took, in place.
+    pub fn set_load_balancer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoadBalancerName", value.into());
+        self
+    }
+
+    /// `LoadBalancerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3341,14 +5648,34 @@ impl StaticIp {
         StaticIp { core }
     }
 
-    prop! {
-        /// `AttachedTo`: The instance where the static IP is attached.
-        core.props, "AttachedTo", attached_to, set_attached_to, get_attached_to, Val<String>
+    /// `AttachedTo`: The instance where the static IP is attached.
+    pub fn attached_to(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AttachedTo", value.into());
+        self
     }
 
-    prop! {
-        /// `StaticIpName`: The name of the static IP address.
-        core.props, "StaticIpName", _, set_static_ip_name, get_static_ip_name, Val<String>
+    /// Sets `AttachedTo` in place: [`Self::attached_to`] on a value held by `&mut`.
+    pub fn set_attached_to(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AttachedTo", value.into());
+        self
+    }
+
+    /// `AttachedTo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attached_to(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AttachedTo")
+    }
+
+    /// Sets `StaticIpName`, which `new` took, in place.
+    pub fn set_static_ip_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StaticIpName", value.into());
+        self
+    }
+
+    /// `StaticIpName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_static_ip_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StaticIpName")
     }
 
     /// `Ref`: the resource's identifier.

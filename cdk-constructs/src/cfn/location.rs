@@ -46,44 +46,136 @@ impl ApiKey {
         ApiKey { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpireTime`: The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
-        core.props, "ExpireTime", expire_time, set_expire_time, get_expire_time, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ForceDelete`.
-        core.props, "ForceDelete", force_delete, set_force_delete, get_force_delete, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ForceUpdate`.
-        core.props, "ForceUpdate", force_update, set_force_update, get_force_update, Val<bool>
+    /// `ExpireTime`: The datetime value in ISO 8601 format. The timezone is always UTC. (YYYY-MM-DDThh:mm:ss.sssZ)
+    pub fn expire_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpireTime", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyName`.
-        core.props, "KeyName", _, set_key_name, get_key_name, Val<String>
+    /// Sets `ExpireTime` in place: [`Self::expire_time`] on a value held by `&mut`.
+    pub fn set_expire_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpireTime", value.into());
+        self
     }
 
-    prop! {
-        /// `NoExpiry`.
-        core.props, "NoExpiry", no_expiry, set_no_expiry, get_no_expiry, Val<bool>
+    /// `ExpireTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expire_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpireTime")
     }
 
-    prop! {
-        /// `Restrictions`.
-        core.props, "Restrictions", _, set_restrictions, get_restrictions, Val<api_key::ApiKeyRestrictions>
+    /// `ForceDelete`.
+    pub fn force_delete(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ForceDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ForceDelete` in place: [`Self::force_delete`] on a value held by `&mut`.
+    pub fn set_force_delete(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ForceDelete", value.into());
+        self
+    }
+
+    /// `ForceDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_delete(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ForceDelete")
+    }
+
+    /// `ForceUpdate`.
+    pub fn force_update(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ForceUpdate", value.into());
+        self
+    }
+
+    /// Sets `ForceUpdate` in place: [`Self::force_update`] on a value held by `&mut`.
+    pub fn set_force_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ForceUpdate", value.into());
+        self
+    }
+
+    /// `ForceUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_update(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ForceUpdate")
+    }
+
+    /// Sets `KeyName`, which `new` took, in place.
+    pub fn set_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyName", value.into());
+        self
+    }
+
+    /// `KeyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyName")
+    }
+
+    /// `NoExpiry`.
+    pub fn no_expiry(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NoExpiry", value.into());
+        self
+    }
+
+    /// Sets `NoExpiry` in place: [`Self::no_expiry`] on a value held by `&mut`.
+    pub fn set_no_expiry(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NoExpiry", value.into());
+        self
+    }
+
+    /// `NoExpiry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_no_expiry(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NoExpiry")
+    }
+
+    /// Sets `Restrictions`, which `new` took, in place.
+    pub fn set_restrictions(&mut self, value: impl Into<Val<api_key::ApiKeyRestrictions>>) -> &mut Self {
+        self.core.props.set("Restrictions", value.into());
+        self
+    }
+
+    /// `Restrictions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restrictions(&self) -> ::std::option::Option<Val<api_key::ApiKeyRestrictions>> {
+        crate::cfn::get_prop(&self.core.props, "Restrictions")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,29 +236,82 @@ pub mod api_key {
             ApiKeyRestrictions { props }
         }
 
-        prop! {
-            /// `AllowActions`.
-            props, "AllowActions", _, set_allow_actions, get_allow_actions, Val<List<String>>
+        /// Sets `AllowActions`, which `new` took, in place.
+        pub fn set_allow_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowActions", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowResources`.
-            props, "AllowResources", _, set_allow_resources, get_allow_resources, Val<List<String>>
+        /// `AllowActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowActions")
         }
 
-        prop! {
-            /// `AllowAndroidApps`.
-            props, "AllowAndroidApps", allow_android_apps, set_allow_android_apps, get_allow_android_apps, Val<List<AndroidApp>>
+        /// Sets `AllowResources`, which `new` took, in place.
+        pub fn set_allow_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowResources", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowAppleApps`.
-            props, "AllowAppleApps", allow_apple_apps, set_allow_apple_apps, get_allow_apple_apps, Val<List<AppleApp>>
+        /// `AllowResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowResources")
         }
 
-        prop! {
-            /// `AllowReferers`.
-            props, "AllowReferers", allow_referers, set_allow_referers, get_allow_referers, Val<List<String>>
+        /// `AllowAndroidApps`.
+        pub fn allow_android_apps(mut self, value: impl Into<Val<List<AndroidApp>>>) -> Self {
+            self.props.set("AllowAndroidApps", value.into());
+            self
+        }
+
+        /// Sets `AllowAndroidApps` in place: [`Self::allow_android_apps`] on a value held by `&mut`.
+        pub fn set_allow_android_apps(&mut self, value: impl Into<Val<List<AndroidApp>>>) -> &mut Self {
+            self.props.set("AllowAndroidApps", value.into());
+            self
+        }
+
+        /// `AllowAndroidApps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_android_apps(&self) -> ::std::option::Option<Val<List<AndroidApp>>> {
+            crate::cfn::get_prop(&self.props, "AllowAndroidApps")
+        }
+
+        /// `AllowAppleApps`.
+        pub fn allow_apple_apps(mut self, value: impl Into<Val<List<AppleApp>>>) -> Self {
+            self.props.set("AllowAppleApps", value.into());
+            self
+        }
+
+        /// Sets `AllowAppleApps` in place: [`Self::allow_apple_apps`] on a value held by `&mut`.
+        pub fn set_allow_apple_apps(&mut self, value: impl Into<Val<List<AppleApp>>>) -> &mut Self {
+            self.props.set("AllowAppleApps", value.into());
+            self
+        }
+
+        /// `AllowAppleApps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_apple_apps(&self) -> ::std::option::Option<Val<List<AppleApp>>> {
+            crate::cfn::get_prop(&self.props, "AllowAppleApps")
+        }
+
+        /// `AllowReferers`.
+        pub fn allow_referers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowReferers", value.into());
+            self
+        }
+
+        /// Sets `AllowReferers` in place: [`Self::allow_referers`] on a value held by `&mut`.
+        pub fn set_allow_referers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowReferers", value.into());
+            self
+        }
+
+        /// `AllowReferers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_referers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowReferers")
         }
     }
 
@@ -192,14 +337,28 @@ pub mod api_key {
             AndroidApp { props }
         }
 
-        prop! {
-            /// `CertificateFingerprint`.
-            props, "CertificateFingerprint", _, set_certificate_fingerprint, get_certificate_fingerprint, Val<String>
+        /// Sets `CertificateFingerprint`, which `new` took, in place.
+        pub fn set_certificate_fingerprint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateFingerprint", value.into());
+            self
         }
 
-        prop! {
-            /// `Package`.
-            props, "Package", _, set_package, get_package, Val<String>
+        /// `CertificateFingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_fingerprint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateFingerprint")
+        }
+
+        /// Sets `Package`, which `new` took, in place.
+        pub fn set_package(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Package", value.into());
+            self
+        }
+
+        /// `Package` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_package(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Package")
         }
     }
 
@@ -220,9 +379,16 @@ pub mod api_key {
             AppleApp { props }
         }
 
-        prop! {
-            /// `BundleId`.
-            props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
+        /// Sets `BundleId`, which `new` took, in place.
+        pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BundleId", value.into());
+            self
+        }
+
+        /// `BundleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BundleId")
         }
     }
 }
@@ -248,35 +414,107 @@ impl GeofenceCollection {
         GeofenceCollection { core }
     }
 
-    prop! {
-        /// `CollectionName`.
-        core.props, "CollectionName", _, set_collection_name, get_collection_name, Val<String>
+    /// Sets `CollectionName`, which `new` took, in place.
+    pub fn set_collection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CollectionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CollectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CollectionName")
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlan`.
-        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<geofence_collection::PricingPlan>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No
-        /// longer allowed.
-        core.props, "PricingPlanDataSource", pricing_plan_data_source, set_pricing_plan_data_source, get_pricing_plan_data_source, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `PricingPlan`.
+    pub fn pricing_plan(mut self, value: impl Into<Val<geofence_collection::PricingPlan>>) -> Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// Sets `PricingPlan` in place: [`Self::pricing_plan`] on a value held by `&mut`.
+    pub fn set_pricing_plan(&mut self, value: impl Into<Val<geofence_collection::PricingPlan>>) -> &mut Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// `PricingPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan(&self) -> ::std::option::Option<Val<geofence_collection::PricingPlan>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlan")
+    }
+
+    /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No longer
+    /// allowed.
+    pub fn pricing_plan_data_source(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PricingPlanDataSource", value.into());
+        self
+    }
+
+    /// Sets `PricingPlanDataSource` in place: [`Self::pricing_plan_data_source`] on a value held by `&mut`.
+    pub fn set_pricing_plan_data_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PricingPlanDataSource", value.into());
+        self
+    }
+
+    /// `PricingPlanDataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan_data_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlanDataSource")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -349,29 +587,82 @@ impl Map {
         Map { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<map::MapConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<map::MapConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<map::MapConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `MapName`.
-        core.props, "MapName", _, set_map_name, get_map_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlan`.
-        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<map::PricingPlan>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `MapName`, which `new` took, in place.
+    pub fn set_map_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MapName", value.into());
+        self
+    }
+
+    /// `MapName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_map_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MapName")
+    }
+
+    /// `PricingPlan`.
+    pub fn pricing_plan(mut self, value: impl Into<Val<map::PricingPlan>>) -> Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// Sets `PricingPlan` in place: [`Self::pricing_plan`] on a value held by `&mut`.
+    pub fn set_pricing_plan(&mut self, value: impl Into<Val<map::PricingPlan>>) -> &mut Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// `PricingPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan(&self) -> ::std::option::Option<Val<map::PricingPlan>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlan")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -427,19 +718,52 @@ pub mod map {
             MapConfiguration { props }
         }
 
-        prop! {
-            /// `Style`.
-            props, "Style", _, set_style, get_style, Val<String>
+        /// Sets `Style`, which `new` took, in place.
+        pub fn set_style(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Style", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomLayers`.
-            props, "CustomLayers", custom_layers, set_custom_layers, get_custom_layers, Val<List<String>>
+        /// `Style` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_style(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Style")
         }
 
-        prop! {
-            /// `PoliticalView`.
-            props, "PoliticalView", political_view, set_political_view, get_political_view, Val<String>
+        /// `CustomLayers`.
+        pub fn custom_layers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CustomLayers", value.into());
+            self
+        }
+
+        /// Sets `CustomLayers` in place: [`Self::custom_layers`] on a value held by `&mut`.
+        pub fn set_custom_layers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CustomLayers", value.into());
+            self
+        }
+
+        /// `CustomLayers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_layers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomLayers")
+        }
+
+        /// `PoliticalView`.
+        pub fn political_view(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PoliticalView", value.into());
+            self
+        }
+
+        /// Sets `PoliticalView` in place: [`Self::political_view`] on a value held by `&mut`.
+        pub fn set_political_view(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PoliticalView", value.into());
+            self
+        }
+
+        /// `PoliticalView` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_political_view(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PoliticalView")
         }
     }
 
@@ -476,34 +800,101 @@ impl PlaceIndex {
         PlaceIndex { core }
     }
 
-    prop! {
-        /// `DataSource`.
-        core.props, "DataSource", _, set_data_source, get_data_source, Val<String>
+    /// Sets `DataSource`, which `new` took, in place.
+    pub fn set_data_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataSource", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSourceConfiguration`.
-        core.props, "DataSourceConfiguration", data_source_configuration, set_data_source_configuration, get_data_source_configuration, Val<place_index::DataSourceConfiguration>
+    /// `DataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataSource")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DataSourceConfiguration`.
+    pub fn data_source_configuration(mut self, value: impl Into<Val<place_index::DataSourceConfiguration>>) -> Self {
+        self.core.props.set("DataSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexName`.
-        core.props, "IndexName", _, set_index_name, get_index_name, Val<String>
+    /// Sets `DataSourceConfiguration` in place: [`Self::data_source_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_data_source_configuration(&mut self, value: impl Into<Val<place_index::DataSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("DataSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlan`.
-        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<place_index::PricingPlan>
+    /// `DataSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_configuration(&self) -> ::std::option::Option<Val<place_index::DataSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceConfiguration")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `IndexName`, which `new` took, in place.
+    pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexName", value.into());
+        self
+    }
+
+    /// `IndexName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexName")
+    }
+
+    /// `PricingPlan`.
+    pub fn pricing_plan(mut self, value: impl Into<Val<place_index::PricingPlan>>) -> Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// Sets `PricingPlan` in place: [`Self::pricing_plan`] on a value held by `&mut`.
+    pub fn set_pricing_plan(&mut self, value: impl Into<Val<place_index::PricingPlan>>) -> &mut Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// `PricingPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan(&self) -> ::std::option::Option<Val<place_index::PricingPlan>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlan")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -556,9 +947,22 @@ pub mod place_index {
             DataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `IntendedUse`.
-            props, "IntendedUse", intended_use, set_intended_use, get_intended_use, Val<IntendedUse>
+        /// `IntendedUse`.
+        pub fn intended_use(mut self, value: impl Into<Val<IntendedUse>>) -> Self {
+            self.props.set("IntendedUse", value.into());
+            self
+        }
+
+        /// Sets `IntendedUse` in place: [`Self::intended_use`] on a value held by `&mut`.
+        pub fn set_intended_use(&mut self, value: impl Into<Val<IntendedUse>>) -> &mut Self {
+            self.props.set("IntendedUse", value.into());
+            self
+        }
+
+        /// `IntendedUse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intended_use(&self) -> ::std::option::Option<Val<IntendedUse>> {
+            crate::cfn::get_prop(&self.props, "IntendedUse")
         }
     }
 
@@ -611,29 +1015,82 @@ impl RouteCalculator {
         RouteCalculator { core }
     }
 
-    prop! {
-        /// `CalculatorName`.
-        core.props, "CalculatorName", _, set_calculator_name, get_calculator_name, Val<String>
+    /// Sets `CalculatorName`, which `new` took, in place.
+    pub fn set_calculator_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CalculatorName", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSource`.
-        core.props, "DataSource", _, set_data_source, get_data_source, Val<String>
+    /// `CalculatorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_calculator_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CalculatorName")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DataSource`, which `new` took, in place.
+    pub fn set_data_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataSource", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlan`.
-        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<route_calculator::PricingPlan>
+    /// `DataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataSource")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `PricingPlan`.
+    pub fn pricing_plan(mut self, value: impl Into<Val<route_calculator::PricingPlan>>) -> Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// Sets `PricingPlan` in place: [`Self::pricing_plan`] on a value held by `&mut`.
+    pub fn set_pricing_plan(&mut self, value: impl Into<Val<route_calculator::PricingPlan>>) -> &mut Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// `PricingPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan(&self) -> ::std::option::Option<Val<route_calculator::PricingPlan>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlan")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -701,50 +1158,162 @@ impl Tracker {
         Tracker { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBridgeEnabled`.
-        core.props, "EventBridgeEnabled", event_bridge_enabled, set_event_bridge_enabled, get_event_bridge_enabled, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyEnableGeospatialQueries`.
-        core.props, "KmsKeyEnableGeospatialQueries", kms_key_enable_geospatial_queries, set_kms_key_enable_geospatial_queries, get_kms_key_enable_geospatial_queries, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `EventBridgeEnabled`.
+    pub fn event_bridge_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EventBridgeEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `PositionFiltering`.
-        core.props, "PositionFiltering", position_filtering, set_position_filtering, get_position_filtering, Val<tracker::PositionFiltering>
+    /// Sets `EventBridgeEnabled` in place: [`Self::event_bridge_enabled`] on a value held by `&mut`.
+    pub fn set_event_bridge_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EventBridgeEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlan`.
-        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<tracker::PricingPlan>
+    /// `EventBridgeEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bridge_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EventBridgeEnabled")
     }
 
-    prop! {
-        /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No
-        /// longer allowed.
-        core.props, "PricingPlanDataSource", pricing_plan_data_source, set_pricing_plan_data_source, get_pricing_plan_data_source, Val<String>
+    /// `KmsKeyEnableGeospatialQueries`.
+    pub fn kms_key_enable_geospatial_queries(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("KmsKeyEnableGeospatialQueries", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKeyEnableGeospatialQueries` in place: [`Self::kms_key_enable_geospatial_queries`]
+    /// on a value held by `&mut`.
+    pub fn set_kms_key_enable_geospatial_queries(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("KmsKeyEnableGeospatialQueries", value.into());
+        self
     }
 
-    prop! {
-        /// `TrackerName`.
-        core.props, "TrackerName", _, set_tracker_name, get_tracker_name, Val<String>
+    /// `KmsKeyEnableGeospatialQueries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_enable_geospatial_queries(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyEnableGeospatialQueries")
+    }
+
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `PositionFiltering`.
+    pub fn position_filtering(mut self, value: impl Into<Val<tracker::PositionFiltering>>) -> Self {
+        self.core.props.set("PositionFiltering", value.into());
+        self
+    }
+
+    /// Sets `PositionFiltering` in place: [`Self::position_filtering`] on a value held by `&mut`.
+    pub fn set_position_filtering(&mut self, value: impl Into<Val<tracker::PositionFiltering>>) -> &mut Self {
+        self.core.props.set("PositionFiltering", value.into());
+        self
+    }
+
+    /// `PositionFiltering` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_position_filtering(&self) -> ::std::option::Option<Val<tracker::PositionFiltering>> {
+        crate::cfn::get_prop(&self.core.props, "PositionFiltering")
+    }
+
+    /// `PricingPlan`.
+    pub fn pricing_plan(mut self, value: impl Into<Val<tracker::PricingPlan>>) -> Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// Sets `PricingPlan` in place: [`Self::pricing_plan`] on a value held by `&mut`.
+    pub fn set_pricing_plan(&mut self, value: impl Into<Val<tracker::PricingPlan>>) -> &mut Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// `PricingPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan(&self) -> ::std::option::Option<Val<tracker::PricingPlan>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlan")
+    }
+
+    /// `PricingPlanDataSource`: This shape is deprecated since 2022-02-01: Deprecated. No longer
+    /// allowed.
+    pub fn pricing_plan_data_source(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PricingPlanDataSource", value.into());
+        self
+    }
+
+    /// Sets `PricingPlanDataSource` in place: [`Self::pricing_plan_data_source`] on a value held by `&mut`.
+    pub fn set_pricing_plan_data_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PricingPlanDataSource", value.into());
+        self
+    }
+
+    /// `PricingPlanDataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan_data_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlanDataSource")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TrackerName`, which `new` took, in place.
+    pub fn set_tracker_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrackerName", value.into());
+        self
+    }
+
+    /// `TrackerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracker_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrackerName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -830,14 +1399,28 @@ impl TrackerConsumer {
         TrackerConsumer { core }
     }
 
-    prop! {
-        /// `ConsumerArn`.
-        core.props, "ConsumerArn", _, set_consumer_arn, get_consumer_arn, Val<String>
+    /// Sets `ConsumerArn`, which `new` took, in place.
+    pub fn set_consumer_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConsumerArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TrackerName`.
-        core.props, "TrackerName", _, set_tracker_name, get_tracker_name, Val<String>
+    /// `ConsumerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumer_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConsumerArn")
+    }
+
+    /// Sets `TrackerName`, which `new` took, in place.
+    pub fn set_tracker_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrackerName", value.into());
+        self
+    }
+
+    /// `TrackerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracker_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrackerName")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,33 +52,78 @@ impl AccountPolicy {
         AccountPolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: The body of the policy document you want to use for this topic. You
-        /// can only add one policy per PolicyType. The policy must be in JSON string format. Length
-        /// Constraints: Maximum length of 30720
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: The name of the account policy
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
-    prop! {
-        /// `PolicyType`: Type of the policy.
-        core.props, "PolicyType", _, set_policy_type, get_policy_type, Val<account_policy::PolicyType>
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
     }
 
-    prop! {
-        /// `Scope`: Scope for policy application
-        core.props, "Scope", scope, set_scope, get_scope, Val<account_policy::Scope>
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
     }
 
-    prop! {
-        /// `SelectionCriteria`: Log group selection criteria to apply policy only to a subset of
-        /// log groups. SelectionCriteria string can be up to 25KB and cloudwatchlogs determines the
-        /// length of selectionCriteria by using its UTF-8 bytes
-        core.props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<String>
+    /// Sets `PolicyType`, which `new` took, in place.
+    pub fn set_policy_type(&mut self, value: impl Into<Val<account_policy::PolicyType>>) -> &mut Self {
+        self.core.props.set("PolicyType", value.into());
+        self
+    }
+
+    /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_type(&self) -> ::std::option::Option<Val<account_policy::PolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyType")
+    }
+
+    /// `Scope`: Scope for policy application
+    pub fn scope(mut self, value: impl Into<Val<account_policy::Scope>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<account_policy::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<account_policy::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `SelectionCriteria`: Log group selection criteria to apply policy only to a subset of log
+    /// groups. SelectionCriteria string can be up to 25KB and cloudwatchlogs determines the length
+    /// of selectionCriteria by using its UTF-8 bytes
+    pub fn selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SelectionCriteria", value.into());
+        self
+    }
+
+    /// Sets `SelectionCriteria` in place: [`Self::selection_criteria`] on a value held by `&mut`.
+    pub fn set_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SelectionCriteria", value.into());
+        self
+    }
+
+    /// `SelectionCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SelectionCriteria")
     }
 
     /// `Ref`: the resource's identifier.
@@ -159,47 +204,125 @@ impl Delivery {
         Delivery { core }
     }
 
-    prop! {
-        /// `DeliveryDestinationArn`: The ARN of the delivery destination that is associated with
-        /// this delivery.
-        core.props, "DeliveryDestinationArn", _, set_delivery_destination_arn, get_delivery_destination_arn, Val<String>
+    /// Sets `DeliveryDestinationArn`, which `new` took, in place.
+    pub fn set_delivery_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryDestinationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliverySourceName`: The name of the delivery source that is associated with this
-        /// delivery.
-        core.props, "DeliverySourceName", _, set_delivery_source_name, get_delivery_source_name, Val<String>
+    /// `DeliveryDestinationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryDestinationArn")
     }
 
-    prop! {
-        /// `FieldDelimiter`: The field delimiter to use between record fields when the final output
-        /// format of a delivery is in Plain , W3C , or Raw format.
-        core.props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
+    /// Sets `DeliverySourceName`, which `new` took, in place.
+    pub fn set_delivery_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliverySourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `RecordFields`: The list of record fields to be delivered to the destination, in order.
-        /// If the delivery's log source has mandatory fields, they must be included in this list.
-        core.props, "RecordFields", record_fields, set_record_fields, get_record_fields, Val<List<String>>
+    /// `DeliverySourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliverySourceName")
     }
 
-    prop! {
-        /// `S3EnableHiveCompatiblePath`: This parameter causes the S3 objects that contain
-        /// delivered logs to use a prefix structure that allows for integration with Apache Hive.
-        core.props, "S3EnableHiveCompatiblePath", s3_enable_hive_compatible_path, set_s3_enable_hive_compatible_path, get_s3_enable_hive_compatible_path, Val<bool>
+    /// `FieldDelimiter`: The field delimiter to use between record fields when the final output
+    /// format of a delivery is in Plain , W3C , or Raw format.
+    pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FieldDelimiter", value.into());
+        self
     }
 
-    prop! {
-        /// `S3SuffixPath`: This string allows re-configuring the S3 object prefix to contain either
-        /// static or variable sections. The valid variables to use in the suffix path will vary by
-        /// each log source. See ConfigurationTemplate$allowedSuffixPathFields for more info on what
-        /// values are supported in the suffix path for each log source.
-        core.props, "S3SuffixPath", s3_suffix_path, set_s3_suffix_path, get_s3_suffix_path, Val<String>
+    /// Sets `FieldDelimiter` in place: [`Self::field_delimiter`] on a value held by `&mut`.
+    pub fn set_field_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FieldDelimiter", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that have been assigned to this delivery.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FieldDelimiter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_field_delimiter(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FieldDelimiter")
+    }
+
+    /// `RecordFields`: The list of record fields to be delivered to the destination, in order. If
+    /// the delivery's log source has mandatory fields, they must be included in this list.
+    pub fn record_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("RecordFields", value.into());
+        self
+    }
+
+    /// Sets `RecordFields` in place: [`Self::record_fields`] on a value held by `&mut`.
+    pub fn set_record_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RecordFields", value.into());
+        self
+    }
+
+    /// `RecordFields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_record_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RecordFields")
+    }
+
+    /// `S3EnableHiveCompatiblePath`: This parameter causes the S3 objects that contain delivered
+    /// logs to use a prefix structure that allows for integration with Apache Hive.
+    pub fn s3_enable_hive_compatible_path(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("S3EnableHiveCompatiblePath", value.into());
+        self
+    }
+
+    /// Sets `S3EnableHiveCompatiblePath` in place: [`Self::s3_enable_hive_compatible_path`] on a
+    /// value held by `&mut`.
+    pub fn set_s3_enable_hive_compatible_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("S3EnableHiveCompatiblePath", value.into());
+        self
+    }
+
+    /// `S3EnableHiveCompatiblePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_enable_hive_compatible_path(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "S3EnableHiveCompatiblePath")
+    }
+
+    /// `S3SuffixPath`: This string allows re-configuring the S3 object prefix to contain either
+    /// static or variable sections. The valid variables to use in the suffix path will vary by each
+    /// log source. See ConfigurationTemplate$allowedSuffixPathFields for more info on what values
+    /// are supported in the suffix path for each log source.
+    pub fn s3_suffix_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3SuffixPath", value.into());
+        self
+    }
+
+    /// Sets `S3SuffixPath` in place: [`Self::s3_suffix_path`] on a value held by `&mut`.
+    pub fn set_s3_suffix_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3SuffixPath", value.into());
+        self
+    }
+
+    /// `S3SuffixPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_suffix_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3SuffixPath")
+    }
+
+    /// `Tags`: The tags that have been assigned to this delivery.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -250,39 +373,114 @@ impl DeliveryDestination {
         DeliveryDestination { core }
     }
 
-    prop! {
-        /// `DeliveryDestinationPolicy`: IAM policy that grants permissions to CloudWatch Logs to
-        /// deliver logs cross-account to a specified destination in this account. The policy must
-        /// be in JSON string format. Length Constraints: Maximum length of 51200
-        core.props, "DeliveryDestinationPolicy", delivery_destination_policy, set_delivery_destination_policy, get_delivery_destination_policy, Val<delivery_destination::DestinationPolicy>
+    /// `DeliveryDestinationPolicy`: IAM policy that grants permissions to CloudWatch Logs to
+    /// deliver logs cross-account to a specified destination in this account. The policy must be in
+    /// JSON string format. Length Constraints: Maximum length of 51200
+    pub fn delivery_destination_policy(mut self, value: impl Into<Val<delivery_destination::DestinationPolicy>>) -> Self {
+        self.core.props.set("DeliveryDestinationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryDestinationType`: Displays whether this delivery destination is CloudWatch
-        /// Logs, Amazon S3, Kinesis Data Firehose, or XRay.
-        core.props, "DeliveryDestinationType", delivery_destination_type, set_delivery_destination_type, get_delivery_destination_type, Val<String>
+    /// Sets `DeliveryDestinationPolicy` in place: [`Self::delivery_destination_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_delivery_destination_policy(&mut self, value: impl Into<Val<delivery_destination::DestinationPolicy>>) -> &mut Self {
+        self.core.props.set("DeliveryDestinationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationResourceArn`: The ARN of the Amazon Web Services destination that this
-        /// delivery destination represents. That Amazon Web Services destination can be a log group
-        /// in CloudWatch Logs, an Amazon S3 bucket, or a delivery stream in Firehose.
-        core.props, "DestinationResourceArn", destination_resource_arn, set_destination_resource_arn, get_destination_resource_arn, Val<String>
+    /// `DeliveryDestinationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_destination_policy(&self) -> ::std::option::Option<Val<delivery_destination::DestinationPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryDestinationPolicy")
     }
 
-    prop! {
-        /// `Name`: The name of this delivery destination.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DeliveryDestinationType`: Displays whether this delivery destination is CloudWatch Logs,
+    /// Amazon S3, Kinesis Data Firehose, or XRay.
+    pub fn delivery_destination_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeliveryDestinationType", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputFormat`: The format of the logs that are sent to this delivery destination.
-        core.props, "OutputFormat", output_format, set_output_format, get_output_format, Val<String>
+    /// Sets `DeliveryDestinationType` in place: [`Self::delivery_destination_type`] on a value held
+    /// by `&mut`.
+    pub fn set_delivery_destination_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryDestinationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that have been assigned to this delivery destination.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeliveryDestinationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_destination_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryDestinationType")
+    }
+
+    /// `DestinationResourceArn`: The ARN of the Amazon Web Services destination that this delivery
+    /// destination represents. That Amazon Web Services destination can be a log group in
+    /// CloudWatch Logs, an Amazon S3 bucket, or a delivery stream in Firehose.
+    pub fn destination_resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DestinationResourceArn", value.into());
+        self
+    }
+
+    /// Sets `DestinationResourceArn` in place: [`Self::destination_resource_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_destination_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationResourceArn", value.into());
+        self
+    }
+
+    /// `DestinationResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationResourceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutputFormat`: The format of the logs that are sent to this delivery destination.
+    pub fn output_format(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OutputFormat", value.into());
+        self
+    }
+
+    /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+    pub fn set_output_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OutputFormat", value.into());
+        self
+    }
+
+    /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_format(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OutputFormat")
+    }
+
+    /// `Tags`: The tags that have been assigned to this delivery destination.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -318,15 +516,42 @@ pub mod delivery_destination {
             DestinationPolicy { props }
         }
 
-        prop! {
-            /// `DeliveryDestinationName`: The name of the delivery destination to assign this policy to
-            props, "DeliveryDestinationName", delivery_destination_name, set_delivery_destination_name, get_delivery_destination_name, Val<String>
+        /// `DeliveryDestinationName`: The name of the delivery destination to assign this policy to
+        pub fn delivery_destination_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryDestinationName", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryDestinationPolicy`: The contents of the policy attached to the delivery
-            /// destination
-            props, "DeliveryDestinationPolicy", delivery_destination_policy, set_delivery_destination_policy, get_delivery_destination_policy, Val<Json>
+        /// Sets `DeliveryDestinationName` in place: [`Self::delivery_destination_name`] on a value held
+        /// by `&mut`.
+        pub fn set_delivery_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryDestinationName", value.into());
+            self
+        }
+
+        /// `DeliveryDestinationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_destination_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryDestinationName")
+        }
+
+        /// `DeliveryDestinationPolicy`: The contents of the policy attached to the delivery destination
+        pub fn delivery_destination_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("DeliveryDestinationPolicy", value.into());
+            self
+        }
+
+        /// Sets `DeliveryDestinationPolicy` in place: [`Self::delivery_destination_policy`] on a value
+        /// held by `&mut`.
+        pub fn set_delivery_destination_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("DeliveryDestinationPolicy", value.into());
+            self
+        }
+
+        /// `DeliveryDestinationPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_destination_policy(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "DeliveryDestinationPolicy")
         }
     }
 }
@@ -354,32 +579,91 @@ impl DeliverySource {
         DeliverySource { core }
     }
 
-    prop! {
-        /// `DeliverySourceConfiguration`: A map of key-value pairs to configure the delivery
-        /// source. Both keys and values must be between 1 and 255 characters in length.
-        core.props, "DeliverySourceConfiguration", delivery_source_configuration, set_delivery_source_configuration, get_delivery_source_configuration, Val<Map<String>>
+    /// `DeliverySourceConfiguration`: A map of key-value pairs to configure the delivery source.
+    /// Both keys and values must be between 1 and 255 characters in length.
+    pub fn delivery_source_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("DeliverySourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LogType`: The type of logs being delivered. Only mandatory when the resourceArn could
-        /// match more than one. In such a case, the error message will contain all the possible
-        /// options.
-        core.props, "LogType", log_type, set_log_type, get_log_type, Val<String>
+    /// Sets `DeliverySourceConfiguration` in place: [`Self::delivery_source_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_delivery_source_configuration(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("DeliverySourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The unique name of the Log source.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DeliverySourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_source_configuration(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DeliverySourceConfiguration")
     }
 
-    prop! {
-        /// `ResourceArn`: The ARN of the resource that will be sending the logs.
-        core.props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+    /// `LogType`: The type of logs being delivered. Only mandatory when the resourceArn could match
+    /// more than one. In such a case, the error message will contain all the possible options.
+    pub fn log_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that have been assigned to this delivery source.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LogType` in place: [`Self::log_type`] on a value held by `&mut`.
+    pub fn set_log_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogType", value.into());
+        self
+    }
+
+    /// `LogType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResourceArn`: The ARN of the resource that will be sending the logs.
+    pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// Sets `ResourceArn` in place: [`Self::resource_arn`] on a value held by `&mut`.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// `Tags`: The tags that have been assigned to this delivery source.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -451,32 +735,77 @@ impl Destination {
         Destination { core }
     }
 
-    prop! {
-        /// `DestinationName`: The name of the destination resource
-        core.props, "DestinationName", _, set_destination_name, get_destination_name, Val<String>
+    /// Sets `DestinationName`, which `new` took, in place.
+    pub fn set_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationName", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationPolicy`: An IAM policy document that governs which AWS accounts can create
-        /// subscription filters against this destination.
-        core.props, "DestinationPolicy", destination_policy, set_destination_policy, get_destination_policy, Val<String>
+    /// `DestinationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationName")
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of an IAM role that permits CloudWatch Logs to send data to the
-        /// specified AWS resource
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DestinationPolicy`: An IAM policy document that governs which AWS accounts can create
+    /// subscription filters against this destination.
+    pub fn destination_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DestinationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DestinationPolicy` in place: [`Self::destination_policy`] on a value held by `&mut`.
+    pub fn set_destination_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`: The ARN of the physical target where the log events are delivered (for
-        /// example, a Kinesis stream)
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// `DestinationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationPolicy")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -521,19 +850,40 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `IntegrationName`: User provided identifier for integration, unique to the user account.
-        core.props, "IntegrationName", _, set_integration_name, get_integration_name, Val<String>
+    /// Sets `IntegrationName`, which `new` took, in place.
+    pub fn set_integration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationName", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationType`: The type of the Integration.
-        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<integration::IntegrationType>
+    /// `IntegrationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationName")
     }
 
-    prop! {
-        /// `ResourceConfig`: OpenSearchResourceConfig for the given Integration
-        core.props, "ResourceConfig", _, set_resource_config, get_resource_config, Val<integration::ResourceConfig>
+    /// Sets `IntegrationType`, which `new` took, in place.
+    pub fn set_integration_type(&mut self, value: impl Into<Val<integration::IntegrationType>>) -> &mut Self {
+        self.core.props.set("IntegrationType", value.into());
+        self
+    }
+
+    /// `IntegrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_type(&self) -> ::std::option::Option<Val<integration::IntegrationType>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationType")
+    }
+
+    /// Sets `ResourceConfig`, which `new` took, in place.
+    pub fn set_resource_config(&mut self, value: impl Into<Val<integration::ResourceConfig>>) -> &mut Self {
+        self.core.props.set("ResourceConfig", value.into());
+        self
+    }
+
+    /// `ResourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_config(&self) -> ::std::option::Option<Val<integration::ResourceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -579,9 +929,23 @@ pub mod integration {
             ResourceConfig { props }
         }
 
-        prop! {
-            /// `OpenSearchResourceConfig`.
-            props, "OpenSearchResourceConfig", open_search_resource_config, set_open_search_resource_config, get_open_search_resource_config, Val<OpenSearchResourceConfig>
+        /// `OpenSearchResourceConfig`.
+        pub fn open_search_resource_config(mut self, value: impl Into<Val<OpenSearchResourceConfig>>) -> Self {
+            self.props.set("OpenSearchResourceConfig", value.into());
+            self
+        }
+
+        /// Sets `OpenSearchResourceConfig` in place: [`Self::open_search_resource_config`] on a value
+        /// held by `&mut`.
+        pub fn set_open_search_resource_config(&mut self, value: impl Into<Val<OpenSearchResourceConfig>>) -> &mut Self {
+            self.props.set("OpenSearchResourceConfig", value.into());
+            self
+        }
+
+        /// `OpenSearchResourceConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_search_resource_config(&self) -> ::std::option::Option<Val<OpenSearchResourceConfig>> {
+            crate::cfn::get_prop(&self.props, "OpenSearchResourceConfig")
         }
     }
 
@@ -607,29 +971,82 @@ pub mod integration {
             OpenSearchResourceConfig { props }
         }
 
-        prop! {
-            /// `DataSourceRoleArn`.
-            props, "DataSourceRoleArn", _, set_data_source_role_arn, get_data_source_role_arn, Val<String>
+        /// Sets `DataSourceRoleArn`, which `new` took, in place.
+        pub fn set_data_source_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSourceRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DashboardViewerPrincipals`.
-            props, "DashboardViewerPrincipals", _, set_dashboard_viewer_principals, get_dashboard_viewer_principals, Val<List<String>>
+        /// `DataSourceRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSourceRoleArn")
         }
 
-        prop! {
-            /// `ApplicationARN`.
-            props, "ApplicationARN", application_arn, set_application_arn, get_application_arn, Val<String>
+        /// Sets `DashboardViewerPrincipals`, which `new` took, in place.
+        pub fn set_dashboard_viewer_principals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DashboardViewerPrincipals", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `DashboardViewerPrincipals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dashboard_viewer_principals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DashboardViewerPrincipals")
         }
 
-        prop! {
-            /// `RetentionDays`.
-            props, "RetentionDays", retention_days, set_retention_days, get_retention_days, Val<i64>
+        /// `ApplicationARN`.
+        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationARN", value.into());
+            self
+        }
+
+        /// Sets `ApplicationARN` in place: [`Self::application_arn`] on a value held by `&mut`.
+        pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationARN", value.into());
+            self
+        }
+
+        /// `ApplicationARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationARN")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `RetentionDays`.
+        pub fn retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetentionDays", value.into());
+            self
+        }
+
+        /// Sets `RetentionDays` in place: [`Self::retention_days`] on a value held by `&mut`.
+        pub fn set_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionDays", value.into());
+            self
+        }
+
+        /// `RetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionDays")
         }
     }
 }
@@ -653,39 +1070,130 @@ impl LogAnomalyDetector {
         LogAnomalyDetector { core }
     }
 
-    prop! {
-        /// `AccountId`: Account ID for owner of detector
-        core.props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+    /// `AccountId`: Account ID for owner of detector
+    pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `AnomalyVisibilityTime`.
-        core.props, "AnomalyVisibilityTime", anomaly_visibility_time, set_anomaly_visibility_time, get_anomaly_visibility_time, Val<f64>
+    /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorName`: Name of detector
-        core.props, "DetectorName", detector_name, set_detector_name, get_detector_name, Val<String>
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
-    prop! {
-        /// `EvaluationFrequency`: How often log group is evaluated
-        core.props, "EvaluationFrequency", evaluation_frequency, set_evaluation_frequency, get_evaluation_frequency, Val<log_anomaly_detector::EvaluationFrequency>
+    /// `AnomalyVisibilityTime`.
+    pub fn anomaly_visibility_time(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("AnomalyVisibilityTime", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterPattern`.
-        core.props, "FilterPattern", filter_pattern, set_filter_pattern, get_filter_pattern, Val<String>
+    /// Sets `AnomalyVisibilityTime` in place: [`Self::anomaly_visibility_time`] on a value held by `&mut`.
+    pub fn set_anomaly_visibility_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("AnomalyVisibilityTime", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the CMK to use when encrypting log data.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `AnomalyVisibilityTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_anomaly_visibility_time(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "AnomalyVisibilityTime")
     }
 
-    prop! {
-        /// `LogGroupArnList`: List of Arns for the given log group
-        core.props, "LogGroupArnList", log_group_arn_list, set_log_group_arn_list, get_log_group_arn_list, Val<List<String>>
+    /// `DetectorName`: Name of detector
+    pub fn detector_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DetectorName", value.into());
+        self
+    }
+
+    /// Sets `DetectorName` in place: [`Self::detector_name`] on a value held by `&mut`.
+    pub fn set_detector_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorName", value.into());
+        self
+    }
+
+    /// `DetectorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorName")
+    }
+
+    /// `EvaluationFrequency`: How often log group is evaluated
+    pub fn evaluation_frequency(mut self, value: impl Into<Val<log_anomaly_detector::EvaluationFrequency>>) -> Self {
+        self.core.props.set("EvaluationFrequency", value.into());
+        self
+    }
+
+    /// Sets `EvaluationFrequency` in place: [`Self::evaluation_frequency`] on a value held by `&mut`.
+    pub fn set_evaluation_frequency(&mut self, value: impl Into<Val<log_anomaly_detector::EvaluationFrequency>>) -> &mut Self {
+        self.core.props.set("EvaluationFrequency", value.into());
+        self
+    }
+
+    /// `EvaluationFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_frequency(&self) -> ::std::option::Option<Val<log_anomaly_detector::EvaluationFrequency>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationFrequency")
+    }
+
+    /// `FilterPattern`.
+    pub fn filter_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FilterPattern", value.into());
+        self
+    }
+
+    /// Sets `FilterPattern` in place: [`Self::filter_pattern`] on a value held by `&mut`.
+    pub fn set_filter_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterPattern", value.into());
+        self
+    }
+
+    /// `FilterPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterPattern")
+    }
+
+    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the CMK to use when encrypting log data.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LogGroupArnList`: List of Arns for the given log group
+    pub fn log_group_arn_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LogGroupArnList", value.into());
+        self
+    }
+
+    /// Sets `LogGroupArnList` in place: [`Self::log_group_arn_list`] on a value held by `&mut`.
+    pub fn set_log_group_arn_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogGroupArnList", value.into());
+        self
+    }
+
+    /// `LogGroupArnList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_arn_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupArnList")
     }
 
     /// `Ref`: the resource's identifier.
@@ -769,80 +1277,212 @@ impl LogGroup {
         LogGroup { core }
     }
 
-    prop! {
-        /// `BearerTokenAuthenticationEnabled`: Indicates whether bearer token authentication is
-        /// enabled for this log group. When enabled, bearer token authentication is allowed on
-        /// operations until it is explicitly disabled.
-        core.props, "BearerTokenAuthenticationEnabled", bearer_token_authentication_enabled, set_bearer_token_authentication_enabled, get_bearer_token_authentication_enabled, Val<bool>
+    /// `BearerTokenAuthenticationEnabled`: Indicates whether bearer token authentication is enabled
+    /// for this log group. When enabled, bearer token authentication is allowed on operations until
+    /// it is explicitly disabled.
+    pub fn bearer_token_authentication_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BearerTokenAuthenticationEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `DataProtectionPolicy`.
-        core.props, "DataProtectionPolicy", data_protection_policy, set_data_protection_policy, get_data_protection_policy, Val<Json>
+    /// Sets `BearerTokenAuthenticationEnabled` in place: [`Self::bearer_token_authentication_enabled`]
+    /// on a value held by `&mut`.
+    pub fn set_bearer_token_authentication_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BearerTokenAuthenticationEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: Indicates whether deletion protection is enabled for this
-        /// log group. When enabled, deletion protection blocks all deletion operations until it is
-        /// explicitly disabled.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `BearerTokenAuthenticationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bearer_token_authentication_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BearerTokenAuthenticationEnabled")
     }
 
-    prop! {
-        /// `FieldIndexPolicies`: Creates or updates a *field index policy* for the specified log
-        /// group. Only log groups in the Standard log class support field index policies. For more
-        /// information about log classes, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>).
-        /// You can use field index policies to create *field indexes* on fields found in log events
-        /// in the log group. Creating field indexes lowers the costs for CWL Insights queries that
-        /// reference those field indexes, because these queries attempt to skip the processing of
-        /// log events that are known to not match the …
-        core.props, "FieldIndexPolicies", field_index_policies, set_field_index_policies, get_field_index_policies, Val<List<Json>>
+    /// `DataProtectionPolicy`.
+    pub fn data_protection_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("DataProtectionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the KMS key to use when encrypting log
-        /// data. To associate an KMS key with the log group, specify the ARN of that KMS key here.
-        /// If you do so, ingested data is encrypted using this key. This association is stored as
-        /// long as the data encrypted with the KMS key is still within CWL. This enables CWL to
-        /// decrypt this data whenever it is requested. If you attempt to associate a KMS key with
-        /// the log group but the KMS key doesn't exist or is deactivated, you will receive an ``InvalidParameterException``
-        /// error. Log group data is always encrypted in CWL. If you omit this …
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DataProtectionPolicy` in place: [`Self::data_protection_policy`] on a value held by `&mut`.
+    pub fn set_data_protection_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("DataProtectionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `LogGroupClass`: Specifies the log group class for this log group. There are two
-        /// classes: + The ``Standard`` log class supports all CWL features. + The ``Infrequent
-        /// Access`` log class supports a subset of CWL features and incurs lower costs. For details
-        /// about the features supported by each class, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>)
-        core.props, "LogGroupClass", log_group_class, set_log_group_class, get_log_group_class, Val<log_group::LogGroupClass>
+    /// `DataProtectionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_protection_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "DataProtectionPolicy")
     }
 
-    prop! {
-        /// `LogGroupName`: The name of the log group. If you don't specify a name, CFNlong
-        /// generates a unique ID for the log group.
-        core.props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+    /// `DeletionProtectionEnabled`: Indicates whether deletion protection is enabled for this log
+    /// group. When enabled, deletion protection blocks all deletion operations until it is
+    /// explicitly disabled.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcePolicyDocument`: Creates or updates a resource policy for the specified log
-        /// group that allows other services to put log events to this account. A LogGroup can have 1
-        /// resource policy.
-        core.props, "ResourcePolicyDocument", resource_policy_document, set_resource_policy_document, get_resource_policy_document, Val<Json>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionInDays`: The number of days to retain the log events in the specified log
-        /// group. Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-        /// and 3653. To set a log group so that its log events do not expire, do not specify this
-        /// property.
-        core.props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the log group. For more information, see
-        /// Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FieldIndexPolicies`: Creates or updates a *field index policy* for the specified log group.
+    /// Only log groups in the Standard log class support field index policies. For more information
+    /// about log classes, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>).
+    /// You can use field index policies to create *field indexes* on fields found in log events in
+    /// the log group. Creating field indexes lowers the costs for CWL Insights queries that
+    /// reference those field indexes, because these queries attempt to skip the processing of log
+    /// events that are known to not match the …
+    pub fn field_index_policies(mut self, value: impl Into<Val<List<Json>>>) -> Self {
+        self.core.props.set("FieldIndexPolicies", value.into());
+        self
+    }
+
+    /// Sets `FieldIndexPolicies` in place: [`Self::field_index_policies`] on a value held by `&mut`.
+    pub fn set_field_index_policies(&mut self, value: impl Into<Val<List<Json>>>) -> &mut Self {
+        self.core.props.set("FieldIndexPolicies", value.into());
+        self
+    }
+
+    /// `FieldIndexPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_field_index_policies(&self) -> ::std::option::Option<Val<List<Json>>> {
+        crate::cfn::get_prop(&self.core.props, "FieldIndexPolicies")
+    }
+
+    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
+    /// To associate an KMS key with the log group, specify the ARN of that KMS key here. If you do
+    /// so, ingested data is encrypted using this key. This association is stored as long as the
+    /// data encrypted with the KMS key is still within CWL. This enables CWL to decrypt this data
+    /// whenever it is requested. If you attempt to associate a KMS key with the log group but the
+    /// KMS key doesn't exist or is deactivated, you will receive an ``InvalidParameterException``
+    /// error. Log group data is always encrypted in CWL. If you omit this …
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LogGroupClass`: Specifies the log group class for this log group. There are two classes: +
+    /// The ``Standard`` log class supports all CWL features. + The ``Infrequent Access`` log class
+    /// supports a subset of CWL features and incurs lower costs. For details about the features
+    /// supported by each class, see Log classes (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html>)
+    pub fn log_group_class(mut self, value: impl Into<Val<log_group::LogGroupClass>>) -> Self {
+        self.core.props.set("LogGroupClass", value.into());
+        self
+    }
+
+    /// Sets `LogGroupClass` in place: [`Self::log_group_class`] on a value held by `&mut`.
+    pub fn set_log_group_class(&mut self, value: impl Into<Val<log_group::LogGroupClass>>) -> &mut Self {
+        self.core.props.set("LogGroupClass", value.into());
+        self
+    }
+
+    /// `LogGroupClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_class(&self) -> ::std::option::Option<Val<log_group::LogGroupClass>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupClass")
+    }
+
+    /// `LogGroupName`: The name of the log group. If you don't specify a name, CFNlong generates a
+    /// unique ID for the log group.
+    pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
+    }
+
+    /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+    pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
+    }
+
+    /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupName")
+    }
+
+    /// `ResourcePolicyDocument`: Creates or updates a resource policy for the specified log group
+    /// that allows other services to put log events to this account. A LogGroup can have 1 resource
+    /// policy.
+    pub fn resource_policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ResourcePolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `ResourcePolicyDocument` in place: [`Self::resource_policy_document`] on a value held
+    /// by `&mut`.
+    pub fn set_resource_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResourcePolicyDocument", value.into());
+        self
+    }
+
+    /// `ResourcePolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicyDocument")
+    }
+
+    /// `RetentionInDays`: The number of days to retain the log events in the specified log group.
+    /// Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+    /// and 3653. To set a log group so that its log events do not expire, do not specify this
+    /// property.
+    pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionInDays", value.into());
+        self
+    }
+
+    /// Sets `RetentionInDays` in place: [`Self::retention_in_days`] on a value held by `&mut`.
+    pub fn set_retention_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionInDays", value.into());
+        self
+    }
+
+    /// `RetentionInDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_in_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionInDays")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the log group. For more information, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -902,15 +1542,34 @@ impl LogStream {
         LogStream { core }
     }
 
-    prop! {
-        /// `LogGroupName`: The name of the log group where the log stream is created.
-        core.props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<LogGroupName>
+    /// Sets `LogGroupName`, which `new` took, in place.
+    pub fn set_log_group_name(&mut self, value: impl Into<Val<LogGroupName>>) -> &mut Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `LogStreamName`: The name of the log stream. The name must be unique wihtin the log
-        /// group.
-        core.props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
+    /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_name(&self) -> ::std::option::Option<Val<LogGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupName")
+    }
+
+    /// `LogStreamName`: The name of the log stream. The name must be unique wihtin the log group.
+    pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogStreamName", value.into());
+        self
+    }
+
+    /// Sets `LogStreamName` in place: [`Self::log_stream_name`] on a value held by `&mut`.
+    pub fn set_log_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogStreamName", value.into());
+        self
+    }
+
+    /// `LogStreamName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_stream_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogStreamName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -954,48 +1613,122 @@ impl MetricFilter {
         MetricFilter { core }
     }
 
-    prop! {
-        /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an
-        /// active log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
-        /// If this value is ``true``, the metric filter is applied on the transformed version of
-        /// the log events instead of the original ingested log events.
-        core.props, "ApplyOnTransformedLogs", apply_on_transformed_logs, set_apply_on_transformed_logs, get_apply_on_transformed_logs, Val<bool>
+    /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an active
+    /// log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
+    /// If this value is ``true``, the metric filter is applied on the transformed version of the
+    /// log events instead of the original ingested log events.
+    pub fn apply_on_transformed_logs(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApplyOnTransformedLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `EmitSystemFieldDimensions`: The list of system fields that are emitted as additional
-        /// dimensions in the generated metrics. Returns the ``emitSystemFieldDimensions`` value if
-        /// it was specified when the metric filter was created.
-        core.props, "EmitSystemFieldDimensions", emit_system_field_dimensions, set_emit_system_field_dimensions, get_emit_system_field_dimensions, Val<List<String>>
+    /// Sets `ApplyOnTransformedLogs` in place: [`Self::apply_on_transformed_logs`] on a value held
+    /// by `&mut`.
+    pub fn set_apply_on_transformed_logs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApplyOnTransformedLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
-        /// processed by this metric filter based on system fields. Returns the ``fieldSelectionCriteria``
-        /// value if it was specified when the metric filter was created.
-        core.props, "FieldSelectionCriteria", field_selection_criteria, set_field_selection_criteria, get_field_selection_criteria, Val<String>
+    /// `ApplyOnTransformedLogs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apply_on_transformed_logs(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApplyOnTransformedLogs")
     }
 
-    prop! {
-        /// `FilterName`: The name of the metric filter.
-        core.props, "FilterName", filter_name, set_filter_name, get_filter_name, Val<String>
+    /// `EmitSystemFieldDimensions`: The list of system fields that are emitted as additional
+    /// dimensions in the generated metrics. Returns the ``emitSystemFieldDimensions`` value if it
+    /// was specified when the metric filter was created.
+    pub fn emit_system_field_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EmitSystemFieldDimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterPattern`: A filter pattern for extracting metric data out of ingested log events.
-        /// For more information, see Filter and Pattern Syntax (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html>).
-        core.props, "FilterPattern", _, set_filter_pattern, get_filter_pattern, Val<String>
+    /// Sets `EmitSystemFieldDimensions` in place: [`Self::emit_system_field_dimensions`] on a value
+    /// held by `&mut`.
+    pub fn set_emit_system_field_dimensions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EmitSystemFieldDimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `LogGroupName`: The name of an existing log group that you want to associate with this
-        /// metric filter.
-        core.props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<LogGroupName>
+    /// `EmitSystemFieldDimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_emit_system_field_dimensions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EmitSystemFieldDimensions")
     }
 
-    prop! {
-        /// `MetricTransformations`: The metric transformations.
-        core.props, "MetricTransformations", _, set_metric_transformations, get_metric_transformations, Val<List<metric_filter::MetricTransformation>>
+    /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
+    /// processed by this metric filter based on system fields. Returns the ``fieldSelectionCriteria``
+    /// value if it was specified when the metric filter was created.
+    pub fn field_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FieldSelectionCriteria", value.into());
+        self
+    }
+
+    /// Sets `FieldSelectionCriteria` in place: [`Self::field_selection_criteria`] on a value held
+    /// by `&mut`.
+    pub fn set_field_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FieldSelectionCriteria", value.into());
+        self
+    }
+
+    /// `FieldSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_field_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FieldSelectionCriteria")
+    }
+
+    /// `FilterName`: The name of the metric filter.
+    pub fn filter_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FilterName", value.into());
+        self
+    }
+
+    /// Sets `FilterName` in place: [`Self::filter_name`] on a value held by `&mut`.
+    pub fn set_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterName", value.into());
+        self
+    }
+
+    /// `FilterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterName")
+    }
+
+    /// Sets `FilterPattern`, which `new` took, in place.
+    pub fn set_filter_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterPattern", value.into());
+        self
+    }
+
+    /// `FilterPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterPattern")
+    }
+
+    /// Sets `LogGroupName`, which `new` took, in place.
+    pub fn set_log_group_name(&mut self, value: impl Into<Val<LogGroupName>>) -> &mut Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
+    }
+
+    /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_name(&self) -> ::std::option::Option<Val<LogGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupName")
+    }
+
+    /// Sets `MetricTransformations`, which `new` took, in place.
+    pub fn set_metric_transformations(&mut self, value: impl Into<Val<List<metric_filter::MetricTransformation>>>) -> &mut Self {
+        self.core.props.set("MetricTransformations", value.into());
+        self
+    }
+
+    /// `MetricTransformations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_transformations(&self) -> ::std::option::Option<Val<List<metric_filter::MetricTransformation>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricTransformations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1043,48 +1776,101 @@ pub mod metric_filter {
             MetricTransformation { props }
         }
 
-        prop! {
-            /// `MetricName`: The name of the CloudWatch metric.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricNamespace`: A custom namespace to contain your metric in CloudWatch. Use
-            /// namespaces to group together metrics that are similar. For more information, see
-            /// Namespaces (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Namespace>).
-            props, "MetricNamespace", _, set_metric_namespace, get_metric_namespace, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `MetricValue`: The value that is published to the CloudWatch metric. For example, if
-            /// you're counting the occurrences of a particular term like ``Error``, specify 1 for the
-            /// metric value. If you're counting the number of bytes transferred, reference the value
-            /// that is in the log event by using $. followed by the name of the field that you
-            /// specified in the filter pattern, such as ``$.size``.
-            props, "MetricValue", _, set_metric_value, get_metric_value, Val<String>
+        /// Sets `MetricNamespace`, which `new` took, in place.
+        pub fn set_metric_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: (Optional) The value to emit when a filter pattern does not match a log
-            /// event. This value can be null.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<f64>
+        /// `MetricNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricNamespace")
         }
 
-        prop! {
-            /// `Dimensions`: The fields to use as dimensions for the metric. One metric filter can
-            /// include as many as three dimensions. Metrics extracted from log events are charged as
-            /// custom metrics. To prevent unexpected high charges, do not specify high-cardinality
-            /// fields such as ``IPAddress`` or ``requestID`` as dimensions. Each different value found
-            /// for a dimension is treated as a separate metric and accrues charges as a separate custom
-            /// metric. CloudWatch Logs disables a metric filter if it generates 1000 different
-            /// name/value pairs for your specified dimensions within a certain amount of time. This
-            /// helps to prevent …
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Tag>>
+        /// Sets `MetricValue`, which `new` took, in place.
+        pub fn set_metric_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit to assign to the metric. If you omit this, the unit is set as ``None``.
-            props, "Unit", unit, set_unit, get_unit, Val<MetricTransformationUnit>
+        /// `MetricValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricValue")
+        }
+
+        /// `DefaultValue`: (Optional) The value to emit when a filter pattern does not match a log
+        /// event. This value can be null.
+        pub fn default_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Dimensions`: The fields to use as dimensions for the metric. One metric filter can include
+        /// as many as three dimensions. Metrics extracted from log events are charged as custom
+        /// metrics. To prevent unexpected high charges, do not specify high-cardinality fields such as ``IPAddress``
+        /// or ``requestID`` as dimensions. Each different value found for a dimension is treated as a
+        /// separate metric and accrues charges as a separate custom metric. CloudWatch Logs disables a
+        /// metric filter if it generates 1000 different name/value pairs for your specified dimensions
+        /// within a certain amount of time. This helps to prevent …
+        pub fn dimensions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Unit`: The unit to assign to the metric. If you omit this, the unit is set as ``None``.
+        pub fn unit(mut self, value: impl Into<Val<MetricTransformationUnit>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<MetricTransformationUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<MetricTransformationUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1199,34 +1985,87 @@ impl QueryDefinition {
         QueryDefinition { core }
     }
 
-    prop! {
-        /// `LogGroupNames`: Optionally define specific log groups as part of your query definition
-        core.props, "LogGroupNames", log_group_names, set_log_group_names, get_log_group_names, Val<List<String>>
+    /// `LogGroupNames`: Optionally define specific log groups as part of your query definition
+    pub fn log_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LogGroupNames", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the saved query definition
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `LogGroupNames` in place: [`Self::log_group_names`] on a value held by `&mut`.
+    pub fn set_log_group_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogGroupNames", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: Use this parameter to include specific query parameters as part of your
-        /// query definition. Query parameters are supported only for Logs Insights QL queries.
-        /// Query parameters allow you to use placeholder variables in your query string that are
-        /// substituted with values at execution time. Use the {{parameterName}} syntax in your
-        /// query string to reference a parameter.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<query_definition::QueryParameter>>
+    /// `LogGroupNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupNames")
     }
 
-    prop! {
-        /// `QueryLanguage`: Query language of the query string. Possible values are CWLI, SQL, PPL,
-        /// with CWLI being the default.
-        core.props, "QueryLanguage", query_language, set_query_language, get_query_language, Val<query_definition::QueryLanguage>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryString`: The query string to use for this definition
-        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Parameters`: Use this parameter to include specific query parameters as part of your query
+    /// definition. Query parameters are supported only for Logs Insights QL queries. Query
+    /// parameters allow you to use placeholder variables in your query string that are substituted
+    /// with values at execution time. Use the {{parameterName}} syntax in your query string to
+    /// reference a parameter.
+    pub fn parameters(mut self, value: impl Into<Val<List<query_definition::QueryParameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<List<query_definition::QueryParameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<List<query_definition::QueryParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `QueryLanguage`: Query language of the query string. Possible values are CWLI, SQL, PPL,
+    /// with CWLI being the default.
+    pub fn query_language(mut self, value: impl Into<Val<query_definition::QueryLanguage>>) -> Self {
+        self.core.props.set("QueryLanguage", value.into());
+        self
+    }
+
+    /// Sets `QueryLanguage` in place: [`Self::query_language`] on a value held by `&mut`.
+    pub fn set_query_language(&mut self, value: impl Into<Val<query_definition::QueryLanguage>>) -> &mut Self {
+        self.core.props.set("QueryLanguage", value.into());
+        self
+    }
+
+    /// `QueryLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_language(&self) -> ::std::option::Option<Val<query_definition::QueryLanguage>> {
+        crate::cfn::get_prop(&self.core.props, "QueryLanguage")
+    }
+
+    /// Sets `QueryString`, which `new` took, in place.
+    pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// `QueryString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryString")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1268,22 +2107,54 @@ pub mod query_definition {
             QueryParameter { props }
         }
 
-        prop! {
-            /// `Name`: The name of the query parameter. A query parameter name must start with a letter
-            /// or underscore, and contain only letters, digits, and underscores.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: The default value to use for this query parameter if no value is
-            /// supplied at execution time.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: A description of the query parameter that explains its purpose or
-            /// expected values.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `DefaultValue`: The default value to use for this query parameter if no value is supplied at
+        /// execution time.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Description`: A description of the query parameter that explains its purpose or expected
+        /// values.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1327,14 +2198,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: The policy document
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: A name for resource policy
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1379,74 +2264,227 @@ impl ScheduledQuery {
         ScheduledQuery { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationConfiguration`.
-        core.props, "DestinationConfiguration", destination_configuration, set_destination_configuration, get_destination_configuration, Val<scheduled_query::DestinationConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`.
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `LogGroupIdentifiers`.
-        core.props, "LogGroupIdentifiers", log_group_identifiers, set_log_group_identifiers, get_log_group_identifiers, Val<List<String>>
+    /// `DestinationConfiguration`.
+    pub fn destination_configuration(mut self, value: impl Into<Val<scheduled_query::DestinationConfiguration>>) -> Self {
+        self.core.props.set("DestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DestinationConfiguration` in place: [`Self::destination_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_destination_configuration(&mut self, value: impl Into<Val<scheduled_query::DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("DestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryLanguage`.
-        core.props, "QueryLanguage", _, set_query_language, get_query_language, Val<scheduled_query::QueryLanguage>
+    /// `DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_configuration(&self) -> ::std::option::Option<Val<scheduled_query::DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfiguration")
     }
 
-    prop! {
-        /// `QueryString`.
-        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleEndTime`.
-        core.props, "ScheduleEndTime", schedule_end_time, set_schedule_end_time, get_schedule_end_time, Val<f64>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `ScheduleExpression`.
-        core.props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+    /// `LogGroupIdentifiers`.
+    pub fn log_group_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LogGroupIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleStartTime`.
-        core.props, "ScheduleStartTime", schedule_start_time, set_schedule_start_time, get_schedule_start_time, Val<f64>
+    /// Sets `LogGroupIdentifiers` in place: [`Self::log_group_identifiers`] on a value held by `&mut`.
+    pub fn set_log_group_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogGroupIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `StartTimeOffset`.
-        core.props, "StartTimeOffset", start_time_offset, set_start_time_offset, get_start_time_offset, Val<i64>
+    /// `LogGroupIdentifiers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupIdentifiers")
     }
 
-    prop! {
-        /// `State`.
-        core.props, "State", state, set_state, get_state, Val<scheduled_query::ScheduledQueryState>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Timezone`.
-        core.props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+    /// Sets `QueryLanguage`, which `new` took, in place.
+    pub fn set_query_language(&mut self, value: impl Into<Val<scheduled_query::QueryLanguage>>) -> &mut Self {
+        self.core.props.set("QueryLanguage", value.into());
+        self
+    }
+
+    /// `QueryLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_language(&self) -> ::std::option::Option<Val<scheduled_query::QueryLanguage>> {
+        crate::cfn::get_prop(&self.core.props, "QueryLanguage")
+    }
+
+    /// Sets `QueryString`, which `new` took, in place.
+    pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// `QueryString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryString")
+    }
+
+    /// `ScheduleEndTime`.
+    pub fn schedule_end_time(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ScheduleEndTime", value.into());
+        self
+    }
+
+    /// Sets `ScheduleEndTime` in place: [`Self::schedule_end_time`] on a value held by `&mut`.
+    pub fn set_schedule_end_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ScheduleEndTime", value.into());
+        self
+    }
+
+    /// `ScheduleEndTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_end_time(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleEndTime")
+    }
+
+    /// Sets `ScheduleExpression`, which `new` took, in place.
+    pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
+    }
+
+    /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpression")
+    }
+
+    /// `ScheduleStartTime`.
+    pub fn schedule_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ScheduleStartTime", value.into());
+        self
+    }
+
+    /// Sets `ScheduleStartTime` in place: [`Self::schedule_start_time`] on a value held by `&mut`.
+    pub fn set_schedule_start_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ScheduleStartTime", value.into());
+        self
+    }
+
+    /// `ScheduleStartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_start_time(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleStartTime")
+    }
+
+    /// `StartTimeOffset`.
+    pub fn start_time_offset(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StartTimeOffset", value.into());
+        self
+    }
+
+    /// Sets `StartTimeOffset` in place: [`Self::start_time_offset`] on a value held by `&mut`.
+    pub fn set_start_time_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StartTimeOffset", value.into());
+        self
+    }
+
+    /// `StartTimeOffset` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_time_offset(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StartTimeOffset")
+    }
+
+    /// `State`.
+    pub fn state(mut self, value: impl Into<Val<scheduled_query::ScheduledQueryState>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<scheduled_query::ScheduledQueryState>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<scheduled_query::ScheduledQueryState>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Timezone`.
+    pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Timezone", value.into());
+        self
+    }
+
+    /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+    pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Timezone", value.into());
+        self
+    }
+
+    /// `Timezone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Timezone")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1505,9 +2543,22 @@ pub mod scheduled_query {
             DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3Configuration>
+        /// `S3Configuration`.
+        pub fn s3_configuration(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -1533,14 +2584,28 @@ pub mod scheduled_query {
             S3Configuration { props }
         }
 
-        prop! {
-            /// `DestinationIdentifier`.
-            props, "DestinationIdentifier", _, set_destination_identifier, get_destination_identifier, Val<String>
+        /// Sets `DestinationIdentifier`, which `new` took, in place.
+        pub fn set_destination_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `DestinationIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationIdentifier")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -1598,10 +2663,16 @@ impl StorageTierPolicy {
         StorageTierPolicy { core }
     }
 
-    prop! {
-        /// `StorageTier`: The storage tier to apply. Only INTELLIGENT_TIERING is accepted for
-        /// creation.
-        core.props, "StorageTier", _, set_storage_tier, get_storage_tier, Val<storage_tier_policy::StorageTier>
+    /// Sets `StorageTier`, which `new` took, in place.
+    pub fn set_storage_tier(&mut self, value: impl Into<Val<storage_tier_policy::StorageTier>>) -> &mut Self {
+        self.core.props.set("StorageTier", value.into());
+        self
+    }
+
+    /// `StorageTier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_tier(&self) -> ::std::option::Option<Val<storage_tier_policy::StorageTier>> {
+        crate::cfn::get_prop(&self.core.props, "StorageTier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1675,63 +2746,160 @@ impl SubscriptionFilter {
         SubscriptionFilter { core }
     }
 
-    prop! {
-        /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an
-        /// active log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
-        /// If this value is ``true``, the subscription filter is applied on the transformed version
-        /// of the log events instead of the original ingested log events.
-        core.props, "ApplyOnTransformedLogs", apply_on_transformed_logs, set_apply_on_transformed_logs, get_apply_on_transformed_logs, Val<bool>
+    /// `ApplyOnTransformedLogs`: This parameter is valid only for log groups that have an active
+    /// log transformer. For more information about log transformers, see PutTransformer (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutTransformer.html>).
+    /// If this value is ``true``, the subscription filter is applied on the transformed version of
+    /// the log events instead of the original ingested log events.
+    pub fn apply_on_transformed_logs(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApplyOnTransformedLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationArn`: The Amazon Resource Name (ARN) of the destination.
-        core.props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
+    /// Sets `ApplyOnTransformedLogs` in place: [`Self::apply_on_transformed_logs`] on a value held
+    /// by `&mut`.
+    pub fn set_apply_on_transformed_logs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApplyOnTransformedLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `Distribution`: The method used to distribute log data to the destination, which can be
-        /// either random or grouped by log stream.
-        core.props, "Distribution", distribution, set_distribution, get_distribution, Val<subscription_filter::Distribution>
+    /// `ApplyOnTransformedLogs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apply_on_transformed_logs(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApplyOnTransformedLogs")
     }
 
-    prop! {
-        /// `EmitSystemFields`: The list of system fields that are included in the log events sent
-        /// to the subscription destination. Returns the ``emitSystemFields`` value if it was
-        /// specified when the subscription filter was created.
-        core.props, "EmitSystemFields", emit_system_fields, set_emit_system_fields, get_emit_system_fields, Val<List<String>>
+    /// Sets `DestinationArn`, which `new` took, in place.
+    pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
-        /// processed by this subscription filter based on system fields. Returns the ``fieldSelectionCriteria``
-        /// value if it was specified when the subscription filter was created.
-        core.props, "FieldSelectionCriteria", field_selection_criteria, set_field_selection_criteria, get_field_selection_criteria, Val<String>
+    /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationArn")
     }
 
-    prop! {
-        /// `FilterName`: The name of the subscription filter.
-        core.props, "FilterName", filter_name, set_filter_name, get_filter_name, Val<String>
+    /// `Distribution`: The method used to distribute log data to the destination, which can be
+    /// either random or grouped by log stream.
+    pub fn distribution(mut self, value: impl Into<Val<subscription_filter::Distribution>>) -> Self {
+        self.core.props.set("Distribution", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterPattern`: The filtering expressions that restrict what gets delivered to the
-        /// destination AWS resource. For more information about the filter pattern syntax, see
-        /// Filter and Pattern Syntax (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html>).
-        core.props, "FilterPattern", _, set_filter_pattern, get_filter_pattern, Val<String>
+    /// Sets `Distribution` in place: [`Self::distribution`] on a value held by `&mut`.
+    pub fn set_distribution(&mut self, value: impl Into<Val<subscription_filter::Distribution>>) -> &mut Self {
+        self.core.props.set("Distribution", value.into());
+        self
     }
 
-    prop! {
-        /// `LogGroupName`: The log group to associate with the subscription filter. All log events
-        /// that are uploaded to this log group are filtered and delivered to the specified AWS
-        /// resource if the filter pattern matches the log events.
-        core.props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<LogGroupName>
+    /// `Distribution` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution(&self) -> ::std::option::Option<Val<subscription_filter::Distribution>> {
+        crate::cfn::get_prop(&self.core.props, "Distribution")
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of an IAM role that grants CWL permissions to deliver ingested log
-        /// events to the destination stream. You don't need to provide the ARN when you are working
-        /// with a logical destination for cross-account delivery.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `EmitSystemFields`: The list of system fields that are included in the log events sent to
+    /// the subscription destination. Returns the ``emitSystemFields`` value if it was specified
+    /// when the subscription filter was created.
+    pub fn emit_system_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EmitSystemFields", value.into());
+        self
+    }
+
+    /// Sets `EmitSystemFields` in place: [`Self::emit_system_fields`] on a value held by `&mut`.
+    pub fn set_emit_system_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EmitSystemFields", value.into());
+        self
+    }
+
+    /// `EmitSystemFields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_emit_system_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EmitSystemFields")
+    }
+
+    /// `FieldSelectionCriteria`: The filter expression that specifies which log events are
+    /// processed by this subscription filter based on system fields. Returns the ``fieldSelectionCriteria``
+    /// value if it was specified when the subscription filter was created.
+    pub fn field_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FieldSelectionCriteria", value.into());
+        self
+    }
+
+    /// Sets `FieldSelectionCriteria` in place: [`Self::field_selection_criteria`] on a value held
+    /// by `&mut`.
+    pub fn set_field_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FieldSelectionCriteria", value.into());
+        self
+    }
+
+    /// `FieldSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_field_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FieldSelectionCriteria")
+    }
+
+    /// `FilterName`: The name of the subscription filter.
+    pub fn filter_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FilterName", value.into());
+        self
+    }
+
+    /// Sets `FilterName` in place: [`Self::filter_name`] on a value held by `&mut`.
+    pub fn set_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterName", value.into());
+        self
+    }
+
+    /// `FilterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterName")
+    }
+
+    /// Sets `FilterPattern`, which `new` took, in place.
+    pub fn set_filter_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterPattern", value.into());
+        self
+    }
+
+    /// `FilterPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterPattern")
+    }
+
+    /// Sets `LogGroupName`, which `new` took, in place.
+    pub fn set_log_group_name(&mut self, value: impl Into<Val<LogGroupName>>) -> &mut Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
+    }
+
+    /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_name(&self) -> ::std::option::Option<Val<LogGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupName")
+    }
+
+    /// `RoleArn`: The ARN of an IAM role that grants CWL permissions to deliver ingested log events
+    /// to the destination stream. You don't need to provide the ARN when you are working with a
+    /// logical destination for cross-account delivery.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1786,15 +2954,28 @@ impl Transformer {
         Transformer { core }
     }
 
-    prop! {
-        /// `LogGroupIdentifier`: Existing log group that you want to associate with this
-        /// transformer.
-        core.props, "LogGroupIdentifier", _, set_log_group_identifier, get_log_group_identifier, Val<String>
+    /// Sets `LogGroupIdentifier`, which `new` took, in place.
+    pub fn set_log_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `TransformerConfig`: List of processors in a transformer
-        core.props, "TransformerConfig", _, set_transformer_config, get_transformer_config, Val<List<transformer::Processor>>
+    /// `LogGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupIdentifier")
+    }
+
+    /// Sets `TransformerConfig`, which `new` took, in place.
+    pub fn set_transformer_config(&mut self, value: impl Into<Val<List<transformer::Processor>>>) -> &mut Self {
+        self.core.props.set("TransformerConfig", value.into());
+        self
+    }
+
+    /// `TransformerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transformer_config(&self) -> ::std::option::Option<Val<List<transformer::Processor>>> {
+        crate::cfn::get_prop(&self.core.props, "TransformerConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1824,119 +3005,418 @@ pub mod transformer {
             Processor { props }
         }
 
-        prop! {
-            /// `AddKeys`.
-            props, "AddKeys", add_keys, set_add_keys, get_add_keys, Val<ProcessorAddKeys>
+        /// `AddKeys`.
+        pub fn add_keys(mut self, value: impl Into<Val<ProcessorAddKeys>>) -> Self {
+            self.props.set("AddKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyValue`.
-            props, "CopyValue", copy_value, set_copy_value, get_copy_value, Val<ProcessorCopyValue>
+        /// Sets `AddKeys` in place: [`Self::add_keys`] on a value held by `&mut`.
+        pub fn set_add_keys(&mut self, value: impl Into<Val<ProcessorAddKeys>>) -> &mut Self {
+            self.props.set("AddKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `Csv`.
-            props, "Csv", csv, set_csv, get_csv, Val<ProcessorCsv>
+        /// `AddKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_keys(&self) -> ::std::option::Option<Val<ProcessorAddKeys>> {
+            crate::cfn::get_prop(&self.props, "AddKeys")
         }
 
-        prop! {
-            /// `DateTimeConverter`.
-            props, "DateTimeConverter", date_time_converter, set_date_time_converter, get_date_time_converter, Val<ProcessorDateTimeConverter>
+        /// `CopyValue`.
+        pub fn copy_value(mut self, value: impl Into<Val<ProcessorCopyValue>>) -> Self {
+            self.props.set("CopyValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DeleteKeys`.
-            props, "DeleteKeys", delete_keys, set_delete_keys, get_delete_keys, Val<ProcessorDeleteKeys>
+        /// Sets `CopyValue` in place: [`Self::copy_value`] on a value held by `&mut`.
+        pub fn set_copy_value(&mut self, value: impl Into<Val<ProcessorCopyValue>>) -> &mut Self {
+            self.props.set("CopyValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Grok`.
-            props, "Grok", grok, set_grok, get_grok, Val<ProcessorGrok>
+        /// `CopyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_value(&self) -> ::std::option::Option<Val<ProcessorCopyValue>> {
+            crate::cfn::get_prop(&self.props, "CopyValue")
         }
 
-        prop! {
-            /// `ListToMap`.
-            props, "ListToMap", list_to_map, set_list_to_map, get_list_to_map, Val<ProcessorListToMap>
+        /// `Csv`.
+        pub fn csv(mut self, value: impl Into<Val<ProcessorCsv>>) -> Self {
+            self.props.set("Csv", value.into());
+            self
         }
 
-        prop! {
-            /// `LowerCaseString`.
-            props, "LowerCaseString", lower_case_string, set_lower_case_string, get_lower_case_string, Val<ProcessorLowerCaseString>
+        /// Sets `Csv` in place: [`Self::csv`] on a value held by `&mut`.
+        pub fn set_csv(&mut self, value: impl Into<Val<ProcessorCsv>>) -> &mut Self {
+            self.props.set("Csv", value.into());
+            self
         }
 
-        prop! {
-            /// `MoveKeys`.
-            props, "MoveKeys", move_keys, set_move_keys, get_move_keys, Val<ProcessorMoveKeys>
+        /// `Csv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv(&self) -> ::std::option::Option<Val<ProcessorCsv>> {
+            crate::cfn::get_prop(&self.props, "Csv")
         }
 
-        prop! {
-            /// `ParseCloudfront`.
-            props, "ParseCloudfront", parse_cloudfront, set_parse_cloudfront, get_parse_cloudfront, Val<ParseCloudfront>
+        /// `DateTimeConverter`.
+        pub fn date_time_converter(mut self, value: impl Into<Val<ProcessorDateTimeConverter>>) -> Self {
+            self.props.set("DateTimeConverter", value.into());
+            self
         }
 
-        prop! {
-            /// `ParseJSON`.
-            props, "ParseJSON", parse_json, set_parse_json, get_parse_json, Val<ProcessorParseJson>
+        /// Sets `DateTimeConverter` in place: [`Self::date_time_converter`] on a value held by `&mut`.
+        pub fn set_date_time_converter(&mut self, value: impl Into<Val<ProcessorDateTimeConverter>>) -> &mut Self {
+            self.props.set("DateTimeConverter", value.into());
+            self
         }
 
-        prop! {
-            /// `ParseKeyValue`.
-            props, "ParseKeyValue", parse_key_value, set_parse_key_value, get_parse_key_value, Val<ProcessorParseKeyValue>
+        /// `DateTimeConverter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_time_converter(&self) -> ::std::option::Option<Val<ProcessorDateTimeConverter>> {
+            crate::cfn::get_prop(&self.props, "DateTimeConverter")
         }
 
-        prop! {
-            /// `ParsePostgres`.
-            props, "ParsePostgres", parse_postgres, set_parse_postgres, get_parse_postgres, Val<ParsePostgres>
+        /// `DeleteKeys`.
+        pub fn delete_keys(mut self, value: impl Into<Val<ProcessorDeleteKeys>>) -> Self {
+            self.props.set("DeleteKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `ParseRoute53`.
-            props, "ParseRoute53", parse_route53, set_parse_route53, get_parse_route53, Val<ParseRoute53>
+        /// Sets `DeleteKeys` in place: [`Self::delete_keys`] on a value held by `&mut`.
+        pub fn set_delete_keys(&mut self, value: impl Into<Val<ProcessorDeleteKeys>>) -> &mut Self {
+            self.props.set("DeleteKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `ParseToOCSF`.
-            props, "ParseToOCSF", parse_to_ocsf, set_parse_to_ocsf, get_parse_to_ocsf, Val<ParseToOcsf>
+        /// `DeleteKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_keys(&self) -> ::std::option::Option<Val<ProcessorDeleteKeys>> {
+            crate::cfn::get_prop(&self.props, "DeleteKeys")
         }
 
-        prop! {
-            /// `ParseVPC`.
-            props, "ParseVPC", parse_vpc, set_parse_vpc, get_parse_vpc, Val<ParseVpc>
+        /// `Grok`.
+        pub fn grok(mut self, value: impl Into<Val<ProcessorGrok>>) -> Self {
+            self.props.set("Grok", value.into());
+            self
         }
 
-        prop! {
-            /// `ParseWAF`.
-            props, "ParseWAF", parse_waf, set_parse_waf, get_parse_waf, Val<ParseWaf>
+        /// Sets `Grok` in place: [`Self::grok`] on a value held by `&mut`.
+        pub fn set_grok(&mut self, value: impl Into<Val<ProcessorGrok>>) -> &mut Self {
+            self.props.set("Grok", value.into());
+            self
         }
 
-        prop! {
-            /// `RenameKeys`.
-            props, "RenameKeys", rename_keys, set_rename_keys, get_rename_keys, Val<ProcessorRenameKeys>
+        /// `Grok` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grok(&self) -> ::std::option::Option<Val<ProcessorGrok>> {
+            crate::cfn::get_prop(&self.props, "Grok")
         }
 
-        prop! {
-            /// `SplitString`.
-            props, "SplitString", split_string, set_split_string, get_split_string, Val<ProcessorSplitString>
+        /// `ListToMap`.
+        pub fn list_to_map(mut self, value: impl Into<Val<ProcessorListToMap>>) -> Self {
+            self.props.set("ListToMap", value.into());
+            self
         }
 
-        prop! {
-            /// `SubstituteString`.
-            props, "SubstituteString", substitute_string, set_substitute_string, get_substitute_string, Val<ProcessorSubstituteString>
+        /// Sets `ListToMap` in place: [`Self::list_to_map`] on a value held by `&mut`.
+        pub fn set_list_to_map(&mut self, value: impl Into<Val<ProcessorListToMap>>) -> &mut Self {
+            self.props.set("ListToMap", value.into());
+            self
         }
 
-        prop! {
-            /// `TrimString`.
-            props, "TrimString", trim_string, set_trim_string, get_trim_string, Val<ProcessorTrimString>
+        /// `ListToMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list_to_map(&self) -> ::std::option::Option<Val<ProcessorListToMap>> {
+            crate::cfn::get_prop(&self.props, "ListToMap")
         }
 
-        prop! {
-            /// `TypeConverter`.
-            props, "TypeConverter", type_converter, set_type_converter, get_type_converter, Val<ProcessorTypeConverter>
+        /// `LowerCaseString`.
+        pub fn lower_case_string(mut self, value: impl Into<Val<ProcessorLowerCaseString>>) -> Self {
+            self.props.set("LowerCaseString", value.into());
+            self
         }
 
-        prop! {
-            /// `UpperCaseString`.
-            props, "UpperCaseString", upper_case_string, set_upper_case_string, get_upper_case_string, Val<ProcessorUpperCaseString>
+        /// Sets `LowerCaseString` in place: [`Self::lower_case_string`] on a value held by `&mut`.
+        pub fn set_lower_case_string(&mut self, value: impl Into<Val<ProcessorLowerCaseString>>) -> &mut Self {
+            self.props.set("LowerCaseString", value.into());
+            self
+        }
+
+        /// `LowerCaseString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lower_case_string(&self) -> ::std::option::Option<Val<ProcessorLowerCaseString>> {
+            crate::cfn::get_prop(&self.props, "LowerCaseString")
+        }
+
+        /// `MoveKeys`.
+        pub fn move_keys(mut self, value: impl Into<Val<ProcessorMoveKeys>>) -> Self {
+            self.props.set("MoveKeys", value.into());
+            self
+        }
+
+        /// Sets `MoveKeys` in place: [`Self::move_keys`] on a value held by `&mut`.
+        pub fn set_move_keys(&mut self, value: impl Into<Val<ProcessorMoveKeys>>) -> &mut Self {
+            self.props.set("MoveKeys", value.into());
+            self
+        }
+
+        /// `MoveKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_move_keys(&self) -> ::std::option::Option<Val<ProcessorMoveKeys>> {
+            crate::cfn::get_prop(&self.props, "MoveKeys")
+        }
+
+        /// `ParseCloudfront`.
+        pub fn parse_cloudfront(mut self, value: impl Into<Val<ParseCloudfront>>) -> Self {
+            self.props.set("ParseCloudfront", value.into());
+            self
+        }
+
+        /// Sets `ParseCloudfront` in place: [`Self::parse_cloudfront`] on a value held by `&mut`.
+        pub fn set_parse_cloudfront(&mut self, value: impl Into<Val<ParseCloudfront>>) -> &mut Self {
+            self.props.set("ParseCloudfront", value.into());
+            self
+        }
+
+        /// `ParseCloudfront` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_cloudfront(&self) -> ::std::option::Option<Val<ParseCloudfront>> {
+            crate::cfn::get_prop(&self.props, "ParseCloudfront")
+        }
+
+        /// `ParseJSON`.
+        pub fn parse_json(mut self, value: impl Into<Val<ProcessorParseJson>>) -> Self {
+            self.props.set("ParseJSON", value.into());
+            self
+        }
+
+        /// Sets `ParseJSON` in place: [`Self::parse_json`] on a value held by `&mut`.
+        pub fn set_parse_json(&mut self, value: impl Into<Val<ProcessorParseJson>>) -> &mut Self {
+            self.props.set("ParseJSON", value.into());
+            self
+        }
+
+        /// `ParseJSON` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_json(&self) -> ::std::option::Option<Val<ProcessorParseJson>> {
+            crate::cfn::get_prop(&self.props, "ParseJSON")
+        }
+
+        /// `ParseKeyValue`.
+        pub fn parse_key_value(mut self, value: impl Into<Val<ProcessorParseKeyValue>>) -> Self {
+            self.props.set("ParseKeyValue", value.into());
+            self
+        }
+
+        /// Sets `ParseKeyValue` in place: [`Self::parse_key_value`] on a value held by `&mut`.
+        pub fn set_parse_key_value(&mut self, value: impl Into<Val<ProcessorParseKeyValue>>) -> &mut Self {
+            self.props.set("ParseKeyValue", value.into());
+            self
+        }
+
+        /// `ParseKeyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_key_value(&self) -> ::std::option::Option<Val<ProcessorParseKeyValue>> {
+            crate::cfn::get_prop(&self.props, "ParseKeyValue")
+        }
+
+        /// `ParsePostgres`.
+        pub fn parse_postgres(mut self, value: impl Into<Val<ParsePostgres>>) -> Self {
+            self.props.set("ParsePostgres", value.into());
+            self
+        }
+
+        /// Sets `ParsePostgres` in place: [`Self::parse_postgres`] on a value held by `&mut`.
+        pub fn set_parse_postgres(&mut self, value: impl Into<Val<ParsePostgres>>) -> &mut Self {
+            self.props.set("ParsePostgres", value.into());
+            self
+        }
+
+        /// `ParsePostgres` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_postgres(&self) -> ::std::option::Option<Val<ParsePostgres>> {
+            crate::cfn::get_prop(&self.props, "ParsePostgres")
+        }
+
+        /// `ParseRoute53`.
+        pub fn parse_route53(mut self, value: impl Into<Val<ParseRoute53>>) -> Self {
+            self.props.set("ParseRoute53", value.into());
+            self
+        }
+
+        /// Sets `ParseRoute53` in place: [`Self::parse_route53`] on a value held by `&mut`.
+        pub fn set_parse_route53(&mut self, value: impl Into<Val<ParseRoute53>>) -> &mut Self {
+            self.props.set("ParseRoute53", value.into());
+            self
+        }
+
+        /// `ParseRoute53` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_route53(&self) -> ::std::option::Option<Val<ParseRoute53>> {
+            crate::cfn::get_prop(&self.props, "ParseRoute53")
+        }
+
+        /// `ParseToOCSF`.
+        pub fn parse_to_ocsf(mut self, value: impl Into<Val<ParseToOcsf>>) -> Self {
+            self.props.set("ParseToOCSF", value.into());
+            self
+        }
+
+        /// Sets `ParseToOCSF` in place: [`Self::parse_to_ocsf`] on a value held by `&mut`.
+        pub fn set_parse_to_ocsf(&mut self, value: impl Into<Val<ParseToOcsf>>) -> &mut Self {
+            self.props.set("ParseToOCSF", value.into());
+            self
+        }
+
+        /// `ParseToOCSF` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_to_ocsf(&self) -> ::std::option::Option<Val<ParseToOcsf>> {
+            crate::cfn::get_prop(&self.props, "ParseToOCSF")
+        }
+
+        /// `ParseVPC`.
+        pub fn parse_vpc(mut self, value: impl Into<Val<ParseVpc>>) -> Self {
+            self.props.set("ParseVPC", value.into());
+            self
+        }
+
+        /// Sets `ParseVPC` in place: [`Self::parse_vpc`] on a value held by `&mut`.
+        pub fn set_parse_vpc(&mut self, value: impl Into<Val<ParseVpc>>) -> &mut Self {
+            self.props.set("ParseVPC", value.into());
+            self
+        }
+
+        /// `ParseVPC` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_vpc(&self) -> ::std::option::Option<Val<ParseVpc>> {
+            crate::cfn::get_prop(&self.props, "ParseVPC")
+        }
+
+        /// `ParseWAF`.
+        pub fn parse_waf(mut self, value: impl Into<Val<ParseWaf>>) -> Self {
+            self.props.set("ParseWAF", value.into());
+            self
+        }
+
+        /// Sets `ParseWAF` in place: [`Self::parse_waf`] on a value held by `&mut`.
+        pub fn set_parse_waf(&mut self, value: impl Into<Val<ParseWaf>>) -> &mut Self {
+            self.props.set("ParseWAF", value.into());
+            self
+        }
+
+        /// `ParseWAF` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parse_waf(&self) -> ::std::option::Option<Val<ParseWaf>> {
+            crate::cfn::get_prop(&self.props, "ParseWAF")
+        }
+
+        /// `RenameKeys`.
+        pub fn rename_keys(mut self, value: impl Into<Val<ProcessorRenameKeys>>) -> Self {
+            self.props.set("RenameKeys", value.into());
+            self
+        }
+
+        /// Sets `RenameKeys` in place: [`Self::rename_keys`] on a value held by `&mut`.
+        pub fn set_rename_keys(&mut self, value: impl Into<Val<ProcessorRenameKeys>>) -> &mut Self {
+            self.props.set("RenameKeys", value.into());
+            self
+        }
+
+        /// `RenameKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rename_keys(&self) -> ::std::option::Option<Val<ProcessorRenameKeys>> {
+            crate::cfn::get_prop(&self.props, "RenameKeys")
+        }
+
+        /// `SplitString`.
+        pub fn split_string(mut self, value: impl Into<Val<ProcessorSplitString>>) -> Self {
+            self.props.set("SplitString", value.into());
+            self
+        }
+
+        /// Sets `SplitString` in place: [`Self::split_string`] on a value held by `&mut`.
+        pub fn set_split_string(&mut self, value: impl Into<Val<ProcessorSplitString>>) -> &mut Self {
+            self.props.set("SplitString", value.into());
+            self
+        }
+
+        /// `SplitString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split_string(&self) -> ::std::option::Option<Val<ProcessorSplitString>> {
+            crate::cfn::get_prop(&self.props, "SplitString")
+        }
+
+        /// `SubstituteString`.
+        pub fn substitute_string(mut self, value: impl Into<Val<ProcessorSubstituteString>>) -> Self {
+            self.props.set("SubstituteString", value.into());
+            self
+        }
+
+        /// Sets `SubstituteString` in place: [`Self::substitute_string`] on a value held by `&mut`.
+        pub fn set_substitute_string(&mut self, value: impl Into<Val<ProcessorSubstituteString>>) -> &mut Self {
+            self.props.set("SubstituteString", value.into());
+            self
+        }
+
+        /// `SubstituteString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_substitute_string(&self) -> ::std::option::Option<Val<ProcessorSubstituteString>> {
+            crate::cfn::get_prop(&self.props, "SubstituteString")
+        }
+
+        /// `TrimString`.
+        pub fn trim_string(mut self, value: impl Into<Val<ProcessorTrimString>>) -> Self {
+            self.props.set("TrimString", value.into());
+            self
+        }
+
+        /// Sets `TrimString` in place: [`Self::trim_string`] on a value held by `&mut`.
+        pub fn set_trim_string(&mut self, value: impl Into<Val<ProcessorTrimString>>) -> &mut Self {
+            self.props.set("TrimString", value.into());
+            self
+        }
+
+        /// `TrimString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trim_string(&self) -> ::std::option::Option<Val<ProcessorTrimString>> {
+            crate::cfn::get_prop(&self.props, "TrimString")
+        }
+
+        /// `TypeConverter`.
+        pub fn type_converter(mut self, value: impl Into<Val<ProcessorTypeConverter>>) -> Self {
+            self.props.set("TypeConverter", value.into());
+            self
+        }
+
+        /// Sets `TypeConverter` in place: [`Self::type_converter`] on a value held by `&mut`.
+        pub fn set_type_converter(&mut self, value: impl Into<Val<ProcessorTypeConverter>>) -> &mut Self {
+            self.props.set("TypeConverter", value.into());
+            self
+        }
+
+        /// `TypeConverter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_converter(&self) -> ::std::option::Option<Val<ProcessorTypeConverter>> {
+            crate::cfn::get_prop(&self.props, "TypeConverter")
+        }
+
+        /// `UpperCaseString`.
+        pub fn upper_case_string(mut self, value: impl Into<Val<ProcessorUpperCaseString>>) -> Self {
+            self.props.set("UpperCaseString", value.into());
+            self
+        }
+
+        /// Sets `UpperCaseString` in place: [`Self::upper_case_string`] on a value held by `&mut`.
+        pub fn set_upper_case_string(&mut self, value: impl Into<Val<ProcessorUpperCaseString>>) -> &mut Self {
+            self.props.set("UpperCaseString", value.into());
+            self
+        }
+
+        /// `UpperCaseString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upper_case_string(&self) -> ::std::option::Option<Val<ProcessorUpperCaseString>> {
+            crate::cfn::get_prop(&self.props, "UpperCaseString")
         }
     }
 
@@ -1957,9 +3437,16 @@ pub mod transformer {
             ProcessorAddKeys { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<AddKeyEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<AddKeyEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<AddKeyEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -1982,19 +3469,46 @@ pub mod transformer {
             AddKeyEntry { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `OverwriteIfExists`.
-            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `OverwriteIfExists`.
+        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// Sets `OverwriteIfExists` in place: [`Self::overwrite_if_exists`] on a value held by `&mut`.
+        pub fn set_overwrite_if_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// `OverwriteIfExists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_if_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverwriteIfExists")
         }
     }
 
@@ -2015,9 +3529,16 @@ pub mod transformer {
             ProcessorCopyValue { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<CopyValueEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<CopyValueEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<CopyValueEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -2040,19 +3561,46 @@ pub mod transformer {
             CopyValueEntry { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `OverwriteIfExists`.
-            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `OverwriteIfExists`.
+        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// Sets `OverwriteIfExists` in place: [`Self::overwrite_if_exists`] on a value held by `&mut`.
+        pub fn set_overwrite_if_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// `OverwriteIfExists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_if_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverwriteIfExists")
         }
     }
 
@@ -2071,24 +3619,76 @@ pub mod transformer {
             ProcessorCsv { props }
         }
 
-        prop! {
-            /// `Columns`.
-            props, "Columns", columns, set_columns, get_columns, Val<List<String>>
+        /// `Columns`.
+        pub fn columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `Delimiter`.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// Sets `Columns` in place: [`Self::columns`] on a value held by `&mut`.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `QuoteCharacter`.
-            props, "QuoteCharacter", quote_character, set_quote_character, get_quote_character, Val<String>
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Delimiter`.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
+        }
+
+        /// `QuoteCharacter`.
+        pub fn quote_character(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QuoteCharacter", value.into());
+            self
+        }
+
+        /// Sets `QuoteCharacter` in place: [`Self::quote_character`] on a value held by `&mut`.
+        pub fn set_quote_character(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QuoteCharacter", value.into());
+            self
+        }
+
+        /// `QuoteCharacter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quote_character(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QuoteCharacter")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2117,39 +3717,112 @@ pub mod transformer {
             ProcessorDateTimeConverter { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `MatchPatterns`.
-            props, "MatchPatterns", _, set_match_patterns, get_match_patterns, Val<List<String>>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
 
-        prop! {
-            /// `SourceTimezone`.
-            props, "SourceTimezone", source_timezone, set_source_timezone, get_source_timezone, Val<String>
+        /// Sets `MatchPatterns`, which `new` took, in place.
+        pub fn set_match_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchPatterns", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetFormat`.
-            props, "TargetFormat", target_format, set_target_format, get_target_format, Val<String>
+        /// `MatchPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchPatterns")
         }
 
-        prop! {
-            /// `TargetTimezone`.
-            props, "TargetTimezone", target_timezone, set_target_timezone, get_target_timezone, Val<String>
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
+        }
+
+        /// `SourceTimezone`.
+        pub fn source_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceTimezone", value.into());
+            self
+        }
+
+        /// Sets `SourceTimezone` in place: [`Self::source_timezone`] on a value held by `&mut`.
+        pub fn set_source_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceTimezone", value.into());
+            self
+        }
+
+        /// `SourceTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceTimezone")
+        }
+
+        /// `TargetFormat`.
+        pub fn target_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetFormat", value.into());
+            self
+        }
+
+        /// Sets `TargetFormat` in place: [`Self::target_format`] on a value held by `&mut`.
+        pub fn set_target_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetFormat", value.into());
+            self
+        }
+
+        /// `TargetFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetFormat")
+        }
+
+        /// `TargetTimezone`.
+        pub fn target_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetTimezone", value.into());
+            self
+        }
+
+        /// Sets `TargetTimezone` in place: [`Self::target_timezone`] on a value held by `&mut`.
+        pub fn set_target_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetTimezone", value.into());
+            self
+        }
+
+        /// `TargetTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetTimezone")
         }
     }
 
@@ -2170,9 +3843,16 @@ pub mod transformer {
             ProcessorDeleteKeys { props }
         }
 
-        prop! {
-            /// `WithKeys`.
-            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
+        /// Sets `WithKeys`, which `new` took, in place.
+        pub fn set_with_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WithKeys", value.into());
+            self
+        }
+
+        /// `WithKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_with_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WithKeys")
         }
     }
 
@@ -2193,14 +3873,34 @@ pub mod transformer {
             ProcessorGrok { props }
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<String>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Match")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2223,34 +3923,100 @@ pub mod transformer {
             ProcessorListToMap { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `Flatten`.
-            props, "Flatten", flatten, set_flatten, get_flatten, Val<bool>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `FlattenedElement`.
-            props, "FlattenedElement", flattened_element, set_flattened_element, get_flattened_element, Val<ProcessorListToMapFlattenedElement>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", target, set_target, get_target, Val<String>
+        /// `Flatten`.
+        pub fn flatten(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Flatten", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueKey`.
-            props, "ValueKey", value_key, set_value_key, get_value_key, Val<String>
+        /// Sets `Flatten` in place: [`Self::flatten`] on a value held by `&mut`.
+        pub fn set_flatten(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Flatten", value.into());
+            self
+        }
+
+        /// `Flatten` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flatten(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Flatten")
+        }
+
+        /// `FlattenedElement`.
+        pub fn flattened_element(mut self, value: impl Into<Val<ProcessorListToMapFlattenedElement>>) -> Self {
+            self.props.set("FlattenedElement", value.into());
+            self
+        }
+
+        /// Sets `FlattenedElement` in place: [`Self::flattened_element`] on a value held by `&mut`.
+        pub fn set_flattened_element(&mut self, value: impl Into<Val<ProcessorListToMapFlattenedElement>>) -> &mut Self {
+            self.props.set("FlattenedElement", value.into());
+            self
+        }
+
+        /// `FlattenedElement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flattened_element(&self) -> ::std::option::Option<Val<ProcessorListToMapFlattenedElement>> {
+            crate::cfn::get_prop(&self.props, "FlattenedElement")
+        }
+
+        /// `Target`.
+        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `ValueKey`.
+        pub fn value_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ValueKey", value.into());
+            self
+        }
+
+        /// Sets `ValueKey` in place: [`Self::value_key`] on a value held by `&mut`.
+        pub fn set_value_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueKey", value.into());
+            self
+        }
+
+        /// `ValueKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueKey")
         }
     }
 
@@ -2284,9 +4050,16 @@ pub mod transformer {
             ProcessorLowerCaseString { props }
         }
 
-        prop! {
-            /// `WithKeys`.
-            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
+        /// Sets `WithKeys`, which `new` took, in place.
+        pub fn set_with_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WithKeys", value.into());
+            self
+        }
+
+        /// `WithKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_with_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WithKeys")
         }
     }
 
@@ -2307,9 +4080,16 @@ pub mod transformer {
             ProcessorMoveKeys { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<MoveKeyEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<MoveKeyEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<MoveKeyEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -2332,19 +4112,46 @@ pub mod transformer {
             MoveKeyEntry { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `OverwriteIfExists`.
-            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `OverwriteIfExists`.
+        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// Sets `OverwriteIfExists` in place: [`Self::overwrite_if_exists`] on a value held by `&mut`.
+        pub fn set_overwrite_if_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// `OverwriteIfExists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_if_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverwriteIfExists")
         }
     }
 
@@ -2363,9 +4170,22 @@ pub mod transformer {
             ParseCloudfront { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2384,14 +4204,40 @@ pub mod transformer {
             ProcessorParseJson { props }
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Destination`.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2410,39 +4256,130 @@ pub mod transformer {
             ProcessorParseKeyValue { props }
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Destination`.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldDelimiter`.
-            props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
 
-        prop! {
-            /// `KeyValueDelimiter`.
-            props, "KeyValueDelimiter", key_value_delimiter, set_key_value_delimiter, get_key_value_delimiter, Val<String>
+        /// `FieldDelimiter`.
+        pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `NonMatchValue`.
-            props, "NonMatchValue", non_match_value, set_non_match_value, get_non_match_value, Val<String>
+        /// Sets `FieldDelimiter` in place: [`Self::field_delimiter`] on a value held by `&mut`.
+        pub fn set_field_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `OverwriteIfExists`.
-            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
+        /// `FieldDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldDelimiter")
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
+        }
+
+        /// `KeyValueDelimiter`.
+        pub fn key_value_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyValueDelimiter", value.into());
+            self
+        }
+
+        /// Sets `KeyValueDelimiter` in place: [`Self::key_value_delimiter`] on a value held by `&mut`.
+        pub fn set_key_value_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyValueDelimiter", value.into());
+            self
+        }
+
+        /// `KeyValueDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_value_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyValueDelimiter")
+        }
+
+        /// `NonMatchValue`.
+        pub fn non_match_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NonMatchValue", value.into());
+            self
+        }
+
+        /// Sets `NonMatchValue` in place: [`Self::non_match_value`] on a value held by `&mut`.
+        pub fn set_non_match_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NonMatchValue", value.into());
+            self
+        }
+
+        /// `NonMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_match_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NonMatchValue")
+        }
+
+        /// `OverwriteIfExists`.
+        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// Sets `OverwriteIfExists` in place: [`Self::overwrite_if_exists`] on a value held by `&mut`.
+        pub fn set_overwrite_if_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// `OverwriteIfExists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_if_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverwriteIfExists")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2461,9 +4398,22 @@ pub mod transformer {
             ParsePostgres { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2482,9 +4432,22 @@ pub mod transformer {
             ParseRoute53 { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2510,24 +4473,64 @@ pub mod transformer {
             ParseToOcsf { props }
         }
 
-        prop! {
-            /// `EventSource`.
-            props, "EventSource", _, set_event_source, get_event_source, Val<EventSource>
+        /// Sets `EventSource`, which `new` took, in place.
+        pub fn set_event_source(&mut self, value: impl Into<Val<EventSource>>) -> &mut Self {
+            self.props.set("EventSource", value.into());
+            self
         }
 
-        prop! {
-            /// `OcsfVersion`.
-            props, "OcsfVersion", _, set_ocsf_version, get_ocsf_version, Val<OcsfVersion>
+        /// `EventSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_source(&self) -> ::std::option::Option<Val<EventSource>> {
+            crate::cfn::get_prop(&self.props, "EventSource")
         }
 
-        prop! {
-            /// `MappingVersion`.
-            props, "MappingVersion", mapping_version, set_mapping_version, get_mapping_version, Val<String>
+        /// Sets `OcsfVersion`, which `new` took, in place.
+        pub fn set_ocsf_version(&mut self, value: impl Into<Val<OcsfVersion>>) -> &mut Self {
+            self.props.set("OcsfVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `OcsfVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocsf_version(&self) -> ::std::option::Option<Val<OcsfVersion>> {
+            crate::cfn::get_prop(&self.props, "OcsfVersion")
+        }
+
+        /// `MappingVersion`.
+        pub fn mapping_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MappingVersion", value.into());
+            self
+        }
+
+        /// Sets `MappingVersion` in place: [`Self::mapping_version`] on a value held by `&mut`.
+        pub fn set_mapping_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MappingVersion", value.into());
+            self
+        }
+
+        /// `MappingVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MappingVersion")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2581,9 +4584,22 @@ pub mod transformer {
             ParseVpc { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2602,9 +4618,22 @@ pub mod transformer {
             ParseWaf { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -2625,9 +4654,16 @@ pub mod transformer {
             ProcessorRenameKeys { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<RenameKeyEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<RenameKeyEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<RenameKeyEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -2650,19 +4686,46 @@ pub mod transformer {
             RenameKeyEntry { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `RenameTo`.
-            props, "RenameTo", _, set_rename_to, get_rename_to, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `OverwriteIfExists`.
-            props, "OverwriteIfExists", overwrite_if_exists, set_overwrite_if_exists, get_overwrite_if_exists, Val<bool>
+        /// Sets `RenameTo`, which `new` took, in place.
+        pub fn set_rename_to(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RenameTo", value.into());
+            self
+        }
+
+        /// `RenameTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rename_to(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RenameTo")
+        }
+
+        /// `OverwriteIfExists`.
+        pub fn overwrite_if_exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// Sets `OverwriteIfExists` in place: [`Self::overwrite_if_exists`] on a value held by `&mut`.
+        pub fn set_overwrite_if_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverwriteIfExists", value.into());
+            self
+        }
+
+        /// `OverwriteIfExists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_if_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverwriteIfExists")
         }
     }
 
@@ -2683,9 +4746,16 @@ pub mod transformer {
             ProcessorSplitString { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<SplitStringEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<SplitStringEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<SplitStringEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -2708,14 +4778,28 @@ pub mod transformer {
             SplitStringEntry { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Delimiter`.
-            props, "Delimiter", _, set_delimiter, get_delimiter, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// Sets `Delimiter`, which `new` took, in place.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
         }
     }
 
@@ -2736,9 +4820,16 @@ pub mod transformer {
             ProcessorSubstituteString { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<SubstituteStringEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<SubstituteStringEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<SubstituteStringEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -2767,19 +4858,40 @@ pub mod transformer {
             SubstituteStringEntry { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `From`.
-            props, "From", _, set_from_property, get_from_property, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `To`.
-            props, "To", _, set_to, get_to, Val<String>
+        /// Sets `From`, which `new` took, in place.
+        pub fn set_from_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// `From` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "From")
+        }
+
+        /// Sets `To`, which `new` took, in place.
+        pub fn set_to(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("To", value.into());
+            self
+        }
+
+        /// `To` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "To")
         }
     }
 
@@ -2800,9 +4912,16 @@ pub mod transformer {
             ProcessorTrimString { props }
         }
 
-        prop! {
-            /// `WithKeys`.
-            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
+        /// Sets `WithKeys`, which `new` took, in place.
+        pub fn set_with_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WithKeys", value.into());
+            self
+        }
+
+        /// `WithKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_with_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WithKeys")
         }
     }
 
@@ -2823,9 +4942,16 @@ pub mod transformer {
             ProcessorTypeConverter { props }
         }
 
-        prop! {
-            /// `Entries`.
-            props, "Entries", _, set_entries, get_entries, Val<List<TypeConverterEntry>>
+        /// Sets `Entries`, which `new` took, in place.
+        pub fn set_entries(&mut self, value: impl Into<Val<List<TypeConverterEntry>>>) -> &mut Self {
+            self.props.set("Entries", value.into());
+            self
+        }
+
+        /// `Entries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entries(&self) -> ::std::option::Option<Val<List<TypeConverterEntry>>> {
+            crate::cfn::get_prop(&self.props, "Entries")
         }
     }
 
@@ -2848,14 +4974,28 @@ pub mod transformer {
             TypeConverterEntry { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<TypeConverterEntryType>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TypeConverterEntryType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TypeConverterEntryType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2895,9 +5035,16 @@ pub mod transformer {
             ProcessorUpperCaseString { props }
         }
 
-        prop! {
-            /// `WithKeys`.
-            props, "WithKeys", _, set_with_keys, get_with_keys, Val<List<String>>
+        /// Sets `WithKeys`, which `new` took, in place.
+        pub fn set_with_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WithKeys", value.into());
+            self
+        }
+
+        /// `WithKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_with_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WithKeys")
         }
     }
 }

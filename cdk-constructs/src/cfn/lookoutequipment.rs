@@ -63,56 +63,140 @@ impl InferenceScheduler {
         InferenceScheduler { core }
     }
 
-    prop! {
-        /// `DataDelayOffsetInMinutes`: A period of time (in minutes) by which inference on the data
-        /// is delayed after the data starts.
-        core.props, "DataDelayOffsetInMinutes", data_delay_offset_in_minutes, set_data_delay_offset_in_minutes, get_data_delay_offset_in_minutes, Val<i64>
+    /// `DataDelayOffsetInMinutes`: A period of time (in minutes) by which inference on the data is
+    /// delayed after the data starts.
+    pub fn data_delay_offset_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DataDelayOffsetInMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `DataInputConfiguration`: Specifies configuration information for the input data for the
-        /// inference scheduler, including delimiter, format, and dataset location.
-        core.props, "DataInputConfiguration", _, set_data_input_configuration, get_data_input_configuration, Val<inference_scheduler::DataInputConfiguration>
+    /// Sets `DataDelayOffsetInMinutes` in place: [`Self::data_delay_offset_in_minutes`] on a value
+    /// held by `&mut`.
+    pub fn set_data_delay_offset_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DataDelayOffsetInMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `DataOutputConfiguration`: Specifies configuration information for the output results
-        /// for the inference scheduler, including the S3 location for the output.
-        core.props, "DataOutputConfiguration", _, set_data_output_configuration, get_data_output_configuration, Val<inference_scheduler::DataOutputConfiguration>
+    /// `DataDelayOffsetInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_delay_offset_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DataDelayOffsetInMinutes")
     }
 
-    prop! {
-        /// `DataUploadFrequency`: How often data is uploaded to the source S3 bucket for the input
-        /// data.
-        core.props, "DataUploadFrequency", _, set_data_upload_frequency, get_data_upload_frequency, Val<inference_scheduler::DataUploadFrequency>
+    /// Sets `DataInputConfiguration`, which `new` took, in place.
+    pub fn set_data_input_configuration(&mut self, value: impl Into<Val<inference_scheduler::DataInputConfiguration>>) -> &mut Self {
+        self.core.props.set("DataInputConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `InferenceSchedulerName`: The name of the inference scheduler being created.
-        core.props, "InferenceSchedulerName", inference_scheduler_name, set_inference_scheduler_name, get_inference_scheduler_name, Val<String>
+    /// `DataInputConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_input_configuration(&self) -> ::std::option::Option<Val<inference_scheduler::DataInputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DataInputConfiguration")
     }
 
-    prop! {
-        /// `ModelName`: The name of the previously trained ML model being used to create the
-        /// inference scheduler.
-        core.props, "ModelName", _, set_model_name, get_model_name, Val<String>
+    /// Sets `DataOutputConfiguration`, which `new` took, in place.
+    pub fn set_data_output_configuration(&mut self, value: impl Into<Val<inference_scheduler::DataOutputConfiguration>>) -> &mut Self {
+        self.core.props.set("DataOutputConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of a role with permission to access the data
-        /// source being used for the inference.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DataOutputConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_output_configuration(&self) -> ::std::option::Option<Val<inference_scheduler::DataOutputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DataOutputConfiguration")
     }
 
-    prop! {
-        /// `ServerSideKmsKeyId`: Provides the identifier of the AWS KMS customer master key (CMK)
-        /// used to encrypt inference scheduler data by Amazon Lookout for Equipment.
-        core.props, "ServerSideKmsKeyId", server_side_kms_key_id, set_server_side_kms_key_id, get_server_side_kms_key_id, Val<String>
+    /// Sets `DataUploadFrequency`, which `new` took, in place.
+    pub fn set_data_upload_frequency(&mut self, value: impl Into<Val<inference_scheduler::DataUploadFrequency>>) -> &mut Self {
+        self.core.props.set("DataUploadFrequency", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Any tags associated with the inference scheduler.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataUploadFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_upload_frequency(&self) -> ::std::option::Option<Val<inference_scheduler::DataUploadFrequency>> {
+        crate::cfn::get_prop(&self.core.props, "DataUploadFrequency")
+    }
+
+    /// `InferenceSchedulerName`: The name of the inference scheduler being created.
+    pub fn inference_scheduler_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InferenceSchedulerName", value.into());
+        self
+    }
+
+    /// Sets `InferenceSchedulerName` in place: [`Self::inference_scheduler_name`] on a value held
+    /// by `&mut`.
+    pub fn set_inference_scheduler_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InferenceSchedulerName", value.into());
+        self
+    }
+
+    /// `InferenceSchedulerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inference_scheduler_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InferenceSchedulerName")
+    }
+
+    /// Sets `ModelName`, which `new` took, in place.
+    pub fn set_model_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelName", value.into());
+        self
+    }
+
+    /// `ModelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelName")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `ServerSideKmsKeyId`: Provides the identifier of the AWS KMS customer master key (CMK) used
+    /// to encrypt inference scheduler data by Amazon Lookout for Equipment.
+    pub fn server_side_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerSideKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `ServerSideKmsKeyId` in place: [`Self::server_side_kms_key_id`] on a value held by `&mut`.
+    pub fn set_server_side_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerSideKmsKeyId", value.into());
+        self
+    }
+
+    /// `ServerSideKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_side_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSideKmsKeyId")
+    }
+
+    /// `Tags`: Any tags associated with the inference scheduler.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -152,22 +236,55 @@ pub mod inference_scheduler {
             DataInputConfiguration { props }
         }
 
-        prop! {
-            /// `S3InputConfiguration`: Specifies configuration information for the input data for the
-            /// inference, including input data S3 location.
-            props, "S3InputConfiguration", _, set_s3_input_configuration, get_s3_input_configuration, Val<S3InputConfiguration>
+        /// Sets `S3InputConfiguration`, which `new` took, in place.
+        pub fn set_s3_input_configuration(&mut self, value: impl Into<Val<S3InputConfiguration>>) -> &mut Self {
+            self.props.set("S3InputConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `InferenceInputNameConfiguration`: Specifies configuration information for the input
-            /// data for the inference, including timestamp format and delimiter.
-            props, "InferenceInputNameConfiguration", inference_input_name_configuration, set_inference_input_name_configuration, get_inference_input_name_configuration, Val<InputNameConfiguration>
+        /// `S3InputConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_input_configuration(&self) -> ::std::option::Option<Val<S3InputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3InputConfiguration")
         }
 
-        prop! {
-            /// `InputTimeZoneOffset`: Indicates the difference between your time zone and Greenwich
-            /// Mean Time (GMT).
-            props, "InputTimeZoneOffset", input_time_zone_offset, set_input_time_zone_offset, get_input_time_zone_offset, Val<String>
+        /// `InferenceInputNameConfiguration`: Specifies configuration information for the input data
+        /// for the inference, including timestamp format and delimiter.
+        pub fn inference_input_name_configuration(mut self, value: impl Into<Val<InputNameConfiguration>>) -> Self {
+            self.props.set("InferenceInputNameConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InferenceInputNameConfiguration` in place: [`Self::inference_input_name_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_inference_input_name_configuration(&mut self, value: impl Into<Val<InputNameConfiguration>>) -> &mut Self {
+            self.props.set("InferenceInputNameConfiguration", value.into());
+            self
+        }
+
+        /// `InferenceInputNameConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_input_name_configuration(&self) -> ::std::option::Option<Val<InputNameConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceInputNameConfiguration")
+        }
+
+        /// `InputTimeZoneOffset`: Indicates the difference between your time zone and Greenwich Mean
+        /// Time (GMT).
+        pub fn input_time_zone_offset(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputTimeZoneOffset", value.into());
+            self
+        }
+
+        /// Sets `InputTimeZoneOffset` in place: [`Self::input_time_zone_offset`] on a value held by `&mut`.
+        pub fn set_input_time_zone_offset(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputTimeZoneOffset", value.into());
+            self
+        }
+
+        /// `InputTimeZoneOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_time_zone_offset(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputTimeZoneOffset")
         }
     }
 
@@ -187,16 +304,43 @@ pub mod inference_scheduler {
             InputNameConfiguration { props }
         }
 
-        prop! {
-            /// `ComponentTimestampDelimiter`: Indicates the delimiter character used between items in
-            /// the data.
-            props, "ComponentTimestampDelimiter", component_timestamp_delimiter, set_component_timestamp_delimiter, get_component_timestamp_delimiter, Val<String>
+        /// `ComponentTimestampDelimiter`: Indicates the delimiter character used between items in the
+        /// data.
+        pub fn component_timestamp_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentTimestampDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampFormat`: The format of the timestamp, whether Epoch time, or standard, with or
-            /// without hyphens (-).
-            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
+        /// Sets `ComponentTimestampDelimiter` in place: [`Self::component_timestamp_delimiter`] on a
+        /// value held by `&mut`.
+        pub fn set_component_timestamp_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentTimestampDelimiter", value.into());
+            self
+        }
+
+        /// `ComponentTimestampDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_timestamp_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentTimestampDelimiter")
+        }
+
+        /// `TimestampFormat`: The format of the timestamp, whether Epoch time, or standard, with or
+        /// without hyphens (-).
+        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimestampFormat", value.into());
+            self
+        }
+
+        /// Sets `TimestampFormat` in place: [`Self::timestamp_format`] on a value held by `&mut`.
+        pub fn set_timestamp_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestampFormat", value.into());
+            self
+        }
+
+        /// `TimestampFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestampFormat")
         }
     }
 
@@ -218,14 +362,34 @@ pub mod inference_scheduler {
             S3InputConfiguration { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -249,15 +413,34 @@ pub mod inference_scheduler {
             DataOutputConfiguration { props }
         }
 
-        prop! {
-            /// `S3OutputConfiguration`: Specifies configuration information for the output results from
-            /// the inference, including output S3 location.
-            props, "S3OutputConfiguration", _, set_s3_output_configuration, get_s3_output_configuration, Val<S3OutputConfiguration>
+        /// Sets `S3OutputConfiguration`, which `new` took, in place.
+        pub fn set_s3_output_configuration(&mut self, value: impl Into<Val<S3OutputConfiguration>>) -> &mut Self {
+            self.props.set("S3OutputConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The ID number for the AWS KMS key used to encrypt the inference output.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `S3OutputConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_output_configuration(&self) -> ::std::option::Option<Val<S3OutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3OutputConfiguration")
+        }
+
+        /// `KmsKeyId`: The ID number for the AWS KMS key used to encrypt the inference output.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -279,14 +462,34 @@ pub mod inference_scheduler {
             S3OutputConfiguration { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 

@@ -43,9 +43,16 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `ProjectName`: The name of the Amazon Lookout for Vision project
-        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    /// Sets `ProjectName`, which `new` took, in place.
+    pub fn set_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectName", value.into());
+        self
+    }
+
+    /// `ProjectName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectName")
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,40 +47,119 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", definition, set_definition, get_definition, Val<application::Definition>
+    /// `Definition`.
+    pub fn definition(mut self, value: impl Into<Val<application::Definition>>) -> Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+    pub fn set_definition(&mut self, value: impl Into<Val<application::Definition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineType`.
-        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<application::EngineType>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<application::Definition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key
-        /// used for encrypting application-related resources.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `EngineType`, which `new` took, in place.
+    pub fn set_engine_type(&mut self, value: impl Into<Val<application::EngineType>>) -> &mut Self {
+        self.core.props.set("EngineType", value.into());
+        self
+    }
+
+    /// `EngineType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_type(&self) -> ::std::option::Option<Val<application::EngineType>> {
+        crate::cfn::get_prop(&self.core.props, "EngineType")
+    }
+
+    /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key used
+    /// for encrypting application-related resources.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,14 +202,40 @@ pub mod application {
             Definition { props }
         }
 
-        prop! {
-            /// `S3Location`.
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
+        /// `S3Location`.
+        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
         }
 
-        prop! {
-            /// `Content`.
-            props, "Content", content, set_content, get_content, Val<String>
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
+        }
+
+        /// `Content`.
+        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
     }
 
@@ -178,19 +283,40 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `ApplicationId`: The application ID.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationVersion`: The version number of the application to deploy
-        core.props, "ApplicationVersion", _, set_application_version, get_application_version, Val<i64>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `EnvironmentId`: The environment ID.
-        core.props, "EnvironmentId", _, set_environment_id, get_environment_id, Val<String>
+    /// Sets `ApplicationVersion`, which `new` took, in place.
+    pub fn set_application_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ApplicationVersion", value.into());
+        self
+    }
+
+    /// `ApplicationVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_version(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationVersion")
+    }
+
+    /// Sets `EnvironmentId`, which `new` took, in place.
+    pub fn set_environment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentId", value.into());
+        self
+    }
+
+    /// `EnvironmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -241,78 +367,243 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `Description`: The description of the environment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the environment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineType`: The target platform for the environment.
-        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<environment::EngineType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The version of the runtime engine for the environment.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `HighAvailabilityConfig`: Defines the details of a high availability configuration.
-        core.props, "HighAvailabilityConfig", high_availability_config, set_high_availability_config, get_high_availability_config, Val<environment::HighAvailabilityConfig>
+    /// Sets `EngineType`, which `new` took, in place.
+    pub fn set_engine_type(&mut self, value: impl Into<Val<environment::EngineType>>) -> &mut Self {
+        self.core.props.set("EngineType", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceType`: The type of instance underlying the environment.
-        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    /// `EngineType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_type(&self) -> ::std::option::Option<Val<environment::EngineType>> {
+        crate::cfn::get_prop(&self.core.props, "EngineType")
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key
-        /// used for encrypting environment-related resources.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `EngineVersion`: The version of the runtime engine for the environment.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the environment.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<environment::NetworkType>
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: Configures a desired maintenance window for the
-        /// environment. If you do not provide a value, a random system-generated value will be
-        /// assigned.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `HighAvailabilityConfig`: Defines the details of a high availability configuration.
+    pub fn high_availability_config(mut self, value: impl Into<Val<environment::HighAvailabilityConfig>>) -> Self {
+        self.core.props.set("HighAvailabilityConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Specifies whether the environment is publicly accessible.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `HighAvailabilityConfig` in place: [`Self::high_availability_config`] on a value held
+    /// by `&mut`.
+    pub fn set_high_availability_config(&mut self, value: impl Into<Val<environment::HighAvailabilityConfig>>) -> &mut Self {
+        self.core.props.set("HighAvailabilityConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The list of security groups for the VPC associated with this
-        /// environment.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `HighAvailabilityConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_high_availability_config(&self) -> ::std::option::Option<Val<environment::HighAvailabilityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HighAvailabilityConfig")
     }
 
-    prop! {
-        /// `StorageConfigurations`: The storage configurations defined for the runtime environment.
-        core.props, "StorageConfigurations", storage_configurations, set_storage_configurations, get_storage_configurations, Val<List<environment::StorageConfiguration>>
+    /// Sets `InstanceType`, which `new` took, in place.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The unique identifiers of the subnets assigned to this runtime environment.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
     }
 
-    prop! {
-        /// `Tags`: Tags associated to this environment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `KmsKeyId`: The ID or the Amazon Resource Name (ARN) of the customer managed KMS Key used
+    /// for encrypting environment-related resources.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<Val<environment::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<environment::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<environment::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `PreferredMaintenanceWindow`: Configures a desired maintenance window for the environment.
+    /// If you do not provide a value, a random system-generated value will be assigned.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PubliclyAccessible`: Specifies whether the environment is publicly accessible.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `SecurityGroupIds`: The list of security groups for the VPC associated with this
+    /// environment.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `StorageConfigurations`: The storage configurations defined for the runtime environment.
+    pub fn storage_configurations(mut self, value: impl Into<Val<List<environment::StorageConfiguration>>>) -> Self {
+        self.core.props.set("StorageConfigurations", value.into());
+        self
+    }
+
+    /// Sets `StorageConfigurations` in place: [`Self::storage_configurations`] on a value held by `&mut`.
+    pub fn set_storage_configurations(&mut self, value: impl Into<Val<List<environment::StorageConfiguration>>>) -> &mut Self {
+        self.core.props.set("StorageConfigurations", value.into());
+        self
+    }
+
+    /// `StorageConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_configurations(&self) -> ::std::option::Option<Val<List<environment::StorageConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "StorageConfigurations")
+    }
+
+    /// `SubnetIds`: The unique identifiers of the subnets assigned to this runtime environment.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: Tags associated to this environment.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -369,9 +660,16 @@ pub mod environment {
             HighAvailabilityConfig { props }
         }
 
-        prop! {
-            /// `DesiredCapacity`.
-            props, "DesiredCapacity", _, set_desired_capacity, get_desired_capacity, Val<i64>
+        /// Sets `DesiredCapacity`, which `new` took, in place.
+        pub fn set_desired_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredCapacity", value.into());
+            self
+        }
+
+        /// `DesiredCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredCapacity")
         }
     }
 
@@ -406,14 +704,40 @@ pub mod environment {
             StorageConfiguration { props }
         }
 
-        prop! {
-            /// `Efs`: Defines the storage configuration for an Amazon EFS file system.
-            props, "Efs", efs, set_efs, get_efs, Val<EfsStorageConfiguration>
+        /// `Efs`: Defines the storage configuration for an Amazon EFS file system.
+        pub fn efs(mut self, value: impl Into<Val<EfsStorageConfiguration>>) -> Self {
+            self.props.set("Efs", value.into());
+            self
         }
 
-        prop! {
-            /// `Fsx`: Defines the storage configuration for an Amazon FSx file system.
-            props, "Fsx", fsx, set_fsx, get_fsx, Val<FsxStorageConfiguration>
+        /// Sets `Efs` in place: [`Self::efs`] on a value held by `&mut`.
+        pub fn set_efs(&mut self, value: impl Into<Val<EfsStorageConfiguration>>) -> &mut Self {
+            self.props.set("Efs", value.into());
+            self
+        }
+
+        /// `Efs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efs(&self) -> ::std::option::Option<Val<EfsStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Efs")
+        }
+
+        /// `Fsx`: Defines the storage configuration for an Amazon FSx file system.
+        pub fn fsx(mut self, value: impl Into<Val<FsxStorageConfiguration>>) -> Self {
+            self.props.set("Fsx", value.into());
+            self
+        }
+
+        /// Sets `Fsx` in place: [`Self::fsx`] on a value held by `&mut`.
+        pub fn set_fsx(&mut self, value: impl Into<Val<FsxStorageConfiguration>>) -> &mut Self {
+            self.props.set("Fsx", value.into());
+            self
+        }
+
+        /// `Fsx` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fsx(&self) -> ::std::option::Option<Val<FsxStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Fsx")
         }
     }
 
@@ -440,14 +764,28 @@ pub mod environment {
             EfsStorageConfiguration { props }
         }
 
-        prop! {
-            /// `FileSystemId`: The file system identifier.
-            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        /// Sets `FileSystemId`, which `new` took, in place.
+        pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPoint`: The mount point for the file system.
-            props, "MountPoint", _, set_mount_point, get_mount_point, Val<String>
+        /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemId")
+        }
+
+        /// Sets `MountPoint`, which `new` took, in place.
+        pub fn set_mount_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPoint", value.into());
+            self
+        }
+
+        /// `MountPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_point(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPoint")
         }
     }
 
@@ -474,14 +812,28 @@ pub mod environment {
             FsxStorageConfiguration { props }
         }
 
-        prop! {
-            /// `FileSystemId`: The file system identifier.
-            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        /// Sets `FileSystemId`, which `new` took, in place.
+        pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPoint`: The mount point for the file system.
-            props, "MountPoint", _, set_mount_point, get_mount_point, Val<String>
+        /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemId")
+        }
+
+        /// Sets `MountPoint`, which `new` took, in place.
+        pub fn set_mount_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPoint", value.into());
+            self
+        }
+
+        /// `MountPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_point(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPoint")
         }
     }
 }

@@ -46,24 +46,64 @@ impl AllowList {
         AllowList { core }
     }
 
-    prop! {
-        /// `Criteria`: AllowList criteria.
-        core.props, "Criteria", _, set_criteria, get_criteria, Val<allow_list::Criteria>
+    /// Sets `Criteria`, which `new` took, in place.
+    pub fn set_criteria(&mut self, value: impl Into<Val<allow_list::Criteria>>) -> &mut Self {
+        self.core.props.set("Criteria", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of AllowList.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Criteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_criteria(&self) -> ::std::option::Option<Val<allow_list::Criteria>> {
+        crate::cfn::get_prop(&self.core.props, "Criteria")
     }
 
-    prop! {
-        /// `Name`: Name of AllowList.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: Description of AllowList.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,14 +152,40 @@ pub mod allow_list {
             Criteria { props }
         }
 
-        prop! {
-            /// `Regex`: The S3 object key for the AllowList.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// `Regex`: The S3 object key for the AllowList.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
         }
 
-        prop! {
-            /// `S3WordsList`: The S3 location for the AllowList.
-            props, "S3WordsList", s3_words_list, set_s3_words_list, get_s3_words_list, Val<S3WordsList>
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
+        }
+
+        /// `S3WordsList`: The S3 location for the AllowList.
+        pub fn s3_words_list(mut self, value: impl Into<Val<S3WordsList>>) -> Self {
+            self.props.set("S3WordsList", value.into());
+            self
+        }
+
+        /// Sets `S3WordsList` in place: [`Self::s3_words_list`] on a value held by `&mut`.
+        pub fn set_s3_words_list(&mut self, value: impl Into<Val<S3WordsList>>) -> &mut Self {
+            self.props.set("S3WordsList", value.into());
+            self
+        }
+
+        /// `S3WordsList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_words_list(&self) -> ::std::option::Option<Val<S3WordsList>> {
+            crate::cfn::get_prop(&self.props, "S3WordsList")
         }
     }
 
@@ -142,14 +208,28 @@ pub mod allow_list {
             S3WordsList { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKey`.
-            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// Sets `ObjectKey`, which `new` took, in place.
+        pub fn set_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKey", value.into());
+            self
+        }
+
+        /// `ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKey")
         }
     }
 }
@@ -176,39 +256,118 @@ impl CustomDataIdentifier {
         CustomDataIdentifier { core }
     }
 
-    prop! {
-        /// `Description`: Description of custom data identifier.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of custom data identifier.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IgnoreWords`: Words to be ignored.
-        core.props, "IgnoreWords", ignore_words, set_ignore_words, get_ignore_words, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Keywords`: Keywords to be matched against.
-        core.props, "Keywords", keywords, set_keywords, get_keywords, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MaximumMatchDistance`: Maximum match distance.
-        core.props, "MaximumMatchDistance", maximum_match_distance, set_maximum_match_distance, get_maximum_match_distance, Val<i64>
+    /// `IgnoreWords`: Words to be ignored.
+    pub fn ignore_words(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IgnoreWords", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of custom data identifier.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `IgnoreWords` in place: [`Self::ignore_words`] on a value held by `&mut`.
+    pub fn set_ignore_words(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IgnoreWords", value.into());
+        self
     }
 
-    prop! {
-        /// `Regex`: Regular expression for custom data identifier.
-        core.props, "Regex", _, set_regex, get_regex, Val<String>
+    /// `IgnoreWords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ignore_words(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IgnoreWords")
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Keywords`: Keywords to be matched against.
+    pub fn keywords(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Keywords", value.into());
+        self
+    }
+
+    /// Sets `Keywords` in place: [`Self::keywords`] on a value held by `&mut`.
+    pub fn set_keywords(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Keywords", value.into());
+        self
+    }
+
+    /// `Keywords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_keywords(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Keywords")
+    }
+
+    /// `MaximumMatchDistance`: Maximum match distance.
+    pub fn maximum_match_distance(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumMatchDistance", value.into());
+        self
+    }
+
+    /// Sets `MaximumMatchDistance` in place: [`Self::maximum_match_distance`] on a value held by `&mut`.
+    pub fn set_maximum_match_distance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumMatchDistance", value.into());
+        self
+    }
+
+    /// `MaximumMatchDistance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_match_distance(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumMatchDistance")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Regex`, which `new` took, in place.
+    pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Regex", value.into());
+        self
+    }
+
+    /// `Regex` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Regex")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -255,34 +414,100 @@ impl FindingsFilter {
         FindingsFilter { core }
     }
 
-    prop! {
-        /// `Action`: Findings filter action.
-        core.props, "Action", action, set_action, get_action, Val<findings_filter::FindingFilterAction>
+    /// `Action`: Findings filter action.
+    pub fn action(mut self, value: impl Into<Val<findings_filter::FindingFilterAction>>) -> Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Findings filter description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+    pub fn set_action(&mut self, value: impl Into<Val<findings_filter::FindingFilterAction>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `FindingCriteria`: Findings filter criteria.
-        core.props, "FindingCriteria", _, set_finding_criteria, get_finding_criteria, Val<findings_filter::FindingCriteria>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<findings_filter::FindingFilterAction>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `Name`: Findings filter name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: Findings filter description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Position`: Findings filter position.
-        core.props, "Position", position, set_position, get_position, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FindingCriteria`, which `new` took, in place.
+    pub fn set_finding_criteria(&mut self, value: impl Into<Val<findings_filter::FindingCriteria>>) -> &mut Self {
+        self.core.props.set("FindingCriteria", value.into());
+        self
+    }
+
+    /// `FindingCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_finding_criteria(&self) -> ::std::option::Option<Val<findings_filter::FindingCriteria>> {
+        crate::cfn::get_prop(&self.core.props, "FindingCriteria")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Position`: Findings filter position.
+    pub fn position(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Position", value.into());
+        self
+    }
+
+    /// Sets `Position` in place: [`Self::position`] on a value held by `&mut`.
+    pub fn set_position(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Position", value.into());
+        self
+    }
+
+    /// `Position` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_position(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Position")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -337,9 +562,22 @@ pub mod findings_filter {
             FindingCriteria { props }
         }
 
-        prop! {
-            /// `Criterion`: Map of filter criteria.
-            props, "Criterion", criterion, set_criterion, get_criterion, Val<Map<CriterionAdditionalProperties>>
+        /// `Criterion`: Map of filter criteria.
+        pub fn criterion(mut self, value: impl Into<Val<Map<CriterionAdditionalProperties>>>) -> Self {
+            self.props.set("Criterion", value.into());
+            self
+        }
+
+        /// Sets `Criterion` in place: [`Self::criterion`] on a value held by `&mut`.
+        pub fn set_criterion(&mut self, value: impl Into<Val<Map<CriterionAdditionalProperties>>>) -> &mut Self {
+            self.props.set("Criterion", value.into());
+            self
+        }
+
+        /// `Criterion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criterion(&self) -> ::std::option::Option<Val<Map<CriterionAdditionalProperties>>> {
+            crate::cfn::get_prop(&self.props, "Criterion")
         }
     }
 
@@ -358,34 +596,112 @@ pub mod findings_filter {
             CriterionAdditionalProperties { props }
         }
 
-        prop! {
-            /// `eq`.
-            props, "eq", eq, set_eq, get_eq, Val<List<String>>
+        /// `eq`.
+        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("eq", value.into());
+            self
         }
 
-        prop! {
-            /// `gt`.
-            props, "gt", gt, set_gt, get_gt, Val<i64>
+        /// Sets `eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("eq", value.into());
+            self
         }
 
-        prop! {
-            /// `gte`.
-            props, "gte", gte, set_gte, get_gte, Val<i64>
+        /// `eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "eq")
         }
 
-        prop! {
-            /// `lt`.
-            props, "lt", lt, set_lt, get_lt, Val<i64>
+        /// `gt`.
+        pub fn gt(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("gt", value.into());
+            self
         }
 
-        prop! {
-            /// `lte`.
-            props, "lte", lte, set_lte, get_lte, Val<i64>
+        /// Sets `gt` in place: [`Self::gt`] on a value held by `&mut`.
+        pub fn set_gt(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("gt", value.into());
+            self
         }
 
-        prop! {
-            /// `neq`.
-            props, "neq", neq, set_neq, get_neq, Val<List<String>>
+        /// `gt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gt(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "gt")
+        }
+
+        /// `gte`.
+        pub fn gte(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("gte", value.into());
+            self
+        }
+
+        /// Sets `gte` in place: [`Self::gte`] on a value held by `&mut`.
+        pub fn set_gte(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("gte", value.into());
+            self
+        }
+
+        /// `gte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gte(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "gte")
+        }
+
+        /// `lt`.
+        pub fn lt(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("lt", value.into());
+            self
+        }
+
+        /// Sets `lt` in place: [`Self::lt`] on a value held by `&mut`.
+        pub fn set_lt(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("lt", value.into());
+            self
+        }
+
+        /// `lt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lt(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "lt")
+        }
+
+        /// `lte`.
+        pub fn lte(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("lte", value.into());
+            self
+        }
+
+        /// Sets `lte` in place: [`Self::lte`] on a value held by `&mut`.
+        pub fn set_lte(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("lte", value.into());
+            self
+        }
+
+        /// `lte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lte(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "lte")
+        }
+
+        /// `neq`.
+        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("neq", value.into());
+            self
+        }
+
+        /// Sets `neq` in place: [`Self::neq`] on a value held by `&mut`.
+        pub fn set_neq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("neq", value.into());
+            self
+        }
+
+        /// `neq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "neq")
         }
     }
 }
@@ -413,23 +729,55 @@ impl Member {
         Member { core }
     }
 
-    prop! {
-        /// `AccountId`: The AWS account ID for the account to associate with the Amazon Macie
-        /// administrator account.
-        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    /// Sets `AccountId`, which `new` took, in place.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `Email`: The email address for the account to associate with the Amazon Macie
-        /// administrator account. Required by the Amazon Macie CreateMember API at creation time;
-        /// it is write-only because the service does not return it (it is null when the account is
-        /// associated through AWS Organizations).
-        core.props, "Email", email, set_email, get_email, Val<String>
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
-    prop! {
-        /// `Tags`: The tags to associate with the member account in Amazon Macie.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Email`: The email address for the account to associate with the Amazon Macie administrator
+    /// account. Required by the Amazon Macie CreateMember API at creation time; it is write-only
+    /// because the service does not return it (it is null when the account is associated through
+    /// AWS Organizations).
+    pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Email", value.into());
+        self
+    }
+
+    /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+    pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Email", value.into());
+        self
+    }
+
+    /// `Email` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Email")
+    }
+
+    /// `Tags`: The tags to associate with the member account in Amazon Macie.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -483,15 +831,42 @@ impl Session {
         Session { core }
     }
 
-    prop! {
-        /// `FindingPublishingFrequency`: A enumeration value that specifies how frequently finding
-        /// updates are published.
-        core.props, "FindingPublishingFrequency", finding_publishing_frequency, set_finding_publishing_frequency, get_finding_publishing_frequency, Val<session::FindingPublishingFrequency>
+    /// `FindingPublishingFrequency`: A enumeration value that specifies how frequently finding
+    /// updates are published.
+    pub fn finding_publishing_frequency(mut self, value: impl Into<Val<session::FindingPublishingFrequency>>) -> Self {
+        self.core.props.set("FindingPublishingFrequency", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: A enumeration value that specifies the status of the Macie Session.
-        core.props, "Status", status, set_status, get_status, Val<session::Status>
+    /// Sets `FindingPublishingFrequency` in place: [`Self::finding_publishing_frequency`] on a
+    /// value held by `&mut`.
+    pub fn set_finding_publishing_frequency(&mut self, value: impl Into<Val<session::FindingPublishingFrequency>>) -> &mut Self {
+        self.core.props.set("FindingPublishingFrequency", value.into());
+        self
+    }
+
+    /// `FindingPublishingFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_finding_publishing_frequency(&self) -> ::std::option::Option<Val<session::FindingPublishingFrequency>> {
+        crate::cfn::get_prop(&self.core.props, "FindingPublishingFrequency")
+    }
+
+    /// `Status`: A enumeration value that specifies the status of the Macie Session.
+    pub fn status(mut self, value: impl Into<Val<session::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<session::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<session::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,19 +42,52 @@ impl Accessor {
         Accessor { core }
     }
 
-    prop! {
-        /// `AccessorType`.
-        core.props, "AccessorType", _, set_accessor_type, get_accessor_type, Val<accessor::AccessorType>
+    /// Sets `AccessorType`, which `new` took, in place.
+    pub fn set_accessor_type(&mut self, value: impl Into<Val<accessor::AccessorType>>) -> &mut Self {
+        self.core.props.set("AccessorType", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<accessor::NetworkAccessorType>
+    /// `AccessorType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accessor_type(&self) -> ::std::option::Option<Val<accessor::AccessorType>> {
+        crate::cfn::get_prop(&self.core.props, "AccessorType")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<Val<accessor::NetworkAccessorType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<accessor::NetworkAccessorType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<accessor::NetworkAccessorType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,24 +183,70 @@ impl Member {
         Member { core }
     }
 
-    prop! {
-        /// `InvitationId`.
-        core.props, "InvitationId", invitation_id, set_invitation_id, get_invitation_id, Val<String>
+    /// `InvitationId`.
+    pub fn invitation_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InvitationId", value.into());
+        self
     }
 
-    prop! {
-        /// `MemberConfiguration`.
-        core.props, "MemberConfiguration", _, set_member_configuration, get_member_configuration, Val<member::MemberConfiguration>
+    /// Sets `InvitationId` in place: [`Self::invitation_id`] on a value held by `&mut`.
+    pub fn set_invitation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InvitationId", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<member::NetworkConfiguration>
+    /// `InvitationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invitation_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InvitationId")
     }
 
-    prop! {
-        /// `NetworkId`.
-        core.props, "NetworkId", network_id, set_network_id, get_network_id, Val<String>
+    /// Sets `MemberConfiguration`, which `new` took, in place.
+    pub fn set_member_configuration(&mut self, value: impl Into<Val<member::MemberConfiguration>>) -> &mut Self {
+        self.core.props.set("MemberConfiguration", value.into());
+        self
+    }
+
+    /// `MemberConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_configuration(&self) -> ::std::option::Option<Val<member::MemberConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MemberConfiguration")
+    }
+
+    /// `NetworkConfiguration`.
+    pub fn network_configuration(mut self, value: impl Into<Val<member::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<member::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<member::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `NetworkId`.
+    pub fn network_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkId", value.into());
+        self
+    }
+
+    /// Sets `NetworkId` in place: [`Self::network_id`] on a value held by `&mut`.
+    pub fn set_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkId", value.into());
+        self
+    }
+
+    /// `NetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -210,19 +289,53 @@ pub mod member {
             MemberConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `MemberFrameworkConfiguration`.
-            props, "MemberFrameworkConfiguration", member_framework_configuration, set_member_framework_configuration, get_member_framework_configuration, Val<MemberFrameworkConfiguration>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `MemberFrameworkConfiguration`.
+        pub fn member_framework_configuration(mut self, value: impl Into<Val<MemberFrameworkConfiguration>>) -> Self {
+            self.props.set("MemberFrameworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MemberFrameworkConfiguration` in place: [`Self::member_framework_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_member_framework_configuration(&mut self, value: impl Into<Val<MemberFrameworkConfiguration>>) -> &mut Self {
+            self.props.set("MemberFrameworkConfiguration", value.into());
+            self
+        }
+
+        /// `MemberFrameworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_member_framework_configuration(&self) -> ::std::option::Option<Val<MemberFrameworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MemberFrameworkConfiguration")
         }
     }
 
@@ -241,9 +354,23 @@ pub mod member {
             MemberFrameworkConfiguration { props }
         }
 
-        prop! {
-            /// `MemberFabricConfiguration`.
-            props, "MemberFabricConfiguration", member_fabric_configuration, set_member_fabric_configuration, get_member_fabric_configuration, Val<MemberFabricConfiguration>
+        /// `MemberFabricConfiguration`.
+        pub fn member_fabric_configuration(mut self, value: impl Into<Val<MemberFabricConfiguration>>) -> Self {
+            self.props.set("MemberFabricConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MemberFabricConfiguration` in place: [`Self::member_fabric_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_member_fabric_configuration(&mut self, value: impl Into<Val<MemberFabricConfiguration>>) -> &mut Self {
+            self.props.set("MemberFabricConfiguration", value.into());
+            self
+        }
+
+        /// `MemberFabricConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_member_fabric_configuration(&self) -> ::std::option::Option<Val<MemberFabricConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MemberFabricConfiguration")
         }
     }
 
@@ -269,14 +396,28 @@ pub mod member {
             MemberFabricConfiguration { props }
         }
 
-        prop! {
-            /// `AdminUsername`.
-            props, "AdminUsername", _, set_admin_username, get_admin_username, Val<String>
+        /// Sets `AdminUsername`, which `new` took, in place.
+        pub fn set_admin_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdminUsername", value.into());
+            self
         }
 
-        prop! {
-            /// `AdminPassword`.
-            props, "AdminPassword", _, set_admin_password, get_admin_password, Val<String>
+        /// `AdminUsername` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_admin_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdminUsername")
+        }
+
+        /// Sets `AdminPassword`, which `new` took, in place.
+        pub fn set_admin_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdminPassword", value.into());
+            self
+        }
+
+        /// `AdminPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_admin_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdminPassword")
         }
     }
 
@@ -308,34 +449,89 @@ pub mod member {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `VotingPolicy`.
-            props, "VotingPolicy", _, set_voting_policy, get_voting_policy, Val<VotingPolicy>
+        /// Sets `VotingPolicy`, which `new` took, in place.
+        pub fn set_voting_policy(&mut self, value: impl Into<Val<VotingPolicy>>) -> &mut Self {
+            self.props.set("VotingPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `Framework`.
-            props, "Framework", _, set_framework, get_framework, Val<String>
+        /// `VotingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voting_policy(&self) -> ::std::option::Option<Val<VotingPolicy>> {
+            crate::cfn::get_prop(&self.props, "VotingPolicy")
         }
 
-        prop! {
-            /// `FrameworkVersion`.
-            props, "FrameworkVersion", _, set_framework_version, get_framework_version, Val<String>
+        /// Sets `Framework`, which `new` took, in place.
+        pub fn set_framework(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Framework", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Framework` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_framework(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Framework")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `FrameworkVersion`, which `new` took, in place.
+        pub fn set_framework_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FrameworkVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkFrameworkConfiguration`.
-            props, "NetworkFrameworkConfiguration", network_framework_configuration, set_network_framework_configuration, get_network_framework_configuration, Val<NetworkFrameworkConfiguration>
+        /// `FrameworkVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_framework_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FrameworkVersion")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `NetworkFrameworkConfiguration`.
+        pub fn network_framework_configuration(mut self, value: impl Into<Val<NetworkFrameworkConfiguration>>) -> Self {
+            self.props.set("NetworkFrameworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkFrameworkConfiguration` in place: [`Self::network_framework_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_network_framework_configuration(&mut self, value: impl Into<Val<NetworkFrameworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkFrameworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkFrameworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_framework_configuration(&self) -> ::std::option::Option<Val<NetworkFrameworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkFrameworkConfiguration")
         }
     }
 
@@ -354,9 +550,23 @@ pub mod member {
             NetworkFrameworkConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkFabricConfiguration`.
-            props, "NetworkFabricConfiguration", network_fabric_configuration, set_network_fabric_configuration, get_network_fabric_configuration, Val<NetworkFabricConfiguration>
+        /// `NetworkFabricConfiguration`.
+        pub fn network_fabric_configuration(mut self, value: impl Into<Val<NetworkFabricConfiguration>>) -> Self {
+            self.props.set("NetworkFabricConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkFabricConfiguration` in place: [`Self::network_fabric_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_network_fabric_configuration(&mut self, value: impl Into<Val<NetworkFabricConfiguration>>) -> &mut Self {
+            self.props.set("NetworkFabricConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkFabricConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_fabric_configuration(&self) -> ::std::option::Option<Val<NetworkFabricConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkFabricConfiguration")
         }
     }
 
@@ -377,9 +587,16 @@ pub mod member {
             NetworkFabricConfiguration { props }
         }
 
-        prop! {
-            /// `Edition`.
-            props, "Edition", _, set_edition, get_edition, Val<String>
+        /// Sets `Edition`, which `new` took, in place.
+        pub fn set_edition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Edition", value.into());
+            self
+        }
+
+        /// `Edition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_edition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Edition")
         }
     }
 
@@ -398,9 +615,23 @@ pub mod member {
             VotingPolicy { props }
         }
 
-        prop! {
-            /// `ApprovalThresholdPolicy`.
-            props, "ApprovalThresholdPolicy", approval_threshold_policy, set_approval_threshold_policy, get_approval_threshold_policy, Val<ApprovalThresholdPolicy>
+        /// `ApprovalThresholdPolicy`.
+        pub fn approval_threshold_policy(mut self, value: impl Into<Val<ApprovalThresholdPolicy>>) -> Self {
+            self.props.set("ApprovalThresholdPolicy", value.into());
+            self
+        }
+
+        /// Sets `ApprovalThresholdPolicy` in place: [`Self::approval_threshold_policy`] on a value held
+        /// by `&mut`.
+        pub fn set_approval_threshold_policy(&mut self, value: impl Into<Val<ApprovalThresholdPolicy>>) -> &mut Self {
+            self.props.set("ApprovalThresholdPolicy", value.into());
+            self
+        }
+
+        /// `ApprovalThresholdPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approval_threshold_policy(&self) -> ::std::option::Option<Val<ApprovalThresholdPolicy>> {
+            crate::cfn::get_prop(&self.props, "ApprovalThresholdPolicy")
         }
     }
 
@@ -419,19 +650,59 @@ pub mod member {
             ApprovalThresholdPolicy { props }
         }
 
-        prop! {
-            /// `ProposalDurationInHours`.
-            props, "ProposalDurationInHours", proposal_duration_in_hours, set_proposal_duration_in_hours, get_proposal_duration_in_hours, Val<i64>
+        /// `ProposalDurationInHours`.
+        pub fn proposal_duration_in_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProposalDurationInHours", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdComparator`.
-            props, "ThresholdComparator", threshold_comparator, set_threshold_comparator, get_threshold_comparator, Val<String>
+        /// Sets `ProposalDurationInHours` in place: [`Self::proposal_duration_in_hours`] on a value
+        /// held by `&mut`.
+        pub fn set_proposal_duration_in_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProposalDurationInHours", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdPercentage`.
-            props, "ThresholdPercentage", threshold_percentage, set_threshold_percentage, get_threshold_percentage, Val<i64>
+        /// `ProposalDurationInHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_proposal_duration_in_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProposalDurationInHours")
+        }
+
+        /// `ThresholdComparator`.
+        pub fn threshold_comparator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThresholdComparator", value.into());
+            self
+        }
+
+        /// Sets `ThresholdComparator` in place: [`Self::threshold_comparator`] on a value held by `&mut`.
+        pub fn set_threshold_comparator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThresholdComparator", value.into());
+            self
+        }
+
+        /// `ThresholdComparator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_comparator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThresholdComparator")
+        }
+
+        /// `ThresholdPercentage`.
+        pub fn threshold_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThresholdPercentage", value.into());
+            self
+        }
+
+        /// Sets `ThresholdPercentage` in place: [`Self::threshold_percentage`] on a value held by `&mut`.
+        pub fn set_threshold_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdPercentage", value.into());
+            self
+        }
+
+        /// `ThresholdPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdPercentage")
         }
     }
 }
@@ -461,19 +732,46 @@ impl Node {
         Node { core }
     }
 
-    prop! {
-        /// `MemberId`.
-        core.props, "MemberId", member_id, set_member_id, get_member_id, Val<String>
+    /// `MemberId`.
+    pub fn member_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MemberId", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkId`.
-        core.props, "NetworkId", _, set_network_id, get_network_id, Val<String>
+    /// Sets `MemberId` in place: [`Self::member_id`] on a value held by `&mut`.
+    pub fn set_member_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MemberId", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeConfiguration`.
-        core.props, "NodeConfiguration", _, set_node_configuration, get_node_configuration, Val<node::NodeConfiguration>
+    /// `MemberId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MemberId")
+    }
+
+    /// Sets `NetworkId`, which `new` took, in place.
+    pub fn set_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkId", value.into());
+        self
+    }
+
+    /// `NetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkId")
+    }
+
+    /// Sets `NodeConfiguration`, which `new` took, in place.
+    pub fn set_node_configuration(&mut self, value: impl Into<Val<node::NodeConfiguration>>) -> &mut Self {
+        self.core.props.set("NodeConfiguration", value.into());
+        self
+    }
+
+    /// `NodeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_configuration(&self) -> ::std::option::Option<Val<node::NodeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NodeConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -545,14 +843,28 @@ pub mod node {
             NodeConfiguration { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`.
-            props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
+        /// Sets `AvailabilityZone`, which `new` took, in place.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
+        }
+
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
     }
 }

@@ -49,39 +49,112 @@ impl Bridge {
         Bridge { core }
     }
 
-    prop! {
-        /// `EgressGatewayBridge`.
-        core.props, "EgressGatewayBridge", egress_gateway_bridge, set_egress_gateway_bridge, get_egress_gateway_bridge, Val<bridge::EgressGatewayBridge>
+    /// `EgressGatewayBridge`.
+    pub fn egress_gateway_bridge(mut self, value: impl Into<Val<bridge::EgressGatewayBridge>>) -> Self {
+        self.core.props.set("EgressGatewayBridge", value.into());
+        self
     }
 
-    prop! {
-        /// `IngressGatewayBridge`.
-        core.props, "IngressGatewayBridge", ingress_gateway_bridge, set_ingress_gateway_bridge, get_ingress_gateway_bridge, Val<bridge::IngressGatewayBridge>
+    /// Sets `EgressGatewayBridge` in place: [`Self::egress_gateway_bridge`] on a value held by `&mut`.
+    pub fn set_egress_gateway_bridge(&mut self, value: impl Into<Val<bridge::EgressGatewayBridge>>) -> &mut Self {
+        self.core.props.set("EgressGatewayBridge", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the bridge.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EgressGatewayBridge` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_gateway_bridge(&self) -> ::std::option::Option<Val<bridge::EgressGatewayBridge>> {
+        crate::cfn::get_prop(&self.core.props, "EgressGatewayBridge")
     }
 
-    prop! {
-        /// `Outputs`: The outputs on this bridge.
-        core.props, "Outputs", outputs, set_outputs, get_outputs, Val<List<bridge::BridgeOutput>>
+    /// `IngressGatewayBridge`.
+    pub fn ingress_gateway_bridge(mut self, value: impl Into<Val<bridge::IngressGatewayBridge>>) -> Self {
+        self.core.props.set("IngressGatewayBridge", value.into());
+        self
     }
 
-    prop! {
-        /// `PlacementArn`: The placement Amazon Resource Number (ARN) of the bridge.
-        core.props, "PlacementArn", _, set_placement_arn, get_placement_arn, Val<String>
+    /// Sets `IngressGatewayBridge` in place: [`Self::ingress_gateway_bridge`] on a value held by `&mut`.
+    pub fn set_ingress_gateway_bridge(&mut self, value: impl Into<Val<bridge::IngressGatewayBridge>>) -> &mut Self {
+        self.core.props.set("IngressGatewayBridge", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceFailoverConfig`: The settings for source failover.
-        core.props, "SourceFailoverConfig", source_failover_config, set_source_failover_config, get_source_failover_config, Val<bridge::FailoverConfig>
+    /// `IngressGatewayBridge` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingress_gateway_bridge(&self) -> ::std::option::Option<Val<bridge::IngressGatewayBridge>> {
+        crate::cfn::get_prop(&self.core.props, "IngressGatewayBridge")
     }
 
-    prop! {
-        /// `Sources`: The sources on this bridge.
-        core.props, "Sources", _, set_sources, get_sources, Val<List<bridge::BridgeSource>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Outputs`: The outputs on this bridge.
+    pub fn outputs(mut self, value: impl Into<Val<List<bridge::BridgeOutput>>>) -> Self {
+        self.core.props.set("Outputs", value.into());
+        self
+    }
+
+    /// Sets `Outputs` in place: [`Self::outputs`] on a value held by `&mut`.
+    pub fn set_outputs(&mut self, value: impl Into<Val<List<bridge::BridgeOutput>>>) -> &mut Self {
+        self.core.props.set("Outputs", value.into());
+        self
+    }
+
+    /// `Outputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outputs(&self) -> ::std::option::Option<Val<List<bridge::BridgeOutput>>> {
+        crate::cfn::get_prop(&self.core.props, "Outputs")
+    }
+
+    /// Sets `PlacementArn`, which `new` took, in place.
+    pub fn set_placement_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlacementArn", value.into());
+        self
+    }
+
+    /// `PlacementArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementArn")
+    }
+
+    /// `SourceFailoverConfig`: The settings for source failover.
+    pub fn source_failover_config(mut self, value: impl Into<Val<bridge::FailoverConfig>>) -> Self {
+        self.core.props.set("SourceFailoverConfig", value.into());
+        self
+    }
+
+    /// Sets `SourceFailoverConfig` in place: [`Self::source_failover_config`] on a value held by `&mut`.
+    pub fn set_source_failover_config(&mut self, value: impl Into<Val<bridge::FailoverConfig>>) -> &mut Self {
+        self.core.props.set("SourceFailoverConfig", value.into());
+        self
+    }
+
+    /// `SourceFailoverConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_failover_config(&self) -> ::std::option::Option<Val<bridge::FailoverConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SourceFailoverConfig")
+    }
+
+    /// Sets `Sources`, which `new` took, in place.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<bridge::BridgeSource>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<bridge::BridgeSource>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
     }
 
     /// `Ref`: the resource's identifier.
@@ -124,9 +197,16 @@ pub mod bridge {
             EgressGatewayBridge { props }
         }
 
-        prop! {
-            /// `MaxBitrate`: The maximum expected bitrate of the egress bridge.
-            props, "MaxBitrate", _, set_max_bitrate, get_max_bitrate, Val<i64>
+        /// Sets `MaxBitrate`, which `new` took, in place.
+        pub fn set_max_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBitrate", value.into());
+            self
+        }
+
+        /// `MaxBitrate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBitrate")
         }
     }
 
@@ -149,14 +229,28 @@ pub mod bridge {
             IngressGatewayBridge { props }
         }
 
-        prop! {
-            /// `MaxBitrate`: The maximum expected bitrate of the ingress bridge.
-            props, "MaxBitrate", _, set_max_bitrate, get_max_bitrate, Val<i64>
+        /// Sets `MaxBitrate`, which `new` took, in place.
+        pub fn set_max_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBitrate", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxOutputs`: The maximum number of outputs on the ingress bridge.
-            props, "MaxOutputs", _, set_max_outputs, get_max_outputs, Val<i64>
+        /// `MaxBitrate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBitrate")
+        }
+
+        /// Sets `MaxOutputs`, which `new` took, in place.
+        pub fn set_max_outputs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxOutputs", value.into());
+            self
+        }
+
+        /// `MaxOutputs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_outputs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxOutputs")
         }
     }
 
@@ -175,10 +269,22 @@ pub mod bridge {
             BridgeOutput { props }
         }
 
-        prop! {
-            /// `NetworkOutput`: The output of the bridge. A network output is delivered to your
-            /// premises.
-            props, "NetworkOutput", network_output, set_network_output, get_network_output, Val<BridgeNetworkOutput>
+        /// `NetworkOutput`: The output of the bridge. A network output is delivered to your premises.
+        pub fn network_output(mut self, value: impl Into<Val<BridgeNetworkOutput>>) -> Self {
+            self.props.set("NetworkOutput", value.into());
+            self
+        }
+
+        /// Sets `NetworkOutput` in place: [`Self::network_output`] on a value held by `&mut`.
+        pub fn set_network_output(&mut self, value: impl Into<Val<BridgeNetworkOutput>>) -> &mut Self {
+            self.props.set("NetworkOutput", value.into());
+            self
+        }
+
+        /// `NetworkOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_output(&self) -> ::std::option::Option<Val<BridgeNetworkOutput>> {
+            crate::cfn::get_prop(&self.props, "NetworkOutput")
         }
     }
 
@@ -217,34 +323,76 @@ pub mod bridge {
             BridgeNetworkOutput { props }
         }
 
-        prop! {
-            /// `Name`: The network output name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The network output protocol.
-            props, "Protocol", _, set_protocol, get_protocol, Val<ProtocolEnum>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `IpAddress`: The network output IP Address.
-            props, "IpAddress", _, set_ip_address, get_ip_address, Val<String>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<ProtocolEnum>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The network output port.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<ProtocolEnum>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `NetworkName`: The network output's gateway network name.
-            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        /// Sets `IpAddress`, which `new` took, in place.
+        pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `Ttl`: The network output TTL.
-            props, "Ttl", _, set_ttl, get_ttl, Val<i64>
+        /// `IpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddress")
+        }
+
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `NetworkName`, which `new` took, in place.
+        pub fn set_network_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkName", value.into());
+            self
+        }
+
+        /// `NetworkName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkName")
+        }
+
+        /// Sets `Ttl`, which `new` took, in place.
+        pub fn set_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Ttl", value.into());
+            self
+        }
+
+        /// `Ttl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Ttl")
         }
     }
 
@@ -282,21 +430,53 @@ pub mod bridge {
             FailoverConfig { props }
         }
 
-        prop! {
-            /// `FailoverMode`: The type of failover you choose for this flow. FAILOVER allows switching
-            /// between different streams.
-            props, "FailoverMode", _, set_failover_mode, get_failover_mode, Val<FailoverModeEnum>
+        /// Sets `FailoverMode`, which `new` took, in place.
+        pub fn set_failover_mode(&mut self, value: impl Into<Val<FailoverModeEnum>>) -> &mut Self {
+            self.props.set("FailoverMode", value.into());
+            self
         }
 
-        prop! {
-            /// `SourcePriority`: The priority you want to assign to a source. You can have a primary
-            /// stream and a backup stream or two equally prioritized streams.
-            props, "SourcePriority", source_priority, set_source_priority, get_source_priority, Val<SourcePriority>
+        /// `FailoverMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover_mode(&self) -> ::std::option::Option<Val<FailoverModeEnum>> {
+            crate::cfn::get_prop(&self.props, "FailoverMode")
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<FailoverConfigStateEnum>
+        /// `SourcePriority`: The priority you want to assign to a source. You can have a primary stream
+        /// and a backup stream or two equally prioritized streams.
+        pub fn source_priority(mut self, value: impl Into<Val<SourcePriority>>) -> Self {
+            self.props.set("SourcePriority", value.into());
+            self
+        }
+
+        /// Sets `SourcePriority` in place: [`Self::source_priority`] on a value held by `&mut`.
+        pub fn set_source_priority(&mut self, value: impl Into<Val<SourcePriority>>) -> &mut Self {
+            self.props.set("SourcePriority", value.into());
+            self
+        }
+
+        /// `SourcePriority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_priority(&self) -> ::std::option::Option<Val<SourcePriority>> {
+            crate::cfn::get_prop(&self.props, "SourcePriority")
+        }
+
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<FailoverConfigStateEnum>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<FailoverConfigStateEnum>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<FailoverConfigStateEnum>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -326,9 +506,22 @@ pub mod bridge {
             SourcePriority { props }
         }
 
-        prop! {
-            /// `PrimarySource`: The name of the source you choose as the primary source for this flow.
-            props, "PrimarySource", primary_source, set_primary_source, get_primary_source, Val<String>
+        /// `PrimarySource`: The name of the source you choose as the primary source for this flow.
+        pub fn primary_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrimarySource", value.into());
+            self
+        }
+
+        /// Sets `PrimarySource` in place: [`Self::primary_source`] on a value held by `&mut`.
+        pub fn set_primary_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimarySource", value.into());
+            self
+        }
+
+        /// `PrimarySource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimarySource")
         }
     }
 
@@ -360,15 +553,41 @@ pub mod bridge {
             BridgeSource { props }
         }
 
-        prop! {
-            /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
-            /// existing cloud flow.
-            props, "FlowSource", flow_source, set_flow_source, get_flow_source, Val<BridgeFlowSource>
+        /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
+        /// existing cloud flow.
+        pub fn flow_source(mut self, value: impl Into<Val<BridgeFlowSource>>) -> Self {
+            self.props.set("FlowSource", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
-            props, "NetworkSource", network_source, set_network_source, get_network_source, Val<BridgeNetworkSource>
+        /// Sets `FlowSource` in place: [`Self::flow_source`] on a value held by `&mut`.
+        pub fn set_flow_source(&mut self, value: impl Into<Val<BridgeFlowSource>>) -> &mut Self {
+            self.props.set("FlowSource", value.into());
+            self
+        }
+
+        /// `FlowSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_source(&self) -> ::std::option::Option<Val<BridgeFlowSource>> {
+            crate::cfn::get_prop(&self.props, "FlowSource")
+        }
+
+        /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
+        pub fn network_source(mut self, value: impl Into<Val<BridgeNetworkSource>>) -> Self {
+            self.props.set("NetworkSource", value.into());
+            self
+        }
+
+        /// Sets `NetworkSource` in place: [`Self::network_source`] on a value held by `&mut`.
+        pub fn set_network_source(&mut self, value: impl Into<Val<BridgeNetworkSource>>) -> &mut Self {
+            self.props.set("NetworkSource", value.into());
+            self
+        }
+
+        /// `NetworkSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_source(&self) -> ::std::option::Option<Val<BridgeNetworkSource>> {
+            crate::cfn::get_prop(&self.props, "NetworkSource")
         }
     }
 
@@ -392,20 +611,48 @@ pub mod bridge {
             BridgeFlowSource { props }
         }
 
-        prop! {
-            /// `Name`: The name of the flow source.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowArn`: The ARN of the cloud flow used as a source of this bridge.
-            props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-            /// source.
-            props, "FlowVpcInterfaceAttachment", flow_vpc_interface_attachment, set_flow_vpc_interface_attachment, get_flow_vpc_interface_attachment, Val<VpcInterfaceAttachment>
+        /// Sets `FlowArn`, which `new` took, in place.
+        pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowArn", value.into());
+            self
+        }
+
+        /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowArn")
+        }
+
+        /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+        /// source.
+        pub fn flow_vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
+            self.props.set("FlowVpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// Sets `FlowVpcInterfaceAttachment` in place: [`Self::flow_vpc_interface_attachment`] on a
+        /// value held by `&mut`.
+        pub fn set_flow_vpc_interface_attachment(&mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> &mut Self {
+            self.props.set("FlowVpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// `FlowVpcInterfaceAttachment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_vpc_interface_attachment(&self) -> ::std::option::Option<Val<VpcInterfaceAttachment>> {
+            crate::cfn::get_prop(&self.props, "FlowVpcInterfaceAttachment")
         }
     }
 
@@ -425,9 +672,22 @@ pub mod bridge {
             VpcInterfaceAttachment { props }
         }
 
-        prop! {
-            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+        pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceName")
         }
     }
 
@@ -463,34 +723,83 @@ pub mod bridge {
             BridgeNetworkSource { props }
         }
 
-        prop! {
-            /// `Name`: The name of the network source.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The network source protocol.
-            props, "Protocol", _, set_protocol, get_protocol, Val<ProtocolEnum>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `MulticastIp`: The network source multicast IP.
-            props, "MulticastIp", _, set_multicast_ip, get_multicast_ip, Val<String>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<ProtocolEnum>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The network source port.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<ProtocolEnum>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `NetworkName`: The network source's gateway network name.
-            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        /// Sets `MulticastIp`, which `new` took, in place.
+        pub fn set_multicast_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MulticastIp", value.into());
+            self
         }
 
-        prop! {
-            /// `MulticastSourceSettings`: The settings related to the multicast source.
-            props, "MulticastSourceSettings", multicast_source_settings, set_multicast_source_settings, get_multicast_source_settings, Val<MulticastSourceSettings>
+        /// `MulticastIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multicast_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MulticastIp")
+        }
+
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `NetworkName`, which `new` took, in place.
+        pub fn set_network_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkName", value.into());
+            self
+        }
+
+        /// `NetworkName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkName")
+        }
+
+        /// `MulticastSourceSettings`: The settings related to the multicast source.
+        pub fn multicast_source_settings(mut self, value: impl Into<Val<MulticastSourceSettings>>) -> Self {
+            self.props.set("MulticastSourceSettings", value.into());
+            self
+        }
+
+        /// Sets `MulticastSourceSettings` in place: [`Self::multicast_source_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_multicast_source_settings(&mut self, value: impl Into<Val<MulticastSourceSettings>>) -> &mut Self {
+            self.props.set("MulticastSourceSettings", value.into());
+            self
+        }
+
+        /// `MulticastSourceSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multicast_source_settings(&self) -> ::std::option::Option<Val<MulticastSourceSettings>> {
+            crate::cfn::get_prop(&self.props, "MulticastSourceSettings")
         }
     }
 
@@ -510,9 +819,22 @@ pub mod bridge {
             MulticastSourceSettings { props }
         }
 
-        prop! {
-            /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
-            props, "MulticastSourceIp", multicast_source_ip, set_multicast_source_ip, get_multicast_source_ip, Val<String>
+        /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
+        pub fn multicast_source_ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MulticastSourceIp", value.into());
+            self
+        }
+
+        /// Sets `MulticastSourceIp` in place: [`Self::multicast_source_ip`] on a value held by `&mut`.
+        pub fn set_multicast_source_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MulticastSourceIp", value.into());
+            self
+        }
+
+        /// `MulticastSourceIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multicast_source_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MulticastSourceIp")
         }
     }
 }
@@ -545,19 +867,40 @@ impl BridgeOutput {
         BridgeOutput { core }
     }
 
-    prop! {
-        /// `BridgeArn`: The Amazon Resource Number (ARN) of the bridge.
-        core.props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+    /// Sets `BridgeArn`, which `new` took, in place.
+    pub fn set_bridge_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BridgeArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The network output name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `BridgeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bridge_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BridgeArn")
     }
 
-    prop! {
-        /// `NetworkOutput`: The output of the bridge.
-        core.props, "NetworkOutput", _, set_network_output, get_network_output, Val<bridge_output::BridgeNetworkOutput>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `NetworkOutput`, which `new` took, in place.
+    pub fn set_network_output(&mut self, value: impl Into<Val<bridge_output::BridgeNetworkOutput>>) -> &mut Self {
+        self.core.props.set("NetworkOutput", value.into());
+        self
+    }
+
+    /// `NetworkOutput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_output(&self) -> ::std::option::Option<Val<bridge_output::BridgeNetworkOutput>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkOutput")
     }
 
     /// `Ref`: the resource's identifier.
@@ -603,29 +946,64 @@ pub mod bridge_output {
             BridgeNetworkOutput { props }
         }
 
-        prop! {
-            /// `Protocol`: The network output protocol.
-            props, "Protocol", _, set_protocol, get_protocol, Val<BridgeNetworkOutputProtocol>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<BridgeNetworkOutputProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddress`: The network output IP Address.
-            props, "IpAddress", _, set_ip_address, get_ip_address, Val<String>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<BridgeNetworkOutputProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `Port`: The network output port.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `IpAddress`, which `new` took, in place.
+        pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkName`: The network output's gateway network name.
-            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        /// `IpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddress")
         }
 
-        prop! {
-            /// `Ttl`: The network output TTL.
-            props, "Ttl", _, set_ttl, get_ttl, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `NetworkName`, which `new` took, in place.
+        pub fn set_network_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkName", value.into());
+            self
+        }
+
+        /// `NetworkName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkName")
+        }
+
+        /// Sets `Ttl`, which `new` took, in place.
+        pub fn set_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Ttl", value.into());
+            self
+        }
+
+        /// `Ttl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Ttl")
         }
     }
 
@@ -668,25 +1046,65 @@ impl BridgeSource {
         BridgeSource { core }
     }
 
-    prop! {
-        /// `BridgeArn`: The Amazon Resource Number (ARN) of the bridge.
-        core.props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+    /// Sets `BridgeArn`, which `new` took, in place.
+    pub fn set_bridge_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BridgeArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
-        /// existing cloud flow.
-        core.props, "FlowSource", flow_source, set_flow_source, get_flow_source, Val<bridge_source::BridgeFlowSource>
+    /// `BridgeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bridge_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BridgeArn")
     }
 
-    prop! {
-        /// `Name`: The name of the source.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FlowSource`: The source of the bridge. A flow source originates in MediaConnect as an
+    /// existing cloud flow.
+    pub fn flow_source(mut self, value: impl Into<Val<bridge_source::BridgeFlowSource>>) -> Self {
+        self.core.props.set("FlowSource", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
-        core.props, "NetworkSource", network_source, set_network_source, get_network_source, Val<bridge_source::BridgeNetworkSource>
+    /// Sets `FlowSource` in place: [`Self::flow_source`] on a value held by `&mut`.
+    pub fn set_flow_source(&mut self, value: impl Into<Val<bridge_source::BridgeFlowSource>>) -> &mut Self {
+        self.core.props.set("FlowSource", value.into());
+        self
+    }
+
+    /// `FlowSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_source(&self) -> ::std::option::Option<Val<bridge_source::BridgeFlowSource>> {
+        crate::cfn::get_prop(&self.core.props, "FlowSource")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkSource`: The source of the bridge. A network source originates at your premises.
+    pub fn network_source(mut self, value: impl Into<Val<bridge_source::BridgeNetworkSource>>) -> Self {
+        self.core.props.set("NetworkSource", value.into());
+        self
+    }
+
+    /// Sets `NetworkSource` in place: [`Self::network_source`] on a value held by `&mut`.
+    pub fn set_network_source(&mut self, value: impl Into<Val<bridge_source::BridgeNetworkSource>>) -> &mut Self {
+        self.core.props.set("NetworkSource", value.into());
+        self
+    }
+
+    /// `NetworkSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_source(&self) -> ::std::option::Option<Val<bridge_source::BridgeNetworkSource>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkSource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -718,15 +1136,36 @@ pub mod bridge_source {
             BridgeFlowSource { props }
         }
 
-        prop! {
-            /// `FlowArn`: The ARN of the cloud flow used as a source of this bridge.
-            props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+        /// Sets `FlowArn`, which `new` took, in place.
+        pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-            /// source.
-            props, "FlowVpcInterfaceAttachment", flow_vpc_interface_attachment, set_flow_vpc_interface_attachment, get_flow_vpc_interface_attachment, Val<VpcInterfaceAttachment>
+        /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowArn")
+        }
+
+        /// `FlowVpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
+        /// source.
+        pub fn flow_vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
+            self.props.set("FlowVpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// Sets `FlowVpcInterfaceAttachment` in place: [`Self::flow_vpc_interface_attachment`] on a
+        /// value held by `&mut`.
+        pub fn set_flow_vpc_interface_attachment(&mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> &mut Self {
+            self.props.set("FlowVpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// `FlowVpcInterfaceAttachment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_vpc_interface_attachment(&self) -> ::std::option::Option<Val<VpcInterfaceAttachment>> {
+            crate::cfn::get_prop(&self.props, "FlowVpcInterfaceAttachment")
         }
     }
 
@@ -746,9 +1185,22 @@ pub mod bridge_source {
             VpcInterfaceAttachment { props }
         }
 
-        prop! {
-            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+        pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceName")
         }
     }
 
@@ -781,29 +1233,71 @@ pub mod bridge_source {
             BridgeNetworkSource { props }
         }
 
-        prop! {
-            /// `Protocol`: The network source protocol.
-            props, "Protocol", _, set_protocol, get_protocol, Val<ProtocolEnum>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<ProtocolEnum>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `MulticastIp`: The network source multicast IP.
-            props, "MulticastIp", _, set_multicast_ip, get_multicast_ip, Val<String>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<ProtocolEnum>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `Port`: The network source port.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `MulticastIp`, which `new` took, in place.
+        pub fn set_multicast_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MulticastIp", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkName`: The network source's gateway network name.
-            props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+        /// `MulticastIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multicast_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MulticastIp")
         }
 
-        prop! {
-            /// `MulticastSourceSettings`: The settings related to the multicast source.
-            props, "MulticastSourceSettings", multicast_source_settings, set_multicast_source_settings, get_multicast_source_settings, Val<MulticastSourceSettings>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `NetworkName`, which `new` took, in place.
+        pub fn set_network_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkName", value.into());
+            self
+        }
+
+        /// `NetworkName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkName")
+        }
+
+        /// `MulticastSourceSettings`: The settings related to the multicast source.
+        pub fn multicast_source_settings(mut self, value: impl Into<Val<MulticastSourceSettings>>) -> Self {
+            self.props.set("MulticastSourceSettings", value.into());
+            self
+        }
+
+        /// Sets `MulticastSourceSettings` in place: [`Self::multicast_source_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_multicast_source_settings(&mut self, value: impl Into<Val<MulticastSourceSettings>>) -> &mut Self {
+            self.props.set("MulticastSourceSettings", value.into());
+            self
+        }
+
+        /// `MulticastSourceSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multicast_source_settings(&self) -> ::std::option::Option<Val<MulticastSourceSettings>> {
+            crate::cfn::get_prop(&self.props, "MulticastSourceSettings")
         }
     }
 
@@ -823,9 +1317,22 @@ pub mod bridge_source {
             MulticastSourceSettings { props }
         }
 
-        prop! {
-            /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
-            props, "MulticastSourceIp", multicast_source_ip, set_multicast_source_ip, get_multicast_source_ip, Val<String>
+        /// `MulticastSourceIp`: The IP address of the source for source-specific multicast (SSM).
+        pub fn multicast_source_ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MulticastSourceIp", value.into());
+            self
+        }
+
+        /// Sets `MulticastSourceIp` in place: [`Self::multicast_source_ip`] on a value held by `&mut`.
+        pub fn set_multicast_source_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MulticastSourceIp", value.into());
+            self
+        }
+
+        /// `MulticastSourceIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multicast_source_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MulticastSourceIp")
         }
     }
 
@@ -868,70 +1375,215 @@ impl Flow {
         Flow { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone that you want to create the flow in. These
-        /// options are limited to the Availability Zones within the current AWS.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The Availability Zone that you want to create the flow in. These options
+    /// are limited to the Availability Zones within the current AWS.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `EncodingConfig`: The encoding configuration to apply to the NDI source content when
-        /// transcoding it to a transport stream (TS) for downstream distribution. You can choose
-        /// between several predefined encoding profiles based on common use cases.
-        core.props, "EncodingConfig", encoding_config, set_encoding_config, get_encoding_config, Val<flow::EncodingConfig>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowSize`: Determines the processing capacity and feature set of the flow. Set this
-        /// optional parameter to LARGE if you want to enable NDI sources or outputs on the flow.
-        core.props, "FlowSize", flow_size, set_flow_size, get_flow_size, Val<flow::FlowSize>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `Maintenance`: The maintenance settings you want to use for the flow.
-        core.props, "Maintenance", maintenance, set_maintenance, get_maintenance, Val<flow::Maintenance>
+    /// `EncodingConfig`: The encoding configuration to apply to the NDI source content when
+    /// transcoding it to a transport stream (TS) for downstream distribution. You can choose
+    /// between several predefined encoding profiles based on common use cases.
+    pub fn encoding_config(mut self, value: impl Into<Val<flow::EncodingConfig>>) -> Self {
+        self.core.props.set("EncodingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MediaStreams`: The media streams associated with the flow. You can associate any of
-        /// these media streams with sources and outputs on the flow.
-        core.props, "MediaStreams", media_streams, set_media_streams, get_media_streams, Val<List<flow::MediaStream>>
+    /// Sets `EncodingConfig` in place: [`Self::encoding_config`] on a value held by `&mut`.
+    pub fn set_encoding_config(&mut self, value: impl Into<Val<flow::EncodingConfig>>) -> &mut Self {
+        self.core.props.set("EncodingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the flow.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EncodingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encoding_config(&self) -> ::std::option::Option<Val<flow::EncodingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EncodingConfig")
     }
 
-    prop! {
-        /// `NdiConfig`: Specifies the configuration settings for NDI sources and outputs. Required
-        /// when the flow includes NDI sources or outputs.
-        core.props, "NdiConfig", ndi_config, set_ndi_config, get_ndi_config, Val<flow::NdiConfig>
+    /// `FlowSize`: Determines the processing capacity and feature set of the flow. Set this
+    /// optional parameter to LARGE if you want to enable NDI sources or outputs on the flow.
+    pub fn flow_size(mut self, value: impl Into<Val<flow::FlowSize>>) -> Self {
+        self.core.props.set("FlowSize", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: The source of the flow.
-        core.props, "Source", _, set_source, get_source, Val<flow::Source>
+    /// Sets `FlowSize` in place: [`Self::flow_size`] on a value held by `&mut`.
+    pub fn set_flow_size(&mut self, value: impl Into<Val<flow::FlowSize>>) -> &mut Self {
+        self.core.props.set("FlowSize", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceFailoverConfig`: The source failover config of the flow.
-        core.props, "SourceFailoverConfig", source_failover_config, set_source_failover_config, get_source_failover_config, Val<flow::FailoverConfig>
+    /// `FlowSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_size(&self) -> ::std::option::Option<Val<flow::FlowSize>> {
+        crate::cfn::get_prop(&self.core.props, "FlowSize")
     }
 
-    prop! {
-        /// `SourceMonitoringConfig`: The source monitoring config of the flow.
-        core.props, "SourceMonitoringConfig", source_monitoring_config, set_source_monitoring_config, get_source_monitoring_config, Val<flow::SourceMonitoringConfig>
+    /// `Maintenance`: The maintenance settings you want to use for the flow.
+    pub fn maintenance(mut self, value: impl Into<Val<flow::Maintenance>>) -> Self {
+        self.core.props.set("Maintenance", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag this flow.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Maintenance` in place: [`Self::maintenance`] on a value held by `&mut`.
+    pub fn set_maintenance(&mut self, value: impl Into<Val<flow::Maintenance>>) -> &mut Self {
+        self.core.props.set("Maintenance", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcInterfaces`: The VPC interfaces that you added to this flow.
-        core.props, "VpcInterfaces", vpc_interfaces, set_vpc_interfaces, get_vpc_interfaces, Val<List<flow::VpcInterface>>
+    /// `Maintenance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance(&self) -> ::std::option::Option<Val<flow::Maintenance>> {
+        crate::cfn::get_prop(&self.core.props, "Maintenance")
+    }
+
+    /// `MediaStreams`: The media streams associated with the flow. You can associate any of these
+    /// media streams with sources and outputs on the flow.
+    pub fn media_streams(mut self, value: impl Into<Val<List<flow::MediaStream>>>) -> Self {
+        self.core.props.set("MediaStreams", value.into());
+        self
+    }
+
+    /// Sets `MediaStreams` in place: [`Self::media_streams`] on a value held by `&mut`.
+    pub fn set_media_streams(&mut self, value: impl Into<Val<List<flow::MediaStream>>>) -> &mut Self {
+        self.core.props.set("MediaStreams", value.into());
+        self
+    }
+
+    /// `MediaStreams` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_streams(&self) -> ::std::option::Option<Val<List<flow::MediaStream>>> {
+        crate::cfn::get_prop(&self.core.props, "MediaStreams")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NdiConfig`: Specifies the configuration settings for NDI sources and outputs. Required when
+    /// the flow includes NDI sources or outputs.
+    pub fn ndi_config(mut self, value: impl Into<Val<flow::NdiConfig>>) -> Self {
+        self.core.props.set("NdiConfig", value.into());
+        self
+    }
+
+    /// Sets `NdiConfig` in place: [`Self::ndi_config`] on a value held by `&mut`.
+    pub fn set_ndi_config(&mut self, value: impl Into<Val<flow::NdiConfig>>) -> &mut Self {
+        self.core.props.set("NdiConfig", value.into());
+        self
+    }
+
+    /// `NdiConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ndi_config(&self) -> ::std::option::Option<Val<flow::NdiConfig>> {
+        crate::cfn::get_prop(&self.core.props, "NdiConfig")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<flow::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<flow::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `SourceFailoverConfig`: The source failover config of the flow.
+    pub fn source_failover_config(mut self, value: impl Into<Val<flow::FailoverConfig>>) -> Self {
+        self.core.props.set("SourceFailoverConfig", value.into());
+        self
+    }
+
+    /// Sets `SourceFailoverConfig` in place: [`Self::source_failover_config`] on a value held by `&mut`.
+    pub fn set_source_failover_config(&mut self, value: impl Into<Val<flow::FailoverConfig>>) -> &mut Self {
+        self.core.props.set("SourceFailoverConfig", value.into());
+        self
+    }
+
+    /// `SourceFailoverConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_failover_config(&self) -> ::std::option::Option<Val<flow::FailoverConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SourceFailoverConfig")
+    }
+
+    /// `SourceMonitoringConfig`: The source monitoring config of the flow.
+    pub fn source_monitoring_config(mut self, value: impl Into<Val<flow::SourceMonitoringConfig>>) -> Self {
+        self.core.props.set("SourceMonitoringConfig", value.into());
+        self
+    }
+
+    /// Sets `SourceMonitoringConfig` in place: [`Self::source_monitoring_config`] on a value held
+    /// by `&mut`.
+    pub fn set_source_monitoring_config(&mut self, value: impl Into<Val<flow::SourceMonitoringConfig>>) -> &mut Self {
+        self.core.props.set("SourceMonitoringConfig", value.into());
+        self
+    }
+
+    /// `SourceMonitoringConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_monitoring_config(&self) -> ::std::option::Option<Val<flow::SourceMonitoringConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SourceMonitoringConfig")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag this flow.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcInterfaces`: The VPC interfaces that you added to this flow.
+    pub fn vpc_interfaces(mut self, value: impl Into<Val<List<flow::VpcInterface>>>) -> Self {
+        self.core.props.set("VpcInterfaces", value.into());
+        self
+    }
+
+    /// Sets `VpcInterfaces` in place: [`Self::vpc_interfaces`] on a value held by `&mut`.
+    pub fn set_vpc_interfaces(&mut self, value: impl Into<Val<List<flow::VpcInterface>>>) -> &mut Self {
+        self.core.props.set("VpcInterfaces", value.into());
+        self
+    }
+
+    /// `VpcInterfaces` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_interfaces(&self) -> ::std::option::Option<Val<List<flow::VpcInterface>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcInterfaces")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1003,19 +1655,45 @@ pub mod flow {
             EncodingConfig { props }
         }
 
-        prop! {
-            /// `EncodingProfile`: The encoding profile to use when transcoding the NDI source to a
-            /// Transport Stream. You can change this value while a flow is running.
-            props, "EncodingProfile", encoding_profile, set_encoding_profile, get_encoding_profile, Val<EncodingProfile>
+        /// `EncodingProfile`: The encoding profile to use when transcoding the NDI source to a
+        /// Transport Stream. You can change this value while a flow is running.
+        pub fn encoding_profile(mut self, value: impl Into<Val<EncodingProfile>>) -> Self {
+            self.props.set("EncodingProfile", value.into());
+            self
         }
 
-        prop! {
-            /// `VideoMaxBitrate`: The maximum video bitrate to use when transcoding the NDI source to a
-            /// Transport Stream. This parameter enables you to override the default video bitrate
-            /// within the encoding profile's supported range. The supported range is 10,000,000 - 50,000,000
-            /// bits per second (bps). If you do not specify a value, MediaConnect uses the default
-            /// value of 20,000,000 bps.
-            props, "VideoMaxBitrate", video_max_bitrate, set_video_max_bitrate, get_video_max_bitrate, Val<i64>
+        /// Sets `EncodingProfile` in place: [`Self::encoding_profile`] on a value held by `&mut`.
+        pub fn set_encoding_profile(&mut self, value: impl Into<Val<EncodingProfile>>) -> &mut Self {
+            self.props.set("EncodingProfile", value.into());
+            self
+        }
+
+        /// `EncodingProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_profile(&self) -> ::std::option::Option<Val<EncodingProfile>> {
+            crate::cfn::get_prop(&self.props, "EncodingProfile")
+        }
+
+        /// `VideoMaxBitrate`: The maximum video bitrate to use when transcoding the NDI source to a
+        /// Transport Stream. This parameter enables you to override the default video bitrate within
+        /// the encoding profile's supported range. The supported range is 10,000,000 - 50,000,000 bits
+        /// per second (bps). If you do not specify a value, MediaConnect uses the default value of 20,000,000
+        /// bps.
+        pub fn video_max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VideoMaxBitrate", value.into());
+            self
+        }
+
+        /// Sets `VideoMaxBitrate` in place: [`Self::video_max_bitrate`] on a value held by `&mut`.
+        pub fn set_video_max_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VideoMaxBitrate", value.into());
+            self
+        }
+
+        /// `VideoMaxBitrate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_max_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VideoMaxBitrate")
         }
     }
 
@@ -1074,16 +1752,28 @@ pub mod flow {
             Maintenance { props }
         }
 
-        prop! {
-            /// `MaintenanceDay`: A day of a week when the maintenance will happen. Use
-            /// Monday/Tuesday/Wednesday/Thursday/Friday/Saturday/Sunday.
-            props, "MaintenanceDay", _, set_maintenance_day, get_maintenance_day, Val<MaintenanceMaintenanceDay>
+        /// Sets `MaintenanceDay`, which `new` took, in place.
+        pub fn set_maintenance_day(&mut self, value: impl Into<Val<MaintenanceMaintenanceDay>>) -> &mut Self {
+            self.props.set("MaintenanceDay", value.into());
+            self
         }
 
-        prop! {
-            /// `MaintenanceStartHour`: UTC time when the maintenance will happen. Use 24-hour HH:MM
-            /// format. Minutes must be 00. Example: 13:00. The default value is 02:00.
-            props, "MaintenanceStartHour", _, set_maintenance_start_hour, get_maintenance_start_hour, Val<String>
+        /// `MaintenanceDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_day(&self) -> ::std::option::Option<Val<MaintenanceMaintenanceDay>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceDay")
+        }
+
+        /// Sets `MaintenanceStartHour`, which `new` took, in place.
+        pub fn set_maintenance_start_hour(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaintenanceStartHour", value.into());
+            self
+        }
+
+        /// `MaintenanceStartHour` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_start_hour(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceStartHour")
         }
     }
 
@@ -1145,52 +1835,151 @@ pub mod flow {
             MediaStream { props }
         }
 
-        prop! {
-            /// `MediaStreamId`: A unique identifier for the media stream.
-            props, "MediaStreamId", _, set_media_stream_id, get_media_stream_id, Val<i64>
+        /// Sets `MediaStreamId`, which `new` took, in place.
+        pub fn set_media_stream_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MediaStreamId", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaStreamType`: The type of media stream.
-            props, "MediaStreamType", _, set_media_stream_type, get_media_stream_type, Val<MediaStreamMediaStreamType>
+        /// `MediaStreamId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_stream_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MediaStreamId")
         }
 
-        prop! {
-            /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
-            props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+        /// Sets `MediaStreamType`, which `new` took, in place.
+        pub fn set_media_stream_type(&mut self, value: impl Into<Val<MediaStreamMediaStreamType>>) -> &mut Self {
+            self.props.set("MediaStreamType", value.into());
+            self
         }
 
-        prop! {
-            /// `Attributes`: Attributes that are related to the media stream.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<MediaStreamAttributes>
+        /// `MediaStreamType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_stream_type(&self) -> ::std::option::Option<Val<MediaStreamMediaStreamType>> {
+            crate::cfn::get_prop(&self.props, "MediaStreamType")
         }
 
-        prop! {
-            /// `ClockRate`: The sample rate for the stream. This value in measured in kHz.
-            props, "ClockRate", clock_rate, set_clock_rate, get_clock_rate, Val<i64>
+        /// Sets `MediaStreamName`, which `new` took, in place.
+        pub fn set_media_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaStreamName", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description that can help you quickly identify what your media stream
-            /// is used for.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `MediaStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaStreamName")
         }
 
-        prop! {
-            /// `Fmt`: The format type number (sometimes referred to as RTP payload type) of the media
-            /// stream. MediaConnect assigns this value to the media stream. For ST 2110 JPEG XS
-            /// outputs, you need to provide this value to the receiver.
-            props, "Fmt", fmt_property, set_fmt_property, get_fmt_property, Val<i64>
+        /// `Attributes`: Attributes that are related to the media stream.
+        pub fn attributes(mut self, value: impl Into<Val<MediaStreamAttributes>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Key-value pairs that can be used to tag this media stream.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<MediaStreamAttributes>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `VideoFormat`: The resolution of the video.
-            props, "VideoFormat", video_format, set_video_format, get_video_format, Val<MediaStreamVideoFormat>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<MediaStreamAttributes>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `ClockRate`: The sample rate for the stream. This value in measured in kHz.
+        pub fn clock_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ClockRate", value.into());
+            self
+        }
+
+        /// Sets `ClockRate` in place: [`Self::clock_rate`] on a value held by `&mut`.
+        pub fn set_clock_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ClockRate", value.into());
+            self
+        }
+
+        /// `ClockRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clock_rate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ClockRate")
+        }
+
+        /// `Description`: A description that can help you quickly identify what your media stream is
+        /// used for.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Fmt`: The format type number (sometimes referred to as RTP payload type) of the media
+        /// stream. MediaConnect assigns this value to the media stream. For ST 2110 JPEG XS outputs,
+        /// you need to provide this value to the receiver.
+        pub fn fmt_property(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Fmt", value.into());
+            self
+        }
+
+        /// Sets `Fmt` in place: [`Self::fmt_property`] on a value held by `&mut`.
+        pub fn set_fmt_property(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Fmt", value.into());
+            self
+        }
+
+        /// `Fmt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fmt_property(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Fmt")
+        }
+
+        /// `Tags`: Key-value pairs that can be used to tag this media stream.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `VideoFormat`: The resolution of the video.
+        pub fn video_format(mut self, value: impl Into<Val<MediaStreamVideoFormat>>) -> Self {
+            self.props.set("VideoFormat", value.into());
+            self
+        }
+
+        /// Sets `VideoFormat` in place: [`Self::video_format`] on a value held by `&mut`.
+        pub fn set_video_format(&mut self, value: impl Into<Val<MediaStreamVideoFormat>>) -> &mut Self {
+            self.props.set("VideoFormat", value.into());
+            self
+        }
+
+        /// `VideoFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_format(&self) -> ::std::option::Option<Val<MediaStreamVideoFormat>> {
+            crate::cfn::get_prop(&self.props, "VideoFormat")
         }
     }
 
@@ -1210,14 +1999,40 @@ pub mod flow {
             MediaStreamAttributes { props }
         }
 
-        prop! {
-            /// `Fmtp`: A set of parameters that define the media stream.
-            props, "Fmtp", fmtp, set_fmtp, get_fmtp, Val<Fmtp>
+        /// `Fmtp`: A set of parameters that define the media stream.
+        pub fn fmtp(mut self, value: impl Into<Val<Fmtp>>) -> Self {
+            self.props.set("Fmtp", value.into());
+            self
         }
 
-        prop! {
-            /// `Lang`: The audio language, in a format that is recognized by the receiver.
-            props, "Lang", lang, set_lang, get_lang, Val<String>
+        /// Sets `Fmtp` in place: [`Self::fmtp`] on a value held by `&mut`.
+        pub fn set_fmtp(&mut self, value: impl Into<Val<Fmtp>>) -> &mut Self {
+            self.props.set("Fmtp", value.into());
+            self
+        }
+
+        /// `Fmtp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fmtp(&self) -> ::std::option::Option<Val<Fmtp>> {
+            crate::cfn::get_prop(&self.props, "Fmtp")
+        }
+
+        /// `Lang`: The audio language, in a format that is recognized by the receiver.
+        pub fn lang(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Lang", value.into());
+            self
+        }
+
+        /// Sets `Lang` in place: [`Self::lang`] on a value held by `&mut`.
+        pub fn set_lang(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Lang", value.into());
+            self
+        }
+
+        /// `Lang` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lang(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Lang")
         }
     }
 
@@ -1236,39 +2051,130 @@ pub mod flow {
             Fmtp { props }
         }
 
-        prop! {
-            /// `ChannelOrder`: The format of the audio channel.
-            props, "ChannelOrder", channel_order, set_channel_order, get_channel_order, Val<String>
+        /// `ChannelOrder`: The format of the audio channel.
+        pub fn channel_order(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `Colorimetry`: The format used for the representation of color.
-            props, "Colorimetry", colorimetry, set_colorimetry, get_colorimetry, Val<FmtpColorimetry>
+        /// Sets `ChannelOrder` in place: [`Self::channel_order`] on a value held by `&mut`.
+        pub fn set_channel_order(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
-            props, "ExactFramerate", exact_framerate, set_exact_framerate, get_exact_framerate, Val<String>
+        /// `ChannelOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_order(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelOrder")
         }
 
-        prop! {
-            /// `Par`: The pixel aspect ratio (PAR) of the video.
-            props, "Par", par, set_par, get_par, Val<String>
+        /// `Colorimetry`: The format used for the representation of color.
+        pub fn colorimetry(mut self, value: impl Into<Val<FmtpColorimetry>>) -> Self {
+            self.props.set("Colorimetry", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`: The encoding range of the video.
-            props, "Range", range, set_range, get_range, Val<FmtpRange>
+        /// Sets `Colorimetry` in place: [`Self::colorimetry`] on a value held by `&mut`.
+        pub fn set_colorimetry(&mut self, value: impl Into<Val<FmtpColorimetry>>) -> &mut Self {
+            self.props.set("Colorimetry", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
-            props, "ScanMode", scan_mode, set_scan_mode, get_scan_mode, Val<FmtpScanMode>
+        /// `Colorimetry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_colorimetry(&self) -> ::std::option::Option<Val<FmtpColorimetry>> {
+            crate::cfn::get_prop(&self.props, "Colorimetry")
         }
 
-        prop! {
-            /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
-            props, "Tcs", tcs, set_tcs, get_tcs, Val<FmtpTcs>
+        /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
+        pub fn exact_framerate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExactFramerate", value.into());
+            self
+        }
+
+        /// Sets `ExactFramerate` in place: [`Self::exact_framerate`] on a value held by `&mut`.
+        pub fn set_exact_framerate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExactFramerate", value.into());
+            self
+        }
+
+        /// `ExactFramerate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_framerate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExactFramerate")
+        }
+
+        /// `Par`: The pixel aspect ratio (PAR) of the video.
+        pub fn par(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Par", value.into());
+            self
+        }
+
+        /// Sets `Par` in place: [`Self::par`] on a value held by `&mut`.
+        pub fn set_par(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Par", value.into());
+            self
+        }
+
+        /// `Par` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_par(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Par")
+        }
+
+        /// `Range`: The encoding range of the video.
+        pub fn range(mut self, value: impl Into<Val<FmtpRange>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<FmtpRange>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<FmtpRange>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
+        pub fn scan_mode(mut self, value: impl Into<Val<FmtpScanMode>>) -> Self {
+            self.props.set("ScanMode", value.into());
+            self
+        }
+
+        /// Sets `ScanMode` in place: [`Self::scan_mode`] on a value held by `&mut`.
+        pub fn set_scan_mode(&mut self, value: impl Into<Val<FmtpScanMode>>) -> &mut Self {
+            self.props.set("ScanMode", value.into());
+            self
+        }
+
+        /// `ScanMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_mode(&self) -> ::std::option::Option<Val<FmtpScanMode>> {
+            crate::cfn::get_prop(&self.props, "ScanMode")
+        }
+
+        /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
+        pub fn tcs(mut self, value: impl Into<Val<FmtpTcs>>) -> Self {
+            self.props.set("Tcs", value.into());
+            self
+        }
+
+        /// Sets `Tcs` in place: [`Self::tcs`] on a value held by `&mut`.
+        pub fn set_tcs(&mut self, value: impl Into<Val<FmtpTcs>>) -> &mut Self {
+            self.props.set("Tcs", value.into());
+            self
+        }
+
+        /// `Tcs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcs(&self) -> ::std::option::Option<Val<FmtpTcs>> {
+            crate::cfn::get_prop(&self.props, "Tcs")
         }
     }
 
@@ -1420,25 +2326,62 @@ pub mod flow {
             NdiConfig { props }
         }
 
-        prop! {
-            /// `MachineName`: A prefix for the names of the NDI sources that the flow creates. If a
-            /// custom name isn't specified, MediaConnect generates a unique 12-character ID as the
-            /// prefix.
-            props, "MachineName", machine_name, set_machine_name, get_machine_name, Val<String>
+        /// `MachineName`: A prefix for the names of the NDI sources that the flow creates. If a custom
+        /// name isn't specified, MediaConnect generates a unique 12-character ID as the prefix.
+        pub fn machine_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MachineName", value.into());
+            self
         }
 
-        prop! {
-            /// `NdiDiscoveryServers`: A list of up to three NDI discovery server configurations. While
-            /// not required by the API, this configuration is necessary for NDI functionality to work
-            /// properly.
-            props, "NdiDiscoveryServers", ndi_discovery_servers, set_ndi_discovery_servers, get_ndi_discovery_servers, Val<List<NdiDiscoveryServerConfig>>
+        /// Sets `MachineName` in place: [`Self::machine_name`] on a value held by `&mut`.
+        pub fn set_machine_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MachineName", value.into());
+            self
         }
 
-        prop! {
-            /// `NdiState`: A setting that controls whether NDI sources or outputs can be used in the
-            /// flow. The default value is DISABLED. This value must be set as ENABLED for your flow to
-            /// support NDI sources or outputs.
-            props, "NdiState", ndi_state, set_ndi_state, get_ndi_state, Val<NdiState>
+        /// `MachineName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MachineName")
+        }
+
+        /// `NdiDiscoveryServers`: A list of up to three NDI discovery server configurations. While not
+        /// required by the API, this configuration is necessary for NDI functionality to work properly.
+        pub fn ndi_discovery_servers(mut self, value: impl Into<Val<List<NdiDiscoveryServerConfig>>>) -> Self {
+            self.props.set("NdiDiscoveryServers", value.into());
+            self
+        }
+
+        /// Sets `NdiDiscoveryServers` in place: [`Self::ndi_discovery_servers`] on a value held by `&mut`.
+        pub fn set_ndi_discovery_servers(&mut self, value: impl Into<Val<List<NdiDiscoveryServerConfig>>>) -> &mut Self {
+            self.props.set("NdiDiscoveryServers", value.into());
+            self
+        }
+
+        /// `NdiDiscoveryServers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ndi_discovery_servers(&self) -> ::std::option::Option<Val<List<NdiDiscoveryServerConfig>>> {
+            crate::cfn::get_prop(&self.props, "NdiDiscoveryServers")
+        }
+
+        /// `NdiState`: A setting that controls whether NDI sources or outputs can be used in the flow.
+        /// The default value is DISABLED. This value must be set as ENABLED for your flow to support
+        /// NDI sources or outputs.
+        pub fn ndi_state(mut self, value: impl Into<Val<NdiState>>) -> Self {
+            self.props.set("NdiState", value.into());
+            self
+        }
+
+        /// Sets `NdiState` in place: [`Self::ndi_state`] on a value held by `&mut`.
+        pub fn set_ndi_state(&mut self, value: impl Into<Val<NdiState>>) -> &mut Self {
+            self.props.set("NdiState", value.into());
+            self
+        }
+
+        /// `NdiState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ndi_state(&self) -> ::std::option::Option<Val<NdiState>> {
+            crate::cfn::get_prop(&self.props, "NdiState")
         }
     }
 
@@ -1467,21 +2410,47 @@ pub mod flow {
             NdiDiscoveryServerConfig { props }
         }
 
-        prop! {
-            /// `DiscoveryServerAddress`: The unique network address of the NDI discovery server.
-            props, "DiscoveryServerAddress", _, set_discovery_server_address, get_discovery_server_address, Val<String>
+        /// Sets `DiscoveryServerAddress`, which `new` took, in place.
+        pub fn set_discovery_server_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryServerAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcInterfaceAdapter`: The identifier for the Virtual Private Cloud (VPC) network
-            /// interface used by the flow.
-            props, "VpcInterfaceAdapter", _, set_vpc_interface_adapter, get_vpc_interface_adapter, Val<String>
+        /// `DiscoveryServerAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_server_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryServerAddress")
         }
 
-        prop! {
-            /// `DiscoveryServerPort`: The port for the NDI discovery server. Defaults to 5959 if a
-            /// custom port isn't specified.
-            props, "DiscoveryServerPort", discovery_server_port, set_discovery_server_port, get_discovery_server_port, Val<i64>
+        /// Sets `VpcInterfaceAdapter`, which `new` took, in place.
+        pub fn set_vpc_interface_adapter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceAdapter", value.into());
+            self
+        }
+
+        /// `VpcInterfaceAdapter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_adapter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceAdapter")
+        }
+
+        /// `DiscoveryServerPort`: The port for the NDI discovery server. Defaults to 5959 if a custom
+        /// port isn't specified.
+        pub fn discovery_server_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DiscoveryServerPort", value.into());
+            self
+        }
+
+        /// Sets `DiscoveryServerPort` in place: [`Self::discovery_server_port`] on a value held by `&mut`.
+        pub fn set_discovery_server_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DiscoveryServerPort", value.into());
+            self
+        }
+
+        /// `DiscoveryServerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_server_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryServerPort")
         }
     }
 
@@ -1513,150 +2482,490 @@ pub mod flow {
             Source { props }
         }
 
-        prop! {
-            /// `Decryption`: The type of decryption that is used on the content ingested from this
-            /// source.
-            props, "Decryption", decryption, set_decryption, get_decryption, Val<Encryption>
+        /// `Decryption`: The type of decryption that is used on the content ingested from this source.
+        pub fn decryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
+            self.props.set("Decryption", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description for the source. This value is not used or seen outside of
-            /// the current AWS Elemental MediaConnect account.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Decryption` in place: [`Self::decryption`] on a value held by `&mut`.
+        pub fn set_decryption(&mut self, value: impl Into<Val<Encryption>>) -> &mut Self {
+            self.props.set("Decryption", value.into());
+            self
         }
 
-        prop! {
-            /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content
-            /// that comes from another AWS account. The entitlement is set by the content originator
-            /// and the ARN is generated as part of the originator's flow.
-            props, "EntitlementArn", entitlement_arn, set_entitlement_arn, get_entitlement_arn, Val<String>
+        /// `Decryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decryption(&self) -> ::std::option::Option<Val<Encryption>> {
+            crate::cfn::get_prop(&self.props, "Decryption")
         }
 
-        prop! {
-            /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from
-            /// a bridge.
-            props, "GatewayBridgeSource", gateway_bridge_source, set_gateway_bridge_source, get_gateway_bridge_source, Val<GatewayBridgeSource>
+        /// `Description`: A description for the source. This value is not used or seen outside of the
+        /// current AWS Elemental MediaConnect account.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `IngestIp`: The IP address that the flow will be listening on for incoming content.
-            props, "IngestIp", ingest_ip, set_ingest_ip, get_ingest_ip, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `IngestPort`: The port that the flow will be listening on for incoming content.
-            props, "IngestPort", ingest_port, set_ingest_port, get_ingest_port, Val<i64>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
-            props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
+        /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content that
+        /// comes from another AWS account. The entitlement is set by the content originator and the ARN
+        /// is generated as part of the originator's flow.
+        pub fn entitlement_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntitlementArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to
-            /// RIST-based and Zixi-based streams.
-            props, "MaxLatency", max_latency, set_max_latency, get_max_latency, Val<i64>
+        /// Sets `EntitlementArn` in place: [`Self::entitlement_arn`] on a value held by `&mut`.
+        pub fn set_entitlement_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntitlementArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxSyncBuffer`: The size of the buffer (in milliseconds) to use to sync incoming source
-            /// data.
-            props, "MaxSyncBuffer", max_sync_buffer, set_max_sync_buffer, get_max_sync_buffer, Val<i64>
+        /// `EntitlementArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entitlement_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntitlementArn")
         }
 
-        prop! {
-            /// `MediaStreamSourceConfigurations`: The media stream that is associated with the source,
-            /// and the parameters for that association.
-            props, "MediaStreamSourceConfigurations", media_stream_source_configurations, set_media_stream_source_configurations, get_media_stream_source_configurations, Val<List<MediaStreamSourceConfiguration>>
+        /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from a
+        /// bridge.
+        pub fn gateway_bridge_source(mut self, value: impl Into<Val<GatewayBridgeSource>>) -> Self {
+            self.props.set("GatewayBridgeSource", value.into());
+            self
         }
 
-        prop! {
-            /// `MinLatency`: The minimum latency in milliseconds.
-            props, "MinLatency", min_latency, set_min_latency, get_min_latency, Val<i64>
+        /// Sets `GatewayBridgeSource` in place: [`Self::gateway_bridge_source`] on a value held by `&mut`.
+        pub fn set_gateway_bridge_source(&mut self, value: impl Into<Val<GatewayBridgeSource>>) -> &mut Self {
+            self.props.set("GatewayBridgeSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the source.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `GatewayBridgeSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gateway_bridge_source(&self) -> ::std::option::Option<Val<GatewayBridgeSource>> {
+            crate::cfn::get_prop(&self.props, "GatewayBridgeSource")
         }
 
-        prop! {
-            /// `NdiSourceSettings`: The settings for the NDI flow source. This includes the exact name
-            /// of the upstream NDI sender that you want to connect to your flow source.
-            props, "NdiSourceSettings", ndi_source_settings, set_ndi_source_settings, get_ndi_source_settings, Val<NdiSourceSettings>
+        /// `IngestIp`: The IP address that the flow will be listening on for incoming content.
+        pub fn ingest_ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IngestIp", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The protocol that is used by the source.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<SourceProtocol>
+        /// Sets `IngestIp` in place: [`Self::ingest_ip`] on a value held by `&mut`.
+        pub fn set_ingest_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IngestIp", value.into());
+            self
         }
 
-        prop! {
-            /// `RouterIntegrationState`.
-            props, "RouterIntegrationState", router_integration_state, set_router_integration_state, get_router_integration_state, Val<SourceRouterIntegrationState>
+        /// `IngestIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingest_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IngestIp")
         }
 
-        prop! {
-            /// `RouterIntegrationTransitDecryption`: The configuration that defines how content is
-            /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
-            props, "RouterIntegrationTransitDecryption", router_integration_transit_decryption, set_router_integration_transit_decryption, get_router_integration_transit_decryption, Val<FlowTransitEncryption>
+        /// `IngestPort`: The port that the flow will be listening on for incoming content.
+        pub fn ingest_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IngestPort", value.into());
+            self
         }
 
-        prop! {
-            /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
-            /// connection with the sender for fujitsu-qos protocol.
-            props, "SenderControlPort", sender_control_port, set_sender_control_port, get_sender_control_port, Val<i64>
+        /// Sets `IngestPort` in place: [`Self::ingest_port`] on a value held by `&mut`.
+        pub fn set_ingest_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IngestPort", value.into());
+            self
         }
 
-        prop! {
-            /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
-            /// with the sender for fujitsu-qos protocol.
-            props, "SenderIpAddress", sender_ip_address, set_sender_ip_address, get_sender_ip_address, Val<String>
+        /// `IngestPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingest_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IngestPort")
         }
 
-        prop! {
-            /// `SourceArn`: The ARN of the source.
-            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
+        /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
+        pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBitrate", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceIngestPort`: The port that the flow will be listening on for incoming
-            /// content.(ReadOnly)
-            props, "SourceIngestPort", source_ingest_port, set_source_ingest_port, get_source_ingest_port, Val<String>
+        /// Sets `MaxBitrate` in place: [`Self::max_bitrate`] on a value held by `&mut`.
+        pub fn set_max_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBitrate", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
-            props, "SourceListenerAddress", source_listener_address, set_source_listener_address, get_source_listener_address, Val<String>
+        /// `MaxBitrate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBitrate")
         }
 
-        prop! {
-            /// `SourceListenerPort`: Source port for SRT-caller protocol.
-            props, "SourceListenerPort", source_listener_port, set_source_listener_port, get_source_listener_port, Val<i64>
+        /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to RIST-based
+        /// and Zixi-based streams.
+        pub fn max_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLatency", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamId`: The stream ID that you want to use for this transport. This parameter
-            /// applies only to Zixi-based streams.
-            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+        /// Sets `MaxLatency` in place: [`Self::max_latency`] on a value held by `&mut`.
+        pub fn set_max_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLatency", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Key-value pairs that can be used to tag this source.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `MaxLatency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_latency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLatency")
         }
 
-        prop! {
-            /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
-            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+        /// `MaxSyncBuffer`: The size of the buffer (in milliseconds) to use to sync incoming source
+        /// data.
+        pub fn max_sync_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSyncBuffer", value.into());
+            self
         }
 
-        prop! {
-            /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content
-            /// to your source. These IP addresses should be in the form of a Classless Inter-Domain
-            /// Routing (CIDR) block; for example, 10.0.0.0/16.
-            props, "WhitelistCidr", whitelist_cidr, set_whitelist_cidr, get_whitelist_cidr, Val<String>
+        /// Sets `MaxSyncBuffer` in place: [`Self::max_sync_buffer`] on a value held by `&mut`.
+        pub fn set_max_sync_buffer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSyncBuffer", value.into());
+            self
+        }
+
+        /// `MaxSyncBuffer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_sync_buffer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSyncBuffer")
+        }
+
+        /// `MediaStreamSourceConfigurations`: The media stream that is associated with the source, and
+        /// the parameters for that association.
+        pub fn media_stream_source_configurations(mut self, value: impl Into<Val<List<MediaStreamSourceConfiguration>>>) -> Self {
+            self.props.set("MediaStreamSourceConfigurations", value.into());
+            self
+        }
+
+        /// Sets `MediaStreamSourceConfigurations` in place: [`Self::media_stream_source_configurations`]
+        /// on a value held by `&mut`.
+        pub fn set_media_stream_source_configurations(&mut self, value: impl Into<Val<List<MediaStreamSourceConfiguration>>>) -> &mut Self {
+            self.props.set("MediaStreamSourceConfigurations", value.into());
+            self
+        }
+
+        /// `MediaStreamSourceConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_stream_source_configurations(&self) -> ::std::option::Option<Val<List<MediaStreamSourceConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "MediaStreamSourceConfigurations")
+        }
+
+        /// `MinLatency`: The minimum latency in milliseconds.
+        pub fn min_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinLatency", value.into());
+            self
+        }
+
+        /// Sets `MinLatency` in place: [`Self::min_latency`] on a value held by `&mut`.
+        pub fn set_min_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinLatency", value.into());
+            self
+        }
+
+        /// `MinLatency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_latency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinLatency")
+        }
+
+        /// `Name`: The name of the source.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `NdiSourceSettings`: The settings for the NDI flow source. This includes the exact name of
+        /// the upstream NDI sender that you want to connect to your flow source.
+        pub fn ndi_source_settings(mut self, value: impl Into<Val<NdiSourceSettings>>) -> Self {
+            self.props.set("NdiSourceSettings", value.into());
+            self
+        }
+
+        /// Sets `NdiSourceSettings` in place: [`Self::ndi_source_settings`] on a value held by `&mut`.
+        pub fn set_ndi_source_settings(&mut self, value: impl Into<Val<NdiSourceSettings>>) -> &mut Self {
+            self.props.set("NdiSourceSettings", value.into());
+            self
+        }
+
+        /// `NdiSourceSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ndi_source_settings(&self) -> ::std::option::Option<Val<NdiSourceSettings>> {
+            crate::cfn::get_prop(&self.props, "NdiSourceSettings")
+        }
+
+        /// `Protocol`: The protocol that is used by the source.
+        pub fn protocol(mut self, value: impl Into<Val<SourceProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<SourceProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<SourceProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `RouterIntegrationState`.
+        pub fn router_integration_state(mut self, value: impl Into<Val<SourceRouterIntegrationState>>) -> Self {
+            self.props.set("RouterIntegrationState", value.into());
+            self
+        }
+
+        /// Sets `RouterIntegrationState` in place: [`Self::router_integration_state`] on a value held
+        /// by `&mut`.
+        pub fn set_router_integration_state(&mut self, value: impl Into<Val<SourceRouterIntegrationState>>) -> &mut Self {
+            self.props.set("RouterIntegrationState", value.into());
+            self
+        }
+
+        /// `RouterIntegrationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_router_integration_state(&self) -> ::std::option::Option<Val<SourceRouterIntegrationState>> {
+            crate::cfn::get_prop(&self.props, "RouterIntegrationState")
+        }
+
+        /// `RouterIntegrationTransitDecryption`: The configuration that defines how content is
+        /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
+        pub fn router_integration_transit_decryption(mut self, value: impl Into<Val<FlowTransitEncryption>>) -> Self {
+            self.props.set("RouterIntegrationTransitDecryption", value.into());
+            self
+        }
+
+        /// Sets `RouterIntegrationTransitDecryption` in place: [`Self::router_integration_transit_decryption`]
+        /// on a value held by `&mut`.
+        pub fn set_router_integration_transit_decryption(&mut self, value: impl Into<Val<FlowTransitEncryption>>) -> &mut Self {
+            self.props.set("RouterIntegrationTransitDecryption", value.into());
+            self
+        }
+
+        /// `RouterIntegrationTransitDecryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_router_integration_transit_decryption(&self) -> ::std::option::Option<Val<FlowTransitEncryption>> {
+            crate::cfn::get_prop(&self.props, "RouterIntegrationTransitDecryption")
+        }
+
+        /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
+        /// connection with the sender for fujitsu-qos protocol.
+        pub fn sender_control_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SenderControlPort", value.into());
+            self
+        }
+
+        /// Sets `SenderControlPort` in place: [`Self::sender_control_port`] on a value held by `&mut`.
+        pub fn set_sender_control_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SenderControlPort", value.into());
+            self
+        }
+
+        /// `SenderControlPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender_control_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SenderControlPort")
+        }
+
+        /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
+        /// with the sender for fujitsu-qos protocol.
+        pub fn sender_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SenderIpAddress", value.into());
+            self
+        }
+
+        /// Sets `SenderIpAddress` in place: [`Self::sender_ip_address`] on a value held by `&mut`.
+        pub fn set_sender_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SenderIpAddress", value.into());
+            self
+        }
+
+        /// `SenderIpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SenderIpAddress")
+        }
+
+        /// `SourceArn`: The ARN of the source.
+        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// Sets `SourceArn` in place: [`Self::source_arn`] on a value held by `&mut`.
+        pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceArn")
+        }
+
+        /// `SourceIngestPort`: The port that the flow will be listening on for incoming
+        /// content.(ReadOnly)
+        pub fn source_ingest_port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceIngestPort", value.into());
+            self
+        }
+
+        /// Sets `SourceIngestPort` in place: [`Self::source_ingest_port`] on a value held by `&mut`.
+        pub fn set_source_ingest_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceIngestPort", value.into());
+            self
+        }
+
+        /// `SourceIngestPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_ingest_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceIngestPort")
+        }
+
+        /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
+        pub fn source_listener_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceListenerAddress", value.into());
+            self
+        }
+
+        /// Sets `SourceListenerAddress` in place: [`Self::source_listener_address`] on a value held by `&mut`.
+        pub fn set_source_listener_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceListenerAddress", value.into());
+            self
+        }
+
+        /// `SourceListenerAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_listener_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceListenerAddress")
+        }
+
+        /// `SourceListenerPort`: Source port for SRT-caller protocol.
+        pub fn source_listener_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SourceListenerPort", value.into());
+            self
+        }
+
+        /// Sets `SourceListenerPort` in place: [`Self::source_listener_port`] on a value held by `&mut`.
+        pub fn set_source_listener_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SourceListenerPort", value.into());
+            self
+        }
+
+        /// `SourceListenerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_listener_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SourceListenerPort")
+        }
+
+        /// `StreamId`: The stream ID that you want to use for this transport. This parameter applies
+        /// only to Zixi-based streams.
+        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamId", value.into());
+            self
+        }
+
+        /// Sets `StreamId` in place: [`Self::stream_id`] on a value held by `&mut`.
+        pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamId", value.into());
+            self
+        }
+
+        /// `StreamId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamId")
+        }
+
+        /// `Tags`: Key-value pairs that can be used to tag this source.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
+        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+        pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceName")
+        }
+
+        /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content to
+        /// your source. These IP addresses should be in the form of a Classless Inter-Domain Routing (CIDR)
+        /// block; for example, 10.0.0.0/16.
+        pub fn whitelist_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WhitelistCidr", value.into());
+            self
+        }
+
+        /// Sets `WhitelistCidr` in place: [`Self::whitelist_cidr`] on a value held by `&mut`.
+        pub fn set_whitelist_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WhitelistCidr", value.into());
+            self
+        }
+
+        /// `WhitelistCidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_whitelist_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WhitelistCidr")
         }
     }
 
@@ -1678,64 +2987,173 @@ pub mod flow {
             Encryption { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
-            /// Elemental MediaConnect as a trusted entity).
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
-            /// aes192, or aes256).
-            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
-            /// string, to be used with the key for encrypting content. This parameter is not valid for
-            /// static key encryption.
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128, aes192,
+        /// or aes256).
+        pub fn algorithm(mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceId`: The value of one of the devices that you configured with your digital rights
-            /// management (DRM) platform key provider. This parameter is required for SPEKE encryption
-            /// and is not valid for static key encryption.
-            props, "DeviceId", device_id, set_device_id, get_device_id, Val<String>
+        /// Sets `Algorithm` in place: [`Self::algorithm`] on a value held by `&mut`.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
-            /// the service will use the default setting (static-key).
-            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<EncryptionAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
         }
 
-        prop! {
-            /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This
-            /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
+        /// string, to be used with the key for encrypting content. This parameter is not valid for
+        /// static key encryption.
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceId`: An identifier for the content. The service sends this value to the key
-            /// server to identify the current endpoint. The resource ID is also known as the content
-            /// ID. This parameter is required for SPEKE encryption and is not valid for static key
-            /// encryption.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-            /// encryption key. This parameter is required for static key encryption and is not valid
-            /// for SPEKE encryption.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
         }
 
-        prop! {
-            /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server.
-            /// This parameter is required for SPEKE encryption and is not valid for static key
-            /// encryption.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `DeviceId`: The value of one of the devices that you configured with your digital rights
+        /// management (DRM) platform key provider. This parameter is required for SPEKE encryption and
+        /// is not valid for static key encryption.
+        pub fn device_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceId", value.into());
+            self
+        }
+
+        /// Sets `DeviceId` in place: [`Self::device_id`] on a value held by `&mut`.
+        pub fn set_device_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceId", value.into());
+            self
+        }
+
+        /// `DeviceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceId")
+        }
+
+        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
+        /// service will use the default setting (static-key).
+        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// Sets `KeyType` in place: [`Self::key_type`] on a value held by `&mut`.
+        pub fn set_key_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This parameter
+        /// is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `ResourceId`: An identifier for the content. The service sends this value to the key server
+        /// to identify the current endpoint. The resource ID is also known as the content ID. This
+        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+        /// encryption key. This parameter is required for static key encryption and is not valid for
+        /// SPEKE encryption.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server. This
+        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -1790,15 +3208,36 @@ pub mod flow {
             GatewayBridgeSource { props }
         }
 
-        prop! {
-            /// `BridgeArn`: The ARN of the bridge feeding this flow.
-            props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+        /// Sets `BridgeArn`, which `new` took, in place.
+        pub fn set_bridge_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BridgeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-            /// bridge source.
-            props, "VpcInterfaceAttachment", vpc_interface_attachment, set_vpc_interface_attachment, get_vpc_interface_attachment, Val<VpcInterfaceAttachment>
+        /// `BridgeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bridge_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BridgeArn")
+        }
+
+        /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this bridge
+        /// source.
+        pub fn vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
+            self.props.set("VpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceAttachment` in place: [`Self::vpc_interface_attachment`] on a value held
+        /// by `&mut`.
+        pub fn set_vpc_interface_attachment(&mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> &mut Self {
+            self.props.set("VpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// `VpcInterfaceAttachment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_attachment(&self) -> ::std::option::Option<Val<VpcInterfaceAttachment>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceAttachment")
         }
     }
 
@@ -1818,9 +3257,22 @@ pub mod flow {
             VpcInterfaceAttachment { props }
         }
 
-        prop! {
-            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+        pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceName")
         }
     }
 
@@ -1851,22 +3303,46 @@ pub mod flow {
             MediaStreamSourceConfiguration { props }
         }
 
-        prop! {
-            /// `EncodingName`: The format that was used to encode the data. For ancillary data streams,
-            /// set the encoding name to smpte291. For audio streams, set the encoding name to pcm. For
-            /// video, 2110 streams, set the encoding name to raw. For video, JPEG XS streams, set the
-            /// encoding name to jxsv.
-            props, "EncodingName", _, set_encoding_name, get_encoding_name, Val<MediaStreamSourceConfigurationEncodingName>
+        /// Sets `EncodingName`, which `new` took, in place.
+        pub fn set_encoding_name(&mut self, value: impl Into<Val<MediaStreamSourceConfigurationEncodingName>>) -> &mut Self {
+            self.props.set("EncodingName", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
-            props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+        /// `EncodingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_name(&self) -> ::std::option::Option<Val<MediaStreamSourceConfigurationEncodingName>> {
+            crate::cfn::get_prop(&self.props, "EncodingName")
         }
 
-        prop! {
-            /// `InputConfigurations`: The media streams that you want to associate with the source.
-            props, "InputConfigurations", input_configurations, set_input_configurations, get_input_configurations, Val<List<InputConfiguration>>
+        /// Sets `MediaStreamName`, which `new` took, in place.
+        pub fn set_media_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaStreamName", value.into());
+            self
+        }
+
+        /// `MediaStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaStreamName")
+        }
+
+        /// `InputConfigurations`: The media streams that you want to associate with the source.
+        pub fn input_configurations(mut self, value: impl Into<Val<List<InputConfiguration>>>) -> Self {
+            self.props.set("InputConfigurations", value.into());
+            self
+        }
+
+        /// Sets `InputConfigurations` in place: [`Self::input_configurations`] on a value held by `&mut`.
+        pub fn set_input_configurations(&mut self, value: impl Into<Val<List<InputConfiguration>>>) -> &mut Self {
+            self.props.set("InputConfigurations", value.into());
+            self
+        }
+
+        /// `InputConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_configurations(&self) -> ::std::option::Option<Val<List<InputConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "InputConfigurations")
         }
     }
 
@@ -1911,14 +3387,28 @@ pub mod flow {
             InputConfiguration { props }
         }
 
-        prop! {
-            /// `InputPort`: The port that the flow listens on for an incoming media stream.
-            props, "InputPort", _, set_input_port, get_input_port, Val<i64>
+        /// Sets `InputPort`, which `new` took, in place.
+        pub fn set_input_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InputPort", value.into());
+            self
         }
 
-        prop! {
-            /// `Interface`: The VPC interface where the media stream comes in from.
-            props, "Interface", _, set_interface, get_interface, Val<Interface>
+        /// `InputPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InputPort")
+        }
+
+        /// Sets `Interface`, which `new` took, in place.
+        pub fn set_interface(&mut self, value: impl Into<Val<Interface>>) -> &mut Self {
+            self.props.set("Interface", value.into());
+            self
+        }
+
+        /// `Interface` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interface(&self) -> ::std::option::Option<Val<Interface>> {
+            crate::cfn::get_prop(&self.props, "Interface")
         }
     }
 
@@ -1941,10 +3431,16 @@ pub mod flow {
             Interface { props }
         }
 
-        prop! {
-            /// `Name`: The name of the VPC interface that you want to use for the media stream
-            /// associated with the output.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1963,14 +3459,40 @@ pub mod flow {
             NdiSourceSettings { props }
         }
 
-        prop! {
-            /// `AudioReferenceLevel`: The audio reference level of the NDI sender, in dBFS.
-            props, "AudioReferenceLevel", audio_reference_level, set_audio_reference_level, get_audio_reference_level, Val<i64>
+        /// `AudioReferenceLevel`: The audio reference level of the NDI sender, in dBFS.
+        pub fn audio_reference_level(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AudioReferenceLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceName`.
-            props, "SourceName", source_name, set_source_name, get_source_name, Val<String>
+        /// Sets `AudioReferenceLevel` in place: [`Self::audio_reference_level`] on a value held by `&mut`.
+        pub fn set_audio_reference_level(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AudioReferenceLevel", value.into());
+            self
+        }
+
+        /// `AudioReferenceLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_reference_level(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AudioReferenceLevel")
+        }
+
+        /// `SourceName`.
+        pub fn source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// Sets `SourceName` in place: [`Self::source_name`] on a value held by `&mut`.
+        pub fn set_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// `SourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceName")
         }
     }
 
@@ -2042,14 +3564,34 @@ pub mod flow {
             FlowTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -2071,16 +3613,42 @@ pub mod flow {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption of a flow source
-            /// using AWS Secrets Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption of a flow source using
+        /// AWS Secrets Manager, including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -2107,16 +3675,28 @@ pub mod flow {
             SecretsManagerEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role used for transit encryption from the router output
-            /// using AWS Secrets Manager.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the AWS Secrets Manager secret used for transit encryption from
-            /// the router output.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -2148,27 +3728,79 @@ pub mod flow {
             FailoverConfig { props }
         }
 
-        prop! {
-            /// `FailoverMode`: The type of failover you choose for this flow. MERGE combines the source
-            /// streams into a single stream, allowing graceful recovery from any single-source loss.
-            /// FAILOVER allows switching between different streams.
-            props, "FailoverMode", failover_mode, set_failover_mode, get_failover_mode, Val<FailoverConfigFailoverMode>
+        /// `FailoverMode`: The type of failover you choose for this flow. MERGE combines the source
+        /// streams into a single stream, allowing graceful recovery from any single-source loss.
+        /// FAILOVER allows switching between different streams.
+        pub fn failover_mode(mut self, value: impl Into<Val<FailoverConfigFailoverMode>>) -> Self {
+            self.props.set("FailoverMode", value.into());
+            self
         }
 
-        prop! {
-            /// `RecoveryWindow`: Search window time to look for dash-7 packets
-            props, "RecoveryWindow", recovery_window, set_recovery_window, get_recovery_window, Val<i64>
+        /// Sets `FailoverMode` in place: [`Self::failover_mode`] on a value held by `&mut`.
+        pub fn set_failover_mode(&mut self, value: impl Into<Val<FailoverConfigFailoverMode>>) -> &mut Self {
+            self.props.set("FailoverMode", value.into());
+            self
         }
 
-        prop! {
-            /// `SourcePriority`: The priority you want to assign to a source. You can have a primary
-            /// stream and a backup stream or two equally prioritized streams.
-            props, "SourcePriority", source_priority, set_source_priority, get_source_priority, Val<FailoverConfigSourcePriority>
+        /// `FailoverMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover_mode(&self) -> ::std::option::Option<Val<FailoverConfigFailoverMode>> {
+            crate::cfn::get_prop(&self.props, "FailoverMode")
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<FailoverConfigState>
+        /// `RecoveryWindow`: Search window time to look for dash-7 packets
+        pub fn recovery_window(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecoveryWindow", value.into());
+            self
+        }
+
+        /// Sets `RecoveryWindow` in place: [`Self::recovery_window`] on a value held by `&mut`.
+        pub fn set_recovery_window(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecoveryWindow", value.into());
+            self
+        }
+
+        /// `RecoveryWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_window(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecoveryWindow")
+        }
+
+        /// `SourcePriority`: The priority you want to assign to a source. You can have a primary stream
+        /// and a backup stream or two equally prioritized streams.
+        pub fn source_priority(mut self, value: impl Into<Val<FailoverConfigSourcePriority>>) -> Self {
+            self.props.set("SourcePriority", value.into());
+            self
+        }
+
+        /// Sets `SourcePriority` in place: [`Self::source_priority`] on a value held by `&mut`.
+        pub fn set_source_priority(&mut self, value: impl Into<Val<FailoverConfigSourcePriority>>) -> &mut Self {
+            self.props.set("SourcePriority", value.into());
+            self
+        }
+
+        /// `SourcePriority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_priority(&self) -> ::std::option::Option<Val<FailoverConfigSourcePriority>> {
+            crate::cfn::get_prop(&self.props, "SourcePriority")
+        }
+
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<FailoverConfigState>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<FailoverConfigState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<FailoverConfigState>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -2207,9 +3839,16 @@ pub mod flow {
             FailoverConfigSourcePriority { props }
         }
 
-        prop! {
-            /// `PrimarySource`: The name of the source you choose as the primary source for this flow.
-            props, "PrimarySource", _, set_primary_source, get_primary_source, Val<String>
+        /// Sets `PrimarySource`, which `new` took, in place.
+        pub fn set_primary_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimarySource", value.into());
+            self
+        }
+
+        /// `PrimarySource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimarySource")
         }
     }
 
@@ -2241,25 +3880,80 @@ pub mod flow {
             SourceMonitoringConfig { props }
         }
 
-        prop! {
-            /// `AudioMonitoringSettings`: Contains the settings for audio stream metrics monitoring.
-            props, "AudioMonitoringSettings", audio_monitoring_settings, set_audio_monitoring_settings, get_audio_monitoring_settings, Val<List<AudioMonitoringSetting>>
+        /// `AudioMonitoringSettings`: Contains the settings for audio stream metrics monitoring.
+        pub fn audio_monitoring_settings(mut self, value: impl Into<Val<List<AudioMonitoringSetting>>>) -> Self {
+            self.props.set("AudioMonitoringSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentQualityAnalysisState`: Indicates whether content quality analysis is enabled or
-            /// disabled.
-            props, "ContentQualityAnalysisState", content_quality_analysis_state, set_content_quality_analysis_state, get_content_quality_analysis_state, Val<SourceMonitoringConfigContentQualityAnalysisState>
+        /// Sets `AudioMonitoringSettings` in place: [`Self::audio_monitoring_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_audio_monitoring_settings(&mut self, value: impl Into<Val<List<AudioMonitoringSetting>>>) -> &mut Self {
+            self.props.set("AudioMonitoringSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `ThumbnailState`: The state of thumbnail monitoring.
-            props, "ThumbnailState", thumbnail_state, set_thumbnail_state, get_thumbnail_state, Val<SourceMonitoringConfigThumbnailState>
+        /// `AudioMonitoringSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_monitoring_settings(&self) -> ::std::option::Option<Val<List<AudioMonitoringSetting>>> {
+            crate::cfn::get_prop(&self.props, "AudioMonitoringSettings")
         }
 
-        prop! {
-            /// `VideoMonitoringSettings`: Contains the settings for video stream metrics monitoring.
-            props, "VideoMonitoringSettings", video_monitoring_settings, set_video_monitoring_settings, get_video_monitoring_settings, Val<List<VideoMonitoringSetting>>
+        /// `ContentQualityAnalysisState`: Indicates whether content quality analysis is enabled or
+        /// disabled.
+        pub fn content_quality_analysis_state(mut self, value: impl Into<Val<SourceMonitoringConfigContentQualityAnalysisState>>) -> Self {
+            self.props.set("ContentQualityAnalysisState", value.into());
+            self
+        }
+
+        /// Sets `ContentQualityAnalysisState` in place: [`Self::content_quality_analysis_state`] on a
+        /// value held by `&mut`.
+        pub fn set_content_quality_analysis_state(&mut self, value: impl Into<Val<SourceMonitoringConfigContentQualityAnalysisState>>) -> &mut Self {
+            self.props.set("ContentQualityAnalysisState", value.into());
+            self
+        }
+
+        /// `ContentQualityAnalysisState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_quality_analysis_state(&self) -> ::std::option::Option<Val<SourceMonitoringConfigContentQualityAnalysisState>> {
+            crate::cfn::get_prop(&self.props, "ContentQualityAnalysisState")
+        }
+
+        /// `ThumbnailState`: The state of thumbnail monitoring.
+        pub fn thumbnail_state(mut self, value: impl Into<Val<SourceMonitoringConfigThumbnailState>>) -> Self {
+            self.props.set("ThumbnailState", value.into());
+            self
+        }
+
+        /// Sets `ThumbnailState` in place: [`Self::thumbnail_state`] on a value held by `&mut`.
+        pub fn set_thumbnail_state(&mut self, value: impl Into<Val<SourceMonitoringConfigThumbnailState>>) -> &mut Self {
+            self.props.set("ThumbnailState", value.into());
+            self
+        }
+
+        /// `ThumbnailState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thumbnail_state(&self) -> ::std::option::Option<Val<SourceMonitoringConfigThumbnailState>> {
+            crate::cfn::get_prop(&self.props, "ThumbnailState")
+        }
+
+        /// `VideoMonitoringSettings`: Contains the settings for video stream metrics monitoring.
+        pub fn video_monitoring_settings(mut self, value: impl Into<Val<List<VideoMonitoringSetting>>>) -> Self {
+            self.props.set("VideoMonitoringSettings", value.into());
+            self
+        }
+
+        /// Sets `VideoMonitoringSettings` in place: [`Self::video_monitoring_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_video_monitoring_settings(&mut self, value: impl Into<Val<List<VideoMonitoringSetting>>>) -> &mut Self {
+            self.props.set("VideoMonitoringSettings", value.into());
+            self
+        }
+
+        /// `VideoMonitoringSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_monitoring_settings(&self) -> ::std::option::Option<Val<List<VideoMonitoringSetting>>> {
+            crate::cfn::get_prop(&self.props, "VideoMonitoringSettings")
         }
     }
 
@@ -2279,9 +3973,22 @@ pub mod flow {
             AudioMonitoringSetting { props }
         }
 
-        prop! {
-            /// `SilentAudio`: Configures settings for the SilentAudio metric.
-            props, "SilentAudio", silent_audio, set_silent_audio, get_silent_audio, Val<SilentAudio>
+        /// `SilentAudio`: Configures settings for the SilentAudio metric.
+        pub fn silent_audio(mut self, value: impl Into<Val<SilentAudio>>) -> Self {
+            self.props.set("SilentAudio", value.into());
+            self
+        }
+
+        /// Sets `SilentAudio` in place: [`Self::silent_audio`] on a value held by `&mut`.
+        pub fn set_silent_audio(&mut self, value: impl Into<Val<SilentAudio>>) -> &mut Self {
+            self.props.set("SilentAudio", value.into());
+            self
+        }
+
+        /// `SilentAudio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_silent_audio(&self) -> ::std::option::Option<Val<SilentAudio>> {
+            crate::cfn::get_prop(&self.props, "SilentAudio")
         }
     }
 
@@ -2300,15 +4007,41 @@ pub mod flow {
             SilentAudio { props }
         }
 
-        prop! {
-            /// `State`: Indicates whether the SilentAudio metric is enabled or disabled.
-            props, "State", state, set_state, get_state, Val<SilentAudioState>
+        /// `State`: Indicates whether the SilentAudio metric is enabled or disabled.
+        pub fn state(mut self, value: impl Into<Val<SilentAudioState>>) -> Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdSeconds`: Specifies the number of consecutive seconds of silence that triggers
-            /// an event or alert.
-            props, "ThresholdSeconds", threshold_seconds, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<SilentAudioState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<SilentAudioState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `ThresholdSeconds`: Specifies the number of consecutive seconds of silence that triggers an
+        /// event or alert.
+        pub fn threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// Sets `ThresholdSeconds` in place: [`Self::threshold_seconds`] on a value held by `&mut`.
+        pub fn set_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// `ThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdSeconds")
         }
     }
 
@@ -2367,14 +4100,40 @@ pub mod flow {
             VideoMonitoringSetting { props }
         }
 
-        prop! {
-            /// `BlackFrames`: Configures settings for the BlackFrames metric.
-            props, "BlackFrames", black_frames, set_black_frames, get_black_frames, Val<BlackFrames>
+        /// `BlackFrames`: Configures settings for the BlackFrames metric.
+        pub fn black_frames(mut self, value: impl Into<Val<BlackFrames>>) -> Self {
+            self.props.set("BlackFrames", value.into());
+            self
         }
 
-        prop! {
-            /// `FrozenFrames`: Configures settings for the FrozenFrames metric.
-            props, "FrozenFrames", frozen_frames, set_frozen_frames, get_frozen_frames, Val<FrozenFrames>
+        /// Sets `BlackFrames` in place: [`Self::black_frames`] on a value held by `&mut`.
+        pub fn set_black_frames(&mut self, value: impl Into<Val<BlackFrames>>) -> &mut Self {
+            self.props.set("BlackFrames", value.into());
+            self
+        }
+
+        /// `BlackFrames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_black_frames(&self) -> ::std::option::Option<Val<BlackFrames>> {
+            crate::cfn::get_prop(&self.props, "BlackFrames")
+        }
+
+        /// `FrozenFrames`: Configures settings for the FrozenFrames metric.
+        pub fn frozen_frames(mut self, value: impl Into<Val<FrozenFrames>>) -> Self {
+            self.props.set("FrozenFrames", value.into());
+            self
+        }
+
+        /// Sets `FrozenFrames` in place: [`Self::frozen_frames`] on a value held by `&mut`.
+        pub fn set_frozen_frames(&mut self, value: impl Into<Val<FrozenFrames>>) -> &mut Self {
+            self.props.set("FrozenFrames", value.into());
+            self
+        }
+
+        /// `FrozenFrames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frozen_frames(&self) -> ::std::option::Option<Val<FrozenFrames>> {
+            crate::cfn::get_prop(&self.props, "FrozenFrames")
         }
     }
 
@@ -2393,15 +4152,41 @@ pub mod flow {
             BlackFrames { props }
         }
 
-        prop! {
-            /// `State`: Indicates whether the BlackFrames metric is enabled or disabled.
-            props, "State", state, set_state, get_state, Val<BlackFramesState>
+        /// `State`: Indicates whether the BlackFrames metric is enabled or disabled.
+        pub fn state(mut self, value: impl Into<Val<BlackFramesState>>) -> Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdSeconds`: Specifies the number of consecutive seconds of black frames that
-            /// triggers an event or alert.
-            props, "ThresholdSeconds", threshold_seconds, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<BlackFramesState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<BlackFramesState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `ThresholdSeconds`: Specifies the number of consecutive seconds of black frames that
+        /// triggers an event or alert.
+        pub fn threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// Sets `ThresholdSeconds` in place: [`Self::threshold_seconds`] on a value held by `&mut`.
+        pub fn set_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// `ThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdSeconds")
         }
     }
 
@@ -2433,15 +4218,41 @@ pub mod flow {
             FrozenFrames { props }
         }
 
-        prop! {
-            /// `State`: Indicates whether the FrozenFrames metric is enabled or disabled.
-            props, "State", state, set_state, get_state, Val<FrozenFramesState>
+        /// `State`: Indicates whether the FrozenFrames metric is enabled or disabled.
+        pub fn state(mut self, value: impl Into<Val<FrozenFramesState>>) -> Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdSeconds`: Specifies the number of consecutive seconds of a static image that
-            /// triggers an event or alert.
-            props, "ThresholdSeconds", threshold_seconds, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<FrozenFramesState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<FrozenFramesState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `ThresholdSeconds`: Specifies the number of consecutive seconds of a static image that
+        /// triggers an event or alert.
+        pub fn threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// Sets `ThresholdSeconds` in place: [`Self::threshold_seconds`] on a value held by `&mut`.
+        pub fn set_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// `ThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdSeconds")
         }
     }
 
@@ -2487,41 +4298,108 @@ pub mod flow {
             VpcInterface { props }
         }
 
-        prop! {
-            /// `Name`: Immutable and has to be a unique against other VpcInterfaces in this Flow.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: Role Arn MediaConnect can assume to create ENIs in customer's account.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `SecurityGroupIds`: Security Group IDs to be used on ENI.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetId`: Subnet must be in the AZ of the Flow
-            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `NetworkInterfaceIds`: IDs of the network interfaces created in customer's account by
-            /// MediaConnect.
-            props, "NetworkInterfaceIds", network_interface_ids, set_network_interface_ids, get_network_interface_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkInterfaceType`: The type of network adapter that you want MediaConnect to use on
-            /// this interface. If you don't set this value, it defaults to ENA.
-            props, "NetworkInterfaceType", network_interface_type, set_network_interface_type, get_network_interface_type, Val<VpcInterfaceNetworkInterfaceType>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
 
-        prop! {
-            /// `Tags`: Key-value pairs that can be used to tag this VPC interface.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `SubnetId`, which `new` took, in place.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
+        }
+
+        /// `NetworkInterfaceIds`: IDs of the network interfaces created in customer's account by
+        /// MediaConnect.
+        pub fn network_interface_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NetworkInterfaceIds", value.into());
+            self
+        }
+
+        /// Sets `NetworkInterfaceIds` in place: [`Self::network_interface_ids`] on a value held by `&mut`.
+        pub fn set_network_interface_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NetworkInterfaceIds", value.into());
+            self
+        }
+
+        /// `NetworkInterfaceIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceIds")
+        }
+
+        /// `NetworkInterfaceType`: The type of network adapter that you want MediaConnect to use on
+        /// this interface. If you don't set this value, it defaults to ENA.
+        pub fn network_interface_type(mut self, value: impl Into<Val<VpcInterfaceNetworkInterfaceType>>) -> Self {
+            self.props.set("NetworkInterfaceType", value.into());
+            self
+        }
+
+        /// Sets `NetworkInterfaceType` in place: [`Self::network_interface_type`] on a value held by `&mut`.
+        pub fn set_network_interface_type(&mut self, value: impl Into<Val<VpcInterfaceNetworkInterfaceType>>) -> &mut Self {
+            self.props.set("NetworkInterfaceType", value.into());
+            self
+        }
+
+        /// `NetworkInterfaceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_type(&self) -> ::std::option::Option<Val<VpcInterfaceNetworkInterfaceType>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceType")
+        }
+
+        /// `Tags`: Key-value pairs that can be used to tag this VPC interface.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -2573,48 +4451,127 @@ impl FlowEntitlement {
         FlowEntitlement { core }
     }
 
-    prop! {
-        /// `DataTransferSubscriberFeePercent`: Percentage from 0-100 of the data transfer cost to
-        /// be billed to the subscriber.
-        core.props, "DataTransferSubscriberFeePercent", data_transfer_subscriber_fee_percent, set_data_transfer_subscriber_fee_percent, get_data_transfer_subscriber_fee_percent, Val<i64>
+    /// `DataTransferSubscriberFeePercent`: Percentage from 0-100 of the data transfer cost to be
+    /// billed to the subscriber.
+    pub fn data_transfer_subscriber_fee_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DataTransferSubscriberFeePercent", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the entitlement.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `DataTransferSubscriberFeePercent` in place: [`Self::data_transfer_subscriber_fee_percent`]
+    /// on a value held by `&mut`.
+    pub fn set_data_transfer_subscriber_fee_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DataTransferSubscriberFeePercent", value.into());
+        self
     }
 
-    prop! {
-        /// `Encryption`: The type of encryption that will be used on the output that is associated
-        /// with this entitlement.
-        core.props, "Encryption", encryption, set_encryption, get_encryption, Val<flow_entitlement::Encryption>
+    /// `DataTransferSubscriberFeePercent` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_transfer_subscriber_fee_percent(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DataTransferSubscriberFeePercent")
     }
 
-    prop! {
-        /// `EntitlementStatus`: An indication of whether the entitlement is enabled.
-        core.props, "EntitlementStatus", entitlement_status, set_entitlement_status, get_entitlement_status, Val<flow_entitlement::EntitlementStatus>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowArn`: The ARN of the flow.
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the entitlement.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Encryption`: The type of encryption that will be used on the output that is associated with
+    /// this entitlement.
+    pub fn encryption(mut self, value: impl Into<Val<flow_entitlement::Encryption>>) -> Self {
+        self.core.props.set("Encryption", value.into());
+        self
     }
 
-    prop! {
-        /// `Subscribers`: The AWS account IDs that you want to share your content with. The
-        /// receiving accounts (subscribers) will be allowed to create their own flow using your
-        /// content as the source.
-        core.props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<String>>
+    /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+    pub fn set_encryption(&mut self, value: impl Into<Val<flow_entitlement::Encryption>>) -> &mut Self {
+        self.core.props.set("Encryption", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag and organize this flow entitlement.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Encryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption(&self) -> ::std::option::Option<Val<flow_entitlement::Encryption>> {
+        crate::cfn::get_prop(&self.core.props, "Encryption")
+    }
+
+    /// `EntitlementStatus`: An indication of whether the entitlement is enabled.
+    pub fn entitlement_status(mut self, value: impl Into<Val<flow_entitlement::EntitlementStatus>>) -> Self {
+        self.core.props.set("EntitlementStatus", value.into());
+        self
+    }
+
+    /// Sets `EntitlementStatus` in place: [`Self::entitlement_status`] on a value held by `&mut`.
+    pub fn set_entitlement_status(&mut self, value: impl Into<Val<flow_entitlement::EntitlementStatus>>) -> &mut Self {
+        self.core.props.set("EntitlementStatus", value.into());
+        self
+    }
+
+    /// `EntitlementStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entitlement_status(&self) -> ::std::option::Option<Val<flow_entitlement::EntitlementStatus>> {
+        crate::cfn::get_prop(&self.core.props, "EntitlementStatus")
+    }
+
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
+    }
+
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Subscribers`, which `new` took, in place.
+    pub fn set_subscribers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Subscribers", value.into());
+        self
+    }
+
+    /// `Subscribers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscribers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Subscribers")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag and organize this flow entitlement.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2659,64 +4616,166 @@ pub mod flow_entitlement {
             Encryption { props }
         }
 
-        prop! {
-            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
-            /// aes192, or aes256).
-            props, "Algorithm", _, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
+        /// Sets `Algorithm`, which `new` took, in place.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
-            /// Elemental MediaConnect as a trusted entity).
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<EncryptionAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
-            /// string, to be used with the key for encrypting content. This parameter is not valid for
-            /// static key encryption.
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceId`: The value of one of the devices that you configured with your digital rights
-            /// management (DRM) platform key provider. This parameter is required for SPEKE encryption
-            /// and is not valid for static key encryption.
-            props, "DeviceId", device_id, set_device_id, get_device_id, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
-            /// the service will use the default setting (static-key).
-            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
+        /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
+        /// string, to be used with the key for encrypting content. This parameter is not valid for
+        /// static key encryption.
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This
-            /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceId`: An identifier for the content. The service sends this value to the key
-            /// server to identify the current endpoint. The resource ID is also known as the content
-            /// ID. This parameter is required for SPEKE encryption and is not valid for static key
-            /// encryption.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-            /// encryption key. This parameter is required for static key encryption and is not valid
-            /// for SPEKE encryption.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `DeviceId`: The value of one of the devices that you configured with your digital rights
+        /// management (DRM) platform key provider. This parameter is required for SPEKE encryption and
+        /// is not valid for static key encryption.
+        pub fn device_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server.
-            /// This parameter is required for SPEKE encryption and is not valid for static key
-            /// encryption.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// Sets `DeviceId` in place: [`Self::device_id`] on a value held by `&mut`.
+        pub fn set_device_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceId", value.into());
+            self
+        }
+
+        /// `DeviceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceId")
+        }
+
+        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
+        /// service will use the default setting (static-key).
+        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// Sets `KeyType` in place: [`Self::key_type`] on a value held by `&mut`.
+        pub fn set_key_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This parameter
+        /// is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `ResourceId`: An identifier for the content. The service sends this value to the key server
+        /// to identify the current endpoint. The resource ID is also known as the content ID. This
+        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+        /// encryption key. This parameter is required for static key encryption and is not valid for
+        /// SPEKE encryption.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server. This
+        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -2799,53 +4858,146 @@ impl FlowMediaStream {
         FlowMediaStream { core }
     }
 
-    prop! {
-        /// `Attributes`: Attributes that are related to the media stream.
-        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<flow_media_stream::MediaStreamAttributes>
+    /// `Attributes`: Attributes that are related to the media stream.
+    pub fn attributes(mut self, value: impl Into<Val<flow_media_stream::MediaStreamAttributes>>) -> Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `ClockRate`: The sample rate (in Hz) for the stream. If the media stream type is video
-        /// or ancillary data, set this value to 90000. If the media stream type is audio, set this
-        /// value to either 48000 or 96000.
-        core.props, "ClockRate", clock_rate, set_clock_rate, get_clock_rate, Val<i64>
+    /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+    pub fn set_attributes(&mut self, value: impl Into<Val<flow_media_stream::MediaStreamAttributes>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description that can help you quickly identify what your media stream
-        /// is used for.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<flow_media_stream::MediaStreamAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `FlowArn`: The Amazon Resource Name (ARN) of the flow that the media stream belongs to.
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// `ClockRate`: The sample rate (in Hz) for the stream. If the media stream type is video or
+    /// ancillary data, set this value to 90000. If the media stream type is audio, set this value
+    /// to either 48000 or 96000.
+    pub fn clock_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ClockRate", value.into());
+        self
     }
 
-    prop! {
-        /// `MediaStreamId`: A unique identifier for the media stream.
-        core.props, "MediaStreamId", _, set_media_stream_id, get_media_stream_id, Val<i64>
+    /// Sets `ClockRate` in place: [`Self::clock_rate`] on a value held by `&mut`.
+    pub fn set_clock_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ClockRate", value.into());
+        self
     }
 
-    prop! {
-        /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
-        core.props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+    /// `ClockRate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_clock_rate(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ClockRate")
     }
 
-    prop! {
-        /// `MediaStreamType`: The type of media stream.
-        core.props, "MediaStreamType", _, set_media_stream_type, get_media_stream_type, Val<flow_media_stream::MediaStreamType>
+    /// `Description`: A description that can help you quickly identify what your media stream is
+    /// used for.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The key-value pairs that can be used to tag and organize the media stream.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `VideoFormat`: The resolution of the video. Required for a video media stream and
-        /// rejected for other media stream types.
-        core.props, "VideoFormat", video_format, set_video_format, get_video_format, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
+    }
+
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
+    }
+
+    /// Sets `MediaStreamId`, which `new` took, in place.
+    pub fn set_media_stream_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MediaStreamId", value.into());
+        self
+    }
+
+    /// `MediaStreamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_stream_id(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MediaStreamId")
+    }
+
+    /// Sets `MediaStreamName`, which `new` took, in place.
+    pub fn set_media_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MediaStreamName", value.into());
+        self
+    }
+
+    /// `MediaStreamName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_stream_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MediaStreamName")
+    }
+
+    /// Sets `MediaStreamType`, which `new` took, in place.
+    pub fn set_media_stream_type(&mut self, value: impl Into<Val<flow_media_stream::MediaStreamType>>) -> &mut Self {
+        self.core.props.set("MediaStreamType", value.into());
+        self
+    }
+
+    /// `MediaStreamType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_stream_type(&self) -> ::std::option::Option<Val<flow_media_stream::MediaStreamType>> {
+        crate::cfn::get_prop(&self.core.props, "MediaStreamType")
+    }
+
+    /// `Tags`: The key-value pairs that can be used to tag and organize the media stream.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VideoFormat`: The resolution of the video. Required for a video media stream and rejected
+    /// for other media stream types.
+    pub fn video_format(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VideoFormat", value.into());
+        self
+    }
+
+    /// Sets `VideoFormat` in place: [`Self::video_format`] on a value held by `&mut`.
+    pub fn set_video_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VideoFormat", value.into());
+        self
+    }
+
+    /// `VideoFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_video_format(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VideoFormat")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2887,15 +5039,41 @@ pub mod flow_media_stream {
             MediaStreamAttributes { props }
         }
 
-        prop! {
-            /// `Fmtp`: A set of parameters that define the media stream.
-            props, "Fmtp", fmtp, set_fmtp, get_fmtp, Val<Fmtp>
+        /// `Fmtp`: A set of parameters that define the media stream.
+        pub fn fmtp(mut self, value: impl Into<Val<Fmtp>>) -> Self {
+            self.props.set("Fmtp", value.into());
+            self
         }
 
-        prop! {
-            /// `Lang`: The audio language, in a format that is recognized by the receiver. Can only be
-            /// specified for an audio media stream.
-            props, "Lang", lang, set_lang, get_lang, Val<String>
+        /// Sets `Fmtp` in place: [`Self::fmtp`] on a value held by `&mut`.
+        pub fn set_fmtp(&mut self, value: impl Into<Val<Fmtp>>) -> &mut Self {
+            self.props.set("Fmtp", value.into());
+            self
+        }
+
+        /// `Fmtp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fmtp(&self) -> ::std::option::Option<Val<Fmtp>> {
+            crate::cfn::get_prop(&self.props, "Fmtp")
+        }
+
+        /// `Lang`: The audio language, in a format that is recognized by the receiver. Can only be
+        /// specified for an audio media stream.
+        pub fn lang(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Lang", value.into());
+            self
+        }
+
+        /// Sets `Lang` in place: [`Self::lang`] on a value held by `&mut`.
+        pub fn set_lang(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Lang", value.into());
+            self
+        }
+
+        /// `Lang` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lang(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Lang")
         }
     }
 
@@ -2914,40 +5092,131 @@ pub mod flow_media_stream {
             Fmtp { props }
         }
 
-        prop! {
-            /// `ChannelOrder`: The format of the audio channel. Can only be specified for an audio
-            /// media stream.
-            props, "ChannelOrder", channel_order, set_channel_order, get_channel_order, Val<String>
+        /// `ChannelOrder`: The format of the audio channel. Can only be specified for an audio media
+        /// stream.
+        pub fn channel_order(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `Colorimetry`: The format used for the representation of color.
-            props, "Colorimetry", colorimetry, set_colorimetry, get_colorimetry, Val<FmtpColorimetry>
+        /// Sets `ChannelOrder` in place: [`Self::channel_order`] on a value held by `&mut`.
+        pub fn set_channel_order(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
-            props, "ExactFramerate", exact_framerate, set_exact_framerate, get_exact_framerate, Val<String>
+        /// `ChannelOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_order(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelOrder")
         }
 
-        prop! {
-            /// `Par`: The pixel aspect ratio (PAR) of the video.
-            props, "Par", par, set_par, get_par, Val<String>
+        /// `Colorimetry`: The format used for the representation of color.
+        pub fn colorimetry(mut self, value: impl Into<Val<FmtpColorimetry>>) -> Self {
+            self.props.set("Colorimetry", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`: The encoding range of the video.
-            props, "Range", range, set_range, get_range, Val<FmtpRange>
+        /// Sets `Colorimetry` in place: [`Self::colorimetry`] on a value held by `&mut`.
+        pub fn set_colorimetry(&mut self, value: impl Into<Val<FmtpColorimetry>>) -> &mut Self {
+            self.props.set("Colorimetry", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
-            props, "ScanMode", scan_mode, set_scan_mode, get_scan_mode, Val<FmtpScanMode>
+        /// `Colorimetry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_colorimetry(&self) -> ::std::option::Option<Val<FmtpColorimetry>> {
+            crate::cfn::get_prop(&self.props, "Colorimetry")
         }
 
-        prop! {
-            /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
-            props, "Tcs", tcs, set_tcs, get_tcs, Val<FmtpTcs>
+        /// `ExactFramerate`: The frame rate for the video stream, in frames/second. For example: 60000/1001.
+        pub fn exact_framerate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExactFramerate", value.into());
+            self
+        }
+
+        /// Sets `ExactFramerate` in place: [`Self::exact_framerate`] on a value held by `&mut`.
+        pub fn set_exact_framerate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExactFramerate", value.into());
+            self
+        }
+
+        /// `ExactFramerate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_framerate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExactFramerate")
+        }
+
+        /// `Par`: The pixel aspect ratio (PAR) of the video.
+        pub fn par(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Par", value.into());
+            self
+        }
+
+        /// Sets `Par` in place: [`Self::par`] on a value held by `&mut`.
+        pub fn set_par(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Par", value.into());
+            self
+        }
+
+        /// `Par` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_par(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Par")
+        }
+
+        /// `Range`: The encoding range of the video.
+        pub fn range(mut self, value: impl Into<Val<FmtpRange>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<FmtpRange>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<FmtpRange>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `ScanMode`: The type of compression that was used to smooth the video's appearance.
+        pub fn scan_mode(mut self, value: impl Into<Val<FmtpScanMode>>) -> Self {
+            self.props.set("ScanMode", value.into());
+            self
+        }
+
+        /// Sets `ScanMode` in place: [`Self::scan_mode`] on a value held by `&mut`.
+        pub fn set_scan_mode(&mut self, value: impl Into<Val<FmtpScanMode>>) -> &mut Self {
+            self.props.set("ScanMode", value.into());
+            self
+        }
+
+        /// `ScanMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_mode(&self) -> ::std::option::Option<Val<FmtpScanMode>> {
+            crate::cfn::get_prop(&self.props, "ScanMode")
+        }
+
+        /// `Tcs`: The transfer characteristic system (TCS) that is used in the video.
+        pub fn tcs(mut self, value: impl Into<Val<FmtpTcs>>) -> Self {
+            self.props.set("Tcs", value.into());
+            self
+        }
+
+        /// Sets `Tcs` in place: [`Self::tcs`] on a value held by `&mut`.
+        pub fn set_tcs(&mut self, value: impl Into<Val<FmtpTcs>>) -> &mut Self {
+            self.props.set("Tcs", value.into());
+            self
+        }
+
+        /// `Tcs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcs(&self) -> ::std::option::Option<Val<FmtpTcs>> {
+            crate::cfn::get_prop(&self.props, "Tcs")
         }
     }
 
@@ -3083,130 +5352,427 @@ impl FlowOutput {
         FlowOutput { core }
     }
 
-    prop! {
-        /// `CidrAllowList`: The range of IP addresses that should be allowed to initiate output
-        /// requests to this flow. These IP addresses should be in the form of a Classless
-        /// Inter-Domain Routing (CIDR) block; for example, 10.0.0.0/16.
-        core.props, "CidrAllowList", cidr_allow_list, set_cidr_allow_list, get_cidr_allow_list, Val<List<String>>
+    /// `CidrAllowList`: The range of IP addresses that should be allowed to initiate output
+    /// requests to this flow. These IP addresses should be in the form of a Classless Inter-Domain
+    /// Routing (CIDR) block; for example, 10.0.0.0/16.
+    pub fn cidr_allow_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CidrAllowList", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the output.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CidrAllowList` in place: [`Self::cidr_allow_list`] on a value held by `&mut`.
+    pub fn set_cidr_allow_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CidrAllowList", value.into());
+        self
     }
 
-    prop! {
-        /// `Destination`: The address where you want to send the output.
-        core.props, "Destination", destination, set_destination, get_destination, Val<String>
+    /// `CidrAllowList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cidr_allow_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CidrAllowList")
     }
 
-    prop! {
-        /// `Encryption`: The type of key used for the encryption. If no keyType is provided, the
-        /// service will use the default setting (static-key).
-        core.props, "Encryption", encryption, set_encryption, get_encryption, Val<flow_output::Encryption>
+    /// `Description`: A description of the output.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowArn`: The Amazon Resource Name (ARN), a unique identifier for any AWS resource, of
-        /// the flow.
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to
-        /// RIST-based and Zixi-based streams.
-        core.props, "MaxLatency", max_latency, set_max_latency, get_max_latency, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MediaStreamOutputConfigurations`: The definition for each media stream that is
-        /// associated with the output.
-        core.props, "MediaStreamOutputConfigurations", media_stream_output_configurations, set_media_stream_output_configurations, get_media_stream_output_configurations, Val<List<flow_output::MediaStreamOutputConfiguration>>
+    /// `Destination`: The address where you want to send the output.
+    pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Destination", value.into());
+        self
     }
 
-    prop! {
-        /// `MinLatency`: The minimum latency in milliseconds.
-        core.props, "MinLatency", min_latency, set_min_latency, get_min_latency, Val<i64>
+    /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+    pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Destination", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the output. This value must be unique within the current flow.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Destination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Destination")
     }
 
-    prop! {
-        /// `NdiAudioReferenceLevel`: The audio reference level of the NDI receiver, in dBFS.
-        core.props, "NdiAudioReferenceLevel", ndi_audio_reference_level, set_ndi_audio_reference_level, get_ndi_audio_reference_level, Val<i64>
+    /// `Encryption`: The type of key used for the encryption. If no keyType is provided, the
+    /// service will use the default setting (static-key).
+    pub fn encryption(mut self, value: impl Into<Val<flow_output::Encryption>>) -> Self {
+        self.core.props.set("Encryption", value.into());
+        self
     }
 
-    prop! {
-        /// `NdiOutputTimecodeSource`: The timecode source for the NDI output.
-        core.props, "NdiOutputTimecodeSource", ndi_output_timecode_source, set_ndi_output_timecode_source, get_ndi_output_timecode_source, Val<flow_output::NdiOutputTimecodeSource>
+    /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+    pub fn set_encryption(&mut self, value: impl Into<Val<flow_output::Encryption>>) -> &mut Self {
+        self.core.props.set("Encryption", value.into());
+        self
     }
 
-    prop! {
-        /// `NdiProgramName`: A suffix for the names of the NDI sources that the flow creates. If a
-        /// custom name isn't specified, MediaConnect uses the output name.
-        core.props, "NdiProgramName", ndi_program_name, set_ndi_program_name, get_ndi_program_name, Val<String>
+    /// `Encryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption(&self) -> ::std::option::Option<Val<flow_output::Encryption>> {
+        crate::cfn::get_prop(&self.core.props, "Encryption")
     }
 
-    prop! {
-        /// `NdiSpeedHqQuality`: A quality setting for the NDI Speed HQ encoder.
-        core.props, "NdiSpeedHqQuality", ndi_speed_hq_quality, set_ndi_speed_hq_quality, get_ndi_speed_hq_quality, Val<i64>
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputStatus`: An indication of whether the output should transmit data or not.
-        core.props, "OutputStatus", output_status, set_output_status, get_output_status, Val<flow_output::OutputStatus>
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
     }
 
-    prop! {
-        /// `Port`: The port to use when content is distributed to this output.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to RIST-based
+    /// and Zixi-based streams.
+    pub fn max_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxLatency", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: The protocol that is used by the source or output.
-        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<flow_output::Protocol>
+    /// Sets `MaxLatency` in place: [`Self::max_latency`] on a value held by `&mut`.
+    pub fn set_max_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxLatency", value.into());
+        self
     }
 
-    prop! {
-        /// `RemoteId`: The remote ID for the Zixi-pull stream.
-        core.props, "RemoteId", remote_id, set_remote_id, get_remote_id, Val<String>
+    /// `MaxLatency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_latency(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxLatency")
     }
 
-    prop! {
-        /// `RouterIntegrationState`.
-        core.props, "RouterIntegrationState", router_integration_state, set_router_integration_state, get_router_integration_state, Val<flow_output::RouterIntegrationState>
+    /// `MediaStreamOutputConfigurations`: The definition for each media stream that is associated
+    /// with the output.
+    pub fn media_stream_output_configurations(mut self, value: impl Into<Val<List<flow_output::MediaStreamOutputConfiguration>>>) -> Self {
+        self.core.props.set("MediaStreamOutputConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `RouterIntegrationTransitEncryption`: The configuration that defines how content is
-        /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
-        core.props, "RouterIntegrationTransitEncryption", router_integration_transit_encryption, set_router_integration_transit_encryption, get_router_integration_transit_encryption, Val<flow_output::FlowTransitEncryption>
+    /// Sets `MediaStreamOutputConfigurations` in place: [`Self::media_stream_output_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_media_stream_output_configurations(&mut self, value: impl Into<Val<List<flow_output::MediaStreamOutputConfiguration>>>) -> &mut Self {
+        self.core.props.set("MediaStreamOutputConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `SmoothingLatency`: The smoothing latency in milliseconds for RIST, RTP, and RTP-FEC
-        /// streams.
-        core.props, "SmoothingLatency", smoothing_latency, set_smoothing_latency, get_smoothing_latency, Val<i64>
+    /// `MediaStreamOutputConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_stream_output_configurations(&self) -> ::std::option::Option<Val<List<flow_output::MediaStreamOutputConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "MediaStreamOutputConfigurations")
     }
 
-    prop! {
-        /// `StreamId`: The stream ID that you want to use for this transport. This parameter
-        /// applies only to Zixi-based streams.
-        core.props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+    /// `MinLatency`: The minimum latency in milliseconds.
+    pub fn min_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinLatency", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag and organize this flow output.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MinLatency` in place: [`Self::min_latency`] on a value held by `&mut`.
+    pub fn set_min_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinLatency", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-        /// output.
-        core.props, "VpcInterfaceAttachment", vpc_interface_attachment, set_vpc_interface_attachment, get_vpc_interface_attachment, Val<flow_output::VpcInterfaceAttachment>
+    /// `MinLatency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_latency(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinLatency")
+    }
+
+    /// `Name`: The name of the output. This value must be unique within the current flow.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NdiAudioReferenceLevel`: The audio reference level of the NDI receiver, in dBFS.
+    pub fn ndi_audio_reference_level(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NdiAudioReferenceLevel", value.into());
+        self
+    }
+
+    /// Sets `NdiAudioReferenceLevel` in place: [`Self::ndi_audio_reference_level`] on a value held
+    /// by `&mut`.
+    pub fn set_ndi_audio_reference_level(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NdiAudioReferenceLevel", value.into());
+        self
+    }
+
+    /// `NdiAudioReferenceLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ndi_audio_reference_level(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NdiAudioReferenceLevel")
+    }
+
+    /// `NdiOutputTimecodeSource`: The timecode source for the NDI output.
+    pub fn ndi_output_timecode_source(mut self, value: impl Into<Val<flow_output::NdiOutputTimecodeSource>>) -> Self {
+        self.core.props.set("NdiOutputTimecodeSource", value.into());
+        self
+    }
+
+    /// Sets `NdiOutputTimecodeSource` in place: [`Self::ndi_output_timecode_source`] on a value
+    /// held by `&mut`.
+    pub fn set_ndi_output_timecode_source(&mut self, value: impl Into<Val<flow_output::NdiOutputTimecodeSource>>) -> &mut Self {
+        self.core.props.set("NdiOutputTimecodeSource", value.into());
+        self
+    }
+
+    /// `NdiOutputTimecodeSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ndi_output_timecode_source(&self) -> ::std::option::Option<Val<flow_output::NdiOutputTimecodeSource>> {
+        crate::cfn::get_prop(&self.core.props, "NdiOutputTimecodeSource")
+    }
+
+    /// `NdiProgramName`: A suffix for the names of the NDI sources that the flow creates. If a
+    /// custom name isn't specified, MediaConnect uses the output name.
+    pub fn ndi_program_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NdiProgramName", value.into());
+        self
+    }
+
+    /// Sets `NdiProgramName` in place: [`Self::ndi_program_name`] on a value held by `&mut`.
+    pub fn set_ndi_program_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NdiProgramName", value.into());
+        self
+    }
+
+    /// `NdiProgramName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ndi_program_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NdiProgramName")
+    }
+
+    /// `NdiSpeedHqQuality`: A quality setting for the NDI Speed HQ encoder.
+    pub fn ndi_speed_hq_quality(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NdiSpeedHqQuality", value.into());
+        self
+    }
+
+    /// Sets `NdiSpeedHqQuality` in place: [`Self::ndi_speed_hq_quality`] on a value held by `&mut`.
+    pub fn set_ndi_speed_hq_quality(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NdiSpeedHqQuality", value.into());
+        self
+    }
+
+    /// `NdiSpeedHqQuality` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ndi_speed_hq_quality(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NdiSpeedHqQuality")
+    }
+
+    /// `OutputStatus`: An indication of whether the output should transmit data or not.
+    pub fn output_status(mut self, value: impl Into<Val<flow_output::OutputStatus>>) -> Self {
+        self.core.props.set("OutputStatus", value.into());
+        self
+    }
+
+    /// Sets `OutputStatus` in place: [`Self::output_status`] on a value held by `&mut`.
+    pub fn set_output_status(&mut self, value: impl Into<Val<flow_output::OutputStatus>>) -> &mut Self {
+        self.core.props.set("OutputStatus", value.into());
+        self
+    }
+
+    /// `OutputStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_status(&self) -> ::std::option::Option<Val<flow_output::OutputStatus>> {
+        crate::cfn::get_prop(&self.core.props, "OutputStatus")
+    }
+
+    /// `Port`: The port to use when content is distributed to this output.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `Protocol`: The protocol that is used by the source or output.
+    pub fn protocol(mut self, value: impl Into<Val<flow_output::Protocol>>) -> Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+    pub fn set_protocol(&mut self, value: impl Into<Val<flow_output::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<flow_output::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `RemoteId`: The remote ID for the Zixi-pull stream.
+    pub fn remote_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RemoteId", value.into());
+        self
+    }
+
+    /// Sets `RemoteId` in place: [`Self::remote_id`] on a value held by `&mut`.
+    pub fn set_remote_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RemoteId", value.into());
+        self
+    }
+
+    /// `RemoteId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remote_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RemoteId")
+    }
+
+    /// `RouterIntegrationState`.
+    pub fn router_integration_state(mut self, value: impl Into<Val<flow_output::RouterIntegrationState>>) -> Self {
+        self.core.props.set("RouterIntegrationState", value.into());
+        self
+    }
+
+    /// Sets `RouterIntegrationState` in place: [`Self::router_integration_state`] on a value held
+    /// by `&mut`.
+    pub fn set_router_integration_state(&mut self, value: impl Into<Val<flow_output::RouterIntegrationState>>) -> &mut Self {
+        self.core.props.set("RouterIntegrationState", value.into());
+        self
+    }
+
+    /// `RouterIntegrationState` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_router_integration_state(&self) -> ::std::option::Option<Val<flow_output::RouterIntegrationState>> {
+        crate::cfn::get_prop(&self.core.props, "RouterIntegrationState")
+    }
+
+    /// `RouterIntegrationTransitEncryption`: The configuration that defines how content is
+    /// encrypted during transit between the MediaConnect router and a MediaConnect flow.
+    pub fn router_integration_transit_encryption(mut self, value: impl Into<Val<flow_output::FlowTransitEncryption>>) -> Self {
+        self.core.props.set("RouterIntegrationTransitEncryption", value.into());
+        self
+    }
+
+    /// Sets `RouterIntegrationTransitEncryption` in place: [`Self::router_integration_transit_encryption`]
+    /// on a value held by `&mut`.
+    pub fn set_router_integration_transit_encryption(&mut self, value: impl Into<Val<flow_output::FlowTransitEncryption>>) -> &mut Self {
+        self.core.props.set("RouterIntegrationTransitEncryption", value.into());
+        self
+    }
+
+    /// `RouterIntegrationTransitEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_router_integration_transit_encryption(&self) -> ::std::option::Option<Val<flow_output::FlowTransitEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "RouterIntegrationTransitEncryption")
+    }
+
+    /// `SmoothingLatency`: The smoothing latency in milliseconds for RIST, RTP, and RTP-FEC
+    /// streams.
+    pub fn smoothing_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SmoothingLatency", value.into());
+        self
+    }
+
+    /// Sets `SmoothingLatency` in place: [`Self::smoothing_latency`] on a value held by `&mut`.
+    pub fn set_smoothing_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SmoothingLatency", value.into());
+        self
+    }
+
+    /// `SmoothingLatency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_smoothing_latency(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SmoothingLatency")
+    }
+
+    /// `StreamId`: The stream ID that you want to use for this transport. This parameter applies
+    /// only to Zixi-based streams.
+    pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// Sets `StreamId` in place: [`Self::stream_id`] on a value held by `&mut`.
+    pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// `StreamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamId")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag and organize this flow output.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this output.
+    pub fn vpc_interface_attachment(mut self, value: impl Into<Val<flow_output::VpcInterfaceAttachment>>) -> Self {
+        self.core.props.set("VpcInterfaceAttachment", value.into());
+        self
+    }
+
+    /// Sets `VpcInterfaceAttachment` in place: [`Self::vpc_interface_attachment`] on a value held
+    /// by `&mut`.
+    pub fn set_vpc_interface_attachment(&mut self, value: impl Into<Val<flow_output::VpcInterfaceAttachment>>) -> &mut Self {
+        self.core.props.set("VpcInterfaceAttachment", value.into());
+        self
+    }
+
+    /// `VpcInterfaceAttachment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_interface_attachment(&self) -> ::std::option::Option<Val<flow_output::VpcInterfaceAttachment>> {
+        crate::cfn::get_prop(&self.core.props, "VpcInterfaceAttachment")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3249,29 +5815,66 @@ pub mod flow_output {
             Encryption { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
-            /// Elemental MediaConnect as a trusted entity).
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-            /// encryption key. This parameter is required for static key encryption and is not valid
-            /// for SPEKE encryption.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
-            /// aes192, or aes256).
-            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
-            /// the service will use the default setting (static-key).
-            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128, aes192,
+        /// or aes256).
+        pub fn algorithm(mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> Self {
+            self.props.set("Algorithm", value.into());
+            self
+        }
+
+        /// Sets `Algorithm` in place: [`Self::algorithm`] on a value held by `&mut`.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
+        }
+
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<EncryptionAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
+        }
+
+        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
+        /// service will use the default setting (static-key).
+        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// Sets `KeyType` in place: [`Self::key_type`] on a value held by `&mut`.
+        pub fn set_key_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
         }
     }
 
@@ -3333,30 +5936,66 @@ pub mod flow_output {
             MediaStreamOutputConfiguration { props }
         }
 
-        prop! {
-            /// `EncodingName`: The format that will be used to encode the data. For ancillary data
-            /// streams, set the encoding name to smpte291. For audio streams, set the encoding name to
-            /// pcm. For video streams on sources or outputs that use the CDI protocol, set the encoding
-            /// name to raw. For video streams on sources or outputs that use the ST 2110 JPEG XS
-            /// protocol, set the encoding name to jxsv.
-            props, "EncodingName", _, set_encoding_name, get_encoding_name, Val<MediaStreamOutputConfigurationEncodingName>
+        /// Sets `EncodingName`, which `new` took, in place.
+        pub fn set_encoding_name(&mut self, value: impl Into<Val<MediaStreamOutputConfigurationEncodingName>>) -> &mut Self {
+            self.props.set("EncodingName", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaStreamName`: A name that helps you distinguish one media stream from another.
-            props, "MediaStreamName", _, set_media_stream_name, get_media_stream_name, Val<String>
+        /// `EncodingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_name(&self) -> ::std::option::Option<Val<MediaStreamOutputConfigurationEncodingName>> {
+            crate::cfn::get_prop(&self.props, "EncodingName")
         }
 
-        prop! {
-            /// `DestinationConfigurations`: The media streams that you want to associate with the
-            /// output.
-            props, "DestinationConfigurations", destination_configurations, set_destination_configurations, get_destination_configurations, Val<List<DestinationConfiguration>>
+        /// Sets `MediaStreamName`, which `new` took, in place.
+        pub fn set_media_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaStreamName", value.into());
+            self
         }
 
-        prop! {
-            /// `EncodingParameters`: A collection of parameters that determine how MediaConnect will
-            /// convert the content. These fields only apply to outputs on flows that have a CDI source.
-            props, "EncodingParameters", encoding_parameters, set_encoding_parameters, get_encoding_parameters, Val<EncodingParameters>
+        /// `MediaStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaStreamName")
+        }
+
+        /// `DestinationConfigurations`: The media streams that you want to associate with the output.
+        pub fn destination_configurations(mut self, value: impl Into<Val<List<DestinationConfiguration>>>) -> Self {
+            self.props.set("DestinationConfigurations", value.into());
+            self
+        }
+
+        /// Sets `DestinationConfigurations` in place: [`Self::destination_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_destination_configurations(&mut self, value: impl Into<Val<List<DestinationConfiguration>>>) -> &mut Self {
+            self.props.set("DestinationConfigurations", value.into());
+            self
+        }
+
+        /// `DestinationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_configurations(&self) -> ::std::option::Option<Val<List<DestinationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "DestinationConfigurations")
+        }
+
+        /// `EncodingParameters`: A collection of parameters that determine how MediaConnect will
+        /// convert the content. These fields only apply to outputs on flows that have a CDI source.
+        pub fn encoding_parameters(mut self, value: impl Into<Val<EncodingParameters>>) -> Self {
+            self.props.set("EncodingParameters", value.into());
+            self
+        }
+
+        /// Sets `EncodingParameters` in place: [`Self::encoding_parameters`] on a value held by `&mut`.
+        pub fn set_encoding_parameters(&mut self, value: impl Into<Val<EncodingParameters>>) -> &mut Self {
+            self.props.set("EncodingParameters", value.into());
+            self
+        }
+
+        /// `EncodingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_parameters(&self) -> ::std::option::Option<Val<EncodingParameters>> {
+            crate::cfn::get_prop(&self.props, "EncodingParameters")
         }
     }
 
@@ -3389,21 +6028,40 @@ pub mod flow_output {
             DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationIp`: The IP address where contents of the media stream will be sent.
-            props, "DestinationIp", _, set_destination_ip, get_destination_ip, Val<String>
+        /// Sets `DestinationIp`, which `new` took, in place.
+        pub fn set_destination_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationIp", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPort`: The port to use when the content of the media stream is distributed
-            /// to the output.
-            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        /// `DestinationIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationIp")
         }
 
-        prop! {
-            /// `Interface`: The VPC interface that is used for the media stream associated with the
-            /// output.
-            props, "Interface", _, set_interface, get_interface, Val<Interface>
+        /// Sets `DestinationPort`, which `new` took, in place.
+        pub fn set_destination_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DestinationPort", value.into());
+            self
+        }
+
+        /// `DestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DestinationPort")
+        }
+
+        /// Sets `Interface`, which `new` took, in place.
+        pub fn set_interface(&mut self, value: impl Into<Val<Interface>>) -> &mut Self {
+            self.props.set("Interface", value.into());
+            self
+        }
+
+        /// `Interface` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interface(&self) -> ::std::option::Option<Val<Interface>> {
+            crate::cfn::get_prop(&self.props, "Interface")
         }
     }
 
@@ -3426,10 +6084,16 @@ pub mod flow_output {
             Interface { props }
         }
 
-        prop! {
-            /// `Name`: The name of the VPC interface that you want to use for the media stream
-            /// associated with the output.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -3479,20 +6143,36 @@ pub mod flow_output {
             EncodingParameters { props }
         }
 
-        prop! {
-            /// `CompressionFactor`: A value that is used to calculate compression for an output. The
-            /// bitrate of the output is calculated as follows: Output bitrate = (1 / compressionFactor) * (source
-            /// bitrate) This property only applies to outputs that use the ST 2110 JPEG XS protocol,
-            /// with a flow source that uses the CDI protocol. Valid values are in the range of 3.0 to 10.0,
-            /// inclusive.
-            props, "CompressionFactor", _, set_compression_factor, get_compression_factor, Val<f64>
+        /// Sets `CompressionFactor`, which `new` took, in place.
+        pub fn set_compression_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("CompressionFactor", value.into());
+            self
         }
 
-        prop! {
-            /// `EncoderProfile`: A setting on the encoder that drives compression settings. This
-            /// property only applies to video media streams associated with outputs that use the ST 2110
-            /// JPEG XS protocol, with a flow source that uses the CDI protocol.
-            props, "EncoderProfile", encoder_profile, set_encoder_profile, get_encoder_profile, Val<EncodingParametersEncoderProfile>
+        /// `CompressionFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_factor(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "CompressionFactor")
+        }
+
+        /// `EncoderProfile`: A setting on the encoder that drives compression settings. This property
+        /// only applies to video media streams associated with outputs that use the ST 2110 JPEG XS
+        /// protocol, with a flow source that uses the CDI protocol.
+        pub fn encoder_profile(mut self, value: impl Into<Val<EncodingParametersEncoderProfile>>) -> Self {
+            self.props.set("EncoderProfile", value.into());
+            self
+        }
+
+        /// Sets `EncoderProfile` in place: [`Self::encoder_profile`] on a value held by `&mut`.
+        pub fn set_encoder_profile(&mut self, value: impl Into<Val<EncodingParametersEncoderProfile>>) -> &mut Self {
+            self.props.set("EncoderProfile", value.into());
+            self
+        }
+
+        /// `EncoderProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoder_profile(&self) -> ::std::option::Option<Val<EncodingParametersEncoderProfile>> {
+            crate::cfn::get_prop(&self.props, "EncoderProfile")
         }
     }
 
@@ -3608,14 +6288,34 @@ pub mod flow_output {
             FlowTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -3637,16 +6337,42 @@ pub mod flow_output {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption of a flow output
-            /// using AWS Secrets Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption of a flow output using
+        /// AWS Secrets Manager, including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -3673,16 +6399,28 @@ pub mod flow_output {
             SecretsManagerEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role used for transit encryption to the router input using
-            /// AWS Secrets Manager.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the AWS Secrets Manager secret used for transit encryption to
-            /// the router input.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -3715,9 +6453,22 @@ pub mod flow_output {
             VpcInterfaceAttachment { props }
         }
 
-        prop! {
-            /// `VpcInterfaceName`: The name of the VPC interface to use for this output.
-            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+        /// `VpcInterfaceName`: The name of the VPC interface to use for this output.
+        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+        pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceName")
         }
     }
 }
@@ -3751,110 +6502,337 @@ impl FlowSource {
         FlowSource { core }
     }
 
-    prop! {
-        /// `Decryption`: The type of encryption that is used on the content ingested from this
-        /// source.
-        core.props, "Decryption", decryption, set_decryption, get_decryption, Val<flow_source::Encryption>
+    /// `Decryption`: The type of encryption that is used on the content ingested from this source.
+    pub fn decryption(mut self, value: impl Into<Val<flow_source::Encryption>>) -> Self {
+        self.core.props.set("Decryption", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the source. This value is not used or seen outside of
-        /// the current AWS Elemental MediaConnect account.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Decryption` in place: [`Self::decryption`] on a value held by `&mut`.
+    pub fn set_decryption(&mut self, value: impl Into<Val<flow_source::Encryption>>) -> &mut Self {
+        self.core.props.set("Decryption", value.into());
+        self
     }
 
-    prop! {
-        /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content
-        /// that comes from another AWS account. The entitlement is set by the content originator
-        /// and the ARN is generated as part of the originator's flow.
-        core.props, "EntitlementArn", entitlement_arn, set_entitlement_arn, get_entitlement_arn, Val<String>
+    /// `Decryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_decryption(&self) -> ::std::option::Option<Val<flow_source::Encryption>> {
+        crate::cfn::get_prop(&self.core.props, "Decryption")
     }
 
-    prop! {
-        /// `FlowArn`: The ARN of the flow.
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from
-        /// a bridge.
-        core.props, "GatewayBridgeSource", gateway_bridge_source, set_gateway_bridge_source, get_gateway_bridge_source, Val<flow_source::GatewayBridgeSource>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `IngestPort`: The port that the flow will be listening on for incoming content.
-        core.props, "IngestPort", ingest_port, set_ingest_port, get_ingest_port, Val<i64>
+    /// `EntitlementArn`: The ARN of the entitlement that allows you to subscribe to content that
+    /// comes from another AWS account. The entitlement is set by the content originator and the ARN
+    /// is generated as part of the originator's flow.
+    pub fn entitlement_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EntitlementArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
-        core.props, "MaxBitrate", max_bitrate, set_max_bitrate, get_max_bitrate, Val<i64>
+    /// Sets `EntitlementArn` in place: [`Self::entitlement_arn`] on a value held by `&mut`.
+    pub fn set_entitlement_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EntitlementArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to
-        /// RIST-based and Zixi-based streams.
-        core.props, "MaxLatency", max_latency, set_max_latency, get_max_latency, Val<i64>
+    /// `EntitlementArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entitlement_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EntitlementArn")
     }
 
-    prop! {
-        /// `MinLatency`: The minimum latency in milliseconds.
-        core.props, "MinLatency", min_latency, set_min_latency, get_min_latency, Val<i64>
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the source.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
     }
 
-    prop! {
-        /// `Protocol`: The protocol that is used by the source.
-        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<flow_source::Protocol>
+    /// `GatewayBridgeSource`: The source configuration for cloud flows receiving a stream from a
+    /// bridge.
+    pub fn gateway_bridge_source(mut self, value: impl Into<Val<flow_source::GatewayBridgeSource>>) -> Self {
+        self.core.props.set("GatewayBridgeSource", value.into());
+        self
     }
 
-    prop! {
-        /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
-        /// connection with the sender for fujitsu-qos protocol.
-        core.props, "SenderControlPort", sender_control_port, set_sender_control_port, get_sender_control_port, Val<i64>
+    /// Sets `GatewayBridgeSource` in place: [`Self::gateway_bridge_source`] on a value held by `&mut`.
+    pub fn set_gateway_bridge_source(&mut self, value: impl Into<Val<flow_source::GatewayBridgeSource>>) -> &mut Self {
+        self.core.props.set("GatewayBridgeSource", value.into());
+        self
     }
 
-    prop! {
-        /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
-        /// with the sender for fujitsu-qos protocol.
-        core.props, "SenderIpAddress", sender_ip_address, set_sender_ip_address, get_sender_ip_address, Val<String>
+    /// `GatewayBridgeSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_bridge_source(&self) -> ::std::option::Option<Val<flow_source::GatewayBridgeSource>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayBridgeSource")
     }
 
-    prop! {
-        /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
-        core.props, "SourceListenerAddress", source_listener_address, set_source_listener_address, get_source_listener_address, Val<String>
+    /// `IngestPort`: The port that the flow will be listening on for incoming content.
+    pub fn ingest_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("IngestPort", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceListenerPort`: Source port for SRT-caller protocol.
-        core.props, "SourceListenerPort", source_listener_port, set_source_listener_port, get_source_listener_port, Val<i64>
+    /// Sets `IngestPort` in place: [`Self::ingest_port`] on a value held by `&mut`.
+    pub fn set_ingest_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IngestPort", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamId`: The stream ID that you want to use for this transport. This parameter
-        /// applies only to Zixi-based streams.
-        core.props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+    /// `IngestPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingest_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IngestPort")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag and organize this flow source.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MaxBitrate`: The smoothing max bitrate for RIST, RTP, and RTP-FEC streams.
+    pub fn max_bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxBitrate", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
-        core.props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+    /// Sets `MaxBitrate` in place: [`Self::max_bitrate`] on a value held by `&mut`.
+    pub fn set_max_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxBitrate", value.into());
+        self
     }
 
-    prop! {
-        /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content
-        /// to your source. These IP addresses should be in the form of a Classless Inter-Domain
-        /// Routing (CIDR) block; for example, 10.0.0.0/16.
-        core.props, "WhitelistCidr", whitelist_cidr, set_whitelist_cidr, get_whitelist_cidr, Val<String>
+    /// `MaxBitrate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxBitrate")
+    }
+
+    /// `MaxLatency`: The maximum latency in milliseconds. This parameter applies only to RIST-based
+    /// and Zixi-based streams.
+    pub fn max_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxLatency", value.into());
+        self
+    }
+
+    /// Sets `MaxLatency` in place: [`Self::max_latency`] on a value held by `&mut`.
+    pub fn set_max_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxLatency", value.into());
+        self
+    }
+
+    /// `MaxLatency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_latency(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxLatency")
+    }
+
+    /// `MinLatency`: The minimum latency in milliseconds.
+    pub fn min_latency(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinLatency", value.into());
+        self
+    }
+
+    /// Sets `MinLatency` in place: [`Self::min_latency`] on a value held by `&mut`.
+    pub fn set_min_latency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinLatency", value.into());
+        self
+    }
+
+    /// `MinLatency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_latency(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinLatency")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Protocol`: The protocol that is used by the source.
+    pub fn protocol(mut self, value: impl Into<Val<flow_source::Protocol>>) -> Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+    pub fn set_protocol(&mut self, value: impl Into<Val<flow_source::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<flow_source::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `SenderControlPort`: The port that the flow uses to send outbound requests to initiate
+    /// connection with the sender for fujitsu-qos protocol.
+    pub fn sender_control_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SenderControlPort", value.into());
+        self
+    }
+
+    /// Sets `SenderControlPort` in place: [`Self::sender_control_port`] on a value held by `&mut`.
+    pub fn set_sender_control_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SenderControlPort", value.into());
+        self
+    }
+
+    /// `SenderControlPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sender_control_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SenderControlPort")
+    }
+
+    /// `SenderIpAddress`: The IP address that the flow communicates with to initiate connection
+    /// with the sender for fujitsu-qos protocol.
+    pub fn sender_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SenderIpAddress", value.into());
+        self
+    }
+
+    /// Sets `SenderIpAddress` in place: [`Self::sender_ip_address`] on a value held by `&mut`.
+    pub fn set_sender_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SenderIpAddress", value.into());
+        self
+    }
+
+    /// `SenderIpAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sender_ip_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SenderIpAddress")
+    }
+
+    /// `SourceListenerAddress`: Source IP or domain name for SRT-caller protocol.
+    pub fn source_listener_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceListenerAddress", value.into());
+        self
+    }
+
+    /// Sets `SourceListenerAddress` in place: [`Self::source_listener_address`] on a value held by `&mut`.
+    pub fn set_source_listener_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceListenerAddress", value.into());
+        self
+    }
+
+    /// `SourceListenerAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_listener_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceListenerAddress")
+    }
+
+    /// `SourceListenerPort`: Source port for SRT-caller protocol.
+    pub fn source_listener_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SourceListenerPort", value.into());
+        self
+    }
+
+    /// Sets `SourceListenerPort` in place: [`Self::source_listener_port`] on a value held by `&mut`.
+    pub fn set_source_listener_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SourceListenerPort", value.into());
+        self
+    }
+
+    /// `SourceListenerPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_listener_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SourceListenerPort")
+    }
+
+    /// `StreamId`: The stream ID that you want to use for this transport. This parameter applies
+    /// only to Zixi-based streams.
+    pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// Sets `StreamId` in place: [`Self::stream_id`] on a value held by `&mut`.
+    pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// `StreamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamId")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag and organize this flow source.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcInterfaceName`: The name of the VPC Interface this Source is configured with.
+    pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VpcInterfaceName", value.into());
+        self
+    }
+
+    /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+    pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcInterfaceName", value.into());
+        self
+    }
+
+    /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcInterfaceName")
+    }
+
+    /// `WhitelistCidr`: The range of IP addresses that should be allowed to contribute content to
+    /// your source. These IP addresses should be in the form of a Classless Inter-Domain Routing (CIDR)
+    /// block; for example, 10.0.0.0/16.
+    pub fn whitelist_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WhitelistCidr", value.into());
+        self
+    }
+
+    /// Sets `WhitelistCidr` in place: [`Self::whitelist_cidr`] on a value held by `&mut`.
+    pub fn set_whitelist_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WhitelistCidr", value.into());
+        self
+    }
+
+    /// `WhitelistCidr` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_whitelist_cidr(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WhitelistCidr")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3904,64 +6882,173 @@ pub mod flow_source {
             Encryption { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that you created during setup (when you set up AWS
-            /// Elemental MediaConnect as a trusted entity).
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128,
-            /// aes192, or aes256).
-            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<EncryptionAlgorithm>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
-            /// string, to be used with the key for encrypting content. This parameter is not valid for
-            /// static key encryption.
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// `Algorithm`: The type of algorithm that is used for the encryption (such as aes128, aes192,
+        /// or aes256).
+        pub fn algorithm(mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceId`: The value of one of the devices that you configured with your digital rights
-            /// management (DRM) platform key provider. This parameter is required for SPEKE encryption
-            /// and is not valid for static key encryption.
-            props, "DeviceId", device_id, set_device_id, get_device_id, Val<String>
+        /// Sets `Algorithm` in place: [`Self::algorithm`] on a value held by `&mut`.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<EncryptionAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided,
-            /// the service will use the default setting (static-key).
-            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<EncryptionAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
         }
 
-        prop! {
-            /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This
-            /// parameter is required for SPEKE encryption and is not valid for static key encryption.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `ConstantInitializationVector`: A 128-bit, 16-byte hex value represented by a 32-character
+        /// string, to be used with the key for encrypting content. This parameter is not valid for
+        /// static key encryption.
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceId`: An identifier for the content. The service sends this value to the key
-            /// server to identify the current endpoint. The resource ID is also known as the content
-            /// ID. This parameter is required for SPEKE encryption and is not valid for static key
-            /// encryption.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
-            /// encryption key. This parameter is required for static key encryption and is not valid
-            /// for SPEKE encryption.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
         }
 
-        prop! {
-            /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server.
-            /// This parameter is required for SPEKE encryption and is not valid for static key
-            /// encryption.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `DeviceId`: The value of one of the devices that you configured with your digital rights
+        /// management (DRM) platform key provider. This parameter is required for SPEKE encryption and
+        /// is not valid for static key encryption.
+        pub fn device_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceId", value.into());
+            self
+        }
+
+        /// Sets `DeviceId` in place: [`Self::device_id`] on a value held by `&mut`.
+        pub fn set_device_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceId", value.into());
+            self
+        }
+
+        /// `DeviceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceId")
+        }
+
+        /// `KeyType`: The type of key that is used for the encryption. If no keyType is provided, the
+        /// service will use the default setting (static-key).
+        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// Sets `KeyType` in place: [`Self::key_type`] on a value held by `&mut`.
+        pub fn set_key_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// `Region`: The AWS Region that the API Gateway proxy endpoint was created in. This parameter
+        /// is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `ResourceId`: An identifier for the content. The service sends this value to the key server
+        /// to identify the current endpoint. The resource ID is also known as the content ID. This
+        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `SecretArn`: The ARN of the secret that you created in AWS Secrets Manager to store the
+        /// encryption key. This parameter is required for static key encryption and is not valid for
+        /// SPEKE encryption.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `Url`: The URL from the API Gateway proxy that you set up to talk to your key server. This
+        /// parameter is required for SPEKE encryption and is not valid for static key encryption.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -4016,15 +7103,36 @@ pub mod flow_source {
             GatewayBridgeSource { props }
         }
 
-        prop! {
-            /// `BridgeArn`: The ARN of the bridge feeding this flow.
-            props, "BridgeArn", _, set_bridge_arn, get_bridge_arn, Val<String>
+        /// Sets `BridgeArn`, which `new` took, in place.
+        pub fn set_bridge_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BridgeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this
-            /// bridge source.
-            props, "VpcInterfaceAttachment", vpc_interface_attachment, set_vpc_interface_attachment, get_vpc_interface_attachment, Val<VpcInterfaceAttachment>
+        /// `BridgeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bridge_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BridgeArn")
+        }
+
+        /// `VpcInterfaceAttachment`: The name of the VPC interface attachment to use for this bridge
+        /// source.
+        pub fn vpc_interface_attachment(mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> Self {
+            self.props.set("VpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceAttachment` in place: [`Self::vpc_interface_attachment`] on a value held
+        /// by `&mut`.
+        pub fn set_vpc_interface_attachment(&mut self, value: impl Into<Val<VpcInterfaceAttachment>>) -> &mut Self {
+            self.props.set("VpcInterfaceAttachment", value.into());
+            self
+        }
+
+        /// `VpcInterfaceAttachment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_attachment(&self) -> ::std::option::Option<Val<VpcInterfaceAttachment>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceAttachment")
         }
     }
 
@@ -4044,9 +7152,22 @@ pub mod flow_source {
             VpcInterfaceAttachment { props }
         }
 
-        prop! {
-            /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
-            props, "VpcInterfaceName", vpc_interface_name, set_vpc_interface_name, get_vpc_interface_name, Val<String>
+        /// `VpcInterfaceName`: The name of the VPC interface to use for this resource.
+        pub fn vpc_interface_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// Sets `VpcInterfaceName` in place: [`Self::vpc_interface_name`] on a value held by `&mut`.
+        pub fn set_vpc_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcInterfaceName", value.into());
+            self
+        }
+
+        /// `VpcInterfaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_interface_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcInterfaceName")
         }
     }
 
@@ -4112,35 +7233,82 @@ impl FlowVpcInterface {
         FlowVpcInterface { core }
     }
 
-    prop! {
-        /// `FlowArn`: The Amazon Resource Name (ARN), a unique identifier for any AWS resource, of
-        /// the flow.
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Immutable and has to be a unique against other VpcInterfaces in this Flow.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
     }
 
-    prop! {
-        /// `RoleArn`: Role Arn MediaConnect can assume to create ENIs in customer's account.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: Security Group IDs to be used on ENI.
-        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `SubnetId`: Subnet must be in the AZ of the Flow
-        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag and organize this VPC network interface.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `SecurityGroupIds`, which `new` took, in place.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `SubnetId`, which `new` took, in place.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag and organize this VPC network interface.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4188,22 +7356,40 @@ impl Gateway {
         Gateway { core }
     }
 
-    prop! {
-        /// `EgressCidrBlocks`: The range of IP addresses that contribute content or initiate output
-        /// requests for flows communicating with this gateway. These IP addresses should be in the
-        /// form of a Classless Inter-Domain Routing (CIDR) block; for example, 10.0.0.0/16.
-        core.props, "EgressCidrBlocks", _, set_egress_cidr_blocks, get_egress_cidr_blocks, Val<List<String>>
+    /// Sets `EgressCidrBlocks`, which `new` took, in place.
+    pub fn set_egress_cidr_blocks(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EgressCidrBlocks", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the gateway. This name can not be modified after the gateway is
-        /// created.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EgressCidrBlocks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_cidr_blocks(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EgressCidrBlocks")
     }
 
-    prop! {
-        /// `Networks`: The list of networks in the gateway.
-        core.props, "Networks", _, set_networks, get_networks, Val<List<gateway::GatewayNetwork>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Networks`, which `new` took, in place.
+    pub fn set_networks(&mut self, value: impl Into<Val<List<gateway::GatewayNetwork>>>) -> &mut Self {
+        self.core.props.set("Networks", value.into());
+        self
+    }
+
+    /// `Networks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_networks(&self) -> ::std::option::Option<Val<List<gateway::GatewayNetwork>>> {
+        crate::cfn::get_prop(&self.core.props, "Networks")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4251,16 +7437,28 @@ pub mod gateway {
             GatewayNetwork { props }
         }
 
-        prop! {
-            /// `Name`: The name of the network. This name is used to reference the network and must be
-            /// unique among networks in this gateway.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CidrBlock`: A unique IP address range to use for this network. These IP addresses
-            /// should be in the form of a Classless Inter-Domain Routing (CIDR) block; for example, 10.0.0.0/16.
-            props, "CidrBlock", _, set_cidr_block, get_cidr_block, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `CidrBlock`, which `new` took, in place.
+        pub fn set_cidr_block(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CidrBlock", value.into());
+            self
+        }
+
+        /// `CidrBlock` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_block(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CidrBlock")
         }
     }
 }
@@ -4300,65 +7498,180 @@ impl RouterInput {
         RouterInput { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone where you want to create the router input.
-        /// This must be a valid Availability Zone for the region specified by regionName, or the
-        /// current region if no regionName is provided.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The Availability Zone where you want to create the router input. This
+    /// must be a valid Availability Zone for the region specified by regionName, or the current
+    /// region if no regionName is provided.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: The configuration settings for a router input.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<router_input::RouterInputConfiguration>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentQualityAnalysisConfiguration`: The content quality analysis configuration for
-        /// the router input. The content quality analysis feature only monitors the first video
-        /// stream and the first audio stream it encounters within the router input source.
-        core.props, "ContentQualityAnalysisConfiguration", content_quality_analysis_configuration, set_content_quality_analysis_configuration, get_content_quality_analysis_configuration, Val<router_input::RouterContentQualityAnalysisConfiguration>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `MaintenanceConfiguration`: The configuration settings for maintenance operations,
-        /// including preferred maintenance windows and schedules.
-        core.props, "MaintenanceConfiguration", maintenance_configuration, set_maintenance_configuration, get_maintenance_configuration, Val<router_input::MaintenanceConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<router_input::RouterInputConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumBitrate`: The maximum bitrate for the router input.
-        core.props, "MaximumBitrate", _, set_maximum_bitrate, get_maximum_bitrate, Val<i64>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<router_input::RouterInputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Name`: The name of the router input.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ContentQualityAnalysisConfiguration`: The content quality analysis configuration for the
+    /// router input. The content quality analysis feature only monitors the first video stream and
+    /// the first audio stream it encounters within the router input source.
+    pub fn content_quality_analysis_configuration(mut self, value: impl Into<Val<router_input::RouterContentQualityAnalysisConfiguration>>) -> Self {
+        self.core.props.set("ContentQualityAnalysisConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RegionName`: The Amazon Web Services Region for the router input. Defaults to the
-        /// current region if not specified.
-        core.props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+    /// Sets `ContentQualityAnalysisConfiguration` in place: [`Self::content_quality_analysis_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_content_quality_analysis_configuration(&mut self, value: impl Into<Val<router_input::RouterContentQualityAnalysisConfiguration>>) -> &mut Self {
+        self.core.props.set("ContentQualityAnalysisConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingScope`.
-        core.props, "RoutingScope", _, set_routing_scope, get_routing_scope, Val<router_input::RoutingScope>
+    /// `ContentQualityAnalysisConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_quality_analysis_configuration(&self) -> ::std::option::Option<Val<router_input::RouterContentQualityAnalysisConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ContentQualityAnalysisConfiguration")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag and organize this router input.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MaintenanceConfiguration`: The configuration settings for maintenance operations, including
+    /// preferred maintenance windows and schedules.
+    pub fn maintenance_configuration(mut self, value: impl Into<Val<router_input::MaintenanceConfiguration>>) -> Self {
+        self.core.props.set("MaintenanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tier`.
-        core.props, "Tier", _, set_tier, get_tier, Val<router_input::RouterInputTier>
+    /// Sets `MaintenanceConfiguration` in place: [`Self::maintenance_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_maintenance_configuration(&mut self, value: impl Into<Val<router_input::MaintenanceConfiguration>>) -> &mut Self {
+        self.core.props.set("MaintenanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitEncryption`: The transit encryption settings for a router input.
-        core.props, "TransitEncryption", transit_encryption, set_transit_encryption, get_transit_encryption, Val<router_input::RouterInputTransitEncryption>
+    /// `MaintenanceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_configuration(&self) -> ::std::option::Option<Val<router_input::MaintenanceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceConfiguration")
+    }
+
+    /// Sets `MaximumBitrate`, which `new` took, in place.
+    pub fn set_maximum_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumBitrate", value.into());
+        self
+    }
+
+    /// `MaximumBitrate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumBitrate")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RegionName`: The Amazon Web Services Region for the router input. Defaults to the current
+    /// region if not specified.
+    pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegionName", value.into());
+        self
+    }
+
+    /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+    pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegionName", value.into());
+        self
+    }
+
+    /// `RegionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegionName")
+    }
+
+    /// Sets `RoutingScope`, which `new` took, in place.
+    pub fn set_routing_scope(&mut self, value: impl Into<Val<router_input::RoutingScope>>) -> &mut Self {
+        self.core.props.set("RoutingScope", value.into());
+        self
+    }
+
+    /// `RoutingScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_scope(&self) -> ::std::option::Option<Val<router_input::RoutingScope>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingScope")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag and organize this router input.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Tier`, which `new` took, in place.
+    pub fn set_tier(&mut self, value: impl Into<Val<router_input::RouterInputTier>>) -> &mut Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// `Tier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tier(&self) -> ::std::option::Option<Val<router_input::RouterInputTier>> {
+        crate::cfn::get_prop(&self.core.props, "Tier")
+    }
+
+    /// `TransitEncryption`: The transit encryption settings for a router input.
+    pub fn transit_encryption(mut self, value: impl Into<Val<router_input::RouterInputTransitEncryption>>) -> Self {
+        self.core.props.set("TransitEncryption", value.into());
+        self
+    }
+
+    /// Sets `TransitEncryption` in place: [`Self::transit_encryption`] on a value held by `&mut`.
+    pub fn set_transit_encryption(&mut self, value: impl Into<Val<router_input::RouterInputTransitEncryption>>) -> &mut Self {
+        self.core.props.set("TransitEncryption", value.into());
+        self
+    }
+
+    /// `TransitEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_encryption(&self) -> ::std::option::Option<Val<router_input::RouterInputTransitEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "TransitEncryption")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4451,34 +7764,97 @@ pub mod router_input {
             RouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `Standard`: The configuration settings for a standard router input, including the
-            /// protocol, protocol-specific configuration, network interface, and availability zone.
-            props, "Standard", standard, set_standard, get_standard, Val<StandardRouterInputConfiguration>
+        /// `Standard`: The configuration settings for a standard router input, including the protocol,
+        /// protocol-specific configuration, network interface, and availability zone.
+        pub fn standard(mut self, value: impl Into<Val<StandardRouterInputConfiguration>>) -> Self {
+            self.props.set("Standard", value.into());
+            self
         }
 
-        prop! {
-            /// `Failover`: Configuration settings for a failover router input that allows switching
-            /// between two input sources.
-            props, "Failover", failover, set_failover, get_failover, Val<FailoverRouterInputConfiguration>
+        /// Sets `Standard` in place: [`Self::standard`] on a value held by `&mut`.
+        pub fn set_standard(&mut self, value: impl Into<Val<StandardRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Standard", value.into());
+            self
         }
 
-        prop! {
-            /// `Merge`: Configuration settings for a merge router input that combines two input
-            /// sources.
-            props, "Merge", merge, set_merge, get_merge, Val<MergeRouterInputConfiguration>
+        /// `Standard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard(&self) -> ::std::option::Option<Val<StandardRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Standard")
         }
 
-        prop! {
-            /// `MediaConnectFlow`: Configuration settings for connecting a router input to a flow
-            /// output.
-            props, "MediaConnectFlow", media_connect_flow, set_media_connect_flow, get_media_connect_flow, Val<MediaConnectFlowRouterInputConfiguration>
+        /// `Failover`: Configuration settings for a failover router input that allows switching between
+        /// two input sources.
+        pub fn failover(mut self, value: impl Into<Val<FailoverRouterInputConfiguration>>) -> Self {
+            self.props.set("Failover", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaLiveChannel`: Configuration settings for connecting a router input to a MediaLive
-            /// channel output.
-            props, "MediaLiveChannel", media_live_channel, set_media_live_channel, get_media_live_channel, Val<MediaLiveChannelRouterInputConfiguration>
+        /// Sets `Failover` in place: [`Self::failover`] on a value held by `&mut`.
+        pub fn set_failover(&mut self, value: impl Into<Val<FailoverRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Failover", value.into());
+            self
+        }
+
+        /// `Failover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover(&self) -> ::std::option::Option<Val<FailoverRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Failover")
+        }
+
+        /// `Merge`: Configuration settings for a merge router input that combines two input sources.
+        pub fn merge(mut self, value: impl Into<Val<MergeRouterInputConfiguration>>) -> Self {
+            self.props.set("Merge", value.into());
+            self
+        }
+
+        /// Sets `Merge` in place: [`Self::merge`] on a value held by `&mut`.
+        pub fn set_merge(&mut self, value: impl Into<Val<MergeRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Merge", value.into());
+            self
+        }
+
+        /// `Merge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_merge(&self) -> ::std::option::Option<Val<MergeRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Merge")
+        }
+
+        /// `MediaConnectFlow`: Configuration settings for connecting a router input to a flow output.
+        pub fn media_connect_flow(mut self, value: impl Into<Val<MediaConnectFlowRouterInputConfiguration>>) -> Self {
+            self.props.set("MediaConnectFlow", value.into());
+            self
+        }
+
+        /// Sets `MediaConnectFlow` in place: [`Self::media_connect_flow`] on a value held by `&mut`.
+        pub fn set_media_connect_flow(&mut self, value: impl Into<Val<MediaConnectFlowRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("MediaConnectFlow", value.into());
+            self
+        }
+
+        /// `MediaConnectFlow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_connect_flow(&self) -> ::std::option::Option<Val<MediaConnectFlowRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MediaConnectFlow")
+        }
+
+        /// `MediaLiveChannel`: Configuration settings for connecting a router input to a MediaLive
+        /// channel output.
+        pub fn media_live_channel(mut self, value: impl Into<Val<MediaLiveChannelRouterInputConfiguration>>) -> Self {
+            self.props.set("MediaLiveChannel", value.into());
+            self
+        }
+
+        /// Sets `MediaLiveChannel` in place: [`Self::media_live_channel`] on a value held by `&mut`.
+        pub fn set_media_live_channel(&mut self, value: impl Into<Val<MediaLiveChannelRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("MediaLiveChannel", value.into());
+            self
+        }
+
+        /// `MediaLiveChannel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_channel(&self) -> ::std::option::Option<Val<MediaLiveChannelRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MediaLiveChannel")
         }
     }
 
@@ -4508,20 +7884,46 @@ pub mod router_input {
             StandardRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkInterfaceArn`: The Amazon Resource Name (ARN) of the network interface
-            /// associated with the standard router input.
-            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        /// Sets `NetworkInterfaceArn`, which `new` took, in place.
+        pub fn set_network_interface_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkInterfaceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolConfiguration`: The protocol configuration settings for a router input.
-            props, "ProtocolConfiguration", _, set_protocol_configuration, get_protocol_configuration, Val<RouterInputProtocolConfiguration>
+        /// `NetworkInterfaceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceArn")
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<RouterInputProtocol>
+        /// Sets `ProtocolConfiguration`, which `new` took, in place.
+        pub fn set_protocol_configuration(&mut self, value: impl Into<Val<RouterInputProtocolConfiguration>>) -> &mut Self {
+            self.props.set("ProtocolConfiguration", value.into());
+            self
+        }
+
+        /// `ProtocolConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_configuration(&self) -> ::std::option::Option<Val<RouterInputProtocolConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProtocolConfiguration")
+        }
+
+        /// `Protocol`.
+        pub fn protocol(mut self, value: impl Into<Val<RouterInputProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<RouterInputProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<RouterInputProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -4562,30 +7964,82 @@ pub mod router_input {
             RouterInputProtocolConfiguration { props }
         }
 
-        prop! {
-            /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
-            /// Protocol) protocol, including the port and forward error correction state.
-            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterInputConfiguration>
+        /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
+        /// Protocol) protocol, including the port and forward error correction state.
+        pub fn rtp(mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
-            /// Stream Transport) protocol, including the port and recovery latency.
-            props, "Rist", rist, set_rist, get_rist, Val<RistRouterInputConfiguration>
+        /// Sets `Rtp` in place: [`Self::rtp`] on a value held by `&mut`.
+        pub fn set_rtp(&mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `SrtListener`: The configuration settings for a router input using the SRT (Secure
-            /// Reliable Transport) protocol in listener mode, including the port, minimum latency, and
-            /// decryption key configuration.
-            props, "SrtListener", srt_listener, set_srt_listener, get_srt_listener, Val<SrtListenerRouterInputConfiguration>
+        /// `Rtp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rtp(&self) -> ::std::option::Option<Val<RtpRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rtp")
         }
 
-        prop! {
-            /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure
-            /// Reliable Transport) protocol in caller mode, including the source address and port,
-            /// minimum latency, stream ID, and decryption key configuration.
-            props, "SrtCaller", srt_caller, set_srt_caller, get_srt_caller, Val<SrtCallerRouterInputConfiguration>
+        /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
+        /// Stream Transport) protocol, including the port and recovery latency.
+        pub fn rist(mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// Sets `Rist` in place: [`Self::rist`] on a value held by `&mut`.
+        pub fn set_rist(&mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// `Rist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rist(&self) -> ::std::option::Option<Val<RistRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rist")
+        }
+
+        /// `SrtListener`: The configuration settings for a router input using the SRT (Secure Reliable
+        /// Transport) protocol in listener mode, including the port, minimum latency, and decryption
+        /// key configuration.
+        pub fn srt_listener(mut self, value: impl Into<Val<SrtListenerRouterInputConfiguration>>) -> Self {
+            self.props.set("SrtListener", value.into());
+            self
+        }
+
+        /// Sets `SrtListener` in place: [`Self::srt_listener`] on a value held by `&mut`.
+        pub fn set_srt_listener(&mut self, value: impl Into<Val<SrtListenerRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("SrtListener", value.into());
+            self
+        }
+
+        /// `SrtListener` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_srt_listener(&self) -> ::std::option::Option<Val<SrtListenerRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SrtListener")
+        }
+
+        /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure Reliable
+        /// Transport) protocol in caller mode, including the source address and port, minimum latency,
+        /// stream ID, and decryption key configuration.
+        pub fn srt_caller(mut self, value: impl Into<Val<SrtCallerRouterInputConfiguration>>) -> Self {
+            self.props.set("SrtCaller", value.into());
+            self
+        }
+
+        /// Sets `SrtCaller` in place: [`Self::srt_caller`] on a value held by `&mut`.
+        pub fn set_srt_caller(&mut self, value: impl Into<Val<SrtCallerRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("SrtCaller", value.into());
+            self
+        }
+
+        /// `SrtCaller` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_srt_caller(&self) -> ::std::option::Option<Val<SrtCallerRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SrtCaller")
         }
     }
 
@@ -4609,14 +8063,35 @@ pub mod router_input {
             RtpRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `Port`: The port number used for the RTP protocol in the router input configuration.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardErrorCorrection`.
-            props, "ForwardErrorCorrection", forward_error_correction, set_forward_error_correction, get_forward_error_correction, Val<ForwardErrorCorrectionState>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `ForwardErrorCorrection`.
+        pub fn forward_error_correction(mut self, value: impl Into<Val<ForwardErrorCorrectionState>>) -> Self {
+            self.props.set("ForwardErrorCorrection", value.into());
+            self
+        }
+
+        /// Sets `ForwardErrorCorrection` in place: [`Self::forward_error_correction`] on a value held
+        /// by `&mut`.
+        pub fn set_forward_error_correction(&mut self, value: impl Into<Val<ForwardErrorCorrectionState>>) -> &mut Self {
+            self.props.set("ForwardErrorCorrection", value.into());
+            self
+        }
+
+        /// `ForwardErrorCorrection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward_error_correction(&self) -> ::std::option::Option<Val<ForwardErrorCorrectionState>> {
+            crate::cfn::get_prop(&self.props, "ForwardErrorCorrection")
         }
     }
 
@@ -4659,15 +8134,28 @@ pub mod router_input {
             RistRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `Port`: The port number used for the RIST protocol in the router input configuration.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `RecoveryLatencyMilliseconds`: The recovery latency in milliseconds for the RIST
-            /// protocol in the router input configuration.
-            props, "RecoveryLatencyMilliseconds", _, set_recovery_latency_milliseconds, get_recovery_latency_milliseconds, Val<i64>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `RecoveryLatencyMilliseconds`, which `new` took, in place.
+        pub fn set_recovery_latency_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecoveryLatencyMilliseconds", value.into());
+            self
+        }
+
+        /// `RecoveryLatencyMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_latency_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecoveryLatencyMilliseconds")
         }
     }
 
@@ -4696,21 +8184,48 @@ pub mod router_input {
             SrtListenerRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
-            /// in listener mode.
-            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        /// Sets `MinimumLatencyMilliseconds`, which `new` took, in place.
+        pub fn set_minimum_latency_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumLatencyMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port number for the SRT protocol in listener mode.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `MinimumLatencyMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_latency_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumLatencyMilliseconds")
         }
 
-        prop! {
-            /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT
-            /// streams, including the encryption key details and decryption parameters.
-            props, "DecryptionConfiguration", decryption_configuration, set_decryption_configuration, get_decryption_configuration, Val<SrtDecryptionConfiguration>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT streams,
+        /// including the encryption key details and decryption parameters.
+        pub fn decryption_configuration(mut self, value: impl Into<Val<SrtDecryptionConfiguration>>) -> Self {
+            self.props.set("DecryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DecryptionConfiguration` in place: [`Self::decryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_decryption_configuration(&mut self, value: impl Into<Val<SrtDecryptionConfiguration>>) -> &mut Self {
+            self.props.set("DecryptionConfiguration", value.into());
+            self
+        }
+
+        /// `DecryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decryption_configuration(&self) -> ::std::option::Option<Val<SrtDecryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DecryptionConfiguration")
         }
     }
 
@@ -4734,10 +8249,16 @@ pub mod router_input {
             SrtDecryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionKey`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "EncryptionKey", _, set_encryption_key, get_encryption_key, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// Sets `EncryptionKey`, which `new` took, in place.
+        pub fn set_encryption_key(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKey", value.into());
+            self
+        }
+
+        /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKey")
         }
     }
 
@@ -4764,15 +8285,28 @@ pub mod router_input {
             SecretsManagerEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager
-            /// secret.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the Secrets Manager secret used for transit encryption.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -4806,31 +8340,78 @@ pub mod router_input {
             SrtCallerRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
-            /// in caller mode.
-            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        /// Sets `MinimumLatencyMilliseconds`, which `new` took, in place.
+        pub fn set_minimum_latency_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumLatencyMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceAddress`: The source IP address for the SRT protocol in caller mode.
-            props, "SourceAddress", _, set_source_address, get_source_address, Val<String>
+        /// `MinimumLatencyMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_latency_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumLatencyMilliseconds")
         }
 
-        prop! {
-            /// `SourcePort`: The source port number for the SRT protocol in caller mode.
-            props, "SourcePort", _, set_source_port, get_source_port, Val<i64>
+        /// Sets `SourceAddress`, which `new` took, in place.
+        pub fn set_source_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT
-            /// streams, including the encryption key details and decryption parameters.
-            props, "DecryptionConfiguration", decryption_configuration, set_decryption_configuration, get_decryption_configuration, Val<SrtDecryptionConfiguration>
+        /// `SourceAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceAddress")
         }
 
-        prop! {
-            /// `StreamId`: The stream ID for the SRT protocol in caller mode.
-            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+        /// Sets `SourcePort`, which `new` took, in place.
+        pub fn set_source_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SourcePort", value.into());
+            self
+        }
+
+        /// `SourcePort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SourcePort")
+        }
+
+        /// `DecryptionConfiguration`: Contains the configuration settings for decrypting SRT streams,
+        /// including the encryption key details and decryption parameters.
+        pub fn decryption_configuration(mut self, value: impl Into<Val<SrtDecryptionConfiguration>>) -> Self {
+            self.props.set("DecryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DecryptionConfiguration` in place: [`Self::decryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_decryption_configuration(&mut self, value: impl Into<Val<SrtDecryptionConfiguration>>) -> &mut Self {
+            self.props.set("DecryptionConfiguration", value.into());
+            self
+        }
+
+        /// `DecryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decryption_configuration(&self) -> ::std::option::Option<Val<SrtDecryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DecryptionConfiguration")
+        }
+
+        /// `StreamId`: The stream ID for the SRT protocol in caller mode.
+        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamId", value.into());
+            self
+        }
+
+        /// Sets `StreamId` in place: [`Self::stream_id`] on a value held by `&mut`.
+        pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamId", value.into());
+            self
+        }
+
+        /// `StreamId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamId")
         }
     }
 
@@ -4862,29 +8443,60 @@ pub mod router_input {
             FailoverRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkInterfaceArn`: The ARN of the network interface to use for this failover router
-            /// input.
-            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        /// Sets `NetworkInterfaceArn`, which `new` took, in place.
+        pub fn set_network_interface_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkInterfaceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolConfigurations`: A list of exactly two protocol configurations for the failover
-            /// input sources. Both must use the same protocol type.
-            props, "ProtocolConfigurations", _, set_protocol_configurations, get_protocol_configurations, Val<List<FailoverRouterInputProtocolConfiguration>>
+        /// `NetworkInterfaceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceArn")
         }
 
-        prop! {
-            /// `SourcePriorityMode`.
-            props, "SourcePriorityMode", _, set_source_priority_mode, get_source_priority_mode, Val<FailoverInputSourcePriorityMode>
+        /// Sets `ProtocolConfigurations`, which `new` took, in place.
+        pub fn set_protocol_configurations(&mut self, value: impl Into<Val<List<FailoverRouterInputProtocolConfiguration>>>) -> &mut Self {
+            self.props.set("ProtocolConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimarySourceIndex`: The index (0 or 1) that specifies which source in the protocol
-            /// configurations list is currently active. Used to control which of the two failover
-            /// sources is currently selected. This field is ignored when sourcePriorityMode is set to
-            /// NO_PRIORITY
-            props, "PrimarySourceIndex", primary_source_index, set_primary_source_index, get_primary_source_index, Val<i64>
+        /// `ProtocolConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_configurations(&self) -> ::std::option::Option<Val<List<FailoverRouterInputProtocolConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ProtocolConfigurations")
+        }
+
+        /// Sets `SourcePriorityMode`, which `new` took, in place.
+        pub fn set_source_priority_mode(&mut self, value: impl Into<Val<FailoverInputSourcePriorityMode>>) -> &mut Self {
+            self.props.set("SourcePriorityMode", value.into());
+            self
+        }
+
+        /// `SourcePriorityMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_priority_mode(&self) -> ::std::option::Option<Val<FailoverInputSourcePriorityMode>> {
+            crate::cfn::get_prop(&self.props, "SourcePriorityMode")
+        }
+
+        /// `PrimarySourceIndex`: The index (0 or 1) that specifies which source in the protocol
+        /// configurations list is currently active. Used to control which of the two failover sources
+        /// is currently selected. This field is ignored when sourcePriorityMode is set to NO_PRIORITY
+        pub fn primary_source_index(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PrimarySourceIndex", value.into());
+            self
+        }
+
+        /// Sets `PrimarySourceIndex` in place: [`Self::primary_source_index`] on a value held by `&mut`.
+        pub fn set_primary_source_index(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PrimarySourceIndex", value.into());
+            self
+        }
+
+        /// `PrimarySourceIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_source_index(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PrimarySourceIndex")
         }
     }
 
@@ -4906,30 +8518,82 @@ pub mod router_input {
             FailoverRouterInputProtocolConfiguration { props }
         }
 
-        prop! {
-            /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
-            /// Protocol) protocol, including the port and forward error correction state.
-            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterInputConfiguration>
+        /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
+        /// Protocol) protocol, including the port and forward error correction state.
+        pub fn rtp(mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
-            /// Stream Transport) protocol, including the port and recovery latency.
-            props, "Rist", rist, set_rist, get_rist, Val<RistRouterInputConfiguration>
+        /// Sets `Rtp` in place: [`Self::rtp`] on a value held by `&mut`.
+        pub fn set_rtp(&mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `SrtListener`: The configuration settings for a router input using the SRT (Secure
-            /// Reliable Transport) protocol in listener mode, including the port, minimum latency, and
-            /// decryption key configuration.
-            props, "SrtListener", srt_listener, set_srt_listener, get_srt_listener, Val<SrtListenerRouterInputConfiguration>
+        /// `Rtp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rtp(&self) -> ::std::option::Option<Val<RtpRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rtp")
         }
 
-        prop! {
-            /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure
-            /// Reliable Transport) protocol in caller mode, including the source address and port,
-            /// minimum latency, stream ID, and decryption key configuration.
-            props, "SrtCaller", srt_caller, set_srt_caller, get_srt_caller, Val<SrtCallerRouterInputConfiguration>
+        /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
+        /// Stream Transport) protocol, including the port and recovery latency.
+        pub fn rist(mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// Sets `Rist` in place: [`Self::rist`] on a value held by `&mut`.
+        pub fn set_rist(&mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// `Rist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rist(&self) -> ::std::option::Option<Val<RistRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rist")
+        }
+
+        /// `SrtListener`: The configuration settings for a router input using the SRT (Secure Reliable
+        /// Transport) protocol in listener mode, including the port, minimum latency, and decryption
+        /// key configuration.
+        pub fn srt_listener(mut self, value: impl Into<Val<SrtListenerRouterInputConfiguration>>) -> Self {
+            self.props.set("SrtListener", value.into());
+            self
+        }
+
+        /// Sets `SrtListener` in place: [`Self::srt_listener`] on a value held by `&mut`.
+        pub fn set_srt_listener(&mut self, value: impl Into<Val<SrtListenerRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("SrtListener", value.into());
+            self
+        }
+
+        /// `SrtListener` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_srt_listener(&self) -> ::std::option::Option<Val<SrtListenerRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SrtListener")
+        }
+
+        /// `SrtCaller`: The configuration settings for a router input using the SRT (Secure Reliable
+        /// Transport) protocol in caller mode, including the source address and port, minimum latency,
+        /// stream ID, and decryption key configuration.
+        pub fn srt_caller(mut self, value: impl Into<Val<SrtCallerRouterInputConfiguration>>) -> Self {
+            self.props.set("SrtCaller", value.into());
+            self
+        }
+
+        /// Sets `SrtCaller` in place: [`Self::srt_caller`] on a value held by `&mut`.
+        pub fn set_srt_caller(&mut self, value: impl Into<Val<SrtCallerRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("SrtCaller", value.into());
+            self
+        }
+
+        /// `SrtCaller` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_srt_caller(&self) -> ::std::option::Option<Val<SrtCallerRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SrtCaller")
         }
     }
 
@@ -4975,22 +8639,40 @@ pub mod router_input {
             MergeRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `MergeRecoveryWindowMilliseconds`: The time window in milliseconds for merging the two
-            /// input sources.
-            props, "MergeRecoveryWindowMilliseconds", _, set_merge_recovery_window_milliseconds, get_merge_recovery_window_milliseconds, Val<i64>
+        /// Sets `MergeRecoveryWindowMilliseconds`, which `new` took, in place.
+        pub fn set_merge_recovery_window_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MergeRecoveryWindowMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkInterfaceArn`: The ARN of the network interface to use for this merge router
-            /// input.
-            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        /// `MergeRecoveryWindowMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_merge_recovery_window_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MergeRecoveryWindowMilliseconds")
         }
 
-        prop! {
-            /// `ProtocolConfigurations`: A list of exactly two protocol configurations for the merge
-            /// input sources. Both must use the same protocol type.
-            props, "ProtocolConfigurations", _, set_protocol_configurations, get_protocol_configurations, Val<List<MergeRouterInputProtocolConfiguration>>
+        /// Sets `NetworkInterfaceArn`, which `new` took, in place.
+        pub fn set_network_interface_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkInterfaceArn", value.into());
+            self
+        }
+
+        /// `NetworkInterfaceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceArn")
+        }
+
+        /// Sets `ProtocolConfigurations`, which `new` took, in place.
+        pub fn set_protocol_configurations(&mut self, value: impl Into<Val<List<MergeRouterInputProtocolConfiguration>>>) -> &mut Self {
+            self.props.set("ProtocolConfigurations", value.into());
+            self
+        }
+
+        /// `ProtocolConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_configurations(&self) -> ::std::option::Option<Val<List<MergeRouterInputProtocolConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ProtocolConfigurations")
         }
     }
 
@@ -5012,16 +8694,42 @@ pub mod router_input {
             MergeRouterInputProtocolConfiguration { props }
         }
 
-        prop! {
-            /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
-            /// Protocol) protocol, including the port and forward error correction state.
-            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterInputConfiguration>
+        /// `Rtp`: The configuration settings for a Router Input using the RTP (Real-Time Transport
+        /// Protocol) protocol, including the port and forward error correction state.
+        pub fn rtp(mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
-            /// Stream Transport) protocol, including the port and recovery latency.
-            props, "Rist", rist, set_rist, get_rist, Val<RistRouterInputConfiguration>
+        /// Sets `Rtp` in place: [`Self::rtp`] on a value held by `&mut`.
+        pub fn set_rtp(&mut self, value: impl Into<Val<RtpRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Rtp", value.into());
+            self
+        }
+
+        /// `Rtp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rtp(&self) -> ::std::option::Option<Val<RtpRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rtp")
+        }
+
+        /// `Rist`: The configuration settings for a router input using the RIST (Reliable Internet
+        /// Stream Transport) protocol, including the port and recovery latency.
+        pub fn rist(mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// Sets `Rist` in place: [`Self::rist`] on a value held by `&mut`.
+        pub fn set_rist(&mut self, value: impl Into<Val<RistRouterInputConfiguration>>) -> &mut Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// `Rist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rist(&self) -> ::std::option::Option<Val<RistRouterInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rist")
         }
     }
 
@@ -5045,20 +8753,52 @@ pub mod router_input {
             MediaConnectFlowRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `SourceTransitDecryption`: The configuration that defines how content is encrypted
-            /// during transit between the MediaConnect router and a MediaConnect flow.
-            props, "SourceTransitDecryption", _, set_source_transit_decryption, get_source_transit_decryption, Val<FlowTransitEncryption>
+        /// Sets `SourceTransitDecryption`, which `new` took, in place.
+        pub fn set_source_transit_decryption(&mut self, value: impl Into<Val<FlowTransitEncryption>>) -> &mut Self {
+            self.props.set("SourceTransitDecryption", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowArn`: The ARN of the flow to connect to.
-            props, "FlowArn", flow_arn, set_flow_arn, get_flow_arn, Val<String>
+        /// `SourceTransitDecryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_transit_decryption(&self) -> ::std::option::Option<Val<FlowTransitEncryption>> {
+            crate::cfn::get_prop(&self.props, "SourceTransitDecryption")
         }
 
-        prop! {
-            /// `FlowOutputArn`: The ARN of the flow output to connect to this router input.
-            props, "FlowOutputArn", flow_output_arn, set_flow_output_arn, get_flow_output_arn, Val<String>
+        /// `FlowArn`: The ARN of the flow to connect to.
+        pub fn flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowArn", value.into());
+            self
+        }
+
+        /// Sets `FlowArn` in place: [`Self::flow_arn`] on a value held by `&mut`.
+        pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowArn", value.into());
+            self
+        }
+
+        /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowArn")
+        }
+
+        /// `FlowOutputArn`: The ARN of the flow output to connect to this router input.
+        pub fn flow_output_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowOutputArn", value.into());
+            self
+        }
+
+        /// Sets `FlowOutputArn` in place: [`Self::flow_output_arn`] on a value held by `&mut`.
+        pub fn set_flow_output_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowOutputArn", value.into());
+            self
+        }
+
+        /// `FlowOutputArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_output_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowOutputArn")
         }
     }
 
@@ -5083,14 +8823,34 @@ pub mod router_input {
             FlowTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -5112,16 +8872,42 @@ pub mod router_input {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
+        /// including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -5159,28 +8945,72 @@ pub mod router_input {
             MediaLiveChannelRouterInputConfiguration { props }
         }
 
-        prop! {
-            /// `SourceTransitDecryption`: The encryption configuration that defines how content is
-            /// encrypted during transit between MediaConnect Router and MediaLive. This configuration
-            /// determines whether encryption keys are automatically managed by the service or manually
-            /// managed through Secrets Manager.
-            props, "SourceTransitDecryption", _, set_source_transit_decryption, get_source_transit_decryption, Val<MediaLiveTransitEncryption>
+        /// Sets `SourceTransitDecryption`, which `new` took, in place.
+        pub fn set_source_transit_decryption(&mut self, value: impl Into<Val<MediaLiveTransitEncryption>>) -> &mut Self {
+            self.props.set("SourceTransitDecryption", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaLiveChannelArn`: The ARN of the MediaLive channel to connect to this router input.
-            props, "MediaLiveChannelArn", media_live_channel_arn, set_media_live_channel_arn, get_media_live_channel_arn, Val<String>
+        /// `SourceTransitDecryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_transit_decryption(&self) -> ::std::option::Option<Val<MediaLiveTransitEncryption>> {
+            crate::cfn::get_prop(&self.props, "SourceTransitDecryption")
         }
 
-        prop! {
-            /// `MediaLiveChannelOutputName`: The name of the MediaLive channel output to connect to
-            /// this router input.
-            props, "MediaLiveChannelOutputName", media_live_channel_output_name, set_media_live_channel_output_name, get_media_live_channel_output_name, Val<String>
+        /// `MediaLiveChannelArn`: The ARN of the MediaLive channel to connect to this router input.
+        pub fn media_live_channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MediaLiveChannelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaLivePipelineId`.
-            props, "MediaLivePipelineId", media_live_pipeline_id, set_media_live_pipeline_id, get_media_live_pipeline_id, Val<MediaLiveChannelPipelineId>
+        /// Sets `MediaLiveChannelArn` in place: [`Self::media_live_channel_arn`] on a value held by `&mut`.
+        pub fn set_media_live_channel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaLiveChannelArn", value.into());
+            self
+        }
+
+        /// `MediaLiveChannelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_channel_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaLiveChannelArn")
+        }
+
+        /// `MediaLiveChannelOutputName`: The name of the MediaLive channel output to connect to this
+        /// router input.
+        pub fn media_live_channel_output_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MediaLiveChannelOutputName", value.into());
+            self
+        }
+
+        /// Sets `MediaLiveChannelOutputName` in place: [`Self::media_live_channel_output_name`] on a
+        /// value held by `&mut`.
+        pub fn set_media_live_channel_output_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaLiveChannelOutputName", value.into());
+            self
+        }
+
+        /// `MediaLiveChannelOutputName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_channel_output_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaLiveChannelOutputName")
+        }
+
+        /// `MediaLivePipelineId`.
+        pub fn media_live_pipeline_id(mut self, value: impl Into<Val<MediaLiveChannelPipelineId>>) -> Self {
+            self.props.set("MediaLivePipelineId", value.into());
+            self
+        }
+
+        /// Sets `MediaLivePipelineId` in place: [`Self::media_live_pipeline_id`] on a value held by `&mut`.
+        pub fn set_media_live_pipeline_id(&mut self, value: impl Into<Val<MediaLiveChannelPipelineId>>) -> &mut Self {
+            self.props.set("MediaLivePipelineId", value.into());
+            self
+        }
+
+        /// `MediaLivePipelineId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_pipeline_id(&self) -> ::std::option::Option<Val<MediaLiveChannelPipelineId>> {
+            crate::cfn::get_prop(&self.props, "MediaLivePipelineId")
         }
     }
 
@@ -5220,15 +9050,34 @@ pub mod router_input {
             MediaLiveTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Configuration settings for the MediaLive transit
-            /// encryption key.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<MediaLiveTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<MediaLiveTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<MediaLiveTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<MediaLiveTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -5250,16 +9099,42 @@ pub mod router_input {
             MediaLiveTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
+        /// including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -5296,9 +9171,22 @@ pub mod router_input {
             RouterContentQualityAnalysisConfiguration { props }
         }
 
-        prop! {
-            /// `ContentLevel`: Configures the content quality analysis features for the router input.
-            props, "ContentLevel", content_level, set_content_level, get_content_level, Val<ContentQualityAnalysisFeatureConfiguration>
+        /// `ContentLevel`: Configures the content quality analysis features for the router input.
+        pub fn content_level(mut self, value: impl Into<Val<ContentQualityAnalysisFeatureConfiguration>>) -> Self {
+            self.props.set("ContentLevel", value.into());
+            self
+        }
+
+        /// Sets `ContentLevel` in place: [`Self::content_level`] on a value held by `&mut`.
+        pub fn set_content_level(&mut self, value: impl Into<Val<ContentQualityAnalysisFeatureConfiguration>>) -> &mut Self {
+            self.props.set("ContentLevel", value.into());
+            self
+        }
+
+        /// `ContentLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_level(&self) -> ::std::option::Option<Val<ContentQualityAnalysisFeatureConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContentLevel")
         }
     }
 
@@ -5318,23 +9206,61 @@ pub mod router_input {
             ContentQualityAnalysisFeatureConfiguration { props }
         }
 
-        prop! {
-            /// `BlackFrames`: Detects black frames in the router input's source content and reports
-            /// them through a CloudWatch metric, an EventBridge event, and a router input message.
-            props, "BlackFrames", black_frames, set_black_frames, get_black_frames, Val<BlackFramesConfiguration>
+        /// `BlackFrames`: Detects black frames in the router input's source content and reports them
+        /// through a CloudWatch metric, an EventBridge event, and a router input message.
+        pub fn black_frames(mut self, value: impl Into<Val<BlackFramesConfiguration>>) -> Self {
+            self.props.set("BlackFrames", value.into());
+            self
         }
 
-        prop! {
-            /// `FrozenFrames`: Detects frozen video frames in the router input's source content and
-            /// reports them through a CloudWatch metric, an EventBridge event, and a router input
-            /// message.
-            props, "FrozenFrames", frozen_frames, set_frozen_frames, get_frozen_frames, Val<FrozenFramesConfiguration>
+        /// Sets `BlackFrames` in place: [`Self::black_frames`] on a value held by `&mut`.
+        pub fn set_black_frames(&mut self, value: impl Into<Val<BlackFramesConfiguration>>) -> &mut Self {
+            self.props.set("BlackFrames", value.into());
+            self
         }
 
-        prop! {
-            /// `SilentAudio`: Detects silent audio in the router input's source content and reports it
-            /// through a CloudWatch metric, an EventBridge event, and a router input message.
-            props, "SilentAudio", silent_audio, set_silent_audio, get_silent_audio, Val<SilentAudioConfiguration>
+        /// `BlackFrames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_black_frames(&self) -> ::std::option::Option<Val<BlackFramesConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BlackFrames")
+        }
+
+        /// `FrozenFrames`: Detects frozen video frames in the router input's source content and reports
+        /// them through a CloudWatch metric, an EventBridge event, and a router input message.
+        pub fn frozen_frames(mut self, value: impl Into<Val<FrozenFramesConfiguration>>) -> Self {
+            self.props.set("FrozenFrames", value.into());
+            self
+        }
+
+        /// Sets `FrozenFrames` in place: [`Self::frozen_frames`] on a value held by `&mut`.
+        pub fn set_frozen_frames(&mut self, value: impl Into<Val<FrozenFramesConfiguration>>) -> &mut Self {
+            self.props.set("FrozenFrames", value.into());
+            self
+        }
+
+        /// `FrozenFrames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frozen_frames(&self) -> ::std::option::Option<Val<FrozenFramesConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FrozenFrames")
+        }
+
+        /// `SilentAudio`: Detects silent audio in the router input's source content and reports it
+        /// through a CloudWatch metric, an EventBridge event, and a router input message.
+        pub fn silent_audio(mut self, value: impl Into<Val<SilentAudioConfiguration>>) -> Self {
+            self.props.set("SilentAudio", value.into());
+            self
+        }
+
+        /// Sets `SilentAudio` in place: [`Self::silent_audio`] on a value held by `&mut`.
+        pub fn set_silent_audio(&mut self, value: impl Into<Val<SilentAudioConfiguration>>) -> &mut Self {
+            self.props.set("SilentAudio", value.into());
+            self
+        }
+
+        /// `SilentAudio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_silent_audio(&self) -> ::std::option::Option<Val<SilentAudioConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SilentAudio")
         }
     }
 
@@ -5363,15 +9289,28 @@ pub mod router_input {
             BlackFramesConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<ContentQualityAnalysisState>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<ContentQualityAnalysisState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdSeconds`: The number of consecutive seconds of black frames that MediaConnect
-            /// must detect before it reports an issue.
-            props, "ThresholdSeconds", _, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ContentQualityAnalysisState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// Sets `ThresholdSeconds`, which `new` took, in place.
+        pub fn set_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// `ThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdSeconds")
         }
     }
 
@@ -5413,15 +9352,28 @@ pub mod router_input {
             FrozenFramesConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<ContentQualityAnalysisState>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<ContentQualityAnalysisState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdSeconds`: The number of consecutive seconds of a frozen frame that
-            /// MediaConnect must detect before it reports an issue.
-            props, "ThresholdSeconds", _, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ContentQualityAnalysisState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// Sets `ThresholdSeconds`, which `new` took, in place.
+        pub fn set_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// `ThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdSeconds")
         }
     }
 
@@ -5450,15 +9402,28 @@ pub mod router_input {
             SilentAudioConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<ContentQualityAnalysisState>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<ContentQualityAnalysisState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdSeconds`: The number of consecutive seconds of silence that MediaConnect must
-            /// detect before it reports an issue.
-            props, "ThresholdSeconds", _, set_threshold_seconds, get_threshold_seconds, Val<i64>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ContentQualityAnalysisState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// Sets `ThresholdSeconds`, which `new` took, in place.
+        pub fn set_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThresholdSeconds", value.into());
+            self
+        }
+
+        /// `ThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdSeconds")
         }
     }
 
@@ -5480,14 +9445,40 @@ pub mod router_input {
             MaintenanceConfiguration { props }
         }
 
-        prop! {
-            /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
-            props, "PreferredDayTime", preferred_day_time, set_preferred_day_time, get_preferred_day_time, Val<PreferredDayTimeMaintenanceConfiguration>
+        /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
+        pub fn preferred_day_time(mut self, value: impl Into<Val<PreferredDayTimeMaintenanceConfiguration>>) -> Self {
+            self.props.set("PreferredDayTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Default`: Configuration settings for default maintenance scheduling.
-            props, "Default", default, set_default, get_default, Val<Json>
+        /// Sets `PreferredDayTime` in place: [`Self::preferred_day_time`] on a value held by `&mut`.
+        pub fn set_preferred_day_time(&mut self, value: impl Into<Val<PreferredDayTimeMaintenanceConfiguration>>) -> &mut Self {
+            self.props.set("PreferredDayTime", value.into());
+            self
+        }
+
+        /// `PreferredDayTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_day_time(&self) -> ::std::option::Option<Val<PreferredDayTimeMaintenanceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PreferredDayTime")
+        }
+
+        /// `Default`: Configuration settings for default maintenance scheduling.
+        pub fn default(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// Sets `Default` in place: [`Self::default`] on a value held by `&mut`.
+        pub fn set_default(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// `Default` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Default")
         }
     }
 
@@ -5511,14 +9502,28 @@ pub mod router_input {
             PreferredDayTimeMaintenanceConfiguration { props }
         }
 
-        prop! {
-            /// `Day`.
-            props, "Day", _, set_day, get_day, Val<Day>
+        /// Sets `Day`, which `new` took, in place.
+        pub fn set_day(&mut self, value: impl Into<Val<Day>>) -> &mut Self {
+            self.props.set("Day", value.into());
+            self
         }
 
-        prop! {
-            /// `Time`: The preferred time for maintenance operations.
-            props, "Time", _, set_time, get_time, Val<String>
+        /// `Day` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day(&self) -> ::std::option::Option<Val<Day>> {
+            crate::cfn::get_prop(&self.props, "Day")
+        }
+
+        /// Sets `Time`, which `new` took, in place.
+        pub fn set_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Time", value.into());
+            self
+        }
+
+        /// `Time` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Time")
         }
     }
 
@@ -5600,15 +9605,34 @@ pub mod router_input {
             RouterInputTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Defines the configuration settings for transit encryption
-            /// keys.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<RouterInputTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<RouterInputTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<RouterInputTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<RouterInputTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<RouterInputTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<RouterInputTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<RouterInputTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -5630,16 +9654,42 @@ pub mod router_input {
             RouterInputTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
+        /// including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -5684,26 +9734,65 @@ impl RouterNetworkInterface {
         RouterNetworkInterface { core }
     }
 
-    prop! {
-        /// `Configuration`: The configuration settings for a router network interface.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<router_network_interface::RouterNetworkInterfaceConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<router_network_interface::RouterNetworkInterfaceConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the router network interface.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<router_network_interface::RouterNetworkInterfaceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `RegionName`: The AWS Region for the router network interface. Defaults to the current
-        /// region if not specified.
-        core.props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag and organize this router network
-        /// interface.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RegionName`: The AWS Region for the router network interface. Defaults to the current
+    /// region if not specified.
+    pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegionName", value.into());
+        self
+    }
+
+    /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+    pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegionName", value.into());
+        self
+    }
+
+    /// `RegionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegionName")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag and organize this router network interface.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5784,16 +9873,42 @@ pub mod router_network_interface {
             RouterNetworkInterfaceConfiguration { props }
         }
 
-        prop! {
-            /// `Public`: The configuration settings for a public router network interface, including
-            /// the list of allowed CIDR blocks.
-            props, "Public", public, set_public, get_public, Val<PublicRouterNetworkInterfaceConfiguration>
+        /// `Public`: The configuration settings for a public router network interface, including the
+        /// list of allowed CIDR blocks.
+        pub fn public(mut self, value: impl Into<Val<PublicRouterNetworkInterfaceConfiguration>>) -> Self {
+            self.props.set("Public", value.into());
+            self
         }
 
-        prop! {
-            /// `Vpc`: The configuration settings for a router network interface within a VPC, including
-            /// the security group IDs and subnet ID.
-            props, "Vpc", vpc, set_vpc, get_vpc, Val<VpcRouterNetworkInterfaceConfiguration>
+        /// Sets `Public` in place: [`Self::public`] on a value held by `&mut`.
+        pub fn set_public(&mut self, value: impl Into<Val<PublicRouterNetworkInterfaceConfiguration>>) -> &mut Self {
+            self.props.set("Public", value.into());
+            self
+        }
+
+        /// `Public` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public(&self) -> ::std::option::Option<Val<PublicRouterNetworkInterfaceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Public")
+        }
+
+        /// `Vpc`: The configuration settings for a router network interface within a VPC, including the
+        /// security group IDs and subnet ID.
+        pub fn vpc(mut self, value: impl Into<Val<VpcRouterNetworkInterfaceConfiguration>>) -> Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// Sets `Vpc` in place: [`Self::vpc`] on a value held by `&mut`.
+        pub fn set_vpc(&mut self, value: impl Into<Val<VpcRouterNetworkInterfaceConfiguration>>) -> &mut Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// `Vpc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc(&self) -> ::std::option::Option<Val<VpcRouterNetworkInterfaceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Vpc")
         }
     }
 
@@ -5817,9 +9932,16 @@ pub mod router_network_interface {
             PublicRouterNetworkInterfaceConfiguration { props }
         }
 
-        prop! {
-            /// `AllowRules`: The list of allowed CIDR blocks for the public router network interface.
-            props, "AllowRules", _, set_allow_rules, get_allow_rules, Val<List<PublicRouterNetworkInterfaceRule>>
+        /// Sets `AllowRules`, which `new` took, in place.
+        pub fn set_allow_rules(&mut self, value: impl Into<Val<List<PublicRouterNetworkInterfaceRule>>>) -> &mut Self {
+            self.props.set("AllowRules", value.into());
+            self
+        }
+
+        /// `AllowRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_rules(&self) -> ::std::option::Option<Val<List<PublicRouterNetworkInterfaceRule>>> {
+            crate::cfn::get_prop(&self.props, "AllowRules")
         }
     }
 
@@ -5842,9 +9964,16 @@ pub mod router_network_interface {
             PublicRouterNetworkInterfaceRule { props }
         }
 
-        prop! {
-            /// `Cidr`: The CIDR block that is allowed to access the public router network interface.
-            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        /// Sets `Cidr`, which `new` took, in place.
+        pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cidr", value.into());
+            self
+        }
+
+        /// `Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cidr")
         }
     }
 
@@ -5874,16 +10003,28 @@ pub mod router_network_interface {
             VpcRouterNetworkInterfaceConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The IDs of the security groups to associate with the router network
-            /// interface within the VPC.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetId`: The ID of the subnet within the VPC to associate the router network
-            /// interface with.
-            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `SubnetId`, which `new` took, in place.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
         }
     }
 }
@@ -5923,58 +10064,159 @@ impl RouterOutput {
         RouterOutput { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone where you want to create the router output.
-        /// This must be a valid Availability Zone for the region specified by regionName, or the
-        /// current region if no regionName is provided.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The Availability Zone where you want to create the router output. This
+    /// must be a valid Availability Zone for the region specified by regionName, or the current
+    /// region if no regionName is provided.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: The configuration settings for a router output.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<router_output::RouterOutputConfiguration>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `FabricConfiguration`: The fabric configuration settings for the router output.
-        core.props, "FabricConfiguration", fabric_configuration, set_fabric_configuration, get_fabric_configuration, Val<router_output::FabricConfiguration>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `MaintenanceConfiguration`: The configuration settings for maintenance operations,
-        /// including preferred maintenance windows and schedules.
-        core.props, "MaintenanceConfiguration", maintenance_configuration, set_maintenance_configuration, get_maintenance_configuration, Val<router_output::MaintenanceConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<router_output::RouterOutputConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumBitrate`: The maximum bitrate for the router output.
-        core.props, "MaximumBitrate", _, set_maximum_bitrate, get_maximum_bitrate, Val<i64>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<router_output::RouterOutputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Name`: The name of the router output.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FabricConfiguration`: The fabric configuration settings for the router output.
+    pub fn fabric_configuration(mut self, value: impl Into<Val<router_output::FabricConfiguration>>) -> Self {
+        self.core.props.set("FabricConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RegionName`: The Amazon Web Services Region for the router output. Defaults to the
-        /// current region if not specified.
-        core.props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+    /// Sets `FabricConfiguration` in place: [`Self::fabric_configuration`] on a value held by `&mut`.
+    pub fn set_fabric_configuration(&mut self, value: impl Into<Val<router_output::FabricConfiguration>>) -> &mut Self {
+        self.core.props.set("FabricConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingScope`.
-        core.props, "RoutingScope", _, set_routing_scope, get_routing_scope, Val<router_output::RoutingScope>
+    /// `FabricConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fabric_configuration(&self) -> ::std::option::Option<Val<router_output::FabricConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "FabricConfiguration")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to tag this router output.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MaintenanceConfiguration`: The configuration settings for maintenance operations, including
+    /// preferred maintenance windows and schedules.
+    pub fn maintenance_configuration(mut self, value: impl Into<Val<router_output::MaintenanceConfiguration>>) -> Self {
+        self.core.props.set("MaintenanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tier`.
-        core.props, "Tier", _, set_tier, get_tier, Val<router_output::RouterOutputTier>
+    /// Sets `MaintenanceConfiguration` in place: [`Self::maintenance_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_maintenance_configuration(&mut self, value: impl Into<Val<router_output::MaintenanceConfiguration>>) -> &mut Self {
+        self.core.props.set("MaintenanceConfiguration", value.into());
+        self
+    }
+
+    /// `MaintenanceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_configuration(&self) -> ::std::option::Option<Val<router_output::MaintenanceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceConfiguration")
+    }
+
+    /// Sets `MaximumBitrate`, which `new` took, in place.
+    pub fn set_maximum_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumBitrate", value.into());
+        self
+    }
+
+    /// `MaximumBitrate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumBitrate")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RegionName`: The Amazon Web Services Region for the router output. Defaults to the current
+    /// region if not specified.
+    pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegionName", value.into());
+        self
+    }
+
+    /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+    pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegionName", value.into());
+        self
+    }
+
+    /// `RegionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegionName")
+    }
+
+    /// Sets `RoutingScope`, which `new` took, in place.
+    pub fn set_routing_scope(&mut self, value: impl Into<Val<router_output::RoutingScope>>) -> &mut Self {
+        self.core.props.set("RoutingScope", value.into());
+        self
+    }
+
+    /// `RoutingScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_scope(&self) -> ::std::option::Option<Val<router_output::RoutingScope>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingScope")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to tag this router output.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Tier`, which `new` took, in place.
+    pub fn set_tier(&mut self, value: impl Into<Val<router_output::RouterOutputTier>>) -> &mut Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// `Tier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tier(&self) -> ::std::option::Option<Val<router_output::RouterOutputTier>> {
+        crate::cfn::get_prop(&self.core.props, "Tier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6061,22 +10303,61 @@ pub mod router_output {
             RouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Standard`: The configuration settings for a standard router output, including the
-            /// protocol, protocol-specific configuration, network interface, and availability zone.
-            props, "Standard", standard, set_standard, get_standard, Val<StandardRouterOutputConfiguration>
+        /// `Standard`: The configuration settings for a standard router output, including the protocol,
+        /// protocol-specific configuration, network interface, and availability zone.
+        pub fn standard(mut self, value: impl Into<Val<StandardRouterOutputConfiguration>>) -> Self {
+            self.props.set("Standard", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaConnectFlow`: Configuration settings for connecting a router output to a
-            /// MediaConnect flow source.
-            props, "MediaConnectFlow", media_connect_flow, set_media_connect_flow, get_media_connect_flow, Val<MediaConnectFlowRouterOutputConfiguration>
+        /// Sets `Standard` in place: [`Self::standard`] on a value held by `&mut`.
+        pub fn set_standard(&mut self, value: impl Into<Val<StandardRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("Standard", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaLiveInput`: Configuration settings for connecting a router output to a MediaLive
-            /// input.
-            props, "MediaLiveInput", media_live_input, set_media_live_input, get_media_live_input, Val<MediaLiveInputRouterOutputConfiguration>
+        /// `Standard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard(&self) -> ::std::option::Option<Val<StandardRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Standard")
+        }
+
+        /// `MediaConnectFlow`: Configuration settings for connecting a router output to a MediaConnect
+        /// flow source.
+        pub fn media_connect_flow(mut self, value: impl Into<Val<MediaConnectFlowRouterOutputConfiguration>>) -> Self {
+            self.props.set("MediaConnectFlow", value.into());
+            self
+        }
+
+        /// Sets `MediaConnectFlow` in place: [`Self::media_connect_flow`] on a value held by `&mut`.
+        pub fn set_media_connect_flow(&mut self, value: impl Into<Val<MediaConnectFlowRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("MediaConnectFlow", value.into());
+            self
+        }
+
+        /// `MediaConnectFlow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_connect_flow(&self) -> ::std::option::Option<Val<MediaConnectFlowRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MediaConnectFlow")
+        }
+
+        /// `MediaLiveInput`: Configuration settings for connecting a router output to a MediaLive
+        /// input.
+        pub fn media_live_input(mut self, value: impl Into<Val<MediaLiveInputRouterOutputConfiguration>>) -> Self {
+            self.props.set("MediaLiveInput", value.into());
+            self
+        }
+
+        /// Sets `MediaLiveInput` in place: [`Self::media_live_input`] on a value held by `&mut`.
+        pub fn set_media_live_input(&mut self, value: impl Into<Val<MediaLiveInputRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("MediaLiveInput", value.into());
+            self
+        }
+
+        /// `MediaLiveInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_input(&self) -> ::std::option::Option<Val<MediaLiveInputRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MediaLiveInput")
         }
     }
 
@@ -6106,20 +10387,46 @@ pub mod router_output {
             StandardRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkInterfaceArn`: The Amazon Resource Name (ARN) of the network interface
-            /// associated with the standard router output.
-            props, "NetworkInterfaceArn", _, set_network_interface_arn, get_network_interface_arn, Val<String>
+        /// Sets `NetworkInterfaceArn`, which `new` took, in place.
+        pub fn set_network_interface_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkInterfaceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolConfiguration`: The protocol configuration settings for a router output.
-            props, "ProtocolConfiguration", _, set_protocol_configuration, get_protocol_configuration, Val<RouterOutputProtocolConfiguration>
+        /// `NetworkInterfaceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceArn")
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<RouterOutputProtocol>
+        /// Sets `ProtocolConfiguration`, which `new` took, in place.
+        pub fn set_protocol_configuration(&mut self, value: impl Into<Val<RouterOutputProtocolConfiguration>>) -> &mut Self {
+            self.props.set("ProtocolConfiguration", value.into());
+            self
+        }
+
+        /// `ProtocolConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_configuration(&self) -> ::std::option::Option<Val<RouterOutputProtocolConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProtocolConfiguration")
+        }
+
+        /// `Protocol`.
+        pub fn protocol(mut self, value: impl Into<Val<RouterOutputProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<RouterOutputProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<RouterOutputProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -6163,39 +10470,104 @@ pub mod router_output {
             RouterOutputProtocolConfiguration { props }
         }
 
-        prop! {
-            /// `Rtp`: The configuration settings for a router output using the RTP (Real-Time Transport
-            /// Protocol) protocol, including the destination address and port, and forward error
-            /// correction state.
-            props, "Rtp", rtp, set_rtp, get_rtp, Val<RtpRouterOutputConfiguration>
+        /// `Rtp`: The configuration settings for a router output using the RTP (Real-Time Transport
+        /// Protocol) protocol, including the destination address and port, and forward error correction
+        /// state.
+        pub fn rtp(mut self, value: impl Into<Val<RtpRouterOutputConfiguration>>) -> Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `Rist`: The configuration settings for a router output using the RIST (Reliable Internet
-            /// Stream Transport) protocol, including the destination address and port.
-            props, "Rist", rist, set_rist, get_rist, Val<RistRouterOutputConfiguration>
+        /// Sets `Rtp` in place: [`Self::rtp`] on a value held by `&mut`.
+        pub fn set_rtp(&mut self, value: impl Into<Val<RtpRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("Rtp", value.into());
+            self
         }
 
-        prop! {
-            /// `SrtListener`: The configuration settings for a router output using the SRT (Secure
-            /// Reliable Transport) protocol in listener mode, including the port, minimum latency, and
-            /// encryption key configuration.
-            props, "SrtListener", srt_listener, set_srt_listener, get_srt_listener, Val<SrtListenerRouterOutputConfiguration>
+        /// `Rtp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rtp(&self) -> ::std::option::Option<Val<RtpRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rtp")
         }
 
-        prop! {
-            /// `SrtCaller`: The configuration settings for a router output using the SRT (Secure
-            /// Reliable Transport) protocol in caller mode, including the destination address and port,
-            /// minimum latency, stream ID, and encryption key configuration.
-            props, "SrtCaller", srt_caller, set_srt_caller, get_srt_caller, Val<SrtCallerRouterOutputConfiguration>
+        /// `Rist`: The configuration settings for a router output using the RIST (Reliable Internet
+        /// Stream Transport) protocol, including the destination address and port.
+        pub fn rist(mut self, value: impl Into<Val<RistRouterOutputConfiguration>>) -> Self {
+            self.props.set("Rist", value.into());
+            self
         }
 
-        prop! {
-            /// `RtmpPush`: The configuration settings for a router output that pushes a stream to a
-            /// destination using the RTMP (Real-Time Messaging Protocol) protocol, or RTMPS (RTMP over
-            /// TLS) when TLS encryption is specified. These settings include the destination address
-            /// and port, the application and stream names, and optional TLS encryption configuration.
-            props, "RtmpPush", rtmp_push, set_rtmp_push, get_rtmp_push, Val<RtmpPushRouterOutputConfiguration>
+        /// Sets `Rist` in place: [`Self::rist`] on a value held by `&mut`.
+        pub fn set_rist(&mut self, value: impl Into<Val<RistRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("Rist", value.into());
+            self
+        }
+
+        /// `Rist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rist(&self) -> ::std::option::Option<Val<RistRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Rist")
+        }
+
+        /// `SrtListener`: The configuration settings for a router output using the SRT (Secure Reliable
+        /// Transport) protocol in listener mode, including the port, minimum latency, and encryption
+        /// key configuration.
+        pub fn srt_listener(mut self, value: impl Into<Val<SrtListenerRouterOutputConfiguration>>) -> Self {
+            self.props.set("SrtListener", value.into());
+            self
+        }
+
+        /// Sets `SrtListener` in place: [`Self::srt_listener`] on a value held by `&mut`.
+        pub fn set_srt_listener(&mut self, value: impl Into<Val<SrtListenerRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("SrtListener", value.into());
+            self
+        }
+
+        /// `SrtListener` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_srt_listener(&self) -> ::std::option::Option<Val<SrtListenerRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SrtListener")
+        }
+
+        /// `SrtCaller`: The configuration settings for a router output using the SRT (Secure Reliable
+        /// Transport) protocol in caller mode, including the destination address and port, minimum
+        /// latency, stream ID, and encryption key configuration.
+        pub fn srt_caller(mut self, value: impl Into<Val<SrtCallerRouterOutputConfiguration>>) -> Self {
+            self.props.set("SrtCaller", value.into());
+            self
+        }
+
+        /// Sets `SrtCaller` in place: [`Self::srt_caller`] on a value held by `&mut`.
+        pub fn set_srt_caller(&mut self, value: impl Into<Val<SrtCallerRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("SrtCaller", value.into());
+            self
+        }
+
+        /// `SrtCaller` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_srt_caller(&self) -> ::std::option::Option<Val<SrtCallerRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SrtCaller")
+        }
+
+        /// `RtmpPush`: The configuration settings for a router output that pushes a stream to a
+        /// destination using the RTMP (Real-Time Messaging Protocol) protocol, or RTMPS (RTMP over TLS)
+        /// when TLS encryption is specified. These settings include the destination address and port,
+        /// the application and stream names, and optional TLS encryption configuration.
+        pub fn rtmp_push(mut self, value: impl Into<Val<RtmpPushRouterOutputConfiguration>>) -> Self {
+            self.props.set("RtmpPush", value.into());
+            self
+        }
+
+        /// Sets `RtmpPush` in place: [`Self::rtmp_push`] on a value held by `&mut`.
+        pub fn set_rtmp_push(&mut self, value: impl Into<Val<RtmpPushRouterOutputConfiguration>>) -> &mut Self {
+            self.props.set("RtmpPush", value.into());
+            self
+        }
+
+        /// `RtmpPush` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rtmp_push(&self) -> ::std::option::Option<Val<RtmpPushRouterOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RtmpPush")
         }
     }
 
@@ -6225,21 +10597,47 @@ pub mod router_output {
             RtpRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationAddress`: The destination IP address for the RTP protocol in the router
-            /// output configuration.
-            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        /// Sets `DestinationAddress`, which `new` took, in place.
+        pub fn set_destination_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPort`: The destination port number for the RTP protocol in the router output
-            /// configuration.
-            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        /// `DestinationAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationAddress")
         }
 
-        prop! {
-            /// `ForwardErrorCorrection`.
-            props, "ForwardErrorCorrection", forward_error_correction, set_forward_error_correction, get_forward_error_correction, Val<ForwardErrorCorrectionState>
+        /// Sets `DestinationPort`, which `new` took, in place.
+        pub fn set_destination_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DestinationPort", value.into());
+            self
+        }
+
+        /// `DestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DestinationPort")
+        }
+
+        /// `ForwardErrorCorrection`.
+        pub fn forward_error_correction(mut self, value: impl Into<Val<ForwardErrorCorrectionState>>) -> Self {
+            self.props.set("ForwardErrorCorrection", value.into());
+            self
+        }
+
+        /// Sets `ForwardErrorCorrection` in place: [`Self::forward_error_correction`] on a value held
+        /// by `&mut`.
+        pub fn set_forward_error_correction(&mut self, value: impl Into<Val<ForwardErrorCorrectionState>>) -> &mut Self {
+            self.props.set("ForwardErrorCorrection", value.into());
+            self
+        }
+
+        /// `ForwardErrorCorrection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward_error_correction(&self) -> ::std::option::Option<Val<ForwardErrorCorrectionState>> {
+            crate::cfn::get_prop(&self.props, "ForwardErrorCorrection")
         }
     }
 
@@ -6282,16 +10680,28 @@ pub mod router_output {
             RistRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationAddress`: The destination IP address for the RIST protocol in the router
-            /// output configuration.
-            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        /// Sets `DestinationAddress`, which `new` took, in place.
+        pub fn set_destination_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPort`: The destination port number for the RIST protocol in the router
-            /// output configuration.
-            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        /// `DestinationAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationAddress")
+        }
+
+        /// Sets `DestinationPort`, which `new` took, in place.
+        pub fn set_destination_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DestinationPort", value.into());
+            self
+        }
+
+        /// `DestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DestinationPort")
         }
     }
 
@@ -6320,21 +10730,48 @@ pub mod router_output {
             SrtListenerRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
-            /// in listener mode.
-            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        /// Sets `MinimumLatencyMilliseconds`, which `new` took, in place.
+        pub fn set_minimum_latency_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumLatencyMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port number for the SRT protocol in listener mode.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `MinimumLatencyMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_latency_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumLatencyMilliseconds")
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT
-            /// streams, including the encryption key details and encryption parameters.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<SrtEncryptionConfiguration>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT streams,
+        /// including the encryption key details and encryption parameters.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<SrtEncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<SrtEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<SrtEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
         }
     }
 
@@ -6358,10 +10795,16 @@ pub mod router_output {
             SrtEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionKey`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "EncryptionKey", _, set_encryption_key, get_encryption_key, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// Sets `EncryptionKey`, which `new` took, in place.
+        pub fn set_encryption_key(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKey", value.into());
+            self
+        }
+
+        /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKey")
         }
     }
 
@@ -6388,15 +10831,28 @@ pub mod router_output {
             SecretsManagerEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager
-            /// secret.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The ARN of the Secrets Manager secret used for transit encryption.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -6431,31 +10887,78 @@ pub mod router_output {
             SrtCallerRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationAddress`: The destination IP address for the SRT protocol in caller mode.
-            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        /// Sets `DestinationAddress`, which `new` took, in place.
+        pub fn set_destination_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPort`: The destination port number for the SRT protocol in caller mode.
-            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        /// `DestinationAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationAddress")
         }
 
-        prop! {
-            /// `MinimumLatencyMilliseconds`: The minimum latency in milliseconds for the SRT protocol
-            /// in caller mode.
-            props, "MinimumLatencyMilliseconds", _, set_minimum_latency_milliseconds, get_minimum_latency_milliseconds, Val<i64>
+        /// Sets `DestinationPort`, which `new` took, in place.
+        pub fn set_destination_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DestinationPort", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT
-            /// streams, including the encryption key details and encryption parameters.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<SrtEncryptionConfiguration>
+        /// `DestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DestinationPort")
         }
 
-        prop! {
-            /// `StreamId`: The stream ID for the SRT protocol in caller mode.
-            props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+        /// Sets `MinimumLatencyMilliseconds`, which `new` took, in place.
+        pub fn set_minimum_latency_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumLatencyMilliseconds", value.into());
+            self
+        }
+
+        /// `MinimumLatencyMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_latency_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumLatencyMilliseconds")
+        }
+
+        /// `EncryptionConfiguration`: Contains the configuration settings for encrypting SRT streams,
+        /// including the encryption key details and encryption parameters.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<SrtEncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<SrtEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<SrtEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `StreamId`: The stream ID for the SRT protocol in caller mode.
+        pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamId", value.into());
+            self
+        }
+
+        /// Sets `StreamId` in place: [`Self::stream_id`] on a value held by `&mut`.
+        pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamId", value.into());
+            self
+        }
+
+        /// `StreamId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamId")
         }
     }
 
@@ -6498,37 +11001,71 @@ pub mod router_output {
             RtmpPushRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `ApplicationName`: The name of the RTMP application on the destination server. Together
-            /// with the stream name, the application name forms the RTMP URL path, in the pattern
-            /// rtmp://destinationAddress/applicationName/streamName.
-            props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+        /// Sets `ApplicationName`, which `new` took, in place.
+        pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationName", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationAddress`: The IP address or hostname of the destination RTMP server that the
-            /// router output pushes the stream to. Provide only the server address; specify the
-            /// application and stream names separately.
-            props, "DestinationAddress", _, set_destination_address, get_destination_address, Val<String>
+        /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationName")
         }
 
-        prop! {
-            /// `DestinationPort`: The TCP port on the destination RTMP server. For RTMP, valid values
-            /// range from 1024 to 65535. For RTMPS (RTMP over TLS), valid values are 443 or 1024 to 65535.
-            /// RTMP typically uses port 1935, and RTMPS typically uses port 443.
-            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<i64>
+        /// Sets `DestinationAddress`, which `new` took, in place.
+        pub fn set_destination_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamName`: The name of the RTMP stream that the output publishes to the destination
-            /// application. The stream name forms the final segment of the RTMP URL path.
-            props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+        /// `DestinationAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationAddress")
         }
 
-        prop! {
-            /// `TlsEncryption`: The Transport Layer Security (TLS) encryption settings used to
-            /// establish a secure connection to a destination.
-            props, "TlsEncryption", tls_encryption, set_tls_encryption, get_tls_encryption, Val<TlsEncryption>
+        /// Sets `DestinationPort`, which `new` took, in place.
+        pub fn set_destination_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DestinationPort", value.into());
+            self
+        }
+
+        /// `DestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DestinationPort")
+        }
+
+        /// Sets `StreamName`, which `new` took, in place.
+        pub fn set_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamName", value.into());
+            self
+        }
+
+        /// `StreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamName")
+        }
+
+        /// `TlsEncryption`: The Transport Layer Security (TLS) encryption settings used to establish a
+        /// secure connection to a destination.
+        pub fn tls_encryption(mut self, value: impl Into<Val<TlsEncryption>>) -> Self {
+            self.props.set("TlsEncryption", value.into());
+            self
+        }
+
+        /// Sets `TlsEncryption` in place: [`Self::tls_encryption`] on a value held by `&mut`.
+        pub fn set_tls_encryption(&mut self, value: impl Into<Val<TlsEncryption>>) -> &mut Self {
+            self.props.set("TlsEncryption", value.into());
+            self
+        }
+
+        /// `TlsEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_encryption(&self) -> ::std::option::Option<Val<TlsEncryption>> {
+            crate::cfn::get_prop(&self.props, "TlsEncryption")
         }
     }
 
@@ -6551,14 +11088,34 @@ pub mod router_output {
             TlsEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: The configuration settings for TLS encryption.
-            props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<TlsEncryptionConfiguration>
+        /// Sets `EncryptionConfiguration`, which `new` took, in place.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<TlsEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionType`.
-            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<TlsEncryptionType>
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<TlsEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `EncryptionType`.
+        pub fn encryption_type(mut self, value: impl Into<Val<TlsEncryptionType>>) -> Self {
+            self.props.set("EncryptionType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionType` in place: [`Self::encryption_type`] on a value held by `&mut`.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<TlsEncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
+        }
+
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<TlsEncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
         }
     }
 
@@ -6580,11 +11137,24 @@ pub mod router_output {
             TlsEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `Public`: The TLS encryption configuration for destinations that present a certificate
-            /// from a publicly trusted certificate authority. This type does not require any additional
-            /// settings.
-            props, "Public", public, set_public, get_public, Val<Json>
+        /// `Public`: The TLS encryption configuration for destinations that present a certificate from
+        /// a publicly trusted certificate authority. This type does not require any additional
+        /// settings.
+        pub fn public(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Public", value.into());
+            self
+        }
+
+        /// Sets `Public` in place: [`Self::public`] on a value held by `&mut`.
+        pub fn set_public(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Public", value.into());
+            self
+        }
+
+        /// `Public` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Public")
         }
     }
 
@@ -6618,20 +11188,52 @@ pub mod router_output {
             MediaConnectFlowRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationTransitEncryption`: The configuration that defines how content is encrypted
-            /// during transit between the MediaConnect router and a MediaConnect flow.
-            props, "DestinationTransitEncryption", _, set_destination_transit_encryption, get_destination_transit_encryption, Val<FlowTransitEncryption>
+        /// Sets `DestinationTransitEncryption`, which `new` took, in place.
+        pub fn set_destination_transit_encryption(&mut self, value: impl Into<Val<FlowTransitEncryption>>) -> &mut Self {
+            self.props.set("DestinationTransitEncryption", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowArn`: The ARN of the flow to connect to this router output.
-            props, "FlowArn", flow_arn, set_flow_arn, get_flow_arn, Val<String>
+        /// `DestinationTransitEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_transit_encryption(&self) -> ::std::option::Option<Val<FlowTransitEncryption>> {
+            crate::cfn::get_prop(&self.props, "DestinationTransitEncryption")
         }
 
-        prop! {
-            /// `FlowSourceArn`: The ARN of the flow source to connect to this router output.
-            props, "FlowSourceArn", flow_source_arn, set_flow_source_arn, get_flow_source_arn, Val<String>
+        /// `FlowArn`: The ARN of the flow to connect to this router output.
+        pub fn flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowArn", value.into());
+            self
+        }
+
+        /// Sets `FlowArn` in place: [`Self::flow_arn`] on a value held by `&mut`.
+        pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowArn", value.into());
+            self
+        }
+
+        /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowArn")
+        }
+
+        /// `FlowSourceArn`: The ARN of the flow source to connect to this router output.
+        pub fn flow_source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowSourceArn", value.into());
+            self
+        }
+
+        /// Sets `FlowSourceArn` in place: [`Self::flow_source_arn`] on a value held by `&mut`.
+        pub fn set_flow_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowSourceArn", value.into());
+            self
+        }
+
+        /// `FlowSourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowSourceArn")
         }
     }
 
@@ -6656,14 +11258,34 @@ pub mod router_output {
             FlowTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Configuration settings for flow transit encryption keys.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<FlowTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<FlowTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<FlowTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<FlowTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -6685,16 +11307,42 @@ pub mod router_output {
             FlowTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
+        /// including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -6732,22 +11380,52 @@ pub mod router_output {
             MediaLiveInputRouterOutputConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationTransitEncryption`: The encryption configuration that defines how content is
-            /// encrypted during transit between MediaConnect Router and MediaLive. This configuration
-            /// determines whether encryption keys are automatically managed by the service or manually
-            /// managed through Secrets Manager.
-            props, "DestinationTransitEncryption", _, set_destination_transit_encryption, get_destination_transit_encryption, Val<MediaLiveTransitEncryption>
+        /// Sets `DestinationTransitEncryption`, which `new` took, in place.
+        pub fn set_destination_transit_encryption(&mut self, value: impl Into<Val<MediaLiveTransitEncryption>>) -> &mut Self {
+            self.props.set("DestinationTransitEncryption", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaLiveInputArn`: The ARN of the MediaLive input to connect to this router output.
-            props, "MediaLiveInputArn", media_live_input_arn, set_media_live_input_arn, get_media_live_input_arn, Val<String>
+        /// `DestinationTransitEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_transit_encryption(&self) -> ::std::option::Option<Val<MediaLiveTransitEncryption>> {
+            crate::cfn::get_prop(&self.props, "DestinationTransitEncryption")
         }
 
-        prop! {
-            /// `MediaLivePipelineId`.
-            props, "MediaLivePipelineId", media_live_pipeline_id, set_media_live_pipeline_id, get_media_live_pipeline_id, Val<MediaLiveInputPipelineId>
+        /// `MediaLiveInputArn`: The ARN of the MediaLive input to connect to this router output.
+        pub fn media_live_input_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MediaLiveInputArn", value.into());
+            self
+        }
+
+        /// Sets `MediaLiveInputArn` in place: [`Self::media_live_input_arn`] on a value held by `&mut`.
+        pub fn set_media_live_input_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaLiveInputArn", value.into());
+            self
+        }
+
+        /// `MediaLiveInputArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_input_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaLiveInputArn")
+        }
+
+        /// `MediaLivePipelineId`.
+        pub fn media_live_pipeline_id(mut self, value: impl Into<Val<MediaLiveInputPipelineId>>) -> Self {
+            self.props.set("MediaLivePipelineId", value.into());
+            self
+        }
+
+        /// Sets `MediaLivePipelineId` in place: [`Self::media_live_pipeline_id`] on a value held by `&mut`.
+        pub fn set_media_live_pipeline_id(&mut self, value: impl Into<Val<MediaLiveInputPipelineId>>) -> &mut Self {
+            self.props.set("MediaLivePipelineId", value.into());
+            self
+        }
+
+        /// `MediaLivePipelineId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_live_pipeline_id(&self) -> ::std::option::Option<Val<MediaLiveInputPipelineId>> {
+            crate::cfn::get_prop(&self.props, "MediaLivePipelineId")
         }
     }
 
@@ -6774,15 +11452,34 @@ pub mod router_output {
             MediaLiveTransitEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionKeyConfiguration`: Configuration settings for the MediaLive transit
-            /// encryption key.
-            props, "EncryptionKeyConfiguration", _, set_encryption_key_configuration, get_encryption_key_configuration, Val<MediaLiveTransitEncryptionKeyConfiguration>
+        /// Sets `EncryptionKeyConfiguration`, which `new` took, in place.
+        pub fn set_encryption_key_configuration(&mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionKeyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyType`.
-            props, "EncryptionKeyType", encryption_key_type, set_encryption_key_type, get_encryption_key_type, Val<MediaLiveTransitEncryptionKeyType>
+        /// `EncryptionKeyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_configuration(&self) -> ::std::option::Option<Val<MediaLiveTransitEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyConfiguration")
+        }
+
+        /// `EncryptionKeyType`.
+        pub fn encryption_key_type(mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyType>>) -> Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyType` in place: [`Self::encryption_key_type`] on a value held by `&mut`.
+        pub fn set_encryption_key_type(&mut self, value: impl Into<Val<MediaLiveTransitEncryptionKeyType>>) -> &mut Self {
+            self.props.set("EncryptionKeyType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_type(&self) -> ::std::option::Option<Val<MediaLiveTransitEncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyType")
         }
     }
 
@@ -6804,16 +11501,42 @@ pub mod router_output {
             MediaLiveTransitEncryptionKeyConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManager`: The configuration settings for transit encryption using Secrets
-            /// Manager, including the secret ARN and role ARN.
-            props, "SecretsManager", secrets_manager, set_secrets_manager, get_secrets_manager, Val<SecretsManagerEncryptionKeyConfiguration>
+        /// `SecretsManager`: The configuration settings for transit encryption using Secrets Manager,
+        /// including the secret ARN and role ARN.
+        pub fn secrets_manager(mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> Self {
+            self.props.set("SecretsManager", value.into());
+            self
         }
 
-        prop! {
-            /// `Automatic`: Configuration settings for automatic encryption key management, where
-            /// MediaConnect handles key creation and rotation.
-            props, "Automatic", automatic, set_automatic, get_automatic, Val<Json>
+        /// Sets `SecretsManager` in place: [`Self::secrets_manager`] on a value held by `&mut`.
+        pub fn set_secrets_manager(&mut self, value: impl Into<Val<SecretsManagerEncryptionKeyConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManager", value.into());
+            self
+        }
+
+        /// `SecretsManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager(&self) -> ::std::option::Option<Val<SecretsManagerEncryptionKeyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManager")
+        }
+
+        /// `Automatic`: Configuration settings for automatic encryption key management, where
+        /// MediaConnect handles key creation and rotation.
+        pub fn automatic(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+        pub fn set_automatic(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Automatic", value.into());
+            self
+        }
+
+        /// `Automatic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Automatic")
         }
     }
 
@@ -6861,9 +11584,16 @@ pub mod router_output {
             FabricConfiguration { props }
         }
 
-        prop! {
-            /// `RecoveryLatencyMode`.
-            props, "RecoveryLatencyMode", _, set_recovery_latency_mode, get_recovery_latency_mode, Val<FabricLatencyMode>
+        /// Sets `RecoveryLatencyMode`, which `new` took, in place.
+        pub fn set_recovery_latency_mode(&mut self, value: impl Into<Val<FabricLatencyMode>>) -> &mut Self {
+            self.props.set("RecoveryLatencyMode", value.into());
+            self
+        }
+
+        /// `RecoveryLatencyMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_latency_mode(&self) -> ::std::option::Option<Val<FabricLatencyMode>> {
+            crate::cfn::get_prop(&self.props, "RecoveryLatencyMode")
         }
     }
 
@@ -6898,14 +11628,40 @@ pub mod router_output {
             MaintenanceConfiguration { props }
         }
 
-        prop! {
-            /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
-            props, "PreferredDayTime", preferred_day_time, set_preferred_day_time, get_preferred_day_time, Val<PreferredDayTimeMaintenanceConfiguration>
+        /// `PreferredDayTime`: Configuration for preferred day and time maintenance settings.
+        pub fn preferred_day_time(mut self, value: impl Into<Val<PreferredDayTimeMaintenanceConfiguration>>) -> Self {
+            self.props.set("PreferredDayTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Default`: Configuration settings for default maintenance scheduling.
-            props, "Default", default, set_default, get_default, Val<Json>
+        /// Sets `PreferredDayTime` in place: [`Self::preferred_day_time`] on a value held by `&mut`.
+        pub fn set_preferred_day_time(&mut self, value: impl Into<Val<PreferredDayTimeMaintenanceConfiguration>>) -> &mut Self {
+            self.props.set("PreferredDayTime", value.into());
+            self
+        }
+
+        /// `PreferredDayTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_day_time(&self) -> ::std::option::Option<Val<PreferredDayTimeMaintenanceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PreferredDayTime")
+        }
+
+        /// `Default`: Configuration settings for default maintenance scheduling.
+        pub fn default(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// Sets `Default` in place: [`Self::default`] on a value held by `&mut`.
+        pub fn set_default(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// `Default` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Default")
         }
     }
 
@@ -6929,14 +11685,28 @@ pub mod router_output {
             PreferredDayTimeMaintenanceConfiguration { props }
         }
 
-        prop! {
-            /// `Day`.
-            props, "Day", _, set_day, get_day, Val<Day>
+        /// Sets `Day`, which `new` took, in place.
+        pub fn set_day(&mut self, value: impl Into<Val<Day>>) -> &mut Self {
+            self.props.set("Day", value.into());
+            self
         }
 
-        prop! {
-            /// `Time`: The preferred time for maintenance operations.
-            props, "Time", _, set_time, get_time, Val<String>
+        /// `Day` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day(&self) -> ::std::option::Option<Val<Day>> {
+            crate::cfn::get_prop(&self.props, "Day")
+        }
+
+        /// Sets `Time`, which `new` took, in place.
+        pub fn set_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Time", value.into());
+            self
+        }
+
+        /// `Time` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Time")
         }
     }
 

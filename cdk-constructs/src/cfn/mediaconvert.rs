@@ -42,9 +42,16 @@ impl CertificateAssociation {
         CertificateAssociation { core }
     }
 
-    prop! {
-        /// `Arn`: The ARN of the ACM certificate to associate with MediaConvert.
-        core.props, "Arn", _, set_arn, get_arn, Val<String>
+    /// Sets `Arn`, which `new` took, in place.
+    pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Arn", value.into());
+        self
+    }
+
+    /// `Arn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Arn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -74,60 +81,184 @@ impl JobTemplate {
         JobTemplate { core }
     }
 
-    prop! {
-        /// `AccelerationSettings`: Accelerated transcoding can significantly speed up jobs with
-        /// long, visually complex content. Outputs that use this feature incur pro-tier pricing.
-        core.props, "AccelerationSettings", acceleration_settings, set_acceleration_settings, get_acceleration_settings, Val<job_template::AccelerationSettings>
+    /// `AccelerationSettings`: Accelerated transcoding can significantly speed up jobs with long,
+    /// visually complex content. Outputs that use this feature incur pro-tier pricing.
+    pub fn acceleration_settings(mut self, value: impl Into<Val<job_template::AccelerationSettings>>) -> Self {
+        self.core.props.set("AccelerationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Category`: Optional. A category for the job template you are creating.
-        core.props, "Category", category, set_category, get_category, Val<String>
+    /// Sets `AccelerationSettings` in place: [`Self::acceleration_settings`] on a value held by `&mut`.
+    pub fn set_acceleration_settings(&mut self, value: impl Into<Val<job_template::AccelerationSettings>>) -> &mut Self {
+        self.core.props.set("AccelerationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Optional. A description of the job template you are creating.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AccelerationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acceleration_settings(&self) -> ::std::option::Option<Val<job_template::AccelerationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "AccelerationSettings")
     }
 
-    prop! {
-        /// `HopDestinations`: Optional. Configuration for a destination queue to which the job can
-        /// hop once a customer-defined minimum wait time has passed.
-        core.props, "HopDestinations", hop_destinations, set_hop_destinations, get_hop_destinations, Val<List<job_template::HopDestination>>
+    /// `Category`: Optional. A category for the job template you are creating.
+    pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the job template you are creating.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Category` in place: [`Self::category`] on a value held by `&mut`.
+    pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: Specify the relative priority for this job. In any given queue, the service
-        /// begins processing the job with the highest value first. When more than one job has the
-        /// same priority, the service begins processing the job that you submitted first.
-        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
+    /// `Category` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Category")
     }
 
-    prop! {
-        /// `Queue`: Optional. The queue that jobs created from this template are assigned to.
-        /// Specify the Amazon Resource Name (ARN) of the queue.
-        core.props, "Queue", queue, set_queue, get_queue, Val<String>
+    /// `Description`: Optional. A description of the job template you are creating.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SettingsJson`.
-        core.props, "SettingsJson", _, set_settings_json, get_settings_json, Val<Json>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StatusUpdateInterval`: Specify how often MediaConvert sends STATUS_UPDATE events to
-        /// Amazon CloudWatch Events. Set the interval, in seconds, between status updates.
-        core.props, "StatusUpdateInterval", status_update_interval, set_status_update_interval, get_status_update_interval, Val<job_template::StatusUpdateInterval>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `HopDestinations`: Optional. Configuration for a destination queue to which the job can hop
+    /// once a customer-defined minimum wait time has passed.
+    pub fn hop_destinations(mut self, value: impl Into<Val<List<job_template::HopDestination>>>) -> Self {
+        self.core.props.set("HopDestinations", value.into());
+        self
+    }
+
+    /// Sets `HopDestinations` in place: [`Self::hop_destinations`] on a value held by `&mut`.
+    pub fn set_hop_destinations(&mut self, value: impl Into<Val<List<job_template::HopDestination>>>) -> &mut Self {
+        self.core.props.set("HopDestinations", value.into());
+        self
+    }
+
+    /// `HopDestinations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hop_destinations(&self) -> ::std::option::Option<Val<List<job_template::HopDestination>>> {
+        crate::cfn::get_prop(&self.core.props, "HopDestinations")
+    }
+
+    /// `Name`: The name of the job template you are creating.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Priority`: Specify the relative priority for this job. In any given queue, the service
+    /// begins processing the job with the highest value first. When more than one job has the same
+    /// priority, the service begins processing the job that you submitted first.
+    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Queue`: Optional. The queue that jobs created from this template are assigned to. Specify
+    /// the Amazon Resource Name (ARN) of the queue.
+    pub fn queue(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Queue", value.into());
+        self
+    }
+
+    /// Sets `Queue` in place: [`Self::queue`] on a value held by `&mut`.
+    pub fn set_queue(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Queue", value.into());
+        self
+    }
+
+    /// `Queue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Queue")
+    }
+
+    /// Sets `SettingsJson`, which `new` took, in place.
+    pub fn set_settings_json(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("SettingsJson", value.into());
+        self
+    }
+
+    /// `SettingsJson` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings_json(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "SettingsJson")
+    }
+
+    /// `StatusUpdateInterval`: Specify how often MediaConvert sends STATUS_UPDATE events to Amazon
+    /// CloudWatch Events. Set the interval, in seconds, between status updates.
+    pub fn status_update_interval(mut self, value: impl Into<Val<job_template::StatusUpdateInterval>>) -> Self {
+        self.core.props.set("StatusUpdateInterval", value.into());
+        self
+    }
+
+    /// Sets `StatusUpdateInterval` in place: [`Self::status_update_interval`] on a value held by `&mut`.
+    pub fn set_status_update_interval(&mut self, value: impl Into<Val<job_template::StatusUpdateInterval>>) -> &mut Self {
+        self.core.props.set("StatusUpdateInterval", value.into());
+        self
+    }
+
+    /// `StatusUpdateInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status_update_interval(&self) -> ::std::option::Option<Val<job_template::StatusUpdateInterval>> {
+        crate::cfn::get_prop(&self.core.props, "StatusUpdateInterval")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,10 +302,16 @@ pub mod job_template {
             AccelerationSettings { props }
         }
 
-        prop! {
-            /// `Mode`: Specify the conditions when the service will run your job with accelerated
-            /// transcoding.
-            props, "Mode", _, set_mode, get_mode, Val<AccelerationSettingsMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<AccelerationSettingsMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<AccelerationSettingsMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -209,21 +346,59 @@ pub mod job_template {
             HopDestination { props }
         }
 
-        prop! {
-            /// `Priority`: Optional. A different relative priority for the job in the destination
-            /// queue.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// `Priority`: Optional. A different relative priority for the job in the destination queue.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `Queue`: Optional. The destination queue for queue hopping.
-            props, "Queue", queue, set_queue, get_queue, Val<String>
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `WaitMinutes`: Required for queue hopping. Minimum wait time in minutes until the job
-            /// can hop to the destination queue.
-            props, "WaitMinutes", wait_minutes, set_wait_minutes, get_wait_minutes, Val<i64>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// `Queue`: Optional. The destination queue for queue hopping.
+        pub fn queue(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Queue", value.into());
+            self
+        }
+
+        /// Sets `Queue` in place: [`Self::queue`] on a value held by `&mut`.
+        pub fn set_queue(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Queue", value.into());
+            self
+        }
+
+        /// `Queue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Queue")
+        }
+
+        /// `WaitMinutes`: Required for queue hopping. Minimum wait time in minutes until the job can
+        /// hop to the destination queue.
+        pub fn wait_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WaitMinutes", value.into());
+            self
+        }
+
+        /// Sets `WaitMinutes` in place: [`Self::wait_minutes`] on a value held by `&mut`.
+        pub fn set_wait_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WaitMinutes", value.into());
+            self
+        }
+
+        /// `WaitMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WaitMinutes")
         }
     }
 
@@ -301,29 +476,88 @@ impl Preset {
         Preset { core }
     }
 
-    prop! {
-        /// `Category`: The new category for the preset, if you are changing it.
-        core.props, "Category", category, set_category, get_category, Val<String>
+    /// `Category`: The new category for the preset, if you are changing it.
+    pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The new description for the preset, if you are changing it.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Category` in place: [`Self::category`] on a value held by `&mut`.
+    pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the preset that you are modifying.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Category` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Category")
     }
 
-    prop! {
-        /// `SettingsJson`.
-        core.props, "SettingsJson", _, set_settings_json, get_settings_json, Val<Json>
+    /// `Description`: The new description for the preset, if you are changing it.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: The name of the preset that you are modifying.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SettingsJson`, which `new` took, in place.
+    pub fn set_settings_json(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("SettingsJson", value.into());
+        self
+    }
+
+    /// `SettingsJson` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings_json(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "SettingsJson")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -363,50 +597,142 @@ impl Queue {
         Queue { core }
     }
 
-    prop! {
-        /// `ConcurrentJobs`: Specify the maximum number of jobs your queue can process
-        /// concurrently. For on-demand queues, the value you enter is constrained by your service
-        /// quotas for Maximum concurrent jobs, per on-demand queue and Maximum concurrent jobs, per
-        /// account. For reserved queues, specify the number of jobs you can process concurrently in
-        /// your reservation plan instead.
-        core.props, "ConcurrentJobs", concurrent_jobs, set_concurrent_jobs, get_concurrent_jobs, Val<i64>
+    /// `ConcurrentJobs`: Specify the maximum number of jobs your queue can process concurrently.
+    /// For on-demand queues, the value you enter is constrained by your service quotas for Maximum
+    /// concurrent jobs, per on-demand queue and Maximum concurrent jobs, per account. For reserved
+    /// queues, specify the number of jobs you can process concurrently in your reservation plan
+    /// instead.
+    pub fn concurrent_jobs(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ConcurrentJobs", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the queue that you are creating.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ConcurrentJobs` in place: [`Self::concurrent_jobs`] on a value held by `&mut`.
+    pub fn set_concurrent_jobs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ConcurrentJobs", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumConcurrentFeeds`: Specify the maximum number of Elemental Inference feeds
-        /// MediaConvert can process concurrently.
-        core.props, "MaximumConcurrentFeeds", maximum_concurrent_feeds, set_maximum_concurrent_feeds, get_maximum_concurrent_feeds, Val<i64>
+    /// `ConcurrentJobs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_concurrent_jobs(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ConcurrentJobs")
     }
 
-    prop! {
-        /// `Name`: The name of the queue that you are creating.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`: A description of the queue that you are creating.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingPlan`: When you use CloudFormation, you can create only on-demand queues.
-        /// Therefore, always set PricingPlan to the value ON_DEMAND when declaring an
-        /// AWS::MediaConvert::Queue in your CloudFormation template. To create a reserved queue,
-        /// use the AWS Elemental MediaConvert console at <https://console.aws.amazon.com/mediaconvert>
-        /// to set up a contract. For more information, see Working with AWS Elemental MediaConvert
-        /// Queues in the AWS Elemental MediaConvert User Guide.
-        core.props, "PricingPlan", pricing_plan, set_pricing_plan, get_pricing_plan, Val<queue::PricingPlan>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: Initial state of the queue. Queues can be either ACTIVE or PAUSED. If you
-        /// create a paused queue, then jobs that you send to that queue won't begin.
-        core.props, "Status", status, set_status, get_status, Val<queue::Status>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `MaximumConcurrentFeeds`: Specify the maximum number of Elemental Inference feeds
+    /// MediaConvert can process concurrently.
+    pub fn maximum_concurrent_feeds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumConcurrentFeeds", value.into());
+        self
+    }
+
+    /// Sets `MaximumConcurrentFeeds` in place: [`Self::maximum_concurrent_feeds`] on a value held
+    /// by `&mut`.
+    pub fn set_maximum_concurrent_feeds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumConcurrentFeeds", value.into());
+        self
+    }
+
+    /// `MaximumConcurrentFeeds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_concurrent_feeds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumConcurrentFeeds")
+    }
+
+    /// `Name`: The name of the queue that you are creating.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PricingPlan`: When you use CloudFormation, you can create only on-demand queues. Therefore,
+    /// always set PricingPlan to the value ON_DEMAND when declaring an AWS::MediaConvert::Queue in
+    /// your CloudFormation template. To create a reserved queue, use the AWS Elemental MediaConvert
+    /// console at <https://console.aws.amazon.com/mediaconvert> to set up a contract. For more
+    /// information, see Working with AWS Elemental MediaConvert Queues in the AWS Elemental
+    /// MediaConvert User Guide.
+    pub fn pricing_plan(mut self, value: impl Into<Val<queue::PricingPlan>>) -> Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// Sets `PricingPlan` in place: [`Self::pricing_plan`] on a value held by `&mut`.
+    pub fn set_pricing_plan(&mut self, value: impl Into<Val<queue::PricingPlan>>) -> &mut Self {
+        self.core.props.set("PricingPlan", value.into());
+        self
+    }
+
+    /// `PricingPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_plan(&self) -> ::std::option::Option<Val<queue::PricingPlan>> {
+        crate::cfn::get_prop(&self.core.props, "PricingPlan")
+    }
+
+    /// `Status`: Initial state of the queue. Queues can be either ACTIVE or PAUSED. If you create a
+    /// paused queue, then jobs that you send to that queue won't begin.
+    pub fn status(mut self, value: impl Into<Val<queue::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<queue::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<queue::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,39 +52,106 @@ impl Asset {
         Asset { core }
     }
 
-    prop! {
-        /// `EgressEndpoints`: The list of egress endpoints available for the Asset.
-        core.props, "EgressEndpoints", egress_endpoints, set_egress_endpoints, get_egress_endpoints, Val<List<asset::EgressEndpoint>>
+    /// `EgressEndpoints`: The list of egress endpoints available for the Asset.
+    pub fn egress_endpoints(mut self, value: impl Into<Val<List<asset::EgressEndpoint>>>) -> Self {
+        self.core.props.set("EgressEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `Id`: The unique identifier for the Asset.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// Sets `EgressEndpoints` in place: [`Self::egress_endpoints`] on a value held by `&mut`.
+    pub fn set_egress_endpoints(&mut self, value: impl Into<Val<List<asset::EgressEndpoint>>>) -> &mut Self {
+        self.core.props.set("EgressEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `PackagingGroupId`: The ID of the PackagingGroup for the Asset.
-        core.props, "PackagingGroupId", _, set_packaging_group_id, get_packaging_group_id, Val<String>
+    /// `EgressEndpoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_endpoints(&self) -> ::std::option::Option<Val<List<asset::EgressEndpoint>>> {
+        crate::cfn::get_prop(&self.core.props, "EgressEndpoints")
     }
 
-    prop! {
-        /// `ResourceId`: The resource ID to include in SPEKE key requests.
-        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceArn`: ARN of the source object in S3.
-        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
     }
 
-    prop! {
-        /// `SourceRoleArn`: The IAM role_arn used to access the source S3 bucket.
-        core.props, "SourceRoleArn", _, set_source_role_arn, get_source_role_arn, Val<String>
+    /// Sets `PackagingGroupId`, which `new` took, in place.
+    pub fn set_packaging_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackagingGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PackagingGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_packaging_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackagingGroupId")
+    }
+
+    /// `ResourceId`: The resource ID to include in SPEKE key requests.
+    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
+    }
+
+    /// Sets `SourceArn`, which `new` took, in place.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
+    }
+
+    /// Sets `SourceRoleArn`, which `new` took, in place.
+    pub fn set_source_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceRoleArn", value.into());
+        self
+    }
+
+    /// `SourceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceRoleArn")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -134,15 +201,28 @@ pub mod asset {
             EgressEndpoint { props }
         }
 
-        prop! {
-            /// `PackagingConfigurationId`: The ID of the PackagingConfiguration being applied to the
-            /// Asset.
-            props, "PackagingConfigurationId", _, set_packaging_configuration_id, get_packaging_configuration_id, Val<String>
+        /// Sets `PackagingConfigurationId`, which `new` took, in place.
+        pub fn set_packaging_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PackagingConfigurationId", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: The URL of the parent manifest for the repackaged Asset.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// `PackagingConfigurationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_packaging_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PackagingConfigurationId")
+        }
+
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 }
@@ -167,34 +247,106 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `Description`: A short text description of the Channel.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A short text description of the Channel.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EgressAccessLogs`: The configuration parameters for egress access logging.
-        core.props, "EgressAccessLogs", egress_access_logs, set_egress_access_logs, get_egress_access_logs, Val<channel::LogConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `HlsIngest`: An HTTP Live Streaming (HLS) ingest resource configuration.
-        core.props, "HlsIngest", hls_ingest, set_hls_ingest, get_hls_ingest, Val<channel::HlsIngest>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Id`: The ID of the Channel.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// `EgressAccessLogs`: The configuration parameters for egress access logging.
+    pub fn egress_access_logs(mut self, value: impl Into<Val<channel::LogConfiguration>>) -> Self {
+        self.core.props.set("EgressAccessLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `IngressAccessLogs`: The configuration parameters for egress access logging.
-        core.props, "IngressAccessLogs", ingress_access_logs, set_ingress_access_logs, get_ingress_access_logs, Val<channel::LogConfiguration>
+    /// Sets `EgressAccessLogs` in place: [`Self::egress_access_logs`] on a value held by `&mut`.
+    pub fn set_egress_access_logs(&mut self, value: impl Into<Val<channel::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("EgressAccessLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EgressAccessLogs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_access_logs(&self) -> ::std::option::Option<Val<channel::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EgressAccessLogs")
+    }
+
+    /// `HlsIngest`: An HTTP Live Streaming (HLS) ingest resource configuration.
+    pub fn hls_ingest(mut self, value: impl Into<Val<channel::HlsIngest>>) -> Self {
+        self.core.props.set("HlsIngest", value.into());
+        self
+    }
+
+    /// Sets `HlsIngest` in place: [`Self::hls_ingest`] on a value held by `&mut`.
+    pub fn set_hls_ingest(&mut self, value: impl Into<Val<channel::HlsIngest>>) -> &mut Self {
+        self.core.props.set("HlsIngest", value.into());
+        self
+    }
+
+    /// `HlsIngest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hls_ingest(&self) -> ::std::option::Option<Val<channel::HlsIngest>> {
+        crate::cfn::get_prop(&self.core.props, "HlsIngest")
+    }
+
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// `IngressAccessLogs`: The configuration parameters for egress access logging.
+    pub fn ingress_access_logs(mut self, value: impl Into<Val<channel::LogConfiguration>>) -> Self {
+        self.core.props.set("IngressAccessLogs", value.into());
+        self
+    }
+
+    /// Sets `IngressAccessLogs` in place: [`Self::ingress_access_logs`] on a value held by `&mut`.
+    pub fn set_ingress_access_logs(&mut self, value: impl Into<Val<channel::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("IngressAccessLogs", value.into());
+        self
+    }
+
+    /// `IngressAccessLogs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingress_access_logs(&self) -> ::std::option::Option<Val<channel::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IngressAccessLogs")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -230,11 +382,24 @@ pub mod channel {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for access logs. If a log
-            /// group name isn't specified, the defaults are used: /aws/MediaPackage/EgressAccessLogs
-            /// for egress access logs and /aws/MediaPackage/IngressAccessLogs for ingress access logs.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for access logs. If a log group
+        /// name isn't specified, the defaults are used: /aws/MediaPackage/EgressAccessLogs for egress
+        /// access logs and /aws/MediaPackage/IngressAccessLogs for ingress access logs.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
     }
 
@@ -254,9 +419,22 @@ pub mod channel {
             HlsIngest { props }
         }
 
-        prop! {
-            /// `ingestEndpoints`: A list of endpoints to which the source stream should be sent.
-            props, "ingestEndpoints", ingest_endpoints, set_ingest_endpoints, get_ingest_endpoints, Val<List<IngestEndpoint>>
+        /// `ingestEndpoints`: A list of endpoints to which the source stream should be sent.
+        pub fn ingest_endpoints(mut self, value: impl Into<Val<List<IngestEndpoint>>>) -> Self {
+            self.props.set("ingestEndpoints", value.into());
+            self
+        }
+
+        /// Sets `ingestEndpoints` in place: [`Self::ingest_endpoints`] on a value held by `&mut`.
+        pub fn set_ingest_endpoints(&mut self, value: impl Into<Val<List<IngestEndpoint>>>) -> &mut Self {
+            self.props.set("ingestEndpoints", value.into());
+            self
+        }
+
+        /// `ingestEndpoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingest_endpoints(&self) -> ::std::option::Option<Val<List<IngestEndpoint>>> {
+            crate::cfn::get_prop(&self.props, "ingestEndpoints")
         }
     }
 
@@ -276,24 +454,76 @@ pub mod channel {
             IngestEndpoint { props }
         }
 
-        prop! {
-            /// `Id`: The system generated unique identifier for the IngestEndpoint
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Id`: The system generated unique identifier for the IngestEndpoint
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The system generated password for ingest authentication.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: The ingest URL to which the source stream should be sent.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Username`: The system generated username for ingest authentication.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `Password`: The system generated password for ingest authentication.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Url`: The ingest URL to which the source stream should be sent.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `Username`: The system generated username for ingest authentication.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 }
@@ -320,80 +550,251 @@ impl OriginEndpoint {
         OriginEndpoint { core }
     }
 
-    prop! {
-        /// `Authorization`: CDN Authorization credentials
-        core.props, "Authorization", authorization, set_authorization, get_authorization, Val<origin_endpoint::Authorization>
+    /// `Authorization`: CDN Authorization credentials
+    pub fn authorization(mut self, value: impl Into<Val<origin_endpoint::Authorization>>) -> Self {
+        self.core.props.set("Authorization", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelId`: The ID of the Channel the OriginEndpoint is associated with.
-        core.props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+    /// Sets `Authorization` in place: [`Self::authorization`] on a value held by `&mut`.
+    pub fn set_authorization(&mut self, value: impl Into<Val<origin_endpoint::Authorization>>) -> &mut Self {
+        self.core.props.set("Authorization", value.into());
+        self
     }
 
-    prop! {
-        /// `CmafPackage`: A Common Media Application Format (CMAF) packaging configuration.
-        core.props, "CmafPackage", cmaf_package, set_cmaf_package, get_cmaf_package, Val<origin_endpoint::CmafPackage>
+    /// `Authorization` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization(&self) -> ::std::option::Option<Val<origin_endpoint::Authorization>> {
+        crate::cfn::get_prop(&self.core.props, "Authorization")
     }
 
-    prop! {
-        /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
-        core.props, "DashPackage", dash_package, set_dash_package, get_dash_package, Val<origin_endpoint::DashPackage>
+    /// Sets `ChannelId`, which `new` took, in place.
+    pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A short text description of the OriginEndpoint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ChannelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelId")
     }
 
-    prop! {
-        /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
-        core.props, "HlsPackage", hls_package, set_hls_package, get_hls_package, Val<origin_endpoint::HlsPackage>
+    /// `CmafPackage`: A Common Media Application Format (CMAF) packaging configuration.
+    pub fn cmaf_package(mut self, value: impl Into<Val<origin_endpoint::CmafPackage>>) -> Self {
+        self.core.props.set("CmafPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `Id`: The ID of the OriginEndpoint.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// Sets `CmafPackage` in place: [`Self::cmaf_package`] on a value held by `&mut`.
+    pub fn set_cmaf_package(&mut self, value: impl Into<Val<origin_endpoint::CmafPackage>>) -> &mut Self {
+        self.core.props.set("CmafPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `ManifestName`: A short string appended to the end of the OriginEndpoint URL.
-        core.props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
+    /// `CmafPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmaf_package(&self) -> ::std::option::Option<Val<origin_endpoint::CmafPackage>> {
+        crate::cfn::get_prop(&self.core.props, "CmafPackage")
     }
 
-    prop! {
-        /// `MssPackage`: A Microsoft Smooth Streaming (MSS) packaging configuration.
-        core.props, "MssPackage", mss_package, set_mss_package, get_mss_package, Val<origin_endpoint::MssPackage>
+    /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
+    pub fn dash_package(mut self, value: impl Into<Val<origin_endpoint::DashPackage>>) -> Self {
+        self.core.props.set("DashPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `Origination`: Control whether origination of video is allowed for this OriginEndpoint.
-        /// If set to ALLOW, the OriginEndpoint may by requested, pursuant to any other form of
-        /// access control. If set to DENY, the OriginEndpoint may not be requested. This can be
-        /// helpful for Live to VOD harvesting, or for temporarily disabling origination
-        core.props, "Origination", origination, set_origination, get_origination, Val<origin_endpoint::Origination>
+    /// Sets `DashPackage` in place: [`Self::dash_package`] on a value held by `&mut`.
+    pub fn set_dash_package(&mut self, value: impl Into<Val<origin_endpoint::DashPackage>>) -> &mut Self {
+        self.core.props.set("DashPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `StartoverWindowSeconds`: Maximum duration (seconds) of content to retain for startover
-        /// playback. If not specified, startover playback will be disabled for the OriginEndpoint.
-        core.props, "StartoverWindowSeconds", startover_window_seconds, set_startover_window_seconds, get_startover_window_seconds, Val<i64>
+    /// `DashPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dash_package(&self) -> ::std::option::Option<Val<origin_endpoint::DashPackage>> {
+        crate::cfn::get_prop(&self.core.props, "DashPackage")
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A short text description of the OriginEndpoint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeDelaySeconds`: Amount of delay (seconds) to enforce on the playback of live
-        /// content. If not specified, there will be no time delay in effect for the OriginEndpoint.
-        core.props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Whitelist`: A list of source IP CIDR blocks that will be allowed to access the
-        /// OriginEndpoint.
-        core.props, "Whitelist", whitelist, set_whitelist, get_whitelist, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
+    pub fn hls_package(mut self, value: impl Into<Val<origin_endpoint::HlsPackage>>) -> Self {
+        self.core.props.set("HlsPackage", value.into());
+        self
+    }
+
+    /// Sets `HlsPackage` in place: [`Self::hls_package`] on a value held by `&mut`.
+    pub fn set_hls_package(&mut self, value: impl Into<Val<origin_endpoint::HlsPackage>>) -> &mut Self {
+        self.core.props.set("HlsPackage", value.into());
+        self
+    }
+
+    /// `HlsPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hls_package(&self) -> ::std::option::Option<Val<origin_endpoint::HlsPackage>> {
+        crate::cfn::get_prop(&self.core.props, "HlsPackage")
+    }
+
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// `ManifestName`: A short string appended to the end of the OriginEndpoint URL.
+    pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ManifestName", value.into());
+        self
+    }
+
+    /// Sets `ManifestName` in place: [`Self::manifest_name`] on a value held by `&mut`.
+    pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManifestName", value.into());
+        self
+    }
+
+    /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManifestName")
+    }
+
+    /// `MssPackage`: A Microsoft Smooth Streaming (MSS) packaging configuration.
+    pub fn mss_package(mut self, value: impl Into<Val<origin_endpoint::MssPackage>>) -> Self {
+        self.core.props.set("MssPackage", value.into());
+        self
+    }
+
+    /// Sets `MssPackage` in place: [`Self::mss_package`] on a value held by `&mut`.
+    pub fn set_mss_package(&mut self, value: impl Into<Val<origin_endpoint::MssPackage>>) -> &mut Self {
+        self.core.props.set("MssPackage", value.into());
+        self
+    }
+
+    /// `MssPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mss_package(&self) -> ::std::option::Option<Val<origin_endpoint::MssPackage>> {
+        crate::cfn::get_prop(&self.core.props, "MssPackage")
+    }
+
+    /// `Origination`: Control whether origination of video is allowed for this OriginEndpoint. If
+    /// set to ALLOW, the OriginEndpoint may by requested, pursuant to any other form of access
+    /// control. If set to DENY, the OriginEndpoint may not be requested. This can be helpful for
+    /// Live to VOD harvesting, or for temporarily disabling origination
+    pub fn origination(mut self, value: impl Into<Val<origin_endpoint::Origination>>) -> Self {
+        self.core.props.set("Origination", value.into());
+        self
+    }
+
+    /// Sets `Origination` in place: [`Self::origination`] on a value held by `&mut`.
+    pub fn set_origination(&mut self, value: impl Into<Val<origin_endpoint::Origination>>) -> &mut Self {
+        self.core.props.set("Origination", value.into());
+        self
+    }
+
+    /// `Origination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origination(&self) -> ::std::option::Option<Val<origin_endpoint::Origination>> {
+        crate::cfn::get_prop(&self.core.props, "Origination")
+    }
+
+    /// `StartoverWindowSeconds`: Maximum duration (seconds) of content to retain for startover
+    /// playback. If not specified, startover playback will be disabled for the OriginEndpoint.
+    pub fn startover_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StartoverWindowSeconds", value.into());
+        self
+    }
+
+    /// Sets `StartoverWindowSeconds` in place: [`Self::startover_window_seconds`] on a value held
+    /// by `&mut`.
+    pub fn set_startover_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StartoverWindowSeconds", value.into());
+        self
+    }
+
+    /// `StartoverWindowSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_startover_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StartoverWindowSeconds")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeDelaySeconds`: Amount of delay (seconds) to enforce on the playback of live content. If
+    /// not specified, there will be no time delay in effect for the OriginEndpoint.
+    pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TimeDelaySeconds", value.into());
+        self
+    }
+
+    /// Sets `TimeDelaySeconds` in place: [`Self::time_delay_seconds`] on a value held by `&mut`.
+    pub fn set_time_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TimeDelaySeconds", value.into());
+        self
+    }
+
+    /// `TimeDelaySeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TimeDelaySeconds")
+    }
+
+    /// `Whitelist`: A list of source IP CIDR blocks that will be allowed to access the
+    /// OriginEndpoint.
+    pub fn whitelist(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Whitelist", value.into());
+        self
+    }
+
+    /// Sets `Whitelist` in place: [`Self::whitelist`] on a value held by `&mut`.
+    pub fn set_whitelist(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Whitelist", value.into());
+        self
+    }
+
+    /// `Whitelist` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_whitelist(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Whitelist")
     }
 
     /// `Ref`: the resource's identifier.
@@ -445,17 +846,28 @@ pub mod origin_endpoint {
             Authorization { props }
         }
 
-        prop! {
-            /// `SecretsRoleArn`: The Amazon Resource Name (ARN) for the IAM role that allows
-            /// MediaPackage to communicate with AWS Secrets Manager.
-            props, "SecretsRoleArn", _, set_secrets_role_arn, get_secrets_role_arn, Val<String>
+        /// Sets `SecretsRoleArn`, which `new` took, in place.
+        pub fn set_secrets_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CdnIdentifierSecret`: The Amazon Resource Name (ARN) for the secret in Secrets Manager
-            /// that your Content Distribution Network (CDN) uses for authorization to access your
-            /// endpoint.
-            props, "CdnIdentifierSecret", _, set_cdn_identifier_secret, get_cdn_identifier_secret, Val<String>
+        /// `SecretsRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsRoleArn")
+        }
+
+        /// Sets `CdnIdentifierSecret`, which `new` took, in place.
+        pub fn set_cdn_identifier_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CdnIdentifierSecret", value.into());
+            self
+        }
+
+        /// `CdnIdentifierSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdn_identifier_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CdnIdentifierSecret")
         }
     }
 
@@ -475,31 +887,97 @@ pub mod origin_endpoint {
             CmafPackage { props }
         }
 
-        prop! {
-            /// `Encryption`: A Common Media Application Format (CMAF) encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<CmafEncryption>
+        /// `Encryption`: A Common Media Application Format (CMAF) encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<CmafEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `HlsManifests`: A list of HLS manifest configurations
-            props, "HlsManifests", hls_manifests, set_hls_manifests, get_hls_manifests, Val<List<HlsManifest>>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<CmafEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
-            /// rounded to the nearest multiple of the source segment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<CmafEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
 
-        prop! {
-            /// `SegmentPrefix`: An optional custom string that is prepended to the name of each
-            /// segment. If not specified, it defaults to the ChannelId.
-            props, "SegmentPrefix", segment_prefix, set_segment_prefix, get_segment_prefix, Val<String>
+        /// `HlsManifests`: A list of HLS manifest configurations
+        pub fn hls_manifests(mut self, value: impl Into<Val<List<HlsManifest>>>) -> Self {
+            self.props.set("HlsManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// Sets `HlsManifests` in place: [`Self::hls_manifests`] on a value held by `&mut`.
+        pub fn set_hls_manifests(&mut self, value: impl Into<Val<List<HlsManifest>>>) -> &mut Self {
+            self.props.set("HlsManifests", value.into());
+            self
+        }
+
+        /// `HlsManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hls_manifests(&self) -> ::std::option::Option<Val<List<HlsManifest>>> {
+            crate::cfn::get_prop(&self.props, "HlsManifests")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
+        /// rounded to the nearest multiple of the source segment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `SegmentPrefix`: An optional custom string that is prepended to the name of each segment. If
+        /// not specified, it defaults to the ChannelId.
+        pub fn segment_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SegmentPrefix", value.into());
+            self
+        }
+
+        /// Sets `SegmentPrefix` in place: [`Self::segment_prefix`] on a value held by `&mut`.
+        pub fn set_segment_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SegmentPrefix", value.into());
+            self
+        }
+
+        /// `SegmentPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SegmentPrefix")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
         }
     }
 
@@ -522,27 +1000,74 @@ pub mod origin_endpoint {
             CmafEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: An optional 128-bit, 16-byte hex value represented by a 32-character
-            /// string, used in conjunction with the key for encrypting blocks. If you don't specify a
-            /// value, then MediaPackage creates the constant initialization vector (IV).
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
 
-        prop! {
-            /// `EncryptionMethod`: The encryption method used
-            props, "EncryptionMethod", encryption_method, set_encryption_method, get_encryption_method, Val<CmafEncryptionEncryptionMethod>
+        /// `ConstantInitializationVector`: An optional 128-bit, 16-byte hex value represented by a 32-character
+        /// string, used in conjunction with the key for encrypting blocks. If you don't specify a
+        /// value, then MediaPackage creates the constant initialization vector (IV).
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
-            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
+        }
+
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
+        }
+
+        /// `EncryptionMethod`: The encryption method used
+        pub fn encryption_method(mut self, value: impl Into<Val<CmafEncryptionEncryptionMethod>>) -> Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
+        }
+
+        /// Sets `EncryptionMethod` in place: [`Self::encryption_method`] on a value held by `&mut`.
+        pub fn set_encryption_method(&mut self, value: impl Into<Val<CmafEncryptionEncryptionMethod>>) -> &mut Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
+        }
+
+        /// `EncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_method(&self) -> ::std::option::Option<Val<CmafEncryptionEncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMethod")
+        }
+
+        /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
+        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `KeyRotationIntervalSeconds` in place: [`Self::key_rotation_interval_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_key_rotation_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// `KeyRotationIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_rotation_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KeyRotationIntervalSeconds")
         }
     }
 
@@ -590,38 +1115,92 @@ pub mod origin_endpoint {
             SpekeKeyProvider { props }
         }
 
-        prop! {
-            /// `ResourceId`: The resource ID to include in key requests.
-            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        /// Sets `ResourceId`, which `new` took, in place.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemIds`: The system IDs to include in key requests.
-            props, "SystemIds", _, set_system_ids, get_system_ids, Val<List<String>>
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
         }
 
-        prop! {
-            /// `Url`: The URL of the external key provider service.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `SystemIds`, which `new` took, in place.
+        pub fn set_system_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SystemIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: An Amazon Resource Name (ARN) of an IAM role that AWS Elemental MediaPackage
-            /// will assume when accessing the key provider service.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `SystemIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SystemIds")
         }
 
-        prop! {
-            /// `CertificateArn`: An Amazon Resource Name (ARN) of a Certificate Manager certificate
-            /// that MediaPackage will use for enforcing secure end-to-end data transfer with the key
-            /// provider service.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
-            /// content tracks separately for endpoints that use SPEKE 2.0.
-            props, "EncryptionContractConfiguration", encryption_contract_configuration, set_encryption_contract_configuration, get_encryption_contract_configuration, Val<EncryptionContractConfiguration>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `CertificateArn`: An Amazon Resource Name (ARN) of a Certificate Manager certificate that
+        /// MediaPackage will use for enforcing secure end-to-end data transfer with the key provider
+        /// service.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
+        /// content tracks separately for endpoints that use SPEKE 2.0.
+        pub fn encryption_contract_configuration(mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> Self {
+            self.props.set("EncryptionContractConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionContractConfiguration` in place: [`Self::encryption_contract_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_encryption_contract_configuration(&mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionContractConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionContractConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_contract_configuration(&self) -> ::std::option::Option<Val<EncryptionContractConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionContractConfiguration")
         }
     }
 
@@ -648,14 +1227,28 @@ pub mod origin_endpoint {
             EncryptionContractConfiguration { props }
         }
 
-        prop! {
-            /// `PresetSpeke20Audio`: A collection of audio encryption presets.
-            props, "PresetSpeke20Audio", _, set_preset_speke20_audio, get_preset_speke20_audio, Val<EncryptionContractConfigurationPresetSpeke20Audio>
+        /// Sets `PresetSpeke20Audio`, which `new` took, in place.
+        pub fn set_preset_speke20_audio(&mut self, value: impl Into<Val<EncryptionContractConfigurationPresetSpeke20Audio>>) -> &mut Self {
+            self.props.set("PresetSpeke20Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `PresetSpeke20Video`: A collection of video encryption presets.
-            props, "PresetSpeke20Video", _, set_preset_speke20_video, get_preset_speke20_video, Val<EncryptionContractConfigurationPresetSpeke20Video>
+        /// `PresetSpeke20Audio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preset_speke20_audio(&self) -> ::std::option::Option<Val<EncryptionContractConfigurationPresetSpeke20Audio>> {
+            crate::cfn::get_prop(&self.props, "PresetSpeke20Audio")
+        }
+
+        /// Sets `PresetSpeke20Video`, which `new` took, in place.
+        pub fn set_preset_speke20_video(&mut self, value: impl Into<Val<EncryptionContractConfigurationPresetSpeke20Video>>) -> &mut Self {
+            self.props.set("PresetSpeke20Video", value.into());
+            self
+        }
+
+        /// `PresetSpeke20Video` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preset_speke20_video(&self) -> ::std::option::Option<Val<EncryptionContractConfigurationPresetSpeke20Video>> {
+            crate::cfn::get_prop(&self.props, "PresetSpeke20Video")
         }
     }
 
@@ -737,82 +1330,205 @@ pub mod origin_endpoint {
             HlsManifest { props }
         }
 
-        prop! {
-            /// `Id`: The ID of the manifest. The ID must be unique within the OriginEndpoint and it
-            /// cannot be changed after it is created.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AdMarkers`: This setting controls how ad markers are included in the packaged
-            /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
-            /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken
-            /// directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates
-            /// ad markers and blackout tags based on SCTE-35 messages in the input source. "DATERANGE"
-            /// inserts EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF
-            /// manifests. For this option, you must set a programDateTimeIntervalSeconds value that is
-            /// greater than …
-            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<HlsManifestAdMarkers>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the
-            /// output. If empty, no ad markers are output. Specify multiple items to create ad markers
-            /// for all of the included message types.
-            props, "AdTriggers", ad_triggers, set_ad_triggers, get_ad_triggers, Val<List<HlsManifestAdTriggers>>
+        /// `AdMarkers`: This setting controls how ad markers are included in the packaged
+        /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
+        /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken directly
+        /// from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers
+        /// and blackout tags based on SCTE-35 messages in the input source. "DATERANGE" inserts
+        /// EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF manifests.
+        /// For this option, you must set a programDateTimeIntervalSeconds value that is greater than …
+        pub fn ad_markers(mut self, value: impl Into<Val<HlsManifestAdMarkers>>) -> Self {
+            self.props.set("AdMarkers", value.into());
+            self
         }
 
-        prop! {
-            /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on
-            /// SCTE-35 segmentation descriptors to determine whether a message signals an ad. Choosing "NONE"
-            /// means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of
-            /// the types specified in AdTriggers that contain delivery restrictions will be treated as
-            /// ads. Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers
-            /// that do not contain delivery restrictions will be treated as ads. Choosing "BOTH" means
-            /// all SCTE-35 messages of the types specified in AdTriggers will be treated as ads. Note
-            /// that Splice …
-            props, "AdsOnDeliveryRestrictions", ads_on_delivery_restrictions, set_ads_on_delivery_restrictions, get_ads_on_delivery_restrictions, Val<AdsOnDeliveryRestrictions>
+        /// Sets `AdMarkers` in place: [`Self::ad_markers`] on a value held by `&mut`.
+        pub fn set_ad_markers(&mut self, value: impl Into<Val<HlsManifestAdMarkers>>) -> &mut Self {
+            self.props.set("AdMarkers", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-            /// output.
-            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
+        /// `AdMarkers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_markers(&self) -> ::std::option::Option<Val<HlsManifestAdMarkers>> {
+            crate::cfn::get_prop(&self.props, "AdMarkers")
         }
 
-        prop! {
-            /// `ManifestName`: An optional short string appended to the end of the OriginEndpoint URL.
-            /// If not specified, defaults to the manifestName for the OriginEndpoint.
-            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
+        /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the output.
+        /// If empty, no ad markers are output. Specify multiple items to create ad markers for all of
+        /// the included message types.
+        pub fn ad_triggers(mut self, value: impl Into<Val<List<HlsManifestAdTriggers>>>) -> Self {
+            self.props.set("AdTriggers", value.into());
+            self
         }
 
-        prop! {
-            /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD"
-            /// is specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media
-            /// playlist.
-            props, "PlaylistType", playlist_type, set_playlist_type, get_playlist_type, Val<HlsManifestPlaylistType>
+        /// Sets `AdTriggers` in place: [`Self::ad_triggers`] on a value held by `&mut`.
+        pub fn set_ad_triggers(&mut self, value: impl Into<Val<List<HlsManifestAdTriggers>>>) -> &mut Self {
+            self.props.set("AdTriggers", value.into());
+            self
         }
 
-        prop! {
-            /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
-            props, "PlaylistWindowSeconds", playlist_window_seconds, set_playlist_window_seconds, get_playlist_window_seconds, Val<i64>
+        /// `AdTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_triggers(&self) -> ::std::option::Option<Val<List<HlsManifestAdTriggers>>> {
+            crate::cfn::get_prop(&self.props, "AdTriggers")
         }
 
-        prop! {
-            /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
-            /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
-            /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest
-            /// time of the content. If the interval is not specified, or set to 0, then no
-            /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
-            /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
-            /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
-            /// output.
-            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
+        /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on SCTE-35
+        /// segmentation descriptors to determine whether a message signals an ad. Choosing "NONE" means
+        /// no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of the types
+        /// specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing "UNRESTRICTED"
+        /// means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
+        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types
+        /// specified in AdTriggers will be treated as ads. Note that Splice …
+        pub fn ads_on_delivery_restrictions(mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> Self {
+            self.props.set("AdsOnDeliveryRestrictions", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: The URL of the packaged OriginEndpoint for consumption.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// Sets `AdsOnDeliveryRestrictions` in place: [`Self::ads_on_delivery_restrictions`] on a value
+        /// held by `&mut`.
+        pub fn set_ads_on_delivery_restrictions(&mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> &mut Self {
+            self.props.set("AdsOnDeliveryRestrictions", value.into());
+            self
+        }
+
+        /// `AdsOnDeliveryRestrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ads_on_delivery_restrictions(&self) -> ::std::option::Option<Val<AdsOnDeliveryRestrictions>> {
+            crate::cfn::get_prop(&self.props, "AdsOnDeliveryRestrictions")
+        }
+
+        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+        /// output.
+        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
+        }
+
+        /// Sets `IncludeIframeOnlyStream` in place: [`Self::include_iframe_only_stream`] on a value
+        /// held by `&mut`.
+        pub fn set_include_iframe_only_stream(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
+        }
+
+        /// `IncludeIframeOnlyStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_iframe_only_stream(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeIframeOnlyStream")
+        }
+
+        /// `ManifestName`: An optional short string appended to the end of the OriginEndpoint URL. If
+        /// not specified, defaults to the manifestName for the OriginEndpoint.
+        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestName", value.into());
+            self
+        }
+
+        /// Sets `ManifestName` in place: [`Self::manifest_name`] on a value held by `&mut`.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
+        }
+
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
+        }
+
+        /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD" is
+        /// specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media playlist.
+        pub fn playlist_type(mut self, value: impl Into<Val<HlsManifestPlaylistType>>) -> Self {
+            self.props.set("PlaylistType", value.into());
+            self
+        }
+
+        /// Sets `PlaylistType` in place: [`Self::playlist_type`] on a value held by `&mut`.
+        pub fn set_playlist_type(&mut self, value: impl Into<Val<HlsManifestPlaylistType>>) -> &mut Self {
+            self.props.set("PlaylistType", value.into());
+            self
+        }
+
+        /// `PlaylistType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_playlist_type(&self) -> ::std::option::Option<Val<HlsManifestPlaylistType>> {
+            crate::cfn::get_prop(&self.props, "PlaylistType")
+        }
+
+        /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
+        pub fn playlist_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PlaylistWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `PlaylistWindowSeconds` in place: [`Self::playlist_window_seconds`] on a value held by `&mut`.
+        pub fn set_playlist_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PlaylistWindowSeconds", value.into());
+            self
+        }
+
+        /// `PlaylistWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_playlist_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PlaylistWindowSeconds")
+        }
+
+        /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
+        /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
+        /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest time
+        /// of the content. If the interval is not specified, or set to 0, then no
+        /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
+        /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
+        /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
+        /// output.
+        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `ProgramDateTimeIntervalSeconds` in place: [`Self::program_date_time_interval_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_program_date_time_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// `ProgramDateTimeIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_program_date_time_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProgramDateTimeIntervalSeconds")
+        }
+
+        /// `Url`: The URL of the packaged OriginEndpoint for consumption.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -929,19 +1645,60 @@ pub mod origin_endpoint {
             StreamSelection { props }
         }
 
-        prop! {
-            /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
-            props, "MaxVideoBitsPerSecond", max_video_bits_per_second, set_max_video_bits_per_second, get_max_video_bits_per_second, Val<i64>
+        /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
+        pub fn max_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxVideoBitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
-            props, "MinVideoBitsPerSecond", min_video_bits_per_second, set_min_video_bits_per_second, get_min_video_bits_per_second, Val<i64>
+        /// Sets `MaxVideoBitsPerSecond` in place: [`Self::max_video_bits_per_second`] on a value held
+        /// by `&mut`.
+        pub fn set_max_video_bits_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxVideoBitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamOrder`: A directive that determines the order of streams in the output.
-            props, "StreamOrder", stream_order, set_stream_order, get_stream_order, Val<StreamSelectionStreamOrder>
+        /// `MaxVideoBitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_video_bits_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxVideoBitsPerSecond")
+        }
+
+        /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
+        pub fn min_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinVideoBitsPerSecond", value.into());
+            self
+        }
+
+        /// Sets `MinVideoBitsPerSecond` in place: [`Self::min_video_bits_per_second`] on a value held
+        /// by `&mut`.
+        pub fn set_min_video_bits_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinVideoBitsPerSecond", value.into());
+            self
+        }
+
+        /// `MinVideoBitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_video_bits_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinVideoBitsPerSecond")
+        }
+
+        /// `StreamOrder`: A directive that determines the order of streams in the output.
+        pub fn stream_order(mut self, value: impl Into<Val<StreamSelectionStreamOrder>>) -> Self {
+            self.props.set("StreamOrder", value.into());
+            self
+        }
+
+        /// Sets `StreamOrder` in place: [`Self::stream_order`] on a value held by `&mut`.
+        pub fn set_stream_order(&mut self, value: impl Into<Val<StreamSelectionStreamOrder>>) -> &mut Self {
+            self.props.set("StreamOrder", value.into());
+            self
+        }
+
+        /// `StreamOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_order(&self) -> ::std::option::Option<Val<StreamSelectionStreamOrder>> {
+            crate::cfn::get_prop(&self.props, "StreamOrder")
         }
     }
 
@@ -977,113 +1734,324 @@ pub mod origin_endpoint {
             DashPackage { props }
         }
 
-        prop! {
-            /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the
-            /// output. If empty, no ad markers are output. Specify multiple items to create ad markers
-            /// for all of the included message types.
-            props, "AdTriggers", ad_triggers, set_ad_triggers, get_ad_triggers, Val<List<DashPackageAdTriggers>>
+        /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the output.
+        /// If empty, no ad markers are output. Specify multiple items to create ad markers for all of
+        /// the included message types.
+        pub fn ad_triggers(mut self, value: impl Into<Val<List<DashPackageAdTriggers>>>) -> Self {
+            self.props.set("AdTriggers", value.into());
+            self
         }
 
-        prop! {
-            /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on
-            /// SCTE-35 segmentation descriptors to determine whether a message signals an ad. Choosing "NONE"
-            /// means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of
-            /// the types specified in AdTriggers that contain delivery restrictions will be treated as
-            /// ads. Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers
-            /// that do not contain delivery restrictions will be treated as ads. Choosing "BOTH" means
-            /// all SCTE-35 messages of the types specified in AdTriggers will be treated as ads. Note
-            /// that Splice …
-            props, "AdsOnDeliveryRestrictions", ads_on_delivery_restrictions, set_ads_on_delivery_restrictions, get_ads_on_delivery_restrictions, Val<AdsOnDeliveryRestrictions>
+        /// Sets `AdTriggers` in place: [`Self::ad_triggers`] on a value held by `&mut`.
+        pub fn set_ad_triggers(&mut self, value: impl Into<Val<List<DashPackageAdTriggers>>>) -> &mut Self {
+            self.props.set("AdTriggers", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<DashEncryption>
+        /// `AdTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_triggers(&self) -> ::std::option::Option<Val<List<DashPackageAdTriggers>>> {
+            crate::cfn::get_prop(&self.props, "AdTriggers")
         }
 
-        prop! {
-            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-            /// output.
-            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
+        /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on SCTE-35
+        /// segmentation descriptors to determine whether a message signals an ad. Choosing "NONE" means
+        /// no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of the types
+        /// specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing "UNRESTRICTED"
+        /// means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
+        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types
+        /// specified in AdTriggers will be treated as ads. Note that Splice …
+        pub fn ads_on_delivery_restrictions(mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> Self {
+            self.props.set("AdsOnDeliveryRestrictions", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestLayout`: Determines the position of some tags in the Media Presentation
-            /// Description (MPD). When set to FULL, elements like SegmentTemplate and ContentProtection
-            /// are included in each Representation. When set to COMPACT, duplicate elements are
-            /// combined and presented at the AdaptationSet level.
-            props, "ManifestLayout", manifest_layout, set_manifest_layout, get_manifest_layout, Val<DashPackageManifestLayout>
+        /// Sets `AdsOnDeliveryRestrictions` in place: [`Self::ads_on_delivery_restrictions`] on a value
+        /// held by `&mut`.
+        pub fn set_ads_on_delivery_restrictions(&mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> &mut Self {
+            self.props.set("AdsOnDeliveryRestrictions", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: Time window (in seconds) contained in each manifest.
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
+        /// `AdsOnDeliveryRestrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ads_on_delivery_restrictions(&self) -> ::std::option::Option<Val<AdsOnDeliveryRestrictions>> {
+            crate::cfn::get_prop(&self.props, "AdsOnDeliveryRestrictions")
         }
 
-        prop! {
-            /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media
-            /// before starting the presentation.
-            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<i64>
+        /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<DashEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `MinUpdatePeriodSeconds`: Minimum duration (in seconds) between potential changes to the
-            /// Dynamic Adaptive Streaming over HTTP (DASH) Media Presentation Description (MPD).
-            props, "MinUpdatePeriodSeconds", min_update_period_seconds, set_min_update_period_seconds, get_min_update_period_seconds, Val<i64>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<DashEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
-            /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
-            /// multiple periods. If empty, the content will not be partitioned into more than one
-            /// period. If the list contains "ADS", new periods will be created where the Channel source
-            /// contains SCTE-35 ad markers.
-            props, "PeriodTriggers", period_triggers, set_period_triggers, get_period_triggers, Val<List<DashPackagePeriodTriggers>>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<DashEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
 
-        prop! {
-            /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
-            /// HbbTV 1.5 compliant output is enabled.
-            props, "Profile", profile, set_profile, get_profile, Val<DashPackageProfile>
+        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+        /// output.
+        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
-            /// rounded to the nearest multiple of the source segment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// Sets `IncludeIframeOnlyStream` in place: [`Self::include_iframe_only_stream`] on a value
+        /// held by `&mut`.
+        pub fn set_include_iframe_only_stream(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
-            /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
-            /// presented in each SegmentTemplate, with $Number$ media URLs. When set to
-            /// TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$
-            /// media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each
-            /// SegmentTemplate, with $Number$ media URLs.
-            props, "SegmentTemplateFormat", segment_template_format, set_segment_template_format, get_segment_template_format, Val<DashPackageSegmentTemplateFormat>
+        /// `IncludeIframeOnlyStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_iframe_only_stream(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeIframeOnlyStream")
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// `ManifestLayout`: Determines the position of some tags in the Media Presentation Description (MPD).
+        /// When set to FULL, elements like SegmentTemplate and ContentProtection are included in each
+        /// Representation. When set to COMPACT, duplicate elements are combined and presented at the
+        /// AdaptationSet level.
+        pub fn manifest_layout(mut self, value: impl Into<Val<DashPackageManifestLayout>>) -> Self {
+            self.props.set("ManifestLayout", value.into());
+            self
         }
 
-        prop! {
-            /// `SuggestedPresentationDelaySeconds`: Duration (in seconds) to delay live content before
-            /// presentation.
-            props, "SuggestedPresentationDelaySeconds", suggested_presentation_delay_seconds, set_suggested_presentation_delay_seconds, get_suggested_presentation_delay_seconds, Val<i64>
+        /// Sets `ManifestLayout` in place: [`Self::manifest_layout`] on a value held by `&mut`.
+        pub fn set_manifest_layout(&mut self, value: impl Into<Val<DashPackageManifestLayout>>) -> &mut Self {
+            self.props.set("ManifestLayout", value.into());
+            self
         }
 
-        prop! {
-            /// `UtcTiming`: Determines the type of UTCTiming included in the Media Presentation
-            /// Description (MPD)
-            props, "UtcTiming", utc_timing, set_utc_timing, get_utc_timing, Val<DashPackageUtcTiming>
+        /// `ManifestLayout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_layout(&self) -> ::std::option::Option<Val<DashPackageManifestLayout>> {
+            crate::cfn::get_prop(&self.props, "ManifestLayout")
         }
 
-        prop! {
-            /// `UtcTimingUri`: Specifies the value attribute of the UTCTiming field when utcTiming is
-            /// set to HTTP-ISO, HTTP-HEAD or HTTP-XSDATE
-            props, "UtcTimingUri", utc_timing_uri, set_utc_timing_uri, get_utc_timing_uri, Val<String>
+        /// `ManifestWindowSeconds`: Time window (in seconds) contained in each manifest.
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
+        }
+
+        /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media before
+        /// starting the presentation.
+        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinBufferTimeSeconds` in place: [`Self::min_buffer_time_seconds`] on a value held by `&mut`.
+        pub fn set_min_buffer_time_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// `MinBufferTimeSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_buffer_time_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinBufferTimeSeconds")
+        }
+
+        /// `MinUpdatePeriodSeconds`: Minimum duration (in seconds) between potential changes to the
+        /// Dynamic Adaptive Streaming over HTTP (DASH) Media Presentation Description (MPD).
+        pub fn min_update_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinUpdatePeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinUpdatePeriodSeconds` in place: [`Self::min_update_period_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_min_update_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinUpdatePeriodSeconds", value.into());
+            self
+        }
+
+        /// `MinUpdatePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_update_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinUpdatePeriodSeconds")
+        }
+
+        /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
+        /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
+        /// multiple periods. If empty, the content will not be partitioned into more than one period.
+        /// If the list contains "ADS", new periods will be created where the Channel source contains
+        /// SCTE-35 ad markers.
+        pub fn period_triggers(mut self, value: impl Into<Val<List<DashPackagePeriodTriggers>>>) -> Self {
+            self.props.set("PeriodTriggers", value.into());
+            self
+        }
+
+        /// Sets `PeriodTriggers` in place: [`Self::period_triggers`] on a value held by `&mut`.
+        pub fn set_period_triggers(&mut self, value: impl Into<Val<List<DashPackagePeriodTriggers>>>) -> &mut Self {
+            self.props.set("PeriodTriggers", value.into());
+            self
+        }
+
+        /// `PeriodTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period_triggers(&self) -> ::std::option::Option<Val<List<DashPackagePeriodTriggers>>> {
+            crate::cfn::get_prop(&self.props, "PeriodTriggers")
+        }
+
+        /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
+        /// HbbTV 1.5 compliant output is enabled.
+        pub fn profile(mut self, value: impl Into<Val<DashPackageProfile>>) -> Self {
+            self.props.set("Profile", value.into());
+            self
+        }
+
+        /// Sets `Profile` in place: [`Self::profile`] on a value held by `&mut`.
+        pub fn set_profile(&mut self, value: impl Into<Val<DashPackageProfile>>) -> &mut Self {
+            self.props.set("Profile", value.into());
+            self
+        }
+
+        /// `Profile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile(&self) -> ::std::option::Option<Val<DashPackageProfile>> {
+            crate::cfn::get_prop(&self.props, "Profile")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each segment. Actual segments will be
+        /// rounded to the nearest multiple of the source segment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
+        /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
+        /// presented in each SegmentTemplate, with $Number$ media URLs. When set to TIME_WITH_TIMELINE,
+        /// a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
+        /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$
+        /// media URLs.
+        pub fn segment_template_format(mut self, value: impl Into<Val<DashPackageSegmentTemplateFormat>>) -> Self {
+            self.props.set("SegmentTemplateFormat", value.into());
+            self
+        }
+
+        /// Sets `SegmentTemplateFormat` in place: [`Self::segment_template_format`] on a value held by `&mut`.
+        pub fn set_segment_template_format(&mut self, value: impl Into<Val<DashPackageSegmentTemplateFormat>>) -> &mut Self {
+            self.props.set("SegmentTemplateFormat", value.into());
+            self
+        }
+
+        /// `SegmentTemplateFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_template_format(&self) -> ::std::option::Option<Val<DashPackageSegmentTemplateFormat>> {
+            crate::cfn::get_prop(&self.props, "SegmentTemplateFormat")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
+        }
+
+        /// `SuggestedPresentationDelaySeconds`: Duration (in seconds) to delay live content before
+        /// presentation.
+        pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SuggestedPresentationDelaySeconds", value.into());
+            self
+        }
+
+        /// Sets `SuggestedPresentationDelaySeconds` in place: [`Self::suggested_presentation_delay_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_suggested_presentation_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SuggestedPresentationDelaySeconds", value.into());
+            self
+        }
+
+        /// `SuggestedPresentationDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suggested_presentation_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SuggestedPresentationDelaySeconds")
+        }
+
+        /// `UtcTiming`: Determines the type of UTCTiming included in the Media Presentation Description (MPD)
+        pub fn utc_timing(mut self, value: impl Into<Val<DashPackageUtcTiming>>) -> Self {
+            self.props.set("UtcTiming", value.into());
+            self
+        }
+
+        /// Sets `UtcTiming` in place: [`Self::utc_timing`] on a value held by `&mut`.
+        pub fn set_utc_timing(&mut self, value: impl Into<Val<DashPackageUtcTiming>>) -> &mut Self {
+            self.props.set("UtcTiming", value.into());
+            self
+        }
+
+        /// `UtcTiming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_utc_timing(&self) -> ::std::option::Option<Val<DashPackageUtcTiming>> {
+            crate::cfn::get_prop(&self.props, "UtcTiming")
+        }
+
+        /// `UtcTimingUri`: Specifies the value attribute of the UTCTiming field when utcTiming is set
+        /// to HTTP-ISO, HTTP-HEAD or HTTP-XSDATE
+        pub fn utc_timing_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UtcTimingUri", value.into());
+            self
+        }
+
+        /// Sets `UtcTimingUri` in place: [`Self::utc_timing_uri`] on a value held by `&mut`.
+        pub fn set_utc_timing_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UtcTimingUri", value.into());
+            self
+        }
+
+        /// `UtcTimingUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_utc_timing_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UtcTimingUri")
         }
     }
 
@@ -1137,15 +2105,35 @@ pub mod origin_endpoint {
             DashEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
-            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
+        }
+
+        /// `KeyRotationIntervalSeconds`: Time (in seconds) between each encryption key rotation.
+        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `KeyRotationIntervalSeconds` in place: [`Self::key_rotation_interval_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_key_rotation_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// `KeyRotationIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_rotation_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KeyRotationIntervalSeconds")
         }
     }
 
@@ -1253,93 +2241,251 @@ pub mod origin_endpoint {
             HlsPackage { props }
         }
 
-        prop! {
-            /// `AdMarkers`: This setting controls how ad markers are included in the packaged
-            /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
-            /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken
-            /// directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates
-            /// ad markers and blackout tags based on SCTE-35 messages in the input source. "DATERANGE"
-            /// inserts EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF
-            /// manifests. For this option, you must set a programDateTimeIntervalSeconds value that is
-            /// greater than …
-            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<HlsPackageAdMarkers>
+        /// `AdMarkers`: This setting controls how ad markers are included in the packaged
+        /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
+        /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken directly
+        /// from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers
+        /// and blackout tags based on SCTE-35 messages in the input source. "DATERANGE" inserts
+        /// EXT-X-DATERANGE tags to signal ad and program transition events in HLS and CMAF manifests.
+        /// For this option, you must set a programDateTimeIntervalSeconds value that is greater than …
+        pub fn ad_markers(mut self, value: impl Into<Val<HlsPackageAdMarkers>>) -> Self {
+            self.props.set("AdMarkers", value.into());
+            self
         }
 
-        prop! {
-            /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the
-            /// output. If empty, no ad markers are output. Specify multiple items to create ad markers
-            /// for all of the included message types.
-            props, "AdTriggers", ad_triggers, set_ad_triggers, get_ad_triggers, Val<List<HlsPackageAdTriggers>>
+        /// Sets `AdMarkers` in place: [`Self::ad_markers`] on a value held by `&mut`.
+        pub fn set_ad_markers(&mut self, value: impl Into<Val<HlsPackageAdMarkers>>) -> &mut Self {
+            self.props.set("AdMarkers", value.into());
+            self
         }
 
-        prop! {
-            /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on
-            /// SCTE-35 segmentation descriptors to determine whether a message signals an ad. Choosing "NONE"
-            /// means no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of
-            /// the types specified in AdTriggers that contain delivery restrictions will be treated as
-            /// ads. Choosing "UNRESTRICTED" means SCTE-35 messages of the types specified in AdTriggers
-            /// that do not contain delivery restrictions will be treated as ads. Choosing "BOTH" means
-            /// all SCTE-35 messages of the types specified in AdTriggers will be treated as ads. Note
-            /// that Splice …
-            props, "AdsOnDeliveryRestrictions", ads_on_delivery_restrictions, set_ads_on_delivery_restrictions, get_ads_on_delivery_restrictions, Val<AdsOnDeliveryRestrictions>
+        /// `AdMarkers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_markers(&self) -> ::std::option::Option<Val<HlsPackageAdMarkers>> {
+            crate::cfn::get_prop(&self.props, "AdMarkers")
         }
 
-        prop! {
-            /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<HlsEncryption>
+        /// `AdTriggers`: A list of SCTE-35 message types that are treated as ad markers in the output.
+        /// If empty, no ad markers are output. Specify multiple items to create ad markers for all of
+        /// the included message types.
+        pub fn ad_triggers(mut self, value: impl Into<Val<List<HlsPackageAdTriggers>>>) -> Self {
+            self.props.set("AdTriggers", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video
-            /// broadcasting (DVB) subtitles into the output.
-            props, "IncludeDvbSubtitles", include_dvb_subtitles, set_include_dvb_subtitles, get_include_dvb_subtitles, Val<bool>
+        /// Sets `AdTriggers` in place: [`Self::ad_triggers`] on a value held by `&mut`.
+        pub fn set_ad_triggers(&mut self, value: impl Into<Val<List<HlsPackageAdTriggers>>>) -> &mut Self {
+            self.props.set("AdTriggers", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-            /// output.
-            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
+        /// `AdTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_triggers(&self) -> ::std::option::Option<Val<List<HlsPackageAdTriggers>>> {
+            crate::cfn::get_prop(&self.props, "AdTriggers")
         }
 
-        prop! {
-            /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD"
-            /// is specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media
-            /// playlist.
-            props, "PlaylistType", playlist_type, set_playlist_type, get_playlist_type, Val<HlsPackagePlaylistType>
+        /// `AdsOnDeliveryRestrictions`: This setting allows the delivery restriction flags on SCTE-35
+        /// segmentation descriptors to determine whether a message signals an ad. Choosing "NONE" means
+        /// no SCTE-35 messages become ads. Choosing "RESTRICTED" means SCTE-35 messages of the types
+        /// specified in AdTriggers that contain delivery restrictions will be treated as ads. Choosing "UNRESTRICTED"
+        /// means SCTE-35 messages of the types specified in AdTriggers that do not contain delivery
+        /// restrictions will be treated as ads. Choosing "BOTH" means all SCTE-35 messages of the types
+        /// specified in AdTriggers will be treated as ads. Note that Splice …
+        pub fn ads_on_delivery_restrictions(mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> Self {
+            self.props.set("AdsOnDeliveryRestrictions", value.into());
+            self
         }
 
-        prop! {
-            /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
-            props, "PlaylistWindowSeconds", playlist_window_seconds, set_playlist_window_seconds, get_playlist_window_seconds, Val<i64>
+        /// Sets `AdsOnDeliveryRestrictions` in place: [`Self::ads_on_delivery_restrictions`] on a value
+        /// held by `&mut`.
+        pub fn set_ads_on_delivery_restrictions(&mut self, value: impl Into<Val<AdsOnDeliveryRestrictions>>) -> &mut Self {
+            self.props.set("AdsOnDeliveryRestrictions", value.into());
+            self
         }
 
-        prop! {
-            /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
-            /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
-            /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest
-            /// time of the content. If the interval is not specified, or set to 0, then no
-            /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
-            /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
-            /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
-            /// output.
-            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
+        /// `AdsOnDeliveryRestrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ads_on_delivery_restrictions(&self) -> ::std::option::Option<Val<AdsOnDeliveryRestrictions>> {
+            crate::cfn::get_prop(&self.props, "AdsOnDeliveryRestrictions")
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
-            /// be rounded to the nearest multiple of the source fragment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<HlsEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<HlsEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups
-            /// in the output.
-            props, "UseAudioRenditionGroup", use_audio_rendition_group, set_use_audio_rendition_group, get_use_audio_rendition_group, Val<bool>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<HlsEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
+        }
+
+        /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video broadcasting (DVB)
+        /// subtitles into the output.
+        pub fn include_dvb_subtitles(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeDvbSubtitles", value.into());
+            self
+        }
+
+        /// Sets `IncludeDvbSubtitles` in place: [`Self::include_dvb_subtitles`] on a value held by `&mut`.
+        pub fn set_include_dvb_subtitles(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeDvbSubtitles", value.into());
+            self
+        }
+
+        /// `IncludeDvbSubtitles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_dvb_subtitles(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeDvbSubtitles")
+        }
+
+        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+        /// output.
+        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
+        }
+
+        /// Sets `IncludeIframeOnlyStream` in place: [`Self::include_iframe_only_stream`] on a value
+        /// held by `&mut`.
+        pub fn set_include_iframe_only_stream(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
+        }
+
+        /// `IncludeIframeOnlyStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_iframe_only_stream(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeIframeOnlyStream")
+        }
+
+        /// `PlaylistType`: The HTTP Live Streaming (HLS) playlist type. When either "EVENT" or "VOD" is
+        /// specified, a corresponding EXT-X-PLAYLIST-TYPE entry will be included in the media playlist.
+        pub fn playlist_type(mut self, value: impl Into<Val<HlsPackagePlaylistType>>) -> Self {
+            self.props.set("PlaylistType", value.into());
+            self
+        }
+
+        /// Sets `PlaylistType` in place: [`Self::playlist_type`] on a value held by `&mut`.
+        pub fn set_playlist_type(&mut self, value: impl Into<Val<HlsPackagePlaylistType>>) -> &mut Self {
+            self.props.set("PlaylistType", value.into());
+            self
+        }
+
+        /// `PlaylistType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_playlist_type(&self) -> ::std::option::Option<Val<HlsPackagePlaylistType>> {
+            crate::cfn::get_prop(&self.props, "PlaylistType")
+        }
+
+        /// `PlaylistWindowSeconds`: Time window (in seconds) contained in each parent manifest.
+        pub fn playlist_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PlaylistWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `PlaylistWindowSeconds` in place: [`Self::playlist_window_seconds`] on a value held by `&mut`.
+        pub fn set_playlist_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PlaylistWindowSeconds", value.into());
+            self
+        }
+
+        /// `PlaylistWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_playlist_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PlaylistWindowSeconds")
+        }
+
+        /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
+        /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
+        /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest time
+        /// of the content. If the interval is not specified, or set to 0, then no
+        /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
+        /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
+        /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
+        /// output.
+        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `ProgramDateTimeIntervalSeconds` in place: [`Self::program_date_time_interval_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_program_date_time_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// `ProgramDateTimeIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_program_date_time_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProgramDateTimeIntervalSeconds")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
+        /// rounded to the nearest multiple of the source fragment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
+        }
+
+        /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups in
+        /// the output.
+        pub fn use_audio_rendition_group(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseAudioRenditionGroup", value.into());
+            self
+        }
+
+        /// Sets `UseAudioRenditionGroup` in place: [`Self::use_audio_rendition_group`] on a value held
+        /// by `&mut`.
+        pub fn set_use_audio_rendition_group(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseAudioRenditionGroup", value.into());
+            self
+        }
+
+        /// `UseAudioRenditionGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_audio_rendition_group(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseAudioRenditionGroup")
         }
     }
 
@@ -1418,32 +2564,91 @@ pub mod origin_endpoint {
             HlsEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: A constant initialization vector for encryption (optional).
-            /// When not specified the initialization vector will be periodically rotated.
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
 
-        prop! {
-            /// `EncryptionMethod`: The encryption method to use.
-            props, "EncryptionMethod", encryption_method, set_encryption_method, get_encryption_method, Val<HlsEncryptionEncryptionMethod>
+        /// `ConstantInitializationVector`: A constant initialization vector for encryption (optional).
+        /// When not specified the initialization vector will be periodically rotated.
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyRotationIntervalSeconds`: Interval (in seconds) between each encryption key
-            /// rotation.
-            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
         }
 
-        prop! {
-            /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
-            props, "RepeatExtXKey", repeat_ext_x_key, set_repeat_ext_x_key, get_repeat_ext_x_key, Val<bool>
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
+        }
+
+        /// `EncryptionMethod`: The encryption method to use.
+        pub fn encryption_method(mut self, value: impl Into<Val<HlsEncryptionEncryptionMethod>>) -> Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
+        }
+
+        /// Sets `EncryptionMethod` in place: [`Self::encryption_method`] on a value held by `&mut`.
+        pub fn set_encryption_method(&mut self, value: impl Into<Val<HlsEncryptionEncryptionMethod>>) -> &mut Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
+        }
+
+        /// `EncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_method(&self) -> ::std::option::Option<Val<HlsEncryptionEncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMethod")
+        }
+
+        /// `KeyRotationIntervalSeconds`: Interval (in seconds) between each encryption key rotation.
+        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `KeyRotationIntervalSeconds` in place: [`Self::key_rotation_interval_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_key_rotation_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// `KeyRotationIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_rotation_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KeyRotationIntervalSeconds")
+        }
+
+        /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
+        pub fn repeat_ext_x_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RepeatExtXKey", value.into());
+            self
+        }
+
+        /// Sets `RepeatExtXKey` in place: [`Self::repeat_ext_x_key`] on a value held by `&mut`.
+        pub fn set_repeat_ext_x_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RepeatExtXKey", value.into());
+            self
+        }
+
+        /// `RepeatExtXKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repeat_ext_x_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RepeatExtXKey")
         }
     }
 
@@ -1493,24 +2698,77 @@ pub mod origin_endpoint {
             MssPackage { props }
         }
 
-        prop! {
-            /// `Encryption`: A Microsoft Smooth Streaming (MSS) encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<MssEncryption>
+        /// `Encryption`: A Microsoft Smooth Streaming (MSS) encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<MssEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: The time window (in seconds) contained in each manifest.
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<MssEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: The duration (in seconds) of each segment.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<MssEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// `ManifestWindowSeconds`: The time window (in seconds) contained in each manifest.
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
+        }
+
+        /// `SegmentDurationSeconds`: The duration (in seconds) of each segment.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
         }
     }
 
@@ -1533,10 +2791,16 @@ pub mod origin_endpoint {
             MssEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
+        }
+
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
     }
 
@@ -1580,39 +2844,118 @@ impl PackagingConfiguration {
         PackagingConfiguration { core }
     }
 
-    prop! {
-        /// `CmafPackage`: A CMAF packaging configuration.
-        core.props, "CmafPackage", cmaf_package, set_cmaf_package, get_cmaf_package, Val<packaging_configuration::CmafPackage>
+    /// `CmafPackage`: A CMAF packaging configuration.
+    pub fn cmaf_package(mut self, value: impl Into<Val<packaging_configuration::CmafPackage>>) -> Self {
+        self.core.props.set("CmafPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
-        core.props, "DashPackage", dash_package, set_dash_package, get_dash_package, Val<packaging_configuration::DashPackage>
+    /// Sets `CmafPackage` in place: [`Self::cmaf_package`] on a value held by `&mut`.
+    pub fn set_cmaf_package(&mut self, value: impl Into<Val<packaging_configuration::CmafPackage>>) -> &mut Self {
+        self.core.props.set("CmafPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
-        core.props, "HlsPackage", hls_package, set_hls_package, get_hls_package, Val<packaging_configuration::HlsPackage>
+    /// `CmafPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmaf_package(&self) -> ::std::option::Option<Val<packaging_configuration::CmafPackage>> {
+        crate::cfn::get_prop(&self.core.props, "CmafPackage")
     }
 
-    prop! {
-        /// `Id`: The ID of the PackagingConfiguration.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// `DashPackage`: A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
+    pub fn dash_package(mut self, value: impl Into<Val<packaging_configuration::DashPackage>>) -> Self {
+        self.core.props.set("DashPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `MssPackage`: A Microsoft Smooth Streaming (MSS) PackagingConfiguration.
-        core.props, "MssPackage", mss_package, set_mss_package, get_mss_package, Val<packaging_configuration::MssPackage>
+    /// Sets `DashPackage` in place: [`Self::dash_package`] on a value held by `&mut`.
+    pub fn set_dash_package(&mut self, value: impl Into<Val<packaging_configuration::DashPackage>>) -> &mut Self {
+        self.core.props.set("DashPackage", value.into());
+        self
     }
 
-    prop! {
-        /// `PackagingGroupId`: The ID of a PackagingGroup.
-        core.props, "PackagingGroupId", _, set_packaging_group_id, get_packaging_group_id, Val<String>
+    /// `DashPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dash_package(&self) -> ::std::option::Option<Val<packaging_configuration::DashPackage>> {
+        crate::cfn::get_prop(&self.core.props, "DashPackage")
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `HlsPackage`: An HTTP Live Streaming (HLS) packaging configuration.
+    pub fn hls_package(mut self, value: impl Into<Val<packaging_configuration::HlsPackage>>) -> Self {
+        self.core.props.set("HlsPackage", value.into());
+        self
+    }
+
+    /// Sets `HlsPackage` in place: [`Self::hls_package`] on a value held by `&mut`.
+    pub fn set_hls_package(&mut self, value: impl Into<Val<packaging_configuration::HlsPackage>>) -> &mut Self {
+        self.core.props.set("HlsPackage", value.into());
+        self
+    }
+
+    /// `HlsPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hls_package(&self) -> ::std::option::Option<Val<packaging_configuration::HlsPackage>> {
+        crate::cfn::get_prop(&self.core.props, "HlsPackage")
+    }
+
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// `MssPackage`: A Microsoft Smooth Streaming (MSS) PackagingConfiguration.
+    pub fn mss_package(mut self, value: impl Into<Val<packaging_configuration::MssPackage>>) -> Self {
+        self.core.props.set("MssPackage", value.into());
+        self
+    }
+
+    /// Sets `MssPackage` in place: [`Self::mss_package`] on a value held by `&mut`.
+    pub fn set_mss_package(&mut self, value: impl Into<Val<packaging_configuration::MssPackage>>) -> &mut Self {
+        self.core.props.set("MssPackage", value.into());
+        self
+    }
+
+    /// `MssPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mss_package(&self) -> ::std::option::Option<Val<packaging_configuration::MssPackage>> {
+        crate::cfn::get_prop(&self.core.props, "MssPackage")
+    }
+
+    /// Sets `PackagingGroupId`, which `new` took, in place.
+    pub fn set_packaging_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackagingGroupId", value.into());
+        self
+    }
+
+    /// `PackagingGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_packaging_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackagingGroupId")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1650,29 +2993,77 @@ pub mod packaging_configuration {
             CmafPackage { props }
         }
 
-        prop! {
-            /// `HlsManifests`: A list of HLS manifest configurations.
-            props, "HlsManifests", _, set_hls_manifests, get_hls_manifests, Val<List<HlsManifest>>
+        /// Sets `HlsManifests`, which `new` took, in place.
+        pub fn set_hls_manifests(&mut self, value: impl Into<Val<List<HlsManifest>>>) -> &mut Self {
+            self.props.set("HlsManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: A CMAF encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<CmafEncryption>
+        /// `HlsManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hls_manifests(&self) -> ::std::option::Option<Val<List<HlsManifest>>> {
+            crate::cfn::get_prop(&self.props, "HlsManifests")
         }
 
-        prop! {
-            /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is
-            /// set to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture
-            /// Parameter Set (PPS), and Video Parameter Set (VPS) metadata in every video segment
-            /// instead of in the init fragment. This lets you use different SPS/PPS/VPS settings for
-            /// your assets during content playback.
-            props, "IncludeEncoderConfigurationInSegments", include_encoder_configuration_in_segments, set_include_encoder_configuration_in_segments, get_include_encoder_configuration_in_segments, Val<bool>
+        /// `Encryption`: A CMAF encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<CmafEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
-            /// be rounded to the nearest multiple of the source fragment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<CmafEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<CmafEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
+        }
+
+        /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is set
+        /// to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture Parameter
+        /// Set (PPS), and Video Parameter Set (VPS) metadata in every video segment instead of in the
+        /// init fragment. This lets you use different SPS/PPS/VPS settings for your assets during
+        /// content playback.
+        pub fn include_encoder_configuration_in_segments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeEncoderConfigurationInSegments", value.into());
+            self
+        }
+
+        /// Sets `IncludeEncoderConfigurationInSegments` in place: [`Self::include_encoder_configuration_in_segments`]
+        /// on a value held by `&mut`.
+        pub fn set_include_encoder_configuration_in_segments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeEncoderConfigurationInSegments", value.into());
+            self
+        }
+
+        /// `IncludeEncoderConfigurationInSegments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_encoder_configuration_in_segments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeEncoderConfigurationInSegments")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
+        /// rounded to the nearest multiple of the source fragment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
         }
     }
 
@@ -1694,10 +3085,16 @@ pub mod packaging_configuration {
             CmafEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
+        }
+
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
     }
 
@@ -1729,26 +3126,60 @@ pub mod packaging_configuration {
             SpekeKeyProvider { props }
         }
 
-        prop! {
-            /// `RoleArn`: An Amazon Resource Name (ARN) of an IAM role that AWS Elemental MediaPackage
-            /// will assume when accessing the key provider service.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemIds`: The system IDs to include in key requests.
-            props, "SystemIds", _, set_system_ids, get_system_ids, Val<List<String>>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `Url`: The URL of the external key provider service.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `SystemIds`, which `new` took, in place.
+        pub fn set_system_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SystemIds", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
-            /// content tracks separately for endpoints that use SPEKE 2.0.
-            props, "EncryptionContractConfiguration", encryption_contract_configuration, set_encryption_contract_configuration, get_encryption_contract_configuration, Val<EncryptionContractConfiguration>
+        /// `SystemIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SystemIds")
+        }
+
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `EncryptionContractConfiguration`: The configuration to use for encrypting one or more
+        /// content tracks separately for endpoints that use SPEKE 2.0.
+        pub fn encryption_contract_configuration(mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> Self {
+            self.props.set("EncryptionContractConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionContractConfiguration` in place: [`Self::encryption_contract_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_encryption_contract_configuration(&mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionContractConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionContractConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_contract_configuration(&self) -> ::std::option::Option<Val<EncryptionContractConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionContractConfiguration")
         }
     }
 
@@ -1776,14 +3207,28 @@ pub mod packaging_configuration {
             EncryptionContractConfiguration { props }
         }
 
-        prop! {
-            /// `PresetSpeke20Audio`: A collection of audio encryption presets.
-            props, "PresetSpeke20Audio", _, set_preset_speke20_audio, get_preset_speke20_audio, Val<EncryptionContractConfigurationPresetSpeke20Audio>
+        /// Sets `PresetSpeke20Audio`, which `new` took, in place.
+        pub fn set_preset_speke20_audio(&mut self, value: impl Into<Val<EncryptionContractConfigurationPresetSpeke20Audio>>) -> &mut Self {
+            self.props.set("PresetSpeke20Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `PresetSpeke20Video`: A collection of video encryption presets.
-            props, "PresetSpeke20Video", _, set_preset_speke20_video, get_preset_speke20_video, Val<EncryptionContractConfigurationPresetSpeke20Video>
+        /// `PresetSpeke20Audio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preset_speke20_audio(&self) -> ::std::option::Option<Val<EncryptionContractConfigurationPresetSpeke20Audio>> {
+            crate::cfn::get_prop(&self.props, "PresetSpeke20Audio")
+        }
+
+        /// Sets `PresetSpeke20Video`, which `new` took, in place.
+        pub fn set_preset_speke20_video(&mut self, value: impl Into<Val<EncryptionContractConfigurationPresetSpeke20Video>>) -> &mut Self {
+            self.props.set("PresetSpeke20Video", value.into());
+            self
+        }
+
+        /// `PresetSpeke20Video` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preset_speke20_video(&self) -> ::std::option::Option<Val<EncryptionContractConfigurationPresetSpeke20Video>> {
+            crate::cfn::get_prop(&self.props, "PresetSpeke20Video")
         }
     }
 
@@ -1862,46 +3307,126 @@ pub mod packaging_configuration {
             HlsManifest { props }
         }
 
-        prop! {
-            /// `AdMarkers`: This setting controls how ad markers are included in the packaged
-            /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
-            /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken
-            /// directly from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates
-            /// ad markers and blackout tags based on SCTE-35 messages in the input source.
-            props, "AdMarkers", ad_markers, set_ad_markers, get_ad_markers, Val<HlsManifestAdMarkers>
+        /// `AdMarkers`: This setting controls how ad markers are included in the packaged
+        /// OriginEndpoint. "NONE" will omit all SCTE-35 ad markers from the output. "PASSTHROUGH"
+        /// causes the manifest to contain a copy of the SCTE-35 ad markers (comments) taken directly
+        /// from the input HTTP Live Streaming (HLS) manifest. "SCTE35_ENHANCED" generates ad markers
+        /// and blackout tags based on SCTE-35 messages in the input source.
+        pub fn ad_markers(mut self, value: impl Into<Val<HlsManifestAdMarkers>>) -> Self {
+            self.props.set("AdMarkers", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-            /// output.
-            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
+        /// Sets `AdMarkers` in place: [`Self::ad_markers`] on a value held by `&mut`.
+        pub fn set_ad_markers(&mut self, value: impl Into<Val<HlsManifestAdMarkers>>) -> &mut Self {
+            self.props.set("AdMarkers", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestName`: An optional string to include in the name of the manifest.
-            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
+        /// `AdMarkers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_markers(&self) -> ::std::option::Option<Val<HlsManifestAdMarkers>> {
+            crate::cfn::get_prop(&self.props, "AdMarkers")
         }
 
-        prop! {
-            /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
-            /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
-            /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest
-            /// time of the content. If the interval is not specified, or set to 0, then no
-            /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
-            /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
-            /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
-            /// output.
-            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
+        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+        /// output.
+        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
         }
 
-        prop! {
-            /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
-            props, "RepeatExtXKey", repeat_ext_x_key, set_repeat_ext_x_key, get_repeat_ext_x_key, Val<bool>
+        /// Sets `IncludeIframeOnlyStream` in place: [`Self::include_iframe_only_stream`] on a value
+        /// held by `&mut`.
+        pub fn set_include_iframe_only_stream(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// `IncludeIframeOnlyStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_iframe_only_stream(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeIframeOnlyStream")
+        }
+
+        /// `ManifestName`: An optional string to include in the name of the manifest.
+        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestName", value.into());
+            self
+        }
+
+        /// Sets `ManifestName` in place: [`Self::manifest_name`] on a value held by `&mut`.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
+        }
+
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
+        }
+
+        /// `ProgramDateTimeIntervalSeconds`: The interval (in seconds) between each
+        /// EXT-X-PROGRAM-DATE-TIME tag inserted into manifests. Additionally, when an interval is
+        /// specified ID3Timed Metadata messages will be generated every 5 seconds using the ingest time
+        /// of the content. If the interval is not specified, or set to 0, then no
+        /// EXT-X-PROGRAM-DATE-TIME tags will be inserted into manifests and no ID3Timed Metadata
+        /// messages will be generated. Note that irrespective of this parameter, if any ID3 Timed
+        /// Metadata is found in HTTP Live Streaming (HLS) input, it will be passed through to HLS
+        /// output.
+        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `ProgramDateTimeIntervalSeconds` in place: [`Self::program_date_time_interval_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_program_date_time_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// `ProgramDateTimeIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_program_date_time_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProgramDateTimeIntervalSeconds")
+        }
+
+        /// `RepeatExtXKey`: When enabled, the EXT-X-KEY tag will be repeated in output manifests.
+        pub fn repeat_ext_x_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RepeatExtXKey", value.into());
+            self
+        }
+
+        /// Sets `RepeatExtXKey` in place: [`Self::repeat_ext_x_key`] on a value held by `&mut`.
+        pub fn set_repeat_ext_x_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RepeatExtXKey", value.into());
+            self
+        }
+
+        /// `RepeatExtXKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repeat_ext_x_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RepeatExtXKey")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
         }
     }
 
@@ -1941,19 +3466,60 @@ pub mod packaging_configuration {
             StreamSelection { props }
         }
 
-        prop! {
-            /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
-            props, "MaxVideoBitsPerSecond", max_video_bits_per_second, set_max_video_bits_per_second, get_max_video_bits_per_second, Val<i64>
+        /// `MaxVideoBitsPerSecond`: The maximum video bitrate (bps) to include in output.
+        pub fn max_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxVideoBitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
-            props, "MinVideoBitsPerSecond", min_video_bits_per_second, set_min_video_bits_per_second, get_min_video_bits_per_second, Val<i64>
+        /// Sets `MaxVideoBitsPerSecond` in place: [`Self::max_video_bits_per_second`] on a value held
+        /// by `&mut`.
+        pub fn set_max_video_bits_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxVideoBitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamOrder`: A directive that determines the order of streams in the output.
-            props, "StreamOrder", stream_order, set_stream_order, get_stream_order, Val<StreamSelectionStreamOrder>
+        /// `MaxVideoBitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_video_bits_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxVideoBitsPerSecond")
+        }
+
+        /// `MinVideoBitsPerSecond`: The minimum video bitrate (bps) to include in output.
+        pub fn min_video_bits_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinVideoBitsPerSecond", value.into());
+            self
+        }
+
+        /// Sets `MinVideoBitsPerSecond` in place: [`Self::min_video_bits_per_second`] on a value held
+        /// by `&mut`.
+        pub fn set_min_video_bits_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinVideoBitsPerSecond", value.into());
+            self
+        }
+
+        /// `MinVideoBitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_video_bits_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinVideoBitsPerSecond")
+        }
+
+        /// `StreamOrder`: A directive that determines the order of streams in the output.
+        pub fn stream_order(mut self, value: impl Into<Val<StreamSelectionStreamOrder>>) -> Self {
+            self.props.set("StreamOrder", value.into());
+            self
+        }
+
+        /// Sets `StreamOrder` in place: [`Self::stream_order`] on a value held by `&mut`.
+        pub fn set_stream_order(&mut self, value: impl Into<Val<StreamSelectionStreamOrder>>) -> &mut Self {
+            self.props.set("StreamOrder", value.into());
+            self
+        }
+
+        /// `StreamOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_order(&self) -> ::std::option::Option<Val<StreamSelectionStreamOrder>> {
+            crate::cfn::get_prop(&self.props, "StreamOrder")
         }
     }
 
@@ -1991,54 +3557,142 @@ pub mod packaging_configuration {
             DashPackage { props }
         }
 
-        prop! {
-            /// `DashManifests`: A list of DASH manifest configurations.
-            props, "DashManifests", _, set_dash_manifests, get_dash_manifests, Val<List<DashManifest>>
+        /// Sets `DashManifests`, which `new` took, in place.
+        pub fn set_dash_manifests(&mut self, value: impl Into<Val<List<DashManifest>>>) -> &mut Self {
+            self.props.set("DashManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<DashEncryption>
+        /// `DashManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dash_manifests(&self) -> ::std::option::Option<Val<List<DashManifest>>> {
+            crate::cfn::get_prop(&self.props, "DashManifests")
         }
 
-        prop! {
-            /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is
-            /// set to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture
-            /// Parameter Set (PPS), and Video Parameter Set (VPS) metadata in every video segment
-            /// instead of in the init fragment. This lets you use different SPS/PPS/VPS settings for
-            /// your assets during content playback.
-            props, "IncludeEncoderConfigurationInSegments", include_encoder_configuration_in_segments, set_include_encoder_configuration_in_segments, get_include_encoder_configuration_in_segments, Val<bool>
+        /// `Encryption`: A Dynamic Adaptive Streaming over HTTP (DASH) encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<DashEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
-            /// output.
-            props, "IncludeIframeOnlyStream", include_iframe_only_stream, set_include_iframe_only_stream, get_include_iframe_only_stream, Val<bool>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<DashEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
-            /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
-            /// multiple periods. If empty, the content will not be partitioned into more than one
-            /// period. If the list contains "ADS", new periods will be created where the Asset contains
-            /// SCTE-35 ad markers.
-            props, "PeriodTriggers", period_triggers, set_period_triggers, get_period_triggers, Val<List<DashPackagePeriodTriggers>>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<DashEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
-            /// be rounded to the nearest multiple of the source fragment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// `IncludeEncoderConfigurationInSegments`: When includeEncoderConfigurationInSegments is set
+        /// to true, MediaPackage places your encoder's Sequence Parameter Set (SPS), Picture Parameter
+        /// Set (PPS), and Video Parameter Set (VPS) metadata in every video segment instead of in the
+        /// init fragment. This lets you use different SPS/PPS/VPS settings for your assets during
+        /// content playback.
+        pub fn include_encoder_configuration_in_segments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeEncoderConfigurationInSegments", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
-            /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
-            /// presented in each SegmentTemplate, with $Number$ media URLs. When set to
-            /// TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$
-            /// media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each
-            /// SegmentTemplate, with $Number$ media URLs.
-            props, "SegmentTemplateFormat", segment_template_format, set_segment_template_format, get_segment_template_format, Val<DashPackageSegmentTemplateFormat>
+        /// Sets `IncludeEncoderConfigurationInSegments` in place: [`Self::include_encoder_configuration_in_segments`]
+        /// on a value held by `&mut`.
+        pub fn set_include_encoder_configuration_in_segments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeEncoderConfigurationInSegments", value.into());
+            self
+        }
+
+        /// `IncludeEncoderConfigurationInSegments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_encoder_configuration_in_segments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeEncoderConfigurationInSegments")
+        }
+
+        /// `IncludeIframeOnlyStream`: When enabled, an I-Frame only stream will be included in the
+        /// output.
+        pub fn include_iframe_only_stream(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
+        }
+
+        /// Sets `IncludeIframeOnlyStream` in place: [`Self::include_iframe_only_stream`] on a value
+        /// held by `&mut`.
+        pub fn set_include_iframe_only_stream(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeIframeOnlyStream", value.into());
+            self
+        }
+
+        /// `IncludeIframeOnlyStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_iframe_only_stream(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeIframeOnlyStream")
+        }
+
+        /// `PeriodTriggers`: A list of triggers that controls when the outgoing Dynamic Adaptive
+        /// Streaming over HTTP (DASH) Media Presentation Description (MPD) will be partitioned into
+        /// multiple periods. If empty, the content will not be partitioned into more than one period.
+        /// If the list contains "ADS", new periods will be created where the Asset contains SCTE-35 ad
+        /// markers.
+        pub fn period_triggers(mut self, value: impl Into<Val<List<DashPackagePeriodTriggers>>>) -> Self {
+            self.props.set("PeriodTriggers", value.into());
+            self
+        }
+
+        /// Sets `PeriodTriggers` in place: [`Self::period_triggers`] on a value held by `&mut`.
+        pub fn set_period_triggers(&mut self, value: impl Into<Val<List<DashPackagePeriodTriggers>>>) -> &mut Self {
+            self.props.set("PeriodTriggers", value.into());
+            self
+        }
+
+        /// `PeriodTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period_triggers(&self) -> ::std::option::Option<Val<List<DashPackagePeriodTriggers>>> {
+            crate::cfn::get_prop(&self.props, "PeriodTriggers")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
+        /// rounded to the nearest multiple of the source fragment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `SegmentTemplateFormat`: Determines the type of SegmentTemplate included in the Media
+        /// Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is
+        /// presented in each SegmentTemplate, with $Number$ media URLs. When set to TIME_WITH_TIMELINE,
+        /// a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to
+        /// NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$
+        /// media URLs.
+        pub fn segment_template_format(mut self, value: impl Into<Val<DashPackageSegmentTemplateFormat>>) -> Self {
+            self.props.set("SegmentTemplateFormat", value.into());
+            self
+        }
+
+        /// Sets `SegmentTemplateFormat` in place: [`Self::segment_template_format`] on a value held by `&mut`.
+        pub fn set_segment_template_format(&mut self, value: impl Into<Val<DashPackageSegmentTemplateFormat>>) -> &mut Self {
+            self.props.set("SegmentTemplateFormat", value.into());
+            self
+        }
+
+        /// `SegmentTemplateFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_template_format(&self) -> ::std::option::Option<Val<DashPackageSegmentTemplateFormat>> {
+            crate::cfn::get_prop(&self.props, "SegmentTemplateFormat")
         }
     }
 
@@ -2057,41 +3711,119 @@ pub mod packaging_configuration {
             DashManifest { props }
         }
 
-        prop! {
-            /// `ManifestLayout`: Determines the position of some tags in the Media Presentation
-            /// Description (MPD). When set to FULL, elements like SegmentTemplate and ContentProtection
-            /// are included in each Representation. When set to COMPACT, duplicate elements are
-            /// combined and presented at the AdaptationSet level.
-            props, "ManifestLayout", manifest_layout, set_manifest_layout, get_manifest_layout, Val<DashManifestManifestLayout>
+        /// `ManifestLayout`: Determines the position of some tags in the Media Presentation Description (MPD).
+        /// When set to FULL, elements like SegmentTemplate and ContentProtection are included in each
+        /// Representation. When set to COMPACT, duplicate elements are combined and presented at the
+        /// AdaptationSet level.
+        pub fn manifest_layout(mut self, value: impl Into<Val<DashManifestManifestLayout>>) -> Self {
+            self.props.set("ManifestLayout", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestName`: An optional string to include in the name of the manifest.
-            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
+        /// Sets `ManifestLayout` in place: [`Self::manifest_layout`] on a value held by `&mut`.
+        pub fn set_manifest_layout(&mut self, value: impl Into<Val<DashManifestManifestLayout>>) -> &mut Self {
+            self.props.set("ManifestLayout", value.into());
+            self
         }
 
-        prop! {
-            /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media
-            /// before starting the presentation.
-            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<i64>
+        /// `ManifestLayout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_layout(&self) -> ::std::option::Option<Val<DashManifestManifestLayout>> {
+            crate::cfn::get_prop(&self.props, "ManifestLayout")
         }
 
-        prop! {
-            /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
-            /// HbbTV 1.5 compliant output is enabled.
-            props, "Profile", profile, set_profile, get_profile, Val<DashManifestProfile>
+        /// `ManifestName`: An optional string to include in the name of the manifest.
+        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ScteMarkersSource`: The source of scte markers used. When set to SEGMENTS, the scte
-            /// markers are sourced from the segments of the ingested content. When set to MANIFEST, the
-            /// scte markers are sourced from the manifest of the ingested content.
-            props, "ScteMarkersSource", scte_markers_source, set_scte_markers_source, get_scte_markers_source, Val<DashManifestScteMarkersSource>
+        /// Sets `ManifestName` in place: [`Self::manifest_name`] on a value held by `&mut`.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
+        }
+
+        /// `MinBufferTimeSeconds`: Minimum duration (in seconds) that a player will buffer media before
+        /// starting the presentation.
+        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinBufferTimeSeconds` in place: [`Self::min_buffer_time_seconds`] on a value held by `&mut`.
+        pub fn set_min_buffer_time_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// `MinBufferTimeSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_buffer_time_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinBufferTimeSeconds")
+        }
+
+        /// `Profile`: The Dynamic Adaptive Streaming over HTTP (DASH) profile type. When set to "HBBTV_1_5",
+        /// HbbTV 1.5 compliant output is enabled.
+        pub fn profile(mut self, value: impl Into<Val<DashManifestProfile>>) -> Self {
+            self.props.set("Profile", value.into());
+            self
+        }
+
+        /// Sets `Profile` in place: [`Self::profile`] on a value held by `&mut`.
+        pub fn set_profile(&mut self, value: impl Into<Val<DashManifestProfile>>) -> &mut Self {
+            self.props.set("Profile", value.into());
+            self
+        }
+
+        /// `Profile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile(&self) -> ::std::option::Option<Val<DashManifestProfile>> {
+            crate::cfn::get_prop(&self.props, "Profile")
+        }
+
+        /// `ScteMarkersSource`: The source of scte markers used. When set to SEGMENTS, the scte markers
+        /// are sourced from the segments of the ingested content. When set to MANIFEST, the scte
+        /// markers are sourced from the manifest of the ingested content.
+        pub fn scte_markers_source(mut self, value: impl Into<Val<DashManifestScteMarkersSource>>) -> Self {
+            self.props.set("ScteMarkersSource", value.into());
+            self
+        }
+
+        /// Sets `ScteMarkersSource` in place: [`Self::scte_markers_source`] on a value held by `&mut`.
+        pub fn set_scte_markers_source(&mut self, value: impl Into<Val<DashManifestScteMarkersSource>>) -> &mut Self {
+            self.props.set("ScteMarkersSource", value.into());
+            self
+        }
+
+        /// `ScteMarkersSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_markers_source(&self) -> ::std::option::Option<Val<DashManifestScteMarkersSource>> {
+            crate::cfn::get_prop(&self.props, "ScteMarkersSource")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
         }
     }
 
@@ -2159,10 +3891,16 @@ pub mod packaging_configuration {
             DashEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
+        }
+
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
     }
 
@@ -2214,32 +3952,93 @@ pub mod packaging_configuration {
             HlsPackage { props }
         }
 
-        prop! {
-            /// `HlsManifests`: A list of HLS manifest configurations.
-            props, "HlsManifests", _, set_hls_manifests, get_hls_manifests, Val<List<HlsManifest>>
+        /// Sets `HlsManifests`, which `new` took, in place.
+        pub fn set_hls_manifests(&mut self, value: impl Into<Val<List<HlsManifest>>>) -> &mut Self {
+            self.props.set("HlsManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<HlsEncryption>
+        /// `HlsManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hls_manifests(&self) -> ::std::option::Option<Val<List<HlsManifest>>> {
+            crate::cfn::get_prop(&self.props, "HlsManifests")
         }
 
-        prop! {
-            /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video
-            /// broadcasting (DVB) subtitles into the output.
-            props, "IncludeDvbSubtitles", include_dvb_subtitles, set_include_dvb_subtitles, get_include_dvb_subtitles, Val<bool>
+        /// `Encryption`: An HTTP Live Streaming (HLS) encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<HlsEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
-            /// be rounded to the nearest multiple of the source fragment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<HlsEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups
-            /// in the output.
-            props, "UseAudioRenditionGroup", use_audio_rendition_group, set_use_audio_rendition_group, get_use_audio_rendition_group, Val<bool>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<HlsEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
+        }
+
+        /// `IncludeDvbSubtitles`: When enabled, MediaPackage passes through digital video broadcasting (DVB)
+        /// subtitles into the output.
+        pub fn include_dvb_subtitles(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeDvbSubtitles", value.into());
+            self
+        }
+
+        /// Sets `IncludeDvbSubtitles` in place: [`Self::include_dvb_subtitles`] on a value held by `&mut`.
+        pub fn set_include_dvb_subtitles(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeDvbSubtitles", value.into());
+            self
+        }
+
+        /// `IncludeDvbSubtitles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_dvb_subtitles(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeDvbSubtitles")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
+        /// rounded to the nearest multiple of the source fragment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `UseAudioRenditionGroup`: When enabled, audio streams will be placed in rendition groups in
+        /// the output.
+        pub fn use_audio_rendition_group(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseAudioRenditionGroup", value.into());
+            self
+        }
+
+        /// Sets `UseAudioRenditionGroup` in place: [`Self::use_audio_rendition_group`] on a value held
+        /// by `&mut`.
+        pub fn set_use_audio_rendition_group(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseAudioRenditionGroup", value.into());
+            self
+        }
+
+        /// `UseAudioRenditionGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_audio_rendition_group(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseAudioRenditionGroup")
         }
     }
 
@@ -2262,20 +4061,53 @@ pub mod packaging_configuration {
             HlsEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: An HTTP Live Streaming (HLS) encryption configuration.
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
 
-        prop! {
-            /// `EncryptionMethod`: The encryption method to use.
-            props, "EncryptionMethod", encryption_method, set_encryption_method, get_encryption_method, Val<HlsEncryptionEncryptionMethod>
+        /// `ConstantInitializationVector`: An HTTP Live Streaming (HLS) encryption configuration.
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
+        }
+
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
+        }
+
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
+        }
+
+        /// `EncryptionMethod`: The encryption method to use.
+        pub fn encryption_method(mut self, value: impl Into<Val<HlsEncryptionEncryptionMethod>>) -> Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
+        }
+
+        /// Sets `EncryptionMethod` in place: [`Self::encryption_method`] on a value held by `&mut`.
+        pub fn set_encryption_method(&mut self, value: impl Into<Val<HlsEncryptionEncryptionMethod>>) -> &mut Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
+        }
+
+        /// `EncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_method(&self) -> ::std::option::Option<Val<HlsEncryptionEncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMethod")
         }
     }
 
@@ -2310,20 +4142,54 @@ pub mod packaging_configuration {
             MssPackage { props }
         }
 
-        prop! {
-            /// `MssManifests`: A list of MSS manifest configurations.
-            props, "MssManifests", _, set_mss_manifests, get_mss_manifests, Val<List<MssManifest>>
+        /// Sets `MssManifests`, which `new` took, in place.
+        pub fn set_mss_manifests(&mut self, value: impl Into<Val<List<MssManifest>>>) -> &mut Self {
+            self.props.set("MssManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: A CMAF encryption configuration.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<MssEncryption>
+        /// `MssManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mss_manifests(&self) -> ::std::option::Option<Val<List<MssManifest>>> {
+            crate::cfn::get_prop(&self.props, "MssManifests")
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will
-            /// be rounded to the nearest multiple of the source fragment duration.
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// `Encryption`: A CMAF encryption configuration.
+        pub fn encryption(mut self, value: impl Into<Val<MssEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<MssEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<MssEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
+        }
+
+        /// `SegmentDurationSeconds`: Duration (in seconds) of each fragment. Actual fragments will be
+        /// rounded to the nearest multiple of the source fragment duration.
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
         }
     }
 
@@ -2345,10 +4211,16 @@ pub mod packaging_configuration {
             MssEncryption { props }
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: A configuration for accessing an external Secure Packager and
-            /// Encoder Key Exchange (SPEKE) service that will provide encryption keys.
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
+        }
+
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
     }
 
@@ -2368,14 +4240,40 @@ pub mod packaging_configuration {
             MssManifest { props }
         }
 
-        prop! {
-            /// `ManifestName`: An optional string to include in the name of the manifest.
-            props, "ManifestName", manifest_name, set_manifest_name, get_manifest_name, Val<String>
+        /// `ManifestName`: An optional string to include in the name of the manifest.
+        pub fn manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamSelection`: A StreamSelection configuration.
-            props, "StreamSelection", stream_selection, set_stream_selection, get_stream_selection, Val<StreamSelection>
+        /// Sets `ManifestName` in place: [`Self::manifest_name`] on a value held by `&mut`.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
+        }
+
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
+        }
+
+        /// `StreamSelection`: A StreamSelection configuration.
+        pub fn stream_selection(mut self, value: impl Into<Val<StreamSelection>>) -> Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// Sets `StreamSelection` in place: [`Self::stream_selection`] on a value held by `&mut`.
+        pub fn set_stream_selection(&mut self, value: impl Into<Val<StreamSelection>>) -> &mut Self {
+            self.props.set("StreamSelection", value.into());
+            self
+        }
+
+        /// `StreamSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_selection(&self) -> ::std::option::Option<Val<StreamSelection>> {
+            crate::cfn::get_prop(&self.props, "StreamSelection")
         }
     }
 }
@@ -2400,24 +4298,70 @@ impl PackagingGroup {
         PackagingGroup { core }
     }
 
-    prop! {
-        /// `Authorization`: CDN Authorization
-        core.props, "Authorization", authorization, set_authorization, get_authorization, Val<packaging_group::Authorization>
+    /// `Authorization`: CDN Authorization
+    pub fn authorization(mut self, value: impl Into<Val<packaging_group::Authorization>>) -> Self {
+        self.core.props.set("Authorization", value.into());
+        self
     }
 
-    prop! {
-        /// `EgressAccessLogs`: The configuration parameters for egress access logging.
-        core.props, "EgressAccessLogs", egress_access_logs, set_egress_access_logs, get_egress_access_logs, Val<packaging_group::LogConfiguration>
+    /// Sets `Authorization` in place: [`Self::authorization`] on a value held by `&mut`.
+    pub fn set_authorization(&mut self, value: impl Into<Val<packaging_group::Authorization>>) -> &mut Self {
+        self.core.props.set("Authorization", value.into());
+        self
     }
 
-    prop! {
-        /// `Id`: The ID of the PackagingGroup.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// `Authorization` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization(&self) -> ::std::option::Option<Val<packaging_group::Authorization>> {
+        crate::cfn::get_prop(&self.core.props, "Authorization")
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EgressAccessLogs`: The configuration parameters for egress access logging.
+    pub fn egress_access_logs(mut self, value: impl Into<Val<packaging_group::LogConfiguration>>) -> Self {
+        self.core.props.set("EgressAccessLogs", value.into());
+        self
+    }
+
+    /// Sets `EgressAccessLogs` in place: [`Self::egress_access_logs`] on a value held by `&mut`.
+    pub fn set_egress_access_logs(&mut self, value: impl Into<Val<packaging_group::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("EgressAccessLogs", value.into());
+        self
+    }
+
+    /// `EgressAccessLogs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_access_logs(&self) -> ::std::option::Option<Val<packaging_group::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EgressAccessLogs")
+    }
+
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2467,16 +4411,28 @@ pub mod packaging_group {
             Authorization { props }
         }
 
-        prop! {
-            /// `CdnIdentifierSecret`: The Amazon Resource Name (ARN) for the secret in AWS Secrets
-            /// Manager that is used for CDN authorization.
-            props, "CdnIdentifierSecret", _, set_cdn_identifier_secret, get_cdn_identifier_secret, Val<String>
+        /// Sets `CdnIdentifierSecret`, which `new` took, in place.
+        pub fn set_cdn_identifier_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CdnIdentifierSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsRoleArn`: The Amazon Resource Name (ARN) for the IAM role that allows
-            /// MediaPackage to communicate with AWS Secrets Manager.
-            props, "SecretsRoleArn", _, set_secrets_role_arn, get_secrets_role_arn, Val<String>
+        /// `CdnIdentifierSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdn_identifier_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CdnIdentifierSecret")
+        }
+
+        /// Sets `SecretsRoleArn`, which `new` took, in place.
+        pub fn set_secrets_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsRoleArn")
         }
     }
 
@@ -2495,10 +4451,23 @@ pub mod packaging_group {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for egress logs. If a log
-            /// group name isn't specified, the default name is used: /aws/MediaPackage/VodEgressAccessLogs.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: Sets a custom AWS CloudWatch log group name for egress logs. If a log group
+        /// name isn't specified, the default name is used: /aws/MediaPackage/VodEgressAccessLogs.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
     }
 }

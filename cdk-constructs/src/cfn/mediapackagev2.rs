@@ -49,57 +49,163 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `ChannelGroupName`.
-        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    /// Sets `ChannelGroupName`, which `new` took, in place.
+    pub fn set_channel_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// `ChannelGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelGroupName")
     }
 
-    prop! {
-        /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the
-        /// channel.&lt;/p&gt;
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `InputSwitchConfiguration`: &lt;p&gt;The configuration for input switching based on the
-        /// media quality confidence score (MQCS) as provided from AWS Elemental
-        /// MediaLive.&lt;/p&gt;
-        core.props, "InputSwitchConfiguration", input_switch_configuration, set_input_switch_configuration, get_input_switch_configuration, Val<channel::InputSwitchConfiguration>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `InputType`.
-        core.props, "InputType", input_type, set_input_type, get_input_type, Val<channel::InputType>
+    /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the
+    /// channel.&lt;/p&gt;
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiviewConfiguration`: &lt;p&gt;The multiview configuration for a channel. A
-        /// multiview channel composites video from several source channels into a single tiled
-        /// output stream. Players receive one standard HLS or DASH stream instead of several
-        /// separate streams. This setting is required when &lt;code&gt;InputType&lt;/code&gt; is &lt;code&gt;MULTIVIEW&lt;/code&gt;,
-        /// and can't be set for any other input type.&lt;/p&gt;
-        core.props, "MultiviewConfiguration", multiview_configuration, set_multiview_configuration, get_multiview_configuration, Val<channel::MultiviewConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputHeaderConfiguration`: &lt;p&gt;The settings for what common media server data (CMSD)
-        /// headers AWS Elemental MediaPackage includes in responses to the CDN.&lt;/p&gt;
-        core.props, "OutputHeaderConfiguration", output_header_configuration, set_output_header_configuration, get_output_header_configuration, Val<channel::OutputHeaderConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `OutputLockingMode`.
-        core.props, "OutputLockingMode", output_locking_mode, set_output_locking_mode, get_output_locking_mode, Val<channel::OutputLockingMode>
+    /// `InputSwitchConfiguration`: &lt;p&gt;The configuration for input switching based on the
+    /// media quality confidence score (MQCS) as provided from AWS Elemental MediaLive.&lt;/p&gt;
+    pub fn input_switch_configuration(mut self, value: impl Into<Val<channel::InputSwitchConfiguration>>) -> Self {
+        self.core.props.set("InputSwitchConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InputSwitchConfiguration` in place: [`Self::input_switch_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_input_switch_configuration(&mut self, value: impl Into<Val<channel::InputSwitchConfiguration>>) -> &mut Self {
+        self.core.props.set("InputSwitchConfiguration", value.into());
+        self
+    }
+
+    /// `InputSwitchConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_switch_configuration(&self) -> ::std::option::Option<Val<channel::InputSwitchConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InputSwitchConfiguration")
+    }
+
+    /// `InputType`.
+    pub fn input_type(mut self, value: impl Into<Val<channel::InputType>>) -> Self {
+        self.core.props.set("InputType", value.into());
+        self
+    }
+
+    /// Sets `InputType` in place: [`Self::input_type`] on a value held by `&mut`.
+    pub fn set_input_type(&mut self, value: impl Into<Val<channel::InputType>>) -> &mut Self {
+        self.core.props.set("InputType", value.into());
+        self
+    }
+
+    /// `InputType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_type(&self) -> ::std::option::Option<Val<channel::InputType>> {
+        crate::cfn::get_prop(&self.core.props, "InputType")
+    }
+
+    /// `MultiviewConfiguration`: &lt;p&gt;The multiview configuration for a channel. A multiview
+    /// channel composites video from several source channels into a single tiled output stream.
+    /// Players receive one standard HLS or DASH stream instead of several separate streams. This
+    /// setting is required when &lt;code&gt;InputType&lt;/code&gt; is &lt;code&gt;MULTIVIEW&lt;/code&gt;,
+    /// and can't be set for any other input type.&lt;/p&gt;
+    pub fn multiview_configuration(mut self, value: impl Into<Val<channel::MultiviewConfiguration>>) -> Self {
+        self.core.props.set("MultiviewConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MultiviewConfiguration` in place: [`Self::multiview_configuration`] on a value held by `&mut`.
+    pub fn set_multiview_configuration(&mut self, value: impl Into<Val<channel::MultiviewConfiguration>>) -> &mut Self {
+        self.core.props.set("MultiviewConfiguration", value.into());
+        self
+    }
+
+    /// `MultiviewConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multiview_configuration(&self) -> ::std::option::Option<Val<channel::MultiviewConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MultiviewConfiguration")
+    }
+
+    /// `OutputHeaderConfiguration`: &lt;p&gt;The settings for what common media server data (CMSD)
+    /// headers AWS Elemental MediaPackage includes in responses to the CDN.&lt;/p&gt;
+    pub fn output_header_configuration(mut self, value: impl Into<Val<channel::OutputHeaderConfiguration>>) -> Self {
+        self.core.props.set("OutputHeaderConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OutputHeaderConfiguration` in place: [`Self::output_header_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_output_header_configuration(&mut self, value: impl Into<Val<channel::OutputHeaderConfiguration>>) -> &mut Self {
+        self.core.props.set("OutputHeaderConfiguration", value.into());
+        self
+    }
+
+    /// `OutputHeaderConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_header_configuration(&self) -> ::std::option::Option<Val<channel::OutputHeaderConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OutputHeaderConfiguration")
+    }
+
+    /// `OutputLockingMode`.
+    pub fn output_locking_mode(mut self, value: impl Into<Val<channel::OutputLockingMode>>) -> Self {
+        self.core.props.set("OutputLockingMode", value.into());
+        self
+    }
+
+    /// Sets `OutputLockingMode` in place: [`Self::output_locking_mode`] on a value held by `&mut`.
+    pub fn set_output_locking_mode(&mut self, value: impl Into<Val<channel::OutputLockingMode>>) -> &mut Self {
+        self.core.props.set("OutputLockingMode", value.into());
+        self
+    }
+
+    /// `OutputLockingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_locking_mode(&self) -> ::std::option::Option<Val<channel::OutputLockingMode>> {
+        crate::cfn::get_prop(&self.core.props, "OutputLockingMode")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,20 +273,46 @@ pub mod channel {
             InputSwitchConfiguration { props }
         }
 
-        prop! {
-            /// `MQCSInputSwitching`: &lt;p&gt;When true, AWS Elemental MediaPackage performs input
-            /// switching based on the MQCS. Default is false. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt;
-            /// is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
-            props, "MQCSInputSwitching", mqcs_input_switching, set_mqcs_input_switching, get_mqcs_input_switching, Val<bool>
+        /// `MQCSInputSwitching`: &lt;p&gt;When true, AWS Elemental MediaPackage performs input
+        /// switching based on the MQCS. Default is false. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt;
+        /// is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
+        pub fn mqcs_input_switching(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MQCSInputSwitching", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredInput`: &lt;p&gt;For CMAF inputs, indicates which input MediaPackage should
-            /// prefer when both inputs have equal MQCS scores. Select &lt;code&gt;1&lt;/code&gt; to
-            /// prefer the first ingest endpoint, or &lt;code&gt;2&lt;/code&gt; to prefer the second
-            /// ingest endpoint. If you don't specify a preferred input, MediaPackage uses its default
-            /// switching behavior when MQCS scores are equal.&lt;/p&gt;
-            props, "PreferredInput", preferred_input, set_preferred_input, get_preferred_input, Val<i64>
+        /// Sets `MQCSInputSwitching` in place: [`Self::mqcs_input_switching`] on a value held by `&mut`.
+        pub fn set_mqcs_input_switching(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MQCSInputSwitching", value.into());
+            self
+        }
+
+        /// `MQCSInputSwitching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mqcs_input_switching(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MQCSInputSwitching")
+        }
+
+        /// `PreferredInput`: &lt;p&gt;For CMAF inputs, indicates which input MediaPackage should prefer
+        /// when both inputs have equal MQCS scores. Select &lt;code&gt;1&lt;/code&gt; to prefer the
+        /// first ingest endpoint, or &lt;code&gt;2&lt;/code&gt; to prefer the second ingest endpoint.
+        /// If you don't specify a preferred input, MediaPackage uses its default switching behavior
+        /// when MQCS scores are equal.&lt;/p&gt;
+        pub fn preferred_input(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PreferredInput", value.into());
+            self
+        }
+
+        /// Sets `PreferredInput` in place: [`Self::preferred_input`] on a value held by `&mut`.
+        pub fn set_preferred_input(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PreferredInput", value.into());
+            self
+        }
+
+        /// `PreferredInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_input(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PreferredInput")
         }
     }
 
@@ -231,19 +363,28 @@ pub mod channel {
             MultiviewConfiguration { props }
         }
 
-        prop! {
-            /// `AvailableLayouts`: &lt;p&gt;The tile layouts that players can request from this
-            /// multiview channel's origin endpoints. Only the layouts that you list here are available.
-            /// Each layout must appear at most once.&lt;/p&gt;
-            props, "AvailableLayouts", _, set_available_layouts, get_available_layouts, Val<List<MultiviewLayoutType>>
+        /// Sets `AvailableLayouts`, which `new` took, in place.
+        pub fn set_available_layouts(&mut self, value: impl Into<Val<List<MultiviewLayoutType>>>) -> &mut Self {
+            self.props.set("AvailableLayouts", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailableSources`: &lt;p&gt;The channels that players can use as tiles in this
-            /// multiview channel's output. Each source channel must be in the same channel group as the
-            /// multiview channel, and must have an &lt;code&gt;InputType&lt;/code&gt; of &lt;code&gt;CMAF&lt;/code&gt;.
-            /// Only the channels that you list here are available as tiles.&lt;/p&gt;
-            props, "AvailableSources", _, set_available_sources, get_available_sources, Val<List<String>>
+        /// `AvailableLayouts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_available_layouts(&self) -> ::std::option::Option<Val<List<MultiviewLayoutType>>> {
+            crate::cfn::get_prop(&self.props, "AvailableLayouts")
+        }
+
+        /// Sets `AvailableSources`, which `new` took, in place.
+        pub fn set_available_sources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AvailableSources", value.into());
+            self
+        }
+
+        /// `AvailableSources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_available_sources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AvailableSources")
         }
     }
 
@@ -296,11 +437,23 @@ pub mod channel {
             OutputHeaderConfiguration { props }
         }
 
-        prop! {
-            /// `PublishMQCS`: &lt;p&gt;When true, AWS Elemental MediaPackage includes the MQCS in
-            /// responses to the CDN. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt;
-            /// is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
-            props, "PublishMQCS", publish_mqcs, set_publish_mqcs, get_publish_mqcs, Val<bool>
+        /// `PublishMQCS`: &lt;p&gt;When true, AWS Elemental MediaPackage includes the MQCS in responses
+        /// to the CDN. This setting is valid only when &lt;code&gt;InputType&lt;/code&gt; is &lt;code&gt;CMAF&lt;/code&gt;.&lt;/p&gt;
+        pub fn publish_mqcs(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PublishMQCS", value.into());
+            self
+        }
+
+        /// Sets `PublishMQCS` in place: [`Self::publish_mqcs`] on a value held by `&mut`.
+        pub fn set_publish_mqcs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PublishMQCS", value.into());
+            self
+        }
+
+        /// `PublishMQCS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_mqcs(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PublishMQCS")
         }
     }
 
@@ -339,20 +492,53 @@ impl ChannelGroup {
         ChannelGroup { core }
     }
 
-    prop! {
-        /// `ChannelGroupName`.
-        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    /// Sets `ChannelGroupName`, which `new` took, in place.
+    pub fn set_channel_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the
-        /// channel group.&lt;/p&gt;
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ChannelGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelGroupName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the channel
+    /// group.&lt;/p&gt;
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -415,19 +601,40 @@ impl ChannelPolicy {
         ChannelPolicy { core }
     }
 
-    prop! {
-        /// `ChannelGroupName`.
-        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    /// Sets `ChannelGroupName`, which `new` took, in place.
+    pub fn set_channel_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// `ChannelGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelGroupName")
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
+    }
+
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -471,86 +678,260 @@ impl OriginEndpoint {
         OriginEndpoint { core }
     }
 
-    prop! {
-        /// `ChannelGroupName`.
-        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    /// Sets `ChannelGroupName`, which `new` took, in place.
+    pub fn set_channel_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// `ChannelGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelGroupName")
     }
 
-    prop! {
-        /// `ContainerType`.
-        core.props, "ContainerType", _, set_container_type, get_container_type, Val<origin_endpoint::ContainerType>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `DashManifests`: &lt;p&gt;A DASH manifest configuration.&lt;/p&gt;
-        core.props, "DashManifests", dash_manifests, set_dash_manifests, get_dash_manifests, Val<List<origin_endpoint::DashManifestConfiguration>>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the origin
-        /// endpoint.&lt;/p&gt;
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContainerType`, which `new` took, in place.
+    pub fn set_container_type(&mut self, value: impl Into<Val<origin_endpoint::ContainerType>>) -> &mut Self {
+        self.core.props.set("ContainerType", value.into());
+        self
     }
 
-    prop! {
-        /// `ForceEndpointErrorConfiguration`: &lt;p&gt;The failover settings for the
-        /// endpoint.&lt;/p&gt;
-        core.props, "ForceEndpointErrorConfiguration", force_endpoint_error_configuration, set_force_endpoint_error_configuration, get_force_endpoint_error_configuration, Val<origin_endpoint::ForceEndpointErrorConfiguration>
+    /// `ContainerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_type(&self) -> ::std::option::Option<Val<origin_endpoint::ContainerType>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerType")
     }
 
-    prop! {
-        /// `HlsManifests`: &lt;p&gt;An HTTP live streaming (HLS) manifest configuration.&lt;/p&gt;
-        core.props, "HlsManifests", hls_manifests, set_hls_manifests, get_hls_manifests, Val<List<origin_endpoint::HlsManifestConfiguration>>
+    /// `DashManifests`: &lt;p&gt;A DASH manifest configuration.&lt;/p&gt;
+    pub fn dash_manifests(mut self, value: impl Into<Val<List<origin_endpoint::DashManifestConfiguration>>>) -> Self {
+        self.core.props.set("DashManifests", value.into());
+        self
     }
 
-    prop! {
-        /// `LowLatencyHlsManifests`: &lt;p&gt;A low-latency HLS manifest configuration.&lt;/p&gt;
-        core.props, "LowLatencyHlsManifests", low_latency_hls_manifests, set_low_latency_hls_manifests, get_low_latency_hls_manifests, Val<List<origin_endpoint::LowLatencyHlsManifestConfiguration>>
+    /// Sets `DashManifests` in place: [`Self::dash_manifests`] on a value held by `&mut`.
+    pub fn set_dash_manifests(&mut self, value: impl Into<Val<List<origin_endpoint::DashManifestConfiguration>>>) -> &mut Self {
+        self.core.props.set("DashManifests", value.into());
+        self
     }
 
-    prop! {
-        /// `MssManifests`: &lt;p&gt;The Microsoft Smooth Streaming (MSS) manifest configurations
-        /// associated with this origin endpoint.&lt;/p&gt;
-        core.props, "MssManifests", mss_manifests, set_mss_manifests, get_mss_manifests, Val<List<origin_endpoint::MssManifestConfiguration>>
+    /// `DashManifests` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dash_manifests(&self) -> ::std::option::Option<Val<List<origin_endpoint::DashManifestConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "DashManifests")
     }
 
-    prop! {
-        /// `OriginEndpointName`.
-        core.props, "OriginEndpointName", _, set_origin_endpoint_name, get_origin_endpoint_name, Val<String>
+    /// `Description`: &lt;p&gt;Enter any descriptive text that helps you to identify the origin
+    /// endpoint.&lt;/p&gt;
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Segment`: &lt;p&gt;The segment configuration, including the segment name, duration, and
-        /// other configuration values.&lt;/p&gt;
-        core.props, "Segment", segment, set_segment, get_segment, Val<origin_endpoint::Segment>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StartoverWindowSeconds`: &lt;p&gt;The size of the window (in seconds) to create a
-        /// window of the live stream that's available for on-demand viewing. Viewers can start-over
-        /// or catch-up on content that falls within the window. The maximum startover window is 1,209,600
-        /// seconds (14 days).&lt;/p&gt;
-        core.props, "StartoverWindowSeconds", startover_window_seconds, set_startover_window_seconds, get_startover_window_seconds, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `StreamNameOutputMode`.
-        core.props, "StreamNameOutputMode", stream_name_output_mode, set_stream_name_output_mode, get_stream_name_output_mode, Val<origin_endpoint::StreamNameOutputMode>
+    /// `ForceEndpointErrorConfiguration`: &lt;p&gt;The failover settings for the
+    /// endpoint.&lt;/p&gt;
+    pub fn force_endpoint_error_configuration(mut self, value: impl Into<Val<origin_endpoint::ForceEndpointErrorConfiguration>>) -> Self {
+        self.core.props.set("ForceEndpointErrorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ForceEndpointErrorConfiguration` in place: [`Self::force_endpoint_error_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_force_endpoint_error_configuration(&mut self, value: impl Into<Val<origin_endpoint::ForceEndpointErrorConfiguration>>) -> &mut Self {
+        self.core.props.set("ForceEndpointErrorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `UriSeparator`.
-        core.props, "UriSeparator", uri_separator, set_uri_separator, get_uri_separator, Val<origin_endpoint::UriSeparator>
+    /// `ForceEndpointErrorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_endpoint_error_configuration(&self) -> ::std::option::Option<Val<origin_endpoint::ForceEndpointErrorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ForceEndpointErrorConfiguration")
+    }
+
+    /// `HlsManifests`: &lt;p&gt;An HTTP live streaming (HLS) manifest configuration.&lt;/p&gt;
+    pub fn hls_manifests(mut self, value: impl Into<Val<List<origin_endpoint::HlsManifestConfiguration>>>) -> Self {
+        self.core.props.set("HlsManifests", value.into());
+        self
+    }
+
+    /// Sets `HlsManifests` in place: [`Self::hls_manifests`] on a value held by `&mut`.
+    pub fn set_hls_manifests(&mut self, value: impl Into<Val<List<origin_endpoint::HlsManifestConfiguration>>>) -> &mut Self {
+        self.core.props.set("HlsManifests", value.into());
+        self
+    }
+
+    /// `HlsManifests` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hls_manifests(&self) -> ::std::option::Option<Val<List<origin_endpoint::HlsManifestConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "HlsManifests")
+    }
+
+    /// `LowLatencyHlsManifests`: &lt;p&gt;A low-latency HLS manifest configuration.&lt;/p&gt;
+    pub fn low_latency_hls_manifests(mut self, value: impl Into<Val<List<origin_endpoint::LowLatencyHlsManifestConfiguration>>>) -> Self {
+        self.core.props.set("LowLatencyHlsManifests", value.into());
+        self
+    }
+
+    /// Sets `LowLatencyHlsManifests` in place: [`Self::low_latency_hls_manifests`] on a value held
+    /// by `&mut`.
+    pub fn set_low_latency_hls_manifests(&mut self, value: impl Into<Val<List<origin_endpoint::LowLatencyHlsManifestConfiguration>>>) -> &mut Self {
+        self.core.props.set("LowLatencyHlsManifests", value.into());
+        self
+    }
+
+    /// `LowLatencyHlsManifests` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_low_latency_hls_manifests(&self) -> ::std::option::Option<Val<List<origin_endpoint::LowLatencyHlsManifestConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "LowLatencyHlsManifests")
+    }
+
+    /// `MssManifests`: &lt;p&gt;The Microsoft Smooth Streaming (MSS) manifest configurations
+    /// associated with this origin endpoint.&lt;/p&gt;
+    pub fn mss_manifests(mut self, value: impl Into<Val<List<origin_endpoint::MssManifestConfiguration>>>) -> Self {
+        self.core.props.set("MssManifests", value.into());
+        self
+    }
+
+    /// Sets `MssManifests` in place: [`Self::mss_manifests`] on a value held by `&mut`.
+    pub fn set_mss_manifests(&mut self, value: impl Into<Val<List<origin_endpoint::MssManifestConfiguration>>>) -> &mut Self {
+        self.core.props.set("MssManifests", value.into());
+        self
+    }
+
+    /// `MssManifests` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mss_manifests(&self) -> ::std::option::Option<Val<List<origin_endpoint::MssManifestConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "MssManifests")
+    }
+
+    /// Sets `OriginEndpointName`, which `new` took, in place.
+    pub fn set_origin_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OriginEndpointName", value.into());
+        self
+    }
+
+    /// `OriginEndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OriginEndpointName")
+    }
+
+    /// `Segment`: &lt;p&gt;The segment configuration, including the segment name, duration, and
+    /// other configuration values.&lt;/p&gt;
+    pub fn segment(mut self, value: impl Into<Val<origin_endpoint::Segment>>) -> Self {
+        self.core.props.set("Segment", value.into());
+        self
+    }
+
+    /// Sets `Segment` in place: [`Self::segment`] on a value held by `&mut`.
+    pub fn set_segment(&mut self, value: impl Into<Val<origin_endpoint::Segment>>) -> &mut Self {
+        self.core.props.set("Segment", value.into());
+        self
+    }
+
+    /// `Segment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment(&self) -> ::std::option::Option<Val<origin_endpoint::Segment>> {
+        crate::cfn::get_prop(&self.core.props, "Segment")
+    }
+
+    /// `StartoverWindowSeconds`: &lt;p&gt;The size of the window (in seconds) to create a window of
+    /// the live stream that's available for on-demand viewing. Viewers can start-over or catch-up
+    /// on content that falls within the window. The maximum startover window is 1,209,600 seconds (14
+    /// days).&lt;/p&gt;
+    pub fn startover_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StartoverWindowSeconds", value.into());
+        self
+    }
+
+    /// Sets `StartoverWindowSeconds` in place: [`Self::startover_window_seconds`] on a value held
+    /// by `&mut`.
+    pub fn set_startover_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StartoverWindowSeconds", value.into());
+        self
+    }
+
+    /// `StartoverWindowSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_startover_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StartoverWindowSeconds")
+    }
+
+    /// `StreamNameOutputMode`.
+    pub fn stream_name_output_mode(mut self, value: impl Into<Val<origin_endpoint::StreamNameOutputMode>>) -> Self {
+        self.core.props.set("StreamNameOutputMode", value.into());
+        self
+    }
+
+    /// Sets `StreamNameOutputMode` in place: [`Self::stream_name_output_mode`] on a value held by `&mut`.
+    pub fn set_stream_name_output_mode(&mut self, value: impl Into<Val<origin_endpoint::StreamNameOutputMode>>) -> &mut Self {
+        self.core.props.set("StreamNameOutputMode", value.into());
+        self
+    }
+
+    /// `StreamNameOutputMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_name_output_mode(&self) -> ::std::option::Option<Val<origin_endpoint::StreamNameOutputMode>> {
+        crate::cfn::get_prop(&self.core.props, "StreamNameOutputMode")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UriSeparator`.
+    pub fn uri_separator(mut self, value: impl Into<Val<origin_endpoint::UriSeparator>>) -> Self {
+        self.core.props.set("UriSeparator", value.into());
+        self
+    }
+
+    /// Sets `UriSeparator` in place: [`Self::uri_separator`] on a value held by `&mut`.
+    pub fn set_uri_separator(&mut self, value: impl Into<Val<origin_endpoint::UriSeparator>>) -> &mut Self {
+        self.core.props.set("UriSeparator", value.into());
+        self
+    }
+
+    /// `UriSeparator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_uri_separator(&self) -> ::std::option::Option<Val<origin_endpoint::UriSeparator>> {
+        crate::cfn::get_prop(&self.core.props, "UriSeparator")
     }
 
     /// `Ref`: the resource's identifier.
@@ -643,123 +1024,378 @@ pub mod origin_endpoint {
             DashManifestConfiguration { props }
         }
 
-        prop! {
-            /// `ManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The
-            /// manifest name creates a unique path to this endpoint. If you don't enter a value,
-            /// MediaPackage uses the default manifest name, index. &lt;/p&gt;
-            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
+        /// Sets `ManifestName`, which `new` took, in place.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `AudioTimelinePattern`.
-            props, "AudioTimelinePattern", audio_timeline_pattern, set_audio_timeline_pattern, get_audio_timeline_pattern, Val<DashAudioTimelinePattern>
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
         }
 
-        prop! {
-            /// `AvailabilityStartTimeConfiguration`: &lt;p&gt;The configuration for the DASH &lt;code&gt;availabilityStartTime&lt;/code&gt;
-            /// attribute of the Media Presentation Description (MPD). Use this configuration to set a
-            /// custom availability start time for your DASH manifest.&lt;/p&gt;
-            props, "AvailabilityStartTimeConfiguration", availability_start_time_configuration, set_availability_start_time_configuration, get_availability_start_time_configuration, Val<DashAvailabilityStartTimeConfiguration>
+        /// `AudioTimelinePattern`.
+        pub fn audio_timeline_pattern(mut self, value: impl Into<Val<DashAudioTimelinePattern>>) -> Self {
+            self.props.set("AudioTimelinePattern", value.into());
+            self
         }
 
-        prop! {
-            /// `BaseUrls`: &lt;p&gt;The base URL to use for retrieving segments.&lt;/p&gt;
-            props, "BaseUrls", base_urls, set_base_urls, get_base_urls, Val<List<DashBaseUrl>>
+        /// Sets `AudioTimelinePattern` in place: [`Self::audio_timeline_pattern`] on a value held by `&mut`.
+        pub fn set_audio_timeline_pattern(&mut self, value: impl Into<Val<DashAudioTimelinePattern>>) -> &mut Self {
+            self.props.set("AudioTimelinePattern", value.into());
+            self
         }
 
-        prop! {
-            /// `Compactness`.
-            props, "Compactness", compactness, set_compactness, get_compactness, Val<DashCompactness>
+        /// `AudioTimelinePattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_timeline_pattern(&self) -> ::std::option::Option<Val<DashAudioTimelinePattern>> {
+            crate::cfn::get_prop(&self.props, "AudioTimelinePattern")
         }
 
-        prop! {
-            /// `DrmSignaling`.
-            props, "DrmSignaling", drm_signaling, set_drm_signaling, get_drm_signaling, Val<DashDrmSignaling>
+        /// `AvailabilityStartTimeConfiguration`: &lt;p&gt;The configuration for the DASH &lt;code&gt;availabilityStartTime&lt;/code&gt;
+        /// attribute of the Media Presentation Description (MPD). Use this configuration to set a
+        /// custom availability start time for your DASH manifest.&lt;/p&gt;
+        pub fn availability_start_time_configuration(mut self, value: impl Into<Val<DashAvailabilityStartTimeConfiguration>>) -> Self {
+            self.props.set("AvailabilityStartTimeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DvbSettings`: &lt;p&gt;For endpoints that use the DVB-DASH profile only. The font
-            /// download and error reporting information that you want MediaPackage to pass through to
-            /// the manifest.&lt;/p&gt;
-            props, "DvbSettings", dvb_settings, set_dvb_settings, get_dvb_settings, Val<DashDvbSettings>
+        /// Sets `AvailabilityStartTimeConfiguration` in place: [`Self::availability_start_time_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_availability_start_time_configuration(&mut self, value: impl Into<Val<DashAvailabilityStartTimeConfiguration>>) -> &mut Self {
+            self.props.set("AvailabilityStartTimeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-            /// filtering, start and end times, and time delay that apply to all of your egress requests
-            /// for this manifest. &lt;/p&gt;
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<FilterConfiguration>
+        /// `AvailabilityStartTimeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_start_time_configuration(&self) -> ::std::option::Option<Val<DashAvailabilityStartTimeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityStartTimeConfiguration")
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
-            /// content.&lt;/p&gt;
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
+        /// `BaseUrls`: &lt;p&gt;The base URL to use for retrieving segments.&lt;/p&gt;
+        pub fn base_urls(mut self, value: impl Into<Val<List<DashBaseUrl>>>) -> Self {
+            self.props.set("BaseUrls", value.into());
+            self
         }
 
-        prop! {
-            /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (in seconds) that a player
-            /// must keep available in the buffer.&lt;/p&gt;
-            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<i64>
+        /// Sets `BaseUrls` in place: [`Self::base_urls`] on a value held by `&mut`.
+        pub fn set_base_urls(&mut self, value: impl Into<Val<List<DashBaseUrl>>>) -> &mut Self {
+            self.props.set("BaseUrls", value.into());
+            self
         }
 
-        prop! {
-            /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
-            /// should wait before requesting updates to the manifest.&lt;/p&gt;
-            props, "MinUpdatePeriodSeconds", min_update_period_seconds, set_min_update_period_seconds, get_min_update_period_seconds, Val<i64>
+        /// `BaseUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_urls(&self) -> ::std::option::Option<Val<List<DashBaseUrl>>> {
+            crate::cfn::get_prop(&self.props, "BaseUrls")
         }
 
-        prop! {
-            /// `PeriodTriggers`: &lt;p&gt;A list of triggers that controls when AWS Elemental
-            /// MediaPackage separates the MPEG-DASH manifest into multiple periods. Leave this value
-            /// empty to indicate that the manifest is contained all in one period. For more information
-            /// about periods in the DASH manifest, see &lt;a
-            /// href="<https://docs.aws.amazon.com/mediapackage/latest/userguide/multi-period.html>"&gt;Multi-period
-            /// DASH in AWS Elemental MediaPackage&lt;/a&gt;.&lt;/p&gt;
-            props, "PeriodTriggers", period_triggers, set_period_triggers, get_period_triggers, Val<List<DashPeriodTrigger>>
+        /// `Compactness`.
+        pub fn compactness(mut self, value: impl Into<Val<DashCompactness>>) -> Self {
+            self.props.set("Compactness", value.into());
+            self
         }
 
-        prop! {
-            /// `Profiles`: &lt;p&gt;The profile that the output is compliant with.&lt;/p&gt;
-            props, "Profiles", profiles, set_profiles, get_profiles, Val<List<DashProfile>>
+        /// Sets `Compactness` in place: [`Self::compactness`] on a value held by `&mut`.
+        pub fn set_compactness(&mut self, value: impl Into<Val<DashCompactness>>) -> &mut Self {
+            self.props.set("Compactness", value.into());
+            self
         }
 
-        prop! {
-            /// `ProgramInformation`: &lt;p&gt;Details about the content that you want MediaPackage to
-            /// pass through in the manifest to the playback device.&lt;/p&gt;
-            props, "ProgramInformation", program_information, set_program_information, get_program_information, Val<DashProgramInformation>
+        /// `Compactness` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compactness(&self) -> ::std::option::Option<Val<DashCompactness>> {
+            crate::cfn::get_prop(&self.props, "Compactness")
         }
 
-        prop! {
-            /// `ScteDash`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-            props, "ScteDash", scte_dash, set_scte_dash, get_scte_dash, Val<ScteDash>
+        /// `DrmSignaling`.
+        pub fn drm_signaling(mut self, value: impl Into<Val<DashDrmSignaling>>) -> Self {
+            self.props.set("DrmSignaling", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentTemplateFormat`.
-            props, "SegmentTemplateFormat", segment_template_format, set_segment_template_format, get_segment_template_format, Val<DashSegmentTemplateFormat>
+        /// Sets `DrmSignaling` in place: [`Self::drm_signaling`] on a value held by `&mut`.
+        pub fn set_drm_signaling(&mut self, value: impl Into<Val<DashDrmSignaling>>) -> &mut Self {
+            self.props.set("DrmSignaling", value.into());
+            self
         }
 
-        prop! {
-            /// `SubtitleConfiguration`: &lt;p&gt;The configuration for DASH subtitles.&lt;/p&gt;
-            props, "SubtitleConfiguration", subtitle_configuration, set_subtitle_configuration, get_subtitle_configuration, Val<DashSubtitleConfiguration>
+        /// `DrmSignaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drm_signaling(&self) -> ::std::option::Option<Val<DashDrmSignaling>> {
+            crate::cfn::get_prop(&self.props, "DrmSignaling")
         }
 
-        prop! {
-            /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;The amount of time (in seconds) that the
-            /// player should be from the end of the manifest.&lt;/p&gt;
-            props, "SuggestedPresentationDelaySeconds", suggested_presentation_delay_seconds, set_suggested_presentation_delay_seconds, get_suggested_presentation_delay_seconds, Val<i64>
+        /// `DvbSettings`: &lt;p&gt;For endpoints that use the DVB-DASH profile only. The font download
+        /// and error reporting information that you want MediaPackage to pass through to the
+        /// manifest.&lt;/p&gt;
+        pub fn dvb_settings(mut self, value: impl Into<Val<DashDvbSettings>>) -> Self {
+            self.props.set("DvbSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPathType`.
-            props, "UriPathType", uri_path_type, set_uri_path_type, get_uri_path_type, Val<UriPathType>
+        /// Sets `DvbSettings` in place: [`Self::dvb_settings`] on a value held by `&mut`.
+        pub fn set_dvb_settings(&mut self, value: impl Into<Val<DashDvbSettings>>) -> &mut Self {
+            self.props.set("DvbSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `UtcTiming`: &lt;p&gt;Determines the type of UTC timing included in the DASH Media
-            /// Presentation Description (MPD).&lt;/p&gt;
-            props, "UtcTiming", utc_timing, set_utc_timing, get_utc_timing, Val<DashUtcTiming>
+        /// `DvbSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dvb_settings(&self) -> ::std::option::Option<Val<DashDvbSettings>> {
+            crate::cfn::get_prop(&self.props, "DvbSettings")
+        }
+
+        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+        /// filtering, start and end times, and time delay that apply to all of your egress requests for
+        /// this manifest. &lt;/p&gt;
+        pub fn filter_configuration(mut self, value: impl Into<Val<FilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<FilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<FilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
+        }
+
+        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
+        /// content.&lt;/p&gt;
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
+        }
+
+        /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (in seconds) that a player must
+        /// keep available in the buffer.&lt;/p&gt;
+        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinBufferTimeSeconds` in place: [`Self::min_buffer_time_seconds`] on a value held by `&mut`.
+        pub fn set_min_buffer_time_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// `MinBufferTimeSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_buffer_time_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinBufferTimeSeconds")
+        }
+
+        /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
+        /// should wait before requesting updates to the manifest.&lt;/p&gt;
+        pub fn min_update_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinUpdatePeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinUpdatePeriodSeconds` in place: [`Self::min_update_period_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_min_update_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinUpdatePeriodSeconds", value.into());
+            self
+        }
+
+        /// `MinUpdatePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_update_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinUpdatePeriodSeconds")
+        }
+
+        /// `PeriodTriggers`: &lt;p&gt;A list of triggers that controls when AWS Elemental MediaPackage
+        /// separates the MPEG-DASH manifest into multiple periods. Leave this value empty to indicate
+        /// that the manifest is contained all in one period. For more information about periods in the
+        /// DASH manifest, see &lt;a
+        /// href="<https://docs.aws.amazon.com/mediapackage/latest/userguide/multi-period.html>"&gt;Multi-period
+        /// DASH in AWS Elemental MediaPackage&lt;/a&gt;.&lt;/p&gt;
+        pub fn period_triggers(mut self, value: impl Into<Val<List<DashPeriodTrigger>>>) -> Self {
+            self.props.set("PeriodTriggers", value.into());
+            self
+        }
+
+        /// Sets `PeriodTriggers` in place: [`Self::period_triggers`] on a value held by `&mut`.
+        pub fn set_period_triggers(&mut self, value: impl Into<Val<List<DashPeriodTrigger>>>) -> &mut Self {
+            self.props.set("PeriodTriggers", value.into());
+            self
+        }
+
+        /// `PeriodTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period_triggers(&self) -> ::std::option::Option<Val<List<DashPeriodTrigger>>> {
+            crate::cfn::get_prop(&self.props, "PeriodTriggers")
+        }
+
+        /// `Profiles`: &lt;p&gt;The profile that the output is compliant with.&lt;/p&gt;
+        pub fn profiles(mut self, value: impl Into<Val<List<DashProfile>>>) -> Self {
+            self.props.set("Profiles", value.into());
+            self
+        }
+
+        /// Sets `Profiles` in place: [`Self::profiles`] on a value held by `&mut`.
+        pub fn set_profiles(&mut self, value: impl Into<Val<List<DashProfile>>>) -> &mut Self {
+            self.props.set("Profiles", value.into());
+            self
+        }
+
+        /// `Profiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profiles(&self) -> ::std::option::Option<Val<List<DashProfile>>> {
+            crate::cfn::get_prop(&self.props, "Profiles")
+        }
+
+        /// `ProgramInformation`: &lt;p&gt;Details about the content that you want MediaPackage to pass
+        /// through in the manifest to the playback device.&lt;/p&gt;
+        pub fn program_information(mut self, value: impl Into<Val<DashProgramInformation>>) -> Self {
+            self.props.set("ProgramInformation", value.into());
+            self
+        }
+
+        /// Sets `ProgramInformation` in place: [`Self::program_information`] on a value held by `&mut`.
+        pub fn set_program_information(&mut self, value: impl Into<Val<DashProgramInformation>>) -> &mut Self {
+            self.props.set("ProgramInformation", value.into());
+            self
+        }
+
+        /// `ProgramInformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_program_information(&self) -> ::std::option::Option<Val<DashProgramInformation>> {
+            crate::cfn::get_prop(&self.props, "ProgramInformation")
+        }
+
+        /// `ScteDash`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+        pub fn scte_dash(mut self, value: impl Into<Val<ScteDash>>) -> Self {
+            self.props.set("ScteDash", value.into());
+            self
+        }
+
+        /// Sets `ScteDash` in place: [`Self::scte_dash`] on a value held by `&mut`.
+        pub fn set_scte_dash(&mut self, value: impl Into<Val<ScteDash>>) -> &mut Self {
+            self.props.set("ScteDash", value.into());
+            self
+        }
+
+        /// `ScteDash` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_dash(&self) -> ::std::option::Option<Val<ScteDash>> {
+            crate::cfn::get_prop(&self.props, "ScteDash")
+        }
+
+        /// `SegmentTemplateFormat`.
+        pub fn segment_template_format(mut self, value: impl Into<Val<DashSegmentTemplateFormat>>) -> Self {
+            self.props.set("SegmentTemplateFormat", value.into());
+            self
+        }
+
+        /// Sets `SegmentTemplateFormat` in place: [`Self::segment_template_format`] on a value held by `&mut`.
+        pub fn set_segment_template_format(&mut self, value: impl Into<Val<DashSegmentTemplateFormat>>) -> &mut Self {
+            self.props.set("SegmentTemplateFormat", value.into());
+            self
+        }
+
+        /// `SegmentTemplateFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_template_format(&self) -> ::std::option::Option<Val<DashSegmentTemplateFormat>> {
+            crate::cfn::get_prop(&self.props, "SegmentTemplateFormat")
+        }
+
+        /// `SubtitleConfiguration`: &lt;p&gt;The configuration for DASH subtitles.&lt;/p&gt;
+        pub fn subtitle_configuration(mut self, value: impl Into<Val<DashSubtitleConfiguration>>) -> Self {
+            self.props.set("SubtitleConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SubtitleConfiguration` in place: [`Self::subtitle_configuration`] on a value held by `&mut`.
+        pub fn set_subtitle_configuration(&mut self, value: impl Into<Val<DashSubtitleConfiguration>>) -> &mut Self {
+            self.props.set("SubtitleConfiguration", value.into());
+            self
+        }
+
+        /// `SubtitleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subtitle_configuration(&self) -> ::std::option::Option<Val<DashSubtitleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SubtitleConfiguration")
+        }
+
+        /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;The amount of time (in seconds) that the
+        /// player should be from the end of the manifest.&lt;/p&gt;
+        pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SuggestedPresentationDelaySeconds", value.into());
+            self
+        }
+
+        /// Sets `SuggestedPresentationDelaySeconds` in place: [`Self::suggested_presentation_delay_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_suggested_presentation_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SuggestedPresentationDelaySeconds", value.into());
+            self
+        }
+
+        /// `SuggestedPresentationDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suggested_presentation_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SuggestedPresentationDelaySeconds")
+        }
+
+        /// `UriPathType`.
+        pub fn uri_path_type(mut self, value: impl Into<Val<UriPathType>>) -> Self {
+            self.props.set("UriPathType", value.into());
+            self
+        }
+
+        /// Sets `UriPathType` in place: [`Self::uri_path_type`] on a value held by `&mut`.
+        pub fn set_uri_path_type(&mut self, value: impl Into<Val<UriPathType>>) -> &mut Self {
+            self.props.set("UriPathType", value.into());
+            self
+        }
+
+        /// `UriPathType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path_type(&self) -> ::std::option::Option<Val<UriPathType>> {
+            crate::cfn::get_prop(&self.props, "UriPathType")
+        }
+
+        /// `UtcTiming`: &lt;p&gt;Determines the type of UTC timing included in the DASH Media
+        /// Presentation Description (MPD).&lt;/p&gt;
+        pub fn utc_timing(mut self, value: impl Into<Val<DashUtcTiming>>) -> Self {
+            self.props.set("UtcTiming", value.into());
+            self
+        }
+
+        /// Sets `UtcTiming` in place: [`Self::utc_timing`] on a value held by `&mut`.
+        pub fn set_utc_timing(&mut self, value: impl Into<Val<DashUtcTiming>>) -> &mut Self {
+            self.props.set("UtcTiming", value.into());
+            self
+        }
+
+        /// `UtcTiming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_utc_timing(&self) -> ::std::option::Option<Val<DashUtcTiming>> {
+            crate::cfn::get_prop(&self.props, "UtcTiming")
         }
     }
 
@@ -796,13 +1432,26 @@ pub mod origin_endpoint {
             DashAvailabilityStartTimeConfiguration { props }
         }
 
-        prop! {
-            /// `FixedAvailabilityStartTime`: &lt;p&gt;The fixed availability start time for the DASH
-            /// manifest, in ISO 8601 date-time format. The value must have hourly granularity, meaning
-            /// that the minutes, seconds, and fractional seconds must be zero. The value must be on or
-            /// after &lt;code&gt;2024-01-01T00:00:00Z&lt;/code&gt; and must be at least 14 days before
-            /// the current time.&lt;/p&gt;
-            props, "FixedAvailabilityStartTime", fixed_availability_start_time, set_fixed_availability_start_time, get_fixed_availability_start_time, Val<String>
+        /// `FixedAvailabilityStartTime`: &lt;p&gt;The fixed availability start time for the DASH
+        /// manifest, in ISO 8601 date-time format. The value must have hourly granularity, meaning that
+        /// the minutes, seconds, and fractional seconds must be zero. The value must be on or after &lt;code&gt;2024-01-01T00:00:00Z&lt;/code&gt;
+        /// and must be at least 14 days before the current time.&lt;/p&gt;
+        pub fn fixed_availability_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FixedAvailabilityStartTime", value.into());
+            self
+        }
+
+        /// Sets `FixedAvailabilityStartTime` in place: [`Self::fixed_availability_start_time`] on a
+        /// value held by `&mut`.
+        pub fn set_fixed_availability_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FixedAvailabilityStartTime", value.into());
+            self
+        }
+
+        /// `FixedAvailabilityStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_availability_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FixedAvailabilityStartTime")
         }
     }
 
@@ -825,26 +1474,72 @@ pub mod origin_endpoint {
             DashBaseUrl { props }
         }
 
-        prop! {
-            /// `Url`: &lt;p&gt;A source location for segments.&lt;/p&gt;
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `DvbPriority`: &lt;p&gt;For use with DVB-DASH profiles only. The priority of this
-            /// location for servings segments. The lower the number, the higher the priority.&lt;/p&gt;
-            props, "DvbPriority", dvb_priority, set_dvb_priority, get_dvb_priority, Val<i64>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
 
-        prop! {
-            /// `DvbWeight`: &lt;p&gt;For use with DVB-DASH profiles only. The weighting for source
-            /// locations that have the same priority. &lt;/p&gt;
-            props, "DvbWeight", dvb_weight, set_dvb_weight, get_dvb_weight, Val<i64>
+        /// `DvbPriority`: &lt;p&gt;For use with DVB-DASH profiles only. The priority of this location
+        /// for servings segments. The lower the number, the higher the priority.&lt;/p&gt;
+        pub fn dvb_priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DvbPriority", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceLocation`: &lt;p&gt;The name of the source location.&lt;/p&gt;
-            props, "ServiceLocation", service_location, set_service_location, get_service_location, Val<String>
+        /// Sets `DvbPriority` in place: [`Self::dvb_priority`] on a value held by `&mut`.
+        pub fn set_dvb_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DvbPriority", value.into());
+            self
+        }
+
+        /// `DvbPriority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dvb_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DvbPriority")
+        }
+
+        /// `DvbWeight`: &lt;p&gt;For use with DVB-DASH profiles only. The weighting for source
+        /// locations that have the same priority. &lt;/p&gt;
+        pub fn dvb_weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DvbWeight", value.into());
+            self
+        }
+
+        /// Sets `DvbWeight` in place: [`Self::dvb_weight`] on a value held by `&mut`.
+        pub fn set_dvb_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DvbWeight", value.into());
+            self
+        }
+
+        /// `DvbWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dvb_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DvbWeight")
+        }
+
+        /// `ServiceLocation`: &lt;p&gt;The name of the source location.&lt;/p&gt;
+        pub fn service_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceLocation", value.into());
+            self
+        }
+
+        /// Sets `ServiceLocation` in place: [`Self::service_location`] on a value held by `&mut`.
+        pub fn set_service_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceLocation", value.into());
+            self
+        }
+
+        /// `ServiceLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceLocation")
         }
     }
 
@@ -891,16 +1586,41 @@ pub mod origin_endpoint {
             DashDvbSettings { props }
         }
 
-        prop! {
-            /// `ErrorMetrics`: &lt;p&gt;Playback device error reporting settings.&lt;/p&gt;
-            props, "ErrorMetrics", error_metrics, set_error_metrics, get_error_metrics, Val<List<DashDvbMetricsReporting>>
+        /// `ErrorMetrics`: &lt;p&gt;Playback device error reporting settings.&lt;/p&gt;
+        pub fn error_metrics(mut self, value: impl Into<Val<List<DashDvbMetricsReporting>>>) -> Self {
+            self.props.set("ErrorMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `FontDownload`: &lt;p&gt;For use with DVB-DASH profiles only. The settings for font
-            /// downloads that you want Elemental MediaPackage to pass through to the
-            /// manifest.&lt;/p&gt;
-            props, "FontDownload", font_download, set_font_download, get_font_download, Val<DashDvbFontDownload>
+        /// Sets `ErrorMetrics` in place: [`Self::error_metrics`] on a value held by `&mut`.
+        pub fn set_error_metrics(&mut self, value: impl Into<Val<List<DashDvbMetricsReporting>>>) -> &mut Self {
+            self.props.set("ErrorMetrics", value.into());
+            self
+        }
+
+        /// `ErrorMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_metrics(&self) -> ::std::option::Option<Val<List<DashDvbMetricsReporting>>> {
+            crate::cfn::get_prop(&self.props, "ErrorMetrics")
+        }
+
+        /// `FontDownload`: &lt;p&gt;For use with DVB-DASH profiles only. The settings for font
+        /// downloads that you want Elemental MediaPackage to pass through to the manifest.&lt;/p&gt;
+        pub fn font_download(mut self, value: impl Into<Val<DashDvbFontDownload>>) -> Self {
+            self.props.set("FontDownload", value.into());
+            self
+        }
+
+        /// Sets `FontDownload` in place: [`Self::font_download`] on a value held by `&mut`.
+        pub fn set_font_download(&mut self, value: impl Into<Val<DashDvbFontDownload>>) -> &mut Self {
+            self.props.set("FontDownload", value.into());
+            self
+        }
+
+        /// `FontDownload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_font_download(&self) -> ::std::option::Option<Val<DashDvbFontDownload>> {
+            crate::cfn::get_prop(&self.props, "FontDownload")
         }
     }
 
@@ -924,16 +1644,36 @@ pub mod origin_endpoint {
             DashDvbMetricsReporting { props }
         }
 
-        prop! {
-            /// `ReportingUrl`: &lt;p&gt;The URL where playback devices send error reports.&lt;/p&gt;
-            props, "ReportingUrl", _, set_reporting_url, get_reporting_url, Val<String>
+        /// Sets `ReportingUrl`, which `new` took, in place.
+        pub fn set_reporting_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReportingUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Probability`: &lt;p&gt;The number of playback devices per 1000 that will send error
-            /// reports to the reporting URL. This represents the probability that a playback device
-            /// will be a reporting player for this session.&lt;/p&gt;
-            props, "Probability", probability, set_probability, get_probability, Val<i64>
+        /// `ReportingUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reporting_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReportingUrl")
+        }
+
+        /// `Probability`: &lt;p&gt;The number of playback devices per 1000 that will send error reports
+        /// to the reporting URL. This represents the probability that a playback device will be a
+        /// reporting player for this session.&lt;/p&gt;
+        pub fn probability(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Probability", value.into());
+            self
+        }
+
+        /// Sets `Probability` in place: [`Self::probability`] on a value held by `&mut`.
+        pub fn set_probability(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Probability", value.into());
+            self
+        }
+
+        /// `Probability` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_probability(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Probability")
         }
     }
 
@@ -954,25 +1694,64 @@ pub mod origin_endpoint {
             DashDvbFontDownload { props }
         }
 
-        prop! {
-            /// `FontFamily`: &lt;p&gt;The &lt;code&gt;fontFamily&lt;/code&gt; name for subtitles, as
-            /// described in &lt;a href="<https://tech.ebu.ch/publications/tech3380>"&gt;EBU-TT-D
-            /// Subtitling Distribution Format&lt;/a&gt;. &lt;/p&gt;
-            props, "FontFamily", font_family, set_font_family, get_font_family, Val<String>
+        /// `FontFamily`: &lt;p&gt;The &lt;code&gt;fontFamily&lt;/code&gt; name for subtitles, as
+        /// described in &lt;a href="<https://tech.ebu.ch/publications/tech3380>"&gt;EBU-TT-D Subtitling
+        /// Distribution Format&lt;/a&gt;. &lt;/p&gt;
+        pub fn font_family(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FontFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `MimeType`: &lt;p&gt;The &lt;code&gt;mimeType&lt;/code&gt; of the resource that's at the
-            /// font download URL.&lt;/p&gt; &lt;p&gt;For information about font MIME types, see the &lt;a
-            /// href="<https://dvb.org/wp-content/uploads/2021/06/A168r4_MPEG-DASH-Profile-for-Transport-of-ISO-BMFF-Based-DVB-Services_Draft-ts_103-285-v140_November_2021.pdf>"&gt;MPEG-DASH
-            /// Profile for Transport of ISO BMFF Based DVB Services over IP Based Networks&lt;/a&gt;
-            /// document. &lt;/p&gt;
-            props, "MimeType", mime_type, set_mime_type, get_mime_type, Val<String>
+        /// Sets `FontFamily` in place: [`Self::font_family`] on a value held by `&mut`.
+        pub fn set_font_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FontFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: &lt;p&gt;The URL for downloading fonts for subtitles.&lt;/p&gt;
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `FontFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_font_family(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FontFamily")
+        }
+
+        /// `MimeType`: &lt;p&gt;The &lt;code&gt;mimeType&lt;/code&gt; of the resource that's at the
+        /// font download URL.&lt;/p&gt; &lt;p&gt;For information about font MIME types, see the &lt;a
+        /// href="<https://dvb.org/wp-content/uploads/2021/06/A168r4_MPEG-DASH-Profile-for-Transport-of-ISO-BMFF-Based-DVB-Services_Draft-ts_103-285-v140_November_2021.pdf>"&gt;MPEG-DASH
+        /// Profile for Transport of ISO BMFF Based DVB Services over IP Based Networks&lt;/a&gt;
+        /// document. &lt;/p&gt;
+        pub fn mime_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MimeType", value.into());
+            self
+        }
+
+        /// Sets `MimeType` in place: [`Self::mime_type`] on a value held by `&mut`.
+        pub fn set_mime_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MimeType", value.into());
+            self
+        }
+
+        /// `MimeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mime_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MimeType")
+        }
+
+        /// `Url`: &lt;p&gt;The URL for downloading fonts for subtitles.&lt;/p&gt;
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -993,57 +1772,147 @@ pub mod origin_endpoint {
             FilterConfiguration { props }
         }
 
-        prop! {
-            /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your
-            /// manifest egress requests. When you include clip start time, note that you cannot use
-            /// clip start time query parameters for this manifest's endpoint URL.&lt;/p&gt;
-            props, "ClipStartTime", clip_start_time, set_clip_start_time, get_clip_start_time, Val<String>
+        /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your manifest
+        /// egress requests. When you include clip start time, note that you cannot use clip start time
+        /// query parameters for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn clip_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClipStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your
-            /// manifest egress requests. When you include a DRM setting, note that you cannot use an
-            /// identical DRM setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
-            props, "DrmSettings", drm_settings, set_drm_settings, get_drm_settings, Val<String>
+        /// Sets `ClipStartTime` in place: [`Self::clip_start_time`] on a value held by `&mut`.
+        pub fn set_clip_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClipStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress
-            /// requests. When you include end time, note that you cannot use end time query parameters
-            /// for this manifest's endpoint URL.&lt;/p&gt;
-            props, "End", end, set_end, get_end, Val<String>
+        /// `ClipStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clip_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClipStartTime")
         }
 
-        prop! {
-            /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of
-            /// your manifest egress requests. When you include a manifest filter, note that you cannot
-            /// use an identical manifest filter query parameter for this manifest's endpoint
-            /// URL.&lt;/p&gt;
-            props, "ManifestFilter", manifest_filter, set_manifest_filter, get_manifest_filter, Val<String>
+        /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your manifest
+        /// egress requests. When you include a DRM setting, note that you cannot use an identical DRM
+        /// setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn drm_settings(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DrmSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Multiview`: &lt;p&gt;The multiview combination for a pinned manifest. MediaPackage
-            /// serves the manifest with this layout and these sources, so players request it without an &lt;code&gt;aws.multiview&lt;/code&gt;
-            /// query parameter.&lt;/p&gt; &lt;p&gt;If a request for a pinned manifest also includes an &lt;code&gt;aws.multiview&lt;/code&gt;
-            /// query parameter, MediaPackage rejects the request, even when that parameter requests the
-            /// same combination.&lt;/p&gt;
-            props, "Multiview", multiview, set_multiview, get_multiview, Val<MultiviewFilterConfiguration>
+        /// Sets `DrmSettings` in place: [`Self::drm_settings`] on a value held by `&mut`.
+        pub fn set_drm_settings(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DrmSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
-            /// requests. When you include start time, note that you cannot use start time query
-            /// parameters for this manifest's endpoint URL.&lt;/p&gt;
-            props, "Start", start, set_start, get_start, Val<String>
+        /// `DrmSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drm_settings(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DrmSettings")
         }
 
-        prop! {
-            /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
-            /// egress requests. Enter a value that is smaller than your endpoint's startover window.
-            /// When you include time delay, note that you cannot use time delay query parameters for
-            /// this manifest's endpoint URL.&lt;/p&gt;
-            props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
+        /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress requests.
+        /// When you include end time, note that you cannot use end time query parameters for this
+        /// manifest's endpoint URL.&lt;/p&gt;
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of your
+        /// manifest egress requests. When you include a manifest filter, note that you cannot use an
+        /// identical manifest filter query parameter for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn manifest_filter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestFilter", value.into());
+            self
+        }
+
+        /// Sets `ManifestFilter` in place: [`Self::manifest_filter`] on a value held by `&mut`.
+        pub fn set_manifest_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestFilter", value.into());
+            self
+        }
+
+        /// `ManifestFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestFilter")
+        }
+
+        /// `Multiview`: &lt;p&gt;The multiview combination for a pinned manifest. MediaPackage serves
+        /// the manifest with this layout and these sources, so players request it without an &lt;code&gt;aws.multiview&lt;/code&gt;
+        /// query parameter.&lt;/p&gt; &lt;p&gt;If a request for a pinned manifest also includes an &lt;code&gt;aws.multiview&lt;/code&gt;
+        /// query parameter, MediaPackage rejects the request, even when that parameter requests the
+        /// same combination.&lt;/p&gt;
+        pub fn multiview(mut self, value: impl Into<Val<MultiviewFilterConfiguration>>) -> Self {
+            self.props.set("Multiview", value.into());
+            self
+        }
+
+        /// Sets `Multiview` in place: [`Self::multiview`] on a value held by `&mut`.
+        pub fn set_multiview(&mut self, value: impl Into<Val<MultiviewFilterConfiguration>>) -> &mut Self {
+            self.props.set("Multiview", value.into());
+            self
+        }
+
+        /// `Multiview` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multiview(&self) -> ::std::option::Option<Val<MultiviewFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Multiview")
+        }
+
+        /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
+        /// requests. When you include start time, note that you cannot use start time query parameters
+        /// for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
+        /// egress requests. Enter a value that is smaller than your endpoint's startover window. When
+        /// you include time delay, note that you cannot use time delay query parameters for this
+        /// manifest's endpoint URL.&lt;/p&gt;
+        pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeDelaySeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeDelaySeconds` in place: [`Self::time_delay_seconds`] on a value held by `&mut`.
+        pub fn set_time_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeDelaySeconds", value.into());
+            self
+        }
+
+        /// `TimeDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeDelaySeconds")
         }
     }
 
@@ -1083,23 +1952,28 @@ pub mod origin_endpoint {
             MultiviewFilterConfiguration { props }
         }
 
-        prop! {
-            /// `Layout`: &lt;p&gt;A tile layout for a multiview channel. Each layout determines how
-            /// many source tiles are composited into the output and how those tiles are
-            /// arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; –
-            /// Two tiles of equal size, arranged horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; –
-            /// Two tiles, with one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; –
-            /// Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; –
-            /// Three tiles, with one larger primary tile on the left and two stacked on the
-            /// right.&lt;/p&gt; &lt;/li&gt; …
-            props, "Layout", _, set_layout, get_layout, Val<MultiviewLayoutType>
+        /// Sets `Layout`, which `new` took, in place.
+        pub fn set_layout(&mut self, value: impl Into<Val<MultiviewLayoutType>>) -> &mut Self {
+            self.props.set("Layout", value.into());
+            self
         }
 
-        prop! {
-            /// `Sources`: &lt;p&gt;The source channels to composite, in tile order. Each channel must
-            /// be one of the &lt;code&gt;AvailableSources&lt;/code&gt; of the channel that this origin
-            /// endpoint is on, and the number of channels must equal the number of tiles in &lt;code&gt;Layout&lt;/code&gt;.&lt;/p&gt;
-            props, "Sources", _, set_sources, get_sources, Val<List<String>>
+        /// `Layout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_layout(&self) -> ::std::option::Option<Val<MultiviewLayoutType>> {
+            crate::cfn::get_prop(&self.props, "Layout")
+        }
+
+        /// Sets `Sources`, which `new` took, in place.
+        pub fn set_sources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Sources", value.into());
+            self
+        }
+
+        /// `Sources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Sources")
         }
     }
 
@@ -1184,30 +2058,95 @@ pub mod origin_endpoint {
             DashProgramInformation { props }
         }
 
-        prop! {
-            /// `Copyright`: &lt;p&gt;A copyright statement about the content.&lt;/p&gt;
-            props, "Copyright", copyright, set_copyright, get_copyright, Val<String>
+        /// `Copyright`: &lt;p&gt;A copyright statement about the content.&lt;/p&gt;
+        pub fn copyright(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Copyright", value.into());
+            self
         }
 
-        prop! {
-            /// `LanguageCode`: &lt;p&gt;The language code for this manifest.&lt;/p&gt;
-            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
+        /// Sets `Copyright` in place: [`Self::copyright`] on a value held by `&mut`.
+        pub fn set_copyright(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Copyright", value.into());
+            self
         }
 
-        prop! {
-            /// `MoreInformationUrl`: &lt;p&gt;An absolute URL that contains more information about this
-            /// content.&lt;/p&gt;
-            props, "MoreInformationUrl", more_information_url, set_more_information_url, get_more_information_url, Val<String>
+        /// `Copyright` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copyright(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Copyright")
         }
 
-        prop! {
-            /// `Source`: &lt;p&gt;Information about the content provider.&lt;/p&gt;
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `LanguageCode`: &lt;p&gt;The language code for this manifest.&lt;/p&gt;
+        pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LanguageCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: &lt;p&gt;The title for the manifest.&lt;/p&gt;
-            props, "Title", title, set_title, get_title, Val<String>
+        /// Sets `LanguageCode` in place: [`Self::language_code`] on a value held by `&mut`.
+        pub fn set_language_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LanguageCode", value.into());
+            self
+        }
+
+        /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LanguageCode")
+        }
+
+        /// `MoreInformationUrl`: &lt;p&gt;An absolute URL that contains more information about this
+        /// content.&lt;/p&gt;
+        pub fn more_information_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MoreInformationUrl", value.into());
+            self
+        }
+
+        /// Sets `MoreInformationUrl` in place: [`Self::more_information_url`] on a value held by `&mut`.
+        pub fn set_more_information_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MoreInformationUrl", value.into());
+            self
+        }
+
+        /// `MoreInformationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_more_information_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MoreInformationUrl")
+        }
+
+        /// `Source`: &lt;p&gt;Information about the content provider.&lt;/p&gt;
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// `Title`: &lt;p&gt;The title for the manifest.&lt;/p&gt;
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
     }
 
@@ -1226,14 +2165,40 @@ pub mod origin_endpoint {
             ScteDash { props }
         }
 
-        prop! {
-            /// `AdMarkerDash`.
-            props, "AdMarkerDash", ad_marker_dash, set_ad_marker_dash, get_ad_marker_dash, Val<AdMarkerDash>
+        /// `AdMarkerDash`.
+        pub fn ad_marker_dash(mut self, value: impl Into<Val<AdMarkerDash>>) -> Self {
+            self.props.set("AdMarkerDash", value.into());
+            self
         }
 
-        prop! {
-            /// `ScteInManifests`.
-            props, "ScteInManifests", scte_in_manifests, set_scte_in_manifests, get_scte_in_manifests, Val<ScteInManifests>
+        /// Sets `AdMarkerDash` in place: [`Self::ad_marker_dash`] on a value held by `&mut`.
+        pub fn set_ad_marker_dash(&mut self, value: impl Into<Val<AdMarkerDash>>) -> &mut Self {
+            self.props.set("AdMarkerDash", value.into());
+            self
+        }
+
+        /// `AdMarkerDash` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_marker_dash(&self) -> ::std::option::Option<Val<AdMarkerDash>> {
+            crate::cfn::get_prop(&self.props, "AdMarkerDash")
+        }
+
+        /// `ScteInManifests`.
+        pub fn scte_in_manifests(mut self, value: impl Into<Val<ScteInManifests>>) -> Self {
+            self.props.set("ScteInManifests", value.into());
+            self
+        }
+
+        /// Sets `ScteInManifests` in place: [`Self::scte_in_manifests`] on a value held by `&mut`.
+        pub fn set_scte_in_manifests(&mut self, value: impl Into<Val<ScteInManifests>>) -> &mut Self {
+            self.props.set("ScteInManifests", value.into());
+            self
+        }
+
+        /// `ScteInManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_in_manifests(&self) -> ::std::option::Option<Val<ScteInManifests>> {
+            crate::cfn::get_prop(&self.props, "ScteInManifests")
         }
     }
 
@@ -1289,9 +2254,22 @@ pub mod origin_endpoint {
             DashSubtitleConfiguration { props }
         }
 
-        prop! {
-            /// `TtmlConfiguration`: &lt;p&gt;The settings for TTML subtitles.&lt;/p&gt;
-            props, "TtmlConfiguration", ttml_configuration, set_ttml_configuration, get_ttml_configuration, Val<DashTtmlConfiguration>
+        /// `TtmlConfiguration`: &lt;p&gt;The settings for TTML subtitles.&lt;/p&gt;
+        pub fn ttml_configuration(mut self, value: impl Into<Val<DashTtmlConfiguration>>) -> Self {
+            self.props.set("TtmlConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TtmlConfiguration` in place: [`Self::ttml_configuration`] on a value held by `&mut`.
+        pub fn set_ttml_configuration(&mut self, value: impl Into<Val<DashTtmlConfiguration>>) -> &mut Self {
+            self.props.set("TtmlConfiguration", value.into());
+            self
+        }
+
+        /// `TtmlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttml_configuration(&self) -> ::std::option::Option<Val<DashTtmlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TtmlConfiguration")
         }
     }
 
@@ -1313,9 +2291,16 @@ pub mod origin_endpoint {
             DashTtmlConfiguration { props }
         }
 
-        prop! {
-            /// `TtmlProfile`.
-            props, "TtmlProfile", _, set_ttml_profile, get_ttml_profile, Val<DashTtmlProfile>
+        /// Sets `TtmlProfile`, which `new` took, in place.
+        pub fn set_ttml_profile(&mut self, value: impl Into<Val<DashTtmlProfile>>) -> &mut Self {
+            self.props.set("TtmlProfile", value.into());
+            self
+        }
+
+        /// `TtmlProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttml_profile(&self) -> ::std::option::Option<Val<DashTtmlProfile>> {
+            crate::cfn::get_prop(&self.props, "TtmlProfile")
         }
     }
 
@@ -1361,15 +2346,41 @@ pub mod origin_endpoint {
             DashUtcTiming { props }
         }
 
-        prop! {
-            /// `TimingMode`.
-            props, "TimingMode", timing_mode, set_timing_mode, get_timing_mode, Val<DashUtcTimingMode>
+        /// `TimingMode`.
+        pub fn timing_mode(mut self, value: impl Into<Val<DashUtcTimingMode>>) -> Self {
+            self.props.set("TimingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `TimingSource`: &lt;p&gt;The the method that the player uses to synchronize to
-            /// coordinated universal time (UTC) wall clock time.&lt;/p&gt;
-            props, "TimingSource", timing_source, set_timing_source, get_timing_source, Val<String>
+        /// Sets `TimingMode` in place: [`Self::timing_mode`] on a value held by `&mut`.
+        pub fn set_timing_mode(&mut self, value: impl Into<Val<DashUtcTimingMode>>) -> &mut Self {
+            self.props.set("TimingMode", value.into());
+            self
+        }
+
+        /// `TimingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timing_mode(&self) -> ::std::option::Option<Val<DashUtcTimingMode>> {
+            crate::cfn::get_prop(&self.props, "TimingMode")
+        }
+
+        /// `TimingSource`: &lt;p&gt;The the method that the player uses to synchronize to coordinated
+        /// universal time (UTC) wall clock time.&lt;/p&gt;
+        pub fn timing_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimingSource", value.into());
+            self
+        }
+
+        /// Sets `TimingSource` in place: [`Self::timing_source`] on a value held by `&mut`.
+        pub fn set_timing_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimingSource", value.into());
+            self
+        }
+
+        /// `TimingSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timing_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimingSource")
         }
     }
 
@@ -1408,15 +2419,29 @@ pub mod origin_endpoint {
             ForceEndpointErrorConfiguration { props }
         }
 
-        prop! {
-            /// `EndpointErrorConditions`: &lt;p&gt;The failover conditions for the endpoint. The
-            /// options are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;STALE_MANIFEST&lt;/code&gt; -
-            /// The manifest stalled and there are no new segments or parts.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;INCOMPLETE_MANIFEST&lt;/code&gt; -
-            /// There is a gap in the manifest.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;MISSING_DRM_KEY&lt;/code&gt; -
-            /// Key rotation is enabled but we're unable to fetch the key for the current key
-            /// period.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;SLATE_INPUT&lt;/code&gt; -
-            /// The segments which contain slate content are considered to be missing content.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
-            props, "EndpointErrorConditions", endpoint_error_conditions, set_endpoint_error_conditions, get_endpoint_error_conditions, Val<List<EndpointErrorCondition>>
+        /// `EndpointErrorConditions`: &lt;p&gt;The failover conditions for the endpoint. The options
+        /// are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;STALE_MANIFEST&lt;/code&gt; - The
+        /// manifest stalled and there are no new segments or parts.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;INCOMPLETE_MANIFEST&lt;/code&gt; -
+        /// There is a gap in the manifest.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;MISSING_DRM_KEY&lt;/code&gt; -
+        /// Key rotation is enabled but we're unable to fetch the key for the current key
+        /// period.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;SLATE_INPUT&lt;/code&gt; -
+        /// The segments which contain slate content are considered to be missing content.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
+        pub fn endpoint_error_conditions(mut self, value: impl Into<Val<List<EndpointErrorCondition>>>) -> Self {
+            self.props.set("EndpointErrorConditions", value.into());
+            self
+        }
+
+        /// Sets `EndpointErrorConditions` in place: [`Self::endpoint_error_conditions`] on a value held
+        /// by `&mut`.
+        pub fn set_endpoint_error_conditions(&mut self, value: impl Into<Val<List<EndpointErrorCondition>>>) -> &mut Self {
+            self.props.set("EndpointErrorConditions", value.into());
+            self
+        }
+
+        /// `EndpointErrorConditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_error_conditions(&self) -> ::std::option::Option<Val<List<EndpointErrorCondition>>> {
+            crate::cfn::get_prop(&self.props, "EndpointErrorConditions")
         }
     }
 
@@ -1462,78 +2487,199 @@ pub mod origin_endpoint {
             HlsManifestConfiguration { props }
         }
 
-        prop! {
-            /// `ManifestName`: &lt;p&gt;A short short string that's appended to the endpoint URL. The
-            /// manifest name creates a unique path to this endpoint. If you don't enter a value,
-            /// MediaPackage uses the default manifest name, index. MediaPackage automatically inserts
-            /// the format extension, such as .m3u8. You can't use the same manifest name if you use HLS
-            /// manifest and low-latency HLS manifest. The manifestName on the HLSManifest object
-            /// overrides the manifestName you provided on the originEndpoint object.&lt;/p&gt;
-            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
+        /// Sets `ManifestName`, which `new` took, in place.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The
-            /// child manifest name creates a unique path to this endpoint. If you don't enter a value,
-            /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
-            /// HLSManifest object overrides the manifestName you provided on the originEndpoint
-            /// object.&lt;/p&gt;
-            props, "ChildManifestName", child_manifest_name, set_child_manifest_name, get_child_manifest_name, Val<String>
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
         }
 
-        prop! {
-            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-            /// filtering, start and end times, and time delay that apply to all of your egress requests
-            /// for this manifest. &lt;/p&gt;
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<FilterConfiguration>
+        /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The child
+        /// manifest name creates a unique path to this endpoint. If you don't enter a value,
+        /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
+        /// HLSManifest object overrides the manifestName you provided on the originEndpoint
+        /// object.&lt;/p&gt;
+        pub fn child_manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChildManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
-            /// content.&lt;/p&gt;
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
+        /// Sets `ChildManifestName` in place: [`Self::child_manifest_name`] on a value held by `&mut`.
+        pub fn set_child_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChildManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
-            /// output manifest at the interval that you specify. If you don't enter an interval,
-            /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream
-            /// to the wall clock so that viewers can seek to a specific time in the playback timeline
-            /// on the player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed
-            /// metadata is in the HLS input, it is passed through to the HLS output.&lt;/p&gt;
-            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
+        /// `ChildManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChildManifestName")
         }
 
-        prop! {
-            /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-            props, "ScteHls", scte_hls, set_scte_hls, get_scte_hls, Val<ScteHls>
+        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+        /// filtering, start and end times, and time delay that apply to all of your egress requests for
+        /// this manifest. &lt;/p&gt;
+        pub fn filter_configuration(mut self, value: impl Into<Val<FilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a
-            /// StartTag configuration object with a valid TimeOffset. When you do, you can also
-            /// optionally specify whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
-            props, "StartTag", start_tag, set_start_tag, get_start_tag, Val<StartTag>
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<FilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPathType`.
-            props, "UriPathType", uri_path_type, set_uri_path_type, get_uri_path_type, Val<UriPathType>
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<FilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
 
-        prop! {
-            /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
+        /// content.&lt;/p&gt;
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query
-            /// string for API requests for HLS child manifests to comply with Amazon Web Services
-            /// Signature Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
-            /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon
-            /// Web Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and
-            /// Access Management User Guide&lt;/i&gt;.&lt;/p&gt;
-            props, "UrlEncodeChildManifest", url_encode_child_manifest, set_url_encode_child_manifest, get_url_encode_child_manifest, Val<bool>
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
+        }
+
+        /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
+        /// output manifest at the interval that you specify. If you don't enter an interval,
+        /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream to
+        /// the wall clock so that viewers can seek to a specific time in the playback timeline on the
+        /// player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed metadata is in
+        /// the HLS input, it is passed through to the HLS output.&lt;/p&gt;
+        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `ProgramDateTimeIntervalSeconds` in place: [`Self::program_date_time_interval_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_program_date_time_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// `ProgramDateTimeIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_program_date_time_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProgramDateTimeIntervalSeconds")
+        }
+
+        /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+        pub fn scte_hls(mut self, value: impl Into<Val<ScteHls>>) -> Self {
+            self.props.set("ScteHls", value.into());
+            self
+        }
+
+        /// Sets `ScteHls` in place: [`Self::scte_hls`] on a value held by `&mut`.
+        pub fn set_scte_hls(&mut self, value: impl Into<Val<ScteHls>>) -> &mut Self {
+            self.props.set("ScteHls", value.into());
+            self
+        }
+
+        /// `ScteHls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_hls(&self) -> ::std::option::Option<Val<ScteHls>> {
+            crate::cfn::get_prop(&self.props, "ScteHls")
+        }
+
+        /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a StartTag
+        /// configuration object with a valid TimeOffset. When you do, you can also optionally specify
+        /// whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
+        pub fn start_tag(mut self, value: impl Into<Val<StartTag>>) -> Self {
+            self.props.set("StartTag", value.into());
+            self
+        }
+
+        /// Sets `StartTag` in place: [`Self::start_tag`] on a value held by `&mut`.
+        pub fn set_start_tag(&mut self, value: impl Into<Val<StartTag>>) -> &mut Self {
+            self.props.set("StartTag", value.into());
+            self
+        }
+
+        /// `StartTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_tag(&self) -> ::std::option::Option<Val<StartTag>> {
+            crate::cfn::get_prop(&self.props, "StartTag")
+        }
+
+        /// `UriPathType`.
+        pub fn uri_path_type(mut self, value: impl Into<Val<UriPathType>>) -> Self {
+            self.props.set("UriPathType", value.into());
+            self
+        }
+
+        /// Sets `UriPathType` in place: [`Self::uri_path_type`] on a value held by `&mut`.
+        pub fn set_uri_path_type(&mut self, value: impl Into<Val<UriPathType>>) -> &mut Self {
+            self.props.set("UriPathType", value.into());
+            self
+        }
+
+        /// `UriPathType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path_type(&self) -> ::std::option::Option<Val<UriPathType>> {
+            crate::cfn::get_prop(&self.props, "UriPathType")
+        }
+
+        /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query string
+        /// for API requests for HLS child manifests to comply with Amazon Web Services Signature
+        /// Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
+        /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon Web
+        /// Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and Access
+        /// Management User Guide&lt;/i&gt;.&lt;/p&gt;
+        pub fn url_encode_child_manifest(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UrlEncodeChildManifest", value.into());
+            self
+        }
+
+        /// Sets `UrlEncodeChildManifest` in place: [`Self::url_encode_child_manifest`] on a value held
+        /// by `&mut`.
+        pub fn set_url_encode_child_manifest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UrlEncodeChildManifest", value.into());
+            self
+        }
+
+        /// `UrlEncodeChildManifest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_encode_child_manifest(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UrlEncodeChildManifest")
         }
     }
 
@@ -1552,14 +2698,40 @@ pub mod origin_endpoint {
             ScteHls { props }
         }
 
-        prop! {
-            /// `AdMarkerHls`.
-            props, "AdMarkerHls", ad_marker_hls, set_ad_marker_hls, get_ad_marker_hls, Val<AdMarkerHls>
+        /// `AdMarkerHls`.
+        pub fn ad_marker_hls(mut self, value: impl Into<Val<AdMarkerHls>>) -> Self {
+            self.props.set("AdMarkerHls", value.into());
+            self
         }
 
-        prop! {
-            /// `ScteInManifests`.
-            props, "ScteInManifests", scte_in_manifests, set_scte_in_manifests, get_scte_in_manifests, Val<ScteInManifests>
+        /// Sets `AdMarkerHls` in place: [`Self::ad_marker_hls`] on a value held by `&mut`.
+        pub fn set_ad_marker_hls(&mut self, value: impl Into<Val<AdMarkerHls>>) -> &mut Self {
+            self.props.set("AdMarkerHls", value.into());
+            self
+        }
+
+        /// `AdMarkerHls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_marker_hls(&self) -> ::std::option::Option<Val<AdMarkerHls>> {
+            crate::cfn::get_prop(&self.props, "AdMarkerHls")
+        }
+
+        /// `ScteInManifests`.
+        pub fn scte_in_manifests(mut self, value: impl Into<Val<ScteInManifests>>) -> Self {
+            self.props.set("ScteInManifests", value.into());
+            self
+        }
+
+        /// Sets `ScteInManifests` in place: [`Self::scte_in_manifests`] on a value held by `&mut`.
+        pub fn set_scte_in_manifests(&mut self, value: impl Into<Val<ScteInManifests>>) -> &mut Self {
+            self.props.set("ScteInManifests", value.into());
+            self
+        }
+
+        /// `ScteInManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_in_manifests(&self) -> ::std::option::Option<Val<ScteInManifests>> {
+            crate::cfn::get_prop(&self.props, "ScteInManifests")
         }
     }
 
@@ -1601,21 +2773,35 @@ pub mod origin_endpoint {
             StartTag { props }
         }
 
-        prop! {
-            /// `TimeOffset`: &lt;p&gt;Specify the value for TIME-OFFSET within your EXT-X-START tag.
-            /// Enter a signed floating point value which, if positive, must be less than the configured
-            /// manifest duration minus three times the configured segment target duration. If negative,
-            /// the absolute value must be larger than three times the configured segment target
-            /// duration, and the absolute value must be smaller than the configured manifest
-            /// duration.&lt;/p&gt;
-            props, "TimeOffset", _, set_time_offset, get_time_offset, Val<f64>
+        /// Sets `TimeOffset`, which `new` took, in place.
+        pub fn set_time_offset(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeOffset", value.into());
+            self
         }
 
-        prop! {
-            /// `Precise`: &lt;p&gt;Specify the value for PRECISE within your EXT-X-START tag. Leave
-            /// blank, or choose false, to use the default value NO. Choose yes to use the value
-            /// YES.&lt;/p&gt;
-            props, "Precise", precise, set_precise, get_precise, Val<bool>
+        /// `TimeOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_offset(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeOffset")
+        }
+
+        /// `Precise`: &lt;p&gt;Specify the value for PRECISE within your EXT-X-START tag. Leave blank,
+        /// or choose false, to use the default value NO. Choose yes to use the value YES.&lt;/p&gt;
+        pub fn precise(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Precise", value.into());
+            self
+        }
+
+        /// Sets `Precise` in place: [`Self::precise`] on a value held by `&mut`.
+        pub fn set_precise(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Precise", value.into());
+            self
+        }
+
+        /// `Precise` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_precise(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Precise")
         }
     }
 
@@ -1642,78 +2828,199 @@ pub mod origin_endpoint {
             LowLatencyHlsManifestConfiguration { props }
         }
 
-        prop! {
-            /// `ManifestName`: &lt;p&gt;A short short string that's appended to the endpoint URL. The
-            /// manifest name creates a unique path to this endpoint. If you don't enter a value,
-            /// MediaPackage uses the default manifest name, index. MediaPackage automatically inserts
-            /// the format extension, such as .m3u8. You can't use the same manifest name if you use HLS
-            /// manifest and low-latency HLS manifest. The manifestName on the HLSManifest object
-            /// overrides the manifestName you provided on the originEndpoint object.&lt;/p&gt;
-            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
+        /// Sets `ManifestName`, which `new` took, in place.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The
-            /// child manifest name creates a unique path to this endpoint. If you don't enter a value,
-            /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
-            /// HLSManifest object overrides the manifestName you provided on the originEndpoint
-            /// object.&lt;/p&gt;
-            props, "ChildManifestName", child_manifest_name, set_child_manifest_name, get_child_manifest_name, Val<String>
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
         }
 
-        prop! {
-            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-            /// filtering, start and end times, and time delay that apply to all of your egress requests
-            /// for this manifest. &lt;/p&gt;
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<LowLatencyHlsFilterConfiguration>
+        /// `ChildManifestName`: &lt;p&gt;A short string that's appended to the endpoint URL. The child
+        /// manifest name creates a unique path to this endpoint. If you don't enter a value,
+        /// MediaPackage uses the default child manifest name, index_1. The manifestName on the
+        /// HLSManifest object overrides the manifestName you provided on the originEndpoint
+        /// object.&lt;/p&gt;
+        pub fn child_manifest_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChildManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
-            /// content.&lt;/p&gt;
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
+        /// Sets `ChildManifestName` in place: [`Self::child_manifest_name`] on a value held by `&mut`.
+        pub fn set_child_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChildManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
-            /// output manifest at the interval that you specify. If you don't enter an interval,
-            /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream
-            /// to the wall clock so that viewers can seek to a specific time in the playback timeline
-            /// on the player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed
-            /// metadata is in the HLS input, it is passed through to the HLS output.&lt;/p&gt;
-            props, "ProgramDateTimeIntervalSeconds", program_date_time_interval_seconds, set_program_date_time_interval_seconds, get_program_date_time_interval_seconds, Val<i64>
+        /// `ChildManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChildManifestName")
         }
 
-        prop! {
-            /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-            props, "ScteHls", scte_hls, set_scte_hls, get_scte_hls, Val<ScteHls>
+        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+        /// filtering, start and end times, and time delay that apply to all of your egress requests for
+        /// this manifest. &lt;/p&gt;
+        pub fn filter_configuration(mut self, value: impl Into<Val<LowLatencyHlsFilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a
-            /// StartTag configuration object with a valid TimeOffset. When you do, you can also
-            /// optionally specify whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
-            props, "StartTag", start_tag, set_start_tag, get_start_tag, Val<StartTag>
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<LowLatencyHlsFilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPathType`.
-            props, "UriPathType", uri_path_type, set_uri_path_type, get_uri_path_type, Val<UriPathType>
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<LowLatencyHlsFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
 
-        prop! {
-            /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of the manifest's
+        /// content.&lt;/p&gt;
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query
-            /// string for API requests for LL-HLS child manifests to comply with Amazon Web Services
-            /// Signature Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
-            /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon
-            /// Web Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and
-            /// Access Management User Guide&lt;/i&gt;.&lt;/p&gt;
-            props, "UrlEncodeChildManifest", url_encode_child_manifest, set_url_encode_child_manifest, get_url_encode_child_manifest, Val<bool>
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
+        }
+
+        /// `ProgramDateTimeIntervalSeconds`: &lt;p&gt;Inserts EXT-X-PROGRAM-DATE-TIME tags in the
+        /// output manifest at the interval that you specify. If you don't enter an interval,
+        /// EXT-X-PROGRAM-DATE-TIME tags aren't included in the manifest. The tags sync the stream to
+        /// the wall clock so that viewers can seek to a specific time in the playback timeline on the
+        /// player.&lt;/p&gt; &lt;p&gt;Irrespective of this parameter, if any ID3Timed metadata is in
+        /// the HLS input, it is passed through to the HLS output.&lt;/p&gt;
+        pub fn program_date_time_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `ProgramDateTimeIntervalSeconds` in place: [`Self::program_date_time_interval_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_program_date_time_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProgramDateTimeIntervalSeconds", value.into());
+            self
+        }
+
+        /// `ProgramDateTimeIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_program_date_time_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProgramDateTimeIntervalSeconds")
+        }
+
+        /// `ScteHls`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+        pub fn scte_hls(mut self, value: impl Into<Val<ScteHls>>) -> Self {
+            self.props.set("ScteHls", value.into());
+            self
+        }
+
+        /// Sets `ScteHls` in place: [`Self::scte_hls`] on a value held by `&mut`.
+        pub fn set_scte_hls(&mut self, value: impl Into<Val<ScteHls>>) -> &mut Self {
+            self.props.set("ScteHls", value.into());
+            self
+        }
+
+        /// `ScteHls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_hls(&self) -> ::std::option::Option<Val<ScteHls>> {
+            crate::cfn::get_prop(&self.props, "ScteHls")
+        }
+
+        /// `StartTag`: &lt;p&gt;To insert an EXT-X-START tag in your HLS playlist, specify a StartTag
+        /// configuration object with a valid TimeOffset. When you do, you can also optionally specify
+        /// whether to include a PRECISE value in the EXT-X-START tag.&lt;/p&gt;
+        pub fn start_tag(mut self, value: impl Into<Val<StartTag>>) -> Self {
+            self.props.set("StartTag", value.into());
+            self
+        }
+
+        /// Sets `StartTag` in place: [`Self::start_tag`] on a value held by `&mut`.
+        pub fn set_start_tag(&mut self, value: impl Into<Val<StartTag>>) -> &mut Self {
+            self.props.set("StartTag", value.into());
+            self
+        }
+
+        /// `StartTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_tag(&self) -> ::std::option::Option<Val<StartTag>> {
+            crate::cfn::get_prop(&self.props, "StartTag")
+        }
+
+        /// `UriPathType`.
+        pub fn uri_path_type(mut self, value: impl Into<Val<UriPathType>>) -> Self {
+            self.props.set("UriPathType", value.into());
+            self
+        }
+
+        /// Sets `UriPathType` in place: [`Self::uri_path_type`] on a value held by `&mut`.
+        pub fn set_uri_path_type(&mut self, value: impl Into<Val<UriPathType>>) -> &mut Self {
+            self.props.set("UriPathType", value.into());
+            self
+        }
+
+        /// `UriPathType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path_type(&self) -> ::std::option::Option<Val<UriPathType>> {
+            crate::cfn::get_prop(&self.props, "UriPathType")
+        }
+
+        /// `Url`: &lt;p&gt;The egress domain URL for stream delivery from MediaPackage.&lt;/p&gt;
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `UrlEncodeChildManifest`: &lt;p&gt;When enabled, MediaPackage URL-encodes the query string
+        /// for API requests for LL-HLS child manifests to comply with Amazon Web Services Signature
+        /// Version 4 (SigV4) signature signing protocol. For more information, see &lt;a
+        /// href="<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>"&gt;Amazon Web
+        /// Services Signature Version 4 for API requests&lt;/a&gt; in &lt;i&gt;Identity and Access
+        /// Management User Guide&lt;/i&gt;.&lt;/p&gt;
+        pub fn url_encode_child_manifest(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UrlEncodeChildManifest", value.into());
+            self
+        }
+
+        /// Sets `UrlEncodeChildManifest` in place: [`Self::url_encode_child_manifest`] on a value held
+        /// by `&mut`.
+        pub fn set_url_encode_child_manifest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UrlEncodeChildManifest", value.into());
+            self
+        }
+
+        /// `UrlEncodeChildManifest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_encode_child_manifest(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UrlEncodeChildManifest")
         }
     }
 
@@ -1734,48 +3041,125 @@ pub mod origin_endpoint {
             LowLatencyHlsFilterConfiguration { props }
         }
 
-        prop! {
-            /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your
-            /// manifest egress requests. When you include clip start time, note that you cannot use
-            /// clip start time query parameters for this manifest's endpoint URL.&lt;/p&gt;
-            props, "ClipStartTime", clip_start_time, set_clip_start_time, get_clip_start_time, Val<String>
+        /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your manifest
+        /// egress requests. When you include clip start time, note that you cannot use clip start time
+        /// query parameters for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn clip_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClipStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your
-            /// manifest egress requests. When you include a DRM setting, note that you cannot use an
-            /// identical DRM setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
-            props, "DrmSettings", drm_settings, set_drm_settings, get_drm_settings, Val<String>
+        /// Sets `ClipStartTime` in place: [`Self::clip_start_time`] on a value held by `&mut`.
+        pub fn set_clip_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClipStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress
-            /// requests. When you include end time, note that you cannot use end time query parameters
-            /// for this manifest's endpoint URL.&lt;/p&gt;
-            props, "End", end, set_end, get_end, Val<String>
+        /// `ClipStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clip_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClipStartTime")
         }
 
-        prop! {
-            /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of
-            /// your manifest egress requests. When you include a manifest filter, note that you cannot
-            /// use an identical manifest filter query parameter for this manifest's endpoint
-            /// URL.&lt;/p&gt;
-            props, "ManifestFilter", manifest_filter, set_manifest_filter, get_manifest_filter, Val<String>
+        /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your manifest
+        /// egress requests. When you include a DRM setting, note that you cannot use an identical DRM
+        /// setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn drm_settings(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DrmSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
-            /// requests. When you include start time, note that you cannot use start time query
-            /// parameters for this manifest's endpoint URL.&lt;/p&gt;
-            props, "Start", start, set_start, get_start, Val<String>
+        /// Sets `DrmSettings` in place: [`Self::drm_settings`] on a value held by `&mut`.
+        pub fn set_drm_settings(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DrmSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
-            /// egress requests. Enter a value that is smaller than your endpoint's startover window.
-            /// When you include time delay, note that you cannot use time delay query parameters for
-            /// this manifest's endpoint URL.&lt;/p&gt;
-            props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
+        /// `DrmSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drm_settings(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DrmSettings")
+        }
+
+        /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress requests.
+        /// When you include end time, note that you cannot use end time query parameters for this
+        /// manifest's endpoint URL.&lt;/p&gt;
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of your
+        /// manifest egress requests. When you include a manifest filter, note that you cannot use an
+        /// identical manifest filter query parameter for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn manifest_filter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestFilter", value.into());
+            self
+        }
+
+        /// Sets `ManifestFilter` in place: [`Self::manifest_filter`] on a value held by `&mut`.
+        pub fn set_manifest_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestFilter", value.into());
+            self
+        }
+
+        /// `ManifestFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestFilter")
+        }
+
+        /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
+        /// requests. When you include start time, note that you cannot use start time query parameters
+        /// for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
+        /// egress requests. Enter a value that is smaller than your endpoint's startover window. When
+        /// you include time delay, note that you cannot use time delay query parameters for this
+        /// manifest's endpoint URL.&lt;/p&gt;
+        pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeDelaySeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeDelaySeconds` in place: [`Self::time_delay_seconds`] on a value held by `&mut`.
+        pub fn set_time_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeDelaySeconds", value.into());
+            self
+        }
+
+        /// `TimeDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeDelaySeconds")
         }
     }
 
@@ -1801,30 +3185,74 @@ pub mod origin_endpoint {
             MssManifestConfiguration { props }
         }
 
-        prop! {
-            /// `ManifestName`: &lt;p&gt;The name of the MSS manifest. This name is appended to the
-            /// origin endpoint URL to create the unique path for accessing this specific MSS
-            /// manifest.&lt;/p&gt;
-            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
+        /// Sets `ManifestName`, which `new` took, in place.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
-            /// filtering, start and end times, and time delay that apply to all of your egress requests
-            /// for this manifest. &lt;/p&gt;
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<MssFilterConfiguration>
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
         }
 
-        prop! {
-            /// `ManifestLayout`.
-            props, "ManifestLayout", manifest_layout, set_manifest_layout, get_manifest_layout, Val<MssManifestLayout>
+        /// `FilterConfiguration`: &lt;p&gt;Filter configuration includes settings for manifest
+        /// filtering, start and end times, and time delay that apply to all of your egress requests for
+        /// this manifest. &lt;/p&gt;
+        pub fn filter_configuration(mut self, value: impl Into<Val<MssFilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: &lt;p&gt;The duration (in seconds) of the manifest window. This
-            /// represents the total amount of content available in the manifest at any given
-            /// time.&lt;/p&gt;
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<i64>
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<MssFilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<MssFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
+        }
+
+        /// `ManifestLayout`.
+        pub fn manifest_layout(mut self, value: impl Into<Val<MssManifestLayout>>) -> Self {
+            self.props.set("ManifestLayout", value.into());
+            self
+        }
+
+        /// Sets `ManifestLayout` in place: [`Self::manifest_layout`] on a value held by `&mut`.
+        pub fn set_manifest_layout(&mut self, value: impl Into<Val<MssManifestLayout>>) -> &mut Self {
+            self.props.set("ManifestLayout", value.into());
+            self
+        }
+
+        /// `ManifestLayout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_layout(&self) -> ::std::option::Option<Val<MssManifestLayout>> {
+            crate::cfn::get_prop(&self.props, "ManifestLayout")
+        }
+
+        /// `ManifestWindowSeconds`: &lt;p&gt;The duration (in seconds) of the manifest window. This
+        /// represents the total amount of content available in the manifest at any given
+        /// time.&lt;/p&gt;
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
         }
     }
 
@@ -1845,48 +3273,125 @@ pub mod origin_endpoint {
             MssFilterConfiguration { props }
         }
 
-        prop! {
-            /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your
-            /// manifest egress requests. When you include clip start time, note that you cannot use
-            /// clip start time query parameters for this manifest's endpoint URL.&lt;/p&gt;
-            props, "ClipStartTime", clip_start_time, set_clip_start_time, get_clip_start_time, Val<String>
+        /// `ClipStartTime`: &lt;p&gt;Optionally specify the clip start time for all of your manifest
+        /// egress requests. When you include clip start time, note that you cannot use clip start time
+        /// query parameters for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn clip_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClipStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your
-            /// manifest egress requests. When you include a DRM setting, note that you cannot use an
-            /// identical DRM setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
-            props, "DrmSettings", drm_settings, set_drm_settings, get_drm_settings, Val<String>
+        /// Sets `ClipStartTime` in place: [`Self::clip_start_time`] on a value held by `&mut`.
+        pub fn set_clip_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClipStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress
-            /// requests. When you include end time, note that you cannot use end time query parameters
-            /// for this manifest's endpoint URL.&lt;/p&gt;
-            props, "End", end, set_end, get_end, Val<String>
+        /// `ClipStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clip_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClipStartTime")
         }
 
-        prop! {
-            /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of
-            /// your manifest egress requests. When you include a manifest filter, note that you cannot
-            /// use an identical manifest filter query parameter for this manifest's endpoint
-            /// URL.&lt;/p&gt;
-            props, "ManifestFilter", manifest_filter, set_manifest_filter, get_manifest_filter, Val<String>
+        /// `DrmSettings`: &lt;p&gt;Optionally specify one or more DRM settings for all of your manifest
+        /// egress requests. When you include a DRM setting, note that you cannot use an identical DRM
+        /// setting query parameter for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn drm_settings(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DrmSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
-            /// requests. When you include start time, note that you cannot use start time query
-            /// parameters for this manifest's endpoint URL.&lt;/p&gt;
-            props, "Start", start, set_start, get_start, Val<String>
+        /// Sets `DrmSettings` in place: [`Self::drm_settings`] on a value held by `&mut`.
+        pub fn set_drm_settings(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DrmSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
-            /// egress requests. Enter a value that is smaller than your endpoint's startover window.
-            /// When you include time delay, note that you cannot use time delay query parameters for
-            /// this manifest's endpoint URL.&lt;/p&gt;
-            props, "TimeDelaySeconds", time_delay_seconds, set_time_delay_seconds, get_time_delay_seconds, Val<i64>
+        /// `DrmSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drm_settings(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DrmSettings")
+        }
+
+        /// `End`: &lt;p&gt;Optionally specify the end time for all of your manifest egress requests.
+        /// When you include end time, note that you cannot use end time query parameters for this
+        /// manifest's endpoint URL.&lt;/p&gt;
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `ManifestFilter`: &lt;p&gt;Optionally specify one or more manifest filters for all of your
+        /// manifest egress requests. When you include a manifest filter, note that you cannot use an
+        /// identical manifest filter query parameter for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn manifest_filter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestFilter", value.into());
+            self
+        }
+
+        /// Sets `ManifestFilter` in place: [`Self::manifest_filter`] on a value held by `&mut`.
+        pub fn set_manifest_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestFilter", value.into());
+            self
+        }
+
+        /// `ManifestFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestFilter")
+        }
+
+        /// `Start`: &lt;p&gt;Optionally specify the start time for all of your manifest egress
+        /// requests. When you include start time, note that you cannot use start time query parameters
+        /// for this manifest's endpoint URL.&lt;/p&gt;
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// `TimeDelaySeconds`: &lt;p&gt;Optionally specify the time delay for all of your manifest
+        /// egress requests. Enter a value that is smaller than your endpoint's startover window. When
+        /// you include time delay, note that you cannot use time delay query parameters for this
+        /// manifest's endpoint URL.&lt;/p&gt;
+        pub fn time_delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeDelaySeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeDelaySeconds` in place: [`Self::time_delay_seconds`] on a value held by `&mut`.
+        pub fn set_time_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeDelaySeconds", value.into());
+            self
+        }
+
+        /// `TimeDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeDelaySeconds")
         }
     }
 
@@ -1919,58 +3424,165 @@ pub mod origin_endpoint {
             Segment { props }
         }
 
-        prop! {
-            /// `Encryption`: &lt;p&gt;The parameters for encrypting content.&lt;/p&gt;
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<Encryption>
+        /// `Encryption`: &lt;p&gt;The parameters for encrypting content.&lt;/p&gt;
+        pub fn encryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeIframeOnlyStreams`: &lt;p&gt;When selected, the stream set includes an
-            /// additional I-frame only stream, along with the other tracks. If false, this extra stream
-            /// is not included. MediaPackage generates an I-frame only stream from the first rendition
-            /// in the manifest. The service inserts EXT-I-FRAMES-ONLY tags in the output manifest, and
-            /// then generates and includes an I-frames only playlist in the stream. This playlist
-            /// permits player functionality like fast forward and rewind.&lt;/p&gt;
-            props, "IncludeIframeOnlyStreams", include_iframe_only_streams, set_include_iframe_only_streams, get_include_iframe_only_streams, Val<bool>
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<Encryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputTimestampMode`.
-            props, "OutputTimestampMode", output_timestamp_mode, set_output_timestamp_mode, get_output_timestamp_mode, Val<OutputTimestampMode>
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<Encryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
 
-        prop! {
-            /// `Scte`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
-            props, "Scte", scte, set_scte, get_scte, Val<Scte>
+        /// `IncludeIframeOnlyStreams`: &lt;p&gt;When selected, the stream set includes an additional
+        /// I-frame only stream, along with the other tracks. If false, this extra stream is not
+        /// included. MediaPackage generates an I-frame only stream from the first rendition in the
+        /// manifest. The service inserts EXT-I-FRAMES-ONLY tags in the output manifest, and then
+        /// generates and includes an I-frames only playlist in the stream. This playlist permits player
+        /// functionality like fast forward and rewind.&lt;/p&gt;
+        pub fn include_iframe_only_streams(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeIframeOnlyStreams", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentDurationSeconds`: &lt;p&gt;The duration (in seconds) of each segment. Enter a
-            /// value equal to, or a multiple of, the input segment duration. If the value that you
-            /// enter is different from the input segment duration, MediaPackage rounds segments to the
-            /// nearest multiple of the input segment duration.&lt;/p&gt;
-            props, "SegmentDurationSeconds", segment_duration_seconds, set_segment_duration_seconds, get_segment_duration_seconds, Val<i64>
+        /// Sets `IncludeIframeOnlyStreams` in place: [`Self::include_iframe_only_streams`] on a value
+        /// held by `&mut`.
+        pub fn set_include_iframe_only_streams(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeIframeOnlyStreams", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentName`: &lt;p&gt;The name that describes the segment. The name is the base name
-            /// of the segment used in all content manifests inside of the endpoint. You can't use
-            /// spaces in the name.&lt;/p&gt;
-            props, "SegmentName", segment_name, set_segment_name, get_segment_name, Val<String>
+        /// `IncludeIframeOnlyStreams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_iframe_only_streams(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeIframeOnlyStreams")
         }
 
-        prop! {
-            /// `TsIncludeDvbSubtitles`: &lt;p&gt;By default, MediaPackage excludes all digital video
-            /// broadcasting (DVB) subtitles from the output. When selected, MediaPackage passes through
-            /// DVB subtitles into the output.&lt;/p&gt;
-            props, "TsIncludeDvbSubtitles", ts_include_dvb_subtitles, set_ts_include_dvb_subtitles, get_ts_include_dvb_subtitles, Val<bool>
+        /// `OutputTimestampMode`.
+        pub fn output_timestamp_mode(mut self, value: impl Into<Val<OutputTimestampMode>>) -> Self {
+            self.props.set("OutputTimestampMode", value.into());
+            self
         }
 
-        prop! {
-            /// `TsUseAudioRenditionGroup`: &lt;p&gt;When selected, MediaPackage bundles all audio
-            /// tracks in a rendition group. All other tracks in the stream can be used with any audio
-            /// rendition from the group.&lt;/p&gt;
-            props, "TsUseAudioRenditionGroup", ts_use_audio_rendition_group, set_ts_use_audio_rendition_group, get_ts_use_audio_rendition_group, Val<bool>
+        /// Sets `OutputTimestampMode` in place: [`Self::output_timestamp_mode`] on a value held by `&mut`.
+        pub fn set_output_timestamp_mode(&mut self, value: impl Into<Val<OutputTimestampMode>>) -> &mut Self {
+            self.props.set("OutputTimestampMode", value.into());
+            self
+        }
+
+        /// `OutputTimestampMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_timestamp_mode(&self) -> ::std::option::Option<Val<OutputTimestampMode>> {
+            crate::cfn::get_prop(&self.props, "OutputTimestampMode")
+        }
+
+        /// `Scte`: &lt;p&gt;The SCTE configuration.&lt;/p&gt;
+        pub fn scte(mut self, value: impl Into<Val<Scte>>) -> Self {
+            self.props.set("Scte", value.into());
+            self
+        }
+
+        /// Sets `Scte` in place: [`Self::scte`] on a value held by `&mut`.
+        pub fn set_scte(&mut self, value: impl Into<Val<Scte>>) -> &mut Self {
+            self.props.set("Scte", value.into());
+            self
+        }
+
+        /// `Scte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte(&self) -> ::std::option::Option<Val<Scte>> {
+            crate::cfn::get_prop(&self.props, "Scte")
+        }
+
+        /// `SegmentDurationSeconds`: &lt;p&gt;The duration (in seconds) of each segment. Enter a value
+        /// equal to, or a multiple of, the input segment duration. If the value that you enter is
+        /// different from the input segment duration, MediaPackage rounds segments to the nearest
+        /// multiple of the input segment duration.&lt;/p&gt;
+        pub fn segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `SegmentDurationSeconds` in place: [`Self::segment_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `SegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentDurationSeconds")
+        }
+
+        /// `SegmentName`: &lt;p&gt;The name that describes the segment. The name is the base name of
+        /// the segment used in all content manifests inside of the endpoint. You can't use spaces in
+        /// the name.&lt;/p&gt;
+        pub fn segment_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SegmentName", value.into());
+            self
+        }
+
+        /// Sets `SegmentName` in place: [`Self::segment_name`] on a value held by `&mut`.
+        pub fn set_segment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SegmentName", value.into());
+            self
+        }
+
+        /// `SegmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SegmentName")
+        }
+
+        /// `TsIncludeDvbSubtitles`: &lt;p&gt;By default, MediaPackage excludes all digital video
+        /// broadcasting (DVB) subtitles from the output. When selected, MediaPackage passes through DVB
+        /// subtitles into the output.&lt;/p&gt;
+        pub fn ts_include_dvb_subtitles(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TsIncludeDvbSubtitles", value.into());
+            self
+        }
+
+        /// Sets `TsIncludeDvbSubtitles` in place: [`Self::ts_include_dvb_subtitles`] on a value held by `&mut`.
+        pub fn set_ts_include_dvb_subtitles(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TsIncludeDvbSubtitles", value.into());
+            self
+        }
+
+        /// `TsIncludeDvbSubtitles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ts_include_dvb_subtitles(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TsIncludeDvbSubtitles")
+        }
+
+        /// `TsUseAudioRenditionGroup`: &lt;p&gt;When selected, MediaPackage bundles all audio tracks in
+        /// a rendition group. All other tracks in the stream can be used with any audio rendition from
+        /// the group.&lt;/p&gt;
+        pub fn ts_use_audio_rendition_group(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TsUseAudioRenditionGroup", value.into());
+            self
+        }
+
+        /// Sets `TsUseAudioRenditionGroup` in place: [`Self::ts_use_audio_rendition_group`] on a value
+        /// held by `&mut`.
+        pub fn set_ts_use_audio_rendition_group(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TsUseAudioRenditionGroup", value.into());
+            self
+        }
+
+        /// `TsUseAudioRenditionGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ts_use_audio_rendition_group(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TsUseAudioRenditionGroup")
         }
     }
 
@@ -1998,45 +3610,101 @@ pub mod origin_endpoint {
             Encryption { props }
         }
 
-        prop! {
-            /// `EncryptionMethod`: &lt;p&gt;The encryption type.&lt;/p&gt;
-            props, "EncryptionMethod", _, set_encryption_method, get_encryption_method, Val<EncryptionMethod>
+        /// Sets `EncryptionMethod`, which `new` took, in place.
+        pub fn set_encryption_method(&mut self, value: impl Into<Val<EncryptionMethod>>) -> &mut Self {
+            self.props.set("EncryptionMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `SpekeKeyProvider`: &lt;p&gt;The parameters for the SPEKE key provider.&lt;/p&gt;
-            props, "SpekeKeyProvider", _, set_speke_key_provider, get_speke_key_provider, Val<SpekeKeyProvider>
+        /// `EncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_method(&self) -> ::std::option::Option<Val<EncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMethod")
         }
 
-        prop! {
-            /// `CmafExcludeSegmentDrmMetadata`: &lt;p&gt;Excludes SEIG and SGPD boxes from segment
-            /// metadata in CMAF containers.&lt;/p&gt; &lt;p&gt;When set to &lt;code&gt;true&lt;/code&gt;,
-            /// MediaPackage omits these DRM metadata boxes from CMAF segments, which can improve
-            /// compatibility with certain devices and players that don't support these boxes.&lt;/p&gt; &lt;p&gt;Important
-            /// considerations:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt;This setting only affects CMAF
-            /// container formats&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Key rotation can still be
-            /// handled through media playlist signaling&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;PSSH
-            /// and TENC boxes remain unaffected&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Default
-            /// behavior is preserved when this setting is disabled&lt;/p&gt; …
-            props, "CmafExcludeSegmentDrmMetadata", cmaf_exclude_segment_drm_metadata, set_cmaf_exclude_segment_drm_metadata, get_cmaf_exclude_segment_drm_metadata, Val<bool>
+        /// Sets `SpekeKeyProvider`, which `new` took, in place.
+        pub fn set_speke_key_provider(&mut self, value: impl Into<Val<SpekeKeyProvider>>) -> &mut Self {
+            self.props.set("SpekeKeyProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `ConstantInitializationVector`: &lt;p&gt;A 128-bit, 16-byte hex value represented by a 32-character
-            /// string, used in conjunction with the key for encrypting content. If you don't specify a
-            /// value, then MediaPackage creates the constant initialization vector (IV).&lt;/p&gt;
-            props, "ConstantInitializationVector", constant_initialization_vector, set_constant_initialization_vector, get_constant_initialization_vector, Val<String>
+        /// `SpekeKeyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_key_provider(&self) -> ::std::option::Option<Val<SpekeKeyProvider>> {
+            crate::cfn::get_prop(&self.props, "SpekeKeyProvider")
         }
 
-        prop! {
-            /// `KeyRotationIntervalSeconds`: &lt;p&gt;The frequency (in seconds) of key changes for
-            /// live workflows, in which content is streamed real time. The service retrieves content
-            /// keys before the live content begins streaming, and then retrieves them as needed over
-            /// the lifetime of the workflow. By default, key rotation is set to 300 seconds (5
-            /// minutes), the minimum rotation interval, which is equivalent to setting it to 300. If
-            /// you don't enter an interval, content keys aren't rotated.&lt;/p&gt; &lt;p&gt;The
-            /// following example setting causes the service to rotate keys every thirty minutes: &lt;code&gt;1800&lt;/code&gt; &lt;/p&gt;
-            props, "KeyRotationIntervalSeconds", key_rotation_interval_seconds, set_key_rotation_interval_seconds, get_key_rotation_interval_seconds, Val<i64>
+        /// `CmafExcludeSegmentDrmMetadata`: &lt;p&gt;Excludes SEIG and SGPD boxes from segment metadata
+        /// in CMAF containers.&lt;/p&gt; &lt;p&gt;When set to &lt;code&gt;true&lt;/code&gt;,
+        /// MediaPackage omits these DRM metadata boxes from CMAF segments, which can improve
+        /// compatibility with certain devices and players that don't support these boxes.&lt;/p&gt; &lt;p&gt;Important
+        /// considerations:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt;This setting only affects CMAF
+        /// container formats&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Key rotation can still be
+        /// handled through media playlist signaling&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;PSSH and
+        /// TENC boxes remain unaffected&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt;Default behavior is
+        /// preserved when this setting is disabled&lt;/p&gt; …
+        pub fn cmaf_exclude_segment_drm_metadata(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CmafExcludeSegmentDrmMetadata", value.into());
+            self
+        }
+
+        /// Sets `CmafExcludeSegmentDrmMetadata` in place: [`Self::cmaf_exclude_segment_drm_metadata`]
+        /// on a value held by `&mut`.
+        pub fn set_cmaf_exclude_segment_drm_metadata(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CmafExcludeSegmentDrmMetadata", value.into());
+            self
+        }
+
+        /// `CmafExcludeSegmentDrmMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cmaf_exclude_segment_drm_metadata(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CmafExcludeSegmentDrmMetadata")
+        }
+
+        /// `ConstantInitializationVector`: &lt;p&gt;A 128-bit, 16-byte hex value represented by a 32-character
+        /// string, used in conjunction with the key for encrypting content. If you don't specify a
+        /// value, then MediaPackage creates the constant initialization vector (IV).&lt;/p&gt;
+        pub fn constant_initialization_vector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
+        }
+
+        /// Sets `ConstantInitializationVector` in place: [`Self::constant_initialization_vector`] on a
+        /// value held by `&mut`.
+        pub fn set_constant_initialization_vector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConstantInitializationVector", value.into());
+            self
+        }
+
+        /// `ConstantInitializationVector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant_initialization_vector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConstantInitializationVector")
+        }
+
+        /// `KeyRotationIntervalSeconds`: &lt;p&gt;The frequency (in seconds) of key changes for live
+        /// workflows, in which content is streamed real time. The service retrieves content keys before
+        /// the live content begins streaming, and then retrieves them as needed over the lifetime of
+        /// the workflow. By default, key rotation is set to 300 seconds (5 minutes), the minimum
+        /// rotation interval, which is equivalent to setting it to 300. If you don't enter an interval,
+        /// content keys aren't rotated.&lt;/p&gt; &lt;p&gt;The following example setting causes the
+        /// service to rotate keys every thirty minutes: &lt;code&gt;1800&lt;/code&gt; &lt;/p&gt;
+        pub fn key_rotation_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `KeyRotationIntervalSeconds` in place: [`Self::key_rotation_interval_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_key_rotation_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KeyRotationIntervalSeconds", value.into());
+            self
+        }
+
+        /// `KeyRotationIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_rotation_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KeyRotationIntervalSeconds")
         }
     }
 
@@ -2056,19 +3724,58 @@ pub mod origin_endpoint {
             EncryptionMethod { props }
         }
 
-        prop! {
-            /// `CmafEncryptionMethod`.
-            props, "CmafEncryptionMethod", cmaf_encryption_method, set_cmaf_encryption_method, get_cmaf_encryption_method, Val<CmafEncryptionMethod>
+        /// `CmafEncryptionMethod`.
+        pub fn cmaf_encryption_method(mut self, value: impl Into<Val<CmafEncryptionMethod>>) -> Self {
+            self.props.set("CmafEncryptionMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `IsmEncryptionMethod`.
-            props, "IsmEncryptionMethod", ism_encryption_method, set_ism_encryption_method, get_ism_encryption_method, Val<IsmEncryptionMethod>
+        /// Sets `CmafEncryptionMethod` in place: [`Self::cmaf_encryption_method`] on a value held by `&mut`.
+        pub fn set_cmaf_encryption_method(&mut self, value: impl Into<Val<CmafEncryptionMethod>>) -> &mut Self {
+            self.props.set("CmafEncryptionMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `TsEncryptionMethod`.
-            props, "TsEncryptionMethod", ts_encryption_method, set_ts_encryption_method, get_ts_encryption_method, Val<TsEncryptionMethod>
+        /// `CmafEncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cmaf_encryption_method(&self) -> ::std::option::Option<Val<CmafEncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "CmafEncryptionMethod")
+        }
+
+        /// `IsmEncryptionMethod`.
+        pub fn ism_encryption_method(mut self, value: impl Into<Val<IsmEncryptionMethod>>) -> Self {
+            self.props.set("IsmEncryptionMethod", value.into());
+            self
+        }
+
+        /// Sets `IsmEncryptionMethod` in place: [`Self::ism_encryption_method`] on a value held by `&mut`.
+        pub fn set_ism_encryption_method(&mut self, value: impl Into<Val<IsmEncryptionMethod>>) -> &mut Self {
+            self.props.set("IsmEncryptionMethod", value.into());
+            self
+        }
+
+        /// `IsmEncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ism_encryption_method(&self) -> ::std::option::Option<Val<IsmEncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "IsmEncryptionMethod")
+        }
+
+        /// `TsEncryptionMethod`.
+        pub fn ts_encryption_method(mut self, value: impl Into<Val<TsEncryptionMethod>>) -> Self {
+            self.props.set("TsEncryptionMethod", value.into());
+            self
+        }
+
+        /// Sets `TsEncryptionMethod` in place: [`Self::ts_encryption_method`] on a value held by `&mut`.
+        pub fn set_ts_encryption_method(&mut self, value: impl Into<Val<TsEncryptionMethod>>) -> &mut Self {
+            self.props.set("TsEncryptionMethod", value.into());
+            self
+        }
+
+        /// `TsEncryptionMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ts_encryption_method(&self) -> ::std::option::Option<Val<TsEncryptionMethod>> {
+            crate::cfn::get_prop(&self.props, "TsEncryptionMethod")
         }
     }
 
@@ -2156,64 +3863,122 @@ pub mod origin_endpoint {
             SpekeKeyProvider { props }
         }
 
-        prop! {
-            /// `DrmSystems`: &lt;p&gt;The DRM solution provider you're using to protect your content
-            /// during distribution.&lt;/p&gt;
-            props, "DrmSystems", _, set_drm_systems, get_drm_systems, Val<List<DrmSystem>>
+        /// Sets `DrmSystems`, which `new` took, in place.
+        pub fn set_drm_systems(&mut self, value: impl Into<Val<List<DrmSystem>>>) -> &mut Self {
+            self.props.set("DrmSystems", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionContractConfiguration`: &lt;p&gt;Configure one or more content encryption
-            /// keys for your endpoints that use SPEKE Version 2.0. The encryption contract defines
-            /// which content keys are used to encrypt the audio and video tracks in your stream. To
-            /// configure the encryption contract, specify which audio and video encryption presets to
-            /// use.&lt;/p&gt;
-            props, "EncryptionContractConfiguration", _, set_encryption_contract_configuration, get_encryption_contract_configuration, Val<EncryptionContractConfiguration>
+        /// `DrmSystems` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drm_systems(&self) -> ::std::option::Option<Val<List<DrmSystem>>> {
+            crate::cfn::get_prop(&self.props, "DrmSystems")
         }
 
-        prop! {
-            /// `ResourceId`: &lt;p&gt;The unique identifier for the content. The service sends this to
-            /// the key server to identify the current endpoint. How unique you make this depends on how
-            /// fine-grained you want access controls to be. The service does not permit you to use the
-            /// same ID for two simultaneous encryption processes. The resource ID is also known as the
-            /// content ID.&lt;/p&gt; &lt;p&gt;The following example shows a resource ID: &lt;code&gt;MovieNight20171126093045&lt;/code&gt; &lt;/p&gt;
-            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        /// Sets `EncryptionContractConfiguration`, which `new` took, in place.
+        pub fn set_encryption_contract_configuration(&mut self, value: impl Into<Val<EncryptionContractConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionContractConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: &lt;p&gt;The ARN for the IAM role granted by the key provider that provides
-            /// access to the key provider API. This role must have a trust policy that allows
-            /// MediaPackage to assume the role, and it must have a sufficient permissions policy to
-            /// allow access to the specific key retrieval URL. Get this from your DRM solution
-            /// provider.&lt;/p&gt; &lt;p&gt;Valid format: &lt;code&gt;arn:aws:iam::{accountID}:role/{name}&lt;/code&gt;.
-            /// The following example shows a role ARN: &lt;code&gt;arn:aws:iam::444455556666:role/SpekeAccess&lt;/code&gt; &lt;/p&gt;
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `EncryptionContractConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_contract_configuration(&self) -> ::std::option::Option<Val<EncryptionContractConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionContractConfiguration")
         }
 
-        prop! {
-            /// `Url`: &lt;p&gt;The URL of the API Gateway proxy that you set up to talk to your key
-            /// server. The API Gateway proxy must reside in the same AWS Region as MediaPackage and
-            /// must start with <https://>.&lt;/p&gt; &lt;p&gt;The following example shows a URL: &lt;code&gt;<https://1wm2dx1f33.execute-api.us-west-2.amazonaws.com/SpekeSample/copyProtection>&lt;/code&gt; &lt;/p&gt;
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `ResourceId`, which `new` took, in place.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`: &lt;p&gt;The ARN for the certificate that you imported to Amazon Web
-            /// Services Certificate Manager to add content key encryption to this endpoint. For this
-            /// feature to work, your DRM key provider must support content key encryption.&lt;/p&gt;
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
         }
 
-        prop! {
-            /// `ContentKeyPeriodConfiguration`: &lt;p&gt;The configuration that controls the content
-            /// key period timing information that MediaPackage signals to your DRM key
-            /// provider.&lt;/p&gt;
-            props, "ContentKeyPeriodConfiguration", content_key_period_configuration, set_content_key_period_configuration, get_content_key_period_configuration, Val<ContentKeyPeriodConfiguration>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SpekeVersion`.
-            props, "SpekeVersion", speke_version, set_speke_version, get_speke_version, Val<SpekeVersion>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `CertificateArn`: &lt;p&gt;The ARN for the certificate that you imported to Amazon Web
+        /// Services Certificate Manager to add content key encryption to this endpoint. For this
+        /// feature to work, your DRM key provider must support content key encryption.&lt;/p&gt;
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `ContentKeyPeriodConfiguration`: &lt;p&gt;The configuration that controls the content key
+        /// period timing information that MediaPackage signals to your DRM key provider.&lt;/p&gt;
+        pub fn content_key_period_configuration(mut self, value: impl Into<Val<ContentKeyPeriodConfiguration>>) -> Self {
+            self.props.set("ContentKeyPeriodConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ContentKeyPeriodConfiguration` in place: [`Self::content_key_period_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_content_key_period_configuration(&mut self, value: impl Into<Val<ContentKeyPeriodConfiguration>>) -> &mut Self {
+            self.props.set("ContentKeyPeriodConfiguration", value.into());
+            self
+        }
+
+        /// `ContentKeyPeriodConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_key_period_configuration(&self) -> ::std::option::Option<Val<ContentKeyPeriodConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContentKeyPeriodConfiguration")
+        }
+
+        /// `SpekeVersion`.
+        pub fn speke_version(mut self, value: impl Into<Val<SpekeVersion>>) -> Self {
+            self.props.set("SpekeVersion", value.into());
+            self
+        }
+
+        /// Sets `SpekeVersion` in place: [`Self::speke_version`] on a value held by `&mut`.
+        pub fn set_speke_version(&mut self, value: impl Into<Val<SpekeVersion>>) -> &mut Self {
+            self.props.set("SpekeVersion", value.into());
+            self
+        }
+
+        /// `SpekeVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speke_version(&self) -> ::std::option::Option<Val<SpekeVersion>> {
+            crate::cfn::get_prop(&self.props, "SpekeVersion")
         }
     }
 
@@ -2234,9 +3999,23 @@ pub mod origin_endpoint {
             ContentKeyPeriodConfiguration { props }
         }
 
-        prop! {
-            /// `ContentKeyPeriodTiming`.
-            props, "ContentKeyPeriodTiming", content_key_period_timing, set_content_key_period_timing, get_content_key_period_timing, Val<ContentKeyPeriodTiming>
+        /// `ContentKeyPeriodTiming`.
+        pub fn content_key_period_timing(mut self, value: impl Into<Val<ContentKeyPeriodTiming>>) -> Self {
+            self.props.set("ContentKeyPeriodTiming", value.into());
+            self
+        }
+
+        /// Sets `ContentKeyPeriodTiming` in place: [`Self::content_key_period_timing`] on a value held
+        /// by `&mut`.
+        pub fn set_content_key_period_timing(&mut self, value: impl Into<Val<ContentKeyPeriodTiming>>) -> &mut Self {
+            self.props.set("ContentKeyPeriodTiming", value.into());
+            self
+        }
+
+        /// `ContentKeyPeriodTiming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_key_period_timing(&self) -> ::std::option::Option<Val<ContentKeyPeriodTiming>> {
+            crate::cfn::get_prop(&self.props, "ContentKeyPeriodTiming")
         }
     }
 
@@ -2304,14 +4083,28 @@ pub mod origin_endpoint {
             EncryptionContractConfiguration { props }
         }
 
-        prop! {
-            /// `PresetSpeke20Audio`.
-            props, "PresetSpeke20Audio", _, set_preset_speke20_audio, get_preset_speke20_audio, Val<PresetSpeke20Audio>
+        /// Sets `PresetSpeke20Audio`, which `new` took, in place.
+        pub fn set_preset_speke20_audio(&mut self, value: impl Into<Val<PresetSpeke20Audio>>) -> &mut Self {
+            self.props.set("PresetSpeke20Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `PresetSpeke20Video`.
-            props, "PresetSpeke20Video", _, set_preset_speke20_video, get_preset_speke20_video, Val<PresetSpeke20Video>
+        /// `PresetSpeke20Audio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preset_speke20_audio(&self) -> ::std::option::Option<Val<PresetSpeke20Audio>> {
+            crate::cfn::get_prop(&self.props, "PresetSpeke20Audio")
+        }
+
+        /// Sets `PresetSpeke20Video`, which `new` took, in place.
+        pub fn set_preset_speke20_video(&mut self, value: impl Into<Val<PresetSpeke20Video>>) -> &mut Self {
+            self.props.set("PresetSpeke20Video", value.into());
+            self
+        }
+
+        /// `PresetSpeke20Video` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preset_speke20_video(&self) -> ::std::option::Option<Val<PresetSpeke20Video>> {
+            crate::cfn::get_prop(&self.props, "PresetSpeke20Video")
         }
     }
 
@@ -2415,25 +4208,64 @@ pub mod origin_endpoint {
             Scte { props }
         }
 
-        prop! {
-            /// `CustomAdTypes`: &lt;p&gt;A list of additional non-Ad SCTE-35 event types to treat as
-            /// advertisements. When configured, events matching these types produce ad markers (such as &lt;code&gt;SCTE35-OUT&lt;/code&gt;
-            /// and &lt;code&gt;SCTE35-IN&lt;/code&gt; in HLS DATERANGE tags) in manifests.&lt;/p&gt; &lt;p&gt;Valid
-            /// values: &lt;code&gt;PROGRAM&lt;/code&gt; | &lt;code&gt;CHAPTER&lt;/code&gt; | &lt;code&gt;UNSCHEDULED_EVENT&lt;/code&gt; | &lt;code&gt;ALTERNATE_CONTENT_OPPORTUNITY&lt;/code&gt; | &lt;code&gt;NETWORK&lt;/code&gt; &lt;/p&gt; &lt;p&gt;If
-            /// you don't specify any values, the default is empty (only default ad types are
-            /// used).&lt;/p&gt;
-            props, "CustomAdTypes", custom_ad_types, set_custom_ad_types, get_custom_ad_types, Val<List<CustomAdType>>
+        /// `CustomAdTypes`: &lt;p&gt;A list of additional non-Ad SCTE-35 event types to treat as
+        /// advertisements. When configured, events matching these types produce ad markers (such as &lt;code&gt;SCTE35-OUT&lt;/code&gt;
+        /// and &lt;code&gt;SCTE35-IN&lt;/code&gt; in HLS DATERANGE tags) in manifests.&lt;/p&gt; &lt;p&gt;Valid
+        /// values: &lt;code&gt;PROGRAM&lt;/code&gt; | &lt;code&gt;CHAPTER&lt;/code&gt; | &lt;code&gt;UNSCHEDULED_EVENT&lt;/code&gt; | &lt;code&gt;ALTERNATE_CONTENT_OPPORTUNITY&lt;/code&gt; | &lt;code&gt;NETWORK&lt;/code&gt; &lt;/p&gt; &lt;p&gt;If
+        /// you don't specify any values, the default is empty (only default ad types are
+        /// used).&lt;/p&gt;
+        pub fn custom_ad_types(mut self, value: impl Into<Val<List<CustomAdType>>>) -> Self {
+            self.props.set("CustomAdTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ScteFilter`: &lt;p&gt;The SCTE-35 message types that you want to be treated as ad
-            /// markers in the output.&lt;/p&gt;
-            props, "ScteFilter", scte_filter, set_scte_filter, get_scte_filter, Val<List<ScteFilter>>
+        /// Sets `CustomAdTypes` in place: [`Self::custom_ad_types`] on a value held by `&mut`.
+        pub fn set_custom_ad_types(&mut self, value: impl Into<Val<List<CustomAdType>>>) -> &mut Self {
+            self.props.set("CustomAdTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ScteInSegments`.
-            props, "ScteInSegments", scte_in_segments, set_scte_in_segments, get_scte_in_segments, Val<ScteInSegments>
+        /// `CustomAdTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_ad_types(&self) -> ::std::option::Option<Val<List<CustomAdType>>> {
+            crate::cfn::get_prop(&self.props, "CustomAdTypes")
+        }
+
+        /// `ScteFilter`: &lt;p&gt;The SCTE-35 message types that you want to be treated as ad markers
+        /// in the output.&lt;/p&gt;
+        pub fn scte_filter(mut self, value: impl Into<Val<List<ScteFilter>>>) -> Self {
+            self.props.set("ScteFilter", value.into());
+            self
+        }
+
+        /// Sets `ScteFilter` in place: [`Self::scte_filter`] on a value held by `&mut`.
+        pub fn set_scte_filter(&mut self, value: impl Into<Val<List<ScteFilter>>>) -> &mut Self {
+            self.props.set("ScteFilter", value.into());
+            self
+        }
+
+        /// `ScteFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_filter(&self) -> ::std::option::Option<Val<List<ScteFilter>>> {
+            crate::cfn::get_prop(&self.props, "ScteFilter")
+        }
+
+        /// `ScteInSegments`.
+        pub fn scte_in_segments(mut self, value: impl Into<Val<ScteInSegments>>) -> Self {
+            self.props.set("ScteInSegments", value.into());
+            self
+        }
+
+        /// Sets `ScteInSegments` in place: [`Self::scte_in_segments`] on a value held by `&mut`.
+        pub fn set_scte_in_segments(&mut self, value: impl Into<Val<ScteInSegments>>) -> &mut Self {
+            self.props.set("ScteInSegments", value.into());
+            self
+        }
+
+        /// `ScteInSegments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scte_in_segments(&self) -> ::std::option::Option<Val<ScteInSegments>> {
+            crate::cfn::get_prop(&self.props, "ScteInSegments")
         }
     }
 
@@ -2598,30 +4430,71 @@ impl OriginEndpointPolicy {
         OriginEndpointPolicy { core }
     }
 
-    prop! {
-        /// `CdnAuthConfiguration`: &lt;p&gt;The settings to enable CDN authorization headers in
-        /// MediaPackage.&lt;/p&gt;
-        core.props, "CdnAuthConfiguration", cdn_auth_configuration, set_cdn_auth_configuration, get_cdn_auth_configuration, Val<origin_endpoint_policy::CdnAuthConfiguration>
+    /// `CdnAuthConfiguration`: &lt;p&gt;The settings to enable CDN authorization headers in
+    /// MediaPackage.&lt;/p&gt;
+    pub fn cdn_auth_configuration(mut self, value: impl Into<Val<origin_endpoint_policy::CdnAuthConfiguration>>) -> Self {
+        self.core.props.set("CdnAuthConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelGroupName`.
-        core.props, "ChannelGroupName", _, set_channel_group_name, get_channel_group_name, Val<String>
+    /// Sets `CdnAuthConfiguration` in place: [`Self::cdn_auth_configuration`] on a value held by `&mut`.
+    pub fn set_cdn_auth_configuration(&mut self, value: impl Into<Val<origin_endpoint_policy::CdnAuthConfiguration>>) -> &mut Self {
+        self.core.props.set("CdnAuthConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// `CdnAuthConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cdn_auth_configuration(&self) -> ::std::option::Option<Val<origin_endpoint_policy::CdnAuthConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CdnAuthConfiguration")
     }
 
-    prop! {
-        /// `OriginEndpointName`.
-        core.props, "OriginEndpointName", _, set_origin_endpoint_name, get_origin_endpoint_name, Val<String>
+    /// Sets `ChannelGroupName`, which `new` took, in place.
+    pub fn set_channel_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// `ChannelGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelGroupName")
+    }
+
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
+    }
+
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
+    }
+
+    /// Sets `OriginEndpointName`, which `new` took, in place.
+    pub fn set_origin_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OriginEndpointName", value.into());
+        self
+    }
+
+    /// `OriginEndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OriginEndpointName")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2661,16 +4534,28 @@ pub mod origin_endpoint_policy {
             CdnAuthConfiguration { props }
         }
 
-        prop! {
-            /// `CdnIdentifierSecretArns`: &lt;p&gt;The ARN for the secret in Secrets Manager that your
-            /// CDN uses for authorization to access the endpoint.&lt;/p&gt;
-            props, "CdnIdentifierSecretArns", _, set_cdn_identifier_secret_arns, get_cdn_identifier_secret_arns, Val<List<String>>
+        /// Sets `CdnIdentifierSecretArns`, which `new` took, in place.
+        pub fn set_cdn_identifier_secret_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CdnIdentifierSecretArns", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsRoleArn`: &lt;p&gt;The ARN for the IAM role that gives MediaPackage read access
-            /// to Secrets Manager and KMS for CDN authorization.&lt;/p&gt;
-            props, "SecretsRoleArn", _, set_secrets_role_arn, get_secrets_role_arn, Val<String>
+        /// `CdnIdentifierSecretArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdn_identifier_secret_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CdnIdentifierSecretArns")
+        }
+
+        /// Sets `SecretsRoleArn`, which `new` took, in place.
+        pub fn set_secrets_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsRoleArn")
         }
     }
 }

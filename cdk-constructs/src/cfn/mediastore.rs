@@ -41,39 +41,124 @@ impl Container {
         Container { core }
     }
 
-    prop! {
-        /// `AccessLoggingEnabled`.
-        core.props, "AccessLoggingEnabled", access_logging_enabled, set_access_logging_enabled, get_access_logging_enabled, Val<bool>
+    /// `AccessLoggingEnabled`.
+    pub fn access_logging_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AccessLoggingEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerName`.
-        core.props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+    /// Sets `AccessLoggingEnabled` in place: [`Self::access_logging_enabled`] on a value held by `&mut`.
+    pub fn set_access_logging_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AccessLoggingEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `CorsPolicy`.
-        core.props, "CorsPolicy", cors_policy, set_cors_policy, get_cors_policy, Val<List<container::CorsRule>>
+    /// `AccessLoggingEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_logging_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AccessLoggingEnabled")
     }
 
-    prop! {
-        /// `LifecyclePolicy`.
-        core.props, "LifecyclePolicy", lifecycle_policy, set_lifecycle_policy, get_lifecycle_policy, Val<String>
+    /// Sets `ContainerName`, which `new` took, in place.
+    pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContainerName", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricPolicy`.
-        core.props, "MetricPolicy", metric_policy, set_metric_policy, get_metric_policy, Val<container::MetricPolicy>
+    /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerName")
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    /// `CorsPolicy`.
+    pub fn cors_policy(mut self, value: impl Into<Val<List<container::CorsRule>>>) -> Self {
+        self.core.props.set("CorsPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CorsPolicy` in place: [`Self::cors_policy`] on a value held by `&mut`.
+    pub fn set_cors_policy(&mut self, value: impl Into<Val<List<container::CorsRule>>>) -> &mut Self {
+        self.core.props.set("CorsPolicy", value.into());
+        self
+    }
+
+    /// `CorsPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cors_policy(&self) -> ::std::option::Option<Val<List<container::CorsRule>>> {
+        crate::cfn::get_prop(&self.core.props, "CorsPolicy")
+    }
+
+    /// `LifecyclePolicy`.
+    pub fn lifecycle_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LifecyclePolicy", value.into());
+        self
+    }
+
+    /// Sets `LifecyclePolicy` in place: [`Self::lifecycle_policy`] on a value held by `&mut`.
+    pub fn set_lifecycle_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LifecyclePolicy", value.into());
+        self
+    }
+
+    /// `LifecyclePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LifecyclePolicy")
+    }
+
+    /// `MetricPolicy`.
+    pub fn metric_policy(mut self, value: impl Into<Val<container::MetricPolicy>>) -> Self {
+        self.core.props.set("MetricPolicy", value.into());
+        self
+    }
+
+    /// Sets `MetricPolicy` in place: [`Self::metric_policy`] on a value held by `&mut`.
+    pub fn set_metric_policy(&mut self, value: impl Into<Val<container::MetricPolicy>>) -> &mut Self {
+        self.core.props.set("MetricPolicy", value.into());
+        self
+    }
+
+    /// `MetricPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_policy(&self) -> ::std::option::Option<Val<container::MetricPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "MetricPolicy")
+    }
+
+    /// `Policy`.
+    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -115,29 +200,94 @@ pub mod container {
             CorsRule { props }
         }
 
-        prop! {
-            /// `AllowedHeaders`.
-            props, "AllowedHeaders", allowed_headers, set_allowed_headers, get_allowed_headers, Val<List<String>>
+        /// `AllowedHeaders`.
+        pub fn allowed_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedMethods`.
-            props, "AllowedMethods", allowed_methods, set_allowed_methods, get_allowed_methods, Val<List<String>>
+        /// Sets `AllowedHeaders` in place: [`Self::allowed_headers`] on a value held by `&mut`.
+        pub fn set_allowed_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedOrigins`.
-            props, "AllowedOrigins", allowed_origins, set_allowed_origins, get_allowed_origins, Val<List<String>>
+        /// `AllowedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedHeaders")
         }
 
-        prop! {
-            /// `ExposeHeaders`.
-            props, "ExposeHeaders", expose_headers, set_expose_headers, get_expose_headers, Val<List<String>>
+        /// `AllowedMethods`.
+        pub fn allowed_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAgeSeconds`.
-            props, "MaxAgeSeconds", max_age_seconds, set_max_age_seconds, get_max_age_seconds, Val<i64>
+        /// Sets `AllowedMethods` in place: [`Self::allowed_methods`] on a value held by `&mut`.
+        pub fn set_allowed_methods(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedMethods", value.into());
+            self
+        }
+
+        /// `AllowedMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_methods(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedMethods")
+        }
+
+        /// `AllowedOrigins`.
+        pub fn allowed_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedOrigins", value.into());
+            self
+        }
+
+        /// Sets `AllowedOrigins` in place: [`Self::allowed_origins`] on a value held by `&mut`.
+        pub fn set_allowed_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedOrigins", value.into());
+            self
+        }
+
+        /// `AllowedOrigins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedOrigins")
+        }
+
+        /// `ExposeHeaders`.
+        pub fn expose_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExposeHeaders", value.into());
+            self
+        }
+
+        /// Sets `ExposeHeaders` in place: [`Self::expose_headers`] on a value held by `&mut`.
+        pub fn set_expose_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExposeHeaders", value.into());
+            self
+        }
+
+        /// `ExposeHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expose_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExposeHeaders")
+        }
+
+        /// `MaxAgeSeconds`.
+        pub fn max_age_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAgeSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaxAgeSeconds` in place: [`Self::max_age_seconds`] on a value held by `&mut`.
+        pub fn set_max_age_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAgeSeconds", value.into());
+            self
+        }
+
+        /// `MaxAgeSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_age_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAgeSeconds")
         }
     }
 
@@ -158,14 +308,34 @@ pub mod container {
             MetricPolicy { props }
         }
 
-        prop! {
-            /// `ContainerLevelMetrics`.
-            props, "ContainerLevelMetrics", _, set_container_level_metrics, get_container_level_metrics, Val<String>
+        /// Sets `ContainerLevelMetrics`, which `new` took, in place.
+        pub fn set_container_level_metrics(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerLevelMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricPolicyRules`.
-            props, "MetricPolicyRules", metric_policy_rules, set_metric_policy_rules, get_metric_policy_rules, Val<List<MetricPolicyRule>>
+        /// `ContainerLevelMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_level_metrics(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerLevelMetrics")
+        }
+
+        /// `MetricPolicyRules`.
+        pub fn metric_policy_rules(mut self, value: impl Into<Val<List<MetricPolicyRule>>>) -> Self {
+            self.props.set("MetricPolicyRules", value.into());
+            self
+        }
+
+        /// Sets `MetricPolicyRules` in place: [`Self::metric_policy_rules`] on a value held by `&mut`.
+        pub fn set_metric_policy_rules(&mut self, value: impl Into<Val<List<MetricPolicyRule>>>) -> &mut Self {
+            self.props.set("MetricPolicyRules", value.into());
+            self
+        }
+
+        /// `MetricPolicyRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_policy_rules(&self) -> ::std::option::Option<Val<List<MetricPolicyRule>>> {
+            crate::cfn::get_prop(&self.props, "MetricPolicyRules")
         }
     }
 
@@ -191,14 +361,28 @@ pub mod container {
             MetricPolicyRule { props }
         }
 
-        prop! {
-            /// `ObjectGroup`.
-            props, "ObjectGroup", _, set_object_group, get_object_group, Val<String>
+        /// Sets `ObjectGroup`, which `new` took, in place.
+        pub fn set_object_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectGroupName`.
-            props, "ObjectGroupName", _, set_object_group_name, get_object_group_name, Val<String>
+        /// `ObjectGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectGroup")
+        }
+
+        /// Sets `ObjectGroupName`, which `new` took, in place.
+        pub fn set_object_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectGroupName", value.into());
+            self
+        }
+
+        /// `ObjectGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectGroupName")
         }
     }
 }

@@ -49,49 +49,149 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `Audiences`: &lt;p&gt;The list of audiences defined in channel.&lt;/p&gt;
-        core.props, "Audiences", audiences, set_audiences, get_audiences, Val<List<String>>
+    /// `Audiences`: &lt;p&gt;The list of audiences defined in channel.&lt;/p&gt;
+    pub fn audiences(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Audiences", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// Sets `Audiences` in place: [`Self::audiences`] on a value held by `&mut`.
+    pub fn set_audiences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Audiences", value.into());
+        self
     }
 
-    prop! {
-        /// `FillerSlate`: &lt;p&gt;Slate VOD source configuration.&lt;/p&gt;
-        core.props, "FillerSlate", filler_slate, set_filler_slate, get_filler_slate, Val<channel::SlateSource>
+    /// `Audiences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audiences(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Audiences")
     }
 
-    prop! {
-        /// `LogConfiguration`: &lt;p&gt;The log configuration for the channel.&lt;/p&gt;
-        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<channel::LogConfigurationForChannel>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `Outputs`: &lt;p&gt;The channel's output properties.&lt;/p&gt;
-        core.props, "Outputs", _, set_outputs, get_outputs, Val<List<channel::RequestOutputItem>>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `PlaybackMode`.
-        core.props, "PlaybackMode", _, set_playback_mode, get_playback_mode, Val<channel::PlaybackMode>
+    /// `FillerSlate`: &lt;p&gt;Slate VOD source configuration.&lt;/p&gt;
+    pub fn filler_slate(mut self, value: impl Into<Val<channel::SlateSource>>) -> Self {
+        self.core.props.set("FillerSlate", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the channel.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FillerSlate` in place: [`Self::filler_slate`] on a value held by `&mut`.
+    pub fn set_filler_slate(&mut self, value: impl Into<Val<channel::SlateSource>>) -> &mut Self {
+        self.core.props.set("FillerSlate", value.into());
+        self
     }
 
-    prop! {
-        /// `Tier`.
-        core.props, "Tier", tier, set_tier, get_tier, Val<channel::Tier>
+    /// `FillerSlate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filler_slate(&self) -> ::std::option::Option<Val<channel::SlateSource>> {
+        crate::cfn::get_prop(&self.core.props, "FillerSlate")
     }
 
-    prop! {
-        /// `TimeShiftConfiguration`: &lt;p&gt;The configuration for time-shifted viewing.&lt;/p&gt;
-        core.props, "TimeShiftConfiguration", time_shift_configuration, set_time_shift_configuration, get_time_shift_configuration, Val<channel::TimeShiftConfiguration>
+    /// `LogConfiguration`: &lt;p&gt;The log configuration for the channel.&lt;/p&gt;
+    pub fn log_configuration(mut self, value: impl Into<Val<channel::LogConfigurationForChannel>>) -> Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<channel::LogConfigurationForChannel>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<channel::LogConfigurationForChannel>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// Sets `Outputs`, which `new` took, in place.
+    pub fn set_outputs(&mut self, value: impl Into<Val<List<channel::RequestOutputItem>>>) -> &mut Self {
+        self.core.props.set("Outputs", value.into());
+        self
+    }
+
+    /// `Outputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outputs(&self) -> ::std::option::Option<Val<List<channel::RequestOutputItem>>> {
+        crate::cfn::get_prop(&self.core.props, "Outputs")
+    }
+
+    /// Sets `PlaybackMode`, which `new` took, in place.
+    pub fn set_playback_mode(&mut self, value: impl Into<Val<channel::PlaybackMode>>) -> &mut Self {
+        self.core.props.set("PlaybackMode", value.into());
+        self
+    }
+
+    /// `PlaybackMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_playback_mode(&self) -> ::std::option::Option<Val<channel::PlaybackMode>> {
+        crate::cfn::get_prop(&self.core.props, "PlaybackMode")
+    }
+
+    /// `Tags`: The tags to assign to the channel.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Tier`.
+    pub fn tier(mut self, value: impl Into<Val<channel::Tier>>) -> Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// Sets `Tier` in place: [`Self::tier`] on a value held by `&mut`.
+    pub fn set_tier(&mut self, value: impl Into<Val<channel::Tier>>) -> &mut Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// `Tier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tier(&self) -> ::std::option::Option<Val<channel::Tier>> {
+        crate::cfn::get_prop(&self.core.props, "Tier")
+    }
+
+    /// `TimeShiftConfiguration`: &lt;p&gt;The configuration for time-shifted viewing.&lt;/p&gt;
+    pub fn time_shift_configuration(mut self, value: impl Into<Val<channel::TimeShiftConfiguration>>) -> Self {
+        self.core.props.set("TimeShiftConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TimeShiftConfiguration` in place: [`Self::time_shift_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_time_shift_configuration(&mut self, value: impl Into<Val<channel::TimeShiftConfiguration>>) -> &mut Self {
+        self.core.props.set("TimeShiftConfiguration", value.into());
+        self
+    }
+
+    /// `TimeShiftConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_shift_configuration(&self) -> ::std::option::Option<Val<channel::TimeShiftConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TimeShiftConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,16 +227,42 @@ pub mod channel {
             SlateSource { props }
         }
 
-        prop! {
-            /// `SourceLocationName`: &lt;p&gt;The name of the source location where the slate VOD
-            /// source is stored.&lt;/p&gt;
-            props, "SourceLocationName", source_location_name, set_source_location_name, get_source_location_name, Val<String>
+        /// `SourceLocationName`: &lt;p&gt;The name of the source location where the slate VOD source is
+        /// stored.&lt;/p&gt;
+        pub fn source_location_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceLocationName", value.into());
+            self
         }
 
-        prop! {
-            /// `VodSourceName`: &lt;p&gt;The slate VOD source name. The VOD source must already exist
-            /// in a source location before it can be used for slate.&lt;/p&gt;
-            props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
+        /// Sets `SourceLocationName` in place: [`Self::source_location_name`] on a value held by `&mut`.
+        pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceLocationName", value.into());
+            self
+        }
+
+        /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceLocationName")
+        }
+
+        /// `VodSourceName`: &lt;p&gt;The slate VOD source name. The VOD source must already exist in a
+        /// source location before it can be used for slate.&lt;/p&gt;
+        pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VodSourceName", value.into());
+            self
+        }
+
+        /// Sets `VodSourceName` in place: [`Self::vod_source_name`] on a value held by `&mut`.
+        pub fn set_vod_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VodSourceName", value.into());
+            self
+        }
+
+        /// `VodSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vod_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VodSourceName")
         }
     }
 
@@ -156,9 +282,22 @@ pub mod channel {
             LogConfigurationForChannel { props }
         }
 
-        prop! {
-            /// `LogTypes`: &lt;p&gt;The log types.&lt;/p&gt;
-            props, "LogTypes", log_types, set_log_types, get_log_types, Val<List<LogType>>
+        /// `LogTypes`: &lt;p&gt;The log types.&lt;/p&gt;
+        pub fn log_types(mut self, value: impl Into<Val<List<LogType>>>) -> Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// Sets `LogTypes` in place: [`Self::log_types`] on a value held by `&mut`.
+        pub fn set_log_types(&mut self, value: impl Into<Val<List<LogType>>>) -> &mut Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// `LogTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_types(&self) -> ::std::option::Option<Val<List<LogType>>> {
+            crate::cfn::get_prop(&self.props, "LogTypes")
         }
     }
 
@@ -197,26 +336,64 @@ pub mod channel {
             RequestOutputItem { props }
         }
 
-        prop! {
-            /// `ManifestName`: &lt;p&gt;The name of the manifest for the channel. The name appears in
-            /// the &lt;code&gt;PlaybackUrl&lt;/code&gt;.&lt;/p&gt;
-            props, "ManifestName", _, set_manifest_name, get_manifest_name, Val<String>
+        /// Sets `ManifestName`, which `new` took, in place.
+        pub fn set_manifest_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestName", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceGroup`: &lt;p&gt;A string used to match which &lt;code&gt;HttpPackageConfiguration&lt;/code&gt;
-            /// is used for each &lt;code&gt;VodSource&lt;/code&gt;.&lt;/p&gt;
-            props, "SourceGroup", _, set_source_group, get_source_group, Val<String>
+        /// `ManifestName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestName")
         }
 
-        prop! {
-            /// `DashPlaylistSettings`: &lt;p&gt;Dash manifest configuration parameters.&lt;/p&gt;
-            props, "DashPlaylistSettings", dash_playlist_settings, set_dash_playlist_settings, get_dash_playlist_settings, Val<DashPlaylistSettings>
+        /// Sets `SourceGroup`, which `new` took, in place.
+        pub fn set_source_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `HlsPlaylistSettings`: &lt;p&gt;HLS playlist configuration parameters.&lt;/p&gt;
-            props, "HlsPlaylistSettings", hls_playlist_settings, set_hls_playlist_settings, get_hls_playlist_settings, Val<HlsPlaylistSettings>
+        /// `SourceGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceGroup")
+        }
+
+        /// `DashPlaylistSettings`: &lt;p&gt;Dash manifest configuration parameters.&lt;/p&gt;
+        pub fn dash_playlist_settings(mut self, value: impl Into<Val<DashPlaylistSettings>>) -> Self {
+            self.props.set("DashPlaylistSettings", value.into());
+            self
+        }
+
+        /// Sets `DashPlaylistSettings` in place: [`Self::dash_playlist_settings`] on a value held by `&mut`.
+        pub fn set_dash_playlist_settings(&mut self, value: impl Into<Val<DashPlaylistSettings>>) -> &mut Self {
+            self.props.set("DashPlaylistSettings", value.into());
+            self
+        }
+
+        /// `DashPlaylistSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dash_playlist_settings(&self) -> ::std::option::Option<Val<DashPlaylistSettings>> {
+            crate::cfn::get_prop(&self.props, "DashPlaylistSettings")
+        }
+
+        /// `HlsPlaylistSettings`: &lt;p&gt;HLS playlist configuration parameters.&lt;/p&gt;
+        pub fn hls_playlist_settings(mut self, value: impl Into<Val<HlsPlaylistSettings>>) -> Self {
+            self.props.set("HlsPlaylistSettings", value.into());
+            self
+        }
+
+        /// Sets `HlsPlaylistSettings` in place: [`Self::hls_playlist_settings`] on a value held by `&mut`.
+        pub fn set_hls_playlist_settings(&mut self, value: impl Into<Val<HlsPlaylistSettings>>) -> &mut Self {
+            self.props.set("HlsPlaylistSettings", value.into());
+            self
+        }
+
+        /// `HlsPlaylistSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hls_playlist_settings(&self) -> ::std::option::Option<Val<HlsPlaylistSettings>> {
+            crate::cfn::get_prop(&self.props, "HlsPlaylistSettings")
         }
     }
 
@@ -236,32 +413,86 @@ pub mod channel {
             DashPlaylistSettings { props }
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest.
-            /// Minimum value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
-            /// seconds.&lt;/p&gt;
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<f64>
+        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest. Minimum
+        /// value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
+        /// seconds.&lt;/p&gt;
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (measured in seconds) that a
-            /// player must keep available in the buffer. Minimum value: &lt;code&gt;2&lt;/code&gt;
-            /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
-            props, "MinBufferTimeSeconds", min_buffer_time_seconds, set_min_buffer_time_seconds, get_min_buffer_time_seconds, Val<f64>
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
-            /// should wait before requesting updates to the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
-            /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
-            props, "MinUpdatePeriodSeconds", min_update_period_seconds, set_min_update_period_seconds, get_min_update_period_seconds, Val<f64>
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
         }
 
-        prop! {
-            /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;Amount of time (in seconds) that the
-            /// player should be from the live point at the end of the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
-            /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
-            props, "SuggestedPresentationDelaySeconds", suggested_presentation_delay_seconds, set_suggested_presentation_delay_seconds, get_suggested_presentation_delay_seconds, Val<f64>
+        /// `MinBufferTimeSeconds`: &lt;p&gt;Minimum amount of content (measured in seconds) that a
+        /// player must keep available in the buffer. Minimum value: &lt;code&gt;2&lt;/code&gt; seconds.
+        /// Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
+        pub fn min_buffer_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinBufferTimeSeconds` in place: [`Self::min_buffer_time_seconds`] on a value held by `&mut`.
+        pub fn set_min_buffer_time_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinBufferTimeSeconds", value.into());
+            self
+        }
+
+        /// `MinBufferTimeSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_buffer_time_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinBufferTimeSeconds")
+        }
+
+        /// `MinUpdatePeriodSeconds`: &lt;p&gt;Minimum amount of time (in seconds) that the player
+        /// should wait before requesting updates to the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
+        /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
+        pub fn min_update_period_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinUpdatePeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `MinUpdatePeriodSeconds` in place: [`Self::min_update_period_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_min_update_period_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinUpdatePeriodSeconds", value.into());
+            self
+        }
+
+        /// `MinUpdatePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_update_period_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinUpdatePeriodSeconds")
+        }
+
+        /// `SuggestedPresentationDelaySeconds`: &lt;p&gt;Amount of time (in seconds) that the player
+        /// should be from the live point at the end of the manifest. Minimum value: &lt;code&gt;2&lt;/code&gt;
+        /// seconds. Maximum value: &lt;code&gt;60&lt;/code&gt; seconds.&lt;/p&gt;
+        pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("SuggestedPresentationDelaySeconds", value.into());
+            self
+        }
+
+        /// Sets `SuggestedPresentationDelaySeconds` in place: [`Self::suggested_presentation_delay_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_suggested_presentation_delay_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SuggestedPresentationDelaySeconds", value.into());
+            self
+        }
+
+        /// `SuggestedPresentationDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suggested_presentation_delay_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SuggestedPresentationDelaySeconds")
         }
     }
 
@@ -281,19 +512,45 @@ pub mod channel {
             HlsPlaylistSettings { props }
         }
 
-        prop! {
-            /// `AdMarkupType`: &lt;p&gt;Determines the type of SCTE 35 tags to use in ad markup.
-            /// Specify &lt;code&gt;DATERANGE&lt;/code&gt; to use &lt;code&gt;DATERANGE&lt;/code&gt;
-            /// tags (for live or VOD content). Specify &lt;code&gt;SCTE35_ENHANCED&lt;/code&gt; to use &lt;code&gt;EXT-X-CUE-OUT&lt;/code&gt;
-            /// and &lt;code&gt;EXT-X-CUE-IN&lt;/code&gt; tags (for VOD content only).&lt;/p&gt;
-            props, "AdMarkupType", ad_markup_type, set_ad_markup_type, get_ad_markup_type, Val<List<AdMarkupType>>
+        /// `AdMarkupType`: &lt;p&gt;Determines the type of SCTE 35 tags to use in ad markup. Specify &lt;code&gt;DATERANGE&lt;/code&gt;
+        /// to use &lt;code&gt;DATERANGE&lt;/code&gt; tags (for live or VOD content). Specify &lt;code&gt;SCTE35_ENHANCED&lt;/code&gt;
+        /// to use &lt;code&gt;EXT-X-CUE-OUT&lt;/code&gt; and &lt;code&gt;EXT-X-CUE-IN&lt;/code&gt; tags (for
+        /// VOD content only).&lt;/p&gt;
+        pub fn ad_markup_type(mut self, value: impl Into<Val<List<AdMarkupType>>>) -> Self {
+            self.props.set("AdMarkupType", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest.
-            /// Minimum value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
-            /// seconds.&lt;/p&gt;
-            props, "ManifestWindowSeconds", manifest_window_seconds, set_manifest_window_seconds, get_manifest_window_seconds, Val<f64>
+        /// Sets `AdMarkupType` in place: [`Self::ad_markup_type`] on a value held by `&mut`.
+        pub fn set_ad_markup_type(&mut self, value: impl Into<Val<List<AdMarkupType>>>) -> &mut Self {
+            self.props.set("AdMarkupType", value.into());
+            self
+        }
+
+        /// `AdMarkupType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_markup_type(&self) -> ::std::option::Option<Val<List<AdMarkupType>>> {
+            crate::cfn::get_prop(&self.props, "AdMarkupType")
+        }
+
+        /// `ManifestWindowSeconds`: &lt;p&gt;The total duration (in seconds) of each manifest. Minimum
+        /// value: &lt;code&gt;30&lt;/code&gt; seconds. Maximum value: &lt;code&gt;3600&lt;/code&gt;
+        /// seconds.&lt;/p&gt;
+        pub fn manifest_window_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `ManifestWindowSeconds` in place: [`Self::manifest_window_seconds`] on a value held by `&mut`.
+        pub fn set_manifest_window_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ManifestWindowSeconds", value.into());
+            self
+        }
+
+        /// `ManifestWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_window_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ManifestWindowSeconds")
         }
     }
 
@@ -356,11 +613,16 @@ pub mod channel {
             TimeShiftConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTimeDelaySeconds`: &lt;p&gt;The maximum time delay for time-shifted viewing. The
-            /// minimum allowed maximum time delay is 0 seconds, and the maximum allowed maximum time
-            /// delay is 21600 seconds (6 hours).&lt;/p&gt;
-            props, "MaxTimeDelaySeconds", _, set_max_time_delay_seconds, get_max_time_delay_seconds, Val<f64>
+        /// Sets `MaxTimeDelaySeconds`, which `new` took, in place.
+        pub fn set_max_time_delay_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTimeDelaySeconds", value.into());
+            self
+        }
+
+        /// `MaxTimeDelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_time_delay_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTimeDelaySeconds")
         }
     }
 }
@@ -388,15 +650,28 @@ impl ChannelPolicy {
         ChannelPolicy { core }
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: &lt;p&gt;The IAM policy for the channel. IAM policies are used to control
-        /// access to your channel.&lt;/p&gt;
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -432,66 +707,190 @@ impl Function {
         Function { core }
     }
 
-    prop! {
-        /// `AwsServiceRequestConfiguration`: The configuration for an AWS_SERVICE_REQUEST function.
-        /// Contains the target service, target Region, and request parameters that the function
-        /// uses to call an AWS service API. For more information, see AWS_SERVICE_REQUEST (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types-aws-service-request.html>)
-        /// in the MediaTailor User Guide.
-        core.props, "AwsServiceRequestConfiguration", aws_service_request_configuration, set_aws_service_request_configuration, get_aws_service_request_configuration, Val<function::AwsServiceRequestConfiguration>
+    /// `AwsServiceRequestConfiguration`: The configuration for an AWS_SERVICE_REQUEST function.
+    /// Contains the target service, target Region, and request parameters that the function uses to
+    /// call an AWS service API. For more information, see AWS_SERVICE_REQUEST (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types-aws-service-request.html>)
+    /// in the MediaTailor User Guide.
+    pub fn aws_service_request_configuration(mut self, value: impl Into<Val<function::AwsServiceRequestConfiguration>>) -> Self {
+        self.core.props.set("AwsServiceRequestConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ConcurrentExecutorConfiguration`: The configuration for a CONCURRENT_EXECUTOR function.
-        /// Required when FunctionType is CONCURRENT_EXECUTOR.
-        core.props, "ConcurrentExecutorConfiguration", concurrent_executor_configuration, set_concurrent_executor_configuration, get_concurrent_executor_configuration, Val<function::ConcurrentExecutorConfiguration>
+    /// Sets `AwsServiceRequestConfiguration` in place: [`Self::aws_service_request_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_aws_service_request_configuration(&mut self, value: impl Into<Val<function::AwsServiceRequestConfiguration>>) -> &mut Self {
+        self.core.props.set("AwsServiceRequestConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomOutputConfiguration`: Configuration for custom output functions.
-        core.props, "CustomOutputConfiguration", custom_output_configuration, set_custom_output_configuration, get_custom_output_configuration, Val<function::CustomOutputConfiguration>
+    /// `AwsServiceRequestConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_service_request_configuration(&self) -> ::std::option::Option<Val<function::AwsServiceRequestConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AwsServiceRequestConfiguration")
     }
 
-    prop! {
-        /// `Description`: A description of the function.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConcurrentExecutorConfiguration`: The configuration for a CONCURRENT_EXECUTOR function.
+    /// Required when FunctionType is CONCURRENT_EXECUTOR.
+    pub fn concurrent_executor_configuration(mut self, value: impl Into<Val<function::ConcurrentExecutorConfiguration>>) -> Self {
+        self.core.props.set("ConcurrentExecutorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionId`: The unique identifier for the function.
-        core.props, "FunctionId", _, set_function_id, get_function_id, Val<String>
+    /// Sets `ConcurrentExecutorConfiguration` in place: [`Self::concurrent_executor_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_concurrent_executor_configuration(&mut self, value: impl Into<Val<function::ConcurrentExecutorConfiguration>>) -> &mut Self {
+        self.core.props.set("ConcurrentExecutorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionType`: The type of the function. Determines which configuration object is used.
-        core.props, "FunctionType", _, set_function_type, get_function_type, Val<function::FunctionType>
+    /// `ConcurrentExecutorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_concurrent_executor_configuration(&self) -> ::std::option::Option<Val<function::ConcurrentExecutorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConcurrentExecutorConfiguration")
     }
 
-    prop! {
-        /// `HttpRequestConfiguration`: Configuration for HTTP request functions.
-        core.props, "HttpRequestConfiguration", http_request_configuration, set_http_request_configuration, get_http_request_configuration, Val<function::HttpRequestConfiguration>
+    /// `CustomOutputConfiguration`: Configuration for custom output functions.
+    pub fn custom_output_configuration(mut self, value: impl Into<Val<function::CustomOutputConfiguration>>) -> Self {
+        self.core.props.set("CustomOutputConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SequentialExecutorConfiguration`: The configuration for a SEQUENTIAL_EXECUTOR function.
-        /// A SEQUENTIAL_EXECUTOR runs an ordered list of child functions one at a time, passing
-        /// data between them. For more information about functions, see Working with functions (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions.html>)
-        /// in the MediaTailor User Guide.
-        core.props, "SequentialExecutorConfiguration", sequential_executor_configuration, set_sequential_executor_configuration, get_sequential_executor_configuration, Val<function::SequentialExecutorConfiguration>
+    /// Sets `CustomOutputConfiguration` in place: [`Self::custom_output_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_custom_output_configuration(&mut self, value: impl Into<Val<function::CustomOutputConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomOutputConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the function resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomOutputConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_output_configuration(&self) -> ::std::option::Option<Val<function::CustomOutputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomOutputConfiguration")
     }
 
-    prop! {
-        /// `VastRequestConfiguration`: The configuration for a VAST_REQUEST function. Specifies the
-        /// HTTP method, URL, headers, body, timeout, and output expressions for a request to a VAST
-        /// endpoint. MediaTailor parses the response as VAST and resolves wrapper redirects, then
-        /// makes the parsed ads available to the function's output expressions. For more
-        /// information, see Function types and composition (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types.html>)
-        /// in the MediaTailor User Guide.
-        core.props, "VastRequestConfiguration", vast_request_configuration, set_vast_request_configuration, get_vast_request_configuration, Val<function::VastRequestConfiguration>
+    /// `Description`: A description of the function.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FunctionId`, which `new` took, in place.
+    pub fn set_function_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionId", value.into());
+        self
+    }
+
+    /// `FunctionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionId")
+    }
+
+    /// Sets `FunctionType`, which `new` took, in place.
+    pub fn set_function_type(&mut self, value: impl Into<Val<function::FunctionType>>) -> &mut Self {
+        self.core.props.set("FunctionType", value.into());
+        self
+    }
+
+    /// `FunctionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_type(&self) -> ::std::option::Option<Val<function::FunctionType>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionType")
+    }
+
+    /// `HttpRequestConfiguration`: Configuration for HTTP request functions.
+    pub fn http_request_configuration(mut self, value: impl Into<Val<function::HttpRequestConfiguration>>) -> Self {
+        self.core.props.set("HttpRequestConfiguration", value.into());
+        self
+    }
+
+    /// Sets `HttpRequestConfiguration` in place: [`Self::http_request_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_http_request_configuration(&mut self, value: impl Into<Val<function::HttpRequestConfiguration>>) -> &mut Self {
+        self.core.props.set("HttpRequestConfiguration", value.into());
+        self
+    }
+
+    /// `HttpRequestConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_request_configuration(&self) -> ::std::option::Option<Val<function::HttpRequestConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "HttpRequestConfiguration")
+    }
+
+    /// `SequentialExecutorConfiguration`: The configuration for a SEQUENTIAL_EXECUTOR function. A
+    /// SEQUENTIAL_EXECUTOR runs an ordered list of child functions one at a time, passing data
+    /// between them. For more information about functions, see Working with functions (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions.html>)
+    /// in the MediaTailor User Guide.
+    pub fn sequential_executor_configuration(mut self, value: impl Into<Val<function::SequentialExecutorConfiguration>>) -> Self {
+        self.core.props.set("SequentialExecutorConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SequentialExecutorConfiguration` in place: [`Self::sequential_executor_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_sequential_executor_configuration(&mut self, value: impl Into<Val<function::SequentialExecutorConfiguration>>) -> &mut Self {
+        self.core.props.set("SequentialExecutorConfiguration", value.into());
+        self
+    }
+
+    /// `SequentialExecutorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sequential_executor_configuration(&self) -> ::std::option::Option<Val<function::SequentialExecutorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SequentialExecutorConfiguration")
+    }
+
+    /// `Tags`: The tags to assign to the function resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VastRequestConfiguration`: The configuration for a VAST_REQUEST function. Specifies the
+    /// HTTP method, URL, headers, body, timeout, and output expressions for a request to a VAST
+    /// endpoint. MediaTailor parses the response as VAST and resolves wrapper redirects, then makes
+    /// the parsed ads available to the function's output expressions. For more information, see
+    /// Function types and composition (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types.html>)
+    /// in the MediaTailor User Guide.
+    pub fn vast_request_configuration(mut self, value: impl Into<Val<function::VastRequestConfiguration>>) -> Self {
+        self.core.props.set("VastRequestConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VastRequestConfiguration` in place: [`Self::vast_request_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_vast_request_configuration(&mut self, value: impl Into<Val<function::VastRequestConfiguration>>) -> &mut Self {
+        self.core.props.set("VastRequestConfiguration", value.into());
+        self
+    }
+
+    /// `VastRequestConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vast_request_configuration(&self) -> ::std::option::Option<Val<function::VastRequestConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VastRequestConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -560,69 +959,140 @@ pub mod function {
             AwsServiceRequestConfiguration { props }
         }
 
-        prop! {
-            /// `Runtime`: The expression language used to evaluate expressions in the function
-            /// configuration. Set this to JSONATA.
-            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<RuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `MethodType`.
-            props, "MethodType", _, set_method_type, get_method_type, Val<MethodType>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<RuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `RequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor waits
-            /// for a response from the AWS service. If the call exceeds this timeout, MediaTailor sets
-            /// the response status code to null and proceeds with output expression evaluation. Valid
-            /// values are 100 to 2000.
-            props, "RequestTimeoutMilliseconds", _, set_request_timeout_milliseconds, get_request_timeout_milliseconds, Val<i64>
+        /// Sets `MethodType`, which `new` took, in place.
+        pub fn set_method_type(&mut self, value: impl Into<Val<MethodType>>) -> &mut Self {
+            self.props.set("MethodType", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: An expression that evaluates to the endpoint URL for the target AWS service API
-            /// operation. Use {%...%} delimiters for dynamic expressions. The URL must correspond to a
-            /// valid endpoint for the service specified in TargetService. The maximum length after
-            /// evaluation is 2,048 characters.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// `MethodType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method_type(&self) -> ::std::option::Option<Val<MethodType>> {
+            crate::cfn::get_prop(&self.props, "MethodType")
         }
 
-        prop! {
-            /// `TargetService`: The AWS service to call. Valid value: elemental-inference (AWS
-            /// Elemental Inference).
-            props, "TargetService", _, set_target_service, get_target_service, Val<String>
+        /// Sets `RequestTimeoutMilliseconds`, which `new` took, in place.
+        pub fn set_request_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RequestTimeoutMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetRegion`: The AWS Region for the target service. Specify a static Region code (for
-            /// example, us-east-1) or a JSONata expression that resolves to a Region code at runtime (for
-            /// example, {%inference.region%}).
-            props, "TargetRegion", _, set_target_region, get_target_region, Val<String>
+        /// `RequestTimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RequestTimeoutMilliseconds")
         }
 
-        prop! {
-            /// `Body`: An expression that evaluates to the request body for the AWS service API call.
-            /// The body must conform to the input format that the target service operation expects.
-            /// Applies only when the target operation accepts a request body. The maximum size after
-            /// evaluation is 64 KB.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
-            /// header value expression at runtime and includes the result in the outbound request to
-            /// the AWS service. Use this to pass any headers required by the target service operation.
-            /// You can include a maximum of 50 headers.
-            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
 
-        prop! {
-            /// `Output`: A map of output bindings. Each key is a namespaced output path, such as
-            /// player_params.device_type. Each value is an expression that MediaTailor evaluates at
-            /// runtime and can reference the response object from the target service. For more
-            /// information, see JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
-            /// in the MediaTailor User Guide.
-            props, "Output", output, set_output, get_output, Val<Map<String>>
+        /// Sets `TargetService`, which `new` took, in place.
+        pub fn set_target_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetService", value.into());
+            self
+        }
+
+        /// `TargetService` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetService")
+        }
+
+        /// Sets `TargetRegion`, which `new` took, in place.
+        pub fn set_target_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetRegion", value.into());
+            self
+        }
+
+        /// `TargetRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetRegion")
+        }
+
+        /// `Body`: An expression that evaluates to the request body for the AWS service API call. The
+        /// body must conform to the input format that the target service operation expects. Applies
+        /// only when the target operation accepts a request body. The maximum size after evaluation is 64
+        /// KB.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
+        /// header value expression at runtime and includes the result in the outbound request to the
+        /// AWS service. Use this to pass any headers required by the target service operation. You can
+        /// include a maximum of 50 headers.
+        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `Output`: A map of output bindings. Each key is a namespaced output path, such as
+        /// player_params.device_type. Each value is an expression that MediaTailor evaluates at runtime
+        /// and can reference the response object from the target service. For more information, see
+        /// JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
+        /// in the MediaTailor User Guide.
+        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 
@@ -700,42 +1170,64 @@ pub mod function {
             ConcurrentExecutorConfiguration { props }
         }
 
-        prop! {
-            /// `Runtime`: The expression language used to evaluate expressions in the function
-            /// configuration. Set this to JSONATA.
-            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<RuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `Output`: A map of output bindings that controls which bindings the executor commits to
-            /// the session state after all child functions complete. Each key is a namespaced output
-            /// path, and each value is an expression that MediaTailor evaluates against the combined
-            /// results of the child functions.
-            props, "Output", _, set_output, get_output, Val<Map<String>>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<RuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `FunctionList`: The list of 1 to 10 child functions that MediaTailor runs in parallel.
-            /// Each entry specifies a child function to execute and an optional run condition
-            /// expression that controls whether the function runs. Child functions cannot themselves be
-            /// executors, and each child function's resolved namespace must be unique across the list.
-            props, "FunctionList", _, set_function_list, get_function_list, Val<List<FunctionRef>>
+        /// Sets `Output`, which `new` took, in place.
+        pub fn set_output(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMilliseconds`: The maximum time, in milliseconds, for all child functions to
-            /// complete. This timeout covers every function in the list, including any HTTP calls the
-            /// child functions make. If the executor exceeds this timeout, MediaTailor discards all
-            /// output from the executor and proceeds with default behavior. Valid values are 100 to 2000.
-            props, "TimeoutMilliseconds", _, set_timeout_milliseconds, get_timeout_milliseconds, Val<i64>
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
 
-        prop! {
-            /// `MaxConcurrency`: The maximum number of child functions that MediaTailor runs
-            /// simultaneously. When the list contains more functions than MaxConcurrency, MediaTailor
-            /// starts additional functions as running ones complete, so that no more than
-            /// MaxConcurrency functions run at the same time. Valid values are 1 to 2.
-            props, "MaxConcurrency", _, set_max_concurrency, get_max_concurrency, Val<i64>
+        /// Sets `FunctionList`, which `new` took, in place.
+        pub fn set_function_list(&mut self, value: impl Into<Val<List<FunctionRef>>>) -> &mut Self {
+            self.props.set("FunctionList", value.into());
+            self
+        }
+
+        /// `FunctionList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_list(&self) -> ::std::option::Option<Val<List<FunctionRef>>> {
+            crate::cfn::get_prop(&self.props, "FunctionList")
+        }
+
+        /// Sets `TimeoutMilliseconds`, which `new` took, in place.
+        pub fn set_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMilliseconds", value.into());
+            self
+        }
+
+        /// `TimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMilliseconds")
+        }
+
+        /// Sets `MaxConcurrency`, which `new` took, in place.
+        pub fn set_max_concurrency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrency", value.into());
+            self
+        }
+
+        /// `MaxConcurrency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrency")
         }
     }
 
@@ -755,25 +1247,64 @@ pub mod function {
             FunctionRef { props }
         }
 
-        prop! {
-            /// `Alias`: An optional alternate name for the child function within the executor.
-            /// MediaTailor uses this value as the namespace for the child function's output. If
-            /// omitted, MediaTailor uses the function identifier. The resolved namespace must be unique
-            /// across all child functions in the list.
-            props, "Alias", alias, set_alias, get_alias, Val<String>
+        /// `Alias`: An optional alternate name for the child function within the executor. MediaTailor
+        /// uses this value as the namespace for the child function's output. If omitted, MediaTailor
+        /// uses the function identifier. The resolved namespace must be unique across all child
+        /// functions in the list.
+        pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionId`: The identifier of the child function to execute.
-            props, "FunctionId", function_id, set_function_id, get_function_id, Val<String>
+        /// Sets `Alias` in place: [`Self::alias`] on a value held by `&mut`.
+        pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `RunCondition`: An optional expression that evaluates to a boolean. MediaTailor
-            /// evaluates this expression immediately before running the child function, using the
-            /// accumulated state at that point. If the expression evaluates to false, MediaTailor skips
-            /// the child function. If omitted, the child function always runs.
-            props, "RunCondition", run_condition, set_run_condition, get_run_condition, Val<String>
+        /// `Alias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Alias")
+        }
+
+        /// `FunctionId`: The identifier of the child function to execute.
+        pub fn function_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FunctionId", value.into());
+            self
+        }
+
+        /// Sets `FunctionId` in place: [`Self::function_id`] on a value held by `&mut`.
+        pub fn set_function_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionId", value.into());
+            self
+        }
+
+        /// `FunctionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionId")
+        }
+
+        /// `RunCondition`: An optional expression that evaluates to a boolean. MediaTailor evaluates
+        /// this expression immediately before running the child function, using the accumulated state
+        /// at that point. If the expression evaluates to false, MediaTailor skips the child function.
+        /// If omitted, the child function always runs.
+        pub fn run_condition(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RunCondition", value.into());
+            self
+        }
+
+        /// Sets `RunCondition` in place: [`Self::run_condition`] on a value held by `&mut`.
+        pub fn set_run_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RunCondition", value.into());
+            self
+        }
+
+        /// `RunCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RunCondition")
         }
     }
 
@@ -795,14 +1326,34 @@ pub mod function {
             CustomOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Runtime`: The runtime environment for the function expression language.
-            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<RuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `Output`: A map of output key-value pairs that define the custom output.
-            props, "Output", output, set_output, get_output, Val<Map<String>>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<RuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
+        }
+
+        /// `Output`: A map of output key-value pairs that define the custom output.
+        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 
@@ -861,41 +1412,107 @@ pub mod function {
             HttpRequestConfiguration { props }
         }
 
-        prop! {
-            /// `Runtime`: The runtime environment for the function expression language.
-            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<RuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `MethodType`: The HTTP method type for the request.
-            props, "MethodType", _, set_method_type, get_method_type, Val<MethodType>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<RuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `RequestTimeoutMilliseconds`: The timeout in milliseconds for the HTTP request. Maximum
-            /// value is 2000.
-            props, "RequestTimeoutMilliseconds", _, set_request_timeout_milliseconds, get_request_timeout_milliseconds, Val<i64>
+        /// Sets `MethodType`, which `new` took, in place.
+        pub fn set_method_type(&mut self, value: impl Into<Val<MethodType>>) -> &mut Self {
+            self.props.set("MethodType", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: The URL endpoint for the HTTP request.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// `MethodType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method_type(&self) -> ::std::option::Option<Val<MethodType>> {
+            crate::cfn::get_prop(&self.props, "MethodType")
         }
 
-        prop! {
-            /// `Body`: The body of the HTTP request.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `RequestTimeoutMilliseconds`, which `new` took, in place.
+        pub fn set_request_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RequestTimeoutMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: A map of HTTP headers to include in the request.
-            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        /// `RequestTimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RequestTimeoutMilliseconds")
         }
 
-        prop! {
-            /// `Output`: A map of output key-value pairs. Keys must start with session., temp., avail.,
-            /// scte., or be a valid adsRequest directive.
-            props, "Output", output, set_output, get_output, Val<Map<String>>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `Body`: The body of the HTTP request.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `Headers`: A map of HTTP headers to include in the request.
+        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `Output`: A map of output key-value pairs. Keys must start with session., temp., avail.,
+        /// scte., or be a valid adsRequest directive.
+        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 
@@ -935,34 +1552,60 @@ pub mod function {
             SequentialExecutorConfiguration { props }
         }
 
-        prop! {
-            /// `Runtime`: The expression language used to evaluate expressions in the function
-            /// configuration. Set this to JSONATA.
-            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<RuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionList`: An ordered list of 1 to 10 steps. Each step specifies a child function
-            /// to execute and an optional run condition expression that controls whether the step runs.
-            /// MediaTailor executes the steps in order, passing data between steps through temporary
-            /// data. Each step's resolved namespace must be unique across the list.
-            props, "FunctionList", _, set_function_list, get_function_list, Val<List<FunctionRef>>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<RuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `TimeoutMilliseconds`: The maximum time, in milliseconds, for the entire sequence to
-            /// complete. This timeout covers all steps, including any HTTP calls made by child
-            /// functions. If the sequence exceeds this timeout, MediaTailor discards all output from
-            /// the sequence and proceeds with default behavior. Valid values are 100 to 2000.
-            props, "TimeoutMilliseconds", _, set_timeout_milliseconds, get_timeout_milliseconds, Val<i64>
+        /// Sets `FunctionList`, which `new` took, in place.
+        pub fn set_function_list(&mut self, value: impl Into<Val<List<FunctionRef>>>) -> &mut Self {
+            self.props.set("FunctionList", value.into());
+            self
         }
 
-        prop! {
-            /// `Output`: A map of output bindings that controls which bindings the sequence commits to
-            /// the session state after all steps complete. Each key is a namespaced output path, and
-            /// each value is an expression that MediaTailor evaluates against the accumulated results
-            /// of the steps.
-            props, "Output", output, set_output, get_output, Val<Map<String>>
+        /// `FunctionList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_list(&self) -> ::std::option::Option<Val<List<FunctionRef>>> {
+            crate::cfn::get_prop(&self.props, "FunctionList")
+        }
+
+        /// Sets `TimeoutMilliseconds`, which `new` took, in place.
+        pub fn set_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMilliseconds", value.into());
+            self
+        }
+
+        /// `TimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMilliseconds")
+        }
+
+        /// `Output`: A map of output bindings that controls which bindings the sequence commits to the
+        /// session state after all steps complete. Each key is a namespaced output path, and each value
+        /// is an expression that MediaTailor evaluates against the accumulated results of the steps.
+        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 
@@ -1007,57 +1650,117 @@ pub mod function {
             VastRequestConfiguration { props }
         }
 
-        prop! {
-            /// `Runtime`: The expression language used to evaluate expressions in the function
-            /// configuration. Set this to JSONATA.
-            props, "Runtime", _, set_runtime, get_runtime, Val<RuntimeType>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<RuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `MethodType`.
-            props, "MethodType", _, set_method_type, get_method_type, Val<MethodType>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<RuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `RequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor waits
-            /// for a response from the VAST endpoint. The timeout covers the entire response, including
-            /// any wrapper redirects that MediaTailor follows. If the call exceeds this timeout,
-            /// MediaTailor proceeds with an empty ad list and continues output expression evaluation.
-            /// Valid values are 100 to 2000.
-            props, "RequestTimeoutMilliseconds", _, set_request_timeout_milliseconds, get_request_timeout_milliseconds, Val<i64>
+        /// Sets `MethodType`, which `new` took, in place.
+        pub fn set_method_type(&mut self, value: impl Into<Val<MethodType>>) -> &mut Self {
+            self.props.set("MethodType", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: An expression that evaluates to the VAST endpoint URL. Use {%...%} delimiters for
-            /// dynamic expressions. A literal value must be an <https://> URL. The expression can be up
-            /// to 25,000 characters, and the URL after evaluation can be up to 2,048 characters.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// `MethodType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method_type(&self) -> ::std::option::Option<Val<MethodType>> {
+            crate::cfn::get_prop(&self.props, "MethodType")
         }
 
-        prop! {
-            /// `Body`: An expression that evaluates to the request body, for example to send an OpenRTB
-            /// bid request. The expression can be up to 100,000 characters, and the body after
-            /// evaluation can be up to 64 KB.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `RequestTimeoutMilliseconds`, which `new` took, in place.
+        pub fn set_request_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RequestTimeoutMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
-            /// header value expression at runtime and includes the result in the outbound request.
-            /// Headers beginning with X-Amz- are reserved by the service, and method override headers
-            /// are not allowed.
-            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        /// `RequestTimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RequestTimeoutMilliseconds")
         }
 
-        prop! {
-            /// `Output`: A map of output bindings. Each key is a namespaced output path (such as
-            /// temp.wrappedAds), and each value is an expression that MediaTailor evaluates at runtime.
-            /// Output expressions in a VAST_REQUEST function can reference the response object, which
-            /// exposes response.parsedAds, the ads parsed from the VAST response after schema
-            /// validation and wrapper resolution, and response.statusCode. For more information about
-            /// expression syntax, see JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
-            /// in the MediaTailor User Guide.
-            props, "Output", output, set_output, get_output, Val<Map<String>>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `Body`: An expression that evaluates to the request body, for example to send an OpenRTB bid
+        /// request. The expression can be up to 100,000 characters, and the body after evaluation can
+        /// be up to 64 KB.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `Headers`: A map of HTTP header names to expression values. MediaTailor evaluates each
+        /// header value expression at runtime and includes the result in the outbound request. Headers
+        /// beginning with X-Amz- are reserved by the service, and method override headers are not
+        /// allowed.
+        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `Output`: A map of output bindings. Each key is a namespaced output path (such as
+        /// temp.wrappedAds), and each value is an expression that MediaTailor evaluates at runtime.
+        /// Output expressions in a VAST_REQUEST function can reference the response object, which
+        /// exposes response.parsedAds, the ads parsed from the VAST response after schema validation
+        /// and wrapper resolution, and response.statusCode. For more information about expression
+        /// syntax, see JSONata expression reference (<https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-jsonata.html>)
+        /// in the MediaTailor User Guide.
+        pub fn output(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 }
@@ -1091,25 +1794,58 @@ impl LiveSource {
         LiveSource { core }
     }
 
-    prop! {
-        /// `HttpPackageConfigurations`: &lt;p&gt;A list of HTTP package configuration parameters
-        /// for this live source.&lt;/p&gt;
-        core.props, "HttpPackageConfigurations", _, set_http_package_configurations, get_http_package_configurations, Val<List<live_source::HttpPackageConfiguration>>
+    /// Sets `HttpPackageConfigurations`, which `new` took, in place.
+    pub fn set_http_package_configurations(&mut self, value: impl Into<Val<List<live_source::HttpPackageConfiguration>>>) -> &mut Self {
+        self.core.props.set("HttpPackageConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `LiveSourceName`.
-        core.props, "LiveSourceName", _, set_live_source_name, get_live_source_name, Val<String>
+    /// `HttpPackageConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_package_configurations(&self) -> ::std::option::Option<Val<List<live_source::HttpPackageConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "HttpPackageConfigurations")
     }
 
-    prop! {
-        /// `SourceLocationName`.
-        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    /// Sets `LiveSourceName`, which `new` took, in place.
+    pub fn set_live_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LiveSourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the live source.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LiveSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_live_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LiveSourceName")
+    }
+
+    /// Sets `SourceLocationName`, which `new` took, in place.
+    pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceLocationName", value.into());
+        self
+    }
+
+    /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceLocationName")
+    }
+
+    /// `Tags`: The tags to assign to the live source.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1158,20 +1894,40 @@ pub mod live_source {
             HttpPackageConfiguration { props }
         }
 
-        prop! {
-            /// `Path`: &lt;p&gt;The relative path to the URL for this VOD source. This is combined with &lt;code&gt;SourceLocation::HttpConfiguration::BaseUrl&lt;/code&gt;
-            /// to form a valid URL.&lt;/p&gt;
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceGroup`: &lt;p&gt;The name of the source group. This has to match one of the &lt;code&gt;Channel::Outputs::SourceGroup&lt;/code&gt;.&lt;/p&gt;
-            props, "SourceGroup", _, set_source_group, get_source_group, Val<String>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<Type>
+        /// Sets `SourceGroup`, which `new` took, in place.
+        pub fn set_source_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceGroup", value.into());
+            self
+        }
+
+        /// `SourceGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceGroup")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<Type>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Type>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1223,157 +1979,437 @@ impl PlaybackConfiguration {
         PlaybackConfiguration { core }
     }
 
-    prop! {
-        /// `AdConditioningConfiguration`: &lt;p&gt;The setting that indicates what conditioning
-        /// MediaTailor will perform on ads that the ad decision server (ADS) returns.&lt;/p&gt;
-        core.props, "AdConditioningConfiguration", ad_conditioning_configuration, set_ad_conditioning_configuration, get_ad_conditioning_configuration, Val<playback_configuration::AdConditioningConfiguration>
+    /// `AdConditioningConfiguration`: &lt;p&gt;The setting that indicates what conditioning
+    /// MediaTailor will perform on ads that the ad decision server (ADS) returns.&lt;/p&gt;
+    pub fn ad_conditioning_configuration(mut self, value: impl Into<Val<playback_configuration::AdConditioningConfiguration>>) -> Self {
+        self.core.props.set("AdConditioningConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AdDecisionServerConfiguration`: The configuration for the request to the specified Ad
-        /// Decision Server URL.
-        core.props, "AdDecisionServerConfiguration", ad_decision_server_configuration, set_ad_decision_server_configuration, get_ad_decision_server_configuration, Val<playback_configuration::AdDecisionServerConfiguration>
+    /// Sets `AdConditioningConfiguration` in place: [`Self::ad_conditioning_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_ad_conditioning_configuration(&mut self, value: impl Into<Val<playback_configuration::AdConditioningConfiguration>>) -> &mut Self {
+        self.core.props.set("AdConditioningConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AdDecisionServerUrl`: The URL for the ad decision server (ADS). This includes the
-        /// specification of static parameters and placeholders for dynamic parameters. AWS
-        /// Elemental MediaTailor substitutes player-specific and session-specific parameters as
-        /// needed when calling the ADS. Alternately, for testing you can provide a static VAST URL.
-        /// The maximum length is 25,000 characters.
-        core.props, "AdDecisionServerUrl", _, set_ad_decision_server_url, get_ad_decision_server_url, Val<String>
+    /// `AdConditioningConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ad_conditioning_configuration(&self) -> ::std::option::Option<Val<playback_configuration::AdConditioningConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AdConditioningConfiguration")
     }
 
-    prop! {
-        /// `AdsPersonalizationConcurrency`: The settings that control how many concurrent requests
-        /// MediaTailor makes to the ad decision server (ADS).
-        core.props, "AdsPersonalizationConcurrency", ads_personalization_concurrency, set_ads_personalization_concurrency, get_ads_personalization_concurrency, Val<playback_configuration::AdsPersonalizationConcurrency>
+    /// `AdDecisionServerConfiguration`: The configuration for the request to the specified Ad
+    /// Decision Server URL.
+    pub fn ad_decision_server_configuration(mut self, value: impl Into<Val<playback_configuration::AdDecisionServerConfiguration>>) -> Self {
+        self.core.props.set("AdDecisionServerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AdsPersonalizationTimeouts`: The ad decision server (ADS) request timeouts and
-        /// personalization time budgets for live, VOD, and prefetch workflows.
-        core.props, "AdsPersonalizationTimeouts", ads_personalization_timeouts, set_ads_personalization_timeouts, get_ads_personalization_timeouts, Val<playback_configuration::AdsPersonalizationTimeouts>
+    /// Sets `AdDecisionServerConfiguration` in place: [`Self::ad_decision_server_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_ad_decision_server_configuration(&mut self, value: impl Into<Val<playback_configuration::AdDecisionServerConfiguration>>) -> &mut Self {
+        self.core.props.set("AdDecisionServerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailSuppression`: The configuration for avail suppression, also known as ad
-        /// suppression. For more information about ad suppression, see Ad Suppression (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
-        core.props, "AvailSuppression", avail_suppression, set_avail_suppression, get_avail_suppression, Val<playback_configuration::AvailSuppression>
+    /// `AdDecisionServerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ad_decision_server_configuration(&self) -> ::std::option::Option<Val<playback_configuration::AdDecisionServerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AdDecisionServerConfiguration")
     }
 
-    prop! {
-        /// `BeaconingConfiguration`: The beaconing configuration for this playback configuration,
-        /// which controls whether AWS Elemental MediaTailor includes beacons of its own in the ad
-        /// tracking response. If you omit this setting, MediaTailor uses INSIGHTS.
-        core.props, "BeaconingConfiguration", beaconing_configuration, set_beaconing_configuration, get_beaconing_configuration, Val<playback_configuration::BeaconingConfiguration>
+    /// Sets `AdDecisionServerUrl`, which `new` took, in place.
+    pub fn set_ad_decision_server_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdDecisionServerUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Bumper`: The configuration for bumpers. Bumpers are short audio or video clips that
-        /// play at the start or before the end of an ad break. To learn more about bumpers, see
-        /// Bumpers (<https://docs.aws.amazon.com/mediatailor/latest/ug/bumpers.html>).
-        core.props, "Bumper", bumper, set_bumper, get_bumper, Val<playback_configuration::Bumper>
+    /// `AdDecisionServerUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ad_decision_server_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdDecisionServerUrl")
     }
 
-    prop! {
-        /// `CdnConfiguration`: The configuration for using a content delivery network (CDN), like
-        /// Amazon CloudFront, for content and ad segment management.
-        core.props, "CdnConfiguration", cdn_configuration, set_cdn_configuration, get_cdn_configuration, Val<playback_configuration::CdnConfiguration>
+    /// `AdsPersonalizationConcurrency`: The settings that control how many concurrent requests
+    /// MediaTailor makes to the ad decision server (ADS).
+    pub fn ads_personalization_concurrency(mut self, value: impl Into<Val<playback_configuration::AdsPersonalizationConcurrency>>) -> Self {
+        self.core.props.set("AdsPersonalizationConcurrency", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationAliases`: The player parameters and aliases used as dynamic variables
-        /// during session initialization. For more information, see Domain Variables.
-        core.props, "ConfigurationAliases", configuration_aliases, set_configuration_aliases, get_configuration_aliases, Val<Map<Json>>
+    /// Sets `AdsPersonalizationConcurrency` in place: [`Self::ads_personalization_concurrency`] on
+    /// a value held by `&mut`.
+    pub fn set_ads_personalization_concurrency(&mut self, value: impl Into<Val<playback_configuration::AdsPersonalizationConcurrency>>) -> &mut Self {
+        self.core.props.set("AdsPersonalizationConcurrency", value.into());
+        self
     }
 
-    prop! {
-        /// `DashConfiguration`: The configuration for DASH content.
-        core.props, "DashConfiguration", dash_configuration, set_dash_configuration, get_dash_configuration, Val<playback_configuration::DashConfiguration>
+    /// `AdsPersonalizationConcurrency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ads_personalization_concurrency(&self) -> ::std::option::Option<Val<playback_configuration::AdsPersonalizationConcurrency>> {
+        crate::cfn::get_prop(&self.core.props, "AdsPersonalizationConcurrency")
     }
 
-    prop! {
-        /// `FunctionMapping`: A map of event names to function identifiers for custom processing
-        /// during session lifecycle events.
-        core.props, "FunctionMapping", function_mapping, set_function_mapping, get_function_mapping, Val<Map<String>>
+    /// `AdsPersonalizationTimeouts`: The ad decision server (ADS) request timeouts and
+    /// personalization time budgets for live, VOD, and prefetch workflows.
+    pub fn ads_personalization_timeouts(mut self, value: impl Into<Val<playback_configuration::AdsPersonalizationTimeouts>>) -> Self {
+        self.core.props.set("AdsPersonalizationTimeouts", value.into());
+        self
     }
 
-    prop! {
-        /// `HlsConfiguration`: The configuration for HLS content.
-        core.props, "HlsConfiguration", hls_configuration, set_hls_configuration, get_hls_configuration, Val<playback_configuration::HlsConfiguration>
+    /// Sets `AdsPersonalizationTimeouts` in place: [`Self::ads_personalization_timeouts`] on a
+    /// value held by `&mut`.
+    pub fn set_ads_personalization_timeouts(&mut self, value: impl Into<Val<playback_configuration::AdsPersonalizationTimeouts>>) -> &mut Self {
+        self.core.props.set("AdsPersonalizationTimeouts", value.into());
+        self
     }
 
-    prop! {
-        /// `InsertionMode`: The setting that controls whether players can use stitched or guided ad
-        /// insertion. The default, STITCHED_ONLY, forces all player sessions to use stitched (server-side)
-        /// ad insertion. Choosing PLAYER_SELECT allows players to select either stitched or guided
-        /// ad insertion at session-initialization time. The default for players that do not specify
-        /// an insertion mode is stitched.
-        core.props, "InsertionMode", insertion_mode, set_insertion_mode, get_insertion_mode, Val<playback_configuration::InsertionMode>
+    /// `AdsPersonalizationTimeouts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ads_personalization_timeouts(&self) -> ::std::option::Option<Val<playback_configuration::AdsPersonalizationTimeouts>> {
+        crate::cfn::get_prop(&self.core.props, "AdsPersonalizationTimeouts")
     }
 
-    prop! {
-        /// `LivePreRollConfiguration`: The configuration for pre-roll ad insertion.
-        core.props, "LivePreRollConfiguration", live_pre_roll_configuration, set_live_pre_roll_configuration, get_live_pre_roll_configuration, Val<playback_configuration::LivePreRollConfiguration>
+    /// `AvailSuppression`: The configuration for avail suppression, also known as ad suppression.
+    /// For more information about ad suppression, see Ad Suppression (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
+    pub fn avail_suppression(mut self, value: impl Into<Val<playback_configuration::AvailSuppression>>) -> Self {
+        self.core.props.set("AvailSuppression", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfiguration`: The configuration that defines where AWS Elemental MediaTailor sends
-        /// logs for the playback configuration.
-        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<playback_configuration::LogConfiguration>
+    /// Sets `AvailSuppression` in place: [`Self::avail_suppression`] on a value held by `&mut`.
+    pub fn set_avail_suppression(&mut self, value: impl Into<Val<playback_configuration::AvailSuppression>>) -> &mut Self {
+        self.core.props.set("AvailSuppression", value.into());
+        self
     }
 
-    prop! {
-        /// `ManifestProcessingRules`: The configuration for manifest processing rules. Manifest
-        /// processing rules enable customization of the personalized manifests created by
-        /// MediaTailor.
-        core.props, "ManifestProcessingRules", manifest_processing_rules, set_manifest_processing_rules, get_manifest_processing_rules, Val<playback_configuration::ManifestProcessingRules>
+    /// `AvailSuppression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_avail_suppression(&self) -> ::std::option::Option<Val<playback_configuration::AvailSuppression>> {
+        crate::cfn::get_prop(&self.core.props, "AvailSuppression")
     }
 
-    prop! {
-        /// `Name`: The identifier for the playback configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `BeaconingConfiguration`: The beaconing configuration for this playback configuration, which
+    /// controls whether AWS Elemental MediaTailor includes beacons of its own in the ad tracking
+    /// response. If you omit this setting, MediaTailor uses INSIGHTS.
+    pub fn beaconing_configuration(mut self, value: impl Into<Val<playback_configuration::BeaconingConfiguration>>) -> Self {
+        self.core.props.set("BeaconingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `PersonalizationThresholdSeconds`: Defines the maximum duration of underfilled ad time (in
-        /// seconds) allowed in an ad break. If the duration of underfilled ad time exceeds the
-        /// personalization threshold, then the personalization of the ad break is abandoned and the
-        /// underlying content is shown. This feature applies to ad replacement in live and VOD
-        /// streams, rather than ad insertion, because it relies on an underlying content stream.
-        /// For more information about ad break behavior, including ad replacement and insertion,
-        /// see Ad Behavior in AWS Elemental MediaTailor (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
-        core.props, "PersonalizationThresholdSeconds", personalization_threshold_seconds, set_personalization_threshold_seconds, get_personalization_threshold_seconds, Val<i64>
+    /// Sets `BeaconingConfiguration` in place: [`Self::beaconing_configuration`] on a value held by `&mut`.
+    pub fn set_beaconing_configuration(&mut self, value: impl Into<Val<playback_configuration::BeaconingConfiguration>>) -> &mut Self {
+        self.core.props.set("BeaconingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SlateAdUrl`: The URL for a high-quality video asset to transcode and use to fill in
-        /// time that's not used by ads. AWS Elemental MediaTailor shows the slate to fill in gaps
-        /// in media content. Configuring the slate is optional for non-VPAID configurations. For
-        /// VPAID, the slate is required because MediaTailor provides it in the slots that are
-        /// designated for dynamic ad content. The slate must be a high-quality asset that contains
-        /// both audio and video.
-        core.props, "SlateAdUrl", slate_ad_url, set_slate_ad_url, get_slate_ad_url, Val<String>
+    /// `BeaconingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_beaconing_configuration(&self) -> ::std::option::Option<Val<playback_configuration::BeaconingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "BeaconingConfiguration")
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the playback configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Bumper`: The configuration for bumpers. Bumpers are short audio or video clips that play at
+    /// the start or before the end of an ad break. To learn more about bumpers, see Bumpers (<https://docs.aws.amazon.com/mediatailor/latest/ug/bumpers.html>).
+    pub fn bumper(mut self, value: impl Into<Val<playback_configuration::Bumper>>) -> Self {
+        self.core.props.set("Bumper", value.into());
+        self
     }
 
-    prop! {
-        /// `TranscodeProfileName`: The name that is used to associate this playback configuration
-        /// with a custom transcode profile. This overrides the dynamic transcoding defaults of
-        /// MediaTailor. Use this only if you have already set up custom profiles with the help of
-        /// AWS Support.
-        core.props, "TranscodeProfileName", transcode_profile_name, set_transcode_profile_name, get_transcode_profile_name, Val<String>
+    /// Sets `Bumper` in place: [`Self::bumper`] on a value held by `&mut`.
+    pub fn set_bumper(&mut self, value: impl Into<Val<playback_configuration::Bumper>>) -> &mut Self {
+        self.core.props.set("Bumper", value.into());
+        self
     }
 
-    prop! {
-        /// `VideoContentSourceUrl`: The URL prefix for the parent manifest for the stream, minus
-        /// the asset ID. The maximum length is 512 characters.
-        core.props, "VideoContentSourceUrl", _, set_video_content_source_url, get_video_content_source_url, Val<String>
+    /// `Bumper` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bumper(&self) -> ::std::option::Option<Val<playback_configuration::Bumper>> {
+        crate::cfn::get_prop(&self.core.props, "Bumper")
+    }
+
+    /// `CdnConfiguration`: The configuration for using a content delivery network (CDN), like
+    /// Amazon CloudFront, for content and ad segment management.
+    pub fn cdn_configuration(mut self, value: impl Into<Val<playback_configuration::CdnConfiguration>>) -> Self {
+        self.core.props.set("CdnConfiguration", value.into());
+        self
+    }
+
+    /// Sets `CdnConfiguration` in place: [`Self::cdn_configuration`] on a value held by `&mut`.
+    pub fn set_cdn_configuration(&mut self, value: impl Into<Val<playback_configuration::CdnConfiguration>>) -> &mut Self {
+        self.core.props.set("CdnConfiguration", value.into());
+        self
+    }
+
+    /// `CdnConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cdn_configuration(&self) -> ::std::option::Option<Val<playback_configuration::CdnConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CdnConfiguration")
+    }
+
+    /// `ConfigurationAliases`: The player parameters and aliases used as dynamic variables during
+    /// session initialization. For more information, see Domain Variables.
+    pub fn configuration_aliases(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+        self.core.props.set("ConfigurationAliases", value.into());
+        self
+    }
+
+    /// Sets `ConfigurationAliases` in place: [`Self::configuration_aliases`] on a value held by `&mut`.
+    pub fn set_configuration_aliases(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+        self.core.props.set("ConfigurationAliases", value.into());
+        self
+    }
+
+    /// `ConfigurationAliases` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_aliases(&self) -> ::std::option::Option<Val<Map<Json>>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationAliases")
+    }
+
+    /// `DashConfiguration`: The configuration for DASH content.
+    pub fn dash_configuration(mut self, value: impl Into<Val<playback_configuration::DashConfiguration>>) -> Self {
+        self.core.props.set("DashConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DashConfiguration` in place: [`Self::dash_configuration`] on a value held by `&mut`.
+    pub fn set_dash_configuration(&mut self, value: impl Into<Val<playback_configuration::DashConfiguration>>) -> &mut Self {
+        self.core.props.set("DashConfiguration", value.into());
+        self
+    }
+
+    /// `DashConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dash_configuration(&self) -> ::std::option::Option<Val<playback_configuration::DashConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DashConfiguration")
+    }
+
+    /// `FunctionMapping`: A map of event names to function identifiers for custom processing during
+    /// session lifecycle events.
+    pub fn function_mapping(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("FunctionMapping", value.into());
+        self
+    }
+
+    /// Sets `FunctionMapping` in place: [`Self::function_mapping`] on a value held by `&mut`.
+    pub fn set_function_mapping(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("FunctionMapping", value.into());
+        self
+    }
+
+    /// `FunctionMapping` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_mapping(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionMapping")
+    }
+
+    /// `HlsConfiguration`: The configuration for HLS content.
+    pub fn hls_configuration(mut self, value: impl Into<Val<playback_configuration::HlsConfiguration>>) -> Self {
+        self.core.props.set("HlsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `HlsConfiguration` in place: [`Self::hls_configuration`] on a value held by `&mut`.
+    pub fn set_hls_configuration(&mut self, value: impl Into<Val<playback_configuration::HlsConfiguration>>) -> &mut Self {
+        self.core.props.set("HlsConfiguration", value.into());
+        self
+    }
+
+    /// `HlsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hls_configuration(&self) -> ::std::option::Option<Val<playback_configuration::HlsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "HlsConfiguration")
+    }
+
+    /// `InsertionMode`: The setting that controls whether players can use stitched or guided ad
+    /// insertion. The default, STITCHED_ONLY, forces all player sessions to use stitched (server-side)
+    /// ad insertion. Choosing PLAYER_SELECT allows players to select either stitched or guided ad
+    /// insertion at session-initialization time. The default for players that do not specify an
+    /// insertion mode is stitched.
+    pub fn insertion_mode(mut self, value: impl Into<Val<playback_configuration::InsertionMode>>) -> Self {
+        self.core.props.set("InsertionMode", value.into());
+        self
+    }
+
+    /// Sets `InsertionMode` in place: [`Self::insertion_mode`] on a value held by `&mut`.
+    pub fn set_insertion_mode(&mut self, value: impl Into<Val<playback_configuration::InsertionMode>>) -> &mut Self {
+        self.core.props.set("InsertionMode", value.into());
+        self
+    }
+
+    /// `InsertionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insertion_mode(&self) -> ::std::option::Option<Val<playback_configuration::InsertionMode>> {
+        crate::cfn::get_prop(&self.core.props, "InsertionMode")
+    }
+
+    /// `LivePreRollConfiguration`: The configuration for pre-roll ad insertion.
+    pub fn live_pre_roll_configuration(mut self, value: impl Into<Val<playback_configuration::LivePreRollConfiguration>>) -> Self {
+        self.core.props.set("LivePreRollConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LivePreRollConfiguration` in place: [`Self::live_pre_roll_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_live_pre_roll_configuration(&mut self, value: impl Into<Val<playback_configuration::LivePreRollConfiguration>>) -> &mut Self {
+        self.core.props.set("LivePreRollConfiguration", value.into());
+        self
+    }
+
+    /// `LivePreRollConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_live_pre_roll_configuration(&self) -> ::std::option::Option<Val<playback_configuration::LivePreRollConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LivePreRollConfiguration")
+    }
+
+    /// `LogConfiguration`: The configuration that defines where AWS Elemental MediaTailor sends
+    /// logs for the playback configuration.
+    pub fn log_configuration(mut self, value: impl Into<Val<playback_configuration::LogConfiguration>>) -> Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<playback_configuration::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<playback_configuration::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// `ManifestProcessingRules`: The configuration for manifest processing rules. Manifest
+    /// processing rules enable customization of the personalized manifests created by MediaTailor.
+    pub fn manifest_processing_rules(mut self, value: impl Into<Val<playback_configuration::ManifestProcessingRules>>) -> Self {
+        self.core.props.set("ManifestProcessingRules", value.into());
+        self
+    }
+
+    /// Sets `ManifestProcessingRules` in place: [`Self::manifest_processing_rules`] on a value held
+    /// by `&mut`.
+    pub fn set_manifest_processing_rules(&mut self, value: impl Into<Val<playback_configuration::ManifestProcessingRules>>) -> &mut Self {
+        self.core.props.set("ManifestProcessingRules", value.into());
+        self
+    }
+
+    /// `ManifestProcessingRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest_processing_rules(&self) -> ::std::option::Option<Val<playback_configuration::ManifestProcessingRules>> {
+        crate::cfn::get_prop(&self.core.props, "ManifestProcessingRules")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PersonalizationThresholdSeconds`: Defines the maximum duration of underfilled ad time (in
+    /// seconds) allowed in an ad break. If the duration of underfilled ad time exceeds the
+    /// personalization threshold, then the personalization of the ad break is abandoned and the
+    /// underlying content is shown. This feature applies to ad replacement in live and VOD streams,
+    /// rather than ad insertion, because it relies on an underlying content stream. For more
+    /// information about ad break behavior, including ad replacement and insertion, see Ad Behavior
+    /// in AWS Elemental MediaTailor (<https://docs.aws.amazon.com/mediatailor/latest/ug/ad-behavior.html>).
+    pub fn personalization_threshold_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("PersonalizationThresholdSeconds", value.into());
+        self
+    }
+
+    /// Sets `PersonalizationThresholdSeconds` in place: [`Self::personalization_threshold_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_personalization_threshold_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PersonalizationThresholdSeconds", value.into());
+        self
+    }
+
+    /// `PersonalizationThresholdSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_personalization_threshold_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PersonalizationThresholdSeconds")
+    }
+
+    /// `SlateAdUrl`: The URL for a high-quality video asset to transcode and use to fill in time
+    /// that's not used by ads. AWS Elemental MediaTailor shows the slate to fill in gaps in media
+    /// content. Configuring the slate is optional for non-VPAID configurations. For VPAID, the
+    /// slate is required because MediaTailor provides it in the slots that are designated for
+    /// dynamic ad content. The slate must be a high-quality asset that contains both audio and
+    /// video.
+    pub fn slate_ad_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SlateAdUrl", value.into());
+        self
+    }
+
+    /// Sets `SlateAdUrl` in place: [`Self::slate_ad_url`] on a value held by `&mut`.
+    pub fn set_slate_ad_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SlateAdUrl", value.into());
+        self
+    }
+
+    /// `SlateAdUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_slate_ad_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SlateAdUrl")
+    }
+
+    /// `Tags`: The tags to assign to the playback configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TranscodeProfileName`: The name that is used to associate this playback configuration with
+    /// a custom transcode profile. This overrides the dynamic transcoding defaults of MediaTailor.
+    /// Use this only if you have already set up custom profiles with the help of AWS Support.
+    pub fn transcode_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TranscodeProfileName", value.into());
+        self
+    }
+
+    /// Sets `TranscodeProfileName` in place: [`Self::transcode_profile_name`] on a value held by `&mut`.
+    pub fn set_transcode_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TranscodeProfileName", value.into());
+        self
+    }
+
+    /// `TranscodeProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transcode_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TranscodeProfileName")
+    }
+
+    /// Sets `VideoContentSourceUrl`, which `new` took, in place.
+    pub fn set_video_content_source_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VideoContentSourceUrl", value.into());
+        self
+    }
+
+    /// `VideoContentSourceUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_video_content_source_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VideoContentSourceUrl")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1439,9 +2475,16 @@ pub mod playback_configuration {
             AdConditioningConfiguration { props }
         }
 
-        prop! {
-            /// `StreamingMediaFileConditioning`.
-            props, "StreamingMediaFileConditioning", _, set_streaming_media_file_conditioning, get_streaming_media_file_conditioning, Val<StreamingMediaFileConditioning>
+        /// Sets `StreamingMediaFileConditioning`, which `new` took, in place.
+        pub fn set_streaming_media_file_conditioning(&mut self, value: impl Into<Val<StreamingMediaFileConditioning>>) -> &mut Self {
+            self.props.set("StreamingMediaFileConditioning", value.into());
+            self
+        }
+
+        /// `StreamingMediaFileConditioning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_streaming_media_file_conditioning(&self) -> ::std::option::Option<Val<StreamingMediaFileConditioning>> {
+            crate::cfn::get_prop(&self.props, "StreamingMediaFileConditioning")
         }
     }
 
@@ -1474,15 +2517,41 @@ pub mod playback_configuration {
             AdDecisionServerConfiguration { props }
         }
 
-        prop! {
-            /// `HttpRequest`: The configuration for the request to the Ad Decision Server URL.
-            props, "HttpRequest", http_request, set_http_request, get_http_request, Val<HttpRequest>
+        /// `HttpRequest`: The configuration for the request to the Ad Decision Server URL.
+        pub fn http_request(mut self, value: impl Into<Val<HttpRequest>>) -> Self {
+            self.props.set("HttpRequest", value.into());
+            self
         }
 
-        prop! {
-            /// `VastResponse`: The configuration for how MediaTailor processes the VAST response
-            /// returned by the Ad Decision Server.
-            props, "VastResponse", vast_response, set_vast_response, get_vast_response, Val<VastResponse>
+        /// Sets `HttpRequest` in place: [`Self::http_request`] on a value held by `&mut`.
+        pub fn set_http_request(&mut self, value: impl Into<Val<HttpRequest>>) -> &mut Self {
+            self.props.set("HttpRequest", value.into());
+            self
+        }
+
+        /// `HttpRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_request(&self) -> ::std::option::Option<Val<HttpRequest>> {
+            crate::cfn::get_prop(&self.props, "HttpRequest")
+        }
+
+        /// `VastResponse`: The configuration for how MediaTailor processes the VAST response returned
+        /// by the Ad Decision Server.
+        pub fn vast_response(mut self, value: impl Into<Val<VastResponse>>) -> Self {
+            self.props.set("VastResponse", value.into());
+            self
+        }
+
+        /// Sets `VastResponse` in place: [`Self::vast_response`] on a value held by `&mut`.
+        pub fn set_vast_response(&mut self, value: impl Into<Val<VastResponse>>) -> &mut Self {
+            self.props.set("VastResponse", value.into());
+            self
+        }
+
+        /// `VastResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vast_response(&self) -> ::std::option::Option<Val<VastResponse>> {
+            crate::cfn::get_prop(&self.props, "VastResponse")
         }
     }
 
@@ -1502,27 +2571,79 @@ pub mod playback_configuration {
             HttpRequest { props }
         }
 
-        prop! {
-            /// `Body`: The body of the request to the Ad Decision Server URL. The maximum length is 100,000
-            /// characters.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// `Body`: The body of the request to the Ad Decision Server URL. The maximum length is 100,000
+        /// characters.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `CompressRequest`: The compression type of the request sent to the Ad Decision Server
-            /// URL. Only the POST HTTP Method permits compression other than NONE.
-            props, "CompressRequest", compress_request, set_compress_request, get_compress_request, Val<HttpRequestCompressRequest>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: The headers in the request sent to the Ad Decision Server URL. The max length
-            /// is 10,000 characters.
-            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `HttpMethod`: Supported HTTP Methods for the request to the Ad Decision Server URL.
-            props, "HttpMethod", http_method, set_http_method, get_http_method, Val<HttpRequestHttpMethod>
+        /// `CompressRequest`: The compression type of the request sent to the Ad Decision Server URL.
+        /// Only the POST HTTP Method permits compression other than NONE.
+        pub fn compress_request(mut self, value: impl Into<Val<HttpRequestCompressRequest>>) -> Self {
+            self.props.set("CompressRequest", value.into());
+            self
+        }
+
+        /// Sets `CompressRequest` in place: [`Self::compress_request`] on a value held by `&mut`.
+        pub fn set_compress_request(&mut self, value: impl Into<Val<HttpRequestCompressRequest>>) -> &mut Self {
+            self.props.set("CompressRequest", value.into());
+            self
+        }
+
+        /// `CompressRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compress_request(&self) -> ::std::option::Option<Val<HttpRequestCompressRequest>> {
+            crate::cfn::get_prop(&self.props, "CompressRequest")
+        }
+
+        /// `Headers`: The headers in the request sent to the Ad Decision Server URL. The max length is 10,000
+        /// characters.
+        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `HttpMethod`: Supported HTTP Methods for the request to the Ad Decision Server URL.
+        pub fn http_method(mut self, value: impl Into<Val<HttpRequestHttpMethod>>) -> Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// Sets `HttpMethod` in place: [`Self::http_method`] on a value held by `&mut`.
+        pub fn set_http_method(&mut self, value: impl Into<Val<HttpRequestHttpMethod>>) -> &mut Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// `HttpMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<HttpRequestHttpMethod>> {
+            crate::cfn::get_prop(&self.props, "HttpMethod")
         }
     }
 
@@ -1569,10 +2690,23 @@ pub mod playback_configuration {
             VastResponse { props }
         }
 
-        prop! {
-            /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the VAST
-            /// response from the Ad Decision Server.
-            props, "AdSequencingMode", ad_sequencing_mode, set_ad_sequencing_mode, get_ad_sequencing_mode, Val<VastResponseAdSequencingMode>
+        /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the VAST response
+        /// from the Ad Decision Server.
+        pub fn ad_sequencing_mode(mut self, value: impl Into<Val<VastResponseAdSequencingMode>>) -> Self {
+            self.props.set("AdSequencingMode", value.into());
+            self
+        }
+
+        /// Sets `AdSequencingMode` in place: [`Self::ad_sequencing_mode`] on a value held by `&mut`.
+        pub fn set_ad_sequencing_mode(&mut self, value: impl Into<Val<VastResponseAdSequencingMode>>) -> &mut Self {
+            self.props.set("AdSequencingMode", value.into());
+            self
+        }
+
+        /// `AdSequencingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_sequencing_mode(&self) -> ::std::option::Option<Val<VastResponseAdSequencingMode>> {
+            crate::cfn::get_prop(&self.props, "AdSequencingMode")
         }
     }
 
@@ -1612,16 +2746,44 @@ pub mod playback_configuration {
             AdsPersonalizationConcurrency { props }
         }
 
-        prop! {
-            /// `EnableVodVastParallelization`: Enables parallel processing of ADS requests in VOD
-            /// workflows when the ADS returns VAST responses. The default is false.
-            props, "EnableVodVastParallelization", enable_vod_vast_parallelization, set_enable_vod_vast_parallelization, get_enable_vod_vast_parallelization, Val<bool>
+        /// `EnableVodVastParallelization`: Enables parallel processing of ADS requests in VOD workflows
+        /// when the ADS returns VAST responses. The default is false.
+        pub fn enable_vod_vast_parallelization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableVodVastParallelization", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConcurrentAdsRequests`: The maximum number of simultaneous requests that MediaTailor
-            /// makes to the ADS for each manifest request. The default is 1.
-            props, "MaxConcurrentAdsRequests", max_concurrent_ads_requests, set_max_concurrent_ads_requests, get_max_concurrent_ads_requests, Val<i64>
+        /// Sets `EnableVodVastParallelization` in place: [`Self::enable_vod_vast_parallelization`] on a
+        /// value held by `&mut`.
+        pub fn set_enable_vod_vast_parallelization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableVodVastParallelization", value.into());
+            self
+        }
+
+        /// `EnableVodVastParallelization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_vod_vast_parallelization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableVodVastParallelization")
+        }
+
+        /// `MaxConcurrentAdsRequests`: The maximum number of simultaneous requests that MediaTailor
+        /// makes to the ADS for each manifest request. The default is 1.
+        pub fn max_concurrent_ads_requests(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentAdsRequests", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrentAdsRequests` in place: [`Self::max_concurrent_ads_requests`] on a value
+        /// held by `&mut`.
+        pub fn set_max_concurrent_ads_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentAdsRequests", value.into());
+            self
+        }
+
+        /// `MaxConcurrentAdsRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_ads_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentAdsRequests")
         }
     }
 
@@ -1641,35 +2803,105 @@ pub mod playback_configuration {
             AdsPersonalizationTimeouts { props }
         }
 
-        prop! {
-            /// `AdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor
-            /// waits for a single ADS response during live or VOD playback. The default is 3000.
-            props, "AdsRequestTimeoutMilliseconds", ads_request_timeout_milliseconds, set_ads_request_timeout_milliseconds, get_ads_request_timeout_milliseconds, Val<i64>
+        /// `AdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor waits
+        /// for a single ADS response during live or VOD playback. The default is 3000.
+        pub fn ads_request_timeout_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AdsRequestTimeoutMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `LiveMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in
-            /// milliseconds, that MediaTailor spends on ADS activity for live manifests. The default is 10000.
-            props, "LiveMaximumAdsPersonalizationTimeMilliseconds", live_maximum_ads_personalization_time_milliseconds, set_live_maximum_ads_personalization_time_milliseconds, get_live_maximum_ads_personalization_time_milliseconds, Val<i64>
+        /// Sets `AdsRequestTimeoutMilliseconds` in place: [`Self::ads_request_timeout_milliseconds`] on
+        /// a value held by `&mut`.
+        pub fn set_ads_request_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AdsRequestTimeoutMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `PrefetchAdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that
-            /// MediaTailor waits for a single ADS response during prefetch retrieval. If not set,
-            /// MediaTailor uses the AdsRequestTimeoutMilliseconds value.
-            props, "PrefetchAdsRequestTimeoutMilliseconds", prefetch_ads_request_timeout_milliseconds, set_prefetch_ads_request_timeout_milliseconds, get_prefetch_ads_request_timeout_milliseconds, Val<i64>
+        /// `AdsRequestTimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ads_request_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AdsRequestTimeoutMilliseconds")
         }
 
-        prop! {
-            /// `PrefetchMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in
-            /// milliseconds, that MediaTailor spends on ADS activity during prefetch retrieval.
-            props, "PrefetchMaximumAdsPersonalizationTimeMilliseconds", prefetch_maximum_ads_personalization_time_milliseconds, set_prefetch_maximum_ads_personalization_time_milliseconds, get_prefetch_maximum_ads_personalization_time_milliseconds, Val<i64>
+        /// `LiveMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in milliseconds,
+        /// that MediaTailor spends on ADS activity for live manifests. The default is 10000.
+        pub fn live_maximum_ads_personalization_time_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LiveMaximumAdsPersonalizationTimeMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `VodMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in milliseconds,
-            /// that MediaTailor spends on ADS activity for VOD manifests. The default is 10000.
-            props, "VodMaximumAdsPersonalizationTimeMilliseconds", vod_maximum_ads_personalization_time_milliseconds, set_vod_maximum_ads_personalization_time_milliseconds, get_vod_maximum_ads_personalization_time_milliseconds, Val<i64>
+        /// Sets `LiveMaximumAdsPersonalizationTimeMilliseconds` in place: [`Self::live_maximum_ads_personalization_time_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_live_maximum_ads_personalization_time_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LiveMaximumAdsPersonalizationTimeMilliseconds", value.into());
+            self
+        }
+
+        /// `LiveMaximumAdsPersonalizationTimeMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_live_maximum_ads_personalization_time_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LiveMaximumAdsPersonalizationTimeMilliseconds")
+        }
+
+        /// `PrefetchAdsRequestTimeoutMilliseconds`: The maximum time, in milliseconds, that MediaTailor
+        /// waits for a single ADS response during prefetch retrieval. If not set, MediaTailor uses the
+        /// AdsRequestTimeoutMilliseconds value.
+        pub fn prefetch_ads_request_timeout_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PrefetchAdsRequestTimeoutMilliseconds", value.into());
+            self
+        }
+
+        /// Sets `PrefetchAdsRequestTimeoutMilliseconds` in place: [`Self::prefetch_ads_request_timeout_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_prefetch_ads_request_timeout_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PrefetchAdsRequestTimeoutMilliseconds", value.into());
+            self
+        }
+
+        /// `PrefetchAdsRequestTimeoutMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefetch_ads_request_timeout_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PrefetchAdsRequestTimeoutMilliseconds")
+        }
+
+        /// `PrefetchMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in
+        /// milliseconds, that MediaTailor spends on ADS activity during prefetch retrieval.
+        pub fn prefetch_maximum_ads_personalization_time_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PrefetchMaximumAdsPersonalizationTimeMilliseconds", value.into());
+            self
+        }
+
+        /// Sets `PrefetchMaximumAdsPersonalizationTimeMilliseconds` in place: [`Self::prefetch_maximum_ads_personalization_time_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_prefetch_maximum_ads_personalization_time_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PrefetchMaximumAdsPersonalizationTimeMilliseconds", value.into());
+            self
+        }
+
+        /// `PrefetchMaximumAdsPersonalizationTimeMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefetch_maximum_ads_personalization_time_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PrefetchMaximumAdsPersonalizationTimeMilliseconds")
+        }
+
+        /// `VodMaximumAdsPersonalizationTimeMilliseconds`: The maximum total time, in milliseconds,
+        /// that MediaTailor spends on ADS activity for VOD manifests. The default is 10000.
+        pub fn vod_maximum_ads_personalization_time_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VodMaximumAdsPersonalizationTimeMilliseconds", value.into());
+            self
+        }
+
+        /// Sets `VodMaximumAdsPersonalizationTimeMilliseconds` in place: [`Self::vod_maximum_ads_personalization_time_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_vod_maximum_ads_personalization_time_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VodMaximumAdsPersonalizationTimeMilliseconds", value.into());
+            self
+        }
+
+        /// `VodMaximumAdsPersonalizationTimeMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vod_maximum_ads_personalization_time_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VodMaximumAdsPersonalizationTimeMilliseconds")
         }
     }
 
@@ -1690,33 +2922,72 @@ pub mod playback_configuration {
             AvailSuppression { props }
         }
 
-        prop! {
-            /// `FillPolicy`: Defines the policy to apply to the avail suppression mode.
-            /// BEHIND_LIVE_EDGE will always use the full avail suppression policy. AFTER_LIVE_EDGE mode
-            /// can be used to invoke partial ad break fills when a session starts mid-break. Valid
-            /// values are FULL_AVAIL_ONLY and PARTIAL_AVAIL
-            props, "FillPolicy", fill_policy, set_fill_policy, get_fill_policy, Val<AvailSuppressionFillPolicy>
+        /// `FillPolicy`: Defines the policy to apply to the avail suppression mode. BEHIND_LIVE_EDGE
+        /// will always use the full avail suppression policy. AFTER_LIVE_EDGE mode can be used to
+        /// invoke partial ad break fills when a session starts mid-break. Valid values are
+        /// FULL_AVAIL_ONLY and PARTIAL_AVAIL
+        pub fn fill_policy(mut self, value: impl Into<Val<AvailSuppressionFillPolicy>>) -> Self {
+            self.props.set("FillPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`: Sets the ad suppression mode. By default, ad suppression is off and all ad
-            /// breaks are filled with ads or slate. When Mode is set to BEHIND_LIVE_EDGE, ad
-            /// suppression is active and MediaTailor won't fill ad breaks on or behind the ad
-            /// suppression Value time in the manifest lookback window. When Mode is set to
-            /// AFTER_LIVE_EDGE, ad suppression is active and MediaTailor won't fill ad breaks that are
-            /// within the live edge plus the avail suppression value.
-            props, "Mode", mode, set_mode, get_mode, Val<AvailSuppressionMode>
+        /// Sets `FillPolicy` in place: [`Self::fill_policy`] on a value held by `&mut`.
+        pub fn set_fill_policy(&mut self, value: impl Into<Val<AvailSuppressionFillPolicy>>) -> &mut Self {
+            self.props.set("FillPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: A live edge offset time in HH:MM:SS. MediaTailor won't fill ad breaks on or
-            /// behind this time in the manifest lookback window. If Value is set to 00:00:00, it is in
-            /// sync with the live edge, and MediaTailor won't fill any ad breaks on or behind the live
-            /// edge. If you set a Value time, MediaTailor won't fill any ad breaks on or behind this
-            /// time in the manifest lookback window. For example, if you set 00:45:00, then MediaTailor
-            /// will fill ad breaks that occur within 45 minutes behind the live edge, but won't fill ad
-            /// breaks on or behind 45 minutes behind the live edge.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `FillPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fill_policy(&self) -> ::std::option::Option<Val<AvailSuppressionFillPolicy>> {
+            crate::cfn::get_prop(&self.props, "FillPolicy")
+        }
+
+        /// `Mode`: Sets the ad suppression mode. By default, ad suppression is off and all ad breaks
+        /// are filled with ads or slate. When Mode is set to BEHIND_LIVE_EDGE, ad suppression is active
+        /// and MediaTailor won't fill ad breaks on or behind the ad suppression Value time in the
+        /// manifest lookback window. When Mode is set to AFTER_LIVE_EDGE, ad suppression is active and
+        /// MediaTailor won't fill ad breaks that are within the live edge plus the avail suppression
+        /// value.
+        pub fn mode(mut self, value: impl Into<Val<AvailSuppressionMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<AvailSuppressionMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<AvailSuppressionMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `Value`: A live edge offset time in HH:MM:SS. MediaTailor won't fill ad breaks on or behind
+        /// this time in the manifest lookback window. If Value is set to 00:00:00, it is in sync with
+        /// the live edge, and MediaTailor won't fill any ad breaks on or behind the live edge. If you
+        /// set a Value time, MediaTailor won't fill any ad breaks on or behind this time in the
+        /// manifest lookback window. For example, if you set 00:45:00, then MediaTailor will fill ad
+        /// breaks that occur within 45 minutes behind the live edge, but won't fill ad breaks on or
+        /// behind 45 minutes behind the live edge.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1775,10 +3046,23 @@ pub mod playback_configuration {
             BeaconingConfiguration { props }
         }
 
-        prop! {
-            /// `ClientSide`: The beaconing settings for client-side reporting sessions. If you omit
-            /// this object, MediaTailor uses INSIGHTS reporting mode.
-            props, "ClientSide", client_side, set_client_side, get_client_side, Val<ClientSideBeaconingConfiguration>
+        /// `ClientSide`: The beaconing settings for client-side reporting sessions. If you omit this
+        /// object, MediaTailor uses INSIGHTS reporting mode.
+        pub fn client_side(mut self, value: impl Into<Val<ClientSideBeaconingConfiguration>>) -> Self {
+            self.props.set("ClientSide", value.into());
+            self
+        }
+
+        /// Sets `ClientSide` in place: [`Self::client_side`] on a value held by `&mut`.
+        pub fn set_client_side(&mut self, value: impl Into<Val<ClientSideBeaconingConfiguration>>) -> &mut Self {
+            self.props.set("ClientSide", value.into());
+            self
+        }
+
+        /// `ClientSide` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_side(&self) -> ::std::option::Option<Val<ClientSideBeaconingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ClientSide")
         }
     }
 
@@ -1808,22 +3092,38 @@ pub mod playback_configuration {
             ClientSideBeaconingConfiguration { props }
         }
 
-        prop! {
-            /// `ReportingMode`: Specifies whether MediaTailor includes its beacons in the ad tracking
-            /// response. INSIGHTS includes MediaTailor beacons; DISABLED does not. Values are
-            /// case-sensitive. This setting is required when ClientSide is present. If
-            /// BeaconingConfiguration or ClientSide is omitted, MediaTailor uses INSIGHTS. To keep
-            /// beaconing off, retain DISABLED in subsequent updates.
-            props, "ReportingMode", _, set_reporting_mode, get_reporting_mode, Val<ClientSideBeaconingConfigurationReportingMode>
+        /// Sets `ReportingMode`, which `new` took, in place.
+        pub fn set_reporting_mode(&mut self, value: impl Into<Val<ClientSideBeaconingConfigurationReportingMode>>) -> &mut Self {
+            self.props.set("ReportingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalEventTypes`: The player operation events to report on, in addition to the ad
-            /// progress events that MediaTailor always reports on. Valid values are MUTE, UNMUTE,
-            /// PAUSE, and SKIP. The default is an empty list. This parameter is valid only when
-            /// ReportingMode is INSIGHTS. MediaTailor rejects the request if you specify a value while
-            /// ReportingMode is DISABLED, or if you specify duplicate values.
-            props, "AdditionalEventTypes", additional_event_types, set_additional_event_types, get_additional_event_types, Val<List<ClientSideBeaconingConfigurationAdditionalEventTypes>>
+        /// `ReportingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reporting_mode(&self) -> ::std::option::Option<Val<ClientSideBeaconingConfigurationReportingMode>> {
+            crate::cfn::get_prop(&self.props, "ReportingMode")
+        }
+
+        /// `AdditionalEventTypes`: The player operation events to report on, in addition to the ad
+        /// progress events that MediaTailor always reports on. Valid values are MUTE, UNMUTE, PAUSE,
+        /// and SKIP. The default is an empty list. This parameter is valid only when ReportingMode is
+        /// INSIGHTS. MediaTailor rejects the request if you specify a value while ReportingMode is
+        /// DISABLED, or if you specify duplicate values.
+        pub fn additional_event_types(mut self, value: impl Into<Val<List<ClientSideBeaconingConfigurationAdditionalEventTypes>>>) -> Self {
+            self.props.set("AdditionalEventTypes", value.into());
+            self
+        }
+
+        /// Sets `AdditionalEventTypes` in place: [`Self::additional_event_types`] on a value held by `&mut`.
+        pub fn set_additional_event_types(&mut self, value: impl Into<Val<List<ClientSideBeaconingConfigurationAdditionalEventTypes>>>) -> &mut Self {
+            self.props.set("AdditionalEventTypes", value.into());
+            self
+        }
+
+        /// `AdditionalEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_event_types(&self) -> ::std::option::Option<Val<List<ClientSideBeaconingConfigurationAdditionalEventTypes>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalEventTypes")
         }
     }
 
@@ -1879,14 +3179,40 @@ pub mod playback_configuration {
             Bumper { props }
         }
 
-        prop! {
-            /// `EndUrl`: The URL for the end bumper asset.
-            props, "EndUrl", end_url, set_end_url, get_end_url, Val<String>
+        /// `EndUrl`: The URL for the end bumper asset.
+        pub fn end_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `StartUrl`: The URL for the start bumper asset.
-            props, "StartUrl", start_url, set_start_url, get_start_url, Val<String>
+        /// Sets `EndUrl` in place: [`Self::end_url`] on a value held by `&mut`.
+        pub fn set_end_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndUrl", value.into());
+            self
+        }
+
+        /// `EndUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndUrl")
+        }
+
+        /// `StartUrl`: The URL for the start bumper asset.
+        pub fn start_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartUrl", value.into());
+            self
+        }
+
+        /// Sets `StartUrl` in place: [`Self::start_url`] on a value held by `&mut`.
+        pub fn set_start_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartUrl", value.into());
+            self
+        }
+
+        /// `StartUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartUrl")
         }
     }
 
@@ -1907,23 +3233,50 @@ pub mod playback_configuration {
             CdnConfiguration { props }
         }
 
-        prop! {
-            /// `AdSegmentUrlPrefix`: A non-default content delivery network (CDN) to serve ad segments.
-            /// By default, AWS Elemental MediaTailor uses Amazon CloudFront with default cache settings
-            /// as its CDN for ad segments. To set up an alternate CDN, create a rule in your CDN for
-            /// the origin ads.mediatailor.&lt;region&gt;.amazonaws.com. Then specify the rule's name in
-            /// this AdSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it reports
-            /// your CDN as the source for ad segments.
-            props, "AdSegmentUrlPrefix", ad_segment_url_prefix, set_ad_segment_url_prefix, get_ad_segment_url_prefix, Val<String>
+        /// `AdSegmentUrlPrefix`: A non-default content delivery network (CDN) to serve ad segments. By
+        /// default, AWS Elemental MediaTailor uses Amazon CloudFront with default cache settings as its
+        /// CDN for ad segments. To set up an alternate CDN, create a rule in your CDN for the origin
+        /// ads.mediatailor.&lt;region&gt;.amazonaws.com. Then specify the rule's name in this
+        /// AdSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it reports your CDN as
+        /// the source for ad segments.
+        pub fn ad_segment_url_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdSegmentUrlPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentSegmentUrlPrefix`: A content delivery network (CDN) to cache content segments,
-            /// so that content requests don't always have to go to the origin server. First, create a
-            /// rule in your CDN for the content segment origin server. Then specify the rule's name in
-            /// this ContentSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it
-            /// reports your CDN as the source for content segments.
-            props, "ContentSegmentUrlPrefix", content_segment_url_prefix, set_content_segment_url_prefix, get_content_segment_url_prefix, Val<String>
+        /// Sets `AdSegmentUrlPrefix` in place: [`Self::ad_segment_url_prefix`] on a value held by `&mut`.
+        pub fn set_ad_segment_url_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdSegmentUrlPrefix", value.into());
+            self
+        }
+
+        /// `AdSegmentUrlPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_segment_url_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdSegmentUrlPrefix")
+        }
+
+        /// `ContentSegmentUrlPrefix`: A content delivery network (CDN) to cache content segments, so
+        /// that content requests don't always have to go to the origin server. First, create a rule in
+        /// your CDN for the content segment origin server. Then specify the rule's name in this
+        /// ContentSegmentUrlPrefix. When AWS Elemental MediaTailor serves a manifest, it reports your
+        /// CDN as the source for content segments.
+        pub fn content_segment_url_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentSegmentUrlPrefix", value.into());
+            self
+        }
+
+        /// Sets `ContentSegmentUrlPrefix` in place: [`Self::content_segment_url_prefix`] on a value
+        /// held by `&mut`.
+        pub fn set_content_segment_url_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentSegmentUrlPrefix", value.into());
+            self
+        }
+
+        /// `ContentSegmentUrlPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_segment_url_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentSegmentUrlPrefix")
         }
     }
 
@@ -1943,30 +3296,69 @@ pub mod playback_configuration {
             DashConfiguration { props }
         }
 
-        prop! {
-            /// `ManifestEndpointPrefix`: The URL generated by MediaTailor to initiate a DASH playback
-            /// session. The session uses server-side reporting.
-            props, "ManifestEndpointPrefix", manifest_endpoint_prefix, set_manifest_endpoint_prefix, get_manifest_endpoint_prefix, Val<String>
+        /// `ManifestEndpointPrefix`: The URL generated by MediaTailor to initiate a DASH playback
+        /// session. The session uses server-side reporting.
+        pub fn manifest_endpoint_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestEndpointPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MpdLocation`: The setting that controls whether MediaTailor includes the Location tag
-            /// in DASH manifests. MediaTailor populates the Location tag with the URL for manifest
-            /// update requests, to be used by players that don't support sticky redirects. Disable this
-            /// if you have CDN routing rules set up for accessing MediaTailor manifests, and you are
-            /// either using client-side reporting or your players support sticky HTTP redirects. Valid
-            /// values are DISABLED and EMT_DEFAULT. The EMT_DEFAULT setting enables the inclusion of
-            /// the tag and is the default value.
-            props, "MpdLocation", mpd_location, set_mpd_location, get_mpd_location, Val<String>
+        /// Sets `ManifestEndpointPrefix` in place: [`Self::manifest_endpoint_prefix`] on a value held
+        /// by `&mut`.
+        pub fn set_manifest_endpoint_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestEndpointPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginManifestType`: The setting that controls whether MediaTailor handles manifests
-            /// from the origin server as multi-period manifests or single-period manifests. If your
-            /// origin server produces single-period manifests, set this to SINGLE_PERIOD. The default
-            /// setting is MULTI_PERIOD. For multi-period manifests, omit this setting or set it to
-            /// MULTI_PERIOD.
-            props, "OriginManifestType", origin_manifest_type, set_origin_manifest_type, get_origin_manifest_type, Val<DashConfigurationOriginManifestType>
+        /// `ManifestEndpointPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_endpoint_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestEndpointPrefix")
+        }
+
+        /// `MpdLocation`: The setting that controls whether MediaTailor includes the Location tag in
+        /// DASH manifests. MediaTailor populates the Location tag with the URL for manifest update
+        /// requests, to be used by players that don't support sticky redirects. Disable this if you
+        /// have CDN routing rules set up for accessing MediaTailor manifests, and you are either using
+        /// client-side reporting or your players support sticky HTTP redirects. Valid values are
+        /// DISABLED and EMT_DEFAULT. The EMT_DEFAULT setting enables the inclusion of the tag and is
+        /// the default value.
+        pub fn mpd_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MpdLocation", value.into());
+            self
+        }
+
+        /// Sets `MpdLocation` in place: [`Self::mpd_location`] on a value held by `&mut`.
+        pub fn set_mpd_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MpdLocation", value.into());
+            self
+        }
+
+        /// `MpdLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mpd_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MpdLocation")
+        }
+
+        /// `OriginManifestType`: The setting that controls whether MediaTailor handles manifests from
+        /// the origin server as multi-period manifests or single-period manifests. If your origin
+        /// server produces single-period manifests, set this to SINGLE_PERIOD. The default setting is
+        /// MULTI_PERIOD. For multi-period manifests, omit this setting or set it to MULTI_PERIOD.
+        pub fn origin_manifest_type(mut self, value: impl Into<Val<DashConfigurationOriginManifestType>>) -> Self {
+            self.props.set("OriginManifestType", value.into());
+            self
+        }
+
+        /// Sets `OriginManifestType` in place: [`Self::origin_manifest_type`] on a value held by `&mut`.
+        pub fn set_origin_manifest_type(&mut self, value: impl Into<Val<DashConfigurationOriginManifestType>>) -> &mut Self {
+            self.props.set("OriginManifestType", value.into());
+            self
+        }
+
+        /// `OriginManifestType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_manifest_type(&self) -> ::std::option::Option<Val<DashConfigurationOriginManifestType>> {
+            crate::cfn::get_prop(&self.props, "OriginManifestType")
         }
     }
 
@@ -2001,10 +3393,24 @@ pub mod playback_configuration {
             HlsConfiguration { props }
         }
 
-        prop! {
-            /// `ManifestEndpointPrefix`: The URL that is used to initiate a playback session for
-            /// devices that support Apple HLS. The session uses server-side reporting.
-            props, "ManifestEndpointPrefix", manifest_endpoint_prefix, set_manifest_endpoint_prefix, get_manifest_endpoint_prefix, Val<String>
+        /// `ManifestEndpointPrefix`: The URL that is used to initiate a playback session for devices
+        /// that support Apple HLS. The session uses server-side reporting.
+        pub fn manifest_endpoint_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestEndpointPrefix", value.into());
+            self
+        }
+
+        /// Sets `ManifestEndpointPrefix` in place: [`Self::manifest_endpoint_prefix`] on a value held
+        /// by `&mut`.
+        pub fn set_manifest_endpoint_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestEndpointPrefix", value.into());
+            self
+        }
+
+        /// `ManifestEndpointPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_endpoint_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestEndpointPrefix")
         }
     }
 
@@ -2037,26 +3443,66 @@ pub mod playback_configuration {
             LivePreRollConfiguration { props }
         }
 
-        prop! {
-            /// `AdDecisionServerConfiguration`: The configuration for the request to the pre-roll Ad
-            /// Decision Server.
-            props, "AdDecisionServerConfiguration", ad_decision_server_configuration, set_ad_decision_server_configuration, get_ad_decision_server_configuration, Val<PreRollAdDecisionServerConfiguration>
+        /// `AdDecisionServerConfiguration`: The configuration for the request to the pre-roll Ad
+        /// Decision Server.
+        pub fn ad_decision_server_configuration(mut self, value: impl Into<Val<PreRollAdDecisionServerConfiguration>>) -> Self {
+            self.props.set("AdDecisionServerConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AdDecisionServerUrl`: The URL for the ad decision server (ADS) for pre-roll ads. This
-            /// includes the specification of static parameters and placeholders for dynamic parameters.
-            /// AWS Elemental MediaTailor substitutes player-specific and session-specific parameters as
-            /// needed when calling the ADS. Alternately, for testing, you can provide a static VAST
-            /// URL. The maximum length is 25,000 characters.
-            props, "AdDecisionServerUrl", ad_decision_server_url, set_ad_decision_server_url, get_ad_decision_server_url, Val<String>
+        /// Sets `AdDecisionServerConfiguration` in place: [`Self::ad_decision_server_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_ad_decision_server_configuration(&mut self, value: impl Into<Val<PreRollAdDecisionServerConfiguration>>) -> &mut Self {
+            self.props.set("AdDecisionServerConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxDurationSeconds`: The maximum allowed duration for the pre-roll ad avail. AWS
-            /// Elemental MediaTailor won't play pre-roll ads to exceed this duration, regardless of the
-            /// total duration of ads that the ADS returns.
-            props, "MaxDurationSeconds", max_duration_seconds, set_max_duration_seconds, get_max_duration_seconds, Val<i64>
+        /// `AdDecisionServerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_decision_server_configuration(&self) -> ::std::option::Option<Val<PreRollAdDecisionServerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AdDecisionServerConfiguration")
+        }
+
+        /// `AdDecisionServerUrl`: The URL for the ad decision server (ADS) for pre-roll ads. This
+        /// includes the specification of static parameters and placeholders for dynamic parameters. AWS
+        /// Elemental MediaTailor substitutes player-specific and session-specific parameters as needed
+        /// when calling the ADS. Alternately, for testing, you can provide a static VAST URL. The
+        /// maximum length is 25,000 characters.
+        pub fn ad_decision_server_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdDecisionServerUrl", value.into());
+            self
+        }
+
+        /// Sets `AdDecisionServerUrl` in place: [`Self::ad_decision_server_url`] on a value held by `&mut`.
+        pub fn set_ad_decision_server_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdDecisionServerUrl", value.into());
+            self
+        }
+
+        /// `AdDecisionServerUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_decision_server_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdDecisionServerUrl")
+        }
+
+        /// `MaxDurationSeconds`: The maximum allowed duration for the pre-roll ad avail. AWS Elemental
+        /// MediaTailor won't play pre-roll ads to exceed this duration, regardless of the total
+        /// duration of ads that the ADS returns.
+        pub fn max_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaxDurationSeconds` in place: [`Self::max_duration_seconds`] on a value held by `&mut`.
+        pub fn set_max_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxDurationSeconds", value.into());
+            self
+        }
+
+        /// `MaxDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxDurationSeconds")
         }
     }
 
@@ -2076,10 +3522,23 @@ pub mod playback_configuration {
             PreRollAdDecisionServerConfiguration { props }
         }
 
-        prop! {
-            /// `VastResponse`: The configuration for how MediaTailor processes the VAST response
-            /// returned by the pre-roll Ad Decision Server.
-            props, "VastResponse", vast_response, set_vast_response, get_vast_response, Val<PreRollVastResponse>
+        /// `VastResponse`: The configuration for how MediaTailor processes the VAST response returned
+        /// by the pre-roll Ad Decision Server.
+        pub fn vast_response(mut self, value: impl Into<Val<PreRollVastResponse>>) -> Self {
+            self.props.set("VastResponse", value.into());
+            self
+        }
+
+        /// Sets `VastResponse` in place: [`Self::vast_response`] on a value held by `&mut`.
+        pub fn set_vast_response(&mut self, value: impl Into<Val<PreRollVastResponse>>) -> &mut Self {
+            self.props.set("VastResponse", value.into());
+            self
+        }
+
+        /// `VastResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vast_response(&self) -> ::std::option::Option<Val<PreRollVastResponse>> {
+            crate::cfn::get_prop(&self.props, "VastResponse")
         }
     }
 
@@ -2099,10 +3558,23 @@ pub mod playback_configuration {
             PreRollVastResponse { props }
         }
 
-        prop! {
-            /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the pre-roll
-            /// VAST response.
-            props, "AdSequencingMode", ad_sequencing_mode, set_ad_sequencing_mode, get_ad_sequencing_mode, Val<PreRollVastResponseAdSequencingMode>
+        /// `AdSequencingMode`: Determines how MediaTailor sequences ads returned in the pre-roll VAST
+        /// response.
+        pub fn ad_sequencing_mode(mut self, value: impl Into<Val<PreRollVastResponseAdSequencingMode>>) -> Self {
+            self.props.set("AdSequencingMode", value.into());
+            self
+        }
+
+        /// Sets `AdSequencingMode` in place: [`Self::ad_sequencing_mode`] on a value held by `&mut`.
+        pub fn set_ad_sequencing_mode(&mut self, value: impl Into<Val<PreRollVastResponseAdSequencingMode>>) -> &mut Self {
+            self.props.set("AdSequencingMode", value.into());
+            self
+        }
+
+        /// `AdSequencingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_sequencing_mode(&self) -> ::std::option::Option<Val<PreRollVastResponseAdSequencingMode>> {
+            crate::cfn::get_prop(&self.props, "AdSequencingMode")
         }
     }
 
@@ -2141,37 +3613,79 @@ pub mod playback_configuration {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `PercentEnabled`: The percentage of session logs that MediaTailor sends to your
-            /// CloudWatch Logs account. For example, if your playback configuration has 1000 sessions
-            /// and percentEnabled is set to 60, MediaTailor sends logs for 600 of the sessions to
-            /// CloudWatch Logs. MediaTailor decides at random which of the playback configuration
-            /// sessions to send logs for. If you want to view logs for a specific session, you can use
-            /// the debug log mode.
-            props, "PercentEnabled", _, set_percent_enabled, get_percent_enabled, Val<i64>
+        /// Sets `PercentEnabled`, which `new` took, in place.
+        pub fn set_percent_enabled(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PercentEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AdsInteractionLog`: The event types that MediaTailor emits in logs for interactions
-            /// with the ADS.
-            props, "AdsInteractionLog", ads_interaction_log, set_ads_interaction_log, get_ads_interaction_log, Val<AdsInteractionLog>
+        /// `PercentEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percent_enabled(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PercentEnabled")
         }
 
-        prop! {
-            /// `EnabledLoggingStrategies`: The method used for collecting logs from AWS Elemental
-            /// MediaTailor. To configure MediaTailor to send logs directly to Amazon CloudWatch Logs,
-            /// choose LEGACY_CLOUDWATCH. To configure MediaTailor to send logs to CloudWatch, which
-            /// then vends the logs to your destination of choice, choose VENDED_LOGS. Supported
-            /// destinations are CloudWatch Logs log group, Amazon S3 bucket, and Amazon Data Firehose
-            /// stream. To use vended logs, you must configure the delivery destination in Amazon
-            /// CloudWatch
-            props, "EnabledLoggingStrategies", enabled_logging_strategies, set_enabled_logging_strategies, get_enabled_logging_strategies, Val<List<String>>
+        /// `AdsInteractionLog`: The event types that MediaTailor emits in logs for interactions with
+        /// the ADS.
+        pub fn ads_interaction_log(mut self, value: impl Into<Val<AdsInteractionLog>>) -> Self {
+            self.props.set("AdsInteractionLog", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestServiceInteractionLog`: The event types that MediaTailor emits in logs for
-            /// interactions with the origin server.
-            props, "ManifestServiceInteractionLog", manifest_service_interaction_log, set_manifest_service_interaction_log, get_manifest_service_interaction_log, Val<ManifestServiceInteractionLog>
+        /// Sets `AdsInteractionLog` in place: [`Self::ads_interaction_log`] on a value held by `&mut`.
+        pub fn set_ads_interaction_log(&mut self, value: impl Into<Val<AdsInteractionLog>>) -> &mut Self {
+            self.props.set("AdsInteractionLog", value.into());
+            self
+        }
+
+        /// `AdsInteractionLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ads_interaction_log(&self) -> ::std::option::Option<Val<AdsInteractionLog>> {
+            crate::cfn::get_prop(&self.props, "AdsInteractionLog")
+        }
+
+        /// `EnabledLoggingStrategies`: The method used for collecting logs from AWS Elemental
+        /// MediaTailor. To configure MediaTailor to send logs directly to Amazon CloudWatch Logs,
+        /// choose LEGACY_CLOUDWATCH. To configure MediaTailor to send logs to CloudWatch, which then
+        /// vends the logs to your destination of choice, choose VENDED_LOGS. Supported destinations are
+        /// CloudWatch Logs log group, Amazon S3 bucket, and Amazon Data Firehose stream. To use vended
+        /// logs, you must configure the delivery destination in Amazon CloudWatch
+        pub fn enabled_logging_strategies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnabledLoggingStrategies", value.into());
+            self
+        }
+
+        /// Sets `EnabledLoggingStrategies` in place: [`Self::enabled_logging_strategies`] on a value
+        /// held by `&mut`.
+        pub fn set_enabled_logging_strategies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnabledLoggingStrategies", value.into());
+            self
+        }
+
+        /// `EnabledLoggingStrategies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_logging_strategies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnabledLoggingStrategies")
+        }
+
+        /// `ManifestServiceInteractionLog`: The event types that MediaTailor emits in logs for
+        /// interactions with the origin server.
+        pub fn manifest_service_interaction_log(mut self, value: impl Into<Val<ManifestServiceInteractionLog>>) -> Self {
+            self.props.set("ManifestServiceInteractionLog", value.into());
+            self
+        }
+
+        /// Sets `ManifestServiceInteractionLog` in place: [`Self::manifest_service_interaction_log`] on
+        /// a value held by `&mut`.
+        pub fn set_manifest_service_interaction_log(&mut self, value: impl Into<Val<ManifestServiceInteractionLog>>) -> &mut Self {
+            self.props.set("ManifestServiceInteractionLog", value.into());
+            self
+        }
+
+        /// `ManifestServiceInteractionLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_service_interaction_log(&self) -> ::std::option::Option<Val<ManifestServiceInteractionLog>> {
+            crate::cfn::get_prop(&self.props, "ManifestServiceInteractionLog")
         }
     }
 
@@ -2190,16 +3704,43 @@ pub mod playback_configuration {
             AdsInteractionLog { props }
         }
 
-        prop! {
-            /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the
-            /// logs for playback sessions that are initialized with this configuration.
-            props, "ExcludeEventTypes", exclude_event_types, set_exclude_event_types, get_exclude_event_types, Val<List<String>>
+        /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the logs
+        /// for playback sessions that are initialized with this configuration.
+        pub fn exclude_event_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeEventTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `PublishOptInEventTypes`: Indicates that MediaTailor emits RAW_ADS_RESPONSE logs for
-            /// playback sessions that are initialized with this configuration.
-            props, "PublishOptInEventTypes", publish_opt_in_event_types, set_publish_opt_in_event_types, get_publish_opt_in_event_types, Val<List<String>>
+        /// Sets `ExcludeEventTypes` in place: [`Self::exclude_event_types`] on a value held by `&mut`.
+        pub fn set_exclude_event_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeEventTypes", value.into());
+            self
+        }
+
+        /// `ExcludeEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_event_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeEventTypes")
+        }
+
+        /// `PublishOptInEventTypes`: Indicates that MediaTailor emits RAW_ADS_RESPONSE logs for
+        /// playback sessions that are initialized with this configuration.
+        pub fn publish_opt_in_event_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PublishOptInEventTypes", value.into());
+            self
+        }
+
+        /// Sets `PublishOptInEventTypes` in place: [`Self::publish_opt_in_event_types`] on a value held
+        /// by `&mut`.
+        pub fn set_publish_opt_in_event_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PublishOptInEventTypes", value.into());
+            self
+        }
+
+        /// `PublishOptInEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_opt_in_event_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PublishOptInEventTypes")
         }
     }
 
@@ -2218,10 +3759,23 @@ pub mod playback_configuration {
             ManifestServiceInteractionLog { props }
         }
 
-        prop! {
-            /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the
-            /// logs for playback sessions that are initialized with this configuration.
-            props, "ExcludeEventTypes", exclude_event_types, set_exclude_event_types, get_exclude_event_types, Val<List<String>>
+        /// `ExcludeEventTypes`: Indicates that MediaTailor won't emit the selected events in the logs
+        /// for playback sessions that are initialized with this configuration.
+        pub fn exclude_event_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeEventTypes", value.into());
+            self
+        }
+
+        /// Sets `ExcludeEventTypes` in place: [`Self::exclude_event_types`] on a value held by `&mut`.
+        pub fn set_exclude_event_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeEventTypes", value.into());
+            self
+        }
+
+        /// `ExcludeEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_event_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeEventTypes")
         }
     }
 
@@ -2242,13 +3796,26 @@ pub mod playback_configuration {
             ManifestProcessingRules { props }
         }
 
-        prop! {
-            /// `AdMarkerPassthrough`: For HLS, when set to true, MediaTailor passes through
-            /// EXT-X-CUE-IN, EXT-X-CUE-OUT, and EXT-X-SPLICEPOINT-SCTE35 ad markers from the origin
-            /// manifest to the MediaTailor personalized manifest. No logic is applied to these ad
-            /// markers. For example, if EXT-X-CUE-OUT has a value of 60, but no ads are filled for that
-            /// ad break, MediaTailor will not set the value to 0.
-            props, "AdMarkerPassthrough", ad_marker_passthrough, set_ad_marker_passthrough, get_ad_marker_passthrough, Val<AdMarkerPassthrough>
+        /// `AdMarkerPassthrough`: For HLS, when set to true, MediaTailor passes through EXT-X-CUE-IN,
+        /// EXT-X-CUE-OUT, and EXT-X-SPLICEPOINT-SCTE35 ad markers from the origin manifest to the
+        /// MediaTailor personalized manifest. No logic is applied to these ad markers. For example, if
+        /// EXT-X-CUE-OUT has a value of 60, but no ads are filled for that ad break, MediaTailor will
+        /// not set the value to 0.
+        pub fn ad_marker_passthrough(mut self, value: impl Into<Val<AdMarkerPassthrough>>) -> Self {
+            self.props.set("AdMarkerPassthrough", value.into());
+            self
+        }
+
+        /// Sets `AdMarkerPassthrough` in place: [`Self::ad_marker_passthrough`] on a value held by `&mut`.
+        pub fn set_ad_marker_passthrough(&mut self, value: impl Into<Val<AdMarkerPassthrough>>) -> &mut Self {
+            self.props.set("AdMarkerPassthrough", value.into());
+            self
+        }
+
+        /// `AdMarkerPassthrough` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_marker_passthrough(&self) -> ::std::option::Option<Val<AdMarkerPassthrough>> {
+            crate::cfn::get_prop(&self.props, "AdMarkerPassthrough")
         }
     }
 
@@ -2271,9 +3838,22 @@ pub mod playback_configuration {
             AdMarkerPassthrough { props }
         }
 
-        prop! {
-            /// `Enabled`: Enables ad marker passthrough for your configuration.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Enables ad marker passthrough for your configuration.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -2305,45 +3885,138 @@ impl PrefetchSchedule {
         PrefetchSchedule { core }
     }
 
-    prop! {
-        /// `Consumption`.
-        core.props, "Consumption", consumption, set_consumption, get_consumption, Val<prefetch_schedule::PrefetchConsumption>
+    /// `Consumption`.
+    pub fn consumption(mut self, value: impl Into<Val<prefetch_schedule::PrefetchConsumption>>) -> Self {
+        self.core.props.set("Consumption", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name to assign to the prefetch schedule.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Consumption` in place: [`Self::consumption`] on a value held by `&mut`.
+    pub fn set_consumption(&mut self, value: impl Into<Val<prefetch_schedule::PrefetchConsumption>>) -> &mut Self {
+        self.core.props.set("Consumption", value.into());
+        self
     }
 
-    prop! {
-        /// `PlaybackConfigurationName`: The name of the playback configuration.
-        core.props, "PlaybackConfigurationName", _, set_playback_configuration_name, get_playback_configuration_name, Val<String>
+    /// `Consumption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumption(&self) -> ::std::option::Option<Val<prefetch_schedule::PrefetchConsumption>> {
+        crate::cfn::get_prop(&self.core.props, "Consumption")
     }
 
-    prop! {
-        /// `RecurringPrefetchConfiguration`.
-        core.props, "RecurringPrefetchConfiguration", recurring_prefetch_configuration, set_recurring_prefetch_configuration, get_recurring_prefetch_configuration, Val<prefetch_schedule::RecurringPrefetchConfiguration>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Retrieval`.
-        core.props, "Retrieval", retrieval, set_retrieval, get_retrieval, Val<prefetch_schedule::PrefetchRetrieval>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ScheduleType`: The frequency that MediaTailor creates prefetch schedules.
-        core.props, "ScheduleType", schedule_type, set_schedule_type, get_schedule_type, Val<prefetch_schedule::ScheduleType>
+    /// Sets `PlaybackConfigurationName`, which `new` took, in place.
+    pub fn set_playback_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlaybackConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamId`: An optional stream identifier that MediaTailor uses to prefetch ads for
-        /// multiple streams that use the same playback configuration.
-        core.props, "StreamId", stream_id, set_stream_id, get_stream_id, Val<String>
+    /// `PlaybackConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_playback_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlaybackConfigurationName")
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the prefetch schedule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RecurringPrefetchConfiguration`.
+    pub fn recurring_prefetch_configuration(mut self, value: impl Into<Val<prefetch_schedule::RecurringPrefetchConfiguration>>) -> Self {
+        self.core.props.set("RecurringPrefetchConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RecurringPrefetchConfiguration` in place: [`Self::recurring_prefetch_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_recurring_prefetch_configuration(&mut self, value: impl Into<Val<prefetch_schedule::RecurringPrefetchConfiguration>>) -> &mut Self {
+        self.core.props.set("RecurringPrefetchConfiguration", value.into());
+        self
+    }
+
+    /// `RecurringPrefetchConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recurring_prefetch_configuration(&self) -> ::std::option::Option<Val<prefetch_schedule::RecurringPrefetchConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RecurringPrefetchConfiguration")
+    }
+
+    /// `Retrieval`.
+    pub fn retrieval(mut self, value: impl Into<Val<prefetch_schedule::PrefetchRetrieval>>) -> Self {
+        self.core.props.set("Retrieval", value.into());
+        self
+    }
+
+    /// Sets `Retrieval` in place: [`Self::retrieval`] on a value held by `&mut`.
+    pub fn set_retrieval(&mut self, value: impl Into<Val<prefetch_schedule::PrefetchRetrieval>>) -> &mut Self {
+        self.core.props.set("Retrieval", value.into());
+        self
+    }
+
+    /// `Retrieval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retrieval(&self) -> ::std::option::Option<Val<prefetch_schedule::PrefetchRetrieval>> {
+        crate::cfn::get_prop(&self.core.props, "Retrieval")
+    }
+
+    /// `ScheduleType`: The frequency that MediaTailor creates prefetch schedules.
+    pub fn schedule_type(mut self, value: impl Into<Val<prefetch_schedule::ScheduleType>>) -> Self {
+        self.core.props.set("ScheduleType", value.into());
+        self
+    }
+
+    /// Sets `ScheduleType` in place: [`Self::schedule_type`] on a value held by `&mut`.
+    pub fn set_schedule_type(&mut self, value: impl Into<Val<prefetch_schedule::ScheduleType>>) -> &mut Self {
+        self.core.props.set("ScheduleType", value.into());
+        self
+    }
+
+    /// `ScheduleType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_type(&self) -> ::std::option::Option<Val<prefetch_schedule::ScheduleType>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleType")
+    }
+
+    /// `StreamId`: An optional stream identifier that MediaTailor uses to prefetch ads for multiple
+    /// streams that use the same playback configuration.
+    pub fn stream_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// Sets `StreamId` in place: [`Self::stream_id`] on a value held by `&mut`.
+    pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// `StreamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamId")
+    }
+
+    /// `Tags`: The tags assigned to the prefetch schedule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2382,22 +4055,54 @@ pub mod prefetch_schedule {
             PrefetchConsumption { props }
         }
 
-        prop! {
-            /// `EndTime`: The time when MediaTailor no longer considers the prefetched ads for use in
-            /// an ad break, as an ISO 8601 date-time.
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailMatchingCriteria`: If you only want MediaTailor to insert prefetched ads into
-            /// avails that match specific dynamic variables, set the avail matching criteria.
-            props, "AvailMatchingCriteria", avail_matching_criteria, set_avail_matching_criteria, get_avail_matching_criteria, Val<List<AvailMatchingCriteria>>
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
 
-        prop! {
-            /// `StartTime`: The time when prefetched ads are considered for use in an ad break, as an
-            /// ISO 8601 date-time.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `AvailMatchingCriteria`: If you only want MediaTailor to insert prefetched ads into avails
+        /// that match specific dynamic variables, set the avail matching criteria.
+        pub fn avail_matching_criteria(mut self, value: impl Into<Val<List<AvailMatchingCriteria>>>) -> Self {
+            self.props.set("AvailMatchingCriteria", value.into());
+            self
+        }
+
+        /// Sets `AvailMatchingCriteria` in place: [`Self::avail_matching_criteria`] on a value held by `&mut`.
+        pub fn set_avail_matching_criteria(&mut self, value: impl Into<Val<List<AvailMatchingCriteria>>>) -> &mut Self {
+            self.props.set("AvailMatchingCriteria", value.into());
+            self
+        }
+
+        /// `AvailMatchingCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_avail_matching_criteria(&self) -> ::std::option::Option<Val<List<AvailMatchingCriteria>>> {
+            crate::cfn::get_prop(&self.props, "AvailMatchingCriteria")
+        }
+
+        /// `StartTime`: The time when prefetched ads are considered for use in an ad break, as an ISO 8601
+        /// date-time.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -2425,16 +4130,28 @@ pub mod prefetch_schedule {
             AvailMatchingCriteria { props }
         }
 
-        prop! {
-            /// `DynamicVariable`: The dynamic variable(s) that MediaTailor should use as avail matching
-            /// criteria.
-            props, "DynamicVariable", _, set_dynamic_variable, get_dynamic_variable, Val<String>
+        /// Sets `DynamicVariable`, which `new` took, in place.
+        pub fn set_dynamic_variable(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DynamicVariable", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: For the DynamicVariable specified in AvailMatchingCriteria, the Operator
-            /// that is used for the comparison.
-            props, "Operator", _, set_operator, get_operator, Val<AvailMatchingCriteriaOperator>
+        /// `DynamicVariable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_variable(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DynamicVariable")
+        }
+
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<AvailMatchingCriteriaOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<AvailMatchingCriteriaOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -2475,26 +4192,59 @@ pub mod prefetch_schedule {
             RecurringPrefetchConfiguration { props }
         }
 
-        prop! {
-            /// `EndTime`: The end time for the window that MediaTailor prefetches and inserts ads in a
-            /// live event, as an ISO 8601 date-time.
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `RecurringConsumption`.
-            props, "RecurringConsumption", _, set_recurring_consumption, get_recurring_consumption, Val<RecurringConsumption>
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
 
-        prop! {
-            /// `RecurringRetrieval`.
-            props, "RecurringRetrieval", _, set_recurring_retrieval, get_recurring_retrieval, Val<RecurringRetrieval>
+        /// Sets `RecurringConsumption`, which `new` took, in place.
+        pub fn set_recurring_consumption(&mut self, value: impl Into<Val<RecurringConsumption>>) -> &mut Self {
+            self.props.set("RecurringConsumption", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`: The start time for the window that MediaTailor prefetches and inserts ads
-            /// in a live event, as an ISO 8601 date-time.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `RecurringConsumption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recurring_consumption(&self) -> ::std::option::Option<Val<RecurringConsumption>> {
+            crate::cfn::get_prop(&self.props, "RecurringConsumption")
+        }
+
+        /// Sets `RecurringRetrieval`, which `new` took, in place.
+        pub fn set_recurring_retrieval(&mut self, value: impl Into<Val<RecurringRetrieval>>) -> &mut Self {
+            self.props.set("RecurringRetrieval", value.into());
+            self
+        }
+
+        /// `RecurringRetrieval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recurring_retrieval(&self) -> ::std::option::Option<Val<RecurringRetrieval>> {
+            crate::cfn::get_prop(&self.props, "RecurringRetrieval")
+        }
+
+        /// `StartTime`: The start time for the window that MediaTailor prefetches and inserts ads in a
+        /// live event, as an ISO 8601 date-time.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -2513,16 +4263,43 @@ pub mod prefetch_schedule {
             RecurringConsumption { props }
         }
 
-        prop! {
-            /// `AvailMatchingCriteria`: The configuration for the dynamic variables that determine
-            /// which ad breaks that MediaTailor inserts prefetched ads in.
-            props, "AvailMatchingCriteria", avail_matching_criteria, set_avail_matching_criteria, get_avail_matching_criteria, Val<List<AvailMatchingCriteria>>
+        /// `AvailMatchingCriteria`: The configuration for the dynamic variables that determine which ad
+        /// breaks that MediaTailor inserts prefetched ads in.
+        pub fn avail_matching_criteria(mut self, value: impl Into<Val<List<AvailMatchingCriteria>>>) -> Self {
+            self.props.set("AvailMatchingCriteria", value.into());
+            self
         }
 
-        prop! {
-            /// `RetrievedAdExpirationSeconds`: The number of seconds that an ad is available for
-            /// insertion after it was prefetched.
-            props, "RetrievedAdExpirationSeconds", retrieved_ad_expiration_seconds, set_retrieved_ad_expiration_seconds, get_retrieved_ad_expiration_seconds, Val<i64>
+        /// Sets `AvailMatchingCriteria` in place: [`Self::avail_matching_criteria`] on a value held by `&mut`.
+        pub fn set_avail_matching_criteria(&mut self, value: impl Into<Val<List<AvailMatchingCriteria>>>) -> &mut Self {
+            self.props.set("AvailMatchingCriteria", value.into());
+            self
+        }
+
+        /// `AvailMatchingCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_avail_matching_criteria(&self) -> ::std::option::Option<Val<List<AvailMatchingCriteria>>> {
+            crate::cfn::get_prop(&self.props, "AvailMatchingCriteria")
+        }
+
+        /// `RetrievedAdExpirationSeconds`: The number of seconds that an ad is available for insertion
+        /// after it was prefetched.
+        pub fn retrieved_ad_expiration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetrievedAdExpirationSeconds", value.into());
+            self
+        }
+
+        /// Sets `RetrievedAdExpirationSeconds` in place: [`Self::retrieved_ad_expiration_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_retrieved_ad_expiration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetrievedAdExpirationSeconds", value.into());
+            self
+        }
+
+        /// `RetrievedAdExpirationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retrieved_ad_expiration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetrievedAdExpirationSeconds")
         }
     }
 
@@ -2541,32 +4318,100 @@ pub mod prefetch_schedule {
             RecurringRetrieval { props }
         }
 
-        prop! {
-            /// `DelayAfterAvailEndSeconds`: The number of seconds that MediaTailor waits after an ad
-            /// avail before prefetching ads for the next avail.
-            props, "DelayAfterAvailEndSeconds", delay_after_avail_end_seconds, set_delay_after_avail_end_seconds, get_delay_after_avail_end_seconds, Val<i64>
+        /// `DelayAfterAvailEndSeconds`: The number of seconds that MediaTailor waits after an ad avail
+        /// before prefetching ads for the next avail.
+        pub fn delay_after_avail_end_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DelayAfterAvailEndSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch
-            /// requests to the ADS.
-            props, "DynamicVariables", dynamic_variables, set_dynamic_variables, get_dynamic_variables, Val<Map<String>>
+        /// Sets `DelayAfterAvailEndSeconds` in place: [`Self::delay_after_avail_end_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_delay_after_avail_end_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DelayAfterAvailEndSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `TrafficShapingRetrievalWindow`.
-            props, "TrafficShapingRetrievalWindow", traffic_shaping_retrieval_window, set_traffic_shaping_retrieval_window, get_traffic_shaping_retrieval_window, Val<TrafficShapingRetrievalWindow>
+        /// `DelayAfterAvailEndSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delay_after_avail_end_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DelayAfterAvailEndSeconds")
         }
 
-        prop! {
-            /// `TrafficShapingTpsConfiguration`.
-            props, "TrafficShapingTpsConfiguration", traffic_shaping_tps_configuration, set_traffic_shaping_tps_configuration, get_traffic_shaping_tps_configuration, Val<TrafficShapingTpsConfiguration>
+        /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch requests
+        /// to the ADS.
+        pub fn dynamic_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("DynamicVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
-            /// requests to the ADS at one time.
-            props, "TrafficShapingType", traffic_shaping_type, set_traffic_shaping_type, get_traffic_shaping_type, Val<RecurringRetrievalTrafficShapingType>
+        /// Sets `DynamicVariables` in place: [`Self::dynamic_variables`] on a value held by `&mut`.
+        pub fn set_dynamic_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DynamicVariables", value.into());
+            self
+        }
+
+        /// `DynamicVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DynamicVariables")
+        }
+
+        /// `TrafficShapingRetrievalWindow`.
+        pub fn traffic_shaping_retrieval_window(mut self, value: impl Into<Val<TrafficShapingRetrievalWindow>>) -> Self {
+            self.props.set("TrafficShapingRetrievalWindow", value.into());
+            self
+        }
+
+        /// Sets `TrafficShapingRetrievalWindow` in place: [`Self::traffic_shaping_retrieval_window`] on
+        /// a value held by `&mut`.
+        pub fn set_traffic_shaping_retrieval_window(&mut self, value: impl Into<Val<TrafficShapingRetrievalWindow>>) -> &mut Self {
+            self.props.set("TrafficShapingRetrievalWindow", value.into());
+            self
+        }
+
+        /// `TrafficShapingRetrievalWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_shaping_retrieval_window(&self) -> ::std::option::Option<Val<TrafficShapingRetrievalWindow>> {
+            crate::cfn::get_prop(&self.props, "TrafficShapingRetrievalWindow")
+        }
+
+        /// `TrafficShapingTpsConfiguration`.
+        pub fn traffic_shaping_tps_configuration(mut self, value: impl Into<Val<TrafficShapingTpsConfiguration>>) -> Self {
+            self.props.set("TrafficShapingTpsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TrafficShapingTpsConfiguration` in place: [`Self::traffic_shaping_tps_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_traffic_shaping_tps_configuration(&mut self, value: impl Into<Val<TrafficShapingTpsConfiguration>>) -> &mut Self {
+            self.props.set("TrafficShapingTpsConfiguration", value.into());
+            self
+        }
+
+        /// `TrafficShapingTpsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_shaping_tps_configuration(&self) -> ::std::option::Option<Val<TrafficShapingTpsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TrafficShapingTpsConfiguration")
+        }
+
+        /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
+        /// requests to the ADS at one time.
+        pub fn traffic_shaping_type(mut self, value: impl Into<Val<RecurringRetrievalTrafficShapingType>>) -> Self {
+            self.props.set("TrafficShapingType", value.into());
+            self
+        }
+
+        /// Sets `TrafficShapingType` in place: [`Self::traffic_shaping_type`] on a value held by `&mut`.
+        pub fn set_traffic_shaping_type(&mut self, value: impl Into<Val<RecurringRetrievalTrafficShapingType>>) -> &mut Self {
+            self.props.set("TrafficShapingType", value.into());
+            self
+        }
+
+        /// `TrafficShapingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_shaping_type(&self) -> ::std::option::Option<Val<RecurringRetrievalTrafficShapingType>> {
+            crate::cfn::get_prop(&self.props, "TrafficShapingType")
         }
     }
 
@@ -2585,10 +4430,24 @@ pub mod prefetch_schedule {
             TrafficShapingRetrievalWindow { props }
         }
 
-        prop! {
-            /// `RetrievalWindowDurationSeconds`: The amount of time, in seconds, that MediaTailor
-            /// spreads prefetch requests to the ADS.
-            props, "RetrievalWindowDurationSeconds", retrieval_window_duration_seconds, set_retrieval_window_duration_seconds, get_retrieval_window_duration_seconds, Val<i64>
+        /// `RetrievalWindowDurationSeconds`: The amount of time, in seconds, that MediaTailor spreads
+        /// prefetch requests to the ADS.
+        pub fn retrieval_window_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetrievalWindowDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `RetrievalWindowDurationSeconds` in place: [`Self::retrieval_window_duration_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_retrieval_window_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetrievalWindowDurationSeconds", value.into());
+            self
+        }
+
+        /// `RetrievalWindowDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retrieval_window_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetrievalWindowDurationSeconds")
         }
     }
 
@@ -2607,15 +4466,41 @@ pub mod prefetch_schedule {
             TrafficShapingTpsConfiguration { props }
         }
 
-        prop! {
-            /// `PeakConcurrentUsers`: The expected peak number of concurrent viewers for your content.
-            props, "PeakConcurrentUsers", peak_concurrent_users, set_peak_concurrent_users, get_peak_concurrent_users, Val<i64>
+        /// `PeakConcurrentUsers`: The expected peak number of concurrent viewers for your content.
+        pub fn peak_concurrent_users(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PeakConcurrentUsers", value.into());
+            self
         }
 
-        prop! {
-            /// `PeakTps`: The maximum number of transactions per second (TPS) that your ad decision
-            /// server (ADS) can handle.
-            props, "PeakTps", peak_tps, set_peak_tps, get_peak_tps, Val<i64>
+        /// Sets `PeakConcurrentUsers` in place: [`Self::peak_concurrent_users`] on a value held by `&mut`.
+        pub fn set_peak_concurrent_users(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PeakConcurrentUsers", value.into());
+            self
+        }
+
+        /// `PeakConcurrentUsers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_peak_concurrent_users(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PeakConcurrentUsers")
+        }
+
+        /// `PeakTps`: The maximum number of transactions per second (TPS) that your ad decision server (ADS)
+        /// can handle.
+        pub fn peak_tps(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PeakTps", value.into());
+            self
+        }
+
+        /// Sets `PeakTps` in place: [`Self::peak_tps`] on a value held by `&mut`.
+        pub fn set_peak_tps(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PeakTps", value.into());
+            self
+        }
+
+        /// `PeakTps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_peak_tps(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PeakTps")
         }
     }
 
@@ -2651,38 +4536,111 @@ pub mod prefetch_schedule {
             PrefetchRetrieval { props }
         }
 
-        prop! {
-            /// `EndTime`: The time when prefetch retrieval ends for the ad break, as an ISO 8601
-            /// date-time.
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch
-            /// requests to the ad decision server (ADS).
-            props, "DynamicVariables", dynamic_variables, set_dynamic_variables, get_dynamic_variables, Val<Map<String>>
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
 
-        prop! {
-            /// `StartTime`: The time when prefetch retrievals can start for this break, as an ISO 8601
-            /// date-time.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `DynamicVariables`: The dynamic variables to use for substitution during prefetch requests
+        /// to the ad decision server (ADS).
+        pub fn dynamic_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("DynamicVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `TrafficShapingRetrievalWindow`.
-            props, "TrafficShapingRetrievalWindow", traffic_shaping_retrieval_window, set_traffic_shaping_retrieval_window, get_traffic_shaping_retrieval_window, Val<TrafficShapingRetrievalWindow>
+        /// Sets `DynamicVariables` in place: [`Self::dynamic_variables`] on a value held by `&mut`.
+        pub fn set_dynamic_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DynamicVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `TrafficShapingTpsConfiguration`.
-            props, "TrafficShapingTpsConfiguration", traffic_shaping_tps_configuration, set_traffic_shaping_tps_configuration, get_traffic_shaping_tps_configuration, Val<TrafficShapingTpsConfiguration>
+        /// `DynamicVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DynamicVariables")
         }
 
-        prop! {
-            /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
-            /// requests to the ADS at one time.
-            props, "TrafficShapingType", traffic_shaping_type, set_traffic_shaping_type, get_traffic_shaping_type, Val<PrefetchRetrievalTrafficShapingType>
+        /// `StartTime`: The time when prefetch retrievals can start for this break, as an ISO 8601
+        /// date-time.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// `TrafficShapingRetrievalWindow`.
+        pub fn traffic_shaping_retrieval_window(mut self, value: impl Into<Val<TrafficShapingRetrievalWindow>>) -> Self {
+            self.props.set("TrafficShapingRetrievalWindow", value.into());
+            self
+        }
+
+        /// Sets `TrafficShapingRetrievalWindow` in place: [`Self::traffic_shaping_retrieval_window`] on
+        /// a value held by `&mut`.
+        pub fn set_traffic_shaping_retrieval_window(&mut self, value: impl Into<Val<TrafficShapingRetrievalWindow>>) -> &mut Self {
+            self.props.set("TrafficShapingRetrievalWindow", value.into());
+            self
+        }
+
+        /// `TrafficShapingRetrievalWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_shaping_retrieval_window(&self) -> ::std::option::Option<Val<TrafficShapingRetrievalWindow>> {
+            crate::cfn::get_prop(&self.props, "TrafficShapingRetrievalWindow")
+        }
+
+        /// `TrafficShapingTpsConfiguration`.
+        pub fn traffic_shaping_tps_configuration(mut self, value: impl Into<Val<TrafficShapingTpsConfiguration>>) -> Self {
+            self.props.set("TrafficShapingTpsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TrafficShapingTpsConfiguration` in place: [`Self::traffic_shaping_tps_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_traffic_shaping_tps_configuration(&mut self, value: impl Into<Val<TrafficShapingTpsConfiguration>>) -> &mut Self {
+            self.props.set("TrafficShapingTpsConfiguration", value.into());
+            self
+        }
+
+        /// `TrafficShapingTpsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_shaping_tps_configuration(&self) -> ::std::option::Option<Val<TrafficShapingTpsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TrafficShapingTpsConfiguration")
+        }
+
+        /// `TrafficShapingType`: Indicates the type of traffic shaping used to limit the number of
+        /// requests to the ADS at one time.
+        pub fn traffic_shaping_type(mut self, value: impl Into<Val<PrefetchRetrievalTrafficShapingType>>) -> Self {
+            self.props.set("TrafficShapingType", value.into());
+            self
+        }
+
+        /// Sets `TrafficShapingType` in place: [`Self::traffic_shaping_type`] on a value held by `&mut`.
+        pub fn set_traffic_shaping_type(&mut self, value: impl Into<Val<PrefetchRetrievalTrafficShapingType>>) -> &mut Self {
+            self.props.set("TrafficShapingType", value.into());
+            self
+        }
+
+        /// `TrafficShapingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_shaping_type(&self) -> ::std::option::Option<Val<PrefetchRetrievalTrafficShapingType>> {
+            crate::cfn::get_prop(&self.props, "TrafficShapingType")
         }
     }
 
@@ -2742,44 +4700,130 @@ impl Program {
         Program { core }
     }
 
-    prop! {
-        /// `AdBreaks`: The ad break configuration settings.
-        core.props, "AdBreaks", ad_breaks, set_ad_breaks, get_ad_breaks, Val<List<program::AdBreak>>
+    /// `AdBreaks`: The ad break configuration settings.
+    pub fn ad_breaks(mut self, value: impl Into<Val<List<program::AdBreak>>>) -> Self {
+        self.core.props.set("AdBreaks", value.into());
+        self
     }
 
-    prop! {
-        /// `AudienceMedia`: The list of AudienceMedia defined in program.
-        core.props, "AudienceMedia", audience_media, set_audience_media, get_audience_media, Val<List<program::AudienceMedia>>
+    /// Sets `AdBreaks` in place: [`Self::ad_breaks`] on a value held by `&mut`.
+    pub fn set_ad_breaks(&mut self, value: impl Into<Val<List<program::AdBreak>>>) -> &mut Self {
+        self.core.props.set("AdBreaks", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`: The name of the channel for this Program.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// `AdBreaks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ad_breaks(&self) -> ::std::option::Option<Val<List<program::AdBreak>>> {
+        crate::cfn::get_prop(&self.core.props, "AdBreaks")
     }
 
-    prop! {
-        /// `LiveSourceName`: The name of the LiveSource for this Program.
-        core.props, "LiveSourceName", live_source_name, set_live_source_name, get_live_source_name, Val<String>
+    /// `AudienceMedia`: The list of AudienceMedia defined in program.
+    pub fn audience_media(mut self, value: impl Into<Val<List<program::AudienceMedia>>>) -> Self {
+        self.core.props.set("AudienceMedia", value.into());
+        self
     }
 
-    prop! {
-        /// `ProgramName`: The name of the Program.
-        core.props, "ProgramName", _, set_program_name, get_program_name, Val<String>
+    /// Sets `AudienceMedia` in place: [`Self::audience_media`] on a value held by `&mut`.
+    pub fn set_audience_media(&mut self, value: impl Into<Val<List<program::AudienceMedia>>>) -> &mut Self {
+        self.core.props.set("AudienceMedia", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleConfiguration`: The schedule configuration settings.
-        core.props, "ScheduleConfiguration", schedule_configuration, set_schedule_configuration, get_schedule_configuration, Val<program::ScheduleConfiguration>
+    /// `AudienceMedia` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audience_media(&self) -> ::std::option::Option<Val<List<program::AudienceMedia>>> {
+        crate::cfn::get_prop(&self.core.props, "AudienceMedia")
     }
 
-    prop! {
-        /// `SourceLocationName`: The name of the source location.
-        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `VodSourceName`: The name that's used to refer to a VOD source.
-        core.props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
+    }
+
+    /// `LiveSourceName`: The name of the LiveSource for this Program.
+    pub fn live_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LiveSourceName", value.into());
+        self
+    }
+
+    /// Sets `LiveSourceName` in place: [`Self::live_source_name`] on a value held by `&mut`.
+    pub fn set_live_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LiveSourceName", value.into());
+        self
+    }
+
+    /// `LiveSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_live_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LiveSourceName")
+    }
+
+    /// Sets `ProgramName`, which `new` took, in place.
+    pub fn set_program_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProgramName", value.into());
+        self
+    }
+
+    /// `ProgramName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_program_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProgramName")
+    }
+
+    /// `ScheduleConfiguration`: The schedule configuration settings.
+    pub fn schedule_configuration(mut self, value: impl Into<Val<program::ScheduleConfiguration>>) -> Self {
+        self.core.props.set("ScheduleConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ScheduleConfiguration` in place: [`Self::schedule_configuration`] on a value held by `&mut`.
+    pub fn set_schedule_configuration(&mut self, value: impl Into<Val<program::ScheduleConfiguration>>) -> &mut Self {
+        self.core.props.set("ScheduleConfiguration", value.into());
+        self
+    }
+
+    /// `ScheduleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_configuration(&self) -> ::std::option::Option<Val<program::ScheduleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleConfiguration")
+    }
+
+    /// Sets `SourceLocationName`, which `new` took, in place.
+    pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceLocationName", value.into());
+        self
+    }
+
+    /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceLocationName")
+    }
+
+    /// `VodSourceName`: The name that's used to refer to a VOD source.
+    pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VodSourceName", value.into());
+        self
+    }
+
+    /// Sets `VodSourceName` in place: [`Self::vod_source_name`] on a value held by `&mut`.
+    pub fn set_vod_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VodSourceName", value.into());
+        self
+    }
+
+    /// `VodSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vod_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VodSourceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2842,36 +4886,107 @@ pub mod program {
             AdBreak { props }
         }
 
-        prop! {
-            /// `OffsetMillis`: How long (in milliseconds) after the beginning of the program that an ad
-            /// starts.
-            props, "OffsetMillis", _, set_offset_millis, get_offset_millis, Val<i64>
+        /// Sets `OffsetMillis`, which `new` took, in place.
+        pub fn set_offset_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OffsetMillis", value.into());
+            self
         }
 
-        prop! {
-            /// `AdBreakMetadata`: Defines a list of key/value pairs that MediaTailor generates within
-            /// the EXT-X-ASSET tag for SCTE35_ENHANCED output.
-            props, "AdBreakMetadata", ad_break_metadata, set_ad_break_metadata, get_ad_break_metadata, Val<List<Tag>>
+        /// `OffsetMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OffsetMillis")
         }
 
-        prop! {
-            /// `MessageType`: The SCTE-35 ad insertion type.
-            props, "MessageType", message_type, set_message_type, get_message_type, Val<AdBreakMessageType>
+        /// `AdBreakMetadata`: Defines a list of key/value pairs that MediaTailor generates within the
+        /// EXT-X-ASSET tag for SCTE35_ENHANCED output.
+        pub fn ad_break_metadata(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("AdBreakMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `Slate`: Slate VOD source configuration.
-            props, "Slate", slate, set_slate, get_slate, Val<SlateSource>
+        /// Sets `AdBreakMetadata` in place: [`Self::ad_break_metadata`] on a value held by `&mut`.
+        pub fn set_ad_break_metadata(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("AdBreakMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `SpliceInsertMessage`: Splice insert message configuration.
-            props, "SpliceInsertMessage", splice_insert_message, set_splice_insert_message, get_splice_insert_message, Val<SpliceInsertMessage>
+        /// `AdBreakMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_break_metadata(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "AdBreakMetadata")
         }
 
-        prop! {
-            /// `TimeSignalMessage`: The SCTE-35 time_signal message configuration.
-            props, "TimeSignalMessage", time_signal_message, set_time_signal_message, get_time_signal_message, Val<TimeSignalMessage>
+        /// `MessageType`: The SCTE-35 ad insertion type.
+        pub fn message_type(mut self, value: impl Into<Val<AdBreakMessageType>>) -> Self {
+            self.props.set("MessageType", value.into());
+            self
+        }
+
+        /// Sets `MessageType` in place: [`Self::message_type`] on a value held by `&mut`.
+        pub fn set_message_type(&mut self, value: impl Into<Val<AdBreakMessageType>>) -> &mut Self {
+            self.props.set("MessageType", value.into());
+            self
+        }
+
+        /// `MessageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_type(&self) -> ::std::option::Option<Val<AdBreakMessageType>> {
+            crate::cfn::get_prop(&self.props, "MessageType")
+        }
+
+        /// `Slate`: Slate VOD source configuration.
+        pub fn slate(mut self, value: impl Into<Val<SlateSource>>) -> Self {
+            self.props.set("Slate", value.into());
+            self
+        }
+
+        /// Sets `Slate` in place: [`Self::slate`] on a value held by `&mut`.
+        pub fn set_slate(&mut self, value: impl Into<Val<SlateSource>>) -> &mut Self {
+            self.props.set("Slate", value.into());
+            self
+        }
+
+        /// `Slate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slate(&self) -> ::std::option::Option<Val<SlateSource>> {
+            crate::cfn::get_prop(&self.props, "Slate")
+        }
+
+        /// `SpliceInsertMessage`: Splice insert message configuration.
+        pub fn splice_insert_message(mut self, value: impl Into<Val<SpliceInsertMessage>>) -> Self {
+            self.props.set("SpliceInsertMessage", value.into());
+            self
+        }
+
+        /// Sets `SpliceInsertMessage` in place: [`Self::splice_insert_message`] on a value held by `&mut`.
+        pub fn set_splice_insert_message(&mut self, value: impl Into<Val<SpliceInsertMessage>>) -> &mut Self {
+            self.props.set("SpliceInsertMessage", value.into());
+            self
+        }
+
+        /// `SpliceInsertMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_splice_insert_message(&self) -> ::std::option::Option<Val<SpliceInsertMessage>> {
+            crate::cfn::get_prop(&self.props, "SpliceInsertMessage")
+        }
+
+        /// `TimeSignalMessage`: The SCTE-35 time_signal message configuration.
+        pub fn time_signal_message(mut self, value: impl Into<Val<TimeSignalMessage>>) -> Self {
+            self.props.set("TimeSignalMessage", value.into());
+            self
+        }
+
+        /// Sets `TimeSignalMessage` in place: [`Self::time_signal_message`] on a value held by `&mut`.
+        pub fn set_time_signal_message(&mut self, value: impl Into<Val<TimeSignalMessage>>) -> &mut Self {
+            self.props.set("TimeSignalMessage", value.into());
+            self
+        }
+
+        /// `TimeSignalMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_signal_message(&self) -> ::std::option::Option<Val<TimeSignalMessage>> {
+            crate::cfn::get_prop(&self.props, "TimeSignalMessage")
         }
     }
 
@@ -2903,15 +5018,40 @@ pub mod program {
             SlateSource { props }
         }
 
-        prop! {
-            /// `SourceLocationName`: The name of the source location where the slate VOD source is
-            /// stored.
-            props, "SourceLocationName", source_location_name, set_source_location_name, get_source_location_name, Val<String>
+        /// `SourceLocationName`: The name of the source location where the slate VOD source is stored.
+        pub fn source_location_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceLocationName", value.into());
+            self
         }
 
-        prop! {
-            /// `VodSourceName`: The slate VOD source name.
-            props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
+        /// Sets `SourceLocationName` in place: [`Self::source_location_name`] on a value held by `&mut`.
+        pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceLocationName", value.into());
+            self
+        }
+
+        /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceLocationName")
+        }
+
+        /// `VodSourceName`: The slate VOD source name.
+        pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VodSourceName", value.into());
+            self
+        }
+
+        /// Sets `VodSourceName` in place: [`Self::vod_source_name`] on a value held by `&mut`.
+        pub fn set_vod_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VodSourceName", value.into());
+            self
+        }
+
+        /// `VodSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vod_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VodSourceName")
         }
     }
 
@@ -2930,24 +5070,76 @@ pub mod program {
             SpliceInsertMessage { props }
         }
 
-        prop! {
-            /// `AvailNum`: This is written to splice_insert.avail_num.
-            props, "AvailNum", avail_num, set_avail_num, get_avail_num, Val<i64>
+        /// `AvailNum`: This is written to splice_insert.avail_num.
+        pub fn avail_num(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AvailNum", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailsExpected`: This is written to splice_insert.avails_expected.
-            props, "AvailsExpected", avails_expected, set_avails_expected, get_avails_expected, Val<i64>
+        /// Sets `AvailNum` in place: [`Self::avail_num`] on a value held by `&mut`.
+        pub fn set_avail_num(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AvailNum", value.into());
+            self
         }
 
-        prop! {
-            /// `SpliceEventId`: This is written to splice_insert.splice_event_id.
-            props, "SpliceEventId", splice_event_id, set_splice_event_id, get_splice_event_id, Val<i64>
+        /// `AvailNum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_avail_num(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AvailNum")
         }
 
-        prop! {
-            /// `UniqueProgramId`: This is written to splice_insert.unique_program_id.
-            props, "UniqueProgramId", unique_program_id, set_unique_program_id, get_unique_program_id, Val<i64>
+        /// `AvailsExpected`: This is written to splice_insert.avails_expected.
+        pub fn avails_expected(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AvailsExpected", value.into());
+            self
+        }
+
+        /// Sets `AvailsExpected` in place: [`Self::avails_expected`] on a value held by `&mut`.
+        pub fn set_avails_expected(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AvailsExpected", value.into());
+            self
+        }
+
+        /// `AvailsExpected` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_avails_expected(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AvailsExpected")
+        }
+
+        /// `SpliceEventId`: This is written to splice_insert.splice_event_id.
+        pub fn splice_event_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SpliceEventId", value.into());
+            self
+        }
+
+        /// Sets `SpliceEventId` in place: [`Self::splice_event_id`] on a value held by `&mut`.
+        pub fn set_splice_event_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SpliceEventId", value.into());
+            self
+        }
+
+        /// `SpliceEventId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_splice_event_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SpliceEventId")
+        }
+
+        /// `UniqueProgramId`: This is written to splice_insert.unique_program_id.
+        pub fn unique_program_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UniqueProgramId", value.into());
+            self
+        }
+
+        /// Sets `UniqueProgramId` in place: [`Self::unique_program_id`] on a value held by `&mut`.
+        pub fn set_unique_program_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UniqueProgramId", value.into());
+            self
+        }
+
+        /// `UniqueProgramId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unique_program_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UniqueProgramId")
         }
     }
 
@@ -2967,10 +5159,24 @@ pub mod program {
             TimeSignalMessage { props }
         }
 
-        prop! {
-            /// `SegmentationDescriptors`: The configurations for the SCTE-35 segmentation_descriptor
-            /// message(s).
-            props, "SegmentationDescriptors", segmentation_descriptors, set_segmentation_descriptors, get_segmentation_descriptors, Val<List<SegmentationDescriptor>>
+        /// `SegmentationDescriptors`: The configurations for the SCTE-35 segmentation_descriptor
+        /// message(s).
+        pub fn segmentation_descriptors(mut self, value: impl Into<Val<List<SegmentationDescriptor>>>) -> Self {
+            self.props.set("SegmentationDescriptors", value.into());
+            self
+        }
+
+        /// Sets `SegmentationDescriptors` in place: [`Self::segmentation_descriptors`] on a value held
+        /// by `&mut`.
+        pub fn set_segmentation_descriptors(&mut self, value: impl Into<Val<List<SegmentationDescriptor>>>) -> &mut Self {
+            self.props.set("SegmentationDescriptors", value.into());
+            self
+        }
+
+        /// `SegmentationDescriptors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_descriptors(&self) -> ::std::option::Option<Val<List<SegmentationDescriptor>>> {
+            crate::cfn::get_prop(&self.props, "SegmentationDescriptors")
         }
     }
 
@@ -2990,44 +5196,148 @@ pub mod program {
             SegmentationDescriptor { props }
         }
 
-        prop! {
-            /// `SegmentNum`: The segment number to assign.
-            props, "SegmentNum", segment_num, set_segment_num, get_segment_num, Val<i64>
+        /// `SegmentNum`: The segment number to assign.
+        pub fn segment_num(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentNum", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentationEventId`: The Event Identifier to assign.
-            props, "SegmentationEventId", segmentation_event_id, set_segmentation_event_id, get_segmentation_event_id, Val<i64>
+        /// Sets `SegmentNum` in place: [`Self::segment_num`] on a value held by `&mut`.
+        pub fn set_segment_num(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentNum", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentationTypeId`: The Type Identifier to assign.
-            props, "SegmentationTypeId", segmentation_type_id, set_segmentation_type_id, get_segmentation_type_id, Val<i64>
+        /// `SegmentNum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_num(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentNum")
         }
 
-        prop! {
-            /// `SegmentationUpid`: The Upid to assign.
-            props, "SegmentationUpid", segmentation_upid, set_segmentation_upid, get_segmentation_upid, Val<String>
+        /// `SegmentationEventId`: The Event Identifier to assign.
+        pub fn segmentation_event_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentationEventId", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentationUpidType`: The Upid Type to assign.
-            props, "SegmentationUpidType", segmentation_upid_type, set_segmentation_upid_type, get_segmentation_upid_type, Val<i64>
+        /// Sets `SegmentationEventId` in place: [`Self::segmentation_event_id`] on a value held by `&mut`.
+        pub fn set_segmentation_event_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentationEventId", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentsExpected`: The number of segments expected.
-            props, "SegmentsExpected", segments_expected, set_segments_expected, get_segments_expected, Val<i64>
+        /// `SegmentationEventId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_event_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentationEventId")
         }
 
-        prop! {
-            /// `SubSegmentNum`: The sub-segment number to assign.
-            props, "SubSegmentNum", sub_segment_num, set_sub_segment_num, get_sub_segment_num, Val<i64>
+        /// `SegmentationTypeId`: The Type Identifier to assign.
+        pub fn segmentation_type_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentationTypeId", value.into());
+            self
         }
 
-        prop! {
-            /// `SubSegmentsExpected`: The number of sub-segments expected.
-            props, "SubSegmentsExpected", sub_segments_expected, set_sub_segments_expected, get_sub_segments_expected, Val<i64>
+        /// Sets `SegmentationTypeId` in place: [`Self::segmentation_type_id`] on a value held by `&mut`.
+        pub fn set_segmentation_type_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentationTypeId", value.into());
+            self
+        }
+
+        /// `SegmentationTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_type_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentationTypeId")
+        }
+
+        /// `SegmentationUpid`: The Upid to assign.
+        pub fn segmentation_upid(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SegmentationUpid", value.into());
+            self
+        }
+
+        /// Sets `SegmentationUpid` in place: [`Self::segmentation_upid`] on a value held by `&mut`.
+        pub fn set_segmentation_upid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SegmentationUpid", value.into());
+            self
+        }
+
+        /// `SegmentationUpid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_upid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SegmentationUpid")
+        }
+
+        /// `SegmentationUpidType`: The Upid Type to assign.
+        pub fn segmentation_upid_type(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentationUpidType", value.into());
+            self
+        }
+
+        /// Sets `SegmentationUpidType` in place: [`Self::segmentation_upid_type`] on a value held by `&mut`.
+        pub fn set_segmentation_upid_type(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentationUpidType", value.into());
+            self
+        }
+
+        /// `SegmentationUpidType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_upid_type(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentationUpidType")
+        }
+
+        /// `SegmentsExpected`: The number of segments expected.
+        pub fn segments_expected(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SegmentsExpected", value.into());
+            self
+        }
+
+        /// Sets `SegmentsExpected` in place: [`Self::segments_expected`] on a value held by `&mut`.
+        pub fn set_segments_expected(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SegmentsExpected", value.into());
+            self
+        }
+
+        /// `SegmentsExpected` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segments_expected(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SegmentsExpected")
+        }
+
+        /// `SubSegmentNum`: The sub-segment number to assign.
+        pub fn sub_segment_num(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SubSegmentNum", value.into());
+            self
+        }
+
+        /// Sets `SubSegmentNum` in place: [`Self::sub_segment_num`] on a value held by `&mut`.
+        pub fn set_sub_segment_num(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SubSegmentNum", value.into());
+            self
+        }
+
+        /// `SubSegmentNum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_segment_num(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SubSegmentNum")
+        }
+
+        /// `SubSegmentsExpected`: The number of sub-segments expected.
+        pub fn sub_segments_expected(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SubSegmentsExpected", value.into());
+            self
+        }
+
+        /// Sets `SubSegmentsExpected` in place: [`Self::sub_segments_expected`] on a value held by `&mut`.
+        pub fn set_sub_segments_expected(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SubSegmentsExpected", value.into());
+            self
+        }
+
+        /// `SubSegmentsExpected` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_segments_expected(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SubSegmentsExpected")
         }
     }
 
@@ -3047,14 +5357,40 @@ pub mod program {
             AudienceMedia { props }
         }
 
-        prop! {
-            /// `AlternateMedia`: The list of AlternateMedia defined in AudienceMedia.
-            props, "AlternateMedia", alternate_media, set_alternate_media, get_alternate_media, Val<List<AlternateMedia>>
+        /// `AlternateMedia`: The list of AlternateMedia defined in AudienceMedia.
+        pub fn alternate_media(mut self, value: impl Into<Val<List<AlternateMedia>>>) -> Self {
+            self.props.set("AlternateMedia", value.into());
+            self
         }
 
-        prop! {
-            /// `Audience`: The Audience defined in AudienceMedia.
-            props, "Audience", audience, set_audience, get_audience, Val<String>
+        /// Sets `AlternateMedia` in place: [`Self::alternate_media`] on a value held by `&mut`.
+        pub fn set_alternate_media(&mut self, value: impl Into<Val<List<AlternateMedia>>>) -> &mut Self {
+            self.props.set("AlternateMedia", value.into());
+            self
+        }
+
+        /// `AlternateMedia` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alternate_media(&self) -> ::std::option::Option<Val<List<AlternateMedia>>> {
+            crate::cfn::get_prop(&self.props, "AlternateMedia")
+        }
+
+        /// `Audience`: The Audience defined in AudienceMedia.
+        pub fn audience(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Audience", value.into());
+            self
+        }
+
+        /// Sets `Audience` in place: [`Self::audience`] on a value held by `&mut`.
+        pub fn set_audience(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Audience", value.into());
+            self
+        }
+
+        /// `Audience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audience(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Audience")
         }
     }
 
@@ -3074,40 +5410,132 @@ pub mod program {
             AlternateMedia { props }
         }
 
-        prop! {
-            /// `AdBreaks`: Ad break configuration parameters defined in AlternateMedia.
-            props, "AdBreaks", ad_breaks, set_ad_breaks, get_ad_breaks, Val<List<AdBreak>>
+        /// `AdBreaks`: Ad break configuration parameters defined in AlternateMedia.
+        pub fn ad_breaks(mut self, value: impl Into<Val<List<AdBreak>>>) -> Self {
+            self.props.set("AdBreaks", value.into());
+            self
         }
 
-        prop! {
-            /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
-            props, "ClipRange", clip_range, set_clip_range, get_clip_range, Val<ClipRange>
+        /// Sets `AdBreaks` in place: [`Self::ad_breaks`] on a value held by `&mut`.
+        pub fn set_ad_breaks(&mut self, value: impl Into<Val<List<AdBreak>>>) -> &mut Self {
+            self.props.set("AdBreaks", value.into());
+            self
         }
 
-        prop! {
-            /// `DurationMillis`: The duration of the alternateMedia in milliseconds.
-            props, "DurationMillis", duration_millis, set_duration_millis, get_duration_millis, Val<i64>
+        /// `AdBreaks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_breaks(&self) -> ::std::option::Option<Val<List<AdBreak>>> {
+            crate::cfn::get_prop(&self.props, "AdBreaks")
         }
 
-        prop! {
-            /// `LiveSourceName`: The name of the live source for alternateMedia.
-            props, "LiveSourceName", live_source_name, set_live_source_name, get_live_source_name, Val<String>
+        /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
+        pub fn clip_range(mut self, value: impl Into<Val<ClipRange>>) -> Self {
+            self.props.set("ClipRange", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduledStartTimeMillis`: The date and time that the alternateMedia is scheduled to
-            /// start, in epoch milliseconds.
-            props, "ScheduledStartTimeMillis", scheduled_start_time_millis, set_scheduled_start_time_millis, get_scheduled_start_time_millis, Val<i64>
+        /// Sets `ClipRange` in place: [`Self::clip_range`] on a value held by `&mut`.
+        pub fn set_clip_range(&mut self, value: impl Into<Val<ClipRange>>) -> &mut Self {
+            self.props.set("ClipRange", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceLocationName`: The name of the source location for alternateMedia.
-            props, "SourceLocationName", source_location_name, set_source_location_name, get_source_location_name, Val<String>
+        /// `ClipRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clip_range(&self) -> ::std::option::Option<Val<ClipRange>> {
+            crate::cfn::get_prop(&self.props, "ClipRange")
         }
 
-        prop! {
-            /// `VodSourceName`: The name of the VOD source for alternateMedia.
-            props, "VodSourceName", vod_source_name, set_vod_source_name, get_vod_source_name, Val<String>
+        /// `DurationMillis`: The duration of the alternateMedia in milliseconds.
+        pub fn duration_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationMillis", value.into());
+            self
+        }
+
+        /// Sets `DurationMillis` in place: [`Self::duration_millis`] on a value held by `&mut`.
+        pub fn set_duration_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationMillis", value.into());
+            self
+        }
+
+        /// `DurationMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationMillis")
+        }
+
+        /// `LiveSourceName`: The name of the live source for alternateMedia.
+        pub fn live_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LiveSourceName", value.into());
+            self
+        }
+
+        /// Sets `LiveSourceName` in place: [`Self::live_source_name`] on a value held by `&mut`.
+        pub fn set_live_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LiveSourceName", value.into());
+            self
+        }
+
+        /// `LiveSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_live_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LiveSourceName")
+        }
+
+        /// `ScheduledStartTimeMillis`: The date and time that the alternateMedia is scheduled to start,
+        /// in epoch milliseconds.
+        pub fn scheduled_start_time_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScheduledStartTimeMillis", value.into());
+            self
+        }
+
+        /// Sets `ScheduledStartTimeMillis` in place: [`Self::scheduled_start_time_millis`] on a value
+        /// held by `&mut`.
+        pub fn set_scheduled_start_time_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScheduledStartTimeMillis", value.into());
+            self
+        }
+
+        /// `ScheduledStartTimeMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled_start_time_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScheduledStartTimeMillis")
+        }
+
+        /// `SourceLocationName`: The name of the source location for alternateMedia.
+        pub fn source_location_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceLocationName", value.into());
+            self
+        }
+
+        /// Sets `SourceLocationName` in place: [`Self::source_location_name`] on a value held by `&mut`.
+        pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceLocationName", value.into());
+            self
+        }
+
+        /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceLocationName")
+        }
+
+        /// `VodSourceName`: The name of the VOD source for alternateMedia.
+        pub fn vod_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VodSourceName", value.into());
+            self
+        }
+
+        /// Sets `VodSourceName` in place: [`Self::vod_source_name`] on a value held by `&mut`.
+        pub fn set_vod_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VodSourceName", value.into());
+            self
+        }
+
+        /// `VodSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vod_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VodSourceName")
         }
     }
 
@@ -3127,14 +5555,40 @@ pub mod program {
             ClipRange { props }
         }
 
-        prop! {
-            /// `EndOffsetMillis`: The end offset of the clip range, in milliseconds.
-            props, "EndOffsetMillis", end_offset_millis, set_end_offset_millis, get_end_offset_millis, Val<i64>
+        /// `EndOffsetMillis`: The end offset of the clip range, in milliseconds.
+        pub fn end_offset_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndOffsetMillis", value.into());
+            self
         }
 
-        prop! {
-            /// `StartOffsetMillis`: The start offset of the clip range, in milliseconds.
-            props, "StartOffsetMillis", start_offset_millis, set_start_offset_millis, get_start_offset_millis, Val<i64>
+        /// Sets `EndOffsetMillis` in place: [`Self::end_offset_millis`] on a value held by `&mut`.
+        pub fn set_end_offset_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndOffsetMillis", value.into());
+            self
+        }
+
+        /// `EndOffsetMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_offset_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndOffsetMillis")
+        }
+
+        /// `StartOffsetMillis`: The start offset of the clip range, in milliseconds.
+        pub fn start_offset_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartOffsetMillis", value.into());
+            self
+        }
+
+        /// Sets `StartOffsetMillis` in place: [`Self::start_offset_millis`] on a value held by `&mut`.
+        pub fn set_start_offset_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartOffsetMillis", value.into());
+            self
+        }
+
+        /// `StartOffsetMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_offset_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartOffsetMillis")
         }
     }
 
@@ -3155,14 +5609,34 @@ pub mod program {
             ScheduleConfiguration { props }
         }
 
-        prop! {
-            /// `Transition`: Program transition configuration.
-            props, "Transition", _, set_transition, get_transition, Val<Transition>
+        /// Sets `Transition`, which `new` took, in place.
+        pub fn set_transition(&mut self, value: impl Into<Val<Transition>>) -> &mut Self {
+            self.props.set("Transition", value.into());
+            self
         }
 
-        prop! {
-            /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
-            props, "ClipRange", clip_range, set_clip_range, get_clip_range, Val<ClipRange>
+        /// `Transition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition(&self) -> ::std::option::Option<Val<Transition>> {
+            crate::cfn::get_prop(&self.props, "Transition")
+        }
+
+        /// `ClipRange`: Clip range configuration for the VOD source associated with the program.
+        pub fn clip_range(mut self, value: impl Into<Val<ClipRange>>) -> Self {
+            self.props.set("ClipRange", value.into());
+            self
+        }
+
+        /// Sets `ClipRange` in place: [`Self::clip_range`] on a value held by `&mut`.
+        pub fn set_clip_range(&mut self, value: impl Into<Val<ClipRange>>) -> &mut Self {
+            self.props.set("ClipRange", value.into());
+            self
+        }
+
+        /// `ClipRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clip_range(&self) -> ::std::option::Option<Val<ClipRange>> {
+            crate::cfn::get_prop(&self.props, "ClipRange")
         }
     }
 
@@ -3190,32 +5664,84 @@ pub mod program {
             Transition { props }
         }
 
-        prop! {
-            /// `RelativePosition`: The position where this program will be inserted relative to the
-            /// RelativePosition.
-            props, "RelativePosition", _, set_relative_position, get_relative_position, Val<TransitionRelativePosition>
+        /// Sets `RelativePosition`, which `new` took, in place.
+        pub fn set_relative_position(&mut self, value: impl Into<Val<TransitionRelativePosition>>) -> &mut Self {
+            self.props.set("RelativePosition", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Defines when the program plays in the schedule. You can set the value to
-            /// ABSOLUTE or RELATIVE.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `RelativePosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_position(&self) -> ::std::option::Option<Val<TransitionRelativePosition>> {
+            crate::cfn::get_prop(&self.props, "RelativePosition")
         }
 
-        prop! {
-            /// `DurationMillis`: The duration of the live program in seconds.
-            props, "DurationMillis", duration_millis, set_duration_millis, get_duration_millis, Val<i64>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `RelativeProgram`: The name of the program that this program will be inserted next to.
-            props, "RelativeProgram", relative_program, set_relative_program, get_relative_program, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ScheduledStartTimeMillis`: The date and time that the program is scheduled to start, in
-            /// epoch milliseconds.
-            props, "ScheduledStartTimeMillis", scheduled_start_time_millis, set_scheduled_start_time_millis, get_scheduled_start_time_millis, Val<i64>
+        /// `DurationMillis`: The duration of the live program in seconds.
+        pub fn duration_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationMillis", value.into());
+            self
+        }
+
+        /// Sets `DurationMillis` in place: [`Self::duration_millis`] on a value held by `&mut`.
+        pub fn set_duration_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationMillis", value.into());
+            self
+        }
+
+        /// `DurationMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationMillis")
+        }
+
+        /// `RelativeProgram`: The name of the program that this program will be inserted next to.
+        pub fn relative_program(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RelativeProgram", value.into());
+            self
+        }
+
+        /// Sets `RelativeProgram` in place: [`Self::relative_program`] on a value held by `&mut`.
+        pub fn set_relative_program(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RelativeProgram", value.into());
+            self
+        }
+
+        /// `RelativeProgram` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_program(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RelativeProgram")
+        }
+
+        /// `ScheduledStartTimeMillis`: The date and time that the program is scheduled to start, in
+        /// epoch milliseconds.
+        pub fn scheduled_start_time_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScheduledStartTimeMillis", value.into());
+            self
+        }
+
+        /// Sets `ScheduledStartTimeMillis` in place: [`Self::scheduled_start_time_millis`] on a value
+        /// held by `&mut`.
+        pub fn set_scheduled_start_time_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScheduledStartTimeMillis", value.into());
+            self
+        }
+
+        /// `ScheduledStartTimeMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled_start_time_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScheduledStartTimeMillis")
         }
     }
 
@@ -3259,40 +5785,108 @@ impl SourceLocation {
         SourceLocation { core }
     }
 
-    prop! {
-        /// `AccessConfiguration`: &lt;p&gt;Access configuration parameters.&lt;/p&gt;
-        core.props, "AccessConfiguration", access_configuration, set_access_configuration, get_access_configuration, Val<source_location::AccessConfiguration>
+    /// `AccessConfiguration`: &lt;p&gt;Access configuration parameters.&lt;/p&gt;
+    pub fn access_configuration(mut self, value: impl Into<Val<source_location::AccessConfiguration>>) -> Self {
+        self.core.props.set("AccessConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultSegmentDeliveryConfiguration`: &lt;p&gt;The optional configuration for a server
-        /// that serves segments. Use this if you want the segment delivery server to be different
-        /// from the source location server. For example, you can configure your source location
-        /// server to be an origination server, such as MediaPackage, and the segment delivery
-        /// server to be a content delivery network (CDN), such as CloudFront. If you don't specify
-        /// a segment delivery server, then the source location server is used.&lt;/p&gt;
-        core.props, "DefaultSegmentDeliveryConfiguration", default_segment_delivery_configuration, set_default_segment_delivery_configuration, get_default_segment_delivery_configuration, Val<source_location::DefaultSegmentDeliveryConfiguration>
+    /// Sets `AccessConfiguration` in place: [`Self::access_configuration`] on a value held by `&mut`.
+    pub fn set_access_configuration(&mut self, value: impl Into<Val<source_location::AccessConfiguration>>) -> &mut Self {
+        self.core.props.set("AccessConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `HttpConfiguration`: &lt;p&gt;The HTTP configuration for the source location.&lt;/p&gt;
-        core.props, "HttpConfiguration", _, set_http_configuration, get_http_configuration, Val<source_location::HttpConfiguration>
+    /// `AccessConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_configuration(&self) -> ::std::option::Option<Val<source_location::AccessConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AccessConfiguration")
     }
 
-    prop! {
-        /// `SegmentDeliveryConfigurations`: &lt;p&gt;A list of the segment delivery configurations
-        /// associated with this resource.&lt;/p&gt;
-        core.props, "SegmentDeliveryConfigurations", segment_delivery_configurations, set_segment_delivery_configurations, get_segment_delivery_configurations, Val<List<source_location::SegmentDeliveryConfiguration>>
+    /// `DefaultSegmentDeliveryConfiguration`: &lt;p&gt;The optional configuration for a server that
+    /// serves segments. Use this if you want the segment delivery server to be different from the
+    /// source location server. For example, you can configure your source location server to be an
+    /// origination server, such as MediaPackage, and the segment delivery server to be a content
+    /// delivery network (CDN), such as CloudFront. If you don't specify a segment delivery server,
+    /// then the source location server is used.&lt;/p&gt;
+    pub fn default_segment_delivery_configuration(mut self, value: impl Into<Val<source_location::DefaultSegmentDeliveryConfiguration>>) -> Self {
+        self.core.props.set("DefaultSegmentDeliveryConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceLocationName`.
-        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    /// Sets `DefaultSegmentDeliveryConfiguration` in place: [`Self::default_segment_delivery_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_default_segment_delivery_configuration(&mut self, value: impl Into<Val<source_location::DefaultSegmentDeliveryConfiguration>>) -> &mut Self {
+        self.core.props.set("DefaultSegmentDeliveryConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the source location.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefaultSegmentDeliveryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_segment_delivery_configuration(&self) -> ::std::option::Option<Val<source_location::DefaultSegmentDeliveryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultSegmentDeliveryConfiguration")
+    }
+
+    /// Sets `HttpConfiguration`, which `new` took, in place.
+    pub fn set_http_configuration(&mut self, value: impl Into<Val<source_location::HttpConfiguration>>) -> &mut Self {
+        self.core.props.set("HttpConfiguration", value.into());
+        self
+    }
+
+    /// `HttpConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_configuration(&self) -> ::std::option::Option<Val<source_location::HttpConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "HttpConfiguration")
+    }
+
+    /// `SegmentDeliveryConfigurations`: &lt;p&gt;A list of the segment delivery configurations
+    /// associated with this resource.&lt;/p&gt;
+    pub fn segment_delivery_configurations(mut self, value: impl Into<Val<List<source_location::SegmentDeliveryConfiguration>>>) -> Self {
+        self.core.props.set("SegmentDeliveryConfigurations", value.into());
+        self
+    }
+
+    /// Sets `SegmentDeliveryConfigurations` in place: [`Self::segment_delivery_configurations`] on
+    /// a value held by `&mut`.
+    pub fn set_segment_delivery_configurations(&mut self, value: impl Into<Val<List<source_location::SegmentDeliveryConfiguration>>>) -> &mut Self {
+        self.core.props.set("SegmentDeliveryConfigurations", value.into());
+        self
+    }
+
+    /// `SegmentDeliveryConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_delivery_configurations(&self) -> ::std::option::Option<Val<List<source_location::SegmentDeliveryConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentDeliveryConfigurations")
+    }
+
+    /// Sets `SourceLocationName`, which `new` took, in place.
+    pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceLocationName", value.into());
+        self
+    }
+
+    /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceLocationName")
+    }
+
+    /// `Tags`: The tags to assign to the source location.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3328,18 +5922,45 @@ pub mod source_location {
             AccessConfiguration { props }
         }
 
-        prop! {
-            /// `AccessType`.
-            props, "AccessType", access_type, set_access_type, get_access_type, Val<AccessType>
+        /// `AccessType`.
+        pub fn access_type(mut self, value: impl Into<Val<AccessType>>) -> Self {
+            self.props.set("AccessType", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerAccessTokenConfiguration`: &lt;p&gt;AWS Secrets Manager access token
-            /// configuration parameters. For information about Secrets Manager access token
-            /// authentication, see &lt;a
-            /// href="<https://docs.aws.amazon.com/mediatailor/latest/ug/channel-assembly-access-configuration-access-token.html>"&gt;Working
-            /// with AWS Secrets Manager access token authentication&lt;/a&gt;.&lt;/p&gt;
-            props, "SecretsManagerAccessTokenConfiguration", secrets_manager_access_token_configuration, set_secrets_manager_access_token_configuration, get_secrets_manager_access_token_configuration, Val<SecretsManagerAccessTokenConfiguration>
+        /// Sets `AccessType` in place: [`Self::access_type`] on a value held by `&mut`.
+        pub fn set_access_type(&mut self, value: impl Into<Val<AccessType>>) -> &mut Self {
+            self.props.set("AccessType", value.into());
+            self
+        }
+
+        /// `AccessType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_type(&self) -> ::std::option::Option<Val<AccessType>> {
+            crate::cfn::get_prop(&self.props, "AccessType")
+        }
+
+        /// `SecretsManagerAccessTokenConfiguration`: &lt;p&gt;AWS Secrets Manager access token
+        /// configuration parameters. For information about Secrets Manager access token authentication,
+        /// see &lt;a
+        /// href="<https://docs.aws.amazon.com/mediatailor/latest/ug/channel-assembly-access-configuration-access-token.html>"&gt;Working
+        /// with AWS Secrets Manager access token authentication&lt;/a&gt;.&lt;/p&gt;
+        pub fn secrets_manager_access_token_configuration(mut self, value: impl Into<Val<SecretsManagerAccessTokenConfiguration>>) -> Self {
+            self.props.set("SecretsManagerAccessTokenConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessTokenConfiguration` in place: [`Self::secrets_manager_access_token_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_access_token_configuration(&mut self, value: impl Into<Val<SecretsManagerAccessTokenConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessTokenConfiguration", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessTokenConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_token_configuration(&self) -> ::std::option::Option<Val<SecretsManagerAccessTokenConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessTokenConfiguration")
         }
     }
 
@@ -3378,24 +5999,63 @@ pub mod source_location {
             SecretsManagerAccessTokenConfiguration { props }
         }
 
-        prop! {
-            /// `HeaderName`: &lt;p&gt;The name of the HTTP header used to supply the access token in
-            /// requests to the source location.&lt;/p&gt;
-            props, "HeaderName", header_name, set_header_name, get_header_name, Val<String>
+        /// `HeaderName`: &lt;p&gt;The name of the HTTP header used to supply the access token in
+        /// requests to the source location.&lt;/p&gt;
+        pub fn header_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: &lt;p&gt;The Amazon Resource Name (ARN) of the AWS Secrets Manager secret
-            /// that contains the access token.&lt;/p&gt;
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `HeaderName` in place: [`Self::header_name`] on a value held by `&mut`.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretStringKey`: &lt;p&gt;The AWS Secrets Manager &lt;a
-            /// href="<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-SecretString.html>"&gt;SecretString&lt;/a&gt;
-            /// key associated with the access token. MediaTailor uses the key to look up SecretString
-            /// key and value pair containing the access token.&lt;/p&gt;
-            props, "SecretStringKey", secret_string_key, set_secret_string_key, get_secret_string_key, Val<String>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
+        }
+
+        /// `SecretArn`: &lt;p&gt;The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that
+        /// contains the access token.&lt;/p&gt;
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `SecretStringKey`: &lt;p&gt;The AWS Secrets Manager &lt;a
+        /// href="<https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-SecretString.html>"&gt;SecretString&lt;/a&gt;
+        /// key associated with the access token. MediaTailor uses the key to look up SecretString key
+        /// and value pair containing the access token.&lt;/p&gt;
+        pub fn secret_string_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretStringKey", value.into());
+            self
+        }
+
+        /// Sets `SecretStringKey` in place: [`Self::secret_string_key`] on a value held by `&mut`.
+        pub fn set_secret_string_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretStringKey", value.into());
+            self
+        }
+
+        /// `SecretStringKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_string_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretStringKey")
         }
     }
 
@@ -3420,10 +6080,23 @@ pub mod source_location {
             DefaultSegmentDeliveryConfiguration { props }
         }
 
-        prop! {
-            /// `BaseUrl`: &lt;p&gt;The hostname of the server that will be used to serve segments. This
-            /// string must include the protocol, such as &lt;b&gt;<https://>&lt;/b&gt;.&lt;/p&gt;
-            props, "BaseUrl", base_url, set_base_url, get_base_url, Val<String>
+        /// `BaseUrl`: &lt;p&gt;The hostname of the server that will be used to serve segments. This
+        /// string must include the protocol, such as &lt;b&gt;<https://>&lt;/b&gt;.&lt;/p&gt;
+        pub fn base_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BaseUrl", value.into());
+            self
+        }
+
+        /// Sets `BaseUrl` in place: [`Self::base_url`] on a value held by `&mut`.
+        pub fn set_base_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BaseUrl", value.into());
+            self
+        }
+
+        /// `BaseUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BaseUrl")
         }
     }
 
@@ -3446,10 +6119,16 @@ pub mod source_location {
             HttpConfiguration { props }
         }
 
-        prop! {
-            /// `BaseUrl`: &lt;p&gt;The base URL for the source location host server. This string must
-            /// include the protocol, such as &lt;b&gt;<https://>&lt;/b&gt;.&lt;/p&gt;
-            props, "BaseUrl", _, set_base_url, get_base_url, Val<String>
+        /// Sets `BaseUrl`, which `new` took, in place.
+        pub fn set_base_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BaseUrl", value.into());
+            self
+        }
+
+        /// `BaseUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BaseUrl")
         }
     }
 
@@ -3469,18 +6148,44 @@ pub mod source_location {
             SegmentDeliveryConfiguration { props }
         }
 
-        prop! {
-            /// `BaseUrl`: &lt;p&gt;The base URL of the host or path of the segment delivery server that
-            /// you're using to serve segments. This is typically a content delivery network (CDN). The
-            /// URL can be absolute or relative. To use an absolute URL include the protocol, such as &lt;code&gt;<https://example.com/some/path>&lt;/code&gt;.
-            /// To use a relative URL specify the relative path, such as &lt;code&gt;/some/path*&lt;/code&gt;.&lt;/p&gt;
-            props, "BaseUrl", base_url, set_base_url, get_base_url, Val<String>
+        /// `BaseUrl`: &lt;p&gt;The base URL of the host or path of the segment delivery server that
+        /// you're using to serve segments. This is typically a content delivery network (CDN). The URL
+        /// can be absolute or relative. To use an absolute URL include the protocol, such as &lt;code&gt;<https://example.com/some/path>&lt;/code&gt;.
+        /// To use a relative URL specify the relative path, such as &lt;code&gt;/some/path*&lt;/code&gt;.&lt;/p&gt;
+        pub fn base_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BaseUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: &lt;p&gt;A unique identifier used to distinguish between multiple segment
-            /// delivery configurations in a source location.&lt;/p&gt;
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `BaseUrl` in place: [`Self::base_url`] on a value held by `&mut`.
+        pub fn set_base_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BaseUrl", value.into());
+            self
+        }
+
+        /// `BaseUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BaseUrl")
+        }
+
+        /// `Name`: &lt;p&gt;A unique identifier used to distinguish between multiple segment delivery
+        /// configurations in a source location.&lt;/p&gt;
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -3514,25 +6219,58 @@ impl VodSource {
         VodSource { core }
     }
 
-    prop! {
-        /// `HttpPackageConfigurations`: &lt;p&gt;A list of HTTP package configuration parameters
-        /// for this VOD source.&lt;/p&gt;
-        core.props, "HttpPackageConfigurations", _, set_http_package_configurations, get_http_package_configurations, Val<List<vod_source::HttpPackageConfiguration>>
+    /// Sets `HttpPackageConfigurations`, which `new` took, in place.
+    pub fn set_http_package_configurations(&mut self, value: impl Into<Val<List<vod_source::HttpPackageConfiguration>>>) -> &mut Self {
+        self.core.props.set("HttpPackageConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceLocationName`.
-        core.props, "SourceLocationName", _, set_source_location_name, get_source_location_name, Val<String>
+    /// `HttpPackageConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_package_configurations(&self) -> ::std::option::Option<Val<List<vod_source::HttpPackageConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "HttpPackageConfigurations")
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the VOD source.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SourceLocationName`, which `new` took, in place.
+    pub fn set_source_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceLocationName", value.into());
+        self
     }
 
-    prop! {
-        /// `VodSourceName`.
-        core.props, "VodSourceName", _, set_vod_source_name, get_vod_source_name, Val<String>
+    /// `SourceLocationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_location_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceLocationName")
+    }
+
+    /// `Tags`: The tags to assign to the VOD source.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VodSourceName`, which `new` took, in place.
+    pub fn set_vod_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VodSourceName", value.into());
+        self
+    }
+
+    /// `VodSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vod_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VodSourceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3581,20 +6319,40 @@ pub mod vod_source {
             HttpPackageConfiguration { props }
         }
 
-        prop! {
-            /// `Path`: &lt;p&gt;The relative path to the URL for this VOD source. This is combined with &lt;code&gt;SourceLocation::HttpConfiguration::BaseUrl&lt;/code&gt;
-            /// to form a valid URL.&lt;/p&gt;
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceGroup`: &lt;p&gt;The name of the source group. This has to match one of the &lt;code&gt;Channel::Outputs::SourceGroup&lt;/code&gt;.&lt;/p&gt;
-            props, "SourceGroup", _, set_source_group, get_source_group, Val<String>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<Type>
+        /// Sets `SourceGroup`, which `new` took, in place.
+        pub fn set_source_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceGroup", value.into());
+            self
+        }
+
+        /// `SourceGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceGroup")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<Type>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Type>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 

@@ -41,19 +41,52 @@ impl Acl {
         Acl { core }
     }
 
-    prop! {
-        /// `ACLName`: The name of the acl.
-        core.props, "ACLName", _, set_acl_name, get_acl_name, Val<String>
+    /// Sets `ACLName`, which `new` took, in place.
+    pub fn set_acl_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ACLName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ACLName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acl_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ACLName")
     }
 
-    prop! {
-        /// `UserNames`: List of users associated to this acl.
-        core.props, "UserNames", user_names, set_user_names, get_user_names, Val<List<String>>
+    /// `Tags`: An array of key-value pairs to apply to this cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserNames`: List of users associated to this acl.
+    pub fn user_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("UserNames", value.into());
+        self
+    }
+
+    /// Sets `UserNames` in place: [`Self::user_names`] on a value held by `&mut`.
+    pub fn set_user_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("UserNames", value.into());
+        self
+    }
+
+    /// `UserNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "UserNames")
     }
 
     /// `Ref`: the resource's identifier.
@@ -105,172 +138,533 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `ACLName`: The name of the Access Control List to associate with the cluster.
-        core.props, "ACLName", _, set_acl_name, get_acl_name, Val<String>
+    /// Sets `ACLName`, which `new` took, in place.
+    pub fn set_acl_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ACLName", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`: A flag that enables automatic minor version upgrade when set
-        /// to true. You cannot modify the value of AutoMinorVersionUpgrade after the cluster is
-        /// created. To enable AutoMinorVersionUpgrade on a cluster you must set
-        /// AutoMinorVersionUpgrade to true when you create a cluster.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// `ACLName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acl_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ACLName")
     }
 
-    prop! {
-        /// `ClusterEndpoint`: The cluster endpoint.
-        core.props, "ClusterEndpoint", cluster_endpoint, set_cluster_endpoint, get_cluster_endpoint, Val<cluster::Endpoint>
+    /// `AutoMinorVersionUpgrade`: A flag that enables automatic minor version upgrade when set to
+    /// true. You cannot modify the value of AutoMinorVersionUpgrade after the cluster is created.
+    /// To enable AutoMinorVersionUpgrade on a cluster you must set AutoMinorVersionUpgrade to true
+    /// when you create a cluster.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`: The name of the cluster. This value must be unique as it also serves as
-        /// the cluster identifier.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DataTiering`: Enables data tiering. Data tiering is only supported for clusters using
-        /// the r6gd node type. This parameter must be set when using r6gd nodes.
-        core.props, "DataTiering", data_tiering, set_data_tiering, get_data_tiering, Val<cluster::DataTieringStatus>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `Description`: An optional description of the cluster.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ClusterEndpoint`: The cluster endpoint.
+    pub fn cluster_endpoint(mut self, value: impl Into<Val<cluster::Endpoint>>) -> Self {
+        self.core.props.set("ClusterEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The engine type used by the cluster.
-        core.props, "Engine", engine, set_engine, get_engine, Val<String>
+    /// Sets `ClusterEndpoint` in place: [`Self::cluster_endpoint`] on a value held by `&mut`.
+    pub fn set_cluster_endpoint(&mut self, value: impl Into<Val<cluster::Endpoint>>) -> &mut Self {
+        self.core.props.set("ClusterEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The Redis engine version used by the cluster.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `ClusterEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_endpoint(&self) -> ::std::option::Option<Val<cluster::Endpoint>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterEndpoint")
     }
 
-    prop! {
-        /// `FinalSnapshotName`: The user-supplied name of a final cluster snapshot. This is the
-        /// unique name that identifies the snapshot. MemoryDB creates the snapshot, and then
-        /// deletes the cluster immediately afterward.
-        core.props, "FinalSnapshotName", final_snapshot_name, set_final_snapshot_name, get_final_snapshot_name, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `IpDiscovery`: For clusters wth dual stack NetworkType, IpDiscovery controls the Ip
-        /// protocol (ipv4 or ipv6) returned by the engine commands such as `cluster info` and `cluster
-        /// nodes` which are used by clients to connect to the nodes in the cluster.
-        core.props, "IpDiscovery", ip_discovery, set_ip_discovery, get_ip_discovery, Val<cluster::SupportedIpDiscoveryTypes>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DataTiering`: Enables data tiering. Data tiering is only supported for clusters using the
+    /// r6gd node type. This parameter must be set when using r6gd nodes.
+    pub fn data_tiering(mut self, value: impl Into<Val<cluster::DataTieringStatus>>) -> Self {
+        self.core.props.set("DataTiering", value.into());
+        self
     }
 
-    prop! {
-        /// `MaintenanceWindow`: Specifies the weekly time range during which maintenance on the
-        /// cluster is performed. It is specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H
-        /// Clock UTC). The minimum maintenance window is a 60 minute period.
-        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<String>
+    /// Sets `DataTiering` in place: [`Self::data_tiering`] on a value held by `&mut`.
+    pub fn set_data_tiering(&mut self, value: impl Into<Val<cluster::DataTieringStatus>>) -> &mut Self {
+        self.core.props.set("DataTiering", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegionClusterName`: The name of the Global Datastore, it is generated by MemoryDB
-        /// adding a prefix to MultiRegionClusterNameSuffix.
-        core.props, "MultiRegionClusterName", multi_region_cluster_name, set_multi_region_cluster_name, get_multi_region_cluster_name, Val<String>
+    /// `DataTiering` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_tiering(&self) -> ::std::option::Option<Val<cluster::DataTieringStatus>> {
+        crate::cfn::get_prop(&self.core.props, "DataTiering")
     }
 
-    prop! {
-        /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<cluster::SupportedNetworkTypes>
+    /// `Description`: An optional description of the cluster.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeType`: The compute and memory capacity of the nodes in the cluster.
-        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NumReplicasPerShard`: The number of replicas to apply to each shard. The limit is 5.
-        core.props, "NumReplicasPerShard", num_replicas_per_shard, set_num_replicas_per_shard, get_num_replicas_per_shard, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `NumShards`: The number of shards the cluster will contain.
-        core.props, "NumShards", num_shards, set_num_shards, get_num_shards, Val<i64>
+    /// `Engine`: The engine type used by the cluster.
+    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterGroupName`: The name of the parameter group associated with the cluster.
-        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The port number on which each member of the cluster accepts connections.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this cluster.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `EngineVersion`: The Redis engine version used by the cluster.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the RDB
-        /// snapshot files stored in Amazon S3. The snapshot files are used to populate the new
-        /// cluster. The Amazon S3 object name in the ARN cannot contain any commas.
-        core.props, "SnapshotArns", snapshot_arns, set_snapshot_arns, get_snapshot_arns, Val<List<String>>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The name of a snapshot from which to restore data into the new cluster.
-        /// The snapshot status changes to restoring while the new cluster is being created.
-        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
     }
 
-    prop! {
-        /// `SnapshotRetentionLimit`: The number of days for which MemoryDB retains automatic
-        /// snapshots before deleting them. For example, if you set SnapshotRetentionLimit to 5, a
-        /// snapshot that was taken today is retained for 5 days before being deleted.
-        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
+    /// `FinalSnapshotName`: The user-supplied name of a final cluster snapshot. This is the unique
+    /// name that identifies the snapshot. MemoryDB creates the snapshot, and then deletes the
+    /// cluster immediately afterward.
+    pub fn final_snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FinalSnapshotName", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotWindow`: The daily time range (in UTC) during which MemoryDB begins taking a
-        /// daily snapshot of your cluster.
-        core.props, "SnapshotWindow", snapshot_window, set_snapshot_window, get_snapshot_window, Val<String>
+    /// Sets `FinalSnapshotName` in place: [`Self::final_snapshot_name`] on a value held by `&mut`.
+    pub fn set_final_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FinalSnapshotName", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS)
-        /// topic to which notifications are sent.
-        core.props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `FinalSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_final_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FinalSnapshotName")
     }
 
-    prop! {
-        /// `SnsTopicStatus`: The status of the Amazon SNS notification topic. Notifications are
-        /// sent only if the status is enabled.
-        core.props, "SnsTopicStatus", sns_topic_status, set_sns_topic_status, get_sns_topic_status, Val<String>
+    /// `IpDiscovery`: For clusters wth dual stack NetworkType, IpDiscovery controls the Ip protocol (ipv4
+    /// or ipv6) returned by the engine commands such as `cluster info` and `cluster nodes` which
+    /// are used by clients to connect to the nodes in the cluster.
+    pub fn ip_discovery(mut self, value: impl Into<Val<cluster::SupportedIpDiscoveryTypes>>) -> Self {
+        self.core.props.set("IpDiscovery", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetGroupName`: The name of the subnet group to be used for the cluster.
-        core.props, "SubnetGroupName", subnet_group_name, set_subnet_group_name, get_subnet_group_name, Val<String>
+    /// Sets `IpDiscovery` in place: [`Self::ip_discovery`] on a value held by `&mut`.
+    pub fn set_ip_discovery(&mut self, value: impl Into<Val<cluster::SupportedIpDiscoveryTypes>>) -> &mut Self {
+        self.core.props.set("IpDiscovery", value.into());
+        self
     }
 
-    prop! {
-        /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot
-        /// modify the value of TransitEncryptionEnabled after the cluster is created. To enable
-        /// in-transit encryption on a cluster you must set TransitEncryptionEnabled to true when
-        /// you create a cluster.
-        core.props, "TLSEnabled", tls_enabled, set_tls_enabled, get_tls_enabled, Val<bool>
+    /// `IpDiscovery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_discovery(&self) -> ::std::option::Option<Val<cluster::SupportedIpDiscoveryTypes>> {
+        crate::cfn::get_prop(&self.core.props, "IpDiscovery")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MaintenanceWindow`: Specifies the weekly time range during which maintenance on the cluster
+    /// is performed. It is specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock
+    /// UTC). The minimum maintenance window is a 60 minute period.
+    pub fn maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindow` in place: [`Self::maintenance_window`] on a value held by `&mut`.
+    pub fn set_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// `MaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindow")
+    }
+
+    /// `MultiRegionClusterName`: The name of the Global Datastore, it is generated by MemoryDB
+    /// adding a prefix to MultiRegionClusterNameSuffix.
+    pub fn multi_region_cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MultiRegionClusterName", value.into());
+        self
+    }
+
+    /// Sets `MultiRegionClusterName` in place: [`Self::multi_region_cluster_name`] on a value held
+    /// by `&mut`.
+    pub fn set_multi_region_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MultiRegionClusterName", value.into());
+        self
+    }
+
+    /// `MultiRegionClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegionClusterName")
+    }
+
+    /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack.
+    pub fn network_type(mut self, value: impl Into<Val<cluster::SupportedNetworkTypes>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<cluster::SupportedNetworkTypes>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<cluster::SupportedNetworkTypes>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// Sets `NodeType`, which `new` took, in place.
+    pub fn set_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodeType", value.into());
+        self
+    }
+
+    /// `NodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodeType")
+    }
+
+    /// `NumReplicasPerShard`: The number of replicas to apply to each shard. The limit is 5.
+    pub fn num_replicas_per_shard(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumReplicasPerShard", value.into());
+        self
+    }
+
+    /// Sets `NumReplicasPerShard` in place: [`Self::num_replicas_per_shard`] on a value held by `&mut`.
+    pub fn set_num_replicas_per_shard(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumReplicasPerShard", value.into());
+        self
+    }
+
+    /// `NumReplicasPerShard` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_num_replicas_per_shard(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumReplicasPerShard")
+    }
+
+    /// `NumShards`: The number of shards the cluster will contain.
+    pub fn num_shards(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumShards", value.into());
+        self
+    }
+
+    /// Sets `NumShards` in place: [`Self::num_shards`] on a value held by `&mut`.
+    pub fn set_num_shards(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumShards", value.into());
+        self
+    }
+
+    /// `NumShards` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_num_shards(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumShards")
+    }
+
+    /// `ParameterGroupName`: The name of the parameter group associated with the cluster.
+    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `ParameterGroupName` in place: [`Self::parameter_group_name`] on a value held by `&mut`.
+    pub fn set_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// `ParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterGroupName")
+    }
+
+    /// `Port`: The port number on which each member of the cluster accepts connections.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this cluster.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the RDB
+    /// snapshot files stored in Amazon S3. The snapshot files are used to populate the new cluster.
+    /// The Amazon S3 object name in the ARN cannot contain any commas.
+    pub fn snapshot_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SnapshotArns", value.into());
+        self
+    }
+
+    /// Sets `SnapshotArns` in place: [`Self::snapshot_arns`] on a value held by `&mut`.
+    pub fn set_snapshot_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SnapshotArns", value.into());
+        self
+    }
+
+    /// `SnapshotArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotArns")
+    }
+
+    /// `SnapshotName`: The name of a snapshot from which to restore data into the new cluster. The
+    /// snapshot status changes to restoring while the new cluster is being created.
+    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// Sets `SnapshotName` in place: [`Self::snapshot_name`] on a value held by `&mut`.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `SnapshotRetentionLimit`: The number of days for which MemoryDB retains automatic snapshots
+    /// before deleting them. For example, if you set SnapshotRetentionLimit to 5, a snapshot that
+    /// was taken today is retained for 5 days before being deleted.
+    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// Sets `SnapshotRetentionLimit` in place: [`Self::snapshot_retention_limit`] on a value held
+    /// by `&mut`.
+    pub fn set_snapshot_retention_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// `SnapshotRetentionLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_retention_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotRetentionLimit")
+    }
+
+    /// `SnapshotWindow`: The daily time range (in UTC) during which MemoryDB begins taking a daily
+    /// snapshot of your cluster.
+    pub fn snapshot_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotWindow", value.into());
+        self
+    }
+
+    /// Sets `SnapshotWindow` in place: [`Self::snapshot_window`] on a value held by `&mut`.
+    pub fn set_snapshot_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotWindow", value.into());
+        self
+    }
+
+    /// `SnapshotWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotWindow")
+    }
+
+    /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS)
+    /// topic to which notifications are sent.
+    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicArn` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SnsTopicStatus`: The status of the Amazon SNS notification topic. Notifications are sent
+    /// only if the status is enabled.
+    pub fn sns_topic_status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnsTopicStatus", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicStatus` in place: [`Self::sns_topic_status`] on a value held by `&mut`.
+    pub fn set_sns_topic_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicStatus", value.into());
+        self
+    }
+
+    /// `SnsTopicStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicStatus")
+    }
+
+    /// `SubnetGroupName`: The name of the subnet group to be used for the cluster.
+    pub fn subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// Sets `SubnetGroupName` in place: [`Self::subnet_group_name`] on a value held by `&mut`.
+    pub fn set_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// `SubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetGroupName")
+    }
+
+    /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot modify
+    /// the value of TransitEncryptionEnabled after the cluster is created. To enable in-transit
+    /// encryption on a cluster you must set TransitEncryptionEnabled to true when you create a
+    /// cluster.
+    pub fn tls_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TLSEnabled", value.into());
+        self
+    }
+
+    /// Sets `TLSEnabled` in place: [`Self::tls_enabled`] on a value held by `&mut`.
+    pub fn set_tls_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TLSEnabled", value.into());
+        self
+    }
+
+    /// `TLSEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TLSEnabled")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -329,14 +723,40 @@ pub mod cluster {
             Endpoint { props }
         }
 
-        prop! {
-            /// `Address`: The DNS address of the primary read-write node.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`: The DNS address of the primary read-write node.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port number that the engine is listening on.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Port`: The port number that the engine is listening on.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -405,60 +825,186 @@ impl MultiRegionCluster {
         MultiRegionCluster { core }
     }
 
-    prop! {
-        /// `Description`: Description of the multi region cluster.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the multi region cluster.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The engine type used by the multi region cluster.
-        core.props, "Engine", engine, set_engine, get_engine, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The Redis engine version used by the multi region cluster.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MultiRegionClusterNameSuffix`: The name of the Multi Region cluster. This value must be
-        /// unique as it also serves as the multi region cluster identifier.
-        core.props, "MultiRegionClusterNameSuffix", multi_region_cluster_name_suffix, set_multi_region_cluster_name_suffix, get_multi_region_cluster_name_suffix, Val<String>
+    /// `Engine`: The engine type used by the multi region cluster.
+    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegionParameterGroupName`: The name of the parameter group associated with the
-        /// multi region cluster.
-        core.props, "MultiRegionParameterGroupName", multi_region_parameter_group_name, set_multi_region_parameter_group_name, get_multi_region_parameter_group_name, Val<String>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeType`: The compute and memory capacity of the nodes in the multi region cluster.
-        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `NumShards`: The number of shards the multi region cluster will contain.
-        core.props, "NumShards", num_shards, set_num_shards, get_num_shards, Val<i64>
+    /// `EngineVersion`: The Redis engine version used by the multi region cluster.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot
-        /// modify the value of TransitEncryptionEnabled after the cluster is created. To enable
-        /// in-transit encryption on a cluster you must set TransitEncryptionEnabled to true when
-        /// you create a cluster.
-        core.props, "TLSEnabled", tls_enabled, set_tls_enabled, get_tls_enabled, Val<bool>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this multi region cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
     }
 
-    prop! {
-        /// `UpdateStrategy`: An enum string value that determines the update strategy for scaling.
-        /// Possible values are 'COORDINATED' and 'UNCOORDINATED'. Default is 'COORDINATED'.
-        core.props, "UpdateStrategy", update_strategy, set_update_strategy, get_update_strategy, Val<multi_region_cluster::UpdateStrategy>
+    /// `MultiRegionClusterNameSuffix`: The name of the Multi Region cluster. This value must be
+    /// unique as it also serves as the multi region cluster identifier.
+    pub fn multi_region_cluster_name_suffix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MultiRegionClusterNameSuffix", value.into());
+        self
+    }
+
+    /// Sets `MultiRegionClusterNameSuffix` in place: [`Self::multi_region_cluster_name_suffix`] on
+    /// a value held by `&mut`.
+    pub fn set_multi_region_cluster_name_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MultiRegionClusterNameSuffix", value.into());
+        self
+    }
+
+    /// `MultiRegionClusterNameSuffix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region_cluster_name_suffix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegionClusterNameSuffix")
+    }
+
+    /// `MultiRegionParameterGroupName`: The name of the parameter group associated with the multi
+    /// region cluster.
+    pub fn multi_region_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MultiRegionParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `MultiRegionParameterGroupName` in place: [`Self::multi_region_parameter_group_name`]
+    /// on a value held by `&mut`.
+    pub fn set_multi_region_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MultiRegionParameterGroupName", value.into());
+        self
+    }
+
+    /// `MultiRegionParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegionParameterGroupName")
+    }
+
+    /// Sets `NodeType`, which `new` took, in place.
+    pub fn set_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodeType", value.into());
+        self
+    }
+
+    /// `NodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodeType")
+    }
+
+    /// `NumShards`: The number of shards the multi region cluster will contain.
+    pub fn num_shards(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumShards", value.into());
+        self
+    }
+
+    /// Sets `NumShards` in place: [`Self::num_shards`] on a value held by `&mut`.
+    pub fn set_num_shards(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumShards", value.into());
+        self
+    }
+
+    /// `NumShards` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_num_shards(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumShards")
+    }
+
+    /// `TLSEnabled`: A flag that enables in-transit encryption when set to true. You cannot modify
+    /// the value of TransitEncryptionEnabled after the cluster is created. To enable in-transit
+    /// encryption on a cluster you must set TransitEncryptionEnabled to true when you create a
+    /// cluster.
+    pub fn tls_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TLSEnabled", value.into());
+        self
+    }
+
+    /// Sets `TLSEnabled` in place: [`Self::tls_enabled`] on a value held by `&mut`.
+    pub fn set_tls_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TLSEnabled", value.into());
+        self
+    }
+
+    /// `TLSEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TLSEnabled")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this multi region cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UpdateStrategy`: An enum string value that determines the update strategy for scaling.
+    /// Possible values are 'COORDINATED' and 'UNCOORDINATED'. Default is 'COORDINATED'.
+    pub fn update_strategy(mut self, value: impl Into<Val<multi_region_cluster::UpdateStrategy>>) -> Self {
+        self.core.props.set("UpdateStrategy", value.into());
+        self
+    }
+
+    /// Sets `UpdateStrategy` in place: [`Self::update_strategy`] on a value held by `&mut`.
+    pub fn set_update_strategy(&mut self, value: impl Into<Val<multi_region_cluster::UpdateStrategy>>) -> &mut Self {
+        self.core.props.set("UpdateStrategy", value.into());
+        self
+    }
+
+    /// `UpdateStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_update_strategy(&self) -> ::std::option::Option<Val<multi_region_cluster::UpdateStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "UpdateStrategy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -531,30 +1077,82 @@ impl ParameterGroup {
         ParameterGroup { core }
     }
 
-    prop! {
-        /// `Description`: A description of the parameter group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the parameter group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: The name of the parameter group family that this parameter group is compatible
-        /// with.
-        core.props, "Family", _, set_family, get_family, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterGroupName`: The name of the parameter group.
-        core.props, "ParameterGroupName", _, set_parameter_group_name, get_parameter_group_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    /// Sets `Family`, which `new` took, in place.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
+    }
+
+    /// Sets `ParameterGroupName`, which `new` took, in place.
+    pub fn set_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// `ParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterGroupName")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -596,24 +1194,64 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    prop! {
-        /// `ClusterName`: The name of the cluster from which the snapshot was taken.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `SnapshotName`: The name of the snapshot.
-        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to be added to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `SnapshotName`, which `new` took, in place.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `Tags`: A list of tags to be added to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -680,25 +1318,64 @@ impl SubnetGroup {
         SubnetGroup { core }
     }
 
-    prop! {
-        /// `Description`: An optional description of the subnet group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: An optional description of the subnet group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetGroupName`: The name of the subnet group. This value must be unique as it also
-        /// serves as the subnet group identifier.
-        core.props, "SubnetGroupName", _, set_subnet_group_name, get_subnet_group_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: A list of VPC subnet IDs for the subnet group.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this subnet group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SubnetGroupName`, which `new` took, in place.
+    pub fn set_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// `SubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetGroupName")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this subnet group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -740,24 +1417,70 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `AccessString`: Access permissions string used for this user account.
-        core.props, "AccessString", access_string, set_access_string, get_access_string, Val<String>
+    /// `AccessString`: Access permissions string used for this user account.
+    pub fn access_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessString", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationMode`.
-        core.props, "AuthenticationMode", authentication_mode, set_authentication_mode, get_authentication_mode, Val<user::AuthenticationMode>
+    /// Sets `AccessString` in place: [`Self::access_string`] on a value held by `&mut`.
+    pub fn set_access_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessString", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this user.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AccessString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessString")
     }
 
-    prop! {
-        /// `UserName`: The name of the user.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `AuthenticationMode`.
+    pub fn authentication_mode(mut self, value: impl Into<Val<user::AuthenticationMode>>) -> Self {
+        self.core.props.set("AuthenticationMode", value.into());
+        self
+    }
+
+    /// Sets `AuthenticationMode` in place: [`Self::authentication_mode`] on a value held by `&mut`.
+    pub fn set_authentication_mode(&mut self, value: impl Into<Val<user::AuthenticationMode>>) -> &mut Self {
+        self.core.props.set("AuthenticationMode", value.into());
+        self
+    }
+
+    /// `AuthenticationMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_mode(&self) -> ::std::option::Option<Val<user::AuthenticationMode>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationMode")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this user.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -799,15 +1522,41 @@ pub mod user {
             AuthenticationMode { props }
         }
 
-        prop! {
-            /// `Passwords`: Passwords used for this user account. You can create up to two passwords
-            /// for each user.
-            props, "Passwords", passwords, set_passwords, get_passwords, Val<List<String>>
+        /// `Passwords`: Passwords used for this user account. You can create up to two passwords for
+        /// each user.
+        pub fn passwords(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Passwords", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of authentication strategy for this user.
-            props, "Type", type_, set_type, get_type, Val<AuthenticationModeType>
+        /// Sets `Passwords` in place: [`Self::passwords`] on a value held by `&mut`.
+        pub fn set_passwords(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Passwords", value.into());
+            self
+        }
+
+        /// `Passwords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_passwords(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Passwords")
+        }
+
+        /// `Type`: Type of authentication strategy for this user.
+        pub fn type_(mut self, value: impl Into<Val<AuthenticationModeType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<AuthenticationModeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AuthenticationModeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 

@@ -45,24 +45,64 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `Name`: The name of the connector.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SsmCommandConfig`: SSM command configuration for the connector.
-        core.props, "SsmCommandConfig", ssm_command_config, set_ssm_command_config, get_ssm_command_config, Val<connector::ConnectorSsmCommandConfig>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `SsmInstanceID`: The SSM instance ID associated with this connector.
-        core.props, "SsmInstanceID", _, set_ssm_instance_id, get_ssm_instance_id, Val<String>
+    /// `SsmCommandConfig`: SSM command configuration for the connector.
+    pub fn ssm_command_config(mut self, value: impl Into<Val<connector::ConnectorSsmCommandConfig>>) -> Self {
+        self.core.props.set("SsmCommandConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the connector.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SsmCommandConfig` in place: [`Self::ssm_command_config`] on a value held by `&mut`.
+    pub fn set_ssm_command_config(&mut self, value: impl Into<Val<connector::ConnectorSsmCommandConfig>>) -> &mut Self {
+        self.core.props.set("SsmCommandConfig", value.into());
+        self
+    }
+
+    /// `SsmCommandConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ssm_command_config(&self) -> ::std::option::Option<Val<connector::ConnectorSsmCommandConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SsmCommandConfig")
+    }
+
+    /// Sets `SsmInstanceID`, which `new` took, in place.
+    pub fn set_ssm_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SsmInstanceID", value.into());
+        self
+    }
+
+    /// `SsmInstanceID` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ssm_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SsmInstanceID")
+    }
+
+    /// `Tags`: Tags to assign to the connector.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,24 +152,65 @@ pub mod connector {
             ConnectorSsmCommandConfig { props }
         }
 
-        prop! {
-            /// `S3OutputEnabled`: Whether SSM command output is stored in S3.
-            props, "S3OutputEnabled", _, set_s3_output_enabled, get_s3_output_enabled, Val<bool>
+        /// Sets `S3OutputEnabled`, which `new` took, in place.
+        pub fn set_s3_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("S3OutputEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchOutputEnabled`: Whether SSM command output is sent to CloudWatch Logs.
-            props, "CloudWatchOutputEnabled", _, set_cloud_watch_output_enabled, get_cloud_watch_output_enabled, Val<bool>
+        /// `S3OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "S3OutputEnabled")
         }
 
-        prop! {
-            /// `CloudWatchLogGroupName`: The CloudWatch Logs group name for SSM command output.
-            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
+        /// Sets `CloudWatchOutputEnabled`, which `new` took, in place.
+        pub fn set_cloud_watch_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudWatchOutputEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputS3BucketName`: The S3 bucket name for SSM command output.
-            props, "OutputS3BucketName", output_s3_bucket_name, set_output_s3_bucket_name, get_output_s3_bucket_name, Val<String>
+        /// `CloudWatchOutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchOutputEnabled")
+        }
+
+        /// `CloudWatchLogGroupName`: The CloudWatch Logs group name for SSM command output.
+        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLogGroupName` in place: [`Self::cloud_watch_log_group_name`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
+        }
+
+        /// `CloudWatchLogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupName")
+        }
+
+        /// `OutputS3BucketName`: The S3 bucket name for SSM command output.
+        pub fn output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3BucketName", value.into());
+            self
+        }
+
+        /// Sets `OutputS3BucketName` in place: [`Self::output_s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_output_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3BucketName", value.into());
+            self
+        }
+
+        /// `OutputS3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3BucketName")
         }
     }
 }
@@ -153,87 +234,299 @@ impl LaunchConfigurationTemplate {
         LaunchConfigurationTemplate { core }
     }
 
-    prop! {
-        /// `AssociatePublicIpAddress`: Whether to associate a public IP address with the launched
-        /// instance.
-        core.props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
+    /// `AssociatePublicIpAddress`: Whether to associate a public IP address with the launched
+    /// instance.
+    pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AssociatePublicIpAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `BootMode`: Launch configuration template boot mode.
-        core.props, "BootMode", boot_mode, set_boot_mode, get_boot_mode, Val<launch_configuration_template::BootMode>
+    /// Sets `AssociatePublicIpAddress` in place: [`Self::associate_public_ip_address`] on a value
+    /// held by `&mut`.
+    pub fn set_associate_public_ip_address(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AssociatePublicIpAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `CopyPrivateIp`: Whether to copy the private IP of the source server.
-        core.props, "CopyPrivateIp", copy_private_ip, set_copy_private_ip, get_copy_private_ip, Val<bool>
+    /// `AssociatePublicIpAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associate_public_ip_address(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatePublicIpAddress")
     }
 
-    prop! {
-        /// `CopyTags`: Whether to copy the tags of the source server.
-        core.props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
+    /// `BootMode`: Launch configuration template boot mode.
+    pub fn boot_mode(mut self, value: impl Into<Val<launch_configuration_template::BootMode>>) -> Self {
+        self.core.props.set("BootMode", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableMapAutoTagging`: Whether to enable map auto tagging.
-        core.props, "EnableMapAutoTagging", enable_map_auto_tagging, set_enable_map_auto_tagging, get_enable_map_auto_tagging, Val<bool>
+    /// Sets `BootMode` in place: [`Self::boot_mode`] on a value held by `&mut`.
+    pub fn set_boot_mode(&mut self, value: impl Into<Val<launch_configuration_template::BootMode>>) -> &mut Self {
+        self.core.props.set("BootMode", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableParametersEncryption`: Whether to enable encryption of the AWS Systems Manager
-        /// parameters used by post launch actions.
-        core.props, "EnableParametersEncryption", enable_parameters_encryption, set_enable_parameters_encryption, get_enable_parameters_encryption, Val<bool>
+    /// `BootMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_boot_mode(&self) -> ::std::option::Option<Val<launch_configuration_template::BootMode>> {
+        crate::cfn::get_prop(&self.core.props, "BootMode")
     }
 
-    prop! {
-        /// `LargeVolumeConf`: Launch template disk configuration.
-        core.props, "LargeVolumeConf", large_volume_conf, set_large_volume_conf, get_large_volume_conf, Val<launch_configuration_template::LaunchTemplateDiskConf>
+    /// `CopyPrivateIp`: Whether to copy the private IP of the source server.
+    pub fn copy_private_ip(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyPrivateIp", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchDisposition`: Launch disposition.
-        core.props, "LaunchDisposition", launch_disposition, set_launch_disposition, get_launch_disposition, Val<launch_configuration_template::LaunchDisposition>
+    /// Sets `CopyPrivateIp` in place: [`Self::copy_private_ip`] on a value held by `&mut`.
+    pub fn set_copy_private_ip(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyPrivateIp", value.into());
+        self
     }
 
-    prop! {
-        /// `Licensing`: Configuration of a machine's license.
-        core.props, "Licensing", licensing, set_licensing, get_licensing, Val<launch_configuration_template::Licensing>
+    /// `CopyPrivateIp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_private_ip(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyPrivateIp")
     }
 
-    prop! {
-        /// `MapAutoTaggingMpeID`: Launch configuration template map auto tagging MPE ID.
-        core.props, "MapAutoTaggingMpeID", map_auto_tagging_mpe_id, set_map_auto_tagging_mpe_id, get_map_auto_tagging_mpe_id, Val<String>
+    /// `CopyTags`: Whether to copy the tags of the source server.
+    pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTags", value.into());
+        self
     }
 
-    prop! {
-        /// `ParametersEncryptionKey`: ARN of the KMS key used to encrypt the AWS Systems Manager
-        /// parameters used by post launch actions.
-        core.props, "ParametersEncryptionKey", parameters_encryption_key, set_parameters_encryption_key, get_parameters_encryption_key, Val<String>
+    /// Sets `CopyTags` in place: [`Self::copy_tags`] on a value held by `&mut`.
+    pub fn set_copy_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTags", value.into());
+        self
     }
 
-    prop! {
-        /// `PostLaunchActions`: Post launch actions to execute on the Test or Cutover instance.
-        core.props, "PostLaunchActions", post_launch_actions, set_post_launch_actions, get_post_launch_actions, Val<launch_configuration_template::PostLaunchActions>
+    /// `CopyTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTags")
     }
 
-    prop! {
-        /// `SmallVolumeConf`: Launch template disk configuration.
-        core.props, "SmallVolumeConf", small_volume_conf, set_small_volume_conf, get_small_volume_conf, Val<launch_configuration_template::LaunchTemplateDiskConf>
+    /// `EnableMapAutoTagging`: Whether to enable map auto tagging.
+    pub fn enable_map_auto_tagging(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableMapAutoTagging", value.into());
+        self
     }
 
-    prop! {
-        /// `SmallVolumeMaxSize`: Small volume maximum size, in GiB.
-        core.props, "SmallVolumeMaxSize", small_volume_max_size, set_small_volume_max_size, get_small_volume_max_size, Val<i64>
+    /// Sets `EnableMapAutoTagging` in place: [`Self::enable_map_auto_tagging`] on a value held by `&mut`.
+    pub fn set_enable_map_auto_tagging(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableMapAutoTagging", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A set of tags to be associated with the Launch Configuration Template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnableMapAutoTagging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_map_auto_tagging(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableMapAutoTagging")
     }
 
-    prop! {
-        /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
-        core.props, "TargetInstanceTypeRightSizingMethod", target_instance_type_right_sizing_method, set_target_instance_type_right_sizing_method, get_target_instance_type_right_sizing_method, Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>
+    /// `EnableParametersEncryption`: Whether to enable encryption of the AWS Systems Manager
+    /// parameters used by post launch actions.
+    pub fn enable_parameters_encryption(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableParametersEncryption", value.into());
+        self
+    }
+
+    /// Sets `EnableParametersEncryption` in place: [`Self::enable_parameters_encryption`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_parameters_encryption(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableParametersEncryption", value.into());
+        self
+    }
+
+    /// `EnableParametersEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_parameters_encryption(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableParametersEncryption")
+    }
+
+    /// `LargeVolumeConf`: Launch template disk configuration.
+    pub fn large_volume_conf(mut self, value: impl Into<Val<launch_configuration_template::LaunchTemplateDiskConf>>) -> Self {
+        self.core.props.set("LargeVolumeConf", value.into());
+        self
+    }
+
+    /// Sets `LargeVolumeConf` in place: [`Self::large_volume_conf`] on a value held by `&mut`.
+    pub fn set_large_volume_conf(&mut self, value: impl Into<Val<launch_configuration_template::LaunchTemplateDiskConf>>) -> &mut Self {
+        self.core.props.set("LargeVolumeConf", value.into());
+        self
+    }
+
+    /// `LargeVolumeConf` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_large_volume_conf(&self) -> ::std::option::Option<Val<launch_configuration_template::LaunchTemplateDiskConf>> {
+        crate::cfn::get_prop(&self.core.props, "LargeVolumeConf")
+    }
+
+    /// `LaunchDisposition`: Launch disposition.
+    pub fn launch_disposition(mut self, value: impl Into<Val<launch_configuration_template::LaunchDisposition>>) -> Self {
+        self.core.props.set("LaunchDisposition", value.into());
+        self
+    }
+
+    /// Sets `LaunchDisposition` in place: [`Self::launch_disposition`] on a value held by `&mut`.
+    pub fn set_launch_disposition(&mut self, value: impl Into<Val<launch_configuration_template::LaunchDisposition>>) -> &mut Self {
+        self.core.props.set("LaunchDisposition", value.into());
+        self
+    }
+
+    /// `LaunchDisposition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_disposition(&self) -> ::std::option::Option<Val<launch_configuration_template::LaunchDisposition>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchDisposition")
+    }
+
+    /// `Licensing`: Configuration of a machine's license.
+    pub fn licensing(mut self, value: impl Into<Val<launch_configuration_template::Licensing>>) -> Self {
+        self.core.props.set("Licensing", value.into());
+        self
+    }
+
+    /// Sets `Licensing` in place: [`Self::licensing`] on a value held by `&mut`.
+    pub fn set_licensing(&mut self, value: impl Into<Val<launch_configuration_template::Licensing>>) -> &mut Self {
+        self.core.props.set("Licensing", value.into());
+        self
+    }
+
+    /// `Licensing` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_licensing(&self) -> ::std::option::Option<Val<launch_configuration_template::Licensing>> {
+        crate::cfn::get_prop(&self.core.props, "Licensing")
+    }
+
+    /// `MapAutoTaggingMpeID`: Launch configuration template map auto tagging MPE ID.
+    pub fn map_auto_tagging_mpe_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MapAutoTaggingMpeID", value.into());
+        self
+    }
+
+    /// Sets `MapAutoTaggingMpeID` in place: [`Self::map_auto_tagging_mpe_id`] on a value held by `&mut`.
+    pub fn set_map_auto_tagging_mpe_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MapAutoTaggingMpeID", value.into());
+        self
+    }
+
+    /// `MapAutoTaggingMpeID` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_map_auto_tagging_mpe_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MapAutoTaggingMpeID")
+    }
+
+    /// `ParametersEncryptionKey`: ARN of the KMS key used to encrypt the AWS Systems Manager
+    /// parameters used by post launch actions.
+    pub fn parameters_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParametersEncryptionKey", value.into());
+        self
+    }
+
+    /// Sets `ParametersEncryptionKey` in place: [`Self::parameters_encryption_key`] on a value held
+    /// by `&mut`.
+    pub fn set_parameters_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParametersEncryptionKey", value.into());
+        self
+    }
+
+    /// `ParametersEncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParametersEncryptionKey")
+    }
+
+    /// `PostLaunchActions`: Post launch actions to execute on the Test or Cutover instance.
+    pub fn post_launch_actions(mut self, value: impl Into<Val<launch_configuration_template::PostLaunchActions>>) -> Self {
+        self.core.props.set("PostLaunchActions", value.into());
+        self
+    }
+
+    /// Sets `PostLaunchActions` in place: [`Self::post_launch_actions`] on a value held by `&mut`.
+    pub fn set_post_launch_actions(&mut self, value: impl Into<Val<launch_configuration_template::PostLaunchActions>>) -> &mut Self {
+        self.core.props.set("PostLaunchActions", value.into());
+        self
+    }
+
+    /// `PostLaunchActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_post_launch_actions(&self) -> ::std::option::Option<Val<launch_configuration_template::PostLaunchActions>> {
+        crate::cfn::get_prop(&self.core.props, "PostLaunchActions")
+    }
+
+    /// `SmallVolumeConf`: Launch template disk configuration.
+    pub fn small_volume_conf(mut self, value: impl Into<Val<launch_configuration_template::LaunchTemplateDiskConf>>) -> Self {
+        self.core.props.set("SmallVolumeConf", value.into());
+        self
+    }
+
+    /// Sets `SmallVolumeConf` in place: [`Self::small_volume_conf`] on a value held by `&mut`.
+    pub fn set_small_volume_conf(&mut self, value: impl Into<Val<launch_configuration_template::LaunchTemplateDiskConf>>) -> &mut Self {
+        self.core.props.set("SmallVolumeConf", value.into());
+        self
+    }
+
+    /// `SmallVolumeConf` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_small_volume_conf(&self) -> ::std::option::Option<Val<launch_configuration_template::LaunchTemplateDiskConf>> {
+        crate::cfn::get_prop(&self.core.props, "SmallVolumeConf")
+    }
+
+    /// `SmallVolumeMaxSize`: Small volume maximum size, in GiB.
+    pub fn small_volume_max_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SmallVolumeMaxSize", value.into());
+        self
+    }
+
+    /// Sets `SmallVolumeMaxSize` in place: [`Self::small_volume_max_size`] on a value held by `&mut`.
+    pub fn set_small_volume_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SmallVolumeMaxSize", value.into());
+        self
+    }
+
+    /// `SmallVolumeMaxSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_small_volume_max_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SmallVolumeMaxSize")
+    }
+
+    /// `Tags`: A set of tags to be associated with the Launch Configuration Template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
+    pub fn target_instance_type_right_sizing_method(mut self, value: impl Into<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>>) -> Self {
+        self.core.props.set("TargetInstanceTypeRightSizingMethod", value.into());
+        self
+    }
+
+    /// Sets `TargetInstanceTypeRightSizingMethod` in place: [`Self::target_instance_type_right_sizing_method`]
+    /// on a value held by `&mut`.
+    pub fn set_target_instance_type_right_sizing_method(&mut self, value: impl Into<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>>) -> &mut Self {
+        self.core.props.set("TargetInstanceTypeRightSizingMethod", value.into());
+        self
+    }
+
+    /// `TargetInstanceTypeRightSizingMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_instance_type_right_sizing_method(&self) -> ::std::option::Option<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>> {
+        crate::cfn::get_prop(&self.core.props, "TargetInstanceTypeRightSizingMethod")
     }
 
     /// `Ref`: the resource's identifier.
@@ -298,19 +591,58 @@ pub mod launch_configuration_template {
             LaunchTemplateDiskConf { props }
         }
 
-        prop! {
-            /// `Iops`: Launch template disk IOPS configuration.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `Iops`: Launch template disk IOPS configuration.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: Launch template disk throughput configuration, in MiB/s.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: Launch template disk volume type configuration.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<LaunchTemplateDiskConfVolumeType>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Throughput`: Launch template disk throughput configuration, in MiB/s.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeType`: Launch template disk volume type configuration.
+        pub fn volume_type(mut self, value: impl Into<Val<LaunchTemplateDiskConfVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<LaunchTemplateDiskConfVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<LaunchTemplateDiskConfVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -370,9 +702,22 @@ pub mod launch_configuration_template {
             Licensing { props }
         }
 
-        prop! {
-            /// `OsByol`: Whether to configure BYOL OS licensing.
-            props, "OsByol", os_byol, set_os_byol, get_os_byol, Val<bool>
+        /// `OsByol`: Whether to configure BYOL OS licensing.
+        pub fn os_byol(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OsByol", value.into());
+            self
+        }
+
+        /// Sets `OsByol` in place: [`Self::os_byol`] on a value held by `&mut`.
+        pub fn set_os_byol(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OsByol", value.into());
+            self
+        }
+
+        /// `OsByol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_os_byol(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OsByol")
         }
     }
 
@@ -392,29 +737,95 @@ pub mod launch_configuration_template {
             PostLaunchActions { props }
         }
 
-        prop! {
-            /// `CloudWatchLogGroupName`: AWS Systems Manager Command's CloudWatch log group name.
-            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
+        /// `CloudWatchLogGroupName`: AWS Systems Manager Command's CloudWatch log group name.
+        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `Deployment`: Deployment type in which AWS Systems Manager Documents will be executed.
-            props, "Deployment", deployment, set_deployment, get_deployment, Val<PostLaunchActionsDeployment>
+        /// Sets `CloudWatchLogGroupName` in place: [`Self::cloud_watch_log_group_name`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3LogBucket`: AWS Systems Manager Command's logs S3 log bucket.
-            props, "S3LogBucket", s3_log_bucket, set_s3_log_bucket, get_s3_log_bucket, Val<String>
+        /// `CloudWatchLogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupName")
         }
 
-        prop! {
-            /// `S3OutputKeyPrefix`: AWS Systems Manager Command's logs S3 output key prefix.
-            props, "S3OutputKeyPrefix", s3_output_key_prefix, set_s3_output_key_prefix, get_s3_output_key_prefix, Val<String>
+        /// `Deployment`: Deployment type in which AWS Systems Manager Documents will be executed.
+        pub fn deployment(mut self, value: impl Into<Val<PostLaunchActionsDeployment>>) -> Self {
+            self.props.set("Deployment", value.into());
+            self
         }
 
-        prop! {
-            /// `SsmDocuments`: AWS Systems Manager Documents to execute, in order.
-            props, "SsmDocuments", ssm_documents, set_ssm_documents, get_ssm_documents, Val<List<SsmDocument>>
+        /// Sets `Deployment` in place: [`Self::deployment`] on a value held by `&mut`.
+        pub fn set_deployment(&mut self, value: impl Into<Val<PostLaunchActionsDeployment>>) -> &mut Self {
+            self.props.set("Deployment", value.into());
+            self
+        }
+
+        /// `Deployment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment(&self) -> ::std::option::Option<Val<PostLaunchActionsDeployment>> {
+            crate::cfn::get_prop(&self.props, "Deployment")
+        }
+
+        /// `S3LogBucket`: AWS Systems Manager Command's logs S3 log bucket.
+        pub fn s3_log_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3LogBucket", value.into());
+            self
+        }
+
+        /// Sets `S3LogBucket` in place: [`Self::s3_log_bucket`] on a value held by `&mut`.
+        pub fn set_s3_log_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3LogBucket", value.into());
+            self
+        }
+
+        /// `S3LogBucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_log_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3LogBucket")
+        }
+
+        /// `S3OutputKeyPrefix`: AWS Systems Manager Command's logs S3 output key prefix.
+        pub fn s3_output_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3OutputKeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3OutputKeyPrefix` in place: [`Self::s3_output_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_output_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3OutputKeyPrefix", value.into());
+            self
+        }
+
+        /// `S3OutputKeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_output_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3OutputKeyPrefix")
+        }
+
+        /// `SsmDocuments`: AWS Systems Manager Documents to execute, in order.
+        pub fn ssm_documents(mut self, value: impl Into<Val<List<SsmDocument>>>) -> Self {
+            self.props.set("SsmDocuments", value.into());
+            self
+        }
+
+        /// Sets `SsmDocuments` in place: [`Self::ssm_documents`] on a value held by `&mut`.
+        pub fn set_ssm_documents(&mut self, value: impl Into<Val<List<SsmDocument>>>) -> &mut Self {
+            self.props.set("SsmDocuments", value.into());
+            self
+        }
+
+        /// `SsmDocuments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_documents(&self) -> ::std::option::Option<Val<List<SsmDocument>>> {
+            crate::cfn::get_prop(&self.props, "SsmDocuments")
         }
     }
 
@@ -457,35 +868,101 @@ pub mod launch_configuration_template {
             SsmDocument { props }
         }
 
-        prop! {
-            /// `ActionName`: User-friendly name for the AWS Systems Manager Document.
-            props, "ActionName", _, set_action_name, get_action_name, Val<String>
+        /// Sets `ActionName`, which `new` took, in place.
+        pub fn set_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionName", value.into());
+            self
         }
 
-        prop! {
-            /// `SsmDocumentName`: AWS Systems Manager Document name or full ARN.
-            props, "SsmDocumentName", _, set_ssm_document_name, get_ssm_document_name, Val<String>
+        /// `ActionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionName")
         }
 
-        prop! {
-            /// `ExternalParameters`: AWS Systems Manager Document external parameters.
-            props, "ExternalParameters", external_parameters, set_external_parameters, get_external_parameters, Val<Map<SsmExternalParameter>>
+        /// Sets `SsmDocumentName`, which `new` took, in place.
+        pub fn set_ssm_document_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SsmDocumentName", value.into());
+            self
         }
 
-        prop! {
-            /// `MustSucceedForCutover`: Whether Cutover is blocked when the document has failed.
-            props, "MustSucceedForCutover", must_succeed_for_cutover, set_must_succeed_for_cutover, get_must_succeed_for_cutover, Val<bool>
+        /// `SsmDocumentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_document_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SsmDocumentName")
         }
 
-        prop! {
-            /// `Parameters`: AWS Systems Manager Document parameters, each resolved from AWS Systems
-            /// Manager Parameter Store.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<List<SsmParameterStoreParameter>>>
+        /// `ExternalParameters`: AWS Systems Manager Document external parameters.
+        pub fn external_parameters(mut self, value: impl Into<Val<Map<SsmExternalParameter>>>) -> Self {
+            self.props.set("ExternalParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutSeconds`: AWS Systems Manager Document timeout, in seconds.
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// Sets `ExternalParameters` in place: [`Self::external_parameters`] on a value held by `&mut`.
+        pub fn set_external_parameters(&mut self, value: impl Into<Val<Map<SsmExternalParameter>>>) -> &mut Self {
+            self.props.set("ExternalParameters", value.into());
+            self
+        }
+
+        /// `ExternalParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_parameters(&self) -> ::std::option::Option<Val<Map<SsmExternalParameter>>> {
+            crate::cfn::get_prop(&self.props, "ExternalParameters")
+        }
+
+        /// `MustSucceedForCutover`: Whether Cutover is blocked when the document has failed.
+        pub fn must_succeed_for_cutover(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MustSucceedForCutover", value.into());
+            self
+        }
+
+        /// Sets `MustSucceedForCutover` in place: [`Self::must_succeed_for_cutover`] on a value held by `&mut`.
+        pub fn set_must_succeed_for_cutover(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MustSucceedForCutover", value.into());
+            self
+        }
+
+        /// `MustSucceedForCutover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_must_succeed_for_cutover(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MustSucceedForCutover")
+        }
+
+        /// `Parameters`: AWS Systems Manager Document parameters, each resolved from AWS Systems
+        /// Manager Parameter Store.
+        pub fn parameters(mut self, value: impl Into<Val<Map<List<SsmParameterStoreParameter>>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<List<SsmParameterStoreParameter>>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<List<SsmParameterStoreParameter>>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `TimeoutSeconds`: AWS Systems Manager Document timeout, in seconds.
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
         }
     }
 
@@ -508,9 +985,16 @@ pub mod launch_configuration_template {
             SsmExternalParameter { props }
         }
 
-        prop! {
-            /// `DynamicPath`: AWS Systems Manager Document external parameter dynamic path.
-            props, "DynamicPath", _, set_dynamic_path, get_dynamic_path, Val<String>
+        /// Sets `DynamicPath`, which `new` took, in place.
+        pub fn set_dynamic_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DynamicPath", value.into());
+            self
+        }
+
+        /// `DynamicPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DynamicPath")
         }
     }
 
@@ -537,14 +1021,28 @@ pub mod launch_configuration_template {
             SsmParameterStoreParameter { props }
         }
 
-        prop! {
-            /// `ParameterType`: AWS Systems Manager Parameter Store parameter type.
-            props, "ParameterType", _, set_parameter_type, get_parameter_type, Val<SsmParameterStoreParameterParameterType>
+        /// Sets `ParameterType`, which `new` took, in place.
+        pub fn set_parameter_type(&mut self, value: impl Into<Val<SsmParameterStoreParameterParameterType>>) -> &mut Self {
+            self.props.set("ParameterType", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterName`: AWS Systems Manager Parameter Store parameter name.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// `ParameterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_type(&self) -> ::std::option::Option<Val<SsmParameterStoreParameterParameterType>> {
+            crate::cfn::get_prop(&self.props, "ParameterType")
+        }
+
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
         }
     }
 
@@ -609,44 +1107,124 @@ impl NetworkMigrationDefinition {
         NetworkMigrationDefinition { core }
     }
 
-    prop! {
-        /// `Description`: A description of the network migration definition.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the network migration definition.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the network migration definition.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ScopeTags`: Scope tags for the network migration definition.
-        core.props, "ScopeTags", scope_tags, set_scope_tags, get_scope_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SourceConfigurations`: A list of source configurations for the network migration.
-        core.props, "SourceConfigurations", _, set_source_configurations, get_source_configurations, Val<List<network_migration_definition::SourceConfiguration>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the network migration definition.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `TargetDeployment`: The target deployment configuration for the migrated network.
-        core.props, "TargetDeployment", target_deployment, set_target_deployment, get_target_deployment, Val<network_migration_definition::TargetDeployment>
+    /// `ScopeTags`: Scope tags for the network migration definition.
+    pub fn scope_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("ScopeTags", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetNetwork`: The target network configuration including topology and CIDR ranges.
-        core.props, "TargetNetwork", _, set_target_network, get_target_network, Val<network_migration_definition::TargetNetwork>
+    /// Sets `ScopeTags` in place: [`Self::scope_tags`] on a value held by `&mut`.
+    pub fn set_scope_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ScopeTags", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetS3Configuration`: The S3 configuration for storing the target network artifacts.
-        core.props, "TargetS3Configuration", _, set_target_s3_configuration, get_target_s3_configuration, Val<network_migration_definition::TargetS3Configuration>
+    /// `ScopeTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ScopeTags")
+    }
+
+    /// Sets `SourceConfigurations`, which `new` took, in place.
+    pub fn set_source_configurations(&mut self, value: impl Into<Val<List<network_migration_definition::SourceConfiguration>>>) -> &mut Self {
+        self.core.props.set("SourceConfigurations", value.into());
+        self
+    }
+
+    /// `SourceConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_configurations(&self) -> ::std::option::Option<Val<List<network_migration_definition::SourceConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceConfigurations")
+    }
+
+    /// `Tags`: Tags to assign to the network migration definition.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetDeployment`: The target deployment configuration for the migrated network.
+    pub fn target_deployment(mut self, value: impl Into<Val<network_migration_definition::TargetDeployment>>) -> Self {
+        self.core.props.set("TargetDeployment", value.into());
+        self
+    }
+
+    /// Sets `TargetDeployment` in place: [`Self::target_deployment`] on a value held by `&mut`.
+    pub fn set_target_deployment(&mut self, value: impl Into<Val<network_migration_definition::TargetDeployment>>) -> &mut Self {
+        self.core.props.set("TargetDeployment", value.into());
+        self
+    }
+
+    /// `TargetDeployment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_deployment(&self) -> ::std::option::Option<Val<network_migration_definition::TargetDeployment>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDeployment")
+    }
+
+    /// Sets `TargetNetwork`, which `new` took, in place.
+    pub fn set_target_network(&mut self, value: impl Into<Val<network_migration_definition::TargetNetwork>>) -> &mut Self {
+        self.core.props.set("TargetNetwork", value.into());
+        self
+    }
+
+    /// `TargetNetwork` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_network(&self) -> ::std::option::Option<Val<network_migration_definition::TargetNetwork>> {
+        crate::cfn::get_prop(&self.core.props, "TargetNetwork")
+    }
+
+    /// Sets `TargetS3Configuration`, which `new` took, in place.
+    pub fn set_target_s3_configuration(&mut self, value: impl Into<Val<network_migration_definition::TargetS3Configuration>>) -> &mut Self {
+        self.core.props.set("TargetS3Configuration", value.into());
+        self
+    }
+
+    /// `TargetS3Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_s3_configuration(&self) -> ::std::option::Option<Val<network_migration_definition::TargetS3Configuration>> {
+        crate::cfn::get_prop(&self.core.props, "TargetS3Configuration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -708,14 +1286,28 @@ pub mod network_migration_definition {
             SourceConfiguration { props }
         }
 
-        prop! {
-            /// `SourceEnvironment`: The source environment type.
-            props, "SourceEnvironment", _, set_source_environment, get_source_environment, Val<SourceConfigurationSourceEnvironment>
+        /// Sets `SourceEnvironment`, which `new` took, in place.
+        pub fn set_source_environment(&mut self, value: impl Into<Val<SourceConfigurationSourceEnvironment>>) -> &mut Self {
+            self.props.set("SourceEnvironment", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceS3Configuration`: S3 configuration for source network data.
-            props, "SourceS3Configuration", _, set_source_s3_configuration, get_source_s3_configuration, Val<SourceS3Configuration>
+        /// `SourceEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_environment(&self) -> ::std::option::Option<Val<SourceConfigurationSourceEnvironment>> {
+            crate::cfn::get_prop(&self.props, "SourceEnvironment")
+        }
+
+        /// Sets `SourceS3Configuration`, which `new` took, in place.
+        pub fn set_source_s3_configuration(&mut self, value: impl Into<Val<SourceS3Configuration>>) -> &mut Self {
+            self.props.set("SourceS3Configuration", value.into());
+            self
+        }
+
+        /// `SourceS3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_s3_configuration(&self) -> ::std::option::Option<Val<SourceS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "SourceS3Configuration")
         }
     }
 
@@ -773,19 +1365,40 @@ pub mod network_migration_definition {
             SourceS3Configuration { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The name of the S3 bucket containing source data.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketOwner`: The AWS account ID of the S3 bucket owner.
-            props, "S3BucketOwner", _, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3Key`: The S3 key (path) for the source data.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// Sets `S3BucketOwner`, which `new` took, in place.
+        pub fn set_s3_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketOwner", value.into());
+            self
+        }
+
+        /// `S3BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketOwner")
+        }
+
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
         }
     }
 
@@ -820,24 +1433,70 @@ pub mod network_migration_definition {
             TargetNetwork { props }
         }
 
-        prop! {
-            /// `Topology`: The network topology type for the target environment.
-            props, "Topology", _, set_topology, get_topology, Val<TargetNetworkTopology>
+        /// Sets `Topology`, which `new` took, in place.
+        pub fn set_topology(&mut self, value: impl Into<Val<TargetNetworkTopology>>) -> &mut Self {
+            self.props.set("Topology", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundCidr`: The CIDR block for inbound traffic in the target network.
-            props, "InboundCidr", inbound_cidr, set_inbound_cidr, get_inbound_cidr, Val<String>
+        /// `Topology` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topology(&self) -> ::std::option::Option<Val<TargetNetworkTopology>> {
+            crate::cfn::get_prop(&self.props, "Topology")
         }
 
-        prop! {
-            /// `InspectionCidr`: The CIDR block for inspection traffic in the target network.
-            props, "InspectionCidr", inspection_cidr, set_inspection_cidr, get_inspection_cidr, Val<String>
+        /// `InboundCidr`: The CIDR block for inbound traffic in the target network.
+        pub fn inbound_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InboundCidr", value.into());
+            self
         }
 
-        prop! {
-            /// `OutboundCidr`: The CIDR block for outbound traffic in the target network.
-            props, "OutboundCidr", outbound_cidr, set_outbound_cidr, get_outbound_cidr, Val<String>
+        /// Sets `InboundCidr` in place: [`Self::inbound_cidr`] on a value held by `&mut`.
+        pub fn set_inbound_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundCidr", value.into());
+            self
+        }
+
+        /// `InboundCidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundCidr")
+        }
+
+        /// `InspectionCidr`: The CIDR block for inspection traffic in the target network.
+        pub fn inspection_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InspectionCidr", value.into());
+            self
+        }
+
+        /// Sets `InspectionCidr` in place: [`Self::inspection_cidr`] on a value held by `&mut`.
+        pub fn set_inspection_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InspectionCidr", value.into());
+            self
+        }
+
+        /// `InspectionCidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inspection_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InspectionCidr")
+        }
+
+        /// `OutboundCidr`: The CIDR block for outbound traffic in the target network.
+        pub fn outbound_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutboundCidr", value.into());
+            self
+        }
+
+        /// Sets `OutboundCidr` in place: [`Self::outbound_cidr`] on a value held by `&mut`.
+        pub fn set_outbound_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutboundCidr", value.into());
+            self
+        }
+
+        /// `OutboundCidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutboundCidr")
         }
     }
 
@@ -874,14 +1533,28 @@ pub mod network_migration_definition {
             TargetS3Configuration { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The name of the S3 bucket for target artifacts.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketOwner`: The AWS account ID of the S3 bucket owner.
-            props, "S3BucketOwner", _, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// Sets `S3BucketOwner`, which `new` took, in place.
+        pub fn set_s3_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketOwner", value.into());
+            self
+        }
+
+        /// `S3BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketOwner")
         }
     }
 }

@@ -31,44 +31,6 @@
 //!   for some older types (`AWS::EC2::VPC`, `AWS::RDS::DBInstance`, ...) every property with
 //!   objects expanded to their leaves.
 
-/// One property of a resource (`core.props`) or property struct (`props`): the by-value builder
-/// `x(self, ..) -> Self` (not for a required property, which `new` takes), the in-place setter
-/// `set_x(&mut self, ..) -> &mut Self` and the getter `get_x(&self)`. The documentation is the
-/// builder's; the other two point at it.
-#[allow(unused_macros)] // Unused when no enabled service needs it.
-macro_rules! prop {
-    ($(#[$m:meta])* $($f:ident).+, $cfn:literal, _, $s:ident, $g:ident, $t:ty) => {
-        #[doc = ::std::concat!("Sets `", $cfn, "`, which `new` took, in place.")]
-        ///
-        $(#[$m])*
-        pub fn $s(&mut self, value: impl ::std::convert::Into<$t>) -> &mut Self {
-            self.$($f).+.set($cfn, value.into());
-            self
-        }
-        prop!(@get $($f).+, $cfn, $g, $t);
-    };
-    ($(#[$m:meta])* $($f:ident).+, $cfn:literal, $b:ident, $s:ident, $g:ident, $t:ty) => {
-        $(#[$m])*
-        pub fn $b(mut self, value: impl ::std::convert::Into<$t>) -> Self {
-            self.$($f).+.set($cfn, value.into());
-            self
-        }
-        #[doc = ::std::concat!("Sets `", $cfn, "` in place: [`Self::", ::std::stringify!($b), "`] for a value held by `&mut`.")]
-        pub fn $s(&mut self, value: impl ::std::convert::Into<$t>) -> &mut Self {
-            self.$($f).+.set($cfn, value.into());
-            self
-        }
-        prop!(@get $($f).+, $cfn, $g, $t);
-    };
-    (@get $($f:ident).+, $cfn:literal, $g:ident, $t:ty) => {
-        #[doc = ::std::concat!("`", $cfn, "` as set (literal or intrinsic), or `None`.")]
-        #[inline]
-        pub fn $g(&self) -> ::std::option::Option<$t> {
-            self.$($f).+.get($cfn).map(|v| <$t>::from_value_unchecked(v.clone()))
-        }
-    };
-}
-
 /// `Clone`, `Debug` and the cdk-core traits of a generated resource struct.
 #[allow(unused_macros)] // Unused when no enabled service needs it.
 macro_rules! resource {
@@ -227,6 +189,17 @@ macro_rules! property_enum {
     };
 }
 
+/// The value of property `name`, as the kind its getter returns.
+#[allow(dead_code)] // Unused when no service is enabled.
+#[inline]
+pub(crate) fn get_prop<K: ?Sized>(
+    props: &cdk_core::Props,
+    name: &str,
+) -> ::std::option::Option<cdk_core::Val<K>> {
+    props
+        .get(name)
+        .map(|v| cdk_core::Val::from_value_unchecked(v.clone()))
+}
 /// Whether a property is set, as far as synthesis can tell.
 enum Presence {
     Set,

@@ -55,34 +55,82 @@ impl ApprovalTeam {
         ApprovalTeam { core }
     }
 
-    prop! {
-        /// `ApprovalStrategy`.
-        core.props, "ApprovalStrategy", _, set_approval_strategy, get_approval_strategy, Val<approval_team::ApprovalStrategy>
+    /// Sets `ApprovalStrategy`, which `new` took, in place.
+    pub fn set_approval_strategy(&mut self, value: impl Into<Val<approval_team::ApprovalStrategy>>) -> &mut Self {
+        self.core.props.set("ApprovalStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `Approvers`.
-        core.props, "Approvers", _, set_approvers, get_approvers, Val<List<approval_team::Approver>>
+    /// `ApprovalStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approval_strategy(&self) -> ::std::option::Option<Val<approval_team::ApprovalStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovalStrategy")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Approvers`, which `new` took, in place.
+    pub fn set_approvers(&mut self, value: impl Into<Val<List<approval_team::Approver>>>) -> &mut Self {
+        self.core.props.set("Approvers", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Approvers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approvers(&self) -> ::std::option::Option<Val<List<approval_team::Approver>>> {
+        crate::cfn::get_prop(&self.core.props, "Approvers")
     }
 
-    prop! {
-        /// `Policies`.
-        core.props, "Policies", _, set_policies, get_policies, Val<List<approval_team::Policy>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Policies`, which `new` took, in place.
+    pub fn set_policies(&mut self, value: impl Into<Val<List<approval_team::Policy>>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<List<approval_team::Policy>>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,9 +215,16 @@ pub mod approval_team {
             ApprovalStrategy { props }
         }
 
-        prop! {
-            /// `MofN`.
-            props, "MofN", _, set_mof_n, get_mof_n, Val<MofNApprovalStrategy>
+        /// Sets `MofN`, which `new` took, in place.
+        pub fn set_mof_n(&mut self, value: impl Into<Val<MofNApprovalStrategy>>) -> &mut Self {
+            self.props.set("MofN", value.into());
+            self
+        }
+
+        /// `MofN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mof_n(&self) -> ::std::option::Option<Val<MofNApprovalStrategy>> {
+            crate::cfn::get_prop(&self.props, "MofN")
         }
     }
 
@@ -190,9 +245,16 @@ pub mod approval_team {
             MofNApprovalStrategy { props }
         }
 
-        prop! {
-            /// `MinApprovalsRequired`.
-            props, "MinApprovalsRequired", _, set_min_approvals_required, get_min_approvals_required, Val<i64>
+        /// Sets `MinApprovalsRequired`, which `new` took, in place.
+        pub fn set_min_approvals_required(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinApprovalsRequired", value.into());
+            self
+        }
+
+        /// `MinApprovalsRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_approvals_required(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinApprovalsRequired")
         }
     }
 
@@ -218,29 +280,82 @@ pub mod approval_team {
             Approver { props }
         }
 
-        prop! {
-            /// `PrimaryIdentityId`.
-            props, "PrimaryIdentityId", _, set_primary_identity_id, get_primary_identity_id, Val<String>
+        /// Sets `PrimaryIdentityId`, which `new` took, in place.
+        pub fn set_primary_identity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryIdentityId", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryIdentitySourceArn`.
-            props, "PrimaryIdentitySourceArn", _, set_primary_identity_source_arn, get_primary_identity_source_arn, Val<String>
+        /// `PrimaryIdentityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_identity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryIdentityId")
         }
 
-        prop! {
-            /// `ApproverId`.
-            props, "ApproverId", approver_id, set_approver_id, get_approver_id, Val<String>
+        /// Sets `PrimaryIdentitySourceArn`, which `new` took, in place.
+        pub fn set_primary_identity_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryIdentitySourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryIdentityStatus`.
-            props, "PrimaryIdentityStatus", primary_identity_status, set_primary_identity_status, get_primary_identity_status, Val<String>
+        /// `PrimaryIdentitySourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_identity_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryIdentitySourceArn")
         }
 
-        prop! {
-            /// `ResponseTime`.
-            props, "ResponseTime", response_time, set_response_time, get_response_time, Val<String>
+        /// `ApproverId`.
+        pub fn approver_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApproverId", value.into());
+            self
+        }
+
+        /// Sets `ApproverId` in place: [`Self::approver_id`] on a value held by `&mut`.
+        pub fn set_approver_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApproverId", value.into());
+            self
+        }
+
+        /// `ApproverId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approver_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApproverId")
+        }
+
+        /// `PrimaryIdentityStatus`.
+        pub fn primary_identity_status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrimaryIdentityStatus", value.into());
+            self
+        }
+
+        /// Sets `PrimaryIdentityStatus` in place: [`Self::primary_identity_status`] on a value held by `&mut`.
+        pub fn set_primary_identity_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryIdentityStatus", value.into());
+            self
+        }
+
+        /// `PrimaryIdentityStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_identity_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryIdentityStatus")
+        }
+
+        /// `ResponseTime`.
+        pub fn response_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponseTime", value.into());
+            self
+        }
+
+        /// Sets `ResponseTime` in place: [`Self::response_time`] on a value held by `&mut`.
+        pub fn set_response_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponseTime", value.into());
+            self
+        }
+
+        /// `ResponseTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponseTime")
         }
     }
 
@@ -261,9 +376,16 @@ pub mod approval_team {
             Policy { props }
         }
 
-        prop! {
-            /// `PolicyArn`.
-            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+        /// Sets `PolicyArn`, which `new` took, in place.
+        pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyArn", value.into());
+            self
+        }
+
+        /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyArn")
         }
     }
 }
@@ -290,14 +412,34 @@ impl IdentitySource {
         IdentitySource { core }
     }
 
-    prop! {
-        /// `IdentitySourceParameters`.
-        core.props, "IdentitySourceParameters", _, set_identity_source_parameters, get_identity_source_parameters, Val<identity_source::IdentitySourceParameters>
+    /// Sets `IdentitySourceParameters`, which `new` took, in place.
+    pub fn set_identity_source_parameters(&mut self, value: impl Into<Val<identity_source::IdentitySourceParameters>>) -> &mut Self {
+        self.core.props.set("IdentitySourceParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdentitySourceParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_source_parameters(&self) -> ::std::option::Option<Val<identity_source::IdentitySourceParameters>> {
+        crate::cfn::get_prop(&self.core.props, "IdentitySourceParameters")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -370,9 +512,16 @@ pub mod identity_source {
             IdentitySourceParameters { props }
         }
 
-        prop! {
-            /// `IamIdentityCenter`.
-            props, "IamIdentityCenter", _, set_iam_identity_center, get_iam_identity_center, Val<IamIdentityCenter>
+        /// Sets `IamIdentityCenter`, which `new` took, in place.
+        pub fn set_iam_identity_center(&mut self, value: impl Into<Val<IamIdentityCenter>>) -> &mut Self {
+            self.props.set("IamIdentityCenter", value.into());
+            self
+        }
+
+        /// `IamIdentityCenter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_identity_center(&self) -> ::std::option::Option<Val<IamIdentityCenter>> {
+            crate::cfn::get_prop(&self.props, "IamIdentityCenter")
         }
     }
 
@@ -395,19 +544,46 @@ pub mod identity_source {
             IamIdentityCenter { props }
         }
 
-        prop! {
-            /// `InstanceArn`.
-            props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+        /// Sets `InstanceArn`, which `new` took, in place.
+        pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceArn")
         }
 
-        prop! {
-            /// `ApprovalPortalUrl`.
-            props, "ApprovalPortalUrl", approval_portal_url, set_approval_portal_url, get_approval_portal_url, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `ApprovalPortalUrl`.
+        pub fn approval_portal_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApprovalPortalUrl", value.into());
+            self
+        }
+
+        /// Sets `ApprovalPortalUrl` in place: [`Self::approval_portal_url`] on a value held by `&mut`.
+        pub fn set_approval_portal_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApprovalPortalUrl", value.into());
+            self
+        }
+
+        /// `ApprovalPortalUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approval_portal_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApprovalPortalUrl")
         }
     }
 }

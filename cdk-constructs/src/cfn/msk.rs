@@ -41,14 +41,34 @@ impl BatchScramSecret {
         BatchScramSecret { core }
     }
 
-    prop! {
-        /// `ClusterArn`.
-        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    /// Sets `ClusterArn`, which `new` took, in place.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SecretArnList`.
-        core.props, "SecretArnList", secret_arn_list, set_secret_arn_list, get_secret_arn_list, Val<List<String>>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
+    }
+
+    /// `SecretArnList`.
+    pub fn secret_arn_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecretArnList", value.into());
+        self
+    }
+
+    /// Sets `SecretArnList` in place: [`Self::secret_arn_list`] on a value held by `&mut`.
+    pub fn set_secret_arn_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecretArnList", value.into());
+        self
+    }
+
+    /// `SecretArnList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_arn_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecretArnList")
     }
 
     /// `Ref`: the resource's identifier.
@@ -83,44 +103,139 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `ChannelName`: Name of the channel
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster
-        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: Encryption configuration
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<channel::EncryptionConfiguration>
+    /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster
+    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IcebergDestinationConfiguration`: Iceberg destination configuration
-        core.props, "IcebergDestinationConfiguration", iceberg_destination_configuration, set_iceberg_destination_configuration, get_iceberg_destination_configuration, Val<channel::IcebergDestinationConfiguration>
+    /// Sets `ClusterArn` in place: [`Self::cluster_arn`] on a value held by `&mut`.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingInfo`: Log configuration details for Channel
-        core.props, "LoggingInfo", logging_info, set_logging_info, get_logging_info, Val<channel::ChannelLoggingInfo>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
     }
 
-    prop! {
-        /// `S3DestinationConfiguration`: S3 destination configuration
-        core.props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<channel::S3DestinationConfiguration>
+    /// `EncryptionConfiguration`: Encryption configuration
+    pub fn encryption_configuration(mut self, value: impl Into<Val<channel::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags attached to the channel
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<channel::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TopicConfigurationList`: Topic configuration
-        core.props, "TopicConfigurationList", _, set_topic_configuration_list, get_topic_configuration_list, Val<List<channel::TopicConfiguration>>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<channel::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `IcebergDestinationConfiguration`: Iceberg destination configuration
+    pub fn iceberg_destination_configuration(mut self, value: impl Into<Val<channel::IcebergDestinationConfiguration>>) -> Self {
+        self.core.props.set("IcebergDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `IcebergDestinationConfiguration` in place: [`Self::iceberg_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_iceberg_destination_configuration(&mut self, value: impl Into<Val<channel::IcebergDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("IcebergDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `IcebergDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iceberg_destination_configuration(&self) -> ::std::option::Option<Val<channel::IcebergDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IcebergDestinationConfiguration")
+    }
+
+    /// `LoggingInfo`: Log configuration details for Channel
+    pub fn logging_info(mut self, value: impl Into<Val<channel::ChannelLoggingInfo>>) -> Self {
+        self.core.props.set("LoggingInfo", value.into());
+        self
+    }
+
+    /// Sets `LoggingInfo` in place: [`Self::logging_info`] on a value held by `&mut`.
+    pub fn set_logging_info(&mut self, value: impl Into<Val<channel::ChannelLoggingInfo>>) -> &mut Self {
+        self.core.props.set("LoggingInfo", value.into());
+        self
+    }
+
+    /// `LoggingInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_info(&self) -> ::std::option::Option<Val<channel::ChannelLoggingInfo>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingInfo")
+    }
+
+    /// `S3DestinationConfiguration`: S3 destination configuration
+    pub fn s3_destination_configuration(mut self, value: impl Into<Val<channel::S3DestinationConfiguration>>) -> Self {
+        self.core.props.set("S3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `S3DestinationConfiguration` in place: [`Self::s3_destination_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_s3_destination_configuration(&mut self, value: impl Into<Val<channel::S3DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("S3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// `S3DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_destination_configuration(&self) -> ::std::option::Option<Val<channel::S3DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "S3DestinationConfiguration")
+    }
+
+    /// `Tags`: Tags attached to the channel
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TopicConfigurationList`, which `new` took, in place.
+    pub fn set_topic_configuration_list(&mut self, value: impl Into<Val<List<channel::TopicConfiguration>>>) -> &mut Self {
+        self.core.props.set("TopicConfigurationList", value.into());
+        self
+    }
+
+    /// `TopicConfigurationList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_configuration_list(&self) -> ::std::option::Option<Val<List<channel::TopicConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "TopicConfigurationList")
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,9 +285,16 @@ pub mod channel {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the KMS key for encryption
-            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `KmsKeyArn`, which `new` took, in place.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -212,50 +334,131 @@ pub mod channel {
             IcebergDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of an IAM role used by MSK to
-            /// access the table
-            props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+        /// Sets `ServiceExecutionRoleArn`, which `new` took, in place.
+        pub fn set_service_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DeadLetterQueueS3`: Dead letter queue S3 configuration of the destination
-            props, "DeadLetterQueueS3", _, set_dead_letter_queue_s3, get_dead_letter_queue_s3, Val<DeadLetterQueueS3>
+        /// `ServiceExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceExecutionRoleArn")
         }
 
-        prop! {
-            /// `AppendOnly`: Append only mode
-            props, "AppendOnly", _, set_append_only, get_append_only, Val<bool>
+        /// Sets `DeadLetterQueueS3`, which `new` took, in place.
+        pub fn set_dead_letter_queue_s3(&mut self, value: impl Into<Val<DeadLetterQueueS3>>) -> &mut Self {
+            self.props.set("DeadLetterQueueS3", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaEvolution`: Schema evolution configuration of the destination
-            props, "SchemaEvolution", _, set_schema_evolution, get_schema_evolution, Val<SchemaEvolution>
+        /// `DeadLetterQueueS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_queue_s3(&self) -> ::std::option::Option<Val<DeadLetterQueueS3>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterQueueS3")
         }
 
-        prop! {
-            /// `TableCreation`: Table creation configuration of the destination
-            props, "TableCreation", _, set_table_creation, get_table_creation, Val<TableCreation>
+        /// Sets `AppendOnly`, which `new` took, in place.
+        pub fn set_append_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AppendOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationTableList`: List of destination tables
-            props, "DestinationTableList", _, set_destination_table_list, get_destination_table_list, Val<List<DestinationTable>>
+        /// `AppendOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AppendOnly")
         }
 
-        prop! {
-            /// `Catalog`: Catalog configuration of the destination
-            props, "Catalog", catalog, set_catalog, get_catalog, Val<Catalog>
+        /// Sets `SchemaEvolution`, which `new` took, in place.
+        pub fn set_schema_evolution(&mut self, value: impl Into<Val<SchemaEvolution>>) -> &mut Self {
+            self.props.set("SchemaEvolution", value.into());
+            self
         }
 
-        prop! {
-            /// `CompressionType`: Compression codec for Iceberg table data files. Defaults to ZSTD.
-            props, "CompressionType", compression_type, set_compression_type, get_compression_type, Val<IcebergCompressionType>
+        /// `SchemaEvolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_evolution(&self) -> ::std::option::Option<Val<SchemaEvolution>> {
+            crate::cfn::get_prop(&self.props, "SchemaEvolution")
         }
 
-        prop! {
-            /// `DataFreshnessInSeconds`: Data freshness in seconds
-            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
+        /// Sets `TableCreation`, which `new` took, in place.
+        pub fn set_table_creation(&mut self, value: impl Into<Val<TableCreation>>) -> &mut Self {
+            self.props.set("TableCreation", value.into());
+            self
+        }
+
+        /// `TableCreation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_creation(&self) -> ::std::option::Option<Val<TableCreation>> {
+            crate::cfn::get_prop(&self.props, "TableCreation")
+        }
+
+        /// Sets `DestinationTableList`, which `new` took, in place.
+        pub fn set_destination_table_list(&mut self, value: impl Into<Val<List<DestinationTable>>>) -> &mut Self {
+            self.props.set("DestinationTableList", value.into());
+            self
+        }
+
+        /// `DestinationTableList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_table_list(&self) -> ::std::option::Option<Val<List<DestinationTable>>> {
+            crate::cfn::get_prop(&self.props, "DestinationTableList")
+        }
+
+        /// `Catalog`: Catalog configuration of the destination
+        pub fn catalog(mut self, value: impl Into<Val<Catalog>>) -> Self {
+            self.props.set("Catalog", value.into());
+            self
+        }
+
+        /// Sets `Catalog` in place: [`Self::catalog`] on a value held by `&mut`.
+        pub fn set_catalog(&mut self, value: impl Into<Val<Catalog>>) -> &mut Self {
+            self.props.set("Catalog", value.into());
+            self
+        }
+
+        /// `Catalog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog(&self) -> ::std::option::Option<Val<Catalog>> {
+            crate::cfn::get_prop(&self.props, "Catalog")
+        }
+
+        /// `CompressionType`: Compression codec for Iceberg table data files. Defaults to ZSTD.
+        pub fn compression_type(mut self, value: impl Into<Val<IcebergCompressionType>>) -> Self {
+            self.props.set("CompressionType", value.into());
+            self
+        }
+
+        /// Sets `CompressionType` in place: [`Self::compression_type`] on a value held by `&mut`.
+        pub fn set_compression_type(&mut self, value: impl Into<Val<IcebergCompressionType>>) -> &mut Self {
+            self.props.set("CompressionType", value.into());
+            self
+        }
+
+        /// `CompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_type(&self) -> ::std::option::Option<Val<IcebergCompressionType>> {
+            crate::cfn::get_prop(&self.props, "CompressionType")
+        }
+
+        /// `DataFreshnessInSeconds`: Data freshness in seconds
+        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DataFreshnessInSeconds` in place: [`Self::data_freshness_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_data_freshness_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// `DataFreshnessInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_freshness_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DataFreshnessInSeconds")
         }
     }
 
@@ -274,14 +477,40 @@ pub mod channel {
             Catalog { props }
         }
 
-        prop! {
-            /// `CatalogArn`: The ARN of the catalog
-            props, "CatalogArn", catalog_arn, set_catalog_arn, get_catalog_arn, Val<String>
+        /// `CatalogArn`: The ARN of the catalog
+        pub fn catalog_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogArn", value.into());
+            self
         }
 
-        prop! {
-            /// `WarehouseLocation`: The warehouse location
-            props, "WarehouseLocation", warehouse_location, set_warehouse_location, get_warehouse_location, Val<String>
+        /// Sets `CatalogArn` in place: [`Self::catalog_arn`] on a value held by `&mut`.
+        pub fn set_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogArn", value.into());
+            self
+        }
+
+        /// `CatalogArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogArn")
+        }
+
+        /// `WarehouseLocation`: The warehouse location
+        pub fn warehouse_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WarehouseLocation", value.into());
+            self
+        }
+
+        /// Sets `WarehouseLocation` in place: [`Self::warehouse_location`] on a value held by `&mut`.
+        pub fn set_warehouse_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WarehouseLocation", value.into());
+            self
+        }
+
+        /// `WarehouseLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warehouse_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WarehouseLocation")
         }
     }
 
@@ -320,20 +549,47 @@ pub mod channel {
             DeadLetterQueueS3 { props }
         }
 
-        prop! {
-            /// `BucketArn`: The ARN of the S3 bucket
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorOutputPrefix`: The error output prefix
-            props, "ErrorOutputPrefix", _, set_error_output_prefix, get_error_output_prefix, Val<String>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the dead-letter
-            /// S3 bucket
-            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// Sets `ErrorOutputPrefix`, which `new` took, in place.
+        pub fn set_error_output_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// `ErrorOutputPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_output_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorOutputPrefix")
+        }
+
+        /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the dead-letter S3
+        /// bucket
+        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
         }
     }
 
@@ -359,19 +615,46 @@ pub mod channel {
             DestinationTable { props }
         }
 
-        prop! {
-            /// `DestinationDatabaseName`: The destination database name
-            props, "DestinationDatabaseName", _, set_destination_database_name, get_destination_database_name, Val<String>
+        /// Sets `DestinationDatabaseName`, which `new` took, in place.
+        pub fn set_destination_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationDatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationTableName`: The destination table name
-            props, "DestinationTableName", _, set_destination_table_name, get_destination_table_name, Val<String>
+        /// `DestinationDatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationDatabaseName")
         }
 
-        prop! {
-            /// `PartitionSpec`: Partition specification
-            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<PartitionSpec>
+        /// Sets `DestinationTableName`, which `new` took, in place.
+        pub fn set_destination_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationTableName", value.into());
+            self
+        }
+
+        /// `DestinationTableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationTableName")
+        }
+
+        /// `PartitionSpec`: Partition specification
+        pub fn partition_spec(mut self, value: impl Into<Val<PartitionSpec>>) -> Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// Sets `PartitionSpec` in place: [`Self::partition_spec`] on a value held by `&mut`.
+        pub fn set_partition_spec(&mut self, value: impl Into<Val<PartitionSpec>>) -> &mut Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// `PartitionSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_spec(&self) -> ::std::option::Option<Val<PartitionSpec>> {
+            crate::cfn::get_prop(&self.props, "PartitionSpec")
         }
     }
 
@@ -392,14 +675,34 @@ pub mod channel {
             PartitionSpec { props }
         }
 
-        prop! {
-            /// `PartitionStrategy`: Partition strategy for MSK channel
-            props, "PartitionStrategy", _, set_partition_strategy, get_partition_strategy, Val<PartitionStrategy>
+        /// Sets `PartitionStrategy`, which `new` took, in place.
+        pub fn set_partition_strategy(&mut self, value: impl Into<Val<PartitionStrategy>>) -> &mut Self {
+            self.props.set("PartitionStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceList`: Source list
-            props, "SourceList", source_list, set_source_list, get_source_list, Val<List<PartitionSource>>
+        /// `PartitionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_strategy(&self) -> ::std::option::Option<Val<PartitionStrategy>> {
+            crate::cfn::get_prop(&self.props, "PartitionStrategy")
+        }
+
+        /// `SourceList`: Source list
+        pub fn source_list(mut self, value: impl Into<Val<List<PartitionSource>>>) -> Self {
+            self.props.set("SourceList", value.into());
+            self
+        }
+
+        /// Sets `SourceList` in place: [`Self::source_list`] on a value held by `&mut`.
+        pub fn set_source_list(&mut self, value: impl Into<Val<List<PartitionSource>>>) -> &mut Self {
+            self.props.set("SourceList", value.into());
+            self
+        }
+
+        /// `SourceList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_list(&self) -> ::std::option::Option<Val<List<PartitionSource>>> {
+            crate::cfn::get_prop(&self.props, "SourceList")
         }
     }
 
@@ -428,9 +731,22 @@ pub mod channel {
             PartitionSource { props }
         }
 
-        prop! {
-            /// `SourceName`: Source name
-            props, "SourceName", source_name, set_source_name, get_source_name, Val<String>
+        /// `SourceName`: Source name
+        pub fn source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// Sets `SourceName` in place: [`Self::source_name`] on a value held by `&mut`.
+        pub fn set_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// `SourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceName")
         }
     }
 
@@ -451,9 +767,16 @@ pub mod channel {
             SchemaEvolution { props }
         }
 
-        prop! {
-            /// `EnableSchemaEvolution`: Whether schema evolution is enabled
-            props, "EnableSchemaEvolution", _, set_enable_schema_evolution, get_enable_schema_evolution, Val<bool>
+        /// Sets `EnableSchemaEvolution`, which `new` took, in place.
+        pub fn set_enable_schema_evolution(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableSchemaEvolution", value.into());
+            self
+        }
+
+        /// `EnableSchemaEvolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_schema_evolution(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableSchemaEvolution")
         }
     }
 
@@ -474,9 +797,16 @@ pub mod channel {
             TableCreation { props }
         }
 
-        prop! {
-            /// `EnableTableCreation`: Whether table creation is enabled
-            props, "EnableTableCreation", _, set_enable_table_creation, get_enable_table_creation, Val<bool>
+        /// Sets `EnableTableCreation`, which `new` took, in place.
+        pub fn set_enable_table_creation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableTableCreation", value.into());
+            self
+        }
+
+        /// `EnableTableCreation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_table_creation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableTableCreation")
         }
     }
 
@@ -495,19 +825,58 @@ pub mod channel {
             ChannelLoggingInfo { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: CloudWatch Logs log destination details
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsLogDestination>
+        /// `CloudWatchLogs`: CloudWatch Logs log destination details
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsLogDestination>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Firehose`: Firehose log destination details
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseLogDestination>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogsLogDestination>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`: S3 log destination details
-            props, "S3", s3, set_s3, get_s3, Val<S3LogDestination>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogsLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `Firehose`: Firehose log destination details
+        pub fn firehose(mut self, value: impl Into<Val<FirehoseLogDestination>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<FirehoseLogDestination>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<FirehoseLogDestination>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
+        }
+
+        /// `S3`: S3 log destination details
+        pub fn s3(mut self, value: impl Into<Val<S3LogDestination>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3LogDestination>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3LogDestination>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -528,14 +897,34 @@ pub mod channel {
             CloudWatchLogsLogDestination { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether CloudWatch Logs logging is enabled
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`: The CloudWatch log group for log delivery
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LogGroup`: The CloudWatch log group for log delivery
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -556,14 +945,34 @@ pub mod channel {
             FirehoseLogDestination { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether Firehose logging is enabled
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryStream`: The Firehose delivery stream for log delivery
-            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `DeliveryStream`: The Firehose delivery stream for log delivery
+        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// Sets `DeliveryStream` in place: [`Self::delivery_stream`] on a value held by `&mut`.
+        pub fn set_delivery_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// `DeliveryStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStream")
         }
     }
 
@@ -584,19 +993,52 @@ pub mod channel {
             S3LogDestination { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether S3 logging is enabled
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Bucket`: The name of the S3 bucket for log delivery
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Prefix`: The S3 prefix for log delivery
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket`: The name of the S3 bucket for log delivery
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`: The S3 prefix for log delivery
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -627,25 +1069,59 @@ pub mod channel {
             S3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `DeadLetterQueueS3`: Dead letter queue S3 configuration of the destination
-            props, "DeadLetterQueueS3", _, set_dead_letter_queue_s3, get_dead_letter_queue_s3, Val<DeadLetterQueueS3>
+        /// Sets `DeadLetterQueueS3`, which `new` took, in place.
+        pub fn set_dead_letter_queue_s3(&mut self, value: impl Into<Val<DeadLetterQueueS3>>) -> &mut Self {
+            self.props.set("DeadLetterQueueS3", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of an IAM role used by MSK to
-            /// access S3
-            props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+        /// `DeadLetterQueueS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_queue_s3(&self) -> ::std::option::Option<Val<DeadLetterQueueS3>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterQueueS3")
         }
 
-        prop! {
-            /// `Storage`: S3 storage configuration
-            props, "Storage", _, set_storage, get_storage, Val<S3Storage>
+        /// Sets `ServiceExecutionRoleArn`, which `new` took, in place.
+        pub fn set_service_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataFreshnessInSeconds`: Data freshness in seconds
-            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
+        /// `ServiceExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceExecutionRoleArn")
+        }
+
+        /// Sets `Storage`, which `new` took, in place.
+        pub fn set_storage(&mut self, value: impl Into<Val<S3Storage>>) -> &mut Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// `Storage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage(&self) -> ::std::option::Option<Val<S3Storage>> {
+            crate::cfn::get_prop(&self.props, "Storage")
+        }
+
+        /// `DataFreshnessInSeconds`: Data freshness in seconds
+        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DataFreshnessInSeconds` in place: [`Self::data_freshness_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_data_freshness_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// `DataFreshnessInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_freshness_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DataFreshnessInSeconds")
         }
     }
 
@@ -674,34 +1150,94 @@ pub mod channel {
             S3Storage { props }
         }
 
-        prop! {
-            /// `BucketArn`: ARN of the S3 bucket
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageClass`: S3 storage class
-            props, "StorageClass", _, set_storage_class, get_storage_class, Val<S3StorageClass>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `CompressionType`: S3 compression type
-            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3CompressionType>
+        /// Sets `StorageClass`, which `new` took, in place.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<S3StorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the S3 bucket
-            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<S3StorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
 
-        prop! {
-            /// `OutputKeyTemplate`: Template for S3 key for output objects, used for partitioning
-            props, "OutputKeyTemplate", output_key_template, set_output_key_template, get_output_key_template, Val<String>
+        /// Sets `CompressionType`, which `new` took, in place.
+        pub fn set_compression_type(&mut self, value: impl Into<Val<S3CompressionType>>) -> &mut Self {
+            self.props.set("CompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputPrefix`: Optional prefix for output objects
-            props, "OutputPrefix", output_prefix, set_output_prefix, get_output_prefix, Val<String>
+        /// `CompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_type(&self) -> ::std::option::Option<Val<S3CompressionType>> {
+            crate::cfn::get_prop(&self.props, "CompressionType")
+        }
+
+        /// `ExpectedBucketOwner`: Optional 12-digit AWS account ID expected to own the S3 bucket
+        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
+        }
+
+        /// `OutputKeyTemplate`: Template for S3 key for output objects, used for partitioning
+        pub fn output_key_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputKeyTemplate", value.into());
+            self
+        }
+
+        /// Sets `OutputKeyTemplate` in place: [`Self::output_key_template`] on a value held by `&mut`.
+        pub fn set_output_key_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputKeyTemplate", value.into());
+            self
+        }
+
+        /// `OutputKeyTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_key_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputKeyTemplate")
+        }
+
+        /// `OutputPrefix`: Optional prefix for output objects
+        pub fn output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputPrefix", value.into());
+            self
+        }
+
+        /// Sets `OutputPrefix` in place: [`Self::output_prefix`] on a value held by `&mut`.
+        pub fn set_output_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputPrefix", value.into());
+            self
+        }
+
+        /// `OutputPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputPrefix")
         }
     }
 
@@ -759,19 +1295,46 @@ pub mod channel {
             TopicConfiguration { props }
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) that uniquely identifies the topic
-            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicArn`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordConverter`: Record converter configuration for a topic
-            props, "RecordConverter", _, set_record_converter, get_record_converter, Val<RecordConverter>
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
 
-        prop! {
-            /// `RecordSchema`: Record schema configuration for a topic
-            props, "RecordSchema", record_schema, set_record_schema, get_record_schema, Val<RecordSchema>
+        /// Sets `RecordConverter`, which `new` took, in place.
+        pub fn set_record_converter(&mut self, value: impl Into<Val<RecordConverter>>) -> &mut Self {
+            self.props.set("RecordConverter", value.into());
+            self
+        }
+
+        /// `RecordConverter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_converter(&self) -> ::std::option::Option<Val<RecordConverter>> {
+            crate::cfn::get_prop(&self.props, "RecordConverter")
+        }
+
+        /// `RecordSchema`: Record schema configuration for a topic
+        pub fn record_schema(mut self, value: impl Into<Val<RecordSchema>>) -> Self {
+            self.props.set("RecordSchema", value.into());
+            self
+        }
+
+        /// Sets `RecordSchema` in place: [`Self::record_schema`] on a value held by `&mut`.
+        pub fn set_record_schema(&mut self, value: impl Into<Val<RecordSchema>>) -> &mut Self {
+            self.props.set("RecordSchema", value.into());
+            self
+        }
+
+        /// `RecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_schema(&self) -> ::std::option::Option<Val<RecordSchema>> {
+            crate::cfn::get_prop(&self.props, "RecordSchema")
         }
     }
 
@@ -792,9 +1355,16 @@ pub mod channel {
             RecordConverter { props }
         }
 
-        prop! {
-            /// `ValueConverter`: Value converter for topic data
-            props, "ValueConverter", _, set_value_converter, get_value_converter, Val<ValueConverter>
+        /// Sets `ValueConverter`, which `new` took, in place.
+        pub fn set_value_converter(&mut self, value: impl Into<Val<ValueConverter>>) -> &mut Self {
+            self.props.set("ValueConverter", value.into());
+            self
+        }
+
+        /// `ValueConverter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_converter(&self) -> ::std::option::Option<Val<ValueConverter>> {
+            crate::cfn::get_prop(&self.props, "ValueConverter")
         }
     }
 
@@ -834,9 +1404,16 @@ pub mod channel {
             RecordSchema { props }
         }
 
-        prop! {
-            /// `GsrArn`: ARN of Glue Schema Registry resource used for table schema
-            props, "GsrArn", _, set_gsr_arn, get_gsr_arn, Val<String>
+        /// Sets `GsrArn`, which `new` took, in place.
+        pub fn set_gsr_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GsrArn", value.into());
+            self
+        }
+
+        /// `GsrArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gsr_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GsrArn")
         }
     }
 }
@@ -872,74 +1449,232 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `BrokerNodeGroupInfo`.
-        core.props, "BrokerNodeGroupInfo", _, set_broker_node_group_info, get_broker_node_group_info, Val<cluster::BrokerNodeGroupInfo>
+    /// Sets `BrokerNodeGroupInfo`, which `new` took, in place.
+    pub fn set_broker_node_group_info(&mut self, value: impl Into<Val<cluster::BrokerNodeGroupInfo>>) -> &mut Self {
+        self.core.props.set("BrokerNodeGroupInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientAuthentication`.
-        core.props, "ClientAuthentication", client_authentication, set_client_authentication, get_client_authentication, Val<cluster::ClientAuthentication>
+    /// `BrokerNodeGroupInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_broker_node_group_info(&self) -> ::std::option::Option<Val<cluster::BrokerNodeGroupInfo>> {
+        crate::cfn::get_prop(&self.core.props, "BrokerNodeGroupInfo")
     }
 
-    prop! {
-        /// `ClusterName`.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// `ClientAuthentication`.
+    pub fn client_authentication(mut self, value: impl Into<Val<cluster::ClientAuthentication>>) -> Self {
+        self.core.props.set("ClientAuthentication", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationInfo`.
-        core.props, "ConfigurationInfo", configuration_info, set_configuration_info, get_configuration_info, Val<cluster::ConfigurationInfo>
+    /// Sets `ClientAuthentication` in place: [`Self::client_authentication`] on a value held by `&mut`.
+    pub fn set_client_authentication(&mut self, value: impl Into<Val<cluster::ClientAuthentication>>) -> &mut Self {
+        self.core.props.set("ClientAuthentication", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionInfo`.
-        core.props, "EncryptionInfo", encryption_info, set_encryption_info, get_encryption_info, Val<cluster::EncryptionInfo>
+    /// `ClientAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_authentication(&self) -> ::std::option::Option<Val<cluster::ClientAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "ClientAuthentication")
     }
 
-    prop! {
-        /// `EnhancedMonitoring`.
-        core.props, "EnhancedMonitoring", enhanced_monitoring, set_enhanced_monitoring, get_enhanced_monitoring, Val<cluster::EnhancedMonitoring>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `KafkaVersion`.
-        core.props, "KafkaVersion", _, set_kafka_version, get_kafka_version, Val<String>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `LoggingInfo`.
-        core.props, "LoggingInfo", logging_info, set_logging_info, get_logging_info, Val<cluster::LoggingInfo>
+    /// `ConfigurationInfo`.
+    pub fn configuration_info(mut self, value: impl Into<Val<cluster::ConfigurationInfo>>) -> Self {
+        self.core.props.set("ConfigurationInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `NumberOfBrokerNodes`.
-        core.props, "NumberOfBrokerNodes", _, set_number_of_broker_nodes, get_number_of_broker_nodes, Val<i64>
+    /// Sets `ConfigurationInfo` in place: [`Self::configuration_info`] on a value held by `&mut`.
+    pub fn set_configuration_info(&mut self, value: impl Into<Val<cluster::ConfigurationInfo>>) -> &mut Self {
+        self.core.props.set("ConfigurationInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `OpenMonitoring`.
-        core.props, "OpenMonitoring", open_monitoring, set_open_monitoring, get_open_monitoring, Val<cluster::OpenMonitoring>
+    /// `ConfigurationInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_info(&self) -> ::std::option::Option<Val<cluster::ConfigurationInfo>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationInfo")
     }
 
-    prop! {
-        /// `Rebalancing`.
-        core.props, "Rebalancing", rebalancing, set_rebalancing, get_rebalancing, Val<cluster::Rebalancing>
+    /// `EncryptionInfo`.
+    pub fn encryption_info(mut self, value: impl Into<Val<cluster::EncryptionInfo>>) -> Self {
+        self.core.props.set("EncryptionInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageMode`.
-        core.props, "StorageMode", storage_mode, set_storage_mode, get_storage_mode, Val<cluster::StorageMode>
+    /// Sets `EncryptionInfo` in place: [`Self::encryption_info`] on a value held by `&mut`.
+    pub fn set_encryption_info(&mut self, value: impl Into<Val<cluster::EncryptionInfo>>) -> &mut Self {
+        self.core.props.set("EncryptionInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EncryptionInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_info(&self) -> ::std::option::Option<Val<cluster::EncryptionInfo>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionInfo")
     }
 
-    prop! {
-        /// `ZookeeperAccess`.
-        core.props, "ZookeeperAccess", zookeeper_access, set_zookeeper_access, get_zookeeper_access, Val<cluster::ZookeeperAccess>
+    /// `EnhancedMonitoring`.
+    pub fn enhanced_monitoring(mut self, value: impl Into<Val<cluster::EnhancedMonitoring>>) -> Self {
+        self.core.props.set("EnhancedMonitoring", value.into());
+        self
+    }
+
+    /// Sets `EnhancedMonitoring` in place: [`Self::enhanced_monitoring`] on a value held by `&mut`.
+    pub fn set_enhanced_monitoring(&mut self, value: impl Into<Val<cluster::EnhancedMonitoring>>) -> &mut Self {
+        self.core.props.set("EnhancedMonitoring", value.into());
+        self
+    }
+
+    /// `EnhancedMonitoring` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enhanced_monitoring(&self) -> ::std::option::Option<Val<cluster::EnhancedMonitoring>> {
+        crate::cfn::get_prop(&self.core.props, "EnhancedMonitoring")
+    }
+
+    /// Sets `KafkaVersion`, which `new` took, in place.
+    pub fn set_kafka_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KafkaVersion", value.into());
+        self
+    }
+
+    /// `KafkaVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaVersion")
+    }
+
+    /// `LoggingInfo`.
+    pub fn logging_info(mut self, value: impl Into<Val<cluster::LoggingInfo>>) -> Self {
+        self.core.props.set("LoggingInfo", value.into());
+        self
+    }
+
+    /// Sets `LoggingInfo` in place: [`Self::logging_info`] on a value held by `&mut`.
+    pub fn set_logging_info(&mut self, value: impl Into<Val<cluster::LoggingInfo>>) -> &mut Self {
+        self.core.props.set("LoggingInfo", value.into());
+        self
+    }
+
+    /// `LoggingInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_info(&self) -> ::std::option::Option<Val<cluster::LoggingInfo>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingInfo")
+    }
+
+    /// Sets `NumberOfBrokerNodes`, which `new` took, in place.
+    pub fn set_number_of_broker_nodes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfBrokerNodes", value.into());
+        self
+    }
+
+    /// `NumberOfBrokerNodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_broker_nodes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfBrokerNodes")
+    }
+
+    /// `OpenMonitoring`.
+    pub fn open_monitoring(mut self, value: impl Into<Val<cluster::OpenMonitoring>>) -> Self {
+        self.core.props.set("OpenMonitoring", value.into());
+        self
+    }
+
+    /// Sets `OpenMonitoring` in place: [`Self::open_monitoring`] on a value held by `&mut`.
+    pub fn set_open_monitoring(&mut self, value: impl Into<Val<cluster::OpenMonitoring>>) -> &mut Self {
+        self.core.props.set("OpenMonitoring", value.into());
+        self
+    }
+
+    /// `OpenMonitoring` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_monitoring(&self) -> ::std::option::Option<Val<cluster::OpenMonitoring>> {
+        crate::cfn::get_prop(&self.core.props, "OpenMonitoring")
+    }
+
+    /// `Rebalancing`.
+    pub fn rebalancing(mut self, value: impl Into<Val<cluster::Rebalancing>>) -> Self {
+        self.core.props.set("Rebalancing", value.into());
+        self
+    }
+
+    /// Sets `Rebalancing` in place: [`Self::rebalancing`] on a value held by `&mut`.
+    pub fn set_rebalancing(&mut self, value: impl Into<Val<cluster::Rebalancing>>) -> &mut Self {
+        self.core.props.set("Rebalancing", value.into());
+        self
+    }
+
+    /// `Rebalancing` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rebalancing(&self) -> ::std::option::Option<Val<cluster::Rebalancing>> {
+        crate::cfn::get_prop(&self.core.props, "Rebalancing")
+    }
+
+    /// `StorageMode`.
+    pub fn storage_mode(mut self, value: impl Into<Val<cluster::StorageMode>>) -> Self {
+        self.core.props.set("StorageMode", value.into());
+        self
+    }
+
+    /// Sets `StorageMode` in place: [`Self::storage_mode`] on a value held by `&mut`.
+    pub fn set_storage_mode(&mut self, value: impl Into<Val<cluster::StorageMode>>) -> &mut Self {
+        self.core.props.set("StorageMode", value.into());
+        self
+    }
+
+    /// `StorageMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_mode(&self) -> ::std::option::Option<Val<cluster::StorageMode>> {
+        crate::cfn::get_prop(&self.core.props, "StorageMode")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ZookeeperAccess`.
+    pub fn zookeeper_access(mut self, value: impl Into<Val<cluster::ZookeeperAccess>>) -> Self {
+        self.core.props.set("ZookeeperAccess", value.into());
+        self
+    }
+
+    /// Sets `ZookeeperAccess` in place: [`Self::zookeeper_access`] on a value held by `&mut`.
+    pub fn set_zookeeper_access(&mut self, value: impl Into<Val<cluster::ZookeeperAccess>>) -> &mut Self {
+        self.core.props.set("ZookeeperAccess", value.into());
+        self
+    }
+
+    /// `ZookeeperAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_zookeeper_access(&self) -> ::std::option::Option<Val<cluster::ZookeeperAccess>> {
+        crate::cfn::get_prop(&self.core.props, "ZookeeperAccess")
     }
 
     /// `Ref`: the resource's identifier.
@@ -988,34 +1723,100 @@ pub mod cluster {
             BrokerNodeGroupInfo { props }
         }
 
-        prop! {
-            /// `ClientSubnets`.
-            props, "ClientSubnets", _, set_client_subnets, get_client_subnets, Val<List<String>>
+        /// Sets `ClientSubnets`, which `new` took, in place.
+        pub fn set_client_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ClientSubnets", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// `ClientSubnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ClientSubnets")
         }
 
-        prop! {
-            /// `BrokerAZDistribution`.
-            props, "BrokerAZDistribution", broker_az_distribution, set_broker_az_distribution, get_broker_az_distribution, Val<BrokerNodeGroupInfoBrokerAzDistribution>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectivityInfo`.
-            props, "ConnectivityInfo", connectivity_info, set_connectivity_info, get_connectivity_info, Val<ConnectivityInfo>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `BrokerAZDistribution`.
+        pub fn broker_az_distribution(mut self, value: impl Into<Val<BrokerNodeGroupInfoBrokerAzDistribution>>) -> Self {
+            self.props.set("BrokerAZDistribution", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageInfo`.
-            props, "StorageInfo", storage_info, set_storage_info, get_storage_info, Val<StorageInfo>
+        /// Sets `BrokerAZDistribution` in place: [`Self::broker_az_distribution`] on a value held by `&mut`.
+        pub fn set_broker_az_distribution(&mut self, value: impl Into<Val<BrokerNodeGroupInfoBrokerAzDistribution>>) -> &mut Self {
+            self.props.set("BrokerAZDistribution", value.into());
+            self
+        }
+
+        /// `BrokerAZDistribution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_broker_az_distribution(&self) -> ::std::option::Option<Val<BrokerNodeGroupInfoBrokerAzDistribution>> {
+            crate::cfn::get_prop(&self.props, "BrokerAZDistribution")
+        }
+
+        /// `ConnectivityInfo`.
+        pub fn connectivity_info(mut self, value: impl Into<Val<ConnectivityInfo>>) -> Self {
+            self.props.set("ConnectivityInfo", value.into());
+            self
+        }
+
+        /// Sets `ConnectivityInfo` in place: [`Self::connectivity_info`] on a value held by `&mut`.
+        pub fn set_connectivity_info(&mut self, value: impl Into<Val<ConnectivityInfo>>) -> &mut Self {
+            self.props.set("ConnectivityInfo", value.into());
+            self
+        }
+
+        /// `ConnectivityInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connectivity_info(&self) -> ::std::option::Option<Val<ConnectivityInfo>> {
+            crate::cfn::get_prop(&self.props, "ConnectivityInfo")
+        }
+
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// `StorageInfo`.
+        pub fn storage_info(mut self, value: impl Into<Val<StorageInfo>>) -> Self {
+            self.props.set("StorageInfo", value.into());
+            self
+        }
+
+        /// Sets `StorageInfo` in place: [`Self::storage_info`] on a value held by `&mut`.
+        pub fn set_storage_info(&mut self, value: impl Into<Val<StorageInfo>>) -> &mut Self {
+            self.props.set("StorageInfo", value.into());
+            self
+        }
+
+        /// `StorageInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_info(&self) -> ::std::option::Option<Val<StorageInfo>> {
+            crate::cfn::get_prop(&self.props, "StorageInfo")
         }
     }
 
@@ -1044,19 +1845,58 @@ pub mod cluster {
             ConnectivityInfo { props }
         }
 
-        prop! {
-            /// `NetworkType`.
-            props, "NetworkType", network_type, set_network_type, get_network_type, Val<NetworkType>
+        /// `NetworkType`.
+        pub fn network_type(mut self, value: impl Into<Val<NetworkType>>) -> Self {
+            self.props.set("NetworkType", value.into());
+            self
         }
 
-        prop! {
-            /// `PublicAccess`.
-            props, "PublicAccess", public_access, set_public_access, get_public_access, Val<PublicAccess>
+        /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+        pub fn set_network_type(&mut self, value: impl Into<Val<NetworkType>>) -> &mut Self {
+            self.props.set("NetworkType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConnectivity`.
-            props, "VpcConnectivity", vpc_connectivity, set_vpc_connectivity, get_vpc_connectivity, Val<VpcConnectivity>
+        /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_type(&self) -> ::std::option::Option<Val<NetworkType>> {
+            crate::cfn::get_prop(&self.props, "NetworkType")
+        }
+
+        /// `PublicAccess`.
+        pub fn public_access(mut self, value: impl Into<Val<PublicAccess>>) -> Self {
+            self.props.set("PublicAccess", value.into());
+            self
+        }
+
+        /// Sets `PublicAccess` in place: [`Self::public_access`] on a value held by `&mut`.
+        pub fn set_public_access(&mut self, value: impl Into<Val<PublicAccess>>) -> &mut Self {
+            self.props.set("PublicAccess", value.into());
+            self
+        }
+
+        /// `PublicAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_access(&self) -> ::std::option::Option<Val<PublicAccess>> {
+            crate::cfn::get_prop(&self.props, "PublicAccess")
+        }
+
+        /// `VpcConnectivity`.
+        pub fn vpc_connectivity(mut self, value: impl Into<Val<VpcConnectivity>>) -> Self {
+            self.props.set("VpcConnectivity", value.into());
+            self
+        }
+
+        /// Sets `VpcConnectivity` in place: [`Self::vpc_connectivity`] on a value held by `&mut`.
+        pub fn set_vpc_connectivity(&mut self, value: impl Into<Val<VpcConnectivity>>) -> &mut Self {
+            self.props.set("VpcConnectivity", value.into());
+            self
+        }
+
+        /// `VpcConnectivity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_connectivity(&self) -> ::std::option::Option<Val<VpcConnectivity>> {
+            crate::cfn::get_prop(&self.props, "VpcConnectivity")
         }
     }
 
@@ -1088,9 +1928,22 @@ pub mod cluster {
             PublicAccess { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1109,9 +1962,22 @@ pub mod cluster {
             VpcConnectivity { props }
         }
 
-        prop! {
-            /// `ClientAuthentication`.
-            props, "ClientAuthentication", client_authentication, set_client_authentication, get_client_authentication, Val<VpcConnectivityClientAuthentication>
+        /// `ClientAuthentication`.
+        pub fn client_authentication(mut self, value: impl Into<Val<VpcConnectivityClientAuthentication>>) -> Self {
+            self.props.set("ClientAuthentication", value.into());
+            self
+        }
+
+        /// Sets `ClientAuthentication` in place: [`Self::client_authentication`] on a value held by `&mut`.
+        pub fn set_client_authentication(&mut self, value: impl Into<Val<VpcConnectivityClientAuthentication>>) -> &mut Self {
+            self.props.set("ClientAuthentication", value.into());
+            self
+        }
+
+        /// `ClientAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_authentication(&self) -> ::std::option::Option<Val<VpcConnectivityClientAuthentication>> {
+            crate::cfn::get_prop(&self.props, "ClientAuthentication")
         }
     }
 
@@ -1130,14 +1996,40 @@ pub mod cluster {
             VpcConnectivityClientAuthentication { props }
         }
 
-        prop! {
-            /// `Sasl`.
-            props, "Sasl", sasl, set_sasl, get_sasl, Val<VpcConnectivitySasl>
+        /// `Sasl`.
+        pub fn sasl(mut self, value: impl Into<Val<VpcConnectivitySasl>>) -> Self {
+            self.props.set("Sasl", value.into());
+            self
         }
 
-        prop! {
-            /// `Tls`.
-            props, "Tls", tls, set_tls, get_tls, Val<VpcConnectivityTls>
+        /// Sets `Sasl` in place: [`Self::sasl`] on a value held by `&mut`.
+        pub fn set_sasl(&mut self, value: impl Into<Val<VpcConnectivitySasl>>) -> &mut Self {
+            self.props.set("Sasl", value.into());
+            self
+        }
+
+        /// `Sasl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl(&self) -> ::std::option::Option<Val<VpcConnectivitySasl>> {
+            crate::cfn::get_prop(&self.props, "Sasl")
+        }
+
+        /// `Tls`.
+        pub fn tls(mut self, value: impl Into<Val<VpcConnectivityTls>>) -> Self {
+            self.props.set("Tls", value.into());
+            self
+        }
+
+        /// Sets `Tls` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<VpcConnectivityTls>>) -> &mut Self {
+            self.props.set("Tls", value.into());
+            self
+        }
+
+        /// `Tls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<VpcConnectivityTls>> {
+            crate::cfn::get_prop(&self.props, "Tls")
         }
     }
 
@@ -1156,14 +2048,40 @@ pub mod cluster {
             VpcConnectivitySasl { props }
         }
 
-        prop! {
-            /// `Iam`.
-            props, "Iam", iam, set_iam, get_iam, Val<VpcConnectivityIam>
+        /// `Iam`.
+        pub fn iam(mut self, value: impl Into<Val<VpcConnectivityIam>>) -> Self {
+            self.props.set("Iam", value.into());
+            self
         }
 
-        prop! {
-            /// `Scram`.
-            props, "Scram", scram, set_scram, get_scram, Val<VpcConnectivityScram>
+        /// Sets `Iam` in place: [`Self::iam`] on a value held by `&mut`.
+        pub fn set_iam(&mut self, value: impl Into<Val<VpcConnectivityIam>>) -> &mut Self {
+            self.props.set("Iam", value.into());
+            self
+        }
+
+        /// `Iam` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam(&self) -> ::std::option::Option<Val<VpcConnectivityIam>> {
+            crate::cfn::get_prop(&self.props, "Iam")
+        }
+
+        /// `Scram`.
+        pub fn scram(mut self, value: impl Into<Val<VpcConnectivityScram>>) -> Self {
+            self.props.set("Scram", value.into());
+            self
+        }
+
+        /// Sets `Scram` in place: [`Self::scram`] on a value held by `&mut`.
+        pub fn set_scram(&mut self, value: impl Into<Val<VpcConnectivityScram>>) -> &mut Self {
+            self.props.set("Scram", value.into());
+            self
+        }
+
+        /// `Scram` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scram(&self) -> ::std::option::Option<Val<VpcConnectivityScram>> {
+            crate::cfn::get_prop(&self.props, "Scram")
         }
     }
 
@@ -1184,9 +2102,16 @@ pub mod cluster {
             VpcConnectivityIam { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1207,9 +2132,16 @@ pub mod cluster {
             VpcConnectivityScram { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1230,9 +2162,16 @@ pub mod cluster {
             VpcConnectivityTls { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1251,9 +2190,22 @@ pub mod cluster {
             StorageInfo { props }
         }
 
-        prop! {
-            /// `EBSStorageInfo`.
-            props, "EBSStorageInfo", ebs_storage_info, set_ebs_storage_info, get_ebs_storage_info, Val<EbsStorageInfo>
+        /// `EBSStorageInfo`.
+        pub fn ebs_storage_info(mut self, value: impl Into<Val<EbsStorageInfo>>) -> Self {
+            self.props.set("EBSStorageInfo", value.into());
+            self
+        }
+
+        /// Sets `EBSStorageInfo` in place: [`Self::ebs_storage_info`] on a value held by `&mut`.
+        pub fn set_ebs_storage_info(&mut self, value: impl Into<Val<EbsStorageInfo>>) -> &mut Self {
+            self.props.set("EBSStorageInfo", value.into());
+            self
+        }
+
+        /// `EBSStorageInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_storage_info(&self) -> ::std::option::Option<Val<EbsStorageInfo>> {
+            crate::cfn::get_prop(&self.props, "EBSStorageInfo")
         }
     }
 
@@ -1272,14 +2224,40 @@ pub mod cluster {
             EbsStorageInfo { props }
         }
 
-        prop! {
-            /// `ProvisionedThroughput`.
-            props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<ProvisionedThroughput>
+        /// `ProvisionedThroughput`.
+        pub fn provisioned_throughput(mut self, value: impl Into<Val<ProvisionedThroughput>>) -> Self {
+            self.props.set("ProvisionedThroughput", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeSize`.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// Sets `ProvisionedThroughput` in place: [`Self::provisioned_throughput`] on a value held by `&mut`.
+        pub fn set_provisioned_throughput(&mut self, value: impl Into<Val<ProvisionedThroughput>>) -> &mut Self {
+            self.props.set("ProvisionedThroughput", value.into());
+            self
+        }
+
+        /// `ProvisionedThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_throughput(&self) -> ::std::option::Option<Val<ProvisionedThroughput>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedThroughput")
+        }
+
+        /// `VolumeSize`.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
         }
     }
 
@@ -1298,14 +2276,40 @@ pub mod cluster {
             ProvisionedThroughput { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeThroughput`.
-            props, "VolumeThroughput", volume_throughput, set_volume_throughput, get_volume_throughput, Val<i64>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `VolumeThroughput`.
+        pub fn volume_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeThroughput", value.into());
+            self
+        }
+
+        /// Sets `VolumeThroughput` in place: [`Self::volume_throughput`] on a value held by `&mut`.
+        pub fn set_volume_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeThroughput", value.into());
+            self
+        }
+
+        /// `VolumeThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeThroughput")
         }
     }
 
@@ -1324,19 +2328,58 @@ pub mod cluster {
             ClientAuthentication { props }
         }
 
-        prop! {
-            /// `Sasl`.
-            props, "Sasl", sasl, set_sasl, get_sasl, Val<Sasl>
+        /// `Sasl`.
+        pub fn sasl(mut self, value: impl Into<Val<Sasl>>) -> Self {
+            self.props.set("Sasl", value.into());
+            self
         }
 
-        prop! {
-            /// `Tls`.
-            props, "Tls", tls, set_tls, get_tls, Val<Tls>
+        /// Sets `Sasl` in place: [`Self::sasl`] on a value held by `&mut`.
+        pub fn set_sasl(&mut self, value: impl Into<Val<Sasl>>) -> &mut Self {
+            self.props.set("Sasl", value.into());
+            self
         }
 
-        prop! {
-            /// `Unauthenticated`.
-            props, "Unauthenticated", unauthenticated, set_unauthenticated, get_unauthenticated, Val<Unauthenticated>
+        /// `Sasl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl(&self) -> ::std::option::Option<Val<Sasl>> {
+            crate::cfn::get_prop(&self.props, "Sasl")
+        }
+
+        /// `Tls`.
+        pub fn tls(mut self, value: impl Into<Val<Tls>>) -> Self {
+            self.props.set("Tls", value.into());
+            self
+        }
+
+        /// Sets `Tls` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<Tls>>) -> &mut Self {
+            self.props.set("Tls", value.into());
+            self
+        }
+
+        /// `Tls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<Tls>> {
+            crate::cfn::get_prop(&self.props, "Tls")
+        }
+
+        /// `Unauthenticated`.
+        pub fn unauthenticated(mut self, value: impl Into<Val<Unauthenticated>>) -> Self {
+            self.props.set("Unauthenticated", value.into());
+            self
+        }
+
+        /// Sets `Unauthenticated` in place: [`Self::unauthenticated`] on a value held by `&mut`.
+        pub fn set_unauthenticated(&mut self, value: impl Into<Val<Unauthenticated>>) -> &mut Self {
+            self.props.set("Unauthenticated", value.into());
+            self
+        }
+
+        /// `Unauthenticated` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unauthenticated(&self) -> ::std::option::Option<Val<Unauthenticated>> {
+            crate::cfn::get_prop(&self.props, "Unauthenticated")
         }
     }
 
@@ -1355,14 +2398,40 @@ pub mod cluster {
             Sasl { props }
         }
 
-        prop! {
-            /// `Iam`.
-            props, "Iam", iam, set_iam, get_iam, Val<Iam>
+        /// `Iam`.
+        pub fn iam(mut self, value: impl Into<Val<Iam>>) -> Self {
+            self.props.set("Iam", value.into());
+            self
         }
 
-        prop! {
-            /// `Scram`.
-            props, "Scram", scram, set_scram, get_scram, Val<Scram>
+        /// Sets `Iam` in place: [`Self::iam`] on a value held by `&mut`.
+        pub fn set_iam(&mut self, value: impl Into<Val<Iam>>) -> &mut Self {
+            self.props.set("Iam", value.into());
+            self
+        }
+
+        /// `Iam` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam(&self) -> ::std::option::Option<Val<Iam>> {
+            crate::cfn::get_prop(&self.props, "Iam")
+        }
+
+        /// `Scram`.
+        pub fn scram(mut self, value: impl Into<Val<Scram>>) -> Self {
+            self.props.set("Scram", value.into());
+            self
+        }
+
+        /// Sets `Scram` in place: [`Self::scram`] on a value held by `&mut`.
+        pub fn set_scram(&mut self, value: impl Into<Val<Scram>>) -> &mut Self {
+            self.props.set("Scram", value.into());
+            self
+        }
+
+        /// `Scram` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scram(&self) -> ::std::option::Option<Val<Scram>> {
+            crate::cfn::get_prop(&self.props, "Scram")
         }
     }
 
@@ -1383,9 +2452,16 @@ pub mod cluster {
             Iam { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1406,9 +2482,16 @@ pub mod cluster {
             Scram { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1427,14 +2510,41 @@ pub mod cluster {
             Tls { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityArnList`.
-            props, "CertificateAuthorityArnList", certificate_authority_arn_list, set_certificate_authority_arn_list, get_certificate_authority_arn_list, Val<List<String>>
+        /// `CertificateAuthorityArnList`.
+        pub fn certificate_authority_arn_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CertificateAuthorityArnList", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `CertificateAuthorityArnList` in place: [`Self::certificate_authority_arn_list`] on a
+        /// value held by `&mut`.
+        pub fn set_certificate_authority_arn_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CertificateAuthorityArnList", value.into());
+            self
+        }
+
+        /// `CertificateAuthorityArnList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_arn_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityArnList")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1455,9 +2565,16 @@ pub mod cluster {
             Unauthenticated { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1480,14 +2597,28 @@ pub mod cluster {
             ConfigurationInfo { props }
         }
 
-        prop! {
-            /// `Revision`.
-            props, "Revision", _, set_revision, get_revision, Val<i64>
+        /// Sets `Revision`, which `new` took, in place.
+        pub fn set_revision(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Revision")
+        }
+
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -1506,14 +2637,40 @@ pub mod cluster {
             EncryptionInfo { props }
         }
 
-        prop! {
-            /// `EncryptionAtRest`.
-            props, "EncryptionAtRest", encryption_at_rest, set_encryption_at_rest, get_encryption_at_rest, Val<EncryptionAtRest>
+        /// `EncryptionAtRest`.
+        pub fn encryption_at_rest(mut self, value: impl Into<Val<EncryptionAtRest>>) -> Self {
+            self.props.set("EncryptionAtRest", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionInTransit`.
-            props, "EncryptionInTransit", encryption_in_transit, set_encryption_in_transit, get_encryption_in_transit, Val<EncryptionInTransit>
+        /// Sets `EncryptionAtRest` in place: [`Self::encryption_at_rest`] on a value held by `&mut`.
+        pub fn set_encryption_at_rest(&mut self, value: impl Into<Val<EncryptionAtRest>>) -> &mut Self {
+            self.props.set("EncryptionAtRest", value.into());
+            self
+        }
+
+        /// `EncryptionAtRest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_at_rest(&self) -> ::std::option::Option<Val<EncryptionAtRest>> {
+            crate::cfn::get_prop(&self.props, "EncryptionAtRest")
+        }
+
+        /// `EncryptionInTransit`.
+        pub fn encryption_in_transit(mut self, value: impl Into<Val<EncryptionInTransit>>) -> Self {
+            self.props.set("EncryptionInTransit", value.into());
+            self
+        }
+
+        /// Sets `EncryptionInTransit` in place: [`Self::encryption_in_transit`] on a value held by `&mut`.
+        pub fn set_encryption_in_transit(&mut self, value: impl Into<Val<EncryptionInTransit>>) -> &mut Self {
+            self.props.set("EncryptionInTransit", value.into());
+            self
+        }
+
+        /// `EncryptionInTransit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_in_transit(&self) -> ::std::option::Option<Val<EncryptionInTransit>> {
+            crate::cfn::get_prop(&self.props, "EncryptionInTransit")
         }
     }
 
@@ -1534,9 +2691,16 @@ pub mod cluster {
             EncryptionAtRest { props }
         }
 
-        prop! {
-            /// `DataVolumeKMSKeyId`.
-            props, "DataVolumeKMSKeyId", _, set_data_volume_kms_key_id, get_data_volume_kms_key_id, Val<String>
+        /// Sets `DataVolumeKMSKeyId`, which `new` took, in place.
+        pub fn set_data_volume_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataVolumeKMSKeyId", value.into());
+            self
+        }
+
+        /// `DataVolumeKMSKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_volume_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataVolumeKMSKeyId")
         }
     }
 
@@ -1555,14 +2719,40 @@ pub mod cluster {
             EncryptionInTransit { props }
         }
 
-        prop! {
-            /// `ClientBroker`.
-            props, "ClientBroker", client_broker, set_client_broker, get_client_broker, Val<EncryptionInTransitClientBroker>
+        /// `ClientBroker`.
+        pub fn client_broker(mut self, value: impl Into<Val<EncryptionInTransitClientBroker>>) -> Self {
+            self.props.set("ClientBroker", value.into());
+            self
         }
 
-        prop! {
-            /// `InCluster`.
-            props, "InCluster", in_cluster, set_in_cluster, get_in_cluster, Val<bool>
+        /// Sets `ClientBroker` in place: [`Self::client_broker`] on a value held by `&mut`.
+        pub fn set_client_broker(&mut self, value: impl Into<Val<EncryptionInTransitClientBroker>>) -> &mut Self {
+            self.props.set("ClientBroker", value.into());
+            self
+        }
+
+        /// `ClientBroker` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_broker(&self) -> ::std::option::Option<Val<EncryptionInTransitClientBroker>> {
+            crate::cfn::get_prop(&self.props, "ClientBroker")
+        }
+
+        /// `InCluster`.
+        pub fn in_cluster(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InCluster", value.into());
+            self
+        }
+
+        /// Sets `InCluster` in place: [`Self::in_cluster`] on a value held by `&mut`.
+        pub fn set_in_cluster(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InCluster", value.into());
+            self
+        }
+
+        /// `InCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_cluster(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InCluster")
         }
     }
 
@@ -1616,14 +2806,40 @@ pub mod cluster {
             LoggingInfo { props }
         }
 
-        prop! {
-            /// `AuthorizerLogs`.
-            props, "AuthorizerLogs", authorizer_logs, set_authorizer_logs, get_authorizer_logs, Val<AuthorizerLogs>
+        /// `AuthorizerLogs`.
+        pub fn authorizer_logs(mut self, value: impl Into<Val<AuthorizerLogs>>) -> Self {
+            self.props.set("AuthorizerLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `BrokerLogs`.
-            props, "BrokerLogs", broker_logs, set_broker_logs, get_broker_logs, Val<BrokerLogs>
+        /// Sets `AuthorizerLogs` in place: [`Self::authorizer_logs`] on a value held by `&mut`.
+        pub fn set_authorizer_logs(&mut self, value: impl Into<Val<AuthorizerLogs>>) -> &mut Self {
+            self.props.set("AuthorizerLogs", value.into());
+            self
+        }
+
+        /// `AuthorizerLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_logs(&self) -> ::std::option::Option<Val<AuthorizerLogs>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerLogs")
+        }
+
+        /// `BrokerLogs`.
+        pub fn broker_logs(mut self, value: impl Into<Val<BrokerLogs>>) -> Self {
+            self.props.set("BrokerLogs", value.into());
+            self
+        }
+
+        /// Sets `BrokerLogs` in place: [`Self::broker_logs`] on a value held by `&mut`.
+        pub fn set_broker_logs(&mut self, value: impl Into<Val<BrokerLogs>>) -> &mut Self {
+            self.props.set("BrokerLogs", value.into());
+            self
+        }
+
+        /// `BrokerLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_broker_logs(&self) -> ::std::option::Option<Val<BrokerLogs>> {
+            crate::cfn::get_prop(&self.props, "BrokerLogs")
         }
     }
 
@@ -1642,19 +2858,58 @@ pub mod cluster {
             AuthorizerLogs { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`.
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogs>
+        /// `CloudWatchLogs`.
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogs>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Firehose`.
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<Firehose>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogs>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogs>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `Firehose`.
+        pub fn firehose(mut self, value: impl Into<Val<Firehose>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<Firehose>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<Firehose>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -1675,14 +2930,34 @@ pub mod cluster {
             CloudWatchLogs { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LogGroup`.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -1703,14 +2978,34 @@ pub mod cluster {
             Firehose { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryStream`.
-            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `DeliveryStream`.
+        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// Sets `DeliveryStream` in place: [`Self::delivery_stream`] on a value held by `&mut`.
+        pub fn set_delivery_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// `DeliveryStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStream")
         }
     }
 
@@ -1731,19 +3026,52 @@ pub mod cluster {
             S3 { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket`.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -1762,19 +3090,58 @@ pub mod cluster {
             BrokerLogs { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`.
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogs>
+        /// `CloudWatchLogs`.
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogs>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Firehose`.
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<Firehose>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogs>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogs>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `Firehose`.
+        pub fn firehose(mut self, value: impl Into<Val<Firehose>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<Firehose>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<Firehose>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -1795,9 +3162,16 @@ pub mod cluster {
             OpenMonitoring { props }
         }
 
-        prop! {
-            /// `Prometheus`.
-            props, "Prometheus", _, set_prometheus, get_prometheus, Val<Prometheus>
+        /// Sets `Prometheus`, which `new` took, in place.
+        pub fn set_prometheus(&mut self, value: impl Into<Val<Prometheus>>) -> &mut Self {
+            self.props.set("Prometheus", value.into());
+            self
+        }
+
+        /// `Prometheus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus(&self) -> ::std::option::Option<Val<Prometheus>> {
+            crate::cfn::get_prop(&self.props, "Prometheus")
         }
     }
 
@@ -1816,14 +3190,40 @@ pub mod cluster {
             Prometheus { props }
         }
 
-        prop! {
-            /// `JmxExporter`.
-            props, "JmxExporter", jmx_exporter, set_jmx_exporter, get_jmx_exporter, Val<JmxExporter>
+        /// `JmxExporter`.
+        pub fn jmx_exporter(mut self, value: impl Into<Val<JmxExporter>>) -> Self {
+            self.props.set("JmxExporter", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeExporter`.
-            props, "NodeExporter", node_exporter, set_node_exporter, get_node_exporter, Val<NodeExporter>
+        /// Sets `JmxExporter` in place: [`Self::jmx_exporter`] on a value held by `&mut`.
+        pub fn set_jmx_exporter(&mut self, value: impl Into<Val<JmxExporter>>) -> &mut Self {
+            self.props.set("JmxExporter", value.into());
+            self
+        }
+
+        /// `JmxExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jmx_exporter(&self) -> ::std::option::Option<Val<JmxExporter>> {
+            crate::cfn::get_prop(&self.props, "JmxExporter")
+        }
+
+        /// `NodeExporter`.
+        pub fn node_exporter(mut self, value: impl Into<Val<NodeExporter>>) -> Self {
+            self.props.set("NodeExporter", value.into());
+            self
+        }
+
+        /// Sets `NodeExporter` in place: [`Self::node_exporter`] on a value held by `&mut`.
+        pub fn set_node_exporter(&mut self, value: impl Into<Val<NodeExporter>>) -> &mut Self {
+            self.props.set("NodeExporter", value.into());
+            self
+        }
+
+        /// `NodeExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_exporter(&self) -> ::std::option::Option<Val<NodeExporter>> {
+            crate::cfn::get_prop(&self.props, "NodeExporter")
         }
     }
 
@@ -1844,9 +3244,16 @@ pub mod cluster {
             JmxExporter { props }
         }
 
-        prop! {
-            /// `EnabledInBroker`.
-            props, "EnabledInBroker", _, set_enabled_in_broker, get_enabled_in_broker, Val<bool>
+        /// Sets `EnabledInBroker`, which `new` took, in place.
+        pub fn set_enabled_in_broker(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnabledInBroker", value.into());
+            self
+        }
+
+        /// `EnabledInBroker` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_in_broker(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnabledInBroker")
         }
     }
 
@@ -1867,9 +3274,16 @@ pub mod cluster {
             NodeExporter { props }
         }
 
-        prop! {
-            /// `EnabledInBroker`.
-            props, "EnabledInBroker", _, set_enabled_in_broker, get_enabled_in_broker, Val<bool>
+        /// Sets `EnabledInBroker`, which `new` took, in place.
+        pub fn set_enabled_in_broker(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnabledInBroker", value.into());
+            self
+        }
+
+        /// `EnabledInBroker` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_in_broker(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnabledInBroker")
         }
     }
 
@@ -1890,9 +3304,16 @@ pub mod cluster {
             Rebalancing { props }
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<RebalancingStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<RebalancingStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<RebalancingStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -1937,9 +3358,22 @@ pub mod cluster {
             ZookeeperAccess { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -1966,14 +3400,28 @@ impl ClusterPolicy {
         ClusterPolicy { core }
     }
 
-    prop! {
-        /// `ClusterArn`: The arn of the cluster for the resource policy.
-        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    /// Sets `ClusterArn`, which `new` took, in place.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2011,29 +3459,82 @@ impl Configuration {
         Configuration { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KafkaVersionsList`.
-        core.props, "KafkaVersionsList", kafka_versions_list, set_kafka_versions_list, get_kafka_versions_list, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LatestRevision`.
-        core.props, "LatestRevision", latest_revision, set_latest_revision, get_latest_revision, Val<configuration::LatestRevision>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `KafkaVersionsList`.
+    pub fn kafka_versions_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("KafkaVersionsList", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerProperties`.
-        core.props, "ServerProperties", _, set_server_properties, get_server_properties, Val<String>
+    /// Sets `KafkaVersionsList` in place: [`Self::kafka_versions_list`] on a value held by `&mut`.
+    pub fn set_kafka_versions_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("KafkaVersionsList", value.into());
+        self
+    }
+
+    /// `KafkaVersionsList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_versions_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaVersionsList")
+    }
+
+    /// `LatestRevision`.
+    pub fn latest_revision(mut self, value: impl Into<Val<configuration::LatestRevision>>) -> Self {
+        self.core.props.set("LatestRevision", value.into());
+        self
+    }
+
+    /// Sets `LatestRevision` in place: [`Self::latest_revision`] on a value held by `&mut`.
+    pub fn set_latest_revision(&mut self, value: impl Into<Val<configuration::LatestRevision>>) -> &mut Self {
+        self.core.props.set("LatestRevision", value.into());
+        self
+    }
+
+    /// `LatestRevision` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_latest_revision(&self) -> ::std::option::Option<Val<configuration::LatestRevision>> {
+        crate::cfn::get_prop(&self.core.props, "LatestRevision")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ServerProperties`, which `new` took, in place.
+    pub fn set_server_properties(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerProperties", value.into());
+        self
+    }
+
+    /// `ServerProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_properties(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerProperties")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2086,19 +3587,58 @@ pub mod configuration {
             LatestRevision { props }
         }
 
-        prop! {
-            /// `CreationTime`.
-            props, "CreationTime", creation_time, set_creation_time, get_creation_time, Val<String>
+        /// `CreationTime`.
+        pub fn creation_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreationTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `CreationTime` in place: [`Self::creation_time`] on a value held by `&mut`.
+        pub fn set_creation_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreationTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Revision`.
-            props, "Revision", revision, set_revision, get_revision, Val<i64>
+        /// `CreationTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_creation_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreationTime")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Revision`.
+        pub fn revision(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Revision", value.into());
+            self
+        }
+
+        /// Sets `Revision` in place: [`Self::revision`] on a value held by `&mut`.
+        pub fn set_revision(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
+        }
+
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Revision")
         }
     }
 }
@@ -2138,41 +3678,106 @@ impl Replicator {
         Replicator { core }
     }
 
-    prop! {
-        /// `Description`: A summary description of the replicator.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A summary description of the replicator.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KafkaClusters`: Specifies a list of Kafka clusters which are targets of the replicator.
-        core.props, "KafkaClusters", _, set_kafka_clusters, get_kafka_clusters, Val<List<replicator::KafkaCluster>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LogDelivery`: Configuration for log delivery for the replicator.
-        core.props, "LogDelivery", log_delivery, set_log_delivery, get_log_delivery, Val<replicator::LogDelivery>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ReplicationInfoList`: A list of replication configurations, where each configuration
-        /// targets a given source cluster to target cluster replication flow.
-        core.props, "ReplicationInfoList", _, set_replication_info_list, get_replication_info_list, Val<List<replicator::ReplicationInfo>>
+    /// Sets `KafkaClusters`, which `new` took, in place.
+    pub fn set_kafka_clusters(&mut self, value: impl Into<Val<List<replicator::KafkaCluster>>>) -> &mut Self {
+        self.core.props.set("KafkaClusters", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicatorName`: The name of the replicator.
-        core.props, "ReplicatorName", _, set_replicator_name, get_replicator_name, Val<String>
+    /// `KafkaClusters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_clusters(&self) -> ::std::option::Option<Val<List<replicator::KafkaCluster>>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaClusters")
     }
 
-    prop! {
-        /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used by the
-        /// replicator to access external resources.
-        core.props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+    /// `LogDelivery`: Configuration for log delivery for the replicator.
+    pub fn log_delivery(mut self, value: impl Into<Val<replicator::LogDelivery>>) -> Self {
+        self.core.props.set("LogDelivery", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LogDelivery` in place: [`Self::log_delivery`] on a value held by `&mut`.
+    pub fn set_log_delivery(&mut self, value: impl Into<Val<replicator::LogDelivery>>) -> &mut Self {
+        self.core.props.set("LogDelivery", value.into());
+        self
+    }
+
+    /// `LogDelivery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery(&self) -> ::std::option::Option<Val<replicator::LogDelivery>> {
+        crate::cfn::get_prop(&self.core.props, "LogDelivery")
+    }
+
+    /// Sets `ReplicationInfoList`, which `new` took, in place.
+    pub fn set_replication_info_list(&mut self, value: impl Into<Val<List<replicator::ReplicationInfo>>>) -> &mut Self {
+        self.core.props.set("ReplicationInfoList", value.into());
+        self
+    }
+
+    /// `ReplicationInfoList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_info_list(&self) -> ::std::option::Option<Val<List<replicator::ReplicationInfo>>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationInfoList")
+    }
+
+    /// Sets `ReplicatorName`, which `new` took, in place.
+    pub fn set_replicator_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicatorName", value.into());
+        self
+    }
+
+    /// `ReplicatorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replicator_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicatorName")
+    }
+
+    /// Sets `ServiceExecutionRoleArn`, which `new` took, in place.
+    pub fn set_service_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceExecutionRoleArn")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2214,31 +3819,96 @@ pub mod replicator {
             KafkaCluster { props }
         }
 
-        prop! {
-            /// `AmazonMskCluster`: Details of an Amazon MSK cluster.
-            props, "AmazonMskCluster", amazon_msk_cluster, set_amazon_msk_cluster, get_amazon_msk_cluster, Val<AmazonMskCluster>
+        /// `AmazonMskCluster`: Details of an Amazon MSK cluster.
+        pub fn amazon_msk_cluster(mut self, value: impl Into<Val<AmazonMskCluster>>) -> Self {
+            self.props.set("AmazonMskCluster", value.into());
+            self
         }
 
-        prop! {
-            /// `ApacheKafkaCluster`: Details of an Apache Kafka cluster.
-            props, "ApacheKafkaCluster", apache_kafka_cluster, set_apache_kafka_cluster, get_apache_kafka_cluster, Val<ApacheKafkaCluster>
+        /// Sets `AmazonMskCluster` in place: [`Self::amazon_msk_cluster`] on a value held by `&mut`.
+        pub fn set_amazon_msk_cluster(&mut self, value: impl Into<Val<AmazonMskCluster>>) -> &mut Self {
+            self.props.set("AmazonMskCluster", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientAuthentication`: Details of the client authentication used by the Apache Kafka
-            /// cluster.
-            props, "ClientAuthentication", client_authentication, set_client_authentication, get_client_authentication, Val<KafkaClusterClientAuthentication>
+        /// `AmazonMskCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_msk_cluster(&self) -> ::std::option::Option<Val<AmazonMskCluster>> {
+            crate::cfn::get_prop(&self.props, "AmazonMskCluster")
         }
 
-        prop! {
-            /// `EncryptionInTransit`: Details of encryption in transit to the Apache Kafka cluster.
-            props, "EncryptionInTransit", encryption_in_transit, set_encryption_in_transit, get_encryption_in_transit, Val<KafkaClusterEncryptionInTransit>
+        /// `ApacheKafkaCluster`: Details of an Apache Kafka cluster.
+        pub fn apache_kafka_cluster(mut self, value: impl Into<Val<ApacheKafkaCluster>>) -> Self {
+            self.props.set("ApacheKafkaCluster", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfig`: Details of an Amazon VPC which has network connectivity to the Apache Kafka
-            /// cluster.
-            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<KafkaClusterClientVpcConfig>
+        /// Sets `ApacheKafkaCluster` in place: [`Self::apache_kafka_cluster`] on a value held by `&mut`.
+        pub fn set_apache_kafka_cluster(&mut self, value: impl Into<Val<ApacheKafkaCluster>>) -> &mut Self {
+            self.props.set("ApacheKafkaCluster", value.into());
+            self
+        }
+
+        /// `ApacheKafkaCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apache_kafka_cluster(&self) -> ::std::option::Option<Val<ApacheKafkaCluster>> {
+            crate::cfn::get_prop(&self.props, "ApacheKafkaCluster")
+        }
+
+        /// `ClientAuthentication`: Details of the client authentication used by the Apache Kafka
+        /// cluster.
+        pub fn client_authentication(mut self, value: impl Into<Val<KafkaClusterClientAuthentication>>) -> Self {
+            self.props.set("ClientAuthentication", value.into());
+            self
+        }
+
+        /// Sets `ClientAuthentication` in place: [`Self::client_authentication`] on a value held by `&mut`.
+        pub fn set_client_authentication(&mut self, value: impl Into<Val<KafkaClusterClientAuthentication>>) -> &mut Self {
+            self.props.set("ClientAuthentication", value.into());
+            self
+        }
+
+        /// `ClientAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_authentication(&self) -> ::std::option::Option<Val<KafkaClusterClientAuthentication>> {
+            crate::cfn::get_prop(&self.props, "ClientAuthentication")
+        }
+
+        /// `EncryptionInTransit`: Details of encryption in transit to the Apache Kafka cluster.
+        pub fn encryption_in_transit(mut self, value: impl Into<Val<KafkaClusterEncryptionInTransit>>) -> Self {
+            self.props.set("EncryptionInTransit", value.into());
+            self
+        }
+
+        /// Sets `EncryptionInTransit` in place: [`Self::encryption_in_transit`] on a value held by `&mut`.
+        pub fn set_encryption_in_transit(&mut self, value: impl Into<Val<KafkaClusterEncryptionInTransit>>) -> &mut Self {
+            self.props.set("EncryptionInTransit", value.into());
+            self
+        }
+
+        /// `EncryptionInTransit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_in_transit(&self) -> ::std::option::Option<Val<KafkaClusterEncryptionInTransit>> {
+            crate::cfn::get_prop(&self.props, "EncryptionInTransit")
+        }
+
+        /// `VpcConfig`: Details of an Amazon VPC which has network connectivity to the Apache Kafka
+        /// cluster.
+        pub fn vpc_config(mut self, value: impl Into<Val<KafkaClusterClientVpcConfig>>) -> Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+        pub fn set_vpc_config(&mut self, value: impl Into<Val<KafkaClusterClientVpcConfig>>) -> &mut Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_config(&self) -> ::std::option::Option<Val<KafkaClusterClientVpcConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcConfig")
         }
     }
 
@@ -2259,9 +3929,16 @@ pub mod replicator {
             AmazonMskCluster { props }
         }
 
-        prop! {
-            /// `MskClusterArn`: The ARN of an Amazon MSK cluster.
-            props, "MskClusterArn", _, set_msk_cluster_arn, get_msk_cluster_arn, Val<String>
+        /// Sets `MskClusterArn`, which `new` took, in place.
+        pub fn set_msk_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MskClusterArn", value.into());
+            self
+        }
+
+        /// `MskClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_msk_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MskClusterArn")
         }
     }
 
@@ -2288,14 +3965,28 @@ pub mod replicator {
             ApacheKafkaCluster { props }
         }
 
-        prop! {
-            /// `ApacheKafkaClusterId`: The ID of the Apache Kafka cluster.
-            props, "ApacheKafkaClusterId", _, set_apache_kafka_cluster_id, get_apache_kafka_cluster_id, Val<String>
+        /// Sets `ApacheKafkaClusterId`, which `new` took, in place.
+        pub fn set_apache_kafka_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApacheKafkaClusterId", value.into());
+            self
         }
 
-        prop! {
-            /// `BootstrapBrokerString`: The bootstrap broker string of the Apache Kafka cluster.
-            props, "BootstrapBrokerString", _, set_bootstrap_broker_string, get_bootstrap_broker_string, Val<String>
+        /// `ApacheKafkaClusterId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apache_kafka_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApacheKafkaClusterId")
+        }
+
+        /// Sets `BootstrapBrokerString`, which `new` took, in place.
+        pub fn set_bootstrap_broker_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BootstrapBrokerString", value.into());
+            self
+        }
+
+        /// `BootstrapBrokerString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bootstrap_broker_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BootstrapBrokerString")
         }
     }
 
@@ -2315,19 +4006,58 @@ pub mod replicator {
             KafkaClusterClientAuthentication { props }
         }
 
-        prop! {
-            /// `MTLS`: Details for mTLS client authentication.
-            props, "MTLS", mtls, set_mtls, get_mtls, Val<KafkaClusterMtlsAuthentication>
+        /// `MTLS`: Details for mTLS client authentication.
+        pub fn mtls(mut self, value: impl Into<Val<KafkaClusterMtlsAuthentication>>) -> Self {
+            self.props.set("MTLS", value.into());
+            self
         }
 
-        prop! {
-            /// `SaslOAuthBearer`: Details for client authentication using SASL/OAUTHBEARER.
-            props, "SaslOAuthBearer", sasl_o_auth_bearer, set_sasl_o_auth_bearer, get_sasl_o_auth_bearer, Val<KafkaClusterSaslOAuthBearerAuthentication>
+        /// Sets `MTLS` in place: [`Self::mtls`] on a value held by `&mut`.
+        pub fn set_mtls(&mut self, value: impl Into<Val<KafkaClusterMtlsAuthentication>>) -> &mut Self {
+            self.props.set("MTLS", value.into());
+            self
         }
 
-        prop! {
-            /// `SaslScram`: Details for SASL/SCRAM client authentication.
-            props, "SaslScram", sasl_scram, set_sasl_scram, get_sasl_scram, Val<KafkaClusterSaslScramAuthentication>
+        /// `MTLS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtls(&self) -> ::std::option::Option<Val<KafkaClusterMtlsAuthentication>> {
+            crate::cfn::get_prop(&self.props, "MTLS")
+        }
+
+        /// `SaslOAuthBearer`: Details for client authentication using SASL/OAUTHBEARER.
+        pub fn sasl_o_auth_bearer(mut self, value: impl Into<Val<KafkaClusterSaslOAuthBearerAuthentication>>) -> Self {
+            self.props.set("SaslOAuthBearer", value.into());
+            self
+        }
+
+        /// Sets `SaslOAuthBearer` in place: [`Self::sasl_o_auth_bearer`] on a value held by `&mut`.
+        pub fn set_sasl_o_auth_bearer(&mut self, value: impl Into<Val<KafkaClusterSaslOAuthBearerAuthentication>>) -> &mut Self {
+            self.props.set("SaslOAuthBearer", value.into());
+            self
+        }
+
+        /// `SaslOAuthBearer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_o_auth_bearer(&self) -> ::std::option::Option<Val<KafkaClusterSaslOAuthBearerAuthentication>> {
+            crate::cfn::get_prop(&self.props, "SaslOAuthBearer")
+        }
+
+        /// `SaslScram`: Details for SASL/SCRAM client authentication.
+        pub fn sasl_scram(mut self, value: impl Into<Val<KafkaClusterSaslScramAuthentication>>) -> Self {
+            self.props.set("SaslScram", value.into());
+            self
+        }
+
+        /// Sets `SaslScram` in place: [`Self::sasl_scram`] on a value held by `&mut`.
+        pub fn set_sasl_scram(&mut self, value: impl Into<Val<KafkaClusterSaslScramAuthentication>>) -> &mut Self {
+            self.props.set("SaslScram", value.into());
+            self
+        }
+
+        /// `SaslScram` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_scram(&self) -> ::std::option::Option<Val<KafkaClusterSaslScramAuthentication>> {
+            crate::cfn::get_prop(&self.props, "SaslScram")
         }
     }
 
@@ -2349,9 +4079,16 @@ pub mod replicator {
             KafkaClusterMtlsAuthentication { props }
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -2380,46 +4117,125 @@ pub mod replicator {
             KafkaClusterSaslOAuthBearerAuthentication { props }
         }
 
-        prop! {
-            /// `TokenEndpointUrl`: The HTTPS URL of the OAuth token endpoint that vends OAuth Bearer
-            /// tokens per RFC 6749.
-            props, "TokenEndpointUrl", _, set_token_endpoint_url, get_token_endpoint_url, Val<String>
+        /// Sets `TokenEndpointUrl`, which `new` took, in place.
+        pub fn set_token_endpoint_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenEndpointUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenEndpointAuthenticationMethod`: How client credentials are sent to the identity
-            /// provider (POST, BASIC, or NONE).
-            props, "TokenEndpointAuthenticationMethod", _, set_token_endpoint_authentication_method, get_token_endpoint_authentication_method, Val<TokenEndpointAuthenticationMethod>
+        /// `TokenEndpointUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpointUrl")
         }
 
-        prop! {
-            /// `ClientCredentials`: Details for SASL/OAUTHBEARER using standard client_credentials
-            /// grant. Mutually exclusive with iamJwtBearer and clientCredentialsAssertion.
-            props, "ClientCredentials", client_credentials, set_client_credentials, get_client_credentials, Val<KafkaClusterOAuthClientCredentials>
+        /// Sets `TokenEndpointAuthenticationMethod`, which `new` took, in place.
+        pub fn set_token_endpoint_authentication_method(&mut self, value: impl Into<Val<TokenEndpointAuthenticationMethod>>) -> &mut Self {
+            self.props.set("TokenEndpointAuthenticationMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientCredentialsAssertion`: Details for SASL/OAUTHBEARER using client credentials
-            /// grant with JWT client assertion (RFC 7521/7523). Mutually exclusive with
-            /// clientCredentials and iamJwtBearer.
-            props, "ClientCredentialsAssertion", client_credentials_assertion, set_client_credentials_assertion, get_client_credentials_assertion, Val<KafkaClusterOAuthClientCredentialsAssertion>
+        /// `TokenEndpointAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint_authentication_method(&self) -> ::std::option::Option<Val<TokenEndpointAuthenticationMethod>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpointAuthenticationMethod")
         }
 
-        prop! {
-            /// `IamJwtBearer`: Details for SASL/OAUTHBEARER using JWT Bearer assertion grant (RFC 7523).
-            /// Mutually exclusive with clientCredentials and clientCredentialsAssertion.
-            props, "IamJwtBearer", iam_jwt_bearer, set_iam_jwt_bearer, get_iam_jwt_bearer, Val<KafkaClusterOAuthIamJwtBearer>
+        /// `ClientCredentials`: Details for SASL/OAUTHBEARER using standard client_credentials grant.
+        /// Mutually exclusive with iamJwtBearer and clientCredentialsAssertion.
+        pub fn client_credentials(mut self, value: impl Into<Val<KafkaClusterOAuthClientCredentials>>) -> Self {
+            self.props.set("ClientCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: OAuth scope to request. Included in the token request if provided.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// Sets `ClientCredentials` in place: [`Self::client_credentials`] on a value held by `&mut`.
+        pub fn set_client_credentials(&mut self, value: impl Into<Val<KafkaClusterOAuthClientCredentials>>) -> &mut Self {
+            self.props.set("ClientCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenEndpointTlsCertificateArn`: Secrets Manager ARN containing a custom CA certificate
-            /// for the identity provider. Required only if the identity provider uses a private CA.
-            props, "TokenEndpointTlsCertificateArn", token_endpoint_tls_certificate_arn, set_token_endpoint_tls_certificate_arn, get_token_endpoint_tls_certificate_arn, Val<String>
+        /// `ClientCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_credentials(&self) -> ::std::option::Option<Val<KafkaClusterOAuthClientCredentials>> {
+            crate::cfn::get_prop(&self.props, "ClientCredentials")
+        }
+
+        /// `ClientCredentialsAssertion`: Details for SASL/OAUTHBEARER using client credentials grant
+        /// with JWT client assertion (RFC 7521/7523). Mutually exclusive with clientCredentials and
+        /// iamJwtBearer.
+        pub fn client_credentials_assertion(mut self, value: impl Into<Val<KafkaClusterOAuthClientCredentialsAssertion>>) -> Self {
+            self.props.set("ClientCredentialsAssertion", value.into());
+            self
+        }
+
+        /// Sets `ClientCredentialsAssertion` in place: [`Self::client_credentials_assertion`] on a
+        /// value held by `&mut`.
+        pub fn set_client_credentials_assertion(&mut self, value: impl Into<Val<KafkaClusterOAuthClientCredentialsAssertion>>) -> &mut Self {
+            self.props.set("ClientCredentialsAssertion", value.into());
+            self
+        }
+
+        /// `ClientCredentialsAssertion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_credentials_assertion(&self) -> ::std::option::Option<Val<KafkaClusterOAuthClientCredentialsAssertion>> {
+            crate::cfn::get_prop(&self.props, "ClientCredentialsAssertion")
+        }
+
+        /// `IamJwtBearer`: Details for SASL/OAUTHBEARER using JWT Bearer assertion grant (RFC 7523).
+        /// Mutually exclusive with clientCredentials and clientCredentialsAssertion.
+        pub fn iam_jwt_bearer(mut self, value: impl Into<Val<KafkaClusterOAuthIamJwtBearer>>) -> Self {
+            self.props.set("IamJwtBearer", value.into());
+            self
+        }
+
+        /// Sets `IamJwtBearer` in place: [`Self::iam_jwt_bearer`] on a value held by `&mut`.
+        pub fn set_iam_jwt_bearer(&mut self, value: impl Into<Val<KafkaClusterOAuthIamJwtBearer>>) -> &mut Self {
+            self.props.set("IamJwtBearer", value.into());
+            self
+        }
+
+        /// `IamJwtBearer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_jwt_bearer(&self) -> ::std::option::Option<Val<KafkaClusterOAuthIamJwtBearer>> {
+            crate::cfn::get_prop(&self.props, "IamJwtBearer")
+        }
+
+        /// `Scope`: OAuth scope to request. Included in the token request if provided.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `TokenEndpointTlsCertificateArn`: Secrets Manager ARN containing a custom CA certificate for
+        /// the identity provider. Required only if the identity provider uses a private CA.
+        pub fn token_endpoint_tls_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenEndpointTlsCertificateArn", value.into());
+            self
+        }
+
+        /// Sets `TokenEndpointTlsCertificateArn` in place: [`Self::token_endpoint_tls_certificate_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_token_endpoint_tls_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenEndpointTlsCertificateArn", value.into());
+            self
+        }
+
+        /// `TokenEndpointTlsCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint_tls_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpointTlsCertificateArn")
         }
     }
 
@@ -2444,10 +4260,16 @@ pub mod replicator {
             KafkaClusterOAuthClientCredentials { props }
         }
 
-        prop! {
-            /// `TokenRequestSecretArn`: Secrets Manager ARN of the secret containing the client_id and
-            /// client_secret used to obtain an OAuth Bearer token via the client_credentials grant.
-            props, "TokenRequestSecretArn", _, set_token_request_secret_arn, get_token_request_secret_arn, Val<String>
+        /// Sets `TokenRequestSecretArn`, which `new` took, in place.
+        pub fn set_token_request_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenRequestSecretArn", value.into());
+            self
+        }
+
+        /// `TokenRequestSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_request_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenRequestSecretArn")
         }
     }
 
@@ -2476,20 +4298,47 @@ pub mod replicator {
             KafkaClusterOAuthClientCredentialsAssertion { props }
         }
 
-        prop! {
-            /// `Audience`: The audience (aud claim) set in the STS JWT client assertion.
-            props, "Audience", _, set_audience, get_audience, Val<String>
+        /// Sets `Audience`, which `new` took, in place.
+        pub fn set_audience(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Audience", value.into());
+            self
         }
 
-        prop! {
-            /// `SigningAlgorithm`: The algorithm used to sign the JWT client assertion.
-            props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<JwtSigningAlgorithm>
+        /// `Audience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audience(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Audience")
         }
 
-        prop! {
-            /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that
-            /// require client_id as a form parameter alongside the JWT client assertion.
-            props, "TokenRequestSecretArn", token_request_secret_arn, set_token_request_secret_arn, get_token_request_secret_arn, Val<String>
+        /// Sets `SigningAlgorithm`, which `new` took, in place.
+        pub fn set_signing_algorithm(&mut self, value: impl Into<Val<JwtSigningAlgorithm>>) -> &mut Self {
+            self.props.set("SigningAlgorithm", value.into());
+            self
+        }
+
+        /// `SigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_algorithm(&self) -> ::std::option::Option<Val<JwtSigningAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SigningAlgorithm")
+        }
+
+        /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that require
+        /// client_id as a form parameter alongside the JWT client assertion.
+        pub fn token_request_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenRequestSecretArn", value.into());
+            self
+        }
+
+        /// Sets `TokenRequestSecretArn` in place: [`Self::token_request_secret_arn`] on a value held by `&mut`.
+        pub fn set_token_request_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenRequestSecretArn", value.into());
+            self
+        }
+
+        /// `TokenRequestSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_request_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenRequestSecretArn")
         }
     }
 
@@ -2529,20 +4378,47 @@ pub mod replicator {
             KafkaClusterOAuthIamJwtBearer { props }
         }
 
-        prop! {
-            /// `Audience`: The audience (aud claim) set in the STS JWT assertion.
-            props, "Audience", _, set_audience, get_audience, Val<String>
+        /// Sets `Audience`, which `new` took, in place.
+        pub fn set_audience(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Audience", value.into());
+            self
         }
 
-        prop! {
-            /// `SigningAlgorithm`: The algorithm used to sign the JWT assertion.
-            props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<JwtSigningAlgorithm>
+        /// `Audience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audience(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Audience")
         }
 
-        prop! {
-            /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that
-            /// require client authentication alongside the JWT Bearer assertion.
-            props, "TokenRequestSecretArn", token_request_secret_arn, set_token_request_secret_arn, get_token_request_secret_arn, Val<String>
+        /// Sets `SigningAlgorithm`, which `new` took, in place.
+        pub fn set_signing_algorithm(&mut self, value: impl Into<Val<JwtSigningAlgorithm>>) -> &mut Self {
+            self.props.set("SigningAlgorithm", value.into());
+            self
+        }
+
+        /// `SigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_algorithm(&self) -> ::std::option::Option<Val<JwtSigningAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SigningAlgorithm")
+        }
+
+        /// `TokenRequestSecretArn`: Optional Secrets Manager ARN for identity providers that require
+        /// client authentication alongside the JWT Bearer assertion.
+        pub fn token_request_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenRequestSecretArn", value.into());
+            self
+        }
+
+        /// Sets `TokenRequestSecretArn` in place: [`Self::token_request_secret_arn`] on a value held by `&mut`.
+        pub fn set_token_request_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenRequestSecretArn", value.into());
+            self
+        }
+
+        /// `TokenRequestSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_request_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenRequestSecretArn")
         }
     }
 
@@ -2585,14 +4461,28 @@ pub mod replicator {
             KafkaClusterSaslScramAuthentication { props }
         }
 
-        prop! {
-            /// `Mechanism`: The SASL/SCRAM authentication mechanism.
-            props, "Mechanism", _, set_mechanism, get_mechanism, Val<KafkaClusterSaslScramMechanism>
+        /// Sets `Mechanism`, which `new` took, in place.
+        pub fn set_mechanism(&mut self, value: impl Into<Val<KafkaClusterSaslScramMechanism>>) -> &mut Self {
+            self.props.set("Mechanism", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `Mechanism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mechanism(&self) -> ::std::option::Option<Val<KafkaClusterSaslScramMechanism>> {
+            crate::cfn::get_prop(&self.props, "Mechanism")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -2628,14 +4518,34 @@ pub mod replicator {
             KafkaClusterEncryptionInTransit { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The type of encryption in transit to the Apache Kafka cluster.
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<KafkaClusterEncryptionInTransitType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<KafkaClusterEncryptionInTransitType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `RootCaCertificate`: The root CA certificate.
-            props, "RootCaCertificate", root_ca_certificate, set_root_ca_certificate, get_root_ca_certificate, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<KafkaClusterEncryptionInTransitType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// `RootCaCertificate`: The root CA certificate.
+        pub fn root_ca_certificate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RootCaCertificate", value.into());
+            self
+        }
+
+        /// Sets `RootCaCertificate` in place: [`Self::root_ca_certificate`] on a value held by `&mut`.
+        pub fn set_root_ca_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootCaCertificate", value.into());
+            self
+        }
+
+        /// `RootCaCertificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_ca_certificate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootCaCertificate")
         }
     }
 
@@ -2668,17 +4578,36 @@ pub mod replicator {
             KafkaClusterClientVpcConfig { props }
         }
 
-        prop! {
-            /// `SubnetIds`: The list of subnets to connect to in the virtual private cloud (VPC). AWS
-            /// creates elastic network interfaces inside these subnets.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The AWS security groups to associate with the elastic network
-            /// interfaces in order to specify what the replicator has access to. If a security group is
-            /// not specified, the default security group associated with the VPC is used.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `SecurityGroupIds`: The AWS security groups to associate with the elastic network interfaces
+        /// in order to specify what the replicator has access to. If a security group is not specified,
+        /// the default security group associated with the VPC is used.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 
@@ -2697,9 +4626,22 @@ pub mod replicator {
             LogDelivery { props }
         }
 
-        prop! {
-            /// `ReplicatorLogDelivery`: The replicator logs configuration.
-            props, "ReplicatorLogDelivery", replicator_log_delivery, set_replicator_log_delivery, get_replicator_log_delivery, Val<ReplicatorLogDelivery>
+        /// `ReplicatorLogDelivery`: The replicator logs configuration.
+        pub fn replicator_log_delivery(mut self, value: impl Into<Val<ReplicatorLogDelivery>>) -> Self {
+            self.props.set("ReplicatorLogDelivery", value.into());
+            self
+        }
+
+        /// Sets `ReplicatorLogDelivery` in place: [`Self::replicator_log_delivery`] on a value held by `&mut`.
+        pub fn set_replicator_log_delivery(&mut self, value: impl Into<Val<ReplicatorLogDelivery>>) -> &mut Self {
+            self.props.set("ReplicatorLogDelivery", value.into());
+            self
+        }
+
+        /// `ReplicatorLogDelivery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replicator_log_delivery(&self) -> ::std::option::Option<Val<ReplicatorLogDelivery>> {
+            crate::cfn::get_prop(&self.props, "ReplicatorLogDelivery")
         }
     }
 
@@ -2719,20 +4661,59 @@ pub mod replicator {
             ReplicatorLogDelivery { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: Details of the CloudWatch Logs destination for replicator logs.
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogs>
+        /// `CloudWatchLogs`: Details of the CloudWatch Logs destination for replicator logs.
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogs>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Firehose`: Details of the Kinesis Data Firehose delivery stream that is the destination
-            /// for replicator logs.
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<Firehose>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogs>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`: Details of the Amazon S3 destination for replicator logs.
-            props, "S3", s3, set_s3, get_s3, Val<S3>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogs>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `Firehose`: Details of the Kinesis Data Firehose delivery stream that is the destination for
+        /// replicator logs.
+        pub fn firehose(mut self, value: impl Into<Val<Firehose>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<Firehose>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<Firehose>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
+        }
+
+        /// `S3`: Details of the Amazon S3 destination for replicator logs.
+        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -2753,14 +4734,34 @@ pub mod replicator {
             CloudWatchLogs { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether log delivery to CloudWatch Logs is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -2781,14 +4782,34 @@ pub mod replicator {
             Firehose { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether log delivery to Firehose is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryStream`: The Firehose delivery stream that is the destination for log delivery.
-            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `DeliveryStream`: The Firehose delivery stream that is the destination for log delivery.
+        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// Sets `DeliveryStream` in place: [`Self::delivery_stream`] on a value held by `&mut`.
+        pub fn set_delivery_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// `DeliveryStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStream")
         }
     }
 
@@ -2809,19 +4830,52 @@ pub mod replicator {
             S3 { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether log delivery to S3 is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket that is the destination for log delivery.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Prefix`: The S3 prefix that is the destination for log delivery.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket`: The S3 bucket that is the destination for log delivery.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`: The S3 prefix that is the destination for log delivery.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -2853,40 +4907,112 @@ pub mod replicator {
             ReplicationInfo { props }
         }
 
-        prop! {
-            /// `TopicReplication`: Configuration relating to topic replication.
-            props, "TopicReplication", _, set_topic_replication, get_topic_replication, Val<TopicReplication>
+        /// Sets `TopicReplication`, which `new` took, in place.
+        pub fn set_topic_replication(&mut self, value: impl Into<Val<TopicReplication>>) -> &mut Self {
+            self.props.set("TopicReplication", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsumerGroupReplication`: Configuration relating to consumer group replication.
-            props, "ConsumerGroupReplication", _, set_consumer_group_replication, get_consumer_group_replication, Val<ConsumerGroupReplication>
+        /// `TopicReplication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_replication(&self) -> ::std::option::Option<Val<TopicReplication>> {
+            crate::cfn::get_prop(&self.props, "TopicReplication")
         }
 
-        prop! {
-            /// `TargetCompressionType`: The type of compression to use writing records to target Kafka
-            /// cluster.
-            props, "TargetCompressionType", _, set_target_compression_type, get_target_compression_type, Val<ReplicationInfoTargetCompressionType>
+        /// Sets `ConsumerGroupReplication`, which `new` took, in place.
+        pub fn set_consumer_group_replication(&mut self, value: impl Into<Val<ConsumerGroupReplication>>) -> &mut Self {
+            self.props.set("ConsumerGroupReplication", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceKafkaClusterArn`: Amazon Resource Name of the source Kafka cluster.
-            props, "SourceKafkaClusterArn", source_kafka_cluster_arn, set_source_kafka_cluster_arn, get_source_kafka_cluster_arn, Val<String>
+        /// `ConsumerGroupReplication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_group_replication(&self) -> ::std::option::Option<Val<ConsumerGroupReplication>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupReplication")
         }
 
-        prop! {
-            /// `SourceKafkaClusterId`: The ID of the source Kafka cluster.
-            props, "SourceKafkaClusterId", source_kafka_cluster_id, set_source_kafka_cluster_id, get_source_kafka_cluster_id, Val<String>
+        /// Sets `TargetCompressionType`, which `new` took, in place.
+        pub fn set_target_compression_type(&mut self, value: impl Into<Val<ReplicationInfoTargetCompressionType>>) -> &mut Self {
+            self.props.set("TargetCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetKafkaClusterArn`: Amazon Resource Name of the target Kafka cluster.
-            props, "TargetKafkaClusterArn", target_kafka_cluster_arn, set_target_kafka_cluster_arn, get_target_kafka_cluster_arn, Val<String>
+        /// `TargetCompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_compression_type(&self) -> ::std::option::Option<Val<ReplicationInfoTargetCompressionType>> {
+            crate::cfn::get_prop(&self.props, "TargetCompressionType")
         }
 
-        prop! {
-            /// `TargetKafkaClusterId`: The ID of the target Kafka cluster.
-            props, "TargetKafkaClusterId", target_kafka_cluster_id, set_target_kafka_cluster_id, get_target_kafka_cluster_id, Val<String>
+        /// `SourceKafkaClusterArn`: Amazon Resource Name of the source Kafka cluster.
+        pub fn source_kafka_cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceKafkaClusterArn", value.into());
+            self
+        }
+
+        /// Sets `SourceKafkaClusterArn` in place: [`Self::source_kafka_cluster_arn`] on a value held by `&mut`.
+        pub fn set_source_kafka_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceKafkaClusterArn", value.into());
+            self
+        }
+
+        /// `SourceKafkaClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_kafka_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceKafkaClusterArn")
+        }
+
+        /// `SourceKafkaClusterId`: The ID of the source Kafka cluster.
+        pub fn source_kafka_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceKafkaClusterId", value.into());
+            self
+        }
+
+        /// Sets `SourceKafkaClusterId` in place: [`Self::source_kafka_cluster_id`] on a value held by `&mut`.
+        pub fn set_source_kafka_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceKafkaClusterId", value.into());
+            self
+        }
+
+        /// `SourceKafkaClusterId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_kafka_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceKafkaClusterId")
+        }
+
+        /// `TargetKafkaClusterArn`: Amazon Resource Name of the target Kafka cluster.
+        pub fn target_kafka_cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetKafkaClusterArn", value.into());
+            self
+        }
+
+        /// Sets `TargetKafkaClusterArn` in place: [`Self::target_kafka_cluster_arn`] on a value held by `&mut`.
+        pub fn set_target_kafka_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetKafkaClusterArn", value.into());
+            self
+        }
+
+        /// `TargetKafkaClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_kafka_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetKafkaClusterArn")
+        }
+
+        /// `TargetKafkaClusterId`: The ID of the target Kafka cluster.
+        pub fn target_kafka_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetKafkaClusterId", value.into());
+            self
+        }
+
+        /// Sets `TargetKafkaClusterId` in place: [`Self::target_kafka_cluster_id`] on a value held by `&mut`.
+        pub fn set_target_kafka_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetKafkaClusterId", value.into());
+            self
+        }
+
+        /// `TargetKafkaClusterId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_kafka_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetKafkaClusterId")
         }
     }
 
@@ -2909,32 +5035,94 @@ pub mod replicator {
             ConsumerGroupReplication { props }
         }
 
-        prop! {
-            /// `ConsumerGroupsToReplicate`: List of regular expression patterns indicating the consumer
-            /// groups to copy.
-            props, "ConsumerGroupsToReplicate", _, set_consumer_groups_to_replicate, get_consumer_groups_to_replicate, Val<List<String>>
+        /// Sets `ConsumerGroupsToReplicate`, which `new` took, in place.
+        pub fn set_consumer_groups_to_replicate(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ConsumerGroupsToReplicate", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsumerGroupOffsetSyncMode`: The consumer group offset synchronization mode.
-            props, "ConsumerGroupOffsetSyncMode", consumer_group_offset_sync_mode, set_consumer_group_offset_sync_mode, get_consumer_group_offset_sync_mode, Val<ConsumerGroupOffsetSyncMode>
+        /// `ConsumerGroupsToReplicate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_groups_to_replicate(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupsToReplicate")
         }
 
-        prop! {
-            /// `ConsumerGroupsToExclude`: List of regular expression patterns indicating the consumer
-            /// groups that should not be replicated.
-            props, "ConsumerGroupsToExclude", consumer_groups_to_exclude, set_consumer_groups_to_exclude, get_consumer_groups_to_exclude, Val<List<String>>
+        /// `ConsumerGroupOffsetSyncMode`: The consumer group offset synchronization mode.
+        pub fn consumer_group_offset_sync_mode(mut self, value: impl Into<Val<ConsumerGroupOffsetSyncMode>>) -> Self {
+            self.props.set("ConsumerGroupOffsetSyncMode", value.into());
+            self
         }
 
-        prop! {
-            /// `DetectAndCopyNewConsumerGroups`: Whether to periodically check for new consumer groups.
-            props, "DetectAndCopyNewConsumerGroups", detect_and_copy_new_consumer_groups, set_detect_and_copy_new_consumer_groups, get_detect_and_copy_new_consumer_groups, Val<bool>
+        /// Sets `ConsumerGroupOffsetSyncMode` in place: [`Self::consumer_group_offset_sync_mode`] on a
+        /// value held by `&mut`.
+        pub fn set_consumer_group_offset_sync_mode(&mut self, value: impl Into<Val<ConsumerGroupOffsetSyncMode>>) -> &mut Self {
+            self.props.set("ConsumerGroupOffsetSyncMode", value.into());
+            self
         }
 
-        prop! {
-            /// `SynchroniseConsumerGroupOffsets`: Whether to periodically write the translated offsets
-            /// to __consumer_offsets topic in target cluster.
-            props, "SynchroniseConsumerGroupOffsets", synchronise_consumer_group_offsets, set_synchronise_consumer_group_offsets, get_synchronise_consumer_group_offsets, Val<bool>
+        /// `ConsumerGroupOffsetSyncMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_group_offset_sync_mode(&self) -> ::std::option::Option<Val<ConsumerGroupOffsetSyncMode>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupOffsetSyncMode")
+        }
+
+        /// `ConsumerGroupsToExclude`: List of regular expression patterns indicating the consumer
+        /// groups that should not be replicated.
+        pub fn consumer_groups_to_exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ConsumerGroupsToExclude", value.into());
+            self
+        }
+
+        /// Sets `ConsumerGroupsToExclude` in place: [`Self::consumer_groups_to_exclude`] on a value
+        /// held by `&mut`.
+        pub fn set_consumer_groups_to_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ConsumerGroupsToExclude", value.into());
+            self
+        }
+
+        /// `ConsumerGroupsToExclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_groups_to_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupsToExclude")
+        }
+
+        /// `DetectAndCopyNewConsumerGroups`: Whether to periodically check for new consumer groups.
+        pub fn detect_and_copy_new_consumer_groups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DetectAndCopyNewConsumerGroups", value.into());
+            self
+        }
+
+        /// Sets `DetectAndCopyNewConsumerGroups` in place: [`Self::detect_and_copy_new_consumer_groups`]
+        /// on a value held by `&mut`.
+        pub fn set_detect_and_copy_new_consumer_groups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DetectAndCopyNewConsumerGroups", value.into());
+            self
+        }
+
+        /// `DetectAndCopyNewConsumerGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detect_and_copy_new_consumer_groups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DetectAndCopyNewConsumerGroups")
+        }
+
+        /// `SynchroniseConsumerGroupOffsets`: Whether to periodically write the translated offsets to __consumer_offsets
+        /// topic in target cluster.
+        pub fn synchronise_consumer_group_offsets(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SynchroniseConsumerGroupOffsets", value.into());
+            self
+        }
+
+        /// Sets `SynchroniseConsumerGroupOffsets` in place: [`Self::synchronise_consumer_group_offsets`]
+        /// on a value held by `&mut`.
+        pub fn set_synchronise_consumer_group_offsets(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SynchroniseConsumerGroupOffsets", value.into());
+            self
+        }
+
+        /// `SynchroniseConsumerGroupOffsets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_synchronise_consumer_group_offsets(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SynchroniseConsumerGroupOffsets")
         }
     }
 
@@ -2991,44 +5179,133 @@ pub mod replicator {
             TopicReplication { props }
         }
 
-        prop! {
-            /// `TopicsToReplicate`: List of regular expression patterns indicating the topics to copy.
-            props, "TopicsToReplicate", _, set_topics_to_replicate, get_topics_to_replicate, Val<List<String>>
+        /// Sets `TopicsToReplicate`, which `new` took, in place.
+        pub fn set_topics_to_replicate(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TopicsToReplicate", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyAccessControlListsForTopics`: Whether to periodically configure remote topic ACLs
-            /// to match their corresponding upstream topics.
-            props, "CopyAccessControlListsForTopics", copy_access_control_lists_for_topics, set_copy_access_control_lists_for_topics, get_copy_access_control_lists_for_topics, Val<bool>
+        /// `TopicsToReplicate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topics_to_replicate(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TopicsToReplicate")
         }
 
-        prop! {
-            /// `CopyTopicConfigurations`: Whether to periodically configure remote topics to match
-            /// their corresponding upstream topics.
-            props, "CopyTopicConfigurations", copy_topic_configurations, set_copy_topic_configurations, get_copy_topic_configurations, Val<bool>
+        /// `CopyAccessControlListsForTopics`: Whether to periodically configure remote topic ACLs to
+        /// match their corresponding upstream topics.
+        pub fn copy_access_control_lists_for_topics(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyAccessControlListsForTopics", value.into());
+            self
         }
 
-        prop! {
-            /// `DetectAndCopyNewTopics`: Whether to periodically check for new topics and partitions.
-            props, "DetectAndCopyNewTopics", detect_and_copy_new_topics, set_detect_and_copy_new_topics, get_detect_and_copy_new_topics, Val<bool>
+        /// Sets `CopyAccessControlListsForTopics` in place: [`Self::copy_access_control_lists_for_topics`]
+        /// on a value held by `&mut`.
+        pub fn set_copy_access_control_lists_for_topics(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyAccessControlListsForTopics", value.into());
+            self
         }
 
-        prop! {
-            /// `StartingPosition`: Configuration for specifying the position in the topics to start
-            /// replicating from.
-            props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<ReplicationStartingPosition>
+        /// `CopyAccessControlListsForTopics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_access_control_lists_for_topics(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyAccessControlListsForTopics")
         }
 
-        prop! {
-            /// `TopicNameConfiguration`: Configuration for specifying replicated topic names should be
-            /// the same as their corresponding upstream topics or prefixed with source cluster alias.
-            props, "TopicNameConfiguration", topic_name_configuration, set_topic_name_configuration, get_topic_name_configuration, Val<ReplicationTopicNameConfiguration>
+        /// `CopyTopicConfigurations`: Whether to periodically configure remote topics to match their
+        /// corresponding upstream topics.
+        pub fn copy_topic_configurations(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTopicConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicsToExclude`: List of regular expression patterns indicating the topics that should
-            /// not be replicated.
-            props, "TopicsToExclude", topics_to_exclude, set_topics_to_exclude, get_topics_to_exclude, Val<List<String>>
+        /// Sets `CopyTopicConfigurations` in place: [`Self::copy_topic_configurations`] on a value held
+        /// by `&mut`.
+        pub fn set_copy_topic_configurations(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTopicConfigurations", value.into());
+            self
+        }
+
+        /// `CopyTopicConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_topic_configurations(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTopicConfigurations")
+        }
+
+        /// `DetectAndCopyNewTopics`: Whether to periodically check for new topics and partitions.
+        pub fn detect_and_copy_new_topics(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DetectAndCopyNewTopics", value.into());
+            self
+        }
+
+        /// Sets `DetectAndCopyNewTopics` in place: [`Self::detect_and_copy_new_topics`] on a value held
+        /// by `&mut`.
+        pub fn set_detect_and_copy_new_topics(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DetectAndCopyNewTopics", value.into());
+            self
+        }
+
+        /// `DetectAndCopyNewTopics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detect_and_copy_new_topics(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DetectAndCopyNewTopics")
+        }
+
+        /// `StartingPosition`: Configuration for specifying the position in the topics to start
+        /// replicating from.
+        pub fn starting_position(mut self, value: impl Into<Val<ReplicationStartingPosition>>) -> Self {
+            self.props.set("StartingPosition", value.into());
+            self
+        }
+
+        /// Sets `StartingPosition` in place: [`Self::starting_position`] on a value held by `&mut`.
+        pub fn set_starting_position(&mut self, value: impl Into<Val<ReplicationStartingPosition>>) -> &mut Self {
+            self.props.set("StartingPosition", value.into());
+            self
+        }
+
+        /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_position(&self) -> ::std::option::Option<Val<ReplicationStartingPosition>> {
+            crate::cfn::get_prop(&self.props, "StartingPosition")
+        }
+
+        /// `TopicNameConfiguration`: Configuration for specifying replicated topic names should be the
+        /// same as their corresponding upstream topics or prefixed with source cluster alias.
+        pub fn topic_name_configuration(mut self, value: impl Into<Val<ReplicationTopicNameConfiguration>>) -> Self {
+            self.props.set("TopicNameConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TopicNameConfiguration` in place: [`Self::topic_name_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_topic_name_configuration(&mut self, value: impl Into<Val<ReplicationTopicNameConfiguration>>) -> &mut Self {
+            self.props.set("TopicNameConfiguration", value.into());
+            self
+        }
+
+        /// `TopicNameConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_name_configuration(&self) -> ::std::option::Option<Val<ReplicationTopicNameConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TopicNameConfiguration")
+        }
+
+        /// `TopicsToExclude`: List of regular expression patterns indicating the topics that should not
+        /// be replicated.
+        pub fn topics_to_exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TopicsToExclude", value.into());
+            self
+        }
+
+        /// Sets `TopicsToExclude` in place: [`Self::topics_to_exclude`] on a value held by `&mut`.
+        pub fn set_topics_to_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TopicsToExclude", value.into());
+            self
+        }
+
+        /// `TopicsToExclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topics_to_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TopicsToExclude")
         }
     }
 
@@ -3048,9 +5325,22 @@ pub mod replicator {
             ReplicationStartingPosition { props }
         }
 
-        prop! {
-            /// `Type`: The type of replication starting position.
-            props, "Type", type_, set_type, get_type, Val<ReplicationStartingPositionType>
+        /// `Type`: The type of replication starting position.
+        pub fn type_(mut self, value: impl Into<Val<ReplicationStartingPositionType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ReplicationStartingPositionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ReplicationStartingPositionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -3084,9 +5374,22 @@ pub mod replicator {
             ReplicationTopicNameConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of replicated topic name.
-            props, "Type", type_, set_type, get_type, Val<ReplicationTopicNameConfigurationType>
+        /// `Type`: The type of replicated topic name.
+        pub fn type_(mut self, value: impl Into<Val<ReplicationTopicNameConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ReplicationTopicNameConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ReplicationTopicNameConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -3132,24 +5435,58 @@ impl ServerlessCluster {
         ServerlessCluster { core }
     }
 
-    prop! {
-        /// `ClientAuthentication`.
-        core.props, "ClientAuthentication", _, set_client_authentication, get_client_authentication, Val<serverless_cluster::ClientAuthentication>
+    /// Sets `ClientAuthentication`, which `new` took, in place.
+    pub fn set_client_authentication(&mut self, value: impl Into<Val<serverless_cluster::ClientAuthentication>>) -> &mut Self {
+        self.core.props.set("ClientAuthentication", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// `ClientAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_authentication(&self) -> ::std::option::Option<Val<serverless_cluster::ClientAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "ClientAuthentication")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfigs`.
-        core.props, "VpcConfigs", _, set_vpc_configs, get_vpc_configs, Val<List<serverless_cluster::VpcConfig>>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcConfigs`, which `new` took, in place.
+    pub fn set_vpc_configs(&mut self, value: impl Into<Val<List<serverless_cluster::VpcConfig>>>) -> &mut Self {
+        self.core.props.set("VpcConfigs", value.into());
+        self
+    }
+
+    /// `VpcConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configs(&self) -> ::std::option::Option<Val<List<serverless_cluster::VpcConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfigs")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3187,9 +5524,16 @@ pub mod serverless_cluster {
             ClientAuthentication { props }
         }
 
-        prop! {
-            /// `Sasl`.
-            props, "Sasl", _, set_sasl, get_sasl, Val<Sasl>
+        /// Sets `Sasl`, which `new` took, in place.
+        pub fn set_sasl(&mut self, value: impl Into<Val<Sasl>>) -> &mut Self {
+            self.props.set("Sasl", value.into());
+            self
+        }
+
+        /// `Sasl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl(&self) -> ::std::option::Option<Val<Sasl>> {
+            crate::cfn::get_prop(&self.props, "Sasl")
         }
     }
 
@@ -3210,9 +5554,16 @@ pub mod serverless_cluster {
             Sasl { props }
         }
 
-        prop! {
-            /// `Iam`.
-            props, "Iam", _, set_iam, get_iam, Val<Iam>
+        /// Sets `Iam`, which `new` took, in place.
+        pub fn set_iam(&mut self, value: impl Into<Val<Iam>>) -> &mut Self {
+            self.props.set("Iam", value.into());
+            self
+        }
+
+        /// `Iam` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam(&self) -> ::std::option::Option<Val<Iam>> {
+            crate::cfn::get_prop(&self.props, "Iam")
         }
     }
 
@@ -3233,9 +5584,16 @@ pub mod serverless_cluster {
             Iam { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -3256,14 +5614,34 @@ pub mod serverless_cluster {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 }
@@ -3299,29 +5677,70 @@ impl Topic {
         Topic { core }
     }
 
-    prop! {
-        /// `ClusterArn`: The Amazon Resource Name (ARN) of the MSK cluster
-        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    /// Sets `ClusterArn`, which `new` took, in place.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Configs`: Base64 encoded configuration properties of the topic
-        core.props, "Configs", configs, set_configs, get_configs, Val<String>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
     }
 
-    prop! {
-        /// `PartitionCount`: The number of partitions for the topic
-        core.props, "PartitionCount", _, set_partition_count, get_partition_count, Val<i64>
+    /// `Configs`: Base64 encoded configuration properties of the topic
+    pub fn configs(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Configs", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationFactor`: The replication factor for the topic
-        core.props, "ReplicationFactor", _, set_replication_factor, get_replication_factor, Val<i64>
+    /// Sets `Configs` in place: [`Self::configs`] on a value held by `&mut`.
+    pub fn set_configs(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Configs", value.into());
+        self
     }
 
-    prop! {
-        /// `TopicName`: The name of the topic
-        core.props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+    /// `Configs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configs(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Configs")
+    }
+
+    /// Sets `PartitionCount`, which `new` took, in place.
+    pub fn set_partition_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PartitionCount", value.into());
+        self
+    }
+
+    /// `PartitionCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partition_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PartitionCount")
+    }
+
+    /// Sets `ReplicationFactor`, which `new` took, in place.
+    pub fn set_replication_factor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReplicationFactor", value.into());
+        self
+    }
+
+    /// `ReplicationFactor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_factor(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationFactor")
+    }
+
+    /// Sets `TopicName`, which `new` took, in place.
+    pub fn set_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TopicName", value.into());
+        self
+    }
+
+    /// `TopicName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TopicName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3372,34 +5791,82 @@ impl VpcConnection {
         VpcConnection { core }
     }
 
-    prop! {
-        /// `Authentication`: The type of private link authentication
-        core.props, "Authentication", _, set_authentication, get_authentication, Val<vpc_connection::Authentication>
+    /// Sets `Authentication`, which `new` took, in place.
+    pub fn set_authentication(&mut self, value: impl Into<Val<vpc_connection::Authentication>>) -> &mut Self {
+        self.core.props.set("Authentication", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientSubnets`.
-        core.props, "ClientSubnets", _, set_client_subnets, get_client_subnets, Val<List<String>>
+    /// `Authentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication(&self) -> ::std::option::Option<Val<vpc_connection::Authentication>> {
+        crate::cfn::get_prop(&self.core.props, "Authentication")
     }
 
-    prop! {
-        /// `SecurityGroups`.
-        core.props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+    /// Sets `ClientSubnets`, which `new` took, in place.
+    pub fn set_client_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ClientSubnets", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ClientSubnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ClientSubnets")
     }
 
-    prop! {
-        /// `TargetClusterArn`: The Amazon Resource Name (ARN) of the target cluster
-        core.props, "TargetClusterArn", _, set_target_cluster_arn, get_target_cluster_arn, Val<String>
+    /// Sets `SecurityGroups`, which `new` took, in place.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetClusterArn`, which `new` took, in place.
+    pub fn set_target_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetClusterArn", value.into());
+        self
+    }
+
+    /// `TargetClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetClusterArn")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,149 +42,487 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `AirflowConfigurationOptions`.
-        core.props, "AirflowConfigurationOptions", airflow_configuration_options, set_airflow_configuration_options, get_airflow_configuration_options, Val<Json>
+    /// `AirflowConfigurationOptions`.
+    pub fn airflow_configuration_options(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AirflowConfigurationOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `AirflowVersion`: Version of airflow to deploy to the environment.
-        core.props, "AirflowVersion", airflow_version, set_airflow_version, get_airflow_version, Val<String>
+    /// Sets `AirflowConfigurationOptions` in place: [`Self::airflow_configuration_options`] on a
+    /// value held by `&mut`.
+    pub fn set_airflow_configuration_options(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AirflowConfigurationOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `DagS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-        core.props, "DagS3Path", dag_s3_path, set_dag_s3_path, get_dag_s3_path, Val<String>
+    /// `AirflowConfigurationOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_airflow_configuration_options(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AirflowConfigurationOptions")
     }
 
-    prop! {
-        /// `EndpointManagement`: Defines whether the VPC endpoints configured for the environment
-        /// are created, and managed, by the customer or by Amazon MWAA.
-        core.props, "EndpointManagement", endpoint_management, set_endpoint_management, get_endpoint_management, Val<environment::EndpointManagement>
+    /// `AirflowVersion`: Version of airflow to deploy to the environment.
+    pub fn airflow_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AirflowVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentClass`: Templated configuration for airflow processes and backing
-        /// infrastructure.
-        core.props, "EnvironmentClass", environment_class, set_environment_class, get_environment_class, Val<String>
+    /// Sets `AirflowVersion` in place: [`Self::airflow_version`] on a value held by `&mut`.
+    pub fn set_airflow_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AirflowVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: IAM role to be used by tasks.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `AirflowVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_airflow_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AirflowVersion")
     }
 
-    prop! {
-        /// `KmsKey`: The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK)
-        /// to use for MWAA data encryption. You can specify the CMK using any of the following: Key
-        /// ID. For example, key/1234abcd-12ab-34cd-56ef-1234567890ab. Key alias. For example,
-        /// alias/ExampleAlias. Key ARN. For example,
-        /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. Alias ARN.
-        /// For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. AWS authenticates
-        /// the CMK asynchronously. Therefore, if you specify an ID, alias, or ARN that is not
-        /// valid, the action can appear to complete, …
-        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// `DagS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+    pub fn dag_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DagS3Path", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfiguration`: Logging configuration for the environment.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<environment::LoggingConfiguration>
+    /// Sets `DagS3Path` in place: [`Self::dag_s3_path`] on a value held by `&mut`.
+    pub fn set_dag_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DagS3Path", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxWebservers`: Maximum webserver compute units.
-        core.props, "MaxWebservers", max_webservers, set_max_webservers, get_max_webservers, Val<i64>
+    /// `DagS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dag_s3_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DagS3Path")
     }
 
-    prop! {
-        /// `MaxWorkers`: Maximum worker compute units.
-        core.props, "MaxWorkers", max_workers, set_max_workers, get_max_workers, Val<i64>
+    /// `EndpointManagement`: Defines whether the VPC endpoints configured for the environment are
+    /// created, and managed, by the customer or by Amazon MWAA.
+    pub fn endpoint_management(mut self, value: impl Into<Val<environment::EndpointManagement>>) -> Self {
+        self.core.props.set("EndpointManagement", value.into());
+        self
     }
 
-    prop! {
-        /// `MinWebservers`: Minimum webserver compute units.
-        core.props, "MinWebservers", min_webservers, set_min_webservers, get_min_webservers, Val<i64>
+    /// Sets `EndpointManagement` in place: [`Self::endpoint_management`] on a value held by `&mut`.
+    pub fn set_endpoint_management(&mut self, value: impl Into<Val<environment::EndpointManagement>>) -> &mut Self {
+        self.core.props.set("EndpointManagement", value.into());
+        self
     }
 
-    prop! {
-        /// `MinWorkers`: Minimum worker compute units.
-        core.props, "MinWorkers", min_workers, set_min_workers, get_min_workers, Val<i64>
+    /// `EndpointManagement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_management(&self) -> ::std::option::Option<Val<environment::EndpointManagement>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointManagement")
     }
 
-    prop! {
-        /// `Name`: Customer-defined identifier for the environment, unique per customer region.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EnvironmentClass`: Templated configuration for airflow processes and backing
+    /// infrastructure.
+    pub fn environment_class(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentClass", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`: Configures the network resources of the environment.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<environment::NetworkConfiguration>
+    /// Sets `EnvironmentClass` in place: [`Self::environment_class`] on a value held by `&mut`.
+    pub fn set_environment_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentClass", value.into());
+        self
     }
 
-    prop! {
-        /// `PluginsS3ObjectVersion`: Represents an version ID for an S3 object.
-        core.props, "PluginsS3ObjectVersion", plugins_s3_object_version, set_plugins_s3_object_version, get_plugins_s3_object_version, Val<String>
+    /// `EnvironmentClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentClass")
     }
 
-    prop! {
-        /// `PluginsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-        core.props, "PluginsS3Path", plugins_s3_path, set_plugins_s3_path, get_plugins_s3_path, Val<String>
+    /// `ExecutionRoleArn`: IAM role to be used by tasks.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RequirementsS3ObjectVersion`: Represents an version ID for an S3 object.
-        core.props, "RequirementsS3ObjectVersion", requirements_s3_object_version, set_requirements_s3_object_version, get_requirements_s3_object_version, Val<String>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RequirementsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-        core.props, "RequirementsS3Path", requirements_s3_path, set_requirements_s3_path, get_requirements_s3_path, Val<String>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Schedulers`: Scheduler compute units.
-        core.props, "Schedulers", schedulers, set_schedulers, get_schedulers, Val<i64>
+    /// `KmsKey`: The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK)
+    /// to use for MWAA data encryption. You can specify the CMK using any of the following: Key ID.
+    /// For example, key/1234abcd-12ab-34cd-56ef-1234567890ab. Key alias. For example,
+    /// alias/ExampleAlias. Key ARN. For example,
+    /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. Alias ARN. For
+    /// example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias. AWS authenticates the CMK
+    /// asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action
+    /// can appear to complete, …
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKey", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceBucketArn`: ARN for the AWS S3 bucket to use as the source of DAGs and plugins
-        /// for the environment.
-        core.props, "SourceBucketArn", source_bucket_arn, set_source_bucket_arn, get_source_bucket_arn, Val<String>
+    /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKey", value.into());
+        self
     }
 
-    prop! {
-        /// `StartupScriptS3ObjectVersion`: Represents an version ID for an S3 object.
-        core.props, "StartupScriptS3ObjectVersion", startup_script_s3_object_version, set_startup_script_s3_object_version, get_startup_script_s3_object_version, Val<String>
+    /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKey")
     }
 
-    prop! {
-        /// `StartupScriptS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
-        core.props, "StartupScriptS3Path", startup_script_s3_path, set_startup_script_s3_path, get_startup_script_s3_path, Val<String>
+    /// `LoggingConfiguration`: Logging configuration for the environment.
+    pub fn logging_configuration(mut self, value: impl Into<Val<environment::LoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<environment::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `WebserverAccessMode`: Choice for mode of webserver access including over public
-        /// internet or via private VPC endpoint.
-        core.props, "WebserverAccessMode", webserver_access_mode, set_webserver_access_mode, get_webserver_access_mode, Val<environment::WebserverAccessMode>
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<environment::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
     }
 
-    prop! {
-        /// `WeeklyMaintenanceWindowStart`: Start time for the weekly maintenance window.
-        core.props, "WeeklyMaintenanceWindowStart", weekly_maintenance_window_start, set_weekly_maintenance_window_start, get_weekly_maintenance_window_start, Val<String>
+    /// `MaxWebservers`: Maximum webserver compute units.
+    pub fn max_webservers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxWebservers", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkerReplacementStrategy`: The worker replacement strategy to use when updating the
-        /// environment. Valid values: `FORCED`, `GRACEFUL`. FORCED means Apache Airflow workers
-        /// will be stopped and replaced without waiting for tasks to complete before an update.
-        /// GRACEFUL means Apache Airflow workers will be able to complete running tasks for up to 12
-        /// hours during an update before being stopped and replaced.
-        core.props, "WorkerReplacementStrategy", worker_replacement_strategy, set_worker_replacement_strategy, get_worker_replacement_strategy, Val<environment::WorkerReplacementStrategy>
+    /// Sets `MaxWebservers` in place: [`Self::max_webservers`] on a value held by `&mut`.
+    pub fn set_max_webservers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxWebservers", value.into());
+        self
+    }
+
+    /// `MaxWebservers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_webservers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxWebservers")
+    }
+
+    /// `MaxWorkers`: Maximum worker compute units.
+    pub fn max_workers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxWorkers", value.into());
+        self
+    }
+
+    /// Sets `MaxWorkers` in place: [`Self::max_workers`] on a value held by `&mut`.
+    pub fn set_max_workers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxWorkers", value.into());
+        self
+    }
+
+    /// `MaxWorkers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_workers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxWorkers")
+    }
+
+    /// `MinWebservers`: Minimum webserver compute units.
+    pub fn min_webservers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinWebservers", value.into());
+        self
+    }
+
+    /// Sets `MinWebservers` in place: [`Self::min_webservers`] on a value held by `&mut`.
+    pub fn set_min_webservers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinWebservers", value.into());
+        self
+    }
+
+    /// `MinWebservers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_webservers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinWebservers")
+    }
+
+    /// `MinWorkers`: Minimum worker compute units.
+    pub fn min_workers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinWorkers", value.into());
+        self
+    }
+
+    /// Sets `MinWorkers` in place: [`Self::min_workers`] on a value held by `&mut`.
+    pub fn set_min_workers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinWorkers", value.into());
+        self
+    }
+
+    /// `MinWorkers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_workers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinWorkers")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkConfiguration`: Configures the network resources of the environment.
+    pub fn network_configuration(mut self, value: impl Into<Val<environment::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<environment::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<environment::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `PluginsS3ObjectVersion`: Represents an version ID for an S3 object.
+    pub fn plugins_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PluginsS3ObjectVersion", value.into());
+        self
+    }
+
+    /// Sets `PluginsS3ObjectVersion` in place: [`Self::plugins_s3_object_version`] on a value held
+    /// by `&mut`.
+    pub fn set_plugins_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PluginsS3ObjectVersion", value.into());
+        self
+    }
+
+    /// `PluginsS3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plugins_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PluginsS3ObjectVersion")
+    }
+
+    /// `PluginsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+    pub fn plugins_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PluginsS3Path", value.into());
+        self
+    }
+
+    /// Sets `PluginsS3Path` in place: [`Self::plugins_s3_path`] on a value held by `&mut`.
+    pub fn set_plugins_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PluginsS3Path", value.into());
+        self
+    }
+
+    /// `PluginsS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plugins_s3_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PluginsS3Path")
+    }
+
+    /// `RequirementsS3ObjectVersion`: Represents an version ID for an S3 object.
+    pub fn requirements_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequirementsS3ObjectVersion", value.into());
+        self
+    }
+
+    /// Sets `RequirementsS3ObjectVersion` in place: [`Self::requirements_s3_object_version`] on a
+    /// value held by `&mut`.
+    pub fn set_requirements_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequirementsS3ObjectVersion", value.into());
+        self
+    }
+
+    /// `RequirementsS3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_requirements_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequirementsS3ObjectVersion")
+    }
+
+    /// `RequirementsS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+    pub fn requirements_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequirementsS3Path", value.into());
+        self
+    }
+
+    /// Sets `RequirementsS3Path` in place: [`Self::requirements_s3_path`] on a value held by `&mut`.
+    pub fn set_requirements_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequirementsS3Path", value.into());
+        self
+    }
+
+    /// `RequirementsS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_requirements_s3_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequirementsS3Path")
+    }
+
+    /// `Schedulers`: Scheduler compute units.
+    pub fn schedulers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Schedulers", value.into());
+        self
+    }
+
+    /// Sets `Schedulers` in place: [`Self::schedulers`] on a value held by `&mut`.
+    pub fn set_schedulers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Schedulers", value.into());
+        self
+    }
+
+    /// `Schedulers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedulers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Schedulers")
+    }
+
+    /// `SourceBucketArn`: ARN for the AWS S3 bucket to use as the source of DAGs and plugins for
+    /// the environment.
+    pub fn source_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceBucketArn", value.into());
+        self
+    }
+
+    /// Sets `SourceBucketArn` in place: [`Self::source_bucket_arn`] on a value held by `&mut`.
+    pub fn set_source_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceBucketArn", value.into());
+        self
+    }
+
+    /// `SourceBucketArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceBucketArn")
+    }
+
+    /// `StartupScriptS3ObjectVersion`: Represents an version ID for an S3 object.
+    pub fn startup_script_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartupScriptS3ObjectVersion", value.into());
+        self
+    }
+
+    /// Sets `StartupScriptS3ObjectVersion` in place: [`Self::startup_script_s3_object_version`] on
+    /// a value held by `&mut`.
+    pub fn set_startup_script_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartupScriptS3ObjectVersion", value.into());
+        self
+    }
+
+    /// `StartupScriptS3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_startup_script_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartupScriptS3ObjectVersion")
+    }
+
+    /// `StartupScriptS3Path`: Represents an S3 prefix relative to the root of an S3 bucket.
+    pub fn startup_script_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartupScriptS3Path", value.into());
+        self
+    }
+
+    /// Sets `StartupScriptS3Path` in place: [`Self::startup_script_s3_path`] on a value held by `&mut`.
+    pub fn set_startup_script_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartupScriptS3Path", value.into());
+        self
+    }
+
+    /// `StartupScriptS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_startup_script_s3_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartupScriptS3Path")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WebserverAccessMode`: Choice for mode of webserver access including over public internet or
+    /// via private VPC endpoint.
+    pub fn webserver_access_mode(mut self, value: impl Into<Val<environment::WebserverAccessMode>>) -> Self {
+        self.core.props.set("WebserverAccessMode", value.into());
+        self
+    }
+
+    /// Sets `WebserverAccessMode` in place: [`Self::webserver_access_mode`] on a value held by `&mut`.
+    pub fn set_webserver_access_mode(&mut self, value: impl Into<Val<environment::WebserverAccessMode>>) -> &mut Self {
+        self.core.props.set("WebserverAccessMode", value.into());
+        self
+    }
+
+    /// `WebserverAccessMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_webserver_access_mode(&self) -> ::std::option::Option<Val<environment::WebserverAccessMode>> {
+        crate::cfn::get_prop(&self.core.props, "WebserverAccessMode")
+    }
+
+    /// `WeeklyMaintenanceWindowStart`: Start time for the weekly maintenance window.
+    pub fn weekly_maintenance_window_start(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WeeklyMaintenanceWindowStart", value.into());
+        self
+    }
+
+    /// Sets `WeeklyMaintenanceWindowStart` in place: [`Self::weekly_maintenance_window_start`] on a
+    /// value held by `&mut`.
+    pub fn set_weekly_maintenance_window_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WeeklyMaintenanceWindowStart", value.into());
+        self
+    }
+
+    /// `WeeklyMaintenanceWindowStart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_weekly_maintenance_window_start(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WeeklyMaintenanceWindowStart")
+    }
+
+    /// `WorkerReplacementStrategy`: The worker replacement strategy to use when updating the
+    /// environment. Valid values: `FORCED`, `GRACEFUL`. FORCED means Apache Airflow workers will be
+    /// stopped and replaced without waiting for tasks to complete before an update. GRACEFUL means
+    /// Apache Airflow workers will be able to complete running tasks for up to 12 hours during an
+    /// update before being stopped and replaced.
+    pub fn worker_replacement_strategy(mut self, value: impl Into<Val<environment::WorkerReplacementStrategy>>) -> Self {
+        self.core.props.set("WorkerReplacementStrategy", value.into());
+        self
+    }
+
+    /// Sets `WorkerReplacementStrategy` in place: [`Self::worker_replacement_strategy`] on a value
+    /// held by `&mut`.
+    pub fn set_worker_replacement_strategy(&mut self, value: impl Into<Val<environment::WorkerReplacementStrategy>>) -> &mut Self {
+        self.core.props.set("WorkerReplacementStrategy", value.into());
+        self
+    }
+
+    /// `WorkerReplacementStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_replacement_strategy(&self) -> ::std::option::Option<Val<environment::WorkerReplacementStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerReplacementStrategy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -288,29 +626,94 @@ pub mod environment {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `DagProcessingLogs`: Logging configuration for a specific airflow component.
-            props, "DagProcessingLogs", dag_processing_logs, set_dag_processing_logs, get_dag_processing_logs, Val<ModuleLoggingConfiguration>
+        /// `DagProcessingLogs`: Logging configuration for a specific airflow component.
+        pub fn dag_processing_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
+            self.props.set("DagProcessingLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `SchedulerLogs`: Logging configuration for a specific airflow component.
-            props, "SchedulerLogs", scheduler_logs, set_scheduler_logs, get_scheduler_logs, Val<ModuleLoggingConfiguration>
+        /// Sets `DagProcessingLogs` in place: [`Self::dag_processing_logs`] on a value held by `&mut`.
+        pub fn set_dag_processing_logs(&mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> &mut Self {
+            self.props.set("DagProcessingLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskLogs`: Logging configuration for a specific airflow component.
-            props, "TaskLogs", task_logs, set_task_logs, get_task_logs, Val<ModuleLoggingConfiguration>
+        /// `DagProcessingLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dag_processing_logs(&self) -> ::std::option::Option<Val<ModuleLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DagProcessingLogs")
         }
 
-        prop! {
-            /// `WebserverLogs`: Logging configuration for a specific airflow component.
-            props, "WebserverLogs", webserver_logs, set_webserver_logs, get_webserver_logs, Val<ModuleLoggingConfiguration>
+        /// `SchedulerLogs`: Logging configuration for a specific airflow component.
+        pub fn scheduler_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
+            self.props.set("SchedulerLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerLogs`: Logging configuration for a specific airflow component.
-            props, "WorkerLogs", worker_logs, set_worker_logs, get_worker_logs, Val<ModuleLoggingConfiguration>
+        /// Sets `SchedulerLogs` in place: [`Self::scheduler_logs`] on a value held by `&mut`.
+        pub fn set_scheduler_logs(&mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> &mut Self {
+            self.props.set("SchedulerLogs", value.into());
+            self
+        }
+
+        /// `SchedulerLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduler_logs(&self) -> ::std::option::Option<Val<ModuleLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SchedulerLogs")
+        }
+
+        /// `TaskLogs`: Logging configuration for a specific airflow component.
+        pub fn task_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
+            self.props.set("TaskLogs", value.into());
+            self
+        }
+
+        /// Sets `TaskLogs` in place: [`Self::task_logs`] on a value held by `&mut`.
+        pub fn set_task_logs(&mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> &mut Self {
+            self.props.set("TaskLogs", value.into());
+            self
+        }
+
+        /// `TaskLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_logs(&self) -> ::std::option::Option<Val<ModuleLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TaskLogs")
+        }
+
+        /// `WebserverLogs`: Logging configuration for a specific airflow component.
+        pub fn webserver_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
+            self.props.set("WebserverLogs", value.into());
+            self
+        }
+
+        /// Sets `WebserverLogs` in place: [`Self::webserver_logs`] on a value held by `&mut`.
+        pub fn set_webserver_logs(&mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> &mut Self {
+            self.props.set("WebserverLogs", value.into());
+            self
+        }
+
+        /// `WebserverLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_webserver_logs(&self) -> ::std::option::Option<Val<ModuleLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WebserverLogs")
+        }
+
+        /// `WorkerLogs`: Logging configuration for a specific airflow component.
+        pub fn worker_logs(mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> Self {
+            self.props.set("WorkerLogs", value.into());
+            self
+        }
+
+        /// Sets `WorkerLogs` in place: [`Self::worker_logs`] on a value held by `&mut`.
+        pub fn set_worker_logs(&mut self, value: impl Into<Val<ModuleLoggingConfiguration>>) -> &mut Self {
+            self.props.set("WorkerLogs", value.into());
+            self
+        }
+
+        /// `WorkerLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_logs(&self) -> ::std::option::Option<Val<ModuleLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WorkerLogs")
         }
     }
 
@@ -330,19 +733,59 @@ pub mod environment {
             ModuleLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchLogGroupArn`.
-            props, "CloudWatchLogGroupArn", cloud_watch_log_group_arn, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
+        /// `CloudWatchLogGroupArn`.
+        pub fn cloud_watch_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `CloudWatchLogGroupArn` in place: [`Self::cloud_watch_log_group_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogLevel`.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<LoggingLevel>
+        /// `CloudWatchLogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupArn")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LogLevel`.
+        pub fn log_level(mut self, value: impl Into<Val<LoggingLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<LoggingLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<LoggingLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
         }
     }
 
@@ -384,15 +827,41 @@ pub mod environment {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: A list of security groups to use for the environment.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`: A list of security groups to use for the environment.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: A list of subnets to use for the environment. These must be private
-            /// subnets, in the same VPC, in two different availability zones.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`: A list of subnets to use for the environment. These must be private subnets, in
+        /// the same VPC, in two different availability zones.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 

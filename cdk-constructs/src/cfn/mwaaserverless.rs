@@ -47,56 +47,174 @@ impl Workflow {
         Workflow { core }
     }
 
-    prop! {
-        /// `Code`: The location of code artifacts in Amazon S3 for the workflow. Modeled as a
-        /// single-member container so it stays extensible to future artifact types (e.g. OCI
-        /// images).
-        core.props, "Code", code, set_code, get_code, Val<workflow::Code>
+    /// `Code`: The location of code artifacts in Amazon S3 for the workflow. Modeled as a
+    /// single-member container so it stays extensible to future artifact types (e.g. OCI images).
+    pub fn code(mut self, value: impl Into<Val<workflow::Code>>) -> Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionS3Location`.
-        core.props, "DefinitionS3Location", _, set_definition_s3_location, get_definition_s3_location, Val<workflow::S3Location>
+    /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+    pub fn set_code(&mut self, value: impl Into<Val<workflow::Code>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<workflow::Code>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `EncryptionConfiguration`.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<workflow::EncryptionConfiguration>
+    /// Sets `DefinitionS3Location`, which `new` took, in place.
+    pub fn set_definition_s3_location(&mut self, value: impl Into<Val<workflow::S3Location>>) -> &mut Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfiguration`.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<workflow::LoggingConfiguration>
+    /// `DefinitionS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_s3_location(&self) -> ::std::option::Option<Val<workflow::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionS3Location")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<workflow::NetworkConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A map of key-value pairs to be applied as tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EncryptionConfiguration`.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<workflow::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TriggerMode`.
-        core.props, "TriggerMode", trigger_mode, set_trigger_mode, get_trigger_mode, Val<String>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<workflow::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<workflow::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `LoggingConfiguration`.
+    pub fn logging_configuration(mut self, value: impl Into<Val<workflow::LoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<workflow::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<workflow::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkConfiguration`.
+    pub fn network_configuration(mut self, value: impl Into<Val<workflow::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<workflow::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<workflow::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: A map of key-value pairs to be applied as tags
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TriggerMode`.
+    pub fn trigger_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TriggerMode", value.into());
+        self
+    }
+
+    /// Sets `TriggerMode` in place: [`Self::trigger_mode`] on a value held by `&mut`.
+    pub fn set_trigger_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TriggerMode", value.into());
+        self
+    }
+
+    /// `TriggerMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trigger_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TriggerMode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,9 +288,22 @@ pub mod workflow {
             Code { props }
         }
 
-        prop! {
-            /// `S3Location`.
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<CodeS3Location>
+        /// `S3Location`.
+        pub fn s3_location(mut self, value: impl Into<Val<CodeS3Location>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<CodeS3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<CodeS3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -195,19 +326,46 @@ pub mod workflow {
             CodeS3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKey`.
-            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `VersionId`.
-            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+        /// Sets `ObjectKey`, which `new` took, in place.
+        pub fn set_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKey", value.into());
+            self
+        }
+
+        /// `ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKey")
+        }
+
+        /// `VersionId`.
+        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+        pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// `VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionId")
         }
     }
 
@@ -230,19 +388,46 @@ pub mod workflow {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKey`.
-            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `VersionId`.
-            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+        /// Sets `ObjectKey`, which `new` took, in place.
+        pub fn set_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKey", value.into());
+            self
+        }
+
+        /// `ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKey")
+        }
+
+        /// `VersionId`.
+        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+        pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// `VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionId")
         }
     }
 
@@ -263,14 +448,34 @@ pub mod workflow {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -304,9 +509,16 @@ pub mod workflow {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`.
-            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `LogGroupName`, which `new` took, in place.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
     }
 
@@ -325,14 +537,40 @@ pub mod workflow {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }

@@ -40,199 +40,554 @@ impl DbCluster {
         DbCluster { core }
     }
 
-    prop! {
-        /// `AssociatedRoles`: Provides a list of the AWS Identity and Access Management (IAM) roles
-        /// that are associated with the DB cluster. IAM roles that are associated with a DB cluster
-        /// grant permission for the DB cluster to access other AWS services on your behalf.
-        core.props, "AssociatedRoles", associated_roles, set_associated_roles, get_associated_roles, Val<List<db_cluster::DbClusterRole>>
+    /// `AssociatedRoles`: Provides a list of the AWS Identity and Access Management (IAM) roles
+    /// that are associated with the DB cluster. IAM roles that are associated with a DB cluster
+    /// grant permission for the DB cluster to access other AWS services on your behalf.
+    pub fn associated_roles(mut self, value: impl Into<Val<List<db_cluster::DbClusterRole>>>) -> Self {
+        self.core.props.set("AssociatedRoles", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZones`: Provides the list of EC2 Availability Zones that instances in the
-        /// DB cluster can be created in.
-        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+    /// Sets `AssociatedRoles` in place: [`Self::associated_roles`] on a value held by `&mut`.
+    pub fn set_associated_roles(&mut self, value: impl Into<Val<List<db_cluster::DbClusterRole>>>) -> &mut Self {
+        self.core.props.set("AssociatedRoles", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupRetentionPeriod`: Specifies the number of days for which automatic DB snapshots
-        /// are retained.
-        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
+    /// `AssociatedRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_roles(&self) -> ::std::option::Option<Val<List<db_cluster::DbClusterRole>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedRoles")
     }
 
-    prop! {
-        /// `CopyTagsToSnapshot`: A value that indicates whether to copy all tags from the DB
-        /// cluster to snapshots of the DB cluster. The default behaviour is not to copy them.
-        core.props, "CopyTagsToSnapshot", copy_tags_to_snapshot, set_copy_tags_to_snapshot, get_copy_tags_to_snapshot, Val<bool>
+    /// `AvailabilityZones`: Provides the list of EC2 Availability Zones that instances in the DB
+    /// cluster can be created in.
+    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterIdentifier`: The DB cluster identifier. Contains a user-supplied DB cluster
-        /// identifier. This identifier is the unique key that identifies a DB cluster stored as a
-        /// lowercase string.
-        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+    pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterParameterGroupName`: Provides the name of the DB cluster parameter group.
-        core.props, "DBClusterParameterGroupName", db_cluster_parameter_group_name, set_db_cluster_parameter_group_name, get_db_cluster_parameter_group_name, Val<String>
+    /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZones")
     }
 
-    prop! {
-        /// `DBInstanceParameterGroupName`: The name of the DB parameter group to apply to all
-        /// instances of the DB cluster. Used only in case of a major EngineVersion upgrade request.
-        core.props, "DBInstanceParameterGroupName", db_instance_parameter_group_name, set_db_instance_parameter_group_name, get_db_instance_parameter_group_name, Val<String>
+    /// `BackupRetentionPeriod`: Specifies the number of days for which automatic DB snapshots are
+    /// retained.
+    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `DBPort`: The port number on which the DB instances in the DB cluster accept
-        /// connections. If not specified, the default port used is `8182`. Note: `Port` property
-        /// will soon be deprecated from this resource. Please update existing templates to rename
-        /// it with new property `DBPort` having same functionalities.
-        core.props, "DBPort", db_port, set_db_port, get_db_port, Val<i64>
+    /// Sets `BackupRetentionPeriod` in place: [`Self::backup_retention_period`] on a value held by `&mut`.
+    pub fn set_backup_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSubnetGroupName`: Specifies information on the subnet group associated with the DB
-        /// cluster, including the name, description, and subnets in the subnet group.
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    /// `BackupRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetentionPeriod")
     }
 
-    prop! {
-        /// `DeletionProtection`: Indicates whether or not the DB cluster has deletion protection
-        /// enabled. The database can't be deleted when deletion protection is enabled.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `CopyTagsToSnapshot`: A value that indicates whether to copy all tags from the DB cluster to
+    /// snapshots of the DB cluster. The default behaviour is not to copy them.
+    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableCloudwatchLogsExports`: Specifies a list of log types that are enabled for export
-        /// to CloudWatch Logs.
-        core.props, "EnableCloudwatchLogsExports", enable_cloudwatch_logs_exports, set_enable_cloudwatch_logs_exports, get_enable_cloudwatch_logs_exports, Val<List<String>>
+    /// Sets `CopyTagsToSnapshot` in place: [`Self::copy_tags_to_snapshot`] on a value held by `&mut`.
+    pub fn set_copy_tags_to_snapshot(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: Indicates the database engine version.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `CopyTagsToSnapshot` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags_to_snapshot(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTagsToSnapshot")
     }
 
-    prop! {
-        /// `GlobalClusterIdentifier`: The ID of the Neptune global database to which this new DB
-        /// cluster should be added.
-        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+    /// `DBClusterIdentifier`: The DB cluster identifier. Contains a user-supplied DB cluster
+    /// identifier. This identifier is the unique key that identifies a DB cluster stored as a
+    /// lowercase string.
+    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `IamAuthEnabled`: True if mapping of Amazon Identity and Access Management (IAM)
-        /// accounts to database accounts is enabled, and otherwise false.
-        core.props, "IamAuthEnabled", iam_auth_enabled, set_iam_auth_enabled, get_iam_auth_enabled, Val<bool>
+    /// Sets `DBClusterIdentifier` in place: [`Self::db_cluster_identifier`] on a value held by `&mut`.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt
-        /// the database instances in the DB cluster, such as
-        /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. If you
-        /// enable the StorageEncrypted property but don't specify this property, the default KMS
-        /// key is used. If you specify this property, you must set the StorageEncrypted property to
-        /// true.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
     }
 
-    prop! {
-        /// `NetworkType`: The network type of the DB cluster.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<db_cluster::NetworkType>
+    /// `DBClusterParameterGroupName`: Provides the name of the DB cluster parameter group.
+    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredBackupWindow`: Specifies the daily time range during which automated backups
-        /// are created if automated backups are enabled, as determined by the
-        /// BackupRetentionPeriod.
-        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
+    /// Sets `DBClusterParameterGroupName` in place: [`Self::db_cluster_parameter_group_name`] on a
+    /// value held by `&mut`.
+    pub fn set_db_cluster_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
-        /// maintenance can occur, in Universal Coordinated Time (UTC).
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `DBClusterParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterParameterGroupName")
     }
 
-    prop! {
-        /// `RestoreToTime`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If
-        /// a DB snapshot is specified, the target DB cluster is created from the source DB snapshot
-        /// with a default configuration and default security group. If a DB cluster snapshot is
-        /// specified, the target DB cluster is created from the source DB cluster restore point
-        /// with the same configuration as the original source DB cluster, except that the new DB
-        /// cluster is created with the default security group.
-        core.props, "RestoreToTime", restore_to_time, set_restore_to_time, get_restore_to_time, Val<String>
+    /// `DBInstanceParameterGroupName`: The name of the DB parameter group to apply to all instances
+    /// of the DB cluster. Used only in case of a major EngineVersion upgrade request.
+    pub fn db_instance_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBInstanceParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreType`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If a
-        /// DB snapshot is specified, the target DB cluster is created from the source DB snapshot
-        /// with a default configuration and default security group. If a DB cluster snapshot is
-        /// specified, the target DB cluster is created from the source DB cluster restore point
-        /// with the same configuration as the original source DB cluster, except that the new DB
-        /// cluster is created with the default security group.
-        core.props, "RestoreType", restore_type, set_restore_type, get_restore_type, Val<String>
+    /// Sets `DBInstanceParameterGroupName` in place: [`Self::db_instance_parameter_group_name`] on
+    /// a value held by `&mut`.
+    pub fn set_db_instance_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerlessScalingConfiguration`: Contains the scaling configuration used by the Neptune
-        /// Serverless Instances within this DB cluster.
-        core.props, "ServerlessScalingConfiguration", serverless_scaling_configuration, set_serverless_scaling_configuration, get_serverless_scaling_configuration, Val<db_cluster::ServerlessScalingConfiguration>
+    /// `DBInstanceParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceParameterGroupName")
     }
 
-    prop! {
-        /// `SnapshotIdentifier`: Specifies the identifier for a DB cluster snapshot. Must match the
-        /// identifier of an existing snapshot. After you restore a DB cluster using a
-        /// SnapshotIdentifier, you must specify the same SnapshotIdentifier for any future updates
-        /// to the DB cluster. When you specify this property for an update, the DB cluster is not
-        /// restored from the snapshot again, and the data in the database is not changed. However,
-        /// if you don't specify the SnapshotIdentifier, an empty DB cluster is created, and the
-        /// original DB cluster is deleted. If you specify a property that is different from the
-        /// previous snapshot …
-        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    /// `DBPort`: The port number on which the DB instances in the DB cluster accept connections. If
+    /// not specified, the default port used is `8182`. Note: `Port` property will soon be
+    /// deprecated from this resource. Please update existing templates to rename it with new
+    /// property `DBPort` having same functionalities.
+    pub fn db_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DBPort", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceDBClusterIdentifier`: Creates a new DB cluster from a DB snapshot or DB cluster
-        /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the
-        /// source DB snapshot with a default configuration and default security group. If a DB
-        /// cluster snapshot is specified, the target DB cluster is created from the source DB
-        /// cluster restore point with the same configuration as the original source DB cluster,
-        /// except that the new DB cluster is created with the default security group.
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
+    /// Sets `DBPort` in place: [`Self::db_port`] on a value held by `&mut`.
+    pub fn set_db_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DBPort", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageEncrypted`: Indicates whether the DB cluster is encrypted. If you specify the
-        /// KmsKeyId property, then you must enable encryption and set this property to true. If you
-        /// enable the StorageEncrypted property but don't specify KmsKeyId property, then the
-        /// default KMS key is used. If you specify KmsKeyId property, then that KMS Key is used to
-        /// encrypt the database instances in the DB cluster. If you specify the
-        /// SourceDBClusterIdentifier property and don't specify this property or disable it. The
-        /// value is inherited from the source DB cluster, and if the DB cluster is encrypted, the
-        /// KmsKeyId property from the …
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    /// `DBPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DBPort")
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to this cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DBSubnetGroupName`: Specifies information on the subnet group associated with the DB
+    /// cluster, including the name, description, and subnets in the subnet group.
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `UseLatestRestorableTime`: Creates a new DB cluster from a DB snapshot or DB cluster
-        /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the
-        /// source DB snapshot with a default configuration and default security group. If a DB
-        /// cluster snapshot is specified, the target DB cluster is created from the source DB
-        /// cluster restore point with the same configuration as the original source DB cluster,
-        /// except that the new DB cluster is created with the default security group.
-        core.props, "UseLatestRestorableTime", use_latest_restorable_time, set_use_latest_restorable_time, get_use_latest_restorable_time, Val<bool>
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: Provides a list of VPC security groups that the DB cluster
-        /// belongs to.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
+    }
+
+    /// `DeletionProtection`: Indicates whether or not the DB cluster has deletion protection
+    /// enabled. The database can't be deleted when deletion protection is enabled.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
+    }
+
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
+    }
+
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
+    }
+
+    /// `EnableCloudwatchLogsExports`: Specifies a list of log types that are enabled for export to
+    /// CloudWatch Logs.
+    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
+    }
+
+    /// Sets `EnableCloudwatchLogsExports` in place: [`Self::enable_cloudwatch_logs_exports`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_cloudwatch_logs_exports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
+    }
+
+    /// `EnableCloudwatchLogsExports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_cloudwatch_logs_exports(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnableCloudwatchLogsExports")
+    }
+
+    /// `EngineVersion`: Indicates the database engine version.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `GlobalClusterIdentifier`: The ID of the Neptune global database to which this new DB
+    /// cluster should be added.
+    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GlobalClusterIdentifier` in place: [`Self::global_cluster_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalClusterIdentifier")
+    }
+
+    /// `IamAuthEnabled`: True if mapping of Amazon Identity and Access Management (IAM) accounts to
+    /// database accounts is enabled, and otherwise false.
+    pub fn iam_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IamAuthEnabled", value.into());
+        self
+    }
+
+    /// Sets `IamAuthEnabled` in place: [`Self::iam_auth_enabled`] on a value held by `&mut`.
+    pub fn set_iam_auth_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IamAuthEnabled", value.into());
+        self
+    }
+
+    /// `IamAuthEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_auth_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IamAuthEnabled")
+    }
+
+    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt the
+    /// database instances in the DB cluster, such as
+    /// arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. If you enable
+    /// the StorageEncrypted property but don't specify this property, the default KMS key is used.
+    /// If you specify this property, you must set the StorageEncrypted property to true.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `NetworkType`: The network type of the DB cluster.
+    pub fn network_type(mut self, value: impl Into<Val<db_cluster::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<db_cluster::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<db_cluster::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `PreferredBackupWindow`: Specifies the daily time range during which automated backups are
+    /// created if automated backups are enabled, as determined by the BackupRetentionPeriod.
+    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredBackupWindow` in place: [`Self::preferred_backup_window`] on a value held by `&mut`.
+    pub fn set_preferred_backup_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// `PreferredBackupWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_backup_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredBackupWindow")
+    }
+
+    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
+    /// maintenance can occur, in Universal Coordinated Time (UTC).
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `RestoreToTime`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If a DB
+    /// snapshot is specified, the target DB cluster is created from the source DB snapshot with a
+    /// default configuration and default security group. If a DB cluster snapshot is specified, the
+    /// target DB cluster is created from the source DB cluster restore point with the same
+    /// configuration as the original source DB cluster, except that the new DB cluster is created
+    /// with the default security group.
+    pub fn restore_to_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreToTime", value.into());
+        self
+    }
+
+    /// Sets `RestoreToTime` in place: [`Self::restore_to_time`] on a value held by `&mut`.
+    pub fn set_restore_to_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreToTime", value.into());
+        self
+    }
+
+    /// `RestoreToTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_to_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreToTime")
+    }
+
+    /// `RestoreType`: Creates a new DB cluster from a DB snapshot or DB cluster snapshot. If a DB
+    /// snapshot is specified, the target DB cluster is created from the source DB snapshot with a
+    /// default configuration and default security group. If a DB cluster snapshot is specified, the
+    /// target DB cluster is created from the source DB cluster restore point with the same
+    /// configuration as the original source DB cluster, except that the new DB cluster is created
+    /// with the default security group.
+    pub fn restore_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreType", value.into());
+        self
+    }
+
+    /// Sets `RestoreType` in place: [`Self::restore_type`] on a value held by `&mut`.
+    pub fn set_restore_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreType", value.into());
+        self
+    }
+
+    /// `RestoreType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreType")
+    }
+
+    /// `ServerlessScalingConfiguration`: Contains the scaling configuration used by the Neptune
+    /// Serverless Instances within this DB cluster.
+    pub fn serverless_scaling_configuration(mut self, value: impl Into<Val<db_cluster::ServerlessScalingConfiguration>>) -> Self {
+        self.core.props.set("ServerlessScalingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerlessScalingConfiguration` in place: [`Self::serverless_scaling_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_serverless_scaling_configuration(&mut self, value: impl Into<Val<db_cluster::ServerlessScalingConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerlessScalingConfiguration", value.into());
+        self
+    }
+
+    /// `ServerlessScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serverless_scaling_configuration(&self) -> ::std::option::Option<Val<db_cluster::ServerlessScalingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerlessScalingConfiguration")
+    }
+
+    /// `SnapshotIdentifier`: Specifies the identifier for a DB cluster snapshot. Must match the
+    /// identifier of an existing snapshot. After you restore a DB cluster using a
+    /// SnapshotIdentifier, you must specify the same SnapshotIdentifier for any future updates to
+    /// the DB cluster. When you specify this property for an update, the DB cluster is not restored
+    /// from the snapshot again, and the data in the database is not changed. However, if you don't
+    /// specify the SnapshotIdentifier, an empty DB cluster is created, and the original DB cluster
+    /// is deleted. If you specify a property that is different from the previous snapshot …
+    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SnapshotIdentifier` in place: [`Self::snapshot_identifier`] on a value held by `&mut`.
+    pub fn set_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `SnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotIdentifier")
+    }
+
+    /// `SourceDBClusterIdentifier`: Creates a new DB cluster from a DB snapshot or DB cluster
+    /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the source DB
+    /// snapshot with a default configuration and default security group. If a DB cluster snapshot
+    /// is specified, the target DB cluster is created from the source DB cluster restore point with
+    /// the same configuration as the original source DB cluster, except that the new DB cluster is
+    /// created with the default security group.
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `StorageEncrypted`: Indicates whether the DB cluster is encrypted. If you specify the
+    /// KmsKeyId property, then you must enable encryption and set this property to true. If you
+    /// enable the StorageEncrypted property but don't specify KmsKeyId property, then the default
+    /// KMS key is used. If you specify KmsKeyId property, then that KMS Key is used to encrypt the
+    /// database instances in the DB cluster. If you specify the SourceDBClusterIdentifier property
+    /// and don't specify this property or disable it. The value is inherited from the source DB
+    /// cluster, and if the DB cluster is encrypted, the KmsKeyId property from the …
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `Tags`: The tags assigned to this cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseLatestRestorableTime`: Creates a new DB cluster from a DB snapshot or DB cluster
+    /// snapshot. If a DB snapshot is specified, the target DB cluster is created from the source DB
+    /// snapshot with a default configuration and default security group. If a DB cluster snapshot
+    /// is specified, the target DB cluster is created from the source DB cluster restore point with
+    /// the same configuration as the original source DB cluster, except that the new DB cluster is
+    /// created with the default security group.
+    pub fn use_latest_restorable_time(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// Sets `UseLatestRestorableTime` in place: [`Self::use_latest_restorable_time`] on a value
+    /// held by `&mut`.
+    pub fn set_use_latest_restorable_time(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// `UseLatestRestorableTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_latest_restorable_time(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseLatestRestorableTime")
+    }
+
+    /// `VpcSecurityGroupIds`: Provides a list of VPC security groups that the DB cluster belongs
+    /// to.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -457,17 +812,36 @@ pub mod db_cluster {
             DbClusterRole { props }
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that is associated with the DB
-            /// cluster.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
-            /// Management (IAM) role. For the list of supported feature names, see DBEngineVersion in
-            /// the Amazon Neptune API Reference.
-            props, "FeatureName", feature_name, set_feature_name, get_feature_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
+        /// Management (IAM) role. For the list of supported feature names, see DBEngineVersion in the
+        /// Amazon Neptune API Reference.
+        pub fn feature_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FeatureName", value.into());
+            self
+        }
+
+        /// Sets `FeatureName` in place: [`Self::feature_name`] on a value held by `&mut`.
+        pub fn set_feature_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FeatureName", value.into());
+            self
+        }
+
+        /// `FeatureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FeatureName")
         }
     }
 
@@ -510,19 +884,28 @@ pub mod db_cluster {
             ServerlessScalingConfiguration { props }
         }
 
-        prop! {
-            /// `MinCapacity`: The minimum number of Neptune capacity units (NCUs) for a DB instance in
-            /// an Neptune Serverless cluster. You can specify NCU values in half-step increments, such
-            /// as 8, 8.5, 9, and so on. The smallest value you can use is 1, whereas the largest is 128.
-            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<f64>
+        /// Sets `MinCapacity`, which `new` took, in place.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`: The maximum number of Neptune capacity units (NCUs) for a DB instance in
-            /// an Neptune Serverless cluster. You can specify NCU values in half-step increments, such
-            /// as 40, 40.5, 41, and so on. The smallest value you can use is 2.5, whereas the largest
-            /// is 128.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<f64>
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
+        }
+
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
         }
     }
 }
@@ -558,31 +941,76 @@ impl DbClusterParameterGroup {
         DbClusterParameterGroup { core }
     }
 
-    prop! {
-        /// `Description`: Provides the customer-specified description for this DB cluster parameter
-        /// group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: Must be neptune1 for engine versions prior to 1.2.0.0, or neptune1.2 for
-        /// engine version 1.2.0.0 and higher.
-        core.props, "Family", _, set_family, get_family, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: Provides the name of the DB cluster parameter group.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Family`, which `new` took, in place.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
     }
 
-    prop! {
-        /// `Tags`: The list of tags for the cluster parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: Provides the name of the DB cluster parameter group.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Parameters`, which `new` took, in place.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: The list of tags for the cluster parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -615,83 +1043,233 @@ impl DbInstance {
         DbInstance { core }
     }
 
-    prop! {
-        /// `AllowMajorVersionUpgrade`: Indicates that major version upgrades are allowed. Changing
-        /// this parameter doesn't result in an outage and the change is asynchronously applied as
-        /// soon as possible. This parameter must be set to true when specifying a value for the
-        /// EngineVersion parameter that is a different major version than the DB instance's current
-        /// version.
-        core.props, "AllowMajorVersionUpgrade", allow_major_version_upgrade, set_allow_major_version_upgrade, get_allow_major_version_upgrade, Val<bool>
+    /// `AllowMajorVersionUpgrade`: Indicates that major version upgrades are allowed. Changing this
+    /// parameter doesn't result in an outage and the change is asynchronously applied as soon as
+    /// possible. This parameter must be set to true when specifying a value for the EngineVersion
+    /// parameter that is a different major version than the DB instance's current version.
+    pub fn allow_major_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowMajorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`: Indicates that minor version patches are applied
-        /// automatically. When updating this property, some interruptions may occur.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// Sets `AllowMajorVersionUpgrade` in place: [`Self::allow_major_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_allow_major_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowMajorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZone`: Specifies the name of the Availability Zone the DB instance is
-        /// located in.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AllowMajorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_major_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowMajorVersionUpgrade")
     }
 
-    prop! {
-        /// `DBClusterIdentifier`: If the DB instance is a member of a DB cluster, contains the name
-        /// of the DB cluster that the DB instance is a member of.
-        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// `AutoMinorVersionUpgrade`: Indicates that minor version patches are applied automatically.
+    /// When updating this property, some interruptions may occur.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DBInstanceClass`: Contains the name of the compute and memory capacity class of the DB
-        /// instance. If you update this property, some interruptions may occur.
-        core.props, "DBInstanceClass", _, set_db_instance_class, get_db_instance_class, Val<String>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DBInstanceIdentifier`: Contains a user-supplied database identifier. This identifier is
-        /// the unique key that identifies a DB instance.
-        core.props, "DBInstanceIdentifier", db_instance_identifier, set_db_instance_identifier, get_db_instance_identifier, Val<String>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `DBParameterGroupName`: The name of an existing DB parameter group or a reference to an
-        /// AWS::Neptune::DBParameterGroup resource created in the template. If any of the data
-        /// members of the referenced parameter group are changed during an update, the DB instance
-        /// might need to be restarted, which causes some interruption. If the parameter group
-        /// contains static parameters, whether they were changed or not, an update triggers a
-        /// reboot.
-        core.props, "DBParameterGroupName", db_parameter_group_name, set_db_parameter_group_name, get_db_parameter_group_name, Val<String>
+    /// `AvailabilityZone`: Specifies the name of the Availability Zone the DB instance is located
+    /// in.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSnapshotIdentifier`: This parameter is not supported. `AWS::Neptune::DBInstance` does
-        /// not support restoring from snapshots. `AWS::Neptune::DBCluster` does support restoring
-        /// from snapshots.
-        core.props, "DBSnapshotIdentifier", db_snapshot_identifier, set_db_snapshot_identifier, get_db_snapshot_identifier, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSubnetGroupName`: A DB subnet group to associate with the DB instance. If you update
-        /// this value, the new subnet group must be a subnet group in a new virtual private cloud (VPC).
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
-        /// maintenance can occur, in Universal Coordinated Time (UTC).
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `DBClusterIdentifier`: If the DB instance is a member of a DB cluster, contains the name of
+    /// the DB cluster that the DB instance is a member of.
+    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Indicates that public accessibility is enabled. This should be
-        /// enabled in combination with IAM Auth enabled on the DBCluster
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `DBClusterIdentifier` in place: [`Self::db_cluster_identifier`] on a value held by `&mut`.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
+    }
+
+    /// Sets `DBInstanceClass`, which `new` took, in place.
+    pub fn set_db_instance_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceClass", value.into());
+        self
+    }
+
+    /// `DBInstanceClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceClass")
+    }
+
+    /// `DBInstanceIdentifier`: Contains a user-supplied database identifier. This identifier is the
+    /// unique key that identifies a DB instance.
+    pub fn db_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBInstanceIdentifier` in place: [`Self::db_instance_identifier`] on a value held by `&mut`.
+    pub fn set_db_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// `DBInstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceIdentifier")
+    }
+
+    /// `DBParameterGroupName`: The name of an existing DB parameter group or a reference to an
+    /// AWS::Neptune::DBParameterGroup resource created in the template. If any of the data members
+    /// of the referenced parameter group are changed during an update, the DB instance might need
+    /// to be restarted, which causes some interruption. If the parameter group contains static
+    /// parameters, whether they were changed or not, an update triggers a reboot.
+    pub fn db_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `DBParameterGroupName` in place: [`Self::db_parameter_group_name`] on a value held by `&mut`.
+    pub fn set_db_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBParameterGroupName", value.into());
+        self
+    }
+
+    /// `DBParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBParameterGroupName")
+    }
+
+    /// `DBSnapshotIdentifier`: This parameter is not supported. `AWS::Neptune::DBInstance` does not
+    /// support restoring from snapshots. `AWS::Neptune::DBCluster` does support restoring from
+    /// snapshots.
+    pub fn db_snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBSnapshotIdentifier` in place: [`Self::db_snapshot_identifier`] on a value held by `&mut`.
+    pub fn set_db_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `DBSnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSnapshotIdentifier")
+    }
+
+    /// `DBSubnetGroupName`: A DB subnet group to associate with the DB instance. If you update this
+    /// value, the new subnet group must be a subnet group in a new virtual private cloud (VPC).
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
+    }
+
+    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which system
+    /// maintenance can occur, in Universal Coordinated Time (UTC).
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PubliclyAccessible`: Indicates that public accessibility is enabled. This should be enabled
+    /// in combination with IAM Auth enabled on the DBCluster
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -745,30 +1323,76 @@ impl DbParameterGroup {
         DbParameterGroup { core }
     }
 
-    prop! {
-        /// `Description`: Provides the customer-specified description for this DB parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: Must be `neptune1` for engine versions prior to 1.2.0.0, or `neptune1.2` for
-        /// engine version `1.2.0.0` and higher.
-        core.props, "Family", _, set_family, get_family, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: Provides the name of the DB parameter group.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Family`, which `new` took, in place.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
     }
 
-    prop! {
-        /// `Tags`: An optional array of key-value pairs to apply to this DB parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: Provides the name of the DB parameter group.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Parameters`, which `new` took, in place.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: An optional array of key-value pairs to apply to this DB parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -806,26 +1430,66 @@ impl DbSubnetGroup {
         DbSubnetGroup { core }
     }
 
-    prop! {
-        /// `DBSubnetGroupDescription`: The description for the DB subnet group.
-        core.props, "DBSubnetGroupDescription", _, set_db_subnet_group_description, get_db_subnet_group_description, Val<String>
+    /// Sets `DBSubnetGroupDescription`, which `new` took, in place.
+    pub fn set_db_subnet_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSubnetGroupName`: The name for the DB subnet group. This value is stored as a
-        /// lowercase string. Constraints: Must contain no more than 255 lowercase alphanumeric
-        /// characters or hyphens. Must not be "Default". Example: mysubnetgroup
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    /// `DBSubnetGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupDescription")
     }
 
-    prop! {
-        /// `SubnetIds`: The Amazon EC2 subnet IDs for the DB subnet group.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `DBSubnetGroupName`: The name for the DB subnet group. This value is stored as a lowercase
+    /// string. Constraints: Must contain no more than 255 lowercase alphanumeric characters or
+    /// hyphens. Must not be "Default". Example: mysubnetgroup
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An optional array of key-value pairs to apply to this DB subnet group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: An optional array of key-value pairs to apply to this DB subnet group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -857,49 +1521,132 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    prop! {
-        /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to
-        /// create the subscription but not active it.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to create
+    /// the subscription but not active it.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EventCategories`: A list of event categories for a SourceType that you want to
-        /// subscribe to. You can see a list of the categories for a given SourceType in the Events
-        /// topic in the Amazon Neptune User Guide or by using the DescribeEventCategories action.
-        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the SNS topic created for event
-        /// notification. The ARN is created by Amazon SNS when you create a topic and subscribe to
-        /// it.
-        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `SourceIds`: The list of identifiers of the event sources for which events will be
-        /// returned. If not specified, then all sources are included in the response. An identifier
-        /// must begin with a letter and must contain only ASCII letters, digits, and hyphens; it
-        /// cannot end with a hyphen or contain two consecutive hyphens.
-        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
+    /// `EventCategories`: A list of event categories for a SourceType that you want to subscribe
+    /// to. You can see a list of the categories for a given SourceType in the Events topic in the
+    /// Amazon Neptune User Guide or by using the DescribeEventCategories action.
+    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceType`: The type of source that will be generating the events. For example, if you
-        /// want to be notified of events generated by a DB instance, you would set this parameter
-        /// to db-instance. if this value is not specified, all events are returned.
-        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
+    /// Sets `EventCategories` in place: [`Self::event_categories`] on a value held by `&mut`.
+    pub fn set_event_categories(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionName`: The name of the subscription.
-        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
+    /// `EventCategories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_categories(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EventCategories")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SnsTopicArn`, which `new` took, in place.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SourceIds`: The list of identifiers of the event sources for which events will be returned.
+    /// If not specified, then all sources are included in the response. An identifier must begin
+    /// with a letter and must contain only ASCII letters, digits, and hyphens; it cannot end with a
+    /// hyphen or contain two consecutive hyphens.
+    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// Sets `SourceIds` in place: [`Self::source_ids`] on a value held by `&mut`.
+    pub fn set_source_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// `SourceIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceIds")
+    }
+
+    /// `SourceType`: The type of source that will be generating the events. For example, if you
+    /// want to be notified of events generated by a DB instance, you would set this parameter to
+    /// db-instance. if this value is not specified, all events are returned.
+    pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+    pub fn set_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// `SourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceType")
+    }
+
+    /// `SubscriptionName`: The name of the subscription.
+    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// Sets `SubscriptionName` in place: [`Self::subscription_name`] on a value held by `&mut`.
+    pub fn set_subscription_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// `SubscriptionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -927,40 +1674,133 @@ impl GlobalCluster {
         GlobalCluster { core }
     }
 
-    prop! {
-        /// `DeletionProtection`: Whether deletion protection is enabled.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `DeletionProtection`: Whether deletion protection is enabled.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The name of the database engine.
-        core.props, "Engine", engine, set_engine, get_engine, Val<global_cluster::Engine>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The version number of the database engine.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `GlobalClusterIdentifier`: The cluster identifier of the global database cluster.
-        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+    /// `Engine`: The name of the database engine.
+    pub fn engine(mut self, value: impl Into<Val<global_cluster::Engine>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) of an existing Neptune DB
-        /// cluster to use as the primary cluster of the new global database.
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<global_cluster::Engine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageEncrypted`: Whether the global database cluster is storage encrypted.
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<global_cluster::Engine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EngineVersion`: The version number of the database engine.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `GlobalClusterIdentifier`: The cluster identifier of the global database cluster.
+    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GlobalClusterIdentifier` in place: [`Self::global_cluster_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalClusterIdentifier")
+    }
+
+    /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) of an existing Neptune DB
+    /// cluster to use as the primary cluster of the new global database.
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `StorageEncrypted`: Whether the global database cluster is storage encrypted.
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,66 +42,177 @@ impl Graph {
         Graph { core }
     }
 
-    prop! {
-        /// `DeletionProtection`: Value that indicates whether the Graph has deletion protection
-        /// enabled. The graph can't be deleted when deletion protection is enabled. _Default_: If
-        /// not specified, the default value is true.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `DeletionProtection`: Value that indicates whether the Graph has deletion protection
+    /// enabled. The graph can't be deleted when deletion protection is enabled. _Default_: If not
+    /// specified, the default value is true.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `GraphName`: Contains a user-supplied name for the Graph. If you don't specify a name,
-        /// we generate a unique Graph Name using a combination of Stack Name and a UUID comprising
-        /// of 4 characters. _Important_: If you specify a name, you cannot perform updates that
-        /// require replacement of this resource. You can perform updates that require no or some
-        /// interruption. If you must replace the resource, specify a new name.
-        core.props, "GraphName", graph_name, set_graph_name, get_graph_name, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `ImportTask`: The details of the import task to use to create the graph. When specified,
-        /// the graph is created using CreateGraphUsingImportTask and data is imported from the
-        /// supplied source.
-        core.props, "ImportTask", import_task, set_import_task, get_import_task, Val<graph::ImportTask>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`: The ARN of the KMS key used to encrypt data in the Neptune Analytics
-        /// graph. If not specified, the graph is encrypted with an AWS managed key.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// `GraphName`: Contains a user-supplied name for the Graph. If you don't specify a name, we
+    /// generate a unique Graph Name using a combination of Stack Name and a UUID comprising of 4
+    /// characters. _Important_: If you specify a name, you cannot perform updates that require
+    /// replacement of this resource. You can perform updates that require no or some interruption.
+    /// If you must replace the resource, specify a new name.
+    pub fn graph_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GraphName", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionedMemory`: Memory for the Graph.
-        core.props, "ProvisionedMemory", _, set_provisioned_memory, get_provisioned_memory, Val<i64>
+    /// Sets `GraphName` in place: [`Self::graph_name`] on a value held by `&mut`.
+    pub fn set_graph_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GraphName", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicConnectivity`: Specifies whether the Graph can be reached over the internet.
-        /// Access to all graphs requires IAM authentication. When the Graph is publicly reachable,
-        /// its Domain Name System (DNS) endpoint resolves to the public IP address from the
-        /// internet. When the Graph isn't publicly reachable, you need to create a
-        /// PrivateGraphEndpoint in a given VPC to ensure the DNS name resolves to a private IP
-        /// address that is reachable from the VPC. _Default_: If not specified, the default value
-        /// is false.
-        core.props, "PublicConnectivity", public_connectivity, set_public_connectivity, get_public_connectivity, Val<bool>
+    /// `GraphName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_graph_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GraphName")
     }
 
-    prop! {
-        /// `ReplicaCount`: Specifies the number of replicas you want when finished. All replicas
-        /// will be provisioned in different availability zones. Replica Count should always be less
-        /// than or equal to 2. _Default_: If not specified, the default value is 1.
-        core.props, "ReplicaCount", replica_count, set_replica_count, get_replica_count, Val<i64>
+    /// `ImportTask`: The details of the import task to use to create the graph. When specified, the
+    /// graph is created using CreateGraphUsingImportTask and data is imported from the supplied
+    /// source.
+    pub fn import_task(mut self, value: impl Into<Val<graph::ImportTask>>) -> Self {
+        self.core.props.set("ImportTask", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with this graph.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ImportTask` in place: [`Self::import_task`] on a value held by `&mut`.
+    pub fn set_import_task(&mut self, value: impl Into<Val<graph::ImportTask>>) -> &mut Self {
+        self.core.props.set("ImportTask", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorSearchConfiguration`: Vector Search Configuration
-        core.props, "VectorSearchConfiguration", vector_search_configuration, set_vector_search_configuration, get_vector_search_configuration, Val<graph::VectorSearchConfiguration>
+    /// `ImportTask` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_import_task(&self) -> ::std::option::Option<Val<graph::ImportTask>> {
+        crate::cfn::get_prop(&self.core.props, "ImportTask")
+    }
+
+    /// `KmsKeyIdentifier`: The ARN of the KMS key used to encrypt data in the Neptune Analytics
+    /// graph. If not specified, the graph is encrypted with an AWS managed key.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// Sets `ProvisionedMemory`, which `new` took, in place.
+    pub fn set_provisioned_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ProvisionedMemory", value.into());
+        self
+    }
+
+    /// `ProvisionedMemory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_memory(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedMemory")
+    }
+
+    /// `PublicConnectivity`: Specifies whether the Graph can be reached over the internet. Access
+    /// to all graphs requires IAM authentication. When the Graph is publicly reachable, its Domain
+    /// Name System (DNS) endpoint resolves to the public IP address from the internet. When the
+    /// Graph isn't publicly reachable, you need to create a PrivateGraphEndpoint in a given VPC to
+    /// ensure the DNS name resolves to a private IP address that is reachable from the VPC. _Default_:
+    /// If not specified, the default value is false.
+    pub fn public_connectivity(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PublicConnectivity", value.into());
+        self
+    }
+
+    /// Sets `PublicConnectivity` in place: [`Self::public_connectivity`] on a value held by `&mut`.
+    pub fn set_public_connectivity(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PublicConnectivity", value.into());
+        self
+    }
+
+    /// `PublicConnectivity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_connectivity(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PublicConnectivity")
+    }
+
+    /// `ReplicaCount`: Specifies the number of replicas you want when finished. All replicas will
+    /// be provisioned in different availability zones. Replica Count should always be less than or
+    /// equal to 2. _Default_: If not specified, the default value is 1.
+    pub fn replica_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ReplicaCount", value.into());
+        self
+    }
+
+    /// Sets `ReplicaCount` in place: [`Self::replica_count`] on a value held by `&mut`.
+    pub fn set_replica_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReplicaCount", value.into());
+        self
+    }
+
+    /// `ReplicaCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replica_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicaCount")
+    }
+
+    /// `Tags`: The tags associated with this graph.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VectorSearchConfiguration`: Vector Search Configuration
+    pub fn vector_search_configuration(mut self, value: impl Into<Val<graph::VectorSearchConfiguration>>) -> Self {
+        self.core.props.set("VectorSearchConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VectorSearchConfiguration` in place: [`Self::vector_search_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_vector_search_configuration(&mut self, value: impl Into<Val<graph::VectorSearchConfiguration>>) -> &mut Self {
+        self.core.props.set("VectorSearchConfiguration", value.into());
+        self
+    }
+
+    /// `VectorSearchConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_search_configuration(&self) -> ::std::option::Option<Val<graph::VectorSearchConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VectorSearchConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -155,64 +266,167 @@ pub mod graph {
             ImportTask { props }
         }
 
-        prop! {
-            /// `Source`: A URL identifying to the location of the data to be imported. This can be an
-            /// Amazon S3 path, or can point to a Neptune database endpoint or snapshot.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role that will allow access to the data that is to be
-            /// imported.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `BlankNodeHandling`: The method to handle blank nodes in the dataset. Currently, only
-            /// convertToIri is supported, meaning blank nodes are converted to unique IRIs at load
-            /// time. Must be provided when format is NTRIPLES
-            props, "BlankNodeHandling", blank_node_handling, set_blank_node_handling, get_blank_node_handling, Val<ImportTaskBlankNodeHandling>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FailOnError`: If set to true, the task halts when an import error is encountered. If
-            /// set to false, the task skips the data that caused the error and continues if possible.
-            props, "FailOnError", fail_on_error, set_fail_on_error, get_fail_on_error, Val<bool>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `Format`: Specifies the format of S3 data to be imported. Valid values are CSV, which
-            /// identifies the Gremlin CSV format, OPEN_CYPHER, which identifies the openCypher load
-            /// format, or NTRIPLES, which identifies the RDF n-triples format.
-            props, "Format", format, set_format, get_format, Val<ImportTaskFormat>
+        /// `BlankNodeHandling`: The method to handle blank nodes in the dataset. Currently, only
+        /// convertToIri is supported, meaning blank nodes are converted to unique IRIs at load time.
+        /// Must be provided when format is NTRIPLES
+        pub fn blank_node_handling(mut self, value: impl Into<Val<ImportTaskBlankNodeHandling>>) -> Self {
+            self.props.set("BlankNodeHandling", value.into());
+            self
         }
 
-        prop! {
-            /// `ImportOptions`: Contains options for controlling the import process. For example, if
-            /// the failOnError key is set to false, the import skips the data that caused the error and
-            /// continues if possible (whereas if set to true, the default, or if omitted, the import
-            /// operation halts immediately when an error is encountered).
-            props, "ImportOptions", import_options, set_import_options, get_import_options, Val<ImportOptions>
+        /// Sets `BlankNodeHandling` in place: [`Self::blank_node_handling`] on a value held by `&mut`.
+        pub fn set_blank_node_handling(&mut self, value: impl Into<Val<ImportTaskBlankNodeHandling>>) -> &mut Self {
+            self.props.set("BlankNodeHandling", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxProvisionedMemory`: The maximum provisioned memory-optimized Neptune Capacity Units (m-NCUs)
-            /// to use for the graph. Default: 1024, or the approved upper limit for your account. If
-            /// both the minimum and maximum values are specified, the final provisioned-memory will be
-            /// chosen per the actual size of your imported data. If neither value is specified, 128
-            /// m-NCUs are used.
-            props, "MaxProvisionedMemory", max_provisioned_memory, set_max_provisioned_memory, get_max_provisioned_memory, Val<i64>
+        /// `BlankNodeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blank_node_handling(&self) -> ::std::option::Option<Val<ImportTaskBlankNodeHandling>> {
+            crate::cfn::get_prop(&self.props, "BlankNodeHandling")
         }
 
-        prop! {
-            /// `MinProvisionedMemory`: The minimum provisioned memory-optimized Neptune Capacity Units (m-NCUs)
-            /// to use for the graph. Default: 16
-            props, "MinProvisionedMemory", min_provisioned_memory, set_min_provisioned_memory, get_min_provisioned_memory, Val<i64>
+        /// `FailOnError`: If set to true, the task halts when an import error is encountered. If set to
+        /// false, the task skips the data that caused the error and continues if possible.
+        pub fn fail_on_error(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FailOnError", value.into());
+            self
         }
 
-        prop! {
-            /// `ParquetType`: The parquet type of the import task. Required when Format is PARQUET.
-            props, "ParquetType", parquet_type, set_parquet_type, get_parquet_type, Val<ImportTaskParquetType>
+        /// Sets `FailOnError` in place: [`Self::fail_on_error`] on a value held by `&mut`.
+        pub fn set_fail_on_error(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FailOnError", value.into());
+            self
+        }
+
+        /// `FailOnError` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fail_on_error(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FailOnError")
+        }
+
+        /// `Format`: Specifies the format of S3 data to be imported. Valid values are CSV, which
+        /// identifies the Gremlin CSV format, OPEN_CYPHER, which identifies the openCypher load format,
+        /// or NTRIPLES, which identifies the RDF n-triples format.
+        pub fn format(mut self, value: impl Into<Val<ImportTaskFormat>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<ImportTaskFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<ImportTaskFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// `ImportOptions`: Contains options for controlling the import process. For example, if the
+        /// failOnError key is set to false, the import skips the data that caused the error and
+        /// continues if possible (whereas if set to true, the default, or if omitted, the import
+        /// operation halts immediately when an error is encountered).
+        pub fn import_options(mut self, value: impl Into<Val<ImportOptions>>) -> Self {
+            self.props.set("ImportOptions", value.into());
+            self
+        }
+
+        /// Sets `ImportOptions` in place: [`Self::import_options`] on a value held by `&mut`.
+        pub fn set_import_options(&mut self, value: impl Into<Val<ImportOptions>>) -> &mut Self {
+            self.props.set("ImportOptions", value.into());
+            self
+        }
+
+        /// `ImportOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_import_options(&self) -> ::std::option::Option<Val<ImportOptions>> {
+            crate::cfn::get_prop(&self.props, "ImportOptions")
+        }
+
+        /// `MaxProvisionedMemory`: The maximum provisioned memory-optimized Neptune Capacity Units (m-NCUs)
+        /// to use for the graph. Default: 1024, or the approved upper limit for your account. If both
+        /// the minimum and maximum values are specified, the final provisioned-memory will be chosen
+        /// per the actual size of your imported data. If neither value is specified, 128 m-NCUs are
+        /// used.
+        pub fn max_provisioned_memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxProvisionedMemory", value.into());
+            self
+        }
+
+        /// Sets `MaxProvisionedMemory` in place: [`Self::max_provisioned_memory`] on a value held by `&mut`.
+        pub fn set_max_provisioned_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxProvisionedMemory", value.into());
+            self
+        }
+
+        /// `MaxProvisionedMemory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_provisioned_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxProvisionedMemory")
+        }
+
+        /// `MinProvisionedMemory`: The minimum provisioned memory-optimized Neptune Capacity Units (m-NCUs)
+        /// to use for the graph. Default: 16
+        pub fn min_provisioned_memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinProvisionedMemory", value.into());
+            self
+        }
+
+        /// Sets `MinProvisionedMemory` in place: [`Self::min_provisioned_memory`] on a value held by `&mut`.
+        pub fn set_min_provisioned_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinProvisionedMemory", value.into());
+            self
+        }
+
+        /// `MinProvisionedMemory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_provisioned_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinProvisionedMemory")
+        }
+
+        /// `ParquetType`: The parquet type of the import task. Required when Format is PARQUET.
+        pub fn parquet_type(mut self, value: impl Into<Val<ImportTaskParquetType>>) -> Self {
+            self.props.set("ParquetType", value.into());
+            self
+        }
+
+        /// Sets `ParquetType` in place: [`Self::parquet_type`] on a value held by `&mut`.
+        pub fn set_parquet_type(&mut self, value: impl Into<Val<ImportTaskParquetType>>) -> &mut Self {
+            self.props.set("ParquetType", value.into());
+            self
+        }
+
+        /// `ParquetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parquet_type(&self) -> ::std::option::Option<Val<ImportTaskParquetType>> {
+            crate::cfn::get_prop(&self.props, "ParquetType")
         }
     }
 
@@ -267,9 +481,22 @@ pub mod graph {
             ImportOptions { props }
         }
 
-        prop! {
-            /// `Neptune`: Options for importing data from a Neptune database.
-            props, "Neptune", neptune, set_neptune, get_neptune, Val<NeptuneImportOptions>
+        /// `Neptune`: Options for importing data from a Neptune database.
+        pub fn neptune(mut self, value: impl Into<Val<NeptuneImportOptions>>) -> Self {
+            self.props.set("Neptune", value.into());
+            self
+        }
+
+        /// Sets `Neptune` in place: [`Self::neptune`] on a value held by `&mut`.
+        pub fn set_neptune(&mut self, value: impl Into<Val<NeptuneImportOptions>>) -> &mut Self {
+            self.props.set("Neptune", value.into());
+            self
+        }
+
+        /// `Neptune` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neptune(&self) -> ::std::option::Option<Val<NeptuneImportOptions>> {
+            crate::cfn::get_prop(&self.props, "Neptune")
         }
     }
 
@@ -297,34 +524,73 @@ pub mod graph {
             NeptuneImportOptions { props }
         }
 
-        prop! {
-            /// `S3ExportPath`: The path to an S3 bucket from which to import data.
-            props, "S3ExportPath", _, set_s3_export_path, get_s3_export_path, Val<String>
+        /// Sets `S3ExportPath`, which `new` took, in place.
+        pub fn set_s3_export_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ExportPath", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ExportKmsKeyId`: The KMS key to use to encrypt data in the S3 bucket where the graph
-            /// data is exported.
-            props, "S3ExportKmsKeyId", _, set_s3_export_kms_key_id, get_s3_export_kms_key_id, Val<String>
+        /// `S3ExportPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_export_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ExportPath")
         }
 
-        prop! {
-            /// `PreserveDefaultVertexLabels`: Neptune Analytics supports label-less vertices and no
-            /// labels are assigned unless one is explicitly provided. Neptune assigns default labels
-            /// when none is explicitly provided. When importing the data into Neptune Analytics, the
-            /// default vertex labels can be omitted by setting preserveDefaultVertexLabels to false.
-            /// Note that if the vertex only has default labels, and has no other properties or edges,
-            /// then the vertex will effectively not get imported into Neptune Analytics when
-            /// preserveDefaultVertexLabels is set to false.
-            props, "PreserveDefaultVertexLabels", preserve_default_vertex_labels, set_preserve_default_vertex_labels, get_preserve_default_vertex_labels, Val<bool>
+        /// Sets `S3ExportKmsKeyId`, which `new` took, in place.
+        pub fn set_s3_export_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ExportKmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `PreserveEdgeIds`: Neptune Analytics currently does not support user defined edge ids.
-            /// The edge ids are not imported by default. They are imported if preserveEdgeIds is set to
-            /// true, and ids are stored as properties on the relationships with the property name
-            /// neptuneEdgeId.
-            props, "PreserveEdgeIds", preserve_edge_ids, set_preserve_edge_ids, get_preserve_edge_ids, Val<bool>
+        /// `S3ExportKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_export_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ExportKmsKeyId")
+        }
+
+        /// `PreserveDefaultVertexLabels`: Neptune Analytics supports label-less vertices and no labels
+        /// are assigned unless one is explicitly provided. Neptune assigns default labels when none is
+        /// explicitly provided. When importing the data into Neptune Analytics, the default vertex
+        /// labels can be omitted by setting preserveDefaultVertexLabels to false. Note that if the
+        /// vertex only has default labels, and has no other properties or edges, then the vertex will
+        /// effectively not get imported into Neptune Analytics when preserveDefaultVertexLabels is set
+        /// to false.
+        pub fn preserve_default_vertex_labels(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PreserveDefaultVertexLabels", value.into());
+            self
+        }
+
+        /// Sets `PreserveDefaultVertexLabels` in place: [`Self::preserve_default_vertex_labels`] on a
+        /// value held by `&mut`.
+        pub fn set_preserve_default_vertex_labels(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PreserveDefaultVertexLabels", value.into());
+            self
+        }
+
+        /// `PreserveDefaultVertexLabels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_default_vertex_labels(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PreserveDefaultVertexLabels")
+        }
+
+        /// `PreserveEdgeIds`: Neptune Analytics currently does not support user defined edge ids. The
+        /// edge ids are not imported by default. They are imported if preserveEdgeIds is set to true,
+        /// and ids are stored as properties on the relationships with the property name neptuneEdgeId.
+        pub fn preserve_edge_ids(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PreserveEdgeIds", value.into());
+            self
+        }
+
+        /// Sets `PreserveEdgeIds` in place: [`Self::preserve_edge_ids`] on a value held by `&mut`.
+        pub fn set_preserve_edge_ids(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PreserveEdgeIds", value.into());
+            self
+        }
+
+        /// `PreserveEdgeIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_edge_ids(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PreserveEdgeIds")
         }
     }
 
@@ -355,9 +621,16 @@ pub mod graph {
             VectorSearchConfiguration { props }
         }
 
-        prop! {
-            /// `VectorSearchDimension`: The vector search dimension
-            props, "VectorSearchDimension", _, set_vector_search_dimension, get_vector_search_dimension, Val<i64>
+        /// Sets `VectorSearchDimension`, which `new` took, in place.
+        pub fn set_vector_search_dimension(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VectorSearchDimension", value.into());
+            self
+        }
+
+        /// `VectorSearchDimension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_search_dimension(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VectorSearchDimension")
         }
     }
 }
@@ -389,20 +662,46 @@ impl GraphSnapshot {
         GraphSnapshot { core }
     }
 
-    prop! {
-        /// `GraphIdentifier`: The unique identifier of the Neptune Analytics graph to create the
-        /// snapshot from.
-        core.props, "GraphIdentifier", _, set_graph_identifier, get_graph_identifier, Val<String>
+    /// Sets `GraphIdentifier`, which `new` took, in place.
+    pub fn set_graph_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GraphIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The snapshot name.
-        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `GraphIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_graph_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GraphIdentifier")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SnapshotName`, which `new` took, in place.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -467,28 +766,66 @@ impl PrivateGraphEndpoint {
         PrivateGraphEndpoint { core }
     }
 
-    prop! {
-        /// `GraphIdentifier`: The auto-generated Graph Id assigned by the service.
-        core.props, "GraphIdentifier", _, set_graph_identifier, get_graph_identifier, Val<String>
+    /// Sets `GraphIdentifier`, which `new` took, in place.
+    pub fn set_graph_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GraphIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The security group Ids associated with the VPC where you want the
-        /// private graph endpoint to be created, ie, the graph will be reachable from within the
-        /// VPC.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `GraphIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_graph_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GraphIdentifier")
     }
 
-    prop! {
-        /// `SubnetIds`: The subnet Ids associated with the VPC where you want the private graph
-        /// endpoint to be created, ie, the graph will be reachable from within the VPC.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `SecurityGroupIds`: The security group Ids associated with the VPC where you want the
+    /// private graph endpoint to be created, ie, the graph will be reachable from within the VPC.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`: The VPC where you want the private graph endpoint to be created, ie, the graph
-        /// will be reachable from within the VPC.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SubnetIds`: The subnet Ids associated with the VPC where you want the private graph
+    /// endpoint to be created, ie, the graph will be reachable from within the VPC.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -58,33 +58,76 @@ impl ContainerAssociation {
         ContainerAssociation { core }
     }
 
-    prop! {
-        /// `ContainerAssociationName`: The descriptive name of the container association. You can't
-        /// change the name of a container association after you create it.
-        core.props, "ContainerAssociationName", _, set_container_association_name, get_container_association_name, Val<String>
+    /// Sets `ContainerAssociationName`, which `new` took, in place.
+    pub fn set_container_association_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContainerAssociationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerMonitoringConfigurations`: The monitoring configurations for the container
-        /// association. Each configuration specifies an Amazon ECS or Amazon EKS cluster to monitor
-        /// and optional attribute filters to narrow which containers are tracked.
-        core.props, "ContainerMonitoringConfigurations", _, set_container_monitoring_configurations, get_container_monitoring_configurations, Val<List<container_association::ContainerMonitoringConfiguration>>
+    /// `ContainerAssociationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_association_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerAssociationName")
     }
 
-    prop! {
-        /// `Description`: A description of the container association.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContainerMonitoringConfigurations`, which `new` took, in place.
+    pub fn set_container_monitoring_configurations(&mut self, value: impl Into<Val<List<container_association::ContainerMonitoringConfiguration>>>) -> &mut Self {
+        self.core.props.set("ContainerMonitoringConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ContainerMonitoringConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_monitoring_configurations(&self) -> ::std::option::Option<Val<List<container_association::ContainerMonitoringConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerMonitoringConfigurations")
     }
 
-    prop! {
-        /// `Type`: The type of containers to monitor. You can't change the container type after
-        /// creation.
-        core.props, "Type", _, set_type, get_type, Val<container_association::Type>
+    /// `Description`: A description of the container association.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<container_association::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<container_association::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -137,17 +180,36 @@ pub mod container_association {
             ContainerMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `ClusterArn`: The ARN of the Amazon ECS or Amazon EKS cluster to monitor. The cluster
-            /// must be in the same Region and account as the container association.
-            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        /// Sets `ClusterArn`, which `new` took, in place.
+        pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeFilters`: Key-value pairs that filter which containers are tracked. For Amazon
-            /// EKS, you can filter by namespace and Kubernetes labels. For Amazon ECS, you can filter
-            /// by container instance attributes (EC2 launch type only).
-            props, "AttributeFilters", attribute_filters, set_attribute_filters, get_attribute_filters, Val<List<Tag>>
+        /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterArn")
+        }
+
+        /// `AttributeFilters`: Key-value pairs that filter which containers are tracked. For Amazon
+        /// EKS, you can filter by namespace and Kubernetes labels. For Amazon ECS, you can filter by
+        /// container instance attributes (EC2 launch type only).
+        pub fn attribute_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("AttributeFilters", value.into());
+            self
+        }
+
+        /// Sets `AttributeFilters` in place: [`Self::attribute_filters`] on a value held by `&mut`.
+        pub fn set_attribute_filters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("AttributeFilters", value.into());
+            self
+        }
+
+        /// `AttributeFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_filters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "AttributeFilters")
         }
     }
 
@@ -190,96 +252,309 @@ impl Firewall {
         Firewall { core }
     }
 
-    prop! {
-        /// `AvailabilityZoneChangeProtection`.
-        core.props, "AvailabilityZoneChangeProtection", availability_zone_change_protection, set_availability_zone_change_protection, get_availability_zone_change_protection, Val<bool>
+    /// `AvailabilityZoneChangeProtection`.
+    pub fn availability_zone_change_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AvailabilityZoneChangeProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneMappings`.
-        core.props, "AvailabilityZoneMappings", availability_zone_mappings, set_availability_zone_mappings, get_availability_zone_mappings, Val<List<firewall::AvailabilityZoneMapping>>
+    /// Sets `AvailabilityZoneChangeProtection` in place: [`Self::availability_zone_change_protection`]
+    /// on a value held by `&mut`.
+    pub fn set_availability_zone_change_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneChangeProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `DeleteProtection`.
-        core.props, "DeleteProtection", delete_protection, set_delete_protection, get_delete_protection, Val<bool>
+    /// `AvailabilityZoneChangeProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_change_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneChangeProtection")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AvailabilityZoneMappings`.
+    pub fn availability_zone_mappings(mut self, value: impl Into<Val<List<firewall::AvailabilityZoneMapping>>>) -> Self {
+        self.core.props.set("AvailabilityZoneMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `EnabledAnalysisTypes`: The types of analysis to enable for the firewall. Can be
-        /// TLS_SNI, HTTP_HOST, or both.
-        core.props, "EnabledAnalysisTypes", enabled_analysis_types, set_enabled_analysis_types, get_enabled_analysis_types, Val<List<firewall::EnabledAnalysisType>>
+    /// Sets `AvailabilityZoneMappings` in place: [`Self::availability_zone_mappings`] on a value
+    /// held by `&mut`.
+    pub fn set_availability_zone_mappings(&mut self, value: impl Into<Val<List<firewall::AvailabilityZoneMapping>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallName`.
-        core.props, "FirewallName", _, set_firewall_name, get_firewall_name, Val<String>
+    /// `AvailabilityZoneMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_mappings(&self) -> ::std::option::Option<Val<List<firewall::AvailabilityZoneMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneMappings")
     }
 
-    prop! {
-        /// `FirewallPolicyArn`: A resource ARN.
-        core.props, "FirewallPolicyArn", _, set_firewall_policy_arn, get_firewall_policy_arn, Val<String>
+    /// `DeleteProtection`.
+    pub fn delete_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallPolicyChangeProtection`.
-        core.props, "FirewallPolicyChangeProtection", firewall_policy_change_protection, set_firewall_policy_change_protection, get_firewall_policy_change_protection, Val<bool>
+    /// Sets `DeleteProtection` in place: [`Self::delete_protection`] on a value held by `&mut`.
+    pub fn set_delete_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `NatGatewayMappings`: The NAT gateways that the firewall proxies egress traffic through
-        /// when NoSourcePreservation is true.
-        core.props, "NatGatewayMappings", nat_gateway_mappings, set_nat_gateway_mappings, get_nat_gateway_mappings, Val<List<firewall::NatGatewayMapping>>
+    /// `DeleteProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteProtection")
     }
 
-    prop! {
-        /// `NoSourcePreservation`: Indicates whether the firewall operates in proxy mode, where the
-        /// source IP address of traffic is not preserved. When true, specify NatGatewayMappings and
-        /// VpcEndpoint instead of the top-level VpcId and SubnetMappings. You can't change this
-        /// setting after you create the firewall.
-        core.props, "NoSourcePreservation", no_source_preservation, set_no_source_preservation, get_no_source_preservation, Val<bool>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProxySettings`: The proxy listener configuration for a proxy-mode (no source
-        /// preservation) firewall.
-        core.props, "ProxySettings", proxy_settings, set_proxy_settings, get_proxy_settings, Val<firewall::ProxySettings>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetChangeProtection`.
-        core.props, "SubnetChangeProtection", subnet_change_protection, set_subnet_change_protection, get_subnet_change_protection, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SubnetMappings`.
-        core.props, "SubnetMappings", subnet_mappings, set_subnet_mappings, get_subnet_mappings, Val<List<firewall::SubnetMapping>>
+    /// `EnabledAnalysisTypes`: The types of analysis to enable for the firewall. Can be TLS_SNI,
+    /// HTTP_HOST, or both.
+    pub fn enabled_analysis_types(mut self, value: impl Into<Val<List<firewall::EnabledAnalysisType>>>) -> Self {
+        self.core.props.set("EnabledAnalysisTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EnabledAnalysisTypes` in place: [`Self::enabled_analysis_types`] on a value held by `&mut`.
+    pub fn set_enabled_analysis_types(&mut self, value: impl Into<Val<List<firewall::EnabledAnalysisType>>>) -> &mut Self {
+        self.core.props.set("EnabledAnalysisTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitGatewayId`.
-        core.props, "TransitGatewayId", transit_gateway_id, set_transit_gateway_id, get_transit_gateway_id, Val<String>
+    /// `EnabledAnalysisTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled_analysis_types(&self) -> ::std::option::Option<Val<List<firewall::EnabledAnalysisType>>> {
+        crate::cfn::get_prop(&self.core.props, "EnabledAnalysisTypes")
     }
 
-    prop! {
-        /// `VpcEndpoint`: The VPC and subnets for a proxy-mode firewall's endpoint. Provide this
-        /// instead of the top-level VpcId and SubnetMappings when NoSourcePreservation is true.
-        core.props, "VpcEndpoint", vpc_endpoint, set_vpc_endpoint, get_vpc_endpoint, Val<firewall::VpcEndpoint>
+    /// Sets `FirewallName`, which `new` took, in place.
+    pub fn set_firewall_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallName", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `FirewallName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallName")
+    }
+
+    /// Sets `FirewallPolicyArn`, which `new` took, in place.
+    pub fn set_firewall_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallPolicyArn", value.into());
+        self
+    }
+
+    /// `FirewallPolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallPolicyArn")
+    }
+
+    /// `FirewallPolicyChangeProtection`.
+    pub fn firewall_policy_change_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FirewallPolicyChangeProtection", value.into());
+        self
+    }
+
+    /// Sets `FirewallPolicyChangeProtection` in place: [`Self::firewall_policy_change_protection`]
+    /// on a value held by `&mut`.
+    pub fn set_firewall_policy_change_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FirewallPolicyChangeProtection", value.into());
+        self
+    }
+
+    /// `FirewallPolicyChangeProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_policy_change_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallPolicyChangeProtection")
+    }
+
+    /// `NatGatewayMappings`: The NAT gateways that the firewall proxies egress traffic through when
+    /// NoSourcePreservation is true.
+    pub fn nat_gateway_mappings(mut self, value: impl Into<Val<List<firewall::NatGatewayMapping>>>) -> Self {
+        self.core.props.set("NatGatewayMappings", value.into());
+        self
+    }
+
+    /// Sets `NatGatewayMappings` in place: [`Self::nat_gateway_mappings`] on a value held by `&mut`.
+    pub fn set_nat_gateway_mappings(&mut self, value: impl Into<Val<List<firewall::NatGatewayMapping>>>) -> &mut Self {
+        self.core.props.set("NatGatewayMappings", value.into());
+        self
+    }
+
+    /// `NatGatewayMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nat_gateway_mappings(&self) -> ::std::option::Option<Val<List<firewall::NatGatewayMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "NatGatewayMappings")
+    }
+
+    /// `NoSourcePreservation`: Indicates whether the firewall operates in proxy mode, where the
+    /// source IP address of traffic is not preserved. When true, specify NatGatewayMappings and
+    /// VpcEndpoint instead of the top-level VpcId and SubnetMappings. You can't change this setting
+    /// after you create the firewall.
+    pub fn no_source_preservation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NoSourcePreservation", value.into());
+        self
+    }
+
+    /// Sets `NoSourcePreservation` in place: [`Self::no_source_preservation`] on a value held by `&mut`.
+    pub fn set_no_source_preservation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NoSourcePreservation", value.into());
+        self
+    }
+
+    /// `NoSourcePreservation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_no_source_preservation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NoSourcePreservation")
+    }
+
+    /// `ProxySettings`: The proxy listener configuration for a proxy-mode (no source preservation)
+    /// firewall.
+    pub fn proxy_settings(mut self, value: impl Into<Val<firewall::ProxySettings>>) -> Self {
+        self.core.props.set("ProxySettings", value.into());
+        self
+    }
+
+    /// Sets `ProxySettings` in place: [`Self::proxy_settings`] on a value held by `&mut`.
+    pub fn set_proxy_settings(&mut self, value: impl Into<Val<firewall::ProxySettings>>) -> &mut Self {
+        self.core.props.set("ProxySettings", value.into());
+        self
+    }
+
+    /// `ProxySettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_proxy_settings(&self) -> ::std::option::Option<Val<firewall::ProxySettings>> {
+        crate::cfn::get_prop(&self.core.props, "ProxySettings")
+    }
+
+    /// `SubnetChangeProtection`.
+    pub fn subnet_change_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SubnetChangeProtection", value.into());
+        self
+    }
+
+    /// Sets `SubnetChangeProtection` in place: [`Self::subnet_change_protection`] on a value held
+    /// by `&mut`.
+    pub fn set_subnet_change_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SubnetChangeProtection", value.into());
+        self
+    }
+
+    /// `SubnetChangeProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_change_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetChangeProtection")
+    }
+
+    /// `SubnetMappings`.
+    pub fn subnet_mappings(mut self, value: impl Into<Val<List<firewall::SubnetMapping>>>) -> Self {
+        self.core.props.set("SubnetMappings", value.into());
+        self
+    }
+
+    /// Sets `SubnetMappings` in place: [`Self::subnet_mappings`] on a value held by `&mut`.
+    pub fn set_subnet_mappings(&mut self, value: impl Into<Val<List<firewall::SubnetMapping>>>) -> &mut Self {
+        self.core.props.set("SubnetMappings", value.into());
+        self
+    }
+
+    /// `SubnetMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_mappings(&self) -> ::std::option::Option<Val<List<firewall::SubnetMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetMappings")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TransitGatewayId`.
+    pub fn transit_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TransitGatewayId", value.into());
+        self
+    }
+
+    /// Sets `TransitGatewayId` in place: [`Self::transit_gateway_id`] on a value held by `&mut`.
+    pub fn set_transit_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransitGatewayId", value.into());
+        self
+    }
+
+    /// `TransitGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransitGatewayId")
+    }
+
+    /// `VpcEndpoint`: The VPC and subnets for a proxy-mode firewall's endpoint. Provide this
+    /// instead of the top-level VpcId and SubnetMappings when NoSourcePreservation is true.
+    pub fn vpc_endpoint(mut self, value: impl Into<Val<firewall::VpcEndpoint>>) -> Self {
+        self.core.props.set("VpcEndpoint", value.into());
+        self
+    }
+
+    /// Sets `VpcEndpoint` in place: [`Self::vpc_endpoint`] on a value held by `&mut`.
+    pub fn set_vpc_endpoint(&mut self, value: impl Into<Val<firewall::VpcEndpoint>>) -> &mut Self {
+        self.core.props.set("VpcEndpoint", value.into());
+        self
+    }
+
+    /// `VpcEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_endpoint(&self) -> ::std::option::Option<Val<firewall::VpcEndpoint>> {
+        crate::cfn::get_prop(&self.core.props, "VpcEndpoint")
+    }
+
+    /// `VpcId`.
+    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -341,9 +616,16 @@ pub mod firewall {
             AvailabilityZoneMapping { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`: A AvailabilityZone
-            props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
+        /// Sets `AvailabilityZone`, which `new` took, in place.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
+        }
+
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
     }
 
@@ -378,9 +660,16 @@ pub mod firewall {
             NatGatewayMapping { props }
         }
 
-        prop! {
-            /// `NatGatewayId`: The unique identifier of a NAT gateway.
-            props, "NatGatewayId", _, set_nat_gateway_id, get_nat_gateway_id, Val<String>
+        /// Sets `NatGatewayId`, which `new` took, in place.
+        pub fn set_nat_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NatGatewayId", value.into());
+            self
+        }
+
+        /// `NatGatewayId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nat_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NatGatewayId")
         }
     }
 
@@ -400,9 +689,22 @@ pub mod firewall {
             ProxySettings { props }
         }
 
-        prop! {
-            /// `ListenerProperties`.
-            props, "ListenerProperties", listener_properties, set_listener_properties, get_listener_properties, Val<List<ListenerProperty>>
+        /// `ListenerProperties`.
+        pub fn listener_properties(mut self, value: impl Into<Val<List<ListenerProperty>>>) -> Self {
+            self.props.set("ListenerProperties", value.into());
+            self
+        }
+
+        /// Sets `ListenerProperties` in place: [`Self::listener_properties`] on a value held by `&mut`.
+        pub fn set_listener_properties(&mut self, value: impl Into<Val<List<ListenerProperty>>>) -> &mut Self {
+            self.props.set("ListenerProperties", value.into());
+            self
+        }
+
+        /// `ListenerProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listener_properties(&self) -> ::std::option::Option<Val<List<ListenerProperty>>> {
+            crate::cfn::get_prop(&self.props, "ListenerProperties")
         }
     }
 
@@ -422,14 +724,40 @@ pub mod firewall {
             ListenerProperty { props }
         }
 
-        prop! {
-            /// `Port`: The port the proxy listener accepts traffic on.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `Port`: The port the proxy listener accepts traffic on.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The protocol the proxy listener uses.
-            props, "Type", type_, set_type, get_type, Val<ListenerPropertyType>
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Type`: The protocol the proxy listener uses.
+        pub fn type_(mut self, value: impl Into<Val<ListenerPropertyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ListenerPropertyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ListenerPropertyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -463,14 +791,34 @@ pub mod firewall {
             SubnetMapping { props }
         }
 
-        prop! {
-            /// `SubnetId`: A SubnetId.
-            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// Sets `SubnetId`, which `new` took, in place.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `IPAddressType`: A IPAddressType
-            props, "IPAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<SubnetMappingIpAddressType>
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
+        }
+
+        /// `IPAddressType`: A IPAddressType
+        pub fn ip_address_type(mut self, value: impl Into<Val<SubnetMappingIpAddressType>>) -> Self {
+            self.props.set("IPAddressType", value.into());
+            self
+        }
+
+        /// Sets `IPAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<SubnetMappingIpAddressType>>) -> &mut Self {
+            self.props.set("IPAddressType", value.into());
+            self
+        }
+
+        /// `IPAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<SubnetMappingIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IPAddressType")
         }
     }
 
@@ -507,14 +855,40 @@ pub mod firewall {
             VpcEndpoint { props }
         }
 
-        prop! {
-            /// `SubnetMappings`.
-            props, "SubnetMappings", subnet_mappings, set_subnet_mappings, get_subnet_mappings, Val<List<SubnetMapping>>
+        /// `SubnetMappings`.
+        pub fn subnet_mappings(mut self, value: impl Into<Val<List<SubnetMapping>>>) -> Self {
+            self.props.set("SubnetMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`: The unique identifier of the VPC for the firewall endpoint.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `SubnetMappings` in place: [`Self::subnet_mappings`] on a value held by `&mut`.
+        pub fn set_subnet_mappings(&mut self, value: impl Into<Val<List<SubnetMapping>>>) -> &mut Self {
+            self.props.set("SubnetMappings", value.into());
+            self
+        }
+
+        /// `SubnetMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_mappings(&self) -> ::std::option::Option<Val<List<SubnetMapping>>> {
+            crate::cfn::get_prop(&self.props, "SubnetMappings")
+        }
+
+        /// `VpcId`: The unique identifier of the VPC for the firewall endpoint.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 }
@@ -545,24 +919,64 @@ impl FirewallPolicy {
         FirewallPolicy { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallPolicy`.
-        core.props, "FirewallPolicy", _, set_firewall_policy, get_firewall_policy, Val<firewall_policy::FirewallPolicy>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallPolicyName`.
-        core.props, "FirewallPolicyName", _, set_firewall_policy_name, get_firewall_policy_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FirewallPolicy`, which `new` took, in place.
+    pub fn set_firewall_policy(&mut self, value: impl Into<Val<firewall_policy::FirewallPolicy>>) -> &mut Self {
+        self.core.props.set("FirewallPolicy", value.into());
+        self
+    }
+
+    /// `FirewallPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_policy(&self) -> ::std::option::Option<Val<firewall_policy::FirewallPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallPolicy")
+    }
+
+    /// Sets `FirewallPolicyName`, which `new` took, in place.
+    pub fn set_firewall_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallPolicyName", value.into());
+        self
+    }
+
+    /// `FirewallPolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallPolicyName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -611,54 +1025,178 @@ pub mod firewall_policy {
             FirewallPolicy { props }
         }
 
-        prop! {
-            /// `StatelessDefaultActions`.
-            props, "StatelessDefaultActions", _, set_stateless_default_actions, get_stateless_default_actions, Val<List<String>>
+        /// Sets `StatelessDefaultActions`, which `new` took, in place.
+        pub fn set_stateless_default_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StatelessDefaultActions", value.into());
+            self
         }
 
-        prop! {
-            /// `StatelessFragmentDefaultActions`.
-            props, "StatelessFragmentDefaultActions", _, set_stateless_fragment_default_actions, get_stateless_fragment_default_actions, Val<List<String>>
+        /// `StatelessDefaultActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateless_default_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StatelessDefaultActions")
         }
 
-        prop! {
-            /// `EnableTLSSessionHolding`.
-            props, "EnableTLSSessionHolding", enable_tls_session_holding, set_enable_tls_session_holding, get_enable_tls_session_holding, Val<bool>
+        /// Sets `StatelessFragmentDefaultActions`, which `new` took, in place.
+        pub fn set_stateless_fragment_default_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StatelessFragmentDefaultActions", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyVariables`.
-            props, "PolicyVariables", policy_variables, set_policy_variables, get_policy_variables, Val<FirewallPolicyPolicyVariables>
+        /// `StatelessFragmentDefaultActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateless_fragment_default_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StatelessFragmentDefaultActions")
         }
 
-        prop! {
-            /// `StatefulDefaultActions`.
-            props, "StatefulDefaultActions", stateful_default_actions, set_stateful_default_actions, get_stateful_default_actions, Val<List<String>>
+        /// `EnableTLSSessionHolding`.
+        pub fn enable_tls_session_holding(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableTLSSessionHolding", value.into());
+            self
         }
 
-        prop! {
-            /// `StatefulEngineOptions`.
-            props, "StatefulEngineOptions", stateful_engine_options, set_stateful_engine_options, get_stateful_engine_options, Val<StatefulEngineOptions>
+        /// Sets `EnableTLSSessionHolding` in place: [`Self::enable_tls_session_holding`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_tls_session_holding(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableTLSSessionHolding", value.into());
+            self
         }
 
-        prop! {
-            /// `StatefulRuleGroupReferences`.
-            props, "StatefulRuleGroupReferences", stateful_rule_group_references, set_stateful_rule_group_references, get_stateful_rule_group_references, Val<List<StatefulRuleGroupReference>>
+        /// `EnableTLSSessionHolding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_tls_session_holding(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableTLSSessionHolding")
         }
 
-        prop! {
-            /// `StatelessCustomActions`.
-            props, "StatelessCustomActions", stateless_custom_actions, set_stateless_custom_actions, get_stateless_custom_actions, Val<List<CustomAction>>
+        /// `PolicyVariables`.
+        pub fn policy_variables(mut self, value: impl Into<Val<FirewallPolicyPolicyVariables>>) -> Self {
+            self.props.set("PolicyVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `StatelessRuleGroupReferences`.
-            props, "StatelessRuleGroupReferences", stateless_rule_group_references, set_stateless_rule_group_references, get_stateless_rule_group_references, Val<List<StatelessRuleGroupReference>>
+        /// Sets `PolicyVariables` in place: [`Self::policy_variables`] on a value held by `&mut`.
+        pub fn set_policy_variables(&mut self, value: impl Into<Val<FirewallPolicyPolicyVariables>>) -> &mut Self {
+            self.props.set("PolicyVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `TLSInspectionConfigurationArn`: A resource ARN.
-            props, "TLSInspectionConfigurationArn", tls_inspection_configuration_arn, set_tls_inspection_configuration_arn, get_tls_inspection_configuration_arn, Val<String>
+        /// `PolicyVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_variables(&self) -> ::std::option::Option<Val<FirewallPolicyPolicyVariables>> {
+            crate::cfn::get_prop(&self.props, "PolicyVariables")
+        }
+
+        /// `StatefulDefaultActions`.
+        pub fn stateful_default_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StatefulDefaultActions", value.into());
+            self
+        }
+
+        /// Sets `StatefulDefaultActions` in place: [`Self::stateful_default_actions`] on a value held
+        /// by `&mut`.
+        pub fn set_stateful_default_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StatefulDefaultActions", value.into());
+            self
+        }
+
+        /// `StatefulDefaultActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateful_default_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StatefulDefaultActions")
+        }
+
+        /// `StatefulEngineOptions`.
+        pub fn stateful_engine_options(mut self, value: impl Into<Val<StatefulEngineOptions>>) -> Self {
+            self.props.set("StatefulEngineOptions", value.into());
+            self
+        }
+
+        /// Sets `StatefulEngineOptions` in place: [`Self::stateful_engine_options`] on a value held by `&mut`.
+        pub fn set_stateful_engine_options(&mut self, value: impl Into<Val<StatefulEngineOptions>>) -> &mut Self {
+            self.props.set("StatefulEngineOptions", value.into());
+            self
+        }
+
+        /// `StatefulEngineOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateful_engine_options(&self) -> ::std::option::Option<Val<StatefulEngineOptions>> {
+            crate::cfn::get_prop(&self.props, "StatefulEngineOptions")
+        }
+
+        /// `StatefulRuleGroupReferences`.
+        pub fn stateful_rule_group_references(mut self, value: impl Into<Val<List<StatefulRuleGroupReference>>>) -> Self {
+            self.props.set("StatefulRuleGroupReferences", value.into());
+            self
+        }
+
+        /// Sets `StatefulRuleGroupReferences` in place: [`Self::stateful_rule_group_references`] on a
+        /// value held by `&mut`.
+        pub fn set_stateful_rule_group_references(&mut self, value: impl Into<Val<List<StatefulRuleGroupReference>>>) -> &mut Self {
+            self.props.set("StatefulRuleGroupReferences", value.into());
+            self
+        }
+
+        /// `StatefulRuleGroupReferences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateful_rule_group_references(&self) -> ::std::option::Option<Val<List<StatefulRuleGroupReference>>> {
+            crate::cfn::get_prop(&self.props, "StatefulRuleGroupReferences")
+        }
+
+        /// `StatelessCustomActions`.
+        pub fn stateless_custom_actions(mut self, value: impl Into<Val<List<CustomAction>>>) -> Self {
+            self.props.set("StatelessCustomActions", value.into());
+            self
+        }
+
+        /// Sets `StatelessCustomActions` in place: [`Self::stateless_custom_actions`] on a value held
+        /// by `&mut`.
+        pub fn set_stateless_custom_actions(&mut self, value: impl Into<Val<List<CustomAction>>>) -> &mut Self {
+            self.props.set("StatelessCustomActions", value.into());
+            self
+        }
+
+        /// `StatelessCustomActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateless_custom_actions(&self) -> ::std::option::Option<Val<List<CustomAction>>> {
+            crate::cfn::get_prop(&self.props, "StatelessCustomActions")
+        }
+
+        /// `StatelessRuleGroupReferences`.
+        pub fn stateless_rule_group_references(mut self, value: impl Into<Val<List<StatelessRuleGroupReference>>>) -> Self {
+            self.props.set("StatelessRuleGroupReferences", value.into());
+            self
+        }
+
+        /// Sets `StatelessRuleGroupReferences` in place: [`Self::stateless_rule_group_references`] on a
+        /// value held by `&mut`.
+        pub fn set_stateless_rule_group_references(&mut self, value: impl Into<Val<List<StatelessRuleGroupReference>>>) -> &mut Self {
+            self.props.set("StatelessRuleGroupReferences", value.into());
+            self
+        }
+
+        /// `StatelessRuleGroupReferences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateless_rule_group_references(&self) -> ::std::option::Option<Val<List<StatelessRuleGroupReference>>> {
+            crate::cfn::get_prop(&self.props, "StatelessRuleGroupReferences")
+        }
+
+        /// `TLSInspectionConfigurationArn`: A resource ARN.
+        pub fn tls_inspection_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TLSInspectionConfigurationArn", value.into());
+            self
+        }
+
+        /// Sets `TLSInspectionConfigurationArn` in place: [`Self::tls_inspection_configuration_arn`] on
+        /// a value held by `&mut`.
+        pub fn set_tls_inspection_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TLSInspectionConfigurationArn", value.into());
+            self
+        }
+
+        /// `TLSInspectionConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_inspection_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TLSInspectionConfigurationArn")
         }
     }
 
@@ -677,9 +1215,22 @@ pub mod firewall_policy {
             FirewallPolicyPolicyVariables { props }
         }
 
-        prop! {
-            /// `RuleVariables`.
-            props, "RuleVariables", rule_variables, set_rule_variables, get_rule_variables, Val<Map<IpSet>>
+        /// `RuleVariables`.
+        pub fn rule_variables(mut self, value: impl Into<Val<Map<IpSet>>>) -> Self {
+            self.props.set("RuleVariables", value.into());
+            self
+        }
+
+        /// Sets `RuleVariables` in place: [`Self::rule_variables`] on a value held by `&mut`.
+        pub fn set_rule_variables(&mut self, value: impl Into<Val<Map<IpSet>>>) -> &mut Self {
+            self.props.set("RuleVariables", value.into());
+            self
+        }
+
+        /// `RuleVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_variables(&self) -> ::std::option::Option<Val<Map<IpSet>>> {
+            crate::cfn::get_prop(&self.props, "RuleVariables")
         }
     }
 
@@ -698,9 +1249,22 @@ pub mod firewall_policy {
             IpSet { props }
         }
 
-        prop! {
-            /// `Definition`.
-            props, "Definition", definition, set_definition, get_definition, Val<List<String>>
+        /// `Definition`.
+        pub fn definition(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+        pub fn set_definition(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -719,19 +1283,58 @@ pub mod firewall_policy {
             StatefulEngineOptions { props }
         }
 
-        prop! {
-            /// `FlowTimeouts`.
-            props, "FlowTimeouts", flow_timeouts, set_flow_timeouts, get_flow_timeouts, Val<StatefulEngineOptionsFlowTimeouts>
+        /// `FlowTimeouts`.
+        pub fn flow_timeouts(mut self, value: impl Into<Val<StatefulEngineOptionsFlowTimeouts>>) -> Self {
+            self.props.set("FlowTimeouts", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleOrder`.
-            props, "RuleOrder", rule_order, set_rule_order, get_rule_order, Val<RuleOrder>
+        /// Sets `FlowTimeouts` in place: [`Self::flow_timeouts`] on a value held by `&mut`.
+        pub fn set_flow_timeouts(&mut self, value: impl Into<Val<StatefulEngineOptionsFlowTimeouts>>) -> &mut Self {
+            self.props.set("FlowTimeouts", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamExceptionPolicy`.
-            props, "StreamExceptionPolicy", stream_exception_policy, set_stream_exception_policy, get_stream_exception_policy, Val<StreamExceptionPolicy>
+        /// `FlowTimeouts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_timeouts(&self) -> ::std::option::Option<Val<StatefulEngineOptionsFlowTimeouts>> {
+            crate::cfn::get_prop(&self.props, "FlowTimeouts")
+        }
+
+        /// `RuleOrder`.
+        pub fn rule_order(mut self, value: impl Into<Val<RuleOrder>>) -> Self {
+            self.props.set("RuleOrder", value.into());
+            self
+        }
+
+        /// Sets `RuleOrder` in place: [`Self::rule_order`] on a value held by `&mut`.
+        pub fn set_rule_order(&mut self, value: impl Into<Val<RuleOrder>>) -> &mut Self {
+            self.props.set("RuleOrder", value.into());
+            self
+        }
+
+        /// `RuleOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_order(&self) -> ::std::option::Option<Val<RuleOrder>> {
+            crate::cfn::get_prop(&self.props, "RuleOrder")
+        }
+
+        /// `StreamExceptionPolicy`.
+        pub fn stream_exception_policy(mut self, value: impl Into<Val<StreamExceptionPolicy>>) -> Self {
+            self.props.set("StreamExceptionPolicy", value.into());
+            self
+        }
+
+        /// Sets `StreamExceptionPolicy` in place: [`Self::stream_exception_policy`] on a value held by `&mut`.
+        pub fn set_stream_exception_policy(&mut self, value: impl Into<Val<StreamExceptionPolicy>>) -> &mut Self {
+            self.props.set("StreamExceptionPolicy", value.into());
+            self
+        }
+
+        /// `StreamExceptionPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_exception_policy(&self) -> ::std::option::Option<Val<StreamExceptionPolicy>> {
+            crate::cfn::get_prop(&self.props, "StreamExceptionPolicy")
         }
     }
 
@@ -750,9 +1353,22 @@ pub mod firewall_policy {
             StatefulEngineOptionsFlowTimeouts { props }
         }
 
-        prop! {
-            /// `TcpIdleTimeoutSeconds`.
-            props, "TcpIdleTimeoutSeconds", tcp_idle_timeout_seconds, set_tcp_idle_timeout_seconds, get_tcp_idle_timeout_seconds, Val<i64>
+        /// `TcpIdleTimeoutSeconds`.
+        pub fn tcp_idle_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TcpIdleTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TcpIdleTimeoutSeconds` in place: [`Self::tcp_idle_timeout_seconds`] on a value held by `&mut`.
+        pub fn set_tcp_idle_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TcpIdleTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TcpIdleTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp_idle_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TcpIdleTimeoutSeconds")
         }
     }
 
@@ -802,24 +1418,70 @@ pub mod firewall_policy {
             StatefulRuleGroupReference { props }
         }
 
-        prop! {
-            /// `ResourceArn`: A resource ARN.
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DeepThreatInspection`.
-            props, "DeepThreatInspection", deep_threat_inspection, set_deep_threat_inspection, get_deep_threat_inspection, Val<bool>
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
 
-        prop! {
-            /// `Override`.
-            props, "Override", override_, set_override, get_override, Val<StatefulRuleGroupOverride>
+        /// `DeepThreatInspection`.
+        pub fn deep_threat_inspection(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeepThreatInspection", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// Sets `DeepThreatInspection` in place: [`Self::deep_threat_inspection`] on a value held by `&mut`.
+        pub fn set_deep_threat_inspection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeepThreatInspection", value.into());
+            self
+        }
+
+        /// `DeepThreatInspection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deep_threat_inspection(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeepThreatInspection")
+        }
+
+        /// `Override`.
+        pub fn override_(mut self, value: impl Into<Val<StatefulRuleGroupOverride>>) -> Self {
+            self.props.set("Override", value.into());
+            self
+        }
+
+        /// Sets `Override` in place: [`Self::override_`] on a value held by `&mut`.
+        pub fn set_override(&mut self, value: impl Into<Val<StatefulRuleGroupOverride>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
+        }
+
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<StatefulRuleGroupOverride>> {
+            crate::cfn::get_prop(&self.props, "Override")
+        }
+
+        /// `Priority`.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 
@@ -838,9 +1500,22 @@ pub mod firewall_policy {
             StatefulRuleGroupOverride { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<OverrideAction>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<OverrideAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<OverrideAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<OverrideAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -876,14 +1551,28 @@ pub mod firewall_policy {
             CustomAction { props }
         }
 
-        prop! {
-            /// `ActionName`.
-            props, "ActionName", _, set_action_name, get_action_name, Val<String>
+        /// Sets `ActionName`, which `new` took, in place.
+        pub fn set_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionName", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionDefinition`.
-            props, "ActionDefinition", _, set_action_definition, get_action_definition, Val<ActionDefinition>
+        /// `ActionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionName")
+        }
+
+        /// Sets `ActionDefinition`, which `new` took, in place.
+        pub fn set_action_definition(&mut self, value: impl Into<Val<ActionDefinition>>) -> &mut Self {
+            self.props.set("ActionDefinition", value.into());
+            self
+        }
+
+        /// `ActionDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_definition(&self) -> ::std::option::Option<Val<ActionDefinition>> {
+            crate::cfn::get_prop(&self.props, "ActionDefinition")
         }
     }
 
@@ -902,9 +1591,22 @@ pub mod firewall_policy {
             ActionDefinition { props }
         }
 
-        prop! {
-            /// `PublishMetricAction`.
-            props, "PublishMetricAction", publish_metric_action, set_publish_metric_action, get_publish_metric_action, Val<PublishMetricAction>
+        /// `PublishMetricAction`.
+        pub fn publish_metric_action(mut self, value: impl Into<Val<PublishMetricAction>>) -> Self {
+            self.props.set("PublishMetricAction", value.into());
+            self
+        }
+
+        /// Sets `PublishMetricAction` in place: [`Self::publish_metric_action`] on a value held by `&mut`.
+        pub fn set_publish_metric_action(&mut self, value: impl Into<Val<PublishMetricAction>>) -> &mut Self {
+            self.props.set("PublishMetricAction", value.into());
+            self
+        }
+
+        /// `PublishMetricAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_metric_action(&self) -> ::std::option::Option<Val<PublishMetricAction>> {
+            crate::cfn::get_prop(&self.props, "PublishMetricAction")
         }
     }
 
@@ -925,9 +1627,16 @@ pub mod firewall_policy {
             PublishMetricAction { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", _, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// Sets `Dimensions`, which `new` took, in place.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
     }
 
@@ -948,9 +1657,16 @@ pub mod firewall_policy {
             Dimension { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -973,14 +1689,28 @@ pub mod firewall_policy {
             StatelessRuleGroupReference { props }
         }
 
-        prop! {
-            /// `ResourceArn`: A resource ARN.
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
+        }
+
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 }
@@ -1011,24 +1741,65 @@ impl LoggingConfiguration {
         LoggingConfiguration { core }
     }
 
-    prop! {
-        /// `EnableMonitoringDashboard`.
-        core.props, "EnableMonitoringDashboard", enable_monitoring_dashboard, set_enable_monitoring_dashboard, get_enable_monitoring_dashboard, Val<bool>
+    /// `EnableMonitoringDashboard`.
+    pub fn enable_monitoring_dashboard(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableMonitoringDashboard", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallArn`: A resource ARN.
-        core.props, "FirewallArn", _, set_firewall_arn, get_firewall_arn, Val<String>
+    /// Sets `EnableMonitoringDashboard` in place: [`Self::enable_monitoring_dashboard`] on a value
+    /// held by `&mut`.
+    pub fn set_enable_monitoring_dashboard(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableMonitoringDashboard", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallName`.
-        core.props, "FirewallName", firewall_name, set_firewall_name, get_firewall_name, Val<String>
+    /// `EnableMonitoringDashboard` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_monitoring_dashboard(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableMonitoringDashboard")
     }
 
-    prop! {
-        /// `LoggingConfiguration`.
-        core.props, "LoggingConfiguration", _, set_logging_configuration, get_logging_configuration, Val<logging_configuration::LoggingConfiguration>
+    /// Sets `FirewallArn`, which `new` took, in place.
+    pub fn set_firewall_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallArn", value.into());
+        self
+    }
+
+    /// `FirewallArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallArn")
+    }
+
+    /// `FirewallName`.
+    pub fn firewall_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FirewallName", value.into());
+        self
+    }
+
+    /// Sets `FirewallName` in place: [`Self::firewall_name`] on a value held by `&mut`.
+    pub fn set_firewall_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallName", value.into());
+        self
+    }
+
+    /// `FirewallName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallName")
+    }
+
+    /// Sets `LoggingConfiguration`, which `new` took, in place.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<logging_configuration::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<logging_configuration::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1060,9 +1831,16 @@ pub mod logging_configuration {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `LogDestinationConfigs`.
-            props, "LogDestinationConfigs", _, set_log_destination_configs, get_log_destination_configs, Val<List<LogDestinationConfig>>
+        /// Sets `LogDestinationConfigs`, which `new` took, in place.
+        pub fn set_log_destination_configs(&mut self, value: impl Into<Val<List<LogDestinationConfig>>>) -> &mut Self {
+            self.props.set("LogDestinationConfigs", value.into());
+            self
+        }
+
+        /// `LogDestinationConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_destination_configs(&self) -> ::std::option::Option<Val<List<LogDestinationConfig>>> {
+            crate::cfn::get_prop(&self.props, "LogDestinationConfigs")
         }
     }
 
@@ -1091,19 +1869,40 @@ pub mod logging_configuration {
             LogDestinationConfig { props }
         }
 
-        prop! {
-            /// `LogType`.
-            props, "LogType", _, set_log_type, get_log_type, Val<LogDestinationConfigLogType>
+        /// Sets `LogType`, which `new` took, in place.
+        pub fn set_log_type(&mut self, value: impl Into<Val<LogDestinationConfigLogType>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `LogDestinationType`.
-            props, "LogDestinationType", _, set_log_destination_type, get_log_destination_type, Val<LogDestinationConfigLogDestinationType>
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<LogDestinationConfigLogType>> {
+            crate::cfn::get_prop(&self.props, "LogType")
         }
 
-        prop! {
-            /// `LogDestination`: A key-value pair to configure the logDestinations.
-            props, "LogDestination", _, set_log_destination, get_log_destination, Val<Map<String>>
+        /// Sets `LogDestinationType`, which `new` took, in place.
+        pub fn set_log_destination_type(&mut self, value: impl Into<Val<LogDestinationConfigLogDestinationType>>) -> &mut Self {
+            self.props.set("LogDestinationType", value.into());
+            self
+        }
+
+        /// `LogDestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_destination_type(&self) -> ::std::option::Option<Val<LogDestinationConfigLogDestinationType>> {
+            crate::cfn::get_prop(&self.props, "LogDestinationType")
+        }
+
+        /// Sets `LogDestination`, which `new` took, in place.
+        pub fn set_log_destination(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("LogDestination", value.into());
+            self
+        }
+
+        /// `LogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_destination(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "LogDestination")
         }
     }
 
@@ -1168,39 +1967,112 @@ impl RuleGroup {
         RuleGroup { core }
     }
 
-    prop! {
-        /// `Capacity`.
-        core.props, "Capacity", _, set_capacity, get_capacity, Val<i64>
+    /// Sets `Capacity`, which `new` took, in place.
+    pub fn set_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Capacity", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Capacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Capacity")
     }
 
-    prop! {
-        /// `RuleGroup`.
-        core.props, "RuleGroup", rule_group, set_rule_group, get_rule_group, Val<rule_group::RuleGroup>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleGroupName`.
-        core.props, "RuleGroupName", _, set_rule_group_name, get_rule_group_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SummaryConfiguration`.
-        core.props, "SummaryConfiguration", summary_configuration, set_summary_configuration, get_summary_configuration, Val<rule_group::SummaryConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RuleGroup`.
+    pub fn rule_group(mut self, value: impl Into<Val<rule_group::RuleGroup>>) -> Self {
+        self.core.props.set("RuleGroup", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<rule_group::Type>
+    /// Sets `RuleGroup` in place: [`Self::rule_group`] on a value held by `&mut`.
+    pub fn set_rule_group(&mut self, value: impl Into<Val<rule_group::RuleGroup>>) -> &mut Self {
+        self.core.props.set("RuleGroup", value.into());
+        self
+    }
+
+    /// `RuleGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_group(&self) -> ::std::option::Option<Val<rule_group::RuleGroup>> {
+        crate::cfn::get_prop(&self.core.props, "RuleGroup")
+    }
+
+    /// Sets `RuleGroupName`, which `new` took, in place.
+    pub fn set_rule_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleGroupName", value.into());
+        self
+    }
+
+    /// `RuleGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleGroupName")
+    }
+
+    /// `SummaryConfiguration`.
+    pub fn summary_configuration(mut self, value: impl Into<Val<rule_group::SummaryConfiguration>>) -> Self {
+        self.core.props.set("SummaryConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SummaryConfiguration` in place: [`Self::summary_configuration`] on a value held by `&mut`.
+    pub fn set_summary_configuration(&mut self, value: impl Into<Val<rule_group::SummaryConfiguration>>) -> &mut Self {
+        self.core.props.set("SummaryConfiguration", value.into());
+        self
+    }
+
+    /// `SummaryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_summary_configuration(&self) -> ::std::option::Option<Val<rule_group::SummaryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SummaryConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<rule_group::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<rule_group::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1244,24 +2116,70 @@ pub mod rule_group {
             RuleGroup { props }
         }
 
-        prop! {
-            /// `RulesSource`.
-            props, "RulesSource", _, set_rules_source, get_rules_source, Val<RulesSource>
+        /// Sets `RulesSource`, which `new` took, in place.
+        pub fn set_rules_source(&mut self, value: impl Into<Val<RulesSource>>) -> &mut Self {
+            self.props.set("RulesSource", value.into());
+            self
         }
 
-        prop! {
-            /// `ReferenceSets`.
-            props, "ReferenceSets", reference_sets, set_reference_sets, get_reference_sets, Val<ReferenceSets>
+        /// `RulesSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules_source(&self) -> ::std::option::Option<Val<RulesSource>> {
+            crate::cfn::get_prop(&self.props, "RulesSource")
         }
 
-        prop! {
-            /// `RuleVariables`.
-            props, "RuleVariables", rule_variables, set_rule_variables, get_rule_variables, Val<RuleVariables>
+        /// `ReferenceSets`.
+        pub fn reference_sets(mut self, value: impl Into<Val<ReferenceSets>>) -> Self {
+            self.props.set("ReferenceSets", value.into());
+            self
         }
 
-        prop! {
-            /// `StatefulRuleOptions`.
-            props, "StatefulRuleOptions", stateful_rule_options, set_stateful_rule_options, get_stateful_rule_options, Val<StatefulRuleOptions>
+        /// Sets `ReferenceSets` in place: [`Self::reference_sets`] on a value held by `&mut`.
+        pub fn set_reference_sets(&mut self, value: impl Into<Val<ReferenceSets>>) -> &mut Self {
+            self.props.set("ReferenceSets", value.into());
+            self
+        }
+
+        /// `ReferenceSets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_sets(&self) -> ::std::option::Option<Val<ReferenceSets>> {
+            crate::cfn::get_prop(&self.props, "ReferenceSets")
+        }
+
+        /// `RuleVariables`.
+        pub fn rule_variables(mut self, value: impl Into<Val<RuleVariables>>) -> Self {
+            self.props.set("RuleVariables", value.into());
+            self
+        }
+
+        /// Sets `RuleVariables` in place: [`Self::rule_variables`] on a value held by `&mut`.
+        pub fn set_rule_variables(&mut self, value: impl Into<Val<RuleVariables>>) -> &mut Self {
+            self.props.set("RuleVariables", value.into());
+            self
+        }
+
+        /// `RuleVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_variables(&self) -> ::std::option::Option<Val<RuleVariables>> {
+            crate::cfn::get_prop(&self.props, "RuleVariables")
+        }
+
+        /// `StatefulRuleOptions`.
+        pub fn stateful_rule_options(mut self, value: impl Into<Val<StatefulRuleOptions>>) -> Self {
+            self.props.set("StatefulRuleOptions", value.into());
+            self
+        }
+
+        /// Sets `StatefulRuleOptions` in place: [`Self::stateful_rule_options`] on a value held by `&mut`.
+        pub fn set_stateful_rule_options(&mut self, value: impl Into<Val<StatefulRuleOptions>>) -> &mut Self {
+            self.props.set("StatefulRuleOptions", value.into());
+            self
+        }
+
+        /// `StatefulRuleOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateful_rule_options(&self) -> ::std::option::Option<Val<StatefulRuleOptions>> {
+            crate::cfn::get_prop(&self.props, "StatefulRuleOptions")
         }
     }
 
@@ -1280,9 +2198,22 @@ pub mod rule_group {
             ReferenceSets { props }
         }
 
-        prop! {
-            /// `IPSetReferences`.
-            props, "IPSetReferences", ip_set_references, set_ip_set_references, get_ip_set_references, Val<Map<IpSetReference>>
+        /// `IPSetReferences`.
+        pub fn ip_set_references(mut self, value: impl Into<Val<Map<IpSetReference>>>) -> Self {
+            self.props.set("IPSetReferences", value.into());
+            self
+        }
+
+        /// Sets `IPSetReferences` in place: [`Self::ip_set_references`] on a value held by `&mut`.
+        pub fn set_ip_set_references(&mut self, value: impl Into<Val<Map<IpSetReference>>>) -> &mut Self {
+            self.props.set("IPSetReferences", value.into());
+            self
+        }
+
+        /// `IPSetReferences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_set_references(&self) -> ::std::option::Option<Val<Map<IpSetReference>>> {
+            crate::cfn::get_prop(&self.props, "IPSetReferences")
         }
     }
 
@@ -1301,9 +2232,22 @@ pub mod rule_group {
             IpSetReference { props }
         }
 
-        prop! {
-            /// `ReferenceArn`: A resource ARN.
-            props, "ReferenceArn", reference_arn, set_reference_arn, get_reference_arn, Val<String>
+        /// `ReferenceArn`: A resource ARN.
+        pub fn reference_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReferenceArn", value.into());
+            self
+        }
+
+        /// Sets `ReferenceArn` in place: [`Self::reference_arn`] on a value held by `&mut`.
+        pub fn set_reference_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceArn", value.into());
+            self
+        }
+
+        /// `ReferenceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceArn")
         }
     }
 
@@ -1322,14 +2266,40 @@ pub mod rule_group {
             RuleVariables { props }
         }
 
-        prop! {
-            /// `IPSets`.
-            props, "IPSets", ip_sets, set_ip_sets, get_ip_sets, Val<Map<IpSet>>
+        /// `IPSets`.
+        pub fn ip_sets(mut self, value: impl Into<Val<Map<IpSet>>>) -> Self {
+            self.props.set("IPSets", value.into());
+            self
         }
 
-        prop! {
-            /// `PortSets`.
-            props, "PortSets", port_sets, set_port_sets, get_port_sets, Val<Map<PortSet>>
+        /// Sets `IPSets` in place: [`Self::ip_sets`] on a value held by `&mut`.
+        pub fn set_ip_sets(&mut self, value: impl Into<Val<Map<IpSet>>>) -> &mut Self {
+            self.props.set("IPSets", value.into());
+            self
+        }
+
+        /// `IPSets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_sets(&self) -> ::std::option::Option<Val<Map<IpSet>>> {
+            crate::cfn::get_prop(&self.props, "IPSets")
+        }
+
+        /// `PortSets`.
+        pub fn port_sets(mut self, value: impl Into<Val<Map<PortSet>>>) -> Self {
+            self.props.set("PortSets", value.into());
+            self
+        }
+
+        /// Sets `PortSets` in place: [`Self::port_sets`] on a value held by `&mut`.
+        pub fn set_port_sets(&mut self, value: impl Into<Val<Map<PortSet>>>) -> &mut Self {
+            self.props.set("PortSets", value.into());
+            self
+        }
+
+        /// `PortSets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_sets(&self) -> ::std::option::Option<Val<Map<PortSet>>> {
+            crate::cfn::get_prop(&self.props, "PortSets")
         }
     }
 
@@ -1348,9 +2318,22 @@ pub mod rule_group {
             IpSet { props }
         }
 
-        prop! {
-            /// `Definition`.
-            props, "Definition", definition, set_definition, get_definition, Val<List<String>>
+        /// `Definition`.
+        pub fn definition(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+        pub fn set_definition(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -1369,9 +2352,22 @@ pub mod rule_group {
             PortSet { props }
         }
 
-        prop! {
-            /// `Definition`.
-            props, "Definition", definition, set_definition, get_definition, Val<List<String>>
+        /// `Definition`.
+        pub fn definition(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+        pub fn set_definition(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -1390,24 +2386,77 @@ pub mod rule_group {
             RulesSource { props }
         }
 
-        prop! {
-            /// `RulesSourceList`.
-            props, "RulesSourceList", rules_source_list, set_rules_source_list, get_rules_source_list, Val<RulesSourceList>
+        /// `RulesSourceList`.
+        pub fn rules_source_list(mut self, value: impl Into<Val<RulesSourceList>>) -> Self {
+            self.props.set("RulesSourceList", value.into());
+            self
         }
 
-        prop! {
-            /// `RulesString`.
-            props, "RulesString", rules_string, set_rules_string, get_rules_string, Val<String>
+        /// Sets `RulesSourceList` in place: [`Self::rules_source_list`] on a value held by `&mut`.
+        pub fn set_rules_source_list(&mut self, value: impl Into<Val<RulesSourceList>>) -> &mut Self {
+            self.props.set("RulesSourceList", value.into());
+            self
         }
 
-        prop! {
-            /// `StatefulRules`.
-            props, "StatefulRules", stateful_rules, set_stateful_rules, get_stateful_rules, Val<List<StatefulRule>>
+        /// `RulesSourceList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules_source_list(&self) -> ::std::option::Option<Val<RulesSourceList>> {
+            crate::cfn::get_prop(&self.props, "RulesSourceList")
         }
 
-        prop! {
-            /// `StatelessRulesAndCustomActions`.
-            props, "StatelessRulesAndCustomActions", stateless_rules_and_custom_actions, set_stateless_rules_and_custom_actions, get_stateless_rules_and_custom_actions, Val<StatelessRulesAndCustomActions>
+        /// `RulesString`.
+        pub fn rules_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RulesString", value.into());
+            self
+        }
+
+        /// Sets `RulesString` in place: [`Self::rules_string`] on a value held by `&mut`.
+        pub fn set_rules_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RulesString", value.into());
+            self
+        }
+
+        /// `RulesString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RulesString")
+        }
+
+        /// `StatefulRules`.
+        pub fn stateful_rules(mut self, value: impl Into<Val<List<StatefulRule>>>) -> Self {
+            self.props.set("StatefulRules", value.into());
+            self
+        }
+
+        /// Sets `StatefulRules` in place: [`Self::stateful_rules`] on a value held by `&mut`.
+        pub fn set_stateful_rules(&mut self, value: impl Into<Val<List<StatefulRule>>>) -> &mut Self {
+            self.props.set("StatefulRules", value.into());
+            self
+        }
+
+        /// `StatefulRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateful_rules(&self) -> ::std::option::Option<Val<List<StatefulRule>>> {
+            crate::cfn::get_prop(&self.props, "StatefulRules")
+        }
+
+        /// `StatelessRulesAndCustomActions`.
+        pub fn stateless_rules_and_custom_actions(mut self, value: impl Into<Val<StatelessRulesAndCustomActions>>) -> Self {
+            self.props.set("StatelessRulesAndCustomActions", value.into());
+            self
+        }
+
+        /// Sets `StatelessRulesAndCustomActions` in place: [`Self::stateless_rules_and_custom_actions`]
+        /// on a value held by `&mut`.
+        pub fn set_stateless_rules_and_custom_actions(&mut self, value: impl Into<Val<StatelessRulesAndCustomActions>>) -> &mut Self {
+            self.props.set("StatelessRulesAndCustomActions", value.into());
+            self
+        }
+
+        /// `StatelessRulesAndCustomActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateless_rules_and_custom_actions(&self) -> ::std::option::Option<Val<StatelessRulesAndCustomActions>> {
+            crate::cfn::get_prop(&self.props, "StatelessRulesAndCustomActions")
         }
     }
 
@@ -1436,19 +2485,40 @@ pub mod rule_group {
             RulesSourceList { props }
         }
 
-        prop! {
-            /// `Targets`.
-            props, "Targets", _, set_targets, get_targets, Val<List<String>>
+        /// Sets `Targets`, which `new` took, in place.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetTypes`.
-            props, "TargetTypes", _, set_target_types, get_target_types, Val<List<TargetType>>
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
 
-        prop! {
-            /// `GeneratedRulesType`.
-            props, "GeneratedRulesType", _, set_generated_rules_type, get_generated_rules_type, Val<GeneratedRulesType>
+        /// Sets `TargetTypes`, which `new` took, in place.
+        pub fn set_target_types(&mut self, value: impl Into<Val<List<TargetType>>>) -> &mut Self {
+            self.props.set("TargetTypes", value.into());
+            self
+        }
+
+        /// `TargetTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_types(&self) -> ::std::option::Option<Val<List<TargetType>>> {
+            crate::cfn::get_prop(&self.props, "TargetTypes")
+        }
+
+        /// Sets `GeneratedRulesType`, which `new` took, in place.
+        pub fn set_generated_rules_type(&mut self, value: impl Into<Val<GeneratedRulesType>>) -> &mut Self {
+            self.props.set("GeneratedRulesType", value.into());
+            self
+        }
+
+        /// `GeneratedRulesType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generated_rules_type(&self) -> ::std::option::Option<Val<GeneratedRulesType>> {
+            crate::cfn::get_prop(&self.props, "GeneratedRulesType")
         }
     }
 
@@ -1509,19 +2579,40 @@ pub mod rule_group {
             StatefulRule { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<StatefulRuleAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<StatefulRuleAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`.
-            props, "Header", _, set_header, get_header, Val<Header>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<StatefulRuleAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `RuleOptions`.
-            props, "RuleOptions", _, set_rule_options, get_rule_options, Val<List<RuleOption>>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<Header>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<Header>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// Sets `RuleOptions`, which `new` took, in place.
+        pub fn set_rule_options(&mut self, value: impl Into<Val<List<RuleOption>>>) -> &mut Self {
+            self.props.set("RuleOptions", value.into());
+            self
+        }
+
+        /// `RuleOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_options(&self) -> ::std::option::Option<Val<List<RuleOption>>> {
+            crate::cfn::get_prop(&self.props, "RuleOptions")
         }
     }
 
@@ -1578,34 +2669,76 @@ pub mod rule_group {
             Header { props }
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<HeaderProtocol>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<HeaderProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<HeaderProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `SourcePort`.
-            props, "SourcePort", _, set_source_port, get_source_port, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Direction`.
-            props, "Direction", _, set_direction, get_direction, Val<HeaderDirection>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", _, set_destination, get_destination, Val<String>
+        /// Sets `SourcePort`, which `new` took, in place.
+        pub fn set_source_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePort", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPort`.
-            props, "DestinationPort", _, set_destination_port, get_destination_port, Val<String>
+        /// `SourcePort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePort")
+        }
+
+        /// Sets `Direction`, which `new` took, in place.
+        pub fn set_direction(&mut self, value: impl Into<Val<HeaderDirection>>) -> &mut Self {
+            self.props.set("Direction", value.into());
+            self
+        }
+
+        /// `Direction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direction(&self) -> ::std::option::Option<Val<HeaderDirection>> {
+            crate::cfn::get_prop(&self.props, "Direction")
+        }
+
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// Sets `DestinationPort`, which `new` took, in place.
+        pub fn set_destination_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPort", value.into());
+            self
+        }
+
+        /// `DestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPort")
         }
     }
 
@@ -1703,14 +2836,34 @@ pub mod rule_group {
             RuleOption { props }
         }
 
-        prop! {
-            /// `Keyword`.
-            props, "Keyword", _, set_keyword, get_keyword, Val<String>
+        /// Sets `Keyword`, which `new` took, in place.
+        pub fn set_keyword(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Keyword", value.into());
+            self
         }
 
-        prop! {
-            /// `Settings`.
-            props, "Settings", settings, set_settings, get_settings, Val<List<String>>
+        /// `Keyword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keyword(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Keyword")
+        }
+
+        /// `Settings`.
+        pub fn settings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Settings", value.into());
+            self
+        }
+
+        /// Sets `Settings` in place: [`Self::settings`] on a value held by `&mut`.
+        pub fn set_settings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Settings", value.into());
+            self
+        }
+
+        /// `Settings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_settings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Settings")
         }
     }
 
@@ -1731,14 +2884,34 @@ pub mod rule_group {
             StatelessRulesAndCustomActions { props }
         }
 
-        prop! {
-            /// `StatelessRules`.
-            props, "StatelessRules", _, set_stateless_rules, get_stateless_rules, Val<List<StatelessRule>>
+        /// Sets `StatelessRules`, which `new` took, in place.
+        pub fn set_stateless_rules(&mut self, value: impl Into<Val<List<StatelessRule>>>) -> &mut Self {
+            self.props.set("StatelessRules", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomActions`.
-            props, "CustomActions", custom_actions, set_custom_actions, get_custom_actions, Val<List<CustomAction>>
+        /// `StatelessRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stateless_rules(&self) -> ::std::option::Option<Val<List<StatelessRule>>> {
+            crate::cfn::get_prop(&self.props, "StatelessRules")
+        }
+
+        /// `CustomActions`.
+        pub fn custom_actions(mut self, value: impl Into<Val<List<CustomAction>>>) -> Self {
+            self.props.set("CustomActions", value.into());
+            self
+        }
+
+        /// Sets `CustomActions` in place: [`Self::custom_actions`] on a value held by `&mut`.
+        pub fn set_custom_actions(&mut self, value: impl Into<Val<List<CustomAction>>>) -> &mut Self {
+            self.props.set("CustomActions", value.into());
+            self
+        }
+
+        /// `CustomActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_actions(&self) -> ::std::option::Option<Val<List<CustomAction>>> {
+            crate::cfn::get_prop(&self.props, "CustomActions")
         }
     }
 
@@ -1764,14 +2937,28 @@ pub mod rule_group {
             CustomAction { props }
         }
 
-        prop! {
-            /// `ActionName`.
-            props, "ActionName", _, set_action_name, get_action_name, Val<String>
+        /// Sets `ActionName`, which `new` took, in place.
+        pub fn set_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionName", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionDefinition`.
-            props, "ActionDefinition", _, set_action_definition, get_action_definition, Val<ActionDefinition>
+        /// `ActionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionName")
+        }
+
+        /// Sets `ActionDefinition`, which `new` took, in place.
+        pub fn set_action_definition(&mut self, value: impl Into<Val<ActionDefinition>>) -> &mut Self {
+            self.props.set("ActionDefinition", value.into());
+            self
+        }
+
+        /// `ActionDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_definition(&self) -> ::std::option::Option<Val<ActionDefinition>> {
+            crate::cfn::get_prop(&self.props, "ActionDefinition")
         }
     }
 
@@ -1790,9 +2977,22 @@ pub mod rule_group {
             ActionDefinition { props }
         }
 
-        prop! {
-            /// `PublishMetricAction`.
-            props, "PublishMetricAction", publish_metric_action, set_publish_metric_action, get_publish_metric_action, Val<PublishMetricAction>
+        /// `PublishMetricAction`.
+        pub fn publish_metric_action(mut self, value: impl Into<Val<PublishMetricAction>>) -> Self {
+            self.props.set("PublishMetricAction", value.into());
+            self
+        }
+
+        /// Sets `PublishMetricAction` in place: [`Self::publish_metric_action`] on a value held by `&mut`.
+        pub fn set_publish_metric_action(&mut self, value: impl Into<Val<PublishMetricAction>>) -> &mut Self {
+            self.props.set("PublishMetricAction", value.into());
+            self
+        }
+
+        /// `PublishMetricAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_metric_action(&self) -> ::std::option::Option<Val<PublishMetricAction>> {
+            crate::cfn::get_prop(&self.props, "PublishMetricAction")
         }
     }
 
@@ -1813,9 +3013,16 @@ pub mod rule_group {
             PublishMetricAction { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", _, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// Sets `Dimensions`, which `new` took, in place.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
     }
 
@@ -1836,9 +3043,16 @@ pub mod rule_group {
             Dimension { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1864,14 +3078,28 @@ pub mod rule_group {
             StatelessRule { props }
         }
 
-        prop! {
-            /// `RuleDefinition`.
-            props, "RuleDefinition", _, set_rule_definition, get_rule_definition, Val<RuleDefinition>
+        /// Sets `RuleDefinition`, which `new` took, in place.
+        pub fn set_rule_definition(&mut self, value: impl Into<Val<RuleDefinition>>) -> &mut Self {
+            self.props.set("RuleDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `RuleDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_definition(&self) -> ::std::option::Option<Val<RuleDefinition>> {
+            crate::cfn::get_prop(&self.props, "RuleDefinition")
+        }
+
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 
@@ -1897,14 +3125,28 @@ pub mod rule_group {
             RuleDefinition { props }
         }
 
-        prop! {
-            /// `MatchAttributes`.
-            props, "MatchAttributes", _, set_match_attributes, get_match_attributes, Val<MatchAttributes>
+        /// Sets `MatchAttributes`, which `new` took, in place.
+        pub fn set_match_attributes(&mut self, value: impl Into<Val<MatchAttributes>>) -> &mut Self {
+            self.props.set("MatchAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<List<String>>
+        /// `MatchAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_attributes(&self) -> ::std::option::Option<Val<MatchAttributes>> {
+            crate::cfn::get_prop(&self.props, "MatchAttributes")
+        }
+
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
+        }
+
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
     }
 
@@ -1923,34 +3165,112 @@ pub mod rule_group {
             MatchAttributes { props }
         }
 
-        prop! {
-            /// `DestinationPorts`.
-            props, "DestinationPorts", destination_ports, set_destination_ports, get_destination_ports, Val<List<PortRange>>
+        /// `DestinationPorts`.
+        pub fn destination_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
+            self.props.set("DestinationPorts", value.into());
+            self
         }
 
-        prop! {
-            /// `Destinations`.
-            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<Address>>
+        /// Sets `DestinationPorts` in place: [`Self::destination_ports`] on a value held by `&mut`.
+        pub fn set_destination_ports(&mut self, value: impl Into<Val<List<PortRange>>>) -> &mut Self {
+            self.props.set("DestinationPorts", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocols`.
-            props, "Protocols", protocols, set_protocols, get_protocols, Val<List<i64>>
+        /// `DestinationPorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_ports(&self) -> ::std::option::Option<Val<List<PortRange>>> {
+            crate::cfn::get_prop(&self.props, "DestinationPorts")
         }
 
-        prop! {
-            /// `SourcePorts`.
-            props, "SourcePorts", source_ports, set_source_ports, get_source_ports, Val<List<PortRange>>
+        /// `Destinations`.
+        pub fn destinations(mut self, value: impl Into<Val<List<Address>>>) -> Self {
+            self.props.set("Destinations", value.into());
+            self
         }
 
-        prop! {
-            /// `Sources`.
-            props, "Sources", sources, set_sources, get_sources, Val<List<Address>>
+        /// Sets `Destinations` in place: [`Self::destinations`] on a value held by `&mut`.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<Address>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
         }
 
-        prop! {
-            /// `TCPFlags`.
-            props, "TCPFlags", tcp_flags, set_tcp_flags, get_tcp_flags, Val<List<TcpFlagField>>
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<Address>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
+        }
+
+        /// `Protocols`.
+        pub fn protocols(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("Protocols", value.into());
+            self
+        }
+
+        /// Sets `Protocols` in place: [`Self::protocols`] on a value held by `&mut`.
+        pub fn set_protocols(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Protocols", value.into());
+            self
+        }
+
+        /// `Protocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocols(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Protocols")
+        }
+
+        /// `SourcePorts`.
+        pub fn source_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
+            self.props.set("SourcePorts", value.into());
+            self
+        }
+
+        /// Sets `SourcePorts` in place: [`Self::source_ports`] on a value held by `&mut`.
+        pub fn set_source_ports(&mut self, value: impl Into<Val<List<PortRange>>>) -> &mut Self {
+            self.props.set("SourcePorts", value.into());
+            self
+        }
+
+        /// `SourcePorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_ports(&self) -> ::std::option::Option<Val<List<PortRange>>> {
+            crate::cfn::get_prop(&self.props, "SourcePorts")
+        }
+
+        /// `Sources`.
+        pub fn sources(mut self, value: impl Into<Val<List<Address>>>) -> Self {
+            self.props.set("Sources", value.into());
+            self
+        }
+
+        /// Sets `Sources` in place: [`Self::sources`] on a value held by `&mut`.
+        pub fn set_sources(&mut self, value: impl Into<Val<List<Address>>>) -> &mut Self {
+            self.props.set("Sources", value.into());
+            self
+        }
+
+        /// `Sources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sources(&self) -> ::std::option::Option<Val<List<Address>>> {
+            crate::cfn::get_prop(&self.props, "Sources")
+        }
+
+        /// `TCPFlags`.
+        pub fn tcp_flags(mut self, value: impl Into<Val<List<TcpFlagField>>>) -> Self {
+            self.props.set("TCPFlags", value.into());
+            self
+        }
+
+        /// Sets `TCPFlags` in place: [`Self::tcp_flags`] on a value held by `&mut`.
+        pub fn set_tcp_flags(&mut self, value: impl Into<Val<List<TcpFlagField>>>) -> &mut Self {
+            self.props.set("TCPFlags", value.into());
+            self
+        }
+
+        /// `TCPFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp_flags(&self) -> ::std::option::Option<Val<List<TcpFlagField>>> {
+            crate::cfn::get_prop(&self.props, "TCPFlags")
         }
     }
 
@@ -1973,14 +3293,28 @@ pub mod rule_group {
             PortRange { props }
         }
 
-        prop! {
-            /// `FromPort`.
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `ToPort`.
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -2001,9 +3335,16 @@ pub mod rule_group {
             Address { props }
         }
 
-        prop! {
-            /// `AddressDefinition`.
-            props, "AddressDefinition", _, set_address_definition, get_address_definition, Val<String>
+        /// Sets `AddressDefinition`, which `new` took, in place.
+        pub fn set_address_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressDefinition", value.into());
+            self
+        }
+
+        /// `AddressDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressDefinition")
         }
     }
 
@@ -2024,14 +3365,34 @@ pub mod rule_group {
             TcpFlagField { props }
         }
 
-        prop! {
-            /// `Flags`.
-            props, "Flags", _, set_flags, get_flags, Val<List<TcpFlag>>
+        /// Sets `Flags`, which `new` took, in place.
+        pub fn set_flags(&mut self, value: impl Into<Val<List<TcpFlag>>>) -> &mut Self {
+            self.props.set("Flags", value.into());
+            self
         }
 
-        prop! {
-            /// `Masks`.
-            props, "Masks", masks, set_masks, get_masks, Val<List<TcpFlag>>
+        /// `Flags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flags(&self) -> ::std::option::Option<Val<List<TcpFlag>>> {
+            crate::cfn::get_prop(&self.props, "Flags")
+        }
+
+        /// `Masks`.
+        pub fn masks(mut self, value: impl Into<Val<List<TcpFlag>>>) -> Self {
+            self.props.set("Masks", value.into());
+            self
+        }
+
+        /// Sets `Masks` in place: [`Self::masks`] on a value held by `&mut`.
+        pub fn set_masks(&mut self, value: impl Into<Val<List<TcpFlag>>>) -> &mut Self {
+            self.props.set("Masks", value.into());
+            self
+        }
+
+        /// `Masks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_masks(&self) -> ::std::option::Option<Val<List<TcpFlag>>> {
+            crate::cfn::get_prop(&self.props, "Masks")
         }
     }
 
@@ -2081,9 +3442,22 @@ pub mod rule_group {
             StatefulRuleOptions { props }
         }
 
-        prop! {
-            /// `RuleOrder`.
-            props, "RuleOrder", rule_order, set_rule_order, get_rule_order, Val<RuleOrder>
+        /// `RuleOrder`.
+        pub fn rule_order(mut self, value: impl Into<Val<RuleOrder>>) -> Self {
+            self.props.set("RuleOrder", value.into());
+            self
+        }
+
+        /// Sets `RuleOrder` in place: [`Self::rule_order`] on a value held by `&mut`.
+        pub fn set_rule_order(&mut self, value: impl Into<Val<RuleOrder>>) -> &mut Self {
+            self.props.set("RuleOrder", value.into());
+            self
+        }
+
+        /// `RuleOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_order(&self) -> ::std::option::Option<Val<RuleOrder>> {
+            crate::cfn::get_prop(&self.props, "RuleOrder")
         }
     }
 
@@ -2115,9 +3489,22 @@ pub mod rule_group {
             SummaryConfiguration { props }
         }
 
-        prop! {
-            /// `RuleOptions`.
-            props, "RuleOptions", rule_options, set_rule_options, get_rule_options, Val<List<SummaryRuleOption>>
+        /// `RuleOptions`.
+        pub fn rule_options(mut self, value: impl Into<Val<List<SummaryRuleOption>>>) -> Self {
+            self.props.set("RuleOptions", value.into());
+            self
+        }
+
+        /// Sets `RuleOptions` in place: [`Self::rule_options`] on a value held by `&mut`.
+        pub fn set_rule_options(&mut self, value: impl Into<Val<List<SummaryRuleOption>>>) -> &mut Self {
+            self.props.set("RuleOptions", value.into());
+            self
+        }
+
+        /// `RuleOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_options(&self) -> ::std::option::Option<Val<List<SummaryRuleOption>>> {
+            crate::cfn::get_prop(&self.props, "RuleOptions")
         }
     }
 
@@ -2177,24 +3564,64 @@ impl TlsInspectionConfiguration {
         TlsInspectionConfiguration { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TLSInspectionConfiguration`.
-        core.props, "TLSInspectionConfiguration", _, set_tls_inspection_configuration, get_tls_inspection_configuration, Val<tls_inspection_configuration::TlsInspectionConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TLSInspectionConfigurationName`.
-        core.props, "TLSInspectionConfigurationName", _, set_tls_inspection_configuration_name, get_tls_inspection_configuration_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `TLSInspectionConfiguration`, which `new` took, in place.
+    pub fn set_tls_inspection_configuration(&mut self, value: impl Into<Val<tls_inspection_configuration::TlsInspectionConfiguration>>) -> &mut Self {
+        self.core.props.set("TLSInspectionConfiguration", value.into());
+        self
+    }
+
+    /// `TLSInspectionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_inspection_configuration(&self) -> ::std::option::Option<Val<tls_inspection_configuration::TlsInspectionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TLSInspectionConfiguration")
+    }
+
+    /// Sets `TLSInspectionConfigurationName`, which `new` took, in place.
+    pub fn set_tls_inspection_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TLSInspectionConfigurationName", value.into());
+        self
+    }
+
+    /// `TLSInspectionConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_inspection_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TLSInspectionConfigurationName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2236,9 +3663,23 @@ pub mod tls_inspection_configuration {
             TlsInspectionConfiguration { props }
         }
 
-        prop! {
-            /// `ServerCertificateConfigurations`.
-            props, "ServerCertificateConfigurations", server_certificate_configurations, set_server_certificate_configurations, get_server_certificate_configurations, Val<List<ServerCertificateConfiguration>>
+        /// `ServerCertificateConfigurations`.
+        pub fn server_certificate_configurations(mut self, value: impl Into<Val<List<ServerCertificateConfiguration>>>) -> Self {
+            self.props.set("ServerCertificateConfigurations", value.into());
+            self
+        }
+
+        /// Sets `ServerCertificateConfigurations` in place: [`Self::server_certificate_configurations`]
+        /// on a value held by `&mut`.
+        pub fn set_server_certificate_configurations(&mut self, value: impl Into<Val<List<ServerCertificateConfiguration>>>) -> &mut Self {
+            self.props.set("ServerCertificateConfigurations", value.into());
+            self
+        }
+
+        /// `ServerCertificateConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_certificate_configurations(&self) -> ::std::option::Option<Val<List<ServerCertificateConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ServerCertificateConfigurations")
         }
     }
 
@@ -2257,24 +3698,78 @@ pub mod tls_inspection_configuration {
             ServerCertificateConfiguration { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityArn`: A resource ARN.
-            props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+        /// `CertificateAuthorityArn`: A resource ARN.
+        pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateAuthorityArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CheckCertificateRevocationStatus`.
-            props, "CheckCertificateRevocationStatus", check_certificate_revocation_status, set_check_certificate_revocation_status, get_check_certificate_revocation_status, Val<ServerCertificateConfigurationCheckCertificateRevocationStatus>
+        /// Sets `CertificateAuthorityArn` in place: [`Self::certificate_authority_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateAuthorityArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Scopes`.
-            props, "Scopes", scopes, set_scopes, get_scopes, Val<List<ServerCertificateScope>>
+        /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityArn")
         }
 
-        prop! {
-            /// `ServerCertificates`.
-            props, "ServerCertificates", server_certificates, set_server_certificates, get_server_certificates, Val<List<ServerCertificate>>
+        /// `CheckCertificateRevocationStatus`.
+        pub fn check_certificate_revocation_status(mut self, value: impl Into<Val<ServerCertificateConfigurationCheckCertificateRevocationStatus>>) -> Self {
+            self.props.set("CheckCertificateRevocationStatus", value.into());
+            self
+        }
+
+        /// Sets `CheckCertificateRevocationStatus` in place: [`Self::check_certificate_revocation_status`]
+        /// on a value held by `&mut`.
+        pub fn set_check_certificate_revocation_status(&mut self, value: impl Into<Val<ServerCertificateConfigurationCheckCertificateRevocationStatus>>) -> &mut Self {
+            self.props.set("CheckCertificateRevocationStatus", value.into());
+            self
+        }
+
+        /// `CheckCertificateRevocationStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_check_certificate_revocation_status(&self) -> ::std::option::Option<Val<ServerCertificateConfigurationCheckCertificateRevocationStatus>> {
+            crate::cfn::get_prop(&self.props, "CheckCertificateRevocationStatus")
+        }
+
+        /// `Scopes`.
+        pub fn scopes(mut self, value: impl Into<Val<List<ServerCertificateScope>>>) -> Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// Sets `Scopes` in place: [`Self::scopes`] on a value held by `&mut`.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<ServerCertificateScope>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<ServerCertificateScope>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
+        }
+
+        /// `ServerCertificates`.
+        pub fn server_certificates(mut self, value: impl Into<Val<List<ServerCertificate>>>) -> Self {
+            self.props.set("ServerCertificates", value.into());
+            self
+        }
+
+        /// Sets `ServerCertificates` in place: [`Self::server_certificates`] on a value held by `&mut`.
+        pub fn set_server_certificates(&mut self, value: impl Into<Val<List<ServerCertificate>>>) -> &mut Self {
+            self.props.set("ServerCertificates", value.into());
+            self
+        }
+
+        /// `ServerCertificates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_certificates(&self) -> ::std::option::Option<Val<List<ServerCertificate>>> {
+            crate::cfn::get_prop(&self.props, "ServerCertificates")
         }
     }
 
@@ -2293,14 +3788,40 @@ pub mod tls_inspection_configuration {
             ServerCertificateConfigurationCheckCertificateRevocationStatus { props }
         }
 
-        prop! {
-            /// `RevokedStatusAction`.
-            props, "RevokedStatusAction", revoked_status_action, set_revoked_status_action, get_revoked_status_action, Val<RevokedStatusAction>
+        /// `RevokedStatusAction`.
+        pub fn revoked_status_action(mut self, value: impl Into<Val<RevokedStatusAction>>) -> Self {
+            self.props.set("RevokedStatusAction", value.into());
+            self
         }
 
-        prop! {
-            /// `UnknownStatusAction`.
-            props, "UnknownStatusAction", unknown_status_action, set_unknown_status_action, get_unknown_status_action, Val<UnknownStatusAction>
+        /// Sets `RevokedStatusAction` in place: [`Self::revoked_status_action`] on a value held by `&mut`.
+        pub fn set_revoked_status_action(&mut self, value: impl Into<Val<RevokedStatusAction>>) -> &mut Self {
+            self.props.set("RevokedStatusAction", value.into());
+            self
+        }
+
+        /// `RevokedStatusAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revoked_status_action(&self) -> ::std::option::Option<Val<RevokedStatusAction>> {
+            crate::cfn::get_prop(&self.props, "RevokedStatusAction")
+        }
+
+        /// `UnknownStatusAction`.
+        pub fn unknown_status_action(mut self, value: impl Into<Val<UnknownStatusAction>>) -> Self {
+            self.props.set("UnknownStatusAction", value.into());
+            self
+        }
+
+        /// Sets `UnknownStatusAction` in place: [`Self::unknown_status_action`] on a value held by `&mut`.
+        pub fn set_unknown_status_action(&mut self, value: impl Into<Val<UnknownStatusAction>>) -> &mut Self {
+            self.props.set("UnknownStatusAction", value.into());
+            self
+        }
+
+        /// `UnknownStatusAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unknown_status_action(&self) -> ::std::option::Option<Val<UnknownStatusAction>> {
+            crate::cfn::get_prop(&self.props, "UnknownStatusAction")
         }
     }
 
@@ -2351,29 +3872,94 @@ pub mod tls_inspection_configuration {
             ServerCertificateScope { props }
         }
 
-        prop! {
-            /// `DestinationPorts`.
-            props, "DestinationPorts", destination_ports, set_destination_ports, get_destination_ports, Val<List<PortRange>>
+        /// `DestinationPorts`.
+        pub fn destination_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
+            self.props.set("DestinationPorts", value.into());
+            self
         }
 
-        prop! {
-            /// `Destinations`.
-            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<Address>>
+        /// Sets `DestinationPorts` in place: [`Self::destination_ports`] on a value held by `&mut`.
+        pub fn set_destination_ports(&mut self, value: impl Into<Val<List<PortRange>>>) -> &mut Self {
+            self.props.set("DestinationPorts", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocols`.
-            props, "Protocols", protocols, set_protocols, get_protocols, Val<List<i64>>
+        /// `DestinationPorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_ports(&self) -> ::std::option::Option<Val<List<PortRange>>> {
+            crate::cfn::get_prop(&self.props, "DestinationPorts")
         }
 
-        prop! {
-            /// `SourcePorts`.
-            props, "SourcePorts", source_ports, set_source_ports, get_source_ports, Val<List<PortRange>>
+        /// `Destinations`.
+        pub fn destinations(mut self, value: impl Into<Val<List<Address>>>) -> Self {
+            self.props.set("Destinations", value.into());
+            self
         }
 
-        prop! {
-            /// `Sources`.
-            props, "Sources", sources, set_sources, get_sources, Val<List<Address>>
+        /// Sets `Destinations` in place: [`Self::destinations`] on a value held by `&mut`.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<Address>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
+        }
+
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<Address>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
+        }
+
+        /// `Protocols`.
+        pub fn protocols(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("Protocols", value.into());
+            self
+        }
+
+        /// Sets `Protocols` in place: [`Self::protocols`] on a value held by `&mut`.
+        pub fn set_protocols(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Protocols", value.into());
+            self
+        }
+
+        /// `Protocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocols(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Protocols")
+        }
+
+        /// `SourcePorts`.
+        pub fn source_ports(mut self, value: impl Into<Val<List<PortRange>>>) -> Self {
+            self.props.set("SourcePorts", value.into());
+            self
+        }
+
+        /// Sets `SourcePorts` in place: [`Self::source_ports`] on a value held by `&mut`.
+        pub fn set_source_ports(&mut self, value: impl Into<Val<List<PortRange>>>) -> &mut Self {
+            self.props.set("SourcePorts", value.into());
+            self
+        }
+
+        /// `SourcePorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_ports(&self) -> ::std::option::Option<Val<List<PortRange>>> {
+            crate::cfn::get_prop(&self.props, "SourcePorts")
+        }
+
+        /// `Sources`.
+        pub fn sources(mut self, value: impl Into<Val<List<Address>>>) -> Self {
+            self.props.set("Sources", value.into());
+            self
+        }
+
+        /// Sets `Sources` in place: [`Self::sources`] on a value held by `&mut`.
+        pub fn set_sources(&mut self, value: impl Into<Val<List<Address>>>) -> &mut Self {
+            self.props.set("Sources", value.into());
+            self
+        }
+
+        /// `Sources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sources(&self) -> ::std::option::Option<Val<List<Address>>> {
+            crate::cfn::get_prop(&self.props, "Sources")
         }
     }
 
@@ -2396,14 +3982,28 @@ pub mod tls_inspection_configuration {
             PortRange { props }
         }
 
-        prop! {
-            /// `FromPort`.
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `ToPort`.
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -2424,9 +4024,16 @@ pub mod tls_inspection_configuration {
             Address { props }
         }
 
-        prop! {
-            /// `AddressDefinition`.
-            props, "AddressDefinition", _, set_address_definition, get_address_definition, Val<String>
+        /// Sets `AddressDefinition`, which `new` took, in place.
+        pub fn set_address_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressDefinition", value.into());
+            self
+        }
+
+        /// `AddressDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressDefinition")
         }
     }
 
@@ -2445,9 +4052,22 @@ pub mod tls_inspection_configuration {
             ServerCertificate { props }
         }
 
-        prop! {
-            /// `ResourceArn`: A resource ARN.
-            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+        /// `ResourceArn`: A resource ARN.
+        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceArn` in place: [`Self::resource_arn`] on a value held by `&mut`.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
     }
 }
@@ -2481,29 +4101,76 @@ impl VpcEndpointAssociation {
         VpcEndpointAssociation { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallArn`: A resource ARN.
-        core.props, "FirewallArn", _, set_firewall_arn, get_firewall_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetMapping`.
-        core.props, "SubnetMapping", _, set_subnet_mapping, get_subnet_mapping, Val<vpc_endpoint_association::SubnetMapping>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FirewallArn`, which `new` took, in place.
+    pub fn set_firewall_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallArn", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `FirewallArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallArn")
+    }
+
+    /// Sets `SubnetMapping`, which `new` took, in place.
+    pub fn set_subnet_mapping(&mut self, value: impl Into<Val<vpc_endpoint_association::SubnetMapping>>) -> &mut Self {
+        self.core.props.set("SubnetMapping", value.into());
+        self
+    }
+
+    /// `SubnetMapping` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_mapping(&self) -> ::std::option::Option<Val<vpc_endpoint_association::SubnetMapping>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetMapping")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2553,14 +4220,34 @@ pub mod vpc_endpoint_association {
             SubnetMapping { props }
         }
 
-        prop! {
-            /// `SubnetId`: A SubnetId.
-            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// Sets `SubnetId`, which `new` took, in place.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `IPAddressType`: A IPAddressType
-            props, "IPAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<SubnetMappingIpAddressType>
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
+        }
+
+        /// `IPAddressType`: A IPAddressType
+        pub fn ip_address_type(mut self, value: impl Into<Val<SubnetMappingIpAddressType>>) -> Self {
+            self.props.set("IPAddressType", value.into());
+            self
+        }
+
+        /// Sets `IPAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<SubnetMappingIpAddressType>>) -> &mut Self {
+            self.props.set("IPAddressType", value.into());
+            self
+        }
+
+        /// `IPAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<SubnetMappingIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IPAddressType")
         }
     }
 

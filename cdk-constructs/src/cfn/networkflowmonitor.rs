@@ -47,29 +47,82 @@ impl Monitor {
         Monitor { core }
     }
 
-    prop! {
-        /// `LocalResources`: The local resources to monitor.
-        core.props, "LocalResources", _, set_local_resources, get_local_resources, Val<List<monitor::MonitorLocalResource>>
+    /// Sets `LocalResources`, which `new` took, in place.
+    pub fn set_local_resources(&mut self, value: impl Into<Val<List<monitor::MonitorLocalResource>>>) -> &mut Self {
+        self.core.props.set("LocalResources", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitorName`: The name of the monitor.
-        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
+    /// `LocalResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_local_resources(&self) -> ::std::option::Option<Val<List<monitor::MonitorLocalResource>>> {
+        crate::cfn::get_prop(&self.core.props, "LocalResources")
     }
 
-    prop! {
-        /// `RemoteResources`: The remote resources to monitor.
-        core.props, "RemoteResources", remote_resources, set_remote_resources, get_remote_resources, Val<List<monitor::MonitorRemoteResource>>
+    /// Sets `MonitorName`, which `new` took, in place.
+    pub fn set_monitor_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitorName", value.into());
+        self
     }
 
-    prop! {
-        /// `ScopeArn`: The Amazon Resource Name (ARN) of the scope for the monitor.
-        core.props, "ScopeArn", scope_arn, set_scope_arn, get_scope_arn, Val<String>
+    /// `MonitorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorName")
     }
 
-    prop! {
-        /// `Tags`: The tags for the monitor.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RemoteResources`: The remote resources to monitor.
+    pub fn remote_resources(mut self, value: impl Into<Val<List<monitor::MonitorRemoteResource>>>) -> Self {
+        self.core.props.set("RemoteResources", value.into());
+        self
+    }
+
+    /// Sets `RemoteResources` in place: [`Self::remote_resources`] on a value held by `&mut`.
+    pub fn set_remote_resources(&mut self, value: impl Into<Val<List<monitor::MonitorRemoteResource>>>) -> &mut Self {
+        self.core.props.set("RemoteResources", value.into());
+        self
+    }
+
+    /// `RemoteResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remote_resources(&self) -> ::std::option::Option<Val<List<monitor::MonitorRemoteResource>>> {
+        crate::cfn::get_prop(&self.core.props, "RemoteResources")
+    }
+
+    /// `ScopeArn`: The Amazon Resource Name (ARN) of the scope for the monitor.
+    pub fn scope_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScopeArn", value.into());
+        self
+    }
+
+    /// Sets `ScopeArn` in place: [`Self::scope_arn`] on a value held by `&mut`.
+    pub fn set_scope_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScopeArn", value.into());
+        self
+    }
+
+    /// `ScopeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScopeArn")
+    }
+
+    /// `Tags`: The tags for the monitor.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,14 +183,28 @@ pub mod monitor {
             MonitorLocalResource { props }
         }
 
-        prop! {
-            /// `Type`: The type of the local resource.
-            props, "Type", _, set_type, get_type, Val<MonitorLocalResourceType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MonitorLocalResourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Identifier`: The identifier of the local resource.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MonitorLocalResourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 
@@ -186,14 +253,28 @@ pub mod monitor {
             MonitorRemoteResource { props }
         }
 
-        prop! {
-            /// `Type`: The type of the remote resource.
-            props, "Type", _, set_type, get_type, Val<MonitorRemoteResourceType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MonitorRemoteResourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Identifier`: The identifier of the remote resource.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MonitorRemoteResourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 
@@ -242,14 +323,34 @@ impl Scope {
         Scope { core }
     }
 
-    prop! {
-        /// `Tags`: The tags for the scope.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Tags`: The tags for the scope.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: The targets for the scope.
-        core.props, "Targets", _, set_targets, get_targets, Val<List<scope::TargetResource>>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<scope::TargetResource>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<scope::TargetResource>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -305,15 +406,28 @@ pub mod scope {
             TargetResource { props }
         }
 
-        prop! {
-            /// `TargetIdentifier`: A target identifier is a pair of identifying information for a scope
-            /// target.
-            props, "TargetIdentifier", _, set_target_identifier, get_target_identifier, Val<TargetIdentifier>
+        /// Sets `TargetIdentifier`, which `new` took, in place.
+        pub fn set_target_identifier(&mut self, value: impl Into<Val<TargetIdentifier>>) -> &mut Self {
+            self.props.set("TargetIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The AWS Region for the target resource.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// `TargetIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_identifier(&self) -> ::std::option::Option<Val<TargetIdentifier>> {
+            crate::cfn::get_prop(&self.props, "TargetIdentifier")
+        }
+
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -340,14 +454,28 @@ pub mod scope {
             TargetIdentifier { props }
         }
 
-        prop! {
-            /// `TargetId`: A target ID is an internally-generated identifier for a target.
-            props, "TargetId", _, set_target_id, get_target_id, Val<TargetId>
+        /// Sets `TargetId`, which `new` took, in place.
+        pub fn set_target_id(&mut self, value: impl Into<Val<TargetId>>) -> &mut Self {
+            self.props.set("TargetId", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetType`: The type of the target. Currently always ACCOUNT.
-            props, "TargetType", _, set_target_type, get_target_type, Val<TargetIdentifierTargetType>
+        /// `TargetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_id(&self) -> ::std::option::Option<Val<TargetId>> {
+            crate::cfn::get_prop(&self.props, "TargetId")
+        }
+
+        /// Sets `TargetType`, which `new` took, in place.
+        pub fn set_target_type(&mut self, value: impl Into<Val<TargetIdentifierTargetType>>) -> &mut Self {
+            self.props.set("TargetType", value.into());
+            self
+        }
+
+        /// `TargetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_type(&self) -> ::std::option::Option<Val<TargetIdentifierTargetType>> {
+            crate::cfn::get_prop(&self.props, "TargetType")
         }
     }
 
@@ -369,9 +497,16 @@ pub mod scope {
             TargetId { props }
         }
 
-        prop! {
-            /// `AccountId`: The account ID for the target.
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
+        }
+
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
     }
 

@@ -54,39 +54,107 @@ impl ConnectAttachment {
         ConnectAttachment { core }
     }
 
-    prop! {
-        /// `CoreNetworkId`: ID of the CoreNetwork that the attachment will be attached to.
-        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    /// Sets `CoreNetworkId`, which `new` took, in place.
+    pub fn set_core_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `EdgeLocation`: Edge location of the attachment.
-        core.props, "EdgeLocation", _, set_edge_location, get_edge_location, Val<String>
+    /// `CoreNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkId")
     }
 
-    prop! {
-        /// `NetworkFunctionGroupName`: The name of the network function group attachment.
-        core.props, "NetworkFunctionGroupName", network_function_group_name, set_network_function_group_name, get_network_function_group_name, Val<String>
+    /// Sets `EdgeLocation`, which `new` took, in place.
+    pub fn set_edge_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EdgeLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Options`: Protocol options for connect attachment
-        core.props, "Options", _, set_options, get_options, Val<connect_attachment::ConnectAttachmentOptions>
+    /// `EdgeLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_edge_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EdgeLocation")
     }
 
-    prop! {
-        /// `RoutingPolicyLabel`: Routing policy label
-        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    /// `NetworkFunctionGroupName`: The name of the network function group attachment.
+    pub fn network_function_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkFunctionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the attachment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `NetworkFunctionGroupName` in place: [`Self::network_function_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_network_function_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkFunctionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `TransportAttachmentId`: Id of transport attachment
-        core.props, "TransportAttachmentId", _, set_transport_attachment_id, get_transport_attachment_id, Val<String>
+    /// `NetworkFunctionGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_function_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkFunctionGroupName")
+    }
+
+    /// Sets `Options`, which `new` took, in place.
+    pub fn set_options(&mut self, value: impl Into<Val<connect_attachment::ConnectAttachmentOptions>>) -> &mut Self {
+        self.core.props.set("Options", value.into());
+        self
+    }
+
+    /// `Options` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_options(&self) -> ::std::option::Option<Val<connect_attachment::ConnectAttachmentOptions>> {
+        crate::cfn::get_prop(&self.core.props, "Options")
+    }
+
+    /// `RoutingPolicyLabel`: Routing policy label
+    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// Sets `RoutingPolicyLabel` in place: [`Self::routing_policy_label`] on a value held by `&mut`.
+    pub fn set_routing_policy_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// `RoutingPolicyLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_policy_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingPolicyLabel")
+    }
+
+    /// `Tags`: Tags for the attachment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TransportAttachmentId`, which `new` took, in place.
+    pub fn set_transport_attachment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransportAttachmentId", value.into());
+        self
+    }
+
+    /// `TransportAttachmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transport_attachment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransportAttachmentId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -194,9 +262,22 @@ pub mod connect_attachment {
             ConnectAttachmentOptions { props }
         }
 
-        prop! {
-            /// `Protocol`: Tunnel protocol for connect attachment
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<ConnectAttachmentOptionsProtocol>
+        /// `Protocol`: Tunnel protocol for connect attachment
+        pub fn protocol(mut self, value: impl Into<Val<ConnectAttachmentOptionsProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<ConnectAttachmentOptionsProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<ConnectAttachmentOptionsProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -239,39 +320,118 @@ impl ConnectPeer {
         ConnectPeer { core }
     }
 
-    prop! {
-        /// `BgpOptions`: Bgp options for connect peer.
-        core.props, "BgpOptions", bgp_options, set_bgp_options, get_bgp_options, Val<connect_peer::BgpOptions>
+    /// `BgpOptions`: Bgp options for connect peer.
+    pub fn bgp_options(mut self, value: impl Into<Val<connect_peer::BgpOptions>>) -> Self {
+        self.core.props.set("BgpOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectAttachmentId`: The ID of the attachment to connect.
-        core.props, "ConnectAttachmentId", _, set_connect_attachment_id, get_connect_attachment_id, Val<String>
+    /// Sets `BgpOptions` in place: [`Self::bgp_options`] on a value held by `&mut`.
+    pub fn set_bgp_options(&mut self, value: impl Into<Val<connect_peer::BgpOptions>>) -> &mut Self {
+        self.core.props.set("BgpOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `CoreNetworkAddress`: The IP address of a core network.
-        core.props, "CoreNetworkAddress", core_network_address, set_core_network_address, get_core_network_address, Val<String>
+    /// `BgpOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bgp_options(&self) -> ::std::option::Option<Val<connect_peer::BgpOptions>> {
+        crate::cfn::get_prop(&self.core.props, "BgpOptions")
     }
 
-    prop! {
-        /// `InsideCidrBlocks`: The inside IP addresses used for a Connect peer configuration.
-        core.props, "InsideCidrBlocks", inside_cidr_blocks, set_inside_cidr_blocks, get_inside_cidr_blocks, Val<List<String>>
+    /// Sets `ConnectAttachmentId`, which `new` took, in place.
+    pub fn set_connect_attachment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectAttachmentId", value.into());
+        self
     }
 
-    prop! {
-        /// `PeerAddress`: The IP address of the Connect peer.
-        core.props, "PeerAddress", _, set_peer_address, get_peer_address, Val<String>
+    /// `ConnectAttachmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connect_attachment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectAttachmentId")
     }
 
-    prop! {
-        /// `SubnetArn`: The subnet ARN for the connect peer.
-        core.props, "SubnetArn", subnet_arn, set_subnet_arn, get_subnet_arn, Val<String>
+    /// `CoreNetworkAddress`: The IP address of a core network.
+    pub fn core_network_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CoreNetworkAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CoreNetworkAddress` in place: [`Self::core_network_address`] on a value held by `&mut`.
+    pub fn set_core_network_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkAddress", value.into());
+        self
+    }
+
+    /// `CoreNetworkAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkAddress")
+    }
+
+    /// `InsideCidrBlocks`: The inside IP addresses used for a Connect peer configuration.
+    pub fn inside_cidr_blocks(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InsideCidrBlocks", value.into());
+        self
+    }
+
+    /// Sets `InsideCidrBlocks` in place: [`Self::inside_cidr_blocks`] on a value held by `&mut`.
+    pub fn set_inside_cidr_blocks(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InsideCidrBlocks", value.into());
+        self
+    }
+
+    /// `InsideCidrBlocks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inside_cidr_blocks(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InsideCidrBlocks")
+    }
+
+    /// Sets `PeerAddress`, which `new` took, in place.
+    pub fn set_peer_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PeerAddress", value.into());
+        self
+    }
+
+    /// `PeerAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peer_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PeerAddress")
+    }
+
+    /// `SubnetArn`: The subnet ARN for the connect peer.
+    pub fn subnet_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubnetArn", value.into());
+        self
+    }
+
+    /// Sets `SubnetArn` in place: [`Self::subnet_arn`] on a value held by `&mut`.
+    pub fn set_subnet_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetArn", value.into());
+        self
+    }
+
+    /// `SubnetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -342,9 +502,22 @@ pub mod connect_peer {
             BgpOptions { props }
         }
 
-        prop! {
-            /// `PeerAsn`.
-            props, "PeerAsn", peer_asn, set_peer_asn, get_peer_asn, Val<f64>
+        /// `PeerAsn`.
+        pub fn peer_asn(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PeerAsn", value.into());
+            self
+        }
+
+        /// Sets `PeerAsn` in place: [`Self::peer_asn`] on a value held by `&mut`.
+        pub fn set_peer_asn(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PeerAsn", value.into());
+            self
+        }
+
+        /// `PeerAsn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_peer_asn(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PeerAsn")
         }
     }
 }
@@ -370,24 +543,70 @@ impl CoreNetwork {
         CoreNetwork { core }
     }
 
-    prop! {
-        /// `Description`: The description of core network
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of core network
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network that your core network is a part of.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<Json>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags for the global network.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
+    }
+
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
+    }
+
+    /// `PolicyDocument`.
+    pub fn policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `PolicyDocument` in place: [`Self::policy_document`] on a value held by `&mut`.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// `Tags`: The tags for the global network.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -475,19 +694,40 @@ impl CoreNetworkPrefixListAssociation {
         CoreNetworkPrefixListAssociation { core }
     }
 
-    prop! {
-        /// `CoreNetworkId`: The ID of the core network.
-        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    /// Sets `CoreNetworkId`, which `new` took, in place.
+    pub fn set_core_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `PrefixListAlias`: The alias of the prefix list
-        core.props, "PrefixListAlias", _, set_prefix_list_alias, get_prefix_list_alias, Val<String>
+    /// `CoreNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkId")
     }
 
-    prop! {
-        /// `PrefixListArn`: The Amazon Resource Name (ARN) of the prefix list.
-        core.props, "PrefixListArn", _, set_prefix_list_arn, get_prefix_list_arn, Val<String>
+    /// Sets `PrefixListAlias`, which `new` took, in place.
+    pub fn set_prefix_list_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrefixListAlias", value.into());
+        self
+    }
+
+    /// `PrefixListAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prefix_list_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrefixListAlias")
+    }
+
+    /// Sets `PrefixListArn`, which `new` took, in place.
+    pub fn set_prefix_list_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrefixListArn", value.into());
+        self
+    }
+
+    /// `PrefixListArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prefix_list_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrefixListArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -528,24 +768,58 @@ impl CustomerGatewayAssociation {
         CustomerGatewayAssociation { core }
     }
 
-    prop! {
-        /// `CustomerGatewayArn`: The Amazon Resource Name (ARN) of the customer gateway.
-        core.props, "CustomerGatewayArn", _, set_customer_gateway_arn, get_customer_gateway_arn, Val<String>
+    /// Sets `CustomerGatewayArn`, which `new` took, in place.
+    pub fn set_customer_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerGatewayArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DeviceId`: The ID of the device
-        core.props, "DeviceId", _, set_device_id, get_device_id, Val<String>
+    /// `CustomerGatewayArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerGatewayArn")
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// Sets `DeviceId`, which `new` took, in place.
+    pub fn set_device_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeviceId", value.into());
+        self
     }
 
-    prop! {
-        /// `LinkId`: The ID of the link
-        core.props, "LinkId", link_id, set_link_id, get_link_id, Val<String>
+    /// `DeviceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceId")
+    }
+
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
+    }
+
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
+    }
+
+    /// `LinkId`: The ID of the link
+    pub fn link_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LinkId", value.into());
+        self
+    }
+
+    /// Sets `LinkId` in place: [`Self::link_id`] on a value held by `&mut`.
+    pub fn set_link_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LinkId", value.into());
+        self
+    }
+
+    /// `LinkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LinkId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -575,54 +849,178 @@ impl Device {
         Device { core }
     }
 
-    prop! {
-        /// `AWSLocation`: The Amazon Web Services location of the device, if applicable.
-        core.props, "AWSLocation", aws_location, set_aws_location, get_aws_location, Val<device::AwsLocation>
+    /// `AWSLocation`: The Amazon Web Services location of the device, if applicable.
+    pub fn aws_location(mut self, value: impl Into<Val<device::AwsLocation>>) -> Self {
+        self.core.props.set("AWSLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the device.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AWSLocation` in place: [`Self::aws_location`] on a value held by `&mut`.
+    pub fn set_aws_location(&mut self, value: impl Into<Val<device::AwsLocation>>) -> &mut Self {
+        self.core.props.set("AWSLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// `AWSLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_location(&self) -> ::std::option::Option<Val<device::AwsLocation>> {
+        crate::cfn::get_prop(&self.core.props, "AWSLocation")
     }
 
-    prop! {
-        /// `Location`: The site location.
-        core.props, "Location", location, set_location, get_location, Val<device::Location>
+    /// `Description`: The description of the device.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Model`: The device model
-        core.props, "Model", model, set_model, get_model, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SerialNumber`: The device serial number.
-        core.props, "SerialNumber", serial_number, set_serial_number, get_serial_number, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SiteId`: The site ID.
-        core.props, "SiteId", site_id, set_site_id, get_site_id, Val<String>
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the device.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
     }
 
-    prop! {
-        /// `Type`: The device type.
-        core.props, "Type", type_, set_type, get_type, Val<String>
+    /// `Location`: The site location.
+    pub fn location(mut self, value: impl Into<Val<device::Location>>) -> Self {
+        self.core.props.set("Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Vendor`: The device vendor.
-        core.props, "Vendor", vendor, set_vendor, get_vendor, Val<String>
+    /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+    pub fn set_location(&mut self, value: impl Into<Val<device::Location>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<device::Location>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Model`: The device model
+    pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Model", value.into());
+        self
+    }
+
+    /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+    pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Model", value.into());
+        self
+    }
+
+    /// `Model` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Model")
+    }
+
+    /// `SerialNumber`: The device serial number.
+    pub fn serial_number(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SerialNumber", value.into());
+        self
+    }
+
+    /// Sets `SerialNumber` in place: [`Self::serial_number`] on a value held by `&mut`.
+    pub fn set_serial_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SerialNumber", value.into());
+        self
+    }
+
+    /// `SerialNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serial_number(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SerialNumber")
+    }
+
+    /// `SiteId`: The site ID.
+    pub fn site_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SiteId", value.into());
+        self
+    }
+
+    /// Sets `SiteId` in place: [`Self::site_id`] on a value held by `&mut`.
+    pub fn set_site_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SiteId", value.into());
+        self
+    }
+
+    /// `SiteId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_site_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SiteId")
+    }
+
+    /// `Tags`: The tags for the device.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The device type.
+    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `Vendor`: The device vendor.
+    pub fn vendor(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Vendor", value.into());
+        self
+    }
+
+    /// Sets `Vendor` in place: [`Self::vendor`] on a value held by `&mut`.
+    pub fn set_vendor(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Vendor", value.into());
+        self
+    }
+
+    /// `Vendor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vendor(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Vendor")
     }
 
     /// `Ref`: the resource's identifier.
@@ -676,15 +1074,41 @@ pub mod device {
             AwsLocation { props }
         }
 
-        prop! {
-            /// `SubnetArn`: The Amazon Resource Name (ARN) of the subnet that the device is located in.
-            props, "SubnetArn", subnet_arn, set_subnet_arn, get_subnet_arn, Val<String>
+        /// `SubnetArn`: The Amazon Resource Name (ARN) of the subnet that the device is located in.
+        pub fn subnet_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubnetArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Zone`: The Zone that the device is located in. Specify the ID of an Availability Zone,
-            /// Local Zone, Wavelength Zone, or an Outpost.
-            props, "Zone", zone, set_zone, get_zone, Val<String>
+        /// Sets `SubnetArn` in place: [`Self::subnet_arn`] on a value held by `&mut`.
+        pub fn set_subnet_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubnetArn", value.into());
+            self
+        }
+
+        /// `SubnetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubnetArn")
+        }
+
+        /// `Zone`: The Zone that the device is located in. Specify the ID of an Availability Zone,
+        /// Local Zone, Wavelength Zone, or an Outpost.
+        pub fn zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Zone", value.into());
+            self
+        }
+
+        /// Sets `Zone` in place: [`Self::zone`] on a value held by `&mut`.
+        pub fn set_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Zone", value.into());
+            self
+        }
+
+        /// `Zone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Zone")
         }
     }
 
@@ -703,19 +1127,58 @@ pub mod device {
             Location { props }
         }
 
-        prop! {
-            /// `Address`: The physical address.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`: The physical address.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Latitude`: The latitude.
-            props, "Latitude", latitude, set_latitude, get_latitude, Val<String>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Longitude`: The longitude.
-            props, "Longitude", longitude, set_longitude, get_longitude, Val<String>
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Latitude`: The latitude.
+        pub fn latitude(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// Sets `Latitude` in place: [`Self::latitude`] on a value held by `&mut`.
+        pub fn set_latitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// `Latitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Latitude")
+        }
+
+        /// `Longitude`: The longitude.
+        pub fn longitude(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Longitude", value.into());
+            self
+        }
+
+        /// Sets `Longitude` in place: [`Self::longitude`] on a value held by `&mut`.
+        pub fn set_longitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Longitude", value.into());
+            self
+        }
+
+        /// `Longitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_longitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Longitude")
         }
     }
 }
@@ -751,29 +1214,76 @@ impl DirectConnectGatewayAttachment {
         DirectConnectGatewayAttachment { core }
     }
 
-    prop! {
-        /// `CoreNetworkId`: The ID of a core network for the Direct Connect Gateway attachment.
-        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    /// Sets `CoreNetworkId`, which `new` took, in place.
+    pub fn set_core_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectConnectGatewayArn`: The ARN of the Direct Connect Gateway.
-        core.props, "DirectConnectGatewayArn", _, set_direct_connect_gateway_arn, get_direct_connect_gateway_arn, Val<String>
+    /// `CoreNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkId")
     }
 
-    prop! {
-        /// `EdgeLocations`: The Regions where the edges are located.
-        core.props, "EdgeLocations", _, set_edge_locations, get_edge_locations, Val<List<String>>
+    /// Sets `DirectConnectGatewayArn`, which `new` took, in place.
+    pub fn set_direct_connect_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectConnectGatewayArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingPolicyLabel`: Routing policy label
-        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    /// `DirectConnectGatewayArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direct_connect_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectConnectGatewayArn")
     }
 
-    prop! {
-        /// `Tags`: Tags for the attachment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EdgeLocations`, which `new` took, in place.
+    pub fn set_edge_locations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EdgeLocations", value.into());
+        self
+    }
+
+    /// `EdgeLocations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_edge_locations(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EdgeLocations")
+    }
+
+    /// `RoutingPolicyLabel`: Routing policy label
+    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// Sets `RoutingPolicyLabel` in place: [`Self::routing_policy_label`] on a value held by `&mut`.
+    pub fn set_routing_policy_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// `RoutingPolicyLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_policy_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingPolicyLabel")
+    }
+
+    /// `Tags`: Tags for the attachment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -886,24 +1396,76 @@ impl GlobalNetwork {
         GlobalNetwork { core }
     }
 
-    prop! {
-        /// `CreatedAt`: The date and time that the global network was created.
-        core.props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+    /// `CreatedAt`: The date and time that the global network was created.
+    pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CreatedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the global network.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+    pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CreatedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The state of the global network.
-        core.props, "State", state, set_state, get_state, Val<String>
+    /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CreatedAt")
     }
 
-    prop! {
-        /// `Tags`: The tags for the global network.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The description of the global network.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `State`: The state of the global network.
+    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: The tags for the global network.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -953,39 +1515,112 @@ impl Link {
         Link { core }
     }
 
-    prop! {
-        /// `Bandwidth`: The Bandwidth for the link.
-        core.props, "Bandwidth", _, set_bandwidth, get_bandwidth, Val<link::Bandwidth>
+    /// Sets `Bandwidth`, which `new` took, in place.
+    pub fn set_bandwidth(&mut self, value: impl Into<Val<link::Bandwidth>>) -> &mut Self {
+        self.core.props.set("Bandwidth", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the link.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Bandwidth` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bandwidth(&self) -> ::std::option::Option<Val<link::Bandwidth>> {
+        crate::cfn::get_prop(&self.core.props, "Bandwidth")
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// `Description`: The description of the link.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Provider`: The provider of the link.
-        core.props, "Provider", provider, set_provider, get_provider, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SiteId`: The ID of the site
-        core.props, "SiteId", _, set_site_id, get_site_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags for the link.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the link.
-        core.props, "Type", type_, set_type, get_type, Val<String>
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
+    }
+
+    /// `Provider`: The provider of the link.
+    pub fn provider(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// Sets `Provider` in place: [`Self::provider`] on a value held by `&mut`.
+    pub fn set_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// Sets `SiteId`, which `new` took, in place.
+    pub fn set_site_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SiteId", value.into());
+        self
+    }
+
+    /// `SiteId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_site_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SiteId")
+    }
+
+    /// `Tags`: The tags for the link.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The type of the link.
+    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1038,14 +1673,40 @@ pub mod link {
             Bandwidth { props }
         }
 
-        prop! {
-            /// `DownloadSpeed`: Download speed in Mbps.
-            props, "DownloadSpeed", download_speed, set_download_speed, get_download_speed, Val<i64>
+        /// `DownloadSpeed`: Download speed in Mbps.
+        pub fn download_speed(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DownloadSpeed", value.into());
+            self
         }
 
-        prop! {
-            /// `UploadSpeed`: Upload speed in Mbps.
-            props, "UploadSpeed", upload_speed, set_upload_speed, get_upload_speed, Val<i64>
+        /// Sets `DownloadSpeed` in place: [`Self::download_speed`] on a value held by `&mut`.
+        pub fn set_download_speed(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DownloadSpeed", value.into());
+            self
+        }
+
+        /// `DownloadSpeed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_download_speed(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DownloadSpeed")
+        }
+
+        /// `UploadSpeed`: Upload speed in Mbps.
+        pub fn upload_speed(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UploadSpeed", value.into());
+            self
+        }
+
+        /// Sets `UploadSpeed` in place: [`Self::upload_speed`] on a value held by `&mut`.
+        pub fn set_upload_speed(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UploadSpeed", value.into());
+            self
+        }
+
+        /// `UploadSpeed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upload_speed(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UploadSpeed")
         }
     }
 }
@@ -1079,19 +1740,40 @@ impl LinkAssociation {
         LinkAssociation { core }
     }
 
-    prop! {
-        /// `DeviceId`: The ID of the device
-        core.props, "DeviceId", _, set_device_id, get_device_id, Val<String>
+    /// Sets `DeviceId`, which `new` took, in place.
+    pub fn set_device_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeviceId", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// `DeviceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceId")
     }
 
-    prop! {
-        /// `LinkId`: The ID of the link
-        core.props, "LinkId", _, set_link_id, get_link_id, Val<String>
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
+    }
+
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
+    }
+
+    /// Sets `LinkId`, which `new` took, in place.
+    pub fn set_link_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LinkId", value.into());
+        self
+    }
+
+    /// `LinkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LinkId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1121,24 +1803,70 @@ impl Site {
         Site { core }
     }
 
-    prop! {
-        /// `Description`: The description of the site.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the site.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`: The location of the site.
-        core.props, "Location", location, set_location, get_location, Val<site::Location>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags for the site.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
+    }
+
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
+    }
+
+    /// `Location`: The location of the site.
+    pub fn location(mut self, value: impl Into<Val<site::Location>>) -> Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+    pub fn set_location(&mut self, value: impl Into<Val<site::Location>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<site::Location>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Tags`: The tags for the site.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1191,19 +1919,58 @@ pub mod site {
             Location { props }
         }
 
-        prop! {
-            /// `Address`: The physical address.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`: The physical address.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Latitude`: The latitude.
-            props, "Latitude", latitude, set_latitude, get_latitude, Val<String>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Longitude`: The longitude.
-            props, "Longitude", longitude, set_longitude, get_longitude, Val<String>
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Latitude`: The latitude.
+        pub fn latitude(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// Sets `Latitude` in place: [`Self::latitude`] on a value held by `&mut`.
+        pub fn set_latitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// `Latitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Latitude")
+        }
+
+        /// `Longitude`: The longitude.
+        pub fn longitude(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Longitude", value.into());
+            self
+        }
+
+        /// Sets `Longitude` in place: [`Self::longitude`] on a value held by `&mut`.
+        pub fn set_longitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Longitude", value.into());
+            self
+        }
+
+        /// `Longitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_longitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Longitude")
         }
     }
 }
@@ -1235,30 +2002,83 @@ impl SiteToSiteVpnAttachment {
         SiteToSiteVpnAttachment { core }
     }
 
-    prop! {
-        /// `CoreNetworkId`: The ID of a core network where you're creating a site-to-site VPN
-        /// attachment.
-        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    /// Sets `CoreNetworkId`, which `new` took, in place.
+    pub fn set_core_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkFunctionGroupName`: The name of the network function group attachment.
-        core.props, "NetworkFunctionGroupName", network_function_group_name, set_network_function_group_name, get_network_function_group_name, Val<String>
+    /// `CoreNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkId")
     }
 
-    prop! {
-        /// `RoutingPolicyLabel`: Routing policy label
-        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    /// `NetworkFunctionGroupName`: The name of the network function group attachment.
+    pub fn network_function_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkFunctionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the attachment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `NetworkFunctionGroupName` in place: [`Self::network_function_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_network_function_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkFunctionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `VpnConnectionArn`: The ARN of the site-to-site VPN attachment.
-        core.props, "VpnConnectionArn", _, set_vpn_connection_arn, get_vpn_connection_arn, Val<String>
+    /// `NetworkFunctionGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_function_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkFunctionGroupName")
+    }
+
+    /// `RoutingPolicyLabel`: Routing policy label
+    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// Sets `RoutingPolicyLabel` in place: [`Self::routing_policy_label`] on a value held by `&mut`.
+    pub fn set_routing_policy_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// `RoutingPolicyLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_policy_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingPolicyLabel")
+    }
+
+    /// `Tags`: Tags for the attachment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpnConnectionArn`, which `new` took, in place.
+    pub fn set_vpn_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpnConnectionArn", value.into());
+        self
+    }
+
+    /// `VpnConnectionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpn_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpnConnectionArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1380,20 +2200,46 @@ impl TransitGatewayPeering {
         TransitGatewayPeering { core }
     }
 
-    prop! {
-        /// `CoreNetworkId`: The Id of the core network that you want to peer a transit gateway to.
-        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    /// Sets `CoreNetworkId`, which `new` took, in place.
+    pub fn set_core_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CoreNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkId")
     }
 
-    prop! {
-        /// `TransitGatewayArn`: The ARN (Amazon Resource Name) of the transit gateway that you will
-        /// peer to a core network
-        core.props, "TransitGatewayArn", _, set_transit_gateway_arn, get_transit_gateway_arn, Val<String>
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TransitGatewayArn`, which `new` took, in place.
+    pub fn set_transit_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransitGatewayArn", value.into());
+        self
+    }
+
+    /// `TransitGatewayArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransitGatewayArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1493,14 +2339,28 @@ impl TransitGatewayRegistration {
         TransitGatewayRegistration { core }
     }
 
-    prop! {
-        /// `GlobalNetworkId`: The ID of the global network.
-        core.props, "GlobalNetworkId", _, set_global_network_id, get_global_network_id, Val<String>
+    /// Sets `GlobalNetworkId`, which `new` took, in place.
+    pub fn set_global_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitGatewayArn`: The Amazon Resource Name (ARN) of the transit gateway.
-        core.props, "TransitGatewayArn", _, set_transit_gateway_arn, get_transit_gateway_arn, Val<String>
+    /// `GlobalNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNetworkId")
+    }
+
+    /// Sets `TransitGatewayArn`, which `new` took, in place.
+    pub fn set_transit_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransitGatewayArn", value.into());
+        self
+    }
+
+    /// `TransitGatewayArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransitGatewayArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1537,29 +2397,83 @@ impl TransitGatewayRouteTableAttachment {
         TransitGatewayRouteTableAttachment { core }
     }
 
-    prop! {
-        /// `NetworkFunctionGroupName`: The name of the network function group attachment.
-        core.props, "NetworkFunctionGroupName", network_function_group_name, set_network_function_group_name, get_network_function_group_name, Val<String>
+    /// `NetworkFunctionGroupName`: The name of the network function group attachment.
+    pub fn network_function_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkFunctionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PeeringId`: The Id of peering between transit gateway and core network.
-        core.props, "PeeringId", _, set_peering_id, get_peering_id, Val<String>
+    /// Sets `NetworkFunctionGroupName` in place: [`Self::network_function_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_network_function_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkFunctionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingPolicyLabel`: Routing policy label
-        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    /// `NetworkFunctionGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_function_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkFunctionGroupName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `PeeringId`, which `new` took, in place.
+    pub fn set_peering_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PeeringId", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitGatewayRouteTableArn`: The Arn of transit gateway route table.
-        core.props, "TransitGatewayRouteTableArn", _, set_transit_gateway_route_table_arn, get_transit_gateway_route_table_arn, Val<String>
+    /// `PeeringId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peering_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PeeringId")
+    }
+
+    /// `RoutingPolicyLabel`: Routing policy label
+    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// Sets `RoutingPolicyLabel` in place: [`Self::routing_policy_label`] on a value held by `&mut`.
+    pub fn set_routing_policy_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// `RoutingPolicyLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_policy_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingPolicyLabel")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TransitGatewayRouteTableArn`, which `new` took, in place.
+    pub fn set_transit_gateway_route_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransitGatewayRouteTableArn", value.into());
+        self
+    }
+
+    /// `TransitGatewayRouteTableArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_gateway_route_table_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransitGatewayRouteTableArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1687,34 +2601,94 @@ impl VpcAttachment {
         VpcAttachment { core }
     }
 
-    prop! {
-        /// `CoreNetworkId`: The ID of a core network for the VPC attachment.
-        core.props, "CoreNetworkId", _, set_core_network_id, get_core_network_id, Val<String>
+    /// Sets `CoreNetworkId`, which `new` took, in place.
+    pub fn set_core_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreNetworkId", value.into());
+        self
     }
 
-    prop! {
-        /// `Options`: Vpc options of the attachment.
-        core.props, "Options", options, set_options, get_options, Val<vpc_attachment::VpcOptions>
+    /// `CoreNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreNetworkId")
     }
 
-    prop! {
-        /// `RoutingPolicyLabel`: Routing policy label
-        core.props, "RoutingPolicyLabel", routing_policy_label, set_routing_policy_label, get_routing_policy_label, Val<String>
+    /// `Options`: Vpc options of the attachment.
+    pub fn options(mut self, value: impl Into<Val<vpc_attachment::VpcOptions>>) -> Self {
+        self.core.props.set("Options", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetArns`: Subnet Arn list
-        core.props, "SubnetArns", _, set_subnet_arns, get_subnet_arns, Val<List<String>>
+    /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+    pub fn set_options(&mut self, value: impl Into<Val<vpc_attachment::VpcOptions>>) -> &mut Self {
+        self.core.props.set("Options", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the attachment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Options` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_options(&self) -> ::std::option::Option<Val<vpc_attachment::VpcOptions>> {
+        crate::cfn::get_prop(&self.core.props, "Options")
     }
 
-    prop! {
-        /// `VpcArn`: The ARN of the VPC.
-        core.props, "VpcArn", _, set_vpc_arn, get_vpc_arn, Val<String>
+    /// `RoutingPolicyLabel`: Routing policy label
+    pub fn routing_policy_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// Sets `RoutingPolicyLabel` in place: [`Self::routing_policy_label`] on a value held by `&mut`.
+    pub fn set_routing_policy_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoutingPolicyLabel", value.into());
+        self
+    }
+
+    /// `RoutingPolicyLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_policy_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingPolicyLabel")
+    }
+
+    /// Sets `SubnetArns`, which `new` took, in place.
+    pub fn set_subnet_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SubnetArns", value.into());
+        self
+    }
+
+    /// `SubnetArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetArns")
+    }
+
+    /// `Tags`: Tags for the attachment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcArn`, which `new` took, in place.
+    pub fn set_vpc_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcArn", value.into());
+        self
+    }
+
+    /// `VpcArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1833,28 +2807,81 @@ pub mod vpc_attachment {
             VpcOptions { props }
         }
 
-        prop! {
-            /// `ApplianceModeSupport`: Indicates whether to enable ApplianceModeSupport Support for Vpc
-            /// Attachment. Valid Values: true | false
-            props, "ApplianceModeSupport", appliance_mode_support, set_appliance_mode_support, get_appliance_mode_support, Val<bool>
+        /// `ApplianceModeSupport`: Indicates whether to enable ApplianceModeSupport Support for Vpc
+        /// Attachment. Valid Values: true | false
+        pub fn appliance_mode_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ApplianceModeSupport", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsSupport`: Indicates whether to enable private DNS Support for Vpc Attachment. Valid
-            /// Values: true | false
-            props, "DnsSupport", dns_support, set_dns_support, get_dns_support, Val<bool>
+        /// Sets `ApplianceModeSupport` in place: [`Self::appliance_mode_support`] on a value held by `&mut`.
+        pub fn set_appliance_mode_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ApplianceModeSupport", value.into());
+            self
         }
 
-        prop! {
-            /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid
-            /// Values: enable | disable
-            props, "Ipv6Support", ipv6_support, set_ipv6_support, get_ipv6_support, Val<bool>
+        /// `ApplianceModeSupport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_appliance_mode_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ApplianceModeSupport")
         }
 
-        prop! {
-            /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group
-            /// Referencing Support for Vpc Attachment. Valid Values: true | false
-            props, "SecurityGroupReferencingSupport", security_group_referencing_support, set_security_group_referencing_support, get_security_group_referencing_support, Val<bool>
+        /// `DnsSupport`: Indicates whether to enable private DNS Support for Vpc Attachment. Valid
+        /// Values: true | false
+        pub fn dns_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DnsSupport", value.into());
+            self
+        }
+
+        /// Sets `DnsSupport` in place: [`Self::dns_support`] on a value held by `&mut`.
+        pub fn set_dns_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DnsSupport", value.into());
+            self
+        }
+
+        /// `DnsSupport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DnsSupport")
+        }
+
+        /// `Ipv6Support`: Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values:
+        /// enable | disable
+        pub fn ipv6_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Ipv6Support", value.into());
+            self
+        }
+
+        /// Sets `Ipv6Support` in place: [`Self::ipv6_support`] on a value held by `&mut`.
+        pub fn set_ipv6_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Ipv6Support", value.into());
+            self
+        }
+
+        /// `Ipv6Support` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Ipv6Support")
+        }
+
+        /// `SecurityGroupReferencingSupport`: Indicates whether to enable Security Group Referencing
+        /// Support for Vpc Attachment. Valid Values: true | false
+        pub fn security_group_referencing_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SecurityGroupReferencingSupport", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupReferencingSupport` in place: [`Self::security_group_referencing_support`]
+        /// on a value held by `&mut`.
+        pub fn set_security_group_referencing_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SecurityGroupReferencingSupport", value.into());
+            self
+        }
+
+        /// `SecurityGroupReferencingSupport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_referencing_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupReferencingSupport")
         }
     }
 }

@@ -43,21 +43,53 @@ impl Monitor {
         Monitor { core }
     }
 
-    prop! {
-        /// `AggregationPeriod`: The time, in seconds, that metrics are aggregated and sent to
-        /// Amazon CloudWatch. Valid values are either 30 or 60.
-        core.props, "AggregationPeriod", aggregation_period, set_aggregation_period, get_aggregation_period, Val<i64>
+    /// `AggregationPeriod`: The time, in seconds, that metrics are aggregated and sent to Amazon
+    /// CloudWatch. Valid values are either 30 or 60.
+    pub fn aggregation_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AggregationPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitorName`: The name identifying the monitor. It can contain only letters,
-        /// underscores (_), or dashes (-), and can be up to 200 characters.
-        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
+    /// Sets `AggregationPeriod` in place: [`Self::aggregation_period`] on a value held by `&mut`.
+    pub fn set_aggregation_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AggregationPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the monitor.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AggregationPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AggregationPeriod")
+    }
+
+    /// Sets `MonitorName`, which `new` took, in place.
+    pub fn set_monitor_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitorName", value.into());
+        self
+    }
+
+    /// `MonitorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorName")
+    }
+
+    /// `Tags`: The tags for the monitor.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,34 +43,107 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `AssociatedPolicyList`: List of policies associated with this deployment.
-        core.props, "AssociatedPolicyList", associated_policy_list, set_associated_policy_list, get_associated_policy_list, Val<List<deployment::AssociatedPolicy>>
+    /// `AssociatedPolicyList`: List of policies associated with this deployment.
+    pub fn associated_policy_list(mut self, value: impl Into<Val<List<deployment::AssociatedPolicy>>>) -> Self {
+        self.core.props.set("AssociatedPolicyList", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociatedScopeList`: List of scopes associated with this deployment.
-        core.props, "AssociatedScopeList", associated_scope_list, set_associated_scope_list, get_associated_scope_list, Val<List<deployment::AssociatedScope>>
+    /// Sets `AssociatedPolicyList` in place: [`Self::associated_policy_list`] on a value held by `&mut`.
+    pub fn set_associated_policy_list(&mut self, value: impl Into<Val<List<deployment::AssociatedPolicy>>>) -> &mut Self {
+        self.core.props.set("AssociatedPolicyList", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentConfiguration`: Configuration settings for the deployment.
-        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<deployment::DeploymentConfiguration>
+    /// `AssociatedPolicyList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_policy_list(&self) -> ::std::option::Option<Val<List<deployment::AssociatedPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedPolicyList")
     }
 
-    prop! {
-        /// `DeploymentDescription`: A description of the deployment.
-        core.props, "DeploymentDescription", deployment_description, set_deployment_description, get_deployment_description, Val<String>
+    /// `AssociatedScopeList`: List of scopes associated with this deployment.
+    pub fn associated_scope_list(mut self, value: impl Into<Val<List<deployment::AssociatedScope>>>) -> Self {
+        self.core.props.set("AssociatedScopeList", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentName`: The name of the deployment.
-        core.props, "DeploymentName", _, set_deployment_name, get_deployment_name, Val<String>
+    /// Sets `AssociatedScopeList` in place: [`Self::associated_scope_list`] on a value held by `&mut`.
+    pub fn set_associated_scope_list(&mut self, value: impl Into<Val<List<deployment::AssociatedScope>>>) -> &mut Self {
+        self.core.props.set("AssociatedScopeList", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the deployment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AssociatedScopeList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_scope_list(&self) -> ::std::option::Option<Val<List<deployment::AssociatedScope>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedScopeList")
+    }
+
+    /// `DeploymentConfiguration`: Configuration settings for the deployment.
+    pub fn deployment_configuration(mut self, value: impl Into<Val<deployment::DeploymentConfiguration>>) -> Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DeploymentConfiguration` in place: [`Self::deployment_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_deployment_configuration(&mut self, value: impl Into<Val<deployment::DeploymentConfiguration>>) -> &mut Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
+    }
+
+    /// `DeploymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_configuration(&self) -> ::std::option::Option<Val<deployment::DeploymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentConfiguration")
+    }
+
+    /// `DeploymentDescription`: A description of the deployment.
+    pub fn deployment_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentDescription", value.into());
+        self
+    }
+
+    /// Sets `DeploymentDescription` in place: [`Self::deployment_description`] on a value held by `&mut`.
+    pub fn set_deployment_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentDescription", value.into());
+        self
+    }
+
+    /// `DeploymentDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentDescription")
+    }
+
+    /// Sets `DeploymentName`, which `new` took, in place.
+    pub fn set_deployment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentName", value.into());
+        self
+    }
+
+    /// `DeploymentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentName")
+    }
+
+    /// `Tags`: The tags associated with the deployment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -131,9 +204,16 @@ pub mod deployment {
             AssociatedPolicy { props }
         }
 
-        prop! {
-            /// `PolicyArn`: ARN of the associated policy.
-            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+        /// Sets `PolicyArn`, which `new` took, in place.
+        pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyArn", value.into());
+            self
+        }
+
+        /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyArn")
         }
     }
 
@@ -154,9 +234,16 @@ pub mod deployment {
             AssociatedScope { props }
         }
 
-        prop! {
-            /// `ScopeArn`: ARN of the associated scope.
-            props, "ScopeArn", _, set_scope_arn, get_scope_arn, Val<String>
+        /// Sets `ScopeArn`, which `new` took, in place.
+        pub fn set_scope_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScopeArn", value.into());
+            self
+        }
+
+        /// `ScopeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScopeArn")
         }
     }
 
@@ -179,10 +266,16 @@ pub mod deployment {
             DeploymentConfiguration { props }
         }
 
-        prop! {
-            /// `EnableCrossAccountVisibility`: Whether cross-account visibility is enabled for the
-            /// deployment.
-            props, "EnableCrossAccountVisibility", _, set_enable_cross_account_visibility, get_enable_cross_account_visibility, Val<bool>
+        /// Sets `EnableCrossAccountVisibility`, which `new` took, in place.
+        pub fn set_enable_cross_account_visibility(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableCrossAccountVisibility", value.into());
+            self
+        }
+
+        /// `EnableCrossAccountVisibility` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_cross_account_visibility(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableCrossAccountVisibility")
         }
     }
 }
@@ -219,40 +312,107 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `AssociatedTemplateAndRuleList`: List of templates and rules associated with this
-        /// policy.
-        core.props, "AssociatedTemplateAndRuleList", associated_template_and_rule_list, set_associated_template_and_rule_list, get_associated_template_and_rule_list, Val<List<policy::AssociatedTemplateAndRule>>
+    /// `AssociatedTemplateAndRuleList`: List of templates and rules associated with this policy.
+    pub fn associated_template_and_rule_list(mut self, value: impl Into<Val<List<policy::AssociatedTemplateAndRule>>>) -> Self {
+        self.core.props.set("AssociatedTemplateAndRuleList", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallType`: The type of firewall.
-        core.props, "FirewallType", _, set_firewall_type, get_firewall_type, Val<policy::FirewallType>
+    /// Sets `AssociatedTemplateAndRuleList` in place: [`Self::associated_template_and_rule_list`]
+    /// on a value held by `&mut`.
+    pub fn set_associated_template_and_rule_list(&mut self, value: impl Into<Val<List<policy::AssociatedTemplateAndRule>>>) -> &mut Self {
+        self.core.props.set("AssociatedTemplateAndRuleList", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyConfiguration`: Configuration settings for policy behavior.
-        core.props, "PolicyConfiguration", _, set_policy_configuration, get_policy_configuration, Val<policy::PolicyConfiguration>
+    /// `AssociatedTemplateAndRuleList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_template_and_rule_list(&self) -> ::std::option::Option<Val<List<policy::AssociatedTemplateAndRule>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedTemplateAndRuleList")
     }
 
-    prop! {
-        /// `PolicyDescription`: A description of the policy.
-        core.props, "PolicyDescription", policy_description, set_policy_description, get_policy_description, Val<String>
+    /// Sets `FirewallType`, which `new` took, in place.
+    pub fn set_firewall_type(&mut self, value: impl Into<Val<policy::FirewallType>>) -> &mut Self {
+        self.core.props.set("FirewallType", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: The name of the policy.
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `FirewallType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_type(&self) -> ::std::option::Option<Val<policy::FirewallType>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallType")
     }
 
-    prop! {
-        /// `Priority`: The priority of the policy.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// Sets `PolicyConfiguration`, which `new` took, in place.
+    pub fn set_policy_configuration(&mut self, value: impl Into<Val<policy::PolicyConfiguration>>) -> &mut Self {
+        self.core.props.set("PolicyConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the policy.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_configuration(&self) -> ::std::option::Option<Val<policy::PolicyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyConfiguration")
+    }
+
+    /// `PolicyDescription`: A description of the policy.
+    pub fn policy_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyDescription", value.into());
+        self
+    }
+
+    /// Sets `PolicyDescription` in place: [`Self::policy_description`] on a value held by `&mut`.
+    pub fn set_policy_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDescription", value.into());
+        self
+    }
+
+    /// `PolicyDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDescription")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Tags`: The tags associated with the policy.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -312,14 +472,40 @@ pub mod policy {
             AssociatedTemplateAndRule { props }
         }
 
-        prop! {
-            /// `RuleArn`: ARN of the associated rule.
-            props, "RuleArn", rule_arn, set_rule_arn, get_rule_arn, Val<String>
+        /// `RuleArn`: ARN of the associated rule.
+        pub fn rule_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateArn`: ARN of the associated template.
-            props, "TemplateArn", template_arn, set_template_arn, get_template_arn, Val<String>
+        /// Sets `RuleArn` in place: [`Self::rule_arn`] on a value held by `&mut`.
+        pub fn set_rule_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleArn", value.into());
+            self
+        }
+
+        /// `RuleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleArn")
+        }
+
+        /// `TemplateArn`: ARN of the associated template.
+        pub fn template_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateArn", value.into());
+            self
+        }
+
+        /// Sets `TemplateArn` in place: [`Self::template_arn`] on a value held by `&mut`.
+        pub fn set_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateArn", value.into());
+            self
+        }
+
+        /// `TemplateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateArn")
         }
     }
 
@@ -352,20 +538,58 @@ pub mod policy {
             PolicyConfiguration { props }
         }
 
-        prop! {
-            /// `RemediationEnabled`: Controls automatic remediation of non-compliant resources.
-            props, "RemediationEnabled", remediation_enabled, set_remediation_enabled, get_remediation_enabled, Val<bool>
+        /// `RemediationEnabled`: Controls automatic remediation of non-compliant resources.
+        pub fn remediation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemediationEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcesCleanUp`: Controls automatic cleanup of unused resources.
-            props, "ResourcesCleanUp", resources_clean_up, set_resources_clean_up, get_resources_clean_up, Val<bool>
+        /// Sets `RemediationEnabled` in place: [`Self::remediation_enabled`] on a value held by `&mut`.
+        pub fn set_remediation_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemediationEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `WafConfig`: WAF-specific policy settings. Populated only for WAF firewall type
-            /// policies.
-            props, "WafConfig", waf_config, set_waf_config, get_waf_config, Val<WafConfig>
+        /// `RemediationEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remediation_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemediationEnabled")
+        }
+
+        /// `ResourcesCleanUp`: Controls automatic cleanup of unused resources.
+        pub fn resources_clean_up(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ResourcesCleanUp", value.into());
+            self
+        }
+
+        /// Sets `ResourcesCleanUp` in place: [`Self::resources_clean_up`] on a value held by `&mut`.
+        pub fn set_resources_clean_up(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ResourcesCleanUp", value.into());
+            self
+        }
+
+        /// `ResourcesCleanUp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources_clean_up(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ResourcesCleanUp")
+        }
+
+        /// `WafConfig`: WAF-specific policy settings. Populated only for WAF firewall type policies.
+        pub fn waf_config(mut self, value: impl Into<Val<WafConfig>>) -> Self {
+            self.props.set("WafConfig", value.into());
+            self
+        }
+
+        /// Sets `WafConfig` in place: [`Self::waf_config`] on a value held by `&mut`.
+        pub fn set_waf_config(&mut self, value: impl Into<Val<WafConfig>>) -> &mut Self {
+            self.props.set("WafConfig", value.into());
+            self
+        }
+
+        /// `WafConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_waf_config(&self) -> ::std::option::Option<Val<WafConfig>> {
+            crate::cfn::get_prop(&self.props, "WafConfig")
         }
     }
 
@@ -395,15 +619,28 @@ pub mod policy {
             WafConfig { props }
         }
 
-        prop! {
-            /// `ExistingCustomerWebACLResolution`: Controls how Network Security Manager handles
-            /// remediation when a resource already has a customer-created WebACL.
-            props, "ExistingCustomerWebACLResolution", _, set_existing_customer_web_acl_resolution, get_existing_customer_web_acl_resolution, Val<WafConfigExistingCustomerWebAclResolution>
+        /// Sets `ExistingCustomerWebACLResolution`, which `new` took, in place.
+        pub fn set_existing_customer_web_acl_resolution(&mut self, value: impl Into<Val<WafConfigExistingCustomerWebAclResolution>>) -> &mut Self {
+            self.props.set("ExistingCustomerWebACLResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `ConflictResolution`: Conflict-resolution strategy applied to AWS WAF policies.
-            props, "ConflictResolution", _, set_conflict_resolution, get_conflict_resolution, Val<WafConfigConflictResolution>
+        /// `ExistingCustomerWebACLResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_existing_customer_web_acl_resolution(&self) -> ::std::option::Option<Val<WafConfigExistingCustomerWebAclResolution>> {
+            crate::cfn::get_prop(&self.props, "ExistingCustomerWebACLResolution")
+        }
+
+        /// Sets `ConflictResolution`, which `new` took, in place.
+        pub fn set_conflict_resolution(&mut self, value: impl Into<Val<WafConfigConflictResolution>>) -> &mut Self {
+            self.props.set("ConflictResolution", value.into());
+            self
+        }
+
+        /// `ConflictResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_resolution(&self) -> ::std::option::Option<Val<WafConfigConflictResolution>> {
+            crate::cfn::get_prop(&self.props, "ConflictResolution")
         }
     }
 
@@ -456,34 +693,106 @@ impl Rule {
         Rule { core }
     }
 
-    prop! {
-        /// `Configuration`: The rule configuration as a JSON string.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
+    /// `Configuration`: The rule configuration as a JSON string.
+    pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallType`: The type of firewall for this rule.
-        core.props, "FirewallType", firewall_type, set_firewall_type, get_firewall_type, Val<rule::FirewallType>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleDescription`: A description of the rule.
-        core.props, "RuleDescription", rule_description, set_rule_description, get_rule_description, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `RuleName`: The name of the rule.
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// `FirewallType`: The type of firewall for this rule.
+    pub fn firewall_type(mut self, value: impl Into<Val<rule::FirewallType>>) -> Self {
+        self.core.props.set("FirewallType", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleType`: The type of rule.
-        core.props, "RuleType", rule_type, set_rule_type, get_rule_type, Val<rule::RuleType>
+    /// Sets `FirewallType` in place: [`Self::firewall_type`] on a value held by `&mut`.
+    pub fn set_firewall_type(&mut self, value: impl Into<Val<rule::FirewallType>>) -> &mut Self {
+        self.core.props.set("FirewallType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the rule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FirewallType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_type(&self) -> ::std::option::Option<Val<rule::FirewallType>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallType")
+    }
+
+    /// `RuleDescription`: A description of the rule.
+    pub fn rule_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuleDescription", value.into());
+        self
+    }
+
+    /// Sets `RuleDescription` in place: [`Self::rule_description`] on a value held by `&mut`.
+    pub fn set_rule_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleDescription", value.into());
+        self
+    }
+
+    /// `RuleDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleDescription")
+    }
+
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// `RuleType`: The type of rule.
+    pub fn rule_type(mut self, value: impl Into<Val<rule::RuleType>>) -> Self {
+        self.core.props.set("RuleType", value.into());
+        self
+    }
+
+    /// Sets `RuleType` in place: [`Self::rule_type`] on a value held by `&mut`.
+    pub fn set_rule_type(&mut self, value: impl Into<Val<rule::RuleType>>) -> &mut Self {
+        self.core.props.set("RuleType", value.into());
+        self
+    }
+
+    /// `RuleType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_type(&self) -> ::std::option::Option<Val<rule::RuleType>> {
+        crate::cfn::get_prop(&self.core.props, "RuleType")
+    }
+
+    /// `Tags`: The tags associated with the rule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -571,24 +880,70 @@ impl Scope {
         Scope { core }
     }
 
-    prop! {
-        /// `ScopeConfiguration`: The scope configuration as a JSON string.
-        core.props, "ScopeConfiguration", scope_configuration, set_scope_configuration, get_scope_configuration, Val<String>
+    /// `ScopeConfiguration`: The scope configuration as a JSON string.
+    pub fn scope_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScopeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ScopeDescription`: A description of the scope.
-        core.props, "ScopeDescription", scope_description, set_scope_description, get_scope_description, Val<String>
+    /// Sets `ScopeConfiguration` in place: [`Self::scope_configuration`] on a value held by `&mut`.
+    pub fn set_scope_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScopeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ScopeName`: The name of the scope.
-        core.props, "ScopeName", _, set_scope_name, get_scope_name, Val<String>
+    /// `ScopeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScopeConfiguration")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the scope.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ScopeDescription`: A description of the scope.
+    pub fn scope_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScopeDescription", value.into());
+        self
+    }
+
+    /// Sets `ScopeDescription` in place: [`Self::scope_description`] on a value held by `&mut`.
+    pub fn set_scope_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScopeDescription", value.into());
+        self
+    }
+
+    /// `ScopeDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScopeDescription")
+    }
+
+    /// Sets `ScopeName`, which `new` took, in place.
+    pub fn set_scope_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScopeName", value.into());
+        self
+    }
+
+    /// `ScopeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScopeName")
+    }
+
+    /// `Tags`: The tags associated with the scope.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -649,29 +1004,88 @@ impl Template {
         Template { core }
     }
 
-    prop! {
-        /// `AssociatedRuleList`: List of rules associated with this template.
-        core.props, "AssociatedRuleList", associated_rule_list, set_associated_rule_list, get_associated_rule_list, Val<List<template::AssociatedRule>>
+    /// `AssociatedRuleList`: List of rules associated with this template.
+    pub fn associated_rule_list(mut self, value: impl Into<Val<List<template::AssociatedRule>>>) -> Self {
+        self.core.props.set("AssociatedRuleList", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallType`: The type of firewall.
-        core.props, "FirewallType", firewall_type, set_firewall_type, get_firewall_type, Val<template::FirewallType>
+    /// Sets `AssociatedRuleList` in place: [`Self::associated_rule_list`] on a value held by `&mut`.
+    pub fn set_associated_rule_list(&mut self, value: impl Into<Val<List<template::AssociatedRule>>>) -> &mut Self {
+        self.core.props.set("AssociatedRuleList", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AssociatedRuleList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_rule_list(&self) -> ::std::option::Option<Val<List<template::AssociatedRule>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedRuleList")
     }
 
-    prop! {
-        /// `TemplateDescription`: A description of the template.
-        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    /// `FirewallType`: The type of firewall.
+    pub fn firewall_type(mut self, value: impl Into<Val<template::FirewallType>>) -> Self {
+        self.core.props.set("FirewallType", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`: The name of the template.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// Sets `FirewallType` in place: [`Self::firewall_type`] on a value held by `&mut`.
+    pub fn set_firewall_type(&mut self, value: impl Into<Val<template::FirewallType>>) -> &mut Self {
+        self.core.props.set("FirewallType", value.into());
+        self
+    }
+
+    /// `FirewallType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_type(&self) -> ::std::option::Option<Val<template::FirewallType>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallType")
+    }
+
+    /// `Tags`: The tags associated with the template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateDescription`: A description of the template.
+    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// Sets `TemplateDescription` in place: [`Self::template_description`] on a value held by `&mut`.
+    pub fn set_template_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// `TemplateDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateDescription")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -733,9 +1147,16 @@ pub mod template {
             AssociatedRule { props }
         }
 
-        prop! {
-            /// `RuleArn`: ARN of the associated rule.
-            props, "RuleArn", _, set_rule_arn, get_rule_arn, Val<String>
+        /// Sets `RuleArn`, which `new` took, in place.
+        pub fn set_rule_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleArn", value.into());
+            self
+        }
+
+        /// `RuleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleArn")
         }
     }
 

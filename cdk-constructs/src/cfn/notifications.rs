@@ -50,16 +50,28 @@ impl ChannelAssociation {
         ChannelAssociation { core }
     }
 
-    prop! {
-        /// `Arn`: ARN identifier of the channel. Example:
-        /// arn:aws:chatbot::123456789012:chat-configuration/slack-channel/security-ops
-        core.props, "Arn", _, set_arn, get_arn, Val<String>
+    /// Sets `Arn`, which `new` took, in place.
+    pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationConfigurationArn`: ARN identifier of the NotificationConfiguration.
-        /// Example: arn:aws:notifications::123456789012:configuration/a01jes88qxwkbj05xv9c967pgm1
-        core.props, "NotificationConfigurationArn", _, set_notification_configuration_arn, get_notification_configuration_arn, Val<String>
+    /// `Arn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Arn")
+    }
+
+    /// Sets `NotificationConfigurationArn`, which `new` took, in place.
+    pub fn set_notification_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationConfigurationArn", value.into());
+        self
+    }
+
+    /// `NotificationConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfigurationArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,29 +112,70 @@ impl EventRule {
         EventRule { core }
     }
 
-    prop! {
-        /// `EventPattern`.
-        core.props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+    /// `EventPattern`.
+    pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventPattern", value.into());
+        self
     }
 
-    prop! {
-        /// `EventType`.
-        core.props, "EventType", _, set_event_type, get_event_type, Val<String>
+    /// Sets `EventPattern` in place: [`Self::event_pattern`] on a value held by `&mut`.
+    pub fn set_event_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventPattern", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationConfigurationArn`.
-        core.props, "NotificationConfigurationArn", _, set_notification_configuration_arn, get_notification_configuration_arn, Val<String>
+    /// `EventPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventPattern")
     }
 
-    prop! {
-        /// `Regions`.
-        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    /// Sets `EventType`, which `new` took, in place.
+    pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventType", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`.
-        core.props, "Source", _, set_source, get_source, Val<String>
+    /// `EventType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventType")
+    }
+
+    /// Sets `NotificationConfigurationArn`, which `new` took, in place.
+    pub fn set_notification_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationConfigurationArn", value.into());
+        self
+    }
+
+    /// `NotificationConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfigurationArn")
+    }
+
+    /// Sets `Regions`, which `new` took, in place.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
     }
 
     /// `Ref`: the resource's identifier.
@@ -184,22 +237,49 @@ impl ManagedNotificationAccountContactAssociation {
         ManagedNotificationAccountContactAssociation { core }
     }
 
-    prop! {
-        /// `ContactIdentifier`: This unique identifier for Contact
-        core.props, "ContactIdentifier", _, set_contact_identifier, get_contact_identifier, Val<managed_notification_account_contact_association::ContactIdentifier>
+    /// Sets `ContactIdentifier`, which `new` took, in place.
+    pub fn set_contact_identifier(&mut self, value: impl Into<Val<managed_notification_account_contact_association::ContactIdentifier>>) -> &mut Self {
+        self.core.props.set("ContactIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `IsSensitiveEventsSubscribed`: Whether the account contact association is subscribed to
-        /// sensitive events. Access to sensitive events is gated by the SubscribeSensitiveEvents
-        /// virtual IAM action.
-        core.props, "IsSensitiveEventsSubscribed", is_sensitive_events_subscribed, set_is_sensitive_events_subscribed, get_is_sensitive_events_subscribed, Val<bool>
+    /// `ContactIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_identifier(&self) -> ::std::option::Option<Val<managed_notification_account_contact_association::ContactIdentifier>> {
+        crate::cfn::get_prop(&self.core.props, "ContactIdentifier")
     }
 
-    prop! {
-        /// `ManagedNotificationConfigurationArn`: The managed notification configuration ARN,
-        /// against which the account contact association will be created
-        core.props, "ManagedNotificationConfigurationArn", _, set_managed_notification_configuration_arn, get_managed_notification_configuration_arn, Val<String>
+    /// `IsSensitiveEventsSubscribed`: Whether the account contact association is subscribed to
+    /// sensitive events. Access to sensitive events is gated by the SubscribeSensitiveEvents
+    /// virtual IAM action.
+    pub fn is_sensitive_events_subscribed(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsSensitiveEventsSubscribed", value.into());
+        self
+    }
+
+    /// Sets `IsSensitiveEventsSubscribed` in place: [`Self::is_sensitive_events_subscribed`] on a
+    /// value held by `&mut`.
+    pub fn set_is_sensitive_events_subscribed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsSensitiveEventsSubscribed", value.into());
+        self
+    }
+
+    /// `IsSensitiveEventsSubscribed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_sensitive_events_subscribed(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsSensitiveEventsSubscribed")
+    }
+
+    /// Sets `ManagedNotificationConfigurationArn`, which `new` took, in place.
+    pub fn set_managed_notification_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManagedNotificationConfigurationArn", value.into());
+        self
+    }
+
+    /// `ManagedNotificationConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_notification_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedNotificationConfigurationArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -261,24 +341,49 @@ impl ManagedNotificationAdditionalChannelAssociation {
         ManagedNotificationAdditionalChannelAssociation { core }
     }
 
-    prop! {
-        /// `ChannelArn`: ARN identifier of the channel. Example:
-        /// arn:aws:chatbot::123456789012:chat-configuration/slack-channel/security-ops
-        core.props, "ChannelArn", _, set_channel_arn, get_channel_arn, Val<String>
+    /// Sets `ChannelArn`, which `new` took, in place.
+    pub fn set_channel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IsSensitiveEventsSubscribed`: Whether the channel association is subscribed to
-        /// sensitive events. Access to sensitive events is gated by the SubscribeSensitiveEvents
-        /// virtual IAM action.
-        core.props, "IsSensitiveEventsSubscribed", is_sensitive_events_subscribed, set_is_sensitive_events_subscribed, get_is_sensitive_events_subscribed, Val<bool>
+    /// `ChannelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelArn")
     }
 
-    prop! {
-        /// `ManagedNotificationConfigurationArn`: ARN identifier of the Managed Notification.
-        /// Example:
-        /// arn:aws:notifications::381491923782:managed-notification-configuration/category/AWS-Health/sub-category/Billing
-        core.props, "ManagedNotificationConfigurationArn", _, set_managed_notification_configuration_arn, get_managed_notification_configuration_arn, Val<String>
+    /// `IsSensitiveEventsSubscribed`: Whether the channel association is subscribed to sensitive
+    /// events. Access to sensitive events is gated by the SubscribeSensitiveEvents virtual IAM
+    /// action.
+    pub fn is_sensitive_events_subscribed(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsSensitiveEventsSubscribed", value.into());
+        self
+    }
+
+    /// Sets `IsSensitiveEventsSubscribed` in place: [`Self::is_sensitive_events_subscribed`] on a
+    /// value held by `&mut`.
+    pub fn set_is_sensitive_events_subscribed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsSensitiveEventsSubscribed", value.into());
+        self
+    }
+
+    /// `IsSensitiveEventsSubscribed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_sensitive_events_subscribed(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsSensitiveEventsSubscribed")
+    }
+
+    /// Sets `ManagedNotificationConfigurationArn`, which `new` took, in place.
+    pub fn set_managed_notification_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManagedNotificationConfigurationArn", value.into());
+        self
+    }
+
+    /// `ManagedNotificationConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_notification_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedNotificationConfigurationArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -311,24 +416,64 @@ impl NotificationConfiguration {
         NotificationConfiguration { core }
     }
 
-    prop! {
-        /// `AggregationDuration`.
-        core.props, "AggregationDuration", aggregation_duration, set_aggregation_duration, get_aggregation_duration, Val<notification_configuration::AggregationDuration>
+    /// `AggregationDuration`.
+    pub fn aggregation_duration(mut self, value: impl Into<Val<notification_configuration::AggregationDuration>>) -> Self {
+        self.core.props.set("AggregationDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `AggregationDuration` in place: [`Self::aggregation_duration`] on a value held by `&mut`.
+    pub fn set_aggregation_duration(&mut self, value: impl Into<Val<notification_configuration::AggregationDuration>>) -> &mut Self {
+        self.core.props.set("AggregationDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AggregationDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation_duration(&self) -> ::std::option::Option<Val<notification_configuration::AggregationDuration>> {
+        crate::cfn::get_prop(&self.core.props, "AggregationDuration")
     }
 
-    prop! {
-        /// `Tags`: A list of tags that are attached to the role.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of tags that are attached to the role.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -397,9 +542,16 @@ impl NotificationHub {
         NotificationHub { core }
     }
 
-    prop! {
-        /// `Region`: Region that NotificationHub is present in.
-        core.props, "Region", _, set_region, get_region, Val<String>
+    /// Sets `Region`, which `new` took, in place.
+    pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Region", value.into());
+        self
+    }
+
+    /// `Region` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Region")
     }
 
     /// `Ref`: the resource's identifier.
@@ -449,15 +601,28 @@ impl OrganizationalUnitAssociation {
         OrganizationalUnitAssociation { core }
     }
 
-    prop! {
-        /// `NotificationConfigurationArn`: ARN identifier of the NotificationConfiguration.
-        /// Example: arn:aws:notifications::123456789012:configuration/a01jes88qxwkbj05xv9c967pgm1
-        core.props, "NotificationConfigurationArn", _, set_notification_configuration_arn, get_notification_configuration_arn, Val<String>
+    /// Sets `NotificationConfigurationArn`, which `new` took, in place.
+    pub fn set_notification_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationalUnitId`: The ID of the organizational unit.
-        core.props, "OrganizationalUnitId", _, set_organizational_unit_id, get_organizational_unit_id, Val<String>
+    /// `NotificationConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfigurationArn")
+    }
+
+    /// Sets `OrganizationalUnitId`, which `new` took, in place.
+    pub fn set_organizational_unit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OrganizationalUnitId", value.into());
+        self
+    }
+
+    /// `OrganizationalUnitId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organizational_unit_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationalUnitId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -44,19 +44,46 @@ impl EmailContact {
         EmailContact { core }
     }
 
-    prop! {
-        /// `EmailAddress`.
-        core.props, "EmailAddress", _, set_email_address, get_email_address, Val<String>
+    /// Sets `EmailAddress`, which `new` took, in place.
+    pub fn set_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailAddress")
     }
 
-    prop! {
-        /// `Tags`: A list of tags that are attached to the role.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of tags that are attached to the role.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,22 +42,54 @@ impl WorkflowDefinition {
         WorkflowDefinition { core }
     }
 
-    prop! {
-        /// `Description`: An optional description of the workflow definition's purpose and
-        /// functionality.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: An optional description of the workflow definition's purpose and
+    /// functionality.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExportConfig`: Configuration settings for exporting workflow execution data and logs to
-        /// Amazon S3.
-        core.props, "ExportConfig", export_config, set_export_config, get_export_config, Val<workflow_definition::WorkflowExportConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the workflow definition. Must be unique within your account and
-        /// region.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ExportConfig`: Configuration settings for exporting workflow execution data and logs to
+    /// Amazon S3.
+    pub fn export_config(mut self, value: impl Into<Val<workflow_definition::WorkflowExportConfig>>) -> Self {
+        self.core.props.set("ExportConfig", value.into());
+        self
+    }
+
+    /// Sets `ExportConfig` in place: [`Self::export_config`] on a value held by `&mut`.
+    pub fn set_export_config(&mut self, value: impl Into<Val<workflow_definition::WorkflowExportConfig>>) -> &mut Self {
+        self.core.props.set("ExportConfig", value.into());
+        self
+    }
+
+    /// `ExportConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_export_config(&self) -> ::std::option::Option<Val<workflow_definition::WorkflowExportConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ExportConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,14 +140,34 @@ pub mod workflow_definition {
             WorkflowExportConfig { props }
         }
 
-        prop! {
-            /// `S3BucketName`: The name of the Amazon S3 bucket for exporting workflow data.
-            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// Sets `S3BucketName`, which `new` took, in place.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3KeyPrefix`: An optional prefix for Amazon S3 object keys to organize exported data.
-            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `S3KeyPrefix`: An optional prefix for Amazon S3 object keys to organize exported data.
+        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyPrefix")
         }
     }
 }

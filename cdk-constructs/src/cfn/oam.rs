@@ -46,29 +46,82 @@ impl Link {
         Link { core }
     }
 
-    prop! {
-        /// `LabelTemplate`.
-        core.props, "LabelTemplate", label_template, set_label_template, get_label_template, Val<String>
+    /// `LabelTemplate`.
+    pub fn label_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LabelTemplate", value.into());
+        self
     }
 
-    prop! {
-        /// `LinkConfiguration`.
-        core.props, "LinkConfiguration", link_configuration, set_link_configuration, get_link_configuration, Val<link::LinkConfiguration>
+    /// Sets `LabelTemplate` in place: [`Self::label_template`] on a value held by `&mut`.
+    pub fn set_label_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LabelTemplate", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTypes`.
-        core.props, "ResourceTypes", _, set_resource_types, get_resource_types, Val<List<link::ResourceType>>
+    /// `LabelTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_label_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LabelTemplate")
     }
 
-    prop! {
-        /// `SinkIdentifier`.
-        core.props, "SinkIdentifier", _, set_sink_identifier, get_sink_identifier, Val<String>
+    /// `LinkConfiguration`.
+    pub fn link_configuration(mut self, value: impl Into<Val<link::LinkConfiguration>>) -> Self {
+        self.core.props.set("LinkConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the link
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `LinkConfiguration` in place: [`Self::link_configuration`] on a value held by `&mut`.
+    pub fn set_link_configuration(&mut self, value: impl Into<Val<link::LinkConfiguration>>) -> &mut Self {
+        self.core.props.set("LinkConfiguration", value.into());
+        self
+    }
+
+    /// `LinkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_configuration(&self) -> ::std::option::Option<Val<link::LinkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LinkConfiguration")
+    }
+
+    /// Sets `ResourceTypes`, which `new` took, in place.
+    pub fn set_resource_types(&mut self, value: impl Into<Val<List<link::ResourceType>>>) -> &mut Self {
+        self.core.props.set("ResourceTypes", value.into());
+        self
+    }
+
+    /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<link::ResourceType>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTypes")
+    }
+
+    /// Sets `SinkIdentifier`, which `new` took, in place.
+    pub fn set_sink_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SinkIdentifier", value.into());
+        self
+    }
+
+    /// `SinkIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sink_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SinkIdentifier")
+    }
+
+    /// `Tags`: Tags to apply to the link
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -109,14 +162,40 @@ pub mod link {
             LinkConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupConfiguration`.
-            props, "LogGroupConfiguration", log_group_configuration, set_log_group_configuration, get_log_group_configuration, Val<LinkFilter>
+        /// `LogGroupConfiguration`.
+        pub fn log_group_configuration(mut self, value: impl Into<Val<LinkFilter>>) -> Self {
+            self.props.set("LogGroupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricConfiguration`.
-            props, "MetricConfiguration", metric_configuration, set_metric_configuration, get_metric_configuration, Val<LinkFilter>
+        /// Sets `LogGroupConfiguration` in place: [`Self::log_group_configuration`] on a value held by `&mut`.
+        pub fn set_log_group_configuration(&mut self, value: impl Into<Val<LinkFilter>>) -> &mut Self {
+            self.props.set("LogGroupConfiguration", value.into());
+            self
+        }
+
+        /// `LogGroupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_configuration(&self) -> ::std::option::Option<Val<LinkFilter>> {
+            crate::cfn::get_prop(&self.props, "LogGroupConfiguration")
+        }
+
+        /// `MetricConfiguration`.
+        pub fn metric_configuration(mut self, value: impl Into<Val<LinkFilter>>) -> Self {
+            self.props.set("MetricConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MetricConfiguration` in place: [`Self::metric_configuration`] on a value held by `&mut`.
+        pub fn set_metric_configuration(&mut self, value: impl Into<Val<LinkFilter>>) -> &mut Self {
+            self.props.set("MetricConfiguration", value.into());
+            self
+        }
+
+        /// `MetricConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_configuration(&self) -> ::std::option::Option<Val<LinkFilter>> {
+            crate::cfn::get_prop(&self.props, "MetricConfiguration")
         }
     }
 
@@ -137,9 +216,16 @@ pub mod link {
             LinkFilter { props }
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", _, set_filter, get_filter, Val<String>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -192,19 +278,52 @@ impl Sink {
         Sink { core }
     }
 
-    prop! {
-        /// `Name`: The name of the ObservabilityAccessManager Sink.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the sink
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Policy`.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `Tags`: Tags to apply to the sink
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

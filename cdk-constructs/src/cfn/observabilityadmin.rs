@@ -46,15 +46,34 @@ impl DatasetIntegration {
         DatasetIntegration { core }
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the IAM role that the service assumes to forward telemetry to the
-        /// customer's CloudWatch dataset. The role must live in the caller's account.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,19 +127,46 @@ impl OrganizationCentralizationRule {
         OrganizationCentralizationRule { core }
     }
 
-    prop! {
-        /// `Rule`.
-        core.props, "Rule", _, set_rule, get_rule, Val<organization_centralization_rule::CentralizationRule>
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<organization_centralization_rule::CentralizationRule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleName`.
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<organization_centralization_rule::CentralizationRule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -163,14 +209,28 @@ pub mod organization_centralization_rule {
             CentralizationRule { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<CentralizationRuleSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<CentralizationRuleSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", _, set_destination, get_destination, Val<CentralizationRuleDestination>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<CentralizationRuleSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<CentralizationRuleDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<CentralizationRuleDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -191,24 +251,72 @@ pub mod organization_centralization_rule {
             CentralizationRuleDestination { props }
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `Account`.
-            props, "Account", account, set_account, get_account, Val<String>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
 
-        prop! {
-            /// `DestinationLogsConfiguration`.
-            props, "DestinationLogsConfiguration", destination_logs_configuration, set_destination_logs_configuration, get_destination_logs_configuration, Val<DestinationLogsConfiguration>
+        /// `Account`.
+        pub fn account(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Account", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationMetricsConfiguration`.
-            props, "DestinationMetricsConfiguration", destination_metrics_configuration, set_destination_metrics_configuration, get_destination_metrics_configuration, Val<DestinationMetricsConfiguration>
+        /// Sets `Account` in place: [`Self::account`] on a value held by `&mut`.
+        pub fn set_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Account", value.into());
+            self
+        }
+
+        /// `Account` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Account")
+        }
+
+        /// `DestinationLogsConfiguration`.
+        pub fn destination_logs_configuration(mut self, value: impl Into<Val<DestinationLogsConfiguration>>) -> Self {
+            self.props.set("DestinationLogsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DestinationLogsConfiguration` in place: [`Self::destination_logs_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_destination_logs_configuration(&mut self, value: impl Into<Val<DestinationLogsConfiguration>>) -> &mut Self {
+            self.props.set("DestinationLogsConfiguration", value.into());
+            self
+        }
+
+        /// `DestinationLogsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_logs_configuration(&self) -> ::std::option::Option<Val<DestinationLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DestinationLogsConfiguration")
+        }
+
+        /// `DestinationMetricsConfiguration`.
+        pub fn destination_metrics_configuration(mut self, value: impl Into<Val<DestinationMetricsConfiguration>>) -> Self {
+            self.props.set("DestinationMetricsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DestinationMetricsConfiguration` in place: [`Self::destination_metrics_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_destination_metrics_configuration(&mut self, value: impl Into<Val<DestinationMetricsConfiguration>>) -> &mut Self {
+            self.props.set("DestinationMetricsConfiguration", value.into());
+            self
+        }
+
+        /// `DestinationMetricsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_metrics_configuration(&self) -> ::std::option::Option<Val<DestinationMetricsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DestinationMetricsConfiguration")
         }
     }
 
@@ -227,24 +335,79 @@ pub mod organization_centralization_rule {
             DestinationLogsConfiguration { props }
         }
 
-        prop! {
-            /// `BackupConfiguration`.
-            props, "BackupConfiguration", backup_configuration, set_backup_configuration, get_backup_configuration, Val<LogsBackupConfiguration>
+        /// `BackupConfiguration`.
+        pub fn backup_configuration(mut self, value: impl Into<Val<LogsBackupConfiguration>>) -> Self {
+            self.props.set("BackupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupNameConfiguration`.
-            props, "LogGroupNameConfiguration", log_group_name_configuration, set_log_group_name_configuration, get_log_group_name_configuration, Val<LogGroupNameConfiguration>
+        /// Sets `BackupConfiguration` in place: [`Self::backup_configuration`] on a value held by `&mut`.
+        pub fn set_backup_configuration(&mut self, value: impl Into<Val<LogsBackupConfiguration>>) -> &mut Self {
+            self.props.set("BackupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `LogsEncryptionConfiguration`.
-            props, "LogsEncryptionConfiguration", logs_encryption_configuration, set_logs_encryption_configuration, get_logs_encryption_configuration, Val<LogsEncryptionConfiguration>
+        /// `BackupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_configuration(&self) -> ::std::option::Option<Val<LogsBackupConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BackupConfiguration")
         }
 
-        prop! {
-            /// `TagPropagationConfiguration`.
-            props, "TagPropagationConfiguration", tag_propagation_configuration, set_tag_propagation_configuration, get_tag_propagation_configuration, Val<TagPropagationConfiguration>
+        /// `LogGroupNameConfiguration`.
+        pub fn log_group_name_configuration(mut self, value: impl Into<Val<LogGroupNameConfiguration>>) -> Self {
+            self.props.set("LogGroupNameConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogGroupNameConfiguration` in place: [`Self::log_group_name_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_log_group_name_configuration(&mut self, value: impl Into<Val<LogGroupNameConfiguration>>) -> &mut Self {
+            self.props.set("LogGroupNameConfiguration", value.into());
+            self
+        }
+
+        /// `LogGroupNameConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name_configuration(&self) -> ::std::option::Option<Val<LogGroupNameConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogGroupNameConfiguration")
+        }
+
+        /// `LogsEncryptionConfiguration`.
+        pub fn logs_encryption_configuration(mut self, value: impl Into<Val<LogsEncryptionConfiguration>>) -> Self {
+            self.props.set("LogsEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogsEncryptionConfiguration` in place: [`Self::logs_encryption_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_logs_encryption_configuration(&mut self, value: impl Into<Val<LogsEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("LogsEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `LogsEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logs_encryption_configuration(&self) -> ::std::option::Option<Val<LogsEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogsEncryptionConfiguration")
+        }
+
+        /// `TagPropagationConfiguration`.
+        pub fn tag_propagation_configuration(mut self, value: impl Into<Val<TagPropagationConfiguration>>) -> Self {
+            self.props.set("TagPropagationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TagPropagationConfiguration` in place: [`Self::tag_propagation_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_tag_propagation_configuration(&mut self, value: impl Into<Val<TagPropagationConfiguration>>) -> &mut Self {
+            self.props.set("TagPropagationConfiguration", value.into());
+            self
+        }
+
+        /// `TagPropagationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_propagation_configuration(&self) -> ::std::option::Option<Val<TagPropagationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TagPropagationConfiguration")
         }
     }
 
@@ -265,14 +428,34 @@ pub mod organization_centralization_rule {
             LogsBackupConfiguration { props }
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -293,9 +476,16 @@ pub mod organization_centralization_rule {
             LogGroupNameConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupNamePattern`.
-            props, "LogGroupNamePattern", _, set_log_group_name_pattern, get_log_group_name_pattern, Val<String>
+        /// Sets `LogGroupNamePattern`, which `new` took, in place.
+        pub fn set_log_group_name_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupNamePattern", value.into());
+            self
+        }
+
+        /// `LogGroupNamePattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupNamePattern")
         }
     }
 
@@ -318,24 +508,71 @@ pub mod organization_centralization_rule {
             LogsEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionStrategy`.
-            props, "EncryptionStrategy", _, set_encryption_strategy, get_encryption_strategy, Val<LogsEncryptionConfigurationEncryptionStrategy>
+        /// Sets `EncryptionStrategy`, which `new` took, in place.
+        pub fn set_encryption_strategy(&mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionStrategy>>) -> &mut Self {
+            self.props.set("EncryptionStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConflictResolutionStrategy`.
-            props, "EncryptionConflictResolutionStrategy", encryption_conflict_resolution_strategy, set_encryption_conflict_resolution_strategy, get_encryption_conflict_resolution_strategy, Val<LogsEncryptionConfigurationEncryptionConflictResolutionStrategy>
+        /// `EncryptionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_strategy(&self) -> ::std::option::Option<Val<LogsEncryptionConfigurationEncryptionStrategy>> {
+            crate::cfn::get_prop(&self.props, "EncryptionStrategy")
         }
 
-        prop! {
-            /// `EncryptionScope`.
-            props, "EncryptionScope", encryption_scope, set_encryption_scope, get_encryption_scope, Val<LogsEncryptionConfigurationEncryptionScope>
+        /// `EncryptionConflictResolutionStrategy`.
+        pub fn encryption_conflict_resolution_strategy(mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionConflictResolutionStrategy>>) -> Self {
+            self.props.set("EncryptionConflictResolutionStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `EncryptionConflictResolutionStrategy` in place: [`Self::encryption_conflict_resolution_strategy`]
+        /// on a value held by `&mut`.
+        pub fn set_encryption_conflict_resolution_strategy(&mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionConflictResolutionStrategy>>) -> &mut Self {
+            self.props.set("EncryptionConflictResolutionStrategy", value.into());
+            self
+        }
+
+        /// `EncryptionConflictResolutionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_conflict_resolution_strategy(&self) -> ::std::option::Option<Val<LogsEncryptionConfigurationEncryptionConflictResolutionStrategy>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConflictResolutionStrategy")
+        }
+
+        /// `EncryptionScope`.
+        pub fn encryption_scope(mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionScope>>) -> Self {
+            self.props.set("EncryptionScope", value.into());
+            self
+        }
+
+        /// Sets `EncryptionScope` in place: [`Self::encryption_scope`] on a value held by `&mut`.
+        pub fn set_encryption_scope(&mut self, value: impl Into<Val<LogsEncryptionConfigurationEncryptionScope>>) -> &mut Self {
+            self.props.set("EncryptionScope", value.into());
+            self
+        }
+
+        /// `EncryptionScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_scope(&self) -> ::std::option::Option<Val<LogsEncryptionConfigurationEncryptionScope>> {
+            crate::cfn::get_prop(&self.props, "EncryptionScope")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -396,16 +633,35 @@ pub mod organization_centralization_rule {
             TagPropagationConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationRoleArn`: The ARN of the destination account IAM role used for tag
-            /// propagation.
-            props, "DestinationRoleArn", _, set_destination_role_arn, get_destination_role_arn, Val<String>
+        /// Sets `DestinationRoleArn`, which `new` took, in place.
+        pub fn set_destination_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TagConflictResolutionStrategy`: The strategy to resolve tag conflicts during
-            /// propagation.
-            props, "TagConflictResolutionStrategy", tag_conflict_resolution_strategy, set_tag_conflict_resolution_strategy, get_tag_conflict_resolution_strategy, Val<TagPropagationConfigurationTagConflictResolutionStrategy>
+        /// `DestinationRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationRoleArn")
+        }
+
+        /// `TagConflictResolutionStrategy`: The strategy to resolve tag conflicts during propagation.
+        pub fn tag_conflict_resolution_strategy(mut self, value: impl Into<Val<TagPropagationConfigurationTagConflictResolutionStrategy>>) -> Self {
+            self.props.set("TagConflictResolutionStrategy", value.into());
+            self
+        }
+
+        /// Sets `TagConflictResolutionStrategy` in place: [`Self::tag_conflict_resolution_strategy`] on
+        /// a value held by `&mut`.
+        pub fn set_tag_conflict_resolution_strategy(&mut self, value: impl Into<Val<TagPropagationConfigurationTagConflictResolutionStrategy>>) -> &mut Self {
+            self.props.set("TagConflictResolutionStrategy", value.into());
+            self
+        }
+
+        /// `TagConflictResolutionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_conflict_resolution_strategy(&self) -> ::std::option::Option<Val<TagPropagationConfigurationTagConflictResolutionStrategy>> {
+            crate::cfn::get_prop(&self.props, "TagConflictResolutionStrategy")
         }
     }
 
@@ -440,9 +696,22 @@ pub mod organization_centralization_rule {
             DestinationMetricsConfiguration { props }
         }
 
-        prop! {
-            /// `BackupConfiguration`.
-            props, "BackupConfiguration", backup_configuration, set_backup_configuration, get_backup_configuration, Val<MetricsBackupConfiguration>
+        /// `BackupConfiguration`.
+        pub fn backup_configuration(mut self, value: impl Into<Val<MetricsBackupConfiguration>>) -> Self {
+            self.props.set("BackupConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BackupConfiguration` in place: [`Self::backup_configuration`] on a value held by `&mut`.
+        pub fn set_backup_configuration(&mut self, value: impl Into<Val<MetricsBackupConfiguration>>) -> &mut Self {
+            self.props.set("BackupConfiguration", value.into());
+            self
+        }
+
+        /// `BackupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_configuration(&self) -> ::std::option::Option<Val<MetricsBackupConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BackupConfiguration")
         }
     }
 
@@ -463,9 +732,16 @@ pub mod organization_centralization_rule {
             MetricsBackupConfiguration { props }
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -486,24 +762,72 @@ pub mod organization_centralization_rule {
             CentralizationRuleSource { props }
         }
 
-        prop! {
-            /// `Regions`.
-            props, "Regions", _, set_regions, get_regions, Val<List<String>>
+        /// Sets `Regions`, which `new` took, in place.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
         }
 
-        prop! {
-            /// `SourceLogsConfiguration`.
-            props, "SourceLogsConfiguration", source_logs_configuration, set_source_logs_configuration, get_source_logs_configuration, Val<SourceLogsConfiguration>
+        /// `Scope`.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceMetricsConfiguration`.
-            props, "SourceMetricsConfiguration", source_metrics_configuration, set_source_metrics_configuration, get_source_metrics_configuration, Val<SourceMetricsConfiguration>
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `SourceLogsConfiguration`.
+        pub fn source_logs_configuration(mut self, value: impl Into<Val<SourceLogsConfiguration>>) -> Self {
+            self.props.set("SourceLogsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SourceLogsConfiguration` in place: [`Self::source_logs_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_source_logs_configuration(&mut self, value: impl Into<Val<SourceLogsConfiguration>>) -> &mut Self {
+            self.props.set("SourceLogsConfiguration", value.into());
+            self
+        }
+
+        /// `SourceLogsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_logs_configuration(&self) -> ::std::option::Option<Val<SourceLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceLogsConfiguration")
+        }
+
+        /// `SourceMetricsConfiguration`.
+        pub fn source_metrics_configuration(mut self, value: impl Into<Val<SourceMetricsConfiguration>>) -> Self {
+            self.props.set("SourceMetricsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SourceMetricsConfiguration` in place: [`Self::source_metrics_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_source_metrics_configuration(&mut self, value: impl Into<Val<SourceMetricsConfiguration>>) -> &mut Self {
+            self.props.set("SourceMetricsConfiguration", value.into());
+            self
+        }
+
+        /// `SourceMetricsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_metrics_configuration(&self) -> ::std::option::Option<Val<SourceMetricsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceMetricsConfiguration")
         }
     }
 
@@ -526,19 +850,54 @@ pub mod organization_centralization_rule {
             SourceLogsConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptedLogGroupStrategy`.
-            props, "EncryptedLogGroupStrategy", _, set_encrypted_log_group_strategy, get_encrypted_log_group_strategy, Val<SourceLogsConfigurationEncryptedLogGroupStrategy>
+        /// Sets `EncryptedLogGroupStrategy`, which `new` took, in place.
+        pub fn set_encrypted_log_group_strategy(&mut self, value: impl Into<Val<SourceLogsConfigurationEncryptedLogGroupStrategy>>) -> &mut Self {
+            self.props.set("EncryptedLogGroupStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSourceSelectionCriteria`.
-            props, "DataSourceSelectionCriteria", data_source_selection_criteria, set_data_source_selection_criteria, get_data_source_selection_criteria, Val<String>
+        /// `EncryptedLogGroupStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted_log_group_strategy(&self) -> ::std::option::Option<Val<SourceLogsConfigurationEncryptedLogGroupStrategy>> {
+            crate::cfn::get_prop(&self.props, "EncryptedLogGroupStrategy")
         }
 
-        prop! {
-            /// `LogGroupSelectionCriteria`.
-            props, "LogGroupSelectionCriteria", log_group_selection_criteria, set_log_group_selection_criteria, get_log_group_selection_criteria, Val<String>
+        /// `DataSourceSelectionCriteria`.
+        pub fn data_source_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSourceSelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `DataSourceSelectionCriteria` in place: [`Self::data_source_selection_criteria`] on a
+        /// value held by `&mut`.
+        pub fn set_data_source_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSourceSelectionCriteria", value.into());
+            self
+        }
+
+        /// `DataSourceSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSourceSelectionCriteria")
+        }
+
+        /// `LogGroupSelectionCriteria`.
+        pub fn log_group_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupSelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `LogGroupSelectionCriteria` in place: [`Self::log_group_selection_criteria`] on a value
+        /// held by `&mut`.
+        pub fn set_log_group_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupSelectionCriteria", value.into());
+            self
+        }
+
+        /// `LogGroupSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupSelectionCriteria")
         }
     }
 
@@ -570,9 +929,23 @@ pub mod organization_centralization_rule {
             SourceMetricsConfiguration { props }
         }
 
-        prop! {
-            /// `MetricsSelectionCriteria`.
-            props, "MetricsSelectionCriteria", metrics_selection_criteria, set_metrics_selection_criteria, get_metrics_selection_criteria, Val<String>
+        /// `MetricsSelectionCriteria`.
+        pub fn metrics_selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricsSelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `MetricsSelectionCriteria` in place: [`Self::metrics_selection_criteria`] on a value
+        /// held by `&mut`.
+        pub fn set_metrics_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricsSelectionCriteria", value.into());
+            self
+        }
+
+        /// `MetricsSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricsSelectionCriteria")
         }
     }
 }
@@ -604,19 +977,46 @@ impl OrganizationTelemetryRule {
         OrganizationTelemetryRule { core }
     }
 
-    prop! {
-        /// `Rule`: The telemetry rule
-        core.props, "Rule", _, set_rule, get_rule, Val<organization_telemetry_rule::TelemetryRule>
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<organization_telemetry_rule::TelemetryRule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleName`: The name of the organization telemetry rule
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<organization_telemetry_rule::TelemetryRule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -667,50 +1067,156 @@ pub mod organization_telemetry_rule {
             TelemetryRule { props }
         }
 
-        prop! {
-            /// `ResourceType`: Resource Type associated with the Organization Telemetry Rule
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<ResourceType>
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<ResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `TelemetryType`: Telemetry Type associated with the Organization Telemetry Rule
-            props, "TelemetryType", _, set_telemetry_type, get_telemetry_type, Val<TelemetryType>
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<ResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
 
-        prop! {
-            /// `AllRegions`: When true, the rule is replicated to all supported regions
-            props, "AllRegions", all_regions, set_all_regions, get_all_regions, Val<bool>
+        /// Sets `TelemetryType`, which `new` took, in place.
+        pub fn set_telemetry_type(&mut self, value: impl Into<Val<TelemetryType>>) -> &mut Self {
+            self.props.set("TelemetryType", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will
-            /// be detected and remediated for resource-level fields.
-            props, "AllowFieldUpdates", allow_field_updates, set_allow_field_updates, get_allow_field_updates, Val<bool>
+        /// `TelemetryType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_type(&self) -> ::std::option::Option<Val<TelemetryType>> {
+            crate::cfn::get_prop(&self.props, "TelemetryType")
         }
 
-        prop! {
-            /// `DestinationConfiguration`: The destination configuration for telemetry data
-            props, "DestinationConfiguration", destination_configuration, set_destination_configuration, get_destination_configuration, Val<TelemetryDestinationConfiguration>
+        /// `AllRegions`: When true, the rule is replicated to all supported regions
+        pub fn all_regions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllRegions", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`: List of AWS region codes where the rule should be replicated
-            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+        /// Sets `AllRegions` in place: [`Self::all_regions`] on a value held by `&mut`.
+        pub fn set_all_regions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllRegions", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: Selection Criteria on scope level for rule application
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// `AllRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_regions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllRegions")
         }
 
-        prop! {
-            /// `SelectionCriteria`: Selection Criteria on resource level for rule application
-            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<String>
+        /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will be
+        /// detected and remediated for resource-level fields.
+        pub fn allow_field_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowFieldUpdates", value.into());
+            self
         }
 
-        prop! {
-            /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
-            props, "TelemetrySourceTypes", telemetry_source_types, set_telemetry_source_types, get_telemetry_source_types, Val<List<TelemetrySourceType>>
+        /// Sets `AllowFieldUpdates` in place: [`Self::allow_field_updates`] on a value held by `&mut`.
+        pub fn set_allow_field_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowFieldUpdates", value.into());
+            self
+        }
+
+        /// `AllowFieldUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_field_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowFieldUpdates")
+        }
+
+        /// `DestinationConfiguration`: The destination configuration for telemetry data
+        pub fn destination_configuration(mut self, value: impl Into<Val<TelemetryDestinationConfiguration>>) -> Self {
+            self.props.set("DestinationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DestinationConfiguration` in place: [`Self::destination_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_destination_configuration(&mut self, value: impl Into<Val<TelemetryDestinationConfiguration>>) -> &mut Self {
+            self.props.set("DestinationConfiguration", value.into());
+            self
+        }
+
+        /// `DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_configuration(&self) -> ::std::option::Option<Val<TelemetryDestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DestinationConfiguration")
+        }
+
+        /// `Regions`: List of AWS region codes where the rule should be replicated
+        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
+        }
+
+        /// `Scope`: Selection Criteria on scope level for rule application
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `SelectionCriteria`: Selection Criteria on resource level for rule application
+        pub fn selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `SelectionCriteria` in place: [`Self::selection_criteria`] on a value held by `&mut`.
+        pub fn set_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// `SelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectionCriteria")
+        }
+
+        /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
+        pub fn telemetry_source_types(mut self, value: impl Into<Val<List<TelemetrySourceType>>>) -> Self {
+            self.props.set("TelemetrySourceTypes", value.into());
+            self
+        }
+
+        /// Sets `TelemetrySourceTypes` in place: [`Self::telemetry_source_types`] on a value held by `&mut`.
+        pub fn set_telemetry_source_types(&mut self, value: impl Into<Val<List<TelemetrySourceType>>>) -> &mut Self {
+            self.props.set("TelemetrySourceTypes", value.into());
+            self
+        }
+
+        /// `TelemetrySourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_source_types(&self) -> ::std::option::Option<Val<List<TelemetrySourceType>>> {
+            crate::cfn::get_prop(&self.props, "TelemetrySourceTypes")
         }
     }
 
@@ -730,56 +1236,187 @@ pub mod organization_telemetry_rule {
             TelemetryDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
-            props, "CloudtrailParameters", cloudtrail_parameters, set_cloudtrail_parameters, get_cloudtrail_parameters, Val<CloudtrailParameters>
+        /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
+        pub fn cloudtrail_parameters(mut self, value: impl Into<Val<CloudtrailParameters>>) -> Self {
+            self.props.set("CloudtrailParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPattern`: Pattern for telemetry data destination
-            props, "DestinationPattern", destination_pattern, set_destination_pattern, get_destination_pattern, Val<String>
+        /// Sets `CloudtrailParameters` in place: [`Self::cloudtrail_parameters`] on a value held by `&mut`.
+        pub fn set_cloudtrail_parameters(&mut self, value: impl Into<Val<CloudtrailParameters>>) -> &mut Self {
+            self.props.set("CloudtrailParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationType`: Type of telemetry destination
-            props, "DestinationType", destination_type, set_destination_type, get_destination_type, Val<DestinationType>
+        /// `CloudtrailParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudtrail_parameters(&self) -> ::std::option::Option<Val<CloudtrailParameters>> {
+            crate::cfn::get_prop(&self.props, "CloudtrailParameters")
         }
 
-        prop! {
-            /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
-            props, "ELBLoadBalancerLoggingParameters", elb_load_balancer_logging_parameters, set_elb_load_balancer_logging_parameters, get_elb_load_balancer_logging_parameters, Val<ElbLoadBalancerLoggingParameters>
+        /// `DestinationPattern`: Pattern for telemetry data destination
+        pub fn destination_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
-            /// encrypt the destination log groups specified in the Telemetry Rule.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `DestinationPattern` in place: [`Self::destination_pattern`] on a value held by `&mut`.
+        pub fn set_destination_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `LogDeliveryParameters`: Parameters for log delivery configuration
-            props, "LogDeliveryParameters", log_delivery_parameters, set_log_delivery_parameters, get_log_delivery_parameters, Val<TelemetryDestinationConfigurationLogDeliveryParameters>
+        /// `DestinationPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPattern")
         }
 
-        prop! {
-            /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
-            props, "MskMonitoringParameters", msk_monitoring_parameters, set_msk_monitoring_parameters, get_msk_monitoring_parameters, Val<MskMonitoringParameters>
+        /// `DestinationType`: Type of telemetry destination
+        pub fn destination_type(mut self, value: impl Into<Val<DestinationType>>) -> Self {
+            self.props.set("DestinationType", value.into());
+            self
         }
 
-        prop! {
-            /// `RetentionInDays`: Number of days to retain the telemetry data in the specified
-            /// destination
-            props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
+        /// Sets `DestinationType` in place: [`Self::destination_type`] on a value held by `&mut`.
+        pub fn set_destination_type(&mut self, value: impl Into<Val<DestinationType>>) -> &mut Self {
+            self.props.set("DestinationType", value.into());
+            self
         }
 
-        prop! {
-            /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
-            props, "VPCFlowLogParameters", vpc_flow_log_parameters, set_vpc_flow_log_parameters, get_vpc_flow_log_parameters, Val<VpcFlowLogParameters>
+        /// `DestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_type(&self) -> ::std::option::Option<Val<DestinationType>> {
+            crate::cfn::get_prop(&self.props, "DestinationType")
         }
 
-        prop! {
-            /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
-            props, "WAFLoggingParameters", waf_logging_parameters, set_waf_logging_parameters, get_waf_logging_parameters, Val<WafLoggingParameters>
+        /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
+        pub fn elb_load_balancer_logging_parameters(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParameters>>) -> Self {
+            self.props.set("ELBLoadBalancerLoggingParameters", value.into());
+            self
+        }
+
+        /// Sets `ELBLoadBalancerLoggingParameters` in place: [`Self::elb_load_balancer_logging_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_elb_load_balancer_logging_parameters(&mut self, value: impl Into<Val<ElbLoadBalancerLoggingParameters>>) -> &mut Self {
+            self.props.set("ELBLoadBalancerLoggingParameters", value.into());
+            self
+        }
+
+        /// `ELBLoadBalancerLoggingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elb_load_balancer_logging_parameters(&self) -> ::std::option::Option<Val<ElbLoadBalancerLoggingParameters>> {
+            crate::cfn::get_prop(&self.props, "ELBLoadBalancerLoggingParameters")
+        }
+
+        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
+        /// encrypt the destination log groups specified in the Telemetry Rule.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `LogDeliveryParameters`: Parameters for log delivery configuration
+        pub fn log_delivery_parameters(mut self, value: impl Into<Val<TelemetryDestinationConfigurationLogDeliveryParameters>>) -> Self {
+            self.props.set("LogDeliveryParameters", value.into());
+            self
+        }
+
+        /// Sets `LogDeliveryParameters` in place: [`Self::log_delivery_parameters`] on a value held by `&mut`.
+        pub fn set_log_delivery_parameters(&mut self, value: impl Into<Val<TelemetryDestinationConfigurationLogDeliveryParameters>>) -> &mut Self {
+            self.props.set("LogDeliveryParameters", value.into());
+            self
+        }
+
+        /// `LogDeliveryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_delivery_parameters(&self) -> ::std::option::Option<Val<TelemetryDestinationConfigurationLogDeliveryParameters>> {
+            crate::cfn::get_prop(&self.props, "LogDeliveryParameters")
+        }
+
+        /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
+        pub fn msk_monitoring_parameters(mut self, value: impl Into<Val<MskMonitoringParameters>>) -> Self {
+            self.props.set("MskMonitoringParameters", value.into());
+            self
+        }
+
+        /// Sets `MskMonitoringParameters` in place: [`Self::msk_monitoring_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_msk_monitoring_parameters(&mut self, value: impl Into<Val<MskMonitoringParameters>>) -> &mut Self {
+            self.props.set("MskMonitoringParameters", value.into());
+            self
+        }
+
+        /// `MskMonitoringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_msk_monitoring_parameters(&self) -> ::std::option::Option<Val<MskMonitoringParameters>> {
+            crate::cfn::get_prop(&self.props, "MskMonitoringParameters")
+        }
+
+        /// `RetentionInDays`: Number of days to retain the telemetry data in the specified destination
+        pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetentionInDays", value.into());
+            self
+        }
+
+        /// Sets `RetentionInDays` in place: [`Self::retention_in_days`] on a value held by `&mut`.
+        pub fn set_retention_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionInDays", value.into());
+            self
+        }
+
+        /// `RetentionInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionInDays")
+        }
+
+        /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
+        pub fn vpc_flow_log_parameters(mut self, value: impl Into<Val<VpcFlowLogParameters>>) -> Self {
+            self.props.set("VPCFlowLogParameters", value.into());
+            self
+        }
+
+        /// Sets `VPCFlowLogParameters` in place: [`Self::vpc_flow_log_parameters`] on a value held by `&mut`.
+        pub fn set_vpc_flow_log_parameters(&mut self, value: impl Into<Val<VpcFlowLogParameters>>) -> &mut Self {
+            self.props.set("VPCFlowLogParameters", value.into());
+            self
+        }
+
+        /// `VPCFlowLogParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_flow_log_parameters(&self) -> ::std::option::Option<Val<VpcFlowLogParameters>> {
+            crate::cfn::get_prop(&self.props, "VPCFlowLogParameters")
+        }
+
+        /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
+        pub fn waf_logging_parameters(mut self, value: impl Into<Val<WafLoggingParameters>>) -> Self {
+            self.props.set("WAFLoggingParameters", value.into());
+            self
+        }
+
+        /// Sets `WAFLoggingParameters` in place: [`Self::waf_logging_parameters`] on a value held by `&mut`.
+        pub fn set_waf_logging_parameters(&mut self, value: impl Into<Val<WafLoggingParameters>>) -> &mut Self {
+            self.props.set("WAFLoggingParameters", value.into());
+            self
+        }
+
+        /// `WAFLoggingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_waf_logging_parameters(&self) -> ::std::option::Option<Val<WafLoggingParameters>> {
+            crate::cfn::get_prop(&self.props, "WAFLoggingParameters")
         }
     }
 
@@ -802,10 +1439,16 @@ pub mod organization_telemetry_rule {
             CloudtrailParameters { props }
         }
 
-        prop! {
-            /// `AdvancedEventSelectors`: Create fine-grained selectors for AWS CloudTrail management
-            /// and data.
-            props, "AdvancedEventSelectors", _, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<AdvancedEventSelector>>
+        /// Sets `AdvancedEventSelectors`, which `new` took, in place.
+        pub fn set_advanced_event_selectors(&mut self, value: impl Into<Val<List<AdvancedEventSelector>>>) -> &mut Self {
+            self.props.set("AdvancedEventSelectors", value.into());
+            self
+        }
+
+        /// `AdvancedEventSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_event_selectors(&self) -> ::std::option::Option<Val<List<AdvancedEventSelector>>> {
+            crate::cfn::get_prop(&self.props, "AdvancedEventSelectors")
         }
     }
 
@@ -828,14 +1471,34 @@ pub mod organization_telemetry_rule {
             AdvancedEventSelector { props }
         }
 
-        prop! {
-            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
-            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        /// Sets `FieldSelectors`, which `new` took, in place.
+        pub fn set_field_selectors(&mut self, value: impl Into<Val<List<AdvancedFieldSelector>>>) -> &mut Self {
+            self.props.set("FieldSelectors", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: An optional descriptive name for the advanced event selector
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `FieldSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_selectors(&self) -> ::std::option::Option<Val<List<AdvancedFieldSelector>>> {
+            crate::cfn::get_prop(&self.props, "FieldSelectors")
+        }
+
+        /// `Name`: An optional descriptive name for the advanced event selector
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -855,45 +1518,136 @@ pub mod organization_telemetry_rule {
             AdvancedFieldSelector { props }
         }
 
-        prop! {
-            /// `EndsWith`: An operator that includes events that match the last few characters of the
-            /// event record field specified as the value of Field.
-            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
+        /// `EndsWith`: An operator that includes events that match the last few characters of the event
+        /// record field specified as the value of Field.
+        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `Equals`: An operator that includes events that match the exact value of the event
-            /// record field specified as the value of Field.
-            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
+        /// Sets `EndsWith` in place: [`Self::ends_with`] on a value held by `&mut`.
+        pub fn set_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `EndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EndsWith")
         }
 
-        prop! {
-            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
+        /// `Equals`: An operator that includes events that match the exact value of the event record
+        /// field specified as the value of Field.
+        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEquals`: An operator that excludes events that match the exact value of the event
-            /// record field specified as the value of Field.
-            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
+        /// Sets `Equals` in place: [`Self::equals`] on a value held by `&mut`.
+        pub fn set_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
+        /// `Equals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Equals")
         }
 
-        prop! {
-            /// `StartsWith`: An operator that includes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
+        /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// Sets `NotEndsWith` in place: [`Self::not_ends_with`] on a value held by `&mut`.
+        pub fn set_not_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// `NotEndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEndsWith")
+        }
+
+        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
+        /// field specified as the value of Field.
+        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// Sets `NotEquals` in place: [`Self::not_equals`] on a value held by `&mut`.
+        pub fn set_not_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// `NotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEquals")
+        }
+
+        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// Sets `NotStartsWith` in place: [`Self::not_starts_with`] on a value held by `&mut`.
+        pub fn set_not_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// `NotStartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotStartsWith")
+        }
+
+        /// `StartsWith`: An operator that includes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// Sets `StartsWith` in place: [`Self::starts_with`] on a value held by `&mut`.
+        pub fn set_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// `StartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StartsWith")
         }
     }
 
@@ -923,14 +1677,40 @@ pub mod organization_telemetry_rule {
             ElbLoadBalancerLoggingParameters { props }
         }
 
-        prop! {
-            /// `FieldDelimiter`: A delimiter to delineate log fields
-            props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
+        /// `FieldDelimiter`: A delimiter to delineate log fields
+        pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFormat`.
-            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<ElbLoadBalancerLoggingParametersOutputFormat>
+        /// Sets `FieldDelimiter` in place: [`Self::field_delimiter`] on a value held by `&mut`.
+        pub fn set_field_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldDelimiter", value.into());
+            self
+        }
+
+        /// `FieldDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldDelimiter")
+        }
+
+        /// `OutputFormat`.
+        pub fn output_format(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParametersOutputFormat>>) -> Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+        pub fn set_output_format(&mut self, value: impl Into<Val<ElbLoadBalancerLoggingParametersOutputFormat>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<ElbLoadBalancerLoggingParametersOutputFormat>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
         }
     }
 
@@ -963,9 +1743,22 @@ pub mod organization_telemetry_rule {
             TelemetryDestinationConfigurationLogDeliveryParameters { props }
         }
 
-        prop! {
-            /// `LogTypes`: Types of logs to deliver
-            props, "LogTypes", log_types, set_log_types, get_log_types, Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>
+        /// `LogTypes`: Types of logs to deliver
+        pub fn log_types(mut self, value: impl Into<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>>) -> Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// Sets `LogTypes` in place: [`Self::log_types`] on a value held by `&mut`.
+        pub fn set_log_types(&mut self, value: impl Into<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>>) -> &mut Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// `LogTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_types(&self) -> ::std::option::Option<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>> {
+            crate::cfn::get_prop(&self.props, "LogTypes")
         }
     }
 
@@ -1013,9 +1806,22 @@ pub mod organization_telemetry_rule {
             MskMonitoringParameters { props }
         }
 
-        prop! {
-            /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
-            props, "EnhancedMonitoring", enhanced_monitoring, set_enhanced_monitoring, get_enhanced_monitoring, Val<MskMonitoringParametersEnhancedMonitoring>
+        /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
+        pub fn enhanced_monitoring(mut self, value: impl Into<Val<MskMonitoringParametersEnhancedMonitoring>>) -> Self {
+            self.props.set("EnhancedMonitoring", value.into());
+            self
+        }
+
+        /// Sets `EnhancedMonitoring` in place: [`Self::enhanced_monitoring`] on a value held by `&mut`.
+        pub fn set_enhanced_monitoring(&mut self, value: impl Into<Val<MskMonitoringParametersEnhancedMonitoring>>) -> &mut Self {
+            self.props.set("EnhancedMonitoring", value.into());
+            self
+        }
+
+        /// `EnhancedMonitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enhanced_monitoring(&self) -> ::std::option::Option<Val<MskMonitoringParametersEnhancedMonitoring>> {
+            crate::cfn::get_prop(&self.props, "EnhancedMonitoring")
         }
     }
 
@@ -1054,21 +1860,61 @@ pub mod organization_telemetry_rule {
             VpcFlowLogParameters { props }
         }
 
-        prop! {
-            /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter,
-            /// the flow log is created using the default format.
-            props, "LogFormat", log_format, set_log_format, get_log_format, Val<String>
+        /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter, the
+        /// flow log is created using the default format.
+        pub fn log_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow
-            /// of packets is captured and aggregated into a flow log record. Default is 600s.
-            props, "MaxAggregationInterval", max_aggregation_interval, set_max_aggregation_interval, get_max_aggregation_interval, Val<i64>
+        /// Sets `LogFormat` in place: [`Self::log_format`] on a value held by `&mut`.
+        pub fn set_log_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
-            props, "TrafficType", traffic_type, set_traffic_type, get_traffic_type, Val<String>
+        /// `LogFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogFormat")
+        }
+
+        /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow of
+        /// packets is captured and aggregated into a flow log record. Default is 600s.
+        pub fn max_aggregation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAggregationInterval", value.into());
+            self
+        }
+
+        /// Sets `MaxAggregationInterval` in place: [`Self::max_aggregation_interval`] on a value held
+        /// by `&mut`.
+        pub fn set_max_aggregation_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAggregationInterval", value.into());
+            self
+        }
+
+        /// `MaxAggregationInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_aggregation_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAggregationInterval")
+        }
+
+        /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
+        pub fn traffic_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrafficType", value.into());
+            self
+        }
+
+        /// Sets `TrafficType` in place: [`Self::traffic_type`] on a value held by `&mut`.
+        pub fn set_traffic_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrafficType", value.into());
+            self
+        }
+
+        /// `TrafficType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrafficType")
         }
     }
 
@@ -1088,20 +1934,59 @@ pub mod organization_telemetry_rule {
             WafLoggingParameters { props }
         }
 
-        prop! {
-            /// `LogType`: The type of logs to generate for WAF.
-            props, "LogType", log_type, set_log_type, get_log_type, Val<WafLogType>
+        /// `LogType`: The type of logs to generate for WAF.
+        pub fn log_type(mut self, value: impl Into<Val<WafLogType>>) -> Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingFilter`: Default handling for logs that don't match any of the specified
-            /// filtering conditions.
-            props, "LoggingFilter", logging_filter, set_logging_filter, get_logging_filter, Val<LoggingFilter>
+        /// Sets `LogType` in place: [`Self::log_type`] on a value held by `&mut`.
+        pub fn set_log_type(&mut self, value: impl Into<Val<WafLogType>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `RedactedFields`: Fields not to be included in the logs.
-            props, "RedactedFields", redacted_fields, set_redacted_fields, get_redacted_fields, Val<List<FieldToMatch>>
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<WafLogType>> {
+            crate::cfn::get_prop(&self.props, "LogType")
+        }
+
+        /// `LoggingFilter`: Default handling for logs that don't match any of the specified filtering
+        /// conditions.
+        pub fn logging_filter(mut self, value: impl Into<Val<LoggingFilter>>) -> Self {
+            self.props.set("LoggingFilter", value.into());
+            self
+        }
+
+        /// Sets `LoggingFilter` in place: [`Self::logging_filter`] on a value held by `&mut`.
+        pub fn set_logging_filter(&mut self, value: impl Into<Val<LoggingFilter>>) -> &mut Self {
+            self.props.set("LoggingFilter", value.into());
+            self
+        }
+
+        /// `LoggingFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_filter(&self) -> ::std::option::Option<Val<LoggingFilter>> {
+            crate::cfn::get_prop(&self.props, "LoggingFilter")
+        }
+
+        /// `RedactedFields`: Fields not to be included in the logs.
+        pub fn redacted_fields(mut self, value: impl Into<Val<List<FieldToMatch>>>) -> Self {
+            self.props.set("RedactedFields", value.into());
+            self
+        }
+
+        /// Sets `RedactedFields` in place: [`Self::redacted_fields`] on a value held by `&mut`.
+        pub fn set_redacted_fields(&mut self, value: impl Into<Val<List<FieldToMatch>>>) -> &mut Self {
+            self.props.set("RedactedFields", value.into());
+            self
+        }
+
+        /// `RedactedFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redacted_fields(&self) -> ::std::option::Option<Val<List<FieldToMatch>>> {
+            crate::cfn::get_prop(&self.props, "RedactedFields")
         }
     }
 
@@ -1131,14 +2016,40 @@ pub mod organization_telemetry_rule {
             LoggingFilter { props }
         }
 
-        prop! {
-            /// `DefaultBehavior`: The behavior required of the filter.
-            props, "DefaultBehavior", default_behavior, set_default_behavior, get_default_behavior, Val<FilterBehavior>
+        /// `DefaultBehavior`: The behavior required of the filter.
+        pub fn default_behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`: A list of filters to be applied.
-            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        /// Sets `DefaultBehavior` in place: [`Self::default_behavior`] on a value held by `&mut`.
+        pub fn set_default_behavior(&mut self, value: impl Into<Val<FilterBehavior>>) -> &mut Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
+        }
+
+        /// `DefaultBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_behavior(&self) -> ::std::option::Option<Val<FilterBehavior>> {
+            crate::cfn::get_prop(&self.props, "DefaultBehavior")
+        }
+
+        /// `Filters`: A list of filters to be applied.
+        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -1170,19 +2081,58 @@ pub mod organization_telemetry_rule {
             Filter { props }
         }
 
-        prop! {
-            /// `Behavior`: The behavior required of the filter.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<FilterBehavior>
+        /// `Behavior`: The behavior required of the filter.
+        pub fn behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditions`: A list of conditions for a filter.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<FilterBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Requirement`: The requirement portion of the filter.
-            props, "Requirement", requirement, set_requirement, get_requirement, Val<FilterRequirement>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<FilterBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
+        }
+
+        /// `Conditions`: A list of conditions for a filter.
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// `Requirement`: The requirement portion of the filter.
+        pub fn requirement(mut self, value: impl Into<Val<FilterRequirement>>) -> Self {
+            self.props.set("Requirement", value.into());
+            self
+        }
+
+        /// Sets `Requirement` in place: [`Self::requirement`] on a value held by `&mut`.
+        pub fn set_requirement(&mut self, value: impl Into<Val<FilterRequirement>>) -> &mut Self {
+            self.props.set("Requirement", value.into());
+            self
+        }
+
+        /// `Requirement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requirement(&self) -> ::std::option::Option<Val<FilterRequirement>> {
+            crate::cfn::get_prop(&self.props, "Requirement")
         }
     }
 
@@ -1201,14 +2151,40 @@ pub mod organization_telemetry_rule {
             Condition { props }
         }
 
-        prop! {
-            /// `ActionCondition`: The condition of the action desired in the filter.
-            props, "ActionCondition", action_condition, set_action_condition, get_action_condition, Val<ActionCondition>
+        /// `ActionCondition`: The condition of the action desired in the filter.
+        pub fn action_condition(mut self, value: impl Into<Val<ActionCondition>>) -> Self {
+            self.props.set("ActionCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelNameCondition`: The label name of the condition.
-            props, "LabelNameCondition", label_name_condition, set_label_name_condition, get_label_name_condition, Val<LabelNameCondition>
+        /// Sets `ActionCondition` in place: [`Self::action_condition`] on a value held by `&mut`.
+        pub fn set_action_condition(&mut self, value: impl Into<Val<ActionCondition>>) -> &mut Self {
+            self.props.set("ActionCondition", value.into());
+            self
+        }
+
+        /// `ActionCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_condition(&self) -> ::std::option::Option<Val<ActionCondition>> {
+            crate::cfn::get_prop(&self.props, "ActionCondition")
+        }
+
+        /// `LabelNameCondition`: The label name of the condition.
+        pub fn label_name_condition(mut self, value: impl Into<Val<LabelNameCondition>>) -> Self {
+            self.props.set("LabelNameCondition", value.into());
+            self
+        }
+
+        /// Sets `LabelNameCondition` in place: [`Self::label_name_condition`] on a value held by `&mut`.
+        pub fn set_label_name_condition(&mut self, value: impl Into<Val<LabelNameCondition>>) -> &mut Self {
+            self.props.set("LabelNameCondition", value.into());
+            self
+        }
+
+        /// `LabelNameCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_name_condition(&self) -> ::std::option::Option<Val<LabelNameCondition>> {
+            crate::cfn::get_prop(&self.props, "LabelNameCondition")
         }
     }
 
@@ -1228,9 +2204,22 @@ pub mod organization_telemetry_rule {
             ActionCondition { props }
         }
 
-        prop! {
-            /// `Action`: The enumerated action to take.
-            props, "Action", action, set_action, get_action, Val<Action>
+        /// `Action`: The enumerated action to take.
+        pub fn action(mut self, value: impl Into<Val<Action>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -1275,9 +2264,22 @@ pub mod organization_telemetry_rule {
             LabelNameCondition { props }
         }
 
-        prop! {
-            /// `LabelName`: The label name of the condition.
-            props, "LabelName", label_name, set_label_name, get_label_name, Val<String>
+        /// `LabelName`: The label name of the condition.
+        pub fn label_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LabelName", value.into());
+            self
+        }
+
+        /// Sets `LabelName` in place: [`Self::label_name`] on a value held by `&mut`.
+        pub fn set_label_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LabelName", value.into());
+            self
+        }
+
+        /// `LabelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LabelName")
         }
     }
 
@@ -1310,24 +2312,76 @@ pub mod organization_telemetry_rule {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Method`: The method with which to match this rule.
-            props, "Method", method, set_method, get_method, Val<String>
+        /// `Method`: The method with which to match this rule.
+        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryString`: The query string to find the resource to match this field to.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleHeader`: Header for the field to match.
-            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<SingleHeader>
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
 
-        prop! {
-            /// `UriPath`: This is the URI path to match this rule to.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<String>
+        /// `QueryString`: The query string to find the resource to match this field to.
+        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `SingleHeader`: Header for the field to match.
+        pub fn single_header(mut self, value: impl Into<Val<SingleHeader>>) -> Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// Sets `SingleHeader` in place: [`Self::single_header`] on a value held by `&mut`.
+        pub fn set_single_header(&mut self, value: impl Into<Val<SingleHeader>>) -> &mut Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// `SingleHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header(&self) -> ::std::option::Option<Val<SingleHeader>> {
+            crate::cfn::get_prop(&self.props, "SingleHeader")
+        }
+
+        /// `UriPath`: This is the URI path to match this rule to.
+        pub fn uri_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -1349,9 +2403,16 @@ pub mod organization_telemetry_rule {
             SingleHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the header
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1466,25 +2527,64 @@ impl S3TableIntegration {
         S3TableIntegration { core }
     }
 
-    prop! {
-        /// `Encryption`: Encryption configuration for the S3 Table Integration
-        core.props, "Encryption", _, set_encryption, get_encryption, Val<s3_table_integration::EncryptionConfig>
+    /// Sets `Encryption`, which `new` took, in place.
+    pub fn set_encryption(&mut self, value: impl Into<Val<s3_table_integration::EncryptionConfig>>) -> &mut Self {
+        self.core.props.set("Encryption", value.into());
+        self
     }
 
-    prop! {
-        /// `LogSources`: The CloudWatch Logs data sources to associate with the S3 Table
-        /// Integration
-        core.props, "LogSources", log_sources, set_log_sources, get_log_sources, Val<List<s3_table_integration::LogSource>>
+    /// `Encryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption(&self) -> ::std::option::Option<Val<s3_table_integration::EncryptionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "Encryption")
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the role used to access the S3 Table Integration
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `LogSources`: The CloudWatch Logs data sources to associate with the S3 Table Integration
+    pub fn log_sources(mut self, value: impl Into<Val<List<s3_table_integration::LogSource>>>) -> Self {
+        self.core.props.set("LogSources", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LogSources` in place: [`Self::log_sources`] on a value held by `&mut`.
+    pub fn set_log_sources(&mut self, value: impl Into<Val<List<s3_table_integration::LogSource>>>) -> &mut Self {
+        self.core.props.set("LogSources", value.into());
+        self
+    }
+
+    /// `LogSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_sources(&self) -> ::std::option::Option<Val<List<s3_table_integration::LogSource>>> {
+        crate::cfn::get_prop(&self.core.props, "LogSources")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1523,15 +2623,34 @@ pub mod s3_table_integration {
             EncryptionConfig { props }
         }
 
-        prop! {
-            /// `SseAlgorithm`: The server-side encryption algorithm used to encrypt the S3 Table(s)
-            /// data
-            props, "SseAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<EncryptionConfigSseAlgorithm>
+        /// Sets `SseAlgorithm`, which `new` took, in place.
+        pub fn set_sse_algorithm(&mut self, value: impl Into<Val<EncryptionConfigSseAlgorithm>>) -> &mut Self {
+            self.props.set("SseAlgorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the S3 Table Integration
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `SseAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_algorithm(&self) -> ::std::option::Option<Val<EncryptionConfigSseAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SseAlgorithm")
+        }
+
+        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the S3 Table Integration
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -1568,19 +2687,46 @@ pub mod s3_table_integration {
             LogSource { props }
         }
 
-        prop! {
-            /// `Name`: The name of the CloudWatch Logs data source
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the CloudWatch Logs data source
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Identifier`: The ID of the CloudWatch Logs data source association
-            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Identifier`: The ID of the CloudWatch Logs data source association
+        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// Sets `Identifier` in place: [`Self::identifier`] on a value held by `&mut`.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 }
@@ -1607,9 +2753,16 @@ impl TelemetryEnrichment {
         TelemetryEnrichment { core }
     }
 
-    prop! {
-        /// `Scope`: Scope of the Telemetry Enrichment
-        core.props, "Scope", _, set_scope, get_scope, Val<telemetry_enrichment::Scope>
+    /// Sets `Scope`, which `new` took, in place.
+    pub fn set_scope(&mut self, value: impl Into<Val<telemetry_enrichment::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<telemetry_enrichment::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1662,19 +2815,52 @@ impl TelemetryPipelines {
         TelemetryPipelines { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<telemetry_pipelines::TelemetryPipelineConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<telemetry_pipelines::TelemetryPipelineConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<telemetry_pipelines::TelemetryPipelineConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1735,9 +2921,16 @@ pub mod telemetry_pipelines {
             TelemetryPipelineConfiguration { props }
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", _, set_body, get_body, Val<String>
+        /// Sets `Body`, which `new` took, in place.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
     }
 }
@@ -1768,19 +2961,46 @@ impl TelemetryRule {
         TelemetryRule { core }
     }
 
-    prop! {
-        /// `Rule`: The telemetry rule
-        core.props, "Rule", _, set_rule, get_rule, Val<telemetry_rule::TelemetryRule>
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<telemetry_rule::TelemetryRule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleName`: The name of the telemetry rule
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<telemetry_rule::TelemetryRule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1829,45 +3049,138 @@ pub mod telemetry_rule {
             TelemetryRule { props }
         }
 
-        prop! {
-            /// `ResourceType`: Resource Type associated with the Telemetry Rule
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<ResourceType>
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<ResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `TelemetryType`: Telemetry Type associated with the Telemetry Rule
-            props, "TelemetryType", _, set_telemetry_type, get_telemetry_type, Val<TelemetryType>
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<ResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
 
-        prop! {
-            /// `AllRegions`: When true, the rule is replicated to all supported regions
-            props, "AllRegions", all_regions, set_all_regions, get_all_regions, Val<bool>
+        /// Sets `TelemetryType`, which `new` took, in place.
+        pub fn set_telemetry_type(&mut self, value: impl Into<Val<TelemetryType>>) -> &mut Self {
+            self.props.set("TelemetryType", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will
-            /// be detected and remediated for resource-level fields.
-            props, "AllowFieldUpdates", allow_field_updates, set_allow_field_updates, get_allow_field_updates, Val<bool>
+        /// `TelemetryType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_type(&self) -> ::std::option::Option<Val<TelemetryType>> {
+            crate::cfn::get_prop(&self.props, "TelemetryType")
         }
 
-        prop! {
-            /// `DestinationConfiguration`: The destination configuration for telemetry data
-            props, "DestinationConfiguration", destination_configuration, set_destination_configuration, get_destination_configuration, Val<TelemetryDestinationConfiguration>
+        /// `AllRegions`: When true, the rule is replicated to all supported regions
+        pub fn all_regions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllRegions", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`: List of AWS region codes where the rule should be replicated
-            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+        /// Sets `AllRegions` in place: [`Self::all_regions`] on a value held by `&mut`.
+        pub fn set_all_regions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllRegions", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectionCriteria`: Selection Criteria on resource level for rule application
-            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<String>
+        /// `AllRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_regions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllRegions")
         }
 
-        prop! {
-            /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
-            props, "TelemetrySourceTypes", telemetry_source_types, set_telemetry_source_types, get_telemetry_source_types, Val<List<TelemetrySourceType>>
+        /// `AllowFieldUpdates`: When true, configuration drift in managed telemetry resources will be
+        /// detected and remediated for resource-level fields.
+        pub fn allow_field_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowFieldUpdates", value.into());
+            self
+        }
+
+        /// Sets `AllowFieldUpdates` in place: [`Self::allow_field_updates`] on a value held by `&mut`.
+        pub fn set_allow_field_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowFieldUpdates", value.into());
+            self
+        }
+
+        /// `AllowFieldUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_field_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowFieldUpdates")
+        }
+
+        /// `DestinationConfiguration`: The destination configuration for telemetry data
+        pub fn destination_configuration(mut self, value: impl Into<Val<TelemetryDestinationConfiguration>>) -> Self {
+            self.props.set("DestinationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DestinationConfiguration` in place: [`Self::destination_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_destination_configuration(&mut self, value: impl Into<Val<TelemetryDestinationConfiguration>>) -> &mut Self {
+            self.props.set("DestinationConfiguration", value.into());
+            self
+        }
+
+        /// `DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_configuration(&self) -> ::std::option::Option<Val<TelemetryDestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DestinationConfiguration")
+        }
+
+        /// `Regions`: List of AWS region codes where the rule should be replicated
+        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
+        }
+
+        /// `SelectionCriteria`: Selection Criteria on resource level for rule application
+        pub fn selection_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `SelectionCriteria` in place: [`Self::selection_criteria`] on a value held by `&mut`.
+        pub fn set_selection_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// `SelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectionCriteria")
+        }
+
+        /// `TelemetrySourceTypes`: The telemetry source types for a telemetry rule.
+        pub fn telemetry_source_types(mut self, value: impl Into<Val<List<TelemetrySourceType>>>) -> Self {
+            self.props.set("TelemetrySourceTypes", value.into());
+            self
+        }
+
+        /// Sets `TelemetrySourceTypes` in place: [`Self::telemetry_source_types`] on a value held by `&mut`.
+        pub fn set_telemetry_source_types(&mut self, value: impl Into<Val<List<TelemetrySourceType>>>) -> &mut Self {
+            self.props.set("TelemetrySourceTypes", value.into());
+            self
+        }
+
+        /// `TelemetrySourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_source_types(&self) -> ::std::option::Option<Val<List<TelemetrySourceType>>> {
+            crate::cfn::get_prop(&self.props, "TelemetrySourceTypes")
         }
     }
 
@@ -1887,56 +3200,187 @@ pub mod telemetry_rule {
             TelemetryDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
-            props, "CloudtrailParameters", cloudtrail_parameters, set_cloudtrail_parameters, get_cloudtrail_parameters, Val<CloudtrailParameters>
+        /// `CloudtrailParameters`: Telemetry parameters for Cloudtrail
+        pub fn cloudtrail_parameters(mut self, value: impl Into<Val<CloudtrailParameters>>) -> Self {
+            self.props.set("CloudtrailParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPattern`: Pattern for telemetry data destination
-            props, "DestinationPattern", destination_pattern, set_destination_pattern, get_destination_pattern, Val<String>
+        /// Sets `CloudtrailParameters` in place: [`Self::cloudtrail_parameters`] on a value held by `&mut`.
+        pub fn set_cloudtrail_parameters(&mut self, value: impl Into<Val<CloudtrailParameters>>) -> &mut Self {
+            self.props.set("CloudtrailParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationType`: Type of telemetry destination
-            props, "DestinationType", destination_type, set_destination_type, get_destination_type, Val<DestinationType>
+        /// `CloudtrailParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudtrail_parameters(&self) -> ::std::option::Option<Val<CloudtrailParameters>> {
+            crate::cfn::get_prop(&self.props, "CloudtrailParameters")
         }
 
-        prop! {
-            /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
-            props, "ELBLoadBalancerLoggingParameters", elb_load_balancer_logging_parameters, set_elb_load_balancer_logging_parameters, get_elb_load_balancer_logging_parameters, Val<ElbLoadBalancerLoggingParameters>
+        /// `DestinationPattern`: Pattern for telemetry data destination
+        pub fn destination_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
-            /// encrypt the destination log groups specified in the Telemetry Rule.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `DestinationPattern` in place: [`Self::destination_pattern`] on a value held by `&mut`.
+        pub fn set_destination_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `LogDeliveryParameters`: Parameters for log delivery configuration
-            props, "LogDeliveryParameters", log_delivery_parameters, set_log_delivery_parameters, get_log_delivery_parameters, Val<TelemetryDestinationConfigurationLogDeliveryParameters>
+        /// `DestinationPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPattern")
         }
 
-        prop! {
-            /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
-            props, "MskMonitoringParameters", msk_monitoring_parameters, set_msk_monitoring_parameters, get_msk_monitoring_parameters, Val<MskMonitoringParameters>
+        /// `DestinationType`: Type of telemetry destination
+        pub fn destination_type(mut self, value: impl Into<Val<DestinationType>>) -> Self {
+            self.props.set("DestinationType", value.into());
+            self
         }
 
-        prop! {
-            /// `RetentionInDays`: Number of days to retain the telemetry data in the specified
-            /// destination
-            props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
+        /// Sets `DestinationType` in place: [`Self::destination_type`] on a value held by `&mut`.
+        pub fn set_destination_type(&mut self, value: impl Into<Val<DestinationType>>) -> &mut Self {
+            self.props.set("DestinationType", value.into());
+            self
         }
 
-        prop! {
-            /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
-            props, "VPCFlowLogParameters", vpc_flow_log_parameters, set_vpc_flow_log_parameters, get_vpc_flow_log_parameters, Val<VpcFlowLogParameters>
+        /// `DestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_type(&self) -> ::std::option::Option<Val<DestinationType>> {
+            crate::cfn::get_prop(&self.props, "DestinationType")
         }
 
-        prop! {
-            /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
-            props, "WAFLoggingParameters", waf_logging_parameters, set_waf_logging_parameters, get_waf_logging_parameters, Val<WafLoggingParameters>
+        /// `ELBLoadBalancerLoggingParameters`: Telemetry parameters for ELB/NLB Load Balancer Logs
+        pub fn elb_load_balancer_logging_parameters(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParameters>>) -> Self {
+            self.props.set("ELBLoadBalancerLoggingParameters", value.into());
+            self
+        }
+
+        /// Sets `ELBLoadBalancerLoggingParameters` in place: [`Self::elb_load_balancer_logging_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_elb_load_balancer_logging_parameters(&mut self, value: impl Into<Val<ElbLoadBalancerLoggingParameters>>) -> &mut Self {
+            self.props.set("ELBLoadBalancerLoggingParameters", value.into());
+            self
+        }
+
+        /// `ELBLoadBalancerLoggingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elb_load_balancer_logging_parameters(&self) -> ::std::option::Option<Val<ElbLoadBalancerLoggingParameters>> {
+            crate::cfn::get_prop(&self.props, "ELBLoadBalancerLoggingParameters")
+        }
+
+        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
+        /// encrypt the destination log groups specified in the Telemetry Rule.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `LogDeliveryParameters`: Parameters for log delivery configuration
+        pub fn log_delivery_parameters(mut self, value: impl Into<Val<TelemetryDestinationConfigurationLogDeliveryParameters>>) -> Self {
+            self.props.set("LogDeliveryParameters", value.into());
+            self
+        }
+
+        /// Sets `LogDeliveryParameters` in place: [`Self::log_delivery_parameters`] on a value held by `&mut`.
+        pub fn set_log_delivery_parameters(&mut self, value: impl Into<Val<TelemetryDestinationConfigurationLogDeliveryParameters>>) -> &mut Self {
+            self.props.set("LogDeliveryParameters", value.into());
+            self
+        }
+
+        /// `LogDeliveryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_delivery_parameters(&self) -> ::std::option::Option<Val<TelemetryDestinationConfigurationLogDeliveryParameters>> {
+            crate::cfn::get_prop(&self.props, "LogDeliveryParameters")
+        }
+
+        /// `MskMonitoringParameters`: Configuration parameters for Amazon MSK cluster monitoring.
+        pub fn msk_monitoring_parameters(mut self, value: impl Into<Val<MskMonitoringParameters>>) -> Self {
+            self.props.set("MskMonitoringParameters", value.into());
+            self
+        }
+
+        /// Sets `MskMonitoringParameters` in place: [`Self::msk_monitoring_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_msk_monitoring_parameters(&mut self, value: impl Into<Val<MskMonitoringParameters>>) -> &mut Self {
+            self.props.set("MskMonitoringParameters", value.into());
+            self
+        }
+
+        /// `MskMonitoringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_msk_monitoring_parameters(&self) -> ::std::option::Option<Val<MskMonitoringParameters>> {
+            crate::cfn::get_prop(&self.props, "MskMonitoringParameters")
+        }
+
+        /// `RetentionInDays`: Number of days to retain the telemetry data in the specified destination
+        pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetentionInDays", value.into());
+            self
+        }
+
+        /// Sets `RetentionInDays` in place: [`Self::retention_in_days`] on a value held by `&mut`.
+        pub fn set_retention_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionInDays", value.into());
+            self
+        }
+
+        /// `RetentionInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionInDays")
+        }
+
+        /// `VPCFlowLogParameters`: Telemetry parameters for VPC Flow logs
+        pub fn vpc_flow_log_parameters(mut self, value: impl Into<Val<VpcFlowLogParameters>>) -> Self {
+            self.props.set("VPCFlowLogParameters", value.into());
+            self
+        }
+
+        /// Sets `VPCFlowLogParameters` in place: [`Self::vpc_flow_log_parameters`] on a value held by `&mut`.
+        pub fn set_vpc_flow_log_parameters(&mut self, value: impl Into<Val<VpcFlowLogParameters>>) -> &mut Self {
+            self.props.set("VPCFlowLogParameters", value.into());
+            self
+        }
+
+        /// `VPCFlowLogParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_flow_log_parameters(&self) -> ::std::option::Option<Val<VpcFlowLogParameters>> {
+            crate::cfn::get_prop(&self.props, "VPCFlowLogParameters")
+        }
+
+        /// `WAFLoggingParameters`: Telemetry parameters for WAF v2 Web ACL
+        pub fn waf_logging_parameters(mut self, value: impl Into<Val<WafLoggingParameters>>) -> Self {
+            self.props.set("WAFLoggingParameters", value.into());
+            self
+        }
+
+        /// Sets `WAFLoggingParameters` in place: [`Self::waf_logging_parameters`] on a value held by `&mut`.
+        pub fn set_waf_logging_parameters(&mut self, value: impl Into<Val<WafLoggingParameters>>) -> &mut Self {
+            self.props.set("WAFLoggingParameters", value.into());
+            self
+        }
+
+        /// `WAFLoggingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_waf_logging_parameters(&self) -> ::std::option::Option<Val<WafLoggingParameters>> {
+            crate::cfn::get_prop(&self.props, "WAFLoggingParameters")
         }
     }
 
@@ -1959,10 +3403,16 @@ pub mod telemetry_rule {
             CloudtrailParameters { props }
         }
 
-        prop! {
-            /// `AdvancedEventSelectors`: Create fine-grained selectors for AWS CloudTrail management
-            /// and data.
-            props, "AdvancedEventSelectors", _, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<AdvancedEventSelector>>
+        /// Sets `AdvancedEventSelectors`, which `new` took, in place.
+        pub fn set_advanced_event_selectors(&mut self, value: impl Into<Val<List<AdvancedEventSelector>>>) -> &mut Self {
+            self.props.set("AdvancedEventSelectors", value.into());
+            self
+        }
+
+        /// `AdvancedEventSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_event_selectors(&self) -> ::std::option::Option<Val<List<AdvancedEventSelector>>> {
+            crate::cfn::get_prop(&self.props, "AdvancedEventSelectors")
         }
     }
 
@@ -1985,14 +3435,34 @@ pub mod telemetry_rule {
             AdvancedEventSelector { props }
         }
 
-        prop! {
-            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
-            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        /// Sets `FieldSelectors`, which `new` took, in place.
+        pub fn set_field_selectors(&mut self, value: impl Into<Val<List<AdvancedFieldSelector>>>) -> &mut Self {
+            self.props.set("FieldSelectors", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: An optional descriptive name for the advanced event selector
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `FieldSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_selectors(&self) -> ::std::option::Option<Val<List<AdvancedFieldSelector>>> {
+            crate::cfn::get_prop(&self.props, "FieldSelectors")
+        }
+
+        /// `Name`: An optional descriptive name for the advanced event selector
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2012,45 +3482,136 @@ pub mod telemetry_rule {
             AdvancedFieldSelector { props }
         }
 
-        prop! {
-            /// `EndsWith`: An operator that includes events that match the last few characters of the
-            /// event record field specified as the value of Field.
-            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
+        /// `EndsWith`: An operator that includes events that match the last few characters of the event
+        /// record field specified as the value of Field.
+        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `Equals`: An operator that includes events that match the exact value of the event
-            /// record field specified as the value of Field.
-            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
+        /// Sets `EndsWith` in place: [`Self::ends_with`] on a value held by `&mut`.
+        pub fn set_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `EndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EndsWith")
         }
 
-        prop! {
-            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
+        /// `Equals`: An operator that includes events that match the exact value of the event record
+        /// field specified as the value of Field.
+        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEquals`: An operator that excludes events that match the exact value of the event
-            /// record field specified as the value of Field.
-            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
+        /// Sets `Equals` in place: [`Self::equals`] on a value held by `&mut`.
+        pub fn set_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
+        /// `Equals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Equals")
         }
 
-        prop! {
-            /// `StartsWith`: An operator that includes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
+        /// `Field`: A field in a CloudTrail event record on which to filter events to be logged
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// Sets `NotEndsWith` in place: [`Self::not_ends_with`] on a value held by `&mut`.
+        pub fn set_not_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// `NotEndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEndsWith")
+        }
+
+        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
+        /// field specified as the value of Field.
+        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// Sets `NotEquals` in place: [`Self::not_equals`] on a value held by `&mut`.
+        pub fn set_not_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// `NotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEquals")
+        }
+
+        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// Sets `NotStartsWith` in place: [`Self::not_starts_with`] on a value held by `&mut`.
+        pub fn set_not_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// `NotStartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotStartsWith")
+        }
+
+        /// `StartsWith`: An operator that includes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// Sets `StartsWith` in place: [`Self::starts_with`] on a value held by `&mut`.
+        pub fn set_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// `StartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StartsWith")
         }
     }
 
@@ -2080,14 +3641,40 @@ pub mod telemetry_rule {
             ElbLoadBalancerLoggingParameters { props }
         }
 
-        prop! {
-            /// `FieldDelimiter`: A delimiter to delineate log fields
-            props, "FieldDelimiter", field_delimiter, set_field_delimiter, get_field_delimiter, Val<String>
+        /// `FieldDelimiter`: A delimiter to delineate log fields
+        pub fn field_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFormat`.
-            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<ElbLoadBalancerLoggingParametersOutputFormat>
+        /// Sets `FieldDelimiter` in place: [`Self::field_delimiter`] on a value held by `&mut`.
+        pub fn set_field_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldDelimiter", value.into());
+            self
+        }
+
+        /// `FieldDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldDelimiter")
+        }
+
+        /// `OutputFormat`.
+        pub fn output_format(mut self, value: impl Into<Val<ElbLoadBalancerLoggingParametersOutputFormat>>) -> Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+        pub fn set_output_format(&mut self, value: impl Into<Val<ElbLoadBalancerLoggingParametersOutputFormat>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<ElbLoadBalancerLoggingParametersOutputFormat>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
         }
     }
 
@@ -2120,9 +3707,22 @@ pub mod telemetry_rule {
             TelemetryDestinationConfigurationLogDeliveryParameters { props }
         }
 
-        prop! {
-            /// `LogTypes`: Types of logs to deliver
-            props, "LogTypes", log_types, set_log_types, get_log_types, Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>
+        /// `LogTypes`: Types of logs to deliver
+        pub fn log_types(mut self, value: impl Into<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>>) -> Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// Sets `LogTypes` in place: [`Self::log_types`] on a value held by `&mut`.
+        pub fn set_log_types(&mut self, value: impl Into<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>>) -> &mut Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// `LogTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_types(&self) -> ::std::option::Option<Val<List<TelemetryDestinationConfigurationLogDeliveryParametersLogTypes>>> {
+            crate::cfn::get_prop(&self.props, "LogTypes")
         }
     }
 
@@ -2176,9 +3776,22 @@ pub mod telemetry_rule {
             MskMonitoringParameters { props }
         }
 
-        prop! {
-            /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
-            props, "EnhancedMonitoring", enhanced_monitoring, set_enhanced_monitoring, get_enhanced_monitoring, Val<MskMonitoringParametersEnhancedMonitoring>
+        /// `EnhancedMonitoring`: The level of enhanced monitoring for the MSK cluster.
+        pub fn enhanced_monitoring(mut self, value: impl Into<Val<MskMonitoringParametersEnhancedMonitoring>>) -> Self {
+            self.props.set("EnhancedMonitoring", value.into());
+            self
+        }
+
+        /// Sets `EnhancedMonitoring` in place: [`Self::enhanced_monitoring`] on a value held by `&mut`.
+        pub fn set_enhanced_monitoring(&mut self, value: impl Into<Val<MskMonitoringParametersEnhancedMonitoring>>) -> &mut Self {
+            self.props.set("EnhancedMonitoring", value.into());
+            self
+        }
+
+        /// `EnhancedMonitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enhanced_monitoring(&self) -> ::std::option::Option<Val<MskMonitoringParametersEnhancedMonitoring>> {
+            crate::cfn::get_prop(&self.props, "EnhancedMonitoring")
         }
     }
 
@@ -2217,21 +3830,61 @@ pub mod telemetry_rule {
             VpcFlowLogParameters { props }
         }
 
-        prop! {
-            /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter,
-            /// the flow log is created using the default format.
-            props, "LogFormat", log_format, set_log_format, get_log_format, Val<String>
+        /// `LogFormat`: The fields to include in the flow log record. If you omit this parameter, the
+        /// flow log is created using the default format.
+        pub fn log_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow
-            /// of packets is captured and aggregated into a flow log record. Default is 600s.
-            props, "MaxAggregationInterval", max_aggregation_interval, set_max_aggregation_interval, get_max_aggregation_interval, Val<i64>
+        /// Sets `LogFormat` in place: [`Self::log_format`] on a value held by `&mut`.
+        pub fn set_log_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
-            props, "TrafficType", traffic_type, set_traffic_type, get_traffic_type, Val<String>
+        /// `LogFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogFormat")
+        }
+
+        /// `MaxAggregationInterval`: The maximum interval of time, in seconds, during which a flow of
+        /// packets is captured and aggregated into a flow log record. Default is 600s.
+        pub fn max_aggregation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAggregationInterval", value.into());
+            self
+        }
+
+        /// Sets `MaxAggregationInterval` in place: [`Self::max_aggregation_interval`] on a value held
+        /// by `&mut`.
+        pub fn set_max_aggregation_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAggregationInterval", value.into());
+            self
+        }
+
+        /// `MaxAggregationInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_aggregation_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAggregationInterval")
+        }
+
+        /// `TrafficType`: The type of traffic captured for the flow log. Default is ALL
+        pub fn traffic_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrafficType", value.into());
+            self
+        }
+
+        /// Sets `TrafficType` in place: [`Self::traffic_type`] on a value held by `&mut`.
+        pub fn set_traffic_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrafficType", value.into());
+            self
+        }
+
+        /// `TrafficType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrafficType")
         }
     }
 
@@ -2251,20 +3904,59 @@ pub mod telemetry_rule {
             WafLoggingParameters { props }
         }
 
-        prop! {
-            /// `LogType`: The type of logs to generate for WAF.
-            props, "LogType", log_type, set_log_type, get_log_type, Val<WafLogType>
+        /// `LogType`: The type of logs to generate for WAF.
+        pub fn log_type(mut self, value: impl Into<Val<WafLogType>>) -> Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingFilter`: Default handling for logs that don't match any of the specified
-            /// filtering conditions.
-            props, "LoggingFilter", logging_filter, set_logging_filter, get_logging_filter, Val<LoggingFilter>
+        /// Sets `LogType` in place: [`Self::log_type`] on a value held by `&mut`.
+        pub fn set_log_type(&mut self, value: impl Into<Val<WafLogType>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `RedactedFields`: Fields not to be included in the logs.
-            props, "RedactedFields", redacted_fields, set_redacted_fields, get_redacted_fields, Val<List<FieldToMatch>>
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<WafLogType>> {
+            crate::cfn::get_prop(&self.props, "LogType")
+        }
+
+        /// `LoggingFilter`: Default handling for logs that don't match any of the specified filtering
+        /// conditions.
+        pub fn logging_filter(mut self, value: impl Into<Val<LoggingFilter>>) -> Self {
+            self.props.set("LoggingFilter", value.into());
+            self
+        }
+
+        /// Sets `LoggingFilter` in place: [`Self::logging_filter`] on a value held by `&mut`.
+        pub fn set_logging_filter(&mut self, value: impl Into<Val<LoggingFilter>>) -> &mut Self {
+            self.props.set("LoggingFilter", value.into());
+            self
+        }
+
+        /// `LoggingFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_filter(&self) -> ::std::option::Option<Val<LoggingFilter>> {
+            crate::cfn::get_prop(&self.props, "LoggingFilter")
+        }
+
+        /// `RedactedFields`: Fields not to be included in the logs.
+        pub fn redacted_fields(mut self, value: impl Into<Val<List<FieldToMatch>>>) -> Self {
+            self.props.set("RedactedFields", value.into());
+            self
+        }
+
+        /// Sets `RedactedFields` in place: [`Self::redacted_fields`] on a value held by `&mut`.
+        pub fn set_redacted_fields(&mut self, value: impl Into<Val<List<FieldToMatch>>>) -> &mut Self {
+            self.props.set("RedactedFields", value.into());
+            self
+        }
+
+        /// `RedactedFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redacted_fields(&self) -> ::std::option::Option<Val<List<FieldToMatch>>> {
+            crate::cfn::get_prop(&self.props, "RedactedFields")
         }
     }
 
@@ -2294,14 +3986,40 @@ pub mod telemetry_rule {
             LoggingFilter { props }
         }
 
-        prop! {
-            /// `DefaultBehavior`: The behavior required of the filter.
-            props, "DefaultBehavior", default_behavior, set_default_behavior, get_default_behavior, Val<FilterBehavior>
+        /// `DefaultBehavior`: The behavior required of the filter.
+        pub fn default_behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`: A list of filters to be applied.
-            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        /// Sets `DefaultBehavior` in place: [`Self::default_behavior`] on a value held by `&mut`.
+        pub fn set_default_behavior(&mut self, value: impl Into<Val<FilterBehavior>>) -> &mut Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
+        }
+
+        /// `DefaultBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_behavior(&self) -> ::std::option::Option<Val<FilterBehavior>> {
+            crate::cfn::get_prop(&self.props, "DefaultBehavior")
+        }
+
+        /// `Filters`: A list of filters to be applied.
+        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -2333,19 +4051,58 @@ pub mod telemetry_rule {
             Filter { props }
         }
 
-        prop! {
-            /// `Behavior`: The behavior required of the filter.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<FilterBehavior>
+        /// `Behavior`: The behavior required of the filter.
+        pub fn behavior(mut self, value: impl Into<Val<FilterBehavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditions`: A list of conditions for a filter.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<FilterBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Requirement`: The requirement portion of the filter.
-            props, "Requirement", requirement, set_requirement, get_requirement, Val<FilterRequirement>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<FilterBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
+        }
+
+        /// `Conditions`: A list of conditions for a filter.
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// `Requirement`: The requirement portion of the filter.
+        pub fn requirement(mut self, value: impl Into<Val<FilterRequirement>>) -> Self {
+            self.props.set("Requirement", value.into());
+            self
+        }
+
+        /// Sets `Requirement` in place: [`Self::requirement`] on a value held by `&mut`.
+        pub fn set_requirement(&mut self, value: impl Into<Val<FilterRequirement>>) -> &mut Self {
+            self.props.set("Requirement", value.into());
+            self
+        }
+
+        /// `Requirement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requirement(&self) -> ::std::option::Option<Val<FilterRequirement>> {
+            crate::cfn::get_prop(&self.props, "Requirement")
         }
     }
 
@@ -2364,14 +4121,40 @@ pub mod telemetry_rule {
             Condition { props }
         }
 
-        prop! {
-            /// `ActionCondition`: The condition of the action desired in the filter.
-            props, "ActionCondition", action_condition, set_action_condition, get_action_condition, Val<ActionCondition>
+        /// `ActionCondition`: The condition of the action desired in the filter.
+        pub fn action_condition(mut self, value: impl Into<Val<ActionCondition>>) -> Self {
+            self.props.set("ActionCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelNameCondition`: The label name of the condition.
-            props, "LabelNameCondition", label_name_condition, set_label_name_condition, get_label_name_condition, Val<LabelNameCondition>
+        /// Sets `ActionCondition` in place: [`Self::action_condition`] on a value held by `&mut`.
+        pub fn set_action_condition(&mut self, value: impl Into<Val<ActionCondition>>) -> &mut Self {
+            self.props.set("ActionCondition", value.into());
+            self
+        }
+
+        /// `ActionCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_condition(&self) -> ::std::option::Option<Val<ActionCondition>> {
+            crate::cfn::get_prop(&self.props, "ActionCondition")
+        }
+
+        /// `LabelNameCondition`: The label name of the condition.
+        pub fn label_name_condition(mut self, value: impl Into<Val<LabelNameCondition>>) -> Self {
+            self.props.set("LabelNameCondition", value.into());
+            self
+        }
+
+        /// Sets `LabelNameCondition` in place: [`Self::label_name_condition`] on a value held by `&mut`.
+        pub fn set_label_name_condition(&mut self, value: impl Into<Val<LabelNameCondition>>) -> &mut Self {
+            self.props.set("LabelNameCondition", value.into());
+            self
+        }
+
+        /// `LabelNameCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_name_condition(&self) -> ::std::option::Option<Val<LabelNameCondition>> {
+            crate::cfn::get_prop(&self.props, "LabelNameCondition")
         }
     }
 
@@ -2391,9 +4174,22 @@ pub mod telemetry_rule {
             ActionCondition { props }
         }
 
-        prop! {
-            /// `Action`: The enumerated action to take.
-            props, "Action", action, set_action, get_action, Val<Action>
+        /// `Action`: The enumerated action to take.
+        pub fn action(mut self, value: impl Into<Val<Action>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -2438,9 +4234,22 @@ pub mod telemetry_rule {
             LabelNameCondition { props }
         }
 
-        prop! {
-            /// `LabelName`: The label name of the condition.
-            props, "LabelName", label_name, set_label_name, get_label_name, Val<String>
+        /// `LabelName`: The label name of the condition.
+        pub fn label_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LabelName", value.into());
+            self
+        }
+
+        /// Sets `LabelName` in place: [`Self::label_name`] on a value held by `&mut`.
+        pub fn set_label_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LabelName", value.into());
+            self
+        }
+
+        /// `LabelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LabelName")
         }
     }
 
@@ -2473,24 +4282,76 @@ pub mod telemetry_rule {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Method`: The method with which to match this rule.
-            props, "Method", method, set_method, get_method, Val<String>
+        /// `Method`: The method with which to match this rule.
+        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryString`: The query string to find the resource to match this field to.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleHeader`: Header for the field to match.
-            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<SingleHeader>
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
 
-        prop! {
-            /// `UriPath`: This is the URI path to match this rule to.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<String>
+        /// `QueryString`: The query string to find the resource to match this field to.
+        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `SingleHeader`: Header for the field to match.
+        pub fn single_header(mut self, value: impl Into<Val<SingleHeader>>) -> Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// Sets `SingleHeader` in place: [`Self::single_header`] on a value held by `&mut`.
+        pub fn set_single_header(&mut self, value: impl Into<Val<SingleHeader>>) -> &mut Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// `SingleHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header(&self) -> ::std::option::Option<Val<SingleHeader>> {
+            crate::cfn::get_prop(&self.props, "SingleHeader")
+        }
+
+        /// `UriPath`: This is the URI path to match this rule to.
+        pub fn uri_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -2511,9 +4372,16 @@ pub mod telemetry_rule {
             SingleHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the header
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 

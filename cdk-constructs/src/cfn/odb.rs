@@ -40,100 +40,326 @@ impl CloudAutonomousVmCluster {
         CloudAutonomousVmCluster { core }
     }
 
-    prop! {
-        /// `AutonomousDataStorageSizeInTBs`: The data storage size allocated for Autonomous
-        /// Databases in the Autonomous VM cluster, in TB.
-        core.props, "AutonomousDataStorageSizeInTBs", autonomous_data_storage_size_in_t_bs, set_autonomous_data_storage_size_in_t_bs, get_autonomous_data_storage_size_in_t_bs, Val<f64>
+    /// `AutonomousDataStorageSizeInTBs`: The data storage size allocated for Autonomous Databases
+    /// in the Autonomous VM cluster, in TB.
+    pub fn autonomous_data_storage_size_in_t_bs(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("AutonomousDataStorageSizeInTBs", value.into());
+        self
     }
 
-    prop! {
-        /// `CloudExadataInfrastructureId`: The unique identifier of the Cloud Exadata
-        /// Infrastructure containing this Autonomous VM cluster.
-        core.props, "CloudExadataInfrastructureId", cloud_exadata_infrastructure_id, set_cloud_exadata_infrastructure_id, get_cloud_exadata_infrastructure_id, Val<String>
+    /// Sets `AutonomousDataStorageSizeInTBs` in place: [`Self::autonomous_data_storage_size_in_t_bs`]
+    /// on a value held by `&mut`.
+    pub fn set_autonomous_data_storage_size_in_t_bs(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("AutonomousDataStorageSizeInTBs", value.into());
+        self
     }
 
-    prop! {
-        /// `CpuCoreCountPerNode`: The number of CPU cores enabled per node in the Autonomous VM
-        /// cluster.
-        core.props, "CpuCoreCountPerNode", cpu_core_count_per_node, set_cpu_core_count_per_node, get_cpu_core_count_per_node, Val<i64>
+    /// `AutonomousDataStorageSizeInTBs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_autonomous_data_storage_size_in_t_bs(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "AutonomousDataStorageSizeInTBs")
     }
 
-    prop! {
-        /// `DbServers`: The list of database servers associated with the Autonomous VM cluster.
-        core.props, "DbServers", db_servers, set_db_servers, get_db_servers, Val<List<String>>
+    /// `CloudExadataInfrastructureId`: The unique identifier of the Cloud Exadata Infrastructure
+    /// containing this Autonomous VM cluster.
+    pub fn cloud_exadata_infrastructure_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloudExadataInfrastructureId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The user-provided description of the Autonomous VM cluster.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CloudExadataInfrastructureId` in place: [`Self::cloud_exadata_infrastructure_id`] on a
+    /// value held by `&mut`.
+    pub fn set_cloud_exadata_infrastructure_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudExadataInfrastructureId", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name of the Autonomous VM cluster.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `CloudExadataInfrastructureId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_exadata_infrastructure_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudExadataInfrastructureId")
     }
 
-    prop! {
-        /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with
-        /// the Autonomous VM cluster.
-        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<cloud_autonomous_vm_cluster::IamRole>>
+    /// `CpuCoreCountPerNode`: The number of CPU cores enabled per node in the Autonomous VM
+    /// cluster.
+    pub fn cpu_core_count_per_node(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("CpuCoreCountPerNode", value.into());
+        self
     }
 
-    prop! {
-        /// `IsMtlsEnabledVmCluster`: Indicates whether mutual TLS (mTLS) authentication is enabled
-        /// for the Autonomous VM cluster.
-        core.props, "IsMtlsEnabledVmCluster", is_mtls_enabled_vm_cluster, set_is_mtls_enabled_vm_cluster, get_is_mtls_enabled_vm_cluster, Val<bool>
+    /// Sets `CpuCoreCountPerNode` in place: [`Self::cpu_core_count_per_node`] on a value held by `&mut`.
+    pub fn set_cpu_core_count_per_node(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("CpuCoreCountPerNode", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseModel`: The Oracle license model that applies to the Autonomous VM cluster.
-        /// Valid values are LICENSE_INCLUDED or BRING_YOUR_OWN_LICENSE.
-        core.props, "LicenseModel", license_model, set_license_model, get_license_model, Val<cloud_autonomous_vm_cluster::LicenseModel>
+    /// `CpuCoreCountPerNode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cpu_core_count_per_node(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "CpuCoreCountPerNode")
     }
 
-    prop! {
-        /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and
-        /// system updates take place during the maintenance window.
-        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<cloud_autonomous_vm_cluster::MaintenanceWindow>
+    /// `DbServers`: The list of database servers associated with the Autonomous VM cluster.
+    pub fn db_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DbServers", value.into());
+        self
     }
 
-    prop! {
-        /// `MemoryPerOracleComputeUnitInGBs`: The amount of memory allocated per Oracle Compute
-        /// Unit, in GB.
-        core.props, "MemoryPerOracleComputeUnitInGBs", memory_per_oracle_compute_unit_in_g_bs, set_memory_per_oracle_compute_unit_in_g_bs, get_memory_per_oracle_compute_unit_in_g_bs, Val<i64>
+    /// Sets `DbServers` in place: [`Self::db_servers`] on a value held by `&mut`.
+    pub fn set_db_servers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DbServers", value.into());
+        self
     }
 
-    prop! {
-        /// `OdbNetworkId`: The unique identifier of the ODB network associated with this Autonomous
-        /// VM cluster.
-        core.props, "OdbNetworkId", odb_network_id, set_odb_network_id, get_odb_network_id, Val<String>
+    /// `DbServers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_servers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DbServers")
     }
 
-    prop! {
-        /// `ScanListenerPortNonTls`: The SCAN listener port for non-TLS (TCP) protocol. The default
-        /// is 1521.
-        core.props, "ScanListenerPortNonTls", scan_listener_port_non_tls, set_scan_listener_port_non_tls, get_scan_listener_port_non_tls, Val<i64>
+    /// `Description`: The user-provided description of the Autonomous VM cluster.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ScanListenerPortTls`: The SCAN listener port for TLS (TCP) protocol. The default is 2484.
-        core.props, "ScanListenerPortTls", scan_listener_port_tls, set_scan_listener_port_tls, get_scan_listener_port_tls, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the Autonomous VM cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TimeZone`: The time zone of the Autonomous VM cluster.
-        core.props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
+    /// `DisplayName`: The display name of the Autonomous VM cluster.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `TotalContainerDatabases`: The total number of Autonomous Container Databases that can
-        /// be created with the allocated local storage.
-        core.props, "TotalContainerDatabases", total_container_databases, set_total_container_databases, get_total_container_databases, Val<i64>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with the
+    /// Autonomous VM cluster.
+    pub fn iam_roles(mut self, value: impl Into<Val<List<cloud_autonomous_vm_cluster::IamRole>>>) -> Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// Sets `IamRoles` in place: [`Self::iam_roles`] on a value held by `&mut`.
+    pub fn set_iam_roles(&mut self, value: impl Into<Val<List<cloud_autonomous_vm_cluster::IamRole>>>) -> &mut Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// `IamRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_roles(&self) -> ::std::option::Option<Val<List<cloud_autonomous_vm_cluster::IamRole>>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoles")
+    }
+
+    /// `IsMtlsEnabledVmCluster`: Indicates whether mutual TLS (mTLS) authentication is enabled for
+    /// the Autonomous VM cluster.
+    pub fn is_mtls_enabled_vm_cluster(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsMtlsEnabledVmCluster", value.into());
+        self
+    }
+
+    /// Sets `IsMtlsEnabledVmCluster` in place: [`Self::is_mtls_enabled_vm_cluster`] on a value held
+    /// by `&mut`.
+    pub fn set_is_mtls_enabled_vm_cluster(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsMtlsEnabledVmCluster", value.into());
+        self
+    }
+
+    /// `IsMtlsEnabledVmCluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_mtls_enabled_vm_cluster(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsMtlsEnabledVmCluster")
+    }
+
+    /// `LicenseModel`: The Oracle license model that applies to the Autonomous VM cluster. Valid
+    /// values are LICENSE_INCLUDED or BRING_YOUR_OWN_LICENSE.
+    pub fn license_model(mut self, value: impl Into<Val<cloud_autonomous_vm_cluster::LicenseModel>>) -> Self {
+        self.core.props.set("LicenseModel", value.into());
+        self
+    }
+
+    /// Sets `LicenseModel` in place: [`Self::license_model`] on a value held by `&mut`.
+    pub fn set_license_model(&mut self, value: impl Into<Val<cloud_autonomous_vm_cluster::LicenseModel>>) -> &mut Self {
+        self.core.props.set("LicenseModel", value.into());
+        self
+    }
+
+    /// `LicenseModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_model(&self) -> ::std::option::Option<Val<cloud_autonomous_vm_cluster::LicenseModel>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseModel")
+    }
+
+    /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and system
+    /// updates take place during the maintenance window.
+    pub fn maintenance_window(mut self, value: impl Into<Val<cloud_autonomous_vm_cluster::MaintenanceWindow>>) -> Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindow` in place: [`Self::maintenance_window`] on a value held by `&mut`.
+    pub fn set_maintenance_window(&mut self, value: impl Into<Val<cloud_autonomous_vm_cluster::MaintenanceWindow>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// `MaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_window(&self) -> ::std::option::Option<Val<cloud_autonomous_vm_cluster::MaintenanceWindow>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindow")
+    }
+
+    /// `MemoryPerOracleComputeUnitInGBs`: The amount of memory allocated per Oracle Compute Unit,
+    /// in GB.
+    pub fn memory_per_oracle_compute_unit_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MemoryPerOracleComputeUnitInGBs", value.into());
+        self
+    }
+
+    /// Sets `MemoryPerOracleComputeUnitInGBs` in place: [`Self::memory_per_oracle_compute_unit_in_g_bs`]
+    /// on a value held by `&mut`.
+    pub fn set_memory_per_oracle_compute_unit_in_g_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MemoryPerOracleComputeUnitInGBs", value.into());
+        self
+    }
+
+    /// `MemoryPerOracleComputeUnitInGBs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory_per_oracle_compute_unit_in_g_bs(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MemoryPerOracleComputeUnitInGBs")
+    }
+
+    /// `OdbNetworkId`: The unique identifier of the ODB network associated with this Autonomous VM
+    /// cluster.
+    pub fn odb_network_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OdbNetworkId", value.into());
+        self
+    }
+
+    /// Sets `OdbNetworkId` in place: [`Self::odb_network_id`] on a value held by `&mut`.
+    pub fn set_odb_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OdbNetworkId", value.into());
+        self
+    }
+
+    /// `OdbNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_odb_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OdbNetworkId")
+    }
+
+    /// `ScanListenerPortNonTls`: The SCAN listener port for non-TLS (TCP) protocol. The default is 1521.
+    pub fn scan_listener_port_non_tls(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ScanListenerPortNonTls", value.into());
+        self
+    }
+
+    /// Sets `ScanListenerPortNonTls` in place: [`Self::scan_listener_port_non_tls`] on a value held
+    /// by `&mut`.
+    pub fn set_scan_listener_port_non_tls(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ScanListenerPortNonTls", value.into());
+        self
+    }
+
+    /// `ScanListenerPortNonTls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scan_listener_port_non_tls(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ScanListenerPortNonTls")
+    }
+
+    /// `ScanListenerPortTls`: The SCAN listener port for TLS (TCP) protocol. The default is 2484.
+    pub fn scan_listener_port_tls(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ScanListenerPortTls", value.into());
+        self
+    }
+
+    /// Sets `ScanListenerPortTls` in place: [`Self::scan_listener_port_tls`] on a value held by `&mut`.
+    pub fn set_scan_listener_port_tls(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ScanListenerPortTls", value.into());
+        self
+    }
+
+    /// `ScanListenerPortTls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scan_listener_port_tls(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ScanListenerPortTls")
+    }
+
+    /// `Tags`: The tags associated with the Autonomous VM cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeZone`: The time zone of the Autonomous VM cluster.
+    pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// Sets `TimeZone` in place: [`Self::time_zone`] on a value held by `&mut`.
+    pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TimeZone")
+    }
+
+    /// `TotalContainerDatabases`: The total number of Autonomous Container Databases that can be
+    /// created with the allocated local storage.
+    pub fn total_container_databases(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TotalContainerDatabases", value.into());
+        self
+    }
+
+    /// Sets `TotalContainerDatabases` in place: [`Self::total_container_databases`] on a value held
+    /// by `&mut`.
+    pub fn set_total_container_databases(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TotalContainerDatabases", value.into());
+        self
+    }
+
+    /// `TotalContainerDatabases` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_total_container_databases(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TotalContainerDatabases")
     }
 
     /// `Ref`: the resource's identifier.
@@ -332,22 +558,60 @@ pub mod cloud_autonomous_vm_cluster {
             IamRole { props }
         }
 
-        prop! {
-            /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and
-            /// Access Management (IAM) service role.
-            props, "AwsIntegration", aws_integration, set_aws_integration, get_aws_integration, Val<String>
+        /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and Access
+        /// Management (IAM) service role.
+        pub fn aws_integration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsIntegration", value.into());
+            self
         }
 
-        prop! {
-            /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
-            /// service role.
-            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// Sets `AwsIntegration` in place: [`Self::aws_integration`] on a value held by `&mut`.
+        pub fn set_aws_integration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsIntegration", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The current status of the AWS Identity and Access Management (IAM) service
-            /// role.
-            props, "Status", status, set_status, get_status, Val<String>
+        /// `AwsIntegration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_integration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsIntegration")
+        }
+
+        /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
+        /// service role.
+        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
+        }
+
+        /// `Status`: The current status of the AWS Identity and Access Management (IAM) service role.
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -381,34 +645,112 @@ pub mod cloud_autonomous_vm_cluster {
             MaintenanceWindow { props }
         }
 
-        prop! {
-            /// `DaysOfWeek`: The days of the week when maintenance can be performed.
-            props, "DaysOfWeek", days_of_week, set_days_of_week, get_days_of_week, Val<List<MaintenanceWindowDaysOfWeek>>
+        /// `DaysOfWeek`: The days of the week when maintenance can be performed.
+        pub fn days_of_week(mut self, value: impl Into<Val<List<MaintenanceWindowDaysOfWeek>>>) -> Self {
+            self.props.set("DaysOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `HoursOfDay`: The hours of the day when maintenance can be performed.
-            props, "HoursOfDay", hours_of_day, set_hours_of_day, get_hours_of_day, Val<List<i64>>
+        /// Sets `DaysOfWeek` in place: [`Self::days_of_week`] on a value held by `&mut`.
+        pub fn set_days_of_week(&mut self, value: impl Into<Val<List<MaintenanceWindowDaysOfWeek>>>) -> &mut Self {
+            self.props.set("DaysOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
-            props, "LeadTimeInWeeks", lead_time_in_weeks, set_lead_time_in_weeks, get_lead_time_in_weeks, Val<i64>
+        /// `DaysOfWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_of_week(&self) -> ::std::option::Option<Val<List<MaintenanceWindowDaysOfWeek>>> {
+            crate::cfn::get_prop(&self.props, "DaysOfWeek")
         }
 
-        prop! {
-            /// `Months`: The months when maintenance can be performed.
-            props, "Months", months, set_months, get_months, Val<List<MaintenanceWindowMonths>>
+        /// `HoursOfDay`: The hours of the day when maintenance can be performed.
+        pub fn hours_of_day(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("HoursOfDay", value.into());
+            self
         }
 
-        prop! {
-            /// `Preference`: The preference for the maintenance window scheduling.
-            props, "Preference", preference, set_preference, get_preference, Val<MaintenanceWindowPreference>
+        /// Sets `HoursOfDay` in place: [`Self::hours_of_day`] on a value held by `&mut`.
+        pub fn set_hours_of_day(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("HoursOfDay", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
-            props, "WeeksOfMonth", weeks_of_month, set_weeks_of_month, get_weeks_of_month, Val<List<i64>>
+        /// `HoursOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hours_of_day(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "HoursOfDay")
+        }
+
+        /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
+        pub fn lead_time_in_weeks(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LeadTimeInWeeks", value.into());
+            self
+        }
+
+        /// Sets `LeadTimeInWeeks` in place: [`Self::lead_time_in_weeks`] on a value held by `&mut`.
+        pub fn set_lead_time_in_weeks(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LeadTimeInWeeks", value.into());
+            self
+        }
+
+        /// `LeadTimeInWeeks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lead_time_in_weeks(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LeadTimeInWeeks")
+        }
+
+        /// `Months`: The months when maintenance can be performed.
+        pub fn months(mut self, value: impl Into<Val<List<MaintenanceWindowMonths>>>) -> Self {
+            self.props.set("Months", value.into());
+            self
+        }
+
+        /// Sets `Months` in place: [`Self::months`] on a value held by `&mut`.
+        pub fn set_months(&mut self, value: impl Into<Val<List<MaintenanceWindowMonths>>>) -> &mut Self {
+            self.props.set("Months", value.into());
+            self
+        }
+
+        /// `Months` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_months(&self) -> ::std::option::Option<Val<List<MaintenanceWindowMonths>>> {
+            crate::cfn::get_prop(&self.props, "Months")
+        }
+
+        /// `Preference`: The preference for the maintenance window scheduling.
+        pub fn preference(mut self, value: impl Into<Val<MaintenanceWindowPreference>>) -> Self {
+            self.props.set("Preference", value.into());
+            self
+        }
+
+        /// Sets `Preference` in place: [`Self::preference`] on a value held by `&mut`.
+        pub fn set_preference(&mut self, value: impl Into<Val<MaintenanceWindowPreference>>) -> &mut Self {
+            self.props.set("Preference", value.into());
+            self
+        }
+
+        /// `Preference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preference(&self) -> ::std::option::Option<Val<MaintenanceWindowPreference>> {
+            crate::cfn::get_prop(&self.props, "Preference")
+        }
+
+        /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
+        pub fn weeks_of_month(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("WeeksOfMonth", value.into());
+            self
+        }
+
+        /// Sets `WeeksOfMonth` in place: [`Self::weeks_of_month`] on a value held by `&mut`.
+        pub fn set_weeks_of_month(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("WeeksOfMonth", value.into());
+            self
+        }
+
+        /// `WeeksOfMonth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weeks_of_month(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "WeeksOfMonth")
         }
     }
 
@@ -516,65 +858,209 @@ impl CloudExadataInfrastructure {
         CloudExadataInfrastructure { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The name of the Availability Zone (AZ) where the Exadata
-        /// infrastructure is located.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The name of the Availability Zone (AZ) where the Exadata infrastructure
+    /// is located.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneId`: The AZ ID of the AZ where the Exadata infrastructure is located.
-        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeCount`: The number of database servers for the Exadata infrastructure.
-        core.props, "ComputeCount", compute_count, set_compute_count, get_compute_count, Val<i64>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `CustomerContactsToSendToOCI`: The email addresses of contacts to receive notification
-        /// from Oracle about maintenance updates for the Exadata infrastructure.
-        core.props, "CustomerContactsToSendToOCI", customer_contacts_to_send_to_oci, set_customer_contacts_to_send_to_oci, get_customer_contacts_to_send_to_oci, Val<List<cloud_exadata_infrastructure::CustomerContact>>
+    /// `AvailabilityZoneId`: The AZ ID of the AZ where the Exadata infrastructure is located.
+    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseServerType`: The database server model type of the Exadata infrastructure. For
-        /// the list of valid model names, use the ListDbSystemShapes operation.
-        core.props, "DatabaseServerType", database_server_type, set_database_server_type, get_database_server_type, Val<String>
+    /// Sets `AvailabilityZoneId` in place: [`Self::availability_zone_id`] on a value held by `&mut`.
+    pub fn set_availability_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The user-friendly name for the Exadata infrastructure.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `AvailabilityZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneId")
     }
 
-    prop! {
-        /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and
-        /// system updates take place during the maintenance window.
-        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<cloud_exadata_infrastructure::MaintenanceWindow>
+    /// `ComputeCount`: The number of database servers for the Exadata infrastructure.
+    pub fn compute_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ComputeCount", value.into());
+        self
     }
 
-    prop! {
-        /// `Shape`: The model name of the Exadata infrastructure.
-        core.props, "Shape", shape, set_shape, get_shape, Val<String>
+    /// Sets `ComputeCount` in place: [`Self::compute_count`] on a value held by `&mut`.
+    pub fn set_compute_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ComputeCount", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageCount`: The number of storage servers that are activated for the Exadata
-        /// infrastructure.
-        core.props, "StorageCount", storage_count, set_storage_count, get_storage_count, Val<i64>
+    /// `ComputeCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeCount")
     }
 
-    prop! {
-        /// `StorageServerType`: The storage server model type of the Exadata infrastructure. For
-        /// the list of valid model names, use the ListDbSystemShapes operation.
-        core.props, "StorageServerType", storage_server_type, set_storage_server_type, get_storage_server_type, Val<String>
+    /// `CustomerContactsToSendToOCI`: The email addresses of contacts to receive notification from
+    /// Oracle about maintenance updates for the Exadata infrastructure.
+    pub fn customer_contacts_to_send_to_oci(mut self, value: impl Into<Val<List<cloud_exadata_infrastructure::CustomerContact>>>) -> Self {
+        self.core.props.set("CustomerContactsToSendToOCI", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Exadata Infrastructure.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CustomerContactsToSendToOCI` in place: [`Self::customer_contacts_to_send_to_oci`] on a
+    /// value held by `&mut`.
+    pub fn set_customer_contacts_to_send_to_oci(&mut self, value: impl Into<Val<List<cloud_exadata_infrastructure::CustomerContact>>>) -> &mut Self {
+        self.core.props.set("CustomerContactsToSendToOCI", value.into());
+        self
+    }
+
+    /// `CustomerContactsToSendToOCI` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_contacts_to_send_to_oci(&self) -> ::std::option::Option<Val<List<cloud_exadata_infrastructure::CustomerContact>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerContactsToSendToOCI")
+    }
+
+    /// `DatabaseServerType`: The database server model type of the Exadata infrastructure. For the
+    /// list of valid model names, use the ListDbSystemShapes operation.
+    pub fn database_server_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseServerType", value.into());
+        self
+    }
+
+    /// Sets `DatabaseServerType` in place: [`Self::database_server_type`] on a value held by `&mut`.
+    pub fn set_database_server_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseServerType", value.into());
+        self
+    }
+
+    /// `DatabaseServerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_server_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseServerType")
+    }
+
+    /// `DisplayName`: The user-friendly name for the Exadata infrastructure.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `MaintenanceWindow`: The scheduling details for the maintenance window. Patching and system
+    /// updates take place during the maintenance window.
+    pub fn maintenance_window(mut self, value: impl Into<Val<cloud_exadata_infrastructure::MaintenanceWindow>>) -> Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindow` in place: [`Self::maintenance_window`] on a value held by `&mut`.
+    pub fn set_maintenance_window(&mut self, value: impl Into<Val<cloud_exadata_infrastructure::MaintenanceWindow>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// `MaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_window(&self) -> ::std::option::Option<Val<cloud_exadata_infrastructure::MaintenanceWindow>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindow")
+    }
+
+    /// `Shape`: The model name of the Exadata infrastructure.
+    pub fn shape(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Shape", value.into());
+        self
+    }
+
+    /// Sets `Shape` in place: [`Self::shape`] on a value held by `&mut`.
+    pub fn set_shape(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Shape", value.into());
+        self
+    }
+
+    /// `Shape` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shape(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Shape")
+    }
+
+    /// `StorageCount`: The number of storage servers that are activated for the Exadata
+    /// infrastructure.
+    pub fn storage_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StorageCount", value.into());
+        self
+    }
+
+    /// Sets `StorageCount` in place: [`Self::storage_count`] on a value held by `&mut`.
+    pub fn set_storage_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StorageCount", value.into());
+        self
+    }
+
+    /// `StorageCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageCount")
+    }
+
+    /// `StorageServerType`: The storage server model type of the Exadata infrastructure. For the
+    /// list of valid model names, use the ListDbSystemShapes operation.
+    pub fn storage_server_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StorageServerType", value.into());
+        self
+    }
+
+    /// Sets `StorageServerType` in place: [`Self::storage_server_type`] on a value held by `&mut`.
+    pub fn set_storage_server_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageServerType", value.into());
+        self
+    }
+
+    /// `StorageServerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_server_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageServerType")
+    }
+
+    /// `Tags`: Tags to assign to the Exadata Infrastructure.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -731,9 +1217,22 @@ pub mod cloud_exadata_infrastructure {
             CustomerContact { props }
         }
 
-        prop! {
-            /// `Email`: The email address of the contact.
-            props, "Email", email, set_email, get_email, Val<String>
+        /// `Email`: The email address of the contact.
+        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Email", value.into());
+            self
+        }
+
+        /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+        pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Email", value.into());
+            self
+        }
+
+        /// `Email` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Email")
         }
     }
 
@@ -753,49 +1252,168 @@ pub mod cloud_exadata_infrastructure {
             MaintenanceWindow { props }
         }
 
-        prop! {
-            /// `CustomActionTimeoutInMins`: The timeout duration for custom actions in minutes.
-            props, "CustomActionTimeoutInMins", custom_action_timeout_in_mins, set_custom_action_timeout_in_mins, get_custom_action_timeout_in_mins, Val<i64>
+        /// `CustomActionTimeoutInMins`: The timeout duration for custom actions in minutes.
+        pub fn custom_action_timeout_in_mins(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CustomActionTimeoutInMins", value.into());
+            self
         }
 
-        prop! {
-            /// `DaysOfWeek`: The days of the week when maintenance can be performed.
-            props, "DaysOfWeek", days_of_week, set_days_of_week, get_days_of_week, Val<List<MaintenanceWindowDaysOfWeek>>
+        /// Sets `CustomActionTimeoutInMins` in place: [`Self::custom_action_timeout_in_mins`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_action_timeout_in_mins(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CustomActionTimeoutInMins", value.into());
+            self
         }
 
-        prop! {
-            /// `HoursOfDay`: The hours of the day when maintenance can be performed.
-            props, "HoursOfDay", hours_of_day, set_hours_of_day, get_hours_of_day, Val<List<i64>>
+        /// `CustomActionTimeoutInMins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_action_timeout_in_mins(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CustomActionTimeoutInMins")
         }
 
-        prop! {
-            /// `IsCustomActionTimeoutEnabled`: Indicates whether custom action timeout is enabled.
-            props, "IsCustomActionTimeoutEnabled", is_custom_action_timeout_enabled, set_is_custom_action_timeout_enabled, get_is_custom_action_timeout_enabled, Val<bool>
+        /// `DaysOfWeek`: The days of the week when maintenance can be performed.
+        pub fn days_of_week(mut self, value: impl Into<Val<List<MaintenanceWindowDaysOfWeek>>>) -> Self {
+            self.props.set("DaysOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
-            props, "LeadTimeInWeeks", lead_time_in_weeks, set_lead_time_in_weeks, get_lead_time_in_weeks, Val<i64>
+        /// Sets `DaysOfWeek` in place: [`Self::days_of_week`] on a value held by `&mut`.
+        pub fn set_days_of_week(&mut self, value: impl Into<Val<List<MaintenanceWindowDaysOfWeek>>>) -> &mut Self {
+            self.props.set("DaysOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `Months`: The months when maintenance can be performed.
-            props, "Months", months, set_months, get_months, Val<List<MaintenanceWindowMonths>>
+        /// `DaysOfWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_of_week(&self) -> ::std::option::Option<Val<List<MaintenanceWindowDaysOfWeek>>> {
+            crate::cfn::get_prop(&self.props, "DaysOfWeek")
         }
 
-        prop! {
-            /// `PatchingMode`: The patching mode for the maintenance window.
-            props, "PatchingMode", patching_mode, set_patching_mode, get_patching_mode, Val<MaintenanceWindowPatchingMode>
+        /// `HoursOfDay`: The hours of the day when maintenance can be performed.
+        pub fn hours_of_day(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("HoursOfDay", value.into());
+            self
         }
 
-        prop! {
-            /// `Preference`: The preference for the maintenance window scheduling.
-            props, "Preference", preference, set_preference, get_preference, Val<MaintenanceWindowPreference>
+        /// Sets `HoursOfDay` in place: [`Self::hours_of_day`] on a value held by `&mut`.
+        pub fn set_hours_of_day(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("HoursOfDay", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
-            props, "WeeksOfMonth", weeks_of_month, set_weeks_of_month, get_weeks_of_month, Val<List<i64>>
+        /// `HoursOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hours_of_day(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "HoursOfDay")
+        }
+
+        /// `IsCustomActionTimeoutEnabled`: Indicates whether custom action timeout is enabled.
+        pub fn is_custom_action_timeout_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsCustomActionTimeoutEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsCustomActionTimeoutEnabled` in place: [`Self::is_custom_action_timeout_enabled`] on
+        /// a value held by `&mut`.
+        pub fn set_is_custom_action_timeout_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsCustomActionTimeoutEnabled", value.into());
+            self
+        }
+
+        /// `IsCustomActionTimeoutEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_custom_action_timeout_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsCustomActionTimeoutEnabled")
+        }
+
+        /// `LeadTimeInWeeks`: The lead time in weeks before the maintenance window.
+        pub fn lead_time_in_weeks(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LeadTimeInWeeks", value.into());
+            self
+        }
+
+        /// Sets `LeadTimeInWeeks` in place: [`Self::lead_time_in_weeks`] on a value held by `&mut`.
+        pub fn set_lead_time_in_weeks(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LeadTimeInWeeks", value.into());
+            self
+        }
+
+        /// `LeadTimeInWeeks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lead_time_in_weeks(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LeadTimeInWeeks")
+        }
+
+        /// `Months`: The months when maintenance can be performed.
+        pub fn months(mut self, value: impl Into<Val<List<MaintenanceWindowMonths>>>) -> Self {
+            self.props.set("Months", value.into());
+            self
+        }
+
+        /// Sets `Months` in place: [`Self::months`] on a value held by `&mut`.
+        pub fn set_months(&mut self, value: impl Into<Val<List<MaintenanceWindowMonths>>>) -> &mut Self {
+            self.props.set("Months", value.into());
+            self
+        }
+
+        /// `Months` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_months(&self) -> ::std::option::Option<Val<List<MaintenanceWindowMonths>>> {
+            crate::cfn::get_prop(&self.props, "Months")
+        }
+
+        /// `PatchingMode`: The patching mode for the maintenance window.
+        pub fn patching_mode(mut self, value: impl Into<Val<MaintenanceWindowPatchingMode>>) -> Self {
+            self.props.set("PatchingMode", value.into());
+            self
+        }
+
+        /// Sets `PatchingMode` in place: [`Self::patching_mode`] on a value held by `&mut`.
+        pub fn set_patching_mode(&mut self, value: impl Into<Val<MaintenanceWindowPatchingMode>>) -> &mut Self {
+            self.props.set("PatchingMode", value.into());
+            self
+        }
+
+        /// `PatchingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_patching_mode(&self) -> ::std::option::Option<Val<MaintenanceWindowPatchingMode>> {
+            crate::cfn::get_prop(&self.props, "PatchingMode")
+        }
+
+        /// `Preference`: The preference for the maintenance window scheduling.
+        pub fn preference(mut self, value: impl Into<Val<MaintenanceWindowPreference>>) -> Self {
+            self.props.set("Preference", value.into());
+            self
+        }
+
+        /// Sets `Preference` in place: [`Self::preference`] on a value held by `&mut`.
+        pub fn set_preference(&mut self, value: impl Into<Val<MaintenanceWindowPreference>>) -> &mut Self {
+            self.props.set("Preference", value.into());
+            self
+        }
+
+        /// `Preference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preference(&self) -> ::std::option::Option<Val<MaintenanceWindowPreference>> {
+            crate::cfn::get_prop(&self.props, "Preference")
+        }
+
+        /// `WeeksOfMonth`: The weeks of the month when maintenance can be performed.
+        pub fn weeks_of_month(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("WeeksOfMonth", value.into());
+            self
+        }
+
+        /// Sets `WeeksOfMonth` in place: [`Self::weeks_of_month`] on a value held by `&mut`.
+        pub fn set_weeks_of_month(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("WeeksOfMonth", value.into());
+            self
+        }
+
+        /// `WeeksOfMonth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weeks_of_month(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "WeeksOfMonth")
         }
     }
 
@@ -915,125 +1533,412 @@ impl CloudVmCluster {
         CloudVmCluster { core }
     }
 
-    prop! {
-        /// `CloudExadataInfrastructureId`: The unique identifier of the Exadata infrastructure that
-        /// this VM cluster belongs to.
-        core.props, "CloudExadataInfrastructureId", cloud_exadata_infrastructure_id, set_cloud_exadata_infrastructure_id, get_cloud_exadata_infrastructure_id, Val<String>
+    /// `CloudExadataInfrastructureId`: The unique identifier of the Exadata infrastructure that
+    /// this VM cluster belongs to.
+    pub fn cloud_exadata_infrastructure_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloudExadataInfrastructureId", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`: The name of the Grid Infrastructure (GI) cluster.
-        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `CloudExadataInfrastructureId` in place: [`Self::cloud_exadata_infrastructure_id`] on a
+    /// value held by `&mut`.
+    pub fn set_cloud_exadata_infrastructure_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudExadataInfrastructureId", value.into());
+        self
     }
 
-    prop! {
-        /// `CpuCoreCount`: The number of CPU cores enabled on the VM cluster.
-        core.props, "CpuCoreCount", cpu_core_count, set_cpu_core_count, get_cpu_core_count, Val<i64>
+    /// `CloudExadataInfrastructureId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_exadata_infrastructure_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudExadataInfrastructureId")
     }
 
-    prop! {
-        /// `DataCollectionOptions`: The set of diagnostic collection options enabled for the VM
-        /// cluster.
-        core.props, "DataCollectionOptions", data_collection_options, set_data_collection_options, get_data_collection_options, Val<cloud_vm_cluster::DataCollectionOptions>
+    /// `ClusterName`: The name of the Grid Infrastructure (GI) cluster.
+    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `DataStorageSizeInTBs`: The size of the data disk group, in terabytes (TB), that's
-        /// allocated for the VM cluster.
-        core.props, "DataStorageSizeInTBs", data_storage_size_in_t_bs, set_data_storage_size_in_t_bs, get_data_storage_size_in_t_bs, Val<f64>
+    /// Sets `ClusterName` in place: [`Self::cluster_name`] on a value held by `&mut`.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
-        /// allocated for the VM cluster.
-        core.props, "DbNodeStorageSizeInGBs", db_node_storage_size_in_g_bs, set_db_node_storage_size_in_g_bs, get_db_node_storage_size_in_g_bs, Val<i64>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `DbNodes`: The DB nodes that are implicitly created and managed as part of this VM
-        /// Cluster.
-        core.props, "DbNodes", db_nodes, set_db_nodes, get_db_nodes, Val<List<cloud_vm_cluster::DbNode>>
+    /// `CpuCoreCount`: The number of CPU cores enabled on the VM cluster.
+    pub fn cpu_core_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("CpuCoreCount", value.into());
+        self
     }
 
-    prop! {
-        /// `DbServers`: The list of database servers for the VM cluster.
-        core.props, "DbServers", db_servers, set_db_servers, get_db_servers, Val<List<String>>
+    /// Sets `CpuCoreCount` in place: [`Self::cpu_core_count`] on a value held by `&mut`.
+    pub fn set_cpu_core_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("CpuCoreCount", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The user-friendly name for the VM cluster.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `CpuCoreCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cpu_core_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "CpuCoreCount")
     }
 
-    prop! {
-        /// `GiVersion`: The software version of the Oracle Grid Infrastructure (GI) for the VM
-        /// cluster.
-        core.props, "GiVersion", gi_version, set_gi_version, get_gi_version, Val<String>
+    /// `DataCollectionOptions`: The set of diagnostic collection options enabled for the VM
+    /// cluster.
+    pub fn data_collection_options(mut self, value: impl Into<Val<cloud_vm_cluster::DataCollectionOptions>>) -> Self {
+        self.core.props.set("DataCollectionOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Hostname`: The host name for the VM cluster.
-        core.props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
+    /// Sets `DataCollectionOptions` in place: [`Self::data_collection_options`] on a value held by `&mut`.
+    pub fn set_data_collection_options(&mut self, value: impl Into<Val<cloud_vm_cluster::DataCollectionOptions>>) -> &mut Self {
+        self.core.props.set("DataCollectionOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with
-        /// the VM cluster.
-        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<cloud_vm_cluster::IamRole>>
+    /// `DataCollectionOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_collection_options(&self) -> ::std::option::Option<Val<cloud_vm_cluster::DataCollectionOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DataCollectionOptions")
     }
 
-    prop! {
-        /// `IsLocalBackupEnabled`: Indicates whether database backups to local Exadata storage is
-        /// enabled for the VM cluster.
-        core.props, "IsLocalBackupEnabled", is_local_backup_enabled, set_is_local_backup_enabled, get_is_local_backup_enabled, Val<bool>
+    /// `DataStorageSizeInTBs`: The size of the data disk group, in terabytes (TB), that's allocated
+    /// for the VM cluster.
+    pub fn data_storage_size_in_t_bs(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("DataStorageSizeInTBs", value.into());
+        self
     }
 
-    prop! {
-        /// `IsSparseDiskgroupEnabled`: Indicates whether the VM cluster is configured with a sparse
-        /// disk group.
-        core.props, "IsSparseDiskgroupEnabled", is_sparse_diskgroup_enabled, set_is_sparse_diskgroup_enabled, get_is_sparse_diskgroup_enabled, Val<bool>
+    /// Sets `DataStorageSizeInTBs` in place: [`Self::data_storage_size_in_t_bs`] on a value held by `&mut`.
+    pub fn set_data_storage_size_in_t_bs(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("DataStorageSizeInTBs", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseModel`: The Oracle license model applied to the VM cluster.
-        core.props, "LicenseModel", license_model, set_license_model, get_license_model, Val<cloud_vm_cluster::LicenseModel>
+    /// `DataStorageSizeInTBs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_storage_size_in_t_bs(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "DataStorageSizeInTBs")
     }
 
-    prop! {
-        /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that's allocated for the VM
-        /// cluster.
-        core.props, "MemorySizeInGBs", memory_size_in_g_bs, set_memory_size_in_g_bs, get_memory_size_in_g_bs, Val<i64>
+    /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
+    /// allocated for the VM cluster.
+    pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DbNodeStorageSizeInGBs", value.into());
+        self
     }
 
-    prop! {
-        /// `OdbNetworkId`: The unique identifier of the ODB network for the VM cluster.
-        core.props, "OdbNetworkId", odb_network_id, set_odb_network_id, get_odb_network_id, Val<String>
+    /// Sets `DbNodeStorageSizeInGBs` in place: [`Self::db_node_storage_size_in_g_bs`] on a value
+    /// held by `&mut`.
+    pub fn set_db_node_storage_size_in_g_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DbNodeStorageSizeInGBs", value.into());
+        self
     }
 
-    prop! {
-        /// `ScanListenerPortTcp`: Property description not available.
-        core.props, "ScanListenerPortTcp", scan_listener_port_tcp, set_scan_listener_port_tcp, get_scan_listener_port_tcp, Val<i64>
+    /// `DbNodeStorageSizeInGBs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_node_storage_size_in_g_bs(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DbNodeStorageSizeInGBs")
     }
 
-    prop! {
-        /// `SshPublicKeys`: The public key portion of one or more key pairs used for SSH access to
-        /// the VM cluster.
-        core.props, "SshPublicKeys", ssh_public_keys, set_ssh_public_keys, get_ssh_public_keys, Val<List<String>>
+    /// `DbNodes`: The DB nodes that are implicitly created and managed as part of this VM Cluster.
+    pub fn db_nodes(mut self, value: impl Into<Val<List<cloud_vm_cluster::DbNode>>>) -> Self {
+        self.core.props.set("DbNodes", value.into());
+        self
     }
 
-    prop! {
-        /// `SystemVersion`: The operating system version of the image chosen for the VM cluster.
-        core.props, "SystemVersion", system_version, set_system_version, get_system_version, Val<String>
+    /// Sets `DbNodes` in place: [`Self::db_nodes`] on a value held by `&mut`.
+    pub fn set_db_nodes(&mut self, value: impl Into<Val<List<cloud_vm_cluster::DbNode>>>) -> &mut Self {
+        self.core.props.set("DbNodes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Vm Cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DbNodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_nodes(&self) -> ::std::option::Option<Val<List<cloud_vm_cluster::DbNode>>> {
+        crate::cfn::get_prop(&self.core.props, "DbNodes")
     }
 
-    prop! {
-        /// `TimeZone`: The time zone of the VM cluster.
-        core.props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
+    /// `DbServers`: The list of database servers for the VM cluster.
+    pub fn db_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DbServers", value.into());
+        self
+    }
+
+    /// Sets `DbServers` in place: [`Self::db_servers`] on a value held by `&mut`.
+    pub fn set_db_servers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DbServers", value.into());
+        self
+    }
+
+    /// `DbServers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_servers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DbServers")
+    }
+
+    /// `DisplayName`: The user-friendly name for the VM cluster.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `GiVersion`: The software version of the Oracle Grid Infrastructure (GI) for the VM cluster.
+    pub fn gi_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GiVersion", value.into());
+        self
+    }
+
+    /// Sets `GiVersion` in place: [`Self::gi_version`] on a value held by `&mut`.
+    pub fn set_gi_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GiVersion", value.into());
+        self
+    }
+
+    /// `GiVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gi_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GiVersion")
+    }
+
+    /// `Hostname`: The host name for the VM cluster.
+    pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Hostname", value.into());
+        self
+    }
+
+    /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+    pub fn set_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Hostname", value.into());
+        self
+    }
+
+    /// `Hostname` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hostname(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Hostname")
+    }
+
+    /// `IamRoles`: The AWS Identity and Access Management (IAM) service roles associated with the
+    /// VM cluster.
+    pub fn iam_roles(mut self, value: impl Into<Val<List<cloud_vm_cluster::IamRole>>>) -> Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// Sets `IamRoles` in place: [`Self::iam_roles`] on a value held by `&mut`.
+    pub fn set_iam_roles(&mut self, value: impl Into<Val<List<cloud_vm_cluster::IamRole>>>) -> &mut Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// `IamRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_roles(&self) -> ::std::option::Option<Val<List<cloud_vm_cluster::IamRole>>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoles")
+    }
+
+    /// `IsLocalBackupEnabled`: Indicates whether database backups to local Exadata storage is
+    /// enabled for the VM cluster.
+    pub fn is_local_backup_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsLocalBackupEnabled", value.into());
+        self
+    }
+
+    /// Sets `IsLocalBackupEnabled` in place: [`Self::is_local_backup_enabled`] on a value held by `&mut`.
+    pub fn set_is_local_backup_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsLocalBackupEnabled", value.into());
+        self
+    }
+
+    /// `IsLocalBackupEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_local_backup_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsLocalBackupEnabled")
+    }
+
+    /// `IsSparseDiskgroupEnabled`: Indicates whether the VM cluster is configured with a sparse
+    /// disk group.
+    pub fn is_sparse_diskgroup_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsSparseDiskgroupEnabled", value.into());
+        self
+    }
+
+    /// Sets `IsSparseDiskgroupEnabled` in place: [`Self::is_sparse_diskgroup_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_is_sparse_diskgroup_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsSparseDiskgroupEnabled", value.into());
+        self
+    }
+
+    /// `IsSparseDiskgroupEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_sparse_diskgroup_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsSparseDiskgroupEnabled")
+    }
+
+    /// `LicenseModel`: The Oracle license model applied to the VM cluster.
+    pub fn license_model(mut self, value: impl Into<Val<cloud_vm_cluster::LicenseModel>>) -> Self {
+        self.core.props.set("LicenseModel", value.into());
+        self
+    }
+
+    /// Sets `LicenseModel` in place: [`Self::license_model`] on a value held by `&mut`.
+    pub fn set_license_model(&mut self, value: impl Into<Val<cloud_vm_cluster::LicenseModel>>) -> &mut Self {
+        self.core.props.set("LicenseModel", value.into());
+        self
+    }
+
+    /// `LicenseModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_model(&self) -> ::std::option::Option<Val<cloud_vm_cluster::LicenseModel>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseModel")
+    }
+
+    /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that's allocated for the VM
+    /// cluster.
+    pub fn memory_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MemorySizeInGBs", value.into());
+        self
+    }
+
+    /// Sets `MemorySizeInGBs` in place: [`Self::memory_size_in_g_bs`] on a value held by `&mut`.
+    pub fn set_memory_size_in_g_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MemorySizeInGBs", value.into());
+        self
+    }
+
+    /// `MemorySizeInGBs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory_size_in_g_bs(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MemorySizeInGBs")
+    }
+
+    /// `OdbNetworkId`: The unique identifier of the ODB network for the VM cluster.
+    pub fn odb_network_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OdbNetworkId", value.into());
+        self
+    }
+
+    /// Sets `OdbNetworkId` in place: [`Self::odb_network_id`] on a value held by `&mut`.
+    pub fn set_odb_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OdbNetworkId", value.into());
+        self
+    }
+
+    /// `OdbNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_odb_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OdbNetworkId")
+    }
+
+    /// `ScanListenerPortTcp`: Property description not available.
+    pub fn scan_listener_port_tcp(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ScanListenerPortTcp", value.into());
+        self
+    }
+
+    /// Sets `ScanListenerPortTcp` in place: [`Self::scan_listener_port_tcp`] on a value held by `&mut`.
+    pub fn set_scan_listener_port_tcp(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ScanListenerPortTcp", value.into());
+        self
+    }
+
+    /// `ScanListenerPortTcp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scan_listener_port_tcp(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ScanListenerPortTcp")
+    }
+
+    /// `SshPublicKeys`: The public key portion of one or more key pairs used for SSH access to the
+    /// VM cluster.
+    pub fn ssh_public_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SshPublicKeys", value.into());
+        self
+    }
+
+    /// Sets `SshPublicKeys` in place: [`Self::ssh_public_keys`] on a value held by `&mut`.
+    pub fn set_ssh_public_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SshPublicKeys", value.into());
+        self
+    }
+
+    /// `SshPublicKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ssh_public_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SshPublicKeys")
+    }
+
+    /// `SystemVersion`: The operating system version of the image chosen for the VM cluster.
+    pub fn system_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SystemVersion", value.into());
+        self
+    }
+
+    /// Sets `SystemVersion` in place: [`Self::system_version`] on a value held by `&mut`.
+    pub fn set_system_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SystemVersion", value.into());
+        self
+    }
+
+    /// `SystemVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_system_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SystemVersion")
+    }
+
+    /// `Tags`: Tags to assign to the Vm Cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeZone`: The time zone of the VM cluster.
+    pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// Sets `TimeZone` in place: [`Self::time_zone`] on a value held by `&mut`.
+    pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TimeZone")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1154,22 +2059,63 @@ pub mod cloud_vm_cluster {
             DataCollectionOptions { props }
         }
 
-        prop! {
-            /// `IsDiagnosticsEventsEnabled`: Indicates whether diagnostic collection is enabled for the
-            /// VM cluster.
-            props, "IsDiagnosticsEventsEnabled", is_diagnostics_events_enabled, set_is_diagnostics_events_enabled, get_is_diagnostics_events_enabled, Val<bool>
+        /// `IsDiagnosticsEventsEnabled`: Indicates whether diagnostic collection is enabled for the VM
+        /// cluster.
+        pub fn is_diagnostics_events_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsDiagnosticsEventsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IsHealthMonitoringEnabled`: Indicates whether health monitoring is enabled for the VM
-            /// cluster.
-            props, "IsHealthMonitoringEnabled", is_health_monitoring_enabled, set_is_health_monitoring_enabled, get_is_health_monitoring_enabled, Val<bool>
+        /// Sets `IsDiagnosticsEventsEnabled` in place: [`Self::is_diagnostics_events_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_is_diagnostics_events_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsDiagnosticsEventsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IsIncidentLogsEnabled`: Indicates whether incident logs are enabled for the cloud VM
-            /// cluster.
-            props, "IsIncidentLogsEnabled", is_incident_logs_enabled, set_is_incident_logs_enabled, get_is_incident_logs_enabled, Val<bool>
+        /// `IsDiagnosticsEventsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_diagnostics_events_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsDiagnosticsEventsEnabled")
+        }
+
+        /// `IsHealthMonitoringEnabled`: Indicates whether health monitoring is enabled for the VM
+        /// cluster.
+        pub fn is_health_monitoring_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsHealthMonitoringEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsHealthMonitoringEnabled` in place: [`Self::is_health_monitoring_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_is_health_monitoring_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsHealthMonitoringEnabled", value.into());
+            self
+        }
+
+        /// `IsHealthMonitoringEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_health_monitoring_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsHealthMonitoringEnabled")
+        }
+
+        /// `IsIncidentLogsEnabled`: Indicates whether incident logs are enabled for the cloud VM
+        /// cluster.
+        pub fn is_incident_logs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsIncidentLogsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsIncidentLogsEnabled` in place: [`Self::is_incident_logs_enabled`] on a value held by `&mut`.
+        pub fn set_is_incident_logs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsIncidentLogsEnabled", value.into());
+            self
+        }
+
+        /// `IsIncidentLogsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_incident_logs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsIncidentLogsEnabled")
         }
     }
 
@@ -1192,89 +2138,290 @@ pub mod cloud_vm_cluster {
             DbNode { props }
         }
 
-        prop! {
-            /// `DbServerId`: The unique identifier of the database server that's associated with the DB
-            /// node.
-            props, "DbServerId", _, set_db_server_id, get_db_server_id, Val<String>
+        /// Sets `DbServerId`, which `new` took, in place.
+        pub fn set_db_server_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbServerId", value.into());
+            self
         }
 
-        prop! {
-            /// `BackupIpId`: The Oracle Cloud ID (OCID) of the backup IP address that's associated with
-            /// the DB node.
-            props, "BackupIpId", backup_ip_id, set_backup_ip_id, get_backup_ip_id, Val<String>
+        /// `DbServerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_server_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbServerId")
         }
 
-        prop! {
-            /// `BackupVnic2Id`: The OCID of the second backup virtual network interface card (VNIC) for
-            /// the DB node.
-            props, "BackupVnic2Id", backup_vnic2_id, set_backup_vnic2_id, get_backup_vnic2_id, Val<String>
+        /// `BackupIpId`: The Oracle Cloud ID (OCID) of the backup IP address that's associated with the
+        /// DB node.
+        pub fn backup_ip_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BackupIpId", value.into());
+            self
         }
 
-        prop! {
-            /// `CpuCoreCount`: The number of CPU cores enabled on the DB node.
-            props, "CpuCoreCount", cpu_core_count, set_cpu_core_count, get_cpu_core_count, Val<i64>
+        /// Sets `BackupIpId` in place: [`Self::backup_ip_id`] on a value held by `&mut`.
+        pub fn set_backup_ip_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackupIpId", value.into());
+            self
         }
 
-        prop! {
-            /// `DbNodeArn`: The Amazon Resource Name (ARN) of the DB node.
-            props, "DbNodeArn", db_node_arn, set_db_node_arn, get_db_node_arn, Val<String>
+        /// `BackupIpId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_ip_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackupIpId")
         }
 
-        prop! {
-            /// `DbNodeId`: The unique identifier of the DB node.
-            props, "DbNodeId", db_node_id, set_db_node_id, get_db_node_id, Val<String>
+        /// `BackupVnic2Id`: The OCID of the second backup virtual network interface card (VNIC) for the
+        /// DB node.
+        pub fn backup_vnic2_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BackupVnic2Id", value.into());
+            self
         }
 
-        prop! {
-            /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
-            /// allocated on the DB node.
-            props, "DbNodeStorageSizeInGBs", db_node_storage_size_in_g_bs, set_db_node_storage_size_in_g_bs, get_db_node_storage_size_in_g_bs, Val<i64>
+        /// Sets `BackupVnic2Id` in place: [`Self::backup_vnic2_id`] on a value held by `&mut`.
+        pub fn set_backup_vnic2_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackupVnic2Id", value.into());
+            self
         }
 
-        prop! {
-            /// `DbSystemId`: The OCID of the DB system.
-            props, "DbSystemId", db_system_id, set_db_system_id, get_db_system_id, Val<String>
+        /// `BackupVnic2Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_vnic2_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackupVnic2Id")
         }
 
-        prop! {
-            /// `HostIpId`: The OCID of the host IP address that's associated with the DB node.
-            props, "HostIpId", host_ip_id, set_host_ip_id, get_host_ip_id, Val<String>
+        /// `CpuCoreCount`: The number of CPU cores enabled on the DB node.
+        pub fn cpu_core_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CpuCoreCount", value.into());
+            self
         }
 
-        prop! {
-            /// `Hostname`: The host name for the DB node.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
+        /// Sets `CpuCoreCount` in place: [`Self::cpu_core_count`] on a value held by `&mut`.
+        pub fn set_cpu_core_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CpuCoreCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that allocated on the DB
-            /// node.
-            props, "MemorySizeInGBs", memory_size_in_g_bs, set_memory_size_in_g_bs, get_memory_size_in_g_bs, Val<i64>
+        /// `CpuCoreCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_core_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CpuCoreCount")
         }
 
-        prop! {
-            /// `Ocid`: The OCID of the DB node.
-            props, "Ocid", ocid, set_ocid, get_ocid, Val<String>
+        /// `DbNodeArn`: The Amazon Resource Name (ARN) of the DB node.
+        pub fn db_node_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DbNodeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The current status of the DB node.
-            props, "Status", status, set_status, get_status, Val<String>
+        /// Sets `DbNodeArn` in place: [`Self::db_node_arn`] on a value held by `&mut`.
+        pub fn set_db_node_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbNodeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `DbNodeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_node_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbNodeArn")
         }
 
-        prop! {
-            /// `Vnic2Id`: The OCID of the second VNIC.
-            props, "Vnic2Id", vnic2_id, set_vnic2_id, get_vnic2_id, Val<String>
+        /// `DbNodeId`: The unique identifier of the DB node.
+        pub fn db_node_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DbNodeId", value.into());
+            self
         }
 
-        prop! {
-            /// `VnicId`: The OCID of the VNIC.
-            props, "VnicId", vnic_id, set_vnic_id, get_vnic_id, Val<String>
+        /// Sets `DbNodeId` in place: [`Self::db_node_id`] on a value held by `&mut`.
+        pub fn set_db_node_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbNodeId", value.into());
+            self
+        }
+
+        /// `DbNodeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_node_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbNodeId")
+        }
+
+        /// `DbNodeStorageSizeInGBs`: The amount of local node storage, in gigabytes (GB), that's
+        /// allocated on the DB node.
+        pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DbNodeStorageSizeInGBs", value.into());
+            self
+        }
+
+        /// Sets `DbNodeStorageSizeInGBs` in place: [`Self::db_node_storage_size_in_g_bs`] on a value
+        /// held by `&mut`.
+        pub fn set_db_node_storage_size_in_g_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DbNodeStorageSizeInGBs", value.into());
+            self
+        }
+
+        /// `DbNodeStorageSizeInGBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_node_storage_size_in_g_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DbNodeStorageSizeInGBs")
+        }
+
+        /// `DbSystemId`: The OCID of the DB system.
+        pub fn db_system_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DbSystemId", value.into());
+            self
+        }
+
+        /// Sets `DbSystemId` in place: [`Self::db_system_id`] on a value held by `&mut`.
+        pub fn set_db_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbSystemId", value.into());
+            self
+        }
+
+        /// `DbSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbSystemId")
+        }
+
+        /// `HostIpId`: The OCID of the host IP address that's associated with the DB node.
+        pub fn host_ip_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostIpId", value.into());
+            self
+        }
+
+        /// Sets `HostIpId` in place: [`Self::host_ip_id`] on a value held by `&mut`.
+        pub fn set_host_ip_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostIpId", value.into());
+            self
+        }
+
+        /// `HostIpId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_ip_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostIpId")
+        }
+
+        /// `Hostname`: The host name for the DB node.
+        pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
+        }
+
+        /// `MemorySizeInGBs`: The amount of memory, in gigabytes (GB), that allocated on the DB node.
+        pub fn memory_size_in_g_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemorySizeInGBs", value.into());
+            self
+        }
+
+        /// Sets `MemorySizeInGBs` in place: [`Self::memory_size_in_g_bs`] on a value held by `&mut`.
+        pub fn set_memory_size_in_g_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemorySizeInGBs", value.into());
+            self
+        }
+
+        /// `MemorySizeInGBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_size_in_g_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemorySizeInGBs")
+        }
+
+        /// `Ocid`: The OCID of the DB node.
+        pub fn ocid(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ocid", value.into());
+            self
+        }
+
+        /// Sets `Ocid` in place: [`Self::ocid`] on a value held by `&mut`.
+        pub fn set_ocid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ocid", value.into());
+            self
+        }
+
+        /// `Ocid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ocid")
+        }
+
+        /// `Status`: The current status of the DB node.
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `Vnic2Id`: The OCID of the second VNIC.
+        pub fn vnic2_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Vnic2Id", value.into());
+            self
+        }
+
+        /// Sets `Vnic2Id` in place: [`Self::vnic2_id`] on a value held by `&mut`.
+        pub fn set_vnic2_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Vnic2Id", value.into());
+            self
+        }
+
+        /// `Vnic2Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vnic2_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Vnic2Id")
+        }
+
+        /// `VnicId`: The OCID of the VNIC.
+        pub fn vnic_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VnicId", value.into());
+            self
+        }
+
+        /// Sets `VnicId` in place: [`Self::vnic_id`] on a value held by `&mut`.
+        pub fn set_vnic_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VnicId", value.into());
+            self
+        }
+
+        /// `VnicId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vnic_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VnicId")
         }
     }
 
@@ -1294,22 +2441,60 @@ pub mod cloud_vm_cluster {
             IamRole { props }
         }
 
-        prop! {
-            /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and
-            /// Access Management (IAM) service role.
-            props, "AwsIntegration", aws_integration, set_aws_integration, get_aws_integration, Val<String>
+        /// `AwsIntegration`: The AWS integration configuration settings for the AWS Identity and Access
+        /// Management (IAM) service role.
+        pub fn aws_integration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsIntegration", value.into());
+            self
         }
 
-        prop! {
-            /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
-            /// service role.
-            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// Sets `AwsIntegration` in place: [`Self::aws_integration`] on a value held by `&mut`.
+        pub fn set_aws_integration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsIntegration", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The current status of the AWS Identity and Access Management (IAM) service
-            /// role.
-            props, "Status", status, set_status, get_status, Val<String>
+        /// `AwsIntegration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_integration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsIntegration")
+        }
+
+        /// `IamRoleArn`: The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM)
+        /// service role.
+        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
+        }
+
+        /// `Status`: The current status of the AWS Identity and Access Management (IAM) service role.
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -1345,97 +2530,317 @@ impl OdbNetwork {
         OdbNetwork { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The AWS Availability Zone (AZ) where the ODB network is located.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The AWS Availability Zone (AZ) where the ODB network is located.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneId`: The AZ ID of the AZ where the ODB network is located.
-        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupSubnetCidr`: The CIDR range of the backup subnet in the ODB network.
-        core.props, "BackupSubnetCidr", backup_subnet_cidr, set_backup_subnet_cidr, get_backup_subnet_cidr, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `ClientSubnetCidr`: The CIDR range of the client subnet in the ODB network.
-        core.props, "ClientSubnetCidr", client_subnet_cidr, set_client_subnet_cidr, get_client_subnet_cidr, Val<String>
+    /// `AvailabilityZoneId`: The AZ ID of the AZ where the ODB network is located.
+    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `CrossRegionS3RestoreSources`: The cross-Region Amazon S3 restore sources for the ODB
-        /// network.
-        core.props, "CrossRegionS3RestoreSources", cross_region_s3_restore_sources, set_cross_region_s3_restore_sources, get_cross_region_s3_restore_sources, Val<List<String>>
+    /// Sets `AvailabilityZoneId` in place: [`Self::availability_zone_id`] on a value held by `&mut`.
+    pub fn set_availability_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomDomainName`: The domain name to use for the resources in the ODB network.
-        core.props, "CustomDomainName", custom_domain_name, set_custom_domain_name, get_custom_domain_name, Val<String>
+    /// `AvailabilityZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneId")
     }
 
-    prop! {
-        /// `DefaultDnsPrefix`: The DNS prefix to the default DNS domain name. The default DNS
-        /// domain name is oraclevcn.com.
-        core.props, "DefaultDnsPrefix", default_dns_prefix, set_default_dns_prefix, get_default_dns_prefix, Val<String>
+    /// `BackupSubnetCidr`: The CIDR range of the backup subnet in the ODB network.
+    pub fn backup_subnet_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BackupSubnetCidr", value.into());
+        self
     }
 
-    prop! {
-        /// `DeleteAssociatedResources`: Specifies whether to delete associated OCI networking
-        /// resources along with the ODB network.
-        core.props, "DeleteAssociatedResources", delete_associated_resources, set_delete_associated_resources, get_delete_associated_resources, Val<bool>
+    /// Sets `BackupSubnetCidr` in place: [`Self::backup_subnet_cidr`] on a value held by `&mut`.
+    pub fn set_backup_subnet_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupSubnetCidr", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The user-friendly name of the ODB network.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `BackupSubnetCidr` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_subnet_cidr(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupSubnetCidr")
     }
 
-    prop! {
-        /// `KmsAccess`: The AWS Key Management Service (KMS) access configuration for the ODB
-        /// network.
-        core.props, "KmsAccess", kms_access, set_kms_access, get_kms_access, Val<odb_network::KmsAccess>
+    /// `ClientSubnetCidr`: The CIDR range of the client subnet in the ODB network.
+    pub fn client_subnet_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientSubnetCidr", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsPolicyDocument`: The AWS Key Management Service (KMS) policy document that defines
-        /// permissions for key usage within the ODB network.
-        core.props, "KmsPolicyDocument", kms_policy_document, set_kms_policy_document, get_kms_policy_document, Val<String>
+    /// Sets `ClientSubnetCidr` in place: [`Self::client_subnet_cidr`] on a value held by `&mut`.
+    pub fn set_client_subnet_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientSubnetCidr", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Access`: Specifies the configuration for Amazon S3 access from the ODB network.
-        core.props, "S3Access", s3_access, set_s3_access, get_s3_access, Val<odb_network::S3Access>
+    /// `ClientSubnetCidr` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_subnet_cidr(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientSubnetCidr")
     }
 
-    prop! {
-        /// `S3PolicyDocument`: Specifies the endpoint policy for Amazon S3 access from the ODB
-        /// network.
-        core.props, "S3PolicyDocument", s3_policy_document, set_s3_policy_document, get_s3_policy_document, Val<String>
+    /// `CrossRegionS3RestoreSources`: The cross-Region Amazon S3 restore sources for the ODB
+    /// network.
+    pub fn cross_region_s3_restore_sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CrossRegionS3RestoreSources", value.into());
+        self
     }
 
-    prop! {
-        /// `StsAccess`: The AWS Security Token Service (STS) access configuration for the ODB
-        /// network.
-        core.props, "StsAccess", sts_access, set_sts_access, get_sts_access, Val<odb_network::StsAccess>
+    /// Sets `CrossRegionS3RestoreSources` in place: [`Self::cross_region_s3_restore_sources`] on a
+    /// value held by `&mut`.
+    pub fn set_cross_region_s3_restore_sources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CrossRegionS3RestoreSources", value.into());
+        self
     }
 
-    prop! {
-        /// `StsPolicyDocument`: The AWS Security Token Service (STS) policy document that defines
-        /// permissions for token service usage within the ODB network.
-        core.props, "StsPolicyDocument", sts_policy_document, set_sts_policy_document, get_sts_policy_document, Val<String>
+    /// `CrossRegionS3RestoreSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cross_region_s3_restore_sources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CrossRegionS3RestoreSources")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Odb Network.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomDomainName`: The domain name to use for the resources in the ODB network.
+    pub fn custom_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomDomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `ZeroEtlAccess`: Specifies the configuration for Zero-ETL access from the ODB network.
-        core.props, "ZeroEtlAccess", zero_etl_access, set_zero_etl_access, get_zero_etl_access, Val<odb_network::ZeroEtlAccess>
+    /// Sets `CustomDomainName` in place: [`Self::custom_domain_name`] on a value held by `&mut`.
+    pub fn set_custom_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomDomainName", value.into());
+        self
+    }
+
+    /// `CustomDomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDomainName")
+    }
+
+    /// `DefaultDnsPrefix`: The DNS prefix to the default DNS domain name. The default DNS domain
+    /// name is oraclevcn.com.
+    pub fn default_dns_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultDnsPrefix", value.into());
+        self
+    }
+
+    /// Sets `DefaultDnsPrefix` in place: [`Self::default_dns_prefix`] on a value held by `&mut`.
+    pub fn set_default_dns_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultDnsPrefix", value.into());
+        self
+    }
+
+    /// `DefaultDnsPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_dns_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultDnsPrefix")
+    }
+
+    /// `DeleteAssociatedResources`: Specifies whether to delete associated OCI networking resources
+    /// along with the ODB network.
+    pub fn delete_associated_resources(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteAssociatedResources", value.into());
+        self
+    }
+
+    /// Sets `DeleteAssociatedResources` in place: [`Self::delete_associated_resources`] on a value
+    /// held by `&mut`.
+    pub fn set_delete_associated_resources(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteAssociatedResources", value.into());
+        self
+    }
+
+    /// `DeleteAssociatedResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_associated_resources(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteAssociatedResources")
+    }
+
+    /// `DisplayName`: The user-friendly name of the ODB network.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `KmsAccess`: The AWS Key Management Service (KMS) access configuration for the ODB network.
+    pub fn kms_access(mut self, value: impl Into<Val<odb_network::KmsAccess>>) -> Self {
+        self.core.props.set("KmsAccess", value.into());
+        self
+    }
+
+    /// Sets `KmsAccess` in place: [`Self::kms_access`] on a value held by `&mut`.
+    pub fn set_kms_access(&mut self, value: impl Into<Val<odb_network::KmsAccess>>) -> &mut Self {
+        self.core.props.set("KmsAccess", value.into());
+        self
+    }
+
+    /// `KmsAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_access(&self) -> ::std::option::Option<Val<odb_network::KmsAccess>> {
+        crate::cfn::get_prop(&self.core.props, "KmsAccess")
+    }
+
+    /// `KmsPolicyDocument`: The AWS Key Management Service (KMS) policy document that defines
+    /// permissions for key usage within the ODB network.
+    pub fn kms_policy_document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsPolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `KmsPolicyDocument` in place: [`Self::kms_policy_document`] on a value held by `&mut`.
+    pub fn set_kms_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsPolicyDocument", value.into());
+        self
+    }
+
+    /// `KmsPolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsPolicyDocument")
+    }
+
+    /// `S3Access`: Specifies the configuration for Amazon S3 access from the ODB network.
+    pub fn s3_access(mut self, value: impl Into<Val<odb_network::S3Access>>) -> Self {
+        self.core.props.set("S3Access", value.into());
+        self
+    }
+
+    /// Sets `S3Access` in place: [`Self::s3_access`] on a value held by `&mut`.
+    pub fn set_s3_access(&mut self, value: impl Into<Val<odb_network::S3Access>>) -> &mut Self {
+        self.core.props.set("S3Access", value.into());
+        self
+    }
+
+    /// `S3Access` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_access(&self) -> ::std::option::Option<Val<odb_network::S3Access>> {
+        crate::cfn::get_prop(&self.core.props, "S3Access")
+    }
+
+    /// `S3PolicyDocument`: Specifies the endpoint policy for Amazon S3 access from the ODB network.
+    pub fn s3_policy_document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3PolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `S3PolicyDocument` in place: [`Self::s3_policy_document`] on a value held by `&mut`.
+    pub fn set_s3_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3PolicyDocument", value.into());
+        self
+    }
+
+    /// `S3PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3PolicyDocument")
+    }
+
+    /// `StsAccess`: The AWS Security Token Service (STS) access configuration for the ODB network.
+    pub fn sts_access(mut self, value: impl Into<Val<odb_network::StsAccess>>) -> Self {
+        self.core.props.set("StsAccess", value.into());
+        self
+    }
+
+    /// Sets `StsAccess` in place: [`Self::sts_access`] on a value held by `&mut`.
+    pub fn set_sts_access(&mut self, value: impl Into<Val<odb_network::StsAccess>>) -> &mut Self {
+        self.core.props.set("StsAccess", value.into());
+        self
+    }
+
+    /// `StsAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sts_access(&self) -> ::std::option::Option<Val<odb_network::StsAccess>> {
+        crate::cfn::get_prop(&self.core.props, "StsAccess")
+    }
+
+    /// `StsPolicyDocument`: The AWS Security Token Service (STS) policy document that defines
+    /// permissions for token service usage within the ODB network.
+    pub fn sts_policy_document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StsPolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `StsPolicyDocument` in place: [`Self::sts_policy_document`] on a value held by `&mut`.
+    pub fn set_sts_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StsPolicyDocument", value.into());
+        self
+    }
+
+    /// `StsPolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sts_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StsPolicyDocument")
+    }
+
+    /// `Tags`: Tags to assign to the Odb Network.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ZeroEtlAccess`: Specifies the configuration for Zero-ETL access from the ODB network.
+    pub fn zero_etl_access(mut self, value: impl Into<Val<odb_network::ZeroEtlAccess>>) -> Self {
+        self.core.props.set("ZeroEtlAccess", value.into());
+        self
+    }
+
+    /// Sets `ZeroEtlAccess` in place: [`Self::zero_etl_access`] on a value held by `&mut`.
+    pub fn set_zero_etl_access(&mut self, value: impl Into<Val<odb_network::ZeroEtlAccess>>) -> &mut Self {
+        self.core.props.set("ZeroEtlAccess", value.into());
+        self
+    }
+
+    /// `ZeroEtlAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_zero_etl_access(&self) -> ::std::option::Option<Val<odb_network::ZeroEtlAccess>> {
+        crate::cfn::get_prop(&self.core.props, "ZeroEtlAccess")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1561,36 +2966,115 @@ impl OdbPeeringConnection {
         OdbPeeringConnection { core }
     }
 
-    prop! {
-        /// `AdditionalPeerNetworkCidrs`: The additional CIDR blocks for the ODB peering connection.
-        core.props, "AdditionalPeerNetworkCidrs", additional_peer_network_cidrs, set_additional_peer_network_cidrs, get_additional_peer_network_cidrs, Val<List<String>>
+    /// `AdditionalPeerNetworkCidrs`: The additional CIDR blocks for the ODB peering connection.
+    pub fn additional_peer_network_cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AdditionalPeerNetworkCidrs", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The name of the ODB peering connection.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `AdditionalPeerNetworkCidrs` in place: [`Self::additional_peer_network_cidrs`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_peer_network_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalPeerNetworkCidrs", value.into());
+        self
     }
 
-    prop! {
-        /// `OdbNetworkId`: The unique identifier of the ODB network.
-        core.props, "OdbNetworkId", odb_network_id, set_odb_network_id, get_odb_network_id, Val<String>
+    /// `AdditionalPeerNetworkCidrs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_peer_network_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalPeerNetworkCidrs")
     }
 
-    prop! {
-        /// `PeerNetworkId`: The unique identifier of the peer network.
-        core.props, "PeerNetworkId", peer_network_id, set_peer_network_id, get_peer_network_id, Val<String>
+    /// `DisplayName`: The name of the ODB peering connection.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `PeerNetworkRouteTableIds`: The unique identifier of the VPC route table for which a
-        /// route to the ODB network is automatically created during peering connection
-        /// establishment.
-        core.props, "PeerNetworkRouteTableIds", peer_network_route_table_ids, set_peer_network_route_table_ids, get_peer_network_route_table_ids, Val<List<String>>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Odb peering connection.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `OdbNetworkId`: The unique identifier of the ODB network.
+    pub fn odb_network_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OdbNetworkId", value.into());
+        self
+    }
+
+    /// Sets `OdbNetworkId` in place: [`Self::odb_network_id`] on a value held by `&mut`.
+    pub fn set_odb_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OdbNetworkId", value.into());
+        self
+    }
+
+    /// `OdbNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_odb_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OdbNetworkId")
+    }
+
+    /// `PeerNetworkId`: The unique identifier of the peer network.
+    pub fn peer_network_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PeerNetworkId", value.into());
+        self
+    }
+
+    /// Sets `PeerNetworkId` in place: [`Self::peer_network_id`] on a value held by `&mut`.
+    pub fn set_peer_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PeerNetworkId", value.into());
+        self
+    }
+
+    /// `PeerNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peer_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PeerNetworkId")
+    }
+
+    /// `PeerNetworkRouteTableIds`: The unique identifier of the VPC route table for which a route
+    /// to the ODB network is automatically created during peering connection establishment.
+    pub fn peer_network_route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PeerNetworkRouteTableIds", value.into());
+        self
+    }
+
+    /// Sets `PeerNetworkRouteTableIds` in place: [`Self::peer_network_route_table_ids`] on a value
+    /// held by `&mut`.
+    pub fn set_peer_network_route_table_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PeerNetworkRouteTableIds", value.into());
+        self
+    }
+
+    /// `PeerNetworkRouteTableIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peer_network_route_table_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PeerNetworkRouteTableIds")
+    }
+
+    /// `Tags`: Tags to assign to the Odb peering connection.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

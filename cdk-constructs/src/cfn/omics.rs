@@ -46,39 +46,118 @@ impl AnnotationStore {
         AnnotationStore { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Reference`.
-        core.props, "Reference", reference, set_reference, get_reference, Val<annotation_store::ReferenceItem>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SseConfig`.
-        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<annotation_store::SseConfig>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `StoreFormat`.
-        core.props, "StoreFormat", _, set_store_format, get_store_format, Val<annotation_store::StoreFormat>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `StoreOptions`.
-        core.props, "StoreOptions", store_options, set_store_options, get_store_options, Val<annotation_store::StoreOptions>
+    /// `Reference`.
+    pub fn reference(mut self, value: impl Into<Val<annotation_store::ReferenceItem>>) -> Self {
+        self.core.props.set("Reference", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Reference` in place: [`Self::reference`] on a value held by `&mut`.
+    pub fn set_reference(&mut self, value: impl Into<Val<annotation_store::ReferenceItem>>) -> &mut Self {
+        self.core.props.set("Reference", value.into());
+        self
+    }
+
+    /// `Reference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reference(&self) -> ::std::option::Option<Val<annotation_store::ReferenceItem>> {
+        crate::cfn::get_prop(&self.core.props, "Reference")
+    }
+
+    /// `SseConfig`.
+    pub fn sse_config(mut self, value: impl Into<Val<annotation_store::SseConfig>>) -> Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// Sets `SseConfig` in place: [`Self::sse_config`] on a value held by `&mut`.
+    pub fn set_sse_config(&mut self, value: impl Into<Val<annotation_store::SseConfig>>) -> &mut Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// `SseConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_config(&self) -> ::std::option::Option<Val<annotation_store::SseConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SseConfig")
+    }
+
+    /// Sets `StoreFormat`, which `new` took, in place.
+    pub fn set_store_format(&mut self, value: impl Into<Val<annotation_store::StoreFormat>>) -> &mut Self {
+        self.core.props.set("StoreFormat", value.into());
+        self
+    }
+
+    /// `StoreFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_store_format(&self) -> ::std::option::Option<Val<annotation_store::StoreFormat>> {
+        crate::cfn::get_prop(&self.core.props, "StoreFormat")
+    }
+
+    /// `StoreOptions`.
+    pub fn store_options(mut self, value: impl Into<Val<annotation_store::StoreOptions>>) -> Self {
+        self.core.props.set("StoreOptions", value.into());
+        self
+    }
+
+    /// Sets `StoreOptions` in place: [`Self::store_options`] on a value held by `&mut`.
+    pub fn set_store_options(&mut self, value: impl Into<Val<annotation_store::StoreOptions>>) -> &mut Self {
+        self.core.props.set("StoreOptions", value.into());
+        self
+    }
+
+    /// `StoreOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_store_options(&self) -> ::std::option::Option<Val<annotation_store::StoreOptions>> {
+        crate::cfn::get_prop(&self.core.props, "StoreOptions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -152,9 +231,16 @@ pub mod annotation_store {
             ReferenceItem { props }
         }
 
-        prop! {
-            /// `ReferenceArn`.
-            props, "ReferenceArn", _, set_reference_arn, get_reference_arn, Val<String>
+        /// Sets `ReferenceArn`, which `new` took, in place.
+        pub fn set_reference_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceArn", value.into());
+            self
+        }
+
+        /// `ReferenceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceArn")
         }
     }
 
@@ -175,14 +261,34 @@ pub mod annotation_store {
             SseConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyArn`.
-            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `KeyArn`.
+        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// Sets `KeyArn` in place: [`Self::key_arn`] on a value held by `&mut`.
+        pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// `KeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyArn")
         }
     }
 
@@ -229,9 +335,22 @@ pub mod annotation_store {
             StoreOptions { props }
         }
 
-        prop! {
-            /// `TsvStoreOptions`.
-            props, "TsvStoreOptions", tsv_store_options, set_tsv_store_options, get_tsv_store_options, Val<TsvStoreOptions>
+        /// `TsvStoreOptions`.
+        pub fn tsv_store_options(mut self, value: impl Into<Val<TsvStoreOptions>>) -> Self {
+            self.props.set("TsvStoreOptions", value.into());
+            self
+        }
+
+        /// Sets `TsvStoreOptions` in place: [`Self::tsv_store_options`] on a value held by `&mut`.
+        pub fn set_tsv_store_options(&mut self, value: impl Into<Val<TsvStoreOptions>>) -> &mut Self {
+            self.props.set("TsvStoreOptions", value.into());
+            self
+        }
+
+        /// `TsvStoreOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tsv_store_options(&self) -> ::std::option::Option<Val<TsvStoreOptions>> {
+            crate::cfn::get_prop(&self.props, "TsvStoreOptions")
         }
     }
 
@@ -250,19 +369,58 @@ pub mod annotation_store {
             TsvStoreOptions { props }
         }
 
-        prop! {
-            /// `AnnotationType`.
-            props, "AnnotationType", annotation_type, set_annotation_type, get_annotation_type, Val<AnnotationType>
+        /// `AnnotationType`.
+        pub fn annotation_type(mut self, value: impl Into<Val<AnnotationType>>) -> Self {
+            self.props.set("AnnotationType", value.into());
+            self
         }
 
-        prop! {
-            /// `FormatToHeader`.
-            props, "FormatToHeader", format_to_header, set_format_to_header, get_format_to_header, Val<Map<String>>
+        /// Sets `AnnotationType` in place: [`Self::annotation_type`] on a value held by `&mut`.
+        pub fn set_annotation_type(&mut self, value: impl Into<Val<AnnotationType>>) -> &mut Self {
+            self.props.set("AnnotationType", value.into());
+            self
         }
 
-        prop! {
-            /// `Schema`.
-            props, "Schema", schema, set_schema, get_schema, Val<List<Map<SchemaValueType>>>
+        /// `AnnotationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_annotation_type(&self) -> ::std::option::Option<Val<AnnotationType>> {
+            crate::cfn::get_prop(&self.props, "AnnotationType")
+        }
+
+        /// `FormatToHeader`.
+        pub fn format_to_header(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("FormatToHeader", value.into());
+            self
+        }
+
+        /// Sets `FormatToHeader` in place: [`Self::format_to_header`] on a value held by `&mut`.
+        pub fn set_format_to_header(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("FormatToHeader", value.into());
+            self
+        }
+
+        /// `FormatToHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format_to_header(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "FormatToHeader")
+        }
+
+        /// `Schema`.
+        pub fn schema(mut self, value: impl Into<Val<List<Map<SchemaValueType>>>>) -> Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+        pub fn set_schema(&mut self, value: impl Into<Val<List<Map<SchemaValueType>>>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<List<Map<SchemaValueType>>>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
     }
 
@@ -345,24 +503,64 @@ impl Configuration {
         Configuration { core }
     }
 
-    prop! {
-        /// `Description`: Optional description for the configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Optional description for the configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: User-friendly name for the configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RunConfigurations`: Required run-specific configurations.
-        core.props, "RunConfigurations", _, set_run_configurations, get_run_configurations, Val<configuration::RunConfigurations>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags for the configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RunConfigurations`, which `new` took, in place.
+    pub fn set_run_configurations(&mut self, value: impl Into<Val<configuration::RunConfigurations>>) -> &mut Self {
+        self.core.props.set("RunConfigurations", value.into());
+        self
+    }
+
+    /// `RunConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_run_configurations(&self) -> ::std::option::Option<Val<configuration::RunConfigurations>> {
+        crate::cfn::get_prop(&self.core.props, "RunConfigurations")
+    }
+
+    /// `Tags`: Tags for the configuration.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -416,9 +614,22 @@ pub mod configuration {
             RunConfigurations { props }
         }
 
-        prop! {
-            /// `VpcConfig`.
-            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
+        /// `VpcConfig`.
+        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+        pub fn set_vpc_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcConfig")
         }
     }
 
@@ -437,14 +648,40 @@ pub mod configuration {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -469,24 +706,70 @@ impl ReferenceStore {
         ReferenceStore { core }
     }
 
-    prop! {
-        /// `Description`: A description for the store.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the store.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the store.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SseConfig`: Server-side encryption (SSE) settings for a store.
-        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<reference_store::SseConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SseConfig`: Server-side encryption (SSE) settings for a store.
+    pub fn sse_config(mut self, value: impl Into<Val<reference_store::SseConfig>>) -> Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// Sets `SseConfig` in place: [`Self::sse_config`] on a value held by `&mut`.
+    pub fn set_sse_config(&mut self, value: impl Into<Val<reference_store::SseConfig>>) -> &mut Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// `SseConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_config(&self) -> ::std::option::Option<Val<reference_store::SseConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SseConfig")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -535,14 +818,34 @@ pub mod reference_store {
             SseConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyArn`: An encryption key ARN.
-            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `KeyArn`: An encryption key ARN.
+        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// Sets `KeyArn` in place: [`Self::key_arn`] on a value held by `&mut`.
+        pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// `KeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyArn")
         }
     }
 
@@ -575,35 +878,113 @@ impl RunCache {
         RunCache { core }
     }
 
-    prop! {
-        /// `CacheBehavior`: The default cache behavior for runs using this cache.
-        core.props, "CacheBehavior", cache_behavior, set_cache_behavior, get_cache_behavior, Val<run_cache::CacheBehavior>
+    /// `CacheBehavior`: The default cache behavior for runs using this cache.
+    pub fn cache_behavior(mut self, value: impl Into<Val<run_cache::CacheBehavior>>) -> Self {
+        self.core.props.set("CacheBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheBucketOwnerId`: The AWS account ID of the expected owner of the S3 bucket for the
-        /// run cache.
-        core.props, "CacheBucketOwnerId", cache_bucket_owner_id, set_cache_bucket_owner_id, get_cache_bucket_owner_id, Val<String>
+    /// Sets `CacheBehavior` in place: [`Self::cache_behavior`] on a value held by `&mut`.
+    pub fn set_cache_behavior(&mut self, value: impl Into<Val<run_cache::CacheBehavior>>) -> &mut Self {
+        self.core.props.set("CacheBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheS3Location`: The S3 location for storing the cached task outputs.
-        core.props, "CacheS3Location", cache_s3_location, set_cache_s3_location, get_cache_s3_location, Val<String>
+    /// `CacheBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_behavior(&self) -> ::std::option::Option<Val<run_cache::CacheBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "CacheBehavior")
     }
 
-    prop! {
-        /// `Description`: A description of the run cache.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CacheBucketOwnerId`: The AWS account ID of the expected owner of the S3 bucket for the run
+    /// cache.
+    pub fn cache_bucket_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheBucketOwnerId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the run cache.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `CacheBucketOwnerId` in place: [`Self::cache_bucket_owner_id`] on a value held by `&mut`.
+    pub fn set_cache_bucket_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheBucketOwnerId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the run cache.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CacheBucketOwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_bucket_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheBucketOwnerId")
+    }
+
+    /// `CacheS3Location`: The S3 location for storing the cached task outputs.
+    pub fn cache_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheS3Location", value.into());
+        self
+    }
+
+    /// Sets `CacheS3Location` in place: [`Self::cache_s3_location`] on a value held by `&mut`.
+    pub fn set_cache_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheS3Location", value.into());
+        self
+    }
+
+    /// `CacheS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheS3Location")
+    }
+
+    /// `Description`: A description of the run cache.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: A name for the run cache.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags for the run cache.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -672,34 +1053,112 @@ impl RunGroup {
         RunGroup { core }
     }
 
-    prop! {
-        /// `MaxCpus`.
-        core.props, "MaxCpus", max_cpus, set_max_cpus, get_max_cpus, Val<f64>
+    /// `MaxCpus`.
+    pub fn max_cpus(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxCpus", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxDuration`.
-        core.props, "MaxDuration", max_duration, set_max_duration, get_max_duration, Val<f64>
+    /// Sets `MaxCpus` in place: [`Self::max_cpus`] on a value held by `&mut`.
+    pub fn set_max_cpus(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxCpus", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxGpus`.
-        core.props, "MaxGpus", max_gpus, set_max_gpus, get_max_gpus, Val<f64>
+    /// `MaxCpus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_cpus(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCpus")
     }
 
-    prop! {
-        /// `MaxRuns`.
-        core.props, "MaxRuns", max_runs, set_max_runs, get_max_runs, Val<f64>
+    /// `MaxDuration`.
+    pub fn max_duration(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `MaxDuration` in place: [`Self::max_duration`] on a value held by `&mut`.
+    pub fn set_max_duration(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of resource tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `MaxDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_duration(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxDuration")
+    }
+
+    /// `MaxGpus`.
+    pub fn max_gpus(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxGpus", value.into());
+        self
+    }
+
+    /// Sets `MaxGpus` in place: [`Self::max_gpus`] on a value held by `&mut`.
+    pub fn set_max_gpus(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxGpus", value.into());
+        self
+    }
+
+    /// `MaxGpus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_gpus(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxGpus")
+    }
+
+    /// `MaxRuns`.
+    pub fn max_runs(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxRuns", value.into());
+        self
+    }
+
+    /// Sets `MaxRuns` in place: [`Self::max_runs`] on a value held by `&mut`.
+    pub fn set_max_runs(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxRuns", value.into());
+        self
+    }
+
+    /// `MaxRuns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_runs(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxRuns")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A map of resource tags
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -747,51 +1206,163 @@ impl SequenceStore {
         SequenceStore { core }
     }
 
-    prop! {
-        /// `AccessLogLocation`: Location of the access logs.
-        core.props, "AccessLogLocation", access_log_location, set_access_log_location, get_access_log_location, Val<String>
+    /// `AccessLogLocation`: Location of the access logs.
+    pub fn access_log_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessLogLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the store.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AccessLogLocation` in place: [`Self::access_log_location`] on a value held by `&mut`.
+    pub fn set_access_log_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessLogLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `ETagAlgorithmFamily`.
-        core.props, "ETagAlgorithmFamily", e_tag_algorithm_family, set_e_tag_algorithm_family, get_e_tag_algorithm_family, Val<sequence_store::ETagAlgorithmFamily>
+    /// `AccessLogLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_log_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessLogLocation")
     }
 
-    prop! {
-        /// `FallbackLocation`: An S3 location that is used to store files that have failed a direct
-        /// upload.
-        core.props, "FallbackLocation", fallback_location, set_fallback_location, get_fallback_location, Val<String>
+    /// `Description`: A description for the store.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the store.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PropagatedSetLevelTags`: The tags keys to propagate to the S3 objects associated with
-        /// read sets in the sequence store.
-        core.props, "PropagatedSetLevelTags", propagated_set_level_tags, set_propagated_set_level_tags, get_propagated_set_level_tags, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `S3AccessPolicy`: The resource policy that controls S3 access on the store
-        core.props, "S3AccessPolicy", s3_access_policy, set_s3_access_policy, get_s3_access_policy, Val<Json>
+    /// `ETagAlgorithmFamily`.
+    pub fn e_tag_algorithm_family(mut self, value: impl Into<Val<sequence_store::ETagAlgorithmFamily>>) -> Self {
+        self.core.props.set("ETagAlgorithmFamily", value.into());
+        self
     }
 
-    prop! {
-        /// `SseConfig`: Server-side encryption (SSE) settings for a store.
-        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<sequence_store::SseConfig>
+    /// Sets `ETagAlgorithmFamily` in place: [`Self::e_tag_algorithm_family`] on a value held by `&mut`.
+    pub fn set_e_tag_algorithm_family(&mut self, value: impl Into<Val<sequence_store::ETagAlgorithmFamily>>) -> &mut Self {
+        self.core.props.set("ETagAlgorithmFamily", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ETagAlgorithmFamily` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_e_tag_algorithm_family(&self) -> ::std::option::Option<Val<sequence_store::ETagAlgorithmFamily>> {
+        crate::cfn::get_prop(&self.core.props, "ETagAlgorithmFamily")
+    }
+
+    /// `FallbackLocation`: An S3 location that is used to store files that have failed a direct
+    /// upload.
+    pub fn fallback_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FallbackLocation", value.into());
+        self
+    }
+
+    /// Sets `FallbackLocation` in place: [`Self::fallback_location`] on a value held by `&mut`.
+    pub fn set_fallback_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FallbackLocation", value.into());
+        self
+    }
+
+    /// `FallbackLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fallback_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FallbackLocation")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PropagatedSetLevelTags`: The tags keys to propagate to the S3 objects associated with read
+    /// sets in the sequence store.
+    pub fn propagated_set_level_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PropagatedSetLevelTags", value.into());
+        self
+    }
+
+    /// Sets `PropagatedSetLevelTags` in place: [`Self::propagated_set_level_tags`] on a value held
+    /// by `&mut`.
+    pub fn set_propagated_set_level_tags(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PropagatedSetLevelTags", value.into());
+        self
+    }
+
+    /// `PropagatedSetLevelTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_propagated_set_level_tags(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PropagatedSetLevelTags")
+    }
+
+    /// `S3AccessPolicy`: The resource policy that controls S3 access on the store
+    pub fn s3_access_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("S3AccessPolicy", value.into());
+        self
+    }
+
+    /// Sets `S3AccessPolicy` in place: [`Self::s3_access_policy`] on a value held by `&mut`.
+    pub fn set_s3_access_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("S3AccessPolicy", value.into());
+        self
+    }
+
+    /// `S3AccessPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_access_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "S3AccessPolicy")
+    }
+
+    /// `SseConfig`: Server-side encryption (SSE) settings for a store.
+    pub fn sse_config(mut self, value: impl Into<Val<sequence_store::SseConfig>>) -> Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// Sets `SseConfig` in place: [`Self::sse_config`] on a value held by `&mut`.
+    pub fn set_sse_config(&mut self, value: impl Into<Val<sequence_store::SseConfig>>) -> &mut Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// `SseConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_config(&self) -> ::std::option::Option<Val<sequence_store::SseConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SseConfig")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -886,14 +1457,34 @@ pub mod sequence_store {
             SseConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyArn`: An encryption key ARN.
-            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `KeyArn`: An encryption key ARN.
+        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// Sets `KeyArn` in place: [`Self::key_arn`] on a value held by `&mut`.
+        pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// `KeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyArn")
         }
     }
 
@@ -933,29 +1524,82 @@ impl VariantStore {
         VariantStore { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Reference`.
-        core.props, "Reference", _, set_reference, get_reference, Val<variant_store::ReferenceItem>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SseConfig`.
-        core.props, "SseConfig", sse_config, set_sse_config, get_sse_config, Val<variant_store::SseConfig>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Reference`, which `new` took, in place.
+    pub fn set_reference(&mut self, value: impl Into<Val<variant_store::ReferenceItem>>) -> &mut Self {
+        self.core.props.set("Reference", value.into());
+        self
+    }
+
+    /// `Reference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reference(&self) -> ::std::option::Option<Val<variant_store::ReferenceItem>> {
+        crate::cfn::get_prop(&self.core.props, "Reference")
+    }
+
+    /// `SseConfig`.
+    pub fn sse_config(mut self, value: impl Into<Val<variant_store::SseConfig>>) -> Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// Sets `SseConfig` in place: [`Self::sse_config`] on a value held by `&mut`.
+    pub fn set_sse_config(&mut self, value: impl Into<Val<variant_store::SseConfig>>) -> &mut Self {
+        self.core.props.set("SseConfig", value.into());
+        self
+    }
+
+    /// `SseConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_config(&self) -> ::std::option::Option<Val<variant_store::SseConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SseConfig")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1028,9 +1672,16 @@ pub mod variant_store {
             ReferenceItem { props }
         }
 
-        prop! {
-            /// `ReferenceArn`.
-            props, "ReferenceArn", _, set_reference_arn, get_reference_arn, Val<String>
+        /// Sets `ReferenceArn`, which `new` took, in place.
+        pub fn set_reference_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceArn", value.into());
+            self
+        }
+
+        /// `ReferenceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceArn")
         }
     }
 
@@ -1051,14 +1702,34 @@ pub mod variant_store {
             SseConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyArn`.
-            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `KeyArn`.
+        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// Sets `KeyArn` in place: [`Self::key_arn`] on a value held by `&mut`.
+        pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// `KeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyArn")
         }
     }
 
@@ -1091,101 +1762,336 @@ impl Workflow {
         Workflow { core }
     }
 
-    prop! {
-        /// `Accelerators`.
-        core.props, "Accelerators", accelerators, set_accelerators, get_accelerators, Val<workflow::Accelerators>
+    /// `Accelerators`.
+    pub fn accelerators(mut self, value: impl Into<Val<workflow::Accelerators>>) -> Self {
+        self.core.props.set("Accelerators", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerRegistryMap`.
-        core.props, "ContainerRegistryMap", container_registry_map, set_container_registry_map, get_container_registry_map, Val<workflow::ContainerRegistryMap>
+    /// Sets `Accelerators` in place: [`Self::accelerators`] on a value held by `&mut`.
+    pub fn set_accelerators(&mut self, value: impl Into<Val<workflow::Accelerators>>) -> &mut Self {
+        self.core.props.set("Accelerators", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerRegistryMapUri`.
-        core.props, "ContainerRegistryMapUri", container_registry_map_uri, set_container_registry_map_uri, get_container_registry_map_uri, Val<String>
+    /// `Accelerators` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accelerators(&self) -> ::std::option::Option<Val<workflow::Accelerators>> {
+        crate::cfn::get_prop(&self.core.props, "Accelerators")
     }
 
-    prop! {
-        /// `DefinitionRepository`.
-        core.props, "DefinitionRepository", definition_repository, set_definition_repository, get_definition_repository, Val<workflow::DefinitionRepository>
+    /// `ContainerRegistryMap`.
+    pub fn container_registry_map(mut self, value: impl Into<Val<workflow::ContainerRegistryMap>>) -> Self {
+        self.core.props.set("ContainerRegistryMap", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionUri`.
-        core.props, "DefinitionUri", definition_uri, set_definition_uri, get_definition_uri, Val<String>
+    /// Sets `ContainerRegistryMap` in place: [`Self::container_registry_map`] on a value held by `&mut`.
+    pub fn set_container_registry_map(&mut self, value: impl Into<Val<workflow::ContainerRegistryMap>>) -> &mut Self {
+        self.core.props.set("ContainerRegistryMap", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ContainerRegistryMap` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_registry_map(&self) -> ::std::option::Option<Val<workflow::ContainerRegistryMap>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerRegistryMap")
     }
 
-    prop! {
-        /// `Engine`.
-        core.props, "Engine", engine, set_engine, get_engine, Val<workflow::WorkflowEngine>
+    /// `ContainerRegistryMapUri`.
+    pub fn container_registry_map_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContainerRegistryMapUri", value.into());
+        self
     }
 
-    prop! {
-        /// `Main`.
-        core.props, "Main", main, set_main, get_main, Val<String>
+    /// Sets `ContainerRegistryMapUri` in place: [`Self::container_registry_map_uri`] on a value
+    /// held by `&mut`.
+    pub fn set_container_registry_map_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContainerRegistryMapUri", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ContainerRegistryMapUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_registry_map_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerRegistryMapUri")
     }
 
-    prop! {
-        /// `ParameterTemplate`.
-        core.props, "ParameterTemplate", parameter_template, set_parameter_template, get_parameter_template, Val<Map<workflow::WorkflowParameter>>
+    /// `DefinitionRepository`.
+    pub fn definition_repository(mut self, value: impl Into<Val<workflow::DefinitionRepository>>) -> Self {
+        self.core.props.set("DefinitionRepository", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file
-        /// inside the repository
-        core.props, "ParameterTemplatePath", parameter_template_path, set_parameter_template_path, get_parameter_template_path, Val<String>
+    /// Sets `DefinitionRepository` in place: [`Self::definition_repository`] on a value held by `&mut`.
+    pub fn set_definition_repository(&mut self, value: impl Into<Val<workflow::DefinitionRepository>>) -> &mut Self {
+        self.core.props.set("DefinitionRepository", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageCapacity`.
-        core.props, "StorageCapacity", storage_capacity, set_storage_capacity, get_storage_capacity, Val<f64>
+    /// `DefinitionRepository` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_repository(&self) -> ::std::option::Option<Val<workflow::DefinitionRepository>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionRepository")
     }
 
-    prop! {
-        /// `StorageType`.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<workflow::StorageType>
+    /// `DefinitionUri`.
+    pub fn definition_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefinitionUri", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of resource tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `DefinitionUri` in place: [`Self::definition_uri`] on a value held by `&mut`.
+    pub fn set_definition_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefinitionUri", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkflowBucketOwnerId`: Optional workflow bucket owner ID to verify the workflow bucket
-        core.props, "WorkflowBucketOwnerId", workflow_bucket_owner_id, set_workflow_bucket_owner_id, get_workflow_bucket_owner_id, Val<String>
+    /// `DefinitionUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionUri")
     }
 
-    prop! {
-        /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
-        /// documentation and usage information for users of the workflow.
-        core.props, "readmeMarkdown", readme_markdown, set_readme_markdown, get_readme_markdown, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `readmePath`: The path to the workflow README markdown file within the repository. This
-        /// file provides documentation and usage information for the workflow. If not specified,
-        /// the README.md file from the root directory of the repository will be used.
-        core.props, "readmePath", readme_path, set_readme_path, get_readme_path, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
-        /// documentation and usage information for the workflow. The S3 URI must begin with
-        /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The
-        /// max README content length is 500 KiB.
-        core.props, "readmeUri", readme_uri, set_readme_uri, get_readme_uri, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Engine`.
+    pub fn engine(mut self, value: impl Into<Val<workflow::WorkflowEngine>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<workflow::WorkflowEngine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<workflow::WorkflowEngine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `Main`.
+    pub fn main(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Main", value.into());
+        self
+    }
+
+    /// Sets `Main` in place: [`Self::main`] on a value held by `&mut`.
+    pub fn set_main(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Main", value.into());
+        self
+    }
+
+    /// `Main` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_main(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Main")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ParameterTemplate`.
+    pub fn parameter_template(mut self, value: impl Into<Val<Map<workflow::WorkflowParameter>>>) -> Self {
+        self.core.props.set("ParameterTemplate", value.into());
+        self
+    }
+
+    /// Sets `ParameterTemplate` in place: [`Self::parameter_template`] on a value held by `&mut`.
+    pub fn set_parameter_template(&mut self, value: impl Into<Val<Map<workflow::WorkflowParameter>>>) -> &mut Self {
+        self.core.props.set("ParameterTemplate", value.into());
+        self
+    }
+
+    /// `ParameterTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_template(&self) -> ::std::option::Option<Val<Map<workflow::WorkflowParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterTemplate")
+    }
+
+    /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file inside
+    /// the repository
+    pub fn parameter_template_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParameterTemplatePath", value.into());
+        self
+    }
+
+    /// Sets `ParameterTemplatePath` in place: [`Self::parameter_template_path`] on a value held by `&mut`.
+    pub fn set_parameter_template_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterTemplatePath", value.into());
+        self
+    }
+
+    /// `ParameterTemplatePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_template_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterTemplatePath")
+    }
+
+    /// `StorageCapacity`.
+    pub fn storage_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// Sets `StorageCapacity` in place: [`Self::storage_capacity`] on a value held by `&mut`.
+    pub fn set_storage_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// `StorageCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_capacity(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageCapacity")
+    }
+
+    /// `StorageType`.
+    pub fn storage_type(mut self, value: impl Into<Val<workflow::StorageType>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<workflow::StorageType>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<workflow::StorageType>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `Tags`: A map of resource tags
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkflowBucketOwnerId`: Optional workflow bucket owner ID to verify the workflow bucket
+    pub fn workflow_bucket_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkflowBucketOwnerId", value.into());
+        self
+    }
+
+    /// Sets `WorkflowBucketOwnerId` in place: [`Self::workflow_bucket_owner_id`] on a value held by `&mut`.
+    pub fn set_workflow_bucket_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkflowBucketOwnerId", value.into());
+        self
+    }
+
+    /// `WorkflowBucketOwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_bucket_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowBucketOwnerId")
+    }
+
+    /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
+    /// documentation and usage information for users of the workflow.
+    pub fn readme_markdown(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("readmeMarkdown", value.into());
+        self
+    }
+
+    /// Sets `readmeMarkdown` in place: [`Self::readme_markdown`] on a value held by `&mut`.
+    pub fn set_readme_markdown(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("readmeMarkdown", value.into());
+        self
+    }
+
+    /// `readmeMarkdown` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_markdown(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "readmeMarkdown")
+    }
+
+    /// `readmePath`: The path to the workflow README markdown file within the repository. This file
+    /// provides documentation and usage information for the workflow. If not specified, the
+    /// README.md file from the root directory of the repository will be used.
+    pub fn readme_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("readmePath", value.into());
+        self
+    }
+
+    /// Sets `readmePath` in place: [`Self::readme_path`] on a value held by `&mut`.
+    pub fn set_readme_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("readmePath", value.into());
+        self
+    }
+
+    /// `readmePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "readmePath")
+    }
+
+    /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
+    /// documentation and usage information for the workflow. The S3 URI must begin with
+    /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The max
+    /// README content length is 500 KiB.
+    pub fn readme_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("readmeUri", value.into());
+        self
+    }
+
+    /// Sets `readmeUri` in place: [`Self::readme_uri`] on a value held by `&mut`.
+    pub fn set_readme_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("readmeUri", value.into());
+        self
+    }
+
+    /// `readmeUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "readmeUri")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1261,14 +2167,40 @@ pub mod workflow {
             ContainerRegistryMap { props }
         }
 
-        prop! {
-            /// `ImageMappings`.
-            props, "ImageMappings", image_mappings, set_image_mappings, get_image_mappings, Val<List<ImageMapping>>
+        /// `ImageMappings`.
+        pub fn image_mappings(mut self, value: impl Into<Val<List<ImageMapping>>>) -> Self {
+            self.props.set("ImageMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `RegistryMappings`.
-            props, "RegistryMappings", registry_mappings, set_registry_mappings, get_registry_mappings, Val<List<RegistryMapping>>
+        /// Sets `ImageMappings` in place: [`Self::image_mappings`] on a value held by `&mut`.
+        pub fn set_image_mappings(&mut self, value: impl Into<Val<List<ImageMapping>>>) -> &mut Self {
+            self.props.set("ImageMappings", value.into());
+            self
+        }
+
+        /// `ImageMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_mappings(&self) -> ::std::option::Option<Val<List<ImageMapping>>> {
+            crate::cfn::get_prop(&self.props, "ImageMappings")
+        }
+
+        /// `RegistryMappings`.
+        pub fn registry_mappings(mut self, value: impl Into<Val<List<RegistryMapping>>>) -> Self {
+            self.props.set("RegistryMappings", value.into());
+            self
+        }
+
+        /// Sets `RegistryMappings` in place: [`Self::registry_mappings`] on a value held by `&mut`.
+        pub fn set_registry_mappings(&mut self, value: impl Into<Val<List<RegistryMapping>>>) -> &mut Self {
+            self.props.set("RegistryMappings", value.into());
+            self
+        }
+
+        /// `RegistryMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_mappings(&self) -> ::std::option::Option<Val<List<RegistryMapping>>> {
+            crate::cfn::get_prop(&self.props, "RegistryMappings")
         }
     }
 
@@ -1287,14 +2219,40 @@ pub mod workflow {
             ImageMapping { props }
         }
 
-        prop! {
-            /// `DestinationImage`.
-            props, "DestinationImage", destination_image, set_destination_image, get_destination_image, Val<String>
+        /// `DestinationImage`.
+        pub fn destination_image(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationImage", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceImage`.
-            props, "SourceImage", source_image, set_source_image, get_source_image, Val<String>
+        /// Sets `DestinationImage` in place: [`Self::destination_image`] on a value held by `&mut`.
+        pub fn set_destination_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationImage", value.into());
+            self
+        }
+
+        /// `DestinationImage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationImage")
+        }
+
+        /// `SourceImage`.
+        pub fn source_image(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceImage", value.into());
+            self
+        }
+
+        /// Sets `SourceImage` in place: [`Self::source_image`] on a value held by `&mut`.
+        pub fn set_source_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceImage", value.into());
+            self
+        }
+
+        /// `SourceImage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceImage")
         }
     }
 
@@ -1313,24 +2271,77 @@ pub mod workflow {
             RegistryMapping { props }
         }
 
-        prop! {
-            /// `EcrAccountId`.
-            props, "EcrAccountId", ecr_account_id, set_ecr_account_id, get_ecr_account_id, Val<String>
+        /// `EcrAccountId`.
+        pub fn ecr_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EcrAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `EcrRepositoryPrefix`.
-            props, "EcrRepositoryPrefix", ecr_repository_prefix, set_ecr_repository_prefix, get_ecr_repository_prefix, Val<String>
+        /// Sets `EcrAccountId` in place: [`Self::ecr_account_id`] on a value held by `&mut`.
+        pub fn set_ecr_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EcrAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `UpstreamRegistryUrl`.
-            props, "UpstreamRegistryUrl", upstream_registry_url, set_upstream_registry_url, get_upstream_registry_url, Val<String>
+        /// `EcrAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EcrAccountId")
         }
 
-        prop! {
-            /// `UpstreamRepositoryPrefix`.
-            props, "UpstreamRepositoryPrefix", upstream_repository_prefix, set_upstream_repository_prefix, get_upstream_repository_prefix, Val<String>
+        /// `EcrRepositoryPrefix`.
+        pub fn ecr_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EcrRepositoryPrefix", value.into());
+            self
+        }
+
+        /// Sets `EcrRepositoryPrefix` in place: [`Self::ecr_repository_prefix`] on a value held by `&mut`.
+        pub fn set_ecr_repository_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EcrRepositoryPrefix", value.into());
+            self
+        }
+
+        /// `EcrRepositoryPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_repository_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EcrRepositoryPrefix")
+        }
+
+        /// `UpstreamRegistryUrl`.
+        pub fn upstream_registry_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpstreamRegistryUrl", value.into());
+            self
+        }
+
+        /// Sets `UpstreamRegistryUrl` in place: [`Self::upstream_registry_url`] on a value held by `&mut`.
+        pub fn set_upstream_registry_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpstreamRegistryUrl", value.into());
+            self
+        }
+
+        /// `UpstreamRegistryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upstream_registry_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpstreamRegistryUrl")
+        }
+
+        /// `UpstreamRepositoryPrefix`.
+        pub fn upstream_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpstreamRepositoryPrefix", value.into());
+            self
+        }
+
+        /// Sets `UpstreamRepositoryPrefix` in place: [`Self::upstream_repository_prefix`] on a value
+        /// held by `&mut`.
+        pub fn set_upstream_repository_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpstreamRepositoryPrefix", value.into());
+            self
+        }
+
+        /// `UpstreamRepositoryPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upstream_repository_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpstreamRepositoryPrefix")
         }
     }
 
@@ -1349,24 +2360,76 @@ pub mod workflow {
             DefinitionRepository { props }
         }
 
-        prop! {
-            /// `connectionArn`.
-            props, "connectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
+        /// `connectionArn`.
+        pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("connectionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `excludeFilePatterns`.
-            props, "excludeFilePatterns", exclude_file_patterns, set_exclude_file_patterns, get_exclude_file_patterns, Val<List<String>>
+        /// Sets `connectionArn` in place: [`Self::connection_arn`] on a value held by `&mut`.
+        pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("connectionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `fullRepositoryId`.
-            props, "fullRepositoryId", full_repository_id, set_full_repository_id, get_full_repository_id, Val<String>
+        /// `connectionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "connectionArn")
         }
 
-        prop! {
-            /// `sourceReference`.
-            props, "sourceReference", source_reference, set_source_reference, get_source_reference, Val<SourceReference>
+        /// `excludeFilePatterns`.
+        pub fn exclude_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("excludeFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `excludeFilePatterns` in place: [`Self::exclude_file_patterns`] on a value held by `&mut`.
+        pub fn set_exclude_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("excludeFilePatterns", value.into());
+            self
+        }
+
+        /// `excludeFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "excludeFilePatterns")
+        }
+
+        /// `fullRepositoryId`.
+        pub fn full_repository_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("fullRepositoryId", value.into());
+            self
+        }
+
+        /// Sets `fullRepositoryId` in place: [`Self::full_repository_id`] on a value held by `&mut`.
+        pub fn set_full_repository_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("fullRepositoryId", value.into());
+            self
+        }
+
+        /// `fullRepositoryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_full_repository_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "fullRepositoryId")
+        }
+
+        /// `sourceReference`.
+        pub fn source_reference(mut self, value: impl Into<Val<SourceReference>>) -> Self {
+            self.props.set("sourceReference", value.into());
+            self
+        }
+
+        /// Sets `sourceReference` in place: [`Self::source_reference`] on a value held by `&mut`.
+        pub fn set_source_reference(&mut self, value: impl Into<Val<SourceReference>>) -> &mut Self {
+            self.props.set("sourceReference", value.into());
+            self
+        }
+
+        /// `sourceReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_reference(&self) -> ::std::option::Option<Val<SourceReference>> {
+            crate::cfn::get_prop(&self.props, "sourceReference")
         }
     }
 
@@ -1385,14 +2448,40 @@ pub mod workflow {
             SourceReference { props }
         }
 
-        prop! {
-            /// `type`.
-            props, "type", type_, set_type, get_type, Val<SourceReferenceType>
+        /// `type`.
+        pub fn type_(mut self, value: impl Into<Val<SourceReferenceType>>) -> Self {
+            self.props.set("type", value.into());
+            self
         }
 
-        prop! {
-            /// `value`.
-            props, "value", value, set_value, get_value, Val<String>
+        /// Sets `type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SourceReferenceType>>) -> &mut Self {
+            self.props.set("type", value.into());
+            self
+        }
+
+        /// `type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SourceReferenceType>> {
+            crate::cfn::get_prop(&self.props, "type")
+        }
+
+        /// `value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("value", value.into());
+            self
+        }
+
+        /// Sets `value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("value", value.into());
+            self
+        }
+
+        /// `value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "value")
         }
     }
 
@@ -1443,14 +2532,40 @@ pub mod workflow {
             WorkflowParameter { props }
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Optional`.
-            props, "Optional", optional, set_optional, get_optional, Val<bool>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Optional`.
+        pub fn optional(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Optional", value.into());
+            self
+        }
+
+        /// Sets `Optional` in place: [`Self::optional`] on a value held by `&mut`.
+        pub fn set_optional(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Optional", value.into());
+            self
+        }
+
+        /// `Optional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optional(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Optional")
         }
     }
 
@@ -1490,106 +2605,342 @@ impl WorkflowVersion {
         WorkflowVersion { core }
     }
 
-    prop! {
-        /// `Accelerators`.
-        core.props, "Accelerators", accelerators, set_accelerators, get_accelerators, Val<workflow_version::Accelerators>
+    /// `Accelerators`.
+    pub fn accelerators(mut self, value: impl Into<Val<workflow_version::Accelerators>>) -> Self {
+        self.core.props.set("Accelerators", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerRegistryMap`.
-        core.props, "ContainerRegistryMap", container_registry_map, set_container_registry_map, get_container_registry_map, Val<workflow_version::ContainerRegistryMap>
+    /// Sets `Accelerators` in place: [`Self::accelerators`] on a value held by `&mut`.
+    pub fn set_accelerators(&mut self, value: impl Into<Val<workflow_version::Accelerators>>) -> &mut Self {
+        self.core.props.set("Accelerators", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerRegistryMapUri`.
-        core.props, "ContainerRegistryMapUri", container_registry_map_uri, set_container_registry_map_uri, get_container_registry_map_uri, Val<String>
+    /// `Accelerators` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accelerators(&self) -> ::std::option::Option<Val<workflow_version::Accelerators>> {
+        crate::cfn::get_prop(&self.core.props, "Accelerators")
     }
 
-    prop! {
-        /// `DefinitionRepository`.
-        core.props, "DefinitionRepository", definition_repository, set_definition_repository, get_definition_repository, Val<workflow_version::DefinitionRepository>
+    /// `ContainerRegistryMap`.
+    pub fn container_registry_map(mut self, value: impl Into<Val<workflow_version::ContainerRegistryMap>>) -> Self {
+        self.core.props.set("ContainerRegistryMap", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionUri`.
-        core.props, "DefinitionUri", definition_uri, set_definition_uri, get_definition_uri, Val<String>
+    /// Sets `ContainerRegistryMap` in place: [`Self::container_registry_map`] on a value held by `&mut`.
+    pub fn set_container_registry_map(&mut self, value: impl Into<Val<workflow_version::ContainerRegistryMap>>) -> &mut Self {
+        self.core.props.set("ContainerRegistryMap", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ContainerRegistryMap` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_registry_map(&self) -> ::std::option::Option<Val<workflow_version::ContainerRegistryMap>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerRegistryMap")
     }
 
-    prop! {
-        /// `Engine`.
-        core.props, "Engine", engine, set_engine, get_engine, Val<workflow_version::WorkflowEngine>
+    /// `ContainerRegistryMapUri`.
+    pub fn container_registry_map_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContainerRegistryMapUri", value.into());
+        self
     }
 
-    prop! {
-        /// `Main`.
-        core.props, "Main", main, set_main, get_main, Val<String>
+    /// Sets `ContainerRegistryMapUri` in place: [`Self::container_registry_map_uri`] on a value
+    /// held by `&mut`.
+    pub fn set_container_registry_map_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContainerRegistryMapUri", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterTemplate`.
-        core.props, "ParameterTemplate", parameter_template, set_parameter_template, get_parameter_template, Val<Map<workflow_version::WorkflowParameter>>
+    /// `ContainerRegistryMapUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_registry_map_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerRegistryMapUri")
     }
 
-    prop! {
-        /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file
-        /// inside the repository
-        core.props, "ParameterTemplatePath", parameter_template_path, set_parameter_template_path, get_parameter_template_path, Val<String>
+    /// `DefinitionRepository`.
+    pub fn definition_repository(mut self, value: impl Into<Val<workflow_version::DefinitionRepository>>) -> Self {
+        self.core.props.set("DefinitionRepository", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageCapacity`.
-        core.props, "StorageCapacity", storage_capacity, set_storage_capacity, get_storage_capacity, Val<f64>
+    /// Sets `DefinitionRepository` in place: [`Self::definition_repository`] on a value held by `&mut`.
+    pub fn set_definition_repository(&mut self, value: impl Into<Val<workflow_version::DefinitionRepository>>) -> &mut Self {
+        self.core.props.set("DefinitionRepository", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageType`.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<workflow_version::StorageType>
+    /// `DefinitionRepository` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_repository(&self) -> ::std::option::Option<Val<workflow_version::DefinitionRepository>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionRepository")
     }
 
-    prop! {
-        /// `Tags`: A map of resource tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DefinitionUri`.
+    pub fn definition_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefinitionUri", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionName`.
-        core.props, "VersionName", _, set_version_name, get_version_name, Val<String>
+    /// Sets `DefinitionUri` in place: [`Self::definition_uri`] on a value held by `&mut`.
+    pub fn set_definition_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefinitionUri", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkflowBucketOwnerId`.
-        core.props, "WorkflowBucketOwnerId", workflow_bucket_owner_id, set_workflow_bucket_owner_id, get_workflow_bucket_owner_id, Val<String>
+    /// `DefinitionUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionUri")
     }
 
-    prop! {
-        /// `WorkflowId`.
-        core.props, "WorkflowId", _, set_workflow_id, get_workflow_id, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
-        /// documentation and usage information for users of the workflow.
-        core.props, "readmeMarkdown", readme_markdown, set_readme_markdown, get_readme_markdown, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `readmePath`: The path to the workflow README markdown file within the repository. This
-        /// file provides documentation and usage information for the workflow. If not specified,
-        /// the README.md file from the root directory of the repository will be used.
-        core.props, "readmePath", readme_path, set_readme_path, get_readme_path, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
-        /// documentation and usage information for the workflow. The S3 URI must begin with
-        /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The
-        /// max README content length is 500 KiB.
-        core.props, "readmeUri", readme_uri, set_readme_uri, get_readme_uri, Val<String>
+    /// `Engine`.
+    pub fn engine(mut self, value: impl Into<Val<workflow_version::WorkflowEngine>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<workflow_version::WorkflowEngine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<workflow_version::WorkflowEngine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `Main`.
+    pub fn main(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Main", value.into());
+        self
+    }
+
+    /// Sets `Main` in place: [`Self::main`] on a value held by `&mut`.
+    pub fn set_main(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Main", value.into());
+        self
+    }
+
+    /// `Main` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_main(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Main")
+    }
+
+    /// `ParameterTemplate`.
+    pub fn parameter_template(mut self, value: impl Into<Val<Map<workflow_version::WorkflowParameter>>>) -> Self {
+        self.core.props.set("ParameterTemplate", value.into());
+        self
+    }
+
+    /// Sets `ParameterTemplate` in place: [`Self::parameter_template`] on a value held by `&mut`.
+    pub fn set_parameter_template(&mut self, value: impl Into<Val<Map<workflow_version::WorkflowParameter>>>) -> &mut Self {
+        self.core.props.set("ParameterTemplate", value.into());
+        self
+    }
+
+    /// `ParameterTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_template(&self) -> ::std::option::Option<Val<Map<workflow_version::WorkflowParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterTemplate")
+    }
+
+    /// `ParameterTemplatePath`: Path to the primary workflow parameter template JSON file inside
+    /// the repository
+    pub fn parameter_template_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParameterTemplatePath", value.into());
+        self
+    }
+
+    /// Sets `ParameterTemplatePath` in place: [`Self::parameter_template_path`] on a value held by `&mut`.
+    pub fn set_parameter_template_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterTemplatePath", value.into());
+        self
+    }
+
+    /// `ParameterTemplatePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_template_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterTemplatePath")
+    }
+
+    /// `StorageCapacity`.
+    pub fn storage_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// Sets `StorageCapacity` in place: [`Self::storage_capacity`] on a value held by `&mut`.
+    pub fn set_storage_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// `StorageCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_capacity(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageCapacity")
+    }
+
+    /// `StorageType`.
+    pub fn storage_type(mut self, value: impl Into<Val<workflow_version::StorageType>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<workflow_version::StorageType>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<workflow_version::StorageType>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `Tags`: A map of resource tags
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VersionName`, which `new` took, in place.
+    pub fn set_version_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// `VersionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionName")
+    }
+
+    /// `WorkflowBucketOwnerId`.
+    pub fn workflow_bucket_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkflowBucketOwnerId", value.into());
+        self
+    }
+
+    /// Sets `WorkflowBucketOwnerId` in place: [`Self::workflow_bucket_owner_id`] on a value held by `&mut`.
+    pub fn set_workflow_bucket_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkflowBucketOwnerId", value.into());
+        self
+    }
+
+    /// `WorkflowBucketOwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_bucket_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowBucketOwnerId")
+    }
+
+    /// Sets `WorkflowId`, which `new` took, in place.
+    pub fn set_workflow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkflowId", value.into());
+        self
+    }
+
+    /// `WorkflowId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowId")
+    }
+
+    /// `readmeMarkdown`: The markdown content for the workflow's README file. This provides
+    /// documentation and usage information for users of the workflow.
+    pub fn readme_markdown(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("readmeMarkdown", value.into());
+        self
+    }
+
+    /// Sets `readmeMarkdown` in place: [`Self::readme_markdown`] on a value held by `&mut`.
+    pub fn set_readme_markdown(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("readmeMarkdown", value.into());
+        self
+    }
+
+    /// `readmeMarkdown` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_markdown(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "readmeMarkdown")
+    }
+
+    /// `readmePath`: The path to the workflow README markdown file within the repository. This file
+    /// provides documentation and usage information for the workflow. If not specified, the
+    /// README.md file from the root directory of the repository will be used.
+    pub fn readme_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("readmePath", value.into());
+        self
+    }
+
+    /// Sets `readmePath` in place: [`Self::readme_path`] on a value held by `&mut`.
+    pub fn set_readme_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("readmePath", value.into());
+        self
+    }
+
+    /// `readmePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "readmePath")
+    }
+
+    /// `readmeUri`: The S3 URI of the README file for the workflow. This file provides
+    /// documentation and usage information for the workflow. The S3 URI must begin with
+    /// s3://USER-OWNED-BUCKET/. The requester must have access to the S3 bucket and object. The max
+    /// README content length is 500 KiB.
+    pub fn readme_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("readmeUri", value.into());
+        self
+    }
+
+    /// Sets `readmeUri` in place: [`Self::readme_uri`] on a value held by `&mut`.
+    pub fn set_readme_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("readmeUri", value.into());
+        self
+    }
+
+    /// `readmeUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "readmeUri")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1659,14 +3010,40 @@ pub mod workflow_version {
             ContainerRegistryMap { props }
         }
 
-        prop! {
-            /// `ImageMappings`.
-            props, "ImageMappings", image_mappings, set_image_mappings, get_image_mappings, Val<List<ImageMapping>>
+        /// `ImageMappings`.
+        pub fn image_mappings(mut self, value: impl Into<Val<List<ImageMapping>>>) -> Self {
+            self.props.set("ImageMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `RegistryMappings`.
-            props, "RegistryMappings", registry_mappings, set_registry_mappings, get_registry_mappings, Val<List<RegistryMapping>>
+        /// Sets `ImageMappings` in place: [`Self::image_mappings`] on a value held by `&mut`.
+        pub fn set_image_mappings(&mut self, value: impl Into<Val<List<ImageMapping>>>) -> &mut Self {
+            self.props.set("ImageMappings", value.into());
+            self
+        }
+
+        /// `ImageMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_mappings(&self) -> ::std::option::Option<Val<List<ImageMapping>>> {
+            crate::cfn::get_prop(&self.props, "ImageMappings")
+        }
+
+        /// `RegistryMappings`.
+        pub fn registry_mappings(mut self, value: impl Into<Val<List<RegistryMapping>>>) -> Self {
+            self.props.set("RegistryMappings", value.into());
+            self
+        }
+
+        /// Sets `RegistryMappings` in place: [`Self::registry_mappings`] on a value held by `&mut`.
+        pub fn set_registry_mappings(&mut self, value: impl Into<Val<List<RegistryMapping>>>) -> &mut Self {
+            self.props.set("RegistryMappings", value.into());
+            self
+        }
+
+        /// `RegistryMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_mappings(&self) -> ::std::option::Option<Val<List<RegistryMapping>>> {
+            crate::cfn::get_prop(&self.props, "RegistryMappings")
         }
     }
 
@@ -1685,14 +3062,40 @@ pub mod workflow_version {
             ImageMapping { props }
         }
 
-        prop! {
-            /// `DestinationImage`.
-            props, "DestinationImage", destination_image, set_destination_image, get_destination_image, Val<String>
+        /// `DestinationImage`.
+        pub fn destination_image(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationImage", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceImage`.
-            props, "SourceImage", source_image, set_source_image, get_source_image, Val<String>
+        /// Sets `DestinationImage` in place: [`Self::destination_image`] on a value held by `&mut`.
+        pub fn set_destination_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationImage", value.into());
+            self
+        }
+
+        /// `DestinationImage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationImage")
+        }
+
+        /// `SourceImage`.
+        pub fn source_image(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceImage", value.into());
+            self
+        }
+
+        /// Sets `SourceImage` in place: [`Self::source_image`] on a value held by `&mut`.
+        pub fn set_source_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceImage", value.into());
+            self
+        }
+
+        /// `SourceImage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceImage")
         }
     }
 
@@ -1711,24 +3114,77 @@ pub mod workflow_version {
             RegistryMapping { props }
         }
 
-        prop! {
-            /// `EcrAccountId`.
-            props, "EcrAccountId", ecr_account_id, set_ecr_account_id, get_ecr_account_id, Val<String>
+        /// `EcrAccountId`.
+        pub fn ecr_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EcrAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `EcrRepositoryPrefix`.
-            props, "EcrRepositoryPrefix", ecr_repository_prefix, set_ecr_repository_prefix, get_ecr_repository_prefix, Val<String>
+        /// Sets `EcrAccountId` in place: [`Self::ecr_account_id`] on a value held by `&mut`.
+        pub fn set_ecr_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EcrAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `UpstreamRegistryUrl`.
-            props, "UpstreamRegistryUrl", upstream_registry_url, set_upstream_registry_url, get_upstream_registry_url, Val<String>
+        /// `EcrAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EcrAccountId")
         }
 
-        prop! {
-            /// `UpstreamRepositoryPrefix`.
-            props, "UpstreamRepositoryPrefix", upstream_repository_prefix, set_upstream_repository_prefix, get_upstream_repository_prefix, Val<String>
+        /// `EcrRepositoryPrefix`.
+        pub fn ecr_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EcrRepositoryPrefix", value.into());
+            self
+        }
+
+        /// Sets `EcrRepositoryPrefix` in place: [`Self::ecr_repository_prefix`] on a value held by `&mut`.
+        pub fn set_ecr_repository_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EcrRepositoryPrefix", value.into());
+            self
+        }
+
+        /// `EcrRepositoryPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_repository_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EcrRepositoryPrefix")
+        }
+
+        /// `UpstreamRegistryUrl`.
+        pub fn upstream_registry_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpstreamRegistryUrl", value.into());
+            self
+        }
+
+        /// Sets `UpstreamRegistryUrl` in place: [`Self::upstream_registry_url`] on a value held by `&mut`.
+        pub fn set_upstream_registry_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpstreamRegistryUrl", value.into());
+            self
+        }
+
+        /// `UpstreamRegistryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upstream_registry_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpstreamRegistryUrl")
+        }
+
+        /// `UpstreamRepositoryPrefix`.
+        pub fn upstream_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpstreamRepositoryPrefix", value.into());
+            self
+        }
+
+        /// Sets `UpstreamRepositoryPrefix` in place: [`Self::upstream_repository_prefix`] on a value
+        /// held by `&mut`.
+        pub fn set_upstream_repository_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpstreamRepositoryPrefix", value.into());
+            self
+        }
+
+        /// `UpstreamRepositoryPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upstream_repository_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpstreamRepositoryPrefix")
         }
     }
 
@@ -1747,24 +3203,76 @@ pub mod workflow_version {
             DefinitionRepository { props }
         }
 
-        prop! {
-            /// `connectionArn`.
-            props, "connectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
+        /// `connectionArn`.
+        pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("connectionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `excludeFilePatterns`.
-            props, "excludeFilePatterns", exclude_file_patterns, set_exclude_file_patterns, get_exclude_file_patterns, Val<List<String>>
+        /// Sets `connectionArn` in place: [`Self::connection_arn`] on a value held by `&mut`.
+        pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("connectionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `fullRepositoryId`.
-            props, "fullRepositoryId", full_repository_id, set_full_repository_id, get_full_repository_id, Val<String>
+        /// `connectionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "connectionArn")
         }
 
-        prop! {
-            /// `sourceReference`.
-            props, "sourceReference", source_reference, set_source_reference, get_source_reference, Val<SourceReference>
+        /// `excludeFilePatterns`.
+        pub fn exclude_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("excludeFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `excludeFilePatterns` in place: [`Self::exclude_file_patterns`] on a value held by `&mut`.
+        pub fn set_exclude_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("excludeFilePatterns", value.into());
+            self
+        }
+
+        /// `excludeFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "excludeFilePatterns")
+        }
+
+        /// `fullRepositoryId`.
+        pub fn full_repository_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("fullRepositoryId", value.into());
+            self
+        }
+
+        /// Sets `fullRepositoryId` in place: [`Self::full_repository_id`] on a value held by `&mut`.
+        pub fn set_full_repository_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("fullRepositoryId", value.into());
+            self
+        }
+
+        /// `fullRepositoryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_full_repository_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "fullRepositoryId")
+        }
+
+        /// `sourceReference`.
+        pub fn source_reference(mut self, value: impl Into<Val<SourceReference>>) -> Self {
+            self.props.set("sourceReference", value.into());
+            self
+        }
+
+        /// Sets `sourceReference` in place: [`Self::source_reference`] on a value held by `&mut`.
+        pub fn set_source_reference(&mut self, value: impl Into<Val<SourceReference>>) -> &mut Self {
+            self.props.set("sourceReference", value.into());
+            self
+        }
+
+        /// `sourceReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_reference(&self) -> ::std::option::Option<Val<SourceReference>> {
+            crate::cfn::get_prop(&self.props, "sourceReference")
         }
     }
 
@@ -1783,14 +3291,40 @@ pub mod workflow_version {
             SourceReference { props }
         }
 
-        prop! {
-            /// `type`.
-            props, "type", type_, set_type, get_type, Val<SourceReferenceType>
+        /// `type`.
+        pub fn type_(mut self, value: impl Into<Val<SourceReferenceType>>) -> Self {
+            self.props.set("type", value.into());
+            self
         }
 
-        prop! {
-            /// `value`.
-            props, "value", value, set_value, get_value, Val<String>
+        /// Sets `type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SourceReferenceType>>) -> &mut Self {
+            self.props.set("type", value.into());
+            self
+        }
+
+        /// `type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SourceReferenceType>> {
+            crate::cfn::get_prop(&self.props, "type")
+        }
+
+        /// `value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("value", value.into());
+            self
+        }
+
+        /// Sets `value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("value", value.into());
+            self
+        }
+
+        /// `value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "value")
         }
     }
 
@@ -1841,14 +3375,40 @@ pub mod workflow_version {
             WorkflowParameter { props }
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Optional`.
-            props, "Optional", optional, set_optional, get_optional, Val<bool>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Optional`.
+        pub fn optional(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Optional", value.into());
+            self
+        }
+
+        /// Sets `Optional` in place: [`Self::optional`] on a value held by `&mut`.
+        pub fn set_optional(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Optional", value.into());
+            self
+        }
+
+        /// `Optional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optional(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Optional")
         }
     }
 

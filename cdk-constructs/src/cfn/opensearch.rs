@@ -49,24 +49,58 @@ impl DataSource {
         DataSource { core }
     }
 
-    prop! {
-        /// `DataSourceType`: The type of data source.
-        core.props, "DataSourceType", _, set_data_source_type, get_data_source_type, Val<data_source::DataSourceType>
+    /// Sets `DataSourceType`, which `new` took, in place.
+    pub fn set_data_source_type(&mut self, value: impl Into<Val<data_source::DataSourceType>>) -> &mut Self {
+        self.core.props.set("DataSourceType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the data source.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DataSourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_type(&self) -> ::std::option::Option<Val<data_source::DataSourceType>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceType")
     }
 
-    prop! {
-        /// `DomainName`: The name of the OpenSearch Service domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `Description`: A description of the data source.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the data source.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -107,9 +141,22 @@ pub mod data_source {
             DataSourceType { props }
         }
 
-        prop! {
-            /// `S3GlueDataCatalog`: Configuration for an S3 Glue Data Catalog data source.
-            props, "S3GlueDataCatalog", s3_glue_data_catalog, set_s3_glue_data_catalog, get_s3_glue_data_catalog, Val<S3GlueDataCatalog>
+        /// `S3GlueDataCatalog`: Configuration for an S3 Glue Data Catalog data source.
+        pub fn s3_glue_data_catalog(mut self, value: impl Into<Val<S3GlueDataCatalog>>) -> Self {
+            self.props.set("S3GlueDataCatalog", value.into());
+            self
+        }
+
+        /// Sets `S3GlueDataCatalog` in place: [`Self::s3_glue_data_catalog`] on a value held by `&mut`.
+        pub fn set_s3_glue_data_catalog(&mut self, value: impl Into<Val<S3GlueDataCatalog>>) -> &mut Self {
+            self.props.set("S3GlueDataCatalog", value.into());
+            self
+        }
+
+        /// `S3GlueDataCatalog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_glue_data_catalog(&self) -> ::std::option::Option<Val<S3GlueDataCatalog>> {
+            crate::cfn::get_prop(&self.props, "S3GlueDataCatalog")
         }
     }
 
@@ -132,10 +179,16 @@ pub mod data_source {
             S3GlueDataCatalog { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role that grants OpenSearch Service permission to access
-            /// the Glue Data Catalog.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 }

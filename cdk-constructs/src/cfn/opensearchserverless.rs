@@ -50,24 +50,58 @@ impl AccessPolicy {
         AccessPolicy { core }
     }
 
-    prop! {
-        /// `Description`: The description of the policy
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the policy
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the policy
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: The JSON policy document that is the content for the policy
-        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The possible types for the access policy
-        core.props, "Type", _, set_type, get_type, Val<access_policy::AccessPolicyType>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<access_policy::AccessPolicyType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<access_policy::AccessPolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,52 +148,160 @@ impl Collection {
         Collection { core }
     }
 
-    prop! {
-        /// `CollectionGroupName`: The name of the collection group to associate with the
-        /// collection.
-        core.props, "CollectionGroupName", collection_group_name, set_collection_group_name, get_collection_group_name, Val<String>
+    /// `CollectionGroupName`: The name of the collection group to associate with the collection.
+    pub fn collection_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CollectionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtection`: The deletion protection state of the collection
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<collection::DeletionProtection>
+    /// Sets `CollectionGroupName` in place: [`Self::collection_group_name`] on a value held by `&mut`.
+    pub fn set_collection_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CollectionGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the collection
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CollectionGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collection_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CollectionGroupName")
     }
 
-    prop! {
-        /// `EncryptionConfig`: Encryption settings for the collection
-        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<collection::EncryptionConfig>
+    /// `DeletionProtection`: The deletion protection state of the collection
+    pub fn deletion_protection(mut self, value: impl Into<Val<collection::DeletionProtection>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the collection. The name must meet the following criteria: Unique to
-        /// your account and AWS Region Starts with a lowercase letter Contains only lowercase
-        /// letters a-z, the numbers 0-9 and the hyphen (-) Contains between 3 and 64 characters
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<collection::DeletionProtection>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `StandbyReplicas`: The possible standby replicas for the collection
-        core.props, "StandbyReplicas", standby_replicas, set_standby_replicas, get_standby_replicas, Val<collection::StandbyReplicas>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<collection::DeletionProtection>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `Tags`: List of tags to be added to the resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The description of the collection
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The possible types for the collection
-        core.props, "Type", type_, set_type, get_type, Val<collection::CollectionType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorOptions`: Vector search configuration options for the collection
-        core.props, "VectorOptions", vector_options, set_vector_options, get_vector_options, Val<collection::VectorOptions>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EncryptionConfig`: Encryption settings for the collection
+    pub fn encryption_config(mut self, value: impl Into<Val<collection::EncryptionConfig>>) -> Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
+    }
+
+    /// Sets `EncryptionConfig` in place: [`Self::encryption_config`] on a value held by `&mut`.
+    pub fn set_encryption_config(&mut self, value: impl Into<Val<collection::EncryptionConfig>>) -> &mut Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
+    }
+
+    /// `EncryptionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_config(&self) -> ::std::option::Option<Val<collection::EncryptionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StandbyReplicas`: The possible standby replicas for the collection
+    pub fn standby_replicas(mut self, value: impl Into<Val<collection::StandbyReplicas>>) -> Self {
+        self.core.props.set("StandbyReplicas", value.into());
+        self
+    }
+
+    /// Sets `StandbyReplicas` in place: [`Self::standby_replicas`] on a value held by `&mut`.
+    pub fn set_standby_replicas(&mut self, value: impl Into<Val<collection::StandbyReplicas>>) -> &mut Self {
+        self.core.props.set("StandbyReplicas", value.into());
+        self
+    }
+
+    /// `StandbyReplicas` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_standby_replicas(&self) -> ::std::option::Option<Val<collection::StandbyReplicas>> {
+        crate::cfn::get_prop(&self.core.props, "StandbyReplicas")
+    }
+
+    /// `Tags`: List of tags to be added to the resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The possible types for the collection
+    pub fn type_(mut self, value: impl Into<Val<collection::CollectionType>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<collection::CollectionType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<collection::CollectionType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `VectorOptions`: Vector search configuration options for the collection
+    pub fn vector_options(mut self, value: impl Into<Val<collection::VectorOptions>>) -> Self {
+        self.core.props.set("VectorOptions", value.into());
+        self
+    }
+
+    /// Sets `VectorOptions` in place: [`Self::vector_options`] on a value held by `&mut`.
+    pub fn set_vector_options(&mut self, value: impl Into<Val<collection::VectorOptions>>) -> &mut Self {
+        self.core.props.set("VectorOptions", value.into());
+        self
+    }
+
+    /// `VectorOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_options(&self) -> ::std::option::Option<Val<collection::VectorOptions>> {
+        crate::cfn::get_prop(&self.core.props, "VectorOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -238,14 +380,40 @@ pub mod collection {
             EncryptionConfig { props }
         }
 
-        prop! {
-            /// `AWSOwnedKey`: Indicates whether to use an AWS owned key for encryption.
-            props, "AWSOwnedKey", aws_owned_key, set_aws_owned_key, get_aws_owned_key, Val<bool>
+        /// `AWSOwnedKey`: Indicates whether to use an AWS owned key for encryption.
+        pub fn aws_owned_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AWSOwnedKey", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: Key Management Service key used to encrypt the collection.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `AWSOwnedKey` in place: [`Self::aws_owned_key`] on a value held by `&mut`.
+        pub fn set_aws_owned_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AWSOwnedKey", value.into());
+            self
+        }
+
+        /// `AWSOwnedKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_owned_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AWSOwnedKey")
+        }
+
+        /// `KmsKeyArn`: Key Management Service key used to encrypt the collection.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -294,10 +462,24 @@ pub mod collection {
             VectorOptions { props }
         }
 
-        prop! {
-            /// `ServerlessVectorAcceleration`: Indicates whether GPU acceleration is enabled for vector
-            /// indexing
-            props, "ServerlessVectorAcceleration", serverless_vector_acceleration, set_serverless_vector_acceleration, get_serverless_vector_acceleration, Val<ServerlessVectorAcceleration>
+        /// `ServerlessVectorAcceleration`: Indicates whether GPU acceleration is enabled for vector
+        /// indexing
+        pub fn serverless_vector_acceleration(mut self, value: impl Into<Val<ServerlessVectorAcceleration>>) -> Self {
+            self.props.set("ServerlessVectorAcceleration", value.into());
+            self
+        }
+
+        /// Sets `ServerlessVectorAcceleration` in place: [`Self::serverless_vector_acceleration`] on a
+        /// value held by `&mut`.
+        pub fn set_serverless_vector_acceleration(&mut self, value: impl Into<Val<ServerlessVectorAcceleration>>) -> &mut Self {
+            self.props.set("ServerlessVectorAcceleration", value.into());
+            self
+        }
+
+        /// `ServerlessVectorAcceleration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serverless_vector_acceleration(&self) -> ::std::option::Option<Val<ServerlessVectorAcceleration>> {
+            crate::cfn::get_prop(&self.props, "ServerlessVectorAcceleration")
         }
     }
 
@@ -345,35 +527,101 @@ impl CollectionGroup {
         CollectionGroup { core }
     }
 
-    prop! {
-        /// `CapacityLimits`.
-        core.props, "CapacityLimits", capacity_limits, set_capacity_limits, get_capacity_limits, Val<collection_group::CapacityLimits>
+    /// `CapacityLimits`.
+    pub fn capacity_limits(mut self, value: impl Into<Val<collection_group::CapacityLimits>>) -> Self {
+        self.core.props.set("CapacityLimits", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the collection group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CapacityLimits` in place: [`Self::capacity_limits`] on a value held by `&mut`.
+    pub fn set_capacity_limits(&mut self, value: impl Into<Val<collection_group::CapacityLimits>>) -> &mut Self {
+        self.core.props.set("CapacityLimits", value.into());
+        self
     }
 
-    prop! {
-        /// `Generation`: The generation of Amazon OpenSearch Serverless for the collection group.
-        /// Valid values are CLASSIC and NEXTGEN.
-        core.props, "Generation", generation, set_generation, get_generation, Val<collection_group::Generation>
+    /// `CapacityLimits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_limits(&self) -> ::std::option::Option<Val<collection_group::CapacityLimits>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityLimits")
     }
 
-    prop! {
-        /// `Name`: The name of the collection group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the collection group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StandbyReplicas`: Indicates whether standby replicas are used for the collection group.
-        core.props, "StandbyReplicas", _, set_standby_replicas, get_standby_replicas, Val<collection_group::StandbyReplicas>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Generation`: The generation of Amazon OpenSearch Serverless for the collection group. Valid
+    /// values are CLASSIC and NEXTGEN.
+    pub fn generation(mut self, value: impl Into<Val<collection_group::Generation>>) -> Self {
+        self.core.props.set("Generation", value.into());
+        self
+    }
+
+    /// Sets `Generation` in place: [`Self::generation`] on a value held by `&mut`.
+    pub fn set_generation(&mut self, value: impl Into<Val<collection_group::Generation>>) -> &mut Self {
+        self.core.props.set("Generation", value.into());
+        self
+    }
+
+    /// `Generation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_generation(&self) -> ::std::option::Option<Val<collection_group::Generation>> {
+        crate::cfn::get_prop(&self.core.props, "Generation")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `StandbyReplicas`, which `new` took, in place.
+    pub fn set_standby_replicas(&mut self, value: impl Into<Val<collection_group::StandbyReplicas>>) -> &mut Self {
+        self.core.props.set("StandbyReplicas", value.into());
+        self
+    }
+
+    /// `StandbyReplicas` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_standby_replicas(&self) -> ::std::option::Option<Val<collection_group::StandbyReplicas>> {
+        crate::cfn::get_prop(&self.core.props, "StandbyReplicas")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -414,24 +662,80 @@ pub mod collection_group {
             CapacityLimits { props }
         }
 
-        prop! {
-            /// `MaxIndexingCapacityInOcu`: The maximum indexing capacity for collections in the group.
-            props, "MaxIndexingCapacityInOcu", max_indexing_capacity_in_ocu, set_max_indexing_capacity_in_ocu, get_max_indexing_capacity_in_ocu, Val<f64>
+        /// `MaxIndexingCapacityInOcu`: The maximum indexing capacity for collections in the group.
+        pub fn max_indexing_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxIndexingCapacityInOcu", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxSearchCapacityInOcu`: The maximum search capacity for collections in the group.
-            props, "MaxSearchCapacityInOcu", max_search_capacity_in_ocu, set_max_search_capacity_in_ocu, get_max_search_capacity_in_ocu, Val<f64>
+        /// Sets `MaxIndexingCapacityInOcu` in place: [`Self::max_indexing_capacity_in_ocu`] on a value
+        /// held by `&mut`.
+        pub fn set_max_indexing_capacity_in_ocu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxIndexingCapacityInOcu", value.into());
+            self
         }
 
-        prop! {
-            /// `MinIndexingCapacityInOcu`: The minimum indexing capacity for collections in the group.
-            props, "MinIndexingCapacityInOcu", min_indexing_capacity_in_ocu, set_min_indexing_capacity_in_ocu, get_min_indexing_capacity_in_ocu, Val<f64>
+        /// `MaxIndexingCapacityInOcu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_indexing_capacity_in_ocu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxIndexingCapacityInOcu")
         }
 
-        prop! {
-            /// `MinSearchCapacityInOcu`: The minimum search capacity for collections in the group.
-            props, "MinSearchCapacityInOcu", min_search_capacity_in_ocu, set_min_search_capacity_in_ocu, get_min_search_capacity_in_ocu, Val<f64>
+        /// `MaxSearchCapacityInOcu`: The maximum search capacity for collections in the group.
+        pub fn max_search_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxSearchCapacityInOcu", value.into());
+            self
+        }
+
+        /// Sets `MaxSearchCapacityInOcu` in place: [`Self::max_search_capacity_in_ocu`] on a value held
+        /// by `&mut`.
+        pub fn set_max_search_capacity_in_ocu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxSearchCapacityInOcu", value.into());
+            self
+        }
+
+        /// `MaxSearchCapacityInOcu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_search_capacity_in_ocu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxSearchCapacityInOcu")
+        }
+
+        /// `MinIndexingCapacityInOcu`: The minimum indexing capacity for collections in the group.
+        pub fn min_indexing_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinIndexingCapacityInOcu", value.into());
+            self
+        }
+
+        /// Sets `MinIndexingCapacityInOcu` in place: [`Self::min_indexing_capacity_in_ocu`] on a value
+        /// held by `&mut`.
+        pub fn set_min_indexing_capacity_in_ocu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinIndexingCapacityInOcu", value.into());
+            self
+        }
+
+        /// `MinIndexingCapacityInOcu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_indexing_capacity_in_ocu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinIndexingCapacityInOcu")
+        }
+
+        /// `MinSearchCapacityInOcu`: The minimum search capacity for collections in the group.
+        pub fn min_search_capacity_in_ocu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinSearchCapacityInOcu", value.into());
+            self
+        }
+
+        /// Sets `MinSearchCapacityInOcu` in place: [`Self::min_search_capacity_in_ocu`] on a value held
+        /// by `&mut`.
+        pub fn set_min_search_capacity_in_ocu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinSearchCapacityInOcu", value.into());
+            self
+        }
+
+        /// `MinSearchCapacityInOcu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_search_capacity_in_ocu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinSearchCapacityInOcu")
         }
     }
 
@@ -486,19 +790,46 @@ impl CollectionIndex {
         CollectionIndex { core }
     }
 
-    prop! {
-        /// `Id`: The identifier of the collection
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexName`: The name of the collection index
-        core.props, "IndexName", _, set_index_name, get_index_name, Val<String>
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
     }
 
-    prop! {
-        /// `IndexSchema`: The Mappings for the collection index
-        core.props, "IndexSchema", index_schema, set_index_schema, get_index_schema, Val<String>
+    /// Sets `IndexName`, which `new` took, in place.
+    pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexName", value.into());
+        self
+    }
+
+    /// `IndexName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexName")
+    }
+
+    /// `IndexSchema`: The Mappings for the collection index
+    pub fn index_schema(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IndexSchema", value.into());
+        self
+    }
+
+    /// Sets `IndexSchema` in place: [`Self::index_schema`] on a value held by `&mut`.
+    pub fn set_index_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexSchema", value.into());
+        self
+    }
+
+    /// `IndexSchema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_schema(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexSchema")
     }
 
     /// `Ref`: the resource's identifier.
@@ -534,24 +865,64 @@ impl Index {
         Index { core }
     }
 
-    prop! {
-        /// `CollectionEndpoint`: The endpoint for the collection.
-        core.props, "CollectionEndpoint", _, set_collection_endpoint, get_collection_endpoint, Val<String>
+    /// Sets `CollectionEndpoint`, which `new` took, in place.
+    pub fn set_collection_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CollectionEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexName`: The name of the OpenSearch Serverless index.
-        core.props, "IndexName", _, set_index_name, get_index_name, Val<String>
+    /// `CollectionEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collection_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CollectionEndpoint")
     }
 
-    prop! {
-        /// `Mappings`: Index Mappings
-        core.props, "Mappings", mappings, set_mappings, get_mappings, Val<index::Mappings>
+    /// Sets `IndexName`, which `new` took, in place.
+    pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexName", value.into());
+        self
     }
 
-    prop! {
-        /// `Settings`: Index settings
-        core.props, "Settings", settings, set_settings, get_settings, Val<index::IndexSettings>
+    /// `IndexName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexName")
+    }
+
+    /// `Mappings`: Index Mappings
+    pub fn mappings(mut self, value: impl Into<Val<index::Mappings>>) -> Self {
+        self.core.props.set("Mappings", value.into());
+        self
+    }
+
+    /// Sets `Mappings` in place: [`Self::mappings`] on a value held by `&mut`.
+    pub fn set_mappings(&mut self, value: impl Into<Val<index::Mappings>>) -> &mut Self {
+        self.core.props.set("Mappings", value.into());
+        self
+    }
+
+    /// `Mappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mappings(&self) -> ::std::option::Option<Val<index::Mappings>> {
+        crate::cfn::get_prop(&self.core.props, "Mappings")
+    }
+
+    /// `Settings`: Index settings
+    pub fn settings(mut self, value: impl Into<Val<index::IndexSettings>>) -> Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// Sets `Settings` in place: [`Self::settings`] on a value held by `&mut`.
+    pub fn set_settings(&mut self, value: impl Into<Val<index::IndexSettings>>) -> &mut Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// `Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings(&self) -> ::std::option::Option<Val<index::IndexSettings>> {
+        crate::cfn::get_prop(&self.core.props, "Settings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -587,10 +958,23 @@ pub mod index {
             Mappings { props }
         }
 
-        prop! {
-            /// `Properties`: Defines the fields within the mapping, including their types and
-            /// configurations
-            props, "Properties", properties, set_properties, get_properties, Val<Map<PropertyMapping>>
+        /// `Properties`: Defines the fields within the mapping, including their types and
+        /// configurations
+        pub fn properties(mut self, value: impl Into<Val<Map<PropertyMapping>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<PropertyMapping>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<PropertyMapping>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -611,56 +995,180 @@ pub mod index {
             PropertyMapping { props }
         }
 
-        prop! {
-            /// `Type`: The field data type. Must be a valid OpenSearch field type.
-            props, "Type", _, set_type, get_type, Val<PropertyMappingType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PropertyMappingType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Analyzer`: The analyzer to use for this field (for text and keyword fields)
-            props, "Analyzer", analyzer, set_analyzer, get_analyzer, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PropertyMappingType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `CompressionLevel`: The compression level for knn_vector fields
-            props, "CompressionLevel", compression_level, set_compression_level, get_compression_level, Val<PropertyMappingCompressionLevel>
+        /// `Analyzer`: The analyzer to use for this field (for text and keyword fields)
+        pub fn analyzer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Analyzer", value.into());
+            self
         }
 
-        prop! {
-            /// `DataType`: The data type for knn_vector fields (e.g. float, byte). Controls how vector
-            /// values are stored.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<PropertyMappingDataType>
+        /// Sets `Analyzer` in place: [`Self::analyzer`] on a value held by `&mut`.
+        pub fn set_analyzer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Analyzer", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimension`: Dimension size for vector fields, defines the number of dimensions in the
-            /// vector
-            props, "Dimension", dimension, set_dimension, get_dimension, Val<i64>
+        /// `Analyzer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analyzer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Analyzer")
         }
 
-        prop! {
-            /// `Index`: Whether a field should be indexed
-            props, "Index", index, set_index, get_index, Val<bool>
+        /// `CompressionLevel`: The compression level for knn_vector fields
+        pub fn compression_level(mut self, value: impl Into<Val<PropertyMappingCompressionLevel>>) -> Self {
+            self.props.set("CompressionLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `Method`: Configuration for k-NN search method
-            props, "Method", method, set_method, get_method, Val<PropertyMappingMethod>
+        /// Sets `CompressionLevel` in place: [`Self::compression_level`] on a value held by `&mut`.
+        pub fn set_compression_level(&mut self, value: impl Into<Val<PropertyMappingCompressionLevel>>) -> &mut Self {
+            self.props.set("CompressionLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`: Nested fields within an object or nested field type
-            props, "Properties", properties, set_properties, get_properties, Val<Map<PropertyMapping>>
+        /// `CompressionLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_level(&self) -> ::std::option::Option<Val<PropertyMappingCompressionLevel>> {
+            crate::cfn::get_prop(&self.props, "CompressionLevel")
         }
 
-        prop! {
-            /// `SpaceType`: The distance function used for k-NN search (field-level, outside Method)
-            props, "SpaceType", space_type, set_space_type, get_space_type, Val<PropertyMappingSpaceType>
+        /// `DataType`: The data type for knn_vector fields (e.g. float, byte). Controls how vector
+        /// values are stored.
+        pub fn data_type(mut self, value: impl Into<Val<PropertyMappingDataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Default value for the field when not specified in a document
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<PropertyMappingDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<PropertyMappingDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
+        }
+
+        /// `Dimension`: Dimension size for vector fields, defines the number of dimensions in the
+        /// vector
+        pub fn dimension(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Dimension", value.into());
+            self
+        }
+
+        /// Sets `Dimension` in place: [`Self::dimension`] on a value held by `&mut`.
+        pub fn set_dimension(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Dimension", value.into());
+            self
+        }
+
+        /// `Dimension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Dimension")
+        }
+
+        /// `Index`: Whether a field should be indexed
+        pub fn index(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Index", value.into());
+            self
+        }
+
+        /// Sets `Index` in place: [`Self::index`] on a value held by `&mut`.
+        pub fn set_index(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Index", value.into());
+            self
+        }
+
+        /// `Index` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Index")
+        }
+
+        /// `Method`: Configuration for k-NN search method
+        pub fn method(mut self, value: impl Into<Val<PropertyMappingMethod>>) -> Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<PropertyMappingMethod>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<PropertyMappingMethod>> {
+            crate::cfn::get_prop(&self.props, "Method")
+        }
+
+        /// `Properties`: Nested fields within an object or nested field type
+        pub fn properties(mut self, value: impl Into<Val<Map<PropertyMapping>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<PropertyMapping>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<PropertyMapping>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
+        }
+
+        /// `SpaceType`: The distance function used for k-NN search (field-level, outside Method)
+        pub fn space_type(mut self, value: impl Into<Val<PropertyMappingSpaceType>>) -> Self {
+            self.props.set("SpaceType", value.into());
+            self
+        }
+
+        /// Sets `SpaceType` in place: [`Self::space_type`] on a value held by `&mut`.
+        pub fn set_space_type(&mut self, value: impl Into<Val<PropertyMappingSpaceType>>) -> &mut Self {
+            self.props.set("SpaceType", value.into());
+            self
+        }
+
+        /// `SpaceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space_type(&self) -> ::std::option::Option<Val<PropertyMappingSpaceType>> {
+            crate::cfn::get_prop(&self.props, "SpaceType")
+        }
+
+        /// `Value`: Default value for the field when not specified in a document
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -721,24 +1229,70 @@ pub mod index {
             PropertyMappingMethod { props }
         }
 
-        prop! {
-            /// `Name`: The algorithm name for k-NN search
-            props, "Name", _, set_name, get_name, Val<PropertyMappingMethodName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<PropertyMappingMethodName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Engine`: The k-NN search engine to use
-            props, "Engine", engine, set_engine, get_engine, Val<PropertyMappingMethodEngine>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<PropertyMappingMethodName>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Parameters`: Additional parameters for the k-NN algorithm
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<PropertyMappingMethodParameters>
+        /// `Engine`: The k-NN search engine to use
+        pub fn engine(mut self, value: impl Into<Val<PropertyMappingMethodEngine>>) -> Self {
+            self.props.set("Engine", value.into());
+            self
         }
 
-        prop! {
-            /// `SpaceType`: The distance function used for k-NN search
-            props, "SpaceType", space_type, set_space_type, get_space_type, Val<PropertyMappingMethodSpaceType>
+        /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+        pub fn set_engine(&mut self, value: impl Into<Val<PropertyMappingMethodEngine>>) -> &mut Self {
+            self.props.set("Engine", value.into());
+            self
+        }
+
+        /// `Engine` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engine(&self) -> ::std::option::Option<Val<PropertyMappingMethodEngine>> {
+            crate::cfn::get_prop(&self.props, "Engine")
+        }
+
+        /// `Parameters`: Additional parameters for the k-NN algorithm
+        pub fn parameters(mut self, value: impl Into<Val<PropertyMappingMethodParameters>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<PropertyMappingMethodParameters>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<PropertyMappingMethodParameters>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `SpaceType`: The distance function used for k-NN search
+        pub fn space_type(mut self, value: impl Into<Val<PropertyMappingMethodSpaceType>>) -> Self {
+            self.props.set("SpaceType", value.into());
+            self
+        }
+
+        /// Sets `SpaceType` in place: [`Self::space_type`] on a value held by `&mut`.
+        pub fn set_space_type(&mut self, value: impl Into<Val<PropertyMappingMethodSpaceType>>) -> &mut Self {
+            self.props.set("SpaceType", value.into());
+            self
+        }
+
+        /// `SpaceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space_type(&self) -> ::std::option::Option<Val<PropertyMappingMethodSpaceType>> {
+            crate::cfn::get_prop(&self.props, "SpaceType")
         }
     }
 
@@ -787,14 +1341,40 @@ pub mod index {
             PropertyMappingMethodParameters { props }
         }
 
-        prop! {
-            /// `EfConstruction`: The size of the dynamic list used during k-NN graph creation
-            props, "EfConstruction", ef_construction, set_ef_construction, get_ef_construction, Val<i64>
+        /// `EfConstruction`: The size of the dynamic list used during k-NN graph creation
+        pub fn ef_construction(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EfConstruction", value.into());
+            self
         }
 
-        prop! {
-            /// `M`: Number of neighbors to consider during k-NN search
-            props, "M", m, set_m, get_m, Val<i64>
+        /// Sets `EfConstruction` in place: [`Self::ef_construction`] on a value held by `&mut`.
+        pub fn set_ef_construction(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EfConstruction", value.into());
+            self
+        }
+
+        /// `EfConstruction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ef_construction(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EfConstruction")
+        }
+
+        /// `M`: Number of neighbors to consider during k-NN search
+        pub fn m(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("M", value.into());
+            self
+        }
+
+        /// Sets `M` in place: [`Self::m`] on a value held by `&mut`.
+        pub fn set_m(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("M", value.into());
+            self
+        }
+
+        /// `M` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_m(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "M")
         }
     }
 
@@ -882,14 +1462,40 @@ pub mod index {
             IndexSettings { props }
         }
 
-        prop! {
-            /// `Analysis`: Custom analysis configuration including analyzers, tokenizers, and filters
-            props, "Analysis", analysis, set_analysis, get_analysis, Val<IndexSettingsAnalysis>
+        /// `Analysis`: Custom analysis configuration including analyzers, tokenizers, and filters
+        pub fn analysis(mut self, value: impl Into<Val<IndexSettingsAnalysis>>) -> Self {
+            self.props.set("Analysis", value.into());
+            self
         }
 
-        prop! {
-            /// `Index`.
-            props, "Index", index, set_index, get_index, Val<IndexSettingsIndex>
+        /// Sets `Analysis` in place: [`Self::analysis`] on a value held by `&mut`.
+        pub fn set_analysis(&mut self, value: impl Into<Val<IndexSettingsAnalysis>>) -> &mut Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// `Analysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis(&self) -> ::std::option::Option<Val<IndexSettingsAnalysis>> {
+            crate::cfn::get_prop(&self.props, "Analysis")
+        }
+
+        /// `Index`.
+        pub fn index(mut self, value: impl Into<Val<IndexSettingsIndex>>) -> Self {
+            self.props.set("Index", value.into());
+            self
+        }
+
+        /// Sets `Index` in place: [`Self::index`] on a value held by `&mut`.
+        pub fn set_index(&mut self, value: impl Into<Val<IndexSettingsIndex>>) -> &mut Self {
+            self.props.set("Index", value.into());
+            self
+        }
+
+        /// `Index` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index(&self) -> ::std::option::Option<Val<IndexSettingsIndex>> {
+            crate::cfn::get_prop(&self.props, "Index")
         }
     }
 
@@ -909,9 +1515,22 @@ pub mod index {
             IndexSettingsAnalysis { props }
         }
 
-        prop! {
-            /// `Analyzer`: Custom analyzer definitions
-            props, "Analyzer", analyzer, set_analyzer, get_analyzer, Val<Map<IndexSettingsAnalysisAnalyzer>>
+        /// `Analyzer`: Custom analyzer definitions
+        pub fn analyzer(mut self, value: impl Into<Val<Map<IndexSettingsAnalysisAnalyzer>>>) -> Self {
+            self.props.set("Analyzer", value.into());
+            self
+        }
+
+        /// Sets `Analyzer` in place: [`Self::analyzer`] on a value held by `&mut`.
+        pub fn set_analyzer(&mut self, value: impl Into<Val<Map<IndexSettingsAnalysisAnalyzer>>>) -> &mut Self {
+            self.props.set("Analyzer", value.into());
+            self
+        }
+
+        /// `Analyzer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analyzer(&self) -> ::std::option::Option<Val<Map<IndexSettingsAnalysisAnalyzer>>> {
+            crate::cfn::get_prop(&self.props, "Analyzer")
         }
     }
 
@@ -930,24 +1549,76 @@ pub mod index {
             IndexSettingsAnalysisAnalyzer { props }
         }
 
-        prop! {
-            /// `CharFilter`: Character filters to apply
-            props, "CharFilter", char_filter, set_char_filter, get_char_filter, Val<List<String>>
+        /// `CharFilter`: Character filters to apply
+        pub fn char_filter(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CharFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: Token filters to apply
-            props, "Filter", filter, set_filter, get_filter, Val<List<String>>
+        /// Sets `CharFilter` in place: [`Self::char_filter`] on a value held by `&mut`.
+        pub fn set_char_filter(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CharFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `Tokenizer`: The tokenizer to use
-            props, "Tokenizer", tokenizer, set_tokenizer, get_tokenizer, Val<String>
+        /// `CharFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_char_filter(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CharFilter")
         }
 
-        prop! {
-            /// `Type`: The analyzer type (e.g. custom, standard, simple)
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Filter`: Token filters to apply
+        pub fn filter(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Tokenizer`: The tokenizer to use
+        pub fn tokenizer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Tokenizer", value.into());
+            self
+        }
+
+        /// Sets `Tokenizer` in place: [`Self::tokenizer`] on a value held by `&mut`.
+        pub fn set_tokenizer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Tokenizer", value.into());
+            self
+        }
+
+        /// `Tokenizer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tokenizer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Tokenizer")
+        }
+
+        /// `Type`: The analyzer type (e.g. custom, standard, simple)
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -966,19 +1637,58 @@ pub mod index {
             IndexSettingsIndex { props }
         }
 
-        prop! {
-            /// `Knn`: Enable/disable k-nearest neighbor search capability
-            props, "Knn", knn, set_knn, get_knn, Val<bool>
+        /// `Knn`: Enable/disable k-nearest neighbor search capability
+        pub fn knn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Knn", value.into());
+            self
         }
 
-        prop! {
-            /// `KnnAlgoParamEfSearch`: Size of the dynamic list for the nearest neighbors
-            props, "KnnAlgoParamEfSearch", knn_algo_param_ef_search, set_knn_algo_param_ef_search, get_knn_algo_param_ef_search, Val<i64>
+        /// Sets `Knn` in place: [`Self::knn`] on a value held by `&mut`.
+        pub fn set_knn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Knn", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshInterval`: How often to perform refresh operation (e.g. '1s', '5s')
-            props, "RefreshInterval", refresh_interval, set_refresh_interval, get_refresh_interval, Val<String>
+        /// `Knn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Knn")
+        }
+
+        /// `KnnAlgoParamEfSearch`: Size of the dynamic list for the nearest neighbors
+        pub fn knn_algo_param_ef_search(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KnnAlgoParamEfSearch", value.into());
+            self
+        }
+
+        /// Sets `KnnAlgoParamEfSearch` in place: [`Self::knn_algo_param_ef_search`] on a value held by `&mut`.
+        pub fn set_knn_algo_param_ef_search(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KnnAlgoParamEfSearch", value.into());
+            self
+        }
+
+        /// `KnnAlgoParamEfSearch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knn_algo_param_ef_search(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KnnAlgoParamEfSearch")
+        }
+
+        /// `RefreshInterval`: How often to perform refresh operation (e.g. '1s', '5s')
+        pub fn refresh_interval(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshInterval", value.into());
+            self
+        }
+
+        /// Sets `RefreshInterval` in place: [`Self::refresh_interval`] on a value held by `&mut`.
+        pub fn set_refresh_interval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshInterval", value.into());
+            self
+        }
+
+        /// `RefreshInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_interval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshInterval")
         }
     }
 }
@@ -1012,24 +1722,58 @@ impl LifecyclePolicy {
         LifecyclePolicy { core }
     }
 
-    prop! {
-        /// `Description`: The description of the policy
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the policy
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the policy
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: The JSON policy document that is the content for the policy
-        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The type of lifecycle policy
-        core.props, "Type", _, set_type, get_type, Val<lifecycle_policy::LifecyclePolicyType>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<lifecycle_policy::LifecyclePolicyType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<lifecycle_policy::LifecyclePolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1072,35 +1816,114 @@ impl SecurityConfig {
         SecurityConfig { core }
     }
 
-    prop! {
-        /// `Description`: Security config description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Security config description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IamFederationOptions`: Describe IAM federation options in form of key value map
-        core.props, "IamFederationOptions", iam_federation_options, set_iam_federation_options, get_iam_federation_options, Val<security_config::IamFederationConfigOptions>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IamIdentityCenterOptions`: Describes IAM Identity Center options for an OpenSearch
-        /// Serverless security configuration in the form of a key-value map
-        core.props, "IamIdentityCenterOptions", iam_identity_center_options, set_iam_identity_center_options, get_iam_identity_center_options, Val<security_config::IamIdentityCenterConfigOptions>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The friendly name of the security config
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `IamFederationOptions`: Describe IAM federation options in form of key value map
+    pub fn iam_federation_options(mut self, value: impl Into<Val<security_config::IamFederationConfigOptions>>) -> Self {
+        self.core.props.set("IamFederationOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `SamlOptions`: Describes saml options in form of key value map
-        core.props, "SamlOptions", saml_options, set_saml_options, get_saml_options, Val<security_config::SamlConfigOptions>
+    /// Sets `IamFederationOptions` in place: [`Self::iam_federation_options`] on a value held by `&mut`.
+    pub fn set_iam_federation_options(&mut self, value: impl Into<Val<security_config::IamFederationConfigOptions>>) -> &mut Self {
+        self.core.props.set("IamFederationOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: Config type for security config
-        core.props, "Type", type_, set_type, get_type, Val<security_config::SecurityConfigType>
+    /// `IamFederationOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_federation_options(&self) -> ::std::option::Option<Val<security_config::IamFederationConfigOptions>> {
+        crate::cfn::get_prop(&self.core.props, "IamFederationOptions")
+    }
+
+    /// `IamIdentityCenterOptions`: Describes IAM Identity Center options for an OpenSearch
+    /// Serverless security configuration in the form of a key-value map
+    pub fn iam_identity_center_options(mut self, value: impl Into<Val<security_config::IamIdentityCenterConfigOptions>>) -> Self {
+        self.core.props.set("IamIdentityCenterOptions", value.into());
+        self
+    }
+
+    /// Sets `IamIdentityCenterOptions` in place: [`Self::iam_identity_center_options`] on a value
+    /// held by `&mut`.
+    pub fn set_iam_identity_center_options(&mut self, value: impl Into<Val<security_config::IamIdentityCenterConfigOptions>>) -> &mut Self {
+        self.core.props.set("IamIdentityCenterOptions", value.into());
+        self
+    }
+
+    /// `IamIdentityCenterOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_identity_center_options(&self) -> ::std::option::Option<Val<security_config::IamIdentityCenterConfigOptions>> {
+        crate::cfn::get_prop(&self.core.props, "IamIdentityCenterOptions")
+    }
+
+    /// `Name`: The friendly name of the security config
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SamlOptions`: Describes saml options in form of key value map
+    pub fn saml_options(mut self, value: impl Into<Val<security_config::SamlConfigOptions>>) -> Self {
+        self.core.props.set("SamlOptions", value.into());
+        self
+    }
+
+    /// Sets `SamlOptions` in place: [`Self::saml_options`] on a value held by `&mut`.
+    pub fn set_saml_options(&mut self, value: impl Into<Val<security_config::SamlConfigOptions>>) -> &mut Self {
+        self.core.props.set("SamlOptions", value.into());
+        self
+    }
+
+    /// `SamlOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_saml_options(&self) -> ::std::option::Option<Val<security_config::SamlConfigOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SamlOptions")
+    }
+
+    /// `Type`: Config type for security config
+    pub fn type_(mut self, value: impl Into<Val<security_config::SecurityConfigType>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<security_config::SecurityConfigType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<security_config::SecurityConfigType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1154,14 +1977,40 @@ pub mod security_config {
             IamFederationConfigOptions { props }
         }
 
-        prop! {
-            /// `GroupAttribute`: Group attribute for this IAM federation integration
-            props, "GroupAttribute", group_attribute, set_group_attribute, get_group_attribute, Val<String>
+        /// `GroupAttribute`: Group attribute for this IAM federation integration
+        pub fn group_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAttribute`: User attribute for this IAM federation integration
-            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
+        /// Sets `GroupAttribute` in place: [`Self::group_attribute`] on a value held by `&mut`.
+        pub fn set_group_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupAttribute", value.into());
+            self
+        }
+
+        /// `GroupAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupAttribute")
+        }
+
+        /// `UserAttribute`: User attribute for this IAM federation integration
+        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// Sets `UserAttribute` in place: [`Self::user_attribute`] on a value held by `&mut`.
+        pub fn set_user_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// `UserAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAttribute")
         }
     }
 
@@ -1185,38 +2034,109 @@ pub mod security_config {
             IamIdentityCenterConfigOptions { props }
         }
 
-        prop! {
-            /// `InstanceArn`: The ARN of the IAM Identity Center instance used to integrate with
-            /// OpenSearch Serverless
-            props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+        /// Sets `InstanceArn`, which `new` took, in place.
+        pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationArn`: The ARN of the IAM Identity Center application used to integrate with
-            /// OpenSearch Serverless
-            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
+        /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceArn")
         }
 
-        prop! {
-            /// `ApplicationDescription`: The description of the IAM Identity Center application used to
-            /// integrate with OpenSearch Serverless
-            props, "ApplicationDescription", application_description, set_application_description, get_application_description, Val<String>
+        /// `ApplicationArn`: The ARN of the IAM Identity Center application used to integrate with
+        /// OpenSearch Serverless
+        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationName`: The name of the IAM Identity Center application used to integrate
-            /// with OpenSearch Serverless
-            props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
+        /// Sets `ApplicationArn` in place: [`Self::application_arn`] on a value held by `&mut`.
+        pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupAttribute`: Group attribute for this IAM Identity Center integration
-            props, "GroupAttribute", group_attribute, set_group_attribute, get_group_attribute, Val<String>
+        /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationArn")
         }
 
-        prop! {
-            /// `UserAttribute`: User attribute for this IAM Identity Center integration
-            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
+        /// `ApplicationDescription`: The description of the IAM Identity Center application used to
+        /// integrate with OpenSearch Serverless
+        pub fn application_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationDescription", value.into());
+            self
+        }
+
+        /// Sets `ApplicationDescription` in place: [`Self::application_description`] on a value held by `&mut`.
+        pub fn set_application_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationDescription", value.into());
+            self
+        }
+
+        /// `ApplicationDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationDescription")
+        }
+
+        /// `ApplicationName`: The name of the IAM Identity Center application used to integrate with
+        /// OpenSearch Serverless
+        pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationName", value.into());
+            self
+        }
+
+        /// Sets `ApplicationName` in place: [`Self::application_name`] on a value held by `&mut`.
+        pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationName", value.into());
+            self
+        }
+
+        /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationName")
+        }
+
+        /// `GroupAttribute`: Group attribute for this IAM Identity Center integration
+        pub fn group_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupAttribute", value.into());
+            self
+        }
+
+        /// Sets `GroupAttribute` in place: [`Self::group_attribute`] on a value held by `&mut`.
+        pub fn set_group_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupAttribute", value.into());
+            self
+        }
+
+        /// `GroupAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupAttribute")
+        }
+
+        /// `UserAttribute`: User attribute for this IAM Identity Center integration
+        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// Sets `UserAttribute` in place: [`Self::user_attribute`] on a value held by `&mut`.
+        pub fn set_user_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// `UserAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAttribute")
         }
     }
 
@@ -1238,30 +2158,90 @@ pub mod security_config {
             SamlConfigOptions { props }
         }
 
-        prop! {
-            /// `Metadata`: The XML saml provider metadata document that you want to use
-            props, "Metadata", _, set_metadata, get_metadata, Val<String>
+        /// Sets `Metadata`, which `new` took, in place.
+        pub fn set_metadata(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupAttribute`: Group attribute for this saml integration
-            props, "GroupAttribute", group_attribute, set_group_attribute, get_group_attribute, Val<String>
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
         }
 
-        prop! {
-            /// `OpenSearchServerlessEntityId`: Custom entity id attribute to override default entity id
-            /// for this saml integration
-            props, "OpenSearchServerlessEntityId", open_search_serverless_entity_id, set_open_search_serverless_entity_id, get_open_search_serverless_entity_id, Val<String>
+        /// `GroupAttribute`: Group attribute for this saml integration
+        pub fn group_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionTimeout`: Defines the session timeout in minutes
-            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<i64>
+        /// Sets `GroupAttribute` in place: [`Self::group_attribute`] on a value held by `&mut`.
+        pub fn set_group_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAttribute`: Custom attribute for this saml integration
-            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
+        /// `GroupAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupAttribute")
+        }
+
+        /// `OpenSearchServerlessEntityId`: Custom entity id attribute to override default entity id for
+        /// this saml integration
+        pub fn open_search_serverless_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OpenSearchServerlessEntityId", value.into());
+            self
+        }
+
+        /// Sets `OpenSearchServerlessEntityId` in place: [`Self::open_search_serverless_entity_id`] on
+        /// a value held by `&mut`.
+        pub fn set_open_search_serverless_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OpenSearchServerlessEntityId", value.into());
+            self
+        }
+
+        /// `OpenSearchServerlessEntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_search_serverless_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OpenSearchServerlessEntityId")
+        }
+
+        /// `SessionTimeout`: Defines the session timeout in minutes
+        pub fn session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeout` in place: [`Self::session_timeout`] on a value held by `&mut`.
+        pub fn set_session_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// `SessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeout")
+        }
+
+        /// `UserAttribute`: Custom attribute for this saml integration
+        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// Sets `UserAttribute` in place: [`Self::user_attribute`] on a value held by `&mut`.
+        pub fn set_user_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// `UserAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAttribute")
         }
     }
 
@@ -1311,24 +2291,58 @@ impl SecurityPolicy {
         SecurityPolicy { core }
     }
 
-    prop! {
-        /// `Description`: The description of the policy
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the policy
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the policy
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: The JSON policy document that is the content for the policy
-        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The possible types for the network policy
-        core.props, "Type", _, set_type, get_type, Val<security_policy::SecurityPolicyType>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<security_policy::SecurityPolicyType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<security_policy::SecurityPolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1385,26 +2399,59 @@ impl VpcEndpoint {
         VpcEndpoint { core }
     }
 
-    prop! {
-        /// `Name`: The name of the VPC Endpoint
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
-        /// network interface
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `SubnetIds`: The ID of one or more subnets in which to create an endpoint network
-        /// interface
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
+    /// network interface
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`: The ID of the VPC in which the endpoint will be used.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.

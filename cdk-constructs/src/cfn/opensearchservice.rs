@@ -41,39 +41,125 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `AppConfigs`: List of application configurations.
-        core.props, "AppConfigs", app_configs, set_app_configs, get_app_configs, Val<List<Tag>>
+    /// `AppConfigs`: List of application configurations.
+    pub fn app_configs(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("AppConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSources`: List of data sources.
-        core.props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<List<application::DataSource>>
+    /// Sets `AppConfigs` in place: [`Self::app_configs`] on a value held by `&mut`.
+    pub fn set_app_configs(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("AppConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `Endpoint`: The endpoint for the application.
-        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
+    /// `AppConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_configs(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "AppConfigs")
     }
 
-    prop! {
-        /// `IamIdentityCenterOptions`: Options for configuring IAM Identity Center
-        core.props, "IamIdentityCenterOptions", iam_identity_center_options, set_iam_identity_center_options, get_iam_identity_center_options, Val<application::IamIdentityCenterOptions>
+    /// `DataSources`: List of data sources.
+    pub fn data_sources(mut self, value: impl Into<Val<List<application::DataSource>>>) -> Self {
+        self.core.props.set("DataSources", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the application.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `DataSources` in place: [`Self::data_sources`] on a value held by `&mut`.
+    pub fn set_data_sources(&mut self, value: impl Into<Val<List<application::DataSource>>>) -> &mut Self {
+        self.core.props.set("DataSources", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DataSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_sources(&self) -> ::std::option::Option<Val<List<application::DataSource>>> {
+        crate::cfn::get_prop(&self.core.props, "DataSources")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this application.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Endpoint`: The endpoint for the application.
+    pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Endpoint", value.into());
+        self
+    }
+
+    /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+    pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Endpoint", value.into());
+        self
+    }
+
+    /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Endpoint")
+    }
+
+    /// `IamIdentityCenterOptions`: Options for configuring IAM Identity Center
+    pub fn iam_identity_center_options(mut self, value: impl Into<Val<application::IamIdentityCenterOptions>>) -> Self {
+        self.core.props.set("IamIdentityCenterOptions", value.into());
+        self
+    }
+
+    /// Sets `IamIdentityCenterOptions` in place: [`Self::iam_identity_center_options`] on a value
+    /// held by `&mut`.
+    pub fn set_iam_identity_center_options(&mut self, value: impl Into<Val<application::IamIdentityCenterOptions>>) -> &mut Self {
+        self.core.props.set("IamIdentityCenterOptions", value.into());
+        self
+    }
+
+    /// `IamIdentityCenterOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_identity_center_options(&self) -> ::std::option::Option<Val<application::IamIdentityCenterOptions>> {
+        crate::cfn::get_prop(&self.core.props, "IamIdentityCenterOptions")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the application.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this application.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,14 +202,34 @@ pub mod application {
             DataSource { props }
         }
 
-        prop! {
-            /// `DataSourceArn`: The ARN of the data source.
-            props, "DataSourceArn", _, set_data_source_arn, get_data_source_arn, Val<String>
+        /// Sets `DataSourceArn`, which `new` took, in place.
+        pub fn set_data_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSourceDescription`: Description of the data source.
-            props, "DataSourceDescription", data_source_description, set_data_source_description, get_data_source_description, Val<String>
+        /// `DataSourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSourceArn")
+        }
+
+        /// `DataSourceDescription`: Description of the data source.
+        pub fn data_source_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSourceDescription", value.into());
+            self
+        }
+
+        /// Sets `DataSourceDescription` in place: [`Self::data_source_description`] on a value held by `&mut`.
+        pub fn set_data_source_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSourceDescription", value.into());
+            self
+        }
+
+        /// `DataSourceDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSourceDescription")
         }
     }
 
@@ -143,20 +249,61 @@ pub mod application {
             IamIdentityCenterOptions { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether IAM Identity Center is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Whether IAM Identity Center is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IamIdentityCenterInstanceArn`: The ARN of the IAM Identity Center instance.
-            props, "IamIdentityCenterInstanceArn", iam_identity_center_instance_arn, set_iam_identity_center_instance_arn, get_iam_identity_center_instance_arn, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IamRoleForIdentityCenterApplicationArn`: The ARN of the IAM role for Identity Center
-            /// application.
-            props, "IamRoleForIdentityCenterApplicationArn", iam_role_for_identity_center_application_arn, set_iam_role_for_identity_center_application_arn, get_iam_role_for_identity_center_application_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `IamIdentityCenterInstanceArn`: The ARN of the IAM Identity Center instance.
+        pub fn iam_identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamIdentityCenterInstanceArn", value.into());
+            self
+        }
+
+        /// Sets `IamIdentityCenterInstanceArn` in place: [`Self::iam_identity_center_instance_arn`] on
+        /// a value held by `&mut`.
+        pub fn set_iam_identity_center_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamIdentityCenterInstanceArn", value.into());
+            self
+        }
+
+        /// `IamIdentityCenterInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_identity_center_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamIdentityCenterInstanceArn")
+        }
+
+        /// `IamRoleForIdentityCenterApplicationArn`: The ARN of the IAM role for Identity Center
+        /// application.
+        pub fn iam_role_for_identity_center_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamRoleForIdentityCenterApplicationArn", value.into());
+            self
+        }
+
+        /// Sets `IamRoleForIdentityCenterApplicationArn` in place: [`Self::iam_role_for_identity_center_application_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_iam_role_for_identity_center_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleForIdentityCenterApplicationArn", value.into());
+            self
+        }
+
+        /// `IamRoleForIdentityCenterApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_for_identity_center_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleForIdentityCenterApplicationArn")
         }
     }
 }
@@ -180,134 +327,464 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `AIMLOptions`.
-        core.props, "AIMLOptions", aiml_options, set_aiml_options, get_aiml_options, Val<domain::AimlOptions>
+    /// `AIMLOptions`.
+    pub fn aiml_options(mut self, value: impl Into<Val<domain::AimlOptions>>) -> Self {
+        self.core.props.set("AIMLOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `AccessPolicies`.
-        core.props, "AccessPolicies", access_policies, set_access_policies, get_access_policies, Val<Json>
+    /// Sets `AIMLOptions` in place: [`Self::aiml_options`] on a value held by `&mut`.
+    pub fn set_aiml_options(&mut self, value: impl Into<Val<domain::AimlOptions>>) -> &mut Self {
+        self.core.props.set("AIMLOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `AdvancedOptions`.
-        core.props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<Map<String>>
+    /// `AIMLOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aiml_options(&self) -> ::std::option::Option<Val<domain::AimlOptions>> {
+        crate::cfn::get_prop(&self.core.props, "AIMLOptions")
     }
 
-    prop! {
-        /// `AdvancedSecurityOptions`.
-        core.props, "AdvancedSecurityOptions", advanced_security_options, set_advanced_security_options, get_advanced_security_options, Val<domain::AdvancedSecurityOptionsInput>
+    /// `AccessPolicies`.
+    pub fn access_policies(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AccessPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `AutomatedSnapshotPauseOptions`.
-        core.props, "AutomatedSnapshotPauseOptions", automated_snapshot_pause_options, set_automated_snapshot_pause_options, get_automated_snapshot_pause_options, Val<domain::AutomatedSnapshotPauseOptions>
+    /// Sets `AccessPolicies` in place: [`Self::access_policies`] on a value held by `&mut`.
+    pub fn set_access_policies(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AccessPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterConfig`.
-        core.props, "ClusterConfig", cluster_config, set_cluster_config, get_cluster_config, Val<domain::ClusterConfig>
+    /// `AccessPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policies(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicies")
     }
 
-    prop! {
-        /// `CognitoOptions`.
-        core.props, "CognitoOptions", cognito_options, set_cognito_options, get_cognito_options, Val<domain::CognitoOptions>
+    /// `AdvancedOptions`.
+    pub fn advanced_options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdvancedOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentStrategyOptions`.
-        core.props, "DeploymentStrategyOptions", deployment_strategy_options, set_deployment_strategy_options, get_deployment_strategy_options, Val<domain::DeploymentStrategyOptions>
+    /// Sets `AdvancedOptions` in place: [`Self::advanced_options`] on a value held by `&mut`.
+    pub fn set_advanced_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdvancedOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainEndpointOptions`.
-        core.props, "DomainEndpointOptions", domain_endpoint_options, set_domain_endpoint_options, get_domain_endpoint_options, Val<domain::DomainEndpointOptions>
+    /// `AdvancedOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_advanced_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdvancedOptions")
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// `AdvancedSecurityOptions`.
+    pub fn advanced_security_options(mut self, value: impl Into<Val<domain::AdvancedSecurityOptionsInput>>) -> Self {
+        self.core.props.set("AdvancedSecurityOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `EBSOptions`.
-        core.props, "EBSOptions", ebs_options, set_ebs_options, get_ebs_options, Val<domain::EbsOptions>
+    /// Sets `AdvancedSecurityOptions` in place: [`Self::advanced_security_options`] on a value held
+    /// by `&mut`.
+    pub fn set_advanced_security_options(&mut self, value: impl Into<Val<domain::AdvancedSecurityOptionsInput>>) -> &mut Self {
+        self.core.props.set("AdvancedSecurityOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionAtRestOptions`.
-        core.props, "EncryptionAtRestOptions", encryption_at_rest_options, set_encryption_at_rest_options, get_encryption_at_rest_options, Val<domain::EncryptionAtRestOptions>
+    /// `AdvancedSecurityOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_advanced_security_options(&self) -> ::std::option::Option<Val<domain::AdvancedSecurityOptionsInput>> {
+        crate::cfn::get_prop(&self.core.props, "AdvancedSecurityOptions")
     }
 
-    prop! {
-        /// `EngineMode`: The engine mode of the domain. Determines whether the domain runs the
-        /// standard (GENERAL) engine or the optimized multi-engine (OPTIMIZED) engine. This value
-        /// cannot be changed after the domain is created.
-        core.props, "EngineMode", engine_mode, set_engine_mode, get_engine_mode, Val<domain::EngineMode>
+    /// `AutomatedSnapshotPauseOptions`.
+    pub fn automated_snapshot_pause_options(mut self, value: impl Into<Val<domain::AutomatedSnapshotPauseOptions>>) -> Self {
+        self.core.props.set("AutomatedSnapshotPauseOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// Sets `AutomatedSnapshotPauseOptions` in place: [`Self::automated_snapshot_pause_options`] on
+    /// a value held by `&mut`.
+    pub fn set_automated_snapshot_pause_options(&mut self, value: impl Into<Val<domain::AutomatedSnapshotPauseOptions>>) -> &mut Self {
+        self.core.props.set("AutomatedSnapshotPauseOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `IPAddressType`.
-        core.props, "IPAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
+    /// `AutomatedSnapshotPauseOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automated_snapshot_pause_options(&self) -> ::std::option::Option<Val<domain::AutomatedSnapshotPauseOptions>> {
+        crate::cfn::get_prop(&self.core.props, "AutomatedSnapshotPauseOptions")
     }
 
-    prop! {
-        /// `IdentityCenterOptions`: Options for configuring Identity Center
-        core.props, "IdentityCenterOptions", identity_center_options, set_identity_center_options, get_identity_center_options, Val<domain::IdentityCenterOptions>
+    /// `ClusterConfig`.
+    pub fn cluster_config(mut self, value: impl Into<Val<domain::ClusterConfig>>) -> Self {
+        self.core.props.set("ClusterConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `LogPublishingOptions`.
-        core.props, "LogPublishingOptions", log_publishing_options, set_log_publishing_options, get_log_publishing_options, Val<Map<domain::LogPublishingOption>>
+    /// Sets `ClusterConfig` in place: [`Self::cluster_config`] on a value held by `&mut`.
+    pub fn set_cluster_config(&mut self, value: impl Into<Val<domain::ClusterConfig>>) -> &mut Self {
+        self.core.props.set("ClusterConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeToNodeEncryptionOptions`.
-        core.props, "NodeToNodeEncryptionOptions", node_to_node_encryption_options, set_node_to_node_encryption_options, get_node_to_node_encryption_options, Val<domain::NodeToNodeEncryptionOptions>
+    /// `ClusterConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_config(&self) -> ::std::option::Option<Val<domain::ClusterConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterConfig")
     }
 
-    prop! {
-        /// `OffPeakWindowOptions`.
-        core.props, "OffPeakWindowOptions", off_peak_window_options, set_off_peak_window_options, get_off_peak_window_options, Val<domain::OffPeakWindowOptions>
+    /// `CognitoOptions`.
+    pub fn cognito_options(mut self, value: impl Into<Val<domain::CognitoOptions>>) -> Self {
+        self.core.props.set("CognitoOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `SkipShardMigrationWait`.
-        core.props, "SkipShardMigrationWait", skip_shard_migration_wait, set_skip_shard_migration_wait, get_skip_shard_migration_wait, Val<bool>
+    /// Sets `CognitoOptions` in place: [`Self::cognito_options`] on a value held by `&mut`.
+    pub fn set_cognito_options(&mut self, value: impl Into<Val<domain::CognitoOptions>>) -> &mut Self {
+        self.core.props.set("CognitoOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotOptions`.
-        core.props, "SnapshotOptions", snapshot_options, set_snapshot_options, get_snapshot_options, Val<domain::SnapshotOptions>
+    /// `CognitoOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cognito_options(&self) -> ::std::option::Option<Val<domain::CognitoOptions>> {
+        crate::cfn::get_prop(&self.core.props, "CognitoOptions")
     }
 
-    prop! {
-        /// `SoftwareUpdateOptions`.
-        core.props, "SoftwareUpdateOptions", software_update_options, set_software_update_options, get_software_update_options, Val<domain::SoftwareUpdateOptions>
+    /// `DeploymentStrategyOptions`.
+    pub fn deployment_strategy_options(mut self, value: impl Into<Val<domain::DeploymentStrategyOptions>>) -> Self {
+        self.core.props.set("DeploymentStrategyOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DeploymentStrategyOptions` in place: [`Self::deployment_strategy_options`] on a value
+    /// held by `&mut`.
+    pub fn set_deployment_strategy_options(&mut self, value: impl Into<Val<domain::DeploymentStrategyOptions>>) -> &mut Self {
+        self.core.props.set("DeploymentStrategyOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `UseCase`: The primary use case of the domain. Determines the default configuration
-        /// tuned for the workload. For GENERAL engine-mode domains, this value can be changed after
-        /// creation. For OPTIMIZED engine-mode domains, this value cannot be changed after
-        /// creation.
-        core.props, "UseCase", use_case, set_use_case, get_use_case, Val<domain::UseCase>
+    /// `DeploymentStrategyOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_strategy_options(&self) -> ::std::option::Option<Val<domain::DeploymentStrategyOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentStrategyOptions")
     }
 
-    prop! {
-        /// `VPCOptions`.
-        core.props, "VPCOptions", vpc_options, set_vpc_options, get_vpc_options, Val<domain::VpcOptions>
+    /// `DomainEndpointOptions`.
+    pub fn domain_endpoint_options(mut self, value: impl Into<Val<domain::DomainEndpointOptions>>) -> Self {
+        self.core.props.set("DomainEndpointOptions", value.into());
+        self
+    }
+
+    /// Sets `DomainEndpointOptions` in place: [`Self::domain_endpoint_options`] on a value held by `&mut`.
+    pub fn set_domain_endpoint_options(&mut self, value: impl Into<Val<domain::DomainEndpointOptions>>) -> &mut Self {
+        self.core.props.set("DomainEndpointOptions", value.into());
+        self
+    }
+
+    /// `DomainEndpointOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_endpoint_options(&self) -> ::std::option::Option<Val<domain::DomainEndpointOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DomainEndpointOptions")
+    }
+
+    /// `DomainName`.
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `EBSOptions`.
+    pub fn ebs_options(mut self, value: impl Into<Val<domain::EbsOptions>>) -> Self {
+        self.core.props.set("EBSOptions", value.into());
+        self
+    }
+
+    /// Sets `EBSOptions` in place: [`Self::ebs_options`] on a value held by `&mut`.
+    pub fn set_ebs_options(&mut self, value: impl Into<Val<domain::EbsOptions>>) -> &mut Self {
+        self.core.props.set("EBSOptions", value.into());
+        self
+    }
+
+    /// `EBSOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_options(&self) -> ::std::option::Option<Val<domain::EbsOptions>> {
+        crate::cfn::get_prop(&self.core.props, "EBSOptions")
+    }
+
+    /// `EncryptionAtRestOptions`.
+    pub fn encryption_at_rest_options(mut self, value: impl Into<Val<domain::EncryptionAtRestOptions>>) -> Self {
+        self.core.props.set("EncryptionAtRestOptions", value.into());
+        self
+    }
+
+    /// Sets `EncryptionAtRestOptions` in place: [`Self::encryption_at_rest_options`] on a value
+    /// held by `&mut`.
+    pub fn set_encryption_at_rest_options(&mut self, value: impl Into<Val<domain::EncryptionAtRestOptions>>) -> &mut Self {
+        self.core.props.set("EncryptionAtRestOptions", value.into());
+        self
+    }
+
+    /// `EncryptionAtRestOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_at_rest_options(&self) -> ::std::option::Option<Val<domain::EncryptionAtRestOptions>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionAtRestOptions")
+    }
+
+    /// `EngineMode`: The engine mode of the domain. Determines whether the domain runs the standard (GENERAL)
+    /// engine or the optimized multi-engine (OPTIMIZED) engine. This value cannot be changed after
+    /// the domain is created.
+    pub fn engine_mode(mut self, value: impl Into<Val<domain::EngineMode>>) -> Self {
+        self.core.props.set("EngineMode", value.into());
+        self
+    }
+
+    /// Sets `EngineMode` in place: [`Self::engine_mode`] on a value held by `&mut`.
+    pub fn set_engine_mode(&mut self, value: impl Into<Val<domain::EngineMode>>) -> &mut Self {
+        self.core.props.set("EngineMode", value.into());
+        self
+    }
+
+    /// `EngineMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_mode(&self) -> ::std::option::Option<Val<domain::EngineMode>> {
+        crate::cfn::get_prop(&self.core.props, "EngineMode")
+    }
+
+    /// `EngineVersion`.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `IPAddressType`.
+    pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IPAddressType", value.into());
+        self
+    }
+
+    /// Sets `IPAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IPAddressType", value.into());
+        self
+    }
+
+    /// `IPAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IPAddressType")
+    }
+
+    /// `IdentityCenterOptions`: Options for configuring Identity Center
+    pub fn identity_center_options(mut self, value: impl Into<Val<domain::IdentityCenterOptions>>) -> Self {
+        self.core.props.set("IdentityCenterOptions", value.into());
+        self
+    }
+
+    /// Sets `IdentityCenterOptions` in place: [`Self::identity_center_options`] on a value held by `&mut`.
+    pub fn set_identity_center_options(&mut self, value: impl Into<Val<domain::IdentityCenterOptions>>) -> &mut Self {
+        self.core.props.set("IdentityCenterOptions", value.into());
+        self
+    }
+
+    /// `IdentityCenterOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_center_options(&self) -> ::std::option::Option<Val<domain::IdentityCenterOptions>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityCenterOptions")
+    }
+
+    /// `LogPublishingOptions`.
+    pub fn log_publishing_options(mut self, value: impl Into<Val<Map<domain::LogPublishingOption>>>) -> Self {
+        self.core.props.set("LogPublishingOptions", value.into());
+        self
+    }
+
+    /// Sets `LogPublishingOptions` in place: [`Self::log_publishing_options`] on a value held by `&mut`.
+    pub fn set_log_publishing_options(&mut self, value: impl Into<Val<Map<domain::LogPublishingOption>>>) -> &mut Self {
+        self.core.props.set("LogPublishingOptions", value.into());
+        self
+    }
+
+    /// `LogPublishingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_publishing_options(&self) -> ::std::option::Option<Val<Map<domain::LogPublishingOption>>> {
+        crate::cfn::get_prop(&self.core.props, "LogPublishingOptions")
+    }
+
+    /// `NodeToNodeEncryptionOptions`.
+    pub fn node_to_node_encryption_options(mut self, value: impl Into<Val<domain::NodeToNodeEncryptionOptions>>) -> Self {
+        self.core.props.set("NodeToNodeEncryptionOptions", value.into());
+        self
+    }
+
+    /// Sets `NodeToNodeEncryptionOptions` in place: [`Self::node_to_node_encryption_options`] on a
+    /// value held by `&mut`.
+    pub fn set_node_to_node_encryption_options(&mut self, value: impl Into<Val<domain::NodeToNodeEncryptionOptions>>) -> &mut Self {
+        self.core.props.set("NodeToNodeEncryptionOptions", value.into());
+        self
+    }
+
+    /// `NodeToNodeEncryptionOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_to_node_encryption_options(&self) -> ::std::option::Option<Val<domain::NodeToNodeEncryptionOptions>> {
+        crate::cfn::get_prop(&self.core.props, "NodeToNodeEncryptionOptions")
+    }
+
+    /// `OffPeakWindowOptions`.
+    pub fn off_peak_window_options(mut self, value: impl Into<Val<domain::OffPeakWindowOptions>>) -> Self {
+        self.core.props.set("OffPeakWindowOptions", value.into());
+        self
+    }
+
+    /// Sets `OffPeakWindowOptions` in place: [`Self::off_peak_window_options`] on a value held by `&mut`.
+    pub fn set_off_peak_window_options(&mut self, value: impl Into<Val<domain::OffPeakWindowOptions>>) -> &mut Self {
+        self.core.props.set("OffPeakWindowOptions", value.into());
+        self
+    }
+
+    /// `OffPeakWindowOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_off_peak_window_options(&self) -> ::std::option::Option<Val<domain::OffPeakWindowOptions>> {
+        crate::cfn::get_prop(&self.core.props, "OffPeakWindowOptions")
+    }
+
+    /// `SkipShardMigrationWait`.
+    pub fn skip_shard_migration_wait(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SkipShardMigrationWait", value.into());
+        self
+    }
+
+    /// Sets `SkipShardMigrationWait` in place: [`Self::skip_shard_migration_wait`] on a value held
+    /// by `&mut`.
+    pub fn set_skip_shard_migration_wait(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SkipShardMigrationWait", value.into());
+        self
+    }
+
+    /// `SkipShardMigrationWait` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_skip_shard_migration_wait(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SkipShardMigrationWait")
+    }
+
+    /// `SnapshotOptions`.
+    pub fn snapshot_options(mut self, value: impl Into<Val<domain::SnapshotOptions>>) -> Self {
+        self.core.props.set("SnapshotOptions", value.into());
+        self
+    }
+
+    /// Sets `SnapshotOptions` in place: [`Self::snapshot_options`] on a value held by `&mut`.
+    pub fn set_snapshot_options(&mut self, value: impl Into<Val<domain::SnapshotOptions>>) -> &mut Self {
+        self.core.props.set("SnapshotOptions", value.into());
+        self
+    }
+
+    /// `SnapshotOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_options(&self) -> ::std::option::Option<Val<domain::SnapshotOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotOptions")
+    }
+
+    /// `SoftwareUpdateOptions`.
+    pub fn software_update_options(mut self, value: impl Into<Val<domain::SoftwareUpdateOptions>>) -> Self {
+        self.core.props.set("SoftwareUpdateOptions", value.into());
+        self
+    }
+
+    /// Sets `SoftwareUpdateOptions` in place: [`Self::software_update_options`] on a value held by `&mut`.
+    pub fn set_software_update_options(&mut self, value: impl Into<Val<domain::SoftwareUpdateOptions>>) -> &mut Self {
+        self.core.props.set("SoftwareUpdateOptions", value.into());
+        self
+    }
+
+    /// `SoftwareUpdateOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_software_update_options(&self) -> ::std::option::Option<Val<domain::SoftwareUpdateOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SoftwareUpdateOptions")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseCase`: The primary use case of the domain. Determines the default configuration tuned
+    /// for the workload. For GENERAL engine-mode domains, this value can be changed after creation.
+    /// For OPTIMIZED engine-mode domains, this value cannot be changed after creation.
+    pub fn use_case(mut self, value: impl Into<Val<domain::UseCase>>) -> Self {
+        self.core.props.set("UseCase", value.into());
+        self
+    }
+
+    /// Sets `UseCase` in place: [`Self::use_case`] on a value held by `&mut`.
+    pub fn set_use_case(&mut self, value: impl Into<Val<domain::UseCase>>) -> &mut Self {
+        self.core.props.set("UseCase", value.into());
+        self
+    }
+
+    /// `UseCase` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_case(&self) -> ::std::option::Option<Val<domain::UseCase>> {
+        crate::cfn::get_prop(&self.core.props, "UseCase")
+    }
+
+    /// `VPCOptions`.
+    pub fn vpc_options(mut self, value: impl Into<Val<domain::VpcOptions>>) -> Self {
+        self.core.props.set("VPCOptions", value.into());
+        self
+    }
+
+    /// Sets `VPCOptions` in place: [`Self::vpc_options`] on a value held by `&mut`.
+    pub fn set_vpc_options(&mut self, value: impl Into<Val<domain::VpcOptions>>) -> &mut Self {
+        self.core.props.set("VPCOptions", value.into());
+        self
+    }
+
+    /// `VPCOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_options(&self) -> ::std::option::Option<Val<domain::VpcOptions>> {
+        crate::cfn::get_prop(&self.core.props, "VPCOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -397,14 +874,41 @@ pub mod domain {
             AimlOptions { props }
         }
 
-        prop! {
-            /// `S3VectorsEngine`.
-            props, "S3VectorsEngine", s3_vectors_engine, set_s3_vectors_engine, get_s3_vectors_engine, Val<S3VectorsEngine>
+        /// `S3VectorsEngine`.
+        pub fn s3_vectors_engine(mut self, value: impl Into<Val<S3VectorsEngine>>) -> Self {
+            self.props.set("S3VectorsEngine", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerlessVectorAcceleration`.
-            props, "ServerlessVectorAcceleration", serverless_vector_acceleration, set_serverless_vector_acceleration, get_serverless_vector_acceleration, Val<ServerlessVectorAcceleration>
+        /// Sets `S3VectorsEngine` in place: [`Self::s3_vectors_engine`] on a value held by `&mut`.
+        pub fn set_s3_vectors_engine(&mut self, value: impl Into<Val<S3VectorsEngine>>) -> &mut Self {
+            self.props.set("S3VectorsEngine", value.into());
+            self
+        }
+
+        /// `S3VectorsEngine` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_vectors_engine(&self) -> ::std::option::Option<Val<S3VectorsEngine>> {
+            crate::cfn::get_prop(&self.props, "S3VectorsEngine")
+        }
+
+        /// `ServerlessVectorAcceleration`.
+        pub fn serverless_vector_acceleration(mut self, value: impl Into<Val<ServerlessVectorAcceleration>>) -> Self {
+            self.props.set("ServerlessVectorAcceleration", value.into());
+            self
+        }
+
+        /// Sets `ServerlessVectorAcceleration` in place: [`Self::serverless_vector_acceleration`] on a
+        /// value held by `&mut`.
+        pub fn set_serverless_vector_acceleration(&mut self, value: impl Into<Val<ServerlessVectorAcceleration>>) -> &mut Self {
+            self.props.set("ServerlessVectorAcceleration", value.into());
+            self
+        }
+
+        /// `ServerlessVectorAcceleration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serverless_vector_acceleration(&self) -> ::std::option::Option<Val<ServerlessVectorAcceleration>> {
+            crate::cfn::get_prop(&self.props, "ServerlessVectorAcceleration")
         }
     }
 
@@ -425,9 +929,16 @@ pub mod domain {
             S3VectorsEngine { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether to enable S3 vectors engine.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -446,9 +957,22 @@ pub mod domain {
             ServerlessVectorAcceleration { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether to enable serverless vector acceleration.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Whether to enable serverless vector acceleration.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -467,44 +991,150 @@ pub mod domain {
             AdvancedSecurityOptionsInput { props }
         }
 
-        prop! {
-            /// `AnonymousAuthDisableDate`.
-            props, "AnonymousAuthDisableDate", anonymous_auth_disable_date, set_anonymous_auth_disable_date, get_anonymous_auth_disable_date, Val<String>
+        /// `AnonymousAuthDisableDate`.
+        pub fn anonymous_auth_disable_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnonymousAuthDisableDate", value.into());
+            self
         }
 
-        prop! {
-            /// `AnonymousAuthEnabled`.
-            props, "AnonymousAuthEnabled", anonymous_auth_enabled, set_anonymous_auth_enabled, get_anonymous_auth_enabled, Val<bool>
+        /// Sets `AnonymousAuthDisableDate` in place: [`Self::anonymous_auth_disable_date`] on a value
+        /// held by `&mut`.
+        pub fn set_anonymous_auth_disable_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnonymousAuthDisableDate", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `AnonymousAuthDisableDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_anonymous_auth_disable_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnonymousAuthDisableDate")
         }
 
-        prop! {
-            /// `IAMFederationOptions`.
-            props, "IAMFederationOptions", iam_federation_options, set_iam_federation_options, get_iam_federation_options, Val<IamFederationOptions>
+        /// `AnonymousAuthEnabled`.
+        pub fn anonymous_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AnonymousAuthEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `InternalUserDatabaseEnabled`.
-            props, "InternalUserDatabaseEnabled", internal_user_database_enabled, set_internal_user_database_enabled, get_internal_user_database_enabled, Val<bool>
+        /// Sets `AnonymousAuthEnabled` in place: [`Self::anonymous_auth_enabled`] on a value held by `&mut`.
+        pub fn set_anonymous_auth_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AnonymousAuthEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `JWTOptions`.
-            props, "JWTOptions", jwt_options, set_jwt_options, get_jwt_options, Val<JwtOptions>
+        /// `AnonymousAuthEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_anonymous_auth_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AnonymousAuthEnabled")
         }
 
-        prop! {
-            /// `MasterUserOptions`.
-            props, "MasterUserOptions", master_user_options, set_master_user_options, get_master_user_options, Val<MasterUserOptions>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SAMLOptions`.
-            props, "SAMLOptions", saml_options, set_saml_options, get_saml_options, Val<SamlOptions>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `IAMFederationOptions`.
+        pub fn iam_federation_options(mut self, value: impl Into<Val<IamFederationOptions>>) -> Self {
+            self.props.set("IAMFederationOptions", value.into());
+            self
+        }
+
+        /// Sets `IAMFederationOptions` in place: [`Self::iam_federation_options`] on a value held by `&mut`.
+        pub fn set_iam_federation_options(&mut self, value: impl Into<Val<IamFederationOptions>>) -> &mut Self {
+            self.props.set("IAMFederationOptions", value.into());
+            self
+        }
+
+        /// `IAMFederationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_federation_options(&self) -> ::std::option::Option<Val<IamFederationOptions>> {
+            crate::cfn::get_prop(&self.props, "IAMFederationOptions")
+        }
+
+        /// `InternalUserDatabaseEnabled`.
+        pub fn internal_user_database_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InternalUserDatabaseEnabled", value.into());
+            self
+        }
+
+        /// Sets `InternalUserDatabaseEnabled` in place: [`Self::internal_user_database_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_internal_user_database_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InternalUserDatabaseEnabled", value.into());
+            self
+        }
+
+        /// `InternalUserDatabaseEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_internal_user_database_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InternalUserDatabaseEnabled")
+        }
+
+        /// `JWTOptions`.
+        pub fn jwt_options(mut self, value: impl Into<Val<JwtOptions>>) -> Self {
+            self.props.set("JWTOptions", value.into());
+            self
+        }
+
+        /// Sets `JWTOptions` in place: [`Self::jwt_options`] on a value held by `&mut`.
+        pub fn set_jwt_options(&mut self, value: impl Into<Val<JwtOptions>>) -> &mut Self {
+            self.props.set("JWTOptions", value.into());
+            self
+        }
+
+        /// `JWTOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_options(&self) -> ::std::option::Option<Val<JwtOptions>> {
+            crate::cfn::get_prop(&self.props, "JWTOptions")
+        }
+
+        /// `MasterUserOptions`.
+        pub fn master_user_options(mut self, value: impl Into<Val<MasterUserOptions>>) -> Self {
+            self.props.set("MasterUserOptions", value.into());
+            self
+        }
+
+        /// Sets `MasterUserOptions` in place: [`Self::master_user_options`] on a value held by `&mut`.
+        pub fn set_master_user_options(&mut self, value: impl Into<Val<MasterUserOptions>>) -> &mut Self {
+            self.props.set("MasterUserOptions", value.into());
+            self
+        }
+
+        /// `MasterUserOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_options(&self) -> ::std::option::Option<Val<MasterUserOptions>> {
+            crate::cfn::get_prop(&self.props, "MasterUserOptions")
+        }
+
+        /// `SAMLOptions`.
+        pub fn saml_options(mut self, value: impl Into<Val<SamlOptions>>) -> Self {
+            self.props.set("SAMLOptions", value.into());
+            self
+        }
+
+        /// Sets `SAMLOptions` in place: [`Self::saml_options`] on a value held by `&mut`.
+        pub fn set_saml_options(&mut self, value: impl Into<Val<SamlOptions>>) -> &mut Self {
+            self.props.set("SAMLOptions", value.into());
+            self
+        }
+
+        /// `SAMLOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_saml_options(&self) -> ::std::option::Option<Val<SamlOptions>> {
+            crate::cfn::get_prop(&self.props, "SAMLOptions")
         }
     }
 
@@ -523,19 +1153,58 @@ pub mod domain {
             IamFederationOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RolesKey`.
-            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectKey`.
-            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `RolesKey`.
+        pub fn roles_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// Sets `RolesKey` in place: [`Self::roles_key`] on a value held by `&mut`.
+        pub fn set_roles_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// `RolesKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_roles_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RolesKey")
+        }
+
+        /// `SubjectKey`.
+        pub fn subject_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// Sets `SubjectKey` in place: [`Self::subject_key`] on a value held by `&mut`.
+        pub fn set_subject_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// `SubjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubjectKey")
         }
     }
 
@@ -554,24 +1223,76 @@ pub mod domain {
             JwtOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `PublicKey`.
-            props, "PublicKey", public_key, set_public_key, get_public_key, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RolesKey`.
-            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `SubjectKey`.
-            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<String>
+        /// `PublicKey`.
+        pub fn public_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PublicKey", value.into());
+            self
+        }
+
+        /// Sets `PublicKey` in place: [`Self::public_key`] on a value held by `&mut`.
+        pub fn set_public_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PublicKey", value.into());
+            self
+        }
+
+        /// `PublicKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PublicKey")
+        }
+
+        /// `RolesKey`.
+        pub fn roles_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// Sets `RolesKey` in place: [`Self::roles_key`] on a value held by `&mut`.
+        pub fn set_roles_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// `RolesKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_roles_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RolesKey")
+        }
+
+        /// `SubjectKey`.
+        pub fn subject_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// Sets `SubjectKey` in place: [`Self::subject_key`] on a value held by `&mut`.
+        pub fn set_subject_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// `SubjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubjectKey")
         }
     }
 
@@ -590,19 +1311,58 @@ pub mod domain {
             MasterUserOptions { props }
         }
 
-        prop! {
-            /// `MasterUserARN`.
-            props, "MasterUserARN", master_user_arn, set_master_user_arn, get_master_user_arn, Val<String>
+        /// `MasterUserARN`.
+        pub fn master_user_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserARN", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterUserName`.
-            props, "MasterUserName", master_user_name, set_master_user_name, get_master_user_name, Val<String>
+        /// Sets `MasterUserARN` in place: [`Self::master_user_arn`] on a value held by `&mut`.
+        pub fn set_master_user_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserARN", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterUserPassword`.
-            props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
+        /// `MasterUserARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserARN")
+        }
+
+        /// `MasterUserName`.
+        pub fn master_user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserName", value.into());
+            self
+        }
+
+        /// Sets `MasterUserName` in place: [`Self::master_user_name`] on a value held by `&mut`.
+        pub fn set_master_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserName", value.into());
+            self
+        }
+
+        /// `MasterUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserName")
+        }
+
+        /// `MasterUserPassword`.
+        pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserPassword", value.into());
+            self
+        }
+
+        /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+        pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserPassword", value.into());
+            self
+        }
+
+        /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserPassword")
         }
     }
 
@@ -621,39 +1381,130 @@ pub mod domain {
             SamlOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Idp`.
-            props, "Idp", idp, set_idp, get_idp, Val<Idp>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterBackendRole`.
-            props, "MasterBackendRole", master_backend_role, set_master_backend_role, get_master_backend_role, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `MasterUserName`.
-            props, "MasterUserName", master_user_name, set_master_user_name, get_master_user_name, Val<String>
+        /// `Idp`.
+        pub fn idp(mut self, value: impl Into<Val<Idp>>) -> Self {
+            self.props.set("Idp", value.into());
+            self
         }
 
-        prop! {
-            /// `RolesKey`.
-            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<String>
+        /// Sets `Idp` in place: [`Self::idp`] on a value held by `&mut`.
+        pub fn set_idp(&mut self, value: impl Into<Val<Idp>>) -> &mut Self {
+            self.props.set("Idp", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionTimeoutMinutes`.
-            props, "SessionTimeoutMinutes", session_timeout_minutes, set_session_timeout_minutes, get_session_timeout_minutes, Val<i64>
+        /// `Idp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idp(&self) -> ::std::option::Option<Val<Idp>> {
+            crate::cfn::get_prop(&self.props, "Idp")
         }
 
-        prop! {
-            /// `SubjectKey`.
-            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<String>
+        /// `MasterBackendRole`.
+        pub fn master_backend_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterBackendRole", value.into());
+            self
+        }
+
+        /// Sets `MasterBackendRole` in place: [`Self::master_backend_role`] on a value held by `&mut`.
+        pub fn set_master_backend_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterBackendRole", value.into());
+            self
+        }
+
+        /// `MasterBackendRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_backend_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterBackendRole")
+        }
+
+        /// `MasterUserName`.
+        pub fn master_user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserName", value.into());
+            self
+        }
+
+        /// Sets `MasterUserName` in place: [`Self::master_user_name`] on a value held by `&mut`.
+        pub fn set_master_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserName", value.into());
+            self
+        }
+
+        /// `MasterUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserName")
+        }
+
+        /// `RolesKey`.
+        pub fn roles_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// Sets `RolesKey` in place: [`Self::roles_key`] on a value held by `&mut`.
+        pub fn set_roles_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// `RolesKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_roles_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RolesKey")
+        }
+
+        /// `SessionTimeoutMinutes`.
+        pub fn session_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SessionTimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeoutMinutes` in place: [`Self::session_timeout_minutes`] on a value held by `&mut`.
+        pub fn set_session_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SessionTimeoutMinutes", value.into());
+            self
+        }
+
+        /// `SessionTimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeoutMinutes")
+        }
+
+        /// `SubjectKey`.
+        pub fn subject_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// Sets `SubjectKey` in place: [`Self::subject_key`] on a value held by `&mut`.
+        pub fn set_subject_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// `SubjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubjectKey")
         }
     }
 
@@ -679,14 +1530,28 @@ pub mod domain {
             Idp { props }
         }
 
-        prop! {
-            /// `MetadataContent`.
-            props, "MetadataContent", _, set_metadata_content, get_metadata_content, Val<String>
+        /// Sets `MetadataContent`, which `new` took, in place.
+        pub fn set_metadata_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataContent", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityId`.
-            props, "EntityId", _, set_entity_id, get_entity_id, Val<String>
+        /// `MetadataContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataContent")
+        }
+
+        /// Sets `EntityId`, which `new` took, in place.
+        pub fn set_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityId", value.into());
+            self
+        }
+
+        /// `EntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityId")
         }
     }
 
@@ -707,19 +1572,52 @@ pub mod domain {
             AutomatedSnapshotPauseOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`.
-            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `EndTime`.
+        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
+        }
+
+        /// `StartTime`.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -738,69 +1636,240 @@ pub mod domain {
             ClusterConfig { props }
         }
 
-        prop! {
-            /// `ColdStorageOptions`.
-            props, "ColdStorageOptions", cold_storage_options, set_cold_storage_options, get_cold_storage_options, Val<ColdStorageOptions>
+        /// `ColdStorageOptions`.
+        pub fn cold_storage_options(mut self, value: impl Into<Val<ColdStorageOptions>>) -> Self {
+            self.props.set("ColdStorageOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `DedicatedMasterCount`.
-            props, "DedicatedMasterCount", dedicated_master_count, set_dedicated_master_count, get_dedicated_master_count, Val<i64>
+        /// Sets `ColdStorageOptions` in place: [`Self::cold_storage_options`] on a value held by `&mut`.
+        pub fn set_cold_storage_options(&mut self, value: impl Into<Val<ColdStorageOptions>>) -> &mut Self {
+            self.props.set("ColdStorageOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `DedicatedMasterEnabled`.
-            props, "DedicatedMasterEnabled", dedicated_master_enabled, set_dedicated_master_enabled, get_dedicated_master_enabled, Val<bool>
+        /// `ColdStorageOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cold_storage_options(&self) -> ::std::option::Option<Val<ColdStorageOptions>> {
+            crate::cfn::get_prop(&self.props, "ColdStorageOptions")
         }
 
-        prop! {
-            /// `DedicatedMasterType`.
-            props, "DedicatedMasterType", dedicated_master_type, set_dedicated_master_type, get_dedicated_master_type, Val<String>
+        /// `DedicatedMasterCount`.
+        pub fn dedicated_master_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DedicatedMasterCount", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceCount`.
-            props, "InstanceCount", instance_count, set_instance_count, get_instance_count, Val<i64>
+        /// Sets `DedicatedMasterCount` in place: [`Self::dedicated_master_count`] on a value held by `&mut`.
+        pub fn set_dedicated_master_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DedicatedMasterCount", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// `DedicatedMasterCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_master_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DedicatedMasterCount")
         }
 
-        prop! {
-            /// `MultiAZWithStandbyEnabled`.
-            props, "MultiAZWithStandbyEnabled", multi_az_with_standby_enabled, set_multi_az_with_standby_enabled, get_multi_az_with_standby_enabled, Val<bool>
+        /// `DedicatedMasterEnabled`.
+        pub fn dedicated_master_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DedicatedMasterEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeOptions`.
-            props, "NodeOptions", node_options, set_node_options, get_node_options, Val<List<NodeOption>>
+        /// Sets `DedicatedMasterEnabled` in place: [`Self::dedicated_master_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_dedicated_master_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DedicatedMasterEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmCount`.
-            props, "WarmCount", warm_count, set_warm_count, get_warm_count, Val<i64>
+        /// `DedicatedMasterEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_master_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DedicatedMasterEnabled")
         }
 
-        prop! {
-            /// `WarmEnabled`.
-            props, "WarmEnabled", warm_enabled, set_warm_enabled, get_warm_enabled, Val<bool>
+        /// `DedicatedMasterType`.
+        pub fn dedicated_master_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DedicatedMasterType", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmType`.
-            props, "WarmType", warm_type, set_warm_type, get_warm_type, Val<String>
+        /// Sets `DedicatedMasterType` in place: [`Self::dedicated_master_type`] on a value held by `&mut`.
+        pub fn set_dedicated_master_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DedicatedMasterType", value.into());
+            self
         }
 
-        prop! {
-            /// `ZoneAwarenessConfig`.
-            props, "ZoneAwarenessConfig", zone_awareness_config, set_zone_awareness_config, get_zone_awareness_config, Val<ZoneAwarenessConfig>
+        /// `DedicatedMasterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_master_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DedicatedMasterType")
         }
 
-        prop! {
-            /// `ZoneAwarenessEnabled`.
-            props, "ZoneAwarenessEnabled", zone_awareness_enabled, set_zone_awareness_enabled, get_zone_awareness_enabled, Val<bool>
+        /// `InstanceCount`.
+        pub fn instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("InstanceCount", value.into());
+            self
+        }
+
+        /// Sets `InstanceCount` in place: [`Self::instance_count`] on a value held by `&mut`.
+        pub fn set_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InstanceCount", value.into());
+            self
+        }
+
+        /// `InstanceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InstanceCount")
+        }
+
+        /// `InstanceType`.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
+        }
+
+        /// `MultiAZWithStandbyEnabled`.
+        pub fn multi_az_with_standby_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiAZWithStandbyEnabled", value.into());
+            self
+        }
+
+        /// Sets `MultiAZWithStandbyEnabled` in place: [`Self::multi_az_with_standby_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_multi_az_with_standby_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiAZWithStandbyEnabled", value.into());
+            self
+        }
+
+        /// `MultiAZWithStandbyEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_az_with_standby_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiAZWithStandbyEnabled")
+        }
+
+        /// `NodeOptions`.
+        pub fn node_options(mut self, value: impl Into<Val<List<NodeOption>>>) -> Self {
+            self.props.set("NodeOptions", value.into());
+            self
+        }
+
+        /// Sets `NodeOptions` in place: [`Self::node_options`] on a value held by `&mut`.
+        pub fn set_node_options(&mut self, value: impl Into<Val<List<NodeOption>>>) -> &mut Self {
+            self.props.set("NodeOptions", value.into());
+            self
+        }
+
+        /// `NodeOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_options(&self) -> ::std::option::Option<Val<List<NodeOption>>> {
+            crate::cfn::get_prop(&self.props, "NodeOptions")
+        }
+
+        /// `WarmCount`.
+        pub fn warm_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WarmCount", value.into());
+            self
+        }
+
+        /// Sets `WarmCount` in place: [`Self::warm_count`] on a value held by `&mut`.
+        pub fn set_warm_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WarmCount", value.into());
+            self
+        }
+
+        /// `WarmCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WarmCount")
+        }
+
+        /// `WarmEnabled`.
+        pub fn warm_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("WarmEnabled", value.into());
+            self
+        }
+
+        /// Sets `WarmEnabled` in place: [`Self::warm_enabled`] on a value held by `&mut`.
+        pub fn set_warm_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("WarmEnabled", value.into());
+            self
+        }
+
+        /// `WarmEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "WarmEnabled")
+        }
+
+        /// `WarmType`.
+        pub fn warm_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WarmType", value.into());
+            self
+        }
+
+        /// Sets `WarmType` in place: [`Self::warm_type`] on a value held by `&mut`.
+        pub fn set_warm_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WarmType", value.into());
+            self
+        }
+
+        /// `WarmType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WarmType")
+        }
+
+        /// `ZoneAwarenessConfig`.
+        pub fn zone_awareness_config(mut self, value: impl Into<Val<ZoneAwarenessConfig>>) -> Self {
+            self.props.set("ZoneAwarenessConfig", value.into());
+            self
+        }
+
+        /// Sets `ZoneAwarenessConfig` in place: [`Self::zone_awareness_config`] on a value held by `&mut`.
+        pub fn set_zone_awareness_config(&mut self, value: impl Into<Val<ZoneAwarenessConfig>>) -> &mut Self {
+            self.props.set("ZoneAwarenessConfig", value.into());
+            self
+        }
+
+        /// `ZoneAwarenessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zone_awareness_config(&self) -> ::std::option::Option<Val<ZoneAwarenessConfig>> {
+            crate::cfn::get_prop(&self.props, "ZoneAwarenessConfig")
+        }
+
+        /// `ZoneAwarenessEnabled`.
+        pub fn zone_awareness_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ZoneAwarenessEnabled", value.into());
+            self
+        }
+
+        /// Sets `ZoneAwarenessEnabled` in place: [`Self::zone_awareness_enabled`] on a value held by `&mut`.
+        pub fn set_zone_awareness_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ZoneAwarenessEnabled", value.into());
+            self
+        }
+
+        /// `ZoneAwarenessEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zone_awareness_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ZoneAwarenessEnabled")
         }
     }
 
@@ -819,9 +1888,22 @@ pub mod domain {
             ColdStorageOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -840,14 +1922,40 @@ pub mod domain {
             NodeOption { props }
         }
 
-        prop! {
-            /// `NodeConfig`.
-            props, "NodeConfig", node_config, set_node_config, get_node_config, Val<NodeConfig>
+        /// `NodeConfig`.
+        pub fn node_config(mut self, value: impl Into<Val<NodeConfig>>) -> Self {
+            self.props.set("NodeConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeType`.
-            props, "NodeType", node_type, set_node_type, get_node_type, Val<NodeOptionNodeType>
+        /// Sets `NodeConfig` in place: [`Self::node_config`] on a value held by `&mut`.
+        pub fn set_node_config(&mut self, value: impl Into<Val<NodeConfig>>) -> &mut Self {
+            self.props.set("NodeConfig", value.into());
+            self
+        }
+
+        /// `NodeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_config(&self) -> ::std::option::Option<Val<NodeConfig>> {
+            crate::cfn::get_prop(&self.props, "NodeConfig")
+        }
+
+        /// `NodeType`.
+        pub fn node_type(mut self, value: impl Into<Val<NodeOptionNodeType>>) -> Self {
+            self.props.set("NodeType", value.into());
+            self
+        }
+
+        /// Sets `NodeType` in place: [`Self::node_type`] on a value held by `&mut`.
+        pub fn set_node_type(&mut self, value: impl Into<Val<NodeOptionNodeType>>) -> &mut Self {
+            self.props.set("NodeType", value.into());
+            self
+        }
+
+        /// `NodeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_type(&self) -> ::std::option::Option<Val<NodeOptionNodeType>> {
+            crate::cfn::get_prop(&self.props, "NodeType")
         }
     }
 
@@ -866,19 +1974,58 @@ pub mod domain {
             NodeConfig { props }
         }
 
-        prop! {
-            /// `Count`.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `Count`.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -907,9 +2054,22 @@ pub mod domain {
             ZoneAwarenessConfig { props }
         }
 
-        prop! {
-            /// `AvailabilityZoneCount`.
-            props, "AvailabilityZoneCount", availability_zone_count, set_availability_zone_count, get_availability_zone_count, Val<i64>
+        /// `AvailabilityZoneCount`.
+        pub fn availability_zone_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AvailabilityZoneCount", value.into());
+            self
+        }
+
+        /// Sets `AvailabilityZoneCount` in place: [`Self::availability_zone_count`] on a value held by `&mut`.
+        pub fn set_availability_zone_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AvailabilityZoneCount", value.into());
+            self
+        }
+
+        /// `AvailabilityZoneCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZoneCount")
         }
     }
 
@@ -928,24 +2088,76 @@ pub mod domain {
             CognitoOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityPoolId`.
-            props, "IdentityPoolId", identity_pool_id, set_identity_pool_id, get_identity_pool_id, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `UserPoolId`.
-            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
+        /// `IdentityPoolId`.
+        pub fn identity_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityPoolId", value.into());
+            self
+        }
+
+        /// Sets `IdentityPoolId` in place: [`Self::identity_pool_id`] on a value held by `&mut`.
+        pub fn set_identity_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityPoolId", value.into());
+            self
+        }
+
+        /// `IdentityPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityPoolId")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `UserPoolId`.
+        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// Sets `UserPoolId` in place: [`Self::user_pool_id`] on a value held by `&mut`.
+        pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolId")
         }
     }
 
@@ -964,9 +2176,22 @@ pub mod domain {
             DeploymentStrategyOptions { props }
         }
 
-        prop! {
-            /// `DeploymentStrategy`.
-            props, "DeploymentStrategy", deployment_strategy, set_deployment_strategy, get_deployment_strategy, Val<DeploymentStrategyOptionsDeploymentStrategy>
+        /// `DeploymentStrategy`.
+        pub fn deployment_strategy(mut self, value: impl Into<Val<DeploymentStrategyOptionsDeploymentStrategy>>) -> Self {
+            self.props.set("DeploymentStrategy", value.into());
+            self
+        }
+
+        /// Sets `DeploymentStrategy` in place: [`Self::deployment_strategy`] on a value held by `&mut`.
+        pub fn set_deployment_strategy(&mut self, value: impl Into<Val<DeploymentStrategyOptionsDeploymentStrategy>>) -> &mut Self {
+            self.props.set("DeploymentStrategy", value.into());
+            self
+        }
+
+        /// `DeploymentStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_strategy(&self) -> ::std::option::Option<Val<DeploymentStrategyOptionsDeploymentStrategy>> {
+            crate::cfn::get_prop(&self.props, "DeploymentStrategy")
         }
     }
 
@@ -998,29 +2223,95 @@ pub mod domain {
             DomainEndpointOptions { props }
         }
 
-        prop! {
-            /// `CustomEndpoint`.
-            props, "CustomEndpoint", custom_endpoint, set_custom_endpoint, get_custom_endpoint, Val<String>
+        /// `CustomEndpoint`.
+        pub fn custom_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEndpointCertificateArn`.
-            props, "CustomEndpointCertificateArn", custom_endpoint_certificate_arn, set_custom_endpoint_certificate_arn, get_custom_endpoint_certificate_arn, Val<String>
+        /// Sets `CustomEndpoint` in place: [`Self::custom_endpoint`] on a value held by `&mut`.
+        pub fn set_custom_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEndpointEnabled`.
-            props, "CustomEndpointEnabled", custom_endpoint_enabled, set_custom_endpoint_enabled, get_custom_endpoint_enabled, Val<bool>
+        /// `CustomEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomEndpoint")
         }
 
-        prop! {
-            /// `EnforceHTTPS`.
-            props, "EnforceHTTPS", enforce_https, set_enforce_https, get_enforce_https, Val<bool>
+        /// `CustomEndpointCertificateArn`.
+        pub fn custom_endpoint_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomEndpointCertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TLSSecurityPolicy`.
-            props, "TLSSecurityPolicy", tls_security_policy, set_tls_security_policy, get_tls_security_policy, Val<String>
+        /// Sets `CustomEndpointCertificateArn` in place: [`Self::custom_endpoint_certificate_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_endpoint_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomEndpointCertificateArn", value.into());
+            self
+        }
+
+        /// `CustomEndpointCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_endpoint_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomEndpointCertificateArn")
+        }
+
+        /// `CustomEndpointEnabled`.
+        pub fn custom_endpoint_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CustomEndpointEnabled", value.into());
+            self
+        }
+
+        /// Sets `CustomEndpointEnabled` in place: [`Self::custom_endpoint_enabled`] on a value held by `&mut`.
+        pub fn set_custom_endpoint_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CustomEndpointEnabled", value.into());
+            self
+        }
+
+        /// `CustomEndpointEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_endpoint_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CustomEndpointEnabled")
+        }
+
+        /// `EnforceHTTPS`.
+        pub fn enforce_https(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnforceHTTPS", value.into());
+            self
+        }
+
+        /// Sets `EnforceHTTPS` in place: [`Self::enforce_https`] on a value held by `&mut`.
+        pub fn set_enforce_https(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnforceHTTPS", value.into());
+            self
+        }
+
+        /// `EnforceHTTPS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce_https(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnforceHTTPS")
+        }
+
+        /// `TLSSecurityPolicy`.
+        pub fn tls_security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TLSSecurityPolicy", value.into());
+            self
+        }
+
+        /// Sets `TLSSecurityPolicy` in place: [`Self::tls_security_policy`] on a value held by `&mut`.
+        pub fn set_tls_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TLSSecurityPolicy", value.into());
+            self
+        }
+
+        /// `TLSSecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_security_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TLSSecurityPolicy")
         }
     }
 
@@ -1039,29 +2330,94 @@ pub mod domain {
             EbsOptions { props }
         }
 
-        prop! {
-            /// `EBSEnabled`.
-            props, "EBSEnabled", ebs_enabled, set_ebs_enabled, get_ebs_enabled, Val<bool>
+        /// `EBSEnabled`.
+        pub fn ebs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EBSEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `EBSEnabled` in place: [`Self::ebs_enabled`] on a value held by `&mut`.
+        pub fn set_ebs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EBSEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `EBSEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EBSEnabled")
         }
 
-        prop! {
-            /// `VolumeSize`.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Throughput`.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeSize`.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`.
+        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -1080,14 +2436,40 @@ pub mod domain {
             EncryptionAtRestOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -1122,34 +2504,114 @@ pub mod domain {
             IdentityCenterOptions { props }
         }
 
-        prop! {
-            /// `EnabledAPIAccess`: Whether Identity Center is enabled.
-            props, "EnabledAPIAccess", enabled_api_access, set_enabled_api_access, get_enabled_api_access, Val<bool>
+        /// `EnabledAPIAccess`: Whether Identity Center is enabled.
+        pub fn enabled_api_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnabledAPIAccess", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityCenterApplicationARN`: The ARN of the Identity Center application.
-            props, "IdentityCenterApplicationARN", identity_center_application_arn, set_identity_center_application_arn, get_identity_center_application_arn, Val<String>
+        /// Sets `EnabledAPIAccess` in place: [`Self::enabled_api_access`] on a value held by `&mut`.
+        pub fn set_enabled_api_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnabledAPIAccess", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
-            props, "IdentityCenterInstanceARN", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
+        /// `EnabledAPIAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_api_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnabledAPIAccess")
         }
 
-        prop! {
-            /// `IdentityStoreId`: The IdentityStoreId for Identity Center options.
-            props, "IdentityStoreId", identity_store_id, set_identity_store_id, get_identity_store_id, Val<String>
+        /// `IdentityCenterApplicationARN`: The ARN of the Identity Center application.
+        pub fn identity_center_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityCenterApplicationARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RolesKey`: The roles key for Identity Center options.
-            props, "RolesKey", roles_key, set_roles_key, get_roles_key, Val<RolesKeyIdcType>
+        /// Sets `IdentityCenterApplicationARN` in place: [`Self::identity_center_application_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_identity_center_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityCenterApplicationARN", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectKey`: The subject key for Identity Center options.
-            props, "SubjectKey", subject_key, set_subject_key, get_subject_key, Val<SubjectKeyIdcType>
+        /// `IdentityCenterApplicationARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenterApplicationARN")
+        }
+
+        /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
+        pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityCenterInstanceARN", value.into());
+            self
+        }
+
+        /// Sets `IdentityCenterInstanceARN` in place: [`Self::identity_center_instance_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_identity_center_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityCenterInstanceARN", value.into());
+            self
+        }
+
+        /// `IdentityCenterInstanceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenterInstanceARN")
+        }
+
+        /// `IdentityStoreId`: The IdentityStoreId for Identity Center options.
+        pub fn identity_store_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityStoreId", value.into());
+            self
+        }
+
+        /// Sets `IdentityStoreId` in place: [`Self::identity_store_id`] on a value held by `&mut`.
+        pub fn set_identity_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityStoreId", value.into());
+            self
+        }
+
+        /// `IdentityStoreId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_store_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityStoreId")
+        }
+
+        /// `RolesKey`: The roles key for Identity Center options.
+        pub fn roles_key(mut self, value: impl Into<Val<RolesKeyIdcType>>) -> Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// Sets `RolesKey` in place: [`Self::roles_key`] on a value held by `&mut`.
+        pub fn set_roles_key(&mut self, value: impl Into<Val<RolesKeyIdcType>>) -> &mut Self {
+            self.props.set("RolesKey", value.into());
+            self
+        }
+
+        /// `RolesKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_roles_key(&self) -> ::std::option::Option<Val<RolesKeyIdcType>> {
+            crate::cfn::get_prop(&self.props, "RolesKey")
+        }
+
+        /// `SubjectKey`: The subject key for Identity Center options.
+        pub fn subject_key(mut self, value: impl Into<Val<SubjectKeyIdcType>>) -> Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// Sets `SubjectKey` in place: [`Self::subject_key`] on a value held by `&mut`.
+        pub fn set_subject_key(&mut self, value: impl Into<Val<SubjectKeyIdcType>>) -> &mut Self {
+            self.props.set("SubjectKey", value.into());
+            self
+        }
+
+        /// `SubjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_key(&self) -> ::std::option::Option<Val<SubjectKeyIdcType>> {
+            crate::cfn::get_prop(&self.props, "SubjectKey")
         }
     }
 
@@ -1197,14 +2659,41 @@ pub mod domain {
             LogPublishingOption { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsLogGroupArn`.
-            props, "CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
+        /// `CloudWatchLogsLogGroupArn`.
+        pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogsLogGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `CloudWatchLogsLogGroupArn` in place: [`Self::cloud_watch_logs_log_group_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_cloud_watch_logs_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogsLogGroupArn", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsLogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsLogGroupArn")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1223,9 +2712,22 @@ pub mod domain {
             NodeToNodeEncryptionOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1244,14 +2746,40 @@ pub mod domain {
             OffPeakWindowOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OffPeakWindow`.
-            props, "OffPeakWindow", off_peak_window, set_off_peak_window, get_off_peak_window, Val<OffPeakWindow>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `OffPeakWindow`.
+        pub fn off_peak_window(mut self, value: impl Into<Val<OffPeakWindow>>) -> Self {
+            self.props.set("OffPeakWindow", value.into());
+            self
+        }
+
+        /// Sets `OffPeakWindow` in place: [`Self::off_peak_window`] on a value held by `&mut`.
+        pub fn set_off_peak_window(&mut self, value: impl Into<Val<OffPeakWindow>>) -> &mut Self {
+            self.props.set("OffPeakWindow", value.into());
+            self
+        }
+
+        /// `OffPeakWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_off_peak_window(&self) -> ::std::option::Option<Val<OffPeakWindow>> {
+            crate::cfn::get_prop(&self.props, "OffPeakWindow")
         }
     }
 
@@ -1270,9 +2798,22 @@ pub mod domain {
             OffPeakWindow { props }
         }
 
-        prop! {
-            /// `WindowStartTime`.
-            props, "WindowStartTime", window_start_time, set_window_start_time, get_window_start_time, Val<WindowStartTime>
+        /// `WindowStartTime`.
+        pub fn window_start_time(mut self, value: impl Into<Val<WindowStartTime>>) -> Self {
+            self.props.set("WindowStartTime", value.into());
+            self
+        }
+
+        /// Sets `WindowStartTime` in place: [`Self::window_start_time`] on a value held by `&mut`.
+        pub fn set_window_start_time(&mut self, value: impl Into<Val<WindowStartTime>>) -> &mut Self {
+            self.props.set("WindowStartTime", value.into());
+            self
+        }
+
+        /// `WindowStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_window_start_time(&self) -> ::std::option::Option<Val<WindowStartTime>> {
+            crate::cfn::get_prop(&self.props, "WindowStartTime")
         }
     }
 
@@ -1295,14 +2836,28 @@ pub mod domain {
             WindowStartTime { props }
         }
 
-        prop! {
-            /// `Hours`.
-            props, "Hours", _, set_hours, get_hours, Val<i64>
+        /// Sets `Hours`, which `new` took, in place.
+        pub fn set_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Hours", value.into());
+            self
         }
 
-        prop! {
-            /// `Minutes`.
-            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        /// `Hours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Hours")
+        }
+
+        /// Sets `Minutes`, which `new` took, in place.
+        pub fn set_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minutes", value.into());
+            self
+        }
+
+        /// `Minutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minutes")
         }
     }
 
@@ -1321,9 +2876,23 @@ pub mod domain {
             SnapshotOptions { props }
         }
 
-        prop! {
-            /// `AutomatedSnapshotStartHour`.
-            props, "AutomatedSnapshotStartHour", automated_snapshot_start_hour, set_automated_snapshot_start_hour, get_automated_snapshot_start_hour, Val<i64>
+        /// `AutomatedSnapshotStartHour`.
+        pub fn automated_snapshot_start_hour(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomatedSnapshotStartHour", value.into());
+            self
+        }
+
+        /// Sets `AutomatedSnapshotStartHour` in place: [`Self::automated_snapshot_start_hour`] on a
+        /// value held by `&mut`.
+        pub fn set_automated_snapshot_start_hour(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomatedSnapshotStartHour", value.into());
+            self
+        }
+
+        /// `AutomatedSnapshotStartHour` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automated_snapshot_start_hour(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomatedSnapshotStartHour")
         }
     }
 
@@ -1342,14 +2911,42 @@ pub mod domain {
             SoftwareUpdateOptions { props }
         }
 
-        prop! {
-            /// `AutoSoftwareUpdateEnabled`.
-            props, "AutoSoftwareUpdateEnabled", auto_software_update_enabled, set_auto_software_update_enabled, get_auto_software_update_enabled, Val<bool>
+        /// `AutoSoftwareUpdateEnabled`.
+        pub fn auto_software_update_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoSoftwareUpdateEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `UseLatestServiceSoftwareForBlueGreen`.
-            props, "UseLatestServiceSoftwareForBlueGreen", use_latest_service_software_for_blue_green, set_use_latest_service_software_for_blue_green, get_use_latest_service_software_for_blue_green, Val<bool>
+        /// Sets `AutoSoftwareUpdateEnabled` in place: [`Self::auto_software_update_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_auto_software_update_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoSoftwareUpdateEnabled", value.into());
+            self
+        }
+
+        /// `AutoSoftwareUpdateEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_software_update_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoSoftwareUpdateEnabled")
+        }
+
+        /// `UseLatestServiceSoftwareForBlueGreen`.
+        pub fn use_latest_service_software_for_blue_green(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseLatestServiceSoftwareForBlueGreen", value.into());
+            self
+        }
+
+        /// Sets `UseLatestServiceSoftwareForBlueGreen` in place: [`Self::use_latest_service_software_for_blue_green`]
+        /// on a value held by `&mut`.
+        pub fn set_use_latest_service_software_for_blue_green(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseLatestServiceSoftwareForBlueGreen", value.into());
+            self
+        }
+
+        /// `UseLatestServiceSoftwareForBlueGreen` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_latest_service_software_for_blue_green(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseLatestServiceSoftwareForBlueGreen")
         }
     }
 
@@ -1389,20 +2986,59 @@ pub mod domain {
             VpcOptions { props }
         }
 
-        prop! {
-            /// `EgressEnabled`: Controls whether egress traffic from the domain is routed through the
-            /// customer VPC.
-            props, "EgressEnabled", egress_enabled, set_egress_enabled, get_egress_enabled, Val<bool>
+        /// `EgressEnabled`: Controls whether egress traffic from the domain is routed through the
+        /// customer VPC.
+        pub fn egress_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EgressEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `EgressEnabled` in place: [`Self::egress_enabled`] on a value held by `&mut`.
+        pub fn set_egress_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EgressEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `EgressEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EgressEnabled")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }

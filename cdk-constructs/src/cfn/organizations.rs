@@ -44,33 +44,85 @@ impl Account {
         Account { core }
     }
 
-    prop! {
-        /// `AccountName`: The friendly name of the member account.
-        core.props, "AccountName", _, set_account_name, get_account_name, Val<String>
+    /// Sets `AccountName`, which `new` took, in place.
+    pub fn set_account_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountName", value.into());
+        self
     }
 
-    prop! {
-        /// `Email`: The email address of the owner to assign to the new member account.
-        core.props, "Email", _, set_email, get_email, Val<String>
+    /// `AccountName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountName")
     }
 
-    prop! {
-        /// `ParentIds`: List of parent nodes for the member account. Currently only one parent at a
-        /// time is supported. Default is root.
-        core.props, "ParentIds", parent_ids, set_parent_ids, get_parent_ids, Val<List<String>>
+    /// Sets `Email`, which `new` took, in place.
+    pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Email", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleName`: The name of an IAM role that AWS Organizations automatically preconfigures
-        /// in the new member account. Default name is OrganizationAccountAccessRole if not
-        /// specified.
-        core.props, "RoleName", role_name, set_role_name, get_role_name, Val<String>
+    /// `Email` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Email")
     }
 
-    prop! {
-        /// `Tags`: A list of tags that you want to attach to the newly created account. For each
-        /// tag in the list, you must specify both a tag key and a value.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ParentIds`: List of parent nodes for the member account. Currently only one parent at a
+    /// time is supported. Default is root.
+    pub fn parent_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ParentIds", value.into());
+        self
+    }
+
+    /// Sets `ParentIds` in place: [`Self::parent_ids`] on a value held by `&mut`.
+    pub fn set_parent_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ParentIds", value.into());
+        self
+    }
+
+    /// `ParentIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ParentIds")
+    }
+
+    /// `RoleName`: The name of an IAM role that AWS Organizations automatically preconfigures in
+    /// the new member account. Default name is OrganizationAccountAccessRole if not specified.
+    pub fn role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleName", value.into());
+        self
+    }
+
+    /// Sets `RoleName` in place: [`Self::role_name`] on a value held by `&mut`.
+    pub fn set_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleName", value.into());
+        self
+    }
+
+    /// `RoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleName")
+    }
+
+    /// `Tags`: A list of tags that you want to attach to the newly created account. For each tag in
+    /// the list, you must specify both a tag key and a value.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,10 +192,23 @@ impl Organization {
         Organization { core }
     }
 
-    prop! {
-        /// `FeatureSet`: Specifies the feature set supported by the new organization. Each feature
-        /// set supports different levels of functionality.
-        core.props, "FeatureSet", feature_set, set_feature_set, get_feature_set, Val<organization::FeatureSet>
+    /// `FeatureSet`: Specifies the feature set supported by the new organization. Each feature set
+    /// supports different levels of functionality.
+    pub fn feature_set(mut self, value: impl Into<Val<organization::FeatureSet>>) -> Self {
+        self.core.props.set("FeatureSet", value.into());
+        self
+    }
+
+    /// Sets `FeatureSet` in place: [`Self::feature_set`] on a value held by `&mut`.
+    pub fn set_feature_set(&mut self, value: impl Into<Val<organization::FeatureSet>>) -> &mut Self {
+        self.core.props.set("FeatureSet", value.into());
+        self
+    }
+
+    /// `FeatureSet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_feature_set(&self) -> ::std::option::Option<Val<organization::FeatureSet>> {
+        crate::cfn::get_prop(&self.core.props, "FeatureSet")
     }
 
     /// `Ref`: the resource's identifier.
@@ -236,20 +301,46 @@ impl OrganizationalUnit {
         OrganizationalUnit { core }
     }
 
-    prop! {
-        /// `Name`: The friendly name of this OU.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ParentId`: The unique identifier (ID) of the parent root or OU that you want to create
-        /// the new OU in.
-        core.props, "ParentId", _, set_parent_id, get_parent_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: A list of tags that you want to attach to the newly created OU.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ParentId`, which `new` took, in place.
+    pub fn set_parent_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentId", value.into());
+        self
+    }
+
+    /// `ParentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentId")
+    }
+
+    /// `Tags`: A list of tags that you want to attach to the newly created OU.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -313,43 +404,97 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `Content`: The Policy text content. For AWS CloudFormation templates formatted in YAML,
-        /// you can provide the policy in JSON or YAML format. AWS CloudFormation always converts a
-        /// YAML policy to JSON format before submitting it.
-        core.props, "Content", _, set_content, get_content, Val<Json>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Human readable description of the policy
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `Name`: Name of the Policy
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: Human readable description of the policy
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags that you want to attach to the newly created policy. For each tag
-        /// in the list, you must specify both a tag key and a value. You can set the value to an
-        /// empty string, but you can't set it to null.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetIds`: List of unique identifiers (IDs) of the root, OU, or account that you want
-        /// to attach the policy to
-        core.props, "TargetIds", target_ids, set_target_ids, get_target_ids, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The type of policy to create. You can specify one of the following values:
-        /// AISERVICES_OPT_OUT_POLICY, BACKUP_POLICY, BEDROCK_POLICY, CHATBOT_POLICY,
-        /// DECLARATIVE_POLICY_EC2, GUARDDUTY_POLICY, INSPECTOR_POLICY,
-        /// NETWORK_SECURITY_DIRECTOR_POLICY, RESOURCE_CONTROL_POLICY, S3_POLICY,
-        /// SECURITYHUB_POLICY, SERVICE_CONTROL_POLICY, TAG_POLICY, UPGRADE_ROLLOUT_POLICY
-        core.props, "Type", _, set_type, get_type, Val<policy::Type>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of tags that you want to attach to the newly created policy. For each tag in
+    /// the list, you must specify both a tag key and a value. You can set the value to an empty
+    /// string, but you can't set it to null.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetIds`: List of unique identifiers (IDs) of the root, OU, or account that you want to
+    /// attach the policy to
+    pub fn target_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TargetIds", value.into());
+        self
+    }
+
+    /// Sets `TargetIds` in place: [`Self::target_ids`] on a value held by `&mut`.
+    pub fn set_target_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TargetIds", value.into());
+        self
+    }
+
+    /// `TargetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetIds")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<policy::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<policy::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -458,16 +603,34 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `Content`: The policy document. For AWS CloudFormation templates formatted in YAML, you
-        /// can provide the policy in JSON or YAML format. AWS CloudFormation always converts a YAML
-        /// policy to JSON format before submitting it.
-        core.props, "Content", _, set_content, get_content, Val<Json>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags that you want to attach to the resource policy
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
+    }
+
+    /// `Tags`: A list of tags that you want to attach to the resource policy
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

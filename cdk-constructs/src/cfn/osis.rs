@@ -58,62 +58,181 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    prop! {
-        /// `BufferOptions`: Key-value pairs to configure buffering.
-        core.props, "BufferOptions", buffer_options, set_buffer_options, get_buffer_options, Val<pipeline::BufferOptions>
+    /// `BufferOptions`: Key-value pairs to configure buffering.
+    pub fn buffer_options(mut self, value: impl Into<Val<pipeline::BufferOptions>>) -> Self {
+        self.core.props.set("BufferOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionAtRestOptions`: Key-value pairs to configure encryption at rest.
-        core.props, "EncryptionAtRestOptions", encryption_at_rest_options, set_encryption_at_rest_options, get_encryption_at_rest_options, Val<pipeline::EncryptionAtRestOptions>
+    /// Sets `BufferOptions` in place: [`Self::buffer_options`] on a value held by `&mut`.
+    pub fn set_buffer_options(&mut self, value: impl Into<Val<pipeline::BufferOptions>>) -> &mut Self {
+        self.core.props.set("BufferOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `LogPublishingOptions`: Key-value pairs to configure log publishing.
-        core.props, "LogPublishingOptions", log_publishing_options, set_log_publishing_options, get_log_publishing_options, Val<pipeline::LogPublishingOptions>
+    /// `BufferOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_buffer_options(&self) -> ::std::option::Option<Val<pipeline::BufferOptions>> {
+        crate::cfn::get_prop(&self.core.props, "BufferOptions")
     }
 
-    prop! {
-        /// `MaxUnits`: The maximum pipeline capacity, in Ingestion OpenSearch Compute Units (OCUs).
-        core.props, "MaxUnits", _, set_max_units, get_max_units, Val<i64>
+    /// `EncryptionAtRestOptions`: Key-value pairs to configure encryption at rest.
+    pub fn encryption_at_rest_options(mut self, value: impl Into<Val<pipeline::EncryptionAtRestOptions>>) -> Self {
+        self.core.props.set("EncryptionAtRestOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `MinUnits`: The minimum pipeline capacity, in Ingestion OpenSearch Compute Units (OCUs).
-        core.props, "MinUnits", _, set_min_units, get_min_units, Val<i64>
+    /// Sets `EncryptionAtRestOptions` in place: [`Self::encryption_at_rest_options`] on a value
+    /// held by `&mut`.
+    pub fn set_encryption_at_rest_options(&mut self, value: impl Into<Val<pipeline::EncryptionAtRestOptions>>) -> &mut Self {
+        self.core.props.set("EncryptionAtRestOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineConfigurationBody`: The Data Prepper pipeline configuration.
-        core.props, "PipelineConfigurationBody", _, set_pipeline_configuration_body, get_pipeline_configuration_body, Val<String>
+    /// `EncryptionAtRestOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_at_rest_options(&self) -> ::std::option::Option<Val<pipeline::EncryptionAtRestOptions>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionAtRestOptions")
     }
 
-    prop! {
-        /// `PipelineName`: Name of the OpenSearch Ingestion Service pipeline to create. Pipeline
-        /// names are unique across the pipelines owned by an account within an AWS Region.
-        core.props, "PipelineName", _, set_pipeline_name, get_pipeline_name, Val<String>
+    /// `LogPublishingOptions`: Key-value pairs to configure log publishing.
+    pub fn log_publishing_options(mut self, value: impl Into<Val<pipeline::LogPublishingOptions>>) -> Self {
+        self.core.props.set("LogPublishingOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineRoleArn`: The Pipeline Role (ARN) for the pipeline.
-        core.props, "PipelineRoleArn", pipeline_role_arn, set_pipeline_role_arn, get_pipeline_role_arn, Val<String>
+    /// Sets `LogPublishingOptions` in place: [`Self::log_publishing_options`] on a value held by `&mut`.
+    pub fn set_log_publishing_options(&mut self, value: impl Into<Val<pipeline::LogPublishingOptions>>) -> &mut Self {
+        self.core.props.set("LogPublishingOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcePolicy`.
-        core.props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<pipeline::ResourcePolicy>
+    /// `LogPublishingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_publishing_options(&self) -> ::std::option::Option<Val<pipeline::LogPublishingOptions>> {
+        crate::cfn::get_prop(&self.core.props, "LogPublishingOptions")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MaxUnits`, which `new` took, in place.
+    pub fn set_max_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcOptions`: Container for the values required to configure VPC access for the
-        /// pipeline. If you don't specify these values, OpenSearch Ingestion Service creates the
-        /// pipeline with a public endpoint.
-        core.props, "VpcOptions", vpc_options, set_vpc_options, get_vpc_options, Val<pipeline::VpcOptions>
+    /// `MaxUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_units(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxUnits")
+    }
+
+    /// Sets `MinUnits`, which `new` took, in place.
+    pub fn set_min_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinUnits", value.into());
+        self
+    }
+
+    /// `MinUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_units(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinUnits")
+    }
+
+    /// Sets `PipelineConfigurationBody`, which `new` took, in place.
+    pub fn set_pipeline_configuration_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PipelineConfigurationBody", value.into());
+        self
+    }
+
+    /// `PipelineConfigurationBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_configuration_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineConfigurationBody")
+    }
+
+    /// Sets `PipelineName`, which `new` took, in place.
+    pub fn set_pipeline_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PipelineName", value.into());
+        self
+    }
+
+    /// `PipelineName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineName")
+    }
+
+    /// `PipelineRoleArn`: The Pipeline Role (ARN) for the pipeline.
+    pub fn pipeline_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PipelineRoleArn", value.into());
+        self
+    }
+
+    /// Sets `PipelineRoleArn` in place: [`Self::pipeline_role_arn`] on a value held by `&mut`.
+    pub fn set_pipeline_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PipelineRoleArn", value.into());
+        self
+    }
+
+    /// `PipelineRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineRoleArn")
+    }
+
+    /// `ResourcePolicy`.
+    pub fn resource_policy(mut self, value: impl Into<Val<pipeline::ResourcePolicy>>) -> Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// Sets `ResourcePolicy` in place: [`Self::resource_policy`] on a value held by `&mut`.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<pipeline::ResourcePolicy>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<pipeline::ResourcePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcOptions`: Container for the values required to configure VPC access for the pipeline. If
+    /// you don't specify these values, OpenSearch Ingestion Service creates the pipeline with a
+    /// public endpoint.
+    pub fn vpc_options(mut self, value: impl Into<Val<pipeline::VpcOptions>>) -> Self {
+        self.core.props.set("VpcOptions", value.into());
+        self
+    }
+
+    /// Sets `VpcOptions` in place: [`Self::vpc_options`] on a value held by `&mut`.
+    pub fn set_vpc_options(&mut self, value: impl Into<Val<pipeline::VpcOptions>>) -> &mut Self {
+        self.core.props.set("VpcOptions", value.into());
+        self
+    }
+
+    /// `VpcOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_options(&self) -> ::std::option::Option<Val<pipeline::VpcOptions>> {
+        crate::cfn::get_prop(&self.core.props, "VpcOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,9 +289,16 @@ pub mod pipeline {
             BufferOptions { props }
         }
 
-        prop! {
-            /// `PersistentBufferEnabled`: Whether persistent buffering should be enabled.
-            props, "PersistentBufferEnabled", _, set_persistent_buffer_enabled, get_persistent_buffer_enabled, Val<bool>
+        /// Sets `PersistentBufferEnabled`, which `new` took, in place.
+        pub fn set_persistent_buffer_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PersistentBufferEnabled", value.into());
+            self
+        }
+
+        /// `PersistentBufferEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_buffer_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PersistentBufferEnabled")
         }
     }
 
@@ -195,9 +321,16 @@ pub mod pipeline {
             EncryptionAtRestOptions { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: The KMS key to use for encrypting data. By default an AWS owned key is used
-            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `KmsKeyArn`, which `new` took, in place.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -216,15 +349,42 @@ pub mod pipeline {
             LogPublishingOptions { props }
         }
 
-        prop! {
-            /// `CloudWatchLogDestination`: The destination for OpenSearch Ingestion Service logs sent
-            /// to Amazon CloudWatch.
-            props, "CloudWatchLogDestination", cloud_watch_log_destination, set_cloud_watch_log_destination, get_cloud_watch_log_destination, Val<LogPublishingOptionsCloudWatchLogDestination>
+        /// `CloudWatchLogDestination`: The destination for OpenSearch Ingestion Service logs sent to
+        /// Amazon CloudWatch.
+        pub fn cloud_watch_log_destination(mut self, value: impl Into<Val<LogPublishingOptionsCloudWatchLogDestination>>) -> Self {
+            self.props.set("CloudWatchLogDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `IsLoggingEnabled`: Whether logs should be published.
-            props, "IsLoggingEnabled", is_logging_enabled, set_is_logging_enabled, get_is_logging_enabled, Val<bool>
+        /// Sets `CloudWatchLogDestination` in place: [`Self::cloud_watch_log_destination`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_log_destination(&mut self, value: impl Into<Val<LogPublishingOptionsCloudWatchLogDestination>>) -> &mut Self {
+            self.props.set("CloudWatchLogDestination", value.into());
+            self
+        }
+
+        /// `CloudWatchLogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_destination(&self) -> ::std::option::Option<Val<LogPublishingOptionsCloudWatchLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogDestination")
+        }
+
+        /// `IsLoggingEnabled`: Whether logs should be published.
+        pub fn is_logging_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsLoggingEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsLoggingEnabled` in place: [`Self::is_logging_enabled`] on a value held by `&mut`.
+        pub fn set_is_logging_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsLoggingEnabled", value.into());
+            self
+        }
+
+        /// `IsLoggingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_logging_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsLoggingEnabled")
         }
     }
 
@@ -246,9 +406,16 @@ pub mod pipeline {
             LogPublishingOptionsCloudWatchLogDestination { props }
         }
 
-        prop! {
-            /// `LogGroup`.
-            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        /// Sets `LogGroup`, which `new` took, in place.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -269,9 +436,16 @@ pub mod pipeline {
             ResourcePolicy { props }
         }
 
-        prop! {
-            /// `Policy`.
-            props, "Policy", _, set_policy, get_policy, Val<Json>
+        /// Sets `Policy`, which `new` took, in place.
+        pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -294,25 +468,71 @@ pub mod pipeline {
             VpcOptions { props }
         }
 
-        prop! {
-            /// `SubnetIds`: A list of subnet IDs associated with the VPC endpoint.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: A list of security groups associated with the VPC endpoint.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `VpcAttachmentOptions`: Options for attaching a VPC to the pipeline.
-            props, "VpcAttachmentOptions", vpc_attachment_options, set_vpc_attachment_options, get_vpc_attachment_options, Val<VpcOptionsVpcAttachmentOptions>
+        /// `SecurityGroupIds`: A list of security groups associated with the VPC endpoint.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcEndpointManagement`: Defines whether you or Amazon OpenSearch Ingestion service
-            /// create and manage the VPC endpoint configured for the pipeline.
-            props, "VpcEndpointManagement", vpc_endpoint_management, set_vpc_endpoint_management, get_vpc_endpoint_management, Val<VpcOptionsVpcEndpointManagement>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `VpcAttachmentOptions`: Options for attaching a VPC to the pipeline.
+        pub fn vpc_attachment_options(mut self, value: impl Into<Val<VpcOptionsVpcAttachmentOptions>>) -> Self {
+            self.props.set("VpcAttachmentOptions", value.into());
+            self
+        }
+
+        /// Sets `VpcAttachmentOptions` in place: [`Self::vpc_attachment_options`] on a value held by `&mut`.
+        pub fn set_vpc_attachment_options(&mut self, value: impl Into<Val<VpcOptionsVpcAttachmentOptions>>) -> &mut Self {
+            self.props.set("VpcAttachmentOptions", value.into());
+            self
+        }
+
+        /// `VpcAttachmentOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_attachment_options(&self) -> ::std::option::Option<Val<VpcOptionsVpcAttachmentOptions>> {
+            crate::cfn::get_prop(&self.props, "VpcAttachmentOptions")
+        }
+
+        /// `VpcEndpointManagement`: Defines whether you or Amazon OpenSearch Ingestion service create
+        /// and manage the VPC endpoint configured for the pipeline.
+        pub fn vpc_endpoint_management(mut self, value: impl Into<Val<VpcOptionsVpcEndpointManagement>>) -> Self {
+            self.props.set("VpcEndpointManagement", value.into());
+            self
+        }
+
+        /// Sets `VpcEndpointManagement` in place: [`Self::vpc_endpoint_management`] on a value held by `&mut`.
+        pub fn set_vpc_endpoint_management(&mut self, value: impl Into<Val<VpcOptionsVpcEndpointManagement>>) -> &mut Self {
+            self.props.set("VpcEndpointManagement", value.into());
+            self
+        }
+
+        /// `VpcEndpointManagement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_management(&self) -> ::std::option::Option<Val<VpcOptionsVpcEndpointManagement>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointManagement")
         }
     }
 
@@ -338,15 +558,28 @@ pub mod pipeline {
             VpcOptionsVpcAttachmentOptions { props }
         }
 
-        prop! {
-            /// `AttachToVpc`: Whether the pipeline should be attached to the provided VPC
-            props, "AttachToVpc", _, set_attach_to_vpc, get_attach_to_vpc, Val<bool>
+        /// Sets `AttachToVpc`, which `new` took, in place.
+        pub fn set_attach_to_vpc(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AttachToVpc", value.into());
+            self
         }
 
-        prop! {
-            /// `CidrBlock`: The CIDR block to be reserved for OpenSearch Ingestion to create elastic
-            /// network interfaces (ENIs).
-            props, "CidrBlock", _, set_cidr_block, get_cidr_block, Val<String>
+        /// `AttachToVpc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attach_to_vpc(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AttachToVpc")
+        }
+
+        /// Sets `CidrBlock`, which `new` took, in place.
+        pub fn set_cidr_block(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CidrBlock", value.into());
+            self
+        }
+
+        /// `CidrBlock` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_block(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CidrBlock")
         }
     }
 

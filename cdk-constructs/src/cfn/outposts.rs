@@ -50,39 +50,118 @@ impl Outpost {
         Outpost { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneId`.
-        core.props, "AvailabilityZoneId", availability_zone_id, set_availability_zone_id, get_availability_zone_id, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AvailabilityZoneId`.
+    pub fn availability_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `SiteId`.
-        core.props, "SiteId", _, set_site_id, get_site_id, Val<String>
+    /// Sets `AvailabilityZoneId` in place: [`Self::availability_zone_id`] on a value held by `&mut`.
+    pub fn set_availability_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `SupportedHardwareType`.
-        core.props, "SupportedHardwareType", supported_hardware_type, set_supported_hardware_type, get_supported_hardware_type, Val<outpost::SupportedHardwareType>
+    /// `AvailabilityZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneId")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SiteId`, which `new` took, in place.
+    pub fn set_site_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SiteId", value.into());
+        self
+    }
+
+    /// `SiteId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_site_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SiteId")
+    }
+
+    /// `SupportedHardwareType`.
+    pub fn supported_hardware_type(mut self, value: impl Into<Val<outpost::SupportedHardwareType>>) -> Self {
+        self.core.props.set("SupportedHardwareType", value.into());
+        self
+    }
+
+    /// Sets `SupportedHardwareType` in place: [`Self::supported_hardware_type`] on a value held by `&mut`.
+    pub fn set_supported_hardware_type(&mut self, value: impl Into<Val<outpost::SupportedHardwareType>>) -> &mut Self {
+        self.core.props.set("SupportedHardwareType", value.into());
+        self
+    }
+
+    /// `SupportedHardwareType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supported_hardware_type(&self) -> ::std::option::Option<Val<outpost::SupportedHardwareType>> {
+        crate::cfn::get_prop(&self.core.props, "SupportedHardwareType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -159,39 +238,125 @@ impl Site {
         Site { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Notes`.
-        core.props, "Notes", notes, set_notes, get_notes, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `OperatingAddress`.
-        core.props, "OperatingAddress", operating_address, set_operating_address, get_operating_address, Val<site::Address>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RackPhysicalProperties`.
-        core.props, "RackPhysicalProperties", rack_physical_properties, set_rack_physical_properties, get_rack_physical_properties, Val<site::RackPhysicalProperties>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ShippingAddress`.
-        core.props, "ShippingAddress", shipping_address, set_shipping_address, get_shipping_address, Val<site::Address>
+    /// `Notes`.
+    pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Notes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Notes` in place: [`Self::notes`] on a value held by `&mut`.
+    pub fn set_notes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Notes", value.into());
+        self
+    }
+
+    /// `Notes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notes(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Notes")
+    }
+
+    /// `OperatingAddress`.
+    pub fn operating_address(mut self, value: impl Into<Val<site::Address>>) -> Self {
+        self.core.props.set("OperatingAddress", value.into());
+        self
+    }
+
+    /// Sets `OperatingAddress` in place: [`Self::operating_address`] on a value held by `&mut`.
+    pub fn set_operating_address(&mut self, value: impl Into<Val<site::Address>>) -> &mut Self {
+        self.core.props.set("OperatingAddress", value.into());
+        self
+    }
+
+    /// `OperatingAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operating_address(&self) -> ::std::option::Option<Val<site::Address>> {
+        crate::cfn::get_prop(&self.core.props, "OperatingAddress")
+    }
+
+    /// `RackPhysicalProperties`.
+    pub fn rack_physical_properties(mut self, value: impl Into<Val<site::RackPhysicalProperties>>) -> Self {
+        self.core.props.set("RackPhysicalProperties", value.into());
+        self
+    }
+
+    /// Sets `RackPhysicalProperties` in place: [`Self::rack_physical_properties`] on a value held
+    /// by `&mut`.
+    pub fn set_rack_physical_properties(&mut self, value: impl Into<Val<site::RackPhysicalProperties>>) -> &mut Self {
+        self.core.props.set("RackPhysicalProperties", value.into());
+        self
+    }
+
+    /// `RackPhysicalProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rack_physical_properties(&self) -> ::std::option::Option<Val<site::RackPhysicalProperties>> {
+        crate::cfn::get_prop(&self.core.props, "RackPhysicalProperties")
+    }
+
+    /// `ShippingAddress`.
+    pub fn shipping_address(mut self, value: impl Into<Val<site::Address>>) -> Self {
+        self.core.props.set("ShippingAddress", value.into());
+        self
+    }
+
+    /// Sets `ShippingAddress` in place: [`Self::shipping_address`] on a value held by `&mut`.
+    pub fn set_shipping_address(&mut self, value: impl Into<Val<site::Address>>) -> &mut Self {
+        self.core.props.set("ShippingAddress", value.into());
+        self
+    }
+
+    /// `ShippingAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shipping_address(&self) -> ::std::option::Option<Val<site::Address>> {
+        crate::cfn::get_prop(&self.core.props, "ShippingAddress")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -254,59 +419,160 @@ pub mod site {
             Address { props }
         }
 
-        prop! {
-            /// `ContactName`.
-            props, "ContactName", _, set_contact_name, get_contact_name, Val<String>
+        /// Sets `ContactName`, which `new` took, in place.
+        pub fn set_contact_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactPhoneNumber`.
-            props, "ContactPhoneNumber", _, set_contact_phone_number, get_contact_phone_number, Val<String>
+        /// `ContactName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactName")
         }
 
-        prop! {
-            /// `AddressLine1`.
-            props, "AddressLine1", _, set_address_line1, get_address_line1, Val<String>
+        /// Sets `ContactPhoneNumber`, which `new` took, in place.
+        pub fn set_contact_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactPhoneNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `City`.
-            props, "City", _, set_city, get_city, Val<String>
+        /// `ContactPhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactPhoneNumber")
         }
 
-        prop! {
-            /// `StateOrRegion`.
-            props, "StateOrRegion", _, set_state_or_region, get_state_or_region, Val<String>
+        /// Sets `AddressLine1`, which `new` took, in place.
+        pub fn set_address_line1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressLine1", value.into());
+            self
         }
 
-        prop! {
-            /// `PostalCode`.
-            props, "PostalCode", _, set_postal_code, get_postal_code, Val<String>
+        /// `AddressLine1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_line1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressLine1")
         }
 
-        prop! {
-            /// `CountryCode`.
-            props, "CountryCode", _, set_country_code, get_country_code, Val<String>
+        /// Sets `City`, which `new` took, in place.
+        pub fn set_city(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("City", value.into());
+            self
         }
 
-        prop! {
-            /// `AddressLine2`.
-            props, "AddressLine2", address_line2, set_address_line2, get_address_line2, Val<String>
+        /// `City` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_city(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "City")
         }
 
-        prop! {
-            /// `AddressLine3`.
-            props, "AddressLine3", address_line3, set_address_line3, get_address_line3, Val<String>
+        /// Sets `StateOrRegion`, which `new` took, in place.
+        pub fn set_state_or_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateOrRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `DistrictOrCounty`.
-            props, "DistrictOrCounty", district_or_county, set_district_or_county, get_district_or_county, Val<String>
+        /// `StateOrRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_or_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateOrRegion")
         }
 
-        prop! {
-            /// `Municipality`.
-            props, "Municipality", municipality, set_municipality, get_municipality, Val<String>
+        /// Sets `PostalCode`, which `new` took, in place.
+        pub fn set_postal_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// `PostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_postal_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostalCode")
+        }
+
+        /// Sets `CountryCode`, which `new` took, in place.
+        pub fn set_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CountryCode", value.into());
+            self
+        }
+
+        /// `CountryCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CountryCode")
+        }
+
+        /// `AddressLine2`.
+        pub fn address_line2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AddressLine2", value.into());
+            self
+        }
+
+        /// Sets `AddressLine2` in place: [`Self::address_line2`] on a value held by `&mut`.
+        pub fn set_address_line2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressLine2", value.into());
+            self
+        }
+
+        /// `AddressLine2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_line2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressLine2")
+        }
+
+        /// `AddressLine3`.
+        pub fn address_line3(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AddressLine3", value.into());
+            self
+        }
+
+        /// Sets `AddressLine3` in place: [`Self::address_line3`] on a value held by `&mut`.
+        pub fn set_address_line3(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressLine3", value.into());
+            self
+        }
+
+        /// `AddressLine3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_line3(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressLine3")
+        }
+
+        /// `DistrictOrCounty`.
+        pub fn district_or_county(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DistrictOrCounty", value.into());
+            self
+        }
+
+        /// Sets `DistrictOrCounty` in place: [`Self::district_or_county`] on a value held by `&mut`.
+        pub fn set_district_or_county(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DistrictOrCounty", value.into());
+            self
+        }
+
+        /// `DistrictOrCounty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_district_or_county(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DistrictOrCounty")
+        }
+
+        /// `Municipality`.
+        pub fn municipality(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Municipality", value.into());
+            self
+        }
+
+        /// Sets `Municipality` in place: [`Self::municipality`] on a value held by `&mut`.
+        pub fn set_municipality(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Municipality", value.into());
+            self
+        }
+
+        /// `Municipality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_municipality(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Municipality")
         }
     }
 
@@ -325,49 +591,167 @@ pub mod site {
             RackPhysicalProperties { props }
         }
 
-        prop! {
-            /// `FiberOpticCableType`.
-            props, "FiberOpticCableType", fiber_optic_cable_type, set_fiber_optic_cable_type, get_fiber_optic_cable_type, Val<RackPhysicalPropertiesFiberOpticCableType>
+        /// `FiberOpticCableType`.
+        pub fn fiber_optic_cable_type(mut self, value: impl Into<Val<RackPhysicalPropertiesFiberOpticCableType>>) -> Self {
+            self.props.set("FiberOpticCableType", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumSupportedWeightLbs`.
-            props, "MaximumSupportedWeightLbs", maximum_supported_weight_lbs, set_maximum_supported_weight_lbs, get_maximum_supported_weight_lbs, Val<RackPhysicalPropertiesMaximumSupportedWeightLbs>
+        /// Sets `FiberOpticCableType` in place: [`Self::fiber_optic_cable_type`] on a value held by `&mut`.
+        pub fn set_fiber_optic_cable_type(&mut self, value: impl Into<Val<RackPhysicalPropertiesFiberOpticCableType>>) -> &mut Self {
+            self.props.set("FiberOpticCableType", value.into());
+            self
         }
 
-        prop! {
-            /// `OpticalStandard`.
-            props, "OpticalStandard", optical_standard, set_optical_standard, get_optical_standard, Val<RackPhysicalPropertiesOpticalStandard>
+        /// `FiberOpticCableType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fiber_optic_cable_type(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesFiberOpticCableType>> {
+            crate::cfn::get_prop(&self.props, "FiberOpticCableType")
         }
 
-        prop! {
-            /// `PowerConnector`.
-            props, "PowerConnector", power_connector, set_power_connector, get_power_connector, Val<RackPhysicalPropertiesPowerConnector>
+        /// `MaximumSupportedWeightLbs`.
+        pub fn maximum_supported_weight_lbs(mut self, value: impl Into<Val<RackPhysicalPropertiesMaximumSupportedWeightLbs>>) -> Self {
+            self.props.set("MaximumSupportedWeightLbs", value.into());
+            self
         }
 
-        prop! {
-            /// `PowerDrawKva`.
-            props, "PowerDrawKva", power_draw_kva, set_power_draw_kva, get_power_draw_kva, Val<RackPhysicalPropertiesPowerDrawKva>
+        /// Sets `MaximumSupportedWeightLbs` in place: [`Self::maximum_supported_weight_lbs`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_supported_weight_lbs(&mut self, value: impl Into<Val<RackPhysicalPropertiesMaximumSupportedWeightLbs>>) -> &mut Self {
+            self.props.set("MaximumSupportedWeightLbs", value.into());
+            self
         }
 
-        prop! {
-            /// `PowerFeedDrop`.
-            props, "PowerFeedDrop", power_feed_drop, set_power_feed_drop, get_power_feed_drop, Val<RackPhysicalPropertiesPowerFeedDrop>
+        /// `MaximumSupportedWeightLbs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_supported_weight_lbs(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesMaximumSupportedWeightLbs>> {
+            crate::cfn::get_prop(&self.props, "MaximumSupportedWeightLbs")
         }
 
-        prop! {
-            /// `PowerPhase`.
-            props, "PowerPhase", power_phase, set_power_phase, get_power_phase, Val<RackPhysicalPropertiesPowerPhase>
+        /// `OpticalStandard`.
+        pub fn optical_standard(mut self, value: impl Into<Val<RackPhysicalPropertiesOpticalStandard>>) -> Self {
+            self.props.set("OpticalStandard", value.into());
+            self
         }
 
-        prop! {
-            /// `UplinkCount`.
-            props, "UplinkCount", uplink_count, set_uplink_count, get_uplink_count, Val<RackPhysicalPropertiesUplinkCount>
+        /// Sets `OpticalStandard` in place: [`Self::optical_standard`] on a value held by `&mut`.
+        pub fn set_optical_standard(&mut self, value: impl Into<Val<RackPhysicalPropertiesOpticalStandard>>) -> &mut Self {
+            self.props.set("OpticalStandard", value.into());
+            self
         }
 
-        prop! {
-            /// `UplinkGbps`.
-            props, "UplinkGbps", uplink_gbps, set_uplink_gbps, get_uplink_gbps, Val<RackPhysicalPropertiesUplinkGbps>
+        /// `OpticalStandard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optical_standard(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesOpticalStandard>> {
+            crate::cfn::get_prop(&self.props, "OpticalStandard")
+        }
+
+        /// `PowerConnector`.
+        pub fn power_connector(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerConnector>>) -> Self {
+            self.props.set("PowerConnector", value.into());
+            self
+        }
+
+        /// Sets `PowerConnector` in place: [`Self::power_connector`] on a value held by `&mut`.
+        pub fn set_power_connector(&mut self, value: impl Into<Val<RackPhysicalPropertiesPowerConnector>>) -> &mut Self {
+            self.props.set("PowerConnector", value.into());
+            self
+        }
+
+        /// `PowerConnector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_power_connector(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesPowerConnector>> {
+            crate::cfn::get_prop(&self.props, "PowerConnector")
+        }
+
+        /// `PowerDrawKva`.
+        pub fn power_draw_kva(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerDrawKva>>) -> Self {
+            self.props.set("PowerDrawKva", value.into());
+            self
+        }
+
+        /// Sets `PowerDrawKva` in place: [`Self::power_draw_kva`] on a value held by `&mut`.
+        pub fn set_power_draw_kva(&mut self, value: impl Into<Val<RackPhysicalPropertiesPowerDrawKva>>) -> &mut Self {
+            self.props.set("PowerDrawKva", value.into());
+            self
+        }
+
+        /// `PowerDrawKva` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_power_draw_kva(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesPowerDrawKva>> {
+            crate::cfn::get_prop(&self.props, "PowerDrawKva")
+        }
+
+        /// `PowerFeedDrop`.
+        pub fn power_feed_drop(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerFeedDrop>>) -> Self {
+            self.props.set("PowerFeedDrop", value.into());
+            self
+        }
+
+        /// Sets `PowerFeedDrop` in place: [`Self::power_feed_drop`] on a value held by `&mut`.
+        pub fn set_power_feed_drop(&mut self, value: impl Into<Val<RackPhysicalPropertiesPowerFeedDrop>>) -> &mut Self {
+            self.props.set("PowerFeedDrop", value.into());
+            self
+        }
+
+        /// `PowerFeedDrop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_power_feed_drop(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesPowerFeedDrop>> {
+            crate::cfn::get_prop(&self.props, "PowerFeedDrop")
+        }
+
+        /// `PowerPhase`.
+        pub fn power_phase(mut self, value: impl Into<Val<RackPhysicalPropertiesPowerPhase>>) -> Self {
+            self.props.set("PowerPhase", value.into());
+            self
+        }
+
+        /// Sets `PowerPhase` in place: [`Self::power_phase`] on a value held by `&mut`.
+        pub fn set_power_phase(&mut self, value: impl Into<Val<RackPhysicalPropertiesPowerPhase>>) -> &mut Self {
+            self.props.set("PowerPhase", value.into());
+            self
+        }
+
+        /// `PowerPhase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_power_phase(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesPowerPhase>> {
+            crate::cfn::get_prop(&self.props, "PowerPhase")
+        }
+
+        /// `UplinkCount`.
+        pub fn uplink_count(mut self, value: impl Into<Val<RackPhysicalPropertiesUplinkCount>>) -> Self {
+            self.props.set("UplinkCount", value.into());
+            self
+        }
+
+        /// Sets `UplinkCount` in place: [`Self::uplink_count`] on a value held by `&mut`.
+        pub fn set_uplink_count(&mut self, value: impl Into<Val<RackPhysicalPropertiesUplinkCount>>) -> &mut Self {
+            self.props.set("UplinkCount", value.into());
+            self
+        }
+
+        /// `UplinkCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uplink_count(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesUplinkCount>> {
+            crate::cfn::get_prop(&self.props, "UplinkCount")
+        }
+
+        /// `UplinkGbps`.
+        pub fn uplink_gbps(mut self, value: impl Into<Val<RackPhysicalPropertiesUplinkGbps>>) -> Self {
+            self.props.set("UplinkGbps", value.into());
+            self
+        }
+
+        /// Sets `UplinkGbps` in place: [`Self::uplink_gbps`] on a value held by `&mut`.
+        pub fn set_uplink_gbps(&mut self, value: impl Into<Val<RackPhysicalPropertiesUplinkGbps>>) -> &mut Self {
+            self.props.set("UplinkGbps", value.into());
+            self
+        }
+
+        /// `UplinkGbps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uplink_gbps(&self) -> ::std::option::Option<Val<RackPhysicalPropertiesUplinkGbps>> {
+            crate::cfn::get_prop(&self.props, "UplinkGbps")
         }
     }
 

@@ -47,45 +47,139 @@ impl ApplicationInstance {
         ApplicationInstance { core }
     }
 
-    prop! {
-        /// `ApplicationInstanceIdToReplace`: The ID of an application instance to replace with the
-        /// new instance.
-        core.props, "ApplicationInstanceIdToReplace", application_instance_id_to_replace, set_application_instance_id_to_replace, get_application_instance_id_to_replace, Val<String>
+    /// `ApplicationInstanceIdToReplace`: The ID of an application instance to replace with the new
+    /// instance.
+    pub fn application_instance_id_to_replace(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationInstanceIdToReplace", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultRuntimeContextDevice`: The device's ID.
-        core.props, "DefaultRuntimeContextDevice", _, set_default_runtime_context_device, get_default_runtime_context_device, Val<String>
+    /// Sets `ApplicationInstanceIdToReplace` in place: [`Self::application_instance_id_to_replace`]
+    /// on a value held by `&mut`.
+    pub fn set_application_instance_id_to_replace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationInstanceIdToReplace", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the application instance.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationInstanceIdToReplace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_instance_id_to_replace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationInstanceIdToReplace")
     }
 
-    prop! {
-        /// `ManifestOverridesPayload`: Setting overrides for the application manifest.
-        core.props, "ManifestOverridesPayload", manifest_overrides_payload, set_manifest_overrides_payload, get_manifest_overrides_payload, Val<application_instance::ManifestOverridesPayload>
+    /// Sets `DefaultRuntimeContextDevice`, which `new` took, in place.
+    pub fn set_default_runtime_context_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultRuntimeContextDevice", value.into());
+        self
     }
 
-    prop! {
-        /// `ManifestPayload`: The application's manifest document.
-        core.props, "ManifestPayload", _, set_manifest_payload, get_manifest_payload, Val<application_instance::ManifestPayload>
+    /// `DefaultRuntimeContextDevice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_runtime_context_device(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultRuntimeContextDevice")
     }
 
-    prop! {
-        /// `Name`: A name for the application instance.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`: A description for the application instance.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RuntimeRoleArn`: The ARN of a runtime role for the application instance.
-        core.props, "RuntimeRoleArn", runtime_role_arn, set_runtime_role_arn, get_runtime_role_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the application instance.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ManifestOverridesPayload`: Setting overrides for the application manifest.
+    pub fn manifest_overrides_payload(mut self, value: impl Into<Val<application_instance::ManifestOverridesPayload>>) -> Self {
+        self.core.props.set("ManifestOverridesPayload", value.into());
+        self
+    }
+
+    /// Sets `ManifestOverridesPayload` in place: [`Self::manifest_overrides_payload`] on a value
+    /// held by `&mut`.
+    pub fn set_manifest_overrides_payload(&mut self, value: impl Into<Val<application_instance::ManifestOverridesPayload>>) -> &mut Self {
+        self.core.props.set("ManifestOverridesPayload", value.into());
+        self
+    }
+
+    /// `ManifestOverridesPayload` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest_overrides_payload(&self) -> ::std::option::Option<Val<application_instance::ManifestOverridesPayload>> {
+        crate::cfn::get_prop(&self.core.props, "ManifestOverridesPayload")
+    }
+
+    /// Sets `ManifestPayload`, which `new` took, in place.
+    pub fn set_manifest_payload(&mut self, value: impl Into<Val<application_instance::ManifestPayload>>) -> &mut Self {
+        self.core.props.set("ManifestPayload", value.into());
+        self
+    }
+
+    /// `ManifestPayload` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest_payload(&self) -> ::std::option::Option<Val<application_instance::ManifestPayload>> {
+        crate::cfn::get_prop(&self.core.props, "ManifestPayload")
+    }
+
+    /// `Name`: A name for the application instance.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RuntimeRoleArn`: The ARN of a runtime role for the application instance.
+    pub fn runtime_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuntimeRoleArn", value.into());
+        self
+    }
+
+    /// Sets `RuntimeRoleArn` in place: [`Self::runtime_role_arn`] on a value held by `&mut`.
+    pub fn set_runtime_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuntimeRoleArn", value.into());
+        self
+    }
+
+    /// `RuntimeRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimeRoleArn")
+    }
+
+    /// `Tags`: Tags for the application instance.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -164,9 +258,22 @@ pub mod application_instance {
             ManifestOverridesPayload { props }
         }
 
-        prop! {
-            /// `PayloadData`: The overrides document.
-            props, "PayloadData", payload_data, set_payload_data, get_payload_data, Val<String>
+        /// `PayloadData`: The overrides document.
+        pub fn payload_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadData", value.into());
+            self
+        }
+
+        /// Sets `PayloadData` in place: [`Self::payload_data`] on a value held by `&mut`.
+        pub fn set_payload_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadData", value.into());
+            self
+        }
+
+        /// `PayloadData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadData")
         }
     }
 
@@ -188,9 +295,22 @@ pub mod application_instance {
             ManifestPayload { props }
         }
 
-        prop! {
-            /// `PayloadData`: The application manifest.
-            props, "PayloadData", payload_data, set_payload_data, get_payload_data, Val<String>
+        /// `PayloadData`: The application manifest.
+        pub fn payload_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadData", value.into());
+            self
+        }
+
+        /// Sets `PayloadData` in place: [`Self::payload_data`] on a value held by `&mut`.
+        pub fn set_payload_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadData", value.into());
+            self
+        }
+
+        /// `PayloadData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadData")
         }
     }
 }
@@ -215,19 +335,52 @@ impl Package {
         Package { core }
     }
 
-    prop! {
-        /// `PackageName`: A name for the package.
-        core.props, "PackageName", _, set_package_name, get_package_name, Val<String>
+    /// Sets `PackageName`, which `new` took, in place.
+    pub fn set_package_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackageName", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageLocation`: A storage location.
-        core.props, "StorageLocation", storage_location, set_storage_location, get_storage_location, Val<package::StorageLocation>
+    /// `PackageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_package_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackageName")
     }
 
-    prop! {
-        /// `Tags`: Tags for the package.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `StorageLocation`: A storage location.
+    pub fn storage_location(mut self, value: impl Into<Val<package::StorageLocation>>) -> Self {
+        self.core.props.set("StorageLocation", value.into());
+        self
+    }
+
+    /// Sets `StorageLocation` in place: [`Self::storage_location`] on a value held by `&mut`.
+    pub fn set_storage_location(&mut self, value: impl Into<Val<package::StorageLocation>>) -> &mut Self {
+        self.core.props.set("StorageLocation", value.into());
+        self
+    }
+
+    /// `StorageLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_location(&self) -> ::std::option::Option<Val<package::StorageLocation>> {
+        crate::cfn::get_prop(&self.core.props, "StorageLocation")
+    }
+
+    /// `Tags`: Tags for the package.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -304,29 +457,96 @@ pub mod package {
             StorageLocation { props }
         }
 
-        prop! {
-            /// `BinaryPrefixLocation`: The location's binary prefix.
-            props, "BinaryPrefixLocation", binary_prefix_location, set_binary_prefix_location, get_binary_prefix_location, Val<String>
+        /// `BinaryPrefixLocation`: The location's binary prefix.
+        pub fn binary_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BinaryPrefixLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Bucket`: The location's bucket.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// Sets `BinaryPrefixLocation` in place: [`Self::binary_prefix_location`] on a value held by `&mut`.
+        pub fn set_binary_prefix_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BinaryPrefixLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneratedPrefixLocation`: The location's generated prefix.
-            props, "GeneratedPrefixLocation", generated_prefix_location, set_generated_prefix_location, get_generated_prefix_location, Val<String>
+        /// `BinaryPrefixLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binary_prefix_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BinaryPrefixLocation")
         }
 
-        prop! {
-            /// `ManifestPrefixLocation`: The location's manifest prefix.
-            props, "ManifestPrefixLocation", manifest_prefix_location, set_manifest_prefix_location, get_manifest_prefix_location, Val<String>
+        /// `Bucket`: The location's bucket.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `RepoPrefixLocation`: The location's repo prefix.
-            props, "RepoPrefixLocation", repo_prefix_location, set_repo_prefix_location, get_repo_prefix_location, Val<String>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `GeneratedPrefixLocation`: The location's generated prefix.
+        pub fn generated_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GeneratedPrefixLocation", value.into());
+            self
+        }
+
+        /// Sets `GeneratedPrefixLocation` in place: [`Self::generated_prefix_location`] on a value held
+        /// by `&mut`.
+        pub fn set_generated_prefix_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GeneratedPrefixLocation", value.into());
+            self
+        }
+
+        /// `GeneratedPrefixLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generated_prefix_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GeneratedPrefixLocation")
+        }
+
+        /// `ManifestPrefixLocation`: The location's manifest prefix.
+        pub fn manifest_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestPrefixLocation", value.into());
+            self
+        }
+
+        /// Sets `ManifestPrefixLocation` in place: [`Self::manifest_prefix_location`] on a value held
+        /// by `&mut`.
+        pub fn set_manifest_prefix_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestPrefixLocation", value.into());
+            self
+        }
+
+        /// `ManifestPrefixLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_prefix_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestPrefixLocation")
+        }
+
+        /// `RepoPrefixLocation`: The location's repo prefix.
+        pub fn repo_prefix_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepoPrefixLocation", value.into());
+            self
+        }
+
+        /// Sets `RepoPrefixLocation` in place: [`Self::repo_prefix_location`] on a value held by `&mut`.
+        pub fn set_repo_prefix_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepoPrefixLocation", value.into());
+            self
+        }
+
+        /// `RepoPrefixLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repo_prefix_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepoPrefixLocation")
         }
     }
 }
@@ -359,35 +579,96 @@ impl PackageVersion {
         PackageVersion { core }
     }
 
-    prop! {
-        /// `MarkLatest`: Whether to mark the new version as the latest version.
-        core.props, "MarkLatest", mark_latest, set_mark_latest, get_mark_latest, Val<bool>
+    /// `MarkLatest`: Whether to mark the new version as the latest version.
+    pub fn mark_latest(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MarkLatest", value.into());
+        self
     }
 
-    prop! {
-        /// `OwnerAccount`: An owner account.
-        core.props, "OwnerAccount", owner_account, set_owner_account, get_owner_account, Val<String>
+    /// Sets `MarkLatest` in place: [`Self::mark_latest`] on a value held by `&mut`.
+    pub fn set_mark_latest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MarkLatest", value.into());
+        self
     }
 
-    prop! {
-        /// `PackageId`: A package ID.
-        core.props, "PackageId", _, set_package_id, get_package_id, Val<String>
+    /// `MarkLatest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mark_latest(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MarkLatest")
     }
 
-    prop! {
-        /// `PackageVersion`: A package version.
-        core.props, "PackageVersion", _, set_package_version, get_package_version, Val<String>
+    /// `OwnerAccount`: An owner account.
+    pub fn owner_account(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerAccount", value.into());
+        self
     }
 
-    prop! {
-        /// `PatchVersion`: A patch version.
-        core.props, "PatchVersion", _, set_patch_version, get_patch_version, Val<String>
+    /// Sets `OwnerAccount` in place: [`Self::owner_account`] on a value held by `&mut`.
+    pub fn set_owner_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerAccount", value.into());
+        self
     }
 
-    prop! {
-        /// `UpdatedLatestPatchVersion`: If the version was marked latest, the new version to maker
-        /// as latest.
-        core.props, "UpdatedLatestPatchVersion", updated_latest_patch_version, set_updated_latest_patch_version, get_updated_latest_patch_version, Val<String>
+    /// `OwnerAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerAccount")
+    }
+
+    /// Sets `PackageId`, which `new` took, in place.
+    pub fn set_package_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackageId", value.into());
+        self
+    }
+
+    /// `PackageId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_package_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackageId")
+    }
+
+    /// Sets `PackageVersion`, which `new` took, in place.
+    pub fn set_package_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackageVersion", value.into());
+        self
+    }
+
+    /// `PackageVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_package_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackageVersion")
+    }
+
+    /// Sets `PatchVersion`, which `new` took, in place.
+    pub fn set_patch_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PatchVersion", value.into());
+        self
+    }
+
+    /// `PatchVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_patch_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PatchVersion")
+    }
+
+    /// `UpdatedLatestPatchVersion`: If the version was marked latest, the new version to maker as
+    /// latest.
+    pub fn updated_latest_patch_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UpdatedLatestPatchVersion", value.into());
+        self
+    }
+
+    /// Sets `UpdatedLatestPatchVersion` in place: [`Self::updated_latest_patch_version`] on a value
+    /// held by `&mut`.
+    pub fn set_updated_latest_patch_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UpdatedLatestPatchVersion", value.into());
+        self
+    }
+
+    /// `UpdatedLatestPatchVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_updated_latest_patch_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UpdatedLatestPatchVersion")
     }
 
     /// `Ref`: the resource's identifier.

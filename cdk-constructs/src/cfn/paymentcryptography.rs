@@ -41,14 +41,34 @@ impl Alias {
         Alias { core }
     }
 
-    prop! {
-        /// `AliasName`.
-        core.props, "AliasName", _, set_alias_name, get_alias_name, Val<String>
+    /// Sets `AliasName`, which `new` took, in place.
+    pub fn set_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyArn`.
-        core.props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
+    /// `AliasName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AliasName")
+    }
+
+    /// `KeyArn`.
+    pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KeyArn", value.into());
+        self
+    }
+
+    /// Sets `KeyArn` in place: [`Self::key_arn`] on a value held by `&mut`.
+    pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyArn", value.into());
+        self
+    }
+
+    /// `KeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -83,44 +103,137 @@ impl Key {
         Key { core }
     }
 
-    prop! {
-        /// `DeriveKeyUsage`.
-        core.props, "DeriveKeyUsage", derive_key_usage, set_derive_key_usage, get_derive_key_usage, Val<key::DeriveKeyUsage>
+    /// `DeriveKeyUsage`.
+    pub fn derive_key_usage(mut self, value: impl Into<Val<key::DeriveKeyUsage>>) -> Self {
+        self.core.props.set("DeriveKeyUsage", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `DeriveKeyUsage` in place: [`Self::derive_key_usage`] on a value held by `&mut`.
+    pub fn set_derive_key_usage(&mut self, value: impl Into<Val<key::DeriveKeyUsage>>) -> &mut Self {
+        self.core.props.set("DeriveKeyUsage", value.into());
+        self
     }
 
-    prop! {
-        /// `Exportable`.
-        core.props, "Exportable", _, set_exportable, get_exportable, Val<bool>
+    /// `DeriveKeyUsage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_derive_key_usage(&self) -> ::std::option::Option<Val<key::DeriveKeyUsage>> {
+        crate::cfn::get_prop(&self.core.props, "DeriveKeyUsage")
     }
 
-    prop! {
-        /// `KeyAttributes`.
-        core.props, "KeyAttributes", _, set_key_attributes, get_key_attributes, Val<key::KeyAttributes>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyCheckValueAlgorithm`.
-        core.props, "KeyCheckValueAlgorithm", key_check_value_algorithm, set_key_check_value_algorithm, get_key_check_value_algorithm, Val<key::KeyCheckValueAlgorithm>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: The resource-based policy attached to the key, in JSON format.
-        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `ReplicationRegions`.
-        core.props, "ReplicationRegions", replication_regions, set_replication_regions, get_replication_regions, Val<List<String>>
+    /// Sets `Exportable`, which `new` took, in place.
+    pub fn set_exportable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Exportable", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Exportable` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exportable(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Exportable")
+    }
+
+    /// Sets `KeyAttributes`, which `new` took, in place.
+    pub fn set_key_attributes(&mut self, value: impl Into<Val<key::KeyAttributes>>) -> &mut Self {
+        self.core.props.set("KeyAttributes", value.into());
+        self
+    }
+
+    /// `KeyAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_attributes(&self) -> ::std::option::Option<Val<key::KeyAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "KeyAttributes")
+    }
+
+    /// `KeyCheckValueAlgorithm`.
+    pub fn key_check_value_algorithm(mut self, value: impl Into<Val<key::KeyCheckValueAlgorithm>>) -> Self {
+        self.core.props.set("KeyCheckValueAlgorithm", value.into());
+        self
+    }
+
+    /// Sets `KeyCheckValueAlgorithm` in place: [`Self::key_check_value_algorithm`] on a value held
+    /// by `&mut`.
+    pub fn set_key_check_value_algorithm(&mut self, value: impl Into<Val<key::KeyCheckValueAlgorithm>>) -> &mut Self {
+        self.core.props.set("KeyCheckValueAlgorithm", value.into());
+        self
+    }
+
+    /// `KeyCheckValueAlgorithm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_check_value_algorithm(&self) -> ::std::option::Option<Val<key::KeyCheckValueAlgorithm>> {
+        crate::cfn::get_prop(&self.core.props, "KeyCheckValueAlgorithm")
+    }
+
+    /// `Policy`: The resource-based policy attached to the key, in JSON format.
+    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `ReplicationRegions`.
+    pub fn replication_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ReplicationRegions", value.into());
+        self
+    }
+
+    /// Sets `ReplicationRegions` in place: [`Self::replication_regions`] on a value held by `&mut`.
+    pub fn set_replication_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ReplicationRegions", value.into());
+        self
+    }
+
+    /// `ReplicationRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationRegions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -250,24 +363,52 @@ pub mod key {
             KeyAttributes { props }
         }
 
-        prop! {
-            /// `KeyAlgorithm`.
-            props, "KeyAlgorithm", _, set_key_algorithm, get_key_algorithm, Val<KeyAlgorithm>
+        /// Sets `KeyAlgorithm`, which `new` took, in place.
+        pub fn set_key_algorithm(&mut self, value: impl Into<Val<KeyAlgorithm>>) -> &mut Self {
+            self.props.set("KeyAlgorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyClass`.
-            props, "KeyClass", _, set_key_class, get_key_class, Val<KeyClass>
+        /// `KeyAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_algorithm(&self) -> ::std::option::Option<Val<KeyAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "KeyAlgorithm")
         }
 
-        prop! {
-            /// `KeyModesOfUse`.
-            props, "KeyModesOfUse", _, set_key_modes_of_use, get_key_modes_of_use, Val<KeyModesOfUse>
+        /// Sets `KeyClass`, which `new` took, in place.
+        pub fn set_key_class(&mut self, value: impl Into<Val<KeyClass>>) -> &mut Self {
+            self.props.set("KeyClass", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyUsage`.
-            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        /// `KeyClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_class(&self) -> ::std::option::Option<Val<KeyClass>> {
+            crate::cfn::get_prop(&self.props, "KeyClass")
+        }
+
+        /// Sets `KeyModesOfUse`, which `new` took, in place.
+        pub fn set_key_modes_of_use(&mut self, value: impl Into<Val<KeyModesOfUse>>) -> &mut Self {
+            self.props.set("KeyModesOfUse", value.into());
+            self
+        }
+
+        /// `KeyModesOfUse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_modes_of_use(&self) -> ::std::option::Option<Val<KeyModesOfUse>> {
+            crate::cfn::get_prop(&self.props, "KeyModesOfUse")
+        }
+
+        /// Sets `KeyUsage`, which `new` took, in place.
+        pub fn set_key_usage(&mut self, value: impl Into<Val<KeyUsage>>) -> &mut Self {
+            self.props.set("KeyUsage", value.into());
+            self
+        }
+
+        /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage(&self) -> ::std::option::Option<Val<KeyUsage>> {
+            crate::cfn::get_prop(&self.props, "KeyUsage")
         }
     }
 
@@ -357,49 +498,166 @@ pub mod key {
             KeyModesOfUse { props }
         }
 
-        prop! {
-            /// `Decrypt`.
-            props, "Decrypt", decrypt, set_decrypt, get_decrypt, Val<bool>
+        /// `Decrypt`.
+        pub fn decrypt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Decrypt", value.into());
+            self
         }
 
-        prop! {
-            /// `DeriveKey`.
-            props, "DeriveKey", derive_key, set_derive_key, get_derive_key, Val<bool>
+        /// Sets `Decrypt` in place: [`Self::decrypt`] on a value held by `&mut`.
+        pub fn set_decrypt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Decrypt", value.into());
+            self
         }
 
-        prop! {
-            /// `Encrypt`.
-            props, "Encrypt", encrypt, set_encrypt, get_encrypt, Val<bool>
+        /// `Decrypt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decrypt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Decrypt")
         }
 
-        prop! {
-            /// `Generate`.
-            props, "Generate", generate, set_generate, get_generate, Val<bool>
+        /// `DeriveKey`.
+        pub fn derive_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeriveKey", value.into());
+            self
         }
 
-        prop! {
-            /// `NoRestrictions`.
-            props, "NoRestrictions", no_restrictions, set_no_restrictions, get_no_restrictions, Val<bool>
+        /// Sets `DeriveKey` in place: [`Self::derive_key`] on a value held by `&mut`.
+        pub fn set_derive_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeriveKey", value.into());
+            self
         }
 
-        prop! {
-            /// `Sign`.
-            props, "Sign", sign, set_sign, get_sign, Val<bool>
+        /// `DeriveKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_derive_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeriveKey")
         }
 
-        prop! {
-            /// `Unwrap`.
-            props, "Unwrap", unwrap, set_unwrap, get_unwrap, Val<bool>
+        /// `Encrypt`.
+        pub fn encrypt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypt", value.into());
+            self
         }
 
-        prop! {
-            /// `Verify`.
-            props, "Verify", verify, set_verify, get_verify, Val<bool>
+        /// Sets `Encrypt` in place: [`Self::encrypt`] on a value held by `&mut`.
+        pub fn set_encrypt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypt", value.into());
+            self
         }
 
-        prop! {
-            /// `Wrap`.
-            props, "Wrap", wrap, set_wrap, get_wrap, Val<bool>
+        /// `Encrypt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypt")
+        }
+
+        /// `Generate`.
+        pub fn generate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Generate", value.into());
+            self
+        }
+
+        /// Sets `Generate` in place: [`Self::generate`] on a value held by `&mut`.
+        pub fn set_generate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Generate", value.into());
+            self
+        }
+
+        /// `Generate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Generate")
+        }
+
+        /// `NoRestrictions`.
+        pub fn no_restrictions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoRestrictions", value.into());
+            self
+        }
+
+        /// Sets `NoRestrictions` in place: [`Self::no_restrictions`] on a value held by `&mut`.
+        pub fn set_no_restrictions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoRestrictions", value.into());
+            self
+        }
+
+        /// `NoRestrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_restrictions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoRestrictions")
+        }
+
+        /// `Sign`.
+        pub fn sign(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Sign", value.into());
+            self
+        }
+
+        /// Sets `Sign` in place: [`Self::sign`] on a value held by `&mut`.
+        pub fn set_sign(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Sign", value.into());
+            self
+        }
+
+        /// `Sign` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sign(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Sign")
+        }
+
+        /// `Unwrap`.
+        pub fn unwrap(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Unwrap", value.into());
+            self
+        }
+
+        /// Sets `Unwrap` in place: [`Self::unwrap`] on a value held by `&mut`.
+        pub fn set_unwrap(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Unwrap", value.into());
+            self
+        }
+
+        /// `Unwrap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unwrap(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Unwrap")
+        }
+
+        /// `Verify`.
+        pub fn verify(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Verify", value.into());
+            self
+        }
+
+        /// Sets `Verify` in place: [`Self::verify`] on a value held by `&mut`.
+        pub fn set_verify(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Verify", value.into());
+            self
+        }
+
+        /// `Verify` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verify(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Verify")
+        }
+
+        /// `Wrap`.
+        pub fn wrap(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Wrap", value.into());
+            self
+        }
+
+        /// Sets `Wrap` in place: [`Self::wrap`] on a value held by `&mut`.
+        pub fn set_wrap(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Wrap", value.into());
+            self
+        }
+
+        /// `Wrap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wrap(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Wrap")
         }
     }
 

@@ -50,24 +50,58 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `CertificateAuthorityArn`.
-        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    /// Sets `CertificateAuthorityArn`, which `new` took, in place.
+    pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryId`.
-        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthorityArn")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `DirectoryId`, which `new` took, in place.
+    pub fn set_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryId", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcInformation`.
-        core.props, "VpcInformation", _, set_vpc_information, get_vpc_information, Val<connector::VpcInformation>
+    /// `DirectoryId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcInformation`, which `new` took, in place.
+    pub fn set_vpc_information(&mut self, value: impl Into<Val<connector::VpcInformation>>) -> &mut Self {
+        self.core.props.set("VpcInformation", value.into());
+        self
+    }
+
+    /// `VpcInformation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_information(&self) -> ::std::option::Option<Val<connector::VpcInformation>> {
+        crate::cfn::get_prop(&self.core.props, "VpcInformation")
     }
 
     /// `Ref`: the resource's identifier.
@@ -105,14 +139,34 @@ pub mod connector {
             VpcInformation { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<VpcInformationIpAddressType>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<VpcInformationIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<VpcInformationIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<VpcInformationIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
         }
     }
 
@@ -151,14 +205,34 @@ impl DirectoryRegistration {
         DirectoryRegistration { core }
     }
 
-    prop! {
-        /// `DirectoryId`.
-        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    /// Sets `DirectoryId`, which `new` took, in place.
+    pub fn set_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DirectoryId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -200,14 +274,28 @@ impl ServicePrincipalName {
         ServicePrincipalName { core }
     }
 
-    prop! {
-        /// `ConnectorArn`.
-        core.props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+    /// Sets `ConnectorArn`, which `new` took, in place.
+    pub fn set_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryRegistrationArn`.
-        core.props, "DirectoryRegistrationArn", _, set_directory_registration_arn, get_directory_registration_arn, Val<String>
+    /// `ConnectorArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorArn")
+    }
+
+    /// Sets `DirectoryRegistrationArn`, which `new` took, in place.
+    pub fn set_directory_registration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryRegistrationArn", value.into());
+        self
+    }
+
+    /// `DirectoryRegistrationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_registration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryRegistrationArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -246,29 +334,77 @@ impl Template {
         Template { core }
     }
 
-    prop! {
-        /// `ConnectorArn`.
-        core.props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+    /// Sets `ConnectorArn`, which `new` took, in place.
+    pub fn set_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", _, set_definition, get_definition, Val<template::TemplateDefinition>
+    /// `ConnectorArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorArn")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<template::TemplateDefinition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `ReenrollAllCertificateHolders`.
-        core.props, "ReenrollAllCertificateHolders", reenroll_all_certificate_holders, set_reenroll_all_certificate_holders, get_reenroll_all_certificate_holders, Val<bool>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<template::TemplateDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ReenrollAllCertificateHolders`.
+    pub fn reenroll_all_certificate_holders(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ReenrollAllCertificateHolders", value.into());
+        self
+    }
+
+    /// Sets `ReenrollAllCertificateHolders` in place: [`Self::reenroll_all_certificate_holders`] on
+    /// a value held by `&mut`.
+    pub fn set_reenroll_all_certificate_holders(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ReenrollAllCertificateHolders", value.into());
+        self
+    }
+
+    /// `ReenrollAllCertificateHolders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reenroll_all_certificate_holders(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ReenrollAllCertificateHolders")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -306,19 +442,58 @@ pub mod template {
             TemplateDefinition { props }
         }
 
-        prop! {
-            /// `TemplateV2`.
-            props, "TemplateV2", template_v2, set_template_v2, get_template_v2, Val<TemplateV2>
+        /// `TemplateV2`.
+        pub fn template_v2(mut self, value: impl Into<Val<TemplateV2>>) -> Self {
+            self.props.set("TemplateV2", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateV3`.
-            props, "TemplateV3", template_v3, set_template_v3, get_template_v3, Val<TemplateV3>
+        /// Sets `TemplateV2` in place: [`Self::template_v2`] on a value held by `&mut`.
+        pub fn set_template_v2(&mut self, value: impl Into<Val<TemplateV2>>) -> &mut Self {
+            self.props.set("TemplateV2", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateV4`.
-            props, "TemplateV4", template_v4, set_template_v4, get_template_v4, Val<TemplateV4>
+        /// `TemplateV2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_v2(&self) -> ::std::option::Option<Val<TemplateV2>> {
+            crate::cfn::get_prop(&self.props, "TemplateV2")
+        }
+
+        /// `TemplateV3`.
+        pub fn template_v3(mut self, value: impl Into<Val<TemplateV3>>) -> Self {
+            self.props.set("TemplateV3", value.into());
+            self
+        }
+
+        /// Sets `TemplateV3` in place: [`Self::template_v3`] on a value held by `&mut`.
+        pub fn set_template_v3(&mut self, value: impl Into<Val<TemplateV3>>) -> &mut Self {
+            self.props.set("TemplateV3", value.into());
+            self
+        }
+
+        /// `TemplateV3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_v3(&self) -> ::std::option::Option<Val<TemplateV3>> {
+            crate::cfn::get_prop(&self.props, "TemplateV3")
+        }
+
+        /// `TemplateV4`.
+        pub fn template_v4(mut self, value: impl Into<Val<TemplateV4>>) -> Self {
+            self.props.set("TemplateV4", value.into());
+            self
+        }
+
+        /// Sets `TemplateV4` in place: [`Self::template_v4`] on a value held by `&mut`.
+        pub fn set_template_v4(&mut self, value: impl Into<Val<TemplateV4>>) -> &mut Self {
+            self.props.set("TemplateV4", value.into());
+            self
+        }
+
+        /// `TemplateV4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_v4(&self) -> ::std::option::Option<Val<TemplateV4>> {
+            crate::cfn::get_prop(&self.props, "TemplateV4")
         }
     }
 
@@ -359,44 +534,106 @@ pub mod template {
             TemplateV2 { props }
         }
 
-        prop! {
-            /// `CertificateValidity`.
-            props, "CertificateValidity", _, set_certificate_validity, get_certificate_validity, Val<CertificateValidity>
+        /// Sets `CertificateValidity`, which `new` took, in place.
+        pub fn set_certificate_validity(&mut self, value: impl Into<Val<CertificateValidity>>) -> &mut Self {
+            self.props.set("CertificateValidity", value.into());
+            self
         }
 
-        prop! {
-            /// `EnrollmentFlags`.
-            props, "EnrollmentFlags", _, set_enrollment_flags, get_enrollment_flags, Val<EnrollmentFlagsV2>
+        /// `CertificateValidity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_validity(&self) -> ::std::option::Option<Val<CertificateValidity>> {
+            crate::cfn::get_prop(&self.props, "CertificateValidity")
         }
 
-        prop! {
-            /// `Extensions`.
-            props, "Extensions", _, set_extensions, get_extensions, Val<ExtensionsV2>
+        /// Sets `EnrollmentFlags`, which `new` took, in place.
+        pub fn set_enrollment_flags(&mut self, value: impl Into<Val<EnrollmentFlagsV2>>) -> &mut Self {
+            self.props.set("EnrollmentFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneralFlags`.
-            props, "GeneralFlags", _, set_general_flags, get_general_flags, Val<GeneralFlagsV2>
+        /// `EnrollmentFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enrollment_flags(&self) -> ::std::option::Option<Val<EnrollmentFlagsV2>> {
+            crate::cfn::get_prop(&self.props, "EnrollmentFlags")
         }
 
-        prop! {
-            /// `PrivateKeyAttributes`.
-            props, "PrivateKeyAttributes", _, set_private_key_attributes, get_private_key_attributes, Val<PrivateKeyAttributesV2>
+        /// Sets `Extensions`, which `new` took, in place.
+        pub fn set_extensions(&mut self, value: impl Into<Val<ExtensionsV2>>) -> &mut Self {
+            self.props.set("Extensions", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateKeyFlags`.
-            props, "PrivateKeyFlags", _, set_private_key_flags, get_private_key_flags, Val<PrivateKeyFlagsV2>
+        /// `Extensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extensions(&self) -> ::std::option::Option<Val<ExtensionsV2>> {
+            crate::cfn::get_prop(&self.props, "Extensions")
         }
 
-        prop! {
-            /// `SubjectNameFlags`.
-            props, "SubjectNameFlags", _, set_subject_name_flags, get_subject_name_flags, Val<SubjectNameFlagsV2>
+        /// Sets `GeneralFlags`, which `new` took, in place.
+        pub fn set_general_flags(&mut self, value: impl Into<Val<GeneralFlagsV2>>) -> &mut Self {
+            self.props.set("GeneralFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `SupersededTemplates`.
-            props, "SupersededTemplates", superseded_templates, set_superseded_templates, get_superseded_templates, Val<List<String>>
+        /// `GeneralFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_general_flags(&self) -> ::std::option::Option<Val<GeneralFlagsV2>> {
+            crate::cfn::get_prop(&self.props, "GeneralFlags")
+        }
+
+        /// Sets `PrivateKeyAttributes`, which `new` took, in place.
+        pub fn set_private_key_attributes(&mut self, value: impl Into<Val<PrivateKeyAttributesV2>>) -> &mut Self {
+            self.props.set("PrivateKeyAttributes", value.into());
+            self
+        }
+
+        /// `PrivateKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_attributes(&self) -> ::std::option::Option<Val<PrivateKeyAttributesV2>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyAttributes")
+        }
+
+        /// Sets `PrivateKeyFlags`, which `new` took, in place.
+        pub fn set_private_key_flags(&mut self, value: impl Into<Val<PrivateKeyFlagsV2>>) -> &mut Self {
+            self.props.set("PrivateKeyFlags", value.into());
+            self
+        }
+
+        /// `PrivateKeyFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_flags(&self) -> ::std::option::Option<Val<PrivateKeyFlagsV2>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyFlags")
+        }
+
+        /// Sets `SubjectNameFlags`, which `new` took, in place.
+        pub fn set_subject_name_flags(&mut self, value: impl Into<Val<SubjectNameFlagsV2>>) -> &mut Self {
+            self.props.set("SubjectNameFlags", value.into());
+            self
+        }
+
+        /// `SubjectNameFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_name_flags(&self) -> ::std::option::Option<Val<SubjectNameFlagsV2>> {
+            crate::cfn::get_prop(&self.props, "SubjectNameFlags")
+        }
+
+        /// `SupersededTemplates`.
+        pub fn superseded_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SupersededTemplates", value.into());
+            self
+        }
+
+        /// Sets `SupersededTemplates` in place: [`Self::superseded_templates`] on a value held by `&mut`.
+        pub fn set_superseded_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SupersededTemplates", value.into());
+            self
+        }
+
+        /// `SupersededTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_superseded_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SupersededTemplates")
         }
     }
 
@@ -422,14 +659,28 @@ pub mod template {
             CertificateValidity { props }
         }
 
-        prop! {
-            /// `RenewalPeriod`.
-            props, "RenewalPeriod", _, set_renewal_period, get_renewal_period, Val<ValidityPeriod>
+        /// Sets `RenewalPeriod`, which `new` took, in place.
+        pub fn set_renewal_period(&mut self, value: impl Into<Val<ValidityPeriod>>) -> &mut Self {
+            self.props.set("RenewalPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidityPeriod`.
-            props, "ValidityPeriod", _, set_validity_period, get_validity_period, Val<ValidityPeriod>
+        /// `RenewalPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_renewal_period(&self) -> ::std::option::Option<Val<ValidityPeriod>> {
+            crate::cfn::get_prop(&self.props, "RenewalPeriod")
+        }
+
+        /// Sets `ValidityPeriod`, which `new` took, in place.
+        pub fn set_validity_period(&mut self, value: impl Into<Val<ValidityPeriod>>) -> &mut Self {
+            self.props.set("ValidityPeriod", value.into());
+            self
+        }
+
+        /// `ValidityPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validity_period(&self) -> ::std::option::Option<Val<ValidityPeriod>> {
+            crate::cfn::get_prop(&self.props, "ValidityPeriod")
         }
     }
 
@@ -455,14 +706,28 @@ pub mod template {
             ValidityPeriod { props }
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", _, set_period, get_period, Val<f64>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `PeriodType`.
-            props, "PeriodType", _, set_period_type, get_period_type, Val<ValidityPeriodType>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// Sets `PeriodType`, which `new` took, in place.
+        pub fn set_period_type(&mut self, value: impl Into<Val<ValidityPeriodType>>) -> &mut Self {
+            self.props.set("PeriodType", value.into());
+            self
+        }
+
+        /// `PeriodType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period_type(&self) -> ::std::option::Option<Val<ValidityPeriodType>> {
+            crate::cfn::get_prop(&self.props, "PeriodType")
         }
     }
 
@@ -503,29 +768,98 @@ pub mod template {
             EnrollmentFlagsV2 { props }
         }
 
-        prop! {
-            /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
-            props, "EnableKeyReuseOnNtTokenKeysetStorageFull", enable_key_reuse_on_nt_token_keyset_storage_full, set_enable_key_reuse_on_nt_token_keyset_storage_full, get_enable_key_reuse_on_nt_token_keyset_storage_full, Val<bool>
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
+        pub fn enable_key_reuse_on_nt_token_keyset_storage_full(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeSymmetricAlgorithms`.
-            props, "IncludeSymmetricAlgorithms", include_symmetric_algorithms, set_include_symmetric_algorithms, get_include_symmetric_algorithms, Val<bool>
+        /// Sets `EnableKeyReuseOnNtTokenKeysetStorageFull` in place: [`Self::enable_key_reuse_on_nt_token_keyset_storage_full`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_key_reuse_on_nt_token_keyset_storage_full(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
+            self
         }
 
-        prop! {
-            /// `NoSecurityExtension`.
-            props, "NoSecurityExtension", no_security_extension, set_no_security_extension, get_no_security_extension, Val<bool>
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_key_reuse_on_nt_token_keyset_storage_full(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableKeyReuseOnNtTokenKeysetStorageFull")
         }
 
-        prop! {
-            /// `RemoveInvalidCertificateFromPersonalStore`.
-            props, "RemoveInvalidCertificateFromPersonalStore", remove_invalid_certificate_from_personal_store, set_remove_invalid_certificate_from_personal_store, get_remove_invalid_certificate_from_personal_store, Val<bool>
+        /// `IncludeSymmetricAlgorithms`.
+        pub fn include_symmetric_algorithms(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSymmetricAlgorithms", value.into());
+            self
         }
 
-        prop! {
-            /// `UserInteractionRequired`.
-            props, "UserInteractionRequired", user_interaction_required, set_user_interaction_required, get_user_interaction_required, Val<bool>
+        /// Sets `IncludeSymmetricAlgorithms` in place: [`Self::include_symmetric_algorithms`] on a
+        /// value held by `&mut`.
+        pub fn set_include_symmetric_algorithms(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSymmetricAlgorithms", value.into());
+            self
+        }
+
+        /// `IncludeSymmetricAlgorithms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_symmetric_algorithms(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSymmetricAlgorithms")
+        }
+
+        /// `NoSecurityExtension`.
+        pub fn no_security_extension(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoSecurityExtension", value.into());
+            self
+        }
+
+        /// Sets `NoSecurityExtension` in place: [`Self::no_security_extension`] on a value held by `&mut`.
+        pub fn set_no_security_extension(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoSecurityExtension", value.into());
+            self
+        }
+
+        /// `NoSecurityExtension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_security_extension(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoSecurityExtension")
+        }
+
+        /// `RemoveInvalidCertificateFromPersonalStore`.
+        pub fn remove_invalid_certificate_from_personal_store(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
+            self
+        }
+
+        /// Sets `RemoveInvalidCertificateFromPersonalStore` in place: [`Self::remove_invalid_certificate_from_personal_store`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_invalid_certificate_from_personal_store(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
+            self
+        }
+
+        /// `RemoveInvalidCertificateFromPersonalStore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_invalid_certificate_from_personal_store(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveInvalidCertificateFromPersonalStore")
+        }
+
+        /// `UserInteractionRequired`.
+        pub fn user_interaction_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UserInteractionRequired", value.into());
+            self
+        }
+
+        /// Sets `UserInteractionRequired` in place: [`Self::user_interaction_required`] on a value held
+        /// by `&mut`.
+        pub fn set_user_interaction_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UserInteractionRequired", value.into());
+            self
+        }
+
+        /// `UserInteractionRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_interaction_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UserInteractionRequired")
         }
     }
 
@@ -546,14 +880,34 @@ pub mod template {
             ExtensionsV2 { props }
         }
 
-        prop! {
-            /// `KeyUsage`.
-            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        /// Sets `KeyUsage`, which `new` took, in place.
+        pub fn set_key_usage(&mut self, value: impl Into<Val<KeyUsage>>) -> &mut Self {
+            self.props.set("KeyUsage", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationPolicies`.
-            props, "ApplicationPolicies", application_policies, set_application_policies, get_application_policies, Val<ApplicationPolicies>
+        /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage(&self) -> ::std::option::Option<Val<KeyUsage>> {
+            crate::cfn::get_prop(&self.props, "KeyUsage")
+        }
+
+        /// `ApplicationPolicies`.
+        pub fn application_policies(mut self, value: impl Into<Val<ApplicationPolicies>>) -> Self {
+            self.props.set("ApplicationPolicies", value.into());
+            self
+        }
+
+        /// Sets `ApplicationPolicies` in place: [`Self::application_policies`] on a value held by `&mut`.
+        pub fn set_application_policies(&mut self, value: impl Into<Val<ApplicationPolicies>>) -> &mut Self {
+            self.props.set("ApplicationPolicies", value.into());
+            self
+        }
+
+        /// `ApplicationPolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_policies(&self) -> ::std::option::Option<Val<ApplicationPolicies>> {
+            crate::cfn::get_prop(&self.props, "ApplicationPolicies")
         }
     }
 
@@ -574,14 +928,34 @@ pub mod template {
             ApplicationPolicies { props }
         }
 
-        prop! {
-            /// `Policies`.
-            props, "Policies", _, set_policies, get_policies, Val<List<ApplicationPolicy>>
+        /// Sets `Policies`, which `new` took, in place.
+        pub fn set_policies(&mut self, value: impl Into<Val<List<ApplicationPolicy>>>) -> &mut Self {
+            self.props.set("Policies", value.into());
+            self
         }
 
-        prop! {
-            /// `Critical`.
-            props, "Critical", critical, set_critical, get_critical, Val<bool>
+        /// `Policies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policies(&self) -> ::std::option::Option<Val<List<ApplicationPolicy>>> {
+            crate::cfn::get_prop(&self.props, "Policies")
+        }
+
+        /// `Critical`.
+        pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Critical", value.into());
+            self
+        }
+
+        /// Sets `Critical` in place: [`Self::critical`] on a value held by `&mut`.
+        pub fn set_critical(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Critical", value.into());
+            self
+        }
+
+        /// `Critical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_critical(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Critical")
         }
     }
 
@@ -602,14 +976,41 @@ pub mod template {
             ApplicationPolicy { props }
         }
 
-        prop! {
-            /// `PolicyType`.
-            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<ApplicationPolicyType>
+        /// `PolicyType`.
+        pub fn policy_type(mut self, value: impl Into<Val<ApplicationPolicyType>>) -> Self {
+            self.props.set("PolicyType", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyObjectIdentifier`.
-            props, "PolicyObjectIdentifier", policy_object_identifier, set_policy_object_identifier, get_policy_object_identifier, Val<String>
+        /// Sets `PolicyType` in place: [`Self::policy_type`] on a value held by `&mut`.
+        pub fn set_policy_type(&mut self, value: impl Into<Val<ApplicationPolicyType>>) -> &mut Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_type(&self) -> ::std::option::Option<Val<ApplicationPolicyType>> {
+            crate::cfn::get_prop(&self.props, "PolicyType")
+        }
+
+        /// `PolicyObjectIdentifier`.
+        pub fn policy_object_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PolicyObjectIdentifier", value.into());
+            self
+        }
+
+        /// Sets `PolicyObjectIdentifier` in place: [`Self::policy_object_identifier`] on a value held
+        /// by `&mut`.
+        pub fn set_policy_object_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyObjectIdentifier", value.into());
+            self
+        }
+
+        /// `PolicyObjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_object_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyObjectIdentifier")
         }
     }
 
@@ -838,14 +1239,34 @@ pub mod template {
             KeyUsage { props }
         }
 
-        prop! {
-            /// `UsageFlags`.
-            props, "UsageFlags", _, set_usage_flags, get_usage_flags, Val<KeyUsageFlags>
+        /// Sets `UsageFlags`, which `new` took, in place.
+        pub fn set_usage_flags(&mut self, value: impl Into<Val<KeyUsageFlags>>) -> &mut Self {
+            self.props.set("UsageFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `Critical`.
-            props, "Critical", critical, set_critical, get_critical, Val<bool>
+        /// `UsageFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_flags(&self) -> ::std::option::Option<Val<KeyUsageFlags>> {
+            crate::cfn::get_prop(&self.props, "UsageFlags")
+        }
+
+        /// `Critical`.
+        pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Critical", value.into());
+            self
+        }
+
+        /// Sets `Critical` in place: [`Self::critical`] on a value held by `&mut`.
+        pub fn set_critical(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Critical", value.into());
+            self
+        }
+
+        /// `Critical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_critical(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Critical")
         }
     }
 
@@ -864,29 +1285,94 @@ pub mod template {
             KeyUsageFlags { props }
         }
 
-        prop! {
-            /// `DataEncipherment`.
-            props, "DataEncipherment", data_encipherment, set_data_encipherment, get_data_encipherment, Val<bool>
+        /// `DataEncipherment`.
+        pub fn data_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataEncipherment", value.into());
+            self
         }
 
-        prop! {
-            /// `DigitalSignature`.
-            props, "DigitalSignature", digital_signature, set_digital_signature, get_digital_signature, Val<bool>
+        /// Sets `DataEncipherment` in place: [`Self::data_encipherment`] on a value held by `&mut`.
+        pub fn set_data_encipherment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataEncipherment", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyAgreement`.
-            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
+        /// `DataEncipherment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_encipherment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataEncipherment")
         }
 
-        prop! {
-            /// `KeyEncipherment`.
-            props, "KeyEncipherment", key_encipherment, set_key_encipherment, get_key_encipherment, Val<bool>
+        /// `DigitalSignature`.
+        pub fn digital_signature(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DigitalSignature", value.into());
+            self
         }
 
-        prop! {
-            /// `NonRepudiation`.
-            props, "NonRepudiation", non_repudiation, set_non_repudiation, get_non_repudiation, Val<bool>
+        /// Sets `DigitalSignature` in place: [`Self::digital_signature`] on a value held by `&mut`.
+        pub fn set_digital_signature(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DigitalSignature", value.into());
+            self
+        }
+
+        /// `DigitalSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_digital_signature(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DigitalSignature")
+        }
+
+        /// `KeyAgreement`.
+        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// Sets `KeyAgreement` in place: [`Self::key_agreement`] on a value held by `&mut`.
+        pub fn set_key_agreement(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// `KeyAgreement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_agreement(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyAgreement")
+        }
+
+        /// `KeyEncipherment`.
+        pub fn key_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyEncipherment", value.into());
+            self
+        }
+
+        /// Sets `KeyEncipherment` in place: [`Self::key_encipherment`] on a value held by `&mut`.
+        pub fn set_key_encipherment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyEncipherment", value.into());
+            self
+        }
+
+        /// `KeyEncipherment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_encipherment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyEncipherment")
+        }
+
+        /// `NonRepudiation`.
+        pub fn non_repudiation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NonRepudiation", value.into());
+            self
+        }
+
+        /// Sets `NonRepudiation` in place: [`Self::non_repudiation`] on a value held by `&mut`.
+        pub fn set_non_repudiation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NonRepudiation", value.into());
+            self
+        }
+
+        /// `NonRepudiation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_repudiation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NonRepudiation")
         }
     }
 
@@ -905,14 +1391,40 @@ pub mod template {
             GeneralFlagsV2 { props }
         }
 
-        prop! {
-            /// `AutoEnrollment`.
-            props, "AutoEnrollment", auto_enrollment, set_auto_enrollment, get_auto_enrollment, Val<bool>
+        /// `AutoEnrollment`.
+        pub fn auto_enrollment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoEnrollment", value.into());
+            self
         }
 
-        prop! {
-            /// `MachineType`.
-            props, "MachineType", machine_type, set_machine_type, get_machine_type, Val<bool>
+        /// Sets `AutoEnrollment` in place: [`Self::auto_enrollment`] on a value held by `&mut`.
+        pub fn set_auto_enrollment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoEnrollment", value.into());
+            self
+        }
+
+        /// `AutoEnrollment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_enrollment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoEnrollment")
+        }
+
+        /// `MachineType`.
+        pub fn machine_type(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MachineType", value.into());
+            self
+        }
+
+        /// Sets `MachineType` in place: [`Self::machine_type`] on a value held by `&mut`.
+        pub fn set_machine_type(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MachineType", value.into());
+            self
+        }
+
+        /// `MachineType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_type(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MachineType")
         }
     }
 
@@ -935,19 +1447,46 @@ pub mod template {
             PrivateKeyAttributesV2 { props }
         }
 
-        prop! {
-            /// `KeySpec`.
-            props, "KeySpec", _, set_key_spec, get_key_spec, Val<KeySpec>
+        /// Sets `KeySpec`, which `new` took, in place.
+        pub fn set_key_spec(&mut self, value: impl Into<Val<KeySpec>>) -> &mut Self {
+            self.props.set("KeySpec", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimalKeyLength`.
-            props, "MinimalKeyLength", _, set_minimal_key_length, get_minimal_key_length, Val<f64>
+        /// `KeySpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_spec(&self) -> ::std::option::Option<Val<KeySpec>> {
+            crate::cfn::get_prop(&self.props, "KeySpec")
         }
 
-        prop! {
-            /// `CryptoProviders`.
-            props, "CryptoProviders", crypto_providers, set_crypto_providers, get_crypto_providers, Val<List<String>>
+        /// Sets `MinimalKeyLength`, which `new` took, in place.
+        pub fn set_minimal_key_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimalKeyLength", value.into());
+            self
+        }
+
+        /// `MinimalKeyLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimal_key_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimalKeyLength")
+        }
+
+        /// `CryptoProviders`.
+        pub fn crypto_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CryptoProviders", value.into());
+            self
+        }
+
+        /// Sets `CryptoProviders` in place: [`Self::crypto_providers`] on a value held by `&mut`.
+        pub fn set_crypto_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CryptoProviders", value.into());
+            self
+        }
+
+        /// `CryptoProviders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crypto_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CryptoProviders")
         }
     }
 
@@ -981,19 +1520,53 @@ pub mod template {
             PrivateKeyFlagsV2 { props }
         }
 
-        prop! {
-            /// `ClientVersion`.
-            props, "ClientVersion", _, set_client_version, get_client_version, Val<ClientCompatibilityV2>
+        /// Sets `ClientVersion`, which `new` took, in place.
+        pub fn set_client_version(&mut self, value: impl Into<Val<ClientCompatibilityV2>>) -> &mut Self {
+            self.props.set("ClientVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportableKey`.
-            props, "ExportableKey", exportable_key, set_exportable_key, get_exportable_key, Val<bool>
+        /// `ClientVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_version(&self) -> ::std::option::Option<Val<ClientCompatibilityV2>> {
+            crate::cfn::get_prop(&self.props, "ClientVersion")
         }
 
-        prop! {
-            /// `StrongKeyProtectionRequired`.
-            props, "StrongKeyProtectionRequired", strong_key_protection_required, set_strong_key_protection_required, get_strong_key_protection_required, Val<bool>
+        /// `ExportableKey`.
+        pub fn exportable_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExportableKey", value.into());
+            self
+        }
+
+        /// Sets `ExportableKey` in place: [`Self::exportable_key`] on a value held by `&mut`.
+        pub fn set_exportable_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExportableKey", value.into());
+            self
+        }
+
+        /// `ExportableKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exportable_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExportableKey")
+        }
+
+        /// `StrongKeyProtectionRequired`.
+        pub fn strong_key_protection_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StrongKeyProtectionRequired", value.into());
+            self
+        }
+
+        /// Sets `StrongKeyProtectionRequired` in place: [`Self::strong_key_protection_required`] on a
+        /// value held by `&mut`.
+        pub fn set_strong_key_protection_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StrongKeyProtectionRequired", value.into());
+            self
+        }
+
+        /// `StrongKeyProtectionRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strong_key_protection_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StrongKeyProtectionRequired")
         }
     }
 
@@ -1037,54 +1610,185 @@ pub mod template {
             SubjectNameFlagsV2 { props }
         }
 
-        prop! {
-            /// `RequireCommonName`.
-            props, "RequireCommonName", require_common_name, set_require_common_name, get_require_common_name, Val<bool>
+        /// `RequireCommonName`.
+        pub fn require_common_name(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireCommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireDirectoryPath`.
-            props, "RequireDirectoryPath", require_directory_path, set_require_directory_path, get_require_directory_path, Val<bool>
+        /// Sets `RequireCommonName` in place: [`Self::require_common_name`] on a value held by `&mut`.
+        pub fn set_require_common_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireCommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireDnsAsCn`.
-            props, "RequireDnsAsCn", require_dns_as_cn, set_require_dns_as_cn, get_require_dns_as_cn, Val<bool>
+        /// `RequireCommonName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_common_name(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireCommonName")
         }
 
-        prop! {
-            /// `RequireEmail`.
-            props, "RequireEmail", require_email, set_require_email, get_require_email, Val<bool>
+        /// `RequireDirectoryPath`.
+        pub fn require_directory_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireDirectoryPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireDirectoryGuid`.
-            props, "SanRequireDirectoryGuid", san_require_directory_guid, set_san_require_directory_guid, get_san_require_directory_guid, Val<bool>
+        /// Sets `RequireDirectoryPath` in place: [`Self::require_directory_path`] on a value held by `&mut`.
+        pub fn set_require_directory_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireDirectoryPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireDns`.
-            props, "SanRequireDns", san_require_dns, set_san_require_dns, get_san_require_dns, Val<bool>
+        /// `RequireDirectoryPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_directory_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireDirectoryPath")
         }
 
-        prop! {
-            /// `SanRequireDomainDns`.
-            props, "SanRequireDomainDns", san_require_domain_dns, set_san_require_domain_dns, get_san_require_domain_dns, Val<bool>
+        /// `RequireDnsAsCn`.
+        pub fn require_dns_as_cn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireDnsAsCn", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireEmail`.
-            props, "SanRequireEmail", san_require_email, set_san_require_email, get_san_require_email, Val<bool>
+        /// Sets `RequireDnsAsCn` in place: [`Self::require_dns_as_cn`] on a value held by `&mut`.
+        pub fn set_require_dns_as_cn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireDnsAsCn", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireSpn`.
-            props, "SanRequireSpn", san_require_spn, set_san_require_spn, get_san_require_spn, Val<bool>
+        /// `RequireDnsAsCn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_dns_as_cn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireDnsAsCn")
         }
 
-        prop! {
-            /// `SanRequireUpn`.
-            props, "SanRequireUpn", san_require_upn, set_san_require_upn, get_san_require_upn, Val<bool>
+        /// `RequireEmail`.
+        pub fn require_email(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireEmail", value.into());
+            self
+        }
+
+        /// Sets `RequireEmail` in place: [`Self::require_email`] on a value held by `&mut`.
+        pub fn set_require_email(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireEmail", value.into());
+            self
+        }
+
+        /// `RequireEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_email(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireEmail")
+        }
+
+        /// `SanRequireDirectoryGuid`.
+        pub fn san_require_directory_guid(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDirectoryGuid", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDirectoryGuid` in place: [`Self::san_require_directory_guid`] on a value
+        /// held by `&mut`.
+        pub fn set_san_require_directory_guid(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDirectoryGuid", value.into());
+            self
+        }
+
+        /// `SanRequireDirectoryGuid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_directory_guid(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDirectoryGuid")
+        }
+
+        /// `SanRequireDns`.
+        pub fn san_require_dns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDns", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDns` in place: [`Self::san_require_dns`] on a value held by `&mut`.
+        pub fn set_san_require_dns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDns", value.into());
+            self
+        }
+
+        /// `SanRequireDns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_dns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDns")
+        }
+
+        /// `SanRequireDomainDns`.
+        pub fn san_require_domain_dns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDomainDns", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDomainDns` in place: [`Self::san_require_domain_dns`] on a value held by `&mut`.
+        pub fn set_san_require_domain_dns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDomainDns", value.into());
+            self
+        }
+
+        /// `SanRequireDomainDns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_domain_dns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDomainDns")
+        }
+
+        /// `SanRequireEmail`.
+        pub fn san_require_email(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireEmail", value.into());
+            self
+        }
+
+        /// Sets `SanRequireEmail` in place: [`Self::san_require_email`] on a value held by `&mut`.
+        pub fn set_san_require_email(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireEmail", value.into());
+            self
+        }
+
+        /// `SanRequireEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_email(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireEmail")
+        }
+
+        /// `SanRequireSpn`.
+        pub fn san_require_spn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireSpn", value.into());
+            self
+        }
+
+        /// Sets `SanRequireSpn` in place: [`Self::san_require_spn`] on a value held by `&mut`.
+        pub fn set_san_require_spn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireSpn", value.into());
+            self
+        }
+
+        /// `SanRequireSpn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_spn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireSpn")
+        }
+
+        /// `SanRequireUpn`.
+        pub fn san_require_upn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireUpn", value.into());
+            self
+        }
+
+        /// Sets `SanRequireUpn` in place: [`Self::san_require_upn`] on a value held by `&mut`.
+        pub fn set_san_require_upn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireUpn", value.into());
+            self
+        }
+
+        /// `SanRequireUpn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_upn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireUpn")
         }
     }
 
@@ -1128,49 +1832,118 @@ pub mod template {
             TemplateV3 { props }
         }
 
-        prop! {
-            /// `CertificateValidity`.
-            props, "CertificateValidity", _, set_certificate_validity, get_certificate_validity, Val<CertificateValidity>
+        /// Sets `CertificateValidity`, which `new` took, in place.
+        pub fn set_certificate_validity(&mut self, value: impl Into<Val<CertificateValidity>>) -> &mut Self {
+            self.props.set("CertificateValidity", value.into());
+            self
         }
 
-        prop! {
-            /// `EnrollmentFlags`.
-            props, "EnrollmentFlags", _, set_enrollment_flags, get_enrollment_flags, Val<EnrollmentFlagsV3>
+        /// `CertificateValidity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_validity(&self) -> ::std::option::Option<Val<CertificateValidity>> {
+            crate::cfn::get_prop(&self.props, "CertificateValidity")
         }
 
-        prop! {
-            /// `Extensions`.
-            props, "Extensions", _, set_extensions, get_extensions, Val<ExtensionsV3>
+        /// Sets `EnrollmentFlags`, which `new` took, in place.
+        pub fn set_enrollment_flags(&mut self, value: impl Into<Val<EnrollmentFlagsV3>>) -> &mut Self {
+            self.props.set("EnrollmentFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneralFlags`.
-            props, "GeneralFlags", _, set_general_flags, get_general_flags, Val<GeneralFlagsV3>
+        /// `EnrollmentFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enrollment_flags(&self) -> ::std::option::Option<Val<EnrollmentFlagsV3>> {
+            crate::cfn::get_prop(&self.props, "EnrollmentFlags")
         }
 
-        prop! {
-            /// `HashAlgorithm`.
-            props, "HashAlgorithm", _, set_hash_algorithm, get_hash_algorithm, Val<HashAlgorithm>
+        /// Sets `Extensions`, which `new` took, in place.
+        pub fn set_extensions(&mut self, value: impl Into<Val<ExtensionsV3>>) -> &mut Self {
+            self.props.set("Extensions", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateKeyAttributes`.
-            props, "PrivateKeyAttributes", _, set_private_key_attributes, get_private_key_attributes, Val<PrivateKeyAttributesV3>
+        /// `Extensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extensions(&self) -> ::std::option::Option<Val<ExtensionsV3>> {
+            crate::cfn::get_prop(&self.props, "Extensions")
         }
 
-        prop! {
-            /// `PrivateKeyFlags`.
-            props, "PrivateKeyFlags", _, set_private_key_flags, get_private_key_flags, Val<PrivateKeyFlagsV3>
+        /// Sets `GeneralFlags`, which `new` took, in place.
+        pub fn set_general_flags(&mut self, value: impl Into<Val<GeneralFlagsV3>>) -> &mut Self {
+            self.props.set("GeneralFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectNameFlags`.
-            props, "SubjectNameFlags", _, set_subject_name_flags, get_subject_name_flags, Val<SubjectNameFlagsV3>
+        /// `GeneralFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_general_flags(&self) -> ::std::option::Option<Val<GeneralFlagsV3>> {
+            crate::cfn::get_prop(&self.props, "GeneralFlags")
         }
 
-        prop! {
-            /// `SupersededTemplates`.
-            props, "SupersededTemplates", superseded_templates, set_superseded_templates, get_superseded_templates, Val<List<String>>
+        /// Sets `HashAlgorithm`, which `new` took, in place.
+        pub fn set_hash_algorithm(&mut self, value: impl Into<Val<HashAlgorithm>>) -> &mut Self {
+            self.props.set("HashAlgorithm", value.into());
+            self
+        }
+
+        /// `HashAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hash_algorithm(&self) -> ::std::option::Option<Val<HashAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "HashAlgorithm")
+        }
+
+        /// Sets `PrivateKeyAttributes`, which `new` took, in place.
+        pub fn set_private_key_attributes(&mut self, value: impl Into<Val<PrivateKeyAttributesV3>>) -> &mut Self {
+            self.props.set("PrivateKeyAttributes", value.into());
+            self
+        }
+
+        /// `PrivateKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_attributes(&self) -> ::std::option::Option<Val<PrivateKeyAttributesV3>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyAttributes")
+        }
+
+        /// Sets `PrivateKeyFlags`, which `new` took, in place.
+        pub fn set_private_key_flags(&mut self, value: impl Into<Val<PrivateKeyFlagsV3>>) -> &mut Self {
+            self.props.set("PrivateKeyFlags", value.into());
+            self
+        }
+
+        /// `PrivateKeyFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_flags(&self) -> ::std::option::Option<Val<PrivateKeyFlagsV3>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyFlags")
+        }
+
+        /// Sets `SubjectNameFlags`, which `new` took, in place.
+        pub fn set_subject_name_flags(&mut self, value: impl Into<Val<SubjectNameFlagsV3>>) -> &mut Self {
+            self.props.set("SubjectNameFlags", value.into());
+            self
+        }
+
+        /// `SubjectNameFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_name_flags(&self) -> ::std::option::Option<Val<SubjectNameFlagsV3>> {
+            crate::cfn::get_prop(&self.props, "SubjectNameFlags")
+        }
+
+        /// `SupersededTemplates`.
+        pub fn superseded_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SupersededTemplates", value.into());
+            self
+        }
+
+        /// Sets `SupersededTemplates` in place: [`Self::superseded_templates`] on a value held by `&mut`.
+        pub fn set_superseded_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SupersededTemplates", value.into());
+            self
+        }
+
+        /// `SupersededTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_superseded_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SupersededTemplates")
         }
     }
 
@@ -1189,29 +1962,98 @@ pub mod template {
             EnrollmentFlagsV3 { props }
         }
 
-        prop! {
-            /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
-            props, "EnableKeyReuseOnNtTokenKeysetStorageFull", enable_key_reuse_on_nt_token_keyset_storage_full, set_enable_key_reuse_on_nt_token_keyset_storage_full, get_enable_key_reuse_on_nt_token_keyset_storage_full, Val<bool>
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
+        pub fn enable_key_reuse_on_nt_token_keyset_storage_full(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeSymmetricAlgorithms`.
-            props, "IncludeSymmetricAlgorithms", include_symmetric_algorithms, set_include_symmetric_algorithms, get_include_symmetric_algorithms, Val<bool>
+        /// Sets `EnableKeyReuseOnNtTokenKeysetStorageFull` in place: [`Self::enable_key_reuse_on_nt_token_keyset_storage_full`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_key_reuse_on_nt_token_keyset_storage_full(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
+            self
         }
 
-        prop! {
-            /// `NoSecurityExtension`.
-            props, "NoSecurityExtension", no_security_extension, set_no_security_extension, get_no_security_extension, Val<bool>
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_key_reuse_on_nt_token_keyset_storage_full(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableKeyReuseOnNtTokenKeysetStorageFull")
         }
 
-        prop! {
-            /// `RemoveInvalidCertificateFromPersonalStore`.
-            props, "RemoveInvalidCertificateFromPersonalStore", remove_invalid_certificate_from_personal_store, set_remove_invalid_certificate_from_personal_store, get_remove_invalid_certificate_from_personal_store, Val<bool>
+        /// `IncludeSymmetricAlgorithms`.
+        pub fn include_symmetric_algorithms(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSymmetricAlgorithms", value.into());
+            self
         }
 
-        prop! {
-            /// `UserInteractionRequired`.
-            props, "UserInteractionRequired", user_interaction_required, set_user_interaction_required, get_user_interaction_required, Val<bool>
+        /// Sets `IncludeSymmetricAlgorithms` in place: [`Self::include_symmetric_algorithms`] on a
+        /// value held by `&mut`.
+        pub fn set_include_symmetric_algorithms(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSymmetricAlgorithms", value.into());
+            self
+        }
+
+        /// `IncludeSymmetricAlgorithms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_symmetric_algorithms(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSymmetricAlgorithms")
+        }
+
+        /// `NoSecurityExtension`.
+        pub fn no_security_extension(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoSecurityExtension", value.into());
+            self
+        }
+
+        /// Sets `NoSecurityExtension` in place: [`Self::no_security_extension`] on a value held by `&mut`.
+        pub fn set_no_security_extension(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoSecurityExtension", value.into());
+            self
+        }
+
+        /// `NoSecurityExtension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_security_extension(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoSecurityExtension")
+        }
+
+        /// `RemoveInvalidCertificateFromPersonalStore`.
+        pub fn remove_invalid_certificate_from_personal_store(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
+            self
+        }
+
+        /// Sets `RemoveInvalidCertificateFromPersonalStore` in place: [`Self::remove_invalid_certificate_from_personal_store`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_invalid_certificate_from_personal_store(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
+            self
+        }
+
+        /// `RemoveInvalidCertificateFromPersonalStore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_invalid_certificate_from_personal_store(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveInvalidCertificateFromPersonalStore")
+        }
+
+        /// `UserInteractionRequired`.
+        pub fn user_interaction_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UserInteractionRequired", value.into());
+            self
+        }
+
+        /// Sets `UserInteractionRequired` in place: [`Self::user_interaction_required`] on a value held
+        /// by `&mut`.
+        pub fn set_user_interaction_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UserInteractionRequired", value.into());
+            self
+        }
+
+        /// `UserInteractionRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_interaction_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UserInteractionRequired")
         }
     }
 
@@ -1232,14 +2074,34 @@ pub mod template {
             ExtensionsV3 { props }
         }
 
-        prop! {
-            /// `KeyUsage`.
-            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        /// Sets `KeyUsage`, which `new` took, in place.
+        pub fn set_key_usage(&mut self, value: impl Into<Val<KeyUsage>>) -> &mut Self {
+            self.props.set("KeyUsage", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationPolicies`.
-            props, "ApplicationPolicies", application_policies, set_application_policies, get_application_policies, Val<ApplicationPolicies>
+        /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage(&self) -> ::std::option::Option<Val<KeyUsage>> {
+            crate::cfn::get_prop(&self.props, "KeyUsage")
+        }
+
+        /// `ApplicationPolicies`.
+        pub fn application_policies(mut self, value: impl Into<Val<ApplicationPolicies>>) -> Self {
+            self.props.set("ApplicationPolicies", value.into());
+            self
+        }
+
+        /// Sets `ApplicationPolicies` in place: [`Self::application_policies`] on a value held by `&mut`.
+        pub fn set_application_policies(&mut self, value: impl Into<Val<ApplicationPolicies>>) -> &mut Self {
+            self.props.set("ApplicationPolicies", value.into());
+            self
+        }
+
+        /// `ApplicationPolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_policies(&self) -> ::std::option::Option<Val<ApplicationPolicies>> {
+            crate::cfn::get_prop(&self.props, "ApplicationPolicies")
         }
     }
 
@@ -1258,14 +2120,40 @@ pub mod template {
             GeneralFlagsV3 { props }
         }
 
-        prop! {
-            /// `AutoEnrollment`.
-            props, "AutoEnrollment", auto_enrollment, set_auto_enrollment, get_auto_enrollment, Val<bool>
+        /// `AutoEnrollment`.
+        pub fn auto_enrollment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoEnrollment", value.into());
+            self
         }
 
-        prop! {
-            /// `MachineType`.
-            props, "MachineType", machine_type, set_machine_type, get_machine_type, Val<bool>
+        /// Sets `AutoEnrollment` in place: [`Self::auto_enrollment`] on a value held by `&mut`.
+        pub fn set_auto_enrollment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoEnrollment", value.into());
+            self
+        }
+
+        /// `AutoEnrollment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_enrollment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoEnrollment")
+        }
+
+        /// `MachineType`.
+        pub fn machine_type(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MachineType", value.into());
+            self
+        }
+
+        /// Sets `MachineType` in place: [`Self::machine_type`] on a value held by `&mut`.
+        pub fn set_machine_type(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MachineType", value.into());
+            self
+        }
+
+        /// `MachineType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_type(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MachineType")
         }
     }
 
@@ -1313,29 +2201,70 @@ pub mod template {
             PrivateKeyAttributesV3 { props }
         }
 
-        prop! {
-            /// `Algorithm`.
-            props, "Algorithm", _, set_algorithm, get_algorithm, Val<PrivateKeyAlgorithm>
+        /// Sets `Algorithm`, which `new` took, in place.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<PrivateKeyAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KeySpec`.
-            props, "KeySpec", _, set_key_spec, get_key_spec, Val<KeySpec>
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<PrivateKeyAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
         }
 
-        prop! {
-            /// `KeyUsageProperty`.
-            props, "KeyUsageProperty", _, set_key_usage_property, get_key_usage_property, Val<KeyUsageProperty>
+        /// Sets `KeySpec`, which `new` took, in place.
+        pub fn set_key_spec(&mut self, value: impl Into<Val<KeySpec>>) -> &mut Self {
+            self.props.set("KeySpec", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimalKeyLength`.
-            props, "MinimalKeyLength", _, set_minimal_key_length, get_minimal_key_length, Val<f64>
+        /// `KeySpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_spec(&self) -> ::std::option::Option<Val<KeySpec>> {
+            crate::cfn::get_prop(&self.props, "KeySpec")
         }
 
-        prop! {
-            /// `CryptoProviders`.
-            props, "CryptoProviders", crypto_providers, set_crypto_providers, get_crypto_providers, Val<List<String>>
+        /// Sets `KeyUsageProperty`, which `new` took, in place.
+        pub fn set_key_usage_property(&mut self, value: impl Into<Val<KeyUsageProperty>>) -> &mut Self {
+            self.props.set("KeyUsageProperty", value.into());
+            self
+        }
+
+        /// `KeyUsageProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage_property(&self) -> ::std::option::Option<Val<KeyUsageProperty>> {
+            crate::cfn::get_prop(&self.props, "KeyUsageProperty")
+        }
+
+        /// Sets `MinimalKeyLength`, which `new` took, in place.
+        pub fn set_minimal_key_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimalKeyLength", value.into());
+            self
+        }
+
+        /// `MinimalKeyLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimal_key_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimalKeyLength")
+        }
+
+        /// `CryptoProviders`.
+        pub fn crypto_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CryptoProviders", value.into());
+            self
+        }
+
+        /// Sets `CryptoProviders` in place: [`Self::crypto_providers`] on a value held by `&mut`.
+        pub fn set_crypto_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CryptoProviders", value.into());
+            self
+        }
+
+        /// `CryptoProviders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crypto_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CryptoProviders")
         }
     }
 
@@ -1375,14 +2304,40 @@ pub mod template {
             KeyUsageProperty { props }
         }
 
-        prop! {
-            /// `PropertyType`.
-            props, "PropertyType", property_type, set_property_type, get_property_type, Val<KeyUsagePropertyType>
+        /// `PropertyType`.
+        pub fn property_type(mut self, value: impl Into<Val<KeyUsagePropertyType>>) -> Self {
+            self.props.set("PropertyType", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyFlags`.
-            props, "PropertyFlags", property_flags, set_property_flags, get_property_flags, Val<KeyUsagePropertyFlags>
+        /// Sets `PropertyType` in place: [`Self::property_type`] on a value held by `&mut`.
+        pub fn set_property_type(&mut self, value: impl Into<Val<KeyUsagePropertyType>>) -> &mut Self {
+            self.props.set("PropertyType", value.into());
+            self
+        }
+
+        /// `PropertyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_type(&self) -> ::std::option::Option<Val<KeyUsagePropertyType>> {
+            crate::cfn::get_prop(&self.props, "PropertyType")
+        }
+
+        /// `PropertyFlags`.
+        pub fn property_flags(mut self, value: impl Into<Val<KeyUsagePropertyFlags>>) -> Self {
+            self.props.set("PropertyFlags", value.into());
+            self
+        }
+
+        /// Sets `PropertyFlags` in place: [`Self::property_flags`] on a value held by `&mut`.
+        pub fn set_property_flags(&mut self, value: impl Into<Val<KeyUsagePropertyFlags>>) -> &mut Self {
+            self.props.set("PropertyFlags", value.into());
+            self
+        }
+
+        /// `PropertyFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_flags(&self) -> ::std::option::Option<Val<KeyUsagePropertyFlags>> {
+            crate::cfn::get_prop(&self.props, "PropertyFlags")
         }
     }
 
@@ -1411,19 +2366,58 @@ pub mod template {
             KeyUsagePropertyFlags { props }
         }
 
-        prop! {
-            /// `Decrypt`.
-            props, "Decrypt", decrypt, set_decrypt, get_decrypt, Val<bool>
+        /// `Decrypt`.
+        pub fn decrypt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Decrypt", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyAgreement`.
-            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
+        /// Sets `Decrypt` in place: [`Self::decrypt`] on a value held by `&mut`.
+        pub fn set_decrypt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Decrypt", value.into());
+            self
         }
 
-        prop! {
-            /// `Sign`.
-            props, "Sign", sign, set_sign, get_sign, Val<bool>
+        /// `Decrypt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decrypt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Decrypt")
+        }
+
+        /// `KeyAgreement`.
+        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// Sets `KeyAgreement` in place: [`Self::key_agreement`] on a value held by `&mut`.
+        pub fn set_key_agreement(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// `KeyAgreement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_agreement(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyAgreement")
+        }
+
+        /// `Sign`.
+        pub fn sign(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Sign", value.into());
+            self
+        }
+
+        /// Sets `Sign` in place: [`Self::sign`] on a value held by `&mut`.
+        pub fn set_sign(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Sign", value.into());
+            self
+        }
+
+        /// `Sign` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sign(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Sign")
         }
     }
 
@@ -1444,24 +2438,72 @@ pub mod template {
             PrivateKeyFlagsV3 { props }
         }
 
-        prop! {
-            /// `ClientVersion`.
-            props, "ClientVersion", _, set_client_version, get_client_version, Val<ClientCompatibilityV3>
+        /// Sets `ClientVersion`, which `new` took, in place.
+        pub fn set_client_version(&mut self, value: impl Into<Val<ClientCompatibilityV3>>) -> &mut Self {
+            self.props.set("ClientVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportableKey`.
-            props, "ExportableKey", exportable_key, set_exportable_key, get_exportable_key, Val<bool>
+        /// `ClientVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_version(&self) -> ::std::option::Option<Val<ClientCompatibilityV3>> {
+            crate::cfn::get_prop(&self.props, "ClientVersion")
         }
 
-        prop! {
-            /// `RequireAlternateSignatureAlgorithm`.
-            props, "RequireAlternateSignatureAlgorithm", require_alternate_signature_algorithm, set_require_alternate_signature_algorithm, get_require_alternate_signature_algorithm, Val<bool>
+        /// `ExportableKey`.
+        pub fn exportable_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExportableKey", value.into());
+            self
         }
 
-        prop! {
-            /// `StrongKeyProtectionRequired`.
-            props, "StrongKeyProtectionRequired", strong_key_protection_required, set_strong_key_protection_required, get_strong_key_protection_required, Val<bool>
+        /// Sets `ExportableKey` in place: [`Self::exportable_key`] on a value held by `&mut`.
+        pub fn set_exportable_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExportableKey", value.into());
+            self
+        }
+
+        /// `ExportableKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exportable_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExportableKey")
+        }
+
+        /// `RequireAlternateSignatureAlgorithm`.
+        pub fn require_alternate_signature_algorithm(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireAlternateSignatureAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `RequireAlternateSignatureAlgorithm` in place: [`Self::require_alternate_signature_algorithm`]
+        /// on a value held by `&mut`.
+        pub fn set_require_alternate_signature_algorithm(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireAlternateSignatureAlgorithm", value.into());
+            self
+        }
+
+        /// `RequireAlternateSignatureAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_alternate_signature_algorithm(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireAlternateSignatureAlgorithm")
+        }
+
+        /// `StrongKeyProtectionRequired`.
+        pub fn strong_key_protection_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StrongKeyProtectionRequired", value.into());
+            self
+        }
+
+        /// Sets `StrongKeyProtectionRequired` in place: [`Self::strong_key_protection_required`] on a
+        /// value held by `&mut`.
+        pub fn set_strong_key_protection_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StrongKeyProtectionRequired", value.into());
+            self
+        }
+
+        /// `StrongKeyProtectionRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strong_key_protection_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StrongKeyProtectionRequired")
         }
     }
 
@@ -1502,54 +2544,185 @@ pub mod template {
             SubjectNameFlagsV3 { props }
         }
 
-        prop! {
-            /// `RequireCommonName`.
-            props, "RequireCommonName", require_common_name, set_require_common_name, get_require_common_name, Val<bool>
+        /// `RequireCommonName`.
+        pub fn require_common_name(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireCommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireDirectoryPath`.
-            props, "RequireDirectoryPath", require_directory_path, set_require_directory_path, get_require_directory_path, Val<bool>
+        /// Sets `RequireCommonName` in place: [`Self::require_common_name`] on a value held by `&mut`.
+        pub fn set_require_common_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireCommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireDnsAsCn`.
-            props, "RequireDnsAsCn", require_dns_as_cn, set_require_dns_as_cn, get_require_dns_as_cn, Val<bool>
+        /// `RequireCommonName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_common_name(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireCommonName")
         }
 
-        prop! {
-            /// `RequireEmail`.
-            props, "RequireEmail", require_email, set_require_email, get_require_email, Val<bool>
+        /// `RequireDirectoryPath`.
+        pub fn require_directory_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireDirectoryPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireDirectoryGuid`.
-            props, "SanRequireDirectoryGuid", san_require_directory_guid, set_san_require_directory_guid, get_san_require_directory_guid, Val<bool>
+        /// Sets `RequireDirectoryPath` in place: [`Self::require_directory_path`] on a value held by `&mut`.
+        pub fn set_require_directory_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireDirectoryPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireDns`.
-            props, "SanRequireDns", san_require_dns, set_san_require_dns, get_san_require_dns, Val<bool>
+        /// `RequireDirectoryPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_directory_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireDirectoryPath")
         }
 
-        prop! {
-            /// `SanRequireDomainDns`.
-            props, "SanRequireDomainDns", san_require_domain_dns, set_san_require_domain_dns, get_san_require_domain_dns, Val<bool>
+        /// `RequireDnsAsCn`.
+        pub fn require_dns_as_cn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireDnsAsCn", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireEmail`.
-            props, "SanRequireEmail", san_require_email, set_san_require_email, get_san_require_email, Val<bool>
+        /// Sets `RequireDnsAsCn` in place: [`Self::require_dns_as_cn`] on a value held by `&mut`.
+        pub fn set_require_dns_as_cn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireDnsAsCn", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireSpn`.
-            props, "SanRequireSpn", san_require_spn, set_san_require_spn, get_san_require_spn, Val<bool>
+        /// `RequireDnsAsCn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_dns_as_cn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireDnsAsCn")
         }
 
-        prop! {
-            /// `SanRequireUpn`.
-            props, "SanRequireUpn", san_require_upn, set_san_require_upn, get_san_require_upn, Val<bool>
+        /// `RequireEmail`.
+        pub fn require_email(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireEmail", value.into());
+            self
+        }
+
+        /// Sets `RequireEmail` in place: [`Self::require_email`] on a value held by `&mut`.
+        pub fn set_require_email(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireEmail", value.into());
+            self
+        }
+
+        /// `RequireEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_email(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireEmail")
+        }
+
+        /// `SanRequireDirectoryGuid`.
+        pub fn san_require_directory_guid(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDirectoryGuid", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDirectoryGuid` in place: [`Self::san_require_directory_guid`] on a value
+        /// held by `&mut`.
+        pub fn set_san_require_directory_guid(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDirectoryGuid", value.into());
+            self
+        }
+
+        /// `SanRequireDirectoryGuid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_directory_guid(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDirectoryGuid")
+        }
+
+        /// `SanRequireDns`.
+        pub fn san_require_dns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDns", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDns` in place: [`Self::san_require_dns`] on a value held by `&mut`.
+        pub fn set_san_require_dns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDns", value.into());
+            self
+        }
+
+        /// `SanRequireDns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_dns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDns")
+        }
+
+        /// `SanRequireDomainDns`.
+        pub fn san_require_domain_dns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDomainDns", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDomainDns` in place: [`Self::san_require_domain_dns`] on a value held by `&mut`.
+        pub fn set_san_require_domain_dns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDomainDns", value.into());
+            self
+        }
+
+        /// `SanRequireDomainDns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_domain_dns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDomainDns")
+        }
+
+        /// `SanRequireEmail`.
+        pub fn san_require_email(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireEmail", value.into());
+            self
+        }
+
+        /// Sets `SanRequireEmail` in place: [`Self::san_require_email`] on a value held by `&mut`.
+        pub fn set_san_require_email(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireEmail", value.into());
+            self
+        }
+
+        /// `SanRequireEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_email(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireEmail")
+        }
+
+        /// `SanRequireSpn`.
+        pub fn san_require_spn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireSpn", value.into());
+            self
+        }
+
+        /// Sets `SanRequireSpn` in place: [`Self::san_require_spn`] on a value held by `&mut`.
+        pub fn set_san_require_spn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireSpn", value.into());
+            self
+        }
+
+        /// `SanRequireSpn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_spn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireSpn")
+        }
+
+        /// `SanRequireUpn`.
+        pub fn san_require_upn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireUpn", value.into());
+            self
+        }
+
+        /// Sets `SanRequireUpn` in place: [`Self::san_require_upn`] on a value held by `&mut`.
+        pub fn set_san_require_upn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireUpn", value.into());
+            self
+        }
+
+        /// `SanRequireUpn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_upn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireUpn")
         }
     }
 
@@ -1590,49 +2763,124 @@ pub mod template {
             TemplateV4 { props }
         }
 
-        prop! {
-            /// `CertificateValidity`.
-            props, "CertificateValidity", _, set_certificate_validity, get_certificate_validity, Val<CertificateValidity>
+        /// Sets `CertificateValidity`, which `new` took, in place.
+        pub fn set_certificate_validity(&mut self, value: impl Into<Val<CertificateValidity>>) -> &mut Self {
+            self.props.set("CertificateValidity", value.into());
+            self
         }
 
-        prop! {
-            /// `EnrollmentFlags`.
-            props, "EnrollmentFlags", _, set_enrollment_flags, get_enrollment_flags, Val<EnrollmentFlagsV4>
+        /// `CertificateValidity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_validity(&self) -> ::std::option::Option<Val<CertificateValidity>> {
+            crate::cfn::get_prop(&self.props, "CertificateValidity")
         }
 
-        prop! {
-            /// `Extensions`.
-            props, "Extensions", _, set_extensions, get_extensions, Val<ExtensionsV4>
+        /// Sets `EnrollmentFlags`, which `new` took, in place.
+        pub fn set_enrollment_flags(&mut self, value: impl Into<Val<EnrollmentFlagsV4>>) -> &mut Self {
+            self.props.set("EnrollmentFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneralFlags`.
-            props, "GeneralFlags", _, set_general_flags, get_general_flags, Val<GeneralFlagsV4>
+        /// `EnrollmentFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enrollment_flags(&self) -> ::std::option::Option<Val<EnrollmentFlagsV4>> {
+            crate::cfn::get_prop(&self.props, "EnrollmentFlags")
         }
 
-        prop! {
-            /// `PrivateKeyAttributes`.
-            props, "PrivateKeyAttributes", _, set_private_key_attributes, get_private_key_attributes, Val<PrivateKeyAttributesV4>
+        /// Sets `Extensions`, which `new` took, in place.
+        pub fn set_extensions(&mut self, value: impl Into<Val<ExtensionsV4>>) -> &mut Self {
+            self.props.set("Extensions", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateKeyFlags`.
-            props, "PrivateKeyFlags", _, set_private_key_flags, get_private_key_flags, Val<PrivateKeyFlagsV4>
+        /// `Extensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extensions(&self) -> ::std::option::Option<Val<ExtensionsV4>> {
+            crate::cfn::get_prop(&self.props, "Extensions")
         }
 
-        prop! {
-            /// `SubjectNameFlags`.
-            props, "SubjectNameFlags", _, set_subject_name_flags, get_subject_name_flags, Val<SubjectNameFlagsV4>
+        /// Sets `GeneralFlags`, which `new` took, in place.
+        pub fn set_general_flags(&mut self, value: impl Into<Val<GeneralFlagsV4>>) -> &mut Self {
+            self.props.set("GeneralFlags", value.into());
+            self
         }
 
-        prop! {
-            /// `HashAlgorithm`.
-            props, "HashAlgorithm", hash_algorithm, set_hash_algorithm, get_hash_algorithm, Val<HashAlgorithm>
+        /// `GeneralFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_general_flags(&self) -> ::std::option::Option<Val<GeneralFlagsV4>> {
+            crate::cfn::get_prop(&self.props, "GeneralFlags")
         }
 
-        prop! {
-            /// `SupersededTemplates`.
-            props, "SupersededTemplates", superseded_templates, set_superseded_templates, get_superseded_templates, Val<List<String>>
+        /// Sets `PrivateKeyAttributes`, which `new` took, in place.
+        pub fn set_private_key_attributes(&mut self, value: impl Into<Val<PrivateKeyAttributesV4>>) -> &mut Self {
+            self.props.set("PrivateKeyAttributes", value.into());
+            self
+        }
+
+        /// `PrivateKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_attributes(&self) -> ::std::option::Option<Val<PrivateKeyAttributesV4>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyAttributes")
+        }
+
+        /// Sets `PrivateKeyFlags`, which `new` took, in place.
+        pub fn set_private_key_flags(&mut self, value: impl Into<Val<PrivateKeyFlagsV4>>) -> &mut Self {
+            self.props.set("PrivateKeyFlags", value.into());
+            self
+        }
+
+        /// `PrivateKeyFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_flags(&self) -> ::std::option::Option<Val<PrivateKeyFlagsV4>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyFlags")
+        }
+
+        /// Sets `SubjectNameFlags`, which `new` took, in place.
+        pub fn set_subject_name_flags(&mut self, value: impl Into<Val<SubjectNameFlagsV4>>) -> &mut Self {
+            self.props.set("SubjectNameFlags", value.into());
+            self
+        }
+
+        /// `SubjectNameFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_name_flags(&self) -> ::std::option::Option<Val<SubjectNameFlagsV4>> {
+            crate::cfn::get_prop(&self.props, "SubjectNameFlags")
+        }
+
+        /// `HashAlgorithm`.
+        pub fn hash_algorithm(mut self, value: impl Into<Val<HashAlgorithm>>) -> Self {
+            self.props.set("HashAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `HashAlgorithm` in place: [`Self::hash_algorithm`] on a value held by `&mut`.
+        pub fn set_hash_algorithm(&mut self, value: impl Into<Val<HashAlgorithm>>) -> &mut Self {
+            self.props.set("HashAlgorithm", value.into());
+            self
+        }
+
+        /// `HashAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hash_algorithm(&self) -> ::std::option::Option<Val<HashAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "HashAlgorithm")
+        }
+
+        /// `SupersededTemplates`.
+        pub fn superseded_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SupersededTemplates", value.into());
+            self
+        }
+
+        /// Sets `SupersededTemplates` in place: [`Self::superseded_templates`] on a value held by `&mut`.
+        pub fn set_superseded_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SupersededTemplates", value.into());
+            self
+        }
+
+        /// `SupersededTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_superseded_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SupersededTemplates")
         }
     }
 
@@ -1651,29 +2899,98 @@ pub mod template {
             EnrollmentFlagsV4 { props }
         }
 
-        prop! {
-            /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
-            props, "EnableKeyReuseOnNtTokenKeysetStorageFull", enable_key_reuse_on_nt_token_keyset_storage_full, set_enable_key_reuse_on_nt_token_keyset_storage_full, get_enable_key_reuse_on_nt_token_keyset_storage_full, Val<bool>
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`.
+        pub fn enable_key_reuse_on_nt_token_keyset_storage_full(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeSymmetricAlgorithms`.
-            props, "IncludeSymmetricAlgorithms", include_symmetric_algorithms, set_include_symmetric_algorithms, get_include_symmetric_algorithms, Val<bool>
+        /// Sets `EnableKeyReuseOnNtTokenKeysetStorageFull` in place: [`Self::enable_key_reuse_on_nt_token_keyset_storage_full`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_key_reuse_on_nt_token_keyset_storage_full(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableKeyReuseOnNtTokenKeysetStorageFull", value.into());
+            self
         }
 
-        prop! {
-            /// `NoSecurityExtension`.
-            props, "NoSecurityExtension", no_security_extension, set_no_security_extension, get_no_security_extension, Val<bool>
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_key_reuse_on_nt_token_keyset_storage_full(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableKeyReuseOnNtTokenKeysetStorageFull")
         }
 
-        prop! {
-            /// `RemoveInvalidCertificateFromPersonalStore`.
-            props, "RemoveInvalidCertificateFromPersonalStore", remove_invalid_certificate_from_personal_store, set_remove_invalid_certificate_from_personal_store, get_remove_invalid_certificate_from_personal_store, Val<bool>
+        /// `IncludeSymmetricAlgorithms`.
+        pub fn include_symmetric_algorithms(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSymmetricAlgorithms", value.into());
+            self
         }
 
-        prop! {
-            /// `UserInteractionRequired`.
-            props, "UserInteractionRequired", user_interaction_required, set_user_interaction_required, get_user_interaction_required, Val<bool>
+        /// Sets `IncludeSymmetricAlgorithms` in place: [`Self::include_symmetric_algorithms`] on a
+        /// value held by `&mut`.
+        pub fn set_include_symmetric_algorithms(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSymmetricAlgorithms", value.into());
+            self
+        }
+
+        /// `IncludeSymmetricAlgorithms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_symmetric_algorithms(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSymmetricAlgorithms")
+        }
+
+        /// `NoSecurityExtension`.
+        pub fn no_security_extension(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoSecurityExtension", value.into());
+            self
+        }
+
+        /// Sets `NoSecurityExtension` in place: [`Self::no_security_extension`] on a value held by `&mut`.
+        pub fn set_no_security_extension(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoSecurityExtension", value.into());
+            self
+        }
+
+        /// `NoSecurityExtension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_security_extension(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoSecurityExtension")
+        }
+
+        /// `RemoveInvalidCertificateFromPersonalStore`.
+        pub fn remove_invalid_certificate_from_personal_store(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
+            self
+        }
+
+        /// Sets `RemoveInvalidCertificateFromPersonalStore` in place: [`Self::remove_invalid_certificate_from_personal_store`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_invalid_certificate_from_personal_store(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveInvalidCertificateFromPersonalStore", value.into());
+            self
+        }
+
+        /// `RemoveInvalidCertificateFromPersonalStore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_invalid_certificate_from_personal_store(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveInvalidCertificateFromPersonalStore")
+        }
+
+        /// `UserInteractionRequired`.
+        pub fn user_interaction_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UserInteractionRequired", value.into());
+            self
+        }
+
+        /// Sets `UserInteractionRequired` in place: [`Self::user_interaction_required`] on a value held
+        /// by `&mut`.
+        pub fn set_user_interaction_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UserInteractionRequired", value.into());
+            self
+        }
+
+        /// `UserInteractionRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_interaction_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UserInteractionRequired")
         }
     }
 
@@ -1694,14 +3011,34 @@ pub mod template {
             ExtensionsV4 { props }
         }
 
-        prop! {
-            /// `KeyUsage`.
-            props, "KeyUsage", _, set_key_usage, get_key_usage, Val<KeyUsage>
+        /// Sets `KeyUsage`, which `new` took, in place.
+        pub fn set_key_usage(&mut self, value: impl Into<Val<KeyUsage>>) -> &mut Self {
+            self.props.set("KeyUsage", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationPolicies`.
-            props, "ApplicationPolicies", application_policies, set_application_policies, get_application_policies, Val<ApplicationPolicies>
+        /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage(&self) -> ::std::option::Option<Val<KeyUsage>> {
+            crate::cfn::get_prop(&self.props, "KeyUsage")
+        }
+
+        /// `ApplicationPolicies`.
+        pub fn application_policies(mut self, value: impl Into<Val<ApplicationPolicies>>) -> Self {
+            self.props.set("ApplicationPolicies", value.into());
+            self
+        }
+
+        /// Sets `ApplicationPolicies` in place: [`Self::application_policies`] on a value held by `&mut`.
+        pub fn set_application_policies(&mut self, value: impl Into<Val<ApplicationPolicies>>) -> &mut Self {
+            self.props.set("ApplicationPolicies", value.into());
+            self
+        }
+
+        /// `ApplicationPolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_policies(&self) -> ::std::option::Option<Val<ApplicationPolicies>> {
+            crate::cfn::get_prop(&self.props, "ApplicationPolicies")
         }
     }
 
@@ -1720,14 +3057,40 @@ pub mod template {
             GeneralFlagsV4 { props }
         }
 
-        prop! {
-            /// `AutoEnrollment`.
-            props, "AutoEnrollment", auto_enrollment, set_auto_enrollment, get_auto_enrollment, Val<bool>
+        /// `AutoEnrollment`.
+        pub fn auto_enrollment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoEnrollment", value.into());
+            self
         }
 
-        prop! {
-            /// `MachineType`.
-            props, "MachineType", machine_type, set_machine_type, get_machine_type, Val<bool>
+        /// Sets `AutoEnrollment` in place: [`Self::auto_enrollment`] on a value held by `&mut`.
+        pub fn set_auto_enrollment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoEnrollment", value.into());
+            self
+        }
+
+        /// `AutoEnrollment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_enrollment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoEnrollment")
+        }
+
+        /// `MachineType`.
+        pub fn machine_type(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MachineType", value.into());
+            self
+        }
+
+        /// Sets `MachineType` in place: [`Self::machine_type`] on a value held by `&mut`.
+        pub fn set_machine_type(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MachineType", value.into());
+            self
+        }
+
+        /// `MachineType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_type(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MachineType")
         }
     }
 
@@ -1750,29 +3113,82 @@ pub mod template {
             PrivateKeyAttributesV4 { props }
         }
 
-        prop! {
-            /// `KeySpec`.
-            props, "KeySpec", _, set_key_spec, get_key_spec, Val<KeySpec>
+        /// Sets `KeySpec`, which `new` took, in place.
+        pub fn set_key_spec(&mut self, value: impl Into<Val<KeySpec>>) -> &mut Self {
+            self.props.set("KeySpec", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimalKeyLength`.
-            props, "MinimalKeyLength", _, set_minimal_key_length, get_minimal_key_length, Val<f64>
+        /// `KeySpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_spec(&self) -> ::std::option::Option<Val<KeySpec>> {
+            crate::cfn::get_prop(&self.props, "KeySpec")
         }
 
-        prop! {
-            /// `Algorithm`.
-            props, "Algorithm", algorithm, set_algorithm, get_algorithm, Val<PrivateKeyAlgorithm>
+        /// Sets `MinimalKeyLength`, which `new` took, in place.
+        pub fn set_minimal_key_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimalKeyLength", value.into());
+            self
         }
 
-        prop! {
-            /// `CryptoProviders`.
-            props, "CryptoProviders", crypto_providers, set_crypto_providers, get_crypto_providers, Val<List<String>>
+        /// `MinimalKeyLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimal_key_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimalKeyLength")
         }
 
-        prop! {
-            /// `KeyUsageProperty`.
-            props, "KeyUsageProperty", key_usage_property, set_key_usage_property, get_key_usage_property, Val<KeyUsageProperty>
+        /// `Algorithm`.
+        pub fn algorithm(mut self, value: impl Into<Val<PrivateKeyAlgorithm>>) -> Self {
+            self.props.set("Algorithm", value.into());
+            self
+        }
+
+        /// Sets `Algorithm` in place: [`Self::algorithm`] on a value held by `&mut`.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<PrivateKeyAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
+        }
+
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<PrivateKeyAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
+        }
+
+        /// `CryptoProviders`.
+        pub fn crypto_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CryptoProviders", value.into());
+            self
+        }
+
+        /// Sets `CryptoProviders` in place: [`Self::crypto_providers`] on a value held by `&mut`.
+        pub fn set_crypto_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CryptoProviders", value.into());
+            self
+        }
+
+        /// `CryptoProviders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crypto_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CryptoProviders")
+        }
+
+        /// `KeyUsageProperty`.
+        pub fn key_usage_property(mut self, value: impl Into<Val<KeyUsageProperty>>) -> Self {
+            self.props.set("KeyUsageProperty", value.into());
+            self
+        }
+
+        /// Sets `KeyUsageProperty` in place: [`Self::key_usage_property`] on a value held by `&mut`.
+        pub fn set_key_usage_property(&mut self, value: impl Into<Val<KeyUsageProperty>>) -> &mut Self {
+            self.props.set("KeyUsageProperty", value.into());
+            self
+        }
+
+        /// `KeyUsageProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage_property(&self) -> ::std::option::Option<Val<KeyUsageProperty>> {
+            crate::cfn::get_prop(&self.props, "KeyUsageProperty")
         }
     }
 
@@ -1793,34 +3209,108 @@ pub mod template {
             PrivateKeyFlagsV4 { props }
         }
 
-        prop! {
-            /// `ClientVersion`.
-            props, "ClientVersion", _, set_client_version, get_client_version, Val<ClientCompatibilityV4>
+        /// Sets `ClientVersion`, which `new` took, in place.
+        pub fn set_client_version(&mut self, value: impl Into<Val<ClientCompatibilityV4>>) -> &mut Self {
+            self.props.set("ClientVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportableKey`.
-            props, "ExportableKey", exportable_key, set_exportable_key, get_exportable_key, Val<bool>
+        /// `ClientVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_version(&self) -> ::std::option::Option<Val<ClientCompatibilityV4>> {
+            crate::cfn::get_prop(&self.props, "ClientVersion")
         }
 
-        prop! {
-            /// `RequireAlternateSignatureAlgorithm`.
-            props, "RequireAlternateSignatureAlgorithm", require_alternate_signature_algorithm, set_require_alternate_signature_algorithm, get_require_alternate_signature_algorithm, Val<bool>
+        /// `ExportableKey`.
+        pub fn exportable_key(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExportableKey", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireSameKeyRenewal`.
-            props, "RequireSameKeyRenewal", require_same_key_renewal, set_require_same_key_renewal, get_require_same_key_renewal, Val<bool>
+        /// Sets `ExportableKey` in place: [`Self::exportable_key`] on a value held by `&mut`.
+        pub fn set_exportable_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExportableKey", value.into());
+            self
         }
 
-        prop! {
-            /// `StrongKeyProtectionRequired`.
-            props, "StrongKeyProtectionRequired", strong_key_protection_required, set_strong_key_protection_required, get_strong_key_protection_required, Val<bool>
+        /// `ExportableKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exportable_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExportableKey")
         }
 
-        prop! {
-            /// `UseLegacyProvider`.
-            props, "UseLegacyProvider", use_legacy_provider, set_use_legacy_provider, get_use_legacy_provider, Val<bool>
+        /// `RequireAlternateSignatureAlgorithm`.
+        pub fn require_alternate_signature_algorithm(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireAlternateSignatureAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `RequireAlternateSignatureAlgorithm` in place: [`Self::require_alternate_signature_algorithm`]
+        /// on a value held by `&mut`.
+        pub fn set_require_alternate_signature_algorithm(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireAlternateSignatureAlgorithm", value.into());
+            self
+        }
+
+        /// `RequireAlternateSignatureAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_alternate_signature_algorithm(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireAlternateSignatureAlgorithm")
+        }
+
+        /// `RequireSameKeyRenewal`.
+        pub fn require_same_key_renewal(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireSameKeyRenewal", value.into());
+            self
+        }
+
+        /// Sets `RequireSameKeyRenewal` in place: [`Self::require_same_key_renewal`] on a value held by `&mut`.
+        pub fn set_require_same_key_renewal(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireSameKeyRenewal", value.into());
+            self
+        }
+
+        /// `RequireSameKeyRenewal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_same_key_renewal(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireSameKeyRenewal")
+        }
+
+        /// `StrongKeyProtectionRequired`.
+        pub fn strong_key_protection_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StrongKeyProtectionRequired", value.into());
+            self
+        }
+
+        /// Sets `StrongKeyProtectionRequired` in place: [`Self::strong_key_protection_required`] on a
+        /// value held by `&mut`.
+        pub fn set_strong_key_protection_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StrongKeyProtectionRequired", value.into());
+            self
+        }
+
+        /// `StrongKeyProtectionRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strong_key_protection_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StrongKeyProtectionRequired")
+        }
+
+        /// `UseLegacyProvider`.
+        pub fn use_legacy_provider(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseLegacyProvider", value.into());
+            self
+        }
+
+        /// Sets `UseLegacyProvider` in place: [`Self::use_legacy_provider`] on a value held by `&mut`.
+        pub fn set_use_legacy_provider(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseLegacyProvider", value.into());
+            self
+        }
+
+        /// `UseLegacyProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_legacy_provider(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseLegacyProvider")
         }
     }
 
@@ -1855,54 +3345,185 @@ pub mod template {
             SubjectNameFlagsV4 { props }
         }
 
-        prop! {
-            /// `RequireCommonName`.
-            props, "RequireCommonName", require_common_name, set_require_common_name, get_require_common_name, Val<bool>
+        /// `RequireCommonName`.
+        pub fn require_common_name(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireCommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireDirectoryPath`.
-            props, "RequireDirectoryPath", require_directory_path, set_require_directory_path, get_require_directory_path, Val<bool>
+        /// Sets `RequireCommonName` in place: [`Self::require_common_name`] on a value held by `&mut`.
+        pub fn set_require_common_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireCommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireDnsAsCn`.
-            props, "RequireDnsAsCn", require_dns_as_cn, set_require_dns_as_cn, get_require_dns_as_cn, Val<bool>
+        /// `RequireCommonName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_common_name(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireCommonName")
         }
 
-        prop! {
-            /// `RequireEmail`.
-            props, "RequireEmail", require_email, set_require_email, get_require_email, Val<bool>
+        /// `RequireDirectoryPath`.
+        pub fn require_directory_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireDirectoryPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireDirectoryGuid`.
-            props, "SanRequireDirectoryGuid", san_require_directory_guid, set_san_require_directory_guid, get_san_require_directory_guid, Val<bool>
+        /// Sets `RequireDirectoryPath` in place: [`Self::require_directory_path`] on a value held by `&mut`.
+        pub fn set_require_directory_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireDirectoryPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireDns`.
-            props, "SanRequireDns", san_require_dns, set_san_require_dns, get_san_require_dns, Val<bool>
+        /// `RequireDirectoryPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_directory_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireDirectoryPath")
         }
 
-        prop! {
-            /// `SanRequireDomainDns`.
-            props, "SanRequireDomainDns", san_require_domain_dns, set_san_require_domain_dns, get_san_require_domain_dns, Val<bool>
+        /// `RequireDnsAsCn`.
+        pub fn require_dns_as_cn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireDnsAsCn", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireEmail`.
-            props, "SanRequireEmail", san_require_email, set_san_require_email, get_san_require_email, Val<bool>
+        /// Sets `RequireDnsAsCn` in place: [`Self::require_dns_as_cn`] on a value held by `&mut`.
+        pub fn set_require_dns_as_cn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireDnsAsCn", value.into());
+            self
         }
 
-        prop! {
-            /// `SanRequireSpn`.
-            props, "SanRequireSpn", san_require_spn, set_san_require_spn, get_san_require_spn, Val<bool>
+        /// `RequireDnsAsCn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_dns_as_cn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireDnsAsCn")
         }
 
-        prop! {
-            /// `SanRequireUpn`.
-            props, "SanRequireUpn", san_require_upn, set_san_require_upn, get_san_require_upn, Val<bool>
+        /// `RequireEmail`.
+        pub fn require_email(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireEmail", value.into());
+            self
+        }
+
+        /// Sets `RequireEmail` in place: [`Self::require_email`] on a value held by `&mut`.
+        pub fn set_require_email(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireEmail", value.into());
+            self
+        }
+
+        /// `RequireEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_email(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireEmail")
+        }
+
+        /// `SanRequireDirectoryGuid`.
+        pub fn san_require_directory_guid(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDirectoryGuid", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDirectoryGuid` in place: [`Self::san_require_directory_guid`] on a value
+        /// held by `&mut`.
+        pub fn set_san_require_directory_guid(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDirectoryGuid", value.into());
+            self
+        }
+
+        /// `SanRequireDirectoryGuid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_directory_guid(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDirectoryGuid")
+        }
+
+        /// `SanRequireDns`.
+        pub fn san_require_dns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDns", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDns` in place: [`Self::san_require_dns`] on a value held by `&mut`.
+        pub fn set_san_require_dns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDns", value.into());
+            self
+        }
+
+        /// `SanRequireDns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_dns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDns")
+        }
+
+        /// `SanRequireDomainDns`.
+        pub fn san_require_domain_dns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireDomainDns", value.into());
+            self
+        }
+
+        /// Sets `SanRequireDomainDns` in place: [`Self::san_require_domain_dns`] on a value held by `&mut`.
+        pub fn set_san_require_domain_dns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireDomainDns", value.into());
+            self
+        }
+
+        /// `SanRequireDomainDns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_domain_dns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireDomainDns")
+        }
+
+        /// `SanRequireEmail`.
+        pub fn san_require_email(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireEmail", value.into());
+            self
+        }
+
+        /// Sets `SanRequireEmail` in place: [`Self::san_require_email`] on a value held by `&mut`.
+        pub fn set_san_require_email(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireEmail", value.into());
+            self
+        }
+
+        /// `SanRequireEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_email(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireEmail")
+        }
+
+        /// `SanRequireSpn`.
+        pub fn san_require_spn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireSpn", value.into());
+            self
+        }
+
+        /// Sets `SanRequireSpn` in place: [`Self::san_require_spn`] on a value held by `&mut`.
+        pub fn set_san_require_spn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireSpn", value.into());
+            self
+        }
+
+        /// `SanRequireSpn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_spn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireSpn")
+        }
+
+        /// `SanRequireUpn`.
+        pub fn san_require_upn(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SanRequireUpn", value.into());
+            self
+        }
+
+        /// Sets `SanRequireUpn` in place: [`Self::san_require_upn`] on a value held by `&mut`.
+        pub fn set_san_require_upn(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SanRequireUpn", value.into());
+            self
+        }
+
+        /// `SanRequireUpn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_san_require_upn(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SanRequireUpn")
         }
     }
 }
@@ -1939,24 +3560,52 @@ impl TemplateGroupAccessControlEntry {
         TemplateGroupAccessControlEntry { core }
     }
 
-    prop! {
-        /// `AccessRights`.
-        core.props, "AccessRights", _, set_access_rights, get_access_rights, Val<template_group_access_control_entry::AccessRights>
+    /// Sets `AccessRights`, which `new` took, in place.
+    pub fn set_access_rights(&mut self, value: impl Into<Val<template_group_access_control_entry::AccessRights>>) -> &mut Self {
+        self.core.props.set("AccessRights", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupDisplayName`.
-        core.props, "GroupDisplayName", _, set_group_display_name, get_group_display_name, Val<String>
+    /// `AccessRights` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_rights(&self) -> ::std::option::Option<Val<template_group_access_control_entry::AccessRights>> {
+        crate::cfn::get_prop(&self.core.props, "AccessRights")
     }
 
-    prop! {
-        /// `GroupSecurityIdentifier`.
-        core.props, "GroupSecurityIdentifier", _, set_group_security_identifier, get_group_security_identifier, Val<String>
+    /// Sets `GroupDisplayName`, which `new` took, in place.
+    pub fn set_group_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupDisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateArn`.
-        core.props, "TemplateArn", _, set_template_arn, get_template_arn, Val<String>
+    /// `GroupDisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupDisplayName")
+    }
+
+    /// Sets `GroupSecurityIdentifier`, which `new` took, in place.
+    pub fn set_group_security_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupSecurityIdentifier", value.into());
+        self
+    }
+
+    /// `GroupSecurityIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_security_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupSecurityIdentifier")
+    }
+
+    /// Sets `TemplateArn`, which `new` took, in place.
+    pub fn set_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateArn", value.into());
+        self
+    }
+
+    /// `TemplateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1985,14 +3634,40 @@ pub mod template_group_access_control_entry {
             AccessRights { props }
         }
 
-        prop! {
-            /// `AutoEnroll`.
-            props, "AutoEnroll", auto_enroll, set_auto_enroll, get_auto_enroll, Val<AccessRight>
+        /// `AutoEnroll`.
+        pub fn auto_enroll(mut self, value: impl Into<Val<AccessRight>>) -> Self {
+            self.props.set("AutoEnroll", value.into());
+            self
         }
 
-        prop! {
-            /// `Enroll`.
-            props, "Enroll", enroll, set_enroll, get_enroll, Val<AccessRight>
+        /// Sets `AutoEnroll` in place: [`Self::auto_enroll`] on a value held by `&mut`.
+        pub fn set_auto_enroll(&mut self, value: impl Into<Val<AccessRight>>) -> &mut Self {
+            self.props.set("AutoEnroll", value.into());
+            self
+        }
+
+        /// `AutoEnroll` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_enroll(&self) -> ::std::option::Option<Val<AccessRight>> {
+            crate::cfn::get_prop(&self.props, "AutoEnroll")
+        }
+
+        /// `Enroll`.
+        pub fn enroll(mut self, value: impl Into<Val<AccessRight>>) -> Self {
+            self.props.set("Enroll", value.into());
+            self
+        }
+
+        /// Sets `Enroll` in place: [`Self::enroll`] on a value held by `&mut`.
+        pub fn set_enroll(&mut self, value: impl Into<Val<AccessRight>>) -> &mut Self {
+            self.props.set("Enroll", value.into());
+            self
+        }
+
+        /// `Enroll` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enroll(&self) -> ::std::option::Option<Val<AccessRight>> {
+            crate::cfn::get_prop(&self.props, "Enroll")
         }
     }
 

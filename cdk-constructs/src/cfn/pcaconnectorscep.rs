@@ -42,14 +42,34 @@ impl Challenge {
         Challenge { core }
     }
 
-    prop! {
-        /// `ConnectorArn`.
-        core.props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+    /// Sets `ConnectorArn`, which `new` took, in place.
+    pub fn set_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ConnectorArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -86,24 +106,71 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `CertificateAuthorityArn`.
-        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    /// Sets `CertificateAuthorityArn`, which `new` took, in place.
+    pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MobileDeviceManagement`.
-        core.props, "MobileDeviceManagement", mobile_device_management, set_mobile_device_management, get_mobile_device_management, Val<connector::MobileDeviceManagement>
+    /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthorityArn")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `MobileDeviceManagement`.
+    pub fn mobile_device_management(mut self, value: impl Into<Val<connector::MobileDeviceManagement>>) -> Self {
+        self.core.props.set("MobileDeviceManagement", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcEndpointId`.
-        core.props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+    /// Sets `MobileDeviceManagement` in place: [`Self::mobile_device_management`] on a value held
+    /// by `&mut`.
+    pub fn set_mobile_device_management(&mut self, value: impl Into<Val<connector::MobileDeviceManagement>>) -> &mut Self {
+        self.core.props.set("MobileDeviceManagement", value.into());
+        self
+    }
+
+    /// `MobileDeviceManagement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mobile_device_management(&self) -> ::std::option::Option<Val<connector::MobileDeviceManagement>> {
+        crate::cfn::get_prop(&self.core.props, "MobileDeviceManagement")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcEndpointId`.
+    pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VpcEndpointId", value.into());
+        self
+    }
+
+    /// Sets `VpcEndpointId` in place: [`Self::vpc_endpoint_id`] on a value held by `&mut`.
+    pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcEndpointId", value.into());
+        self
+    }
+
+    /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcEndpointId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,9 +225,22 @@ pub mod connector {
             MobileDeviceManagement { props }
         }
 
-        prop! {
-            /// `Intune`.
-            props, "Intune", intune, set_intune, get_intune, Val<IntuneConfiguration>
+        /// `Intune`.
+        pub fn intune(mut self, value: impl Into<Val<IntuneConfiguration>>) -> Self {
+            self.props.set("Intune", value.into());
+            self
+        }
+
+        /// Sets `Intune` in place: [`Self::intune`] on a value held by `&mut`.
+        pub fn set_intune(&mut self, value: impl Into<Val<IntuneConfiguration>>) -> &mut Self {
+            self.props.set("Intune", value.into());
+            self
+        }
+
+        /// `Intune` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intune(&self) -> ::std::option::Option<Val<IntuneConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Intune")
         }
     }
 
@@ -186,14 +266,28 @@ pub mod connector {
             IntuneConfiguration { props }
         }
 
-        prop! {
-            /// `AzureApplicationId`.
-            props, "AzureApplicationId", _, set_azure_application_id, get_azure_application_id, Val<String>
+        /// Sets `AzureApplicationId`, which `new` took, in place.
+        pub fn set_azure_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AzureApplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `Domain`.
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// `AzureApplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_application_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AzureApplicationId")
+        }
+
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
         }
     }
 }

@@ -50,36 +50,95 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `Name`: The name that identifies the cluster.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name that identifies the cluster.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Networking`: The networking configuration for the cluster's control plane.
-        core.props, "Networking", _, set_networking, get_networking, Val<cluster::Networking>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Scheduler`: The cluster management and job scheduling software associated with the
-        /// cluster.
-        core.props, "Scheduler", _, set_scheduler, get_scheduler, Val<cluster::Scheduler>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Size`: The size of the cluster.
-        core.props, "Size", _, set_size, get_size, Val<cluster::Size>
+    /// Sets `Networking`, which `new` took, in place.
+    pub fn set_networking(&mut self, value: impl Into<Val<cluster::Networking>>) -> &mut Self {
+        self.core.props.set("Networking", value.into());
+        self
     }
 
-    prop! {
-        /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
-        core.props, "SlurmConfiguration", slurm_configuration, set_slurm_configuration, get_slurm_configuration, Val<cluster::SlurmConfiguration>
+    /// `Networking` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_networking(&self) -> ::std::option::Option<Val<cluster::Networking>> {
+        crate::cfn::get_prop(&self.core.props, "Networking")
     }
 
-    prop! {
-        /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag
-        /// value. The tag value is optional and can be an empty string.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Scheduler`, which `new` took, in place.
+    pub fn set_scheduler(&mut self, value: impl Into<Val<cluster::Scheduler>>) -> &mut Self {
+        self.core.props.set("Scheduler", value.into());
+        self
+    }
+
+    /// `Scheduler` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduler(&self) -> ::std::option::Option<Val<cluster::Scheduler>> {
+        crate::cfn::get_prop(&self.core.props, "Scheduler")
+    }
+
+    /// Sets `Size`, which `new` took, in place.
+    pub fn set_size(&mut self, value: impl Into<Val<cluster::Size>>) -> &mut Self {
+        self.core.props.set("Size", value.into());
+        self
+    }
+
+    /// `Size` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_size(&self) -> ::std::option::Option<Val<cluster::Size>> {
+        crate::cfn::get_prop(&self.core.props, "Size")
+    }
+
+    /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
+    pub fn slurm_configuration(mut self, value: impl Into<Val<cluster::SlurmConfiguration>>) -> Self {
+        self.core.props.set("SlurmConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SlurmConfiguration` in place: [`Self::slurm_configuration`] on a value held by `&mut`.
+    pub fn set_slurm_configuration(&mut self, value: impl Into<Val<cluster::SlurmConfiguration>>) -> &mut Self {
+        self.core.props.set("SlurmConfiguration", value.into());
+        self
+    }
+
+    /// `SlurmConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_slurm_configuration(&self) -> ::std::option::Option<Val<cluster::SlurmConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SlurmConfiguration")
+    }
+
+    /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag value.
+    /// The tag value is optional and can be an empty string.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,23 +199,62 @@ pub mod cluster {
             Networking { props }
         }
 
-        prop! {
-            /// `NetworkType`: The IP of the cluster (IPV4 or IPV6)
-            props, "NetworkType", network_type, set_network_type, get_network_type, Val<NetworkingNetworkType>
+        /// `NetworkType`: The IP of the cluster (IPV4 or IPV6)
+        pub fn network_type(mut self, value: impl Into<Val<NetworkingNetworkType>>) -> Self {
+            self.props.set("NetworkType", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The list of security group IDs associated with the Elastic Network
-            /// Interface (ENI) created in subnets.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+        pub fn set_network_type(&mut self, value: impl Into<Val<NetworkingNetworkType>>) -> &mut Self {
+            self.props.set("NetworkType", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The list of subnet IDs where AWS PCS creates an Elastic Network Interface (ENI)
-            /// to enable communication between managed controllers and AWS PCS resources. The subnet
-            /// must have an available IP address, cannot reside in AWS Outposts, AWS Wavelength, or an
-            /// AWS Local Zone. AWS PCS currently supports only 1 subnet in this list.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_type(&self) -> ::std::option::Option<Val<NetworkingNetworkType>> {
+            crate::cfn::get_prop(&self.props, "NetworkType")
+        }
+
+        /// `SecurityGroupIds`: The list of security group IDs associated with the Elastic Network
+        /// Interface (ENI) created in subnets.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`: The list of subnet IDs where AWS PCS creates an Elastic Network Interface (ENI)
+        /// to enable communication between managed controllers and AWS PCS resources. The subnet must
+        /// have an available IP address, cannot reside in AWS Outposts, AWS Wavelength, or an AWS Local
+        /// Zone. AWS PCS currently supports only 1 subnet in this list.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 
@@ -194,15 +292,28 @@ pub mod cluster {
             Scheduler { props }
         }
 
-        prop! {
-            /// `Type`: The software AWS PCS uses to manage cluster scaling and job scheduling.
-            props, "Type", _, set_type, get_type, Val<SchedulerType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SchedulerType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the specified scheduling software that AWS PCS uses to manage
-            /// cluster scaling and job scheduling.
-            props, "Version", _, set_version, get_version, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SchedulerType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -247,48 +358,154 @@ pub mod cluster {
             SlurmConfiguration { props }
         }
 
-        prop! {
-            /// `Accounting`: The accounting configuration includes configurable settings for Slurm
-            /// accounting.
-            props, "Accounting", accounting, set_accounting, get_accounting, Val<Accounting>
+        /// `Accounting`: The accounting configuration includes configurable settings for Slurm
+        /// accounting.
+        pub fn accounting(mut self, value: impl Into<Val<Accounting>>) -> Self {
+            self.props.set("Accounting", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthKey`: The shared Slurm key for authentication, also known as the cluster secret.
-            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<AuthKey>
+        /// Sets `Accounting` in place: [`Self::accounting`] on a value held by `&mut`.
+        pub fn set_accounting(&mut self, value: impl Into<Val<Accounting>>) -> &mut Self {
+            self.props.set("Accounting", value.into());
+            self
         }
 
-        prop! {
-            /// `CgroupCustomSettings`: Additional cgroup-specific configuration that directly maps to
-            /// cgroup.conf settings.
-            props, "CgroupCustomSettings", cgroup_custom_settings, set_cgroup_custom_settings, get_cgroup_custom_settings, Val<List<CgroupCustomSetting>>
+        /// `Accounting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accounting(&self) -> ::std::option::Option<Val<Accounting>> {
+            crate::cfn::get_prop(&self.props, "Accounting")
         }
 
-        prop! {
-            /// `JwtAuth`: JWT authentication configuration for Slurm.
-            props, "JwtAuth", jwt_auth, set_jwt_auth, get_jwt_auth, Val<JwtAuth>
+        /// `AuthKey`: The shared Slurm key for authentication, also known as the cluster secret.
+        pub fn auth_key(mut self, value: impl Into<Val<AuthKey>>) -> Self {
+            self.props.set("AuthKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
-            props, "ScaleDownIdleTimeInSeconds", scale_down_idle_time_in_seconds, set_scale_down_idle_time_in_seconds, get_scale_down_idle_time_in_seconds, Val<i64>
+        /// Sets `AuthKey` in place: [`Self::auth_key`] on a value held by `&mut`.
+        pub fn set_auth_key(&mut self, value: impl Into<Val<AuthKey>>) -> &mut Self {
+            self.props.set("AuthKey", value.into());
+            self
         }
 
-        prop! {
-            /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to
-            /// Slurm settings.
-            props, "SlurmCustomSettings", slurm_custom_settings, set_slurm_custom_settings, get_slurm_custom_settings, Val<List<SlurmCustomSetting>>
+        /// `AuthKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_key(&self) -> ::std::option::Option<Val<AuthKey>> {
+            crate::cfn::get_prop(&self.props, "AuthKey")
         }
 
-        prop! {
-            /// `SlurmRest`: The SlurmRest configuration includes configurable settings for Slurm Rest.
-            props, "SlurmRest", slurm_rest, set_slurm_rest, get_slurm_rest, Val<SlurmRest>
+        /// `CgroupCustomSettings`: Additional cgroup-specific configuration that directly maps to
+        /// cgroup.conf settings.
+        pub fn cgroup_custom_settings(mut self, value: impl Into<Val<List<CgroupCustomSetting>>>) -> Self {
+            self.props.set("CgroupCustomSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `SlurmdbdCustomSettings`: Additional slurmdbd-specific configuration that directly maps
-            /// to slurmdbd.conf settings.
-            props, "SlurmdbdCustomSettings", slurmdbd_custom_settings, set_slurmdbd_custom_settings, get_slurmdbd_custom_settings, Val<List<SlurmdbdCustomSetting>>
+        /// Sets `CgroupCustomSettings` in place: [`Self::cgroup_custom_settings`] on a value held by `&mut`.
+        pub fn set_cgroup_custom_settings(&mut self, value: impl Into<Val<List<CgroupCustomSetting>>>) -> &mut Self {
+            self.props.set("CgroupCustomSettings", value.into());
+            self
+        }
+
+        /// `CgroupCustomSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cgroup_custom_settings(&self) -> ::std::option::Option<Val<List<CgroupCustomSetting>>> {
+            crate::cfn::get_prop(&self.props, "CgroupCustomSettings")
+        }
+
+        /// `JwtAuth`: JWT authentication configuration for Slurm.
+        pub fn jwt_auth(mut self, value: impl Into<Val<JwtAuth>>) -> Self {
+            self.props.set("JwtAuth", value.into());
+            self
+        }
+
+        /// Sets `JwtAuth` in place: [`Self::jwt_auth`] on a value held by `&mut`.
+        pub fn set_jwt_auth(&mut self, value: impl Into<Val<JwtAuth>>) -> &mut Self {
+            self.props.set("JwtAuth", value.into());
+            self
+        }
+
+        /// `JwtAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_auth(&self) -> ::std::option::Option<Val<JwtAuth>> {
+            crate::cfn::get_prop(&self.props, "JwtAuth")
+        }
+
+        /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
+        pub fn scale_down_idle_time_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleDownIdleTimeInSeconds", value.into());
+            self
+        }
+
+        /// Sets `ScaleDownIdleTimeInSeconds` in place: [`Self::scale_down_idle_time_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_scale_down_idle_time_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleDownIdleTimeInSeconds", value.into());
+            self
+        }
+
+        /// `ScaleDownIdleTimeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_down_idle_time_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleDownIdleTimeInSeconds")
+        }
+
+        /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to Slurm
+        /// settings.
+        pub fn slurm_custom_settings(mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> Self {
+            self.props.set("SlurmCustomSettings", value.into());
+            self
+        }
+
+        /// Sets `SlurmCustomSettings` in place: [`Self::slurm_custom_settings`] on a value held by `&mut`.
+        pub fn set_slurm_custom_settings(&mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> &mut Self {
+            self.props.set("SlurmCustomSettings", value.into());
+            self
+        }
+
+        /// `SlurmCustomSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slurm_custom_settings(&self) -> ::std::option::Option<Val<List<SlurmCustomSetting>>> {
+            crate::cfn::get_prop(&self.props, "SlurmCustomSettings")
+        }
+
+        /// `SlurmRest`: The SlurmRest configuration includes configurable settings for Slurm Rest.
+        pub fn slurm_rest(mut self, value: impl Into<Val<SlurmRest>>) -> Self {
+            self.props.set("SlurmRest", value.into());
+            self
+        }
+
+        /// Sets `SlurmRest` in place: [`Self::slurm_rest`] on a value held by `&mut`.
+        pub fn set_slurm_rest(&mut self, value: impl Into<Val<SlurmRest>>) -> &mut Self {
+            self.props.set("SlurmRest", value.into());
+            self
+        }
+
+        /// `SlurmRest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slurm_rest(&self) -> ::std::option::Option<Val<SlurmRest>> {
+            crate::cfn::get_prop(&self.props, "SlurmRest")
+        }
+
+        /// `SlurmdbdCustomSettings`: Additional slurmdbd-specific configuration that directly maps to
+        /// slurmdbd.conf settings.
+        pub fn slurmdbd_custom_settings(mut self, value: impl Into<Val<List<SlurmdbdCustomSetting>>>) -> Self {
+            self.props.set("SlurmdbdCustomSettings", value.into());
+            self
+        }
+
+        /// Sets `SlurmdbdCustomSettings` in place: [`Self::slurmdbd_custom_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_slurmdbd_custom_settings(&mut self, value: impl Into<Val<List<SlurmdbdCustomSetting>>>) -> &mut Self {
+            self.props.set("SlurmdbdCustomSettings", value.into());
+            self
+        }
+
+        /// `SlurmdbdCustomSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slurmdbd_custom_settings(&self) -> ::std::option::Option<Val<List<SlurmdbdCustomSetting>>> {
+            crate::cfn::get_prop(&self.props, "SlurmdbdCustomSettings")
         }
     }
 
@@ -311,18 +528,38 @@ pub mod cluster {
             Accounting { props }
         }
 
-        prop! {
-            /// `Mode`: The default value is `NONE`. A value of `STANDARD` means that Slurm accounting
-            /// is enabled.
-            props, "Mode", _, set_mode, get_mode, Val<AccountingMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<AccountingMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultPurgeTimeInDays`: The default value for all purge settings for `slurmdbd.conf`.
-            /// For more information, see the slurmdbd.conf documentation at SchedMD (<https://slurm.schedmd.com/slurmdbd.conf.html>).
-            /// The default value is `-1`. A value of `-1` means there is no purge time and records
-            /// persist as long as the cluster exists.
-            props, "DefaultPurgeTimeInDays", default_purge_time_in_days, set_default_purge_time_in_days, get_default_purge_time_in_days, Val<i64>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<AccountingMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `DefaultPurgeTimeInDays`: The default value for all purge settings for `slurmdbd.conf`. For
+        /// more information, see the slurmdbd.conf documentation at SchedMD (<https://slurm.schedmd.com/slurmdbd.conf.html>).
+        /// The default value is `-1`. A value of `-1` means there is no purge time and records persist
+        /// as long as the cluster exists.
+        pub fn default_purge_time_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DefaultPurgeTimeInDays", value.into());
+            self
+        }
+
+        /// Sets `DefaultPurgeTimeInDays` in place: [`Self::default_purge_time_in_days`] on a value held
+        /// by `&mut`.
+        pub fn set_default_purge_time_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DefaultPurgeTimeInDays", value.into());
+            self
+        }
+
+        /// `DefaultPurgeTimeInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_purge_time_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DefaultPurgeTimeInDays")
         }
     }
 
@@ -359,14 +596,28 @@ pub mod cluster {
             AuthKey { props }
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the the shared Slurm key.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretVersion`: The version of the shared Slurm key.
-            props, "SecretVersion", _, set_secret_version, get_secret_version, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretVersion`, which `new` took, in place.
+        pub fn set_secret_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretVersion", value.into());
+            self
+        }
+
+        /// `SecretVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretVersion")
         }
     }
 
@@ -392,14 +643,28 @@ pub mod cluster {
             CgroupCustomSetting { props }
         }
 
-        prop! {
-            /// `ParameterName`: The cgroup.conf parameter name.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: The value for the cgroup.conf parameter.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -418,9 +683,22 @@ pub mod cluster {
             JwtAuth { props }
         }
 
-        prop! {
-            /// `JwtKey`: JWT key configuration.
-            props, "JwtKey", jwt_key, set_jwt_key, get_jwt_key, Val<JwtKey>
+        /// `JwtKey`: JWT key configuration.
+        pub fn jwt_key(mut self, value: impl Into<Val<JwtKey>>) -> Self {
+            self.props.set("JwtKey", value.into());
+            self
+        }
+
+        /// Sets `JwtKey` in place: [`Self::jwt_key`] on a value held by `&mut`.
+        pub fn set_jwt_key(&mut self, value: impl Into<Val<JwtKey>>) -> &mut Self {
+            self.props.set("JwtKey", value.into());
+            self
+        }
+
+        /// `JwtKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_key(&self) -> ::std::option::Option<Val<JwtKey>> {
+            crate::cfn::get_prop(&self.props, "JwtKey")
         }
     }
 
@@ -443,14 +721,28 @@ pub mod cluster {
             JwtKey { props }
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the JWT key secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretVersion`: The version of the JWT key secret.
-            props, "SecretVersion", _, set_secret_version, get_secret_version, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretVersion`, which `new` took, in place.
+        pub fn set_secret_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretVersion", value.into());
+            self
+        }
+
+        /// `SecretVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretVersion")
         }
     }
 
@@ -478,15 +770,28 @@ pub mod cluster {
             SlurmCustomSetting { props }
         }
 
-        prop! {
-            /// `ParameterName`: AWS PCS supports configuration of the following Slurm parameters for
-            /// clusters: Prolog, Epilog, and SelectTypeParameters.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: The value for the configured Slurm setting.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -509,10 +814,16 @@ pub mod cluster {
             SlurmRest { props }
         }
 
-        prop! {
-            /// `Mode`: The default value is `NONE`. A value of `STANDARD` means that Slurm Rest is
-            /// enabled.
-            props, "Mode", _, set_mode, get_mode, Val<SlurmRestMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<SlurmRestMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<SlurmRestMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -551,14 +862,28 @@ pub mod cluster {
             SlurmdbdCustomSetting { props }
         }
 
-        prop! {
-            /// `ParameterName`: The slurmdbd.conf parameter name.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: The value for the slurmdbd.conf parameter.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 }
@@ -604,81 +929,214 @@ impl ComputeNodeGroup {
         ComputeNodeGroup { core }
     }
 
-    prop! {
-        /// `AmiId`: The ID of the Amazon Machine Image (AMI) that AWS PCS uses to launch instances.
-        /// If not provided, AWS PCS uses the AMI ID specified in the custom launch template.
-        core.props, "AmiId", ami_id, set_ami_id, get_ami_id, Val<String>
+    /// `AmiId`: The ID of the Amazon Machine Image (AMI) that AWS PCS uses to launch instances. If
+    /// not provided, AWS PCS uses the AMI ID specified in the custom launch template.
+    pub fn ami_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AmiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterId`: The ID of the cluster of the compute node group.
-        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
+    /// Sets `AmiId` in place: [`Self::ami_id`] on a value held by `&mut`.
+    pub fn set_ami_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AmiId", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomLaunchTemplate`: An Amazon EC2 launch template AWS PCS uses to launch compute
-        /// nodes.
-        core.props, "CustomLaunchTemplate", custom_launch_template, set_custom_launch_template, get_custom_launch_template, Val<compute_node_group::CustomLaunchTemplate>
+    /// `AmiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ami_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AmiId")
     }
 
-    prop! {
-        /// `IamInstanceProfileArn`: The Amazon Resource Name (ARN) of the IAM instance profile used
-        /// to pass an IAM role when launching EC2 instances. The role contained in your instance
-        /// profile must have pcs:RegisterComputeNodeGroupInstance permissions attached to provision
-        /// instances correctly.
-        core.props, "IamInstanceProfileArn", _, set_iam_instance_profile_arn, get_iam_instance_profile_arn, Val<String>
+    /// Sets `ClusterId`, which `new` took, in place.
+    pub fn set_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterId", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceConfigs`: A list of EC2 instance configurations that AWS PCS can provision in
-        /// the compute node group.
-        core.props, "InstanceConfigs", _, set_instance_configs, get_instance_configs, Val<List<compute_node_group::InstanceConfig>>
+    /// `ClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterId")
     }
 
-    prop! {
-        /// `Name`: The name that identifies the compute node group.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CustomLaunchTemplate`: An Amazon EC2 launch template AWS PCS uses to launch compute nodes.
+    pub fn custom_launch_template(mut self, value: impl Into<Val<compute_node_group::CustomLaunchTemplate>>) -> Self {
+        self.core.props.set("CustomLaunchTemplate", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeLifecycleActions`: Custom scripts that run at defined points in a compute node's
-        /// lifecycle.
-        core.props, "NodeLifecycleActions", node_lifecycle_actions, set_node_lifecycle_actions, get_node_lifecycle_actions, Val<compute_node_group::NodeLifecycleActions>
+    /// Sets `CustomLaunchTemplate` in place: [`Self::custom_launch_template`] on a value held by `&mut`.
+    pub fn set_custom_launch_template(&mut self, value: impl Into<Val<compute_node_group::CustomLaunchTemplate>>) -> &mut Self {
+        self.core.props.set("CustomLaunchTemplate", value.into());
+        self
     }
 
-    prop! {
-        /// `PurchaseOption`: Specifies how EC2 instances are purchased on your behalf. AWS PCS
-        /// supports On-Demand, Spot, Capacity Block, and Interruptible Capacity Reservation
-        /// instances. For more information, see Instance purchasing options in the Amazon Elastic
-        /// Compute Cloud User Guide. If you don't provide this option, it defaults to On-Demand.
-        core.props, "PurchaseOption", purchase_option, set_purchase_option, get_purchase_option, Val<compute_node_group::PurchaseOption>
+    /// `CustomLaunchTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_launch_template(&self) -> ::std::option::Option<Val<compute_node_group::CustomLaunchTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "CustomLaunchTemplate")
     }
 
-    prop! {
-        /// `ScalingConfiguration`: Specifies the boundaries of the compute node group auto scaling.
-        core.props, "ScalingConfiguration", _, set_scaling_configuration, get_scaling_configuration, Val<compute_node_group::ScalingConfiguration>
+    /// Sets `IamInstanceProfileArn`, which `new` took, in place.
+    pub fn set_iam_instance_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamInstanceProfileArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
-        core.props, "SlurmConfiguration", slurm_configuration, set_slurm_configuration, get_slurm_configuration, Val<compute_node_group::SlurmConfiguration>
+    /// `IamInstanceProfileArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_instance_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamInstanceProfileArn")
     }
 
-    prop! {
-        /// `SpotOptions`: Additional configuration when you specify SPOT as the purchase option.
-        core.props, "SpotOptions", spot_options, set_spot_options, get_spot_options, Val<compute_node_group::SpotOptions>
+    /// Sets `InstanceConfigs`, which `new` took, in place.
+    pub fn set_instance_configs(&mut self, value: impl Into<Val<List<compute_node_group::InstanceConfig>>>) -> &mut Self {
+        self.core.props.set("InstanceConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The list of subnet IDs where instances are provisioned by the compute node
-        /// group. The subnets must be in the same VPC as the cluster.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `InstanceConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_configs(&self) -> ::std::option::Option<Val<List<compute_node_group::InstanceConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceConfigs")
     }
 
-    prop! {
-        /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag
-        /// value. The tag value is optional and can be an empty string.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Name`: The name that identifies the compute node group.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NodeLifecycleActions`: Custom scripts that run at defined points in a compute node's
+    /// lifecycle.
+    pub fn node_lifecycle_actions(mut self, value: impl Into<Val<compute_node_group::NodeLifecycleActions>>) -> Self {
+        self.core.props.set("NodeLifecycleActions", value.into());
+        self
+    }
+
+    /// Sets `NodeLifecycleActions` in place: [`Self::node_lifecycle_actions`] on a value held by `&mut`.
+    pub fn set_node_lifecycle_actions(&mut self, value: impl Into<Val<compute_node_group::NodeLifecycleActions>>) -> &mut Self {
+        self.core.props.set("NodeLifecycleActions", value.into());
+        self
+    }
+
+    /// `NodeLifecycleActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_lifecycle_actions(&self) -> ::std::option::Option<Val<compute_node_group::NodeLifecycleActions>> {
+        crate::cfn::get_prop(&self.core.props, "NodeLifecycleActions")
+    }
+
+    /// `PurchaseOption`: Specifies how EC2 instances are purchased on your behalf. AWS PCS supports
+    /// On-Demand, Spot, Capacity Block, and Interruptible Capacity Reservation instances. For more
+    /// information, see Instance purchasing options in the Amazon Elastic Compute Cloud User Guide.
+    /// If you don't provide this option, it defaults to On-Demand.
+    pub fn purchase_option(mut self, value: impl Into<Val<compute_node_group::PurchaseOption>>) -> Self {
+        self.core.props.set("PurchaseOption", value.into());
+        self
+    }
+
+    /// Sets `PurchaseOption` in place: [`Self::purchase_option`] on a value held by `&mut`.
+    pub fn set_purchase_option(&mut self, value: impl Into<Val<compute_node_group::PurchaseOption>>) -> &mut Self {
+        self.core.props.set("PurchaseOption", value.into());
+        self
+    }
+
+    /// `PurchaseOption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_purchase_option(&self) -> ::std::option::Option<Val<compute_node_group::PurchaseOption>> {
+        crate::cfn::get_prop(&self.core.props, "PurchaseOption")
+    }
+
+    /// Sets `ScalingConfiguration`, which `new` took, in place.
+    pub fn set_scaling_configuration(&mut self, value: impl Into<Val<compute_node_group::ScalingConfiguration>>) -> &mut Self {
+        self.core.props.set("ScalingConfiguration", value.into());
+        self
+    }
+
+    /// `ScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_configuration(&self) -> ::std::option::Option<Val<compute_node_group::ScalingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingConfiguration")
+    }
+
+    /// `SlurmConfiguration`: Additional options related to the Slurm scheduler.
+    pub fn slurm_configuration(mut self, value: impl Into<Val<compute_node_group::SlurmConfiguration>>) -> Self {
+        self.core.props.set("SlurmConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SlurmConfiguration` in place: [`Self::slurm_configuration`] on a value held by `&mut`.
+    pub fn set_slurm_configuration(&mut self, value: impl Into<Val<compute_node_group::SlurmConfiguration>>) -> &mut Self {
+        self.core.props.set("SlurmConfiguration", value.into());
+        self
+    }
+
+    /// `SlurmConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_slurm_configuration(&self) -> ::std::option::Option<Val<compute_node_group::SlurmConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SlurmConfiguration")
+    }
+
+    /// `SpotOptions`: Additional configuration when you specify SPOT as the purchase option.
+    pub fn spot_options(mut self, value: impl Into<Val<compute_node_group::SpotOptions>>) -> Self {
+        self.core.props.set("SpotOptions", value.into());
+        self
+    }
+
+    /// Sets `SpotOptions` in place: [`Self::spot_options`] on a value held by `&mut`.
+    pub fn set_spot_options(&mut self, value: impl Into<Val<compute_node_group::SpotOptions>>) -> &mut Self {
+        self.core.props.set("SpotOptions", value.into());
+        self
+    }
+
+    /// `SpotOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spot_options(&self) -> ::std::option::Option<Val<compute_node_group::SpotOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SpotOptions")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag value.
+    /// The tag value is optional and can be an empty string.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -733,14 +1191,40 @@ pub mod compute_node_group {
             CustomLaunchTemplate { props }
         }
 
-        prop! {
-            /// `TemplateId`: The ID of the EC2 launch template to use to provision instances.
-            props, "TemplateId", template_id, set_template_id, get_template_id, Val<String>
+        /// `TemplateId`: The ID of the EC2 launch template to use to provision instances.
+        pub fn template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the EC2 launch template to use to provision instances.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `TemplateId` in place: [`Self::template_id`] on a value held by `&mut`.
+        pub fn set_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateId", value.into());
+            self
+        }
+
+        /// `TemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateId")
+        }
+
+        /// `Version`: The version of the EC2 launch template to use to provision instances.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -760,10 +1244,22 @@ pub mod compute_node_group {
             InstanceConfig { props }
         }
 
-        prop! {
-            /// `InstanceType`: The EC2 instance type that AWS PCS can provision in the compute node
-            /// group.
-            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// `InstanceType`: The EC2 instance type that AWS PCS can provision in the compute node group.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
     }
 
@@ -785,16 +1281,35 @@ pub mod compute_node_group {
             NodeLifecycleActions { props }
         }
 
-        prop! {
-            /// `Stages`: The ordered scripts to run at each compute node lifecycle stage.
-            props, "Stages", _, set_stages, get_stages, Val<NodeLifecycleStages>
+        /// Sets `Stages`, which `new` took, in place.
+        pub fn set_stages(&mut self, value: impl Into<Val<NodeLifecycleStages>>) -> &mut Self {
+            self.props.set("Stages", value.into());
+            self
         }
 
-        prop! {
-            /// `ScriptCachingPolicy`: Controls whether lifecycle scripts are downloaded once at first
-            /// boot (CACHE_ONCE) or re-downloaded on every reboot (REFRESH_ON_REBOOT). Defaults to
-            /// CACHE_ONCE.
-            props, "ScriptCachingPolicy", script_caching_policy, set_script_caching_policy, get_script_caching_policy, Val<NodeLifecycleActionsScriptCachingPolicy>
+        /// `Stages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stages(&self) -> ::std::option::Option<Val<NodeLifecycleStages>> {
+            crate::cfn::get_prop(&self.props, "Stages")
+        }
+
+        /// `ScriptCachingPolicy`: Controls whether lifecycle scripts are downloaded once at first boot (CACHE_ONCE)
+        /// or re-downloaded on every reboot (REFRESH_ON_REBOOT). Defaults to CACHE_ONCE.
+        pub fn script_caching_policy(mut self, value: impl Into<Val<NodeLifecycleActionsScriptCachingPolicy>>) -> Self {
+            self.props.set("ScriptCachingPolicy", value.into());
+            self
+        }
+
+        /// Sets `ScriptCachingPolicy` in place: [`Self::script_caching_policy`] on a value held by `&mut`.
+        pub fn set_script_caching_policy(&mut self, value: impl Into<Val<NodeLifecycleActionsScriptCachingPolicy>>) -> &mut Self {
+            self.props.set("ScriptCachingPolicy", value.into());
+            self
+        }
+
+        /// `ScriptCachingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_caching_policy(&self) -> ::std::option::Option<Val<NodeLifecycleActionsScriptCachingPolicy>> {
+            crate::cfn::get_prop(&self.props, "ScriptCachingPolicy")
         }
     }
 
@@ -828,15 +1343,41 @@ pub mod compute_node_group {
             NodeLifecycleStages { props }
         }
 
-        prop! {
-            /// `NodeBootstrapped`: Scripts to run after the node is bootstrapped, once the PCS
-            /// configuration phase completes and before slurmd starts.
-            props, "NodeBootstrapped", node_bootstrapped, set_node_bootstrapped, get_node_bootstrapped, Val<List<NodeLifecycleScript>>
+        /// `NodeBootstrapped`: Scripts to run after the node is bootstrapped, once the PCS
+        /// configuration phase completes and before slurmd starts.
+        pub fn node_bootstrapped(mut self, value: impl Into<Val<List<NodeLifecycleScript>>>) -> Self {
+            self.props.set("NodeBootstrapped", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeReady`: Scripts to execute when the node becomes ready (every boot).
-            props, "NodeReady", node_ready, set_node_ready, get_node_ready, Val<List<NodeLifecycleScript>>
+        /// Sets `NodeBootstrapped` in place: [`Self::node_bootstrapped`] on a value held by `&mut`.
+        pub fn set_node_bootstrapped(&mut self, value: impl Into<Val<List<NodeLifecycleScript>>>) -> &mut Self {
+            self.props.set("NodeBootstrapped", value.into());
+            self
+        }
+
+        /// `NodeBootstrapped` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_bootstrapped(&self) -> ::std::option::Option<Val<List<NodeLifecycleScript>>> {
+            crate::cfn::get_prop(&self.props, "NodeBootstrapped")
+        }
+
+        /// `NodeReady`: Scripts to execute when the node becomes ready (every boot).
+        pub fn node_ready(mut self, value: impl Into<Val<List<NodeLifecycleScript>>>) -> Self {
+            self.props.set("NodeReady", value.into());
+            self
+        }
+
+        /// Sets `NodeReady` in place: [`Self::node_ready`] on a value held by `&mut`.
+        pub fn set_node_ready(&mut self, value: impl Into<Val<List<NodeLifecycleScript>>>) -> &mut Self {
+            self.props.set("NodeReady", value.into());
+            self
+        }
+
+        /// `NodeReady` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_ready(&self) -> ::std::option::Option<Val<List<NodeLifecycleScript>>> {
+            crate::cfn::get_prop(&self.props, "NodeReady")
         }
     }
 
@@ -860,30 +1401,83 @@ pub mod compute_node_group {
             NodeLifecycleScript { props }
         }
 
-        prop! {
-            /// `Name`: A human-readable name that identifies the script.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ScriptSource`: The external location of a lifecycle script.
-            props, "ScriptSource", _, set_script_source, get_script_source, Val<ScriptSource>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Arguments`: An ordered list of arguments passed to the script.
-            props, "Arguments", arguments, set_arguments, get_arguments, Val<List<String>>
+        /// Sets `ScriptSource`, which `new` took, in place.
+        pub fn set_script_source(&mut self, value: impl Into<Val<ScriptSource>>) -> &mut Self {
+            self.props.set("ScriptSource", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionPolicy`: Whether the script runs only on the node's first boot (FIRST_BOOT_ONLY)
-            /// or on every boot including reboots (EVERY_BOOT). Defaults to FIRST_BOOT_ONLY.
-            props, "ExecutionPolicy", execution_policy, set_execution_policy, get_execution_policy, Val<NodeLifecycleScriptExecutionPolicy>
+        /// `ScriptSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_source(&self) -> ::std::option::Option<Val<ScriptSource>> {
+            crate::cfn::get_prop(&self.props, "ScriptSource")
         }
 
-        prop! {
-            /// `OnError`: The behavior when the script exits with an error. Defaults to TERMINATE.
-            props, "OnError", on_error, set_on_error, get_on_error, Val<NodeLifecycleScriptOnError>
+        /// `Arguments`: An ordered list of arguments passed to the script.
+        pub fn arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Arguments", value.into());
+            self
+        }
+
+        /// Sets `Arguments` in place: [`Self::arguments`] on a value held by `&mut`.
+        pub fn set_arguments(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Arguments", value.into());
+            self
+        }
+
+        /// `Arguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arguments(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Arguments")
+        }
+
+        /// `ExecutionPolicy`: Whether the script runs only on the node's first boot (FIRST_BOOT_ONLY)
+        /// or on every boot including reboots (EVERY_BOOT). Defaults to FIRST_BOOT_ONLY.
+        pub fn execution_policy(mut self, value: impl Into<Val<NodeLifecycleScriptExecutionPolicy>>) -> Self {
+            self.props.set("ExecutionPolicy", value.into());
+            self
+        }
+
+        /// Sets `ExecutionPolicy` in place: [`Self::execution_policy`] on a value held by `&mut`.
+        pub fn set_execution_policy(&mut self, value: impl Into<Val<NodeLifecycleScriptExecutionPolicy>>) -> &mut Self {
+            self.props.set("ExecutionPolicy", value.into());
+            self
+        }
+
+        /// `ExecutionPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_policy(&self) -> ::std::option::Option<Val<NodeLifecycleScriptExecutionPolicy>> {
+            crate::cfn::get_prop(&self.props, "ExecutionPolicy")
+        }
+
+        /// `OnError`: The behavior when the script exits with an error. Defaults to TERMINATE.
+        pub fn on_error(mut self, value: impl Into<Val<NodeLifecycleScriptOnError>>) -> Self {
+            self.props.set("OnError", value.into());
+            self
+        }
+
+        /// Sets `OnError` in place: [`Self::on_error`] on a value held by `&mut`.
+        pub fn set_on_error(&mut self, value: impl Into<Val<NodeLifecycleScriptOnError>>) -> &mut Self {
+            self.props.set("OnError", value.into());
+            self
+        }
+
+        /// `OnError` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_error(&self) -> ::std::option::Option<Val<NodeLifecycleScriptOnError>> {
+            crate::cfn::get_prop(&self.props, "OnError")
         }
     }
 
@@ -934,20 +1528,52 @@ pub mod compute_node_group {
             ScriptSource { props }
         }
 
-        prop! {
-            /// `ScriptLocation`: The S3 URI or HTTPS URL where the script is stored.
-            props, "ScriptLocation", _, set_script_location, get_script_location, Val<String>
+        /// Sets `ScriptLocation`, which `new` took, in place.
+        pub fn set_script_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScriptLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Checksum`: A 64-character hexadecimal SHA-256 digest used to verify script integrity.
-            props, "Checksum", checksum, set_checksum, get_checksum, Val<String>
+        /// `ScriptLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScriptLocation")
         }
 
-        prop! {
-            /// `S3VersionId`: The S3 object version ID of the script, when stored in a versioned
-            /// bucket.
-            props, "S3VersionId", s3_version_id, set_s3_version_id, get_s3_version_id, Val<String>
+        /// `Checksum`: A 64-character hexadecimal SHA-256 digest used to verify script integrity.
+        pub fn checksum(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Checksum", value.into());
+            self
+        }
+
+        /// Sets `Checksum` in place: [`Self::checksum`] on a value held by `&mut`.
+        pub fn set_checksum(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Checksum", value.into());
+            self
+        }
+
+        /// `Checksum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_checksum(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Checksum")
+        }
+
+        /// `S3VersionId`: The S3 object version ID of the script, when stored in a versioned bucket.
+        pub fn s3_version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3VersionId", value.into());
+            self
+        }
+
+        /// Sets `S3VersionId` in place: [`Self::s3_version_id`] on a value held by `&mut`.
+        pub fn set_s3_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3VersionId", value.into());
+            self
+        }
+
+        /// `S3VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3VersionId")
         }
     }
 
@@ -998,16 +1624,28 @@ pub mod compute_node_group {
             ScalingConfiguration { props }
         }
 
-        prop! {
-            /// `MaxInstanceCount`: The upper bound of the number of instances allowed in the compute
-            /// fleet.
-            props, "MaxInstanceCount", _, set_max_instance_count, get_max_instance_count, Val<i64>
+        /// Sets `MaxInstanceCount`, which `new` took, in place.
+        pub fn set_max_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxInstanceCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MinInstanceCount`: The lower bound of the number of instances allowed in the compute
-            /// fleet.
-            props, "MinInstanceCount", _, set_min_instance_count, get_min_instance_count, Val<i64>
+        /// `MaxInstanceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxInstanceCount")
+        }
+
+        /// Sets `MinInstanceCount`, which `new` took, in place.
+        pub fn set_min_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinInstanceCount", value.into());
+            self
+        }
+
+        /// `MinInstanceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinInstanceCount")
         }
     }
 
@@ -1027,24 +1665,63 @@ pub mod compute_node_group {
             SlurmConfiguration { props }
         }
 
-        prop! {
-            /// `GresCustomSettings`: Additional Slurm gres.conf records for the compute node group.
-            /// Each item is a map of gres.conf attribute names to values describing one gres.conf
-            /// record (for example a GPU topology, MIG, MPS, or custom GRES entry). AWS PCS adds the
-            /// NodeName= prefix and merges these records with the GPU record it derives from the
-            /// instance type.
-            props, "GresCustomSettings", gres_custom_settings, set_gres_custom_settings, get_gres_custom_settings, Val<List<Map<String>>>
+        /// `GresCustomSettings`: Additional Slurm gres.conf records for the compute node group. Each
+        /// item is a map of gres.conf attribute names to values describing one gres.conf record (for
+        /// example a GPU topology, MIG, MPS, or custom GRES entry). AWS PCS adds the NodeName= prefix
+        /// and merges these records with the GPU record it derives from the instance type.
+        pub fn gres_custom_settings(mut self, value: impl Into<Val<List<Map<String>>>>) -> Self {
+            self.props.set("GresCustomSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
-            props, "ScaleDownIdleTimeInSeconds", scale_down_idle_time_in_seconds, set_scale_down_idle_time_in_seconds, get_scale_down_idle_time_in_seconds, Val<i64>
+        /// Sets `GresCustomSettings` in place: [`Self::gres_custom_settings`] on a value held by `&mut`.
+        pub fn set_gres_custom_settings(&mut self, value: impl Into<Val<List<Map<String>>>>) -> &mut Self {
+            self.props.set("GresCustomSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to
-            /// Slurm settings.
-            props, "SlurmCustomSettings", slurm_custom_settings, set_slurm_custom_settings, get_slurm_custom_settings, Val<List<SlurmCustomSetting>>
+        /// `GresCustomSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gres_custom_settings(&self) -> ::std::option::Option<Val<List<Map<String>>>> {
+            crate::cfn::get_prop(&self.props, "GresCustomSettings")
+        }
+
+        /// `ScaleDownIdleTimeInSeconds`: The time before an idle node is scaled down.
+        pub fn scale_down_idle_time_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleDownIdleTimeInSeconds", value.into());
+            self
+        }
+
+        /// Sets `ScaleDownIdleTimeInSeconds` in place: [`Self::scale_down_idle_time_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_scale_down_idle_time_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleDownIdleTimeInSeconds", value.into());
+            self
+        }
+
+        /// `ScaleDownIdleTimeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_down_idle_time_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleDownIdleTimeInSeconds")
+        }
+
+        /// `SlurmCustomSettings`: Additional Slurm-specific configuration that directly maps to Slurm
+        /// settings.
+        pub fn slurm_custom_settings(mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> Self {
+            self.props.set("SlurmCustomSettings", value.into());
+            self
+        }
+
+        /// Sets `SlurmCustomSettings` in place: [`Self::slurm_custom_settings`] on a value held by `&mut`.
+        pub fn set_slurm_custom_settings(&mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> &mut Self {
+            self.props.set("SlurmCustomSettings", value.into());
+            self
+        }
+
+        /// `SlurmCustomSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slurm_custom_settings(&self) -> ::std::option::Option<Val<List<SlurmCustomSetting>>> {
+            crate::cfn::get_prop(&self.props, "SlurmCustomSettings")
         }
     }
 
@@ -1072,15 +1749,28 @@ pub mod compute_node_group {
             SlurmCustomSetting { props }
         }
 
-        prop! {
-            /// `ParameterName`: AWS PCS supports configuration of the following Slurm parameters for
-            /// compute node groups: Weight and RealMemory.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: The value for the configured Slurm setting.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -1100,11 +1790,24 @@ pub mod compute_node_group {
             SpotOptions { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`: The Amazon EC2 allocation strategy AWS PCS uses to provision EC2
-            /// instances. AWS PCS supports lowest price, capacity optimized, and price capacity
-            /// optimized. If you don't provide this option, it defaults to price capacity optimized.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<SpotOptionsAllocationStrategy>
+        /// `AllocationStrategy`: The Amazon EC2 allocation strategy AWS PCS uses to provision EC2
+        /// instances. AWS PCS supports lowest price, capacity optimized, and price capacity optimized.
+        /// If you don't provide this option, it defaults to price capacity optimized.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<SpotOptionsAllocationStrategy>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<SpotOptionsAllocationStrategy>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<SpotOptionsAllocationStrategy>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
         }
     }
 
@@ -1147,31 +1850,91 @@ impl Queue {
         Queue { core }
     }
 
-    prop! {
-        /// `ClusterId`: The ID of the cluster of the queue.
-        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
+    /// Sets `ClusterId`, which `new` took, in place.
+    pub fn set_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterId", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeNodeGroupConfigurations`: The list of compute node group configurations
-        /// associated with the queue. Queues assign jobs to associated compute node groups.
-        core.props, "ComputeNodeGroupConfigurations", compute_node_group_configurations, set_compute_node_group_configurations, get_compute_node_group_configurations, Val<List<queue::ComputeNodeGroupConfiguration>>
+    /// `ClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterId")
     }
 
-    prop! {
-        /// `Name`: The name that identifies the queue.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ComputeNodeGroupConfigurations`: The list of compute node group configurations associated
+    /// with the queue. Queues assign jobs to associated compute node groups.
+    pub fn compute_node_group_configurations(mut self, value: impl Into<Val<List<queue::ComputeNodeGroupConfiguration>>>) -> Self {
+        self.core.props.set("ComputeNodeGroupConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `SlurmConfiguration`: The Slurm configuration for the queue.
-        core.props, "SlurmConfiguration", slurm_configuration, set_slurm_configuration, get_slurm_configuration, Val<queue::SlurmConfiguration>
+    /// Sets `ComputeNodeGroupConfigurations` in place: [`Self::compute_node_group_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_compute_node_group_configurations(&mut self, value: impl Into<Val<List<queue::ComputeNodeGroupConfiguration>>>) -> &mut Self {
+        self.core.props.set("ComputeNodeGroupConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag
-        /// value. The tag value is optional and can be an empty string.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ComputeNodeGroupConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_node_group_configurations(&self) -> ::std::option::Option<Val<List<queue::ComputeNodeGroupConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeNodeGroupConfigurations")
+    }
+
+    /// `Name`: The name that identifies the queue.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SlurmConfiguration`: The Slurm configuration for the queue.
+    pub fn slurm_configuration(mut self, value: impl Into<Val<queue::SlurmConfiguration>>) -> Self {
+        self.core.props.set("SlurmConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SlurmConfiguration` in place: [`Self::slurm_configuration`] on a value held by `&mut`.
+    pub fn set_slurm_configuration(&mut self, value: impl Into<Val<queue::SlurmConfiguration>>) -> &mut Self {
+        self.core.props.set("SlurmConfiguration", value.into());
+        self
+    }
+
+    /// `SlurmConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_slurm_configuration(&self) -> ::std::option::Option<Val<queue::SlurmConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SlurmConfiguration")
+    }
+
+    /// `Tags`: 1 or more tags added to the resource. Each tag consists of a tag key and tag value.
+    /// The tag value is optional and can be an empty string.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1226,10 +1989,22 @@ pub mod queue {
             ComputeNodeGroupConfiguration { props }
         }
 
-        prop! {
-            /// `ComputeNodeGroupId`: The compute node group ID for the compute node group
-            /// configuration.
-            props, "ComputeNodeGroupId", compute_node_group_id, set_compute_node_group_id, get_compute_node_group_id, Val<String>
+        /// `ComputeNodeGroupId`: The compute node group ID for the compute node group configuration.
+        pub fn compute_node_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComputeNodeGroupId", value.into());
+            self
+        }
+
+        /// Sets `ComputeNodeGroupId` in place: [`Self::compute_node_group_id`] on a value held by `&mut`.
+        pub fn set_compute_node_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeNodeGroupId", value.into());
+            self
+        }
+
+        /// `ComputeNodeGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_node_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeNodeGroupId")
         }
     }
 
@@ -1248,10 +2023,23 @@ pub mod queue {
             SlurmConfiguration { props }
         }
 
-        prop! {
-            /// `SlurmCustomSettings`: Custom Slurm parameters that directly map to Slurm configuration
-            /// settings.
-            props, "SlurmCustomSettings", slurm_custom_settings, set_slurm_custom_settings, get_slurm_custom_settings, Val<List<SlurmCustomSetting>>
+        /// `SlurmCustomSettings`: Custom Slurm parameters that directly map to Slurm configuration
+        /// settings.
+        pub fn slurm_custom_settings(mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> Self {
+            self.props.set("SlurmCustomSettings", value.into());
+            self
+        }
+
+        /// Sets `SlurmCustomSettings` in place: [`Self::slurm_custom_settings`] on a value held by `&mut`.
+        pub fn set_slurm_custom_settings(&mut self, value: impl Into<Val<List<SlurmCustomSetting>>>) -> &mut Self {
+            self.props.set("SlurmCustomSettings", value.into());
+            self
+        }
+
+        /// `SlurmCustomSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slurm_custom_settings(&self) -> ::std::option::Option<Val<List<SlurmCustomSetting>>> {
+            crate::cfn::get_prop(&self.props, "SlurmCustomSettings")
         }
     }
 
@@ -1279,14 +2067,28 @@ pub mod queue {
             SlurmCustomSetting { props }
         }
 
-        prop! {
-            /// `ParameterName`: AWS PCS supports configuration of the Slurm parameters for queues:.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: The value for the configured Slurm setting.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 }

@@ -44,30 +44,82 @@ impl Campaign {
         Campaign { core }
     }
 
-    prop! {
-        /// `CampaignConfig`: The configuration details of a campaign.
-        core.props, "CampaignConfig", campaign_config, set_campaign_config, get_campaign_config, Val<campaign::CampaignConfig>
+    /// `CampaignConfig`: The configuration details of a campaign.
+    pub fn campaign_config(mut self, value: impl Into<Val<campaign::CampaignConfig>>) -> Self {
+        self.core.props.set("CampaignConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MinProvisionedTPS`: Specifies the requested minimum provisioned transactions per
-        /// second.
-        core.props, "MinProvisionedTPS", min_provisioned_tps, set_min_provisioned_tps, get_min_provisioned_tps, Val<i64>
+    /// Sets `CampaignConfig` in place: [`Self::campaign_config`] on a value held by `&mut`.
+    pub fn set_campaign_config(&mut self, value: impl Into<Val<campaign::CampaignConfig>>) -> &mut Self {
+        self.core.props.set("CampaignConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the campaign.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CampaignConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_campaign_config(&self) -> ::std::option::Option<Val<campaign::CampaignConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CampaignConfig")
     }
 
-    prop! {
-        /// `SolutionVersionArn`: The ARN of the solution version to deploy.
-        core.props, "SolutionVersionArn", _, set_solution_version_arn, get_solution_version_arn, Val<String>
+    /// `MinProvisionedTPS`: Specifies the requested minimum provisioned transactions per second.
+    pub fn min_provisioned_tps(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinProvisionedTPS", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to associate with the campaign.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MinProvisionedTPS` in place: [`Self::min_provisioned_tps`] on a value held by `&mut`.
+    pub fn set_min_provisioned_tps(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinProvisionedTPS", value.into());
+        self
+    }
+
+    /// `MinProvisionedTPS` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_provisioned_tps(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinProvisionedTPS")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SolutionVersionArn`, which `new` took, in place.
+    pub fn set_solution_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SolutionVersionArn", value.into());
+        self
+    }
+
+    /// `SolutionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_solution_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SolutionVersionArn")
+    }
+
+    /// `Tags`: Tags to associate with the campaign.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -121,26 +173,80 @@ pub mod campaign {
             CampaignConfig { props }
         }
 
-        prop! {
-            /// `EnableMetadataWithRecommendations`: Whether metadata with recommendations is enabled
-            /// for the campaign.
-            props, "EnableMetadataWithRecommendations", enable_metadata_with_recommendations, set_enable_metadata_with_recommendations, get_enable_metadata_with_recommendations, Val<bool>
+        /// `EnableMetadataWithRecommendations`: Whether metadata with recommendations is enabled for
+        /// the campaign.
+        pub fn enable_metadata_with_recommendations(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableMetadataWithRecommendations", value.into());
+            self
         }
 
-        prop! {
-            /// `ItemExplorationConfig`: Specifies the exploration configuration hyperparameters.
-            props, "ItemExplorationConfig", item_exploration_config, set_item_exploration_config, get_item_exploration_config, Val<Map<String>>
+        /// Sets `EnableMetadataWithRecommendations` in place: [`Self::enable_metadata_with_recommendations`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_metadata_with_recommendations(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableMetadataWithRecommendations", value.into());
+            self
         }
 
-        prop! {
-            /// `RankingInfluence`: A map of ranking influence values for POPULARITY and FRESHNESS.
-            props, "RankingInfluence", ranking_influence, set_ranking_influence, get_ranking_influence, Val<Map<f64>>
+        /// `EnableMetadataWithRecommendations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_metadata_with_recommendations(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableMetadataWithRecommendations")
         }
 
-        prop! {
-            /// `SyncWithLatestSolutionVersion`: Whether the campaign automatically updates to use the
-            /// latest solution version.
-            props, "SyncWithLatestSolutionVersion", sync_with_latest_solution_version, set_sync_with_latest_solution_version, get_sync_with_latest_solution_version, Val<bool>
+        /// `ItemExplorationConfig`: Specifies the exploration configuration hyperparameters.
+        pub fn item_exploration_config(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ItemExplorationConfig", value.into());
+            self
+        }
+
+        /// Sets `ItemExplorationConfig` in place: [`Self::item_exploration_config`] on a value held by `&mut`.
+        pub fn set_item_exploration_config(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ItemExplorationConfig", value.into());
+            self
+        }
+
+        /// `ItemExplorationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_item_exploration_config(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ItemExplorationConfig")
+        }
+
+        /// `RankingInfluence`: A map of ranking influence values for POPULARITY and FRESHNESS.
+        pub fn ranking_influence(mut self, value: impl Into<Val<Map<f64>>>) -> Self {
+            self.props.set("RankingInfluence", value.into());
+            self
+        }
+
+        /// Sets `RankingInfluence` in place: [`Self::ranking_influence`] on a value held by `&mut`.
+        pub fn set_ranking_influence(&mut self, value: impl Into<Val<Map<f64>>>) -> &mut Self {
+            self.props.set("RankingInfluence", value.into());
+            self
+        }
+
+        /// `RankingInfluence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ranking_influence(&self) -> ::std::option::Option<Val<Map<f64>>> {
+            crate::cfn::get_prop(&self.props, "RankingInfluence")
+        }
+
+        /// `SyncWithLatestSolutionVersion`: Whether the campaign automatically updates to use the
+        /// latest solution version.
+        pub fn sync_with_latest_solution_version(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SyncWithLatestSolutionVersion", value.into());
+            self
+        }
+
+        /// Sets `SyncWithLatestSolutionVersion` in place: [`Self::sync_with_latest_solution_version`]
+        /// on a value held by `&mut`.
+        pub fn set_sync_with_latest_solution_version(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SyncWithLatestSolutionVersion", value.into());
+            self
+        }
+
+        /// `SyncWithLatestSolutionVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_with_latest_solution_version(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SyncWithLatestSolutionVersion")
         }
     }
 }
@@ -178,36 +284,88 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `DatasetGroupArn`: The Amazon Resource Name (ARN) of the dataset group to add the
-        /// dataset to
-        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    /// Sets `DatasetGroupArn`, which `new` took, in place.
+    pub fn set_dataset_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetImportJob`: Initial DatasetImportJob for the created dataset
-        core.props, "DatasetImportJob", dataset_import_job, set_dataset_import_job, get_dataset_import_job, Val<dataset::DatasetImportJob>
+    /// `DatasetGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetGroupArn")
     }
 
-    prop! {
-        /// `DatasetType`: The type of dataset
-        core.props, "DatasetType", _, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
+    /// `DatasetImportJob`: Initial DatasetImportJob for the created dataset
+    pub fn dataset_import_job(mut self, value: impl Into<Val<dataset::DatasetImportJob>>) -> Self {
+        self.core.props.set("DatasetImportJob", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the dataset
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DatasetImportJob` in place: [`Self::dataset_import_job`] on a value held by `&mut`.
+    pub fn set_dataset_import_job(&mut self, value: impl Into<Val<dataset::DatasetImportJob>>) -> &mut Self {
+        self.core.props.set("DatasetImportJob", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaArn`: The ARN of the schema to associate with the dataset. The schema defines the
-        /// dataset fields.
-        core.props, "SchemaArn", _, set_schema_arn, get_schema_arn, Val<String>
+    /// `DatasetImportJob` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_import_job(&self) -> ::std::option::Option<Val<dataset::DatasetImportJob>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetImportJob")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DatasetType`, which `new` took, in place.
+    pub fn set_dataset_type(&mut self, value: impl Into<Val<dataset::DatasetType>>) -> &mut Self {
+        self.core.props.set("DatasetType", value.into());
+        self
+    }
+
+    /// `DatasetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_type(&self) -> ::std::option::Option<Val<dataset::DatasetType>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SchemaArn`, which `new` took, in place.
+    pub fn set_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaArn", value.into());
+        self
+    }
+
+    /// `SchemaArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaArn")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -243,30 +401,95 @@ pub mod dataset {
             DatasetImportJob { props }
         }
 
-        prop! {
-            /// `DataSource`: The Amazon S3 bucket that contains the training data to import.
-            props, "DataSource", data_source, set_data_source, get_data_source, Val<DatasetImportJobDataSource>
+        /// `DataSource`: The Amazon S3 bucket that contains the training data to import.
+        pub fn data_source(mut self, value: impl Into<Val<DatasetImportJobDataSource>>) -> Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DatasetArn`: The ARN of the dataset that receives the imported data
-            props, "DatasetArn", dataset_arn, set_dataset_arn, get_dataset_arn, Val<String>
+        /// Sets `DataSource` in place: [`Self::data_source`] on a value held by `&mut`.
+        pub fn set_data_source(&mut self, value: impl Into<Val<DatasetImportJobDataSource>>) -> &mut Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DatasetImportJobArn`: The ARN of the dataset import job
-            props, "DatasetImportJobArn", dataset_import_job_arn, set_dataset_import_job_arn, get_dataset_import_job_arn, Val<String>
+        /// `DataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source(&self) -> ::std::option::Option<Val<DatasetImportJobDataSource>> {
+            crate::cfn::get_prop(&self.props, "DataSource")
         }
 
-        prop! {
-            /// `JobName`: The name for the dataset import job.
-            props, "JobName", job_name, set_job_name, get_job_name, Val<String>
+        /// `DatasetArn`: The ARN of the dataset that receives the imported data
+        pub fn dataset_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatasetArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role that has permissions to read from the Amazon S3 data
-            /// source.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `DatasetArn` in place: [`Self::dataset_arn`] on a value held by `&mut`.
+        pub fn set_dataset_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetArn", value.into());
+            self
+        }
+
+        /// `DatasetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetArn")
+        }
+
+        /// `DatasetImportJobArn`: The ARN of the dataset import job
+        pub fn dataset_import_job_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatasetImportJobArn", value.into());
+            self
+        }
+
+        /// Sets `DatasetImportJobArn` in place: [`Self::dataset_import_job_arn`] on a value held by `&mut`.
+        pub fn set_dataset_import_job_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetImportJobArn", value.into());
+            self
+        }
+
+        /// `DatasetImportJobArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_import_job_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetImportJobArn")
+        }
+
+        /// `JobName`: The name for the dataset import job.
+        pub fn job_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JobName", value.into());
+            self
+        }
+
+        /// Sets `JobName` in place: [`Self::job_name`] on a value held by `&mut`.
+        pub fn set_job_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobName", value.into());
+            self
+        }
+
+        /// `JobName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobName")
+        }
+
+        /// `RoleArn`: The ARN of the IAM role that has permissions to read from the Amazon S3 data
+        /// source.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -286,10 +509,23 @@ pub mod dataset {
             DatasetImportJobDataSource { props }
         }
 
-        prop! {
-            /// `DataLocation`: The path to the Amazon S3 bucket where the data that you want to upload
-            /// to your dataset is stored.
-            props, "DataLocation", data_location, set_data_location, get_data_location, Val<String>
+        /// `DataLocation`: The path to the Amazon S3 bucket where the data that you want to upload to
+        /// your dataset is stored.
+        pub fn data_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataLocation", value.into());
+            self
+        }
+
+        /// Sets `DataLocation` in place: [`Self::data_location`] on a value held by `&mut`.
+        pub fn set_data_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLocation", value.into());
+            self
+        }
+
+        /// `DataLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLocation")
         }
     }
 
@@ -330,32 +566,91 @@ impl DatasetGroup {
         DatasetGroup { core }
     }
 
-    prop! {
-        /// `Domain`: The domain of a Domain dataset group.
-        core.props, "Domain", domain, set_domain, get_domain, Val<dataset_group::Domain>
+    /// `Domain`: The domain of a Domain dataset group.
+    pub fn domain(mut self, value: impl Into<Val<dataset_group::Domain>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The Amazon Resource Name(ARN) of a AWS Key Management Service (KMS) key
-        /// used to encrypt the datasets.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<dataset_group::Domain>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the new dataset group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<dataset_group::Domain>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the AWS Identity and Access Management (IAM) role that has
-        /// permissions to access the AWS Key Management Service (KMS) key. Supplying an IAM role is
-        /// only valid when also specifying a KMS key.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `KmsKeyArn`: The Amazon Resource Name(ARN) of a AWS Key Management Service (KMS) key used to
+    /// encrypt the datasets.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`: The ARN of the AWS Identity and Access Management (IAM) role that has permissions
+    /// to access the AWS Key Management Service (KMS) key. Supplying an IAM role is only valid when
+    /// also specifying a KMS key.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -411,20 +706,46 @@ impl EventTracker {
         EventTracker { core }
     }
 
-    prop! {
-        /// `DatasetGroupArn`: The Amazon Resource Name (ARN) of the dataset group that receives the
-        /// event data.
-        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    /// Sets `DatasetGroupArn`, which `new` took, in place.
+    pub fn set_dataset_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the event tracker.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DatasetGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetGroupArn")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to apply to the event tracker.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of tags to apply to the event tracker.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -477,25 +798,58 @@ impl Filter {
         Filter { core }
     }
 
-    prop! {
-        /// `DatasetGroupArn`: The ARN of the dataset group that the filter belongs to.
-        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    /// Sets `DatasetGroupArn`, which `new` took, in place.
+    pub fn set_dataset_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterExpression`: The filter expression that defines which items are included or
-        /// excluded from recommendations.
-        core.props, "FilterExpression", _, set_filter_expression, get_filter_expression, Val<String>
+    /// `DatasetGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetGroupArn")
     }
 
-    prop! {
-        /// `Name`: The name of the filter.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `FilterExpression`, which `new` took, in place.
+    pub fn set_filter_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to associate with the filter.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FilterExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterExpression")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags to associate with the filter.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -562,24 +916,52 @@ impl MetricAttribution {
         MetricAttribution { core }
     }
 
-    prop! {
-        /// `DatasetGroupArn`: The ARN of the destination dataset group.
-        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    /// Sets `DatasetGroupArn`, which `new` took, in place.
+    pub fn set_dataset_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Metrics`: A list of metric attributes for the metric attribution.
-        core.props, "Metrics", _, set_metrics, get_metrics, Val<List<metric_attribution::MetricAttribute>>
+    /// `DatasetGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetGroupArn")
     }
 
-    prop! {
-        /// `MetricsOutputConfig`: The output configuration details for the metric attribution.
-        core.props, "MetricsOutputConfig", _, set_metrics_output_config, get_metrics_output_config, Val<metric_attribution::MetricsOutputConfig>
+    /// Sets `Metrics`, which `new` took, in place.
+    pub fn set_metrics(&mut self, value: impl Into<Val<List<metric_attribution::MetricAttribute>>>) -> &mut Self {
+        self.core.props.set("Metrics", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the metric attribution.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Metrics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics(&self) -> ::std::option::Option<Val<List<metric_attribution::MetricAttribute>>> {
+        crate::cfn::get_prop(&self.core.props, "Metrics")
+    }
+
+    /// Sets `MetricsOutputConfig`, which `new` took, in place.
+    pub fn set_metrics_output_config(&mut self, value: impl Into<Val<metric_attribution::MetricsOutputConfig>>) -> &mut Self {
+        self.core.props.set("MetricsOutputConfig", value.into());
+        self
+    }
+
+    /// `MetricsOutputConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_output_config(&self) -> ::std::option::Option<Val<metric_attribution::MetricsOutputConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsOutputConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -631,19 +1013,40 @@ pub mod metric_attribution {
             MetricAttribute { props }
         }
 
-        prop! {
-            /// `EventType`: The metric's event type.
-            props, "EventType", _, set_event_type, get_event_type, Val<String>
+        /// Sets `EventType`, which `new` took, in place.
+        pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The metric's name.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventType")
         }
 
-        prop! {
-            /// `Expression`: The attribute's expression.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -665,14 +1068,34 @@ pub mod metric_attribution {
             MetricsOutputConfig { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role for the metric attribution.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `S3DataDestination`: The configuration details of an Amazon S3 output bucket.
-            props, "S3DataDestination", s3_data_destination, set_s3_data_destination, get_s3_data_destination, Val<S3DataDestination>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `S3DataDestination`: The configuration details of an Amazon S3 output bucket.
+        pub fn s3_data_destination(mut self, value: impl Into<Val<S3DataDestination>>) -> Self {
+            self.props.set("S3DataDestination", value.into());
+            self
+        }
+
+        /// Sets `S3DataDestination` in place: [`Self::s3_data_destination`] on a value held by `&mut`.
+        pub fn set_s3_data_destination(&mut self, value: impl Into<Val<S3DataDestination>>) -> &mut Self {
+            self.props.set("S3DataDestination", value.into());
+            self
+        }
+
+        /// `S3DataDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_data_destination(&self) -> ::std::option::Option<Val<S3DataDestination>> {
+            crate::cfn::get_prop(&self.props, "S3DataDestination")
         }
     }
 
@@ -694,14 +1117,34 @@ pub mod metric_attribution {
             S3DataDestination { props }
         }
 
-        prop! {
-            /// `Path`: The file path of the Amazon S3 bucket.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the KMS key.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `KmsKeyArn`: The ARN of the KMS key.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 }
@@ -728,24 +1171,64 @@ impl Schema {
         Schema { core }
     }
 
-    prop! {
-        /// `Domain`: The domain of a Domain dataset group.
-        core.props, "Domain", domain, set_domain, get_domain, Val<schema::Domain>
+    /// `Domain`: The domain of a Domain dataset group.
+    pub fn domain(mut self, value: impl Into<Val<schema::Domain>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name for the schema.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<schema::Domain>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `Schema`: A schema in Avro JSON format.
-        core.props, "Schema", _, set_schema, get_schema, Val<String>
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<schema::Domain>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Schema`, which `new` took, in place.
+    pub fn set_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -801,53 +1284,145 @@ impl Solution {
         Solution { core }
     }
 
-    prop! {
-        /// `DatasetGroupArn`: The ARN of the dataset group that provides the training data.
-        core.props, "DatasetGroupArn", _, set_dataset_group_arn, get_dataset_group_arn, Val<String>
+    /// Sets `DatasetGroupArn`, which `new` took, in place.
+    pub fn set_dataset_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EventType`: When your have multiple event types (using an EVENT_TYPE schema field),
-        /// this parameter specifies which event type (for example, 'click' or 'like') is used for
-        /// training the model. If you do not provide an eventType, Amazon Personalize will use all
-        /// interactions for training with equal weight regardless of type.
-        core.props, "EventType", event_type, set_event_type, get_event_type, Val<String>
+    /// `DatasetGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetGroupArn")
     }
 
-    prop! {
-        /// `Name`: The name for the solution
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EventType`: When your have multiple event types (using an EVENT_TYPE schema field), this
+    /// parameter specifies which event type (for example, 'click' or 'like') is used for training
+    /// the model. If you do not provide an eventType, Amazon Personalize will use all interactions
+    /// for training with equal weight regardless of type.
+    pub fn event_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventType", value.into());
+        self
     }
 
-    prop! {
-        /// `PerformAutoML`: Whether to perform automated machine learning (AutoML). The default is
-        /// false. For this case, you must specify recipeArn.
-        core.props, "PerformAutoML", perform_auto_ml, set_perform_auto_ml, get_perform_auto_ml, Val<bool>
+    /// Sets `EventType` in place: [`Self::event_type`] on a value held by `&mut`.
+    pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventType", value.into());
+        self
     }
 
-    prop! {
-        /// `PerformHPO`: Whether to perform hyperparameter optimization (HPO) on the specified or
-        /// selected recipe. The default is false. When performing AutoML, this parameter is always
-        /// true and you should not set it to false.
-        core.props, "PerformHPO", perform_hpo, set_perform_hpo, get_perform_hpo, Val<bool>
+    /// `EventType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventType")
     }
 
-    prop! {
-        /// `RecipeArn`: The ARN of the recipe to use for model training. Only specified when
-        /// performAutoML is false.
-        core.props, "RecipeArn", recipe_arn, set_recipe_arn, get_recipe_arn, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SolutionConfig`: The configuration to use with the solution. When performAutoML is set
-        /// to true, Amazon Personalize only evaluates the autoMLConfig section of the solution
-        /// configuration.
-        core.props, "SolutionConfig", solution_config, set_solution_config, get_solution_config, Val<solution::SolutionConfig>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PerformAutoML`: Whether to perform automated machine learning (AutoML). The default is
+    /// false. For this case, you must specify recipeArn.
+    pub fn perform_auto_ml(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PerformAutoML", value.into());
+        self
+    }
+
+    /// Sets `PerformAutoML` in place: [`Self::perform_auto_ml`] on a value held by `&mut`.
+    pub fn set_perform_auto_ml(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PerformAutoML", value.into());
+        self
+    }
+
+    /// `PerformAutoML` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_perform_auto_ml(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PerformAutoML")
+    }
+
+    /// `PerformHPO`: Whether to perform hyperparameter optimization (HPO) on the specified or
+    /// selected recipe. The default is false. When performing AutoML, this parameter is always true
+    /// and you should not set it to false.
+    pub fn perform_hpo(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PerformHPO", value.into());
+        self
+    }
+
+    /// Sets `PerformHPO` in place: [`Self::perform_hpo`] on a value held by `&mut`.
+    pub fn set_perform_hpo(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PerformHPO", value.into());
+        self
+    }
+
+    /// `PerformHPO` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_perform_hpo(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PerformHPO")
+    }
+
+    /// `RecipeArn`: The ARN of the recipe to use for model training. Only specified when
+    /// performAutoML is false.
+    pub fn recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RecipeArn", value.into());
+        self
+    }
+
+    /// Sets `RecipeArn` in place: [`Self::recipe_arn`] on a value held by `&mut`.
+    pub fn set_recipe_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecipeArn", value.into());
+        self
+    }
+
+    /// `RecipeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recipe_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecipeArn")
+    }
+
+    /// `SolutionConfig`: The configuration to use with the solution. When performAutoML is set to
+    /// true, Amazon Personalize only evaluates the autoMLConfig section of the solution
+    /// configuration.
+    pub fn solution_config(mut self, value: impl Into<Val<solution::SolutionConfig>>) -> Self {
+        self.core.props.set("SolutionConfig", value.into());
+        self
+    }
+
+    /// Sets `SolutionConfig` in place: [`Self::solution_config`] on a value held by `&mut`.
+    pub fn set_solution_config(&mut self, value: impl Into<Val<solution::SolutionConfig>>) -> &mut Self {
+        self.core.props.set("SolutionConfig", value.into());
+        self
+    }
+
+    /// `SolutionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_solution_config(&self) -> ::std::option::Option<Val<solution::SolutionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SolutionConfig")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -885,31 +1460,98 @@ pub mod solution {
             SolutionConfig { props }
         }
 
-        prop! {
-            /// `AlgorithmHyperParameters`: Lists the hyperparameter names and ranges.
-            props, "AlgorithmHyperParameters", algorithm_hyper_parameters, set_algorithm_hyper_parameters, get_algorithm_hyper_parameters, Val<Map<String>>
+        /// `AlgorithmHyperParameters`: Lists the hyperparameter names and ranges.
+        pub fn algorithm_hyper_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AlgorithmHyperParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoMLConfig`: The AutoMLConfig object containing a list of recipes to search when
-            /// AutoML is performed.
-            props, "AutoMLConfig", auto_ml_config, set_auto_ml_config, get_auto_ml_config, Val<SolutionConfigAutoMlConfig>
+        /// Sets `AlgorithmHyperParameters` in place: [`Self::algorithm_hyper_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_algorithm_hyper_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AlgorithmHyperParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `EventValueThreshold`: Only events with a value greater than or equal to this threshold
-            /// are used for training a model.
-            props, "EventValueThreshold", event_value_threshold, set_event_value_threshold, get_event_value_threshold, Val<String>
+        /// `AlgorithmHyperParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm_hyper_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AlgorithmHyperParameters")
         }
 
-        prop! {
-            /// `FeatureTransformationParameters`: Lists the feature transformation parameters.
-            props, "FeatureTransformationParameters", feature_transformation_parameters, set_feature_transformation_parameters, get_feature_transformation_parameters, Val<Map<String>>
+        /// `AutoMLConfig`: The AutoMLConfig object containing a list of recipes to search when AutoML
+        /// is performed.
+        pub fn auto_ml_config(mut self, value: impl Into<Val<SolutionConfigAutoMlConfig>>) -> Self {
+            self.props.set("AutoMLConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `HpoConfig`: Describes the properties for hyperparameter optimization (HPO)
-            props, "HpoConfig", hpo_config, set_hpo_config, get_hpo_config, Val<SolutionConfigHpoConfig>
+        /// Sets `AutoMLConfig` in place: [`Self::auto_ml_config`] on a value held by `&mut`.
+        pub fn set_auto_ml_config(&mut self, value: impl Into<Val<SolutionConfigAutoMlConfig>>) -> &mut Self {
+            self.props.set("AutoMLConfig", value.into());
+            self
+        }
+
+        /// `AutoMLConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_ml_config(&self) -> ::std::option::Option<Val<SolutionConfigAutoMlConfig>> {
+            crate::cfn::get_prop(&self.props, "AutoMLConfig")
+        }
+
+        /// `EventValueThreshold`: Only events with a value greater than or equal to this threshold are
+        /// used for training a model.
+        pub fn event_value_threshold(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventValueThreshold", value.into());
+            self
+        }
+
+        /// Sets `EventValueThreshold` in place: [`Self::event_value_threshold`] on a value held by `&mut`.
+        pub fn set_event_value_threshold(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventValueThreshold", value.into());
+            self
+        }
+
+        /// `EventValueThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_value_threshold(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventValueThreshold")
+        }
+
+        /// `FeatureTransformationParameters`: Lists the feature transformation parameters.
+        pub fn feature_transformation_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("FeatureTransformationParameters", value.into());
+            self
+        }
+
+        /// Sets `FeatureTransformationParameters` in place: [`Self::feature_transformation_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_feature_transformation_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("FeatureTransformationParameters", value.into());
+            self
+        }
+
+        /// `FeatureTransformationParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_transformation_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "FeatureTransformationParameters")
+        }
+
+        /// `HpoConfig`: Describes the properties for hyperparameter optimization (HPO)
+        pub fn hpo_config(mut self, value: impl Into<Val<SolutionConfigHpoConfig>>) -> Self {
+            self.props.set("HpoConfig", value.into());
+            self
+        }
+
+        /// Sets `HpoConfig` in place: [`Self::hpo_config`] on a value held by `&mut`.
+        pub fn set_hpo_config(&mut self, value: impl Into<Val<SolutionConfigHpoConfig>>) -> &mut Self {
+            self.props.set("HpoConfig", value.into());
+            self
+        }
+
+        /// `HpoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hpo_config(&self) -> ::std::option::Option<Val<SolutionConfigHpoConfig>> {
+            crate::cfn::get_prop(&self.props, "HpoConfig")
         }
     }
 
@@ -929,14 +1571,40 @@ pub mod solution {
             SolutionConfigAutoMlConfig { props }
         }
 
-        prop! {
-            /// `MetricName`: The metric to optimize.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// `MetricName`: The metric to optimize.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `RecipeList`: The list of candidate recipes.
-            props, "RecipeList", recipe_list, set_recipe_list, get_recipe_list, Val<List<String>>
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `RecipeList`: The list of candidate recipes.
+        pub fn recipe_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RecipeList", value.into());
+            self
+        }
+
+        /// Sets `RecipeList` in place: [`Self::recipe_list`] on a value held by `&mut`.
+        pub fn set_recipe_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RecipeList", value.into());
+            self
+        }
+
+        /// `RecipeList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recipe_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RecipeList")
         }
     }
 
@@ -956,20 +1624,59 @@ pub mod solution {
             SolutionConfigHpoConfig { props }
         }
 
-        prop! {
-            /// `AlgorithmHyperParameterRanges`: The hyperparameters and their allowable ranges
-            props, "AlgorithmHyperParameterRanges", algorithm_hyper_parameter_ranges, set_algorithm_hyper_parameter_ranges, get_algorithm_hyper_parameter_ranges, Val<SolutionConfigHpoConfigAlgorithmHyperParameterRanges>
+        /// `AlgorithmHyperParameterRanges`: The hyperparameters and their allowable ranges
+        pub fn algorithm_hyper_parameter_ranges(mut self, value: impl Into<Val<SolutionConfigHpoConfigAlgorithmHyperParameterRanges>>) -> Self {
+            self.props.set("AlgorithmHyperParameterRanges", value.into());
+            self
         }
 
-        prop! {
-            /// `HpoObjective`: The metric to optimize during HPO.
-            props, "HpoObjective", hpo_objective, set_hpo_objective, get_hpo_objective, Val<SolutionConfigHpoConfigHpoObjective>
+        /// Sets `AlgorithmHyperParameterRanges` in place: [`Self::algorithm_hyper_parameter_ranges`] on
+        /// a value held by `&mut`.
+        pub fn set_algorithm_hyper_parameter_ranges(&mut self, value: impl Into<Val<SolutionConfigHpoConfigAlgorithmHyperParameterRanges>>) -> &mut Self {
+            self.props.set("AlgorithmHyperParameterRanges", value.into());
+            self
         }
 
-        prop! {
-            /// `HpoResourceConfig`: Describes the resource configuration for hyperparameter
-            /// optimization (HPO).
-            props, "HpoResourceConfig", hpo_resource_config, set_hpo_resource_config, get_hpo_resource_config, Val<SolutionConfigHpoConfigHpoResourceConfig>
+        /// `AlgorithmHyperParameterRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm_hyper_parameter_ranges(&self) -> ::std::option::Option<Val<SolutionConfigHpoConfigAlgorithmHyperParameterRanges>> {
+            crate::cfn::get_prop(&self.props, "AlgorithmHyperParameterRanges")
+        }
+
+        /// `HpoObjective`: The metric to optimize during HPO.
+        pub fn hpo_objective(mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoObjective>>) -> Self {
+            self.props.set("HpoObjective", value.into());
+            self
+        }
+
+        /// Sets `HpoObjective` in place: [`Self::hpo_objective`] on a value held by `&mut`.
+        pub fn set_hpo_objective(&mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoObjective>>) -> &mut Self {
+            self.props.set("HpoObjective", value.into());
+            self
+        }
+
+        /// `HpoObjective` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hpo_objective(&self) -> ::std::option::Option<Val<SolutionConfigHpoConfigHpoObjective>> {
+            crate::cfn::get_prop(&self.props, "HpoObjective")
+        }
+
+        /// `HpoResourceConfig`: Describes the resource configuration for hyperparameter optimization (HPO).
+        pub fn hpo_resource_config(mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoResourceConfig>>) -> Self {
+            self.props.set("HpoResourceConfig", value.into());
+            self
+        }
+
+        /// Sets `HpoResourceConfig` in place: [`Self::hpo_resource_config`] on a value held by `&mut`.
+        pub fn set_hpo_resource_config(&mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoResourceConfig>>) -> &mut Self {
+            self.props.set("HpoResourceConfig", value.into());
+            self
+        }
+
+        /// `HpoResourceConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hpo_resource_config(&self) -> ::std::option::Option<Val<SolutionConfigHpoConfigHpoResourceConfig>> {
+            crate::cfn::get_prop(&self.props, "HpoResourceConfig")
         }
     }
 
@@ -989,19 +1696,61 @@ pub mod solution {
             SolutionConfigHpoConfigAlgorithmHyperParameterRanges { props }
         }
 
-        prop! {
-            /// `CategoricalHyperParameterRanges`: The categorical hyperparameters and their ranges.
-            props, "CategoricalHyperParameterRanges", categorical_hyper_parameter_ranges, set_categorical_hyper_parameter_ranges, get_categorical_hyper_parameter_ranges, Val<List<CategoricalHyperParameterRange>>
+        /// `CategoricalHyperParameterRanges`: The categorical hyperparameters and their ranges.
+        pub fn categorical_hyper_parameter_ranges(mut self, value: impl Into<Val<List<CategoricalHyperParameterRange>>>) -> Self {
+            self.props.set("CategoricalHyperParameterRanges", value.into());
+            self
         }
 
-        prop! {
-            /// `ContinuousHyperParameterRanges`: The continuous hyperparameters and their ranges.
-            props, "ContinuousHyperParameterRanges", continuous_hyper_parameter_ranges, set_continuous_hyper_parameter_ranges, get_continuous_hyper_parameter_ranges, Val<List<ContinuousHyperParameterRange>>
+        /// Sets `CategoricalHyperParameterRanges` in place: [`Self::categorical_hyper_parameter_ranges`]
+        /// on a value held by `&mut`.
+        pub fn set_categorical_hyper_parameter_ranges(&mut self, value: impl Into<Val<List<CategoricalHyperParameterRange>>>) -> &mut Self {
+            self.props.set("CategoricalHyperParameterRanges", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegerHyperParameterRanges`: The integer hyperparameters and their ranges.
-            props, "IntegerHyperParameterRanges", integer_hyper_parameter_ranges, set_integer_hyper_parameter_ranges, get_integer_hyper_parameter_ranges, Val<List<IntegerHyperParameterRange>>
+        /// `CategoricalHyperParameterRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_categorical_hyper_parameter_ranges(&self) -> ::std::option::Option<Val<List<CategoricalHyperParameterRange>>> {
+            crate::cfn::get_prop(&self.props, "CategoricalHyperParameterRanges")
+        }
+
+        /// `ContinuousHyperParameterRanges`: The continuous hyperparameters and their ranges.
+        pub fn continuous_hyper_parameter_ranges(mut self, value: impl Into<Val<List<ContinuousHyperParameterRange>>>) -> Self {
+            self.props.set("ContinuousHyperParameterRanges", value.into());
+            self
+        }
+
+        /// Sets `ContinuousHyperParameterRanges` in place: [`Self::continuous_hyper_parameter_ranges`]
+        /// on a value held by `&mut`.
+        pub fn set_continuous_hyper_parameter_ranges(&mut self, value: impl Into<Val<List<ContinuousHyperParameterRange>>>) -> &mut Self {
+            self.props.set("ContinuousHyperParameterRanges", value.into());
+            self
+        }
+
+        /// `ContinuousHyperParameterRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continuous_hyper_parameter_ranges(&self) -> ::std::option::Option<Val<List<ContinuousHyperParameterRange>>> {
+            crate::cfn::get_prop(&self.props, "ContinuousHyperParameterRanges")
+        }
+
+        /// `IntegerHyperParameterRanges`: The integer hyperparameters and their ranges.
+        pub fn integer_hyper_parameter_ranges(mut self, value: impl Into<Val<List<IntegerHyperParameterRange>>>) -> Self {
+            self.props.set("IntegerHyperParameterRanges", value.into());
+            self
+        }
+
+        /// Sets `IntegerHyperParameterRanges` in place: [`Self::integer_hyper_parameter_ranges`] on a
+        /// value held by `&mut`.
+        pub fn set_integer_hyper_parameter_ranges(&mut self, value: impl Into<Val<List<IntegerHyperParameterRange>>>) -> &mut Self {
+            self.props.set("IntegerHyperParameterRanges", value.into());
+            self
+        }
+
+        /// `IntegerHyperParameterRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer_hyper_parameter_ranges(&self) -> ::std::option::Option<Val<List<IntegerHyperParameterRange>>> {
+            crate::cfn::get_prop(&self.props, "IntegerHyperParameterRanges")
         }
     }
 
@@ -1021,14 +1770,40 @@ pub mod solution {
             CategoricalHyperParameterRange { props }
         }
 
-        prop! {
-            /// `Name`: The name of the hyperparameter.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the hyperparameter.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: A list of the categories for the hyperparameter.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Values`: A list of the categories for the hyperparameter.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1048,19 +1823,58 @@ pub mod solution {
             ContinuousHyperParameterRange { props }
         }
 
-        prop! {
-            /// `MaxValue`: The maximum allowable value for the hyperparameter.
-            props, "MaxValue", max_value, set_max_value, get_max_value, Val<f64>
+        /// `MaxValue`: The maximum allowable value for the hyperparameter.
+        pub fn max_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MinValue`: The minimum allowable value for the hyperparameter.
-            props, "MinValue", min_value, set_min_value, get_min_value, Val<f64>
+        /// Sets `MaxValue` in place: [`Self::max_value`] on a value held by `&mut`.
+        pub fn set_max_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the hyperparameter.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `MinValue`: The minimum allowable value for the hyperparameter.
+        pub fn min_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// Sets `MinValue` in place: [`Self::min_value`] on a value held by `&mut`.
+        pub fn set_min_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
+        }
+
+        /// `Name`: The name of the hyperparameter.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1080,19 +1894,58 @@ pub mod solution {
             IntegerHyperParameterRange { props }
         }
 
-        prop! {
-            /// `MaxValue`: The maximum allowable value for the hyperparameter.
-            props, "MaxValue", max_value, set_max_value, get_max_value, Val<i64>
+        /// `MaxValue`: The maximum allowable value for the hyperparameter.
+        pub fn max_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MinValue`: The minimum allowable value for the hyperparameter.
-            props, "MinValue", min_value, set_min_value, get_min_value, Val<i64>
+        /// Sets `MaxValue` in place: [`Self::max_value`] on a value held by `&mut`.
+        pub fn set_max_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the hyperparameter.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `MinValue`: The minimum allowable value for the hyperparameter.
+        pub fn min_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// Sets `MinValue` in place: [`Self::min_value`] on a value held by `&mut`.
+        pub fn set_min_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
+        }
+
+        /// `Name`: The name of the hyperparameter.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1112,19 +1965,58 @@ pub mod solution {
             SolutionConfigHpoConfigHpoObjective { props }
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// `MetricName`: The name of the metric
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricRegex`: A regular expression for finding the metric in the training job logs.
-            props, "MetricRegex", metric_regex, set_metric_regex, get_metric_regex, Val<String>
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the metric. Valid values are Maximize and Minimize.
-            props, "Type", type_, set_type, get_type, Val<SolutionConfigHpoConfigHpoObjectiveType>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `MetricRegex`: A regular expression for finding the metric in the training job logs.
+        pub fn metric_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricRegex", value.into());
+            self
+        }
+
+        /// Sets `MetricRegex` in place: [`Self::metric_regex`] on a value held by `&mut`.
+        pub fn set_metric_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricRegex", value.into());
+            self
+        }
+
+        /// `MetricRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricRegex")
+        }
+
+        /// `Type`: The type of the metric. Valid values are Maximize and Minimize.
+        pub fn type_(mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoObjectiveType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SolutionConfigHpoConfigHpoObjectiveType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SolutionConfigHpoConfigHpoObjectiveType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1157,16 +2049,44 @@ pub mod solution {
             SolutionConfigHpoConfigHpoResourceConfig { props }
         }
 
-        prop! {
-            /// `MaxNumberOfTrainingJobs`: The maximum number of training jobs when you create a
-            /// solution version. The maximum value for maxNumberOfTrainingJobs is 40.
-            props, "MaxNumberOfTrainingJobs", max_number_of_training_jobs, set_max_number_of_training_jobs, get_max_number_of_training_jobs, Val<String>
+        /// `MaxNumberOfTrainingJobs`: The maximum number of training jobs when you create a solution
+        /// version. The maximum value for maxNumberOfTrainingJobs is 40.
+        pub fn max_number_of_training_jobs(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MaxNumberOfTrainingJobs", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxParallelTrainingJobs`: The maximum number of parallel training jobs when you create
-            /// a solution version. The maximum value for maxParallelTrainingJobs is 10.
-            props, "MaxParallelTrainingJobs", max_parallel_training_jobs, set_max_parallel_training_jobs, get_max_parallel_training_jobs, Val<String>
+        /// Sets `MaxNumberOfTrainingJobs` in place: [`Self::max_number_of_training_jobs`] on a value
+        /// held by `&mut`.
+        pub fn set_max_number_of_training_jobs(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaxNumberOfTrainingJobs", value.into());
+            self
+        }
+
+        /// `MaxNumberOfTrainingJobs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_number_of_training_jobs(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaxNumberOfTrainingJobs")
+        }
+
+        /// `MaxParallelTrainingJobs`: The maximum number of parallel training jobs when you create a
+        /// solution version. The maximum value for maxParallelTrainingJobs is 10.
+        pub fn max_parallel_training_jobs(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MaxParallelTrainingJobs", value.into());
+            self
+        }
+
+        /// Sets `MaxParallelTrainingJobs` in place: [`Self::max_parallel_training_jobs`] on a value
+        /// held by `&mut`.
+        pub fn set_max_parallel_training_jobs(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaxParallelTrainingJobs", value.into());
+            self
+        }
+
+        /// `MaxParallelTrainingJobs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_parallel_training_jobs(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaxParallelTrainingJobs")
         }
     }
 }

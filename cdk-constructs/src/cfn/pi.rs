@@ -57,32 +57,70 @@ impl PerfReports {
         PerfReports { core }
     }
 
-    prop! {
-        /// `EndTime`: The end time defined for the analysis report in ISO 8601 format.
-        core.props, "EndTime", _, set_end_time, get_end_time, Val<String>
+    /// Sets `EndTime`, which `new` took, in place.
+    pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `Identifier`: An immutable, AWS Region-unique identifier for a data source. Performance
-        /// Insights gathers metrics from this data source. To use an Amazon RDS instance as a data
-        /// source, specify its DbiResourceId value.
-        core.props, "Identifier", _, set_identifier, get_identifier, Val<String>
+    /// `EndTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndTime")
     }
 
-    prop! {
-        /// `ServiceType`: The AWS service for which Performance Insights returns metrics. Valid
-        /// values are RDS and DOCDB.
-        core.props, "ServiceType", _, set_service_type, get_service_type, Val<perf_reports::ServiceType>
+    /// Sets `Identifier`, which `new` took, in place.
+    pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Identifier", value.into());
+        self
     }
 
-    prop! {
-        /// `StartTime`: The start time defined for the analysis report in ISO 8601 format.
-        core.props, "StartTime", _, set_start_time, get_start_time, Val<String>
+    /// `Identifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Identifier")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ServiceType`, which `new` took, in place.
+    pub fn set_service_type(&mut self, value: impl Into<Val<perf_reports::ServiceType>>) -> &mut Self {
+        self.core.props.set("ServiceType", value.into());
+        self
+    }
+
+    /// `ServiceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_type(&self) -> ::std::option::Option<Val<perf_reports::ServiceType>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceType")
+    }
+
+    /// Sets `StartTime`, which `new` took, in place.
+    pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// `StartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartTime")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

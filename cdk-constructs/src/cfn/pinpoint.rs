@@ -49,24 +49,58 @@ impl AdmChannel {
         AdmChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientId`.
-        core.props, "ClientId", _, set_client_id, get_client_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `ClientSecret`.
-        core.props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+    /// Sets `ClientId`, which `new` took, in place.
+    pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `ClientId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientId")
+    }
+
+    /// Sets `ClientSecret`, which `new` took, in place.
+    pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientSecret", value.into());
+        self
+    }
+
+    /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientSecret")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,49 +136,161 @@ impl ApnsChannel {
         ApnsChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleId`.
-        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Certificate`.
-        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+    /// `BundleId`.
+    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultAuthenticationMethod`.
-        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
+    /// Sets `BundleId` in place: [`Self::bundle_id`] on a value held by `&mut`.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `PrivateKey`.
-        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    /// `Certificate`.
+    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TeamId`.
-        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
+    /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenKey`.
-        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `TokenKeyId`.
-        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
+    /// `DefaultAuthenticationMethod`.
+    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// Sets `DefaultAuthenticationMethod` in place: [`Self::default_authentication_method`] on a
+    /// value held by `&mut`.
+    pub fn set_default_authentication_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// `DefaultAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_authentication_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAuthenticationMethod")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `PrivateKey`.
+    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+    pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKey")
+    }
+
+    /// `TeamId`.
+    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// Sets `TeamId` in place: [`Self::team_id`] on a value held by `&mut`.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
+    }
+
+    /// `TokenKey`.
+    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// Sets `TokenKey` in place: [`Self::token_key`] on a value held by `&mut`.
+    pub fn set_token_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// `TokenKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKey")
+    }
+
+    /// `TokenKeyId`.
+    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// Sets `TokenKeyId` in place: [`Self::token_key_id`] on a value held by `&mut`.
+    pub fn set_token_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// `TokenKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKeyId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -181,49 +327,161 @@ impl ApnsSandboxChannel {
         ApnsSandboxChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleId`.
-        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Certificate`.
-        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+    /// `BundleId`.
+    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultAuthenticationMethod`.
-        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
+    /// Sets `BundleId` in place: [`Self::bundle_id`] on a value held by `&mut`.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `PrivateKey`.
-        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    /// `Certificate`.
+    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TeamId`.
-        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
+    /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenKey`.
-        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `TokenKeyId`.
-        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
+    /// `DefaultAuthenticationMethod`.
+    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// Sets `DefaultAuthenticationMethod` in place: [`Self::default_authentication_method`] on a
+    /// value held by `&mut`.
+    pub fn set_default_authentication_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// `DefaultAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_authentication_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAuthenticationMethod")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `PrivateKey`.
+    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+    pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKey")
+    }
+
+    /// `TeamId`.
+    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// Sets `TeamId` in place: [`Self::team_id`] on a value held by `&mut`.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
+    }
+
+    /// `TokenKey`.
+    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// Sets `TokenKey` in place: [`Self::token_key`] on a value held by `&mut`.
+    pub fn set_token_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// `TokenKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKey")
+    }
+
+    /// `TokenKeyId`.
+    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// Sets `TokenKeyId` in place: [`Self::token_key_id`] on a value held by `&mut`.
+    pub fn set_token_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// `TokenKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKeyId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -259,49 +517,161 @@ impl ApnsVoipChannel {
         ApnsVoipChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleId`.
-        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Certificate`.
-        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+    /// `BundleId`.
+    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultAuthenticationMethod`.
-        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
+    /// Sets `BundleId` in place: [`Self::bundle_id`] on a value held by `&mut`.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `PrivateKey`.
-        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    /// `Certificate`.
+    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TeamId`.
-        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
+    /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenKey`.
-        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `TokenKeyId`.
-        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
+    /// `DefaultAuthenticationMethod`.
+    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// Sets `DefaultAuthenticationMethod` in place: [`Self::default_authentication_method`] on a
+    /// value held by `&mut`.
+    pub fn set_default_authentication_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// `DefaultAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_authentication_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAuthenticationMethod")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `PrivateKey`.
+    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+    pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKey")
+    }
+
+    /// `TeamId`.
+    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// Sets `TeamId` in place: [`Self::team_id`] on a value held by `&mut`.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
+    }
+
+    /// `TokenKey`.
+    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// Sets `TokenKey` in place: [`Self::token_key`] on a value held by `&mut`.
+    pub fn set_token_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// `TokenKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKey")
+    }
+
+    /// `TokenKeyId`.
+    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// Sets `TokenKeyId` in place: [`Self::token_key_id`] on a value held by `&mut`.
+    pub fn set_token_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// `TokenKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKeyId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -338,49 +708,161 @@ impl ApnsVoipSandboxChannel {
         ApnsVoipSandboxChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleId`.
-        core.props, "BundleId", bundle_id, set_bundle_id, get_bundle_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Certificate`.
-        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+    /// `BundleId`.
+    pub fn bundle_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultAuthenticationMethod`.
-        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
+    /// Sets `BundleId` in place: [`Self::bundle_id`] on a value held by `&mut`.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `PrivateKey`.
-        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    /// `Certificate`.
+    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TeamId`.
-        core.props, "TeamId", team_id, set_team_id, get_team_id, Val<String>
+    /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenKey`.
-        core.props, "TokenKey", token_key, set_token_key, get_token_key, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `TokenKeyId`.
-        core.props, "TokenKeyId", token_key_id, set_token_key_id, get_token_key_id, Val<String>
+    /// `DefaultAuthenticationMethod`.
+    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// Sets `DefaultAuthenticationMethod` in place: [`Self::default_authentication_method`] on a
+    /// value held by `&mut`.
+    pub fn set_default_authentication_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// `DefaultAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_authentication_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAuthenticationMethod")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `PrivateKey`.
+    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+    pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKey")
+    }
+
+    /// `TeamId`.
+    pub fn team_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// Sets `TeamId` in place: [`Self::team_id`] on a value held by `&mut`.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
+    }
+
+    /// `TokenKey`.
+    pub fn token_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// Sets `TokenKey` in place: [`Self::token_key`] on a value held by `&mut`.
+    pub fn set_token_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKey", value.into());
+        self
+    }
+
+    /// `TokenKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKey")
+    }
+
+    /// `TokenKeyId`.
+    pub fn token_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// Sets `TokenKeyId` in place: [`Self::token_key_id`] on a value held by `&mut`.
+    pub fn set_token_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKeyId", value.into());
+        self
+    }
+
+    /// `TokenKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKeyId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -416,14 +898,34 @@ impl App {
         App { core }
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -466,29 +968,89 @@ impl ApplicationSettings {
         ApplicationSettings { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `CampaignHook`.
-        core.props, "CampaignHook", campaign_hook, set_campaign_hook, get_campaign_hook, Val<application_settings::CampaignHook>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `CloudWatchMetricsEnabled`.
-        core.props, "CloudWatchMetricsEnabled", cloud_watch_metrics_enabled, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
+    /// `CampaignHook`.
+    pub fn campaign_hook(mut self, value: impl Into<Val<application_settings::CampaignHook>>) -> Self {
+        self.core.props.set("CampaignHook", value.into());
+        self
     }
 
-    prop! {
-        /// `Limits`.
-        core.props, "Limits", limits, set_limits, get_limits, Val<application_settings::Limits>
+    /// Sets `CampaignHook` in place: [`Self::campaign_hook`] on a value held by `&mut`.
+    pub fn set_campaign_hook(&mut self, value: impl Into<Val<application_settings::CampaignHook>>) -> &mut Self {
+        self.core.props.set("CampaignHook", value.into());
+        self
     }
 
-    prop! {
-        /// `QuietTime`.
-        core.props, "QuietTime", quiet_time, set_quiet_time, get_quiet_time, Val<application_settings::QuietTime>
+    /// `CampaignHook` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_campaign_hook(&self) -> ::std::option::Option<Val<application_settings::CampaignHook>> {
+        crate::cfn::get_prop(&self.core.props, "CampaignHook")
+    }
+
+    /// `CloudWatchMetricsEnabled`.
+    pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CloudWatchMetricsEnabled", value.into());
+        self
+    }
+
+    /// Sets `CloudWatchMetricsEnabled` in place: [`Self::cloud_watch_metrics_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_cloud_watch_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CloudWatchMetricsEnabled", value.into());
+        self
+    }
+
+    /// `CloudWatchMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchMetricsEnabled")
+    }
+
+    /// `Limits`.
+    pub fn limits(mut self, value: impl Into<Val<application_settings::Limits>>) -> Self {
+        self.core.props.set("Limits", value.into());
+        self
+    }
+
+    /// Sets `Limits` in place: [`Self::limits`] on a value held by `&mut`.
+    pub fn set_limits(&mut self, value: impl Into<Val<application_settings::Limits>>) -> &mut Self {
+        self.core.props.set("Limits", value.into());
+        self
+    }
+
+    /// `Limits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_limits(&self) -> ::std::option::Option<Val<application_settings::Limits>> {
+        crate::cfn::get_prop(&self.core.props, "Limits")
+    }
+
+    /// `QuietTime`.
+    pub fn quiet_time(mut self, value: impl Into<Val<application_settings::QuietTime>>) -> Self {
+        self.core.props.set("QuietTime", value.into());
+        self
+    }
+
+    /// Sets `QuietTime` in place: [`Self::quiet_time`] on a value held by `&mut`.
+    pub fn set_quiet_time(&mut self, value: impl Into<Val<application_settings::QuietTime>>) -> &mut Self {
+        self.core.props.set("QuietTime", value.into());
+        self
+    }
+
+    /// `QuietTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quiet_time(&self) -> ::std::option::Option<Val<application_settings::QuietTime>> {
+        crate::cfn::get_prop(&self.core.props, "QuietTime")
     }
 
     /// `Ref`: the resource's identifier.
@@ -523,19 +1085,58 @@ pub mod application_settings {
             CampaignHook { props }
         }
 
-        prop! {
-            /// `LambdaFunctionName`.
-            props, "LambdaFunctionName", lambda_function_name, set_lambda_function_name, get_lambda_function_name, Val<String>
+        /// `LambdaFunctionName`.
+        pub fn lambda_function_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaFunctionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", mode, set_mode, get_mode, Val<String>
+        /// Sets `LambdaFunctionName` in place: [`Self::lambda_function_name`] on a value held by `&mut`.
+        pub fn set_lambda_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaFunctionName", value.into());
+            self
         }
 
-        prop! {
-            /// `WebUrl`.
-            props, "WebUrl", web_url, set_web_url, get_web_url, Val<String>
+        /// `LambdaFunctionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionName")
+        }
+
+        /// `Mode`.
+        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `WebUrl`.
+        pub fn web_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WebUrl", value.into());
+            self
+        }
+
+        /// Sets `WebUrl` in place: [`Self::web_url`] on a value held by `&mut`.
+        pub fn set_web_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WebUrl", value.into());
+            self
+        }
+
+        /// `WebUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WebUrl")
         }
     }
 
@@ -554,24 +1155,76 @@ pub mod application_settings {
             Limits { props }
         }
 
-        prop! {
-            /// `Daily`.
-            props, "Daily", daily, set_daily, get_daily, Val<i64>
+        /// `Daily`.
+        pub fn daily(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumDuration`.
-            props, "MaximumDuration", maximum_duration, set_maximum_duration, get_maximum_duration, Val<i64>
+        /// Sets `Daily` in place: [`Self::daily`] on a value held by `&mut`.
+        pub fn set_daily(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `MessagesPerSecond`.
-            props, "MessagesPerSecond", messages_per_second, set_messages_per_second, get_messages_per_second, Val<i64>
+        /// `Daily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Daily")
         }
 
-        prop! {
-            /// `Total`.
-            props, "Total", total, set_total, get_total, Val<i64>
+        /// `MaximumDuration`.
+        pub fn maximum_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumDuration", value.into());
+            self
+        }
+
+        /// Sets `MaximumDuration` in place: [`Self::maximum_duration`] on a value held by `&mut`.
+        pub fn set_maximum_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumDuration", value.into());
+            self
+        }
+
+        /// `MaximumDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumDuration")
+        }
+
+        /// `MessagesPerSecond`.
+        pub fn messages_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MessagesPerSecond", value.into());
+            self
+        }
+
+        /// Sets `MessagesPerSecond` in place: [`Self::messages_per_second`] on a value held by `&mut`.
+        pub fn set_messages_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MessagesPerSecond", value.into());
+            self
+        }
+
+        /// `MessagesPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_messages_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MessagesPerSecond")
+        }
+
+        /// `Total`.
+        pub fn total(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Total", value.into());
+            self
+        }
+
+        /// Sets `Total` in place: [`Self::total`] on a value held by `&mut`.
+        pub fn set_total(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Total", value.into());
+            self
+        }
+
+        /// `Total` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Total")
         }
     }
 
@@ -594,14 +1247,28 @@ pub mod application_settings {
             QuietTime { props }
         }
 
-        prop! {
-            /// `Start`.
-            props, "Start", _, set_start, get_start, Val<String>
+        /// Sets `Start`, which `new` took, in place.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
         }
 
-        prop! {
-            /// `End`.
-            props, "End", _, set_end, get_end, Val<String>
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// Sets `End`, which `new` took, in place.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 }
@@ -634,24 +1301,58 @@ impl BaiduChannel {
         BaiduChannel { core }
     }
 
-    prop! {
-        /// `ApiKey`.
-        core.props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+    /// Sets `ApiKey`, which `new` took, in place.
+    pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiKey", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKey")
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `SecretKey`.
-        core.props, "SecretKey", _, set_secret_key, get_secret_key, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// Sets `SecretKey`, which `new` took, in place.
+    pub fn set_secret_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretKey", value.into());
+        self
+    }
+
+    /// `SecretKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretKey")
     }
 
     /// `Ref`: the resource's identifier.
@@ -698,94 +1399,305 @@ impl Campaign {
         Campaign { core }
     }
 
-    prop! {
-        /// `AdditionalTreatments`.
-        core.props, "AdditionalTreatments", additional_treatments, set_additional_treatments, get_additional_treatments, Val<List<campaign::WriteTreatmentResource>>
+    /// `AdditionalTreatments`.
+    pub fn additional_treatments(mut self, value: impl Into<Val<List<campaign::WriteTreatmentResource>>>) -> Self {
+        self.core.props.set("AdditionalTreatments", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `AdditionalTreatments` in place: [`Self::additional_treatments`] on a value held by `&mut`.
+    pub fn set_additional_treatments(&mut self, value: impl Into<Val<List<campaign::WriteTreatmentResource>>>) -> &mut Self {
+        self.core.props.set("AdditionalTreatments", value.into());
+        self
     }
 
-    prop! {
-        /// `CampaignHook`.
-        core.props, "CampaignHook", campaign_hook, set_campaign_hook, get_campaign_hook, Val<campaign::CampaignHook>
+    /// `AdditionalTreatments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_treatments(&self) -> ::std::option::Option<Val<List<campaign::WriteTreatmentResource>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalTreatments")
     }
 
-    prop! {
-        /// `CustomDeliveryConfiguration`.
-        core.props, "CustomDeliveryConfiguration", custom_delivery_configuration, set_custom_delivery_configuration, get_custom_delivery_configuration, Val<campaign::CustomDeliveryConfiguration>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `HoldoutPercent`.
-        core.props, "HoldoutPercent", holdout_percent, set_holdout_percent, get_holdout_percent, Val<i64>
+    /// `CampaignHook`.
+    pub fn campaign_hook(mut self, value: impl Into<Val<campaign::CampaignHook>>) -> Self {
+        self.core.props.set("CampaignHook", value.into());
+        self
     }
 
-    prop! {
-        /// `IsPaused`.
-        core.props, "IsPaused", is_paused, set_is_paused, get_is_paused, Val<bool>
+    /// Sets `CampaignHook` in place: [`Self::campaign_hook`] on a value held by `&mut`.
+    pub fn set_campaign_hook(&mut self, value: impl Into<Val<campaign::CampaignHook>>) -> &mut Self {
+        self.core.props.set("CampaignHook", value.into());
+        self
     }
 
-    prop! {
-        /// `Limits`.
-        core.props, "Limits", limits, set_limits, get_limits, Val<campaign::Limits>
+    /// `CampaignHook` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_campaign_hook(&self) -> ::std::option::Option<Val<campaign::CampaignHook>> {
+        crate::cfn::get_prop(&self.core.props, "CampaignHook")
     }
 
-    prop! {
-        /// `MessageConfiguration`.
-        core.props, "MessageConfiguration", message_configuration, set_message_configuration, get_message_configuration, Val<campaign::MessageConfiguration>
+    /// `CustomDeliveryConfiguration`.
+    pub fn custom_delivery_configuration(mut self, value: impl Into<Val<campaign::CustomDeliveryConfiguration>>) -> Self {
+        self.core.props.set("CustomDeliveryConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CustomDeliveryConfiguration` in place: [`Self::custom_delivery_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_custom_delivery_configuration(&mut self, value: impl Into<Val<campaign::CustomDeliveryConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomDeliveryConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
+    /// `CustomDeliveryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_delivery_configuration(&self) -> ::std::option::Option<Val<campaign::CustomDeliveryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDeliveryConfiguration")
     }
 
-    prop! {
-        /// `Schedule`.
-        core.props, "Schedule", _, set_schedule, get_schedule, Val<campaign::Schedule>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SegmentId`.
-        core.props, "SegmentId", _, set_segment_id, get_segment_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SegmentVersion`.
-        core.props, "SegmentVersion", segment_version, set_segment_version, get_segment_version, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `HoldoutPercent`.
+    pub fn holdout_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HoldoutPercent", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateConfiguration`.
-        core.props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<campaign::TemplateConfiguration>
+    /// Sets `HoldoutPercent` in place: [`Self::holdout_percent`] on a value held by `&mut`.
+    pub fn set_holdout_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HoldoutPercent", value.into());
+        self
     }
 
-    prop! {
-        /// `TreatmentDescription`.
-        core.props, "TreatmentDescription", treatment_description, set_treatment_description, get_treatment_description, Val<String>
+    /// `HoldoutPercent` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_holdout_percent(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HoldoutPercent")
     }
 
-    prop! {
-        /// `TreatmentName`.
-        core.props, "TreatmentName", treatment_name, set_treatment_name, get_treatment_name, Val<String>
+    /// `IsPaused`.
+    pub fn is_paused(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsPaused", value.into());
+        self
+    }
+
+    /// Sets `IsPaused` in place: [`Self::is_paused`] on a value held by `&mut`.
+    pub fn set_is_paused(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsPaused", value.into());
+        self
+    }
+
+    /// `IsPaused` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_paused(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsPaused")
+    }
+
+    /// `Limits`.
+    pub fn limits(mut self, value: impl Into<Val<campaign::Limits>>) -> Self {
+        self.core.props.set("Limits", value.into());
+        self
+    }
+
+    /// Sets `Limits` in place: [`Self::limits`] on a value held by `&mut`.
+    pub fn set_limits(&mut self, value: impl Into<Val<campaign::Limits>>) -> &mut Self {
+        self.core.props.set("Limits", value.into());
+        self
+    }
+
+    /// `Limits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_limits(&self) -> ::std::option::Option<Val<campaign::Limits>> {
+        crate::cfn::get_prop(&self.core.props, "Limits")
+    }
+
+    /// `MessageConfiguration`.
+    pub fn message_configuration(mut self, value: impl Into<Val<campaign::MessageConfiguration>>) -> Self {
+        self.core.props.set("MessageConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MessageConfiguration` in place: [`Self::message_configuration`] on a value held by `&mut`.
+    pub fn set_message_configuration(&mut self, value: impl Into<Val<campaign::MessageConfiguration>>) -> &mut Self {
+        self.core.props.set("MessageConfiguration", value.into());
+        self
+    }
+
+    /// `MessageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_configuration(&self) -> ::std::option::Option<Val<campaign::MessageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MessageConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Priority`.
+    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// Sets `Schedule`, which `new` took, in place.
+    pub fn set_schedule(&mut self, value: impl Into<Val<campaign::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<campaign::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// Sets `SegmentId`, which `new` took, in place.
+    pub fn set_segment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SegmentId", value.into());
+        self
+    }
+
+    /// `SegmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentId")
+    }
+
+    /// `SegmentVersion`.
+    pub fn segment_version(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SegmentVersion", value.into());
+        self
+    }
+
+    /// Sets `SegmentVersion` in place: [`Self::segment_version`] on a value held by `&mut`.
+    pub fn set_segment_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SegmentVersion", value.into());
+        self
+    }
+
+    /// `SegmentVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_version(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentVersion")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateConfiguration`.
+    pub fn template_configuration(mut self, value: impl Into<Val<campaign::TemplateConfiguration>>) -> Self {
+        self.core.props.set("TemplateConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TemplateConfiguration` in place: [`Self::template_configuration`] on a value held by `&mut`.
+    pub fn set_template_configuration(&mut self, value: impl Into<Val<campaign::TemplateConfiguration>>) -> &mut Self {
+        self.core.props.set("TemplateConfiguration", value.into());
+        self
+    }
+
+    /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_configuration(&self) -> ::std::option::Option<Val<campaign::TemplateConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateConfiguration")
+    }
+
+    /// `TreatmentDescription`.
+    pub fn treatment_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TreatmentDescription", value.into());
+        self
+    }
+
+    /// Sets `TreatmentDescription` in place: [`Self::treatment_description`] on a value held by `&mut`.
+    pub fn set_treatment_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TreatmentDescription", value.into());
+        self
+    }
+
+    /// `TreatmentDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treatment_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TreatmentDescription")
+    }
+
+    /// `TreatmentName`.
+    pub fn treatment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TreatmentName", value.into());
+        self
+    }
+
+    /// Sets `TreatmentName` in place: [`Self::treatment_name`] on a value held by `&mut`.
+    pub fn set_treatment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TreatmentName", value.into());
+        self
+    }
+
+    /// `TreatmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treatment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TreatmentName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -827,39 +1739,131 @@ pub mod campaign {
             WriteTreatmentResource { props }
         }
 
-        prop! {
-            /// `CustomDeliveryConfiguration`.
-            props, "CustomDeliveryConfiguration", custom_delivery_configuration, set_custom_delivery_configuration, get_custom_delivery_configuration, Val<CustomDeliveryConfiguration>
+        /// `CustomDeliveryConfiguration`.
+        pub fn custom_delivery_configuration(mut self, value: impl Into<Val<CustomDeliveryConfiguration>>) -> Self {
+            self.props.set("CustomDeliveryConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageConfiguration`.
-            props, "MessageConfiguration", message_configuration, set_message_configuration, get_message_configuration, Val<MessageConfiguration>
+        /// Sets `CustomDeliveryConfiguration` in place: [`Self::custom_delivery_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_delivery_configuration(&mut self, value: impl Into<Val<CustomDeliveryConfiguration>>) -> &mut Self {
+            self.props.set("CustomDeliveryConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Schedule`.
-            props, "Schedule", schedule, set_schedule, get_schedule, Val<Schedule>
+        /// `CustomDeliveryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_delivery_configuration(&self) -> ::std::option::Option<Val<CustomDeliveryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomDeliveryConfiguration")
         }
 
-        prop! {
-            /// `SizePercent`.
-            props, "SizePercent", size_percent, set_size_percent, get_size_percent, Val<i64>
+        /// `MessageConfiguration`.
+        pub fn message_configuration(mut self, value: impl Into<Val<MessageConfiguration>>) -> Self {
+            self.props.set("MessageConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateConfiguration`.
-            props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<TemplateConfiguration>
+        /// Sets `MessageConfiguration` in place: [`Self::message_configuration`] on a value held by `&mut`.
+        pub fn set_message_configuration(&mut self, value: impl Into<Val<MessageConfiguration>>) -> &mut Self {
+            self.props.set("MessageConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TreatmentDescription`.
-            props, "TreatmentDescription", treatment_description, set_treatment_description, get_treatment_description, Val<String>
+        /// `MessageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_configuration(&self) -> ::std::option::Option<Val<MessageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MessageConfiguration")
         }
 
-        prop! {
-            /// `TreatmentName`.
-            props, "TreatmentName", treatment_name, set_treatment_name, get_treatment_name, Val<String>
+        /// `Schedule`.
+        pub fn schedule(mut self, value: impl Into<Val<Schedule>>) -> Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+        pub fn set_schedule(&mut self, value: impl Into<Val<Schedule>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<Schedule>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
+        }
+
+        /// `SizePercent`.
+        pub fn size_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizePercent", value.into());
+            self
+        }
+
+        /// Sets `SizePercent` in place: [`Self::size_percent`] on a value held by `&mut`.
+        pub fn set_size_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizePercent", value.into());
+            self
+        }
+
+        /// `SizePercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizePercent")
+        }
+
+        /// `TemplateConfiguration`.
+        pub fn template_configuration(mut self, value: impl Into<Val<TemplateConfiguration>>) -> Self {
+            self.props.set("TemplateConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TemplateConfiguration` in place: [`Self::template_configuration`] on a value held by `&mut`.
+        pub fn set_template_configuration(&mut self, value: impl Into<Val<TemplateConfiguration>>) -> &mut Self {
+            self.props.set("TemplateConfiguration", value.into());
+            self
+        }
+
+        /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_configuration(&self) -> ::std::option::Option<Val<TemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TemplateConfiguration")
+        }
+
+        /// `TreatmentDescription`.
+        pub fn treatment_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TreatmentDescription", value.into());
+            self
+        }
+
+        /// Sets `TreatmentDescription` in place: [`Self::treatment_description`] on a value held by `&mut`.
+        pub fn set_treatment_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TreatmentDescription", value.into());
+            self
+        }
+
+        /// `TreatmentDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_treatment_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TreatmentDescription")
+        }
+
+        /// `TreatmentName`.
+        pub fn treatment_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TreatmentName", value.into());
+            self
+        }
+
+        /// Sets `TreatmentName` in place: [`Self::treatment_name`] on a value held by `&mut`.
+        pub fn set_treatment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TreatmentName", value.into());
+            self
+        }
+
+        /// `TreatmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_treatment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TreatmentName")
         }
     }
 
@@ -878,14 +1882,40 @@ pub mod campaign {
             CustomDeliveryConfiguration { props }
         }
 
-        prop! {
-            /// `DeliveryUri`.
-            props, "DeliveryUri", delivery_uri, set_delivery_uri, get_delivery_uri, Val<String>
+        /// `DeliveryUri`.
+        pub fn delivery_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryUri", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointTypes`.
-            props, "EndpointTypes", endpoint_types, set_endpoint_types, get_endpoint_types, Val<List<String>>
+        /// Sets `DeliveryUri` in place: [`Self::delivery_uri`] on a value held by `&mut`.
+        pub fn set_delivery_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryUri", value.into());
+            self
+        }
+
+        /// `DeliveryUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryUri")
+        }
+
+        /// `EndpointTypes`.
+        pub fn endpoint_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EndpointTypes", value.into());
+            self
+        }
+
+        /// Sets `EndpointTypes` in place: [`Self::endpoint_types`] on a value held by `&mut`.
+        pub fn set_endpoint_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EndpointTypes", value.into());
+            self
+        }
+
+        /// `EndpointTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EndpointTypes")
         }
     }
 
@@ -904,49 +1934,166 @@ pub mod campaign {
             MessageConfiguration { props }
         }
 
-        prop! {
-            /// `ADMMessage`.
-            props, "ADMMessage", adm_message, set_adm_message, get_adm_message, Val<Message>
+        /// `ADMMessage`.
+        pub fn adm_message(mut self, value: impl Into<Val<Message>>) -> Self {
+            self.props.set("ADMMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `APNSMessage`.
-            props, "APNSMessage", apns_message, set_apns_message, get_apns_message, Val<Message>
+        /// Sets `ADMMessage` in place: [`Self::adm_message`] on a value held by `&mut`.
+        pub fn set_adm_message(&mut self, value: impl Into<Val<Message>>) -> &mut Self {
+            self.props.set("ADMMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `BaiduMessage`.
-            props, "BaiduMessage", baidu_message, set_baidu_message, get_baidu_message, Val<Message>
+        /// `ADMMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_adm_message(&self) -> ::std::option::Option<Val<Message>> {
+            crate::cfn::get_prop(&self.props, "ADMMessage")
         }
 
-        prop! {
-            /// `CustomMessage`.
-            props, "CustomMessage", custom_message, set_custom_message, get_custom_message, Val<CampaignCustomMessage>
+        /// `APNSMessage`.
+        pub fn apns_message(mut self, value: impl Into<Val<Message>>) -> Self {
+            self.props.set("APNSMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultMessage`.
-            props, "DefaultMessage", default_message, set_default_message, get_default_message, Val<Message>
+        /// Sets `APNSMessage` in place: [`Self::apns_message`] on a value held by `&mut`.
+        pub fn set_apns_message(&mut self, value: impl Into<Val<Message>>) -> &mut Self {
+            self.props.set("APNSMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailMessage`.
-            props, "EmailMessage", email_message, set_email_message, get_email_message, Val<CampaignEmailMessage>
+        /// `APNSMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apns_message(&self) -> ::std::option::Option<Val<Message>> {
+            crate::cfn::get_prop(&self.props, "APNSMessage")
         }
 
-        prop! {
-            /// `GCMMessage`.
-            props, "GCMMessage", gcm_message, set_gcm_message, get_gcm_message, Val<Message>
+        /// `BaiduMessage`.
+        pub fn baidu_message(mut self, value: impl Into<Val<Message>>) -> Self {
+            self.props.set("BaiduMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `InAppMessage`.
-            props, "InAppMessage", in_app_message, set_in_app_message, get_in_app_message, Val<CampaignInAppMessage>
+        /// Sets `BaiduMessage` in place: [`Self::baidu_message`] on a value held by `&mut`.
+        pub fn set_baidu_message(&mut self, value: impl Into<Val<Message>>) -> &mut Self {
+            self.props.set("BaiduMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `SMSMessage`.
-            props, "SMSMessage", sms_message, set_sms_message, get_sms_message, Val<CampaignSmsMessage>
+        /// `BaiduMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_baidu_message(&self) -> ::std::option::Option<Val<Message>> {
+            crate::cfn::get_prop(&self.props, "BaiduMessage")
+        }
+
+        /// `CustomMessage`.
+        pub fn custom_message(mut self, value: impl Into<Val<CampaignCustomMessage>>) -> Self {
+            self.props.set("CustomMessage", value.into());
+            self
+        }
+
+        /// Sets `CustomMessage` in place: [`Self::custom_message`] on a value held by `&mut`.
+        pub fn set_custom_message(&mut self, value: impl Into<Val<CampaignCustomMessage>>) -> &mut Self {
+            self.props.set("CustomMessage", value.into());
+            self
+        }
+
+        /// `CustomMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_message(&self) -> ::std::option::Option<Val<CampaignCustomMessage>> {
+            crate::cfn::get_prop(&self.props, "CustomMessage")
+        }
+
+        /// `DefaultMessage`.
+        pub fn default_message(mut self, value: impl Into<Val<Message>>) -> Self {
+            self.props.set("DefaultMessage", value.into());
+            self
+        }
+
+        /// Sets `DefaultMessage` in place: [`Self::default_message`] on a value held by `&mut`.
+        pub fn set_default_message(&mut self, value: impl Into<Val<Message>>) -> &mut Self {
+            self.props.set("DefaultMessage", value.into());
+            self
+        }
+
+        /// `DefaultMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_message(&self) -> ::std::option::Option<Val<Message>> {
+            crate::cfn::get_prop(&self.props, "DefaultMessage")
+        }
+
+        /// `EmailMessage`.
+        pub fn email_message(mut self, value: impl Into<Val<CampaignEmailMessage>>) -> Self {
+            self.props.set("EmailMessage", value.into());
+            self
+        }
+
+        /// Sets `EmailMessage` in place: [`Self::email_message`] on a value held by `&mut`.
+        pub fn set_email_message(&mut self, value: impl Into<Val<CampaignEmailMessage>>) -> &mut Self {
+            self.props.set("EmailMessage", value.into());
+            self
+        }
+
+        /// `EmailMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_message(&self) -> ::std::option::Option<Val<CampaignEmailMessage>> {
+            crate::cfn::get_prop(&self.props, "EmailMessage")
+        }
+
+        /// `GCMMessage`.
+        pub fn gcm_message(mut self, value: impl Into<Val<Message>>) -> Self {
+            self.props.set("GCMMessage", value.into());
+            self
+        }
+
+        /// Sets `GCMMessage` in place: [`Self::gcm_message`] on a value held by `&mut`.
+        pub fn set_gcm_message(&mut self, value: impl Into<Val<Message>>) -> &mut Self {
+            self.props.set("GCMMessage", value.into());
+            self
+        }
+
+        /// `GCMMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gcm_message(&self) -> ::std::option::Option<Val<Message>> {
+            crate::cfn::get_prop(&self.props, "GCMMessage")
+        }
+
+        /// `InAppMessage`.
+        pub fn in_app_message(mut self, value: impl Into<Val<CampaignInAppMessage>>) -> Self {
+            self.props.set("InAppMessage", value.into());
+            self
+        }
+
+        /// Sets `InAppMessage` in place: [`Self::in_app_message`] on a value held by `&mut`.
+        pub fn set_in_app_message(&mut self, value: impl Into<Val<CampaignInAppMessage>>) -> &mut Self {
+            self.props.set("InAppMessage", value.into());
+            self
+        }
+
+        /// `InAppMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_app_message(&self) -> ::std::option::Option<Val<CampaignInAppMessage>> {
+            crate::cfn::get_prop(&self.props, "InAppMessage")
+        }
+
+        /// `SMSMessage`.
+        pub fn sms_message(mut self, value: impl Into<Val<CampaignSmsMessage>>) -> Self {
+            self.props.set("SMSMessage", value.into());
+            self
+        }
+
+        /// Sets `SMSMessage` in place: [`Self::sms_message`] on a value held by `&mut`.
+        pub fn set_sms_message(&mut self, value: impl Into<Val<CampaignSmsMessage>>) -> &mut Self {
+            self.props.set("SMSMessage", value.into());
+            self
+        }
+
+        /// `SMSMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms_message(&self) -> ::std::option::Option<Val<CampaignSmsMessage>> {
+            crate::cfn::get_prop(&self.props, "SMSMessage")
         }
     }
 
@@ -965,64 +2112,220 @@ pub mod campaign {
             Message { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<String>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageIconUrl`.
-            props, "ImageIconUrl", image_icon_url, set_image_icon_url, get_image_icon_url, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `ImageSmallIconUrl`.
-            props, "ImageSmallIconUrl", image_small_icon_url, set_image_small_icon_url, get_image_small_icon_url, Val<String>
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageUrl`.
-            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `JsonBody`.
-            props, "JsonBody", json_body, set_json_body, get_json_body, Val<String>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `MediaUrl`.
-            props, "MediaUrl", media_url, set_media_url, get_media_url, Val<String>
+        /// `ImageIconUrl`.
+        pub fn image_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageIconUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `RawContent`.
-            props, "RawContent", raw_content, set_raw_content, get_raw_content, Val<String>
+        /// Sets `ImageIconUrl` in place: [`Self::image_icon_url`] on a value held by `&mut`.
+        pub fn set_image_icon_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageIconUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `SilentPush`.
-            props, "SilentPush", silent_push, set_silent_push, get_silent_push, Val<bool>
+        /// `ImageIconUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_icon_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageIconUrl")
         }
 
-        prop! {
-            /// `TimeToLive`.
-            props, "TimeToLive", time_to_live, set_time_to_live, get_time_to_live, Val<i64>
+        /// `ImageSmallIconUrl`.
+        pub fn image_small_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageSmallIconUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// Sets `ImageSmallIconUrl` in place: [`Self::image_small_icon_url`] on a value held by `&mut`.
+        pub fn set_image_small_icon_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageSmallIconUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `ImageSmallIconUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_small_icon_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageSmallIconUrl")
+        }
+
+        /// `ImageUrl`.
+        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// Sets `ImageUrl` in place: [`Self::image_url`] on a value held by `&mut`.
+        pub fn set_image_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// `ImageUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUrl")
+        }
+
+        /// `JsonBody`.
+        pub fn json_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JsonBody", value.into());
+            self
+        }
+
+        /// Sets `JsonBody` in place: [`Self::json_body`] on a value held by `&mut`.
+        pub fn set_json_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonBody", value.into());
+            self
+        }
+
+        /// `JsonBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonBody")
+        }
+
+        /// `MediaUrl`.
+        pub fn media_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MediaUrl", value.into());
+            self
+        }
+
+        /// Sets `MediaUrl` in place: [`Self::media_url`] on a value held by `&mut`.
+        pub fn set_media_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaUrl", value.into());
+            self
+        }
+
+        /// `MediaUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaUrl")
+        }
+
+        /// `RawContent`.
+        pub fn raw_content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RawContent", value.into());
+            self
+        }
+
+        /// Sets `RawContent` in place: [`Self::raw_content`] on a value held by `&mut`.
+        pub fn set_raw_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RawContent", value.into());
+            self
+        }
+
+        /// `RawContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_raw_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RawContent")
+        }
+
+        /// `SilentPush`.
+        pub fn silent_push(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SilentPush", value.into());
+            self
+        }
+
+        /// Sets `SilentPush` in place: [`Self::silent_push`] on a value held by `&mut`.
+        pub fn set_silent_push(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SilentPush", value.into());
+            self
+        }
+
+        /// `SilentPush` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_silent_push(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SilentPush")
+        }
+
+        /// `TimeToLive`.
+        pub fn time_to_live(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeToLive", value.into());
+            self
+        }
+
+        /// Sets `TimeToLive` in place: [`Self::time_to_live`] on a value held by `&mut`.
+        pub fn set_time_to_live(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeToLive", value.into());
+            self
+        }
+
+        /// `TimeToLive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_to_live(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeToLive")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -1041,9 +2344,22 @@ pub mod campaign {
             CampaignCustomMessage { props }
         }
 
-        prop! {
-            /// `Data`.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Data`.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 
@@ -1062,24 +2378,76 @@ pub mod campaign {
             CampaignEmailMessage { props }
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `FromAddress`.
-            props, "FromAddress", from_address, set_from_address, get_from_address, Val<String>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `HtmlBody`.
-            props, "HtmlBody", html_body, set_html_body, get_html_body, Val<String>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `FromAddress`.
+        pub fn from_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FromAddress", value.into());
+            self
+        }
+
+        /// Sets `FromAddress` in place: [`Self::from_address`] on a value held by `&mut`.
+        pub fn set_from_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FromAddress", value.into());
+            self
+        }
+
+        /// `FromAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FromAddress")
+        }
+
+        /// `HtmlBody`.
+        pub fn html_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HtmlBody", value.into());
+            self
+        }
+
+        /// Sets `HtmlBody` in place: [`Self::html_body`] on a value held by `&mut`.
+        pub fn set_html_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HtmlBody", value.into());
+            self
+        }
+
+        /// `HtmlBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_html_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HtmlBody")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
     }
 
@@ -1098,19 +2466,58 @@ pub mod campaign {
             CampaignInAppMessage { props }
         }
 
-        prop! {
-            /// `Content`.
-            props, "Content", content, set_content, get_content, Val<List<InAppMessageContent>>
+        /// `Content`.
+        pub fn content(mut self, value: impl Into<Val<List<InAppMessageContent>>>) -> Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomConfig`.
-            props, "CustomConfig", custom_config, set_custom_config, get_custom_config, Val<Json>
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<List<InAppMessageContent>>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `Layout`.
-            props, "Layout", layout, set_layout, get_layout, Val<String>
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<List<InAppMessageContent>>> {
+            crate::cfn::get_prop(&self.props, "Content")
+        }
+
+        /// `CustomConfig`.
+        pub fn custom_config(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CustomConfig", value.into());
+            self
+        }
+
+        /// Sets `CustomConfig` in place: [`Self::custom_config`] on a value held by `&mut`.
+        pub fn set_custom_config(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CustomConfig", value.into());
+            self
+        }
+
+        /// `CustomConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_config(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CustomConfig")
+        }
+
+        /// `Layout`.
+        pub fn layout(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Layout", value.into());
+            self
+        }
+
+        /// Sets `Layout` in place: [`Self::layout`] on a value held by `&mut`.
+        pub fn set_layout(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Layout", value.into());
+            self
+        }
+
+        /// `Layout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_layout(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Layout")
         }
     }
 
@@ -1129,34 +2536,112 @@ pub mod campaign {
             InAppMessageContent { props }
         }
 
-        prop! {
-            /// `BackgroundColor`.
-            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
+        /// `BackgroundColor`.
+        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `BodyConfig`.
-            props, "BodyConfig", body_config, set_body_config, get_body_config, Val<InAppMessageBodyConfig>
+        /// Sets `BackgroundColor` in place: [`Self::background_color`] on a value held by `&mut`.
+        pub fn set_background_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderConfig`.
-            props, "HeaderConfig", header_config, set_header_config, get_header_config, Val<InAppMessageHeaderConfig>
+        /// `BackgroundColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_background_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackgroundColor")
         }
 
-        prop! {
-            /// `ImageUrl`.
-            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
+        /// `BodyConfig`.
+        pub fn body_config(mut self, value: impl Into<Val<InAppMessageBodyConfig>>) -> Self {
+            self.props.set("BodyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryBtn`.
-            props, "PrimaryBtn", primary_btn, set_primary_btn, get_primary_btn, Val<InAppMessageButton>
+        /// Sets `BodyConfig` in place: [`Self::body_config`] on a value held by `&mut`.
+        pub fn set_body_config(&mut self, value: impl Into<Val<InAppMessageBodyConfig>>) -> &mut Self {
+            self.props.set("BodyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondaryBtn`.
-            props, "SecondaryBtn", secondary_btn, set_secondary_btn, get_secondary_btn, Val<InAppMessageButton>
+        /// `BodyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body_config(&self) -> ::std::option::Option<Val<InAppMessageBodyConfig>> {
+            crate::cfn::get_prop(&self.props, "BodyConfig")
+        }
+
+        /// `HeaderConfig`.
+        pub fn header_config(mut self, value: impl Into<Val<InAppMessageHeaderConfig>>) -> Self {
+            self.props.set("HeaderConfig", value.into());
+            self
+        }
+
+        /// Sets `HeaderConfig` in place: [`Self::header_config`] on a value held by `&mut`.
+        pub fn set_header_config(&mut self, value: impl Into<Val<InAppMessageHeaderConfig>>) -> &mut Self {
+            self.props.set("HeaderConfig", value.into());
+            self
+        }
+
+        /// `HeaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_config(&self) -> ::std::option::Option<Val<InAppMessageHeaderConfig>> {
+            crate::cfn::get_prop(&self.props, "HeaderConfig")
+        }
+
+        /// `ImageUrl`.
+        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// Sets `ImageUrl` in place: [`Self::image_url`] on a value held by `&mut`.
+        pub fn set_image_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// `ImageUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUrl")
+        }
+
+        /// `PrimaryBtn`.
+        pub fn primary_btn(mut self, value: impl Into<Val<InAppMessageButton>>) -> Self {
+            self.props.set("PrimaryBtn", value.into());
+            self
+        }
+
+        /// Sets `PrimaryBtn` in place: [`Self::primary_btn`] on a value held by `&mut`.
+        pub fn set_primary_btn(&mut self, value: impl Into<Val<InAppMessageButton>>) -> &mut Self {
+            self.props.set("PrimaryBtn", value.into());
+            self
+        }
+
+        /// `PrimaryBtn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_btn(&self) -> ::std::option::Option<Val<InAppMessageButton>> {
+            crate::cfn::get_prop(&self.props, "PrimaryBtn")
+        }
+
+        /// `SecondaryBtn`.
+        pub fn secondary_btn(mut self, value: impl Into<Val<InAppMessageButton>>) -> Self {
+            self.props.set("SecondaryBtn", value.into());
+            self
+        }
+
+        /// Sets `SecondaryBtn` in place: [`Self::secondary_btn`] on a value held by `&mut`.
+        pub fn set_secondary_btn(&mut self, value: impl Into<Val<InAppMessageButton>>) -> &mut Self {
+            self.props.set("SecondaryBtn", value.into());
+            self
+        }
+
+        /// `SecondaryBtn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_btn(&self) -> ::std::option::Option<Val<InAppMessageButton>> {
+            crate::cfn::get_prop(&self.props, "SecondaryBtn")
         }
     }
 
@@ -1175,19 +2660,58 @@ pub mod campaign {
             InAppMessageBodyConfig { props }
         }
 
-        prop! {
-            /// `Alignment`.
-            props, "Alignment", alignment, set_alignment, get_alignment, Val<String>
+        /// `Alignment`.
+        pub fn alignment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Alignment` in place: [`Self::alignment`] on a value held by `&mut`.
+        pub fn set_alignment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `TextColor`.
-            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
+        /// `Alignment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alignment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Alignment")
+        }
+
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `TextColor`.
+        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// Sets `TextColor` in place: [`Self::text_color`] on a value held by `&mut`.
+        pub fn set_text_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// `TextColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextColor")
         }
     }
 
@@ -1206,19 +2730,58 @@ pub mod campaign {
             InAppMessageHeaderConfig { props }
         }
 
-        prop! {
-            /// `Alignment`.
-            props, "Alignment", alignment, set_alignment, get_alignment, Val<String>
+        /// `Alignment`.
+        pub fn alignment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`.
-            props, "Header", header, set_header, get_header, Val<String>
+        /// Sets `Alignment` in place: [`Self::alignment`] on a value held by `&mut`.
+        pub fn set_alignment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `TextColor`.
-            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
+        /// `Alignment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alignment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Alignment")
+        }
+
+        /// `Header`.
+        pub fn header(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `TextColor`.
+        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// Sets `TextColor` in place: [`Self::text_color`] on a value held by `&mut`.
+        pub fn set_text_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// `TextColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextColor")
         }
     }
 
@@ -1237,24 +2800,76 @@ pub mod campaign {
             InAppMessageButton { props }
         }
 
-        prop! {
-            /// `Android`.
-            props, "Android", android, set_android, get_android, Val<OverrideButtonConfiguration>
+        /// `Android`.
+        pub fn android(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
+            self.props.set("Android", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultConfig`.
-            props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<DefaultButtonConfiguration>
+        /// Sets `Android` in place: [`Self::android`] on a value held by `&mut`.
+        pub fn set_android(&mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> &mut Self {
+            self.props.set("Android", value.into());
+            self
         }
 
-        prop! {
-            /// `IOS`.
-            props, "IOS", ios, set_ios, get_ios, Val<OverrideButtonConfiguration>
+        /// `Android` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_android(&self) -> ::std::option::Option<Val<OverrideButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Android")
         }
 
-        prop! {
-            /// `Web`.
-            props, "Web", web, set_web, get_web, Val<OverrideButtonConfiguration>
+        /// `DefaultConfig`.
+        pub fn default_config(mut self, value: impl Into<Val<DefaultButtonConfiguration>>) -> Self {
+            self.props.set("DefaultConfig", value.into());
+            self
+        }
+
+        /// Sets `DefaultConfig` in place: [`Self::default_config`] on a value held by `&mut`.
+        pub fn set_default_config(&mut self, value: impl Into<Val<DefaultButtonConfiguration>>) -> &mut Self {
+            self.props.set("DefaultConfig", value.into());
+            self
+        }
+
+        /// `DefaultConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_config(&self) -> ::std::option::Option<Val<DefaultButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DefaultConfig")
+        }
+
+        /// `IOS`.
+        pub fn ios(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
+            self.props.set("IOS", value.into());
+            self
+        }
+
+        /// Sets `IOS` in place: [`Self::ios`] on a value held by `&mut`.
+        pub fn set_ios(&mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> &mut Self {
+            self.props.set("IOS", value.into());
+            self
+        }
+
+        /// `IOS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ios(&self) -> ::std::option::Option<Val<OverrideButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IOS")
+        }
+
+        /// `Web`.
+        pub fn web(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
+            self.props.set("Web", value.into());
+            self
+        }
+
+        /// Sets `Web` in place: [`Self::web`] on a value held by `&mut`.
+        pub fn set_web(&mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> &mut Self {
+            self.props.set("Web", value.into());
+            self
+        }
+
+        /// `Web` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web(&self) -> ::std::option::Option<Val<OverrideButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Web")
         }
     }
 
@@ -1273,14 +2888,40 @@ pub mod campaign {
             OverrideButtonConfiguration { props }
         }
 
-        prop! {
-            /// `ButtonAction`.
-            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<String>
+        /// `ButtonAction`.
+        pub fn button_action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ButtonAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Link`.
-            props, "Link", link, set_link, get_link, Val<String>
+        /// Sets `ButtonAction` in place: [`Self::button_action`] on a value held by `&mut`.
+        pub fn set_button_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ButtonAction", value.into());
+            self
+        }
+
+        /// `ButtonAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_button_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ButtonAction")
+        }
+
+        /// `Link`.
+        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// Sets `Link` in place: [`Self::link`] on a value held by `&mut`.
+        pub fn set_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// `Link` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Link")
         }
     }
 
@@ -1299,34 +2940,112 @@ pub mod campaign {
             DefaultButtonConfiguration { props }
         }
 
-        prop! {
-            /// `BackgroundColor`.
-            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
+        /// `BackgroundColor`.
+        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `BorderRadius`.
-            props, "BorderRadius", border_radius, set_border_radius, get_border_radius, Val<i64>
+        /// Sets `BackgroundColor` in place: [`Self::background_color`] on a value held by `&mut`.
+        pub fn set_background_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `ButtonAction`.
-            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<String>
+        /// `BackgroundColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_background_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackgroundColor")
         }
 
-        prop! {
-            /// `Link`.
-            props, "Link", link, set_link, get_link, Val<String>
+        /// `BorderRadius`.
+        pub fn border_radius(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BorderRadius", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// Sets `BorderRadius` in place: [`Self::border_radius`] on a value held by `&mut`.
+        pub fn set_border_radius(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BorderRadius", value.into());
+            self
         }
 
-        prop! {
-            /// `TextColor`.
-            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
+        /// `BorderRadius` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_border_radius(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BorderRadius")
+        }
+
+        /// `ButtonAction`.
+        pub fn button_action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ButtonAction", value.into());
+            self
+        }
+
+        /// Sets `ButtonAction` in place: [`Self::button_action`] on a value held by `&mut`.
+        pub fn set_button_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ButtonAction", value.into());
+            self
+        }
+
+        /// `ButtonAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_button_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ButtonAction")
+        }
+
+        /// `Link`.
+        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// Sets `Link` in place: [`Self::link`] on a value held by `&mut`.
+        pub fn set_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// `Link` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Link")
+        }
+
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `TextColor`.
+        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// Sets `TextColor` in place: [`Self::text_color`] on a value held by `&mut`.
+        pub fn set_text_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// `TextColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextColor")
         }
     }
 
@@ -1345,34 +3064,112 @@ pub mod campaign {
             CampaignSmsMessage { props }
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityId`.
-            props, "EntityId", entity_id, set_entity_id, get_entity_id, Val<String>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageType`.
-            props, "MessageType", message_type, set_message_type, get_message_type, Val<String>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `OriginationNumber`.
-            props, "OriginationNumber", origination_number, set_origination_number, get_origination_number, Val<String>
+        /// `EntityId`.
+        pub fn entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntityId", value.into());
+            self
         }
 
-        prop! {
-            /// `SenderId`.
-            props, "SenderId", sender_id, set_sender_id, get_sender_id, Val<String>
+        /// Sets `EntityId` in place: [`Self::entity_id`] on a value held by `&mut`.
+        pub fn set_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityId", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateId`.
-            props, "TemplateId", template_id, set_template_id, get_template_id, Val<String>
+        /// `EntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityId")
+        }
+
+        /// `MessageType`.
+        pub fn message_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageType", value.into());
+            self
+        }
+
+        /// Sets `MessageType` in place: [`Self::message_type`] on a value held by `&mut`.
+        pub fn set_message_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageType", value.into());
+            self
+        }
+
+        /// `MessageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageType")
+        }
+
+        /// `OriginationNumber`.
+        pub fn origination_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginationNumber", value.into());
+            self
+        }
+
+        /// Sets `OriginationNumber` in place: [`Self::origination_number`] on a value held by `&mut`.
+        pub fn set_origination_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginationNumber", value.into());
+            self
+        }
+
+        /// `OriginationNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origination_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginationNumber")
+        }
+
+        /// `SenderId`.
+        pub fn sender_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SenderId", value.into());
+            self
+        }
+
+        /// Sets `SenderId` in place: [`Self::sender_id`] on a value held by `&mut`.
+        pub fn set_sender_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SenderId", value.into());
+            self
+        }
+
+        /// `SenderId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SenderId")
+        }
+
+        /// `TemplateId`.
+        pub fn template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateId", value.into());
+            self
+        }
+
+        /// Sets `TemplateId` in place: [`Self::template_id`] on a value held by `&mut`.
+        pub fn set_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateId", value.into());
+            self
+        }
+
+        /// `TemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateId")
         }
     }
 
@@ -1391,39 +3188,130 @@ pub mod campaign {
             Schedule { props }
         }
 
-        prop! {
-            /// `EndTime`.
-            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+        /// `EndTime`.
+        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EventFilter`.
-            props, "EventFilter", event_filter, set_event_filter, get_event_filter, Val<CampaignEventFilter>
+        /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Frequency`.
-            props, "Frequency", frequency, set_frequency, get_frequency, Val<String>
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
 
-        prop! {
-            /// `IsLocalTime`.
-            props, "IsLocalTime", is_local_time, set_is_local_time, get_is_local_time, Val<bool>
+        /// `EventFilter`.
+        pub fn event_filter(mut self, value: impl Into<Val<CampaignEventFilter>>) -> Self {
+            self.props.set("EventFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `QuietTime`.
-            props, "QuietTime", quiet_time, set_quiet_time, get_quiet_time, Val<QuietTime>
+        /// Sets `EventFilter` in place: [`Self::event_filter`] on a value held by `&mut`.
+        pub fn set_event_filter(&mut self, value: impl Into<Val<CampaignEventFilter>>) -> &mut Self {
+            self.props.set("EventFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `EventFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_filter(&self) -> ::std::option::Option<Val<CampaignEventFilter>> {
+            crate::cfn::get_prop(&self.props, "EventFilter")
         }
 
-        prop! {
-            /// `TimeZone`.
-            props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
+        /// `Frequency`.
+        pub fn frequency(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Frequency", value.into());
+            self
+        }
+
+        /// Sets `Frequency` in place: [`Self::frequency`] on a value held by `&mut`.
+        pub fn set_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Frequency", value.into());
+            self
+        }
+
+        /// `Frequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Frequency")
+        }
+
+        /// `IsLocalTime`.
+        pub fn is_local_time(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsLocalTime", value.into());
+            self
+        }
+
+        /// Sets `IsLocalTime` in place: [`Self::is_local_time`] on a value held by `&mut`.
+        pub fn set_is_local_time(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsLocalTime", value.into());
+            self
+        }
+
+        /// `IsLocalTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_local_time(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsLocalTime")
+        }
+
+        /// `QuietTime`.
+        pub fn quiet_time(mut self, value: impl Into<Val<QuietTime>>) -> Self {
+            self.props.set("QuietTime", value.into());
+            self
+        }
+
+        /// Sets `QuietTime` in place: [`Self::quiet_time`] on a value held by `&mut`.
+        pub fn set_quiet_time(&mut self, value: impl Into<Val<QuietTime>>) -> &mut Self {
+            self.props.set("QuietTime", value.into());
+            self
+        }
+
+        /// `QuietTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quiet_time(&self) -> ::std::option::Option<Val<QuietTime>> {
+            crate::cfn::get_prop(&self.props, "QuietTime")
+        }
+
+        /// `StartTime`.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// `TimeZone`.
+        pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// Sets `TimeZone` in place: [`Self::time_zone`] on a value held by `&mut`.
+        pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeZone")
         }
     }
 
@@ -1442,14 +3330,40 @@ pub mod campaign {
             CampaignEventFilter { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<EventDimensions>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<EventDimensions>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterType`.
-            props, "FilterType", filter_type, set_filter_type, get_filter_type, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<EventDimensions>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<EventDimensions>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `FilterType`.
+        pub fn filter_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FilterType", value.into());
+            self
+        }
+
+        /// Sets `FilterType` in place: [`Self::filter_type`] on a value held by `&mut`.
+        pub fn set_filter_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilterType", value.into());
+            self
+        }
+
+        /// `FilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilterType")
         }
     }
 
@@ -1468,19 +3382,58 @@ pub mod campaign {
             EventDimensions { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Json>
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `EventType`.
-            props, "EventType", event_type, set_event_type, get_event_type, Val<SetDimension>
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<Json>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `EventType`.
+        pub fn event_type(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("EventType", value.into());
+            self
+        }
+
+        /// Sets `EventType` in place: [`Self::event_type`] on a value held by `&mut`.
+        pub fn set_event_type(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
+        }
+
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "EventType")
+        }
+
+        /// `Metrics`.
+        pub fn metrics(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
         }
     }
 
@@ -1499,14 +3452,40 @@ pub mod campaign {
             SetDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`.
-            props, "DimensionType", dimension_type, set_dimension_type, get_dimension_type, Val<String>
+        /// `DimensionType`.
+        pub fn dimension_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `DimensionType` in place: [`Self::dimension_type`] on a value held by `&mut`.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
+        }
+
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1529,14 +3508,28 @@ pub mod campaign {
             QuietTime { props }
         }
 
-        prop! {
-            /// `Start`.
-            props, "Start", _, set_start, get_start, Val<String>
+        /// Sets `Start`, which `new` took, in place.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
         }
 
-        prop! {
-            /// `End`.
-            props, "End", _, set_end, get_end, Val<String>
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// Sets `End`, which `new` took, in place.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 
@@ -1555,24 +3548,76 @@ pub mod campaign {
             TemplateConfiguration { props }
         }
 
-        prop! {
-            /// `EmailTemplate`.
-            props, "EmailTemplate", email_template, set_email_template, get_email_template, Val<Template>
+        /// `EmailTemplate`.
+        pub fn email_template(mut self, value: impl Into<Val<Template>>) -> Self {
+            self.props.set("EmailTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `PushTemplate`.
-            props, "PushTemplate", push_template, set_push_template, get_push_template, Val<Template>
+        /// Sets `EmailTemplate` in place: [`Self::email_template`] on a value held by `&mut`.
+        pub fn set_email_template(&mut self, value: impl Into<Val<Template>>) -> &mut Self {
+            self.props.set("EmailTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `SMSTemplate`.
-            props, "SMSTemplate", sms_template, set_sms_template, get_sms_template, Val<Template>
+        /// `EmailTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_template(&self) -> ::std::option::Option<Val<Template>> {
+            crate::cfn::get_prop(&self.props, "EmailTemplate")
         }
 
-        prop! {
-            /// `VoiceTemplate`.
-            props, "VoiceTemplate", voice_template, set_voice_template, get_voice_template, Val<Template>
+        /// `PushTemplate`.
+        pub fn push_template(mut self, value: impl Into<Val<Template>>) -> Self {
+            self.props.set("PushTemplate", value.into());
+            self
+        }
+
+        /// Sets `PushTemplate` in place: [`Self::push_template`] on a value held by `&mut`.
+        pub fn set_push_template(&mut self, value: impl Into<Val<Template>>) -> &mut Self {
+            self.props.set("PushTemplate", value.into());
+            self
+        }
+
+        /// `PushTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_push_template(&self) -> ::std::option::Option<Val<Template>> {
+            crate::cfn::get_prop(&self.props, "PushTemplate")
+        }
+
+        /// `SMSTemplate`.
+        pub fn sms_template(mut self, value: impl Into<Val<Template>>) -> Self {
+            self.props.set("SMSTemplate", value.into());
+            self
+        }
+
+        /// Sets `SMSTemplate` in place: [`Self::sms_template`] on a value held by `&mut`.
+        pub fn set_sms_template(&mut self, value: impl Into<Val<Template>>) -> &mut Self {
+            self.props.set("SMSTemplate", value.into());
+            self
+        }
+
+        /// `SMSTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms_template(&self) -> ::std::option::Option<Val<Template>> {
+            crate::cfn::get_prop(&self.props, "SMSTemplate")
+        }
+
+        /// `VoiceTemplate`.
+        pub fn voice_template(mut self, value: impl Into<Val<Template>>) -> Self {
+            self.props.set("VoiceTemplate", value.into());
+            self
+        }
+
+        /// Sets `VoiceTemplate` in place: [`Self::voice_template`] on a value held by `&mut`.
+        pub fn set_voice_template(&mut self, value: impl Into<Val<Template>>) -> &mut Self {
+            self.props.set("VoiceTemplate", value.into());
+            self
+        }
+
+        /// `VoiceTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice_template(&self) -> ::std::option::Option<Val<Template>> {
+            crate::cfn::get_prop(&self.props, "VoiceTemplate")
         }
     }
 
@@ -1591,14 +3636,40 @@ pub mod campaign {
             Template { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1617,19 +3688,58 @@ pub mod campaign {
             CampaignHook { props }
         }
 
-        prop! {
-            /// `LambdaFunctionName`.
-            props, "LambdaFunctionName", lambda_function_name, set_lambda_function_name, get_lambda_function_name, Val<String>
+        /// `LambdaFunctionName`.
+        pub fn lambda_function_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaFunctionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", mode, set_mode, get_mode, Val<String>
+        /// Sets `LambdaFunctionName` in place: [`Self::lambda_function_name`] on a value held by `&mut`.
+        pub fn set_lambda_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaFunctionName", value.into());
+            self
         }
 
-        prop! {
-            /// `WebUrl`.
-            props, "WebUrl", web_url, set_web_url, get_web_url, Val<String>
+        /// `LambdaFunctionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionName")
+        }
+
+        /// `Mode`.
+        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `WebUrl`.
+        pub fn web_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WebUrl", value.into());
+            self
+        }
+
+        /// Sets `WebUrl` in place: [`Self::web_url`] on a value held by `&mut`.
+        pub fn set_web_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WebUrl", value.into());
+            self
+        }
+
+        /// `WebUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WebUrl")
         }
     }
 
@@ -1648,29 +3758,94 @@ pub mod campaign {
             Limits { props }
         }
 
-        prop! {
-            /// `Daily`.
-            props, "Daily", daily, set_daily, get_daily, Val<i64>
+        /// `Daily`.
+        pub fn daily(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumDuration`.
-            props, "MaximumDuration", maximum_duration, set_maximum_duration, get_maximum_duration, Val<i64>
+        /// Sets `Daily` in place: [`Self::daily`] on a value held by `&mut`.
+        pub fn set_daily(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `MessagesPerSecond`.
-            props, "MessagesPerSecond", messages_per_second, set_messages_per_second, get_messages_per_second, Val<i64>
+        /// `Daily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Daily")
         }
 
-        prop! {
-            /// `Session`.
-            props, "Session", session, set_session, get_session, Val<i64>
+        /// `MaximumDuration`.
+        pub fn maximum_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumDuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Total`.
-            props, "Total", total, set_total, get_total, Val<i64>
+        /// Sets `MaximumDuration` in place: [`Self::maximum_duration`] on a value held by `&mut`.
+        pub fn set_maximum_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumDuration", value.into());
+            self
+        }
+
+        /// `MaximumDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumDuration")
+        }
+
+        /// `MessagesPerSecond`.
+        pub fn messages_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MessagesPerSecond", value.into());
+            self
+        }
+
+        /// Sets `MessagesPerSecond` in place: [`Self::messages_per_second`] on a value held by `&mut`.
+        pub fn set_messages_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MessagesPerSecond", value.into());
+            self
+        }
+
+        /// `MessagesPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_messages_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MessagesPerSecond")
+        }
+
+        /// `Session`.
+        pub fn session(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Session", value.into());
+            self
+        }
+
+        /// Sets `Session` in place: [`Self::session`] on a value held by `&mut`.
+        pub fn set_session(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Session", value.into());
+            self
+        }
+
+        /// `Session` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Session")
+        }
+
+        /// `Total`.
+        pub fn total(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Total", value.into());
+            self
+        }
+
+        /// Sets `Total` in place: [`Self::total`] on a value held by `&mut`.
+        pub fn set_total(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Total", value.into());
+            self
+        }
+
+        /// `Total` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Total")
         }
     }
 }
@@ -1703,39 +3878,113 @@ impl EmailChannel {
         EmailChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationSet`.
-        core.props, "ConfigurationSet", configuration_set, set_configuration_set, get_configuration_set, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `ConfigurationSet`.
+    pub fn configuration_set(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConfigurationSet", value.into());
+        self
     }
 
-    prop! {
-        /// `FromAddress`.
-        core.props, "FromAddress", _, set_from_address, get_from_address, Val<String>
+    /// Sets `ConfigurationSet` in place: [`Self::configuration_set`] on a value held by `&mut`.
+    pub fn set_configuration_set(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationSet", value.into());
+        self
     }
 
-    prop! {
-        /// `Identity`.
-        core.props, "Identity", _, set_identity, get_identity, Val<String>
+    /// `ConfigurationSet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_set(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationSet")
     }
 
-    prop! {
-        /// `OrchestrationSendingRoleArn`.
-        core.props, "OrchestrationSendingRoleArn", orchestration_sending_role_arn, set_orchestration_sending_role_arn, get_orchestration_sending_role_arn, Val<String>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// Sets `FromAddress`, which `new` took, in place.
+    pub fn set_from_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FromAddress", value.into());
+        self
+    }
+
+    /// `FromAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_from_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FromAddress")
+    }
+
+    /// Sets `Identity`, which `new` took, in place.
+    pub fn set_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Identity", value.into());
+        self
+    }
+
+    /// `Identity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Identity")
+    }
+
+    /// `OrchestrationSendingRoleArn`.
+    pub fn orchestration_sending_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OrchestrationSendingRoleArn", value.into());
+        self
+    }
+
+    /// Sets `OrchestrationSendingRoleArn` in place: [`Self::orchestration_sending_role_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_orchestration_sending_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OrchestrationSendingRoleArn", value.into());
+        self
+    }
+
+    /// `OrchestrationSendingRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_orchestration_sending_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OrchestrationSendingRoleArn")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1773,39 +4022,118 @@ impl EmailTemplate {
         EmailTemplate { core }
     }
 
-    prop! {
-        /// `DefaultSubstitutions`.
-        core.props, "DefaultSubstitutions", default_substitutions, set_default_substitutions, get_default_substitutions, Val<String>
+    /// `DefaultSubstitutions`.
+    pub fn default_substitutions(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultSubstitutions", value.into());
+        self
     }
 
-    prop! {
-        /// `HtmlPart`.
-        core.props, "HtmlPart", html_part, set_html_part, get_html_part, Val<String>
+    /// Sets `DefaultSubstitutions` in place: [`Self::default_substitutions`] on a value held by `&mut`.
+    pub fn set_default_substitutions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultSubstitutions", value.into());
+        self
     }
 
-    prop! {
-        /// `Subject`.
-        core.props, "Subject", _, set_subject, get_subject, Val<String>
+    /// `DefaultSubstitutions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_substitutions(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultSubstitutions")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `HtmlPart`.
+    pub fn html_part(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HtmlPart", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateDescription`.
-        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    /// Sets `HtmlPart` in place: [`Self::html_part`] on a value held by `&mut`.
+    pub fn set_html_part(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HtmlPart", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// `HtmlPart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_html_part(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HtmlPart")
     }
 
-    prop! {
-        /// `TextPart`.
-        core.props, "TextPart", text_part, set_text_part, get_text_part, Val<String>
+    /// Sets `Subject`, which `new` took, in place.
+    pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subject", value.into());
+        self
+    }
+
+    /// `Subject` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subject")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateDescription`.
+    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// Sets `TemplateDescription` in place: [`Self::template_description`] on a value held by `&mut`.
+    pub fn set_template_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// `TemplateDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateDescription")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
+    }
+
+    /// `TextPart`.
+    pub fn text_part(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TextPart", value.into());
+        self
+    }
+
+    /// Sets `TextPart` in place: [`Self::text_part`] on a value held by `&mut`.
+    pub fn set_text_part(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TextPart", value.into());
+        self
+    }
+
+    /// `TextPart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_text_part(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TextPart")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1855,19 +4183,40 @@ impl EventStream {
         EventStream { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationStreamArn`.
-        core.props, "DestinationStreamArn", _, set_destination_stream_arn, get_destination_stream_arn, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `DestinationStreamArn`, which `new` took, in place.
+    pub fn set_destination_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationStreamArn", value.into());
+        self
+    }
+
+    /// `DestinationStreamArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationStreamArn")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1903,29 +4252,89 @@ impl GcmChannel {
         GcmChannel { core }
     }
 
-    prop! {
-        /// `ApiKey`.
-        core.props, "ApiKey", api_key, set_api_key, get_api_key, Val<String>
+    /// `ApiKey`.
+    pub fn api_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApiKey", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApiKey` in place: [`Self::api_key`] on a value held by `&mut`.
+    pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiKey", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultAuthenticationMethod`.
-        core.props, "DefaultAuthenticationMethod", default_authentication_method, set_default_authentication_method, get_default_authentication_method, Val<String>
+    /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKey")
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceJson`.
-        core.props, "ServiceJson", service_json, set_service_json, get_service_json, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
+    }
+
+    /// `DefaultAuthenticationMethod`.
+    pub fn default_authentication_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// Sets `DefaultAuthenticationMethod` in place: [`Self::default_authentication_method`] on a
+    /// value held by `&mut`.
+    pub fn set_default_authentication_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultAuthenticationMethod", value.into());
+        self
+    }
+
+    /// `DefaultAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_authentication_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAuthenticationMethod")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `ServiceJson`.
+    pub fn service_json(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceJson", value.into());
+        self
+    }
+
+    /// Sets `ServiceJson` in place: [`Self::service_json`] on a value held by `&mut`.
+    pub fn set_service_json(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceJson", value.into());
+        self
+    }
+
+    /// `ServiceJson` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_json(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceJson")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1961,34 +4370,106 @@ impl InAppTemplate {
         InAppTemplate { core }
     }
 
-    prop! {
-        /// `Content`.
-        core.props, "Content", content, set_content, get_content, Val<List<in_app_template::InAppMessageContent>>
+    /// `Content`.
+    pub fn content(mut self, value: impl Into<Val<List<in_app_template::InAppMessageContent>>>) -> Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomConfig`.
-        core.props, "CustomConfig", custom_config, set_custom_config, get_custom_config, Val<Json>
+    /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+    pub fn set_content(&mut self, value: impl Into<Val<List<in_app_template::InAppMessageContent>>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Layout`.
-        core.props, "Layout", layout, set_layout, get_layout, Val<in_app_template::Layout>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<List<in_app_template::InAppMessageContent>>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `CustomConfig`.
+    pub fn custom_config(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("CustomConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateDescription`.
-        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    /// Sets `CustomConfig` in place: [`Self::custom_config`] on a value held by `&mut`.
+    pub fn set_custom_config(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("CustomConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// `CustomConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_config(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "CustomConfig")
+    }
+
+    /// `Layout`.
+    pub fn layout(mut self, value: impl Into<Val<in_app_template::Layout>>) -> Self {
+        self.core.props.set("Layout", value.into());
+        self
+    }
+
+    /// Sets `Layout` in place: [`Self::layout`] on a value held by `&mut`.
+    pub fn set_layout(&mut self, value: impl Into<Val<in_app_template::Layout>>) -> &mut Self {
+        self.core.props.set("Layout", value.into());
+        self
+    }
+
+    /// `Layout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_layout(&self) -> ::std::option::Option<Val<in_app_template::Layout>> {
+        crate::cfn::get_prop(&self.core.props, "Layout")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateDescription`.
+    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// Sets `TemplateDescription` in place: [`Self::template_description`] on a value held by `&mut`.
+    pub fn set_template_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// `TemplateDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateDescription")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2023,34 +4504,112 @@ pub mod in_app_template {
             InAppMessageContent { props }
         }
 
-        prop! {
-            /// `BackgroundColor`.
-            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
+        /// `BackgroundColor`.
+        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `BodyConfig`.
-            props, "BodyConfig", body_config, set_body_config, get_body_config, Val<BodyConfig>
+        /// Sets `BackgroundColor` in place: [`Self::background_color`] on a value held by `&mut`.
+        pub fn set_background_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderConfig`.
-            props, "HeaderConfig", header_config, set_header_config, get_header_config, Val<HeaderConfig>
+        /// `BackgroundColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_background_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackgroundColor")
         }
 
-        prop! {
-            /// `ImageUrl`.
-            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
+        /// `BodyConfig`.
+        pub fn body_config(mut self, value: impl Into<Val<BodyConfig>>) -> Self {
+            self.props.set("BodyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryBtn`.
-            props, "PrimaryBtn", primary_btn, set_primary_btn, get_primary_btn, Val<ButtonConfig>
+        /// Sets `BodyConfig` in place: [`Self::body_config`] on a value held by `&mut`.
+        pub fn set_body_config(&mut self, value: impl Into<Val<BodyConfig>>) -> &mut Self {
+            self.props.set("BodyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondaryBtn`.
-            props, "SecondaryBtn", secondary_btn, set_secondary_btn, get_secondary_btn, Val<ButtonConfig>
+        /// `BodyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body_config(&self) -> ::std::option::Option<Val<BodyConfig>> {
+            crate::cfn::get_prop(&self.props, "BodyConfig")
+        }
+
+        /// `HeaderConfig`.
+        pub fn header_config(mut self, value: impl Into<Val<HeaderConfig>>) -> Self {
+            self.props.set("HeaderConfig", value.into());
+            self
+        }
+
+        /// Sets `HeaderConfig` in place: [`Self::header_config`] on a value held by `&mut`.
+        pub fn set_header_config(&mut self, value: impl Into<Val<HeaderConfig>>) -> &mut Self {
+            self.props.set("HeaderConfig", value.into());
+            self
+        }
+
+        /// `HeaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_config(&self) -> ::std::option::Option<Val<HeaderConfig>> {
+            crate::cfn::get_prop(&self.props, "HeaderConfig")
+        }
+
+        /// `ImageUrl`.
+        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// Sets `ImageUrl` in place: [`Self::image_url`] on a value held by `&mut`.
+        pub fn set_image_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// `ImageUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUrl")
+        }
+
+        /// `PrimaryBtn`.
+        pub fn primary_btn(mut self, value: impl Into<Val<ButtonConfig>>) -> Self {
+            self.props.set("PrimaryBtn", value.into());
+            self
+        }
+
+        /// Sets `PrimaryBtn` in place: [`Self::primary_btn`] on a value held by `&mut`.
+        pub fn set_primary_btn(&mut self, value: impl Into<Val<ButtonConfig>>) -> &mut Self {
+            self.props.set("PrimaryBtn", value.into());
+            self
+        }
+
+        /// `PrimaryBtn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_btn(&self) -> ::std::option::Option<Val<ButtonConfig>> {
+            crate::cfn::get_prop(&self.props, "PrimaryBtn")
+        }
+
+        /// `SecondaryBtn`.
+        pub fn secondary_btn(mut self, value: impl Into<Val<ButtonConfig>>) -> Self {
+            self.props.set("SecondaryBtn", value.into());
+            self
+        }
+
+        /// Sets `SecondaryBtn` in place: [`Self::secondary_btn`] on a value held by `&mut`.
+        pub fn set_secondary_btn(&mut self, value: impl Into<Val<ButtonConfig>>) -> &mut Self {
+            self.props.set("SecondaryBtn", value.into());
+            self
+        }
+
+        /// `SecondaryBtn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_btn(&self) -> ::std::option::Option<Val<ButtonConfig>> {
+            crate::cfn::get_prop(&self.props, "SecondaryBtn")
         }
     }
 
@@ -2069,19 +4628,58 @@ pub mod in_app_template {
             BodyConfig { props }
         }
 
-        prop! {
-            /// `Alignment`.
-            props, "Alignment", alignment, set_alignment, get_alignment, Val<Alignment>
+        /// `Alignment`.
+        pub fn alignment(mut self, value: impl Into<Val<Alignment>>) -> Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Alignment` in place: [`Self::alignment`] on a value held by `&mut`.
+        pub fn set_alignment(&mut self, value: impl Into<Val<Alignment>>) -> &mut Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `TextColor`.
-            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
+        /// `Alignment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alignment(&self) -> ::std::option::Option<Val<Alignment>> {
+            crate::cfn::get_prop(&self.props, "Alignment")
+        }
+
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `TextColor`.
+        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// Sets `TextColor` in place: [`Self::text_color`] on a value held by `&mut`.
+        pub fn set_text_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// `TextColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextColor")
         }
     }
 
@@ -2116,19 +4714,58 @@ pub mod in_app_template {
             HeaderConfig { props }
         }
 
-        prop! {
-            /// `Alignment`.
-            props, "Alignment", alignment, set_alignment, get_alignment, Val<Alignment>
+        /// `Alignment`.
+        pub fn alignment(mut self, value: impl Into<Val<Alignment>>) -> Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`.
-            props, "Header", header, set_header, get_header, Val<String>
+        /// Sets `Alignment` in place: [`Self::alignment`] on a value held by `&mut`.
+        pub fn set_alignment(&mut self, value: impl Into<Val<Alignment>>) -> &mut Self {
+            self.props.set("Alignment", value.into());
+            self
         }
 
-        prop! {
-            /// `TextColor`.
-            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
+        /// `Alignment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alignment(&self) -> ::std::option::Option<Val<Alignment>> {
+            crate::cfn::get_prop(&self.props, "Alignment")
+        }
+
+        /// `Header`.
+        pub fn header(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `TextColor`.
+        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// Sets `TextColor` in place: [`Self::text_color`] on a value held by `&mut`.
+        pub fn set_text_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// `TextColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextColor")
         }
     }
 
@@ -2147,24 +4784,76 @@ pub mod in_app_template {
             ButtonConfig { props }
         }
 
-        prop! {
-            /// `Android`.
-            props, "Android", android, set_android, get_android, Val<OverrideButtonConfiguration>
+        /// `Android`.
+        pub fn android(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
+            self.props.set("Android", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultConfig`.
-            props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<DefaultButtonConfiguration>
+        /// Sets `Android` in place: [`Self::android`] on a value held by `&mut`.
+        pub fn set_android(&mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> &mut Self {
+            self.props.set("Android", value.into());
+            self
         }
 
-        prop! {
-            /// `IOS`.
-            props, "IOS", ios, set_ios, get_ios, Val<OverrideButtonConfiguration>
+        /// `Android` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_android(&self) -> ::std::option::Option<Val<OverrideButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Android")
         }
 
-        prop! {
-            /// `Web`.
-            props, "Web", web, set_web, get_web, Val<OverrideButtonConfiguration>
+        /// `DefaultConfig`.
+        pub fn default_config(mut self, value: impl Into<Val<DefaultButtonConfiguration>>) -> Self {
+            self.props.set("DefaultConfig", value.into());
+            self
+        }
+
+        /// Sets `DefaultConfig` in place: [`Self::default_config`] on a value held by `&mut`.
+        pub fn set_default_config(&mut self, value: impl Into<Val<DefaultButtonConfiguration>>) -> &mut Self {
+            self.props.set("DefaultConfig", value.into());
+            self
+        }
+
+        /// `DefaultConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_config(&self) -> ::std::option::Option<Val<DefaultButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DefaultConfig")
+        }
+
+        /// `IOS`.
+        pub fn ios(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
+            self.props.set("IOS", value.into());
+            self
+        }
+
+        /// Sets `IOS` in place: [`Self::ios`] on a value held by `&mut`.
+        pub fn set_ios(&mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> &mut Self {
+            self.props.set("IOS", value.into());
+            self
+        }
+
+        /// `IOS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ios(&self) -> ::std::option::Option<Val<OverrideButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IOS")
+        }
+
+        /// `Web`.
+        pub fn web(mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> Self {
+            self.props.set("Web", value.into());
+            self
+        }
+
+        /// Sets `Web` in place: [`Self::web`] on a value held by `&mut`.
+        pub fn set_web(&mut self, value: impl Into<Val<OverrideButtonConfiguration>>) -> &mut Self {
+            self.props.set("Web", value.into());
+            self
+        }
+
+        /// `Web` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web(&self) -> ::std::option::Option<Val<OverrideButtonConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Web")
         }
     }
 
@@ -2183,14 +4872,40 @@ pub mod in_app_template {
             OverrideButtonConfiguration { props }
         }
 
-        prop! {
-            /// `ButtonAction`.
-            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<ButtonAction>
+        /// `ButtonAction`.
+        pub fn button_action(mut self, value: impl Into<Val<ButtonAction>>) -> Self {
+            self.props.set("ButtonAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Link`.
-            props, "Link", link, set_link, get_link, Val<String>
+        /// Sets `ButtonAction` in place: [`Self::button_action`] on a value held by `&mut`.
+        pub fn set_button_action(&mut self, value: impl Into<Val<ButtonAction>>) -> &mut Self {
+            self.props.set("ButtonAction", value.into());
+            self
+        }
+
+        /// `ButtonAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_button_action(&self) -> ::std::option::Option<Val<ButtonAction>> {
+            crate::cfn::get_prop(&self.props, "ButtonAction")
+        }
+
+        /// `Link`.
+        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// Sets `Link` in place: [`Self::link`] on a value held by `&mut`.
+        pub fn set_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// `Link` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Link")
         }
     }
 
@@ -2225,34 +4940,112 @@ pub mod in_app_template {
             DefaultButtonConfiguration { props }
         }
 
-        prop! {
-            /// `BackgroundColor`.
-            props, "BackgroundColor", background_color, set_background_color, get_background_color, Val<String>
+        /// `BackgroundColor`.
+        pub fn background_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `BorderRadius`.
-            props, "BorderRadius", border_radius, set_border_radius, get_border_radius, Val<i64>
+        /// Sets `BackgroundColor` in place: [`Self::background_color`] on a value held by `&mut`.
+        pub fn set_background_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackgroundColor", value.into());
+            self
         }
 
-        prop! {
-            /// `ButtonAction`.
-            props, "ButtonAction", button_action, set_button_action, get_button_action, Val<ButtonAction>
+        /// `BackgroundColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_background_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackgroundColor")
         }
 
-        prop! {
-            /// `Link`.
-            props, "Link", link, set_link, get_link, Val<String>
+        /// `BorderRadius`.
+        pub fn border_radius(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BorderRadius", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// Sets `BorderRadius` in place: [`Self::border_radius`] on a value held by `&mut`.
+        pub fn set_border_radius(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BorderRadius", value.into());
+            self
         }
 
-        prop! {
-            /// `TextColor`.
-            props, "TextColor", text_color, set_text_color, get_text_color, Val<String>
+        /// `BorderRadius` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_border_radius(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BorderRadius")
+        }
+
+        /// `ButtonAction`.
+        pub fn button_action(mut self, value: impl Into<Val<ButtonAction>>) -> Self {
+            self.props.set("ButtonAction", value.into());
+            self
+        }
+
+        /// Sets `ButtonAction` in place: [`Self::button_action`] on a value held by `&mut`.
+        pub fn set_button_action(&mut self, value: impl Into<Val<ButtonAction>>) -> &mut Self {
+            self.props.set("ButtonAction", value.into());
+            self
+        }
+
+        /// `ButtonAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_button_action(&self) -> ::std::option::Option<Val<ButtonAction>> {
+            crate::cfn::get_prop(&self.props, "ButtonAction")
+        }
+
+        /// `Link`.
+        pub fn link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// Sets `Link` in place: [`Self::link`] on a value held by `&mut`.
+        pub fn set_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Link", value.into());
+            self
+        }
+
+        /// `Link` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Link")
+        }
+
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `TextColor`.
+        pub fn text_color(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// Sets `TextColor` in place: [`Self::text_color`] on a value held by `&mut`.
+        pub fn set_text_color(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextColor", value.into());
+            self
+        }
+
+        /// `TextColor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_color(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextColor")
         }
     }
 
@@ -2302,49 +5095,160 @@ impl PushTemplate {
         PushTemplate { core }
     }
 
-    prop! {
-        /// `ADM`.
-        core.props, "ADM", adm, set_adm, get_adm, Val<push_template::AndroidPushNotificationTemplate>
+    /// `ADM`.
+    pub fn adm(mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> Self {
+        self.core.props.set("ADM", value.into());
+        self
     }
 
-    prop! {
-        /// `APNS`.
-        core.props, "APNS", apns, set_apns, get_apns, Val<push_template::ApnsPushNotificationTemplate>
+    /// Sets `ADM` in place: [`Self::adm`] on a value held by `&mut`.
+    pub fn set_adm(&mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> &mut Self {
+        self.core.props.set("ADM", value.into());
+        self
     }
 
-    prop! {
-        /// `Baidu`.
-        core.props, "Baidu", baidu, set_baidu, get_baidu, Val<push_template::AndroidPushNotificationTemplate>
+    /// `ADM` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_adm(&self) -> ::std::option::Option<Val<push_template::AndroidPushNotificationTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "ADM")
     }
 
-    prop! {
-        /// `Default`.
-        core.props, "Default", default, set_default, get_default, Val<push_template::DefaultPushNotificationTemplate>
+    /// `APNS`.
+    pub fn apns(mut self, value: impl Into<Val<push_template::ApnsPushNotificationTemplate>>) -> Self {
+        self.core.props.set("APNS", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultSubstitutions`.
-        core.props, "DefaultSubstitutions", default_substitutions, set_default_substitutions, get_default_substitutions, Val<String>
+    /// Sets `APNS` in place: [`Self::apns`] on a value held by `&mut`.
+    pub fn set_apns(&mut self, value: impl Into<Val<push_template::ApnsPushNotificationTemplate>>) -> &mut Self {
+        self.core.props.set("APNS", value.into());
+        self
     }
 
-    prop! {
-        /// `GCM`.
-        core.props, "GCM", gcm, set_gcm, get_gcm, Val<push_template::AndroidPushNotificationTemplate>
+    /// `APNS` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apns(&self) -> ::std::option::Option<Val<push_template::ApnsPushNotificationTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "APNS")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `Baidu`.
+    pub fn baidu(mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> Self {
+        self.core.props.set("Baidu", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateDescription`.
-        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    /// Sets `Baidu` in place: [`Self::baidu`] on a value held by `&mut`.
+    pub fn set_baidu(&mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> &mut Self {
+        self.core.props.set("Baidu", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// `Baidu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_baidu(&self) -> ::std::option::Option<Val<push_template::AndroidPushNotificationTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "Baidu")
+    }
+
+    /// `Default`.
+    pub fn default(mut self, value: impl Into<Val<push_template::DefaultPushNotificationTemplate>>) -> Self {
+        self.core.props.set("Default", value.into());
+        self
+    }
+
+    /// Sets `Default` in place: [`Self::default`] on a value held by `&mut`.
+    pub fn set_default(&mut self, value: impl Into<Val<push_template::DefaultPushNotificationTemplate>>) -> &mut Self {
+        self.core.props.set("Default", value.into());
+        self
+    }
+
+    /// `Default` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default(&self) -> ::std::option::Option<Val<push_template::DefaultPushNotificationTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "Default")
+    }
+
+    /// `DefaultSubstitutions`.
+    pub fn default_substitutions(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultSubstitutions", value.into());
+        self
+    }
+
+    /// Sets `DefaultSubstitutions` in place: [`Self::default_substitutions`] on a value held by `&mut`.
+    pub fn set_default_substitutions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultSubstitutions", value.into());
+        self
+    }
+
+    /// `DefaultSubstitutions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_substitutions(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultSubstitutions")
+    }
+
+    /// `GCM`.
+    pub fn gcm(mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> Self {
+        self.core.props.set("GCM", value.into());
+        self
+    }
+
+    /// Sets `GCM` in place: [`Self::gcm`] on a value held by `&mut`.
+    pub fn set_gcm(&mut self, value: impl Into<Val<push_template::AndroidPushNotificationTemplate>>) -> &mut Self {
+        self.core.props.set("GCM", value.into());
+        self
+    }
+
+    /// `GCM` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gcm(&self) -> ::std::option::Option<Val<push_template::AndroidPushNotificationTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "GCM")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateDescription`.
+    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// Sets `TemplateDescription` in place: [`Self::template_description`] on a value held by `&mut`.
+    pub fn set_template_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// `TemplateDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateDescription")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2385,44 +5289,148 @@ pub mod push_template {
             AndroidPushNotificationTemplate { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<String>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageIconUrl`.
-            props, "ImageIconUrl", image_icon_url, set_image_icon_url, get_image_icon_url, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `ImageUrl`.
-            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `SmallImageIconUrl`.
-            props, "SmallImageIconUrl", small_image_icon_url, set_small_image_icon_url, get_small_image_icon_url, Val<String>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Sound`.
-            props, "Sound", sound, set_sound, get_sound, Val<String>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `ImageIconUrl`.
+        pub fn image_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageIconUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// Sets `ImageIconUrl` in place: [`Self::image_icon_url`] on a value held by `&mut`.
+        pub fn set_image_icon_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageIconUrl", value.into());
+            self
+        }
+
+        /// `ImageIconUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_icon_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageIconUrl")
+        }
+
+        /// `ImageUrl`.
+        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// Sets `ImageUrl` in place: [`Self::image_url`] on a value held by `&mut`.
+        pub fn set_image_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// `ImageUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUrl")
+        }
+
+        /// `SmallImageIconUrl`.
+        pub fn small_image_icon_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SmallImageIconUrl", value.into());
+            self
+        }
+
+        /// Sets `SmallImageIconUrl` in place: [`Self::small_image_icon_url`] on a value held by `&mut`.
+        pub fn set_small_image_icon_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SmallImageIconUrl", value.into());
+            self
+        }
+
+        /// `SmallImageIconUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_small_image_icon_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SmallImageIconUrl")
+        }
+
+        /// `Sound`.
+        pub fn sound(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Sound", value.into());
+            self
+        }
+
+        /// Sets `Sound` in place: [`Self::sound`] on a value held by `&mut`.
+        pub fn set_sound(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sound", value.into());
+            self
+        }
+
+        /// `Sound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sound(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sound")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -2441,34 +5449,112 @@ pub mod push_template {
             ApnsPushNotificationTemplate { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<String>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaUrl`.
-            props, "MediaUrl", media_url, set_media_url, get_media_url, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Sound`.
-            props, "Sound", sound, set_sound, get_sound, Val<String>
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `MediaUrl`.
+        pub fn media_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MediaUrl", value.into());
+            self
+        }
+
+        /// Sets `MediaUrl` in place: [`Self::media_url`] on a value held by `&mut`.
+        pub fn set_media_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MediaUrl", value.into());
+            self
+        }
+
+        /// `MediaUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MediaUrl")
+        }
+
+        /// `Sound`.
+        pub fn sound(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Sound", value.into());
+            self
+        }
+
+        /// Sets `Sound` in place: [`Self::sound`] on a value held by `&mut`.
+        pub fn set_sound(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sound", value.into());
+            self
+        }
+
+        /// `Sound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sound(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sound")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -2487,29 +5573,94 @@ pub mod push_template {
             DefaultPushNotificationTemplate { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<String>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`.
-            props, "Body", body, set_body, get_body, Val<String>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Sound`.
-            props, "Sound", sound, set_sound, get_sound, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `Body`.
+        pub fn body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// `Sound`.
+        pub fn sound(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Sound", value.into());
+            self
+        }
+
+        /// Sets `Sound` in place: [`Self::sound`] on a value held by `&mut`.
+        pub fn set_sound(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sound", value.into());
+            self
+        }
+
+        /// `Sound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sound(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sound")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 }
@@ -2534,24 +5685,70 @@ impl SmsChannel {
         SmsChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `SenderId`.
-        core.props, "SenderId", sender_id, set_sender_id, get_sender_id, Val<String>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ShortCode`.
-        core.props, "ShortCode", short_code, set_short_code, get_short_code, Val<String>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `SenderId`.
+    pub fn sender_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SenderId", value.into());
+        self
+    }
+
+    /// Sets `SenderId` in place: [`Self::sender_id`] on a value held by `&mut`.
+    pub fn set_sender_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SenderId", value.into());
+        self
+    }
+
+    /// `SenderId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sender_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SenderId")
+    }
+
+    /// `ShortCode`.
+    pub fn short_code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ShortCode", value.into());
+        self
+    }
+
+    /// Sets `ShortCode` in place: [`Self::short_code`] on a value held by `&mut`.
+    pub fn set_short_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ShortCode", value.into());
+        self
+    }
+
+    /// `ShortCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_short_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ShortCode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2589,29 +5786,82 @@ impl Segment {
         Segment { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Dimensions`.
-        core.props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<segment::SegmentDimensions>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Dimensions`.
+    pub fn dimensions(mut self, value: impl Into<Val<segment::SegmentDimensions>>) -> Self {
+        self.core.props.set("Dimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `SegmentGroups`.
-        core.props, "SegmentGroups", segment_groups, set_segment_groups, get_segment_groups, Val<segment::SegmentGroups>
+    /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+    pub fn set_dimensions(&mut self, value: impl Into<Val<segment::SegmentDimensions>>) -> &mut Self {
+        self.core.props.set("Dimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dimensions(&self) -> ::std::option::Option<Val<segment::SegmentDimensions>> {
+        crate::cfn::get_prop(&self.core.props, "Dimensions")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SegmentGroups`.
+    pub fn segment_groups(mut self, value: impl Into<Val<segment::SegmentGroups>>) -> Self {
+        self.core.props.set("SegmentGroups", value.into());
+        self
+    }
+
+    /// Sets `SegmentGroups` in place: [`Self::segment_groups`] on a value held by `&mut`.
+    pub fn set_segment_groups(&mut self, value: impl Into<Val<segment::SegmentGroups>>) -> &mut Self {
+        self.core.props.set("SegmentGroups", value.into());
+        self
+    }
+
+    /// `SegmentGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_groups(&self) -> ::std::option::Option<Val<segment::SegmentGroups>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentGroups")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2653,34 +5903,112 @@ pub mod segment {
             SegmentDimensions { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Json>
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<Behavior>
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Demographic`.
-            props, "Demographic", demographic, set_demographic, get_demographic, Val<Demographic>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<Location>
+        /// `Behavior`.
+        pub fn behavior(mut self, value: impl Into<Val<Behavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<Json>
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<Behavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAttributes`.
-            props, "UserAttributes", user_attributes, set_user_attributes, get_user_attributes, Val<Json>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<Behavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
+        }
+
+        /// `Demographic`.
+        pub fn demographic(mut self, value: impl Into<Val<Demographic>>) -> Self {
+            self.props.set("Demographic", value.into());
+            self
+        }
+
+        /// Sets `Demographic` in place: [`Self::demographic`] on a value held by `&mut`.
+        pub fn set_demographic(&mut self, value: impl Into<Val<Demographic>>) -> &mut Self {
+            self.props.set("Demographic", value.into());
+            self
+        }
+
+        /// `Demographic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_demographic(&self) -> ::std::option::Option<Val<Demographic>> {
+            crate::cfn::get_prop(&self.props, "Demographic")
+        }
+
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<Location>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<Location>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<Location>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `Metrics`.
+        pub fn metrics(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
+        }
+
+        /// `UserAttributes`.
+        pub fn user_attributes(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("UserAttributes", value.into());
+            self
+        }
+
+        /// Sets `UserAttributes` in place: [`Self::user_attributes`] on a value held by `&mut`.
+        pub fn set_user_attributes(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("UserAttributes", value.into());
+            self
+        }
+
+        /// `UserAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_attributes(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "UserAttributes")
         }
     }
 
@@ -2699,9 +6027,22 @@ pub mod segment {
             Behavior { props }
         }
 
-        prop! {
-            /// `Recency`.
-            props, "Recency", recency, set_recency, get_recency, Val<Recency>
+        /// `Recency`.
+        pub fn recency(mut self, value: impl Into<Val<Recency>>) -> Self {
+            self.props.set("Recency", value.into());
+            self
+        }
+
+        /// Sets `Recency` in place: [`Self::recency`] on a value held by `&mut`.
+        pub fn set_recency(&mut self, value: impl Into<Val<Recency>>) -> &mut Self {
+            self.props.set("Recency", value.into());
+            self
+        }
+
+        /// `Recency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recency(&self) -> ::std::option::Option<Val<Recency>> {
+            crate::cfn::get_prop(&self.props, "Recency")
         }
     }
 
@@ -2724,14 +6065,28 @@ pub mod segment {
             Recency { props }
         }
 
-        prop! {
-            /// `Duration`.
-            props, "Duration", _, set_duration, get_duration, Val<String>
+        /// Sets `Duration`, which `new` took, in place.
+        pub fn set_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
         }
 
-        prop! {
-            /// `RecencyType`.
-            props, "RecencyType", _, set_recency_type, get_recency_type, Val<String>
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Duration")
+        }
+
+        /// Sets `RecencyType`, which `new` took, in place.
+        pub fn set_recency_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecencyType", value.into());
+            self
+        }
+
+        /// `RecencyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recency_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecencyType")
         }
     }
 
@@ -2750,34 +6105,112 @@ pub mod segment {
             Demographic { props }
         }
 
-        prop! {
-            /// `AppVersion`.
-            props, "AppVersion", app_version, set_app_version, get_app_version, Val<SetDimension>
+        /// `AppVersion`.
+        pub fn app_version(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("AppVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `Channel`.
-            props, "Channel", channel, set_channel, get_channel, Val<SetDimension>
+        /// Sets `AppVersion` in place: [`Self::app_version`] on a value held by `&mut`.
+        pub fn set_app_version(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("AppVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceType`.
-            props, "DeviceType", device_type, set_device_type, get_device_type, Val<SetDimension>
+        /// `AppVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_version(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "AppVersion")
         }
 
-        prop! {
-            /// `Make`.
-            props, "Make", make, set_make, get_make, Val<SetDimension>
+        /// `Channel`.
+        pub fn channel(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", model, set_model, get_model, Val<SetDimension>
+        /// Sets `Channel` in place: [`Self::channel`] on a value held by `&mut`.
+        pub fn set_channel(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `Platform`.
-            props, "Platform", platform, set_platform, get_platform, Val<SetDimension>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "Channel")
+        }
+
+        /// `DeviceType`.
+        pub fn device_type(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("DeviceType", value.into());
+            self
+        }
+
+        /// Sets `DeviceType` in place: [`Self::device_type`] on a value held by `&mut`.
+        pub fn set_device_type(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("DeviceType", value.into());
+            self
+        }
+
+        /// `DeviceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "DeviceType")
+        }
+
+        /// `Make`.
+        pub fn make(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("Make", value.into());
+            self
+        }
+
+        /// Sets `Make` in place: [`Self::make`] on a value held by `&mut`.
+        pub fn set_make(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("Make", value.into());
+            self
+        }
+
+        /// `Make` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_make(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "Make")
+        }
+
+        /// `Model`.
+        pub fn model(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+        pub fn set_model(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "Model")
+        }
+
+        /// `Platform`.
+        pub fn platform(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("Platform", value.into());
+            self
+        }
+
+        /// Sets `Platform` in place: [`Self::platform`] on a value held by `&mut`.
+        pub fn set_platform(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("Platform", value.into());
+            self
+        }
+
+        /// `Platform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_platform(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "Platform")
         }
     }
 
@@ -2796,14 +6229,40 @@ pub mod segment {
             SetDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`.
-            props, "DimensionType", dimension_type, set_dimension_type, get_dimension_type, Val<String>
+        /// `DimensionType`.
+        pub fn dimension_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `DimensionType` in place: [`Self::dimension_type`] on a value held by `&mut`.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
+        }
+
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -2822,14 +6281,40 @@ pub mod segment {
             Location { props }
         }
 
-        prop! {
-            /// `Country`.
-            props, "Country", country, set_country, get_country, Val<SetDimension>
+        /// `Country`.
+        pub fn country(mut self, value: impl Into<Val<SetDimension>>) -> Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `GPSPoint`.
-            props, "GPSPoint", gps_point, set_gps_point, get_gps_point, Val<GpsPoint>
+        /// Sets `Country` in place: [`Self::country`] on a value held by `&mut`.
+        pub fn set_country(&mut self, value: impl Into<Val<SetDimension>>) -> &mut Self {
+            self.props.set("Country", value.into());
+            self
+        }
+
+        /// `Country` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country(&self) -> ::std::option::Option<Val<SetDimension>> {
+            crate::cfn::get_prop(&self.props, "Country")
+        }
+
+        /// `GPSPoint`.
+        pub fn gps_point(mut self, value: impl Into<Val<GpsPoint>>) -> Self {
+            self.props.set("GPSPoint", value.into());
+            self
+        }
+
+        /// Sets `GPSPoint` in place: [`Self::gps_point`] on a value held by `&mut`.
+        pub fn set_gps_point(&mut self, value: impl Into<Val<GpsPoint>>) -> &mut Self {
+            self.props.set("GPSPoint", value.into());
+            self
+        }
+
+        /// `GPSPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gps_point(&self) -> ::std::option::Option<Val<GpsPoint>> {
+            crate::cfn::get_prop(&self.props, "GPSPoint")
         }
     }
 
@@ -2855,14 +6340,28 @@ pub mod segment {
             GpsPoint { props }
         }
 
-        prop! {
-            /// `RangeInKilometers`.
-            props, "RangeInKilometers", _, set_range_in_kilometers, get_range_in_kilometers, Val<f64>
+        /// Sets `RangeInKilometers`, which `new` took, in place.
+        pub fn set_range_in_kilometers(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RangeInKilometers", value.into());
+            self
         }
 
-        prop! {
-            /// `Coordinates`.
-            props, "Coordinates", _, set_coordinates, get_coordinates, Val<Coordinates>
+        /// `RangeInKilometers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range_in_kilometers(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RangeInKilometers")
+        }
+
+        /// Sets `Coordinates`, which `new` took, in place.
+        pub fn set_coordinates(&mut self, value: impl Into<Val<Coordinates>>) -> &mut Self {
+            self.props.set("Coordinates", value.into());
+            self
+        }
+
+        /// `Coordinates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coordinates(&self) -> ::std::option::Option<Val<Coordinates>> {
+            crate::cfn::get_prop(&self.props, "Coordinates")
         }
     }
 
@@ -2885,14 +6384,28 @@ pub mod segment {
             Coordinates { props }
         }
 
-        prop! {
-            /// `Longitude`.
-            props, "Longitude", _, set_longitude, get_longitude, Val<f64>
+        /// Sets `Longitude`, which `new` took, in place.
+        pub fn set_longitude(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Longitude", value.into());
+            self
         }
 
-        prop! {
-            /// `Latitude`.
-            props, "Latitude", _, set_latitude, get_latitude, Val<f64>
+        /// `Longitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_longitude(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Longitude")
+        }
+
+        /// Sets `Latitude`, which `new` took, in place.
+        pub fn set_latitude(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// `Latitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latitude(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Latitude")
         }
     }
 
@@ -2911,14 +6424,40 @@ pub mod segment {
             SegmentGroups { props }
         }
 
-        prop! {
-            /// `Groups`.
-            props, "Groups", groups, set_groups, get_groups, Val<List<Groups>>
+        /// `Groups`.
+        pub fn groups(mut self, value: impl Into<Val<List<Groups>>>) -> Self {
+            self.props.set("Groups", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`.
-            props, "Include", include, set_include, get_include, Val<String>
+        /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+        pub fn set_groups(&mut self, value: impl Into<Val<List<Groups>>>) -> &mut Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// `Groups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups(&self) -> ::std::option::Option<Val<List<Groups>>> {
+            crate::cfn::get_prop(&self.props, "Groups")
+        }
+
+        /// `Include`.
+        pub fn include(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -2937,24 +6476,76 @@ pub mod segment {
             Groups { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<SegmentDimensions>>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<SegmentDimensions>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceSegments`.
-            props, "SourceSegments", source_segments, set_source_segments, get_source_segments, Val<List<SourceSegments>>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<SegmentDimensions>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceType`.
-            props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<SegmentDimensions>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `SourceSegments`.
+        pub fn source_segments(mut self, value: impl Into<Val<List<SourceSegments>>>) -> Self {
+            self.props.set("SourceSegments", value.into());
+            self
+        }
+
+        /// Sets `SourceSegments` in place: [`Self::source_segments`] on a value held by `&mut`.
+        pub fn set_source_segments(&mut self, value: impl Into<Val<List<SourceSegments>>>) -> &mut Self {
+            self.props.set("SourceSegments", value.into());
+            self
+        }
+
+        /// `SourceSegments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_segments(&self) -> ::std::option::Option<Val<List<SourceSegments>>> {
+            crate::cfn::get_prop(&self.props, "SourceSegments")
+        }
+
+        /// `SourceType`.
+        pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceType", value.into());
+            self
+        }
+
+        /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+        pub fn set_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
+        }
+
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2975,14 +6566,34 @@ pub mod segment {
             SourceSegments { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<i64>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }
@@ -3009,29 +6620,82 @@ impl SmsTemplate {
         SmsTemplate { core }
     }
 
-    prop! {
-        /// `Body`.
-        core.props, "Body", _, set_body, get_body, Val<String>
+    /// Sets `Body`, which `new` took, in place.
+    pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Body", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultSubstitutions`.
-        core.props, "DefaultSubstitutions", default_substitutions, set_default_substitutions, get_default_substitutions, Val<String>
+    /// `Body` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Body")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `DefaultSubstitutions`.
+    pub fn default_substitutions(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultSubstitutions", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateDescription`.
-        core.props, "TemplateDescription", template_description, set_template_description, get_template_description, Val<String>
+    /// Sets `DefaultSubstitutions` in place: [`Self::default_substitutions`] on a value held by `&mut`.
+    pub fn set_default_substitutions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultSubstitutions", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// `DefaultSubstitutions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_substitutions(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultSubstitutions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateDescription`.
+    pub fn template_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// Sets `TemplateDescription` in place: [`Self::template_description`] on a value held by `&mut`.
+    pub fn set_template_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateDescription", value.into());
+        self
+    }
+
+    /// `TemplateDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateDescription")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3073,14 +6737,34 @@ impl VoiceChannel {
         VoiceChannel { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
+    }
+
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
     /// `Ref`: the resource's identifier.

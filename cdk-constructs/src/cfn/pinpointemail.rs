@@ -42,34 +42,106 @@ impl ConfigurationSet {
         ConfigurationSet { core }
     }
 
-    prop! {
-        /// `DeliveryOptions`.
-        core.props, "DeliveryOptions", delivery_options, set_delivery_options, get_delivery_options, Val<configuration_set::DeliveryOptions>
+    /// `DeliveryOptions`.
+    pub fn delivery_options(mut self, value: impl Into<Val<configuration_set::DeliveryOptions>>) -> Self {
+        self.core.props.set("DeliveryOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DeliveryOptions` in place: [`Self::delivery_options`] on a value held by `&mut`.
+    pub fn set_delivery_options(&mut self, value: impl Into<Val<configuration_set::DeliveryOptions>>) -> &mut Self {
+        self.core.props.set("DeliveryOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `ReputationOptions`.
-        core.props, "ReputationOptions", reputation_options, set_reputation_options, get_reputation_options, Val<configuration_set::ReputationOptions>
+    /// `DeliveryOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_options(&self) -> ::std::option::Option<Val<configuration_set::DeliveryOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryOptions")
     }
 
-    prop! {
-        /// `SendingOptions`.
-        core.props, "SendingOptions", sending_options, set_sending_options, get_sending_options, Val<configuration_set::SendingOptions>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `TrackingOptions`.
-        core.props, "TrackingOptions", tracking_options, set_tracking_options, get_tracking_options, Val<configuration_set::TrackingOptions>
+    /// `ReputationOptions`.
+    pub fn reputation_options(mut self, value: impl Into<Val<configuration_set::ReputationOptions>>) -> Self {
+        self.core.props.set("ReputationOptions", value.into());
+        self
+    }
+
+    /// Sets `ReputationOptions` in place: [`Self::reputation_options`] on a value held by `&mut`.
+    pub fn set_reputation_options(&mut self, value: impl Into<Val<configuration_set::ReputationOptions>>) -> &mut Self {
+        self.core.props.set("ReputationOptions", value.into());
+        self
+    }
+
+    /// `ReputationOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reputation_options(&self) -> ::std::option::Option<Val<configuration_set::ReputationOptions>> {
+        crate::cfn::get_prop(&self.core.props, "ReputationOptions")
+    }
+
+    /// `SendingOptions`.
+    pub fn sending_options(mut self, value: impl Into<Val<configuration_set::SendingOptions>>) -> Self {
+        self.core.props.set("SendingOptions", value.into());
+        self
+    }
+
+    /// Sets `SendingOptions` in place: [`Self::sending_options`] on a value held by `&mut`.
+    pub fn set_sending_options(&mut self, value: impl Into<Val<configuration_set::SendingOptions>>) -> &mut Self {
+        self.core.props.set("SendingOptions", value.into());
+        self
+    }
+
+    /// `SendingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sending_options(&self) -> ::std::option::Option<Val<configuration_set::SendingOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SendingOptions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrackingOptions`.
+    pub fn tracking_options(mut self, value: impl Into<Val<configuration_set::TrackingOptions>>) -> Self {
+        self.core.props.set("TrackingOptions", value.into());
+        self
+    }
+
+    /// Sets `TrackingOptions` in place: [`Self::tracking_options`] on a value held by `&mut`.
+    pub fn set_tracking_options(&mut self, value: impl Into<Val<configuration_set::TrackingOptions>>) -> &mut Self {
+        self.core.props.set("TrackingOptions", value.into());
+        self
+    }
+
+    /// `TrackingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracking_options(&self) -> ::std::option::Option<Val<configuration_set::TrackingOptions>> {
+        crate::cfn::get_prop(&self.core.props, "TrackingOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,9 +176,22 @@ pub mod configuration_set {
             DeliveryOptions { props }
         }
 
-        prop! {
-            /// `SendingPoolName`.
-            props, "SendingPoolName", sending_pool_name, set_sending_pool_name, get_sending_pool_name, Val<String>
+        /// `SendingPoolName`.
+        pub fn sending_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SendingPoolName", value.into());
+            self
+        }
+
+        /// Sets `SendingPoolName` in place: [`Self::sending_pool_name`] on a value held by `&mut`.
+        pub fn set_sending_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SendingPoolName", value.into());
+            self
+        }
+
+        /// `SendingPoolName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sending_pool_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SendingPoolName")
         }
     }
 
@@ -125,9 +210,23 @@ pub mod configuration_set {
             ReputationOptions { props }
         }
 
-        prop! {
-            /// `ReputationMetricsEnabled`.
-            props, "ReputationMetricsEnabled", reputation_metrics_enabled, set_reputation_metrics_enabled, get_reputation_metrics_enabled, Val<bool>
+        /// `ReputationMetricsEnabled`.
+        pub fn reputation_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReputationMetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `ReputationMetricsEnabled` in place: [`Self::reputation_metrics_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_reputation_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReputationMetricsEnabled", value.into());
+            self
+        }
+
+        /// `ReputationMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reputation_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReputationMetricsEnabled")
         }
     }
 
@@ -146,9 +245,22 @@ pub mod configuration_set {
             SendingOptions { props }
         }
 
-        prop! {
-            /// `SendingEnabled`.
-            props, "SendingEnabled", sending_enabled, set_sending_enabled, get_sending_enabled, Val<bool>
+        /// `SendingEnabled`.
+        pub fn sending_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SendingEnabled", value.into());
+            self
+        }
+
+        /// Sets `SendingEnabled` in place: [`Self::sending_enabled`] on a value held by `&mut`.
+        pub fn set_sending_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SendingEnabled", value.into());
+            self
+        }
+
+        /// `SendingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sending_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SendingEnabled")
         }
     }
 
@@ -167,9 +279,22 @@ pub mod configuration_set {
             TrackingOptions { props }
         }
 
-        prop! {
-            /// `CustomRedirectDomain`.
-            props, "CustomRedirectDomain", custom_redirect_domain, set_custom_redirect_domain, get_custom_redirect_domain, Val<String>
+        /// `CustomRedirectDomain`.
+        pub fn custom_redirect_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomRedirectDomain", value.into());
+            self
+        }
+
+        /// Sets `CustomRedirectDomain` in place: [`Self::custom_redirect_domain`] on a value held by `&mut`.
+        pub fn set_custom_redirect_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomRedirectDomain", value.into());
+            self
+        }
+
+        /// `CustomRedirectDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_redirect_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomRedirectDomain")
         }
     }
 }
@@ -200,19 +325,46 @@ impl ConfigurationSetEventDestination {
         ConfigurationSetEventDestination { core }
     }
 
-    prop! {
-        /// `ConfigurationSetName`.
-        core.props, "ConfigurationSetName", _, set_configuration_set_name, get_configuration_set_name, Val<String>
+    /// Sets `ConfigurationSetName`, which `new` took, in place.
+    pub fn set_configuration_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventDestination`.
-        core.props, "EventDestination", event_destination, set_event_destination, get_event_destination, Val<configuration_set_event_destination::EventDestination>
+    /// `ConfigurationSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationSetName")
     }
 
-    prop! {
-        /// `EventDestinationName`.
-        core.props, "EventDestinationName", _, set_event_destination_name, get_event_destination_name, Val<String>
+    /// `EventDestination`.
+    pub fn event_destination(mut self, value: impl Into<Val<configuration_set_event_destination::EventDestination>>) -> Self {
+        self.core.props.set("EventDestination", value.into());
+        self
+    }
+
+    /// Sets `EventDestination` in place: [`Self::event_destination`] on a value held by `&mut`.
+    pub fn set_event_destination(&mut self, value: impl Into<Val<configuration_set_event_destination::EventDestination>>) -> &mut Self {
+        self.core.props.set("EventDestination", value.into());
+        self
+    }
+
+    /// `EventDestination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_destination(&self) -> ::std::option::Option<Val<configuration_set_event_destination::EventDestination>> {
+        crate::cfn::get_prop(&self.core.props, "EventDestination")
+    }
+
+    /// Sets `EventDestinationName`, which `new` took, in place.
+    pub fn set_event_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventDestinationName", value.into());
+        self
+    }
+
+    /// `EventDestinationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_destination_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventDestinationName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -250,34 +402,107 @@ pub mod configuration_set_event_destination {
             EventDestination { props }
         }
 
-        prop! {
-            /// `MatchingEventTypes`.
-            props, "MatchingEventTypes", _, set_matching_event_types, get_matching_event_types, Val<List<String>>
+        /// Sets `MatchingEventTypes`, which `new` took, in place.
+        pub fn set_matching_event_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchingEventTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchDestination`.
-            props, "CloudWatchDestination", cloud_watch_destination, set_cloud_watch_destination, get_cloud_watch_destination, Val<CloudWatchDestination>
+        /// `MatchingEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_event_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchingEventTypes")
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `CloudWatchDestination`.
+        pub fn cloud_watch_destination(mut self, value: impl Into<Val<CloudWatchDestination>>) -> Self {
+            self.props.set("CloudWatchDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisFirehoseDestination`.
-            props, "KinesisFirehoseDestination", kinesis_firehose_destination, set_kinesis_firehose_destination, get_kinesis_firehose_destination, Val<KinesisFirehoseDestination>
+        /// Sets `CloudWatchDestination` in place: [`Self::cloud_watch_destination`] on a value held by `&mut`.
+        pub fn set_cloud_watch_destination(&mut self, value: impl Into<Val<CloudWatchDestination>>) -> &mut Self {
+            self.props.set("CloudWatchDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `PinpointDestination`.
-            props, "PinpointDestination", pinpoint_destination, set_pinpoint_destination, get_pinpoint_destination, Val<PinpointDestination>
+        /// `CloudWatchDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_destination(&self) -> ::std::option::Option<Val<CloudWatchDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchDestination")
         }
 
-        prop! {
-            /// `SnsDestination`.
-            props, "SnsDestination", sns_destination, set_sns_destination, get_sns_destination, Val<SnsDestination>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `KinesisFirehoseDestination`.
+        pub fn kinesis_firehose_destination(mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> Self {
+            self.props.set("KinesisFirehoseDestination", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseDestination` in place: [`Self::kinesis_firehose_destination`] on a
+        /// value held by `&mut`.
+        pub fn set_kinesis_firehose_destination(&mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> &mut Self {
+            self.props.set("KinesisFirehoseDestination", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_destination(&self) -> ::std::option::Option<Val<KinesisFirehoseDestination>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseDestination")
+        }
+
+        /// `PinpointDestination`.
+        pub fn pinpoint_destination(mut self, value: impl Into<Val<PinpointDestination>>) -> Self {
+            self.props.set("PinpointDestination", value.into());
+            self
+        }
+
+        /// Sets `PinpointDestination` in place: [`Self::pinpoint_destination`] on a value held by `&mut`.
+        pub fn set_pinpoint_destination(&mut self, value: impl Into<Val<PinpointDestination>>) -> &mut Self {
+            self.props.set("PinpointDestination", value.into());
+            self
+        }
+
+        /// `PinpointDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pinpoint_destination(&self) -> ::std::option::Option<Val<PinpointDestination>> {
+            crate::cfn::get_prop(&self.props, "PinpointDestination")
+        }
+
+        /// `SnsDestination`.
+        pub fn sns_destination(mut self, value: impl Into<Val<SnsDestination>>) -> Self {
+            self.props.set("SnsDestination", value.into());
+            self
+        }
+
+        /// Sets `SnsDestination` in place: [`Self::sns_destination`] on a value held by `&mut`.
+        pub fn set_sns_destination(&mut self, value: impl Into<Val<SnsDestination>>) -> &mut Self {
+            self.props.set("SnsDestination", value.into());
+            self
+        }
+
+        /// `SnsDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_destination(&self) -> ::std::option::Option<Val<SnsDestination>> {
+            crate::cfn::get_prop(&self.props, "SnsDestination")
         }
     }
 
@@ -296,9 +521,23 @@ pub mod configuration_set_event_destination {
             CloudWatchDestination { props }
         }
 
-        prop! {
-            /// `DimensionConfigurations`.
-            props, "DimensionConfigurations", dimension_configurations, set_dimension_configurations, get_dimension_configurations, Val<List<DimensionConfiguration>>
+        /// `DimensionConfigurations`.
+        pub fn dimension_configurations(mut self, value: impl Into<Val<List<DimensionConfiguration>>>) -> Self {
+            self.props.set("DimensionConfigurations", value.into());
+            self
+        }
+
+        /// Sets `DimensionConfigurations` in place: [`Self::dimension_configurations`] on a value held
+        /// by `&mut`.
+        pub fn set_dimension_configurations(&mut self, value: impl Into<Val<List<DimensionConfiguration>>>) -> &mut Self {
+            self.props.set("DimensionConfigurations", value.into());
+            self
+        }
+
+        /// `DimensionConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_configurations(&self) -> ::std::option::Option<Val<List<DimensionConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "DimensionConfigurations")
         }
     }
 
@@ -327,19 +566,40 @@ pub mod configuration_set_event_destination {
             DimensionConfiguration { props }
         }
 
-        prop! {
-            /// `DimensionValueSource`.
-            props, "DimensionValueSource", _, set_dimension_value_source, get_dimension_value_source, Val<String>
+        /// Sets `DimensionValueSource`, which `new` took, in place.
+        pub fn set_dimension_value_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionValueSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultDimensionValue`.
-            props, "DefaultDimensionValue", _, set_default_dimension_value, get_default_dimension_value, Val<String>
+        /// `DimensionValueSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_value_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionValueSource")
         }
 
-        prop! {
-            /// `DimensionName`.
-            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        /// Sets `DefaultDimensionValue`, which `new` took, in place.
+        pub fn set_default_dimension_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultDimensionValue", value.into());
+            self
+        }
+
+        /// `DefaultDimensionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_dimension_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultDimensionValue")
+        }
+
+        /// Sets `DimensionName`, which `new` took, in place.
+        pub fn set_dimension_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionName", value.into());
+            self
+        }
+
+        /// `DimensionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionName")
         }
     }
 
@@ -365,14 +625,28 @@ pub mod configuration_set_event_destination {
             KinesisFirehoseDestination { props }
         }
 
-        prop! {
-            /// `DeliveryStreamArn`.
-            props, "DeliveryStreamArn", _, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        /// Sets `DeliveryStreamArn`, which `new` took, in place.
+        pub fn set_delivery_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStreamArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IamRoleArn`.
-            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// `DeliveryStreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStreamArn")
+        }
+
+        /// Sets `IamRoleArn`, which `new` took, in place.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
         }
     }
 
@@ -391,9 +665,22 @@ pub mod configuration_set_event_destination {
             PinpointDestination { props }
         }
 
-        prop! {
-            /// `ApplicationArn`.
-            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
+        /// `ApplicationArn`.
+        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationArn", value.into());
+            self
+        }
+
+        /// Sets `ApplicationArn` in place: [`Self::application_arn`] on a value held by `&mut`.
+        pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationArn", value.into());
+            self
+        }
+
+        /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationArn")
         }
     }
 
@@ -414,9 +701,16 @@ pub mod configuration_set_event_destination {
             SnsDestination { props }
         }
 
-        prop! {
-            /// `TopicArn`.
-            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicArn`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 }
@@ -440,14 +734,40 @@ impl DedicatedIpPool {
         DedicatedIpPool { core }
     }
 
-    prop! {
-        /// `PoolName`.
-        core.props, "PoolName", pool_name, set_pool_name, get_pool_name, Val<String>
+    /// `PoolName`.
+    pub fn pool_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PoolName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `PoolName` in place: [`Self::pool_name`] on a value held by `&mut`.
+    pub fn set_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolName", value.into());
+        self
+    }
+
+    /// `PoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -483,29 +803,89 @@ impl Identity {
         Identity { core }
     }
 
-    prop! {
-        /// `DkimSigningEnabled`.
-        core.props, "DkimSigningEnabled", dkim_signing_enabled, set_dkim_signing_enabled, get_dkim_signing_enabled, Val<bool>
+    /// `DkimSigningEnabled`.
+    pub fn dkim_signing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DkimSigningEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `FeedbackForwardingEnabled`.
-        core.props, "FeedbackForwardingEnabled", feedback_forwarding_enabled, set_feedback_forwarding_enabled, get_feedback_forwarding_enabled, Val<bool>
+    /// Sets `DkimSigningEnabled` in place: [`Self::dkim_signing_enabled`] on a value held by `&mut`.
+    pub fn set_dkim_signing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DkimSigningEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `MailFromAttributes`.
-        core.props, "MailFromAttributes", mail_from_attributes, set_mail_from_attributes, get_mail_from_attributes, Val<identity::MailFromAttributes>
+    /// `DkimSigningEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dkim_signing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DkimSigningEnabled")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FeedbackForwardingEnabled`.
+    pub fn feedback_forwarding_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FeedbackForwardingEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FeedbackForwardingEnabled` in place: [`Self::feedback_forwarding_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_feedback_forwarding_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FeedbackForwardingEnabled", value.into());
+        self
+    }
+
+    /// `FeedbackForwardingEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_feedback_forwarding_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FeedbackForwardingEnabled")
+    }
+
+    /// `MailFromAttributes`.
+    pub fn mail_from_attributes(mut self, value: impl Into<Val<identity::MailFromAttributes>>) -> Self {
+        self.core.props.set("MailFromAttributes", value.into());
+        self
+    }
+
+    /// Sets `MailFromAttributes` in place: [`Self::mail_from_attributes`] on a value held by `&mut`.
+    pub fn set_mail_from_attributes(&mut self, value: impl Into<Val<identity::MailFromAttributes>>) -> &mut Self {
+        self.core.props.set("MailFromAttributes", value.into());
+        self
+    }
+
+    /// `MailFromAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mail_from_attributes(&self) -> ::std::option::Option<Val<identity::MailFromAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "MailFromAttributes")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -576,14 +956,40 @@ pub mod identity {
             MailFromAttributes { props }
         }
 
-        prop! {
-            /// `BehaviorOnMxFailure`.
-            props, "BehaviorOnMxFailure", behavior_on_mx_failure, set_behavior_on_mx_failure, get_behavior_on_mx_failure, Val<String>
+        /// `BehaviorOnMxFailure`.
+        pub fn behavior_on_mx_failure(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BehaviorOnMxFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `MailFromDomain`.
-            props, "MailFromDomain", mail_from_domain, set_mail_from_domain, get_mail_from_domain, Val<String>
+        /// Sets `BehaviorOnMxFailure` in place: [`Self::behavior_on_mx_failure`] on a value held by `&mut`.
+        pub fn set_behavior_on_mx_failure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BehaviorOnMxFailure", value.into());
+            self
+        }
+
+        /// `BehaviorOnMxFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior_on_mx_failure(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BehaviorOnMxFailure")
+        }
+
+        /// `MailFromDomain`.
+        pub fn mail_from_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailFromDomain", value.into());
+            self
+        }
+
+        /// Sets `MailFromDomain` in place: [`Self::mail_from_domain`] on a value held by `&mut`.
+        pub fn set_mail_from_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailFromDomain", value.into());
+            self
+        }
+
+        /// `MailFromDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mail_from_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailFromDomain")
         }
     }
 }

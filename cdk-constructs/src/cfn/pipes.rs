@@ -49,69 +49,220 @@ impl Pipe {
         Pipe { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DesiredState`.
-        core.props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<pipe::RequestedPipeState>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Enrichment`.
-        core.props, "Enrichment", enrichment, set_enrichment, get_enrichment, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `EnrichmentParameters`.
-        core.props, "EnrichmentParameters", enrichment_parameters, set_enrichment_parameters, get_enrichment_parameters, Val<pipe::PipeEnrichmentParameters>
+    /// `DesiredState`.
+    pub fn desired_state(mut self, value: impl Into<Val<pipe::RequestedPipeState>>) -> Self {
+        self.core.props.set("DesiredState", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// Sets `DesiredState` in place: [`Self::desired_state`] on a value held by `&mut`.
+    pub fn set_desired_state(&mut self, value: impl Into<Val<pipe::RequestedPipeState>>) -> &mut Self {
+        self.core.props.set("DesiredState", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfiguration`.
-        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<pipe::PipeLogConfiguration>
+    /// `DesiredState` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_state(&self) -> ::std::option::Option<Val<pipe::RequestedPipeState>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredState")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Enrichment`.
+    pub fn enrichment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Enrichment", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `Enrichment` in place: [`Self::enrichment`] on a value held by `&mut`.
+    pub fn set_enrichment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Enrichment", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`.
-        core.props, "Source", _, set_source, get_source, Val<String>
+    /// `Enrichment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enrichment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Enrichment")
     }
 
-    prop! {
-        /// `SourceParameters`.
-        core.props, "SourceParameters", source_parameters, set_source_parameters, get_source_parameters, Val<pipe::PipeSourceParameters>
+    /// `EnrichmentParameters`.
+    pub fn enrichment_parameters(mut self, value: impl Into<Val<pipe::PipeEnrichmentParameters>>) -> Self {
+        self.core.props.set("EnrichmentParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `EnrichmentParameters` in place: [`Self::enrichment_parameters`] on a value held by `&mut`.
+    pub fn set_enrichment_parameters(&mut self, value: impl Into<Val<pipe::PipeEnrichmentParameters>>) -> &mut Self {
+        self.core.props.set("EnrichmentParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Target`.
-        core.props, "Target", _, set_target, get_target, Val<String>
+    /// `EnrichmentParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enrichment_parameters(&self) -> ::std::option::Option<Val<pipe::PipeEnrichmentParameters>> {
+        crate::cfn::get_prop(&self.core.props, "EnrichmentParameters")
     }
 
-    prop! {
-        /// `TargetParameters`.
-        core.props, "TargetParameters", target_parameters, set_target_parameters, get_target_parameters, Val<pipe::PipeTargetParameters>
+    /// `KmsKeyIdentifier`.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// `LogConfiguration`.
+    pub fn log_configuration(mut self, value: impl Into<Val<pipe::PipeLogConfiguration>>) -> Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<pipe::PipeLogConfiguration>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<pipe::PipeLogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `SourceParameters`.
+    pub fn source_parameters(mut self, value: impl Into<Val<pipe::PipeSourceParameters>>) -> Self {
+        self.core.props.set("SourceParameters", value.into());
+        self
+    }
+
+    /// Sets `SourceParameters` in place: [`Self::source_parameters`] on a value held by `&mut`.
+    pub fn set_source_parameters(&mut self, value: impl Into<Val<pipe::PipeSourceParameters>>) -> &mut Self {
+        self.core.props.set("SourceParameters", value.into());
+        self
+    }
+
+    /// `SourceParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_parameters(&self) -> ::std::option::Option<Val<pipe::PipeSourceParameters>> {
+        crate::cfn::get_prop(&self.core.props, "SourceParameters")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Target`, which `new` took, in place.
+    pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// `Target` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Target")
+    }
+
+    /// `TargetParameters`.
+    pub fn target_parameters(mut self, value: impl Into<Val<pipe::PipeTargetParameters>>) -> Self {
+        self.core.props.set("TargetParameters", value.into());
+        self
+    }
+
+    /// Sets `TargetParameters` in place: [`Self::target_parameters`] on a value held by `&mut`.
+    pub fn set_target_parameters(&mut self, value: impl Into<Val<pipe::PipeTargetParameters>>) -> &mut Self {
+        self.core.props.set("TargetParameters", value.into());
+        self
+    }
+
+    /// `TargetParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_parameters(&self) -> ::std::option::Option<Val<pipe::PipeTargetParameters>> {
+        crate::cfn::get_prop(&self.core.props, "TargetParameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -184,14 +335,40 @@ pub mod pipe {
             PipeEnrichmentParameters { props }
         }
 
-        prop! {
-            /// `HttpParameters`.
-            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<PipeEnrichmentHttpParameters>
+        /// `HttpParameters`.
+        pub fn http_parameters(mut self, value: impl Into<Val<PipeEnrichmentHttpParameters>>) -> Self {
+            self.props.set("HttpParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `InputTemplate`.
-            props, "InputTemplate", input_template, set_input_template, get_input_template, Val<String>
+        /// Sets `HttpParameters` in place: [`Self::http_parameters`] on a value held by `&mut`.
+        pub fn set_http_parameters(&mut self, value: impl Into<Val<PipeEnrichmentHttpParameters>>) -> &mut Self {
+            self.props.set("HttpParameters", value.into());
+            self
+        }
+
+        /// `HttpParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_parameters(&self) -> ::std::option::Option<Val<PipeEnrichmentHttpParameters>> {
+            crate::cfn::get_prop(&self.props, "HttpParameters")
+        }
+
+        /// `InputTemplate`.
+        pub fn input_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputTemplate", value.into());
+            self
+        }
+
+        /// Sets `InputTemplate` in place: [`Self::input_template`] on a value held by `&mut`.
+        pub fn set_input_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputTemplate", value.into());
+            self
+        }
+
+        /// `InputTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputTemplate")
         }
     }
 
@@ -210,19 +387,58 @@ pub mod pipe {
             PipeEnrichmentHttpParameters { props }
         }
 
-        prop! {
-            /// `HeaderParameters`.
-            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
+        /// `HeaderParameters`.
+        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `PathParameterValues`.
-            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
+        /// Sets `HeaderParameters` in place: [`Self::header_parameters`] on a value held by `&mut`.
+        pub fn set_header_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringParameters`.
-            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
+        /// `HeaderParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "HeaderParameters")
+        }
+
+        /// `PathParameterValues`.
+        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// Sets `PathParameterValues` in place: [`Self::path_parameter_values`] on a value held by `&mut`.
+        pub fn set_path_parameter_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// `PathParameterValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_parameter_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PathParameterValues")
+        }
+
+        /// `QueryStringParameters`.
+        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryStringParameters` in place: [`Self::query_string_parameters`] on a value held by `&mut`.
+        pub fn set_query_string_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// `QueryStringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringParameters")
         }
     }
 
@@ -241,29 +457,96 @@ pub mod pipe {
             PipeLogConfiguration { props }
         }
 
-        prop! {
-            /// `CloudwatchLogsLogDestination`.
-            props, "CloudwatchLogsLogDestination", cloudwatch_logs_log_destination, set_cloudwatch_logs_log_destination, get_cloudwatch_logs_log_destination, Val<CloudwatchLogsLogDestination>
+        /// `CloudwatchLogsLogDestination`.
+        pub fn cloudwatch_logs_log_destination(mut self, value: impl Into<Val<CloudwatchLogsLogDestination>>) -> Self {
+            self.props.set("CloudwatchLogsLogDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `FirehoseLogDestination`.
-            props, "FirehoseLogDestination", firehose_log_destination, set_firehose_log_destination, get_firehose_log_destination, Val<FirehoseLogDestination>
+        /// Sets `CloudwatchLogsLogDestination` in place: [`Self::cloudwatch_logs_log_destination`] on a
+        /// value held by `&mut`.
+        pub fn set_cloudwatch_logs_log_destination(&mut self, value: impl Into<Val<CloudwatchLogsLogDestination>>) -> &mut Self {
+            self.props.set("CloudwatchLogsLogDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeExecutionData`.
-            props, "IncludeExecutionData", include_execution_data, set_include_execution_data, get_include_execution_data, Val<List<IncludeExecutionDataOption>>
+        /// `CloudwatchLogsLogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudwatch_logs_log_destination(&self) -> ::std::option::Option<Val<CloudwatchLogsLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudwatchLogsLogDestination")
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", level, set_level, get_level, Val<LogLevel>
+        /// `FirehoseLogDestination`.
+        pub fn firehose_log_destination(mut self, value: impl Into<Val<FirehoseLogDestination>>) -> Self {
+            self.props.set("FirehoseLogDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `S3LogDestination`.
-            props, "S3LogDestination", s3_log_destination, set_s3_log_destination, get_s3_log_destination, Val<S3LogDestination>
+        /// Sets `FirehoseLogDestination` in place: [`Self::firehose_log_destination`] on a value held
+        /// by `&mut`.
+        pub fn set_firehose_log_destination(&mut self, value: impl Into<Val<FirehoseLogDestination>>) -> &mut Self {
+            self.props.set("FirehoseLogDestination", value.into());
+            self
+        }
+
+        /// `FirehoseLogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose_log_destination(&self) -> ::std::option::Option<Val<FirehoseLogDestination>> {
+            crate::cfn::get_prop(&self.props, "FirehoseLogDestination")
+        }
+
+        /// `IncludeExecutionData`.
+        pub fn include_execution_data(mut self, value: impl Into<Val<List<IncludeExecutionDataOption>>>) -> Self {
+            self.props.set("IncludeExecutionData", value.into());
+            self
+        }
+
+        /// Sets `IncludeExecutionData` in place: [`Self::include_execution_data`] on a value held by `&mut`.
+        pub fn set_include_execution_data(&mut self, value: impl Into<Val<List<IncludeExecutionDataOption>>>) -> &mut Self {
+            self.props.set("IncludeExecutionData", value.into());
+            self
+        }
+
+        /// `IncludeExecutionData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_execution_data(&self) -> ::std::option::Option<Val<List<IncludeExecutionDataOption>>> {
+            crate::cfn::get_prop(&self.props, "IncludeExecutionData")
+        }
+
+        /// `Level`.
+        pub fn level(mut self, value: impl Into<Val<LogLevel>>) -> Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<LogLevel>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<LogLevel>> {
+            crate::cfn::get_prop(&self.props, "Level")
+        }
+
+        /// `S3LogDestination`.
+        pub fn s3_log_destination(mut self, value: impl Into<Val<S3LogDestination>>) -> Self {
+            self.props.set("S3LogDestination", value.into());
+            self
+        }
+
+        /// Sets `S3LogDestination` in place: [`Self::s3_log_destination`] on a value held by `&mut`.
+        pub fn set_s3_log_destination(&mut self, value: impl Into<Val<S3LogDestination>>) -> &mut Self {
+            self.props.set("S3LogDestination", value.into());
+            self
+        }
+
+        /// `S3LogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_log_destination(&self) -> ::std::option::Option<Val<S3LogDestination>> {
+            crate::cfn::get_prop(&self.props, "S3LogDestination")
         }
     }
 
@@ -282,9 +565,22 @@ pub mod pipe {
             CloudwatchLogsLogDestination { props }
         }
 
-        prop! {
-            /// `LogGroupArn`.
-            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+        /// `LogGroupArn`.
+        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -303,9 +599,22 @@ pub mod pipe {
             FirehoseLogDestination { props }
         }
 
-        prop! {
-            /// `DeliveryStreamArn`.
-            props, "DeliveryStreamArn", delivery_stream_arn, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        /// `DeliveryStreamArn`.
+        pub fn delivery_stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryStreamArn", value.into());
+            self
+        }
+
+        /// Sets `DeliveryStreamArn` in place: [`Self::delivery_stream_arn`] on a value held by `&mut`.
+        pub fn set_delivery_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStreamArn", value.into());
+            self
+        }
+
+        /// `DeliveryStreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStreamArn")
         }
     }
 
@@ -353,24 +662,76 @@ pub mod pipe {
             S3LogDestination { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`.
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFormat`.
-            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<S3OutputFormat>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `BucketOwner`.
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// `OutputFormat`.
+        pub fn output_format(mut self, value: impl Into<Val<S3OutputFormat>>) -> Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+        pub fn set_output_format(&mut self, value: impl Into<Val<S3OutputFormat>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<S3OutputFormat>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -405,44 +766,154 @@ pub mod pipe {
             PipeSourceParameters { props }
         }
 
-        prop! {
-            /// `ActiveMQBrokerParameters`.
-            props, "ActiveMQBrokerParameters", active_mq_broker_parameters, set_active_mq_broker_parameters, get_active_mq_broker_parameters, Val<PipeSourceActiveMqBrokerParameters>
+        /// `ActiveMQBrokerParameters`.
+        pub fn active_mq_broker_parameters(mut self, value: impl Into<Val<PipeSourceActiveMqBrokerParameters>>) -> Self {
+            self.props.set("ActiveMQBrokerParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamoDBStreamParameters`.
-            props, "DynamoDBStreamParameters", dynamo_db_stream_parameters, set_dynamo_db_stream_parameters, get_dynamo_db_stream_parameters, Val<PipeSourceDynamoDbStreamParameters>
+        /// Sets `ActiveMQBrokerParameters` in place: [`Self::active_mq_broker_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_active_mq_broker_parameters(&mut self, value: impl Into<Val<PipeSourceActiveMqBrokerParameters>>) -> &mut Self {
+            self.props.set("ActiveMQBrokerParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterCriteria`.
-            props, "FilterCriteria", filter_criteria, set_filter_criteria, get_filter_criteria, Val<FilterCriteria>
+        /// `ActiveMQBrokerParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active_mq_broker_parameters(&self) -> ::std::option::Option<Val<PipeSourceActiveMqBrokerParameters>> {
+            crate::cfn::get_prop(&self.props, "ActiveMQBrokerParameters")
         }
 
-        prop! {
-            /// `KinesisStreamParameters`.
-            props, "KinesisStreamParameters", kinesis_stream_parameters, set_kinesis_stream_parameters, get_kinesis_stream_parameters, Val<PipeSourceKinesisStreamParameters>
+        /// `DynamoDBStreamParameters`.
+        pub fn dynamo_db_stream_parameters(mut self, value: impl Into<Val<PipeSourceDynamoDbStreamParameters>>) -> Self {
+            self.props.set("DynamoDBStreamParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedStreamingKafkaParameters`.
-            props, "ManagedStreamingKafkaParameters", managed_streaming_kafka_parameters, set_managed_streaming_kafka_parameters, get_managed_streaming_kafka_parameters, Val<PipeSourceManagedStreamingKafkaParameters>
+        /// Sets `DynamoDBStreamParameters` in place: [`Self::dynamo_db_stream_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_dynamo_db_stream_parameters(&mut self, value: impl Into<Val<PipeSourceDynamoDbStreamParameters>>) -> &mut Self {
+            self.props.set("DynamoDBStreamParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `RabbitMQBrokerParameters`.
-            props, "RabbitMQBrokerParameters", rabbit_mq_broker_parameters, set_rabbit_mq_broker_parameters, get_rabbit_mq_broker_parameters, Val<PipeSourceRabbitMqBrokerParameters>
+        /// `DynamoDBStreamParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamo_db_stream_parameters(&self) -> ::std::option::Option<Val<PipeSourceDynamoDbStreamParameters>> {
+            crate::cfn::get_prop(&self.props, "DynamoDBStreamParameters")
         }
 
-        prop! {
-            /// `SelfManagedKafkaParameters`.
-            props, "SelfManagedKafkaParameters", self_managed_kafka_parameters, set_self_managed_kafka_parameters, get_self_managed_kafka_parameters, Val<PipeSourceSelfManagedKafkaParameters>
+        /// `FilterCriteria`.
+        pub fn filter_criteria(mut self, value: impl Into<Val<FilterCriteria>>) -> Self {
+            self.props.set("FilterCriteria", value.into());
+            self
         }
 
-        prop! {
-            /// `SqsQueueParameters`.
-            props, "SqsQueueParameters", sqs_queue_parameters, set_sqs_queue_parameters, get_sqs_queue_parameters, Val<PipeSourceSqsQueueParameters>
+        /// Sets `FilterCriteria` in place: [`Self::filter_criteria`] on a value held by `&mut`.
+        pub fn set_filter_criteria(&mut self, value: impl Into<Val<FilterCriteria>>) -> &mut Self {
+            self.props.set("FilterCriteria", value.into());
+            self
+        }
+
+        /// `FilterCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_criteria(&self) -> ::std::option::Option<Val<FilterCriteria>> {
+            crate::cfn::get_prop(&self.props, "FilterCriteria")
+        }
+
+        /// `KinesisStreamParameters`.
+        pub fn kinesis_stream_parameters(mut self, value: impl Into<Val<PipeSourceKinesisStreamParameters>>) -> Self {
+            self.props.set("KinesisStreamParameters", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamParameters` in place: [`Self::kinesis_stream_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_kinesis_stream_parameters(&mut self, value: impl Into<Val<PipeSourceKinesisStreamParameters>>) -> &mut Self {
+            self.props.set("KinesisStreamParameters", value.into());
+            self
+        }
+
+        /// `KinesisStreamParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_stream_parameters(&self) -> ::std::option::Option<Val<PipeSourceKinesisStreamParameters>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamParameters")
+        }
+
+        /// `ManagedStreamingKafkaParameters`.
+        pub fn managed_streaming_kafka_parameters(mut self, value: impl Into<Val<PipeSourceManagedStreamingKafkaParameters>>) -> Self {
+            self.props.set("ManagedStreamingKafkaParameters", value.into());
+            self
+        }
+
+        /// Sets `ManagedStreamingKafkaParameters` in place: [`Self::managed_streaming_kafka_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_managed_streaming_kafka_parameters(&mut self, value: impl Into<Val<PipeSourceManagedStreamingKafkaParameters>>) -> &mut Self {
+            self.props.set("ManagedStreamingKafkaParameters", value.into());
+            self
+        }
+
+        /// `ManagedStreamingKafkaParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_streaming_kafka_parameters(&self) -> ::std::option::Option<Val<PipeSourceManagedStreamingKafkaParameters>> {
+            crate::cfn::get_prop(&self.props, "ManagedStreamingKafkaParameters")
+        }
+
+        /// `RabbitMQBrokerParameters`.
+        pub fn rabbit_mq_broker_parameters(mut self, value: impl Into<Val<PipeSourceRabbitMqBrokerParameters>>) -> Self {
+            self.props.set("RabbitMQBrokerParameters", value.into());
+            self
+        }
+
+        /// Sets `RabbitMQBrokerParameters` in place: [`Self::rabbit_mq_broker_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_rabbit_mq_broker_parameters(&mut self, value: impl Into<Val<PipeSourceRabbitMqBrokerParameters>>) -> &mut Self {
+            self.props.set("RabbitMQBrokerParameters", value.into());
+            self
+        }
+
+        /// `RabbitMQBrokerParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rabbit_mq_broker_parameters(&self) -> ::std::option::Option<Val<PipeSourceRabbitMqBrokerParameters>> {
+            crate::cfn::get_prop(&self.props, "RabbitMQBrokerParameters")
+        }
+
+        /// `SelfManagedKafkaParameters`.
+        pub fn self_managed_kafka_parameters(mut self, value: impl Into<Val<PipeSourceSelfManagedKafkaParameters>>) -> Self {
+            self.props.set("SelfManagedKafkaParameters", value.into());
+            self
+        }
+
+        /// Sets `SelfManagedKafkaParameters` in place: [`Self::self_managed_kafka_parameters`] on a
+        /// value held by `&mut`.
+        pub fn set_self_managed_kafka_parameters(&mut self, value: impl Into<Val<PipeSourceSelfManagedKafkaParameters>>) -> &mut Self {
+            self.props.set("SelfManagedKafkaParameters", value.into());
+            self
+        }
+
+        /// `SelfManagedKafkaParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_kafka_parameters(&self) -> ::std::option::Option<Val<PipeSourceSelfManagedKafkaParameters>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedKafkaParameters")
+        }
+
+        /// `SqsQueueParameters`.
+        pub fn sqs_queue_parameters(mut self, value: impl Into<Val<PipeSourceSqsQueueParameters>>) -> Self {
+            self.props.set("SqsQueueParameters", value.into());
+            self
+        }
+
+        /// Sets `SqsQueueParameters` in place: [`Self::sqs_queue_parameters`] on a value held by `&mut`.
+        pub fn set_sqs_queue_parameters(&mut self, value: impl Into<Val<PipeSourceSqsQueueParameters>>) -> &mut Self {
+            self.props.set("SqsQueueParameters", value.into());
+            self
+        }
+
+        /// `SqsQueueParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqs_queue_parameters(&self) -> ::std::option::Option<Val<PipeSourceSqsQueueParameters>> {
+            crate::cfn::get_prop(&self.props, "SqsQueueParameters")
         }
     }
 
@@ -468,24 +939,65 @@ pub mod pipe {
             PipeSourceActiveMqBrokerParameters { props }
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", _, set_credentials, get_credentials, Val<MqBrokerAccessCredentials>
+        /// Sets `Credentials`, which `new` took, in place.
+        pub fn set_credentials(&mut self, value: impl Into<Val<MqBrokerAccessCredentials>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueName`.
-            props, "QueueName", _, set_queue_name, get_queue_name, Val<String>
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<MqBrokerAccessCredentials>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// Sets `QueueName`, which `new` took, in place.
+        pub fn set_queue_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueueName", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// `QueueName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueueName")
+        }
+
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
+        }
+
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
+        }
+
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
+        }
+
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
         }
     }
 
@@ -506,9 +1018,22 @@ pub mod pipe {
             MqBrokerAccessCredentials { props }
         }
 
-        prop! {
-            /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
-            props, "BasicAuth", basic_auth, set_basic_auth, get_basic_auth, Val<String>
+        /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
+        pub fn basic_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BasicAuth", value.into());
+            self
+        }
+
+        /// Sets `BasicAuth` in place: [`Self::basic_auth`] on a value held by `&mut`.
+        pub fn set_basic_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BasicAuth", value.into());
+            self
+        }
+
+        /// `BasicAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BasicAuth")
         }
     }
 
@@ -529,44 +1054,145 @@ pub mod pipe {
             PipeSourceDynamoDbStreamParameters { props }
         }
 
-        prop! {
-            /// `StartingPosition`.
-            props, "StartingPosition", _, set_starting_position, get_starting_position, Val<DynamoDbStreamStartPosition>
+        /// Sets `StartingPosition`, which `new` took, in place.
+        pub fn set_starting_position(&mut self, value: impl Into<Val<DynamoDbStreamStartPosition>>) -> &mut Self {
+            self.props.set("StartingPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_position(&self) -> ::std::option::Option<Val<DynamoDbStreamStartPosition>> {
+            crate::cfn::get_prop(&self.props, "StartingPosition")
         }
 
-        prop! {
-            /// `DeadLetterConfig`.
-            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumRecordAgeInSeconds`.
-            props, "MaximumRecordAgeInSeconds", maximum_record_age_in_seconds, set_maximum_record_age_in_seconds, get_maximum_record_age_in_seconds, Val<i64>
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
         }
 
-        prop! {
-            /// `MaximumRetryAttempts`.
-            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
+        /// `DeadLetterConfig`.
+        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `OnPartialBatchItemFailure`.
-            props, "OnPartialBatchItemFailure", on_partial_batch_item_failure, set_on_partial_batch_item_failure, get_on_partial_batch_item_failure, Val<OnPartialBatchItemFailureStreams>
+        /// Sets `DeadLetterConfig` in place: [`Self::dead_letter_config`] on a value held by `&mut`.
+        pub fn set_dead_letter_config(&mut self, value: impl Into<Val<DeadLetterConfig>>) -> &mut Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelizationFactor`.
-            props, "ParallelizationFactor", parallelization_factor, set_parallelization_factor, get_parallelization_factor, Val<i64>
+        /// `DeadLetterConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_config(&self) -> ::std::option::Option<Val<DeadLetterConfig>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterConfig")
+        }
+
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
+        }
+
+        /// `MaximumRecordAgeInSeconds`.
+        pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumRecordAgeInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumRecordAgeInSeconds` in place: [`Self::maximum_record_age_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_maximum_record_age_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumRecordAgeInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumRecordAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_record_age_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRecordAgeInSeconds")
+        }
+
+        /// `MaximumRetryAttempts`.
+        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// Sets `MaximumRetryAttempts` in place: [`Self::maximum_retry_attempts`] on a value held by `&mut`.
+        pub fn set_maximum_retry_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// `MaximumRetryAttempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_retry_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRetryAttempts")
+        }
+
+        /// `OnPartialBatchItemFailure`.
+        pub fn on_partial_batch_item_failure(mut self, value: impl Into<Val<OnPartialBatchItemFailureStreams>>) -> Self {
+            self.props.set("OnPartialBatchItemFailure", value.into());
+            self
+        }
+
+        /// Sets `OnPartialBatchItemFailure` in place: [`Self::on_partial_batch_item_failure`] on a
+        /// value held by `&mut`.
+        pub fn set_on_partial_batch_item_failure(&mut self, value: impl Into<Val<OnPartialBatchItemFailureStreams>>) -> &mut Self {
+            self.props.set("OnPartialBatchItemFailure", value.into());
+            self
+        }
+
+        /// `OnPartialBatchItemFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_partial_batch_item_failure(&self) -> ::std::option::Option<Val<OnPartialBatchItemFailureStreams>> {
+            crate::cfn::get_prop(&self.props, "OnPartialBatchItemFailure")
+        }
+
+        /// `ParallelizationFactor`.
+        pub fn parallelization_factor(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ParallelizationFactor", value.into());
+            self
+        }
+
+        /// Sets `ParallelizationFactor` in place: [`Self::parallelization_factor`] on a value held by `&mut`.
+        pub fn set_parallelization_factor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ParallelizationFactor", value.into());
+            self
+        }
+
+        /// `ParallelizationFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallelization_factor(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ParallelizationFactor")
         }
     }
 
@@ -585,9 +1211,22 @@ pub mod pipe {
             DeadLetterConfig { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -629,9 +1268,22 @@ pub mod pipe {
             FilterCriteria { props }
         }
 
-        prop! {
-            /// `Filters`.
-            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        /// `Filters`.
+        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -650,9 +1302,22 @@ pub mod pipe {
             Filter { props }
         }
 
-        prop! {
-            /// `Pattern`.
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// `Pattern`.
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 
@@ -673,49 +1338,164 @@ pub mod pipe {
             PipeSourceKinesisStreamParameters { props }
         }
 
-        prop! {
-            /// `StartingPosition`.
-            props, "StartingPosition", _, set_starting_position, get_starting_position, Val<KinesisStreamStartPosition>
+        /// Sets `StartingPosition`, which `new` took, in place.
+        pub fn set_starting_position(&mut self, value: impl Into<Val<KinesisStreamStartPosition>>) -> &mut Self {
+            self.props.set("StartingPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_position(&self) -> ::std::option::Option<Val<KinesisStreamStartPosition>> {
+            crate::cfn::get_prop(&self.props, "StartingPosition")
         }
 
-        prop! {
-            /// `DeadLetterConfig`.
-            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumRecordAgeInSeconds`.
-            props, "MaximumRecordAgeInSeconds", maximum_record_age_in_seconds, set_maximum_record_age_in_seconds, get_maximum_record_age_in_seconds, Val<i64>
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
         }
 
-        prop! {
-            /// `MaximumRetryAttempts`.
-            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
+        /// `DeadLetterConfig`.
+        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `OnPartialBatchItemFailure`.
-            props, "OnPartialBatchItemFailure", on_partial_batch_item_failure, set_on_partial_batch_item_failure, get_on_partial_batch_item_failure, Val<OnPartialBatchItemFailureStreams>
+        /// Sets `DeadLetterConfig` in place: [`Self::dead_letter_config`] on a value held by `&mut`.
+        pub fn set_dead_letter_config(&mut self, value: impl Into<Val<DeadLetterConfig>>) -> &mut Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelizationFactor`.
-            props, "ParallelizationFactor", parallelization_factor, set_parallelization_factor, get_parallelization_factor, Val<i64>
+        /// `DeadLetterConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_config(&self) -> ::std::option::Option<Val<DeadLetterConfig>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterConfig")
         }
 
-        prop! {
-            /// `StartingPositionTimestamp`.
-            props, "StartingPositionTimestamp", starting_position_timestamp, set_starting_position_timestamp, get_starting_position_timestamp, Val<String>
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
+        }
+
+        /// `MaximumRecordAgeInSeconds`.
+        pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumRecordAgeInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumRecordAgeInSeconds` in place: [`Self::maximum_record_age_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_maximum_record_age_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumRecordAgeInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumRecordAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_record_age_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRecordAgeInSeconds")
+        }
+
+        /// `MaximumRetryAttempts`.
+        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// Sets `MaximumRetryAttempts` in place: [`Self::maximum_retry_attempts`] on a value held by `&mut`.
+        pub fn set_maximum_retry_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// `MaximumRetryAttempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_retry_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRetryAttempts")
+        }
+
+        /// `OnPartialBatchItemFailure`.
+        pub fn on_partial_batch_item_failure(mut self, value: impl Into<Val<OnPartialBatchItemFailureStreams>>) -> Self {
+            self.props.set("OnPartialBatchItemFailure", value.into());
+            self
+        }
+
+        /// Sets `OnPartialBatchItemFailure` in place: [`Self::on_partial_batch_item_failure`] on a
+        /// value held by `&mut`.
+        pub fn set_on_partial_batch_item_failure(&mut self, value: impl Into<Val<OnPartialBatchItemFailureStreams>>) -> &mut Self {
+            self.props.set("OnPartialBatchItemFailure", value.into());
+            self
+        }
+
+        /// `OnPartialBatchItemFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_partial_batch_item_failure(&self) -> ::std::option::Option<Val<OnPartialBatchItemFailureStreams>> {
+            crate::cfn::get_prop(&self.props, "OnPartialBatchItemFailure")
+        }
+
+        /// `ParallelizationFactor`.
+        pub fn parallelization_factor(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ParallelizationFactor", value.into());
+            self
+        }
+
+        /// Sets `ParallelizationFactor` in place: [`Self::parallelization_factor`] on a value held by `&mut`.
+        pub fn set_parallelization_factor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ParallelizationFactor", value.into());
+            self
+        }
+
+        /// `ParallelizationFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallelization_factor(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ParallelizationFactor")
+        }
+
+        /// `StartingPositionTimestamp`.
+        pub fn starting_position_timestamp(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartingPositionTimestamp", value.into());
+            self
+        }
+
+        /// Sets `StartingPositionTimestamp` in place: [`Self::starting_position_timestamp`] on a value
+        /// held by `&mut`.
+        pub fn set_starting_position_timestamp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartingPositionTimestamp", value.into());
+            self
+        }
+
+        /// `StartingPositionTimestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_position_timestamp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartingPositionTimestamp")
         }
     }
 
@@ -752,34 +1532,107 @@ pub mod pipe {
             PipeSourceManagedStreamingKafkaParameters { props }
         }
 
-        prop! {
-            /// `TopicName`.
-            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+        /// Sets `TopicName`, which `new` took, in place.
+        pub fn set_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicName", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// `TopicName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicName")
         }
 
-        prop! {
-            /// `ConsumerGroupID`.
-            props, "ConsumerGroupID", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", credentials, set_credentials, get_credentials, Val<MskAccessCredentials>
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
         }
 
-        prop! {
-            /// `StartingPosition`.
-            props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<MskStartPosition>
+        /// `ConsumerGroupID`.
+        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConsumerGroupID", value.into());
+            self
+        }
+
+        /// Sets `ConsumerGroupID` in place: [`Self::consumer_group_id`] on a value held by `&mut`.
+        pub fn set_consumer_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConsumerGroupID", value.into());
+            self
+        }
+
+        /// `ConsumerGroupID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupID")
+        }
+
+        /// `Credentials`.
+        pub fn credentials(mut self, value: impl Into<Val<MskAccessCredentials>>) -> Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// Sets `Credentials` in place: [`Self::credentials`] on a value held by `&mut`.
+        pub fn set_credentials(&mut self, value: impl Into<Val<MskAccessCredentials>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<MskAccessCredentials>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
+        }
+
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
+        }
+
+        /// `StartingPosition`.
+        pub fn starting_position(mut self, value: impl Into<Val<MskStartPosition>>) -> Self {
+            self.props.set("StartingPosition", value.into());
+            self
+        }
+
+        /// Sets `StartingPosition` in place: [`Self::starting_position`] on a value held by `&mut`.
+        pub fn set_starting_position(&mut self, value: impl Into<Val<MskStartPosition>>) -> &mut Self {
+            self.props.set("StartingPosition", value.into());
+            self
+        }
+
+        /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_position(&self) -> ::std::option::Option<Val<MskStartPosition>> {
+            crate::cfn::get_prop(&self.props, "StartingPosition")
         }
     }
 
@@ -800,15 +1653,41 @@ pub mod pipe {
             MskAccessCredentials { props }
         }
 
-        prop! {
-            /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
-            props, "SaslScram512Auth", sasl_scram512_auth, set_sasl_scram512_auth, get_sasl_scram512_auth, Val<String>
+        /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
+        pub fn sasl_scram512_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SaslScram512Auth", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database
-            /// credentials
-            props, "ClientCertificateTlsAuth", client_certificate_tls_auth, set_client_certificate_tls_auth, get_client_certificate_tls_auth, Val<String>
+        /// Sets `SaslScram512Auth` in place: [`Self::sasl_scram512_auth`] on a value held by `&mut`.
+        pub fn set_sasl_scram512_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SaslScram512Auth", value.into());
+            self
+        }
+
+        /// `SaslScram512Auth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_scram512_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SaslScram512Auth")
+        }
+
+        /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database credentials
+        pub fn client_certificate_tls_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientCertificateTlsAuth", value.into());
+            self
+        }
+
+        /// Sets `ClientCertificateTlsAuth` in place: [`Self::client_certificate_tls_auth`] on a value
+        /// held by `&mut`.
+        pub fn set_client_certificate_tls_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCertificateTlsAuth", value.into());
+            self
+        }
+
+        /// `ClientCertificateTlsAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_certificate_tls_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCertificateTlsAuth")
         }
     }
 
@@ -847,29 +1726,83 @@ pub mod pipe {
             PipeSourceRabbitMqBrokerParameters { props }
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", _, set_credentials, get_credentials, Val<MqBrokerAccessCredentials>
+        /// Sets `Credentials`, which `new` took, in place.
+        pub fn set_credentials(&mut self, value: impl Into<Val<MqBrokerAccessCredentials>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueName`.
-            props, "QueueName", _, set_queue_name, get_queue_name, Val<String>
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<MqBrokerAccessCredentials>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// Sets `QueueName`, which `new` took, in place.
+        pub fn set_queue_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueueName", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// `QueueName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueueName")
         }
 
-        prop! {
-            /// `VirtualHost`.
-            props, "VirtualHost", virtual_host, set_virtual_host, get_virtual_host, Val<String>
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
+        }
+
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
+        }
+
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
+        }
+
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
+        }
+
+        /// `VirtualHost`.
+        pub fn virtual_host(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VirtualHost", value.into());
+            self
+        }
+
+        /// Sets `VirtualHost` in place: [`Self::virtual_host`] on a value held by `&mut`.
+        pub fn set_virtual_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualHost", value.into());
+            self
+        }
+
+        /// `VirtualHost` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualHost")
         }
     }
 
@@ -890,50 +1823,163 @@ pub mod pipe {
             PipeSourceSelfManagedKafkaParameters { props }
         }
 
-        prop! {
-            /// `TopicName`.
-            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+        /// Sets `TopicName`, which `new` took, in place.
+        pub fn set_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicName", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalBootstrapServers`.
-            props, "AdditionalBootstrapServers", additional_bootstrap_servers, set_additional_bootstrap_servers, get_additional_bootstrap_servers, Val<List<String>>
+        /// `TopicName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicName")
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// `AdditionalBootstrapServers`.
+        pub fn additional_bootstrap_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AdditionalBootstrapServers", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsumerGroupID`.
-            props, "ConsumerGroupID", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
+        /// Sets `AdditionalBootstrapServers` in place: [`Self::additional_bootstrap_servers`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_bootstrap_servers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AdditionalBootstrapServers", value.into());
+            self
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", credentials, set_credentials, get_credentials, Val<SelfManagedKafkaAccessConfigurationCredentials>
+        /// `AdditionalBootstrapServers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_bootstrap_servers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalBootstrapServers")
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerRootCaCertificate`: Optional SecretManager ARN which stores the database
-            /// credentials
-            props, "ServerRootCaCertificate", server_root_ca_certificate, set_server_root_ca_certificate, get_server_root_ca_certificate, Val<String>
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `StartingPosition`.
-            props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<SelfManagedKafkaStartPosition>
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
         }
 
-        prop! {
-            /// `Vpc`.
-            props, "Vpc", vpc, set_vpc, get_vpc, Val<SelfManagedKafkaAccessConfigurationVpc>
+        /// `ConsumerGroupID`.
+        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConsumerGroupID", value.into());
+            self
+        }
+
+        /// Sets `ConsumerGroupID` in place: [`Self::consumer_group_id`] on a value held by `&mut`.
+        pub fn set_consumer_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConsumerGroupID", value.into());
+            self
+        }
+
+        /// `ConsumerGroupID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupID")
+        }
+
+        /// `Credentials`.
+        pub fn credentials(mut self, value: impl Into<Val<SelfManagedKafkaAccessConfigurationCredentials>>) -> Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// Sets `Credentials` in place: [`Self::credentials`] on a value held by `&mut`.
+        pub fn set_credentials(&mut self, value: impl Into<Val<SelfManagedKafkaAccessConfigurationCredentials>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<SelfManagedKafkaAccessConfigurationCredentials>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
+        }
+
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
+        }
+
+        /// `ServerRootCaCertificate`: Optional SecretManager ARN which stores the database credentials
+        pub fn server_root_ca_certificate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerRootCaCertificate", value.into());
+            self
+        }
+
+        /// Sets `ServerRootCaCertificate` in place: [`Self::server_root_ca_certificate`] on a value
+        /// held by `&mut`.
+        pub fn set_server_root_ca_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerRootCaCertificate", value.into());
+            self
+        }
+
+        /// `ServerRootCaCertificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_root_ca_certificate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerRootCaCertificate")
+        }
+
+        /// `StartingPosition`.
+        pub fn starting_position(mut self, value: impl Into<Val<SelfManagedKafkaStartPosition>>) -> Self {
+            self.props.set("StartingPosition", value.into());
+            self
+        }
+
+        /// Sets `StartingPosition` in place: [`Self::starting_position`] on a value held by `&mut`.
+        pub fn set_starting_position(&mut self, value: impl Into<Val<SelfManagedKafkaStartPosition>>) -> &mut Self {
+            self.props.set("StartingPosition", value.into());
+            self
+        }
+
+        /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_position(&self) -> ::std::option::Option<Val<SelfManagedKafkaStartPosition>> {
+            crate::cfn::get_prop(&self.props, "StartingPosition")
+        }
+
+        /// `Vpc`.
+        pub fn vpc(mut self, value: impl Into<Val<SelfManagedKafkaAccessConfigurationVpc>>) -> Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// Sets `Vpc` in place: [`Self::vpc`] on a value held by `&mut`.
+        pub fn set_vpc(&mut self, value: impl Into<Val<SelfManagedKafkaAccessConfigurationVpc>>) -> &mut Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// `Vpc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc(&self) -> ::std::option::Option<Val<SelfManagedKafkaAccessConfigurationVpc>> {
+            crate::cfn::get_prop(&self.props, "Vpc")
         }
     }
 
@@ -954,25 +2000,77 @@ pub mod pipe {
             SelfManagedKafkaAccessConfigurationCredentials { props }
         }
 
-        prop! {
-            /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
-            props, "BasicAuth", basic_auth, set_basic_auth, get_basic_auth, Val<String>
+        /// `BasicAuth`: Optional SecretManager ARN which stores the database credentials
+        pub fn basic_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BasicAuth", value.into());
+            self
         }
 
-        prop! {
-            /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
-            props, "SaslScram512Auth", sasl_scram512_auth, set_sasl_scram512_auth, get_sasl_scram512_auth, Val<String>
+        /// Sets `BasicAuth` in place: [`Self::basic_auth`] on a value held by `&mut`.
+        pub fn set_basic_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BasicAuth", value.into());
+            self
         }
 
-        prop! {
-            /// `SaslScram256Auth`: Optional SecretManager ARN which stores the database credentials
-            props, "SaslScram256Auth", sasl_scram256_auth, set_sasl_scram256_auth, get_sasl_scram256_auth, Val<String>
+        /// `BasicAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BasicAuth")
         }
 
-        prop! {
-            /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database
-            /// credentials
-            props, "ClientCertificateTlsAuth", client_certificate_tls_auth, set_client_certificate_tls_auth, get_client_certificate_tls_auth, Val<String>
+        /// `SaslScram512Auth`: Optional SecretManager ARN which stores the database credentials
+        pub fn sasl_scram512_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SaslScram512Auth", value.into());
+            self
+        }
+
+        /// Sets `SaslScram512Auth` in place: [`Self::sasl_scram512_auth`] on a value held by `&mut`.
+        pub fn set_sasl_scram512_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SaslScram512Auth", value.into());
+            self
+        }
+
+        /// `SaslScram512Auth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_scram512_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SaslScram512Auth")
+        }
+
+        /// `SaslScram256Auth`: Optional SecretManager ARN which stores the database credentials
+        pub fn sasl_scram256_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SaslScram256Auth", value.into());
+            self
+        }
+
+        /// Sets `SaslScram256Auth` in place: [`Self::sasl_scram256_auth`] on a value held by `&mut`.
+        pub fn set_sasl_scram256_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SaslScram256Auth", value.into());
+            self
+        }
+
+        /// `SaslScram256Auth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_scram256_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SaslScram256Auth")
+        }
+
+        /// `ClientCertificateTlsAuth`: Optional SecretManager ARN which stores the database credentials
+        pub fn client_certificate_tls_auth(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientCertificateTlsAuth", value.into());
+            self
+        }
+
+        /// Sets `ClientCertificateTlsAuth` in place: [`Self::client_certificate_tls_auth`] on a value
+        /// held by `&mut`.
+        pub fn set_client_certificate_tls_auth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCertificateTlsAuth", value.into());
+            self
+        }
+
+        /// `ClientCertificateTlsAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_certificate_tls_auth(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCertificateTlsAuth")
         }
     }
 
@@ -1004,14 +2102,40 @@ pub mod pipe {
             SelfManagedKafkaAccessConfigurationVpc { props }
         }
 
-        prop! {
-            /// `SecurityGroup`: List of SecurityGroupId.
-            props, "SecurityGroup", security_group, set_security_group, get_security_group, Val<List<String>>
+        /// `SecurityGroup`: List of SecurityGroupId.
+        pub fn security_group(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: List of SubnetId.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `SecurityGroup` in place: [`Self::security_group`] on a value held by `&mut`.
+        pub fn set_security_group(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroup", value.into());
+            self
+        }
+
+        /// `SecurityGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroup")
+        }
+
+        /// `Subnets`: List of SubnetId.
+        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -1030,14 +2154,41 @@ pub mod pipe {
             PipeSourceSqsQueueParameters { props }
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+        /// `BatchSize`.
+        pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBatchingWindowInSeconds`.
-            props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+        /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
+        }
+
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
+        }
+
+        /// `MaximumBatchingWindowInSeconds`.
+        pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBatchingWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBatchingWindowInSeconds")
         }
     }
 
@@ -1056,69 +2207,245 @@ pub mod pipe {
             PipeTargetParameters { props }
         }
 
-        prop! {
-            /// `BatchJobParameters`.
-            props, "BatchJobParameters", batch_job_parameters, set_batch_job_parameters, get_batch_job_parameters, Val<PipeTargetBatchJobParameters>
+        /// `BatchJobParameters`.
+        pub fn batch_job_parameters(mut self, value: impl Into<Val<PipeTargetBatchJobParameters>>) -> Self {
+            self.props.set("BatchJobParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLogsParameters`.
-            props, "CloudWatchLogsParameters", cloud_watch_logs_parameters, set_cloud_watch_logs_parameters, get_cloud_watch_logs_parameters, Val<PipeTargetCloudWatchLogsParameters>
+        /// Sets `BatchJobParameters` in place: [`Self::batch_job_parameters`] on a value held by `&mut`.
+        pub fn set_batch_job_parameters(&mut self, value: impl Into<Val<PipeTargetBatchJobParameters>>) -> &mut Self {
+            self.props.set("BatchJobParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `EcsTaskParameters`.
-            props, "EcsTaskParameters", ecs_task_parameters, set_ecs_task_parameters, get_ecs_task_parameters, Val<PipeTargetEcsTaskParameters>
+        /// `BatchJobParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_job_parameters(&self) -> ::std::option::Option<Val<PipeTargetBatchJobParameters>> {
+            crate::cfn::get_prop(&self.props, "BatchJobParameters")
         }
 
-        prop! {
-            /// `EventBridgeEventBusParameters`.
-            props, "EventBridgeEventBusParameters", event_bridge_event_bus_parameters, set_event_bridge_event_bus_parameters, get_event_bridge_event_bus_parameters, Val<PipeTargetEventBridgeEventBusParameters>
+        /// `CloudWatchLogsParameters`.
+        pub fn cloud_watch_logs_parameters(mut self, value: impl Into<Val<PipeTargetCloudWatchLogsParameters>>) -> Self {
+            self.props.set("CloudWatchLogsParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpParameters`.
-            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<PipeTargetHttpParameters>
+        /// Sets `CloudWatchLogsParameters` in place: [`Self::cloud_watch_logs_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logs_parameters(&mut self, value: impl Into<Val<PipeTargetCloudWatchLogsParameters>>) -> &mut Self {
+            self.props.set("CloudWatchLogsParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `InputTemplate`.
-            props, "InputTemplate", input_template, set_input_template, get_input_template, Val<String>
+        /// `CloudWatchLogsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_parameters(&self) -> ::std::option::Option<Val<PipeTargetCloudWatchLogsParameters>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsParameters")
         }
 
-        prop! {
-            /// `KinesisStreamParameters`.
-            props, "KinesisStreamParameters", kinesis_stream_parameters, set_kinesis_stream_parameters, get_kinesis_stream_parameters, Val<PipeTargetKinesisStreamParameters>
+        /// `EcsTaskParameters`.
+        pub fn ecs_task_parameters(mut self, value: impl Into<Val<PipeTargetEcsTaskParameters>>) -> Self {
+            self.props.set("EcsTaskParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionParameters`.
-            props, "LambdaFunctionParameters", lambda_function_parameters, set_lambda_function_parameters, get_lambda_function_parameters, Val<PipeTargetLambdaFunctionParameters>
+        /// Sets `EcsTaskParameters` in place: [`Self::ecs_task_parameters`] on a value held by `&mut`.
+        pub fn set_ecs_task_parameters(&mut self, value: impl Into<Val<PipeTargetEcsTaskParameters>>) -> &mut Self {
+            self.props.set("EcsTaskParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftDataParameters`.
-            props, "RedshiftDataParameters", redshift_data_parameters, set_redshift_data_parameters, get_redshift_data_parameters, Val<PipeTargetRedshiftDataParameters>
+        /// `EcsTaskParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecs_task_parameters(&self) -> ::std::option::Option<Val<PipeTargetEcsTaskParameters>> {
+            crate::cfn::get_prop(&self.props, "EcsTaskParameters")
         }
 
-        prop! {
-            /// `SageMakerPipelineParameters`.
-            props, "SageMakerPipelineParameters", sage_maker_pipeline_parameters, set_sage_maker_pipeline_parameters, get_sage_maker_pipeline_parameters, Val<PipeTargetSageMakerPipelineParameters>
+        /// `EventBridgeEventBusParameters`.
+        pub fn event_bridge_event_bus_parameters(mut self, value: impl Into<Val<PipeTargetEventBridgeEventBusParameters>>) -> Self {
+            self.props.set("EventBridgeEventBusParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `SqsQueueParameters`.
-            props, "SqsQueueParameters", sqs_queue_parameters, set_sqs_queue_parameters, get_sqs_queue_parameters, Val<PipeTargetSqsQueueParameters>
+        /// Sets `EventBridgeEventBusParameters` in place: [`Self::event_bridge_event_bus_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_event_bridge_event_bus_parameters(&mut self, value: impl Into<Val<PipeTargetEventBridgeEventBusParameters>>) -> &mut Self {
+            self.props.set("EventBridgeEventBusParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `StepFunctionStateMachineParameters`.
-            props, "StepFunctionStateMachineParameters", step_function_state_machine_parameters, set_step_function_state_machine_parameters, get_step_function_state_machine_parameters, Val<PipeTargetStateMachineParameters>
+        /// `EventBridgeEventBusParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge_event_bus_parameters(&self) -> ::std::option::Option<Val<PipeTargetEventBridgeEventBusParameters>> {
+            crate::cfn::get_prop(&self.props, "EventBridgeEventBusParameters")
         }
 
-        prop! {
-            /// `TimestreamParameters`.
-            props, "TimestreamParameters", timestream_parameters, set_timestream_parameters, get_timestream_parameters, Val<PipeTargetTimestreamParameters>
+        /// `HttpParameters`.
+        pub fn http_parameters(mut self, value: impl Into<Val<PipeTargetHttpParameters>>) -> Self {
+            self.props.set("HttpParameters", value.into());
+            self
+        }
+
+        /// Sets `HttpParameters` in place: [`Self::http_parameters`] on a value held by `&mut`.
+        pub fn set_http_parameters(&mut self, value: impl Into<Val<PipeTargetHttpParameters>>) -> &mut Self {
+            self.props.set("HttpParameters", value.into());
+            self
+        }
+
+        /// `HttpParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_parameters(&self) -> ::std::option::Option<Val<PipeTargetHttpParameters>> {
+            crate::cfn::get_prop(&self.props, "HttpParameters")
+        }
+
+        /// `InputTemplate`.
+        pub fn input_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputTemplate", value.into());
+            self
+        }
+
+        /// Sets `InputTemplate` in place: [`Self::input_template`] on a value held by `&mut`.
+        pub fn set_input_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputTemplate", value.into());
+            self
+        }
+
+        /// `InputTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputTemplate")
+        }
+
+        /// `KinesisStreamParameters`.
+        pub fn kinesis_stream_parameters(mut self, value: impl Into<Val<PipeTargetKinesisStreamParameters>>) -> Self {
+            self.props.set("KinesisStreamParameters", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamParameters` in place: [`Self::kinesis_stream_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_kinesis_stream_parameters(&mut self, value: impl Into<Val<PipeTargetKinesisStreamParameters>>) -> &mut Self {
+            self.props.set("KinesisStreamParameters", value.into());
+            self
+        }
+
+        /// `KinesisStreamParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_stream_parameters(&self) -> ::std::option::Option<Val<PipeTargetKinesisStreamParameters>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamParameters")
+        }
+
+        /// `LambdaFunctionParameters`.
+        pub fn lambda_function_parameters(mut self, value: impl Into<Val<PipeTargetLambdaFunctionParameters>>) -> Self {
+            self.props.set("LambdaFunctionParameters", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionParameters` in place: [`Self::lambda_function_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_lambda_function_parameters(&mut self, value: impl Into<Val<PipeTargetLambdaFunctionParameters>>) -> &mut Self {
+            self.props.set("LambdaFunctionParameters", value.into());
+            self
+        }
+
+        /// `LambdaFunctionParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_parameters(&self) -> ::std::option::Option<Val<PipeTargetLambdaFunctionParameters>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionParameters")
+        }
+
+        /// `RedshiftDataParameters`.
+        pub fn redshift_data_parameters(mut self, value: impl Into<Val<PipeTargetRedshiftDataParameters>>) -> Self {
+            self.props.set("RedshiftDataParameters", value.into());
+            self
+        }
+
+        /// Sets `RedshiftDataParameters` in place: [`Self::redshift_data_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_redshift_data_parameters(&mut self, value: impl Into<Val<PipeTargetRedshiftDataParameters>>) -> &mut Self {
+            self.props.set("RedshiftDataParameters", value.into());
+            self
+        }
+
+        /// `RedshiftDataParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_data_parameters(&self) -> ::std::option::Option<Val<PipeTargetRedshiftDataParameters>> {
+            crate::cfn::get_prop(&self.props, "RedshiftDataParameters")
+        }
+
+        /// `SageMakerPipelineParameters`.
+        pub fn sage_maker_pipeline_parameters(mut self, value: impl Into<Val<PipeTargetSageMakerPipelineParameters>>) -> Self {
+            self.props.set("SageMakerPipelineParameters", value.into());
+            self
+        }
+
+        /// Sets `SageMakerPipelineParameters` in place: [`Self::sage_maker_pipeline_parameters`] on a
+        /// value held by `&mut`.
+        pub fn set_sage_maker_pipeline_parameters(&mut self, value: impl Into<Val<PipeTargetSageMakerPipelineParameters>>) -> &mut Self {
+            self.props.set("SageMakerPipelineParameters", value.into());
+            self
+        }
+
+        /// `SageMakerPipelineParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_pipeline_parameters(&self) -> ::std::option::Option<Val<PipeTargetSageMakerPipelineParameters>> {
+            crate::cfn::get_prop(&self.props, "SageMakerPipelineParameters")
+        }
+
+        /// `SqsQueueParameters`.
+        pub fn sqs_queue_parameters(mut self, value: impl Into<Val<PipeTargetSqsQueueParameters>>) -> Self {
+            self.props.set("SqsQueueParameters", value.into());
+            self
+        }
+
+        /// Sets `SqsQueueParameters` in place: [`Self::sqs_queue_parameters`] on a value held by `&mut`.
+        pub fn set_sqs_queue_parameters(&mut self, value: impl Into<Val<PipeTargetSqsQueueParameters>>) -> &mut Self {
+            self.props.set("SqsQueueParameters", value.into());
+            self
+        }
+
+        /// `SqsQueueParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqs_queue_parameters(&self) -> ::std::option::Option<Val<PipeTargetSqsQueueParameters>> {
+            crate::cfn::get_prop(&self.props, "SqsQueueParameters")
+        }
+
+        /// `StepFunctionStateMachineParameters`.
+        pub fn step_function_state_machine_parameters(mut self, value: impl Into<Val<PipeTargetStateMachineParameters>>) -> Self {
+            self.props.set("StepFunctionStateMachineParameters", value.into());
+            self
+        }
+
+        /// Sets `StepFunctionStateMachineParameters` in place: [`Self::step_function_state_machine_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_step_function_state_machine_parameters(&mut self, value: impl Into<Val<PipeTargetStateMachineParameters>>) -> &mut Self {
+            self.props.set("StepFunctionStateMachineParameters", value.into());
+            self
+        }
+
+        /// `StepFunctionStateMachineParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_function_state_machine_parameters(&self) -> ::std::option::Option<Val<PipeTargetStateMachineParameters>> {
+            crate::cfn::get_prop(&self.props, "StepFunctionStateMachineParameters")
+        }
+
+        /// `TimestreamParameters`.
+        pub fn timestream_parameters(mut self, value: impl Into<Val<PipeTargetTimestreamParameters>>) -> Self {
+            self.props.set("TimestreamParameters", value.into());
+            self
+        }
+
+        /// Sets `TimestreamParameters` in place: [`Self::timestream_parameters`] on a value held by `&mut`.
+        pub fn set_timestream_parameters(&mut self, value: impl Into<Val<PipeTargetTimestreamParameters>>) -> &mut Self {
+            self.props.set("TimestreamParameters", value.into());
+            self
+        }
+
+        /// `TimestreamParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestream_parameters(&self) -> ::std::option::Option<Val<PipeTargetTimestreamParameters>> {
+            crate::cfn::get_prop(&self.props, "TimestreamParameters")
         }
     }
 
@@ -1141,39 +2468,118 @@ pub mod pipe {
             PipeTargetBatchJobParameters { props }
         }
 
-        prop! {
-            /// `JobDefinition`.
-            props, "JobDefinition", _, set_job_definition, get_job_definition, Val<String>
+        /// Sets `JobDefinition`, which `new` took, in place.
+        pub fn set_job_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `JobName`.
-            props, "JobName", _, set_job_name, get_job_name, Val<String>
+        /// `JobDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobDefinition")
         }
 
-        prop! {
-            /// `ArrayProperties`.
-            props, "ArrayProperties", array_properties, set_array_properties, get_array_properties, Val<BatchArrayProperties>
+        /// Sets `JobName`, which `new` took, in place.
+        pub fn set_job_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerOverrides`.
-            props, "ContainerOverrides", container_overrides, set_container_overrides, get_container_overrides, Val<BatchContainerOverrides>
+        /// `JobName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobName")
         }
 
-        prop! {
-            /// `DependsOn`.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<BatchJobDependency>>
+        /// `ArrayProperties`.
+        pub fn array_properties(mut self, value: impl Into<Val<BatchArrayProperties>>) -> Self {
+            self.props.set("ArrayProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        /// Sets `ArrayProperties` in place: [`Self::array_properties`] on a value held by `&mut`.
+        pub fn set_array_properties(&mut self, value: impl Into<Val<BatchArrayProperties>>) -> &mut Self {
+            self.props.set("ArrayProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryStrategy`.
-            props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<BatchRetryStrategy>
+        /// `ArrayProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_array_properties(&self) -> ::std::option::Option<Val<BatchArrayProperties>> {
+            crate::cfn::get_prop(&self.props, "ArrayProperties")
+        }
+
+        /// `ContainerOverrides`.
+        pub fn container_overrides(mut self, value: impl Into<Val<BatchContainerOverrides>>) -> Self {
+            self.props.set("ContainerOverrides", value.into());
+            self
+        }
+
+        /// Sets `ContainerOverrides` in place: [`Self::container_overrides`] on a value held by `&mut`.
+        pub fn set_container_overrides(&mut self, value: impl Into<Val<BatchContainerOverrides>>) -> &mut Self {
+            self.props.set("ContainerOverrides", value.into());
+            self
+        }
+
+        /// `ContainerOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_overrides(&self) -> ::std::option::Option<Val<BatchContainerOverrides>> {
+            crate::cfn::get_prop(&self.props, "ContainerOverrides")
+        }
+
+        /// `DependsOn`.
+        pub fn depends_on(mut self, value: impl Into<Val<List<BatchJobDependency>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
+        }
+
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<BatchJobDependency>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
+        }
+
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<BatchJobDependency>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `RetryStrategy`.
+        pub fn retry_strategy(mut self, value: impl Into<Val<BatchRetryStrategy>>) -> Self {
+            self.props.set("RetryStrategy", value.into());
+            self
+        }
+
+        /// Sets `RetryStrategy` in place: [`Self::retry_strategy`] on a value held by `&mut`.
+        pub fn set_retry_strategy(&mut self, value: impl Into<Val<BatchRetryStrategy>>) -> &mut Self {
+            self.props.set("RetryStrategy", value.into());
+            self
+        }
+
+        /// `RetryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_strategy(&self) -> ::std::option::Option<Val<BatchRetryStrategy>> {
+            crate::cfn::get_prop(&self.props, "RetryStrategy")
         }
     }
 
@@ -1192,9 +2598,22 @@ pub mod pipe {
             BatchArrayProperties { props }
         }
 
-        prop! {
-            /// `Size`.
-            props, "Size", size, set_size, get_size, Val<i64>
+        /// `Size`.
+        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// Sets `Size` in place: [`Self::size`] on a value held by `&mut`.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
     }
 
@@ -1213,24 +2632,76 @@ pub mod pipe {
             BatchContainerOverrides { props }
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<List<BatchEnvironmentVariable>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `ResourceRequirements`.
-            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<BatchResourceRequirement>>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<List<BatchEnvironmentVariable>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<BatchEnvironmentVariable>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<BatchEnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
+        }
+
+        /// `InstanceType`.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
+        }
+
+        /// `ResourceRequirements`.
+        pub fn resource_requirements(mut self, value: impl Into<Val<List<BatchResourceRequirement>>>) -> Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// Sets `ResourceRequirements` in place: [`Self::resource_requirements`] on a value held by `&mut`.
+        pub fn set_resource_requirements(&mut self, value: impl Into<Val<List<BatchResourceRequirement>>>) -> &mut Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// `ResourceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_requirements(&self) -> ::std::option::Option<Val<List<BatchResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRequirements")
         }
     }
 
@@ -1249,14 +2720,40 @@ pub mod pipe {
             BatchEnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1282,14 +2779,28 @@ pub mod pipe {
             BatchResourceRequirement { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<BatchResourceRequirementType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<BatchResourceRequirementType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BatchResourceRequirementType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1324,14 +2835,40 @@ pub mod pipe {
             BatchJobDependency { props }
         }
 
-        prop! {
-            /// `JobId`.
-            props, "JobId", job_id, set_job_id, get_job_id, Val<String>
+        /// `JobId`.
+        pub fn job_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JobId", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<BatchJobDependencyType>
+        /// Sets `JobId` in place: [`Self::job_id`] on a value held by `&mut`.
+        pub fn set_job_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobId", value.into());
+            self
+        }
+
+        /// `JobId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobId")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<BatchJobDependencyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<BatchJobDependencyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BatchJobDependencyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1363,9 +2900,22 @@ pub mod pipe {
             BatchRetryStrategy { props }
         }
 
-        prop! {
-            /// `Attempts`.
-            props, "Attempts", attempts, set_attempts, get_attempts, Val<i64>
+        /// `Attempts`.
+        pub fn attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Attempts", value.into());
+            self
+        }
+
+        /// Sets `Attempts` in place: [`Self::attempts`] on a value held by `&mut`.
+        pub fn set_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Attempts", value.into());
+            self
+        }
+
+        /// `Attempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Attempts")
         }
     }
 
@@ -1384,14 +2934,40 @@ pub mod pipe {
             PipeTargetCloudWatchLogsParameters { props }
         }
 
-        prop! {
-            /// `LogStreamName`.
-            props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
+        /// `LogStreamName`.
+        pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamName", value.into());
+            self
         }
 
-        prop! {
-            /// `Timestamp`.
-            props, "Timestamp", timestamp, set_timestamp, get_timestamp, Val<String>
+        /// Sets `LogStreamName` in place: [`Self::log_stream_name`] on a value held by `&mut`.
+        pub fn set_log_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamName", value.into());
+            self
+        }
+
+        /// `LogStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamName")
+        }
+
+        /// `Timestamp`.
+        pub fn timestamp(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// Sets `Timestamp` in place: [`Self::timestamp`] on a value held by `&mut`.
+        pub fn set_timestamp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// `Timestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timestamp")
         }
     }
 
@@ -1412,79 +2988,269 @@ pub mod pipe {
             PipeTargetEcsTaskParameters { props }
         }
 
-        prop! {
-            /// `TaskDefinitionArn`.
-            props, "TaskDefinitionArn", _, set_task_definition_arn, get_task_definition_arn, Val<String>
+        /// Sets `TaskDefinitionArn`, which `new` took, in place.
+        pub fn set_task_definition_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskDefinitionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityProviderStrategy`.
-            props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<CapacityProviderStrategyItem>>
+        /// `TaskDefinitionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_definition_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskDefinitionArn")
         }
 
-        prop! {
-            /// `EnableECSManagedTags`.
-            props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
+        /// `CapacityProviderStrategy`.
+        pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> Self {
+            self.props.set("CapacityProviderStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableExecuteCommand`.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// Sets `CapacityProviderStrategy` in place: [`Self::capacity_provider_strategy`] on a value
+        /// held by `&mut`.
+        pub fn set_capacity_provider_strategy(&mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> &mut Self {
+            self.props.set("CapacityProviderStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `Group`.
-            props, "Group", group, set_group, get_group, Val<String>
+        /// `CapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<CapacityProviderStrategyItem>>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderStrategy")
         }
 
-        prop! {
-            /// `LaunchType`.
-            props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<LaunchType>
+        /// `EnableECSManagedTags`.
+        pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableECSManagedTags", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
+        /// Sets `EnableECSManagedTags` in place: [`Self::enable_ecs_managed_tags`] on a value held by `&mut`.
+        pub fn set_enable_ecs_managed_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableECSManagedTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Overrides`.
-            props, "Overrides", overrides, set_overrides, get_overrides, Val<EcsTaskOverride>
+        /// `EnableECSManagedTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_ecs_managed_tags(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableECSManagedTags")
         }
 
-        prop! {
-            /// `PlacementConstraints`.
-            props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<PlacementConstraint>>
+        /// `EnableExecuteCommand`.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PlacementStrategy`.
-            props, "PlacementStrategy", placement_strategy, set_placement_strategy, get_placement_strategy, Val<List<PlacementStrategy>>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PlatformVersion`.
-            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `PropagateTags`.
-            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<PropagateTags>
+        /// `Group`.
+        pub fn group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `ReferenceId`.
-            props, "ReferenceId", reference_id, set_reference_id, get_reference_id, Val<String>
+        /// Sets `Group` in place: [`Self::group`] on a value held by `&mut`.
+        pub fn set_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Group` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Group")
         }
 
-        prop! {
-            /// `TaskCount`.
-            props, "TaskCount", task_count, set_task_count, get_task_count, Val<i64>
+        /// `LaunchType`.
+        pub fn launch_type(mut self, value: impl Into<Val<LaunchType>>) -> Self {
+            self.props.set("LaunchType", value.into());
+            self
+        }
+
+        /// Sets `LaunchType` in place: [`Self::launch_type`] on a value held by `&mut`.
+        pub fn set_launch_type(&mut self, value: impl Into<Val<LaunchType>>) -> &mut Self {
+            self.props.set("LaunchType", value.into());
+            self
+        }
+
+        /// `LaunchType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_type(&self) -> ::std::option::Option<Val<LaunchType>> {
+            crate::cfn::get_prop(&self.props, "LaunchType")
+        }
+
+        /// `NetworkConfiguration`.
+        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<NetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<NetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
+        }
+
+        /// `Overrides`.
+        pub fn overrides(mut self, value: impl Into<Val<EcsTaskOverride>>) -> Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+        pub fn set_overrides(&mut self, value: impl Into<Val<EcsTaskOverride>>) -> &mut Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// `Overrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overrides(&self) -> ::std::option::Option<Val<EcsTaskOverride>> {
+            crate::cfn::get_prop(&self.props, "Overrides")
+        }
+
+        /// `PlacementConstraints`.
+        pub fn placement_constraints(mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> Self {
+            self.props.set("PlacementConstraints", value.into());
+            self
+        }
+
+        /// Sets `PlacementConstraints` in place: [`Self::placement_constraints`] on a value held by `&mut`.
+        pub fn set_placement_constraints(&mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> &mut Self {
+            self.props.set("PlacementConstraints", value.into());
+            self
+        }
+
+        /// `PlacementConstraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_constraints(&self) -> ::std::option::Option<Val<List<PlacementConstraint>>> {
+            crate::cfn::get_prop(&self.props, "PlacementConstraints")
+        }
+
+        /// `PlacementStrategy`.
+        pub fn placement_strategy(mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> Self {
+            self.props.set("PlacementStrategy", value.into());
+            self
+        }
+
+        /// Sets `PlacementStrategy` in place: [`Self::placement_strategy`] on a value held by `&mut`.
+        pub fn set_placement_strategy(&mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> &mut Self {
+            self.props.set("PlacementStrategy", value.into());
+            self
+        }
+
+        /// `PlacementStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_strategy(&self) -> ::std::option::Option<Val<List<PlacementStrategy>>> {
+            crate::cfn::get_prop(&self.props, "PlacementStrategy")
+        }
+
+        /// `PlatformVersion`.
+        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+        pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlatformVersion")
+        }
+
+        /// `PropagateTags`.
+        pub fn propagate_tags(mut self, value: impl Into<Val<PropagateTags>>) -> Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+        pub fn set_propagate_tags(&mut self, value: impl Into<Val<PropagateTags>>) -> &mut Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<PropagateTags>> {
+            crate::cfn::get_prop(&self.props, "PropagateTags")
+        }
+
+        /// `ReferenceId`.
+        pub fn reference_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReferenceId", value.into());
+            self
+        }
+
+        /// Sets `ReferenceId` in place: [`Self::reference_id`] on a value held by `&mut`.
+        pub fn set_reference_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceId", value.into());
+            self
+        }
+
+        /// `ReferenceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceId")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `TaskCount`.
+        pub fn task_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TaskCount", value.into());
+            self
+        }
+
+        /// Sets `TaskCount` in place: [`Self::task_count`] on a value held by `&mut`.
+        pub fn set_task_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TaskCount", value.into());
+            self
+        }
+
+        /// `TaskCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TaskCount")
         }
     }
 
@@ -1505,19 +3271,52 @@ pub mod pipe {
             CapacityProviderStrategyItem { props }
         }
 
-        prop! {
-            /// `CapacityProvider`.
-            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `CapacityProvider`, which `new` took, in place.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `Base`.
-            props, "Base", base, set_base, get_base, Val<i64>
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `Base`.
+        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1552,9 +3351,22 @@ pub mod pipe {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `AwsvpcConfiguration`.
-            props, "AwsvpcConfiguration", awsvpc_configuration, set_awsvpc_configuration, get_awsvpc_configuration, Val<AwsVpcConfiguration>
+        /// `AwsvpcConfiguration`.
+        pub fn awsvpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
+            self.props.set("AwsvpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AwsvpcConfiguration` in place: [`Self::awsvpc_configuration`] on a value held by `&mut`.
+        pub fn set_awsvpc_configuration(&mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> &mut Self {
+            self.props.set("AwsvpcConfiguration", value.into());
+            self
+        }
+
+        /// `AwsvpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_awsvpc_configuration(&self) -> ::std::option::Option<Val<AwsVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsvpcConfiguration")
         }
     }
 
@@ -1575,19 +3387,52 @@ pub mod pipe {
             AwsVpcConfiguration { props }
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignPublicIp`.
-            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AssignPublicIp>
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `AssignPublicIp`.
+        pub fn assign_public_ip(mut self, value: impl Into<Val<AssignPublicIp>>) -> Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// Sets `AssignPublicIp` in place: [`Self::assign_public_ip`] on a value held by `&mut`.
+        pub fn set_assign_public_ip(&mut self, value: impl Into<Val<AssignPublicIp>>) -> &mut Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// `AssignPublicIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_public_ip(&self) -> ::std::option::Option<Val<AssignPublicIp>> {
+            crate::cfn::get_prop(&self.props, "AssignPublicIp")
+        }
+
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -1619,39 +3464,131 @@ pub mod pipe {
             EcsTaskOverride { props }
         }
 
-        prop! {
-            /// `ContainerOverrides`.
-            props, "ContainerOverrides", container_overrides, set_container_overrides, get_container_overrides, Val<List<EcsContainerOverride>>
+        /// `ContainerOverrides`.
+        pub fn container_overrides(mut self, value: impl Into<Val<List<EcsContainerOverride>>>) -> Self {
+            self.props.set("ContainerOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `Cpu`.
-            props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
+        /// Sets `ContainerOverrides` in place: [`Self::container_overrides`] on a value held by `&mut`.
+        pub fn set_container_overrides(&mut self, value: impl Into<Val<List<EcsContainerOverride>>>) -> &mut Self {
+            self.props.set("ContainerOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `EphemeralStorage`.
-            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EcsEphemeralStorage>
+        /// `ContainerOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_overrides(&self) -> ::std::option::Option<Val<List<EcsContainerOverride>>> {
+            crate::cfn::get_prop(&self.props, "ContainerOverrides")
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// `Cpu`.
+        pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `InferenceAcceleratorOverrides`.
-            props, "InferenceAcceleratorOverrides", inference_accelerator_overrides, set_inference_accelerator_overrides, get_inference_accelerator_overrides, Val<List<EcsInferenceAcceleratorOverride>>
+        /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+        pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`.
-            props, "Memory", memory, set_memory, get_memory, Val<String>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
 
-        prop! {
-            /// `TaskRoleArn`.
-            props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<String>
+        /// `EphemeralStorage`.
+        pub fn ephemeral_storage(mut self, value: impl Into<Val<EcsEphemeralStorage>>) -> Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
+        }
+
+        /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+        pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<EcsEphemeralStorage>>) -> &mut Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
+        }
+
+        /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<EcsEphemeralStorage>> {
+            crate::cfn::get_prop(&self.props, "EphemeralStorage")
+        }
+
+        /// `ExecutionRoleArn`.
+        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
+        }
+
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
+        }
+
+        /// `InferenceAcceleratorOverrides`.
+        pub fn inference_accelerator_overrides(mut self, value: impl Into<Val<List<EcsInferenceAcceleratorOverride>>>) -> Self {
+            self.props.set("InferenceAcceleratorOverrides", value.into());
+            self
+        }
+
+        /// Sets `InferenceAcceleratorOverrides` in place: [`Self::inference_accelerator_overrides`] on
+        /// a value held by `&mut`.
+        pub fn set_inference_accelerator_overrides(&mut self, value: impl Into<Val<List<EcsInferenceAcceleratorOverride>>>) -> &mut Self {
+            self.props.set("InferenceAcceleratorOverrides", value.into());
+            self
+        }
+
+        /// `InferenceAcceleratorOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_accelerator_overrides(&self) -> ::std::option::Option<Val<List<EcsInferenceAcceleratorOverride>>> {
+            crate::cfn::get_prop(&self.props, "InferenceAcceleratorOverrides")
+        }
+
+        /// `Memory`.
+        pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `TaskRoleArn`.
+        pub fn task_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TaskRoleArn", value.into());
+            self
+        }
+
+        /// Sets `TaskRoleArn` in place: [`Self::task_role_arn`] on a value held by `&mut`.
+        pub fn set_task_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskRoleArn", value.into());
+            self
+        }
+
+        /// `TaskRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskRoleArn")
         }
     }
 
@@ -1670,44 +3607,148 @@ pub mod pipe {
             EcsContainerOverride { props }
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Cpu`.
-            props, "Cpu", cpu, set_cpu, get_cpu, Val<i64>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<List<EcsEnvironmentVariable>>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `EnvironmentFiles`.
-            props, "EnvironmentFiles", environment_files, set_environment_files, get_environment_files, Val<List<EcsEnvironmentFile>>
+        /// `Cpu`.
+        pub fn cpu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`.
-            props, "Memory", memory, set_memory, get_memory, Val<i64>
+        /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+        pub fn set_cpu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryReservation`.
-            props, "MemoryReservation", memory_reservation, set_memory_reservation, get_memory_reservation, Val<i64>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<List<EcsEnvironmentVariable>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceRequirements`.
-            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<EcsResourceRequirement>>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<EcsEnvironmentVariable>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<EcsEnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
+        }
+
+        /// `EnvironmentFiles`.
+        pub fn environment_files(mut self, value: impl Into<Val<List<EcsEnvironmentFile>>>) -> Self {
+            self.props.set("EnvironmentFiles", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentFiles` in place: [`Self::environment_files`] on a value held by `&mut`.
+        pub fn set_environment_files(&mut self, value: impl Into<Val<List<EcsEnvironmentFile>>>) -> &mut Self {
+            self.props.set("EnvironmentFiles", value.into());
+            self
+        }
+
+        /// `EnvironmentFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_files(&self) -> ::std::option::Option<Val<List<EcsEnvironmentFile>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentFiles")
+        }
+
+        /// `Memory`.
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `MemoryReservation`.
+        pub fn memory_reservation(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemoryReservation", value.into());
+            self
+        }
+
+        /// Sets `MemoryReservation` in place: [`Self::memory_reservation`] on a value held by `&mut`.
+        pub fn set_memory_reservation(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemoryReservation", value.into());
+            self
+        }
+
+        /// `MemoryReservation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_reservation(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemoryReservation")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ResourceRequirements`.
+        pub fn resource_requirements(mut self, value: impl Into<Val<List<EcsResourceRequirement>>>) -> Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// Sets `ResourceRequirements` in place: [`Self::resource_requirements`] on a value held by `&mut`.
+        pub fn set_resource_requirements(&mut self, value: impl Into<Val<List<EcsResourceRequirement>>>) -> &mut Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// `ResourceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_requirements(&self) -> ::std::option::Option<Val<List<EcsResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRequirements")
         }
     }
 
@@ -1726,14 +3767,40 @@ pub mod pipe {
             EcsEnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1759,14 +3826,28 @@ pub mod pipe {
             EcsEnvironmentFile { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EcsEnvironmentFileType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EcsEnvironmentFileType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EcsEnvironmentFileType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1802,14 +3883,28 @@ pub mod pipe {
             EcsResourceRequirement { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EcsResourceRequirementType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EcsResourceRequirementType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EcsResourceRequirementType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1843,9 +3938,16 @@ pub mod pipe {
             EcsEphemeralStorage { props }
         }
 
-        prop! {
-            /// `SizeInGiB`.
-            props, "SizeInGiB", _, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        /// Sets `SizeInGiB`, which `new` took, in place.
+        pub fn set_size_in_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGiB", value.into());
+            self
+        }
+
+        /// `SizeInGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGiB")
         }
     }
 
@@ -1864,14 +3966,40 @@ pub mod pipe {
             EcsInferenceAcceleratorOverride { props }
         }
 
-        prop! {
-            /// `DeviceName`.
-            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+        /// `DeviceName`.
+        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceType`.
-            props, "DeviceType", device_type, set_device_type, get_device_type, Val<String>
+        /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
+        }
+
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
+        }
+
+        /// `DeviceType`.
+        pub fn device_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceType", value.into());
+            self
+        }
+
+        /// Sets `DeviceType` in place: [`Self::device_type`] on a value held by `&mut`.
+        pub fn set_device_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceType", value.into());
+            self
+        }
+
+        /// `DeviceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceType")
         }
     }
 
@@ -1890,14 +4018,40 @@ pub mod pipe {
             PlacementConstraint { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<PlacementConstraintType>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<PlacementConstraintType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementConstraintType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementConstraintType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1929,14 +4083,40 @@ pub mod pipe {
             PlacementStrategy { props }
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<PlacementStrategyType>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<PlacementStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1981,29 +4161,94 @@ pub mod pipe {
             PipeTargetEventBridgeEventBusParameters { props }
         }
 
-        prop! {
-            /// `DetailType`.
-            props, "DetailType", detail_type, set_detail_type, get_detail_type, Val<String>
+        /// `DetailType`.
+        pub fn detail_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DetailType", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointId`.
-            props, "EndpointId", endpoint_id, set_endpoint_id, get_endpoint_id, Val<String>
+        /// Sets `DetailType` in place: [`Self::detail_type`] on a value held by `&mut`.
+        pub fn set_detail_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DetailType", value.into());
+            self
         }
 
-        prop! {
-            /// `Resources`.
-            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+        /// `DetailType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detail_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DetailType")
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `EndpointId`.
+        pub fn endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointId", value.into());
+            self
         }
 
-        prop! {
-            /// `Time`.
-            props, "Time", time, set_time, get_time, Val<String>
+        /// Sets `EndpointId` in place: [`Self::endpoint_id`] on a value held by `&mut`.
+        pub fn set_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointId", value.into());
+            self
+        }
+
+        /// `EndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointId")
+        }
+
+        /// `Resources`.
+        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// `Time`.
+        pub fn time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Time", value.into());
+            self
+        }
+
+        /// Sets `Time` in place: [`Self::time`] on a value held by `&mut`.
+        pub fn set_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Time", value.into());
+            self
+        }
+
+        /// `Time` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Time")
         }
     }
 
@@ -2022,19 +4267,58 @@ pub mod pipe {
             PipeTargetHttpParameters { props }
         }
 
-        prop! {
-            /// `HeaderParameters`.
-            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
+        /// `HeaderParameters`.
+        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `PathParameterValues`.
-            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
+        /// Sets `HeaderParameters` in place: [`Self::header_parameters`] on a value held by `&mut`.
+        pub fn set_header_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringParameters`.
-            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
+        /// `HeaderParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "HeaderParameters")
+        }
+
+        /// `PathParameterValues`.
+        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// Sets `PathParameterValues` in place: [`Self::path_parameter_values`] on a value held by `&mut`.
+        pub fn set_path_parameter_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// `PathParameterValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_parameter_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PathParameterValues")
+        }
+
+        /// `QueryStringParameters`.
+        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryStringParameters` in place: [`Self::query_string_parameters`] on a value held by `&mut`.
+        pub fn set_query_string_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// `QueryStringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringParameters")
         }
     }
 
@@ -2055,9 +4339,16 @@ pub mod pipe {
             PipeTargetKinesisStreamParameters { props }
         }
 
-        prop! {
-            /// `PartitionKey`.
-            props, "PartitionKey", _, set_partition_key, get_partition_key, Val<String>
+        /// Sets `PartitionKey`, which `new` took, in place.
+        pub fn set_partition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartitionKey", value.into());
+            self
+        }
+
+        /// `PartitionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartitionKey")
         }
     }
 
@@ -2076,9 +4367,22 @@ pub mod pipe {
             PipeTargetLambdaFunctionParameters { props }
         }
 
-        prop! {
-            /// `InvocationType`.
-            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<PipeTargetInvocationType>
+        /// `InvocationType`.
+        pub fn invocation_type(mut self, value: impl Into<Val<PipeTargetInvocationType>>) -> Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// Sets `InvocationType` in place: [`Self::invocation_type`] on a value held by `&mut`.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<PipeTargetInvocationType>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<PipeTargetInvocationType>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
         }
     }
 
@@ -2114,35 +4418,101 @@ pub mod pipe {
             PipeTargetRedshiftDataParameters { props }
         }
 
-        prop! {
-            /// `Database`: Redshift Database
-            props, "Database", _, set_database, get_database, Val<String>
+        /// Sets `Database`, which `new` took, in place.
+        pub fn set_database(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Database", value.into());
+            self
         }
 
-        prop! {
-            /// `Sqls`: A list of SQLs.
-            props, "Sqls", _, set_sqls, get_sqls, Val<List<String>>
+        /// `Database` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Database")
         }
 
-        prop! {
-            /// `DbUser`: Database user name
-            props, "DbUser", db_user, set_db_user, get_db_user, Val<String>
+        /// Sets `Sqls`, which `new` took, in place.
+        pub fn set_sqls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Sqls", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretManagerArn`: Optional SecretManager ARN which stores the database credentials
-            props, "SecretManagerArn", secret_manager_arn, set_secret_manager_arn, get_secret_manager_arn, Val<String>
+        /// `Sqls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Sqls")
         }
 
-        prop! {
-            /// `StatementName`: A name for Redshift DataAPI statement which can be used as filter of
-            /// ListStatement.
-            props, "StatementName", statement_name, set_statement_name, get_statement_name, Val<String>
+        /// `DbUser`: Database user name
+        pub fn db_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DbUser", value.into());
+            self
         }
 
-        prop! {
-            /// `WithEvent`.
-            props, "WithEvent", with_event, set_with_event, get_with_event, Val<bool>
+        /// Sets `DbUser` in place: [`Self::db_user`] on a value held by `&mut`.
+        pub fn set_db_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbUser", value.into());
+            self
+        }
+
+        /// `DbUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbUser")
+        }
+
+        /// `SecretManagerArn`: Optional SecretManager ARN which stores the database credentials
+        pub fn secret_manager_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
+        }
+
+        /// Sets `SecretManagerArn` in place: [`Self::secret_manager_arn`] on a value held by `&mut`.
+        pub fn set_secret_manager_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
+        }
+
+        /// `SecretManagerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_manager_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretManagerArn")
+        }
+
+        /// `StatementName`: A name for Redshift DataAPI statement which can be used as filter of
+        /// ListStatement.
+        pub fn statement_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StatementName", value.into());
+            self
+        }
+
+        /// Sets `StatementName` in place: [`Self::statement_name`] on a value held by `&mut`.
+        pub fn set_statement_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatementName", value.into());
+            self
+        }
+
+        /// `StatementName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatementName")
+        }
+
+        /// `WithEvent`.
+        pub fn with_event(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("WithEvent", value.into());
+            self
+        }
+
+        /// Sets `WithEvent` in place: [`Self::with_event`] on a value held by `&mut`.
+        pub fn set_with_event(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("WithEvent", value.into());
+            self
+        }
+
+        /// `WithEvent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_with_event(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "WithEvent")
         }
     }
 
@@ -2161,9 +4531,22 @@ pub mod pipe {
             PipeTargetSageMakerPipelineParameters { props }
         }
 
-        prop! {
-            /// `PipelineParameterList`.
-            props, "PipelineParameterList", pipeline_parameter_list, set_pipeline_parameter_list, get_pipeline_parameter_list, Val<List<SageMakerPipelineParameter>>
+        /// `PipelineParameterList`.
+        pub fn pipeline_parameter_list(mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> Self {
+            self.props.set("PipelineParameterList", value.into());
+            self
+        }
+
+        /// Sets `PipelineParameterList` in place: [`Self::pipeline_parameter_list`] on a value held by `&mut`.
+        pub fn set_pipeline_parameter_list(&mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> &mut Self {
+            self.props.set("PipelineParameterList", value.into());
+            self
+        }
+
+        /// `PipelineParameterList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pipeline_parameter_list(&self) -> ::std::option::Option<Val<List<SageMakerPipelineParameter>>> {
+            crate::cfn::get_prop(&self.props, "PipelineParameterList")
         }
     }
 
@@ -2186,14 +4569,28 @@ pub mod pipe {
             SageMakerPipelineParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2212,14 +4609,41 @@ pub mod pipe {
             PipeTargetSqsQueueParameters { props }
         }
 
-        prop! {
-            /// `MessageDeduplicationId`.
-            props, "MessageDeduplicationId", message_deduplication_id, set_message_deduplication_id, get_message_deduplication_id, Val<String>
+        /// `MessageDeduplicationId`.
+        pub fn message_deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageDeduplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageGroupId`.
-            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
+        /// Sets `MessageDeduplicationId` in place: [`Self::message_deduplication_id`] on a value held
+        /// by `&mut`.
+        pub fn set_message_deduplication_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageDeduplicationId", value.into());
+            self
+        }
+
+        /// `MessageDeduplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_deduplication_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageDeduplicationId")
+        }
+
+        /// `MessageGroupId`.
+        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// Sets `MessageGroupId` in place: [`Self::message_group_id`] on a value held by `&mut`.
+        pub fn set_message_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// `MessageGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupId")
         }
     }
 
@@ -2238,9 +4662,22 @@ pub mod pipe {
             PipeTargetStateMachineParameters { props }
         }
 
-        prop! {
-            /// `InvocationType`.
-            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<PipeTargetInvocationType>
+        /// `InvocationType`.
+        pub fn invocation_type(mut self, value: impl Into<Val<PipeTargetInvocationType>>) -> Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// Sets `InvocationType` in place: [`Self::invocation_type`] on a value held by `&mut`.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<PipeTargetInvocationType>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<PipeTargetInvocationType>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
         }
     }
 
@@ -2269,44 +4706,130 @@ pub mod pipe {
             PipeTargetTimestreamParameters { props }
         }
 
-        prop! {
-            /// `DimensionMappings`.
-            props, "DimensionMappings", _, set_dimension_mappings, get_dimension_mappings, Val<List<DimensionMapping>>
+        /// Sets `DimensionMappings`, which `new` took, in place.
+        pub fn set_dimension_mappings(&mut self, value: impl Into<Val<List<DimensionMapping>>>) -> &mut Self {
+            self.props.set("DimensionMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeValue`.
-            props, "TimeValue", _, set_time_value, get_time_value, Val<String>
+        /// `DimensionMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_mappings(&self) -> ::std::option::Option<Val<List<DimensionMapping>>> {
+            crate::cfn::get_prop(&self.props, "DimensionMappings")
         }
 
-        prop! {
-            /// `VersionValue`.
-            props, "VersionValue", _, set_version_value, get_version_value, Val<String>
+        /// Sets `TimeValue`, which `new` took, in place.
+        pub fn set_time_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeValue", value.into());
+            self
         }
 
-        prop! {
-            /// `EpochTimeUnit`.
-            props, "EpochTimeUnit", epoch_time_unit, set_epoch_time_unit, get_epoch_time_unit, Val<EpochTimeUnit>
+        /// `TimeValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeValue")
         }
 
-        prop! {
-            /// `MultiMeasureMappings`.
-            props, "MultiMeasureMappings", multi_measure_mappings, set_multi_measure_mappings, get_multi_measure_mappings, Val<List<MultiMeasureMapping>>
+        /// Sets `VersionValue`, which `new` took, in place.
+        pub fn set_version_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleMeasureMappings`.
-            props, "SingleMeasureMappings", single_measure_mappings, set_single_measure_mappings, get_single_measure_mappings, Val<List<SingleMeasureMapping>>
+        /// `VersionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionValue")
         }
 
-        prop! {
-            /// `TimeFieldType`.
-            props, "TimeFieldType", time_field_type, set_time_field_type, get_time_field_type, Val<TimeFieldType>
+        /// `EpochTimeUnit`.
+        pub fn epoch_time_unit(mut self, value: impl Into<Val<EpochTimeUnit>>) -> Self {
+            self.props.set("EpochTimeUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampFormat`.
-            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
+        /// Sets `EpochTimeUnit` in place: [`Self::epoch_time_unit`] on a value held by `&mut`.
+        pub fn set_epoch_time_unit(&mut self, value: impl Into<Val<EpochTimeUnit>>) -> &mut Self {
+            self.props.set("EpochTimeUnit", value.into());
+            self
+        }
+
+        /// `EpochTimeUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_epoch_time_unit(&self) -> ::std::option::Option<Val<EpochTimeUnit>> {
+            crate::cfn::get_prop(&self.props, "EpochTimeUnit")
+        }
+
+        /// `MultiMeasureMappings`.
+        pub fn multi_measure_mappings(mut self, value: impl Into<Val<List<MultiMeasureMapping>>>) -> Self {
+            self.props.set("MultiMeasureMappings", value.into());
+            self
+        }
+
+        /// Sets `MultiMeasureMappings` in place: [`Self::multi_measure_mappings`] on a value held by `&mut`.
+        pub fn set_multi_measure_mappings(&mut self, value: impl Into<Val<List<MultiMeasureMapping>>>) -> &mut Self {
+            self.props.set("MultiMeasureMappings", value.into());
+            self
+        }
+
+        /// `MultiMeasureMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_mappings(&self) -> ::std::option::Option<Val<List<MultiMeasureMapping>>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureMappings")
+        }
+
+        /// `SingleMeasureMappings`.
+        pub fn single_measure_mappings(mut self, value: impl Into<Val<List<SingleMeasureMapping>>>) -> Self {
+            self.props.set("SingleMeasureMappings", value.into());
+            self
+        }
+
+        /// Sets `SingleMeasureMappings` in place: [`Self::single_measure_mappings`] on a value held by `&mut`.
+        pub fn set_single_measure_mappings(&mut self, value: impl Into<Val<List<SingleMeasureMapping>>>) -> &mut Self {
+            self.props.set("SingleMeasureMappings", value.into());
+            self
+        }
+
+        /// `SingleMeasureMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_measure_mappings(&self) -> ::std::option::Option<Val<List<SingleMeasureMapping>>> {
+            crate::cfn::get_prop(&self.props, "SingleMeasureMappings")
+        }
+
+        /// `TimeFieldType`.
+        pub fn time_field_type(mut self, value: impl Into<Val<TimeFieldType>>) -> Self {
+            self.props.set("TimeFieldType", value.into());
+            self
+        }
+
+        /// Sets `TimeFieldType` in place: [`Self::time_field_type`] on a value held by `&mut`.
+        pub fn set_time_field_type(&mut self, value: impl Into<Val<TimeFieldType>>) -> &mut Self {
+            self.props.set("TimeFieldType", value.into());
+            self
+        }
+
+        /// `TimeFieldType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_field_type(&self) -> ::std::option::Option<Val<TimeFieldType>> {
+            crate::cfn::get_prop(&self.props, "TimeFieldType")
+        }
+
+        /// `TimestampFormat`.
+        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimestampFormat", value.into());
+            self
+        }
+
+        /// Sets `TimestampFormat` in place: [`Self::timestamp_format`] on a value held by `&mut`.
+        pub fn set_timestamp_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestampFormat", value.into());
+            self
+        }
+
+        /// `TimestampFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestampFormat")
         }
     }
 
@@ -2335,19 +4858,40 @@ pub mod pipe {
             DimensionMapping { props }
         }
 
-        prop! {
-            /// `DimensionName`.
-            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        /// Sets `DimensionName`, which `new` took, in place.
+        pub fn set_dimension_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DimensionValue`.
-            props, "DimensionValue", _, set_dimension_value, get_dimension_value, Val<String>
+        /// `DimensionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionName")
         }
 
-        prop! {
-            /// `DimensionValueType`.
-            props, "DimensionValueType", _, set_dimension_value_type, get_dimension_value_type, Val<DimensionValueType>
+        /// Sets `DimensionValue`, which `new` took, in place.
+        pub fn set_dimension_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionValue", value.into());
+            self
+        }
+
+        /// `DimensionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionValue")
+        }
+
+        /// Sets `DimensionValueType`, which `new` took, in place.
+        pub fn set_dimension_value_type(&mut self, value: impl Into<Val<DimensionValueType>>) -> &mut Self {
+            self.props.set("DimensionValueType", value.into());
+            self
+        }
+
+        /// `DimensionValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_value_type(&self) -> ::std::option::Option<Val<DimensionValueType>> {
+            crate::cfn::get_prop(&self.props, "DimensionValueType")
         }
     }
 
@@ -2402,14 +4946,28 @@ pub mod pipe {
             MultiMeasureMapping { props }
         }
 
-        prop! {
-            /// `MultiMeasureAttributeMappings`.
-            props, "MultiMeasureAttributeMappings", _, set_multi_measure_attribute_mappings, get_multi_measure_attribute_mappings, Val<List<MultiMeasureAttributeMapping>>
+        /// Sets `MultiMeasureAttributeMappings`, which `new` took, in place.
+        pub fn set_multi_measure_attribute_mappings(&mut self, value: impl Into<Val<List<MultiMeasureAttributeMapping>>>) -> &mut Self {
+            self.props.set("MultiMeasureAttributeMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `MultiMeasureName`.
-            props, "MultiMeasureName", _, set_multi_measure_name, get_multi_measure_name, Val<String>
+        /// `MultiMeasureAttributeMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_attribute_mappings(&self) -> ::std::option::Option<Val<List<MultiMeasureAttributeMapping>>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureAttributeMappings")
+        }
+
+        /// Sets `MultiMeasureName`, which `new` took, in place.
+        pub fn set_multi_measure_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MultiMeasureName", value.into());
+            self
+        }
+
+        /// `MultiMeasureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureName")
         }
     }
 
@@ -2438,19 +4996,40 @@ pub mod pipe {
             MultiMeasureAttributeMapping { props }
         }
 
-        prop! {
-            /// `MeasureValue`.
-            props, "MeasureValue", _, set_measure_value, get_measure_value, Val<String>
+        /// Sets `MeasureValue`, which `new` took, in place.
+        pub fn set_measure_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MeasureValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MeasureValueType`.
-            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MeasureValueType>
+        /// `MeasureValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MeasureValue")
         }
 
-        prop! {
-            /// `MultiMeasureAttributeName`.
-            props, "MultiMeasureAttributeName", _, set_multi_measure_attribute_name, get_multi_measure_attribute_name, Val<String>
+        /// Sets `MeasureValueType`, which `new` took, in place.
+        pub fn set_measure_value_type(&mut self, value: impl Into<Val<MeasureValueType>>) -> &mut Self {
+            self.props.set("MeasureValueType", value.into());
+            self
+        }
+
+        /// `MeasureValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_value_type(&self) -> ::std::option::Option<Val<MeasureValueType>> {
+            crate::cfn::get_prop(&self.props, "MeasureValueType")
+        }
+
+        /// Sets `MultiMeasureAttributeName`, which `new` took, in place.
+        pub fn set_multi_measure_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MultiMeasureAttributeName", value.into());
+            self
+        }
+
+        /// `MultiMeasureAttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureAttributeName")
         }
     }
 
@@ -2501,19 +5080,40 @@ pub mod pipe {
             SingleMeasureMapping { props }
         }
 
-        prop! {
-            /// `MeasureName`.
-            props, "MeasureName", _, set_measure_name, get_measure_name, Val<String>
+        /// Sets `MeasureName`, which `new` took, in place.
+        pub fn set_measure_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MeasureName", value.into());
+            self
         }
 
-        prop! {
-            /// `MeasureValue`.
-            props, "MeasureValue", _, set_measure_value, get_measure_value, Val<String>
+        /// `MeasureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MeasureName")
         }
 
-        prop! {
-            /// `MeasureValueType`.
-            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MeasureValueType>
+        /// Sets `MeasureValue`, which `new` took, in place.
+        pub fn set_measure_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MeasureValue", value.into());
+            self
+        }
+
+        /// `MeasureValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MeasureValue")
+        }
+
+        /// Sets `MeasureValueType`, which `new` took, in place.
+        pub fn set_measure_value_type(&mut self, value: impl Into<Val<MeasureValueType>>) -> &mut Self {
+            self.props.set("MeasureValueType", value.into());
+            self
+        }
+
+        /// `MeasureValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_value_type(&self) -> ::std::option::Option<Val<MeasureValueType>> {
+            crate::cfn::get_prop(&self.props, "MeasureValueType")
         }
     }
 

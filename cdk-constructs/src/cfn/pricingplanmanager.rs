@@ -56,26 +56,58 @@ impl Subscription {
         Subscription { core }
     }
 
-    prop! {
-        /// `PlanFamily`: The name of the pricing plan family.
-        core.props, "PlanFamily", _, set_plan_family, get_plan_family, Val<subscription::PlanFamily>
+    /// Sets `PlanFamily`, which `new` took, in place.
+    pub fn set_plan_family(&mut self, value: impl Into<Val<subscription::PlanFamily>>) -> &mut Self {
+        self.core.props.set("PlanFamily", value.into());
+        self
     }
 
-    prop! {
-        /// `PlanTier`: The tier of the pricing plan. CloudFormation does not change the tier of an
-        /// existing subscription; a stack update that changes the tier, upgrading or downgrading
-        /// it, is rejected.
-        core.props, "PlanTier", _, set_plan_tier, get_plan_tier, Val<String>
+    /// `PlanFamily` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plan_family(&self) -> ::std::option::Option<Val<subscription::PlanFamily>> {
+        crate::cfn::get_prop(&self.core.props, "PlanFamily")
     }
 
-    prop! {
-        /// `ResourceArns`: The ARNs of resources associated with the subscription.
-        core.props, "ResourceArns", _, set_resource_arns, get_resource_arns, Val<List<String>>
+    /// Sets `PlanTier`, which `new` took, in place.
+    pub fn set_plan_tier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlanTier", value.into());
+        self
     }
 
-    prop! {
-        /// `UsageLevel`.
-        core.props, "UsageLevel", usage_level, set_usage_level, get_usage_level, Val<subscription::UsageLevel>
+    /// `PlanTier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plan_tier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlanTier")
+    }
+
+    /// Sets `ResourceArns`, which `new` took, in place.
+    pub fn set_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceArns", value.into());
+        self
+    }
+
+    /// `ResourceArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArns")
+    }
+
+    /// `UsageLevel`.
+    pub fn usage_level(mut self, value: impl Into<Val<subscription::UsageLevel>>) -> Self {
+        self.core.props.set("UsageLevel", value.into());
+        self
+    }
+
+    /// Sets `UsageLevel` in place: [`Self::usage_level`] on a value held by `&mut`.
+    pub fn set_usage_level(&mut self, value: impl Into<Val<subscription::UsageLevel>>) -> &mut Self {
+        self.core.props.set("UsageLevel", value.into());
+        self
+    }
+
+    /// `UsageLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage_level(&self) -> ::std::option::Option<Val<subscription::UsageLevel>> {
+        crate::cfn::get_prop(&self.core.props, "UsageLevel")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,56 +40,146 @@ impl EnvironmentAccountConnection {
         EnvironmentAccountConnection { core }
     }
 
-    prop! {
-        /// `CodebuildRoleArn`: The Amazon Resource Name (ARN) of an IAM service role in the
-        /// environment account. AWS Proton uses this role to provision infrastructure resources
-        /// using CodeBuild-based provisioning in the associated environment account.
-        core.props, "CodebuildRoleArn", codebuild_role_arn, set_codebuild_role_arn, get_codebuild_role_arn, Val<String>
+    /// `CodebuildRoleArn`: The Amazon Resource Name (ARN) of an IAM service role in the environment
+    /// account. AWS Proton uses this role to provision infrastructure resources using
+    /// CodeBuild-based provisioning in the associated environment account.
+    pub fn codebuild_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodebuildRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ComponentRoleArn`: The Amazon Resource Name (ARN) of the IAM service role that AWS
-        /// Proton uses when provisioning directly defined components in the associated environment
-        /// account. It determines the scope of infrastructure that a component can provision in the
-        /// account.
-        core.props, "ComponentRoleArn", component_role_arn, set_component_role_arn, get_component_role_arn, Val<String>
+    /// Sets `CodebuildRoleArn` in place: [`Self::codebuild_role_arn`] on a value held by `&mut`.
+    pub fn set_codebuild_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodebuildRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentAccountId`: The environment account that's connected to the environment
-        /// account connection.
-        core.props, "EnvironmentAccountId", environment_account_id, set_environment_account_id, get_environment_account_id, Val<String>
+    /// `CodebuildRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_codebuild_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodebuildRoleArn")
     }
 
-    prop! {
-        /// `EnvironmentName`: The name of the AWS Proton environment that's created in the
-        /// associated management account.
-        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
+    /// `ComponentRoleArn`: The Amazon Resource Name (ARN) of the IAM service role that AWS Proton
+    /// uses when provisioning directly defined components in the associated environment account. It
+    /// determines the scope of infrastructure that a component can provision in the account.
+    pub fn component_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComponentRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagementAccountId`: The ID of the management account that accepts or rejects the
-        /// environment account connection. You create an manage the AWS Proton environment in this
-        /// account. If the management account accepts the environment account connection, AWS
-        /// Proton can use the associated IAM role to provision environment infrastructure resources
-        /// in the associated environment account.
-        core.props, "ManagementAccountId", management_account_id, set_management_account_id, get_management_account_id, Val<String>
+    /// Sets `ComponentRoleArn` in place: [`Self::component_role_arn`] on a value held by `&mut`.
+    pub fn set_component_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComponentRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM service role that's created in the
-        /// environment account. AWS Proton uses this role to provision infrastructure resources in
-        /// the associated environment account.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `ComponentRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_component_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComponentRoleArn")
     }
 
-    prop! {
-        /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the
-        /// Proton environment account connection. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For
-        /// more information, see &lt;a
-        /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
-        /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnvironmentAccountId`: The environment account that's connected to the environment account
+    /// connection.
+    pub fn environment_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentAccountId", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentAccountId` in place: [`Self::environment_account_id`] on a value held by `&mut`.
+    pub fn set_environment_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentAccountId", value.into());
+        self
+    }
+
+    /// `EnvironmentAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentAccountId")
+    }
+
+    /// `EnvironmentName`: The name of the AWS Proton environment that's created in the associated
+    /// management account.
+    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentName` in place: [`Self::environment_name`] on a value held by `&mut`.
+    pub fn set_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
+    }
+
+    /// `EnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentName")
+    }
+
+    /// `ManagementAccountId`: The ID of the management account that accepts or rejects the
+    /// environment account connection. You create an manage the AWS Proton environment in this
+    /// account. If the management account accepts the environment account connection, AWS Proton
+    /// can use the associated IAM role to provision environment infrastructure resources in the
+    /// associated environment account.
+    pub fn management_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ManagementAccountId", value.into());
+        self
+    }
+
+    /// Sets `ManagementAccountId` in place: [`Self::management_account_id`] on a value held by `&mut`.
+    pub fn set_management_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManagementAccountId", value.into());
+        self
+    }
+
+    /// `ManagementAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_management_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManagementAccountId")
+    }
+
+    /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM service role that's created in the
+    /// environment account. AWS Proton uses this role to provision infrastructure resources in the
+    /// associated environment account.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the Proton
+    /// environment account connection. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more
+    /// information, see &lt;a
+    /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
+    /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,40 +225,118 @@ impl EnvironmentTemplate {
         EnvironmentTemplate { core }
     }
 
-    prop! {
-        /// `Description`: &lt;p&gt;A description of the environment template.&lt;/p&gt;
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: &lt;p&gt;A description of the environment template.&lt;/p&gt;
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: &lt;p&gt;The environment template name as displayed in the developer
-        /// interface.&lt;/p&gt;
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that Proton uses to encrypt
-        /// data.&lt;/p&gt;
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DisplayName`: &lt;p&gt;The environment template name as displayed in the developer
+    /// interface.&lt;/p&gt;
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Provisioning`.
-        core.props, "Provisioning", provisioning, set_provisioning, get_provisioning, Val<environment_template::Provisioning>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the
-        /// Proton environment template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more
-        /// information, see &lt;a
-        /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
-        /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that Proton uses to encrypt
+    /// data.&lt;/p&gt;
+    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Provisioning`.
+    pub fn provisioning(mut self, value: impl Into<Val<environment_template::Provisioning>>) -> Self {
+        self.core.props.set("Provisioning", value.into());
+        self
+    }
+
+    /// Sets `Provisioning` in place: [`Self::provisioning`] on a value held by `&mut`.
+    pub fn set_provisioning(&mut self, value: impl Into<Val<environment_template::Provisioning>>) -> &mut Self {
+        self.core.props.set("Provisioning", value.into());
+        self
+    }
+
+    /// `Provisioning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning(&self) -> ::std::option::Option<Val<environment_template::Provisioning>> {
+        crate::cfn::get_prop(&self.core.props, "Provisioning")
+    }
+
+    /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the Proton
+    /// environment template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more information,
+    /// see &lt;a
+    /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
+    /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -216,40 +384,117 @@ impl ServiceTemplate {
         ServiceTemplate { core }
     }
 
-    prop! {
-        /// `Description`: &lt;p&gt;A description of the service template.&lt;/p&gt;
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: &lt;p&gt;A description of the service template.&lt;/p&gt;
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: &lt;p&gt;The name of the service template as displayed in the developer
-        /// interface.&lt;/p&gt;
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that's used to encrypt
-        /// data.&lt;/p&gt;
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DisplayName`: &lt;p&gt;The name of the service template as displayed in the developer
+    /// interface.&lt;/p&gt;
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineProvisioning`.
-        core.props, "PipelineProvisioning", pipeline_provisioning, set_pipeline_provisioning, get_pipeline_provisioning, Val<service_template::Provisioning>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the
-        /// Proton service template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more
-        /// information, see &lt;a
-        /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
-        /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `EncryptionKey`: &lt;p&gt;A customer provided encryption key that's used to encrypt
+    /// data.&lt;/p&gt;
+    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PipelineProvisioning`.
+    pub fn pipeline_provisioning(mut self, value: impl Into<Val<service_template::Provisioning>>) -> Self {
+        self.core.props.set("PipelineProvisioning", value.into());
+        self
+    }
+
+    /// Sets `PipelineProvisioning` in place: [`Self::pipeline_provisioning`] on a value held by `&mut`.
+    pub fn set_pipeline_provisioning(&mut self, value: impl Into<Val<service_template::Provisioning>>) -> &mut Self {
+        self.core.props.set("PipelineProvisioning", value.into());
+        self
+    }
+
+    /// `PipelineProvisioning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_provisioning(&self) -> ::std::option::Option<Val<service_template::Provisioning>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineProvisioning")
+    }
+
+    /// `Tags`: &lt;p&gt;An optional list of metadata items that you can associate with the Proton
+    /// service template. A tag is a key-value pair.&lt;/p&gt; &lt;p&gt;For more information, see &lt;a
+    /// href="<https://docs.aws.amazon.com/proton/latest/userguide/resources.html>"&gt;Proton
+    /// resources and tagging&lt;/a&gt; in the &lt;i&gt;Proton User Guide&lt;/i&gt;.&lt;/p&gt;
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

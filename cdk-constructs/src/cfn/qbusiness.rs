@@ -41,74 +41,257 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `AttachmentsConfiguration`.
-        core.props, "AttachmentsConfiguration", attachments_configuration, set_attachments_configuration, get_attachments_configuration, Val<application::AttachmentsConfiguration>
+    /// `AttachmentsConfiguration`.
+    pub fn attachments_configuration(mut self, value: impl Into<Val<application::AttachmentsConfiguration>>) -> Self {
+        self.core.props.set("AttachmentsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoSubscriptionConfiguration`.
-        core.props, "AutoSubscriptionConfiguration", auto_subscription_configuration, set_auto_subscription_configuration, get_auto_subscription_configuration, Val<application::AutoSubscriptionConfiguration>
+    /// Sets `AttachmentsConfiguration` in place: [`Self::attachments_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_attachments_configuration(&mut self, value: impl Into<Val<application::AttachmentsConfiguration>>) -> &mut Self {
+        self.core.props.set("AttachmentsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientIdsForOIDC`.
-        core.props, "ClientIdsForOIDC", client_ids_for_oidc, set_client_ids_for_oidc, get_client_ids_for_oidc, Val<List<String>>
+    /// `AttachmentsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attachments_configuration(&self) -> ::std::option::Option<Val<application::AttachmentsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AttachmentsConfiguration")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AutoSubscriptionConfiguration`.
+    pub fn auto_subscription_configuration(mut self, value: impl Into<Val<application::AutoSubscriptionConfiguration>>) -> Self {
+        self.core.props.set("AutoSubscriptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `AutoSubscriptionConfiguration` in place: [`Self::auto_subscription_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_auto_subscription_configuration(&mut self, value: impl Into<Val<application::AutoSubscriptionConfiguration>>) -> &mut Self {
+        self.core.props.set("AutoSubscriptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<application::EncryptionConfiguration>
+    /// `AutoSubscriptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_subscription_configuration(&self) -> ::std::option::Option<Val<application::AutoSubscriptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AutoSubscriptionConfiguration")
     }
 
-    prop! {
-        /// `IamIdentityProviderArn`.
-        core.props, "IamIdentityProviderArn", iam_identity_provider_arn, set_iam_identity_provider_arn, get_iam_identity_provider_arn, Val<String>
+    /// `ClientIdsForOIDC`.
+    pub fn client_ids_for_oidc(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ClientIdsForOIDC", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityCenterInstanceArn`.
-        core.props, "IdentityCenterInstanceArn", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
+    /// Sets `ClientIdsForOIDC` in place: [`Self::client_ids_for_oidc`] on a value held by `&mut`.
+    pub fn set_client_ids_for_oidc(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ClientIdsForOIDC", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityType`.
-        core.props, "IdentityType", identity_type, set_identity_type, get_identity_type, Val<application::IdentityType>
+    /// `ClientIdsForOIDC` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_ids_for_oidc(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ClientIdsForOIDC")
     }
 
-    prop! {
-        /// `PersonalizationConfiguration`.
-        core.props, "PersonalizationConfiguration", personalization_configuration, set_personalization_configuration, get_personalization_configuration, Val<application::PersonalizationConfiguration>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `QAppsConfiguration`.
-        core.props, "QAppsConfiguration", q_apps_configuration, set_q_apps_configuration, get_q_apps_configuration, Val<application::QAppsConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `QuickSightConfiguration`.
-        core.props, "QuickSightConfiguration", quick_sight_configuration, set_quick_sight_configuration, get_quick_sight_configuration, Val<application::QuickSightConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `EncryptionConfiguration`.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<application::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<application::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<application::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `IamIdentityProviderArn`.
+    pub fn iam_identity_provider_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IamIdentityProviderArn", value.into());
+        self
+    }
+
+    /// Sets `IamIdentityProviderArn` in place: [`Self::iam_identity_provider_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_iam_identity_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamIdentityProviderArn", value.into());
+        self
+    }
+
+    /// `IamIdentityProviderArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_identity_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamIdentityProviderArn")
+    }
+
+    /// `IdentityCenterInstanceArn`.
+    pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityCenterInstanceArn", value.into());
+        self
+    }
+
+    /// Sets `IdentityCenterInstanceArn` in place: [`Self::identity_center_instance_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_identity_center_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityCenterInstanceArn", value.into());
+        self
+    }
+
+    /// `IdentityCenterInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_center_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityCenterInstanceArn")
+    }
+
+    /// `IdentityType`.
+    pub fn identity_type(mut self, value: impl Into<Val<application::IdentityType>>) -> Self {
+        self.core.props.set("IdentityType", value.into());
+        self
+    }
+
+    /// Sets `IdentityType` in place: [`Self::identity_type`] on a value held by `&mut`.
+    pub fn set_identity_type(&mut self, value: impl Into<Val<application::IdentityType>>) -> &mut Self {
+        self.core.props.set("IdentityType", value.into());
+        self
+    }
+
+    /// `IdentityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_type(&self) -> ::std::option::Option<Val<application::IdentityType>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityType")
+    }
+
+    /// `PersonalizationConfiguration`.
+    pub fn personalization_configuration(mut self, value: impl Into<Val<application::PersonalizationConfiguration>>) -> Self {
+        self.core.props.set("PersonalizationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PersonalizationConfiguration` in place: [`Self::personalization_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_personalization_configuration(&mut self, value: impl Into<Val<application::PersonalizationConfiguration>>) -> &mut Self {
+        self.core.props.set("PersonalizationConfiguration", value.into());
+        self
+    }
+
+    /// `PersonalizationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_personalization_configuration(&self) -> ::std::option::Option<Val<application::PersonalizationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PersonalizationConfiguration")
+    }
+
+    /// `QAppsConfiguration`.
+    pub fn q_apps_configuration(mut self, value: impl Into<Val<application::QAppsConfiguration>>) -> Self {
+        self.core.props.set("QAppsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `QAppsConfiguration` in place: [`Self::q_apps_configuration`] on a value held by `&mut`.
+    pub fn set_q_apps_configuration(&mut self, value: impl Into<Val<application::QAppsConfiguration>>) -> &mut Self {
+        self.core.props.set("QAppsConfiguration", value.into());
+        self
+    }
+
+    /// `QAppsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_q_apps_configuration(&self) -> ::std::option::Option<Val<application::QAppsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "QAppsConfiguration")
+    }
+
+    /// `QuickSightConfiguration`.
+    pub fn quick_sight_configuration(mut self, value: impl Into<Val<application::QuickSightConfiguration>>) -> Self {
+        self.core.props.set("QuickSightConfiguration", value.into());
+        self
+    }
+
+    /// Sets `QuickSightConfiguration` in place: [`Self::quick_sight_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_quick_sight_configuration(&mut self, value: impl Into<Val<application::QuickSightConfiguration>>) -> &mut Self {
+        self.core.props.set("QuickSightConfiguration", value.into());
+        self
+    }
+
+    /// `QuickSightConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quick_sight_configuration(&self) -> ::std::option::Option<Val<application::QuickSightConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "QuickSightConfiguration")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -175,9 +358,16 @@ pub mod application {
             AttachmentsConfiguration { props }
         }
 
-        prop! {
-            /// `AttachmentsControlMode`.
-            props, "AttachmentsControlMode", _, set_attachments_control_mode, get_attachments_control_mode, Val<AttachmentsControlMode>
+        /// Sets `AttachmentsControlMode`, which `new` took, in place.
+        pub fn set_attachments_control_mode(&mut self, value: impl Into<Val<AttachmentsControlMode>>) -> &mut Self {
+            self.props.set("AttachmentsControlMode", value.into());
+            self
+        }
+
+        /// `AttachmentsControlMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachments_control_mode(&self) -> ::std::option::Option<Val<AttachmentsControlMode>> {
+            crate::cfn::get_prop(&self.props, "AttachmentsControlMode")
         }
     }
 
@@ -211,14 +401,35 @@ pub mod application {
             AutoSubscriptionConfiguration { props }
         }
 
-        prop! {
-            /// `AutoSubscribe`.
-            props, "AutoSubscribe", _, set_auto_subscribe, get_auto_subscribe, Val<AutoSubscriptionStatus>
+        /// Sets `AutoSubscribe`, which `new` took, in place.
+        pub fn set_auto_subscribe(&mut self, value: impl Into<Val<AutoSubscriptionStatus>>) -> &mut Self {
+            self.props.set("AutoSubscribe", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultSubscriptionType`.
-            props, "DefaultSubscriptionType", default_subscription_type, set_default_subscription_type, get_default_subscription_type, Val<SubscriptionType>
+        /// `AutoSubscribe` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_subscribe(&self) -> ::std::option::Option<Val<AutoSubscriptionStatus>> {
+            crate::cfn::get_prop(&self.props, "AutoSubscribe")
+        }
+
+        /// `DefaultSubscriptionType`.
+        pub fn default_subscription_type(mut self, value: impl Into<Val<SubscriptionType>>) -> Self {
+            self.props.set("DefaultSubscriptionType", value.into());
+            self
+        }
+
+        /// Sets `DefaultSubscriptionType` in place: [`Self::default_subscription_type`] on a value held
+        /// by `&mut`.
+        pub fn set_default_subscription_type(&mut self, value: impl Into<Val<SubscriptionType>>) -> &mut Self {
+            self.props.set("DefaultSubscriptionType", value.into());
+            self
+        }
+
+        /// `DefaultSubscriptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_subscription_type(&self) -> ::std::option::Option<Val<SubscriptionType>> {
+            crate::cfn::get_prop(&self.props, "DefaultSubscriptionType")
         }
     }
 
@@ -263,9 +474,22 @@ pub mod application {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -308,9 +532,16 @@ pub mod application {
             PersonalizationConfiguration { props }
         }
 
-        prop! {
-            /// `PersonalizationControlMode`.
-            props, "PersonalizationControlMode", _, set_personalization_control_mode, get_personalization_control_mode, Val<PersonalizationControlMode>
+        /// Sets `PersonalizationControlMode`, which `new` took, in place.
+        pub fn set_personalization_control_mode(&mut self, value: impl Into<Val<PersonalizationControlMode>>) -> &mut Self {
+            self.props.set("PersonalizationControlMode", value.into());
+            self
+        }
+
+        /// `PersonalizationControlMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_personalization_control_mode(&self) -> ::std::option::Option<Val<PersonalizationControlMode>> {
+            crate::cfn::get_prop(&self.props, "PersonalizationControlMode")
         }
     }
 
@@ -344,9 +575,16 @@ pub mod application {
             QAppsConfiguration { props }
         }
 
-        prop! {
-            /// `QAppsControlMode`.
-            props, "QAppsControlMode", _, set_q_apps_control_mode, get_q_apps_control_mode, Val<QAppsControlMode>
+        /// Sets `QAppsControlMode`, which `new` took, in place.
+        pub fn set_q_apps_control_mode(&mut self, value: impl Into<Val<QAppsControlMode>>) -> &mut Self {
+            self.props.set("QAppsControlMode", value.into());
+            self
+        }
+
+        /// `QAppsControlMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_q_apps_control_mode(&self) -> ::std::option::Option<Val<QAppsControlMode>> {
+            crate::cfn::get_prop(&self.props, "QAppsControlMode")
         }
     }
 
@@ -380,9 +618,16 @@ pub mod application {
             QuickSightConfiguration { props }
         }
 
-        prop! {
-            /// `ClientNamespace`.
-            props, "ClientNamespace", _, set_client_namespace, get_client_namespace, Val<String>
+        /// Sets `ClientNamespace`, which `new` took, in place.
+        pub fn set_client_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientNamespace", value.into());
+            self
+        }
+
+        /// `ClientNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientNamespace")
         }
     }
 }
@@ -418,34 +663,88 @@ impl DataAccessor {
         DataAccessor { core }
     }
 
-    prop! {
-        /// `ActionConfigurations`.
-        core.props, "ActionConfigurations", _, set_action_configurations, get_action_configurations, Val<List<data_accessor::ActionConfiguration>>
+    /// Sets `ActionConfigurations`, which `new` took, in place.
+    pub fn set_action_configurations(&mut self, value: impl Into<Val<List<data_accessor::ActionConfiguration>>>) -> &mut Self {
+        self.core.props.set("ActionConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// `ActionConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_configurations(&self) -> ::std::option::Option<Val<List<data_accessor::ActionConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "ActionConfigurations")
     }
 
-    prop! {
-        /// `AuthenticationDetail`.
-        core.props, "AuthenticationDetail", authentication_detail, set_authentication_detail, get_authentication_detail, Val<data_accessor::DataAccessorAuthenticationDetail>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Principal`.
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// `AuthenticationDetail`.
+    pub fn authentication_detail(mut self, value: impl Into<Val<data_accessor::DataAccessorAuthenticationDetail>>) -> Self {
+        self.core.props.set("AuthenticationDetail", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AuthenticationDetail` in place: [`Self::authentication_detail`] on a value held by `&mut`.
+    pub fn set_authentication_detail(&mut self, value: impl Into<Val<data_accessor::DataAccessorAuthenticationDetail>>) -> &mut Self {
+        self.core.props.set("AuthenticationDetail", value.into());
+        self
+    }
+
+    /// `AuthenticationDetail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_detail(&self) -> ::std::option::Option<Val<data_accessor::DataAccessorAuthenticationDetail>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationDetail")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -507,14 +806,34 @@ pub mod data_accessor {
             ActionConfiguration { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<String>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterConfiguration`.
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<ActionFilterConfiguration>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `FilterConfiguration`.
+        pub fn filter_configuration(mut self, value: impl Into<Val<ActionFilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<ActionFilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<ActionFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
     }
 
@@ -535,9 +854,16 @@ pub mod data_accessor {
             ActionFilterConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentAttributeFilter`.
-            props, "DocumentAttributeFilter", _, set_document_attribute_filter, get_document_attribute_filter, Val<AttributeFilter>
+        /// Sets `DocumentAttributeFilter`, which `new` took, in place.
+        pub fn set_document_attribute_filter(&mut self, value: impl Into<Val<AttributeFilter>>) -> &mut Self {
+            self.props.set("DocumentAttributeFilter", value.into());
+            self
+        }
+
+        /// `DocumentAttributeFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_attribute_filter(&self) -> ::std::option::Option<Val<AttributeFilter>> {
+            crate::cfn::get_prop(&self.props, "DocumentAttributeFilter")
         }
     }
 
@@ -556,54 +882,184 @@ pub mod data_accessor {
             AttributeFilter { props }
         }
 
-        prop! {
-            /// `AndAllFilters`.
-            props, "AndAllFilters", and_all_filters, set_and_all_filters, get_and_all_filters, Val<List<AttributeFilter>>
+        /// `AndAllFilters`.
+        pub fn and_all_filters(mut self, value: impl Into<Val<List<AttributeFilter>>>) -> Self {
+            self.props.set("AndAllFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainsAll`.
-            props, "ContainsAll", contains_all, set_contains_all, get_contains_all, Val<DocumentAttribute>
+        /// Sets `AndAllFilters` in place: [`Self::and_all_filters`] on a value held by `&mut`.
+        pub fn set_and_all_filters(&mut self, value: impl Into<Val<List<AttributeFilter>>>) -> &mut Self {
+            self.props.set("AndAllFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainsAny`.
-            props, "ContainsAny", contains_any, set_contains_any, get_contains_any, Val<DocumentAttribute>
+        /// `AndAllFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_all_filters(&self) -> ::std::option::Option<Val<List<AttributeFilter>>> {
+            crate::cfn::get_prop(&self.props, "AndAllFilters")
         }
 
-        prop! {
-            /// `EqualsTo`.
-            props, "EqualsTo", equals_to, set_equals_to, get_equals_to, Val<DocumentAttribute>
+        /// `ContainsAll`.
+        pub fn contains_all(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("ContainsAll", value.into());
+            self
         }
 
-        prop! {
-            /// `GreaterThan`.
-            props, "GreaterThan", greater_than, set_greater_than, get_greater_than, Val<DocumentAttribute>
+        /// Sets `ContainsAll` in place: [`Self::contains_all`] on a value held by `&mut`.
+        pub fn set_contains_all(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("ContainsAll", value.into());
+            self
         }
 
-        prop! {
-            /// `GreaterThanOrEquals`.
-            props, "GreaterThanOrEquals", greater_than_or_equals, set_greater_than_or_equals, get_greater_than_or_equals, Val<DocumentAttribute>
+        /// `ContainsAll` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains_all(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "ContainsAll")
         }
 
-        prop! {
-            /// `LessThan`.
-            props, "LessThan", less_than, set_less_than, get_less_than, Val<DocumentAttribute>
+        /// `ContainsAny`.
+        pub fn contains_any(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("ContainsAny", value.into());
+            self
         }
 
-        prop! {
-            /// `LessThanOrEquals`.
-            props, "LessThanOrEquals", less_than_or_equals, set_less_than_or_equals, get_less_than_or_equals, Val<DocumentAttribute>
+        /// Sets `ContainsAny` in place: [`Self::contains_any`] on a value held by `&mut`.
+        pub fn set_contains_any(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("ContainsAny", value.into());
+            self
         }
 
-        prop! {
-            /// `NotFilter`.
-            props, "NotFilter", not_filter, set_not_filter, get_not_filter, Val<AttributeFilter>
+        /// `ContainsAny` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains_any(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "ContainsAny")
         }
 
-        prop! {
-            /// `OrAllFilters`.
-            props, "OrAllFilters", or_all_filters, set_or_all_filters, get_or_all_filters, Val<List<AttributeFilter>>
+        /// `EqualsTo`.
+        pub fn equals_to(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("EqualsTo", value.into());
+            self
+        }
+
+        /// Sets `EqualsTo` in place: [`Self::equals_to`] on a value held by `&mut`.
+        pub fn set_equals_to(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("EqualsTo", value.into());
+            self
+        }
+
+        /// `EqualsTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals_to(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "EqualsTo")
+        }
+
+        /// `GreaterThan`.
+        pub fn greater_than(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("GreaterThan", value.into());
+            self
+        }
+
+        /// Sets `GreaterThan` in place: [`Self::greater_than`] on a value held by `&mut`.
+        pub fn set_greater_than(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("GreaterThan", value.into());
+            self
+        }
+
+        /// `GreaterThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_greater_than(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "GreaterThan")
+        }
+
+        /// `GreaterThanOrEquals`.
+        pub fn greater_than_or_equals(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("GreaterThanOrEquals", value.into());
+            self
+        }
+
+        /// Sets `GreaterThanOrEquals` in place: [`Self::greater_than_or_equals`] on a value held by `&mut`.
+        pub fn set_greater_than_or_equals(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("GreaterThanOrEquals", value.into());
+            self
+        }
+
+        /// `GreaterThanOrEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_greater_than_or_equals(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "GreaterThanOrEquals")
+        }
+
+        /// `LessThan`.
+        pub fn less_than(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("LessThan", value.into());
+            self
+        }
+
+        /// Sets `LessThan` in place: [`Self::less_than`] on a value held by `&mut`.
+        pub fn set_less_than(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("LessThan", value.into());
+            self
+        }
+
+        /// `LessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_less_than(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "LessThan")
+        }
+
+        /// `LessThanOrEquals`.
+        pub fn less_than_or_equals(mut self, value: impl Into<Val<DocumentAttribute>>) -> Self {
+            self.props.set("LessThanOrEquals", value.into());
+            self
+        }
+
+        /// Sets `LessThanOrEquals` in place: [`Self::less_than_or_equals`] on a value held by `&mut`.
+        pub fn set_less_than_or_equals(&mut self, value: impl Into<Val<DocumentAttribute>>) -> &mut Self {
+            self.props.set("LessThanOrEquals", value.into());
+            self
+        }
+
+        /// `LessThanOrEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_less_than_or_equals(&self) -> ::std::option::Option<Val<DocumentAttribute>> {
+            crate::cfn::get_prop(&self.props, "LessThanOrEquals")
+        }
+
+        /// `NotFilter`.
+        pub fn not_filter(mut self, value: impl Into<Val<AttributeFilter>>) -> Self {
+            self.props.set("NotFilter", value.into());
+            self
+        }
+
+        /// Sets `NotFilter` in place: [`Self::not_filter`] on a value held by `&mut`.
+        pub fn set_not_filter(&mut self, value: impl Into<Val<AttributeFilter>>) -> &mut Self {
+            self.props.set("NotFilter", value.into());
+            self
+        }
+
+        /// `NotFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_filter(&self) -> ::std::option::Option<Val<AttributeFilter>> {
+            crate::cfn::get_prop(&self.props, "NotFilter")
+        }
+
+        /// `OrAllFilters`.
+        pub fn or_all_filters(mut self, value: impl Into<Val<List<AttributeFilter>>>) -> Self {
+            self.props.set("OrAllFilters", value.into());
+            self
+        }
+
+        /// Sets `OrAllFilters` in place: [`Self::or_all_filters`] on a value held by `&mut`.
+        pub fn set_or_all_filters(&mut self, value: impl Into<Val<List<AttributeFilter>>>) -> &mut Self {
+            self.props.set("OrAllFilters", value.into());
+            self
+        }
+
+        /// `OrAllFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_all_filters(&self) -> ::std::option::Option<Val<List<AttributeFilter>>> {
+            crate::cfn::get_prop(&self.props, "OrAllFilters")
         }
     }
 
@@ -629,14 +1085,28 @@ pub mod data_accessor {
             DocumentAttribute { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<DocumentAttributeValue>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<DocumentAttributeValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<DocumentAttributeValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -657,24 +1127,76 @@ pub mod data_accessor {
             DocumentAttributeValue { props }
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
         }
 
-        prop! {
-            /// `StringListValue`.
-            props, "StringListValue", string_list_value, set_string_list_value, get_string_list_value, Val<List<String>>
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LongValue`.
-            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
 
-        prop! {
-            /// `DateValue`.
-            props, "DateValue", date_value, set_date_value, get_date_value, Val<String>
+        /// `StringListValue`.
+        pub fn string_list_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringListValue", value.into());
+            self
+        }
+
+        /// Sets `StringListValue` in place: [`Self::string_list_value`] on a value held by `&mut`.
+        pub fn set_string_list_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringListValue", value.into());
+            self
+        }
+
+        /// `StringListValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringListValue")
+        }
+
+        /// `LongValue`.
+        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// Sets `LongValue` in place: [`Self::long_value`] on a value held by `&mut`.
+        pub fn set_long_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// `LongValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_long_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LongValue")
+        }
+
+        /// `DateValue`.
+        pub fn date_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateValue", value.into());
+            self
+        }
+
+        /// Sets `DateValue` in place: [`Self::date_value`] on a value held by `&mut`.
+        pub fn set_date_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateValue", value.into());
+            self
+        }
+
+        /// `DateValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateValue")
         }
     }
 
@@ -695,19 +1217,53 @@ pub mod data_accessor {
             DataAccessorAuthenticationDetail { props }
         }
 
-        prop! {
-            /// `AuthenticationType`.
-            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<DataAccessorAuthenticationType>
+        /// Sets `AuthenticationType`, which `new` took, in place.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<DataAccessorAuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`.
-            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<DataAccessorAuthenticationConfiguration>
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<DataAccessorAuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
         }
 
-        prop! {
-            /// `ExternalIds`.
-            props, "ExternalIds", external_ids, set_external_ids, get_external_ids, Val<List<String>>
+        /// `AuthenticationConfiguration`.
+        pub fn authentication_configuration(mut self, value: impl Into<Val<DataAccessorAuthenticationConfiguration>>) -> Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AuthenticationConfiguration` in place: [`Self::authentication_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<DataAccessorAuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
+        }
+
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<DataAccessorAuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
+        }
+
+        /// `ExternalIds`.
+        pub fn external_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExternalIds", value.into());
+            self
+        }
+
+        /// Sets `ExternalIds` in place: [`Self::external_ids`] on a value held by `&mut`.
+        pub fn set_external_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExternalIds", value.into());
+            self
+        }
+
+        /// `ExternalIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExternalIds")
         }
     }
 
@@ -728,9 +1284,23 @@ pub mod data_accessor {
             DataAccessorAuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `IdcTrustedTokenIssuerConfiguration`.
-            props, "IdcTrustedTokenIssuerConfiguration", idc_trusted_token_issuer_configuration, set_idc_trusted_token_issuer_configuration, get_idc_trusted_token_issuer_configuration, Val<DataAccessorIdcTrustedTokenIssuerConfiguration>
+        /// `IdcTrustedTokenIssuerConfiguration`.
+        pub fn idc_trusted_token_issuer_configuration(mut self, value: impl Into<Val<DataAccessorIdcTrustedTokenIssuerConfiguration>>) -> Self {
+            self.props.set("IdcTrustedTokenIssuerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IdcTrustedTokenIssuerConfiguration` in place: [`Self::idc_trusted_token_issuer_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_idc_trusted_token_issuer_configuration(&mut self, value: impl Into<Val<DataAccessorIdcTrustedTokenIssuerConfiguration>>) -> &mut Self {
+            self.props.set("IdcTrustedTokenIssuerConfiguration", value.into());
+            self
+        }
+
+        /// `IdcTrustedTokenIssuerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_trusted_token_issuer_configuration(&self) -> ::std::option::Option<Val<DataAccessorIdcTrustedTokenIssuerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IdcTrustedTokenIssuerConfiguration")
         }
     }
 
@@ -751,9 +1321,16 @@ pub mod data_accessor {
             DataAccessorIdcTrustedTokenIssuerConfiguration { props }
         }
 
-        prop! {
-            /// `IdcTrustedTokenIssuerArn`.
-            props, "IdcTrustedTokenIssuerArn", _, set_idc_trusted_token_issuer_arn, get_idc_trusted_token_issuer_arn, Val<String>
+        /// Sets `IdcTrustedTokenIssuerArn`, which `new` took, in place.
+        pub fn set_idc_trusted_token_issuer_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcTrustedTokenIssuerArn", value.into());
+            self
+        }
+
+        /// `IdcTrustedTokenIssuerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_trusted_token_issuer_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcTrustedTokenIssuerArn")
         }
     }
 
@@ -802,59 +1379,180 @@ impl DataSource {
         DataSource { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<Json>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `DocumentEnrichmentConfiguration`.
-        core.props, "DocumentEnrichmentConfiguration", document_enrichment_configuration, set_document_enrichment_configuration, get_document_enrichment_configuration, Val<data_source::DocumentEnrichmentConfiguration>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexId`.
-        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MediaExtractionConfiguration`.
-        core.props, "MediaExtractionConfiguration", media_extraction_configuration, set_media_extraction_configuration, get_media_extraction_configuration, Val<data_source::MediaExtractionConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncSchedule`.
-        core.props, "SyncSchedule", sync_schedule, set_sync_schedule, get_sync_schedule, Val<String>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DocumentEnrichmentConfiguration`.
+    pub fn document_enrichment_configuration(mut self, value: impl Into<Val<data_source::DocumentEnrichmentConfiguration>>) -> Self {
+        self.core.props.set("DocumentEnrichmentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfiguration`.
-        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<data_source::DataSourceVpcConfiguration>
+    /// Sets `DocumentEnrichmentConfiguration` in place: [`Self::document_enrichment_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_document_enrichment_configuration(&mut self, value: impl Into<Val<data_source::DocumentEnrichmentConfiguration>>) -> &mut Self {
+        self.core.props.set("DocumentEnrichmentConfiguration", value.into());
+        self
+    }
+
+    /// `DocumentEnrichmentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_enrichment_configuration(&self) -> ::std::option::Option<Val<data_source::DocumentEnrichmentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentEnrichmentConfiguration")
+    }
+
+    /// Sets `IndexId`, which `new` took, in place.
+    pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexId", value.into());
+        self
+    }
+
+    /// `IndexId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexId")
+    }
+
+    /// `MediaExtractionConfiguration`.
+    pub fn media_extraction_configuration(mut self, value: impl Into<Val<data_source::MediaExtractionConfiguration>>) -> Self {
+        self.core.props.set("MediaExtractionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MediaExtractionConfiguration` in place: [`Self::media_extraction_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_media_extraction_configuration(&mut self, value: impl Into<Val<data_source::MediaExtractionConfiguration>>) -> &mut Self {
+        self.core.props.set("MediaExtractionConfiguration", value.into());
+        self
+    }
+
+    /// `MediaExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_extraction_configuration(&self) -> ::std::option::Option<Val<data_source::MediaExtractionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MediaExtractionConfiguration")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SyncSchedule`.
+    pub fn sync_schedule(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SyncSchedule", value.into());
+        self
+    }
+
+    /// Sets `SyncSchedule` in place: [`Self::sync_schedule`] on a value held by `&mut`.
+    pub fn set_sync_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SyncSchedule", value.into());
+        self
+    }
+
+    /// `SyncSchedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_schedule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SyncSchedule")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConfiguration`.
+    pub fn vpc_configuration(mut self, value: impl Into<Val<data_source::DataSourceVpcConfiguration>>) -> Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+    pub fn set_vpc_configuration(&mut self, value: impl Into<Val<data_source::DataSourceVpcConfiguration>>) -> &mut Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<data_source::DataSourceVpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -920,19 +1618,60 @@ pub mod data_source {
             DocumentEnrichmentConfiguration { props }
         }
 
-        prop! {
-            /// `InlineConfigurations`.
-            props, "InlineConfigurations", inline_configurations, set_inline_configurations, get_inline_configurations, Val<List<InlineDocumentEnrichmentConfiguration>>
+        /// `InlineConfigurations`.
+        pub fn inline_configurations(mut self, value: impl Into<Val<List<InlineDocumentEnrichmentConfiguration>>>) -> Self {
+            self.props.set("InlineConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `PostExtractionHookConfiguration`.
-            props, "PostExtractionHookConfiguration", post_extraction_hook_configuration, set_post_extraction_hook_configuration, get_post_extraction_hook_configuration, Val<HookConfiguration>
+        /// Sets `InlineConfigurations` in place: [`Self::inline_configurations`] on a value held by `&mut`.
+        pub fn set_inline_configurations(&mut self, value: impl Into<Val<List<InlineDocumentEnrichmentConfiguration>>>) -> &mut Self {
+            self.props.set("InlineConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `PreExtractionHookConfiguration`.
-            props, "PreExtractionHookConfiguration", pre_extraction_hook_configuration, set_pre_extraction_hook_configuration, get_pre_extraction_hook_configuration, Val<HookConfiguration>
+        /// `InlineConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_configurations(&self) -> ::std::option::Option<Val<List<InlineDocumentEnrichmentConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "InlineConfigurations")
+        }
+
+        /// `PostExtractionHookConfiguration`.
+        pub fn post_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
+            self.props.set("PostExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PostExtractionHookConfiguration` in place: [`Self::post_extraction_hook_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_post_extraction_hook_configuration(&mut self, value: impl Into<Val<HookConfiguration>>) -> &mut Self {
+            self.props.set("PostExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// `PostExtractionHookConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_extraction_hook_configuration(&self) -> ::std::option::Option<Val<HookConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PostExtractionHookConfiguration")
+        }
+
+        /// `PreExtractionHookConfiguration`.
+        pub fn pre_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
+            self.props.set("PreExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PreExtractionHookConfiguration` in place: [`Self::pre_extraction_hook_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_pre_extraction_hook_configuration(&mut self, value: impl Into<Val<HookConfiguration>>) -> &mut Self {
+            self.props.set("PreExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// `PreExtractionHookConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_extraction_hook_configuration(&self) -> ::std::option::Option<Val<HookConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PreExtractionHookConfiguration")
         }
     }
 
@@ -951,19 +1690,59 @@ pub mod data_source {
             InlineDocumentEnrichmentConfiguration { props }
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", condition, set_condition, get_condition, Val<DocumentAttributeCondition>
+        /// `Condition`.
+        pub fn condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentContentOperator`.
-            props, "DocumentContentOperator", document_content_operator, set_document_content_operator, get_document_content_operator, Val<DocumentContentOperator>
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", target, set_target, get_target, Val<DocumentAttributeTarget>
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<DocumentAttributeCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `DocumentContentOperator`.
+        pub fn document_content_operator(mut self, value: impl Into<Val<DocumentContentOperator>>) -> Self {
+            self.props.set("DocumentContentOperator", value.into());
+            self
+        }
+
+        /// Sets `DocumentContentOperator` in place: [`Self::document_content_operator`] on a value held
+        /// by `&mut`.
+        pub fn set_document_content_operator(&mut self, value: impl Into<Val<DocumentContentOperator>>) -> &mut Self {
+            self.props.set("DocumentContentOperator", value.into());
+            self
+        }
+
+        /// `DocumentContentOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_content_operator(&self) -> ::std::option::Option<Val<DocumentContentOperator>> {
+            crate::cfn::get_prop(&self.props, "DocumentContentOperator")
+        }
+
+        /// `Target`.
+        pub fn target(mut self, value: impl Into<Val<DocumentAttributeTarget>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<DocumentAttributeTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<DocumentAttributeTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -989,19 +1768,46 @@ pub mod data_source {
             DocumentAttributeCondition { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<DocumentEnrichmentConditionOperator>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<DocumentAttributeValue>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<DocumentEnrichmentConditionOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<DocumentEnrichmentConditionOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<DocumentAttributeValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<DocumentAttributeValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1062,24 +1868,76 @@ pub mod data_source {
             DocumentAttributeValue { props }
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
         }
 
-        prop! {
-            /// `StringListValue`.
-            props, "StringListValue", string_list_value, set_string_list_value, get_string_list_value, Val<List<String>>
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LongValue`.
-            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
 
-        prop! {
-            /// `DateValue`.
-            props, "DateValue", date_value, set_date_value, get_date_value, Val<String>
+        /// `StringListValue`.
+        pub fn string_list_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringListValue", value.into());
+            self
+        }
+
+        /// Sets `StringListValue` in place: [`Self::string_list_value`] on a value held by `&mut`.
+        pub fn set_string_list_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringListValue", value.into());
+            self
+        }
+
+        /// `StringListValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringListValue")
+        }
+
+        /// `LongValue`.
+        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// Sets `LongValue` in place: [`Self::long_value`] on a value held by `&mut`.
+        pub fn set_long_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// `LongValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_long_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LongValue")
+        }
+
+        /// `DateValue`.
+        pub fn date_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateValue", value.into());
+            self
+        }
+
+        /// Sets `DateValue` in place: [`Self::date_value`] on a value held by `&mut`.
+        pub fn set_date_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateValue", value.into());
+            self
+        }
+
+        /// `DateValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateValue")
         }
     }
 
@@ -1110,19 +1968,53 @@ pub mod data_source {
             DocumentAttributeTarget { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeValueOperator`.
-            props, "AttributeValueOperator", attribute_value_operator, set_attribute_value_operator, get_attribute_value_operator, Val<AttributeValueOperator>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<DocumentAttributeValue>
+        /// `AttributeValueOperator`.
+        pub fn attribute_value_operator(mut self, value: impl Into<Val<AttributeValueOperator>>) -> Self {
+            self.props.set("AttributeValueOperator", value.into());
+            self
+        }
+
+        /// Sets `AttributeValueOperator` in place: [`Self::attribute_value_operator`] on a value held
+        /// by `&mut`.
+        pub fn set_attribute_value_operator(&mut self, value: impl Into<Val<AttributeValueOperator>>) -> &mut Self {
+            self.props.set("AttributeValueOperator", value.into());
+            self
+        }
+
+        /// `AttributeValueOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_value_operator(&self) -> ::std::option::Option<Val<AttributeValueOperator>> {
+            crate::cfn::get_prop(&self.props, "AttributeValueOperator")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<DocumentAttributeValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<DocumentAttributeValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1151,24 +2043,76 @@ pub mod data_source {
             HookConfiguration { props }
         }
 
-        prop! {
-            /// `InvocationCondition`.
-            props, "InvocationCondition", invocation_condition, set_invocation_condition, get_invocation_condition, Val<DocumentAttributeCondition>
+        /// `InvocationCondition`.
+        pub fn invocation_condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
+            self.props.set("InvocationCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `InvocationCondition` in place: [`Self::invocation_condition`] on a value held by `&mut`.
+        pub fn set_invocation_condition(&mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> &mut Self {
+            self.props.set("InvocationCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `InvocationCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_condition(&self) -> ::std::option::Option<Val<DocumentAttributeCondition>> {
+            crate::cfn::get_prop(&self.props, "InvocationCondition")
         }
 
-        prop! {
-            /// `S3BucketName`.
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `S3BucketName`.
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
         }
     }
 
@@ -1187,19 +2131,61 @@ pub mod data_source {
             MediaExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `AudioExtractionConfiguration`.
-            props, "AudioExtractionConfiguration", audio_extraction_configuration, set_audio_extraction_configuration, get_audio_extraction_configuration, Val<AudioExtractionConfiguration>
+        /// `AudioExtractionConfiguration`.
+        pub fn audio_extraction_configuration(mut self, value: impl Into<Val<AudioExtractionConfiguration>>) -> Self {
+            self.props.set("AudioExtractionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageExtractionConfiguration`.
-            props, "ImageExtractionConfiguration", image_extraction_configuration, set_image_extraction_configuration, get_image_extraction_configuration, Val<ImageExtractionConfiguration>
+        /// Sets `AudioExtractionConfiguration` in place: [`Self::audio_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_audio_extraction_configuration(&mut self, value: impl Into<Val<AudioExtractionConfiguration>>) -> &mut Self {
+            self.props.set("AudioExtractionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VideoExtractionConfiguration`.
-            props, "VideoExtractionConfiguration", video_extraction_configuration, set_video_extraction_configuration, get_video_extraction_configuration, Val<VideoExtractionConfiguration>
+        /// `AudioExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_extraction_configuration(&self) -> ::std::option::Option<Val<AudioExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AudioExtractionConfiguration")
+        }
+
+        /// `ImageExtractionConfiguration`.
+        pub fn image_extraction_configuration(mut self, value: impl Into<Val<ImageExtractionConfiguration>>) -> Self {
+            self.props.set("ImageExtractionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ImageExtractionConfiguration` in place: [`Self::image_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_image_extraction_configuration(&mut self, value: impl Into<Val<ImageExtractionConfiguration>>) -> &mut Self {
+            self.props.set("ImageExtractionConfiguration", value.into());
+            self
+        }
+
+        /// `ImageExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_extraction_configuration(&self) -> ::std::option::Option<Val<ImageExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ImageExtractionConfiguration")
+        }
+
+        /// `VideoExtractionConfiguration`.
+        pub fn video_extraction_configuration(mut self, value: impl Into<Val<VideoExtractionConfiguration>>) -> Self {
+            self.props.set("VideoExtractionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VideoExtractionConfiguration` in place: [`Self::video_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_video_extraction_configuration(&mut self, value: impl Into<Val<VideoExtractionConfiguration>>) -> &mut Self {
+            self.props.set("VideoExtractionConfiguration", value.into());
+            self
+        }
+
+        /// `VideoExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_extraction_configuration(&self) -> ::std::option::Option<Val<VideoExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VideoExtractionConfiguration")
         }
     }
 
@@ -1220,9 +2206,16 @@ pub mod data_source {
             AudioExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `AudioExtractionStatus`.
-            props, "AudioExtractionStatus", _, set_audio_extraction_status, get_audio_extraction_status, Val<AudioExtractionStatus>
+        /// Sets `AudioExtractionStatus`, which `new` took, in place.
+        pub fn set_audio_extraction_status(&mut self, value: impl Into<Val<AudioExtractionStatus>>) -> &mut Self {
+            self.props.set("AudioExtractionStatus", value.into());
+            self
+        }
+
+        /// `AudioExtractionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_extraction_status(&self) -> ::std::option::Option<Val<AudioExtractionStatus>> {
+            crate::cfn::get_prop(&self.props, "AudioExtractionStatus")
         }
     }
 
@@ -1256,9 +2249,16 @@ pub mod data_source {
             ImageExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `ImageExtractionStatus`.
-            props, "ImageExtractionStatus", _, set_image_extraction_status, get_image_extraction_status, Val<ImageExtractionStatus>
+        /// Sets `ImageExtractionStatus`, which `new` took, in place.
+        pub fn set_image_extraction_status(&mut self, value: impl Into<Val<ImageExtractionStatus>>) -> &mut Self {
+            self.props.set("ImageExtractionStatus", value.into());
+            self
+        }
+
+        /// `ImageExtractionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_extraction_status(&self) -> ::std::option::Option<Val<ImageExtractionStatus>> {
+            crate::cfn::get_prop(&self.props, "ImageExtractionStatus")
         }
     }
 
@@ -1292,9 +2292,16 @@ pub mod data_source {
             VideoExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `VideoExtractionStatus`.
-            props, "VideoExtractionStatus", _, set_video_extraction_status, get_video_extraction_status, Val<VideoExtractionStatus>
+        /// Sets `VideoExtractionStatus`, which `new` took, in place.
+        pub fn set_video_extraction_status(&mut self, value: impl Into<Val<VideoExtractionStatus>>) -> &mut Self {
+            self.props.set("VideoExtractionStatus", value.into());
+            self
+        }
+
+        /// `VideoExtractionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_extraction_status(&self) -> ::std::option::Option<Val<VideoExtractionStatus>> {
+            crate::cfn::get_prop(&self.props, "VideoExtractionStatus")
         }
     }
 
@@ -1333,14 +2340,28 @@ pub mod data_source {
             DataSourceVpcConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -1370,39 +2391,119 @@ impl Index {
         Index { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityConfiguration`.
-        core.props, "CapacityConfiguration", capacity_configuration, set_capacity_configuration, get_capacity_configuration, Val<index::IndexCapacityConfiguration>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CapacityConfiguration`.
+    pub fn capacity_configuration(mut self, value: impl Into<Val<index::IndexCapacityConfiguration>>) -> Self {
+        self.core.props.set("CapacityConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `CapacityConfiguration` in place: [`Self::capacity_configuration`] on a value held by `&mut`.
+    pub fn set_capacity_configuration(&mut self, value: impl Into<Val<index::IndexCapacityConfiguration>>) -> &mut Self {
+        self.core.props.set("CapacityConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentAttributeConfigurations`.
-        core.props, "DocumentAttributeConfigurations", document_attribute_configurations, set_document_attribute_configurations, get_document_attribute_configurations, Val<List<index::DocumentAttributeConfiguration>>
+    /// `CapacityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_configuration(&self) -> ::std::option::Option<Val<index::IndexCapacityConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityConfiguration")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", type_, set_type, get_type, Val<index::IndexType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `DocumentAttributeConfigurations`.
+    pub fn document_attribute_configurations(mut self, value: impl Into<Val<List<index::DocumentAttributeConfiguration>>>) -> Self {
+        self.core.props.set("DocumentAttributeConfigurations", value.into());
+        self
+    }
+
+    /// Sets `DocumentAttributeConfigurations` in place: [`Self::document_attribute_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_document_attribute_configurations(&mut self, value: impl Into<Val<List<index::DocumentAttributeConfiguration>>>) -> &mut Self {
+        self.core.props.set("DocumentAttributeConfigurations", value.into());
+        self
+    }
+
+    /// `DocumentAttributeConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_attribute_configurations(&self) -> ::std::option::Option<Val<List<index::DocumentAttributeConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentAttributeConfigurations")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`.
+    pub fn type_(mut self, value: impl Into<Val<index::IndexType>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<index::IndexType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<index::IndexType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1467,9 +2568,22 @@ pub mod index {
             IndexCapacityConfiguration { props }
         }
 
-        prop! {
-            /// `Units`.
-            props, "Units", units, set_units, get_units, Val<f64>
+        /// `Units`.
+        pub fn units(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// Sets `Units` in place: [`Self::units`] on a value held by `&mut`.
+        pub fn set_units(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// `Units` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_units(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Units")
         }
     }
 
@@ -1488,19 +2602,58 @@ pub mod index {
             DocumentAttributeConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Search`.
-            props, "Search", search, set_search, get_search, Val<Status>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<AttributeType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Search`.
+        pub fn search(mut self, value: impl Into<Val<Status>>) -> Self {
+            self.props.set("Search", value.into());
+            self
+        }
+
+        /// Sets `Search` in place: [`Self::search`] on a value held by `&mut`.
+        pub fn set_search(&mut self, value: impl Into<Val<Status>>) -> &mut Self {
+            self.props.set("Search", value.into());
+            self
+        }
+
+        /// `Search` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search(&self) -> ::std::option::Option<Val<Status>> {
+            crate::cfn::get_prop(&self.props, "Search")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<AttributeType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<AttributeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AttributeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1581,29 +2734,70 @@ impl Permission {
         Permission { core }
     }
 
-    prop! {
-        /// `Actions`.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<String>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Conditions`.
-        core.props, "Conditions", conditions, set_conditions, get_conditions, Val<List<permission::Condition>>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Principal`.
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `StatementId`.
-        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
+    /// `Conditions`.
+    pub fn conditions(mut self, value: impl Into<Val<List<permission::Condition>>>) -> Self {
+        self.core.props.set("Conditions", value.into());
+        self
+    }
+
+    /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+    pub fn set_conditions(&mut self, value: impl Into<Val<List<permission::Condition>>>) -> &mut Self {
+        self.core.props.set("Conditions", value.into());
+        self
+    }
+
+    /// `Conditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conditions(&self) -> ::std::option::Option<Val<List<permission::Condition>>> {
+        crate::cfn::get_prop(&self.core.props, "Conditions")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// Sets `StatementId`, which `new` took, in place.
+    pub fn set_statement_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StatementId", value.into());
+        self
+    }
+
+    /// `StatementId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StatementId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1643,19 +2837,40 @@ pub mod permission {
             Condition { props }
         }
 
-        prop! {
-            /// `ConditionOperator`.
-            props, "ConditionOperator", _, set_condition_operator, get_condition_operator, Val<ConditionConditionOperator>
+        /// Sets `ConditionOperator`, which `new` took, in place.
+        pub fn set_condition_operator(&mut self, value: impl Into<Val<ConditionConditionOperator>>) -> &mut Self {
+            self.props.set("ConditionOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionKey`.
-            props, "ConditionKey", _, set_condition_key, get_condition_key, Val<String>
+        /// `ConditionOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_operator(&self) -> ::std::option::Option<Val<ConditionConditionOperator>> {
+            crate::cfn::get_prop(&self.props, "ConditionOperator")
         }
 
-        prop! {
-            /// `ConditionValues`.
-            props, "ConditionValues", _, set_condition_values, get_condition_values, Val<List<String>>
+        /// Sets `ConditionKey`, which `new` took, in place.
+        pub fn set_condition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionKey", value.into());
+            self
+        }
+
+        /// `ConditionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionKey")
+        }
+
+        /// Sets `ConditionValues`, which `new` took, in place.
+        pub fn set_condition_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ConditionValues", value.into());
+            self
+        }
+
+        /// `ConditionValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ConditionValues")
         }
     }
 
@@ -1698,44 +2913,131 @@ impl Plugin {
         Plugin { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", application_id, set_application_id, get_application_id, Val<String>
+    /// `ApplicationId`.
+    pub fn application_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthConfiguration`.
-        core.props, "AuthConfiguration", _, set_auth_configuration, get_auth_configuration, Val<plugin::PluginAuthConfiguration>
+    /// Sets `ApplicationId` in place: [`Self::application_id`] on a value held by `&mut`.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomPluginConfiguration`.
-        core.props, "CustomPluginConfiguration", custom_plugin_configuration, set_custom_plugin_configuration, get_custom_plugin_configuration, Val<plugin::CustomPluginConfiguration>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `AuthConfiguration`, which `new` took, in place.
+    pub fn set_auth_configuration(&mut self, value: impl Into<Val<plugin::PluginAuthConfiguration>>) -> &mut Self {
+        self.core.props.set("AuthConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerUrl`.
-        core.props, "ServerUrl", server_url, set_server_url, get_server_url, Val<String>
+    /// `AuthConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_configuration(&self) -> ::std::option::Option<Val<plugin::PluginAuthConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AuthConfiguration")
     }
 
-    prop! {
-        /// `State`.
-        core.props, "State", state, set_state, get_state, Val<plugin::PluginState>
+    /// `CustomPluginConfiguration`.
+    pub fn custom_plugin_configuration(mut self, value: impl Into<Val<plugin::CustomPluginConfiguration>>) -> Self {
+        self.core.props.set("CustomPluginConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CustomPluginConfiguration` in place: [`Self::custom_plugin_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_custom_plugin_configuration(&mut self, value: impl Into<Val<plugin::CustomPluginConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomPluginConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<plugin::PluginType>
+    /// `CustomPluginConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_plugin_configuration(&self) -> ::std::option::Option<Val<plugin::CustomPluginConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomPluginConfiguration")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `ServerUrl`.
+    pub fn server_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerUrl", value.into());
+        self
+    }
+
+    /// Sets `ServerUrl` in place: [`Self::server_url`] on a value held by `&mut`.
+    pub fn set_server_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerUrl", value.into());
+        self
+    }
+
+    /// `ServerUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerUrl")
+    }
+
+    /// `State`.
+    pub fn state(mut self, value: impl Into<Val<plugin::PluginState>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<plugin::PluginState>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<plugin::PluginState>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<plugin::PluginType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<plugin::PluginType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1797,19 +3099,60 @@ pub mod plugin {
             PluginAuthConfiguration { props }
         }
 
-        prop! {
-            /// `BasicAuthConfiguration`.
-            props, "BasicAuthConfiguration", basic_auth_configuration, set_basic_auth_configuration, get_basic_auth_configuration, Val<BasicAuthConfiguration>
+        /// `BasicAuthConfiguration`.
+        pub fn basic_auth_configuration(mut self, value: impl Into<Val<BasicAuthConfiguration>>) -> Self {
+            self.props.set("BasicAuthConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2ClientCredentialConfiguration`.
-            props, "OAuth2ClientCredentialConfiguration", o_auth2_client_credential_configuration, set_o_auth2_client_credential_configuration, get_o_auth2_client_credential_configuration, Val<OAuth2ClientCredentialConfiguration>
+        /// Sets `BasicAuthConfiguration` in place: [`Self::basic_auth_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_basic_auth_configuration(&mut self, value: impl Into<Val<BasicAuthConfiguration>>) -> &mut Self {
+            self.props.set("BasicAuthConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `NoAuthConfiguration`.
-            props, "NoAuthConfiguration", no_auth_configuration, set_no_auth_configuration, get_no_auth_configuration, Val<Json>
+        /// `BasicAuthConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth_configuration(&self) -> ::std::option::Option<Val<BasicAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthConfiguration")
+        }
+
+        /// `OAuth2ClientCredentialConfiguration`.
+        pub fn o_auth2_client_credential_configuration(mut self, value: impl Into<Val<OAuth2ClientCredentialConfiguration>>) -> Self {
+            self.props.set("OAuth2ClientCredentialConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OAuth2ClientCredentialConfiguration` in place: [`Self::o_auth2_client_credential_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_o_auth2_client_credential_configuration(&mut self, value: impl Into<Val<OAuth2ClientCredentialConfiguration>>) -> &mut Self {
+            self.props.set("OAuth2ClientCredentialConfiguration", value.into());
+            self
+        }
+
+        /// `OAuth2ClientCredentialConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_client_credential_configuration(&self) -> ::std::option::Option<Val<OAuth2ClientCredentialConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OAuth2ClientCredentialConfiguration")
+        }
+
+        /// `NoAuthConfiguration`.
+        pub fn no_auth_configuration(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("NoAuthConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NoAuthConfiguration` in place: [`Self::no_auth_configuration`] on a value held by `&mut`.
+        pub fn set_no_auth_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("NoAuthConfiguration", value.into());
+            self
+        }
+
+        /// `NoAuthConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_auth_configuration(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "NoAuthConfiguration")
         }
     }
 
@@ -1832,14 +3175,28 @@ pub mod plugin {
             BasicAuthConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1862,24 +3219,64 @@ pub mod plugin {
             OAuth2ClientCredentialConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `AuthorizationUrl`.
-            props, "AuthorizationUrl", authorization_url, set_authorization_url, get_authorization_url, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrl`.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `AuthorizationUrl`.
+        pub fn authorization_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationUrl", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationUrl` in place: [`Self::authorization_url`] on a value held by `&mut`.
+        pub fn set_authorization_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationUrl", value.into());
+            self
+        }
+
+        /// `AuthorizationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationUrl")
+        }
+
+        /// `TokenUrl`.
+        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
         }
     }
 
@@ -1908,19 +3305,40 @@ pub mod plugin {
             CustomPluginConfiguration { props }
         }
 
-        prop! {
-            /// `ApiSchema`.
-            props, "ApiSchema", _, set_api_schema, get_api_schema, Val<ApiSchema>
+        /// Sets `ApiSchema`, which `new` took, in place.
+        pub fn set_api_schema(&mut self, value: impl Into<Val<ApiSchema>>) -> &mut Self {
+            self.props.set("ApiSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiSchemaType`.
-            props, "ApiSchemaType", _, set_api_schema_type, get_api_schema_type, Val<ApiSchemaType>
+        /// `ApiSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_schema(&self) -> ::std::option::Option<Val<ApiSchema>> {
+            crate::cfn::get_prop(&self.props, "ApiSchema")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", _, set_description, get_description, Val<String>
+        /// Sets `ApiSchemaType`, which `new` took, in place.
+        pub fn set_api_schema_type(&mut self, value: impl Into<Val<ApiSchemaType>>) -> &mut Self {
+            self.props.set("ApiSchemaType", value.into());
+            self
+        }
+
+        /// `ApiSchemaType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_schema_type(&self) -> ::std::option::Option<Val<ApiSchemaType>> {
+            crate::cfn::get_prop(&self.props, "ApiSchemaType")
+        }
+
+        /// Sets `Description`, which `new` took, in place.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1941,14 +3359,40 @@ pub mod plugin {
             ApiSchema { props }
         }
 
-        prop! {
-            /// `Payload`.
-            props, "Payload", payload, set_payload, get_payload, Val<String>
+        /// `Payload`.
+        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Payload", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3>
+        /// Sets `Payload` in place: [`Self::payload`] on a value held by `&mut`.
+        pub fn set_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// `Payload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Payload")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -1971,14 +3415,28 @@ pub mod plugin {
             S3 { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -2095,34 +3553,88 @@ impl Retriever {
         Retriever { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<retriever::RetrieverConfiguration>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<retriever::RetrieverConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<retriever::RetrieverConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<retriever::RetrieverType>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<retriever::RetrieverType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<retriever::RetrieverType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2183,14 +3695,42 @@ pub mod retriever {
             RetrieverConfiguration { props }
         }
 
-        prop! {
-            /// `NativeIndexConfiguration`.
-            props, "NativeIndexConfiguration", native_index_configuration, set_native_index_configuration, get_native_index_configuration, Val<NativeIndexConfiguration>
+        /// `NativeIndexConfiguration`.
+        pub fn native_index_configuration(mut self, value: impl Into<Val<NativeIndexConfiguration>>) -> Self {
+            self.props.set("NativeIndexConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `KendraIndexConfiguration`.
-            props, "KendraIndexConfiguration", kendra_index_configuration, set_kendra_index_configuration, get_kendra_index_configuration, Val<KendraIndexConfiguration>
+        /// Sets `NativeIndexConfiguration` in place: [`Self::native_index_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_native_index_configuration(&mut self, value: impl Into<Val<NativeIndexConfiguration>>) -> &mut Self {
+            self.props.set("NativeIndexConfiguration", value.into());
+            self
+        }
+
+        /// `NativeIndexConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_native_index_configuration(&self) -> ::std::option::Option<Val<NativeIndexConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NativeIndexConfiguration")
+        }
+
+        /// `KendraIndexConfiguration`.
+        pub fn kendra_index_configuration(mut self, value: impl Into<Val<KendraIndexConfiguration>>) -> Self {
+            self.props.set("KendraIndexConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KendraIndexConfiguration` in place: [`Self::kendra_index_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_kendra_index_configuration(&mut self, value: impl Into<Val<KendraIndexConfiguration>>) -> &mut Self {
+            self.props.set("KendraIndexConfiguration", value.into());
+            self
+        }
+
+        /// `KendraIndexConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_index_configuration(&self) -> ::std::option::Option<Val<KendraIndexConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KendraIndexConfiguration")
         }
     }
 
@@ -2211,9 +3751,16 @@ pub mod retriever {
             NativeIndexConfiguration { props }
         }
 
-        prop! {
-            /// `IndexId`.
-            props, "IndexId", _, set_index_id, get_index_id, Val<String>
+        /// Sets `IndexId`, which `new` took, in place.
+        pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexId", value.into());
+            self
+        }
+
+        /// `IndexId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexId")
         }
     }
 
@@ -2234,9 +3781,16 @@ pub mod retriever {
             KendraIndexConfiguration { props }
         }
 
-        prop! {
-            /// `IndexId`.
-            props, "IndexId", _, set_index_id, get_index_id, Val<String>
+        /// Sets `IndexId`, which `new` took, in place.
+        pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexId", value.into());
+            self
+        }
+
+        /// `IndexId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexId")
         }
     }
 
@@ -2274,59 +3828,200 @@ impl WebExperience {
         WebExperience { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `BrowserExtensionConfiguration`.
-        core.props, "BrowserExtensionConfiguration", browser_extension_configuration, set_browser_extension_configuration, get_browser_extension_configuration, Val<web_experience::BrowserExtensionConfiguration>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `CustomizationConfiguration`.
-        core.props, "CustomizationConfiguration", customization_configuration, set_customization_configuration, get_customization_configuration, Val<web_experience::CustomizationConfiguration>
+    /// `BrowserExtensionConfiguration`.
+    pub fn browser_extension_configuration(mut self, value: impl Into<Val<web_experience::BrowserExtensionConfiguration>>) -> Self {
+        self.core.props.set("BrowserExtensionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityProviderConfiguration`.
-        core.props, "IdentityProviderConfiguration", identity_provider_configuration, set_identity_provider_configuration, get_identity_provider_configuration, Val<web_experience::IdentityProviderConfiguration>
+    /// Sets `BrowserExtensionConfiguration` in place: [`Self::browser_extension_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_browser_extension_configuration(&mut self, value: impl Into<Val<web_experience::BrowserExtensionConfiguration>>) -> &mut Self {
+        self.core.props.set("BrowserExtensionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Origins`.
-        core.props, "Origins", origins, set_origins, get_origins, Val<List<String>>
+    /// `BrowserExtensionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_browser_extension_configuration(&self) -> ::std::option::Option<Val<web_experience::BrowserExtensionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "BrowserExtensionConfiguration")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `CustomizationConfiguration`.
+    pub fn customization_configuration(mut self, value: impl Into<Val<web_experience::CustomizationConfiguration>>) -> Self {
+        self.core.props.set("CustomizationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SamplePromptsControlMode`.
-        core.props, "SamplePromptsControlMode", sample_prompts_control_mode, set_sample_prompts_control_mode, get_sample_prompts_control_mode, Val<web_experience::WebExperienceSamplePromptsControlMode>
+    /// Sets `CustomizationConfiguration` in place: [`Self::customization_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_customization_configuration(&mut self, value: impl Into<Val<web_experience::CustomizationConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomizationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Subtitle`.
-        core.props, "Subtitle", subtitle, set_subtitle, get_subtitle, Val<String>
+    /// `CustomizationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customization_configuration(&self) -> ::std::option::Option<Val<web_experience::CustomizationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomizationConfiguration")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdentityProviderConfiguration`.
+    pub fn identity_provider_configuration(mut self, value: impl Into<Val<web_experience::IdentityProviderConfiguration>>) -> Self {
+        self.core.props.set("IdentityProviderConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Title`.
-        core.props, "Title", title, set_title, get_title, Val<String>
+    /// Sets `IdentityProviderConfiguration` in place: [`Self::identity_provider_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_identity_provider_configuration(&mut self, value: impl Into<Val<web_experience::IdentityProviderConfiguration>>) -> &mut Self {
+        self.core.props.set("IdentityProviderConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `WelcomeMessage`.
-        core.props, "WelcomeMessage", welcome_message, set_welcome_message, get_welcome_message, Val<String>
+    /// `IdentityProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_configuration(&self) -> ::std::option::Option<Val<web_experience::IdentityProviderConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderConfiguration")
+    }
+
+    /// `Origins`.
+    pub fn origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Origins", value.into());
+        self
+    }
+
+    /// Sets `Origins` in place: [`Self::origins`] on a value held by `&mut`.
+    pub fn set_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Origins", value.into());
+        self
+    }
+
+    /// `Origins` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Origins")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SamplePromptsControlMode`.
+    pub fn sample_prompts_control_mode(mut self, value: impl Into<Val<web_experience::WebExperienceSamplePromptsControlMode>>) -> Self {
+        self.core.props.set("SamplePromptsControlMode", value.into());
+        self
+    }
+
+    /// Sets `SamplePromptsControlMode` in place: [`Self::sample_prompts_control_mode`] on a value
+    /// held by `&mut`.
+    pub fn set_sample_prompts_control_mode(&mut self, value: impl Into<Val<web_experience::WebExperienceSamplePromptsControlMode>>) -> &mut Self {
+        self.core.props.set("SamplePromptsControlMode", value.into());
+        self
+    }
+
+    /// `SamplePromptsControlMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sample_prompts_control_mode(&self) -> ::std::option::Option<Val<web_experience::WebExperienceSamplePromptsControlMode>> {
+        crate::cfn::get_prop(&self.core.props, "SamplePromptsControlMode")
+    }
+
+    /// `Subtitle`.
+    pub fn subtitle(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subtitle", value.into());
+        self
+    }
+
+    /// Sets `Subtitle` in place: [`Self::subtitle`] on a value held by `&mut`.
+    pub fn set_subtitle(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subtitle", value.into());
+        self
+    }
+
+    /// `Subtitle` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subtitle(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subtitle")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Title`.
+    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
+    }
+
+    /// `WelcomeMessage`.
+    pub fn welcome_message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WelcomeMessage", value.into());
+        self
+    }
+
+    /// Sets `WelcomeMessage` in place: [`Self::welcome_message`] on a value held by `&mut`.
+    pub fn set_welcome_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WelcomeMessage", value.into());
+        self
+    }
+
+    /// `WelcomeMessage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_welcome_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WelcomeMessage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2394,9 +4089,16 @@ pub mod web_experience {
             BrowserExtensionConfiguration { props }
         }
 
-        prop! {
-            /// `EnabledBrowserExtensions`.
-            props, "EnabledBrowserExtensions", _, set_enabled_browser_extensions, get_enabled_browser_extensions, Val<List<BrowserExtension>>
+        /// Sets `EnabledBrowserExtensions`, which `new` took, in place.
+        pub fn set_enabled_browser_extensions(&mut self, value: impl Into<Val<List<BrowserExtension>>>) -> &mut Self {
+            self.props.set("EnabledBrowserExtensions", value.into());
+            self
+        }
+
+        /// `EnabledBrowserExtensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_browser_extensions(&self) -> ::std::option::Option<Val<List<BrowserExtension>>> {
+            crate::cfn::get_prop(&self.props, "EnabledBrowserExtensions")
         }
     }
 
@@ -2428,24 +4130,76 @@ pub mod web_experience {
             CustomizationConfiguration { props }
         }
 
-        prop! {
-            /// `CustomCSSUrl`.
-            props, "CustomCSSUrl", custom_css_url, set_custom_css_url, get_custom_css_url, Val<String>
+        /// `CustomCSSUrl`.
+        pub fn custom_css_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomCSSUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `FaviconUrl`.
-            props, "FaviconUrl", favicon_url, set_favicon_url, get_favicon_url, Val<String>
+        /// Sets `CustomCSSUrl` in place: [`Self::custom_css_url`] on a value held by `&mut`.
+        pub fn set_custom_css_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomCSSUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `FontUrl`.
-            props, "FontUrl", font_url, set_font_url, get_font_url, Val<String>
+        /// `CustomCSSUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_css_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomCSSUrl")
         }
 
-        prop! {
-            /// `LogoUrl`.
-            props, "LogoUrl", logo_url, set_logo_url, get_logo_url, Val<String>
+        /// `FaviconUrl`.
+        pub fn favicon_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FaviconUrl", value.into());
+            self
+        }
+
+        /// Sets `FaviconUrl` in place: [`Self::favicon_url`] on a value held by `&mut`.
+        pub fn set_favicon_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FaviconUrl", value.into());
+            self
+        }
+
+        /// `FaviconUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_favicon_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FaviconUrl")
+        }
+
+        /// `FontUrl`.
+        pub fn font_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FontUrl", value.into());
+            self
+        }
+
+        /// Sets `FontUrl` in place: [`Self::font_url`] on a value held by `&mut`.
+        pub fn set_font_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FontUrl", value.into());
+            self
+        }
+
+        /// `FontUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_font_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FontUrl")
+        }
+
+        /// `LogoUrl`.
+        pub fn logo_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogoUrl", value.into());
+            self
+        }
+
+        /// Sets `LogoUrl` in place: [`Self::logo_url`] on a value held by `&mut`.
+        pub fn set_logo_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogoUrl", value.into());
+            self
+        }
+
+        /// `LogoUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logo_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogoUrl")
         }
     }
 
@@ -2466,14 +4220,41 @@ pub mod web_experience {
             IdentityProviderConfiguration { props }
         }
 
-        prop! {
-            /// `SamlConfiguration`.
-            props, "SamlConfiguration", saml_configuration, set_saml_configuration, get_saml_configuration, Val<SamlProviderConfiguration>
+        /// `SamlConfiguration`.
+        pub fn saml_configuration(mut self, value: impl Into<Val<SamlProviderConfiguration>>) -> Self {
+            self.props.set("SamlConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OpenIDConnectConfiguration`.
-            props, "OpenIDConnectConfiguration", open_id_connect_configuration, set_open_id_connect_configuration, get_open_id_connect_configuration, Val<OpenIdConnectProviderConfiguration>
+        /// Sets `SamlConfiguration` in place: [`Self::saml_configuration`] on a value held by `&mut`.
+        pub fn set_saml_configuration(&mut self, value: impl Into<Val<SamlProviderConfiguration>>) -> &mut Self {
+            self.props.set("SamlConfiguration", value.into());
+            self
+        }
+
+        /// `SamlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_saml_configuration(&self) -> ::std::option::Option<Val<SamlProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SamlConfiguration")
+        }
+
+        /// `OpenIDConnectConfiguration`.
+        pub fn open_id_connect_configuration(mut self, value: impl Into<Val<OpenIdConnectProviderConfiguration>>) -> Self {
+            self.props.set("OpenIDConnectConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OpenIDConnectConfiguration` in place: [`Self::open_id_connect_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_open_id_connect_configuration(&mut self, value: impl Into<Val<OpenIdConnectProviderConfiguration>>) -> &mut Self {
+            self.props.set("OpenIDConnectConfiguration", value.into());
+            self
+        }
+
+        /// `OpenIDConnectConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_id_connect_configuration(&self) -> ::std::option::Option<Val<OpenIdConnectProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OpenIDConnectConfiguration")
         }
     }
 
@@ -2494,9 +4275,16 @@ pub mod web_experience {
             SamlProviderConfiguration { props }
         }
 
-        prop! {
-            /// `AuthenticationUrl`.
-            props, "AuthenticationUrl", _, set_authentication_url, get_authentication_url, Val<String>
+        /// Sets `AuthenticationUrl`, which `new` took, in place.
+        pub fn set_authentication_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthenticationUrl", value.into());
+            self
+        }
+
+        /// `AuthenticationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationUrl")
         }
     }
 
@@ -2519,14 +4307,28 @@ pub mod web_experience {
             OpenIdConnectProviderConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsArn`.
-            props, "SecretsArn", _, set_secrets_arn, get_secrets_arn, Val<String>
+        /// Sets `SecretsArn`, which `new` took, in place.
+        pub fn set_secrets_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsRole`.
-            props, "SecretsRole", _, set_secrets_role, get_secrets_role, Val<String>
+        /// `SecretsArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsArn")
+        }
+
+        /// Sets `SecretsRole`, which `new` took, in place.
+        pub fn set_secrets_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsRole", value.into());
+            self
+        }
+
+        /// `SecretsRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsRole")
         }
     }
 

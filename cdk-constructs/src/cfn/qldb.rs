@@ -41,29 +41,88 @@ impl Ledger {
         Ledger { core }
     }
 
-    prop! {
-        /// `DeletionProtection`.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `DeletionProtection`.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKey`.
-        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `PermissionsMode`.
-        core.props, "PermissionsMode", _, set_permissions_mode, get_permissions_mode, Val<String>
+    /// `KmsKey`.
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKey", value.into());
+        self
+    }
+
+    /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKey")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PermissionsMode`, which `new` took, in place.
+    pub fn set_permissions_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PermissionsMode", value.into());
+        self
+    }
+
+    /// `PermissionsMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsMode")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -113,39 +172,100 @@ impl Stream {
         Stream { core }
     }
 
-    prop! {
-        /// `ExclusiveEndTime`.
-        core.props, "ExclusiveEndTime", exclusive_end_time, set_exclusive_end_time, get_exclusive_end_time, Val<String>
+    /// `ExclusiveEndTime`.
+    pub fn exclusive_end_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExclusiveEndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `InclusiveStartTime`.
-        core.props, "InclusiveStartTime", _, set_inclusive_start_time, get_inclusive_start_time, Val<String>
+    /// Sets `ExclusiveEndTime` in place: [`Self::exclusive_end_time`] on a value held by `&mut`.
+    pub fn set_exclusive_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExclusiveEndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisConfiguration`.
-        core.props, "KinesisConfiguration", _, set_kinesis_configuration, get_kinesis_configuration, Val<stream::KinesisConfiguration>
+    /// `ExclusiveEndTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclusive_end_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExclusiveEndTime")
     }
 
-    prop! {
-        /// `LedgerName`.
-        core.props, "LedgerName", _, set_ledger_name, get_ledger_name, Val<String>
+    /// Sets `InclusiveStartTime`, which `new` took, in place.
+    pub fn set_inclusive_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InclusiveStartTime", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `InclusiveStartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inclusive_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InclusiveStartTime")
     }
 
-    prop! {
-        /// `StreamName`.
-        core.props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+    /// Sets `KinesisConfiguration`, which `new` took, in place.
+    pub fn set_kinesis_configuration(&mut self, value: impl Into<Val<stream::KinesisConfiguration>>) -> &mut Self {
+        self.core.props.set("KinesisConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KinesisConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_configuration(&self) -> ::std::option::Option<Val<stream::KinesisConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisConfiguration")
+    }
+
+    /// Sets `LedgerName`, which `new` took, in place.
+    pub fn set_ledger_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LedgerName", value.into());
+        self
+    }
+
+    /// `LedgerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ledger_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LedgerName")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `StreamName`, which `new` took, in place.
+    pub fn set_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamName", value.into());
+        self
+    }
+
+    /// `StreamName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -186,14 +306,40 @@ pub mod stream {
             KinesisConfiguration { props }
         }
 
-        prop! {
-            /// `AggregationEnabled`.
-            props, "AggregationEnabled", aggregation_enabled, set_aggregation_enabled, get_aggregation_enabled, Val<bool>
+        /// `AggregationEnabled`.
+        pub fn aggregation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AggregationEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamArn`.
-            props, "StreamArn", stream_arn, set_stream_arn, get_stream_arn, Val<String>
+        /// Sets `AggregationEnabled` in place: [`Self::aggregation_enabled`] on a value held by `&mut`.
+        pub fn set_aggregation_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AggregationEnabled", value.into());
+            self
+        }
+
+        /// `AggregationEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AggregationEnabled")
+        }
+
+        /// `StreamArn`.
+        pub fn stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// Sets `StreamArn` in place: [`Self::stream_arn`] on a value held by `&mut`.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
         }
     }
 }

@@ -49,24 +49,58 @@ impl Permission {
         Permission { core }
     }
 
-    prop! {
-        /// `Name`: The name of the permission.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyTemplate`.
-        core.props, "PolicyTemplate", _, set_policy_template, get_policy_template, Val<Json>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ResourceType`: The resource type this permission can be used with.
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+    /// Sets `PolicyTemplate`, which `new` took, in place.
+    pub fn set_policy_template(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyTemplate", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PolicyTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_template(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyTemplate")
+    }
+
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -128,25 +162,49 @@ impl PermissionAssociation {
         PermissionAssociation { core }
     }
 
-    prop! {
-        /// `PermissionArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the AWS RAM permission to associate with the resource share.
-        core.props, "PermissionArn", _, set_permission_arn, get_permission_arn, Val<String>
+    /// Sets `PermissionArn`, which `new` took, in place.
+    pub fn set_permission_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PermissionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Replace`: Specifies whether to replace the existing permission on the resource share.
-        /// Use `true` to replace the current permission. Use `false` to add the permission when no
-        /// permission is currently associated. The default value is `false`. Updating an existing
-        /// association also requires `true`, because AWS RAM applies the change by re-associating
-        /// the permission.
-        core.props, "Replace", replace, set_replace, get_replace, Val<bool>
+    /// `PermissionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionArn")
     }
 
-    prop! {
-        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the resource share.
-        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    /// `Replace`: Specifies whether to replace the existing permission on the resource share. Use `true`
+    /// to replace the current permission. Use `false` to add the permission when no permission is
+    /// currently associated. The default value is `false`. Updating an existing association also
+    /// requires `true`, because AWS RAM applies the change by re-associating the permission.
+    pub fn replace(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Replace", value.into());
+        self
+    }
+
+    /// Sets `Replace` in place: [`Self::replace`] on a value held by `&mut`.
+    pub fn set_replace(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Replace", value.into());
+        self
+    }
+
+    /// `Replace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replace(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Replace")
+    }
+
+    /// Sets `ResourceShareArn`, which `new` took, in place.
+    pub fn set_resource_share_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceShareArn", value.into());
+        self
+    }
+
+    /// `ResourceShareArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_share_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceShareArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -221,18 +279,28 @@ impl PrincipalAssociation {
         PrincipalAssociation { core }
     }
 
-    prop! {
-        /// `Principal`: Specifies the principal to associate with the resource share. The possible
-        /// values are: - An AWS account ID - An Amazon Resource Name (ARN) of an organization in
-        /// AWS Organizations - An ARN of an organizational unit (OU) in AWS Organizations - An ARN
-        /// of an IAM role - An ARN of an IAM user
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the resource share.
-        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// Sets `ResourceShareArn`, which `new` took, in place.
+    pub fn set_resource_share_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceShareArn", value.into());
+        self
+    }
+
+    /// `ResourceShareArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_share_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceShareArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -299,16 +367,28 @@ impl ResourceAssociation {
         ResourceAssociation { core }
     }
 
-    prop! {
-        /// `ResourceArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the resource to associate with the resource share.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the resource share.
-        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// Sets `ResourceShareArn`, which `new` took, in place.
+    pub fn set_resource_share_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceShareArn", value.into());
+        self
+    }
+
+    /// `ResourceShareArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_share_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceShareArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -368,57 +448,157 @@ impl ResourceShare {
         ResourceShare { core }
     }
 
-    prop! {
-        /// `AllowExternalPrincipals`: Specifies whether principals outside your organization in AWS
-        /// Organizations can be associated with a resource share. A value of `true` lets you share
-        /// with individual AWS accounts that are not in your organization. A value of `false` only
-        /// has meaning if your account is a member of an AWS Organization. The default value is `true`.
-        core.props, "AllowExternalPrincipals", allow_external_principals, set_allow_external_principals, get_allow_external_principals, Val<bool>
+    /// `AllowExternalPrincipals`: Specifies whether principals outside your organization in AWS
+    /// Organizations can be associated with a resource share. A value of `true` lets you share with
+    /// individual AWS accounts that are not in your organization. A value of `false` only has
+    /// meaning if your account is a member of an AWS Organization. The default value is `true`.
+    pub fn allow_external_principals(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowExternalPrincipals", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Specifies the name of the resource share.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AllowExternalPrincipals` in place: [`Self::allow_external_principals`] on a value held
+    /// by `&mut`.
+    pub fn set_allow_external_principals(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowExternalPrincipals", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionArns`: Specifies the Amazon Resource Names (ARNs) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the AWS RAM permission to associate with the resource share. If you do not specify an
-        /// ARN for the permission, AWS RAM automatically attaches the default version of the
-        /// permission for each resource type. You can associate only one permission with each
-        /// resource type included in the resource share.
-        core.props, "PermissionArns", permission_arns, set_permission_arns, get_permission_arns, Val<List<String>>
+    /// `AllowExternalPrincipals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_external_principals(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowExternalPrincipals")
     }
 
-    prop! {
-        /// `Principals`: Specifies the principals to associate with the resource share. The
-        /// possible values are: - An AWS account ID - An Amazon Resource Name (ARN) of an
-        /// organization in AWS Organizations - An ARN of an organizational unit (OU) in AWS
-        /// Organizations - An ARN of an IAM role - An ARN of an IAM user
-        core.props, "Principals", principals, set_principals, get_principals, Val<List<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArns`: Specifies a list of one or more ARNs of the resources to associate with
-        /// the resource share.
-        core.props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ResourceShareConfiguration`: Specifies the configuration for the resource share
-        core.props, "ResourceShareConfiguration", resource_share_configuration, set_resource_share_configuration, get_resource_share_configuration, Val<resource_share::ResourceShareConfiguration>
+    /// `PermissionArns`: Specifies the Amazon Resource Names (ARNs) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+    /// of the AWS RAM permission to associate with the resource share. If you do not specify an ARN
+    /// for the permission, AWS RAM automatically attaches the default version of the permission for
+    /// each resource type. You can associate only one permission with each resource type included
+    /// in the resource share.
+    pub fn permission_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PermissionArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Sources`: Specifies from which source accounts the service principal has access to the
-        /// resources in this resource share.
-        core.props, "Sources", sources, set_sources, get_sources, Val<List<String>>
+    /// Sets `PermissionArns` in place: [`Self::permission_arns`] on a value held by `&mut`.
+    pub fn set_permission_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PermissionArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Specifies one or more tags to attach to the resource share itself. It doesn't
-        /// attach the tags to the resources associated with the resource share.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PermissionArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionArns")
+    }
+
+    /// `Principals`: Specifies the principals to associate with the resource share. The possible
+    /// values are: - An AWS account ID - An Amazon Resource Name (ARN) of an organization in AWS
+    /// Organizations - An ARN of an organizational unit (OU) in AWS Organizations - An ARN of an
+    /// IAM role - An ARN of an IAM user
+    pub fn principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Principals", value.into());
+        self
+    }
+
+    /// Sets `Principals` in place: [`Self::principals`] on a value held by `&mut`.
+    pub fn set_principals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Principals", value.into());
+        self
+    }
+
+    /// `Principals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principals(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Principals")
+    }
+
+    /// `ResourceArns`: Specifies a list of one or more ARNs of the resources to associate with the
+    /// resource share.
+    pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourceArns", value.into());
+        self
+    }
+
+    /// Sets `ResourceArns` in place: [`Self::resource_arns`] on a value held by `&mut`.
+    pub fn set_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceArns", value.into());
+        self
+    }
+
+    /// `ResourceArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArns")
+    }
+
+    /// `ResourceShareConfiguration`: Specifies the configuration for the resource share
+    pub fn resource_share_configuration(mut self, value: impl Into<Val<resource_share::ResourceShareConfiguration>>) -> Self {
+        self.core.props.set("ResourceShareConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ResourceShareConfiguration` in place: [`Self::resource_share_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_resource_share_configuration(&mut self, value: impl Into<Val<resource_share::ResourceShareConfiguration>>) -> &mut Self {
+        self.core.props.set("ResourceShareConfiguration", value.into());
+        self
+    }
+
+    /// `ResourceShareConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_share_configuration(&self) -> ::std::option::Option<Val<resource_share::ResourceShareConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceShareConfiguration")
+    }
+
+    /// `Sources`: Specifies from which source accounts the service principal has access to the
+    /// resources in this resource share.
+    pub fn sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// Sets `Sources` in place: [`Self::sources`] on a value held by `&mut`.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
+    }
+
+    /// `Tags`: Specifies one or more tags to attach to the resource share itself. It doesn't attach
+    /// the tags to the resources associated with the resource share.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -484,15 +664,43 @@ pub mod resource_share {
             ResourceShareConfiguration { props }
         }
 
-        prop! {
-            /// `ExclusiveAccountAccess`: The resource share restricts access to an account
-            props, "ExclusiveAccountAccess", exclusive_account_access, set_exclusive_account_access, get_exclusive_account_access, Val<bool>
+        /// `ExclusiveAccountAccess`: The resource share restricts access to an account
+        pub fn exclusive_account_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExclusiveAccountAccess", value.into());
+            self
         }
 
-        prop! {
-            /// `RetainSharingOnAccountLeaveOrganization`: Specifies whether the consumer account
-            /// retains access to the resource share after leaving the organization.
-            props, "RetainSharingOnAccountLeaveOrganization", retain_sharing_on_account_leave_organization, set_retain_sharing_on_account_leave_organization, get_retain_sharing_on_account_leave_organization, Val<bool>
+        /// Sets `ExclusiveAccountAccess` in place: [`Self::exclusive_account_access`] on a value held
+        /// by `&mut`.
+        pub fn set_exclusive_account_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExclusiveAccountAccess", value.into());
+            self
+        }
+
+        /// `ExclusiveAccountAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusive_account_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExclusiveAccountAccess")
+        }
+
+        /// `RetainSharingOnAccountLeaveOrganization`: Specifies whether the consumer account retains
+        /// access to the resource share after leaving the organization.
+        pub fn retain_sharing_on_account_leave_organization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RetainSharingOnAccountLeaveOrganization", value.into());
+            self
+        }
+
+        /// Sets `RetainSharingOnAccountLeaveOrganization` in place: [`Self::retain_sharing_on_account_leave_organization`]
+        /// on a value held by `&mut`.
+        pub fn set_retain_sharing_on_account_leave_organization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RetainSharingOnAccountLeaveOrganization", value.into());
+            self
+        }
+
+        /// `RetainSharingOnAccountLeaveOrganization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_sharing_on_account_leave_organization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RetainSharingOnAccountLeaveOrganization")
         }
     }
 }
@@ -524,15 +732,28 @@ impl SourceAssociation {
         SourceAssociation { core }
     }
 
-    prop! {
-        /// `ResourceShareArn`: Specifies the Amazon Resource Name (ARN) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// of the resource share.
-        core.props, "ResourceShareArn", _, set_resource_share_arn, get_resource_share_arn, Val<String>
+    /// Sets `ResourceShareArn`, which `new` took, in place.
+    pub fn set_resource_share_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceShareArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceId`: Specifies the ID of the source account to associate with the resource share.
-        core.props, "SourceId", _, set_source_id, get_source_id, Val<String>
+    /// `ResourceShareArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_share_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceShareArn")
+    }
+
+    /// Sets `SourceId`, which `new` took, in place.
+    pub fn set_source_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceId", value.into());
+        self
+    }
+
+    /// `SourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceId")
     }
 
     /// `Ref`: the resource's identifier.

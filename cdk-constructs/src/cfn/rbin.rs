@@ -47,48 +47,139 @@ impl Rule {
         Rule { core }
     }
 
-    prop! {
-        /// `Description`: The description of the retention rule.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the retention rule.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExcludeResourceTags`: Information about the exclude resource tags used to identify
-        /// resources that are excluded by the retention rule.
-        core.props, "ExcludeResourceTags", exclude_resource_tags, set_exclude_resource_tags, get_exclude_resource_tags, Val<List<rule::ResourceTag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LockConfiguration`: Information about the retention rule lock configuration.
-        core.props, "LockConfiguration", lock_configuration, set_lock_configuration, get_lock_configuration, Val<rule::UnlockDelay>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ResourceTags`: Information about the resource tags used to identify resources that are
-        /// retained by the retention rule.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<rule::ResourceTag>>
+    /// `ExcludeResourceTags`: Information about the exclude resource tags used to identify
+    /// resources that are excluded by the retention rule.
+    pub fn exclude_resource_tags(mut self, value: impl Into<Val<List<rule::ResourceTag>>>) -> Self {
+        self.core.props.set("ExcludeResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceType`: The resource type retained by the retention rule.
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<rule::ResourceType>
+    /// Sets `ExcludeResourceTags` in place: [`Self::exclude_resource_tags`] on a value held by `&mut`.
+    pub fn set_exclude_resource_tags(&mut self, value: impl Into<Val<List<rule::ResourceTag>>>) -> &mut Self {
+        self.core.props.set("ExcludeResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriod`: Information about the retention period for which the retention rule
-        /// is to retain resources.
-        core.props, "RetentionPeriod", _, set_retention_period, get_retention_period, Val<rule::RetentionPeriod>
+    /// `ExcludeResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclude_resource_tags(&self) -> ::std::option::Option<Val<List<rule::ResourceTag>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludeResourceTags")
     }
 
-    prop! {
-        /// `Status`: The state of the retention rule. Only retention rules that are in the
-        /// available state retain resources.
-        core.props, "Status", status, set_status, get_status, Val<String>
+    /// `LockConfiguration`: Information about the retention rule lock configuration.
+    pub fn lock_configuration(mut self, value: impl Into<Val<rule::UnlockDelay>>) -> Self {
+        self.core.props.set("LockConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Information about the tags assigned to the retention rule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LockConfiguration` in place: [`Self::lock_configuration`] on a value held by `&mut`.
+    pub fn set_lock_configuration(&mut self, value: impl Into<Val<rule::UnlockDelay>>) -> &mut Self {
+        self.core.props.set("LockConfiguration", value.into());
+        self
+    }
+
+    /// `LockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lock_configuration(&self) -> ::std::option::Option<Val<rule::UnlockDelay>> {
+        crate::cfn::get_prop(&self.core.props, "LockConfiguration")
+    }
+
+    /// `ResourceTags`: Information about the resource tags used to identify resources that are
+    /// retained by the retention rule.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<rule::ResourceTag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<rule::ResourceTag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<rule::ResourceTag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<rule::ResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<rule::ResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// Sets `RetentionPeriod`, which `new` took, in place.
+    pub fn set_retention_period(&mut self, value: impl Into<Val<rule::RetentionPeriod>>) -> &mut Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period(&self) -> ::std::option::Option<Val<rule::RetentionPeriod>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriod")
+    }
+
+    /// `Status`: The state of the retention rule. Only retention rules that are in the available
+    /// state retain resources.
+    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: Information about the tags assigned to the retention rule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -142,14 +233,28 @@ pub mod rule {
             ResourceTag { props }
         }
 
-        prop! {
-            /// `ResourceTagKey`: The tag key of the resource.
-            props, "ResourceTagKey", _, set_resource_tag_key, get_resource_tag_key, Val<String>
+        /// Sets `ResourceTagKey`, which `new` took, in place.
+        pub fn set_resource_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceTagKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTagValue`: The tag value of the resource
-            props, "ResourceTagValue", _, set_resource_tag_value, get_resource_tag_value, Val<String>
+        /// `ResourceTagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceTagKey")
+        }
+
+        /// Sets `ResourceTagValue`, which `new` took, in place.
+        pub fn set_resource_tag_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceTagValue", value.into());
+            self
+        }
+
+        /// `ResourceTagValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tag_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceTagValue")
         }
     }
 
@@ -168,16 +273,42 @@ pub mod rule {
             UnlockDelay { props }
         }
 
-        prop! {
-            /// `UnlockDelayUnit`: The unit of time in which to measure the unlock delay. Currently, the
-            /// unlock delay can be measure only in days.
-            props, "UnlockDelayUnit", unlock_delay_unit, set_unlock_delay_unit, get_unlock_delay_unit, Val<UnlockDelayUnlockDelayUnit>
+        /// `UnlockDelayUnit`: The unit of time in which to measure the unlock delay. Currently, the
+        /// unlock delay can be measure only in days.
+        pub fn unlock_delay_unit(mut self, value: impl Into<Val<UnlockDelayUnlockDelayUnit>>) -> Self {
+            self.props.set("UnlockDelayUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `UnlockDelayValue`: The unlock delay period, measured in the unit specified for
-            /// UnlockDelayUnit.
-            props, "UnlockDelayValue", unlock_delay_value, set_unlock_delay_value, get_unlock_delay_value, Val<i64>
+        /// Sets `UnlockDelayUnit` in place: [`Self::unlock_delay_unit`] on a value held by `&mut`.
+        pub fn set_unlock_delay_unit(&mut self, value: impl Into<Val<UnlockDelayUnlockDelayUnit>>) -> &mut Self {
+            self.props.set("UnlockDelayUnit", value.into());
+            self
+        }
+
+        /// `UnlockDelayUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlock_delay_unit(&self) -> ::std::option::Option<Val<UnlockDelayUnlockDelayUnit>> {
+            crate::cfn::get_prop(&self.props, "UnlockDelayUnit")
+        }
+
+        /// `UnlockDelayValue`: The unlock delay period, measured in the unit specified for
+        /// UnlockDelayUnit.
+        pub fn unlock_delay_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnlockDelayValue", value.into());
+            self
+        }
+
+        /// Sets `UnlockDelayValue` in place: [`Self::unlock_delay_value`] on a value held by `&mut`.
+        pub fn set_unlock_delay_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnlockDelayValue", value.into());
+            self
+        }
+
+        /// `UnlockDelayValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlock_delay_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnlockDelayValue")
         }
     }
 
@@ -230,14 +361,28 @@ pub mod rule {
             RetentionPeriod { props }
         }
 
-        prop! {
-            /// `RetentionPeriodValue`: The retention period value of the rule.
-            props, "RetentionPeriodValue", _, set_retention_period_value, get_retention_period_value, Val<i64>
+        /// Sets `RetentionPeriodValue`, which `new` took, in place.
+        pub fn set_retention_period_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionPeriodValue", value.into());
+            self
         }
 
-        prop! {
-            /// `RetentionPeriodUnit`: The retention period unit of the rule
-            props, "RetentionPeriodUnit", _, set_retention_period_unit, get_retention_period_unit, Val<RetentionPeriodRetentionPeriodUnit>
+        /// `RetentionPeriodValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriodValue")
+        }
+
+        /// Sets `RetentionPeriodUnit`, which `new` took, in place.
+        pub fn set_retention_period_unit(&mut self, value: impl Into<Val<RetentionPeriodRetentionPeriodUnit>>) -> &mut Self {
+            self.props.set("RetentionPeriodUnit", value.into());
+            self
+        }
+
+        /// `RetentionPeriodUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period_unit(&self) -> ::std::option::Option<Val<RetentionPeriodRetentionPeriodUnit>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriodUnit")
         }
     }
 

@@ -49,21 +49,46 @@ impl ClusterSnapshot {
         ClusterSnapshot { core }
     }
 
-    prop! {
-        /// `DBClusterIdentifier`: The identifier of the DB cluster to create a snapshot for.
-        core.props, "DBClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// Sets `DBClusterIdentifier`, which `new` took, in place.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterSnapshotIdentifier`: The identifier for the DB cluster snapshot. Must contain
-        /// from 1 to 63 letters, numbers, or hyphens. First character must be a letter. Can't end
-        /// with a hyphen or contain two consecutive hyphens.
-        core.props, "DBClusterSnapshotIdentifier", _, set_db_cluster_snapshot_identifier, get_db_cluster_snapshot_identifier, Val<String>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
     }
 
-    prop! {
-        /// `Tags`: The tags to be assigned to the DB cluster snapshot.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBClusterSnapshotIdentifier`, which `new` took, in place.
+    pub fn set_db_cluster_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `DBClusterSnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterSnapshotIdentifier")
+    }
+
+    /// `Tags`: The tags to be assigned to the DB cluster snapshot.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -208,93 +233,251 @@ impl CustomDbEngineVersion {
         CustomDbEngineVersion { core }
     }
 
-    prop! {
-        /// `DatabaseInstallationFiles`.
-        core.props, "DatabaseInstallationFiles", database_installation_files, set_database_installation_files, get_database_installation_files, Val<List<String>>
+    /// `DatabaseInstallationFiles`.
+    pub fn database_installation_files(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DatabaseInstallationFiles", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseInstallationFilesS3BucketName`: The name of an Amazon S3 bucket that contains
-        /// database installation files for your CEV. For example, a valid bucket name is ``my-custom-installation-files``.
-        core.props, "DatabaseInstallationFilesS3BucketName", database_installation_files_s3_bucket_name, set_database_installation_files_s3_bucket_name, get_database_installation_files_s3_bucket_name, Val<String>
+    /// Sets `DatabaseInstallationFiles` in place: [`Self::database_installation_files`] on a value
+    /// held by `&mut`.
+    pub fn set_database_installation_files(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DatabaseInstallationFiles", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseInstallationFilesS3Prefix`: The Amazon S3 directory that contains the database
-        /// installation files for your CEV. For example, a valid bucket name is ``123456789012/cev1``.
-        /// If this setting isn't specified, no prefix is assumed.
-        core.props, "DatabaseInstallationFilesS3Prefix", database_installation_files_s3_prefix, set_database_installation_files_s3_prefix, get_database_installation_files_s3_prefix, Val<String>
+    /// `DatabaseInstallationFiles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_installation_files(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseInstallationFiles")
     }
 
-    prop! {
-        /// `Description`: An optional description of your CEV.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DatabaseInstallationFilesS3BucketName`: The name of an Amazon S3 bucket that contains
+    /// database installation files for your CEV. For example, a valid bucket name is ``my-custom-installation-files``.
+    pub fn database_installation_files_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseInstallationFilesS3BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The database engine to use for your custom engine version (CEV). Valid values: + ``custom-oracle-ee`` + ``custom-oracle-ee-cdb`` + ``sqlserver-dev-ee`` + ``sqlserver-ee`` + ``sqlserver-se``
-        core.props, "Engine", _, set_engine, get_engine, Val<String>
+    /// Sets `DatabaseInstallationFilesS3BucketName` in place: [`Self::database_installation_files_s3_bucket_name`]
+    /// on a value held by `&mut`.
+    pub fn set_database_installation_files_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseInstallationFilesS3BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The name of your CEV. The name format is ``major
-        /// version.customized_string``. For example, a valid CEV name is ``19.my_cev1``. This
-        /// setting is required for RDS Custom for Oracle, but optional for Amazon RDS. The
-        /// combination of ``Engine`` and ``EngineVersion`` is unique per customer per Region. *Constraints:*
-        /// Minimum length is 1. Maximum length is 60. *Pattern:*``^\[a-z0-9_.-\]{1,60$``}
-        core.props, "EngineVersion", _, set_engine_version, get_engine_version, Val<String>
+    /// `DatabaseInstallationFilesS3BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_installation_files_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseInstallationFilesS3BucketName")
     }
 
-    prop! {
-        /// `ImageId`: A value that indicates the ID of the AMI.
-        core.props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
+    /// `DatabaseInstallationFilesS3Prefix`: The Amazon S3 directory that contains the database
+    /// installation files for your CEV. For example, a valid bucket name is ``123456789012/cev1``.
+    /// If this setting isn't specified, no prefix is assumed.
+    pub fn database_installation_files_s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseInstallationFilesS3Prefix", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSKeyId`: The AWS KMS key identifier for an encrypted CEV. A symmetric encryption KMS
-        /// key is required for RDS Custom, but optional for Amazon RDS. If you have an existing
-        /// symmetric encryption KMS key in your account, you can use it with RDS Custom. No further
-        /// action is necessary. If you don't already have a symmetric encryption KMS key in your
-        /// account, follow the instructions in Creating a symmetric encryption KMS key (<https://docs.aws.amazon.com/kms/latest/developerguide/create-keys.html#create-symmetric-cmk>)
-        /// in the *Key Management Service Developer Guide*. You can choose the same symmetric …
-        core.props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DatabaseInstallationFilesS3Prefix` in place: [`Self::database_installation_files_s3_prefix`]
+    /// on a value held by `&mut`.
+    pub fn set_database_installation_files_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseInstallationFilesS3Prefix", value.into());
+        self
     }
 
-    prop! {
-        /// `Manifest`: The CEV manifest, which is a JSON document that describes the installation .zip
-        /// files stored in Amazon S3. Specify the name/value pairs in a file or a quoted string.
-        /// RDS Custom applies the patches in the order in which they are listed. The following JSON
-        /// fields are valid: + MediaImportTemplateVersion Version of the CEV manifest. The date is
-        /// in the format YYYY-MM-DD. + databaseInstallationFileNames Ordered list of installation
-        /// files for the CEV. + opatchFileNames Ordered list of OPatch installers used for the
-        /// Oracle DB engine. + psuRuPatchFileNames The PSU and RU patches for this CEV. + …
-        core.props, "Manifest", manifest, set_manifest, get_manifest, Val<String>
+    /// `DatabaseInstallationFilesS3Prefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_installation_files_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseInstallationFilesS3Prefix")
     }
 
-    prop! {
-        /// `SourceCustomDbEngineVersionIdentifier`: The ARN of a CEV to use as a source for
-        /// creating a new CEV. You can specify a different Amazon Machine Imagine (AMI) by using
-        /// either ``Source`` or ``UseAwsProvidedLatestImage``. You can't specify a different JSON
-        /// manifest when you specify ``SourceCustomDbEngineVersionIdentifier``.
-        core.props, "SourceCustomDbEngineVersionIdentifier", source_custom_db_engine_version_identifier, set_source_custom_db_engine_version_identifier, get_source_custom_db_engine_version_identifier, Val<String>
+    /// `Description`: An optional description of your CEV.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: A value that indicates the status of a custom engine version (CEV).
-        core.props, "Status", status, set_status, get_status, Val<custom_db_engine_version::Status>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags. For more information, see Tagging Amazon RDS Resources (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>)
-        /// in the *Amazon RDS User Guide.*
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `UseAwsProvidedLatestImage`: Specifies whether to use the latest service-provided Amazon
-        /// Machine Image (AMI) for the CEV. If you specify ``UseAwsProvidedLatestImage``, you can't
-        /// also specify ``ImageId``.
-        core.props, "UseAwsProvidedLatestImage", use_aws_provided_latest_image, set_use_aws_provided_latest_image, get_use_aws_provided_latest_image, Val<bool>
+    /// Sets `Engine`, which `new` took, in place.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// Sets `EngineVersion`, which `new` took, in place.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `ImageId`: A value that indicates the ID of the AMI.
+    pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// Sets `ImageId` in place: [`Self::image_id`] on a value held by `&mut`.
+    pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// `ImageId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageId")
+    }
+
+    /// `KMSKeyId`: The AWS KMS key identifier for an encrypted CEV. A symmetric encryption KMS key
+    /// is required for RDS Custom, but optional for Amazon RDS. If you have an existing symmetric
+    /// encryption KMS key in your account, you can use it with RDS Custom. No further action is
+    /// necessary. If you don't already have a symmetric encryption KMS key in your account, follow
+    /// the instructions in Creating a symmetric encryption KMS key (<https://docs.aws.amazon.com/kms/latest/developerguide/create-keys.html#create-symmetric-cmk>)
+    /// in the *Key Management Service Developer Guide*. You can choose the same symmetric …
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// Sets `KMSKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// `KMSKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKeyId")
+    }
+
+    /// `Manifest`: The CEV manifest, which is a JSON document that describes the installation .zip
+    /// files stored in Amazon S3. Specify the name/value pairs in a file or a quoted string. RDS
+    /// Custom applies the patches in the order in which they are listed. The following JSON fields
+    /// are valid: + MediaImportTemplateVersion Version of the CEV manifest. The date is in the
+    /// format YYYY-MM-DD. + databaseInstallationFileNames Ordered list of installation files for
+    /// the CEV. + opatchFileNames Ordered list of OPatch installers used for the Oracle DB engine. +
+    /// psuRuPatchFileNames The PSU and RU patches for this CEV. + …
+    pub fn manifest(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Manifest", value.into());
+        self
+    }
+
+    /// Sets `Manifest` in place: [`Self::manifest`] on a value held by `&mut`.
+    pub fn set_manifest(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Manifest", value.into());
+        self
+    }
+
+    /// `Manifest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Manifest")
+    }
+
+    /// `SourceCustomDbEngineVersionIdentifier`: The ARN of a CEV to use as a source for creating a
+    /// new CEV. You can specify a different Amazon Machine Imagine (AMI) by using either ``Source``
+    /// or ``UseAwsProvidedLatestImage``. You can't specify a different JSON manifest when you
+    /// specify ``SourceCustomDbEngineVersionIdentifier``.
+    pub fn source_custom_db_engine_version_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceCustomDbEngineVersionIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceCustomDbEngineVersionIdentifier` in place: [`Self::source_custom_db_engine_version_identifier`]
+    /// on a value held by `&mut`.
+    pub fn set_source_custom_db_engine_version_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceCustomDbEngineVersionIdentifier", value.into());
+        self
+    }
+
+    /// `SourceCustomDbEngineVersionIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_custom_db_engine_version_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceCustomDbEngineVersionIdentifier")
+    }
+
+    /// `Status`: A value that indicates the status of a custom engine version (CEV).
+    pub fn status(mut self, value: impl Into<Val<custom_db_engine_version::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<custom_db_engine_version::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<custom_db_engine_version::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: A list of tags. For more information, see Tagging Amazon RDS Resources (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>)
+    /// in the *Amazon RDS User Guide.*
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseAwsProvidedLatestImage`: Specifies whether to use the latest service-provided Amazon
+    /// Machine Image (AMI) for the CEV. If you specify ``UseAwsProvidedLatestImage``, you can't
+    /// also specify ``ImageId``.
+    pub fn use_aws_provided_latest_image(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseAwsProvidedLatestImage", value.into());
+        self
+    }
+
+    /// Sets `UseAwsProvidedLatestImage` in place: [`Self::use_aws_provided_latest_image`] on a
+    /// value held by `&mut`.
+    pub fn set_use_aws_provided_latest_image(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseAwsProvidedLatestImage", value.into());
+        self
+    }
+
+    /// `UseAwsProvidedLatestImage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_aws_provided_latest_image(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseAwsProvidedLatestImage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -356,556 +539,1356 @@ impl DbCluster {
         DbCluster { core }
     }
 
-    prop! {
-        /// `AllocatedStorage`: The amount of storage in gibibytes (GiB) to allocate to each DB
-        /// instance in the Multi-AZ DB cluster. Valid for Cluster Type: Multi-AZ DB clusters only
-        /// This setting is required to create a Multi-AZ DB cluster.
-        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
+    /// `AllocatedStorage`: The amount of storage in gibibytes (GiB) to allocate to each DB instance
+    /// in the Multi-AZ DB cluster. Valid for Cluster Type: Multi-AZ DB clusters only This setting
+    /// is required to create a Multi-AZ DB cluster.
+    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociatedRoles`: Provides a list of the AWS Identity and Access Management (IAM) roles
-        /// that are associated with the DB cluster. IAM roles that are associated with a DB cluster
-        /// grant permission for the DB cluster to access other Amazon Web Services on your behalf.
-        /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "AssociatedRoles", associated_roles, set_associated_roles, get_associated_roles, Val<List<db_cluster::DbClusterRole>>
+    /// Sets `AllocatedStorage` in place: [`Self::allocated_storage`] on a value held by `&mut`.
+    pub fn set_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`: Specifies whether minor engine upgrades are applied
-        /// automatically to the DB cluster during the maintenance window. By default, minor engine
-        /// upgrades are applied automatically. Valid for Cluster Type: Aurora DB clusters and
-        /// Multi-AZ DB cluster. For more information about automatic minor version upgrades, see
-        /// Automatically upgrading the minor engine version (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html#USER_UpgradeDBInstance.Upgrading.AutoMinorVersionUpgrades>).
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// `AllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatedStorage")
     }
 
-    prop! {
-        /// `AvailabilityZones`: A list of Availability Zones (AZs) where instances in the DB
-        /// cluster can be created. For information on AWS Regions and Availability Zones, see
-        /// Choosing the Regions and Availability Zones (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.RegionsAndAvailabilityZones.html>)
-        /// in the *Amazon Aurora User Guide*. Valid for: Aurora DB clusters only
-        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+    /// `AssociatedRoles`: Provides a list of the AWS Identity and Access Management (IAM) roles
+    /// that are associated with the DB cluster. IAM roles that are associated with a DB cluster
+    /// grant permission for the DB cluster to access other Amazon Web Services on your behalf.
+    /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn associated_roles(mut self, value: impl Into<Val<List<db_cluster::DbClusterRole>>>) -> Self {
+        self.core.props.set("AssociatedRoles", value.into());
+        self
     }
 
-    prop! {
-        /// `BacktrackWindow`: The target backtrack window, in seconds. To disable backtracking, set
-        /// this value to ``0``. Valid for Cluster Type: Aurora MySQL DB clusters only Default: ``0``
-        /// Constraints: + If specified, this value must be set to a number from 0 to 259,200 (72
-        /// hours).
-        core.props, "BacktrackWindow", backtrack_window, set_backtrack_window, get_backtrack_window, Val<i64>
+    /// Sets `AssociatedRoles` in place: [`Self::associated_roles`] on a value held by `&mut`.
+    pub fn set_associated_roles(&mut self, value: impl Into<Val<List<db_cluster::DbClusterRole>>>) -> &mut Self {
+        self.core.props.set("AssociatedRoles", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupRetentionPeriod`: The number of days for which automated backups are retained.
-        /// Default: 1 Constraints: + Must be a value from 1 to 35 Valid for: Aurora DB clusters and
-        /// Multi-AZ DB clusters
-        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
+    /// `AssociatedRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_roles(&self) -> ::std::option::Option<Val<List<db_cluster::DbClusterRole>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedRoles")
     }
 
-    prop! {
-        /// `ClusterScalabilityType`: Specifies the scalability mode of the Aurora DB cluster. When
-        /// set to ``limitless``, the cluster operates as an Aurora Limitless Database, allowing you
-        /// to create a DB shard group for horizontal scaling (sharding) capabilities. When set to ``standard`` (the
-        /// default), the cluster uses normal DB instance creation. *Important:* Automated backup
-        /// retention isn't supported with Aurora Limitless Database clusters. If you set this
-        /// property to ``limitless``, you cannot set ``DeleteAutomatedBackups`` to ``false``. To
-        /// create a backup, use manual snapshots instead.
-        core.props, "ClusterScalabilityType", cluster_scalability_type, set_cluster_scalability_type, get_cluster_scalability_type, Val<db_cluster::ClusterScalabilityType>
+    /// `AutoMinorVersionUpgrade`: Specifies whether minor engine upgrades are applied automatically
+    /// to the DB cluster during the maintenance window. By default, minor engine upgrades are
+    /// applied automatically. Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB cluster.
+    /// For more information about automatic minor version upgrades, see Automatically upgrading the
+    /// minor engine version (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Upgrading.html#USER_UpgradeDBInstance.Upgrading.AutoMinorVersionUpgrades>).
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `CopyTagsToSnapshot`: A value that indicates whether to copy all tags from the DB
-        /// cluster to snapshots of the DB cluster. The default is not to copy them. Valid for:
-        /// Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "CopyTagsToSnapshot", copy_tags_to_snapshot, set_copy_tags_to_snapshot, get_copy_tags_to_snapshot, Val<bool>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterIdentifier`: The DB cluster identifier. This parameter is stored as a
-        /// lowercase string. Constraints: + Must contain from 1 to 63 letters, numbers, or hyphens. +
-        /// First character must be a letter. + Can't end with a hyphen or contain two consecutive
-        /// hyphens. Example: ``my-cluster1`` Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `DBClusterInstanceClass`: The compute and memory capacity of each DB instance in the
-        /// Multi-AZ DB cluster, for example ``db.m6gd.xlarge``. Not all DB instance classes are
-        /// available in all AWS-Regions, or for all database engines. For the full list of DB
-        /// instance classes and availability for your engine, see DB instance class (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html>)
-        /// in the *Amazon RDS User Guide*. This setting is required to create a Multi-AZ DB
-        /// cluster. Valid for Cluster Type: Multi-AZ DB clusters only
-        core.props, "DBClusterInstanceClass", db_cluster_instance_class, set_db_cluster_instance_class, get_db_cluster_instance_class, Val<String>
+    /// `AvailabilityZones`: A list of Availability Zones (AZs) where instances in the DB cluster
+    /// can be created. For information on AWS Regions and Availability Zones, see Choosing the
+    /// Regions and Availability Zones (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.RegionsAndAvailabilityZones.html>)
+    /// in the *Amazon Aurora User Guide*. Valid for: Aurora DB clusters only
+    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterParameterGroupName`: The name of the DB cluster parameter group to associate
-        /// with this DB cluster. If you apply a parameter group to an existing DB cluster, then its
-        /// DB instances might need to reboot. This can result in an outage while the DB instances
-        /// are rebooting. If you apply a change to parameter group associated with a stopped DB
-        /// cluster, then the update stack waits until the DB cluster is started. To list all of the
-        /// available DB cluster parameter group names, use the following command: ``aws rds
-        /// describe-db-cluster-parameter-groups --query "DBClusterParameterGroups\[\].DBClusterParameterGroupName" --output …
-        core.props, "DBClusterParameterGroupName", db_cluster_parameter_group_name, set_db_cluster_parameter_group_name, get_db_cluster_parameter_group_name, Val<String>
+    /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+    pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `DBInstanceParameterGroupName`: The name of the DB parameter group to apply to all
-        /// instances of the DB cluster. When you apply a parameter group using the ``DBInstanceParameterGroupName``
-        /// parameter, the DB cluster isn't rebooted automatically. Also, parameter changes are
-        /// applied immediately rather than during the next maintenance window. Valid for Cluster
-        /// Type: Aurora DB clusters only Default: The existing name setting Constraints: + The DB
-        /// parameter group must be in the same DB parameter group family as this DB cluster. + The ``DBInstanceParameterGroupName``
-        /// parameter is valid in combination with the …
-        core.props, "DBInstanceParameterGroupName", db_instance_parameter_group_name, set_db_instance_parameter_group_name, get_db_instance_parameter_group_name, Val<String>
+    /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZones")
     }
 
-    prop! {
-        /// `DBSubnetGroupName`: A DB subnet group that you want to associate with this DB cluster.
-        /// If you are restoring a DB cluster to a point in time with ``RestoreType`` set to ``copy-on-write``,
-        /// and don't specify a DB subnet group name, then the DB cluster is restored with a default
-        /// DB subnet group. Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<DbSubnetGroupName>
+    /// `BacktrackWindow`: The target backtrack window, in seconds. To disable backtracking, set
+    /// this value to ``0``. Valid for Cluster Type: Aurora MySQL DB clusters only Default: ``0``
+    /// Constraints: + If specified, this value must be set to a number from 0 to 259,200 (72
+    /// hours).
+    pub fn backtrack_window(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BacktrackWindow", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSystemId`: Reserved for future use.
-        core.props, "DBSystemId", db_system_id, set_db_system_id, get_db_system_id, Val<String>
+    /// Sets `BacktrackWindow` in place: [`Self::backtrack_window`] on a value held by `&mut`.
+    pub fn set_backtrack_window(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BacktrackWindow", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseInsightsMode`: The mode of Database Insights to enable for the DB cluster. If
-        /// you set this value to ``advanced``, you must also set the ``PerformanceInsightsEnabled``
-        /// parameter to ``true`` and the ``PerformanceInsightsRetentionPeriod`` parameter to 465.
-        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "DatabaseInsightsMode", database_insights_mode, set_database_insights_mode, get_database_insights_mode, Val<db_cluster::DatabaseInsightsMode>
+    /// `BacktrackWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backtrack_window(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BacktrackWindow")
     }
 
-    prop! {
-        /// `DatabaseName`: The name of your database. If you don't provide a name, then Amazon RDS
-        /// won't create a database in this DB cluster. For naming constraints, see Naming
-        /// Constraints (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html#RDS_Limits.Constraints>)
-        /// in the *Amazon Aurora User Guide*. Valid for: Aurora DB clusters and Multi-AZ DB
-        /// clusters
-        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+    /// `BackupRetentionPeriod`: The number of days for which automated backups are retained.
+    /// Default: 1 Constraints: + Must be a value from 1 to 35 Valid for: Aurora DB clusters and
+    /// Multi-AZ DB clusters
+    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `DeleteAutomatedBackups`: Specifies whether to remove automated backups immediately
-        /// after the DB cluster is deleted. This parameter isn't case-sensitive. The default is to
-        /// remove automated backups immediately after the DB cluster is deleted, unless the AWS
-        /// Backup policy specifies a point-in-time restore rule.
-        core.props, "DeleteAutomatedBackups", delete_automated_backups, set_delete_automated_backups, get_delete_automated_backups, Val<bool>
+    /// Sets `BackupRetentionPeriod` in place: [`Self::backup_retention_period`] on a value held by `&mut`.
+    pub fn set_backup_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtection`: A value that indicates whether the DB cluster has deletion
-        /// protection enabled. The database can't be deleted when deletion protection is enabled.
-        /// By default, deletion protection is disabled. Valid for: Aurora DB clusters and Multi-AZ
-        /// DB clusters
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `BackupRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetentionPeriod")
     }
 
-    prop! {
-        /// `Domain`: Indicates the directory ID of the Active Directory to create the DB cluster.
-        /// For Amazon Aurora DB clusters, Amazon RDS can use Kerberos authentication to
-        /// authenticate users that connect to the DB cluster. For more information, see Kerberos
-        /// authentication (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/kerberos-authentication.html>)
-        /// in the *Amazon Aurora User Guide*. Valid for: Aurora DB clusters only
-        core.props, "Domain", domain, set_domain, get_domain, Val<String>
+    /// `ClusterScalabilityType`: Specifies the scalability mode of the Aurora DB cluster. When set
+    /// to ``limitless``, the cluster operates as an Aurora Limitless Database, allowing you to
+    /// create a DB shard group for horizontal scaling (sharding) capabilities. When set to ``standard`` (the
+    /// default), the cluster uses normal DB instance creation. *Important:* Automated backup
+    /// retention isn't supported with Aurora Limitless Database clusters. If you set this property
+    /// to ``limitless``, you cannot set ``DeleteAutomatedBackups`` to ``false``. To create a
+    /// backup, use manual snapshots instead.
+    pub fn cluster_scalability_type(mut self, value: impl Into<Val<db_cluster::ClusterScalabilityType>>) -> Self {
+        self.core.props.set("ClusterScalabilityType", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIAMRoleName`: Specifies the name of the IAM role to use when making API calls to
-        /// the Directory Service. Valid for: Aurora DB clusters only
-        core.props, "DomainIAMRoleName", domain_iam_role_name, set_domain_iam_role_name, get_domain_iam_role_name, Val<String>
+    /// Sets `ClusterScalabilityType` in place: [`Self::cluster_scalability_type`] on a value held
+    /// by `&mut`.
+    pub fn set_cluster_scalability_type(&mut self, value: impl Into<Val<db_cluster::ClusterScalabilityType>>) -> &mut Self {
+        self.core.props.set("ClusterScalabilityType", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableCloudwatchLogsExports`: The list of log types that need to be enabled for
-        /// exporting to CloudWatch Logs. The values in the list depend on the DB engine being used.
-        /// For more information, see Publishing Database Logs to Amazon CloudWatch Logs (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.html#USER_LogAccess.Procedural.UploadtoCloudWatch>)
-        /// in the *Amazon Aurora User Guide*. *Aurora MySQL* Valid values: ``audit``, ``error``, ``general``, ``slowquery`` *Aurora
-        /// PostgreSQL* Valid values: ``postgresql`` Valid for: Aurora DB clusters and Multi-AZ DB
-        /// clusters
-        core.props, "EnableCloudwatchLogsExports", enable_cloudwatch_logs_exports, set_enable_cloudwatch_logs_exports, get_enable_cloudwatch_logs_exports, Val<List<String>>
+    /// `ClusterScalabilityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_scalability_type(&self) -> ::std::option::Option<Val<db_cluster::ClusterScalabilityType>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterScalabilityType")
     }
 
-    prop! {
-        /// `EnableGlobalWriteForwarding`: Specifies whether to enable this DB cluster to forward
-        /// write operations to the primary cluster of a global cluster (Aurora global database). By
-        /// default, write operations are not allowed on Aurora DB clusters that are secondary
-        /// clusters in an Aurora global database. You can set this value only on Aurora DB clusters
-        /// that are members of an Aurora global database. With this parameter enabled, a secondary
-        /// cluster can forward writes to the current primary cluster, and the resulting changes are
-        /// replicated back to this cluster. For the primary DB cluster of an Aurora global
-        /// database, this value is …
-        core.props, "EnableGlobalWriteForwarding", enable_global_write_forwarding, set_enable_global_write_forwarding, get_enable_global_write_forwarding, Val<bool>
+    /// `CopyTagsToSnapshot`: A value that indicates whether to copy all tags from the DB cluster to
+    /// snapshots of the DB cluster. The default is not to copy them. Valid for: Aurora DB clusters
+    /// and Multi-AZ DB clusters
+    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableHttpEndpoint`: Specifies whether to enable the HTTP endpoint for the DB cluster.
-        /// By default, the HTTP endpoint isn't enabled. When enabled, the HTTP endpoint provides a
-        /// connectionless web service API (RDS Data API) for running SQL queries on the DB cluster.
-        /// You can also query your database from inside the RDS console with the RDS query editor.
-        /// For more information, see Using RDS Data API (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html>)
-        /// in the *Amazon Aurora User Guide*. Valid for Cluster Type: Aurora DB clusters only
-        core.props, "EnableHttpEndpoint", enable_http_endpoint, set_enable_http_endpoint, get_enable_http_endpoint, Val<bool>
+    /// Sets `CopyTagsToSnapshot` in place: [`Self::copy_tags_to_snapshot`] on a value held by `&mut`.
+    pub fn set_copy_tags_to_snapshot(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableIAMDatabaseAuthentication`: A value that indicates whether to enable mapping of
-        /// AWS Identity and Access Management (IAM) accounts to database accounts. By default,
-        /// mapping is disabled. For more information, see IAM Database Authentication (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.IAMDBAuth.html>)
-        /// in the *Amazon Aurora User Guide.* Valid for: Aurora DB clusters only
-        core.props, "EnableIAMDatabaseAuthentication", enable_iam_database_authentication, set_enable_iam_database_authentication, get_enable_iam_database_authentication, Val<bool>
+    /// `CopyTagsToSnapshot` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags_to_snapshot(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTagsToSnapshot")
     }
 
-    prop! {
-        /// `EnableLocalWriteForwarding`: Specifies whether read replicas can forward write
-        /// operations to the writer DB instance in the DB cluster. By default, write operations
-        /// aren't allowed on reader DB instances. Valid for: Aurora DB clusters only
-        core.props, "EnableLocalWriteForwarding", enable_local_write_forwarding, set_enable_local_write_forwarding, get_enable_local_write_forwarding, Val<bool>
+    /// `DBClusterIdentifier`: The DB cluster identifier. This parameter is stored as a lowercase
+    /// string. Constraints: + Must contain from 1 to 63 letters, numbers, or hyphens. + First
+    /// character must be a letter. + Can't end with a hyphen or contain two consecutive hyphens.
+    /// Example: ``my-cluster1`` Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The name of the database engine to be used for this DB cluster. Valid Values: + ``aurora-mysql`` + ``aurora-postgresql`` + ``mysql`` + ``postgres``
-        /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "Engine", engine, set_engine, get_engine, Val<String>
+    /// Sets `DBClusterIdentifier` in place: [`Self::db_cluster_identifier`] on a value held by `&mut`.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineLifecycleSupport`: The lifecycle type for this DB cluster. By default, this value
-        /// is set to ``open-source-rds-extended-support``, which enrolls your DB cluster into
-        /// Amazon RDS Extended Support. At the end of standard support, you can avoid charges for
-        /// Extended Support by setting the value to ``open-source-rds-extended-support-disabled``.
-        /// In this case, creating the DB cluster will fail if the DB major version is past its end
-        /// of standard support date. You can use this setting to enroll your DB cluster into Amazon
-        /// RDS Extended Support. With RDS Extended Support, you can run the selected major engine
-        /// version on …
-        core.props, "EngineLifecycleSupport", engine_lifecycle_support, set_engine_lifecycle_support, get_engine_lifecycle_support, Val<String>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
     }
 
-    prop! {
-        /// `EngineMode`: The DB engine mode of the DB cluster, either ``provisioned`` or ``serverless``.
-        /// The ``serverless`` engine mode only applies for Aurora Serverless v1 DB clusters. Aurora
-        /// Serverless v2 DB clusters use the ``provisioned`` engine mode. For information about
-        /// limitations and requirements for Serverless DB clusters, see the following sections in
-        /// the *Amazon Aurora User Guide*: + Limitations of Aurora Serverless v1 (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.html#aurora-serverless.limitations>) + \[Requirements
-        /// for Aurora Serverless …
-        core.props, "EngineMode", engine_mode, set_engine_mode, get_engine_mode, Val<String>
+    /// `DBClusterInstanceClass`: The compute and memory capacity of each DB instance in the
+    /// Multi-AZ DB cluster, for example ``db.m6gd.xlarge``. Not all DB instance classes are
+    /// available in all AWS-Regions, or for all database engines. For the full list of DB instance
+    /// classes and availability for your engine, see DB instance class (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html>)
+    /// in the *Amazon RDS User Guide*. This setting is required to create a Multi-AZ DB cluster.
+    /// Valid for Cluster Type: Multi-AZ DB clusters only
+    pub fn db_cluster_instance_class(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterInstanceClass", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The version number of the database engine to use. Don't use this
-        /// property if your DB cluster is a member of a global database cluster. Instead, specify
-        /// the ``EngineVersion`` property on the AWS::RDS::GlobalCluster (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html>)
-        /// resource. Major version upgrades aren't supported for individual members of a global
-        /// cluster. Use ``ModifyGlobalCluster`` to upgrade all members of the global cluster. To
-        /// list all of the available engine versions for Aurora MySQL version 2 (5.7-compatible)
-        /// and version 3 …
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// Sets `DBClusterInstanceClass` in place: [`Self::db_cluster_instance_class`] on a value held
+    /// by `&mut`.
+    pub fn set_db_cluster_instance_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterInstanceClass", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalClusterIdentifier`: If you are configuring an Aurora global database cluster and
-        /// want your Aurora DB cluster to be a secondary member in the global database cluster,
-        /// specify the global cluster ID of the global database cluster. To define the primary
-        /// database cluster of the global cluster, use the AWS::RDS::GlobalCluster (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html>)
-        /// resource. If you aren't configuring a global database cluster, don't specify this
-        /// property. To remove the DB cluster from a global database cluster, specify an empty
-        /// value for the …
-        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+    /// `DBClusterInstanceClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_instance_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterInstanceClass")
     }
 
-    prop! {
-        /// `Iops`: The amount of Provisioned IOPS (input/output operations per second) to be
-        /// initially allocated for each DB instance in the Multi-AZ DB cluster. For information
-        /// about valid IOPS values, see Provisioned IOPS storage (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#USER_PIOPS>)
-        /// in the *Amazon RDS User Guide*. This setting is required to create a Multi-AZ DB
-        /// cluster. Valid for Cluster Type: Multi-AZ DB clusters only Constraints: + Must be a
-        /// multiple between .5 and 50 of the storage amount for the DB cluster.
-        core.props, "Iops", iops, set_iops, get_iops, Val<i64>
+    /// `DBClusterParameterGroupName`: The name of the DB cluster parameter group to associate with
+    /// this DB cluster. If you apply a parameter group to an existing DB cluster, then its DB
+    /// instances might need to reboot. This can result in an outage while the DB instances are
+    /// rebooting. If you apply a change to parameter group associated with a stopped DB cluster,
+    /// then the update stack waits until the DB cluster is started. To list all of the available DB
+    /// cluster parameter group names, use the following command: ``aws rds
+    /// describe-db-cluster-parameter-groups --query "DBClusterParameterGroups\[\].DBClusterParameterGroupName" --output …
+    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt
-        /// the database instances in the DB cluster, such as ``arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef``.
-        /// If you enable the ``StorageEncrypted`` property but don't specify this property, the
-        /// default KMS key is used. If you specify this property, you must set the ``StorageEncrypted``
-        /// property to ``true``. If you specify the ``SnapshotIdentifier`` property, the ``StorageEncrypted``
-        /// property value is inherited from the snapshot, and if the DB cluster is encrypted, the
-        /// specified ``KmsKeyId`` …
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DBClusterParameterGroupName` in place: [`Self::db_cluster_parameter_group_name`] on a
+    /// value held by `&mut`.
+    pub fn set_db_cluster_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `ManageMasterUserPassword`: Specifies whether to manage the master user password with
-        /// AWS Secrets Manager. For more information, see Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>)
-        /// in the *Amazon RDS User Guide* and Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html>)
-        /// in the *Amazon Aurora User Guide.* Valid for Cluster Type: Aurora DB clusters and
-        /// Multi-AZ DB clusters Constraints: + Can't manage the master user password with AWS
-        /// Secrets Manager if …
-        core.props, "ManageMasterUserPassword", manage_master_user_password, set_manage_master_user_password, get_manage_master_user_password, Val<bool>
+    /// `DBClusterParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterParameterGroupName")
     }
 
-    prop! {
-        /// `MasterUserAuthenticationType`: Specifies the authentication type for the master user.
-        /// With IAM master user authentication, you can configure the master DB user with IAM
-        /// database authentication when you create a DB cluster. You can specify one of the
-        /// following values: + ``password`` - Use standard database authentication with a password. + ``iam-db-auth`` -
-        /// Use IAM database authentication for the master user. Valid for Cluster Type: Aurora DB
-        /// clusters and Multi-AZ DB clusters This option is only valid for RDS for MySQL, RDS for
-        /// MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
-        core.props, "MasterUserAuthenticationType", master_user_authentication_type, set_master_user_authentication_type, get_master_user_authentication_type, Val<db_cluster::MasterUserAuthenticationType>
+    /// `DBInstanceParameterGroupName`: The name of the DB parameter group to apply to all instances
+    /// of the DB cluster. When you apply a parameter group using the ``DBInstanceParameterGroupName``
+    /// parameter, the DB cluster isn't rebooted automatically. Also, parameter changes are applied
+    /// immediately rather than during the next maintenance window. Valid for Cluster Type: Aurora
+    /// DB clusters only Default: The existing name setting Constraints: + The DB parameter group
+    /// must be in the same DB parameter group family as this DB cluster. + The ``DBInstanceParameterGroupName``
+    /// parameter is valid in combination with the …
+    pub fn db_instance_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBInstanceParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUserPassword`: The master password for the DB instance. If you specify the ``SourceDBClusterIdentifier``, ``SnapshotIdentifier``,
-        /// or ``GlobalClusterIdentifier`` property, don't specify this property. The value is
-        /// inherited from the source DB cluster, the snapshot, or the primary DB cluster for the
-        /// global database cluster, respectively. Valid for: Aurora DB clusters and Multi-AZ DB
-        /// clusters
-        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
+    /// Sets `DBInstanceParameterGroupName` in place: [`Self::db_instance_parameter_group_name`] on
+    /// a value held by `&mut`.
+    pub fn set_db_instance_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUserSecret`: The secret managed by RDS in AWS Secrets Manager for the master user
-        /// password. When you restore a DB cluster from a snapshot, Amazon RDS generates a new
-        /// secret instead of reusing the secret specified in the ``SecretArn`` property. This
-        /// ensures that the restored DB cluster is securely managed with a dedicated secret. To
-        /// maintain consistent integration with your application, you might need to update resource
-        /// configurations to reference the newly created secret. For more information, see \[Password
-        /// management with Secrets …
-        core.props, "MasterUserSecret", master_user_secret, set_master_user_secret, get_master_user_secret, Val<db_cluster::MasterUserSecret>
+    /// `DBInstanceParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceParameterGroupName")
     }
 
-    prop! {
-        /// `MasterUsername`: The name of the master user for the DB cluster. If you specify the ``SourceDBClusterIdentifier``, ``SnapshotIdentifier``,
-        /// or ``GlobalClusterIdentifier`` property, don't specify this property. The value is
-        /// inherited from the source DB cluster, the snapshot, or the primary DB cluster for the
-        /// global database cluster, respectively. Valid for: Aurora DB clusters and Multi-AZ DB
-        /// clusters
-        core.props, "MasterUsername", master_username, set_master_username, get_master_username, Val<String>
+    /// `DBSubnetGroupName`: A DB subnet group that you want to associate with this DB cluster. If
+    /// you are restoring a DB cluster to a point in time with ``RestoreType`` set to ``copy-on-write``,
+    /// and don't specify a DB subnet group name, then the DB cluster is restored with a default DB
+    /// subnet group. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<DbSubnetGroupName>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitoringInterval`: The interval, in seconds, between points when Enhanced Monitoring
-        /// metrics are collected for the DB cluster. To turn off collecting Enhanced Monitoring
-        /// metrics, specify ``0``. If ``MonitoringRoleArn`` is specified, also set ``MonitoringInterval``
-        /// to a value other than ``0``. Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB
-        /// clusters Valid Values: ``0 | 1 | 5 | 10 | 15 | 30 | 60`` Default: ``0``
-        core.props, "MonitoringInterval", monitoring_interval, set_monitoring_interval, get_monitoring_interval, Val<i64>
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<DbSubnetGroupName>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitoringRoleArn`: The Amazon Resource Name (ARN) for the IAM role that permits RDS to
-        /// send Enhanced Monitoring metrics to Amazon CloudWatch Logs. An example is ``arn:aws:iam:123456789012:role/emaccess``.
-        /// For information on creating a monitoring role, see Setting up and enabling Enhanced
-        /// Monitoring (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html#USER_Monitoring.OS.Enabling>)
-        /// in the *Amazon RDS User Guide*. If ``MonitoringInterval`` is set to a value other than ``0``,
-        /// supply a ``MonitoringRoleArn`` value. Valid for Cluster Type: Aurora DB clusters and
-        /// Multi-AZ DB clusters
-        core.props, "MonitoringRoleArn", monitoring_role_arn, set_monitoring_role_arn, get_monitoring_role_arn, Val<String>
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<DbSubnetGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
     }
 
-    prop! {
-        /// `NetworkType`: The network type of the DB cluster. Valid values: + ``IPV4`` + ``DUAL``
-        /// The network type is determined by the ``DBSubnetGroup`` specified for the DB cluster. A ``DBSubnetGroup``
-        /// can support only the IPv4 protocol or the IPv4 and IPv6 protocols (``DUAL``). For more
-        /// information, see Working with a DB instance in a VPC (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html>)
-        /// in the *Amazon Aurora User Guide.* Valid for: Aurora DB clusters only
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `DBSystemId`: Reserved for future use.
+    pub fn db_system_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `PerformanceInsightsEnabled`: Specifies whether to turn on Performance Insights for the
-        /// DB cluster. For more information, see Using Amazon Performance Insights (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.html>)
-        /// in the *Amazon RDS User Guide*. Valid for Cluster Type: Aurora DB clusters and Multi-AZ
-        /// DB clusters
-        core.props, "PerformanceInsightsEnabled", performance_insights_enabled, set_performance_insights_enabled, get_performance_insights_enabled, Val<bool>
+    /// Sets `DBSystemId` in place: [`Self::db_system_id`] on a value held by `&mut`.
+    pub fn set_db_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `PerformanceInsightsKmsKeyId`: The AWS KMS key identifier for encryption of Performance
-        /// Insights data. The AWS KMS key identifier is the key ARN, key ID, alias ARN, or alias
-        /// name for the KMS key. If you don't specify a value for ``PerformanceInsightsKMSKeyId``,
-        /// then Amazon RDS uses your default KMS key. There is a default KMS key for your
-        /// AWS-account. Your AWS-account has a different default KMS key for each AWS-Region. Valid
-        /// for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "PerformanceInsightsKmsKeyId", performance_insights_kms_key_id, set_performance_insights_kms_key_id, get_performance_insights_kms_key_id, Val<String>
+    /// `DBSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSystemId")
     }
 
-    prop! {
-        /// `PerformanceInsightsRetentionPeriod`: The number of days to retain Performance Insights
-        /// data. When creating a DB cluster without enabling Performance Insights, you can't
-        /// specify the parameter ``PerformanceInsightsRetentionPeriod``. Valid for Cluster Type:
-        /// Aurora DB clusters and Multi-AZ DB clusters Valid Values: + ``7`` + *month* * 31, where *month*
-        /// is a number of months from 1-23. Examples: ``93`` (3 months * 31), ``341`` (11 months * 31), ``589`` (19
-        /// months * 31) + ``731`` Default: ``7`` days If you specify a retention period that isn't
-        /// valid, such as ``94``, Amazon RDS issues an error.
-        core.props, "PerformanceInsightsRetentionPeriod", performance_insights_retention_period, set_performance_insights_retention_period, get_performance_insights_retention_period, Val<i64>
+    /// `DatabaseInsightsMode`: The mode of Database Insights to enable for the DB cluster. If you
+    /// set this value to ``advanced``, you must also set the ``PerformanceInsightsEnabled``
+    /// parameter to ``true`` and the ``PerformanceInsightsRetentionPeriod`` parameter to 465. Valid
+    /// for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn database_insights_mode(mut self, value: impl Into<Val<db_cluster::DatabaseInsightsMode>>) -> Self {
+        self.core.props.set("DatabaseInsightsMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The port number on which the DB instances in the DB cluster accept connections.
-        /// Default: + RDS for MySQL and Aurora MySQL - ``3306`` + RDS for PostgreSQL and Aurora
-        /// PostgreSQL - ``5432`` The ``No interruption`` on update behavior only applies to DB
-        /// clusters. If you are updating a DB instance, see Port (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-port>)
-        /// for the AWS::RDS::DBInstance resource. Valid for: Aurora DB clusters and Multi-AZ DB
-        /// clusters
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// Sets `DatabaseInsightsMode` in place: [`Self::database_insights_mode`] on a value held by `&mut`.
+    pub fn set_database_insights_mode(&mut self, value: impl Into<Val<db_cluster::DatabaseInsightsMode>>) -> &mut Self {
+        self.core.props.set("DatabaseInsightsMode", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredBackupWindow`: The daily time range during which automated backups are
-        /// created. For more information, see Backup Window (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Backups.html#Aurora.Managing.Backups.BackupWindow>)
-        /// in the *Amazon Aurora User Guide.* Constraints: + Must be in the format ``hh24:mi-hh24:mi``. +
-        /// Must be in Universal Coordinated Time (UTC). + Must not conflict with the preferred
-        /// maintenance window. + Must be at least 30 minutes. Valid for: Aurora DB clusters and
-        /// Multi-AZ DB clusters
-        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
+    /// `DatabaseInsightsMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_insights_mode(&self) -> ::std::option::Option<Val<db_cluster::DatabaseInsightsMode>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseInsightsMode")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
-        /// occur, in Universal Coordinated Time (UTC). Format: ``ddd:hh24:mi-ddd:hh24:mi`` The
-        /// default is a 30-minute window selected at random from an 8-hour block of time for each
-        /// AWS Region, occurring on a random day of the week. To see the time blocks available, see
-        /// Maintaining an Amazon Aurora DB cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_UpgradeDBInstance.Maintenance.html#AdjustingTheMaintenanceWindow.Aurora>)
-        /// in the *Amazon Aurora User Guide.* Valid Days: Mon, Tue, Wed, Thu, Fri, Sat, Sun.
-        /// Constraints: …
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `DatabaseName`: The name of your database. If you don't provide a name, then Amazon RDS
+    /// won't create a database in this DB cluster. For naming constraints, see Naming Constraints (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html#RDS_Limits.Constraints>)
+    /// in the *Amazon Aurora User Guide*. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Specifies whether the DB cluster is publicly accessible. Valid for
-        /// Cluster Type: Multi-AZ DB clusters only When the DB cluster is publicly accessible and
-        /// you connect from outside of the DB cluster's virtual private cloud (VPC), its domain
-        /// name system (DNS) endpoint resolves to the public IP address. When you connect from
-        /// within the same VPC as the DB cluster, the endpoint resolves to the private IP address.
-        /// Access to the DB cluster is controlled by its security group settings. When the DB
-        /// cluster isn't publicly accessible, it is an internal DB cluster with a DNS name that
-        /// resolves to a …
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationSourceIdentifier`: The Amazon Resource Name (ARN) of the source DB instance
-        /// or DB cluster if this DB cluster is created as a read replica. Valid for: Aurora DB
-        /// clusters only
-        core.props, "ReplicationSourceIdentifier", replication_source_identifier, set_replication_source_identifier, get_replication_source_identifier, Val<String>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `RestoreToTime`: The date and time to restore the DB cluster to. Valid Values: Value
-        /// must be a time in Universal Coordinated Time (UTC) format Constraints: + Must be before
-        /// the latest restorable time for the DB instance + Must be specified if ``UseLatestRestorableTime``
-        /// parameter isn't provided + Can't be specified if the ``UseLatestRestorableTime``
-        /// parameter is enabled + Can't be specified if the ``RestoreType`` parameter is ``copy-on-write``
-        /// This property must be used with ``SourceDBClusterIdentifier`` property. The resulting
-        /// cluster will have the identifier that matches the value of the …
-        core.props, "RestoreToTime", restore_to_time, set_restore_to_time, get_restore_to_time, Val<String>
+    /// `DeleteAutomatedBackups`: Specifies whether to remove automated backups immediately after
+    /// the DB cluster is deleted. This parameter isn't case-sensitive. The default is to remove
+    /// automated backups immediately after the DB cluster is deleted, unless the AWS Backup policy
+    /// specifies a point-in-time restore rule.
+    pub fn delete_automated_backups(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteAutomatedBackups", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreType`: The type of restore to be performed. You can specify one of the following
-        /// values: + ``full-copy`` - The new DB cluster is restored as a full copy of the source DB
-        /// cluster. + ``copy-on-write`` - The new DB cluster is restored as a clone of the source
-        /// DB cluster. If you don't specify a ``RestoreType`` value, then the new DB cluster is
-        /// restored as a full copy of the source DB cluster. Valid for: Aurora DB clusters and
-        /// Multi-AZ DB clusters
-        core.props, "RestoreType", restore_type, set_restore_type, get_restore_type, Val<String>
+    /// Sets `DeleteAutomatedBackups` in place: [`Self::delete_automated_backups`] on a value held
+    /// by `&mut`.
+    pub fn set_delete_automated_backups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteAutomatedBackups", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingConfiguration`: The scaling configuration of an Aurora Serverless v1 DB cluster.
-        /// This property is only supported for Aurora Serverless v1. For Aurora Serverless v2, Use
-        /// the ``ServerlessV2ScalingConfiguration`` property. Valid for: Aurora Serverless v1 DB
-        /// clusters only
-        core.props, "ScalingConfiguration", scaling_configuration, set_scaling_configuration, get_scaling_configuration, Val<db_cluster::ScalingConfiguration>
+    /// `DeleteAutomatedBackups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_automated_backups(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteAutomatedBackups")
     }
 
-    prop! {
-        /// `ServerlessV2ScalingConfiguration`: The scaling configuration of an Aurora Serverless V2
-        /// DB cluster. This property is only supported for Aurora Serverless v2. For Aurora
-        /// Serverless v1, Use the ``ScalingConfiguration`` property. Valid for: Aurora Serverless
-        /// v2 DB clusters only
-        core.props, "ServerlessV2ScalingConfiguration", serverless_v2_scaling_configuration, set_serverless_v2_scaling_configuration, get_serverless_v2_scaling_configuration, Val<db_cluster::ServerlessV2ScalingConfiguration>
+    /// `DeletionProtection`: A value that indicates whether the DB cluster has deletion protection
+    /// enabled. The database can't be deleted when deletion protection is enabled. By default,
+    /// deletion protection is disabled. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotIdentifier`: The identifier for the DB snapshot or DB cluster snapshot to
-        /// restore from. You can use either the name or the Amazon Resource Name (ARN) to specify a
-        /// DB cluster snapshot. However, you can use only the ARN to specify a DB snapshot. After
-        /// you restore a DB cluster with a ``SnapshotIdentifier`` property, you must specify the
-        /// same ``SnapshotIdentifier`` property for any future updates to the DB cluster. When you
-        /// specify this property for an update, the DB cluster is not restored from the snapshot
-        /// again, and the data in the database is not changed. However, if you don't specify the …
-        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceDBClusterIdentifier`: When restoring a DB cluster to a point in time, the
-        /// identifier of the source DB cluster from which to restore. Constraints: + Must match the
-        /// identifier of an existing DBCluster. + Cannot be specified if ``SourceDbClusterResourceId``
-        /// is specified. You must specify either ``SourceDBClusterIdentifier`` or ``SourceDbClusterResourceId``,
-        /// but not both. Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `SourceDbClusterResourceId`: The resource ID of the source DB cluster from which to
-        /// restore.
-        core.props, "SourceDbClusterResourceId", source_db_cluster_resource_id, set_source_db_cluster_resource_id, get_source_db_cluster_resource_id, Val<String>
+    /// `Domain`: Indicates the directory ID of the Active Directory to create the DB cluster. For
+    /// Amazon Aurora DB clusters, Amazon RDS can use Kerberos authentication to authenticate users
+    /// that connect to the DB cluster. For more information, see Kerberos authentication (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/kerberos-authentication.html>)
+    /// in the *Amazon Aurora User Guide*. Valid for: Aurora DB clusters only
+    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceRegion`: The AWS Region which contains the source DB cluster when replicating a
-        /// DB cluster. For example, ``us-east-1``. Valid for: Aurora DB clusters only
-        core.props, "SourceRegion", source_region, set_source_region, get_source_region, Val<String>
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageEncrypted`: Indicates whether the DB cluster is encrypted. If you specify the ``KmsKeyId``
-        /// property, then you must enable encryption. If you specify the ``SourceDBClusterIdentifier``
-        /// property, don't specify this property. The value is inherited from the source DB
-        /// cluster, and if the DB cluster is encrypted, the specified ``KmsKeyId`` property is
-        /// used. If you specify the ``SnapshotIdentifier`` and the specified snapshot is encrypted,
-        /// don't specify this property. The value is inherited from the snapshot, and the specified ``KmsKeyId``
-        /// property is used. If you specify the ``SnapshotIdentifier`` and the …
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
     }
 
-    prop! {
-        /// `StorageType`: The storage type to associate with the DB cluster. For information on
-        /// storage types for Aurora DB clusters, see Storage configurations for Amazon Aurora DB
-        /// clusters (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.StorageReliability.html#aurora-storage-type>).
-        /// For information on storage types for Multi-AZ DB clusters, see Settings for creating
-        /// Multi-AZ DB clusters (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/create-multi-az-db-cluster.html#create-multi-az-db-cluster-settings>).
-        /// This setting is required to create a Multi-AZ DB cluster. When specified for …
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
+    /// `DomainIAMRoleName`: Specifies the name of the IAM role to use when making API calls to the
+    /// Directory Service. Valid for: Aurora DB clusters only
+    pub fn domain_iam_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainIAMRoleName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the DB cluster. Valid for Cluster Type: Aurora DB clusters and
-        /// Multi-AZ DB clusters
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainIAMRoleName` in place: [`Self::domain_iam_role_name`] on a value held by `&mut`.
+    pub fn set_domain_iam_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIAMRoleName", value.into());
+        self
     }
 
-    prop! {
-        /// `UseLatestRestorableTime`: A value that indicates whether to restore the DB cluster to
-        /// the latest restorable backup time. By default, the DB cluster is not restored to the
-        /// latest restorable backup time. Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "UseLatestRestorableTime", use_latest_restorable_time, set_use_latest_restorable_time, get_use_latest_restorable_time, Val<bool>
+    /// `DomainIAMRoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_iam_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIAMRoleName")
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: A list of EC2 VPC security groups to associate with this DB
-        /// cluster. If you plan to update the resource, don't specify VPC security groups in a
-        /// shared VPC. Valid for: Aurora DB clusters and Multi-AZ DB clusters
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<SecurityGroupId>>
+    /// `EnableCloudwatchLogsExports`: The list of log types that need to be enabled for exporting
+    /// to CloudWatch Logs. The values in the list depend on the DB engine being used. For more
+    /// information, see Publishing Database Logs to Amazon CloudWatch Logs (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.html#USER_LogAccess.Procedural.UploadtoCloudWatch>)
+    /// in the *Amazon Aurora User Guide*. *Aurora MySQL* Valid values: ``audit``, ``error``, ``general``, ``slowquery`` *Aurora
+    /// PostgreSQL* Valid values: ``postgresql`` Valid for: Aurora DB clusters and Multi-AZ DB
+    /// clusters
+    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
+    }
+
+    /// Sets `EnableCloudwatchLogsExports` in place: [`Self::enable_cloudwatch_logs_exports`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_cloudwatch_logs_exports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
+    }
+
+    /// `EnableCloudwatchLogsExports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_cloudwatch_logs_exports(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnableCloudwatchLogsExports")
+    }
+
+    /// `EnableGlobalWriteForwarding`: Specifies whether to enable this DB cluster to forward write
+    /// operations to the primary cluster of a global cluster (Aurora global database). By default,
+    /// write operations are not allowed on Aurora DB clusters that are secondary clusters in an
+    /// Aurora global database. You can set this value only on Aurora DB clusters that are members
+    /// of an Aurora global database. With this parameter enabled, a secondary cluster can forward
+    /// writes to the current primary cluster, and the resulting changes are replicated back to this
+    /// cluster. For the primary DB cluster of an Aurora global database, this value is …
+    pub fn enable_global_write_forwarding(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableGlobalWriteForwarding", value.into());
+        self
+    }
+
+    /// Sets `EnableGlobalWriteForwarding` in place: [`Self::enable_global_write_forwarding`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_global_write_forwarding(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableGlobalWriteForwarding", value.into());
+        self
+    }
+
+    /// `EnableGlobalWriteForwarding` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_global_write_forwarding(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableGlobalWriteForwarding")
+    }
+
+    /// `EnableHttpEndpoint`: Specifies whether to enable the HTTP endpoint for the DB cluster. By
+    /// default, the HTTP endpoint isn't enabled. When enabled, the HTTP endpoint provides a
+    /// connectionless web service API (RDS Data API) for running SQL queries on the DB cluster. You
+    /// can also query your database from inside the RDS console with the RDS query editor. For more
+    /// information, see Using RDS Data API (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html>)
+    /// in the *Amazon Aurora User Guide*. Valid for Cluster Type: Aurora DB clusters only
+    pub fn enable_http_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableHttpEndpoint", value.into());
+        self
+    }
+
+    /// Sets `EnableHttpEndpoint` in place: [`Self::enable_http_endpoint`] on a value held by `&mut`.
+    pub fn set_enable_http_endpoint(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableHttpEndpoint", value.into());
+        self
+    }
+
+    /// `EnableHttpEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_http_endpoint(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableHttpEndpoint")
+    }
+
+    /// `EnableIAMDatabaseAuthentication`: A value that indicates whether to enable mapping of AWS
+    /// Identity and Access Management (IAM) accounts to database accounts. By default, mapping is
+    /// disabled. For more information, see IAM Database Authentication (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.IAMDBAuth.html>)
+    /// in the *Amazon Aurora User Guide.* Valid for: Aurora DB clusters only
+    pub fn enable_iam_database_authentication(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableIAMDatabaseAuthentication", value.into());
+        self
+    }
+
+    /// Sets `EnableIAMDatabaseAuthentication` in place: [`Self::enable_iam_database_authentication`]
+    /// on a value held by `&mut`.
+    pub fn set_enable_iam_database_authentication(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableIAMDatabaseAuthentication", value.into());
+        self
+    }
+
+    /// `EnableIAMDatabaseAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_iam_database_authentication(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableIAMDatabaseAuthentication")
+    }
+
+    /// `EnableLocalWriteForwarding`: Specifies whether read replicas can forward write operations
+    /// to the writer DB instance in the DB cluster. By default, write operations aren't allowed on
+    /// reader DB instances. Valid for: Aurora DB clusters only
+    pub fn enable_local_write_forwarding(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableLocalWriteForwarding", value.into());
+        self
+    }
+
+    /// Sets `EnableLocalWriteForwarding` in place: [`Self::enable_local_write_forwarding`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_local_write_forwarding(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableLocalWriteForwarding", value.into());
+        self
+    }
+
+    /// `EnableLocalWriteForwarding` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_local_write_forwarding(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableLocalWriteForwarding")
+    }
+
+    /// `Engine`: The name of the database engine to be used for this DB cluster. Valid Values: + ``aurora-mysql`` + ``aurora-postgresql`` + ``mysql`` + ``postgres``
+    /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `EngineLifecycleSupport`: The lifecycle type for this DB cluster. By default, this value is
+    /// set to ``open-source-rds-extended-support``, which enrolls your DB cluster into Amazon RDS
+    /// Extended Support. At the end of standard support, you can avoid charges for Extended Support
+    /// by setting the value to ``open-source-rds-extended-support-disabled``. In this case,
+    /// creating the DB cluster will fail if the DB major version is past its end of standard
+    /// support date. You can use this setting to enroll your DB cluster into Amazon RDS Extended
+    /// Support. With RDS Extended Support, you can run the selected major engine version on …
+    pub fn engine_lifecycle_support(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineLifecycleSupport", value.into());
+        self
+    }
+
+    /// Sets `EngineLifecycleSupport` in place: [`Self::engine_lifecycle_support`] on a value held
+    /// by `&mut`.
+    pub fn set_engine_lifecycle_support(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineLifecycleSupport", value.into());
+        self
+    }
+
+    /// `EngineLifecycleSupport` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_lifecycle_support(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineLifecycleSupport")
+    }
+
+    /// `EngineMode`: The DB engine mode of the DB cluster, either ``provisioned`` or ``serverless``.
+    /// The ``serverless`` engine mode only applies for Aurora Serverless v1 DB clusters. Aurora
+    /// Serverless v2 DB clusters use the ``provisioned`` engine mode. For information about
+    /// limitations and requirements for Serverless DB clusters, see the following sections in the *Amazon
+    /// Aurora User Guide*: + Limitations of Aurora Serverless v1 (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.html#aurora-serverless.limitations>) + \[Requirements
+    /// for Aurora Serverless …
+    pub fn engine_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineMode", value.into());
+        self
+    }
+
+    /// Sets `EngineMode` in place: [`Self::engine_mode`] on a value held by `&mut`.
+    pub fn set_engine_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineMode", value.into());
+        self
+    }
+
+    /// `EngineMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineMode")
+    }
+
+    /// `EngineVersion`: The version number of the database engine to use. Don't use this property
+    /// if your DB cluster is a member of a global database cluster. Instead, specify the ``EngineVersion``
+    /// property on the AWS::RDS::GlobalCluster (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html>)
+    /// resource. Major version upgrades aren't supported for individual members of a global
+    /// cluster. Use ``ModifyGlobalCluster`` to upgrade all members of the global cluster. To list
+    /// all of the available engine versions for Aurora MySQL version 2 (5.7-compatible) and version 3 …
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `GlobalClusterIdentifier`: If you are configuring an Aurora global database cluster and want
+    /// your Aurora DB cluster to be a secondary member in the global database cluster, specify the
+    /// global cluster ID of the global database cluster. To define the primary database cluster of
+    /// the global cluster, use the AWS::RDS::GlobalCluster (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html>)
+    /// resource. If you aren't configuring a global database cluster, don't specify this property.
+    /// To remove the DB cluster from a global database cluster, specify an empty value for the …
+    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GlobalClusterIdentifier` in place: [`Self::global_cluster_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalClusterIdentifier")
+    }
+
+    /// `Iops`: The amount of Provisioned IOPS (input/output operations per second) to be initially
+    /// allocated for each DB instance in the Multi-AZ DB cluster. For information about valid IOPS
+    /// values, see Provisioned IOPS storage (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#USER_PIOPS>)
+    /// in the *Amazon RDS User Guide*. This setting is required to create a Multi-AZ DB cluster.
+    /// Valid for Cluster Type: Multi-AZ DB clusters only Constraints: + Must be a multiple between .5
+    /// and 50 of the storage amount for the DB cluster.
+    pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Iops", value.into());
+        self
+    }
+
+    /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+    pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Iops", value.into());
+        self
+    }
+
+    /// `Iops` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Iops")
+    }
+
+    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt the
+    /// database instances in the DB cluster, such as ``arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef``.
+    /// If you enable the ``StorageEncrypted`` property but don't specify this property, the default
+    /// KMS key is used. If you specify this property, you must set the ``StorageEncrypted``
+    /// property to ``true``. If you specify the ``SnapshotIdentifier`` property, the ``StorageEncrypted``
+    /// property value is inherited from the snapshot, and if the DB cluster is encrypted, the
+    /// specified ``KmsKeyId`` …
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `ManageMasterUserPassword`: Specifies whether to manage the master user password with AWS
+    /// Secrets Manager. For more information, see Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>)
+    /// in the *Amazon RDS User Guide* and Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html>)
+    /// in the *Amazon Aurora User Guide.* Valid for Cluster Type: Aurora DB clusters and Multi-AZ
+    /// DB clusters Constraints: + Can't manage the master user password with AWS Secrets Manager if …
+    pub fn manage_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ManageMasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `ManageMasterUserPassword` in place: [`Self::manage_master_user_password`] on a value
+    /// held by `&mut`.
+    pub fn set_manage_master_user_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ManageMasterUserPassword", value.into());
+        self
+    }
+
+    /// `ManageMasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_master_user_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ManageMasterUserPassword")
+    }
+
+    /// `MasterUserAuthenticationType`: Specifies the authentication type for the master user. With
+    /// IAM master user authentication, you can configure the master DB user with IAM database
+    /// authentication when you create a DB cluster. You can specify one of the following values: + ``password`` -
+    /// Use standard database authentication with a password. + ``iam-db-auth`` - Use IAM database
+    /// authentication for the master user. Valid for Cluster Type: Aurora DB clusters and Multi-AZ
+    /// DB clusters This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for
+    /// PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
+    pub fn master_user_authentication_type(mut self, value: impl Into<Val<db_cluster::MasterUserAuthenticationType>>) -> Self {
+        self.core.props.set("MasterUserAuthenticationType", value.into());
+        self
+    }
+
+    /// Sets `MasterUserAuthenticationType` in place: [`Self::master_user_authentication_type`] on a
+    /// value held by `&mut`.
+    pub fn set_master_user_authentication_type(&mut self, value: impl Into<Val<db_cluster::MasterUserAuthenticationType>>) -> &mut Self {
+        self.core.props.set("MasterUserAuthenticationType", value.into());
+        self
+    }
+
+    /// `MasterUserAuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_authentication_type(&self) -> ::std::option::Option<Val<db_cluster::MasterUserAuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserAuthenticationType")
+    }
+
+    /// `MasterUserPassword`: The master password for the DB instance. If you specify the ``SourceDBClusterIdentifier``, ``SnapshotIdentifier``,
+    /// or ``GlobalClusterIdentifier`` property, don't specify this property. The value is inherited
+    /// from the source DB cluster, the snapshot, or the primary DB cluster for the global database
+    /// cluster, respectively. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+    pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserPassword")
+    }
+
+    /// `MasterUserSecret`: The secret managed by RDS in AWS Secrets Manager for the master user
+    /// password. When you restore a DB cluster from a snapshot, Amazon RDS generates a new secret
+    /// instead of reusing the secret specified in the ``SecretArn`` property. This ensures that the
+    /// restored DB cluster is securely managed with a dedicated secret. To maintain consistent
+    /// integration with your application, you might need to update resource configurations to
+    /// reference the newly created secret. For more information, see \[Password management with
+    /// Secrets …
+    pub fn master_user_secret(mut self, value: impl Into<Val<db_cluster::MasterUserSecret>>) -> Self {
+        self.core.props.set("MasterUserSecret", value.into());
+        self
+    }
+
+    /// Sets `MasterUserSecret` in place: [`Self::master_user_secret`] on a value held by `&mut`.
+    pub fn set_master_user_secret(&mut self, value: impl Into<Val<db_cluster::MasterUserSecret>>) -> &mut Self {
+        self.core.props.set("MasterUserSecret", value.into());
+        self
+    }
+
+    /// `MasterUserSecret` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_secret(&self) -> ::std::option::Option<Val<db_cluster::MasterUserSecret>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserSecret")
+    }
+
+    /// `MasterUsername`: The name of the master user for the DB cluster. If you specify the ``SourceDBClusterIdentifier``, ``SnapshotIdentifier``,
+    /// or ``GlobalClusterIdentifier`` property, don't specify this property. The value is inherited
+    /// from the source DB cluster, the snapshot, or the primary DB cluster for the global database
+    /// cluster, respectively. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn master_username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// Sets `MasterUsername` in place: [`Self::master_username`] on a value held by `&mut`.
+    pub fn set_master_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// `MasterUsername` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUsername")
+    }
+
+    /// `MonitoringInterval`: The interval, in seconds, between points when Enhanced Monitoring
+    /// metrics are collected for the DB cluster. To turn off collecting Enhanced Monitoring
+    /// metrics, specify ``0``. If ``MonitoringRoleArn`` is specified, also set ``MonitoringInterval``
+    /// to a value other than ``0``. Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB
+    /// clusters Valid Values: ``0 | 1 | 5 | 10 | 15 | 30 | 60`` Default: ``0``
+    pub fn monitoring_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MonitoringInterval", value.into());
+        self
+    }
+
+    /// Sets `MonitoringInterval` in place: [`Self::monitoring_interval`] on a value held by `&mut`.
+    pub fn set_monitoring_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MonitoringInterval", value.into());
+        self
+    }
+
+    /// `MonitoringInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring_interval(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoringInterval")
+    }
+
+    /// `MonitoringRoleArn`: The Amazon Resource Name (ARN) for the IAM role that permits RDS to
+    /// send Enhanced Monitoring metrics to Amazon CloudWatch Logs. An example is ``arn:aws:iam:123456789012:role/emaccess``.
+    /// For information on creating a monitoring role, see Setting up and enabling Enhanced
+    /// Monitoring (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html#USER_Monitoring.OS.Enabling>)
+    /// in the *Amazon RDS User Guide*. If ``MonitoringInterval`` is set to a value other than ``0``,
+    /// supply a ``MonitoringRoleArn`` value. Valid for Cluster Type: Aurora DB clusters and
+    /// Multi-AZ DB clusters
+    pub fn monitoring_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MonitoringRoleArn", value.into());
+        self
+    }
+
+    /// Sets `MonitoringRoleArn` in place: [`Self::monitoring_role_arn`] on a value held by `&mut`.
+    pub fn set_monitoring_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitoringRoleArn", value.into());
+        self
+    }
+
+    /// `MonitoringRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoringRoleArn")
+    }
+
+    /// `NetworkType`: The network type of the DB cluster. Valid values: + ``IPV4`` + ``DUAL`` The
+    /// network type is determined by the ``DBSubnetGroup`` specified for the DB cluster. A ``DBSubnetGroup``
+    /// can support only the IPv4 protocol or the IPv4 and IPv6 protocols (``DUAL``). For more
+    /// information, see Working with a DB instance in a VPC (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html>)
+    /// in the *Amazon Aurora User Guide.* Valid for: Aurora DB clusters only
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `PerformanceInsightsEnabled`: Specifies whether to turn on Performance Insights for the DB
+    /// cluster. For more information, see Using Amazon Performance Insights (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.html>)
+    /// in the *Amazon RDS User Guide*. Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB
+    /// clusters
+    pub fn performance_insights_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PerformanceInsightsEnabled", value.into());
+        self
+    }
+
+    /// Sets `PerformanceInsightsEnabled` in place: [`Self::performance_insights_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_performance_insights_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PerformanceInsightsEnabled", value.into());
+        self
+    }
+
+    /// `PerformanceInsightsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_performance_insights_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PerformanceInsightsEnabled")
+    }
+
+    /// `PerformanceInsightsKmsKeyId`: The AWS KMS key identifier for encryption of Performance
+    /// Insights data. The AWS KMS key identifier is the key ARN, key ID, alias ARN, or alias name
+    /// for the KMS key. If you don't specify a value for ``PerformanceInsightsKMSKeyId``, then
+    /// Amazon RDS uses your default KMS key. There is a default KMS key for your AWS-account. Your
+    /// AWS-account has a different default KMS key for each AWS-Region. Valid for Cluster Type:
+    /// Aurora DB clusters and Multi-AZ DB clusters
+    pub fn performance_insights_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PerformanceInsightsKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `PerformanceInsightsKmsKeyId` in place: [`Self::performance_insights_kms_key_id`] on a
+    /// value held by `&mut`.
+    pub fn set_performance_insights_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PerformanceInsightsKmsKeyId", value.into());
+        self
+    }
+
+    /// `PerformanceInsightsKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_performance_insights_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PerformanceInsightsKmsKeyId")
+    }
+
+    /// `PerformanceInsightsRetentionPeriod`: The number of days to retain Performance Insights
+    /// data. When creating a DB cluster without enabling Performance Insights, you can't specify
+    /// the parameter ``PerformanceInsightsRetentionPeriod``. Valid for Cluster Type: Aurora DB
+    /// clusters and Multi-AZ DB clusters Valid Values: + ``7`` + *month* * 31, where *month* is a
+    /// number of months from 1-23. Examples: ``93`` (3 months * 31), ``341`` (11 months * 31), ``589`` (19
+    /// months * 31) + ``731`` Default: ``7`` days If you specify a retention period that isn't
+    /// valid, such as ``94``, Amazon RDS issues an error.
+    pub fn performance_insights_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("PerformanceInsightsRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `PerformanceInsightsRetentionPeriod` in place: [`Self::performance_insights_retention_period`]
+    /// on a value held by `&mut`.
+    pub fn set_performance_insights_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PerformanceInsightsRetentionPeriod", value.into());
+        self
+    }
+
+    /// `PerformanceInsightsRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_performance_insights_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PerformanceInsightsRetentionPeriod")
+    }
+
+    /// `Port`: The port number on which the DB instances in the DB cluster accept connections.
+    /// Default: + RDS for MySQL and Aurora MySQL - ``3306`` + RDS for PostgreSQL and Aurora
+    /// PostgreSQL - ``5432`` The ``No interruption`` on update behavior only applies to DB
+    /// clusters. If you are updating a DB instance, see Port (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-database-instance.html#cfn-rds-dbinstance-port>)
+    /// for the AWS::RDS::DBInstance resource. Valid for: Aurora DB clusters and Multi-AZ DB
+    /// clusters
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PreferredBackupWindow`: The daily time range during which automated backups are created.
+    /// For more information, see Backup Window (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Managing.Backups.html#Aurora.Managing.Backups.BackupWindow>)
+    /// in the *Amazon Aurora User Guide.* Constraints: + Must be in the format ``hh24:mi-hh24:mi``. +
+    /// Must be in Universal Coordinated Time (UTC). + Must not conflict with the preferred
+    /// maintenance window. + Must be at least 30 minutes. Valid for: Aurora DB clusters and
+    /// Multi-AZ DB clusters
+    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredBackupWindow` in place: [`Self::preferred_backup_window`] on a value held by `&mut`.
+    pub fn set_preferred_backup_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// `PreferredBackupWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_backup_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredBackupWindow")
+    }
+
+    /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
+    /// occur, in Universal Coordinated Time (UTC). Format: ``ddd:hh24:mi-ddd:hh24:mi`` The default
+    /// is a 30-minute window selected at random from an 8-hour block of time for each AWS Region,
+    /// occurring on a random day of the week. To see the time blocks available, see Maintaining an
+    /// Amazon Aurora DB cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_UpgradeDBInstance.Maintenance.html#AdjustingTheMaintenanceWindow.Aurora>)
+    /// in the *Amazon Aurora User Guide.* Valid Days: Mon, Tue, Wed, Thu, Fri, Sat, Sun.
+    /// Constraints: …
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PubliclyAccessible`: Specifies whether the DB cluster is publicly accessible. Valid for
+    /// Cluster Type: Multi-AZ DB clusters only When the DB cluster is publicly accessible and you
+    /// connect from outside of the DB cluster's virtual private cloud (VPC), its domain name system (DNS)
+    /// endpoint resolves to the public IP address. When you connect from within the same VPC as the
+    /// DB cluster, the endpoint resolves to the private IP address. Access to the DB cluster is
+    /// controlled by its security group settings. When the DB cluster isn't publicly accessible, it
+    /// is an internal DB cluster with a DNS name that resolves to a …
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `ReplicationSourceIdentifier`: The Amazon Resource Name (ARN) of the source DB instance or
+    /// DB cluster if this DB cluster is created as a read replica. Valid for: Aurora DB clusters
+    /// only
+    pub fn replication_source_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationSourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ReplicationSourceIdentifier` in place: [`Self::replication_source_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_replication_source_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationSourceIdentifier", value.into());
+        self
+    }
+
+    /// `ReplicationSourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_source_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationSourceIdentifier")
+    }
+
+    /// `RestoreToTime`: The date and time to restore the DB cluster to. Valid Values: Value must be
+    /// a time in Universal Coordinated Time (UTC) format Constraints: + Must be before the latest
+    /// restorable time for the DB instance + Must be specified if ``UseLatestRestorableTime``
+    /// parameter isn't provided + Can't be specified if the ``UseLatestRestorableTime`` parameter
+    /// is enabled + Can't be specified if the ``RestoreType`` parameter is ``copy-on-write`` This
+    /// property must be used with ``SourceDBClusterIdentifier`` property. The resulting cluster
+    /// will have the identifier that matches the value of the …
+    pub fn restore_to_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreToTime", value.into());
+        self
+    }
+
+    /// Sets `RestoreToTime` in place: [`Self::restore_to_time`] on a value held by `&mut`.
+    pub fn set_restore_to_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreToTime", value.into());
+        self
+    }
+
+    /// `RestoreToTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_to_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreToTime")
+    }
+
+    /// `RestoreType`: The type of restore to be performed. You can specify one of the following
+    /// values: + ``full-copy`` - The new DB cluster is restored as a full copy of the source DB
+    /// cluster. + ``copy-on-write`` - The new DB cluster is restored as a clone of the source DB
+    /// cluster. If you don't specify a ``RestoreType`` value, then the new DB cluster is restored
+    /// as a full copy of the source DB cluster. Valid for: Aurora DB clusters and Multi-AZ DB
+    /// clusters
+    pub fn restore_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreType", value.into());
+        self
+    }
+
+    /// Sets `RestoreType` in place: [`Self::restore_type`] on a value held by `&mut`.
+    pub fn set_restore_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreType", value.into());
+        self
+    }
+
+    /// `RestoreType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreType")
+    }
+
+    /// `ScalingConfiguration`: The scaling configuration of an Aurora Serverless v1 DB cluster.
+    /// This property is only supported for Aurora Serverless v1. For Aurora Serverless v2, Use the ``ServerlessV2ScalingConfiguration``
+    /// property. Valid for: Aurora Serverless v1 DB clusters only
+    pub fn scaling_configuration(mut self, value: impl Into<Val<db_cluster::ScalingConfiguration>>) -> Self {
+        self.core.props.set("ScalingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ScalingConfiguration` in place: [`Self::scaling_configuration`] on a value held by `&mut`.
+    pub fn set_scaling_configuration(&mut self, value: impl Into<Val<db_cluster::ScalingConfiguration>>) -> &mut Self {
+        self.core.props.set("ScalingConfiguration", value.into());
+        self
+    }
+
+    /// `ScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_configuration(&self) -> ::std::option::Option<Val<db_cluster::ScalingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingConfiguration")
+    }
+
+    /// `ServerlessV2ScalingConfiguration`: The scaling configuration of an Aurora Serverless V2 DB
+    /// cluster. This property is only supported for Aurora Serverless v2. For Aurora Serverless v1,
+    /// Use the ``ScalingConfiguration`` property. Valid for: Aurora Serverless v2 DB clusters only
+    pub fn serverless_v2_scaling_configuration(mut self, value: impl Into<Val<db_cluster::ServerlessV2ScalingConfiguration>>) -> Self {
+        self.core.props.set("ServerlessV2ScalingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerlessV2ScalingConfiguration` in place: [`Self::serverless_v2_scaling_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_serverless_v2_scaling_configuration(&mut self, value: impl Into<Val<db_cluster::ServerlessV2ScalingConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerlessV2ScalingConfiguration", value.into());
+        self
+    }
+
+    /// `ServerlessV2ScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serverless_v2_scaling_configuration(&self) -> ::std::option::Option<Val<db_cluster::ServerlessV2ScalingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerlessV2ScalingConfiguration")
+    }
+
+    /// `SnapshotIdentifier`: The identifier for the DB snapshot or DB cluster snapshot to restore
+    /// from. You can use either the name or the Amazon Resource Name (ARN) to specify a DB cluster
+    /// snapshot. However, you can use only the ARN to specify a DB snapshot. After you restore a DB
+    /// cluster with a ``SnapshotIdentifier`` property, you must specify the same ``SnapshotIdentifier``
+    /// property for any future updates to the DB cluster. When you specify this property for an
+    /// update, the DB cluster is not restored from the snapshot again, and the data in the database
+    /// is not changed. However, if you don't specify the …
+    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SnapshotIdentifier` in place: [`Self::snapshot_identifier`] on a value held by `&mut`.
+    pub fn set_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `SnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotIdentifier")
+    }
+
+    /// `SourceDBClusterIdentifier`: When restoring a DB cluster to a point in time, the identifier
+    /// of the source DB cluster from which to restore. Constraints: + Must match the identifier of
+    /// an existing DBCluster. + Cannot be specified if ``SourceDbClusterResourceId`` is specified.
+    /// You must specify either ``SourceDBClusterIdentifier`` or ``SourceDbClusterResourceId``, but
+    /// not both. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `SourceDbClusterResourceId`: The resource ID of the source DB cluster from which to restore.
+    pub fn source_db_cluster_resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDbClusterResourceId", value.into());
+        self
+    }
+
+    /// Sets `SourceDbClusterResourceId` in place: [`Self::source_db_cluster_resource_id`] on a
+    /// value held by `&mut`.
+    pub fn set_source_db_cluster_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDbClusterResourceId", value.into());
+        self
+    }
+
+    /// `SourceDbClusterResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDbClusterResourceId")
+    }
+
+    /// `SourceRegion`: The AWS Region which contains the source DB cluster when replicating a DB
+    /// cluster. For example, ``us-east-1``. Valid for: Aurora DB clusters only
+    pub fn source_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceRegion", value.into());
+        self
+    }
+
+    /// Sets `SourceRegion` in place: [`Self::source_region`] on a value held by `&mut`.
+    pub fn set_source_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceRegion", value.into());
+        self
+    }
+
+    /// `SourceRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceRegion")
+    }
+
+    /// `StorageEncrypted`: Indicates whether the DB cluster is encrypted. If you specify the ``KmsKeyId``
+    /// property, then you must enable encryption. If you specify the ``SourceDBClusterIdentifier``
+    /// property, don't specify this property. The value is inherited from the source DB cluster,
+    /// and if the DB cluster is encrypted, the specified ``KmsKeyId`` property is used. If you
+    /// specify the ``SnapshotIdentifier`` and the specified snapshot is encrypted, don't specify
+    /// this property. The value is inherited from the snapshot, and the specified ``KmsKeyId``
+    /// property is used. If you specify the ``SnapshotIdentifier`` and the …
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `StorageType`: The storage type to associate with the DB cluster. For information on storage
+    /// types for Aurora DB clusters, see Storage configurations for Amazon Aurora DB clusters (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.StorageReliability.html#aurora-storage-type>).
+    /// For information on storage types for Multi-AZ DB clusters, see Settings for creating
+    /// Multi-AZ DB clusters (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/create-multi-az-db-cluster.html#create-multi-az-db-cluster-settings>).
+    /// This setting is required to create a Multi-AZ DB cluster. When specified for …
+    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `Tags`: Tags to assign to the DB cluster. Valid for Cluster Type: Aurora DB clusters and
+    /// Multi-AZ DB clusters
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseLatestRestorableTime`: A value that indicates whether to restore the DB cluster to the
+    /// latest restorable backup time. By default, the DB cluster is not restored to the latest
+    /// restorable backup time. Valid for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn use_latest_restorable_time(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// Sets `UseLatestRestorableTime` in place: [`Self::use_latest_restorable_time`] on a value
+    /// held by `&mut`.
+    pub fn set_use_latest_restorable_time(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// `UseLatestRestorableTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_latest_restorable_time(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseLatestRestorableTime")
+    }
+
+    /// `VpcSecurityGroupIds`: A list of EC2 VPC security groups to associate with this DB cluster.
+    /// If you plan to update the resource, don't specify VPC security groups in a shared VPC. Valid
+    /// for: Aurora DB clusters and Multi-AZ DB clusters
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -998,20 +1981,38 @@ pub mod db_cluster {
             DbClusterRole { props }
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that is associated with the DB
-            /// cluster.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
-            /// Management (IAM) role. IAM roles that are associated with a DB cluster grant permission
-            /// for the DB cluster to access other AWS services on your behalf. For the list of
-            /// supported feature names, see the ``SupportedFeatureNames`` description in
-            /// DBEngineVersion (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html>)
-            /// in the *Amazon RDS API Reference*.
-            props, "FeatureName", feature_name, set_feature_name, get_feature_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
+        /// Management (IAM) role. IAM roles that are associated with a DB cluster grant permission for
+        /// the DB cluster to access other AWS services on your behalf. For the list of supported
+        /// feature names, see the ``SupportedFeatureNames`` description in DBEngineVersion (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html>)
+        /// in the *Amazon RDS API Reference*.
+        pub fn feature_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FeatureName", value.into());
+            self
+        }
+
+        /// Sets `FeatureName` in place: [`Self::feature_name`] on a value held by `&mut`.
+        pub fn set_feature_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FeatureName", value.into());
+            self
+        }
+
+        /// `FeatureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FeatureName")
         }
     }
 
@@ -1087,16 +2088,42 @@ pub mod db_cluster {
             MasterUserSecret { props }
         }
 
-        prop! {
-            /// `KmsKeyId`: The AWS KMS key identifier that is used to encrypt the secret.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`: The AWS KMS key identifier that is used to encrypt the secret.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the secret. This parameter is a return
-            /// value that you can retrieve using the ``Fn::GetAtt`` intrinsic function. For more
-            /// information, see Return values (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values>).
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SecretArn`: The Amazon Resource Name (ARN) of the secret. This parameter is a return value
+        /// that you can retrieve using the ``Fn::GetAtt`` intrinsic function. For more information, see
+        /// Return values (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values>).
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1120,52 +2147,130 @@ pub mod db_cluster {
             ScalingConfiguration { props }
         }
 
-        prop! {
-            /// `AutoPause`: Indicates whether to allow or disallow automatic pause for an Aurora DB
-            /// cluster in ``serverless`` DB engine mode. A DB cluster can be paused only when it's idle (it
-            /// has no connections). If a DB cluster is paused for more than seven days, the DB cluster
-            /// might be backed up with a snapshot. In this case, the DB cluster is restored when there
-            /// is a request to connect to it.
-            props, "AutoPause", auto_pause, set_auto_pause, get_auto_pause, Val<bool>
+        /// `AutoPause`: Indicates whether to allow or disallow automatic pause for an Aurora DB cluster
+        /// in ``serverless`` DB engine mode. A DB cluster can be paused only when it's idle (it has no
+        /// connections). If a DB cluster is paused for more than seven days, the DB cluster might be
+        /// backed up with a snapshot. In this case, the DB cluster is restored when there is a request
+        /// to connect to it.
+        pub fn auto_pause(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoPause", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`: The maximum capacity for an Aurora DB cluster in ``serverless`` DB engine
-            /// mode. For Aurora MySQL, valid capacity values are ``1``, ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``128``,
-            /// and ``256``. For Aurora PostgreSQL, valid capacity values are ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``192``,
-            /// and ``384``. The maximum capacity must be greater than or equal to the minimum capacity.
-            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+        /// Sets `AutoPause` in place: [`Self::auto_pause`] on a value held by `&mut`.
+        pub fn set_auto_pause(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoPause", value.into());
+            self
         }
 
-        prop! {
-            /// `MinCapacity`: The minimum capacity for an Aurora DB cluster in ``serverless`` DB engine
-            /// mode. For Aurora MySQL, valid capacity values are ``1``, ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``128``,
-            /// and ``256``. For Aurora PostgreSQL, valid capacity values are ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``192``,
-            /// and ``384``. The minimum capacity must be less than or equal to the maximum capacity.
-            props, "MinCapacity", min_capacity, set_min_capacity, get_min_capacity, Val<i64>
+        /// `AutoPause` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_pause(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoPause")
         }
 
-        prop! {
-            /// `SecondsBeforeTimeout`: The amount of time, in seconds, that Aurora Serverless v1 tries
-            /// to find a scaling point to perform seamless scaling before enforcing the timeout action.
-            /// The default is 300. Specify a value between 60 and 600 seconds.
-            props, "SecondsBeforeTimeout", seconds_before_timeout, set_seconds_before_timeout, get_seconds_before_timeout, Val<i64>
+        /// `MaxCapacity`: The maximum capacity for an Aurora DB cluster in ``serverless`` DB engine
+        /// mode. For Aurora MySQL, valid capacity values are ``1``, ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``128``,
+        /// and ``256``. For Aurora PostgreSQL, valid capacity values are ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``192``,
+        /// and ``384``. The maximum capacity must be greater than or equal to the minimum capacity.
+        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondsUntilAutoPause`: The time, in seconds, before an Aurora DB cluster in ``serverless``
-            /// mode is paused. Specify a value between 300 and 86,400 seconds.
-            props, "SecondsUntilAutoPause", seconds_until_auto_pause, set_seconds_until_auto_pause, get_seconds_until_auto_pause, Val<i64>
+        /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutAction`: The action to take when the timeout is reached, either ``ForceApplyCapacityChange``
-            /// or ``RollbackCapacityChange``. ``ForceApplyCapacityChange`` sets the capacity to the
-            /// specified value as soon as possible. ``RollbackCapacityChange``, the default, ignores
-            /// the capacity change if a scaling point isn't found in the timeout period. If you specify ``ForceApplyCapacityChange``,
-            /// connections that prevent Aurora Serverless v1 from finding a scaling point might be
-            /// dropped. For more information, see \[Autoscaling for Aurora Serverless …
-            props, "TimeoutAction", timeout_action, set_timeout_action, get_timeout_action, Val<String>
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// `MinCapacity`: The minimum capacity for an Aurora DB cluster in ``serverless`` DB engine
+        /// mode. For Aurora MySQL, valid capacity values are ``1``, ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``128``,
+        /// and ``256``. For Aurora PostgreSQL, valid capacity values are ``2``, ``4``, ``8``, ``16``, ``32``, ``64``, ``192``,
+        /// and ``384``. The minimum capacity must be less than or equal to the maximum capacity.
+        pub fn min_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinCapacity", value.into());
+            self
+        }
+
+        /// Sets `MinCapacity` in place: [`Self::min_capacity`] on a value held by `&mut`.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
+        }
+
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
+        }
+
+        /// `SecondsBeforeTimeout`: The amount of time, in seconds, that Aurora Serverless v1 tries to
+        /// find a scaling point to perform seamless scaling before enforcing the timeout action. The
+        /// default is 300. Specify a value between 60 and 600 seconds.
+        pub fn seconds_before_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SecondsBeforeTimeout", value.into());
+            self
+        }
+
+        /// Sets `SecondsBeforeTimeout` in place: [`Self::seconds_before_timeout`] on a value held by `&mut`.
+        pub fn set_seconds_before_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SecondsBeforeTimeout", value.into());
+            self
+        }
+
+        /// `SecondsBeforeTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seconds_before_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SecondsBeforeTimeout")
+        }
+
+        /// `SecondsUntilAutoPause`: The time, in seconds, before an Aurora DB cluster in ``serverless``
+        /// mode is paused. Specify a value between 300 and 86,400 seconds.
+        pub fn seconds_until_auto_pause(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SecondsUntilAutoPause", value.into());
+            self
+        }
+
+        /// Sets `SecondsUntilAutoPause` in place: [`Self::seconds_until_auto_pause`] on a value held by `&mut`.
+        pub fn set_seconds_until_auto_pause(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SecondsUntilAutoPause", value.into());
+            self
+        }
+
+        /// `SecondsUntilAutoPause` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seconds_until_auto_pause(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SecondsUntilAutoPause")
+        }
+
+        /// `TimeoutAction`: The action to take when the timeout is reached, either ``ForceApplyCapacityChange``
+        /// or ``RollbackCapacityChange``. ``ForceApplyCapacityChange`` sets the capacity to the
+        /// specified value as soon as possible. ``RollbackCapacityChange``, the default, ignores the
+        /// capacity change if a scaling point isn't found in the timeout period. If you specify ``ForceApplyCapacityChange``,
+        /// connections that prevent Aurora Serverless v1 from finding a scaling point might be dropped.
+        /// For more information, see \[Autoscaling for Aurora Serverless …
+        pub fn timeout_action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimeoutAction", value.into());
+            self
+        }
+
+        /// Sets `TimeoutAction` in place: [`Self::timeout_action`] on a value held by `&mut`.
+        pub fn set_timeout_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeoutAction", value.into());
+            self
+        }
+
+        /// `TimeoutAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeoutAction")
         }
     }
 
@@ -1190,31 +2295,69 @@ pub mod db_cluster {
             ServerlessV2ScalingConfiguration { props }
         }
 
-        prop! {
-            /// `MaxCapacity`: The maximum number of Aurora capacity units (ACUs) for a DB instance in
-            /// an Aurora Serverless v2 cluster. You can specify ACU values in half-step increments,
-            /// such as 40, 40.5, 41, and so on. The largest value that you can use is 128. The maximum
-            /// capacity must be higher than 0.5 ACUs. For more information, see Choosing the maximum
-            /// Aurora Serverless v2 capacity setting for a cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html#aurora-serverless-v2.max_capacity_considerations>)
-            /// in the *Amazon Aurora User Guide*. Aurora automatically sets …
-            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
+        /// `MaxCapacity`: The maximum number of Aurora capacity units (ACUs) for a DB instance in an
+        /// Aurora Serverless v2 cluster. You can specify ACU values in half-step increments, such as 40, 40.5, 41,
+        /// and so on. The largest value that you can use is 128. The maximum capacity must be higher
+        /// than 0.5 ACUs. For more information, see Choosing the maximum Aurora Serverless v2 capacity
+        /// setting for a cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html#aurora-serverless-v2.max_capacity_considerations>)
+        /// in the *Amazon Aurora User Guide*. Aurora automatically sets …
+        pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MinCapacity`: The minimum number of Aurora capacity units (ACUs) for a DB instance in
-            /// an Aurora Serverless v2 cluster. You can specify ACU values in half-step increments,
-            /// such as 8, 8.5, 9, and so on. For Aurora versions that support the Aurora Serverless v2
-            /// auto-pause feature, the smallest value that you can use is 0. For versions that don't
-            /// support Aurora Serverless v2 auto-pause, the smallest value that you can use is 0.5.
-            props, "MinCapacity", min_capacity, set_min_capacity, get_min_capacity, Val<f64>
+        /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondsUntilAutoPause`: Specifies the number of seconds an Aurora Serverless v2 DB
-            /// instance must be idle before Aurora attempts to automatically pause it. Specify a value
-            /// between 300 seconds (five minutes) and 86,400 seconds (one day). The default is 300
-            /// seconds.
-            props, "SecondsUntilAutoPause", seconds_until_auto_pause, set_seconds_until_auto_pause, get_seconds_until_auto_pause, Val<i64>
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// `MinCapacity`: The minimum number of Aurora capacity units (ACUs) for a DB instance in an
+        /// Aurora Serverless v2 cluster. You can specify ACU values in half-step increments, such as 8, 8.5, 9,
+        /// and so on. For Aurora versions that support the Aurora Serverless v2 auto-pause feature, the
+        /// smallest value that you can use is 0. For versions that don't support Aurora Serverless v2
+        /// auto-pause, the smallest value that you can use is 0.5.
+        pub fn min_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinCapacity", value.into());
+            self
+        }
+
+        /// Sets `MinCapacity` in place: [`Self::min_capacity`] on a value held by `&mut`.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
+        }
+
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
+        }
+
+        /// `SecondsUntilAutoPause`: Specifies the number of seconds an Aurora Serverless v2 DB instance
+        /// must be idle before Aurora attempts to automatically pause it. Specify a value between 300
+        /// seconds (five minutes) and 86,400 seconds (one day). The default is 300 seconds.
+        pub fn seconds_until_auto_pause(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SecondsUntilAutoPause", value.into());
+            self
+        }
+
+        /// Sets `SecondsUntilAutoPause` in place: [`Self::seconds_until_auto_pause`] on a value held by `&mut`.
+        pub fn set_seconds_until_auto_pause(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SecondsUntilAutoPause", value.into());
+            self
+        }
+
+        /// `SecondsUntilAutoPause` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seconds_until_auto_pause(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SecondsUntilAutoPause")
         }
     }
 }
@@ -1251,43 +2394,100 @@ impl DbClusterEndpoint {
         DbClusterEndpoint { core }
     }
 
-    prop! {
-        /// `CustomEndpointType`: The type of the custom endpoint.
-        core.props, "CustomEndpointType", _, set_custom_endpoint_type, get_custom_endpoint_type, Val<db_cluster_endpoint::CustomEndpointType>
+    /// Sets `CustomEndpointType`, which `new` took, in place.
+    pub fn set_custom_endpoint_type(&mut self, value: impl Into<Val<db_cluster_endpoint::CustomEndpointType>>) -> &mut Self {
+        self.core.props.set("CustomEndpointType", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterEndpointIdentifier`: The identifier to use for the new endpoint. This
-        /// parameter is stored as a lowercase string.
-        core.props, "DBClusterEndpointIdentifier", _, set_db_cluster_endpoint_identifier, get_db_cluster_endpoint_identifier, Val<String>
+    /// `CustomEndpointType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_endpoint_type(&self) -> ::std::option::Option<Val<db_cluster_endpoint::CustomEndpointType>> {
+        crate::cfn::get_prop(&self.core.props, "CustomEndpointType")
     }
 
-    prop! {
-        /// `DBClusterIdentifier`: The DB cluster identifier of the DB cluster associated with the
-        /// endpoint. This parameter is stored as a lowercase string.
-        core.props, "DBClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// Sets `DBClusterEndpointIdentifier`, which `new` took, in place.
+    pub fn set_db_cluster_endpoint_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterEndpointIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ExcludedMembers`: List of DB instance identifiers that aren't part of the custom
-        /// endpoint group. All other eligible instances are reachable through the custom endpoint.
-        /// Only relevant if the list of static members is empty. Once either member list is set, it
-        /// can be changed or replaced by the other list, but both lists cannot be removed in place;
-        /// removing them requires replacing the endpoint.
-        core.props, "ExcludedMembers", excluded_members, set_excluded_members, get_excluded_members, Val<List<String>>
+    /// `DBClusterEndpointIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_endpoint_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterEndpointIdentifier")
     }
 
-    prop! {
-        /// `StaticMembers`: List of DB instance identifiers that are part of the custom endpoint
-        /// group. Once either member list is set, it can be changed or replaced by the other list,
-        /// but both lists cannot be removed in place; removing them requires replacing the
-        /// endpoint.
-        core.props, "StaticMembers", static_members, set_static_members, get_static_members, Val<List<String>>
+    /// Sets `DBClusterIdentifier`, which `new` took, in place.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to be assigned to the DB cluster endpoint.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
+    }
+
+    /// `ExcludedMembers`: List of DB instance identifiers that aren't part of the custom endpoint
+    /// group. All other eligible instances are reachable through the custom endpoint. Only relevant
+    /// if the list of static members is empty. Once either member list is set, it can be changed or
+    /// replaced by the other list, but both lists cannot be removed in place; removing them
+    /// requires replacing the endpoint.
+    pub fn excluded_members(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ExcludedMembers", value.into());
+        self
+    }
+
+    /// Sets `ExcludedMembers` in place: [`Self::excluded_members`] on a value held by `&mut`.
+    pub fn set_excluded_members(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ExcludedMembers", value.into());
+        self
+    }
+
+    /// `ExcludedMembers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_excluded_members(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludedMembers")
+    }
+
+    /// `StaticMembers`: List of DB instance identifiers that are part of the custom endpoint group.
+    /// Once either member list is set, it can be changed or replaced by the other list, but both
+    /// lists cannot be removed in place; removing them requires replacing the endpoint.
+    pub fn static_members(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("StaticMembers", value.into());
+        self
+    }
+
+    /// Sets `StaticMembers` in place: [`Self::static_members`] on a value held by `&mut`.
+    pub fn set_static_members(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("StaticMembers", value.into());
+        self
+    }
+
+    /// `StaticMembers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_static_members(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "StaticMembers")
+    }
+
+    /// `Tags`: The tags to be assigned to the DB cluster endpoint.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1387,37 +2587,79 @@ impl DbClusterParameterGroup {
         DbClusterParameterGroup { core }
     }
 
-    prop! {
-        /// `DBClusterParameterGroupName`: The name of the DB cluster parameter group. Constraints: +
-        /// Must not match the name of an existing DB cluster parameter group. This value is stored
-        /// as a lowercase string.
-        core.props, "DBClusterParameterGroupName", db_cluster_parameter_group_name, set_db_cluster_parameter_group_name, get_db_cluster_parameter_group_name, Val<String>
+    /// `DBClusterParameterGroupName`: The name of the DB cluster parameter group. Constraints: +
+    /// Must not match the name of an existing DB cluster parameter group. This value is stored as a
+    /// lowercase string.
+    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description for the DB cluster parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `DBClusterParameterGroupName` in place: [`Self::db_cluster_parameter_group_name`] on a
+    /// value held by `&mut`.
+    pub fn set_db_cluster_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: The DB cluster parameter group family name. A DB cluster parameter group can
-        /// be associated with one and only one DB cluster parameter group family, and can be
-        /// applied only to a DB cluster running a database engine and engine version compatible
-        /// with that DB cluster parameter group family. *Aurora MySQL* Example: ``aurora-mysql5.7``, ``aurora-mysql8.0`` *Aurora
-        /// PostgreSQL* Example: ``aurora-postgresql14`` *RDS for MySQL* Example: ``mysql8.0`` *RDS
-        /// for PostgreSQL* Example: ``postgres13`` To list all of the available parameter group
-        /// families for a DB engine, use the following command: ``aws rds …
-        core.props, "Family", _, set_family, get_family, Val<String>
+    /// `DBClusterParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterParameterGroupName")
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the DB cluster parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Family`, which `new` took, in place.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
+    }
+
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
+    }
+
+    /// Sets `Parameters`, which `new` took, in place.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: Tags to assign to the DB cluster parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1450,752 +2692,1836 @@ impl DbInstance {
         DbInstance { core }
     }
 
-    prop! {
-        /// `AdditionalStorageVolumes`: The additional storage volumes associated with the DB
-        /// instance. RDS supports additional storage volumes for RDS for Oracle and RDS for SQL
-        /// Server.
-        core.props, "AdditionalStorageVolumes", additional_storage_volumes, set_additional_storage_volumes, get_additional_storage_volumes, Val<List<db_instance::AdditionalStorageVolume>>
-    }
-
-    prop! {
-        /// `AllocatedStorage`: The amount of storage in gibibytes (GiB) to be initially allocated
-        /// for the database instance. If any value is set in the ``Iops`` parameter, ``AllocatedStorage``
-        /// must be at least 100 GiB, which corresponds to the minimum Iops value of 1,000. If you
-        /// increase the ``Iops`` value (in 1,000 IOPS increments), then you must also increase the ``AllocatedStorage``
-        /// value (in 100-GiB increments). *Amazon Aurora* Not applicable. Aurora cluster volumes
-        /// automatically grow as the amount of data in your database increases, though you are only
-        /// charged for the space that you use in an Aurora cluster volume. …
-        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<String>
-    }
-
-    prop! {
-        /// `AllowMajorVersionUpgrade`: A value that indicates whether major version upgrades are
-        /// allowed. Changing this parameter doesn't result in an outage and the change is
-        /// asynchronously applied as soon as possible. Constraints: Major version upgrades must be
-        /// allowed when specifying a value for the ``EngineVersion`` parameter that is a different
-        /// major version than the DB instance's current version.
-        core.props, "AllowMajorVersionUpgrade", allow_major_version_upgrade, set_allow_major_version_upgrade, get_allow_major_version_upgrade, Val<bool>
-    }
-
-    prop! {
-        /// `ApplyImmediately`: Specifies whether changes to the DB instance and any pending
-        /// modifications are applied immediately, regardless of the ``PreferredMaintenanceWindow``
-        /// setting. If set to ``false``, changes are applied during the next maintenance window.
-        /// Until RDS applies the changes, the DB instance remains in a drift state. As a result,
-        /// the configuration doesn't fully reflect the requested modifications and temporarily
-        /// diverges from the intended state. In addition to the settings described in Modifying a
-        /// DB instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html>), …
-        core.props, "ApplyImmediately", apply_immediately, set_apply_immediately, get_apply_immediately, Val<bool>
-    }
-
-    prop! {
-        /// `AssociatedRoles`: The IAMlong (IAM) roles associated with the DB instance. *Amazon
-        /// Aurora* Not applicable. The associated roles are managed by the DB cluster.
-        core.props, "AssociatedRoles", associated_roles, set_associated_roles, get_associated_roles, Val<List<db_instance::DbInstanceRole>>
-    }
-
-    prop! {
-        /// `AutoMinorVersionUpgrade`: A value that indicates whether minor engine upgrades are
-        /// applied automatically to the DB instance during the maintenance window. By default,
-        /// minor engine upgrades are applied automatically.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
-    }
-
-    prop! {
-        /// `AutomaticBackupReplicationKmsKeyId`: The AWS KMS key identifier for encryption of the
-        /// replicated automated backups. The KMS key ID is the Amazon Resource Name (ARN) for the
-        /// KMS encryption key in the destination AWS-Region, for example, ``arn:aws:kms:us-east-1:123456789012:key/AKIAIOSFODNN7EXAMPLE``.
-        core.props, "AutomaticBackupReplicationKmsKeyId", automatic_backup_replication_kms_key_id, set_automatic_backup_replication_kms_key_id, get_automatic_backup_replication_kms_key_id, Val<String>
-    }
-
-    prop! {
-        /// `AutomaticBackupReplicationRegion`: The AWS-Region associated with the automated backup.
-        core.props, "AutomaticBackupReplicationRegion", automatic_backup_replication_region, set_automatic_backup_replication_region, get_automatic_backup_replication_region, Val<String>
-    }
-
-    prop! {
-        /// `AutomaticBackupReplicationRetentionPeriod`: The retention period for automated backups
-        /// in a different AWS Region. Use this parameter to set a unique retention period that only
-        /// applies to cross-Region automated backups. To enable automated backups in a different
-        /// Region, specify a positive value for the ``AutomaticBackupReplicationRegion`` parameter.
-        /// If not specified, this parameter defaults to the value of the ``BackupRetentionPeriod``
-        /// parameter. The maximum allowed value is 35.
-        core.props, "AutomaticBackupReplicationRetentionPeriod", automatic_backup_replication_retention_period, set_automatic_backup_replication_retention_period, get_automatic_backup_replication_retention_period, Val<i64>
-    }
-
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone (AZ) where the database will be created. For
-        /// information on AWS-Regions and Availability Zones, see Regions and Availability Zones (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RegionsAndAvailabilityZones.html>).
-        /// For Amazon Aurora, each Aurora DB cluster hosts copies of its storage in three separate
-        /// Availability Zones. Specify one of these Availability Zones. Aurora automatically
-        /// chooses an appropriate Availability Zone if you don't specify one. Default: A random,
-        /// system-chosen Availability Zone in the endpoint's AWS-Region. Constraints: + The …
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
-    }
-
-    prop! {
-        /// `BackupRetentionPeriod`: The number of days for which automated backups are retained.
-        /// Setting this parameter to a positive number enables backups. Setting this parameter to 0
-        /// disables automated backups. *Amazon Aurora* Not applicable. The retention period for
-        /// automated backups is managed by the DB cluster. Default: 1 Constraints: + Must be a
-        /// value from 0 to 35 + Can't be set to 0 if the DB instance is a source to read replicas
-        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
-    }
-
-    prop! {
-        /// `BackupTarget`: The location for storing automated backups and manual snapshots. Valid
-        /// Values: + ``local`` (Dedicated Local Zone) + ``outposts`` (AWS Outposts) + ``region`` (AWS-Region)
-        /// Default: ``region`` For more information, see Working with Amazon RDS on Outposts (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-on-outposts.html>)
-        /// in the *Amazon RDS User Guide*.
-        core.props, "BackupTarget", backup_target, set_backup_target, get_backup_target, Val<String>
-    }
-
-    prop! {
-        /// `CACertificateIdentifier`: The identifier of the CA certificate for this DB instance.
-        /// For more information, see Using SSL/TLS to encrypt a connection to a DB instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html>)
-        /// in the *Amazon RDS User Guide* and Using SSL/TLS to encrypt a connection to a DB cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html>)
-        /// in the *Amazon Aurora User Guide*.
-        core.props, "CACertificateIdentifier", ca_certificate_identifier, set_ca_certificate_identifier, get_ca_certificate_identifier, Val<String>
-    }
-
-    prop! {
-        /// `CertificateRotationRestart`: Specifies whether the DB instance is restarted when you
-        /// rotate your SSL/TLS certificate. By default, the DB instance is restarted when you
-        /// rotate your SSL/TLS certificate. The certificate is not updated until the DB instance is
-        /// restarted. Set this parameter only if you are *not* using SSL/TLS to connect to the DB
-        /// instance. If you are using SSL/TLS to connect to the DB instance, follow the appropriate
-        /// instructions for your DB engine to rotate your SSL/TLS certificate: + For more
-        /// information about rotating your SSL/TLS certificate for RDS DB engines, see \[Rotating
-        /// Your SSL/TLS …
-        core.props, "CertificateRotationRestart", certificate_rotation_restart, set_certificate_rotation_restart, get_certificate_rotation_restart, Val<bool>
-    }
-
-    prop! {
-        /// `CharacterSetName`: For supported engines, indicates that the DB instance should be
-        /// associated with the specified character set. *Amazon Aurora* Not applicable. The
-        /// character set is managed by the DB cluster. For more information, see
-        /// AWS::RDS::DBCluster (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html>).
-        core.props, "CharacterSetName", character_set_name, set_character_set_name, get_character_set_name, Val<String>
-    }
-
-    prop! {
-        /// `CopyTagsToSnapshot`: Specifies whether to copy tags from the DB instance to snapshots
-        /// of the DB instance. By default, tags are not copied. This setting doesn't apply to
-        /// Amazon Aurora DB instances. Copying tags to snapshots is managed by the DB cluster.
-        /// Setting this value for an Aurora DB instance has no effect on the DB cluster setting.
-        core.props, "CopyTagsToSnapshot", copy_tags_to_snapshot, set_copy_tags_to_snapshot, get_copy_tags_to_snapshot, Val<bool>
-    }
-
-    prop! {
-        /// `CustomIAMInstanceProfile`: The instance profile associated with the underlying Amazon
-        /// EC2 instance of an RDS Custom DB instance. This setting is required for RDS Custom.
-        /// Constraints: + The profile must exist in your account. + The profile must have an IAM
-        /// role that Amazon EC2 has permissions to assume. + The instance profile name and the
-        /// associated IAM role name must start with the prefix ``AWSRDSCustom``. For the list of
-        /// permissions required for the IAM role, see Configure IAM and your VPC (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/custom-setup-orcl.html#custom-setup-orcl.iam-vpc>)
-        /// in the *Amazon RDS User …
-        core.props, "CustomIAMInstanceProfile", custom_iam_instance_profile, set_custom_iam_instance_profile, get_custom_iam_instance_profile, Val<String>
-    }
-
-    prop! {
-        /// `DBClusterIdentifier`: The identifier of the DB cluster that this DB instance will
-        /// belong to. This setting doesn't apply to RDS Custom DB instances.
-        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
-    }
-
-    prop! {
-        /// `DBClusterSnapshotIdentifier`: The identifier for the Multi-AZ DB cluster snapshot to
-        /// restore from. For more information on Multi-AZ DB clusters, see Multi-AZ DB cluster
-        /// deployments (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html>)
-        /// in the *Amazon RDS User Guide*. Constraints: + Must match the identifier of an existing
-        /// Multi-AZ DB cluster snapshot. + Can't be specified when ``DBSnapshotIdentifier`` is
-        /// specified. + Must be specified when ``DBSnapshotIdentifier`` isn't specified. + If you
-        /// are restoring from a shared manual Multi-AZ DB cluster snapshot, the …
-        core.props, "DBClusterSnapshotIdentifier", db_cluster_snapshot_identifier, set_db_cluster_snapshot_identifier, get_db_cluster_snapshot_identifier, Val<String>
-    }
-
-    prop! {
-        /// `DBInstanceClass`: The compute and memory capacity of the DB instance, for example ``db.m5.large``.
-        /// Not all DB instance classes are available in all AWS-Regions, or for all database
-        /// engines. For the full list of DB instance classes, and availability for your engine, see
-        /// DB instance classes (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html>)
-        /// in the *Amazon RDS User Guide* or Aurora DB instance classes (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.html>)
-        /// in the *Amazon Aurora User Guide*.
-        core.props, "DBInstanceClass", db_instance_class, set_db_instance_class, get_db_instance_class, Val<String>
-    }
-
-    prop! {
-        /// `DBInstanceIdentifier`: A name for the DB instance. If you specify a name, AWS
-        /// CloudFormation converts it to lowercase. If you don't specify a name, AWS CloudFormation
-        /// generates a unique physical ID and uses that ID for the DB instance. For more
-        /// information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// For information about constraints that apply to DB instance identifiers, see Naming
-        /// constraints in Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints>)
-        /// in the *Amazon RDS User Guide*. If you specify a …
-        core.props, "DBInstanceIdentifier", db_instance_identifier, set_db_instance_identifier, get_db_instance_identifier, Val<String>
-    }
-
-    prop! {
-        /// `DBName`: The meaning of this parameter differs according to the database engine you
-        /// use. If you specify the ``DBSnapshotIdentifier`` property, this property only applies to
-        /// RDS for Oracle. *Amazon Aurora* Not applicable. The database name is managed by the DB
-        /// cluster. *Db2* The name of the database to create when the DB instance is created. If
-        /// this parameter isn't specified, no database is created in the DB instance. Constraints: +
-        /// Must contain 1 to 64 letters or numbers. + Must begin with a letter. Subsequent
-        /// characters can be letters, underscores, or digits (0-9). + Can't be a word reserved by
-        /// the …
-        core.props, "DBName", db_name, set_db_name, get_db_name, Val<String>
-    }
-
-    prop! {
-        /// `DBParameterGroupName`: The name of an existing DB parameter group or a reference to an
-        /// AWS::RDS::DBParameterGroup (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbparametergroup.html>)
-        /// resource created in the template. To list all of the available DB parameter group names,
-        /// use the following command: ``aws rds describe-db-parameter-groups --query "DBParameterGroups\[\].DBParameterGroupName" --output
-        /// text`` If any of the data members of the referenced parameter group are changed during
-        /// an update, the DB instance might need to be restarted, which causes some interruption.
-        /// If the …
-        core.props, "DBParameterGroupName", db_parameter_group_name, set_db_parameter_group_name, get_db_parameter_group_name, Val<String>
-    }
-
-    prop! {
-        /// `DBSecurityGroups`: A list of the DB security groups to assign to the DB instance. The
-        /// list can include both the name of existing DB security groups or references to
-        /// AWS::RDS::DBSecurityGroup resources created in the template. If you set
-        /// DBSecurityGroups, you must not set VPCSecurityGroups, and vice versa. Also, note that
-        /// the DBSecurityGroups property exists only for backwards compatibility with older regions
-        /// and is no longer recommended for providing security information to an RDS DB instance.
-        /// Instead, use VPCSecurityGroups. If you specify this property, AWS CloudFormation sends
-        /// only the following properties …
-        core.props, "DBSecurityGroups", db_security_groups, set_db_security_groups, get_db_security_groups, Val<List<String>>
-    }
-
-    prop! {
-        /// `DBSnapshotIdentifier`: The name or Amazon Resource Name (ARN) of the DB snapshot that's
-        /// used to restore the DB instance. If you're restoring from a shared manual DB snapshot,
-        /// you must specify the ARN of the snapshot. By specifying this property, you can create a
-        /// DB instance from the specified DB snapshot. If the ``DBSnapshotIdentifier`` property is
-        /// an empty string or the ``AWS::RDS::DBInstance`` declaration has no ``DBSnapshotIdentifier``
-        /// property, AWS CloudFormation creates a new database. If the property contains a value (other
-        /// than an empty string), AWS CloudFormation creates a database from the specified …
-        core.props, "DBSnapshotIdentifier", db_snapshot_identifier, set_db_snapshot_identifier, get_db_snapshot_identifier, Val<String>
-    }
-
-    prop! {
-        /// `DBSubnetGroupName`: A DB subnet group to associate with the DB instance. If you update
-        /// this value, the new subnet group must be a subnet group in a new VPC. If you don't
-        /// specify a DB subnet group, RDS uses the default DB subnet group if one exists. If a
-        /// default DB subnet group does not exist, and you don't specify a ``DBSubnetGroupName``,
-        /// the DB instance fails to launch. For more information about using Amazon RDS in a VPC,
-        /// see Amazon VPC and Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.html>)
-        /// in the *Amazon RDS User Guide*. This setting doesn't apply to Amazon Aurora DB
-        /// instances. …
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<DbSubnetGroupName>
-    }
-
-    prop! {
-        /// `DBSystemId`: The Oracle system identifier (SID), which is the name of the Oracle
-        /// database instance that manages your database files. In this context, the term "Oracle
-        /// database instance" refers exclusively to the system global area (SGA) and Oracle
-        /// background processes. If you don't specify a SID, the value defaults to ``RDSCDB``. The
-        /// Oracle SID is also the name of your CDB.
-        core.props, "DBSystemId", db_system_id, set_db_system_id, get_db_system_id, Val<String>
-    }
-
-    prop! {
-        /// `DatabaseInsightsMode`: The mode of Database Insights to enable for the DB instance.
-        /// Aurora DB instances inherit this value from the DB cluster, so you can't change this
-        /// value.
-        core.props, "DatabaseInsightsMode", database_insights_mode, set_database_insights_mode, get_database_insights_mode, Val<db_instance::DatabaseInsightsMode>
-    }
-
-    prop! {
-        /// `DedicatedLogVolume`: Indicates whether the DB instance has a dedicated log volume (DLV)
-        /// enabled.
-        core.props, "DedicatedLogVolume", dedicated_log_volume, set_dedicated_log_volume, get_dedicated_log_volume, Val<bool>
-    }
-
-    prop! {
-        /// `DeleteAutomatedBackups`: A value that indicates whether to remove automated backups
-        /// immediately after the DB instance is deleted. This parameter isn't case-sensitive. The
-        /// default is to remove automated backups immediately after the DB instance is deleted. *Amazon
-        /// Aurora* Not applicable. When you delete a DB cluster, all automated backups for that DB
-        /// cluster are deleted and can't be recovered. Manual DB cluster snapshots of the DB
-        /// cluster are not deleted.
-        core.props, "DeleteAutomatedBackups", delete_automated_backups, set_delete_automated_backups, get_delete_automated_backups, Val<bool>
-    }
-
-    prop! {
-        /// `DeletionProtection`: Specifies whether the DB instance has deletion protection enabled.
-        /// The database can't be deleted when deletion protection is enabled. By default, deletion
-        /// protection isn't enabled. For more information, see Deleting a DB Instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html>).
-        /// This setting doesn't apply to Amazon Aurora DB instances. You can enable or disable
-        /// deletion protection for the DB cluster. For more information, see ``CreateDBCluster``.
-        /// DB instances in a DB cluster can be deleted even when deletion protection is enabled for
-        /// the DB cluster.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
-    }
-
-    prop! {
-        /// `Domain`: The Active Directory directory ID to create the DB instance in. Currently,
-        /// only Db2, MySQL, Microsoft SQL Server, Oracle, and PostgreSQL DB instances can be
-        /// created in an Active Directory Domain. For more information, see Kerberos Authentication (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/kerberos-authentication.html>)
-        /// in the *Amazon RDS User Guide*.
-        core.props, "Domain", domain, set_domain, get_domain, Val<String>
-    }
-
-    prop! {
-        /// `DomainAuthSecretArn`: The ARN for the Secrets Manager secret with the credentials for
-        /// the user joining the domain. Example: ``arn:aws:secretsmanager:region:account-number:secret:myselfmanagedADtestsecret-123456``
-        core.props, "DomainAuthSecretArn", domain_auth_secret_arn, set_domain_auth_secret_arn, get_domain_auth_secret_arn, Val<String>
-    }
-
-    prop! {
-        /// `DomainDnsIps`: The IPv4 DNS IP addresses of your primary and secondary Active Directory
-        /// domain controllers. Constraints: + Two IP addresses must be provided. If there isn't a
-        /// secondary domain controller, use the IP address of the primary domain controller for
-        /// both entries in the list. Example: ``123.124.125.126,234.235.236.237``
-        core.props, "DomainDnsIps", domain_dns_ips, set_domain_dns_ips, get_domain_dns_ips, Val<List<String>>
-    }
-
-    prop! {
-        /// `DomainFqdn`: The fully qualified domain name (FQDN) of an Active Directory domain.
-        /// Constraints: + Can't be longer than 64 characters. Example: ``mymanagedADtest.mymanagedAD.mydomain``
-        core.props, "DomainFqdn", domain_fqdn, set_domain_fqdn, get_domain_fqdn, Val<String>
-    }
-
-    prop! {
-        /// `DomainIAMRoleName`: The name of the IAM role to use when making API calls to the
-        /// Directory Service. This setting doesn't apply to the following DB instances: + Amazon
-        /// Aurora (The domain is managed by the DB cluster.) + RDS Custom
-        core.props, "DomainIAMRoleName", domain_iam_role_name, set_domain_iam_role_name, get_domain_iam_role_name, Val<String>
-    }
-
-    prop! {
-        /// `DomainOu`: The Active Directory organizational unit for your DB instance to join.
-        /// Constraints: + Must be in the distinguished name format. + Can't be longer than 64
-        /// characters. Example: ``OU=mymanagedADtestOU,DC=mymanagedADtest,DC=mymanagedAD,DC=mydomain``
-        core.props, "DomainOu", domain_ou, set_domain_ou, get_domain_ou, Val<String>
-    }
-
-    prop! {
-        /// `EnableCloudwatchLogsExports`: The list of log types that need to be enabled for
-        /// exporting to CloudWatch Logs. The values in the list depend on the DB engine being used.
-        /// For more information, see Publishing Database Logs to Amazon CloudWatch Logs (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.html#USER_LogAccess.Procedural.UploadtoCloudWatch>)
-        /// in the *Amazon Relational Database Service User Guide*. *Amazon Aurora* Not applicable.
-        /// CloudWatch Logs exports are managed by the DB cluster. *Db2* Valid values: ``diag.log``, ``notify.log`` *MariaDB*
-        /// Valid values: ``audit``, ``error``, ``general``, …
-        core.props, "EnableCloudwatchLogsExports", enable_cloudwatch_logs_exports, set_enable_cloudwatch_logs_exports, get_enable_cloudwatch_logs_exports, Val<List<String>>
-    }
-
-    prop! {
-        /// `EnableIAMDatabaseAuthentication`: A value that indicates whether to enable mapping of
-        /// AWS Identity and Access Management (IAM) accounts to database accounts. By default,
-        /// mapping is disabled. This property is supported for RDS for MariaDB, RDS for MySQL, and
-        /// RDS for PostgreSQL. For more information, see IAM Database Authentication for MariaDB,
-        /// MySQL, and PostgreSQL (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html>)
-        /// in the *Amazon RDS User Guide.* *Amazon Aurora* Not applicable. Mapping AWS IAM accounts
-        /// to database accounts is managed by the DB cluster.
-        core.props, "EnableIAMDatabaseAuthentication", enable_iam_database_authentication, set_enable_iam_database_authentication, get_enable_iam_database_authentication, Val<bool>
-    }
-
-    prop! {
-        /// `EnablePerformanceInsights`: Specifies whether to enable Performance Insights for the DB
-        /// instance. For more information, see Using Amazon Performance Insights (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.html>)
-        /// in the *Amazon RDS User Guide*. This setting doesn't apply to RDS Custom DB instances.
-        core.props, "EnablePerformanceInsights", enable_performance_insights, set_enable_performance_insights, get_enable_performance_insights, Val<bool>
-    }
-
-    prop! {
-        /// `Engine`: The name of the database engine to use for this DB instance. Not every
-        /// database engine is available in every AWS Region. This property is required when
-        /// creating a DB instance. You can convert an Oracle database from the non-CDB architecture
-        /// to the container database (CDB) architecture by updating the ``Engine`` value in your
-        /// templates from ``oracle-ee`` to ``oracle-ee-cdb`` or from ``oracle-se2`` to ``oracle-se2-cdb``.
-        /// Converting to the CDB architecture requires an interruption. Valid Values: + ``aurora-mysql`` (for
-        /// Aurora MySQL DB instances) + ``aurora-postgresql`` (for Aurora PostgreSQL DB …
-        core.props, "Engine", engine, set_engine, get_engine, Val<String>
-    }
-
-    prop! {
-        /// `EngineLifecycleSupport`: The lifecycle type for this DB instance. By default, this
-        /// value is set to ``open-source-rds-extended-support``, which enrolls your DB instance
-        /// into Amazon RDS Extended Support. At the end of standard support, you can avoid charges
-        /// for Extended Support by setting the value to ``open-source-rds-extended-support-disabled``.
-        /// In this case, creating the DB instance will fail if the DB major version is past its end
-        /// of standard support date. This setting applies only to RDS for MySQL and RDS for
-        /// PostgreSQL. For Amazon Aurora DB instances, the engine lifecycle support is managed by
-        /// the DB cluster. You …
-        core.props, "EngineLifecycleSupport", engine_lifecycle_support, set_engine_lifecycle_support, get_engine_lifecycle_support, Val<String>
-    }
-
-    prop! {
-        /// `EngineVersion`: The version number of the database engine to use. For a list of valid
-        /// engine versions, use the ``DescribeDBEngineVersions`` action. The following are the
-        /// database engines and links to information about the major and minor versions that are
-        /// available with Amazon RDS. Not every database engine is available for every AWS Region. *Amazon
-        /// Aurora* Not applicable. The version number of the database engine to be used by the DB
-        /// instance is managed by the DB cluster. *Db2* See Amazon RDS for Db2 (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Db2.html#Db2.Concepts.VersionMgmt>)
-        /// in the …
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
-    }
-
-    prop! {
-        /// `Iops`: The number of I/O operations per second (IOPS) that the database provisions. The
-        /// value must be equal to or greater than 1000. If you specify this property, you must
-        /// follow the range of allowed ratios of your requested IOPS rate to the amount of storage
-        /// that you allocate (IOPS to allocated storage). For example, you can provision an Oracle
-        /// database instance with 1000 IOPS and 200 GiB of storage (a ratio of 5:1), or specify 2000
-        /// IOPS with 200 GiB of storage (a ratio of 10:1). For more information, see \[Amazon RDS
-        /// Provisioned IOPS Storage to Improve …
-        core.props, "Iops", iops, set_iops, get_iops, Val<i64>
-    }
-
-    prop! {
-        /// `KmsKeyId`: The ARN of the AWS KMS key that's used to encrypt the DB instance, such as ``arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef``.
-        /// If you enable the StorageEncrypted property but don't specify this property, AWS
-        /// CloudFormation uses the default KMS key. If you specify this property, you must set the
-        /// StorageEncrypted property to true. If you specify the ``SourceDBInstanceIdentifier`` or ``SourceDbiResourceId``
-        /// property, don't specify this property. The value is inherited from the source DB
-        /// instance, and if the DB instance is encrypted, the specified ``KmsKeyId`` …
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
-    }
-
-    prop! {
-        /// `LicenseModel`: License model information for this DB instance. Valid Values: + Aurora
-        /// MySQL - ``general-public-license`` + Aurora PostgreSQL - ``postgresql-license`` + RDS
-        /// for Db2 - ``bring-your-own-license``. For more information about RDS for Db2 licensing,
-        /// see  (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/db2-licensing.html>) in
-        /// the *Amazon RDS User Guide.* + RDS for MariaDB - ``general-public-license`` + RDS for
-        /// Microsoft SQL Server - ``license-included`` or ``bring-your-own-media`` + RDS for MySQL - ``general-public-license`` +
-        /// RDS for Oracle - ``bring-your-own-license`` or …
-        core.props, "LicenseModel", license_model, set_license_model, get_license_model, Val<String>
-    }
-
-    prop! {
-        /// `ManageMasterUserPassword`: Specifies whether to manage the master user password with
-        /// AWS Secrets Manager. For more information, see Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>)
-        /// in the *Amazon RDS User Guide.* Constraints: + Can't manage the master user password
-        /// with AWS Secrets Manager if ``MasterUserPassword`` is specified.
-        core.props, "ManageMasterUserPassword", manage_master_user_password, set_manage_master_user_password, get_manage_master_user_password, Val<bool>
-    }
-
-    prop! {
-        /// `MasterUserAuthenticationType`: Specifies the authentication type for the master user.
-        /// With IAM master user authentication, you can configure the master DB user with IAM
-        /// database authentication when you create a DB instance. You can specify one of the
-        /// following values: + ``password`` - Use standard database authentication with a password. + ``iam-db-auth`` -
-        /// Use IAM database authentication for the master user. This option is only valid for RDS
-        /// for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL
-        /// engines.
-        core.props, "MasterUserAuthenticationType", master_user_authentication_type, set_master_user_authentication_type, get_master_user_authentication_type, Val<db_instance::MasterUserAuthenticationType>
-    }
-
-    prop! {
-        /// `MasterUserPassword`: The password for the master user. The password can include any
-        /// printable ASCII character except "/", """, or "@". *Amazon Aurora* Not applicable. The
-        /// password for the master user is managed by the DB cluster. *RDS for Db2* Must contain
-        /// from 8 to 255 characters. *RDS for MariaDB* Constraints: Must contain from 8 to 41
-        /// characters. *RDS for Microsoft SQL Server* Constraints: Must contain from 8 to 128
-        /// characters. *RDS for MySQL* Constraints: Must contain from 8 to 41 characters. *RDS for
-        /// Oracle* Constraints: Must contain from 8 to 30 characters. *RDS for PostgreSQL*
-        /// Constraints: Must contain …
-        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
-    }
-
-    prop! {
-        /// `MasterUserSecret`: The secret managed by RDS in AWS Secrets Manager for the master user
-        /// password. For more information, see Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>)
-        /// in the *Amazon RDS User Guide.*
-        core.props, "MasterUserSecret", master_user_secret, set_master_user_secret, get_master_user_secret, Val<db_instance::MasterUserSecret>
-    }
-
-    prop! {
-        /// `MasterUsername`: The master user name for the DB instance. If you specify the ``SourceDBInstanceIdentifier``
-        /// or ``DBSnapshotIdentifier`` property, don't specify this property. The value is
-        /// inherited from the source DB instance or snapshot. When migrating a self-managed Db2
-        /// database, we recommend that you use the same master username as your self-managed Db2
-        /// instance name. *Amazon Aurora* Not applicable. The name for the master user is managed
-        /// by the DB cluster. *RDS for Db2* Constraints: + Must be 1 to 16 letters or numbers. +
-        /// First character must be a letter. + Can't be a reserved word for the chosen …
-        core.props, "MasterUsername", master_username, set_master_username, get_master_username, Val<String>
-    }
-
-    prop! {
-        /// `MaxAllocatedStorage`: The upper limit in gibibytes (GiB) to which Amazon RDS can
-        /// automatically scale the storage of the DB instance. For more information about this
-        /// setting, including limitations that apply to it, see Managing capacity automatically
-        /// with Amazon RDS storage autoscaling (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.StorageTypes.html#USER_PIOPS.Autoscaling>)
-        /// in the *Amazon RDS User Guide*. This setting doesn't apply to the following DB
-        /// instances: + Amazon Aurora (Storage is managed by the DB cluster.) + RDS Custom
-        core.props, "MaxAllocatedStorage", max_allocated_storage, set_max_allocated_storage, get_max_allocated_storage, Val<i64>
-    }
-
-    prop! {
-        /// `MonitoringInterval`: The interval, in seconds, between points when Enhanced Monitoring
-        /// metrics are collected for the DB instance. To disable collection of Enhanced Monitoring
-        /// metrics, specify ``0``. If ``MonitoringRoleArn`` is specified, then you must set ``MonitoringInterval``
-        /// to a value other than ``0``. This setting doesn't apply to RDS Custom DB instances.
-        /// Valid Values: ``0 | 1 | 5 | 10 | 15 | 30 | 60`` Default: ``0``
-        core.props, "MonitoringInterval", monitoring_interval, set_monitoring_interval, get_monitoring_interval, Val<i64>
-    }
-
-    prop! {
-        /// `MonitoringRoleArn`: The ARN for the IAM role that permits RDS to send enhanced
-        /// monitoring metrics to Amazon CloudWatch Logs. For example, ``arn:aws:iam:123456789012:role/emaccess``.
-        /// For information on creating a monitoring role, see Setting Up and Enabling Enhanced
-        /// Monitoring (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html#USER_Monitoring.OS.Enabling>)
-        /// in the *Amazon RDS User Guide*. If ``MonitoringInterval`` is set to a value other than ``0``,
-        /// then you must supply a ``MonitoringRoleArn`` value. This setting doesn't apply to RDS
-        /// Custom DB instances.
-        core.props, "MonitoringRoleArn", monitoring_role_arn, set_monitoring_role_arn, get_monitoring_role_arn, Val<String>
-    }
-
-    prop! {
-        /// `MultiAZ`: Specifies whether the DB instance is a Multi-AZ deployment. You can't set the ``AvailabilityZone``
-        /// parameter if the DB instance is a Multi-AZ deployment. This setting doesn't apply to
-        /// Amazon Aurora because the DB instance Availability Zones (AZs) are managed by the DB
-        /// cluster.
-        core.props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
-    }
-
-    prop! {
-        /// `NcharCharacterSetName`: The name of the NCHAR character set for the Oracle DB instance.
-        /// This setting doesn't apply to RDS Custom DB instances.
-        core.props, "NcharCharacterSetName", nchar_character_set_name, set_nchar_character_set_name, get_nchar_character_set_name, Val<String>
-    }
-
-    prop! {
-        /// `NetworkType`: The network type of the DB instance. Valid values: + ``IPV4`` + ``DUAL``
-        /// The network type is determined by the ``DBSubnetGroup`` specified for the DB instance. A ``DBSubnetGroup``
-        /// can support only the IPv4 protocol or the IPv4 and IPv6 protocols (``DUAL``). For more
-        /// information, see Working with a DB instance in a VPC (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html>)
-        /// in the *Amazon RDS User Guide.*
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
-    }
-
-    prop! {
-        /// `OptionGroupName`: Indicates that the DB instance should be associated with the
-        /// specified option group. Permanent options, such as the TDE option for Oracle Advanced
-        /// Security TDE, can't be removed from an option group. Also, that option group can't be
-        /// removed from a DB instance once it is associated with a DB instance.
-        core.props, "OptionGroupName", option_group_name, set_option_group_name, get_option_group_name, Val<String>
-    }
-
-    prop! {
-        /// `PerformanceInsightsKMSKeyId`: The AWS KMS key identifier for encryption of Performance
-        /// Insights data. The KMS key identifier is the key ARN, key ID, alias ARN, or alias name
-        /// for the KMS key. If you do not specify a value for ``PerformanceInsightsKMSKeyId``, then
-        /// Amazon RDS uses your default KMS key. There is a default KMS key for your AWS account.
-        /// Your AWS account has a different default KMS key for each AWS Region. *Update behavior:*
-        /// Once Performance Insights is enabled with a KMS key, you cannot change to a different
-        /// physical KMS key without replacing the DB instance. However, the following updates do
-        /// not require …
-        core.props, "PerformanceInsightsKMSKeyId", performance_insights_kms_key_id, set_performance_insights_kms_key_id, get_performance_insights_kms_key_id, Val<String>
-    }
-
-    prop! {
-        /// `PerformanceInsightsRetentionPeriod`: The number of days to retain Performance Insights
-        /// data. When creating a DB instance without enabling Performance Insights, you can't
-        /// specify the parameter ``PerformanceInsightsRetentionPeriod``. This setting doesn't apply
-        /// to RDS Custom DB instances. Valid Values: + ``7`` + *month* * 31, where *month* is a
-        /// number of months from 1-23. Examples: ``93`` (3 months * 31), ``341`` (11 months * 31), ``589`` (19
-        /// months * 31) + ``731`` Default: ``7`` days If you specify a retention period that isn't
-        /// valid, such as ``94``, Amazon RDS returns an error.
-        core.props, "PerformanceInsightsRetentionPeriod", performance_insights_retention_period, set_performance_insights_retention_period, get_performance_insights_retention_period, Val<i64>
-    }
-
-    prop! {
-        /// `Port`: The port number on which the database accepts connections. This setting doesn't
-        /// apply to Aurora DB instances. The port number is managed by the cluster. Valid Values: ``1150-65535``
-        /// Default: + RDS for Db2 - ``50000`` + RDS for MariaDB - ``3306`` + RDS for Microsoft SQL
-        /// Server - ``1433`` + RDS for MySQL - ``3306`` + RDS for Oracle - ``1521`` + RDS for
-        /// PostgreSQL - ``5432`` Constraints: + For RDS for Microsoft SQL Server, the value can't
-        /// be ``1234``, ``1434``, ``3260``, ``3343``, ``3389``, ``47001``, or ``49152-49156``.
-        core.props, "Port", port, set_port, get_port, Val<String>
-    }
-
-    prop! {
-        /// `PreferredBackupWindow`: The daily time range during which automated backups are created
-        /// if automated backups are enabled, using the ``BackupRetentionPeriod`` parameter. For
-        /// more information, see Backup Window (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html#USER_WorkingWithAutomatedBackups.BackupWindow>)
-        /// in the *Amazon RDS User Guide.* Constraints: + Must be in the format ``hh24:mi-hh24:mi``. +
-        /// Must be in Universal Coordinated Time (UTC). + Must not conflict with the preferred
-        /// maintenance window. + Must be at least 30 minutes. *Amazon Aurora* Not applicable. The
-        /// daily …
-        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
-    }
-
-    prop! {
-        /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
-        /// occur, in Universal Coordinated Time (UTC). Format: ``ddd:hh24:mi-ddd:hh24:mi`` The
-        /// default is a 30-minute window selected at random from an 8-hour block of time for each
-        /// AWS Region, occurring on a random day of the week. To see the time blocks available, see
-        /// Maintaining a DB instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html#AdjustingTheMaintenanceWindow>)
-        /// in the *Amazon RDS User Guide.* This property applies when AWS CloudFormation initially
-        /// creates the DB instance. If you use AWS …
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
-    }
-
-    prop! {
-        /// `ProcessorFeatures`: The number of CPU cores and the number of threads per core for the
-        /// DB instance class of the DB instance. This setting doesn't apply to Amazon Aurora or RDS
-        /// Custom DB instances.
-        core.props, "ProcessorFeatures", processor_features, set_processor_features, get_processor_features, Val<List<db_instance::ProcessorFeature>>
-    }
-
-    prop! {
-        /// `PromotionTier`: The order of priority in which an Aurora Replica is promoted to the
-        /// primary instance after a failure of the existing primary instance. For more information,
-        /// see Fault Tolerance for an Aurora DB Cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance>)
-        /// in the *Amazon Aurora User Guide*. This setting doesn't apply to RDS Custom DB
-        /// instances. Default: ``1`` Valid Values: ``0 - 15``
-        core.props, "PromotionTier", promotion_tier, set_promotion_tier, get_promotion_tier, Val<i64>
-    }
-
-    prop! {
-        /// `PubliclyAccessible`: Indicates whether the DB instance is an internet-facing instance.
-        /// If you specify true, AWS CloudFormation creates an instance with a publicly resolvable
-        /// DNS name, which resolves to a public IP address. If you specify false, AWS
-        /// CloudFormation creates an internal instance with a DNS name that resolves to a private
-        /// IP address. The default behavior value depends on your VPC setup and the database subnet
-        /// group. For more information, see the ``PubliclyAccessible`` parameter in the
-        /// CreateDBInstance (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>)
-        /// in the *Amazon …
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
-    }
-
-    prop! {
-        /// `ReplicaMode`: The open mode of an Oracle read replica. For more information, see
-        /// Working with Oracle Read Replicas for Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/oracle-read-replicas.html>)
-        /// in the *Amazon RDS User Guide*. This setting is only supported in RDS for Oracle.
-        /// Default: ``open-read-only`` Valid Values: ``open-read-only`` or ``mounted``
-        core.props, "ReplicaMode", replica_mode, set_replica_mode, get_replica_mode, Val<String>
-    }
-
-    prop! {
-        /// `RestoreTime`: The date and time to restore from. This parameter applies to
-        /// point-in-time recovery. For more information, see Restoring a DB instance to a specified
-        /// time (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html>) in the in
-        /// the *Amazon RDS User Guide*. Constraints: + Must be a time in Universal Coordinated Time (UTC)
-        /// format. + Must be before the latest restorable time for the DB instance. + Can't be
-        /// specified if the ``UseLatestRestorableTime`` parameter is enabled. Example: ``2009-09-07T23:45:00Z``
-        core.props, "RestoreTime", restore_time, set_restore_time, get_restore_time, Val<String>
-    }
-
-    prop! {
-        /// `SourceDBClusterIdentifier`: The identifier of the Multi-AZ DB cluster that will act as
-        /// the source for the read replica. Each DB cluster can have up to 15 read replicas.
-        /// Constraints: + Must be the identifier of an existing Multi-AZ DB cluster. + Can't be
-        /// specified if the ``SourceDBInstanceIdentifier`` parameter is also specified. + The
-        /// specified DB cluster must have automatic backups enabled, that is, its backup retention
-        /// period must be greater than 0. + The source DB cluster must be in the same AWS-Region as
-        /// the read replica. Cross-Region replication isn't supported.
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
-    }
-
-    prop! {
-        /// `SourceDBInstanceAutomatedBackupsArn`: The Amazon Resource Name (ARN) of the replicated
-        /// automated backups from which to restore, for example, ``arn:aws:rds:us-east-1:123456789012:auto-backup:ab-L2IJCEXJP7XQ7HOJ4SIEXAMPLE``.
-        /// This setting doesn't apply to RDS Custom.
-        core.props, "SourceDBInstanceAutomatedBackupsArn", source_db_instance_automated_backups_arn, set_source_db_instance_automated_backups_arn, get_source_db_instance_automated_backups_arn, Val<String>
-    }
-
-    prop! {
-        /// `SourceDBInstanceIdentifier`: If you want to create a read replica DB instance, specify
-        /// the ID of the source DB instance. Each DB instance can have a limited number of read
-        /// replicas. For more information, see Working with Read Replicas (<https://docs.aws.amazon.com/AmazonRDS/latest/DeveloperGuide/USER_ReadRepl.html>)
-        /// in the *Amazon RDS User Guide*. For information about constraints that apply to DB
-        /// instance identifiers, see Naming constraints in Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints>)
-        /// in the *Amazon RDS User Guide*. The ``SourceDBInstanceIdentifier`` …
-        core.props, "SourceDBInstanceIdentifier", source_db_instance_identifier, set_source_db_instance_identifier, get_source_db_instance_identifier, Val<String>
-    }
-
-    prop! {
-        /// `SourceDbiResourceId`: The resource ID of the source DB instance from which to restore.
-        core.props, "SourceDbiResourceId", source_dbi_resource_id, set_source_dbi_resource_id, get_source_dbi_resource_id, Val<String>
-    }
-
-    prop! {
-        /// `SourceRegion`: The ID of the region that contains the source DB instance for the read
-        /// replica.
-        core.props, "SourceRegion", source_region, set_source_region, get_source_region, Val<String>
-    }
-
-    prop! {
-        /// `StorageEncrypted`: A value that indicates whether the DB instance is encrypted. By
-        /// default, it isn't encrypted. If you specify the ``KmsKeyId`` property, then you must
-        /// enable encryption. If you specify the ``SourceDBInstanceIdentifier`` or ``SourceDbiResourceId``
-        /// property, don't specify this property. The value is inherited from the source DB
-        /// instance, and if the DB instance is encrypted, the specified ``KmsKeyId`` property is
-        /// used. If you specify the ``SourceDBInstanceAutomatedBackupsArn`` property, don't specify
-        /// this property. The value is inherited from the source DB instance automated backup. If
-        /// you specify …
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
-    }
-
-    prop! {
-        /// `StorageThroughput`: Specifies the storage throughput value, in mebibyte per second (MiBps),
-        /// for the DB instance. This setting applies only to the ``gp3`` storage type. This setting
-        /// doesn't apply to RDS Custom or Amazon Aurora.
-        core.props, "StorageThroughput", storage_throughput, set_storage_throughput, get_storage_throughput, Val<i64>
-    }
-
-    prop! {
-        /// `StorageType`: The storage type to associate with the DB instance. If you specify ``io1``, ``io2``,
-        /// or ``gp3``, you must also include a value for the ``Iops`` parameter. This setting
-        /// doesn't apply to Amazon Aurora DB instances. Storage is managed by the DB cluster. Valid
-        /// Values: ``gp2 | gp3 | io1 | io2 | standard`` Default: ``io1``, if the ``Iops`` parameter
-        /// is specified. Otherwise, ``gp3``.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
-    }
-
-    prop! {
-        /// `Tags`: Tags to assign to the DB instance.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
-    }
-
-    prop! {
-        /// `TdeCredentialArn`.
-        core.props, "TdeCredentialArn", tde_credential_arn, set_tde_credential_arn, get_tde_credential_arn, Val<String>
-    }
-
-    prop! {
-        /// `TdeCredentialPassword`.
-        core.props, "TdeCredentialPassword", tde_credential_password, set_tde_credential_password, get_tde_credential_password, Val<String>
-    }
-
-    prop! {
-        /// `Timezone`: The time zone of the DB instance. The time zone parameter is currently
-        /// supported only by RDS for Db2 (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/db2-time-zone>)
-        /// and RDS for SQL Server (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html#SQLServer.Concepts.General.TimeZone>).
-        core.props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
-    }
-
-    prop! {
-        /// `UseDefaultProcessorFeatures`: Specifies whether the DB instance class of the DB
-        /// instance uses its default processor features. This setting doesn't apply to RDS Custom
-        /// DB instances.
-        core.props, "UseDefaultProcessorFeatures", use_default_processor_features, set_use_default_processor_features, get_use_default_processor_features, Val<bool>
-    }
-
-    prop! {
-        /// `UseLatestRestorableTime`: Specifies whether the DB instance is restored from the latest
-        /// backup time. By default, the DB instance isn't restored from the latest backup time.
-        /// This parameter applies to point-in-time recovery. For more information, see Restoring a
-        /// DB instance to a specified time (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html>)
-        /// in the in the *Amazon RDS User Guide*. Constraints: + Can't be specified if the ``RestoreTime``
-        /// parameter is provided.
-        core.props, "UseLatestRestorableTime", use_latest_restorable_time, set_use_latest_restorable_time, get_use_latest_restorable_time, Val<bool>
-    }
-
-    prop! {
-        /// `VPCSecurityGroups`: A list of the VPC security group IDs to assign to the DB instance.
-        /// The list can include both the physical IDs of existing VPC security groups and
-        /// references to AWS::EC2::SecurityGroup (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group.html>)
-        /// resources created in the template. If you plan to update the resource, don't specify VPC
-        /// security groups in a shared VPC. If you set ``VPCSecurityGroups``, you must not set …
-        core.props, "VPCSecurityGroups", vpc_security_groups, set_vpc_security_groups, get_vpc_security_groups, Val<List<String>>
+    /// `AdditionalStorageVolumes`: The additional storage volumes associated with the DB instance.
+    /// RDS supports additional storage volumes for RDS for Oracle and RDS for SQL Server.
+    pub fn additional_storage_volumes(mut self, value: impl Into<Val<List<db_instance::AdditionalStorageVolume>>>) -> Self {
+        self.core.props.set("AdditionalStorageVolumes", value.into());
+        self
+    }
+
+    /// Sets `AdditionalStorageVolumes` in place: [`Self::additional_storage_volumes`] on a value
+    /// held by `&mut`.
+    pub fn set_additional_storage_volumes(&mut self, value: impl Into<Val<List<db_instance::AdditionalStorageVolume>>>) -> &mut Self {
+        self.core.props.set("AdditionalStorageVolumes", value.into());
+        self
+    }
+
+    /// `AdditionalStorageVolumes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_storage_volumes(&self) -> ::std::option::Option<Val<List<db_instance::AdditionalStorageVolume>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalStorageVolumes")
+    }
+
+    /// `AllocatedStorage`: The amount of storage in gibibytes (GiB) to be initially allocated for
+    /// the database instance. If any value is set in the ``Iops`` parameter, ``AllocatedStorage``
+    /// must be at least 100 GiB, which corresponds to the minimum Iops value of 1,000. If you
+    /// increase the ``Iops`` value (in 1,000 IOPS increments), then you must also increase the ``AllocatedStorage``
+    /// value (in 100-GiB increments). *Amazon Aurora* Not applicable. Aurora cluster volumes
+    /// automatically grow as the amount of data in your database increases, though you are only
+    /// charged for the space that you use in an Aurora cluster volume. …
+    pub fn allocated_storage(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
+    }
+
+    /// Sets `AllocatedStorage` in place: [`Self::allocated_storage`] on a value held by `&mut`.
+    pub fn set_allocated_storage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
+    }
+
+    /// `AllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocated_storage(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatedStorage")
+    }
+
+    /// `AllowMajorVersionUpgrade`: A value that indicates whether major version upgrades are
+    /// allowed. Changing this parameter doesn't result in an outage and the change is
+    /// asynchronously applied as soon as possible. Constraints: Major version upgrades must be
+    /// allowed when specifying a value for the ``EngineVersion`` parameter that is a different
+    /// major version than the DB instance's current version.
+    pub fn allow_major_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowMajorVersionUpgrade", value.into());
+        self
+    }
+
+    /// Sets `AllowMajorVersionUpgrade` in place: [`Self::allow_major_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_allow_major_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowMajorVersionUpgrade", value.into());
+        self
+    }
+
+    /// `AllowMajorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_major_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowMajorVersionUpgrade")
+    }
+
+    /// `ApplyImmediately`: Specifies whether changes to the DB instance and any pending
+    /// modifications are applied immediately, regardless of the ``PreferredMaintenanceWindow``
+    /// setting. If set to ``false``, changes are applied during the next maintenance window. Until
+    /// RDS applies the changes, the DB instance remains in a drift state. As a result, the
+    /// configuration doesn't fully reflect the requested modifications and temporarily diverges
+    /// from the intended state. In addition to the settings described in Modifying a DB instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html>), …
+    pub fn apply_immediately(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApplyImmediately", value.into());
+        self
+    }
+
+    /// Sets `ApplyImmediately` in place: [`Self::apply_immediately`] on a value held by `&mut`.
+    pub fn set_apply_immediately(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApplyImmediately", value.into());
+        self
+    }
+
+    /// `ApplyImmediately` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apply_immediately(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApplyImmediately")
+    }
+
+    /// `AssociatedRoles`: The IAMlong (IAM) roles associated with the DB instance. *Amazon Aurora*
+    /// Not applicable. The associated roles are managed by the DB cluster.
+    pub fn associated_roles(mut self, value: impl Into<Val<List<db_instance::DbInstanceRole>>>) -> Self {
+        self.core.props.set("AssociatedRoles", value.into());
+        self
+    }
+
+    /// Sets `AssociatedRoles` in place: [`Self::associated_roles`] on a value held by `&mut`.
+    pub fn set_associated_roles(&mut self, value: impl Into<Val<List<db_instance::DbInstanceRole>>>) -> &mut Self {
+        self.core.props.set("AssociatedRoles", value.into());
+        self
+    }
+
+    /// `AssociatedRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_roles(&self) -> ::std::option::Option<Val<List<db_instance::DbInstanceRole>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedRoles")
+    }
+
+    /// `AutoMinorVersionUpgrade`: A value that indicates whether minor engine upgrades are applied
+    /// automatically to the DB instance during the maintenance window. By default, minor engine
+    /// upgrades are applied automatically.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
+    }
+
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
+    }
+
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
+    }
+
+    /// `AutomaticBackupReplicationKmsKeyId`: The AWS KMS key identifier for encryption of the
+    /// replicated automated backups. The KMS key ID is the Amazon Resource Name (ARN) for the KMS
+    /// encryption key in the destination AWS-Region, for example, ``arn:aws:kms:us-east-1:123456789012:key/AKIAIOSFODNN7EXAMPLE``.
+    pub fn automatic_backup_replication_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutomaticBackupReplicationKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `AutomaticBackupReplicationKmsKeyId` in place: [`Self::automatic_backup_replication_kms_key_id`]
+    /// on a value held by `&mut`.
+    pub fn set_automatic_backup_replication_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutomaticBackupReplicationKmsKeyId", value.into());
+        self
+    }
+
+    /// `AutomaticBackupReplicationKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic_backup_replication_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutomaticBackupReplicationKmsKeyId")
+    }
+
+    /// `AutomaticBackupReplicationRegion`: The AWS-Region associated with the automated backup.
+    pub fn automatic_backup_replication_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutomaticBackupReplicationRegion", value.into());
+        self
+    }
+
+    /// Sets `AutomaticBackupReplicationRegion` in place: [`Self::automatic_backup_replication_region`]
+    /// on a value held by `&mut`.
+    pub fn set_automatic_backup_replication_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutomaticBackupReplicationRegion", value.into());
+        self
+    }
+
+    /// `AutomaticBackupReplicationRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic_backup_replication_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutomaticBackupReplicationRegion")
+    }
+
+    /// `AutomaticBackupReplicationRetentionPeriod`: The retention period for automated backups in a
+    /// different AWS Region. Use this parameter to set a unique retention period that only applies
+    /// to cross-Region automated backups. To enable automated backups in a different Region,
+    /// specify a positive value for the ``AutomaticBackupReplicationRegion`` parameter. If not
+    /// specified, this parameter defaults to the value of the ``BackupRetentionPeriod`` parameter.
+    /// The maximum allowed value is 35.
+    pub fn automatic_backup_replication_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AutomaticBackupReplicationRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `AutomaticBackupReplicationRetentionPeriod` in place: [`Self::automatic_backup_replication_retention_period`]
+    /// on a value held by `&mut`.
+    pub fn set_automatic_backup_replication_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AutomaticBackupReplicationRetentionPeriod", value.into());
+        self
+    }
+
+    /// `AutomaticBackupReplicationRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic_backup_replication_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AutomaticBackupReplicationRetentionPeriod")
+    }
+
+    /// `AvailabilityZone`: The Availability Zone (AZ) where the database will be created. For
+    /// information on AWS-Regions and Availability Zones, see Regions and Availability Zones (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RegionsAndAvailabilityZones.html>).
+    /// For Amazon Aurora, each Aurora DB cluster hosts copies of its storage in three separate
+    /// Availability Zones. Specify one of these Availability Zones. Aurora automatically chooses an
+    /// appropriate Availability Zone if you don't specify one. Default: A random, system-chosen
+    /// Availability Zone in the endpoint's AWS-Region. Constraints: + The …
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
+    }
+
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
+    }
+
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
+    }
+
+    /// `BackupRetentionPeriod`: The number of days for which automated backups are retained.
+    /// Setting this parameter to a positive number enables backups. Setting this parameter to 0
+    /// disables automated backups. *Amazon Aurora* Not applicable. The retention period for
+    /// automated backups is managed by the DB cluster. Default: 1 Constraints: + Must be a value
+    /// from 0 to 35 + Can't be set to 0 if the DB instance is a source to read replicas
+    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `BackupRetentionPeriod` in place: [`Self::backup_retention_period`] on a value held by `&mut`.
+    pub fn set_backup_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
+    }
+
+    /// `BackupRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetentionPeriod")
+    }
+
+    /// `BackupTarget`: The location for storing automated backups and manual snapshots. Valid
+    /// Values: + ``local`` (Dedicated Local Zone) + ``outposts`` (AWS Outposts) + ``region`` (AWS-Region)
+    /// Default: ``region`` For more information, see Working with Amazon RDS on Outposts (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-on-outposts.html>)
+    /// in the *Amazon RDS User Guide*.
+    pub fn backup_target(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BackupTarget", value.into());
+        self
+    }
+
+    /// Sets `BackupTarget` in place: [`Self::backup_target`] on a value held by `&mut`.
+    pub fn set_backup_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupTarget", value.into());
+        self
+    }
+
+    /// `BackupTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupTarget")
+    }
+
+    /// `CACertificateIdentifier`: The identifier of the CA certificate for this DB instance. For
+    /// more information, see Using SSL/TLS to encrypt a connection to a DB instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html>)
+    /// in the *Amazon RDS User Guide* and Using SSL/TLS to encrypt a connection to a DB cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html>)
+    /// in the *Amazon Aurora User Guide*.
+    pub fn ca_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CACertificateIdentifier", value.into());
+        self
+    }
+
+    /// Sets `CACertificateIdentifier` in place: [`Self::ca_certificate_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_ca_certificate_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CACertificateIdentifier", value.into());
+        self
+    }
+
+    /// `CACertificateIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificate_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CACertificateIdentifier")
+    }
+
+    /// `CertificateRotationRestart`: Specifies whether the DB instance is restarted when you rotate
+    /// your SSL/TLS certificate. By default, the DB instance is restarted when you rotate your
+    /// SSL/TLS certificate. The certificate is not updated until the DB instance is restarted. Set
+    /// this parameter only if you are *not* using SSL/TLS to connect to the DB instance. If you are
+    /// using SSL/TLS to connect to the DB instance, follow the appropriate instructions for your DB
+    /// engine to rotate your SSL/TLS certificate: + For more information about rotating your
+    /// SSL/TLS certificate for RDS DB engines, see \[Rotating Your SSL/TLS …
+    pub fn certificate_rotation_restart(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CertificateRotationRestart", value.into());
+        self
+    }
+
+    /// Sets `CertificateRotationRestart` in place: [`Self::certificate_rotation_restart`] on a
+    /// value held by `&mut`.
+    pub fn set_certificate_rotation_restart(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CertificateRotationRestart", value.into());
+        self
+    }
+
+    /// `CertificateRotationRestart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_rotation_restart(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateRotationRestart")
+    }
+
+    /// `CharacterSetName`: For supported engines, indicates that the DB instance should be
+    /// associated with the specified character set. *Amazon Aurora* Not applicable. The character
+    /// set is managed by the DB cluster. For more information, see AWS::RDS::DBCluster (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html>).
+    pub fn character_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CharacterSetName", value.into());
+        self
+    }
+
+    /// Sets `CharacterSetName` in place: [`Self::character_set_name`] on a value held by `&mut`.
+    pub fn set_character_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CharacterSetName", value.into());
+        self
+    }
+
+    /// `CharacterSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_character_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CharacterSetName")
+    }
+
+    /// `CopyTagsToSnapshot`: Specifies whether to copy tags from the DB instance to snapshots of
+    /// the DB instance. By default, tags are not copied. This setting doesn't apply to Amazon
+    /// Aurora DB instances. Copying tags to snapshots is managed by the DB cluster. Setting this
+    /// value for an Aurora DB instance has no effect on the DB cluster setting.
+    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
+    }
+
+    /// Sets `CopyTagsToSnapshot` in place: [`Self::copy_tags_to_snapshot`] on a value held by `&mut`.
+    pub fn set_copy_tags_to_snapshot(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
+    }
+
+    /// `CopyTagsToSnapshot` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags_to_snapshot(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTagsToSnapshot")
+    }
+
+    /// `CustomIAMInstanceProfile`: The instance profile associated with the underlying Amazon EC2
+    /// instance of an RDS Custom DB instance. This setting is required for RDS Custom. Constraints: +
+    /// The profile must exist in your account. + The profile must have an IAM role that Amazon EC2
+    /// has permissions to assume. + The instance profile name and the associated IAM role name must
+    /// start with the prefix ``AWSRDSCustom``. For the list of permissions required for the IAM
+    /// role, see Configure IAM and your VPC (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/custom-setup-orcl.html#custom-setup-orcl.iam-vpc>)
+    /// in the *Amazon RDS User …
+    pub fn custom_iam_instance_profile(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomIAMInstanceProfile", value.into());
+        self
+    }
+
+    /// Sets `CustomIAMInstanceProfile` in place: [`Self::custom_iam_instance_profile`] on a value
+    /// held by `&mut`.
+    pub fn set_custom_iam_instance_profile(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomIAMInstanceProfile", value.into());
+        self
+    }
+
+    /// `CustomIAMInstanceProfile` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_iam_instance_profile(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomIAMInstanceProfile")
+    }
+
+    /// `DBClusterIdentifier`: The identifier of the DB cluster that this DB instance will belong
+    /// to. This setting doesn't apply to RDS Custom DB instances.
+    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBClusterIdentifier` in place: [`Self::db_cluster_identifier`] on a value held by `&mut`.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
+    }
+
+    /// `DBClusterSnapshotIdentifier`: The identifier for the Multi-AZ DB cluster snapshot to
+    /// restore from. For more information on Multi-AZ DB clusters, see Multi-AZ DB cluster
+    /// deployments (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts.html>)
+    /// in the *Amazon RDS User Guide*. Constraints: + Must match the identifier of an existing
+    /// Multi-AZ DB cluster snapshot. + Can't be specified when ``DBSnapshotIdentifier`` is
+    /// specified. + Must be specified when ``DBSnapshotIdentifier`` isn't specified. + If you are
+    /// restoring from a shared manual Multi-AZ DB cluster snapshot, the …
+    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBClusterSnapshotIdentifier` in place: [`Self::db_cluster_snapshot_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_db_cluster_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `DBClusterSnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterSnapshotIdentifier")
+    }
+
+    /// `DBInstanceClass`: The compute and memory capacity of the DB instance, for example ``db.m5.large``.
+    /// Not all DB instance classes are available in all AWS-Regions, or for all database engines.
+    /// For the full list of DB instance classes, and availability for your engine, see DB instance
+    /// classes (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html>)
+    /// in the *Amazon RDS User Guide* or Aurora DB instance classes (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.DBInstanceClass.html>)
+    /// in the *Amazon Aurora User Guide*.
+    pub fn db_instance_class(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBInstanceClass", value.into());
+        self
+    }
+
+    /// Sets `DBInstanceClass` in place: [`Self::db_instance_class`] on a value held by `&mut`.
+    pub fn set_db_instance_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceClass", value.into());
+        self
+    }
+
+    /// `DBInstanceClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceClass")
+    }
+
+    /// `DBInstanceIdentifier`: A name for the DB instance. If you specify a name, AWS
+    /// CloudFormation converts it to lowercase. If you don't specify a name, AWS CloudFormation
+    /// generates a unique physical ID and uses that ID for the DB instance. For more information,
+    /// see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// For information about constraints that apply to DB instance identifiers, see Naming
+    /// constraints in Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints>)
+    /// in the *Amazon RDS User Guide*. If you specify a …
+    pub fn db_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBInstanceIdentifier` in place: [`Self::db_instance_identifier`] on a value held by `&mut`.
+    pub fn set_db_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// `DBInstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceIdentifier")
+    }
+
+    /// `DBName`: The meaning of this parameter differs according to the database engine you use. If
+    /// you specify the ``DBSnapshotIdentifier`` property, this property only applies to RDS for
+    /// Oracle. *Amazon Aurora* Not applicable. The database name is managed by the DB cluster. *Db2*
+    /// The name of the database to create when the DB instance is created. If this parameter isn't
+    /// specified, no database is created in the DB instance. Constraints: + Must contain 1 to 64
+    /// letters or numbers. + Must begin with a letter. Subsequent characters can be letters,
+    /// underscores, or digits (0-9). + Can't be a word reserved by the …
+    pub fn db_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBName", value.into());
+        self
+    }
+
+    /// Sets `DBName` in place: [`Self::db_name`] on a value held by `&mut`.
+    pub fn set_db_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBName", value.into());
+        self
+    }
+
+    /// `DBName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBName")
+    }
+
+    /// `DBParameterGroupName`: The name of an existing DB parameter group or a reference to an
+    /// AWS::RDS::DBParameterGroup (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbparametergroup.html>)
+    /// resource created in the template. To list all of the available DB parameter group names, use
+    /// the following command: ``aws rds describe-db-parameter-groups --query "DBParameterGroups\[\].DBParameterGroupName" --output
+    /// text`` If any of the data members of the referenced parameter group are changed during an
+    /// update, the DB instance might need to be restarted, which causes some interruption. If the …
+    pub fn db_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `DBParameterGroupName` in place: [`Self::db_parameter_group_name`] on a value held by `&mut`.
+    pub fn set_db_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBParameterGroupName", value.into());
+        self
+    }
+
+    /// `DBParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBParameterGroupName")
+    }
+
+    /// `DBSecurityGroups`: A list of the DB security groups to assign to the DB instance. The list
+    /// can include both the name of existing DB security groups or references to
+    /// AWS::RDS::DBSecurityGroup resources created in the template. If you set DBSecurityGroups,
+    /// you must not set VPCSecurityGroups, and vice versa. Also, note that the DBSecurityGroups
+    /// property exists only for backwards compatibility with older regions and is no longer
+    /// recommended for providing security information to an RDS DB instance. Instead, use
+    /// VPCSecurityGroups. If you specify this property, AWS CloudFormation sends only the following
+    /// properties …
+    pub fn db_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DBSecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `DBSecurityGroups` in place: [`Self::db_security_groups`] on a value held by `&mut`.
+    pub fn set_db_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DBSecurityGroups", value.into());
+        self
+    }
+
+    /// `DBSecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DBSecurityGroups")
+    }
+
+    /// `DBSnapshotIdentifier`: The name or Amazon Resource Name (ARN) of the DB snapshot that's
+    /// used to restore the DB instance. If you're restoring from a shared manual DB snapshot, you
+    /// must specify the ARN of the snapshot. By specifying this property, you can create a DB
+    /// instance from the specified DB snapshot. If the ``DBSnapshotIdentifier`` property is an
+    /// empty string or the ``AWS::RDS::DBInstance`` declaration has no ``DBSnapshotIdentifier``
+    /// property, AWS CloudFormation creates a new database. If the property contains a value (other
+    /// than an empty string), AWS CloudFormation creates a database from the specified …
+    pub fn db_snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBSnapshotIdentifier` in place: [`Self::db_snapshot_identifier`] on a value held by `&mut`.
+    pub fn set_db_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `DBSnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSnapshotIdentifier")
+    }
+
+    /// `DBSubnetGroupName`: A DB subnet group to associate with the DB instance. If you update this
+    /// value, the new subnet group must be a subnet group in a new VPC. If you don't specify a DB
+    /// subnet group, RDS uses the default DB subnet group if one exists. If a default DB subnet
+    /// group does not exist, and you don't specify a ``DBSubnetGroupName``, the DB instance fails
+    /// to launch. For more information about using Amazon RDS in a VPC, see Amazon VPC and Amazon
+    /// RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.html>) in the *Amazon
+    /// RDS User Guide*. This setting doesn't apply to Amazon Aurora DB instances. …
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<DbSubnetGroupName>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<DbSubnetGroupName>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<DbSubnetGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
+    }
+
+    /// `DBSystemId`: The Oracle system identifier (SID), which is the name of the Oracle database
+    /// instance that manages your database files. In this context, the term "Oracle database
+    /// instance" refers exclusively to the system global area (SGA) and Oracle background
+    /// processes. If you don't specify a SID, the value defaults to ``RDSCDB``. The Oracle SID is
+    /// also the name of your CDB.
+    pub fn db_system_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSystemId", value.into());
+        self
+    }
+
+    /// Sets `DBSystemId` in place: [`Self::db_system_id`] on a value held by `&mut`.
+    pub fn set_db_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSystemId", value.into());
+        self
+    }
+
+    /// `DBSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSystemId")
+    }
+
+    /// `DatabaseInsightsMode`: The mode of Database Insights to enable for the DB instance. Aurora
+    /// DB instances inherit this value from the DB cluster, so you can't change this value.
+    pub fn database_insights_mode(mut self, value: impl Into<Val<db_instance::DatabaseInsightsMode>>) -> Self {
+        self.core.props.set("DatabaseInsightsMode", value.into());
+        self
+    }
+
+    /// Sets `DatabaseInsightsMode` in place: [`Self::database_insights_mode`] on a value held by `&mut`.
+    pub fn set_database_insights_mode(&mut self, value: impl Into<Val<db_instance::DatabaseInsightsMode>>) -> &mut Self {
+        self.core.props.set("DatabaseInsightsMode", value.into());
+        self
+    }
+
+    /// `DatabaseInsightsMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_insights_mode(&self) -> ::std::option::Option<Val<db_instance::DatabaseInsightsMode>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseInsightsMode")
+    }
+
+    /// `DedicatedLogVolume`: Indicates whether the DB instance has a dedicated log volume (DLV)
+    /// enabled.
+    pub fn dedicated_log_volume(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DedicatedLogVolume", value.into());
+        self
+    }
+
+    /// Sets `DedicatedLogVolume` in place: [`Self::dedicated_log_volume`] on a value held by `&mut`.
+    pub fn set_dedicated_log_volume(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DedicatedLogVolume", value.into());
+        self
+    }
+
+    /// `DedicatedLogVolume` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dedicated_log_volume(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DedicatedLogVolume")
+    }
+
+    /// `DeleteAutomatedBackups`: A value that indicates whether to remove automated backups
+    /// immediately after the DB instance is deleted. This parameter isn't case-sensitive. The
+    /// default is to remove automated backups immediately after the DB instance is deleted. *Amazon
+    /// Aurora* Not applicable. When you delete a DB cluster, all automated backups for that DB
+    /// cluster are deleted and can't be recovered. Manual DB cluster snapshots of the DB cluster
+    /// are not deleted.
+    pub fn delete_automated_backups(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteAutomatedBackups", value.into());
+        self
+    }
+
+    /// Sets `DeleteAutomatedBackups` in place: [`Self::delete_automated_backups`] on a value held
+    /// by `&mut`.
+    pub fn set_delete_automated_backups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteAutomatedBackups", value.into());
+        self
+    }
+
+    /// `DeleteAutomatedBackups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_automated_backups(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteAutomatedBackups")
+    }
+
+    /// `DeletionProtection`: Specifies whether the DB instance has deletion protection enabled. The
+    /// database can't be deleted when deletion protection is enabled. By default, deletion
+    /// protection isn't enabled. For more information, see Deleting a DB Instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html>).
+    /// This setting doesn't apply to Amazon Aurora DB instances. You can enable or disable deletion
+    /// protection for the DB cluster. For more information, see ``CreateDBCluster``. DB instances
+    /// in a DB cluster can be deleted even when deletion protection is enabled for the DB cluster.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
+    }
+
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
+    }
+
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
+    }
+
+    /// `Domain`: The Active Directory directory ID to create the DB instance in. Currently, only
+    /// Db2, MySQL, Microsoft SQL Server, Oracle, and PostgreSQL DB instances can be created in an
+    /// Active Directory Domain. For more information, see Kerberos Authentication (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/kerberos-authentication.html>)
+    /// in the *Amazon RDS User Guide*.
+    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `DomainAuthSecretArn`: The ARN for the Secrets Manager secret with the credentials for the
+    /// user joining the domain. Example: ``arn:aws:secretsmanager:region:account-number:secret:myselfmanagedADtestsecret-123456``
+    pub fn domain_auth_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainAuthSecretArn", value.into());
+        self
+    }
+
+    /// Sets `DomainAuthSecretArn` in place: [`Self::domain_auth_secret_arn`] on a value held by `&mut`.
+    pub fn set_domain_auth_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainAuthSecretArn", value.into());
+        self
+    }
+
+    /// `DomainAuthSecretArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_auth_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainAuthSecretArn")
+    }
+
+    /// `DomainDnsIps`: The IPv4 DNS IP addresses of your primary and secondary Active Directory
+    /// domain controllers. Constraints: + Two IP addresses must be provided. If there isn't a
+    /// secondary domain controller, use the IP address of the primary domain controller for both
+    /// entries in the list. Example: ``123.124.125.126,234.235.236.237``
+    pub fn domain_dns_ips(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DomainDnsIps", value.into());
+        self
+    }
+
+    /// Sets `DomainDnsIps` in place: [`Self::domain_dns_ips`] on a value held by `&mut`.
+    pub fn set_domain_dns_ips(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DomainDnsIps", value.into());
+        self
+    }
+
+    /// `DomainDnsIps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_dns_ips(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DomainDnsIps")
+    }
+
+    /// `DomainFqdn`: The fully qualified domain name (FQDN) of an Active Directory domain.
+    /// Constraints: + Can't be longer than 64 characters. Example: ``mymanagedADtest.mymanagedAD.mydomain``
+    pub fn domain_fqdn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainFqdn", value.into());
+        self
+    }
+
+    /// Sets `DomainFqdn` in place: [`Self::domain_fqdn`] on a value held by `&mut`.
+    pub fn set_domain_fqdn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainFqdn", value.into());
+        self
+    }
+
+    /// `DomainFqdn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_fqdn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainFqdn")
+    }
+
+    /// `DomainIAMRoleName`: The name of the IAM role to use when making API calls to the Directory
+    /// Service. This setting doesn't apply to the following DB instances: + Amazon Aurora (The
+    /// domain is managed by the DB cluster.) + RDS Custom
+    pub fn domain_iam_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainIAMRoleName", value.into());
+        self
+    }
+
+    /// Sets `DomainIAMRoleName` in place: [`Self::domain_iam_role_name`] on a value held by `&mut`.
+    pub fn set_domain_iam_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIAMRoleName", value.into());
+        self
+    }
+
+    /// `DomainIAMRoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_iam_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIAMRoleName")
+    }
+
+    /// `DomainOu`: The Active Directory organizational unit for your DB instance to join.
+    /// Constraints: + Must be in the distinguished name format. + Can't be longer than 64
+    /// characters. Example: ``OU=mymanagedADtestOU,DC=mymanagedADtest,DC=mymanagedAD,DC=mydomain``
+    pub fn domain_ou(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainOu", value.into());
+        self
+    }
+
+    /// Sets `DomainOu` in place: [`Self::domain_ou`] on a value held by `&mut`.
+    pub fn set_domain_ou(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainOu", value.into());
+        self
+    }
+
+    /// `DomainOu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_ou(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainOu")
+    }
+
+    /// `EnableCloudwatchLogsExports`: The list of log types that need to be enabled for exporting
+    /// to CloudWatch Logs. The values in the list depend on the DB engine being used. For more
+    /// information, see Publishing Database Logs to Amazon CloudWatch Logs (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.html#USER_LogAccess.Procedural.UploadtoCloudWatch>)
+    /// in the *Amazon Relational Database Service User Guide*. *Amazon Aurora* Not applicable.
+    /// CloudWatch Logs exports are managed by the DB cluster. *Db2* Valid values: ``diag.log``, ``notify.log`` *MariaDB*
+    /// Valid values: ``audit``, ``error``, ``general``, …
+    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
+    }
+
+    /// Sets `EnableCloudwatchLogsExports` in place: [`Self::enable_cloudwatch_logs_exports`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_cloudwatch_logs_exports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
+    }
+
+    /// `EnableCloudwatchLogsExports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_cloudwatch_logs_exports(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnableCloudwatchLogsExports")
+    }
+
+    /// `EnableIAMDatabaseAuthentication`: A value that indicates whether to enable mapping of AWS
+    /// Identity and Access Management (IAM) accounts to database accounts. By default, mapping is
+    /// disabled. This property is supported for RDS for MariaDB, RDS for MySQL, and RDS for
+    /// PostgreSQL. For more information, see IAM Database Authentication for MariaDB, MySQL, and
+    /// PostgreSQL (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html>)
+    /// in the *Amazon RDS User Guide.* *Amazon Aurora* Not applicable. Mapping AWS IAM accounts to
+    /// database accounts is managed by the DB cluster.
+    pub fn enable_iam_database_authentication(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableIAMDatabaseAuthentication", value.into());
+        self
+    }
+
+    /// Sets `EnableIAMDatabaseAuthentication` in place: [`Self::enable_iam_database_authentication`]
+    /// on a value held by `&mut`.
+    pub fn set_enable_iam_database_authentication(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableIAMDatabaseAuthentication", value.into());
+        self
+    }
+
+    /// `EnableIAMDatabaseAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_iam_database_authentication(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableIAMDatabaseAuthentication")
+    }
+
+    /// `EnablePerformanceInsights`: Specifies whether to enable Performance Insights for the DB
+    /// instance. For more information, see Using Amazon Performance Insights (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.html>)
+    /// in the *Amazon RDS User Guide*. This setting doesn't apply to RDS Custom DB instances.
+    pub fn enable_performance_insights(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnablePerformanceInsights", value.into());
+        self
+    }
+
+    /// Sets `EnablePerformanceInsights` in place: [`Self::enable_performance_insights`] on a value
+    /// held by `&mut`.
+    pub fn set_enable_performance_insights(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnablePerformanceInsights", value.into());
+        self
+    }
+
+    /// `EnablePerformanceInsights` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_performance_insights(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnablePerformanceInsights")
+    }
+
+    /// `Engine`: The name of the database engine to use for this DB instance. Not every database
+    /// engine is available in every AWS Region. This property is required when creating a DB
+    /// instance. You can convert an Oracle database from the non-CDB architecture to the container
+    /// database (CDB) architecture by updating the ``Engine`` value in your templates from ``oracle-ee``
+    /// to ``oracle-ee-cdb`` or from ``oracle-se2`` to ``oracle-se2-cdb``. Converting to the CDB
+    /// architecture requires an interruption. Valid Values: + ``aurora-mysql`` (for Aurora MySQL DB
+    /// instances) + ``aurora-postgresql`` (for Aurora PostgreSQL DB …
+    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `EngineLifecycleSupport`: The lifecycle type for this DB instance. By default, this value is
+    /// set to ``open-source-rds-extended-support``, which enrolls your DB instance into Amazon RDS
+    /// Extended Support. At the end of standard support, you can avoid charges for Extended Support
+    /// by setting the value to ``open-source-rds-extended-support-disabled``. In this case,
+    /// creating the DB instance will fail if the DB major version is past its end of standard
+    /// support date. This setting applies only to RDS for MySQL and RDS for PostgreSQL. For Amazon
+    /// Aurora DB instances, the engine lifecycle support is managed by the DB cluster. You …
+    pub fn engine_lifecycle_support(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineLifecycleSupport", value.into());
+        self
+    }
+
+    /// Sets `EngineLifecycleSupport` in place: [`Self::engine_lifecycle_support`] on a value held
+    /// by `&mut`.
+    pub fn set_engine_lifecycle_support(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineLifecycleSupport", value.into());
+        self
+    }
+
+    /// `EngineLifecycleSupport` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_lifecycle_support(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineLifecycleSupport")
+    }
+
+    /// `EngineVersion`: The version number of the database engine to use. For a list of valid
+    /// engine versions, use the ``DescribeDBEngineVersions`` action. The following are the database
+    /// engines and links to information about the major and minor versions that are available with
+    /// Amazon RDS. Not every database engine is available for every AWS Region. *Amazon Aurora* Not
+    /// applicable. The version number of the database engine to be used by the DB instance is
+    /// managed by the DB cluster. *Db2* See Amazon RDS for Db2 (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Db2.html#Db2.Concepts.VersionMgmt>)
+    /// in the …
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `Iops`: The number of I/O operations per second (IOPS) that the database provisions. The
+    /// value must be equal to or greater than 1000. If you specify this property, you must follow
+    /// the range of allowed ratios of your requested IOPS rate to the amount of storage that you
+    /// allocate (IOPS to allocated storage). For example, you can provision an Oracle database
+    /// instance with 1000 IOPS and 200 GiB of storage (a ratio of 5:1), or specify 2000 IOPS with 200
+    /// GiB of storage (a ratio of 10:1). For more information, see \[Amazon RDS Provisioned IOPS
+    /// Storage to Improve …
+    pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Iops", value.into());
+        self
+    }
+
+    /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+    pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Iops", value.into());
+        self
+    }
+
+    /// `Iops` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Iops")
+    }
+
+    /// `KmsKeyId`: The ARN of the AWS KMS key that's used to encrypt the DB instance, such as ``arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef``.
+    /// If you enable the StorageEncrypted property but don't specify this property, AWS
+    /// CloudFormation uses the default KMS key. If you specify this property, you must set the
+    /// StorageEncrypted property to true. If you specify the ``SourceDBInstanceIdentifier`` or ``SourceDbiResourceId``
+    /// property, don't specify this property. The value is inherited from the source DB instance,
+    /// and if the DB instance is encrypted, the specified ``KmsKeyId`` …
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LicenseModel`: License model information for this DB instance. Valid Values: + Aurora MySQL - ``general-public-license`` +
+    /// Aurora PostgreSQL - ``postgresql-license`` + RDS for Db2 - ``bring-your-own-license``. For
+    /// more information about RDS for Db2 licensing, see  (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/db2-licensing.html>)
+    /// in the *Amazon RDS User Guide.* + RDS for MariaDB - ``general-public-license`` + RDS for
+    /// Microsoft SQL Server - ``license-included`` or ``bring-your-own-media`` + RDS for MySQL - ``general-public-license`` +
+    /// RDS for Oracle - ``bring-your-own-license`` or …
+    pub fn license_model(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LicenseModel", value.into());
+        self
+    }
+
+    /// Sets `LicenseModel` in place: [`Self::license_model`] on a value held by `&mut`.
+    pub fn set_license_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LicenseModel", value.into());
+        self
+    }
+
+    /// `LicenseModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_model(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseModel")
+    }
+
+    /// `ManageMasterUserPassword`: Specifies whether to manage the master user password with AWS
+    /// Secrets Manager. For more information, see Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>)
+    /// in the *Amazon RDS User Guide.* Constraints: + Can't manage the master user password with
+    /// AWS Secrets Manager if ``MasterUserPassword`` is specified.
+    pub fn manage_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ManageMasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `ManageMasterUserPassword` in place: [`Self::manage_master_user_password`] on a value
+    /// held by `&mut`.
+    pub fn set_manage_master_user_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ManageMasterUserPassword", value.into());
+        self
+    }
+
+    /// `ManageMasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_master_user_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ManageMasterUserPassword")
+    }
+
+    /// `MasterUserAuthenticationType`: Specifies the authentication type for the master user. With
+    /// IAM master user authentication, you can configure the master DB user with IAM database
+    /// authentication when you create a DB instance. You can specify one of the following values: + ``password`` -
+    /// Use standard database authentication with a password. + ``iam-db-auth`` - Use IAM database
+    /// authentication for the master user. This option is only valid for RDS for MySQL, RDS for
+    /// MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
+    pub fn master_user_authentication_type(mut self, value: impl Into<Val<db_instance::MasterUserAuthenticationType>>) -> Self {
+        self.core.props.set("MasterUserAuthenticationType", value.into());
+        self
+    }
+
+    /// Sets `MasterUserAuthenticationType` in place: [`Self::master_user_authentication_type`] on a
+    /// value held by `&mut`.
+    pub fn set_master_user_authentication_type(&mut self, value: impl Into<Val<db_instance::MasterUserAuthenticationType>>) -> &mut Self {
+        self.core.props.set("MasterUserAuthenticationType", value.into());
+        self
+    }
+
+    /// `MasterUserAuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_authentication_type(&self) -> ::std::option::Option<Val<db_instance::MasterUserAuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserAuthenticationType")
+    }
+
+    /// `MasterUserPassword`: The password for the master user. The password can include any
+    /// printable ASCII character except "/", """, or "@". *Amazon Aurora* Not applicable. The
+    /// password for the master user is managed by the DB cluster. *RDS for Db2* Must contain from 8
+    /// to 255 characters. *RDS for MariaDB* Constraints: Must contain from 8 to 41 characters. *RDS
+    /// for Microsoft SQL Server* Constraints: Must contain from 8 to 128 characters. *RDS for
+    /// MySQL* Constraints: Must contain from 8 to 41 characters. *RDS for Oracle* Constraints: Must
+    /// contain from 8 to 30 characters. *RDS for PostgreSQL* Constraints: Must contain …
+    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+    pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserPassword")
+    }
+
+    /// `MasterUserSecret`: The secret managed by RDS in AWS Secrets Manager for the master user
+    /// password. For more information, see Password management with Secrets Manager (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html>)
+    /// in the *Amazon RDS User Guide.*
+    pub fn master_user_secret(mut self, value: impl Into<Val<db_instance::MasterUserSecret>>) -> Self {
+        self.core.props.set("MasterUserSecret", value.into());
+        self
+    }
+
+    /// Sets `MasterUserSecret` in place: [`Self::master_user_secret`] on a value held by `&mut`.
+    pub fn set_master_user_secret(&mut self, value: impl Into<Val<db_instance::MasterUserSecret>>) -> &mut Self {
+        self.core.props.set("MasterUserSecret", value.into());
+        self
+    }
+
+    /// `MasterUserSecret` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_secret(&self) -> ::std::option::Option<Val<db_instance::MasterUserSecret>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserSecret")
+    }
+
+    /// `MasterUsername`: The master user name for the DB instance. If you specify the ``SourceDBInstanceIdentifier``
+    /// or ``DBSnapshotIdentifier`` property, don't specify this property. The value is inherited
+    /// from the source DB instance or snapshot. When migrating a self-managed Db2 database, we
+    /// recommend that you use the same master username as your self-managed Db2 instance name. *Amazon
+    /// Aurora* Not applicable. The name for the master user is managed by the DB cluster. *RDS for
+    /// Db2* Constraints: + Must be 1 to 16 letters or numbers. + First character must be a letter. +
+    /// Can't be a reserved word for the chosen …
+    pub fn master_username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// Sets `MasterUsername` in place: [`Self::master_username`] on a value held by `&mut`.
+    pub fn set_master_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// `MasterUsername` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUsername")
+    }
+
+    /// `MaxAllocatedStorage`: The upper limit in gibibytes (GiB) to which Amazon RDS can
+    /// automatically scale the storage of the DB instance. For more information about this setting,
+    /// including limitations that apply to it, see Managing capacity automatically with Amazon RDS
+    /// storage autoscaling (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.StorageTypes.html#USER_PIOPS.Autoscaling>)
+    /// in the *Amazon RDS User Guide*. This setting doesn't apply to the following DB instances: +
+    /// Amazon Aurora (Storage is managed by the DB cluster.) + RDS Custom
+    pub fn max_allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxAllocatedStorage", value.into());
+        self
+    }
+
+    /// Sets `MaxAllocatedStorage` in place: [`Self::max_allocated_storage`] on a value held by `&mut`.
+    pub fn set_max_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxAllocatedStorage", value.into());
+        self
+    }
+
+    /// `MaxAllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxAllocatedStorage")
+    }
+
+    /// `MonitoringInterval`: The interval, in seconds, between points when Enhanced Monitoring
+    /// metrics are collected for the DB instance. To disable collection of Enhanced Monitoring
+    /// metrics, specify ``0``. If ``MonitoringRoleArn`` is specified, then you must set ``MonitoringInterval``
+    /// to a value other than ``0``. This setting doesn't apply to RDS Custom DB instances. Valid
+    /// Values: ``0 | 1 | 5 | 10 | 15 | 30 | 60`` Default: ``0``
+    pub fn monitoring_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MonitoringInterval", value.into());
+        self
+    }
+
+    /// Sets `MonitoringInterval` in place: [`Self::monitoring_interval`] on a value held by `&mut`.
+    pub fn set_monitoring_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MonitoringInterval", value.into());
+        self
+    }
+
+    /// `MonitoringInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring_interval(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoringInterval")
+    }
+
+    /// `MonitoringRoleArn`: The ARN for the IAM role that permits RDS to send enhanced monitoring
+    /// metrics to Amazon CloudWatch Logs. For example, ``arn:aws:iam:123456789012:role/emaccess``.
+    /// For information on creating a monitoring role, see Setting Up and Enabling Enhanced
+    /// Monitoring (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.html#USER_Monitoring.OS.Enabling>)
+    /// in the *Amazon RDS User Guide*. If ``MonitoringInterval`` is set to a value other than ``0``,
+    /// then you must supply a ``MonitoringRoleArn`` value. This setting doesn't apply to RDS Custom
+    /// DB instances.
+    pub fn monitoring_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MonitoringRoleArn", value.into());
+        self
+    }
+
+    /// Sets `MonitoringRoleArn` in place: [`Self::monitoring_role_arn`] on a value held by `&mut`.
+    pub fn set_monitoring_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitoringRoleArn", value.into());
+        self
+    }
+
+    /// `MonitoringRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoringRoleArn")
+    }
+
+    /// `MultiAZ`: Specifies whether the DB instance is a Multi-AZ deployment. You can't set the ``AvailabilityZone``
+    /// parameter if the DB instance is a Multi-AZ deployment. This setting doesn't apply to Amazon
+    /// Aurora because the DB instance Availability Zones (AZs) are managed by the DB cluster.
+    pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiAZ", value.into());
+        self
+    }
+
+    /// Sets `MultiAZ` in place: [`Self::multi_az`] on a value held by `&mut`.
+    pub fn set_multi_az(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiAZ", value.into());
+        self
+    }
+
+    /// `MultiAZ` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_az(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiAZ")
+    }
+
+    /// `NcharCharacterSetName`: The name of the NCHAR character set for the Oracle DB instance.
+    /// This setting doesn't apply to RDS Custom DB instances.
+    pub fn nchar_character_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NcharCharacterSetName", value.into());
+        self
+    }
+
+    /// Sets `NcharCharacterSetName` in place: [`Self::nchar_character_set_name`] on a value held by `&mut`.
+    pub fn set_nchar_character_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NcharCharacterSetName", value.into());
+        self
+    }
+
+    /// `NcharCharacterSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nchar_character_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NcharCharacterSetName")
+    }
+
+    /// `NetworkType`: The network type of the DB instance. Valid values: + ``IPV4`` + ``DUAL`` The
+    /// network type is determined by the ``DBSubnetGroup`` specified for the DB instance. A ``DBSubnetGroup``
+    /// can support only the IPv4 protocol or the IPv4 and IPv6 protocols (``DUAL``). For more
+    /// information, see Working with a DB instance in a VPC (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html>)
+    /// in the *Amazon RDS User Guide.*
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `OptionGroupName`: Indicates that the DB instance should be associated with the specified
+    /// option group. Permanent options, such as the TDE option for Oracle Advanced Security TDE,
+    /// can't be removed from an option group. Also, that option group can't be removed from a DB
+    /// instance once it is associated with a DB instance.
+    pub fn option_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OptionGroupName", value.into());
+        self
+    }
+
+    /// Sets `OptionGroupName` in place: [`Self::option_group_name`] on a value held by `&mut`.
+    pub fn set_option_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptionGroupName", value.into());
+        self
+    }
+
+    /// `OptionGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_option_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptionGroupName")
+    }
+
+    /// `PerformanceInsightsKMSKeyId`: The AWS KMS key identifier for encryption of Performance
+    /// Insights data. The KMS key identifier is the key ARN, key ID, alias ARN, or alias name for
+    /// the KMS key. If you do not specify a value for ``PerformanceInsightsKMSKeyId``, then Amazon
+    /// RDS uses your default KMS key. There is a default KMS key for your AWS account. Your AWS
+    /// account has a different default KMS key for each AWS Region. *Update behavior:* Once
+    /// Performance Insights is enabled with a KMS key, you cannot change to a different physical
+    /// KMS key without replacing the DB instance. However, the following updates do not require …
+    pub fn performance_insights_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PerformanceInsightsKMSKeyId", value.into());
+        self
+    }
+
+    /// Sets `PerformanceInsightsKMSKeyId` in place: [`Self::performance_insights_kms_key_id`] on a
+    /// value held by `&mut`.
+    pub fn set_performance_insights_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PerformanceInsightsKMSKeyId", value.into());
+        self
+    }
+
+    /// `PerformanceInsightsKMSKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_performance_insights_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PerformanceInsightsKMSKeyId")
+    }
+
+    /// `PerformanceInsightsRetentionPeriod`: The number of days to retain Performance Insights
+    /// data. When creating a DB instance without enabling Performance Insights, you can't specify
+    /// the parameter ``PerformanceInsightsRetentionPeriod``. This setting doesn't apply to RDS
+    /// Custom DB instances. Valid Values: + ``7`` + *month* * 31, where *month* is a number of
+    /// months from 1-23. Examples: ``93`` (3 months * 31), ``341`` (11 months * 31), ``589`` (19
+    /// months * 31) + ``731`` Default: ``7`` days If you specify a retention period that isn't
+    /// valid, such as ``94``, Amazon RDS returns an error.
+    pub fn performance_insights_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("PerformanceInsightsRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `PerformanceInsightsRetentionPeriod` in place: [`Self::performance_insights_retention_period`]
+    /// on a value held by `&mut`.
+    pub fn set_performance_insights_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PerformanceInsightsRetentionPeriod", value.into());
+        self
+    }
+
+    /// `PerformanceInsightsRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_performance_insights_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PerformanceInsightsRetentionPeriod")
+    }
+
+    /// `Port`: The port number on which the database accepts connections. This setting doesn't
+    /// apply to Aurora DB instances. The port number is managed by the cluster. Valid Values: ``1150-65535``
+    /// Default: + RDS for Db2 - ``50000`` + RDS for MariaDB - ``3306`` + RDS for Microsoft SQL
+    /// Server - ``1433`` + RDS for MySQL - ``3306`` + RDS for Oracle - ``1521`` + RDS for
+    /// PostgreSQL - ``5432`` Constraints: + For RDS for Microsoft SQL Server, the value can't be ``1234``, ``1434``, ``3260``, ``3343``, ``3389``, ``47001``,
+    /// or ``49152-49156``.
+    pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PreferredBackupWindow`: The daily time range during which automated backups are created if
+    /// automated backups are enabled, using the ``BackupRetentionPeriod`` parameter. For more
+    /// information, see Backup Window (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html#USER_WorkingWithAutomatedBackups.BackupWindow>)
+    /// in the *Amazon RDS User Guide.* Constraints: + Must be in the format ``hh24:mi-hh24:mi``. +
+    /// Must be in Universal Coordinated Time (UTC). + Must not conflict with the preferred
+    /// maintenance window. + Must be at least 30 minutes. *Amazon Aurora* Not applicable. The daily …
+    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredBackupWindow` in place: [`Self::preferred_backup_window`] on a value held by `&mut`.
+    pub fn set_preferred_backup_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// `PreferredBackupWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_backup_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredBackupWindow")
+    }
+
+    /// `PreferredMaintenanceWindow`: The weekly time range during which system maintenance can
+    /// occur, in Universal Coordinated Time (UTC). Format: ``ddd:hh24:mi-ddd:hh24:mi`` The default
+    /// is a 30-minute window selected at random from an 8-hour block of time for each AWS Region,
+    /// occurring on a random day of the week. To see the time blocks available, see Maintaining a
+    /// DB instance (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.Maintenance.html#AdjustingTheMaintenanceWindow>)
+    /// in the *Amazon RDS User Guide.* This property applies when AWS CloudFormation initially
+    /// creates the DB instance. If you use AWS …
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `ProcessorFeatures`: The number of CPU cores and the number of threads per core for the DB
+    /// instance class of the DB instance. This setting doesn't apply to Amazon Aurora or RDS Custom
+    /// DB instances.
+    pub fn processor_features(mut self, value: impl Into<Val<List<db_instance::ProcessorFeature>>>) -> Self {
+        self.core.props.set("ProcessorFeatures", value.into());
+        self
+    }
+
+    /// Sets `ProcessorFeatures` in place: [`Self::processor_features`] on a value held by `&mut`.
+    pub fn set_processor_features(&mut self, value: impl Into<Val<List<db_instance::ProcessorFeature>>>) -> &mut Self {
+        self.core.props.set("ProcessorFeatures", value.into());
+        self
+    }
+
+    /// `ProcessorFeatures` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_processor_features(&self) -> ::std::option::Option<Val<List<db_instance::ProcessorFeature>>> {
+        crate::cfn::get_prop(&self.core.props, "ProcessorFeatures")
+    }
+
+    /// `PromotionTier`: The order of priority in which an Aurora Replica is promoted to the primary
+    /// instance after a failure of the existing primary instance. For more information, see Fault
+    /// Tolerance for an Aurora DB Cluster (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance>)
+    /// in the *Amazon Aurora User Guide*. This setting doesn't apply to RDS Custom DB instances.
+    /// Default: ``1`` Valid Values: ``0 - 15``
+    pub fn promotion_tier(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("PromotionTier", value.into());
+        self
+    }
+
+    /// Sets `PromotionTier` in place: [`Self::promotion_tier`] on a value held by `&mut`.
+    pub fn set_promotion_tier(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PromotionTier", value.into());
+        self
+    }
+
+    /// `PromotionTier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_promotion_tier(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PromotionTier")
+    }
+
+    /// `PubliclyAccessible`: Indicates whether the DB instance is an internet-facing instance. If
+    /// you specify true, AWS CloudFormation creates an instance with a publicly resolvable DNS
+    /// name, which resolves to a public IP address. If you specify false, AWS CloudFormation
+    /// creates an internal instance with a DNS name that resolves to a private IP address. The
+    /// default behavior value depends on your VPC setup and the database subnet group. For more
+    /// information, see the ``PubliclyAccessible`` parameter in the CreateDBInstance (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html>)
+    /// in the *Amazon …
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `ReplicaMode`: The open mode of an Oracle read replica. For more information, see Working
+    /// with Oracle Read Replicas for Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/oracle-read-replicas.html>)
+    /// in the *Amazon RDS User Guide*. This setting is only supported in RDS for Oracle. Default: ``open-read-only``
+    /// Valid Values: ``open-read-only`` or ``mounted``
+    pub fn replica_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicaMode", value.into());
+        self
+    }
+
+    /// Sets `ReplicaMode` in place: [`Self::replica_mode`] on a value held by `&mut`.
+    pub fn set_replica_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicaMode", value.into());
+        self
+    }
+
+    /// `ReplicaMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replica_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicaMode")
+    }
+
+    /// `RestoreTime`: The date and time to restore from. This parameter applies to point-in-time
+    /// recovery. For more information, see Restoring a DB instance to a specified time (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html>)
+    /// in the in the *Amazon RDS User Guide*. Constraints: + Must be a time in Universal
+    /// Coordinated Time (UTC) format. + Must be before the latest restorable time for the DB
+    /// instance. + Can't be specified if the ``UseLatestRestorableTime`` parameter is enabled.
+    /// Example: ``2009-09-07T23:45:00Z``
+    pub fn restore_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreTime", value.into());
+        self
+    }
+
+    /// Sets `RestoreTime` in place: [`Self::restore_time`] on a value held by `&mut`.
+    pub fn set_restore_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreTime", value.into());
+        self
+    }
+
+    /// `RestoreTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreTime")
+    }
+
+    /// `SourceDBClusterIdentifier`: The identifier of the Multi-AZ DB cluster that will act as the
+    /// source for the read replica. Each DB cluster can have up to 15 read replicas. Constraints: +
+    /// Must be the identifier of an existing Multi-AZ DB cluster. + Can't be specified if the ``SourceDBInstanceIdentifier``
+    /// parameter is also specified. + The specified DB cluster must have automatic backups enabled,
+    /// that is, its backup retention period must be greater than 0. + The source DB cluster must be
+    /// in the same AWS-Region as the read replica. Cross-Region replication isn't supported.
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `SourceDBInstanceAutomatedBackupsArn`: The Amazon Resource Name (ARN) of the replicated
+    /// automated backups from which to restore, for example, ``arn:aws:rds:us-east-1:123456789012:auto-backup:ab-L2IJCEXJP7XQ7HOJ4SIEXAMPLE``.
+    /// This setting doesn't apply to RDS Custom.
+    pub fn source_db_instance_automated_backups_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBInstanceAutomatedBackupsArn", value.into());
+        self
+    }
+
+    /// Sets `SourceDBInstanceAutomatedBackupsArn` in place: [`Self::source_db_instance_automated_backups_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_source_db_instance_automated_backups_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBInstanceAutomatedBackupsArn", value.into());
+        self
+    }
+
+    /// `SourceDBInstanceAutomatedBackupsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_instance_automated_backups_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBInstanceAutomatedBackupsArn")
+    }
+
+    /// `SourceDBInstanceIdentifier`: If you want to create a read replica DB instance, specify the
+    /// ID of the source DB instance. Each DB instance can have a limited number of read replicas.
+    /// For more information, see Working with Read Replicas (<https://docs.aws.amazon.com/AmazonRDS/latest/DeveloperGuide/USER_ReadRepl.html>)
+    /// in the *Amazon RDS User Guide*. For information about constraints that apply to DB instance
+    /// identifiers, see Naming constraints in Amazon RDS (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints>)
+    /// in the *Amazon RDS User Guide*. The ``SourceDBInstanceIdentifier`` …
+    pub fn source_db_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBInstanceIdentifier` in place: [`Self::source_db_instance_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_source_db_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBInstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBInstanceIdentifier")
+    }
+
+    /// `SourceDbiResourceId`: The resource ID of the source DB instance from which to restore.
+    pub fn source_dbi_resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDbiResourceId", value.into());
+        self
+    }
+
+    /// Sets `SourceDbiResourceId` in place: [`Self::source_dbi_resource_id`] on a value held by `&mut`.
+    pub fn set_source_dbi_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDbiResourceId", value.into());
+        self
+    }
+
+    /// `SourceDbiResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_dbi_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDbiResourceId")
+    }
+
+    /// `SourceRegion`: The ID of the region that contains the source DB instance for the read
+    /// replica.
+    pub fn source_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceRegion", value.into());
+        self
+    }
+
+    /// Sets `SourceRegion` in place: [`Self::source_region`] on a value held by `&mut`.
+    pub fn set_source_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceRegion", value.into());
+        self
+    }
+
+    /// `SourceRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceRegion")
+    }
+
+    /// `StorageEncrypted`: A value that indicates whether the DB instance is encrypted. By default,
+    /// it isn't encrypted. If you specify the ``KmsKeyId`` property, then you must enable
+    /// encryption. If you specify the ``SourceDBInstanceIdentifier`` or ``SourceDbiResourceId``
+    /// property, don't specify this property. The value is inherited from the source DB instance,
+    /// and if the DB instance is encrypted, the specified ``KmsKeyId`` property is used. If you
+    /// specify the ``SourceDBInstanceAutomatedBackupsArn`` property, don't specify this property.
+    /// The value is inherited from the source DB instance automated backup. If you specify …
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `StorageThroughput`: Specifies the storage throughput value, in mebibyte per second (MiBps),
+    /// for the DB instance. This setting applies only to the ``gp3`` storage type. This setting
+    /// doesn't apply to RDS Custom or Amazon Aurora.
+    pub fn storage_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StorageThroughput", value.into());
+        self
+    }
+
+    /// Sets `StorageThroughput` in place: [`Self::storage_throughput`] on a value held by `&mut`.
+    pub fn set_storage_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StorageThroughput", value.into());
+        self
+    }
+
+    /// `StorageThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_throughput(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageThroughput")
+    }
+
+    /// `StorageType`: The storage type to associate with the DB instance. If you specify ``io1``, ``io2``,
+    /// or ``gp3``, you must also include a value for the ``Iops`` parameter. This setting doesn't
+    /// apply to Amazon Aurora DB instances. Storage is managed by the DB cluster. Valid Values: ``gp2 |
+    /// gp3 | io1 | io2 | standard`` Default: ``io1``, if the ``Iops`` parameter is specified.
+    /// Otherwise, ``gp3``.
+    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `Tags`: Tags to assign to the DB instance.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TdeCredentialArn`.
+    pub fn tde_credential_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TdeCredentialArn", value.into());
+        self
+    }
+
+    /// Sets `TdeCredentialArn` in place: [`Self::tde_credential_arn`] on a value held by `&mut`.
+    pub fn set_tde_credential_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TdeCredentialArn", value.into());
+        self
+    }
+
+    /// `TdeCredentialArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tde_credential_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TdeCredentialArn")
+    }
+
+    /// `TdeCredentialPassword`.
+    pub fn tde_credential_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TdeCredentialPassword", value.into());
+        self
+    }
+
+    /// Sets `TdeCredentialPassword` in place: [`Self::tde_credential_password`] on a value held by `&mut`.
+    pub fn set_tde_credential_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TdeCredentialPassword", value.into());
+        self
+    }
+
+    /// `TdeCredentialPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tde_credential_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TdeCredentialPassword")
+    }
+
+    /// `Timezone`: The time zone of the DB instance. The time zone parameter is currently supported
+    /// only by RDS for Db2 (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/db2-time-zone>)
+    /// and RDS for SQL Server (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_SQLServer.html#SQLServer.Concepts.General.TimeZone>).
+    pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Timezone", value.into());
+        self
+    }
+
+    /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+    pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Timezone", value.into());
+        self
+    }
+
+    /// `Timezone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Timezone")
+    }
+
+    /// `UseDefaultProcessorFeatures`: Specifies whether the DB instance class of the DB instance
+    /// uses its default processor features. This setting doesn't apply to RDS Custom DB instances.
+    pub fn use_default_processor_features(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseDefaultProcessorFeatures", value.into());
+        self
+    }
+
+    /// Sets `UseDefaultProcessorFeatures` in place: [`Self::use_default_processor_features`] on a
+    /// value held by `&mut`.
+    pub fn set_use_default_processor_features(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseDefaultProcessorFeatures", value.into());
+        self
+    }
+
+    /// `UseDefaultProcessorFeatures` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_default_processor_features(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseDefaultProcessorFeatures")
+    }
+
+    /// `UseLatestRestorableTime`: Specifies whether the DB instance is restored from the latest
+    /// backup time. By default, the DB instance isn't restored from the latest backup time. This
+    /// parameter applies to point-in-time recovery. For more information, see Restoring a DB
+    /// instance to a specified time (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html>)
+    /// in the in the *Amazon RDS User Guide*. Constraints: + Can't be specified if the ``RestoreTime``
+    /// parameter is provided.
+    pub fn use_latest_restorable_time(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// Sets `UseLatestRestorableTime` in place: [`Self::use_latest_restorable_time`] on a value
+    /// held by `&mut`.
+    pub fn set_use_latest_restorable_time(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// `UseLatestRestorableTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_latest_restorable_time(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseLatestRestorableTime")
+    }
+
+    /// `VPCSecurityGroups`: A list of the VPC security group IDs to assign to the DB instance. The
+    /// list can include both the physical IDs of existing VPC security groups and references to
+    /// AWS::EC2::SecurityGroup (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group.html>)
+    /// resources created in the template. If you plan to update the resource, don't specify VPC
+    /// security groups in a shared VPC. If you set ``VPCSecurityGroups``, you must not set …
+    pub fn vpc_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VPCSecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `VPCSecurityGroups` in place: [`Self::vpc_security_groups`] on a value held by `&mut`.
+    pub fn set_vpc_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VPCSecurityGroups", value.into());
+        self
+    }
+
+    /// `VPCSecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VPCSecurityGroups")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2868,51 +5194,157 @@ pub mod db_instance {
             AdditionalStorageVolume { props }
         }
 
-        prop! {
-            /// `AllocatedStorage`: The amount of storage allocated for the additional storage volume,
-            /// in gibibytes (GiB). The minimum is 20 GiB. The maximum is 65,536 GiB (64 TiB).
-            props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<String>
+        /// `AllocatedStorage`: The amount of storage allocated for the additional storage volume, in
+        /// gibibytes (GiB). The minimum is 20 GiB. The maximum is 65,536 GiB (64 TiB).
+        pub fn allocated_storage(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocatedStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: The number of I/O operations per second (IOPS) provisioned for the additional
-            /// storage volume.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `AllocatedStorage` in place: [`Self::allocated_storage`] on a value held by `&mut`.
+        pub fn set_allocated_storage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocatedStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAllocatedStorage`: The upper limit in gibibytes (GiB) to which RDS can automatically
-            /// scale the storage of the additional storage volume.
-            props, "MaxAllocatedStorage", max_allocated_storage, set_max_allocated_storage, get_max_allocated_storage, Val<i64>
+        /// `AllocatedStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocated_storage(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocatedStorage")
         }
 
-        prop! {
-            /// `StorageOperationPercentProgress`.
-            props, "StorageOperationPercentProgress", storage_operation_percent_progress, set_storage_operation_percent_progress, get_storage_operation_percent_progress, Val<i64>
+        /// `Iops`: The number of I/O operations per second (IOPS) provisioned for the additional
+        /// storage volume.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageOperationStatus`.
-            props, "StorageOperationStatus", storage_operation_status, set_storage_operation_status, get_storage_operation_status, Val<String>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageThroughput`: The storage throughput value for the additional storage volume, in
-            /// mebibytes per second (MiBps). This setting applies only to the General Purpose SSD (``gp3``)
-            /// storage type.
-            props, "StorageThroughput", storage_throughput, set_storage_throughput, get_storage_throughput, Val<i64>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
         }
 
-        prop! {
-            /// `StorageType`: The storage type for the additional storage volume. Valid Values: ``GP3 |
-            /// IO2``
-            props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
+        /// `MaxAllocatedStorage`: The upper limit in gibibytes (GiB) to which RDS can automatically
+        /// scale the storage of the additional storage volume.
+        pub fn max_allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAllocatedStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeName`: The name of the additional storage volume. Valid Values: ``RDSDBDATA2 |
-            /// RDSDBDATA3 | RDSDBDATA4``
-            props, "VolumeName", volume_name, set_volume_name, get_volume_name, Val<String>
+        /// Sets `MaxAllocatedStorage` in place: [`Self::max_allocated_storage`] on a value held by `&mut`.
+        pub fn set_max_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAllocatedStorage", value.into());
+            self
+        }
+
+        /// `MaxAllocatedStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAllocatedStorage")
+        }
+
+        /// `StorageOperationPercentProgress`.
+        pub fn storage_operation_percent_progress(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StorageOperationPercentProgress", value.into());
+            self
+        }
+
+        /// Sets `StorageOperationPercentProgress` in place: [`Self::storage_operation_percent_progress`]
+        /// on a value held by `&mut`.
+        pub fn set_storage_operation_percent_progress(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageOperationPercentProgress", value.into());
+            self
+        }
+
+        /// `StorageOperationPercentProgress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_operation_percent_progress(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageOperationPercentProgress")
+        }
+
+        /// `StorageOperationStatus`.
+        pub fn storage_operation_status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StorageOperationStatus", value.into());
+            self
+        }
+
+        /// Sets `StorageOperationStatus` in place: [`Self::storage_operation_status`] on a value held
+        /// by `&mut`.
+        pub fn set_storage_operation_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageOperationStatus", value.into());
+            self
+        }
+
+        /// `StorageOperationStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_operation_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageOperationStatus")
+        }
+
+        /// `StorageThroughput`: The storage throughput value for the additional storage volume, in
+        /// mebibytes per second (MiBps). This setting applies only to the General Purpose SSD (``gp3``)
+        /// storage type.
+        pub fn storage_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StorageThroughput", value.into());
+            self
+        }
+
+        /// Sets `StorageThroughput` in place: [`Self::storage_throughput`] on a value held by `&mut`.
+        pub fn set_storage_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageThroughput", value.into());
+            self
+        }
+
+        /// `StorageThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageThroughput")
+        }
+
+        /// `StorageType`: The storage type for the additional storage volume. Valid Values: ``GP3 |
+        /// IO2``
+        pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StorageType", value.into());
+            self
+        }
+
+        /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+        pub fn set_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageType", value.into());
+            self
+        }
+
+        /// `StorageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageType")
+        }
+
+        /// `VolumeName`: The name of the additional storage volume. Valid Values: ``RDSDBDATA2 |
+        /// RDSDBDATA3 | RDSDBDATA4``
+        pub fn volume_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeName", value.into());
+            self
+        }
+
+        /// Sets `VolumeName` in place: [`Self::volume_name`] on a value held by `&mut`.
+        pub fn set_volume_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeName", value.into());
+            self
+        }
+
+        /// `VolumeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeName")
         }
     }
 
@@ -2942,20 +5374,28 @@ pub mod db_instance {
             DbInstanceRole { props }
         }
 
-        prop! {
-            /// `FeatureName`: The name of the feature associated with the AWS Identity and Access
-            /// Management (IAM) role. IAM roles that are associated with a DB instance grant permission
-            /// for the DB instance to access other AWS services on your behalf. For the list of
-            /// supported feature names, see the ``SupportedFeatureNames`` description in
-            /// DBEngineVersion (<https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html>)
-            /// in the *Amazon RDS API Reference*.
-            props, "FeatureName", _, set_feature_name, get_feature_name, Val<String>
+        /// Sets `FeatureName`, which `new` took, in place.
+        pub fn set_feature_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FeatureName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that is associated with the DB
-            /// instance.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `FeatureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FeatureName")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -3010,16 +5450,42 @@ pub mod db_instance {
             MasterUserSecret { props }
         }
 
-        prop! {
-            /// `KmsKeyId`: The AWS KMS key identifier that is used to encrypt the secret.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`: The AWS KMS key identifier that is used to encrypt the secret.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the secret. This parameter is a return
-            /// value that you can retrieve using the ``Fn::GetAtt`` intrinsic function. For more
-            /// information, see Return values (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values>).
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SecretArn`: The Amazon Resource Name (ARN) of the secret. This parameter is a return value
+        /// that you can retrieve using the ``Fn::GetAtt`` intrinsic function. For more information, see
+        /// Return values (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values>).
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -3039,14 +5505,40 @@ pub mod db_instance {
             ProcessorFeature { props }
         }
 
-        prop! {
-            /// `Name`: The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
-            props, "Name", name, set_name, get_name, Val<ProcessorFeatureName>
+        /// `Name`: The name of the processor feature. Valid names are ``coreCount`` and ``threadsPerCore``.
+        pub fn name(mut self, value: impl Into<Val<ProcessorFeatureName>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of a processor feature.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<ProcessorFeatureName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<ProcessorFeatureName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of a processor feature.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3099,39 +5591,86 @@ impl DbParameterGroup {
         DbParameterGroup { core }
     }
 
-    prop! {
-        /// `DBParameterGroupName`: The name of the DB parameter group. Constraints: + Must be 1 to 255
-        /// letters, numbers, or hyphens. + First character must be a letter + Can't end with a
-        /// hyphen or contain two consecutive hyphens If you don't specify a value for ``DBParameterGroupName``
-        /// property, a name is automatically created for the DB parameter group. This value is
-        /// stored as a lowercase string.
-        core.props, "DBParameterGroupName", db_parameter_group_name, set_db_parameter_group_name, get_db_parameter_group_name, Val<String>
+    /// `DBParameterGroupName`: The name of the DB parameter group. Constraints: + Must be 1 to 255
+    /// letters, numbers, or hyphens. + First character must be a letter + Can't end with a hyphen
+    /// or contain two consecutive hyphens If you don't specify a value for ``DBParameterGroupName``
+    /// property, a name is automatically created for the DB parameter group. This value is stored
+    /// as a lowercase string.
+    pub fn db_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Provides the customer-specified description for this DB parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `DBParameterGroupName` in place: [`Self::db_parameter_group_name`] on a value held by `&mut`.
+    pub fn set_db_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: The DB parameter group family name. A DB parameter group can be associated
-        /// with one and only one DB parameter group family, and can be applied only to a DB
-        /// instance running a database engine and engine version compatible with that DB parameter
-        /// group family. To list all of the available parameter group families for a DB engine, use
-        /// the following command: ``aws rds describe-db-engine-versions --query "DBEngineVersions\[\].DBParameterGroupFamily" --engine &lt;engine&gt;``
-        /// For example, to list all of the available parameter group families for the MySQL DB
-        /// engine, use the following command: ``aws rds …
-        core.props, "Family", _, set_family, get_family, Val<String>
+    /// `DBParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBParameterGroupName")
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the DB parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Family`, which `new` took, in place.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
+    }
+
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: Tags to assign to the DB parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3204,79 +5743,223 @@ impl DbProxy {
         DbProxy { core }
     }
 
-    prop! {
-        /// `Auth`: The authorization mechanism that the proxy uses.
-        core.props, "Auth", auth, set_auth, get_auth, Val<List<db_proxy::AuthFormat>>
+    /// `Auth`: The authorization mechanism that the proxy uses.
+    pub fn auth(mut self, value: impl Into<Val<List<db_proxy::AuthFormat>>>) -> Self {
+        self.core.props.set("Auth", value.into());
+        self
     }
 
-    prop! {
-        /// `DBProxyName`: The identifier for the proxy. This name must be unique for all proxies
-        /// owned by your AWS account in the specified AWS Region.
-        core.props, "DBProxyName", _, set_db_proxy_name, get_db_proxy_name, Val<String>
+    /// Sets `Auth` in place: [`Self::auth`] on a value held by `&mut`.
+    pub fn set_auth(&mut self, value: impl Into<Val<List<db_proxy::AuthFormat>>>) -> &mut Self {
+        self.core.props.set("Auth", value.into());
+        self
     }
 
-    prop! {
-        /// `DebugLogging`: Whether the proxy includes detailed information about SQL statements in
-        /// its logs.
-        core.props, "DebugLogging", debug_logging, set_debug_logging, get_debug_logging, Val<bool>
+    /// `Auth` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth(&self) -> ::std::option::Option<Val<List<db_proxy::AuthFormat>>> {
+        crate::cfn::get_prop(&self.core.props, "Auth")
     }
 
-    prop! {
-        /// `DefaultAuthScheme`: The default authentication scheme that the proxy uses for client
-        /// connections to the proxy and connections from the proxy to the underlying database.
-        core.props, "DefaultAuthScheme", default_auth_scheme, set_default_auth_scheme, get_default_auth_scheme, Val<db_proxy::DefaultAuthScheme>
+    /// Sets `DBProxyName`, which `new` took, in place.
+    pub fn set_db_proxy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBProxyName", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointNetworkType`: The network type of the DB proxy endpoint. The network type
-        /// determines the IP version that the proxy endpoint supports.
-        core.props, "EndpointNetworkType", endpoint_network_type, set_endpoint_network_type, get_endpoint_network_type, Val<db_proxy::EndpointNetworkType>
+    /// `DBProxyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_proxy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBProxyName")
     }
 
-    prop! {
-        /// `EngineFamily`: The kinds of databases that the proxy can connect to.
-        core.props, "EngineFamily", _, set_engine_family, get_engine_family, Val<db_proxy::EngineFamily>
+    /// `DebugLogging`: Whether the proxy includes detailed information about SQL statements in its
+    /// logs.
+    pub fn debug_logging(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DebugLogging", value.into());
+        self
     }
 
-    prop! {
-        /// `IdleClientTimeout`: The number of seconds that a connection to the proxy can be
-        /// inactive before the proxy disconnects it.
-        core.props, "IdleClientTimeout", idle_client_timeout, set_idle_client_timeout, get_idle_client_timeout, Val<i64>
+    /// Sets `DebugLogging` in place: [`Self::debug_logging`] on a value held by `&mut`.
+    pub fn set_debug_logging(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DebugLogging", value.into());
+        self
     }
 
-    prop! {
-        /// `RequireTLS`: A Boolean parameter that specifies whether Transport Layer Security (TLS)
-        /// encryption is required for connections to the proxy.
-        core.props, "RequireTLS", require_tls, set_require_tls, get_require_tls, Val<bool>
+    /// `DebugLogging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_debug_logging(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DebugLogging")
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that the proxy uses to access
-        /// secrets in AWS Secrets Manager.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DefaultAuthScheme`: The default authentication scheme that the proxy uses for client
+    /// connections to the proxy and connections from the proxy to the underlying database.
+    pub fn default_auth_scheme(mut self, value: impl Into<Val<db_proxy::DefaultAuthScheme>>) -> Self {
+        self.core.props.set("DefaultAuthScheme", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An optional set of key-value pairs to associate arbitrary data of your choosing
-        /// with the proxy.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DefaultAuthScheme` in place: [`Self::default_auth_scheme`] on a value held by `&mut`.
+    pub fn set_default_auth_scheme(&mut self, value: impl Into<Val<db_proxy::DefaultAuthScheme>>) -> &mut Self {
+        self.core.props.set("DefaultAuthScheme", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetConnectionNetworkType`: The network type that the proxy uses to connect to the
-        /// target database. The network type determines the IP version that the proxy uses for
-        /// connections to the database.
-        core.props, "TargetConnectionNetworkType", target_connection_network_type, set_target_connection_network_type, get_target_connection_network_type, Val<db_proxy::TargetConnectionNetworkType>
+    /// `DefaultAuthScheme` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_auth_scheme(&self) -> ::std::option::Option<Val<db_proxy::DefaultAuthScheme>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAuthScheme")
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: VPC security group IDs to associate with the new proxy.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<SecurityGroupId>>
+    /// `EndpointNetworkType`: The network type of the DB proxy endpoint. The network type
+    /// determines the IP version that the proxy endpoint supports.
+    pub fn endpoint_network_type(mut self, value: impl Into<Val<db_proxy::EndpointNetworkType>>) -> Self {
+        self.core.props.set("EndpointNetworkType", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSubnetIds`: VPC subnet IDs to associate with the new proxy.
-        core.props, "VpcSubnetIds", _, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<List<String>>
+    /// Sets `EndpointNetworkType` in place: [`Self::endpoint_network_type`] on a value held by `&mut`.
+    pub fn set_endpoint_network_type(&mut self, value: impl Into<Val<db_proxy::EndpointNetworkType>>) -> &mut Self {
+        self.core.props.set("EndpointNetworkType", value.into());
+        self
+    }
+
+    /// `EndpointNetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_network_type(&self) -> ::std::option::Option<Val<db_proxy::EndpointNetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointNetworkType")
+    }
+
+    /// Sets `EngineFamily`, which `new` took, in place.
+    pub fn set_engine_family(&mut self, value: impl Into<Val<db_proxy::EngineFamily>>) -> &mut Self {
+        self.core.props.set("EngineFamily", value.into());
+        self
+    }
+
+    /// `EngineFamily` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_family(&self) -> ::std::option::Option<Val<db_proxy::EngineFamily>> {
+        crate::cfn::get_prop(&self.core.props, "EngineFamily")
+    }
+
+    /// `IdleClientTimeout`: The number of seconds that a connection to the proxy can be inactive
+    /// before the proxy disconnects it.
+    pub fn idle_client_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("IdleClientTimeout", value.into());
+        self
+    }
+
+    /// Sets `IdleClientTimeout` in place: [`Self::idle_client_timeout`] on a value held by `&mut`.
+    pub fn set_idle_client_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IdleClientTimeout", value.into());
+        self
+    }
+
+    /// `IdleClientTimeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_client_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleClientTimeout")
+    }
+
+    /// `RequireTLS`: A Boolean parameter that specifies whether Transport Layer Security (TLS)
+    /// encryption is required for connections to the proxy.
+    pub fn require_tls(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RequireTLS", value.into());
+        self
+    }
+
+    /// Sets `RequireTLS` in place: [`Self::require_tls`] on a value held by `&mut`.
+    pub fn set_require_tls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequireTLS", value.into());
+        self
+    }
+
+    /// `RequireTLS` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_require_tls(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequireTLS")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An optional set of key-value pairs to associate arbitrary data of your choosing with
+    /// the proxy.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetConnectionNetworkType`: The network type that the proxy uses to connect to the target
+    /// database. The network type determines the IP version that the proxy uses for connections to
+    /// the database.
+    pub fn target_connection_network_type(mut self, value: impl Into<Val<db_proxy::TargetConnectionNetworkType>>) -> Self {
+        self.core.props.set("TargetConnectionNetworkType", value.into());
+        self
+    }
+
+    /// Sets `TargetConnectionNetworkType` in place: [`Self::target_connection_network_type`] on a
+    /// value held by `&mut`.
+    pub fn set_target_connection_network_type(&mut self, value: impl Into<Val<db_proxy::TargetConnectionNetworkType>>) -> &mut Self {
+        self.core.props.set("TargetConnectionNetworkType", value.into());
+        self
+    }
+
+    /// `TargetConnectionNetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_connection_network_type(&self) -> ::std::option::Option<Val<db_proxy::TargetConnectionNetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "TargetConnectionNetworkType")
+    }
+
+    /// `VpcSecurityGroupIds`: VPC security group IDs to associate with the new proxy.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
+    }
+
+    /// Sets `VpcSubnetIds`, which `new` took, in place.
+    pub fn set_vpc_subnet_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSubnetIds", value.into());
+        self
+    }
+
+    /// `VpcSubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_subnet_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSubnetIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3323,36 +6006,102 @@ pub mod db_proxy {
             AuthFormat { props }
         }
 
-        prop! {
-            /// `AuthScheme`: The type of authentication that the proxy uses for connections from the
-            /// proxy to the underlying database.
-            props, "AuthScheme", auth_scheme, set_auth_scheme, get_auth_scheme, Val<AuthFormatAuthScheme>
+        /// `AuthScheme`: The type of authentication that the proxy uses for connections from the proxy
+        /// to the underlying database.
+        pub fn auth_scheme(mut self, value: impl Into<Val<AuthFormatAuthScheme>>) -> Self {
+            self.props.set("AuthScheme", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientPasswordAuthType`: The type of authentication the proxy uses for connections from
-            /// clients.
-            props, "ClientPasswordAuthType", client_password_auth_type, set_client_password_auth_type, get_client_password_auth_type, Val<AuthFormatClientPasswordAuthType>
+        /// Sets `AuthScheme` in place: [`Self::auth_scheme`] on a value held by `&mut`.
+        pub fn set_auth_scheme(&mut self, value: impl Into<Val<AuthFormatAuthScheme>>) -> &mut Self {
+            self.props.set("AuthScheme", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A user-specified description about the authentication used by a proxy to
-            /// log in as a specific database user.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `AuthScheme` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_scheme(&self) -> ::std::option::Option<Val<AuthFormatAuthScheme>> {
+            crate::cfn::get_prop(&self.props, "AuthScheme")
         }
 
-        prop! {
-            /// `IAMAuth`: Whether to require or disallow Amazon Web Services Identity and Access
-            /// Management (IAM) authentication for connections to the proxy. The ENABLED value is valid
-            /// only for proxies with RDS for Microsoft SQL Server.
-            props, "IAMAuth", iam_auth, set_iam_auth, get_iam_auth, Val<AuthFormatIamAuth>
+        /// `ClientPasswordAuthType`: The type of authentication the proxy uses for connections from
+        /// clients.
+        pub fn client_password_auth_type(mut self, value: impl Into<Val<AuthFormatClientPasswordAuthType>>) -> Self {
+            self.props.set("ClientPasswordAuthType", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) representing the secret that the proxy uses
-            /// to authenticate to the RDS DB instance or Aurora DB cluster. These secrets are stored
-            /// within Amazon Secrets Manager.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `ClientPasswordAuthType` in place: [`Self::client_password_auth_type`] on a value held
+        /// by `&mut`.
+        pub fn set_client_password_auth_type(&mut self, value: impl Into<Val<AuthFormatClientPasswordAuthType>>) -> &mut Self {
+            self.props.set("ClientPasswordAuthType", value.into());
+            self
+        }
+
+        /// `ClientPasswordAuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_password_auth_type(&self) -> ::std::option::Option<Val<AuthFormatClientPasswordAuthType>> {
+            crate::cfn::get_prop(&self.props, "ClientPasswordAuthType")
+        }
+
+        /// `Description`: A user-specified description about the authentication used by a proxy to log
+        /// in as a specific database user.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `IAMAuth`: Whether to require or disallow Amazon Web Services Identity and Access Management (IAM)
+        /// authentication for connections to the proxy. The ENABLED value is valid only for proxies
+        /// with RDS for Microsoft SQL Server.
+        pub fn iam_auth(mut self, value: impl Into<Val<AuthFormatIamAuth>>) -> Self {
+            self.props.set("IAMAuth", value.into());
+            self
+        }
+
+        /// Sets `IAMAuth` in place: [`Self::iam_auth`] on a value held by `&mut`.
+        pub fn set_iam_auth(&mut self, value: impl Into<Val<AuthFormatIamAuth>>) -> &mut Self {
+            self.props.set("IAMAuth", value.into());
+            self
+        }
+
+        /// `IAMAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_auth(&self) -> ::std::option::Option<Val<AuthFormatIamAuth>> {
+            crate::cfn::get_prop(&self.props, "IAMAuth")
+        }
+
+        /// `SecretArn`: The Amazon Resource Name (ARN) representing the secret that the proxy uses to
+        /// authenticate to the RDS DB instance or Aurora DB cluster. These secrets are stored within
+        /// Amazon Secrets Manager.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -3501,45 +6250,115 @@ impl DbProxyEndpoint {
         DbProxyEndpoint { core }
     }
 
-    prop! {
-        /// `DBProxyEndpointName`: The identifier for the DB proxy endpoint. This name must be
-        /// unique for all DB proxy endpoints owned by your AWS account in the specified AWS Region.
-        core.props, "DBProxyEndpointName", _, set_db_proxy_endpoint_name, get_db_proxy_endpoint_name, Val<String>
+    /// Sets `DBProxyEndpointName`, which `new` took, in place.
+    pub fn set_db_proxy_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBProxyEndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `DBProxyName`: The identifier for the proxy. This name must be unique for all proxies
-        /// owned by your AWS account in the specified AWS Region.
-        core.props, "DBProxyName", _, set_db_proxy_name, get_db_proxy_name, Val<String>
+    /// `DBProxyEndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_proxy_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBProxyEndpointName")
     }
 
-    prop! {
-        /// `EndpointNetworkType`: The network type of the DB proxy endpoint. The network type
-        /// determines the IP version that the proxy endpoint supports.
-        core.props, "EndpointNetworkType", endpoint_network_type, set_endpoint_network_type, get_endpoint_network_type, Val<db_proxy_endpoint::EndpointNetworkType>
+    /// Sets `DBProxyName`, which `new` took, in place.
+    pub fn set_db_proxy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBProxyName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An optional set of key-value pairs to associate arbitrary data of your choosing
-        /// with the DB proxy endpoint.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DBProxyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_proxy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBProxyName")
     }
 
-    prop! {
-        /// `TargetRole`: A value that indicates whether the DB proxy endpoint can be used for
-        /// read/write or read-only operations.
-        core.props, "TargetRole", target_role, set_target_role, get_target_role, Val<db_proxy_endpoint::TargetRole>
+    /// `EndpointNetworkType`: The network type of the DB proxy endpoint. The network type
+    /// determines the IP version that the proxy endpoint supports.
+    pub fn endpoint_network_type(mut self, value: impl Into<Val<db_proxy_endpoint::EndpointNetworkType>>) -> Self {
+        self.core.props.set("EndpointNetworkType", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: VPC security group IDs to associate with the new DB proxy
-        /// endpoint.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<SecurityGroupId>>
+    /// Sets `EndpointNetworkType` in place: [`Self::endpoint_network_type`] on a value held by `&mut`.
+    pub fn set_endpoint_network_type(&mut self, value: impl Into<Val<db_proxy_endpoint::EndpointNetworkType>>) -> &mut Self {
+        self.core.props.set("EndpointNetworkType", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSubnetIds`: VPC subnet IDs to associate with the new DB proxy endpoint.
-        core.props, "VpcSubnetIds", _, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<List<String>>
+    /// `EndpointNetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_network_type(&self) -> ::std::option::Option<Val<db_proxy_endpoint::EndpointNetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointNetworkType")
+    }
+
+    /// `Tags`: An optional set of key-value pairs to associate arbitrary data of your choosing with
+    /// the DB proxy endpoint.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetRole`: A value that indicates whether the DB proxy endpoint can be used for
+    /// read/write or read-only operations.
+    pub fn target_role(mut self, value: impl Into<Val<db_proxy_endpoint::TargetRole>>) -> Self {
+        self.core.props.set("TargetRole", value.into());
+        self
+    }
+
+    /// Sets `TargetRole` in place: [`Self::target_role`] on a value held by `&mut`.
+    pub fn set_target_role(&mut self, value: impl Into<Val<db_proxy_endpoint::TargetRole>>) -> &mut Self {
+        self.core.props.set("TargetRole", value.into());
+        self
+    }
+
+    /// `TargetRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_role(&self) -> ::std::option::Option<Val<db_proxy_endpoint::TargetRole>> {
+        crate::cfn::get_prop(&self.core.props, "TargetRole")
+    }
+
+    /// `VpcSecurityGroupIds`: VPC security group IDs to associate with the new DB proxy endpoint.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
+    }
+
+    /// Sets `VpcSubnetIds`, which `new` took, in place.
+    pub fn set_vpc_subnet_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSubnetIds", value.into());
+        self
+    }
+
+    /// `VpcSubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_subnet_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSubnetIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3633,34 +6452,101 @@ impl DbProxyTargetGroup {
         DbProxyTargetGroup { core }
     }
 
-    prop! {
-        /// `ConnectionPoolConfigurationInfo`.
-        core.props, "ConnectionPoolConfigurationInfo", connection_pool_configuration_info, set_connection_pool_configuration_info, get_connection_pool_configuration_info, Val<db_proxy_target_group::ConnectionPoolConfigurationInfoFormat>
+    /// `ConnectionPoolConfigurationInfo`.
+    pub fn connection_pool_configuration_info(mut self, value: impl Into<Val<db_proxy_target_group::ConnectionPoolConfigurationInfoFormat>>) -> Self {
+        self.core.props.set("ConnectionPoolConfigurationInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterIdentifiers`.
-        core.props, "DBClusterIdentifiers", db_cluster_identifiers, set_db_cluster_identifiers, get_db_cluster_identifiers, Val<List<String>>
+    /// Sets `ConnectionPoolConfigurationInfo` in place: [`Self::connection_pool_configuration_info`]
+    /// on a value held by `&mut`.
+    pub fn set_connection_pool_configuration_info(&mut self, value: impl Into<Val<db_proxy_target_group::ConnectionPoolConfigurationInfoFormat>>) -> &mut Self {
+        self.core.props.set("ConnectionPoolConfigurationInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `DBInstanceIdentifiers`.
-        core.props, "DBInstanceIdentifiers", db_instance_identifiers, set_db_instance_identifiers, get_db_instance_identifiers, Val<List<String>>
+    /// `ConnectionPoolConfigurationInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_pool_configuration_info(&self) -> ::std::option::Option<Val<db_proxy_target_group::ConnectionPoolConfigurationInfoFormat>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionPoolConfigurationInfo")
     }
 
-    prop! {
-        /// `DBProxyName`: The identifier for the proxy.
-        core.props, "DBProxyName", _, set_db_proxy_name, get_db_proxy_name, Val<String>
+    /// `DBClusterIdentifiers`.
+    pub fn db_cluster_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DBClusterIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBClusterIdentifiers` in place: [`Self::db_cluster_identifiers`] on a value held by `&mut`.
+    pub fn set_db_cluster_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetGroupName`: The identifier for the DBProxyTargetGroup
-        core.props, "TargetGroupName", _, set_target_group_name, get_target_group_name, Val<db_proxy_target_group::TargetGroupName>
+    /// `DBClusterIdentifiers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifiers")
+    }
+
+    /// `DBInstanceIdentifiers`.
+    pub fn db_instance_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DBInstanceIdentifiers", value.into());
+        self
+    }
+
+    /// Sets `DBInstanceIdentifiers` in place: [`Self::db_instance_identifiers`] on a value held by `&mut`.
+    pub fn set_db_instance_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DBInstanceIdentifiers", value.into());
+        self
+    }
+
+    /// `DBInstanceIdentifiers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceIdentifiers")
+    }
+
+    /// Sets `DBProxyName`, which `new` took, in place.
+    pub fn set_db_proxy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBProxyName", value.into());
+        self
+    }
+
+    /// `DBProxyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_proxy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBProxyName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetGroupName`, which `new` took, in place.
+    pub fn set_target_group_name(&mut self, value: impl Into<Val<db_proxy_target_group::TargetGroupName>>) -> &mut Self {
+        self.core.props.set("TargetGroupName", value.into());
+        self
+    }
+
+    /// `TargetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_group_name(&self) -> ::std::option::Option<Val<db_proxy_target_group::TargetGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "TargetGroupName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3696,35 +6582,102 @@ pub mod db_proxy_target_group {
             ConnectionPoolConfigurationInfoFormat { props }
         }
 
-        prop! {
-            /// `ConnectionBorrowTimeout`: The number of seconds for a proxy to wait for a connection to
-            /// become available in the connection pool.
-            props, "ConnectionBorrowTimeout", connection_borrow_timeout, set_connection_borrow_timeout, get_connection_borrow_timeout, Val<i64>
+        /// `ConnectionBorrowTimeout`: The number of seconds for a proxy to wait for a connection to
+        /// become available in the connection pool.
+        pub fn connection_borrow_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConnectionBorrowTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `InitQuery`: One or more SQL statements for the proxy to run when opening each new
-            /// database connection.
-            props, "InitQuery", init_query, set_init_query, get_init_query, Val<String>
+        /// Sets `ConnectionBorrowTimeout` in place: [`Self::connection_borrow_timeout`] on a value held
+        /// by `&mut`.
+        pub fn set_connection_borrow_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConnectionBorrowTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConnectionsPercent`: The maximum size of the connection pool for each target in a
-            /// target group.
-            props, "MaxConnectionsPercent", max_connections_percent, set_max_connections_percent, get_max_connections_percent, Val<i64>
+        /// `ConnectionBorrowTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_borrow_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConnectionBorrowTimeout")
         }
 
-        prop! {
-            /// `MaxIdleConnectionsPercent`: Controls how actively the proxy closes idle database
-            /// connections in the connection pool.
-            props, "MaxIdleConnectionsPercent", max_idle_connections_percent, set_max_idle_connections_percent, get_max_idle_connections_percent, Val<i64>
+        /// `InitQuery`: One or more SQL statements for the proxy to run when opening each new database
+        /// connection.
+        pub fn init_query(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InitQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionPinningFilters`: Each item in the list represents a class of SQL operations that
-            /// normally cause all later statements in a session using a proxy to be pinned to the same
-            /// underlying database connection.
-            props, "SessionPinningFilters", session_pinning_filters, set_session_pinning_filters, get_session_pinning_filters, Val<List<String>>
+        /// Sets `InitQuery` in place: [`Self::init_query`] on a value held by `&mut`.
+        pub fn set_init_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InitQuery", value.into());
+            self
+        }
+
+        /// `InitQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_init_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InitQuery")
+        }
+
+        /// `MaxConnectionsPercent`: The maximum size of the connection pool for each target in a target
+        /// group.
+        pub fn max_connections_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConnectionsPercent", value.into());
+            self
+        }
+
+        /// Sets `MaxConnectionsPercent` in place: [`Self::max_connections_percent`] on a value held by `&mut`.
+        pub fn set_max_connections_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConnectionsPercent", value.into());
+            self
+        }
+
+        /// `MaxConnectionsPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_connections_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConnectionsPercent")
+        }
+
+        /// `MaxIdleConnectionsPercent`: Controls how actively the proxy closes idle database
+        /// connections in the connection pool.
+        pub fn max_idle_connections_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxIdleConnectionsPercent", value.into());
+            self
+        }
+
+        /// Sets `MaxIdleConnectionsPercent` in place: [`Self::max_idle_connections_percent`] on a value
+        /// held by `&mut`.
+        pub fn set_max_idle_connections_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxIdleConnectionsPercent", value.into());
+            self
+        }
+
+        /// `MaxIdleConnectionsPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_idle_connections_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxIdleConnectionsPercent")
+        }
+
+        /// `SessionPinningFilters`: Each item in the list represents a class of SQL operations that
+        /// normally cause all later statements in a session using a proxy to be pinned to the same
+        /// underlying database connection.
+        pub fn session_pinning_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SessionPinningFilters", value.into());
+            self
+        }
+
+        /// Sets `SessionPinningFilters` in place: [`Self::session_pinning_filters`] on a value held by `&mut`.
+        pub fn set_session_pinning_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SessionPinningFilters", value.into());
+            self
+        }
+
+        /// `SessionPinningFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_pinning_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SessionPinningFilters")
         }
     }
 
@@ -3764,24 +6717,64 @@ impl DbSecurityGroup {
         DbSecurityGroup { core }
     }
 
-    prop! {
-        /// `DBSecurityGroupIngress`.
-        core.props, "DBSecurityGroupIngress", _, set_db_security_group_ingress, get_db_security_group_ingress, Val<List<db_security_group::Ingress>>
+    /// Sets `DBSecurityGroupIngress`, which `new` took, in place.
+    pub fn set_db_security_group_ingress(&mut self, value: impl Into<Val<List<db_security_group::Ingress>>>) -> &mut Self {
+        self.core.props.set("DBSecurityGroupIngress", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2VpcId`.
-        core.props, "EC2VpcId", ec2_vpc_id, set_ec2_vpc_id, get_ec2_vpc_id, Val<String>
+    /// `DBSecurityGroupIngress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_security_group_ingress(&self) -> ::std::option::Option<Val<List<db_security_group::Ingress>>> {
+        crate::cfn::get_prop(&self.core.props, "DBSecurityGroupIngress")
     }
 
-    prop! {
-        /// `GroupDescription`.
-        core.props, "GroupDescription", _, set_group_description, get_group_description, Val<String>
+    /// `EC2VpcId`.
+    pub fn ec2_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2VpcId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EC2VpcId` in place: [`Self::ec2_vpc_id`] on a value held by `&mut`.
+    pub fn set_ec2_vpc_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2VpcId", value.into());
+        self
+    }
+
+    /// `EC2VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_vpc_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2VpcId")
+    }
+
+    /// Sets `GroupDescription`, which `new` took, in place.
+    pub fn set_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupDescription", value.into());
+        self
+    }
+
+    /// `GroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupDescription")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3816,24 +6809,77 @@ pub mod db_security_group {
             Ingress { props }
         }
 
-        prop! {
-            /// `CIDRIP`.
-            props, "CIDRIP", cidrip, set_cidrip, get_cidrip, Val<String>
+        /// `CIDRIP`.
+        pub fn cidrip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CIDRIP", value.into());
+            self
         }
 
-        prop! {
-            /// `EC2SecurityGroupId`.
-            props, "EC2SecurityGroupId", ec2_security_group_id, set_ec2_security_group_id, get_ec2_security_group_id, Val<String>
+        /// Sets `CIDRIP` in place: [`Self::cidrip`] on a value held by `&mut`.
+        pub fn set_cidrip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CIDRIP", value.into());
+            self
         }
 
-        prop! {
-            /// `EC2SecurityGroupName`.
-            props, "EC2SecurityGroupName", ec2_security_group_name, set_ec2_security_group_name, get_ec2_security_group_name, Val<String>
+        /// `CIDRIP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidrip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CIDRIP")
         }
 
-        prop! {
-            /// `EC2SecurityGroupOwnerId`.
-            props, "EC2SecurityGroupOwnerId", ec2_security_group_owner_id, set_ec2_security_group_owner_id, get_ec2_security_group_owner_id, Val<String>
+        /// `EC2SecurityGroupId`.
+        pub fn ec2_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EC2SecurityGroupId", value.into());
+            self
+        }
+
+        /// Sets `EC2SecurityGroupId` in place: [`Self::ec2_security_group_id`] on a value held by `&mut`.
+        pub fn set_ec2_security_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EC2SecurityGroupId", value.into());
+            self
+        }
+
+        /// `EC2SecurityGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_security_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EC2SecurityGroupId")
+        }
+
+        /// `EC2SecurityGroupName`.
+        pub fn ec2_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EC2SecurityGroupName", value.into());
+            self
+        }
+
+        /// Sets `EC2SecurityGroupName` in place: [`Self::ec2_security_group_name`] on a value held by `&mut`.
+        pub fn set_ec2_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EC2SecurityGroupName", value.into());
+            self
+        }
+
+        /// `EC2SecurityGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EC2SecurityGroupName")
+        }
+
+        /// `EC2SecurityGroupOwnerId`.
+        pub fn ec2_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EC2SecurityGroupOwnerId", value.into());
+            self
+        }
+
+        /// Sets `EC2SecurityGroupOwnerId` in place: [`Self::ec2_security_group_owner_id`] on a value
+        /// held by `&mut`.
+        pub fn set_ec2_security_group_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EC2SecurityGroupOwnerId", value.into());
+            self
+        }
+
+        /// `EC2SecurityGroupOwnerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_security_group_owner_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EC2SecurityGroupOwnerId")
         }
     }
 }
@@ -3859,29 +6905,89 @@ impl DbSecurityGroupIngress {
         DbSecurityGroupIngress { core }
     }
 
-    prop! {
-        /// `CIDRIP`.
-        core.props, "CIDRIP", cidrip, set_cidrip, get_cidrip, Val<String>
+    /// `CIDRIP`.
+    pub fn cidrip(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CIDRIP", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSecurityGroupName`.
-        core.props, "DBSecurityGroupName", _, set_db_security_group_name, get_db_security_group_name, Val<String>
+    /// Sets `CIDRIP` in place: [`Self::cidrip`] on a value held by `&mut`.
+    pub fn set_cidrip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CIDRIP", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2SecurityGroupId`.
-        core.props, "EC2SecurityGroupId", ec2_security_group_id, set_ec2_security_group_id, get_ec2_security_group_id, Val<String>
+    /// `CIDRIP` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cidrip(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CIDRIP")
     }
 
-    prop! {
-        /// `EC2SecurityGroupName`.
-        core.props, "EC2SecurityGroupName", ec2_security_group_name, set_ec2_security_group_name, get_ec2_security_group_name, Val<String>
+    /// Sets `DBSecurityGroupName`, which `new` took, in place.
+    pub fn set_db_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSecurityGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2SecurityGroupOwnerId`.
-        core.props, "EC2SecurityGroupOwnerId", ec2_security_group_owner_id, set_ec2_security_group_owner_id, get_ec2_security_group_owner_id, Val<String>
+    /// `DBSecurityGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSecurityGroupName")
+    }
+
+    /// `EC2SecurityGroupId`.
+    pub fn ec2_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2SecurityGroupId", value.into());
+        self
+    }
+
+    /// Sets `EC2SecurityGroupId` in place: [`Self::ec2_security_group_id`] on a value held by `&mut`.
+    pub fn set_ec2_security_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupId", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupId")
+    }
+
+    /// `EC2SecurityGroupName`.
+    pub fn ec2_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2SecurityGroupName", value.into());
+        self
+    }
+
+    /// Sets `EC2SecurityGroupName` in place: [`Self::ec2_security_group_name`] on a value held by `&mut`.
+    pub fn set_ec2_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupName", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupName")
+    }
+
+    /// `EC2SecurityGroupOwnerId`.
+    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2SecurityGroupOwnerId", value.into());
+        self
+    }
+
+    /// Sets `EC2SecurityGroupOwnerId` in place: [`Self::ec2_security_group_owner_id`] on a value
+    /// held by `&mut`.
+    pub fn set_ec2_security_group_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupOwnerId", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupOwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupOwnerId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3924,51 +7030,130 @@ impl DbShardGroup {
         DbShardGroup { core }
     }
 
-    prop! {
-        /// `ComputeRedundancy`: Specifies whether to create standby standby DB data access shard
-        /// for the DB shard group. Valid values are the following: + 0 - Creates a DB shard group
-        /// without a standby DB data access shard. This is the default value. + 1 - Creates a DB
-        /// shard group with a standby DB data access shard in a different Availability Zone (AZ). + 2 -
-        /// Creates a DB shard group with two standby DB data access shard in two different AZs.
-        core.props, "ComputeRedundancy", compute_redundancy, set_compute_redundancy, get_compute_redundancy, Val<i64>
+    /// `ComputeRedundancy`: Specifies whether to create standby standby DB data access shard for
+    /// the DB shard group. Valid values are the following: + 0 - Creates a DB shard group without a
+    /// standby DB data access shard. This is the default value. + 1 - Creates a DB shard group with
+    /// a standby DB data access shard in a different Availability Zone (AZ). + 2 - Creates a DB
+    /// shard group with two standby DB data access shard in two different AZs.
+    pub fn compute_redundancy(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ComputeRedundancy", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterIdentifier`: The name of the primary DB cluster for the DB shard group.
-        core.props, "DBClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// Sets `ComputeRedundancy` in place: [`Self::compute_redundancy`] on a value held by `&mut`.
+    pub fn set_compute_redundancy(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ComputeRedundancy", value.into());
+        self
     }
 
-    prop! {
-        /// `DBShardGroupIdentifier`: The name of the DB shard group.
-        core.props, "DBShardGroupIdentifier", db_shard_group_identifier, set_db_shard_group_identifier, get_db_shard_group_identifier, Val<String>
+    /// `ComputeRedundancy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_redundancy(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeRedundancy")
     }
 
-    prop! {
-        /// `MaxACU`: The maximum capacity of the DB shard group in Aurora capacity units (ACUs).
-        core.props, "MaxACU", _, set_max_acu, get_max_acu, Val<f64>
+    /// Sets `DBClusterIdentifier`, which `new` took, in place.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `MinACU`: The minimum capacity of the DB shard group in Aurora capacity units (ACUs).
-        core.props, "MinACU", min_acu, set_min_acu, get_min_acu, Val<f64>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Specifies whether the DB shard group is publicly accessible. When
-        /// the DB shard group is publicly accessible, its Domain Name System (DNS) endpoint
-        /// resolves to the private IP address from within the DB shard group's virtual private
-        /// cloud (VPC). It resolves to the public IP address from outside of the DB shard group's
-        /// VPC. Access to the DB shard group is ultimately controlled by the security group it
-        /// uses. That public access is not permitted if the security group assigned to the DB shard
-        /// group doesn't permit it. When the DB shard group isn't publicly accessible, it is an
-        /// internal DB shard group …
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// `DBShardGroupIdentifier`: The name of the DB shard group.
+    pub fn db_shard_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBShardGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An optional set of key-value pairs to associate arbitrary data of your choosing
-        /// with the DB shard group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBShardGroupIdentifier` in place: [`Self::db_shard_group_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_db_shard_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBShardGroupIdentifier", value.into());
+        self
+    }
+
+    /// `DBShardGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_shard_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBShardGroupIdentifier")
+    }
+
+    /// Sets `MaxACU`, which `new` took, in place.
+    pub fn set_max_acu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxACU", value.into());
+        self
+    }
+
+    /// `MaxACU` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_acu(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxACU")
+    }
+
+    /// `MinACU`: The minimum capacity of the DB shard group in Aurora capacity units (ACUs).
+    pub fn min_acu(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MinACU", value.into());
+        self
+    }
+
+    /// Sets `MinACU` in place: [`Self::min_acu`] on a value held by `&mut`.
+    pub fn set_min_acu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MinACU", value.into());
+        self
+    }
+
+    /// `MinACU` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_acu(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MinACU")
+    }
+
+    /// `PubliclyAccessible`: Specifies whether the DB shard group is publicly accessible. When the
+    /// DB shard group is publicly accessible, its Domain Name System (DNS) endpoint resolves to the
+    /// private IP address from within the DB shard group's virtual private cloud (VPC). It resolves
+    /// to the public IP address from outside of the DB shard group's VPC. Access to the DB shard
+    /// group is ultimately controlled by the security group it uses. That public access is not
+    /// permitted if the security group assigned to the DB shard group doesn't permit it. When the
+    /// DB shard group isn't publicly accessible, it is an internal DB shard group …
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `Tags`: An optional set of key-value pairs to associate arbitrary data of your choosing with
+    /// the DB shard group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4018,22 +7203,46 @@ impl DbSnapshot {
         DbSnapshot { core }
     }
 
-    prop! {
-        /// `DBInstanceIdentifier`: The identifier of the DB instance that you want to create the
-        /// snapshot of.
-        core.props, "DBInstanceIdentifier", _, set_db_instance_identifier, get_db_instance_identifier, Val<String>
+    /// Sets `DBInstanceIdentifier`, which `new` took, in place.
+    pub fn set_db_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSnapshotIdentifier`: The identifier for the DB snapshot. Must contain from 1 to 255
-        /// letters, numbers, or hyphens. First character must be a letter. Can't end with a hyphen
-        /// or contain two consecutive hyphens.
-        core.props, "DBSnapshotIdentifier", _, set_db_snapshot_identifier, get_db_snapshot_identifier, Val<String>
+    /// `DBInstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceIdentifier")
     }
 
-    prop! {
-        /// `Tags`: The tags to be assigned to the DB snapshot.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBSnapshotIdentifier`, which `new` took, in place.
+    pub fn set_db_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `DBSnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSnapshotIdentifier")
+    }
+
+    /// `Tags`: The tags to be assigned to the DB snapshot.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4204,27 +7413,66 @@ impl DbSubnetGroup {
         DbSubnetGroup { core }
     }
 
-    prop! {
-        /// `DBSubnetGroupDescription`: The description for the DB subnet group.
-        core.props, "DBSubnetGroupDescription", _, set_db_subnet_group_description, get_db_subnet_group_description, Val<String>
+    /// Sets `DBSubnetGroupDescription`, which `new` took, in place.
+    pub fn set_db_subnet_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSubnetGroupName`: The name for the DB subnet group. This value is stored as a
-        /// lowercase string. Constraints: + Must contain no more than 255 letters, numbers,
-        /// periods, underscores, spaces, or hyphens. + Must not be default. + First character must
-        /// be a letter. Example: ``mydbsubnetgroup``
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    /// `DBSubnetGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupDescription")
     }
 
-    prop! {
-        /// `SubnetIds`: The EC2 Subnet IDs for the DB subnet group.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `DBSubnetGroupName`: The name for the DB subnet group. This value is stored as a lowercase
+    /// string. Constraints: + Must contain no more than 255 letters, numbers, periods, underscores,
+    /// spaces, or hyphens. + Must not be default. + First character must be a letter. Example: ``mydbsubnetgroup``
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the DB subnet group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: Tags to assign to the DB subnet group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4267,66 +7515,215 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `BlueGreenDeploymentName`: The name of the Blue/Green Deployment.
-        core.props, "BlueGreenDeploymentName", _, set_blue_green_deployment_name, get_blue_green_deployment_name, Val<String>
+    /// Sets `BlueGreenDeploymentName`, which `new` took, in place.
+    pub fn set_blue_green_deployment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlueGreenDeploymentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: The ARN of the source production database.
-        core.props, "Source", _, set_source, get_source, Val<String>
+    /// `BlueGreenDeploymentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blue_green_deployment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlueGreenDeploymentName")
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the Blue/Green Deployment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetAllocatedStorage`: The allocated storage size in GiB for the target DB instance.
-        core.props, "TargetAllocatedStorage", target_allocated_storage, set_target_allocated_storage, get_target_allocated_storage, Val<i64>
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
     }
 
-    prop! {
-        /// `TargetDBClusterParameterGroupName`: The DB cluster parameter group for the target
-        /// Aurora DB cluster.
-        core.props, "TargetDBClusterParameterGroupName", target_db_cluster_parameter_group_name, set_target_db_cluster_parameter_group_name, get_target_db_cluster_parameter_group_name, Val<String>
+    /// `Tags`: The tags assigned to the Blue/Green Deployment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetDBInstanceClass`: The DB instance class for target RDS DB instances.
-        core.props, "TargetDBInstanceClass", target_db_instance_class, set_target_db_instance_class, get_target_db_instance_class, Val<String>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetDBParameterGroupName`: The DB parameter group for the target DB instance.
-        core.props, "TargetDBParameterGroupName", target_db_parameter_group_name, set_target_db_parameter_group_name, get_target_db_parameter_group_name, Val<String>
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
-    prop! {
-        /// `TargetEngineVersion`: The DB engine version for the target database.
-        core.props, "TargetEngineVersion", target_engine_version, set_target_engine_version, get_target_engine_version, Val<String>
+    /// `TargetAllocatedStorage`: The allocated storage size in GiB for the target DB instance.
+    pub fn target_allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetAllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetIops`: The Provisioned IOPS value for the target DB instance.
-        core.props, "TargetIops", target_iops, set_target_iops, get_target_iops, Val<i64>
+    /// Sets `TargetAllocatedStorage` in place: [`Self::target_allocated_storage`] on a value held
+    /// by `&mut`.
+    pub fn set_target_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetAllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetStorageThroughput`: The storage throughput value for the target DB instance.
-        core.props, "TargetStorageThroughput", target_storage_throughput, set_target_storage_throughput, get_target_storage_throughput, Val<i64>
+    /// `TargetAllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetAllocatedStorage")
     }
 
-    prop! {
-        /// `TargetStorageType`: The storage type for the target DB instance.
-        core.props, "TargetStorageType", target_storage_type, set_target_storage_type, get_target_storage_type, Val<String>
+    /// `TargetDBClusterParameterGroupName`: The DB cluster parameter group for the target Aurora DB
+    /// cluster.
+    pub fn target_db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetDBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `UpgradeTargetStorageConfig`: Whether to upgrade the storage file system configuration
-        /// on the target database.
-        core.props, "UpgradeTargetStorageConfig", upgrade_target_storage_config, set_upgrade_target_storage_config, get_upgrade_target_storage_config, Val<bool>
+    /// Sets `TargetDBClusterParameterGroupName` in place: [`Self::target_db_cluster_parameter_group_name`]
+    /// on a value held by `&mut`.
+    pub fn set_target_db_cluster_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetDBClusterParameterGroupName", value.into());
+        self
+    }
+
+    /// `TargetDBClusterParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_db_cluster_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDBClusterParameterGroupName")
+    }
+
+    /// `TargetDBInstanceClass`: The DB instance class for target RDS DB instances.
+    pub fn target_db_instance_class(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetDBInstanceClass", value.into());
+        self
+    }
+
+    /// Sets `TargetDBInstanceClass` in place: [`Self::target_db_instance_class`] on a value held by `&mut`.
+    pub fn set_target_db_instance_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetDBInstanceClass", value.into());
+        self
+    }
+
+    /// `TargetDBInstanceClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_db_instance_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDBInstanceClass")
+    }
+
+    /// `TargetDBParameterGroupName`: The DB parameter group for the target DB instance.
+    pub fn target_db_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetDBParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `TargetDBParameterGroupName` in place: [`Self::target_db_parameter_group_name`] on a
+    /// value held by `&mut`.
+    pub fn set_target_db_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetDBParameterGroupName", value.into());
+        self
+    }
+
+    /// `TargetDBParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_db_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDBParameterGroupName")
+    }
+
+    /// `TargetEngineVersion`: The DB engine version for the target database.
+    pub fn target_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetEngineVersion", value.into());
+        self
+    }
+
+    /// Sets `TargetEngineVersion` in place: [`Self::target_engine_version`] on a value held by `&mut`.
+    pub fn set_target_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetEngineVersion", value.into());
+        self
+    }
+
+    /// `TargetEngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetEngineVersion")
+    }
+
+    /// `TargetIops`: The Provisioned IOPS value for the target DB instance.
+    pub fn target_iops(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetIops", value.into());
+        self
+    }
+
+    /// Sets `TargetIops` in place: [`Self::target_iops`] on a value held by `&mut`.
+    pub fn set_target_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetIops", value.into());
+        self
+    }
+
+    /// `TargetIops` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_iops(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetIops")
+    }
+
+    /// `TargetStorageThroughput`: The storage throughput value for the target DB instance.
+    pub fn target_storage_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetStorageThroughput", value.into());
+        self
+    }
+
+    /// Sets `TargetStorageThroughput` in place: [`Self::target_storage_throughput`] on a value held
+    /// by `&mut`.
+    pub fn set_target_storage_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetStorageThroughput", value.into());
+        self
+    }
+
+    /// `TargetStorageThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_storage_throughput(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetStorageThroughput")
+    }
+
+    /// `TargetStorageType`: The storage type for the target DB instance.
+    pub fn target_storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetStorageType", value.into());
+        self
+    }
+
+    /// Sets `TargetStorageType` in place: [`Self::target_storage_type`] on a value held by `&mut`.
+    pub fn set_target_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetStorageType", value.into());
+        self
+    }
+
+    /// `TargetStorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_storage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetStorageType")
+    }
+
+    /// `UpgradeTargetStorageConfig`: Whether to upgrade the storage file system configuration on
+    /// the target database.
+    pub fn upgrade_target_storage_config(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UpgradeTargetStorageConfig", value.into());
+        self
+    }
+
+    /// Sets `UpgradeTargetStorageConfig` in place: [`Self::upgrade_target_storage_config`] on a
+    /// value held by `&mut`.
+    pub fn set_upgrade_target_storage_config(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UpgradeTargetStorageConfig", value.into());
+        self
+    }
+
+    /// `UpgradeTargetStorageConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upgrade_target_storage_config(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UpgradeTargetStorageConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4405,62 +7802,141 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    prop! {
-        /// `Enabled`: Specifies whether to activate the subscription. If the event notification
-        /// subscription isn't activated, the subscription is created but not active.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`: Specifies whether to activate the subscription. If the event notification
+    /// subscription isn't activated, the subscription is created but not active.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EventCategories`: A list of event categories for a particular source type (``SourceType``)
-        /// that you want to subscribe to. You can see a list of the categories for a given source
-        /// type in the "Amazon RDS event categories and event messages" section of the Amazon RDS
-        /// User Guide (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html>)
-        /// or the Amazon Aurora User Guide (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html>).
-        /// You can also see this list by using the ``DescribeEventCategories`` operation.
-        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the SNS topic created for event
-        /// notification. SNS automatically creates the ARN when you create a topic and subscribe to
-        /// it. RDS doesn't support FIFO (first in, first out) topics. For more information, see
-        /// Message ordering and deduplication (FIFO topics) (<https://docs.aws.amazon.com/sns/latest/dg/sns-fifo-topics.html>)
-        /// in the *Amazon Simple Notification Service Developer Guide*.
-        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `SourceIds`: The list of identifiers of the event sources for which events are returned.
-        /// If not specified, then all sources are included in the response. An identifier must
-        /// begin with a letter and must contain only ASCII letters, digits, and hyphens. It can't
-        /// end with a hyphen or contain two consecutive hyphens. Constraints: + If ``SourceIds``
-        /// are supplied, ``SourceType`` must also be provided. + If the source type is a DB
-        /// instance, a ``DBInstanceIdentifier`` value must be supplied. + If the source type is a
-        /// DB cluster, a ``DBClusterIdentifier`` value must be supplied. + If the source type is a
-        /// DB …
-        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
+    /// `EventCategories`: A list of event categories for a particular source type (``SourceType``)
+    /// that you want to subscribe to. You can see a list of the categories for a given source type
+    /// in the "Amazon RDS event categories and event messages" section of the Amazon RDS User Guide (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html>)
+    /// or the Amazon Aurora User Guide (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html>).
+    /// You can also see this list by using the ``DescribeEventCategories`` operation.
+    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceType`: The type of source that is generating the events. For example, if you want
-        /// to be notified of events generated by a DB instance, you set this parameter to ``db-instance``.
-        /// For RDS Proxy events, specify ``db-proxy``. If this value isn't specified, all events
-        /// are returned. Valid Values:``db-instance | db-cluster | db-parameter-group |
-        /// db-security-group | db-snapshot | db-cluster-snapshot | db-proxy | zero-etl |
-        /// custom-engine-version | blue-green-deployment``
-        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
+    /// Sets `EventCategories` in place: [`Self::event_categories`] on a value held by `&mut`.
+    pub fn set_event_categories(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionName`: The name of the subscription. Constraints: The name must be less
-        /// than 255 characters.
-        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
+    /// `EventCategories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_categories(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EventCategories")
     }
 
-    prop! {
-        /// `Tags`: An optional array of key-value pairs to apply to this subscription.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SnsTopicArn`, which `new` took, in place.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SourceIds`: The list of identifiers of the event sources for which events are returned. If
+    /// not specified, then all sources are included in the response. An identifier must begin with
+    /// a letter and must contain only ASCII letters, digits, and hyphens. It can't end with a
+    /// hyphen or contain two consecutive hyphens. Constraints: + If ``SourceIds`` are supplied, ``SourceType``
+    /// must also be provided. + If the source type is a DB instance, a ``DBInstanceIdentifier``
+    /// value must be supplied. + If the source type is a DB cluster, a ``DBClusterIdentifier``
+    /// value must be supplied. + If the source type is a DB …
+    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// Sets `SourceIds` in place: [`Self::source_ids`] on a value held by `&mut`.
+    pub fn set_source_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// `SourceIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceIds")
+    }
+
+    /// `SourceType`: The type of source that is generating the events. For example, if you want to
+    /// be notified of events generated by a DB instance, you set this parameter to ``db-instance``.
+    /// For RDS Proxy events, specify ``db-proxy``. If this value isn't specified, all events are
+    /// returned. Valid Values:``db-instance | db-cluster | db-parameter-group | db-security-group |
+    /// db-snapshot | db-cluster-snapshot | db-proxy | zero-etl | custom-engine-version |
+    /// blue-green-deployment``
+    pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+    pub fn set_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// `SourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceType")
+    }
+
+    /// `SubscriptionName`: The name of the subscription. Constraints: The name must be less than 255
+    /// characters.
+    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// Sets `SubscriptionName` in place: [`Self::subscription_name`] on a value held by `&mut`.
+    pub fn set_subscription_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// `SubscriptionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionName")
+    }
+
+    /// `Tags`: An optional array of key-value pairs to apply to this subscription.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4495,56 +7971,163 @@ impl GlobalCluster {
         GlobalCluster { core }
     }
 
-    prop! {
-        /// `DeletionProtection`: The deletion protection setting for the new global database. The
-        /// global database can't be deleted when deletion protection is enabled.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `DeletionProtection`: The deletion protection setting for the new global database. The
+    /// global database can't be deleted when deletion protection is enabled.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The name of the database engine to be used for this DB cluster. Valid Values:
-        /// aurora (for MySQL 5.6-compatible Aurora), aurora-mysql (for MySQL 5.7-compatible
-        /// Aurora). If you specify the SourceDBClusterIdentifier property, don't specify this
-        /// property. The value is inherited from the cluster.
-        core.props, "Engine", engine, set_engine, get_engine, Val<global_cluster::Engine>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineLifecycleSupport`: The life cycle type of the global cluster. You can use this
-        /// setting to enroll your global cluster into Amazon RDS Extended Support.
-        core.props, "EngineLifecycleSupport", engine_lifecycle_support, set_engine_lifecycle_support, get_engine_lifecycle_support, Val<String>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `EngineVersion`: The version number of the database engine to use. If you specify the
-        /// SourceDBClusterIdentifier property, don't specify this property. The value is inherited
-        /// from the cluster.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `Engine`: The name of the database engine to be used for this DB cluster. Valid Values:
+    /// aurora (for MySQL 5.6-compatible Aurora), aurora-mysql (for MySQL 5.7-compatible Aurora). If
+    /// you specify the SourceDBClusterIdentifier property, don't specify this property. The value
+    /// is inherited from the cluster.
+    pub fn engine(mut self, value: impl Into<Val<global_cluster::Engine>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalClusterIdentifier`: The cluster identifier of the new global database cluster.
-        /// This parameter is stored as a lowercase string.
-        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<global_cluster::Engine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) to use as the primary
-        /// cluster of the global database. This parameter is optional. This parameter is stored as
-        /// a lowercase string.
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<global_cluster::Engine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `StorageEncrypted`: The storage encryption setting for the new global database cluster.
-        /// If you specify the SourceDBClusterIdentifier property, don't specify this property. The
-        /// value is inherited from the cluster.
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    /// `EngineLifecycleSupport`: The life cycle type of the global cluster. You can use this
+    /// setting to enroll your global cluster into Amazon RDS Extended Support.
+    pub fn engine_lifecycle_support(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineLifecycleSupport", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EngineLifecycleSupport` in place: [`Self::engine_lifecycle_support`] on a value held
+    /// by `&mut`.
+    pub fn set_engine_lifecycle_support(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineLifecycleSupport", value.into());
+        self
+    }
+
+    /// `EngineLifecycleSupport` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_lifecycle_support(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineLifecycleSupport")
+    }
+
+    /// `EngineVersion`: The version number of the database engine to use. If you specify the
+    /// SourceDBClusterIdentifier property, don't specify this property. The value is inherited from
+    /// the cluster.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `GlobalClusterIdentifier`: The cluster identifier of the new global database cluster. This
+    /// parameter is stored as a lowercase string.
+    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GlobalClusterIdentifier` in place: [`Self::global_cluster_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalClusterIdentifier")
+    }
+
+    /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) to use as the primary cluster of
+    /// the global database. This parameter is optional. This parameter is stored as a lowercase
+    /// string.
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `StorageEncrypted`: The storage encryption setting for the new global database cluster. If
+    /// you specify the SourceDBClusterIdentifier property, don't specify this property. The value
+    /// is inherited from the cluster.
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4607,54 +8190,145 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`: An optional set of non-secret key–value pairs that
-        /// contains additional contextual information about the data. For more information, see
-        /// Encryption context (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#encrypt_context>)
-        /// in the *Key Management Service Developer Guide*. You can only include this parameter if
-        /// you specify the ``KMSKeyId`` parameter.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`: An optional set of non-secret key–value pairs that contains
+    /// additional contextual information about the data. For more information, see Encryption
+    /// context (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#encrypt_context>)
+    /// in the *Key Management Service Developer Guide*. You can only include this parameter if you
+    /// specify the ``KMSKeyId`` parameter.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `DataFilter`: Data filters for the integration. These filters determine which tables
-        /// from the source database are sent to the target Amazon Redshift data warehouse.
-        core.props, "DataFilter", data_filter, set_data_filter, get_data_filter, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the integration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `IntegrationName`: The name of the integration.
-        core.props, "IntegrationName", integration_name, set_integration_name, get_integration_name, Val<String>
+    /// `DataFilter`: Data filters for the integration. These filters determine which tables from
+    /// the source database are sent to the target Amazon Redshift data warehouse.
+    pub fn data_filter(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataFilter", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSKeyId`: The AWS Key Management System (AWS KMS) key identifier for the key to use to
-        /// encrypt the integration. If you don't specify an encryption key, RDS uses a default AWS
-        /// owned key.
-        core.props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DataFilter` in place: [`Self::data_filter`] on a value held by `&mut`.
+    pub fn set_data_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataFilter", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceArn`: The Amazon Resource Name (ARN) of the database to use as the source for
-        /// replication.
-        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    /// `DataFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_filter(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataFilter")
     }
 
-    prop! {
-        /// `Tags`: A list of tags. For more information, see Tagging Amazon RDS Resources (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>)
-        /// in the *Amazon RDS User Guide.*.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the integration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`: The ARN of the Redshift data warehouse to use as the target for
-        /// replication.
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `IntegrationName`: The name of the integration.
+    pub fn integration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IntegrationName", value.into());
+        self
+    }
+
+    /// Sets `IntegrationName` in place: [`Self::integration_name`] on a value held by `&mut`.
+    pub fn set_integration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationName", value.into());
+        self
+    }
+
+    /// `IntegrationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationName")
+    }
+
+    /// `KMSKeyId`: The AWS Key Management System (AWS KMS) key identifier for the key to use to
+    /// encrypt the integration. If you don't specify an encryption key, RDS uses a default AWS
+    /// owned key.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// Sets `KMSKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// `KMSKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKeyId")
+    }
+
+    /// Sets `SourceArn`, which `new` took, in place.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
+    }
+
+    /// `Tags`: A list of tags. For more information, see Tagging Amazon RDS Resources (<https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html>)
+    /// in the *Amazon RDS User Guide.*.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4707,40 +8381,98 @@ impl OptionGroup {
         OptionGroup { core }
     }
 
-    prop! {
-        /// `EngineName`: Specifies the name of the engine that this option group should be
-        /// associated with. Valid Values: + ``mariadb`` + ``mysql`` + ``oracle-ee`` + ``oracle-ee-cdb`` + ``oracle-se2`` + ``oracle-se2-cdb`` + ``postgres`` + ``sqlserver-ee`` + ``sqlserver-se`` + ``sqlserver-ex`` + ``sqlserver-web``
-        core.props, "EngineName", _, set_engine_name, get_engine_name, Val<String>
+    /// Sets `EngineName`, which `new` took, in place.
+    pub fn set_engine_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineName", value.into());
+        self
     }
 
-    prop! {
-        /// `MajorEngineVersion`: Specifies the major version of the engine that this option group
-        /// should be associated with.
-        core.props, "MajorEngineVersion", _, set_major_engine_version, get_major_engine_version, Val<String>
+    /// `EngineName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineName")
     }
 
-    prop! {
-        /// `OptionConfigurations`: A list of all available options for an option group.
-        core.props, "OptionConfigurations", option_configurations, set_option_configurations, get_option_configurations, Val<List<option_group::OptionConfiguration>>
+    /// Sets `MajorEngineVersion`, which `new` took, in place.
+    pub fn set_major_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MajorEngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `OptionGroupDescription`: The description of the option group.
-        core.props, "OptionGroupDescription", _, set_option_group_description, get_option_group_description, Val<String>
+    /// `MajorEngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_major_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MajorEngineVersion")
     }
 
-    prop! {
-        /// `OptionGroupName`: The name of the option group to be created. Constraints: + Must be 1
-        /// to 255 letters, numbers, or hyphens + First character must be a letter + Can't end with
-        /// a hyphen or contain two consecutive hyphens Example: ``myoptiongroup`` If you don't
-        /// specify a value for ``OptionGroupName`` property, a name is automatically created for
-        /// the option group. This value is stored as a lowercase string.
-        core.props, "OptionGroupName", option_group_name, set_option_group_name, get_option_group_name, Val<String>
+    /// `OptionConfigurations`: A list of all available options for an option group.
+    pub fn option_configurations(mut self, value: impl Into<Val<List<option_group::OptionConfiguration>>>) -> Self {
+        self.core.props.set("OptionConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the option group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `OptionConfigurations` in place: [`Self::option_configurations`] on a value held by `&mut`.
+    pub fn set_option_configurations(&mut self, value: impl Into<Val<List<option_group::OptionConfiguration>>>) -> &mut Self {
+        self.core.props.set("OptionConfigurations", value.into());
+        self
+    }
+
+    /// `OptionConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_option_configurations(&self) -> ::std::option::Option<Val<List<option_group::OptionConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "OptionConfigurations")
+    }
+
+    /// Sets `OptionGroupDescription`, which `new` took, in place.
+    pub fn set_option_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptionGroupDescription", value.into());
+        self
+    }
+
+    /// `OptionGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_option_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptionGroupDescription")
+    }
+
+    /// `OptionGroupName`: The name of the option group to be created. Constraints: + Must be 1 to 255
+    /// letters, numbers, or hyphens + First character must be a letter + Can't end with a hyphen or
+    /// contain two consecutive hyphens Example: ``myoptiongroup`` If you don't specify a value for ``OptionGroupName``
+    /// property, a name is automatically created for the option group. This value is stored as a
+    /// lowercase string.
+    pub fn option_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OptionGroupName", value.into());
+        self
+    }
+
+    /// Sets `OptionGroupName` in place: [`Self::option_group_name`] on a value held by `&mut`.
+    pub fn set_option_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptionGroupName", value.into());
+        self
+    }
+
+    /// `OptionGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_option_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptionGroupName")
+    }
+
+    /// `Tags`: Tags to assign to the option group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4774,34 +8506,108 @@ pub mod option_group {
             OptionConfiguration { props }
         }
 
-        prop! {
-            /// `OptionName`: The configuration of options to include in a group.
-            props, "OptionName", _, set_option_name, get_option_name, Val<String>
+        /// Sets `OptionName`, which `new` took, in place.
+        pub fn set_option_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DBSecurityGroupMemberships`: A list of DB security groups used for this option.
-            props, "DBSecurityGroupMemberships", db_security_group_memberships, set_db_security_group_memberships, get_db_security_group_memberships, Val<List<String>>
+        /// `OptionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptionName")
         }
 
-        prop! {
-            /// `OptionSettings`: The option settings to include in an option group.
-            props, "OptionSettings", option_settings, set_option_settings, get_option_settings, Val<List<OptionSetting>>
+        /// `DBSecurityGroupMemberships`: A list of DB security groups used for this option.
+        pub fn db_security_group_memberships(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DBSecurityGroupMemberships", value.into());
+            self
         }
 
-        prop! {
-            /// `OptionVersion`: The version for the option.
-            props, "OptionVersion", option_version, set_option_version, get_option_version, Val<String>
+        /// Sets `DBSecurityGroupMemberships` in place: [`Self::db_security_group_memberships`] on a
+        /// value held by `&mut`.
+        pub fn set_db_security_group_memberships(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DBSecurityGroupMemberships", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The optional port for the option.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `DBSecurityGroupMemberships` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_security_group_memberships(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DBSecurityGroupMemberships")
         }
 
-        prop! {
-            /// `VpcSecurityGroupMemberships`: A list of VPC security group names used for this option.
-            props, "VpcSecurityGroupMemberships", vpc_security_group_memberships, set_vpc_security_group_memberships, get_vpc_security_group_memberships, Val<List<String>>
+        /// `OptionSettings`: The option settings to include in an option group.
+        pub fn option_settings(mut self, value: impl Into<Val<List<OptionSetting>>>) -> Self {
+            self.props.set("OptionSettings", value.into());
+            self
+        }
+
+        /// Sets `OptionSettings` in place: [`Self::option_settings`] on a value held by `&mut`.
+        pub fn set_option_settings(&mut self, value: impl Into<Val<List<OptionSetting>>>) -> &mut Self {
+            self.props.set("OptionSettings", value.into());
+            self
+        }
+
+        /// `OptionSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_settings(&self) -> ::std::option::Option<Val<List<OptionSetting>>> {
+            crate::cfn::get_prop(&self.props, "OptionSettings")
+        }
+
+        /// `OptionVersion`: The version for the option.
+        pub fn option_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OptionVersion", value.into());
+            self
+        }
+
+        /// Sets `OptionVersion` in place: [`Self::option_version`] on a value held by `&mut`.
+        pub fn set_option_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptionVersion", value.into());
+            self
+        }
+
+        /// `OptionVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptionVersion")
+        }
+
+        /// `Port`: The optional port for the option.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `VpcSecurityGroupMemberships`: A list of VPC security group names used for this option.
+        pub fn vpc_security_group_memberships(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("VpcSecurityGroupMemberships", value.into());
+            self
+        }
+
+        /// Sets `VpcSecurityGroupMemberships` in place: [`Self::vpc_security_group_memberships`] on a
+        /// value held by `&mut`.
+        pub fn set_vpc_security_group_memberships(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("VpcSecurityGroupMemberships", value.into());
+            self
+        }
+
+        /// `VpcSecurityGroupMemberships` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_security_group_memberships(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "VpcSecurityGroupMemberships")
         }
     }
 
@@ -4821,14 +8627,40 @@ pub mod option_group {
             OptionSetting { props }
         }
 
-        prop! {
-            /// `Name`: The name of the option that has settings that you can set.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the option that has settings that you can set.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The current value of the option setting.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The current value of the option setting.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }

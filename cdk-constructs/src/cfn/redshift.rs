@@ -61,341 +61,993 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `AllowVersionUpgrade`: Major version upgrades can be applied during the maintenance
-        /// window to the Amazon Redshift engine that is running on the cluster. Default value is
-        /// True
-        core.props, "AllowVersionUpgrade", allow_version_upgrade, set_allow_version_upgrade, get_allow_version_upgrade, Val<bool>
+    /// `AllowVersionUpgrade`: Major version upgrades can be applied during the maintenance window
+    /// to the Amazon Redshift engine that is running on the cluster. Default value is True
+    pub fn allow_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `AquaConfigurationStatus`: The value represents how the cluster is configured to use
-        /// AQUA (Advanced Query Accelerator) after the cluster is restored. Possible values include
-        /// the following. enabled - Use AQUA if it is available for the current Region and Amazon
-        /// Redshift node type. disabled - Don't use AQUA. auto - Amazon Redshift determines whether
-        /// to use AQUA.
-        core.props, "AquaConfigurationStatus", aqua_configuration_status, set_aqua_configuration_status, get_aqua_configuration_status, Val<cluster::AquaConfigurationStatus>
+    /// Sets `AllowVersionUpgrade` in place: [`Self::allow_version_upgrade`] on a value held by `&mut`.
+    pub fn set_allow_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `AutomatedSnapshotRetentionPeriod`: The number of days that automated snapshots are
-        /// retained. If the value is 0, automated snapshots are disabled. Default value is 1
-        core.props, "AutomatedSnapshotRetentionPeriod", automated_snapshot_retention_period, set_automated_snapshot_retention_period, get_automated_snapshot_retention_period, Val<i64>
+    /// `AllowVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowVersionUpgrade")
     }
 
-    prop! {
-        /// `AvailabilityZone`: The EC2 Availability Zone (AZ) in which you want Amazon Redshift to
-        /// provision the cluster. Default: A random, system-chosen Availability Zone in the region
-        /// that is specified by the endpoint
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AquaConfigurationStatus`: The value represents how the cluster is configured to use AQUA (Advanced
+    /// Query Accelerator) after the cluster is restored. Possible values include the following.
+    /// enabled - Use AQUA if it is available for the current Region and Amazon Redshift node type.
+    /// disabled - Don't use AQUA. auto - Amazon Redshift determines whether to use AQUA.
+    pub fn aqua_configuration_status(mut self, value: impl Into<Val<cluster::AquaConfigurationStatus>>) -> Self {
+        self.core.props.set("AquaConfigurationStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneRelocation`: The option to enable relocation for an Amazon Redshift
-        /// cluster between Availability Zones after the cluster modification is complete.
-        core.props, "AvailabilityZoneRelocation", availability_zone_relocation, set_availability_zone_relocation, get_availability_zone_relocation, Val<bool>
+    /// Sets `AquaConfigurationStatus` in place: [`Self::aqua_configuration_status`] on a value held
+    /// by `&mut`.
+    pub fn set_aqua_configuration_status(&mut self, value: impl Into<Val<cluster::AquaConfigurationStatus>>) -> &mut Self {
+        self.core.props.set("AquaConfigurationStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneRelocationStatus`: The availability zone relocation status of the
-        /// cluster
-        core.props, "AvailabilityZoneRelocationStatus", availability_zone_relocation_status, set_availability_zone_relocation_status, get_availability_zone_relocation_status, Val<String>
+    /// `AquaConfigurationStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aqua_configuration_status(&self) -> ::std::option::Option<Val<cluster::AquaConfigurationStatus>> {
+        crate::cfn::get_prop(&self.core.props, "AquaConfigurationStatus")
     }
 
-    prop! {
-        /// `Classic`: A boolean value indicating whether the resize operation is using the classic
-        /// resize process. If you don't provide this parameter or set the value to false , the
-        /// resize type is elastic.
-        core.props, "Classic", classic, set_classic, get_classic, Val<bool>
+    /// `AutomatedSnapshotRetentionPeriod`: The number of days that automated snapshots are
+    /// retained. If the value is 0, automated snapshots are disabled. Default value is 1
+    pub fn automated_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AutomatedSnapshotRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterIdentifier`: A unique identifier for the cluster. You use this identifier to
-        /// refer to the cluster for any subsequent cluster operations such as deleting or
-        /// modifying. All alphabetical characters must be lower case, no hypens at the end, no two
-        /// consecutive hyphens. Cluster name should be unique for all clusters within an AWS
-        /// account
-        core.props, "ClusterIdentifier", cluster_identifier, set_cluster_identifier, get_cluster_identifier, Val<String>
+    /// Sets `AutomatedSnapshotRetentionPeriod` in place: [`Self::automated_snapshot_retention_period`]
+    /// on a value held by `&mut`.
+    pub fn set_automated_snapshot_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AutomatedSnapshotRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterParameterGroupName`: The name of the parameter group to be associated with this
-        /// cluster.
-        core.props, "ClusterParameterGroupName", cluster_parameter_group_name, set_cluster_parameter_group_name, get_cluster_parameter_group_name, Val<String>
+    /// `AutomatedSnapshotRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automated_snapshot_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AutomatedSnapshotRetentionPeriod")
     }
 
-    prop! {
-        /// `ClusterSecurityGroups`: A list of security groups to be associated with this cluster.
-        core.props, "ClusterSecurityGroups", cluster_security_groups, set_cluster_security_groups, get_cluster_security_groups, Val<List<String>>
+    /// `AvailabilityZone`: The EC2 Availability Zone (AZ) in which you want Amazon Redshift to
+    /// provision the cluster. Default: A random, system-chosen Availability Zone in the region that
+    /// is specified by the endpoint
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterSubnetGroupName`: The name of a cluster subnet group to be associated with this
-        /// cluster.
-        core.props, "ClusterSubnetGroupName", cluster_subnet_group_name, set_cluster_subnet_group_name, get_cluster_subnet_group_name, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterType`: The type of the cluster. When cluster type is specified as single-node,
-        /// the NumberOfNodes parameter is not required and if multi-node, the NumberOfNodes
-        /// parameter is required
-        core.props, "ClusterType", _, set_cluster_type, get_cluster_type, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `ClusterVersion`: The version of the Amazon Redshift engine software that you want to
-        /// deploy on the cluster.The version selected runs on all the nodes in the cluster.
-        core.props, "ClusterVersion", cluster_version, set_cluster_version, get_cluster_version, Val<String>
+    /// `AvailabilityZoneRelocation`: The option to enable relocation for an Amazon Redshift cluster
+    /// between Availability Zones after the cluster modification is complete.
+    pub fn availability_zone_relocation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AvailabilityZoneRelocation", value.into());
+        self
     }
 
-    prop! {
-        /// `DBName`: The name of the first database to be created when the cluster is created. To
-        /// create additional databases after the cluster is created, connect to the cluster with a
-        /// SQL client and use SQL commands to create a database.
-        core.props, "DBName", _, set_db_name, get_db_name, Val<String>
+    /// Sets `AvailabilityZoneRelocation` in place: [`Self::availability_zone_relocation`] on a
+    /// value held by `&mut`.
+    pub fn set_availability_zone_relocation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneRelocation", value.into());
+        self
     }
 
-    prop! {
-        /// `DeferMaintenance`: A boolean indicating whether to enable the deferred maintenance
-        /// window.
-        core.props, "DeferMaintenance", defer_maintenance, set_defer_maintenance, get_defer_maintenance, Val<bool>
+    /// `AvailabilityZoneRelocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_relocation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneRelocation")
     }
 
-    prop! {
-        /// `DeferMaintenanceDuration`: An integer indicating the duration of the maintenance window
-        /// in days. If you specify a duration, you can't specify an end time. The duration must be 60
-        /// days or less.
-        core.props, "DeferMaintenanceDuration", defer_maintenance_duration, set_defer_maintenance_duration, get_defer_maintenance_duration, Val<i64>
+    /// `AvailabilityZoneRelocationStatus`: The availability zone relocation status of the cluster
+    pub fn availability_zone_relocation_status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZoneRelocationStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `DeferMaintenanceEndTime`: A timestamp indicating end time for the deferred maintenance
-        /// window. If you specify an end time, you can't specify a duration.
-        core.props, "DeferMaintenanceEndTime", defer_maintenance_end_time, set_defer_maintenance_end_time, get_defer_maintenance_end_time, Val<String>
+    /// Sets `AvailabilityZoneRelocationStatus` in place: [`Self::availability_zone_relocation_status`]
+    /// on a value held by `&mut`.
+    pub fn set_availability_zone_relocation_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneRelocationStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `DeferMaintenanceStartTime`: A timestamp indicating the start time for the deferred
-        /// maintenance window.
-        core.props, "DeferMaintenanceStartTime", defer_maintenance_start_time, set_defer_maintenance_start_time, get_defer_maintenance_start_time, Val<String>
+    /// `AvailabilityZoneRelocationStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_relocation_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneRelocationStatus")
     }
 
-    prop! {
-        /// `DestinationRegion`: The destination AWS Region that you want to copy snapshots to.
-        /// Constraints: Must be the name of a valid AWS Region. For more information, see Regions
-        /// and Endpoints in the Amazon Web Services \[<https://docs.aws.amazon.com/general/latest/gr/rande.html#redshift_region>\]
-        /// General Reference
-        core.props, "DestinationRegion", destination_region, set_destination_region, get_destination_region, Val<String>
+    /// `Classic`: A boolean value indicating whether the resize operation is using the classic
+    /// resize process. If you don't provide this parameter or set the value to false , the resize
+    /// type is elastic.
+    pub fn classic(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Classic", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticIp`: The Elastic IP (EIP) address for the cluster.
-        core.props, "ElasticIp", elastic_ip, set_elastic_ip, get_elastic_ip, Val<String>
+    /// Sets `Classic` in place: [`Self::classic`] on a value held by `&mut`.
+    pub fn set_classic(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Classic", value.into());
+        self
     }
 
-    prop! {
-        /// `Encrypted`: If true, the data in the cluster is encrypted at rest.
-        core.props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+    /// `Classic` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_classic(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Classic")
     }
 
-    prop! {
-        /// `Endpoint`.
-        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<cluster::Endpoint>
+    /// `ClusterIdentifier`: A unique identifier for the cluster. You use this identifier to refer
+    /// to the cluster for any subsequent cluster operations such as deleting or modifying. All
+    /// alphabetical characters must be lower case, no hypens at the end, no two consecutive
+    /// hyphens. Cluster name should be unique for all clusters within an AWS account
+    pub fn cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EnhancedVpcRouting`: An option that specifies whether to create the cluster with
-        /// enhanced VPC routing enabled. To create a cluster that uses enhanced VPC routing, the
-        /// cluster must be in a VPC. For more information, see Enhanced VPC Routing in the Amazon
-        /// Redshift Cluster Management Guide. If this option is true , enhanced VPC routing is
-        /// enabled. Default: false
-        core.props, "EnhancedVpcRouting", enhanced_vpc_routing, set_enhanced_vpc_routing, get_enhanced_vpc_routing, Val<bool>
+    /// Sets `ClusterIdentifier` in place: [`Self::cluster_identifier`] on a value held by `&mut`.
+    pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `HsmClientCertificateIdentifier`: Specifies the name of the HSM client certificate the
-        /// Amazon Redshift cluster uses to retrieve the data encryption keys stored in an HSM
-        core.props, "HsmClientCertificateIdentifier", hsm_client_certificate_identifier, set_hsm_client_certificate_identifier, get_hsm_client_certificate_identifier, Val<String>
+    /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterIdentifier")
     }
 
-    prop! {
-        /// `HsmConfigurationIdentifier`: Specifies the name of the HSM configuration that contains
-        /// the information the Amazon Redshift cluster can use to retrieve and store keys in an
-        /// HSM.
-        core.props, "HsmConfigurationIdentifier", hsm_configuration_identifier, set_hsm_configuration_identifier, get_hsm_configuration_identifier, Val<String>
+    /// `ClusterParameterGroupName`: The name of the parameter group to be associated with this
+    /// cluster.
+    pub fn cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by
-        /// the cluster to access other AWS services. You must supply the IAM roles in their Amazon
-        /// Resource Name (ARN) format. You can supply up to 50 IAM roles in a single request
-        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<String>>
+    /// Sets `ClusterParameterGroupName` in place: [`Self::cluster_parameter_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_cluster_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you
-        /// want to use to encrypt data in the cluster.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `ClusterParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterParameterGroupName")
     }
 
-    prop! {
-        /// `LoggingProperties`.
-        core.props, "LoggingProperties", logging_properties, set_logging_properties, get_logging_properties, Val<cluster::LoggingProperties>
+    /// `ClusterSecurityGroups`: A list of security groups to be associated with this cluster.
+    pub fn cluster_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ClusterSecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `MaintenanceTrackName`: The name for the maintenance track that you want to assign for
-        /// the cluster. This name change is asynchronous. The new track name stays in the
-        /// PendingModifiedValues for the cluster until the next maintenance window. When the
-        /// maintenance track changes, the cluster is switched to the latest cluster release
-        /// available for the maintenance track. At this point, the maintenance track name is
-        /// applied.
-        core.props, "MaintenanceTrackName", maintenance_track_name, set_maintenance_track_name, get_maintenance_track_name, Val<String>
+    /// Sets `ClusterSecurityGroups` in place: [`Self::cluster_security_groups`] on a value held by `&mut`.
+    pub fn set_cluster_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ClusterSecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `ManageMasterPassword`: A boolean indicating if the redshift cluster's admin user
-        /// credentials is managed by Redshift or not. You can't use MasterUserPassword if
-        /// ManageMasterPassword is true. If ManageMasterPassword is false or not set, Amazon
-        /// Redshift uses MasterUserPassword for the admin user account's password.
-        core.props, "ManageMasterPassword", manage_master_password, set_manage_master_password, get_manage_master_password, Val<bool>
+    /// `ClusterSecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterSecurityGroups")
     }
 
-    prop! {
-        /// `ManualSnapshotRetentionPeriod`: The number of days to retain newly copied snapshots in
-        /// the destination AWS Region after they are copied from the source AWS Region. If the
-        /// value is -1, the manual snapshot is retained indefinitely. The value must be either -1
-        /// or an integer between 1 and 3,653.
-        core.props, "ManualSnapshotRetentionPeriod", manual_snapshot_retention_period, set_manual_snapshot_retention_period, get_manual_snapshot_retention_period, Val<i64>
+    /// `ClusterSubnetGroupName`: The name of a cluster subnet group to be associated with this
+    /// cluster.
+    pub fn cluster_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterPasswordSecretKmsKeyId`: The ID of the Key Management Service (KMS) key used to
-        /// encrypt and store the cluster's admin user credentials secret.
-        core.props, "MasterPasswordSecretKmsKeyId", master_password_secret_kms_key_id, set_master_password_secret_kms_key_id, get_master_password_secret_kms_key_id, Val<String>
+    /// Sets `ClusterSubnetGroupName` in place: [`Self::cluster_subnet_group_name`] on a value held
+    /// by `&mut`.
+    pub fn set_cluster_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUserPassword`: The password associated with the master user account for the
-        /// cluster that is being created. You can't use MasterUserPassword if ManageMasterPassword
-        /// is true. Password must be between 8 and 64 characters in length, should have at least
-        /// one uppercase letter.Must contain at least one lowercase letter.Must contain one
-        /// number.Can be any printable ASCII character.
-        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
+    /// `ClusterSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterSubnetGroupName")
     }
 
-    prop! {
-        /// `MasterUsername`: The user name associated with the master user account for the cluster
-        /// that is being created. The user name can't be PUBLIC and first character must be a
-        /// letter.
-        core.props, "MasterUsername", _, set_master_username, get_master_username, Val<String>
+    /// Sets `ClusterType`, which `new` took, in place.
+    pub fn set_cluster_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterType", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiAZ`: A boolean indicating if the redshift cluster is multi-az or not. If you don't
-        /// provide this parameter or set the value to false, the redshift cluster will be
-        /// single-az.
-        core.props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
+    /// `ClusterType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterType")
     }
 
-    prop! {
-        /// `NamespaceResourcePolicy`.
-        core.props, "NamespaceResourcePolicy", namespace_resource_policy, set_namespace_resource_policy, get_namespace_resource_policy, Val<Json>
+    /// `ClusterVersion`: The version of the Amazon Redshift engine software that you want to deploy
+    /// on the cluster.The version selected runs on all the nodes in the cluster.
+    pub fn cluster_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeType`: The node type to be provisioned for the cluster.Valid Values: ds2.xlarge |
-        /// ds2.8xlarge | dc1.large | dc1.8xlarge | dc2.large | dc2.8xlarge | ra3.large |
-        /// ra3.4xlarge | ra3.16xlarge | rg.large | rg.xlarge | rg.4xlarge | rg.12xlarge
-        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
+    /// Sets `ClusterVersion` in place: [`Self::cluster_version`] on a value held by `&mut`.
+    pub fn set_cluster_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `NumberOfNodes`: The number of compute nodes in the cluster. This parameter is required
-        /// when the ClusterType parameter is specified as multi-node.
-        core.props, "NumberOfNodes", number_of_nodes, set_number_of_nodes, get_number_of_nodes, Val<i64>
+    /// `ClusterVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterVersion")
     }
 
-    prop! {
-        /// `OwnerAccount`.
-        core.props, "OwnerAccount", owner_account, set_owner_account, get_owner_account, Val<String>
+    /// Sets `DBName`, which `new` took, in place.
+    pub fn set_db_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBName", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The port number on which the cluster accepts incoming connections. The cluster
-        /// is accessible only via the JDBC and ODBC connection strings
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `DBName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBName")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: The weekly time range (in UTC) during which automated
-        /// cluster maintenance can occur.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `DeferMaintenance`: A boolean indicating whether to enable the deferred maintenance window.
+    pub fn defer_maintenance(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeferMaintenance", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: If true, the cluster can be accessed from a public network.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `DeferMaintenance` in place: [`Self::defer_maintenance`] on a value held by `&mut`.
+    pub fn set_defer_maintenance(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeferMaintenance", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceAction`: The Redshift operation to be performed. Resource Action supports
-        /// pause-cluster, resume-cluster, failover-primary-compute APIs
-        core.props, "ResourceAction", resource_action, set_resource_action, get_resource_action, Val<String>
+    /// `DeferMaintenance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_defer_maintenance(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeferMaintenance")
     }
 
-    prop! {
-        /// `RevisionTarget`: The identifier of the database revision. You can retrieve this value
-        /// from the response to the DescribeClusterDbRevisions request.
-        core.props, "RevisionTarget", revision_target, set_revision_target, get_revision_target, Val<String>
+    /// `DeferMaintenanceDuration`: An integer indicating the duration of the maintenance window in
+    /// days. If you specify a duration, you can't specify an end time. The duration must be 60 days
+    /// or less.
+    pub fn defer_maintenance_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DeferMaintenanceDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `RotateEncryptionKey`: A boolean indicating if we want to rotate Encryption Keys.
-        core.props, "RotateEncryptionKey", rotate_encryption_key, set_rotate_encryption_key, get_rotate_encryption_key, Val<bool>
+    /// Sets `DeferMaintenanceDuration` in place: [`Self::defer_maintenance_duration`] on a value
+    /// held by `&mut`.
+    pub fn set_defer_maintenance_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DeferMaintenanceDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotClusterIdentifier`: The name of the cluster the source snapshot was created
-        /// from. This parameter is required if your IAM user has a policy containing a snapshot
-        /// resource element that specifies anything other than * for the cluster name.
-        core.props, "SnapshotClusterIdentifier", snapshot_cluster_identifier, set_snapshot_cluster_identifier, get_snapshot_cluster_identifier, Val<String>
+    /// `DeferMaintenanceDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_defer_maintenance_duration(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DeferMaintenanceDuration")
     }
 
-    prop! {
-        /// `SnapshotCopyGrantName`: The name of the snapshot copy grant to use when snapshots of an
-        /// AWS KMS-encrypted cluster are copied to the destination region.
-        core.props, "SnapshotCopyGrantName", snapshot_copy_grant_name, set_snapshot_copy_grant_name, get_snapshot_copy_grant_name, Val<String>
+    /// `DeferMaintenanceEndTime`: A timestamp indicating end time for the deferred maintenance
+    /// window. If you specify an end time, you can't specify a duration.
+    pub fn defer_maintenance_end_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeferMaintenanceEndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotCopyManual`: Indicates whether to apply the snapshot retention period to newly
-        /// copied manual snapshots instead of automated snapshots.
-        core.props, "SnapshotCopyManual", snapshot_copy_manual, set_snapshot_copy_manual, get_snapshot_copy_manual, Val<bool>
+    /// Sets `DeferMaintenanceEndTime` in place: [`Self::defer_maintenance_end_time`] on a value
+    /// held by `&mut`.
+    pub fn set_defer_maintenance_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeferMaintenanceEndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotCopyRetentionPeriod`: The number of days to retain automated snapshots in the
-        /// destination region after they are copied from the source region. Default is 7.
-        /// Constraints: Must be at least 1 and no more than 35.
-        core.props, "SnapshotCopyRetentionPeriod", snapshot_copy_retention_period, set_snapshot_copy_retention_period, get_snapshot_copy_retention_period, Val<i64>
+    /// `DeferMaintenanceEndTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_defer_maintenance_end_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeferMaintenanceEndTime")
     }
 
-    prop! {
-        /// `SnapshotIdentifier`: The name of the snapshot from which to create the new cluster.
-        /// This parameter isn't case sensitive.
-        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    /// `DeferMaintenanceStartTime`: A timestamp indicating the start time for the deferred
+    /// maintenance window.
+    pub fn defer_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeferMaintenanceStartTime", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The list of tags for the cluster parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DeferMaintenanceStartTime` in place: [`Self::defer_maintenance_start_time`] on a value
+    /// held by `&mut`.
+    pub fn set_defer_maintenance_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeferMaintenanceStartTime", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: A list of Virtual Private Cloud (VPC) security groups to be
-        /// associated with the cluster.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// `DeferMaintenanceStartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_defer_maintenance_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeferMaintenanceStartTime")
+    }
+
+    /// `DestinationRegion`: The destination AWS Region that you want to copy snapshots to.
+    /// Constraints: Must be the name of a valid AWS Region. For more information, see Regions and
+    /// Endpoints in the Amazon Web Services \[<https://docs.aws.amazon.com/general/latest/gr/rande.html#redshift_region>\]
+    /// General Reference
+    pub fn destination_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DestinationRegion", value.into());
+        self
+    }
+
+    /// Sets `DestinationRegion` in place: [`Self::destination_region`] on a value held by `&mut`.
+    pub fn set_destination_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationRegion", value.into());
+        self
+    }
+
+    /// `DestinationRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationRegion")
+    }
+
+    /// `ElasticIp`: The Elastic IP (EIP) address for the cluster.
+    pub fn elastic_ip(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ElasticIp", value.into());
+        self
+    }
+
+    /// Sets `ElasticIp` in place: [`Self::elastic_ip`] on a value held by `&mut`.
+    pub fn set_elastic_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ElasticIp", value.into());
+        self
+    }
+
+    /// `ElasticIp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elastic_ip(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticIp")
+    }
+
+    /// `Encrypted`: If true, the data in the cluster is encrypted at rest.
+    pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Encrypted", value.into());
+        self
+    }
+
+    /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+    pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Encrypted", value.into());
+        self
+    }
+
+    /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Encrypted")
+    }
+
+    /// `Endpoint`.
+    pub fn endpoint(mut self, value: impl Into<Val<cluster::Endpoint>>) -> Self {
+        self.core.props.set("Endpoint", value.into());
+        self
+    }
+
+    /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+    pub fn set_endpoint(&mut self, value: impl Into<Val<cluster::Endpoint>>) -> &mut Self {
+        self.core.props.set("Endpoint", value.into());
+        self
+    }
+
+    /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint(&self) -> ::std::option::Option<Val<cluster::Endpoint>> {
+        crate::cfn::get_prop(&self.core.props, "Endpoint")
+    }
+
+    /// `EnhancedVpcRouting`: An option that specifies whether to create the cluster with enhanced
+    /// VPC routing enabled. To create a cluster that uses enhanced VPC routing, the cluster must be
+    /// in a VPC. For more information, see Enhanced VPC Routing in the Amazon Redshift Cluster
+    /// Management Guide. If this option is true , enhanced VPC routing is enabled. Default: false
+    pub fn enhanced_vpc_routing(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnhancedVpcRouting", value.into());
+        self
+    }
+
+    /// Sets `EnhancedVpcRouting` in place: [`Self::enhanced_vpc_routing`] on a value held by `&mut`.
+    pub fn set_enhanced_vpc_routing(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnhancedVpcRouting", value.into());
+        self
+    }
+
+    /// `EnhancedVpcRouting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enhanced_vpc_routing(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnhancedVpcRouting")
+    }
+
+    /// `HsmClientCertificateIdentifier`: Specifies the name of the HSM client certificate the
+    /// Amazon Redshift cluster uses to retrieve the data encryption keys stored in an HSM
+    pub fn hsm_client_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HsmClientCertificateIdentifier", value.into());
+        self
+    }
+
+    /// Sets `HsmClientCertificateIdentifier` in place: [`Self::hsm_client_certificate_identifier`]
+    /// on a value held by `&mut`.
+    pub fn set_hsm_client_certificate_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HsmClientCertificateIdentifier", value.into());
+        self
+    }
+
+    /// `HsmClientCertificateIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hsm_client_certificate_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HsmClientCertificateIdentifier")
+    }
+
+    /// `HsmConfigurationIdentifier`: Specifies the name of the HSM configuration that contains the
+    /// information the Amazon Redshift cluster can use to retrieve and store keys in an HSM.
+    pub fn hsm_configuration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HsmConfigurationIdentifier", value.into());
+        self
+    }
+
+    /// Sets `HsmConfigurationIdentifier` in place: [`Self::hsm_configuration_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_hsm_configuration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HsmConfigurationIdentifier", value.into());
+        self
+    }
+
+    /// `HsmConfigurationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hsm_configuration_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HsmConfigurationIdentifier")
+    }
+
+    /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by the
+    /// cluster to access other AWS services. You must supply the IAM roles in their Amazon Resource
+    /// Name (ARN) format. You can supply up to 50 IAM roles in a single request
+    pub fn iam_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// Sets `IamRoles` in place: [`Self::iam_roles`] on a value held by `&mut`.
+    pub fn set_iam_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// `IamRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoles")
+    }
+
+    /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you want
+    /// to use to encrypt data in the cluster.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LoggingProperties`.
+    pub fn logging_properties(mut self, value: impl Into<Val<cluster::LoggingProperties>>) -> Self {
+        self.core.props.set("LoggingProperties", value.into());
+        self
+    }
+
+    /// Sets `LoggingProperties` in place: [`Self::logging_properties`] on a value held by `&mut`.
+    pub fn set_logging_properties(&mut self, value: impl Into<Val<cluster::LoggingProperties>>) -> &mut Self {
+        self.core.props.set("LoggingProperties", value.into());
+        self
+    }
+
+    /// `LoggingProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_properties(&self) -> ::std::option::Option<Val<cluster::LoggingProperties>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingProperties")
+    }
+
+    /// `MaintenanceTrackName`: The name for the maintenance track that you want to assign for the
+    /// cluster. This name change is asynchronous. The new track name stays in the
+    /// PendingModifiedValues for the cluster until the next maintenance window. When the
+    /// maintenance track changes, the cluster is switched to the latest cluster release available
+    /// for the maintenance track. At this point, the maintenance track name is applied.
+    pub fn maintenance_track_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaintenanceTrackName", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceTrackName` in place: [`Self::maintenance_track_name`] on a value held by `&mut`.
+    pub fn set_maintenance_track_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaintenanceTrackName", value.into());
+        self
+    }
+
+    /// `MaintenanceTrackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_track_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceTrackName")
+    }
+
+    /// `ManageMasterPassword`: A boolean indicating if the redshift cluster's admin user
+    /// credentials is managed by Redshift or not. You can't use MasterUserPassword if
+    /// ManageMasterPassword is true. If ManageMasterPassword is false or not set, Amazon Redshift
+    /// uses MasterUserPassword for the admin user account's password.
+    pub fn manage_master_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ManageMasterPassword", value.into());
+        self
+    }
+
+    /// Sets `ManageMasterPassword` in place: [`Self::manage_master_password`] on a value held by `&mut`.
+    pub fn set_manage_master_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ManageMasterPassword", value.into());
+        self
+    }
+
+    /// `ManageMasterPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_master_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ManageMasterPassword")
+    }
+
+    /// `ManualSnapshotRetentionPeriod`: The number of days to retain newly copied snapshots in the
+    /// destination AWS Region after they are copied from the source AWS Region. If the value is -1,
+    /// the manual snapshot is retained indefinitely. The value must be either -1 or an integer
+    /// between 1 and 3,653.
+    pub fn manual_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ManualSnapshotRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `ManualSnapshotRetentionPeriod` in place: [`Self::manual_snapshot_retention_period`] on
+    /// a value held by `&mut`.
+    pub fn set_manual_snapshot_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ManualSnapshotRetentionPeriod", value.into());
+        self
+    }
+
+    /// `ManualSnapshotRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manual_snapshot_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ManualSnapshotRetentionPeriod")
+    }
+
+    /// `MasterPasswordSecretKmsKeyId`: The ID of the Key Management Service (KMS) key used to
+    /// encrypt and store the cluster's admin user credentials secret.
+    pub fn master_password_secret_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterPasswordSecretKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `MasterPasswordSecretKmsKeyId` in place: [`Self::master_password_secret_kms_key_id`] on
+    /// a value held by `&mut`.
+    pub fn set_master_password_secret_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterPasswordSecretKmsKeyId", value.into());
+        self
+    }
+
+    /// `MasterPasswordSecretKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_password_secret_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterPasswordSecretKmsKeyId")
+    }
+
+    /// `MasterUserPassword`: The password associated with the master user account for the cluster
+    /// that is being created. You can't use MasterUserPassword if ManageMasterPassword is true.
+    /// Password must be between 8 and 64 characters in length, should have at least one uppercase
+    /// letter.Must contain at least one lowercase letter.Must contain one number.Can be any
+    /// printable ASCII character.
+    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+    pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserPassword")
+    }
+
+    /// Sets `MasterUsername`, which `new` took, in place.
+    pub fn set_master_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// `MasterUsername` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUsername")
+    }
+
+    /// `MultiAZ`: A boolean indicating if the redshift cluster is multi-az or not. If you don't
+    /// provide this parameter or set the value to false, the redshift cluster will be single-az.
+    pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiAZ", value.into());
+        self
+    }
+
+    /// Sets `MultiAZ` in place: [`Self::multi_az`] on a value held by `&mut`.
+    pub fn set_multi_az(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiAZ", value.into());
+        self
+    }
+
+    /// `MultiAZ` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_az(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiAZ")
+    }
+
+    /// `NamespaceResourcePolicy`.
+    pub fn namespace_resource_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("NamespaceResourcePolicy", value.into());
+        self
+    }
+
+    /// Sets `NamespaceResourcePolicy` in place: [`Self::namespace_resource_policy`] on a value held
+    /// by `&mut`.
+    pub fn set_namespace_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("NamespaceResourcePolicy", value.into());
+        self
+    }
+
+    /// `NamespaceResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceResourcePolicy")
+    }
+
+    /// Sets `NodeType`, which `new` took, in place.
+    pub fn set_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodeType", value.into());
+        self
+    }
+
+    /// `NodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodeType")
+    }
+
+    /// `NumberOfNodes`: The number of compute nodes in the cluster. This parameter is required when
+    /// the ClusterType parameter is specified as multi-node.
+    pub fn number_of_nodes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumberOfNodes", value.into());
+        self
+    }
+
+    /// Sets `NumberOfNodes` in place: [`Self::number_of_nodes`] on a value held by `&mut`.
+    pub fn set_number_of_nodes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfNodes", value.into());
+        self
+    }
+
+    /// `NumberOfNodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_nodes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfNodes")
+    }
+
+    /// `OwnerAccount`.
+    pub fn owner_account(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerAccount", value.into());
+        self
+    }
+
+    /// Sets `OwnerAccount` in place: [`Self::owner_account`] on a value held by `&mut`.
+    pub fn set_owner_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerAccount", value.into());
+        self
+    }
+
+    /// `OwnerAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerAccount")
+    }
+
+    /// `Port`: The port number on which the cluster accepts incoming connections. The cluster is
+    /// accessible only via the JDBC and ODBC connection strings
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PreferredMaintenanceWindow`: The weekly time range (in UTC) during which automated cluster
+    /// maintenance can occur.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PubliclyAccessible`: If true, the cluster can be accessed from a public network.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `ResourceAction`: The Redshift operation to be performed. Resource Action supports
+    /// pause-cluster, resume-cluster, failover-primary-compute APIs
+    pub fn resource_action(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceAction", value.into());
+        self
+    }
+
+    /// Sets `ResourceAction` in place: [`Self::resource_action`] on a value held by `&mut`.
+    pub fn set_resource_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceAction", value.into());
+        self
+    }
+
+    /// `ResourceAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_action(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceAction")
+    }
+
+    /// `RevisionTarget`: The identifier of the database revision. You can retrieve this value from
+    /// the response to the DescribeClusterDbRevisions request.
+    pub fn revision_target(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RevisionTarget", value.into());
+        self
+    }
+
+    /// Sets `RevisionTarget` in place: [`Self::revision_target`] on a value held by `&mut`.
+    pub fn set_revision_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RevisionTarget", value.into());
+        self
+    }
+
+    /// `RevisionTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_revision_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RevisionTarget")
+    }
+
+    /// `RotateEncryptionKey`: A boolean indicating if we want to rotate Encryption Keys.
+    pub fn rotate_encryption_key(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RotateEncryptionKey", value.into());
+        self
+    }
+
+    /// Sets `RotateEncryptionKey` in place: [`Self::rotate_encryption_key`] on a value held by `&mut`.
+    pub fn set_rotate_encryption_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RotateEncryptionKey", value.into());
+        self
+    }
+
+    /// `RotateEncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotate_encryption_key(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RotateEncryptionKey")
+    }
+
+    /// `SnapshotClusterIdentifier`: The name of the cluster the source snapshot was created from.
+    /// This parameter is required if your IAM user has a policy containing a snapshot resource
+    /// element that specifies anything other than * for the cluster name.
+    pub fn snapshot_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SnapshotClusterIdentifier` in place: [`Self::snapshot_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_snapshot_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SnapshotClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotClusterIdentifier")
+    }
+
+    /// `SnapshotCopyGrantName`: The name of the snapshot copy grant to use when snapshots of an AWS
+    /// KMS-encrypted cluster are copied to the destination region.
+    pub fn snapshot_copy_grant_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotCopyGrantName", value.into());
+        self
+    }
+
+    /// Sets `SnapshotCopyGrantName` in place: [`Self::snapshot_copy_grant_name`] on a value held by `&mut`.
+    pub fn set_snapshot_copy_grant_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotCopyGrantName", value.into());
+        self
+    }
+
+    /// `SnapshotCopyGrantName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_copy_grant_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotCopyGrantName")
+    }
+
+    /// `SnapshotCopyManual`: Indicates whether to apply the snapshot retention period to newly
+    /// copied manual snapshots instead of automated snapshots.
+    pub fn snapshot_copy_manual(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SnapshotCopyManual", value.into());
+        self
+    }
+
+    /// Sets `SnapshotCopyManual` in place: [`Self::snapshot_copy_manual`] on a value held by `&mut`.
+    pub fn set_snapshot_copy_manual(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SnapshotCopyManual", value.into());
+        self
+    }
+
+    /// `SnapshotCopyManual` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_copy_manual(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotCopyManual")
+    }
+
+    /// `SnapshotCopyRetentionPeriod`: The number of days to retain automated snapshots in the
+    /// destination region after they are copied from the source region. Default is 7. Constraints:
+    /// Must be at least 1 and no more than 35.
+    pub fn snapshot_copy_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SnapshotCopyRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `SnapshotCopyRetentionPeriod` in place: [`Self::snapshot_copy_retention_period`] on a
+    /// value held by `&mut`.
+    pub fn set_snapshot_copy_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SnapshotCopyRetentionPeriod", value.into());
+        self
+    }
+
+    /// `SnapshotCopyRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_copy_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotCopyRetentionPeriod")
+    }
+
+    /// `SnapshotIdentifier`: The name of the snapshot from which to create the new cluster. This
+    /// parameter isn't case sensitive.
+    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SnapshotIdentifier` in place: [`Self::snapshot_identifier`] on a value held by `&mut`.
+    pub fn set_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `SnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotIdentifier")
+    }
+
+    /// `Tags`: The list of tags for the cluster parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcSecurityGroupIds`: A list of Virtual Private Cloud (VPC) security groups to be
+    /// associated with the cluster.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -474,14 +1126,40 @@ pub mod cluster {
             Endpoint { props }
         }
 
-        prop! {
-            /// `Address`.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<String>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -500,24 +1178,76 @@ pub mod cluster {
             LoggingProperties { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogDestinationType`.
-            props, "LogDestinationType", log_destination_type, set_log_destination_type, get_log_destination_type, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogExports`.
-            props, "LogExports", log_exports, set_log_exports, get_log_exports, Val<List<String>>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `S3KeyPrefix`.
-            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+        /// `LogDestinationType`.
+        pub fn log_destination_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogDestinationType", value.into());
+            self
+        }
+
+        /// Sets `LogDestinationType` in place: [`Self::log_destination_type`] on a value held by `&mut`.
+        pub fn set_log_destination_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogDestinationType", value.into());
+            self
+        }
+
+        /// `LogDestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_destination_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogDestinationType")
+        }
+
+        /// `LogExports`.
+        pub fn log_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LogExports", value.into());
+            self
+        }
+
+        /// Sets `LogExports` in place: [`Self::log_exports`] on a value held by `&mut`.
+        pub fn set_log_exports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LogExports", value.into());
+            self
+        }
+
+        /// `LogExports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_exports(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LogExports")
+        }
+
+        /// `S3KeyPrefix`.
+        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyPrefix")
         }
     }
 }
@@ -550,31 +1280,83 @@ impl ClusterParameterGroup {
         ClusterParameterGroup { core }
     }
 
-    prop! {
-        /// `Description`: A description of the parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterGroupFamily`: The Amazon Redshift engine version to which the cluster
-        /// parameter group applies. The cluster engine version determines the set of parameters.
-        core.props, "ParameterGroupFamily", _, set_parameter_group_family, get_parameter_group_family, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ParameterGroupName`: The name of the cluster parameter group.
-        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
+    /// Sets `ParameterGroupFamily`, which `new` took, in place.
+    pub fn set_parameter_group_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterGroupFamily", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: An array of parameters to be modified. A maximum of 20 parameters can be
-        /// modified in a single request.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<cluster_parameter_group::Parameter>>
+    /// `ParameterGroupFamily` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_group_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterGroupFamily")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ParameterGroupName`: The name of the cluster parameter group.
+    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `ParameterGroupName` in place: [`Self::parameter_group_name`] on a value held by `&mut`.
+    pub fn set_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// `ParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterGroupName")
+    }
+
+    /// `Parameters`: An array of parameters to be modified. A maximum of 20 parameters can be
+    /// modified in a single request.
+    pub fn parameters(mut self, value: impl Into<Val<List<cluster_parameter_group::Parameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<List<cluster_parameter_group::Parameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<List<cluster_parameter_group::Parameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -611,15 +1393,28 @@ pub mod cluster_parameter_group {
             Parameter { props }
         }
 
-        prop! {
-            /// `ParameterValue`: The value of the parameter. If `ParameterName` is `wlm_json_configuration`,
-            /// then the maximum size of `ParameterValue` is 8000 characters.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterName`: The name of the parameter.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
+        }
+
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
         }
     }
 }
@@ -645,14 +1440,34 @@ impl ClusterSecurityGroup {
         ClusterSecurityGroup { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -689,24 +1504,71 @@ impl ClusterSecurityGroupIngress {
         ClusterSecurityGroupIngress { core }
     }
 
-    prop! {
-        /// `CIDRIP`.
-        core.props, "CIDRIP", cidrip, set_cidrip, get_cidrip, Val<String>
+    /// `CIDRIP`.
+    pub fn cidrip(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CIDRIP", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterSecurityGroupName`.
-        core.props, "ClusterSecurityGroupName", _, set_cluster_security_group_name, get_cluster_security_group_name, Val<String>
+    /// Sets `CIDRIP` in place: [`Self::cidrip`] on a value held by `&mut`.
+    pub fn set_cidrip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CIDRIP", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2SecurityGroupName`.
-        core.props, "EC2SecurityGroupName", ec2_security_group_name, set_ec2_security_group_name, get_ec2_security_group_name, Val<String>
+    /// `CIDRIP` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cidrip(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CIDRIP")
     }
 
-    prop! {
-        /// `EC2SecurityGroupOwnerId`.
-        core.props, "EC2SecurityGroupOwnerId", ec2_security_group_owner_id, set_ec2_security_group_owner_id, get_ec2_security_group_owner_id, Val<String>
+    /// Sets `ClusterSecurityGroupName`, which `new` took, in place.
+    pub fn set_cluster_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterSecurityGroupName", value.into());
+        self
+    }
+
+    /// `ClusterSecurityGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterSecurityGroupName")
+    }
+
+    /// `EC2SecurityGroupName`.
+    pub fn ec2_security_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2SecurityGroupName", value.into());
+        self
+    }
+
+    /// Sets `EC2SecurityGroupName` in place: [`Self::ec2_security_group_name`] on a value held by `&mut`.
+    pub fn set_ec2_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupName", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupName")
+    }
+
+    /// `EC2SecurityGroupOwnerId`.
+    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2SecurityGroupOwnerId", value.into());
+        self
+    }
+
+    /// Sets `EC2SecurityGroupOwnerId` in place: [`Self::ec2_security_group_owner_id`] on a value
+    /// held by `&mut`.
+    pub fn set_ec2_security_group_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupOwnerId", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupOwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupOwnerId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -748,19 +1610,46 @@ impl ClusterSubnetGroup {
         ClusterSubnetGroup { core }
     }
 
-    prop! {
-        /// `Description`: The description of the parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The list of VPC subnet IDs
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The list of tags for the cluster parameter group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: The list of tags for the cluster parameter group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -813,35 +1702,70 @@ impl EndpointAccess {
         EndpointAccess { core }
     }
 
-    prop! {
-        /// `ClusterIdentifier`: A unique identifier for the cluster. You use this identifier to
-        /// refer to the cluster for any subsequent cluster operations such as deleting or
-        /// modifying. All alphabetical characters must be lower case, no hypens at the end, no two
-        /// consecutive hyphens. Cluster name should be unique for all clusters within an AWS
-        /// account
-        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    /// Sets `ClusterIdentifier`, which `new` took, in place.
+    pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointName`: The name of the endpoint.
-        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterIdentifier")
     }
 
-    prop! {
-        /// `ResourceOwner`: The AWS account ID of the owner of the cluster.
-        core.props, "ResourceOwner", resource_owner, set_resource_owner, get_resource_owner, Val<String>
+    /// Sets `EndpointName`, which `new` took, in place.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetGroupName`: The subnet group name where Amazon Redshift chooses to deploy the
-        /// endpoint.
-        core.props, "SubnetGroupName", _, set_subnet_group_name, get_subnet_group_name, Val<String>
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: A list of vpc security group ids to apply to the created endpoint
-        /// access.
-        core.props, "VpcSecurityGroupIds", _, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// `ResourceOwner`: The AWS account ID of the owner of the cluster.
+    pub fn resource_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceOwner", value.into());
+        self
+    }
+
+    /// Sets `ResourceOwner` in place: [`Self::resource_owner`] on a value held by `&mut`.
+    pub fn set_resource_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceOwner", value.into());
+        self
+    }
+
+    /// `ResourceOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceOwner")
+    }
+
+    /// Sets `SubnetGroupName`, which `new` took, in place.
+    pub fn set_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// `SubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetGroupName")
+    }
+
+    /// Sets `VpcSecurityGroupIds`, which `new` took, in place.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -925,25 +1849,65 @@ impl EndpointAuthorization {
         EndpointAuthorization { core }
     }
 
-    prop! {
-        /// `Account`: The target AWS account ID to grant or revoke access for.
-        core.props, "Account", _, set_account, get_account, Val<String>
+    /// Sets `Account`, which `new` took, in place.
+    pub fn set_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Account", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterIdentifier`: The cluster identifier.
-        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    /// `Account` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Account")
     }
 
-    prop! {
-        /// `Force`: Indicates whether to force the revoke action. If true, the Redshift-managed VPC
-        /// endpoints associated with the endpoint authorization are also deleted.
-        core.props, "Force", force, set_force, get_force, Val<bool>
+    /// Sets `ClusterIdentifier`, which `new` took, in place.
+    pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcIds`: The virtual private cloud (VPC) identifiers to grant or revoke access to.
-        core.props, "VpcIds", vpc_ids, set_vpc_ids, get_vpc_ids, Val<List<String>>
+    /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterIdentifier")
+    }
+
+    /// `Force`: Indicates whether to force the revoke action. If true, the Redshift-managed VPC
+    /// endpoints associated with the endpoint authorization are also deleted.
+    pub fn force(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Force", value.into());
+        self
+    }
+
+    /// Sets `Force` in place: [`Self::force`] on a value held by `&mut`.
+    pub fn set_force(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Force", value.into());
+        self
+    }
+
+    /// `Force` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Force")
+    }
+
+    /// `VpcIds`: The virtual private cloud (VPC) identifiers to grant or revoke access to.
+    pub fn vpc_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcIds", value.into());
+        self
+    }
+
+    /// Sets `VpcIds` in place: [`Self::vpc_ids`] on a value held by `&mut`.
+    pub fn set_vpc_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcIds", value.into());
+        self
+    }
+
+    /// `VpcIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1023,48 +1987,146 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    prop! {
-        /// `Enabled`: A boolean value; set to true to activate the subscription, and set to false
-        /// to create the subscription but not activate it.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`: A boolean value; set to true to activate the subscription, and set to false to
+    /// create the subscription but not activate it.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EventCategories`: Specifies the Amazon Redshift event categories to be published by the
-        /// event notification subscription.
-        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<event_subscription::EventCategories>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Severity`: Specifies the Amazon Redshift event severity to be published by the event
-        /// notification subscription.
-        core.props, "Severity", severity, set_severity, get_severity, Val<event_subscription::Severity>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic used to transmit
-        /// the event notifications.
-        core.props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `EventCategories`: Specifies the Amazon Redshift event categories to be published by the
+    /// event notification subscription.
+    pub fn event_categories(mut self, value: impl Into<Val<List<event_subscription::EventCategories>>>) -> Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceIds`: A list of one or more identifiers of Amazon Redshift source objects.
-        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
+    /// Sets `EventCategories` in place: [`Self::event_categories`] on a value held by `&mut`.
+    pub fn set_event_categories(&mut self, value: impl Into<Val<List<event_subscription::EventCategories>>>) -> &mut Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceType`: The type of source that will be generating the events.
-        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<event_subscription::SourceType>
+    /// `EventCategories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_categories(&self) -> ::std::option::Option<Val<List<event_subscription::EventCategories>>> {
+        crate::cfn::get_prop(&self.core.props, "EventCategories")
     }
 
-    prop! {
-        /// `SubscriptionName`: The name of the Amazon Redshift event notification subscription
-        core.props, "SubscriptionName", _, set_subscription_name, get_subscription_name, Val<String>
+    /// `Severity`: Specifies the Amazon Redshift event severity to be published by the event
+    /// notification subscription.
+    pub fn severity(mut self, value: impl Into<Val<event_subscription::Severity>>) -> Self {
+        self.core.props.set("Severity", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Severity` in place: [`Self::severity`] on a value held by `&mut`.
+    pub fn set_severity(&mut self, value: impl Into<Val<event_subscription::Severity>>) -> &mut Self {
+        self.core.props.set("Severity", value.into());
+        self
+    }
+
+    /// `Severity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_severity(&self) -> ::std::option::Option<Val<event_subscription::Severity>> {
+        crate::cfn::get_prop(&self.core.props, "Severity")
+    }
+
+    /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic used to transmit the
+    /// event notifications.
+    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicArn` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SourceIds`: A list of one or more identifiers of Amazon Redshift source objects.
+    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// Sets `SourceIds` in place: [`Self::source_ids`] on a value held by `&mut`.
+    pub fn set_source_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// `SourceIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceIds")
+    }
+
+    /// `SourceType`: The type of source that will be generating the events.
+    pub fn source_type(mut self, value: impl Into<Val<event_subscription::SourceType>>) -> Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+    pub fn set_source_type(&mut self, value: impl Into<Val<event_subscription::SourceType>>) -> &mut Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// `SourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_type(&self) -> ::std::option::Option<Val<event_subscription::SourceType>> {
+        crate::cfn::get_prop(&self.core.props, "SourceType")
+    }
+
+    /// Sets `SubscriptionName`, which `new` took, in place.
+    pub fn set_subscription_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// `SubscriptionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1196,38 +2258,103 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`: An optional set of non-secret key–value pairs that
-        /// contains additional contextual information about the data.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`: An optional set of non-secret key–value pairs that contains
+    /// additional contextual information about the data.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationName`: The name of the integration.
-        core.props, "IntegrationName", integration_name, set_integration_name, get_integration_name, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
-        /// don't specify an encryption key, the default AWS owned KMS key is used.
-        core.props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `SourceArn`: The Amazon Resource Name (ARN) of the database to use as the source for
-        /// replication
-        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    /// `IntegrationName`: The name of the integration.
+    pub fn integration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IntegrationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IntegrationName` in place: [`Self::integration_name`] on a value held by `&mut`.
+    pub fn set_integration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationName", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`: The Amazon Resource Name (ARN) of the Redshift data warehouse to use as the
-        /// target for replication
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// `IntegrationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationName")
+    }
+
+    /// `KMSKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
+    /// don't specify an encryption key, the default AWS owned KMS key is used.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// Sets `KMSKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// `KMSKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKeyId")
+    }
+
+    /// Sets `SourceArn`, which `new` took, in place.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1282,28 +2409,59 @@ impl Qev2IdcApplication {
         Qev2IdcApplication { core }
     }
 
-    prop! {
-        /// `IdcDisplayName`: The display name for the Amazon Redshift Query Editor (QEV2) IAM
-        /// Identity Center application. It appears in the console.
-        core.props, "IdcDisplayName", _, set_idc_display_name, get_idc_display_name, Val<String>
+    /// Sets `IdcDisplayName`, which `new` took, in place.
+    pub fn set_idc_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcDisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `IdcInstanceArn`: The Amazon Resource Name (ARN) of the IAM Identity Center instance
-        /// used to create the Amazon Redshift Query Editor (QEV2) managed application.
-        core.props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+    /// `IdcDisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcDisplayName")
     }
 
-    prop! {
-        /// `Qev2IdcApplicationName`: The name of the Amazon Redshift Query Editor (QEV2)
-        /// application in IAM Identity Center.
-        core.props, "Qev2IdcApplicationName", _, set_qev2_idc_application_name, get_qev2_idc_application_name, Val<String>
+    /// Sets `IdcInstanceArn`, which `new` took, in place.
+    pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags associated with the application. Tags are key-value pairs that
-        /// you can use to organize and identify your resources.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcInstanceArn")
+    }
+
+    /// Sets `Qev2IdcApplicationName`, which `new` took, in place.
+    pub fn set_qev2_idc_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Qev2IdcApplicationName", value.into());
+        self
+    }
+
+    /// `Qev2IdcApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_qev2_idc_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Qev2IdcApplicationName")
+    }
+
+    /// `Tags`: A list of tags associated with the application. Tags are key-value pairs that you
+    /// can use to organize and identify your resources.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1369,64 +2527,165 @@ impl RedshiftIdcApplication {
         RedshiftIdcApplication { core }
     }
 
-    prop! {
-        /// `ApplicationType`: The type of application being created.
-        core.props, "ApplicationType", application_type, set_application_type, get_application_type, Val<redshift_idc_application::ApplicationType>
+    /// `ApplicationType`: The type of application being created.
+    pub fn application_type(mut self, value: impl Into<Val<redshift_idc_application::ApplicationType>>) -> Self {
+        self.core.props.set("ApplicationType", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizedTokenIssuerList`: The token issuer list for the Amazon Redshift IAM Identity
-        /// Center application instance.
-        core.props, "AuthorizedTokenIssuerList", authorized_token_issuer_list, set_authorized_token_issuer_list, get_authorized_token_issuer_list, Val<List<redshift_idc_application::AuthorizedTokenIssuer>>
+    /// Sets `ApplicationType` in place: [`Self::application_type`] on a value held by `&mut`.
+    pub fn set_application_type(&mut self, value: impl Into<Val<redshift_idc_application::ApplicationType>>) -> &mut Self {
+        self.core.props.set("ApplicationType", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoleArn`: The IAM role ARN for the Amazon Redshift IAM Identity Center application
-        /// instance. It has the required permissions to be assumed and invoke the IDC Identity
-        /// Center API.
-        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// `ApplicationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_type(&self) -> ::std::option::Option<Val<redshift_idc_application::ApplicationType>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationType")
     }
 
-    prop! {
-        /// `IdcDisplayName`: The display name for the Amazon Redshift IAM Identity Center
-        /// application instance. It appears in the console.
-        core.props, "IdcDisplayName", _, set_idc_display_name, get_idc_display_name, Val<String>
+    /// `AuthorizedTokenIssuerList`: The token issuer list for the Amazon Redshift IAM Identity
+    /// Center application instance.
+    pub fn authorized_token_issuer_list(mut self, value: impl Into<Val<List<redshift_idc_application::AuthorizedTokenIssuer>>>) -> Self {
+        self.core.props.set("AuthorizedTokenIssuerList", value.into());
+        self
     }
 
-    prop! {
-        /// `IdcInstanceArn`: The Amazon resource name (ARN) of the IAM Identity Center instance
-        /// where Amazon Redshift creates a new managed application.
-        core.props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+    /// Sets `AuthorizedTokenIssuerList` in place: [`Self::authorized_token_issuer_list`] on a value
+    /// held by `&mut`.
+    pub fn set_authorized_token_issuer_list(&mut self, value: impl Into<Val<List<redshift_idc_application::AuthorizedTokenIssuer>>>) -> &mut Self {
+        self.core.props.set("AuthorizedTokenIssuerList", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityNamespace`: The namespace for the Amazon Redshift IAM Identity Center
-        /// application instance. It determines which managed application verifies the connection
-        /// token.
-        core.props, "IdentityNamespace", identity_namespace, set_identity_namespace, get_identity_namespace, Val<String>
+    /// `AuthorizedTokenIssuerList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorized_token_issuer_list(&self) -> ::std::option::Option<Val<List<redshift_idc_application::AuthorizedTokenIssuer>>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizedTokenIssuerList")
     }
 
-    prop! {
-        /// `RedshiftIdcApplicationName`: The name of the Redshift application in IAM Identity
-        /// Center.
-        core.props, "RedshiftIdcApplicationName", _, set_redshift_idc_application_name, get_redshift_idc_application_name, Val<String>
+    /// Sets `IamRoleArn`, which `new` took, in place.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceIntegrations`: A collection of service integrations for the Redshift IAM
-        /// Identity Center application.
-        core.props, "ServiceIntegrations", service_integrations, set_service_integrations, get_service_integrations, Val<List<redshift_idc_application::ServiceIntegrationsUnion>>
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
     }
 
-    prop! {
-        /// `SsoTagKeys`: A list of tag keys that Redshift Identity Center applications copy to IAM
-        /// Identity Center.
-        core.props, "SsoTagKeys", sso_tag_keys, set_sso_tag_keys, get_sso_tag_keys, Val<List<String>>
+    /// Sets `IdcDisplayName`, which `new` took, in place.
+    pub fn set_idc_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcDisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdcDisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcDisplayName")
+    }
+
+    /// Sets `IdcInstanceArn`, which `new` took, in place.
+    pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
+    }
+
+    /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcInstanceArn")
+    }
+
+    /// `IdentityNamespace`: The namespace for the Amazon Redshift IAM Identity Center application
+    /// instance. It determines which managed application verifies the connection token.
+    pub fn identity_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityNamespace", value.into());
+        self
+    }
+
+    /// Sets `IdentityNamespace` in place: [`Self::identity_namespace`] on a value held by `&mut`.
+    pub fn set_identity_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityNamespace", value.into());
+        self
+    }
+
+    /// `IdentityNamespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityNamespace")
+    }
+
+    /// Sets `RedshiftIdcApplicationName`, which `new` took, in place.
+    pub fn set_redshift_idc_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RedshiftIdcApplicationName", value.into());
+        self
+    }
+
+    /// `RedshiftIdcApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redshift_idc_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RedshiftIdcApplicationName")
+    }
+
+    /// `ServiceIntegrations`: A collection of service integrations for the Redshift IAM Identity
+    /// Center application.
+    pub fn service_integrations(mut self, value: impl Into<Val<List<redshift_idc_application::ServiceIntegrationsUnion>>>) -> Self {
+        self.core.props.set("ServiceIntegrations", value.into());
+        self
+    }
+
+    /// Sets `ServiceIntegrations` in place: [`Self::service_integrations`] on a value held by `&mut`.
+    pub fn set_service_integrations(&mut self, value: impl Into<Val<List<redshift_idc_application::ServiceIntegrationsUnion>>>) -> &mut Self {
+        self.core.props.set("ServiceIntegrations", value.into());
+        self
+    }
+
+    /// `ServiceIntegrations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_integrations(&self) -> ::std::option::Option<Val<List<redshift_idc_application::ServiceIntegrationsUnion>>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceIntegrations")
+    }
+
+    /// `SsoTagKeys`: A list of tag keys that Redshift Identity Center applications copy to IAM
+    /// Identity Center.
+    pub fn sso_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SsoTagKeys", value.into());
+        self
+    }
+
+    /// Sets `SsoTagKeys` in place: [`Self::sso_tag_keys`] on a value held by `&mut`.
+    pub fn set_sso_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SsoTagKeys", value.into());
+        self
+    }
+
+    /// `SsoTagKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sso_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SsoTagKeys")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1488,15 +2747,42 @@ pub mod redshift_idc_application {
             AuthorizedTokenIssuer { props }
         }
 
-        prop! {
-            /// `AuthorizedAudiencesList`: The list of audiences for the authorized token issuer.
-            props, "AuthorizedAudiencesList", authorized_audiences_list, set_authorized_audiences_list, get_authorized_audiences_list, Val<List<String>>
+        /// `AuthorizedAudiencesList`: The list of audiences for the authorized token issuer.
+        pub fn authorized_audiences_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AuthorizedAudiencesList", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedTokenIssuerArn`: The ARN for the authorized token issuer for integrating Amazon
-            /// Redshift with IDC Identity Center.
-            props, "TrustedTokenIssuerArn", trusted_token_issuer_arn, set_trusted_token_issuer_arn, get_trusted_token_issuer_arn, Val<String>
+        /// Sets `AuthorizedAudiencesList` in place: [`Self::authorized_audiences_list`] on a value held
+        /// by `&mut`.
+        pub fn set_authorized_audiences_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AuthorizedAudiencesList", value.into());
+            self
+        }
+
+        /// `AuthorizedAudiencesList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorized_audiences_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AuthorizedAudiencesList")
+        }
+
+        /// `TrustedTokenIssuerArn`: The ARN for the authorized token issuer for integrating Amazon
+        /// Redshift with IDC Identity Center.
+        pub fn trusted_token_issuer_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrustedTokenIssuerArn", value.into());
+            self
+        }
+
+        /// Sets `TrustedTokenIssuerArn` in place: [`Self::trusted_token_issuer_arn`] on a value held by `&mut`.
+        pub fn set_trusted_token_issuer_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrustedTokenIssuerArn", value.into());
+            self
+        }
+
+        /// `TrustedTokenIssuerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_token_issuer_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrustedTokenIssuerArn")
         }
     }
 
@@ -1516,19 +2802,58 @@ pub mod redshift_idc_application {
             ServiceIntegrationsUnion { props }
         }
 
-        prop! {
-            /// `LakeFormation`: A list of scopes set up for Lake Formation integration.
-            props, "LakeFormation", lake_formation, set_lake_formation, get_lake_formation, Val<List<LakeFormationScopeUnion>>
+        /// `LakeFormation`: A list of scopes set up for Lake Formation integration.
+        pub fn lake_formation(mut self, value: impl Into<Val<List<LakeFormationScopeUnion>>>) -> Self {
+            self.props.set("LakeFormation", value.into());
+            self
         }
 
-        prop! {
-            /// `Redshift`: A list of scopes set up for Amazon Redshift integration.
-            props, "Redshift", redshift, set_redshift, get_redshift, Val<List<RedshiftScopeUnion>>
+        /// Sets `LakeFormation` in place: [`Self::lake_formation`] on a value held by `&mut`.
+        pub fn set_lake_formation(&mut self, value: impl Into<Val<List<LakeFormationScopeUnion>>>) -> &mut Self {
+            self.props.set("LakeFormation", value.into());
+            self
         }
 
-        prop! {
-            /// `S3AccessGrants`: A list of scopes set up for S3 Access Grants integration.
-            props, "S3AccessGrants", s3_access_grants, set_s3_access_grants, get_s3_access_grants, Val<List<S3AccessGrantsScopeUnion>>
+        /// `LakeFormation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lake_formation(&self) -> ::std::option::Option<Val<List<LakeFormationScopeUnion>>> {
+            crate::cfn::get_prop(&self.props, "LakeFormation")
+        }
+
+        /// `Redshift`: A list of scopes set up for Amazon Redshift integration.
+        pub fn redshift(mut self, value: impl Into<Val<List<RedshiftScopeUnion>>>) -> Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// Sets `Redshift` in place: [`Self::redshift`] on a value held by `&mut`.
+        pub fn set_redshift(&mut self, value: impl Into<Val<List<RedshiftScopeUnion>>>) -> &mut Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// `Redshift` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift(&self) -> ::std::option::Option<Val<List<RedshiftScopeUnion>>> {
+            crate::cfn::get_prop(&self.props, "Redshift")
+        }
+
+        /// `S3AccessGrants`: A list of scopes set up for S3 Access Grants integration.
+        pub fn s3_access_grants(mut self, value: impl Into<Val<List<S3AccessGrantsScopeUnion>>>) -> Self {
+            self.props.set("S3AccessGrants", value.into());
+            self
+        }
+
+        /// Sets `S3AccessGrants` in place: [`Self::s3_access_grants`] on a value held by `&mut`.
+        pub fn set_s3_access_grants(&mut self, value: impl Into<Val<List<S3AccessGrantsScopeUnion>>>) -> &mut Self {
+            self.props.set("S3AccessGrants", value.into());
+            self
+        }
+
+        /// `S3AccessGrants` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_access_grants(&self) -> ::std::option::Option<Val<List<S3AccessGrantsScopeUnion>>> {
+            crate::cfn::get_prop(&self.props, "S3AccessGrants")
         }
     }
 
@@ -1548,9 +2873,22 @@ pub mod redshift_idc_application {
             LakeFormationScopeUnion { props }
         }
 
-        prop! {
-            /// `LakeFormationQuery`: The Lake Formation scope.
-            props, "LakeFormationQuery", lake_formation_query, set_lake_formation_query, get_lake_formation_query, Val<LakeFormationQuery>
+        /// `LakeFormationQuery`: The Lake Formation scope.
+        pub fn lake_formation_query(mut self, value: impl Into<Val<LakeFormationQuery>>) -> Self {
+            self.props.set("LakeFormationQuery", value.into());
+            self
+        }
+
+        /// Sets `LakeFormationQuery` in place: [`Self::lake_formation_query`] on a value held by `&mut`.
+        pub fn set_lake_formation_query(&mut self, value: impl Into<Val<LakeFormationQuery>>) -> &mut Self {
+            self.props.set("LakeFormationQuery", value.into());
+            self
+        }
+
+        /// `LakeFormationQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lake_formation_query(&self) -> ::std::option::Option<Val<LakeFormationQuery>> {
+            crate::cfn::get_prop(&self.props, "LakeFormationQuery")
         }
     }
 
@@ -1572,9 +2910,16 @@ pub mod redshift_idc_application {
             LakeFormationQuery { props }
         }
 
-        prop! {
-            /// `Authorization`: Determines whether the query scope is enabled or disabled.
-            props, "Authorization", _, set_authorization, get_authorization, Val<LakeFormationQueryAuthorization>
+        /// Sets `Authorization`, which `new` took, in place.
+        pub fn set_authorization(&mut self, value: impl Into<Val<LakeFormationQueryAuthorization>>) -> &mut Self {
+            self.props.set("Authorization", value.into());
+            self
+        }
+
+        /// `Authorization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization(&self) -> ::std::option::Option<Val<LakeFormationQueryAuthorization>> {
+            crate::cfn::get_prop(&self.props, "Authorization")
         }
     }
 
@@ -1607,9 +2952,22 @@ pub mod redshift_idc_application {
             RedshiftScopeUnion { props }
         }
 
-        prop! {
-            /// `Connect`: The Amazon Redshift connect integration scope.
-            props, "Connect", connect, set_connect, get_connect, Val<Connect>
+        /// `Connect`: The Amazon Redshift connect integration scope.
+        pub fn connect(mut self, value: impl Into<Val<Connect>>) -> Self {
+            self.props.set("Connect", value.into());
+            self
+        }
+
+        /// Sets `Connect` in place: [`Self::connect`] on a value held by `&mut`.
+        pub fn set_connect(&mut self, value: impl Into<Val<Connect>>) -> &mut Self {
+            self.props.set("Connect", value.into());
+            self
+        }
+
+        /// `Connect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect(&self) -> ::std::option::Option<Val<Connect>> {
+            crate::cfn::get_prop(&self.props, "Connect")
         }
     }
 
@@ -1632,10 +2990,16 @@ pub mod redshift_idc_application {
             Connect { props }
         }
 
-        prop! {
-            /// `Authorization`: Determines whether the Amazon Redshift connect integration is enabled
-            /// or disabled.
-            props, "Authorization", _, set_authorization, get_authorization, Val<ConnectAuthorization>
+        /// Sets `Authorization`, which `new` took, in place.
+        pub fn set_authorization(&mut self, value: impl Into<Val<ConnectAuthorization>>) -> &mut Self {
+            self.props.set("Authorization", value.into());
+            self
+        }
+
+        /// `Authorization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization(&self) -> ::std::option::Option<Val<ConnectAuthorization>> {
+            crate::cfn::get_prop(&self.props, "Authorization")
         }
     }
 
@@ -1668,9 +3032,22 @@ pub mod redshift_idc_application {
             S3AccessGrantsScopeUnion { props }
         }
 
-        prop! {
-            /// `ReadWriteAccess`: The S3 Access Grants scope.
-            props, "ReadWriteAccess", read_write_access, set_read_write_access, get_read_write_access, Val<ReadWriteAccess>
+        /// `ReadWriteAccess`: The S3 Access Grants scope.
+        pub fn read_write_access(mut self, value: impl Into<Val<ReadWriteAccess>>) -> Self {
+            self.props.set("ReadWriteAccess", value.into());
+            self
+        }
+
+        /// Sets `ReadWriteAccess` in place: [`Self::read_write_access`] on a value held by `&mut`.
+        pub fn set_read_write_access(&mut self, value: impl Into<Val<ReadWriteAccess>>) -> &mut Self {
+            self.props.set("ReadWriteAccess", value.into());
+            self
+        }
+
+        /// `ReadWriteAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_write_access(&self) -> ::std::option::Option<Val<ReadWriteAccess>> {
+            crate::cfn::get_prop(&self.props, "ReadWriteAccess")
         }
     }
 
@@ -1692,9 +3069,16 @@ pub mod redshift_idc_application {
             ReadWriteAccess { props }
         }
 
-        prop! {
-            /// `Authorization`: Determines whether the read/write scope is enabled or disabled.
-            props, "Authorization", _, set_authorization, get_authorization, Val<ReadWriteAccessAuthorization>
+        /// Sets `Authorization`, which `new` took, in place.
+        pub fn set_authorization(&mut self, value: impl Into<Val<ReadWriteAccessAuthorization>>) -> &mut Self {
+            self.props.set("Authorization", value.into());
+            self
+        }
+
+        /// `Authorization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization(&self) -> ::std::option::Option<Val<ReadWriteAccessAuthorization>> {
+            crate::cfn::get_prop(&self.props, "Authorization")
         }
     }
 
@@ -1734,49 +3118,146 @@ impl ScheduledAction {
         ScheduledAction { core }
     }
 
-    prop! {
-        /// `Enable`: If true, the schedule is enabled. If false, the scheduled action does not
-        /// trigger.
-        core.props, "Enable", enable, set_enable, get_enable, Val<bool>
+    /// `Enable`: If true, the schedule is enabled. If false, the scheduled action does not trigger.
+    pub fn enable(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enable", value.into());
+        self
     }
 
-    prop! {
-        /// `EndTime`: The end time in UTC of the scheduled action. After this time, the scheduled
-        /// action does not trigger.
-        core.props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+    /// Sets `Enable` in place: [`Self::enable`] on a value held by `&mut`.
+    pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enable", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRole`: The IAM role to assume to run the target action.
-        core.props, "IamRole", iam_role, set_iam_role, get_iam_role, Val<String>
+    /// `Enable` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enable")
     }
 
-    prop! {
-        /// `Schedule`: The schedule in `at( )` or `cron( )` format.
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
+    /// `EndTime`: The end time in UTC of the scheduled action. After this time, the scheduled
+    /// action does not trigger.
+    pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledActionDescription`: The description of the scheduled action.
-        core.props, "ScheduledActionDescription", scheduled_action_description, set_scheduled_action_description, get_scheduled_action_description, Val<String>
+    /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+    pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledActionName`: The name of the scheduled action. The name must be unique within
-        /// an account.
-        core.props, "ScheduledActionName", _, set_scheduled_action_name, get_scheduled_action_name, Val<String>
+    /// `EndTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndTime")
     }
 
-    prop! {
-        /// `StartTime`: The start time in UTC of the scheduled action. Before this time, the
-        /// scheduled action does not trigger.
-        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+    /// `IamRole`: The IAM role to assume to run the target action.
+    pub fn iam_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IamRole", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetAction`: A JSON format string of the Amazon Redshift API operation with input
-        /// parameters.
-        core.props, "TargetAction", target_action, set_target_action, get_target_action, Val<scheduled_action::ScheduledActionType>
+    /// Sets `IamRole` in place: [`Self::iam_role`] on a value held by `&mut`.
+    pub fn set_iam_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRole", value.into());
+        self
+    }
+
+    /// `IamRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRole")
+    }
+
+    /// `Schedule`: The schedule in `at( )` or `cron( )` format.
+    pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `ScheduledActionDescription`: The description of the scheduled action.
+    pub fn scheduled_action_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduledActionDescription", value.into());
+        self
+    }
+
+    /// Sets `ScheduledActionDescription` in place: [`Self::scheduled_action_description`] on a
+    /// value held by `&mut`.
+    pub fn set_scheduled_action_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduledActionDescription", value.into());
+        self
+    }
+
+    /// `ScheduledActionDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_action_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledActionDescription")
+    }
+
+    /// Sets `ScheduledActionName`, which `new` took, in place.
+    pub fn set_scheduled_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduledActionName", value.into());
+        self
+    }
+
+    /// `ScheduledActionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_action_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledActionName")
+    }
+
+    /// `StartTime`: The start time in UTC of the scheduled action. Before this time, the scheduled
+    /// action does not trigger.
+    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+    pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// `StartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartTime")
+    }
+
+    /// `TargetAction`: A JSON format string of the Amazon Redshift API operation with input
+    /// parameters.
+    pub fn target_action(mut self, value: impl Into<Val<scheduled_action::ScheduledActionType>>) -> Self {
+        self.core.props.set("TargetAction", value.into());
+        self
+    }
+
+    /// Sets `TargetAction` in place: [`Self::target_action`] on a value held by `&mut`.
+    pub fn set_target_action(&mut self, value: impl Into<Val<scheduled_action::ScheduledActionType>>) -> &mut Self {
+        self.core.props.set("TargetAction", value.into());
+        self
+    }
+
+    /// `TargetAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_action(&self) -> ::std::option::Option<Val<scheduled_action::ScheduledActionType>> {
+        crate::cfn::get_prop(&self.core.props, "TargetAction")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1817,22 +3298,61 @@ pub mod scheduled_action {
             ScheduledActionType { props }
         }
 
-        prop! {
-            /// `ResizeCluster`: Describes a resize cluster operation. For example, a scheduled action
-            /// to run the `ResizeCluster` API operation.
-            props, "ResizeCluster", resize_cluster, set_resize_cluster, get_resize_cluster, Val<ResizeClusterMessage>
+        /// `ResizeCluster`: Describes a resize cluster operation. For example, a scheduled action to
+        /// run the `ResizeCluster` API operation.
+        pub fn resize_cluster(mut self, value: impl Into<Val<ResizeClusterMessage>>) -> Self {
+            self.props.set("ResizeCluster", value.into());
+            self
         }
 
-        prop! {
-            /// `PauseCluster`: Describes a pause cluster operation. For example, a scheduled action to
-            /// run the `PauseCluster` API operation.
-            props, "PauseCluster", pause_cluster, set_pause_cluster, get_pause_cluster, Val<PauseClusterMessage>
+        /// Sets `ResizeCluster` in place: [`Self::resize_cluster`] on a value held by `&mut`.
+        pub fn set_resize_cluster(&mut self, value: impl Into<Val<ResizeClusterMessage>>) -> &mut Self {
+            self.props.set("ResizeCluster", value.into());
+            self
         }
 
-        prop! {
-            /// `ResumeCluster`: Describes a resume cluster operation. For example, a scheduled action
-            /// to run the `ResumeCluster` API operation.
-            props, "ResumeCluster", resume_cluster, set_resume_cluster, get_resume_cluster, Val<ResumeClusterMessage>
+        /// `ResizeCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resize_cluster(&self) -> ::std::option::Option<Val<ResizeClusterMessage>> {
+            crate::cfn::get_prop(&self.props, "ResizeCluster")
+        }
+
+        /// `PauseCluster`: Describes a pause cluster operation. For example, a scheduled action to run
+        /// the `PauseCluster` API operation.
+        pub fn pause_cluster(mut self, value: impl Into<Val<PauseClusterMessage>>) -> Self {
+            self.props.set("PauseCluster", value.into());
+            self
+        }
+
+        /// Sets `PauseCluster` in place: [`Self::pause_cluster`] on a value held by `&mut`.
+        pub fn set_pause_cluster(&mut self, value: impl Into<Val<PauseClusterMessage>>) -> &mut Self {
+            self.props.set("PauseCluster", value.into());
+            self
+        }
+
+        /// `PauseCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pause_cluster(&self) -> ::std::option::Option<Val<PauseClusterMessage>> {
+            crate::cfn::get_prop(&self.props, "PauseCluster")
+        }
+
+        /// `ResumeCluster`: Describes a resume cluster operation. For example, a scheduled action to
+        /// run the `ResumeCluster` API operation.
+        pub fn resume_cluster(mut self, value: impl Into<Val<ResumeClusterMessage>>) -> Self {
+            self.props.set("ResumeCluster", value.into());
+            self
+        }
+
+        /// Sets `ResumeCluster` in place: [`Self::resume_cluster`] on a value held by `&mut`.
+        pub fn set_resume_cluster(&mut self, value: impl Into<Val<ResumeClusterMessage>>) -> &mut Self {
+            self.props.set("ResumeCluster", value.into());
+            self
+        }
+
+        /// `ResumeCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resume_cluster(&self) -> ::std::option::Option<Val<ResumeClusterMessage>> {
+            crate::cfn::get_prop(&self.props, "ResumeCluster")
         }
     }
 
@@ -1854,29 +3374,88 @@ pub mod scheduled_action {
             ResizeClusterMessage { props }
         }
 
-        prop! {
-            /// `ClusterIdentifier`.
-            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+        /// Sets `ClusterIdentifier`, which `new` took, in place.
+        pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Classic`.
-            props, "Classic", classic, set_classic, get_classic, Val<bool>
+        /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterIdentifier")
         }
 
-        prop! {
-            /// `ClusterType`.
-            props, "ClusterType", cluster_type, set_cluster_type, get_cluster_type, Val<String>
+        /// `Classic`.
+        pub fn classic(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Classic", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeType`.
-            props, "NodeType", node_type, set_node_type, get_node_type, Val<String>
+        /// Sets `Classic` in place: [`Self::classic`] on a value held by `&mut`.
+        pub fn set_classic(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Classic", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfNodes`.
-            props, "NumberOfNodes", number_of_nodes, set_number_of_nodes, get_number_of_nodes, Val<i64>
+        /// `Classic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classic(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Classic")
+        }
+
+        /// `ClusterType`.
+        pub fn cluster_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterType", value.into());
+            self
+        }
+
+        /// Sets `ClusterType` in place: [`Self::cluster_type`] on a value held by `&mut`.
+        pub fn set_cluster_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterType", value.into());
+            self
+        }
+
+        /// `ClusterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterType")
+        }
+
+        /// `NodeType`.
+        pub fn node_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NodeType", value.into());
+            self
+        }
+
+        /// Sets `NodeType` in place: [`Self::node_type`] on a value held by `&mut`.
+        pub fn set_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NodeType", value.into());
+            self
+        }
+
+        /// `NodeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NodeType")
+        }
+
+        /// `NumberOfNodes`.
+        pub fn number_of_nodes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfNodes", value.into());
+            self
+        }
+
+        /// Sets `NumberOfNodes` in place: [`Self::number_of_nodes`] on a value held by `&mut`.
+        pub fn set_number_of_nodes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfNodes", value.into());
+            self
+        }
+
+        /// `NumberOfNodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_nodes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfNodes")
         }
     }
 
@@ -1898,9 +3477,16 @@ pub mod scheduled_action {
             PauseClusterMessage { props }
         }
 
-        prop! {
-            /// `ClusterIdentifier`.
-            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+        /// Sets `ClusterIdentifier`, which `new` took, in place.
+        pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterIdentifier", value.into());
+            self
+        }
+
+        /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterIdentifier")
         }
     }
 
@@ -1922,9 +3508,16 @@ pub mod scheduled_action {
             ResumeClusterMessage { props }
         }
 
-        prop! {
-            /// `ClusterIdentifier`.
-            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+        /// Sets `ClusterIdentifier`, which `new` took, in place.
+        pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterIdentifier", value.into());
+            self
+        }
+
+        /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterIdentifier")
         }
     }
 }
@@ -1958,27 +3551,67 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    prop! {
-        /// `ClusterIdentifier`: The cluster identifier for which you want a snapshot.
-        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    /// Sets `ClusterIdentifier`, which `new` took, in place.
+    pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ManualSnapshotRetentionPeriod`: The number of days that a manual snapshot is retained.
-        /// If the value is -1, the manual snapshot is retained indefinitely. The value must be
-        /// either -1 or an integer between 1 and 3653.
-        core.props, "ManualSnapshotRetentionPeriod", manual_snapshot_retention_period, set_manual_snapshot_retention_period, get_manual_snapshot_retention_period, Val<i64>
+    /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterIdentifier")
     }
 
-    prop! {
-        /// `SnapshotIdentifier`: A unique identifier for the snapshot that you are requesting. This
-        /// identifier must be unique for all snapshots within the Amazon Web Services account.
-        core.props, "SnapshotIdentifier", _, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    /// `ManualSnapshotRetentionPeriod`: The number of days that a manual snapshot is retained. If
+    /// the value is -1, the manual snapshot is retained indefinitely. The value must be either -1
+    /// or an integer between 1 and 3653.
+    pub fn manual_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ManualSnapshotRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tag instances.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ManualSnapshotRetentionPeriod` in place: [`Self::manual_snapshot_retention_period`] on
+    /// a value held by `&mut`.
+    pub fn set_manual_snapshot_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ManualSnapshotRetentionPeriod", value.into());
+        self
+    }
+
+    /// `ManualSnapshotRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manual_snapshot_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ManualSnapshotRetentionPeriod")
+    }
+
+    /// Sets `SnapshotIdentifier`, which `new` took, in place.
+    pub fn set_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `SnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotIdentifier")
+    }
+
+    /// `Tags`: A list of tag instances.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2131,23 +3764,55 @@ impl SnapshotCopyGrant {
         SnapshotCopyGrant { core }
     }
 
-    prop! {
-        /// `KmsKeyId`: The unique identifier of the encrypted symmetric key to which to grant
-        /// Amazon Redshift permission. If no key is specified, the default key is used. Marked
-        /// writeOnly because Create accepts aliases/key-ids but Describe returns the resolved key
-        /// ARN, which would fail drift detection.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `KmsKeyId`: The unique identifier of the encrypted symmetric key to which to grant Amazon
+    /// Redshift permission. If no key is specified, the default key is used. Marked writeOnly
+    /// because Create accepts aliases/key-ids but Describe returns the resolved key ARN, which
+    /// would fail drift detection.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotCopyGrantName`: The name of the snapshot copy grant. This name must be unique
-        /// in the region for the AWS account.
-        core.props, "SnapshotCopyGrantName", _, set_snapshot_copy_grant_name, get_snapshot_copy_grant_name, Val<String>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tag instances.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `SnapshotCopyGrantName`, which `new` took, in place.
+    pub fn set_snapshot_copy_grant_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotCopyGrantName", value.into());
+        self
+    }
+
+    /// `SnapshotCopyGrantName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_copy_grant_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotCopyGrantName")
+    }
+
+    /// `Tags`: A list of tag instances.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2192,26 +3857,64 @@ impl SnapshotSchedule {
         SnapshotSchedule { core }
     }
 
-    prop! {
-        /// `ScheduleDefinitions`: The definition of the snapshot schedule. The definition is made
-        /// up of schedule expressions, for example "cron(30 12 *)" or "rate(12 hours)".
-        core.props, "ScheduleDefinitions", _, set_schedule_definitions, get_schedule_definitions, Val<List<String>>
+    /// Sets `ScheduleDefinitions`, which `new` took, in place.
+    pub fn set_schedule_definitions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ScheduleDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleDescription`: The description of the snapshot schedule.
-        core.props, "ScheduleDescription", schedule_description, set_schedule_description, get_schedule_description, Val<String>
+    /// `ScheduleDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_definitions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleDefinitions")
     }
 
-    prop! {
-        /// `ScheduleIdentifier`: A unique identifier for the snapshot schedule. Only alphanumeric
-        /// characters are allowed.
-        core.props, "ScheduleIdentifier", _, set_schedule_identifier, get_schedule_identifier, Val<String>
+    /// `ScheduleDescription`: The description of the snapshot schedule.
+    pub fn schedule_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduleDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An optional set of tags for the snapshot schedule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ScheduleDescription` in place: [`Self::schedule_description`] on a value held by `&mut`.
+    pub fn set_schedule_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleDescription", value.into());
+        self
+    }
+
+    /// `ScheduleDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleDescription")
+    }
+
+    /// Sets `ScheduleIdentifier`, which `new` took, in place.
+    pub fn set_schedule_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleIdentifier", value.into());
+        self
+    }
+
+    /// `ScheduleIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleIdentifier")
+    }
+
+    /// `Tags`: An optional set of tags for the snapshot schedule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2271,45 +3974,108 @@ impl UsageLimit {
         UsageLimit { core }
     }
 
-    prop! {
-        /// `Amount`: The limit amount. If time-based, this amount is in minutes. If data-based,
-        /// this amount is in terabytes (TB). The value must be a positive number.
-        core.props, "Amount", _, set_amount, get_amount, Val<f64>
+    /// Sets `Amount`, which `new` took, in place.
+    pub fn set_amount(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Amount", value.into());
+        self
     }
 
-    prop! {
-        /// `BreachAction`: The action that Amazon Redshift takes when the limit is reached. The
-        /// default is log.
-        core.props, "BreachAction", breach_action, set_breach_action, get_breach_action, Val<usage_limit::BreachAction>
+    /// `Amount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_amount(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Amount")
     }
 
-    prop! {
-        /// `ClusterIdentifier`: The identifier of the cluster that you want to limit usage.
-        core.props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+    /// `BreachAction`: The action that Amazon Redshift takes when the limit is reached. The default
+    /// is log.
+    pub fn breach_action(mut self, value: impl Into<Val<usage_limit::BreachAction>>) -> Self {
+        self.core.props.set("BreachAction", value.into());
+        self
     }
 
-    prop! {
-        /// `FeatureType`: The Amazon Redshift feature that you want to limit.
-        core.props, "FeatureType", _, set_feature_type, get_feature_type, Val<usage_limit::FeatureType>
+    /// Sets `BreachAction` in place: [`Self::breach_action`] on a value held by `&mut`.
+    pub fn set_breach_action(&mut self, value: impl Into<Val<usage_limit::BreachAction>>) -> &mut Self {
+        self.core.props.set("BreachAction", value.into());
+        self
     }
 
-    prop! {
-        /// `LimitType`: The type of limit. Depending on the feature type, this can be based on a
-        /// time duration or data size. If FeatureType is spectrum, then LimitType must be
-        /// data-scanned. If FeatureType is concurrency-scaling, then LimitType must be time. If
-        /// FeatureType is cross-region-datasharing, then LimitType must be data-scanned.
-        core.props, "LimitType", _, set_limit_type, get_limit_type, Val<usage_limit::LimitType>
+    /// `BreachAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_breach_action(&self) -> ::std::option::Option<Val<usage_limit::BreachAction>> {
+        crate::cfn::get_prop(&self.core.props, "BreachAction")
     }
 
-    prop! {
-        /// `Period`: The time period that the amount applies to. A weekly period begins on Sunday.
-        /// The default is monthly.
-        core.props, "Period", period, set_period, get_period, Val<usage_limit::Period>
+    /// Sets `ClusterIdentifier`, which `new` took, in place.
+    pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tag instances.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterIdentifier")
+    }
+
+    /// Sets `FeatureType`, which `new` took, in place.
+    pub fn set_feature_type(&mut self, value: impl Into<Val<usage_limit::FeatureType>>) -> &mut Self {
+        self.core.props.set("FeatureType", value.into());
+        self
+    }
+
+    /// `FeatureType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_feature_type(&self) -> ::std::option::Option<Val<usage_limit::FeatureType>> {
+        crate::cfn::get_prop(&self.core.props, "FeatureType")
+    }
+
+    /// Sets `LimitType`, which `new` took, in place.
+    pub fn set_limit_type(&mut self, value: impl Into<Val<usage_limit::LimitType>>) -> &mut Self {
+        self.core.props.set("LimitType", value.into());
+        self
+    }
+
+    /// `LimitType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_limit_type(&self) -> ::std::option::Option<Val<usage_limit::LimitType>> {
+        crate::cfn::get_prop(&self.core.props, "LimitType")
+    }
+
+    /// `Period`: The time period that the amount applies to. A weekly period begins on Sunday. The
+    /// default is monthly.
+    pub fn period(mut self, value: impl Into<Val<usage_limit::Period>>) -> Self {
+        self.core.props.set("Period", value.into());
+        self
+    }
+
+    /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+    pub fn set_period(&mut self, value: impl Into<Val<usage_limit::Period>>) -> &mut Self {
+        self.core.props.set("Period", value.into());
+        self
+    }
+
+    /// `Period` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_period(&self) -> ::std::option::Option<Val<usage_limit::Period>> {
+        crate::cfn::get_prop(&self.core.props, "Period")
+    }
+
+    /// `Tags`: A list of tag instances.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

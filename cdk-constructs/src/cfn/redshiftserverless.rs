@@ -45,109 +45,311 @@ impl Namespace {
         Namespace { core }
     }
 
-    prop! {
-        /// `AdminPasswordSecretKmsKeyId`: The ID of the AWS Key Management Service (KMS) key used
-        /// to encrypt and store the namespace's admin credentials secret. You can only use this
-        /// parameter if manageAdminPassword is true.
-        core.props, "AdminPasswordSecretKmsKeyId", admin_password_secret_kms_key_id, set_admin_password_secret_kms_key_id, get_admin_password_secret_kms_key_id, Val<String>
+    /// `AdminPasswordSecretKmsKeyId`: The ID of the AWS Key Management Service (KMS) key used to
+    /// encrypt and store the namespace's admin credentials secret. You can only use this parameter
+    /// if manageAdminPassword is true.
+    pub fn admin_password_secret_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AdminPasswordSecretKmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `AdminUserPassword`: The password associated with the admin user for the namespace that
-        /// is being created. Password must be at least 8 characters in length, should be any
-        /// printable ASCII character. Must contain at least one lowercase letter, one uppercase
-        /// letter and one decimal digit. You can't use adminUserPassword if manageAdminPassword is
-        /// true.
-        core.props, "AdminUserPassword", admin_user_password, set_admin_user_password, get_admin_user_password, Val<String>
+    /// Sets `AdminPasswordSecretKmsKeyId` in place: [`Self::admin_password_secret_kms_key_id`] on a
+    /// value held by `&mut`.
+    pub fn set_admin_password_secret_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminPasswordSecretKmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `AdminUsername`: The user name associated with the admin user for the namespace that is
-        /// being created. Only alphanumeric characters and underscores are allowed. It should start
-        /// with an alphabet.
-        core.props, "AdminUsername", admin_username, set_admin_username, get_admin_username, Val<String>
+    /// `AdminPasswordSecretKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_password_secret_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminPasswordSecretKmsKeyId")
     }
 
-    prop! {
-        /// `DbName`: The database name associated for the namespace that is being created. Only
-        /// alphanumeric characters and underscores are allowed. It should start with an alphabet.
-        core.props, "DbName", db_name, set_db_name, get_db_name, Val<String>
+    /// `AdminUserPassword`: The password associated with the admin user for the namespace that is
+    /// being created. Password must be at least 8 characters in length, should be any printable
+    /// ASCII character. Must contain at least one lowercase letter, one uppercase letter and one
+    /// decimal digit. You can't use adminUserPassword if manageAdminPassword is true.
+    pub fn admin_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AdminUserPassword", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultIamRoleArn`: The default IAM role ARN for the namespace that is being created.
-        core.props, "DefaultIamRoleArn", default_iam_role_arn, set_default_iam_role_arn, get_default_iam_role_arn, Val<String>
+    /// Sets `AdminUserPassword` in place: [`Self::admin_user_password`] on a value held by `&mut`.
+    pub fn set_admin_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminUserPassword", value.into());
+        self
     }
 
-    prop! {
-        /// `FinalSnapshotName`: The name of the namespace the source snapshot was created from.
-        /// Please specify the name if needed before deleting namespace
-        core.props, "FinalSnapshotName", final_snapshot_name, set_final_snapshot_name, get_final_snapshot_name, Val<String>
+    /// `AdminUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminUserPassword")
     }
 
-    prop! {
-        /// `FinalSnapshotRetentionPeriod`: The number of days to retain automated snapshot in the
-        /// destination region after they are copied from the source region. If the value is -1, the
-        /// manual snapshot is retained indefinitely. The value must be either -1 or an integer
-        /// between 1 and 3,653.
-        core.props, "FinalSnapshotRetentionPeriod", final_snapshot_retention_period, set_final_snapshot_retention_period, get_final_snapshot_retention_period, Val<i64>
+    /// `AdminUsername`: The user name associated with the admin user for the namespace that is
+    /// being created. Only alphanumeric characters and underscores are allowed. It should start
+    /// with an alphabet.
+    pub fn admin_username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AdminUsername", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by
-        /// the namespace to access other AWS services. You must supply the IAM roles in their
-        /// Amazon Resource Name (ARN) format. The Default role limit for each request is 10.
-        core.props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<String>>
+    /// Sets `AdminUsername` in place: [`Self::admin_username`] on a value held by `&mut`.
+    pub fn set_admin_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminUsername", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you
-        /// want to use to encrypt data in the namespace.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `AdminUsername` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminUsername")
     }
 
-    prop! {
-        /// `LogExports`: The collection of log types to be exported provided by the customer.
-        /// Should only be one of the three supported log types: userlog, useractivitylog and
-        /// connectionlog
-        core.props, "LogExports", log_exports, set_log_exports, get_log_exports, Val<List<namespace::LogExport>>
+    /// `DbName`: The database name associated for the namespace that is being created. Only
+    /// alphanumeric characters and underscores are allowed. It should start with an alphabet.
+    pub fn db_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DbName", value.into());
+        self
     }
 
-    prop! {
-        /// `ManageAdminPassword`: If true, Amazon Redshift uses AWS Secrets Manager to manage the
-        /// namespace's admin credentials. You can't use adminUserPassword if manageAdminPassword is
-        /// true. If manageAdminPassword is false or not set, Amazon Redshift uses adminUserPassword
-        /// for the admin user account's password.
-        core.props, "ManageAdminPassword", manage_admin_password, set_manage_admin_password, get_manage_admin_password, Val<bool>
+    /// Sets `DbName` in place: [`Self::db_name`] on a value held by `&mut`.
+    pub fn set_db_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DbName", value.into());
+        self
     }
 
-    prop! {
-        /// `NamespaceName`: A unique identifier for the namespace. You use this identifier to refer
-        /// to the namespace for any subsequent namespace operations such as deleting or modifying.
-        /// All alphabetical characters must be lower case. Namespace name should be unique for all
-        /// namespaces within an AWS account.
-        core.props, "NamespaceName", _, set_namespace_name, get_namespace_name, Val<String>
+    /// `DbName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DbName")
     }
 
-    prop! {
-        /// `NamespaceResourcePolicy`.
-        core.props, "NamespaceResourcePolicy", namespace_resource_policy, set_namespace_resource_policy, get_namespace_resource_policy, Val<Json>
+    /// `DefaultIamRoleArn`: The default IAM role ARN for the namespace that is being created.
+    pub fn default_iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultIamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RedshiftIdcApplicationArn`: The ARN for the Redshift application that integrates with
-        /// IAM Identity Center.
-        core.props, "RedshiftIdcApplicationArn", redshift_idc_application_arn, set_redshift_idc_application_arn, get_redshift_idc_application_arn, Val<String>
+    /// Sets `DefaultIamRoleArn` in place: [`Self::default_iam_role_arn`] on a value held by `&mut`.
+    pub fn set_default_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultIamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotCopyConfigurations`: The snapshot copy configurations for the namespace.
-        core.props, "SnapshotCopyConfigurations", snapshot_copy_configurations, set_snapshot_copy_configurations, get_snapshot_copy_configurations, Val<List<namespace::SnapshotCopyConfiguration>>
+    /// `DefaultIamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultIamRoleArn")
     }
 
-    prop! {
-        /// `Tags`: The list of tags for the namespace.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FinalSnapshotName`: The name of the namespace the source snapshot was created from. Please
+    /// specify the name if needed before deleting namespace
+    pub fn final_snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FinalSnapshotName", value.into());
+        self
+    }
+
+    /// Sets `FinalSnapshotName` in place: [`Self::final_snapshot_name`] on a value held by `&mut`.
+    pub fn set_final_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FinalSnapshotName", value.into());
+        self
+    }
+
+    /// `FinalSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_final_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FinalSnapshotName")
+    }
+
+    /// `FinalSnapshotRetentionPeriod`: The number of days to retain automated snapshot in the
+    /// destination region after they are copied from the source region. If the value is -1, the
+    /// manual snapshot is retained indefinitely. The value must be either -1 or an integer between 1
+    /// and 3,653.
+    pub fn final_snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("FinalSnapshotRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `FinalSnapshotRetentionPeriod` in place: [`Self::final_snapshot_retention_period`] on a
+    /// value held by `&mut`.
+    pub fn set_final_snapshot_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("FinalSnapshotRetentionPeriod", value.into());
+        self
+    }
+
+    /// `FinalSnapshotRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_final_snapshot_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "FinalSnapshotRetentionPeriod")
+    }
+
+    /// `IamRoles`: A list of AWS Identity and Access Management (IAM) roles that can be used by the
+    /// namespace to access other AWS services. You must supply the IAM roles in their Amazon
+    /// Resource Name (ARN) format. The Default role limit for each request is 10.
+    pub fn iam_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// Sets `IamRoles` in place: [`Self::iam_roles`] on a value held by `&mut`.
+    pub fn set_iam_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IamRoles", value.into());
+        self
+    }
+
+    /// `IamRoles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoles")
+    }
+
+    /// `KmsKeyId`: The AWS Key Management Service (KMS) key ID of the encryption key that you want
+    /// to use to encrypt data in the namespace.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LogExports`: The collection of log types to be exported provided by the customer. Should
+    /// only be one of the three supported log types: userlog, useractivitylog and connectionlog
+    pub fn log_exports(mut self, value: impl Into<Val<List<namespace::LogExport>>>) -> Self {
+        self.core.props.set("LogExports", value.into());
+        self
+    }
+
+    /// Sets `LogExports` in place: [`Self::log_exports`] on a value held by `&mut`.
+    pub fn set_log_exports(&mut self, value: impl Into<Val<List<namespace::LogExport>>>) -> &mut Self {
+        self.core.props.set("LogExports", value.into());
+        self
+    }
+
+    /// `LogExports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_exports(&self) -> ::std::option::Option<Val<List<namespace::LogExport>>> {
+        crate::cfn::get_prop(&self.core.props, "LogExports")
+    }
+
+    /// `ManageAdminPassword`: If true, Amazon Redshift uses AWS Secrets Manager to manage the
+    /// namespace's admin credentials. You can't use adminUserPassword if manageAdminPassword is
+    /// true. If manageAdminPassword is false or not set, Amazon Redshift uses adminUserPassword for
+    /// the admin user account's password.
+    pub fn manage_admin_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ManageAdminPassword", value.into());
+        self
+    }
+
+    /// Sets `ManageAdminPassword` in place: [`Self::manage_admin_password`] on a value held by `&mut`.
+    pub fn set_manage_admin_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ManageAdminPassword", value.into());
+        self
+    }
+
+    /// `ManageAdminPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_admin_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ManageAdminPassword")
+    }
+
+    /// Sets `NamespaceName`, which `new` took, in place.
+    pub fn set_namespace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NamespaceName", value.into());
+        self
+    }
+
+    /// `NamespaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceName")
+    }
+
+    /// `NamespaceResourcePolicy`.
+    pub fn namespace_resource_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("NamespaceResourcePolicy", value.into());
+        self
+    }
+
+    /// Sets `NamespaceResourcePolicy` in place: [`Self::namespace_resource_policy`] on a value held
+    /// by `&mut`.
+    pub fn set_namespace_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("NamespaceResourcePolicy", value.into());
+        self
+    }
+
+    /// `NamespaceResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceResourcePolicy")
+    }
+
+    /// `RedshiftIdcApplicationArn`: The ARN for the Redshift application that integrates with IAM
+    /// Identity Center.
+    pub fn redshift_idc_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RedshiftIdcApplicationArn", value.into());
+        self
+    }
+
+    /// Sets `RedshiftIdcApplicationArn` in place: [`Self::redshift_idc_application_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_redshift_idc_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RedshiftIdcApplicationArn", value.into());
+        self
+    }
+
+    /// `RedshiftIdcApplicationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redshift_idc_application_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RedshiftIdcApplicationArn")
+    }
+
+    /// `SnapshotCopyConfigurations`: The snapshot copy configurations for the namespace.
+    pub fn snapshot_copy_configurations(mut self, value: impl Into<Val<List<namespace::SnapshotCopyConfiguration>>>) -> Self {
+        self.core.props.set("SnapshotCopyConfigurations", value.into());
+        self
+    }
+
+    /// Sets `SnapshotCopyConfigurations` in place: [`Self::snapshot_copy_configurations`] on a
+    /// value held by `&mut`.
+    pub fn set_snapshot_copy_configurations(&mut self, value: impl Into<Val<List<namespace::SnapshotCopyConfiguration>>>) -> &mut Self {
+        self.core.props.set("SnapshotCopyConfigurations", value.into());
+        self
+    }
+
+    /// `SnapshotCopyConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_copy_configurations(&self) -> ::std::option::Option<Val<List<namespace::SnapshotCopyConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotCopyConfigurations")
+    }
+
+    /// `Tags`: The list of tags for the namespace.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -266,19 +468,53 @@ pub mod namespace {
             SnapshotCopyConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationRegion`.
-            props, "DestinationRegion", _, set_destination_region, get_destination_region, Val<String>
+        /// Sets `DestinationRegion`, which `new` took, in place.
+        pub fn set_destination_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationKmsKeyId`.
-            props, "DestinationKmsKeyId", destination_kms_key_id, set_destination_kms_key_id, get_destination_kms_key_id, Val<String>
+        /// `DestinationRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationRegion")
         }
 
-        prop! {
-            /// `SnapshotRetentionPeriod`.
-            props, "SnapshotRetentionPeriod", snapshot_retention_period, set_snapshot_retention_period, get_snapshot_retention_period, Val<i64>
+        /// `DestinationKmsKeyId`.
+        pub fn destination_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `DestinationKmsKeyId` in place: [`Self::destination_kms_key_id`] on a value held by `&mut`.
+        pub fn set_destination_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationKmsKeyId", value.into());
+            self
+        }
+
+        /// `DestinationKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationKmsKeyId")
+        }
+
+        /// `SnapshotRetentionPeriod`.
+        pub fn snapshot_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SnapshotRetentionPeriod", value.into());
+            self
+        }
+
+        /// Sets `SnapshotRetentionPeriod` in place: [`Self::snapshot_retention_period`] on a value held
+        /// by `&mut`.
+        pub fn set_snapshot_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SnapshotRetentionPeriod", value.into());
+            self
+        }
+
+        /// `SnapshotRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SnapshotRetentionPeriod")
         }
     }
 }
@@ -304,24 +540,70 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    prop! {
-        /// `NamespaceName`: The namespace the snapshot is associated with.
-        core.props, "NamespaceName", namespace_name, set_namespace_name, get_namespace_name, Val<String>
+    /// `NamespaceName`: The namespace the snapshot is associated with.
+    pub fn namespace_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NamespaceName", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriod`: The retention period of the snapshot.
-        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<i64>
+    /// Sets `NamespaceName` in place: [`Self::namespace_name`] on a value held by `&mut`.
+    pub fn set_namespace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NamespaceName", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The name of the snapshot.
-        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `NamespaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RetentionPeriod`: The retention period of the snapshot.
+    pub fn retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+    pub fn set_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriod")
+    }
+
+    /// Sets `SnapshotName`, which `new` took, in place.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -424,120 +706,348 @@ impl Workgroup {
         Workgroup { core }
     }
 
-    prop! {
-        /// `BaseCapacity`: The base compute capacity of the workgroup in Redshift Processing Units (RPUs).
-        core.props, "BaseCapacity", base_capacity, set_base_capacity, get_base_capacity, Val<i64>
+    /// `BaseCapacity`: The base compute capacity of the workgroup in Redshift Processing Units (RPUs).
+    pub fn base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BaseCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigParameters`: A list of parameters to set for finer control over a database.
-        /// Available options are datestyle, enable_user_activity_logging, query_group, search_path,
-        /// max_query_execution_time, and require_ssl.
-        core.props, "ConfigParameters", config_parameters, set_config_parameters, get_config_parameters, Val<List<workgroup::ConfigParameter>>
+    /// Sets `BaseCapacity` in place: [`Self::base_capacity`] on a value held by `&mut`.
+    pub fn set_base_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BaseCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `EnhancedVpcRouting`: The value that specifies whether to enable enhanced virtual
-        /// private cloud (VPC) routing, which forces Amazon Redshift Serverless to route traffic
-        /// through your VPC.
-        core.props, "EnhancedVpcRouting", enhanced_vpc_routing, set_enhanced_vpc_routing, get_enhanced_vpc_routing, Val<bool>
+    /// `BaseCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BaseCapacity")
     }
 
-    prop! {
-        /// `MaxCapacity`: The max compute capacity of the workgroup in Redshift Processing Units (RPUs).
-        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+    /// `ConfigParameters`: A list of parameters to set for finer control over a database. Available
+    /// options are datestyle, enable_user_activity_logging, query_group, search_path,
+    /// max_query_execution_time, and require_ssl.
+    pub fn config_parameters(mut self, value: impl Into<Val<List<workgroup::ConfigParameter>>>) -> Self {
+        self.core.props.set("ConfigParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `NamespaceName`: The namespace the workgroup is associated with.
-        core.props, "NamespaceName", namespace_name, set_namespace_name, get_namespace_name, Val<String>
+    /// Sets `ConfigParameters` in place: [`Self::config_parameters`] on a value held by `&mut`.
+    pub fn set_config_parameters(&mut self, value: impl Into<Val<List<workgroup::ConfigParameter>>>) -> &mut Self {
+        self.core.props.set("ConfigParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The custom port to use when connecting to a workgroup. Valid port ranges are 5431-5455
-        /// and 8191-8215. The default is 5439.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `ConfigParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_parameters(&self) -> ::std::option::Option<Val<List<workgroup::ConfigParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigParameters")
     }
 
-    prop! {
-        /// `PricePerformanceTarget`: A property that represents the price performance target
-        /// settings for the workgroup.
-        core.props, "PricePerformanceTarget", price_performance_target, set_price_performance_target, get_price_performance_target, Val<workgroup::PerformanceTarget>
+    /// `EnhancedVpcRouting`: The value that specifies whether to enable enhanced virtual private
+    /// cloud (VPC) routing, which forces Amazon Redshift Serverless to route traffic through your
+    /// VPC.
+    pub fn enhanced_vpc_routing(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnhancedVpcRouting", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: A value that specifies whether the workgroup can be accessible
-        /// from a public network.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `EnhancedVpcRouting` in place: [`Self::enhanced_vpc_routing`] on a value held by `&mut`.
+    pub fn set_enhanced_vpc_routing(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnhancedVpcRouting", value.into());
+        self
     }
 
-    prop! {
-        /// `RecoveryPointId`: The identifier of the recovery point to restore the namespace from.
-        /// When this resource is first created, the namespace is restored from this recovery point.
-        /// On subsequent updates, a restore occurs only when RecoveryPointId changes from its
-        /// previous value. If the value is unchanged or removed, no restore takes place and
-        /// existing data is preserved.
-        core.props, "RecoveryPointId", recovery_point_id, set_recovery_point_id, get_recovery_point_id, Val<String>
+    /// `EnhancedVpcRouting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enhanced_vpc_routing(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnhancedVpcRouting")
     }
 
-    prop! {
-        /// `SecurityGroupIds`: A list of security group IDs to associate with the workgroup.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `MaxCapacity`: The max compute capacity of the workgroup in Redshift Processing Units (RPUs).
+    pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotArn`: The Amazon Resource Name (ARN) of the snapshot to restore the namespace
-        /// from. Specify either SnapshotArn or SnapshotName, but not both. When this resource is
-        /// first created, the namespace is restored from this snapshot. On subsequent updates, a
-        /// restore occurs only when SnapshotArn changes from its previous value. If the value is
-        /// unchanged or removed, no restore takes place and existing data is preserved.
-        core.props, "SnapshotArn", snapshot_arn, set_snapshot_arn, get_snapshot_arn, Val<String>
+    /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+    pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The name of the snapshot to restore the namespace from. Because snapshot
-        /// names are unique only within an account, also specify SnapshotOwnerAccount when
-        /// restoring from a snapshot owned by a different account. Specify either SnapshotName or
-        /// SnapshotArn, but not both. When this resource is first created, the namespace is
-        /// restored from this snapshot. On subsequent updates, a restore occurs only when
-        /// SnapshotName or SnapshotOwnerAccount changes from its previous value. If both values are
-        /// unchanged or SnapshotName is removed, no restore takes place and existing data is
-        /// preserved.
-        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCapacity")
     }
 
-    prop! {
-        /// `SnapshotOwnerAccount`: The AWS account ID that owns the snapshot. Required when
-        /// restoring from a snapshot shared by another account. Used in combination with
-        /// SnapshotName. On updates, changing this value while SnapshotName is set triggers a
-        /// restore from the newly referenced snapshot. If the value is unchanged, no restore takes
-        /// place and existing data is preserved.
-        core.props, "SnapshotOwnerAccount", snapshot_owner_account, set_snapshot_owner_account, get_snapshot_owner_account, Val<String>
+    /// `NamespaceName`: The namespace the workgroup is associated with.
+    pub fn namespace_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NamespaceName", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: A list of subnet IDs the workgroup is associated with.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// Sets `NamespaceName` in place: [`Self::namespace_name`] on a value held by `&mut`.
+    pub fn set_namespace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NamespaceName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The map of the key-value pairs used to tag the workgroup.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `NamespaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceName")
     }
 
-    prop! {
-        /// `TrackName`.
-        core.props, "TrackName", track_name, set_track_name, get_track_name, Val<String>
+    /// `Port`: The custom port to use when connecting to a workgroup. Valid port ranges are 5431-5455
+    /// and 8191-8215. The default is 5439.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
     }
 
-    prop! {
-        /// `Workgroup`: Definition for workgroup resource
-        core.props, "Workgroup", workgroup, set_workgroup, get_workgroup, Val<workgroup::Workgroup>
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkgroupName`: The name of the workgroup.
-        core.props, "WorkgroupName", _, set_workgroup_name, get_workgroup_name, Val<String>
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PricePerformanceTarget`: A property that represents the price performance target settings
+    /// for the workgroup.
+    pub fn price_performance_target(mut self, value: impl Into<Val<workgroup::PerformanceTarget>>) -> Self {
+        self.core.props.set("PricePerformanceTarget", value.into());
+        self
+    }
+
+    /// Sets `PricePerformanceTarget` in place: [`Self::price_performance_target`] on a value held
+    /// by `&mut`.
+    pub fn set_price_performance_target(&mut self, value: impl Into<Val<workgroup::PerformanceTarget>>) -> &mut Self {
+        self.core.props.set("PricePerformanceTarget", value.into());
+        self
+    }
+
+    /// `PricePerformanceTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_price_performance_target(&self) -> ::std::option::Option<Val<workgroup::PerformanceTarget>> {
+        crate::cfn::get_prop(&self.core.props, "PricePerformanceTarget")
+    }
+
+    /// `PubliclyAccessible`: A value that specifies whether the workgroup can be accessible from a
+    /// public network.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `RecoveryPointId`: The identifier of the recovery point to restore the namespace from. When
+    /// this resource is first created, the namespace is restored from this recovery point. On
+    /// subsequent updates, a restore occurs only when RecoveryPointId changes from its previous
+    /// value. If the value is unchanged or removed, no restore takes place and existing data is
+    /// preserved.
+    pub fn recovery_point_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RecoveryPointId", value.into());
+        self
+    }
+
+    /// Sets `RecoveryPointId` in place: [`Self::recovery_point_id`] on a value held by `&mut`.
+    pub fn set_recovery_point_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecoveryPointId", value.into());
+        self
+    }
+
+    /// `RecoveryPointId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recovery_point_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecoveryPointId")
+    }
+
+    /// `SecurityGroupIds`: A list of security group IDs to associate with the workgroup.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SnapshotArn`: The Amazon Resource Name (ARN) of the snapshot to restore the namespace from.
+    /// Specify either SnapshotArn or SnapshotName, but not both. When this resource is first
+    /// created, the namespace is restored from this snapshot. On subsequent updates, a restore
+    /// occurs only when SnapshotArn changes from its previous value. If the value is unchanged or
+    /// removed, no restore takes place and existing data is preserved.
+    pub fn snapshot_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotArn", value.into());
+        self
+    }
+
+    /// Sets `SnapshotArn` in place: [`Self::snapshot_arn`] on a value held by `&mut`.
+    pub fn set_snapshot_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotArn", value.into());
+        self
+    }
+
+    /// `SnapshotArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotArn")
+    }
+
+    /// `SnapshotName`: The name of the snapshot to restore the namespace from. Because snapshot
+    /// names are unique only within an account, also specify SnapshotOwnerAccount when restoring
+    /// from a snapshot owned by a different account. Specify either SnapshotName or SnapshotArn,
+    /// but not both. When this resource is first created, the namespace is restored from this
+    /// snapshot. On subsequent updates, a restore occurs only when SnapshotName or
+    /// SnapshotOwnerAccount changes from its previous value. If both values are unchanged or
+    /// SnapshotName is removed, no restore takes place and existing data is preserved.
+    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// Sets `SnapshotName` in place: [`Self::snapshot_name`] on a value held by `&mut`.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `SnapshotOwnerAccount`: The AWS account ID that owns the snapshot. Required when restoring
+    /// from a snapshot shared by another account. Used in combination with SnapshotName. On
+    /// updates, changing this value while SnapshotName is set triggers a restore from the newly
+    /// referenced snapshot. If the value is unchanged, no restore takes place and existing data is
+    /// preserved.
+    pub fn snapshot_owner_account(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotOwnerAccount", value.into());
+        self
+    }
+
+    /// Sets `SnapshotOwnerAccount` in place: [`Self::snapshot_owner_account`] on a value held by `&mut`.
+    pub fn set_snapshot_owner_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotOwnerAccount", value.into());
+        self
+    }
+
+    /// `SnapshotOwnerAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_owner_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotOwnerAccount")
+    }
+
+    /// `SubnetIds`: A list of subnet IDs the workgroup is associated with.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: The map of the key-value pairs used to tag the workgroup.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrackName`.
+    pub fn track_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TrackName", value.into());
+        self
+    }
+
+    /// Sets `TrackName` in place: [`Self::track_name`] on a value held by `&mut`.
+    pub fn set_track_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrackName", value.into());
+        self
+    }
+
+    /// `TrackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_track_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrackName")
+    }
+
+    /// `Workgroup`: Definition for workgroup resource
+    pub fn workgroup(mut self, value: impl Into<Val<workgroup::Workgroup>>) -> Self {
+        self.core.props.set("Workgroup", value.into());
+        self
+    }
+
+    /// Sets `Workgroup` in place: [`Self::workgroup`] on a value held by `&mut`.
+    pub fn set_workgroup(&mut self, value: impl Into<Val<workgroup::Workgroup>>) -> &mut Self {
+        self.core.props.set("Workgroup", value.into());
+        self
+    }
+
+    /// `Workgroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workgroup(&self) -> ::std::option::Option<Val<workgroup::Workgroup>> {
+        crate::cfn::get_prop(&self.core.props, "Workgroup")
+    }
+
+    /// Sets `WorkgroupName`, which `new` took, in place.
+    pub fn set_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkgroupName", value.into());
+        self
+    }
+
+    /// `WorkgroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkgroupName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -777,14 +1287,40 @@ pub mod workgroup {
             ConfigParameter { props }
         }
 
-        prop! {
-            /// `ParameterKey`.
-            props, "ParameterKey", parameter_key, set_parameter_key, get_parameter_key, Val<String>
+        /// `ParameterKey`.
+        pub fn parameter_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParameterKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`.
-            props, "ParameterValue", parameter_value, set_parameter_value, get_parameter_value, Val<String>
+        /// Sets `ParameterKey` in place: [`Self::parameter_key`] on a value held by `&mut`.
+        pub fn set_parameter_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterKey", value.into());
+            self
+        }
+
+        /// `ParameterKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterKey")
+        }
+
+        /// `ParameterValue`.
+        pub fn parameter_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// Sets `ParameterValue` in place: [`Self::parameter_value`] on a value held by `&mut`.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -803,14 +1339,40 @@ pub mod workgroup {
             PerformanceTarget { props }
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", level, set_level, get_level, Val<i64>
+        /// `Level`.
+        pub fn level(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Level", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<PerformanceTargetStatus>
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Level")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<PerformanceTargetStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<PerformanceTargetStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<PerformanceTargetStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -842,84 +1404,293 @@ pub mod workgroup {
             Workgroup { props }
         }
 
-        prop! {
-            /// `BaseCapacity`.
-            props, "BaseCapacity", base_capacity, set_base_capacity, get_base_capacity, Val<i64>
+        /// `BaseCapacity`.
+        pub fn base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BaseCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigParameters`.
-            props, "ConfigParameters", config_parameters, set_config_parameters, get_config_parameters, Val<List<ConfigParameter>>
+        /// Sets `BaseCapacity` in place: [`Self::base_capacity`] on a value held by `&mut`.
+        pub fn set_base_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BaseCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `CreationDate`.
-            props, "CreationDate", creation_date, set_creation_date, get_creation_date, Val<String>
+        /// `BaseCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BaseCapacity")
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<Endpoint>
+        /// `ConfigParameters`.
+        pub fn config_parameters(mut self, value: impl Into<Val<List<ConfigParameter>>>) -> Self {
+            self.props.set("ConfigParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `EnhancedVpcRouting`.
-            props, "EnhancedVpcRouting", enhanced_vpc_routing, set_enhanced_vpc_routing, get_enhanced_vpc_routing, Val<bool>
+        /// Sets `ConfigParameters` in place: [`Self::config_parameters`] on a value held by `&mut`.
+        pub fn set_config_parameters(&mut self, value: impl Into<Val<List<ConfigParameter>>>) -> &mut Self {
+            self.props.set("ConfigParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+        /// `ConfigParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_config_parameters(&self) -> ::std::option::Option<Val<List<ConfigParameter>>> {
+            crate::cfn::get_prop(&self.props, "ConfigParameters")
         }
 
-        prop! {
-            /// `NamespaceName`.
-            props, "NamespaceName", namespace_name, set_namespace_name, get_namespace_name, Val<String>
+        /// `CreationDate`.
+        pub fn creation_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `PricePerformanceTarget`.
-            props, "PricePerformanceTarget", price_performance_target, set_price_performance_target, get_price_performance_target, Val<PerformanceTarget>
+        /// Sets `CreationDate` in place: [`Self::creation_date`] on a value held by `&mut`.
+        pub fn set_creation_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `PubliclyAccessible`.
-            props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+        /// `CreationDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_creation_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreationDate")
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `Endpoint`.
+        pub fn endpoint(mut self, value: impl Into<Val<Endpoint>>) -> Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<WorkgroupStatus>
+        /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<Endpoint>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<Endpoint>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `TrackName`.
-            props, "TrackName", track_name, set_track_name, get_track_name, Val<String>
+        /// `EnhancedVpcRouting`.
+        pub fn enhanced_vpc_routing(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnhancedVpcRouting", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkgroupArn`.
-            props, "WorkgroupArn", workgroup_arn, set_workgroup_arn, get_workgroup_arn, Val<String>
+        /// Sets `EnhancedVpcRouting` in place: [`Self::enhanced_vpc_routing`] on a value held by `&mut`.
+        pub fn set_enhanced_vpc_routing(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnhancedVpcRouting", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkgroupId`.
-            props, "WorkgroupId", workgroup_id, set_workgroup_id, get_workgroup_id, Val<String>
+        /// `EnhancedVpcRouting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enhanced_vpc_routing(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnhancedVpcRouting")
         }
 
-        prop! {
-            /// `WorkgroupName`.
-            props, "WorkgroupName", workgroup_name, set_workgroup_name, get_workgroup_name, Val<String>
+        /// `MaxCapacity`.
+        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// `NamespaceName`.
+        pub fn namespace_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NamespaceName", value.into());
+            self
+        }
+
+        /// Sets `NamespaceName` in place: [`Self::namespace_name`] on a value held by `&mut`.
+        pub fn set_namespace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NamespaceName", value.into());
+            self
+        }
+
+        /// `NamespaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NamespaceName")
+        }
+
+        /// `PricePerformanceTarget`.
+        pub fn price_performance_target(mut self, value: impl Into<Val<PerformanceTarget>>) -> Self {
+            self.props.set("PricePerformanceTarget", value.into());
+            self
+        }
+
+        /// Sets `PricePerformanceTarget` in place: [`Self::price_performance_target`] on a value held
+        /// by `&mut`.
+        pub fn set_price_performance_target(&mut self, value: impl Into<Val<PerformanceTarget>>) -> &mut Self {
+            self.props.set("PricePerformanceTarget", value.into());
+            self
+        }
+
+        /// `PricePerformanceTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_price_performance_target(&self) -> ::std::option::Option<Val<PerformanceTarget>> {
+            crate::cfn::get_prop(&self.props, "PricePerformanceTarget")
+        }
+
+        /// `PubliclyAccessible`.
+        pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PubliclyAccessible", value.into());
+            self
+        }
+
+        /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+        pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PubliclyAccessible", value.into());
+            self
+        }
+
+        /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PubliclyAccessible")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<WorkgroupStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<WorkgroupStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<WorkgroupStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `TrackName`.
+        pub fn track_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrackName", value.into());
+            self
+        }
+
+        /// Sets `TrackName` in place: [`Self::track_name`] on a value held by `&mut`.
+        pub fn set_track_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrackName", value.into());
+            self
+        }
+
+        /// `TrackName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_track_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrackName")
+        }
+
+        /// `WorkgroupArn`.
+        pub fn workgroup_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkgroupArn", value.into());
+            self
+        }
+
+        /// Sets `WorkgroupArn` in place: [`Self::workgroup_arn`] on a value held by `&mut`.
+        pub fn set_workgroup_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupArn", value.into());
+            self
+        }
+
+        /// `WorkgroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupArn")
+        }
+
+        /// `WorkgroupId`.
+        pub fn workgroup_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkgroupId", value.into());
+            self
+        }
+
+        /// Sets `WorkgroupId` in place: [`Self::workgroup_id`] on a value held by `&mut`.
+        pub fn set_workgroup_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupId", value.into());
+            self
+        }
+
+        /// `WorkgroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupId")
+        }
+
+        /// `WorkgroupName`.
+        pub fn workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// Sets `WorkgroupName` in place: [`Self::workgroup_name`] on a value held by `&mut`.
+        pub fn set_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// `WorkgroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupName")
         }
     }
 
@@ -938,19 +1709,58 @@ pub mod workgroup {
             Endpoint { props }
         }
 
-        prop! {
-            /// `Address`.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcEndpoints`.
-            props, "VpcEndpoints", vpc_endpoints, set_vpc_endpoints, get_vpc_endpoints, Val<List<VpcEndpoint>>
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `VpcEndpoints`.
+        pub fn vpc_endpoints(mut self, value: impl Into<Val<List<VpcEndpoint>>>) -> Self {
+            self.props.set("VpcEndpoints", value.into());
+            self
+        }
+
+        /// Sets `VpcEndpoints` in place: [`Self::vpc_endpoints`] on a value held by `&mut`.
+        pub fn set_vpc_endpoints(&mut self, value: impl Into<Val<List<VpcEndpoint>>>) -> &mut Self {
+            self.props.set("VpcEndpoints", value.into());
+            self
+        }
+
+        /// `VpcEndpoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoints(&self) -> ::std::option::Option<Val<List<VpcEndpoint>>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpoints")
         }
     }
 
@@ -969,19 +1779,58 @@ pub mod workgroup {
             VpcEndpoint { props }
         }
 
-        prop! {
-            /// `NetworkInterfaces`.
-            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<NetworkInterface>>
+        /// `NetworkInterfaces`.
+        pub fn network_interfaces(mut self, value: impl Into<Val<List<NetworkInterface>>>) -> Self {
+            self.props.set("NetworkInterfaces", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcEndpointId`.
-            props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+        /// Sets `NetworkInterfaces` in place: [`Self::network_interfaces`] on a value held by `&mut`.
+        pub fn set_network_interfaces(&mut self, value: impl Into<Val<List<NetworkInterface>>>) -> &mut Self {
+            self.props.set("NetworkInterfaces", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `NetworkInterfaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interfaces(&self) -> ::std::option::Option<Val<List<NetworkInterface>>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaces")
+        }
+
+        /// `VpcEndpointId`.
+        pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// Sets `VpcEndpointId` in place: [`Self::vpc_endpoint_id`] on a value held by `&mut`.
+        pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointId")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 
@@ -1000,24 +1849,76 @@ pub mod workgroup {
             NetworkInterface { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkInterfaceId`.
-            props, "NetworkInterfaceId", network_interface_id, set_network_interface_id, get_network_interface_id, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateIpAddress`.
-            props, "PrivateIpAddress", private_ip_address, set_private_ip_address, get_private_ip_address, Val<String>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
 
-        prop! {
-            /// `SubnetId`.
-            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `NetworkInterfaceId`.
+        pub fn network_interface_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NetworkInterfaceId", value.into());
+            self
+        }
+
+        /// Sets `NetworkInterfaceId` in place: [`Self::network_interface_id`] on a value held by `&mut`.
+        pub fn set_network_interface_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkInterfaceId", value.into());
+            self
+        }
+
+        /// `NetworkInterfaceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceId")
+        }
+
+        /// `PrivateIpAddress`.
+        pub fn private_ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrivateIpAddress", value.into());
+            self
+        }
+
+        /// Sets `PrivateIpAddress` in place: [`Self::private_ip_address`] on a value held by `&mut`.
+        pub fn set_private_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateIpAddress", value.into());
+            self
+        }
+
+        /// `PrivateIpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateIpAddress")
+        }
+
+        /// `SubnetId`.
+        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
         }
     }
 

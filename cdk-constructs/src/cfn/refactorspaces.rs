@@ -52,35 +52,89 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApiGatewayProxy`.
-        core.props, "ApiGatewayProxy", api_gateway_proxy, set_api_gateway_proxy, get_api_gateway_proxy, Val<application::ApiGatewayProxyInput>
+    /// `ApiGatewayProxy`.
+    pub fn api_gateway_proxy(mut self, value: impl Into<Val<application::ApiGatewayProxyInput>>) -> Self {
+        self.core.props.set("ApiGatewayProxy", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`.
-        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    /// Sets `ApiGatewayProxy` in place: [`Self::api_gateway_proxy`] on a value held by `&mut`.
+    pub fn set_api_gateway_proxy(&mut self, value: impl Into<Val<application::ApiGatewayProxyInput>>) -> &mut Self {
+        self.core.props.set("ApiGatewayProxy", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ApiGatewayProxy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_gateway_proxy(&self) -> ::std::option::Option<Val<application::ApiGatewayProxyInput>> {
+        crate::cfn::get_prop(&self.core.props, "ApiGatewayProxy")
     }
 
-    prop! {
-        /// `ProxyType`.
-        core.props, "ProxyType", _, set_proxy_type, get_proxy_type, Val<application::ProxyType>
+    /// Sets `EnvironmentIdentifier`, which `new` took, in place.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
-        /// Each tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ProxyType`, which `new` took, in place.
+    pub fn set_proxy_type(&mut self, value: impl Into<Val<application::ProxyType>>) -> &mut Self {
+        self.core.props.set("ProxyType", value.into());
+        self
+    }
+
+    /// `ProxyType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_proxy_type(&self) -> ::std::option::Option<Val<application::ProxyType>> {
+        crate::cfn::get_prop(&self.core.props, "ProxyType")
+    }
+
+    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
+    /// tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -157,14 +211,40 @@ pub mod application {
             ApiGatewayProxyInput { props }
         }
 
-        prop! {
-            /// `EndpointType`.
-            props, "EndpointType", endpoint_type, set_endpoint_type, get_endpoint_type, Val<ApiGatewayEndpointType>
+        /// `EndpointType`.
+        pub fn endpoint_type(mut self, value: impl Into<Val<ApiGatewayEndpointType>>) -> Self {
+            self.props.set("EndpointType", value.into());
+            self
         }
 
-        prop! {
-            /// `StageName`.
-            props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
+        /// Sets `EndpointType` in place: [`Self::endpoint_type`] on a value held by `&mut`.
+        pub fn set_endpoint_type(&mut self, value: impl Into<Val<ApiGatewayEndpointType>>) -> &mut Self {
+            self.props.set("EndpointType", value.into());
+            self
+        }
+
+        /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<ApiGatewayEndpointType>> {
+            crate::cfn::get_prop(&self.props, "EndpointType")
+        }
+
+        /// `StageName`.
+        pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StageName", value.into());
+            self
+        }
+
+        /// Sets `StageName` in place: [`Self::stage_name`] on a value held by `&mut`.
+        pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StageName", value.into());
+            self
+        }
+
+        /// `StageName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StageName")
         }
     }
 
@@ -210,25 +290,77 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkFabricType`.
-        core.props, "NetworkFabricType", network_fabric_type, set_network_fabric_type, get_network_fabric_type, Val<environment::NetworkFabricType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
-        /// Each tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkFabricType`.
+    pub fn network_fabric_type(mut self, value: impl Into<Val<environment::NetworkFabricType>>) -> Self {
+        self.core.props.set("NetworkFabricType", value.into());
+        self
+    }
+
+    /// Sets `NetworkFabricType` in place: [`Self::network_fabric_type`] on a value held by `&mut`.
+    pub fn set_network_fabric_type(&mut self, value: impl Into<Val<environment::NetworkFabricType>>) -> &mut Self {
+        self.core.props.set("NetworkFabricType", value.into());
+        self
+    }
+
+    /// `NetworkFabricType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_fabric_type(&self) -> ::std::option::Option<Val<environment::NetworkFabricType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkFabricType")
+    }
+
+    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
+    /// tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -304,40 +436,107 @@ impl Route {
         Route { core }
     }
 
-    prop! {
-        /// `ApplicationIdentifier`.
-        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
+    /// Sets `ApplicationIdentifier`, which `new` took, in place.
+    pub fn set_application_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultRoute`.
-        core.props, "DefaultRoute", default_route, set_default_route, get_default_route, Val<route::DefaultRouteInput>
+    /// `ApplicationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationIdentifier")
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`.
-        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    /// `DefaultRoute`.
+    pub fn default_route(mut self, value: impl Into<Val<route::DefaultRouteInput>>) -> Self {
+        self.core.props.set("DefaultRoute", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteType`.
-        core.props, "RouteType", _, set_route_type, get_route_type, Val<route::RouteType>
+    /// Sets `DefaultRoute` in place: [`Self::default_route`] on a value held by `&mut`.
+    pub fn set_default_route(&mut self, value: impl Into<Val<route::DefaultRouteInput>>) -> &mut Self {
+        self.core.props.set("DefaultRoute", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceIdentifier`.
-        core.props, "ServiceIdentifier", _, set_service_identifier, get_service_identifier, Val<String>
+    /// `DefaultRoute` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_route(&self) -> ::std::option::Option<Val<route::DefaultRouteInput>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultRoute")
     }
 
-    prop! {
-        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
-        /// Each tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EnvironmentIdentifier`, which `new` took, in place.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `UriPathRoute`.
-        core.props, "UriPathRoute", uri_path_route, set_uri_path_route, get_uri_path_route, Val<route::UriPathRouteInput>
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
+    }
+
+    /// Sets `RouteType`, which `new` took, in place.
+    pub fn set_route_type(&mut self, value: impl Into<Val<route::RouteType>>) -> &mut Self {
+        self.core.props.set("RouteType", value.into());
+        self
+    }
+
+    /// `RouteType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_type(&self) -> ::std::option::Option<Val<route::RouteType>> {
+        crate::cfn::get_prop(&self.core.props, "RouteType")
+    }
+
+    /// Sets `ServiceIdentifier`, which `new` took, in place.
+    pub fn set_service_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// `ServiceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceIdentifier")
+    }
+
+    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
+    /// tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UriPathRoute`.
+    pub fn uri_path_route(mut self, value: impl Into<Val<route::UriPathRouteInput>>) -> Self {
+        self.core.props.set("UriPathRoute", value.into());
+        self
+    }
+
+    /// Sets `UriPathRoute` in place: [`Self::uri_path_route`] on a value held by `&mut`.
+    pub fn set_uri_path_route(&mut self, value: impl Into<Val<route::UriPathRouteInput>>) -> &mut Self {
+        self.core.props.set("UriPathRoute", value.into());
+        self
+    }
+
+    /// `UriPathRoute` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_uri_path_route(&self) -> ::std::option::Option<Val<route::UriPathRouteInput>> {
+        crate::cfn::get_prop(&self.core.props, "UriPathRoute")
     }
 
     /// `Ref`: the resource's identifier.
@@ -387,9 +586,16 @@ pub mod route {
             DefaultRouteInput { props }
         }
 
-        prop! {
-            /// `ActivationState`.
-            props, "ActivationState", _, set_activation_state, get_activation_state, Val<RouteActivationState>
+        /// Sets `ActivationState`, which `new` took, in place.
+        pub fn set_activation_state(&mut self, value: impl Into<Val<RouteActivationState>>) -> &mut Self {
+            self.props.set("ActivationState", value.into());
+            self
+        }
+
+        /// `ActivationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_activation_state(&self) -> ::std::option::Option<Val<RouteActivationState>> {
+            crate::cfn::get_prop(&self.props, "ActivationState")
         }
     }
 
@@ -436,29 +642,88 @@ pub mod route {
             UriPathRouteInput { props }
         }
 
-        prop! {
-            /// `ActivationState`.
-            props, "ActivationState", _, set_activation_state, get_activation_state, Val<RouteActivationState>
+        /// Sets `ActivationState`, which `new` took, in place.
+        pub fn set_activation_state(&mut self, value: impl Into<Val<RouteActivationState>>) -> &mut Self {
+            self.props.set("ActivationState", value.into());
+            self
         }
 
-        prop! {
-            /// `AppendSourcePath`.
-            props, "AppendSourcePath", append_source_path, set_append_source_path, get_append_source_path, Val<bool>
+        /// `ActivationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_activation_state(&self) -> ::std::option::Option<Val<RouteActivationState>> {
+            crate::cfn::get_prop(&self.props, "ActivationState")
         }
 
-        prop! {
-            /// `IncludeChildPaths`.
-            props, "IncludeChildPaths", include_child_paths, set_include_child_paths, get_include_child_paths, Val<bool>
+        /// `AppendSourcePath`.
+        pub fn append_source_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AppendSourcePath", value.into());
+            self
         }
 
-        prop! {
-            /// `Methods`.
-            props, "Methods", methods, set_methods, get_methods, Val<List<Method>>
+        /// Sets `AppendSourcePath` in place: [`Self::append_source_path`] on a value held by `&mut`.
+        pub fn set_append_source_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AppendSourcePath", value.into());
+            self
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
+        /// `AppendSourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_source_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AppendSourcePath")
+        }
+
+        /// `IncludeChildPaths`.
+        pub fn include_child_paths(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildPaths", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildPaths` in place: [`Self::include_child_paths`] on a value held by `&mut`.
+        pub fn set_include_child_paths(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildPaths", value.into());
+            self
+        }
+
+        /// `IncludeChildPaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_paths(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildPaths")
+        }
+
+        /// `Methods`.
+        pub fn methods(mut self, value: impl Into<Val<List<Method>>>) -> Self {
+            self.props.set("Methods", value.into());
+            self
+        }
+
+        /// Sets `Methods` in place: [`Self::methods`] on a value held by `&mut`.
+        pub fn set_methods(&mut self, value: impl Into<Val<List<Method>>>) -> &mut Self {
+            self.props.set("Methods", value.into());
+            self
+        }
+
+        /// `Methods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_methods(&self) -> ::std::option::Option<Val<List<Method>>> {
+            crate::cfn::get_prop(&self.props, "Methods")
+        }
+
+        /// `SourcePath`.
+        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// Sets `SourcePath` in place: [`Self::source_path`] on a value held by `&mut`.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
     }
 
@@ -522,50 +787,143 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `ApplicationIdentifier`.
-        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
+    /// Sets `ApplicationIdentifier`, which `new` took, in place.
+    pub fn set_application_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationIdentifier")
     }
 
-    prop! {
-        /// `EndpointType`.
-        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<service::ServiceEndpointType>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`.
-        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LambdaEndpoint`.
-        core.props, "LambdaEndpoint", lambda_endpoint, set_lambda_endpoint, get_lambda_endpoint, Val<service::LambdaEndpointInput>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EndpointType`, which `new` took, in place.
+    pub fn set_endpoint_type(&mut self, value: impl Into<Val<service::ServiceEndpointType>>) -> &mut Self {
+        self.core.props.set("EndpointType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Metadata that you can assign to help organize the frameworks that you create.
-        /// Each tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<service::ServiceEndpointType>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointType")
     }
 
-    prop! {
-        /// `UrlEndpoint`.
-        core.props, "UrlEndpoint", url_endpoint, set_url_endpoint, get_url_endpoint, Val<service::UrlEndpointInput>
+    /// Sets `EnvironmentIdentifier`, which `new` took, in place.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
+    }
+
+    /// `LambdaEndpoint`.
+    pub fn lambda_endpoint(mut self, value: impl Into<Val<service::LambdaEndpointInput>>) -> Self {
+        self.core.props.set("LambdaEndpoint", value.into());
+        self
+    }
+
+    /// Sets `LambdaEndpoint` in place: [`Self::lambda_endpoint`] on a value held by `&mut`.
+    pub fn set_lambda_endpoint(&mut self, value: impl Into<Val<service::LambdaEndpointInput>>) -> &mut Self {
+        self.core.props.set("LambdaEndpoint", value.into());
+        self
+    }
+
+    /// `LambdaEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_endpoint(&self) -> ::std::option::Option<Val<service::LambdaEndpointInput>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaEndpoint")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Metadata that you can assign to help organize the frameworks that you create. Each
+    /// tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UrlEndpoint`.
+    pub fn url_endpoint(mut self, value: impl Into<Val<service::UrlEndpointInput>>) -> Self {
+        self.core.props.set("UrlEndpoint", value.into());
+        self
+    }
+
+    /// Sets `UrlEndpoint` in place: [`Self::url_endpoint`] on a value held by `&mut`.
+    pub fn set_url_endpoint(&mut self, value: impl Into<Val<service::UrlEndpointInput>>) -> &mut Self {
+        self.core.props.set("UrlEndpoint", value.into());
+        self
+    }
+
+    /// `UrlEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_url_endpoint(&self) -> ::std::option::Option<Val<service::UrlEndpointInput>> {
+        crate::cfn::get_prop(&self.core.props, "UrlEndpoint")
+    }
+
+    /// `VpcId`.
+    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -621,9 +979,16 @@ pub mod service {
             LambdaEndpointInput { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -644,14 +1009,34 @@ pub mod service {
             UrlEndpointInput { props }
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthUrl`.
-            props, "HealthUrl", health_url, set_health_url, get_health_url, Val<String>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `HealthUrl`.
+        pub fn health_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HealthUrl", value.into());
+            self
+        }
+
+        /// Sets `HealthUrl` in place: [`Self::health_url`] on a value held by `&mut`.
+        pub fn set_health_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HealthUrl", value.into());
+            self
+        }
+
+        /// `HealthUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HealthUrl")
         }
     }
 }

@@ -43,14 +43,34 @@ impl Collection {
         Collection { core }
     }
 
-    prop! {
-        /// `CollectionId`: The name of the collection
-        core.props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+    /// Sets `CollectionId`, which `new` took, in place.
+    pub fn set_collection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CollectionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CollectionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collection_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CollectionId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -88,20 +108,52 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `DatasetType`: The type of the dataset. Specify TRAIN to create a training dataset.
-        /// Specify TEST to create a test dataset.
-        core.props, "DatasetType", _, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
+    /// Sets `DatasetType`, which `new` took, in place.
+    pub fn set_dataset_type(&mut self, value: impl Into<Val<dataset::DatasetType>>) -> &mut Self {
+        self.core.props.set("DatasetType", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectArn`: The ARN of the project to which the dataset belongs.
-        core.props, "ProjectArn", project_arn, set_project_arn, get_project_arn, Val<String>
+    /// `DatasetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_type(&self) -> ::std::option::Option<Val<dataset::DatasetType>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetType")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ProjectArn`: The ARN of the project to which the dataset belongs.
+    pub fn project_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectArn", value.into());
+        self
+    }
+
+    /// Sets `ProjectArn` in place: [`Self::project_arn`] on a value held by `&mut`.
+    pub fn set_project_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectArn", value.into());
+        self
+    }
+
+    /// `ProjectArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -157,14 +209,34 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `ProjectName`: The name of the project
-        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    /// Sets `ProjectName`, which `new` took, in place.
+    pub fn set_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ProjectName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -216,85 +288,241 @@ impl StreamProcessor {
         StreamProcessor { core }
     }
 
-    prop! {
-        /// `BoundingBoxRegionsOfInterest`: The BoundingBoxRegionsOfInterest specifies an array of
-        /// bounding boxes of interest in the video frames to analyze, as part of connected home
-        /// feature. If an object is partially in a region of interest, Rekognition will tag it as
-        /// detected if the overlap of the object with the region-of-interest is greater than 20%.
-        core.props, "BoundingBoxRegionsOfInterest", bounding_box_regions_of_interest, set_bounding_box_regions_of_interest, get_bounding_box_regions_of_interest, Val<List<stream_processor::BoundingBox>>
+    /// `BoundingBoxRegionsOfInterest`: The BoundingBoxRegionsOfInterest specifies an array of
+    /// bounding boxes of interest in the video frames to analyze, as part of connected home
+    /// feature. If an object is partially in a region of interest, Rekognition will tag it as
+    /// detected if the overlap of the object with the region-of-interest is greater than 20%.
+    pub fn bounding_box_regions_of_interest(mut self, value: impl Into<Val<List<stream_processor::BoundingBox>>>) -> Self {
+        self.core.props.set("BoundingBoxRegionsOfInterest", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectedHomeSettings`: Connected home settings to use on a streaming video. Note that
-        /// either ConnectedHomeSettings or FaceSearchSettings should be set. Not both
-        core.props, "ConnectedHomeSettings", connected_home_settings, set_connected_home_settings, get_connected_home_settings, Val<stream_processor::ConnectedHomeSettings>
+    /// Sets `BoundingBoxRegionsOfInterest` in place: [`Self::bounding_box_regions_of_interest`] on
+    /// a value held by `&mut`.
+    pub fn set_bounding_box_regions_of_interest(&mut self, value: impl Into<Val<List<stream_processor::BoundingBox>>>) -> &mut Self {
+        self.core.props.set("BoundingBoxRegionsOfInterest", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSharingPreference`: Indicates whether Rekognition is allowed to store the video
-        /// stream data for model-training.
-        core.props, "DataSharingPreference", data_sharing_preference, set_data_sharing_preference, get_data_sharing_preference, Val<stream_processor::DataSharingPreference>
+    /// `BoundingBoxRegionsOfInterest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bounding_box_regions_of_interest(&self) -> ::std::option::Option<Val<List<stream_processor::BoundingBox>>> {
+        crate::cfn::get_prop(&self.core.props, "BoundingBoxRegionsOfInterest")
     }
 
-    prop! {
-        /// `FaceSearchSettings`: Face search settings to use on a streaming video. Note that either
-        /// FaceSearchSettings or ConnectedHomeSettings should be set. Not both
-        core.props, "FaceSearchSettings", face_search_settings, set_face_search_settings, get_face_search_settings, Val<stream_processor::FaceSearchSettings>
+    /// `ConnectedHomeSettings`: Connected home settings to use on a streaming video. Note that
+    /// either ConnectedHomeSettings or FaceSearchSettings should be set. Not both
+    pub fn connected_home_settings(mut self, value: impl Into<Val<stream_processor::ConnectedHomeSettings>>) -> Self {
+        self.core.props.set("ConnectedHomeSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisDataStream`: The Amazon Kinesis Data Stream stream to which the Amazon
-        /// Rekognition stream processor streams the analysis results, as part of face search
-        /// feature.
-        core.props, "KinesisDataStream", kinesis_data_stream, set_kinesis_data_stream, get_kinesis_data_stream, Val<stream_processor::KinesisDataStream>
+    /// Sets `ConnectedHomeSettings` in place: [`Self::connected_home_settings`] on a value held by `&mut`.
+    pub fn set_connected_home_settings(&mut self, value: impl Into<Val<stream_processor::ConnectedHomeSettings>>) -> &mut Self {
+        self.core.props.set("ConnectedHomeSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisVideoStream`: The Kinesis Video Stream that streams the source video.
-        core.props, "KinesisVideoStream", _, set_kinesis_video_stream, get_kinesis_video_stream, Val<stream_processor::KinesisVideoStream>
+    /// `ConnectedHomeSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connected_home_settings(&self) -> ::std::option::Option<Val<stream_processor::ConnectedHomeSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectedHomeSettings")
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key that is used by Rekognition to encrypt any intermediate customer
-        /// metadata and store in the customer's S3 bucket.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DataSharingPreference`: Indicates whether Rekognition is allowed to store the video stream
+    /// data for model-training.
+    pub fn data_sharing_preference(mut self, value: impl Into<Val<stream_processor::DataSharingPreference>>) -> Self {
+        self.core.props.set("DataSharingPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the stream processor. It's an identifier you assign to the stream
-        /// processor. You can use it to manage the stream processor.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DataSharingPreference` in place: [`Self::data_sharing_preference`] on a value held by `&mut`.
+    pub fn set_data_sharing_preference(&mut self, value: impl Into<Val<stream_processor::DataSharingPreference>>) -> &mut Self {
+        self.core.props.set("DataSharingPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationChannel`: The ARN of the SNS notification channel where events of interests
-        /// are published, as part of connected home feature.
-        core.props, "NotificationChannel", notification_channel, set_notification_channel, get_notification_channel, Val<stream_processor::NotificationChannel>
+    /// `DataSharingPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_sharing_preference(&self) -> ::std::option::Option<Val<stream_processor::DataSharingPreference>> {
+        crate::cfn::get_prop(&self.core.props, "DataSharingPreference")
     }
 
-    prop! {
-        /// `PolygonRegionsOfInterest`: The PolygonRegionsOfInterest specifies a set of polygon
-        /// areas of interest in the video frames to analyze, as part of connected home feature.
-        /// Each polygon is in turn, an ordered list of Point
-        core.props, "PolygonRegionsOfInterest", polygon_regions_of_interest, set_polygon_regions_of_interest, get_polygon_regions_of_interest, Val<List<List<stream_processor::Point>>>
+    /// `FaceSearchSettings`: Face search settings to use on a streaming video. Note that either
+    /// FaceSearchSettings or ConnectedHomeSettings should be set. Not both
+    pub fn face_search_settings(mut self, value: impl Into<Val<stream_processor::FaceSearchSettings>>) -> Self {
+        self.core.props.set("FaceSearchSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: ARN of the IAM role that allows access to the stream processor, and provides
-        /// Rekognition read permissions for KVS stream and write permissions to S3 bucket and SNS
-        /// topic.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `FaceSearchSettings` in place: [`Self::face_search_settings`] on a value held by `&mut`.
+    pub fn set_face_search_settings(&mut self, value: impl Into<Val<stream_processor::FaceSearchSettings>>) -> &mut Self {
+        self.core.props.set("FaceSearchSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Destination`: The S3 location in customer's account where inference output &
-        /// artifacts are stored, as part of connected home feature.
-        core.props, "S3Destination", s3_destination, set_s3_destination, get_s3_destination, Val<stream_processor::S3Destination>
+    /// `FaceSearchSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_face_search_settings(&self) -> ::std::option::Option<Val<stream_processor::FaceSearchSettings>> {
+        crate::cfn::get_prop(&self.core.props, "FaceSearchSettings")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KinesisDataStream`: The Amazon Kinesis Data Stream stream to which the Amazon Rekognition
+    /// stream processor streams the analysis results, as part of face search feature.
+    pub fn kinesis_data_stream(mut self, value: impl Into<Val<stream_processor::KinesisDataStream>>) -> Self {
+        self.core.props.set("KinesisDataStream", value.into());
+        self
+    }
+
+    /// Sets `KinesisDataStream` in place: [`Self::kinesis_data_stream`] on a value held by `&mut`.
+    pub fn set_kinesis_data_stream(&mut self, value: impl Into<Val<stream_processor::KinesisDataStream>>) -> &mut Self {
+        self.core.props.set("KinesisDataStream", value.into());
+        self
+    }
+
+    /// `KinesisDataStream` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_data_stream(&self) -> ::std::option::Option<Val<stream_processor::KinesisDataStream>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisDataStream")
+    }
+
+    /// Sets `KinesisVideoStream`, which `new` took, in place.
+    pub fn set_kinesis_video_stream(&mut self, value: impl Into<Val<stream_processor::KinesisVideoStream>>) -> &mut Self {
+        self.core.props.set("KinesisVideoStream", value.into());
+        self
+    }
+
+    /// `KinesisVideoStream` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_video_stream(&self) -> ::std::option::Option<Val<stream_processor::KinesisVideoStream>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisVideoStream")
+    }
+
+    /// `KmsKeyId`: The KMS key that is used by Rekognition to encrypt any intermediate customer
+    /// metadata and store in the customer's S3 bucket.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `Name`: Name of the stream processor. It's an identifier you assign to the stream processor.
+    /// You can use it to manage the stream processor.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NotificationChannel`: The ARN of the SNS notification channel where events of interests are
+    /// published, as part of connected home feature.
+    pub fn notification_channel(mut self, value: impl Into<Val<stream_processor::NotificationChannel>>) -> Self {
+        self.core.props.set("NotificationChannel", value.into());
+        self
+    }
+
+    /// Sets `NotificationChannel` in place: [`Self::notification_channel`] on a value held by `&mut`.
+    pub fn set_notification_channel(&mut self, value: impl Into<Val<stream_processor::NotificationChannel>>) -> &mut Self {
+        self.core.props.set("NotificationChannel", value.into());
+        self
+    }
+
+    /// `NotificationChannel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_channel(&self) -> ::std::option::Option<Val<stream_processor::NotificationChannel>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationChannel")
+    }
+
+    /// `PolygonRegionsOfInterest`: The PolygonRegionsOfInterest specifies a set of polygon areas of
+    /// interest in the video frames to analyze, as part of connected home feature. Each polygon is
+    /// in turn, an ordered list of Point
+    pub fn polygon_regions_of_interest(mut self, value: impl Into<Val<List<List<stream_processor::Point>>>>) -> Self {
+        self.core.props.set("PolygonRegionsOfInterest", value.into());
+        self
+    }
+
+    /// Sets `PolygonRegionsOfInterest` in place: [`Self::polygon_regions_of_interest`] on a value
+    /// held by `&mut`.
+    pub fn set_polygon_regions_of_interest(&mut self, value: impl Into<Val<List<List<stream_processor::Point>>>>) -> &mut Self {
+        self.core.props.set("PolygonRegionsOfInterest", value.into());
+        self
+    }
+
+    /// `PolygonRegionsOfInterest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_polygon_regions_of_interest(&self) -> ::std::option::Option<Val<List<List<stream_processor::Point>>>> {
+        crate::cfn::get_prop(&self.core.props, "PolygonRegionsOfInterest")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `S3Destination`: The S3 location in customer's account where inference output & artifacts
+    /// are stored, as part of connected home feature.
+    pub fn s3_destination(mut self, value: impl Into<Val<stream_processor::S3Destination>>) -> Self {
+        self.core.props.set("S3Destination", value.into());
+        self
+    }
+
+    /// Sets `S3Destination` in place: [`Self::s3_destination`] on a value held by `&mut`.
+    pub fn set_s3_destination(&mut self, value: impl Into<Val<stream_processor::S3Destination>>) -> &mut Self {
+        self.core.props.set("S3Destination", value.into());
+        self
+    }
+
+    /// `S3Destination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_destination(&self) -> ::std::option::Option<Val<stream_processor::S3Destination>> {
+        crate::cfn::get_prop(&self.core.props, "S3Destination")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -356,24 +584,52 @@ pub mod stream_processor {
             BoundingBox { props }
         }
 
-        prop! {
-            /// `Height`.
-            props, "Height", _, set_height, get_height, Val<f64>
+        /// Sets `Height`, which `new` took, in place.
+        pub fn set_height(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Height", value.into());
+            self
         }
 
-        prop! {
-            /// `Width`.
-            props, "Width", _, set_width, get_width, Val<f64>
+        /// `Height` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_height(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Height")
         }
 
-        prop! {
-            /// `Left`.
-            props, "Left", _, set_left, get_left, Val<f64>
+        /// Sets `Width`, which `new` took, in place.
+        pub fn set_width(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Width", value.into());
+            self
         }
 
-        prop! {
-            /// `Top`.
-            props, "Top", _, set_top, get_top, Val<f64>
+        /// `Width` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_width(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Width")
+        }
+
+        /// Sets `Left`, which `new` took, in place.
+        pub fn set_left(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Left", value.into());
+            self
+        }
+
+        /// `Left` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_left(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Left")
+        }
+
+        /// Sets `Top`, which `new` took, in place.
+        pub fn set_top(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Top", value.into());
+            self
+        }
+
+        /// `Top` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Top")
         }
     }
 
@@ -397,16 +653,35 @@ pub mod stream_processor {
             ConnectedHomeSettings { props }
         }
 
-        prop! {
-            /// `Labels`: List of labels that need to be detected in the video stream. Current supported
-            /// values are PERSON, PET, PACKAGE, ALL.
-            props, "Labels", _, set_labels, get_labels, Val<List<String>>
+        /// Sets `Labels`, which `new` took, in place.
+        pub fn set_labels(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Labels", value.into());
+            self
         }
 
-        prop! {
-            /// `MinConfidence`: Minimum object class match confidence score that must be met to return
-            /// a result for a recognized object.
-            props, "MinConfidence", min_confidence, set_min_confidence, get_min_confidence, Val<f64>
+        /// `Labels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_labels(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Labels")
+        }
+
+        /// `MinConfidence`: Minimum object class match confidence score that must be met to return a
+        /// result for a recognized object.
+        pub fn min_confidence(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinConfidence", value.into());
+            self
+        }
+
+        /// Sets `MinConfidence` in place: [`Self::min_confidence`] on a value held by `&mut`.
+        pub fn set_min_confidence(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinConfidence", value.into());
+            self
+        }
+
+        /// `MinConfidence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_confidence(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinConfidence")
         }
     }
 
@@ -428,9 +703,16 @@ pub mod stream_processor {
             DataSharingPreference { props }
         }
 
-        prop! {
-            /// `OptIn`: Flag to enable data-sharing
-            props, "OptIn", _, set_opt_in, get_opt_in, Val<bool>
+        /// Sets `OptIn`, which `new` took, in place.
+        pub fn set_opt_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OptIn", value.into());
+            self
+        }
+
+        /// `OptIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_opt_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OptIn")
         }
     }
 
@@ -454,16 +736,36 @@ pub mod stream_processor {
             FaceSearchSettings { props }
         }
 
-        prop! {
-            /// `CollectionId`: The ID of a collection that contains faces that you want to search for.
-            props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+        /// Sets `CollectionId`, which `new` took, in place.
+        pub fn set_collection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionId", value.into());
+            self
         }
 
-        prop! {
-            /// `FaceMatchThreshold`: Minimum face match confidence score percentage that must be met to
-            /// return a result for a recognized face. The default is 80. 0 is the lowest confidence. 100
-            /// is the highest confidence. Values between 0 and 100 are accepted.
-            props, "FaceMatchThreshold", face_match_threshold, set_face_match_threshold, get_face_match_threshold, Val<f64>
+        /// `CollectionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionId")
+        }
+
+        /// `FaceMatchThreshold`: Minimum face match confidence score percentage that must be met to
+        /// return a result for a recognized face. The default is 80. 0 is the lowest confidence. 100 is
+        /// the highest confidence. Values between 0 and 100 are accepted.
+        pub fn face_match_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("FaceMatchThreshold", value.into());
+            self
+        }
+
+        /// Sets `FaceMatchThreshold` in place: [`Self::face_match_threshold`] on a value held by `&mut`.
+        pub fn set_face_match_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FaceMatchThreshold", value.into());
+            self
+        }
+
+        /// `FaceMatchThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_face_match_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FaceMatchThreshold")
         }
     }
 
@@ -486,9 +788,16 @@ pub mod stream_processor {
             KinesisDataStream { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the Kinesis Data Stream stream.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -510,9 +819,16 @@ pub mod stream_processor {
             KinesisVideoStream { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the Kinesis Video Stream that streams the source video.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -534,9 +850,16 @@ pub mod stream_processor {
             NotificationChannel { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the SNS topic.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -560,14 +883,28 @@ pub mod stream_processor {
             Point { props }
         }
 
-        prop! {
-            /// `X`: The X coordinate of the point.
-            props, "X", _, set_x, get_x, Val<f64>
+        /// Sets `X`, which `new` took, in place.
+        pub fn set_x(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("X", value.into());
+            self
         }
 
-        prop! {
-            /// `Y`: The Y coordinate of the point.
-            props, "Y", _, set_y, get_y, Val<f64>
+        /// `X` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "X")
+        }
+
+        /// Sets `Y`, which `new` took, in place.
+        pub fn set_y(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Y", value.into());
+            self
+        }
+
+        /// `Y` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_y(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Y")
         }
     }
 
@@ -589,15 +926,35 @@ pub mod stream_processor {
             S3Destination { props }
         }
 
-        prop! {
-            /// `BucketName`: Name of the S3 bucket.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKeyPrefix`: The object key prefix path where the results will be stored. Default
-            /// is no prefix path
-            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `ObjectKeyPrefix`: The object key prefix path where the results will be stored. Default is
+        /// no prefix path
+        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `ObjectKeyPrefix` in place: [`Self::object_key_prefix`] on a value held by `&mut`.
+        pub fn set_object_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// `ObjectKeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKeyPrefix")
         }
     }
 }

@@ -50,51 +50,150 @@ impl App {
         App { core }
     }
 
-    prop! {
-        /// `AppAssessmentSchedule`: Assessment execution schedule.
-        core.props, "AppAssessmentSchedule", app_assessment_schedule, set_app_assessment_schedule, get_app_assessment_schedule, Val<app::AppAssessmentSchedule>
+    /// `AppAssessmentSchedule`: Assessment execution schedule.
+    pub fn app_assessment_schedule(mut self, value: impl Into<Val<app::AppAssessmentSchedule>>) -> Self {
+        self.core.props.set("AppAssessmentSchedule", value.into());
+        self
     }
 
-    prop! {
-        /// `AppTemplateBody`: A string containing full ResilienceHub app template body.
-        core.props, "AppTemplateBody", _, set_app_template_body, get_app_template_body, Val<String>
+    /// Sets `AppAssessmentSchedule` in place: [`Self::app_assessment_schedule`] on a value held by `&mut`.
+    pub fn set_app_assessment_schedule(&mut self, value: impl Into<Val<app::AppAssessmentSchedule>>) -> &mut Self {
+        self.core.props.set("AppAssessmentSchedule", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: App description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AppAssessmentSchedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_assessment_schedule(&self) -> ::std::option::Option<Val<app::AppAssessmentSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "AppAssessmentSchedule")
     }
 
-    prop! {
-        /// `EventSubscriptions`: The list of events you would like to subscribe and get
-        /// notification for.
-        core.props, "EventSubscriptions", event_subscriptions, set_event_subscriptions, get_event_subscriptions, Val<List<app::EventSubscription>>
+    /// Sets `AppTemplateBody`, which `new` took, in place.
+    pub fn set_app_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppTemplateBody", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the app.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AppTemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppTemplateBody")
     }
 
-    prop! {
-        /// `PermissionModel`: Defines the roles and credentials that AWS Resilience Hub would use
-        /// while creating the application, importing its resources, and running an assessment.
-        core.props, "PermissionModel", permission_model, set_permission_model, get_permission_model, Val<app::PermissionModel>
+    /// `Description`: App description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ResiliencyPolicyArn`: Amazon Resource Name (ARN) of the Resiliency Policy.
-        core.props, "ResiliencyPolicyArn", resiliency_policy_arn, set_resiliency_policy_arn, get_resiliency_policy_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceMappings`: An array of ResourceMapping objects.
-        core.props, "ResourceMappings", _, set_resource_mappings, get_resource_mappings, Val<List<app::ResourceMapping>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EventSubscriptions`: The list of events you would like to subscribe and get notification
+    /// for.
+    pub fn event_subscriptions(mut self, value: impl Into<Val<List<app::EventSubscription>>>) -> Self {
+        self.core.props.set("EventSubscriptions", value.into());
+        self
+    }
+
+    /// Sets `EventSubscriptions` in place: [`Self::event_subscriptions`] on a value held by `&mut`.
+    pub fn set_event_subscriptions(&mut self, value: impl Into<Val<List<app::EventSubscription>>>) -> &mut Self {
+        self.core.props.set("EventSubscriptions", value.into());
+        self
+    }
+
+    /// `EventSubscriptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_subscriptions(&self) -> ::std::option::Option<Val<List<app::EventSubscription>>> {
+        crate::cfn::get_prop(&self.core.props, "EventSubscriptions")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PermissionModel`: Defines the roles and credentials that AWS Resilience Hub would use while
+    /// creating the application, importing its resources, and running an assessment.
+    pub fn permission_model(mut self, value: impl Into<Val<app::PermissionModel>>) -> Self {
+        self.core.props.set("PermissionModel", value.into());
+        self
+    }
+
+    /// Sets `PermissionModel` in place: [`Self::permission_model`] on a value held by `&mut`.
+    pub fn set_permission_model(&mut self, value: impl Into<Val<app::PermissionModel>>) -> &mut Self {
+        self.core.props.set("PermissionModel", value.into());
+        self
+    }
+
+    /// `PermissionModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_model(&self) -> ::std::option::Option<Val<app::PermissionModel>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionModel")
+    }
+
+    /// `ResiliencyPolicyArn`: Amazon Resource Name (ARN) of the Resiliency Policy.
+    pub fn resiliency_policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResiliencyPolicyArn", value.into());
+        self
+    }
+
+    /// Sets `ResiliencyPolicyArn` in place: [`Self::resiliency_policy_arn`] on a value held by `&mut`.
+    pub fn set_resiliency_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResiliencyPolicyArn", value.into());
+        self
+    }
+
+    /// `ResiliencyPolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resiliency_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResiliencyPolicyArn")
+    }
+
+    /// Sets `ResourceMappings`, which `new` took, in place.
+    pub fn set_resource_mappings(&mut self, value: impl Into<Val<List<app::ResourceMapping>>>) -> &mut Self {
+        self.core.props.set("ResourceMappings", value.into());
+        self
+    }
+
+    /// `ResourceMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_mappings(&self) -> ::std::option::Option<Val<List<app::ResourceMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceMappings")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,20 +257,46 @@ pub mod app {
             EventSubscription { props }
         }
 
-        prop! {
-            /// `Name`: Unique name to identify an event subscription.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `EventType`: The type of event you would like to subscribe and get notification for.
-            props, "EventType", _, set_event_type, get_event_type, Val<EventSubscriptionEventType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `SnsTopicArn`: Amazon Resource Name (ARN) of the Amazon Simple Notification Service
-            /// topic.
-            props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        /// Sets `EventType`, which `new` took, in place.
+        pub fn set_event_type(&mut self, value: impl Into<Val<EventSubscriptionEventType>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
+        }
+
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<EventSubscriptionEventType>> {
+            crate::cfn::get_prop(&self.props, "EventType")
+        }
+
+        /// `SnsTopicArn`: Amazon Resource Name (ARN) of the Amazon Simple Notification Service topic.
+        pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnsTopicArn", value.into());
+            self
+        }
+
+        /// Sets `SnsTopicArn` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+        pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnsTopicArn", value.into());
+            self
+        }
+
+        /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnsTopicArn")
         }
     }
 
@@ -209,25 +334,56 @@ pub mod app {
             PermissionModel { props }
         }
 
-        prop! {
-            /// `Type`: Defines how AWS Resilience Hub scans your resources. It can scan for the
-            /// resources by using a pre-existing role in your AWS account, or by using the credentials
-            /// of the current IAM user.
-            props, "Type", _, set_type, get_type, Val<PermissionModelType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PermissionModelType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRoleArns`: Defines a list of role Amazon Resource Names (ARNs) to be used
-            /// in other accounts. These ARNs are used for querying purposes while importing resources
-            /// and assessing your application.
-            props, "CrossAccountRoleArns", cross_account_role_arns, set_cross_account_role_arns, get_cross_account_role_arns, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PermissionModelType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `InvokerRoleName`: Existing AWS IAM role name in the primary AWS account that will be
-            /// assumed by AWS Resilience Hub Service Principle to obtain a read-only access to your
-            /// application resources while running an assessment.
-            props, "InvokerRoleName", invoker_role_name, set_invoker_role_name, get_invoker_role_name, Val<String>
+        /// `CrossAccountRoleArns`: Defines a list of role Amazon Resource Names (ARNs) to be used in
+        /// other accounts. These ARNs are used for querying purposes while importing resources and
+        /// assessing your application.
+        pub fn cross_account_role_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CrossAccountRoleArns", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRoleArns` in place: [`Self::cross_account_role_arns`] on a value held by `&mut`.
+        pub fn set_cross_account_role_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CrossAccountRoleArns", value.into());
+            self
+        }
+
+        /// `CrossAccountRoleArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRoleArns")
+        }
+
+        /// `InvokerRoleName`: Existing AWS IAM role name in the primary AWS account that will be
+        /// assumed by AWS Resilience Hub Service Principle to obtain a read-only access to your
+        /// application resources while running an assessment.
+        pub fn invoker_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvokerRoleName", value.into());
+            self
+        }
+
+        /// Sets `InvokerRoleName` in place: [`Self::invoker_role_name`] on a value held by `&mut`.
+        pub fn set_invoker_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvokerRoleName", value.into());
+            self
+        }
+
+        /// `InvokerRoleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoker_role_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvokerRoleName")
         }
     }
 
@@ -269,34 +425,100 @@ pub mod app {
             ResourceMapping { props }
         }
 
-        prop! {
-            /// `MappingType`.
-            props, "MappingType", _, set_mapping_type, get_mapping_type, Val<String>
+        /// Sets `MappingType`, which `new` took, in place.
+        pub fn set_mapping_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MappingType", value.into());
+            self
         }
 
-        prop! {
-            /// `PhysicalResourceId`.
-            props, "PhysicalResourceId", _, set_physical_resource_id, get_physical_resource_id, Val<PhysicalResourceId>
+        /// `MappingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MappingType")
         }
 
-        prop! {
-            /// `EksSourceName`.
-            props, "EksSourceName", eks_source_name, set_eks_source_name, get_eks_source_name, Val<String>
+        /// Sets `PhysicalResourceId`, which `new` took, in place.
+        pub fn set_physical_resource_id(&mut self, value: impl Into<Val<PhysicalResourceId>>) -> &mut Self {
+            self.props.set("PhysicalResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `LogicalStackName`.
-            props, "LogicalStackName", logical_stack_name, set_logical_stack_name, get_logical_stack_name, Val<String>
+        /// `PhysicalResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_physical_resource_id(&self) -> ::std::option::Option<Val<PhysicalResourceId>> {
+            crate::cfn::get_prop(&self.props, "PhysicalResourceId")
         }
 
-        prop! {
-            /// `ResourceName`.
-            props, "ResourceName", resource_name, set_resource_name, get_resource_name, Val<String>
+        /// `EksSourceName`.
+        pub fn eks_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EksSourceName", value.into());
+            self
         }
 
-        prop! {
-            /// `TerraformSourceName`.
-            props, "TerraformSourceName", terraform_source_name, set_terraform_source_name, get_terraform_source_name, Val<String>
+        /// Sets `EksSourceName` in place: [`Self::eks_source_name`] on a value held by `&mut`.
+        pub fn set_eks_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EksSourceName", value.into());
+            self
+        }
+
+        /// `EksSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EksSourceName")
+        }
+
+        /// `LogicalStackName`.
+        pub fn logical_stack_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogicalStackName", value.into());
+            self
+        }
+
+        /// Sets `LogicalStackName` in place: [`Self::logical_stack_name`] on a value held by `&mut`.
+        pub fn set_logical_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogicalStackName", value.into());
+            self
+        }
+
+        /// `LogicalStackName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_stack_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogicalStackName")
+        }
+
+        /// `ResourceName`.
+        pub fn resource_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceName", value.into());
+            self
+        }
+
+        /// Sets `ResourceName` in place: [`Self::resource_name`] on a value held by `&mut`.
+        pub fn set_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceName", value.into());
+            self
+        }
+
+        /// `ResourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceName")
+        }
+
+        /// `TerraformSourceName`.
+        pub fn terraform_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TerraformSourceName", value.into());
+            self
+        }
+
+        /// Sets `TerraformSourceName` in place: [`Self::terraform_source_name`] on a value held by `&mut`.
+        pub fn set_terraform_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TerraformSourceName", value.into());
+            self
+        }
+
+        /// `TerraformSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terraform_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TerraformSourceName")
         }
     }
 
@@ -319,24 +541,64 @@ pub mod app {
             PhysicalResourceId { props }
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
 
-        prop! {
-            /// `AwsAccountId`.
-            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsRegion`.
-            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `AwsAccountId`.
+        pub fn aws_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsAccountId", value.into());
+            self
+        }
+
+        /// Sets `AwsAccountId` in place: [`Self::aws_account_id`] on a value held by `&mut`.
+        pub fn set_aws_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsAccountId", value.into());
+            self
+        }
+
+        /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountId")
+        }
+
+        /// `AwsRegion`.
+        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// Sets `AwsRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
         }
     }
 }
@@ -369,34 +631,95 @@ impl ResiliencyPolicy {
         ResiliencyPolicy { core }
     }
 
-    prop! {
-        /// `DataLocationConstraint`: Data Location Constraint of the Policy.
-        core.props, "DataLocationConstraint", data_location_constraint, set_data_location_constraint, get_data_location_constraint, Val<resiliency_policy::DataLocationConstraint>
+    /// `DataLocationConstraint`: Data Location Constraint of the Policy.
+    pub fn data_location_constraint(mut self, value: impl Into<Val<resiliency_policy::DataLocationConstraint>>) -> Self {
+        self.core.props.set("DataLocationConstraint", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<resiliency_policy::PolicyMap>
+    /// Sets `DataLocationConstraint` in place: [`Self::data_location_constraint`] on a value held
+    /// by `&mut`.
+    pub fn set_data_location_constraint(&mut self, value: impl Into<Val<resiliency_policy::DataLocationConstraint>>) -> &mut Self {
+        self.core.props.set("DataLocationConstraint", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDescription`: Description of Resiliency Policy.
-        core.props, "PolicyDescription", policy_description, set_policy_description, get_policy_description, Val<String>
+    /// `DataLocationConstraint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_location_constraint(&self) -> ::std::option::Option<Val<resiliency_policy::DataLocationConstraint>> {
+        crate::cfn::get_prop(&self.core.props, "DataLocationConstraint")
     }
 
-    prop! {
-        /// `PolicyName`: Name of Resiliency Policy.
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<resiliency_policy::PolicyMap>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<resiliency_policy::PolicyMap>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
-    prop! {
-        /// `Tier`: Resiliency Policy Tier.
-        core.props, "Tier", _, set_tier, get_tier, Val<resiliency_policy::Tier>
+    /// `PolicyDescription`: Description of Resiliency Policy.
+    pub fn policy_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyDescription", value.into());
+        self
+    }
+
+    /// Sets `PolicyDescription` in place: [`Self::policy_description`] on a value held by `&mut`.
+    pub fn set_policy_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDescription", value.into());
+        self
+    }
+
+    /// `PolicyDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDescription")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Tier`, which `new` took, in place.
+    pub fn set_tier(&mut self, value: impl Into<Val<resiliency_policy::Tier>>) -> &mut Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// `Tier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tier(&self) -> ::std::option::Option<Val<resiliency_policy::Tier>> {
+        crate::cfn::get_prop(&self.core.props, "Tier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -457,24 +780,58 @@ pub mod resiliency_policy {
             PolicyMap { props }
         }
 
-        prop! {
-            /// `AZ`: Failure Policy.
-            props, "AZ", _, set_az, get_az, Val<FailurePolicy>
+        /// Sets `AZ`, which `new` took, in place.
+        pub fn set_az(&mut self, value: impl Into<Val<FailurePolicy>>) -> &mut Self {
+            self.props.set("AZ", value.into());
+            self
         }
 
-        prop! {
-            /// `Hardware`: Failure Policy.
-            props, "Hardware", _, set_hardware, get_hardware, Val<FailurePolicy>
+        /// `AZ` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_az(&self) -> ::std::option::Option<Val<FailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "AZ")
         }
 
-        prop! {
-            /// `Software`: Failure Policy.
-            props, "Software", _, set_software, get_software, Val<FailurePolicy>
+        /// Sets `Hardware`, which `new` took, in place.
+        pub fn set_hardware(&mut self, value: impl Into<Val<FailurePolicy>>) -> &mut Self {
+            self.props.set("Hardware", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: Failure Policy.
-            props, "Region", region, set_region, get_region, Val<FailurePolicy>
+        /// `Hardware` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hardware(&self) -> ::std::option::Option<Val<FailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "Hardware")
+        }
+
+        /// Sets `Software`, which `new` took, in place.
+        pub fn set_software(&mut self, value: impl Into<Val<FailurePolicy>>) -> &mut Self {
+            self.props.set("Software", value.into());
+            self
+        }
+
+        /// `Software` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_software(&self) -> ::std::option::Option<Val<FailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "Software")
+        }
+
+        /// `Region`: Failure Policy.
+        pub fn region(mut self, value: impl Into<Val<FailurePolicy>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<FailurePolicy>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<FailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -497,14 +854,28 @@ pub mod resiliency_policy {
             FailurePolicy { props }
         }
 
-        prop! {
-            /// `RtoInSecs`: RTO in seconds.
-            props, "RtoInSecs", _, set_rto_in_secs, get_rto_in_secs, Val<i64>
+        /// Sets `RtoInSecs`, which `new` took, in place.
+        pub fn set_rto_in_secs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RtoInSecs", value.into());
+            self
         }
 
-        prop! {
-            /// `RpoInSecs`: RPO in seconds.
-            props, "RpoInSecs", _, set_rpo_in_secs, get_rpo_in_secs, Val<i64>
+        /// `RtoInSecs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rto_in_secs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RtoInSecs")
+        }
+
+        /// Sets `RpoInSecs`, which `new` took, in place.
+        pub fn set_rpo_in_secs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RpoInSecs", value.into());
+            self
+        }
+
+        /// `RpoInSecs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rpo_in_secs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RpoInSecs")
         }
     }
 

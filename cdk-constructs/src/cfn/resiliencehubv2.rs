@@ -42,51 +42,162 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `AvailabilitySlo`.
-        core.props, "AvailabilitySlo", availability_slo, set_availability_slo, get_availability_slo, Val<policy::AvailabilitySlo>
+    /// `AvailabilitySlo`.
+    pub fn availability_slo(mut self, value: impl Into<Val<policy::AvailabilitySlo>>) -> Self {
+        self.core.props.set("AvailabilitySlo", value.into());
+        self
     }
 
-    prop! {
-        /// `DataRecovery`.
-        core.props, "DataRecovery", data_recovery, set_data_recovery, get_data_recovery, Val<policy::DataRecoveryTargets>
+    /// Sets `AvailabilitySlo` in place: [`Self::availability_slo`] on a value held by `&mut`.
+    pub fn set_availability_slo(&mut self, value: impl Into<Val<policy::AvailabilitySlo>>) -> &mut Self {
+        self.core.props.set("AvailabilitySlo", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the policy.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AvailabilitySlo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_slo(&self) -> ::std::option::Option<Val<policy::AvailabilitySlo>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilitySlo")
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key ID for encrypting policy data.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DataRecovery`.
+    pub fn data_recovery(mut self, value: impl Into<Val<policy::DataRecoveryTargets>>) -> Self {
+        self.core.props.set("DataRecovery", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiAz`.
-        core.props, "MultiAz", multi_az, set_multi_az, get_multi_az, Val<policy::MultiAzTargets>
+    /// Sets `DataRecovery` in place: [`Self::data_recovery`] on a value held by `&mut`.
+    pub fn set_data_recovery(&mut self, value: impl Into<Val<policy::DataRecoveryTargets>>) -> &mut Self {
+        self.core.props.set("DataRecovery", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegion`.
-        core.props, "MultiRegion", multi_region, set_multi_region, get_multi_region, Val<policy::MultiRegionTargets>
+    /// `DataRecovery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_recovery(&self) -> ::std::option::Option<Val<policy::DataRecoveryTargets>> {
+        crate::cfn::get_prop(&self.core.props, "DataRecovery")
     }
 
-    prop! {
-        /// `Name`: The name of the policy.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the policy.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SharingEnabled`: Whether the policy is enabled to be shared with other members of the
-        /// Organization. Only applicable if the policy owner is a management account or delegated
-        /// admin.
-        core.props, "SharingEnabled", sharing_enabled, set_sharing_enabled, get_sharing_enabled, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the policy.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `KmsKeyId`: The KMS key ID for encrypting policy data.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MultiAz`.
+    pub fn multi_az(mut self, value: impl Into<Val<policy::MultiAzTargets>>) -> Self {
+        self.core.props.set("MultiAz", value.into());
+        self
+    }
+
+    /// Sets `MultiAz` in place: [`Self::multi_az`] on a value held by `&mut`.
+    pub fn set_multi_az(&mut self, value: impl Into<Val<policy::MultiAzTargets>>) -> &mut Self {
+        self.core.props.set("MultiAz", value.into());
+        self
+    }
+
+    /// `MultiAz` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_az(&self) -> ::std::option::Option<Val<policy::MultiAzTargets>> {
+        crate::cfn::get_prop(&self.core.props, "MultiAz")
+    }
+
+    /// `MultiRegion`.
+    pub fn multi_region(mut self, value: impl Into<Val<policy::MultiRegionTargets>>) -> Self {
+        self.core.props.set("MultiRegion", value.into());
+        self
+    }
+
+    /// Sets `MultiRegion` in place: [`Self::multi_region`] on a value held by `&mut`.
+    pub fn set_multi_region(&mut self, value: impl Into<Val<policy::MultiRegionTargets>>) -> &mut Self {
+        self.core.props.set("MultiRegion", value.into());
+        self
+    }
+
+    /// `MultiRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region(&self) -> ::std::option::Option<Val<policy::MultiRegionTargets>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SharingEnabled`: Whether the policy is enabled to be shared with other members of the
+    /// Organization. Only applicable if the policy owner is a management account or delegated
+    /// admin.
+    pub fn sharing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SharingEnabled", value.into());
+        self
+    }
+
+    /// Sets `SharingEnabled` in place: [`Self::sharing_enabled`] on a value held by `&mut`.
+    pub fn set_sharing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SharingEnabled", value.into());
+        self
+    }
+
+    /// `SharingEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sharing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SharingEnabled")
+    }
+
+    /// `Tags`: Tags assigned to the policy.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -139,9 +250,22 @@ pub mod policy {
             AvailabilitySlo { props }
         }
 
-        prop! {
-            /// `Target`: Availability target percentage.
-            props, "Target", target, set_target, get_target, Val<f64>
+        /// `Target`: Availability target percentage.
+        pub fn target(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -160,9 +284,23 @@ pub mod policy {
             DataRecoveryTargets { props }
         }
 
-        prop! {
-            /// `TimeBetweenBackupsInMinutes`: Time between backups in minutes.
-            props, "TimeBetweenBackupsInMinutes", time_between_backups_in_minutes, set_time_between_backups_in_minutes, get_time_between_backups_in_minutes, Val<i64>
+        /// `TimeBetweenBackupsInMinutes`: Time between backups in minutes.
+        pub fn time_between_backups_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeBetweenBackupsInMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeBetweenBackupsInMinutes` in place: [`Self::time_between_backups_in_minutes`] on a
+        /// value held by `&mut`.
+        pub fn set_time_between_backups_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeBetweenBackupsInMinutes", value.into());
+            self
+        }
+
+        /// `TimeBetweenBackupsInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_between_backups_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeBetweenBackupsInMinutes")
         }
     }
 
@@ -181,19 +319,59 @@ pub mod policy {
             MultiAzTargets { props }
         }
 
-        prop! {
-            /// `DisasterRecoveryApproach`: Multi-AZ disaster recovery approach.
-            props, "DisasterRecoveryApproach", disaster_recovery_approach, set_disaster_recovery_approach, get_disaster_recovery_approach, Val<MultiAzTargetsDisasterRecoveryApproach>
+        /// `DisasterRecoveryApproach`: Multi-AZ disaster recovery approach.
+        pub fn disaster_recovery_approach(mut self, value: impl Into<Val<MultiAzTargetsDisasterRecoveryApproach>>) -> Self {
+            self.props.set("DisasterRecoveryApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `RpoInMinutes`: Recovery Point Objective in minutes.
-            props, "RpoInMinutes", rpo_in_minutes, set_rpo_in_minutes, get_rpo_in_minutes, Val<i64>
+        /// Sets `DisasterRecoveryApproach` in place: [`Self::disaster_recovery_approach`] on a value
+        /// held by `&mut`.
+        pub fn set_disaster_recovery_approach(&mut self, value: impl Into<Val<MultiAzTargetsDisasterRecoveryApproach>>) -> &mut Self {
+            self.props.set("DisasterRecoveryApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `RtoInMinutes`: Recovery Time Objective in minutes.
-            props, "RtoInMinutes", rto_in_minutes, set_rto_in_minutes, get_rto_in_minutes, Val<i64>
+        /// `DisasterRecoveryApproach` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disaster_recovery_approach(&self) -> ::std::option::Option<Val<MultiAzTargetsDisasterRecoveryApproach>> {
+            crate::cfn::get_prop(&self.props, "DisasterRecoveryApproach")
+        }
+
+        /// `RpoInMinutes`: Recovery Point Objective in minutes.
+        pub fn rpo_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RpoInMinutes", value.into());
+            self
+        }
+
+        /// Sets `RpoInMinutes` in place: [`Self::rpo_in_minutes`] on a value held by `&mut`.
+        pub fn set_rpo_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RpoInMinutes", value.into());
+            self
+        }
+
+        /// `RpoInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rpo_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RpoInMinutes")
+        }
+
+        /// `RtoInMinutes`: Recovery Time Objective in minutes.
+        pub fn rto_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RtoInMinutes", value.into());
+            self
+        }
+
+        /// Sets `RtoInMinutes` in place: [`Self::rto_in_minutes`] on a value held by `&mut`.
+        pub fn set_rto_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RtoInMinutes", value.into());
+            self
+        }
+
+        /// `RtoInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rto_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RtoInMinutes")
         }
     }
 
@@ -234,19 +412,59 @@ pub mod policy {
             MultiRegionTargets { props }
         }
 
-        prop! {
-            /// `DisasterRecoveryApproach`: Multi-Region disaster recovery approach.
-            props, "DisasterRecoveryApproach", disaster_recovery_approach, set_disaster_recovery_approach, get_disaster_recovery_approach, Val<MultiRegionTargetsDisasterRecoveryApproach>
+        /// `DisasterRecoveryApproach`: Multi-Region disaster recovery approach.
+        pub fn disaster_recovery_approach(mut self, value: impl Into<Val<MultiRegionTargetsDisasterRecoveryApproach>>) -> Self {
+            self.props.set("DisasterRecoveryApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `RpoInMinutes`: Recovery Point Objective in minutes.
-            props, "RpoInMinutes", rpo_in_minutes, set_rpo_in_minutes, get_rpo_in_minutes, Val<i64>
+        /// Sets `DisasterRecoveryApproach` in place: [`Self::disaster_recovery_approach`] on a value
+        /// held by `&mut`.
+        pub fn set_disaster_recovery_approach(&mut self, value: impl Into<Val<MultiRegionTargetsDisasterRecoveryApproach>>) -> &mut Self {
+            self.props.set("DisasterRecoveryApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `RtoInMinutes`: Recovery Time Objective in minutes.
-            props, "RtoInMinutes", rto_in_minutes, set_rto_in_minutes, get_rto_in_minutes, Val<i64>
+        /// `DisasterRecoveryApproach` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disaster_recovery_approach(&self) -> ::std::option::Option<Val<MultiRegionTargetsDisasterRecoveryApproach>> {
+            crate::cfn::get_prop(&self.props, "DisasterRecoveryApproach")
+        }
+
+        /// `RpoInMinutes`: Recovery Point Objective in minutes.
+        pub fn rpo_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RpoInMinutes", value.into());
+            self
+        }
+
+        /// Sets `RpoInMinutes` in place: [`Self::rpo_in_minutes`] on a value held by `&mut`.
+        pub fn set_rpo_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RpoInMinutes", value.into());
+            self
+        }
+
+        /// `RpoInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rpo_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RpoInMinutes")
+        }
+
+        /// `RtoInMinutes`: Recovery Time Objective in minutes.
+        pub fn rto_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RtoInMinutes", value.into());
+            self
+        }
+
+        /// Sets `RtoInMinutes` in place: [`Self::rto_in_minutes`] on a value held by `&mut`.
+        pub fn set_rto_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RtoInMinutes", value.into());
+            self
+        }
+
+        /// `RtoInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rto_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RtoInMinutes")
         }
     }
 
@@ -296,72 +514,230 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `Assertions`: Assertions associated with this service.
-        core.props, "Assertions", assertions, set_assertions, get_assertions, Val<List<service::AssertionDefinition>>
+    /// `Assertions`: Assertions associated with this service.
+    pub fn assertions(mut self, value: impl Into<Val<List<service::AssertionDefinition>>>) -> Self {
+        self.core.props.set("Assertions", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociatedSystems`: Systems associated with this service.
-        core.props, "AssociatedSystems", associated_systems, set_associated_systems, get_associated_systems, Val<List<service::AssociatedSystem>>
+    /// Sets `Assertions` in place: [`Self::assertions`] on a value held by `&mut`.
+    pub fn set_assertions(&mut self, value: impl Into<Val<List<service::AssertionDefinition>>>) -> &mut Self {
+        self.core.props.set("Assertions", value.into());
+        self
     }
 
-    prop! {
-        /// `DependencyDiscovery`: Dependency discovery state.
-        core.props, "DependencyDiscovery", dependency_discovery, set_dependency_discovery, get_dependency_discovery, Val<service::DependencyDiscovery>
+    /// `Assertions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assertions(&self) -> ::std::option::Option<Val<List<service::AssertionDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "Assertions")
     }
 
-    prop! {
-        /// `Description`: The description of the service.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AssociatedSystems`: Systems associated with this service.
+    pub fn associated_systems(mut self, value: impl Into<Val<List<service::AssociatedSystem>>>) -> Self {
+        self.core.props.set("AssociatedSystems", value.into());
+        self
     }
 
-    prop! {
-        /// `DevOpsAgentConfiguration`: Links the service to an AWS DevOps Agent Agent Space.
-        /// Provide AgentSpaceArn to connect the service; omit this property to leave an existing
-        /// link unchanged. The DevOps Agent integration is governed by the service's resilience
-        /// policy and operates in analysis-only mode.
-        core.props, "DevOpsAgentConfiguration", dev_ops_agent_configuration, set_dev_ops_agent_configuration, get_dev_ops_agent_configuration, Val<service::DevOpsAgentConfiguration>
+    /// Sets `AssociatedSystems` in place: [`Self::associated_systems`] on a value held by `&mut`.
+    pub fn set_associated_systems(&mut self, value: impl Into<Val<List<service::AssociatedSystem>>>) -> &mut Self {
+        self.core.props.set("AssociatedSystems", value.into());
+        self
     }
 
-    prop! {
-        /// `InputSources`: Input sources for this service.
-        core.props, "InputSources", input_sources, set_input_sources, get_input_sources, Val<List<service::InputSourceDefinition>>
+    /// `AssociatedSystems` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_systems(&self) -> ::std::option::Option<Val<List<service::AssociatedSystem>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedSystems")
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key ID for encrypting service data.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DependencyDiscovery`: Dependency discovery state.
+    pub fn dependency_discovery(mut self, value: impl Into<Val<service::DependencyDiscovery>>) -> Self {
+        self.core.props.set("DependencyDiscovery", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the service.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DependencyDiscovery` in place: [`Self::dependency_discovery`] on a value held by `&mut`.
+    pub fn set_dependency_discovery(&mut self, value: impl Into<Val<service::DependencyDiscovery>>) -> &mut Self {
+        self.core.props.set("DependencyDiscovery", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionModel`.
-        core.props, "PermissionModel", permission_model, set_permission_model, get_permission_model, Val<service::PermissionModel>
+    /// `DependencyDiscovery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dependency_discovery(&self) -> ::std::option::Option<Val<service::DependencyDiscovery>> {
+        crate::cfn::get_prop(&self.core.props, "DependencyDiscovery")
     }
 
-    prop! {
-        /// `PolicyArn`: The ARN of the resilience policy to associate.
-        core.props, "PolicyArn", policy_arn, set_policy_arn, get_policy_arn, Val<String>
+    /// `Description`: The description of the service.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Regions`: AWS regions for the service.
-        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportConfiguration`: Configuration for automatic report generation on a Service.
-        core.props, "ReportConfiguration", report_configuration, set_report_configuration, get_report_configuration, Val<service::ServiceReportConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the service.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DevOpsAgentConfiguration`: Links the service to an AWS DevOps Agent Agent Space. Provide
+    /// AgentSpaceArn to connect the service; omit this property to leave an existing link
+    /// unchanged. The DevOps Agent integration is governed by the service's resilience policy and
+    /// operates in analysis-only mode.
+    pub fn dev_ops_agent_configuration(mut self, value: impl Into<Val<service::DevOpsAgentConfiguration>>) -> Self {
+        self.core.props.set("DevOpsAgentConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DevOpsAgentConfiguration` in place: [`Self::dev_ops_agent_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_dev_ops_agent_configuration(&mut self, value: impl Into<Val<service::DevOpsAgentConfiguration>>) -> &mut Self {
+        self.core.props.set("DevOpsAgentConfiguration", value.into());
+        self
+    }
+
+    /// `DevOpsAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dev_ops_agent_configuration(&self) -> ::std::option::Option<Val<service::DevOpsAgentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DevOpsAgentConfiguration")
+    }
+
+    /// `InputSources`: Input sources for this service.
+    pub fn input_sources(mut self, value: impl Into<Val<List<service::InputSourceDefinition>>>) -> Self {
+        self.core.props.set("InputSources", value.into());
+        self
+    }
+
+    /// Sets `InputSources` in place: [`Self::input_sources`] on a value held by `&mut`.
+    pub fn set_input_sources(&mut self, value: impl Into<Val<List<service::InputSourceDefinition>>>) -> &mut Self {
+        self.core.props.set("InputSources", value.into());
+        self
+    }
+
+    /// `InputSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_sources(&self) -> ::std::option::Option<Val<List<service::InputSourceDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "InputSources")
+    }
+
+    /// `KmsKeyId`: The KMS key ID for encrypting service data.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PermissionModel`.
+    pub fn permission_model(mut self, value: impl Into<Val<service::PermissionModel>>) -> Self {
+        self.core.props.set("PermissionModel", value.into());
+        self
+    }
+
+    /// Sets `PermissionModel` in place: [`Self::permission_model`] on a value held by `&mut`.
+    pub fn set_permission_model(&mut self, value: impl Into<Val<service::PermissionModel>>) -> &mut Self {
+        self.core.props.set("PermissionModel", value.into());
+        self
+    }
+
+    /// `PermissionModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_model(&self) -> ::std::option::Option<Val<service::PermissionModel>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionModel")
+    }
+
+    /// `PolicyArn`: The ARN of the resilience policy to associate.
+    pub fn policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyArn", value.into());
+        self
+    }
+
+    /// Sets `PolicyArn` in place: [`Self::policy_arn`] on a value held by `&mut`.
+    pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyArn", value.into());
+        self
+    }
+
+    /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyArn")
+    }
+
+    /// Sets `Regions`, which `new` took, in place.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
+    }
+
+    /// `ReportConfiguration`: Configuration for automatic report generation on a Service.
+    pub fn report_configuration(mut self, value: impl Into<Val<service::ServiceReportConfiguration>>) -> Self {
+        self.core.props.set("ReportConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ReportConfiguration` in place: [`Self::report_configuration`] on a value held by `&mut`.
+    pub fn set_report_configuration(&mut self, value: impl Into<Val<service::ServiceReportConfiguration>>) -> &mut Self {
+        self.core.props.set("ReportConfiguration", value.into());
+        self
+    }
+
+    /// `ReportConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_configuration(&self) -> ::std::option::Option<Val<service::ServiceReportConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReportConfiguration")
+    }
+
+    /// `Tags`: Tags assigned to the service.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -418,9 +794,16 @@ pub mod service {
             AssertionDefinition { props }
         }
 
-        prop! {
-            /// `Text`: The text of the assertion.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -441,14 +824,34 @@ pub mod service {
             AssociatedSystem { props }
         }
 
-        prop! {
-            /// `SystemArn`: The system ARN.
-            props, "SystemArn", _, set_system_arn, get_system_arn, Val<String>
+        /// Sets `SystemArn`, which `new` took, in place.
+        pub fn set_system_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SystemArn", value.into());
+            self
         }
 
-        prop! {
-            /// `UserJourneyIds`: User journey IDs associated with this system.
-            props, "UserJourneyIds", user_journey_ids, set_user_journey_ids, get_user_journey_ids, Val<List<String>>
+        /// `SystemArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SystemArn")
+        }
+
+        /// `UserJourneyIds`: User journey IDs associated with this system.
+        pub fn user_journey_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UserJourneyIds", value.into());
+            self
+        }
+
+        /// Sets `UserJourneyIds` in place: [`Self::user_journey_ids`] on a value held by `&mut`.
+        pub fn set_user_journey_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UserJourneyIds", value.into());
+            self
+        }
+
+        /// `UserJourneyIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_journey_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UserJourneyIds")
         }
     }
 
@@ -489,9 +892,16 @@ pub mod service {
             DevOpsAgentConfiguration { props }
         }
 
-        prop! {
-            /// `AgentSpaceArn`: The ARN of the DevOps Agent Agent Space to link to this service.
-            props, "AgentSpaceArn", _, set_agent_space_arn, get_agent_space_arn, Val<String>
+        /// Sets `AgentSpaceArn`, which `new` took, in place.
+        pub fn set_agent_space_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentSpaceArn", value.into());
+            self
+        }
+
+        /// `AgentSpaceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_space_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentSpaceArn")
         }
     }
 
@@ -513,10 +923,16 @@ pub mod service {
             InputSourceDefinition { props }
         }
 
-        prop! {
-            /// `ResourceConfiguration`: Resource configuration for an input source. Provide exactly one
-            /// field.
-            props, "ResourceConfiguration", _, set_resource_configuration, get_resource_configuration, Val<ResourceConfiguration>
+        /// Sets `ResourceConfiguration`, which `new` took, in place.
+        pub fn set_resource_configuration(&mut self, value: impl Into<Val<ResourceConfiguration>>) -> &mut Self {
+            self.props.set("ResourceConfiguration", value.into());
+            self
+        }
+
+        /// `ResourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration(&self) -> ::std::option::Option<Val<ResourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfiguration")
         }
     }
 
@@ -538,29 +954,94 @@ pub mod service {
             ResourceConfiguration { props }
         }
 
-        prop! {
-            /// `CfnStackArn`: ARN of a CloudFormation stack.
-            props, "CfnStackArn", cfn_stack_arn, set_cfn_stack_arn, get_cfn_stack_arn, Val<String>
+        /// `CfnStackArn`: ARN of a CloudFormation stack.
+        pub fn cfn_stack_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CfnStackArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DesignFileS3Url`: S3 URL of a design file.
-            props, "DesignFileS3Url", design_file_s3_url, set_design_file_s3_url, get_design_file_s3_url, Val<String>
+        /// Sets `CfnStackArn` in place: [`Self::cfn_stack_arn`] on a value held by `&mut`.
+        pub fn set_cfn_stack_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CfnStackArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Eks`.
-            props, "Eks", eks, set_eks, get_eks, Val<EksSource>
+        /// `CfnStackArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cfn_stack_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CfnStackArn")
         }
 
-        prop! {
-            /// `ResourceTags`: Resource tags to discover resources.
-            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<ResourceTag>>
+        /// `DesignFileS3Url`: S3 URL of a design file.
+        pub fn design_file_s3_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DesignFileS3Url", value.into());
+            self
         }
 
-        prop! {
-            /// `TfStateFileUrl`: URL of a Terraform state file.
-            props, "TfStateFileUrl", tf_state_file_url, set_tf_state_file_url, get_tf_state_file_url, Val<String>
+        /// Sets `DesignFileS3Url` in place: [`Self::design_file_s3_url`] on a value held by `&mut`.
+        pub fn set_design_file_s3_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DesignFileS3Url", value.into());
+            self
+        }
+
+        /// `DesignFileS3Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_design_file_s3_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DesignFileS3Url")
+        }
+
+        /// `Eks`.
+        pub fn eks(mut self, value: impl Into<Val<EksSource>>) -> Self {
+            self.props.set("Eks", value.into());
+            self
+        }
+
+        /// Sets `Eks` in place: [`Self::eks`] on a value held by `&mut`.
+        pub fn set_eks(&mut self, value: impl Into<Val<EksSource>>) -> &mut Self {
+            self.props.set("Eks", value.into());
+            self
+        }
+
+        /// `Eks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks(&self) -> ::std::option::Option<Val<EksSource>> {
+            crate::cfn::get_prop(&self.props, "Eks")
+        }
+
+        /// `ResourceTags`: Resource tags to discover resources.
+        pub fn resource_tags(mut self, value: impl Into<Val<List<ResourceTag>>>) -> Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+        pub fn set_resource_tags(&mut self, value: impl Into<Val<List<ResourceTag>>>) -> &mut Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<ResourceTag>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTags")
+        }
+
+        /// `TfStateFileUrl`: URL of a Terraform state file.
+        pub fn tf_state_file_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TfStateFileUrl", value.into());
+            self
+        }
+
+        /// Sets `TfStateFileUrl` in place: [`Self::tf_state_file_url`] on a value held by `&mut`.
+        pub fn set_tf_state_file_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TfStateFileUrl", value.into());
+            self
+        }
+
+        /// `TfStateFileUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tf_state_file_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TfStateFileUrl")
         }
     }
 
@@ -586,23 +1067,49 @@ pub mod service {
             EksSource { props }
         }
 
-        prop! {
-            /// `ClusterArn`: ARN of the EKS cluster.
-            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        /// Sets `ClusterArn`, which `new` took, in place.
+        pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespaces`: EKS namespaces.
-            props, "Namespaces", _, set_namespaces, get_namespaces, Val<List<String>>
+        /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterArn")
         }
 
-        prop! {
-            /// `LabelSelector`: Kubernetes label selector that scopes discovery to matching objects in
-            /// the specified namespaces. An object must satisfy both MatchLabels and MatchExpressions.
-            /// Specify at least one of them; a selector carrying neither is treated as though no
-            /// selector were supplied, and all supported objects in the specified namespaces are
-            /// discovered.
-            props, "LabelSelector", label_selector, set_label_selector, get_label_selector, Val<EksLabelSelector>
+        /// Sets `Namespaces`, which `new` took, in place.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
+        }
+
+        /// `LabelSelector`: Kubernetes label selector that scopes discovery to matching objects in the
+        /// specified namespaces. An object must satisfy both MatchLabels and MatchExpressions. Specify
+        /// at least one of them; a selector carrying neither is treated as though no selector were
+        /// supplied, and all supported objects in the specified namespaces are discovered.
+        pub fn label_selector(mut self, value: impl Into<Val<EksLabelSelector>>) -> Self {
+            self.props.set("LabelSelector", value.into());
+            self
+        }
+
+        /// Sets `LabelSelector` in place: [`Self::label_selector`] on a value held by `&mut`.
+        pub fn set_label_selector(&mut self, value: impl Into<Val<EksLabelSelector>>) -> &mut Self {
+            self.props.set("LabelSelector", value.into());
+            self
+        }
+
+        /// `LabelSelector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_selector(&self) -> ::std::option::Option<Val<EksLabelSelector>> {
+            crate::cfn::get_prop(&self.props, "LabelSelector")
         }
     }
 
@@ -625,16 +1132,41 @@ pub mod service {
             EksLabelSelector { props }
         }
 
-        prop! {
-            /// `MatchExpressions`: Label selector requirements an object must satisfy to be discovered.
-            /// Up to 20 requirements, all of which must match.
-            props, "MatchExpressions", match_expressions, set_match_expressions, get_match_expressions, Val<List<EksLabelSelectorRequirement>>
+        /// `MatchExpressions`: Label selector requirements an object must satisfy to be discovered. Up
+        /// to 20 requirements, all of which must match.
+        pub fn match_expressions(mut self, value: impl Into<Val<List<EksLabelSelectorRequirement>>>) -> Self {
+            self.props.set("MatchExpressions", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchLabels`: Label key/value pairs an object must carry to be discovered. Up to 20
-            /// pairs.
-            props, "MatchLabels", match_labels, set_match_labels, get_match_labels, Val<Map<String>>
+        /// Sets `MatchExpressions` in place: [`Self::match_expressions`] on a value held by `&mut`.
+        pub fn set_match_expressions(&mut self, value: impl Into<Val<List<EksLabelSelectorRequirement>>>) -> &mut Self {
+            self.props.set("MatchExpressions", value.into());
+            self
+        }
+
+        /// `MatchExpressions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_expressions(&self) -> ::std::option::Option<Val<List<EksLabelSelectorRequirement>>> {
+            crate::cfn::get_prop(&self.props, "MatchExpressions")
+        }
+
+        /// `MatchLabels`: Label key/value pairs an object must carry to be discovered. Up to 20 pairs.
+        pub fn match_labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("MatchLabels", value.into());
+            self
+        }
+
+        /// Sets `MatchLabels` in place: [`Self::match_labels`] on a value held by `&mut`.
+        pub fn set_match_labels(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("MatchLabels", value.into());
+            self
+        }
+
+        /// `MatchLabels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_labels(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchLabels")
         }
     }
 
@@ -662,20 +1194,47 @@ pub mod service {
             EksLabelSelectorRequirement { props }
         }
 
-        prop! {
-            /// `Key`: Label key the requirement applies to.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: Operator applied to the label key.
-            props, "Operator", _, set_operator, get_operator, Val<EksLabelSelectorRequirementOperator>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Values`: Label values the requirement compares against. Up to 20 values. Required for
-            /// IN and NOT_IN; omit for EXISTS and DOES_NOT_EXIST.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<EksLabelSelectorRequirementOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<EksLabelSelectorRequirementOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// `Values`: Label values the requirement compares against. Up to 20 values. Required for IN
+        /// and NOT_IN; omit for EXISTS and DOES_NOT_EXIST.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -717,14 +1276,28 @@ pub mod service {
             ResourceTag { props }
         }
 
-        prop! {
-            /// `Key`: Tag key.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: Tag values.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -745,14 +1318,34 @@ pub mod service {
             PermissionModel { props }
         }
 
-        prop! {
-            /// `InvokerRoleName`: Name of the invoker IAM role.
-            props, "InvokerRoleName", _, set_invoker_role_name, get_invoker_role_name, Val<String>
+        /// Sets `InvokerRoleName`, which `new` took, in place.
+        pub fn set_invoker_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvokerRoleName", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRoleArns`: Cross-account role ARNs.
-            props, "CrossAccountRoleArns", cross_account_role_arns, set_cross_account_role_arns, get_cross_account_role_arns, Val<List<CrossAccountRoleConfiguration>>
+        /// `InvokerRoleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoker_role_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvokerRoleName")
+        }
+
+        /// `CrossAccountRoleArns`: Cross-account role ARNs.
+        pub fn cross_account_role_arns(mut self, value: impl Into<Val<List<CrossAccountRoleConfiguration>>>) -> Self {
+            self.props.set("CrossAccountRoleArns", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRoleArns` in place: [`Self::cross_account_role_arns`] on a value held by `&mut`.
+        pub fn set_cross_account_role_arns(&mut self, value: impl Into<Val<List<CrossAccountRoleConfiguration>>>) -> &mut Self {
+            self.props.set("CrossAccountRoleArns", value.into());
+            self
+        }
+
+        /// `CrossAccountRoleArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role_arns(&self) -> ::std::option::Option<Val<List<CrossAccountRoleConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRoleArns")
         }
     }
 
@@ -773,14 +1366,34 @@ pub mod service {
             CrossAccountRoleConfiguration { props }
         }
 
-        prop! {
-            /// `CrossAccountRoleArn`: ARN of the cross-account IAM role.
-            props, "CrossAccountRoleArn", _, set_cross_account_role_arn, get_cross_account_role_arn, Val<String>
+        /// Sets `CrossAccountRoleArn`, which `new` took, in place.
+        pub fn set_cross_account_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`: External ID for cross-account access.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRoleArn")
+        }
+
+        /// `ExternalId`: External ID for cross-account access.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
         }
     }
 
@@ -802,9 +1415,16 @@ pub mod service {
             ServiceReportConfiguration { props }
         }
 
-        prop! {
-            /// `ReportOutput`: Output destinations for generated reports.
-            props, "ReportOutput", _, set_report_output, get_report_output, Val<List<ReportOutputConfiguration>>
+        /// Sets `ReportOutput`, which `new` took, in place.
+        pub fn set_report_output(&mut self, value: impl Into<Val<List<ReportOutputConfiguration>>>) -> &mut Self {
+            self.props.set("ReportOutput", value.into());
+            self
+        }
+
+        /// `ReportOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_output(&self) -> ::std::option::Option<Val<List<ReportOutputConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ReportOutput")
         }
     }
 
@@ -826,9 +1446,22 @@ pub mod service {
             ReportOutputConfiguration { props }
         }
 
-        prop! {
-            /// `S3`: S3 configuration for report output.
-            props, "S3", s3, set_s3, get_s3, Val<S3ReportOutputConfiguration>
+        /// `S3`: S3 configuration for report output.
+        pub fn s3(mut self, value: impl Into<Val<S3ReportOutputConfiguration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3ReportOutputConfiguration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3ReportOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -852,14 +1485,28 @@ pub mod service {
             S3ReportOutputConfiguration { props }
         }
 
-        prop! {
-            /// `BucketPath`: S3 bucket path where reports will be written.
-            props, "BucketPath", _, set_bucket_path, get_bucket_path, Val<String>
+        /// Sets `BucketPath`, which `new` took, in place.
+        pub fn set_bucket_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPath", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`: Account ID of the bucket owner.
-            props, "BucketOwner", _, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `BucketPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPath")
+        }
+
+        /// Sets `BucketOwner`, which `new` took, in place.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
         }
     }
 }
@@ -893,24 +1540,58 @@ impl ServiceFunction {
         ServiceFunction { core }
     }
 
-    prop! {
-        /// `Criticality`: The criticality of the service function.
-        core.props, "Criticality", _, set_criticality, get_criticality, Val<service_function::Criticality>
+    /// Sets `Criticality`, which `new` took, in place.
+    pub fn set_criticality(&mut self, value: impl Into<Val<service_function::Criticality>>) -> &mut Self {
+        self.core.props.set("Criticality", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the service function.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Criticality` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_criticality(&self) -> ::std::option::Option<Val<service_function::Criticality>> {
+        crate::cfn::get_prop(&self.core.props, "Criticality")
     }
 
-    prop! {
-        /// `Name`: The name of the service function.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the service function.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceArn`: The ARN of the parent service.
-        core.props, "ServiceArn", _, set_service_arn, get_service_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ServiceArn`, which `new` took, in place.
+    pub fn set_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceArn", value.into());
+        self
+    }
+
+    /// `ServiceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -987,31 +1668,90 @@ impl System {
         System { core }
     }
 
-    prop! {
-        /// `Description`: The description of the system.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the system.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key ID for encrypting system data.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the system.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SharingEnabled`: Whether the system is enabled to be shared with other members of the
-        /// Organization. Only applicable if the system owner is a management account or delegated
-        /// admin.
-        core.props, "SharingEnabled", sharing_enabled, set_sharing_enabled, get_sharing_enabled, Val<bool>
+    /// `KmsKeyId`: The KMS key ID for encrypting system data.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the system.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SharingEnabled`: Whether the system is enabled to be shared with other members of the
+    /// Organization. Only applicable if the system owner is a management account or delegated
+    /// admin.
+    pub fn sharing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SharingEnabled", value.into());
+        self
+    }
+
+    /// Sets `SharingEnabled` in place: [`Self::sharing_enabled`] on a value held by `&mut`.
+    pub fn set_sharing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SharingEnabled", value.into());
+        self
+    }
+
+    /// `SharingEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sharing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SharingEnabled")
+    }
+
+    /// `Tags`: Tags assigned to the system.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1068,24 +1808,64 @@ impl UserJourney {
         UserJourney { core }
     }
 
-    prop! {
-        /// `Description`: The description of the user journey.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the user journey.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the user journey.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyArn`: The ARN of the resilience policy to associate with this user journey.
-        core.props, "PolicyArn", policy_arn, set_policy_arn, get_policy_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SystemIdentifier`: The system ARN or system ID that owns this user journey.
-        core.props, "SystemIdentifier", _, set_system_identifier, get_system_identifier, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PolicyArn`: The ARN of the resilience policy to associate with this user journey.
+    pub fn policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyArn", value.into());
+        self
+    }
+
+    /// Sets `PolicyArn` in place: [`Self::policy_arn`] on a value held by `&mut`.
+    pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyArn", value.into());
+        self
+    }
+
+    /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyArn")
+    }
+
+    /// Sets `SystemIdentifier`, which `new` took, in place.
+    pub fn set_system_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SystemIdentifier", value.into());
+        self
+    }
+
+    /// `SystemIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_system_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SystemIdentifier")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,9 +42,16 @@ impl DefaultViewAssociation {
         DefaultViewAssociation { core }
     }
 
-    prop! {
-        /// `ViewArn`.
-        core.props, "ViewArn", _, set_view_arn, get_view_arn, Val<String>
+    /// Sets `ViewArn`, which `new` took, in place.
+    pub fn set_view_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ViewArn", value.into());
+        self
+    }
+
+    /// `ViewArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_view_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ViewArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -80,14 +87,34 @@ impl Index {
         Index { core }
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<index::IndexType>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<index::IndexType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<index::IndexType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -146,29 +173,88 @@ impl View {
         View { core }
     }
 
-    prop! {
-        /// `Filters`.
-        core.props, "Filters", filters, set_filters, get_filters, Val<view::SearchFilter>
+    /// `Filters`.
+    pub fn filters(mut self, value: impl Into<Val<view::SearchFilter>>) -> Self {
+        self.core.props.set("Filters", value.into());
+        self
     }
 
-    prop! {
-        /// `IncludedProperties`.
-        core.props, "IncludedProperties", included_properties, set_included_properties, get_included_properties, Val<List<view::IncludedProperty>>
+    /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+    pub fn set_filters(&mut self, value: impl Into<Val<view::SearchFilter>>) -> &mut Self {
+        self.core.props.set("Filters", value.into());
+        self
     }
 
-    prop! {
-        /// `Scope`.
-        core.props, "Scope", scope, set_scope, get_scope, Val<String>
+    /// `Filters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filters(&self) -> ::std::option::Option<Val<view::SearchFilter>> {
+        crate::cfn::get_prop(&self.core.props, "Filters")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `IncludedProperties`.
+    pub fn included_properties(mut self, value: impl Into<Val<List<view::IncludedProperty>>>) -> Self {
+        self.core.props.set("IncludedProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `ViewName`.
-        core.props, "ViewName", _, set_view_name, get_view_name, Val<String>
+    /// Sets `IncludedProperties` in place: [`Self::included_properties`] on a value held by `&mut`.
+    pub fn set_included_properties(&mut self, value: impl Into<Val<List<view::IncludedProperty>>>) -> &mut Self {
+        self.core.props.set("IncludedProperties", value.into());
+        self
+    }
+
+    /// `IncludedProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_included_properties(&self) -> ::std::option::Option<Val<List<view::IncludedProperty>>> {
+        crate::cfn::get_prop(&self.core.props, "IncludedProperties")
+    }
+
+    /// `Scope`.
+    pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `ViewName`, which `new` took, in place.
+    pub fn set_view_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ViewName", value.into());
+        self
+    }
+
+    /// `ViewName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_view_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ViewName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -205,9 +291,16 @@ pub mod view {
             SearchFilter { props }
         }
 
-        prop! {
-            /// `FilterString`.
-            props, "FilterString", _, set_filter_string, get_filter_string, Val<String>
+        /// Sets `FilterString`, which `new` took, in place.
+        pub fn set_filter_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilterString", value.into());
+            self
+        }
+
+        /// `FilterString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilterString")
         }
     }
 
@@ -228,9 +321,16 @@ pub mod view {
             IncludedProperty { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }

@@ -41,34 +41,106 @@ impl Group {
         Group { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<List<group::ConfigurationItem>>
+    /// `Configuration`.
+    pub fn configuration(mut self, value: impl Into<Val<List<group::ConfigurationItem>>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the resource group
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<List<group::ConfigurationItem>>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the resource group
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<List<group::ConfigurationItem>>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `ResourceQuery`.
-        core.props, "ResourceQuery", resource_query, set_resource_query, get_resource_query, Val<group::ResourceQuery>
+    /// `Description`: The description of the resource group
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Resources`.
-        core.props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResourceQuery`.
+    pub fn resource_query(mut self, value: impl Into<Val<group::ResourceQuery>>) -> Self {
+        self.core.props.set("ResourceQuery", value.into());
+        self
+    }
+
+    /// Sets `ResourceQuery` in place: [`Self::resource_query`] on a value held by `&mut`.
+    pub fn set_resource_query(&mut self, value: impl Into<Val<group::ResourceQuery>>) -> &mut Self {
+        self.core.props.set("ResourceQuery", value.into());
+        self
+    }
+
+    /// `ResourceQuery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_query(&self) -> ::std::option::Option<Val<group::ResourceQuery>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceQuery")
+    }
+
+    /// `Resources`.
+    pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,14 +176,40 @@ pub mod group {
             ConfigurationItem { props }
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ConfigurationParameter>>
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<List<ConfigurationParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<ConfigurationParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<ConfigurationParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -130,14 +228,40 @@ pub mod group {
             ConfigurationParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -156,14 +280,40 @@ pub mod group {
             ResourceQuery { props }
         }
 
-        prop! {
-            /// `Query`.
-            props, "Query", query, set_query, get_query, Val<Query>
+        /// `Query`.
+        pub fn query(mut self, value: impl Into<Val<Query>>) -> Self {
+            self.props.set("Query", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<ResourceQueryType>
+        /// Sets `Query` in place: [`Self::query`] on a value held by `&mut`.
+        pub fn set_query(&mut self, value: impl Into<Val<Query>>) -> &mut Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// `Query` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query(&self) -> ::std::option::Option<Val<Query>> {
+            crate::cfn::get_prop(&self.props, "Query")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<ResourceQueryType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ResourceQueryType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ResourceQueryType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -182,19 +332,58 @@ pub mod group {
             Query { props }
         }
 
-        prop! {
-            /// `ResourceTypeFilters`.
-            props, "ResourceTypeFilters", resource_type_filters, set_resource_type_filters, get_resource_type_filters, Val<List<String>>
+        /// `ResourceTypeFilters`.
+        pub fn resource_type_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypeFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `StackIdentifier`.
-            props, "StackIdentifier", stack_identifier, set_stack_identifier, get_stack_identifier, Val<String>
+        /// Sets `ResourceTypeFilters` in place: [`Self::resource_type_filters`] on a value held by `&mut`.
+        pub fn set_resource_type_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypeFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilters`.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<TagFilter>>
+        /// `ResourceTypeFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypeFilters")
+        }
+
+        /// `StackIdentifier`.
+        pub fn stack_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StackIdentifier", value.into());
+            self
+        }
+
+        /// Sets `StackIdentifier` in place: [`Self::stack_identifier`] on a value held by `&mut`.
+        pub fn set_stack_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StackIdentifier", value.into());
+            self
+        }
+
+        /// `StackIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StackIdentifier")
+        }
+
+        /// `TagFilters`.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<TagFilter>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<TagFilter>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<TagFilter>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
         }
     }
 
@@ -213,14 +402,40 @@ pub mod group {
             TagFilter { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -275,30 +490,52 @@ impl TagSyncTask {
         TagSyncTask { core }
     }
 
-    prop! {
-        /// `Group`: The Amazon resource name (ARN) or name of the application group for which you
-        /// want to create a tag-sync task
-        core.props, "Group", _, set_group, get_group, Val<String>
+    /// Sets `Group`, which `new` took, in place.
+    pub fn set_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Group", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon resource name (ARN) of the role assumed by the service to tag and
-        /// untag resources on your behalf.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Group` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Group")
     }
 
-    prop! {
-        /// `TagKey`: The tag key. Resources tagged with this tag key-value pair will be added to
-        /// the application. If a resource with this tag is later untagged, the tag-sync task
-        /// removes the resource from the application.
-        core.props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TagValue`: The tag value. Resources tagged with this tag key-value pair will be added
-        /// to the application. If a resource with this tag is later untagged, the tag-sync task
-        /// removes the resource from the application.
-        core.props, "TagValue", _, set_tag_value, get_tag_value, Val<String>
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `TagKey`, which `new` took, in place.
+    pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TagKey", value.into());
+        self
+    }
+
+    /// `TagKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TagKey")
+    }
+
+    /// Sets `TagValue`, which `new` took, in place.
+    pub fn set_tag_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TagValue", value.into());
+        self
+    }
+
+    /// `TagValue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TagValue")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,14 +40,40 @@ impl Fleet {
         Fleet { core }
     }
 
-    prop! {
-        /// `Name`: The name of the fleet.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name of the fleet.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -88,29 +114,82 @@ impl Robot {
         Robot { core }
     }
 
-    prop! {
-        /// `Architecture`: The target architecture of the robot.
-        core.props, "Architecture", _, set_architecture, get_architecture, Val<robot::Architecture>
+    /// Sets `Architecture`, which `new` took, in place.
+    pub fn set_architecture(&mut self, value: impl Into<Val<robot::Architecture>>) -> &mut Self {
+        self.core.props.set("Architecture", value.into());
+        self
     }
 
-    prop! {
-        /// `Fleet`: The Amazon Resource Name (ARN) of the fleet.
-        core.props, "Fleet", fleet, set_fleet, get_fleet, Val<String>
+    /// `Architecture` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_architecture(&self) -> ::std::option::Option<Val<robot::Architecture>> {
+        crate::cfn::get_prop(&self.core.props, "Architecture")
     }
 
-    prop! {
-        /// `GreengrassGroupId`: The Greengrass group id.
-        core.props, "GreengrassGroupId", _, set_greengrass_group_id, get_greengrass_group_id, Val<String>
+    /// `Fleet`: The Amazon Resource Name (ARN) of the fleet.
+    pub fn fleet(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Fleet", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the robot.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Fleet` in place: [`Self::fleet`] on a value held by `&mut`.
+    pub fn set_fleet(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Fleet", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Fleet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Fleet")
+    }
+
+    /// Sets `GreengrassGroupId`, which `new` took, in place.
+    pub fn set_greengrass_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GreengrassGroupId", value.into());
+        self
+    }
+
+    /// `GreengrassGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_greengrass_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GreengrassGroupId")
+    }
+
+    /// `Name`: The name for the robot.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -169,34 +248,106 @@ impl RobotApplication {
         RobotApplication { core }
     }
 
-    prop! {
-        /// `CurrentRevisionId`: The revision ID of robot application.
-        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
+    /// `CurrentRevisionId`: The revision ID of robot application.
+    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Environment`: The URI of the Docker image for the robot application.
-        core.props, "Environment", environment, set_environment, get_environment, Val<String>
+    /// Sets `CurrentRevisionId` in place: [`Self::current_revision_id`] on a value held by `&mut`.
+    pub fn set_current_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the robot application.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CurrentRevisionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_current_revision_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CurrentRevisionId")
     }
 
-    prop! {
-        /// `RobotSoftwareSuite`: The robot software suite used by the robot application.
-        core.props, "RobotSoftwareSuite", _, set_robot_software_suite, get_robot_software_suite, Val<robot_application::RobotSoftwareSuite>
+    /// `Environment`: The URI of the Docker image for the robot application.
+    pub fn environment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `Sources`: The sources of the robot application.
-        core.props, "Sources", sources, set_sources, get_sources, Val<List<robot_application::SourceConfig>>
+    /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+    pub fn set_environment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
+    }
+
+    /// `Name`: The name of the robot application.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RobotSoftwareSuite`, which `new` took, in place.
+    pub fn set_robot_software_suite(&mut self, value: impl Into<Val<robot_application::RobotSoftwareSuite>>) -> &mut Self {
+        self.core.props.set("RobotSoftwareSuite", value.into());
+        self
+    }
+
+    /// `RobotSoftwareSuite` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_robot_software_suite(&self) -> ::std::option::Option<Val<robot_application::RobotSoftwareSuite>> {
+        crate::cfn::get_prop(&self.core.props, "RobotSoftwareSuite")
+    }
+
+    /// `Sources`: The sources of the robot application.
+    pub fn sources(mut self, value: impl Into<Val<List<robot_application::SourceConfig>>>) -> Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// Sets `Sources` in place: [`Self::sources`] on a value held by `&mut`.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<robot_application::SourceConfig>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<robot_application::SourceConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -270,14 +421,34 @@ pub mod robot_application {
             RobotSoftwareSuite { props }
         }
 
-        prop! {
-            /// `Name`: The name of robot software suite.
-            props, "Name", _, set_name, get_name, Val<RobotSoftwareSuiteName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<RobotSoftwareSuiteName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of robot software suite.
-            props, "Version", version, set_version, get_version, Val<RobotSoftwareSuiteVersion>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<RobotSoftwareSuiteName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`: The version of robot software suite.
+        pub fn version(mut self, value: impl Into<Val<RobotSoftwareSuiteVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<RobotSoftwareSuiteVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<RobotSoftwareSuiteVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -338,19 +509,40 @@ pub mod robot_application {
             SourceConfig { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The Arn of the S3Bucket that stores the robot application source.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`: The s3 key of robot application source.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `Architecture`: The architecture of robot application.
-            props, "Architecture", _, set_architecture, get_architecture, Val<SourceConfigArchitecture>
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
+        }
+
+        /// Sets `Architecture`, which `new` took, in place.
+        pub fn set_architecture(&mut self, value: impl Into<Val<SourceConfigArchitecture>>) -> &mut Self {
+            self.props.set("Architecture", value.into());
+            self
+        }
+
+        /// `Architecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architecture(&self) -> ::std::option::Option<Val<SourceConfigArchitecture>> {
+            crate::cfn::get_prop(&self.props, "Architecture")
         }
     }
 
@@ -393,14 +585,34 @@ impl RobotApplicationVersion {
         RobotApplicationVersion { core }
     }
 
-    prop! {
-        /// `Application`.
-        core.props, "Application", _, set_application, get_application, Val<String>
+    /// Sets `Application`, which `new` took, in place.
+    pub fn set_application(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Application", value.into());
+        self
     }
 
-    prop! {
-        /// `CurrentRevisionId`: The revision ID of robot application.
-        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
+    /// `Application` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Application")
+    }
+
+    /// `CurrentRevisionId`: The revision ID of robot application.
+    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
+    }
+
+    /// Sets `CurrentRevisionId` in place: [`Self::current_revision_id`] on a value held by `&mut`.
+    pub fn set_current_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
+    }
+
+    /// `CurrentRevisionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_current_revision_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CurrentRevisionId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -449,45 +661,136 @@ impl SimulationApplication {
         SimulationApplication { core }
     }
 
-    prop! {
-        /// `CurrentRevisionId`: The current revision id.
-        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
+    /// `CurrentRevisionId`: The current revision id.
+    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Environment`: The URI of the Docker image for the robot application.
-        core.props, "Environment", environment, set_environment, get_environment, Val<String>
+    /// Sets `CurrentRevisionId` in place: [`Self::current_revision_id`] on a value held by `&mut`.
+    pub fn set_current_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the simulation application.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CurrentRevisionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_current_revision_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CurrentRevisionId")
     }
 
-    prop! {
-        /// `RenderingEngine`: The rendering engine for the simulation application.
-        core.props, "RenderingEngine", rendering_engine, set_rendering_engine, get_rendering_engine, Val<simulation_application::RenderingEngine>
+    /// `Environment`: The URI of the Docker image for the robot application.
+    pub fn environment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `RobotSoftwareSuite`: The robot software suite used by the simulation application.
-        core.props, "RobotSoftwareSuite", _, set_robot_software_suite, get_robot_software_suite, Val<simulation_application::RobotSoftwareSuite>
+    /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+    pub fn set_environment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `SimulationSoftwareSuite`: The simulation software suite used by the simulation
-        /// application.
-        core.props, "SimulationSoftwareSuite", _, set_simulation_software_suite, get_simulation_software_suite, Val<simulation_application::SimulationSoftwareSuite>
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
     }
 
-    prop! {
-        /// `Sources`: The sources of the simulation application.
-        core.props, "Sources", sources, set_sources, get_sources, Val<List<simulation_application::SourceConfig>>
+    /// `Name`: The name of the simulation application.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RenderingEngine`: The rendering engine for the simulation application.
+    pub fn rendering_engine(mut self, value: impl Into<Val<simulation_application::RenderingEngine>>) -> Self {
+        self.core.props.set("RenderingEngine", value.into());
+        self
+    }
+
+    /// Sets `RenderingEngine` in place: [`Self::rendering_engine`] on a value held by `&mut`.
+    pub fn set_rendering_engine(&mut self, value: impl Into<Val<simulation_application::RenderingEngine>>) -> &mut Self {
+        self.core.props.set("RenderingEngine", value.into());
+        self
+    }
+
+    /// `RenderingEngine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rendering_engine(&self) -> ::std::option::Option<Val<simulation_application::RenderingEngine>> {
+        crate::cfn::get_prop(&self.core.props, "RenderingEngine")
+    }
+
+    /// Sets `RobotSoftwareSuite`, which `new` took, in place.
+    pub fn set_robot_software_suite(&mut self, value: impl Into<Val<simulation_application::RobotSoftwareSuite>>) -> &mut Self {
+        self.core.props.set("RobotSoftwareSuite", value.into());
+        self
+    }
+
+    /// `RobotSoftwareSuite` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_robot_software_suite(&self) -> ::std::option::Option<Val<simulation_application::RobotSoftwareSuite>> {
+        crate::cfn::get_prop(&self.core.props, "RobotSoftwareSuite")
+    }
+
+    /// Sets `SimulationSoftwareSuite`, which `new` took, in place.
+    pub fn set_simulation_software_suite(&mut self, value: impl Into<Val<simulation_application::SimulationSoftwareSuite>>) -> &mut Self {
+        self.core.props.set("SimulationSoftwareSuite", value.into());
+        self
+    }
+
+    /// `SimulationSoftwareSuite` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_simulation_software_suite(&self) -> ::std::option::Option<Val<simulation_application::SimulationSoftwareSuite>> {
+        crate::cfn::get_prop(&self.core.props, "SimulationSoftwareSuite")
+    }
+
+    /// `Sources`: The sources of the simulation application.
+    pub fn sources(mut self, value: impl Into<Val<List<simulation_application::SourceConfig>>>) -> Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// Sets `Sources` in place: [`Self::sources`] on a value held by `&mut`.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<simulation_application::SourceConfig>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<simulation_application::SourceConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -587,14 +890,28 @@ pub mod simulation_application {
             RenderingEngine { props }
         }
 
-        prop! {
-            /// `Name`: The name of the rendering engine.
-            props, "Name", _, set_name, get_name, Val<RenderingEngineName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<RenderingEngineName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the rendering engine.
-            props, "Version", _, set_version, get_version, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<RenderingEngineName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -626,14 +943,34 @@ pub mod simulation_application {
             RobotSoftwareSuite { props }
         }
 
-        prop! {
-            /// `Name`: The name of the robot software suite.
-            props, "Name", _, set_name, get_name, Val<RobotSoftwareSuiteName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<RobotSoftwareSuiteName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the robot software suite.
-            props, "Version", version, set_version, get_version, Val<RobotSoftwareSuiteVersion>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<RobotSoftwareSuiteName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`: The version of the robot software suite.
+        pub fn version(mut self, value: impl Into<Val<RobotSoftwareSuiteVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<RobotSoftwareSuiteVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<RobotSoftwareSuiteVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -690,14 +1027,34 @@ pub mod simulation_application {
             SimulationSoftwareSuite { props }
         }
 
-        prop! {
-            /// `Name`: The name of the simulation software suite.
-            props, "Name", _, set_name, get_name, Val<SimulationSoftwareSuiteName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<SimulationSoftwareSuiteName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the simulation software suite.
-            props, "Version", version, set_version, get_version, Val<SimulationSoftwareSuiteVersion>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<SimulationSoftwareSuiteName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`: The version of the simulation software suite.
+        pub fn version(mut self, value: impl Into<Val<SimulationSoftwareSuiteVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<SimulationSoftwareSuiteVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<SimulationSoftwareSuiteVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -771,19 +1128,40 @@ pub mod simulation_application {
             SourceConfig { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The Amazon S3 bucket name.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`: The s3 object key.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `Architecture`: The target processor architecture for the application.
-            props, "Architecture", _, set_architecture, get_architecture, Val<SourceConfigArchitecture>
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
+        }
+
+        /// Sets `Architecture`, which `new` took, in place.
+        pub fn set_architecture(&mut self, value: impl Into<Val<SourceConfigArchitecture>>) -> &mut Self {
+            self.props.set("Architecture", value.into());
+            self
+        }
+
+        /// `Architecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architecture(&self) -> ::std::option::Option<Val<SourceConfigArchitecture>> {
+            crate::cfn::get_prop(&self.props, "Architecture")
         }
     }
 
@@ -826,14 +1204,34 @@ impl SimulationApplicationVersion {
         SimulationApplicationVersion { core }
     }
 
-    prop! {
-        /// `Application`.
-        core.props, "Application", _, set_application, get_application, Val<String>
+    /// Sets `Application`, which `new` took, in place.
+    pub fn set_application(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Application", value.into());
+        self
     }
 
-    prop! {
-        /// `CurrentRevisionId`: The revision ID of robot application.
-        core.props, "CurrentRevisionId", current_revision_id, set_current_revision_id, get_current_revision_id, Val<String>
+    /// `Application` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Application")
+    }
+
+    /// `CurrentRevisionId`: The revision ID of robot application.
+    pub fn current_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
+    }
+
+    /// Sets `CurrentRevisionId` in place: [`Self::current_revision_id`] on a value held by `&mut`.
+    pub fn set_current_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CurrentRevisionId", value.into());
+        self
+    }
+
+    /// `CurrentRevisionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_current_revision_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CurrentRevisionId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,29 +43,82 @@ impl Crl {
         Crl { core }
     }
 
-    prop! {
-        /// `CrlData`.
-        core.props, "CrlData", _, set_crl_data, get_crl_data, Val<String>
+    /// Sets `CrlData`, which `new` took, in place.
+    pub fn set_crl_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CrlData", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `CrlData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_crl_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CrlData")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `TrustAnchorArn`.
-        core.props, "TrustAnchorArn", trust_anchor_arn, set_trust_anchor_arn, get_trust_anchor_arn, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrustAnchorArn`.
+    pub fn trust_anchor_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TrustAnchorArn", value.into());
+        self
+    }
+
+    /// Sets `TrustAnchorArn` in place: [`Self::trust_anchor_arn`] on a value held by `&mut`.
+    pub fn set_trust_anchor_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrustAnchorArn", value.into());
+        self
+    }
+
+    /// `TrustAnchorArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trust_anchor_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrustAnchorArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,54 +156,173 @@ impl Profile {
         Profile { core }
     }
 
-    prop! {
-        /// `AcceptRoleSessionName`.
-        core.props, "AcceptRoleSessionName", accept_role_session_name, set_accept_role_session_name, get_accept_role_session_name, Val<bool>
+    /// `AcceptRoleSessionName`.
+    pub fn accept_role_session_name(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AcceptRoleSessionName", value.into());
+        self
     }
 
-    prop! {
-        /// `AttributeMappings`.
-        core.props, "AttributeMappings", attribute_mappings, set_attribute_mappings, get_attribute_mappings, Val<List<profile::AttributeMapping>>
+    /// Sets `AcceptRoleSessionName` in place: [`Self::accept_role_session_name`] on a value held by `&mut`.
+    pub fn set_accept_role_session_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AcceptRoleSessionName", value.into());
+        self
     }
 
-    prop! {
-        /// `DurationSeconds`.
-        core.props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<f64>
+    /// `AcceptRoleSessionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_role_session_name(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptRoleSessionName")
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `AttributeMappings`.
+    pub fn attribute_mappings(mut self, value: impl Into<Val<List<profile::AttributeMapping>>>) -> Self {
+        self.core.props.set("AttributeMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedPolicyArns`.
-        core.props, "ManagedPolicyArns", managed_policy_arns, set_managed_policy_arns, get_managed_policy_arns, Val<List<String>>
+    /// Sets `AttributeMappings` in place: [`Self::attribute_mappings`] on a value held by `&mut`.
+    pub fn set_attribute_mappings(&mut self, value: impl Into<Val<List<profile::AttributeMapping>>>) -> &mut Self {
+        self.core.props.set("AttributeMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AttributeMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_mappings(&self) -> ::std::option::Option<Val<List<profile::AttributeMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeMappings")
     }
 
-    prop! {
-        /// `RequireInstanceProperties`.
-        core.props, "RequireInstanceProperties", require_instance_properties, set_require_instance_properties, get_require_instance_properties, Val<bool>
+    /// `DurationSeconds`.
+    pub fn duration_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("DurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArns`.
-        core.props, "RoleArns", _, set_role_arns, get_role_arns, Val<List<String>>
+    /// Sets `DurationSeconds` in place: [`Self::duration_seconds`] on a value held by `&mut`.
+    pub fn set_duration_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("DurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionPolicy`.
-        core.props, "SessionPolicy", session_policy, set_session_policy, get_session_policy, Val<String>
+    /// `DurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_duration_seconds(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "DurationSeconds")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `ManagedPolicyArns`.
+    pub fn managed_policy_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
+    }
+
+    /// Sets `ManagedPolicyArns` in place: [`Self::managed_policy_arns`] on a value held by `&mut`.
+    pub fn set_managed_policy_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
+    }
+
+    /// `ManagedPolicyArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_policy_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedPolicyArns")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RequireInstanceProperties`.
+    pub fn require_instance_properties(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RequireInstanceProperties", value.into());
+        self
+    }
+
+    /// Sets `RequireInstanceProperties` in place: [`Self::require_instance_properties`] on a value
+    /// held by `&mut`.
+    pub fn set_require_instance_properties(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequireInstanceProperties", value.into());
+        self
+    }
+
+    /// `RequireInstanceProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_require_instance_properties(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequireInstanceProperties")
+    }
+
+    /// Sets `RoleArns`, which `new` took, in place.
+    pub fn set_role_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RoleArns", value.into());
+        self
+    }
+
+    /// `RoleArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArns")
+    }
+
+    /// `SessionPolicy`.
+    pub fn session_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SessionPolicy", value.into());
+        self
+    }
+
+    /// Sets `SessionPolicy` in place: [`Self::session_policy`] on a value held by `&mut`.
+    pub fn set_session_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SessionPolicy", value.into());
+        self
+    }
+
+    /// `SessionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SessionPolicy")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -199,14 +371,28 @@ pub mod profile {
             AttributeMapping { props }
         }
 
-        prop! {
-            /// `CertificateField`.
-            props, "CertificateField", _, set_certificate_field, get_certificate_field, Val<CertificateField>
+        /// Sets `CertificateField`, which `new` took, in place.
+        pub fn set_certificate_field(&mut self, value: impl Into<Val<CertificateField>>) -> &mut Self {
+            self.props.set("CertificateField", value.into());
+            self
         }
 
-        prop! {
-            /// `MappingRules`.
-            props, "MappingRules", _, set_mapping_rules, get_mapping_rules, Val<List<MappingRule>>
+        /// `CertificateField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_field(&self) -> ::std::option::Option<Val<CertificateField>> {
+            crate::cfn::get_prop(&self.props, "CertificateField")
+        }
+
+        /// Sets `MappingRules`, which `new` took, in place.
+        pub fn set_mapping_rules(&mut self, value: impl Into<Val<List<MappingRule>>>) -> &mut Self {
+            self.props.set("MappingRules", value.into());
+            self
+        }
+
+        /// `MappingRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_rules(&self) -> ::std::option::Option<Val<List<MappingRule>>> {
+            crate::cfn::get_prop(&self.props, "MappingRules")
         }
     }
 
@@ -243,9 +429,16 @@ pub mod profile {
             MappingRule { props }
         }
 
-        prop! {
-            /// `Specifier`.
-            props, "Specifier", _, set_specifier, get_specifier, Val<String>
+        /// Sets `Specifier`, which `new` took, in place.
+        pub fn set_specifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Specifier", value.into());
+            self
+        }
+
+        /// `Specifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_specifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Specifier")
         }
     }
 }
@@ -272,29 +465,82 @@ impl TrustAnchor {
         TrustAnchor { core }
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationSettings`.
-        core.props, "NotificationSettings", notification_settings, set_notification_settings, get_notification_settings, Val<List<trust_anchor::NotificationSetting>>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `Source`.
-        core.props, "Source", _, set_source, get_source, Val<trust_anchor::Source>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NotificationSettings`.
+    pub fn notification_settings(mut self, value: impl Into<Val<List<trust_anchor::NotificationSetting>>>) -> Self {
+        self.core.props.set("NotificationSettings", value.into());
+        self
+    }
+
+    /// Sets `NotificationSettings` in place: [`Self::notification_settings`] on a value held by `&mut`.
+    pub fn set_notification_settings(&mut self, value: impl Into<Val<List<trust_anchor::NotificationSetting>>>) -> &mut Self {
+        self.core.props.set("NotificationSettings", value.into());
+        self
+    }
+
+    /// `NotificationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_settings(&self) -> ::std::option::Option<Val<List<trust_anchor::NotificationSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationSettings")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<trust_anchor::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<trust_anchor::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -339,24 +585,64 @@ pub mod trust_anchor {
             NotificationSetting { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Event`.
-            props, "Event", _, set_event, get_event, Val<NotificationEvent>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Channel`.
-            props, "Channel", channel, set_channel, get_channel, Val<NotificationChannel>
+        /// Sets `Event`, which `new` took, in place.
+        pub fn set_event(&mut self, value: impl Into<Val<NotificationEvent>>) -> &mut Self {
+            self.props.set("Event", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+        /// `Event` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event(&self) -> ::std::option::Option<Val<NotificationEvent>> {
+            crate::cfn::get_prop(&self.props, "Event")
+        }
+
+        /// `Channel`.
+        pub fn channel(mut self, value: impl Into<Val<NotificationChannel>>) -> Self {
+            self.props.set("Channel", value.into());
+            self
+        }
+
+        /// Sets `Channel` in place: [`Self::channel`] on a value held by `&mut`.
+        pub fn set_channel(&mut self, value: impl Into<Val<NotificationChannel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
+        }
+
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<NotificationChannel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
+        }
+
+        /// `Threshold`.
+        pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
     }
 
@@ -405,14 +691,28 @@ pub mod trust_anchor {
             Source { props }
         }
 
-        prop! {
-            /// `SourceType`.
-            props, "SourceType", _, set_source_type, get_source_type, Val<TrustAnchorType>
+        /// Sets `SourceType`, which `new` took, in place.
+        pub fn set_source_type(&mut self, value: impl Into<Val<TrustAnchorType>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceData`.
-            props, "SourceData", _, set_source_data, get_source_data, Val<SourceData>
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<TrustAnchorType>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
+        }
+
+        /// Sets `SourceData`, which `new` took, in place.
+        pub fn set_source_data(&mut self, value: impl Into<Val<SourceData>>) -> &mut Self {
+            self.props.set("SourceData", value.into());
+            self
+        }
+
+        /// `SourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_data(&self) -> ::std::option::Option<Val<SourceData>> {
+            crate::cfn::get_prop(&self.props, "SourceData")
         }
     }
 
@@ -433,14 +733,40 @@ pub mod trust_anchor {
             SourceData { props }
         }
 
-        prop! {
-            /// `X509CertificateData`.
-            props, "X509CertificateData", x509_certificate_data, set_x509_certificate_data, get_x509_certificate_data, Val<String>
+        /// `X509CertificateData`.
+        pub fn x509_certificate_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("X509CertificateData", value.into());
+            self
         }
 
-        prop! {
-            /// `AcmPcaArn`.
-            props, "AcmPcaArn", acm_pca_arn, set_acm_pca_arn, get_acm_pca_arn, Val<String>
+        /// Sets `X509CertificateData` in place: [`Self::x509_certificate_data`] on a value held by `&mut`.
+        pub fn set_x509_certificate_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("X509CertificateData", value.into());
+            self
+        }
+
+        /// `X509CertificateData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x509_certificate_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "X509CertificateData")
+        }
+
+        /// `AcmPcaArn`.
+        pub fn acm_pca_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AcmPcaArn", value.into());
+            self
+        }
+
+        /// Sets `AcmPcaArn` in place: [`Self::acm_pca_arn`] on a value held by `&mut`.
+        pub fn set_acm_pca_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AcmPcaArn", value.into());
+            self
+        }
+
+        /// `AcmPcaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acm_pca_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AcmPcaArn")
         }
     }
 

@@ -41,14 +41,34 @@ impl CidrCollection {
         CidrCollection { core }
     }
 
-    prop! {
-        /// `Locations`: A complex type that contains information about the list of CIDR locations.
-        core.props, "Locations", locations, set_locations, get_locations, Val<List<cidr_collection::Location>>
+    /// `Locations`: A complex type that contains information about the list of CIDR locations.
+    pub fn locations(mut self, value: impl Into<Val<List<cidr_collection::Location>>>) -> Self {
+        self.core.props.set("Locations", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A unique name for the CIDR collection.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Locations` in place: [`Self::locations`] on a value held by `&mut`.
+    pub fn set_locations(&mut self, value: impl Into<Val<List<cidr_collection::Location>>>) -> &mut Self {
+        self.core.props.set("Locations", value.into());
+        self
+    }
+
+    /// `Locations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_locations(&self) -> ::std::option::Option<Val<List<cidr_collection::Location>>> {
+        crate::cfn::get_prop(&self.core.props, "Locations")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -98,14 +118,28 @@ pub mod cidr_collection {
             Location { props }
         }
 
-        prop! {
-            /// `LocationName`: The name of the location that is associated with the CIDR collection.
-            props, "LocationName", _, set_location_name, get_location_name, Val<String>
+        /// Sets `LocationName`, which `new` took, in place.
+        pub fn set_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocationName", value.into());
+            self
         }
 
-        prop! {
-            /// `CidrList`: A list of CIDR blocks.
-            props, "CidrList", _, set_cidr_list, get_cidr_list, Val<List<String>>
+        /// `LocationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocationName")
+        }
+
+        /// Sets `CidrList`, which `new` took, in place.
+        pub fn set_cidr_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CidrList", value.into());
+            self
+        }
+
+        /// `CidrList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CidrList")
         }
     }
 }
@@ -131,9 +165,16 @@ impl Dnssec {
         Dnssec { core }
     }
 
-    prop! {
-        /// `HostedZoneId`: The unique string (ID) used to identify a hosted zone.
-        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    /// Sets `HostedZoneId`, which `new` took, in place.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
+    }
+
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -215,14 +256,34 @@ impl HealthCheck {
         HealthCheck { core }
     }
 
-    prop! {
-        /// `HealthCheckConfig`: A complex type that contains information about the health check.
-        core.props, "HealthCheckConfig", _, set_health_check_config, get_health_check_config, Val<health_check::HealthCheckConfig>
+    /// Sets `HealthCheckConfig`, which `new` took, in place.
+    pub fn set_health_check_config(&mut self, value: impl Into<Val<health_check::HealthCheckConfig>>) -> &mut Self {
+        self.core.props.set("HealthCheckConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckTags`: An array of key-value pairs to apply to this resource.
-        core.props, "HealthCheckTags", health_check_tags, set_health_check_tags, get_health_check_tags, Val<List<Tag>>
+    /// `HealthCheckConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_config(&self) -> ::std::option::Option<Val<health_check::HealthCheckConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckConfig")
+    }
+
+    /// `HealthCheckTags`: An array of key-value pairs to apply to this resource.
+    pub fn health_check_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("HealthCheckTags", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckTags` in place: [`Self::health_check_tags`] on a value held by `&mut`.
+    pub fn set_health_check_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("HealthCheckTags", value.into());
+        self
+    }
+
+    /// `HealthCheckTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -261,91 +322,307 @@ pub mod health_check {
             HealthCheckConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<HealthCheckConfigType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<HealthCheckConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AlarmIdentifier`: A complex type that identifies the CloudWatch alarm that you want
-            /// Amazon Route 53 health checkers to use to determine whether the specified health check
-            /// is healthy.
-            props, "AlarmIdentifier", alarm_identifier, set_alarm_identifier, get_alarm_identifier, Val<AlarmIdentifier>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<HealthCheckConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ChildHealthChecks`.
-            props, "ChildHealthChecks", child_health_checks, set_child_health_checks, get_child_health_checks, Val<List<String>>
+        /// `AlarmIdentifier`: A complex type that identifies the CloudWatch alarm that you want Amazon
+        /// Route 53 health checkers to use to determine whether the specified health check is healthy.
+        pub fn alarm_identifier(mut self, value: impl Into<Val<AlarmIdentifier>>) -> Self {
+            self.props.set("AlarmIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableSNI`.
-            props, "EnableSNI", enable_sni, set_enable_sni, get_enable_sni, Val<bool>
+        /// Sets `AlarmIdentifier` in place: [`Self::alarm_identifier`] on a value held by `&mut`.
+        pub fn set_alarm_identifier(&mut self, value: impl Into<Val<AlarmIdentifier>>) -> &mut Self {
+            self.props.set("AlarmIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureThreshold`.
-            props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<i64>
+        /// `AlarmIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_identifier(&self) -> ::std::option::Option<Val<AlarmIdentifier>> {
+            crate::cfn::get_prop(&self.props, "AlarmIdentifier")
         }
 
-        prop! {
-            /// `FullyQualifiedDomainName`.
-            props, "FullyQualifiedDomainName", fully_qualified_domain_name, set_fully_qualified_domain_name, get_fully_qualified_domain_name, Val<String>
+        /// `ChildHealthChecks`.
+        pub fn child_health_checks(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ChildHealthChecks", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthThreshold`.
-            props, "HealthThreshold", health_threshold, set_health_threshold, get_health_threshold, Val<i64>
+        /// Sets `ChildHealthChecks` in place: [`Self::child_health_checks`] on a value held by `&mut`.
+        pub fn set_child_health_checks(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ChildHealthChecks", value.into());
+            self
         }
 
-        prop! {
-            /// `IPAddress`.
-            props, "IPAddress", ip_address, set_ip_address, get_ip_address, Val<String>
+        /// `ChildHealthChecks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_health_checks(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ChildHealthChecks")
         }
 
-        prop! {
-            /// `InsufficientDataHealthStatus`.
-            props, "InsufficientDataHealthStatus", insufficient_data_health_status, set_insufficient_data_health_status, get_insufficient_data_health_status, Val<HealthCheckConfigInsufficientDataHealthStatus>
+        /// `EnableSNI`.
+        pub fn enable_sni(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableSNI", value.into());
+            self
         }
 
-        prop! {
-            /// `Inverted`.
-            props, "Inverted", inverted, set_inverted, get_inverted, Val<bool>
+        /// Sets `EnableSNI` in place: [`Self::enable_sni`] on a value held by `&mut`.
+        pub fn set_enable_sni(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableSNI", value.into());
+            self
         }
 
-        prop! {
-            /// `MeasureLatency`.
-            props, "MeasureLatency", measure_latency, set_measure_latency, get_measure_latency, Val<bool>
+        /// `EnableSNI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_sni(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableSNI")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `FailureThreshold`.
+        pub fn failure_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FailureThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`.
-            props, "Regions", regions, set_regions, get_regions, Val<List<HealthCheckConfigRegions>>
+        /// Sets `FailureThreshold` in place: [`Self::failure_threshold`] on a value held by `&mut`.
+        pub fn set_failure_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FailureThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestInterval`.
-            props, "RequestInterval", request_interval, set_request_interval, get_request_interval, Val<i64>
+        /// `FailureThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FailureThreshold")
         }
 
-        prop! {
-            /// `ResourcePath`.
-            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
+        /// `FullyQualifiedDomainName`.
+        pub fn fully_qualified_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FullyQualifiedDomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingControlArn`.
-            props, "RoutingControlArn", routing_control_arn, set_routing_control_arn, get_routing_control_arn, Val<String>
+        /// Sets `FullyQualifiedDomainName` in place: [`Self::fully_qualified_domain_name`] on a value
+        /// held by `&mut`.
+        pub fn set_fully_qualified_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedDomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchString`.
-            props, "SearchString", search_string, set_search_string, get_search_string, Val<String>
+        /// `FullyQualifiedDomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedDomainName")
+        }
+
+        /// `HealthThreshold`.
+        pub fn health_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthThreshold", value.into());
+            self
+        }
+
+        /// Sets `HealthThreshold` in place: [`Self::health_threshold`] on a value held by `&mut`.
+        pub fn set_health_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthThreshold", value.into());
+            self
+        }
+
+        /// `HealthThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthThreshold")
+        }
+
+        /// `IPAddress`.
+        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IPAddress", value.into());
+            self
+        }
+
+        /// Sets `IPAddress` in place: [`Self::ip_address`] on a value held by `&mut`.
+        pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IPAddress", value.into());
+            self
+        }
+
+        /// `IPAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IPAddress")
+        }
+
+        /// `InsufficientDataHealthStatus`.
+        pub fn insufficient_data_health_status(mut self, value: impl Into<Val<HealthCheckConfigInsufficientDataHealthStatus>>) -> Self {
+            self.props.set("InsufficientDataHealthStatus", value.into());
+            self
+        }
+
+        /// Sets `InsufficientDataHealthStatus` in place: [`Self::insufficient_data_health_status`] on a
+        /// value held by `&mut`.
+        pub fn set_insufficient_data_health_status(&mut self, value: impl Into<Val<HealthCheckConfigInsufficientDataHealthStatus>>) -> &mut Self {
+            self.props.set("InsufficientDataHealthStatus", value.into());
+            self
+        }
+
+        /// `InsufficientDataHealthStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insufficient_data_health_status(&self) -> ::std::option::Option<Val<HealthCheckConfigInsufficientDataHealthStatus>> {
+            crate::cfn::get_prop(&self.props, "InsufficientDataHealthStatus")
+        }
+
+        /// `Inverted`.
+        pub fn inverted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inverted", value.into());
+            self
+        }
+
+        /// Sets `Inverted` in place: [`Self::inverted`] on a value held by `&mut`.
+        pub fn set_inverted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inverted", value.into());
+            self
+        }
+
+        /// `Inverted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inverted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inverted")
+        }
+
+        /// `MeasureLatency`.
+        pub fn measure_latency(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MeasureLatency", value.into());
+            self
+        }
+
+        /// Sets `MeasureLatency` in place: [`Self::measure_latency`] on a value held by `&mut`.
+        pub fn set_measure_latency(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MeasureLatency", value.into());
+            self
+        }
+
+        /// `MeasureLatency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_latency(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MeasureLatency")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Regions`.
+        pub fn regions(mut self, value: impl Into<Val<List<HealthCheckConfigRegions>>>) -> Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<HealthCheckConfigRegions>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<HealthCheckConfigRegions>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
+        }
+
+        /// `RequestInterval`.
+        pub fn request_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RequestInterval", value.into());
+            self
+        }
+
+        /// Sets `RequestInterval` in place: [`Self::request_interval`] on a value held by `&mut`.
+        pub fn set_request_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RequestInterval", value.into());
+            self
+        }
+
+        /// `RequestInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RequestInterval")
+        }
+
+        /// `ResourcePath`.
+        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// Sets `ResourcePath` in place: [`Self::resource_path`] on a value held by `&mut`.
+        pub fn set_resource_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// `ResourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourcePath")
+        }
+
+        /// `RoutingControlArn`.
+        pub fn routing_control_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoutingControlArn", value.into());
+            self
+        }
+
+        /// Sets `RoutingControlArn` in place: [`Self::routing_control_arn`] on a value held by `&mut`.
+        pub fn set_routing_control_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingControlArn", value.into());
+            self
+        }
+
+        /// `RoutingControlArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_control_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingControlArn")
+        }
+
+        /// `SearchString`.
+        pub fn search_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SearchString", value.into());
+            self
+        }
+
+        /// Sets `SearchString` in place: [`Self::search_string`] on a value held by `&mut`.
+        pub fn set_search_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SearchString", value.into());
+            self
+        }
+
+        /// `SearchString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SearchString")
         }
     }
 
@@ -376,17 +653,28 @@ pub mod health_check {
             AlarmIdentifier { props }
         }
 
-        prop! {
-            /// `Name`: The name of the CloudWatch alarm that you want Amazon Route 53 health checkers
-            /// to use to determine whether this health check is healthy.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: For the CloudWatch alarm that you want Route 53 health checkers to use to
-            /// determine whether this health check is healthy, the region that the alarm was created
-            /// in.
-            props, "Region", _, set_region, get_region, Val<AlarmIdentifierRegion>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<AlarmIdentifierRegion>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<AlarmIdentifierRegion>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -639,58 +927,148 @@ impl HostedZone {
         HostedZone { core }
     }
 
-    prop! {
-        /// `DelegationSetId`.
-        core.props, "DelegationSetId", delegation_set_id, set_delegation_set_id, get_delegation_set_id, Val<String>
+    /// `DelegationSetId`.
+    pub fn delegation_set_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DelegationSetId", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneConfig`: A complex type that contains an optional comment. If you don't want
-        /// to specify a comment, omit the ``HostedZoneConfig`` and ``Comment`` elements.
-        core.props, "HostedZoneConfig", hosted_zone_config, set_hosted_zone_config, get_hosted_zone_config, Val<hosted_zone::HostedZoneConfig>
+    /// Sets `DelegationSetId` in place: [`Self::delegation_set_id`] on a value held by `&mut`.
+    pub fn set_delegation_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DelegationSetId", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneFeatures`: The features configuration for the hosted zone, including
-        /// accelerated recovery settings and status information.
-        core.props, "HostedZoneFeatures", hosted_zone_features, set_hosted_zone_features, get_hosted_zone_features, Val<hosted_zone::HostedZoneFeatures>
+    /// `DelegationSetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delegation_set_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DelegationSetId")
     }
 
-    prop! {
-        /// `HostedZoneTags`: Adds, edits, or deletes tags for a health check or a hosted zone. For
-        /// information about using tags for cost allocation, see Using Cost Allocation Tags (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html>)
-        /// in the *User Guide*.
-        core.props, "HostedZoneTags", hosted_zone_tags, set_hosted_zone_tags, get_hosted_zone_tags, Val<List<Tag>>
+    /// `HostedZoneConfig`: A complex type that contains an optional comment. If you don't want to
+    /// specify a comment, omit the ``HostedZoneConfig`` and ``Comment`` elements.
+    pub fn hosted_zone_config(mut self, value: impl Into<Val<hosted_zone::HostedZoneConfig>>) -> Self {
+        self.core.props.set("HostedZoneConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*.
-        /// The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully
-        /// qualified. This means that Route 53 treats *www.example.com* (without a trailing dot)
-        /// and *www.example.com.* (with a trailing dot) as identical. If you're creating a public
-        /// hosted zone, this is the name you have registered with your DNS registrar. If your
-        /// domain name is registered with a registrar other than Route 53, change the name servers
-        /// for your domain to the set of ``NameServers`` that are returned by the …
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `HostedZoneConfig` in place: [`Self::hosted_zone_config`] on a value held by `&mut`.
+    pub fn set_hosted_zone_config(&mut self, value: impl Into<Val<hosted_zone::HostedZoneConfig>>) -> &mut Self {
+        self.core.props.set("HostedZoneConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryLoggingConfig`: Creates a configuration for DNS query logging. After you create a
-        /// query logging configuration, Amazon Route 53 begins to publish log data to an Amazon
-        /// CloudWatch Logs log group. DNS query logs contain information about the queries that
-        /// Route 53 receives for a specified public hosted zone, such as the following: + Route 53
-        /// edge location that responded to the DNS query + Domain or subdomain that was requested +
-        /// DNS record type, such as A or AAAA + DNS response code, such as ``NoError`` or ``ServFail`` +
-        /// Log Group and Resource Policy Before you create a query logging configuration, perform
-        /// the …
-        core.props, "QueryLoggingConfig", query_logging_config, set_query_logging_config, get_query_logging_config, Val<hosted_zone::QueryLoggingConfig>
+    /// `HostedZoneConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_config(&self) -> ::std::option::Option<Val<hosted_zone::HostedZoneConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneConfig")
     }
 
-    prop! {
-        /// `VPCs`: *Private hosted zones:* A complex type that contains information about the VPCs
-        /// that are associated with the specified hosted zone. For public hosted zones, omit ``VPCs``, ``VPCId``,
-        /// and ``VPCRegion``.
-        core.props, "VPCs", vp_cs, set_vp_cs, get_vp_cs, Val<List<hosted_zone::Vpc>>
+    /// `HostedZoneFeatures`: The features configuration for the hosted zone, including accelerated
+    /// recovery settings and status information.
+    pub fn hosted_zone_features(mut self, value: impl Into<Val<hosted_zone::HostedZoneFeatures>>) -> Self {
+        self.core.props.set("HostedZoneFeatures", value.into());
+        self
+    }
+
+    /// Sets `HostedZoneFeatures` in place: [`Self::hosted_zone_features`] on a value held by `&mut`.
+    pub fn set_hosted_zone_features(&mut self, value: impl Into<Val<hosted_zone::HostedZoneFeatures>>) -> &mut Self {
+        self.core.props.set("HostedZoneFeatures", value.into());
+        self
+    }
+
+    /// `HostedZoneFeatures` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_features(&self) -> ::std::option::Option<Val<hosted_zone::HostedZoneFeatures>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneFeatures")
+    }
+
+    /// `HostedZoneTags`: Adds, edits, or deletes tags for a health check or a hosted zone. For
+    /// information about using tags for cost allocation, see Using Cost Allocation Tags (<https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html>)
+    /// in the *User Guide*.
+    pub fn hosted_zone_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("HostedZoneTags", value.into());
+        self
+    }
+
+    /// Sets `HostedZoneTags` in place: [`Self::hosted_zone_tags`] on a value held by `&mut`.
+    pub fn set_hosted_zone_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("HostedZoneTags", value.into());
+        self
+    }
+
+    /// `HostedZoneTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneTags")
+    }
+
+    /// `Name`: The name of the domain. Specify a fully qualified domain name, for example, *www.example.com*.
+    /// The trailing dot is optional; Amazon Route 53 assumes that the domain name is fully
+    /// qualified. This means that Route 53 treats *www.example.com* (without a trailing dot) and *www.example.com.* (with
+    /// a trailing dot) as identical. If you're creating a public hosted zone, this is the name you
+    /// have registered with your DNS registrar. If your domain name is registered with a registrar
+    /// other than Route 53, change the name servers for your domain to the set of ``NameServers``
+    /// that are returned by the …
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `QueryLoggingConfig`: Creates a configuration for DNS query logging. After you create a
+    /// query logging configuration, Amazon Route 53 begins to publish log data to an Amazon
+    /// CloudWatch Logs log group. DNS query logs contain information about the queries that Route 53
+    /// receives for a specified public hosted zone, such as the following: + Route 53 edge location
+    /// that responded to the DNS query + Domain or subdomain that was requested + DNS record type,
+    /// such as A or AAAA + DNS response code, such as ``NoError`` or ``ServFail`` + Log Group and
+    /// Resource Policy Before you create a query logging configuration, perform the …
+    pub fn query_logging_config(mut self, value: impl Into<Val<hosted_zone::QueryLoggingConfig>>) -> Self {
+        self.core.props.set("QueryLoggingConfig", value.into());
+        self
+    }
+
+    /// Sets `QueryLoggingConfig` in place: [`Self::query_logging_config`] on a value held by `&mut`.
+    pub fn set_query_logging_config(&mut self, value: impl Into<Val<hosted_zone::QueryLoggingConfig>>) -> &mut Self {
+        self.core.props.set("QueryLoggingConfig", value.into());
+        self
+    }
+
+    /// `QueryLoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_logging_config(&self) -> ::std::option::Option<Val<hosted_zone::QueryLoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "QueryLoggingConfig")
+    }
+
+    /// `VPCs`: *Private hosted zones:* A complex type that contains information about the VPCs that
+    /// are associated with the specified hosted zone. For public hosted zones, omit ``VPCs``, ``VPCId``,
+    /// and ``VPCRegion``.
+    pub fn vp_cs(mut self, value: impl Into<Val<List<hosted_zone::Vpc>>>) -> Self {
+        self.core.props.set("VPCs", value.into());
+        self
+    }
+
+    /// Sets `VPCs` in place: [`Self::vp_cs`] on a value held by `&mut`.
+    pub fn set_vp_cs(&mut self, value: impl Into<Val<List<hosted_zone::Vpc>>>) -> &mut Self {
+        self.core.props.set("VPCs", value.into());
+        self
+    }
+
+    /// `VPCs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vp_cs(&self) -> ::std::option::Option<Val<List<hosted_zone::Vpc>>> {
+        crate::cfn::get_prop(&self.core.props, "VPCs")
     }
 
     /// `Ref`: the resource's identifier.
@@ -734,9 +1112,22 @@ pub mod hosted_zone {
             HostedZoneConfig { props }
         }
 
-        prop! {
-            /// `Comment`: Any comments that you want to include about the hosted zone.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Comment`: Any comments that you want to include about the hosted zone.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 
@@ -756,9 +1147,23 @@ pub mod hosted_zone {
             HostedZoneFeatures { props }
         }
 
-        prop! {
-            /// `EnableAcceleratedRecovery`.
-            props, "EnableAcceleratedRecovery", enable_accelerated_recovery, set_enable_accelerated_recovery, get_enable_accelerated_recovery, Val<bool>
+        /// `EnableAcceleratedRecovery`.
+        pub fn enable_accelerated_recovery(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableAcceleratedRecovery", value.into());
+            self
+        }
+
+        /// Sets `EnableAcceleratedRecovery` in place: [`Self::enable_accelerated_recovery`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_accelerated_recovery(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAcceleratedRecovery", value.into());
+            self
+        }
+
+        /// `EnableAcceleratedRecovery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_accelerated_recovery(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAcceleratedRecovery")
         }
     }
 
@@ -781,10 +1186,16 @@ pub mod hosted_zone {
             QueryLoggingConfig { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsLogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log
-            /// group that Amazon Route 53 is publishing logs to.
-            props, "CloudWatchLogsLogGroupArn", _, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
+        /// Sets `CloudWatchLogsLogGroupArn`, which `new` took, in place.
+        pub fn set_cloud_watch_logs_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogsLogGroupArn", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsLogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsLogGroupArn")
         }
     }
 
@@ -811,16 +1222,28 @@ pub mod hosted_zone {
             Vpc { props }
         }
 
-        prop! {
-            /// `VPCId`: *Private hosted zones only:* The ID of an Amazon VPC. For public hosted zones,
-            /// omit ``VPCs``, ``VPCId``, and ``VPCRegion``.
-            props, "VPCId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `VPCId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VPCId", value.into());
+            self
         }
 
-        prop! {
-            /// `VPCRegion`: *Private hosted zones only:* The region that an Amazon VPC was created in.
-            /// For public hosted zones, omit ``VPCs``, ``VPCId``, and ``VPCRegion``.
-            props, "VPCRegion", _, set_vpc_region, get_vpc_region, Val<String>
+        /// `VPCId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VPCId")
+        }
+
+        /// Sets `VPCRegion`, which `new` took, in place.
+        pub fn set_vpc_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VPCRegion", value.into());
+            self
+        }
+
+        /// `VPCRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VPCRegion")
         }
     }
 }
@@ -862,28 +1285,52 @@ impl KeySigningKey {
         KeySigningKey { core }
     }
 
-    prop! {
-        /// `HostedZoneId`: The unique string (ID) used to identify a hosted zone.
-        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    /// Sets `HostedZoneId`, which `new` took, in place.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyManagementServiceArn`: The Amazon resource name (ARN) for a customer managed key (CMK)
-        /// in AWS Key Management Service (KMS). The KeyManagementServiceArn must be unique for each
-        /// key signing key (KSK) in a single hosted zone.
-        core.props, "KeyManagementServiceArn", _, set_key_management_service_arn, get_key_management_service_arn, Val<String>
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
     }
 
-    prop! {
-        /// `Name`: An alphanumeric string used to identify a key signing key (KSK). Name must be
-        /// unique for each key signing key in the same hosted zone.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `KeyManagementServiceArn`, which `new` took, in place.
+    pub fn set_key_management_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyManagementServiceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: A string specifying the initial status of the key signing key (KSK). You can
-        /// set the value to ACTIVE or INACTIVE.
-        core.props, "Status", _, set_status, get_status, Val<key_signing_key::Status>
+    /// `KeyManagementServiceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_management_service_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyManagementServiceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<key_signing_key::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<key_signing_key::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -941,15 +1388,28 @@ impl QueryLoggingConfig {
         QueryLoggingConfig { core }
     }
 
-    prop! {
-        /// `CloudWatchLogsLogGroupArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log
-        /// group in us-east-1 that Amazon Route 53 publishes query logs to.
-        core.props, "CloudWatchLogsLogGroupArn", _, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
+    /// Sets `CloudWatchLogsLogGroupArn`, which `new` took, in place.
+    pub fn set_cloud_watch_logs_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudWatchLogsLogGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneId`: The ID of the public hosted zone that Amazon Route 53 logs queries for.
-        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    /// `CloudWatchLogsLogGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_logs_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchLogsLogGroupArn")
+    }
+
+    /// Sets `HostedZoneId`, which `new` took, in place.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
+    }
+
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1004,112 +1464,319 @@ impl RecordSet {
         RecordSet { core }
     }
 
-    prop! {
-        /// `AliasTarget`: Alias resource record sets only: Information about the AWS resource, such
-        /// as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
-        core.props, "AliasTarget", alias_target, set_alias_target, get_alias_target, Val<record_set::AliasTarget>
+    /// `AliasTarget`: Alias resource record sets only: Information about the AWS resource, such as
+    /// a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
+    pub fn alias_target(mut self, value: impl Into<Val<record_set::AliasTarget>>) -> Self {
+        self.core.props.set("AliasTarget", value.into());
+        self
     }
 
-    prop! {
-        /// `CidrRoutingConfig`: The object that is specified in resource record set object when you
-        /// are linking a resource record set to a CIDR location.
-        core.props, "CidrRoutingConfig", cidr_routing_config, set_cidr_routing_config, get_cidr_routing_config, Val<record_set::CidrRoutingConfig>
+    /// Sets `AliasTarget` in place: [`Self::alias_target`] on a value held by `&mut`.
+    pub fn set_alias_target(&mut self, value: impl Into<Val<record_set::AliasTarget>>) -> &mut Self {
+        self.core.props.set("AliasTarget", value.into());
+        self
     }
 
-    prop! {
-        /// `Comment`: Optional: Any comments you want to include about a change batch request.
-        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    /// `AliasTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_target(&self) -> ::std::option::Option<Val<record_set::AliasTarget>> {
+        crate::cfn::get_prop(&self.core.props, "AliasTarget")
     }
 
-    prop! {
-        /// `Failover`: To configure failover, you add the Failover element to two resource record
-        /// sets. For one resource record set, you specify PRIMARY as the value for Failover; for
-        /// the other resource record set, you specify SECONDARY. In addition, you include the
-        /// HealthCheckId element and specify the health check that you want Amazon Route 53 to
-        /// perform for each resource record set.
-        core.props, "Failover", failover, set_failover, get_failover, Val<record_set::Failover>
+    /// `CidrRoutingConfig`: The object that is specified in resource record set object when you are
+    /// linking a resource record set to a CIDR location.
+    pub fn cidr_routing_config(mut self, value: impl Into<Val<record_set::CidrRoutingConfig>>) -> Self {
+        self.core.props.set("CidrRoutingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `GeoLocation`: A complex type that lets you control how Amazon Route 53 responds to DNS
-        /// queries based on the geographic origin of the query.
-        core.props, "GeoLocation", geo_location, set_geo_location, get_geo_location, Val<record_set::GeoLocation>
+    /// Sets `CidrRoutingConfig` in place: [`Self::cidr_routing_config`] on a value held by `&mut`.
+    pub fn set_cidr_routing_config(&mut self, value: impl Into<Val<record_set::CidrRoutingConfig>>) -> &mut Self {
+        self.core.props.set("CidrRoutingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `GeoProximityLocation`: Geoproximity resource record sets only: A complex type that lets
-        /// you specify where your resources are located. Only one of LocalZoneGroup, Coordinates,
-        /// or AWSRegion is allowed per request at a time.
-        core.props, "GeoProximityLocation", geo_proximity_location, set_geo_proximity_location, get_geo_proximity_location, Val<record_set::GeoProximityLocation>
+    /// `CidrRoutingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cidr_routing_config(&self) -> ::std::option::Option<Val<record_set::CidrRoutingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CidrRoutingConfig")
     }
 
-    prop! {
-        /// `HealthCheckId`: If you want Amazon Route 53 to return this resource record set in
-        /// response to a DNS query only when the status of a health check is healthy, include the
-        /// HealthCheckId element and specify the ID of the applicable health check.
-        core.props, "HealthCheckId", health_check_id, set_health_check_id, get_health_check_id, Val<String>
+    /// `Comment`: Optional: Any comments you want to include about a change batch request.
+    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneId`: The ID of the hosted zone that you want to create records in.
-        core.props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+    pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneName`: The name of the hosted zone that you want to create records in. You
-        /// must include a trailing dot (for example, www.example.com.) as part of the
-        /// HostedZoneName.
-        core.props, "HostedZoneName", hosted_zone_name, set_hosted_zone_name, get_hosted_zone_name, Val<String>
+    /// `Comment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Comment")
     }
 
-    prop! {
-        /// `MultiValueAnswer`: To route traffic approximately randomly to multiple resources, such
-        /// as web servers, create one multivalue answer record for each resource and specify true
-        /// for MultiValueAnswer.
-        core.props, "MultiValueAnswer", multi_value_answer, set_multi_value_answer, get_multi_value_answer, Val<bool>
+    /// `Failover`: To configure failover, you add the Failover element to two resource record sets.
+    /// For one resource record set, you specify PRIMARY as the value for Failover; for the other
+    /// resource record set, you specify SECONDARY. In addition, you include the HealthCheckId
+    /// element and specify the health check that you want Amazon Route 53 to perform for each
+    /// resource record set.
+    pub fn failover(mut self, value: impl Into<Val<record_set::Failover>>) -> Self {
+        self.core.props.set("Failover", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the record that you want to create, update, or delete.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Failover` in place: [`Self::failover`] on a value held by `&mut`.
+    pub fn set_failover(&mut self, value: impl Into<Val<record_set::Failover>>) -> &mut Self {
+        self.core.props.set("Failover", value.into());
+        self
     }
 
-    prop! {
-        /// `Region`: The Amazon EC2 Region where you created the resource that this resource record
-        /// set refers to.
-        core.props, "Region", region, set_region, get_region, Val<String>
+    /// `Failover` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failover(&self) -> ::std::option::Option<Val<record_set::Failover>> {
+        crate::cfn::get_prop(&self.core.props, "Failover")
     }
 
-    prop! {
-        /// `ResourceRecords`: One or more values that correspond with the value that you specified
-        /// for the Type property.
-        core.props, "ResourceRecords", resource_records, set_resource_records, get_resource_records, Val<List<String>>
+    /// `GeoLocation`: A complex type that lets you control how Amazon Route 53 responds to DNS
+    /// queries based on the geographic origin of the query.
+    pub fn geo_location(mut self, value: impl Into<Val<record_set::GeoLocation>>) -> Self {
+        self.core.props.set("GeoLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `SetIdentifier`: An identifier that differentiates among multiple resource record sets
-        /// that have the same combination of name and type.
-        core.props, "SetIdentifier", set_identifier, set_set_identifier, get_set_identifier, Val<String>
+    /// Sets `GeoLocation` in place: [`Self::geo_location`] on a value held by `&mut`.
+    pub fn set_geo_location(&mut self, value: impl Into<Val<record_set::GeoLocation>>) -> &mut Self {
+        self.core.props.set("GeoLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `TTL`: The resource record cache time to live (TTL), in seconds.
-        core.props, "TTL", ttl, set_ttl, get_ttl, Val<String>
+    /// `GeoLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_geo_location(&self) -> ::std::option::Option<Val<record_set::GeoLocation>> {
+        crate::cfn::get_prop(&self.core.props, "GeoLocation")
     }
 
-    prop! {
-        /// `Type`: The DNS record type.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `GeoProximityLocation`: Geoproximity resource record sets only: A complex type that lets you
+    /// specify where your resources are located. Only one of LocalZoneGroup, Coordinates, or
+    /// AWSRegion is allowed per request at a time.
+    pub fn geo_proximity_location(mut self, value: impl Into<Val<record_set::GeoProximityLocation>>) -> Self {
+        self.core.props.set("GeoProximityLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Weight`: Among resource record sets that have the same combination of DNS name and
-        /// type, a value that determines the proportion of DNS queries that Amazon Route 53
-        /// responds to using the current resource record set. Route 53 calculates the sum of the
-        /// weights for the resource record sets that have the same combination of DNS name and
-        /// type. Route 53 then responds to queries based on the ratio of a resource's weight to the
-        /// total.
-        core.props, "Weight", weight, set_weight, get_weight, Val<i64>
+    /// Sets `GeoProximityLocation` in place: [`Self::geo_proximity_location`] on a value held by `&mut`.
+    pub fn set_geo_proximity_location(&mut self, value: impl Into<Val<record_set::GeoProximityLocation>>) -> &mut Self {
+        self.core.props.set("GeoProximityLocation", value.into());
+        self
+    }
+
+    /// `GeoProximityLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_geo_proximity_location(&self) -> ::std::option::Option<Val<record_set::GeoProximityLocation>> {
+        crate::cfn::get_prop(&self.core.props, "GeoProximityLocation")
+    }
+
+    /// `HealthCheckId`: If you want Amazon Route 53 to return this resource record set in response
+    /// to a DNS query only when the status of a health check is healthy, include the HealthCheckId
+    /// element and specify the ID of the applicable health check.
+    pub fn health_check_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckId", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckId` in place: [`Self::health_check_id`] on a value held by `&mut`.
+    pub fn set_health_check_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckId", value.into());
+        self
+    }
+
+    /// `HealthCheckId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckId")
+    }
+
+    /// `HostedZoneId`: The ID of the hosted zone that you want to create records in.
+    pub fn hosted_zone_id(mut self, value: impl Into<Val<HostedZoneId>>) -> Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
+    }
+
+    /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
+    }
+
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
+    }
+
+    /// `HostedZoneName`: The name of the hosted zone that you want to create records in. You must
+    /// include a trailing dot (for example, www.example.com.) as part of the HostedZoneName.
+    pub fn hosted_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HostedZoneName", value.into());
+        self
+    }
+
+    /// Sets `HostedZoneName` in place: [`Self::hosted_zone_name`] on a value held by `&mut`.
+    pub fn set_hosted_zone_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostedZoneName", value.into());
+        self
+    }
+
+    /// `HostedZoneName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneName")
+    }
+
+    /// `MultiValueAnswer`: To route traffic approximately randomly to multiple resources, such as
+    /// web servers, create one multivalue answer record for each resource and specify true for
+    /// MultiValueAnswer.
+    pub fn multi_value_answer(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiValueAnswer", value.into());
+        self
+    }
+
+    /// Sets `MultiValueAnswer` in place: [`Self::multi_value_answer`] on a value held by `&mut`.
+    pub fn set_multi_value_answer(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiValueAnswer", value.into());
+        self
+    }
+
+    /// `MultiValueAnswer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_value_answer(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiValueAnswer")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Region`: The Amazon EC2 Region where you created the resource that this resource record set
+    /// refers to.
+    pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Region", value.into());
+        self
+    }
+
+    /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+    pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Region", value.into());
+        self
+    }
+
+    /// `Region` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Region")
+    }
+
+    /// `ResourceRecords`: One or more values that correspond with the value that you specified for
+    /// the Type property.
+    pub fn resource_records(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourceRecords", value.into());
+        self
+    }
+
+    /// Sets `ResourceRecords` in place: [`Self::resource_records`] on a value held by `&mut`.
+    pub fn set_resource_records(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceRecords", value.into());
+        self
+    }
+
+    /// `ResourceRecords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_records(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceRecords")
+    }
+
+    /// `SetIdentifier`: An identifier that differentiates among multiple resource record sets that
+    /// have the same combination of name and type.
+    pub fn set_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SetIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SetIdentifier` in place: [`Self::set_identifier`] on a value held by `&mut`.
+    pub fn set_set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SetIdentifier", value.into());
+        self
+    }
+
+    /// `SetIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_set_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SetIdentifier")
+    }
+
+    /// `TTL`: The resource record cache time to live (TTL), in seconds.
+    pub fn ttl(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TTL", value.into());
+        self
+    }
+
+    /// Sets `TTL` in place: [`Self::ttl`] on a value held by `&mut`.
+    pub fn set_ttl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TTL", value.into());
+        self
+    }
+
+    /// `TTL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ttl(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TTL")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `Weight`: Among resource record sets that have the same combination of DNS name and type, a
+    /// value that determines the proportion of DNS queries that Amazon Route 53 responds to using
+    /// the current resource record set. Route 53 calculates the sum of the weights for the resource
+    /// record sets that have the same combination of DNS name and type. Route 53 then responds to
+    /// queries based on the ratio of a resource's weight to the total.
+    pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Weight", value.into());
+        self
+    }
+
+    /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+    pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Weight", value.into());
+        self
+    }
+
+    /// `Weight` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Weight")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1148,21 +1815,48 @@ pub mod record_set {
             AliasTarget { props }
         }
 
-        prop! {
-            /// `HostedZoneId`: The value used depends on where you want to route traffic.
-            props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+        /// Sets `HostedZoneId`, which `new` took, in place.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
         }
 
-        prop! {
-            /// `DNSName`: The value that you specify depends on where you want to route queries.
-            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
         }
 
-        prop! {
-            /// `EvaluateTargetHealth`: When EvaluateTargetHealth is true, an alias resource record set
-            /// inherits the health of the referenced AWS resource, such as an ELB load balancer or
-            /// another resource record set in the hosted zone.
-            props, "EvaluateTargetHealth", evaluate_target_health, set_evaluate_target_health, get_evaluate_target_health, Val<bool>
+        /// Sets `DNSName`, which `new` took, in place.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DNSName", value.into());
+            self
+        }
+
+        /// `DNSName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DNSName")
+        }
+
+        /// `EvaluateTargetHealth`: When EvaluateTargetHealth is true, an alias resource record set
+        /// inherits the health of the referenced AWS resource, such as an ELB load balancer or another
+        /// resource record set in the hosted zone.
+        pub fn evaluate_target_health(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EvaluateTargetHealth", value.into());
+            self
+        }
+
+        /// Sets `EvaluateTargetHealth` in place: [`Self::evaluate_target_health`] on a value held by `&mut`.
+        pub fn set_evaluate_target_health(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EvaluateTargetHealth", value.into());
+            self
+        }
+
+        /// `EvaluateTargetHealth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate_target_health(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EvaluateTargetHealth")
         }
     }
 
@@ -1188,14 +1882,28 @@ pub mod record_set {
             CidrRoutingConfig { props }
         }
 
-        prop! {
-            /// `CollectionId`: The CIDR collection ID.
-            props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+        /// Sets `CollectionId`, which `new` took, in place.
+        pub fn set_collection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionId", value.into());
+            self
         }
 
-        prop! {
-            /// `LocationName`: The CIDR collection location name.
-            props, "LocationName", _, set_location_name, get_location_name, Val<String>
+        /// `CollectionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionId")
+        }
+
+        /// Sets `LocationName`, which `new` took, in place.
+        pub fn set_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocationName", value.into());
+            self
+        }
+
+        /// `LocationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocationName")
         }
     }
 
@@ -1229,21 +1937,60 @@ pub mod record_set {
             GeoLocation { props }
         }
 
-        prop! {
-            /// `ContinentCode`: For geolocation resource record sets, a two-letter abbreviation that
-            /// identifies a continent.
-            props, "ContinentCode", continent_code, set_continent_code, get_continent_code, Val<String>
+        /// `ContinentCode`: For geolocation resource record sets, a two-letter abbreviation that
+        /// identifies a continent.
+        pub fn continent_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContinentCode", value.into());
+            self
         }
 
-        prop! {
-            /// `CountryCode`: For geolocation resource record sets, the two-letter code for a country.
-            props, "CountryCode", country_code, set_country_code, get_country_code, Val<String>
+        /// Sets `ContinentCode` in place: [`Self::continent_code`] on a value held by `&mut`.
+        pub fn set_continent_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContinentCode", value.into());
+            self
         }
 
-        prop! {
-            /// `SubdivisionCode`: For geolocation resource record sets, the two-letter code for a state
-            /// of the United States.
-            props, "SubdivisionCode", subdivision_code, set_subdivision_code, get_subdivision_code, Val<String>
+        /// `ContinentCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continent_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContinentCode")
+        }
+
+        /// `CountryCode`: For geolocation resource record sets, the two-letter code for a country.
+        pub fn country_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CountryCode", value.into());
+            self
+        }
+
+        /// Sets `CountryCode` in place: [`Self::country_code`] on a value held by `&mut`.
+        pub fn set_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CountryCode", value.into());
+            self
+        }
+
+        /// `CountryCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CountryCode")
+        }
+
+        /// `SubdivisionCode`: For geolocation resource record sets, the two-letter code for a state of
+        /// the United States.
+        pub fn subdivision_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubdivisionCode", value.into());
+            self
+        }
+
+        /// Sets `SubdivisionCode` in place: [`Self::subdivision_code`] on a value held by `&mut`.
+        pub fn set_subdivision_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubdivisionCode", value.into());
+            self
+        }
+
+        /// `SubdivisionCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subdivision_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubdivisionCode")
         }
     }
 
@@ -1264,25 +2011,77 @@ pub mod record_set {
             GeoProximityLocation { props }
         }
 
-        prop! {
-            /// `AWSRegion`: The AWS Region the resource you are directing DNS traffic to, is in.
-            props, "AWSRegion", aws_region, set_aws_region, get_aws_region, Val<String>
+        /// `AWSRegion`: The AWS Region the resource you are directing DNS traffic to, is in.
+        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AWSRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Bias`: The bias increases or decreases the size of the geographic region from which
-            /// Route 53 routes traffic to a resource.
-            props, "Bias", bias, set_bias, get_bias, Val<i64>
+        /// Sets `AWSRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Coordinates`: Contains the longitude and latitude for a geographic region.
-            props, "Coordinates", coordinates, set_coordinates, get_coordinates, Val<Coordinates>
+        /// `AWSRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSRegion")
         }
 
-        prop! {
-            /// `LocalZoneGroup`: Specifies an AWS Local Zone.
-            props, "LocalZoneGroup", local_zone_group, set_local_zone_group, get_local_zone_group, Val<String>
+        /// `Bias`: The bias increases or decreases the size of the geographic region from which Route 53
+        /// routes traffic to a resource.
+        pub fn bias(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Bias", value.into());
+            self
+        }
+
+        /// Sets `Bias` in place: [`Self::bias`] on a value held by `&mut`.
+        pub fn set_bias(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Bias", value.into());
+            self
+        }
+
+        /// `Bias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bias(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Bias")
+        }
+
+        /// `Coordinates`: Contains the longitude and latitude for a geographic region.
+        pub fn coordinates(mut self, value: impl Into<Val<Coordinates>>) -> Self {
+            self.props.set("Coordinates", value.into());
+            self
+        }
+
+        /// Sets `Coordinates` in place: [`Self::coordinates`] on a value held by `&mut`.
+        pub fn set_coordinates(&mut self, value: impl Into<Val<Coordinates>>) -> &mut Self {
+            self.props.set("Coordinates", value.into());
+            self
+        }
+
+        /// `Coordinates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coordinates(&self) -> ::std::option::Option<Val<Coordinates>> {
+            crate::cfn::get_prop(&self.props, "Coordinates")
+        }
+
+        /// `LocalZoneGroup`: Specifies an AWS Local Zone.
+        pub fn local_zone_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocalZoneGroup", value.into());
+            self
+        }
+
+        /// Sets `LocalZoneGroup` in place: [`Self::local_zone_group`] on a value held by `&mut`.
+        pub fn set_local_zone_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocalZoneGroup", value.into());
+            self
+        }
+
+        /// `LocalZoneGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_zone_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocalZoneGroup")
         }
     }
 
@@ -1307,16 +2106,28 @@ pub mod record_set {
             Coordinates { props }
         }
 
-        prop! {
-            /// `Longitude`: Specifies a coordinate of the east–west position of a geographic point on
-            /// the surface of the Earth.
-            props, "Longitude", _, set_longitude, get_longitude, Val<String>
+        /// Sets `Longitude`, which `new` took, in place.
+        pub fn set_longitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Longitude", value.into());
+            self
         }
 
-        prop! {
-            /// `Latitude`: Specifies a coordinate of the north–south position of a geographic point
-            /// on the surface of the Earth.
-            props, "Latitude", _, set_latitude, get_latitude, Val<String>
+        /// `Longitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_longitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Longitude")
+        }
+
+        /// Sets `Latitude`, which `new` took, in place.
+        pub fn set_latitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// `Latitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Latitude")
         }
     }
 }
@@ -1346,24 +2157,76 @@ impl RecordSetGroup {
         RecordSetGroup { core }
     }
 
-    prop! {
-        /// `Comment`.
-        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    /// `Comment`.
+    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneId`.
-        core.props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+    pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedZoneName`.
-        core.props, "HostedZoneName", hosted_zone_name, set_hosted_zone_name, get_hosted_zone_name, Val<String>
+    /// `Comment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Comment")
     }
 
-    prop! {
-        /// `RecordSets`.
-        core.props, "RecordSets", record_sets, set_record_sets, get_record_sets, Val<List<record_set_group::RecordSet>>
+    /// `HostedZoneId`.
+    pub fn hosted_zone_id(mut self, value: impl Into<Val<HostedZoneId>>) -> Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
+    }
+
+    /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
+    }
+
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
+    }
+
+    /// `HostedZoneName`.
+    pub fn hosted_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HostedZoneName", value.into());
+        self
+    }
+
+    /// Sets `HostedZoneName` in place: [`Self::hosted_zone_name`] on a value held by `&mut`.
+    pub fn set_hosted_zone_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostedZoneName", value.into());
+        self
+    }
+
+    /// `HostedZoneName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneName")
+    }
+
+    /// `RecordSets`.
+    pub fn record_sets(mut self, value: impl Into<Val<List<record_set_group::RecordSet>>>) -> Self {
+        self.core.props.set("RecordSets", value.into());
+        self
+    }
+
+    /// Sets `RecordSets` in place: [`Self::record_sets`] on a value held by `&mut`.
+    pub fn set_record_sets(&mut self, value: impl Into<Val<List<record_set_group::RecordSet>>>) -> &mut Self {
+        self.core.props.set("RecordSets", value.into());
+        self
+    }
+
+    /// `RecordSets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_record_sets(&self) -> ::std::option::Option<Val<List<record_set_group::RecordSet>>> {
+        crate::cfn::get_prop(&self.core.props, "RecordSets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1403,84 +2266,280 @@ pub mod record_set_group {
             RecordSet { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `AliasTarget`.
-            props, "AliasTarget", alias_target, set_alias_target, get_alias_target, Val<AliasTarget>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CidrRoutingConfig`.
-            props, "CidrRoutingConfig", cidr_routing_config, set_cidr_routing_config, get_cidr_routing_config, Val<CidrRoutingConfig>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Failover`.
-            props, "Failover", failover, set_failover, get_failover, Val<String>
+        /// `AliasTarget`.
+        pub fn alias_target(mut self, value: impl Into<Val<AliasTarget>>) -> Self {
+            self.props.set("AliasTarget", value.into());
+            self
         }
 
-        prop! {
-            /// `GeoLocation`.
-            props, "GeoLocation", geo_location, set_geo_location, get_geo_location, Val<GeoLocation>
+        /// Sets `AliasTarget` in place: [`Self::alias_target`] on a value held by `&mut`.
+        pub fn set_alias_target(&mut self, value: impl Into<Val<AliasTarget>>) -> &mut Self {
+            self.props.set("AliasTarget", value.into());
+            self
         }
 
-        prop! {
-            /// `GeoProximityLocation`.
-            props, "GeoProximityLocation", geo_proximity_location, set_geo_proximity_location, get_geo_proximity_location, Val<GeoProximityLocation>
+        /// `AliasTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alias_target(&self) -> ::std::option::Option<Val<AliasTarget>> {
+            crate::cfn::get_prop(&self.props, "AliasTarget")
         }
 
-        prop! {
-            /// `HealthCheckId`.
-            props, "HealthCheckId", health_check_id, set_health_check_id, get_health_check_id, Val<String>
+        /// `CidrRoutingConfig`.
+        pub fn cidr_routing_config(mut self, value: impl Into<Val<CidrRoutingConfig>>) -> Self {
+            self.props.set("CidrRoutingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneId`.
-            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+        /// Sets `CidrRoutingConfig` in place: [`Self::cidr_routing_config`] on a value held by `&mut`.
+        pub fn set_cidr_routing_config(&mut self, value: impl Into<Val<CidrRoutingConfig>>) -> &mut Self {
+            self.props.set("CidrRoutingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneName`.
-            props, "HostedZoneName", hosted_zone_name, set_hosted_zone_name, get_hosted_zone_name, Val<String>
+        /// `CidrRoutingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_routing_config(&self) -> ::std::option::Option<Val<CidrRoutingConfig>> {
+            crate::cfn::get_prop(&self.props, "CidrRoutingConfig")
         }
 
-        prop! {
-            /// `MultiValueAnswer`.
-            props, "MultiValueAnswer", multi_value_answer, set_multi_value_answer, get_multi_value_answer, Val<bool>
+        /// `Failover`.
+        pub fn failover(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Failover", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `Failover` in place: [`Self::failover`] on a value held by `&mut`.
+        pub fn set_failover(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Failover", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceRecords`.
-            props, "ResourceRecords", resource_records, set_resource_records, get_resource_records, Val<List<String>>
+        /// `Failover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Failover")
         }
 
-        prop! {
-            /// `SetIdentifier`.
-            props, "SetIdentifier", set_identifier, set_set_identifier, get_set_identifier, Val<String>
+        /// `GeoLocation`.
+        pub fn geo_location(mut self, value: impl Into<Val<GeoLocation>>) -> Self {
+            self.props.set("GeoLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `TTL`.
-            props, "TTL", ttl, set_ttl, get_ttl, Val<String>
+        /// Sets `GeoLocation` in place: [`Self::geo_location`] on a value held by `&mut`.
+        pub fn set_geo_location(&mut self, value: impl Into<Val<GeoLocation>>) -> &mut Self {
+            self.props.set("GeoLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `GeoLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_geo_location(&self) -> ::std::option::Option<Val<GeoLocation>> {
+            crate::cfn::get_prop(&self.props, "GeoLocation")
+        }
+
+        /// `GeoProximityLocation`.
+        pub fn geo_proximity_location(mut self, value: impl Into<Val<GeoProximityLocation>>) -> Self {
+            self.props.set("GeoProximityLocation", value.into());
+            self
+        }
+
+        /// Sets `GeoProximityLocation` in place: [`Self::geo_proximity_location`] on a value held by `&mut`.
+        pub fn set_geo_proximity_location(&mut self, value: impl Into<Val<GeoProximityLocation>>) -> &mut Self {
+            self.props.set("GeoProximityLocation", value.into());
+            self
+        }
+
+        /// `GeoProximityLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_geo_proximity_location(&self) -> ::std::option::Option<Val<GeoProximityLocation>> {
+            crate::cfn::get_prop(&self.props, "GeoProximityLocation")
+        }
+
+        /// `HealthCheckId`.
+        pub fn health_check_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HealthCheckId", value.into());
+            self
+        }
+
+        /// Sets `HealthCheckId` in place: [`Self::health_check_id`] on a value held by `&mut`.
+        pub fn set_health_check_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HealthCheckId", value.into());
+            self
+        }
+
+        /// `HealthCheckId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckId")
+        }
+
+        /// `HostedZoneId`.
+        pub fn hosted_zone_id(mut self, value: impl Into<Val<HostedZoneId>>) -> Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
+        }
+
+        /// `HostedZoneName`.
+        pub fn hosted_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostedZoneName", value.into());
+            self
+        }
+
+        /// Sets `HostedZoneName` in place: [`Self::hosted_zone_name`] on a value held by `&mut`.
+        pub fn set_hosted_zone_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneName", value.into());
+            self
+        }
+
+        /// `HostedZoneName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneName")
+        }
+
+        /// `MultiValueAnswer`.
+        pub fn multi_value_answer(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiValueAnswer", value.into());
+            self
+        }
+
+        /// Sets `MultiValueAnswer` in place: [`Self::multi_value_answer`] on a value held by `&mut`.
+        pub fn set_multi_value_answer(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiValueAnswer", value.into());
+            self
+        }
+
+        /// `MultiValueAnswer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_value_answer(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiValueAnswer")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `ResourceRecords`.
+        pub fn resource_records(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceRecords", value.into());
+            self
+        }
+
+        /// Sets `ResourceRecords` in place: [`Self::resource_records`] on a value held by `&mut`.
+        pub fn set_resource_records(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceRecords", value.into());
+            self
+        }
+
+        /// `ResourceRecords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_records(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRecords")
+        }
+
+        /// `SetIdentifier`.
+        pub fn set_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SetIdentifier", value.into());
+            self
+        }
+
+        /// Sets `SetIdentifier` in place: [`Self::set_identifier`] on a value held by `&mut`.
+        pub fn set_set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SetIdentifier", value.into());
+            self
+        }
+
+        /// `SetIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_set_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SetIdentifier")
+        }
+
+        /// `TTL`.
+        pub fn ttl(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// Sets `TTL` in place: [`Self::ttl`] on a value held by `&mut`.
+        pub fn set_ttl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// `TTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TTL")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1506,19 +2565,46 @@ pub mod record_set_group {
             AliasTarget { props }
         }
 
-        prop! {
-            /// `HostedZoneId`.
-            props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+        /// Sets `HostedZoneId`, which `new` took, in place.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
         }
 
-        prop! {
-            /// `DNSName`.
-            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
         }
 
-        prop! {
-            /// `EvaluateTargetHealth`.
-            props, "EvaluateTargetHealth", evaluate_target_health, set_evaluate_target_health, get_evaluate_target_health, Val<bool>
+        /// Sets `DNSName`, which `new` took, in place.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DNSName", value.into());
+            self
+        }
+
+        /// `DNSName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DNSName")
+        }
+
+        /// `EvaluateTargetHealth`.
+        pub fn evaluate_target_health(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EvaluateTargetHealth", value.into());
+            self
+        }
+
+        /// Sets `EvaluateTargetHealth` in place: [`Self::evaluate_target_health`] on a value held by `&mut`.
+        pub fn set_evaluate_target_health(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EvaluateTargetHealth", value.into());
+            self
+        }
+
+        /// `EvaluateTargetHealth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate_target_health(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EvaluateTargetHealth")
         }
     }
 
@@ -1544,14 +2630,28 @@ pub mod record_set_group {
             CidrRoutingConfig { props }
         }
 
-        prop! {
-            /// `CollectionId`.
-            props, "CollectionId", _, set_collection_id, get_collection_id, Val<String>
+        /// Sets `CollectionId`, which `new` took, in place.
+        pub fn set_collection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionId", value.into());
+            self
         }
 
-        prop! {
-            /// `LocationName`.
-            props, "LocationName", _, set_location_name, get_location_name, Val<String>
+        /// `CollectionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionId")
+        }
+
+        /// Sets `LocationName`, which `new` took, in place.
+        pub fn set_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocationName", value.into());
+            self
+        }
+
+        /// `LocationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocationName")
         }
     }
 
@@ -1570,19 +2670,58 @@ pub mod record_set_group {
             GeoLocation { props }
         }
 
-        prop! {
-            /// `ContinentCode`.
-            props, "ContinentCode", continent_code, set_continent_code, get_continent_code, Val<String>
+        /// `ContinentCode`.
+        pub fn continent_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContinentCode", value.into());
+            self
         }
 
-        prop! {
-            /// `CountryCode`.
-            props, "CountryCode", country_code, set_country_code, get_country_code, Val<String>
+        /// Sets `ContinentCode` in place: [`Self::continent_code`] on a value held by `&mut`.
+        pub fn set_continent_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContinentCode", value.into());
+            self
         }
 
-        prop! {
-            /// `SubdivisionCode`.
-            props, "SubdivisionCode", subdivision_code, set_subdivision_code, get_subdivision_code, Val<String>
+        /// `ContinentCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continent_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContinentCode")
+        }
+
+        /// `CountryCode`.
+        pub fn country_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CountryCode", value.into());
+            self
+        }
+
+        /// Sets `CountryCode` in place: [`Self::country_code`] on a value held by `&mut`.
+        pub fn set_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CountryCode", value.into());
+            self
+        }
+
+        /// `CountryCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CountryCode")
+        }
+
+        /// `SubdivisionCode`.
+        pub fn subdivision_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubdivisionCode", value.into());
+            self
+        }
+
+        /// Sets `SubdivisionCode` in place: [`Self::subdivision_code`] on a value held by `&mut`.
+        pub fn set_subdivision_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubdivisionCode", value.into());
+            self
+        }
+
+        /// `SubdivisionCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subdivision_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubdivisionCode")
         }
     }
 
@@ -1601,24 +2740,76 @@ pub mod record_set_group {
             GeoProximityLocation { props }
         }
 
-        prop! {
-            /// `AWSRegion`.
-            props, "AWSRegion", aws_region, set_aws_region, get_aws_region, Val<String>
+        /// `AWSRegion`.
+        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AWSRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Bias`.
-            props, "Bias", bias, set_bias, get_bias, Val<i64>
+        /// Sets `AWSRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Coordinates`.
-            props, "Coordinates", coordinates, set_coordinates, get_coordinates, Val<Coordinates>
+        /// `AWSRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSRegion")
         }
 
-        prop! {
-            /// `LocalZoneGroup`.
-            props, "LocalZoneGroup", local_zone_group, set_local_zone_group, get_local_zone_group, Val<String>
+        /// `Bias`.
+        pub fn bias(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Bias", value.into());
+            self
+        }
+
+        /// Sets `Bias` in place: [`Self::bias`] on a value held by `&mut`.
+        pub fn set_bias(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Bias", value.into());
+            self
+        }
+
+        /// `Bias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bias(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Bias")
+        }
+
+        /// `Coordinates`.
+        pub fn coordinates(mut self, value: impl Into<Val<Coordinates>>) -> Self {
+            self.props.set("Coordinates", value.into());
+            self
+        }
+
+        /// Sets `Coordinates` in place: [`Self::coordinates`] on a value held by `&mut`.
+        pub fn set_coordinates(&mut self, value: impl Into<Val<Coordinates>>) -> &mut Self {
+            self.props.set("Coordinates", value.into());
+            self
+        }
+
+        /// `Coordinates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coordinates(&self) -> ::std::option::Option<Val<Coordinates>> {
+            crate::cfn::get_prop(&self.props, "Coordinates")
+        }
+
+        /// `LocalZoneGroup`.
+        pub fn local_zone_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocalZoneGroup", value.into());
+            self
+        }
+
+        /// Sets `LocalZoneGroup` in place: [`Self::local_zone_group`] on a value held by `&mut`.
+        pub fn set_local_zone_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocalZoneGroup", value.into());
+            self
+        }
+
+        /// `LocalZoneGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_zone_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocalZoneGroup")
         }
     }
 
@@ -1641,14 +2832,28 @@ pub mod record_set_group {
             Coordinates { props }
         }
 
-        prop! {
-            /// `Latitude`.
-            props, "Latitude", _, set_latitude, get_latitude, Val<String>
+        /// Sets `Latitude`, which `new` took, in place.
+        pub fn set_latitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Latitude", value.into());
+            self
         }
 
-        prop! {
-            /// `Longitude`.
-            props, "Longitude", _, set_longitude, get_longitude, Val<String>
+        /// `Latitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Latitude")
+        }
+
+        /// Sets `Longitude`, which `new` took, in place.
+        pub fn set_longitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Longitude", value.into());
+            self
+        }
+
+        /// `Longitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_longitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Longitude")
         }
     }
 }
@@ -1677,19 +2882,46 @@ impl TrafficPolicy {
         TrafficPolicy { core }
     }
 
-    prop! {
-        /// `Comment`: Any comments to include about the traffic policy.
-        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    /// `Comment`: Any comments to include about the traffic policy.
+    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `Document`: The definition of the traffic policy in JSON format.
-        core.props, "Document", _, set_document, get_document, Val<String>
+    /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+    pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the traffic policy.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Comment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Comment")
+    }
+
+    /// Sets `Document`, which `new` took, in place.
+    pub fn set_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Document", value.into());
+        self
+    }
+
+    /// `Document` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Document")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1770,38 +3002,64 @@ impl TrafficPolicyInstance {
         TrafficPolicyInstance { core }
     }
 
-    prop! {
-        /// `HostedZoneId`: The ID of the hosted zone that Amazon Route 53 creates the resource
-        /// record sets in. The bare ID as Route 53 returns it, without a /hostedzone/ prefix.
-        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<HostedZoneId>
+    /// Sets `HostedZoneId`, which `new` took, in place.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<HostedZoneId>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The domain name, or subdomain name, for which Amazon Route 53 answers DNS
-        /// queries by using the resource record sets it creates for this traffic policy instance.
-        /// Must be lower-case and end with a trailing dot, which is the form Route 53 returns:
-        /// Route 53 normalizes DNS names, so admitting another form would neither round-trip
-        /// through Read nor guarantee that a change to this property changes the resource's
-        /// identity.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<HostedZoneId>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
     }
 
-    prop! {
-        /// `TTL`: The TTL that Amazon Route 53 assigns to all of the resource record sets that it
-        /// creates in the specified hosted zone.
-        core.props, "TTL", _, set_ttl, get_ttl, Val<i64>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TrafficPolicyId`: The ID of the traffic policy that Amazon Route 53 uses to create
-        /// resource record sets in the specified hosted zone. Lower-case, as Route 53 returns it.
-        core.props, "TrafficPolicyId", _, set_traffic_policy_id, get_traffic_policy_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `TrafficPolicyVersion`: The version of the traffic policy that Amazon Route 53 uses to
-        /// create resource record sets in the specified hosted zone.
-        core.props, "TrafficPolicyVersion", _, set_traffic_policy_version, get_traffic_policy_version, Val<i64>
+    /// Sets `TTL`, which `new` took, in place.
+    pub fn set_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TTL", value.into());
+        self
+    }
+
+    /// `TTL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ttl(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TTL")
+    }
+
+    /// Sets `TrafficPolicyId`, which `new` took, in place.
+    pub fn set_traffic_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrafficPolicyId", value.into());
+        self
+    }
+
+    /// `TrafficPolicyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_policy_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficPolicyId")
+    }
+
+    /// Sets `TrafficPolicyVersion`, which `new` took, in place.
+    pub fn set_traffic_policy_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TrafficPolicyVersion", value.into());
+        self
+    }
+
+    /// `TrafficPolicyVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_policy_version(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficPolicyVersion")
     }
 
     /// `Ref`: the resource's identifier.

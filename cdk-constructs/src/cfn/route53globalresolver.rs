@@ -50,39 +50,112 @@ impl AccessSource {
         AccessSource { core }
     }
 
-    prop! {
-        /// `Cidr`.
-        core.props, "Cidr", _, set_cidr, get_cidr, Val<String>
+    /// Sets `Cidr`, which `new` took, in place.
+    pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cidr", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `Cidr` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cidr")
     }
 
-    prop! {
-        /// `DnsViewId`.
-        core.props, "DnsViewId", _, set_dns_view_id, get_dns_view_id, Val<String>
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<access_source::IpAddressType>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `Protocol`.
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<access_source::DnsProtocol>
+    /// Sets `DnsViewId`, which `new` took, in place.
+    pub fn set_dns_view_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DnsViewId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DnsViewId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_view_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DnsViewId")
+    }
+
+    /// `IpAddressType`.
+    pub fn ip_address_type(mut self, value: impl Into<Val<access_source::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<access_source::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<access_source::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<access_source::DnsProtocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<access_source::DnsProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -176,29 +249,88 @@ impl AccessToken {
         AccessToken { core }
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `DnsViewId`.
-        core.props, "DnsViewId", _, set_dns_view_id, get_dns_view_id, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpiresAt`.
-        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DnsViewId`, which `new` took, in place.
+    pub fn set_dns_view_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DnsViewId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DnsViewId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_view_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DnsViewId")
+    }
+
+    /// `ExpiresAt`.
+    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// Sets `ExpiresAt` in place: [`Self::expires_at`] on a value held by `&mut`.
+    pub fn set_expires_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// `ExpiresAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiresAt")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -272,44 +404,136 @@ impl DnsView {
         DnsView { core }
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `DnssecValidation`.
-        core.props, "DnssecValidation", dnssec_validation, set_dnssec_validation, get_dnssec_validation, Val<dns_view::DnsSecValidationType>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `EdnsClientSubnet`.
-        core.props, "EdnsClientSubnet", edns_client_subnet, set_edns_client_subnet, get_edns_client_subnet, Val<dns_view::EdnsClientSubnetType>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallRulesFailOpen`.
-        core.props, "FirewallRulesFailOpen", firewall_rules_fail_open, set_firewall_rules_fail_open, get_firewall_rules_fail_open, Val<dns_view::FirewallRulesFailOpenType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalResolverId`.
-        core.props, "GlobalResolverId", _, set_global_resolver_id, get_global_resolver_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DnssecValidation`.
+    pub fn dnssec_validation(mut self, value: impl Into<Val<dns_view::DnsSecValidationType>>) -> Self {
+        self.core.props.set("DnssecValidation", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DnssecValidation` in place: [`Self::dnssec_validation`] on a value held by `&mut`.
+    pub fn set_dnssec_validation(&mut self, value: impl Into<Val<dns_view::DnsSecValidationType>>) -> &mut Self {
+        self.core.props.set("DnssecValidation", value.into());
+        self
+    }
+
+    /// `DnssecValidation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dnssec_validation(&self) -> ::std::option::Option<Val<dns_view::DnsSecValidationType>> {
+        crate::cfn::get_prop(&self.core.props, "DnssecValidation")
+    }
+
+    /// `EdnsClientSubnet`.
+    pub fn edns_client_subnet(mut self, value: impl Into<Val<dns_view::EdnsClientSubnetType>>) -> Self {
+        self.core.props.set("EdnsClientSubnet", value.into());
+        self
+    }
+
+    /// Sets `EdnsClientSubnet` in place: [`Self::edns_client_subnet`] on a value held by `&mut`.
+    pub fn set_edns_client_subnet(&mut self, value: impl Into<Val<dns_view::EdnsClientSubnetType>>) -> &mut Self {
+        self.core.props.set("EdnsClientSubnet", value.into());
+        self
+    }
+
+    /// `EdnsClientSubnet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_edns_client_subnet(&self) -> ::std::option::Option<Val<dns_view::EdnsClientSubnetType>> {
+        crate::cfn::get_prop(&self.core.props, "EdnsClientSubnet")
+    }
+
+    /// `FirewallRulesFailOpen`.
+    pub fn firewall_rules_fail_open(mut self, value: impl Into<Val<dns_view::FirewallRulesFailOpenType>>) -> Self {
+        self.core.props.set("FirewallRulesFailOpen", value.into());
+        self
+    }
+
+    /// Sets `FirewallRulesFailOpen` in place: [`Self::firewall_rules_fail_open`] on a value held by `&mut`.
+    pub fn set_firewall_rules_fail_open(&mut self, value: impl Into<Val<dns_view::FirewallRulesFailOpenType>>) -> &mut Self {
+        self.core.props.set("FirewallRulesFailOpen", value.into());
+        self
+    }
+
+    /// `FirewallRulesFailOpen` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_rules_fail_open(&self) -> ::std::option::Option<Val<dns_view::FirewallRulesFailOpenType>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallRulesFailOpen")
+    }
+
+    /// Sets `GlobalResolverId`, which `new` took, in place.
+    pub fn set_global_resolver_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalResolverId", value.into());
+        self
+    }
+
+    /// `GlobalResolverId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_resolver_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalResolverId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -415,39 +639,118 @@ impl FirewallDomainList {
         FirewallDomainList { core }
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainFileUrl`: S3 URL to import domains from.
-        core.props, "DomainFileUrl", domain_file_url, set_domain_file_url, get_domain_file_url, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `Domains`: An inline list of domains to use for this domain list.
-        core.props, "Domains", domains, set_domains, get_domains, Val<List<String>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalResolverId`.
-        core.props, "GlobalResolverId", _, set_global_resolver_id, get_global_resolver_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainFileUrl`: S3 URL to import domains from.
+    pub fn domain_file_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainFileUrl", value.into());
+        self
+    }
+
+    /// Sets `DomainFileUrl` in place: [`Self::domain_file_url`] on a value held by `&mut`.
+    pub fn set_domain_file_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainFileUrl", value.into());
+        self
+    }
+
+    /// `DomainFileUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_file_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainFileUrl")
+    }
+
+    /// `Domains`: An inline list of domains to use for this domain list.
+    pub fn domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Domains", value.into());
+        self
+    }
+
+    /// Sets `Domains` in place: [`Self::domains`] on a value held by `&mut`.
+    pub fn set_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Domains", value.into());
+        self
+    }
+
+    /// `Domains` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Domains")
+    }
+
+    /// Sets `GlobalResolverId`, which `new` took, in place.
+    pub fn set_global_resolver_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalResolverId", value.into());
+        self
+    }
+
+    /// `GlobalResolverId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_resolver_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalResolverId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -528,74 +831,238 @@ impl FirewallRule {
         FirewallRule { core }
     }
 
-    prop! {
-        /// `Action`.
-        core.props, "Action", _, set_action, get_action, Val<firewall_rule::FirewallRuleAction>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<firewall_rule::FirewallRuleAction>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockOverrideDnsType`.
-        core.props, "BlockOverrideDnsType", block_override_dns_type, set_block_override_dns_type, get_block_override_dns_type, Val<firewall_rule::BlockOverrideDnsQueryType>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<firewall_rule::FirewallRuleAction>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `BlockOverrideDomain`.
-        core.props, "BlockOverrideDomain", block_override_domain, set_block_override_domain, get_block_override_domain, Val<String>
+    /// `BlockOverrideDnsType`.
+    pub fn block_override_dns_type(mut self, value: impl Into<Val<firewall_rule::BlockOverrideDnsQueryType>>) -> Self {
+        self.core.props.set("BlockOverrideDnsType", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockOverrideTtl`.
-        core.props, "BlockOverrideTtl", block_override_ttl, set_block_override_ttl, get_block_override_ttl, Val<i64>
+    /// Sets `BlockOverrideDnsType` in place: [`Self::block_override_dns_type`] on a value held by `&mut`.
+    pub fn set_block_override_dns_type(&mut self, value: impl Into<Val<firewall_rule::BlockOverrideDnsQueryType>>) -> &mut Self {
+        self.core.props.set("BlockOverrideDnsType", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockResponse`.
-        core.props, "BlockResponse", block_response, set_block_response, get_block_response, Val<firewall_rule::FirewallBlockResponse>
+    /// `BlockOverrideDnsType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_override_dns_type(&self) -> ::std::option::Option<Val<firewall_rule::BlockOverrideDnsQueryType>> {
+        crate::cfn::get_prop(&self.core.props, "BlockOverrideDnsType")
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `BlockOverrideDomain`.
+    pub fn block_override_domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BlockOverrideDomain", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfidenceThreshold`.
-        core.props, "ConfidenceThreshold", confidence_threshold, set_confidence_threshold, get_confidence_threshold, Val<firewall_rule::ConfidenceThreshold>
+    /// Sets `BlockOverrideDomain` in place: [`Self::block_override_domain`] on a value held by `&mut`.
+    pub fn set_block_override_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlockOverrideDomain", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BlockOverrideDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_override_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlockOverrideDomain")
     }
 
-    prop! {
-        /// `DnsAdvancedProtection`.
-        core.props, "DnsAdvancedProtection", dns_advanced_protection, set_dns_advanced_protection, get_dns_advanced_protection, Val<firewall_rule::DnsAdvancedProtection>
+    /// `BlockOverrideTtl`.
+    pub fn block_override_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BlockOverrideTtl", value.into());
+        self
     }
 
-    prop! {
-        /// `DnsViewId`.
-        core.props, "DnsViewId", _, set_dns_view_id, get_dns_view_id, Val<String>
+    /// Sets `BlockOverrideTtl` in place: [`Self::block_override_ttl`] on a value held by `&mut`.
+    pub fn set_block_override_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BlockOverrideTtl", value.into());
+        self
     }
 
-    prop! {
-        /// `FirewallDomainListId`.
-        core.props, "FirewallDomainListId", firewall_domain_list_id, set_firewall_domain_list_id, get_firewall_domain_list_id, Val<String>
+    /// `BlockOverrideTtl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_override_ttl(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BlockOverrideTtl")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `BlockResponse`.
+    pub fn block_response(mut self, value: impl Into<Val<firewall_rule::FirewallBlockResponse>>) -> Self {
+        self.core.props.set("BlockResponse", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
+    /// Sets `BlockResponse` in place: [`Self::block_response`] on a value held by `&mut`.
+    pub fn set_block_response(&mut self, value: impl Into<Val<firewall_rule::FirewallBlockResponse>>) -> &mut Self {
+        self.core.props.set("BlockResponse", value.into());
+        self
     }
 
-    prop! {
-        /// `QType`.
-        core.props, "QType", q_type, set_q_type, get_q_type, Val<String>
+    /// `BlockResponse` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_response(&self) -> ::std::option::Option<Val<firewall_rule::FirewallBlockResponse>> {
+        crate::cfn::get_prop(&self.core.props, "BlockResponse")
+    }
+
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
+    }
+
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
+    }
+
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
+    }
+
+    /// `ConfidenceThreshold`.
+    pub fn confidence_threshold(mut self, value: impl Into<Val<firewall_rule::ConfidenceThreshold>>) -> Self {
+        self.core.props.set("ConfidenceThreshold", value.into());
+        self
+    }
+
+    /// Sets `ConfidenceThreshold` in place: [`Self::confidence_threshold`] on a value held by `&mut`.
+    pub fn set_confidence_threshold(&mut self, value: impl Into<Val<firewall_rule::ConfidenceThreshold>>) -> &mut Self {
+        self.core.props.set("ConfidenceThreshold", value.into());
+        self
+    }
+
+    /// `ConfidenceThreshold` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_confidence_threshold(&self) -> ::std::option::Option<Val<firewall_rule::ConfidenceThreshold>> {
+        crate::cfn::get_prop(&self.core.props, "ConfidenceThreshold")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DnsAdvancedProtection`.
+    pub fn dns_advanced_protection(mut self, value: impl Into<Val<firewall_rule::DnsAdvancedProtection>>) -> Self {
+        self.core.props.set("DnsAdvancedProtection", value.into());
+        self
+    }
+
+    /// Sets `DnsAdvancedProtection` in place: [`Self::dns_advanced_protection`] on a value held by `&mut`.
+    pub fn set_dns_advanced_protection(&mut self, value: impl Into<Val<firewall_rule::DnsAdvancedProtection>>) -> &mut Self {
+        self.core.props.set("DnsAdvancedProtection", value.into());
+        self
+    }
+
+    /// `DnsAdvancedProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_advanced_protection(&self) -> ::std::option::Option<Val<firewall_rule::DnsAdvancedProtection>> {
+        crate::cfn::get_prop(&self.core.props, "DnsAdvancedProtection")
+    }
+
+    /// Sets `DnsViewId`, which `new` took, in place.
+    pub fn set_dns_view_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DnsViewId", value.into());
+        self
+    }
+
+    /// `DnsViewId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_view_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DnsViewId")
+    }
+
+    /// `FirewallDomainListId`.
+    pub fn firewall_domain_list_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FirewallDomainListId", value.into());
+        self
+    }
+
+    /// Sets `FirewallDomainListId` in place: [`Self::firewall_domain_list_id`] on a value held by `&mut`.
+    pub fn set_firewall_domain_list_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallDomainListId", value.into());
+        self
+    }
+
+    /// `FirewallDomainListId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_domain_list_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallDomainListId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Priority`.
+    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `QType`.
+    pub fn q_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("QType", value.into());
+        self
+    }
+
+    /// Sets `QType` in place: [`Self::q_type`] on a value held by `&mut`.
+    pub fn set_q_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QType", value.into());
+        self
+    }
+
+    /// `QType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_q_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -737,40 +1204,118 @@ impl GlobalResolver {
         GlobalResolver { core }
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<global_resolver::GlobalResolverIpAddressType>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ObservabilityRegion`.
-        core.props, "ObservabilityRegion", observability_region, set_observability_region, get_observability_region, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Regions`: The list of regions the Global Resolver exists in. Regions can be added or
-        /// removed on update; the order of this list is not significant.
-        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IpAddressType`.
+    pub fn ip_address_type(mut self, value: impl Into<Val<global_resolver::GlobalResolverIpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<global_resolver::GlobalResolverIpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<global_resolver::GlobalResolverIpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ObservabilityRegion`.
+    pub fn observability_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ObservabilityRegion", value.into());
+        self
+    }
+
+    /// Sets `ObservabilityRegion` in place: [`Self::observability_region`] on a value held by `&mut`.
+    pub fn set_observability_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObservabilityRegion", value.into());
+        self
+    }
+
+    /// `ObservabilityRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_observability_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObservabilityRegion")
+    }
+
+    /// Sets `Regions`, which `new` took, in place.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -874,19 +1419,40 @@ impl HostedZoneAssociation {
         HostedZoneAssociation { core }
     }
 
-    prop! {
-        /// `HostedZoneId`.
-        core.props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+    /// Sets `HostedZoneId`, which `new` took, in place.
+    pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostedZoneId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostedZoneId")
     }
 
-    prop! {
-        /// `ResourceArn`.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,14 +41,34 @@ impl Profile {
         Profile { core }
     }
 
-    prop! {
-        /// `Name`: The name of the profile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,30 +132,76 @@ impl ProfileAssociation {
         ProfileAssociation { core }
     }
 
-    prop! {
-        /// `Arn`: The Amazon Resource Name (ARN) of the profile association.
-        core.props, "Arn", arn, set_arn, get_arn, Val<String>
+    /// `Arn`: The Amazon Resource Name (ARN) of the profile association.
+    pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of an association between a Profile and a VPC.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+    pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileId`: The ID of the profile that you associated with the resource that is
-        /// specified by ResourceId.
-        core.props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+    /// `Arn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Arn")
     }
 
-    prop! {
-        /// `ResourceId`: The resource that you associated the profile with.
-        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ProfileId`, which `new` took, in place.
+    pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileId", value.into());
+        self
+    }
+
+    /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileId")
+    }
+
+    /// Sets `ResourceId`, which `new` took, in place.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -181,26 +247,59 @@ impl ProfileResourceAssociation {
         ProfileResourceAssociation { core }
     }
 
-    prop! {
-        /// `Name`: The name of an association between the Profile and resource.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileId`: The ID of the profile that you associated the resource to that is specified
-        /// by ResourceArn.
-        core.props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ResourceArn`: The arn of the resource that you associated to the Profile.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `ProfileId`, which `new` took, in place.
+    pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileId", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceProperties`: A JSON-formatted string with key-value pairs specifying the
-        /// properties of the associated resource.
-        core.props, "ResourceProperties", resource_properties, set_resource_properties, get_resource_properties, Val<String>
+    /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileId")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// `ResourceProperties`: A JSON-formatted string with key-value pairs specifying the properties
+    /// of the associated resource.
+    pub fn resource_properties(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceProperties", value.into());
+        self
+    }
+
+    /// Sets `ResourceProperties` in place: [`Self::resource_properties`] on a value held by `&mut`.
+    pub fn set_resource_properties(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceProperties", value.into());
+        self
+    }
+
+    /// `ResourceProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_properties(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceProperties")
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,20 +41,53 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `Name`: Name of a Cluster. You can use any non-white space character in the name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`: Cluster supports IPv4 endpoints and Dual-stack IPv4 and IPv6 endpoints.
-        /// NetworkType can be IPV4 or DUALSTACK.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<cluster::NetworkType>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `NetworkType`: Cluster supports IPv4 endpoints and Dual-stack IPv4 and IPv6 endpoints.
+    /// NetworkType can be IPV4 or DUALSTACK.
+    pub fn network_type(mut self, value: impl Into<Val<cluster::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<cluster::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<cluster::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,20 +155,52 @@ impl ControlPanel {
         ControlPanel { core }
     }
 
-    prop! {
-        /// `ClusterArn`: Cluster to associate with the Control Panel
-        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
+    /// `ClusterArn`: Cluster to associate with the Control Panel
+    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the control panel. You can use any non-white space character in the
-        /// name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ClusterArn` in place: [`Self::cluster_arn`] on a value held by `&mut`.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -191,20 +256,52 @@ impl RoutingControl {
         RoutingControl { core }
     }
 
-    prop! {
-        /// `ClusterArn`: Arn associated with Control Panel
-        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
+    /// `ClusterArn`: Arn associated with Control Panel
+    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
-        core.props, "ControlPanelArn", control_panel_arn, set_control_panel_arn, get_control_panel_arn, Val<String>
+    /// Sets `ClusterArn` in place: [`Self::cluster_arn`] on a value held by `&mut`.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the routing control. You can use any non-white space character in
-        /// the name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
+    }
+
+    /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
+    pub fn control_panel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ControlPanelArn", value.into());
+        self
+    }
+
+    /// Sets `ControlPanelArn` in place: [`Self::control_panel_arn`] on a value held by `&mut`.
+    pub fn set_control_panel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ControlPanelArn", value.into());
+        self
+    }
+
+    /// `ControlPanelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control_panel_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ControlPanelArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -252,42 +349,120 @@ impl SafetyRule {
         SafetyRule { core }
     }
 
-    prop! {
-        /// `AssertionRule`: An assertion rule enforces that, when a routing control state is
-        /// changed, that the criteria set by the rule configuration is met. Otherwise, the change
-        /// to the routing control is not accepted.
-        core.props, "AssertionRule", assertion_rule, set_assertion_rule, get_assertion_rule, Val<safety_rule::AssertionRule>
+    /// `AssertionRule`: An assertion rule enforces that, when a routing control state is changed,
+    /// that the criteria set by the rule configuration is met. Otherwise, the change to the routing
+    /// control is not accepted.
+    pub fn assertion_rule(mut self, value: impl Into<Val<safety_rule::AssertionRule>>) -> Self {
+        self.core.props.set("AssertionRule", value.into());
+        self
     }
 
-    prop! {
-        /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
-        core.props, "ControlPanelArn", control_panel_arn, set_control_panel_arn, get_control_panel_arn, Val<String>
+    /// Sets `AssertionRule` in place: [`Self::assertion_rule`] on a value held by `&mut`.
+    pub fn set_assertion_rule(&mut self, value: impl Into<Val<safety_rule::AssertionRule>>) -> &mut Self {
+        self.core.props.set("AssertionRule", value.into());
+        self
     }
 
-    prop! {
-        /// `GatingRule`: A gating rule verifies that a set of gating controls evaluates as true,
-        /// based on a rule configuration that you specify. If the gating rule evaluates to true,
-        /// Amazon Route 53 Application Recovery Controller allows a set of routing control state
-        /// changes to run and complete against the set of target controls.
-        core.props, "GatingRule", gating_rule, set_gating_rule, get_gating_rule, Val<safety_rule::GatingRule>
+    /// `AssertionRule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assertion_rule(&self) -> ::std::option::Option<Val<safety_rule::AssertionRule>> {
+        crate::cfn::get_prop(&self.core.props, "AssertionRule")
     }
 
-    prop! {
-        /// `Name`: The name for the safety rule.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ControlPanelArn`: The Amazon Resource Name (ARN) of the control panel.
+    pub fn control_panel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ControlPanelArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleConfig`: The rule configuration for an assertion rule or gating rule. This is the
-        /// criteria that you set for specific assertion controls (routing controls) or gating
-        /// controls. This configuration specifies how many controls must be enabled after a
-        /// transaction completes.
-        core.props, "RuleConfig", rule_config, set_rule_config, get_rule_config, Val<safety_rule::RuleConfig>
+    /// Sets `ControlPanelArn` in place: [`Self::control_panel_arn`] on a value held by `&mut`.
+    pub fn set_control_panel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ControlPanelArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ControlPanelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control_panel_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ControlPanelArn")
+    }
+
+    /// `GatingRule`: A gating rule verifies that a set of gating controls evaluates as true, based
+    /// on a rule configuration that you specify. If the gating rule evaluates to true, Amazon Route 53
+    /// Application Recovery Controller allows a set of routing control state changes to run and
+    /// complete against the set of target controls.
+    pub fn gating_rule(mut self, value: impl Into<Val<safety_rule::GatingRule>>) -> Self {
+        self.core.props.set("GatingRule", value.into());
+        self
+    }
+
+    /// Sets `GatingRule` in place: [`Self::gating_rule`] on a value held by `&mut`.
+    pub fn set_gating_rule(&mut self, value: impl Into<Val<safety_rule::GatingRule>>) -> &mut Self {
+        self.core.props.set("GatingRule", value.into());
+        self
+    }
+
+    /// `GatingRule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gating_rule(&self) -> ::std::option::Option<Val<safety_rule::GatingRule>> {
+        crate::cfn::get_prop(&self.core.props, "GatingRule")
+    }
+
+    /// `Name`: The name for the safety rule.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RuleConfig`: The rule configuration for an assertion rule or gating rule. This is the
+    /// criteria that you set for specific assertion controls (routing controls) or gating controls.
+    /// This configuration specifies how many controls must be enabled after a transaction
+    /// completes.
+    pub fn rule_config(mut self, value: impl Into<Val<safety_rule::RuleConfig>>) -> Self {
+        self.core.props.set("RuleConfig", value.into());
+        self
+    }
+
+    /// Sets `RuleConfig` in place: [`Self::rule_config`] on a value held by `&mut`.
+    pub fn set_rule_config(&mut self, value: impl Into<Val<safety_rule::RuleConfig>>) -> &mut Self {
+        self.core.props.set("RuleConfig", value.into());
+        self
+    }
+
+    /// `RuleConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_config(&self) -> ::std::option::Option<Val<safety_rule::RuleConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RuleConfig")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -343,18 +518,28 @@ pub mod safety_rule {
             AssertionRule { props }
         }
 
-        prop! {
-            /// `AssertedControls`: The routing controls that are part of transactions that are
-            /// evaluated to determine if a request to change a routing control state is allowed. For
-            /// example, you might include three routing controls, one for each of three AWS Regions.
-            props, "AssertedControls", _, set_asserted_controls, get_asserted_controls, Val<List<String>>
+        /// Sets `AssertedControls`, which `new` took, in place.
+        pub fn set_asserted_controls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AssertedControls", value.into());
+            self
         }
 
-        prop! {
-            /// `WaitPeriodMs`: An evaluation period, in milliseconds (ms), during which any request
-            /// against the target routing controls will fail. This helps prevent "flapping" of state.
-            /// The wait period is 5000 ms by default, but you can choose a custom value.
-            props, "WaitPeriodMs", _, set_wait_period_ms, get_wait_period_ms, Val<i64>
+        /// `AssertedControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asserted_controls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AssertedControls")
+        }
+
+        /// Sets `WaitPeriodMs`, which `new` took, in place.
+        pub fn set_wait_period_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WaitPeriodMs", value.into());
+            self
+        }
+
+        /// `WaitPeriodMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_period_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WaitPeriodMs")
         }
     }
 
@@ -396,29 +581,40 @@ pub mod safety_rule {
             GatingRule { props }
         }
 
-        prop! {
-            /// `WaitPeriodMs`: An evaluation period, in milliseconds (ms), during which any request
-            /// against the target routing controls will fail. This helps prevent "flapping" of state.
-            /// The wait period is 5000 ms by default, but you can choose a custom value.
-            props, "WaitPeriodMs", _, set_wait_period_ms, get_wait_period_ms, Val<i64>
+        /// Sets `WaitPeriodMs`, which `new` took, in place.
+        pub fn set_wait_period_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WaitPeriodMs", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetControls`: Routing controls that can only be set or unset if the specified
-            /// RuleConfig evaluates to true for the specified GatingControls. For example, say you have
-            /// three gating controls, one for each of three AWS Regions. Now you specify AtLeast 2 as
-            /// your RuleConfig. With these settings, you can only change (set or unset) the routing
-            /// controls that you have specified as TargetControls if that rule evaluates to true. In
-            /// other words, your ability to change the routing controls that you have specified as
-            /// TargetControls is gated by the rule that you set for the routing controls in
-            /// GatingControls.
-            props, "TargetControls", _, set_target_controls, get_target_controls, Val<List<String>>
+        /// `WaitPeriodMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_period_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WaitPeriodMs")
         }
 
-        prop! {
-            /// `GatingControls`: The gating controls for the gating rule. That is, routing controls
-            /// that are evaluated by the rule configuration that you specify.
-            props, "GatingControls", _, set_gating_controls, get_gating_controls, Val<List<String>>
+        /// Sets `TargetControls`, which `new` took, in place.
+        pub fn set_target_controls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetControls", value.into());
+            self
+        }
+
+        /// `TargetControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_controls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetControls")
+        }
+
+        /// Sets `GatingControls`, which `new` took, in place.
+        pub fn set_gating_controls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("GatingControls", value.into());
+            self
+        }
+
+        /// `GatingControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gating_controls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "GatingControls")
         }
     }
 
@@ -452,21 +648,40 @@ pub mod safety_rule {
             RuleConfig { props }
         }
 
-        prop! {
-            /// `Type`: A rule can be one of the following: ATLEAST, AND, or OR.
-            props, "Type", _, set_type, get_type, Val<RuleType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`: The value of N, when you specify an ATLEAST rule type. That is, Threshold
-            /// is the number of controls that must be set when you specify an ATLEAST type.
-            props, "Threshold", _, set_threshold, get_threshold, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Inverted`: Logical negation of the rule. If the rule would usually evaluate true, it's
-            /// evaluated as false, and vice versa.
-            props, "Inverted", _, set_inverted, get_inverted, Val<bool>
+        /// Sets `Threshold`, which `new` took, in place.
+        pub fn set_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
+        }
+
+        /// Sets `Inverted`, which `new` took, in place.
+        pub fn set_inverted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inverted", value.into());
+            self
+        }
+
+        /// `Inverted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inverted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inverted")
         }
     }
 

@@ -39,20 +39,59 @@ impl Cell {
         Cell { core }
     }
 
-    prop! {
-        /// `CellName`: The name of the cell to create.
-        core.props, "CellName", cell_name, set_cell_name, get_cell_name, Val<String>
+    /// `CellName`: The name of the cell to create.
+    pub fn cell_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CellName", value.into());
+        self
     }
 
-    prop! {
-        /// `Cells`: A list of cell Amazon Resource Names (ARNs) contained within this cell, for use
-        /// in nested cells. For example, Availability Zones within specific Regions.
-        core.props, "Cells", cells, set_cells, get_cells, Val<List<String>>
+    /// Sets `CellName` in place: [`Self::cell_name`] on a value held by `&mut`.
+    pub fn set_cell_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CellName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CellName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cell_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CellName")
+    }
+
+    /// `Cells`: A list of cell Amazon Resource Names (ARNs) contained within this cell, for use in
+    /// nested cells. For example, Availability Zones within specific Regions.
+    pub fn cells(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Cells", value.into());
+        self
+    }
+
+    /// Sets `Cells` in place: [`Self::cells`] on a value held by `&mut`.
+    pub fn set_cells(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Cells", value.into());
+        self
+    }
+
+    /// `Cells` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cells(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Cells")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,19 +132,58 @@ impl ReadinessCheck {
         ReadinessCheck { core }
     }
 
-    prop! {
-        /// `ReadinessCheckName`: Name of the ReadinessCheck to create.
-        core.props, "ReadinessCheckName", readiness_check_name, set_readiness_check_name, get_readiness_check_name, Val<String>
+    /// `ReadinessCheckName`: Name of the ReadinessCheck to create.
+    pub fn readiness_check_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReadinessCheckName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceSetName`: The name of the resource set to check.
-        core.props, "ResourceSetName", resource_set_name, set_resource_set_name, get_resource_set_name, Val<String>
+    /// Sets `ReadinessCheckName` in place: [`Self::readiness_check_name`] on a value held by `&mut`.
+    pub fn set_readiness_check_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReadinessCheckName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ReadinessCheckName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readiness_check_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReadinessCheckName")
+    }
+
+    /// `ResourceSetName`: The name of the resource set to check.
+    pub fn resource_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceSetName", value.into());
+        self
+    }
+
+    /// Sets `ResourceSetName` in place: [`Self::resource_set_name`] on a value held by `&mut`.
+    pub fn set_resource_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceSetName", value.into());
+        self
+    }
+
+    /// `ResourceSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSetName")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,19 +218,58 @@ impl RecoveryGroup {
         RecoveryGroup { core }
     }
 
-    prop! {
-        /// `Cells`: A list of the cell Amazon Resource Names (ARNs) in the recovery group.
-        core.props, "Cells", cells, set_cells, get_cells, Val<List<String>>
+    /// `Cells`: A list of the cell Amazon Resource Names (ARNs) in the recovery group.
+    pub fn cells(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Cells", value.into());
+        self
     }
 
-    prop! {
-        /// `RecoveryGroupName`: The name of the recovery group to create.
-        core.props, "RecoveryGroupName", recovery_group_name, set_recovery_group_name, get_recovery_group_name, Val<String>
+    /// Sets `Cells` in place: [`Self::cells`] on a value held by `&mut`.
+    pub fn set_cells(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Cells", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Cells` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cells(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Cells")
+    }
+
+    /// `RecoveryGroupName`: The name of the recovery group to create.
+    pub fn recovery_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RecoveryGroupName", value.into());
+        self
+    }
+
+    /// Sets `RecoveryGroupName` in place: [`Self::recovery_group_name`] on a value held by `&mut`.
+    pub fn set_recovery_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecoveryGroupName", value.into());
+        self
+    }
+
+    /// `RecoveryGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recovery_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecoveryGroupName")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -200,30 +317,64 @@ impl ResourceSet {
         ResourceSet { core }
     }
 
-    prop! {
-        /// `ResourceSetName`: The name of the resource set to create.
-        core.props, "ResourceSetName", resource_set_name, set_resource_set_name, get_resource_set_name, Val<String>
+    /// `ResourceSetName`: The name of the resource set to create.
+    pub fn resource_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceSetType`: The resource type of the resources in the resource set. Enter one of
-        /// the following values for resource type: AWS: :AutoScaling: :AutoScalingGroup, AWS: :CloudWatch: :Alarm,
-        /// AWS: :EC2: :CustomerGateway, AWS: :DynamoDB: :Table, AWS: :EC2: :Volume, AWS: :ElasticLoadBalancing: :LoadBalancer,
-        /// AWS: :ElasticLoadBalancingV2: :LoadBalancer, AWS: :MSK: :Cluster, AWS: :RDS: :DBCluster,
-        /// AWS: :Route53: :HealthCheck, AWS: :SQS: :Queue, AWS: :SNS: :Topic, AWS: :SNS: :Subscription,
-        /// AWS: :EC2: :VPC, AWS: :EC2: :VPNConnection, AWS: :EC2: :VPNGateway,
-        /// AWS::Route53RecoveryReadiness::DNSTargetResource
-        core.props, "ResourceSetType", _, set_resource_set_type, get_resource_set_type, Val<String>
+    /// Sets `ResourceSetName` in place: [`Self::resource_set_name`] on a value held by `&mut`.
+    pub fn set_resource_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Resources`: A list of resource objects in the resource set.
-        core.props, "Resources", _, set_resources, get_resources, Val<List<resource_set::Resource>>
+    /// `ResourceSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSetName")
     }
 
-    prop! {
-        /// `Tags`: A tag to associate with the parameters for a resource set.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ResourceSetType`, which `new` took, in place.
+    pub fn set_resource_set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceSetType", value.into());
+        self
+    }
+
+    /// `ResourceSetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_set_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSetType")
+    }
+
+    /// Sets `Resources`, which `new` took, in place.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<resource_set::Resource>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<resource_set::Resource>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
+    }
+
+    /// `Tags`: A tag to associate with the parameters for a resource set.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -259,26 +410,78 @@ pub mod resource_set {
             Resource { props }
         }
 
-        prop! {
-            /// `ComponentId`: The component identifier of the resource, generated when DNS target
-            /// resource is used.
-            props, "ComponentId", component_id, set_component_id, get_component_id, Val<String>
+        /// `ComponentId`: The component identifier of the resource, generated when DNS target resource
+        /// is used.
+        pub fn component_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentId", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsTargetResource`: A component for DNS/routing control readiness checks.
-            props, "DnsTargetResource", dns_target_resource, set_dns_target_resource, get_dns_target_resource, Val<DnsTargetResource>
+        /// Sets `ComponentId` in place: [`Self::component_id`] on a value held by `&mut`.
+        pub fn set_component_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadinessScopes`: A list of recovery group Amazon Resource Names (ARNs) and cell ARNs
-            /// that this resource is contained within.
-            props, "ReadinessScopes", readiness_scopes, set_readiness_scopes, get_readiness_scopes, Val<List<String>>
+        /// `ComponentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentId")
         }
 
-        prop! {
-            /// `ResourceArn`: The Amazon Resource Name (ARN) of the AWS resource.
-            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+        /// `DnsTargetResource`: A component for DNS/routing control readiness checks.
+        pub fn dns_target_resource(mut self, value: impl Into<Val<DnsTargetResource>>) -> Self {
+            self.props.set("DnsTargetResource", value.into());
+            self
+        }
+
+        /// Sets `DnsTargetResource` in place: [`Self::dns_target_resource`] on a value held by `&mut`.
+        pub fn set_dns_target_resource(&mut self, value: impl Into<Val<DnsTargetResource>>) -> &mut Self {
+            self.props.set("DnsTargetResource", value.into());
+            self
+        }
+
+        /// `DnsTargetResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_target_resource(&self) -> ::std::option::Option<Val<DnsTargetResource>> {
+            crate::cfn::get_prop(&self.props, "DnsTargetResource")
+        }
+
+        /// `ReadinessScopes`: A list of recovery group Amazon Resource Names (ARNs) and cell ARNs that
+        /// this resource is contained within.
+        pub fn readiness_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ReadinessScopes", value.into());
+            self
+        }
+
+        /// Sets `ReadinessScopes` in place: [`Self::readiness_scopes`] on a value held by `&mut`.
+        pub fn set_readiness_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ReadinessScopes", value.into());
+            self
+        }
+
+        /// `ReadinessScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readiness_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ReadinessScopes")
+        }
+
+        /// `ResourceArn`: The Amazon Resource Name (ARN) of the AWS resource.
+        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceArn` in place: [`Self::resource_arn`] on a value held by `&mut`.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
     }
 
@@ -298,32 +501,97 @@ pub mod resource_set {
             DnsTargetResource { props }
         }
 
-        prop! {
-            /// `DomainName`: The domain name that acts as an ingress point to a portion of the customer
-            /// application.
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DomainName`: The domain name that acts as an ingress point to a portion of the customer
+        /// application.
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneArn`: The hosted zone Amazon Resource Name (ARN) that contains the DNS record
-            /// with the provided name of the target resource.
-            props, "HostedZoneArn", hosted_zone_arn, set_hosted_zone_arn, get_hosted_zone_arn, Val<String>
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordSetId`: The Route 53 record set ID that will uniquely identify a DNS record,
-            /// given a name and a type.
-            props, "RecordSetId", record_set_id, set_record_set_id, get_record_set_id, Val<String>
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
         }
 
-        prop! {
-            /// `RecordType`: The type of DNS record of the target resource.
-            props, "RecordType", record_type, set_record_type, get_record_type, Val<String>
+        /// `HostedZoneArn`: The hosted zone Amazon Resource Name (ARN) that contains the DNS record
+        /// with the provided name of the target resource.
+        pub fn hosted_zone_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostedZoneArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetResource`: The target resource that the Route 53 record points to.
-            props, "TargetResource", target_resource, set_target_resource, get_target_resource, Val<TargetResource>
+        /// Sets `HostedZoneArn` in place: [`Self::hosted_zone_arn`] on a value held by `&mut`.
+        pub fn set_hosted_zone_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneArn", value.into());
+            self
+        }
+
+        /// `HostedZoneArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneArn")
+        }
+
+        /// `RecordSetId`: The Route 53 record set ID that will uniquely identify a DNS record, given a
+        /// name and a type.
+        pub fn record_set_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordSetId", value.into());
+            self
+        }
+
+        /// Sets `RecordSetId` in place: [`Self::record_set_id`] on a value held by `&mut`.
+        pub fn set_record_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordSetId", value.into());
+            self
+        }
+
+        /// `RecordSetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_set_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordSetId")
+        }
+
+        /// `RecordType`: The type of DNS record of the target resource.
+        pub fn record_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordType", value.into());
+            self
+        }
+
+        /// Sets `RecordType` in place: [`Self::record_type`] on a value held by `&mut`.
+        pub fn set_record_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordType", value.into());
+            self
+        }
+
+        /// `RecordType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordType")
+        }
+
+        /// `TargetResource`: The target resource that the Route 53 record points to.
+        pub fn target_resource(mut self, value: impl Into<Val<TargetResource>>) -> Self {
+            self.props.set("TargetResource", value.into());
+            self
+        }
+
+        /// Sets `TargetResource` in place: [`Self::target_resource`] on a value held by `&mut`.
+        pub fn set_target_resource(&mut self, value: impl Into<Val<TargetResource>>) -> &mut Self {
+            self.props.set("TargetResource", value.into());
+            self
+        }
+
+        /// `TargetResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_resource(&self) -> ::std::option::Option<Val<TargetResource>> {
+            crate::cfn::get_prop(&self.props, "TargetResource")
         }
     }
 
@@ -345,14 +613,40 @@ pub mod resource_set {
             TargetResource { props }
         }
 
-        prop! {
-            /// `NLBResource`: The Network Load Balancer resource that a DNS target resource points to.
-            props, "NLBResource", nlb_resource, set_nlb_resource, get_nlb_resource, Val<NlbResource>
+        /// `NLBResource`: The Network Load Balancer resource that a DNS target resource points to.
+        pub fn nlb_resource(mut self, value: impl Into<Val<NlbResource>>) -> Self {
+            self.props.set("NLBResource", value.into());
+            self
         }
 
-        prop! {
-            /// `R53Resource`: The Route 53 resource that a DNS target resource record points to.
-            props, "R53Resource", r53_resource, set_r53_resource, get_r53_resource, Val<R53ResourceRecord>
+        /// Sets `NLBResource` in place: [`Self::nlb_resource`] on a value held by `&mut`.
+        pub fn set_nlb_resource(&mut self, value: impl Into<Val<NlbResource>>) -> &mut Self {
+            self.props.set("NLBResource", value.into());
+            self
+        }
+
+        /// `NLBResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nlb_resource(&self) -> ::std::option::Option<Val<NlbResource>> {
+            crate::cfn::get_prop(&self.props, "NLBResource")
+        }
+
+        /// `R53Resource`: The Route 53 resource that a DNS target resource record points to.
+        pub fn r53_resource(mut self, value: impl Into<Val<R53ResourceRecord>>) -> Self {
+            self.props.set("R53Resource", value.into());
+            self
+        }
+
+        /// Sets `R53Resource` in place: [`Self::r53_resource`] on a value held by `&mut`.
+        pub fn set_r53_resource(&mut self, value: impl Into<Val<R53ResourceRecord>>) -> &mut Self {
+            self.props.set("R53Resource", value.into());
+            self
+        }
+
+        /// `R53Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_r53_resource(&self) -> ::std::option::Option<Val<R53ResourceRecord>> {
+            crate::cfn::get_prop(&self.props, "R53Resource")
         }
     }
 
@@ -372,9 +666,22 @@ pub mod resource_set {
             NlbResource { props }
         }
 
-        prop! {
-            /// `Arn`: A Network Load Balancer resource Amazon Resource Name (ARN).
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: A Network Load Balancer resource Amazon Resource Name (ARN).
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -394,14 +701,40 @@ pub mod resource_set {
             R53ResourceRecord { props }
         }
 
-        prop! {
-            /// `DomainName`: The DNS target domain name.
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DomainName`: The DNS target domain name.
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordSetId`: The Resource Record set id.
-            props, "RecordSetId", record_set_id, set_record_set_id, get_record_set_id, Val<String>
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// `RecordSetId`: The Resource Record set id.
+        pub fn record_set_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordSetId", value.into());
+            self
+        }
+
+        /// Sets `RecordSetId` in place: [`Self::record_set_id`] on a value held by `&mut`.
+        pub fn set_record_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordSetId", value.into());
+            self
+        }
+
+        /// `RecordSetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_set_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordSetId")
         }
     }
 }

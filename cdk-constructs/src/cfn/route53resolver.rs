@@ -40,24 +40,76 @@ impl FirewallDomainList {
         FirewallDomainList { core }
     }
 
-    prop! {
-        /// `DomainFileUrl`: S3 URL to import domains from.
-        core.props, "DomainFileUrl", domain_file_url, set_domain_file_url, get_domain_file_url, Val<String>
+    /// `DomainFileUrl`: S3 URL to import domains from.
+    pub fn domain_file_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainFileUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Domains`: An inline list of domains to use for this domain list.
-        core.props, "Domains", domains, set_domains, get_domains, Val<List<String>>
+    /// Sets `DomainFileUrl` in place: [`Self::domain_file_url`] on a value held by `&mut`.
+    pub fn set_domain_file_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainFileUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: FirewallDomainListName
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DomainFileUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_file_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainFileUrl")
     }
 
-    prop! {
-        /// `Tags`: Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Domains`: An inline list of domains to use for this domain list.
+    pub fn domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Domains", value.into());
+        self
+    }
+
+    /// Sets `Domains` in place: [`Self::domains`] on a value held by `&mut`.
+    pub fn set_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Domains", value.into());
+        self
+    }
+
+    /// `Domains` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Domains")
+    }
+
+    /// `Name`: FirewallDomainListName
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,19 +192,58 @@ impl FirewallRuleGroup {
         FirewallRuleGroup { core }
     }
 
-    prop! {
-        /// `FirewallRules`: FirewallRules
-        core.props, "FirewallRules", firewall_rules, set_firewall_rules, get_firewall_rules, Val<List<firewall_rule_group::FirewallRule>>
+    /// `FirewallRules`: FirewallRules
+    pub fn firewall_rules(mut self, value: impl Into<Val<List<firewall_rule_group::FirewallRule>>>) -> Self {
+        self.core.props.set("FirewallRules", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: FirewallRuleGroupName
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `FirewallRules` in place: [`Self::firewall_rules`] on a value held by `&mut`.
+    pub fn set_firewall_rules(&mut self, value: impl Into<Val<List<firewall_rule_group::FirewallRule>>>) -> &mut Self {
+        self.core.props.set("FirewallRules", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FirewallRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_rules(&self) -> ::std::option::Option<Val<List<firewall_rule_group::FirewallRule>>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallRules")
+    }
+
+    /// `Name`: FirewallRuleGroupName
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -246,75 +337,247 @@ pub mod firewall_rule_group {
             FirewallRule { props }
         }
 
-        prop! {
-            /// `Priority`: Rule Priority
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`: Rule Action
-            props, "Action", _, set_action, get_action, Val<FirewallRuleAction>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
 
-        prop! {
-            /// `BlockOverrideDnsType`: BlockOverrideDnsType
-            props, "BlockOverrideDnsType", block_override_dns_type, set_block_override_dns_type, get_block_override_dns_type, Val<FirewallRuleBlockOverrideDnsType>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<FirewallRuleAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockOverrideDomain`: BlockOverrideDomain
-            props, "BlockOverrideDomain", block_override_domain, set_block_override_domain, get_block_override_domain, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<FirewallRuleAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `BlockOverrideTtl`: BlockOverrideTtl
-            props, "BlockOverrideTtl", block_override_ttl, set_block_override_ttl, get_block_override_ttl, Val<i64>
+        /// `BlockOverrideDnsType`: BlockOverrideDnsType
+        pub fn block_override_dns_type(mut self, value: impl Into<Val<FirewallRuleBlockOverrideDnsType>>) -> Self {
+            self.props.set("BlockOverrideDnsType", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockResponse`: BlockResponse
-            props, "BlockResponse", block_response, set_block_response, get_block_response, Val<FirewallRuleBlockResponse>
+        /// Sets `BlockOverrideDnsType` in place: [`Self::block_override_dns_type`] on a value held by `&mut`.
+        pub fn set_block_override_dns_type(&mut self, value: impl Into<Val<FirewallRuleBlockOverrideDnsType>>) -> &mut Self {
+            self.props.set("BlockOverrideDnsType", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfidenceThreshold`: ConfidenceThreshold
-            props, "ConfidenceThreshold", confidence_threshold, set_confidence_threshold, get_confidence_threshold, Val<FirewallRuleConfidenceThreshold>
+        /// `BlockOverrideDnsType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_override_dns_type(&self) -> ::std::option::Option<Val<FirewallRuleBlockOverrideDnsType>> {
+            crate::cfn::get_prop(&self.props, "BlockOverrideDnsType")
         }
 
-        prop! {
-            /// `DnsThreatProtection`: DnsThreatProtection
-            props, "DnsThreatProtection", dns_threat_protection, set_dns_threat_protection, get_dns_threat_protection, Val<FirewallRuleDnsThreatProtection>
+        /// `BlockOverrideDomain`: BlockOverrideDomain
+        pub fn block_override_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BlockOverrideDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `FirewallDomainListId`: ResourceId
-            props, "FirewallDomainListId", firewall_domain_list_id, set_firewall_domain_list_id, get_firewall_domain_list_id, Val<String>
+        /// Sets `BlockOverrideDomain` in place: [`Self::block_override_domain`] on a value held by `&mut`.
+        pub fn set_block_override_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BlockOverrideDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `FirewallDomainRedirectionAction`: FirewallDomainRedirectionAction
-            props, "FirewallDomainRedirectionAction", firewall_domain_redirection_action, set_firewall_domain_redirection_action, get_firewall_domain_redirection_action, Val<FirewallRuleFirewallDomainRedirectionAction>
+        /// `BlockOverrideDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_override_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BlockOverrideDomain")
         }
 
-        prop! {
-            /// `FirewallRuleType`: Advanced firewall rule type. Mutually exclusive with
-            /// FirewallDomainListId and DnsThreatProtection/ConfidenceThreshold.
-            props, "FirewallRuleType", firewall_rule_type, set_firewall_rule_type, get_firewall_rule_type, Val<FirewallRuleType>
+        /// `BlockOverrideTtl`: BlockOverrideTtl
+        pub fn block_override_ttl(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BlockOverrideTtl", value.into());
+            self
         }
 
-        prop! {
-            /// `FirewallThreatProtectionId`: ResourceId
-            props, "FirewallThreatProtectionId", firewall_threat_protection_id, set_firewall_threat_protection_id, get_firewall_threat_protection_id, Val<String>
+        /// Sets `BlockOverrideTtl` in place: [`Self::block_override_ttl`] on a value held by `&mut`.
+        pub fn set_block_override_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BlockOverrideTtl", value.into());
+            self
         }
 
-        prop! {
-            /// `Qtype`: Qtype
-            props, "Qtype", qtype, set_qtype, get_qtype, Val<String>
+        /// `BlockOverrideTtl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_override_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BlockOverrideTtl")
         }
 
-        prop! {
-            /// `Status`: The status of the firewall rule.
-            props, "Status", status, set_status, get_status, Val<FirewallRuleStatus>
+        /// `BlockResponse`: BlockResponse
+        pub fn block_response(mut self, value: impl Into<Val<FirewallRuleBlockResponse>>) -> Self {
+            self.props.set("BlockResponse", value.into());
+            self
+        }
+
+        /// Sets `BlockResponse` in place: [`Self::block_response`] on a value held by `&mut`.
+        pub fn set_block_response(&mut self, value: impl Into<Val<FirewallRuleBlockResponse>>) -> &mut Self {
+            self.props.set("BlockResponse", value.into());
+            self
+        }
+
+        /// `BlockResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_response(&self) -> ::std::option::Option<Val<FirewallRuleBlockResponse>> {
+            crate::cfn::get_prop(&self.props, "BlockResponse")
+        }
+
+        /// `ConfidenceThreshold`: ConfidenceThreshold
+        pub fn confidence_threshold(mut self, value: impl Into<Val<FirewallRuleConfidenceThreshold>>) -> Self {
+            self.props.set("ConfidenceThreshold", value.into());
+            self
+        }
+
+        /// Sets `ConfidenceThreshold` in place: [`Self::confidence_threshold`] on a value held by `&mut`.
+        pub fn set_confidence_threshold(&mut self, value: impl Into<Val<FirewallRuleConfidenceThreshold>>) -> &mut Self {
+            self.props.set("ConfidenceThreshold", value.into());
+            self
+        }
+
+        /// `ConfidenceThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence_threshold(&self) -> ::std::option::Option<Val<FirewallRuleConfidenceThreshold>> {
+            crate::cfn::get_prop(&self.props, "ConfidenceThreshold")
+        }
+
+        /// `DnsThreatProtection`: DnsThreatProtection
+        pub fn dns_threat_protection(mut self, value: impl Into<Val<FirewallRuleDnsThreatProtection>>) -> Self {
+            self.props.set("DnsThreatProtection", value.into());
+            self
+        }
+
+        /// Sets `DnsThreatProtection` in place: [`Self::dns_threat_protection`] on a value held by `&mut`.
+        pub fn set_dns_threat_protection(&mut self, value: impl Into<Val<FirewallRuleDnsThreatProtection>>) -> &mut Self {
+            self.props.set("DnsThreatProtection", value.into());
+            self
+        }
+
+        /// `DnsThreatProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_threat_protection(&self) -> ::std::option::Option<Val<FirewallRuleDnsThreatProtection>> {
+            crate::cfn::get_prop(&self.props, "DnsThreatProtection")
+        }
+
+        /// `FirewallDomainListId`: ResourceId
+        pub fn firewall_domain_list_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirewallDomainListId", value.into());
+            self
+        }
+
+        /// Sets `FirewallDomainListId` in place: [`Self::firewall_domain_list_id`] on a value held by `&mut`.
+        pub fn set_firewall_domain_list_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirewallDomainListId", value.into());
+            self
+        }
+
+        /// `FirewallDomainListId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_domain_list_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirewallDomainListId")
+        }
+
+        /// `FirewallDomainRedirectionAction`: FirewallDomainRedirectionAction
+        pub fn firewall_domain_redirection_action(mut self, value: impl Into<Val<FirewallRuleFirewallDomainRedirectionAction>>) -> Self {
+            self.props.set("FirewallDomainRedirectionAction", value.into());
+            self
+        }
+
+        /// Sets `FirewallDomainRedirectionAction` in place: [`Self::firewall_domain_redirection_action`]
+        /// on a value held by `&mut`.
+        pub fn set_firewall_domain_redirection_action(&mut self, value: impl Into<Val<FirewallRuleFirewallDomainRedirectionAction>>) -> &mut Self {
+            self.props.set("FirewallDomainRedirectionAction", value.into());
+            self
+        }
+
+        /// `FirewallDomainRedirectionAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_domain_redirection_action(&self) -> ::std::option::Option<Val<FirewallRuleFirewallDomainRedirectionAction>> {
+            crate::cfn::get_prop(&self.props, "FirewallDomainRedirectionAction")
+        }
+
+        /// `FirewallRuleType`: Advanced firewall rule type. Mutually exclusive with
+        /// FirewallDomainListId and DnsThreatProtection/ConfidenceThreshold.
+        pub fn firewall_rule_type(mut self, value: impl Into<Val<FirewallRuleType>>) -> Self {
+            self.props.set("FirewallRuleType", value.into());
+            self
+        }
+
+        /// Sets `FirewallRuleType` in place: [`Self::firewall_rule_type`] on a value held by `&mut`.
+        pub fn set_firewall_rule_type(&mut self, value: impl Into<Val<FirewallRuleType>>) -> &mut Self {
+            self.props.set("FirewallRuleType", value.into());
+            self
+        }
+
+        /// `FirewallRuleType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_rule_type(&self) -> ::std::option::Option<Val<FirewallRuleType>> {
+            crate::cfn::get_prop(&self.props, "FirewallRuleType")
+        }
+
+        /// `FirewallThreatProtectionId`: ResourceId
+        pub fn firewall_threat_protection_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirewallThreatProtectionId", value.into());
+            self
+        }
+
+        /// Sets `FirewallThreatProtectionId` in place: [`Self::firewall_threat_protection_id`] on a
+        /// value held by `&mut`.
+        pub fn set_firewall_threat_protection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirewallThreatProtectionId", value.into());
+            self
+        }
+
+        /// `FirewallThreatProtectionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_threat_protection_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirewallThreatProtectionId")
+        }
+
+        /// `Qtype`: Qtype
+        pub fn qtype(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Qtype", value.into());
+            self
+        }
+
+        /// Sets `Qtype` in place: [`Self::qtype`] on a value held by `&mut`.
+        pub fn set_qtype(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Qtype", value.into());
+            self
+        }
+
+        /// `Qtype` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qtype(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Qtype")
+        }
+
+        /// `Status`: The status of the firewall rule.
+        pub fn status(mut self, value: impl Into<Val<FirewallRuleStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<FirewallRuleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<FirewallRuleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -424,21 +687,61 @@ pub mod firewall_rule_group {
             FirewallRuleType { props }
         }
 
-        prop! {
-            /// `FirewallAdvancedContentCategory`: Configuration for an advanced content category rule
-            /// type.
-            props, "FirewallAdvancedContentCategory", firewall_advanced_content_category, set_firewall_advanced_content_category, get_firewall_advanced_content_category, Val<FirewallAdvancedContentCategoryConfig>
+        /// `FirewallAdvancedContentCategory`: Configuration for an advanced content category rule type.
+        pub fn firewall_advanced_content_category(mut self, value: impl Into<Val<FirewallAdvancedContentCategoryConfig>>) -> Self {
+            self.props.set("FirewallAdvancedContentCategory", value.into());
+            self
         }
 
-        prop! {
-            /// `FirewallAdvancedThreatCategory`: Configuration for an advanced threat category rule
-            /// type.
-            props, "FirewallAdvancedThreatCategory", firewall_advanced_threat_category, set_firewall_advanced_threat_category, get_firewall_advanced_threat_category, Val<FirewallAdvancedThreatCategoryConfig>
+        /// Sets `FirewallAdvancedContentCategory` in place: [`Self::firewall_advanced_content_category`]
+        /// on a value held by `&mut`.
+        pub fn set_firewall_advanced_content_category(&mut self, value: impl Into<Val<FirewallAdvancedContentCategoryConfig>>) -> &mut Self {
+            self.props.set("FirewallAdvancedContentCategory", value.into());
+            self
         }
 
-        prop! {
-            /// `PartnerThreatProtection`: Configuration for a partner threat protection rule type.
-            props, "PartnerThreatProtection", partner_threat_protection, set_partner_threat_protection, get_partner_threat_protection, Val<PartnerThreatProtectionConfig>
+        /// `FirewallAdvancedContentCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_advanced_content_category(&self) -> ::std::option::Option<Val<FirewallAdvancedContentCategoryConfig>> {
+            crate::cfn::get_prop(&self.props, "FirewallAdvancedContentCategory")
+        }
+
+        /// `FirewallAdvancedThreatCategory`: Configuration for an advanced threat category rule type.
+        pub fn firewall_advanced_threat_category(mut self, value: impl Into<Val<FirewallAdvancedThreatCategoryConfig>>) -> Self {
+            self.props.set("FirewallAdvancedThreatCategory", value.into());
+            self
+        }
+
+        /// Sets `FirewallAdvancedThreatCategory` in place: [`Self::firewall_advanced_threat_category`]
+        /// on a value held by `&mut`.
+        pub fn set_firewall_advanced_threat_category(&mut self, value: impl Into<Val<FirewallAdvancedThreatCategoryConfig>>) -> &mut Self {
+            self.props.set("FirewallAdvancedThreatCategory", value.into());
+            self
+        }
+
+        /// `FirewallAdvancedThreatCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_advanced_threat_category(&self) -> ::std::option::Option<Val<FirewallAdvancedThreatCategoryConfig>> {
+            crate::cfn::get_prop(&self.props, "FirewallAdvancedThreatCategory")
+        }
+
+        /// `PartnerThreatProtection`: Configuration for a partner threat protection rule type.
+        pub fn partner_threat_protection(mut self, value: impl Into<Val<PartnerThreatProtectionConfig>>) -> Self {
+            self.props.set("PartnerThreatProtection", value.into());
+            self
+        }
+
+        /// Sets `PartnerThreatProtection` in place: [`Self::partner_threat_protection`] on a value held
+        /// by `&mut`.
+        pub fn set_partner_threat_protection(&mut self, value: impl Into<Val<PartnerThreatProtectionConfig>>) -> &mut Self {
+            self.props.set("PartnerThreatProtection", value.into());
+            self
+        }
+
+        /// `PartnerThreatProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partner_threat_protection(&self) -> ::std::option::Option<Val<PartnerThreatProtectionConfig>> {
+            crate::cfn::get_prop(&self.props, "PartnerThreatProtection")
         }
     }
 
@@ -460,9 +763,16 @@ pub mod firewall_rule_group {
             FirewallAdvancedContentCategoryConfig { props }
         }
 
-        prop! {
-            /// `Category`: The content category value.
-            props, "Category", _, set_category, get_category, Val<String>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
     }
 
@@ -484,9 +794,16 @@ pub mod firewall_rule_group {
             FirewallAdvancedThreatCategoryConfig { props }
         }
 
-        prop! {
-            /// `Category`: The threat category value.
-            props, "Category", _, set_category, get_category, Val<String>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
     }
 
@@ -508,9 +825,16 @@ pub mod firewall_rule_group {
             PartnerThreatProtectionConfig { props }
         }
 
-        prop! {
-            /// `Partner`: The partner identifier value.
-            props, "Partner", _, set_partner, get_partner, Val<String>
+        /// Sets `Partner`, which `new` took, in place.
+        pub fn set_partner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Partner", value.into());
+            self
+        }
+
+        /// `Partner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Partner")
         }
     }
 
@@ -560,34 +884,94 @@ impl FirewallRuleGroupAssociation {
         FirewallRuleGroupAssociation { core }
     }
 
-    prop! {
-        /// `FirewallRuleGroupId`: FirewallRuleGroupId
-        core.props, "FirewallRuleGroupId", _, set_firewall_rule_group_id, get_firewall_rule_group_id, Val<String>
+    /// Sets `FirewallRuleGroupId`, which `new` took, in place.
+    pub fn set_firewall_rule_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirewallRuleGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `MutationProtection`: MutationProtectionStatus
-        core.props, "MutationProtection", mutation_protection, set_mutation_protection, get_mutation_protection, Val<firewall_rule_group_association::MutationProtection>
+    /// `FirewallRuleGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firewall_rule_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirewallRuleGroupId")
     }
 
-    prop! {
-        /// `Name`: FirewallRuleGroupAssociationName
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `MutationProtection`: MutationProtectionStatus
+    pub fn mutation_protection(mut self, value: impl Into<Val<firewall_rule_group_association::MutationProtection>>) -> Self {
+        self.core.props.set("MutationProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: Priority
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// Sets `MutationProtection` in place: [`Self::mutation_protection`] on a value held by `&mut`.
+    pub fn set_mutation_protection(&mut self, value: impl Into<Val<firewall_rule_group_association::MutationProtection>>) -> &mut Self {
+        self.core.props.set("MutationProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MutationProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mutation_protection(&self) -> ::std::option::Option<Val<firewall_rule_group_association::MutationProtection>> {
+        crate::cfn::get_prop(&self.core.props, "MutationProtection")
     }
 
-    prop! {
-        /// `VpcId`: VpcId
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `Name`: FirewallRuleGroupAssociationName
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Tags`: Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -691,29 +1075,76 @@ impl OutpostResolver {
         OutpostResolver { core }
     }
 
-    prop! {
-        /// `InstanceCount`: The number of OutpostResolvers.
-        core.props, "InstanceCount", instance_count, set_instance_count, get_instance_count, Val<i64>
+    /// `InstanceCount`: The number of OutpostResolvers.
+    pub fn instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("InstanceCount", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The OutpostResolver name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InstanceCount` in place: [`Self::instance_count`] on a value held by `&mut`.
+    pub fn set_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("InstanceCount", value.into());
+        self
     }
 
-    prop! {
-        /// `OutpostArn`: The Outpost ARN.
-        core.props, "OutpostArn", _, set_outpost_arn, get_outpost_arn, Val<String>
+    /// `InstanceCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceCount")
     }
 
-    prop! {
-        /// `PreferredInstanceType`: The OutpostResolver instance type.
-        core.props, "PreferredInstanceType", _, set_preferred_instance_type, get_preferred_instance_type, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `OutpostArn`, which `new` took, in place.
+    pub fn set_outpost_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OutpostArn", value.into());
+        self
+    }
+
+    /// `OutpostArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outpost_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OutpostArn")
+    }
+
+    /// Sets `PreferredInstanceType`, which `new` took, in place.
+    pub fn set_preferred_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredInstanceType", value.into());
+        self
+    }
+
+    /// `PreferredInstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredInstanceType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -793,16 +1224,28 @@ impl ResolverConfig {
         ResolverConfig { core }
     }
 
-    prop! {
-        /// `AutodefinedReverseFlag`: Represents the desired status of AutodefinedReverse. The only
-        /// supported value on creation is DISABLE. Deletion of this resource will return
-        /// AutodefinedReverse to its default value (ENABLED).
-        core.props, "AutodefinedReverseFlag", _, set_autodefined_reverse_flag, get_autodefined_reverse_flag, Val<resolver_config::AutodefinedReverseFlag>
+    /// Sets `AutodefinedReverseFlag`, which `new` took, in place.
+    pub fn set_autodefined_reverse_flag(&mut self, value: impl Into<Val<resolver_config::AutodefinedReverseFlag>>) -> &mut Self {
+        self.core.props.set("AutodefinedReverseFlag", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceId`: ResourceId
-        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    /// `AutodefinedReverseFlag` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_autodefined_reverse_flag(&self) -> ::std::option::Option<Val<resolver_config::AutodefinedReverseFlag>> {
+        crate::cfn::get_prop(&self.core.props, "AutodefinedReverseFlag")
+    }
+
+    /// Sets `ResourceId`, which `new` took, in place.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -864,9 +1307,22 @@ impl ResolverDnssecConfig {
         ResolverDnssecConfig { core }
     }
 
-    prop! {
-        /// `ResourceId`: ResourceId
-        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+    /// `ResourceId`: ResourceId
+    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -933,94 +1389,236 @@ impl ResolverEndpoint {
         ResolverEndpoint { core }
     }
 
-    prop! {
-        /// `Direction`: Indicates whether the Resolver endpoint allows inbound or outbound DNS
-        /// queries: - INBOUND: allows DNS queries to your VPC from your network - OUTBOUND: allows
-        /// DNS queries from your VPC to your network - INBOUND_DELEGATION: allows DNS queries to
-        /// your VPC from your network with authoritative answers from private hosted zones Allowed
-        /// values (any case): `inbound`, `inbound_delegation`, `outbound`.
-        core.props, "Direction", _, set_direction, get_direction, Val<String>
+    /// Sets `Direction`, which `new` took, in place.
+    pub fn set_direction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Direction", value.into());
+        self
     }
 
-    prop! {
-        /// `Dns64Enabled`: Specifies whether DNS64 is enabled for the Inbound Resolver Endpoint.
-        /// When set to true, if a DNS AAAA query is made for a domain that has only an A (IPv4)
-        /// record, the resolver automatically synthesizes an AAAA (IPv6) response by embedding the
-        /// IPv4 address into the well-known prefix 64:ff9b::/96. Default is false.
-        core.props, "Dns64Enabled", dns64_enabled, set_dns64_enabled, get_dns64_enabled, Val<bool>
+    /// `Direction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direction(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Direction")
     }
 
-    prop! {
-        /// `IpAddresses`: The subnets and IP addresses in your VPC that DNS queries originate from (for
-        /// outbound endpoints) or that you forward DNS queries to (for inbound endpoints). The
-        /// subnet ID uniquely identifies a VPC.
-        core.props, "IpAddresses", _, set_ip_addresses, get_ip_addresses, Val<List<resolver_endpoint::IpAddressRequest>>
+    /// `Dns64Enabled`: Specifies whether DNS64 is enabled for the Inbound Resolver Endpoint. When
+    /// set to true, if a DNS AAAA query is made for a domain that has only an A (IPv4) record, the
+    /// resolver automatically synthesizes an AAAA (IPv6) response by embedding the IPv4 address
+    /// into the well-known prefix 64:ff9b::/96. Default is false.
+    pub fn dns64_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Dns64Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Ipv6InternetAccessEnabled`: Specifies whether IPv6 Internet Gateway access is enabled
-        /// through the Outbound Resolver Endpoint. When set to true, this property allows your
-        /// Endpoint ENIs to reach public IPv6 target nameservers through an internet gateway.
-        /// Default is false.
-        core.props, "Ipv6InternetAccessEnabled", ipv6_internet_access_enabled, set_ipv6_internet_access_enabled, get_ipv6_internet_access_enabled, Val<bool>
+    /// Sets `Dns64Enabled` in place: [`Self::dns64_enabled`] on a value held by `&mut`.
+    pub fn set_dns64_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Dns64Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A friendly name that lets you easily find a configuration in the Resolver
-        /// dashboard in the Route 53 console.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Dns64Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns64_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Dns64Enabled")
     }
 
-    prop! {
-        /// `OutpostArn`: The ARN (Amazon Resource Name) for the Outpost.
-        core.props, "OutpostArn", outpost_arn, set_outpost_arn, get_outpost_arn, Val<String>
+    /// Sets `IpAddresses`, which `new` took, in place.
+    pub fn set_ip_addresses(&mut self, value: impl Into<Val<List<resolver_endpoint::IpAddressRequest>>>) -> &mut Self {
+        self.core.props.set("IpAddresses", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredInstanceType`: The Amazon EC2 instance type.
-        core.props, "PreferredInstanceType", preferred_instance_type, set_preferred_instance_type, get_preferred_instance_type, Val<String>
+    /// `IpAddresses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_addresses(&self) -> ::std::option::Option<Val<List<resolver_endpoint::IpAddressRequest>>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddresses")
     }
 
-    prop! {
-        /// `Protocols`: Protocols used for the endpoint. DoH-FIPS is applicable for inbound
-        /// endpoints only.
-        core.props, "Protocols", protocols, set_protocols, get_protocols, Val<List<String>>
+    /// `Ipv6InternetAccessEnabled`: Specifies whether IPv6 Internet Gateway access is enabled
+    /// through the Outbound Resolver Endpoint. When set to true, this property allows your Endpoint
+    /// ENIs to reach public IPv6 target nameservers through an internet gateway. Default is false.
+    pub fn ipv6_internet_access_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Ipv6InternetAccessEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ResolverEndpointType`: The Resolver endpoint IP address type. Allowed values (any
-        /// case): `dualstack`, `ipv4`, `ipv6`.
-        core.props, "ResolverEndpointType", resolver_endpoint_type, set_resolver_endpoint_type, get_resolver_endpoint_type, Val<String>
+    /// Sets `Ipv6InternetAccessEnabled` in place: [`Self::ipv6_internet_access_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_ipv6_internet_access_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Ipv6InternetAccessEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RniEnhancedMetricsEnabled`: Specifies whether RNI enhanced metrics are enabled for the
-        /// Resolver Endpoints. When set to true, one-minute granular metrics are published in
-        /// CloudWatch for each RNI associated with this endpoint. When set to false, metrics are
-        /// not published. Default is false.
-        core.props, "RniEnhancedMetricsEnabled", rni_enhanced_metrics_enabled, set_rni_enhanced_metrics_enabled, get_rni_enhanced_metrics_enabled, Val<bool>
+    /// `Ipv6InternetAccessEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv6_internet_access_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv6InternetAccessEnabled")
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The ID of one or more security groups that control access to this
-        /// VPC. The security group must include one or more inbound rules (for inbound endpoints)
-        /// or outbound rules (for outbound endpoints). Inbound and outbound rules must allow TCP
-        /// and UDP access. For inbound access, open port 53. For outbound access, open the port
-        /// that you're using for DNS queries on your network.
-        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `Name`: A friendly name that lets you easily find a configuration in the Resolver dashboard
+    /// in the Route 53 console.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetNameServerMetricsEnabled`: Specifies whether target name server metrics are
-        /// enabled for the Outbound Resolver Endpoint. When set to true, one-minute granular
-        /// metrics are published in CloudWatch for each target name server associated with this
-        /// endpoint. When set to false, metrics are not published. Default is false.
-        core.props, "TargetNameServerMetricsEnabled", target_name_server_metrics_enabled, set_target_name_server_metrics_enabled, get_target_name_server_metrics_enabled, Val<bool>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutpostArn`: The ARN (Amazon Resource Name) for the Outpost.
+    pub fn outpost_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OutpostArn", value.into());
+        self
+    }
+
+    /// Sets `OutpostArn` in place: [`Self::outpost_arn`] on a value held by `&mut`.
+    pub fn set_outpost_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OutpostArn", value.into());
+        self
+    }
+
+    /// `OutpostArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outpost_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OutpostArn")
+    }
+
+    /// `PreferredInstanceType`: The Amazon EC2 instance type.
+    pub fn preferred_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredInstanceType", value.into());
+        self
+    }
+
+    /// Sets `PreferredInstanceType` in place: [`Self::preferred_instance_type`] on a value held by `&mut`.
+    pub fn set_preferred_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredInstanceType", value.into());
+        self
+    }
+
+    /// `PreferredInstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredInstanceType")
+    }
+
+    /// `Protocols`: Protocols used for the endpoint. DoH-FIPS is applicable for inbound endpoints
+    /// only.
+    pub fn protocols(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Protocols", value.into());
+        self
+    }
+
+    /// Sets `Protocols` in place: [`Self::protocols`] on a value held by `&mut`.
+    pub fn set_protocols(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Protocols", value.into());
+        self
+    }
+
+    /// `Protocols` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocols(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Protocols")
+    }
+
+    /// `ResolverEndpointType`: The Resolver endpoint IP address type. Allowed values (any case): `dualstack`, `ipv4`, `ipv6`.
+    pub fn resolver_endpoint_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResolverEndpointType", value.into());
+        self
+    }
+
+    /// Sets `ResolverEndpointType` in place: [`Self::resolver_endpoint_type`] on a value held by `&mut`.
+    pub fn set_resolver_endpoint_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResolverEndpointType", value.into());
+        self
+    }
+
+    /// `ResolverEndpointType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolver_endpoint_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResolverEndpointType")
+    }
+
+    /// `RniEnhancedMetricsEnabled`: Specifies whether RNI enhanced metrics are enabled for the
+    /// Resolver Endpoints. When set to true, one-minute granular metrics are published in
+    /// CloudWatch for each RNI associated with this endpoint. When set to false, metrics are not
+    /// published. Default is false.
+    pub fn rni_enhanced_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RniEnhancedMetricsEnabled", value.into());
+        self
+    }
+
+    /// Sets `RniEnhancedMetricsEnabled` in place: [`Self::rni_enhanced_metrics_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_rni_enhanced_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RniEnhancedMetricsEnabled", value.into());
+        self
+    }
+
+    /// `RniEnhancedMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rni_enhanced_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RniEnhancedMetricsEnabled")
+    }
+
+    /// Sets `SecurityGroupIds`, which `new` took, in place.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetNameServerMetricsEnabled`: Specifies whether target name server metrics are enabled
+    /// for the Outbound Resolver Endpoint. When set to true, one-minute granular metrics are
+    /// published in CloudWatch for each target name server associated with this endpoint. When set
+    /// to false, metrics are not published. Default is false.
+    pub fn target_name_server_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TargetNameServerMetricsEnabled", value.into());
+        self
+    }
+
+    /// Sets `TargetNameServerMetricsEnabled` in place: [`Self::target_name_server_metrics_enabled`]
+    /// on a value held by `&mut`.
+    pub fn set_target_name_server_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TargetNameServerMetricsEnabled", value.into());
+        self
+    }
+
+    /// `TargetNameServerMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_name_server_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TargetNameServerMetricsEnabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1088,19 +1686,52 @@ pub mod resolver_endpoint {
             IpAddressRequest { props }
         }
 
-        prop! {
-            /// `SubnetId`: The ID of the subnet that contains the IP address.
-            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// Sets `SubnetId`, which `new` took, in place.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `Ip`: The IPv4 address that you want to use for DNS queries.
-            props, "Ip", ip, set_ip, get_ip, Val<String>
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
         }
 
-        prop! {
-            /// `Ipv6`: The IPv6 address that you want to use for DNS queries.
-            props, "Ipv6", ipv6, set_ipv6, get_ipv6, Val<String>
+        /// `Ip`: The IPv4 address that you want to use for DNS queries.
+        pub fn ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ip", value.into());
+            self
+        }
+
+        /// Sets `Ip` in place: [`Self::ip`] on a value held by `&mut`.
+        pub fn set_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ip", value.into());
+            self
+        }
+
+        /// `Ip` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ip")
+        }
+
+        /// `Ipv6`: The IPv6 address that you want to use for DNS queries.
+        pub fn ipv6(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ipv6", value.into());
+            self
+        }
+
+        /// Sets `Ipv6` in place: [`Self::ipv6`] on a value held by `&mut`.
+        pub fn set_ipv6(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ipv6", value.into());
+            self
+        }
+
+        /// `Ipv6` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ipv6")
         }
     }
 }
@@ -1124,19 +1755,58 @@ impl ResolverQueryLoggingConfig {
         ResolverQueryLoggingConfig { core }
     }
 
-    prop! {
-        /// `DestinationArn`: destination arn
-        core.props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+    /// `DestinationArn`: destination arn
+    pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DestinationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: ResolverQueryLogConfigName
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+    pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationArn")
+    }
+
+    /// `Name`: ResolverQueryLogConfigName
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1213,14 +1883,41 @@ impl ResolverQueryLoggingConfigAssociation {
         ResolverQueryLoggingConfigAssociation { core }
     }
 
-    prop! {
-        /// `ResolverQueryLogConfigId`: ResolverQueryLogConfigId
-        core.props, "ResolverQueryLogConfigId", resolver_query_log_config_id, set_resolver_query_log_config_id, get_resolver_query_log_config_id, Val<String>
+    /// `ResolverQueryLogConfigId`: ResolverQueryLogConfigId
+    pub fn resolver_query_log_config_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResolverQueryLogConfigId", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceId`: ResourceId
-        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+    /// Sets `ResolverQueryLogConfigId` in place: [`Self::resolver_query_log_config_id`] on a value
+    /// held by `&mut`.
+    pub fn set_resolver_query_log_config_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResolverQueryLogConfigId", value.into());
+        self
+    }
+
+    /// `ResolverQueryLogConfigId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolver_query_log_config_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResolverQueryLogConfigId")
+    }
+
+    /// `ResourceId`: ResourceId
+    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1284,46 +1981,128 @@ impl ResolverRule {
         ResolverRule { core }
     }
 
-    prop! {
-        /// `DelegationRecord`: The name server domain for queries to be delegated to if a query
-        /// matches the delegation record.
-        core.props, "DelegationRecord", delegation_record, set_delegation_record, get_delegation_record, Val<String>
+    /// `DelegationRecord`: The name server domain for queries to be delegated to if a query matches
+    /// the delegation record.
+    pub fn delegation_record(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DelegationRecord", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: DNS queries for this domain name are forwarded to the IP addresses that
-        /// are specified in TargetIps
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DelegationRecord` in place: [`Self::delegation_record`] on a value held by `&mut`.
+    pub fn set_delegation_record(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DelegationRecord", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the Resolver rule
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DelegationRecord` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delegation_record(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DelegationRecord")
     }
 
-    prop! {
-        /// `ResolverEndpointId`: The ID of the endpoint that the rule is associated with.
-        core.props, "ResolverEndpointId", resolver_endpoint_id, set_resolver_endpoint_id, get_resolver_endpoint_id, Val<String>
+    /// `DomainName`: DNS queries for this domain name are forwarded to the IP addresses that are
+    /// specified in TargetIps
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleType`: When you want to forward DNS queries for specified domain name to resolvers
-        /// on your network, specify FORWARD. When you have a forwarding rule to forward DNS queries
-        /// for a domain to your network and you want Resolver to process queries for a subdomain of
-        /// that domain, specify SYSTEM. Allowed values (any case): `delegate`, `forward`, `recursive`, `system`.
-        core.props, "RuleType", _, set_rule_type, get_rule_type, Val<String>
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `TargetIps`: An array that contains the IP addresses and ports that an outbound endpoint
-        /// forwards DNS queries to. Typically, these are the IP addresses of DNS resolvers on your
-        /// network. Specify IPv4 addresses. IPv6 is not supported.
-        core.props, "TargetIps", target_ips, set_target_ips, get_target_ips, Val<List<resolver_rule::TargetAddress>>
+    /// `Name`: The name for the Resolver rule
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResolverEndpointId`: The ID of the endpoint that the rule is associated with.
+    pub fn resolver_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResolverEndpointId", value.into());
+        self
+    }
+
+    /// Sets `ResolverEndpointId` in place: [`Self::resolver_endpoint_id`] on a value held by `&mut`.
+    pub fn set_resolver_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResolverEndpointId", value.into());
+        self
+    }
+
+    /// `ResolverEndpointId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolver_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResolverEndpointId")
+    }
+
+    /// Sets `RuleType`, which `new` took, in place.
+    pub fn set_rule_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleType", value.into());
+        self
+    }
+
+    /// `RuleType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetIps`: An array that contains the IP addresses and ports that an outbound endpoint
+    /// forwards DNS queries to. Typically, these are the IP addresses of DNS resolvers on your
+    /// network. Specify IPv4 addresses. IPv6 is not supported.
+    pub fn target_ips(mut self, value: impl Into<Val<List<resolver_rule::TargetAddress>>>) -> Self {
+        self.core.props.set("TargetIps", value.into());
+        self
+    }
+
+    /// Sets `TargetIps` in place: [`Self::target_ips`] on a value held by `&mut`.
+    pub fn set_target_ips(&mut self, value: impl Into<Val<List<resolver_rule::TargetAddress>>>) -> &mut Self {
+        self.core.props.set("TargetIps", value.into());
+        self
+    }
+
+    /// `TargetIps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_ips(&self) -> ::std::option::Option<Val<List<resolver_rule::TargetAddress>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetIps")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1406,33 +2185,98 @@ pub mod resolver_rule {
             TargetAddress { props }
         }
 
-        prop! {
-            /// `Ip`: One IP address that you want to forward DNS queries to. You can specify only IPv4
-            /// addresses.
-            props, "Ip", ip, set_ip, get_ip, Val<String>
+        /// `Ip`: One IP address that you want to forward DNS queries to. You can specify only IPv4
+        /// addresses.
+        pub fn ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ip", value.into());
+            self
         }
 
-        prop! {
-            /// `Ipv6`: One IPv6 address that you want to forward DNS queries to. You can specify only
-            /// IPv6 addresses.
-            props, "Ipv6", ipv6, set_ipv6, get_ipv6, Val<String>
+        /// Sets `Ip` in place: [`Self::ip`] on a value held by `&mut`.
+        pub fn set_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ip", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port at Ip that you want to forward DNS queries to.
-            props, "Port", port, set_port, get_port, Val<String>
+        /// `Ip` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ip")
         }
 
-        prop! {
-            /// `Protocol`: The protocol that you want to use to forward DNS queries. Allowed values (any
-            /// case): `do53`, `doh`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        /// `Ipv6`: One IPv6 address that you want to forward DNS queries to. You can specify only IPv6
+        /// addresses.
+        pub fn ipv6(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ipv6", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerNameIndication`: The SNI of the target name servers for DoH/DoH-FIPS outbound
-            /// endpoints
-            props, "ServerNameIndication", server_name_indication, set_server_name_indication, get_server_name_indication, Val<String>
+        /// Sets `Ipv6` in place: [`Self::ipv6`] on a value held by `&mut`.
+        pub fn set_ipv6(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ipv6", value.into());
+            self
+        }
+
+        /// `Ipv6` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ipv6")
+        }
+
+        /// `Port`: The port at Ip that you want to forward DNS queries to.
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`: The protocol that you want to use to forward DNS queries. Allowed values (any
+        /// case): `do53`, `doh`.
+        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `ServerNameIndication`: The SNI of the target name servers for DoH/DoH-FIPS outbound
+        /// endpoints
+        pub fn server_name_indication(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerNameIndication", value.into());
+            self
+        }
+
+        /// Sets `ServerNameIndication` in place: [`Self::server_name_indication`] on a value held by `&mut`.
+        pub fn set_server_name_indication(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerNameIndication", value.into());
+            self
+        }
+
+        /// `ServerNameIndication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name_indication(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerNameIndication")
         }
     }
 }
@@ -1464,22 +2308,48 @@ impl ResolverRuleAssociation {
         ResolverRuleAssociation { core }
     }
 
-    prop! {
-        /// `Name`: The name of an association between a Resolver rule and a VPC. The name can be up
-        /// to 64 characters long and can contain letters (a-z, A-Z), numbers (0-9), hyphens (-),
-        /// underscores (_), and spaces. The name cannot consist of only numbers.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name of an association between a Resolver rule and a VPC. The name can be up to 64
+    /// characters long and can contain letters (a-z, A-Z), numbers (0-9), hyphens (-), underscores (_),
+    /// and spaces. The name cannot consist of only numbers.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ResolverRuleId`: The ID of the Resolver rule that you associated with the VPC that is
-        /// specified by ``VPCId``.
-        core.props, "ResolverRuleId", _, set_resolver_rule_id, get_resolver_rule_id, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VPCId`: The ID of the VPC that you associated the Resolver rule with.
-        core.props, "VPCId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ResolverRuleId`, which `new` took, in place.
+    pub fn set_resolver_rule_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResolverRuleId", value.into());
+        self
+    }
+
+    /// `ResolverRuleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolver_rule_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResolverRuleId")
+    }
+
+    /// Sets `VPCId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VPCId", value.into());
+        self
+    }
+
+    /// `VPCId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VPCId")
     }
 
     /// `Ref`: the resource's identifier.

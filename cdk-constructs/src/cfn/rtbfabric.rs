@@ -47,24 +47,64 @@ impl InboundExternalLink {
         InboundExternalLink { core }
     }
 
-    prop! {
-        /// `GatewayId`.
-        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
+    /// Sets `GatewayId`, which `new` took, in place.
+    pub fn set_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `LinkAttributes`.
-        core.props, "LinkAttributes", link_attributes, set_link_attributes, get_link_attributes, Val<inbound_external_link::LinkAttributes>
+    /// `GatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayId")
     }
 
-    prop! {
-        /// `LinkLogSettings`.
-        core.props, "LinkLogSettings", _, set_link_log_settings, get_link_log_settings, Val<inbound_external_link::LinkLogSettings>
+    /// `LinkAttributes`.
+    pub fn link_attributes(mut self, value: impl Into<Val<inbound_external_link::LinkAttributes>>) -> Self {
+        self.core.props.set("LinkAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Link.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LinkAttributes` in place: [`Self::link_attributes`] on a value held by `&mut`.
+    pub fn set_link_attributes(&mut self, value: impl Into<Val<inbound_external_link::LinkAttributes>>) -> &mut Self {
+        self.core.props.set("LinkAttributes", value.into());
+        self
+    }
+
+    /// `LinkAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_attributes(&self) -> ::std::option::Option<Val<inbound_external_link::LinkAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "LinkAttributes")
+    }
+
+    /// Sets `LinkLogSettings`, which `new` took, in place.
+    pub fn set_link_log_settings(&mut self, value: impl Into<Val<inbound_external_link::LinkLogSettings>>) -> &mut Self {
+        self.core.props.set("LinkLogSettings", value.into());
+        self
+    }
+
+    /// `LinkLogSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_log_settings(&self) -> ::std::option::Option<Val<inbound_external_link::LinkLogSettings>> {
+        crate::cfn::get_prop(&self.core.props, "LinkLogSettings")
+    }
+
+    /// `Tags`: Tags to assign to the Link.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,14 +170,40 @@ pub mod inbound_external_link {
             LinkAttributes { props }
         }
 
-        prop! {
-            /// `CustomerProvidedId`.
-            props, "CustomerProvidedId", customer_provided_id, set_customer_provided_id, get_customer_provided_id, Val<String>
+        /// `CustomerProvidedId`.
+        pub fn customer_provided_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerProvidedId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponderErrorMasking`.
-            props, "ResponderErrorMasking", responder_error_masking, set_responder_error_masking, get_responder_error_masking, Val<List<ResponderErrorMaskingForHttpCode>>
+        /// Sets `CustomerProvidedId` in place: [`Self::customer_provided_id`] on a value held by `&mut`.
+        pub fn set_customer_provided_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerProvidedId", value.into());
+            self
+        }
+
+        /// `CustomerProvidedId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_provided_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerProvidedId")
+        }
+
+        /// `ResponderErrorMasking`.
+        pub fn responder_error_masking(mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> Self {
+            self.props.set("ResponderErrorMasking", value.into());
+            self
+        }
+
+        /// Sets `ResponderErrorMasking` in place: [`Self::responder_error_masking`] on a value held by `&mut`.
+        pub fn set_responder_error_masking(&mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> &mut Self {
+            self.props.set("ResponderErrorMasking", value.into());
+            self
+        }
+
+        /// `ResponderErrorMasking` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responder_error_masking(&self) -> ::std::option::Option<Val<List<ResponderErrorMaskingForHttpCode>>> {
+            crate::cfn::get_prop(&self.props, "ResponderErrorMasking")
         }
     }
 
@@ -166,24 +232,59 @@ pub mod inbound_external_link {
             ResponderErrorMaskingForHttpCode { props }
         }
 
-        prop! {
-            /// `HttpCode`.
-            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        /// Sets `HttpCode`, which `new` took, in place.
+        pub fn set_http_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<ResponderErrorMaskingForHttpCodeAction>
+        /// `HttpCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpCode")
         }
 
-        prop! {
-            /// `LoggingTypes`.
-            props, "LoggingTypes", _, set_logging_types, get_logging_types, Val<List<ResponderErrorMaskingLoggingType>>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ResponderErrorMaskingForHttpCodeAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseLoggingPercentage`.
-            props, "ResponseLoggingPercentage", response_logging_percentage, set_response_logging_percentage, get_response_logging_percentage, Val<f64>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ResponderErrorMaskingForHttpCodeAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `LoggingTypes`, which `new` took, in place.
+        pub fn set_logging_types(&mut self, value: impl Into<Val<List<ResponderErrorMaskingLoggingType>>>) -> &mut Self {
+            self.props.set("LoggingTypes", value.into());
+            self
+        }
+
+        /// `LoggingTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_types(&self) -> ::std::option::Option<Val<List<ResponderErrorMaskingLoggingType>>> {
+            crate::cfn::get_prop(&self.props, "LoggingTypes")
+        }
+
+        /// `ResponseLoggingPercentage`.
+        pub fn response_logging_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ResponseLoggingPercentage", value.into());
+            self
+        }
+
+        /// Sets `ResponseLoggingPercentage` in place: [`Self::response_logging_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_response_logging_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ResponseLoggingPercentage", value.into());
+            self
+        }
+
+        /// `ResponseLoggingPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_logging_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ResponseLoggingPercentage")
         }
     }
 
@@ -233,9 +334,16 @@ pub mod inbound_external_link {
             LinkLogSettings { props }
         }
 
-        prop! {
-            /// `ApplicationLogs`.
-            props, "ApplicationLogs", _, set_application_logs, get_application_logs, Val<LinkLogSettingsApplicationLogs>
+        /// Sets `ApplicationLogs`, which `new` took, in place.
+        pub fn set_application_logs(&mut self, value: impl Into<Val<LinkLogSettingsApplicationLogs>>) -> &mut Self {
+            self.props.set("ApplicationLogs", value.into());
+            self
+        }
+
+        /// `ApplicationLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_logs(&self) -> ::std::option::Option<Val<LinkLogSettingsApplicationLogs>> {
+            crate::cfn::get_prop(&self.props, "ApplicationLogs")
         }
     }
 
@@ -258,9 +366,16 @@ pub mod inbound_external_link {
             LinkLogSettingsApplicationLogs { props }
         }
 
-        prop! {
-            /// `LinkApplicationLogSampling`.
-            props, "LinkApplicationLogSampling", _, set_link_application_log_sampling, get_link_application_log_sampling, Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>
+        /// Sets `LinkApplicationLogSampling`, which `new` took, in place.
+        pub fn set_link_application_log_sampling(&mut self, value: impl Into<Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>>) -> &mut Self {
+            self.props.set("LinkApplicationLogSampling", value.into());
+            self
+        }
+
+        /// `LinkApplicationLogSampling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link_application_log_sampling(&self) -> ::std::option::Option<Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>> {
+            crate::cfn::get_prop(&self.props, "LinkApplicationLogSampling")
         }
     }
 
@@ -283,14 +398,28 @@ pub mod inbound_external_link {
             LinkLogSettingsApplicationLogsLinkApplicationLogSampling { props }
         }
 
-        prop! {
-            /// `ErrorLog`.
-            props, "ErrorLog", _, set_error_log, get_error_log, Val<f64>
+        /// Sets `ErrorLog`, which `new` took, in place.
+        pub fn set_error_log(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ErrorLog", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterLog`.
-            props, "FilterLog", _, set_filter_log, get_filter_log, Val<f64>
+        /// `ErrorLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_log(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ErrorLog")
+        }
+
+        /// Sets `FilterLog`, which `new` took, in place.
+        pub fn set_filter_log(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FilterLog", value.into());
+            self
+        }
+
+        /// `FilterLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_log(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FilterLog")
         }
     }
 }
@@ -323,39 +452,113 @@ impl Link {
         Link { core }
     }
 
-    prop! {
-        /// `GatewayId`.
-        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
+    /// Sets `GatewayId`, which `new` took, in place.
+    pub fn set_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `HttpResponderAllowed`.
-        core.props, "HttpResponderAllowed", http_responder_allowed, set_http_responder_allowed, get_http_responder_allowed, Val<bool>
+    /// `GatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayId")
     }
 
-    prop! {
-        /// `LinkAttributes`.
-        core.props, "LinkAttributes", link_attributes, set_link_attributes, get_link_attributes, Val<link::LinkAttributes>
+    /// `HttpResponderAllowed`.
+    pub fn http_responder_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("HttpResponderAllowed", value.into());
+        self
     }
 
-    prop! {
-        /// `LinkLogSettings`.
-        core.props, "LinkLogSettings", _, set_link_log_settings, get_link_log_settings, Val<link::LinkLogSettings>
+    /// Sets `HttpResponderAllowed` in place: [`Self::http_responder_allowed`] on a value held by `&mut`.
+    pub fn set_http_responder_allowed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("HttpResponderAllowed", value.into());
+        self
     }
 
-    prop! {
-        /// `ModuleConfigurationList`.
-        core.props, "ModuleConfigurationList", module_configuration_list, set_module_configuration_list, get_module_configuration_list, Val<List<link::ModuleConfiguration>>
+    /// `HttpResponderAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_responder_allowed(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "HttpResponderAllowed")
     }
 
-    prop! {
-        /// `PeerGatewayId`.
-        core.props, "PeerGatewayId", _, set_peer_gateway_id, get_peer_gateway_id, Val<String>
+    /// `LinkAttributes`.
+    pub fn link_attributes(mut self, value: impl Into<Val<link::LinkAttributes>>) -> Self {
+        self.core.props.set("LinkAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Link.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LinkAttributes` in place: [`Self::link_attributes`] on a value held by `&mut`.
+    pub fn set_link_attributes(&mut self, value: impl Into<Val<link::LinkAttributes>>) -> &mut Self {
+        self.core.props.set("LinkAttributes", value.into());
+        self
+    }
+
+    /// `LinkAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_attributes(&self) -> ::std::option::Option<Val<link::LinkAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "LinkAttributes")
+    }
+
+    /// Sets `LinkLogSettings`, which `new` took, in place.
+    pub fn set_link_log_settings(&mut self, value: impl Into<Val<link::LinkLogSettings>>) -> &mut Self {
+        self.core.props.set("LinkLogSettings", value.into());
+        self
+    }
+
+    /// `LinkLogSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_log_settings(&self) -> ::std::option::Option<Val<link::LinkLogSettings>> {
+        crate::cfn::get_prop(&self.core.props, "LinkLogSettings")
+    }
+
+    /// `ModuleConfigurationList`.
+    pub fn module_configuration_list(mut self, value: impl Into<Val<List<link::ModuleConfiguration>>>) -> Self {
+        self.core.props.set("ModuleConfigurationList", value.into());
+        self
+    }
+
+    /// Sets `ModuleConfigurationList` in place: [`Self::module_configuration_list`] on a value held
+    /// by `&mut`.
+    pub fn set_module_configuration_list(&mut self, value: impl Into<Val<List<link::ModuleConfiguration>>>) -> &mut Self {
+        self.core.props.set("ModuleConfigurationList", value.into());
+        self
+    }
+
+    /// `ModuleConfigurationList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_module_configuration_list(&self) -> ::std::option::Option<Val<List<link::ModuleConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "ModuleConfigurationList")
+    }
+
+    /// Sets `PeerGatewayId`, which `new` took, in place.
+    pub fn set_peer_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PeerGatewayId", value.into());
+        self
+    }
+
+    /// `PeerGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peer_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PeerGatewayId")
+    }
+
+    /// `Tags`: Tags to assign to the Link.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -421,14 +624,40 @@ pub mod link {
             LinkAttributes { props }
         }
 
-        prop! {
-            /// `CustomerProvidedId`.
-            props, "CustomerProvidedId", customer_provided_id, set_customer_provided_id, get_customer_provided_id, Val<String>
+        /// `CustomerProvidedId`.
+        pub fn customer_provided_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerProvidedId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponderErrorMasking`.
-            props, "ResponderErrorMasking", responder_error_masking, set_responder_error_masking, get_responder_error_masking, Val<List<ResponderErrorMaskingForHttpCode>>
+        /// Sets `CustomerProvidedId` in place: [`Self::customer_provided_id`] on a value held by `&mut`.
+        pub fn set_customer_provided_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerProvidedId", value.into());
+            self
+        }
+
+        /// `CustomerProvidedId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_provided_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerProvidedId")
+        }
+
+        /// `ResponderErrorMasking`.
+        pub fn responder_error_masking(mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> Self {
+            self.props.set("ResponderErrorMasking", value.into());
+            self
+        }
+
+        /// Sets `ResponderErrorMasking` in place: [`Self::responder_error_masking`] on a value held by `&mut`.
+        pub fn set_responder_error_masking(&mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> &mut Self {
+            self.props.set("ResponderErrorMasking", value.into());
+            self
+        }
+
+        /// `ResponderErrorMasking` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responder_error_masking(&self) -> ::std::option::Option<Val<List<ResponderErrorMaskingForHttpCode>>> {
+            crate::cfn::get_prop(&self.props, "ResponderErrorMasking")
         }
     }
 
@@ -457,24 +686,59 @@ pub mod link {
             ResponderErrorMaskingForHttpCode { props }
         }
 
-        prop! {
-            /// `HttpCode`.
-            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        /// Sets `HttpCode`, which `new` took, in place.
+        pub fn set_http_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<ResponderErrorMaskingForHttpCodeAction>
+        /// `HttpCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpCode")
         }
 
-        prop! {
-            /// `LoggingTypes`.
-            props, "LoggingTypes", _, set_logging_types, get_logging_types, Val<List<ResponderErrorMaskingLoggingType>>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ResponderErrorMaskingForHttpCodeAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseLoggingPercentage`.
-            props, "ResponseLoggingPercentage", response_logging_percentage, set_response_logging_percentage, get_response_logging_percentage, Val<f64>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ResponderErrorMaskingForHttpCodeAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `LoggingTypes`, which `new` took, in place.
+        pub fn set_logging_types(&mut self, value: impl Into<Val<List<ResponderErrorMaskingLoggingType>>>) -> &mut Self {
+            self.props.set("LoggingTypes", value.into());
+            self
+        }
+
+        /// `LoggingTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_types(&self) -> ::std::option::Option<Val<List<ResponderErrorMaskingLoggingType>>> {
+            crate::cfn::get_prop(&self.props, "LoggingTypes")
+        }
+
+        /// `ResponseLoggingPercentage`.
+        pub fn response_logging_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ResponseLoggingPercentage", value.into());
+            self
+        }
+
+        /// Sets `ResponseLoggingPercentage` in place: [`Self::response_logging_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_response_logging_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ResponseLoggingPercentage", value.into());
+            self
+        }
+
+        /// `ResponseLoggingPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_logging_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ResponseLoggingPercentage")
         }
     }
 
@@ -524,9 +788,16 @@ pub mod link {
             LinkLogSettings { props }
         }
 
-        prop! {
-            /// `ApplicationLogs`.
-            props, "ApplicationLogs", _, set_application_logs, get_application_logs, Val<LinkLogSettingsApplicationLogs>
+        /// Sets `ApplicationLogs`, which `new` took, in place.
+        pub fn set_application_logs(&mut self, value: impl Into<Val<LinkLogSettingsApplicationLogs>>) -> &mut Self {
+            self.props.set("ApplicationLogs", value.into());
+            self
+        }
+
+        /// `ApplicationLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_logs(&self) -> ::std::option::Option<Val<LinkLogSettingsApplicationLogs>> {
+            crate::cfn::get_prop(&self.props, "ApplicationLogs")
         }
     }
 
@@ -549,9 +820,16 @@ pub mod link {
             LinkLogSettingsApplicationLogs { props }
         }
 
-        prop! {
-            /// `LinkApplicationLogSampling`.
-            props, "LinkApplicationLogSampling", _, set_link_application_log_sampling, get_link_application_log_sampling, Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>
+        /// Sets `LinkApplicationLogSampling`, which `new` took, in place.
+        pub fn set_link_application_log_sampling(&mut self, value: impl Into<Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>>) -> &mut Self {
+            self.props.set("LinkApplicationLogSampling", value.into());
+            self
+        }
+
+        /// `LinkApplicationLogSampling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link_application_log_sampling(&self) -> ::std::option::Option<Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>> {
+            crate::cfn::get_prop(&self.props, "LinkApplicationLogSampling")
         }
     }
 
@@ -574,14 +852,28 @@ pub mod link {
             LinkLogSettingsApplicationLogsLinkApplicationLogSampling { props }
         }
 
-        prop! {
-            /// `ErrorLog`.
-            props, "ErrorLog", _, set_error_log, get_error_log, Val<f64>
+        /// Sets `ErrorLog`, which `new` took, in place.
+        pub fn set_error_log(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ErrorLog", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterLog`.
-            props, "FilterLog", _, set_filter_log, get_filter_log, Val<f64>
+        /// `ErrorLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_log(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ErrorLog")
+        }
+
+        /// Sets `FilterLog`, which `new` took, in place.
+        pub fn set_filter_log(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FilterLog", value.into());
+            self
+        }
+
+        /// `FilterLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_log(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FilterLog")
         }
     }
 
@@ -602,24 +894,70 @@ pub mod link {
             ModuleConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DependsOn`.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ModuleParameters`.
-            props, "ModuleParameters", module_parameters, set_module_parameters, get_module_parameters, Val<ModuleParameters>
+        /// `DependsOn`.
+        pub fn depends_on(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
+        }
+
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
+        }
+
+        /// `ModuleParameters`.
+        pub fn module_parameters(mut self, value: impl Into<Val<ModuleParameters>>) -> Self {
+            self.props.set("ModuleParameters", value.into());
+            self
+        }
+
+        /// Sets `ModuleParameters` in place: [`Self::module_parameters`] on a value held by `&mut`.
+        pub fn set_module_parameters(&mut self, value: impl Into<Val<ModuleParameters>>) -> &mut Self {
+            self.props.set("ModuleParameters", value.into());
+            self
+        }
+
+        /// `ModuleParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_module_parameters(&self) -> ::std::option::Option<Val<ModuleParameters>> {
+            crate::cfn::get_prop(&self.props, "ModuleParameters")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -640,14 +978,40 @@ pub mod link {
             ModuleParameters { props }
         }
 
-        prop! {
-            /// `NoBid`.
-            props, "NoBid", no_bid, set_no_bid, get_no_bid, Val<NoBidModuleParameters>
+        /// `NoBid`.
+        pub fn no_bid(mut self, value: impl Into<Val<NoBidModuleParameters>>) -> Self {
+            self.props.set("NoBid", value.into());
+            self
         }
 
-        prop! {
-            /// `OpenRtbAttribute`.
-            props, "OpenRtbAttribute", open_rtb_attribute, set_open_rtb_attribute, get_open_rtb_attribute, Val<OpenRtbAttributeModuleParameters>
+        /// Sets `NoBid` in place: [`Self::no_bid`] on a value held by `&mut`.
+        pub fn set_no_bid(&mut self, value: impl Into<Val<NoBidModuleParameters>>) -> &mut Self {
+            self.props.set("NoBid", value.into());
+            self
+        }
+
+        /// `NoBid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_bid(&self) -> ::std::option::Option<Val<NoBidModuleParameters>> {
+            crate::cfn::get_prop(&self.props, "NoBid")
+        }
+
+        /// `OpenRtbAttribute`.
+        pub fn open_rtb_attribute(mut self, value: impl Into<Val<OpenRtbAttributeModuleParameters>>) -> Self {
+            self.props.set("OpenRtbAttribute", value.into());
+            self
+        }
+
+        /// Sets `OpenRtbAttribute` in place: [`Self::open_rtb_attribute`] on a value held by `&mut`.
+        pub fn set_open_rtb_attribute(&mut self, value: impl Into<Val<OpenRtbAttributeModuleParameters>>) -> &mut Self {
+            self.props.set("OpenRtbAttribute", value.into());
+            self
+        }
+
+        /// `OpenRtbAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_rtb_attribute(&self) -> ::std::option::Option<Val<OpenRtbAttributeModuleParameters>> {
+            crate::cfn::get_prop(&self.props, "OpenRtbAttribute")
         }
     }
 
@@ -666,19 +1030,58 @@ pub mod link {
             NoBidModuleParameters { props }
         }
 
-        prop! {
-            /// `PassThroughPercentage`.
-            props, "PassThroughPercentage", pass_through_percentage, set_pass_through_percentage, get_pass_through_percentage, Val<f64>
+        /// `PassThroughPercentage`.
+        pub fn pass_through_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PassThroughPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `Reason`.
-            props, "Reason", reason, set_reason, get_reason, Val<String>
+        /// Sets `PassThroughPercentage` in place: [`Self::pass_through_percentage`] on a value held by `&mut`.
+        pub fn set_pass_through_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PassThroughPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `ReasonCode`.
-            props, "ReasonCode", reason_code, set_reason_code, get_reason_code, Val<i64>
+        /// `PassThroughPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pass_through_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PassThroughPercentage")
+        }
+
+        /// `Reason`.
+        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// Sets `Reason` in place: [`Self::reason`] on a value held by `&mut`.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
+        }
+
+        /// `ReasonCode`.
+        pub fn reason_code(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReasonCode", value.into());
+            self
+        }
+
+        /// Sets `ReasonCode` in place: [`Self::reason_code`] on a value held by `&mut`.
+        pub fn set_reason_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReasonCode", value.into());
+            self
+        }
+
+        /// `ReasonCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReasonCode")
         }
     }
 
@@ -710,24 +1113,52 @@ pub mod link {
             OpenRtbAttributeModuleParameters { props }
         }
 
-        prop! {
-            /// `FilterType`.
-            props, "FilterType", _, set_filter_type, get_filter_type, Val<OpenRtbAttributeModuleParametersFilterType>
+        /// Sets `FilterType`, which `new` took, in place.
+        pub fn set_filter_type(&mut self, value: impl Into<Val<OpenRtbAttributeModuleParametersFilterType>>) -> &mut Self {
+            self.props.set("FilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterConfiguration`.
-            props, "FilterConfiguration", _, set_filter_configuration, get_filter_configuration, Val<List<Filter>>
+        /// `FilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_type(&self) -> ::std::option::Option<Val<OpenRtbAttributeModuleParametersFilterType>> {
+            crate::cfn::get_prop(&self.props, "FilterType")
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<OpenRtbAttributeModuleParametersAction>
+        /// Sets `FilterConfiguration`, which `new` took, in place.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `HoldbackPercentage`.
-            props, "HoldbackPercentage", _, set_holdback_percentage, get_holdback_percentage, Val<f64>
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
+        }
+
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<OpenRtbAttributeModuleParametersAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<OpenRtbAttributeModuleParametersAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `HoldbackPercentage`, which `new` took, in place.
+        pub fn set_holdback_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("HoldbackPercentage", value.into());
+            self
+        }
+
+        /// `HoldbackPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_holdback_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "HoldbackPercentage")
         }
     }
 
@@ -748,14 +1179,40 @@ pub mod link {
             OpenRtbAttributeModuleParametersAction { props }
         }
 
-        prop! {
-            /// `NoBid`.
-            props, "NoBid", no_bid, set_no_bid, get_no_bid, Val<NoBidAction>
+        /// `NoBid`.
+        pub fn no_bid(mut self, value: impl Into<Val<NoBidAction>>) -> Self {
+            self.props.set("NoBid", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderTag`.
-            props, "HeaderTag", header_tag, set_header_tag, get_header_tag, Val<HeaderTagAction>
+        /// Sets `NoBid` in place: [`Self::no_bid`] on a value held by `&mut`.
+        pub fn set_no_bid(&mut self, value: impl Into<Val<NoBidAction>>) -> &mut Self {
+            self.props.set("NoBid", value.into());
+            self
+        }
+
+        /// `NoBid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_bid(&self) -> ::std::option::Option<Val<NoBidAction>> {
+            crate::cfn::get_prop(&self.props, "NoBid")
+        }
+
+        /// `HeaderTag`.
+        pub fn header_tag(mut self, value: impl Into<Val<HeaderTagAction>>) -> Self {
+            self.props.set("HeaderTag", value.into());
+            self
+        }
+
+        /// Sets `HeaderTag` in place: [`Self::header_tag`] on a value held by `&mut`.
+        pub fn set_header_tag(&mut self, value: impl Into<Val<HeaderTagAction>>) -> &mut Self {
+            self.props.set("HeaderTag", value.into());
+            self
+        }
+
+        /// `HeaderTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_tag(&self) -> ::std::option::Option<Val<HeaderTagAction>> {
+            crate::cfn::get_prop(&self.props, "HeaderTag")
         }
     }
 
@@ -774,9 +1231,22 @@ pub mod link {
             NoBidAction { props }
         }
 
-        prop! {
-            /// `NoBidReasonCode`.
-            props, "NoBidReasonCode", no_bid_reason_code, set_no_bid_reason_code, get_no_bid_reason_code, Val<i64>
+        /// `NoBidReasonCode`.
+        pub fn no_bid_reason_code(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NoBidReasonCode", value.into());
+            self
+        }
+
+        /// Sets `NoBidReasonCode` in place: [`Self::no_bid_reason_code`] on a value held by `&mut`.
+        pub fn set_no_bid_reason_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NoBidReasonCode", value.into());
+            self
+        }
+
+        /// `NoBidReasonCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_bid_reason_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NoBidReasonCode")
         }
     }
 
@@ -799,14 +1269,28 @@ pub mod link {
             HeaderTagAction { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -827,9 +1311,16 @@ pub mod link {
             Filter { props }
         }
 
-        prop! {
-            /// `Criteria`.
-            props, "Criteria", _, set_criteria, get_criteria, Val<List<FilterCriterion>>
+        /// Sets `Criteria`, which `new` took, in place.
+        pub fn set_criteria(&mut self, value: impl Into<Val<List<FilterCriterion>>>) -> &mut Self {
+            self.props.set("Criteria", value.into());
+            self
+        }
+
+        /// `Criteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria(&self) -> ::std::option::Option<Val<List<FilterCriterion>>> {
+            crate::cfn::get_prop(&self.props, "Criteria")
         }
     }
 
@@ -852,14 +1343,28 @@ pub mod link {
             FilterCriterion { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -912,31 +1417,70 @@ impl LinkRoutingRule {
         LinkRoutingRule { core }
     }
 
-    prop! {
-        /// `Conditions`: Conditions for a routing rule. All non-null fields must match (AND logic).
-        /// At least one field must be set. HostHeader and HostHeaderWildcard are mutually
-        /// exclusive. PathPrefix and PathExact are mutually exclusive.
-        core.props, "Conditions", _, set_conditions, get_conditions, Val<link_routing_rule::RuleCondition>
+    /// Sets `Conditions`, which `new` took, in place.
+    pub fn set_conditions(&mut self, value: impl Into<Val<link_routing_rule::RuleCondition>>) -> &mut Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayId`.
-        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
+    /// `Conditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conditions(&self) -> ::std::option::Option<Val<link_routing_rule::RuleCondition>> {
+        crate::cfn::get_prop(&self.core.props, "Conditions")
     }
 
-    prop! {
-        /// `LinkId`.
-        core.props, "LinkId", _, set_link_id, get_link_id, Val<String>
+    /// Sets `GatewayId`, which `new` took, in place.
+    pub fn set_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// `GatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayId")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the LinkRoutingRule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LinkId`, which `new` took, in place.
+    pub fn set_link_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LinkId", value.into());
+        self
+    }
+
+    /// `LinkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LinkId")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Tags`: Tags to assign to the LinkRoutingRule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -997,37 +1541,115 @@ pub mod link_routing_rule {
             RuleCondition { props }
         }
 
-        prop! {
-            /// `HostHeader`: Exact host match — RFC 3986 unreserved characters. Mutually exclusive
-            /// with HostHeaderWildcard.
-            props, "HostHeader", host_header, set_host_header, get_host_header, Val<String>
+        /// `HostHeader`: Exact host match — RFC 3986 unreserved characters. Mutually exclusive with
+        /// HostHeaderWildcard.
+        pub fn host_header(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostHeader", value.into());
+            self
         }
 
-        prop! {
-            /// `HostHeaderWildcard`: Wildcard host pattern (e.g., *.example.com) — RFC 3986
-            /// unreserved characters plus *. Mutually exclusive with HostHeader.
-            props, "HostHeaderWildcard", host_header_wildcard, set_host_header_wildcard, get_host_header_wildcard, Val<String>
+        /// Sets `HostHeader` in place: [`Self::host_header`] on a value held by `&mut`.
+        pub fn set_host_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostHeader", value.into());
+            self
         }
 
-        prop! {
-            /// `PathExact`: Exact path match — must start with /. Mutually exclusive with PathPrefix.
-            props, "PathExact", path_exact, set_path_exact, get_path_exact, Val<String>
+        /// `HostHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostHeader")
         }
 
-        prop! {
-            /// `PathPrefix`: Path prefix matching — strict starts-with, must start with /. Mutually
-            /// exclusive with PathExact.
-            props, "PathPrefix", path_prefix, set_path_prefix, get_path_prefix, Val<String>
+        /// `HostHeaderWildcard`: Wildcard host pattern (e.g., *.example.com) — RFC 3986 unreserved
+        /// characters plus *. Mutually exclusive with HostHeader.
+        pub fn host_header_wildcard(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostHeaderWildcard", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringEquals`: Query string key=value pair match (single pair).
-            props, "QueryStringEquals", query_string_equals, set_query_string_equals, get_query_string_equals, Val<Tag>
+        /// Sets `HostHeaderWildcard` in place: [`Self::host_header_wildcard`] on a value held by `&mut`.
+        pub fn set_host_header_wildcard(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostHeaderWildcard", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringExists`: Query string key presence check (any value accepted).
-            props, "QueryStringExists", query_string_exists, set_query_string_exists, get_query_string_exists, Val<String>
+        /// `HostHeaderWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_header_wildcard(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostHeaderWildcard")
+        }
+
+        /// `PathExact`: Exact path match — must start with /. Mutually exclusive with PathPrefix.
+        pub fn path_exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PathExact", value.into());
+            self
+        }
+
+        /// Sets `PathExact` in place: [`Self::path_exact`] on a value held by `&mut`.
+        pub fn set_path_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PathExact", value.into());
+            self
+        }
+
+        /// `PathExact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PathExact")
+        }
+
+        /// `PathPrefix`: Path prefix matching — strict starts-with, must start with /. Mutually
+        /// exclusive with PathExact.
+        pub fn path_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PathPrefix", value.into());
+            self
+        }
+
+        /// Sets `PathPrefix` in place: [`Self::path_prefix`] on a value held by `&mut`.
+        pub fn set_path_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PathPrefix", value.into());
+            self
+        }
+
+        /// `PathPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PathPrefix")
+        }
+
+        /// `QueryStringEquals`: Query string key=value pair match (single pair).
+        pub fn query_string_equals(mut self, value: impl Into<Val<Tag>>) -> Self {
+            self.props.set("QueryStringEquals", value.into());
+            self
+        }
+
+        /// Sets `QueryStringEquals` in place: [`Self::query_string_equals`] on a value held by `&mut`.
+        pub fn set_query_string_equals(&mut self, value: impl Into<Val<Tag>>) -> &mut Self {
+            self.props.set("QueryStringEquals", value.into());
+            self
+        }
+
+        /// `QueryStringEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_equals(&self) -> ::std::option::Option<Val<Tag>> {
+            crate::cfn::get_prop(&self.props, "QueryStringEquals")
+        }
+
+        /// `QueryStringExists`: Query string key presence check (any value accepted).
+        pub fn query_string_exists(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryStringExists", value.into());
+            self
+        }
+
+        /// Sets `QueryStringExists` in place: [`Self::query_string_exists`] on a value held by `&mut`.
+        pub fn set_query_string_exists(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryStringExists", value.into());
+            self
+        }
+
+        /// `QueryStringExists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_exists(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryStringExists")
         }
     }
 }
@@ -1061,29 +1683,76 @@ impl OutboundExternalLink {
         OutboundExternalLink { core }
     }
 
-    prop! {
-        /// `GatewayId`.
-        core.props, "GatewayId", _, set_gateway_id, get_gateway_id, Val<String>
+    /// Sets `GatewayId`, which `new` took, in place.
+    pub fn set_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `LinkAttributes`.
-        core.props, "LinkAttributes", link_attributes, set_link_attributes, get_link_attributes, Val<outbound_external_link::LinkAttributes>
+    /// `GatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayId")
     }
 
-    prop! {
-        /// `LinkLogSettings`.
-        core.props, "LinkLogSettings", _, set_link_log_settings, get_link_log_settings, Val<outbound_external_link::LinkLogSettings>
+    /// `LinkAttributes`.
+    pub fn link_attributes(mut self, value: impl Into<Val<outbound_external_link::LinkAttributes>>) -> Self {
+        self.core.props.set("LinkAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicEndpoint`.
-        core.props, "PublicEndpoint", _, set_public_endpoint, get_public_endpoint, Val<String>
+    /// Sets `LinkAttributes` in place: [`Self::link_attributes`] on a value held by `&mut`.
+    pub fn set_link_attributes(&mut self, value: impl Into<Val<outbound_external_link::LinkAttributes>>) -> &mut Self {
+        self.core.props.set("LinkAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Link.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LinkAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_attributes(&self) -> ::std::option::Option<Val<outbound_external_link::LinkAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "LinkAttributes")
+    }
+
+    /// Sets `LinkLogSettings`, which `new` took, in place.
+    pub fn set_link_log_settings(&mut self, value: impl Into<Val<outbound_external_link::LinkLogSettings>>) -> &mut Self {
+        self.core.props.set("LinkLogSettings", value.into());
+        self
+    }
+
+    /// `LinkLogSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_link_log_settings(&self) -> ::std::option::Option<Val<outbound_external_link::LinkLogSettings>> {
+        crate::cfn::get_prop(&self.core.props, "LinkLogSettings")
+    }
+
+    /// Sets `PublicEndpoint`, which `new` took, in place.
+    pub fn set_public_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublicEndpoint", value.into());
+        self
+    }
+
+    /// `PublicEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublicEndpoint")
+    }
+
+    /// `Tags`: Tags to assign to the Link.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1143,14 +1812,40 @@ pub mod outbound_external_link {
             LinkAttributes { props }
         }
 
-        prop! {
-            /// `CustomerProvidedId`.
-            props, "CustomerProvidedId", customer_provided_id, set_customer_provided_id, get_customer_provided_id, Val<String>
+        /// `CustomerProvidedId`.
+        pub fn customer_provided_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerProvidedId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponderErrorMasking`.
-            props, "ResponderErrorMasking", responder_error_masking, set_responder_error_masking, get_responder_error_masking, Val<List<ResponderErrorMaskingForHttpCode>>
+        /// Sets `CustomerProvidedId` in place: [`Self::customer_provided_id`] on a value held by `&mut`.
+        pub fn set_customer_provided_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerProvidedId", value.into());
+            self
+        }
+
+        /// `CustomerProvidedId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_provided_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerProvidedId")
+        }
+
+        /// `ResponderErrorMasking`.
+        pub fn responder_error_masking(mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> Self {
+            self.props.set("ResponderErrorMasking", value.into());
+            self
+        }
+
+        /// Sets `ResponderErrorMasking` in place: [`Self::responder_error_masking`] on a value held by `&mut`.
+        pub fn set_responder_error_masking(&mut self, value: impl Into<Val<List<ResponderErrorMaskingForHttpCode>>>) -> &mut Self {
+            self.props.set("ResponderErrorMasking", value.into());
+            self
+        }
+
+        /// `ResponderErrorMasking` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responder_error_masking(&self) -> ::std::option::Option<Val<List<ResponderErrorMaskingForHttpCode>>> {
+            crate::cfn::get_prop(&self.props, "ResponderErrorMasking")
         }
     }
 
@@ -1179,24 +1874,59 @@ pub mod outbound_external_link {
             ResponderErrorMaskingForHttpCode { props }
         }
 
-        prop! {
-            /// `HttpCode`.
-            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        /// Sets `HttpCode`, which `new` took, in place.
+        pub fn set_http_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<ResponderErrorMaskingForHttpCodeAction>
+        /// `HttpCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpCode")
         }
 
-        prop! {
-            /// `LoggingTypes`.
-            props, "LoggingTypes", _, set_logging_types, get_logging_types, Val<List<ResponderErrorMaskingLoggingType>>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ResponderErrorMaskingForHttpCodeAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseLoggingPercentage`.
-            props, "ResponseLoggingPercentage", response_logging_percentage, set_response_logging_percentage, get_response_logging_percentage, Val<f64>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ResponderErrorMaskingForHttpCodeAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `LoggingTypes`, which `new` took, in place.
+        pub fn set_logging_types(&mut self, value: impl Into<Val<List<ResponderErrorMaskingLoggingType>>>) -> &mut Self {
+            self.props.set("LoggingTypes", value.into());
+            self
+        }
+
+        /// `LoggingTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_types(&self) -> ::std::option::Option<Val<List<ResponderErrorMaskingLoggingType>>> {
+            crate::cfn::get_prop(&self.props, "LoggingTypes")
+        }
+
+        /// `ResponseLoggingPercentage`.
+        pub fn response_logging_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ResponseLoggingPercentage", value.into());
+            self
+        }
+
+        /// Sets `ResponseLoggingPercentage` in place: [`Self::response_logging_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_response_logging_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ResponseLoggingPercentage", value.into());
+            self
+        }
+
+        /// `ResponseLoggingPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_logging_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ResponseLoggingPercentage")
         }
     }
 
@@ -1246,9 +1976,16 @@ pub mod outbound_external_link {
             LinkLogSettings { props }
         }
 
-        prop! {
-            /// `ApplicationLogs`.
-            props, "ApplicationLogs", _, set_application_logs, get_application_logs, Val<LinkLogSettingsApplicationLogs>
+        /// Sets `ApplicationLogs`, which `new` took, in place.
+        pub fn set_application_logs(&mut self, value: impl Into<Val<LinkLogSettingsApplicationLogs>>) -> &mut Self {
+            self.props.set("ApplicationLogs", value.into());
+            self
+        }
+
+        /// `ApplicationLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_logs(&self) -> ::std::option::Option<Val<LinkLogSettingsApplicationLogs>> {
+            crate::cfn::get_prop(&self.props, "ApplicationLogs")
         }
     }
 
@@ -1271,9 +2008,16 @@ pub mod outbound_external_link {
             LinkLogSettingsApplicationLogs { props }
         }
 
-        prop! {
-            /// `LinkApplicationLogSampling`.
-            props, "LinkApplicationLogSampling", _, set_link_application_log_sampling, get_link_application_log_sampling, Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>
+        /// Sets `LinkApplicationLogSampling`, which `new` took, in place.
+        pub fn set_link_application_log_sampling(&mut self, value: impl Into<Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>>) -> &mut Self {
+            self.props.set("LinkApplicationLogSampling", value.into());
+            self
+        }
+
+        /// `LinkApplicationLogSampling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_link_application_log_sampling(&self) -> ::std::option::Option<Val<LinkLogSettingsApplicationLogsLinkApplicationLogSampling>> {
+            crate::cfn::get_prop(&self.props, "LinkApplicationLogSampling")
         }
     }
 
@@ -1296,14 +2040,28 @@ pub mod outbound_external_link {
             LinkLogSettingsApplicationLogsLinkApplicationLogSampling { props }
         }
 
-        prop! {
-            /// `ErrorLog`.
-            props, "ErrorLog", _, set_error_log, get_error_log, Val<f64>
+        /// Sets `ErrorLog`, which `new` took, in place.
+        pub fn set_error_log(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ErrorLog", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterLog`.
-            props, "FilterLog", _, set_filter_log, get_filter_log, Val<f64>
+        /// `ErrorLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_log(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ErrorLog")
+        }
+
+        /// Sets `FilterLog`, which `new` took, in place.
+        pub fn set_filter_log(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FilterLog", value.into());
+            self
+        }
+
+        /// `FilterLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_log(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FilterLog")
         }
     }
 }
@@ -1339,30 +2097,76 @@ impl RequesterGateway {
         RequesterGateway { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The ID of one or more security groups in order to create a requester
-        /// gateway.
-        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The ID of one or more subnets in order to create a requester gateway.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Requester Gateway.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SecurityGroupIds`, which `new` took, in place.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: Tags to assign to the Requester Gateway.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1456,69 +2260,210 @@ impl ResponderGateway {
         ResponderGateway { core }
     }
 
-    prop! {
-        /// `AcmCertificateArn`.
-        core.props, "AcmCertificateArn", acm_certificate_arn, set_acm_certificate_arn, get_acm_certificate_arn, Val<String>
+    /// `AcmCertificateArn`.
+    pub fn acm_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcmCertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcmCertificateArn` in place: [`Self::acm_certificate_arn`] on a value held by `&mut`.
+    pub fn set_acm_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcmCertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// `AcmCertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acm_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcmCertificateArn")
     }
 
-    prop! {
-        /// `GatewayType`.
-        core.props, "GatewayType", gateway_type, set_gateway_type, get_gateway_type, Val<responder_gateway::GatewayType>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ListenerConfig`.
-        core.props, "ListenerConfig", listener_config, set_listener_config, get_listener_config, Val<responder_gateway::ListenerConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedEndpointConfiguration`.
-        core.props, "ManagedEndpointConfiguration", managed_endpoint_configuration, set_managed_endpoint_configuration, get_managed_endpoint_configuration, Val<responder_gateway::ManagedEndpointConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Port`.
-        core.props, "Port", _, set_port, get_port, Val<i64>
+    /// `DomainName`.
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`.
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<responder_gateway::Protocol>
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The ID of one or more security groups in order to create a gateway.
-        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `SubnetIds`: The ID of one or more subnets in order to create a gateway.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `GatewayType`.
+    pub fn gateway_type(mut self, value: impl Into<Val<responder_gateway::GatewayType>>) -> Self {
+        self.core.props.set("GatewayType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the Responder Gateway.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GatewayType` in place: [`Self::gateway_type`] on a value held by `&mut`.
+    pub fn set_gateway_type(&mut self, value: impl Into<Val<responder_gateway::GatewayType>>) -> &mut Self {
+        self.core.props.set("GatewayType", value.into());
+        self
     }
 
-    prop! {
-        /// `TrustStoreConfiguration`.
-        core.props, "TrustStoreConfiguration", trust_store_configuration, set_trust_store_configuration, get_trust_store_configuration, Val<responder_gateway::TrustStoreConfiguration>
+    /// `GatewayType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_type(&self) -> ::std::option::Option<Val<responder_gateway::GatewayType>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayType")
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `ListenerConfig`.
+    pub fn listener_config(mut self, value: impl Into<Val<responder_gateway::ListenerConfig>>) -> Self {
+        self.core.props.set("ListenerConfig", value.into());
+        self
+    }
+
+    /// Sets `ListenerConfig` in place: [`Self::listener_config`] on a value held by `&mut`.
+    pub fn set_listener_config(&mut self, value: impl Into<Val<responder_gateway::ListenerConfig>>) -> &mut Self {
+        self.core.props.set("ListenerConfig", value.into());
+        self
+    }
+
+    /// `ListenerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listener_config(&self) -> ::std::option::Option<Val<responder_gateway::ListenerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ListenerConfig")
+    }
+
+    /// `ManagedEndpointConfiguration`.
+    pub fn managed_endpoint_configuration(mut self, value: impl Into<Val<responder_gateway::ManagedEndpointConfiguration>>) -> Self {
+        self.core.props.set("ManagedEndpointConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ManagedEndpointConfiguration` in place: [`Self::managed_endpoint_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_managed_endpoint_configuration(&mut self, value: impl Into<Val<responder_gateway::ManagedEndpointConfiguration>>) -> &mut Self {
+        self.core.props.set("ManagedEndpointConfiguration", value.into());
+        self
+    }
+
+    /// `ManagedEndpointConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_endpoint_configuration(&self) -> ::std::option::Option<Val<responder_gateway::ManagedEndpointConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedEndpointConfiguration")
+    }
+
+    /// Sets `Port`, which `new` took, in place.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<responder_gateway::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<responder_gateway::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// Sets `SecurityGroupIds`, which `new` took, in place.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: Tags to assign to the Responder Gateway.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrustStoreConfiguration`.
+    pub fn trust_store_configuration(mut self, value: impl Into<Val<responder_gateway::TrustStoreConfiguration>>) -> Self {
+        self.core.props.set("TrustStoreConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TrustStoreConfiguration` in place: [`Self::trust_store_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_trust_store_configuration(&mut self, value: impl Into<Val<responder_gateway::TrustStoreConfiguration>>) -> &mut Self {
+        self.core.props.set("TrustStoreConfiguration", value.into());
+        self
+    }
+
+    /// `TrustStoreConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trust_store_configuration(&self) -> ::std::option::Option<Val<responder_gateway::TrustStoreConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TrustStoreConfiguration")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1605,9 +2550,16 @@ pub mod responder_gateway {
             ListenerConfig { props }
         }
 
-        prop! {
-            /// `Protocols`.
-            props, "Protocols", _, set_protocols, get_protocols, Val<List<Protocol>>
+        /// Sets `Protocols`, which `new` took, in place.
+        pub fn set_protocols(&mut self, value: impl Into<Val<List<Protocol>>>) -> &mut Self {
+            self.props.set("Protocols", value.into());
+            self
+        }
+
+        /// `Protocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocols(&self) -> ::std::option::Option<Val<List<Protocol>>> {
+            crate::cfn::get_prop(&self.props, "Protocols")
         }
     }
 
@@ -1641,14 +2593,42 @@ pub mod responder_gateway {
             ManagedEndpointConfiguration { props }
         }
 
-        prop! {
-            /// `AutoScalingGroupsConfiguration`.
-            props, "AutoScalingGroupsConfiguration", auto_scaling_groups_configuration, set_auto_scaling_groups_configuration, get_auto_scaling_groups_configuration, Val<AutoScalingGroupsConfiguration>
+        /// `AutoScalingGroupsConfiguration`.
+        pub fn auto_scaling_groups_configuration(mut self, value: impl Into<Val<AutoScalingGroupsConfiguration>>) -> Self {
+            self.props.set("AutoScalingGroupsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EksEndpointsConfiguration`.
-            props, "EksEndpointsConfiguration", eks_endpoints_configuration, set_eks_endpoints_configuration, get_eks_endpoints_configuration, Val<EksEndpointsConfiguration>
+        /// Sets `AutoScalingGroupsConfiguration` in place: [`Self::auto_scaling_groups_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_auto_scaling_groups_configuration(&mut self, value: impl Into<Val<AutoScalingGroupsConfiguration>>) -> &mut Self {
+            self.props.set("AutoScalingGroupsConfiguration", value.into());
+            self
+        }
+
+        /// `AutoScalingGroupsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_groups_configuration(&self) -> ::std::option::Option<Val<AutoScalingGroupsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingGroupsConfiguration")
+        }
+
+        /// `EksEndpointsConfiguration`.
+        pub fn eks_endpoints_configuration(mut self, value: impl Into<Val<EksEndpointsConfiguration>>) -> Self {
+            self.props.set("EksEndpointsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EksEndpointsConfiguration` in place: [`Self::eks_endpoints_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_eks_endpoints_configuration(&mut self, value: impl Into<Val<EksEndpointsConfiguration>>) -> &mut Self {
+            self.props.set("EksEndpointsConfiguration", value.into());
+            self
+        }
+
+        /// `EksEndpointsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_endpoints_configuration(&self) -> ::std::option::Option<Val<EksEndpointsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EksEndpointsConfiguration")
         }
     }
 
@@ -1674,19 +2654,46 @@ pub mod responder_gateway {
             AutoScalingGroupsConfiguration { props }
         }
 
-        prop! {
-            /// `AutoScalingGroupNameList`.
-            props, "AutoScalingGroupNameList", _, set_auto_scaling_group_name_list, get_auto_scaling_group_name_list, Val<List<String>>
+        /// Sets `AutoScalingGroupNameList`, which `new` took, in place.
+        pub fn set_auto_scaling_group_name_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AutoScalingGroupNameList", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `AutoScalingGroupNameList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_group_name_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingGroupNameList")
         }
 
-        prop! {
-            /// `HealthCheckConfig`.
-            props, "HealthCheckConfig", health_check_config, set_health_check_config, get_health_check_config, Val<HealthCheckConfig>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `HealthCheckConfig`.
+        pub fn health_check_config(mut self, value: impl Into<Val<HealthCheckConfig>>) -> Self {
+            self.props.set("HealthCheckConfig", value.into());
+            self
+        }
+
+        /// Sets `HealthCheckConfig` in place: [`Self::health_check_config`] on a value held by `&mut`.
+        pub fn set_health_check_config(&mut self, value: impl Into<Val<HealthCheckConfig>>) -> &mut Self {
+            self.props.set("HealthCheckConfig", value.into());
+            self
+        }
+
+        /// `HealthCheckConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_config(&self) -> ::std::option::Option<Val<HealthCheckConfig>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckConfig")
         }
     }
 
@@ -1709,44 +2716,137 @@ pub mod responder_gateway {
             HealthCheckConfig { props }
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `HealthyThresholdCount`.
-            props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalSeconds`.
-            props, "IntervalSeconds", interval_seconds, set_interval_seconds, get_interval_seconds, Val<i64>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<Protocol>
+        /// `HealthyThresholdCount`.
+        pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthyThresholdCount", value.into());
+            self
         }
 
-        prop! {
-            /// `StatusCodeMatcher`.
-            props, "StatusCodeMatcher", status_code_matcher, set_status_code_matcher, get_status_code_matcher, Val<String>
+        /// Sets `HealthyThresholdCount` in place: [`Self::healthy_threshold_count`] on a value held by `&mut`.
+        pub fn set_healthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThresholdCount", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMs`.
-            props, "TimeoutMs", timeout_ms, set_timeout_ms, get_timeout_ms, Val<i64>
+        /// `HealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThresholdCount")
         }
 
-        prop! {
-            /// `UnhealthyThresholdCount`.
-            props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
+        /// `IntervalSeconds`.
+        pub fn interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `IntervalSeconds` in place: [`Self::interval_seconds`] on a value held by `&mut`.
+        pub fn set_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalSeconds", value.into());
+            self
+        }
+
+        /// `IntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalSeconds")
+        }
+
+        /// `Protocol`.
+        pub fn protocol(mut self, value: impl Into<Val<Protocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<Protocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<Protocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `StatusCodeMatcher`.
+        pub fn status_code_matcher(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StatusCodeMatcher", value.into());
+            self
+        }
+
+        /// Sets `StatusCodeMatcher` in place: [`Self::status_code_matcher`] on a value held by `&mut`.
+        pub fn set_status_code_matcher(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCodeMatcher", value.into());
+            self
+        }
+
+        /// `StatusCodeMatcher` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code_matcher(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCodeMatcher")
+        }
+
+        /// `TimeoutMs`.
+        pub fn timeout_ms(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutMs", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMs` in place: [`Self::timeout_ms`] on a value held by `&mut`.
+        pub fn set_timeout_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMs", value.into());
+            self
+        }
+
+        /// `TimeoutMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMs")
+        }
+
+        /// `UnhealthyThresholdCount`.
+        pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnhealthyThresholdCount", value.into());
+            self
+        }
+
+        /// Sets `UnhealthyThresholdCount` in place: [`Self::unhealthy_threshold_count`] on a value held
+        /// by `&mut`.
+        pub fn set_unhealthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThresholdCount", value.into());
+            self
+        }
+
+        /// `UnhealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThresholdCount")
         }
     }
 
@@ -1784,34 +2884,76 @@ pub mod responder_gateway {
             EksEndpointsConfiguration { props }
         }
 
-        prop! {
-            /// `EndpointsResourceName`.
-            props, "EndpointsResourceName", _, set_endpoints_resource_name, get_endpoints_resource_name, Val<String>
+        /// Sets `EndpointsResourceName`, which `new` took, in place.
+        pub fn set_endpoints_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointsResourceName", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointsResourceNamespace`.
-            props, "EndpointsResourceNamespace", _, set_endpoints_resource_namespace, get_endpoints_resource_namespace, Val<String>
+        /// `EndpointsResourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoints_resource_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointsResourceName")
         }
 
-        prop! {
-            /// `ClusterApiServerEndpointUri`.
-            props, "ClusterApiServerEndpointUri", _, set_cluster_api_server_endpoint_uri, get_cluster_api_server_endpoint_uri, Val<String>
+        /// Sets `EndpointsResourceNamespace`, which `new` took, in place.
+        pub fn set_endpoints_resource_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointsResourceNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `ClusterApiServerCaCertificateChain`.
-            props, "ClusterApiServerCaCertificateChain", _, set_cluster_api_server_ca_certificate_chain, get_cluster_api_server_ca_certificate_chain, Val<String>
+        /// `EndpointsResourceNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoints_resource_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointsResourceNamespace")
         }
 
-        prop! {
-            /// `ClusterName`.
-            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        /// Sets `ClusterApiServerEndpointUri`, which `new` took, in place.
+        pub fn set_cluster_api_server_endpoint_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterApiServerEndpointUri", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `ClusterApiServerEndpointUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_api_server_endpoint_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterApiServerEndpointUri")
+        }
+
+        /// Sets `ClusterApiServerCaCertificateChain`, which `new` took, in place.
+        pub fn set_cluster_api_server_ca_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterApiServerCaCertificateChain", value.into());
+            self
+        }
+
+        /// `ClusterApiServerCaCertificateChain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_api_server_ca_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterApiServerCaCertificateChain")
+        }
+
+        /// Sets `ClusterName`, which `new` took, in place.
+        pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterName", value.into());
+            self
+        }
+
+        /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterName")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -1832,9 +2974,16 @@ pub mod responder_gateway {
             TrustStoreConfiguration { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityCertificates`.
-            props, "CertificateAuthorityCertificates", _, set_certificate_authority_certificates, get_certificate_authority_certificates, Val<List<String>>
+        /// Sets `CertificateAuthorityCertificates`, which `new` took, in place.
+        pub fn set_certificate_authority_certificates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CertificateAuthorityCertificates", value.into());
+            self
+        }
+
+        /// `CertificateAuthorityCertificates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_certificates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityCertificates")
         }
     }
 }

@@ -41,66 +41,191 @@ impl AppMonitor {
         AppMonitor { core }
     }
 
-    prop! {
-        /// `AppMonitorConfiguration`: AppMonitor configuration
-        core.props, "AppMonitorConfiguration", app_monitor_configuration, set_app_monitor_configuration, get_app_monitor_configuration, Val<app_monitor::AppMonitorConfiguration>
+    /// `AppMonitorConfiguration`: AppMonitor configuration
+    pub fn app_monitor_configuration(mut self, value: impl Into<Val<app_monitor::AppMonitorConfiguration>>) -> Self {
+        self.core.props.set("AppMonitorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomEvents`: AppMonitor custom events configuration
-        core.props, "CustomEvents", custom_events, set_custom_events, get_custom_events, Val<app_monitor::CustomEvents>
+    /// Sets `AppMonitorConfiguration` in place: [`Self::app_monitor_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_app_monitor_configuration(&mut self, value: impl Into<Val<app_monitor::AppMonitorConfiguration>>) -> &mut Self {
+        self.core.props.set("AppMonitorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `CwLogEnabled`: Data collected by RUM is kept by RUM for 30 days and then deleted. This
-        /// parameter specifies whether RUM sends a copy of this telemetry data to CWLlong in your
-        /// account. This enables you to keep the telemetry data for more than 30 days, but it does
-        /// incur CWLlong charges. If you omit this parameter, the default is false
-        core.props, "CwLogEnabled", cw_log_enabled, set_cw_log_enabled, get_cw_log_enabled, Val<bool>
+    /// `AppMonitorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_monitor_configuration(&self) -> ::std::option::Option<Val<app_monitor::AppMonitorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AppMonitorConfiguration")
     }
 
-    prop! {
-        /// `DeobfuscationConfiguration`: A structure that contains the configuration for how an app
-        /// monitor can deobfuscate stack traces.
-        core.props, "DeobfuscationConfiguration", deobfuscation_configuration, set_deobfuscation_configuration, get_deobfuscation_configuration, Val<app_monitor::DeobfuscationConfiguration>
+    /// `CustomEvents`: AppMonitor custom events configuration
+    pub fn custom_events(mut self, value: impl Into<Val<app_monitor::CustomEvents>>) -> Self {
+        self.core.props.set("CustomEvents", value.into());
+        self
     }
 
-    prop! {
-        /// `Domain`: The top-level internet domain name for which your application has
-        /// administrative authority. The CreateAppMonitor requires either the domain or the domain
-        /// list.
-        core.props, "Domain", domain, set_domain, get_domain, Val<String>
+    /// Sets `CustomEvents` in place: [`Self::custom_events`] on a value held by `&mut`.
+    pub fn set_custom_events(&mut self, value: impl Into<Val<app_monitor::CustomEvents>>) -> &mut Self {
+        self.core.props.set("CustomEvents", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainList`: The top-level internet domain names for which your application has
-        /// administrative authority. The CreateAppMonitor requires either the domain or the domain
-        /// list.
-        core.props, "DomainList", domain_list, set_domain_list, get_domain_list, Val<List<String>>
+    /// `CustomEvents` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_events(&self) -> ::std::option::Option<Val<app_monitor::CustomEvents>> {
+        crate::cfn::get_prop(&self.core.props, "CustomEvents")
     }
 
-    prop! {
-        /// `Name`: A name for the app monitor
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CwLogEnabled`: Data collected by RUM is kept by RUM for 30 days and then deleted. This
+    /// parameter specifies whether RUM sends a copy of this telemetry data to CWLlong in your
+    /// account. This enables you to keep the telemetry data for more than 30 days, but it does
+    /// incur CWLlong charges. If you omit this parameter, the default is false
+    pub fn cw_log_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CwLogEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Platform`.
-        core.props, "Platform", platform, set_platform, get_platform, Val<app_monitor::Platform>
+    /// Sets `CwLogEnabled` in place: [`Self::cw_log_enabled`] on a value held by `&mut`.
+    pub fn set_cw_log_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CwLogEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcePolicy`: A structure that defines resource policy attached to your app monitor.
-        core.props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<app_monitor::ResourcePolicy>
+    /// `CwLogEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cw_log_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CwLogEnabled")
     }
 
-    prop! {
-        /// `Tags`: Assigns one or more tags (key-value pairs) to the app monitor. Tags can help you
-        /// organize and categorize your resources. You can also use them to scope user permissions
-        /// by granting a user permission to access or change only resources with certain tag
-        /// values. Tags don't have any semantic meaning to AWS and are interpreted strictly as
-        /// strings of characters.You can associate as many as 50 tags with an app monitor.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeobfuscationConfiguration`: A structure that contains the configuration for how an app
+    /// monitor can deobfuscate stack traces.
+    pub fn deobfuscation_configuration(mut self, value: impl Into<Val<app_monitor::DeobfuscationConfiguration>>) -> Self {
+        self.core.props.set("DeobfuscationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DeobfuscationConfiguration` in place: [`Self::deobfuscation_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_deobfuscation_configuration(&mut self, value: impl Into<Val<app_monitor::DeobfuscationConfiguration>>) -> &mut Self {
+        self.core.props.set("DeobfuscationConfiguration", value.into());
+        self
+    }
+
+    /// `DeobfuscationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deobfuscation_configuration(&self) -> ::std::option::Option<Val<app_monitor::DeobfuscationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DeobfuscationConfiguration")
+    }
+
+    /// `Domain`: The top-level internet domain name for which your application has administrative
+    /// authority. The CreateAppMonitor requires either the domain or the domain list.
+    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `DomainList`: The top-level internet domain names for which your application has
+    /// administrative authority. The CreateAppMonitor requires either the domain or the domain
+    /// list.
+    pub fn domain_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DomainList", value.into());
+        self
+    }
+
+    /// Sets `DomainList` in place: [`Self::domain_list`] on a value held by `&mut`.
+    pub fn set_domain_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DomainList", value.into());
+        self
+    }
+
+    /// `DomainList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DomainList")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Platform`.
+    pub fn platform(mut self, value: impl Into<Val<app_monitor::Platform>>) -> Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// Sets `Platform` in place: [`Self::platform`] on a value held by `&mut`.
+    pub fn set_platform(&mut self, value: impl Into<Val<app_monitor::Platform>>) -> &mut Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// `Platform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform(&self) -> ::std::option::Option<Val<app_monitor::Platform>> {
+        crate::cfn::get_prop(&self.core.props, "Platform")
+    }
+
+    /// `ResourcePolicy`: A structure that defines resource policy attached to your app monitor.
+    pub fn resource_policy(mut self, value: impl Into<Val<app_monitor::ResourcePolicy>>) -> Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// Sets `ResourcePolicy` in place: [`Self::resource_policy`] on a value held by `&mut`.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<app_monitor::ResourcePolicy>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<app_monitor::ResourcePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
+    }
+
+    /// `Tags`: Assigns one or more tags (key-value pairs) to the app monitor. Tags can help you
+    /// organize and categorize your resources. You can also use them to scope user permissions by
+    /// granting a user permission to access or change only resources with certain tag values. Tags
+    /// don't have any semantic meaning to AWS and are interpreted strictly as strings of
+    /// characters.You can associate as many as 50 tags with an app monitor.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -136,72 +261,201 @@ pub mod app_monitor {
             AppMonitorConfiguration { props }
         }
 
-        prop! {
-            /// `AllowCookies`: If you set this to true, the RUM web client sets two cookies, a session
-            /// cookie and a user cookie. The cookies allow the RUM web client to collect data relating
-            /// to the number of users an application has and the behavior of the application across a
-            /// sequence of events. Cookies are stored in the top-level domain of the current page.
-            props, "AllowCookies", allow_cookies, set_allow_cookies, get_allow_cookies, Val<bool>
+        /// `AllowCookies`: If you set this to true, the RUM web client sets two cookies, a session
+        /// cookie and a user cookie. The cookies allow the RUM web client to collect data relating to
+        /// the number of users an application has and the behavior of the application across a sequence
+        /// of events. Cookies are stored in the top-level domain of the current page.
+        pub fn allow_cookies(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowCookies", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableXRay`: If you set this to true, RUM enables xray tracing for the user sessions
-            /// that RUM samples. RUM adds an xray trace header to allowed HTTP requests. It also
-            /// records an xray segment for allowed HTTP requests. You can see traces and segments from
-            /// these user sessions in the xray console and the CW ServiceLens console.
-            props, "EnableXRay", enable_x_ray, set_enable_x_ray, get_enable_x_ray, Val<bool>
+        /// Sets `AllowCookies` in place: [`Self::allow_cookies`] on a value held by `&mut`.
+        pub fn set_allow_cookies(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowCookies", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedPages`: A list of URLs in your website or application to exclude from RUM data
-            /// collection. You can't include both ExcludedPages and IncludedPages in the same
-            /// operation.
-            props, "ExcludedPages", excluded_pages, set_excluded_pages, get_excluded_pages, Val<List<String>>
+        /// `AllowCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_cookies(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowCookies")
         }
 
-        prop! {
-            /// `FavoritePages`: A list of pages in the RUM console that are to be displayed with a
-            /// favorite icon.
-            props, "FavoritePages", favorite_pages, set_favorite_pages, get_favorite_pages, Val<List<String>>
+        /// `EnableXRay`: If you set this to true, RUM enables xray tracing for the user sessions that
+        /// RUM samples. RUM adds an xray trace header to allowed HTTP requests. It also records an xray
+        /// segment for allowed HTTP requests. You can see traces and segments from these user sessions
+        /// in the xray console and the CW ServiceLens console.
+        pub fn enable_x_ray(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableXRay", value.into());
+            self
         }
 
-        prop! {
-            /// `GuestRoleArn`: The ARN of the guest IAM role that is attached to the identity pool that
-            /// is used to authorize the sending of data to RUM.
-            props, "GuestRoleArn", guest_role_arn, set_guest_role_arn, get_guest_role_arn, Val<String>
+        /// Sets `EnableXRay` in place: [`Self::enable_x_ray`] on a value held by `&mut`.
+        pub fn set_enable_x_ray(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableXRay", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityPoolId`: The ID of the identity pool that is used to authorize the sending of
-            /// data to RUM.
-            props, "IdentityPoolId", identity_pool_id, set_identity_pool_id, get_identity_pool_id, Val<String>
+        /// `EnableXRay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_x_ray(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableXRay")
         }
 
-        prop! {
-            /// `IncludedPages`: If this app monitor is to collect data from only certain pages in your
-            /// application, this structure lists those pages. You can't include both ExcludedPages and
-            /// IncludedPages in the same operation.
-            props, "IncludedPages", included_pages, set_included_pages, get_included_pages, Val<List<String>>
+        /// `ExcludedPages`: A list of URLs in your website or application to exclude from RUM data
+        /// collection. You can't include both ExcludedPages and IncludedPages in the same operation.
+        pub fn excluded_pages(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedPages", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricDestinations`: An array of structures which define the destinations and the
-            /// metrics that you want to send.
-            props, "MetricDestinations", metric_destinations, set_metric_destinations, get_metric_destinations, Val<List<MetricDestination>>
+        /// Sets `ExcludedPages` in place: [`Self::excluded_pages`] on a value held by `&mut`.
+        pub fn set_excluded_pages(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedPages", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionSampleRate`: Specifies the percentage of user sessions to use for RUM data
-            /// collection. Choosing a higher percentage gives you more data but also incurs more costs.
-            /// The number you specify is the percentage of user sessions that will be used. If you omit
-            /// this parameter, the default of 10 is used.
-            props, "SessionSampleRate", session_sample_rate, set_session_sample_rate, get_session_sample_rate, Val<f64>
+        /// `ExcludedPages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_pages(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedPages")
         }
 
-        prop! {
-            /// `Telemetries`: An array that lists the types of telemetry data that this app monitor is
-            /// to collect.
-            props, "Telemetries", telemetries, set_telemetries, get_telemetries, Val<List<Telemetry>>
+        /// `FavoritePages`: A list of pages in the RUM console that are to be displayed with a favorite
+        /// icon.
+        pub fn favorite_pages(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("FavoritePages", value.into());
+            self
+        }
+
+        /// Sets `FavoritePages` in place: [`Self::favorite_pages`] on a value held by `&mut`.
+        pub fn set_favorite_pages(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FavoritePages", value.into());
+            self
+        }
+
+        /// `FavoritePages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_favorite_pages(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FavoritePages")
+        }
+
+        /// `GuestRoleArn`: The ARN of the guest IAM role that is attached to the identity pool that is
+        /// used to authorize the sending of data to RUM.
+        pub fn guest_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GuestRoleArn", value.into());
+            self
+        }
+
+        /// Sets `GuestRoleArn` in place: [`Self::guest_role_arn`] on a value held by `&mut`.
+        pub fn set_guest_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GuestRoleArn", value.into());
+            self
+        }
+
+        /// `GuestRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guest_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GuestRoleArn")
+        }
+
+        /// `IdentityPoolId`: The ID of the identity pool that is used to authorize the sending of data
+        /// to RUM.
+        pub fn identity_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityPoolId", value.into());
+            self
+        }
+
+        /// Sets `IdentityPoolId` in place: [`Self::identity_pool_id`] on a value held by `&mut`.
+        pub fn set_identity_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityPoolId", value.into());
+            self
+        }
+
+        /// `IdentityPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityPoolId")
+        }
+
+        /// `IncludedPages`: If this app monitor is to collect data from only certain pages in your
+        /// application, this structure lists those pages. You can't include both ExcludedPages and
+        /// IncludedPages in the same operation.
+        pub fn included_pages(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedPages", value.into());
+            self
+        }
+
+        /// Sets `IncludedPages` in place: [`Self::included_pages`] on a value held by `&mut`.
+        pub fn set_included_pages(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedPages", value.into());
+            self
+        }
+
+        /// `IncludedPages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_pages(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedPages")
+        }
+
+        /// `MetricDestinations`: An array of structures which define the destinations and the metrics
+        /// that you want to send.
+        pub fn metric_destinations(mut self, value: impl Into<Val<List<MetricDestination>>>) -> Self {
+            self.props.set("MetricDestinations", value.into());
+            self
+        }
+
+        /// Sets `MetricDestinations` in place: [`Self::metric_destinations`] on a value held by `&mut`.
+        pub fn set_metric_destinations(&mut self, value: impl Into<Val<List<MetricDestination>>>) -> &mut Self {
+            self.props.set("MetricDestinations", value.into());
+            self
+        }
+
+        /// `MetricDestinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_destinations(&self) -> ::std::option::Option<Val<List<MetricDestination>>> {
+            crate::cfn::get_prop(&self.props, "MetricDestinations")
+        }
+
+        /// `SessionSampleRate`: Specifies the percentage of user sessions to use for RUM data
+        /// collection. Choosing a higher percentage gives you more data but also incurs more costs. The
+        /// number you specify is the percentage of user sessions that will be used. If you omit this
+        /// parameter, the default of 10 is used.
+        pub fn session_sample_rate(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("SessionSampleRate", value.into());
+            self
+        }
+
+        /// Sets `SessionSampleRate` in place: [`Self::session_sample_rate`] on a value held by `&mut`.
+        pub fn set_session_sample_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SessionSampleRate", value.into());
+            self
+        }
+
+        /// `SessionSampleRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_sample_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SessionSampleRate")
+        }
+
+        /// `Telemetries`: An array that lists the types of telemetry data that this app monitor is to
+        /// collect.
+        pub fn telemetries(mut self, value: impl Into<Val<List<Telemetry>>>) -> Self {
+            self.props.set("Telemetries", value.into());
+            self
+        }
+
+        /// Sets `Telemetries` in place: [`Self::telemetries`] on a value held by `&mut`.
+        pub fn set_telemetries(&mut self, value: impl Into<Val<List<Telemetry>>>) -> &mut Self {
+            self.props.set("Telemetries", value.into());
+            self
+        }
+
+        /// `Telemetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetries(&self) -> ::std::option::Option<Val<List<Telemetry>>> {
+            crate::cfn::get_prop(&self.props, "Telemetries")
         }
     }
 
@@ -225,34 +479,75 @@ pub mod app_monitor {
             MetricDestination { props }
         }
 
-        prop! {
-            /// `Destination`: Defines the destination to send the metrics to. Valid values are
-            /// CloudWatch and Evidently. Note: Evidently has been discontinued and is no longer
-            /// supported - requests with Evidently will be rejected.
-            props, "Destination", _, set_destination, get_destination, Val<MetricDestinationDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<MetricDestinationDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationArn`: Evidently has been discontinued and therefore this is no longer an
-            /// acceptable field. If Destination is CloudWatch, do not use this parameter. This
-            /// parameter specifies the ARN of the Evidently experiment that will receive the extended
-            /// metrics.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<MetricDestinationDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
 
-        prop! {
-            /// `IamRoleArn`: Evidently has been discontinued and therefore this is no longer an
-            /// acceptable field. If Destination is CloudWatch, do not use this parameter. This
-            /// parameter specifies the ARN of an IAM role that RUM will assume to write to the
-            /// Evidently experiment that you are sending metrics to. This role must have permission to
-            /// write to that experiment.
-            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// `DestinationArn`: Evidently has been discontinued and therefore this is no longer an
+        /// acceptable field. If Destination is CloudWatch, do not use this parameter. This parameter
+        /// specifies the ARN of the Evidently experiment that will receive the extended metrics.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricDefinitions`: An array of structures which define the metrics that you want to
-            /// send.
-            props, "MetricDefinitions", metric_definitions, set_metric_definitions, get_metric_definitions, Val<List<MetricDefinition>>
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
+        }
+
+        /// `IamRoleArn`: Evidently has been discontinued and therefore this is no longer an acceptable
+        /// field. If Destination is CloudWatch, do not use this parameter. This parameter specifies the
+        /// ARN of an IAM role that RUM will assume to write to the Evidently experiment that you are
+        /// sending metrics to. This role must have permission to write to that experiment.
+        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
+        }
+
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
+        }
+
+        /// `MetricDefinitions`: An array of structures which define the metrics that you want to send.
+        pub fn metric_definitions(mut self, value: impl Into<Val<List<MetricDefinition>>>) -> Self {
+            self.props.set("MetricDefinitions", value.into());
+            self
+        }
+
+        /// Sets `MetricDefinitions` in place: [`Self::metric_definitions`] on a value held by `&mut`.
+        pub fn set_metric_definitions(&mut self, value: impl Into<Val<List<MetricDefinition>>>) -> &mut Self {
+            self.props.set("MetricDefinitions", value.into());
+            self
+        }
+
+        /// `MetricDefinitions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_definitions(&self) -> ::std::option::Option<Val<List<MetricDefinition>>> {
+            crate::cfn::get_prop(&self.props, "MetricDefinitions")
         }
     }
 
@@ -295,54 +590,119 @@ pub mod app_monitor {
             MetricDefinition { props }
         }
 
-        prop! {
-            /// `Name`: The name for the metric that is defined in this structure. For extended metrics,
-            /// valid values are the following: PerformanceNavigationDuration
-            /// PerformanceResourceDuration NavigationSatisfiedTransaction
-            /// NavigationToleratedTransaction NavigationFrustratedTransaction
-            /// WebVitalsCumulativeLayoutShift WebVitalsFirstInputDelay WebVitalsLargestContentfulPaint
-            /// WebVitalsInteractionToNextPaint JsErrorCount HttpErrorCount SessionCount PageViewCount
-            /// Http4xxCount Http5xxCount SessionDuration PageViewCountPerSession JsErrorCountPerSession
-            /// Http4xxCountPerSession Http5xxCountPerSession JsErrorCountPerPageView …
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DimensionKeys`: Use this field only if you are sending the metric to CloudWatch. This
-            /// field is a map of field paths to dimension names. It defines the dimensions to associate
-            /// with this metric in CloudWatch. For extended metrics, valid values for the entries in
-            /// this field are the following: "metadata.pageId": "PageId" "metadata.browserName": "BrowserName" "metadata.deviceType": "DeviceType" "metadata.osName": "OSName" "metadata.countryCode": "CountryCode" "event_details.fileType": "FileType"
-            /// All dimensions listed in this field must also be included in EventPattern.
-            props, "DimensionKeys", dimension_keys, set_dimension_keys, get_dimension_keys, Val<Map<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `EventPattern`: The pattern that defines the metric, specified as a JSON object. RUM
-            /// checks events that happen in a user's session against the pattern, and events that match
-            /// the pattern are sent to the metric destination. When you define extended metrics, the
-            /// metric definition is not valid if EventPattern is omitted. Example event patterns: '{ "event_type": \["com.amazon.rum.js_error_event"\], "metadata": { "browserName": \[ "Chrome", "Safari" \], } }' '{ "event_type": \["com.amazon.rum.performance_navigation_event"\], "metadata": { "browserName": \[ "Chrome", "Firefox" \] }, "event_details": { "duration": \[{ …
-            props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+        /// `DimensionKeys`: Use this field only if you are sending the metric to CloudWatch. This field
+        /// is a map of field paths to dimension names. It defines the dimensions to associate with this
+        /// metric in CloudWatch. For extended metrics, valid values for the entries in this field are
+        /// the following: "metadata.pageId": "PageId" "metadata.browserName": "BrowserName" "metadata.deviceType": "DeviceType" "metadata.osName": "OSName" "metadata.countryCode": "CountryCode" "event_details.fileType": "FileType"
+        /// All dimensions listed in this field must also be included in EventPattern.
+        pub fn dimension_keys(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("DimensionKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace used by CloudWatch Metrics for the metric that is defined in
-            /// this structure
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// Sets `DimensionKeys` in place: [`Self::dimension_keys`] on a value held by `&mut`.
+        pub fn set_dimension_keys(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DimensionKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `UnitLabel`: The CloudWatch metric unit to use for this metric. If you omit this field,
-            /// the metric is recorded with no unit.
-            props, "UnitLabel", unit_label, set_unit_label, get_unit_label, Val<String>
+        /// `DimensionKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_keys(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DimensionKeys")
         }
 
-        prop! {
-            /// `ValueKey`: The field within the event object that the metric value is sourced from. If
-            /// you omit this field, a hardcoded value of 1 is pushed as the metric value. This is
-            /// useful if you just want to count the number of events that the filter catches. If this
-            /// metric is sent to Evidently, this field will be passed to Evidently raw and Evidently
-            /// will handle data extraction from the event. Note: Evidently has been discontinued.
-            props, "ValueKey", value_key, set_value_key, get_value_key, Val<String>
+        /// `EventPattern`: The pattern that defines the metric, specified as a JSON object. RUM checks
+        /// events that happen in a user's session against the pattern, and events that match the
+        /// pattern are sent to the metric destination. When you define extended metrics, the metric
+        /// definition is not valid if EventPattern is omitted. Example event patterns: '{ "event_type": \["com.amazon.rum.js_error_event"\], "metadata": { "browserName": \[ "Chrome", "Safari" \], } }' '{ "event_type": \["com.amazon.rum.performance_navigation_event"\], "metadata": { "browserName": \[ "Chrome", "Firefox" \] }, "event_details": { "duration": \[{ …
+        pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventPattern", value.into());
+            self
+        }
+
+        /// Sets `EventPattern` in place: [`Self::event_pattern`] on a value held by `&mut`.
+        pub fn set_event_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventPattern", value.into());
+            self
+        }
+
+        /// `EventPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventPattern")
+        }
+
+        /// `Namespace`: The namespace used by CloudWatch Metrics for the metric that is defined in this
+        /// structure
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `UnitLabel`: The CloudWatch metric unit to use for this metric. If you omit this field, the
+        /// metric is recorded with no unit.
+        pub fn unit_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnitLabel", value.into());
+            self
+        }
+
+        /// Sets `UnitLabel` in place: [`Self::unit_label`] on a value held by `&mut`.
+        pub fn set_unit_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnitLabel", value.into());
+            self
+        }
+
+        /// `UnitLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnitLabel")
+        }
+
+        /// `ValueKey`: The field within the event object that the metric value is sourced from. If you
+        /// omit this field, a hardcoded value of 1 is pushed as the metric value. This is useful if you
+        /// just want to count the number of events that the filter catches. If this metric is sent to
+        /// Evidently, this field will be passed to Evidently raw and Evidently will handle data
+        /// extraction from the event. Note: Evidently has been discontinued.
+        pub fn value_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ValueKey", value.into());
+            self
+        }
+
+        /// Sets `ValueKey` in place: [`Self::value_key`] on a value held by `&mut`.
+        pub fn set_value_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueKey", value.into());
+            self
+        }
+
+        /// `ValueKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueKey")
         }
     }
 
@@ -377,9 +737,22 @@ pub mod app_monitor {
             CustomEvents { props }
         }
 
-        prop! {
-            /// `Status`: Indicates whether AppMonitor accepts custom events.
-            props, "Status", status, set_status, get_status, Val<CustomEventsStatus>
+        /// `Status`: Indicates whether AppMonitor accepts custom events.
+        pub fn status(mut self, value: impl Into<Val<CustomEventsStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CustomEventsStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CustomEventsStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -412,10 +785,23 @@ pub mod app_monitor {
             DeobfuscationConfiguration { props }
         }
 
-        prop! {
-            /// `JavaScriptSourceMaps`: A structure that contains the configuration for how an app
-            /// monitor can unminify JavaScript error stack traces using source maps.
-            props, "JavaScriptSourceMaps", java_script_source_maps, set_java_script_source_maps, get_java_script_source_maps, Val<DeobfuscationConfigurationJavaScriptSourceMaps>
+        /// `JavaScriptSourceMaps`: A structure that contains the configuration for how an app monitor
+        /// can unminify JavaScript error stack traces using source maps.
+        pub fn java_script_source_maps(mut self, value: impl Into<Val<DeobfuscationConfigurationJavaScriptSourceMaps>>) -> Self {
+            self.props.set("JavaScriptSourceMaps", value.into());
+            self
+        }
+
+        /// Sets `JavaScriptSourceMaps` in place: [`Self::java_script_source_maps`] on a value held by `&mut`.
+        pub fn set_java_script_source_maps(&mut self, value: impl Into<Val<DeobfuscationConfigurationJavaScriptSourceMaps>>) -> &mut Self {
+            self.props.set("JavaScriptSourceMaps", value.into());
+            self
+        }
+
+        /// `JavaScriptSourceMaps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_java_script_source_maps(&self) -> ::std::option::Option<Val<DeobfuscationConfigurationJavaScriptSourceMaps>> {
+            crate::cfn::get_prop(&self.props, "JavaScriptSourceMaps")
         }
     }
 
@@ -442,17 +828,35 @@ pub mod app_monitor {
             DeobfuscationConfigurationJavaScriptSourceMaps { props }
         }
 
-        prop! {
-            /// `Status`: Specifies whether JavaScript error stack traces should be unminified for this
-            /// app monitor. The default is for JavaScript error stack trace unminification to be
-            /// DISABLED
-            props, "Status", _, set_status, get_status, Val<DeobfuscationConfigurationJavaScriptSourceMapsStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<DeobfuscationConfigurationJavaScriptSourceMapsStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Uri`: The S3Uri of the bucket or folder that stores the source map files. It is
-            /// required if status is ENABLED.
-            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<DeobfuscationConfigurationJavaScriptSourceMapsStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `S3Uri`: The S3Uri of the bucket or folder that stores the source map files. It is required
+        /// if status is ENABLED.
+        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// Sets `S3Uri` in place: [`Self::s3_uri`] on a value held by `&mut`.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
     }
 
@@ -505,19 +909,38 @@ pub mod app_monitor {
             ResourcePolicy { props }
         }
 
-        prop! {
-            /// `PolicyDocument`: The JSON to use as the resource policy. The document can be up to 4 KB
-            /// in size.
-            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+        /// Sets `PolicyDocument`, which `new` took, in place.
+        pub fn set_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyDocument", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyRevisionId`: A string value that you can use to conditionally update your policy.
-            /// You can provide the revision ID of your existing policy to make mutating requests
-            /// against that policy. When you assign a policy revision ID, then later requests about
-            /// that policy will be rejected with an InvalidPolicyRevisionIdException error if they
-            /// don't provide the correct current revision ID.
-            props, "PolicyRevisionId", policy_revision_id, set_policy_revision_id, get_policy_revision_id, Val<String>
+        /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_document(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyDocument")
+        }
+
+        /// `PolicyRevisionId`: A string value that you can use to conditionally update your policy. You
+        /// can provide the revision ID of your existing policy to make mutating requests against that
+        /// policy. When you assign a policy revision ID, then later requests about that policy will be
+        /// rejected with an InvalidPolicyRevisionIdException error if they don't provide the correct
+        /// current revision ID.
+        pub fn policy_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PolicyRevisionId", value.into());
+            self
+        }
+
+        /// Sets `PolicyRevisionId` in place: [`Self::policy_revision_id`] on a value held by `&mut`.
+        pub fn set_policy_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyRevisionId", value.into());
+            self
+        }
+
+        /// `PolicyRevisionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_revision_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyRevisionId")
         }
     }
 }

@@ -52,40 +52,114 @@ impl AccessGrant {
         AccessGrant { core }
     }
 
-    prop! {
-        /// `AccessGrantsLocationConfiguration`: The configuration options of the grant location,
-        /// which is the S3 path to the data to which you are granting access.
-        core.props, "AccessGrantsLocationConfiguration", access_grants_location_configuration, set_access_grants_location_configuration, get_access_grants_location_configuration, Val<access_grant::AccessGrantsLocationConfiguration>
+    /// `AccessGrantsLocationConfiguration`: The configuration options of the grant location, which
+    /// is the S3 path to the data to which you are granting access.
+    pub fn access_grants_location_configuration(mut self, value: impl Into<Val<access_grant::AccessGrantsLocationConfiguration>>) -> Self {
+        self.core.props.set("AccessGrantsLocationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AccessGrantsLocationId`: The custom S3 location to be accessed by the grantee
-        core.props, "AccessGrantsLocationId", _, set_access_grants_location_id, get_access_grants_location_id, Val<String>
+    /// Sets `AccessGrantsLocationConfiguration` in place: [`Self::access_grants_location_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_access_grants_location_configuration(&mut self, value: impl Into<Val<access_grant::AccessGrantsLocationConfiguration>>) -> &mut Self {
+        self.core.props.set("AccessGrantsLocationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationArn`: The ARN of the application grantees will use to access the location
-        core.props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
+    /// `AccessGrantsLocationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_grants_location_configuration(&self) -> ::std::option::Option<Val<access_grant::AccessGrantsLocationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AccessGrantsLocationConfiguration")
     }
 
-    prop! {
-        /// `Grantee`: The principal who will be granted permission to access S3.
-        core.props, "Grantee", _, set_grantee, get_grantee, Val<access_grant::Grantee>
+    /// Sets `AccessGrantsLocationId`, which `new` took, in place.
+    pub fn set_access_grants_location_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessGrantsLocationId", value.into());
+        self
     }
 
-    prop! {
-        /// `Permission`: The level of access to be afforded to the grantee
-        core.props, "Permission", _, set_permission, get_permission, Val<access_grant::Permission>
+    /// `AccessGrantsLocationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_grants_location_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessGrantsLocationId")
     }
 
-    prop! {
-        /// `S3PrefixType`: The type of S3SubPrefix.
-        core.props, "S3PrefixType", s3_prefix_type, set_s3_prefix_type, get_s3_prefix_type, Val<access_grant::S3PrefixType>
+    /// `ApplicationArn`: The ARN of the application grantees will use to access the location
+    pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ApplicationArn` in place: [`Self::application_arn`] on a value held by `&mut`.
+    pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationArn", value.into());
+        self
+    }
+
+    /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationArn")
+    }
+
+    /// Sets `Grantee`, which `new` took, in place.
+    pub fn set_grantee(&mut self, value: impl Into<Val<access_grant::Grantee>>) -> &mut Self {
+        self.core.props.set("Grantee", value.into());
+        self
+    }
+
+    /// `Grantee` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grantee(&self) -> ::std::option::Option<Val<access_grant::Grantee>> {
+        crate::cfn::get_prop(&self.core.props, "Grantee")
+    }
+
+    /// Sets `Permission`, which `new` took, in place.
+    pub fn set_permission(&mut self, value: impl Into<Val<access_grant::Permission>>) -> &mut Self {
+        self.core.props.set("Permission", value.into());
+        self
+    }
+
+    /// `Permission` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission(&self) -> ::std::option::Option<Val<access_grant::Permission>> {
+        crate::cfn::get_prop(&self.core.props, "Permission")
+    }
+
+    /// `S3PrefixType`: The type of S3SubPrefix.
+    pub fn s3_prefix_type(mut self, value: impl Into<Val<access_grant::S3PrefixType>>) -> Self {
+        self.core.props.set("S3PrefixType", value.into());
+        self
+    }
+
+    /// Sets `S3PrefixType` in place: [`Self::s3_prefix_type`] on a value held by `&mut`.
+    pub fn set_s3_prefix_type(&mut self, value: impl Into<Val<access_grant::S3PrefixType>>) -> &mut Self {
+        self.core.props.set("S3PrefixType", value.into());
+        self
+    }
+
+    /// `S3PrefixType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_prefix_type(&self) -> ::std::option::Option<Val<access_grant::S3PrefixType>> {
+        crate::cfn::get_prop(&self.core.props, "S3PrefixType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,10 +209,16 @@ pub mod access_grant {
             AccessGrantsLocationConfiguration { props }
         }
 
-        prop! {
-            /// `S3SubPrefix`: The S3 sub prefix of a registered location in your S3 Access Grants
-            /// instance
-            props, "S3SubPrefix", _, set_s3_sub_prefix, get_s3_sub_prefix, Val<String>
+        /// Sets `S3SubPrefix`, which `new` took, in place.
+        pub fn set_s3_sub_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3SubPrefix", value.into());
+            self
+        }
+
+        /// `S3SubPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_sub_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3SubPrefix")
         }
     }
 
@@ -165,14 +245,28 @@ pub mod access_grant {
             Grantee { props }
         }
 
-        prop! {
-            /// `GranteeType`: Configures the transfer acceleration state for an Amazon S3 bucket.
-            props, "GranteeType", _, set_grantee_type, get_grantee_type, Val<GranteeGranteeType>
+        /// Sets `GranteeType`, which `new` took, in place.
+        pub fn set_grantee_type(&mut self, value: impl Into<Val<GranteeGranteeType>>) -> &mut Self {
+            self.props.set("GranteeType", value.into());
+            self
         }
 
-        prop! {
-            /// `GranteeIdentifier`: The unique identifier of the Grantee
-            props, "GranteeIdentifier", _, set_grantee_identifier, get_grantee_identifier, Val<String>
+        /// `GranteeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grantee_type(&self) -> ::std::option::Option<Val<GranteeGranteeType>> {
+            crate::cfn::get_prop(&self.props, "GranteeType")
+        }
+
+        /// Sets `GranteeIdentifier`, which `new` took, in place.
+        pub fn set_grantee_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GranteeIdentifier", value.into());
+            self
+        }
+
+        /// `GranteeIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grantee_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GranteeIdentifier")
         }
     }
 
@@ -238,15 +332,40 @@ impl AccessGrantsInstance {
         AccessGrantsInstance { core }
     }
 
-    prop! {
-        /// `IdentityCenterArn`: The Amazon Resource Name (ARN) of the specified AWS Identity
-        /// Center.
-        core.props, "IdentityCenterArn", identity_center_arn, set_identity_center_arn, get_identity_center_arn, Val<String>
+    /// `IdentityCenterArn`: The Amazon Resource Name (ARN) of the specified AWS Identity Center.
+    pub fn identity_center_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityCenterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdentityCenterArn` in place: [`Self::identity_center_arn`] on a value held by `&mut`.
+    pub fn set_identity_center_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityCenterArn", value.into());
+        self
+    }
+
+    /// `IdentityCenterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_center_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityCenterArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -295,20 +414,46 @@ impl AccessGrantsLocation {
         AccessGrantsLocation { core }
     }
 
-    prop! {
-        /// `IamRoleArn`: The Amazon Resource Name (ARN) of the access grant location's associated
-        /// IAM role.
-        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// Sets `IamRoleArn`, which `new` took, in place.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LocationScope`: Descriptor for where the location actually points
-        core.props, "LocationScope", _, set_location_scope, get_location_scope, Val<String>
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LocationScope`, which `new` took, in place.
+    pub fn set_location_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocationScope", value.into());
+        self
+    }
+
+    /// `LocationScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location_scope(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocationScope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -352,45 +497,131 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    prop! {
-        /// `Bucket`: The name of the bucket that you want to associate this Access Point with.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
-        /// access point.
-        core.props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this Access Point. If you don't specify a name,
-        /// AWS CloudFormation generates a unique ID and uses that ID for the access point name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
+    /// access point.
+    pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// Sets `BucketAccountId` in place: [`Self::bucket_account_id`] on a value held by `&mut`.
+    pub fn set_bucket_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to
-        /// apply to this Access Point. You can enable the configuration options in any combination.
-        /// For more information about when Amazon S3 considers a bucket or object public, see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
-        /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
-        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<access_point::PublicAccessBlockConfiguration>
+    /// `BucketAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketAccountId")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 Access Point.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name you want to assign to this Access Point. If you don't specify a name, AWS
+    /// CloudFormation generates a unique ID and uses that ID for the access point name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
-        /// Point to requests from the specified Virtual Private Cloud (VPC).
-        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<access_point::VpcConfiguration>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Policy`.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to apply
+    /// to this Access Point. You can enable the configuration options in any combination. For more
+    /// information about when Amazon S3 considers a bucket or object public, see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
+    /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
+    pub fn public_access_block_configuration(mut self, value: impl Into<Val<access_point::PublicAccessBlockConfiguration>>) -> Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PublicAccessBlockConfiguration` in place: [`Self::public_access_block_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_public_access_block_configuration(&mut self, value: impl Into<Val<access_point::PublicAccessBlockConfiguration>>) -> &mut Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// `PublicAccessBlockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_access_block_configuration(&self) -> ::std::option::Option<Val<access_point::PublicAccessBlockConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PublicAccessBlockConfiguration")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 Access Point.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
+    /// Point to requests from the specified Virtual Private Cloud (VPC).
+    pub fn vpc_configuration(mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+    pub fn set_vpc_configuration(&mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> &mut Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<access_point::VpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -492,41 +723,92 @@ pub mod access_point {
             PublicAccessBlockConfiguration { props }
         }
 
-        prop! {
-            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-            /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
-            /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT
-            /// Object calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the
-            /// request includes a public ACL. Enabling this setting doesn't affect existing policies or
-            /// ACLs.
-            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
+        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+        /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
+        /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT Object
+        /// calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the request
+        /// includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
+        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-            /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls
-            /// to PUT Bucket policy if the specified bucket policy allows public access. Enabling this
-            /// setting doesn't affect existing bucket policies.
-            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
+        /// Sets `BlockPublicAcls` in place: [`Self::block_public_acls`] on a value held by `&mut`.
+        pub fn set_block_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
-            /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
-            /// buckets in this account and any objects that they contain. Enabling this setting doesn't
-            /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from
-            /// being set.
-            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
+        /// `BlockPublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicAcls")
         }
 
-        prop! {
-            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
-            /// policies for this bucket. Setting this element to TRUE restricts access to this bucket
-            /// to only AWS services and authorized users within this account if the bucket has a public
-            /// policy. Enabling this setting doesn't affect previously stored bucket policies, except
-            /// that public and cross-account access within any public bucket policy, including
-            /// non-public delegation to specific accounts, is blocked.
-            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
+        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+        /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to
+        /// PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting
+        /// doesn't affect existing bucket policies.
+        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// Sets `BlockPublicPolicy` in place: [`Self::block_public_policy`] on a value held by `&mut`.
+        pub fn set_block_public_policy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// `BlockPublicPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_policy(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicPolicy")
+        }
+
+        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
+        /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
+        /// buckets in this account and any objects that they contain. Enabling this setting doesn't
+        /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being
+        /// set.
+        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// Sets `IgnorePublicAcls` in place: [`Self::ignore_public_acls`] on a value held by `&mut`.
+        pub fn set_ignore_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// `IgnorePublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnorePublicAcls")
+        }
+
+        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
+        /// for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS
+        /// services and authorized users within this account if the bucket has a public policy.
+        /// Enabling this setting doesn't affect previously stored bucket policies, except that public
+        /// and cross-account access within any public bucket policy, including non-public delegation to
+        /// specific accounts, is blocked.
+        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// Sets `RestrictPublicBuckets` in place: [`Self::restrict_public_buckets`] on a value held by `&mut`.
+        pub fn set_restrict_public_buckets(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// `RestrictPublicBuckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrict_public_buckets(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RestrictPublicBuckets")
         }
     }
 
@@ -546,10 +828,23 @@ pub mod access_point {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcId`: If this field is specified, this access point will only allow connections from
-            /// the specified VPC ID.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `VpcId`: If this field is specified, this access point will only allow connections from the
+        /// specified VPC ID.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 }
@@ -577,186 +872,517 @@ impl Bucket {
         Bucket { core }
     }
 
-    prop! {
-        /// `AbacStatus`: The ABAC status of the general purpose bucket. When ABAC is enabled for
-        /// the general purpose bucket, you can use tags to manage access to the general purpose
-        /// buckets as well as for cost tracking purposes. When ABAC is disabled for the general
-        /// purpose buckets, you can only use tags for cost tracking purposes. For more information,
-        /// see Using tags with S3 general purpose buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html>).
-        core.props, "AbacStatus", abac_status, set_abac_status, get_abac_status, Val<bucket::AbacStatus>
+    /// `AbacStatus`: The ABAC status of the general purpose bucket. When ABAC is enabled for the
+    /// general purpose bucket, you can use tags to manage access to the general purpose buckets as
+    /// well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets,
+    /// you can only use tags for cost tracking purposes. For more information, see Using tags with
+    /// S3 general purpose buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html>).
+    pub fn abac_status(mut self, value: impl Into<Val<bucket::AbacStatus>>) -> Self {
+        self.core.props.set("AbacStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `AccelerateConfiguration`: Configures the transfer acceleration state for an Amazon S3
-        /// bucket. For more information, see Amazon S3 Transfer Acceleration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>)
-        /// in the *Amazon S3 User Guide*.
-        core.props, "AccelerateConfiguration", accelerate_configuration, set_accelerate_configuration, get_accelerate_configuration, Val<bucket::AccelerateConfiguration>
+    /// Sets `AbacStatus` in place: [`Self::abac_status`] on a value held by `&mut`.
+    pub fn set_abac_status(&mut self, value: impl Into<Val<bucket::AbacStatus>>) -> &mut Self {
+        self.core.props.set("AbacStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `AccessControl`: This is a legacy property, and it is not recommended for most use
-        /// cases. A majority of modern use cases in Amazon S3 no longer require the use of ACLs,
-        /// and we recommend that you keep ACLs disabled. For more information, see Controlling
-        /// object ownership (<https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html>)
-        /// in the *Amazon S3 User Guide*. A canned access control list (ACL) that grants predefined
-        /// permissions to the bucket. For more information about canned ACLs, see Canned ACL (<https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl>)
-        /// in the …
-        core.props, "AccessControl", access_control, set_access_control, get_access_control, Val<bucket::AccessControl>
+    /// `AbacStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_abac_status(&self) -> ::std::option::Option<Val<bucket::AbacStatus>> {
+        crate::cfn::get_prop(&self.core.props, "AbacStatus")
     }
 
-    prop! {
-        /// `AnalyticsConfigurations`: Specifies the configuration and any analyses for the
-        /// analytics filter of an Amazon S3 bucket.
-        core.props, "AnalyticsConfigurations", analytics_configurations, set_analytics_configurations, get_analytics_configurations, Val<List<bucket::AnalyticsConfiguration>>
+    /// `AccelerateConfiguration`: Configures the transfer acceleration state for an Amazon S3
+    /// bucket. For more information, see Amazon S3 Transfer Acceleration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>)
+    /// in the *Amazon S3 User Guide*.
+    pub fn accelerate_configuration(mut self, value: impl Into<Val<bucket::AccelerateConfiguration>>) -> Self {
+        self.core.props.set("AccelerateConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketEncryption`: Specifies default encryption for a bucket using server-side
-        /// encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or
-        /// dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information
-        /// about the Amazon S3 default encryption feature, see Amazon S3 Default Encryption for S3
-        /// Buckets (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>) in
-        /// the *Amazon S3 User Guide*.
-        core.props, "BucketEncryption", bucket_encryption, set_bucket_encryption, get_bucket_encryption, Val<bucket::BucketEncryption>
+    /// Sets `AccelerateConfiguration` in place: [`Self::accelerate_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_accelerate_configuration(&mut self, value: impl Into<Val<bucket::AccelerateConfiguration>>) -> &mut Self {
+        self.core.props.set("AccelerateConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketName`: A name for the bucket. If you don't specify a name, AWS CloudFormation
-        /// generates a unique ID and uses that ID for the bucket name. The bucket name must contain
-        /// only lowercase letters, numbers, periods (.), and dashes (-) and must follow Amazon S3
-        /// bucket restrictions and limitations (<https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html>).
-        /// For more information, see Rules for naming Amazon S3 buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>)
-        /// in the *Amazon S3 User Guide*. If you specify a name, you can't perform updates that
-        /// require …
-        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+    /// `AccelerateConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accelerate_configuration(&self) -> ::std::option::Option<Val<bucket::AccelerateConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AccelerateConfiguration")
     }
 
-    prop! {
-        /// `BucketNamePrefix`.
-        core.props, "BucketNamePrefix", bucket_name_prefix, set_bucket_name_prefix, get_bucket_name_prefix, Val<String>
+    /// `AccessControl`: This is a legacy property, and it is not recommended for most use cases. A
+    /// majority of modern use cases in Amazon S3 no longer require the use of ACLs, and we
+    /// recommend that you keep ACLs disabled. For more information, see Controlling object
+    /// ownership (<https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html>)
+    /// in the *Amazon S3 User Guide*. A canned access control list (ACL) that grants predefined
+    /// permissions to the bucket. For more information about canned ACLs, see Canned ACL (<https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl>)
+    /// in the …
+    pub fn access_control(mut self, value: impl Into<Val<bucket::AccessControl>>) -> Self {
+        self.core.props.set("AccessControl", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketNamespace`.
-        core.props, "BucketNamespace", bucket_namespace, set_bucket_namespace, get_bucket_namespace, Val<bucket::BucketNamespace>
+    /// Sets `AccessControl` in place: [`Self::access_control`] on a value held by `&mut`.
+    pub fn set_access_control(&mut self, value: impl Into<Val<bucket::AccessControl>>) -> &mut Self {
+        self.core.props.set("AccessControl", value.into());
+        self
     }
 
-    prop! {
-        /// `CorsConfiguration`: Describes the cross-origin access configuration for objects in an
-        /// Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing (<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
-        /// in the *Amazon S3 User Guide*.
-        core.props, "CorsConfiguration", cors_configuration, set_cors_configuration, get_cors_configuration, Val<bucket::CorsConfiguration>
+    /// `AccessControl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_control(&self) -> ::std::option::Option<Val<bucket::AccessControl>> {
+        crate::cfn::get_prop(&self.core.props, "AccessControl")
     }
 
-    prop! {
-        /// `IntelligentTieringConfigurations`: Defines how Amazon S3 handles Intelligent-Tiering
-        /// storage.
-        core.props, "IntelligentTieringConfigurations", intelligent_tiering_configurations, set_intelligent_tiering_configurations, get_intelligent_tiering_configurations, Val<List<bucket::IntelligentTieringConfiguration>>
+    /// `AnalyticsConfigurations`: Specifies the configuration and any analyses for the analytics
+    /// filter of an Amazon S3 bucket.
+    pub fn analytics_configurations(mut self, value: impl Into<Val<List<bucket::AnalyticsConfiguration>>>) -> Self {
+        self.core.props.set("AnalyticsConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `InventoryConfigurations`: Specifies the S3 Inventory configuration for an Amazon S3
-        /// bucket. For more information, see GET Bucket inventory (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>)
-        /// in the *Amazon S3 API Reference*.
-        core.props, "InventoryConfigurations", inventory_configurations, set_inventory_configurations, get_inventory_configurations, Val<List<bucket::InventoryConfiguration>>
+    /// Sets `AnalyticsConfigurations` in place: [`Self::analytics_configurations`] on a value held
+    /// by `&mut`.
+    pub fn set_analytics_configurations(&mut self, value: impl Into<Val<List<bucket::AnalyticsConfiguration>>>) -> &mut Self {
+        self.core.props.set("AnalyticsConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecycleConfiguration`: Specifies the lifecycle configuration for objects in an Amazon
-        /// S3 bucket. For more information, see Object Lifecycle Management (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>)
-        /// in the *Amazon S3 User Guide*.
-        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<bucket::LifecycleConfiguration>
+    /// `AnalyticsConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analytics_configurations(&self) -> ::std::option::Option<Val<List<bucket::AnalyticsConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyticsConfigurations")
     }
 
-    prop! {
-        /// `LoggingConfiguration`: Settings that define where logs are stored.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<bucket::LoggingConfiguration>
+    /// `BucketEncryption`: Specifies default encryption for a bucket using server-side encryption
+    /// with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer
+    /// server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3
+    /// default encryption feature, see Amazon S3 Default Encryption for S3 Buckets (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>)
+    /// in the *Amazon S3 User Guide*.
+    pub fn bucket_encryption(mut self, value: impl Into<Val<bucket::BucketEncryption>>) -> Self {
+        self.core.props.set("BucketEncryption", value.into());
+        self
     }
 
-    prop! {
-        /// `MetadataConfiguration`: The S3 Metadata configuration for a general purpose bucket.
-        core.props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<bucket::MetadataConfiguration>
+    /// Sets `BucketEncryption` in place: [`Self::bucket_encryption`] on a value held by `&mut`.
+    pub fn set_bucket_encryption(&mut self, value: impl Into<Val<bucket::BucketEncryption>>) -> &mut Self {
+        self.core.props.set("BucketEncryption", value.into());
+        self
     }
 
-    prop! {
-        /// `MetadataTableConfiguration`: The metadata table configuration of an S3 general purpose
-        /// bucket.
-        core.props, "MetadataTableConfiguration", metadata_table_configuration, set_metadata_table_configuration, get_metadata_table_configuration, Val<bucket::MetadataTableConfiguration>
+    /// `BucketEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_encryption(&self) -> ::std::option::Option<Val<bucket::BucketEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "BucketEncryption")
     }
 
-    prop! {
-        /// `MetricsConfigurations`: Specifies a metrics configuration for the CloudWatch request
-        /// metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're
-        /// updating an existing metrics configuration, note that this is a full replacement of the
-        /// existing metrics configuration. If you don't include the elements you want to keep, they
-        /// are erased. For more information, see PutBucketMetricsConfiguration (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html>).
-        core.props, "MetricsConfigurations", metrics_configurations, set_metrics_configurations, get_metrics_configurations, Val<List<bucket::MetricsConfiguration>>
+    /// `BucketName`: A name for the bucket. If you don't specify a name, AWS CloudFormation
+    /// generates a unique ID and uses that ID for the bucket name. The bucket name must contain
+    /// only lowercase letters, numbers, periods (.), and dashes (-) and must follow Amazon S3
+    /// bucket restrictions and limitations (<https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html>).
+    /// For more information, see Rules for naming Amazon S3 buckets (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>)
+    /// in the *Amazon S3 User Guide*. If you specify a name, you can't perform updates that require …
+    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationConfiguration`: Configuration that defines how Amazon S3 handles bucket
-        /// notifications.
-        core.props, "NotificationConfiguration", notification_configuration, set_notification_configuration, get_notification_configuration, Val<bucket::NotificationConfiguration>
+    /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectLockConfiguration`: This operation is not supported for directory buckets. Places
-        /// an Object Lock configuration on the specified bucket. The rule specified in the Object
-        /// Lock configuration will be applied by default to every new object placed in the
-        /// specified bucket. For more information, see Locking Objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>). +
-        /// The ``DefaultRetention`` settings require both a mode and a period. + The ``DefaultRetention``
-        /// period can be either ``Days`` or ``Years`` but you must select one. You cannot specify ``Days``
-        /// and ``Years`` at the same time. + You can enable …
-        core.props, "ObjectLockConfiguration", object_lock_configuration, set_object_lock_configuration, get_object_lock_configuration, Val<bucket::ObjectLockConfiguration>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration
-        /// enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a
-        /// bucket.
-        core.props, "ObjectLockEnabled", object_lock_enabled, set_object_lock_enabled, get_object_lock_enabled, Val<bool>
+    /// `BucketNamePrefix`.
+    pub fn bucket_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketNamePrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `OwnershipControls`: Configuration that defines how Amazon S3 handles Object Ownership
-        /// rules.
-        core.props, "OwnershipControls", ownership_controls, set_ownership_controls, get_ownership_controls, Val<bucket::OwnershipControls>
+    /// Sets `BucketNamePrefix` in place: [`Self::bucket_name_prefix`] on a value held by `&mut`.
+    pub fn set_bucket_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketNamePrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicAccessBlockConfiguration`: Configuration that defines how Amazon S3 handles
-        /// public access.
-        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<bucket::PublicAccessBlockConfiguration>
+    /// `BucketNamePrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketNamePrefix")
     }
 
-    prop! {
-        /// `ReplicationConfiguration`: Configuration for replicating objects in an S3 bucket. To
-        /// enable replication, you must also enable versioning by using the ``VersioningConfiguration``
-        /// property. Amazon S3 can store replicated objects in a single destination bucket or
-        /// multiple destination buckets. The destination bucket or buckets must already exist.
-        core.props, "ReplicationConfiguration", replication_configuration, set_replication_configuration, get_replication_configuration, Val<bucket::ReplicationConfiguration>
+    /// `BucketNamespace`.
+    pub fn bucket_namespace(mut self, value: impl Into<Val<bucket::BucketNamespace>>) -> Self {
+        self.core.props.set("BucketNamespace", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 bucket.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `BucketNamespace` in place: [`Self::bucket_namespace`] on a value held by `&mut`.
+    pub fn set_bucket_namespace(&mut self, value: impl Into<Val<bucket::BucketNamespace>>) -> &mut Self {
+        self.core.props.set("BucketNamespace", value.into());
+        self
     }
 
-    prop! {
-        /// `VersioningConfiguration`: Enables multiple versions of all objects in this bucket. You
-        /// might enable versioning to prevent objects from being deleted or overwritten by mistake
-        /// or to archive objects so that you can retrieve previous versions of them. When you
-        /// enable versioning on a bucket for the first time, it might take a short amount of time
-        /// for the change to be fully propagated. We recommend that you wait for 15 minutes after
-        /// enabling versioning before issuing write operations (``PUT`` or ``DELETE``) on objects
-        /// in the bucket.
-        core.props, "VersioningConfiguration", versioning_configuration, set_versioning_configuration, get_versioning_configuration, Val<bucket::VersioningConfiguration>
+    /// `BucketNamespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_namespace(&self) -> ::std::option::Option<Val<bucket::BucketNamespace>> {
+        crate::cfn::get_prop(&self.core.props, "BucketNamespace")
     }
 
-    prop! {
-        /// `WebsiteConfiguration`: Information used to configure the bucket as a static website.
-        /// For more information, see Hosting Websites on Amazon S3 (<https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html>).
-        core.props, "WebsiteConfiguration", website_configuration, set_website_configuration, get_website_configuration, Val<bucket::WebsiteConfiguration>
+    /// `CorsConfiguration`: Describes the cross-origin access configuration for objects in an
+    /// Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing (<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>)
+    /// in the *Amazon S3 User Guide*.
+    pub fn cors_configuration(mut self, value: impl Into<Val<bucket::CorsConfiguration>>) -> Self {
+        self.core.props.set("CorsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `CorsConfiguration` in place: [`Self::cors_configuration`] on a value held by `&mut`.
+    pub fn set_cors_configuration(&mut self, value: impl Into<Val<bucket::CorsConfiguration>>) -> &mut Self {
+        self.core.props.set("CorsConfiguration", value.into());
+        self
+    }
+
+    /// `CorsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cors_configuration(&self) -> ::std::option::Option<Val<bucket::CorsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CorsConfiguration")
+    }
+
+    /// `IntelligentTieringConfigurations`: Defines how Amazon S3 handles Intelligent-Tiering
+    /// storage.
+    pub fn intelligent_tiering_configurations(mut self, value: impl Into<Val<List<bucket::IntelligentTieringConfiguration>>>) -> Self {
+        self.core.props.set("IntelligentTieringConfigurations", value.into());
+        self
+    }
+
+    /// Sets `IntelligentTieringConfigurations` in place: [`Self::intelligent_tiering_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_intelligent_tiering_configurations(&mut self, value: impl Into<Val<List<bucket::IntelligentTieringConfiguration>>>) -> &mut Self {
+        self.core.props.set("IntelligentTieringConfigurations", value.into());
+        self
+    }
+
+    /// `IntelligentTieringConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_intelligent_tiering_configurations(&self) -> ::std::option::Option<Val<List<bucket::IntelligentTieringConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "IntelligentTieringConfigurations")
+    }
+
+    /// `InventoryConfigurations`: Specifies the S3 Inventory configuration for an Amazon S3 bucket.
+    /// For more information, see GET Bucket inventory (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>)
+    /// in the *Amazon S3 API Reference*.
+    pub fn inventory_configurations(mut self, value: impl Into<Val<List<bucket::InventoryConfiguration>>>) -> Self {
+        self.core.props.set("InventoryConfigurations", value.into());
+        self
+    }
+
+    /// Sets `InventoryConfigurations` in place: [`Self::inventory_configurations`] on a value held
+    /// by `&mut`.
+    pub fn set_inventory_configurations(&mut self, value: impl Into<Val<List<bucket::InventoryConfiguration>>>) -> &mut Self {
+        self.core.props.set("InventoryConfigurations", value.into());
+        self
+    }
+
+    /// `InventoryConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inventory_configurations(&self) -> ::std::option::Option<Val<List<bucket::InventoryConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "InventoryConfigurations")
+    }
+
+    /// `LifecycleConfiguration`: Specifies the lifecycle configuration for objects in an Amazon S3
+    /// bucket. For more information, see Object Lifecycle Management (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>)
+    /// in the *Amazon S3 User Guide*.
+    pub fn lifecycle_configuration(mut self, value: impl Into<Val<bucket::LifecycleConfiguration>>) -> Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LifecycleConfiguration` in place: [`Self::lifecycle_configuration`] on a value held by `&mut`.
+    pub fn set_lifecycle_configuration(&mut self, value: impl Into<Val<bucket::LifecycleConfiguration>>) -> &mut Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// `LifecycleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_configuration(&self) -> ::std::option::Option<Val<bucket::LifecycleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleConfiguration")
+    }
+
+    /// `LoggingConfiguration`: Settings that define where logs are stored.
+    pub fn logging_configuration(mut self, value: impl Into<Val<bucket::LoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<bucket::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<bucket::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// `MetadataConfiguration`: The S3 Metadata configuration for a general purpose bucket.
+    pub fn metadata_configuration(mut self, value: impl Into<Val<bucket::MetadataConfiguration>>) -> Self {
+        self.core.props.set("MetadataConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MetadataConfiguration` in place: [`Self::metadata_configuration`] on a value held by `&mut`.
+    pub fn set_metadata_configuration(&mut self, value: impl Into<Val<bucket::MetadataConfiguration>>) -> &mut Self {
+        self.core.props.set("MetadataConfiguration", value.into());
+        self
+    }
+
+    /// `MetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_configuration(&self) -> ::std::option::Option<Val<bucket::MetadataConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataConfiguration")
+    }
+
+    /// `MetadataTableConfiguration`: The metadata table configuration of an S3 general purpose
+    /// bucket.
+    pub fn metadata_table_configuration(mut self, value: impl Into<Val<bucket::MetadataTableConfiguration>>) -> Self {
+        self.core.props.set("MetadataTableConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MetadataTableConfiguration` in place: [`Self::metadata_table_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_metadata_table_configuration(&mut self, value: impl Into<Val<bucket::MetadataTableConfiguration>>) -> &mut Self {
+        self.core.props.set("MetadataTableConfiguration", value.into());
+        self
+    }
+
+    /// `MetadataTableConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_table_configuration(&self) -> ::std::option::Option<Val<bucket::MetadataTableConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataTableConfiguration")
+    }
+
+    /// `MetricsConfigurations`: Specifies a metrics configuration for the CloudWatch request
+    /// metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're
+    /// updating an existing metrics configuration, note that this is a full replacement of the
+    /// existing metrics configuration. If you don't include the elements you want to keep, they are
+    /// erased. For more information, see PutBucketMetricsConfiguration (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html>).
+    pub fn metrics_configurations(mut self, value: impl Into<Val<List<bucket::MetricsConfiguration>>>) -> Self {
+        self.core.props.set("MetricsConfigurations", value.into());
+        self
+    }
+
+    /// Sets `MetricsConfigurations` in place: [`Self::metrics_configurations`] on a value held by `&mut`.
+    pub fn set_metrics_configurations(&mut self, value: impl Into<Val<List<bucket::MetricsConfiguration>>>) -> &mut Self {
+        self.core.props.set("MetricsConfigurations", value.into());
+        self
+    }
+
+    /// `MetricsConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_configurations(&self) -> ::std::option::Option<Val<List<bucket::MetricsConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsConfigurations")
+    }
+
+    /// `NotificationConfiguration`: Configuration that defines how Amazon S3 handles bucket
+    /// notifications.
+    pub fn notification_configuration(mut self, value: impl Into<Val<bucket::NotificationConfiguration>>) -> Self {
+        self.core.props.set("NotificationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NotificationConfiguration` in place: [`Self::notification_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_notification_configuration(&mut self, value: impl Into<Val<bucket::NotificationConfiguration>>) -> &mut Self {
+        self.core.props.set("NotificationConfiguration", value.into());
+        self
+    }
+
+    /// `NotificationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configuration(&self) -> ::std::option::Option<Val<bucket::NotificationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfiguration")
+    }
+
+    /// `ObjectLockConfiguration`: This operation is not supported for directory buckets. Places an
+    /// Object Lock configuration on the specified bucket. The rule specified in the Object Lock
+    /// configuration will be applied by default to every new object placed in the specified bucket.
+    /// For more information, see Locking Objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>). +
+    /// The ``DefaultRetention`` settings require both a mode and a period. + The ``DefaultRetention``
+    /// period can be either ``Days`` or ``Years`` but you must select one. You cannot specify ``Days``
+    /// and ``Years`` at the same time. + You can enable …
+    pub fn object_lock_configuration(mut self, value: impl Into<Val<bucket::ObjectLockConfiguration>>) -> Self {
+        self.core.props.set("ObjectLockConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ObjectLockConfiguration` in place: [`Self::object_lock_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_object_lock_configuration(&mut self, value: impl Into<Val<bucket::ObjectLockConfiguration>>) -> &mut Self {
+        self.core.props.set("ObjectLockConfiguration", value.into());
+        self
+    }
+
+    /// `ObjectLockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_lock_configuration(&self) -> ::std::option::Option<Val<bucket::ObjectLockConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectLockConfiguration")
+    }
+
+    /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration enabled.
+    /// Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
+    pub fn object_lock_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ObjectLockEnabled", value.into());
+        self
+    }
+
+    /// Sets `ObjectLockEnabled` in place: [`Self::object_lock_enabled`] on a value held by `&mut`.
+    pub fn set_object_lock_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ObjectLockEnabled", value.into());
+        self
+    }
+
+    /// `ObjectLockEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_lock_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectLockEnabled")
+    }
+
+    /// `OwnershipControls`: Configuration that defines how Amazon S3 handles Object Ownership
+    /// rules.
+    pub fn ownership_controls(mut self, value: impl Into<Val<bucket::OwnershipControls>>) -> Self {
+        self.core.props.set("OwnershipControls", value.into());
+        self
+    }
+
+    /// Sets `OwnershipControls` in place: [`Self::ownership_controls`] on a value held by `&mut`.
+    pub fn set_ownership_controls(&mut self, value: impl Into<Val<bucket::OwnershipControls>>) -> &mut Self {
+        self.core.props.set("OwnershipControls", value.into());
+        self
+    }
+
+    /// `OwnershipControls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ownership_controls(&self) -> ::std::option::Option<Val<bucket::OwnershipControls>> {
+        crate::cfn::get_prop(&self.core.props, "OwnershipControls")
+    }
+
+    /// `PublicAccessBlockConfiguration`: Configuration that defines how Amazon S3 handles public
+    /// access.
+    pub fn public_access_block_configuration(mut self, value: impl Into<Val<bucket::PublicAccessBlockConfiguration>>) -> Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PublicAccessBlockConfiguration` in place: [`Self::public_access_block_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_public_access_block_configuration(&mut self, value: impl Into<Val<bucket::PublicAccessBlockConfiguration>>) -> &mut Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// `PublicAccessBlockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_access_block_configuration(&self) -> ::std::option::Option<Val<bucket::PublicAccessBlockConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PublicAccessBlockConfiguration")
+    }
+
+    /// `ReplicationConfiguration`: Configuration for replicating objects in an S3 bucket. To enable
+    /// replication, you must also enable versioning by using the ``VersioningConfiguration``
+    /// property. Amazon S3 can store replicated objects in a single destination bucket or multiple
+    /// destination buckets. The destination bucket or buckets must already exist.
+    pub fn replication_configuration(mut self, value: impl Into<Val<bucket::ReplicationConfiguration>>) -> Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ReplicationConfiguration` in place: [`Self::replication_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_replication_configuration(&mut self, value: impl Into<Val<bucket::ReplicationConfiguration>>) -> &mut Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// `ReplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_configuration(&self) -> ::std::option::Option<Val<bucket::ReplicationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationConfiguration")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3 bucket.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VersioningConfiguration`: Enables multiple versions of all objects in this bucket. You
+    /// might enable versioning to prevent objects from being deleted or overwritten by mistake or
+    /// to archive objects so that you can retrieve previous versions of them. When you enable
+    /// versioning on a bucket for the first time, it might take a short amount of time for the
+    /// change to be fully propagated. We recommend that you wait for 15 minutes after enabling
+    /// versioning before issuing write operations (``PUT`` or ``DELETE``) on objects in the bucket.
+    pub fn versioning_configuration(mut self, value: impl Into<Val<bucket::VersioningConfiguration>>) -> Self {
+        self.core.props.set("VersioningConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VersioningConfiguration` in place: [`Self::versioning_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_versioning_configuration(&mut self, value: impl Into<Val<bucket::VersioningConfiguration>>) -> &mut Self {
+        self.core.props.set("VersioningConfiguration", value.into());
+        self
+    }
+
+    /// `VersioningConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_versioning_configuration(&self) -> ::std::option::Option<Val<bucket::VersioningConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VersioningConfiguration")
+    }
+
+    /// `WebsiteConfiguration`: Information used to configure the bucket as a static website. For
+    /// more information, see Hosting Websites on Amazon S3 (<https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html>).
+    pub fn website_configuration(mut self, value: impl Into<Val<bucket::WebsiteConfiguration>>) -> Self {
+        self.core.props.set("WebsiteConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WebsiteConfiguration` in place: [`Self::website_configuration`] on a value held by `&mut`.
+    pub fn set_website_configuration(&mut self, value: impl Into<Val<bucket::WebsiteConfiguration>>) -> &mut Self {
+        self.core.props.set("WebsiteConfiguration", value.into());
+        self
+    }
+
+    /// `WebsiteConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_website_configuration(&self) -> ::std::option::Option<Val<bucket::WebsiteConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WebsiteConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -894,9 +1520,16 @@ pub mod bucket {
             AccelerateConfiguration { props }
         }
 
-        prop! {
-            /// `AccelerationStatus`: Specifies the transfer acceleration status of the bucket.
-            props, "AccelerationStatus", _, set_acceleration_status, get_acceleration_status, Val<AccelerateConfigurationAccelerationStatus>
+        /// Sets `AccelerationStatus`, which `new` took, in place.
+        pub fn set_acceleration_status(&mut self, value: impl Into<Val<AccelerateConfigurationAccelerationStatus>>) -> &mut Self {
+            self.props.set("AccelerationStatus", value.into());
+            self
+        }
+
+        /// `AccelerationStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acceleration_status(&self) -> ::std::option::Option<Val<AccelerateConfigurationAccelerationStatus>> {
+            crate::cfn::get_prop(&self.props, "AccelerationStatus")
         }
     }
 
@@ -974,27 +1607,66 @@ pub mod bucket {
             AnalyticsConfiguration { props }
         }
 
-        prop! {
-            /// `StorageClassAnalysis`: Contains data related to access patterns to be collected and
-            /// made available to analyze the tradeoffs between different storage classes.
-            props, "StorageClassAnalysis", _, set_storage_class_analysis, get_storage_class_analysis, Val<StorageClassAnalysis>
+        /// Sets `StorageClassAnalysis`, which `new` took, in place.
+        pub fn set_storage_class_analysis(&mut self, value: impl Into<Val<StorageClassAnalysis>>) -> &mut Self {
+            self.props.set("StorageClassAnalysis", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID that identifies the analytics configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `StorageClassAnalysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class_analysis(&self) -> ::std::option::Option<Val<StorageClassAnalysis>> {
+            crate::cfn::get_prop(&self.props, "StorageClassAnalysis")
         }
 
-        prop! {
-            /// `Prefix`: The prefix that an object must have to be included in the analytics results.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilters`: The tags to use when evaluating an analytics filter. The analytics only
-            /// includes objects that meet the filter's criteria. If no filter is specified, all of the
-            /// contents of the bucket are included in the analysis.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Prefix`: The prefix that an object must have to be included in the analytics results.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `TagFilters`: The tags to use when evaluating an analytics filter. The analytics only
+        /// includes objects that meet the filter's criteria. If no filter is specified, all of the
+        /// contents of the bucket are included in the analysis.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
         }
     }
 
@@ -1015,10 +1687,23 @@ pub mod bucket {
             StorageClassAnalysis { props }
         }
 
-        prop! {
-            /// `DataExport`: Specifies how data related to the storage class analysis for an Amazon S3
-            /// bucket should be exported.
-            props, "DataExport", data_export, set_data_export, get_data_export, Val<DataExport>
+        /// `DataExport`: Specifies how data related to the storage class analysis for an Amazon S3
+        /// bucket should be exported.
+        pub fn data_export(mut self, value: impl Into<Val<DataExport>>) -> Self {
+            self.props.set("DataExport", value.into());
+            self
+        }
+
+        /// Sets `DataExport` in place: [`Self::data_export`] on a value held by `&mut`.
+        pub fn set_data_export(&mut self, value: impl Into<Val<DataExport>>) -> &mut Self {
+            self.props.set("DataExport", value.into());
+            self
+        }
+
+        /// `DataExport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_export(&self) -> ::std::option::Option<Val<DataExport>> {
+            crate::cfn::get_prop(&self.props, "DataExport")
         }
     }
 
@@ -1046,15 +1731,28 @@ pub mod bucket {
             DataExport { props }
         }
 
-        prop! {
-            /// `Destination`: The place to store the data for an analysis.
-            props, "Destination", _, set_destination, get_destination, Val<Destination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<Destination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputSchemaVersion`: The version of the output schema to use when exporting data. Must
-            /// be ``V_1``.
-            props, "OutputSchemaVersion", _, set_output_schema_version, get_output_schema_version, Val<String>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<Destination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// Sets `OutputSchemaVersion`, which `new` took, in place.
+        pub fn set_output_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputSchemaVersion", value.into());
+            self
+        }
+
+        /// `OutputSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_schema_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputSchemaVersion")
         }
     }
 
@@ -1083,28 +1781,67 @@ pub mod bucket {
             Destination { props }
         }
 
-        prop! {
-            /// `BucketArn`: The Amazon Resource Name (ARN) of the bucket to which data is exported.
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: Specifies the file format used when exporting data to Amazon S3. *Allowed
-            /// values*: ``CSV`` | ``ORC`` | ``Parquet``
-            props, "Format", _, set_format, get_format, Val<DestinationFormat>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `BucketAccountId`: The account ID that owns the destination S3 bucket. If no account ID
-            /// is provided, the owner is not validated before exporting data. Although this value is
-            /// optional, we strongly recommend that you set it to help prevent problems if the
-            /// destination bucket ownership changes.
-            props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<DestinationFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<DestinationFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// `BucketAccountId`: The account ID that owns the destination S3 bucket. If no account ID is
+        /// provided, the owner is not validated before exporting data. Although this value is optional,
+        /// we strongly recommend that you set it to help prevent problems if the destination bucket
+        /// ownership changes.
+        pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketAccountId", value.into());
+            self
+        }
+
+        /// Sets `BucketAccountId` in place: [`Self::bucket_account_id`] on a value held by `&mut`.
+        pub fn set_bucket_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketAccountId", value.into());
+            self
+        }
+
+        /// `BucketAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketAccountId")
+        }
+
+        /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -1148,10 +1885,16 @@ pub mod bucket {
             BucketEncryption { props }
         }
 
-        prop! {
-            /// `ServerSideEncryptionConfiguration`: Specifies the default server-side-encryption
-            /// configuration.
-            props, "ServerSideEncryptionConfiguration", _, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<List<ServerSideEncryptionRule>>
+        /// Sets `ServerSideEncryptionConfiguration`, which `new` took, in place.
+        pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<List<ServerSideEncryptionRule>>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<List<ServerSideEncryptionRule>>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionConfiguration")
         }
     }
 
@@ -1176,32 +1919,73 @@ pub mod bucket {
             ServerSideEncryptionRule { props }
         }
 
-        prop! {
-            /// `BlockedEncryptionTypes`: A bucket-level setting for Amazon S3 general purpose buckets
-            /// used to prevent the upload of new objects encrypted with the specified server-side
-            /// encryption type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``,
-            /// multipart upload, and replication requests to the bucket for objects with the specified
-            /// encryption type. However, you can continue to read and list any pre-existing objects
-            /// already encrypted with the specified encryption type. For more information, see \[Blocking
-            /// or unblocking SSE-C for a general purpose …
-            props, "BlockedEncryptionTypes", blocked_encryption_types, set_blocked_encryption_types, get_blocked_encryption_types, Val<BlockedEncryptionTypes>
+        /// `BlockedEncryptionTypes`: A bucket-level setting for Amazon S3 general purpose buckets used
+        /// to prevent the upload of new objects encrypted with the specified server-side encryption
+        /// type. For example, blocking an encryption type will block ``PutObject``, ``CopyObject``, ``PostObject``,
+        /// multipart upload, and replication requests to the bucket for objects with the specified
+        /// encryption type. However, you can continue to read and list any pre-existing objects already
+        /// encrypted with the specified encryption type. For more information, see \[Blocking or
+        /// unblocking SSE-C for a general purpose …
+        pub fn blocked_encryption_types(mut self, value: impl Into<Val<BlockedEncryptionTypes>>) -> Self {
+            self.props.set("BlockedEncryptionTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with
-            /// server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing
-            /// objects are not affected. Setting the ``BucketKeyEnabled`` element to ``true`` causes
-            /// Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled. For more
-            /// information, see Amazon S3 Bucket Keys (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "BucketKeyEnabled", bucket_key_enabled, set_bucket_key_enabled, get_bucket_key_enabled, Val<bool>
+        /// Sets `BlockedEncryptionTypes` in place: [`Self::blocked_encryption_types`] on a value held
+        /// by `&mut`.
+        pub fn set_blocked_encryption_types(&mut self, value: impl Into<Val<BlockedEncryptionTypes>>) -> &mut Self {
+            self.props.set("BlockedEncryptionTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply
-            /// to new objects in the bucket. If a PUT Object request doesn't specify any server-side
-            /// encryption, this default encryption will be applied.
-            props, "ServerSideEncryptionByDefault", server_side_encryption_by_default, set_server_side_encryption_by_default, get_server_side_encryption_by_default, Val<ServerSideEncryptionByDefault>
+        /// `BlockedEncryptionTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocked_encryption_types(&self) -> ::std::option::Option<Val<BlockedEncryptionTypes>> {
+            crate::cfn::get_prop(&self.props, "BlockedEncryptionTypes")
+        }
+
+        /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with server-side
+        /// encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not
+        /// affected. Setting the ``BucketKeyEnabled`` element to ``true`` causes Amazon S3 to use an S3
+        /// Bucket Key. By default, S3 Bucket Key is not enabled. For more information, see Amazon S3
+        /// Bucket Keys (<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html>) in the *Amazon
+        /// S3 User Guide*.
+        pub fn bucket_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BucketKeyEnabled", value.into());
+            self
+        }
+
+        /// Sets `BucketKeyEnabled` in place: [`Self::bucket_key_enabled`] on a value held by `&mut`.
+        pub fn set_bucket_key_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BucketKeyEnabled", value.into());
+            self
+        }
+
+        /// `BucketKeyEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_key_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BucketKeyEnabled")
+        }
+
+        /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply to
+        /// new objects in the bucket. If a PUT Object request doesn't specify any server-side
+        /// encryption, this default encryption will be applied.
+        pub fn server_side_encryption_by_default(mut self, value: impl Into<Val<ServerSideEncryptionByDefault>>) -> Self {
+            self.props.set("ServerSideEncryptionByDefault", value.into());
+            self
+        }
+
+        /// Sets `ServerSideEncryptionByDefault` in place: [`Self::server_side_encryption_by_default`]
+        /// on a value held by `&mut`.
+        pub fn set_server_side_encryption_by_default(&mut self, value: impl Into<Val<ServerSideEncryptionByDefault>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionByDefault", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionByDefault` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_by_default(&self) -> ::std::option::Option<Val<ServerSideEncryptionByDefault>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionByDefault")
         }
     }
 
@@ -1226,12 +2010,25 @@ pub mod bucket {
             BlockedEncryptionTypes { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The object encryption type that you want to block or unblock for an
-            /// Amazon S3 general purpose bucket. Currently, this parameter only supports blocking or
-            /// unblocking server side encryption with customer-provided keys (SSE-C). For more
-            /// information about SSE-C, see Using server-side encryption with customer-provided keys (SSE-C) (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>).
-            props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<List<BlockedEncryptionTypeList>>
+        /// `EncryptionType`: The object encryption type that you want to block or unblock for an Amazon
+        /// S3 general purpose bucket. Currently, this parameter only supports blocking or unblocking
+        /// server side encryption with customer-provided keys (SSE-C). For more information about
+        /// SSE-C, see Using server-side encryption with customer-provided keys (SSE-C) (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>).
+        pub fn encryption_type(mut self, value: impl Into<Val<List<BlockedEncryptionTypeList>>>) -> Self {
+            self.props.set("EncryptionType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionType` in place: [`Self::encryption_type`] on a value held by `&mut`.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<List<BlockedEncryptionTypeList>>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
+        }
+
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<List<BlockedEncryptionTypeList>>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
         }
     }
 
@@ -1273,22 +2070,40 @@ pub mod bucket {
             ServerSideEncryptionByDefault { props }
         }
 
-        prop! {
-            /// `SSEAlgorithm`: Server-side encryption algorithm to use for the default encryption. For
-            /// directory buckets, there are only two supported values for server-side encryption: ``AES256``
-            /// and ``aws:kms``.
-            props, "SSEAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<ServerSideEncryptionByDefaultSseAlgorithm>
+        /// Sets `SSEAlgorithm`, which `new` took, in place.
+        pub fn set_sse_algorithm(&mut self, value: impl Into<Val<ServerSideEncryptionByDefaultSseAlgorithm>>) -> &mut Self {
+            self.props.set("SSEAlgorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for
-            /// the default encryption. + *General purpose buckets* - This parameter is allowed if and
-            /// only if ``SSEAlgorithm`` is set to ``aws:kms`` or ``aws:kms:dsse``. + *Directory
-            /// buckets* - This parameter is allowed if and only if ``SSEAlgorithm`` is set to ``aws:kms``.
-            /// You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key. +
-            /// Key ID: ``1234abcd-12ab-34cd-56ef-1234567890ab`` + Key ARN: ``arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`` +
-            /// Key Alias: ``alias/alias-name`` If you …
-            props, "KMSMasterKeyID", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+        /// `SSEAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_algorithm(&self) -> ::std::option::Option<Val<ServerSideEncryptionByDefaultSseAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SSEAlgorithm")
+        }
+
+        /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for the
+        /// default encryption. + *General purpose buckets* - This parameter is allowed if and only if ``SSEAlgorithm``
+        /// is set to ``aws:kms`` or ``aws:kms:dsse``. + *Directory buckets* - This parameter is allowed
+        /// if and only if ``SSEAlgorithm`` is set to ``aws:kms``. You can specify the key ID, key
+        /// alias, or the Amazon Resource Name (ARN) of the KMS key. + Key ID: ``1234abcd-12ab-34cd-56ef-1234567890ab`` +
+        /// Key ARN: ``arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`` +
+        /// Key Alias: ``alias/alias-name`` If you …
+        pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSMasterKeyID", value.into());
+            self
+        }
+
+        /// Sets `KMSMasterKeyID` in place: [`Self::kms_master_key_id`] on a value held by `&mut`.
+        pub fn set_kms_master_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSMasterKeyID", value.into());
+            self
+        }
+
+        /// `KMSMasterKeyID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_master_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSMasterKeyID")
         }
     }
 
@@ -1343,10 +2158,16 @@ pub mod bucket {
             CorsConfiguration { props }
         }
 
-        prop! {
-            /// `CorsRules`: A set of origins and methods (cross-origin access that you want to allow).
-            /// You can add up to 100 rules to the configuration.
-            props, "CorsRules", _, set_cors_rules, get_cors_rules, Val<List<CorsRule>>
+        /// Sets `CorsRules`, which `new` took, in place.
+        pub fn set_cors_rules(&mut self, value: impl Into<Val<List<CorsRule>>>) -> &mut Self {
+            self.props.set("CorsRules", value.into());
+            self
+        }
+
+        /// `CorsRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cors_rules(&self) -> ::std::option::Option<Val<List<CorsRule>>> {
+            crate::cfn::get_prop(&self.props, "CorsRules")
         }
     }
 
@@ -1374,40 +2195,104 @@ pub mod bucket {
             CorsRule { props }
         }
 
-        prop! {
-            /// `AllowedMethods`: An HTTP method that you allow the origin to run. *Allowed values*: ``GET`` | ``PUT`` | ``HEAD`` | ``POST`` | ``DELETE``
-            props, "AllowedMethods", _, set_allowed_methods, get_allowed_methods, Val<List<CorsRuleAllowedMethods>>
+        /// Sets `AllowedMethods`, which `new` took, in place.
+        pub fn set_allowed_methods(&mut self, value: impl Into<Val<List<CorsRuleAllowedMethods>>>) -> &mut Self {
+            self.props.set("AllowedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedOrigins`: One or more origins you want customers to be able to access the bucket
-            /// from.
-            props, "AllowedOrigins", _, set_allowed_origins, get_allowed_origins, Val<List<String>>
+        /// `AllowedMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_methods(&self) -> ::std::option::Option<Val<List<CorsRuleAllowedMethods>>> {
+            crate::cfn::get_prop(&self.props, "AllowedMethods")
         }
 
-        prop! {
-            /// `AllowedHeaders`: Headers that are specified in the ``Access-Control-Request-Headers``
-            /// header. These headers are allowed in a preflight OPTIONS request. In response to any
-            /// preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
-            props, "AllowedHeaders", allowed_headers, set_allowed_headers, get_allowed_headers, Val<List<String>>
+        /// Sets `AllowedOrigins`, which `new` took, in place.
+        pub fn set_allowed_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedOrigins", value.into());
+            self
         }
 
-        prop! {
-            /// `ExposedHeaders`: One or more headers in the response that you want customers to be able
-            /// to access from their applications (for example, from a JavaScript ``XMLHttpRequest``
-            /// object).
-            props, "ExposedHeaders", exposed_headers, set_exposed_headers, get_exposed_headers, Val<List<String>>
+        /// `AllowedOrigins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedOrigins")
         }
 
-        prop! {
-            /// `Id`: A unique identifier for this rule. The value must be no more than 255 characters.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `AllowedHeaders`: Headers that are specified in the ``Access-Control-Request-Headers``
+        /// header. These headers are allowed in a preflight OPTIONS request. In response to any
+        /// preflight OPTIONS request, Amazon S3 returns any requested headers that are allowed.
+        pub fn allowed_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAge`: The time in seconds that your browser is to cache the preflight response for
-            /// the specified resource.
-            props, "MaxAge", max_age, set_max_age, get_max_age, Val<i64>
+        /// Sets `AllowedHeaders` in place: [`Self::allowed_headers`] on a value held by `&mut`.
+        pub fn set_allowed_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedHeaders", value.into());
+            self
+        }
+
+        /// `AllowedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedHeaders")
+        }
+
+        /// `ExposedHeaders`: One or more headers in the response that you want customers to be able to
+        /// access from their applications (for example, from a JavaScript ``XMLHttpRequest`` object).
+        pub fn exposed_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExposedHeaders", value.into());
+            self
+        }
+
+        /// Sets `ExposedHeaders` in place: [`Self::exposed_headers`] on a value held by `&mut`.
+        pub fn set_exposed_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExposedHeaders", value.into());
+            self
+        }
+
+        /// `ExposedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exposed_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExposedHeaders")
+        }
+
+        /// `Id`: A unique identifier for this rule. The value must be no more than 255 characters.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `MaxAge`: The time in seconds that your browser is to cache the preflight response for the
+        /// specified resource.
+        pub fn max_age(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAge", value.into());
+            self
+        }
+
+        /// Sets `MaxAge` in place: [`Self::max_age`] on a value held by `&mut`.
+        pub fn set_max_age(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAge", value.into());
+            self
+        }
+
+        /// `MaxAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_age(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAge")
         }
     }
 
@@ -1466,35 +2351,77 @@ pub mod bucket {
             IntelligentTieringConfiguration { props }
         }
 
-        prop! {
-            /// `Id`: The ID used to identify the S3 Intelligent-Tiering configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Specifies the status of the configuration.
-            props, "Status", _, set_status, get_status, Val<IntelligentTieringConfigurationStatus>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Tierings`: Specifies a list of S3 Intelligent-Tiering storage class tiers in the
-            /// configuration. At least one tier must be defined in the list. At most, you can specify
-            /// two tiers in the list, one for each available AccessTier: ``ARCHIVE_ACCESS`` and ``DEEP_ARCHIVE_ACCESS``.
-            /// You only need Intelligent Tiering Configuration enabled on a bucket if you want to
-            /// automatically move objects stored in the Intelligent-Tiering storage class to Archive
-            /// Access or Deep Archive Access tiers.
-            props, "Tierings", _, set_tierings, get_tierings, Val<List<Tiering>>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<IntelligentTieringConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: An object key name prefix that identifies the subset of objects to which the
-            /// rule applies.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<IntelligentTieringConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `TagFilters`: A container for a key-value pair.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
+        /// Sets `Tierings`, which `new` took, in place.
+        pub fn set_tierings(&mut self, value: impl Into<Val<List<Tiering>>>) -> &mut Self {
+            self.props.set("Tierings", value.into());
+            self
+        }
+
+        /// `Tierings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tierings(&self) -> ::std::option::Option<Val<List<Tiering>>> {
+            crate::cfn::get_prop(&self.props, "Tierings")
+        }
+
+        /// `Prefix`: An object key name prefix that identifies the subset of objects to which the rule
+        /// applies.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `TagFilters`: A container for a key-value pair.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
         }
     }
 
@@ -1537,19 +2464,28 @@ pub mod bucket {
             Tiering { props }
         }
 
-        prop! {
-            /// `AccessTier`: S3 Intelligent-Tiering access tier. See Storage class for automatically
-            /// optimizing frequently and infrequently accessed objects (<https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access>)
-            /// for a list of access tiers in the S3 Intelligent-Tiering storage class.
-            props, "AccessTier", _, set_access_tier, get_access_tier, Val<TieringAccessTier>
+        /// Sets `AccessTier`, which `new` took, in place.
+        pub fn set_access_tier(&mut self, value: impl Into<Val<TieringAccessTier>>) -> &mut Self {
+            self.props.set("AccessTier", value.into());
+            self
         }
 
-        prop! {
-            /// `Days`: The number of consecutive days of no access after which an object will be
-            /// eligible to be transitioned to the corresponding tier. The minimum number of days
-            /// specified for Archive Access tier must be at least 90 days and Deep Archive Access tier
-            /// must be at least 180 days. The maximum can be up to 2 years (730 days).
-            props, "Days", _, set_days, get_days, Val<i64>
+        /// `AccessTier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_tier(&self) -> ::std::option::Option<Val<TieringAccessTier>> {
+            crate::cfn::get_prop(&self.props, "AccessTier")
+        }
+
+        /// Sets `Days`, which `new` took, in place.
+        pub fn set_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Days", value.into());
+            self
+        }
+
+        /// `Days` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Days")
         }
     }
 
@@ -1607,44 +2543,100 @@ pub mod bucket {
             InventoryConfiguration { props }
         }
 
-        prop! {
-            /// `Destination`: Contains information about where to publish the inventory results.
-            props, "Destination", _, set_destination, get_destination, Val<Destination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<Destination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether the inventory is enabled or disabled. If set to ``True``,
-            /// an inventory list is generated. If set to ``False``, no inventory list is generated.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<Destination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
 
-        prop! {
-            /// `Id`: The ID used to identify the inventory configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedObjectVersions`: Object versions to include in the inventory list. If set to ``All``,
-            /// the list includes all the object versions, which adds the version-related fields ``VersionId``, ``IsLatest``,
-            /// and ``DeleteMarker`` to the list. If set to ``Current``, the list does not contain these
-            /// version-related fields.
-            props, "IncludedObjectVersions", _, set_included_object_versions, get_included_object_versions, Val<InventoryConfigurationIncludedObjectVersions>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ScheduleFrequency`: Specifies the schedule for generating inventory results.
-            props, "ScheduleFrequency", _, set_schedule_frequency, get_schedule_frequency, Val<InventoryConfigurationScheduleFrequency>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `OptionalFields`: Contains the optional fields that are included in the inventory
-            /// results.
-            props, "OptionalFields", optional_fields, set_optional_fields, get_optional_fields, Val<List<InventoryConfigurationOptionalFields>>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Prefix`: Specifies the inventory filter prefix.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `IncludedObjectVersions`, which `new` took, in place.
+        pub fn set_included_object_versions(&mut self, value: impl Into<Val<InventoryConfigurationIncludedObjectVersions>>) -> &mut Self {
+            self.props.set("IncludedObjectVersions", value.into());
+            self
+        }
+
+        /// `IncludedObjectVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_object_versions(&self) -> ::std::option::Option<Val<InventoryConfigurationIncludedObjectVersions>> {
+            crate::cfn::get_prop(&self.props, "IncludedObjectVersions")
+        }
+
+        /// Sets `ScheduleFrequency`, which `new` took, in place.
+        pub fn set_schedule_frequency(&mut self, value: impl Into<Val<InventoryConfigurationScheduleFrequency>>) -> &mut Self {
+            self.props.set("ScheduleFrequency", value.into());
+            self
+        }
+
+        /// `ScheduleFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_frequency(&self) -> ::std::option::Option<Val<InventoryConfigurationScheduleFrequency>> {
+            crate::cfn::get_prop(&self.props, "ScheduleFrequency")
+        }
+
+        /// `OptionalFields`: Contains the optional fields that are included in the inventory results.
+        pub fn optional_fields(mut self, value: impl Into<Val<List<InventoryConfigurationOptionalFields>>>) -> Self {
+            self.props.set("OptionalFields", value.into());
+            self
+        }
+
+        /// Sets `OptionalFields` in place: [`Self::optional_fields`] on a value held by `&mut`.
+        pub fn set_optional_fields(&mut self, value: impl Into<Val<List<InventoryConfigurationOptionalFields>>>) -> &mut Self {
+            self.props.set("OptionalFields", value.into());
+            self
+        }
+
+        /// `OptionalFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optional_fields(&self) -> ::std::option::Option<Val<List<InventoryConfigurationOptionalFields>>> {
+            crate::cfn::get_prop(&self.props, "OptionalFields")
+        }
+
+        /// `Prefix`: Specifies the inventory filter prefix.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -1759,20 +2751,41 @@ pub mod bucket {
             LifecycleConfiguration { props }
         }
 
-        prop! {
-            /// `Rules`: A lifecycle rule for individual objects in an Amazon S3 bucket.
-            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitionDefaultMinimumObjectSize`: Indicates which default minimum object size
-            /// behavior is applied to the lifecycle configuration. This parameter applies to general
-            /// purpose buckets only. It isn't supported for directory bucket lifecycle configurations. + ``all_storage_classes_128K`` -
-            /// Objects smaller than 128 KB will not transition to any storage class by default. + ``varies_by_storage_class`` -
-            /// Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier
-            /// Deep Archive storage classes. By default, all other storage classes will prevent
-            /// transitions smaller than 128 KB. To customize the minimum object size …
-            props, "TransitionDefaultMinimumObjectSize", transition_default_minimum_object_size, set_transition_default_minimum_object_size, get_transition_default_minimum_object_size, Val<LifecycleConfigurationTransitionDefaultMinimumObjectSize>
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
+        }
+
+        /// `TransitionDefaultMinimumObjectSize`: Indicates which default minimum object size behavior
+        /// is applied to the lifecycle configuration. This parameter applies to general purpose buckets
+        /// only. It isn't supported for directory bucket lifecycle configurations. + ``all_storage_classes_128K`` -
+        /// Objects smaller than 128 KB will not transition to any storage class by default. + ``varies_by_storage_class`` -
+        /// Objects smaller than 128 KB will transition to Glacier Flexible Retrieval or Glacier Deep
+        /// Archive storage classes. By default, all other storage classes will prevent transitions
+        /// smaller than 128 KB. To customize the minimum object size …
+        pub fn transition_default_minimum_object_size(mut self, value: impl Into<Val<LifecycleConfigurationTransitionDefaultMinimumObjectSize>>) -> Self {
+            self.props.set("TransitionDefaultMinimumObjectSize", value.into());
+            self
+        }
+
+        /// Sets `TransitionDefaultMinimumObjectSize` in place: [`Self::transition_default_minimum_object_size`]
+        /// on a value held by `&mut`.
+        pub fn set_transition_default_minimum_object_size(&mut self, value: impl Into<Val<LifecycleConfigurationTransitionDefaultMinimumObjectSize>>) -> &mut Self {
+            self.props.set("TransitionDefaultMinimumObjectSize", value.into());
+            self
+        }
+
+        /// `TransitionDefaultMinimumObjectSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_default_minimum_object_size(&self) -> ::std::option::Option<Val<LifecycleConfigurationTransitionDefaultMinimumObjectSize>> {
+            crate::cfn::get_prop(&self.props, "TransitionDefaultMinimumObjectSize")
         }
     }
 
@@ -1797,130 +2810,334 @@ pub mod bucket {
             Rule { props }
         }
 
-        prop! {
-            /// `Status`: If ``Enabled``, the rule is currently being applied. If ``Disabled``, the rule
-            /// is not currently being applied.
-            props, "Status", _, set_status, get_status, Val<RuleStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<RuleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete
-            /// multipart uploads to an Amazon S3 bucket.
-            props, "AbortIncompleteMultipartUpload", abort_incomplete_multipart_upload, set_abort_incomplete_multipart_upload, get_abort_incomplete_multipart_upload, Val<AbortIncompleteMultipartUpload>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<RuleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3 and Amazon S3
-            /// Glacier. The date value must be in ISO 8601 format. The time is always midnight UTC. If
-            /// you specify an expiration and transition time, you must use the same time unit for both
-            /// properties (either in days or by date). The expiration time must also be later than the
-            /// transition time.
-            props, "ExpirationDate", expiration_date, set_expiration_date, get_expiration_date, Val<String>
+        /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete multipart
+        /// uploads to an Amazon S3 bucket.
+        pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
+            self.props.set("AbortIncompleteMultipartUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
-            /// from Amazon S3 and Amazon S3 Glacier. If you specify an expiration and transition time,
-            /// you must use the same time unit for both properties (either in days or by date). The
-            /// expiration time must also be later than the transition time.
-            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
+        /// Sets `AbortIncompleteMultipartUpload` in place: [`Self::abort_incomplete_multipart_upload`]
+        /// on a value held by `&mut`.
+        pub fn set_abort_incomplete_multipart_upload(&mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> &mut Self {
+            self.props.set("AbortIncompleteMultipartUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpiredObjectDeleteMarker`: Indicates whether Amazon S3 will remove a delete marker
-            /// without any noncurrent versions. If set to true, the delete marker will be removed if
-            /// there are no noncurrent versions. This cannot be specified with ``ExpirationInDays``, ``ExpirationDate``,
-            /// or ``TagFilters``.
-            props, "ExpiredObjectDeleteMarker", expired_object_delete_marker, set_expired_object_delete_marker, get_expired_object_delete_marker, Val<bool>
+        /// `AbortIncompleteMultipartUpload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_abort_incomplete_multipart_upload(&self) -> ::std::option::Option<Val<AbortIncompleteMultipartUpload>> {
+            crate::cfn::get_prop(&self.props, "AbortIncompleteMultipartUpload")
         }
 
-        prop! {
-            /// `Id`: Unique identifier for the rule. The value can't be longer than 255 characters.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3 and Amazon S3 Glacier.
+        /// The date value must be in ISO 8601 format. The time is always midnight UTC. If you specify
+        /// an expiration and transition time, you must use the same time unit for both properties (either
+        /// in days or by date). The expiration time must also be later than the transition time.
+        pub fn expiration_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpirationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `NoncurrentVersionExpiration`: Specifies when noncurrent object versions expire. Upon
-            /// expiration, S3 permanently deletes the noncurrent object versions. You set this
-            /// lifecycle configuration action on a bucket that has versioning enabled (or suspended) to
-            /// request that S3 delete noncurrent object versions at a specific period in the object's
-            /// lifetime.
-            props, "NoncurrentVersionExpiration", noncurrent_version_expiration, set_noncurrent_version_expiration, get_noncurrent_version_expiration, Val<NoncurrentVersionExpiration>
+        /// Sets `ExpirationDate` in place: [`Self::expiration_date`] on a value held by `&mut`.
+        pub fn set_expiration_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpirationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `NoncurrentVersionExpirationInDays`: (Deprecated.) For buckets with versioning enabled (or
-            /// suspended), specifies the time, in days, between when a new version of the object is
-            /// uploaded to the bucket and when old versions of the object expire. When object versions
-            /// expire, Amazon S3 permanently deletes them. If you specify a transition and expiration
-            /// time, the expiration time must be later than the transition time.
-            props, "NoncurrentVersionExpirationInDays", noncurrent_version_expiration_in_days, set_noncurrent_version_expiration_in_days, get_noncurrent_version_expiration_in_days, Val<i64>
+        /// `ExpirationDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpirationDate")
         }
 
-        prop! {
-            /// `NoncurrentVersionTransition`: (Deprecated.) For buckets with versioning enabled (or
-            /// suspended), specifies when non-current objects transition to a specified storage class.
-            /// If you specify a transition and expiration time, the expiration time must be later than
-            /// the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransitions``
-            /// property.
-            props, "NoncurrentVersionTransition", noncurrent_version_transition, set_noncurrent_version_transition, get_noncurrent_version_transition, Val<NoncurrentVersionTransition>
+        /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
+        /// from Amazon S3 and Amazon S3 Glacier. If you specify an expiration and transition time, you
+        /// must use the same time unit for both properties (either in days or by date). The expiration
+        /// time must also be later than the transition time.
+        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
         }
 
-        prop! {
-            /// `NoncurrentVersionTransitions`: For buckets with versioning enabled (or suspended), one
-            /// or more transition rules that specify when non-current objects transition to a specified
-            /// storage class. If you specify a transition and expiration time, the expiration time must
-            /// be later than the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransition``
-            /// property.
-            props, "NoncurrentVersionTransitions", noncurrent_version_transitions, set_noncurrent_version_transitions, get_noncurrent_version_transitions, Val<List<NoncurrentVersionTransition>>
+        /// Sets `ExpirationInDays` in place: [`Self::expiration_in_days`] on a value held by `&mut`.
+        pub fn set_expiration_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectSizeGreaterThan`: Specifies the minimum object size in bytes for this rule to
-            /// apply to. Objects must be larger than this value in bytes. For more information about
-            /// size based rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
-            /// in the *Amazon S3 User Guide*.
-            props, "ObjectSizeGreaterThan", object_size_greater_than, set_object_size_greater_than, get_object_size_greater_than, Val<String>
+        /// `ExpirationInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpirationInDays")
         }
 
-        prop! {
-            /// `ObjectSizeLessThan`: Specifies the maximum object size in bytes for this rule to apply
-            /// to. Objects must be smaller than this value in bytes. For more information about sized
-            /// based rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
-            /// in the *Amazon S3 User Guide*.
-            props, "ObjectSizeLessThan", object_size_less_than, set_object_size_less_than, get_object_size_less_than, Val<String>
+        /// `ExpiredObjectDeleteMarker`: Indicates whether Amazon S3 will remove a delete marker without
+        /// any noncurrent versions. If set to true, the delete marker will be removed if there are no
+        /// noncurrent versions. This cannot be specified with ``ExpirationInDays``, ``ExpirationDate``,
+        /// or ``TagFilters``.
+        pub fn expired_object_delete_marker(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExpiredObjectDeleteMarker", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: Object key prefix that identifies one or more objects to which this rule
-            /// applies. Replacement must be made for object keys containing special characters (such as
-            /// carriage returns) when using XML requests. For more information, see XML related object
-            /// key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `ExpiredObjectDeleteMarker` in place: [`Self::expired_object_delete_marker`] on a value
+        /// held by `&mut`.
+        pub fn set_expired_object_delete_marker(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExpiredObjectDeleteMarker", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilters`: Tags to use to identify a subset of objects to which the lifecycle rule
-            /// applies.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
+        /// `ExpiredObjectDeleteMarker` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expired_object_delete_marker(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExpiredObjectDeleteMarker")
         }
 
-        prop! {
-            /// `Transition`: (Deprecated.) Specifies when an object transitions to a specified storage
-            /// class. If you specify an expiration and transition time, you must use the same time unit
-            /// for both properties (either in days or by date). The expiration time must also be later
-            /// than the transition time. If you specify this property, don't specify the ``Transitions``
-            /// property.
-            props, "Transition", transition, set_transition, get_transition, Val<Transition>
+        /// `Id`: Unique identifier for the rule. The value can't be longer than 255 characters.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Transitions`: One or more transition rules that specify when an object transitions to a
-            /// specified storage class. If you specify an expiration and transition time, you must use
-            /// the same time unit for both properties (either in days or by date). The expiration time
-            /// must also be later than the transition time. If you specify this property, don't specify
-            /// the ``Transition`` property.
-            props, "Transitions", transitions, set_transitions, get_transitions, Val<List<Transition>>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `NoncurrentVersionExpiration`: Specifies when noncurrent object versions expire. Upon
+        /// expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle
+        /// configuration action on a bucket that has versioning enabled (or suspended) to request that
+        /// S3 delete noncurrent object versions at a specific period in the object's lifetime.
+        pub fn noncurrent_version_expiration(mut self, value: impl Into<Val<NoncurrentVersionExpiration>>) -> Self {
+            self.props.set("NoncurrentVersionExpiration", value.into());
+            self
+        }
+
+        /// Sets `NoncurrentVersionExpiration` in place: [`Self::noncurrent_version_expiration`] on a
+        /// value held by `&mut`.
+        pub fn set_noncurrent_version_expiration(&mut self, value: impl Into<Val<NoncurrentVersionExpiration>>) -> &mut Self {
+            self.props.set("NoncurrentVersionExpiration", value.into());
+            self
+        }
+
+        /// `NoncurrentVersionExpiration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noncurrent_version_expiration(&self) -> ::std::option::Option<Val<NoncurrentVersionExpiration>> {
+            crate::cfn::get_prop(&self.props, "NoncurrentVersionExpiration")
+        }
+
+        /// `NoncurrentVersionExpirationInDays`: (Deprecated.) For buckets with versioning enabled (or
+        /// suspended), specifies the time, in days, between when a new version of the object is
+        /// uploaded to the bucket and when old versions of the object expire. When object versions
+        /// expire, Amazon S3 permanently deletes them. If you specify a transition and expiration time,
+        /// the expiration time must be later than the transition time.
+        pub fn noncurrent_version_expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NoncurrentVersionExpirationInDays", value.into());
+            self
+        }
+
+        /// Sets `NoncurrentVersionExpirationInDays` in place: [`Self::noncurrent_version_expiration_in_days`]
+        /// on a value held by `&mut`.
+        pub fn set_noncurrent_version_expiration_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NoncurrentVersionExpirationInDays", value.into());
+            self
+        }
+
+        /// `NoncurrentVersionExpirationInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noncurrent_version_expiration_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NoncurrentVersionExpirationInDays")
+        }
+
+        /// `NoncurrentVersionTransition`: (Deprecated.) For buckets with versioning enabled (or
+        /// suspended), specifies when non-current objects transition to a specified storage class. If
+        /// you specify a transition and expiration time, the expiration time must be later than the
+        /// transition time. If you specify this property, don't specify the ``NoncurrentVersionTransitions``
+        /// property.
+        pub fn noncurrent_version_transition(mut self, value: impl Into<Val<NoncurrentVersionTransition>>) -> Self {
+            self.props.set("NoncurrentVersionTransition", value.into());
+            self
+        }
+
+        /// Sets `NoncurrentVersionTransition` in place: [`Self::noncurrent_version_transition`] on a
+        /// value held by `&mut`.
+        pub fn set_noncurrent_version_transition(&mut self, value: impl Into<Val<NoncurrentVersionTransition>>) -> &mut Self {
+            self.props.set("NoncurrentVersionTransition", value.into());
+            self
+        }
+
+        /// `NoncurrentVersionTransition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noncurrent_version_transition(&self) -> ::std::option::Option<Val<NoncurrentVersionTransition>> {
+            crate::cfn::get_prop(&self.props, "NoncurrentVersionTransition")
+        }
+
+        /// `NoncurrentVersionTransitions`: For buckets with versioning enabled (or suspended), one or
+        /// more transition rules that specify when non-current objects transition to a specified
+        /// storage class. If you specify a transition and expiration time, the expiration time must be
+        /// later than the transition time. If you specify this property, don't specify the ``NoncurrentVersionTransition``
+        /// property.
+        pub fn noncurrent_version_transitions(mut self, value: impl Into<Val<List<NoncurrentVersionTransition>>>) -> Self {
+            self.props.set("NoncurrentVersionTransitions", value.into());
+            self
+        }
+
+        /// Sets `NoncurrentVersionTransitions` in place: [`Self::noncurrent_version_transitions`] on a
+        /// value held by `&mut`.
+        pub fn set_noncurrent_version_transitions(&mut self, value: impl Into<Val<List<NoncurrentVersionTransition>>>) -> &mut Self {
+            self.props.set("NoncurrentVersionTransitions", value.into());
+            self
+        }
+
+        /// `NoncurrentVersionTransitions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noncurrent_version_transitions(&self) -> ::std::option::Option<Val<List<NoncurrentVersionTransition>>> {
+            crate::cfn::get_prop(&self.props, "NoncurrentVersionTransitions")
+        }
+
+        /// `ObjectSizeGreaterThan`: Specifies the minimum object size in bytes for this rule to apply
+        /// to. Objects must be larger than this value in bytes. For more information about size based
+        /// rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn object_size_greater_than(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectSizeGreaterThan", value.into());
+            self
+        }
+
+        /// Sets `ObjectSizeGreaterThan` in place: [`Self::object_size_greater_than`] on a value held by `&mut`.
+        pub fn set_object_size_greater_than(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectSizeGreaterThan", value.into());
+            self
+        }
+
+        /// `ObjectSizeGreaterThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_size_greater_than(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectSizeGreaterThan")
+        }
+
+        /// `ObjectSizeLessThan`: Specifies the maximum object size in bytes for this rule to apply to.
+        /// Objects must be smaller than this value in bytes. For more information about sized based
+        /// rules, see Lifecycle configuration using size-based rules (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn object_size_less_than(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectSizeLessThan", value.into());
+            self
+        }
+
+        /// Sets `ObjectSizeLessThan` in place: [`Self::object_size_less_than`] on a value held by `&mut`.
+        pub fn set_object_size_less_than(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectSizeLessThan", value.into());
+            self
+        }
+
+        /// `ObjectSizeLessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_size_less_than(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectSizeLessThan")
+        }
+
+        /// `Prefix`: Object key prefix that identifies one or more objects to which this rule applies.
+        /// Replacement must be made for object keys containing special characters (such as carriage
+        /// returns) when using XML requests. For more information, see XML related object key
+        /// constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `TagFilters`: Tags to use to identify a subset of objects to which the lifecycle rule
+        /// applies.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
+        }
+
+        /// `Transition`: (Deprecated.) Specifies when an object transitions to a specified storage
+        /// class. If you specify an expiration and transition time, you must use the same time unit for
+        /// both properties (either in days or by date). The expiration time must also be later than the
+        /// transition time. If you specify this property, don't specify the ``Transitions`` property.
+        pub fn transition(mut self, value: impl Into<Val<Transition>>) -> Self {
+            self.props.set("Transition", value.into());
+            self
+        }
+
+        /// Sets `Transition` in place: [`Self::transition`] on a value held by `&mut`.
+        pub fn set_transition(&mut self, value: impl Into<Val<Transition>>) -> &mut Self {
+            self.props.set("Transition", value.into());
+            self
+        }
+
+        /// `Transition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition(&self) -> ::std::option::Option<Val<Transition>> {
+            crate::cfn::get_prop(&self.props, "Transition")
+        }
+
+        /// `Transitions`: One or more transition rules that specify when an object transitions to a
+        /// specified storage class. If you specify an expiration and transition time, you must use the
+        /// same time unit for both properties (either in days or by date). The expiration time must
+        /// also be later than the transition time. If you specify this property, don't specify the ``Transition``
+        /// property.
+        pub fn transitions(mut self, value: impl Into<Val<List<Transition>>>) -> Self {
+            self.props.set("Transitions", value.into());
+            self
+        }
+
+        /// Sets `Transitions` in place: [`Self::transitions`] on a value held by `&mut`.
+        pub fn set_transitions(&mut self, value: impl Into<Val<List<Transition>>>) -> &mut Self {
+            self.props.set("Transitions", value.into());
+            self
+        }
+
+        /// `Transitions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transitions(&self) -> ::std::option::Option<Val<List<Transition>>> {
+            crate::cfn::get_prop(&self.props, "Transitions")
         }
     }
 
@@ -1946,10 +3163,16 @@ pub mod bucket {
             AbortIncompleteMultipartUpload { props }
         }
 
-        prop! {
-            /// `DaysAfterInitiation`: Specifies the number of days after which Amazon S3 stops an
-            /// incomplete multipart upload.
-            props, "DaysAfterInitiation", _, set_days_after_initiation, get_days_after_initiation, Val<i64>
+        /// Sets `DaysAfterInitiation`, which `new` took, in place.
+        pub fn set_days_after_initiation(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysAfterInitiation", value.into());
+            self
+        }
+
+        /// `DaysAfterInitiation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_after_initiation(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysAfterInitiation")
         }
     }
 
@@ -1978,20 +3201,38 @@ pub mod bucket {
             NoncurrentVersionExpiration { props }
         }
 
-        prop! {
-            /// `NoncurrentDays`: Specifies the number of days an object is noncurrent before S3 can
-            /// perform the associated action. For information about the noncurrent days calculations,
-            /// see How Amazon S3 Calculates When an Object Became Noncurrent (<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>)
-            /// in the *Amazon S3 User Guide*.
-            props, "NoncurrentDays", _, set_noncurrent_days, get_noncurrent_days, Val<i64>
+        /// Sets `NoncurrentDays`, which `new` took, in place.
+        pub fn set_noncurrent_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NoncurrentDays", value.into());
+            self
         }
 
-        prop! {
-            /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If
-            /// there are this many more recent noncurrent versions, S3 will take the associated action.
-            /// For more information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "NewerNoncurrentVersions", newer_noncurrent_versions, set_newer_noncurrent_versions, get_newer_noncurrent_versions, Val<i64>
+        /// `NoncurrentDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noncurrent_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NoncurrentDays")
+        }
+
+        /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If there
+        /// are this many more recent noncurrent versions, S3 will take the associated action. For more
+        /// information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn newer_noncurrent_versions(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NewerNoncurrentVersions", value.into());
+            self
+        }
+
+        /// Sets `NewerNoncurrentVersions` in place: [`Self::newer_noncurrent_versions`] on a value held
+        /// by `&mut`.
+        pub fn set_newer_noncurrent_versions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NewerNoncurrentVersions", value.into());
+            self
+        }
+
+        /// `NewerNoncurrentVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_newer_noncurrent_versions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NewerNoncurrentVersions")
         }
     }
 
@@ -2027,25 +3268,50 @@ pub mod bucket {
             NoncurrentVersionTransition { props }
         }
 
-        prop! {
-            /// `StorageClass`: The class of storage used to store the object.
-            props, "StorageClass", _, set_storage_class, get_storage_class, Val<NoncurrentVersionTransitionStorageClass>
+        /// Sets `StorageClass`, which `new` took, in place.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<NoncurrentVersionTransitionStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitionInDays`: Specifies the number of days an object is noncurrent before Amazon
-            /// S3 can perform the associated action. For information about the noncurrent days
-            /// calculations, see How Amazon S3 Calculates How Long an Object Has Been Noncurrent (<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>)
-            /// in the *Amazon S3 User Guide*.
-            props, "TransitionInDays", _, set_transition_in_days, get_transition_in_days, Val<i64>
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<NoncurrentVersionTransitionStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
 
-        prop! {
-            /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If
-            /// there are this many more recent noncurrent versions, S3 will take the associated action.
-            /// For more information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "NewerNoncurrentVersions", newer_noncurrent_versions, set_newer_noncurrent_versions, get_newer_noncurrent_versions, Val<i64>
+        /// Sets `TransitionInDays`, which `new` took, in place.
+        pub fn set_transition_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TransitionInDays", value.into());
+            self
+        }
+
+        /// `TransitionInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TransitionInDays")
+        }
+
+        /// `NewerNoncurrentVersions`: Specifies how many noncurrent versions S3 will retain. If there
+        /// are this many more recent noncurrent versions, S3 will take the associated action. For more
+        /// information about noncurrent versions, see Lifecycle configuration elements (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn newer_noncurrent_versions(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NewerNoncurrentVersions", value.into());
+            self
+        }
+
+        /// Sets `NewerNoncurrentVersions` in place: [`Self::newer_noncurrent_versions`] on a value held
+        /// by `&mut`.
+        pub fn set_newer_noncurrent_versions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NewerNoncurrentVersions", value.into());
+            self
+        }
+
+        /// `NewerNoncurrentVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_newer_noncurrent_versions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NewerNoncurrentVersions")
         }
     }
 
@@ -2112,25 +3378,58 @@ pub mod bucket {
             Transition { props }
         }
 
-        prop! {
-            /// `StorageClass`: The storage class to which you want the object to transition.
-            props, "StorageClass", _, set_storage_class, get_storage_class, Val<TransitionStorageClass>
+        /// Sets `StorageClass`, which `new` took, in place.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<TransitionStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitionDate`: Indicates when objects are transitioned to the specified storage
-            /// class. The date value must be in ISO 8601 format. The time is always midnight UTC.
-            props, "TransitionDate", transition_date, set_transition_date, get_transition_date, Val<String>
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<TransitionStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
 
-        prop! {
-            /// `TransitionInDays`: Indicates the number of days after creation when objects are
-            /// transitioned to the specified storage class. The value can be ``0`` or any positive
-            /// integer. Be aware that some storage classes have a minimum storage duration and that
-            /// you're charged for transitioning objects before their minimum storage duration. For more
-            /// information, see Constraints and considerations for transitions (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints>)
-            /// in the *Amazon S3 User Guide*.
-            props, "TransitionInDays", transition_in_days, set_transition_in_days, get_transition_in_days, Val<i64>
+        /// `TransitionDate`: Indicates when objects are transitioned to the specified storage class.
+        /// The date value must be in ISO 8601 format. The time is always midnight UTC.
+        pub fn transition_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TransitionDate", value.into());
+            self
+        }
+
+        /// Sets `TransitionDate` in place: [`Self::transition_date`] on a value held by `&mut`.
+        pub fn set_transition_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TransitionDate", value.into());
+            self
+        }
+
+        /// `TransitionDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TransitionDate")
+        }
+
+        /// `TransitionInDays`: Indicates the number of days after creation when objects are
+        /// transitioned to the specified storage class. The value can be ``0`` or any positive integer.
+        /// Be aware that some storage classes have a minimum storage duration and that you're charged
+        /// for transitioning objects before their minimum storage duration. For more information, see
+        /// Constraints and considerations for transitions (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn transition_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TransitionInDays", value.into());
+            self
+        }
+
+        /// Sets `TransitionInDays` in place: [`Self::transition_in_days`] on a value held by `&mut`.
+        pub fn set_transition_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TransitionInDays", value.into());
+            self
+        }
+
+        /// `TransitionInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TransitionInDays")
         }
     }
 
@@ -2201,24 +3500,63 @@ pub mod bucket {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationBucketName`: The name of the bucket where Amazon S3 should store server
-            /// access log files. You can store log files in any bucket that you own. By default, logs
-            /// are stored in the bucket where the ``LoggingConfiguration`` property is defined.
-            props, "DestinationBucketName", destination_bucket_name, set_destination_bucket_name, get_destination_bucket_name, Val<String>
+        /// `DestinationBucketName`: The name of the bucket where Amazon S3 should store server access
+        /// log files. You can store log files in any bucket that you own. By default, logs are stored
+        /// in the bucket where the ``LoggingConfiguration`` property is defined.
+        pub fn destination_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationBucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogFilePrefix`: A prefix for all log object keys. If you store log files from multiple
-            /// Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log
-            /// files came from which bucket.
-            props, "LogFilePrefix", log_file_prefix, set_log_file_prefix, get_log_file_prefix, Val<String>
+        /// Sets `DestinationBucketName` in place: [`Self::destination_bucket_name`] on a value held by `&mut`.
+        pub fn set_destination_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationBucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetObjectKeyFormat`: Amazon S3 key format for log objects. Only one format, either
-            /// PartitionedPrefix or SimplePrefix, is allowed.
-            props, "TargetObjectKeyFormat", target_object_key_format, set_target_object_key_format, get_target_object_key_format, Val<TargetObjectKeyFormat>
+        /// `DestinationBucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationBucketName")
+        }
+
+        /// `LogFilePrefix`: A prefix for all log object keys. If you store log files from multiple
+        /// Amazon S3 buckets in a single bucket, you can use a prefix to distinguish which log files
+        /// came from which bucket.
+        pub fn log_file_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogFilePrefix", value.into());
+            self
+        }
+
+        /// Sets `LogFilePrefix` in place: [`Self::log_file_prefix`] on a value held by `&mut`.
+        pub fn set_log_file_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogFilePrefix", value.into());
+            self
+        }
+
+        /// `LogFilePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_file_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogFilePrefix")
+        }
+
+        /// `TargetObjectKeyFormat`: Amazon S3 key format for log objects. Only one format, either
+        /// PartitionedPrefix or SimplePrefix, is allowed.
+        pub fn target_object_key_format(mut self, value: impl Into<Val<TargetObjectKeyFormat>>) -> Self {
+            self.props.set("TargetObjectKeyFormat", value.into());
+            self
+        }
+
+        /// Sets `TargetObjectKeyFormat` in place: [`Self::target_object_key_format`] on a value held by `&mut`.
+        pub fn set_target_object_key_format(&mut self, value: impl Into<Val<TargetObjectKeyFormat>>) -> &mut Self {
+            self.props.set("TargetObjectKeyFormat", value.into());
+            self
+        }
+
+        /// `TargetObjectKeyFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_object_key_format(&self) -> ::std::option::Option<Val<TargetObjectKeyFormat>> {
+            crate::cfn::get_prop(&self.props, "TargetObjectKeyFormat")
         }
     }
 
@@ -2240,17 +3578,42 @@ pub mod bucket {
             TargetObjectKeyFormat { props }
         }
 
-        prop! {
-            /// `SimplePrefix`: This format defaults the prefix to the given log file prefix for
-            /// delivering server access log file.
-            props, "SimplePrefix", simple_prefix, set_simple_prefix, get_simple_prefix, Val<Json>
+        /// `SimplePrefix`: This format defaults the prefix to the given log file prefix for delivering
+        /// server access log file.
+        pub fn simple_prefix(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("SimplePrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `PartitionedPrefix`: Amazon S3 keys for log objects are partitioned in the following
-            /// format: ``\[DestinationPrefix\]\[SourceAccountId\]/\[SourceRegion\]/\[SourceBucket\]/\[YYYY\]/\[MM\]/\[DD\]/\[YYYY\]-\[MM\]-\[DD\]-\[hh\]-\[mm\]-\[ss\]-\[UniqueString\]``
-            /// PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
-            props, "PartitionedPrefix", partitioned_prefix, set_partitioned_prefix, get_partitioned_prefix, Val<PartitionedPrefix>
+        /// Sets `SimplePrefix` in place: [`Self::simple_prefix`] on a value held by `&mut`.
+        pub fn set_simple_prefix(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("SimplePrefix", value.into());
+            self
+        }
+
+        /// `SimplePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_simple_prefix(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "SimplePrefix")
+        }
+
+        /// `PartitionedPrefix`: Amazon S3 keys for log objects are partitioned in the following format: ``\[DestinationPrefix\]\[SourceAccountId\]/\[SourceRegion\]/\[SourceBucket\]/\[YYYY\]/\[MM\]/\[DD\]/\[YYYY\]-\[MM\]-\[DD\]-\[hh\]-\[mm\]-\[ss\]-\[UniqueString\]``
+        /// PartitionedPrefix defaults to EventTime delivery when server access logs are delivered.
+        pub fn partitioned_prefix(mut self, value: impl Into<Val<PartitionedPrefix>>) -> Self {
+            self.props.set("PartitionedPrefix", value.into());
+            self
+        }
+
+        /// Sets `PartitionedPrefix` in place: [`Self::partitioned_prefix`] on a value held by `&mut`.
+        pub fn set_partitioned_prefix(&mut self, value: impl Into<Val<PartitionedPrefix>>) -> &mut Self {
+            self.props.set("PartitionedPrefix", value.into());
+            self
+        }
+
+        /// `PartitionedPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partitioned_prefix(&self) -> ::std::option::Option<Val<PartitionedPrefix>> {
+            crate::cfn::get_prop(&self.props, "PartitionedPrefix")
         }
     }
 
@@ -2271,13 +3634,26 @@ pub mod bucket {
             PartitionedPrefix { props }
         }
 
-        prop! {
-            /// `PartitionDateSource`: Specifies the partition date source for the partitioned prefix. ``PartitionDateSource``
-            /// can be ``EventTime`` or ``DeliveryTime``. For ``DeliveryTime``, the time in the log file
-            /// names corresponds to the delivery time for the log files. For ``EventTime``, The logs
-            /// delivered are for a specific day only. The year, month, and day correspond to the day on
-            /// which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
-            props, "PartitionDateSource", partition_date_source, set_partition_date_source, get_partition_date_source, Val<PartitionedPrefixPartitionDateSource>
+        /// `PartitionDateSource`: Specifies the partition date source for the partitioned prefix. ``PartitionDateSource``
+        /// can be ``EventTime`` or ``DeliveryTime``. For ``DeliveryTime``, the time in the log file
+        /// names corresponds to the delivery time for the log files. For ``EventTime``, The logs
+        /// delivered are for a specific day only. The year, month, and day correspond to the day on
+        /// which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
+        pub fn partition_date_source(mut self, value: impl Into<Val<PartitionedPrefixPartitionDateSource>>) -> Self {
+            self.props.set("PartitionDateSource", value.into());
+            self
+        }
+
+        /// Sets `PartitionDateSource` in place: [`Self::partition_date_source`] on a value held by `&mut`.
+        pub fn set_partition_date_source(&mut self, value: impl Into<Val<PartitionedPrefixPartitionDateSource>>) -> &mut Self {
+            self.props.set("PartitionDateSource", value.into());
+            self
+        }
+
+        /// `PartitionDateSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_date_source(&self) -> ::std::option::Option<Val<PartitionedPrefixPartitionDateSource>> {
+            crate::cfn::get_prop(&self.props, "PartitionDateSource")
         }
     }
 
@@ -2318,27 +3694,74 @@ pub mod bucket {
             MetadataConfiguration { props }
         }
 
-        prop! {
-            /// `JournalTableConfiguration`: The journal table configuration for a metadata
-            /// configuration.
-            props, "JournalTableConfiguration", _, set_journal_table_configuration, get_journal_table_configuration, Val<JournalTableConfiguration>
+        /// Sets `JournalTableConfiguration`, which `new` took, in place.
+        pub fn set_journal_table_configuration(&mut self, value: impl Into<Val<JournalTableConfiguration>>) -> &mut Self {
+            self.props.set("JournalTableConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AnnotationTableConfiguration`: The annotation table configuration for a metadata
-            /// configuration.
-            props, "AnnotationTableConfiguration", annotation_table_configuration, set_annotation_table_configuration, get_annotation_table_configuration, Val<AnnotationTableConfiguration>
+        /// `JournalTableConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_journal_table_configuration(&self) -> ::std::option::Option<Val<JournalTableConfiguration>> {
+            crate::cfn::get_prop(&self.props, "JournalTableConfiguration")
         }
 
-        prop! {
-            /// `Destination`: The destination information for the S3 Metadata configuration.
-            props, "Destination", destination, set_destination, get_destination, Val<MetadataDestination>
+        /// `AnnotationTableConfiguration`: The annotation table configuration for a metadata
+        /// configuration.
+        pub fn annotation_table_configuration(mut self, value: impl Into<Val<AnnotationTableConfiguration>>) -> Self {
+            self.props.set("AnnotationTableConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `InventoryTableConfiguration`: The inventory table configuration for a metadata
-            /// configuration.
-            props, "InventoryTableConfiguration", inventory_table_configuration, set_inventory_table_configuration, get_inventory_table_configuration, Val<InventoryTableConfiguration>
+        /// Sets `AnnotationTableConfiguration` in place: [`Self::annotation_table_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_annotation_table_configuration(&mut self, value: impl Into<Val<AnnotationTableConfiguration>>) -> &mut Self {
+            self.props.set("AnnotationTableConfiguration", value.into());
+            self
+        }
+
+        /// `AnnotationTableConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_annotation_table_configuration(&self) -> ::std::option::Option<Val<AnnotationTableConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AnnotationTableConfiguration")
+        }
+
+        /// `Destination`: The destination information for the S3 Metadata configuration.
+        pub fn destination(mut self, value: impl Into<Val<MetadataDestination>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<MetadataDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<MetadataDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// `InventoryTableConfiguration`: The inventory table configuration for a metadata
+        /// configuration.
+        pub fn inventory_table_configuration(mut self, value: impl Into<Val<InventoryTableConfiguration>>) -> Self {
+            self.props.set("InventoryTableConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InventoryTableConfiguration` in place: [`Self::inventory_table_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_inventory_table_configuration(&mut self, value: impl Into<Val<InventoryTableConfiguration>>) -> &mut Self {
+            self.props.set("InventoryTableConfiguration", value.into());
+            self
+        }
+
+        /// `InventoryTableConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inventory_table_configuration(&self) -> ::std::option::Option<Val<InventoryTableConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InventoryTableConfiguration")
         }
     }
 
@@ -2368,35 +3791,94 @@ pub mod bucket {
             AnnotationTableConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationState`: Specifies whether the annotation table configuration is enabled or
-            /// disabled.
-            props, "ConfigurationState", _, set_configuration_state, get_configuration_state, Val<AnnotationTableConfigurationConfigurationState>
+        /// Sets `ConfigurationState`, which `new` took, in place.
+        pub fn set_configuration_state(&mut self, value: impl Into<Val<AnnotationTableConfigurationConfigurationState>>) -> &mut Self {
+            self.props.set("ConfigurationState", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: The encryption configuration for the annotation table. To
-            /// encrypt your annotation table with server-side encryption using AWS Key Management
-            /// Service (AWS KMS) keys (SSE-KMS), set ``SseAlgorithm`` to ``aws:kms``. You must also set ``KmsKeyArn``
-            /// to the ARN of a customer managed KMS key in the same Region where your general purpose
-            /// bucket is located.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<MetadataTableEncryptionConfiguration>
+        /// `ConfigurationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_state(&self) -> ::std::option::Option<Val<AnnotationTableConfigurationConfigurationState>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationState")
         }
 
-        prop! {
-            /// `Role`: The ARN of the IAM role that grants Amazon S3 Metadata permission to read
-            /// annotations from your bucket.
-            props, "Role", role, set_role, get_role, Val<String>
+        /// `EncryptionConfiguration`: The encryption configuration for the annotation table. To encrypt
+        /// your annotation table with server-side encryption using AWS Key Management Service (AWS KMS)
+        /// keys (SSE-KMS), set ``SseAlgorithm`` to ``aws:kms``. You must also set ``KmsKeyArn`` to the
+        /// ARN of a customer managed KMS key in the same Region where your general purpose bucket is
+        /// located.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TableArn`: The Amazon Resource Name (ARN) for the annotation table.
-            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: The name of the annotation table.
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<MetadataTableEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `Role`: The ARN of the IAM role that grants Amazon S3 Metadata permission to read
+        /// annotations from your bucket.
+        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// Sets `Role` in place: [`Self::role`] on a value held by `&mut`.
+        pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Role")
+        }
+
+        /// `TableArn`: The Amazon Resource Name (ARN) for the annotation table.
+        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// Sets `TableArn` in place: [`Self::table_arn`] on a value held by `&mut`.
+        pub fn set_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// `TableArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableArn")
+        }
+
+        /// `TableName`: The name of the annotation table.
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -2436,20 +3918,37 @@ pub mod bucket {
             MetadataTableEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `SseAlgorithm`: The encryption type specified for a metadata table. To specify
-            /// server-side encryption with KMSlong (KMS) keys (SSE-KMS), use the ``aws:kms`` value. To
-            /// specify server-side encryption with Amazon S3 managed keys (SSE-S3), use the ``AES256``
-            /// value.
-            props, "SseAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<MetadataTableEncryptionConfigurationSseAlgorithm>
+        /// Sets `SseAlgorithm`, which `new` took, in place.
+        pub fn set_sse_algorithm(&mut self, value: impl Into<Val<MetadataTableEncryptionConfigurationSseAlgorithm>>) -> &mut Self {
+            self.props.set("SseAlgorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified,
-            /// you must also specify the KMS key Amazon Resource Name (ARN). You must specify a
-            /// customer-managed KMS key that's located in the same Region as the general purpose bucket
-            /// that corresponds to the metadata table configuration.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `SseAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_algorithm(&self) -> ::std::option::Option<Val<MetadataTableEncryptionConfigurationSseAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SseAlgorithm")
+        }
+
+        /// `KmsKeyArn`: If server-side encryption with KMSlong (KMS) keys (SSE-KMS) is specified, you
+        /// must also specify the KMS key Amazon Resource Name (ARN). You must specify a
+        /// customer-managed KMS key that's located in the same Region as the general purpose bucket
+        /// that corresponds to the metadata table configuration.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -2490,25 +3989,54 @@ pub mod bucket {
             MetadataDestination { props }
         }
 
-        prop! {
-            /// `TableBucketType`: The type of the table bucket where the metadata configuration is
-            /// stored. The ``aws`` value indicates an AWS managed table bucket, and the ``customer``
-            /// value indicates a customer-managed table bucket. V2 metadata configurations are stored
-            /// in AWS managed table buckets, and V1 metadata configurations are stored in
-            /// customer-managed table buckets.
-            props, "TableBucketType", _, set_table_bucket_type, get_table_bucket_type, Val<MetadataDestinationTableBucketType>
+        /// Sets `TableBucketType`, which `new` took, in place.
+        pub fn set_table_bucket_type(&mut self, value: impl Into<Val<MetadataDestinationTableBucketType>>) -> &mut Self {
+            self.props.set("TableBucketType", value.into());
+            self
         }
 
-        prop! {
-            /// `TableBucketArn`: The Amazon Resource Name (ARN) of the table bucket where the metadata
-            /// configuration is stored.
-            props, "TableBucketArn", table_bucket_arn, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+        /// `TableBucketType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_bucket_type(&self) -> ::std::option::Option<Val<MetadataDestinationTableBucketType>> {
+            crate::cfn::get_prop(&self.props, "TableBucketType")
         }
 
-        prop! {
-            /// `TableNamespace`: The namespace in the table bucket where the metadata tables for a
-            /// metadata configuration are stored.
-            props, "TableNamespace", table_namespace, set_table_namespace, get_table_namespace, Val<String>
+        /// `TableBucketArn`: The Amazon Resource Name (ARN) of the table bucket where the metadata
+        /// configuration is stored.
+        pub fn table_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableBucketArn", value.into());
+            self
+        }
+
+        /// Sets `TableBucketArn` in place: [`Self::table_bucket_arn`] on a value held by `&mut`.
+        pub fn set_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableBucketArn", value.into());
+            self
+        }
+
+        /// `TableBucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableBucketArn")
+        }
+
+        /// `TableNamespace`: The namespace in the table bucket where the metadata tables for a metadata
+        /// configuration are stored.
+        pub fn table_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableNamespace", value.into());
+            self
+        }
+
+        /// Sets `TableNamespace` in place: [`Self::table_namespace`] on a value held by `&mut`.
+        pub fn set_table_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableNamespace", value.into());
+            self
+        }
+
+        /// `TableNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableNamespace")
         }
     }
 
@@ -2552,25 +4080,71 @@ pub mod bucket {
             InventoryTableConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationState`: The configuration state of the inventory table, indicating whether
-            /// the inventory table is enabled or disabled.
-            props, "ConfigurationState", _, set_configuration_state, get_configuration_state, Val<InventoryTableConfigurationConfigurationState>
+        /// Sets `ConfigurationState`, which `new` took, in place.
+        pub fn set_configuration_state(&mut self, value: impl Into<Val<InventoryTableConfigurationConfigurationState>>) -> &mut Self {
+            self.props.set("ConfigurationState", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: The encryption configuration for the inventory table.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<MetadataTableEncryptionConfiguration>
+        /// `ConfigurationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_state(&self) -> ::std::option::Option<Val<InventoryTableConfigurationConfigurationState>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationState")
         }
 
-        prop! {
-            /// `TableArn`: The Amazon Resource Name (ARN) for the inventory table.
-            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        /// `EncryptionConfiguration`: The encryption configuration for the inventory table.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: The name of the inventory table.
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<MetadataTableEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `TableArn`: The Amazon Resource Name (ARN) for the inventory table.
+        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// Sets `TableArn` in place: [`Self::table_arn`] on a value held by `&mut`.
+        pub fn set_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// `TableArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableArn")
+        }
+
+        /// `TableName`: The name of the inventory table.
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -2610,24 +4184,71 @@ pub mod bucket {
             JournalTableConfiguration { props }
         }
 
-        prop! {
-            /// `RecordExpiration`: The journal table record expiration settings for the journal table.
-            props, "RecordExpiration", _, set_record_expiration, get_record_expiration, Val<RecordExpiration>
+        /// Sets `RecordExpiration`, which `new` took, in place.
+        pub fn set_record_expiration(&mut self, value: impl Into<Val<RecordExpiration>>) -> &mut Self {
+            self.props.set("RecordExpiration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: The encryption configuration for the journal table.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<MetadataTableEncryptionConfiguration>
+        /// `RecordExpiration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiration(&self) -> ::std::option::Option<Val<RecordExpiration>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiration")
         }
 
-        prop! {
-            /// `TableArn`: The Amazon Resource Name (ARN) for the journal table.
-            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        /// `EncryptionConfiguration`: The encryption configuration for the journal table.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: The name of the journal table.
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<MetadataTableEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<MetadataTableEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `TableArn`: The Amazon Resource Name (ARN) for the journal table.
+        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// Sets `TableArn` in place: [`Self::table_arn`] on a value held by `&mut`.
+        pub fn set_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// `TableArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableArn")
+        }
+
+        /// `TableName`: The name of the journal table.
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -2650,17 +4271,37 @@ pub mod bucket {
             RecordExpiration { props }
         }
 
-        prop! {
-            /// `Expiration`: Specifies whether journal table record expiration is enabled or disabled.
-            props, "Expiration", _, set_expiration, get_expiration, Val<RecordExpirationExpiration>
+        /// Sets `Expiration`, which `new` took, in place.
+        pub fn set_expiration(&mut self, value: impl Into<Val<RecordExpirationExpiration>>) -> &mut Self {
+            self.props.set("Expiration", value.into());
+            self
         }
 
-        prop! {
-            /// `Days`: If you enable journal table record expiration, you can set the number of days to
-            /// retain your journal table records. Journal table records must be retained for a minimum
-            /// of 7 days. To set this value, specify any whole number from ``7`` to ``2147483647``. For
-            /// example, to retain your journal table records for one year, set this value to ``365``.
-            props, "Days", days, set_days, get_days, Val<i64>
+        /// `Expiration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration(&self) -> ::std::option::Option<Val<RecordExpirationExpiration>> {
+            crate::cfn::get_prop(&self.props, "Expiration")
+        }
+
+        /// `Days`: If you enable journal table record expiration, you can set the number of days to
+        /// retain your journal table records. Journal table records must be retained for a minimum of 7
+        /// days. To set this value, specify any whole number from ``7`` to ``2147483647``. For example,
+        /// to retain your journal table records for one year, set this value to ``365``.
+        pub fn days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Days", value.into());
+            self
+        }
+
+        /// Sets `Days` in place: [`Self::days`] on a value held by `&mut`.
+        pub fn set_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Days", value.into());
+            self
+        }
+
+        /// `Days` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Days")
         }
     }
 
@@ -2701,12 +4342,16 @@ pub mod bucket {
             MetadataTableConfiguration { props }
         }
 
-        prop! {
-            /// `S3TablesDestination`: The destination information for the metadata table configuration.
-            /// The destination table bucket must be in the same Region and AWS-account as the general
-            /// purpose bucket. The specified metadata table name must be unique within the ``aws_s3_metadata``
-            /// namespace in the destination table bucket.
-            props, "S3TablesDestination", _, set_s3_tables_destination, get_s3_tables_destination, Val<S3TablesDestination>
+        /// Sets `S3TablesDestination`, which `new` took, in place.
+        pub fn set_s3_tables_destination(&mut self, value: impl Into<Val<S3TablesDestination>>) -> &mut Self {
+            self.props.set("S3TablesDestination", value.into());
+            self
+        }
+
+        /// `S3TablesDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_tables_destination(&self) -> ::std::option::Option<Val<S3TablesDestination>> {
+            crate::cfn::get_prop(&self.props, "S3TablesDestination")
         }
     }
 
@@ -2739,31 +4384,67 @@ pub mod bucket {
             S3TablesDestination { props }
         }
 
-        prop! {
-            /// `TableBucketArn`: The Amazon Resource Name (ARN) for the table bucket that's specified
-            /// as the destination in the metadata table configuration. The destination table bucket
-            /// must be in the same Region and AWS-account as the general purpose bucket.
-            props, "TableBucketArn", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+        /// Sets `TableBucketArn`, which `new` took, in place.
+        pub fn set_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableBucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: The name for the metadata table in your metadata table configuration. The
-            /// specified metadata table name must be unique within the ``aws_s3_metadata`` namespace in
-            /// the destination table bucket.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `TableBucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableBucketArn")
         }
 
-        prop! {
-            /// `TableArn`: The Amazon Resource Name (ARN) for the metadata table in the metadata table
-            /// configuration. The specified metadata table name must be unique within the ``aws_s3_metadata``
-            /// namespace in the destination table bucket.
-            props, "TableArn", table_arn, set_table_arn, get_table_arn, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableNamespace`: The table bucket namespace for the metadata table in your metadata
-            /// table configuration. This value is always ``aws_s3_metadata``.
-            props, "TableNamespace", table_namespace, set_table_namespace, get_table_namespace, Val<String>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `TableArn`: The Amazon Resource Name (ARN) for the metadata table in the metadata table
+        /// configuration. The specified metadata table name must be unique within the ``aws_s3_metadata``
+        /// namespace in the destination table bucket.
+        pub fn table_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// Sets `TableArn` in place: [`Self::table_arn`] on a value held by `&mut`.
+        pub fn set_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableArn", value.into());
+            self
+        }
+
+        /// `TableArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableArn")
+        }
+
+        /// `TableNamespace`: The table bucket namespace for the metadata table in your metadata table
+        /// configuration. This value is always ``aws_s3_metadata``.
+        pub fn table_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableNamespace", value.into());
+            self
+        }
+
+        /// Sets `TableNamespace` in place: [`Self::table_namespace`] on a value held by `&mut`.
+        pub fn set_table_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableNamespace", value.into());
+            self
+        }
+
+        /// `TableNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableNamespace")
         }
     }
 
@@ -2790,27 +4471,72 @@ pub mod bucket {
             MetricsConfiguration { props }
         }
 
-        prop! {
-            /// `Id`: The ID used to identify the metrics configuration. This can be any value you
-            /// choose that helps you identify your metrics configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessPointArn`: The access point that was used while performing operations on the
-            /// object. The metrics configuration only includes objects that meet the filter's criteria.
-            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Prefix`: The prefix that an object must have to be included in the metrics results.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `AccessPointArn`: The access point that was used while performing operations on the object.
+        /// The metrics configuration only includes objects that meet the filter's criteria.
+        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilters`: Specifies a list of tag filters to use as a metrics configuration filter.
-            /// The metrics configuration includes only objects that meet the filter's criteria.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
+        /// Sets `AccessPointArn` in place: [`Self::access_point_arn`] on a value held by `&mut`.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
+        }
+
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// `Prefix`: The prefix that an object must have to be included in the metrics results.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `TagFilters`: Specifies a list of tag filters to use as a metrics configuration filter. The
+        /// metrics configuration includes only objects that meet the filter's criteria.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
         }
     }
 
@@ -2835,27 +4561,80 @@ pub mod bucket {
             NotificationConfiguration { props }
         }
 
-        prop! {
-            /// `EventBridgeConfiguration`: Enables delivery of events to Amazon EventBridge.
-            props, "EventBridgeConfiguration", event_bridge_configuration, set_event_bridge_configuration, get_event_bridge_configuration, Val<EventBridgeConfiguration>
+        /// `EventBridgeConfiguration`: Enables delivery of events to Amazon EventBridge.
+        pub fn event_bridge_configuration(mut self, value: impl Into<Val<EventBridgeConfiguration>>) -> Self {
+            self.props.set("EventBridgeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaConfigurations`: Describes the LAMlong functions to invoke and the events for
-            /// which to invoke them.
-            props, "LambdaConfigurations", lambda_configurations, set_lambda_configurations, get_lambda_configurations, Val<List<LambdaConfiguration>>
+        /// Sets `EventBridgeConfiguration` in place: [`Self::event_bridge_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_event_bridge_configuration(&mut self, value: impl Into<Val<EventBridgeConfiguration>>) -> &mut Self {
+            self.props.set("EventBridgeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueConfigurations`: The Amazon Simple Queue Service queues to publish messages to and
-            /// the events for which to publish messages.
-            props, "QueueConfigurations", queue_configurations, set_queue_configurations, get_queue_configurations, Val<List<QueueConfiguration>>
+        /// `EventBridgeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge_configuration(&self) -> ::std::option::Option<Val<EventBridgeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EventBridgeConfiguration")
         }
 
-        prop! {
-            /// `TopicConfigurations`: The topic to which notifications are sent and the events for
-            /// which notifications are generated.
-            props, "TopicConfigurations", topic_configurations, set_topic_configurations, get_topic_configurations, Val<List<TopicConfiguration>>
+        /// `LambdaConfigurations`: Describes the LAMlong functions to invoke and the events for which
+        /// to invoke them.
+        pub fn lambda_configurations(mut self, value: impl Into<Val<List<LambdaConfiguration>>>) -> Self {
+            self.props.set("LambdaConfigurations", value.into());
+            self
+        }
+
+        /// Sets `LambdaConfigurations` in place: [`Self::lambda_configurations`] on a value held by `&mut`.
+        pub fn set_lambda_configurations(&mut self, value: impl Into<Val<List<LambdaConfiguration>>>) -> &mut Self {
+            self.props.set("LambdaConfigurations", value.into());
+            self
+        }
+
+        /// `LambdaConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_configurations(&self) -> ::std::option::Option<Val<List<LambdaConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "LambdaConfigurations")
+        }
+
+        /// `QueueConfigurations`: The Amazon Simple Queue Service queues to publish messages to and the
+        /// events for which to publish messages.
+        pub fn queue_configurations(mut self, value: impl Into<Val<List<QueueConfiguration>>>) -> Self {
+            self.props.set("QueueConfigurations", value.into());
+            self
+        }
+
+        /// Sets `QueueConfigurations` in place: [`Self::queue_configurations`] on a value held by `&mut`.
+        pub fn set_queue_configurations(&mut self, value: impl Into<Val<List<QueueConfiguration>>>) -> &mut Self {
+            self.props.set("QueueConfigurations", value.into());
+            self
+        }
+
+        /// `QueueConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_configurations(&self) -> ::std::option::Option<Val<List<QueueConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "QueueConfigurations")
+        }
+
+        /// `TopicConfigurations`: The topic to which notifications are sent and the events for which
+        /// notifications are generated.
+        pub fn topic_configurations(mut self, value: impl Into<Val<List<TopicConfiguration>>>) -> Self {
+            self.props.set("TopicConfigurations", value.into());
+            self
+        }
+
+        /// Sets `TopicConfigurations` in place: [`Self::topic_configurations`] on a value held by `&mut`.
+        pub fn set_topic_configurations(&mut self, value: impl Into<Val<List<TopicConfiguration>>>) -> &mut Self {
+            self.props.set("TopicConfigurations", value.into());
+            self
+        }
+
+        /// `TopicConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_configurations(&self) -> ::std::option::Option<Val<List<TopicConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "TopicConfigurations")
         }
     }
 
@@ -2883,9 +4662,16 @@ pub mod bucket {
             EventBridgeConfiguration { props }
         }
 
-        prop! {
-            /// `EventBridgeEnabled`: Enables delivery of events to Amazon EventBridge.
-            props, "EventBridgeEnabled", _, set_event_bridge_enabled, get_event_bridge_enabled, Val<bool>
+        /// Sets `EventBridgeEnabled`, which `new` took, in place.
+        pub fn set_event_bridge_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EventBridgeEnabled", value.into());
+            self
+        }
+
+        /// `EventBridgeEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EventBridgeEnabled")
         }
     }
 
@@ -2912,24 +4698,48 @@ pub mod bucket {
             LambdaConfiguration { props }
         }
 
-        prop! {
-            /// `Function`: The Amazon Resource Name (ARN) of the LAMlong function that Amazon S3
-            /// invokes when the specified event type occurs.
-            props, "Function", _, set_function, get_function, Val<String>
+        /// Sets `Function`, which `new` took, in place.
+        pub fn set_function(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Function", value.into());
+            self
         }
 
-        prop! {
-            /// `Event`: The Amazon S3 bucket event for which to invoke the LAMlong function. For more
-            /// information, see Supported Event Types (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Event", _, set_event, get_event, Val<String>
+        /// `Function` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Function")
         }
 
-        prop! {
-            /// `Filter`: The filtering rules that determine which objects invoke the AWS Lambda
-            /// function. For example, you can create a filter so that only image files with a ``.jpg``
-            /// extension invoke the function when they are added to the Amazon S3 bucket.
-            props, "Filter", filter, set_filter, get_filter, Val<NotificationFilter>
+        /// Sets `Event`, which `new` took, in place.
+        pub fn set_event(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Event", value.into());
+            self
+        }
+
+        /// `Event` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Event")
+        }
+
+        /// `Filter`: The filtering rules that determine which objects invoke the AWS Lambda function.
+        /// For example, you can create a filter so that only image files with a ``.jpg`` extension
+        /// invoke the function when they are added to the Amazon S3 bucket.
+        pub fn filter(mut self, value: impl Into<Val<NotificationFilter>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<NotificationFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<NotificationFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -2953,9 +4763,16 @@ pub mod bucket {
             NotificationFilter { props }
         }
 
-        prop! {
-            /// `S3Key`: A container for object key name prefix and suffix filtering rules.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<S3KeyFilter>
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<S3KeyFilter>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<S3KeyFilter>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
         }
     }
 
@@ -2981,10 +4798,16 @@ pub mod bucket {
             S3KeyFilter { props }
         }
 
-        prop! {
-            /// `Rules`: A list of containers for the key-value pair that defines the criteria for the
-            /// filter rule.
-            props, "Rules", _, set_rules, get_rules, Val<List<FilterRule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<FilterRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<FilterRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -3017,18 +4840,28 @@ pub mod bucket {
             FilterRule { props }
         }
 
-        prop! {
-            /// `Value`: The value that the filter searches for in object key names.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The object key name prefix or suffix identifying one or more objects to which
-            /// the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes
-            /// and suffixes are not supported. For more information, see Configuring Event
-            /// Notifications (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -3056,27 +4889,50 @@ pub mod bucket {
             QueueConfiguration { props }
         }
 
-        prop! {
-            /// `Event`: The Amazon S3 bucket event about which you want to publish messages to Amazon
-            /// SQS. For more information, see Supported Event Types (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Event", _, set_event, get_event, Val<String>
+        /// Sets `Event`, which `new` took, in place.
+        pub fn set_event(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Event", value.into());
+            self
         }
 
-        prop! {
-            /// `Queue`: The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3
-            /// publishes a message when it detects events of the specified type. FIFO queues are not
-            /// allowed when enabling an SQS queue as the event notification destination.
-            props, "Queue", _, set_queue, get_queue, Val<String>
+        /// `Event` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Event")
         }
 
-        prop! {
-            /// `Filter`: The filtering rules that determine which objects trigger notifications. For
-            /// example, you can create a filter so that Amazon S3 sends notifications only when image
-            /// files with a ``.jpg`` extension are added to the bucket. For more information, see
-            /// Configuring event notifications using object key name filtering (<https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Filter", filter, set_filter, get_filter, Val<NotificationFilter>
+        /// Sets `Queue`, which `new` took, in place.
+        pub fn set_queue(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Queue", value.into());
+            self
+        }
+
+        /// `Queue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Queue")
+        }
+
+        /// `Filter`: The filtering rules that determine which objects trigger notifications. For
+        /// example, you can create a filter so that Amazon S3 sends notifications only when image files
+        /// with a ``.jpg`` extension are added to the bucket. For more information, see Configuring
+        /// event notifications using object key name filtering (<https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn filter(mut self, value: impl Into<Val<NotificationFilter>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<NotificationFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<NotificationFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -3104,24 +4960,48 @@ pub mod bucket {
             TopicConfiguration { props }
         }
 
-        prop! {
-            /// `Event`: The Amazon S3 bucket event about which to send notifications. For more
-            /// information, see Supported Event Types (<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Event", _, set_event, get_event, Val<String>
+        /// Sets `Event`, which `new` took, in place.
+        pub fn set_event(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Event", value.into());
+            self
         }
 
-        prop! {
-            /// `Topic`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which Amazon S3
-            /// publishes a message when it detects events of the specified type.
-            props, "Topic", _, set_topic, get_topic, Val<String>
+        /// `Event` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Event")
         }
 
-        prop! {
-            /// `Filter`: The filtering rules that determine for which objects to send notifications.
-            /// For example, you can create a filter so that Amazon S3 sends notifications only when
-            /// image files with a ``.jpg`` extension are added to the bucket.
-            props, "Filter", filter, set_filter, get_filter, Val<NotificationFilter>
+        /// Sets `Topic`, which `new` took, in place.
+        pub fn set_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Topic", value.into());
+            self
+        }
+
+        /// `Topic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Topic")
+        }
+
+        /// `Filter`: The filtering rules that determine for which objects to send notifications. For
+        /// example, you can create a filter so that Amazon S3 sends notifications only when image files
+        /// with a ``.jpg`` extension are added to the bucket.
+        pub fn filter(mut self, value: impl Into<Val<NotificationFilter>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<NotificationFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<NotificationFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -3143,21 +5023,45 @@ pub mod bucket {
             ObjectLockConfiguration { props }
         }
 
-        prop! {
-            /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration
-            /// enabled. Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a
-            /// bucket.
-            props, "ObjectLockEnabled", object_lock_enabled, set_object_lock_enabled, get_object_lock_enabled, Val<ObjectLockConfigurationObjectLockEnabled>
+        /// `ObjectLockEnabled`: Indicates whether this bucket has an Object Lock configuration enabled.
+        /// Enable ``ObjectLockEnabled`` when you apply ``ObjectLockConfiguration`` to a bucket.
+        pub fn object_lock_enabled(mut self, value: impl Into<Val<ObjectLockConfigurationObjectLockEnabled>>) -> Self {
+            self.props.set("ObjectLockEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Rule`: Specifies the Object Lock rule for the specified object. Enable this rule when
-            /// you apply ``ObjectLockConfiguration`` to a bucket. If Object Lock is turned on, bucket
-            /// settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot
-            /// specify ``Days`` and ``Years`` at the same time. For more information, see
-            /// ObjectLockRule (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html>)
-            /// and DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
-            props, "Rule", rule, set_rule, get_rule, Val<ObjectLockRule>
+        /// Sets `ObjectLockEnabled` in place: [`Self::object_lock_enabled`] on a value held by `&mut`.
+        pub fn set_object_lock_enabled(&mut self, value: impl Into<Val<ObjectLockConfigurationObjectLockEnabled>>) -> &mut Self {
+            self.props.set("ObjectLockEnabled", value.into());
+            self
+        }
+
+        /// `ObjectLockEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_lock_enabled(&self) -> ::std::option::Option<Val<ObjectLockConfigurationObjectLockEnabled>> {
+            crate::cfn::get_prop(&self.props, "ObjectLockEnabled")
+        }
+
+        /// `Rule`: Specifies the Object Lock rule for the specified object. Enable this rule when you
+        /// apply ``ObjectLockConfiguration`` to a bucket. If Object Lock is turned on, bucket settings
+        /// require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days``
+        /// and ``Years`` at the same time. For more information, see ObjectLockRule (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html>)
+        /// and DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
+        pub fn rule(mut self, value: impl Into<Val<ObjectLockRule>>) -> Self {
+            self.props.set("Rule", value.into());
+            self
+        }
+
+        /// Sets `Rule` in place: [`Self::rule`] on a value held by `&mut`.
+        pub fn set_rule(&mut self, value: impl Into<Val<ObjectLockRule>>) -> &mut Self {
+            self.props.set("Rule", value.into());
+            self
+        }
+
+        /// `Rule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule(&self) -> ::std::option::Option<Val<ObjectLockRule>> {
+            crate::cfn::get_prop(&self.props, "Rule")
         }
     }
 
@@ -3188,13 +5092,26 @@ pub mod bucket {
             ObjectLockRule { props }
         }
 
-        prop! {
-            /// `DefaultRetention`: The default Object Lock retention mode and period that you want to
-            /// apply to new objects placed in the specified bucket. If Object Lock is turned on, bucket
-            /// settings require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot
-            /// specify ``Days`` and ``Years`` at the same time. For more information about allowable
-            /// values for mode and period, see DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
-            props, "DefaultRetention", default_retention, set_default_retention, get_default_retention, Val<DefaultRetention>
+        /// `DefaultRetention`: The default Object Lock retention mode and period that you want to apply
+        /// to new objects placed in the specified bucket. If Object Lock is turned on, bucket settings
+        /// require both ``Mode`` and a period of either ``Days`` or ``Years``. You cannot specify ``Days``
+        /// and ``Years`` at the same time. For more information about allowable values for mode and
+        /// period, see DefaultRetention (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
+        pub fn default_retention(mut self, value: impl Into<Val<DefaultRetention>>) -> Self {
+            self.props.set("DefaultRetention", value.into());
+            self
+        }
+
+        /// Sets `DefaultRetention` in place: [`Self::default_retention`] on a value held by `&mut`.
+        pub fn set_default_retention(&mut self, value: impl Into<Val<DefaultRetention>>) -> &mut Self {
+            self.props.set("DefaultRetention", value.into());
+            self
+        }
+
+        /// `DefaultRetention` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_retention(&self) -> ::std::option::Option<Val<DefaultRetention>> {
+            crate::cfn::get_prop(&self.props, "DefaultRetention")
         }
     }
 
@@ -3217,32 +5134,84 @@ pub mod bucket {
             DefaultRetention { props }
         }
 
-        prop! {
-            /// `Days`: The number of days that you want to specify for the default retention period. If
-            /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
-            props, "Days", days, set_days, get_days, Val<i64>
+        /// `Days`: The number of days that you want to specify for the default retention period. If
+        /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
+        pub fn days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Days", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultEventHold`: The default Object Lock event hold duration that you want to apply
-            /// to new objects placed in the specified bucket. When the event hold is released, Amazon
-            /// S3 retains the object version for this duration. If you specify both a default retention
-            /// period (``Days`` or ``Years``) and a ``DefaultEventHold``, the event hold duration can't
-            /// exceed the default retention period.
-            props, "DefaultEventHold", default_event_hold, set_default_event_hold, get_default_event_hold, Val<DefaultEventHold>
+        /// Sets `Days` in place: [`Self::days`] on a value held by `&mut`.
+        pub fn set_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Days", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`: The default Object Lock retention mode you want to apply to new objects placed
-            /// in the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and
-            /// specify either ``Days`` or ``Years``.
-            props, "Mode", mode, set_mode, get_mode, Val<DefaultRetentionMode>
+        /// `Days` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Days")
         }
 
-        prop! {
-            /// `Years`: The number of years that you want to specify for the default retention period.
-            /// If Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
-            props, "Years", years, set_years, get_years, Val<i64>
+        /// `DefaultEventHold`: The default Object Lock event hold duration that you want to apply to
+        /// new objects placed in the specified bucket. When the event hold is released, Amazon S3
+        /// retains the object version for this duration. If you specify both a default retention period (``Days``
+        /// or ``Years``) and a ``DefaultEventHold``, the event hold duration can't exceed the default
+        /// retention period.
+        pub fn default_event_hold(mut self, value: impl Into<Val<DefaultEventHold>>) -> Self {
+            self.props.set("DefaultEventHold", value.into());
+            self
+        }
+
+        /// Sets `DefaultEventHold` in place: [`Self::default_event_hold`] on a value held by `&mut`.
+        pub fn set_default_event_hold(&mut self, value: impl Into<Val<DefaultEventHold>>) -> &mut Self {
+            self.props.set("DefaultEventHold", value.into());
+            self
+        }
+
+        /// `DefaultEventHold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_event_hold(&self) -> ::std::option::Option<Val<DefaultEventHold>> {
+            crate::cfn::get_prop(&self.props, "DefaultEventHold")
+        }
+
+        /// `Mode`: The default Object Lock retention mode you want to apply to new objects placed in
+        /// the specified bucket. If Object Lock is turned on, you must specify ``Mode`` and specify
+        /// either ``Days`` or ``Years``.
+        pub fn mode(mut self, value: impl Into<Val<DefaultRetentionMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<DefaultRetentionMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<DefaultRetentionMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `Years`: The number of years that you want to specify for the default retention period. If
+        /// Object Lock is turned on, you must specify ``Mode`` and specify either ``Days`` or ``Years``.
+        pub fn years(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Years", value.into());
+            self
+        }
+
+        /// Sets `Years` in place: [`Self::years`] on a value held by `&mut`.
+        pub fn set_years(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Years", value.into());
+            self
+        }
+
+        /// `Years` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_years(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Years")
         }
     }
 
@@ -3267,18 +5236,44 @@ pub mod bucket {
             DefaultEventHold { props }
         }
 
-        prop! {
-            /// `Days`: The number of days that you want to specify for the default event hold duration.
-            /// Valid values are ``1`` to ``36500`` days. You must specify either ``Days`` or ``Years``,
-            /// but not both.
-            props, "Days", days, set_days, get_days, Val<i64>
+        /// `Days`: The number of days that you want to specify for the default event hold duration.
+        /// Valid values are ``1`` to ``36500`` days. You must specify either ``Days`` or ``Years``, but
+        /// not both.
+        pub fn days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Days", value.into());
+            self
         }
 
-        prop! {
-            /// `Years`: The number of years that you want to specify for the default event hold
-            /// duration. Valid values are ``1`` to ``100`` years. You must specify either ``Days`` or ``Years``,
-            /// but not both.
-            props, "Years", years, set_years, get_years, Val<i64>
+        /// Sets `Days` in place: [`Self::days`] on a value held by `&mut`.
+        pub fn set_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Days", value.into());
+            self
+        }
+
+        /// `Days` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Days")
+        }
+
+        /// `Years`: The number of years that you want to specify for the default event hold duration.
+        /// Valid values are ``1`` to ``100`` years. You must specify either ``Days`` or ``Years``, but
+        /// not both.
+        pub fn years(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Years", value.into());
+            self
+        }
+
+        /// Sets `Years` in place: [`Self::years`] on a value held by `&mut`.
+        pub fn set_years(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Years", value.into());
+            self
+        }
+
+        /// `Years` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_years(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Years")
         }
     }
 
@@ -3319,9 +5314,16 @@ pub mod bucket {
             OwnershipControls { props }
         }
 
-        prop! {
-            /// `Rules`: Specifies the container element for Object Ownership rules.
-            props, "Rules", _, set_rules, get_rules, Val<List<OwnershipControlsRule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<OwnershipControlsRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<OwnershipControlsRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -3345,9 +5347,22 @@ pub mod bucket {
             OwnershipControlsRule { props }
         }
 
-        prop! {
-            /// `ObjectOwnership`: Specifies an object ownership rule.
-            props, "ObjectOwnership", object_ownership, set_object_ownership, get_object_ownership, Val<OwnershipControlsRuleObjectOwnership>
+        /// `ObjectOwnership`: Specifies an object ownership rule.
+        pub fn object_ownership(mut self, value: impl Into<Val<OwnershipControlsRuleObjectOwnership>>) -> Self {
+            self.props.set("ObjectOwnership", value.into());
+            self
+        }
+
+        /// Sets `ObjectOwnership` in place: [`Self::object_ownership`] on a value held by `&mut`.
+        pub fn set_object_ownership(&mut self, value: impl Into<Val<OwnershipControlsRuleObjectOwnership>>) -> &mut Self {
+            self.props.set("ObjectOwnership", value.into());
+            self
+        }
+
+        /// `ObjectOwnership` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_ownership(&self) -> ::std::option::Option<Val<OwnershipControlsRuleObjectOwnership>> {
+            crate::cfn::get_prop(&self.props, "ObjectOwnership")
         }
     }
 
@@ -3387,41 +5402,92 @@ pub mod bucket {
             PublicAccessBlockConfiguration { props }
         }
 
-        prop! {
-            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-            /// for this bucket and objects in this bucket. Setting this element to ``TRUE`` causes the
-            /// following behavior: + PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL
-            /// is public. + PUT Object calls fail if the request includes a public ACL. + PUT Bucket
-            /// calls fail if the request includes a public ACL. Enabling this setting doesn't affect
-            /// existing policies or ACLs.
-            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
+        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+        /// for this bucket and objects in this bucket. Setting this element to ``TRUE`` causes the
+        /// following behavior: + PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is
+        /// public. + PUT Object calls fail if the request includes a public ACL. + PUT Bucket calls
+        /// fail if the request includes a public ACL. Enabling this setting doesn't affect existing
+        /// policies or ACLs.
+        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-            /// this bucket. Setting this element to ``TRUE`` causes Amazon S3 to reject calls to PUT
-            /// Bucket policy if the specified bucket policy allows public access. Enabling this setting
-            /// doesn't affect existing bucket policies.
-            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
+        /// Sets `BlockPublicAcls` in place: [`Self::block_public_acls`] on a value held by `&mut`.
+        pub fn set_block_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for this
-            /// bucket and objects in this bucket. Setting this element to ``TRUE`` causes Amazon S3 to
-            /// ignore all public ACLs on this bucket and objects in this bucket. Enabling this setting
-            /// doesn't affect the persistence of any existing ACLs and doesn't prevent new public ACLs
-            /// from being set.
-            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
+        /// `BlockPublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicAcls")
         }
 
-        prop! {
-            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
-            /// policies for this bucket. Setting this element to ``TRUE`` restricts access to this
-            /// bucket to only AWS-service principals and authorized users within this account if the
-            /// bucket has a public policy. Enabling this setting doesn't affect previously stored
-            /// bucket policies, except that public and cross-account access within any public bucket
-            /// policy, including non-public delegation to specific accounts, is blocked.
-            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
+        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+        /// this bucket. Setting this element to ``TRUE`` causes Amazon S3 to reject calls to PUT Bucket
+        /// policy if the specified bucket policy allows public access. Enabling this setting doesn't
+        /// affect existing bucket policies.
+        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// Sets `BlockPublicPolicy` in place: [`Self::block_public_policy`] on a value held by `&mut`.
+        pub fn set_block_public_policy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// `BlockPublicPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_policy(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicPolicy")
+        }
+
+        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for this bucket
+        /// and objects in this bucket. Setting this element to ``TRUE`` causes Amazon S3 to ignore all
+        /// public ACLs on this bucket and objects in this bucket. Enabling this setting doesn't affect
+        /// the persistence of any existing ACLs and doesn't prevent new public ACLs from being set.
+        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// Sets `IgnorePublicAcls` in place: [`Self::ignore_public_acls`] on a value held by `&mut`.
+        pub fn set_ignore_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// `IgnorePublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnorePublicAcls")
+        }
+
+        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
+        /// for this bucket. Setting this element to ``TRUE`` restricts access to this bucket to only
+        /// AWS-service principals and authorized users within this account if the bucket has a public
+        /// policy. Enabling this setting doesn't affect previously stored bucket policies, except that
+        /// public and cross-account access within any public bucket policy, including non-public
+        /// delegation to specific accounts, is blocked.
+        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// Sets `RestrictPublicBuckets` in place: [`Self::restrict_public_buckets`] on a value held by `&mut`.
+        pub fn set_restrict_public_buckets(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// `RestrictPublicBuckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrict_public_buckets(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RestrictPublicBuckets")
         }
     }
 
@@ -3451,17 +5517,28 @@ pub mod bucket {
             ReplicationConfiguration { props }
         }
 
-        prop! {
-            /// `Role`: The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes
-            /// when replicating objects. For more information, see How to Set Up Replication (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Role", _, set_role, get_role, Val<String>
+        /// Sets `Role`, which `new` took, in place.
+        pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`: A container for one or more replication rules. A replication configuration must
-            /// have at least one rule and can contain a maximum of 1,000 rules.
-            props, "Rules", _, set_rules, get_rules, Val<List<ReplicationRule>>
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Role")
+        }
+
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<ReplicationRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<ReplicationRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -3490,70 +5567,162 @@ pub mod bucket {
             ReplicationRule { props }
         }
 
-        prop! {
-            /// `Destination`: A container for information about the replication destination and its
-            /// configurations including enabling the S3 Replication Time Control (S3 RTC).
-            props, "Destination", _, set_destination, get_destination, Val<ReplicationDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<ReplicationDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Specifies whether the rule is enabled.
-            props, "Status", _, set_status, get_status, Val<ReplicationRuleStatus>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<ReplicationDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
 
-        prop! {
-            /// `DeleteMarkerReplication`: Specifies whether Amazon S3 replicates delete markers. If you
-            /// specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication``
-            /// element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication```Status``
-            /// must be set to Disabled, because Amazon S3 does not support replicating delete markers
-            /// for tag-based rules. For an example configuration, see Basic Rule Configuration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config>).
-            /// For more information about delete marker …
-            props, "DeleteMarkerReplication", delete_marker_replication, set_delete_marker_replication, get_delete_marker_replication, Val<DeleteMarkerReplication>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<ReplicationRuleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: A filter that identifies the subset of objects to which the replication rule
-            /// applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And``
-            /// child element. The use of the filter field indicates that this is a V2 replication
-            /// configuration. This field isn't supported in a V1 replication configuration. V1
-            /// replication configuration only supports filtering by key prefix. To filter using a V1
-            /// replication configuration, add the ``Prefix`` directly as a child element of the ``Rule``
-            /// element.
-            props, "Filter", filter, set_filter, get_filter, Val<ReplicationRuleFilter>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ReplicationRuleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `Id`: A unique identifier for the rule. The maximum value is 255 characters. If you
-            /// don't specify a value, AWS CloudFormation generates a random ID. When using a V2
-            /// replication configuration this property is capitalized as "ID".
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `DeleteMarkerReplication`: Specifies whether Amazon S3 replicates delete markers. If you
+        /// specify a ``Filter`` in your replication configuration, you must also include a ``DeleteMarkerReplication``
+        /// element. If your ``Filter`` includes a ``Tag`` element, the ``DeleteMarkerReplication```Status``
+        /// must be set to Disabled, because Amazon S3 does not support replicating delete markers for
+        /// tag-based rules. For an example configuration, see Basic Rule Configuration (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config>).
+        /// For more information about delete marker …
+        pub fn delete_marker_replication(mut self, value: impl Into<Val<DeleteMarkerReplication>>) -> Self {
+            self.props.set("DeleteMarkerReplication", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: An object key name prefix that identifies the object or objects to which the
-            /// rule applies. The maximum prefix length is 1,024 characters. To include all objects in a
-            /// bucket, specify an empty string. To filter using a V1 replication configuration, add the ``Prefix``
-            /// directly as a child element of the ``Rule`` element. Replacement must be made for object
-            /// keys containing special characters (such as carriage returns) when using XML requests.
-            /// For more information, see \[XML related object key …
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `DeleteMarkerReplication` in place: [`Self::delete_marker_replication`] on a value held
+        /// by `&mut`.
+        pub fn set_delete_marker_replication(&mut self, value: impl Into<Val<DeleteMarkerReplication>>) -> &mut Self {
+            self.props.set("DeleteMarkerReplication", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: The priority indicates which rule has precedence whenever two or more
-            /// replication rules conflict. Amazon S3 will attempt to replicate objects according to all
-            /// replication rules. However, if there are two or more rules with the same destination
-            /// bucket, then objects will be replicated according to the rule with the highest priority.
-            /// The higher the number, the higher the priority. For more information, see Replication (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html>)
-            /// in the *Amazon S3 User Guide*.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// `DeleteMarkerReplication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_marker_replication(&self) -> ::std::option::Option<Val<DeleteMarkerReplication>> {
+            crate::cfn::get_prop(&self.props, "DeleteMarkerReplication")
         }
 
-        prop! {
-            /// `SourceSelectionCriteria`: A container that describes additional filters for identifying
-            /// the source objects that you want to replicate. You can choose to enable or disable the
-            /// replication of these objects.
-            props, "SourceSelectionCriteria", source_selection_criteria, set_source_selection_criteria, get_source_selection_criteria, Val<SourceSelectionCriteria>
+        /// `Filter`: A filter that identifies the subset of objects to which the replication rule
+        /// applies. A ``Filter`` must specify exactly one ``Prefix``, ``TagFilter``, or an ``And``
+        /// child element. The use of the filter field indicates that this is a V2 replication
+        /// configuration. This field isn't supported in a V1 replication configuration. V1 replication
+        /// configuration only supports filtering by key prefix. To filter using a V1 replication
+        /// configuration, add the ``Prefix`` directly as a child element of the ``Rule`` element.
+        pub fn filter(mut self, value: impl Into<Val<ReplicationRuleFilter>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<ReplicationRuleFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<ReplicationRuleFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Id`: A unique identifier for the rule. The maximum value is 255 characters. If you don't
+        /// specify a value, AWS CloudFormation generates a random ID. When using a V2 replication
+        /// configuration this property is capitalized as "ID".
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Prefix`: An object key name prefix that identifies the object or objects to which the rule
+        /// applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket,
+        /// specify an empty string. To filter using a V1 replication configuration, add the ``Prefix``
+        /// directly as a child element of the ``Rule`` element. Replacement must be made for object
+        /// keys containing special characters (such as carriage returns) when using XML requests. For
+        /// more information, see \[XML related object key …
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Priority`: The priority indicates which rule has precedence whenever two or more
+        /// replication rules conflict. Amazon S3 will attempt to replicate objects according to all
+        /// replication rules. However, if there are two or more rules with the same destination bucket,
+        /// then objects will be replicated according to the rule with the highest priority. The higher
+        /// the number, the higher the priority. For more information, see Replication (<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html>)
+        /// in the *Amazon S3 User Guide*.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// `SourceSelectionCriteria`: A container that describes additional filters for identifying the
+        /// source objects that you want to replicate. You can choose to enable or disable the
+        /// replication of these objects.
+        pub fn source_selection_criteria(mut self, value: impl Into<Val<SourceSelectionCriteria>>) -> Self {
+            self.props.set("SourceSelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `SourceSelectionCriteria` in place: [`Self::source_selection_criteria`] on a value held
+        /// by `&mut`.
+        pub fn set_source_selection_criteria(&mut self, value: impl Into<Val<SourceSelectionCriteria>>) -> &mut Self {
+            self.props.set("SourceSelectionCriteria", value.into());
+            self
+        }
+
+        /// `SourceSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_selection_criteria(&self) -> ::std::option::Option<Val<SourceSelectionCriteria>> {
+            crate::cfn::get_prop(&self.props, "SourceSelectionCriteria")
         }
     }
 
@@ -3578,9 +5747,22 @@ pub mod bucket {
             DeleteMarkerReplication { props }
         }
 
-        prop! {
-            /// `Status`: Indicates whether to replicate delete markers.
-            props, "Status", status, set_status, get_status, Val<DeleteMarkerReplicationStatus>
+        /// `Status`: Indicates whether to replicate delete markers.
+        pub fn status(mut self, value: impl Into<Val<DeleteMarkerReplicationStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<DeleteMarkerReplicationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<DeleteMarkerReplicationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -3617,58 +5799,143 @@ pub mod bucket {
             ReplicationDestination { props }
         }
 
-        prop! {
-            /// `Bucket`: The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store
-            /// the results.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessControlTranslation`: Specify this only in a cross-account scenario (where source
-            /// and destination bucket owners are not the same), and you want to change replica
-            /// ownership to the AWS-account that owns the destination bucket. If this is not specified
-            /// in the replication configuration, the replicas are owned by same AWS-account that owns
-            /// the source object.
-            props, "AccessControlTranslation", access_control_translation, set_access_control_translation, get_access_control_translation, Val<AccessControlTranslation>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Account`: Destination bucket owner account ID. In a cross-account scenario, if you
-            /// direct Amazon S3 to change replica ownership to the AWS-account that owns the
-            /// destination bucket by specifying the ``AccessControlTranslation`` property, this is the
-            /// account ID of the destination bucket owner. For more information, see Cross-Region
-            /// Replication Additional Configuration: Change Replica Owner (<https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html>)
-            /// in the *Amazon S3 User Guide*. If you specify the ``AccessControlTranslation`` property,
-            /// the ``Account`` property is required.
-            props, "Account", account, set_account, get_account, Val<String>
+        /// `AccessControlTranslation`: Specify this only in a cross-account scenario (where source and
+        /// destination bucket owners are not the same), and you want to change replica ownership to the
+        /// AWS-account that owns the destination bucket. If this is not specified in the replication
+        /// configuration, the replicas are owned by same AWS-account that owns the source object.
+        pub fn access_control_translation(mut self, value: impl Into<Val<AccessControlTranslation>>) -> Self {
+            self.props.set("AccessControlTranslation", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: Specifies encryption-related information.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// Sets `AccessControlTranslation` in place: [`Self::access_control_translation`] on a value
+        /// held by `&mut`.
+        pub fn set_access_control_translation(&mut self, value: impl Into<Val<AccessControlTranslation>>) -> &mut Self {
+            self.props.set("AccessControlTranslation", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`: A container specifying replication metrics-related settings enabling
-            /// replication metrics and events.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<Metrics>
+        /// `AccessControlTranslation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_translation(&self) -> ::std::option::Option<Val<AccessControlTranslation>> {
+            crate::cfn::get_prop(&self.props, "AccessControlTranslation")
         }
 
-        prop! {
-            /// `ReplicationTime`: A container specifying S3 Replication Time Control (S3 RTC),
-            /// including whether S3 RTC is enabled and the time when all objects and operations on
-            /// objects must be replicated. Must be specified together with a ``Metrics`` block.
-            props, "ReplicationTime", replication_time, set_replication_time, get_replication_time, Val<ReplicationTime>
+        /// `Account`: Destination bucket owner account ID. In a cross-account scenario, if you direct
+        /// Amazon S3 to change replica ownership to the AWS-account that owns the destination bucket by
+        /// specifying the ``AccessControlTranslation`` property, this is the account ID of the
+        /// destination bucket owner. For more information, see Cross-Region Replication Additional
+        /// Configuration: Change Replica Owner (<https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html>)
+        /// in the *Amazon S3 User Guide*. If you specify the ``AccessControlTranslation`` property, the ``Account``
+        /// property is required.
+        pub fn account(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Account", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageClass`: The storage class to use when replicating objects, such as S3 Standard
-            /// or reduced redundancy. By default, Amazon S3 uses the storage class of the source object
-            /// to create the object replica. For valid values, see the ``StorageClass`` element of the
-            /// PUT Bucket replication (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>)
-            /// action in the *Amazon S3 API Reference*. ``FSX_OPENZFS`` is not an accepted value when
-            /// replicating objects.
-            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<ReplicationDestinationStorageClass>
+        /// Sets `Account` in place: [`Self::account`] on a value held by `&mut`.
+        pub fn set_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Account", value.into());
+            self
+        }
+
+        /// `Account` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Account")
+        }
+
+        /// `EncryptionConfiguration`: Specifies encryption-related information.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `Metrics`: A container specifying replication metrics-related settings enabling replication
+        /// metrics and events.
+        pub fn metrics(mut self, value: impl Into<Val<Metrics>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<Metrics>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<Metrics>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
+        }
+
+        /// `ReplicationTime`: A container specifying S3 Replication Time Control (S3 RTC), including
+        /// whether S3 RTC is enabled and the time when all objects and operations on objects must be
+        /// replicated. Must be specified together with a ``Metrics`` block.
+        pub fn replication_time(mut self, value: impl Into<Val<ReplicationTime>>) -> Self {
+            self.props.set("ReplicationTime", value.into());
+            self
+        }
+
+        /// Sets `ReplicationTime` in place: [`Self::replication_time`] on a value held by `&mut`.
+        pub fn set_replication_time(&mut self, value: impl Into<Val<ReplicationTime>>) -> &mut Self {
+            self.props.set("ReplicationTime", value.into());
+            self
+        }
+
+        /// `ReplicationTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_time(&self) -> ::std::option::Option<Val<ReplicationTime>> {
+            crate::cfn::get_prop(&self.props, "ReplicationTime")
+        }
+
+        /// `StorageClass`: The storage class to use when replicating objects, such as S3 Standard or
+        /// reduced redundancy. By default, Amazon S3 uses the storage class of the source object to
+        /// create the object replica. For valid values, see the ``StorageClass`` element of the PUT
+        /// Bucket replication (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>)
+        /// action in the *Amazon S3 API Reference*. ``FSX_OPENZFS`` is not an accepted value when
+        /// replicating objects.
+        pub fn storage_class(mut self, value: impl Into<Val<ReplicationDestinationStorageClass>>) -> Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// Sets `StorageClass` in place: [`Self::storage_class`] on a value held by `&mut`.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<ReplicationDestinationStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<ReplicationDestinationStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
     }
 
@@ -3695,11 +5962,16 @@ pub mod bucket {
             AccessControlTranslation { props }
         }
 
-        prop! {
-            /// `Owner`: Specifies the replica ownership. For default and valid values, see PUT bucket
-            /// replication (<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>)
-            /// in the *Amazon S3 API Reference*.
-            props, "Owner", _, set_owner, get_owner, Val<AccessControlTranslationOwner>
+        /// Sets `Owner`, which `new` took, in place.
+        pub fn set_owner(&mut self, value: impl Into<Val<AccessControlTranslationOwner>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
+        }
+
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<AccessControlTranslationOwner>> {
+            crate::cfn::get_prop(&self.props, "Owner")
         }
     }
 
@@ -3740,13 +6012,16 @@ pub mod bucket {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `ReplicaKmsKeyID`: Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS
-            /// KMS key stored in AWS Key Management Service (KMS) for the destination bucket. Amazon S3
-            /// uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption
-            /// KMS keys. For more information, see Asymmetric keys in KMS (<https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html>)
-            /// in the *Key Management Service Developer Guide*.
-            props, "ReplicaKmsKeyID", _, set_replica_kms_key_id, get_replica_kms_key_id, Val<String>
+        /// Sets `ReplicaKmsKeyID`, which `new` took, in place.
+        pub fn set_replica_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplicaKmsKeyID", value.into());
+            self
+        }
+
+        /// `ReplicaKmsKeyID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replica_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplicaKmsKeyID")
         }
     }
 
@@ -3768,15 +6043,35 @@ pub mod bucket {
             Metrics { props }
         }
 
-        prop! {
-            /// `Status`: Specifies whether the replication metrics are enabled.
-            props, "Status", _, set_status, get_status, Val<MetricsStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<MetricsStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `EventThreshold`: A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold``
-            /// event.
-            props, "EventThreshold", event_threshold, set_event_threshold, get_event_threshold, Val<ReplicationTimeValue>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<MetricsStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `EventThreshold`: A container specifying the time threshold for emitting the ``s3:Replication:OperationMissedThreshold``
+        /// event.
+        pub fn event_threshold(mut self, value: impl Into<Val<ReplicationTimeValue>>) -> Self {
+            self.props.set("EventThreshold", value.into());
+            self
+        }
+
+        /// Sets `EventThreshold` in place: [`Self::event_threshold`] on a value held by `&mut`.
+        pub fn set_event_threshold(&mut self, value: impl Into<Val<ReplicationTimeValue>>) -> &mut Self {
+            self.props.set("EventThreshold", value.into());
+            self
+        }
+
+        /// `EventThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_threshold(&self) -> ::std::option::Option<Val<ReplicationTimeValue>> {
+            crate::cfn::get_prop(&self.props, "EventThreshold")
         }
     }
 
@@ -3798,9 +6093,16 @@ pub mod bucket {
             ReplicationTimeValue { props }
         }
 
-        prop! {
-            /// `Minutes`: Contains an integer specifying time in minutes. Valid value: 15
-            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        /// Sets `Minutes`, which `new` took, in place.
+        pub fn set_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minutes", value.into());
+            self
+        }
+
+        /// `Minutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minutes")
         }
     }
 
@@ -3843,15 +6145,28 @@ pub mod bucket {
             ReplicationTime { props }
         }
 
-        prop! {
-            /// `Status`: Specifies whether the replication time is enabled.
-            props, "Status", _, set_status, get_status, Val<ReplicationTimeStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<ReplicationTimeStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `Time`: A container specifying the time by which replication should be complete for all
-            /// objects and operations on objects.
-            props, "Time", _, set_time, get_time, Val<ReplicationTimeValue>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ReplicationTimeStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// Sets `Time`, which `new` took, in place.
+        pub fn set_time(&mut self, value: impl Into<Val<ReplicationTimeValue>>) -> &mut Self {
+            self.props.set("Time", value.into());
+            self
+        }
+
+        /// `Time` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time(&self) -> ::std::option::Option<Val<ReplicationTimeValue>> {
+            crate::cfn::get_prop(&self.props, "Time")
         }
     }
 
@@ -3921,27 +6236,66 @@ pub mod bucket {
             ReplicationRuleFilter { props }
         }
 
-        prop! {
-            /// `And`: A container for specifying rule filters. The filters determine the subset of
-            /// objects to which the rule applies. This element is required only if you specify more
-            /// than one filter. For example: + If you specify both a ``Prefix`` and a ``TagFilter``,
-            /// wrap these filters in an ``And`` tag. + If you specify a filter based on multiple tags,
-            /// wrap the ``TagFilter`` elements in an ``And`` tag.
-            props, "And", and, set_and, get_and, Val<ReplicationRuleAndOperator>
+        /// `And`: A container for specifying rule filters. The filters determine the subset of objects
+        /// to which the rule applies. This element is required only if you specify more than one
+        /// filter. For example: + If you specify both a ``Prefix`` and a ``TagFilter``, wrap these
+        /// filters in an ``And`` tag. + If you specify a filter based on multiple tags, wrap the ``TagFilter``
+        /// elements in an ``And`` tag.
+        pub fn and(mut self, value: impl Into<Val<ReplicationRuleAndOperator>>) -> Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: An object key name prefix that identifies the subset of objects to which the
-            /// rule applies. Replacement must be made for object keys containing special characters (such
-            /// as carriage returns) when using XML requests. For more information, see XML related
-            /// object key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `And` in place: [`Self::and`] on a value held by `&mut`.
+        pub fn set_and(&mut self, value: impl Into<Val<ReplicationRuleAndOperator>>) -> &mut Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilter`: A container for specifying a tag key and value. The rule applies only to
-            /// objects that have the tag in their tag set.
-            props, "TagFilter", tag_filter, set_tag_filter, get_tag_filter, Val<Tag>
+        /// `And` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and(&self) -> ::std::option::Option<Val<ReplicationRuleAndOperator>> {
+            crate::cfn::get_prop(&self.props, "And")
+        }
+
+        /// `Prefix`: An object key name prefix that identifies the subset of objects to which the rule
+        /// applies. Replacement must be made for object keys containing special characters (such as
+        /// carriage returns) when using XML requests. For more information, see XML related object key
+        /// constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `TagFilter`: A container for specifying a tag key and value. The rule applies only to
+        /// objects that have the tag in their tag set.
+        pub fn tag_filter(mut self, value: impl Into<Val<Tag>>) -> Self {
+            self.props.set("TagFilter", value.into());
+            self
+        }
+
+        /// Sets `TagFilter` in place: [`Self::tag_filter`] on a value held by `&mut`.
+        pub fn set_tag_filter(&mut self, value: impl Into<Val<Tag>>) -> &mut Self {
+            self.props.set("TagFilter", value.into());
+            self
+        }
+
+        /// `TagFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filter(&self) -> ::std::option::Option<Val<Tag>> {
+            crate::cfn::get_prop(&self.props, "TagFilter")
         }
     }
 
@@ -3964,15 +6318,41 @@ pub mod bucket {
             ReplicationRuleAndOperator { props }
         }
 
-        prop! {
-            /// `Prefix`: An object key name prefix that identifies the subset of objects to which the
-            /// rule applies.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Prefix`: An object key name prefix that identifies the subset of objects to which the rule
+        /// applies.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilters`: An array of tags containing key and value pairs.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<Tag>>
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `TagFilters`: An array of tags containing key and value pairs.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
         }
     }
 
@@ -3993,16 +6373,43 @@ pub mod bucket {
             SourceSelectionCriteria { props }
         }
 
-        prop! {
-            /// `ReplicaModifications`: A filter that you can specify for selection for modifications on
-            /// replicas.
-            props, "ReplicaModifications", replica_modifications, set_replica_modifications, get_replica_modifications, Val<ReplicaModifications>
+        /// `ReplicaModifications`: A filter that you can specify for selection for modifications on
+        /// replicas.
+        pub fn replica_modifications(mut self, value: impl Into<Val<ReplicaModifications>>) -> Self {
+            self.props.set("ReplicaModifications", value.into());
+            self
         }
 
-        prop! {
-            /// `SseKmsEncryptedObjects`: A container for filter information for the selection of Amazon
-            /// S3 objects encrypted with AWS KMS.
-            props, "SseKmsEncryptedObjects", sse_kms_encrypted_objects, set_sse_kms_encrypted_objects, get_sse_kms_encrypted_objects, Val<SseKmsEncryptedObjects>
+        /// Sets `ReplicaModifications` in place: [`Self::replica_modifications`] on a value held by `&mut`.
+        pub fn set_replica_modifications(&mut self, value: impl Into<Val<ReplicaModifications>>) -> &mut Self {
+            self.props.set("ReplicaModifications", value.into());
+            self
+        }
+
+        /// `ReplicaModifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replica_modifications(&self) -> ::std::option::Option<Val<ReplicaModifications>> {
+            crate::cfn::get_prop(&self.props, "ReplicaModifications")
+        }
+
+        /// `SseKmsEncryptedObjects`: A container for filter information for the selection of Amazon S3
+        /// objects encrypted with AWS KMS.
+        pub fn sse_kms_encrypted_objects(mut self, value: impl Into<Val<SseKmsEncryptedObjects>>) -> Self {
+            self.props.set("SseKmsEncryptedObjects", value.into());
+            self
+        }
+
+        /// Sets `SseKmsEncryptedObjects` in place: [`Self::sse_kms_encrypted_objects`] on a value held
+        /// by `&mut`.
+        pub fn set_sse_kms_encrypted_objects(&mut self, value: impl Into<Val<SseKmsEncryptedObjects>>) -> &mut Self {
+            self.props.set("SseKmsEncryptedObjects", value.into());
+            self
+        }
+
+        /// `SseKmsEncryptedObjects` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_kms_encrypted_objects(&self) -> ::std::option::Option<Val<SseKmsEncryptedObjects>> {
+            crate::cfn::get_prop(&self.props, "SseKmsEncryptedObjects")
         }
     }
 
@@ -4025,10 +6432,16 @@ pub mod bucket {
             ReplicaModifications { props }
         }
 
-        prop! {
-            /// `Status`: Specifies whether Amazon S3 replicates modifications on replicas. *Allowed
-            /// values*: ``Enabled`` | ``Disabled``
-            props, "Status", _, set_status, get_status, Val<ReplicaModificationsStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<ReplicaModificationsStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ReplicaModificationsStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -4064,10 +6477,16 @@ pub mod bucket {
             SseKmsEncryptedObjects { props }
         }
 
-        prop! {
-            /// `Status`: Specifies whether Amazon S3 replicates objects created with server-side
-            /// encryption using an AWS KMS key stored in AWS Key Management Service.
-            props, "Status", _, set_status, get_status, Val<SseKmsEncryptedObjectsStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<SseKmsEncryptedObjectsStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<SseKmsEncryptedObjectsStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -4121,9 +6540,16 @@ pub mod bucket {
             VersioningConfiguration { props }
         }
 
-        prop! {
-            /// `Status`: The versioning state of the bucket.
-            props, "Status", _, set_status, get_status, Val<VersioningConfigurationStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<VersioningConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<VersioningConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -4156,25 +6582,77 @@ pub mod bucket {
             WebsiteConfiguration { props }
         }
 
-        prop! {
-            /// `ErrorDocument`: The name of the error document for the website.
-            props, "ErrorDocument", error_document, set_error_document, get_error_document, Val<String>
+        /// `ErrorDocument`: The name of the error document for the website.
+        pub fn error_document(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ErrorDocument", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexDocument`: The name of the index document for the website.
-            props, "IndexDocument", index_document, set_index_document, get_index_document, Val<String>
+        /// Sets `ErrorDocument` in place: [`Self::error_document`] on a value held by `&mut`.
+        pub fn set_error_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorDocument", value.into());
+            self
         }
 
-        prop! {
-            /// `RedirectAllRequestsTo`: The redirect behavior for every request to this bucket's
-            /// website endpoint. If you specify this property, you can't specify any other property.
-            props, "RedirectAllRequestsTo", redirect_all_requests_to, set_redirect_all_requests_to, get_redirect_all_requests_to, Val<RedirectAllRequestsTo>
+        /// `ErrorDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_document(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorDocument")
         }
 
-        prop! {
-            /// `RoutingRules`: Rules that define when a redirect is applied and the redirect behavior.
-            props, "RoutingRules", routing_rules, set_routing_rules, get_routing_rules, Val<List<RoutingRule>>
+        /// `IndexDocument`: The name of the index document for the website.
+        pub fn index_document(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IndexDocument", value.into());
+            self
+        }
+
+        /// Sets `IndexDocument` in place: [`Self::index_document`] on a value held by `&mut`.
+        pub fn set_index_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexDocument", value.into());
+            self
+        }
+
+        /// `IndexDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_document(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexDocument")
+        }
+
+        /// `RedirectAllRequestsTo`: The redirect behavior for every request to this bucket's website
+        /// endpoint. If you specify this property, you can't specify any other property.
+        pub fn redirect_all_requests_to(mut self, value: impl Into<Val<RedirectAllRequestsTo>>) -> Self {
+            self.props.set("RedirectAllRequestsTo", value.into());
+            self
+        }
+
+        /// Sets `RedirectAllRequestsTo` in place: [`Self::redirect_all_requests_to`] on a value held by `&mut`.
+        pub fn set_redirect_all_requests_to(&mut self, value: impl Into<Val<RedirectAllRequestsTo>>) -> &mut Self {
+            self.props.set("RedirectAllRequestsTo", value.into());
+            self
+        }
+
+        /// `RedirectAllRequestsTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_all_requests_to(&self) -> ::std::option::Option<Val<RedirectAllRequestsTo>> {
+            crate::cfn::get_prop(&self.props, "RedirectAllRequestsTo")
+        }
+
+        /// `RoutingRules`: Rules that define when a redirect is applied and the redirect behavior.
+        pub fn routing_rules(mut self, value: impl Into<Val<List<RoutingRule>>>) -> Self {
+            self.props.set("RoutingRules", value.into());
+            self
+        }
+
+        /// Sets `RoutingRules` in place: [`Self::routing_rules`] on a value held by `&mut`.
+        pub fn set_routing_rules(&mut self, value: impl Into<Val<List<RoutingRule>>>) -> &mut Self {
+            self.props.set("RoutingRules", value.into());
+            self
+        }
+
+        /// `RoutingRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_rules(&self) -> ::std::option::Option<Val<List<RoutingRule>>> {
+            crate::cfn::get_prop(&self.props, "RoutingRules")
         }
     }
 
@@ -4196,15 +6674,35 @@ pub mod bucket {
             RedirectAllRequestsTo { props }
         }
 
-        prop! {
-            /// `HostName`: Name of the host where requests are redirected.
-            props, "HostName", _, set_host_name, get_host_name, Val<String>
+        /// Sets `HostName`, which `new` took, in place.
+        pub fn set_host_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostName", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that
-            /// is used in the original request.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<RedirectAllRequestsToProtocol>
+        /// `HostName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostName")
+        }
+
+        /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that is
+        /// used in the original request.
+        pub fn protocol(mut self, value: impl Into<Val<RedirectAllRequestsToProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<RedirectAllRequestsToProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<RedirectAllRequestsToProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -4244,19 +6742,37 @@ pub mod bucket {
             RoutingRule { props }
         }
 
-        prop! {
-            /// `RedirectRule`: Container for redirect information. You can redirect requests to another
-            /// host, to another page, or with another protocol. In the event of an error, you can
-            /// specify a different error code to return.
-            props, "RedirectRule", _, set_redirect_rule, get_redirect_rule, Val<RedirectRule>
+        /// Sets `RedirectRule`, which `new` took, in place.
+        pub fn set_redirect_rule(&mut self, value: impl Into<Val<RedirectRule>>) -> &mut Self {
+            self.props.set("RedirectRule", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingRuleCondition`: A container for describing a condition that must be met for the
-            /// specified redirect to apply. For example, 1. If request is for pages in the ``/docs``
-            /// folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx,
-            /// redirect request to another host where you might process the error.
-            props, "RoutingRuleCondition", routing_rule_condition, set_routing_rule_condition, get_routing_rule_condition, Val<RoutingRuleCondition>
+        /// `RedirectRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_rule(&self) -> ::std::option::Option<Val<RedirectRule>> {
+            crate::cfn::get_prop(&self.props, "RedirectRule")
+        }
+
+        /// `RoutingRuleCondition`: A container for describing a condition that must be met for the
+        /// specified redirect to apply. For example, 1. If request is for pages in the ``/docs``
+        /// folder, redirect to the ``/documents`` folder. 2. If request results in HTTP error 4xx,
+        /// redirect request to another host where you might process the error.
+        pub fn routing_rule_condition(mut self, value: impl Into<Val<RoutingRuleCondition>>) -> Self {
+            self.props.set("RoutingRuleCondition", value.into());
+            self
+        }
+
+        /// Sets `RoutingRuleCondition` in place: [`Self::routing_rule_condition`] on a value held by `&mut`.
+        pub fn set_routing_rule_condition(&mut self, value: impl Into<Val<RoutingRuleCondition>>) -> &mut Self {
+            self.props.set("RoutingRuleCondition", value.into());
+            self
+        }
+
+        /// `RoutingRuleCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_rule_condition(&self) -> ::std::option::Option<Val<RoutingRuleCondition>> {
+            crate::cfn::get_prop(&self.props, "RoutingRuleCondition")
         }
     }
 
@@ -4276,41 +6792,106 @@ pub mod bucket {
             RedirectRule { props }
         }
 
-        prop! {
-            /// `HostName`: The host name to use in the redirect request.
-            props, "HostName", host_name, set_host_name, get_host_name, Val<String>
+        /// `HostName`: The host name to use in the redirect request.
+        pub fn host_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostName", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpRedirectCode`: The HTTP redirect code to use on the response. Not required if one
-            /// of the siblings is present.
-            props, "HttpRedirectCode", http_redirect_code, set_http_redirect_code, get_http_redirect_code, Val<String>
+        /// Sets `HostName` in place: [`Self::host_name`] on a value held by `&mut`.
+        pub fn set_host_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostName", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that
-            /// is used in the original request.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<RedirectRuleProtocol>
+        /// `HostName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostName")
         }
 
-        prop! {
-            /// `ReplaceKeyPrefixWith`: The object key prefix to use in the redirect request. For
-            /// example, to redirect requests for all pages with prefix ``docs/`` (objects in the ``docs/``
-            /// folder) to ``documents/``, you can set a condition block with ``KeyPrefixEquals`` set to ``docs/``
-            /// and in the Redirect set ``ReplaceKeyPrefixWith`` to ``/documents``. Not required if one
-            /// of the siblings is present. Can be present only if ``ReplaceKeyWith`` is not provided.
-            /// Replacement must be made for object keys containing special characters (such as carriage
-            /// returns) when using XML requests. For more information, see \[XML related object key …
-            props, "ReplaceKeyPrefixWith", replace_key_prefix_with, set_replace_key_prefix_with, get_replace_key_prefix_with, Val<String>
+        /// `HttpRedirectCode`: The HTTP redirect code to use on the response. Not required if one of
+        /// the siblings is present.
+        pub fn http_redirect_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpRedirectCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplaceKeyWith`: The specific object key to use in the redirect request. For example,
-            /// redirect request to ``error.html``. Not required if one of the siblings is present. Can
-            /// be present only if ``ReplaceKeyPrefixWith`` is not provided. Replacement must be made
-            /// for object keys containing special characters (such as carriage returns) when using XML
-            /// requests. For more information, see XML related object key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
-            props, "ReplaceKeyWith", replace_key_with, set_replace_key_with, get_replace_key_with, Val<String>
+        /// Sets `HttpRedirectCode` in place: [`Self::http_redirect_code`] on a value held by `&mut`.
+        pub fn set_http_redirect_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpRedirectCode", value.into());
+            self
+        }
+
+        /// `HttpRedirectCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_redirect_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpRedirectCode")
+        }
+
+        /// `Protocol`: Protocol to use when redirecting requests. The default is the protocol that is
+        /// used in the original request.
+        pub fn protocol(mut self, value: impl Into<Val<RedirectRuleProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<RedirectRuleProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<RedirectRuleProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `ReplaceKeyPrefixWith`: The object key prefix to use in the redirect request. For example,
+        /// to redirect requests for all pages with prefix ``docs/`` (objects in the ``docs/`` folder)
+        /// to ``documents/``, you can set a condition block with ``KeyPrefixEquals`` set to ``docs/``
+        /// and in the Redirect set ``ReplaceKeyPrefixWith`` to ``/documents``. Not required if one of
+        /// the siblings is present. Can be present only if ``ReplaceKeyWith`` is not provided.
+        /// Replacement must be made for object keys containing special characters (such as carriage
+        /// returns) when using XML requests. For more information, see \[XML related object key …
+        pub fn replace_key_prefix_with(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplaceKeyPrefixWith", value.into());
+            self
+        }
+
+        /// Sets `ReplaceKeyPrefixWith` in place: [`Self::replace_key_prefix_with`] on a value held by `&mut`.
+        pub fn set_replace_key_prefix_with(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplaceKeyPrefixWith", value.into());
+            self
+        }
+
+        /// `ReplaceKeyPrefixWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_key_prefix_with(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplaceKeyPrefixWith")
+        }
+
+        /// `ReplaceKeyWith`: The specific object key to use in the redirect request. For example,
+        /// redirect request to ``error.html``. Not required if one of the siblings is present. Can be
+        /// present only if ``ReplaceKeyPrefixWith`` is not provided. Replacement must be made for
+        /// object keys containing special characters (such as carriage returns) when using XML
+        /// requests. For more information, see XML related object key constraints (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
+        pub fn replace_key_with(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplaceKeyWith", value.into());
+            self
+        }
+
+        /// Sets `ReplaceKeyWith` in place: [`Self::replace_key_with`] on a value held by `&mut`.
+        pub fn set_replace_key_with(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplaceKeyWith", value.into());
+            self
+        }
+
+        /// `ReplaceKeyWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_key_with(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplaceKeyWith")
         }
     }
 
@@ -4348,23 +6929,50 @@ pub mod bucket {
             RoutingRuleCondition { props }
         }
 
-        prop! {
-            /// `HttpErrorCodeReturnedEquals`: The HTTP error code when the redirect is applied. In the
-            /// event of an error, if the error code equals this value, then the specified redirect is
-            /// applied. Required when parent element ``Condition`` is specified and sibling ``KeyPrefixEquals``
-            /// is not specified. If both are specified, then both must be true for the redirect to be
-            /// applied.
-            props, "HttpErrorCodeReturnedEquals", http_error_code_returned_equals, set_http_error_code_returned_equals, get_http_error_code_returned_equals, Val<String>
+        /// `HttpErrorCodeReturnedEquals`: The HTTP error code when the redirect is applied. In the
+        /// event of an error, if the error code equals this value, then the specified redirect is
+        /// applied. Required when parent element ``Condition`` is specified and sibling ``KeyPrefixEquals``
+        /// is not specified. If both are specified, then both must be true for the redirect to be
+        /// applied.
+        pub fn http_error_code_returned_equals(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpErrorCodeReturnedEquals", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyPrefixEquals`: The object key name prefix when the redirect is applied. For example,
-            /// to redirect requests for ``ExamplePage.html``, the key prefix will be ``ExamplePage.html``.
-            /// To redirect request for all pages with the prefix ``docs/``, the key prefix will be ``docs/``,
-            /// which identifies all objects in the docs/ folder. Required when the parent element ``Condition``
-            /// is specified and sibling ``HttpErrorCodeReturnedEquals`` is not specified. If both
-            /// conditions are specified, both must be true for the redirect to be applied.
-            props, "KeyPrefixEquals", key_prefix_equals, set_key_prefix_equals, get_key_prefix_equals, Val<String>
+        /// Sets `HttpErrorCodeReturnedEquals` in place: [`Self::http_error_code_returned_equals`] on a
+        /// value held by `&mut`.
+        pub fn set_http_error_code_returned_equals(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpErrorCodeReturnedEquals", value.into());
+            self
+        }
+
+        /// `HttpErrorCodeReturnedEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_error_code_returned_equals(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpErrorCodeReturnedEquals")
+        }
+
+        /// `KeyPrefixEquals`: The object key name prefix when the redirect is applied. For example, to
+        /// redirect requests for ``ExamplePage.html``, the key prefix will be ``ExamplePage.html``. To
+        /// redirect request for all pages with the prefix ``docs/``, the key prefix will be ``docs/``,
+        /// which identifies all objects in the docs/ folder. Required when the parent element ``Condition``
+        /// is specified and sibling ``HttpErrorCodeReturnedEquals`` is not specified. If both
+        /// conditions are specified, both must be true for the redirect to be applied.
+        pub fn key_prefix_equals(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefixEquals", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefixEquals` in place: [`Self::key_prefix_equals`] on a value held by `&mut`.
+        pub fn set_key_prefix_equals(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefixEquals", value.into());
+            self
+        }
+
+        /// `KeyPrefixEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix_equals(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefixEquals")
         }
     }
 }
@@ -4402,19 +7010,28 @@ impl BucketPolicy {
         BucketPolicy { core }
     }
 
-    prop! {
-        /// `Bucket`: The name of the Amazon S3 bucket to which the policy applies.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<BucketName>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<BucketName>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`: A policy document containing permissions to add to the specified
-        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM. For more information, see the
-        /// AWS::IAM::Policy PolicyDocument (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument>)
-        /// resource description in this guide and \[Access Policy Language …
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<BucketName>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4447,24 +7064,57 @@ impl MultiRegionAccessPoint {
         MultiRegionAccessPoint { core }
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this Multi Region Access Point.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name you want to assign to this Multi Region Access Point.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to
-        /// apply to this Multi Region Access Point. You can enable the configuration options in any
-        /// combination. For more information about when Amazon S3 considers a bucket or object
-        /// public, see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
-        /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
-        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<multi_region_access_point::PublicAccessBlockConfiguration>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Regions`: The list of buckets that you want to associate this Multi Region Access Point
-        /// with.
-        core.props, "Regions", _, set_regions, get_regions, Val<List<multi_region_access_point::Region>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to apply
+    /// to this Multi Region Access Point. You can enable the configuration options in any
+    /// combination. For more information about when Amazon S3 considers a bucket or object public,
+    /// see <https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status> 'The
+    /// Meaning of Public' in the Amazon Simple Storage Service Developer Guide.
+    pub fn public_access_block_configuration(mut self, value: impl Into<Val<multi_region_access_point::PublicAccessBlockConfiguration>>) -> Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PublicAccessBlockConfiguration` in place: [`Self::public_access_block_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_public_access_block_configuration(&mut self, value: impl Into<Val<multi_region_access_point::PublicAccessBlockConfiguration>>) -> &mut Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// `PublicAccessBlockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_access_block_configuration(&self) -> ::std::option::Option<Val<multi_region_access_point::PublicAccessBlockConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PublicAccessBlockConfiguration")
+    }
+
+    /// Sets `Regions`, which `new` took, in place.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<multi_region_access_point::Region>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<multi_region_access_point::Region>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4505,41 +7155,92 @@ pub mod multi_region_access_point {
             PublicAccessBlockConfiguration { props }
         }
 
-        prop! {
-            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-            /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
-            /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT
-            /// Object calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the
-            /// request includes a public ACL. Enabling this setting doesn't affect existing policies or
-            /// ACLs.
-            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
+        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+        /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
+        /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT Object
+        /// calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the request
+        /// includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
+        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-            /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls
-            /// to PUT Bucket policy if the specified bucket policy allows public access. Enabling this
-            /// setting doesn't affect existing bucket policies.
-            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
+        /// Sets `BlockPublicAcls` in place: [`Self::block_public_acls`] on a value held by `&mut`.
+        pub fn set_block_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
-            /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
-            /// buckets in this account and any objects that they contain. Enabling this setting doesn't
-            /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from
-            /// being set.
-            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
+        /// `BlockPublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicAcls")
         }
 
-        prop! {
-            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
-            /// policies for this bucket. Setting this element to TRUE restricts access to this bucket
-            /// to only AWS services and authorized users within this account if the bucket has a public
-            /// policy. Enabling this setting doesn't affect previously stored bucket policies, except
-            /// that public and cross-account access within any public bucket policy, including
-            /// non-public delegation to specific accounts, is blocked.
-            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
+        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+        /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to
+        /// PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting
+        /// doesn't affect existing bucket policies.
+        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// Sets `BlockPublicPolicy` in place: [`Self::block_public_policy`] on a value held by `&mut`.
+        pub fn set_block_public_policy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// `BlockPublicPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_policy(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicPolicy")
+        }
+
+        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
+        /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
+        /// buckets in this account and any objects that they contain. Enabling this setting doesn't
+        /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being
+        /// set.
+        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// Sets `IgnorePublicAcls` in place: [`Self::ignore_public_acls`] on a value held by `&mut`.
+        pub fn set_ignore_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// `IgnorePublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnorePublicAcls")
+        }
+
+        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
+        /// for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS
+        /// services and authorized users within this account if the bucket has a public policy.
+        /// Enabling this setting doesn't affect previously stored bucket policies, except that public
+        /// and cross-account access within any public bucket policy, including non-public delegation to
+        /// specific accounts, is blocked.
+        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// Sets `RestrictPublicBuckets` in place: [`Self::restrict_public_buckets`] on a value held by `&mut`.
+        pub fn set_restrict_public_buckets(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// `RestrictPublicBuckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrict_public_buckets(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RestrictPublicBuckets")
         }
     }
 
@@ -4560,14 +7261,34 @@ pub mod multi_region_access_point {
             Region { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketAccountId`.
-            props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `BucketAccountId`.
+        pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketAccountId", value.into());
+            self
+        }
+
+        /// Sets `BucketAccountId` in place: [`Self::bucket_account_id`] on a value held by `&mut`.
+        pub fn set_bucket_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketAccountId", value.into());
+            self
+        }
+
+        /// `BucketAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketAccountId")
         }
     }
 }
@@ -4595,14 +7316,28 @@ impl MultiRegionAccessPointPolicy {
         MultiRegionAccessPointPolicy { core }
     }
 
-    prop! {
-        /// `MrapName`: The name of the Multi Region Access Point to apply policy
-        core.props, "MrapName", _, set_mrap_name, get_mrap_name, Val<String>
+    /// Sets `MrapName`, which `new` took, in place.
+    pub fn set_mrap_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MrapName", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// `MrapName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mrap_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MrapName")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4648,15 +7383,34 @@ impl StorageLens {
         StorageLens { core }
     }
 
-    prop! {
-        /// `StorageLensConfiguration`: Specifies the details of Amazon S3 Storage Lens
-        /// configuration.
-        core.props, "StorageLensConfiguration", _, set_storage_lens_configuration, get_storage_lens_configuration, Val<storage_lens::StorageLensConfiguration>
+    /// Sets `StorageLensConfiguration`, which `new` took, in place.
+    pub fn set_storage_lens_configuration(&mut self, value: impl Into<Val<storage_lens::StorageLensConfiguration>>) -> &mut Self {
+        self.core.props.set("StorageLensConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `StorageLensConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_lens_configuration(&self) -> ::std::option::Option<Val<storage_lens::StorageLensConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StorageLensConfiguration")
+    }
+
+    /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4704,57 +7458,169 @@ pub mod storage_lens {
             StorageLensConfiguration { props }
         }
 
-        prop! {
-            /// `Id`: The ID that identifies the Amazon S3 Storage Lens configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountLevel`: Account-level metrics configurations.
-            props, "AccountLevel", _, set_account_level, get_account_level, Val<AccountLevel>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether the Amazon S3 Storage Lens configuration is enabled or
-            /// disabled.
-            props, "IsEnabled", _, set_is_enabled, get_is_enabled, Val<bool>
+        /// Sets `AccountLevel`, which `new` took, in place.
+        pub fn set_account_level(&mut self, value: impl Into<Val<AccountLevel>>) -> &mut Self {
+            self.props.set("AccountLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsOrg`: The AWS Organizations ARN to use in the Amazon S3 Storage Lens configuration.
-            props, "AwsOrg", aws_org, set_aws_org, get_aws_org, Val<AwsOrg>
+        /// `AccountLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_level(&self) -> ::std::option::Option<Val<AccountLevel>> {
+            crate::cfn::get_prop(&self.props, "AccountLevel")
         }
 
-        prop! {
-            /// `DataExport`: Specifies how Amazon S3 Storage Lens metrics should be exported.
-            props, "DataExport", data_export, set_data_export, get_data_export, Val<DataExport>
+        /// Sets `IsEnabled`, which `new` took, in place.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Exclude`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
-            /// configuration.
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<BucketsAndRegions>
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
 
-        prop! {
-            /// `ExpandedPrefixesDataExport`: Expanded Prefixes Data Export.
-            props, "ExpandedPrefixesDataExport", expanded_prefixes_data_export, set_expanded_prefixes_data_export, get_expanded_prefixes_data_export, Val<StorageLensExpandedPrefixesDataExport>
+        /// `AwsOrg`: The AWS Organizations ARN to use in the Amazon S3 Storage Lens configuration.
+        pub fn aws_org(mut self, value: impl Into<Val<AwsOrg>>) -> Self {
+            self.props.set("AwsOrg", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
-            /// configuration.
-            props, "Include", include, set_include, get_include, Val<BucketsAndRegions>
+        /// Sets `AwsOrg` in place: [`Self::aws_org`] on a value held by `&mut`.
+        pub fn set_aws_org(&mut self, value: impl Into<Val<AwsOrg>>) -> &mut Self {
+            self.props.set("AwsOrg", value.into());
+            self
         }
 
-        prop! {
-            /// `PrefixDelimiter`: The delimiter to divide S3 key into hierarchy of prefixes.
-            props, "PrefixDelimiter", prefix_delimiter, set_prefix_delimiter, get_prefix_delimiter, Val<String>
+        /// `AwsOrg` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_org(&self) -> ::std::option::Option<Val<AwsOrg>> {
+            crate::cfn::get_prop(&self.props, "AwsOrg")
         }
 
-        prop! {
-            /// `StorageLensArn`: The ARN for the Amazon S3 Storage Lens configuration.
-            props, "StorageLensArn", storage_lens_arn, set_storage_lens_arn, get_storage_lens_arn, Val<String>
+        /// `DataExport`: Specifies how Amazon S3 Storage Lens metrics should be exported.
+        pub fn data_export(mut self, value: impl Into<Val<DataExport>>) -> Self {
+            self.props.set("DataExport", value.into());
+            self
+        }
+
+        /// Sets `DataExport` in place: [`Self::data_export`] on a value held by `&mut`.
+        pub fn set_data_export(&mut self, value: impl Into<Val<DataExport>>) -> &mut Self {
+            self.props.set("DataExport", value.into());
+            self
+        }
+
+        /// `DataExport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_export(&self) -> ::std::option::Option<Val<DataExport>> {
+            crate::cfn::get_prop(&self.props, "DataExport")
+        }
+
+        /// `Exclude`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
+        /// configuration.
+        pub fn exclude(mut self, value: impl Into<Val<BucketsAndRegions>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<BucketsAndRegions>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<BucketsAndRegions>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `ExpandedPrefixesDataExport`: Expanded Prefixes Data Export.
+        pub fn expanded_prefixes_data_export(mut self, value: impl Into<Val<StorageLensExpandedPrefixesDataExport>>) -> Self {
+            self.props.set("ExpandedPrefixesDataExport", value.into());
+            self
+        }
+
+        /// Sets `ExpandedPrefixesDataExport` in place: [`Self::expanded_prefixes_data_export`] on a
+        /// value held by `&mut`.
+        pub fn set_expanded_prefixes_data_export(&mut self, value: impl Into<Val<StorageLensExpandedPrefixesDataExport>>) -> &mut Self {
+            self.props.set("ExpandedPrefixesDataExport", value.into());
+            self
+        }
+
+        /// `ExpandedPrefixesDataExport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expanded_prefixes_data_export(&self) -> ::std::option::Option<Val<StorageLensExpandedPrefixesDataExport>> {
+            crate::cfn::get_prop(&self.props, "ExpandedPrefixesDataExport")
+        }
+
+        /// `Include`: S3 buckets and Regions to include/exclude in the Amazon S3 Storage Lens
+        /// configuration.
+        pub fn include(mut self, value: impl Into<Val<BucketsAndRegions>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<BucketsAndRegions>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<BucketsAndRegions>> {
+            crate::cfn::get_prop(&self.props, "Include")
+        }
+
+        /// `PrefixDelimiter`: The delimiter to divide S3 key into hierarchy of prefixes.
+        pub fn prefix_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrefixDelimiter", value.into());
+            self
+        }
+
+        /// Sets `PrefixDelimiter` in place: [`Self::prefix_delimiter`] on a value held by `&mut`.
+        pub fn set_prefix_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrefixDelimiter", value.into());
+            self
+        }
+
+        /// `PrefixDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrefixDelimiter")
+        }
+
+        /// `StorageLensArn`: The ARN for the Amazon S3 Storage Lens configuration.
+        pub fn storage_lens_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StorageLensArn", value.into());
+            self
+        }
+
+        /// Sets `StorageLensArn` in place: [`Self::storage_lens_arn`] on a value held by `&mut`.
+        pub fn set_storage_lens_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageLensArn", value.into());
+            self
+        }
+
+        /// `StorageLensArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_lens_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageLensArn")
         }
     }
 
@@ -4775,40 +7641,129 @@ pub mod storage_lens {
             AccountLevel { props }
         }
 
-        prop! {
-            /// `BucketLevel`: Bucket-level metrics configurations.
-            props, "BucketLevel", _, set_bucket_level, get_bucket_level, Val<BucketLevel>
+        /// Sets `BucketLevel`, which `new` took, in place.
+        pub fn set_bucket_level(&mut self, value: impl Into<Val<BucketLevel>>) -> &mut Self {
+            self.props.set("BucketLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `ActivityMetrics`: Enables activity metrics.
-            props, "ActivityMetrics", activity_metrics, set_activity_metrics, get_activity_metrics, Val<ActivityMetrics>
+        /// `BucketLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_level(&self) -> ::std::option::Option<Val<BucketLevel>> {
+            crate::cfn::get_prop(&self.props, "BucketLevel")
         }
 
-        prop! {
-            /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
-            props, "AdvancedCostOptimizationMetrics", advanced_cost_optimization_metrics, set_advanced_cost_optimization_metrics, get_advanced_cost_optimization_metrics, Val<AdvancedCostOptimizationMetrics>
+        /// `ActivityMetrics`: Enables activity metrics.
+        pub fn activity_metrics(mut self, value: impl Into<Val<ActivityMetrics>>) -> Self {
+            self.props.set("ActivityMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
-            props, "AdvancedDataProtectionMetrics", advanced_data_protection_metrics, set_advanced_data_protection_metrics, get_advanced_data_protection_metrics, Val<AdvancedDataProtectionMetrics>
+        /// Sets `ActivityMetrics` in place: [`Self::activity_metrics`] on a value held by `&mut`.
+        pub fn set_activity_metrics(&mut self, value: impl Into<Val<ActivityMetrics>>) -> &mut Self {
+            self.props.set("ActivityMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
-            props, "AdvancedPerformanceMetrics", advanced_performance_metrics, set_advanced_performance_metrics, get_advanced_performance_metrics, Val<AdvancedPerformanceMetrics>
+        /// `ActivityMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_activity_metrics(&self) -> ::std::option::Option<Val<ActivityMetrics>> {
+            crate::cfn::get_prop(&self.props, "ActivityMetrics")
         }
 
-        prop! {
-            /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
-            props, "DetailedStatusCodesMetrics", detailed_status_codes_metrics, set_detailed_status_codes_metrics, get_detailed_status_codes_metrics, Val<DetailedStatusCodesMetrics>
+        /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
+        pub fn advanced_cost_optimization_metrics(mut self, value: impl Into<Val<AdvancedCostOptimizationMetrics>>) -> Self {
+            self.props.set("AdvancedCostOptimizationMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageLensGroupLevel`: Specifies the details of Amazon S3 Storage Lens Group
-            /// configuration.
-            props, "StorageLensGroupLevel", storage_lens_group_level, set_storage_lens_group_level, get_storage_lens_group_level, Val<StorageLensGroupLevel>
+        /// Sets `AdvancedCostOptimizationMetrics` in place: [`Self::advanced_cost_optimization_metrics`]
+        /// on a value held by `&mut`.
+        pub fn set_advanced_cost_optimization_metrics(&mut self, value: impl Into<Val<AdvancedCostOptimizationMetrics>>) -> &mut Self {
+            self.props.set("AdvancedCostOptimizationMetrics", value.into());
+            self
+        }
+
+        /// `AdvancedCostOptimizationMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_cost_optimization_metrics(&self) -> ::std::option::Option<Val<AdvancedCostOptimizationMetrics>> {
+            crate::cfn::get_prop(&self.props, "AdvancedCostOptimizationMetrics")
+        }
+
+        /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
+        pub fn advanced_data_protection_metrics(mut self, value: impl Into<Val<AdvancedDataProtectionMetrics>>) -> Self {
+            self.props.set("AdvancedDataProtectionMetrics", value.into());
+            self
+        }
+
+        /// Sets `AdvancedDataProtectionMetrics` in place: [`Self::advanced_data_protection_metrics`] on
+        /// a value held by `&mut`.
+        pub fn set_advanced_data_protection_metrics(&mut self, value: impl Into<Val<AdvancedDataProtectionMetrics>>) -> &mut Self {
+            self.props.set("AdvancedDataProtectionMetrics", value.into());
+            self
+        }
+
+        /// `AdvancedDataProtectionMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_data_protection_metrics(&self) -> ::std::option::Option<Val<AdvancedDataProtectionMetrics>> {
+            crate::cfn::get_prop(&self.props, "AdvancedDataProtectionMetrics")
+        }
+
+        /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
+        pub fn advanced_performance_metrics(mut self, value: impl Into<Val<AdvancedPerformanceMetrics>>) -> Self {
+            self.props.set("AdvancedPerformanceMetrics", value.into());
+            self
+        }
+
+        /// Sets `AdvancedPerformanceMetrics` in place: [`Self::advanced_performance_metrics`] on a
+        /// value held by `&mut`.
+        pub fn set_advanced_performance_metrics(&mut self, value: impl Into<Val<AdvancedPerformanceMetrics>>) -> &mut Self {
+            self.props.set("AdvancedPerformanceMetrics", value.into());
+            self
+        }
+
+        /// `AdvancedPerformanceMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_performance_metrics(&self) -> ::std::option::Option<Val<AdvancedPerformanceMetrics>> {
+            crate::cfn::get_prop(&self.props, "AdvancedPerformanceMetrics")
+        }
+
+        /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
+        pub fn detailed_status_codes_metrics(mut self, value: impl Into<Val<DetailedStatusCodesMetrics>>) -> Self {
+            self.props.set("DetailedStatusCodesMetrics", value.into());
+            self
+        }
+
+        /// Sets `DetailedStatusCodesMetrics` in place: [`Self::detailed_status_codes_metrics`] on a
+        /// value held by `&mut`.
+        pub fn set_detailed_status_codes_metrics(&mut self, value: impl Into<Val<DetailedStatusCodesMetrics>>) -> &mut Self {
+            self.props.set("DetailedStatusCodesMetrics", value.into());
+            self
+        }
+
+        /// `DetailedStatusCodesMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detailed_status_codes_metrics(&self) -> ::std::option::Option<Val<DetailedStatusCodesMetrics>> {
+            crate::cfn::get_prop(&self.props, "DetailedStatusCodesMetrics")
+        }
+
+        /// `StorageLensGroupLevel`: Specifies the details of Amazon S3 Storage Lens Group
+        /// configuration.
+        pub fn storage_lens_group_level(mut self, value: impl Into<Val<StorageLensGroupLevel>>) -> Self {
+            self.props.set("StorageLensGroupLevel", value.into());
+            self
+        }
+
+        /// Sets `StorageLensGroupLevel` in place: [`Self::storage_lens_group_level`] on a value held by `&mut`.
+        pub fn set_storage_lens_group_level(&mut self, value: impl Into<Val<StorageLensGroupLevel>>) -> &mut Self {
+            self.props.set("StorageLensGroupLevel", value.into());
+            self
+        }
+
+        /// `StorageLensGroupLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_lens_group_level(&self) -> ::std::option::Option<Val<StorageLensGroupLevel>> {
+            crate::cfn::get_prop(&self.props, "StorageLensGroupLevel")
         }
     }
 
@@ -4827,9 +7782,22 @@ pub mod storage_lens {
             ActivityMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether activity metrics are enabled or disabled.
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// `IsEnabled`: Specifies whether activity metrics are enabled or disabled.
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
     }
 
@@ -4849,10 +7817,22 @@ pub mod storage_lens {
             AdvancedCostOptimizationMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether advanced cost optimization metrics are enabled or
-            /// disabled.
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// `IsEnabled`: Specifies whether advanced cost optimization metrics are enabled or disabled.
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
     }
 
@@ -4872,9 +7852,22 @@ pub mod storage_lens {
             AdvancedDataProtectionMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether advanced data protection metrics are enabled or disabled.
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// `IsEnabled`: Specifies whether advanced data protection metrics are enabled or disabled.
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
     }
 
@@ -4893,9 +7886,22 @@ pub mod storage_lens {
             AdvancedPerformanceMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether the Advanced Performance Metrics is enabled or disabled.
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// `IsEnabled`: Specifies whether the Advanced Performance Metrics is enabled or disabled.
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
     }
 
@@ -4914,34 +7920,116 @@ pub mod storage_lens {
             BucketLevel { props }
         }
 
-        prop! {
-            /// `ActivityMetrics`: Enables activity metrics.
-            props, "ActivityMetrics", activity_metrics, set_activity_metrics, get_activity_metrics, Val<ActivityMetrics>
+        /// `ActivityMetrics`: Enables activity metrics.
+        pub fn activity_metrics(mut self, value: impl Into<Val<ActivityMetrics>>) -> Self {
+            self.props.set("ActivityMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
-            props, "AdvancedCostOptimizationMetrics", advanced_cost_optimization_metrics, set_advanced_cost_optimization_metrics, get_advanced_cost_optimization_metrics, Val<AdvancedCostOptimizationMetrics>
+        /// Sets `ActivityMetrics` in place: [`Self::activity_metrics`] on a value held by `&mut`.
+        pub fn set_activity_metrics(&mut self, value: impl Into<Val<ActivityMetrics>>) -> &mut Self {
+            self.props.set("ActivityMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
-            props, "AdvancedDataProtectionMetrics", advanced_data_protection_metrics, set_advanced_data_protection_metrics, get_advanced_data_protection_metrics, Val<AdvancedDataProtectionMetrics>
+        /// `ActivityMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_activity_metrics(&self) -> ::std::option::Option<Val<ActivityMetrics>> {
+            crate::cfn::get_prop(&self.props, "ActivityMetrics")
         }
 
-        prop! {
-            /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
-            props, "AdvancedPerformanceMetrics", advanced_performance_metrics, set_advanced_performance_metrics, get_advanced_performance_metrics, Val<AdvancedPerformanceMetrics>
+        /// `AdvancedCostOptimizationMetrics`: Enables advanced cost optimization metrics.
+        pub fn advanced_cost_optimization_metrics(mut self, value: impl Into<Val<AdvancedCostOptimizationMetrics>>) -> Self {
+            self.props.set("AdvancedCostOptimizationMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
-            props, "DetailedStatusCodesMetrics", detailed_status_codes_metrics, set_detailed_status_codes_metrics, get_detailed_status_codes_metrics, Val<DetailedStatusCodesMetrics>
+        /// Sets `AdvancedCostOptimizationMetrics` in place: [`Self::advanced_cost_optimization_metrics`]
+        /// on a value held by `&mut`.
+        pub fn set_advanced_cost_optimization_metrics(&mut self, value: impl Into<Val<AdvancedCostOptimizationMetrics>>) -> &mut Self {
+            self.props.set("AdvancedCostOptimizationMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `PrefixLevel`: Prefix-level metrics configurations.
-            props, "PrefixLevel", prefix_level, set_prefix_level, get_prefix_level, Val<PrefixLevel>
+        /// `AdvancedCostOptimizationMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_cost_optimization_metrics(&self) -> ::std::option::Option<Val<AdvancedCostOptimizationMetrics>> {
+            crate::cfn::get_prop(&self.props, "AdvancedCostOptimizationMetrics")
+        }
+
+        /// `AdvancedDataProtectionMetrics`: Enables advanced data protection metrics.
+        pub fn advanced_data_protection_metrics(mut self, value: impl Into<Val<AdvancedDataProtectionMetrics>>) -> Self {
+            self.props.set("AdvancedDataProtectionMetrics", value.into());
+            self
+        }
+
+        /// Sets `AdvancedDataProtectionMetrics` in place: [`Self::advanced_data_protection_metrics`] on
+        /// a value held by `&mut`.
+        pub fn set_advanced_data_protection_metrics(&mut self, value: impl Into<Val<AdvancedDataProtectionMetrics>>) -> &mut Self {
+            self.props.set("AdvancedDataProtectionMetrics", value.into());
+            self
+        }
+
+        /// `AdvancedDataProtectionMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_data_protection_metrics(&self) -> ::std::option::Option<Val<AdvancedDataProtectionMetrics>> {
+            crate::cfn::get_prop(&self.props, "AdvancedDataProtectionMetrics")
+        }
+
+        /// `AdvancedPerformanceMetrics`: Advanced Performance Metrics.
+        pub fn advanced_performance_metrics(mut self, value: impl Into<Val<AdvancedPerformanceMetrics>>) -> Self {
+            self.props.set("AdvancedPerformanceMetrics", value.into());
+            self
+        }
+
+        /// Sets `AdvancedPerformanceMetrics` in place: [`Self::advanced_performance_metrics`] on a
+        /// value held by `&mut`.
+        pub fn set_advanced_performance_metrics(&mut self, value: impl Into<Val<AdvancedPerformanceMetrics>>) -> &mut Self {
+            self.props.set("AdvancedPerformanceMetrics", value.into());
+            self
+        }
+
+        /// `AdvancedPerformanceMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_performance_metrics(&self) -> ::std::option::Option<Val<AdvancedPerformanceMetrics>> {
+            crate::cfn::get_prop(&self.props, "AdvancedPerformanceMetrics")
+        }
+
+        /// `DetailedStatusCodesMetrics`: Enables detailed status codes metrics.
+        pub fn detailed_status_codes_metrics(mut self, value: impl Into<Val<DetailedStatusCodesMetrics>>) -> Self {
+            self.props.set("DetailedStatusCodesMetrics", value.into());
+            self
+        }
+
+        /// Sets `DetailedStatusCodesMetrics` in place: [`Self::detailed_status_codes_metrics`] on a
+        /// value held by `&mut`.
+        pub fn set_detailed_status_codes_metrics(&mut self, value: impl Into<Val<DetailedStatusCodesMetrics>>) -> &mut Self {
+            self.props.set("DetailedStatusCodesMetrics", value.into());
+            self
+        }
+
+        /// `DetailedStatusCodesMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detailed_status_codes_metrics(&self) -> ::std::option::Option<Val<DetailedStatusCodesMetrics>> {
+            crate::cfn::get_prop(&self.props, "DetailedStatusCodesMetrics")
+        }
+
+        /// `PrefixLevel`: Prefix-level metrics configurations.
+        pub fn prefix_level(mut self, value: impl Into<Val<PrefixLevel>>) -> Self {
+            self.props.set("PrefixLevel", value.into());
+            self
+        }
+
+        /// Sets `PrefixLevel` in place: [`Self::prefix_level`] on a value held by `&mut`.
+        pub fn set_prefix_level(&mut self, value: impl Into<Val<PrefixLevel>>) -> &mut Self {
+            self.props.set("PrefixLevel", value.into());
+            self
+        }
+
+        /// `PrefixLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_level(&self) -> ::std::option::Option<Val<PrefixLevel>> {
+            crate::cfn::get_prop(&self.props, "PrefixLevel")
         }
     }
 
@@ -4960,9 +8048,22 @@ pub mod storage_lens {
             DetailedStatusCodesMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether detailed status codes metrics are enabled or disabled.
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// `IsEnabled`: Specifies whether detailed status codes metrics are enabled or disabled.
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
     }
 
@@ -4983,9 +8084,16 @@ pub mod storage_lens {
             PrefixLevel { props }
         }
 
-        prop! {
-            /// `StorageMetrics`.
-            props, "StorageMetrics", _, set_storage_metrics, get_storage_metrics, Val<PrefixLevelStorageMetrics>
+        /// Sets `StorageMetrics`, which `new` took, in place.
+        pub fn set_storage_metrics(&mut self, value: impl Into<Val<PrefixLevelStorageMetrics>>) -> &mut Self {
+            self.props.set("StorageMetrics", value.into());
+            self
+        }
+
+        /// `StorageMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_metrics(&self) -> ::std::option::Option<Val<PrefixLevelStorageMetrics>> {
+            crate::cfn::get_prop(&self.props, "StorageMetrics")
         }
     }
 
@@ -5004,14 +8112,40 @@ pub mod storage_lens {
             PrefixLevelStorageMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether prefix-level storage metrics are enabled or disabled.
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// `IsEnabled`: Specifies whether prefix-level storage metrics are enabled or disabled.
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectionCriteria`: Selection criteria for prefix-level metrics.
-            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<SelectionCriteria>
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
+        }
+
+        /// `SelectionCriteria`: Selection criteria for prefix-level metrics.
+        pub fn selection_criteria(mut self, value: impl Into<Val<SelectionCriteria>>) -> Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `SelectionCriteria` in place: [`Self::selection_criteria`] on a value held by `&mut`.
+        pub fn set_selection_criteria(&mut self, value: impl Into<Val<SelectionCriteria>>) -> &mut Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// `SelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_criteria(&self) -> ::std::option::Option<Val<SelectionCriteria>> {
+            crate::cfn::get_prop(&self.props, "SelectionCriteria")
         }
     }
 
@@ -5030,20 +8164,60 @@ pub mod storage_lens {
             SelectionCriteria { props }
         }
 
-        prop! {
-            /// `Delimiter`: Delimiter to divide S3 key into hierarchy of prefixes.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// `Delimiter`: Delimiter to divide S3 key into hierarchy of prefixes.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxDepth`: Max depth of prefixes of S3 key that Amazon S3 Storage Lens will analyze.
-            props, "MaxDepth", max_depth, set_max_depth, get_max_depth, Val<i64>
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `MinStorageBytesPercentage`: The minimum storage bytes threshold for the prefixes to be
-            /// included in the analysis.
-            props, "MinStorageBytesPercentage", min_storage_bytes_percentage, set_min_storage_bytes_percentage, get_min_storage_bytes_percentage, Val<f64>
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
+        }
+
+        /// `MaxDepth`: Max depth of prefixes of S3 key that Amazon S3 Storage Lens will analyze.
+        pub fn max_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxDepth", value.into());
+            self
+        }
+
+        /// Sets `MaxDepth` in place: [`Self::max_depth`] on a value held by `&mut`.
+        pub fn set_max_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxDepth", value.into());
+            self
+        }
+
+        /// `MaxDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxDepth")
+        }
+
+        /// `MinStorageBytesPercentage`: The minimum storage bytes threshold for the prefixes to be
+        /// included in the analysis.
+        pub fn min_storage_bytes_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinStorageBytesPercentage", value.into());
+            self
+        }
+
+        /// Sets `MinStorageBytesPercentage` in place: [`Self::min_storage_bytes_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_min_storage_bytes_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinStorageBytesPercentage", value.into());
+            self
+        }
+
+        /// `MinStorageBytesPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_storage_bytes_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinStorageBytesPercentage")
         }
     }
 
@@ -5063,10 +8237,23 @@ pub mod storage_lens {
             StorageLensGroupLevel { props }
         }
 
-        prop! {
-            /// `StorageLensGroupSelectionCriteria`: Selection criteria for Storage Lens Group level
-            /// metrics
-            props, "StorageLensGroupSelectionCriteria", storage_lens_group_selection_criteria, set_storage_lens_group_selection_criteria, get_storage_lens_group_selection_criteria, Val<StorageLensGroupSelectionCriteria>
+        /// `StorageLensGroupSelectionCriteria`: Selection criteria for Storage Lens Group level metrics
+        pub fn storage_lens_group_selection_criteria(mut self, value: impl Into<Val<StorageLensGroupSelectionCriteria>>) -> Self {
+            self.props.set("StorageLensGroupSelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `StorageLensGroupSelectionCriteria` in place: [`Self::storage_lens_group_selection_criteria`]
+        /// on a value held by `&mut`.
+        pub fn set_storage_lens_group_selection_criteria(&mut self, value: impl Into<Val<StorageLensGroupSelectionCriteria>>) -> &mut Self {
+            self.props.set("StorageLensGroupSelectionCriteria", value.into());
+            self
+        }
+
+        /// `StorageLensGroupSelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_lens_group_selection_criteria(&self) -> ::std::option::Option<Val<StorageLensGroupSelectionCriteria>> {
+            crate::cfn::get_prop(&self.props, "StorageLensGroupSelectionCriteria")
         }
     }
 
@@ -5086,14 +8273,40 @@ pub mod storage_lens {
             StorageLensGroupSelectionCriteria { props }
         }
 
-        prop! {
-            /// `Exclude`.
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`.
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`.
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`.
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -5115,9 +8328,16 @@ pub mod storage_lens {
             AwsOrg { props }
         }
 
-        prop! {
-            /// `Arn`: The Amazon Resource Name (ARN) of the specified resource.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -5137,22 +8357,62 @@ pub mod storage_lens {
             DataExport { props }
         }
 
-        prop! {
-            /// `CloudWatchMetrics`: CloudWatch metrics settings for the Amazon S3 Storage Lens metrics
-            /// export.
-            props, "CloudWatchMetrics", cloud_watch_metrics, set_cloud_watch_metrics, get_cloud_watch_metrics, Val<CloudWatchMetrics>
+        /// `CloudWatchMetrics`: CloudWatch metrics settings for the Amazon S3 Storage Lens metrics
+        /// export.
+        pub fn cloud_watch_metrics(mut self, value: impl Into<Val<CloudWatchMetrics>>) -> Self {
+            self.props.set("CloudWatchMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens
-            /// metrics export.
-            props, "S3BucketDestination", s3_bucket_destination, set_s3_bucket_destination, get_s3_bucket_destination, Val<S3BucketDestination>
+        /// Sets `CloudWatchMetrics` in place: [`Self::cloud_watch_metrics`] on a value held by `&mut`.
+        pub fn set_cloud_watch_metrics(&mut self, value: impl Into<Val<CloudWatchMetrics>>) -> &mut Self {
+            self.props.set("CloudWatchMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage
-            /// Lens metrics export.
-            props, "StorageLensTableDestination", storage_lens_table_destination, set_storage_lens_table_destination, get_storage_lens_table_destination, Val<StorageLensTableDestination>
+        /// `CloudWatchMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_metrics(&self) -> ::std::option::Option<Val<CloudWatchMetrics>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchMetrics")
+        }
+
+        /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens metrics
+        /// export.
+        pub fn s3_bucket_destination(mut self, value: impl Into<Val<S3BucketDestination>>) -> Self {
+            self.props.set("S3BucketDestination", value.into());
+            self
+        }
+
+        /// Sets `S3BucketDestination` in place: [`Self::s3_bucket_destination`] on a value held by `&mut`.
+        pub fn set_s3_bucket_destination(&mut self, value: impl Into<Val<S3BucketDestination>>) -> &mut Self {
+            self.props.set("S3BucketDestination", value.into());
+            self
+        }
+
+        /// `S3BucketDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_destination(&self) -> ::std::option::Option<Val<S3BucketDestination>> {
+            crate::cfn::get_prop(&self.props, "S3BucketDestination")
+        }
+
+        /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage Lens
+        /// metrics export.
+        pub fn storage_lens_table_destination(mut self, value: impl Into<Val<StorageLensTableDestination>>) -> Self {
+            self.props.set("StorageLensTableDestination", value.into());
+            self
+        }
+
+        /// Sets `StorageLensTableDestination` in place: [`Self::storage_lens_table_destination`] on a
+        /// value held by `&mut`.
+        pub fn set_storage_lens_table_destination(&mut self, value: impl Into<Val<StorageLensTableDestination>>) -> &mut Self {
+            self.props.set("StorageLensTableDestination", value.into());
+            self
+        }
+
+        /// `StorageLensTableDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_lens_table_destination(&self) -> ::std::option::Option<Val<StorageLensTableDestination>> {
+            crate::cfn::get_prop(&self.props, "StorageLensTableDestination")
         }
     }
 
@@ -5174,9 +8434,16 @@ pub mod storage_lens {
             CloudWatchMetrics { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether CloudWatch metrics are enabled or disabled.
-            props, "IsEnabled", _, set_is_enabled, get_is_enabled, Val<bool>
+        /// Sets `IsEnabled`, which `new` took, in place.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
         }
     }
 
@@ -5212,37 +8479,89 @@ pub mod storage_lens {
             S3BucketDestination { props }
         }
 
-        prop! {
-            /// `OutputSchemaVersion`: The version of the output schema to use when exporting Amazon S3
-            /// Storage Lens metrics.
-            props, "OutputSchemaVersion", _, set_output_schema_version, get_output_schema_version, Val<S3BucketDestinationOutputSchemaVersion>
+        /// Sets `OutputSchemaVersion`, which `new` took, in place.
+        pub fn set_output_schema_version(&mut self, value: impl Into<Val<S3BucketDestinationOutputSchemaVersion>>) -> &mut Self {
+            self.props.set("OutputSchemaVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: Specifies the file format to use when exporting Amazon S3 Storage Lens metrics
-            /// export.
-            props, "Format", _, set_format, get_format, Val<S3BucketDestinationFormat>
+        /// `OutputSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_schema_version(&self) -> ::std::option::Option<Val<S3BucketDestinationOutputSchemaVersion>> {
+            crate::cfn::get_prop(&self.props, "OutputSchemaVersion")
         }
 
-        prop! {
-            /// `AccountId`: The AWS account ID that owns the destination S3 bucket.
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<S3BucketDestinationFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`: The ARN of the bucket to which Amazon S3 Storage Lens exports will be placed.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<S3BucketDestinationFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
 
-        prop! {
-            /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report
-            /// files with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<Encryption>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: The prefix to use for Amazon S3 Storage Lens export.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
+        }
+
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report files
+        /// with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
+        pub fn encryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<Encryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<Encryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
+        }
+
+        /// `Prefix`: The prefix to use for Amazon S3 Storage Lens export.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -5264,14 +8583,40 @@ pub mod storage_lens {
             Encryption { props }
         }
 
-        prop! {
-            /// `SSES3`: S3 default server-side encryption.
-            props, "SSES3", sses3, set_sses3, get_sses3, Val<Json>
+        /// `SSES3`: S3 default server-side encryption.
+        pub fn sses3(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("SSES3", value.into());
+            self
         }
 
-        prop! {
-            /// `SSEKMS`: AWS KMS server-side encryption.
-            props, "SSEKMS", ssekms, set_ssekms, get_ssekms, Val<Ssekms>
+        /// Sets `SSES3` in place: [`Self::sses3`] on a value held by `&mut`.
+        pub fn set_sses3(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("SSES3", value.into());
+            self
+        }
+
+        /// `SSES3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sses3(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "SSES3")
+        }
+
+        /// `SSEKMS`: AWS KMS server-side encryption.
+        pub fn ssekms(mut self, value: impl Into<Val<Ssekms>>) -> Self {
+            self.props.set("SSEKMS", value.into());
+            self
+        }
+
+        /// Sets `SSEKMS` in place: [`Self::ssekms`] on a value held by `&mut`.
+        pub fn set_ssekms(&mut self, value: impl Into<Val<Ssekms>>) -> &mut Self {
+            self.props.set("SSEKMS", value.into());
+            self
+        }
+
+        /// `SSEKMS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssekms(&self) -> ::std::option::Option<Val<Ssekms>> {
+            crate::cfn::get_prop(&self.props, "SSEKMS")
         }
     }
 
@@ -5292,9 +8637,16 @@ pub mod storage_lens {
             Ssekms { props }
         }
 
-        prop! {
-            /// `KeyId`: The ARN of the KMS key to use for encryption.
-            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        /// Sets `KeyId`, which `new` took, in place.
+        pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyId", value.into());
+            self
+        }
+
+        /// `KeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyId")
         }
     }
 
@@ -5340,15 +8692,35 @@ pub mod storage_lens {
             StorageLensTableDestination { props }
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether the export to S3 Tables is enabled or disabled.
-            props, "IsEnabled", _, set_is_enabled, get_is_enabled, Val<bool>
+        /// Sets `IsEnabled`, which `new` took, in place.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report
-            /// files with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<Encryption>
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
+        }
+
+        /// `Encryption`: Configures the server-side encryption for Amazon S3 Storage Lens report files
+        /// with either S3-managed keys (SSE-S3) or KMS-managed keys (SSE-KMS).
+        pub fn encryption(mut self, value: impl Into<Val<Encryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<Encryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<Encryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
     }
 
@@ -5368,14 +8740,40 @@ pub mod storage_lens {
             BucketsAndRegions { props }
         }
 
-        prop! {
-            /// `Buckets`.
-            props, "Buckets", buckets, set_buckets, get_buckets, Val<List<String>>
+        /// `Buckets`.
+        pub fn buckets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Buckets", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`.
-            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+        /// Sets `Buckets` in place: [`Self::buckets`] on a value held by `&mut`.
+        pub fn set_buckets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Buckets", value.into());
+            self
+        }
+
+        /// `Buckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buckets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Buckets")
+        }
+
+        /// `Regions`.
+        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
         }
     }
 
@@ -5394,16 +8792,43 @@ pub mod storage_lens {
             StorageLensExpandedPrefixesDataExport { props }
         }
 
-        prop! {
-            /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens
-            /// metrics export.
-            props, "S3BucketDestination", s3_bucket_destination, set_s3_bucket_destination, get_s3_bucket_destination, Val<S3BucketDestination>
+        /// `S3BucketDestination`: S3 bucket destination settings for the Amazon S3 Storage Lens metrics
+        /// export.
+        pub fn s3_bucket_destination(mut self, value: impl Into<Val<S3BucketDestination>>) -> Self {
+            self.props.set("S3BucketDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage
-            /// Lens metrics export.
-            props, "StorageLensTableDestination", storage_lens_table_destination, set_storage_lens_table_destination, get_storage_lens_table_destination, Val<StorageLensTableDestination>
+        /// Sets `S3BucketDestination` in place: [`Self::s3_bucket_destination`] on a value held by `&mut`.
+        pub fn set_s3_bucket_destination(&mut self, value: impl Into<Val<S3BucketDestination>>) -> &mut Self {
+            self.props.set("S3BucketDestination", value.into());
+            self
+        }
+
+        /// `S3BucketDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_destination(&self) -> ::std::option::Option<Val<S3BucketDestination>> {
+            crate::cfn::get_prop(&self.props, "S3BucketDestination")
+        }
+
+        /// `StorageLensTableDestination`: S3 Tables destination settings for the Amazon S3 Storage Lens
+        /// metrics export.
+        pub fn storage_lens_table_destination(mut self, value: impl Into<Val<StorageLensTableDestination>>) -> Self {
+            self.props.set("StorageLensTableDestination", value.into());
+            self
+        }
+
+        /// Sets `StorageLensTableDestination` in place: [`Self::storage_lens_table_destination`] on a
+        /// value held by `&mut`.
+        pub fn set_storage_lens_table_destination(&mut self, value: impl Into<Val<StorageLensTableDestination>>) -> &mut Self {
+            self.props.set("StorageLensTableDestination", value.into());
+            self
+        }
+
+        /// `StorageLensTableDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_lens_table_destination(&self) -> ::std::option::Option<Val<StorageLensTableDestination>> {
+            crate::cfn::get_prop(&self.props, "StorageLensTableDestination")
         }
     }
 }
@@ -5434,19 +8859,46 @@ impl StorageLensGroup {
         StorageLensGroup { core }
     }
 
-    prop! {
-        /// `Filter`: Sets the Storage Lens Group filter.
-        core.props, "Filter", _, set_filter, get_filter, Val<storage_lens_group::Filter>
+    /// Sets `Filter`, which `new` took, in place.
+    pub fn set_filter(&mut self, value: impl Into<Val<storage_lens_group::Filter>>) -> &mut Self {
+        self.core.props.set("Filter", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name that identifies the Amazon S3 Storage Lens Group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Filter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter(&self) -> ::std::option::Option<Val<storage_lens_group::Filter>> {
+        crate::cfn::get_prop(&self.core.props, "Filter")
     }
 
-    prop! {
-        /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens Group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A set of tags (key-value pairs) for this Amazon S3 Storage Lens Group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5482,43 +8934,134 @@ pub mod storage_lens_group {
             Filter { props }
         }
 
-        prop! {
-            /// `And`: The Storage Lens group will include objects that match all of the specified
-            /// filter values.
-            props, "And", and, set_and, get_and, Val<And>
+        /// `And`: The Storage Lens group will include objects that match all of the specified filter
+        /// values.
+        pub fn and(mut self, value: impl Into<Val<And>>) -> Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
-            props, "MatchAnyPrefix", match_any_prefix, set_match_any_prefix, get_match_any_prefix, Val<List<String>>
+        /// Sets `And` in place: [`Self::and`] on a value held by `&mut`.
+        pub fn set_and(&mut self, value: impl Into<Val<And>>) -> &mut Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
-            props, "MatchAnySuffix", match_any_suffix, set_match_any_suffix, get_match_any_suffix, Val<List<String>>
+        /// `And` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and(&self) -> ::std::option::Option<Val<And>> {
+            crate::cfn::get_prop(&self.props, "And")
         }
 
-        prop! {
-            /// `MatchAnyTag`: Filter to match any of the specified object tags.
-            props, "MatchAnyTag", match_any_tag, set_match_any_tag, get_match_any_tag, Val<List<Tag>>
+        /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
+        pub fn match_any_prefix(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchAnyPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and
-            /// maximum object age.
-            props, "MatchObjectAge", match_object_age, set_match_object_age, get_match_object_age, Val<MatchObjectAge>
+        /// Sets `MatchAnyPrefix` in place: [`Self::match_any_prefix`] on a value held by `&mut`.
+        pub fn set_match_any_prefix(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchAnyPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and
-            /// maximum object size.
-            props, "MatchObjectSize", match_object_size, set_match_object_size, get_match_object_size, Val<MatchObjectSize>
+        /// `MatchAnyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_prefix(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnyPrefix")
         }
 
-        prop! {
-            /// `Or`: The Storage Lens group will include objects that match any of the specified filter
-            /// values.
-            props, "Or", or, set_or, get_or, Val<Or>
+        /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
+        pub fn match_any_suffix(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchAnySuffix", value.into());
+            self
+        }
+
+        /// Sets `MatchAnySuffix` in place: [`Self::match_any_suffix`] on a value held by `&mut`.
+        pub fn set_match_any_suffix(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchAnySuffix", value.into());
+            self
+        }
+
+        /// `MatchAnySuffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_suffix(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnySuffix")
+        }
+
+        /// `MatchAnyTag`: Filter to match any of the specified object tags.
+        pub fn match_any_tag(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("MatchAnyTag", value.into());
+            self
+        }
+
+        /// Sets `MatchAnyTag` in place: [`Self::match_any_tag`] on a value held by `&mut`.
+        pub fn set_match_any_tag(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("MatchAnyTag", value.into());
+            self
+        }
+
+        /// `MatchAnyTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_tag(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnyTag")
+        }
+
+        /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and maximum
+        /// object age.
+        pub fn match_object_age(mut self, value: impl Into<Val<MatchObjectAge>>) -> Self {
+            self.props.set("MatchObjectAge", value.into());
+            self
+        }
+
+        /// Sets `MatchObjectAge` in place: [`Self::match_object_age`] on a value held by `&mut`.
+        pub fn set_match_object_age(&mut self, value: impl Into<Val<MatchObjectAge>>) -> &mut Self {
+            self.props.set("MatchObjectAge", value.into());
+            self
+        }
+
+        /// `MatchObjectAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_object_age(&self) -> ::std::option::Option<Val<MatchObjectAge>> {
+            crate::cfn::get_prop(&self.props, "MatchObjectAge")
+        }
+
+        /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and maximum
+        /// object size.
+        pub fn match_object_size(mut self, value: impl Into<Val<MatchObjectSize>>) -> Self {
+            self.props.set("MatchObjectSize", value.into());
+            self
+        }
+
+        /// Sets `MatchObjectSize` in place: [`Self::match_object_size`] on a value held by `&mut`.
+        pub fn set_match_object_size(&mut self, value: impl Into<Val<MatchObjectSize>>) -> &mut Self {
+            self.props.set("MatchObjectSize", value.into());
+            self
+        }
+
+        /// `MatchObjectSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_object_size(&self) -> ::std::option::Option<Val<MatchObjectSize>> {
+            crate::cfn::get_prop(&self.props, "MatchObjectSize")
+        }
+
+        /// `Or`: The Storage Lens group will include objects that match any of the specified filter
+        /// values.
+        pub fn or(mut self, value: impl Into<Val<Or>>) -> Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// Sets `Or` in place: [`Self::or`] on a value held by `&mut`.
+        pub fn set_or(&mut self, value: impl Into<Val<Or>>) -> &mut Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// `Or` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or(&self) -> ::std::option::Option<Val<Or>> {
+            crate::cfn::get_prop(&self.props, "Or")
         }
     }
 
@@ -5538,31 +9081,96 @@ pub mod storage_lens_group {
             And { props }
         }
 
-        prop! {
-            /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
-            props, "MatchAnyPrefix", match_any_prefix, set_match_any_prefix, get_match_any_prefix, Val<List<String>>
+        /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
+        pub fn match_any_prefix(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchAnyPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
-            props, "MatchAnySuffix", match_any_suffix, set_match_any_suffix, get_match_any_suffix, Val<List<String>>
+        /// Sets `MatchAnyPrefix` in place: [`Self::match_any_prefix`] on a value held by `&mut`.
+        pub fn set_match_any_prefix(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchAnyPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchAnyTag`: Filter to match any of the specified object tags.
-            props, "MatchAnyTag", match_any_tag, set_match_any_tag, get_match_any_tag, Val<List<Tag>>
+        /// `MatchAnyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_prefix(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnyPrefix")
         }
 
-        prop! {
-            /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and
-            /// maximum object age.
-            props, "MatchObjectAge", match_object_age, set_match_object_age, get_match_object_age, Val<MatchObjectAge>
+        /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
+        pub fn match_any_suffix(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchAnySuffix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and
-            /// maximum object size.
-            props, "MatchObjectSize", match_object_size, set_match_object_size, get_match_object_size, Val<MatchObjectSize>
+        /// Sets `MatchAnySuffix` in place: [`Self::match_any_suffix`] on a value held by `&mut`.
+        pub fn set_match_any_suffix(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchAnySuffix", value.into());
+            self
+        }
+
+        /// `MatchAnySuffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_suffix(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnySuffix")
+        }
+
+        /// `MatchAnyTag`: Filter to match any of the specified object tags.
+        pub fn match_any_tag(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("MatchAnyTag", value.into());
+            self
+        }
+
+        /// Sets `MatchAnyTag` in place: [`Self::match_any_tag`] on a value held by `&mut`.
+        pub fn set_match_any_tag(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("MatchAnyTag", value.into());
+            self
+        }
+
+        /// `MatchAnyTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_tag(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnyTag")
+        }
+
+        /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and maximum
+        /// object age.
+        pub fn match_object_age(mut self, value: impl Into<Val<MatchObjectAge>>) -> Self {
+            self.props.set("MatchObjectAge", value.into());
+            self
+        }
+
+        /// Sets `MatchObjectAge` in place: [`Self::match_object_age`] on a value held by `&mut`.
+        pub fn set_match_object_age(&mut self, value: impl Into<Val<MatchObjectAge>>) -> &mut Self {
+            self.props.set("MatchObjectAge", value.into());
+            self
+        }
+
+        /// `MatchObjectAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_object_age(&self) -> ::std::option::Option<Val<MatchObjectAge>> {
+            crate::cfn::get_prop(&self.props, "MatchObjectAge")
+        }
+
+        /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and maximum
+        /// object size.
+        pub fn match_object_size(mut self, value: impl Into<Val<MatchObjectSize>>) -> Self {
+            self.props.set("MatchObjectSize", value.into());
+            self
+        }
+
+        /// Sets `MatchObjectSize` in place: [`Self::match_object_size`] on a value held by `&mut`.
+        pub fn set_match_object_size(&mut self, value: impl Into<Val<MatchObjectSize>>) -> &mut Self {
+            self.props.set("MatchObjectSize", value.into());
+            self
+        }
+
+        /// `MatchObjectSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_object_size(&self) -> ::std::option::Option<Val<MatchObjectSize>> {
+            crate::cfn::get_prop(&self.props, "MatchObjectSize")
         }
     }
 
@@ -5582,14 +9190,40 @@ pub mod storage_lens_group {
             MatchObjectAge { props }
         }
 
-        prop! {
-            /// `DaysGreaterThan`: Minimum object age to which the rule applies.
-            props, "DaysGreaterThan", days_greater_than, set_days_greater_than, get_days_greater_than, Val<i64>
+        /// `DaysGreaterThan`: Minimum object age to which the rule applies.
+        pub fn days_greater_than(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DaysGreaterThan", value.into());
+            self
         }
 
-        prop! {
-            /// `DaysLessThan`: Maximum object age to which the rule applies.
-            props, "DaysLessThan", days_less_than, set_days_less_than, get_days_less_than, Val<i64>
+        /// Sets `DaysGreaterThan` in place: [`Self::days_greater_than`] on a value held by `&mut`.
+        pub fn set_days_greater_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysGreaterThan", value.into());
+            self
+        }
+
+        /// `DaysGreaterThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_greater_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysGreaterThan")
+        }
+
+        /// `DaysLessThan`: Maximum object age to which the rule applies.
+        pub fn days_less_than(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DaysLessThan", value.into());
+            self
+        }
+
+        /// Sets `DaysLessThan` in place: [`Self::days_less_than`] on a value held by `&mut`.
+        pub fn set_days_less_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysLessThan", value.into());
+            self
+        }
+
+        /// `DaysLessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_less_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysLessThan")
         }
     }
 
@@ -5609,14 +9243,40 @@ pub mod storage_lens_group {
             MatchObjectSize { props }
         }
 
-        prop! {
-            /// `BytesGreaterThan`: Minimum object size to which the rule applies.
-            props, "BytesGreaterThan", bytes_greater_than, set_bytes_greater_than, get_bytes_greater_than, Val<i64>
+        /// `BytesGreaterThan`: Minimum object size to which the rule applies.
+        pub fn bytes_greater_than(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BytesGreaterThan", value.into());
+            self
         }
 
-        prop! {
-            /// `BytesLessThan`: Maximum object size to which the rule applies.
-            props, "BytesLessThan", bytes_less_than, set_bytes_less_than, get_bytes_less_than, Val<i64>
+        /// Sets `BytesGreaterThan` in place: [`Self::bytes_greater_than`] on a value held by `&mut`.
+        pub fn set_bytes_greater_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BytesGreaterThan", value.into());
+            self
+        }
+
+        /// `BytesGreaterThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bytes_greater_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BytesGreaterThan")
+        }
+
+        /// `BytesLessThan`: Maximum object size to which the rule applies.
+        pub fn bytes_less_than(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BytesLessThan", value.into());
+            self
+        }
+
+        /// Sets `BytesLessThan` in place: [`Self::bytes_less_than`] on a value held by `&mut`.
+        pub fn set_bytes_less_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BytesLessThan", value.into());
+            self
+        }
+
+        /// `BytesLessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bytes_less_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BytesLessThan")
         }
     }
 
@@ -5636,31 +9296,96 @@ pub mod storage_lens_group {
             Or { props }
         }
 
-        prop! {
-            /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
-            props, "MatchAnyPrefix", match_any_prefix, set_match_any_prefix, get_match_any_prefix, Val<List<String>>
+        /// `MatchAnyPrefix`: Filter to match any of the specified prefixes.
+        pub fn match_any_prefix(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchAnyPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
-            props, "MatchAnySuffix", match_any_suffix, set_match_any_suffix, get_match_any_suffix, Val<List<String>>
+        /// Sets `MatchAnyPrefix` in place: [`Self::match_any_prefix`] on a value held by `&mut`.
+        pub fn set_match_any_prefix(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchAnyPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchAnyTag`: Filter to match any of the specified object tags.
-            props, "MatchAnyTag", match_any_tag, set_match_any_tag, get_match_any_tag, Val<List<Tag>>
+        /// `MatchAnyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_prefix(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnyPrefix")
         }
 
-        prop! {
-            /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and
-            /// maximum object age.
-            props, "MatchObjectAge", match_object_age, set_match_object_age, get_match_object_age, Val<MatchObjectAge>
+        /// `MatchAnySuffix`: Filter to match any of the specified suffixes.
+        pub fn match_any_suffix(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchAnySuffix", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and
-            /// maximum object size.
-            props, "MatchObjectSize", match_object_size, set_match_object_size, get_match_object_size, Val<MatchObjectSize>
+        /// Sets `MatchAnySuffix` in place: [`Self::match_any_suffix`] on a value held by `&mut`.
+        pub fn set_match_any_suffix(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchAnySuffix", value.into());
+            self
+        }
+
+        /// `MatchAnySuffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_suffix(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnySuffix")
+        }
+
+        /// `MatchAnyTag`: Filter to match any of the specified object tags.
+        pub fn match_any_tag(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("MatchAnyTag", value.into());
+            self
+        }
+
+        /// Sets `MatchAnyTag` in place: [`Self::match_any_tag`] on a value held by `&mut`.
+        pub fn set_match_any_tag(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("MatchAnyTag", value.into());
+            self
+        }
+
+        /// `MatchAnyTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_any_tag(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "MatchAnyTag")
+        }
+
+        /// `MatchObjectAge`: Filter to match all of the specified values for the minimum and maximum
+        /// object age.
+        pub fn match_object_age(mut self, value: impl Into<Val<MatchObjectAge>>) -> Self {
+            self.props.set("MatchObjectAge", value.into());
+            self
+        }
+
+        /// Sets `MatchObjectAge` in place: [`Self::match_object_age`] on a value held by `&mut`.
+        pub fn set_match_object_age(&mut self, value: impl Into<Val<MatchObjectAge>>) -> &mut Self {
+            self.props.set("MatchObjectAge", value.into());
+            self
+        }
+
+        /// `MatchObjectAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_object_age(&self) -> ::std::option::Option<Val<MatchObjectAge>> {
+            crate::cfn::get_prop(&self.props, "MatchObjectAge")
+        }
+
+        /// `MatchObjectSize`: Filter to match all of the specified values for the minimum and maximum
+        /// object size.
+        pub fn match_object_size(mut self, value: impl Into<Val<MatchObjectSize>>) -> Self {
+            self.props.set("MatchObjectSize", value.into());
+            self
+        }
+
+        /// Sets `MatchObjectSize` in place: [`Self::match_object_size`] on a value held by `&mut`.
+        pub fn set_match_object_size(&mut self, value: impl Into<Val<MatchObjectSize>>) -> &mut Self {
+            self.props.set("MatchObjectSize", value.into());
+            self
+        }
+
+        /// `MatchObjectSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_object_size(&self) -> ::std::option::Option<Val<MatchObjectSize>> {
+            crate::cfn::get_prop(&self.props, "MatchObjectSize")
         }
     }
 }

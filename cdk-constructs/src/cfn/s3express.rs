@@ -43,52 +43,151 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    prop! {
-        /// `Bucket`: The name of the bucket that you want to associate this Access Point with.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
-        /// access point.
-        core.props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this Access Point. If you don't specify a name,
-        /// AWS CloudFormation generates a unique ID and uses that ID for the access point name. For
-        /// directory buckets, the access point name must consist of a base name that you provide
-        /// and suﬃx that includes the ZoneID (AWS Availability Zone or Local Zone) of your bucket
-        /// location, followed by --xa-s3.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `BucketAccountId`: The AWS account ID associated with the S3 bucket associated with this
+    /// access point.
+    pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: The Access Point Policy you want to apply to this access point.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// Sets `BucketAccountId` in place: [`Self::bucket_account_id`] on a value held by `&mut`.
+    pub fn set_bucket_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to
-        /// apply to this Access Point.
-        core.props, "PublicAccessBlockConfiguration", public_access_block_configuration, set_public_access_block_configuration, get_public_access_block_configuration, Val<access_point::PublicAccessBlockConfiguration>
+    /// `BucketAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketAccountId")
     }
 
-    prop! {
-        /// `Scope`: For directory buckets, you can ﬁlter access control to speciﬁc preﬁxes,
-        /// API operations, or a combination of both.
-        core.props, "Scope", scope, set_scope, get_scope, Val<access_point::Scope>
+    /// `Name`: The name you want to assign to this Access Point. If you don't specify a name, AWS
+    /// CloudFormation generates a unique ID and uses that ID for the access point name. For
+    /// directory buckets, the access point name must consist of a base name that you provide and
+    /// suﬃx that includes the ZoneID (AWS Availability Zone or Local Zone) of your bucket
+    /// location, followed by --xa-s3.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
-        /// Point to requests from the specified Virtual Private Cloud (VPC).
-        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<access_point::VpcConfiguration>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Policy`: The Access Point Policy you want to apply to this access point.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `PublicAccessBlockConfiguration`: The PublicAccessBlock configuration that you want to apply
+    /// to this Access Point.
+    pub fn public_access_block_configuration(mut self, value: impl Into<Val<access_point::PublicAccessBlockConfiguration>>) -> Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PublicAccessBlockConfiguration` in place: [`Self::public_access_block_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_public_access_block_configuration(&mut self, value: impl Into<Val<access_point::PublicAccessBlockConfiguration>>) -> &mut Self {
+        self.core.props.set("PublicAccessBlockConfiguration", value.into());
+        self
+    }
+
+    /// `PublicAccessBlockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_access_block_configuration(&self) -> ::std::option::Option<Val<access_point::PublicAccessBlockConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PublicAccessBlockConfiguration")
+    }
+
+    /// `Scope`: For directory buckets, you can ﬁlter access control to speciﬁc preﬁxes, API
+    /// operations, or a combination of both.
+    pub fn scope(mut self, value: impl Into<Val<access_point::Scope>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<access_point::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<access_point::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConfiguration`: If you include this field, Amazon S3 restricts access to this Access
+    /// Point to requests from the specified Virtual Private Cloud (VPC).
+    pub fn vpc_configuration(mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+    pub fn set_vpc_configuration(&mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> &mut Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<access_point::VpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,41 +229,92 @@ pub mod access_point {
             PublicAccessBlockConfiguration { props }
         }
 
-        prop! {
-            /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
-            /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
-            /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT
-            /// Object calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the
-            /// request includes a public ACL. Enabling this setting doesn't affect existing policies or
-            /// ACLs.
-            props, "BlockPublicAcls", block_public_acls, set_block_public_acls, get_block_public_acls, Val<bool>
+        /// `BlockPublicAcls`: Specifies whether Amazon S3 should block public access control lists (ACLs)
+        /// for buckets in this account. Setting this element to TRUE causes the following behavior: -
+        /// PUT Bucket acl and PUT Object acl calls fail if the specified ACL is public. - PUT Object
+        /// calls fail if the request includes a public ACL. . - PUT Bucket calls fail if the request
+        /// includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
+        pub fn block_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
-            /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls
-            /// to PUT Bucket policy if the specified bucket policy allows public access. Enabling this
-            /// setting doesn't affect existing bucket policies.
-            props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
+        /// Sets `BlockPublicAcls` in place: [`Self::block_public_acls`] on a value held by `&mut`.
+        pub fn set_block_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicAcls", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
-            /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
-            /// buckets in this account and any objects that they contain. Enabling this setting doesn't
-            /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from
-            /// being set.
-            props, "IgnorePublicAcls", ignore_public_acls, set_ignore_public_acls, get_ignore_public_acls, Val<bool>
+        /// `BlockPublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicAcls")
         }
 
-        prop! {
-            /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket
-            /// policies for this bucket. Setting this element to TRUE restricts access to this bucket
-            /// to only AWS services and authorized users within this account if the bucket has a public
-            /// policy. Enabling this setting doesn't affect previously stored bucket policies, except
-            /// that public and cross-account access within any public bucket policy, including
-            /// non-public delegation to specific accounts, is blocked.
-            props, "RestrictPublicBuckets", restrict_public_buckets, set_restrict_public_buckets, get_restrict_public_buckets, Val<bool>
+        /// `BlockPublicPolicy`: Specifies whether Amazon S3 should block public bucket policies for
+        /// buckets in this account. Setting this element to TRUE causes Amazon S3 to reject calls to
+        /// PUT Bucket policy if the specified bucket policy allows public access. Enabling this setting
+        /// doesn't affect existing bucket policies.
+        pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// Sets `BlockPublicPolicy` in place: [`Self::block_public_policy`] on a value held by `&mut`.
+        pub fn set_block_public_policy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BlockPublicPolicy", value.into());
+            self
+        }
+
+        /// `BlockPublicPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_public_policy(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BlockPublicPolicy")
+        }
+
+        /// `IgnorePublicAcls`: Specifies whether Amazon S3 should ignore public ACLs for buckets in
+        /// this account. Setting this element to TRUE causes Amazon S3 to ignore all public ACLs on
+        /// buckets in this account and any objects that they contain. Enabling this setting doesn't
+        /// affect the persistence of any existing ACLs and doesn't prevent new public ACLs from being
+        /// set.
+        pub fn ignore_public_acls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// Sets `IgnorePublicAcls` in place: [`Self::ignore_public_acls`] on a value held by `&mut`.
+        pub fn set_ignore_public_acls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnorePublicAcls", value.into());
+            self
+        }
+
+        /// `IgnorePublicAcls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_public_acls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnorePublicAcls")
+        }
+
+        /// `RestrictPublicBuckets`: Specifies whether Amazon S3 should restrict public bucket policies
+        /// for this bucket. Setting this element to TRUE restricts access to this bucket to only AWS
+        /// services and authorized users within this account if the bucket has a public policy.
+        /// Enabling this setting doesn't affect previously stored bucket policies, except that public
+        /// and cross-account access within any public bucket policy, including non-public delegation to
+        /// specific accounts, is blocked.
+        pub fn restrict_public_buckets(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// Sets `RestrictPublicBuckets` in place: [`Self::restrict_public_buckets`] on a value held by `&mut`.
+        pub fn set_restrict_public_buckets(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RestrictPublicBuckets", value.into());
+            self
+        }
+
+        /// `RestrictPublicBuckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrict_public_buckets(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RestrictPublicBuckets")
         }
     }
 
@@ -183,15 +333,41 @@ pub mod access_point {
             Scope { props }
         }
 
-        prop! {
-            /// `Permissions`: You can include one or more API operations as permissions
-            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<ScopePermissions>>
+        /// `Permissions`: You can include one or more API operations as permissions
+        pub fn permissions(mut self, value: impl Into<Val<List<ScopePermissions>>>) -> Self {
+            self.props.set("Permissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefixes`: You can specify any amount of preﬁxes, but the total length of characters
-            /// of all preﬁxes must be less than 256 bytes in size.
-            props, "Prefixes", prefixes, set_prefixes, get_prefixes, Val<List<String>>
+        /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<ScopePermissions>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<ScopePermissions>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
+        }
+
+        /// `Prefixes`: You can specify any amount of preﬁxes, but the total length of characters of
+        /// all preﬁxes must be less than 256 bytes in size.
+        pub fn prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Prefixes", value.into());
+            self
+        }
+
+        /// Sets `Prefixes` in place: [`Self::prefixes`] on a value held by `&mut`.
+        pub fn set_prefixes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Prefixes", value.into());
+            self
+        }
+
+        /// `Prefixes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefixes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Prefixes")
         }
     }
 
@@ -242,10 +418,23 @@ pub mod access_point {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcId`: If this field is specified, this access point will only allow connections from
-            /// the specified VPC ID.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `VpcId`: If this field is specified, this access point will only allow connections from the
+        /// specified VPC ID.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 }
@@ -275,17 +464,28 @@ impl BucketPolicy {
         BucketPolicy { core }
     }
 
-    prop! {
-        /// `Bucket`: The name of the S3 directory bucket to which the policy applies.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`: A policy document containing permissions to add to the specified
-        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
     /// `Ref`: the resource's identifier.
@@ -322,54 +522,145 @@ impl DirectoryBucket {
         DirectoryBucket { core }
     }
 
-    prop! {
-        /// `BucketEncryption`: Specifies default encryption for a bucket using server-side
-        /// encryption with Amazon S3 managed keys (SSE-S3) or AWS KMS keys (SSE-KMS).
-        core.props, "BucketEncryption", bucket_encryption, set_bucket_encryption, get_bucket_encryption, Val<directory_bucket::BucketEncryption>
+    /// `BucketEncryption`: Specifies default encryption for a bucket using server-side encryption
+    /// with Amazon S3 managed keys (SSE-S3) or AWS KMS keys (SSE-KMS).
+    pub fn bucket_encryption(mut self, value: impl Into<Val<directory_bucket::BucketEncryption>>) -> Self {
+        self.core.props.set("BucketEncryption", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketName`: Specifies a name for the bucket. The bucket name must contain only
-        /// lowercase letters, numbers, and hyphens (-). A directory bucket name must be unique in
-        /// the chosen Availability Zone or Local Zone. The bucket name must also follow the format 'bucket_base_name--zone_id--x-s3'.
-        /// The zone_id can be the ID of an Availability Zone or a Local Zone. If you don't specify
-        /// a name, AWS CloudFormation generates a unique physical ID and uses that ID for the
-        /// bucket name.
-        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+    /// Sets `BucketEncryption` in place: [`Self::bucket_encryption`] on a value held by `&mut`.
+    pub fn set_bucket_encryption(&mut self, value: impl Into<Val<directory_bucket::BucketEncryption>>) -> &mut Self {
+        self.core.props.set("BucketEncryption", value.into());
+        self
     }
 
-    prop! {
-        /// `DataRedundancy`: Specifies the number of Availability Zone or Local Zone that's used
-        /// for redundancy for the bucket.
-        core.props, "DataRedundancy", _, set_data_redundancy, get_data_redundancy, Val<directory_bucket::DataRedundancy>
+    /// `BucketEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_encryption(&self) -> ::std::option::Option<Val<directory_bucket::BucketEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "BucketEncryption")
     }
 
-    prop! {
-        /// `InventoryConfigurations`: The inventory configuration for an Amazon S3 Express bucket.
-        core.props, "InventoryConfigurations", inventory_configurations, set_inventory_configurations, get_inventory_configurations, Val<List<directory_bucket::InventoryConfiguration>>
+    /// `BucketName`: Specifies a name for the bucket. The bucket name must contain only lowercase
+    /// letters, numbers, and hyphens (-). A directory bucket name must be unique in the chosen
+    /// Availability Zone or Local Zone. The bucket name must also follow the format 'bucket_base_name--zone_id--x-s3'.
+    /// The zone_id can be the ID of an Availability Zone or a Local Zone. If you don't specify a
+    /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the bucket
+    /// name.
+    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecycleConfiguration`: Lifecycle rules that define how Amazon S3 Express manages
-        /// objects during their lifetime.
-        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<directory_bucket::LifecycleConfiguration>
+    /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `LocationName`: Specifies the Zone ID of the Availability Zone or Local Zone where the
-        /// directory bucket will be created. An example Availability Zone ID value is 'use1-az5'.
-        core.props, "LocationName", _, set_location_name, get_location_name, Val<String>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `MetricsConfigurations`: Specifies the metrics configurations for the Amazon S3 Express
-        /// bucket.
-        core.props, "MetricsConfigurations", metrics_configurations, set_metrics_configurations, get_metrics_configurations, Val<List<directory_bucket::MetricsConfiguration>>
+    /// Sets `DataRedundancy`, which `new` took, in place.
+    pub fn set_data_redundancy(&mut self, value: impl Into<Val<directory_bucket::DataRedundancy>>) -> &mut Self {
+        self.core.props.set("DataRedundancy", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataRedundancy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_redundancy(&self) -> ::std::option::Option<Val<directory_bucket::DataRedundancy>> {
+        crate::cfn::get_prop(&self.core.props, "DataRedundancy")
+    }
+
+    /// `InventoryConfigurations`: The inventory configuration for an Amazon S3 Express bucket.
+    pub fn inventory_configurations(mut self, value: impl Into<Val<List<directory_bucket::InventoryConfiguration>>>) -> Self {
+        self.core.props.set("InventoryConfigurations", value.into());
+        self
+    }
+
+    /// Sets `InventoryConfigurations` in place: [`Self::inventory_configurations`] on a value held
+    /// by `&mut`.
+    pub fn set_inventory_configurations(&mut self, value: impl Into<Val<List<directory_bucket::InventoryConfiguration>>>) -> &mut Self {
+        self.core.props.set("InventoryConfigurations", value.into());
+        self
+    }
+
+    /// `InventoryConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inventory_configurations(&self) -> ::std::option::Option<Val<List<directory_bucket::InventoryConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "InventoryConfigurations")
+    }
+
+    /// `LifecycleConfiguration`: Lifecycle rules that define how Amazon S3 Express manages objects
+    /// during their lifetime.
+    pub fn lifecycle_configuration(mut self, value: impl Into<Val<directory_bucket::LifecycleConfiguration>>) -> Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LifecycleConfiguration` in place: [`Self::lifecycle_configuration`] on a value held by `&mut`.
+    pub fn set_lifecycle_configuration(&mut self, value: impl Into<Val<directory_bucket::LifecycleConfiguration>>) -> &mut Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// `LifecycleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_configuration(&self) -> ::std::option::Option<Val<directory_bucket::LifecycleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleConfiguration")
+    }
+
+    /// Sets `LocationName`, which `new` took, in place.
+    pub fn set_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocationName", value.into());
+        self
+    }
+
+    /// `LocationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocationName")
+    }
+
+    /// `MetricsConfigurations`: Specifies the metrics configurations for the Amazon S3 Express
+    /// bucket.
+    pub fn metrics_configurations(mut self, value: impl Into<Val<List<directory_bucket::MetricsConfiguration>>>) -> Self {
+        self.core.props.set("MetricsConfigurations", value.into());
+        self
+    }
+
+    /// Sets `MetricsConfigurations` in place: [`Self::metrics_configurations`] on a value held by `&mut`.
+    pub fn set_metrics_configurations(&mut self, value: impl Into<Val<List<directory_bucket::MetricsConfiguration>>>) -> &mut Self {
+        self.core.props.set("MetricsConfigurations", value.into());
+        self
+    }
+
+    /// `MetricsConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_configurations(&self) -> ::std::option::Option<Val<List<directory_bucket::MetricsConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsConfigurations")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -417,10 +708,16 @@ pub mod directory_bucket {
             BucketEncryption { props }
         }
 
-        prop! {
-            /// `ServerSideEncryptionConfiguration`: Specifies the default server-side-encryption
-            /// configuration.
-            props, "ServerSideEncryptionConfiguration", _, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<List<ServerSideEncryptionRule>>
+        /// Sets `ServerSideEncryptionConfiguration`, which `new` took, in place.
+        pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<List<ServerSideEncryptionRule>>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<List<ServerSideEncryptionRule>>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionConfiguration")
         }
     }
 
@@ -440,20 +737,46 @@ pub mod directory_bucket {
             ServerSideEncryptionRule { props }
         }
 
-        prop! {
-            /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with
-            /// server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing
-            /// objects are not affected. Amazon S3 Express One Zone uses an S3 Bucket Key with SSE-KMS
-            /// and S3 Bucket Key cannot be disabled. It's only allowed to set the BucketKeyEnabled
-            /// element to true.
-            props, "BucketKeyEnabled", bucket_key_enabled, set_bucket_key_enabled, get_bucket_key_enabled, Val<bool>
+        /// `BucketKeyEnabled`: Specifies whether Amazon S3 should use an S3 Bucket Key with server-side
+        /// encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not
+        /// affected. Amazon S3 Express One Zone uses an S3 Bucket Key with SSE-KMS and S3 Bucket Key
+        /// cannot be disabled. It's only allowed to set the BucketKeyEnabled element to true.
+        pub fn bucket_key_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BucketKeyEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply
-            /// to new objects in the bucket. If a PUT Object request doesn't specify any server-side
-            /// encryption, this default encryption will be applied.
-            props, "ServerSideEncryptionByDefault", server_side_encryption_by_default, set_server_side_encryption_by_default, get_server_side_encryption_by_default, Val<ServerSideEncryptionByDefault>
+        /// Sets `BucketKeyEnabled` in place: [`Self::bucket_key_enabled`] on a value held by `&mut`.
+        pub fn set_bucket_key_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BucketKeyEnabled", value.into());
+            self
+        }
+
+        /// `BucketKeyEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_key_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BucketKeyEnabled")
+        }
+
+        /// `ServerSideEncryptionByDefault`: Specifies the default server-side encryption to apply to
+        /// new objects in the bucket. If a PUT Object request doesn't specify any server-side
+        /// encryption, this default encryption will be applied.
+        pub fn server_side_encryption_by_default(mut self, value: impl Into<Val<ServerSideEncryptionByDefault>>) -> Self {
+            self.props.set("ServerSideEncryptionByDefault", value.into());
+            self
+        }
+
+        /// Sets `ServerSideEncryptionByDefault` in place: [`Self::server_side_encryption_by_default`]
+        /// on a value held by `&mut`.
+        pub fn set_server_side_encryption_by_default(&mut self, value: impl Into<Val<ServerSideEncryptionByDefault>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionByDefault", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionByDefault` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_by_default(&self) -> ::std::option::Option<Val<ServerSideEncryptionByDefault>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionByDefault")
         }
     }
 
@@ -476,17 +799,36 @@ pub mod directory_bucket {
             ServerSideEncryptionByDefault { props }
         }
 
-        prop! {
-            /// `SSEAlgorithm`.
-            props, "SSEAlgorithm", _, set_sse_algorithm, get_sse_algorithm, Val<ServerSideEncryptionByDefaultSseAlgorithm>
+        /// Sets `SSEAlgorithm`, which `new` took, in place.
+        pub fn set_sse_algorithm(&mut self, value: impl Into<Val<ServerSideEncryptionByDefaultSseAlgorithm>>) -> &mut Self {
+            self.props.set("SSEAlgorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for
-            /// the default encryption. This parameter is allowed only if SSEAlgorithm is set to
-            /// aws:kms. You can specify this parameter with the key ID or the Amazon Resource Name (ARN)
-            /// of the KMS key
-            props, "KMSMasterKeyID", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+        /// `SSEAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_algorithm(&self) -> ::std::option::Option<Val<ServerSideEncryptionByDefaultSseAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SSEAlgorithm")
+        }
+
+        /// `KMSMasterKeyID`: AWS Key Management Service (KMS) customer managed key ID to use for the
+        /// default encryption. This parameter is allowed only if SSEAlgorithm is set to aws:kms. You
+        /// can specify this parameter with the key ID or the Amazon Resource Name (ARN) of the KMS key
+        pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSMasterKeyID", value.into());
+            self
+        }
+
+        /// Sets `KMSMasterKeyID` in place: [`Self::kms_master_key_id`] on a value held by `&mut`.
+        pub fn set_kms_master_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSMasterKeyID", value.into());
+            self
+        }
+
+        /// `KMSMasterKeyID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_master_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSMasterKeyID")
         }
     }
 
@@ -552,41 +894,100 @@ pub mod directory_bucket {
             InventoryConfiguration { props }
         }
 
-        prop! {
-            /// `Destination`: Specifies information about where to publish inventory reports for an
-            /// Amazon S3 Express bucket.
-            props, "Destination", _, set_destination, get_destination, Val<Destination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<Destination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether the inventory is enabled or disabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<Destination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
 
-        prop! {
-            /// `Id`: The ID used to identify the inventory configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedObjectVersions`: Object versions to include in the inventory list.
-            props, "IncludedObjectVersions", _, set_included_object_versions, get_included_object_versions, Val<InventoryConfigurationIncludedObjectVersions>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ScheduleFrequency`: Specifies the schedule for generating inventory results.
-            props, "ScheduleFrequency", _, set_schedule_frequency, get_schedule_frequency, Val<InventoryConfigurationScheduleFrequency>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `OptionalFields`: Contains the optional fields that are included in the inventory
-            /// results.
-            props, "OptionalFields", optional_fields, set_optional_fields, get_optional_fields, Val<List<InventoryConfigurationOptionalFields>>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Prefix`: The prefix that is prepended to all inventory results.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `IncludedObjectVersions`, which `new` took, in place.
+        pub fn set_included_object_versions(&mut self, value: impl Into<Val<InventoryConfigurationIncludedObjectVersions>>) -> &mut Self {
+            self.props.set("IncludedObjectVersions", value.into());
+            self
+        }
+
+        /// `IncludedObjectVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_object_versions(&self) -> ::std::option::Option<Val<InventoryConfigurationIncludedObjectVersions>> {
+            crate::cfn::get_prop(&self.props, "IncludedObjectVersions")
+        }
+
+        /// Sets `ScheduleFrequency`, which `new` took, in place.
+        pub fn set_schedule_frequency(&mut self, value: impl Into<Val<InventoryConfigurationScheduleFrequency>>) -> &mut Self {
+            self.props.set("ScheduleFrequency", value.into());
+            self
+        }
+
+        /// `ScheduleFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_frequency(&self) -> ::std::option::Option<Val<InventoryConfigurationScheduleFrequency>> {
+            crate::cfn::get_prop(&self.props, "ScheduleFrequency")
+        }
+
+        /// `OptionalFields`: Contains the optional fields that are included in the inventory results.
+        pub fn optional_fields(mut self, value: impl Into<Val<List<InventoryConfigurationOptionalFields>>>) -> Self {
+            self.props.set("OptionalFields", value.into());
+            self
+        }
+
+        /// Sets `OptionalFields` in place: [`Self::optional_fields`] on a value held by `&mut`.
+        pub fn set_optional_fields(&mut self, value: impl Into<Val<List<InventoryConfigurationOptionalFields>>>) -> &mut Self {
+            self.props.set("OptionalFields", value.into());
+            self
+        }
+
+        /// `OptionalFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optional_fields(&self) -> ::std::option::Option<Val<List<InventoryConfigurationOptionalFields>>> {
+            crate::cfn::get_prop(&self.props, "OptionalFields")
+        }
+
+        /// `Prefix`: The prefix that is prepended to all inventory results.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -614,25 +1015,64 @@ pub mod directory_bucket {
             Destination { props }
         }
 
-        prop! {
-            /// `BucketArn`: The Amazon Resource Name (ARN) of the destination Amazon S3 bucket to which
-            /// data is exported.
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: Specifies the file format used when exporting data to Amazon S3.
-            props, "Format", _, set_format, get_format, Val<DestinationFormat>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `BucketAccountId`: The account ID that owns the destination S3 bucket.
-            props, "BucketAccountId", bucket_account_id, set_bucket_account_id, get_bucket_account_id, Val<String>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<DestinationFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<DestinationFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// `BucketAccountId`: The account ID that owns the destination S3 bucket.
+        pub fn bucket_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketAccountId", value.into());
+            self
+        }
+
+        /// Sets `BucketAccountId` in place: [`Self::bucket_account_id`] on a value held by `&mut`.
+        pub fn set_bucket_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketAccountId", value.into());
+            self
+        }
+
+        /// `BucketAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketAccountId")
+        }
+
+        /// `Prefix`: The prefix to use when exporting data. The prefix is prepended to all results.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -729,9 +1169,16 @@ pub mod directory_bucket {
             LifecycleConfiguration { props }
         }
 
-        prop! {
-            /// `Rules`: A lifecycle rule for individual objects in an Amazon S3 Express bucket.
-            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -753,41 +1200,127 @@ pub mod directory_bucket {
             Rule { props }
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<RuleStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<RuleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `AbortIncompleteMultipartUpload`: Specifies the days since the initiation of an
-            /// incomplete multipart upload that Amazon S3 will wait before permanently removing all
-            /// parts of the upload.
-            props, "AbortIncompleteMultipartUpload", abort_incomplete_multipart_upload, set_abort_incomplete_multipart_upload, get_abort_incomplete_multipart_upload, Val<AbortIncompleteMultipartUpload>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<RuleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `ExpirationInDays`.
-            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
+        /// `AbortIncompleteMultipartUpload`: Specifies the days since the initiation of an incomplete
+        /// multipart upload that Amazon S3 will wait before permanently removing all parts of the
+        /// upload.
+        pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
+            self.props.set("AbortIncompleteMultipartUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// Sets `AbortIncompleteMultipartUpload` in place: [`Self::abort_incomplete_multipart_upload`]
+        /// on a value held by `&mut`.
+        pub fn set_abort_incomplete_multipart_upload(&mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> &mut Self {
+            self.props.set("AbortIncompleteMultipartUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectSizeGreaterThan`.
-            props, "ObjectSizeGreaterThan", object_size_greater_than, set_object_size_greater_than, get_object_size_greater_than, Val<String>
+        /// `AbortIncompleteMultipartUpload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_abort_incomplete_multipart_upload(&self) -> ::std::option::Option<Val<AbortIncompleteMultipartUpload>> {
+            crate::cfn::get_prop(&self.props, "AbortIncompleteMultipartUpload")
         }
 
-        prop! {
-            /// `ObjectSizeLessThan`.
-            props, "ObjectSizeLessThan", object_size_less_than, set_object_size_less_than, get_object_size_less_than, Val<String>
+        /// `ExpirationInDays`.
+        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `ExpirationInDays` in place: [`Self::expiration_in_days`] on a value held by `&mut`.
+        pub fn set_expiration_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
+        }
+
+        /// `ExpirationInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpirationInDays")
+        }
+
+        /// `Id`.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `ObjectSizeGreaterThan`.
+        pub fn object_size_greater_than(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectSizeGreaterThan", value.into());
+            self
+        }
+
+        /// Sets `ObjectSizeGreaterThan` in place: [`Self::object_size_greater_than`] on a value held by `&mut`.
+        pub fn set_object_size_greater_than(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectSizeGreaterThan", value.into());
+            self
+        }
+
+        /// `ObjectSizeGreaterThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_size_greater_than(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectSizeGreaterThan")
+        }
+
+        /// `ObjectSizeLessThan`.
+        pub fn object_size_less_than(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectSizeLessThan", value.into());
+            self
+        }
+
+        /// Sets `ObjectSizeLessThan` in place: [`Self::object_size_less_than`] on a value held by `&mut`.
+        pub fn set_object_size_less_than(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectSizeLessThan", value.into());
+            self
+        }
+
+        /// `ObjectSizeLessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_size_less_than(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectSizeLessThan")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -811,10 +1344,16 @@ pub mod directory_bucket {
             AbortIncompleteMultipartUpload { props }
         }
 
-        prop! {
-            /// `DaysAfterInitiation`: Specifies the number of days after which Amazon S3 aborts an
-            /// incomplete multipart upload.
-            props, "DaysAfterInitiation", _, set_days_after_initiation, get_days_after_initiation, Val<i64>
+        /// Sets `DaysAfterInitiation`, which `new` took, in place.
+        pub fn set_days_after_initiation(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysAfterInitiation", value.into());
+            self
+        }
+
+        /// `DaysAfterInitiation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_after_initiation(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysAfterInitiation")
         }
     }
 
@@ -849,19 +1388,52 @@ pub mod directory_bucket {
             MetricsConfiguration { props }
         }
 
-        prop! {
-            /// `Id`: The ID used to identify the metrics configuration.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessPointArn`: The access point ARN used when evaluating a metrics filter.
-            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Prefix`: The prefix used when evaluating a metrics filter.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `AccessPointArn`: The access point ARN used when evaluating a metrics filter.
+        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessPointArn", value.into());
+            self
+        }
+
+        /// Sets `AccessPointArn` in place: [`Self::access_point_arn`] on a value held by `&mut`.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
+        }
+
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// `Prefix`: The prefix used when evaluating a metrics filter.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 }

@@ -42,37 +42,95 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    prop! {
-        /// `ClientToken`: (optional) A string of up to 64 ASCII characters that Amazon EFS uses to
-        /// ensure idempotent creation.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`: (optional) A string of up to 64 ASCII characters that Amazon EFS uses to
+    /// ensure idempotent creation.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemId`: The ID of the S3 Files file system that the access point provides access
-        /// to.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `PosixUser`: The operating system user and group applied to all compute drive requests
-        /// made using the access point.
-        core.props, "PosixUser", posix_user, set_posix_user, get_posix_user, Val<access_point::PosixUser>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `RootDirectory`: Specifies the directory on the Amazon EFS file system that the access
-        /// point exposes as the root directory of your file system to NFS clients using the access
-        /// point. The clients using the access point can only access the root directory and below.
-        /// If the RootDirectory&gt;Path specified does not exist, EFS creates it and applies the
-        /// CreationPermissions settings when a client connects to an access point. When specifying
-        /// a RootDirectory, you need to provide the Path, and the CreationPermissions is optional.
-        core.props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<access_point::RootDirectory>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
+    }
+
+    /// `PosixUser`: The operating system user and group applied to all compute drive requests made
+    /// using the access point.
+    pub fn posix_user(mut self, value: impl Into<Val<access_point::PosixUser>>) -> Self {
+        self.core.props.set("PosixUser", value.into());
+        self
+    }
+
+    /// Sets `PosixUser` in place: [`Self::posix_user`] on a value held by `&mut`.
+    pub fn set_posix_user(&mut self, value: impl Into<Val<access_point::PosixUser>>) -> &mut Self {
+        self.core.props.set("PosixUser", value.into());
+        self
+    }
+
+    /// `PosixUser` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_posix_user(&self) -> ::std::option::Option<Val<access_point::PosixUser>> {
+        crate::cfn::get_prop(&self.core.props, "PosixUser")
+    }
+
+    /// `RootDirectory`: Specifies the directory on the Amazon EFS file system that the access point
+    /// exposes as the root directory of your file system to NFS clients using the access point. The
+    /// clients using the access point can only access the root directory and below. If the
+    /// RootDirectory&gt;Path specified does not exist, EFS creates it and applies the
+    /// CreationPermissions settings when a client connects to an access point. When specifying a
+    /// RootDirectory, you need to provide the Path, and the CreationPermissions is optional.
+    pub fn root_directory(mut self, value: impl Into<Val<access_point::RootDirectory>>) -> Self {
+        self.core.props.set("RootDirectory", value.into());
+        self
+    }
+
+    /// Sets `RootDirectory` in place: [`Self::root_directory`] on a value held by `&mut`.
+    pub fn set_root_directory(&mut self, value: impl Into<Val<access_point::RootDirectory>>) -> &mut Self {
+        self.core.props.set("RootDirectory", value.into());
+        self
+    }
+
+    /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_root_directory(&self) -> ::std::option::Option<Val<access_point::RootDirectory>> {
+        crate::cfn::get_prop(&self.core.props, "RootDirectory")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,20 +190,47 @@ pub mod access_point {
             PosixUser { props }
         }
 
-        prop! {
-            /// `Uid`: The POSIX user ID used for all file system operations using this access point.
-            props, "Uid", _, set_uid, get_uid, Val<String>
+        /// Sets `Uid`, which `new` took, in place.
+        pub fn set_uid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
         }
 
-        prop! {
-            /// `Gid`: The POSIX group ID used for all file system operations using this access point.
-            props, "Gid", _, set_gid, get_gid, Val<String>
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uid")
         }
 
-        prop! {
-            /// `SecondaryGids`: Secondary POSIX group IDs used for all file system operations using
-            /// this access point.
-            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<String>>
+        /// Sets `Gid`, which `new` took, in place.
+        pub fn set_gid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
+        }
+
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Gid")
+        }
+
+        /// `SecondaryGids`: Secondary POSIX group IDs used for all file system operations using this
+        /// access point.
+        pub fn secondary_gids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// Sets `SecondaryGids` in place: [`Self::secondary_gids`] on a value held by `&mut`.
+        pub fn set_secondary_gids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// `SecondaryGids` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_gids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecondaryGids")
         }
     }
 
@@ -164,23 +249,49 @@ pub mod access_point {
             RootDirectory { props }
         }
 
-        prop! {
-            /// `CreationPermissions`: (Optional) Specifies the POSIX IDs and permissions to apply to
-            /// the access point's RootDirectory. If the RootDirectory&gt;Path specified does not exist,
-            /// EFS creates the root directory using the CreationPermissions settings when a client
-            /// connects to an access point. When specifying the CreationPermissions, you must provide
-            /// values for all properties. If you do not provide CreationPermissions and the specified
-            /// RootDirectory&gt;Path does not exist, attempts to mount the file system using the access
-            /// point will fail.
-            props, "CreationPermissions", creation_permissions, set_creation_permissions, get_creation_permissions, Val<CreationPermissions>
+        /// `CreationPermissions`: (Optional) Specifies the POSIX IDs and permissions to apply to the
+        /// access point's RootDirectory. If the RootDirectory&gt;Path specified does not exist, EFS
+        /// creates the root directory using the CreationPermissions settings when a client connects to
+        /// an access point. When specifying the CreationPermissions, you must provide values for all
+        /// properties. If you do not provide CreationPermissions and the specified
+        /// RootDirectory&gt;Path does not exist, attempts to mount the file system using the access
+        /// point will fail.
+        pub fn creation_permissions(mut self, value: impl Into<Val<CreationPermissions>>) -> Self {
+            self.props.set("CreationPermissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: Specifies the path on the EFS file system to expose as the root directory to NFS
-            /// clients using the access point to access the EFS file system. A path can have up to four
-            /// subdirectories. If the specified path does not exist, you are required to provide the
-            /// CreationPermissions.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `CreationPermissions` in place: [`Self::creation_permissions`] on a value held by `&mut`.
+        pub fn set_creation_permissions(&mut self, value: impl Into<Val<CreationPermissions>>) -> &mut Self {
+            self.props.set("CreationPermissions", value.into());
+            self
+        }
+
+        /// `CreationPermissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_creation_permissions(&self) -> ::std::option::Option<Val<CreationPermissions>> {
+            crate::cfn::get_prop(&self.props, "CreationPermissions")
+        }
+
+        /// `Path`: Specifies the path on the EFS file system to expose as the root directory to NFS
+        /// clients using the access point to access the EFS file system. A path can have up to four
+        /// subdirectories. If the specified path does not exist, you are required to provide the
+        /// CreationPermissions.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -212,22 +323,40 @@ pub mod access_point {
             CreationPermissions { props }
         }
 
-        prop! {
-            /// `OwnerUid`: Specifies the POSIX user ID to apply to the RootDirectory. Accepts values
-            /// from 0 to 2^32 (4294967295).
-            props, "OwnerUid", _, set_owner_uid, get_owner_uid, Val<String>
+        /// Sets `OwnerUid`, which `new` took, in place.
+        pub fn set_owner_uid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OwnerUid", value.into());
+            self
         }
 
-        prop! {
-            /// `OwnerGid`: Specifies the POSIX group ID to apply to the RootDirectory. Accepts values
-            /// from 0 to 2^32 (4294967295).
-            props, "OwnerGid", _, set_owner_gid, get_owner_gid, Val<String>
+        /// `OwnerUid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_uid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OwnerUid")
         }
 
-        prop! {
-            /// `Permissions`: Specifies the POSIX permissions to apply to the RootDirectory, in the
-            /// format of an octal number representing the file's mode bits.
-            props, "Permissions", _, set_permissions, get_permissions, Val<String>
+        /// Sets `OwnerGid`, which `new` took, in place.
+        pub fn set_owner_gid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OwnerGid", value.into());
+            self
+        }
+
+        /// `OwnerGid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_gid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OwnerGid")
+        }
+
+        /// Sets `Permissions`, which `new` took, in place.
+        pub fn set_permissions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
         }
     }
 }
@@ -254,44 +383,137 @@ impl FileSystem {
         FileSystem { core }
     }
 
-    prop! {
-        /// `AcceptBucketWarning`.
-        core.props, "AcceptBucketWarning", accept_bucket_warning, set_accept_bucket_warning, get_accept_bucket_warning, Val<bool>
+    /// `AcceptBucketWarning`.
+    pub fn accept_bucket_warning(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AcceptBucketWarning", value.into());
+        self
     }
 
-    prop! {
-        /// `Bucket`.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    /// Sets `AcceptBucketWarning` in place: [`Self::accept_bucket_warning`] on a value held by `&mut`.
+    pub fn set_accept_bucket_warning(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AcceptBucketWarning", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientToken`.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `AcceptBucketWarning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_bucket_warning(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptBucketWarning")
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `Prefix`.
-        core.props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `ClientToken`.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `SynchronizationConfiguration`.
-        core.props, "SynchronizationConfiguration", synchronization_configuration, set_synchronization_configuration, get_synchronization_configuration, Val<file_system::SynchronizationConfiguration>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
+    }
+
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `Prefix`.
+    pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Prefix", value.into());
+        self
+    }
+
+    /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+    pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Prefix", value.into());
+        self
+    }
+
+    /// `Prefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Prefix")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SynchronizationConfiguration`.
+    pub fn synchronization_configuration(mut self, value: impl Into<Val<file_system::SynchronizationConfiguration>>) -> Self {
+        self.core.props.set("SynchronizationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SynchronizationConfiguration` in place: [`Self::synchronization_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_synchronization_configuration(&mut self, value: impl Into<Val<file_system::SynchronizationConfiguration>>) -> &mut Self {
+        self.core.props.set("SynchronizationConfiguration", value.into());
+        self
+    }
+
+    /// `SynchronizationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_synchronization_configuration(&self) -> ::std::option::Option<Val<file_system::SynchronizationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SynchronizationConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -370,19 +592,46 @@ pub mod file_system {
             SynchronizationConfiguration { props }
         }
 
-        prop! {
-            /// `ImportDataRules`.
-            props, "ImportDataRules", _, set_import_data_rules, get_import_data_rules, Val<List<ImportDataRule>>
+        /// Sets `ImportDataRules`, which `new` took, in place.
+        pub fn set_import_data_rules(&mut self, value: impl Into<Val<List<ImportDataRule>>>) -> &mut Self {
+            self.props.set("ImportDataRules", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpirationDataRules`.
-            props, "ExpirationDataRules", _, set_expiration_data_rules, get_expiration_data_rules, Val<List<ExpirationDataRule>>
+        /// `ImportDataRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_import_data_rules(&self) -> ::std::option::Option<Val<List<ImportDataRule>>> {
+            crate::cfn::get_prop(&self.props, "ImportDataRules")
         }
 
-        prop! {
-            /// `LatestVersionNumber`.
-            props, "LatestVersionNumber", latest_version_number, set_latest_version_number, get_latest_version_number, Val<i64>
+        /// Sets `ExpirationDataRules`, which `new` took, in place.
+        pub fn set_expiration_data_rules(&mut self, value: impl Into<Val<List<ExpirationDataRule>>>) -> &mut Self {
+            self.props.set("ExpirationDataRules", value.into());
+            self
+        }
+
+        /// `ExpirationDataRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_data_rules(&self) -> ::std::option::Option<Val<List<ExpirationDataRule>>> {
+            crate::cfn::get_prop(&self.props, "ExpirationDataRules")
+        }
+
+        /// `LatestVersionNumber`.
+        pub fn latest_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LatestVersionNumber", value.into());
+            self
+        }
+
+        /// Sets `LatestVersionNumber` in place: [`Self::latest_version_number`] on a value held by `&mut`.
+        pub fn set_latest_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LatestVersionNumber", value.into());
+            self
+        }
+
+        /// `LatestVersionNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latest_version_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LatestVersionNumber")
         }
     }
 
@@ -403,9 +652,16 @@ pub mod file_system {
             ExpirationDataRule { props }
         }
 
-        prop! {
-            /// `DaysAfterLastAccess`.
-            props, "DaysAfterLastAccess", _, set_days_after_last_access, get_days_after_last_access, Val<i64>
+        /// Sets `DaysAfterLastAccess`, which `new` took, in place.
+        pub fn set_days_after_last_access(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysAfterLastAccess", value.into());
+            self
+        }
+
+        /// `DaysAfterLastAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_after_last_access(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysAfterLastAccess")
         }
     }
 
@@ -434,19 +690,40 @@ pub mod file_system {
             ImportDataRule { props }
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Trigger`.
-            props, "Trigger", _, set_trigger, get_trigger, Val<ImportDataRuleTrigger>
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
 
-        prop! {
-            /// `SizeLessThan`.
-            props, "SizeLessThan", _, set_size_less_than, get_size_less_than, Val<i64>
+        /// Sets `Trigger`, which `new` took, in place.
+        pub fn set_trigger(&mut self, value: impl Into<Val<ImportDataRuleTrigger>>) -> &mut Self {
+            self.props.set("Trigger", value.into());
+            self
+        }
+
+        /// `Trigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger(&self) -> ::std::option::Option<Val<ImportDataRuleTrigger>> {
+            crate::cfn::get_prop(&self.props, "Trigger")
+        }
+
+        /// Sets `SizeLessThan`, which `new` took, in place.
+        pub fn set_size_less_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeLessThan", value.into());
+            self
+        }
+
+        /// `SizeLessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_less_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeLessThan")
         }
     }
 
@@ -486,14 +763,28 @@ impl FileSystemPolicy {
         FileSystemPolicy { core }
     }
 
-    prop! {
-        /// `FileSystemId`.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
+    }
+
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -528,34 +819,100 @@ impl MountTarget {
         MountTarget { core }
     }
 
-    prop! {
-        /// `FileSystemId`.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<mount_target::IpAddressType>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
     }
 
-    prop! {
-        /// `Ipv4Address`.
-        core.props, "Ipv4Address", ipv4_address, set_ipv4_address, get_ipv4_address, Val<String>
+    /// `IpAddressType`.
+    pub fn ip_address_type(mut self, value: impl Into<Val<mount_target::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `Ipv6Address`.
-        core.props, "Ipv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<mount_target::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroups`.
-        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<mount_target::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
     }
 
-    prop! {
-        /// `SubnetId`.
-        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// `Ipv4Address`.
+    pub fn ipv4_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Ipv4Address", value.into());
+        self
+    }
+
+    /// Sets `Ipv4Address` in place: [`Self::ipv4_address`] on a value held by `&mut`.
+    pub fn set_ipv4_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Ipv4Address", value.into());
+        self
+    }
+
+    /// `Ipv4Address` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv4_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv4Address")
+    }
+
+    /// `Ipv6Address`.
+    pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Ipv6Address", value.into());
+        self
+    }
+
+    /// Sets `Ipv6Address` in place: [`Self::ipv6_address`] on a value held by `&mut`.
+    pub fn set_ipv6_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Ipv6Address", value.into());
+        self
+    }
+
+    /// `Ipv6Address` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv6_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv6Address")
+    }
+
+    /// `SecurityGroups`.
+    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// Sets `SubnetId`, which `new` took, in place.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
     }
 
     /// `Ref`: the resource's identifier.

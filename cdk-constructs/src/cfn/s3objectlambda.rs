@@ -46,15 +46,34 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this Object lambda Access Point.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name you want to assign to this Object lambda Access Point.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectLambdaConfiguration`: The Object lambda Access Point Configuration that
-        /// configures transformations to be applied on the objects on specified S3 Actions
-        core.props, "ObjectLambdaConfiguration", _, set_object_lambda_configuration, get_object_lambda_configuration, Val<access_point::ObjectLambdaConfiguration>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ObjectLambdaConfiguration`, which `new` took, in place.
+    pub fn set_object_lambda_configuration(&mut self, value: impl Into<Val<access_point::ObjectLambdaConfiguration>>) -> &mut Self {
+        self.core.props.set("ObjectLambdaConfiguration", value.into());
+        self
+    }
+
+    /// `ObjectLambdaConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_lambda_configuration(&self) -> ::std::option::Option<Val<access_point::ObjectLambdaConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectLambdaConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -143,24 +162,65 @@ pub mod access_point {
             ObjectLambdaConfiguration { props }
         }
 
-        prop! {
-            /// `SupportingAccessPoint`.
-            props, "SupportingAccessPoint", _, set_supporting_access_point, get_supporting_access_point, Val<String>
+        /// Sets `SupportingAccessPoint`, which `new` took, in place.
+        pub fn set_supporting_access_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SupportingAccessPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `TransformationConfigurations`.
-            props, "TransformationConfigurations", _, set_transformation_configurations, get_transformation_configurations, Val<List<TransformationConfiguration>>
+        /// `SupportingAccessPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supporting_access_point(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SupportingAccessPoint")
         }
 
-        prop! {
-            /// `AllowedFeatures`.
-            props, "AllowedFeatures", allowed_features, set_allowed_features, get_allowed_features, Val<List<String>>
+        /// Sets `TransformationConfigurations`, which `new` took, in place.
+        pub fn set_transformation_configurations(&mut self, value: impl Into<Val<List<TransformationConfiguration>>>) -> &mut Self {
+            self.props.set("TransformationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchMetricsEnabled`.
-            props, "CloudWatchMetricsEnabled", cloud_watch_metrics_enabled, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
+        /// `TransformationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transformation_configurations(&self) -> ::std::option::Option<Val<List<TransformationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "TransformationConfigurations")
+        }
+
+        /// `AllowedFeatures`.
+        pub fn allowed_features(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedFeatures", value.into());
+            self
+        }
+
+        /// Sets `AllowedFeatures` in place: [`Self::allowed_features`] on a value held by `&mut`.
+        pub fn set_allowed_features(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedFeatures", value.into());
+            self
+        }
+
+        /// `AllowedFeatures` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_features(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedFeatures")
+        }
+
+        /// `CloudWatchMetricsEnabled`.
+        pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchMetricsEnabled` in place: [`Self::cloud_watch_metrics_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// `CloudWatchMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchMetricsEnabled")
         }
     }
 
@@ -187,14 +247,28 @@ pub mod access_point {
             TransformationConfiguration { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<List<String>>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentTransformation`.
-            props, "ContentTransformation", _, set_content_transformation, get_content_transformation, Val<TransformationConfigurationContentTransformation>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
+        }
+
+        /// Sets `ContentTransformation`, which `new` took, in place.
+        pub fn set_content_transformation(&mut self, value: impl Into<Val<TransformationConfigurationContentTransformation>>) -> &mut Self {
+            self.props.set("ContentTransformation", value.into());
+            self
+        }
+
+        /// `ContentTransformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_transformation(&self) -> ::std::option::Option<Val<TransformationConfigurationContentTransformation>> {
+            crate::cfn::get_prop(&self.props, "ContentTransformation")
         }
     }
 
@@ -215,9 +289,22 @@ pub mod access_point {
             TransformationConfigurationContentTransformation { props }
         }
 
-        prop! {
-            /// `AwsLambda`.
-            props, "AwsLambda", aws_lambda, set_aws_lambda, get_aws_lambda, Val<AwsLambda>
+        /// `AwsLambda`.
+        pub fn aws_lambda(mut self, value: impl Into<Val<AwsLambda>>) -> Self {
+            self.props.set("AwsLambda", value.into());
+            self
+        }
+
+        /// Sets `AwsLambda` in place: [`Self::aws_lambda`] on a value held by `&mut`.
+        pub fn set_aws_lambda(&mut self, value: impl Into<Val<AwsLambda>>) -> &mut Self {
+            self.props.set("AwsLambda", value.into());
+            self
+        }
+
+        /// `AwsLambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_lambda(&self) -> ::std::option::Option<Val<AwsLambda>> {
+            crate::cfn::get_prop(&self.props, "AwsLambda")
         }
     }
 
@@ -238,14 +325,34 @@ pub mod access_point {
             AwsLambda { props }
         }
 
-        prop! {
-            /// `FunctionArn`.
-            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        /// Sets `FunctionArn`, which `new` took, in place.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionPayload`.
-            props, "FunctionPayload", function_payload, set_function_payload, get_function_payload, Val<String>
+        /// `FunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionArn")
+        }
+
+        /// `FunctionPayload`.
+        pub fn function_payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FunctionPayload", value.into());
+            self
+        }
+
+        /// Sets `FunctionPayload` in place: [`Self::function_payload`] on a value held by `&mut`.
+        pub fn set_function_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionPayload", value.into());
+            self
+        }
+
+        /// `FunctionPayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionPayload")
         }
     }
 }
@@ -278,15 +385,28 @@ impl AccessPointPolicy {
         AccessPointPolicy { core }
     }
 
-    prop! {
-        /// `ObjectLambdaAccessPoint`: The name of the Amazon S3 ObjectLambdaAccessPoint to which
-        /// the policy applies.
-        core.props, "ObjectLambdaAccessPoint", _, set_object_lambda_access_point, get_object_lambda_access_point, Val<String>
+    /// Sets `ObjectLambdaAccessPoint`, which `new` took, in place.
+    pub fn set_object_lambda_access_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObjectLambdaAccessPoint", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// `ObjectLambdaAccessPoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_lambda_access_point(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectLambdaAccessPoint")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
     /// `Ref`: the resource's identifier.

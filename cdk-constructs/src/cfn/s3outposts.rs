@@ -51,26 +51,58 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    prop! {
-        /// `Bucket`: The Amazon Resource Name (ARN) of the bucket you want to associate this
-        /// AccessPoint with.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the AccessPoint.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfiguration`: Virtual Private Cloud (VPC) from which requests can be made to the
-        /// AccessPoint.
-        core.props, "VpcConfiguration", _, set_vpc_configuration, get_vpc_configuration, Val<access_point::VpcConfiguration>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Policy`.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `VpcConfiguration`, which `new` took, in place.
+    pub fn set_vpc_configuration(&mut self, value: impl Into<Val<access_point::VpcConfiguration>>) -> &mut Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<access_point::VpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -106,9 +138,22 @@ pub mod access_point {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcId`: Virtual Private Cloud (VPC) Id from which AccessPoint will allow requests.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `VpcId`: Virtual Private Cloud (VPC) Id from which AccessPoint will allow requests.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 }
@@ -135,25 +180,65 @@ impl Bucket {
         Bucket { core }
     }
 
-    prop! {
-        /// `BucketName`: A name for the bucket.
-        core.props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+    /// Sets `BucketName`, which `new` took, in place.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecycleConfiguration`: Rules that define how Amazon S3Outposts manages objects during
-        /// their lifetime.
-        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<bucket::LifecycleConfiguration>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `OutpostId`: The id of the customer outpost on which the bucket resides.
-        core.props, "OutpostId", _, set_outpost_id, get_outpost_id, Val<String>
+    /// `LifecycleConfiguration`: Rules that define how Amazon S3Outposts manages objects during
+    /// their lifetime.
+    pub fn lifecycle_configuration(mut self, value: impl Into<Val<bucket::LifecycleConfiguration>>) -> Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3Outposts bucket.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LifecycleConfiguration` in place: [`Self::lifecycle_configuration`] on a value held by `&mut`.
+    pub fn set_lifecycle_configuration(&mut self, value: impl Into<Val<bucket::LifecycleConfiguration>>) -> &mut Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// `LifecycleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_configuration(&self) -> ::std::option::Option<Val<bucket::LifecycleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleConfiguration")
+    }
+
+    /// Sets `OutpostId`, which `new` took, in place.
+    pub fn set_outpost_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OutpostId", value.into());
+        self
+    }
+
+    /// `OutpostId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outpost_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OutpostId")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this S3Outposts bucket.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -192,10 +277,16 @@ pub mod bucket {
             LifecycleConfiguration { props }
         }
 
-        prop! {
-            /// `Rules`: A list of lifecycle rules for individual objects in an Amazon S3Outposts
-            /// bucket.
-            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -218,38 +309,117 @@ pub mod bucket {
             Rule { props }
         }
 
-        prop! {
-            /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete
-            /// multipart uploads to an Amazon S3Outposts bucket.
-            props, "AbortIncompleteMultipartUpload", abort_incomplete_multipart_upload, set_abort_incomplete_multipart_upload, get_abort_incomplete_multipart_upload, Val<AbortIncompleteMultipartUpload>
+        /// `AbortIncompleteMultipartUpload`: Specifies a lifecycle rule that stops incomplete multipart
+        /// uploads to an Amazon S3Outposts bucket.
+        pub fn abort_incomplete_multipart_upload(mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> Self {
+            self.props.set("AbortIncompleteMultipartUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3Outposts. The date
-            /// value must be in ISO 8601 format. The time is always midnight UTC.
-            props, "ExpirationDate", expiration_date, set_expiration_date, get_expiration_date, Val<String>
+        /// Sets `AbortIncompleteMultipartUpload` in place: [`Self::abort_incomplete_multipart_upload`]
+        /// on a value held by `&mut`.
+        pub fn set_abort_incomplete_multipart_upload(&mut self, value: impl Into<Val<AbortIncompleteMultipartUpload>>) -> &mut Self {
+            self.props.set("AbortIncompleteMultipartUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
-            /// from Amazon S3Outposts.
-            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
+        /// `AbortIncompleteMultipartUpload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_abort_incomplete_multipart_upload(&self) -> ::std::option::Option<Val<AbortIncompleteMultipartUpload>> {
+            crate::cfn::get_prop(&self.props, "AbortIncompleteMultipartUpload")
         }
 
-        prop! {
-            /// `Filter`: The container for the filter of the lifecycle rule.
-            props, "Filter", filter, set_filter, get_filter, Val<RuleFilter>
+        /// `ExpirationDate`: Indicates when objects are deleted from Amazon S3Outposts. The date value
+        /// must be in ISO 8601 format. The time is always midnight UTC.
+        pub fn expiration_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpirationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: Unique identifier for the lifecycle rule. The value can't be longer than 255
-            /// characters.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// Sets `ExpirationDate` in place: [`Self::expiration_date`] on a value held by `&mut`.
+        pub fn set_expiration_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpirationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<RuleStatus>
+        /// `ExpirationDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpirationDate")
+        }
+
+        /// `ExpirationInDays`: Indicates the number of days after creation when objects are deleted
+        /// from Amazon S3Outposts.
+        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
+        }
+
+        /// Sets `ExpirationInDays` in place: [`Self::expiration_in_days`] on a value held by `&mut`.
+        pub fn set_expiration_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
+        }
+
+        /// `ExpirationInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpirationInDays")
+        }
+
+        /// `Filter`: The container for the filter of the lifecycle rule.
+        pub fn filter(mut self, value: impl Into<Val<RuleFilter>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<RuleFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<RuleFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Id`: Unique identifier for the lifecycle rule. The value can't be longer than 255
+        /// characters.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<RuleStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<RuleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<RuleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -273,10 +443,16 @@ pub mod bucket {
             AbortIncompleteMultipartUpload { props }
         }
 
-        prop! {
-            /// `DaysAfterInitiation`: Specifies the number of days after which Amazon S3Outposts aborts
-            /// an incomplete multipart upload.
-            props, "DaysAfterInitiation", _, set_days_after_initiation, get_days_after_initiation, Val<i64>
+        /// Sets `DaysAfterInitiation`, which `new` took, in place.
+        pub fn set_days_after_initiation(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysAfterInitiation", value.into());
+            self
+        }
+
+        /// `DaysAfterInitiation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_after_initiation(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysAfterInitiation")
         }
     }
 
@@ -297,22 +473,59 @@ pub mod bucket {
             RuleFilter { props }
         }
 
-        prop! {
-            /// `AndOperator`: The container for the AND condition for the lifecycle rule. A combination
-            /// of Prefix and 1 or more Tags OR a minimum of 2 or more tags.
-            props, "AndOperator", and_operator, set_and_operator, get_and_operator, Val<FilterAndOperator>
+        /// `AndOperator`: The container for the AND condition for the lifecycle rule. A combination of
+        /// Prefix and 1 or more Tags OR a minimum of 2 or more tags.
+        pub fn and_operator(mut self, value: impl Into<Val<FilterAndOperator>>) -> Self {
+            self.props.set("AndOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: Object key prefix that identifies one or more objects to which this rule
-            /// applies.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `AndOperator` in place: [`Self::and_operator`] on a value held by `&mut`.
+        pub fn set_and_operator(&mut self, value: impl Into<Val<FilterAndOperator>>) -> &mut Self {
+            self.props.set("AndOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Tag`: Specifies a tag used to identify a subset of objects for an Amazon S3Outposts
-            /// bucket.
-            props, "Tag", tag, set_tag, get_tag, Val<Tag>
+        /// `AndOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_operator(&self) -> ::std::option::Option<Val<FilterAndOperator>> {
+            crate::cfn::get_prop(&self.props, "AndOperator")
+        }
+
+        /// `Prefix`: Object key prefix that identifies one or more objects to which this rule applies.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Tag`: Specifies a tag used to identify a subset of objects for an Amazon S3Outposts bucket.
+        pub fn tag(mut self, value: impl Into<Val<Tag>>) -> Self {
+            self.props.set("Tag", value.into());
+            self
+        }
+
+        /// Sets `Tag` in place: [`Self::tag`] on a value held by `&mut`.
+        pub fn set_tag(&mut self, value: impl Into<Val<Tag>>) -> &mut Self {
+            self.props.set("Tag", value.into());
+            self
+        }
+
+        /// `Tag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag(&self) -> ::std::option::Option<Val<Tag>> {
+            crate::cfn::get_prop(&self.props, "Tag")
         }
     }
 
@@ -333,15 +546,40 @@ pub mod bucket {
             FilterAndOperator { props }
         }
 
-        prop! {
-            /// `Prefix`: Prefix identifies one or more objects to which the rule applies.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Prefix`: Prefix identifies one or more objects to which the rule applies.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: All of these tags must exist in the object's tag set in order for the rule to
-            /// apply.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Tags`: All of these tags must exist in the object's tag set in order for the rule to apply.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -381,14 +619,28 @@ impl BucketPolicy {
         BucketPolicy { core }
     }
 
-    prop! {
-        /// `Bucket`: The Amazon Resource Name (ARN) of the specified bucket.
-        core.props, "Bucket", _, set_bucket, get_bucket, Val<String>
+    /// Sets `Bucket`, which `new` took, in place.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
     /// `Ref`: the resource's identifier.
@@ -428,38 +680,97 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    prop! {
-        /// `AccessType`: The type of access for the on-premise network connectivity for the Outpost
-        /// endpoint. To access endpoint from an on-premises network, you must specify the access
-        /// type and provide the customer owned Ipv4 pool.
-        core.props, "AccessType", access_type, set_access_type, get_access_type, Val<endpoint::AccessType>
+    /// `AccessType`: The type of access for the on-premise network connectivity for the Outpost
+    /// endpoint. To access endpoint from an on-premises network, you must specify the access type
+    /// and provide the customer owned Ipv4 pool.
+    pub fn access_type(mut self, value: impl Into<Val<endpoint::AccessType>>) -> Self {
+        self.core.props.set("AccessType", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerOwnedIpv4Pool`: The ID of the customer-owned IPv4 pool for the Endpoint. IP
-        /// addresses will be allocated from this pool for the endpoint.
-        core.props, "CustomerOwnedIpv4Pool", customer_owned_ipv4_pool, set_customer_owned_ipv4_pool, get_customer_owned_ipv4_pool, Val<String>
+    /// Sets `AccessType` in place: [`Self::access_type`] on a value held by `&mut`.
+    pub fn set_access_type(&mut self, value: impl Into<Val<endpoint::AccessType>>) -> &mut Self {
+        self.core.props.set("AccessType", value.into());
+        self
     }
 
-    prop! {
-        /// `FailedReason`: The failure reason, if any, for a create or delete endpoint operation.
-        core.props, "FailedReason", failed_reason, set_failed_reason, get_failed_reason, Val<endpoint::FailedReason>
+    /// `AccessType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_type(&self) -> ::std::option::Option<Val<endpoint::AccessType>> {
+        crate::cfn::get_prop(&self.core.props, "AccessType")
     }
 
-    prop! {
-        /// `OutpostId`: The id of the customer outpost on which the bucket resides.
-        core.props, "OutpostId", _, set_outpost_id, get_outpost_id, Val<String>
+    /// `CustomerOwnedIpv4Pool`: The ID of the customer-owned IPv4 pool for the Endpoint. IP
+    /// addresses will be allocated from this pool for the endpoint.
+    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerOwnedIpv4Pool", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupId`: The ID of the security group to use with the endpoint.
-        core.props, "SecurityGroupId", _, set_security_group_id, get_security_group_id, Val<String>
+    /// Sets `CustomerOwnedIpv4Pool` in place: [`Self::customer_owned_ipv4_pool`] on a value held by `&mut`.
+    pub fn set_customer_owned_ipv4_pool(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerOwnedIpv4Pool", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetId`: The ID of the subnet in the selected VPC. The subnet must belong to the
-        /// Outpost.
-        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// `CustomerOwnedIpv4Pool` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_owned_ipv4_pool(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerOwnedIpv4Pool")
+    }
+
+    /// `FailedReason`: The failure reason, if any, for a create or delete endpoint operation.
+    pub fn failed_reason(mut self, value: impl Into<Val<endpoint::FailedReason>>) -> Self {
+        self.core.props.set("FailedReason", value.into());
+        self
+    }
+
+    /// Sets `FailedReason` in place: [`Self::failed_reason`] on a value held by `&mut`.
+    pub fn set_failed_reason(&mut self, value: impl Into<Val<endpoint::FailedReason>>) -> &mut Self {
+        self.core.props.set("FailedReason", value.into());
+        self
+    }
+
+    /// `FailedReason` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failed_reason(&self) -> ::std::option::Option<Val<endpoint::FailedReason>> {
+        crate::cfn::get_prop(&self.core.props, "FailedReason")
+    }
+
+    /// Sets `OutpostId`, which `new` took, in place.
+    pub fn set_outpost_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OutpostId", value.into());
+        self
+    }
+
+    /// `OutpostId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outpost_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OutpostId")
+    }
+
+    /// Sets `SecurityGroupId`, which `new` took, in place.
+    pub fn set_security_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityGroupId", value.into());
+        self
+    }
+
+    /// `SecurityGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupId")
+    }
+
+    /// Sets `SubnetId`, which `new` took, in place.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -539,15 +850,40 @@ pub mod endpoint {
             FailedReason { props }
         }
 
-        prop! {
-            /// `ErrorCode`: The failure code, if any, for a create or delete endpoint operation.
-            props, "ErrorCode", error_code, set_error_code, get_error_code, Val<String>
+        /// `ErrorCode`: The failure code, if any, for a create or delete endpoint operation.
+        pub fn error_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ErrorCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Message`: Additional error details describing the endpoint failure and recommended
-            /// action.
-            props, "Message", message, set_message, get_message, Val<String>
+        /// Sets `ErrorCode` in place: [`Self::error_code`] on a value held by `&mut`.
+        pub fn set_error_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorCode", value.into());
+            self
+        }
+
+        /// `ErrorCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorCode")
+        }
+
+        /// `Message`: Additional error details describing the endpoint failure and recommended action.
+        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
         }
     }
 }

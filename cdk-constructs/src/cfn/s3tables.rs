@@ -47,14 +47,28 @@ impl Namespace {
         Namespace { core }
     }
 
-    prop! {
-        /// `Namespace`: A name for the namespace.
-        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    /// Sets `Namespace`, which `new` took, in place.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
     }
 
-    prop! {
-        /// `TableBucketARN`: The Amazon Resource Name (ARN) of the specified table bucket.
-        core.props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
+    }
+
+    /// Sets `TableBucketARN`, which `new` took, in place.
+    pub fn set_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableBucketARN", value.into());
+        self
+    }
+
+    /// `TableBucketARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableBucketARN")
     }
 
     /// `Ref`: the resource's identifier.
@@ -96,60 +110,166 @@ impl Table {
         Table { core }
     }
 
-    prop! {
-        /// `Compaction`: Settings governing the Compaction maintenance action. Contains details
-        /// about the compaction settings for an Iceberg table.
-        core.props, "Compaction", compaction, set_compaction, get_compaction, Val<table::Compaction>
+    /// `Compaction`: Settings governing the Compaction maintenance action. Contains details about
+    /// the compaction settings for an Iceberg table.
+    pub fn compaction(mut self, value: impl Into<Val<table::Compaction>>) -> Self {
+        self.core.props.set("Compaction", value.into());
+        self
     }
 
-    prop! {
-        /// `IcebergMetadata`: Contains details about the metadata for an Iceberg table. Specify
-        /// either IcebergSchema (for simple flat schemas with primitive types only) or
-        /// IcebergSchemaV2 (for schemas with nested types like struct, list, map), but not both.
-        core.props, "IcebergMetadata", iceberg_metadata, set_iceberg_metadata, get_iceberg_metadata, Val<table::IcebergMetadata>
+    /// Sets `Compaction` in place: [`Self::compaction`] on a value held by `&mut`.
+    pub fn set_compaction(&mut self, value: impl Into<Val<table::Compaction>>) -> &mut Self {
+        self.core.props.set("Compaction", value.into());
+        self
     }
 
-    prop! {
-        /// `Namespace`: The namespace that the table belongs to.
-        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    /// `Compaction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compaction(&self) -> ::std::option::Option<Val<table::Compaction>> {
+        crate::cfn::get_prop(&self.core.props, "Compaction")
     }
 
-    prop! {
-        /// `OpenTableFormat`: Format of the table.
-        core.props, "OpenTableFormat", _, set_open_table_format, get_open_table_format, Val<table::OpenTableFormat>
+    /// `IcebergMetadata`: Contains details about the metadata for an Iceberg table. Specify either
+    /// IcebergSchema (for simple flat schemas with primitive types only) or IcebergSchemaV2 (for
+    /// schemas with nested types like struct, list, map), but not both.
+    pub fn iceberg_metadata(mut self, value: impl Into<Val<table::IcebergMetadata>>) -> Self {
+        self.core.props.set("IcebergMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotManagement`: Contains details about the snapshot management settings for an
-        /// Iceberg table. A snapshot is expired when it exceeds MinSnapshotsToKeep and
-        /// MaxSnapshotAgeHours.
-        core.props, "SnapshotManagement", snapshot_management, set_snapshot_management, get_snapshot_management, Val<table::SnapshotManagement>
+    /// Sets `IcebergMetadata` in place: [`Self::iceberg_metadata`] on a value held by `&mut`.
+    pub fn set_iceberg_metadata(&mut self, value: impl Into<Val<table::IcebergMetadata>>) -> &mut Self {
+        self.core.props.set("IcebergMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageClassConfiguration`: Specifies storage class settings for the table
-        core.props, "StorageClassConfiguration", storage_class_configuration, set_storage_class_configuration, get_storage_class_configuration, Val<table::StorageClassConfiguration>
+    /// `IcebergMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iceberg_metadata(&self) -> ::std::option::Option<Val<table::IcebergMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "IcebergMetadata")
     }
 
-    prop! {
-        /// `TableBucketARN`: The Amazon Resource Name (ARN) of the specified table bucket.
-        core.props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+    /// Sets `Namespace`, which `new` took, in place.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
     }
 
-    prop! {
-        /// `TableName`: The name for the table.
-        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
     }
 
-    prop! {
-        /// `Tags`: User tags (key-value pairs) to associate with the table.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `OpenTableFormat`, which `new` took, in place.
+    pub fn set_open_table_format(&mut self, value: impl Into<Val<table::OpenTableFormat>>) -> &mut Self {
+        self.core.props.set("OpenTableFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `WithoutMetadata`: Indicates that you don't want to specify a schema for the table. This
-        /// property is mutually exclusive to 'IcebergMetadata', and its only possible value is 'Yes'.
-        core.props, "WithoutMetadata", without_metadata, set_without_metadata, get_without_metadata, Val<table::WithoutMetadata>
+    /// `OpenTableFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_table_format(&self) -> ::std::option::Option<Val<table::OpenTableFormat>> {
+        crate::cfn::get_prop(&self.core.props, "OpenTableFormat")
+    }
+
+    /// `SnapshotManagement`: Contains details about the snapshot management settings for an Iceberg
+    /// table. A snapshot is expired when it exceeds MinSnapshotsToKeep and MaxSnapshotAgeHours.
+    pub fn snapshot_management(mut self, value: impl Into<Val<table::SnapshotManagement>>) -> Self {
+        self.core.props.set("SnapshotManagement", value.into());
+        self
+    }
+
+    /// Sets `SnapshotManagement` in place: [`Self::snapshot_management`] on a value held by `&mut`.
+    pub fn set_snapshot_management(&mut self, value: impl Into<Val<table::SnapshotManagement>>) -> &mut Self {
+        self.core.props.set("SnapshotManagement", value.into());
+        self
+    }
+
+    /// `SnapshotManagement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_management(&self) -> ::std::option::Option<Val<table::SnapshotManagement>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotManagement")
+    }
+
+    /// `StorageClassConfiguration`: Specifies storage class settings for the table
+    pub fn storage_class_configuration(mut self, value: impl Into<Val<table::StorageClassConfiguration>>) -> Self {
+        self.core.props.set("StorageClassConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StorageClassConfiguration` in place: [`Self::storage_class_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_storage_class_configuration(&mut self, value: impl Into<Val<table::StorageClassConfiguration>>) -> &mut Self {
+        self.core.props.set("StorageClassConfiguration", value.into());
+        self
+    }
+
+    /// `StorageClassConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_class_configuration(&self) -> ::std::option::Option<Val<table::StorageClassConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StorageClassConfiguration")
+    }
+
+    /// Sets `TableBucketARN`, which `new` took, in place.
+    pub fn set_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableBucketARN", value.into());
+        self
+    }
+
+    /// `TableBucketARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableBucketARN")
+    }
+
+    /// Sets `TableName`, which `new` took, in place.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
+    }
+
+    /// `Tags`: User tags (key-value pairs) to associate with the table.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WithoutMetadata`: Indicates that you don't want to specify a schema for the table. This
+    /// property is mutually exclusive to 'IcebergMetadata', and its only possible value is 'Yes'.
+    pub fn without_metadata(mut self, value: impl Into<Val<table::WithoutMetadata>>) -> Self {
+        self.core.props.set("WithoutMetadata", value.into());
+        self
+    }
+
+    /// Sets `WithoutMetadata` in place: [`Self::without_metadata`] on a value held by `&mut`.
+    pub fn set_without_metadata(&mut self, value: impl Into<Val<table::WithoutMetadata>>) -> &mut Self {
+        self.core.props.set("WithoutMetadata", value.into());
+        self
+    }
+
+    /// `WithoutMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_without_metadata(&self) -> ::std::option::Option<Val<table::WithoutMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "WithoutMetadata")
     }
 
     /// `Ref`: the resource's identifier.
@@ -198,14 +318,40 @@ pub mod table {
             Compaction { props }
         }
 
-        prop! {
-            /// `Status`: Indicates whether the Compaction maintenance action is enabled.
-            props, "Status", status, set_status, get_status, Val<CompactionStatus>
+        /// `Status`: Indicates whether the Compaction maintenance action is enabled.
+        pub fn status(mut self, value: impl Into<Val<CompactionStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetFileSizeMB`: The target file size for the table in MB.
-            props, "TargetFileSizeMB", target_file_size_mb, set_target_file_size_mb, get_target_file_size_mb, Val<i64>
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CompactionStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CompactionStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `TargetFileSizeMB`: The target file size for the table in MB.
+        pub fn target_file_size_mb(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetFileSizeMB", value.into());
+            self
+        }
+
+        /// Sets `TargetFileSizeMB` in place: [`Self::target_file_size_mb`] on a value held by `&mut`.
+        pub fn set_target_file_size_mb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetFileSizeMB", value.into());
+            self
+        }
+
+        /// `TargetFileSizeMB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_file_size_mb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetFileSizeMB")
         }
     }
 
@@ -239,32 +385,97 @@ pub mod table {
             IcebergMetadata { props }
         }
 
-        prop! {
-            /// `IcebergPartitionSpec`: Partition specification for an Iceberg table
-            props, "IcebergPartitionSpec", iceberg_partition_spec, set_iceberg_partition_spec, get_iceberg_partition_spec, Val<IcebergPartitionSpec>
+        /// `IcebergPartitionSpec`: Partition specification for an Iceberg table
+        pub fn iceberg_partition_spec(mut self, value: impl Into<Val<IcebergPartitionSpec>>) -> Self {
+            self.props.set("IcebergPartitionSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `IcebergSchema`: Schema definition for flat tables with primitive types only. Mutually
-            /// exclusive with IcebergSchemaV2.
-            props, "IcebergSchema", iceberg_schema, set_iceberg_schema, get_iceberg_schema, Val<IcebergSchema>
+        /// Sets `IcebergPartitionSpec` in place: [`Self::iceberg_partition_spec`] on a value held by `&mut`.
+        pub fn set_iceberg_partition_spec(&mut self, value: impl Into<Val<IcebergPartitionSpec>>) -> &mut Self {
+            self.props.set("IcebergPartitionSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `IcebergSchemaV2`: Schema definition that supports Apache Iceberg nested types (struct,
-            /// list, map) and primitive types. Mutually exclusive with IcebergSchema.
-            props, "IcebergSchemaV2", iceberg_schema_v2, set_iceberg_schema_v2, get_iceberg_schema_v2, Val<IcebergSchemaV2>
+        /// `IcebergPartitionSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_partition_spec(&self) -> ::std::option::Option<Val<IcebergPartitionSpec>> {
+            crate::cfn::get_prop(&self.props, "IcebergPartitionSpec")
         }
 
-        prop! {
-            /// `IcebergSortOrder`: Sort order specification for an Iceberg table
-            props, "IcebergSortOrder", iceberg_sort_order, set_iceberg_sort_order, get_iceberg_sort_order, Val<IcebergSortOrder>
+        /// `IcebergSchema`: Schema definition for flat tables with primitive types only. Mutually
+        /// exclusive with IcebergSchemaV2.
+        pub fn iceberg_schema(mut self, value: impl Into<Val<IcebergSchema>>) -> Self {
+            self.props.set("IcebergSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `TableProperties`: Iceberg table properties (e.g., format-version,
-            /// write.parquet.compression-codec)
-            props, "TableProperties", table_properties, set_table_properties, get_table_properties, Val<Map<String>>
+        /// Sets `IcebergSchema` in place: [`Self::iceberg_schema`] on a value held by `&mut`.
+        pub fn set_iceberg_schema(&mut self, value: impl Into<Val<IcebergSchema>>) -> &mut Self {
+            self.props.set("IcebergSchema", value.into());
+            self
+        }
+
+        /// `IcebergSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_schema(&self) -> ::std::option::Option<Val<IcebergSchema>> {
+            crate::cfn::get_prop(&self.props, "IcebergSchema")
+        }
+
+        /// `IcebergSchemaV2`: Schema definition that supports Apache Iceberg nested types (struct,
+        /// list, map) and primitive types. Mutually exclusive with IcebergSchema.
+        pub fn iceberg_schema_v2(mut self, value: impl Into<Val<IcebergSchemaV2>>) -> Self {
+            self.props.set("IcebergSchemaV2", value.into());
+            self
+        }
+
+        /// Sets `IcebergSchemaV2` in place: [`Self::iceberg_schema_v2`] on a value held by `&mut`.
+        pub fn set_iceberg_schema_v2(&mut self, value: impl Into<Val<IcebergSchemaV2>>) -> &mut Self {
+            self.props.set("IcebergSchemaV2", value.into());
+            self
+        }
+
+        /// `IcebergSchemaV2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_schema_v2(&self) -> ::std::option::Option<Val<IcebergSchemaV2>> {
+            crate::cfn::get_prop(&self.props, "IcebergSchemaV2")
+        }
+
+        /// `IcebergSortOrder`: Sort order specification for an Iceberg table
+        pub fn iceberg_sort_order(mut self, value: impl Into<Val<IcebergSortOrder>>) -> Self {
+            self.props.set("IcebergSortOrder", value.into());
+            self
+        }
+
+        /// Sets `IcebergSortOrder` in place: [`Self::iceberg_sort_order`] on a value held by `&mut`.
+        pub fn set_iceberg_sort_order(&mut self, value: impl Into<Val<IcebergSortOrder>>) -> &mut Self {
+            self.props.set("IcebergSortOrder", value.into());
+            self
+        }
+
+        /// `IcebergSortOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_sort_order(&self) -> ::std::option::Option<Val<IcebergSortOrder>> {
+            crate::cfn::get_prop(&self.props, "IcebergSortOrder")
+        }
+
+        /// `TableProperties`: Iceberg table properties (e.g., format-version,
+        /// write.parquet.compression-codec)
+        pub fn table_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("TableProperties", value.into());
+            self
+        }
+
+        /// Sets `TableProperties` in place: [`Self::table_properties`] on a value held by `&mut`.
+        pub fn set_table_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("TableProperties", value.into());
+            self
+        }
+
+        /// `TableProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "TableProperties")
         }
     }
 
@@ -285,14 +496,34 @@ pub mod table {
             IcebergPartitionSpec { props }
         }
 
-        prop! {
-            /// `Fields`: List of partition fields
-            props, "Fields", _, set_fields, get_fields, Val<List<IcebergPartitionField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<IcebergPartitionField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `SpecId`: The partition spec ID (defaults to 0 if not specified)
-            props, "SpecId", spec_id, set_spec_id, get_spec_id, Val<i64>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<IcebergPartitionField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
+        }
+
+        /// `SpecId`: The partition spec ID (defaults to 0 if not specified)
+        pub fn spec_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SpecId", value.into());
+            self
+        }
+
+        /// Sets `SpecId` in place: [`Self::spec_id`] on a value held by `&mut`.
+        pub fn set_spec_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SpecId", value.into());
+            self
+        }
+
+        /// `SpecId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spec_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SpecId")
         }
     }
 
@@ -323,25 +554,58 @@ pub mod table {
             IcebergPartitionField { props }
         }
 
-        prop! {
-            /// `SourceId`: The source column ID to partition on
-            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        /// Sets `SourceId`, which `new` took, in place.
+        pub fn set_source_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Transform`: The partition transform function (identity, bucket\[N\], truncate\[N\],
-            /// year, month, day, hour)
-            props, "Transform", _, set_transform, get_transform, Val<String>
+        /// `SourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SourceId")
         }
 
-        prop! {
-            /// `Name`: The name of the partition field
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Transform`, which `new` took, in place.
+        pub fn set_transform(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldId`: The partition field ID (auto-assigned starting from 1000 if not specified)
-            props, "FieldId", field_id, set_field_id, get_field_id, Val<i64>
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Transform")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `FieldId`: The partition field ID (auto-assigned starting from 1000 if not specified)
+        pub fn field_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// Sets `FieldId` in place: [`Self::field_id`] on a value held by `&mut`.
+        pub fn set_field_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// `FieldId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FieldId")
         }
     }
 
@@ -363,9 +627,16 @@ pub mod table {
             IcebergSchema { props }
         }
 
-        prop! {
-            /// `SchemaFieldList`: Contains details about the schema for an Iceberg table
-            props, "SchemaFieldList", _, set_schema_field_list, get_schema_field_list, Val<List<SchemaField>>
+        /// Sets `SchemaFieldList`, which `new` took, in place.
+        pub fn set_schema_field_list(&mut self, value: impl Into<Val<List<SchemaField>>>) -> &mut Self {
+            self.props.set("SchemaFieldList", value.into());
+            self
+        }
+
+        /// `SchemaFieldList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_field_list(&self) -> ::std::option::Option<Val<List<SchemaField>>> {
+            crate::cfn::get_prop(&self.props, "SchemaFieldList")
         }
     }
 
@@ -388,25 +659,65 @@ pub mod table {
             SchemaField { props }
         }
 
-        prop! {
-            /// `Name`: The name of the field
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The field type
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Id`: The unique identifier for the field
-            props, "Id", id, set_id, get_id, Val<i64>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`: A Boolean value that specifies whether values are required for each row in
-            /// this field
-            props, "Required", required, set_required, get_required, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Id`: The unique identifier for the field
+        pub fn id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Required`: A Boolean value that specifies whether values are required for each row in this
+        /// field
+        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// Sets `Required` in place: [`Self::required`] on a value held by `&mut`.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
     }
 
@@ -435,25 +746,65 @@ pub mod table {
             IcebergSchemaV2 { props }
         }
 
-        prop! {
-            /// `SchemaV2FieldList`: The schema fields for the table
-            props, "SchemaV2FieldList", _, set_schema_v2_field_list, get_schema_v2_field_list, Val<List<SchemaV2Field>>
+        /// Sets `SchemaV2FieldList`, which `new` took, in place.
+        pub fn set_schema_v2_field_list(&mut self, value: impl Into<Val<List<SchemaV2Field>>>) -> &mut Self {
+            self.props.set("SchemaV2FieldList", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaV2FieldType`: The type of the top-level schema, which is always 'struct'
-            props, "SchemaV2FieldType", _, set_schema_v2_field_type, get_schema_v2_field_type, Val<IcebergSchemaV2SchemaV2FieldType>
+        /// `SchemaV2FieldList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_v2_field_list(&self) -> ::std::option::Option<Val<List<SchemaV2Field>>> {
+            crate::cfn::get_prop(&self.props, "SchemaV2FieldList")
         }
 
-        prop! {
-            /// `IdentifierFieldIds`: A list of field IDs that are used as the identifier fields for the
-            /// table. Identifier fields uniquely identify a row in the table.
-            props, "IdentifierFieldIds", identifier_field_ids, set_identifier_field_ids, get_identifier_field_ids, Val<List<i64>>
+        /// Sets `SchemaV2FieldType`, which `new` took, in place.
+        pub fn set_schema_v2_field_type(&mut self, value: impl Into<Val<IcebergSchemaV2SchemaV2FieldType>>) -> &mut Self {
+            self.props.set("SchemaV2FieldType", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaId`: An optional unique identifier for the schema
-            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<i64>
+        /// `SchemaV2FieldType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_v2_field_type(&self) -> ::std::option::Option<Val<IcebergSchemaV2SchemaV2FieldType>> {
+            crate::cfn::get_prop(&self.props, "SchemaV2FieldType")
+        }
+
+        /// `IdentifierFieldIds`: A list of field IDs that are used as the identifier fields for the
+        /// table. Identifier fields uniquely identify a row in the table.
+        pub fn identifier_field_ids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("IdentifierFieldIds", value.into());
+            self
+        }
+
+        /// Sets `IdentifierFieldIds` in place: [`Self::identifier_field_ids`] on a value held by `&mut`.
+        pub fn set_identifier_field_ids(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("IdentifierFieldIds", value.into());
+            self
+        }
+
+        /// `IdentifierFieldIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier_field_ids(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "IdentifierFieldIds")
+        }
+
+        /// `SchemaId`: An optional unique identifier for the schema
+        pub fn schema_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SchemaId", value.into());
+            self
+        }
+
+        /// Sets `SchemaId` in place: [`Self::schema_id`] on a value held by `&mut`.
+        pub fn set_schema_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SchemaId", value.into());
+            self
+        }
+
+        /// `SchemaId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SchemaId")
         }
     }
 
@@ -490,33 +841,70 @@ pub mod table {
             SchemaV2Field { props }
         }
 
-        prop! {
-            /// `Id`: The unique identifier for the field
-            props, "Id", _, set_id, get_id, Val<i64>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the field
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Type`: The field type. For primitive types, use a string (e.g., 'int', 'string', 'long').
-            /// For nested types, use an object (e.g., {'type': 'struct', 'fields': \[...\]} for struct, {'type': 'list', 'element-id':
-            /// N, 'element': 'type'} for list, {'type': 'map', 'key-id': N, 'key': 'type', 'value-id':
-            /// N, 'value': 'type'} for map).
-            props, "Type", _, set_type, get_type, Val<Json>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`: A Boolean value that specifies whether values are required for each row in
-            /// this field
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Doc`: Optional documentation for the field
-            props, "Doc", doc, set_doc, get_doc, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
+        }
+
+        /// `Doc`: Optional documentation for the field
+        pub fn doc(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Doc", value.into());
+            self
+        }
+
+        /// Sets `Doc` in place: [`Self::doc`] on a value held by `&mut`.
+        pub fn set_doc(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Doc", value.into());
+            self
+        }
+
+        /// `Doc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_doc(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Doc")
         }
     }
 
@@ -547,15 +935,34 @@ pub mod table {
             IcebergSortOrder { props }
         }
 
-        prop! {
-            /// `Fields`: List of sort fields
-            props, "Fields", _, set_fields, get_fields, Val<List<IcebergSortField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<IcebergSortField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `OrderId`: The sort order ID (defaults to 1 if not specified, 0 is reserved for
-            /// unsorted)
-            props, "OrderId", order_id, set_order_id, get_order_id, Val<i64>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<IcebergSortField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
+        }
+
+        /// `OrderId`: The sort order ID (defaults to 1 if not specified, 0 is reserved for unsorted)
+        pub fn order_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OrderId", value.into());
+            self
+        }
+
+        /// Sets `OrderId` in place: [`Self::order_id`] on a value held by `&mut`.
+        pub fn set_order_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OrderId", value.into());
+            self
+        }
+
+        /// `OrderId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OrderId")
         }
     }
 
@@ -587,24 +994,52 @@ pub mod table {
             IcebergSortField { props }
         }
 
-        prop! {
-            /// `SourceId`: The source column ID to sort on
-            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        /// Sets `SourceId`, which `new` took, in place.
+        pub fn set_source_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Transform`: The sort transform function
-            props, "Transform", _, set_transform, get_transform, Val<String>
+        /// `SourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SourceId")
         }
 
-        prop! {
-            /// `Direction`: Sort direction (asc or desc)
-            props, "Direction", _, set_direction, get_direction, Val<IcebergSortFieldDirection>
+        /// Sets `Transform`, which `new` took, in place.
+        pub fn set_transform(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
         }
 
-        prop! {
-            /// `NullOrder`: Null value ordering (nulls-first or nulls-last)
-            props, "NullOrder", _, set_null_order, get_null_order, Val<IcebergSortFieldNullOrder>
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Transform")
+        }
+
+        /// Sets `Direction`, which `new` took, in place.
+        pub fn set_direction(&mut self, value: impl Into<Val<IcebergSortFieldDirection>>) -> &mut Self {
+            self.props.set("Direction", value.into());
+            self
+        }
+
+        /// `Direction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direction(&self) -> ::std::option::Option<Val<IcebergSortFieldDirection>> {
+            crate::cfn::get_prop(&self.props, "Direction")
+        }
+
+        /// Sets `NullOrder`, which `new` took, in place.
+        pub fn set_null_order(&mut self, value: impl Into<Val<IcebergSortFieldNullOrder>>) -> &mut Self {
+            self.props.set("NullOrder", value.into());
+            self
+        }
+
+        /// `NullOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_null_order(&self) -> ::std::option::Option<Val<IcebergSortFieldNullOrder>> {
+            crate::cfn::get_prop(&self.props, "NullOrder")
         }
     }
 
@@ -661,19 +1096,58 @@ pub mod table {
             SnapshotManagement { props }
         }
 
-        prop! {
-            /// `MaxSnapshotAgeHours`: The maximum age of a snapshot before it can be expired.
-            props, "MaxSnapshotAgeHours", max_snapshot_age_hours, set_max_snapshot_age_hours, get_max_snapshot_age_hours, Val<i64>
+        /// `MaxSnapshotAgeHours`: The maximum age of a snapshot before it can be expired.
+        pub fn max_snapshot_age_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSnapshotAgeHours", value.into());
+            self
         }
 
-        prop! {
-            /// `MinSnapshotsToKeep`: The minimum number of snapshots to keep.
-            props, "MinSnapshotsToKeep", min_snapshots_to_keep, set_min_snapshots_to_keep, get_min_snapshots_to_keep, Val<i64>
+        /// Sets `MaxSnapshotAgeHours` in place: [`Self::max_snapshot_age_hours`] on a value held by `&mut`.
+        pub fn set_max_snapshot_age_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSnapshotAgeHours", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Indicates whether the SnapshotManagement maintenance action is enabled.
-            props, "Status", status, set_status, get_status, Val<SnapshotManagementStatus>
+        /// `MaxSnapshotAgeHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_snapshot_age_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSnapshotAgeHours")
+        }
+
+        /// `MinSnapshotsToKeep`: The minimum number of snapshots to keep.
+        pub fn min_snapshots_to_keep(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinSnapshotsToKeep", value.into());
+            self
+        }
+
+        /// Sets `MinSnapshotsToKeep` in place: [`Self::min_snapshots_to_keep`] on a value held by `&mut`.
+        pub fn set_min_snapshots_to_keep(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinSnapshotsToKeep", value.into());
+            self
+        }
+
+        /// `MinSnapshotsToKeep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_snapshots_to_keep(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinSnapshotsToKeep")
+        }
+
+        /// `Status`: Indicates whether the SnapshotManagement maintenance action is enabled.
+        pub fn status(mut self, value: impl Into<Val<SnapshotManagementStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<SnapshotManagementStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<SnapshotManagementStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -706,9 +1180,22 @@ pub mod table {
             StorageClassConfiguration { props }
         }
 
-        prop! {
-            /// `StorageClass`: The storage class for the table
-            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<StorageClassConfigurationStorageClass>
+        /// `StorageClass`: The storage class for the table
+        pub fn storage_class(mut self, value: impl Into<Val<StorageClassConfigurationStorageClass>>) -> Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// Sets `StorageClass` in place: [`Self::storage_class`] on a value held by `&mut`.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<StorageClassConfigurationStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<StorageClassConfigurationStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
     }
 
@@ -758,42 +1245,130 @@ impl TableBucket {
         TableBucket { core }
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: Specifies encryption settings for the table bucket
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<table_bucket::EncryptionConfiguration>
+    /// `EncryptionConfiguration`: Specifies encryption settings for the table bucket
+    pub fn encryption_configuration(mut self, value: impl Into<Val<table_bucket::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricsConfiguration`: Settings governing the Metric configuration for the table
-        /// bucket.
-        core.props, "MetricsConfiguration", metrics_configuration, set_metrics_configuration, get_metrics_configuration, Val<table_bucket::MetricsConfiguration>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<table_bucket::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationConfiguration`: Specifies replication configuration for the table bucket
-        core.props, "ReplicationConfiguration", replication_configuration, set_replication_configuration, get_replication_configuration, Val<table_bucket::ReplicationConfiguration>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<table_bucket::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
     }
 
-    prop! {
-        /// `StorageClassConfiguration`: Specifies storage class settings for the table bucket
-        core.props, "StorageClassConfiguration", storage_class_configuration, set_storage_class_configuration, get_storage_class_configuration, Val<table_bucket::StorageClassConfiguration>
+    /// `MetricsConfiguration`: Settings governing the Metric configuration for the table bucket.
+    pub fn metrics_configuration(mut self, value: impl Into<Val<table_bucket::MetricsConfiguration>>) -> Self {
+        self.core.props.set("MetricsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TableBucketName`: A name for the table bucket.
-        core.props, "TableBucketName", _, set_table_bucket_name, get_table_bucket_name, Val<String>
+    /// Sets `MetricsConfiguration` in place: [`Self::metrics_configuration`] on a value held by `&mut`.
+    pub fn set_metrics_configuration(&mut self, value: impl Into<Val<table_bucket::MetricsConfiguration>>) -> &mut Self {
+        self.core.props.set("MetricsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: User tags (key-value pairs) to associate with the table bucket.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MetricsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_configuration(&self) -> ::std::option::Option<Val<table_bucket::MetricsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsConfiguration")
     }
 
-    prop! {
-        /// `UnreferencedFileRemoval`: Settings governing the Unreferenced File Removal maintenance
-        /// action. Unreferenced file removal identifies and deletes all objects that are not
-        /// referenced by any table snapshots.
-        core.props, "UnreferencedFileRemoval", unreferenced_file_removal, set_unreferenced_file_removal, get_unreferenced_file_removal, Val<table_bucket::UnreferencedFileRemoval>
+    /// `ReplicationConfiguration`: Specifies replication configuration for the table bucket
+    pub fn replication_configuration(mut self, value: impl Into<Val<table_bucket::ReplicationConfiguration>>) -> Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ReplicationConfiguration` in place: [`Self::replication_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_replication_configuration(&mut self, value: impl Into<Val<table_bucket::ReplicationConfiguration>>) -> &mut Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// `ReplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_configuration(&self) -> ::std::option::Option<Val<table_bucket::ReplicationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationConfiguration")
+    }
+
+    /// `StorageClassConfiguration`: Specifies storage class settings for the table bucket
+    pub fn storage_class_configuration(mut self, value: impl Into<Val<table_bucket::StorageClassConfiguration>>) -> Self {
+        self.core.props.set("StorageClassConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StorageClassConfiguration` in place: [`Self::storage_class_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_storage_class_configuration(&mut self, value: impl Into<Val<table_bucket::StorageClassConfiguration>>) -> &mut Self {
+        self.core.props.set("StorageClassConfiguration", value.into());
+        self
+    }
+
+    /// `StorageClassConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_class_configuration(&self) -> ::std::option::Option<Val<table_bucket::StorageClassConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StorageClassConfiguration")
+    }
+
+    /// Sets `TableBucketName`, which `new` took, in place.
+    pub fn set_table_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableBucketName", value.into());
+        self
+    }
+
+    /// `TableBucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableBucketName")
+    }
+
+    /// `Tags`: User tags (key-value pairs) to associate with the table bucket.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UnreferencedFileRemoval`: Settings governing the Unreferenced File Removal maintenance
+    /// action. Unreferenced file removal identifies and deletes all objects that are not referenced
+    /// by any table snapshots.
+    pub fn unreferenced_file_removal(mut self, value: impl Into<Val<table_bucket::UnreferencedFileRemoval>>) -> Self {
+        self.core.props.set("UnreferencedFileRemoval", value.into());
+        self
+    }
+
+    /// Sets `UnreferencedFileRemoval` in place: [`Self::unreferenced_file_removal`] on a value held
+    /// by `&mut`.
+    pub fn set_unreferenced_file_removal(&mut self, value: impl Into<Val<table_bucket::UnreferencedFileRemoval>>) -> &mut Self {
+        self.core.props.set("UnreferencedFileRemoval", value.into());
+        self
+    }
+
+    /// `UnreferencedFileRemoval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_unreferenced_file_removal(&self) -> ::std::option::Option<Val<table_bucket::UnreferencedFileRemoval>> {
+        crate::cfn::get_prop(&self.core.props, "UnreferencedFileRemoval")
     }
 
     /// `Ref`: the resource's identifier.
@@ -830,14 +1405,40 @@ pub mod table_bucket {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KMSKeyArn`: ARN of the KMS key to use for encryption
-            props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KMSKeyArn`: ARN of the KMS key to use for encryption
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SSEAlgorithm`: Server-side encryption algorithm
-            props, "SSEAlgorithm", sse_algorithm, set_sse_algorithm, get_sse_algorithm, Val<EncryptionConfigurationSseAlgorithm>
+        /// Sets `KMSKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
+        }
+
+        /// `KMSKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyArn")
+        }
+
+        /// `SSEAlgorithm`: Server-side encryption algorithm
+        pub fn sse_algorithm(mut self, value: impl Into<Val<EncryptionConfigurationSseAlgorithm>>) -> Self {
+            self.props.set("SSEAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `SSEAlgorithm` in place: [`Self::sse_algorithm`] on a value held by `&mut`.
+        pub fn set_sse_algorithm(&mut self, value: impl Into<Val<EncryptionConfigurationSseAlgorithm>>) -> &mut Self {
+            self.props.set("SSEAlgorithm", value.into());
+            self
+        }
+
+        /// `SSEAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_algorithm(&self) -> ::std::option::Option<Val<EncryptionConfigurationSseAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SSEAlgorithm")
         }
     }
 
@@ -870,9 +1471,22 @@ pub mod table_bucket {
             MetricsConfiguration { props }
         }
 
-        prop! {
-            /// `Status`: Indicates whether Metrics are enabled.
-            props, "Status", status, set_status, get_status, Val<MetricsConfigurationStatus>
+        /// `Status`: Indicates whether Metrics are enabled.
+        pub fn status(mut self, value: impl Into<Val<MetricsConfigurationStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<MetricsConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<MetricsConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -909,14 +1523,28 @@ pub mod table_bucket {
             ReplicationConfiguration { props }
         }
 
-        prop! {
-            /// `Role`: The ARN of the IAM role to use for replication
-            props, "Role", _, set_role, get_role, Val<String>
+        /// Sets `Role`, which `new` took, in place.
+        pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`: List of replication rules
-            props, "Rules", _, set_rules, get_rules, Val<List<ReplicationRule>>
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Role")
+        }
+
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<ReplicationRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<ReplicationRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -937,9 +1565,16 @@ pub mod table_bucket {
             ReplicationRule { props }
         }
 
-        prop! {
-            /// `Destinations`: List of replication destinations
-            props, "Destinations", _, set_destinations, get_destinations, Val<List<ReplicationDestination>>
+        /// Sets `Destinations`, which `new` took, in place.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<ReplicationDestination>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
+        }
+
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<ReplicationDestination>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
         }
     }
 
@@ -961,9 +1596,16 @@ pub mod table_bucket {
             ReplicationDestination { props }
         }
 
-        prop! {
-            /// `DestinationTableBucketARN`: The ARN of the destination table bucket
-            props, "DestinationTableBucketARN", _, set_destination_table_bucket_arn, get_destination_table_bucket_arn, Val<String>
+        /// Sets `DestinationTableBucketARN`, which `new` took, in place.
+        pub fn set_destination_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationTableBucketARN", value.into());
+            self
+        }
+
+        /// `DestinationTableBucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationTableBucketARN")
         }
     }
 
@@ -983,9 +1625,22 @@ pub mod table_bucket {
             StorageClassConfiguration { props }
         }
 
-        prop! {
-            /// `StorageClass`: The storage class for the table bucket
-            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<StorageClassConfigurationStorageClass>
+        /// `StorageClass`: The storage class for the table bucket
+        pub fn storage_class(mut self, value: impl Into<Val<StorageClassConfigurationStorageClass>>) -> Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// Sets `StorageClass` in place: [`Self::storage_class`] on a value held by `&mut`.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<StorageClassConfigurationStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<StorageClassConfigurationStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
     }
 
@@ -1019,22 +1674,61 @@ pub mod table_bucket {
             UnreferencedFileRemoval { props }
         }
 
-        prop! {
-            /// `NoncurrentDays`: S3 permanently deletes noncurrent objects after the number of days
-            /// specified by the NoncurrentDays property.
-            props, "NoncurrentDays", noncurrent_days, set_noncurrent_days, get_noncurrent_days, Val<i64>
+        /// `NoncurrentDays`: S3 permanently deletes noncurrent objects after the number of days
+        /// specified by the NoncurrentDays property.
+        pub fn noncurrent_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NoncurrentDays", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Indicates whether the Unreferenced File Removal maintenance action is enabled.
-            props, "Status", status, set_status, get_status, Val<UnreferencedFileRemovalStatus>
+        /// Sets `NoncurrentDays` in place: [`Self::noncurrent_days`] on a value held by `&mut`.
+        pub fn set_noncurrent_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NoncurrentDays", value.into());
+            self
         }
 
-        prop! {
-            /// `UnreferencedDays`: For any object not referenced by your table and older than the
-            /// UnreferencedDays property, S3 creates a delete marker and marks the object version as
-            /// noncurrent.
-            props, "UnreferencedDays", unreferenced_days, set_unreferenced_days, get_unreferenced_days, Val<i64>
+        /// `NoncurrentDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noncurrent_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NoncurrentDays")
+        }
+
+        /// `Status`: Indicates whether the Unreferenced File Removal maintenance action is enabled.
+        pub fn status(mut self, value: impl Into<Val<UnreferencedFileRemovalStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<UnreferencedFileRemovalStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<UnreferencedFileRemovalStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `UnreferencedDays`: For any object not referenced by your table and older than the
+        /// UnreferencedDays property, S3 creates a delete marker and marks the object version as
+        /// noncurrent.
+        pub fn unreferenced_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnreferencedDays", value.into());
+            self
+        }
+
+        /// Sets `UnreferencedDays` in place: [`Self::unreferenced_days`] on a value held by `&mut`.
+        pub fn set_unreferenced_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnreferencedDays", value.into());
+            self
+        }
+
+        /// `UnreferencedDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unreferenced_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnreferencedDays")
         }
     }
 
@@ -1081,18 +1775,28 @@ impl TableBucketPolicy {
         TableBucketPolicy { core }
     }
 
-    prop! {
-        /// `ResourcePolicy`: A policy document containing permissions to add to the specified table
-        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM.
-        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    /// Sets `ResourcePolicy`, which `new` took, in place.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `TableBucketARN`: The Amazon Resource Name (ARN) of the table bucket to which the policy
-        /// applies.
-        core.props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
+    }
+
+    /// Sets `TableBucketARN`, which `new` took, in place.
+    pub fn set_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableBucketARN", value.into());
+        self
+    }
+
+    /// `TableBucketARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableBucketARN")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1127,17 +1831,28 @@ impl TablePolicy {
         TablePolicy { core }
     }
 
-    prop! {
-        /// `ResourcePolicy`: A policy document containing permissions to add to the specified
-        /// table. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM.
-        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    /// Sets `ResourcePolicy`, which `new` took, in place.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `TableARN`: The Amazon Resource Name (ARN) of the specified table.
-        core.props, "TableARN", _, set_table_arn, get_table_arn, Val<String>
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
+    }
+
+    /// Sets `TableARN`, which `new` took, in place.
+    pub fn set_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableARN", value.into());
+        self
+    }
+
+    /// `TableARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableARN")
     }
 
     /// `Ref`: the resource's identifier.

@@ -51,49 +51,149 @@ impl Index {
         Index { core }
     }
 
-    prop! {
-        /// `DataType`: The data type of the vectors to be inserted into the vector index.
-        core.props, "DataType", _, set_data_type, get_data_type, Val<index::DataType>
+    /// Sets `DataType`, which `new` took, in place.
+    pub fn set_data_type(&mut self, value: impl Into<Val<index::DataType>>) -> &mut Self {
+        self.core.props.set("DataType", value.into());
+        self
     }
 
-    prop! {
-        /// `Dimension`: The dimensions of the vectors to be inserted into the vector index.
-        core.props, "Dimension", _, set_dimension, get_dimension, Val<i64>
+    /// `DataType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_type(&self) -> ::std::option::Option<Val<index::DataType>> {
+        crate::cfn::get_prop(&self.core.props, "DataType")
     }
 
-    prop! {
-        /// `DistanceMetric`: The distance metric to be used for similarity search.
-        core.props, "DistanceMetric", _, set_distance_metric, get_distance_metric, Val<index::DistanceMetric>
+    /// Sets `Dimension`, which `new` took, in place.
+    pub fn set_dimension(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Dimension", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The encryption configuration for the index.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<index::EncryptionConfiguration>
+    /// `Dimension` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dimension(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Dimension")
     }
 
-    prop! {
-        /// `IndexName`: The name of the vector index to create.
-        core.props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
+    /// Sets `DistanceMetric`, which `new` took, in place.
+    pub fn set_distance_metric(&mut self, value: impl Into<Val<index::DistanceMetric>>) -> &mut Self {
+        self.core.props.set("DistanceMetric", value.into());
+        self
     }
 
-    prop! {
-        /// `MetadataConfiguration`: The metadata configuration for the vector index.
-        core.props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<index::MetadataConfiguration>
+    /// `DistanceMetric` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distance_metric(&self) -> ::std::option::Option<Val<index::DistanceMetric>> {
+        crate::cfn::get_prop(&self.core.props, "DistanceMetric")
     }
 
-    prop! {
-        /// `Tags`: User tags (key-value pairs) to associate with the index.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionConfiguration`: The encryption configuration for the index.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<index::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
-        core.props, "VectorBucketArn", vector_bucket_arn, set_vector_bucket_arn, get_vector_bucket_arn, Val<String>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<index::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorBucketName`: The name of the vector bucket that contains the vector index.
-        core.props, "VectorBucketName", vector_bucket_name, set_vector_bucket_name, get_vector_bucket_name, Val<String>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<index::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `IndexName`: The name of the vector index to create.
+    pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IndexName", value.into());
+        self
+    }
+
+    /// Sets `IndexName` in place: [`Self::index_name`] on a value held by `&mut`.
+    pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexName", value.into());
+        self
+    }
+
+    /// `IndexName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexName")
+    }
+
+    /// `MetadataConfiguration`: The metadata configuration for the vector index.
+    pub fn metadata_configuration(mut self, value: impl Into<Val<index::MetadataConfiguration>>) -> Self {
+        self.core.props.set("MetadataConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MetadataConfiguration` in place: [`Self::metadata_configuration`] on a value held by `&mut`.
+    pub fn set_metadata_configuration(&mut self, value: impl Into<Val<index::MetadataConfiguration>>) -> &mut Self {
+        self.core.props.set("MetadataConfiguration", value.into());
+        self
+    }
+
+    /// `MetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_configuration(&self) -> ::std::option::Option<Val<index::MetadataConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataConfiguration")
+    }
+
+    /// `Tags`: User tags (key-value pairs) to associate with the index.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
+    pub fn vector_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VectorBucketArn", value.into());
+        self
+    }
+
+    /// Sets `VectorBucketArn` in place: [`Self::vector_bucket_arn`] on a value held by `&mut`.
+    pub fn set_vector_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VectorBucketArn", value.into());
+        self
+    }
+
+    /// `VectorBucketArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VectorBucketArn")
+    }
+
+    /// `VectorBucketName`: The name of the vector bucket that contains the vector index.
+    pub fn vector_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VectorBucketName", value.into());
+        self
+    }
+
+    /// Sets `VectorBucketName` in place: [`Self::vector_bucket_name`] on a value held by `&mut`.
+    pub fn set_vector_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VectorBucketName", value.into());
+        self
+    }
+
+    /// `VectorBucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VectorBucketName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,17 +258,42 @@ pub mod index {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
-            /// encryption configuration. This parameter is allowed if and only if sseType is set to
-            /// aws:kms
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
+        /// encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SseType`: Defines the server-side encryption type for index encryption configuration.
-            /// Defaults to the parent vector bucket's encryption settings when unspecified.
-            props, "SseType", sse_type, set_sse_type, get_sse_type, Val<EncryptionConfigurationSseType>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SseType`: Defines the server-side encryption type for index encryption configuration.
+        /// Defaults to the parent vector bucket's encryption settings when unspecified.
+        pub fn sse_type(mut self, value: impl Into<Val<EncryptionConfigurationSseType>>) -> Self {
+            self.props.set("SseType", value.into());
+            self
+        }
+
+        /// Sets `SseType` in place: [`Self::sse_type`] on a value held by `&mut`.
+        pub fn set_sse_type(&mut self, value: impl Into<Val<EncryptionConfigurationSseType>>) -> &mut Self {
+            self.props.set("SseType", value.into());
+            self
+        }
+
+        /// `SseType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationSseType>> {
+            crate::cfn::get_prop(&self.props, "SseType")
         }
     }
 
@@ -202,13 +327,27 @@ pub mod index {
             MetadataConfiguration { props }
         }
 
-        prop! {
-            /// `NonFilterableMetadataKeys`: Non-filterable metadata keys allow you to enrich vectors
-            /// with additional context during storage and retrieval. Unlike default metadata keys,
-            /// these keys cannot be used as query filters. Non-filterable metadata keys can be
-            /// retrieved but cannot be searched, queried, or filtered. You can access non-filterable
-            /// metadata keys of your vectors after finding the vectors.
-            props, "NonFilterableMetadataKeys", non_filterable_metadata_keys, set_non_filterable_metadata_keys, get_non_filterable_metadata_keys, Val<List<String>>
+        /// `NonFilterableMetadataKeys`: Non-filterable metadata keys allow you to enrich vectors with
+        /// additional context during storage and retrieval. Unlike default metadata keys, these keys
+        /// cannot be used as query filters. Non-filterable metadata keys can be retrieved but cannot be
+        /// searched, queried, or filtered. You can access non-filterable metadata keys of your vectors
+        /// after finding the vectors.
+        pub fn non_filterable_metadata_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NonFilterableMetadataKeys", value.into());
+            self
+        }
+
+        /// Sets `NonFilterableMetadataKeys` in place: [`Self::non_filterable_metadata_keys`] on a value
+        /// held by `&mut`.
+        pub fn set_non_filterable_metadata_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NonFilterableMetadataKeys", value.into());
+            self
+        }
+
+        /// `NonFilterableMetadataKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_filterable_metadata_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NonFilterableMetadataKeys")
         }
     }
 }
@@ -231,19 +370,59 @@ impl VectorBucket {
         VectorBucket { core }
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The encryption configuration for the vector bucket.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<vector_bucket::EncryptionConfiguration>
+    /// `EncryptionConfiguration`: The encryption configuration for the vector bucket.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<vector_bucket::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: User tags (key-value pairs) to associate with the vector bucket.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<vector_bucket::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorBucketName`: The name of the vector bucket.
-        core.props, "VectorBucketName", vector_bucket_name, set_vector_bucket_name, get_vector_bucket_name, Val<String>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<vector_bucket::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `Tags`: User tags (key-value pairs) to associate with the vector bucket.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VectorBucketName`: The name of the vector bucket.
+    pub fn vector_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VectorBucketName", value.into());
+        self
+    }
+
+    /// Sets `VectorBucketName` in place: [`Self::vector_bucket_name`] on a value held by `&mut`.
+    pub fn set_vector_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VectorBucketName", value.into());
+        self
+    }
+
+    /// `VectorBucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VectorBucketName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -285,19 +464,43 @@ pub mod vector_bucket {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
-            /// encryption configuration. This parameter is allowed if and only if sseType is set to
-            /// aws:kms
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: AWS Key Management Service (KMS) customer managed key ID to use for the
+        /// encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SseType`: The server-side encryption type to use for the encryption configuration of
-            /// the vector bucket. By default, if you don't specify, all new vectors in Amazon S3 vector
-            /// buckets use server-side encryption with Amazon S3 managed keys (SSE-S3), specifically
-            /// AES256.
-            props, "SseType", sse_type, set_sse_type, get_sse_type, Val<EncryptionConfigurationSseType>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SseType`: The server-side encryption type to use for the encryption configuration of the
+        /// vector bucket. By default, if you don't specify, all new vectors in Amazon S3 vector buckets
+        /// use server-side encryption with Amazon S3 managed keys (SSE-S3), specifically AES256.
+        pub fn sse_type(mut self, value: impl Into<Val<EncryptionConfigurationSseType>>) -> Self {
+            self.props.set("SseType", value.into());
+            self
+        }
+
+        /// Sets `SseType` in place: [`Self::sse_type`] on a value held by `&mut`.
+        pub fn set_sse_type(&mut self, value: impl Into<Val<EncryptionConfigurationSseType>>) -> &mut Self {
+            self.props.set("SseType", value.into());
+            self
+        }
+
+        /// `SseType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationSseType>> {
+            crate::cfn::get_prop(&self.props, "SseType")
         }
     }
 
@@ -348,22 +551,52 @@ impl VectorBucketPolicy {
         VectorBucketPolicy { core }
     }
 
-    prop! {
-        /// `Policy`: A policy document containing permissions to add to the specified vector
-        /// bucket. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
-        core.props, "VectorBucketArn", vector_bucket_arn, set_vector_bucket_arn, get_vector_bucket_arn, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
-    prop! {
-        /// `VectorBucketName`: The name of the vector bucket
-        core.props, "VectorBucketName", vector_bucket_name, set_vector_bucket_name, get_vector_bucket_name, Val<String>
+    /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the vector bucket.
+    pub fn vector_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VectorBucketArn", value.into());
+        self
+    }
+
+    /// Sets `VectorBucketArn` in place: [`Self::vector_bucket_arn`] on a value held by `&mut`.
+    pub fn set_vector_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VectorBucketArn", value.into());
+        self
+    }
+
+    /// `VectorBucketArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VectorBucketArn")
+    }
+
+    /// `VectorBucketName`: The name of the vector bucket
+    pub fn vector_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VectorBucketName", value.into());
+        self
+    }
+
+    /// Sets `VectorBucketName` in place: [`Self::vector_bucket_name`] on a value held by `&mut`.
+    pub fn set_vector_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VectorBucketName", value.into());
+        self
+    }
+
+    /// `VectorBucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VectorBucketName")
     }
 
     /// `Ref`: the resource's identifier.

@@ -50,66 +50,190 @@ impl Schedule {
         Schedule { core }
     }
 
-    prop! {
-        /// `Description`: The description of the schedule.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the schedule.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EndDate`: The date, in UTC, before which the schedule can invoke its target. Depending
-        /// on the schedule's recurrence expression, invocations might stop on, or before, the
-        /// EndDate you specify.
-        core.props, "EndDate", end_date, set_end_date, get_end_date, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FlexibleTimeWindow`: Flexible time window allows configuration of a window within which
-        /// a schedule can be invoked
-        core.props, "FlexibleTimeWindow", _, set_flexible_time_window, get_flexible_time_window, Val<schedule::FlexibleTimeWindow>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `GroupName`: The name of the schedule group to associate with this schedule. If you omit
-        /// this, the default schedule group is used.
-        core.props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+    /// `EndDate`: The date, in UTC, before which the schedule can invoke its target. Depending on
+    /// the schedule's recurrence expression, invocations might stop on, or before, the EndDate you
+    /// specify.
+    pub fn end_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndDate", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN for a KMS Key that will be used to encrypt customer data.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `EndDate` in place: [`Self::end_date`] on a value held by `&mut`.
+    pub fn set_end_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndDate", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `EndDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_end_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndDate")
     }
 
-    prop! {
-        /// `ScheduleExpression`: The scheduling expression.
-        core.props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+    /// Sets `FlexibleTimeWindow`, which `new` took, in place.
+    pub fn set_flexible_time_window(&mut self, value: impl Into<Val<schedule::FlexibleTimeWindow>>) -> &mut Self {
+        self.core.props.set("FlexibleTimeWindow", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleExpressionTimezone`: The timezone in which the scheduling expression is
-        /// evaluated.
-        core.props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
+    /// `FlexibleTimeWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flexible_time_window(&self) -> ::std::option::Option<Val<schedule::FlexibleTimeWindow>> {
+        crate::cfn::get_prop(&self.core.props, "FlexibleTimeWindow")
     }
 
-    prop! {
-        /// `StartDate`: The date, in UTC, after which the schedule can begin invoking its target.
-        /// Depending on the schedule's recurrence expression, invocations might occur on, or after,
-        /// the StartDate you specify.
-        core.props, "StartDate", start_date, set_start_date, get_start_date, Val<String>
+    /// `GroupName`: The name of the schedule group to associate with this schedule. If you omit
+    /// this, the default schedule group is used.
+    pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: Specifies whether the schedule is enabled or disabled.
-        core.props, "State", state, set_state, get_state, Val<schedule::ScheduleState>
+    /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Target`: The schedule target.
-        core.props, "Target", _, set_target, get_target, Val<schedule::Target>
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
+    }
+
+    /// `KmsKeyArn`: The ARN for a KMS Key that will be used to encrypt customer data.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ScheduleExpression`, which `new` took, in place.
+    pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
+    }
+
+    /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpression")
+    }
+
+    /// `ScheduleExpressionTimezone`: The timezone in which the scheduling expression is evaluated.
+    pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduleExpressionTimezone", value.into());
+        self
+    }
+
+    /// Sets `ScheduleExpressionTimezone` in place: [`Self::schedule_expression_timezone`] on a
+    /// value held by `&mut`.
+    pub fn set_schedule_expression_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpressionTimezone", value.into());
+        self
+    }
+
+    /// `ScheduleExpressionTimezone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression_timezone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpressionTimezone")
+    }
+
+    /// `StartDate`: The date, in UTC, after which the schedule can begin invoking its target.
+    /// Depending on the schedule's recurrence expression, invocations might occur on, or after, the
+    /// StartDate you specify.
+    pub fn start_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartDate", value.into());
+        self
+    }
+
+    /// Sets `StartDate` in place: [`Self::start_date`] on a value held by `&mut`.
+    pub fn set_start_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartDate", value.into());
+        self
+    }
+
+    /// `StartDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartDate")
+    }
+
+    /// `State`: Specifies whether the schedule is enabled or disabled.
+    pub fn state(mut self, value: impl Into<Val<schedule::ScheduleState>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<schedule::ScheduleState>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<schedule::ScheduleState>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// Sets `Target`, which `new` took, in place.
+    pub fn set_target(&mut self, value: impl Into<Val<schedule::Target>>) -> &mut Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// `Target` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target(&self) -> ::std::option::Option<Val<schedule::Target>> {
+        crate::cfn::get_prop(&self.core.props, "Target")
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,15 +272,35 @@ pub mod schedule {
             FlexibleTimeWindow { props }
         }
 
-        prop! {
-            /// `Mode`: Determines whether the schedule is executed within a flexible time window.
-            props, "Mode", _, set_mode, get_mode, Val<FlexibleTimeWindowMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<FlexibleTimeWindowMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumWindowInMinutes`: The maximum time window during which a schedule can be
-            /// invoked.
-            props, "MaximumWindowInMinutes", maximum_window_in_minutes, set_maximum_window_in_minutes, get_maximum_window_in_minutes, Val<f64>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<FlexibleTimeWindowMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `MaximumWindowInMinutes`: The maximum time window during which a schedule can be invoked.
+        pub fn maximum_window_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaximumWindowInMinutes", value.into());
+            self
+        }
+
+        /// Sets `MaximumWindowInMinutes` in place: [`Self::maximum_window_in_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_maximum_window_in_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaximumWindowInMinutes", value.into());
+            self
+        }
+
+        /// `MaximumWindowInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_window_in_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaximumWindowInMinutes")
         }
     }
 
@@ -206,66 +350,183 @@ pub mod schedule {
             Target { props }
         }
 
-        prop! {
-            /// `Arn`: The Amazon Resource Name (ARN) of the target.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role to be used for this target
-            /// when the schedule is triggered.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `DeadLetterConfig`: A DeadLetterConfig object that contains information about a
-            /// dead-letter queue configuration.
-            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EcsParameters`: The custom parameters to be used when the target is an Amazon ECS task.
-            props, "EcsParameters", ecs_parameters, set_ecs_parameters, get_ecs_parameters, Val<EcsParameters>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `EventBridgeParameters`: EventBridge PutEvent predefined target type.
-            props, "EventBridgeParameters", event_bridge_parameters, set_event_bridge_parameters, get_event_bridge_parameters, Val<EventBridgeParameters>
+        /// `DeadLetterConfig`: A DeadLetterConfig object that contains information about a dead-letter
+        /// queue configuration.
+        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Input`: The text, or well-formed JSON, passed to the target. If you are configuring a
-            /// templated Lambda, AWS Step Functions, or Amazon EventBridge target, the input must be a
-            /// well-formed JSON. For all other target types, a JSON is not required. If you do not
-            /// specify anything for this field, EventBridge Scheduler delivers a default notification
-            /// to the target.
-            props, "Input", input, set_input, get_input, Val<String>
+        /// Sets `DeadLetterConfig` in place: [`Self::dead_letter_config`] on a value held by `&mut`.
+        pub fn set_dead_letter_config(&mut self, value: impl Into<Val<DeadLetterConfig>>) -> &mut Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisParameters`: The custom parameter you can use to control the shard to which
-            /// EventBridge Scheduler sends the event.
-            props, "KinesisParameters", kinesis_parameters, set_kinesis_parameters, get_kinesis_parameters, Val<KinesisParameters>
+        /// `DeadLetterConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_config(&self) -> ::std::option::Option<Val<DeadLetterConfig>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterConfig")
         }
 
-        prop! {
-            /// `RetryPolicy`: A RetryPolicy object that includes information about the retry policy
-            /// settings.
-            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<RetryPolicy>
+        /// `EcsParameters`: The custom parameters to be used when the target is an Amazon ECS task.
+        pub fn ecs_parameters(mut self, value: impl Into<Val<EcsParameters>>) -> Self {
+            self.props.set("EcsParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `SageMakerPipelineParameters`: These are custom parameters to use when the target is a
-            /// SageMaker Model Building Pipeline that starts based on AWS EventBridge Scheduler
-            /// schedules.
-            props, "SageMakerPipelineParameters", sage_maker_pipeline_parameters, set_sage_maker_pipeline_parameters, get_sage_maker_pipeline_parameters, Val<SageMakerPipelineParameters>
+        /// Sets `EcsParameters` in place: [`Self::ecs_parameters`] on a value held by `&mut`.
+        pub fn set_ecs_parameters(&mut self, value: impl Into<Val<EcsParameters>>) -> &mut Self {
+            self.props.set("EcsParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `SqsParameters`: Contains the message group ID to use when the target is a FIFO queue.
-            /// If you specify an SQS FIFO queue as a target, the queue must have content-based
-            /// deduplication enabled.
-            props, "SqsParameters", sqs_parameters, set_sqs_parameters, get_sqs_parameters, Val<SqsParameters>
+        /// `EcsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecs_parameters(&self) -> ::std::option::Option<Val<EcsParameters>> {
+            crate::cfn::get_prop(&self.props, "EcsParameters")
+        }
+
+        /// `EventBridgeParameters`: EventBridge PutEvent predefined target type.
+        pub fn event_bridge_parameters(mut self, value: impl Into<Val<EventBridgeParameters>>) -> Self {
+            self.props.set("EventBridgeParameters", value.into());
+            self
+        }
+
+        /// Sets `EventBridgeParameters` in place: [`Self::event_bridge_parameters`] on a value held by `&mut`.
+        pub fn set_event_bridge_parameters(&mut self, value: impl Into<Val<EventBridgeParameters>>) -> &mut Self {
+            self.props.set("EventBridgeParameters", value.into());
+            self
+        }
+
+        /// `EventBridgeParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge_parameters(&self) -> ::std::option::Option<Val<EventBridgeParameters>> {
+            crate::cfn::get_prop(&self.props, "EventBridgeParameters")
+        }
+
+        /// `Input`: The text, or well-formed JSON, passed to the target. If you are configuring a
+        /// templated Lambda, AWS Step Functions, or Amazon EventBridge target, the input must be a
+        /// well-formed JSON. For all other target types, a JSON is not required. If you do not specify
+        /// anything for this field, EventBridge Scheduler delivers a default notification to the
+        /// target.
+        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Input", value.into());
+            self
+        }
+
+        /// Sets `Input` in place: [`Self::input`] on a value held by `&mut`.
+        pub fn set_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
+        }
+
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Input")
+        }
+
+        /// `KinesisParameters`: The custom parameter you can use to control the shard to which
+        /// EventBridge Scheduler sends the event.
+        pub fn kinesis_parameters(mut self, value: impl Into<Val<KinesisParameters>>) -> Self {
+            self.props.set("KinesisParameters", value.into());
+            self
+        }
+
+        /// Sets `KinesisParameters` in place: [`Self::kinesis_parameters`] on a value held by `&mut`.
+        pub fn set_kinesis_parameters(&mut self, value: impl Into<Val<KinesisParameters>>) -> &mut Self {
+            self.props.set("KinesisParameters", value.into());
+            self
+        }
+
+        /// `KinesisParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_parameters(&self) -> ::std::option::Option<Val<KinesisParameters>> {
+            crate::cfn::get_prop(&self.props, "KinesisParameters")
+        }
+
+        /// `RetryPolicy`: A RetryPolicy object that includes information about the retry policy
+        /// settings.
+        pub fn retry_policy(mut self, value: impl Into<Val<RetryPolicy>>) -> Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// Sets `RetryPolicy` in place: [`Self::retry_policy`] on a value held by `&mut`.
+        pub fn set_retry_policy(&mut self, value: impl Into<Val<RetryPolicy>>) -> &mut Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// `RetryPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_policy(&self) -> ::std::option::Option<Val<RetryPolicy>> {
+            crate::cfn::get_prop(&self.props, "RetryPolicy")
+        }
+
+        /// `SageMakerPipelineParameters`: These are custom parameters to use when the target is a
+        /// SageMaker Model Building Pipeline that starts based on AWS EventBridge Scheduler schedules.
+        pub fn sage_maker_pipeline_parameters(mut self, value: impl Into<Val<SageMakerPipelineParameters>>) -> Self {
+            self.props.set("SageMakerPipelineParameters", value.into());
+            self
+        }
+
+        /// Sets `SageMakerPipelineParameters` in place: [`Self::sage_maker_pipeline_parameters`] on a
+        /// value held by `&mut`.
+        pub fn set_sage_maker_pipeline_parameters(&mut self, value: impl Into<Val<SageMakerPipelineParameters>>) -> &mut Self {
+            self.props.set("SageMakerPipelineParameters", value.into());
+            self
+        }
+
+        /// `SageMakerPipelineParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_pipeline_parameters(&self) -> ::std::option::Option<Val<SageMakerPipelineParameters>> {
+            crate::cfn::get_prop(&self.props, "SageMakerPipelineParameters")
+        }
+
+        /// `SqsParameters`: Contains the message group ID to use when the target is a FIFO queue. If
+        /// you specify an SQS FIFO queue as a target, the queue must have content-based deduplication
+        /// enabled.
+        pub fn sqs_parameters(mut self, value: impl Into<Val<SqsParameters>>) -> Self {
+            self.props.set("SqsParameters", value.into());
+            self
+        }
+
+        /// Sets `SqsParameters` in place: [`Self::sqs_parameters`] on a value held by `&mut`.
+        pub fn set_sqs_parameters(&mut self, value: impl Into<Val<SqsParameters>>) -> &mut Self {
+            self.props.set("SqsParameters", value.into());
+            self
+        }
+
+        /// `SqsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqs_parameters(&self) -> ::std::option::Option<Val<SqsParameters>> {
+            crate::cfn::get_prop(&self.props, "SqsParameters")
         }
     }
 
@@ -285,9 +546,22 @@ pub mod schedule {
             DeadLetterConfig { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the SQS queue specified as the target for the dead-letter queue.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The ARN of the SQS queue specified as the target for the dead-letter queue.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -310,93 +584,268 @@ pub mod schedule {
             EcsParameters { props }
         }
 
-        prop! {
-            /// `TaskDefinitionArn`: The ARN of the task definition to use if the event target is an
-            /// Amazon ECS task.
-            props, "TaskDefinitionArn", _, set_task_definition_arn, get_task_definition_arn, Val<String>
+        /// Sets `TaskDefinitionArn`, which `new` took, in place.
+        pub fn set_task_definition_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskDefinitionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityProviderStrategy`: The capacity provider strategy to use for the task.
-            props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<CapacityProviderStrategyItem>>
+        /// `TaskDefinitionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_definition_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskDefinitionArn")
         }
 
-        prop! {
-            /// `EnableECSManagedTags`: Specifies whether to enable Amazon ECS managed tags for the
-            /// task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic
-            /// Container Service Developer Guide.
-            props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
+        /// `CapacityProviderStrategy`: The capacity provider strategy to use for the task.
+        pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> Self {
+            self.props.set("CapacityProviderStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableExecuteCommand`: Whether or not to enable the execute command functionality for
-            /// the containers in this task. If true, this enables execute command functionality on all
-            /// containers in the task.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// Sets `CapacityProviderStrategy` in place: [`Self::capacity_provider_strategy`] on a value
+        /// held by `&mut`.
+        pub fn set_capacity_provider_strategy(&mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> &mut Self {
+            self.props.set("CapacityProviderStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `Group`: Specifies an ECS task group for the task. The maximum length is 255 characters.
-            props, "Group", group, set_group, get_group, Val<String>
+        /// `CapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<CapacityProviderStrategyItem>>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderStrategy")
         }
 
-        prop! {
-            /// `LaunchType`: Specifies the launch type on which your task is running. The launch type
-            /// that you specify here must match one of the launch type (compatibilities) of the target
-            /// task. The FARGATE value is supported only in the Regions where AWS Fargate with Amazon
-            /// ECS is supported. For more information, see AWS Fargate on Amazon ECS in the Amazon
-            /// Elastic Container Service Developer Guide.
-            props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<LaunchType>
+        /// `EnableECSManagedTags`: Specifies whether to enable Amazon ECS managed tags for the task.
+        /// For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container
+        /// Service Developer Guide.
+        pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableECSManagedTags", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`: This structure specifies the network configuration for an ECS
-            /// task.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
+        /// Sets `EnableECSManagedTags` in place: [`Self::enable_ecs_managed_tags`] on a value held by `&mut`.
+        pub fn set_enable_ecs_managed_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableECSManagedTags", value.into());
+            self
         }
 
-        prop! {
-            /// `PlacementConstraints`: An array of placement constraint objects to use for the task.
-            /// You can specify up to 10 constraints per task (including constraints in the task
-            /// definition and those specified at runtime).
-            props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<PlacementConstraint>>
+        /// `EnableECSManagedTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_ecs_managed_tags(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableECSManagedTags")
         }
 
-        prop! {
-            /// `PlacementStrategy`: The placement strategy objects to use for the task. You can specify
-            /// a maximum of five strategy rules per task.
-            props, "PlacementStrategy", placement_strategy, set_placement_strategy, get_placement_strategy, Val<List<PlacementStrategy>>
+        /// `EnableExecuteCommand`: Whether or not to enable the execute command functionality for the
+        /// containers in this task. If true, this enables execute command functionality on all
+        /// containers in the task.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PlatformVersion`: Specifies the platform version for the task. Specify only the numeric
-            /// portion of the platform version, such as 1.1.0.
-            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PropagateTags`: Specifies whether to propagate the tags from the task definition to the
-            /// task. If no value is specified, the tags are not propagated. Tags can only be propagated
-            /// to the task during task creation. To add tags to a task after task creation, use the
-            /// TagResource API action.
-            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<PropagateTags>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `ReferenceId`: The reference ID to use for the task.
-            props, "ReferenceId", reference_id, set_reference_id, get_reference_id, Val<String>
+        /// `Group`: Specifies an ECS task group for the task. The maximum length is 255 characters.
+        pub fn group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: The metadata that you apply to the task to help you categorize and organize
-            /// them. Each tag consists of a key and an optional value, both of which you define. To
-            /// learn more, see RunTask in the Amazon ECS API Reference.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Map<String>>>
+        /// Sets `Group` in place: [`Self::group`] on a value held by `&mut`.
+        pub fn set_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskCount`: The number of tasks to create based on TaskDefinition. The default is 1.
-            props, "TaskCount", task_count, set_task_count, get_task_count, Val<f64>
+        /// `Group` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Group")
+        }
+
+        /// `LaunchType`: Specifies the launch type on which your task is running. The launch type that
+        /// you specify here must match one of the launch type (compatibilities) of the target task. The
+        /// FARGATE value is supported only in the Regions where AWS Fargate with Amazon ECS is
+        /// supported. For more information, see AWS Fargate on Amazon ECS in the Amazon Elastic
+        /// Container Service Developer Guide.
+        pub fn launch_type(mut self, value: impl Into<Val<LaunchType>>) -> Self {
+            self.props.set("LaunchType", value.into());
+            self
+        }
+
+        /// Sets `LaunchType` in place: [`Self::launch_type`] on a value held by `&mut`.
+        pub fn set_launch_type(&mut self, value: impl Into<Val<LaunchType>>) -> &mut Self {
+            self.props.set("LaunchType", value.into());
+            self
+        }
+
+        /// `LaunchType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_type(&self) -> ::std::option::Option<Val<LaunchType>> {
+            crate::cfn::get_prop(&self.props, "LaunchType")
+        }
+
+        /// `NetworkConfiguration`: This structure specifies the network configuration for an ECS task.
+        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<NetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<NetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
+        }
+
+        /// `PlacementConstraints`: An array of placement constraint objects to use for the task. You
+        /// can specify up to 10 constraints per task (including constraints in the task definition and
+        /// those specified at runtime).
+        pub fn placement_constraints(mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> Self {
+            self.props.set("PlacementConstraints", value.into());
+            self
+        }
+
+        /// Sets `PlacementConstraints` in place: [`Self::placement_constraints`] on a value held by `&mut`.
+        pub fn set_placement_constraints(&mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> &mut Self {
+            self.props.set("PlacementConstraints", value.into());
+            self
+        }
+
+        /// `PlacementConstraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_constraints(&self) -> ::std::option::Option<Val<List<PlacementConstraint>>> {
+            crate::cfn::get_prop(&self.props, "PlacementConstraints")
+        }
+
+        /// `PlacementStrategy`: The placement strategy objects to use for the task. You can specify a
+        /// maximum of five strategy rules per task.
+        pub fn placement_strategy(mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> Self {
+            self.props.set("PlacementStrategy", value.into());
+            self
+        }
+
+        /// Sets `PlacementStrategy` in place: [`Self::placement_strategy`] on a value held by `&mut`.
+        pub fn set_placement_strategy(&mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> &mut Self {
+            self.props.set("PlacementStrategy", value.into());
+            self
+        }
+
+        /// `PlacementStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_strategy(&self) -> ::std::option::Option<Val<List<PlacementStrategy>>> {
+            crate::cfn::get_prop(&self.props, "PlacementStrategy")
+        }
+
+        /// `PlatformVersion`: Specifies the platform version for the task. Specify only the numeric
+        /// portion of the platform version, such as 1.1.0.
+        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+        pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlatformVersion")
+        }
+
+        /// `PropagateTags`: Specifies whether to propagate the tags from the task definition to the
+        /// task. If no value is specified, the tags are not propagated. Tags can only be propagated to
+        /// the task during task creation. To add tags to a task after task creation, use the
+        /// TagResource API action.
+        pub fn propagate_tags(mut self, value: impl Into<Val<PropagateTags>>) -> Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+        pub fn set_propagate_tags(&mut self, value: impl Into<Val<PropagateTags>>) -> &mut Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<PropagateTags>> {
+            crate::cfn::get_prop(&self.props, "PropagateTags")
+        }
+
+        /// `ReferenceId`: The reference ID to use for the task.
+        pub fn reference_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReferenceId", value.into());
+            self
+        }
+
+        /// Sets `ReferenceId` in place: [`Self::reference_id`] on a value held by `&mut`.
+        pub fn set_reference_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceId", value.into());
+            self
+        }
+
+        /// `ReferenceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceId")
+        }
+
+        /// `Tags`: The metadata that you apply to the task to help you categorize and organize them.
+        /// Each tag consists of a key and an optional value, both of which you define. To learn more,
+        /// see RunTask in the Amazon ECS API Reference.
+        pub fn tags(mut self, value: impl Into<Val<List<Map<String>>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Map<String>>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Map<String>>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `TaskCount`: The number of tasks to create based on TaskDefinition. The default is 1.
+        pub fn task_count(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TaskCount", value.into());
+            self
+        }
+
+        /// Sets `TaskCount` in place: [`Self::task_count`] on a value held by `&mut`.
+        pub fn set_task_count(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TaskCount", value.into());
+            self
+        }
+
+        /// `TaskCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_count(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TaskCount")
         }
     }
 
@@ -418,23 +867,56 @@ pub mod schedule {
             CapacityProviderStrategyItem { props }
         }
 
-        prop! {
-            /// `CapacityProvider`: The short name of the capacity provider.
-            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `CapacityProvider`, which `new` took, in place.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `Base`: The base value designates how many tasks, at a minimum, to run on the specified
-            /// capacity provider. Only one capacity provider in a capacity provider strategy can have a
-            /// base defined. If no value is specified, the default value of 0 is used.
-            props, "Base", base, set_base, get_base, Val<f64>
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
         }
 
-        prop! {
-            /// `Weight`: The weight value designates the relative percentage of the total number of
-            /// tasks launched that should use the specified capacity provider. The weight value is
-            /// taken into consideration after the base value, if defined, is satisfied.
-            props, "Weight", weight, set_weight, get_weight, Val<f64>
+        /// `Base`: The base value designates how many tasks, at a minimum, to run on the specified
+        /// capacity provider. Only one capacity provider in a capacity provider strategy can have a
+        /// base defined. If no value is specified, the default value of 0 is used.
+        pub fn base(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `Weight`: The weight value designates the relative percentage of the total number of tasks
+        /// launched that should use the specified capacity provider. The weight value is taken into
+        /// consideration after the base value, if defined, is satisfied.
+        pub fn weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -474,11 +956,24 @@ pub mod schedule {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `AwsvpcConfiguration`: This structure specifies the VPC subnets and security groups for
-            /// the task, and whether a public IP address is to be used. This structure is relevant only
-            /// for ECS tasks that use the awsvpc network mode.
-            props, "AwsvpcConfiguration", awsvpc_configuration, set_awsvpc_configuration, get_awsvpc_configuration, Val<AwsVpcConfiguration>
+        /// `AwsvpcConfiguration`: This structure specifies the VPC subnets and security groups for the
+        /// task, and whether a public IP address is to be used. This structure is relevant only for ECS
+        /// tasks that use the awsvpc network mode.
+        pub fn awsvpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
+            self.props.set("AwsvpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AwsvpcConfiguration` in place: [`Self::awsvpc_configuration`] on a value held by `&mut`.
+        pub fn set_awsvpc_configuration(&mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> &mut Self {
+            self.props.set("AwsvpcConfiguration", value.into());
+            self
+        }
+
+        /// `AwsvpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_awsvpc_configuration(&self) -> ::std::option::Option<Val<AwsVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsvpcConfiguration")
         }
     }
 
@@ -502,24 +997,55 @@ pub mod schedule {
             AwsVpcConfiguration { props }
         }
 
-        prop! {
-            /// `Subnets`: Specifies the subnets associated with the task. These subnets must all be in
-            /// the same VPC. You can specify as many as 16 subnets.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignPublicIp`: Specifies whether the task's elastic network interface receives a
-            /// public IP address. You can specify ENABLED only when LaunchType in EcsParameters is set
-            /// to FARGATE.
-            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AssignPublicIp>
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
 
-        prop! {
-            /// `SecurityGroups`: Specifies the security groups associated with the task. These security
-            /// groups must all be in the same VPC. You can specify as many as five security groups. If
-            /// you do not specify a security group, the default security group for the VPC is used.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `AssignPublicIp`: Specifies whether the task's elastic network interface receives a public
+        /// IP address. You can specify ENABLED only when LaunchType in EcsParameters is set to FARGATE.
+        pub fn assign_public_ip(mut self, value: impl Into<Val<AssignPublicIp>>) -> Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// Sets `AssignPublicIp` in place: [`Self::assign_public_ip`] on a value held by `&mut`.
+        pub fn set_assign_public_ip(&mut self, value: impl Into<Val<AssignPublicIp>>) -> &mut Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// `AssignPublicIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_public_ip(&self) -> ::std::option::Option<Val<AssignPublicIp>> {
+            crate::cfn::get_prop(&self.props, "AssignPublicIp")
+        }
+
+        /// `SecurityGroups`: Specifies the security groups associated with the task. These security
+        /// groups must all be in the same VPC. You can specify as many as five security groups. If you
+        /// do not specify a security group, the default security group for the VPC is used.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -553,18 +1079,44 @@ pub mod schedule {
             PlacementConstraint { props }
         }
 
-        prop! {
-            /// `Expression`: A cluster query language expression to apply to the constraint. You cannot
-            /// specify an expression if the constraint type is distinctInstance. To learn more, see
-            /// Cluster Query Language in the Amazon Elastic Container Service Developer Guide.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Expression`: A cluster query language expression to apply to the constraint. You cannot
+        /// specify an expression if the constraint type is distinctInstance. To learn more, see Cluster
+        /// Query Language in the Amazon Elastic Container Service Developer Guide.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of constraint. Use distinctInstance to ensure that each task in a
-            /// particular group is running on a different container instance. Use memberOf to restrict
-            /// the selection to a group of valid candidates.
-            props, "Type", type_, set_type, get_type, Val<PlacementConstraintType>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Type`: The type of constraint. Use distinctInstance to ensure that each task in a
+        /// particular group is running on a different container instance. Use memberOf to restrict the
+        /// selection to a group of valid candidates.
+        pub fn type_(mut self, value: impl Into<Val<PlacementConstraintType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementConstraintType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementConstraintType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -599,24 +1151,49 @@ pub mod schedule {
             PlacementStrategy { props }
         }
 
-        prop! {
-            /// `Field`: The field to apply the placement strategy against. For the spread placement
-            /// strategy, valid values are instanceId (or host, which has the same effect), or any
-            /// platform or custom attribute that is applied to a container instance, such as
-            /// attribute:ecs.availability-zone. For the binpack placement strategy, valid values are
-            /// cpu and memory. For the random placement strategy, this field is not used.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Field`: The field to apply the placement strategy against. For the spread placement
+        /// strategy, valid values are instanceId (or host, which has the same effect), or any platform
+        /// or custom attribute that is applied to a container instance, such as
+        /// attribute:ecs.availability-zone. For the binpack placement strategy, valid values are cpu
+        /// and memory. For the random placement strategy, this field is not used.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of placement strategy. The random placement strategy randomly places
-            /// tasks on available candidates. The spread placement strategy spreads placement across
-            /// available candidates evenly based on the field parameter. The binpack strategy places
-            /// tasks on available candidates that have the least available amount of the resource that
-            /// is specified with the field parameter. For example, if you binpack on memory, a task is
-            /// placed on the instance with the least amount of remaining memory (but still enough to
-            /// run the task).
-            props, "Type", type_, set_type, get_type, Val<PlacementStrategyType>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `Type`: The type of placement strategy. The random placement strategy randomly places tasks
+        /// on available candidates. The spread placement strategy spreads placement across available
+        /// candidates evenly based on the field parameter. The binpack strategy places tasks on
+        /// available candidates that have the least available amount of the resource that is specified
+        /// with the field parameter. For example, if you binpack on memory, a task is placed on the
+        /// instance with the least amount of remaining memory (but still enough to run the task).
+        pub fn type_(mut self, value: impl Into<Val<PlacementStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -674,15 +1251,28 @@ pub mod schedule {
             EventBridgeParameters { props }
         }
 
-        prop! {
-            /// `DetailType`: Free-form string, with a maximum of 128 characters, used to decide what
-            /// fields to expect in the event detail.
-            props, "DetailType", _, set_detail_type, get_detail_type, Val<String>
+        /// Sets `DetailType`, which `new` took, in place.
+        pub fn set_detail_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DetailType", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: The source of the event.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// `DetailType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detail_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DetailType")
+        }
+
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -706,11 +1296,16 @@ pub mod schedule {
             KinesisParameters { props }
         }
 
-        prop! {
-            /// `PartitionKey`: The custom parameter used as the Kinesis partition key. For more
-            /// information, see Amazon Kinesis Streams Key Concepts in the Amazon Kinesis Streams
-            /// Developer Guide.
-            props, "PartitionKey", _, set_partition_key, get_partition_key, Val<String>
+        /// Sets `PartitionKey`, which `new` took, in place.
+        pub fn set_partition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartitionKey", value.into());
+            self
+        }
+
+        /// `PartitionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartitionKey")
         }
     }
 
@@ -730,17 +1325,44 @@ pub mod schedule {
             RetryPolicy { props }
         }
 
-        prop! {
-            /// `MaximumEventAgeInSeconds`: The maximum amount of time, in seconds, to continue to make
-            /// retry attempts.
-            props, "MaximumEventAgeInSeconds", maximum_event_age_in_seconds, set_maximum_event_age_in_seconds, get_maximum_event_age_in_seconds, Val<f64>
+        /// `MaximumEventAgeInSeconds`: The maximum amount of time, in seconds, to continue to make
+        /// retry attempts.
+        pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaximumEventAgeInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumRetryAttempts`: The maximum number of retry attempts to make before the request
-            /// fails. Retry attempts with exponential backoff continue until either the maximum number
-            /// of attempts is made or until the duration of the MaximumEventAgeInSeconds is reached.
-            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<f64>
+        /// Sets `MaximumEventAgeInSeconds` in place: [`Self::maximum_event_age_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_event_age_in_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaximumEventAgeInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumEventAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_event_age_in_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaximumEventAgeInSeconds")
+        }
+
+        /// `MaximumRetryAttempts`: The maximum number of retry attempts to make before the request
+        /// fails. Retry attempts with exponential backoff continue until either the maximum number of
+        /// attempts is made or until the duration of the MaximumEventAgeInSeconds is reached.
+        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// Sets `MaximumRetryAttempts` in place: [`Self::maximum_retry_attempts`] on a value held by `&mut`.
+        pub fn set_maximum_retry_attempts(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// `MaximumRetryAttempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_retry_attempts(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRetryAttempts")
         }
     }
 
@@ -761,10 +1383,23 @@ pub mod schedule {
             SageMakerPipelineParameters { props }
         }
 
-        prop! {
-            /// `PipelineParameterList`: List of Parameter names and values for SageMaker Model Building
-            /// Pipeline execution.
-            props, "PipelineParameterList", pipeline_parameter_list, set_pipeline_parameter_list, get_pipeline_parameter_list, Val<List<SageMakerPipelineParameter>>
+        /// `PipelineParameterList`: List of Parameter names and values for SageMaker Model Building
+        /// Pipeline execution.
+        pub fn pipeline_parameter_list(mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> Self {
+            self.props.set("PipelineParameterList", value.into());
+            self
+        }
+
+        /// Sets `PipelineParameterList` in place: [`Self::pipeline_parameter_list`] on a value held by `&mut`.
+        pub fn set_pipeline_parameter_list(&mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> &mut Self {
+            self.props.set("PipelineParameterList", value.into());
+            self
+        }
+
+        /// `PipelineParameterList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pipeline_parameter_list(&self) -> ::std::option::Option<Val<List<SageMakerPipelineParameter>>> {
+            crate::cfn::get_prop(&self.props, "PipelineParameterList")
         }
     }
 
@@ -790,14 +1425,28 @@ pub mod schedule {
             SageMakerPipelineParameter { props }
         }
 
-        prop! {
-            /// `Name`: Name of parameter to start execution of a SageMaker Model Building Pipeline.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Value of parameter to start execution of a SageMaker Model Building Pipeline.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -818,9 +1467,22 @@ pub mod schedule {
             SqsParameters { props }
         }
 
-        prop! {
-            /// `MessageGroupId`: The FIFO message group ID to use as the target.
-            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
+        /// `MessageGroupId`: The FIFO message group ID to use as the target.
+        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// Sets `MessageGroupId` in place: [`Self::message_group_id`] on a value held by `&mut`.
+        pub fn set_message_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// `MessageGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupId")
         }
     }
 }
@@ -843,14 +1505,40 @@ impl ScheduleGroup {
         ScheduleGroup { core }
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The list of tags to associate with the schedule group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The list of tags to associate with the schedule group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

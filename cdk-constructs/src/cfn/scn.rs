@@ -55,34 +55,82 @@ impl DataIntegrationFlow {
         DataIntegrationFlow { core }
     }
 
-    prop! {
-        /// `InstanceId`: The Amazon Web Services Supply Chain instance identifier.
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the DataIntegrationFlow.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
     }
 
-    prop! {
-        /// `Sources`: The source configurations for the DataIntegrationFlow.
-        core.props, "Sources", _, set_sources, get_sources, Val<List<data_integration_flow::DataIntegrationFlowSource>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the DataIntegrationFlow.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Target`: The DataIntegrationFlow target parameters.
-        core.props, "Target", _, set_target, get_target, Val<data_integration_flow::DataIntegrationFlowTarget>
+    /// Sets `Sources`, which `new` took, in place.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<data_integration_flow::DataIntegrationFlowSource>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
     }
 
-    prop! {
-        /// `Transformation`: The DataIntegrationFlow transformation parameters.
-        core.props, "Transformation", _, set_transformation, get_transformation, Val<data_integration_flow::DataIntegrationFlowTransformation>
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<data_integration_flow::DataIntegrationFlowSource>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
+    }
+
+    /// `Tags`: The tags for the DataIntegrationFlow.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Target`, which `new` took, in place.
+    pub fn set_target(&mut self, value: impl Into<Val<data_integration_flow::DataIntegrationFlowTarget>>) -> &mut Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// `Target` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target(&self) -> ::std::option::Option<Val<data_integration_flow::DataIntegrationFlowTarget>> {
+        crate::cfn::get_prop(&self.core.props, "Target")
+    }
+
+    /// Sets `Transformation`, which `new` took, in place.
+    pub fn set_transformation(&mut self, value: impl Into<Val<data_integration_flow::DataIntegrationFlowTransformation>>) -> &mut Self {
+        self.core.props.set("Transformation", value.into());
+        self
+    }
+
+    /// `Transformation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transformation(&self) -> ::std::option::Option<Val<data_integration_flow::DataIntegrationFlowTransformation>> {
+        crate::cfn::get_prop(&self.core.props, "Transformation")
     }
 
     /// `Ref`: the resource's identifier.
@@ -139,25 +187,64 @@ pub mod data_integration_flow {
             DataIntegrationFlowSource { props }
         }
 
-        prop! {
-            /// `SourceType`: The source type.
-            props, "SourceType", _, set_source_type, get_source_type, Val<DataIntegrationFlowSourceSourceType>
+        /// Sets `SourceType`, which `new` took, in place.
+        pub fn set_source_type(&mut self, value: impl Into<Val<DataIntegrationFlowSourceSourceType>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceName`: The source name that can be used as table alias in SQL transformation
-            /// query.
-            props, "SourceName", _, set_source_name, get_source_name, Val<String>
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<DataIntegrationFlowSourceSourceType>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
         }
 
-        prop! {
-            /// `DatasetSource`: The dataset source configuration parameters.
-            props, "DatasetSource", dataset_source, set_dataset_source, get_dataset_source, Val<DatasetSourceConfiguration>
+        /// Sets `SourceName`, which `new` took, in place.
+        pub fn set_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Source`: The S3 source configuration parameters.
-            props, "S3Source", s3_source, set_s3_source, get_s3_source, Val<S3SourceConfiguration>
+        /// `SourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceName")
+        }
+
+        /// `DatasetSource`: The dataset source configuration parameters.
+        pub fn dataset_source(mut self, value: impl Into<Val<DatasetSourceConfiguration>>) -> Self {
+            self.props.set("DatasetSource", value.into());
+            self
+        }
+
+        /// Sets `DatasetSource` in place: [`Self::dataset_source`] on a value held by `&mut`.
+        pub fn set_dataset_source(&mut self, value: impl Into<Val<DatasetSourceConfiguration>>) -> &mut Self {
+            self.props.set("DatasetSource", value.into());
+            self
+        }
+
+        /// `DatasetSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_source(&self) -> ::std::option::Option<Val<DatasetSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DatasetSource")
+        }
+
+        /// `S3Source`: The S3 source configuration parameters.
+        pub fn s3_source(mut self, value: impl Into<Val<S3SourceConfiguration>>) -> Self {
+            self.props.set("S3Source", value.into());
+            self
+        }
+
+        /// Sets `S3Source` in place: [`Self::s3_source`] on a value held by `&mut`.
+        pub fn set_s3_source(&mut self, value: impl Into<Val<S3SourceConfiguration>>) -> &mut Self {
+            self.props.set("S3Source", value.into());
+            self
+        }
+
+        /// `S3Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_source(&self) -> ::std::option::Option<Val<S3SourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Source")
         }
     }
 
@@ -179,14 +266,34 @@ pub mod data_integration_flow {
             DatasetSourceConfiguration { props }
         }
 
-        prop! {
-            /// `DatasetIdentifier`: The ARN of the dataset.
-            props, "DatasetIdentifier", _, set_dataset_identifier, get_dataset_identifier, Val<String>
+        /// Sets `DatasetIdentifier`, which `new` took, in place.
+        pub fn set_dataset_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The dataset options.
-            props, "Options", options, set_options, get_options, Val<DatasetOptions>
+        /// `DatasetIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetIdentifier")
+        }
+
+        /// `Options`: The dataset options.
+        pub fn options(mut self, value: impl Into<Val<DatasetOptions>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<DatasetOptions>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<DatasetOptions>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -205,20 +312,59 @@ pub mod data_integration_flow {
             DatasetOptions { props }
         }
 
-        prop! {
-            /// `DedupeRecords`: The option to perform deduplication on data records sharing same
-            /// primary key values.
-            props, "DedupeRecords", dedupe_records, set_dedupe_records, get_dedupe_records, Val<bool>
+        /// `DedupeRecords`: The option to perform deduplication on data records sharing same primary
+        /// key values.
+        pub fn dedupe_records(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DedupeRecords", value.into());
+            self
         }
 
-        prop! {
-            /// `DedupeStrategy`: The deduplication strategy.
-            props, "DedupeStrategy", dedupe_strategy, set_dedupe_strategy, get_dedupe_strategy, Val<DedupeStrategy>
+        /// Sets `DedupeRecords` in place: [`Self::dedupe_records`] on a value held by `&mut`.
+        pub fn set_dedupe_records(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DedupeRecords", value.into());
+            self
         }
 
-        prop! {
-            /// `LoadType`: The load type.
-            props, "LoadType", load_type, set_load_type, get_load_type, Val<DatasetOptionsLoadType>
+        /// `DedupeRecords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedupe_records(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DedupeRecords")
+        }
+
+        /// `DedupeStrategy`: The deduplication strategy.
+        pub fn dedupe_strategy(mut self, value: impl Into<Val<DedupeStrategy>>) -> Self {
+            self.props.set("DedupeStrategy", value.into());
+            self
+        }
+
+        /// Sets `DedupeStrategy` in place: [`Self::dedupe_strategy`] on a value held by `&mut`.
+        pub fn set_dedupe_strategy(&mut self, value: impl Into<Val<DedupeStrategy>>) -> &mut Self {
+            self.props.set("DedupeStrategy", value.into());
+            self
+        }
+
+        /// `DedupeStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedupe_strategy(&self) -> ::std::option::Option<Val<DedupeStrategy>> {
+            crate::cfn::get_prop(&self.props, "DedupeStrategy")
+        }
+
+        /// `LoadType`: The load type.
+        pub fn load_type(mut self, value: impl Into<Val<DatasetOptionsLoadType>>) -> Self {
+            self.props.set("LoadType", value.into());
+            self
+        }
+
+        /// Sets `LoadType` in place: [`Self::load_type`] on a value held by `&mut`.
+        pub fn set_load_type(&mut self, value: impl Into<Val<DatasetOptionsLoadType>>) -> &mut Self {
+            self.props.set("LoadType", value.into());
+            self
+        }
+
+        /// `LoadType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_load_type(&self) -> ::std::option::Option<Val<DatasetOptionsLoadType>> {
+            crate::cfn::get_prop(&self.props, "LoadType")
         }
     }
 
@@ -239,14 +385,34 @@ pub mod data_integration_flow {
             DedupeStrategy { props }
         }
 
-        prop! {
-            /// `Type`: The deduplication strategy type.
-            props, "Type", _, set_type, get_type, Val<DedupeStrategyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DedupeStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldPriority`: The field priority deduplication strategy configuration.
-            props, "FieldPriority", field_priority, set_field_priority, get_field_priority, Val<FieldPriorityDedupeStrategyConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DedupeStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `FieldPriority`: The field priority deduplication strategy configuration.
+        pub fn field_priority(mut self, value: impl Into<Val<FieldPriorityDedupeStrategyConfiguration>>) -> Self {
+            self.props.set("FieldPriority", value.into());
+            self
+        }
+
+        /// Sets `FieldPriority` in place: [`Self::field_priority`] on a value held by `&mut`.
+        pub fn set_field_priority(&mut self, value: impl Into<Val<FieldPriorityDedupeStrategyConfiguration>>) -> &mut Self {
+            self.props.set("FieldPriority", value.into());
+            self
+        }
+
+        /// `FieldPriority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_priority(&self) -> ::std::option::Option<Val<FieldPriorityDedupeStrategyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FieldPriority")
         }
     }
 
@@ -268,9 +434,16 @@ pub mod data_integration_flow {
             FieldPriorityDedupeStrategyConfiguration { props }
         }
 
-        prop! {
-            /// `Fields`: The list of field names and their sort order for deduplication.
-            props, "Fields", _, set_fields, get_fields, Val<List<FieldPriorityDedupeField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<FieldPriorityDedupeField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
+        }
+
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<FieldPriorityDedupeField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
     }
 
@@ -296,14 +469,28 @@ pub mod data_integration_flow {
             FieldPriorityDedupeField { props }
         }
 
-        prop! {
-            /// `Name`: The name of the deduplication field.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SortOrder`: The sort order.
-            props, "SortOrder", _, set_sort_order, get_sort_order, Val<FieldPriorityDedupeFieldSortOrder>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `SortOrder`, which `new` took, in place.
+        pub fn set_sort_order(&mut self, value: impl Into<Val<FieldPriorityDedupeFieldSortOrder>>) -> &mut Self {
+            self.props.set("SortOrder", value.into());
+            self
+        }
+
+        /// `SortOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sort_order(&self) -> ::std::option::Option<Val<FieldPriorityDedupeFieldSortOrder>> {
+            crate::cfn::get_prop(&self.props, "SortOrder")
         }
     }
 
@@ -363,19 +550,46 @@ pub mod data_integration_flow {
             S3SourceConfiguration { props }
         }
 
-        prop! {
-            /// `BucketName`: The S3 bucket name.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: The S3 prefix.
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `Options`: The Amazon S3 options.
-            props, "Options", options, set_options, get_options, Val<S3Options>
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Options`: The Amazon S3 options.
+        pub fn options(mut self, value: impl Into<Val<S3Options>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<S3Options>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<S3Options>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -394,9 +608,22 @@ pub mod data_integration_flow {
             S3Options { props }
         }
 
-        prop! {
-            /// `FileType`: The file type.
-            props, "FileType", file_type, set_file_type, get_file_type, Val<S3OptionsFileType>
+        /// `FileType`: The file type.
+        pub fn file_type(mut self, value: impl Into<Val<S3OptionsFileType>>) -> Self {
+            self.props.set("FileType", value.into());
+            self
+        }
+
+        /// Sets `FileType` in place: [`Self::file_type`] on a value held by `&mut`.
+        pub fn set_file_type(&mut self, value: impl Into<Val<S3OptionsFileType>>) -> &mut Self {
+            self.props.set("FileType", value.into());
+            self
+        }
+
+        /// `FileType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_type(&self) -> ::std::option::Option<Val<S3OptionsFileType>> {
+            crate::cfn::get_prop(&self.props, "FileType")
         }
     }
 
@@ -447,14 +674,34 @@ pub mod data_integration_flow {
             DataIntegrationFlowTarget { props }
         }
 
-        prop! {
-            /// `TargetType`: The target type.
-            props, "TargetType", _, set_target_type, get_target_type, Val<DataIntegrationFlowTargetTargetType>
+        /// Sets `TargetType`, which `new` took, in place.
+        pub fn set_target_type(&mut self, value: impl Into<Val<DataIntegrationFlowTargetTargetType>>) -> &mut Self {
+            self.props.set("TargetType", value.into());
+            self
         }
 
-        prop! {
-            /// `DatasetTarget`: The dataset target configuration parameters.
-            props, "DatasetTarget", dataset_target, set_dataset_target, get_dataset_target, Val<DatasetTargetConfiguration>
+        /// `TargetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_type(&self) -> ::std::option::Option<Val<DataIntegrationFlowTargetTargetType>> {
+            crate::cfn::get_prop(&self.props, "TargetType")
+        }
+
+        /// `DatasetTarget`: The dataset target configuration parameters.
+        pub fn dataset_target(mut self, value: impl Into<Val<DatasetTargetConfiguration>>) -> Self {
+            self.props.set("DatasetTarget", value.into());
+            self
+        }
+
+        /// Sets `DatasetTarget` in place: [`Self::dataset_target`] on a value held by `&mut`.
+        pub fn set_dataset_target(&mut self, value: impl Into<Val<DatasetTargetConfiguration>>) -> &mut Self {
+            self.props.set("DatasetTarget", value.into());
+            self
+        }
+
+        /// `DatasetTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_target(&self) -> ::std::option::Option<Val<DatasetTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DatasetTarget")
         }
     }
 
@@ -476,14 +723,34 @@ pub mod data_integration_flow {
             DatasetTargetConfiguration { props }
         }
 
-        prop! {
-            /// `DatasetIdentifier`: The dataset ARN.
-            props, "DatasetIdentifier", _, set_dataset_identifier, get_dataset_identifier, Val<String>
+        /// Sets `DatasetIdentifier`, which `new` took, in place.
+        pub fn set_dataset_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The dataset options.
-            props, "Options", options, set_options, get_options, Val<DatasetOptions>
+        /// `DatasetIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetIdentifier")
+        }
+
+        /// `Options`: The dataset options.
+        pub fn options(mut self, value: impl Into<Val<DatasetOptions>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<DatasetOptions>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<DatasetOptions>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -517,14 +784,34 @@ pub mod data_integration_flow {
             DataIntegrationFlowTransformation { props }
         }
 
-        prop! {
-            /// `TransformationType`: The transformation type.
-            props, "TransformationType", _, set_transformation_type, get_transformation_type, Val<DataIntegrationFlowTransformationTransformationType>
+        /// Sets `TransformationType`, which `new` took, in place.
+        pub fn set_transformation_type(&mut self, value: impl Into<Val<DataIntegrationFlowTransformationTransformationType>>) -> &mut Self {
+            self.props.set("TransformationType", value.into());
+            self
         }
 
-        prop! {
-            /// `SqlTransformation`: The SQL transformation configuration parameters.
-            props, "SqlTransformation", sql_transformation, set_sql_transformation, get_sql_transformation, Val<SqlTransformationConfiguration>
+        /// `TransformationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transformation_type(&self) -> ::std::option::Option<Val<DataIntegrationFlowTransformationTransformationType>> {
+            crate::cfn::get_prop(&self.props, "TransformationType")
+        }
+
+        /// `SqlTransformation`: The SQL transformation configuration parameters.
+        pub fn sql_transformation(mut self, value: impl Into<Val<SqlTransformationConfiguration>>) -> Self {
+            self.props.set("SqlTransformation", value.into());
+            self
+        }
+
+        /// Sets `SqlTransformation` in place: [`Self::sql_transformation`] on a value held by `&mut`.
+        pub fn set_sql_transformation(&mut self, value: impl Into<Val<SqlTransformationConfiguration>>) -> &mut Self {
+            self.props.set("SqlTransformation", value.into());
+            self
+        }
+
+        /// `SqlTransformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_transformation(&self) -> ::std::option::Option<Val<SqlTransformationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SqlTransformation")
         }
     }
 
@@ -546,9 +833,16 @@ pub mod data_integration_flow {
             SqlTransformationConfiguration { props }
         }
 
-        prop! {
-            /// `Query`: The transformation SQL query body based on SparkSQL.
-            props, "Query", _, set_query, get_query, Val<String>
+        /// Sets `Query`, which `new` took, in place.
+        pub fn set_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// `Query` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Query")
         }
     }
 
@@ -594,39 +888,112 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `Description`: The description of the dataset.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the dataset.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: The Amazon Web Services Supply Chain instance identifier.
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the dataset.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Namespace`: The namespace of the dataset.
-        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `PartitionSpec`: The partition specification of the dataset.
-        core.props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<dataset::PartitionSpec>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
     }
 
-    prop! {
-        /// `Schema`: The schema of the dataset.
-        core.props, "Schema", schema, set_schema, get_schema, Val<dataset::Schema>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the dataset.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Namespace`, which `new` took, in place.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
+    }
+
+    /// `PartitionSpec`: The partition specification of the dataset.
+    pub fn partition_spec(mut self, value: impl Into<Val<dataset::PartitionSpec>>) -> Self {
+        self.core.props.set("PartitionSpec", value.into());
+        self
+    }
+
+    /// Sets `PartitionSpec` in place: [`Self::partition_spec`] on a value held by `&mut`.
+    pub fn set_partition_spec(&mut self, value: impl Into<Val<dataset::PartitionSpec>>) -> &mut Self {
+        self.core.props.set("PartitionSpec", value.into());
+        self
+    }
+
+    /// `PartitionSpec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partition_spec(&self) -> ::std::option::Option<Val<dataset::PartitionSpec>> {
+        crate::cfn::get_prop(&self.core.props, "PartitionSpec")
+    }
+
+    /// `Schema`: The schema of the dataset.
+    pub fn schema(mut self, value: impl Into<Val<dataset::Schema>>) -> Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+    pub fn set_schema(&mut self, value: impl Into<Val<dataset::Schema>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<dataset::Schema>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `Tags`: The tags for the dataset.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -676,9 +1043,16 @@ pub mod dataset {
             PartitionSpec { props }
         }
 
-        prop! {
-            /// `Fields`: The partition fields.
-            props, "Fields", _, set_fields, get_fields, Val<List<DataLakeDatasetPartitionField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<DataLakeDatasetPartitionField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
+        }
+
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<DataLakeDatasetPartitionField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
     }
 
@@ -704,14 +1078,28 @@ pub mod dataset {
             DataLakeDatasetPartitionField { props }
         }
 
-        prop! {
-            /// `Name`: The name of the partition field.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Transform`: The transformation of the partition field.
-            props, "Transform", _, set_transform, get_transform, Val<DataLakeDatasetPartitionFieldTransform>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Transform`, which `new` took, in place.
+        pub fn set_transform(&mut self, value: impl Into<Val<DataLakeDatasetPartitionFieldTransform>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
+        }
+
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<DataLakeDatasetPartitionFieldTransform>> {
+            crate::cfn::get_prop(&self.props, "Transform")
         }
     }
 
@@ -733,9 +1121,16 @@ pub mod dataset {
             DataLakeDatasetPartitionFieldTransform { props }
         }
 
-        prop! {
-            /// `Type`: The type of partitioning transformation.
-            props, "Type", _, set_type, get_type, Val<DataLakeDatasetPartitionFieldTransformType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DataLakeDatasetPartitionFieldTransformType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataLakeDatasetPartitionFieldTransformType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -783,19 +1178,46 @@ pub mod dataset {
             Schema { props }
         }
 
-        prop! {
-            /// `Name`: The name of the dataset schema.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Fields`: The list of field details of the dataset schema.
-            props, "Fields", _, set_fields, get_fields, Val<List<DataLakeDatasetSchemaField>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `PrimaryKeys`: The list of primary key fields for the dataset.
-            props, "PrimaryKeys", primary_keys, set_primary_keys, get_primary_keys, Val<List<DataLakeDatasetPrimaryKeyField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<DataLakeDatasetSchemaField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
+        }
+
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<DataLakeDatasetSchemaField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
+        }
+
+        /// `PrimaryKeys`: The list of primary key fields for the dataset.
+        pub fn primary_keys(mut self, value: impl Into<Val<List<DataLakeDatasetPrimaryKeyField>>>) -> Self {
+            self.props.set("PrimaryKeys", value.into());
+            self
+        }
+
+        /// Sets `PrimaryKeys` in place: [`Self::primary_keys`] on a value held by `&mut`.
+        pub fn set_primary_keys(&mut self, value: impl Into<Val<List<DataLakeDatasetPrimaryKeyField>>>) -> &mut Self {
+            self.props.set("PrimaryKeys", value.into());
+            self
+        }
+
+        /// `PrimaryKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_keys(&self) -> ::std::option::Option<Val<List<DataLakeDatasetPrimaryKeyField>>> {
+            crate::cfn::get_prop(&self.props, "PrimaryKeys")
         }
     }
 
@@ -824,19 +1246,40 @@ pub mod dataset {
             DataLakeDatasetSchemaField { props }
         }
 
-        prop! {
-            /// `Name`: The dataset field name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The dataset field type.
-            props, "Type", _, set_type, get_type, Val<DataLakeDatasetSchemaFieldType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `IsRequired`: Indicate if the field is required or not.
-            props, "IsRequired", _, set_is_required, get_is_required, Val<bool>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DataLakeDatasetSchemaFieldType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataLakeDatasetSchemaFieldType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `IsRequired`, which `new` took, in place.
+        pub fn set_is_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsRequired", value.into());
+            self
+        }
+
+        /// `IsRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsRequired")
         }
     }
 
@@ -879,9 +1322,16 @@ pub mod dataset {
             DataLakeDatasetPrimaryKeyField { props }
         }
 
-        prop! {
-            /// `Name`: The name of the primary key field.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -904,24 +1354,76 @@ impl Instance {
         Instance { core }
     }
 
-    prop! {
-        /// `InstanceDescription`: The instance description.
-        core.props, "InstanceDescription", instance_description, set_instance_description, get_instance_description, Val<String>
+    /// `InstanceDescription`: The instance description.
+    pub fn instance_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceName`: The instance name.
-        core.props, "InstanceName", instance_name, set_instance_name, get_instance_name, Val<String>
+    /// Sets `InstanceDescription` in place: [`Self::instance_description`] on a value held by `&mut`.
+    pub fn set_instance_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the instance.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceDescription")
     }
 
-    prop! {
-        /// `WebAppDnsDomain`: The WebApp DNS domain name of the instance.
-        core.props, "WebAppDnsDomain", web_app_dns_domain, set_web_app_dns_domain, get_web_app_dns_domain, Val<String>
+    /// `InstanceName`: The instance name.
+    pub fn instance_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceName", value.into());
+        self
+    }
+
+    /// Sets `InstanceName` in place: [`Self::instance_name`] on a value held by `&mut`.
+    pub fn set_instance_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceName", value.into());
+        self
+    }
+
+    /// `InstanceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceName")
+    }
+
+    /// `Tags`: Tags for the instance.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WebAppDnsDomain`: The WebApp DNS domain name of the instance.
+    pub fn web_app_dns_domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WebAppDnsDomain", value.into());
+        self
+    }
+
+    /// Sets `WebAppDnsDomain` in place: [`Self::web_app_dns_domain`] on a value held by `&mut`.
+    pub fn set_web_app_dns_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WebAppDnsDomain", value.into());
+        self
+    }
+
+    /// `WebAppDnsDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_app_dns_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WebAppDnsDomain")
     }
 
     /// `Ref`: the resource's identifier.
@@ -995,24 +1497,64 @@ impl Namespace {
         Namespace { core }
     }
 
-    prop! {
-        /// `Description`: The description of the namespace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the namespace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: The Amazon Web Services Supply Chain instance identifier.
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the namespace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags for the namespace.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags for the namespace.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

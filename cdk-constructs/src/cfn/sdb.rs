@@ -38,9 +38,22 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `Description`: Information about the SimpleDB domain.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Information about the SimpleDB domain.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
     /// `Ref`: the resource's identifier.

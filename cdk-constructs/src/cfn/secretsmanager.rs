@@ -45,20 +45,47 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `BlockPublicPolicy`: Specifies whether to block resource-based policies that allow broad
-        /// access to the secret.
-        core.props, "BlockPublicPolicy", block_public_policy, set_block_public_policy, get_block_public_policy, Val<bool>
+    /// `BlockPublicPolicy`: Specifies whether to block resource-based policies that allow broad
+    /// access to the secret.
+    pub fn block_public_policy(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BlockPublicPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcePolicy`.
-        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    /// Sets `BlockPublicPolicy` in place: [`Self::block_public_policy`] on a value held by `&mut`.
+    pub fn set_block_public_policy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BlockPublicPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `SecretId`: The ARN or name of the secret to attach the resource-based policy.
-        core.props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+    /// `BlockPublicPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_public_policy(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BlockPublicPolicy")
+    }
+
+    /// Sets `ResourcePolicy`, which `new` took, in place.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
+    }
+
+    /// Sets `SecretId`, which `new` took, in place.
+    pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretId", value.into());
+        self
+    }
+
+    /// `SecretId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -95,45 +122,133 @@ impl RotationSchedule {
         RotationSchedule { core }
     }
 
-    prop! {
-        /// `ExternalSecretRotationMetadata`: The list of metadata needed to successfully rotate a
-        /// managed external secret.
-        core.props, "ExternalSecretRotationMetadata", external_secret_rotation_metadata, set_external_secret_rotation_metadata, get_external_secret_rotation_metadata, Val<List<Tag>>
+    /// `ExternalSecretRotationMetadata`: The list of metadata needed to successfully rotate a
+    /// managed external secret.
+    pub fn external_secret_rotation_metadata(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ExternalSecretRotationMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `ExternalSecretRotationRoleArn`: The ARN of the IAM role that is used by Secrets Manager
-        /// to rotate a managed external secret.
-        core.props, "ExternalSecretRotationRoleArn", external_secret_rotation_role_arn, set_external_secret_rotation_role_arn, get_external_secret_rotation_role_arn, Val<String>
+    /// Sets `ExternalSecretRotationMetadata` in place: [`Self::external_secret_rotation_metadata`]
+    /// on a value held by `&mut`.
+    pub fn set_external_secret_rotation_metadata(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ExternalSecretRotationMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `HostedRotationLambda`: Creates a new Lambda rotation function based on one of the
-        /// Secrets Manager rotation function templates. To use a rotation function that already
-        /// exists, specify RotationLambdaARN instead.
-        core.props, "HostedRotationLambda", hosted_rotation_lambda, set_hosted_rotation_lambda, get_hosted_rotation_lambda, Val<rotation_schedule::HostedRotationLambda>
+    /// `ExternalSecretRotationMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_external_secret_rotation_metadata(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ExternalSecretRotationMetadata")
     }
 
-    prop! {
-        /// `RotateImmediatelyOnUpdate`: Specifies whether to rotate the secret immediately or wait
-        /// until the next scheduled rotation window.
-        core.props, "RotateImmediatelyOnUpdate", rotate_immediately_on_update, set_rotate_immediately_on_update, get_rotate_immediately_on_update, Val<bool>
+    /// `ExternalSecretRotationRoleArn`: The ARN of the IAM role that is used by Secrets Manager to
+    /// rotate a managed external secret.
+    pub fn external_secret_rotation_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExternalSecretRotationRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RotationLambdaARN`: The ARN of an existing Lambda rotation function. To specify a
-        /// rotation function that is also defined in this template, use the Ref function.
-        core.props, "RotationLambdaARN", rotation_lambda_arn, set_rotation_lambda_arn, get_rotation_lambda_arn, Val<String>
+    /// Sets `ExternalSecretRotationRoleArn` in place: [`Self::external_secret_rotation_role_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_external_secret_rotation_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExternalSecretRotationRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RotationRules`: A structure that defines the rotation configuration for this secret.
-        core.props, "RotationRules", rotation_rules, set_rotation_rules, get_rotation_rules, Val<rotation_schedule::RotationRules>
+    /// `ExternalSecretRotationRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_external_secret_rotation_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExternalSecretRotationRoleArn")
     }
 
-    prop! {
-        /// `SecretId`: The ARN or name of the secret to rotate.
-        core.props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+    /// `HostedRotationLambda`: Creates a new Lambda rotation function based on one of the Secrets
+    /// Manager rotation function templates. To use a rotation function that already exists, specify
+    /// RotationLambdaARN instead.
+    pub fn hosted_rotation_lambda(mut self, value: impl Into<Val<rotation_schedule::HostedRotationLambda>>) -> Self {
+        self.core.props.set("HostedRotationLambda", value.into());
+        self
+    }
+
+    /// Sets `HostedRotationLambda` in place: [`Self::hosted_rotation_lambda`] on a value held by `&mut`.
+    pub fn set_hosted_rotation_lambda(&mut self, value: impl Into<Val<rotation_schedule::HostedRotationLambda>>) -> &mut Self {
+        self.core.props.set("HostedRotationLambda", value.into());
+        self
+    }
+
+    /// `HostedRotationLambda` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosted_rotation_lambda(&self) -> ::std::option::Option<Val<rotation_schedule::HostedRotationLambda>> {
+        crate::cfn::get_prop(&self.core.props, "HostedRotationLambda")
+    }
+
+    /// `RotateImmediatelyOnUpdate`: Specifies whether to rotate the secret immediately or wait
+    /// until the next scheduled rotation window.
+    pub fn rotate_immediately_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RotateImmediatelyOnUpdate", value.into());
+        self
+    }
+
+    /// Sets `RotateImmediatelyOnUpdate` in place: [`Self::rotate_immediately_on_update`] on a value
+    /// held by `&mut`.
+    pub fn set_rotate_immediately_on_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RotateImmediatelyOnUpdate", value.into());
+        self
+    }
+
+    /// `RotateImmediatelyOnUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotate_immediately_on_update(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RotateImmediatelyOnUpdate")
+    }
+
+    /// `RotationLambdaARN`: The ARN of an existing Lambda rotation function. To specify a rotation
+    /// function that is also defined in this template, use the Ref function.
+    pub fn rotation_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RotationLambdaARN", value.into());
+        self
+    }
+
+    /// Sets `RotationLambdaARN` in place: [`Self::rotation_lambda_arn`] on a value held by `&mut`.
+    pub fn set_rotation_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RotationLambdaARN", value.into());
+        self
+    }
+
+    /// `RotationLambdaARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotation_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RotationLambdaARN")
+    }
+
+    /// `RotationRules`: A structure that defines the rotation configuration for this secret.
+    pub fn rotation_rules(mut self, value: impl Into<Val<rotation_schedule::RotationRules>>) -> Self {
+        self.core.props.set("RotationRules", value.into());
+        self
+    }
+
+    /// Sets `RotationRules` in place: [`Self::rotation_rules`] on a value held by `&mut`.
+    pub fn set_rotation_rules(&mut self, value: impl Into<Val<rotation_schedule::RotationRules>>) -> &mut Self {
+        self.core.props.set("RotationRules", value.into());
+        self
+    }
+
+    /// `RotationRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotation_rules(&self) -> ::std::option::Option<Val<rotation_schedule::RotationRules>> {
+        crate::cfn::get_prop(&self.core.props, "RotationRules")
+    }
+
+    /// Sets `SecretId`, which `new` took, in place.
+    pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretId", value.into());
+        self
+    }
+
+    /// `SecretId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,79 +285,217 @@ pub mod rotation_schedule {
             HostedRotationLambda { props }
         }
 
-        prop! {
-            /// `RotationType`: The type of rotation template to use
-            props, "RotationType", _, set_rotation_type, get_rotation_type, Val<String>
+        /// Sets `RotationType`, which `new` took, in place.
+        pub fn set_rotation_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RotationType", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
-            props, "ExcludeCharacters", exclude_characters, set_exclude_characters, get_exclude_characters, Val<String>
+        /// `RotationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rotation_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RotationType")
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If
-            /// you don't specify this value, then Secrets Manager uses the key aws/secretsmanager. If
-            /// aws/secretsmanager doesn't yet exist, then Secrets Manager creates it for you
-            /// automatically the first time it encrypts the secret value.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
+        pub fn exclude_characters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExcludeCharacters", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterSecretArn`: The ARN of the secret that contains superuser credentials, if you use
-            /// the alternating users rotation strategy. CloudFormation grants the execution role for
-            /// the Lambda rotation function GetSecretValue permission to the secret in this property.
-            props, "MasterSecretArn", master_secret_arn, set_master_secret_arn, get_master_secret_arn, Val<String>
+        /// Sets `ExcludeCharacters` in place: [`Self::exclude_characters`] on a value held by `&mut`.
+        pub fn set_exclude_characters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExcludeCharacters", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt the
-            /// superuser secret, if you use the alternating users strategy and the superuser secret is
-            /// encrypted with a customer managed key. You don't need to specify this property if the
-            /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants
-            /// the execution role for the Lambda rotation function Decrypt, DescribeKey, and
-            /// GenerateDataKey permission to the key in this property.
-            props, "MasterSecretKmsKeyArn", master_secret_kms_key_arn, set_master_secret_kms_key_arn, get_master_secret_kms_key_arn, Val<String>
+        /// `ExcludeCharacters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_characters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExcludeCharacters")
         }
 
-        prop! {
-            /// `RotationLambdaName`: The name of the Lambda rotation function.
-            props, "RotationLambdaName", rotation_lambda_name, set_rotation_lambda_name, get_rotation_lambda_name, Val<String>
+        /// `KmsKeyArn`: The ARN of the KMS key that Secrets Manager uses to encrypt the secret. If you
+        /// don't specify this value, then Secrets Manager uses the key aws/secretsmanager. If
+        /// aws/secretsmanager doesn't yet exist, then Secrets Manager creates it for you automatically
+        /// the first time it encrypts the secret value.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Runtime`: The python runtime associated with the Lambda function
-            props, "Runtime", runtime, set_runtime, get_runtime, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SuperuserSecretArn`: The ARN of the secret that contains superuser credentials, if you
-            /// use the alternating users rotation strategy. CloudFormation grants the execution role
-            /// for the Lambda rotation function GetSecretValue permission to the secret in this
-            /// property.
-            props, "SuperuserSecretArn", superuser_secret_arn, set_superuser_secret_arn, get_superuser_secret_arn, Val<String>
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
 
-        prop! {
-            /// `SuperuserSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt
-            /// the superuser secret, if you use the alternating users strategy and the superuser secret
-            /// is encrypted with a customer managed key. You don't need to specify this property if the
-            /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants
-            /// the execution role for the Lambda rotation function Decrypt, DescribeKey, and
-            /// GenerateDataKey permission to the key in this property.
-            props, "SuperuserSecretKmsKeyArn", superuser_secret_kms_key_arn, set_superuser_secret_kms_key_arn, get_superuser_secret_kms_key_arn, Val<String>
+        /// `MasterSecretArn`: The ARN of the secret that contains superuser credentials, if you use the
+        /// alternating users rotation strategy. CloudFormation grants the execution role for the Lambda
+        /// rotation function GetSecretValue permission to the secret in this property.
+        pub fn master_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcSecurityGroupIds`: A comma-separated list of security group IDs applied to the
-            /// target database.
-            props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<String>
+        /// Sets `MasterSecretArn` in place: [`Self::master_secret_arn`] on a value held by `&mut`.
+        pub fn set_master_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcSubnetIds`: A comma separated list of VPC subnet IDs of the target database network.
-            /// The Lambda rotation function is in the same subnet group.
-            props, "VpcSubnetIds", vpc_subnet_ids, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<String>
+        /// `MasterSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterSecretArn")
+        }
+
+        /// `MasterSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt the
+        /// superuser secret, if you use the alternating users strategy and the superuser secret is
+        /// encrypted with a customer managed key. You don't need to specify this property if the
+        /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
+        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey
+        /// permission to the key in this property.
+        pub fn master_secret_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterSecretKmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `MasterSecretKmsKeyArn` in place: [`Self::master_secret_kms_key_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_master_secret_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterSecretKmsKeyArn", value.into());
+            self
+        }
+
+        /// `MasterSecretKmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_secret_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterSecretKmsKeyArn")
+        }
+
+        /// `RotationLambdaName`: The name of the Lambda rotation function.
+        pub fn rotation_lambda_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RotationLambdaName", value.into());
+            self
+        }
+
+        /// Sets `RotationLambdaName` in place: [`Self::rotation_lambda_name`] on a value held by `&mut`.
+        pub fn set_rotation_lambda_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RotationLambdaName", value.into());
+            self
+        }
+
+        /// `RotationLambdaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rotation_lambda_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RotationLambdaName")
+        }
+
+        /// `Runtime`: The python runtime associated with the Lambda function
+        pub fn runtime(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// Sets `Runtime` in place: [`Self::runtime`] on a value held by `&mut`.
+        pub fn set_runtime(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
+        }
+
+        /// `SuperuserSecretArn`: The ARN of the secret that contains superuser credentials, if you use
+        /// the alternating users rotation strategy. CloudFormation grants the execution role for the
+        /// Lambda rotation function GetSecretValue permission to the secret in this property.
+        pub fn superuser_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SuperuserSecretArn", value.into());
+            self
+        }
+
+        /// Sets `SuperuserSecretArn` in place: [`Self::superuser_secret_arn`] on a value held by `&mut`.
+        pub fn set_superuser_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SuperuserSecretArn", value.into());
+            self
+        }
+
+        /// `SuperuserSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_superuser_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SuperuserSecretArn")
+        }
+
+        /// `SuperuserSecretKmsKeyArn`: The ARN of the KMS key that Secrets Manager used to encrypt the
+        /// superuser secret, if you use the alternating users strategy and the superuser secret is
+        /// encrypted with a customer managed key. You don't need to specify this property if the
+        /// superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the
+        /// execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey
+        /// permission to the key in this property.
+        pub fn superuser_secret_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SuperuserSecretKmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `SuperuserSecretKmsKeyArn` in place: [`Self::superuser_secret_kms_key_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_superuser_secret_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SuperuserSecretKmsKeyArn", value.into());
+            self
+        }
+
+        /// `SuperuserSecretKmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_superuser_secret_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SuperuserSecretKmsKeyArn")
+        }
+
+        /// `VpcSecurityGroupIds`: A comma-separated list of security group IDs applied to the target
+        /// database.
+        pub fn vpc_security_group_ids(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcSecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+        pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcSecurityGroupIds", value.into());
+            self
+        }
+
+        /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcSecurityGroupIds")
+        }
+
+        /// `VpcSubnetIds`: A comma separated list of VPC subnet IDs of the target database network. The
+        /// Lambda rotation function is in the same subnet group.
+        pub fn vpc_subnet_ids(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcSubnetIds", value.into());
+            self
+        }
+
+        /// Sets `VpcSubnetIds` in place: [`Self::vpc_subnet_ids`] on a value held by `&mut`.
+        pub fn set_vpc_subnet_ids(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcSubnetIds", value.into());
+            self
+        }
+
+        /// `VpcSubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_subnet_ids(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcSubnetIds")
         }
     }
 
@@ -261,27 +514,67 @@ pub mod rotation_schedule {
             RotationRules { props }
         }
 
-        prop! {
-            /// `AutomaticallyAfterDays`: The number of days between automatic scheduled rotations of
-            /// the secret. You can use this value to check that your secret meets your compliance
-            /// guidelines for how often secrets must be rotated.
-            props, "AutomaticallyAfterDays", automatically_after_days, set_automatically_after_days, get_automatically_after_days, Val<i64>
+        /// `AutomaticallyAfterDays`: The number of days between automatic scheduled rotations of the
+        /// secret. You can use this value to check that your secret meets your compliance guidelines
+        /// for how often secrets must be rotated.
+        pub fn automatically_after_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomaticallyAfterDays", value.into());
+            self
         }
 
-        prop! {
-            /// `Duration`: The length of the rotation window in hours, for example 3h for a three hour
-            /// window. Secrets Manager rotates your secret at any time during this window. The window
-            /// must not extend into the next rotation window or the next UTC day. The window starts
-            /// according to the ScheduleExpression. If you don't specify a Duration, for a
-            /// ScheduleExpression in hours, the window automatically closes after one hour. For a
-            /// ScheduleExpression in days, the window automatically closes at the end of the UTC day.
-            props, "Duration", duration, set_duration, get_duration, Val<String>
+        /// Sets `AutomaticallyAfterDays` in place: [`Self::automatically_after_days`] on a value held
+        /// by `&mut`.
+        pub fn set_automatically_after_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomaticallyAfterDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleExpression`: A cron() or rate() expression that defines the schedule for
-            /// rotating your secret. Secrets Manager rotation schedules use UTC time zone.
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// `AutomaticallyAfterDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatically_after_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomaticallyAfterDays")
+        }
+
+        /// `Duration`: The length of the rotation window in hours, for example 3h for a three hour
+        /// window. Secrets Manager rotates your secret at any time during this window. The window must
+        /// not extend into the next rotation window or the next UTC day. The window starts according to
+        /// the ScheduleExpression. If you don't specify a Duration, for a ScheduleExpression in hours,
+        /// the window automatically closes after one hour. For a ScheduleExpression in days, the window
+        /// automatically closes at the end of the UTC day.
+        pub fn duration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Duration", value.into());
+            self
+        }
+
+        /// Sets `Duration` in place: [`Self::duration`] on a value held by `&mut`.
+        pub fn set_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
+        }
+
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Duration")
+        }
+
+        /// `ScheduleExpression`: A cron() or rate() expression that defines the schedule for rotating
+        /// your secret. Secrets Manager rotation schedules use UTC time zone.
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
     }
 }
@@ -309,70 +602,174 @@ impl Secret {
         Secret { core }
     }
 
-    prop! {
-        /// `Description`: The description of the secret.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the secret.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GenerateSecretString`: A structure that specifies how to generate a password to encrypt
-        /// and store in the secret. To include a specific string in the secret, use ``SecretString``
-        /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an
-        /// empty secret. When you make a change to this property, a new secret version is created.
-        /// We recommend that you specify the maximum length and include every character type that
-        /// the system you are generating a password for can support.
-        core.props, "GenerateSecretString", generate_secret_string, set_generate_secret_string, get_generate_secret_string, Val<secret::GenerateSecretString>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key that Secrets Manager uses to
-        /// encrypt the secret value in the secret. An alias is always prefixed by ``alias/``, for
-        /// example ``alias/aws/secretsmanager``. For more information, see About aliases (<https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html>).
-        /// To use a KMS key in a different account, use the key ARN or the alias ARN. If you don't
-        /// specify this value, then Secrets Manager uses the key ``aws/secretsmanager``. If that
-        /// key doesn't yet exist, then Secrets Manager creates it for you automatically the first
-        /// time it encrypts the secret …
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the new secret. The secret name can contain ASCII letters, numbers,
-        /// and the following characters: /_+=.@- Do not end your secret name with a hyphen followed
-        /// by six characters. If you do so, you risk confusion and unexpected results when
-        /// searching for a secret by partial ARN. Secrets Manager automatically adds a hyphen and
-        /// six random characters after the secret name at the end of the ARN.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `GenerateSecretString`: A structure that specifies how to generate a password to encrypt and
+    /// store in the secret. To include a specific string in the secret, use ``SecretString``
+    /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an empty
+    /// secret. When you make a change to this property, a new secret version is created. We
+    /// recommend that you specify the maximum length and include every character type that the
+    /// system you are generating a password for can support.
+    pub fn generate_secret_string(mut self, value: impl Into<Val<secret::GenerateSecretString>>) -> Self {
+        self.core.props.set("GenerateSecretString", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicaRegions`: A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a
-        /// replica secret.
-        core.props, "ReplicaRegions", replica_regions, set_replica_regions, get_replica_regions, Val<List<secret::ReplicaRegion>>
+    /// Sets `GenerateSecretString` in place: [`Self::generate_secret_string`] on a value held by `&mut`.
+    pub fn set_generate_secret_string(&mut self, value: impl Into<Val<secret::GenerateSecretString>>) -> &mut Self {
+        self.core.props.set("GenerateSecretString", value.into());
+        self
     }
 
-    prop! {
-        /// `SecretString`: The text to encrypt and store in the secret. We recommend you use a JSON
-        /// structure of key/value pairs for your secret value. To generate a random password, use ``GenerateSecretString``
-        /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an
-        /// empty secret. When you make a change to this property, a new secret version is created.
-        core.props, "SecretString", secret_string, set_secret_string, get_secret_string, Val<String>
+    /// `GenerateSecretString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_generate_secret_string(&self) -> ::std::option::Option<Val<secret::GenerateSecretString>> {
+        crate::cfn::get_prop(&self.core.props, "GenerateSecretString")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to attach to the secret. Each tag is a key and value pair of
-        /// strings in a JSON text string, for example: ``\[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}\]``
-        /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a
-        /// different tag from one with key "abc". Stack-level tags, tags you apply to the
-        /// CloudFormation stack, are also attached to the secret. If you check tags in permissions
-        /// policies as part of your security strategy, then adding or removing a tag can change
-        /// permissions. If the completion of this operation would result …
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key that Secrets Manager uses to encrypt
+    /// the secret value in the secret. An alias is always prefixed by ``alias/``, for example ``alias/aws/secretsmanager``.
+    /// For more information, see About aliases (<https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html>).
+    /// To use a KMS key in a different account, use the key ARN or the alias ARN. If you don't
+    /// specify this value, then Secrets Manager uses the key ``aws/secretsmanager``. If that key
+    /// doesn't yet exist, then Secrets Manager creates it for you automatically the first time it
+    /// encrypts the secret …
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The exact string that identifies the third-party partner that holds the external
-        /// secret. For more information, see Managed external secret partners (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html>).
-        core.props, "Type", type_, set_type, get_type, Val<String>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `Name`: The name of the new secret. The secret name can contain ASCII letters, numbers, and
+    /// the following characters: /_+=.@- Do not end your secret name with a hyphen followed by six
+    /// characters. If you do so, you risk confusion and unexpected results when searching for a
+    /// secret by partial ARN. Secrets Manager automatically adds a hyphen and six random characters
+    /// after the secret name at the end of the ARN.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ReplicaRegions`: A custom type that specifies a ``Region`` and the ``KmsKeyId`` for a
+    /// replica secret.
+    pub fn replica_regions(mut self, value: impl Into<Val<List<secret::ReplicaRegion>>>) -> Self {
+        self.core.props.set("ReplicaRegions", value.into());
+        self
+    }
+
+    /// Sets `ReplicaRegions` in place: [`Self::replica_regions`] on a value held by `&mut`.
+    pub fn set_replica_regions(&mut self, value: impl Into<Val<List<secret::ReplicaRegion>>>) -> &mut Self {
+        self.core.props.set("ReplicaRegions", value.into());
+        self
+    }
+
+    /// `ReplicaRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replica_regions(&self) -> ::std::option::Option<Val<List<secret::ReplicaRegion>>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicaRegions")
+    }
+
+    /// `SecretString`: The text to encrypt and store in the secret. We recommend you use a JSON
+    /// structure of key/value pairs for your secret value. To generate a random password, use ``GenerateSecretString``
+    /// instead. If you omit both ``GenerateSecretString`` and ``SecretString``, you create an empty
+    /// secret. When you make a change to this property, a new secret version is created.
+    pub fn secret_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecretString", value.into());
+        self
+    }
+
+    /// Sets `SecretString` in place: [`Self::secret_string`] on a value held by `&mut`.
+    pub fn set_secret_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretString", value.into());
+        self
+    }
+
+    /// `SecretString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretString")
+    }
+
+    /// `Tags`: A list of tags to attach to the secret. Each tag is a key and value pair of strings
+    /// in a JSON text string, for example: ``\[{"Key":"CostCenter","Value":"12345"},{"Key":"environment","Value":"production"}\]``
+    /// Secrets Manager tag key names are case sensitive. A tag with the key "ABC" is a different
+    /// tag from one with key "abc". Stack-level tags, tags you apply to the CloudFormation stack,
+    /// are also attached to the secret. If you check tags in permissions policies as part of your
+    /// security strategy, then adding or removing a tag can change permissions. If the completion
+    /// of this operation would result …
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The exact string that identifies the third-party partner that holds the external
+    /// secret. For more information, see Managed external secret partners (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html>).
+    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -412,66 +809,197 @@ pub mod secret {
             GenerateSecretString { props }
         }
 
-        prop! {
-            /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
-            props, "ExcludeCharacters", exclude_characters, set_exclude_characters, get_exclude_characters, Val<String>
+        /// `ExcludeCharacters`: A string of the characters that you don't want in the password.
+        pub fn exclude_characters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExcludeCharacters", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeLowercase`: Specifies whether to exclude lowercase letters from the password. If
-            /// you don't include this switch, the password can contain lowercase letters.
-            props, "ExcludeLowercase", exclude_lowercase, set_exclude_lowercase, get_exclude_lowercase, Val<bool>
+        /// Sets `ExcludeCharacters` in place: [`Self::exclude_characters`] on a value held by `&mut`.
+        pub fn set_exclude_characters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExcludeCharacters", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeNumbers`: Specifies whether to exclude numbers from the password. If you don't
-            /// include this switch, the password can contain numbers.
-            props, "ExcludeNumbers", exclude_numbers, set_exclude_numbers, get_exclude_numbers, Val<bool>
+        /// `ExcludeCharacters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_characters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExcludeCharacters")
         }
 
-        prop! {
-            /// `ExcludePunctuation`: Specifies whether to exclude the following punctuation characters
-            /// from the password: ``! " # $ % & ' ( ) * + , - . / : ; &lt; = &gt; ? @ \[ \\ \] ^ _ ` { | } ~``.
-            /// If you don't include this switch, the password can contain punctuation.
-            props, "ExcludePunctuation", exclude_punctuation, set_exclude_punctuation, get_exclude_punctuation, Val<bool>
+        /// `ExcludeLowercase`: Specifies whether to exclude lowercase letters from the password. If you
+        /// don't include this switch, the password can contain lowercase letters.
+        pub fn exclude_lowercase(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeLowercase", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeUppercase`: Specifies whether to exclude uppercase letters from the password. If
-            /// you don't include this switch, the password can contain uppercase letters.
-            props, "ExcludeUppercase", exclude_uppercase, set_exclude_uppercase, get_exclude_uppercase, Val<bool>
+        /// Sets `ExcludeLowercase` in place: [`Self::exclude_lowercase`] on a value held by `&mut`.
+        pub fn set_exclude_lowercase(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeLowercase", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerateStringKey`: The JSON key name for the key/value pair, where the value is the
-            /// generated password. This pair is added to the JSON structure specified by the ``SecretStringTemplate``
-            /// parameter. If you specify this parameter, then you must also specify ``SecretStringTemplate``.
-            props, "GenerateStringKey", generate_string_key, set_generate_string_key, get_generate_string_key, Val<String>
+        /// `ExcludeLowercase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_lowercase(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeLowercase")
         }
 
-        prop! {
-            /// `IncludeSpace`: Specifies whether to include the space character. If you include this
-            /// switch, the password can contain space characters.
-            props, "IncludeSpace", include_space, set_include_space, get_include_space, Val<bool>
+        /// `ExcludeNumbers`: Specifies whether to exclude numbers from the password. If you don't
+        /// include this switch, the password can contain numbers.
+        pub fn exclude_numbers(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeNumbers", value.into());
+            self
         }
 
-        prop! {
-            /// `PasswordLength`: The length of the password. If you don't include this parameter, the
-            /// default length is 32 characters.
-            props, "PasswordLength", password_length, set_password_length, get_password_length, Val<i64>
+        /// Sets `ExcludeNumbers` in place: [`Self::exclude_numbers`] on a value held by `&mut`.
+        pub fn set_exclude_numbers(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeNumbers", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireEachIncludedType`: Specifies whether to include at least one upper and lowercase
-            /// letter, one number, and one punctuation. If you don't include this switch, the password
-            /// contains at least one of every character type.
-            props, "RequireEachIncludedType", require_each_included_type, set_require_each_included_type, get_require_each_included_type, Val<bool>
+        /// `ExcludeNumbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_numbers(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeNumbers")
         }
 
-        prop! {
-            /// `SecretStringTemplate`: A template that the generated string must match. When you make a
-            /// change to this property, a new secret version is created.
-            props, "SecretStringTemplate", secret_string_template, set_secret_string_template, get_secret_string_template, Val<String>
+        /// `ExcludePunctuation`: Specifies whether to exclude the following punctuation characters from
+        /// the password: ``! " # $ % & ' ( ) * + , - . / : ; &lt; = &gt; ? @ \[ \\ \] ^ _ ` { | } ~``.
+        /// If you don't include this switch, the password can contain punctuation.
+        pub fn exclude_punctuation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludePunctuation", value.into());
+            self
+        }
+
+        /// Sets `ExcludePunctuation` in place: [`Self::exclude_punctuation`] on a value held by `&mut`.
+        pub fn set_exclude_punctuation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludePunctuation", value.into());
+            self
+        }
+
+        /// `ExcludePunctuation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_punctuation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludePunctuation")
+        }
+
+        /// `ExcludeUppercase`: Specifies whether to exclude uppercase letters from the password. If you
+        /// don't include this switch, the password can contain uppercase letters.
+        pub fn exclude_uppercase(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeUppercase", value.into());
+            self
+        }
+
+        /// Sets `ExcludeUppercase` in place: [`Self::exclude_uppercase`] on a value held by `&mut`.
+        pub fn set_exclude_uppercase(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeUppercase", value.into());
+            self
+        }
+
+        /// `ExcludeUppercase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_uppercase(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeUppercase")
+        }
+
+        /// `GenerateStringKey`: The JSON key name for the key/value pair, where the value is the
+        /// generated password. This pair is added to the JSON structure specified by the ``SecretStringTemplate``
+        /// parameter. If you specify this parameter, then you must also specify ``SecretStringTemplate``.
+        pub fn generate_string_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GenerateStringKey", value.into());
+            self
+        }
+
+        /// Sets `GenerateStringKey` in place: [`Self::generate_string_key`] on a value held by `&mut`.
+        pub fn set_generate_string_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GenerateStringKey", value.into());
+            self
+        }
+
+        /// `GenerateStringKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generate_string_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GenerateStringKey")
+        }
+
+        /// `IncludeSpace`: Specifies whether to include the space character. If you include this
+        /// switch, the password can contain space characters.
+        pub fn include_space(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSpace", value.into());
+            self
+        }
+
+        /// Sets `IncludeSpace` in place: [`Self::include_space`] on a value held by `&mut`.
+        pub fn set_include_space(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSpace", value.into());
+            self
+        }
+
+        /// `IncludeSpace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_space(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSpace")
+        }
+
+        /// `PasswordLength`: The length of the password. If you don't include this parameter, the
+        /// default length is 32 characters.
+        pub fn password_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PasswordLength", value.into());
+            self
+        }
+
+        /// Sets `PasswordLength` in place: [`Self::password_length`] on a value held by `&mut`.
+        pub fn set_password_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PasswordLength", value.into());
+            self
+        }
+
+        /// `PasswordLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PasswordLength")
+        }
+
+        /// `RequireEachIncludedType`: Specifies whether to include at least one upper and lowercase
+        /// letter, one number, and one punctuation. If you don't include this switch, the password
+        /// contains at least one of every character type.
+        pub fn require_each_included_type(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireEachIncludedType", value.into());
+            self
+        }
+
+        /// Sets `RequireEachIncludedType` in place: [`Self::require_each_included_type`] on a value
+        /// held by `&mut`.
+        pub fn set_require_each_included_type(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireEachIncludedType", value.into());
+            self
+        }
+
+        /// `RequireEachIncludedType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_each_included_type(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireEachIncludedType")
+        }
+
+        /// `SecretStringTemplate`: A template that the generated string must match. When you make a
+        /// change to this property, a new secret version is created.
+        pub fn secret_string_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretStringTemplate", value.into());
+            self
+        }
+
+        /// Sets `SecretStringTemplate` in place: [`Self::secret_string_template`] on a value held by `&mut`.
+        pub fn set_secret_string_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretStringTemplate", value.into());
+            self
+        }
+
+        /// `SecretStringTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_string_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretStringTemplate")
         }
     }
 
@@ -493,15 +1021,35 @@ pub mod secret {
             ReplicaRegion { props }
         }
 
-        prop! {
-            /// `Region`: A string that represents a ``Region``, for example "us-east-1".
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't
-            /// include this field, Secrets Manager uses ``aws/secretsmanager``.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `KmsKeyId`: The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't
+        /// include this field, Secrets Manager uses ``aws/secretsmanager``.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 }
@@ -535,19 +1083,40 @@ impl SecretTargetAttachment {
         SecretTargetAttachment { core }
     }
 
-    prop! {
-        /// `SecretId`.
-        core.props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+    /// Sets `SecretId`, which `new` took, in place.
+    pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretId", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetId`.
-        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    /// `SecretId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretId")
     }
 
-    prop! {
-        /// `TargetType`.
-        core.props, "TargetType", _, set_target_type, get_target_type, Val<String>
+    /// Sets `TargetId`, which `new` took, in place.
+    pub fn set_target_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetId", value.into());
+        self
+    }
+
+    /// `TargetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetId")
+    }
+
+    /// Sets `TargetType`, which `new` took, in place.
+    pub fn set_target_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
     }
 
     /// `Ref`: the resource's identifier.

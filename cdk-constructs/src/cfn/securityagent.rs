@@ -41,45 +41,143 @@ impl AgentSpace {
         AgentSpace { core }
     }
 
-    prop! {
-        /// `AwsResources`: AWS resource configuration
-        core.props, "AwsResources", aws_resources, set_aws_resources, get_aws_resources, Val<agent_space::AwsResources>
+    /// `AwsResources`: AWS resource configuration
+    pub fn aws_resources(mut self, value: impl Into<Val<agent_space::AwsResources>>) -> Self {
+        self.core.props.set("AwsResources", value.into());
+        self
     }
 
-    prop! {
-        /// `CodeReviewSettings`: Details of code review settings
-        core.props, "CodeReviewSettings", code_review_settings, set_code_review_settings, get_code_review_settings, Val<agent_space::CodeReviewSettings>
+    /// Sets `AwsResources` in place: [`Self::aws_resources`] on a value held by `&mut`.
+    pub fn set_aws_resources(&mut self, value: impl Into<Val<agent_space::AwsResources>>) -> &mut Self {
+        self.core.props.set("AwsResources", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the agent space
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AwsResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_resources(&self) -> ::std::option::Option<Val<agent_space::AwsResources>> {
+        crate::cfn::get_prop(&self.core.props, "AwsResources")
     }
 
-    prop! {
-        /// `IntegratedResources`: Integrated Resources configuration
-        core.props, "IntegratedResources", integrated_resources, set_integrated_resources, get_integrated_resources, Val<List<agent_space::IntegratedResource>>
+    /// `CodeReviewSettings`: Details of code review settings
+    pub fn code_review_settings(mut self, value: impl Into<Val<agent_space::CodeReviewSettings>>) -> Self {
+        self.core.props.set("CodeReviewSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: Identifier of the KMS key used to encrypt data. Can be a key ID, key ARN,
-        /// alias name, or alias ARN. If not specified, an AWS managed key is used.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `CodeReviewSettings` in place: [`Self::code_review_settings`] on a value held by `&mut`.
+    pub fn set_code_review_settings(&mut self, value: impl Into<Val<agent_space::CodeReviewSettings>>) -> &mut Self {
+        self.core.props.set("CodeReviewSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the agent space
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CodeReviewSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_review_settings(&self) -> ::std::option::Option<Val<agent_space::CodeReviewSettings>> {
+        crate::cfn::get_prop(&self.core.props, "CodeReviewSettings")
     }
 
-    prop! {
-        /// `Tags`: Tags for the agent space
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: Description of the agent space
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetDomainIds`: List of target domain identifiers registered with the agent space
-        core.props, "TargetDomainIds", target_domain_ids, set_target_domain_ids, get_target_domain_ids, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `IntegratedResources`: Integrated Resources configuration
+    pub fn integrated_resources(mut self, value: impl Into<Val<List<agent_space::IntegratedResource>>>) -> Self {
+        self.core.props.set("IntegratedResources", value.into());
+        self
+    }
+
+    /// Sets `IntegratedResources` in place: [`Self::integrated_resources`] on a value held by `&mut`.
+    pub fn set_integrated_resources(&mut self, value: impl Into<Val<List<agent_space::IntegratedResource>>>) -> &mut Self {
+        self.core.props.set("IntegratedResources", value.into());
+        self
+    }
+
+    /// `IntegratedResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integrated_resources(&self) -> ::std::option::Option<Val<List<agent_space::IntegratedResource>>> {
+        crate::cfn::get_prop(&self.core.props, "IntegratedResources")
+    }
+
+    /// `KmsKeyId`: Identifier of the KMS key used to encrypt data. Can be a key ID, key ARN, alias
+    /// name, or alias ARN. If not specified, an AWS managed key is used.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags for the agent space
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetDomainIds`: List of target domain identifiers registered with the agent space
+    pub fn target_domain_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TargetDomainIds", value.into());
+        self
+    }
+
+    /// Sets `TargetDomainIds` in place: [`Self::target_domain_ids`] on a value held by `&mut`.
+    pub fn set_target_domain_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TargetDomainIds", value.into());
+        self
+    }
+
+    /// `TargetDomainIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_domain_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDomainIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,35 +225,112 @@ pub mod agent_space {
             AwsResources { props }
         }
 
-        prop! {
-            /// `IamRoles`: IAM role ARNs
-            props, "IamRoles", iam_roles, set_iam_roles, get_iam_roles, Val<List<String>>
+        /// `IamRoles`: IAM role ARNs
+        pub fn iam_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IamRoles", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionArns`: Lambda function ARNs used to retrieve tester credentials for
-            /// pentests
-            props, "LambdaFunctionArns", lambda_function_arns, set_lambda_function_arns, get_lambda_function_arns, Val<List<String>>
+        /// Sets `IamRoles` in place: [`Self::iam_roles`] on a value held by `&mut`.
+        pub fn set_iam_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IamRoles", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroups`: CloudWatch log group ARNs
-            props, "LogGroups", log_groups, set_log_groups, get_log_groups, Val<List<String>>
+        /// `IamRoles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IamRoles")
         }
 
-        prop! {
-            /// `S3Buckets`: S3 bucket ARNs
-            props, "S3Buckets", s3_buckets, set_s3_buckets, get_s3_buckets, Val<List<String>>
+        /// `LambdaFunctionArns`: Lambda function ARNs used to retrieve tester credentials for pentests
+        pub fn lambda_function_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LambdaFunctionArns", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArns`: SecretsManager secret ARNs used to store tester credentials for pentests
-            props, "SecretArns", secret_arns, set_secret_arns, get_secret_arns, Val<List<String>>
+        /// Sets `LambdaFunctionArns` in place: [`Self::lambda_function_arns`] on a value held by `&mut`.
+        pub fn set_lambda_function_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LambdaFunctionArns", value.into());
+            self
         }
 
-        prop! {
-            /// `Vpcs`: VPC configurations
-            props, "Vpcs", vpcs, set_vpcs, get_vpcs, Val<List<VpcConfig>>
+        /// `LambdaFunctionArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionArns")
+        }
+
+        /// `LogGroups`: CloudWatch log group ARNs
+        pub fn log_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LogGroups", value.into());
+            self
+        }
+
+        /// Sets `LogGroups` in place: [`Self::log_groups`] on a value held by `&mut`.
+        pub fn set_log_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LogGroups", value.into());
+            self
+        }
+
+        /// `LogGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LogGroups")
+        }
+
+        /// `S3Buckets`: S3 bucket ARNs
+        pub fn s3_buckets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("S3Buckets", value.into());
+            self
+        }
+
+        /// Sets `S3Buckets` in place: [`Self::s3_buckets`] on a value held by `&mut`.
+        pub fn set_s3_buckets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("S3Buckets", value.into());
+            self
+        }
+
+        /// `S3Buckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_buckets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "S3Buckets")
+        }
+
+        /// `SecretArns`: SecretsManager secret ARNs used to store tester credentials for pentests
+        pub fn secret_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecretArns", value.into());
+            self
+        }
+
+        /// Sets `SecretArns` in place: [`Self::secret_arns`] on a value held by `&mut`.
+        pub fn set_secret_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecretArns", value.into());
+            self
+        }
+
+        /// `SecretArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecretArns")
+        }
+
+        /// `Vpcs`: VPC configurations
+        pub fn vpcs(mut self, value: impl Into<Val<List<VpcConfig>>>) -> Self {
+            self.props.set("Vpcs", value.into());
+            self
+        }
+
+        /// Sets `Vpcs` in place: [`Self::vpcs`] on a value held by `&mut`.
+        pub fn set_vpcs(&mut self, value: impl Into<Val<List<VpcConfig>>>) -> &mut Self {
+            self.props.set("Vpcs", value.into());
+            self
+        }
+
+        /// `Vpcs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpcs(&self) -> ::std::option::Option<Val<List<VpcConfig>>> {
+            crate::cfn::get_prop(&self.props, "Vpcs")
         }
     }
 
@@ -175,19 +350,58 @@ pub mod agent_space {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupArns`: List of security group ARNs in the customer VPC
-            props, "SecurityGroupArns", security_group_arns, set_security_group_arns, get_security_group_arns, Val<List<String>>
+        /// `SecurityGroupArns`: List of security group ARNs in the customer VPC
+        pub fn security_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetArns`: List of subnet ARNs in the customer VPC
-            props, "SubnetArns", subnet_arns, set_subnet_arns, get_subnet_arns, Val<List<String>>
+        /// Sets `SecurityGroupArns` in place: [`Self::security_group_arns`] on a value held by `&mut`.
+        pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcArn`: ARN of the customer VPC
-            props, "VpcArn", vpc_arn, set_vpc_arn, get_vpc_arn, Val<String>
+        /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupArns")
+        }
+
+        /// `SubnetArns`: List of subnet ARNs in the customer VPC
+        pub fn subnet_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SubnetArns", value.into());
+            self
+        }
+
+        /// Sets `SubnetArns` in place: [`Self::subnet_arns`] on a value held by `&mut`.
+        pub fn set_subnet_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SubnetArns", value.into());
+            self
+        }
+
+        /// `SubnetArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SubnetArns")
+        }
+
+        /// `VpcArn`: ARN of the customer VPC
+        pub fn vpc_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcArn", value.into());
+            self
+        }
+
+        /// Sets `VpcArn` in place: [`Self::vpc_arn`] on a value held by `&mut`.
+        pub fn set_vpc_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcArn", value.into());
+            self
+        }
+
+        /// `VpcArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcArn")
         }
     }
 
@@ -215,14 +429,28 @@ pub mod agent_space {
             CodeReviewSettings { props }
         }
 
-        prop! {
-            /// `ControlsScanning`: Whether Controls are utilized for code review analysis
-            props, "ControlsScanning", _, set_controls_scanning, get_controls_scanning, Val<bool>
+        /// Sets `ControlsScanning`, which `new` took, in place.
+        pub fn set_controls_scanning(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ControlsScanning", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneralPurposeScanning`: Whether general purpose analysis is performed for code review
-            props, "GeneralPurposeScanning", _, set_general_purpose_scanning, get_general_purpose_scanning, Val<bool>
+        /// `ControlsScanning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_controls_scanning(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ControlsScanning")
+        }
+
+        /// Sets `GeneralPurposeScanning`, which `new` took, in place.
+        pub fn set_general_purpose_scanning(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("GeneralPurposeScanning", value.into());
+            self
+        }
+
+        /// `GeneralPurposeScanning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_general_purpose_scanning(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "GeneralPurposeScanning")
         }
     }
 
@@ -248,14 +476,28 @@ pub mod agent_space {
             IntegratedResource { props }
         }
 
-        prop! {
-            /// `Integration`: Unique identifier of the Provider Integration
-            props, "Integration", _, set_integration, get_integration, Val<String>
+        /// Sets `Integration`, which `new` took, in place.
+        pub fn set_integration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Integration", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderResources`: List of selected Resources from the Integration
-            props, "ProviderResources", _, set_provider_resources, get_provider_resources, Val<List<ProviderResource>>
+        /// `Integration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Integration")
+        }
+
+        /// Sets `ProviderResources`, which `new` took, in place.
+        pub fn set_provider_resources(&mut self, value: impl Into<Val<List<ProviderResource>>>) -> &mut Self {
+            self.props.set("ProviderResources", value.into());
+            self
+        }
+
+        /// `ProviderResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_resources(&self) -> ::std::option::Option<Val<List<ProviderResource>>> {
+            crate::cfn::get_prop(&self.props, "ProviderResources")
         }
     }
 
@@ -275,44 +517,148 @@ pub mod agent_space {
             ProviderResource { props }
         }
 
-        prop! {
-            /// `BitbucketCapabilities`: Bitbucket repository capabilities
-            props, "BitbucketCapabilities", bitbucket_capabilities, set_bitbucket_capabilities, get_bitbucket_capabilities, Val<BitbucketCapabilitiesResource>
+        /// `BitbucketCapabilities`: Bitbucket repository capabilities
+        pub fn bitbucket_capabilities(mut self, value: impl Into<Val<BitbucketCapabilitiesResource>>) -> Self {
+            self.props.set("BitbucketCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `BitbucketRepository`: Bitbucket repository details
-            props, "BitbucketRepository", bitbucket_repository, set_bitbucket_repository, get_bitbucket_repository, Val<BitbucketRepositoryResource>
+        /// Sets `BitbucketCapabilities` in place: [`Self::bitbucket_capabilities`] on a value held by `&mut`.
+        pub fn set_bitbucket_capabilities(&mut self, value: impl Into<Val<BitbucketCapabilitiesResource>>) -> &mut Self {
+            self.props.set("BitbucketCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfluenceCapabilities`: Confluence document capabilities
-            props, "ConfluenceCapabilities", confluence_capabilities, set_confluence_capabilities, get_confluence_capabilities, Val<ConfluenceCapabilitiesResource>
+        /// `BitbucketCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bitbucket_capabilities(&self) -> ::std::option::Option<Val<BitbucketCapabilitiesResource>> {
+            crate::cfn::get_prop(&self.props, "BitbucketCapabilities")
         }
 
-        prop! {
-            /// `ConfluenceDocument`: Confluence document details
-            props, "ConfluenceDocument", confluence_document, set_confluence_document, get_confluence_document, Val<ConfluenceDocumentResource>
+        /// `BitbucketRepository`: Bitbucket repository details
+        pub fn bitbucket_repository(mut self, value: impl Into<Val<BitbucketRepositoryResource>>) -> Self {
+            self.props.set("BitbucketRepository", value.into());
+            self
         }
 
-        prop! {
-            /// `GitHubCapabilities`: GitHub repository capabilities
-            props, "GitHubCapabilities", git_hub_capabilities, set_git_hub_capabilities, get_git_hub_capabilities, Val<GitHubCapabilitiesResource>
+        /// Sets `BitbucketRepository` in place: [`Self::bitbucket_repository`] on a value held by `&mut`.
+        pub fn set_bitbucket_repository(&mut self, value: impl Into<Val<BitbucketRepositoryResource>>) -> &mut Self {
+            self.props.set("BitbucketRepository", value.into());
+            self
         }
 
-        prop! {
-            /// `GitHubRepository`: GitHub repository details
-            props, "GitHubRepository", git_hub_repository, set_git_hub_repository, get_git_hub_repository, Val<GitHubRepositoryResource>
+        /// `BitbucketRepository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bitbucket_repository(&self) -> ::std::option::Option<Val<BitbucketRepositoryResource>> {
+            crate::cfn::get_prop(&self.props, "BitbucketRepository")
         }
 
-        prop! {
-            /// `GitLabCapabilities`: GitLab repository capabilities
-            props, "GitLabCapabilities", git_lab_capabilities, set_git_lab_capabilities, get_git_lab_capabilities, Val<GitLabCapabilitiesResource>
+        /// `ConfluenceCapabilities`: Confluence document capabilities
+        pub fn confluence_capabilities(mut self, value: impl Into<Val<ConfluenceCapabilitiesResource>>) -> Self {
+            self.props.set("ConfluenceCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `GitLabRepository`: GitLab repository details
-            props, "GitLabRepository", git_lab_repository, set_git_lab_repository, get_git_lab_repository, Val<GitLabRepositoryResource>
+        /// Sets `ConfluenceCapabilities` in place: [`Self::confluence_capabilities`] on a value held by `&mut`.
+        pub fn set_confluence_capabilities(&mut self, value: impl Into<Val<ConfluenceCapabilitiesResource>>) -> &mut Self {
+            self.props.set("ConfluenceCapabilities", value.into());
+            self
+        }
+
+        /// `ConfluenceCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confluence_capabilities(&self) -> ::std::option::Option<Val<ConfluenceCapabilitiesResource>> {
+            crate::cfn::get_prop(&self.props, "ConfluenceCapabilities")
+        }
+
+        /// `ConfluenceDocument`: Confluence document details
+        pub fn confluence_document(mut self, value: impl Into<Val<ConfluenceDocumentResource>>) -> Self {
+            self.props.set("ConfluenceDocument", value.into());
+            self
+        }
+
+        /// Sets `ConfluenceDocument` in place: [`Self::confluence_document`] on a value held by `&mut`.
+        pub fn set_confluence_document(&mut self, value: impl Into<Val<ConfluenceDocumentResource>>) -> &mut Self {
+            self.props.set("ConfluenceDocument", value.into());
+            self
+        }
+
+        /// `ConfluenceDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confluence_document(&self) -> ::std::option::Option<Val<ConfluenceDocumentResource>> {
+            crate::cfn::get_prop(&self.props, "ConfluenceDocument")
+        }
+
+        /// `GitHubCapabilities`: GitHub repository capabilities
+        pub fn git_hub_capabilities(mut self, value: impl Into<Val<GitHubCapabilitiesResource>>) -> Self {
+            self.props.set("GitHubCapabilities", value.into());
+            self
+        }
+
+        /// Sets `GitHubCapabilities` in place: [`Self::git_hub_capabilities`] on a value held by `&mut`.
+        pub fn set_git_hub_capabilities(&mut self, value: impl Into<Val<GitHubCapabilitiesResource>>) -> &mut Self {
+            self.props.set("GitHubCapabilities", value.into());
+            self
+        }
+
+        /// `GitHubCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_hub_capabilities(&self) -> ::std::option::Option<Val<GitHubCapabilitiesResource>> {
+            crate::cfn::get_prop(&self.props, "GitHubCapabilities")
+        }
+
+        /// `GitHubRepository`: GitHub repository details
+        pub fn git_hub_repository(mut self, value: impl Into<Val<GitHubRepositoryResource>>) -> Self {
+            self.props.set("GitHubRepository", value.into());
+            self
+        }
+
+        /// Sets `GitHubRepository` in place: [`Self::git_hub_repository`] on a value held by `&mut`.
+        pub fn set_git_hub_repository(&mut self, value: impl Into<Val<GitHubRepositoryResource>>) -> &mut Self {
+            self.props.set("GitHubRepository", value.into());
+            self
+        }
+
+        /// `GitHubRepository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_hub_repository(&self) -> ::std::option::Option<Val<GitHubRepositoryResource>> {
+            crate::cfn::get_prop(&self.props, "GitHubRepository")
+        }
+
+        /// `GitLabCapabilities`: GitLab repository capabilities
+        pub fn git_lab_capabilities(mut self, value: impl Into<Val<GitLabCapabilitiesResource>>) -> Self {
+            self.props.set("GitLabCapabilities", value.into());
+            self
+        }
+
+        /// Sets `GitLabCapabilities` in place: [`Self::git_lab_capabilities`] on a value held by `&mut`.
+        pub fn set_git_lab_capabilities(&mut self, value: impl Into<Val<GitLabCapabilitiesResource>>) -> &mut Self {
+            self.props.set("GitLabCapabilities", value.into());
+            self
+        }
+
+        /// `GitLabCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_lab_capabilities(&self) -> ::std::option::Option<Val<GitLabCapabilitiesResource>> {
+            crate::cfn::get_prop(&self.props, "GitLabCapabilities")
+        }
+
+        /// `GitLabRepository`: GitLab repository details
+        pub fn git_lab_repository(mut self, value: impl Into<Val<GitLabRepositoryResource>>) -> Self {
+            self.props.set("GitLabRepository", value.into());
+            self
+        }
+
+        /// Sets `GitLabRepository` in place: [`Self::git_lab_repository`] on a value held by `&mut`.
+        pub fn set_git_lab_repository(&mut self, value: impl Into<Val<GitLabRepositoryResource>>) -> &mut Self {
+            self.props.set("GitLabRepository", value.into());
+            self
+        }
+
+        /// `GitLabRepository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_lab_repository(&self) -> ::std::option::Option<Val<GitLabRepositoryResource>> {
+            crate::cfn::get_prop(&self.props, "GitLabRepository")
         }
     }
 
@@ -332,14 +678,40 @@ pub mod agent_space {
             BitbucketCapabilitiesResource { props }
         }
 
-        prop! {
-            /// `LeaveComments`: Enables Code Review in the repository
-            props, "LeaveComments", leave_comments, set_leave_comments, get_leave_comments, Val<bool>
+        /// `LeaveComments`: Enables Code Review in the repository
+        pub fn leave_comments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("LeaveComments", value.into());
+            self
         }
 
-        prop! {
-            /// `RemediateCode`: Enables creation of pull requests with automated fixes
-            props, "RemediateCode", remediate_code, set_remediate_code, get_remediate_code, Val<bool>
+        /// Sets `LeaveComments` in place: [`Self::leave_comments`] on a value held by `&mut`.
+        pub fn set_leave_comments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("LeaveComments", value.into());
+            self
+        }
+
+        /// `LeaveComments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_leave_comments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "LeaveComments")
+        }
+
+        /// `RemediateCode`: Enables creation of pull requests with automated fixes
+        pub fn remediate_code(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemediateCode", value.into());
+            self
+        }
+
+        /// Sets `RemediateCode` in place: [`Self::remediate_code`] on a value held by `&mut`.
+        pub fn set_remediate_code(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemediateCode", value.into());
+            self
+        }
+
+        /// `RemediateCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remediate_code(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemediateCode")
         }
     }
 
@@ -362,14 +734,28 @@ pub mod agent_space {
             BitbucketRepositoryResource { props }
         }
 
-        prop! {
-            /// `Name`: Bitbucket repository name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Workspace`: Bitbucket workspace slug owning the repository
-            props, "Workspace", _, set_workspace, get_workspace, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Workspace`, which `new` took, in place.
+        pub fn set_workspace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Workspace", value.into());
+            self
+        }
+
+        /// `Workspace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workspace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Workspace")
         }
     }
 
@@ -389,19 +775,58 @@ pub mod agent_space {
             ConfluenceCapabilitiesResource { props }
         }
 
-        prop! {
-            /// `CreateDocument`: Enables creation of new Confluence documents in the same space
-            props, "CreateDocument", create_document, set_create_document, get_create_document, Val<bool>
+        /// `CreateDocument`: Enables creation of new Confluence documents in the same space
+        pub fn create_document(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CreateDocument", value.into());
+            self
         }
 
-        prop! {
-            /// `FetchDocument`: Enables read access to the document content
-            props, "FetchDocument", fetch_document, set_fetch_document, get_fetch_document, Val<bool>
+        /// Sets `CreateDocument` in place: [`Self::create_document`] on a value held by `&mut`.
+        pub fn set_create_document(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CreateDocument", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateDocument`: Enables updates to the document
-            props, "UpdateDocument", update_document, set_update_document, get_update_document, Val<bool>
+        /// `CreateDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_document(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CreateDocument")
+        }
+
+        /// `FetchDocument`: Enables read access to the document content
+        pub fn fetch_document(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FetchDocument", value.into());
+            self
+        }
+
+        /// Sets `FetchDocument` in place: [`Self::fetch_document`] on a value held by `&mut`.
+        pub fn set_fetch_document(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FetchDocument", value.into());
+            self
+        }
+
+        /// `FetchDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fetch_document(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FetchDocument")
+        }
+
+        /// `UpdateDocument`: Enables updates to the document
+        pub fn update_document(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UpdateDocument", value.into());
+            self
+        }
+
+        /// Sets `UpdateDocument` in place: [`Self::update_document`] on a value held by `&mut`.
+        pub fn set_update_document(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UpdateDocument", value.into());
+            self
+        }
+
+        /// `UpdateDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_document(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UpdateDocument")
         }
     }
 
@@ -430,31 +855,77 @@ pub mod agent_space {
             ConfluenceDocumentResource { props }
         }
 
-        prop! {
-            /// `Name`: Customer-supplied logical name for the Confluence document
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SpaceKey`: Confluence space key containing the document
-            props, "SpaceKey", _, set_space_key, get_space_key, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `PageId`: Confluence page identifier
-            props, "PageId", _, set_page_id, get_page_id, Val<String>
+        /// Sets `SpaceKey`, which `new` took, in place.
+        pub fn set_space_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SpaceKey", value.into());
+            self
         }
 
-        prop! {
-            /// `SpaceTitle`: Read-only human-readable title of the containing space, populated from
-            /// service-side metadata
-            props, "SpaceTitle", space_title, set_space_title, get_space_title, Val<String>
+        /// `SpaceKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SpaceKey")
         }
 
-        prop! {
-            /// `Title`: Read-only human-readable title of the page, populated from service-side
-            /// metadata
-            props, "Title", title, set_title, get_title, Val<String>
+        /// Sets `PageId`, which `new` took, in place.
+        pub fn set_page_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PageId", value.into());
+            self
+        }
+
+        /// `PageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_page_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PageId")
+        }
+
+        /// `SpaceTitle`: Read-only human-readable title of the containing space, populated from
+        /// service-side metadata
+        pub fn space_title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SpaceTitle", value.into());
+            self
+        }
+
+        /// Sets `SpaceTitle` in place: [`Self::space_title`] on a value held by `&mut`.
+        pub fn set_space_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SpaceTitle", value.into());
+            self
+        }
+
+        /// `SpaceTitle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SpaceTitle")
+        }
+
+        /// `Title`: Read-only human-readable title of the page, populated from service-side metadata
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
     }
 
@@ -477,14 +948,28 @@ pub mod agent_space {
             GitHubCapabilitiesResource { props }
         }
 
-        prop! {
-            /// `LeaveComments`: Enables Code Review in the repository
-            props, "LeaveComments", _, set_leave_comments, get_leave_comments, Val<bool>
+        /// Sets `LeaveComments`, which `new` took, in place.
+        pub fn set_leave_comments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("LeaveComments", value.into());
+            self
         }
 
-        prop! {
-            /// `RemediateCode`: Enables creation of pull requests with automated fixes
-            props, "RemediateCode", _, set_remediate_code, get_remediate_code, Val<bool>
+        /// `LeaveComments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_leave_comments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "LeaveComments")
+        }
+
+        /// Sets `RemediateCode`, which `new` took, in place.
+        pub fn set_remediate_code(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemediateCode", value.into());
+            self
+        }
+
+        /// `RemediateCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remediate_code(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemediateCode")
         }
     }
 
@@ -507,14 +992,28 @@ pub mod agent_space {
             GitHubRepositoryResource { props }
         }
 
-        prop! {
-            /// `Name`: GitHub repository name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Owner`: GitHub repository owner (user or organization)
-            props, "Owner", _, set_owner, get_owner, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Owner`, which `new` took, in place.
+        pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
+        }
+
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Owner")
         }
     }
 
@@ -533,14 +1032,40 @@ pub mod agent_space {
             GitLabCapabilitiesResource { props }
         }
 
-        prop! {
-            /// `LeaveComments`: Enables Code Review in the repository
-            props, "LeaveComments", leave_comments, set_leave_comments, get_leave_comments, Val<bool>
+        /// `LeaveComments`: Enables Code Review in the repository
+        pub fn leave_comments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("LeaveComments", value.into());
+            self
         }
 
-        prop! {
-            /// `RemediateCode`: Enables creation of merge requests with automated fixes
-            props, "RemediateCode", remediate_code, set_remediate_code, get_remediate_code, Val<bool>
+        /// Sets `LeaveComments` in place: [`Self::leave_comments`] on a value held by `&mut`.
+        pub fn set_leave_comments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("LeaveComments", value.into());
+            self
+        }
+
+        /// `LeaveComments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_leave_comments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "LeaveComments")
+        }
+
+        /// `RemediateCode`: Enables creation of merge requests with automated fixes
+        pub fn remediate_code(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemediateCode", value.into());
+            self
+        }
+
+        /// Sets `RemediateCode` in place: [`Self::remediate_code`] on a value held by `&mut`.
+        pub fn set_remediate_code(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemediateCode", value.into());
+            self
+        }
+
+        /// `RemediateCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remediate_code(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemediateCode")
         }
     }
 
@@ -563,14 +1088,28 @@ pub mod agent_space {
             GitLabRepositoryResource { props }
         }
 
-        prop! {
-            /// `Name`: GitLab project name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: GitLab project namespace (user, group, or subgroup path)
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 }
@@ -593,25 +1132,77 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `DefaultKmsKeyId`: Identifier of a KMS key. Can be a key ID, key ARN, alias name, or
-        /// alias ARN.
-        core.props, "DefaultKmsKeyId", default_kms_key_id, set_default_kms_key_id, get_default_kms_key_id, Val<String>
+    /// `DefaultKmsKeyId`: Identifier of a KMS key. Can be a key ID, key ARN, alias name, or alias
+    /// ARN.
+    pub fn default_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultKmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `IdCConfiguration`.
-        core.props, "IdCConfiguration", id_c_configuration, set_id_c_configuration, get_id_c_configuration, Val<application::IdCConfiguration>
+    /// Sets `DefaultKmsKeyId` in place: [`Self::default_kms_key_id`] on a value held by `&mut`.
+    pub fn set_default_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultKmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `DefaultKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultKmsKeyId")
     }
 
-    prop! {
-        /// `Tags`: Tags for the application
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdCConfiguration`.
+    pub fn id_c_configuration(mut self, value: impl Into<Val<application::IdCConfiguration>>) -> Self {
+        self.core.props.set("IdCConfiguration", value.into());
+        self
+    }
+
+    /// Sets `IdCConfiguration` in place: [`Self::id_c_configuration`] on a value held by `&mut`.
+    pub fn set_id_c_configuration(&mut self, value: impl Into<Val<application::IdCConfiguration>>) -> &mut Self {
+        self.core.props.set("IdCConfiguration", value.into());
+        self
+    }
+
+    /// `IdCConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_c_configuration(&self) -> ::std::option::Option<Val<application::IdCConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IdCConfiguration")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: Tags for the application
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -664,14 +1255,40 @@ pub mod application {
             IdCConfiguration { props }
         }
 
-        prop! {
-            /// `IdCApplicationArn`.
-            props, "IdCApplicationArn", id_c_application_arn, set_id_c_application_arn, get_id_c_application_arn, Val<String>
+        /// `IdCApplicationArn`.
+        pub fn id_c_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdCApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IdCInstanceArn`.
-            props, "IdCInstanceArn", id_c_instance_arn, set_id_c_instance_arn, get_id_c_instance_arn, Val<String>
+        /// Sets `IdCApplicationArn` in place: [`Self::id_c_application_arn`] on a value held by `&mut`.
+        pub fn set_id_c_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdCApplicationArn", value.into());
+            self
+        }
+
+        /// `IdCApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_c_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdCApplicationArn")
+        }
+
+        /// `IdCInstanceArn`.
+        pub fn id_c_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdCInstanceArn", value.into());
+            self
+        }
+
+        /// Sets `IdCInstanceArn` in place: [`Self::id_c_instance_arn`] on a value held by `&mut`.
+        pub fn set_id_c_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdCInstanceArn", value.into());
+            self
+        }
+
+        /// `IdCInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_c_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdCInstanceArn")
         }
     }
 }
@@ -707,25 +1324,58 @@ impl Artifact {
         Artifact { core }
     }
 
-    prop! {
-        /// `AgentSpaceId`: The unique identifier of the agent space to add the artifact to.
-        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    /// Sets `AgentSpaceId`, which `new` took, in place.
+    pub fn set_agent_space_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentSpaceId", value.into());
+        self
     }
 
-    prop! {
-        /// `ArtifactContent`: The binary content of the artifact to upload, encoded as a Base64
-        /// string.
-        core.props, "ArtifactContent", artifact_content, set_artifact_content, get_artifact_content, Val<String>
+    /// `AgentSpaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_space_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentSpaceId")
     }
 
-    prop! {
-        /// `ArtifactType`: The file type of the artifact.
-        core.props, "ArtifactType", _, set_artifact_type, get_artifact_type, Val<artifact::ArtifactType>
+    /// `ArtifactContent`: The binary content of the artifact to upload, encoded as a Base64 string.
+    pub fn artifact_content(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ArtifactContent", value.into());
+        self
     }
 
-    prop! {
-        /// `FileName`: The file name of the artifact.
-        core.props, "FileName", _, set_file_name, get_file_name, Val<String>
+    /// Sets `ArtifactContent` in place: [`Self::artifact_content`] on a value held by `&mut`.
+    pub fn set_artifact_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ArtifactContent", value.into());
+        self
+    }
+
+    /// `ArtifactContent` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ArtifactContent")
+    }
+
+    /// Sets `ArtifactType`, which `new` took, in place.
+    pub fn set_artifact_type(&mut self, value: impl Into<Val<artifact::ArtifactType>>) -> &mut Self {
+        self.core.props.set("ArtifactType", value.into());
+        self
+    }
+
+    /// `ArtifactType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact_type(&self) -> ::std::option::Option<Val<artifact::ArtifactType>> {
+        crate::cfn::get_prop(&self.core.props, "ArtifactType")
+    }
+
+    /// Sets `FileName`, which `new` took, in place.
+    pub fn set_file_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileName", value.into());
+        self
+    }
+
+    /// `FileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -818,37 +1468,103 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `DisplayName`: The display name for the integration.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The identifier of the AWS KMS key to use for encrypting data associated with
-        /// the integration. Can be a key ID, key ARN, alias name, or alias ARN.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `PrivateConnectionName`: The name of an active private connection used to reach a
-        /// self-hosted provider instance over private networking.
-        core.props, "PrivateConnectionName", private_connection_name, set_private_connection_name, get_private_connection_name, Val<String>
+    /// `KmsKeyId`: The identifier of the AWS KMS key to use for encrypting data associated with the
+    /// integration. Can be a key ID, key ARN, alias name, or alias ARN.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Provider`: The integration provider.
-        core.props, "Provider", _, set_provider, get_provider, Val<integration::Provider>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProviderInput`: The provider-specific input required to create the integration. Exactly
-        /// one of the provider input objects must be specified.
-        core.props, "ProviderInput", provider_input, set_provider_input, get_provider_input, Val<integration::ProviderInput>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
     }
 
-    prop! {
-        /// `Tags`: The tags to associate with the integration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PrivateConnectionName`: The name of an active private connection used to reach a
+    /// self-hosted provider instance over private networking.
+    pub fn private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateConnectionName", value.into());
+        self
+    }
+
+    /// Sets `PrivateConnectionName` in place: [`Self::private_connection_name`] on a value held by `&mut`.
+    pub fn set_private_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateConnectionName", value.into());
+        self
+    }
+
+    /// `PrivateConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateConnectionName")
+    }
+
+    /// Sets `Provider`, which `new` took, in place.
+    pub fn set_provider(&mut self, value: impl Into<Val<integration::Provider>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<integration::Provider>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// `ProviderInput`: The provider-specific input required to create the integration. Exactly one
+    /// of the provider input objects must be specified.
+    pub fn provider_input(mut self, value: impl Into<Val<integration::ProviderInput>>) -> Self {
+        self.core.props.set("ProviderInput", value.into());
+        self
+    }
+
+    /// Sets `ProviderInput` in place: [`Self::provider_input`] on a value held by `&mut`.
+    pub fn set_provider_input(&mut self, value: impl Into<Val<integration::ProviderInput>>) -> &mut Self {
+        self.core.props.set("ProviderInput", value.into());
+        self
+    }
+
+    /// `ProviderInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_input(&self) -> ::std::option::Option<Val<integration::ProviderInput>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderInput")
+    }
+
+    /// `Tags`: The tags to associate with the integration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -927,24 +1643,76 @@ pub mod integration {
             ProviderInput { props }
         }
 
-        prop! {
-            /// `Bitbucket`: The input required to create a Bitbucket integration.
-            props, "Bitbucket", bitbucket, set_bitbucket, get_bitbucket, Val<BitbucketInput>
+        /// `Bitbucket`: The input required to create a Bitbucket integration.
+        pub fn bitbucket(mut self, value: impl Into<Val<BitbucketInput>>) -> Self {
+            self.props.set("Bitbucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Confluence`: The input required to create a Confluence integration.
-            props, "Confluence", confluence, set_confluence, get_confluence, Val<ConfluenceInput>
+        /// Sets `Bitbucket` in place: [`Self::bitbucket`] on a value held by `&mut`.
+        pub fn set_bitbucket(&mut self, value: impl Into<Val<BitbucketInput>>) -> &mut Self {
+            self.props.set("Bitbucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Github`: The input required to create a GitHub integration.
-            props, "Github", github, set_github, get_github, Val<GitHubInput>
+        /// `Bitbucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bitbucket(&self) -> ::std::option::Option<Val<BitbucketInput>> {
+            crate::cfn::get_prop(&self.props, "Bitbucket")
         }
 
-        prop! {
-            /// `Gitlab`: The input required to create a GitLab integration.
-            props, "Gitlab", gitlab, set_gitlab, get_gitlab, Val<GitLabInput>
+        /// `Confluence`: The input required to create a Confluence integration.
+        pub fn confluence(mut self, value: impl Into<Val<ConfluenceInput>>) -> Self {
+            self.props.set("Confluence", value.into());
+            self
+        }
+
+        /// Sets `Confluence` in place: [`Self::confluence`] on a value held by `&mut`.
+        pub fn set_confluence(&mut self, value: impl Into<Val<ConfluenceInput>>) -> &mut Self {
+            self.props.set("Confluence", value.into());
+            self
+        }
+
+        /// `Confluence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confluence(&self) -> ::std::option::Option<Val<ConfluenceInput>> {
+            crate::cfn::get_prop(&self.props, "Confluence")
+        }
+
+        /// `Github`: The input required to create a GitHub integration.
+        pub fn github(mut self, value: impl Into<Val<GitHubInput>>) -> Self {
+            self.props.set("Github", value.into());
+            self
+        }
+
+        /// Sets `Github` in place: [`Self::github`] on a value held by `&mut`.
+        pub fn set_github(&mut self, value: impl Into<Val<GitHubInput>>) -> &mut Self {
+            self.props.set("Github", value.into());
+            self
+        }
+
+        /// `Github` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_github(&self) -> ::std::option::Option<Val<GitHubInput>> {
+            crate::cfn::get_prop(&self.props, "Github")
+        }
+
+        /// `Gitlab`: The input required to create a GitLab integration.
+        pub fn gitlab(mut self, value: impl Into<Val<GitLabInput>>) -> Self {
+            self.props.set("Gitlab", value.into());
+            self
+        }
+
+        /// Sets `Gitlab` in place: [`Self::gitlab`] on a value held by `&mut`.
+        pub fn set_gitlab(&mut self, value: impl Into<Val<GitLabInput>>) -> &mut Self {
+            self.props.set("Gitlab", value.into());
+            self
+        }
+
+        /// `Gitlab` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gitlab(&self) -> ::std::option::Option<Val<GitLabInput>> {
+            crate::cfn::get_prop(&self.props, "Gitlab")
         }
     }
 
@@ -979,25 +1747,52 @@ pub mod integration {
             BitbucketInput { props }
         }
 
-        prop! {
-            /// `InstallationId`: The Atlassian installation identifier, available from the Atlassian
-            /// administration console.
-            props, "InstallationId", _, set_installation_id, get_installation_id, Val<String>
+        /// Sets `InstallationId`, which `new` took, in place.
+        pub fn set_installation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstallationId", value.into());
+            self
         }
 
-        prop! {
-            /// `Workspace`: The Bitbucket workspace slug that identifies the workspace to integrate.
-            props, "Workspace", _, set_workspace, get_workspace, Val<String>
+        /// `InstallationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_installation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstallationId")
         }
 
-        prop! {
-            /// `Code`: The OAuth 2.0 authorization code returned from the consent redirect.
-            props, "Code", _, set_code, get_code, Val<String>
+        /// Sets `Workspace`, which `new` took, in place.
+        pub fn set_workspace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Workspace", value.into());
+            self
         }
 
-        prop! {
-            /// `State`: The CSRF state token echoed back from the OAuth redirect.
-            props, "State", _, set_state, get_state, Val<String>
+        /// `Workspace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workspace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Workspace")
+        }
+
+        /// Sets `Code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
+        }
+
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Code")
+        }
+
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -1031,25 +1826,52 @@ pub mod integration {
             ConfluenceInput { props }
         }
 
-        prop! {
-            /// `InstallationId`: The Atlassian installation identifier, available from the Atlassian
-            /// administration console.
-            props, "InstallationId", _, set_installation_id, get_installation_id, Val<String>
+        /// Sets `InstallationId`, which `new` took, in place.
+        pub fn set_installation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstallationId", value.into());
+            self
         }
 
-        prop! {
-            /// `Code`: The OAuth 2.0 authorization code returned from the consent redirect.
-            props, "Code", _, set_code, get_code, Val<String>
+        /// `InstallationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_installation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstallationId")
         }
 
-        prop! {
-            /// `State`: The CSRF state token echoed back from the OAuth redirect.
-            props, "State", _, set_state, get_state, Val<String>
+        /// Sets `Code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `SiteUrl`: The Confluence Cloud site URL, for example <https://mysite.atlassian.net>.
-            props, "SiteUrl", _, set_site_url, get_site_url, Val<String>
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Code")
+        }
+
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// Sets `SiteUrl`, which `new` took, in place.
+        pub fn set_site_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SiteUrl", value.into());
+            self
+        }
+
+        /// `SiteUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_site_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SiteUrl")
         }
     }
 
@@ -1073,32 +1895,85 @@ pub mod integration {
             GitHubInput { props }
         }
 
-        prop! {
-            /// `Code`: The OAuth authorization code received from GitHub.
-            props, "Code", _, set_code, get_code, Val<String>
+        /// Sets `Code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `State`: The CSRF state token for validating the OAuth flow.
-            props, "State", _, set_state, get_state, Val<String>
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Code")
         }
 
-        prop! {
-            /// `InstallationId`: The installation identifier provided by GitHub Enterprise Server on
-            /// the install callback. Required for GitHub Enterprise Server integrations and ignored for
-            /// GitHub.com.
-            props, "InstallationId", installation_id, set_installation_id, get_installation_id, Val<String>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationName`: The name of the GitHub organization to integrate with.
-            props, "OrganizationName", organization_name, set_organization_name, get_organization_name, Val<String>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
 
-        prop! {
-            /// `TargetUrl`: The HTTPS URL of a self-hosted GitHub Enterprise Server instance. Omit this
-            /// value for GitHub.com.
-            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
+        /// `InstallationId`: The installation identifier provided by GitHub Enterprise Server on the
+        /// install callback. Required for GitHub Enterprise Server integrations and ignored for
+        /// GitHub.com.
+        pub fn installation_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstallationId", value.into());
+            self
+        }
+
+        /// Sets `InstallationId` in place: [`Self::installation_id`] on a value held by `&mut`.
+        pub fn set_installation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstallationId", value.into());
+            self
+        }
+
+        /// `InstallationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_installation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstallationId")
+        }
+
+        /// `OrganizationName`: The name of the GitHub organization to integrate with.
+        pub fn organization_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationName` in place: [`Self::organization_name`] on a value held by `&mut`.
+        pub fn set_organization_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationName", value.into());
+            self
+        }
+
+        /// `OrganizationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationName")
+        }
+
+        /// `TargetUrl`: The HTTPS URL of a self-hosted GitHub Enterprise Server instance. Omit this
+        /// value for GitHub.com.
+        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// Sets `TargetUrl` in place: [`Self::target_url`] on a value held by `&mut`.
+        pub fn set_target_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// `TargetUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetUrl")
         }
     }
 
@@ -1126,27 +2001,66 @@ pub mod integration {
             GitLabInput { props }
         }
 
-        prop! {
-            /// `AccessToken`: The GitLab access token used to authenticate. This can be a personal
-            /// access token or a group access token.
-            props, "AccessToken", _, set_access_token, get_access_token, Val<String>
+        /// Sets `AccessToken`, which `new` took, in place.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenType`: The type of GitLab access token.
-            props, "TokenType", _, set_token_type, get_token_type, Val<GitLabInputTokenType>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `GroupId`: The identifier of the GitLab group. Required when TokenType is GROUP and
-            /// ignored for personal tokens.
-            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
+        /// Sets `TokenType`, which `new` took, in place.
+        pub fn set_token_type(&mut self, value: impl Into<Val<GitLabInputTokenType>>) -> &mut Self {
+            self.props.set("TokenType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetUrl`: The HTTPS URL of a self-managed GitLab instance. Omit this value for GitLab
-            /// SaaS (gitlab.com).
-            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
+        /// `TokenType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_type(&self) -> ::std::option::Option<Val<GitLabInputTokenType>> {
+            crate::cfn::get_prop(&self.props, "TokenType")
+        }
+
+        /// `GroupId`: The identifier of the GitLab group. Required when TokenType is GROUP and ignored
+        /// for personal tokens.
+        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// Sets `GroupId` in place: [`Self::group_id`] on a value held by `&mut`.
+        pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// `GroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupId")
+        }
+
+        /// `TargetUrl`: The HTTPS URL of a self-managed GitLab instance. Omit this value for GitLab
+        /// SaaS (gitlab.com).
+        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// Sets `TargetUrl` in place: [`Self::target_url`] on a value held by `&mut`.
+        pub fn set_target_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// `TargetUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetUrl")
         }
     }
 
@@ -1193,59 +2107,185 @@ impl Pentest {
         Pentest { core }
     }
 
-    prop! {
-        /// `AgentSpaceId`: Identifier of agent space where the pentest should be created
-        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    /// Sets `AgentSpaceId`, which `new` took, in place.
+    pub fn set_agent_space_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentSpaceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Assets`: Collection of assets to be tested or used during the penetration test
-        core.props, "Assets", _, set_assets, get_assets, Val<pentest::Assets>
+    /// `AgentSpaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_space_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentSpaceId")
     }
 
-    prop! {
-        /// `CleanUpStrategy`: Strategy for cleaning up resources after pentest job completion
-        core.props, "CleanUpStrategy", clean_up_strategy, set_clean_up_strategy, get_clean_up_strategy, Val<pentest::CleanUpStrategy>
+    /// Sets `Assets`, which `new` took, in place.
+    pub fn set_assets(&mut self, value: impl Into<Val<pentest::Assets>>) -> &mut Self {
+        self.core.props.set("Assets", value.into());
+        self
     }
 
-    prop! {
-        /// `CodeRemediationStrategy`: Strategy for code remediation on findings
-        core.props, "CodeRemediationStrategy", code_remediation_strategy, set_code_remediation_strategy, get_code_remediation_strategy, Val<pentest::CodeRemediationStrategy>
+    /// `Assets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assets(&self) -> ::std::option::Option<Val<pentest::Assets>> {
+        crate::cfn::get_prop(&self.core.props, "Assets")
     }
 
-    prop! {
-        /// `DisableManagedSkills`: A list of managed skills to disable for this pentest
-        core.props, "DisableManagedSkills", disable_managed_skills, set_disable_managed_skills, get_disable_managed_skills, Val<List<pentest::SkillType>>
+    /// `CleanUpStrategy`: Strategy for cleaning up resources after pentest job completion
+    pub fn clean_up_strategy(mut self, value: impl Into<Val<pentest::CleanUpStrategy>>) -> Self {
+        self.core.props.set("CleanUpStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `ExcludeRiskTypes`: A list of risk types excluded from the pentest execution
-        core.props, "ExcludeRiskTypes", exclude_risk_types, set_exclude_risk_types, get_exclude_risk_types, Val<List<pentest::RiskType>>
+    /// Sets `CleanUpStrategy` in place: [`Self::clean_up_strategy`] on a value held by `&mut`.
+    pub fn set_clean_up_strategy(&mut self, value: impl Into<Val<pentest::CleanUpStrategy>>) -> &mut Self {
+        self.core.props.set("CleanUpStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfig`: CloudWatch logs config
-        core.props, "LogConfig", log_config, set_log_config, get_log_config, Val<pentest::CloudWatchLog>
+    /// `CleanUpStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_clean_up_strategy(&self) -> ::std::option::Option<Val<pentest::CleanUpStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "CleanUpStrategy")
     }
 
-    prop! {
-        /// `NetworkTrafficConfig`: Configuration for network traffic filtering
-        core.props, "NetworkTrafficConfig", network_traffic_config, set_network_traffic_config, get_network_traffic_config, Val<pentest::NetworkTrafficConfig>
+    /// `CodeRemediationStrategy`: Strategy for code remediation on findings
+    pub fn code_remediation_strategy(mut self, value: impl Into<Val<pentest::CodeRemediationStrategy>>) -> Self {
+        self.core.props.set("CodeRemediationStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRole`: Service role for accessing resources
-        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    /// Sets `CodeRemediationStrategy` in place: [`Self::code_remediation_strategy`] on a value held
+    /// by `&mut`.
+    pub fn set_code_remediation_strategy(&mut self, value: impl Into<Val<pentest::CodeRemediationStrategy>>) -> &mut Self {
+        self.core.props.set("CodeRemediationStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `Title`: Title of the penetration test
-        core.props, "Title", title, set_title, get_title, Val<String>
+    /// `CodeRemediationStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_remediation_strategy(&self) -> ::std::option::Option<Val<pentest::CodeRemediationStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "CodeRemediationStrategy")
     }
 
-    prop! {
-        /// `VpcConfig`: VPC configuration that the security testing environment accesses
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<pentest::VpcConfig>
+    /// `DisableManagedSkills`: A list of managed skills to disable for this pentest
+    pub fn disable_managed_skills(mut self, value: impl Into<Val<List<pentest::SkillType>>>) -> Self {
+        self.core.props.set("DisableManagedSkills", value.into());
+        self
+    }
+
+    /// Sets `DisableManagedSkills` in place: [`Self::disable_managed_skills`] on a value held by `&mut`.
+    pub fn set_disable_managed_skills(&mut self, value: impl Into<Val<List<pentest::SkillType>>>) -> &mut Self {
+        self.core.props.set("DisableManagedSkills", value.into());
+        self
+    }
+
+    /// `DisableManagedSkills` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_managed_skills(&self) -> ::std::option::Option<Val<List<pentest::SkillType>>> {
+        crate::cfn::get_prop(&self.core.props, "DisableManagedSkills")
+    }
+
+    /// `ExcludeRiskTypes`: A list of risk types excluded from the pentest execution
+    pub fn exclude_risk_types(mut self, value: impl Into<Val<List<pentest::RiskType>>>) -> Self {
+        self.core.props.set("ExcludeRiskTypes", value.into());
+        self
+    }
+
+    /// Sets `ExcludeRiskTypes` in place: [`Self::exclude_risk_types`] on a value held by `&mut`.
+    pub fn set_exclude_risk_types(&mut self, value: impl Into<Val<List<pentest::RiskType>>>) -> &mut Self {
+        self.core.props.set("ExcludeRiskTypes", value.into());
+        self
+    }
+
+    /// `ExcludeRiskTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclude_risk_types(&self) -> ::std::option::Option<Val<List<pentest::RiskType>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludeRiskTypes")
+    }
+
+    /// `LogConfig`: CloudWatch logs config
+    pub fn log_config(mut self, value: impl Into<Val<pentest::CloudWatchLog>>) -> Self {
+        self.core.props.set("LogConfig", value.into());
+        self
+    }
+
+    /// Sets `LogConfig` in place: [`Self::log_config`] on a value held by `&mut`.
+    pub fn set_log_config(&mut self, value: impl Into<Val<pentest::CloudWatchLog>>) -> &mut Self {
+        self.core.props.set("LogConfig", value.into());
+        self
+    }
+
+    /// `LogConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_config(&self) -> ::std::option::Option<Val<pentest::CloudWatchLog>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfig")
+    }
+
+    /// `NetworkTrafficConfig`: Configuration for network traffic filtering
+    pub fn network_traffic_config(mut self, value: impl Into<Val<pentest::NetworkTrafficConfig>>) -> Self {
+        self.core.props.set("NetworkTrafficConfig", value.into());
+        self
+    }
+
+    /// Sets `NetworkTrafficConfig` in place: [`Self::network_traffic_config`] on a value held by `&mut`.
+    pub fn set_network_traffic_config(&mut self, value: impl Into<Val<pentest::NetworkTrafficConfig>>) -> &mut Self {
+        self.core.props.set("NetworkTrafficConfig", value.into());
+        self
+    }
+
+    /// `NetworkTrafficConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_traffic_config(&self) -> ::std::option::Option<Val<pentest::NetworkTrafficConfig>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkTrafficConfig")
+    }
+
+    /// Sets `ServiceRole`, which `new` took, in place.
+    pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRole")
+    }
+
+    /// `Title`: Title of the penetration test
+    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
+    }
+
+    /// `VpcConfig`: VPC configuration that the security testing environment accesses
+    pub fn vpc_config(mut self, value: impl Into<Val<pentest::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<pentest::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<pentest::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1293,36 +2333,114 @@ pub mod pentest {
             Assets { props }
         }
 
-        prop! {
-            /// `Actors`: List of actors used during testing
-            props, "Actors", actors, set_actors, get_actors, Val<List<Actor>>
+        /// `Actors`: List of actors used during testing
+        pub fn actors(mut self, value: impl Into<Val<List<Actor>>>) -> Self {
+            self.props.set("Actors", value.into());
+            self
         }
 
-        prop! {
-            /// `Documents`: List of documents providing additional context for the pentest
-            props, "Documents", documents, set_documents, get_documents, Val<List<DocumentInfo>>
+        /// Sets `Actors` in place: [`Self::actors`] on a value held by `&mut`.
+        pub fn set_actors(&mut self, value: impl Into<Val<List<Actor>>>) -> &mut Self {
+            self.props.set("Actors", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoints`: List of endpoints to test
-            props, "Endpoints", endpoints, set_endpoints, get_endpoints, Val<List<Endpoint>>
+        /// `Actors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actors(&self) -> ::std::option::Option<Val<List<Actor>>> {
+            crate::cfn::get_prop(&self.props, "Actors")
         }
 
-        prop! {
-            /// `IntegratedRepositories`: List of repositories connected via provider integrations
-            props, "IntegratedRepositories", integrated_repositories, set_integrated_repositories, get_integrated_repositories, Val<List<IntegratedRepository>>
+        /// `Documents`: List of documents providing additional context for the pentest
+        pub fn documents(mut self, value: impl Into<Val<List<DocumentInfo>>>) -> Self {
+            self.props.set("Documents", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceCode`: List of source code repositories to analyze
-            props, "SourceCode", source_code, set_source_code, get_source_code, Val<List<SourceCodeRepository>>
+        /// Sets `Documents` in place: [`Self::documents`] on a value held by `&mut`.
+        pub fn set_documents(&mut self, value: impl Into<Val<List<DocumentInfo>>>) -> &mut Self {
+            self.props.set("Documents", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedCaCertificates`: Trust anchors for validating target endpoint TLS certificates,
-            /// for endpoints served by a private or internal CA, an intermediate CA, or a self-signed
-            /// certificate
-            props, "TrustedCaCertificates", trusted_ca_certificates, set_trusted_ca_certificates, get_trusted_ca_certificates, Val<List<TrustedCaCertificate>>
+        /// `Documents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_documents(&self) -> ::std::option::Option<Val<List<DocumentInfo>>> {
+            crate::cfn::get_prop(&self.props, "Documents")
+        }
+
+        /// `Endpoints`: List of endpoints to test
+        pub fn endpoints(mut self, value: impl Into<Val<List<Endpoint>>>) -> Self {
+            self.props.set("Endpoints", value.into());
+            self
+        }
+
+        /// Sets `Endpoints` in place: [`Self::endpoints`] on a value held by `&mut`.
+        pub fn set_endpoints(&mut self, value: impl Into<Val<List<Endpoint>>>) -> &mut Self {
+            self.props.set("Endpoints", value.into());
+            self
+        }
+
+        /// `Endpoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoints(&self) -> ::std::option::Option<Val<List<Endpoint>>> {
+            crate::cfn::get_prop(&self.props, "Endpoints")
+        }
+
+        /// `IntegratedRepositories`: List of repositories connected via provider integrations
+        pub fn integrated_repositories(mut self, value: impl Into<Val<List<IntegratedRepository>>>) -> Self {
+            self.props.set("IntegratedRepositories", value.into());
+            self
+        }
+
+        /// Sets `IntegratedRepositories` in place: [`Self::integrated_repositories`] on a value held by `&mut`.
+        pub fn set_integrated_repositories(&mut self, value: impl Into<Val<List<IntegratedRepository>>>) -> &mut Self {
+            self.props.set("IntegratedRepositories", value.into());
+            self
+        }
+
+        /// `IntegratedRepositories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integrated_repositories(&self) -> ::std::option::Option<Val<List<IntegratedRepository>>> {
+            crate::cfn::get_prop(&self.props, "IntegratedRepositories")
+        }
+
+        /// `SourceCode`: List of source code repositories to analyze
+        pub fn source_code(mut self, value: impl Into<Val<List<SourceCodeRepository>>>) -> Self {
+            self.props.set("SourceCode", value.into());
+            self
+        }
+
+        /// Sets `SourceCode` in place: [`Self::source_code`] on a value held by `&mut`.
+        pub fn set_source_code(&mut self, value: impl Into<Val<List<SourceCodeRepository>>>) -> &mut Self {
+            self.props.set("SourceCode", value.into());
+            self
+        }
+
+        /// `SourceCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_code(&self) -> ::std::option::Option<Val<List<SourceCodeRepository>>> {
+            crate::cfn::get_prop(&self.props, "SourceCode")
+        }
+
+        /// `TrustedCaCertificates`: Trust anchors for validating target endpoint TLS certificates, for
+        /// endpoints served by a private or internal CA, an intermediate CA, or a self-signed
+        /// certificate
+        pub fn trusted_ca_certificates(mut self, value: impl Into<Val<List<TrustedCaCertificate>>>) -> Self {
+            self.props.set("TrustedCaCertificates", value.into());
+            self
+        }
+
+        /// Sets `TrustedCaCertificates` in place: [`Self::trusted_ca_certificates`] on a value held by `&mut`.
+        pub fn set_trusted_ca_certificates(&mut self, value: impl Into<Val<List<TrustedCaCertificate>>>) -> &mut Self {
+            self.props.set("TrustedCaCertificates", value.into());
+            self
+        }
+
+        /// `TrustedCaCertificates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_ca_certificates(&self) -> ::std::option::Option<Val<List<TrustedCaCertificate>>> {
+            crate::cfn::get_prop(&self.props, "TrustedCaCertificates")
         }
     }
 
@@ -1342,35 +2460,112 @@ pub mod pentest {
             Actor { props }
         }
 
-        prop! {
-            /// `Authentication`: Authentication credentials for this actor
-            props, "Authentication", authentication, set_authentication, get_authentication, Val<Authentication>
+        /// `Authentication`: Authentication credentials for this actor
+        pub fn authentication(mut self, value: impl Into<Val<Authentication>>) -> Self {
+            self.props.set("Authentication", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of the actor
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Authentication` in place: [`Self::authentication`] on a value held by `&mut`.
+        pub fn set_authentication(&mut self, value: impl Into<Val<Authentication>>) -> &mut Self {
+            self.props.set("Authentication", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableEmailMfa`: Whether email-based MFA is enabled for this actor
-            props, "EnableEmailMfa", enable_email_mfa, set_enable_email_mfa, get_enable_email_mfa, Val<bool>
+        /// `Authentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication(&self) -> ::std::option::Option<Val<Authentication>> {
+            crate::cfn::get_prop(&self.props, "Authentication")
         }
 
-        prop! {
-            /// `Identifier`: Identifier for the actor
-            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
+        /// `Description`: Description of the actor
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `MfaForwardingAddress`: Server-generated email forwarding address for receiving MFA
-            /// codes
-            props, "MfaForwardingAddress", mfa_forwarding_address, set_mfa_forwarding_address, get_mfa_forwarding_address, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Uris`: List of URIs this actor is authorized to access
-            props, "Uris", uris, set_uris, get_uris, Val<List<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `EnableEmailMfa`: Whether email-based MFA is enabled for this actor
+        pub fn enable_email_mfa(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableEmailMfa", value.into());
+            self
+        }
+
+        /// Sets `EnableEmailMfa` in place: [`Self::enable_email_mfa`] on a value held by `&mut`.
+        pub fn set_enable_email_mfa(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableEmailMfa", value.into());
+            self
+        }
+
+        /// `EnableEmailMfa` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_email_mfa(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableEmailMfa")
+        }
+
+        /// `Identifier`: Identifier for the actor
+        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// Sets `Identifier` in place: [`Self::identifier`] on a value held by `&mut`.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
+        }
+
+        /// `MfaForwardingAddress`: Server-generated email forwarding address for receiving MFA codes
+        pub fn mfa_forwarding_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MfaForwardingAddress", value.into());
+            self
+        }
+
+        /// Sets `MfaForwardingAddress` in place: [`Self::mfa_forwarding_address`] on a value held by `&mut`.
+        pub fn set_mfa_forwarding_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MfaForwardingAddress", value.into());
+            self
+        }
+
+        /// `MfaForwardingAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mfa_forwarding_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MfaForwardingAddress")
+        }
+
+        /// `Uris`: List of URIs this actor is authorized to access
+        pub fn uris(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Uris", value.into());
+            self
+        }
+
+        /// Sets `Uris` in place: [`Self::uris`] on a value held by `&mut`.
+        pub fn set_uris(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Uris", value.into());
+            self
+        }
+
+        /// `Uris` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uris(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Uris")
         }
     }
 
@@ -1390,15 +2585,40 @@ pub mod pentest {
             Authentication { props }
         }
 
-        prop! {
-            /// `ProviderType`: Type of authentication provider
-            props, "ProviderType", provider_type, set_provider_type, get_provider_type, Val<AuthenticationProviderType>
+        /// `ProviderType`: Type of authentication provider
+        pub fn provider_type(mut self, value: impl Into<Val<AuthenticationProviderType>>) -> Self {
+            self.props.set("ProviderType", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Reference value for the authentication provider, such as a secret ARN or Lambda
-            /// ARN
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `ProviderType` in place: [`Self::provider_type`] on a value held by `&mut`.
+        pub fn set_provider_type(&mut self, value: impl Into<Val<AuthenticationProviderType>>) -> &mut Self {
+            self.props.set("ProviderType", value.into());
+            self
+        }
+
+        /// `ProviderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_type(&self) -> ::std::option::Option<Val<AuthenticationProviderType>> {
+            crate::cfn::get_prop(&self.props, "ProviderType")
+        }
+
+        /// `Value`: Reference value for the authentication provider, such as a secret ARN or Lambda ARN
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1437,14 +2657,40 @@ pub mod pentest {
             DocumentInfo { props }
         }
 
-        prop! {
-            /// `ArtifactId`: Artifact identifier
-            props, "ArtifactId", artifact_id, set_artifact_id, get_artifact_id, Val<String>
+        /// `ArtifactId`: Artifact identifier
+        pub fn artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ArtifactId", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Location`: S3 document location
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
+        /// Sets `ArtifactId` in place: [`Self::artifact_id`] on a value held by `&mut`.
+        pub fn set_artifact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArtifactId", value.into());
+            self
+        }
+
+        /// `ArtifactId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArtifactId")
+        }
+
+        /// `S3Location`: S3 document location
+        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -1463,9 +2709,22 @@ pub mod pentest {
             Endpoint { props }
         }
 
-        prop! {
-            /// `Uri`: URI of the endpoint to test
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// `Uri`: URI of the endpoint to test
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -1493,19 +2752,46 @@ pub mod pentest {
             IntegratedRepository { props }
         }
 
-        prop! {
-            /// `IntegrationId`: Unique identifier of the provider integration
-            props, "IntegrationId", _, set_integration_id, get_integration_id, Val<String>
+        /// Sets `IntegrationId`, which `new` took, in place.
+        pub fn set_integration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntegrationId", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderResourceId`: Identifier of the resource within the provider integration
-            props, "ProviderResourceId", _, set_provider_resource_id, get_provider_resource_id, Val<String>
+        /// `IntegrationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntegrationId")
         }
 
-        prop! {
-            /// `Branch`: An optional override for the repository branch
-            props, "Branch", branch, set_branch, get_branch, Val<String>
+        /// Sets `ProviderResourceId`, which `new` took, in place.
+        pub fn set_provider_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderResourceId", value.into());
+            self
+        }
+
+        /// `ProviderResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderResourceId")
+        }
+
+        /// `Branch`: An optional override for the repository branch
+        pub fn branch(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Branch", value.into());
+            self
+        }
+
+        /// Sets `Branch` in place: [`Self::branch`] on a value held by `&mut`.
+        pub fn set_branch(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Branch", value.into());
+            self
+        }
+
+        /// `Branch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branch(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Branch")
         }
     }
 
@@ -1525,9 +2811,22 @@ pub mod pentest {
             SourceCodeRepository { props }
         }
 
-        prop! {
-            /// `S3Location`: S3 source code location
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
+        /// `S3Location`: S3 source code location
+        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -1549,9 +2848,16 @@ pub mod pentest {
             TrustedCaCertificate { props }
         }
 
-        prop! {
-            /// `Source`: Where to read the certificate from
-            props, "Source", _, set_source, get_source, Val<CaCertificateSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<CaCertificateSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<CaCertificateSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1573,19 +2879,58 @@ pub mod pentest {
             CaCertificateSource { props }
         }
 
-        prop! {
-            /// `ArtifactId`: Artifact ID of an uploaded certificate file
-            props, "ArtifactId", artifact_id, set_artifact_id, get_artifact_id, Val<String>
+        /// `ArtifactId`: Artifact ID of an uploaded certificate file
+        pub fn artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ArtifactId", value.into());
+            self
         }
 
-        prop! {
-            /// `InlinePem`: PEM-encoded X.509 certificate supplied inline
-            props, "InlinePem", inline_pem, set_inline_pem, get_inline_pem, Val<String>
+        /// Sets `ArtifactId` in place: [`Self::artifact_id`] on a value held by `&mut`.
+        pub fn set_artifact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArtifactId", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Location`: Amazon S3 location URI of a customer-staged certificate
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<String>
+        /// `ArtifactId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArtifactId")
+        }
+
+        /// `InlinePem`: PEM-encoded X.509 certificate supplied inline
+        pub fn inline_pem(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InlinePem", value.into());
+            self
+        }
+
+        /// Sets `InlinePem` in place: [`Self::inline_pem`] on a value held by `&mut`.
+        pub fn set_inline_pem(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InlinePem", value.into());
+            self
+        }
+
+        /// `InlinePem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_pem(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InlinePem")
+        }
+
+        /// `S3Location`: Amazon S3 location URI of a customer-staged certificate
+        pub fn s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -1735,14 +3080,40 @@ pub mod pentest {
             CloudWatchLog { props }
         }
 
-        prop! {
-            /// `LogGroup`: CloudWatch log group
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `LogGroup`: CloudWatch log group
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStream`: CloudWatch log stream
-            props, "LogStream", log_stream, set_log_stream, get_log_stream, Val<String>
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `LogStream`: CloudWatch log stream
+        pub fn log_stream(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStream", value.into());
+            self
+        }
+
+        /// Sets `LogStream` in place: [`Self::log_stream`] on a value held by `&mut`.
+        pub fn set_log_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStream", value.into());
+            self
+        }
+
+        /// `LogStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStream")
         }
     }
 
@@ -1762,14 +3133,40 @@ pub mod pentest {
             NetworkTrafficConfig { props }
         }
 
-        prop! {
-            /// `CustomHeaders`: Custom headers to include in outbound requests
-            props, "CustomHeaders", custom_headers, set_custom_headers, get_custom_headers, Val<List<CustomHeader>>
+        /// `CustomHeaders`: Custom headers to include in outbound requests
+        pub fn custom_headers(mut self, value: impl Into<Val<List<CustomHeader>>>) -> Self {
+            self.props.set("CustomHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`: Ordered list of network traffic rules
-            props, "Rules", rules, set_rules, get_rules, Val<List<NetworkTrafficRule>>
+        /// Sets `CustomHeaders` in place: [`Self::custom_headers`] on a value held by `&mut`.
+        pub fn set_custom_headers(&mut self, value: impl Into<Val<List<CustomHeader>>>) -> &mut Self {
+            self.props.set("CustomHeaders", value.into());
+            self
+        }
+
+        /// `CustomHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_headers(&self) -> ::std::option::Option<Val<List<CustomHeader>>> {
+            crate::cfn::get_prop(&self.props, "CustomHeaders")
+        }
+
+        /// `Rules`: Ordered list of network traffic rules
+        pub fn rules(mut self, value: impl Into<Val<List<NetworkTrafficRule>>>) -> Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<NetworkTrafficRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<NetworkTrafficRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -1788,14 +3185,40 @@ pub mod pentest {
             CustomHeader { props }
         }
 
-        prop! {
-            /// `Name`: Name of the header
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Name of the header
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Value of the header
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: Value of the header
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1814,19 +3237,59 @@ pub mod pentest {
             NetworkTrafficRule { props }
         }
 
-        prop! {
-            /// `Effect`: Whether to allow or deny traffic matching this rule
-            props, "Effect", effect, set_effect, get_effect, Val<NetworkTrafficRuleEffect>
+        /// `Effect`: Whether to allow or deny traffic matching this rule
+        pub fn effect(mut self, value: impl Into<Val<NetworkTrafficRuleEffect>>) -> Self {
+            self.props.set("Effect", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkTrafficRuleType`: Type of pattern matching for this rule
-            props, "NetworkTrafficRuleType", network_traffic_rule_type, set_network_traffic_rule_type, get_network_traffic_rule_type, Val<NetworkTrafficRuleNetworkTrafficRuleType>
+        /// Sets `Effect` in place: [`Self::effect`] on a value held by `&mut`.
+        pub fn set_effect(&mut self, value: impl Into<Val<NetworkTrafficRuleEffect>>) -> &mut Self {
+            self.props.set("Effect", value.into());
+            self
         }
 
-        prop! {
-            /// `Pattern`: URL pattern this rule applies to
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// `Effect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effect(&self) -> ::std::option::Option<Val<NetworkTrafficRuleEffect>> {
+            crate::cfn::get_prop(&self.props, "Effect")
+        }
+
+        /// `NetworkTrafficRuleType`: Type of pattern matching for this rule
+        pub fn network_traffic_rule_type(mut self, value: impl Into<Val<NetworkTrafficRuleNetworkTrafficRuleType>>) -> Self {
+            self.props.set("NetworkTrafficRuleType", value.into());
+            self
+        }
+
+        /// Sets `NetworkTrafficRuleType` in place: [`Self::network_traffic_rule_type`] on a value held
+        /// by `&mut`.
+        pub fn set_network_traffic_rule_type(&mut self, value: impl Into<Val<NetworkTrafficRuleNetworkTrafficRuleType>>) -> &mut Self {
+            self.props.set("NetworkTrafficRuleType", value.into());
+            self
+        }
+
+        /// `NetworkTrafficRuleType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_traffic_rule_type(&self) -> ::std::option::Option<Val<NetworkTrafficRuleNetworkTrafficRuleType>> {
+            crate::cfn::get_prop(&self.props, "NetworkTrafficRuleType")
+        }
+
+        /// `Pattern`: URL pattern this rule applies to
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 
@@ -1868,19 +3331,58 @@ pub mod pentest {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupArns`: List of security groups in the VPC
-            props, "SecurityGroupArns", security_group_arns, set_security_group_arns, get_security_group_arns, Val<List<String>>
+        /// `SecurityGroupArns`: List of security groups in the VPC
+        pub fn security_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetArns`: List of subnets in the VPC
-            props, "SubnetArns", subnet_arns, set_subnet_arns, get_subnet_arns, Val<List<String>>
+        /// Sets `SecurityGroupArns` in place: [`Self::security_group_arns`] on a value held by `&mut`.
+        pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcArn`.
-            props, "VpcArn", vpc_arn, set_vpc_arn, get_vpc_arn, Val<String>
+        /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupArns")
+        }
+
+        /// `SubnetArns`: List of subnets in the VPC
+        pub fn subnet_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SubnetArns", value.into());
+            self
+        }
+
+        /// Sets `SubnetArns` in place: [`Self::subnet_arns`] on a value held by `&mut`.
+        pub fn set_subnet_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SubnetArns", value.into());
+            self
+        }
+
+        /// `SubnetArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SubnetArns")
+        }
+
+        /// `VpcArn`.
+        pub fn vpc_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcArn", value.into());
+            self
+        }
+
+        /// Sets `VpcArn` in place: [`Self::vpc_arn`] on a value held by `&mut`.
+        pub fn set_vpc_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcArn", value.into());
+            self
+        }
+
+        /// `VpcArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcArn")
         }
     }
 }
@@ -1906,34 +3408,106 @@ impl SecurityRequirementPack {
         SecurityRequirementPack { core }
     }
 
-    prop! {
-        /// `Description`: Description of the pack
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the pack
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: KMS key for client-side encryption of pack contents
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the security requirement pack
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SecurityRequirements`: Security requirements within this pack
-        core.props, "SecurityRequirements", security_requirements, set_security_requirements, get_security_requirements, Val<List<security_requirement_pack::SecurityRequirement>>
+    /// `KmsKeyId`: KMS key for client-side encryption of pack contents
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: Whether the pack is enabled or disabled
-        core.props, "Status", status, set_status, get_status, Val<security_requirement_pack::Status>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the security requirement pack
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SecurityRequirements`: Security requirements within this pack
+    pub fn security_requirements(mut self, value: impl Into<Val<List<security_requirement_pack::SecurityRequirement>>>) -> Self {
+        self.core.props.set("SecurityRequirements", value.into());
+        self
+    }
+
+    /// Sets `SecurityRequirements` in place: [`Self::security_requirements`] on a value held by `&mut`.
+    pub fn set_security_requirements(&mut self, value: impl Into<Val<List<security_requirement_pack::SecurityRequirement>>>) -> &mut Self {
+        self.core.props.set("SecurityRequirements", value.into());
+        self
+    }
+
+    /// `SecurityRequirements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_requirements(&self) -> ::std::option::Option<Val<List<security_requirement_pack::SecurityRequirement>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityRequirements")
+    }
+
+    /// `Status`: Whether the pack is enabled or disabled
+    pub fn status(mut self, value: impl Into<Val<security_requirement_pack::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<security_requirement_pack::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<security_requirement_pack::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: Tags for the security requirement pack
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1981,29 +3555,70 @@ pub mod security_requirement_pack {
             SecurityRequirement { props }
         }
 
-        prop! {
-            /// `Name`: Name of the security requirement
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of the security requirement
-            props, "Description", _, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Domain`: Security domain this requirement belongs to
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// Sets `Description`, which `new` took, in place.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Evaluation`: How to evaluate compliance with this requirement
-            props, "Evaluation", _, set_evaluation, get_evaluation, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Remediation`: How to remediate non-compliance
-            props, "Remediation", remediation, set_remediation, get_remediation, Val<String>
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
+        }
+
+        /// Sets `Evaluation`, which `new` took, in place.
+        pub fn set_evaluation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Evaluation", value.into());
+            self
+        }
+
+        /// `Evaluation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Evaluation")
+        }
+
+        /// `Remediation`: How to remediate non-compliance
+        pub fn remediation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Remediation", value.into());
+            self
+        }
+
+        /// Sets `Remediation` in place: [`Self::remediation`] on a value held by `&mut`.
+        pub fn set_remediation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Remediation", value.into());
+            self
+        }
+
+        /// `Remediation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remediation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Remediation")
         }
     }
 
@@ -2047,19 +3662,46 @@ impl TargetDomain {
         TargetDomain { core }
     }
 
-    prop! {
-        /// `Tags`: Tags for the target domain
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Tags`: Tags for the target domain
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetDomainName`: Domain name of the target domain
-        core.props, "TargetDomainName", _, set_target_domain_name, get_target_domain_name, Val<String>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `VerificationMethod`: Verification method for the target domain
-        core.props, "VerificationMethod", _, set_verification_method, get_verification_method, Val<target_domain::VerificationMethod>
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetDomainName`, which `new` took, in place.
+    pub fn set_target_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetDomainName", value.into());
+        self
+    }
+
+    /// `TargetDomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDomainName")
+    }
+
+    /// Sets `VerificationMethod`, which `new` took, in place.
+    pub fn set_verification_method(&mut self, value: impl Into<Val<target_domain::VerificationMethod>>) -> &mut Self {
+        self.core.props.set("VerificationMethod", value.into());
+        self
+    }
+
+    /// `VerificationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_verification_method(&self) -> ::std::option::Option<Val<target_domain::VerificationMethod>> {
+        crate::cfn::get_prop(&self.core.props, "VerificationMethod")
     }
 
     /// `Ref`: the resource's identifier.

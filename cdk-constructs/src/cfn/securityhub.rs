@@ -50,19 +50,40 @@ impl ActionTarget {
         ActionTarget { core }
     }
 
-    prop! {
-        /// `Description`: The description for the custom action target.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Id`: The ID for the custom action target. Can contain up to 20 alphanumeric characters.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the custom action target. Can contain up to 20 characters.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -105,19 +126,46 @@ impl AggregatorV2 {
         AggregatorV2 { core }
     }
 
-    prop! {
-        /// `LinkedRegions`: The list of included Regions
-        core.props, "LinkedRegions", _, set_linked_regions, get_linked_regions, Val<List<String>>
+    /// Sets `LinkedRegions`, which `new` took, in place.
+    pub fn set_linked_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LinkedRegions", value.into());
+        self
     }
 
-    prop! {
-        /// `RegionLinkingMode`: Indicates to link a list of included Regions
-        core.props, "RegionLinkingMode", _, set_region_linking_mode, get_region_linking_mode, Val<aggregator_v2::RegionLinkingMode>
+    /// `LinkedRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_linked_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LinkedRegions")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with the Security Hub V2 resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `RegionLinkingMode`, which `new` took, in place.
+    pub fn set_region_linking_mode(&mut self, value: impl Into<Val<aggregator_v2::RegionLinkingMode>>) -> &mut Self {
+        self.core.props.set("RegionLinkingMode", value.into());
+        self
+    }
+
+    /// `RegionLinkingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_linking_mode(&self) -> ::std::option::Option<Val<aggregator_v2::RegionLinkingMode>> {
+        crate::cfn::get_prop(&self.core.props, "RegionLinkingMode")
+    }
+
+    /// `Tags`: A key-value pair to associate with the Security Hub V2 resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -195,56 +243,123 @@ impl AutomationRule {
         AutomationRule { core }
     }
 
-    prop! {
-        /// `Actions`: One or more actions to update finding fields if a finding matches the
-        /// conditions specified in ``Criteria``.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<automation_rule::AutomationRulesAction>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<automation_rule::AutomationRulesAction>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Criteria`: A set of Security Finding Format (ASFF) (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format.html>)
-        /// finding field attributes and corresponding expected values that ASH uses to filter
-        /// findings. If a rule is enabled and a finding matches the criteria specified in this
-        /// parameter, ASH applies the rule action to the finding.
-        core.props, "Criteria", _, set_criteria, get_criteria, Val<automation_rule::AutomationRulesFindingFilters>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<automation_rule::AutomationRulesAction>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Description`: A description of the rule.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Criteria`, which `new` took, in place.
+    pub fn set_criteria(&mut self, value: impl Into<Val<automation_rule::AutomationRulesFindingFilters>>) -> &mut Self {
+        self.core.props.set("Criteria", value.into());
+        self
     }
 
-    prop! {
-        /// `IsTerminal`: Specifies whether a rule is the last to be applied with respect to a
-        /// finding that matches the rule criteria. This is useful when a finding matches the
-        /// criteria for multiple rules, and each rule has different actions. If a rule is terminal,
-        /// Security Hub CSPM applies the rule action to a finding that matches the rule criteria
-        /// and doesn't evaluate other rules for the finding. By default, a rule isn't terminal.
-        core.props, "IsTerminal", is_terminal, set_is_terminal, get_is_terminal, Val<bool>
+    /// `Criteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_criteria(&self) -> ::std::option::Option<Val<automation_rule::AutomationRulesFindingFilters>> {
+        crate::cfn::get_prop(&self.core.props, "Criteria")
     }
 
-    prop! {
-        /// `RuleName`: The name of the rule.
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleOrder`: An integer ranging from 1 to 1000 that represents the order in which the
-        /// rule action is applied to findings. Security Hub CSPM applies rules with lower values
-        /// for this parameter first.
-        core.props, "RuleOrder", _, set_rule_order, get_rule_order, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RuleStatus`: Whether the rule is active after it is created. If this parameter is equal
-        /// to ``ENABLED``, ASH applies the rule to findings and finding updates after the rule is
-        /// created.
-        core.props, "RuleStatus", rule_status, set_rule_status, get_rule_status, Val<automation_rule::RuleStatus>
+    /// `IsTerminal`: Specifies whether a rule is the last to be applied with respect to a finding
+    /// that matches the rule criteria. This is useful when a finding matches the criteria for
+    /// multiple rules, and each rule has different actions. If a rule is terminal, Security Hub
+    /// CSPM applies the rule action to a finding that matches the rule criteria and doesn't
+    /// evaluate other rules for the finding. By default, a rule isn't terminal.
+    pub fn is_terminal(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsTerminal", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: User-defined tags associated with an automation rule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `IsTerminal` in place: [`Self::is_terminal`] on a value held by `&mut`.
+    pub fn set_is_terminal(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsTerminal", value.into());
+        self
+    }
+
+    /// `IsTerminal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_terminal(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsTerminal")
+    }
+
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// Sets `RuleOrder`, which `new` took, in place.
+    pub fn set_rule_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RuleOrder", value.into());
+        self
+    }
+
+    /// `RuleOrder` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_order(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RuleOrder")
+    }
+
+    /// `RuleStatus`: Whether the rule is active after it is created. If this parameter is equal to ``ENABLED``,
+    /// ASH applies the rule to findings and finding updates after the rule is created.
+    pub fn rule_status(mut self, value: impl Into<Val<automation_rule::RuleStatus>>) -> Self {
+        self.core.props.set("RuleStatus", value.into());
+        self
+    }
+
+    /// Sets `RuleStatus` in place: [`Self::rule_status`] on a value held by `&mut`.
+    pub fn set_rule_status(&mut self, value: impl Into<Val<automation_rule::RuleStatus>>) -> &mut Self {
+        self.core.props.set("RuleStatus", value.into());
+        self
+    }
+
+    /// `RuleStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_status(&self) -> ::std::option::Option<Val<automation_rule::RuleStatus>> {
+        crate::cfn::get_prop(&self.core.props, "RuleStatus")
+    }
+
+    /// `Tags`: User-defined tags associated with an automation rule.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -308,16 +423,28 @@ pub mod automation_rule {
             AutomationRulesAction { props }
         }
 
-        prop! {
-            /// `Type`: Specifies the type of action that Security Hub CSPM takes when a finding matches
-            /// the defined criteria of a rule.
-            props, "Type", _, set_type, get_type, Val<AutomationRulesActionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AutomationRulesActionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingFieldsUpdate`: Specifies that the automation rule action is an update to a
-            /// finding field.
-            props, "FindingFieldsUpdate", _, set_finding_fields_update, get_finding_fields_update, Val<AutomationRulesFindingFieldsUpdate>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AutomationRulesActionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `FindingFieldsUpdate`, which `new` took, in place.
+        pub fn set_finding_fields_update(&mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdate>>) -> &mut Self {
+            self.props.set("FindingFieldsUpdate", value.into());
+            self
+        }
+
+        /// `FindingFieldsUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_fields_update(&self) -> ::std::option::Option<Val<AutomationRulesFindingFieldsUpdate>> {
+            crate::cfn::get_prop(&self.props, "FindingFieldsUpdate")
         }
     }
 
@@ -338,52 +465,166 @@ pub mod automation_rule {
             AutomationRulesFindingFieldsUpdate { props }
         }
 
-        prop! {
-            /// `Confidence`: The rule action updates the ``Confidence`` field of a finding.
-            props, "Confidence", confidence, set_confidence, get_confidence, Val<i64>
+        /// `Confidence`: The rule action updates the ``Confidence`` field of a finding.
+        pub fn confidence(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Confidence", value.into());
+            self
         }
 
-        prop! {
-            /// `Criticality`: The rule action updates the ``Criticality`` field of a finding.
-            props, "Criticality", criticality, set_criticality, get_criticality, Val<i64>
+        /// Sets `Confidence` in place: [`Self::confidence`] on a value held by `&mut`.
+        pub fn set_confidence(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Confidence", value.into());
+            self
         }
 
-        prop! {
-            /// `Note`: The rule action will update the ``Note`` field of a finding.
-            props, "Note", note, set_note, get_note, Val<NoteUpdate>
+        /// `Confidence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Confidence")
         }
 
-        prop! {
-            /// `RelatedFindings`: The rule action will update the ``RelatedFindings`` field of a
-            /// finding.
-            props, "RelatedFindings", related_findings, set_related_findings, get_related_findings, Val<List<RelatedFinding>>
+        /// `Criticality`: The rule action updates the ``Criticality`` field of a finding.
+        pub fn criticality(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Criticality", value.into());
+            self
         }
 
-        prop! {
-            /// `Severity`: The rule action will update the ``Severity`` field of a finding.
-            props, "Severity", severity, set_severity, get_severity, Val<SeverityUpdate>
+        /// Sets `Criticality` in place: [`Self::criticality`] on a value held by `&mut`.
+        pub fn set_criticality(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Criticality", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`: The rule action updates the ``Types`` field of a finding.
-            props, "Types", types, set_types, get_types, Val<List<String>>
+        /// `Criticality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criticality(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Criticality")
         }
 
-        prop! {
-            /// `UserDefinedFields`: The rule action updates the ``UserDefinedFields`` field of a
-            /// finding.
-            props, "UserDefinedFields", user_defined_fields, set_user_defined_fields, get_user_defined_fields, Val<Map<String>>
+        /// `Note`: The rule action will update the ``Note`` field of a finding.
+        pub fn note(mut self, value: impl Into<Val<NoteUpdate>>) -> Self {
+            self.props.set("Note", value.into());
+            self
         }
 
-        prop! {
-            /// `VerificationState`: The rule action updates the ``VerificationState`` field of a
-            /// finding.
-            props, "VerificationState", verification_state, set_verification_state, get_verification_state, Val<AutomationRulesFindingFieldsUpdateVerificationState>
+        /// Sets `Note` in place: [`Self::note`] on a value held by `&mut`.
+        pub fn set_note(&mut self, value: impl Into<Val<NoteUpdate>>) -> &mut Self {
+            self.props.set("Note", value.into());
+            self
         }
 
-        prop! {
-            /// `Workflow`: The rule action will update the ``Workflow`` field of a finding.
-            props, "Workflow", workflow, set_workflow, get_workflow, Val<WorkflowUpdate>
+        /// `Note` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note(&self) -> ::std::option::Option<Val<NoteUpdate>> {
+            crate::cfn::get_prop(&self.props, "Note")
+        }
+
+        /// `RelatedFindings`: The rule action will update the ``RelatedFindings`` field of a finding.
+        pub fn related_findings(mut self, value: impl Into<Val<List<RelatedFinding>>>) -> Self {
+            self.props.set("RelatedFindings", value.into());
+            self
+        }
+
+        /// Sets `RelatedFindings` in place: [`Self::related_findings`] on a value held by `&mut`.
+        pub fn set_related_findings(&mut self, value: impl Into<Val<List<RelatedFinding>>>) -> &mut Self {
+            self.props.set("RelatedFindings", value.into());
+            self
+        }
+
+        /// `RelatedFindings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_related_findings(&self) -> ::std::option::Option<Val<List<RelatedFinding>>> {
+            crate::cfn::get_prop(&self.props, "RelatedFindings")
+        }
+
+        /// `Severity`: The rule action will update the ``Severity`` field of a finding.
+        pub fn severity(mut self, value: impl Into<Val<SeverityUpdate>>) -> Self {
+            self.props.set("Severity", value.into());
+            self
+        }
+
+        /// Sets `Severity` in place: [`Self::severity`] on a value held by `&mut`.
+        pub fn set_severity(&mut self, value: impl Into<Val<SeverityUpdate>>) -> &mut Self {
+            self.props.set("Severity", value.into());
+            self
+        }
+
+        /// `Severity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity(&self) -> ::std::option::Option<Val<SeverityUpdate>> {
+            crate::cfn::get_prop(&self.props, "Severity")
+        }
+
+        /// `Types`: The rule action updates the ``Types`` field of a finding.
+        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Types")
+        }
+
+        /// `UserDefinedFields`: The rule action updates the ``UserDefinedFields`` field of a finding.
+        pub fn user_defined_fields(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("UserDefinedFields", value.into());
+            self
+        }
+
+        /// Sets `UserDefinedFields` in place: [`Self::user_defined_fields`] on a value held by `&mut`.
+        pub fn set_user_defined_fields(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("UserDefinedFields", value.into());
+            self
+        }
+
+        /// `UserDefinedFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_defined_fields(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "UserDefinedFields")
+        }
+
+        /// `VerificationState`: The rule action updates the ``VerificationState`` field of a finding.
+        pub fn verification_state(mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdateVerificationState>>) -> Self {
+            self.props.set("VerificationState", value.into());
+            self
+        }
+
+        /// Sets `VerificationState` in place: [`Self::verification_state`] on a value held by `&mut`.
+        pub fn set_verification_state(&mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdateVerificationState>>) -> &mut Self {
+            self.props.set("VerificationState", value.into());
+            self
+        }
+
+        /// `VerificationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verification_state(&self) -> ::std::option::Option<Val<AutomationRulesFindingFieldsUpdateVerificationState>> {
+            crate::cfn::get_prop(&self.props, "VerificationState")
+        }
+
+        /// `Workflow`: The rule action will update the ``Workflow`` field of a finding.
+        pub fn workflow(mut self, value: impl Into<Val<WorkflowUpdate>>) -> Self {
+            self.props.set("Workflow", value.into());
+            self
+        }
+
+        /// Sets `Workflow` in place: [`Self::workflow`] on a value held by `&mut`.
+        pub fn set_workflow(&mut self, value: impl Into<Val<WorkflowUpdate>>) -> &mut Self {
+            self.props.set("Workflow", value.into());
+            self
+        }
+
+        /// `Workflow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow(&self) -> ::std::option::Option<Val<WorkflowUpdate>> {
+            crate::cfn::get_prop(&self.props, "Workflow")
         }
     }
 
@@ -406,14 +647,28 @@ pub mod automation_rule {
             NoteUpdate { props }
         }
 
-        prop! {
-            /// `Text`: The updated note text.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdatedBy`: The principal that updated the note.
-            props, "UpdatedBy", _, set_updated_by, get_updated_by, Val<String>
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// Sets `UpdatedBy`, which `new` took, in place.
+        pub fn set_updated_by(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedBy", value.into());
+            self
+        }
+
+        /// `UpdatedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_by(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedBy")
         }
     }
 
@@ -439,16 +694,28 @@ pub mod automation_rule {
             RelatedFinding { props }
         }
 
-        prop! {
-            /// `ProductArn`: The Amazon Resource Name (ARN) for the product that generated a related
-            /// finding.
-            props, "ProductArn", _, set_product_arn, get_product_arn, Val<String>
+        /// Sets `ProductArn`, which `new` took, in place.
+        pub fn set_product_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProductArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The product-generated identifier for a related finding. Array Members: Minimum
-            /// number of 1 item. Maximum number of 20 items.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ProductArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProductArn")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -468,26 +735,64 @@ pub mod automation_rule {
             SeverityUpdate { props }
         }
 
-        prop! {
-            /// `Label`: The severity value of the finding. The allowed values are the following. + ``INFORMATIONAL`` -
-            /// No issue was found. + ``LOW`` - The issue does not require action on its own. + ``MEDIUM`` -
-            /// The issue must be addressed but not urgently. + ``HIGH`` - The issue must be addressed
-            /// as a priority. + ``CRITICAL`` - The issue must be remediated immediately to avoid it
-            /// escalating.
-            props, "Label", label, set_label, get_label, Val<SeverityUpdateLabel>
+        /// `Label`: The severity value of the finding. The allowed values are the following. + ``INFORMATIONAL`` -
+        /// No issue was found. + ``LOW`` - The issue does not require action on its own. + ``MEDIUM`` -
+        /// The issue must be addressed but not urgently. + ``HIGH`` - The issue must be addressed as a
+        /// priority. + ``CRITICAL`` - The issue must be remediated immediately to avoid it escalating.
+        pub fn label(mut self, value: impl Into<Val<SeverityUpdateLabel>>) -> Self {
+            self.props.set("Label", value.into());
+            self
         }
 
-        prop! {
-            /// `Normalized`: The normalized severity for the finding. This attribute is to be
-            /// deprecated in favor of ``Label``. If you provide ``Normalized`` and don't provide ``Label``, ``Label``
-            /// is set automatically as follows. + 0 - ``INFORMATIONAL`` + 1–39 - ``LOW`` + 40–69 - ``MEDIUM`` + 70–89 - ``HIGH`` + 90–100 - ``CRITICAL``
-            props, "Normalized", normalized, set_normalized, get_normalized, Val<i64>
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<SeverityUpdateLabel>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
         }
 
-        prop! {
-            /// `Product`: The native severity as defined by the AWS service or integrated partner
-            /// product that generated the finding.
-            props, "Product", product, set_product, get_product, Val<f64>
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<SeverityUpdateLabel>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `Normalized`: The normalized severity for the finding. This attribute is to be deprecated in
+        /// favor of ``Label``. If you provide ``Normalized`` and don't provide ``Label``, ``Label`` is
+        /// set automatically as follows. + 0 - ``INFORMATIONAL`` + 1–39 - ``LOW`` + 40–69 - ``MEDIUM`` + 70–89 - ``HIGH`` + 90–100 - ``CRITICAL``
+        pub fn normalized(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Normalized", value.into());
+            self
+        }
+
+        /// Sets `Normalized` in place: [`Self::normalized`] on a value held by `&mut`.
+        pub fn set_normalized(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Normalized", value.into());
+            self
+        }
+
+        /// `Normalized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_normalized(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Normalized")
+        }
+
+        /// `Product`: The native severity as defined by the AWS service or integrated partner product
+        /// that generated the finding.
+        pub fn product(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Product", value.into());
+            self
+        }
+
+        /// Sets `Product` in place: [`Self::product`] on a value held by `&mut`.
+        pub fn set_product(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Product", value.into());
+            self
+        }
+
+        /// `Product` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Product")
         }
     }
 
@@ -559,15 +864,16 @@ pub mod automation_rule {
             WorkflowUpdate { props }
         }
 
-        prop! {
-            /// `Status`: The status of the investigation into the finding. The workflow status is
-            /// specific to an individual finding. It does not affect the generation of new findings.
-            /// For example, setting the workflow status to ``SUPPRESSED`` or ``RESOLVED`` does not
-            /// prevent a new finding for the same issue. The allowed values are the following. + ``NEW`` -
-            /// The initial state of a finding, before it is reviewed. Security Hub CSPM also resets ``WorkFlowStatus``
-            /// from ``NOTIFIED`` or ``RESOLVED`` to ``NEW`` in the following cases: + The record state
-            /// changes from ``ARCHIVED`` to ``ACTIVE``. + The compliance status changes …
-            props, "Status", _, set_status, get_status, Val<WorkflowUpdateStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<WorkflowUpdateStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<WorkflowUpdateStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -623,248 +929,704 @@ pub mod automation_rule {
             AutomationRulesFindingFilters { props }
         }
 
-        prop! {
-            /// `AwsAccountId`: The AWS-account ID in which a finding was generated. Array Members:
-            /// Minimum number of 1 item. Maximum number of 100 items.
-            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<List<StringFilter>>
+        /// `AwsAccountId`: The AWS-account ID in which a finding was generated. Array Members: Minimum
+        /// number of 1 item. Maximum number of 100 items.
+        pub fn aws_account_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("AwsAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `CompanyName`: The name of the company for the product that generated the finding. For
-            /// control-based findings, the company is AWS. Array Members: Minimum number of 1 item.
-            /// Maximum number of 20 items.
-            props, "CompanyName", company_name, set_company_name, get_company_name, Val<List<StringFilter>>
+        /// Sets `AwsAccountId` in place: [`Self::aws_account_id`] on a value held by `&mut`.
+        pub fn set_aws_account_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("AwsAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a
-            /// control is enabled. This field consists of the resource portion of the Amazon Resource
-            /// Name (ARN) returned for a standard in the DescribeStandards (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeStandards.html>)
-            /// API response. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "ComplianceAssociatedStandardsId", compliance_associated_standards_id, set_compliance_associated_standards_id, get_compliance_associated_standards_id, Val<List<StringFilter>>
+        /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountId")
         }
 
-        prop! {
-            /// `ComplianceSecurityControlId`: The security control ID for which a finding was
-            /// generated. Security control IDs are the same across standards. Array Members: Minimum
-            /// number of 1 item. Maximum number of 20 items.
-            props, "ComplianceSecurityControlId", compliance_security_control_id, set_compliance_security_control_id, get_compliance_security_control_id, Val<List<StringFilter>>
+        /// `CompanyName`: The name of the company for the product that generated the finding. For
+        /// control-based findings, the company is AWS. Array Members: Minimum number of 1 item. Maximum
+        /// number of 20 items.
+        pub fn company_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("CompanyName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceStatus`: The result of a security check. This field is only used for findings
-            /// generated from controls. Array Members: Minimum number of 1 item. Maximum number of 20
-            /// items.
-            props, "ComplianceStatus", compliance_status, set_compliance_status, get_compliance_status, Val<List<StringFilter>>
+        /// Sets `CompanyName` in place: [`Self::company_name`] on a value held by `&mut`.
+        pub fn set_company_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("CompanyName", value.into());
+            self
         }
 
-        prop! {
-            /// `Confidence`: The likelihood that a finding accurately identifies the behavior or issue
-            /// that it was intended to identify. ``Confidence`` is scored on a 0–100 basis using a
-            /// ratio scale. A value of ``0`` means 0 percent confidence, and a value of ``100`` means 100
-            /// percent confidence. For example, a data exfiltration detection based on a statistical
-            /// deviation of network traffic has low confidence because an actual exfiltration hasn't
-            /// been verified. For more information, see Confidence (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-confidence>)
-            /// in the *User …
-            props, "Confidence", confidence, set_confidence, get_confidence, Val<List<NumberFilter>>
+        /// `CompanyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_company_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "CompanyName")
         }
 
-        prop! {
-            /// `CreatedAt`: A timestamp that indicates when this finding record was created. For more
-            /// information about the validation and formatting of timestamp fields in ASHlong, see
-            /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<List<DateFilter>>
+        /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a control is
+        /// enabled. This field consists of the resource portion of the Amazon Resource Name (ARN)
+        /// returned for a standard in the DescribeStandards (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeStandards.html>)
+        /// API response. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn compliance_associated_standards_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceAssociatedStandardsId", value.into());
+            self
         }
 
-        prop! {
-            /// `Criticality`: The level of importance that is assigned to the resources that are
-            /// associated with a finding. ``Criticality`` is scored on a 0–100 basis, using a ratio
-            /// scale that supports only full integers. A score of ``0`` means that the underlying
-            /// resources have no criticality, and a score of ``100`` is reserved for the most critical
-            /// resources. For more information, see Criticality (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-criticality>)
-            /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20
-            /// items.
-            props, "Criticality", criticality, set_criticality, get_criticality, Val<List<NumberFilter>>
+        /// Sets `ComplianceAssociatedStandardsId` in place: [`Self::compliance_associated_standards_id`]
+        /// on a value held by `&mut`.
+        pub fn set_compliance_associated_standards_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceAssociatedStandardsId", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A finding's description. Array Members: Minimum number of 1 item. Maximum
-            /// number of 20 items.
-            props, "Description", description, set_description, get_description, Val<List<StringFilter>>
+        /// `ComplianceAssociatedStandardsId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_associated_standards_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceAssociatedStandardsId")
         }
 
-        prop! {
-            /// `FirstObservedAt`: A timestamp that indicates when the potential security issue captured
-            /// by a finding was first observed by the security findings product. For more information
-            /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "FirstObservedAt", first_observed_at, set_first_observed_at, get_first_observed_at, Val<List<DateFilter>>
+        /// `ComplianceSecurityControlId`: The security control ID for which a finding was generated.
+        /// Security control IDs are the same across standards. Array Members: Minimum number of 1 item.
+        /// Maximum number of 20 items.
+        pub fn compliance_security_control_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceSecurityControlId", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneratorId`: The identifier for the solution-specific component that generated a
-            /// finding. Array Members: Minimum number of 1 item. Maximum number of 100 items.
-            props, "GeneratorId", generator_id, set_generator_id, get_generator_id, Val<List<StringFilter>>
+        /// Sets `ComplianceSecurityControlId` in place: [`Self::compliance_security_control_id`] on a
+        /// value held by `&mut`.
+        pub fn set_compliance_security_control_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceSecurityControlId", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The product-specific identifier for a finding. Array Members: Minimum number of 1
-            /// item. Maximum number of 20 items.
-            props, "Id", id, set_id, get_id, Val<List<StringFilter>>
+        /// `ComplianceSecurityControlId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_security_control_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceSecurityControlId")
         }
 
-        prop! {
-            /// `LastObservedAt`: A timestamp that indicates when the security findings provider most
-            /// recently observed a change in the resource that is involved in the finding. For more
-            /// information about the validation and formatting of timestamp fields in ASHlong, see
-            /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "LastObservedAt", last_observed_at, set_last_observed_at, get_last_observed_at, Val<List<DateFilter>>
+        /// `ComplianceStatus`: The result of a security check. This field is only used for findings
+        /// generated from controls. Array Members: Minimum number of 1 item. Maximum number of 20
+        /// items.
+        pub fn compliance_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteText`: The text of a user-defined note that's added to a finding. Array Members:
-            /// Minimum number of 1 item. Maximum number of 20 items.
-            props, "NoteText", note_text, set_note_text, get_note_text, Val<List<StringFilter>>
+        /// Sets `ComplianceStatus` in place: [`Self::compliance_status`] on a value held by `&mut`.
+        pub fn set_compliance_status(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteUpdatedAt`: The timestamp of when the note was updated. For more information about
-            /// the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "NoteUpdatedAt", note_updated_at, set_note_updated_at, get_note_updated_at, Val<List<DateFilter>>
+        /// `ComplianceStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_status(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceStatus")
         }
 
-        prop! {
-            /// `NoteUpdatedBy`: The principal that created a note. Array Members: Minimum number of 1
-            /// item. Maximum number of 20 items.
-            props, "NoteUpdatedBy", note_updated_by, set_note_updated_by, get_note_updated_by, Val<List<StringFilter>>
+        /// `Confidence`: The likelihood that a finding accurately identifies the behavior or issue that
+        /// it was intended to identify. ``Confidence`` is scored on a 0–100 basis using a ratio
+        /// scale. A value of ``0`` means 0 percent confidence, and a value of ``100`` means 100 percent
+        /// confidence. For example, a data exfiltration detection based on a statistical deviation of
+        /// network traffic has low confidence because an actual exfiltration hasn't been verified. For
+        /// more information, see Confidence (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-confidence>)
+        /// in the *User …
+        pub fn confidence(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("Confidence", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductArn`: The Amazon Resource Name (ARN) for a third-party product that generated a
-            /// finding in Security Hub CSPM. Array Members: Minimum number of 1 item. Maximum number of 20
-            /// items.
-            props, "ProductArn", product_arn, set_product_arn, get_product_arn, Val<List<StringFilter>>
+        /// Sets `Confidence` in place: [`Self::confidence`] on a value held by `&mut`.
+        pub fn set_confidence(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("Confidence", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductName`: Provides the name of the product that generated the finding. For
-            /// control-based findings, the product name is Security Hub CSPM. Array Members: Minimum
-            /// number of 1 item. Maximum number of 20 items.
-            props, "ProductName", product_name, set_product_name, get_product_name, Val<List<StringFilter>>
+        /// `Confidence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "Confidence")
         }
 
-        prop! {
-            /// `RecordState`: Provides the current state of a finding. Array Members: Minimum number of 1
-            /// item. Maximum number of 20 items.
-            props, "RecordState", record_state, set_record_state, get_record_state, Val<List<StringFilter>>
+        /// `CreatedAt`: A timestamp that indicates when this finding record was created. For more
+        /// information about the validation and formatting of timestamp fields in ASHlong, see
+        /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn created_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `RelatedFindingsId`: The product-generated identifier for a related finding. Array
-            /// Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "RelatedFindingsId", related_findings_id, set_related_findings_id, get_related_findings_id, Val<List<StringFilter>>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `RelatedFindingsProductArn`: The ARN for the product that generated a related finding.
-            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "RelatedFindingsProductArn", related_findings_product_arn, set_related_findings_product_arn, get_related_findings_product_arn, Val<List<StringFilter>>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `ResourceDetailsOther`: Custom fields and values about the resource that a finding
-            /// pertains to. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "ResourceDetailsOther", resource_details_other, set_resource_details_other, get_resource_details_other, Val<List<MapFilter>>
+        /// `Criticality`: The level of importance that is assigned to the resources that are associated
+        /// with a finding. ``Criticality`` is scored on a 0–100 basis, using a ratio scale that
+        /// supports only full integers. A score of ``0`` means that the underlying resources have no
+        /// criticality, and a score of ``100`` is reserved for the most critical resources. For more
+        /// information, see Criticality (<https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html#asff-criticality>)
+        /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn criticality(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("Criticality", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceId`: The identifier for the given resource type. For AWS resources that are
-            /// identified by Amazon Resource Names (ARNs), this is the ARN. For AWS resources that lack
-            /// ARNs, this is the identifier as defined by the AWS-service that created the resource.
-            /// For non-AWS resources, this is a unique identifier that is associated with the resource.
-            /// Array Members: Minimum number of 1 item. Maximum number of 100 items.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<List<StringFilter>>
+        /// Sets `Criticality` in place: [`Self::criticality`] on a value held by `&mut`.
+        pub fn set_criticality(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("Criticality", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcePartition`: The partition in which the resource that the finding pertains to is
-            /// located. A partition is a group of AWS-Regions. Each AWS-account is scoped to one
-            /// partition. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "ResourcePartition", resource_partition, set_resource_partition, get_resource_partition, Val<List<StringFilter>>
+        /// `Criticality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criticality(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "Criticality")
         }
 
-        prop! {
-            /// `ResourceRegion`: The AWS-Region where the resource that a finding pertains to is
-            /// located. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "ResourceRegion", resource_region, set_resource_region, get_resource_region, Val<List<StringFilter>>
+        /// `Description`: A finding's description. Array Members: Minimum number of 1 item. Maximum
+        /// number of 20 items.
+        pub fn description(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding
-            /// was processed. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<MapFilter>>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceType`: A finding's title. Array Members: Minimum number of 1 item. Maximum
-            /// number of 100 items.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<List<StringFilter>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `SeverityLabel`: The severity value of the finding. Array Members: Minimum number of 1
-            /// item. Maximum number of 20 items.
-            props, "SeverityLabel", severity_label, set_severity_label, get_severity_label, Val<List<StringFilter>>
+        /// `FirstObservedAt`: A timestamp that indicates when the potential security issue captured by
+        /// a finding was first observed by the security findings product. For more information about
+        /// the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn first_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("FirstObservedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceUrl`: Provides a URL that links to a page about the current finding in the
-            /// finding product. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "SourceUrl", source_url, set_source_url, get_source_url, Val<List<StringFilter>>
+        /// Sets `FirstObservedAt` in place: [`Self::first_observed_at`] on a value held by `&mut`.
+        pub fn set_first_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("FirstObservedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: A finding's title. Array Members: Minimum number of 1 item. Maximum number of 100
-            /// items.
-            props, "Title", title, set_title, get_title, Val<List<StringFilter>>
+        /// `FirstObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "FirstObservedAt")
         }
 
-        prop! {
-            /// `Type`: One or more finding types in the format of namespace/category/classifier that
-            /// classify a finding. For a list of namespaces, classifiers, and categories, see Types
-            /// taxonomy for ASFF (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format-type-taxonomy.html>)
-            /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20
-            /// items.
-            props, "Type", type_, set_type, get_type, Val<List<StringFilter>>
+        /// `GeneratorId`: The identifier for the solution-specific component that generated a finding.
+        /// Array Members: Minimum number of 1 item. Maximum number of 100 items.
+        pub fn generator_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("GeneratorId", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdatedAt`: A timestamp that indicates when the finding record was most recently
-            /// updated. For more information about the validation and formatting of timestamp fields in
-            /// ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<List<DateFilter>>
+        /// Sets `GeneratorId` in place: [`Self::generator_id`] on a value held by `&mut`.
+        pub fn set_generator_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("GeneratorId", value.into());
+            self
         }
 
-        prop! {
-            /// `UserDefinedFields`: A list of user-defined name and value string pairs added to a
-            /// finding. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "UserDefinedFields", user_defined_fields, set_user_defined_fields, get_user_defined_fields, Val<List<MapFilter>>
+        /// `GeneratorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generator_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "GeneratorId")
         }
 
-        prop! {
-            /// `VerificationState`: Provides the veracity of a finding. Array Members: Minimum number
-            /// of 1 item. Maximum number of 20 items.
-            props, "VerificationState", verification_state, set_verification_state, get_verification_state, Val<List<StringFilter>>
+        /// `Id`: The product-specific identifier for a finding. Array Members: Minimum number of 1
+        /// item. Maximum number of 20 items.
+        pub fn id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkflowStatus`: Provides information about the status of the investigation into a
-            /// finding. Array Members: Minimum number of 1 item. Maximum number of 20 items.
-            props, "WorkflowStatus", workflow_status, set_workflow_status, get_workflow_status, Val<List<StringFilter>>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `LastObservedAt`: A timestamp that indicates when the security findings provider most
+        /// recently observed a change in the resource that is involved in the finding. For more
+        /// information about the validation and formatting of timestamp fields in ASHlong, see
+        /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("LastObservedAt", value.into());
+            self
+        }
+
+        /// Sets `LastObservedAt` in place: [`Self::last_observed_at`] on a value held by `&mut`.
+        pub fn set_last_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("LastObservedAt", value.into());
+            self
+        }
+
+        /// `LastObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "LastObservedAt")
+        }
+
+        /// `NoteText`: The text of a user-defined note that's added to a finding. Array Members:
+        /// Minimum number of 1 item. Maximum number of 20 items.
+        pub fn note_text(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NoteText", value.into());
+            self
+        }
+
+        /// Sets `NoteText` in place: [`Self::note_text`] on a value held by `&mut`.
+        pub fn set_note_text(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NoteText", value.into());
+            self
+        }
+
+        /// `NoteText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_text(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NoteText")
+        }
+
+        /// `NoteUpdatedAt`: The timestamp of when the note was updated. For more information about the
+        /// validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn note_updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("NoteUpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `NoteUpdatedAt` in place: [`Self::note_updated_at`] on a value held by `&mut`.
+        pub fn set_note_updated_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("NoteUpdatedAt", value.into());
+            self
+        }
+
+        /// `NoteUpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_updated_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "NoteUpdatedAt")
+        }
+
+        /// `NoteUpdatedBy`: The principal that created a note. Array Members: Minimum number of 1 item.
+        /// Maximum number of 20 items.
+        pub fn note_updated_by(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NoteUpdatedBy", value.into());
+            self
+        }
+
+        /// Sets `NoteUpdatedBy` in place: [`Self::note_updated_by`] on a value held by `&mut`.
+        pub fn set_note_updated_by(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NoteUpdatedBy", value.into());
+            self
+        }
+
+        /// `NoteUpdatedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_updated_by(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NoteUpdatedBy")
+        }
+
+        /// `ProductArn`: The Amazon Resource Name (ARN) for a third-party product that generated a
+        /// finding in Security Hub CSPM. Array Members: Minimum number of 1 item. Maximum number of 20
+        /// items.
+        pub fn product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ProductArn", value.into());
+            self
+        }
+
+        /// Sets `ProductArn` in place: [`Self::product_arn`] on a value held by `&mut`.
+        pub fn set_product_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ProductArn", value.into());
+            self
+        }
+
+        /// `ProductArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProductArn")
+        }
+
+        /// `ProductName`: Provides the name of the product that generated the finding. For
+        /// control-based findings, the product name is Security Hub CSPM. Array Members: Minimum number
+        /// of 1 item. Maximum number of 20 items.
+        pub fn product_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ProductName", value.into());
+            self
+        }
+
+        /// Sets `ProductName` in place: [`Self::product_name`] on a value held by `&mut`.
+        pub fn set_product_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ProductName", value.into());
+            self
+        }
+
+        /// `ProductName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProductName")
+        }
+
+        /// `RecordState`: Provides the current state of a finding. Array Members: Minimum number of 1
+        /// item. Maximum number of 20 items.
+        pub fn record_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RecordState", value.into());
+            self
+        }
+
+        /// Sets `RecordState` in place: [`Self::record_state`] on a value held by `&mut`.
+        pub fn set_record_state(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RecordState", value.into());
+            self
+        }
+
+        /// `RecordState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_state(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RecordState")
+        }
+
+        /// `RelatedFindingsId`: The product-generated identifier for a related finding. Array Members:
+        /// Minimum number of 1 item. Maximum number of 20 items.
+        pub fn related_findings_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RelatedFindingsId", value.into());
+            self
+        }
+
+        /// Sets `RelatedFindingsId` in place: [`Self::related_findings_id`] on a value held by `&mut`.
+        pub fn set_related_findings_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RelatedFindingsId", value.into());
+            self
+        }
+
+        /// `RelatedFindingsId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_related_findings_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RelatedFindingsId")
+        }
+
+        /// `RelatedFindingsProductArn`: The ARN for the product that generated a related finding. Array
+        /// Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn related_findings_product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RelatedFindingsProductArn", value.into());
+            self
+        }
+
+        /// Sets `RelatedFindingsProductArn` in place: [`Self::related_findings_product_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_related_findings_product_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RelatedFindingsProductArn", value.into());
+            self
+        }
+
+        /// `RelatedFindingsProductArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_related_findings_product_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RelatedFindingsProductArn")
+        }
+
+        /// `ResourceDetailsOther`: Custom fields and values about the resource that a finding pertains
+        /// to. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn resource_details_other(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("ResourceDetailsOther", value.into());
+            self
+        }
+
+        /// Sets `ResourceDetailsOther` in place: [`Self::resource_details_other`] on a value held by `&mut`.
+        pub fn set_resource_details_other(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("ResourceDetailsOther", value.into());
+            self
+        }
+
+        /// `ResourceDetailsOther` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_details_other(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceDetailsOther")
+        }
+
+        /// `ResourceId`: The identifier for the given resource type. For AWS resources that are
+        /// identified by Amazon Resource Names (ARNs), this is the ARN. For AWS resources that lack
+        /// ARNs, this is the identifier as defined by the AWS-service that created the resource. For
+        /// non-AWS resources, this is a unique identifier that is associated with the resource. Array
+        /// Members: Minimum number of 1 item. Maximum number of 100 items.
+        pub fn resource_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `ResourcePartition`: The partition in which the resource that the finding pertains to is
+        /// located. A partition is a group of AWS-Regions. Each AWS-account is scoped to one partition.
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn resource_partition(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourcePartition", value.into());
+            self
+        }
+
+        /// Sets `ResourcePartition` in place: [`Self::resource_partition`] on a value held by `&mut`.
+        pub fn set_resource_partition(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourcePartition", value.into());
+            self
+        }
+
+        /// `ResourcePartition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_partition(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourcePartition")
+        }
+
+        /// `ResourceRegion`: The AWS-Region where the resource that a finding pertains to is located.
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn resource_region(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceRegion", value.into());
+            self
+        }
+
+        /// Sets `ResourceRegion` in place: [`Self::resource_region`] on a value held by `&mut`.
+        pub fn set_resource_region(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceRegion", value.into());
+            self
+        }
+
+        /// `ResourceRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_region(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRegion")
+        }
+
+        /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding was
+        /// processed. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn resource_tags(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+        pub fn set_resource_tags(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTags")
+        }
+
+        /// `ResourceType`: A finding's title. Array Members: Minimum number of 1 item. Maximum number
+        /// of 100 items.
+        pub fn resource_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `SeverityLabel`: The severity value of the finding. Array Members: Minimum number of 1 item.
+        /// Maximum number of 20 items.
+        pub fn severity_label(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("SeverityLabel", value.into());
+            self
+        }
+
+        /// Sets `SeverityLabel` in place: [`Self::severity_label`] on a value held by `&mut`.
+        pub fn set_severity_label(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("SeverityLabel", value.into());
+            self
+        }
+
+        /// `SeverityLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity_label(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "SeverityLabel")
+        }
+
+        /// `SourceUrl`: Provides a URL that links to a page about the current finding in the finding
+        /// product. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn source_url(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("SourceUrl", value.into());
+            self
+        }
+
+        /// Sets `SourceUrl` in place: [`Self::source_url`] on a value held by `&mut`.
+        pub fn set_source_url(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("SourceUrl", value.into());
+            self
+        }
+
+        /// `SourceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_url(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "SourceUrl")
+        }
+
+        /// `Title`: A finding's title. Array Members: Minimum number of 1 item. Maximum number of 100
+        /// items.
+        pub fn title(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `Type`: One or more finding types in the format of namespace/category/classifier that
+        /// classify a finding. For a list of namespaces, classifiers, and categories, see Types
+        /// taxonomy for ASFF (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format-type-taxonomy.html>)
+        /// in the *User Guide*. Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn type_(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: A timestamp that indicates when the finding record was most recently updated.
+        /// For more information about the validation and formatting of timestamp fields in ASHlong, see
+        /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
+        }
+
+        /// `UserDefinedFields`: A list of user-defined name and value string pairs added to a finding.
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn user_defined_fields(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("UserDefinedFields", value.into());
+            self
+        }
+
+        /// Sets `UserDefinedFields` in place: [`Self::user_defined_fields`] on a value held by `&mut`.
+        pub fn set_user_defined_fields(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("UserDefinedFields", value.into());
+            self
+        }
+
+        /// `UserDefinedFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_defined_fields(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "UserDefinedFields")
+        }
+
+        /// `VerificationState`: Provides the veracity of a finding. Array Members: Minimum number of 1
+        /// item. Maximum number of 20 items.
+        pub fn verification_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VerificationState", value.into());
+            self
+        }
+
+        /// Sets `VerificationState` in place: [`Self::verification_state`] on a value held by `&mut`.
+        pub fn set_verification_state(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VerificationState", value.into());
+            self
+        }
+
+        /// `VerificationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verification_state(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VerificationState")
+        }
+
+        /// `WorkflowStatus`: Provides information about the status of the investigation into a finding.
+        /// Array Members: Minimum number of 1 item. Maximum number of 20 items.
+        pub fn workflow_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("WorkflowStatus", value.into());
+            self
+        }
+
+        /// Sets `WorkflowStatus` in place: [`Self::workflow_status`] on a value held by `&mut`.
+        pub fn set_workflow_status(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("WorkflowStatus", value.into());
+            self
+        }
+
+        /// `WorkflowStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_status(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "WorkflowStatus")
         }
     }
 
@@ -900,22 +1662,28 @@ pub mod automation_rule {
             StringFilter { props }
         }
 
-        prop! {
-            /// `Comparison`: The condition to apply to a string value when filtering Security Hub CSPM
-            /// findings. To search for values that have the filter value, use one of the following
-            /// comparison operators: + To search for values that include the filter value, use ``CONTAINS``.
-            /// For example, the filter ``Title CONTAINS CloudFront`` matches findings that have a ``Title``
-            /// that includes the string CloudFront. + To search for values that exactly match the
-            /// filter value, use ``EQUALS``. For example, the filter ``AwsAccountId EQUALS 123456789012``
-            /// only matches findings that have an account ID of ``123456789012``. + To search …
-            props, "Comparison", _, set_comparison, get_comparison, Val<StringFilterComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<StringFilterComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The string filter value. Filter values are case sensitive. For example, the
-            /// product name for control-based findings is ``Security Hub CSPM``. If you provide ``security
-            /// hub`` as the filter value, there's no match.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<StringFilterComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -961,21 +1729,60 @@ pub mod automation_rule {
             NumberFilter { props }
         }
 
-        prop! {
-            /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
-            props, "Eq", eq, set_eq, get_eq, Val<f64>
+        /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
+        pub fn eq(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Gte`: The greater-than-equal condition to be applied to a single field when querying
-            /// for findings.
-            props, "Gte", gte, set_gte, get_gte, Val<f64>
+        /// Sets `Eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
-            /// findings.
-            props, "Lte", lte, set_lte, get_lte, Val<f64>
+        /// `Eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Eq")
+        }
+
+        /// `Gte`: The greater-than-equal condition to be applied to a single field when querying for
+        /// findings.
+        pub fn gte(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// Sets `Gte` in place: [`Self::gte`] on a value held by `&mut`.
+        pub fn set_gte(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// `Gte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gte(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Gte")
+        }
+
+        /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
+        /// findings.
+        pub fn lte(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// Sets `Lte` in place: [`Self::lte`] on a value held by `&mut`.
+        pub fn set_lte(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// `Lte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lte(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Lte")
         }
     }
 
@@ -996,22 +1803,60 @@ pub mod automation_rule {
             DateFilter { props }
         }
 
-        prop! {
-            /// `DateRange`: A date range for the date filter.
-            props, "DateRange", date_range, set_date_range, get_date_range, Val<DateRange>
+        /// `DateRange`: A date range for the date filter.
+        pub fn date_range(mut self, value: impl Into<Val<DateRange>>) -> Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: A timestamp that provides the end date for the date filter. For more information
-            /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            props, "End", end, set_end, get_end, Val<String>
+        /// Sets `DateRange` in place: [`Self::date_range`] on a value held by `&mut`.
+        pub fn set_date_range(&mut self, value: impl Into<Val<DateRange>>) -> &mut Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`: A timestamp that provides the start date for the date filter. For more
-            /// information about the validation and formatting of timestamp fields in ASHlong, see
-            /// Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
-            props, "Start", start, set_start, get_start, Val<String>
+        /// `DateRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_range(&self) -> ::std::option::Option<Val<DateRange>> {
+            crate::cfn::get_prop(&self.props, "DateRange")
+        }
+
+        /// `End`: A timestamp that provides the end date for the date filter. For more information
+        /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `Start`: A timestamp that provides the start date for the date filter. For more information
+        /// about the validation and formatting of timestamp fields in ASHlong, see Timestamps (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps>).
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
         }
     }
 
@@ -1034,14 +1879,28 @@ pub mod automation_rule {
             DateRange { props }
         }
 
-        prop! {
-            /// `Unit`: A date range unit for the date filter.
-            props, "Unit", _, set_unit, get_unit, Val<DateRangeUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<DateRangeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: A date range value for the date filter.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<DateRangeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1093,28 +1952,40 @@ pub mod automation_rule {
             MapFilter { props }
         }
 
-        prop! {
-            /// `Comparison`: The condition to apply to the key value when filtering Security Hub CSPM
-            /// findings with a map filter. To search for values that have the filter value, use one of
-            /// the following comparison operators: + To search for values that include the filter
-            /// value, use ``CONTAINS``. For example, for the ``ResourceTags`` field, the filter ``Department
-            /// CONTAINS Security`` matches findings that include the value ``Security`` for the ``Department``
-            /// tag. In the same example, a finding with a value of ``Security team`` for the ``Department``
-            /// tag is a match. + To search for values that exactly match the filter …
-            props, "Comparison", _, set_comparison, get_comparison, Val<MapFilterComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MapFilterComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The key of the map filter. For example, for ``ResourceTags``, ``Key`` identifies
-            /// the name of the tag. For ``UserDefinedFields``, ``Key`` is the name of the field.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MapFilterComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
         }
 
-        prop! {
-            /// `Value`: The value for the key in the map filter. Filter values are case sensitive. For
-            /// example, one of the values for a tag called ``Department`` might be ``Security``. If you
-            /// provide ``security`` as the filter value, then there's no match.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1193,40 +2064,100 @@ impl AutomationRuleV2 {
         AutomationRuleV2 { core }
     }
 
-    prop! {
-        /// `Actions`: A list of actions to be performed when the rule criteria is met
-        core.props, "Actions", _, set_actions, get_actions, Val<List<automation_rule_v2::AutomationRulesActionV2>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<automation_rule_v2::AutomationRulesActionV2>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Criteria`: Defines the parameters and conditions used to evaluate and filter security
-        /// findings
-        core.props, "Criteria", _, set_criteria, get_criteria, Val<automation_rule_v2::Criteria>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<automation_rule_v2::AutomationRulesActionV2>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Description`: A description of the automation rule
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Criteria`, which `new` took, in place.
+    pub fn set_criteria(&mut self, value: impl Into<Val<automation_rule_v2::Criteria>>) -> &mut Self {
+        self.core.props.set("Criteria", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleName`: The name of the automation rule
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// `Criteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_criteria(&self) -> ::std::option::Option<Val<automation_rule_v2::Criteria>> {
+        crate::cfn::get_prop(&self.core.props, "Criteria")
     }
 
-    prop! {
-        /// `RuleOrder`: The value for the rule priority
-        core.props, "RuleOrder", _, set_rule_order, get_rule_order, Val<f64>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleStatus`: The status of the automation rule
-        core.props, "RuleStatus", rule_status, set_rule_status, get_rule_status, Val<automation_rule_v2::RuleStatus>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// Sets `RuleOrder`, which `new` took, in place.
+    pub fn set_rule_order(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("RuleOrder", value.into());
+        self
+    }
+
+    /// `RuleOrder` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_order(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "RuleOrder")
+    }
+
+    /// `RuleStatus`: The status of the automation rule
+    pub fn rule_status(mut self, value: impl Into<Val<automation_rule_v2::RuleStatus>>) -> Self {
+        self.core.props.set("RuleStatus", value.into());
+        self
+    }
+
+    /// Sets `RuleStatus` in place: [`Self::rule_status`] on a value held by `&mut`.
+    pub fn set_rule_status(&mut self, value: impl Into<Val<automation_rule_v2::RuleStatus>>) -> &mut Self {
+        self.core.props.set("RuleStatus", value.into());
+        self
+    }
+
+    /// `RuleStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_status(&self) -> ::std::option::Option<Val<automation_rule_v2::RuleStatus>> {
+        crate::cfn::get_prop(&self.core.props, "RuleStatus")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1283,21 +2214,55 @@ pub mod automation_rule_v2 {
             AutomationRulesActionV2 { props }
         }
 
-        prop! {
-            /// `Type`: The category of action to be executed by the automation rule
-            props, "Type", _, set_type, get_type, Val<AutomationRulesActionV2Type>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AutomationRulesActionV2Type>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalIntegrationConfiguration`: The settings for integrating automation rule actions
-            /// with external systems or service
-            props, "ExternalIntegrationConfiguration", external_integration_configuration, set_external_integration_configuration, get_external_integration_configuration, Val<ExternalIntegrationConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AutomationRulesActionV2Type>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `FindingFieldsUpdate`: The changes to be applied to fields in a security finding when an
-            /// automation rule is triggered
-            props, "FindingFieldsUpdate", finding_fields_update, set_finding_fields_update, get_finding_fields_update, Val<AutomationRulesFindingFieldsUpdateV2>
+        /// `ExternalIntegrationConfiguration`: The settings for integrating automation rule actions
+        /// with external systems or service
+        pub fn external_integration_configuration(mut self, value: impl Into<Val<ExternalIntegrationConfiguration>>) -> Self {
+            self.props.set("ExternalIntegrationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ExternalIntegrationConfiguration` in place: [`Self::external_integration_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_external_integration_configuration(&mut self, value: impl Into<Val<ExternalIntegrationConfiguration>>) -> &mut Self {
+            self.props.set("ExternalIntegrationConfiguration", value.into());
+            self
+        }
+
+        /// `ExternalIntegrationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_integration_configuration(&self) -> ::std::option::Option<Val<ExternalIntegrationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ExternalIntegrationConfiguration")
+        }
+
+        /// `FindingFieldsUpdate`: The changes to be applied to fields in a security finding when an
+        /// automation rule is triggered
+        pub fn finding_fields_update(mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdateV2>>) -> Self {
+            self.props.set("FindingFieldsUpdate", value.into());
+            self
+        }
+
+        /// Sets `FindingFieldsUpdate` in place: [`Self::finding_fields_update`] on a value held by `&mut`.
+        pub fn set_finding_fields_update(&mut self, value: impl Into<Val<AutomationRulesFindingFieldsUpdateV2>>) -> &mut Self {
+            self.props.set("FindingFieldsUpdate", value.into());
+            self
+        }
+
+        /// `FindingFieldsUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_fields_update(&self) -> ::std::option::Option<Val<AutomationRulesFindingFieldsUpdateV2>> {
+            crate::cfn::get_prop(&self.props, "FindingFieldsUpdate")
         }
     }
 
@@ -1317,9 +2282,22 @@ pub mod automation_rule_v2 {
             ExternalIntegrationConfiguration { props }
         }
 
-        prop! {
-            /// `ConnectorArn`: The ARN of the connector that establishes the integration
-            props, "ConnectorArn", connector_arn, set_connector_arn, get_connector_arn, Val<String>
+        /// `ConnectorArn`: The ARN of the connector that establishes the integration
+        pub fn connector_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectorArn", value.into());
+            self
+        }
+
+        /// Sets `ConnectorArn` in place: [`Self::connector_arn`] on a value held by `&mut`.
+        pub fn set_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorArn", value.into());
+            self
+        }
+
+        /// `ConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorArn")
         }
     }
 
@@ -1339,21 +2317,60 @@ pub mod automation_rule_v2 {
             AutomationRulesFindingFieldsUpdateV2 { props }
         }
 
-        prop! {
-            /// `Comment`: Notes or contextual information for findings that are modified by the
-            /// automation rule
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Comment`: Notes or contextual information for findings that are modified by the automation
+        /// rule
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `SeverityId`: The severity level to be assigned to findings that match the automation
-            /// rule criteria
-            props, "SeverityId", severity_id, set_severity_id, get_severity_id, Val<i64>
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `StatusId`: The status to be applied to findings that match automation rule criteria
-            props, "StatusId", status_id, set_status_id, get_status_id, Val<i64>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
+        }
+
+        /// `SeverityId`: The severity level to be assigned to findings that match the automation rule
+        /// criteria
+        pub fn severity_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SeverityId", value.into());
+            self
+        }
+
+        /// Sets `SeverityId` in place: [`Self::severity_id`] on a value held by `&mut`.
+        pub fn set_severity_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SeverityId", value.into());
+            self
+        }
+
+        /// `SeverityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SeverityId")
+        }
+
+        /// `StatusId`: The status to be applied to findings that match automation rule criteria
+        pub fn status_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StatusId", value.into());
+            self
+        }
+
+        /// Sets `StatusId` in place: [`Self::status_id`] on a value held by `&mut`.
+        pub fn set_status_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StatusId", value.into());
+            self
+        }
+
+        /// `StatusId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StatusId")
         }
     }
 
@@ -1386,9 +2403,22 @@ pub mod automation_rule_v2 {
             Criteria { props }
         }
 
-        prop! {
-            /// `OcsfFindingCriteria`: The filtering conditions that align with OCSF standards
-            props, "OcsfFindingCriteria", ocsf_finding_criteria, set_ocsf_finding_criteria, get_ocsf_finding_criteria, Val<OcsfFindingFilters>
+        /// `OcsfFindingCriteria`: The filtering conditions that align with OCSF standards
+        pub fn ocsf_finding_criteria(mut self, value: impl Into<Val<OcsfFindingFilters>>) -> Self {
+            self.props.set("OcsfFindingCriteria", value.into());
+            self
+        }
+
+        /// Sets `OcsfFindingCriteria` in place: [`Self::ocsf_finding_criteria`] on a value held by `&mut`.
+        pub fn set_ocsf_finding_criteria(&mut self, value: impl Into<Val<OcsfFindingFilters>>) -> &mut Self {
+            self.props.set("OcsfFindingCriteria", value.into());
+            self
+        }
+
+        /// `OcsfFindingCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocsf_finding_criteria(&self) -> ::std::option::Option<Val<OcsfFindingFilters>> {
+            crate::cfn::get_prop(&self.props, "OcsfFindingCriteria")
         }
     }
 
@@ -1408,15 +2438,40 @@ pub mod automation_rule_v2 {
             OcsfFindingFilters { props }
         }
 
-        prop! {
-            /// `CompositeFilters`: Enables the creation of complex filtering conditions by combining
-            /// filter
-            props, "CompositeFilters", composite_filters, set_composite_filters, get_composite_filters, Val<List<CompositeFilter>>
+        /// `CompositeFilters`: Enables the creation of complex filtering conditions by combining filter
+        pub fn composite_filters(mut self, value: impl Into<Val<List<CompositeFilter>>>) -> Self {
+            self.props.set("CompositeFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `CompositeOperator`: The logical operator used to combine multiple conditions
-            props, "CompositeOperator", composite_operator, set_composite_operator, get_composite_operator, Val<AllowedOperators>
+        /// Sets `CompositeFilters` in place: [`Self::composite_filters`] on a value held by `&mut`.
+        pub fn set_composite_filters(&mut self, value: impl Into<Val<List<CompositeFilter>>>) -> &mut Self {
+            self.props.set("CompositeFilters", value.into());
+            self
+        }
+
+        /// `CompositeFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_filters(&self) -> ::std::option::Option<Val<List<CompositeFilter>>> {
+            crate::cfn::get_prop(&self.props, "CompositeFilters")
+        }
+
+        /// `CompositeOperator`: The logical operator used to combine multiple conditions
+        pub fn composite_operator(mut self, value: impl Into<Val<AllowedOperators>>) -> Self {
+            self.props.set("CompositeOperator", value.into());
+            self
+        }
+
+        /// Sets `CompositeOperator` in place: [`Self::composite_operator`] on a value held by `&mut`.
+        pub fn set_composite_operator(&mut self, value: impl Into<Val<AllowedOperators>>) -> &mut Self {
+            self.props.set("CompositeOperator", value.into());
+            self
+        }
+
+        /// `CompositeOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_operator(&self) -> ::std::option::Option<Val<AllowedOperators>> {
+            crate::cfn::get_prop(&self.props, "CompositeOperator")
         }
     }
 
@@ -1436,34 +2491,112 @@ pub mod automation_rule_v2 {
             CompositeFilter { props }
         }
 
-        prop! {
-            /// `BooleanFilters`: Enables filtering based on boolean field values
-            props, "BooleanFilters", boolean_filters, set_boolean_filters, get_boolean_filters, Val<List<OcsfBooleanFilter>>
+        /// `BooleanFilters`: Enables filtering based on boolean field values
+        pub fn boolean_filters(mut self, value: impl Into<Val<List<OcsfBooleanFilter>>>) -> Self {
+            self.props.set("BooleanFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `DateFilters`: Enables filtering based on date and timestamp fields
-            props, "DateFilters", date_filters, set_date_filters, get_date_filters, Val<List<OcsfDateFilter>>
+        /// Sets `BooleanFilters` in place: [`Self::boolean_filters`] on a value held by `&mut`.
+        pub fn set_boolean_filters(&mut self, value: impl Into<Val<List<OcsfBooleanFilter>>>) -> &mut Self {
+            self.props.set("BooleanFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `MapFilters`: Enables filtering based on map field value
-            props, "MapFilters", map_filters, set_map_filters, get_map_filters, Val<List<OcsfMapFilter>>
+        /// `BooleanFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_filters(&self) -> ::std::option::Option<Val<List<OcsfBooleanFilter>>> {
+            crate::cfn::get_prop(&self.props, "BooleanFilters")
         }
 
-        prop! {
-            /// `NumberFilters`: Enables filtering based on numerical field values
-            props, "NumberFilters", number_filters, set_number_filters, get_number_filters, Val<List<OcsfNumberFilter>>
+        /// `DateFilters`: Enables filtering based on date and timestamp fields
+        pub fn date_filters(mut self, value: impl Into<Val<List<OcsfDateFilter>>>) -> Self {
+            self.props.set("DateFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: The logical operator used to combine multiple conditions
-            props, "Operator", operator, set_operator, get_operator, Val<AllowedOperators>
+        /// Sets `DateFilters` in place: [`Self::date_filters`] on a value held by `&mut`.
+        pub fn set_date_filters(&mut self, value: impl Into<Val<List<OcsfDateFilter>>>) -> &mut Self {
+            self.props.set("DateFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `StringFilters`: Enables filtering based on string field values
-            props, "StringFilters", string_filters, set_string_filters, get_string_filters, Val<List<OcsfStringFilter>>
+        /// `DateFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_filters(&self) -> ::std::option::Option<Val<List<OcsfDateFilter>>> {
+            crate::cfn::get_prop(&self.props, "DateFilters")
+        }
+
+        /// `MapFilters`: Enables filtering based on map field value
+        pub fn map_filters(mut self, value: impl Into<Val<List<OcsfMapFilter>>>) -> Self {
+            self.props.set("MapFilters", value.into());
+            self
+        }
+
+        /// Sets `MapFilters` in place: [`Self::map_filters`] on a value held by `&mut`.
+        pub fn set_map_filters(&mut self, value: impl Into<Val<List<OcsfMapFilter>>>) -> &mut Self {
+            self.props.set("MapFilters", value.into());
+            self
+        }
+
+        /// `MapFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_map_filters(&self) -> ::std::option::Option<Val<List<OcsfMapFilter>>> {
+            crate::cfn::get_prop(&self.props, "MapFilters")
+        }
+
+        /// `NumberFilters`: Enables filtering based on numerical field values
+        pub fn number_filters(mut self, value: impl Into<Val<List<OcsfNumberFilter>>>) -> Self {
+            self.props.set("NumberFilters", value.into());
+            self
+        }
+
+        /// Sets `NumberFilters` in place: [`Self::number_filters`] on a value held by `&mut`.
+        pub fn set_number_filters(&mut self, value: impl Into<Val<List<OcsfNumberFilter>>>) -> &mut Self {
+            self.props.set("NumberFilters", value.into());
+            self
+        }
+
+        /// `NumberFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_filters(&self) -> ::std::option::Option<Val<List<OcsfNumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "NumberFilters")
+        }
+
+        /// `Operator`: The logical operator used to combine multiple conditions
+        pub fn operator(mut self, value: impl Into<Val<AllowedOperators>>) -> Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// Sets `Operator` in place: [`Self::operator`] on a value held by `&mut`.
+        pub fn set_operator(&mut self, value: impl Into<Val<AllowedOperators>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<AllowedOperators>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// `StringFilters`: Enables filtering based on string field values
+        pub fn string_filters(mut self, value: impl Into<Val<List<OcsfStringFilter>>>) -> Self {
+            self.props.set("StringFilters", value.into());
+            self
+        }
+
+        /// Sets `StringFilters` in place: [`Self::string_filters`] on a value held by `&mut`.
+        pub fn set_string_filters(&mut self, value: impl Into<Val<List<OcsfStringFilter>>>) -> &mut Self {
+            self.props.set("StringFilters", value.into());
+            self
+        }
+
+        /// `StringFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_filters(&self) -> ::std::option::Option<Val<List<OcsfStringFilter>>> {
+            crate::cfn::get_prop(&self.props, "StringFilters")
         }
     }
 
@@ -1490,14 +2623,28 @@ pub mod automation_rule_v2 {
             OcsfBooleanFilter { props }
         }
 
-        prop! {
-            /// `FieldName`: The name of the field
-            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfBooleanFilterFieldName>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<OcsfBooleanFilterFieldName>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: Boolean filter for querying findings
-            props, "Filter", _, set_filter, get_filter, Val<BooleanFilter>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<OcsfBooleanFilterFieldName>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<BooleanFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<BooleanFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -1534,9 +2681,16 @@ pub mod automation_rule_v2 {
             BooleanFilter { props }
         }
 
-        prop! {
-            /// `Value`: The value of the boolean
-            props, "Value", _, set_value, get_value, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1563,14 +2717,28 @@ pub mod automation_rule_v2 {
             OcsfDateFilter { props }
         }
 
-        prop! {
-            /// `FieldName`: The name of the field
-            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfDateFilterFieldName>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<OcsfDateFilterFieldName>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: A date filter for querying findings
-            props, "Filter", _, set_filter, get_filter, Val<DateFilter>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<OcsfDateFilterFieldName>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<DateFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<DateFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -1608,19 +2776,58 @@ pub mod automation_rule_v2 {
             DateFilter { props }
         }
 
-        prop! {
-            /// `DateRange`: A date range for the date filter
-            props, "DateRange", date_range, set_date_range, get_date_range, Val<DateRange>
+        /// `DateRange`: A date range for the date filter
+        pub fn date_range(mut self, value: impl Into<Val<DateRange>>) -> Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: The timestamp formatted in ISO8601
-            props, "End", end, set_end, get_end, Val<String>
+        /// Sets `DateRange` in place: [`Self::date_range`] on a value held by `&mut`.
+        pub fn set_date_range(&mut self, value: impl Into<Val<DateRange>>) -> &mut Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`: The timestamp formatted in ISO8601
-            props, "Start", start, set_start, get_start, Val<String>
+        /// `DateRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_range(&self) -> ::std::option::Option<Val<DateRange>> {
+            crate::cfn::get_prop(&self.props, "DateRange")
+        }
+
+        /// `End`: The timestamp formatted in ISO8601
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `Start`: The timestamp formatted in ISO8601
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
         }
     }
 
@@ -1643,14 +2850,28 @@ pub mod automation_rule_v2 {
             DateRange { props }
         }
 
-        prop! {
-            /// `Unit`: A date range unit for the date filter
-            props, "Unit", _, set_unit, get_unit, Val<DateRangeUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<DateRangeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: A date range value for the date filter
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<DateRangeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1687,14 +2908,28 @@ pub mod automation_rule_v2 {
             OcsfMapFilter { props }
         }
 
-        prop! {
-            /// `FieldName`: The name of the field
-            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfMapFilterFieldName>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<OcsfMapFilterFieldName>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: A map filter for filtering findings
-            props, "Filter", _, set_filter, get_filter, Val<MapFilter>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<OcsfMapFilterFieldName>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<MapFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<MapFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -1734,20 +2969,40 @@ pub mod automation_rule_v2 {
             MapFilter { props }
         }
 
-        prop! {
-            /// `Comparison`: The condition to apply to the key value when filtering findings with a map
-            /// filter
-            props, "Comparison", _, set_comparison, get_comparison, Val<MapFilterComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MapFilterComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The key of the map filter
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MapFilterComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
         }
 
-        prop! {
-            /// `Value`: The value for the key in the map filter
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1787,14 +3042,28 @@ pub mod automation_rule_v2 {
             OcsfNumberFilter { props }
         }
 
-        prop! {
-            /// `FieldName`: The name of the field
-            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfNumberFilterFieldName>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<OcsfNumberFilterFieldName>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: A number filter for querying findings
-            props, "Filter", _, set_filter, get_filter, Val<NumberFilter>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<OcsfNumberFilterFieldName>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<NumberFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<NumberFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -1835,21 +3104,60 @@ pub mod automation_rule_v2 {
             NumberFilter { props }
         }
 
-        prop! {
-            /// `Eq`: The equal-to condition to be applied to a single field when querying for findings
-            props, "Eq", eq, set_eq, get_eq, Val<f64>
+        /// `Eq`: The equal-to condition to be applied to a single field when querying for findings
+        pub fn eq(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Gte`: The greater-than-equal condition to be applied to a single field when querying
-            /// for findings
-            props, "Gte", gte, set_gte, get_gte, Val<f64>
+        /// Sets `Eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
-            /// findings
-            props, "Lte", lte, set_lte, get_lte, Val<f64>
+        /// `Eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Eq")
+        }
+
+        /// `Gte`: The greater-than-equal condition to be applied to a single field when querying for
+        /// findings
+        pub fn gte(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// Sets `Gte` in place: [`Self::gte`] on a value held by `&mut`.
+        pub fn set_gte(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// `Gte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gte(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Gte")
+        }
+
+        /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
+        /// findings
+        pub fn lte(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// Sets `Lte` in place: [`Self::lte`] on a value held by `&mut`.
+        pub fn set_lte(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// `Lte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lte(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Lte")
         }
     }
 
@@ -1889,14 +3197,28 @@ pub mod automation_rule_v2 {
             OcsfStringFilter { props }
         }
 
-        prop! {
-            /// `FieldName`: The name of the field
-            props, "FieldName", _, set_field_name, get_field_name, Val<OcsfStringField>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<OcsfStringField>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: A string filter for filtering findings
-            props, "Filter", _, set_filter, get_filter, Val<StringFilter>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<OcsfStringField>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -2026,14 +3348,28 @@ pub mod automation_rule_v2 {
             StringFilter { props }
         }
 
-        prop! {
-            /// `Value`: The string filter value
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Comparison`: The condition to apply to a string value when filtering findings
-            props, "Comparison", _, set_comparison, get_comparison, Val<StringFilterComparison>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<StringFilterComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
+        }
+
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<StringFilterComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
         }
     }
 
@@ -2100,24 +3436,64 @@ impl ConfigurationPolicy {
         ConfigurationPolicy { core }
     }
 
-    prop! {
-        /// `ConfigurationPolicy`: An object that defines how Security Hub is configured.
-        core.props, "ConfigurationPolicy", _, set_configuration_policy, get_configuration_policy, Val<configuration_policy::Policy>
+    /// Sets `ConfigurationPolicy`, which `new` took, in place.
+    pub fn set_configuration_policy(&mut self, value: impl Into<Val<configuration_policy::Policy>>) -> &mut Self {
+        self.core.props.set("ConfigurationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the configuration policy.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConfigurationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_policy(&self) -> ::std::option::Option<Val<configuration_policy::Policy>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationPolicy")
     }
 
-    prop! {
-        /// `Name`: The name of the configuration policy.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the configuration policy.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2178,9 +3554,22 @@ pub mod configuration_policy {
             Policy { props }
         }
 
-        prop! {
-            /// `SecurityHub`: An object that defines how AWS Security Hub is configured.
-            props, "SecurityHub", security_hub, set_security_hub, get_security_hub, Val<SecurityHubPolicy>
+        /// `SecurityHub`: An object that defines how AWS Security Hub is configured.
+        pub fn security_hub(mut self, value: impl Into<Val<SecurityHubPolicy>>) -> Self {
+            self.props.set("SecurityHub", value.into());
+            self
+        }
+
+        /// Sets `SecurityHub` in place: [`Self::security_hub`] on a value held by `&mut`.
+        pub fn set_security_hub(&mut self, value: impl Into<Val<SecurityHubPolicy>>) -> &mut Self {
+            self.props.set("SecurityHub", value.into());
+            self
+        }
+
+        /// `SecurityHub` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_hub(&self) -> ::std::option::Option<Val<SecurityHubPolicy>> {
+            crate::cfn::get_prop(&self.props, "SecurityHub")
         }
     }
 
@@ -2200,21 +3589,62 @@ pub mod configuration_policy {
             SecurityHubPolicy { props }
         }
 
-        prop! {
-            /// `EnabledStandardIdentifiers`: A list that defines which security standards are enabled
-            /// in the configuration policy.
-            props, "EnabledStandardIdentifiers", enabled_standard_identifiers, set_enabled_standard_identifiers, get_enabled_standard_identifiers, Val<List<String>>
+        /// `EnabledStandardIdentifiers`: A list that defines which security standards are enabled in
+        /// the configuration policy.
+        pub fn enabled_standard_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnabledStandardIdentifiers", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityControlsConfiguration`: An object that defines which security controls are
-            /// enabled in an AWS Security Hub configuration policy.
-            props, "SecurityControlsConfiguration", security_controls_configuration, set_security_controls_configuration, get_security_controls_configuration, Val<SecurityControlsConfiguration>
+        /// Sets `EnabledStandardIdentifiers` in place: [`Self::enabled_standard_identifiers`] on a
+        /// value held by `&mut`.
+        pub fn set_enabled_standard_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnabledStandardIdentifiers", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceEnabled`: Indicates whether Security Hub is enabled in the policy.
-            props, "ServiceEnabled", service_enabled, set_service_enabled, get_service_enabled, Val<bool>
+        /// `EnabledStandardIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_standard_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnabledStandardIdentifiers")
+        }
+
+        /// `SecurityControlsConfiguration`: An object that defines which security controls are enabled
+        /// in an AWS Security Hub configuration policy.
+        pub fn security_controls_configuration(mut self, value: impl Into<Val<SecurityControlsConfiguration>>) -> Self {
+            self.props.set("SecurityControlsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecurityControlsConfiguration` in place: [`Self::security_controls_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_security_controls_configuration(&mut self, value: impl Into<Val<SecurityControlsConfiguration>>) -> &mut Self {
+            self.props.set("SecurityControlsConfiguration", value.into());
+            self
+        }
+
+        /// `SecurityControlsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_controls_configuration(&self) -> ::std::option::Option<Val<SecurityControlsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecurityControlsConfiguration")
+        }
+
+        /// `ServiceEnabled`: Indicates whether Security Hub is enabled in the policy.
+        pub fn service_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ServiceEnabled", value.into());
+            self
+        }
+
+        /// Sets `ServiceEnabled` in place: [`Self::service_enabled`] on a value held by `&mut`.
+        pub fn set_service_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ServiceEnabled", value.into());
+            self
+        }
+
+        /// `ServiceEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ServiceEnabled")
         }
     }
 
@@ -2234,22 +3664,64 @@ pub mod configuration_policy {
             SecurityControlsConfiguration { props }
         }
 
-        prop! {
-            /// `DisabledSecurityControlIdentifiers`: A list of security controls that are disabled in
-            /// the configuration policy
-            props, "DisabledSecurityControlIdentifiers", disabled_security_control_identifiers, set_disabled_security_control_identifiers, get_disabled_security_control_identifiers, Val<List<String>>
+        /// `DisabledSecurityControlIdentifiers`: A list of security controls that are disabled in the
+        /// configuration policy
+        pub fn disabled_security_control_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DisabledSecurityControlIdentifiers", value.into());
+            self
         }
 
-        prop! {
-            /// `EnabledSecurityControlIdentifiers`: A list of security controls that are enabled in the
-            /// configuration policy.
-            props, "EnabledSecurityControlIdentifiers", enabled_security_control_identifiers, set_enabled_security_control_identifiers, get_enabled_security_control_identifiers, Val<List<String>>
+        /// Sets `DisabledSecurityControlIdentifiers` in place: [`Self::disabled_security_control_identifiers`]
+        /// on a value held by `&mut`.
+        pub fn set_disabled_security_control_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DisabledSecurityControlIdentifiers", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityControlCustomParameters`: A list of security controls and control parameter
-            /// values that are included in a configuration policy.
-            props, "SecurityControlCustomParameters", security_control_custom_parameters, set_security_control_custom_parameters, get_security_control_custom_parameters, Val<List<SecurityControlCustomParameter>>
+        /// `DisabledSecurityControlIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disabled_security_control_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DisabledSecurityControlIdentifiers")
+        }
+
+        /// `EnabledSecurityControlIdentifiers`: A list of security controls that are enabled in the
+        /// configuration policy.
+        pub fn enabled_security_control_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnabledSecurityControlIdentifiers", value.into());
+            self
+        }
+
+        /// Sets `EnabledSecurityControlIdentifiers` in place: [`Self::enabled_security_control_identifiers`]
+        /// on a value held by `&mut`.
+        pub fn set_enabled_security_control_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnabledSecurityControlIdentifiers", value.into());
+            self
+        }
+
+        /// `EnabledSecurityControlIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_security_control_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnabledSecurityControlIdentifiers")
+        }
+
+        /// `SecurityControlCustomParameters`: A list of security controls and control parameter values
+        /// that are included in a configuration policy.
+        pub fn security_control_custom_parameters(mut self, value: impl Into<Val<List<SecurityControlCustomParameter>>>) -> Self {
+            self.props.set("SecurityControlCustomParameters", value.into());
+            self
+        }
+
+        /// Sets `SecurityControlCustomParameters` in place: [`Self::security_control_custom_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_security_control_custom_parameters(&mut self, value: impl Into<Val<List<SecurityControlCustomParameter>>>) -> &mut Self {
+            self.props.set("SecurityControlCustomParameters", value.into());
+            self
+        }
+
+        /// `SecurityControlCustomParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_control_custom_parameters(&self) -> ::std::option::Option<Val<List<SecurityControlCustomParameter>>> {
+            crate::cfn::get_prop(&self.props, "SecurityControlCustomParameters")
         }
     }
 
@@ -2269,15 +3741,41 @@ pub mod configuration_policy {
             SecurityControlCustomParameter { props }
         }
 
-        prop! {
-            /// `Parameters`: An object that specifies parameter values for a control in a configuration
-            /// policy.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<ParameterConfiguration>>
+        /// `Parameters`: An object that specifies parameter values for a control in a configuration
+        /// policy.
+        pub fn parameters(mut self, value: impl Into<Val<Map<ParameterConfiguration>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityControlId`: The ID of the security control.
-            props, "SecurityControlId", security_control_id, set_security_control_id, get_security_control_id, Val<String>
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<ParameterConfiguration>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<ParameterConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `SecurityControlId`: The ID of the security control.
+        pub fn security_control_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityControlId", value.into());
+            self
+        }
+
+        /// Sets `SecurityControlId` in place: [`Self::security_control_id`] on a value held by `&mut`.
+        pub fn set_security_control_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityControlId", value.into());
+            self
+        }
+
+        /// `SecurityControlId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_control_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityControlId")
         }
     }
 
@@ -2300,16 +3798,35 @@ pub mod configuration_policy {
             ParameterConfiguration { props }
         }
 
-        prop! {
-            /// `ValueType`: Identifies whether a control parameter uses a custom user-defined value or
-            /// subscribes to the default AWS Security Hub behavior.
-            props, "ValueType", _, set_value_type, get_value_type, Val<ParameterConfigurationValueType>
+        /// Sets `ValueType`, which `new` took, in place.
+        pub fn set_value_type(&mut self, value: impl Into<Val<ParameterConfigurationValueType>>) -> &mut Self {
+            self.props.set("ValueType", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: An object that includes the data type of a security control parameter and its
-            /// current value.
-            props, "Value", value, set_value, get_value, Val<ParameterValue>
+        /// `ValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_type(&self) -> ::std::option::Option<Val<ParameterConfigurationValueType>> {
+            crate::cfn::get_prop(&self.props, "ValueType")
+        }
+
+        /// `Value`: An object that includes the data type of a security control parameter and its
+        /// current value.
+        pub fn value(mut self, value: impl Into<Val<ParameterValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<ParameterValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<ParameterValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2329,44 +3846,148 @@ pub mod configuration_policy {
             ParameterValue { props }
         }
 
-        prop! {
-            /// `Boolean`: A control parameter that is a boolean.
-            props, "Boolean", boolean, set_boolean, get_boolean, Val<bool>
+        /// `Boolean`: A control parameter that is a boolean.
+        pub fn boolean(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Boolean", value.into());
+            self
         }
 
-        prop! {
-            /// `Double`: A control parameter that is a double.
-            props, "Double", double, set_double, get_double, Val<f64>
+        /// Sets `Boolean` in place: [`Self::boolean`] on a value held by `&mut`.
+        pub fn set_boolean(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Boolean", value.into());
+            self
         }
 
-        prop! {
-            /// `Enum`: A control parameter that is an enum.
-            props, "Enum", enum_, set_enum, get_enum, Val<String>
+        /// `Boolean` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Boolean")
         }
 
-        prop! {
-            /// `EnumList`: A control parameter that is a list of enums.
-            props, "EnumList", enum_list, set_enum_list, get_enum_list, Val<List<String>>
+        /// `Double`: A control parameter that is a double.
+        pub fn double(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Double", value.into());
+            self
         }
 
-        prop! {
-            /// `Integer`: A control parameter that is an integer.
-            props, "Integer", integer, set_integer, get_integer, Val<i64>
+        /// Sets `Double` in place: [`Self::double`] on a value held by `&mut`.
+        pub fn set_double(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Double", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegerList`: A control parameter that is a list of integers.
-            props, "IntegerList", integer_list, set_integer_list, get_integer_list, Val<List<i64>>
+        /// `Double` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Double")
         }
 
-        prop! {
-            /// `String`: A control parameter that is a string.
-            props, "String", string, set_string, get_string, Val<String>
+        /// `Enum`: A control parameter that is an enum.
+        pub fn enum_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Enum", value.into());
+            self
         }
 
-        prop! {
-            /// `StringList`: A control parameter that is a list of strings.
-            props, "StringList", string_list, set_string_list, get_string_list, Val<List<String>>
+        /// Sets `Enum` in place: [`Self::enum_`] on a value held by `&mut`.
+        pub fn set_enum(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Enum", value.into());
+            self
+        }
+
+        /// `Enum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enum(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Enum")
+        }
+
+        /// `EnumList`: A control parameter that is a list of enums.
+        pub fn enum_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnumList", value.into());
+            self
+        }
+
+        /// Sets `EnumList` in place: [`Self::enum_list`] on a value held by `&mut`.
+        pub fn set_enum_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnumList", value.into());
+            self
+        }
+
+        /// `EnumList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enum_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnumList")
+        }
+
+        /// `Integer`: A control parameter that is an integer.
+        pub fn integer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Integer", value.into());
+            self
+        }
+
+        /// Sets `Integer` in place: [`Self::integer`] on a value held by `&mut`.
+        pub fn set_integer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Integer", value.into());
+            self
+        }
+
+        /// `Integer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Integer")
+        }
+
+        /// `IntegerList`: A control parameter that is a list of integers.
+        pub fn integer_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("IntegerList", value.into());
+            self
+        }
+
+        /// Sets `IntegerList` in place: [`Self::integer_list`] on a value held by `&mut`.
+        pub fn set_integer_list(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("IntegerList", value.into());
+            self
+        }
+
+        /// `IntegerList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer_list(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "IntegerList")
+        }
+
+        /// `String`: A control parameter that is a string.
+        pub fn string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("String", value.into());
+            self
+        }
+
+        /// Sets `String` in place: [`Self::string`] on a value held by `&mut`.
+        pub fn set_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("String", value.into());
+            self
+        }
+
+        /// `String` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "String")
+        }
+
+        /// `StringList`: A control parameter that is a list of strings.
+        pub fn string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringList", value.into());
+            self
+        }
+
+        /// Sets `StringList` in place: [`Self::string_list`] on a value held by `&mut`.
+        pub fn set_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringList", value.into());
+            self
+        }
+
+        /// `StringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringList")
         }
     }
 
@@ -2413,24 +4034,64 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `Description`: The description of the connector.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the connector.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the connector.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Provider`.
-        core.props, "Provider", _, set_provider, get_provider, Val<connector::Provider>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Provider`, which `new` took, in place.
+    pub fn set_provider(&mut self, value: impl Into<Val<connector::Provider>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<connector::Provider>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2522,9 +4183,16 @@ pub mod connector {
             Provider { props }
         }
 
-        prop! {
-            /// `Azure`.
-            props, "Azure", _, set_azure, get_azure, Val<AzureProviderConfiguration>
+        /// Sets `Azure`, which `new` took, in place.
+        pub fn set_azure(&mut self, value: impl Into<Val<AzureProviderConfiguration>>) -> &mut Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// `Azure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure(&self) -> ::std::option::Option<Val<AzureProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Azure")
         }
     }
 
@@ -2556,21 +4224,40 @@ pub mod connector {
             AzureProviderConfiguration { props }
         }
 
-        prop! {
-            /// `AWSConfigConnectorArn`: The ARN of the multi-cloud configuration connector used to
-            /// establish the connection to Azure.
-            props, "AWSConfigConnectorArn", _, set_aws_config_connector_arn, get_aws_config_connector_arn, Val<String>
+        /// Sets `AWSConfigConnectorArn`, which `new` took, in place.
+        pub fn set_aws_config_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSConfigConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeConfiguration`: The scope configuration that defines which Azure resources are
-            /// monitored.
-            props, "ScopeConfiguration", _, set_scope_configuration, get_scope_configuration, Val<AzureScopeConfiguration>
+        /// `AWSConfigConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_config_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSConfigConnectorArn")
         }
 
-        prop! {
-            /// `AzureRegions`: The list of Azure regions to monitor.
-            props, "AzureRegions", _, set_azure_regions, get_azure_regions, Val<List<String>>
+        /// Sets `ScopeConfiguration`, which `new` took, in place.
+        pub fn set_scope_configuration(&mut self, value: impl Into<Val<AzureScopeConfiguration>>) -> &mut Self {
+            self.props.set("ScopeConfiguration", value.into());
+            self
+        }
+
+        /// `ScopeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_configuration(&self) -> ::std::option::Option<Val<AzureScopeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ScopeConfiguration")
+        }
+
+        /// Sets `AzureRegions`, which `new` took, in place.
+        pub fn set_azure_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AzureRegions", value.into());
+            self
+        }
+
+        /// `AzureRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AzureRegions")
         }
     }
 
@@ -2592,15 +4279,34 @@ pub mod connector {
             AzureScopeConfiguration { props }
         }
 
-        prop! {
-            /// `ScopeType`: The type of scope. Valid values are ``tenant`` and ``subscription``.
-            props, "ScopeType", _, set_scope_type, get_scope_type, Val<AzureScopeConfigurationScopeType>
+        /// Sets `ScopeType`, which `new` took, in place.
+        pub fn set_scope_type(&mut self, value: impl Into<Val<AzureScopeConfigurationScopeType>>) -> &mut Self {
+            self.props.set("ScopeType", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeValues`: The list of scope values, such as subscription IDs, when the scope type
-            /// is ``subscription``.
-            props, "ScopeValues", scope_values, set_scope_values, get_scope_values, Val<List<String>>
+        /// `ScopeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_type(&self) -> ::std::option::Option<Val<AzureScopeConfigurationScopeType>> {
+            crate::cfn::get_prop(&self.props, "ScopeType")
+        }
+
+        /// `ScopeValues`: The list of scope values, such as subscription IDs, when the scope type is ``subscription``.
+        pub fn scope_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ScopeValues", value.into());
+            self
+        }
+
+        /// Sets `ScopeValues` in place: [`Self::scope_values`] on a value held by `&mut`.
+        pub fn set_scope_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ScopeValues", value.into());
+            self
+        }
+
+        /// `ScopeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ScopeValues")
         }
     }
 
@@ -2643,29 +4349,82 @@ impl ConnectorV2 {
         ConnectorV2 { core }
     }
 
-    prop! {
-        /// `Description`: A description of the connector
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the connector
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of KMS key used for the connector
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the connector
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Provider`: The third-party provider configuration for the connector
-        core.props, "Provider", _, set_provider, get_provider, Val<connector_v2::Provider>
+    /// `KmsKeyArn`: The ARN of KMS key used for the connector
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Provider`, which `new` took, in place.
+    pub fn set_provider(&mut self, value: impl Into<Val<connector_v2::Provider>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<connector_v2::Provider>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2758,22 +4517,61 @@ pub mod connector_v2 {
             Provider { props }
         }
 
-        prop! {
-            /// `JiraCloud`: The initial configuration settings required to establish an integration
-            /// between Security Hub and Jira Cloud
-            props, "JiraCloud", jira_cloud, set_jira_cloud, get_jira_cloud, Val<JiraCloudProviderConfiguration>
+        /// `JiraCloud`: The initial configuration settings required to establish an integration between
+        /// Security Hub and Jira Cloud
+        pub fn jira_cloud(mut self, value: impl Into<Val<JiraCloudProviderConfiguration>>) -> Self {
+            self.props.set("JiraCloud", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNow`: The initial configuration settings required to establish an integration
-            /// between Security Hub and ServiceNow ITSM
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowProviderConfiguration>
+        /// Sets `JiraCloud` in place: [`Self::jira_cloud`] on a value held by `&mut`.
+        pub fn set_jira_cloud(&mut self, value: impl Into<Val<JiraCloudProviderConfiguration>>) -> &mut Self {
+            self.props.set("JiraCloud", value.into());
+            self
         }
 
-        prop! {
-            /// `Azure`: The configuration settings required to establish an integration between AWS
-            /// Security Hub and Azure
-            props, "Azure", azure, set_azure, get_azure, Val<AzureProviderConfiguration>
+        /// `JiraCloud` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jira_cloud(&self) -> ::std::option::Option<Val<JiraCloudProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "JiraCloud")
+        }
+
+        /// `ServiceNow`: The initial configuration settings required to establish an integration
+        /// between Security Hub and ServiceNow ITSM
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowProviderConfiguration>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowProviderConfiguration>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Azure`: The configuration settings required to establish an integration between AWS
+        /// Security Hub and Azure
+        pub fn azure(mut self, value: impl Into<Val<AzureProviderConfiguration>>) -> Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// Sets `Azure` in place: [`Self::azure`] on a value held by `&mut`.
+        pub fn set_azure(&mut self, value: impl Into<Val<AzureProviderConfiguration>>) -> &mut Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// `Azure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure(&self) -> ::std::option::Option<Val<AzureProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Azure")
         }
     }
 
@@ -2795,9 +4593,16 @@ pub mod connector_v2 {
             JiraCloudProviderConfiguration { props }
         }
 
-        prop! {
-            /// `ProjectKey`: The project key for a Jira Cloud instance
-            props, "ProjectKey", _, set_project_key, get_project_key, Val<String>
+        /// Sets `ProjectKey`, which `new` took, in place.
+        pub fn set_project_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectKey", value.into());
+            self
+        }
+
+        /// `ProjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectKey")
         }
     }
 
@@ -2822,15 +4627,28 @@ pub mod connector_v2 {
             ServiceNowProviderConfiguration { props }
         }
 
-        prop! {
-            /// `InstanceName`: The instance name of ServiceNow ITSM
-            props, "InstanceName", _, set_instance_name, get_instance_name, Val<String>
+        /// Sets `InstanceName`, which `new` took, in place.
+        pub fn set_instance_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that
-            /// contains the ServiceNow credentials
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `InstanceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceName")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -2863,20 +4681,40 @@ pub mod connector_v2 {
             AzureProviderConfiguration { props }
         }
 
-        prop! {
-            /// `AWSConfigConnectorArn`: The ARN of the AWS Config connector used for the Azure
-            /// integration
-            props, "AWSConfigConnectorArn", _, set_aws_config_connector_arn, get_aws_config_connector_arn, Val<String>
+        /// Sets `AWSConfigConnectorArn`, which `new` took, in place.
+        pub fn set_aws_config_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSConfigConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeConfiguration`: The scope configuration for an Azure connector
-            props, "ScopeConfiguration", _, set_scope_configuration, get_scope_configuration, Val<AzureScopeConfiguration>
+        /// `AWSConfigConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_config_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSConfigConnectorArn")
         }
 
-        prop! {
-            /// `AzureRegions`: The list of Azure regions to include in the connector scope
-            props, "AzureRegions", _, set_azure_regions, get_azure_regions, Val<List<String>>
+        /// Sets `ScopeConfiguration`, which `new` took, in place.
+        pub fn set_scope_configuration(&mut self, value: impl Into<Val<AzureScopeConfiguration>>) -> &mut Self {
+            self.props.set("ScopeConfiguration", value.into());
+            self
+        }
+
+        /// `ScopeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_configuration(&self) -> ::std::option::Option<Val<AzureScopeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ScopeConfiguration")
+        }
+
+        /// Sets `AzureRegions`, which `new` took, in place.
+        pub fn set_azure_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AzureRegions", value.into());
+            self
+        }
+
+        /// `AzureRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AzureRegions")
         }
     }
 
@@ -2898,14 +4736,34 @@ pub mod connector_v2 {
             AzureScopeConfiguration { props }
         }
 
-        prop! {
-            /// `ScopeType`: The scope type for the Azure connector
-            props, "ScopeType", _, set_scope_type, get_scope_type, Val<AzureScopeConfigurationScopeType>
+        /// Sets `ScopeType`, which `new` took, in place.
+        pub fn set_scope_type(&mut self, value: impl Into<Val<AzureScopeConfigurationScopeType>>) -> &mut Self {
+            self.props.set("ScopeType", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeValues`: The list of scope values for the Azure connector
-            props, "ScopeValues", scope_values, set_scope_values, get_scope_values, Val<List<String>>
+        /// `ScopeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_type(&self) -> ::std::option::Option<Val<AzureScopeConfigurationScopeType>> {
+            crate::cfn::get_prop(&self.props, "ScopeType")
+        }
+
+        /// `ScopeValues`: The list of scope values for the Azure connector
+        pub fn scope_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ScopeValues", value.into());
+            self
+        }
+
+        /// Sets `ScopeValues` in place: [`Self::scope_values`] on a value held by `&mut`.
+        pub fn set_scope_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ScopeValues", value.into());
+            self
+        }
+
+        /// `ScopeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ScopeValues")
         }
     }
 
@@ -2949,10 +4807,16 @@ impl DelegatedAdmin {
         DelegatedAdmin { core }
     }
 
-    prop! {
-        /// `AdminAccountId`: The AWS-account identifier of the account to designate as the Security
-        /// Hub CSPM administrator account.
-        core.props, "AdminAccountId", _, set_admin_account_id, get_admin_account_id, Val<String>
+    /// Sets `AdminAccountId`, which `new` took, in place.
+    pub fn set_admin_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminAccountId", value.into());
+        self
+    }
+
+    /// `AdminAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminAccountId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3007,24 +4871,37 @@ impl FindingAggregator {
         FindingAggregator { core }
     }
 
-    prop! {
-        /// `RegionLinkingMode`: Indicates whether to aggregate findings from all of the available
-        /// Regions in the current partition. Also determines whether to automatically aggregate
-        /// findings from new Regions as Security Hub supports them and you opt into them. The
-        /// selected option also determines how to use the Regions provided in the Regions list. In
-        /// CFN, the options for this property are as follows: + ``ALL_REGIONS`` - Indicates to
-        /// aggregate findings from all of the Regions where Security Hub is enabled. When you
-        /// choose this option, Security Hub also automatically aggregates findings from new Regions
-        /// as Security Hub …
-        core.props, "RegionLinkingMode", _, set_region_linking_mode, get_region_linking_mode, Val<finding_aggregator::RegionLinkingMode>
+    /// Sets `RegionLinkingMode`, which `new` took, in place.
+    pub fn set_region_linking_mode(&mut self, value: impl Into<Val<finding_aggregator::RegionLinkingMode>>) -> &mut Self {
+        self.core.props.set("RegionLinkingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Regions`: If ``RegionLinkingMode`` is ``ALL_REGIONS_EXCEPT_SPECIFIED``, then this is a
-        /// space-separated list of Regions that do not aggregate findings to the aggregation
-        /// Region. If ``RegionLinkingMode`` is ``SPECIFIED_REGIONS``, then this is a
-        /// space-separated list of Regions that do aggregate findings to the aggregation Region.
-        core.props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+    /// `RegionLinkingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_linking_mode(&self) -> ::std::option::Option<Val<finding_aggregator::RegionLinkingMode>> {
+        crate::cfn::get_prop(&self.core.props, "RegionLinkingMode")
+    }
+
+    /// `Regions`: If ``RegionLinkingMode`` is ``ALL_REGIONS_EXCEPT_SPECIFIED``, then this is a
+    /// space-separated list of Regions that do not aggregate findings to the aggregation Region. If ``RegionLinkingMode``
+    /// is ``SPECIFIED_REGIONS``, then this is a space-separated list of Regions that do aggregate
+    /// findings to the aggregation Region.
+    pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3092,31 +4969,85 @@ impl Hub {
         Hub { core }
     }
 
-    prop! {
-        /// `AutoEnableControls`: Whether to automatically enable new controls when they are added
-        /// to standards that are enabled
-        core.props, "AutoEnableControls", auto_enable_controls, set_auto_enable_controls, get_auto_enable_controls, Val<bool>
+    /// `AutoEnableControls`: Whether to automatically enable new controls when they are added to
+    /// standards that are enabled
+    pub fn auto_enable_controls(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoEnableControls", value.into());
+        self
     }
 
-    prop! {
-        /// `ControlFindingGenerator`: This field, used when enabling Security Hub, specifies
-        /// whether the calling account has consolidated control findings turned on. If the value
-        /// for this field is set to SECURITY_CONTROL, Security Hub generates a single finding for a
-        /// control check even when the check applies to multiple enabled standards. If the value
-        /// for this field is set to STANDARD_CONTROL, Security Hub generates separate findings for
-        /// a control check when the check applies to multiple enabled standards.
-        core.props, "ControlFindingGenerator", control_finding_generator, set_control_finding_generator, get_control_finding_generator, Val<String>
+    /// Sets `AutoEnableControls` in place: [`Self::auto_enable_controls`] on a value held by `&mut`.
+    pub fn set_auto_enable_controls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoEnableControls", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableDefaultStandards`: Whether to enable the security standards that Security Hub has
-        /// designated as automatically enabled.
-        core.props, "EnableDefaultStandards", enable_default_standards, set_enable_default_standards, get_enable_default_standards, Val<bool>
+    /// `AutoEnableControls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_enable_controls(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoEnableControls")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ControlFindingGenerator`: This field, used when enabling Security Hub, specifies whether
+    /// the calling account has consolidated control findings turned on. If the value for this field
+    /// is set to SECURITY_CONTROL, Security Hub generates a single finding for a control check even
+    /// when the check applies to multiple enabled standards. If the value for this field is set to
+    /// STANDARD_CONTROL, Security Hub generates separate findings for a control check when the
+    /// check applies to multiple enabled standards.
+    pub fn control_finding_generator(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ControlFindingGenerator", value.into());
+        self
+    }
+
+    /// Sets `ControlFindingGenerator` in place: [`Self::control_finding_generator`] on a value held
+    /// by `&mut`.
+    pub fn set_control_finding_generator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ControlFindingGenerator", value.into());
+        self
+    }
+
+    /// `ControlFindingGenerator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control_finding_generator(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ControlFindingGenerator")
+    }
+
+    /// `EnableDefaultStandards`: Whether to enable the security standards that Security Hub has
+    /// designated as automatically enabled.
+    pub fn enable_default_standards(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableDefaultStandards", value.into());
+        self
+    }
+
+    /// Sets `EnableDefaultStandards` in place: [`Self::enable_default_standards`] on a value held
+    /// by `&mut`.
+    pub fn set_enable_default_standards(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableDefaultStandards", value.into());
+        self
+    }
+
+    /// `EnableDefaultStandards` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_default_standards(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableDefaultStandards")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3158,23 +5089,49 @@ impl HubV2 {
         HubV2 { core }
     }
 
-    prop! {
-        /// `NetworkScanning`: Configuration for the Network Scanning opt-in feature of Security Hub
-        /// V2. Network Scanning is available in the AWS commercial partition only; specifying this
-        /// property in another partition, such as AWS GovCloud (US) or China, fails. This property
-        /// is desired state: if you remove it from a stack that previously set it, the feature is
-        /// disabled. If a stack has never set it, the feature is left as-is, so a stack that does
-        /// not manage Network Scanning will not disable it. Network Scanning requires Security Hub
-        /// V2 to be enabled in the same account and Region.
-        core.props, "NetworkScanning", network_scanning, set_network_scanning, get_network_scanning, Val<hub_v2::NetworkScanning>
+    /// `NetworkScanning`: Configuration for the Network Scanning opt-in feature of Security Hub V2.
+    /// Network Scanning is available in the AWS commercial partition only; specifying this property
+    /// in another partition, such as AWS GovCloud (US) or China, fails. This property is desired
+    /// state: if you remove it from a stack that previously set it, the feature is disabled. If a
+    /// stack has never set it, the feature is left as-is, so a stack that does not manage Network
+    /// Scanning will not disable it. Network Scanning requires Security Hub V2 to be enabled in the
+    /// same account and Region.
+    pub fn network_scanning(mut self, value: impl Into<Val<hub_v2::NetworkScanning>>) -> Self {
+        self.core.props.set("NetworkScanning", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with the Security Hub V2 resource. You can specify
-        /// a key that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:.
-        /// You can use any of the following characters: the set of Unicode letters, digits,
-        /// whitespace, _, ., /, =, +, and -.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `NetworkScanning` in place: [`Self::network_scanning`] on a value held by `&mut`.
+    pub fn set_network_scanning(&mut self, value: impl Into<Val<hub_v2::NetworkScanning>>) -> &mut Self {
+        self.core.props.set("NetworkScanning", value.into());
+        self
+    }
+
+    /// `NetworkScanning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_scanning(&self) -> ::std::option::Option<Val<hub_v2::NetworkScanning>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkScanning")
+    }
+
+    /// `Tags`: A key-value pair to associate with the Security Hub V2 resource. You can specify a
+    /// key that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can
+    /// use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +,
+    /// and -.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3224,9 +5181,16 @@ pub mod hub_v2 {
             NetworkScanning { props }
         }
 
-        prop! {
-            /// `Status`: Whether the Network Scanning feature is enabled for this account and Region.
-            props, "Status", _, set_status, get_status, Val<NetworkScanningStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<NetworkScanningStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<NetworkScanningStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -3275,19 +5239,40 @@ impl Insight {
         Insight { core }
     }
 
-    prop! {
-        /// `Filters`: One or more attributes used to filter the findings included in the insight
-        core.props, "Filters", _, set_filters, get_filters, Val<insight::AwsSecurityFindingFilters>
+    /// Sets `Filters`, which `new` took, in place.
+    pub fn set_filters(&mut self, value: impl Into<Val<insight::AwsSecurityFindingFilters>>) -> &mut Self {
+        self.core.props.set("Filters", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupByAttribute`: The grouping attribute for the insight's findings
-        core.props, "GroupByAttribute", _, set_group_by_attribute, get_group_by_attribute, Val<String>
+    /// `Filters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filters(&self) -> ::std::option::Option<Val<insight::AwsSecurityFindingFilters>> {
+        crate::cfn::get_prop(&self.core.props, "Filters")
     }
 
-    prop! {
-        /// `Name`: The name of a Security Hub insight
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `GroupByAttribute`, which `new` took, in place.
+    pub fn set_group_by_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupByAttribute", value.into());
+        self
+    }
+
+    /// `GroupByAttribute` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_by_attribute(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupByAttribute")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3324,568 +5309,1958 @@ pub mod insight {
             AwsSecurityFindingFilters { props }
         }
 
-        prop! {
-            /// `AwsAccountId`: The AWS account ID in which a finding is generated.
-            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<List<StringFilter>>
+        /// `AwsAccountId`: The AWS account ID in which a finding is generated.
+        pub fn aws_account_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("AwsAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsAccountName`: The name of the AWS account in which a finding is generated.
-            props, "AwsAccountName", aws_account_name, set_aws_account_name, get_aws_account_name, Val<List<StringFilter>>
+        /// Sets `AwsAccountId` in place: [`Self::aws_account_id`] on a value held by `&mut`.
+        pub fn set_aws_account_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("AwsAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `CompanyName`: The name of the findings provider (company) that owns the solution (product)
-            /// that generates findings.
-            props, "CompanyName", company_name, set_company_name, get_company_name, Val<List<StringFilter>>
+        /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountId")
         }
 
-        prop! {
-            /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a
-            /// control is enabled.
-            props, "ComplianceAssociatedStandardsId", compliance_associated_standards_id, set_compliance_associated_standards_id, get_compliance_associated_standards_id, Val<List<StringFilter>>
+        /// `AwsAccountName`: The name of the AWS account in which a finding is generated.
+        pub fn aws_account_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("AwsAccountName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceSecurityControlId`: The unique identifier of a control across standards.
-            props, "ComplianceSecurityControlId", compliance_security_control_id, set_compliance_security_control_id, get_compliance_security_control_id, Val<List<StringFilter>>
+        /// Sets `AwsAccountName` in place: [`Self::aws_account_name`] on a value held by `&mut`.
+        pub fn set_aws_account_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("AwsAccountName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceSecurityControlParametersName`: The name of a security control parameter.
-            props, "ComplianceSecurityControlParametersName", compliance_security_control_parameters_name, set_compliance_security_control_parameters_name, get_compliance_security_control_parameters_name, Val<List<StringFilter>>
+        /// `AwsAccountName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountName")
         }
 
-        prop! {
-            /// `ComplianceSecurityControlParametersValue`: The current value of a security control
-            /// parameter.
-            props, "ComplianceSecurityControlParametersValue", compliance_security_control_parameters_value, set_compliance_security_control_parameters_value, get_compliance_security_control_parameters_value, Val<List<StringFilter>>
+        /// `CompanyName`: The name of the findings provider (company) that owns the solution (product)
+        /// that generates findings.
+        pub fn company_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("CompanyName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceStatus`: Exclusive to findings that are generated as the result of a check
-            /// run against a specific rule in a supported standard.
-            props, "ComplianceStatus", compliance_status, set_compliance_status, get_compliance_status, Val<List<StringFilter>>
+        /// Sets `CompanyName` in place: [`Self::company_name`] on a value held by `&mut`.
+        pub fn set_company_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("CompanyName", value.into());
+            self
         }
 
-        prop! {
-            /// `Confidence`: A finding's confidence.
-            props, "Confidence", confidence, set_confidence, get_confidence, Val<List<NumberFilter>>
+        /// `CompanyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_company_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "CompanyName")
         }
 
-        prop! {
-            /// `CreatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
-            /// provider captured the potential security issue that a finding captured.
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<List<DateFilter>>
+        /// `ComplianceAssociatedStandardsId`: The unique identifier of a standard in which a control is
+        /// enabled.
+        pub fn compliance_associated_standards_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceAssociatedStandardsId", value.into());
+            self
         }
 
-        prop! {
-            /// `Criticality`: The level of importance assigned to the resources associated with the
-            /// finding.
-            props, "Criticality", criticality, set_criticality, get_criticality, Val<List<NumberFilter>>
+        /// Sets `ComplianceAssociatedStandardsId` in place: [`Self::compliance_associated_standards_id`]
+        /// on a value held by `&mut`.
+        pub fn set_compliance_associated_standards_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceAssociatedStandardsId", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A finding's description.
-            props, "Description", description, set_description, get_description, Val<List<StringFilter>>
+        /// `ComplianceAssociatedStandardsId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_associated_standards_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceAssociatedStandardsId")
         }
 
-        prop! {
-            /// `FindingProviderFieldsConfidence`: The finding provider value for the finding
-            /// confidence.
-            props, "FindingProviderFieldsConfidence", finding_provider_fields_confidence, set_finding_provider_fields_confidence, get_finding_provider_fields_confidence, Val<List<NumberFilter>>
+        /// `ComplianceSecurityControlId`: The unique identifier of a control across standards.
+        pub fn compliance_security_control_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceSecurityControlId", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingProviderFieldsCriticality`: The finding provider value for the level of
-            /// importance assigned to the resources associated with the findings.
-            props, "FindingProviderFieldsCriticality", finding_provider_fields_criticality, set_finding_provider_fields_criticality, get_finding_provider_fields_criticality, Val<List<NumberFilter>>
+        /// Sets `ComplianceSecurityControlId` in place: [`Self::compliance_security_control_id`] on a
+        /// value held by `&mut`.
+        pub fn set_compliance_security_control_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceSecurityControlId", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingProviderFieldsRelatedFindingsId`: The finding identifier of a related finding
-            /// that is identified by the finding provider.
-            props, "FindingProviderFieldsRelatedFindingsId", finding_provider_fields_related_findings_id, set_finding_provider_fields_related_findings_id, get_finding_provider_fields_related_findings_id, Val<List<StringFilter>>
+        /// `ComplianceSecurityControlId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_security_control_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceSecurityControlId")
         }
 
-        prop! {
-            /// `FindingProviderFieldsRelatedFindingsProductArn`: The ARN of the solution that generated
-            /// a related finding that is identified by the finding provider.
-            props, "FindingProviderFieldsRelatedFindingsProductArn", finding_provider_fields_related_findings_product_arn, set_finding_provider_fields_related_findings_product_arn, get_finding_provider_fields_related_findings_product_arn, Val<List<StringFilter>>
+        /// `ComplianceSecurityControlParametersName`: The name of a security control parameter.
+        pub fn compliance_security_control_parameters_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceSecurityControlParametersName", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingProviderFieldsSeverityLabel`: The finding provider value for the severity label.
-            props, "FindingProviderFieldsSeverityLabel", finding_provider_fields_severity_label, set_finding_provider_fields_severity_label, get_finding_provider_fields_severity_label, Val<List<StringFilter>>
+        /// Sets `ComplianceSecurityControlParametersName` in place: [`Self::compliance_security_control_parameters_name`]
+        /// on a value held by `&mut`.
+        pub fn set_compliance_security_control_parameters_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceSecurityControlParametersName", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingProviderFieldsSeverityOriginal`: The finding provider's original value for the
-            /// severity.
-            props, "FindingProviderFieldsSeverityOriginal", finding_provider_fields_severity_original, set_finding_provider_fields_severity_original, get_finding_provider_fields_severity_original, Val<List<StringFilter>>
+        /// `ComplianceSecurityControlParametersName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_security_control_parameters_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceSecurityControlParametersName")
         }
 
-        prop! {
-            /// `FindingProviderFieldsTypes`: One or more finding types that the finding provider
-            /// assigned to the finding.
-            props, "FindingProviderFieldsTypes", finding_provider_fields_types, set_finding_provider_fields_types, get_finding_provider_fields_types, Val<List<StringFilter>>
+        /// `ComplianceSecurityControlParametersValue`: The current value of a security control
+        /// parameter.
+        pub fn compliance_security_control_parameters_value(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceSecurityControlParametersValue", value.into());
+            self
         }
 
-        prop! {
-            /// `FirstObservedAt`: An ISO8601-formatted timestamp that indicates when the security
-            /// findings provider first observed the potential security issue that a finding captured.
-            props, "FirstObservedAt", first_observed_at, set_first_observed_at, get_first_observed_at, Val<List<DateFilter>>
+        /// Sets `ComplianceSecurityControlParametersValue` in place: [`Self::compliance_security_control_parameters_value`]
+        /// on a value held by `&mut`.
+        pub fn set_compliance_security_control_parameters_value(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceSecurityControlParametersValue", value.into());
+            self
         }
 
-        prop! {
-            /// `GeneratorId`: The identifier for the solution-specific component (a discrete unit of
-            /// logic) that generated a finding.
-            props, "GeneratorId", generator_id, set_generator_id, get_generator_id, Val<List<StringFilter>>
+        /// `ComplianceSecurityControlParametersValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_security_control_parameters_value(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceSecurityControlParametersValue")
         }
 
-        prop! {
-            /// `Id`: The security findings provider-specific identifier for a finding.
-            props, "Id", id, set_id, get_id, Val<List<StringFilter>>
+        /// `ComplianceStatus`: Exclusive to findings that are generated as the result of a check run
+        /// against a specific rule in a supported standard.
+        pub fn compliance_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComplianceStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `Keyword`: A keyword for a finding.
-            props, "Keyword", keyword, set_keyword, get_keyword, Val<List<KeywordFilter>>
+        /// Sets `ComplianceStatus` in place: [`Self::compliance_status`] on a value held by `&mut`.
+        pub fn set_compliance_status(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComplianceStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `LastObservedAt`: An ISO8601-formatted timestamp that indicates when the security
-            /// findings provider most recently observed the potential security issue that a finding
-            /// captured.
-            props, "LastObservedAt", last_observed_at, set_last_observed_at, get_last_observed_at, Val<List<DateFilter>>
+        /// `ComplianceStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_status(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceStatus")
         }
 
-        prop! {
-            /// `MalwareName`: The name of the malware that was observed.
-            props, "MalwareName", malware_name, set_malware_name, get_malware_name, Val<List<StringFilter>>
+        /// `Confidence`: A finding's confidence.
+        pub fn confidence(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("Confidence", value.into());
+            self
         }
 
-        prop! {
-            /// `MalwarePath`: The filesystem path of the malware that was observed.
-            props, "MalwarePath", malware_path, set_malware_path, get_malware_path, Val<List<StringFilter>>
+        /// Sets `Confidence` in place: [`Self::confidence`] on a value held by `&mut`.
+        pub fn set_confidence(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("Confidence", value.into());
+            self
         }
 
-        prop! {
-            /// `MalwareState`: The state of the malware that was observed.
-            props, "MalwareState", malware_state, set_malware_state, get_malware_state, Val<List<StringFilter>>
+        /// `Confidence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "Confidence")
         }
 
-        prop! {
-            /// `MalwareType`: The type of the malware that was observed.
-            props, "MalwareType", malware_type, set_malware_type, get_malware_type, Val<List<StringFilter>>
+        /// `CreatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
+        /// provider captured the potential security issue that a finding captured.
+        pub fn created_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkDestinationDomain`: The destination domain of network-related information about
-            /// a finding.
-            props, "NetworkDestinationDomain", network_destination_domain, set_network_destination_domain, get_network_destination_domain, Val<List<StringFilter>>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkDestinationIpV4`: The destination IPv4 address of network-related information
-            /// about a finding.
-            props, "NetworkDestinationIpV4", network_destination_ip_v4, set_network_destination_ip_v4, get_network_destination_ip_v4, Val<List<IpFilter>>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `NetworkDestinationIpV6`: The destination IPv6 address of network-related information
-            /// about a finding.
-            props, "NetworkDestinationIpV6", network_destination_ip_v6, set_network_destination_ip_v6, get_network_destination_ip_v6, Val<List<IpFilter>>
+        /// `Criticality`: The level of importance assigned to the resources associated with the
+        /// finding.
+        pub fn criticality(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("Criticality", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkDestinationPort`: The destination port of network-related information about a
-            /// finding.
-            props, "NetworkDestinationPort", network_destination_port, set_network_destination_port, get_network_destination_port, Val<List<NumberFilter>>
+        /// Sets `Criticality` in place: [`Self::criticality`] on a value held by `&mut`.
+        pub fn set_criticality(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("Criticality", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkDirection`: Indicates the direction of network traffic associated with a
-            /// finding.
-            props, "NetworkDirection", network_direction, set_network_direction, get_network_direction, Val<List<StringFilter>>
+        /// `Criticality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criticality(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "Criticality")
         }
 
-        prop! {
-            /// `NetworkProtocol`: The protocol of network-related information about a finding.
-            props, "NetworkProtocol", network_protocol, set_network_protocol, get_network_protocol, Val<List<StringFilter>>
+        /// `Description`: A finding's description.
+        pub fn description(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkSourceDomain`: The source domain of network-related information about a finding.
-            props, "NetworkSourceDomain", network_source_domain, set_network_source_domain, get_network_source_domain, Val<List<StringFilter>>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkSourceIpV4`: The source IPv4 address of network-related information about a
-            /// finding.
-            props, "NetworkSourceIpV4", network_source_ip_v4, set_network_source_ip_v4, get_network_source_ip_v4, Val<List<IpFilter>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `NetworkSourceIpV6`: The source IPv6 address of network-related information about a
-            /// finding.
-            props, "NetworkSourceIpV6", network_source_ip_v6, set_network_source_ip_v6, get_network_source_ip_v6, Val<List<IpFilter>>
+        /// `FindingProviderFieldsConfidence`: The finding provider value for the finding confidence.
+        pub fn finding_provider_fields_confidence(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsConfidence", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkSourceMac`: The source media access control (MAC) address of network-related
-            /// information about a finding.
-            props, "NetworkSourceMac", network_source_mac, set_network_source_mac, get_network_source_mac, Val<List<StringFilter>>
+        /// Sets `FindingProviderFieldsConfidence` in place: [`Self::finding_provider_fields_confidence`]
+        /// on a value held by `&mut`.
+        pub fn set_finding_provider_fields_confidence(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsConfidence", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkSourcePort`: The source port of network-related information about a finding.
-            props, "NetworkSourcePort", network_source_port, set_network_source_port, get_network_source_port, Val<List<NumberFilter>>
+        /// `FindingProviderFieldsConfidence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_confidence(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsConfidence")
         }
 
-        prop! {
-            /// `NoteText`: The text of a note.
-            props, "NoteText", note_text, set_note_text, get_note_text, Val<List<StringFilter>>
+        /// `FindingProviderFieldsCriticality`: The finding provider value for the level of importance
+        /// assigned to the resources associated with the findings.
+        pub fn finding_provider_fields_criticality(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsCriticality", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteUpdatedAt`: The timestamp of when the note was updated.
-            props, "NoteUpdatedAt", note_updated_at, set_note_updated_at, get_note_updated_at, Val<List<DateFilter>>
+        /// Sets `FindingProviderFieldsCriticality` in place: [`Self::finding_provider_fields_criticality`]
+        /// on a value held by `&mut`.
+        pub fn set_finding_provider_fields_criticality(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsCriticality", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteUpdatedBy`: The principal that created a note.
-            props, "NoteUpdatedBy", note_updated_by, set_note_updated_by, get_note_updated_by, Val<List<StringFilter>>
+        /// `FindingProviderFieldsCriticality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_criticality(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsCriticality")
         }
 
-        prop! {
-            /// `ProcessLaunchedAt`: A timestamp that identifies when the process was launched.
-            props, "ProcessLaunchedAt", process_launched_at, set_process_launched_at, get_process_launched_at, Val<List<DateFilter>>
+        /// `FindingProviderFieldsRelatedFindingsId`: The finding identifier of a related finding that
+        /// is identified by the finding provider.
+        pub fn finding_provider_fields_related_findings_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsRelatedFindingsId", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessName`: The name of the process.
-            props, "ProcessName", process_name, set_process_name, get_process_name, Val<List<StringFilter>>
+        /// Sets `FindingProviderFieldsRelatedFindingsId` in place: [`Self::finding_provider_fields_related_findings_id`]
+        /// on a value held by `&mut`.
+        pub fn set_finding_provider_fields_related_findings_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsRelatedFindingsId", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessParentPid`: The parent process ID.
-            props, "ProcessParentPid", process_parent_pid, set_process_parent_pid, get_process_parent_pid, Val<List<NumberFilter>>
+        /// `FindingProviderFieldsRelatedFindingsId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_related_findings_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsRelatedFindingsId")
         }
 
-        prop! {
-            /// `ProcessPath`: The path to the process executable.
-            props, "ProcessPath", process_path, set_process_path, get_process_path, Val<List<StringFilter>>
+        /// `FindingProviderFieldsRelatedFindingsProductArn`: The ARN of the solution that generated a
+        /// related finding that is identified by the finding provider.
+        pub fn finding_provider_fields_related_findings_product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsRelatedFindingsProductArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessPid`: The process ID.
-            props, "ProcessPid", process_pid, set_process_pid, get_process_pid, Val<List<NumberFilter>>
+        /// Sets `FindingProviderFieldsRelatedFindingsProductArn` in place: [`Self::finding_provider_fields_related_findings_product_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_finding_provider_fields_related_findings_product_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsRelatedFindingsProductArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessTerminatedAt`: A timestamp that identifies when the process was terminated.
-            props, "ProcessTerminatedAt", process_terminated_at, set_process_terminated_at, get_process_terminated_at, Val<List<DateFilter>>
+        /// `FindingProviderFieldsRelatedFindingsProductArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_related_findings_product_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsRelatedFindingsProductArn")
         }
 
-        prop! {
-            /// `ProductArn`: The ARN generated by Security Hub that uniquely identifies a third-party
-            /// company (security findings provider) after this provider's product (solution that
-            /// generates findings) is registered with Security Hub.
-            props, "ProductArn", product_arn, set_product_arn, get_product_arn, Val<List<StringFilter>>
+        /// `FindingProviderFieldsSeverityLabel`: The finding provider value for the severity label.
+        pub fn finding_provider_fields_severity_label(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsSeverityLabel", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductFields`: A data type where security findings providers can include additional
-            /// solution-specific details that aren't part of the defined AwsSecurityFinding format.
-            props, "ProductFields", product_fields, set_product_fields, get_product_fields, Val<List<MapFilter>>
+        /// Sets `FindingProviderFieldsSeverityLabel` in place: [`Self::finding_provider_fields_severity_label`]
+        /// on a value held by `&mut`.
+        pub fn set_finding_provider_fields_severity_label(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsSeverityLabel", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductName`: The name of the solution (product) that generates findings.
-            props, "ProductName", product_name, set_product_name, get_product_name, Val<List<StringFilter>>
+        /// `FindingProviderFieldsSeverityLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_severity_label(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsSeverityLabel")
         }
 
-        prop! {
-            /// `RecommendationText`: The recommendation of what to do about the issue described in a
-            /// finding.
-            props, "RecommendationText", recommendation_text, set_recommendation_text, get_recommendation_text, Val<List<StringFilter>>
+        /// `FindingProviderFieldsSeverityOriginal`: The finding provider's original value for the
+        /// severity.
+        pub fn finding_provider_fields_severity_original(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsSeverityOriginal", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordState`: The updated record state for the finding.
-            props, "RecordState", record_state, set_record_state, get_record_state, Val<List<StringFilter>>
+        /// Sets `FindingProviderFieldsSeverityOriginal` in place: [`Self::finding_provider_fields_severity_original`]
+        /// on a value held by `&mut`.
+        pub fn set_finding_provider_fields_severity_original(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsSeverityOriginal", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The Region from which the finding was generated.
-            props, "Region", region, set_region, get_region, Val<List<StringFilter>>
+        /// `FindingProviderFieldsSeverityOriginal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_severity_original(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsSeverityOriginal")
         }
 
-        prop! {
-            /// `RelatedFindingsId`: The solution-generated identifier for a related finding.
-            props, "RelatedFindingsId", related_findings_id, set_related_findings_id, get_related_findings_id, Val<List<StringFilter>>
+        /// `FindingProviderFieldsTypes`: One or more finding types that the finding provider assigned
+        /// to the finding.
+        pub fn finding_provider_fields_types(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingProviderFieldsTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `RelatedFindingsProductArn`: The ARN of the solution that generated a related finding.
-            props, "RelatedFindingsProductArn", related_findings_product_arn, set_related_findings_product_arn, get_related_findings_product_arn, Val<List<StringFilter>>
+        /// Sets `FindingProviderFieldsTypes` in place: [`Self::finding_provider_fields_types`] on a
+        /// value held by `&mut`.
+        pub fn set_finding_provider_fields_types(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingProviderFieldsTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceApplicationArn`: The ARN of the application that is related to a finding.
-            props, "ResourceApplicationArn", resource_application_arn, set_resource_application_arn, get_resource_application_arn, Val<List<StringFilter>>
+        /// `FindingProviderFieldsTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_provider_fields_types(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingProviderFieldsTypes")
         }
 
-        prop! {
-            /// `ResourceApplicationName`: The name of the application that is related to a finding.
-            props, "ResourceApplicationName", resource_application_name, set_resource_application_name, get_resource_application_name, Val<List<StringFilter>>
+        /// `FirstObservedAt`: An ISO8601-formatted timestamp that indicates when the security findings
+        /// provider first observed the potential security issue that a finding captured.
+        pub fn first_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("FirstObservedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceIamInstanceProfileArn`: The IAM profile ARN of the instance.
-            props, "ResourceAwsEc2InstanceIamInstanceProfileArn", resource_aws_ec2_instance_iam_instance_profile_arn, set_resource_aws_ec2_instance_iam_instance_profile_arn, get_resource_aws_ec2_instance_iam_instance_profile_arn, Val<List<StringFilter>>
+        /// Sets `FirstObservedAt` in place: [`Self::first_observed_at`] on a value held by `&mut`.
+        pub fn set_first_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("FirstObservedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceImageId`: The Amazon Machine Image (AMI) ID of the instance.
-            props, "ResourceAwsEc2InstanceImageId", resource_aws_ec2_instance_image_id, set_resource_aws_ec2_instance_image_id, get_resource_aws_ec2_instance_image_id, Val<List<StringFilter>>
+        /// `FirstObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "FirstObservedAt")
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceIpV4Addresses`: The IPv4 addresses associated with the instance.
-            props, "ResourceAwsEc2InstanceIpV4Addresses", resource_aws_ec2_instance_ip_v4_addresses, set_resource_aws_ec2_instance_ip_v4_addresses, get_resource_aws_ec2_instance_ip_v4_addresses, Val<List<IpFilter>>
+        /// `GeneratorId`: The identifier for the solution-specific component (a discrete unit of logic)
+        /// that generated a finding.
+        pub fn generator_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("GeneratorId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceIpV6Addresses`: The IPv6 addresses associated with the instance.
-            props, "ResourceAwsEc2InstanceIpV6Addresses", resource_aws_ec2_instance_ip_v6_addresses, set_resource_aws_ec2_instance_ip_v6_addresses, get_resource_aws_ec2_instance_ip_v6_addresses, Val<List<IpFilter>>
+        /// Sets `GeneratorId` in place: [`Self::generator_id`] on a value held by `&mut`.
+        pub fn set_generator_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("GeneratorId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceKeyName`: The key name associated with the instance.
-            props, "ResourceAwsEc2InstanceKeyName", resource_aws_ec2_instance_key_name, set_resource_aws_ec2_instance_key_name, get_resource_aws_ec2_instance_key_name, Val<List<StringFilter>>
+        /// `GeneratorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generator_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "GeneratorId")
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceLaunchedAt`: The date and time the instance was launched.
-            props, "ResourceAwsEc2InstanceLaunchedAt", resource_aws_ec2_instance_launched_at, set_resource_aws_ec2_instance_launched_at, get_resource_aws_ec2_instance_launched_at, Val<List<DateFilter>>
+        /// `Id`: The security findings provider-specific identifier for a finding.
+        pub fn id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceSubnetId`: The identifier of the subnet that the instance was
-            /// launched in.
-            props, "ResourceAwsEc2InstanceSubnetId", resource_aws_ec2_instance_subnet_id, set_resource_aws_ec2_instance_subnet_id, get_resource_aws_ec2_instance_subnet_id, Val<List<StringFilter>>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceType`: The instance type of the instance.
-            props, "ResourceAwsEc2InstanceType", resource_aws_ec2_instance_type, set_resource_aws_ec2_instance_type, get_resource_aws_ec2_instance_type, Val<List<StringFilter>>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `ResourceAwsEc2InstanceVpcId`: The identifier of the VPC that the instance was launched
-            /// in.
-            props, "ResourceAwsEc2InstanceVpcId", resource_aws_ec2_instance_vpc_id, set_resource_aws_ec2_instance_vpc_id, get_resource_aws_ec2_instance_vpc_id, Val<List<StringFilter>>
+        /// `Keyword`: A keyword for a finding.
+        pub fn keyword(mut self, value: impl Into<Val<List<KeywordFilter>>>) -> Self {
+            self.props.set("Keyword", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsIamAccessKeyCreatedAt`: The creation date/time of the IAM access key related
-            /// to a finding.
-            props, "ResourceAwsIamAccessKeyCreatedAt", resource_aws_iam_access_key_created_at, set_resource_aws_iam_access_key_created_at, get_resource_aws_iam_access_key_created_at, Val<List<DateFilter>>
+        /// Sets `Keyword` in place: [`Self::keyword`] on a value held by `&mut`.
+        pub fn set_keyword(&mut self, value: impl Into<Val<List<KeywordFilter>>>) -> &mut Self {
+            self.props.set("Keyword", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsIamAccessKeyPrincipalName`: The name of the principal that is associated
-            /// with an IAM access key.
-            props, "ResourceAwsIamAccessKeyPrincipalName", resource_aws_iam_access_key_principal_name, set_resource_aws_iam_access_key_principal_name, get_resource_aws_iam_access_key_principal_name, Val<List<StringFilter>>
+        /// `Keyword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keyword(&self) -> ::std::option::Option<Val<List<KeywordFilter>>> {
+            crate::cfn::get_prop(&self.props, "Keyword")
         }
 
-        prop! {
-            /// `ResourceAwsIamAccessKeyStatus`: The status of the IAM access key related to a finding.
-            props, "ResourceAwsIamAccessKeyStatus", resource_aws_iam_access_key_status, set_resource_aws_iam_access_key_status, get_resource_aws_iam_access_key_status, Val<List<StringFilter>>
+        /// `LastObservedAt`: An ISO8601-formatted timestamp that indicates when the security findings
+        /// provider most recently observed the potential security issue that a finding captured.
+        pub fn last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("LastObservedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsIamAccessKeyUserName`: The user associated with the IAM access key related
-            /// to a finding.
-            props, "ResourceAwsIamAccessKeyUserName", resource_aws_iam_access_key_user_name, set_resource_aws_iam_access_key_user_name, get_resource_aws_iam_access_key_user_name, Val<List<StringFilter>>
+        /// Sets `LastObservedAt` in place: [`Self::last_observed_at`] on a value held by `&mut`.
+        pub fn set_last_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("LastObservedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsIamUserUserName`: The name of an IAM user.
-            props, "ResourceAwsIamUserUserName", resource_aws_iam_user_user_name, set_resource_aws_iam_user_user_name, get_resource_aws_iam_user_user_name, Val<List<StringFilter>>
+        /// `LastObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "LastObservedAt")
         }
 
-        prop! {
-            /// `ResourceAwsS3BucketOwnerId`: The canonical user ID of the owner of the S3 bucket.
-            props, "ResourceAwsS3BucketOwnerId", resource_aws_s3_bucket_owner_id, set_resource_aws_s3_bucket_owner_id, get_resource_aws_s3_bucket_owner_id, Val<List<StringFilter>>
+        /// `MalwareName`: The name of the malware that was observed.
+        pub fn malware_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("MalwareName", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAwsS3BucketOwnerName`: The display name of the owner of the S3 bucket.
-            props, "ResourceAwsS3BucketOwnerName", resource_aws_s3_bucket_owner_name, set_resource_aws_s3_bucket_owner_name, get_resource_aws_s3_bucket_owner_name, Val<List<StringFilter>>
+        /// Sets `MalwareName` in place: [`Self::malware_name`] on a value held by `&mut`.
+        pub fn set_malware_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("MalwareName", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceContainerImageId`: The identifier of the image related to a finding.
-            props, "ResourceContainerImageId", resource_container_image_id, set_resource_container_image_id, get_resource_container_image_id, Val<List<StringFilter>>
+        /// `MalwareName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "MalwareName")
         }
 
-        prop! {
-            /// `ResourceContainerImageName`: The name of the image related to a finding.
-            props, "ResourceContainerImageName", resource_container_image_name, set_resource_container_image_name, get_resource_container_image_name, Val<List<StringFilter>>
+        /// `MalwarePath`: The filesystem path of the malware that was observed.
+        pub fn malware_path(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("MalwarePath", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceContainerLaunchedAt`: A timestamp that identifies when the container was
-            /// started.
-            props, "ResourceContainerLaunchedAt", resource_container_launched_at, set_resource_container_launched_at, get_resource_container_launched_at, Val<List<DateFilter>>
+        /// Sets `MalwarePath` in place: [`Self::malware_path`] on a value held by `&mut`.
+        pub fn set_malware_path(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("MalwarePath", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceContainerName`: The name of the container related to a finding.
-            props, "ResourceContainerName", resource_container_name, set_resource_container_name, get_resource_container_name, Val<List<StringFilter>>
+        /// `MalwarePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_path(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "MalwarePath")
         }
 
-        prop! {
-            /// `ResourceDetailsOther`: The details of a resource that doesn't have a specific subfield
-            /// for the resource type defined.
-            props, "ResourceDetailsOther", resource_details_other, set_resource_details_other, get_resource_details_other, Val<List<MapFilter>>
+        /// `MalwareState`: The state of the malware that was observed.
+        pub fn malware_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("MalwareState", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceId`: The canonical identifier for the given resource type.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<List<StringFilter>>
+        /// Sets `MalwareState` in place: [`Self::malware_state`] on a value held by `&mut`.
+        pub fn set_malware_state(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("MalwareState", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcePartition`: The canonical AWS partition name that the Region is assigned to.
-            props, "ResourcePartition", resource_partition, set_resource_partition, get_resource_partition, Val<List<StringFilter>>
+        /// `MalwareState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_state(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "MalwareState")
         }
 
-        prop! {
-            /// `ResourceRegion`: The canonical AWS external Region name where this resource is located.
-            props, "ResourceRegion", resource_region, set_resource_region, get_resource_region, Val<List<StringFilter>>
+        /// `MalwareType`: The type of the malware that was observed.
+        pub fn malware_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("MalwareType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding
-            /// was processed.
-            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<MapFilter>>
+        /// Sets `MalwareType` in place: [`Self::malware_type`] on a value held by `&mut`.
+        pub fn set_malware_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("MalwareType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceType`: Specifies the type of the resource that details are provided for.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<List<StringFilter>>
+        /// `MalwareType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "MalwareType")
         }
 
-        prop! {
-            /// `Sample`: Indicates whether or not sample findings are included in the filter results.
-            props, "Sample", sample, set_sample, get_sample, Val<List<BooleanFilter>>
+        /// `NetworkDestinationDomain`: The destination domain of network-related information about a
+        /// finding.
+        pub fn network_destination_domain(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NetworkDestinationDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `SeverityLabel`: The label of a finding's severity.
-            props, "SeverityLabel", severity_label, set_severity_label, get_severity_label, Val<List<StringFilter>>
+        /// Sets `NetworkDestinationDomain` in place: [`Self::network_destination_domain`] on a value
+        /// held by `&mut`.
+        pub fn set_network_destination_domain(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NetworkDestinationDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `SeverityNormalized`: The normalized severity of a finding.
-            props, "SeverityNormalized", severity_normalized, set_severity_normalized, get_severity_normalized, Val<List<NumberFilter>>
+        /// `NetworkDestinationDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_destination_domain(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkDestinationDomain")
         }
 
-        prop! {
-            /// `SeverityProduct`: The native severity as defined by the security findings provider's
-            /// solution that generated the finding.
-            props, "SeverityProduct", severity_product, set_severity_product, get_severity_product, Val<List<NumberFilter>>
+        /// `NetworkDestinationIpV4`: The destination IPv4 address of network-related information about
+        /// a finding.
+        pub fn network_destination_ip_v4(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
+            self.props.set("NetworkDestinationIpV4", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceUrl`: A URL that links to a page about the current finding in the security
-            /// findings provider's solution.
-            props, "SourceUrl", source_url, set_source_url, get_source_url, Val<List<StringFilter>>
+        /// Sets `NetworkDestinationIpV4` in place: [`Self::network_destination_ip_v4`] on a value held
+        /// by `&mut`.
+        pub fn set_network_destination_ip_v4(&mut self, value: impl Into<Val<List<IpFilter>>>) -> &mut Self {
+            self.props.set("NetworkDestinationIpV4", value.into());
+            self
         }
 
-        prop! {
-            /// `ThreatIntelIndicatorCategory`: The category of a threat intelligence indicator.
-            props, "ThreatIntelIndicatorCategory", threat_intel_indicator_category, set_threat_intel_indicator_category, get_threat_intel_indicator_category, Val<List<StringFilter>>
+        /// `NetworkDestinationIpV4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_destination_ip_v4(&self) -> ::std::option::Option<Val<List<IpFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkDestinationIpV4")
         }
 
-        prop! {
-            /// `ThreatIntelIndicatorLastObservedAt`: A timestamp that identifies the last observation
-            /// of a threat intelligence indicator.
-            props, "ThreatIntelIndicatorLastObservedAt", threat_intel_indicator_last_observed_at, set_threat_intel_indicator_last_observed_at, get_threat_intel_indicator_last_observed_at, Val<List<DateFilter>>
+        /// `NetworkDestinationIpV6`: The destination IPv6 address of network-related information about
+        /// a finding.
+        pub fn network_destination_ip_v6(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
+            self.props.set("NetworkDestinationIpV6", value.into());
+            self
         }
 
-        prop! {
-            /// `ThreatIntelIndicatorSource`: The source of the threat intelligence.
-            props, "ThreatIntelIndicatorSource", threat_intel_indicator_source, set_threat_intel_indicator_source, get_threat_intel_indicator_source, Val<List<StringFilter>>
+        /// Sets `NetworkDestinationIpV6` in place: [`Self::network_destination_ip_v6`] on a value held
+        /// by `&mut`.
+        pub fn set_network_destination_ip_v6(&mut self, value: impl Into<Val<List<IpFilter>>>) -> &mut Self {
+            self.props.set("NetworkDestinationIpV6", value.into());
+            self
         }
 
-        prop! {
-            /// `ThreatIntelIndicatorSourceUrl`: The URL for more details from the source of the threat
-            /// intelligence.
-            props, "ThreatIntelIndicatorSourceUrl", threat_intel_indicator_source_url, set_threat_intel_indicator_source_url, get_threat_intel_indicator_source_url, Val<List<StringFilter>>
+        /// `NetworkDestinationIpV6` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_destination_ip_v6(&self) -> ::std::option::Option<Val<List<IpFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkDestinationIpV6")
         }
 
-        prop! {
-            /// `ThreatIntelIndicatorType`: The type of a threat intelligence indicator.
-            props, "ThreatIntelIndicatorType", threat_intel_indicator_type, set_threat_intel_indicator_type, get_threat_intel_indicator_type, Val<List<StringFilter>>
+        /// `NetworkDestinationPort`: The destination port of network-related information about a
+        /// finding.
+        pub fn network_destination_port(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("NetworkDestinationPort", value.into());
+            self
         }
 
-        prop! {
-            /// `ThreatIntelIndicatorValue`: The value of a threat intelligence indicator.
-            props, "ThreatIntelIndicatorValue", threat_intel_indicator_value, set_threat_intel_indicator_value, get_threat_intel_indicator_value, Val<List<StringFilter>>
+        /// Sets `NetworkDestinationPort` in place: [`Self::network_destination_port`] on a value held
+        /// by `&mut`.
+        pub fn set_network_destination_port(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("NetworkDestinationPort", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: A finding's title.
-            props, "Title", title, set_title, get_title, Val<List<StringFilter>>
+        /// `NetworkDestinationPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_destination_port(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkDestinationPort")
         }
 
-        prop! {
-            /// `Type`: A finding type in the format of namespace/category/classifier that classifies a
-            /// finding.
-            props, "Type", type_, set_type, get_type, Val<List<StringFilter>>
+        /// `NetworkDirection`: Indicates the direction of network traffic associated with a finding.
+        pub fn network_direction(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NetworkDirection", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
-            /// provider last updated the finding record.
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<List<DateFilter>>
+        /// Sets `NetworkDirection` in place: [`Self::network_direction`] on a value held by `&mut`.
+        pub fn set_network_direction(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NetworkDirection", value.into());
+            self
         }
 
-        prop! {
-            /// `UserDefinedFields`: A list of name/value string pairs associated with the finding.
-            props, "UserDefinedFields", user_defined_fields, set_user_defined_fields, get_user_defined_fields, Val<List<MapFilter>>
+        /// `NetworkDirection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_direction(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkDirection")
         }
 
-        prop! {
-            /// `VerificationState`: The veracity of a finding.
-            props, "VerificationState", verification_state, set_verification_state, get_verification_state, Val<List<StringFilter>>
+        /// `NetworkProtocol`: The protocol of network-related information about a finding.
+        pub fn network_protocol(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NetworkProtocol", value.into());
+            self
         }
 
-        prop! {
-            /// `VulnerabilitiesExploitAvailable`: Indicates whether a software vulnerability in your
-            /// environment has a known exploit.
-            props, "VulnerabilitiesExploitAvailable", vulnerabilities_exploit_available, set_vulnerabilities_exploit_available, get_vulnerabilities_exploit_available, Val<List<StringFilter>>
+        /// Sets `NetworkProtocol` in place: [`Self::network_protocol`] on a value held by `&mut`.
+        pub fn set_network_protocol(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NetworkProtocol", value.into());
+            self
         }
 
-        prop! {
-            /// `VulnerabilitiesFixAvailable`: Indicates whether a vulnerability is fixed in a newer
-            /// version of the affected software packages.
-            props, "VulnerabilitiesFixAvailable", vulnerabilities_fix_available, set_vulnerabilities_fix_available, get_vulnerabilities_fix_available, Val<List<StringFilter>>
+        /// `NetworkProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_protocol(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkProtocol")
         }
 
-        prop! {
-            /// `WorkflowState`: The workflow state of a finding.
-            props, "WorkflowState", workflow_state, set_workflow_state, get_workflow_state, Val<List<StringFilter>>
+        /// `NetworkSourceDomain`: The source domain of network-related information about a finding.
+        pub fn network_source_domain(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NetworkSourceDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkflowStatus`: The status of the investigation into a finding.
-            props, "WorkflowStatus", workflow_status, set_workflow_status, get_workflow_status, Val<List<StringFilter>>
+        /// Sets `NetworkSourceDomain` in place: [`Self::network_source_domain`] on a value held by `&mut`.
+        pub fn set_network_source_domain(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NetworkSourceDomain", value.into());
+            self
+        }
+
+        /// `NetworkSourceDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_source_domain(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkSourceDomain")
+        }
+
+        /// `NetworkSourceIpV4`: The source IPv4 address of network-related information about a finding.
+        pub fn network_source_ip_v4(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
+            self.props.set("NetworkSourceIpV4", value.into());
+            self
+        }
+
+        /// Sets `NetworkSourceIpV4` in place: [`Self::network_source_ip_v4`] on a value held by `&mut`.
+        pub fn set_network_source_ip_v4(&mut self, value: impl Into<Val<List<IpFilter>>>) -> &mut Self {
+            self.props.set("NetworkSourceIpV4", value.into());
+            self
+        }
+
+        /// `NetworkSourceIpV4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_source_ip_v4(&self) -> ::std::option::Option<Val<List<IpFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkSourceIpV4")
+        }
+
+        /// `NetworkSourceIpV6`: The source IPv6 address of network-related information about a finding.
+        pub fn network_source_ip_v6(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
+            self.props.set("NetworkSourceIpV6", value.into());
+            self
+        }
+
+        /// Sets `NetworkSourceIpV6` in place: [`Self::network_source_ip_v6`] on a value held by `&mut`.
+        pub fn set_network_source_ip_v6(&mut self, value: impl Into<Val<List<IpFilter>>>) -> &mut Self {
+            self.props.set("NetworkSourceIpV6", value.into());
+            self
+        }
+
+        /// `NetworkSourceIpV6` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_source_ip_v6(&self) -> ::std::option::Option<Val<List<IpFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkSourceIpV6")
+        }
+
+        /// `NetworkSourceMac`: The source media access control (MAC) address of network-related
+        /// information about a finding.
+        pub fn network_source_mac(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NetworkSourceMac", value.into());
+            self
+        }
+
+        /// Sets `NetworkSourceMac` in place: [`Self::network_source_mac`] on a value held by `&mut`.
+        pub fn set_network_source_mac(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NetworkSourceMac", value.into());
+            self
+        }
+
+        /// `NetworkSourceMac` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_source_mac(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkSourceMac")
+        }
+
+        /// `NetworkSourcePort`: The source port of network-related information about a finding.
+        pub fn network_source_port(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("NetworkSourcePort", value.into());
+            self
+        }
+
+        /// Sets `NetworkSourcePort` in place: [`Self::network_source_port`] on a value held by `&mut`.
+        pub fn set_network_source_port(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("NetworkSourcePort", value.into());
+            self
+        }
+
+        /// `NetworkSourcePort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_source_port(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkSourcePort")
+        }
+
+        /// `NoteText`: The text of a note.
+        pub fn note_text(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NoteText", value.into());
+            self
+        }
+
+        /// Sets `NoteText` in place: [`Self::note_text`] on a value held by `&mut`.
+        pub fn set_note_text(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NoteText", value.into());
+            self
+        }
+
+        /// `NoteText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_text(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NoteText")
+        }
+
+        /// `NoteUpdatedAt`: The timestamp of when the note was updated.
+        pub fn note_updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("NoteUpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `NoteUpdatedAt` in place: [`Self::note_updated_at`] on a value held by `&mut`.
+        pub fn set_note_updated_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("NoteUpdatedAt", value.into());
+            self
+        }
+
+        /// `NoteUpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_updated_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "NoteUpdatedAt")
+        }
+
+        /// `NoteUpdatedBy`: The principal that created a note.
+        pub fn note_updated_by(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NoteUpdatedBy", value.into());
+            self
+        }
+
+        /// Sets `NoteUpdatedBy` in place: [`Self::note_updated_by`] on a value held by `&mut`.
+        pub fn set_note_updated_by(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NoteUpdatedBy", value.into());
+            self
+        }
+
+        /// `NoteUpdatedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_updated_by(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NoteUpdatedBy")
+        }
+
+        /// `ProcessLaunchedAt`: A timestamp that identifies when the process was launched.
+        pub fn process_launched_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("ProcessLaunchedAt", value.into());
+            self
+        }
+
+        /// Sets `ProcessLaunchedAt` in place: [`Self::process_launched_at`] on a value held by `&mut`.
+        pub fn set_process_launched_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("ProcessLaunchedAt", value.into());
+            self
+        }
+
+        /// `ProcessLaunchedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_launched_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProcessLaunchedAt")
+        }
+
+        /// `ProcessName`: The name of the process.
+        pub fn process_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ProcessName", value.into());
+            self
+        }
+
+        /// Sets `ProcessName` in place: [`Self::process_name`] on a value held by `&mut`.
+        pub fn set_process_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ProcessName", value.into());
+            self
+        }
+
+        /// `ProcessName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProcessName")
+        }
+
+        /// `ProcessParentPid`: The parent process ID.
+        pub fn process_parent_pid(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("ProcessParentPid", value.into());
+            self
+        }
+
+        /// Sets `ProcessParentPid` in place: [`Self::process_parent_pid`] on a value held by `&mut`.
+        pub fn set_process_parent_pid(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("ProcessParentPid", value.into());
+            self
+        }
+
+        /// `ProcessParentPid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_parent_pid(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProcessParentPid")
+        }
+
+        /// `ProcessPath`: The path to the process executable.
+        pub fn process_path(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ProcessPath", value.into());
+            self
+        }
+
+        /// Sets `ProcessPath` in place: [`Self::process_path`] on a value held by `&mut`.
+        pub fn set_process_path(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ProcessPath", value.into());
+            self
+        }
+
+        /// `ProcessPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_path(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProcessPath")
+        }
+
+        /// `ProcessPid`: The process ID.
+        pub fn process_pid(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("ProcessPid", value.into());
+            self
+        }
+
+        /// Sets `ProcessPid` in place: [`Self::process_pid`] on a value held by `&mut`.
+        pub fn set_process_pid(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("ProcessPid", value.into());
+            self
+        }
+
+        /// `ProcessPid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_pid(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProcessPid")
+        }
+
+        /// `ProcessTerminatedAt`: A timestamp that identifies when the process was terminated.
+        pub fn process_terminated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("ProcessTerminatedAt", value.into());
+            self
+        }
+
+        /// Sets `ProcessTerminatedAt` in place: [`Self::process_terminated_at`] on a value held by `&mut`.
+        pub fn set_process_terminated_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("ProcessTerminatedAt", value.into());
+            self
+        }
+
+        /// `ProcessTerminatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_terminated_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProcessTerminatedAt")
+        }
+
+        /// `ProductArn`: The ARN generated by Security Hub that uniquely identifies a third-party
+        /// company (security findings provider) after this provider's product (solution that generates
+        /// findings) is registered with Security Hub.
+        pub fn product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ProductArn", value.into());
+            self
+        }
+
+        /// Sets `ProductArn` in place: [`Self::product_arn`] on a value held by `&mut`.
+        pub fn set_product_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ProductArn", value.into());
+            self
+        }
+
+        /// `ProductArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProductArn")
+        }
+
+        /// `ProductFields`: A data type where security findings providers can include additional
+        /// solution-specific details that aren't part of the defined AwsSecurityFinding format.
+        pub fn product_fields(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("ProductFields", value.into());
+            self
+        }
+
+        /// Sets `ProductFields` in place: [`Self::product_fields`] on a value held by `&mut`.
+        pub fn set_product_fields(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("ProductFields", value.into());
+            self
+        }
+
+        /// `ProductFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_fields(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProductFields")
+        }
+
+        /// `ProductName`: The name of the solution (product) that generates findings.
+        pub fn product_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ProductName", value.into());
+            self
+        }
+
+        /// Sets `ProductName` in place: [`Self::product_name`] on a value held by `&mut`.
+        pub fn set_product_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ProductName", value.into());
+            self
+        }
+
+        /// `ProductName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProductName")
+        }
+
+        /// `RecommendationText`: The recommendation of what to do about the issue described in a
+        /// finding.
+        pub fn recommendation_text(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RecommendationText", value.into());
+            self
+        }
+
+        /// Sets `RecommendationText` in place: [`Self::recommendation_text`] on a value held by `&mut`.
+        pub fn set_recommendation_text(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RecommendationText", value.into());
+            self
+        }
+
+        /// `RecommendationText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recommendation_text(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RecommendationText")
+        }
+
+        /// `RecordState`: The updated record state for the finding.
+        pub fn record_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RecordState", value.into());
+            self
+        }
+
+        /// Sets `RecordState` in place: [`Self::record_state`] on a value held by `&mut`.
+        pub fn set_record_state(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RecordState", value.into());
+            self
+        }
+
+        /// `RecordState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_state(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RecordState")
+        }
+
+        /// `Region`: The Region from which the finding was generated.
+        pub fn region(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `RelatedFindingsId`: The solution-generated identifier for a related finding.
+        pub fn related_findings_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RelatedFindingsId", value.into());
+            self
+        }
+
+        /// Sets `RelatedFindingsId` in place: [`Self::related_findings_id`] on a value held by `&mut`.
+        pub fn set_related_findings_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RelatedFindingsId", value.into());
+            self
+        }
+
+        /// `RelatedFindingsId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_related_findings_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RelatedFindingsId")
+        }
+
+        /// `RelatedFindingsProductArn`: The ARN of the solution that generated a related finding.
+        pub fn related_findings_product_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RelatedFindingsProductArn", value.into());
+            self
+        }
+
+        /// Sets `RelatedFindingsProductArn` in place: [`Self::related_findings_product_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_related_findings_product_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RelatedFindingsProductArn", value.into());
+            self
+        }
+
+        /// `RelatedFindingsProductArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_related_findings_product_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RelatedFindingsProductArn")
+        }
+
+        /// `ResourceApplicationArn`: The ARN of the application that is related to a finding.
+        pub fn resource_application_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceApplicationArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceApplicationArn` in place: [`Self::resource_application_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_resource_application_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceApplicationArn", value.into());
+            self
+        }
+
+        /// `ResourceApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_application_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceApplicationArn")
+        }
+
+        /// `ResourceApplicationName`: The name of the application that is related to a finding.
+        pub fn resource_application_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceApplicationName", value.into());
+            self
+        }
+
+        /// Sets `ResourceApplicationName` in place: [`Self::resource_application_name`] on a value held
+        /// by `&mut`.
+        pub fn set_resource_application_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceApplicationName", value.into());
+            self
+        }
+
+        /// `ResourceApplicationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_application_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceApplicationName")
+        }
+
+        /// `ResourceAwsEc2InstanceIamInstanceProfileArn`: The IAM profile ARN of the instance.
+        pub fn resource_aws_ec2_instance_iam_instance_profile_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceIamInstanceProfileArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceIamInstanceProfileArn` in place: [`Self::resource_aws_ec2_instance_iam_instance_profile_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_iam_instance_profile_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceIamInstanceProfileArn", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceIamInstanceProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_iam_instance_profile_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceIamInstanceProfileArn")
+        }
+
+        /// `ResourceAwsEc2InstanceImageId`: The Amazon Machine Image (AMI) ID of the instance.
+        pub fn resource_aws_ec2_instance_image_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceImageId", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceImageId` in place: [`Self::resource_aws_ec2_instance_image_id`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_image_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceImageId", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceImageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_image_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceImageId")
+        }
+
+        /// `ResourceAwsEc2InstanceIpV4Addresses`: The IPv4 addresses associated with the instance.
+        pub fn resource_aws_ec2_instance_ip_v4_addresses(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceIpV4Addresses", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceIpV4Addresses` in place: [`Self::resource_aws_ec2_instance_ip_v4_addresses`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_ip_v4_addresses(&mut self, value: impl Into<Val<List<IpFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceIpV4Addresses", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceIpV4Addresses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_ip_v4_addresses(&self) -> ::std::option::Option<Val<List<IpFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceIpV4Addresses")
+        }
+
+        /// `ResourceAwsEc2InstanceIpV6Addresses`: The IPv6 addresses associated with the instance.
+        pub fn resource_aws_ec2_instance_ip_v6_addresses(mut self, value: impl Into<Val<List<IpFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceIpV6Addresses", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceIpV6Addresses` in place: [`Self::resource_aws_ec2_instance_ip_v6_addresses`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_ip_v6_addresses(&mut self, value: impl Into<Val<List<IpFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceIpV6Addresses", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceIpV6Addresses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_ip_v6_addresses(&self) -> ::std::option::Option<Val<List<IpFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceIpV6Addresses")
+        }
+
+        /// `ResourceAwsEc2InstanceKeyName`: The key name associated with the instance.
+        pub fn resource_aws_ec2_instance_key_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceKeyName", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceKeyName` in place: [`Self::resource_aws_ec2_instance_key_name`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_key_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceKeyName", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceKeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_key_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceKeyName")
+        }
+
+        /// `ResourceAwsEc2InstanceLaunchedAt`: The date and time the instance was launched.
+        pub fn resource_aws_ec2_instance_launched_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceLaunchedAt", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceLaunchedAt` in place: [`Self::resource_aws_ec2_instance_launched_at`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_launched_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceLaunchedAt", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceLaunchedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_launched_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceLaunchedAt")
+        }
+
+        /// `ResourceAwsEc2InstanceSubnetId`: The identifier of the subnet that the instance was
+        /// launched in.
+        pub fn resource_aws_ec2_instance_subnet_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceSubnetId", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceSubnetId` in place: [`Self::resource_aws_ec2_instance_subnet_id`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_subnet_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceSubnetId", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceSubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_subnet_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceSubnetId")
+        }
+
+        /// `ResourceAwsEc2InstanceType`: The instance type of the instance.
+        pub fn resource_aws_ec2_instance_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceType", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceType` in place: [`Self::resource_aws_ec2_instance_type`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceType", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceType")
+        }
+
+        /// `ResourceAwsEc2InstanceVpcId`: The identifier of the VPC that the instance was launched in.
+        pub fn resource_aws_ec2_instance_vpc_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsEc2InstanceVpcId", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsEc2InstanceVpcId` in place: [`Self::resource_aws_ec2_instance_vpc_id`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_aws_ec2_instance_vpc_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsEc2InstanceVpcId", value.into());
+            self
+        }
+
+        /// `ResourceAwsEc2InstanceVpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_ec2_instance_vpc_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsEc2InstanceVpcId")
+        }
+
+        /// `ResourceAwsIamAccessKeyCreatedAt`: The creation date/time of the IAM access key related to
+        /// a finding.
+        pub fn resource_aws_iam_access_key_created_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("ResourceAwsIamAccessKeyCreatedAt", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsIamAccessKeyCreatedAt` in place: [`Self::resource_aws_iam_access_key_created_at`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_iam_access_key_created_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsIamAccessKeyCreatedAt", value.into());
+            self
+        }
+
+        /// `ResourceAwsIamAccessKeyCreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_iam_access_key_created_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsIamAccessKeyCreatedAt")
+        }
+
+        /// `ResourceAwsIamAccessKeyPrincipalName`: The name of the principal that is associated with an
+        /// IAM access key.
+        pub fn resource_aws_iam_access_key_principal_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsIamAccessKeyPrincipalName", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsIamAccessKeyPrincipalName` in place: [`Self::resource_aws_iam_access_key_principal_name`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_iam_access_key_principal_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsIamAccessKeyPrincipalName", value.into());
+            self
+        }
+
+        /// `ResourceAwsIamAccessKeyPrincipalName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_iam_access_key_principal_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsIamAccessKeyPrincipalName")
+        }
+
+        /// `ResourceAwsIamAccessKeyStatus`: The status of the IAM access key related to a finding.
+        pub fn resource_aws_iam_access_key_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsIamAccessKeyStatus", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsIamAccessKeyStatus` in place: [`Self::resource_aws_iam_access_key_status`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_iam_access_key_status(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsIamAccessKeyStatus", value.into());
+            self
+        }
+
+        /// `ResourceAwsIamAccessKeyStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_iam_access_key_status(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsIamAccessKeyStatus")
+        }
+
+        /// `ResourceAwsIamAccessKeyUserName`: The user associated with the IAM access key related to a
+        /// finding.
+        pub fn resource_aws_iam_access_key_user_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsIamAccessKeyUserName", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsIamAccessKeyUserName` in place: [`Self::resource_aws_iam_access_key_user_name`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_aws_iam_access_key_user_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsIamAccessKeyUserName", value.into());
+            self
+        }
+
+        /// `ResourceAwsIamAccessKeyUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_iam_access_key_user_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsIamAccessKeyUserName")
+        }
+
+        /// `ResourceAwsIamUserUserName`: The name of an IAM user.
+        pub fn resource_aws_iam_user_user_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsIamUserUserName", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsIamUserUserName` in place: [`Self::resource_aws_iam_user_user_name`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_aws_iam_user_user_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsIamUserUserName", value.into());
+            self
+        }
+
+        /// `ResourceAwsIamUserUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_iam_user_user_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsIamUserUserName")
+        }
+
+        /// `ResourceAwsS3BucketOwnerId`: The canonical user ID of the owner of the S3 bucket.
+        pub fn resource_aws_s3_bucket_owner_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsS3BucketOwnerId", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsS3BucketOwnerId` in place: [`Self::resource_aws_s3_bucket_owner_id`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_aws_s3_bucket_owner_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsS3BucketOwnerId", value.into());
+            self
+        }
+
+        /// `ResourceAwsS3BucketOwnerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_s3_bucket_owner_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsS3BucketOwnerId")
+        }
+
+        /// `ResourceAwsS3BucketOwnerName`: The display name of the owner of the S3 bucket.
+        pub fn resource_aws_s3_bucket_owner_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceAwsS3BucketOwnerName", value.into());
+            self
+        }
+
+        /// Sets `ResourceAwsS3BucketOwnerName` in place: [`Self::resource_aws_s3_bucket_owner_name`] on
+        /// a value held by `&mut`.
+        pub fn set_resource_aws_s3_bucket_owner_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceAwsS3BucketOwnerName", value.into());
+            self
+        }
+
+        /// `ResourceAwsS3BucketOwnerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_aws_s3_bucket_owner_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAwsS3BucketOwnerName")
+        }
+
+        /// `ResourceContainerImageId`: The identifier of the image related to a finding.
+        pub fn resource_container_image_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceContainerImageId", value.into());
+            self
+        }
+
+        /// Sets `ResourceContainerImageId` in place: [`Self::resource_container_image_id`] on a value
+        /// held by `&mut`.
+        pub fn set_resource_container_image_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceContainerImageId", value.into());
+            self
+        }
+
+        /// `ResourceContainerImageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_container_image_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceContainerImageId")
+        }
+
+        /// `ResourceContainerImageName`: The name of the image related to a finding.
+        pub fn resource_container_image_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceContainerImageName", value.into());
+            self
+        }
+
+        /// Sets `ResourceContainerImageName` in place: [`Self::resource_container_image_name`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_container_image_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceContainerImageName", value.into());
+            self
+        }
+
+        /// `ResourceContainerImageName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_container_image_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceContainerImageName")
+        }
+
+        /// `ResourceContainerLaunchedAt`: A timestamp that identifies when the container was started.
+        pub fn resource_container_launched_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("ResourceContainerLaunchedAt", value.into());
+            self
+        }
+
+        /// Sets `ResourceContainerLaunchedAt` in place: [`Self::resource_container_launched_at`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_container_launched_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("ResourceContainerLaunchedAt", value.into());
+            self
+        }
+
+        /// `ResourceContainerLaunchedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_container_launched_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceContainerLaunchedAt")
+        }
+
+        /// `ResourceContainerName`: The name of the container related to a finding.
+        pub fn resource_container_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceContainerName", value.into());
+            self
+        }
+
+        /// Sets `ResourceContainerName` in place: [`Self::resource_container_name`] on a value held by `&mut`.
+        pub fn set_resource_container_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceContainerName", value.into());
+            self
+        }
+
+        /// `ResourceContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_container_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceContainerName")
+        }
+
+        /// `ResourceDetailsOther`: The details of a resource that doesn't have a specific subfield for
+        /// the resource type defined.
+        pub fn resource_details_other(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("ResourceDetailsOther", value.into());
+            self
+        }
+
+        /// Sets `ResourceDetailsOther` in place: [`Self::resource_details_other`] on a value held by `&mut`.
+        pub fn set_resource_details_other(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("ResourceDetailsOther", value.into());
+            self
+        }
+
+        /// `ResourceDetailsOther` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_details_other(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceDetailsOther")
+        }
+
+        /// `ResourceId`: The canonical identifier for the given resource type.
+        pub fn resource_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `ResourcePartition`: The canonical AWS partition name that the Region is assigned to.
+        pub fn resource_partition(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourcePartition", value.into());
+            self
+        }
+
+        /// Sets `ResourcePartition` in place: [`Self::resource_partition`] on a value held by `&mut`.
+        pub fn set_resource_partition(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourcePartition", value.into());
+            self
+        }
+
+        /// `ResourcePartition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_partition(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourcePartition")
+        }
+
+        /// `ResourceRegion`: The canonical AWS external Region name where this resource is located.
+        pub fn resource_region(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceRegion", value.into());
+            self
+        }
+
+        /// Sets `ResourceRegion` in place: [`Self::resource_region`] on a value held by `&mut`.
+        pub fn set_resource_region(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceRegion", value.into());
+            self
+        }
+
+        /// `ResourceRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_region(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRegion")
+        }
+
+        /// `ResourceTags`: A list of AWS tags associated with a resource at the time the finding was
+        /// processed.
+        pub fn resource_tags(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+        pub fn set_resource_tags(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTags")
+        }
+
+        /// `ResourceType`: Specifies the type of the resource that details are provided for.
+        pub fn resource_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `Sample`: Indicates whether or not sample findings are included in the filter results.
+        pub fn sample(mut self, value: impl Into<Val<List<BooleanFilter>>>) -> Self {
+            self.props.set("Sample", value.into());
+            self
+        }
+
+        /// Sets `Sample` in place: [`Self::sample`] on a value held by `&mut`.
+        pub fn set_sample(&mut self, value: impl Into<Val<List<BooleanFilter>>>) -> &mut Self {
+            self.props.set("Sample", value.into());
+            self
+        }
+
+        /// `Sample` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample(&self) -> ::std::option::Option<Val<List<BooleanFilter>>> {
+            crate::cfn::get_prop(&self.props, "Sample")
+        }
+
+        /// `SeverityLabel`: The label of a finding's severity.
+        pub fn severity_label(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("SeverityLabel", value.into());
+            self
+        }
+
+        /// Sets `SeverityLabel` in place: [`Self::severity_label`] on a value held by `&mut`.
+        pub fn set_severity_label(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("SeverityLabel", value.into());
+            self
+        }
+
+        /// `SeverityLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity_label(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "SeverityLabel")
+        }
+
+        /// `SeverityNormalized`: The normalized severity of a finding.
+        pub fn severity_normalized(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("SeverityNormalized", value.into());
+            self
+        }
+
+        /// Sets `SeverityNormalized` in place: [`Self::severity_normalized`] on a value held by `&mut`.
+        pub fn set_severity_normalized(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("SeverityNormalized", value.into());
+            self
+        }
+
+        /// `SeverityNormalized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity_normalized(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "SeverityNormalized")
+        }
+
+        /// `SeverityProduct`: The native severity as defined by the security findings provider's
+        /// solution that generated the finding.
+        pub fn severity_product(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("SeverityProduct", value.into());
+            self
+        }
+
+        /// Sets `SeverityProduct` in place: [`Self::severity_product`] on a value held by `&mut`.
+        pub fn set_severity_product(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("SeverityProduct", value.into());
+            self
+        }
+
+        /// `SeverityProduct` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity_product(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "SeverityProduct")
+        }
+
+        /// `SourceUrl`: A URL that links to a page about the current finding in the security findings
+        /// provider's solution.
+        pub fn source_url(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("SourceUrl", value.into());
+            self
+        }
+
+        /// Sets `SourceUrl` in place: [`Self::source_url`] on a value held by `&mut`.
+        pub fn set_source_url(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("SourceUrl", value.into());
+            self
+        }
+
+        /// `SourceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_url(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "SourceUrl")
+        }
+
+        /// `ThreatIntelIndicatorCategory`: The category of a threat intelligence indicator.
+        pub fn threat_intel_indicator_category(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ThreatIntelIndicatorCategory", value.into());
+            self
+        }
+
+        /// Sets `ThreatIntelIndicatorCategory` in place: [`Self::threat_intel_indicator_category`] on a
+        /// value held by `&mut`.
+        pub fn set_threat_intel_indicator_category(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ThreatIntelIndicatorCategory", value.into());
+            self
+        }
+
+        /// `ThreatIntelIndicatorCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threat_intel_indicator_category(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ThreatIntelIndicatorCategory")
+        }
+
+        /// `ThreatIntelIndicatorLastObservedAt`: A timestamp that identifies the last observation of a
+        /// threat intelligence indicator.
+        pub fn threat_intel_indicator_last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("ThreatIntelIndicatorLastObservedAt", value.into());
+            self
+        }
+
+        /// Sets `ThreatIntelIndicatorLastObservedAt` in place: [`Self::threat_intel_indicator_last_observed_at`]
+        /// on a value held by `&mut`.
+        pub fn set_threat_intel_indicator_last_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("ThreatIntelIndicatorLastObservedAt", value.into());
+            self
+        }
+
+        /// `ThreatIntelIndicatorLastObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threat_intel_indicator_last_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "ThreatIntelIndicatorLastObservedAt")
+        }
+
+        /// `ThreatIntelIndicatorSource`: The source of the threat intelligence.
+        pub fn threat_intel_indicator_source(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ThreatIntelIndicatorSource", value.into());
+            self
+        }
+
+        /// Sets `ThreatIntelIndicatorSource` in place: [`Self::threat_intel_indicator_source`] on a
+        /// value held by `&mut`.
+        pub fn set_threat_intel_indicator_source(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ThreatIntelIndicatorSource", value.into());
+            self
+        }
+
+        /// `ThreatIntelIndicatorSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threat_intel_indicator_source(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ThreatIntelIndicatorSource")
+        }
+
+        /// `ThreatIntelIndicatorSourceUrl`: The URL for more details from the source of the threat
+        /// intelligence.
+        pub fn threat_intel_indicator_source_url(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ThreatIntelIndicatorSourceUrl", value.into());
+            self
+        }
+
+        /// Sets `ThreatIntelIndicatorSourceUrl` in place: [`Self::threat_intel_indicator_source_url`]
+        /// on a value held by `&mut`.
+        pub fn set_threat_intel_indicator_source_url(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ThreatIntelIndicatorSourceUrl", value.into());
+            self
+        }
+
+        /// `ThreatIntelIndicatorSourceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threat_intel_indicator_source_url(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ThreatIntelIndicatorSourceUrl")
+        }
+
+        /// `ThreatIntelIndicatorType`: The type of a threat intelligence indicator.
+        pub fn threat_intel_indicator_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ThreatIntelIndicatorType", value.into());
+            self
+        }
+
+        /// Sets `ThreatIntelIndicatorType` in place: [`Self::threat_intel_indicator_type`] on a value
+        /// held by `&mut`.
+        pub fn set_threat_intel_indicator_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ThreatIntelIndicatorType", value.into());
+            self
+        }
+
+        /// `ThreatIntelIndicatorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threat_intel_indicator_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ThreatIntelIndicatorType")
+        }
+
+        /// `ThreatIntelIndicatorValue`: The value of a threat intelligence indicator.
+        pub fn threat_intel_indicator_value(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ThreatIntelIndicatorValue", value.into());
+            self
+        }
+
+        /// Sets `ThreatIntelIndicatorValue` in place: [`Self::threat_intel_indicator_value`] on a value
+        /// held by `&mut`.
+        pub fn set_threat_intel_indicator_value(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ThreatIntelIndicatorValue", value.into());
+            self
+        }
+
+        /// `ThreatIntelIndicatorValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threat_intel_indicator_value(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ThreatIntelIndicatorValue")
+        }
+
+        /// `Title`: A finding's title.
+        pub fn title(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `Type`: A finding type in the format of namespace/category/classifier that classifies a
+        /// finding.
+        pub fn type_(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: An ISO8601-formatted timestamp that indicates when the security findings
+        /// provider last updated the finding record.
+        pub fn updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
+        }
+
+        /// `UserDefinedFields`: A list of name/value string pairs associated with the finding.
+        pub fn user_defined_fields(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("UserDefinedFields", value.into());
+            self
+        }
+
+        /// Sets `UserDefinedFields` in place: [`Self::user_defined_fields`] on a value held by `&mut`.
+        pub fn set_user_defined_fields(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("UserDefinedFields", value.into());
+            self
+        }
+
+        /// `UserDefinedFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_defined_fields(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "UserDefinedFields")
+        }
+
+        /// `VerificationState`: The veracity of a finding.
+        pub fn verification_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VerificationState", value.into());
+            self
+        }
+
+        /// Sets `VerificationState` in place: [`Self::verification_state`] on a value held by `&mut`.
+        pub fn set_verification_state(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VerificationState", value.into());
+            self
+        }
+
+        /// `VerificationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verification_state(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VerificationState")
+        }
+
+        /// `VulnerabilitiesExploitAvailable`: Indicates whether a software vulnerability in your
+        /// environment has a known exploit.
+        pub fn vulnerabilities_exploit_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VulnerabilitiesExploitAvailable", value.into());
+            self
+        }
+
+        /// Sets `VulnerabilitiesExploitAvailable` in place: [`Self::vulnerabilities_exploit_available`]
+        /// on a value held by `&mut`.
+        pub fn set_vulnerabilities_exploit_available(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VulnerabilitiesExploitAvailable", value.into());
+            self
+        }
+
+        /// `VulnerabilitiesExploitAvailable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vulnerabilities_exploit_available(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VulnerabilitiesExploitAvailable")
+        }
+
+        /// `VulnerabilitiesFixAvailable`: Indicates whether a vulnerability is fixed in a newer version
+        /// of the affected software packages.
+        pub fn vulnerabilities_fix_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VulnerabilitiesFixAvailable", value.into());
+            self
+        }
+
+        /// Sets `VulnerabilitiesFixAvailable` in place: [`Self::vulnerabilities_fix_available`] on a
+        /// value held by `&mut`.
+        pub fn set_vulnerabilities_fix_available(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VulnerabilitiesFixAvailable", value.into());
+            self
+        }
+
+        /// `VulnerabilitiesFixAvailable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vulnerabilities_fix_available(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VulnerabilitiesFixAvailable")
+        }
+
+        /// `WorkflowState`: The workflow state of a finding.
+        pub fn workflow_state(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("WorkflowState", value.into());
+            self
+        }
+
+        /// Sets `WorkflowState` in place: [`Self::workflow_state`] on a value held by `&mut`.
+        pub fn set_workflow_state(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("WorkflowState", value.into());
+            self
+        }
+
+        /// `WorkflowState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_state(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "WorkflowState")
+        }
+
+        /// `WorkflowStatus`: The status of the investigation into a finding.
+        pub fn workflow_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("WorkflowStatus", value.into());
+            self
+        }
+
+        /// Sets `WorkflowStatus` in place: [`Self::workflow_status`] on a value held by `&mut`.
+        pub fn set_workflow_status(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("WorkflowStatus", value.into());
+            self
+        }
+
+        /// `WorkflowStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_status(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "WorkflowStatus")
         }
     }
 
@@ -3913,15 +7288,28 @@ pub mod insight {
             StringFilter { props }
         }
 
-        prop! {
-            /// `Comparison`: The condition to apply to a string value when filtering Security Hub
-            /// findings.
-            props, "Comparison", _, set_comparison, get_comparison, Val<StringFilterComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<StringFilterComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Non-empty string definition.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<StringFilterComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3959,21 +7347,60 @@ pub mod insight {
             NumberFilter { props }
         }
 
-        prop! {
-            /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
-            props, "Eq", eq, set_eq, get_eq, Val<f64>
+        /// `Eq`: The equal-to condition to be applied to a single field when querying for findings.
+        pub fn eq(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Gte`: The greater-than-equal condition to be applied to a single field when querying
-            /// for findings.
-            props, "Gte", gte, set_gte, get_gte, Val<f64>
+        /// Sets `Eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
-            /// findings.
-            props, "Lte", lte, set_lte, get_lte, Val<f64>
+        /// `Eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Eq")
+        }
+
+        /// `Gte`: The greater-than-equal condition to be applied to a single field when querying for
+        /// findings.
+        pub fn gte(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// Sets `Gte` in place: [`Self::gte`] on a value held by `&mut`.
+        pub fn set_gte(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// `Gte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gte(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Gte")
+        }
+
+        /// `Lte`: The less-than-equal condition to be applied to a single field when querying for
+        /// findings.
+        pub fn lte(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// Sets `Lte` in place: [`Self::lte`] on a value held by `&mut`.
+        pub fn set_lte(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// `Lte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lte(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Lte")
         }
     }
 
@@ -3992,19 +7419,58 @@ pub mod insight {
             DateFilter { props }
         }
 
-        prop! {
-            /// `DateRange`: A date range for the date filter.
-            props, "DateRange", date_range, set_date_range, get_date_range, Val<DateRange>
+        /// `DateRange`: A date range for the date filter.
+        pub fn date_range(mut self, value: impl Into<Val<DateRange>>) -> Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: The date and time, in UTC and ISO 8601 format.
-            props, "End", end, set_end, get_end, Val<String>
+        /// Sets `DateRange` in place: [`Self::date_range`] on a value held by `&mut`.
+        pub fn set_date_range(&mut self, value: impl Into<Val<DateRange>>) -> &mut Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`: The date and time, in UTC and ISO 8601 format.
-            props, "Start", start, set_start, get_start, Val<String>
+        /// `DateRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_range(&self) -> ::std::option::Option<Val<DateRange>> {
+            crate::cfn::get_prop(&self.props, "DateRange")
+        }
+
+        /// `End`: The date and time, in UTC and ISO 8601 format.
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `Start`: The date and time, in UTC and ISO 8601 format.
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
         }
     }
 
@@ -4027,14 +7493,28 @@ pub mod insight {
             DateRange { props }
         }
 
-        prop! {
-            /// `Unit`: A date range unit for the date filter.
-            props, "Unit", _, set_unit, get_unit, Val<DateRangeUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<DateRangeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: A date range value for the date filter.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<DateRangeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4065,9 +7545,16 @@ pub mod insight {
             KeywordFilter { props }
         }
 
-        prop! {
-            /// `Value`: A value for the keyword.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4088,9 +7575,16 @@ pub mod insight {
             IpFilter { props }
         }
 
-        prop! {
-            /// `Cidr`: A finding's CIDR value.
-            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        /// Sets `Cidr`, which `new` took, in place.
+        pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cidr", value.into());
+            self
+        }
+
+        /// `Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cidr")
         }
     }
 
@@ -4120,20 +7614,40 @@ pub mod insight {
             MapFilter { props }
         }
 
-        prop! {
-            /// `Comparison`: The condition to apply to the key value when filtering Security Hub
-            /// findings with a map filter.
-            props, "Comparison", _, set_comparison, get_comparison, Val<MapFilterComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MapFilterComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: Non-empty string definition.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MapFilterComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
         }
 
-        prop! {
-            /// `Value`: Non-empty string definition.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4168,9 +7682,16 @@ pub mod insight {
             BooleanFilter { props }
         }
 
-        prop! {
-            /// `Value`: The value of the boolean.
-            props, "Value", _, set_value, get_value, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -4199,22 +7720,53 @@ impl OrganizationConfiguration {
         OrganizationConfiguration { core }
     }
 
-    prop! {
-        /// `AutoEnable`: Whether to automatically enable Security Hub in new member accounts when
-        /// they join the organization.
-        core.props, "AutoEnable", _, set_auto_enable, get_auto_enable, Val<bool>
+    /// Sets `AutoEnable`, which `new` took, in place.
+    pub fn set_auto_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoEnable", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoEnableStandards`: Whether to automatically enable Security Hub default standards in
-        /// new member accounts when they join the organization.
-        core.props, "AutoEnableStandards", auto_enable_standards, set_auto_enable_standards, get_auto_enable_standards, Val<organization_configuration::AutoEnableStandards>
+    /// `AutoEnable` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_enable(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoEnable")
     }
 
-    prop! {
-        /// `ConfigurationType`: Indicates whether the organization uses local or central
-        /// configuration.
-        core.props, "ConfigurationType", configuration_type, set_configuration_type, get_configuration_type, Val<organization_configuration::ConfigurationType>
+    /// `AutoEnableStandards`: Whether to automatically enable Security Hub default standards in new
+    /// member accounts when they join the organization.
+    pub fn auto_enable_standards(mut self, value: impl Into<Val<organization_configuration::AutoEnableStandards>>) -> Self {
+        self.core.props.set("AutoEnableStandards", value.into());
+        self
+    }
+
+    /// Sets `AutoEnableStandards` in place: [`Self::auto_enable_standards`] on a value held by `&mut`.
+    pub fn set_auto_enable_standards(&mut self, value: impl Into<Val<organization_configuration::AutoEnableStandards>>) -> &mut Self {
+        self.core.props.set("AutoEnableStandards", value.into());
+        self
+    }
+
+    /// `AutoEnableStandards` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_enable_standards(&self) -> ::std::option::Option<Val<organization_configuration::AutoEnableStandards>> {
+        crate::cfn::get_prop(&self.core.props, "AutoEnableStandards")
+    }
+
+    /// `ConfigurationType`: Indicates whether the organization uses local or central configuration.
+    pub fn configuration_type(mut self, value: impl Into<Val<organization_configuration::ConfigurationType>>) -> Self {
+        self.core.props.set("ConfigurationType", value.into());
+        self
+    }
+
+    /// Sets `ConfigurationType` in place: [`Self::configuration_type`] on a value held by `&mut`.
+    pub fn set_configuration_type(&mut self, value: impl Into<Val<organization_configuration::ConfigurationType>>) -> &mut Self {
+        self.core.props.set("ConfigurationType", value.into());
+        self
+    }
+
+    /// `ConfigurationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_type(&self) -> ::std::option::Option<Val<organization_configuration::ConfigurationType>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4313,21 +7865,40 @@ impl PolicyAssociation {
         PolicyAssociation { core }
     }
 
-    prop! {
-        /// `ConfigurationPolicyId`: The universally unique identifier (UUID) of the configuration
-        /// policy or a value of SELF_MANAGED_SECURITY_HUB for a self-managed configuration
-        core.props, "ConfigurationPolicyId", _, set_configuration_policy_id, get_configuration_policy_id, Val<String>
+    /// Sets `ConfigurationPolicyId`, which `new` took, in place.
+    pub fn set_configuration_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationPolicyId", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetId`: The identifier of the target account, organizational unit, or the root
-        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    /// `ConfigurationPolicyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_policy_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationPolicyId")
     }
 
-    prop! {
-        /// `TargetType`: Indicates whether the target is an AWS account, organizational unit, or
-        /// the organization root
-        core.props, "TargetType", _, set_target_type, get_target_type, Val<policy_association::TargetType>
+    /// Sets `TargetId`, which `new` took, in place.
+    pub fn set_target_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetId", value.into());
+        self
+    }
+
+    /// `TargetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetId")
+    }
+
+    /// Sets `TargetType`, which `new` took, in place.
+    pub fn set_target_type(&mut self, value: impl Into<Val<policy_association::TargetType>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<policy_association::TargetType>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4410,9 +7981,16 @@ impl ProductSubscription {
         ProductSubscription { core }
     }
 
-    prop! {
-        /// `ProductArn`: The generic ARN of the product being subscribed to
-        core.props, "ProductArn", _, set_product_arn, get_product_arn, Val<String>
+    /// Sets `ProductArn`, which `new` took, in place.
+    pub fn set_product_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductArn", value.into());
+        self
+    }
+
+    /// `ProductArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4457,33 +8035,77 @@ impl SecurityControl {
         SecurityControl { core }
     }
 
-    prop! {
-        /// `LastUpdateReason`: The most recent reason for updating the customizable properties of a
-        /// security control. This differs from the UpdateReason field of the
-        /// BatchUpdateStandardsControlAssociations API, which tracks the reason for updating the
-        /// enablement status of a control. This field accepts alphanumeric characters in addition
-        /// to white spaces, dashes, and underscores.
-        core.props, "LastUpdateReason", last_update_reason, set_last_update_reason, get_last_update_reason, Val<String>
+    /// `LastUpdateReason`: The most recent reason for updating the customizable properties of a
+    /// security control. This differs from the UpdateReason field of the
+    /// BatchUpdateStandardsControlAssociations API, which tracks the reason for updating the
+    /// enablement status of a control. This field accepts alphanumeric characters in addition to
+    /// white spaces, dashes, and underscores.
+    pub fn last_update_reason(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LastUpdateReason", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: An object that identifies the name of a control parameter, its current
-        /// value, and whether it has been customized.
-        core.props, "Parameters", _, set_parameters, get_parameters, Val<Map<security_control::ParameterConfiguration>>
+    /// Sets `LastUpdateReason` in place: [`Self::last_update_reason`] on a value held by `&mut`.
+    pub fn set_last_update_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LastUpdateReason", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityControlArn`: The Amazon Resource Name (ARN) for a security control across
-        /// standards, such as `arn:aws:securityhub:eu-central-1:123456789012:security-control/S3.1`.
-        /// This parameter doesn't mention a specific standard.
-        core.props, "SecurityControlArn", security_control_arn, set_security_control_arn, get_security_control_arn, Val<String>
+    /// `LastUpdateReason` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_last_update_reason(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LastUpdateReason")
     }
 
-    prop! {
-        /// `SecurityControlId`: The unique identifier of a security control across standards.
-        /// Values for this field typically consist of an AWS service name and a number, such as
-        /// APIGateway.3.
-        core.props, "SecurityControlId", security_control_id, set_security_control_id, get_security_control_id, Val<String>
+    /// Sets `Parameters`, which `new` took, in place.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<security_control::ParameterConfiguration>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<security_control::ParameterConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `SecurityControlArn`: The Amazon Resource Name (ARN) for a security control across
+    /// standards, such as `arn:aws:securityhub:eu-central-1:123456789012:security-control/S3.1`.
+    /// This parameter doesn't mention a specific standard.
+    pub fn security_control_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityControlArn", value.into());
+        self
+    }
+
+    /// Sets `SecurityControlArn` in place: [`Self::security_control_arn`] on a value held by `&mut`.
+    pub fn set_security_control_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityControlArn", value.into());
+        self
+    }
+
+    /// `SecurityControlArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_control_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityControlArn")
+    }
+
+    /// `SecurityControlId`: The unique identifier of a security control across standards. Values
+    /// for this field typically consist of an AWS service name and a number, such as APIGateway.3.
+    pub fn security_control_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityControlId", value.into());
+        self
+    }
+
+    /// Sets `SecurityControlId` in place: [`Self::security_control_id`] on a value held by `&mut`.
+    pub fn set_security_control_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityControlId", value.into());
+        self
+    }
+
+    /// `SecurityControlId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_control_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityControlId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4515,14 +8137,34 @@ pub mod security_control {
             ParameterConfiguration { props }
         }
 
-        prop! {
-            /// `ValueType`.
-            props, "ValueType", _, set_value_type, get_value_type, Val<ParameterConfigurationValueType>
+        /// Sets `ValueType`, which `new` took, in place.
+        pub fn set_value_type(&mut self, value: impl Into<Val<ParameterConfigurationValueType>>) -> &mut Self {
+            self.props.set("ValueType", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<ParameterValue>
+        /// `ValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_type(&self) -> ::std::option::Option<Val<ParameterConfigurationValueType>> {
+            crate::cfn::get_prop(&self.props, "ValueType")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<ParameterValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<ParameterValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<ParameterValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4543,44 +8185,148 @@ pub mod security_control {
             ParameterValue { props }
         }
 
-        prop! {
-            /// `Boolean`: A control parameter that is a boolean.
-            props, "Boolean", boolean, set_boolean, get_boolean, Val<bool>
+        /// `Boolean`: A control parameter that is a boolean.
+        pub fn boolean(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Boolean", value.into());
+            self
         }
 
-        prop! {
-            /// `Double`: A control parameter that is a double.
-            props, "Double", double, set_double, get_double, Val<f64>
+        /// Sets `Boolean` in place: [`Self::boolean`] on a value held by `&mut`.
+        pub fn set_boolean(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Boolean", value.into());
+            self
         }
 
-        prop! {
-            /// `Enum`: A control parameter that is a enum.
-            props, "Enum", enum_, set_enum, get_enum, Val<String>
+        /// `Boolean` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Boolean")
         }
 
-        prop! {
-            /// `EnumList`: A control parameter that is a list of enums.
-            props, "EnumList", enum_list, set_enum_list, get_enum_list, Val<List<String>>
+        /// `Double`: A control parameter that is a double.
+        pub fn double(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Double", value.into());
+            self
         }
 
-        prop! {
-            /// `Integer`: A control parameter that is a integer.
-            props, "Integer", integer, set_integer, get_integer, Val<i64>
+        /// Sets `Double` in place: [`Self::double`] on a value held by `&mut`.
+        pub fn set_double(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Double", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegerList`: A control parameter that is a list of integers.
-            props, "IntegerList", integer_list, set_integer_list, get_integer_list, Val<List<i64>>
+        /// `Double` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Double")
         }
 
-        prop! {
-            /// `String`: A control parameter that is a string.
-            props, "String", string, set_string, get_string, Val<String>
+        /// `Enum`: A control parameter that is a enum.
+        pub fn enum_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Enum", value.into());
+            self
         }
 
-        prop! {
-            /// `StringList`: A control parameter that is a list of strings.
-            props, "StringList", string_list, set_string_list, get_string_list, Val<List<String>>
+        /// Sets `Enum` in place: [`Self::enum_`] on a value held by `&mut`.
+        pub fn set_enum(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Enum", value.into());
+            self
+        }
+
+        /// `Enum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enum(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Enum")
+        }
+
+        /// `EnumList`: A control parameter that is a list of enums.
+        pub fn enum_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnumList", value.into());
+            self
+        }
+
+        /// Sets `EnumList` in place: [`Self::enum_list`] on a value held by `&mut`.
+        pub fn set_enum_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnumList", value.into());
+            self
+        }
+
+        /// `EnumList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enum_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnumList")
+        }
+
+        /// `Integer`: A control parameter that is a integer.
+        pub fn integer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Integer", value.into());
+            self
+        }
+
+        /// Sets `Integer` in place: [`Self::integer`] on a value held by `&mut`.
+        pub fn set_integer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Integer", value.into());
+            self
+        }
+
+        /// `Integer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Integer")
+        }
+
+        /// `IntegerList`: A control parameter that is a list of integers.
+        pub fn integer_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("IntegerList", value.into());
+            self
+        }
+
+        /// Sets `IntegerList` in place: [`Self::integer_list`] on a value held by `&mut`.
+        pub fn set_integer_list(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("IntegerList", value.into());
+            self
+        }
+
+        /// `IntegerList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer_list(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "IntegerList")
+        }
+
+        /// `String`: A control parameter that is a string.
+        pub fn string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("String", value.into());
+            self
+        }
+
+        /// Sets `String` in place: [`Self::string`] on a value held by `&mut`.
+        pub fn set_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("String", value.into());
+            self
+        }
+
+        /// `String` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "String")
+        }
+
+        /// `StringList`: A control parameter that is a list of strings.
+        pub fn string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringList", value.into());
+            self
+        }
+
+        /// Sets `StringList` in place: [`Self::string_list`] on a value held by `&mut`.
+        pub fn set_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringList", value.into());
+            self
+        }
+
+        /// `StringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringList")
         }
     }
 
@@ -4625,16 +8371,35 @@ impl Standard {
         Standard { core }
     }
 
-    prop! {
-        /// `DisabledStandardsControls`: Specifies which controls are to be disabled in a standard. *Maximum*: ``100``
-        core.props, "DisabledStandardsControls", disabled_standards_controls, set_disabled_standards_controls, get_disabled_standards_controls, Val<List<standard::StandardsControl>>
+    /// `DisabledStandardsControls`: Specifies which controls are to be disabled in a standard. *Maximum*: ``100``
+    pub fn disabled_standards_controls(mut self, value: impl Into<Val<List<standard::StandardsControl>>>) -> Self {
+        self.core.props.set("DisabledStandardsControls", value.into());
+        self
     }
 
-    prop! {
-        /// `StandardsArn`: The ARN of the standard that you want to enable. To view a list of
-        /// available ASH standards and their ARNs, use the DescribeStandards (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_DescribeStandards.html>)
-        /// API operation.
-        core.props, "StandardsArn", _, set_standards_arn, get_standards_arn, Val<String>
+    /// Sets `DisabledStandardsControls` in place: [`Self::disabled_standards_controls`] on a value
+    /// held by `&mut`.
+    pub fn set_disabled_standards_controls(&mut self, value: impl Into<Val<List<standard::StandardsControl>>>) -> &mut Self {
+        self.core.props.set("DisabledStandardsControls", value.into());
+        self
+    }
+
+    /// `DisabledStandardsControls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disabled_standards_controls(&self) -> ::std::option::Option<Val<List<standard::StandardsControl>>> {
+        crate::cfn::get_prop(&self.core.props, "DisabledStandardsControls")
+    }
+
+    /// Sets `StandardsArn`, which `new` took, in place.
+    pub fn set_standards_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StandardsArn", value.into());
+        self
+    }
+
+    /// `StandardsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_standards_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StandardsArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4674,15 +8439,35 @@ pub mod standard {
             StandardsControl { props }
         }
 
-        prop! {
-            /// `StandardsControlArn`: The Amazon Resource Name (ARN) of the control.
-            props, "StandardsControlArn", _, set_standards_control_arn, get_standards_control_arn, Val<String>
+        /// Sets `StandardsControlArn`, which `new` took, in place.
+        pub fn set_standards_control_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StandardsControlArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Reason`: A user-defined reason for changing a control's enablement status in a
-            /// specified standard. If you are disabling a control, then this property is required.
-            props, "Reason", reason, set_reason, get_reason, Val<String>
+        /// `StandardsControlArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standards_control_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StandardsControlArn")
+        }
+
+        /// `Reason`: A user-defined reason for changing a control's enablement status in a specified
+        /// standard. If you are disabling a control, then this property is required.
+        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// Sets `Reason` in place: [`Self::reason`] on a value held by `&mut`.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
         }
     }
 }

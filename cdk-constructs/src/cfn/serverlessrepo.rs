@@ -50,60 +50,185 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `Author`: The name of the author publishing the app.
-        core.props, "Author", _, set_author, get_author, Val<String>
+    /// Sets `Author`, which `new` took, in place.
+    pub fn set_author(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Author", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the application.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// `Author` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_author(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Author")
     }
 
-    prop! {
-        /// `HomePageUrl`: A URL with more information about the application.
-        core.props, "HomePageUrl", home_page_url, set_home_page_url, get_home_page_url, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Labels`: Labels to improve discovery of apps in search results.
-        core.props, "Labels", labels, set_labels, get_labels, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `LicenseBody`: A local text file that contains the license of the app.
-        core.props, "LicenseBody", license_body, set_license_body, get_license_body, Val<String>
+    /// `HomePageUrl`: A URL with more information about the application.
+    pub fn home_page_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HomePageUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `HomePageUrl` in place: [`Self::home_page_url`] on a value held by `&mut`.
+    pub fn set_home_page_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HomePageUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `ReadmeBody`: A text readme file in Markdown language that contains a more detailed
-        /// description of the application.
-        core.props, "ReadmeBody", readme_body, set_readme_body, get_readme_body, Val<String>
+    /// `HomePageUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_home_page_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HomePageUrl")
     }
 
-    prop! {
-        /// `SemanticVersion`: The semantic version of the application.
-        core.props, "SemanticVersion", semantic_version, set_semantic_version, get_semantic_version, Val<String>
+    /// `Labels`: Labels to improve discovery of apps in search results.
+    pub fn labels(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Labels", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceCodeUrl`: A link to a public repository for the source code of your application.
-        core.props, "SourceCodeUrl", source_code_url, set_source_code_url, get_source_code_url, Val<String>
+    /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+    pub fn set_labels(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Labels", value.into());
+        self
     }
 
-    prop! {
-        /// `SpdxLicenseId`: A valid identifier from <https://spdx.org/licenses/>.
-        core.props, "SpdxLicenseId", spdx_license_id, set_spdx_license_id, get_spdx_license_id, Val<String>
+    /// `Labels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_labels(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Labels")
     }
 
-    prop! {
-        /// `TemplateBody`: The local raw packaged AWS SAM template file of your application.
-        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    /// `LicenseBody`: A local text file that contains the license of the app.
+    pub fn license_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LicenseBody", value.into());
+        self
+    }
+
+    /// Sets `LicenseBody` in place: [`Self::license_body`] on a value held by `&mut`.
+    pub fn set_license_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LicenseBody", value.into());
+        self
+    }
+
+    /// `LicenseBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseBody")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ReadmeBody`: A text readme file in Markdown language that contains a more detailed
+    /// description of the application.
+    pub fn readme_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReadmeBody", value.into());
+        self
+    }
+
+    /// Sets `ReadmeBody` in place: [`Self::readme_body`] on a value held by `&mut`.
+    pub fn set_readme_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReadmeBody", value.into());
+        self
+    }
+
+    /// `ReadmeBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_readme_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReadmeBody")
+    }
+
+    /// `SemanticVersion`: The semantic version of the application.
+    pub fn semantic_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SemanticVersion", value.into());
+        self
+    }
+
+    /// Sets `SemanticVersion` in place: [`Self::semantic_version`] on a value held by `&mut`.
+    pub fn set_semantic_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SemanticVersion", value.into());
+        self
+    }
+
+    /// `SemanticVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_semantic_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SemanticVersion")
+    }
+
+    /// `SourceCodeUrl`: A link to a public repository for the source code of your application.
+    pub fn source_code_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceCodeUrl", value.into());
+        self
+    }
+
+    /// Sets `SourceCodeUrl` in place: [`Self::source_code_url`] on a value held by `&mut`.
+    pub fn set_source_code_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceCodeUrl", value.into());
+        self
+    }
+
+    /// `SourceCodeUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_code_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceCodeUrl")
+    }
+
+    /// `SpdxLicenseId`: A valid identifier from <https://spdx.org/licenses/>.
+    pub fn spdx_license_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SpdxLicenseId", value.into());
+        self
+    }
+
+    /// Sets `SpdxLicenseId` in place: [`Self::spdx_license_id`] on a value held by `&mut`.
+    pub fn set_spdx_license_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SpdxLicenseId", value.into());
+        self
+    }
+
+    /// `SpdxLicenseId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spdx_license_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SpdxLicenseId")
+    }
+
+    /// `TemplateBody`: The local raw packaged AWS SAM template file of your application.
+    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// Sets `TemplateBody` in place: [`Self::template_body`] on a value held by `&mut`.
+    pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateBody")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,14 +42,34 @@ impl AcceptedPortfolioShare {
         AcceptedPortfolioShare { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier.
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
+    }
+
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -82,80 +102,238 @@ impl CloudFormationProduct {
         CloudFormationProduct { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the product.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Distributor`: The distributor of the product.
-        core.props, "Distributor", distributor, set_distributor, get_distributor, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `Name`: The name of the product.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the product.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Owner`: The owner of the product.
-        core.props, "Owner", _, set_owner, get_owner, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductType`: The type of product.
-        core.props, "ProductType", product_type, set_product_type, get_product_type, Val<cloud_formation_product::ProductType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ProvisioningArtifactParameters`: The configuration of the provisioning artifact (also
-        /// known as a version).
-        core.props, "ProvisioningArtifactParameters", provisioning_artifact_parameters, set_provisioning_artifact_parameters, get_provisioning_artifact_parameters, Val<List<cloud_formation_product::ProvisioningArtifactProperties>>
+    /// `Distributor`: The distributor of the product.
+    pub fn distributor(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Distributor", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplaceProvisioningArtifacts`: This property is turned off by default. If turned off,
-        /// you can update provisioning artifacts or product attributes (such as description,
-        /// distributor, name, owner, and more) and the associated provisioning artifacts will
-        /// retain the same unique identifier. Provisioning artifacts are matched within the
-        /// CloudFormationProduct resource, and only those that have been updated will be changed.
-        /// Provisioning artifacts are matched by a combinaton of provisioning artifact template URL
-        /// and name.
-        core.props, "ReplaceProvisioningArtifacts", replace_provisioning_artifacts, set_replace_provisioning_artifacts, get_replace_provisioning_artifacts, Val<bool>
+    /// Sets `Distributor` in place: [`Self::distributor`] on a value held by `&mut`.
+    pub fn set_distributor(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Distributor", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceConnection`: A top level ProductViewDetail response containing details about the
-        /// product's connection. AWS Service Catalog returns this field for the CreateProduct,
-        /// UpdateProduct, DescribeProductAsAdmin, and SearchProductAsAdmin APIs. This response
-        /// contains the same fields as the ConnectionParameters request, with the addition of the
-        /// LastSync response.
-        core.props, "SourceConnection", source_connection, set_source_connection, get_source_connection, Val<cloud_formation_product::SourceConnection>
+    /// `Distributor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distributor(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Distributor")
     }
 
-    prop! {
-        /// `SupportDescription`: The support information about the product.
-        core.props, "SupportDescription", support_description, set_support_description, get_support_description, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SupportEmail`: The contact email for product support.
-        core.props, "SupportEmail", support_email, set_support_email, get_support_email, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `SupportUrl`: The contact URL for product support.
-        core.props, "SupportUrl", support_url, set_support_url, get_support_url, Val<String>
+    /// Sets `Owner`, which `new` took, in place.
+    pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Owner", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Owner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Owner")
+    }
+
+    /// `ProductType`: The type of product.
+    pub fn product_type(mut self, value: impl Into<Val<cloud_formation_product::ProductType>>) -> Self {
+        self.core.props.set("ProductType", value.into());
+        self
+    }
+
+    /// Sets `ProductType` in place: [`Self::product_type`] on a value held by `&mut`.
+    pub fn set_product_type(&mut self, value: impl Into<Val<cloud_formation_product::ProductType>>) -> &mut Self {
+        self.core.props.set("ProductType", value.into());
+        self
+    }
+
+    /// `ProductType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_type(&self) -> ::std::option::Option<Val<cloud_formation_product::ProductType>> {
+        crate::cfn::get_prop(&self.core.props, "ProductType")
+    }
+
+    /// `ProvisioningArtifactParameters`: The configuration of the provisioning artifact (also known
+    /// as a version).
+    pub fn provisioning_artifact_parameters(mut self, value: impl Into<Val<List<cloud_formation_product::ProvisioningArtifactProperties>>>) -> Self {
+        self.core.props.set("ProvisioningArtifactParameters", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningArtifactParameters` in place: [`Self::provisioning_artifact_parameters`]
+    /// on a value held by `&mut`.
+    pub fn set_provisioning_artifact_parameters(&mut self, value: impl Into<Val<List<cloud_formation_product::ProvisioningArtifactProperties>>>) -> &mut Self {
+        self.core.props.set("ProvisioningArtifactParameters", value.into());
+        self
+    }
+
+    /// `ProvisioningArtifactParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_artifact_parameters(&self) -> ::std::option::Option<Val<List<cloud_formation_product::ProvisioningArtifactProperties>>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningArtifactParameters")
+    }
+
+    /// `ReplaceProvisioningArtifacts`: This property is turned off by default. If turned off, you
+    /// can update provisioning artifacts or product attributes (such as description, distributor,
+    /// name, owner, and more) and the associated provisioning artifacts will retain the same unique
+    /// identifier. Provisioning artifacts are matched within the CloudFormationProduct resource,
+    /// and only those that have been updated will be changed. Provisioning artifacts are matched by
+    /// a combinaton of provisioning artifact template URL and name.
+    pub fn replace_provisioning_artifacts(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ReplaceProvisioningArtifacts", value.into());
+        self
+    }
+
+    /// Sets `ReplaceProvisioningArtifacts` in place: [`Self::replace_provisioning_artifacts`] on a
+    /// value held by `&mut`.
+    pub fn set_replace_provisioning_artifacts(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ReplaceProvisioningArtifacts", value.into());
+        self
+    }
+
+    /// `ReplaceProvisioningArtifacts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replace_provisioning_artifacts(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ReplaceProvisioningArtifacts")
+    }
+
+    /// `SourceConnection`: A top level ProductViewDetail response containing details about the
+    /// product's connection. AWS Service Catalog returns this field for the CreateProduct,
+    /// UpdateProduct, DescribeProductAsAdmin, and SearchProductAsAdmin APIs. This response contains
+    /// the same fields as the ConnectionParameters request, with the addition of the LastSync
+    /// response.
+    pub fn source_connection(mut self, value: impl Into<Val<cloud_formation_product::SourceConnection>>) -> Self {
+        self.core.props.set("SourceConnection", value.into());
+        self
+    }
+
+    /// Sets `SourceConnection` in place: [`Self::source_connection`] on a value held by `&mut`.
+    pub fn set_source_connection(&mut self, value: impl Into<Val<cloud_formation_product::SourceConnection>>) -> &mut Self {
+        self.core.props.set("SourceConnection", value.into());
+        self
+    }
+
+    /// `SourceConnection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_connection(&self) -> ::std::option::Option<Val<cloud_formation_product::SourceConnection>> {
+        crate::cfn::get_prop(&self.core.props, "SourceConnection")
+    }
+
+    /// `SupportDescription`: The support information about the product.
+    pub fn support_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SupportDescription", value.into());
+        self
+    }
+
+    /// Sets `SupportDescription` in place: [`Self::support_description`] on a value held by `&mut`.
+    pub fn set_support_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SupportDescription", value.into());
+        self
+    }
+
+    /// `SupportDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_support_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SupportDescription")
+    }
+
+    /// `SupportEmail`: The contact email for product support.
+    pub fn support_email(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SupportEmail", value.into());
+        self
+    }
+
+    /// Sets `SupportEmail` in place: [`Self::support_email`] on a value held by `&mut`.
+    pub fn set_support_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SupportEmail", value.into());
+        self
+    }
+
+    /// `SupportEmail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_support_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SupportEmail")
+    }
+
+    /// `SupportUrl`: The contact URL for product support.
+    pub fn support_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SupportUrl", value.into());
+        self
+    }
+
+    /// Sets `SupportUrl` in place: [`Self::support_url`] on a value held by `&mut`.
+    pub fn set_support_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SupportUrl", value.into());
+        self
+    }
+
+    /// `SupportUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_support_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SupportUrl")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -236,33 +414,93 @@ pub mod cloud_formation_product {
             ProvisioningArtifactProperties { props }
         }
 
-        prop! {
-            /// `Info`.
-            props, "Info", _, set_info, get_info, Val<Json>
+        /// Sets `Info`, which `new` took, in place.
+        pub fn set_info(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Info", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the provisioning artifact, including how it differs
-            /// from the previous provisioning artifact.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Info` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_info(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Info")
         }
 
-        prop! {
-            /// `DisableTemplateValidation`: If set to true, AWS Service Catalog stops validating the
-            /// specified provisioning artifact even if it is invalid.
-            props, "DisableTemplateValidation", disable_template_validation, set_disable_template_validation, get_disable_template_validation, Val<bool>
+        /// `Description`: The description of the provisioning artifact, including how it differs from
+        /// the previous provisioning artifact.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the provisioning artifact (for example, v1 v2beta). No spaces are
-            /// allowed.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of provisioning artifact. Valid values are CLOUD_FORMATION_TEMPLATE,
-            /// TERRAFORM_OPEN_SOURCE, TERRAFORM_CLOUD, EXTERNAL
-            props, "Type", type_, set_type, get_type, Val<ProvisioningArtifactPropertiesType>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `DisableTemplateValidation`: If set to true, AWS Service Catalog stops validating the
+        /// specified provisioning artifact even if it is invalid.
+        pub fn disable_template_validation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableTemplateValidation", value.into());
+            self
+        }
+
+        /// Sets `DisableTemplateValidation` in place: [`Self::disable_template_validation`] on a value
+        /// held by `&mut`.
+        pub fn set_disable_template_validation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableTemplateValidation", value.into());
+            self
+        }
+
+        /// `DisableTemplateValidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_template_validation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableTemplateValidation")
+        }
+
+        /// `Name`: The name of the provisioning artifact (for example, v1 v2beta). No spaces are
+        /// allowed.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Type`: The type of provisioning artifact. Valid values are CLOUD_FORMATION_TEMPLATE,
+        /// TERRAFORM_OPEN_SOURCE, TERRAFORM_CLOUD, EXTERNAL
+        pub fn type_(mut self, value: impl Into<Val<ProvisioningArtifactPropertiesType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ProvisioningArtifactPropertiesType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ProvisioningArtifactPropertiesType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -315,14 +553,28 @@ pub mod cloud_formation_product {
             SourceConnection { props }
         }
 
-        prop! {
-            /// `ConnectionParameters`: The connection details based on the connection Type.
-            props, "ConnectionParameters", _, set_connection_parameters, get_connection_parameters, Val<SourceConnectionConnectionParameters>
+        /// Sets `ConnectionParameters`, which `new` took, in place.
+        pub fn set_connection_parameters(&mut self, value: impl Into<Val<SourceConnectionConnectionParameters>>) -> &mut Self {
+            self.props.set("ConnectionParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The only supported SourceConnection type is Codestar.
-            props, "Type", _, set_type, get_type, Val<SourceConnectionType>
+        /// `ConnectionParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_parameters(&self) -> ::std::option::Option<Val<SourceConnectionConnectionParameters>> {
+            crate::cfn::get_prop(&self.props, "ConnectionParameters")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SourceConnectionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SourceConnectionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -342,9 +594,22 @@ pub mod cloud_formation_product {
             SourceConnectionConnectionParameters { props }
         }
 
-        prop! {
-            /// `CodeStar`.
-            props, "CodeStar", code_star, set_code_star, get_code_star, Val<CodeStarParameters>
+        /// `CodeStar`.
+        pub fn code_star(mut self, value: impl Into<Val<CodeStarParameters>>) -> Self {
+            self.props.set("CodeStar", value.into());
+            self
+        }
+
+        /// Sets `CodeStar` in place: [`Self::code_star`] on a value held by `&mut`.
+        pub fn set_code_star(&mut self, value: impl Into<Val<CodeStarParameters>>) -> &mut Self {
+            self.props.set("CodeStar", value.into());
+            self
+        }
+
+        /// `CodeStar` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_star(&self) -> ::std::option::Option<Val<CodeStarParameters>> {
+            crate::cfn::get_prop(&self.props, "CodeStar")
         }
     }
 
@@ -379,27 +644,52 @@ pub mod cloud_formation_product {
             CodeStarParameters { props }
         }
 
-        prop! {
-            /// `ArtifactPath`: The absolute path where the artifact resides within the repo and branch,
-            /// formatted as "folder/file.json".
-            props, "ArtifactPath", _, set_artifact_path, get_artifact_path, Val<String>
+        /// Sets `ArtifactPath`, which `new` took, in place.
+        pub fn set_artifact_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArtifactPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Repository`: The specific repository where the product's artifact-to-be-synced resides,
-            /// formatted as "Account/Repo."
-            props, "Repository", _, set_repository, get_repository, Val<String>
+        /// `ArtifactPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArtifactPath")
         }
 
-        prop! {
-            /// `Branch`: The specific branch where the artifact resides.
-            props, "Branch", _, set_branch, get_branch, Val<String>
+        /// Sets `Repository`, which `new` took, in place.
+        pub fn set_repository(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Repository", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionArn`: The CodeStar ARN, which is the connection between AWS Service Catalog
-            /// and the external repository.
-            props, "ConnectionArn", _, set_connection_arn, get_connection_arn, Val<String>
+        /// `Repository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Repository")
+        }
+
+        /// Sets `Branch`, which `new` took, in place.
+        pub fn set_branch(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Branch", value.into());
+            self
+        }
+
+        /// `Branch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branch(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Branch")
+        }
+
+        /// Sets `ConnectionArn`, which `new` took, in place.
+        pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionArn", value.into());
+            self
+        }
+
+        /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionArn")
         }
     }
 
@@ -433,64 +723,224 @@ impl CloudFormationProvisionedProduct {
         CloudFormationProvisionedProduct { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<cloud_formation_provisioned_product::AcceptLanguage>
+    /// `AcceptLanguage`.
+    pub fn accept_language(mut self, value: impl Into<Val<cloud_formation_provisioned_product::AcceptLanguage>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationArns`.
-        core.props, "NotificationArns", notification_arns, set_notification_arns, get_notification_arns, Val<List<String>>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<cloud_formation_provisioned_product::AcceptLanguage>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PathId`.
-        core.props, "PathId", path_id, set_path_id, get_path_id, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<cloud_formation_provisioned_product::AcceptLanguage>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `PathName`.
-        core.props, "PathName", path_name, set_path_name, get_path_name, Val<String>
+    /// `NotificationArns`.
+    pub fn notification_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("NotificationArns", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductId`.
-        core.props, "ProductId", product_id, set_product_id, get_product_id, Val<String>
+    /// Sets `NotificationArns` in place: [`Self::notification_arns`] on a value held by `&mut`.
+    pub fn set_notification_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("NotificationArns", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductName`.
-        core.props, "ProductName", product_name, set_product_name, get_product_name, Val<String>
+    /// `NotificationArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationArns")
     }
 
-    prop! {
-        /// `ProvisionedProductName`.
-        core.props, "ProvisionedProductName", provisioned_product_name, set_provisioned_product_name, get_provisioned_product_name, Val<String>
+    /// `PathId`.
+    pub fn path_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PathId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisioningArtifactId`.
-        core.props, "ProvisioningArtifactId", provisioning_artifact_id, set_provisioning_artifact_id, get_provisioning_artifact_id, Val<String>
+    /// Sets `PathId` in place: [`Self::path_id`] on a value held by `&mut`.
+    pub fn set_path_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PathId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisioningArtifactName`.
-        core.props, "ProvisioningArtifactName", provisioning_artifact_name, set_provisioning_artifact_name, get_provisioning_artifact_name, Val<String>
+    /// `PathId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PathId")
     }
 
-    prop! {
-        /// `ProvisioningParameters`.
-        core.props, "ProvisioningParameters", provisioning_parameters, set_provisioning_parameters, get_provisioning_parameters, Val<List<Tag>>
+    /// `PathName`.
+    pub fn path_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PathName", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisioningPreferences`.
-        core.props, "ProvisioningPreferences", provisioning_preferences, set_provisioning_preferences, get_provisioning_preferences, Val<cloud_formation_provisioned_product::ProvisioningPreferences>
+    /// Sets `PathName` in place: [`Self::path_name`] on a value held by `&mut`.
+    pub fn set_path_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PathName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PathName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PathName")
+    }
+
+    /// `ProductId`.
+    pub fn product_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// Sets `ProductId` in place: [`Self::product_id`] on a value held by `&mut`.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
+    }
+
+    /// `ProductName`.
+    pub fn product_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProductName", value.into());
+        self
+    }
+
+    /// Sets `ProductName` in place: [`Self::product_name`] on a value held by `&mut`.
+    pub fn set_product_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductName", value.into());
+        self
+    }
+
+    /// `ProductName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductName")
+    }
+
+    /// `ProvisionedProductName`.
+    pub fn provisioned_product_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProvisionedProductName", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedProductName` in place: [`Self::provisioned_product_name`] on a value held
+    /// by `&mut`.
+    pub fn set_provisioned_product_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProvisionedProductName", value.into());
+        self
+    }
+
+    /// `ProvisionedProductName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_product_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedProductName")
+    }
+
+    /// `ProvisioningArtifactId`.
+    pub fn provisioning_artifact_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProvisioningArtifactId", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningArtifactId` in place: [`Self::provisioning_artifact_id`] on a value held
+    /// by `&mut`.
+    pub fn set_provisioning_artifact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProvisioningArtifactId", value.into());
+        self
+    }
+
+    /// `ProvisioningArtifactId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_artifact_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningArtifactId")
+    }
+
+    /// `ProvisioningArtifactName`.
+    pub fn provisioning_artifact_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProvisioningArtifactName", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningArtifactName` in place: [`Self::provisioning_artifact_name`] on a value
+    /// held by `&mut`.
+    pub fn set_provisioning_artifact_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProvisioningArtifactName", value.into());
+        self
+    }
+
+    /// `ProvisioningArtifactName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_artifact_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningArtifactName")
+    }
+
+    /// `ProvisioningParameters`.
+    pub fn provisioning_parameters(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ProvisioningParameters", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningParameters` in place: [`Self::provisioning_parameters`] on a value held by `&mut`.
+    pub fn set_provisioning_parameters(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ProvisioningParameters", value.into());
+        self
+    }
+
+    /// `ProvisioningParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_parameters(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningParameters")
+    }
+
+    /// `ProvisioningPreferences`.
+    pub fn provisioning_preferences(mut self, value: impl Into<Val<cloud_formation_provisioned_product::ProvisioningPreferences>>) -> Self {
+        self.core.props.set("ProvisioningPreferences", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningPreferences` in place: [`Self::provisioning_preferences`] on a value held
+    /// by `&mut`.
+    pub fn set_provisioning_preferences(&mut self, value: impl Into<Val<cloud_formation_provisioned_product::ProvisioningPreferences>>) -> &mut Self {
+        self.core.props.set("ProvisioningPreferences", value.into());
+        self
+    }
+
+    /// `ProvisioningPreferences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_preferences(&self) -> ::std::option::Option<Val<cloud_formation_provisioned_product::ProvisioningPreferences>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningPreferences")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -560,39 +1010,134 @@ pub mod cloud_formation_provisioned_product {
             ProvisioningPreferences { props }
         }
 
-        prop! {
-            /// `StackSetAccounts`.
-            props, "StackSetAccounts", stack_set_accounts, set_stack_set_accounts, get_stack_set_accounts, Val<List<String>>
+        /// `StackSetAccounts`.
+        pub fn stack_set_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StackSetAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `StackSetFailureToleranceCount`.
-            props, "StackSetFailureToleranceCount", stack_set_failure_tolerance_count, set_stack_set_failure_tolerance_count, get_stack_set_failure_tolerance_count, Val<i64>
+        /// Sets `StackSetAccounts` in place: [`Self::stack_set_accounts`] on a value held by `&mut`.
+        pub fn set_stack_set_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StackSetAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `StackSetFailureTolerancePercentage`.
-            props, "StackSetFailureTolerancePercentage", stack_set_failure_tolerance_percentage, set_stack_set_failure_tolerance_percentage, get_stack_set_failure_tolerance_percentage, Val<i64>
+        /// `StackSetAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StackSetAccounts")
         }
 
-        prop! {
-            /// `StackSetMaxConcurrencyCount`.
-            props, "StackSetMaxConcurrencyCount", stack_set_max_concurrency_count, set_stack_set_max_concurrency_count, get_stack_set_max_concurrency_count, Val<i64>
+        /// `StackSetFailureToleranceCount`.
+        pub fn stack_set_failure_tolerance_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StackSetFailureToleranceCount", value.into());
+            self
         }
 
-        prop! {
-            /// `StackSetMaxConcurrencyPercentage`.
-            props, "StackSetMaxConcurrencyPercentage", stack_set_max_concurrency_percentage, set_stack_set_max_concurrency_percentage, get_stack_set_max_concurrency_percentage, Val<i64>
+        /// Sets `StackSetFailureToleranceCount` in place: [`Self::stack_set_failure_tolerance_count`]
+        /// on a value held by `&mut`.
+        pub fn set_stack_set_failure_tolerance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StackSetFailureToleranceCount", value.into());
+            self
         }
 
-        prop! {
-            /// `StackSetOperationType`.
-            props, "StackSetOperationType", stack_set_operation_type, set_stack_set_operation_type, get_stack_set_operation_type, Val<ProvisioningPreferencesStackSetOperationType>
+        /// `StackSetFailureToleranceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_failure_tolerance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StackSetFailureToleranceCount")
         }
 
-        prop! {
-            /// `StackSetRegions`.
-            props, "StackSetRegions", stack_set_regions, set_stack_set_regions, get_stack_set_regions, Val<List<String>>
+        /// `StackSetFailureTolerancePercentage`.
+        pub fn stack_set_failure_tolerance_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StackSetFailureTolerancePercentage", value.into());
+            self
+        }
+
+        /// Sets `StackSetFailureTolerancePercentage` in place: [`Self::stack_set_failure_tolerance_percentage`]
+        /// on a value held by `&mut`.
+        pub fn set_stack_set_failure_tolerance_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StackSetFailureTolerancePercentage", value.into());
+            self
+        }
+
+        /// `StackSetFailureTolerancePercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_failure_tolerance_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StackSetFailureTolerancePercentage")
+        }
+
+        /// `StackSetMaxConcurrencyCount`.
+        pub fn stack_set_max_concurrency_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StackSetMaxConcurrencyCount", value.into());
+            self
+        }
+
+        /// Sets `StackSetMaxConcurrencyCount` in place: [`Self::stack_set_max_concurrency_count`] on a
+        /// value held by `&mut`.
+        pub fn set_stack_set_max_concurrency_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StackSetMaxConcurrencyCount", value.into());
+            self
+        }
+
+        /// `StackSetMaxConcurrencyCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_max_concurrency_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StackSetMaxConcurrencyCount")
+        }
+
+        /// `StackSetMaxConcurrencyPercentage`.
+        pub fn stack_set_max_concurrency_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StackSetMaxConcurrencyPercentage", value.into());
+            self
+        }
+
+        /// Sets `StackSetMaxConcurrencyPercentage` in place: [`Self::stack_set_max_concurrency_percentage`]
+        /// on a value held by `&mut`.
+        pub fn set_stack_set_max_concurrency_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StackSetMaxConcurrencyPercentage", value.into());
+            self
+        }
+
+        /// `StackSetMaxConcurrencyPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_max_concurrency_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StackSetMaxConcurrencyPercentage")
+        }
+
+        /// `StackSetOperationType`.
+        pub fn stack_set_operation_type(mut self, value: impl Into<Val<ProvisioningPreferencesStackSetOperationType>>) -> Self {
+            self.props.set("StackSetOperationType", value.into());
+            self
+        }
+
+        /// Sets `StackSetOperationType` in place: [`Self::stack_set_operation_type`] on a value held by `&mut`.
+        pub fn set_stack_set_operation_type(&mut self, value: impl Into<Val<ProvisioningPreferencesStackSetOperationType>>) -> &mut Self {
+            self.props.set("StackSetOperationType", value.into());
+            self
+        }
+
+        /// `StackSetOperationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_operation_type(&self) -> ::std::option::Option<Val<ProvisioningPreferencesStackSetOperationType>> {
+            crate::cfn::get_prop(&self.props, "StackSetOperationType")
+        }
+
+        /// `StackSetRegions`.
+        pub fn stack_set_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StackSetRegions", value.into());
+            self
+        }
+
+        /// Sets `StackSetRegions` in place: [`Self::stack_set_regions`] on a value held by `&mut`.
+        pub fn set_stack_set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StackSetRegions", value.into());
+            self
+        }
+
+        /// `StackSetRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_set_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StackSetRegions")
         }
     }
 
@@ -642,29 +1187,76 @@ impl LaunchNotificationConstraint {
         LaunchNotificationConstraint { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationArns`.
-        core.props, "NotificationArns", _, set_notification_arns, get_notification_arns, Val<List<String>>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `PortfolioId`.
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductId`.
-        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `NotificationArns`, which `new` took, in place.
+    pub fn set_notification_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("NotificationArns", value.into());
+        self
+    }
+
+    /// `NotificationArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationArns")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// Sets `ProductId`, which `new` took, in place.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -712,34 +1304,100 @@ impl LaunchRoleConstraint {
         LaunchRoleConstraint { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code for the constraint.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code for the constraint.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the launch role constraint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `LocalRoleName`: The local IAM role name to use in the launch constraint.
-        core.props, "LocalRoleName", local_role_name, set_local_role_name, get_local_role_name, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `PortfolioId`: The ID of the portfolio to which this launch role constraint applies.
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// `Description`: The description of the launch role constraint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductId`: The ID of the product to which this launch role constraint applies.
-        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the IAM role used for the launch constraint.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `LocalRoleName`: The local IAM role name to use in the launch constraint.
+    pub fn local_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LocalRoleName", value.into());
+        self
+    }
+
+    /// Sets `LocalRoleName` in place: [`Self::local_role_name`] on a value held by `&mut`.
+    pub fn set_local_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocalRoleName", value.into());
+        self
+    }
+
+    /// `LocalRoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_local_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocalRoleName")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// Sets `ProductId`, which `new` took, in place.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
+    }
+
+    /// `RoleArn`: The ARN of the IAM role used for the launch constraint.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -784,29 +1442,76 @@ impl LaunchTemplateConstraint {
         LaunchTemplateConstraint { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the constraint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier.
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `ProductId`: The product identifier.
-        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    /// `Description`: The description of the constraint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`: A json encoded string of the template constraint rules
-        core.props, "Rules", _, set_rules, get_rules, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// Sets `ProductId`, which `new` took, in place.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
     }
 
     /// `Ref`: the resource's identifier.
@@ -847,29 +1552,82 @@ impl Portfolio {
         Portfolio { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `ProviderName`.
-        core.props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `ProviderName`, which `new` took, in place.
+    pub fn set_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProviderName", value.into());
+        self
+    }
+
+    /// `ProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -914,26 +1672,70 @@ impl PortfolioPrincipalAssociation {
         PortfolioPrincipalAssociation { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier.
-        core.props, "PortfolioId", portfolio_id, set_portfolio_id, get_portfolio_id, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PrincipalARN`: The ARN of the principal (user, role, or group).
-        core.props, "PrincipalARN", principal_arn, set_principal_arn, get_principal_arn, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `PrincipalType`: The principal type. The supported value is IAM if you use a fully
-        /// defined Amazon Resource Name (ARN), or IAM_PATTERN if you use an ARN with no accountID,
-        /// with or without wildcard characters.
-        core.props, "PrincipalType", _, set_principal_type, get_principal_type, Val<String>
+    /// `PortfolioId`: The portfolio identifier.
+    pub fn portfolio_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// Sets `PortfolioId` in place: [`Self::portfolio_id`] on a value held by `&mut`.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// `PrincipalARN`: The ARN of the principal (user, role, or group).
+    pub fn principal_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrincipalARN", value.into());
+        self
+    }
+
+    /// Sets `PrincipalARN` in place: [`Self::principal_arn`] on a value held by `&mut`.
+    pub fn set_principal_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalARN", value.into());
+        self
+    }
+
+    /// `PrincipalARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalARN")
+    }
+
+    /// Sets `PrincipalType`, which `new` took, in place.
+    pub fn set_principal_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalType", value.into());
+        self
+    }
+
+    /// `PrincipalType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -962,27 +1764,79 @@ impl PortfolioProductAssociation {
         PortfolioProductAssociation { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier.
-        core.props, "PortfolioId", portfolio_id, set_portfolio_id, get_portfolio_id, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductId`: The product identifier.
-        core.props, "ProductId", product_id, set_product_id, get_product_id, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `SourcePortfolioId`: The identifier of the source portfolio. The source portfolio must
-        /// be a portfolio imported from a different account than the one creating the association.
-        /// This account must have previously shared this portfolio with the account creating the
-        /// association.
-        core.props, "SourcePortfolioId", source_portfolio_id, set_source_portfolio_id, get_source_portfolio_id, Val<String>
+    /// `PortfolioId`: The portfolio identifier.
+    pub fn portfolio_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// Sets `PortfolioId` in place: [`Self::portfolio_id`] on a value held by `&mut`.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// `ProductId`: The product identifier.
+    pub fn product_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// Sets `ProductId` in place: [`Self::product_id`] on a value held by `&mut`.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
+    }
+
+    /// `SourcePortfolioId`: The identifier of the source portfolio. The source portfolio must be a
+    /// portfolio imported from a different account than the one creating the association. This
+    /// account must have previously shared this portfolio with the account creating the
+    /// association.
+    pub fn source_portfolio_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourcePortfolioId", value.into());
+        self
+    }
+
+    /// Sets `SourcePortfolioId` in place: [`Self::source_portfolio_id`] on a value held by `&mut`.
+    pub fn set_source_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourcePortfolioId", value.into());
+        self
+    }
+
+    /// `SourcePortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourcePortfolioId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1015,25 +1869,64 @@ impl PortfolioShare {
         PortfolioShare { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `AccountId`: The AWS account ID.
-        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier.
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `ShareTagOptions`: Enables or disables TagOptions sharing when creating the portfolio
-        /// share.
-        core.props, "ShareTagOptions", share_tag_options, set_share_tag_options, get_share_tag_options, Val<bool>
+    /// Sets `AccountId`, which `new` took, in place.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
+    }
+
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// `ShareTagOptions`: Enables or disables TagOptions sharing when creating the portfolio share.
+    pub fn share_tag_options(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ShareTagOptions", value.into());
+        self
+    }
+
+    /// Sets `ShareTagOptions` in place: [`Self::share_tag_options`] on a value held by `&mut`.
+    pub fn set_share_tag_options(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ShareTagOptions", value.into());
+        self
+    }
+
+    /// `ShareTagOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_share_tag_options(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ShareTagOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1074,30 +1967,76 @@ impl ResourceUpdateConstraint {
         ResourceUpdateConstraint { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the constraint
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `ProductId`: The product identifier
-        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    /// `Description`: The description of the constraint
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TagUpdateOnProvisionedProduct`: ALLOWED or NOT_ALLOWED, to permit or prevent changes to
-        /// the tags on provisioned instances of the specified portfolio / product combination
-        core.props, "TagUpdateOnProvisionedProduct", _, set_tag_update_on_provisioned_product, get_tag_update_on_provisioned_product, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// Sets `ProductId`, which `new` took, in place.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
+    }
+
+    /// Sets `TagUpdateOnProvisionedProduct`, which `new` took, in place.
+    pub fn set_tag_update_on_provisioned_product(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TagUpdateOnProvisionedProduct", value.into());
+        self
+    }
+
+    /// `TagUpdateOnProvisionedProduct` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_update_on_provisioned_product(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TagUpdateOnProvisionedProduct")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1141,29 +2080,76 @@ impl ServiceAction {
         ServiceAction { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<service_action::AcceptLanguage>
+    /// `AcceptLanguage`.
+    pub fn accept_language(mut self, value: impl Into<Val<service_action::AcceptLanguage>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", _, set_definition, get_definition, Val<List<Tag>>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<service_action::AcceptLanguage>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionType`.
-        core.props, "DefinitionType", _, set_definition_type, get_definition_type, Val<service_action::DefinitionType>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<service_action::AcceptLanguage>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
+    }
+
+    /// Sets `DefinitionType`, which `new` took, in place.
+    pub fn set_definition_type(&mut self, value: impl Into<Val<service_action::DefinitionType>>) -> &mut Self {
+        self.core.props.set("DefinitionType", value.into());
+        self
+    }
+
+    /// `DefinitionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_type(&self) -> ::std::option::Option<Val<service_action::DefinitionType>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionType")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1238,19 +2224,40 @@ impl ServiceActionAssociation {
         ServiceActionAssociation { core }
     }
 
-    prop! {
-        /// `ProductId`.
-        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    /// Sets `ProductId`, which `new` took, in place.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisioningArtifactId`.
-        core.props, "ProvisioningArtifactId", _, set_provisioning_artifact_id, get_provisioning_artifact_id, Val<String>
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
     }
 
-    prop! {
-        /// `ServiceActionId`.
-        core.props, "ServiceActionId", _, set_service_action_id, get_service_action_id, Val<String>
+    /// Sets `ProvisioningArtifactId`, which `new` took, in place.
+    pub fn set_provisioning_artifact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProvisioningArtifactId", value.into());
+        self
+    }
+
+    /// `ProvisioningArtifactId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_artifact_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningArtifactId")
+    }
+
+    /// Sets `ServiceActionId`, which `new` took, in place.
+    pub fn set_service_action_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceActionId", value.into());
+        self
+    }
+
+    /// `ServiceActionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_action_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceActionId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1307,51 +2314,118 @@ impl StackSetConstraint {
         StackSetConstraint { core }
     }
 
-    prop! {
-        /// `AcceptLanguage`: The language code.
-        core.props, "AcceptLanguage", accept_language, set_accept_language, get_accept_language, Val<String>
+    /// `AcceptLanguage`: The language code.
+    pub fn accept_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `AccountList`: One or more AWS accounts that will have access to the provisioned
-        /// product.
-        core.props, "AccountList", _, set_account_list, get_account_list, Val<List<String>>
+    /// Sets `AcceptLanguage` in place: [`Self::accept_language`] on a value held by `&mut`.
+    pub fn set_accept_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptLanguage", value.into());
+        self
     }
 
-    prop! {
-        /// `AdminRole`: AdminRole ARN.
-        core.props, "AdminRole", _, set_admin_role, get_admin_role, Val<String>
+    /// `AcceptLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptLanguage")
     }
 
-    prop! {
-        /// `Description`: The description of the constraint.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `AccountList`, which `new` took, in place.
+    pub fn set_account_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AccountList", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRole`: ExecutionRole name.
-        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+    /// `AccountList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AccountList")
     }
 
-    prop! {
-        /// `PortfolioId`: The portfolio identifier.
-        core.props, "PortfolioId", _, set_portfolio_id, get_portfolio_id, Val<String>
+    /// Sets `AdminRole`, which `new` took, in place.
+    pub fn set_admin_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminRole", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductId`: The product identifier.
-        core.props, "ProductId", _, set_product_id, get_product_id, Val<String>
+    /// `AdminRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminRole")
     }
 
-    prop! {
-        /// `RegionList`: One or more AWS Regions where the provisioned product will be available.
-        core.props, "RegionList", _, set_region_list, get_region_list, Val<List<String>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StackInstanceControl`: Permission to create, update, and delete stack instances. Choose
-        /// from ALLOWED and NOT_ALLOWED.
-        core.props, "StackInstanceControl", _, set_stack_instance_control, get_stack_instance_control, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `ExecutionRole`, which `new` took, in place.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
+    }
+
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
+    }
+
+    /// Sets `PortfolioId`, which `new` took, in place.
+    pub fn set_portfolio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortfolioId", value.into());
+        self
+    }
+
+    /// `PortfolioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portfolio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortfolioId")
+    }
+
+    /// Sets `ProductId`, which `new` took, in place.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
+    }
+
+    /// Sets `RegionList`, which `new` took, in place.
+    pub fn set_region_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RegionList", value.into());
+        self
+    }
+
+    /// `RegionList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RegionList")
+    }
+
+    /// Sets `StackInstanceControl`, which `new` took, in place.
+    pub fn set_stack_instance_control(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackInstanceControl", value.into());
+        self
+    }
+
+    /// `StackInstanceControl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_instance_control(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackInstanceControl")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1389,19 +2463,46 @@ impl TagOption {
         TagOption { core }
     }
 
-    prop! {
-        /// `Active`: The TagOption active state.
-        core.props, "Active", active, set_active, get_active, Val<bool>
+    /// `Active`: The TagOption active state.
+    pub fn active(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Active", value.into());
+        self
     }
 
-    prop! {
-        /// `Key`: The TagOption key.
-        core.props, "Key", _, set_key, get_key, Val<String>
+    /// Sets `Active` in place: [`Self::active`] on a value held by `&mut`.
+    pub fn set_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Active", value.into());
+        self
     }
 
-    prop! {
-        /// `Value`: The TagOption value.
-        core.props, "Value", _, set_value, get_value, Val<String>
+    /// `Active` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_active(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Active")
+    }
+
+    /// Sets `Key`, which `new` took, in place.
+    pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Key", value.into());
+        self
+    }
+
+    /// `Key` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Key")
+    }
+
+    /// Sets `Value`, which `new` took, in place.
+    pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Value", value.into());
+        self
+    }
+
+    /// `Value` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Value")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1436,14 +2537,40 @@ impl TagOptionAssociation {
         TagOptionAssociation { core }
     }
 
-    prop! {
-        /// `ResourceId`: The CloudformationProduct or Portfolio identifier.
-        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+    /// `ResourceId`: The CloudformationProduct or Portfolio identifier.
+    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceId", value.into());
+        self
     }
 
-    prop! {
-        /// `TagOptionId`: The TagOption identifier.
-        core.props, "TagOptionId", tag_option_id, set_tag_option_id, get_tag_option_id, Val<String>
+    /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
+    }
+
+    /// `TagOptionId`: The TagOption identifier.
+    pub fn tag_option_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TagOptionId", value.into());
+        self
+    }
+
+    /// Sets `TagOptionId` in place: [`Self::tag_option_id`] on a value held by `&mut`.
+    pub fn set_tag_option_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TagOptionId", value.into());
+        self
+    }
+
+    /// `TagOptionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_option_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TagOptionId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,19 +42,52 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `Description`: The description of the application.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the application.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -117,24 +150,64 @@ impl AttributeGroup {
         AttributeGroup { core }
     }
 
-    prop! {
-        /// `Attributes`.
-        core.props, "Attributes", _, set_attributes, get_attributes, Val<Json>
+    /// Sets `Attributes`, which `new` took, in place.
+    pub fn set_attributes(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the attribute group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `Name`: The name of the attribute group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the attribute group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -182,14 +255,28 @@ impl AttributeGroupAssociation {
         AttributeGroupAssociation { core }
     }
 
-    prop! {
-        /// `Application`: The name or the Id of the Application.
-        core.props, "Application", _, set_application, get_application, Val<String>
+    /// Sets `Application`, which `new` took, in place.
+    pub fn set_application(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Application", value.into());
+        self
     }
 
-    prop! {
-        /// `AttributeGroup`: The name or the Id of the AttributeGroup.
-        core.props, "AttributeGroup", _, set_attribute_group, get_attribute_group, Val<String>
+    /// `Application` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Application")
+    }
+
+    /// Sets `AttributeGroup`, which `new` took, in place.
+    pub fn set_attribute_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AttributeGroup", value.into());
+        self
+    }
+
+    /// `AttributeGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeGroup")
     }
 
     /// `Ref`: the resource's identifier.
@@ -240,19 +327,40 @@ impl ResourceAssociation {
         ResourceAssociation { core }
     }
 
-    prop! {
-        /// `Application`: The name or the Id of the Application.
-        core.props, "Application", _, set_application, get_application, Val<String>
+    /// Sets `Application`, which `new` took, in place.
+    pub fn set_application(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Application", value.into());
+        self
     }
 
-    prop! {
-        /// `Resource`: The name or the Id of the Resource.
-        core.props, "Resource", _, set_resource, get_resource, Val<String>
+    /// `Application` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Application")
     }
 
-    prop! {
-        /// `ResourceType`: The type of the CFN Resource for now it's enum CFN_STACK.
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<resource_association::ResourceType>
+    /// Sets `Resource`, which `new` took, in place.
+    pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Resource", value.into());
+        self
+    }
+
+    /// `Resource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Resource")
+    }
+
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<resource_association::ResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<resource_association::ResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,21 +42,54 @@ impl HttpNamespace {
         HttpNamespace { core }
     }
 
-    prop! {
-        /// `Description`: A description for the namespace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the namespace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name that you want to assign to this namespace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value,
-        /// both of which you define. Tag keys can have a maximum character length of 128
-        /// characters, and tag values can have a maximum length of 256 characters.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value, both
+    /// of which you define. Tag keys can have a maximum character length of 128 characters, and tag
+    /// values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,20 +137,46 @@ impl Instance {
         Instance { core }
     }
 
-    prop! {
-        /// `InstanceAttributes`.
-        core.props, "InstanceAttributes", _, set_instance_attributes, get_instance_attributes, Val<Json>
+    /// Sets `InstanceAttributes`, which `new` took, in place.
+    pub fn set_instance_attributes(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("InstanceAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: An identifier that you want to associate with the instance.
-        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
+    /// `InstanceAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_attributes(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceAttributes")
     }
 
-    prop! {
-        /// `ServiceId`: The ID or Amazon Resource Name (ARN) of the service that you want to use
-        /// for settings for the instance.
-        core.props, "ServiceId", _, set_service_id, get_service_id, Val<String>
+    /// `InstanceId`: An identifier that you want to associate with the instance.
+    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// Sets `InstanceId` in place: [`Self::instance_id`] on a value held by `&mut`.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// Sets `ServiceId`, which `new` took, in place.
+    pub fn set_service_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceId", value.into());
+        self
+    }
+
+    /// `ServiceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,33 +209,90 @@ impl PrivateDnsNamespace {
         PrivateDnsNamespace { core }
     }
 
-    prop! {
-        /// `Description`: A description of the namespace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the namespace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name that you want to assign to this namespace. When you create a private
-        /// DNS namespace, AWS Cloud Map automatically creates an Amazon Route 53 private hosted
-        /// zone that has the same name as the namespace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Properties`: Properties of the private DNS namespace.
-        core.props, "Properties", properties, set_properties, get_properties, Val<private_dns_namespace::Properties>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value,
-        /// both of which you define. Tag keys can have a maximum character length of 128
-        /// characters, and tag values can have a maximum length of 256 characters.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Vpc`: The ID of the Amazon VPC that you want to associate the namespace with.
-        core.props, "Vpc", vpc, set_vpc, get_vpc, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Properties`: Properties of the private DNS namespace.
+    pub fn properties(mut self, value: impl Into<Val<private_dns_namespace::Properties>>) -> Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+    pub fn set_properties(&mut self, value: impl Into<Val<private_dns_namespace::Properties>>) -> &mut Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// `Properties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties(&self) -> ::std::option::Option<Val<private_dns_namespace::Properties>> {
+        crate::cfn::get_prop(&self.core.props, "Properties")
+    }
+
+    /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value, both
+    /// of which you define. Tag keys can have a maximum character length of 128 characters, and tag
+    /// values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Vpc`: The ID of the Amazon VPC that you want to associate the namespace with.
+    pub fn vpc(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Vpc", value.into());
+        self
+    }
+
+    /// Sets `Vpc` in place: [`Self::vpc`] on a value held by `&mut`.
+    pub fn set_vpc(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Vpc", value.into());
+        self
+    }
+
+    /// `Vpc` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Vpc")
     }
 
     /// `Ref`: the resource's identifier.
@@ -223,9 +339,22 @@ pub mod private_dns_namespace {
             Properties { props }
         }
 
-        prop! {
-            /// `DnsProperties`.
-            props, "DnsProperties", dns_properties, set_dns_properties, get_dns_properties, Val<PrivateDnsPropertiesMutable>
+        /// `DnsProperties`.
+        pub fn dns_properties(mut self, value: impl Into<Val<PrivateDnsPropertiesMutable>>) -> Self {
+            self.props.set("DnsProperties", value.into());
+            self
+        }
+
+        /// Sets `DnsProperties` in place: [`Self::dns_properties`] on a value held by `&mut`.
+        pub fn set_dns_properties(&mut self, value: impl Into<Val<PrivateDnsPropertiesMutable>>) -> &mut Self {
+            self.props.set("DnsProperties", value.into());
+            self
+        }
+
+        /// `DnsProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_properties(&self) -> ::std::option::Option<Val<PrivateDnsPropertiesMutable>> {
+            crate::cfn::get_prop(&self.props, "DnsProperties")
         }
     }
 
@@ -244,9 +373,22 @@ pub mod private_dns_namespace {
             PrivateDnsPropertiesMutable { props }
         }
 
-        prop! {
-            /// `SOA`.
-            props, "SOA", soa, set_soa, get_soa, Val<Soa>
+        /// `SOA`.
+        pub fn soa(mut self, value: impl Into<Val<Soa>>) -> Self {
+            self.props.set("SOA", value.into());
+            self
+        }
+
+        /// Sets `SOA` in place: [`Self::soa`] on a value held by `&mut`.
+        pub fn set_soa(&mut self, value: impl Into<Val<Soa>>) -> &mut Self {
+            self.props.set("SOA", value.into());
+            self
+        }
+
+        /// `SOA` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_soa(&self) -> ::std::option::Option<Val<Soa>> {
+            crate::cfn::get_prop(&self.props, "SOA")
         }
     }
 
@@ -265,9 +407,22 @@ pub mod private_dns_namespace {
             Soa { props }
         }
 
-        prop! {
-            /// `TTL`.
-            props, "TTL", ttl, set_ttl, get_ttl, Val<f64>
+        /// `TTL`.
+        pub fn ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// Sets `TTL` in place: [`Self::ttl`] on a value held by `&mut`.
+        pub fn set_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// `TTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TTL")
         }
     }
 }
@@ -293,26 +448,72 @@ impl PublicDnsNamespace {
         PublicDnsNamespace { core }
     }
 
-    prop! {
-        /// `Description`: A description for the namespace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the namespace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name that you want to assign to this namespace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Properties`: Properties for the public DNS namespace.
-        core.props, "Properties", properties, set_properties, get_properties, Val<public_dns_namespace::Properties>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value,
-        /// both of which you define. Tag keys can have a maximum character length of 128
-        /// characters, and tag values can have a maximum length of 256 characters.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Properties`: Properties for the public DNS namespace.
+    pub fn properties(mut self, value: impl Into<Val<public_dns_namespace::Properties>>) -> Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+    pub fn set_properties(&mut self, value: impl Into<Val<public_dns_namespace::Properties>>) -> &mut Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// `Properties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties(&self) -> ::std::option::Option<Val<public_dns_namespace::Properties>> {
+        crate::cfn::get_prop(&self.core.props, "Properties")
+    }
+
+    /// `Tags`: The tags for the namespace. Each tag consists of a key and an optional value, both
+    /// of which you define. Tag keys can have a maximum character length of 128 characters, and tag
+    /// values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -359,9 +560,22 @@ pub mod public_dns_namespace {
             Properties { props }
         }
 
-        prop! {
-            /// `DnsProperties`.
-            props, "DnsProperties", dns_properties, set_dns_properties, get_dns_properties, Val<PublicDnsPropertiesMutable>
+        /// `DnsProperties`.
+        pub fn dns_properties(mut self, value: impl Into<Val<PublicDnsPropertiesMutable>>) -> Self {
+            self.props.set("DnsProperties", value.into());
+            self
+        }
+
+        /// Sets `DnsProperties` in place: [`Self::dns_properties`] on a value held by `&mut`.
+        pub fn set_dns_properties(&mut self, value: impl Into<Val<PublicDnsPropertiesMutable>>) -> &mut Self {
+            self.props.set("DnsProperties", value.into());
+            self
+        }
+
+        /// `DnsProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_properties(&self) -> ::std::option::Option<Val<PublicDnsPropertiesMutable>> {
+            crate::cfn::get_prop(&self.props, "DnsProperties")
         }
     }
 
@@ -380,9 +594,22 @@ pub mod public_dns_namespace {
             PublicDnsPropertiesMutable { props }
         }
 
-        prop! {
-            /// `SOA`.
-            props, "SOA", soa, set_soa, get_soa, Val<Soa>
+        /// `SOA`.
+        pub fn soa(mut self, value: impl Into<Val<Soa>>) -> Self {
+            self.props.set("SOA", value.into());
+            self
+        }
+
+        /// Sets `SOA` in place: [`Self::soa`] on a value held by `&mut`.
+        pub fn set_soa(&mut self, value: impl Into<Val<Soa>>) -> &mut Self {
+            self.props.set("SOA", value.into());
+            self
+        }
+
+        /// `SOA` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_soa(&self) -> ::std::option::Option<Val<Soa>> {
+            crate::cfn::get_prop(&self.props, "SOA")
         }
     }
 
@@ -401,9 +628,22 @@ pub mod public_dns_namespace {
             Soa { props }
         }
 
-        prop! {
-            /// `TTL`.
-            props, "TTL", ttl, set_ttl, get_ttl, Val<f64>
+        /// `TTL`.
+        pub fn ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// Sets `TTL` in place: [`Self::ttl`] on a value held by `&mut`.
+        pub fn set_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// `TTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TTL")
         }
     }
 }
@@ -426,50 +666,168 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `Description`: A description for the service.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the service.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DnsConfig`: DNS-related configurations for the service.
-        core.props, "DnsConfig", dns_config, set_dns_config, get_dns_config, Val<service::DnsConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckConfig`: Settings for health checks. Used when routing is DNS-based.
-        core.props, "HealthCheckConfig", health_check_config, set_health_check_config, get_health_check_config, Val<service::HealthCheckConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `HealthCheckCustomConfig`: Settings for custom health checks.
-        core.props, "HealthCheckCustomConfig", health_check_custom_config, set_health_check_custom_config, get_health_check_custom_config, Val<service::HealthCheckCustomConfig>
+    /// `DnsConfig`: DNS-related configurations for the service.
+    pub fn dns_config(mut self, value: impl Into<Val<service::DnsConfig>>) -> Self {
+        self.core.props.set("DnsConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the service.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DnsConfig` in place: [`Self::dns_config`] on a value held by `&mut`.
+    pub fn set_dns_config(&mut self, value: impl Into<Val<service::DnsConfig>>) -> &mut Self {
+        self.core.props.set("DnsConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `NamespaceId`: The ID of the namespace in which the service is created.
-        core.props, "NamespaceId", namespace_id, set_namespace_id, get_namespace_id, Val<String>
+    /// `DnsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_config(&self) -> ::std::option::Option<Val<service::DnsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DnsConfig")
     }
 
-    prop! {
-        /// `ServiceAttributes`: A string map that contains attributes and values for the service.
-        /// You can specify a maximum of 30 key-value pairs.
-        core.props, "ServiceAttributes", service_attributes, set_service_attributes, get_service_attributes, Val<Map<String>>
+    /// `HealthCheckConfig`: Settings for health checks. Used when routing is DNS-based.
+    pub fn health_check_config(mut self, value: impl Into<Val<service::HealthCheckConfig>>) -> Self {
+        self.core.props.set("HealthCheckConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to associate with the service.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `HealthCheckConfig` in place: [`Self::health_check_config`] on a value held by `&mut`.
+    pub fn set_health_check_config(&mut self, value: impl Into<Val<service::HealthCheckConfig>>) -> &mut Self {
+        self.core.props.set("HealthCheckConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of service. Supported values are HTTP or DNS.
-        core.props, "Type", type_, set_type, get_type, Val<service::Type>
+    /// `HealthCheckConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_config(&self) -> ::std::option::Option<Val<service::HealthCheckConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckConfig")
+    }
+
+    /// `HealthCheckCustomConfig`: Settings for custom health checks.
+    pub fn health_check_custom_config(mut self, value: impl Into<Val<service::HealthCheckCustomConfig>>) -> Self {
+        self.core.props.set("HealthCheckCustomConfig", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckCustomConfig` in place: [`Self::health_check_custom_config`] on a value
+    /// held by `&mut`.
+    pub fn set_health_check_custom_config(&mut self, value: impl Into<Val<service::HealthCheckCustomConfig>>) -> &mut Self {
+        self.core.props.set("HealthCheckCustomConfig", value.into());
+        self
+    }
+
+    /// `HealthCheckCustomConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_custom_config(&self) -> ::std::option::Option<Val<service::HealthCheckCustomConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckCustomConfig")
+    }
+
+    /// `Name`: The name of the service.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NamespaceId`: The ID of the namespace in which the service is created.
+    pub fn namespace_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NamespaceId", value.into());
+        self
+    }
+
+    /// Sets `NamespaceId` in place: [`Self::namespace_id`] on a value held by `&mut`.
+    pub fn set_namespace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NamespaceId", value.into());
+        self
+    }
+
+    /// `NamespaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceId")
+    }
+
+    /// `ServiceAttributes`: A string map that contains attributes and values for the service. You
+    /// can specify a maximum of 30 key-value pairs.
+    pub fn service_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("ServiceAttributes", value.into());
+        self
+    }
+
+    /// Sets `ServiceAttributes` in place: [`Self::service_attributes`] on a value held by `&mut`.
+    pub fn set_service_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ServiceAttributes", value.into());
+        self
+    }
+
+    /// `ServiceAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAttributes")
+    }
+
+    /// `Tags`: An array of key-value pairs to associate with the service.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The type of service. Supported values are HTTP or DNS.
+    pub fn type_(mut self, value: impl Into<Val<service::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<service::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<service::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -519,19 +877,52 @@ pub mod service {
             DnsConfig { props }
         }
 
-        prop! {
-            /// `DnsRecords`: A list of DNS records associated with the service.
-            props, "DnsRecords", _, set_dns_records, get_dns_records, Val<List<DnsRecord>>
+        /// Sets `DnsRecords`, which `new` took, in place.
+        pub fn set_dns_records(&mut self, value: impl Into<Val<List<DnsRecord>>>) -> &mut Self {
+            self.props.set("DnsRecords", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceId`: The ID of the namespace for the DNS configuration.
-            props, "NamespaceId", namespace_id, set_namespace_id, get_namespace_id, Val<String>
+        /// `DnsRecords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_records(&self) -> ::std::option::Option<Val<List<DnsRecord>>> {
+            crate::cfn::get_prop(&self.props, "DnsRecords")
         }
 
-        prop! {
-            /// `RoutingPolicy`: The routing policy to use for DNS queries.
-            props, "RoutingPolicy", routing_policy, set_routing_policy, get_routing_policy, Val<DnsConfigRoutingPolicy>
+        /// `NamespaceId`: The ID of the namespace for the DNS configuration.
+        pub fn namespace_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NamespaceId", value.into());
+            self
+        }
+
+        /// Sets `NamespaceId` in place: [`Self::namespace_id`] on a value held by `&mut`.
+        pub fn set_namespace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NamespaceId", value.into());
+            self
+        }
+
+        /// `NamespaceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NamespaceId")
+        }
+
+        /// `RoutingPolicy`: The routing policy to use for DNS queries.
+        pub fn routing_policy(mut self, value: impl Into<Val<DnsConfigRoutingPolicy>>) -> Self {
+            self.props.set("RoutingPolicy", value.into());
+            self
+        }
+
+        /// Sets `RoutingPolicy` in place: [`Self::routing_policy`] on a value held by `&mut`.
+        pub fn set_routing_policy(&mut self, value: impl Into<Val<DnsConfigRoutingPolicy>>) -> &mut Self {
+            self.props.set("RoutingPolicy", value.into());
+            self
+        }
+
+        /// `RoutingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_policy(&self) -> ::std::option::Option<Val<DnsConfigRoutingPolicy>> {
+            crate::cfn::get_prop(&self.props, "RoutingPolicy")
         }
     }
 
@@ -554,14 +945,28 @@ pub mod service {
             DnsRecord { props }
         }
 
-        prop! {
-            /// `Type`: The DNS record type (e.g., A, AAAA, SRV).
-            props, "Type", _, set_type, get_type, Val<DnsRecordType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DnsRecordType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `TTL`: The time-to-live (TTL) for the DNS record.
-            props, "TTL", _, set_ttl, get_ttl, Val<f64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DnsRecordType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `TTL`, which `new` took, in place.
+        pub fn set_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TTL", value.into());
+            self
+        }
+
+        /// `TTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TTL")
         }
     }
 
@@ -615,20 +1020,53 @@ pub mod service {
             HealthCheckConfig { props }
         }
 
-        prop! {
-            /// `Type`: The type of health check (e.g., HTTP, HTTPS, TCP).
-            props, "Type", _, set_type, get_type, Val<HealthCheckConfigType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<HealthCheckConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureThreshold`: The number of consecutive health check failures that must occur
-            /// before declaring the service unhealthy.
-            props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<f64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<HealthCheckConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ResourcePath`: The path to ping on the service for health checks.
-            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
+        /// `FailureThreshold`: The number of consecutive health check failures that must occur before
+        /// declaring the service unhealthy.
+        pub fn failure_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("FailureThreshold", value.into());
+            self
+        }
+
+        /// Sets `FailureThreshold` in place: [`Self::failure_threshold`] on a value held by `&mut`.
+        pub fn set_failure_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FailureThreshold", value.into());
+            self
+        }
+
+        /// `FailureThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FailureThreshold")
+        }
+
+        /// `ResourcePath`: The path to ping on the service for health checks.
+        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// Sets `ResourcePath` in place: [`Self::resource_path`] on a value held by `&mut`.
+        pub fn set_resource_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// `ResourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourcePath")
         }
     }
 
@@ -664,10 +1102,23 @@ pub mod service {
             HealthCheckCustomConfig { props }
         }
 
-        prop! {
-            /// `FailureThreshold`: The number of consecutive health check failures required before the
-            /// service is considered unhealthy.
-            props, "FailureThreshold", failure_threshold, set_failure_threshold, get_failure_threshold, Val<f64>
+        /// `FailureThreshold`: The number of consecutive health check failures required before the
+        /// service is considered unhealthy.
+        pub fn failure_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("FailureThreshold", value.into());
+            self
+        }
+
+        /// Sets `FailureThreshold` in place: [`Self::failure_threshold`] on a value held by `&mut`.
+        pub fn set_failure_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FailureThreshold", value.into());
+            self
+        }
+
+        /// `FailureThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FailureThreshold")
         }
     }
 

@@ -39,56 +39,173 @@ impl ConfigurationSet {
         ConfigurationSet { core }
     }
 
-    prop! {
-        /// `ArchivingOptions`: An object that defines a MailManager archive that is used to
-        /// preserve emails that you send using the configuration set.
-        core.props, "ArchivingOptions", archiving_options, set_archiving_options, get_archiving_options, Val<configuration_set::ArchivingOptions>
+    /// `ArchivingOptions`: An object that defines a MailManager archive that is used to preserve
+    /// emails that you send using the configuration set.
+    pub fn archiving_options(mut self, value: impl Into<Val<configuration_set::ArchivingOptions>>) -> Self {
+        self.core.props.set("ArchivingOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryOptions`: An object that defines the dedicated IP pool that is used to send
-        /// emails that you send using the configuration set.
-        core.props, "DeliveryOptions", delivery_options, set_delivery_options, get_delivery_options, Val<configuration_set::DeliveryOptions>
+    /// Sets `ArchivingOptions` in place: [`Self::archiving_options`] on a value held by `&mut`.
+    pub fn set_archiving_options(&mut self, value: impl Into<Val<configuration_set::ArchivingOptions>>) -> &mut Self {
+        self.core.props.set("ArchivingOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the configuration set.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ArchivingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_archiving_options(&self) -> ::std::option::Option<Val<configuration_set::ArchivingOptions>> {
+        crate::cfn::get_prop(&self.core.props, "ArchivingOptions")
     }
 
-    prop! {
-        /// `ReputationOptions`: An object that defines whether or not Amazon SES collects
-        /// reputation metrics for the emails that you send that use the configuration set.
-        core.props, "ReputationOptions", reputation_options, set_reputation_options, get_reputation_options, Val<configuration_set::ReputationOptions>
+    /// `DeliveryOptions`: An object that defines the dedicated IP pool that is used to send emails
+    /// that you send using the configuration set.
+    pub fn delivery_options(mut self, value: impl Into<Val<configuration_set::DeliveryOptions>>) -> Self {
+        self.core.props.set("DeliveryOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `SendingOptions`: An object that defines whether or not Amazon SES can send email that
-        /// you send using the configuration set.
-        core.props, "SendingOptions", sending_options, set_sending_options, get_sending_options, Val<configuration_set::SendingOptions>
+    /// Sets `DeliveryOptions` in place: [`Self::delivery_options`] on a value held by `&mut`.
+    pub fn set_delivery_options(&mut self, value: impl Into<Val<configuration_set::DeliveryOptions>>) -> &mut Self {
+        self.core.props.set("DeliveryOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `SuppressionOptions`: An object that contains information about the suppression list
-        /// preferences for your account.
-        core.props, "SuppressionOptions", suppression_options, set_suppression_options, get_suppression_options, Val<configuration_set::SuppressionOptions>
+    /// `DeliveryOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_options(&self) -> ::std::option::Option<Val<configuration_set::DeliveryOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryOptions")
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the contact list.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name of the configuration set.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TrackingOptions`: An object that defines the open and click tracking options for emails
-        /// that you send using the configuration set.
-        core.props, "TrackingOptions", tracking_options, set_tracking_options, get_tracking_options, Val<configuration_set::TrackingOptions>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VdmOptions`: An object that contains Virtual Deliverability Manager (VDM) settings for
-        /// this configuration set.
-        core.props, "VdmOptions", vdm_options, set_vdm_options, get_vdm_options, Val<configuration_set::VdmOptions>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ReputationOptions`: An object that defines whether or not Amazon SES collects reputation
+    /// metrics for the emails that you send that use the configuration set.
+    pub fn reputation_options(mut self, value: impl Into<Val<configuration_set::ReputationOptions>>) -> Self {
+        self.core.props.set("ReputationOptions", value.into());
+        self
+    }
+
+    /// Sets `ReputationOptions` in place: [`Self::reputation_options`] on a value held by `&mut`.
+    pub fn set_reputation_options(&mut self, value: impl Into<Val<configuration_set::ReputationOptions>>) -> &mut Self {
+        self.core.props.set("ReputationOptions", value.into());
+        self
+    }
+
+    /// `ReputationOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reputation_options(&self) -> ::std::option::Option<Val<configuration_set::ReputationOptions>> {
+        crate::cfn::get_prop(&self.core.props, "ReputationOptions")
+    }
+
+    /// `SendingOptions`: An object that defines whether or not Amazon SES can send email that you
+    /// send using the configuration set.
+    pub fn sending_options(mut self, value: impl Into<Val<configuration_set::SendingOptions>>) -> Self {
+        self.core.props.set("SendingOptions", value.into());
+        self
+    }
+
+    /// Sets `SendingOptions` in place: [`Self::sending_options`] on a value held by `&mut`.
+    pub fn set_sending_options(&mut self, value: impl Into<Val<configuration_set::SendingOptions>>) -> &mut Self {
+        self.core.props.set("SendingOptions", value.into());
+        self
+    }
+
+    /// `SendingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sending_options(&self) -> ::std::option::Option<Val<configuration_set::SendingOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SendingOptions")
+    }
+
+    /// `SuppressionOptions`: An object that contains information about the suppression list
+    /// preferences for your account.
+    pub fn suppression_options(mut self, value: impl Into<Val<configuration_set::SuppressionOptions>>) -> Self {
+        self.core.props.set("SuppressionOptions", value.into());
+        self
+    }
+
+    /// Sets `SuppressionOptions` in place: [`Self::suppression_options`] on a value held by `&mut`.
+    pub fn set_suppression_options(&mut self, value: impl Into<Val<configuration_set::SuppressionOptions>>) -> &mut Self {
+        self.core.props.set("SuppressionOptions", value.into());
+        self
+    }
+
+    /// `SuppressionOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_suppression_options(&self) -> ::std::option::Option<Val<configuration_set::SuppressionOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SuppressionOptions")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the contact list.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrackingOptions`: An object that defines the open and click tracking options for emails
+    /// that you send using the configuration set.
+    pub fn tracking_options(mut self, value: impl Into<Val<configuration_set::TrackingOptions>>) -> Self {
+        self.core.props.set("TrackingOptions", value.into());
+        self
+    }
+
+    /// Sets `TrackingOptions` in place: [`Self::tracking_options`] on a value held by `&mut`.
+    pub fn set_tracking_options(&mut self, value: impl Into<Val<configuration_set::TrackingOptions>>) -> &mut Self {
+        self.core.props.set("TrackingOptions", value.into());
+        self
+    }
+
+    /// `TrackingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracking_options(&self) -> ::std::option::Option<Val<configuration_set::TrackingOptions>> {
+        crate::cfn::get_prop(&self.core.props, "TrackingOptions")
+    }
+
+    /// `VdmOptions`: An object that contains Virtual Deliverability Manager (VDM) settings for this
+    /// configuration set.
+    pub fn vdm_options(mut self, value: impl Into<Val<configuration_set::VdmOptions>>) -> Self {
+        self.core.props.set("VdmOptions", value.into());
+        self
+    }
+
+    /// Sets `VdmOptions` in place: [`Self::vdm_options`] on a value held by `&mut`.
+    pub fn set_vdm_options(&mut self, value: impl Into<Val<configuration_set::VdmOptions>>) -> &mut Self {
+        self.core.props.set("VdmOptions", value.into());
+        self
+    }
+
+    /// `VdmOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vdm_options(&self) -> ::std::option::Option<Val<configuration_set::VdmOptions>> {
+        crate::cfn::get_prop(&self.core.props, "VdmOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -119,10 +236,22 @@ pub mod configuration_set {
             ArchivingOptions { props }
         }
 
-        prop! {
-            /// `ArchiveArn`: The ARN of the MailManager archive to associate with the configuration
-            /// set.
-            props, "ArchiveArn", archive_arn, set_archive_arn, get_archive_arn, Val<String>
+        /// `ArchiveArn`: The ARN of the MailManager archive to associate with the configuration set.
+        pub fn archive_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ArchiveArn", value.into());
+            self
+        }
+
+        /// Sets `ArchiveArn` in place: [`Self::archive_arn`] on a value held by `&mut`.
+        pub fn set_archive_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArchiveArn", value.into());
+            self
+        }
+
+        /// `ArchiveArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_archive_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArchiveArn")
         }
     }
 
@@ -142,24 +271,62 @@ pub mod configuration_set {
             DeliveryOptions { props }
         }
 
-        prop! {
-            /// `MaxDeliverySeconds`: Specifies the maximum time until which SES will retry sending
-            /// emails
-            props, "MaxDeliverySeconds", max_delivery_seconds, set_max_delivery_seconds, get_max_delivery_seconds, Val<f64>
+        /// `MaxDeliverySeconds`: Specifies the maximum time until which SES will retry sending emails
+        pub fn max_delivery_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxDeliverySeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SendingPoolName`: The name of the dedicated IP pool to associate with the configuration
-            /// set.
-            props, "SendingPoolName", sending_pool_name, set_sending_pool_name, get_sending_pool_name, Val<String>
+        /// Sets `MaxDeliverySeconds` in place: [`Self::max_delivery_seconds`] on a value held by `&mut`.
+        pub fn set_max_delivery_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxDeliverySeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `TlsPolicy`: Specifies whether messages that use the configuration set are required to
-            /// use Transport Layer Security (TLS). If the value is Require , messages are only
-            /// delivered if a TLS connection can be established. If the value is Optional , messages
-            /// can be delivered in plain text if a TLS connection can't be established.
-            props, "TlsPolicy", tls_policy, set_tls_policy, get_tls_policy, Val<String>
+        /// `MaxDeliverySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_delivery_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxDeliverySeconds")
+        }
+
+        /// `SendingPoolName`: The name of the dedicated IP pool to associate with the configuration
+        /// set.
+        pub fn sending_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SendingPoolName", value.into());
+            self
+        }
+
+        /// Sets `SendingPoolName` in place: [`Self::sending_pool_name`] on a value held by `&mut`.
+        pub fn set_sending_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SendingPoolName", value.into());
+            self
+        }
+
+        /// `SendingPoolName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sending_pool_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SendingPoolName")
+        }
+
+        /// `TlsPolicy`: Specifies whether messages that use the configuration set are required to use
+        /// Transport Layer Security (TLS). If the value is Require , messages are only delivered if a
+        /// TLS connection can be established. If the value is Optional , messages can be delivered in
+        /// plain text if a TLS connection can't be established.
+        pub fn tls_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TlsPolicy", value.into());
+            self
+        }
+
+        /// Sets `TlsPolicy` in place: [`Self::tls_policy`] on a value held by `&mut`.
+        pub fn set_tls_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TlsPolicy", value.into());
+            self
+        }
+
+        /// `TlsPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TlsPolicy")
         }
     }
 
@@ -179,11 +346,25 @@ pub mod configuration_set {
             ReputationOptions { props }
         }
 
-        prop! {
-            /// `ReputationMetricsEnabled`: If true , tracking of reputation metrics is enabled for the
-            /// configuration set. If false , tracking of reputation metrics is disabled for the
-            /// configuration set.
-            props, "ReputationMetricsEnabled", reputation_metrics_enabled, set_reputation_metrics_enabled, get_reputation_metrics_enabled, Val<bool>
+        /// `ReputationMetricsEnabled`: If true , tracking of reputation metrics is enabled for the
+        /// configuration set. If false , tracking of reputation metrics is disabled for the
+        /// configuration set.
+        pub fn reputation_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReputationMetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `ReputationMetricsEnabled` in place: [`Self::reputation_metrics_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_reputation_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReputationMetricsEnabled", value.into());
+            self
+        }
+
+        /// `ReputationMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reputation_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReputationMetricsEnabled")
         }
     }
 
@@ -203,9 +384,22 @@ pub mod configuration_set {
             SendingOptions { props }
         }
 
-        prop! {
-            /// `SendingEnabled`.
-            props, "SendingEnabled", sending_enabled, set_sending_enabled, get_sending_enabled, Val<bool>
+        /// `SendingEnabled`.
+        pub fn sending_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SendingEnabled", value.into());
+            self
+        }
+
+        /// Sets `SendingEnabled` in place: [`Self::sending_enabled`] on a value held by `&mut`.
+        pub fn set_sending_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SendingEnabled", value.into());
+            self
+        }
+
+        /// `SendingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sending_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SendingEnabled")
         }
     }
 
@@ -225,16 +419,42 @@ pub mod configuration_set {
             SuppressionOptions { props }
         }
 
-        prop! {
-            /// `SuppressedReasons`: A list that contains the reasons that email addresses are
-            /// automatically added to the suppression list for your account.
-            props, "SuppressedReasons", suppressed_reasons, set_suppressed_reasons, get_suppressed_reasons, Val<List<String>>
+        /// `SuppressedReasons`: A list that contains the reasons that email addresses are automatically
+        /// added to the suppression list for your account.
+        pub fn suppressed_reasons(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SuppressedReasons", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationOptions`: An object that contains information about the validation options
-            /// for your account.
-            props, "ValidationOptions", validation_options, set_validation_options, get_validation_options, Val<SuppressionOptionsValidationOptions>
+        /// Sets `SuppressedReasons` in place: [`Self::suppressed_reasons`] on a value held by `&mut`.
+        pub fn set_suppressed_reasons(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SuppressedReasons", value.into());
+            self
+        }
+
+        /// `SuppressedReasons` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suppressed_reasons(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SuppressedReasons")
+        }
+
+        /// `ValidationOptions`: An object that contains information about the validation options for
+        /// your account.
+        pub fn validation_options(mut self, value: impl Into<Val<SuppressionOptionsValidationOptions>>) -> Self {
+            self.props.set("ValidationOptions", value.into());
+            self
+        }
+
+        /// Sets `ValidationOptions` in place: [`Self::validation_options`] on a value held by `&mut`.
+        pub fn set_validation_options(&mut self, value: impl Into<Val<SuppressionOptionsValidationOptions>>) -> &mut Self {
+            self.props.set("ValidationOptions", value.into());
+            self
+        }
+
+        /// `ValidationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_options(&self) -> ::std::option::Option<Val<SuppressionOptionsValidationOptions>> {
+            crate::cfn::get_prop(&self.props, "ValidationOptions")
         }
     }
 
@@ -259,9 +479,16 @@ pub mod configuration_set {
             SuppressionOptionsValidationOptions { props }
         }
 
-        prop! {
-            /// `ConditionThreshold`: The condition threshold settings for suppression validation.
-            props, "ConditionThreshold", _, set_condition_threshold, get_condition_threshold, Val<SuppressionOptionsValidationOptionsConditionThreshold>
+        /// Sets `ConditionThreshold`, which `new` took, in place.
+        pub fn set_condition_threshold(&mut self, value: impl Into<Val<SuppressionOptionsValidationOptionsConditionThreshold>>) -> &mut Self {
+            self.props.set("ConditionThreshold", value.into());
+            self
+        }
+
+        /// `ConditionThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_threshold(&self) -> ::std::option::Option<Val<SuppressionOptionsValidationOptionsConditionThreshold>> {
+            crate::cfn::get_prop(&self.props, "ConditionThreshold")
         }
     }
 
@@ -284,14 +511,35 @@ pub mod configuration_set {
             SuppressionOptionsValidationOptionsConditionThreshold { props }
         }
 
-        prop! {
-            /// `ConditionThresholdEnabled`: Whether the condition threshold is enabled or disabled.
-            props, "ConditionThresholdEnabled", _, set_condition_threshold_enabled, get_condition_threshold_enabled, Val<String>
+        /// Sets `ConditionThresholdEnabled`, which `new` took, in place.
+        pub fn set_condition_threshold_enabled(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionThresholdEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OverallConfidenceThreshold`: The overall confidence threshold settings.
-            props, "OverallConfidenceThreshold", overall_confidence_threshold, set_overall_confidence_threshold, get_overall_confidence_threshold, Val<SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold>
+        /// `ConditionThresholdEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_threshold_enabled(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionThresholdEnabled")
+        }
+
+        /// `OverallConfidenceThreshold`: The overall confidence threshold settings.
+        pub fn overall_confidence_threshold(mut self, value: impl Into<Val<SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold>>) -> Self {
+            self.props.set("OverallConfidenceThreshold", value.into());
+            self
+        }
+
+        /// Sets `OverallConfidenceThreshold` in place: [`Self::overall_confidence_threshold`] on a
+        /// value held by `&mut`.
+        pub fn set_overall_confidence_threshold(&mut self, value: impl Into<Val<SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold>>) -> &mut Self {
+            self.props.set("OverallConfidenceThreshold", value.into());
+            self
+        }
+
+        /// `OverallConfidenceThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overall_confidence_threshold(&self) -> ::std::option::Option<Val<SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold>> {
+            crate::cfn::get_prop(&self.props, "OverallConfidenceThreshold")
         }
     }
 
@@ -314,9 +562,16 @@ pub mod configuration_set {
             SuppressionOptionsValidationOptionsConditionThresholdOverallConfidenceThreshold { props }
         }
 
-        prop! {
-            /// `ConfidenceVerdictThreshold`: The confidence verdict threshold level.
-            props, "ConfidenceVerdictThreshold", _, set_confidence_verdict_threshold, get_confidence_verdict_threshold, Val<String>
+        /// Sets `ConfidenceVerdictThreshold`, which `new` took, in place.
+        pub fn set_confidence_verdict_threshold(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfidenceVerdictThreshold", value.into());
+            self
+        }
+
+        /// `ConfidenceVerdictThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence_verdict_threshold(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfidenceVerdictThreshold")
         }
     }
 
@@ -336,14 +591,40 @@ pub mod configuration_set {
             TrackingOptions { props }
         }
 
-        prop! {
-            /// `CustomRedirectDomain`: The domain to use for tracking open and click events.
-            props, "CustomRedirectDomain", custom_redirect_domain, set_custom_redirect_domain, get_custom_redirect_domain, Val<String>
+        /// `CustomRedirectDomain`: The domain to use for tracking open and click events.
+        pub fn custom_redirect_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomRedirectDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpsPolicy`: The https policy to use for tracking open and click events.
-            props, "HttpsPolicy", https_policy, set_https_policy, get_https_policy, Val<String>
+        /// Sets `CustomRedirectDomain` in place: [`Self::custom_redirect_domain`] on a value held by `&mut`.
+        pub fn set_custom_redirect_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomRedirectDomain", value.into());
+            self
+        }
+
+        /// `CustomRedirectDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_redirect_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomRedirectDomain")
+        }
+
+        /// `HttpsPolicy`: The https policy to use for tracking open and click events.
+        pub fn https_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpsPolicy", value.into());
+            self
+        }
+
+        /// Sets `HttpsPolicy` in place: [`Self::https_policy`] on a value held by `&mut`.
+        pub fn set_https_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpsPolicy", value.into());
+            self
+        }
+
+        /// `HttpsPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_https_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpsPolicy")
         }
     }
 
@@ -363,14 +644,40 @@ pub mod configuration_set {
             VdmOptions { props }
         }
 
-        prop! {
-            /// `DashboardOptions`: Preferences regarding the Dashboard feature.
-            props, "DashboardOptions", dashboard_options, set_dashboard_options, get_dashboard_options, Val<DashboardOptions>
+        /// `DashboardOptions`: Preferences regarding the Dashboard feature.
+        pub fn dashboard_options(mut self, value: impl Into<Val<DashboardOptions>>) -> Self {
+            self.props.set("DashboardOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `GuardianOptions`: Preferences regarding the Guardian feature.
-            props, "GuardianOptions", guardian_options, set_guardian_options, get_guardian_options, Val<GuardianOptions>
+        /// Sets `DashboardOptions` in place: [`Self::dashboard_options`] on a value held by `&mut`.
+        pub fn set_dashboard_options(&mut self, value: impl Into<Val<DashboardOptions>>) -> &mut Self {
+            self.props.set("DashboardOptions", value.into());
+            self
+        }
+
+        /// `DashboardOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dashboard_options(&self) -> ::std::option::Option<Val<DashboardOptions>> {
+            crate::cfn::get_prop(&self.props, "DashboardOptions")
+        }
+
+        /// `GuardianOptions`: Preferences regarding the Guardian feature.
+        pub fn guardian_options(mut self, value: impl Into<Val<GuardianOptions>>) -> Self {
+            self.props.set("GuardianOptions", value.into());
+            self
+        }
+
+        /// Sets `GuardianOptions` in place: [`Self::guardian_options`] on a value held by `&mut`.
+        pub fn set_guardian_options(&mut self, value: impl Into<Val<GuardianOptions>>) -> &mut Self {
+            self.props.set("GuardianOptions", value.into());
+            self
+        }
+
+        /// `GuardianOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardian_options(&self) -> ::std::option::Option<Val<GuardianOptions>> {
+            crate::cfn::get_prop(&self.props, "GuardianOptions")
         }
     }
 
@@ -392,10 +699,16 @@ pub mod configuration_set {
             DashboardOptions { props }
         }
 
-        prop! {
-            /// `EngagementMetrics`: Whether emails sent with this configuration set have engagement
-            /// tracking enabled.
-            props, "EngagementMetrics", _, set_engagement_metrics, get_engagement_metrics, Val<String>
+        /// Sets `EngagementMetrics`, which `new` took, in place.
+        pub fn set_engagement_metrics(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EngagementMetrics", value.into());
+            self
+        }
+
+        /// `EngagementMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engagement_metrics(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EngagementMetrics")
         }
     }
 
@@ -417,10 +730,16 @@ pub mod configuration_set {
             GuardianOptions { props }
         }
 
-        prop! {
-            /// `OptimizedSharedDelivery`: Whether emails sent with this configuration set have
-            /// optimized delivery algorithm enabled.
-            props, "OptimizedSharedDelivery", _, set_optimized_shared_delivery, get_optimized_shared_delivery, Val<String>
+        /// Sets `OptimizedSharedDelivery`, which `new` took, in place.
+        pub fn set_optimized_shared_delivery(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptimizedSharedDelivery", value.into());
+            self
+        }
+
+        /// `OptimizedSharedDelivery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optimized_shared_delivery(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptimizedSharedDelivery")
         }
     }
 }
@@ -452,15 +771,28 @@ impl ConfigurationSetEventDestination {
         ConfigurationSetEventDestination { core }
     }
 
-    prop! {
-        /// `ConfigurationSetName`: The name of the configuration set that contains the event
-        /// destination.
-        core.props, "ConfigurationSetName", _, set_configuration_set_name, get_configuration_set_name, Val<String>
+    /// Sets `ConfigurationSetName`, which `new` took, in place.
+    pub fn set_configuration_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventDestination`: The event destination object.
-        core.props, "EventDestination", _, set_event_destination, get_event_destination, Val<configuration_set_event_destination::EventDestination>
+    /// `ConfigurationSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationSetName")
+    }
+
+    /// Sets `EventDestination`, which `new` took, in place.
+    pub fn set_event_destination(&mut self, value: impl Into<Val<configuration_set_event_destination::EventDestination>>) -> &mut Self {
+        self.core.props.set("EventDestination", value.into());
+        self
+    }
+
+    /// `EventDestination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_destination(&self) -> ::std::option::Option<Val<configuration_set_event_destination::EventDestination>> {
+        crate::cfn::get_prop(&self.core.props, "EventDestination")
     }
 
     /// `Ref`: the resource's identifier.
@@ -500,47 +832,133 @@ pub mod configuration_set_event_destination {
             EventDestination { props }
         }
 
-        prop! {
-            /// `MatchingEventTypes`: The type of email sending events, send, reject, bounce, complaint,
-            /// delivery, open, click, renderingFailure, deliveryDelay, and subscription.
-            props, "MatchingEventTypes", _, set_matching_event_types, get_matching_event_types, Val<List<String>>
+        /// Sets `MatchingEventTypes`, which `new` took, in place.
+        pub fn set_matching_event_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchingEventTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchDestination`: An object that contains the names, default values, and sources
-            /// of the dimensions associated with an Amazon CloudWatch event destination.
-            props, "CloudWatchDestination", cloud_watch_destination, set_cloud_watch_destination, get_cloud_watch_destination, Val<CloudWatchDestination>
+        /// `MatchingEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_event_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchingEventTypes")
         }
 
-        prop! {
-            /// `Enabled`: Sets whether Amazon SES publishes events to this destination when you send an
-            /// email with the associated configuration set. Set to true to enable publishing to this
-            /// destination; set to false to prevent publishing to this destination. The default value
-            /// is false.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `CloudWatchDestination`: An object that contains the names, default values, and sources of
+        /// the dimensions associated with an Amazon CloudWatch event destination.
+        pub fn cloud_watch_destination(mut self, value: impl Into<Val<CloudWatchDestination>>) -> Self {
+            self.props.set("CloudWatchDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `EventBridgeDestination`: An object that contains Event bus ARN associated with the
-            /// event bridge destination.
-            props, "EventBridgeDestination", event_bridge_destination, set_event_bridge_destination, get_event_bridge_destination, Val<EventBridgeDestination>
+        /// Sets `CloudWatchDestination` in place: [`Self::cloud_watch_destination`] on a value held by `&mut`.
+        pub fn set_cloud_watch_destination(&mut self, value: impl Into<Val<CloudWatchDestination>>) -> &mut Self {
+            self.props.set("CloudWatchDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisFirehoseDestination`: An object that contains the delivery stream ARN and the
-            /// IAM role ARN associated with an Amazon Kinesis Firehose event destination.
-            props, "KinesisFirehoseDestination", kinesis_firehose_destination, set_kinesis_firehose_destination, get_kinesis_firehose_destination, Val<KinesisFirehoseDestination>
+        /// `CloudWatchDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_destination(&self) -> ::std::option::Option<Val<CloudWatchDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchDestination")
         }
 
-        prop! {
-            /// `Name`: The name of the event destination set. SES cannot rename an event destination,
-            /// so changing the name replaces it.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Enabled`: Sets whether Amazon SES publishes events to this destination when you send an
+        /// email with the associated configuration set. Set to true to enable publishing to this
+        /// destination; set to false to prevent publishing to this destination. The default value is
+        /// false.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SnsDestination`: An object that contains SNS topic ARN associated event destination.
-            props, "SnsDestination", sns_destination, set_sns_destination, get_sns_destination, Val<SnsDestination>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `EventBridgeDestination`: An object that contains Event bus ARN associated with the event
+        /// bridge destination.
+        pub fn event_bridge_destination(mut self, value: impl Into<Val<EventBridgeDestination>>) -> Self {
+            self.props.set("EventBridgeDestination", value.into());
+            self
+        }
+
+        /// Sets `EventBridgeDestination` in place: [`Self::event_bridge_destination`] on a value held
+        /// by `&mut`.
+        pub fn set_event_bridge_destination(&mut self, value: impl Into<Val<EventBridgeDestination>>) -> &mut Self {
+            self.props.set("EventBridgeDestination", value.into());
+            self
+        }
+
+        /// `EventBridgeDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge_destination(&self) -> ::std::option::Option<Val<EventBridgeDestination>> {
+            crate::cfn::get_prop(&self.props, "EventBridgeDestination")
+        }
+
+        /// `KinesisFirehoseDestination`: An object that contains the delivery stream ARN and the IAM
+        /// role ARN associated with an Amazon Kinesis Firehose event destination.
+        pub fn kinesis_firehose_destination(mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> Self {
+            self.props.set("KinesisFirehoseDestination", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseDestination` in place: [`Self::kinesis_firehose_destination`] on a
+        /// value held by `&mut`.
+        pub fn set_kinesis_firehose_destination(&mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> &mut Self {
+            self.props.set("KinesisFirehoseDestination", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_destination(&self) -> ::std::option::Option<Val<KinesisFirehoseDestination>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseDestination")
+        }
+
+        /// `Name`: The name of the event destination set. SES cannot rename an event destination, so
+        /// changing the name replaces it.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `SnsDestination`: An object that contains SNS topic ARN associated event destination.
+        pub fn sns_destination(mut self, value: impl Into<Val<SnsDestination>>) -> Self {
+            self.props.set("SnsDestination", value.into());
+            self
+        }
+
+        /// Sets `SnsDestination` in place: [`Self::sns_destination`] on a value held by `&mut`.
+        pub fn set_sns_destination(&mut self, value: impl Into<Val<SnsDestination>>) -> &mut Self {
+            self.props.set("SnsDestination", value.into());
+            self
+        }
+
+        /// `SnsDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_destination(&self) -> ::std::option::Option<Val<SnsDestination>> {
+            crate::cfn::get_prop(&self.props, "SnsDestination")
         }
     }
 
@@ -561,10 +979,24 @@ pub mod configuration_set_event_destination {
             CloudWatchDestination { props }
         }
 
-        prop! {
-            /// `DimensionConfigurations`: A list of dimensions upon which to categorize your emails
-            /// when you publish email sending events to Amazon CloudWatch.
-            props, "DimensionConfigurations", dimension_configurations, set_dimension_configurations, get_dimension_configurations, Val<List<DimensionConfiguration>>
+        /// `DimensionConfigurations`: A list of dimensions upon which to categorize your emails when
+        /// you publish email sending events to Amazon CloudWatch.
+        pub fn dimension_configurations(mut self, value: impl Into<Val<List<DimensionConfiguration>>>) -> Self {
+            self.props.set("DimensionConfigurations", value.into());
+            self
+        }
+
+        /// Sets `DimensionConfigurations` in place: [`Self::dimension_configurations`] on a value held
+        /// by `&mut`.
+        pub fn set_dimension_configurations(&mut self, value: impl Into<Val<List<DimensionConfiguration>>>) -> &mut Self {
+            self.props.set("DimensionConfigurations", value.into());
+            self
+        }
+
+        /// `DimensionConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_configurations(&self) -> ::std::option::Option<Val<List<DimensionConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "DimensionConfigurations")
         }
     }
 
@@ -602,25 +1034,40 @@ pub mod configuration_set_event_destination {
             DimensionConfiguration { props }
         }
 
-        prop! {
-            /// `DimensionValueSource`: The place where Amazon SES finds the value of a dimension to
-            /// publish to Amazon CloudWatch. To use the message tags that you specify using an
-            /// X-SES-MESSAGE-TAGS header or a parameter to the SendEmail/SendRawEmail API, specify
-            /// messageTag. To use your own email headers, specify emailHeader. To put a custom tag on
-            /// any link included in your email, specify linkTag.
-            props, "DimensionValueSource", _, set_dimension_value_source, get_dimension_value_source, Val<DimensionConfigurationDimensionValueSource>
+        /// Sets `DimensionValueSource`, which `new` took, in place.
+        pub fn set_dimension_value_source(&mut self, value: impl Into<Val<DimensionConfigurationDimensionValueSource>>) -> &mut Self {
+            self.props.set("DimensionValueSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultDimensionValue`: The default value of the dimension that is published to Amazon
-            /// CloudWatch if you do not provide the value of the dimension when you send an email.
-            props, "DefaultDimensionValue", _, set_default_dimension_value, get_default_dimension_value, Val<String>
+        /// `DimensionValueSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_value_source(&self) -> ::std::option::Option<Val<DimensionConfigurationDimensionValueSource>> {
+            crate::cfn::get_prop(&self.props, "DimensionValueSource")
         }
 
-        prop! {
-            /// `DimensionName`: The name of an Amazon CloudWatch dimension associated with an email
-            /// sending metric.
-            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        /// Sets `DefaultDimensionValue`, which `new` took, in place.
+        pub fn set_default_dimension_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultDimensionValue", value.into());
+            self
+        }
+
+        /// `DefaultDimensionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_dimension_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultDimensionValue")
+        }
+
+        /// Sets `DimensionName`, which `new` took, in place.
+        pub fn set_dimension_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionName", value.into());
+            self
+        }
+
+        /// `DimensionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionName")
         }
     }
 
@@ -671,9 +1118,16 @@ pub mod configuration_set_event_destination {
             EventBridgeDestination { props }
         }
 
-        prop! {
-            /// `EventBusArn`.
-            props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+        /// Sets `EventBusArn`, which `new` took, in place.
+        pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventBusArn", value.into());
+            self
+        }
+
+        /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventBusArn")
         }
     }
 
@@ -703,16 +1157,28 @@ pub mod configuration_set_event_destination {
             KinesisFirehoseDestination { props }
         }
 
-        prop! {
-            /// `IAMRoleARN`: The ARN of the IAM role under which Amazon SES publishes email sending
-            /// events to the Amazon Kinesis Firehose stream.
-            props, "IAMRoleARN", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// Sets `IAMRoleARN`, which `new` took, in place.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IAMRoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryStreamARN`: The ARN of the Amazon Kinesis Firehose stream that email sending
-            /// events should be published to.
-            props, "DeliveryStreamARN", _, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        /// `IAMRoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IAMRoleARN")
+        }
+
+        /// Sets `DeliveryStreamARN`, which `new` took, in place.
+        pub fn set_delivery_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStreamARN", value.into());
+            self
+        }
+
+        /// `DeliveryStreamARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStreamARN")
         }
     }
 
@@ -734,9 +1200,16 @@ pub mod configuration_set_event_destination {
             SnsDestination { props }
         }
 
-        prop! {
-            /// `TopicARN`.
-            props, "TopicARN", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicARN`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicARN", value.into());
+            self
+        }
+
+        /// `TopicARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicARN")
         }
     }
 }
@@ -759,24 +1232,76 @@ impl ContactList {
         ContactList { core }
     }
 
-    prop! {
-        /// `ContactListName`: The name of the contact list.
-        core.props, "ContactListName", contact_list_name, set_contact_list_name, get_contact_list_name, Val<String>
+    /// `ContactListName`: The name of the contact list.
+    pub fn contact_list_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContactListName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the contact list.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContactListName` in place: [`Self::contact_list_name`] on a value held by `&mut`.
+    pub fn set_contact_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactListName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the contact list.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ContactListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactListName")
     }
 
-    prop! {
-        /// `Topics`: The topics associated with the contact list.
-        core.props, "Topics", topics, set_topics, get_topics, Val<List<contact_list::Topic>>
+    /// `Description`: The description of the contact list.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the contact list.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Topics`: The topics associated with the contact list.
+    pub fn topics(mut self, value: impl Into<Val<List<contact_list::Topic>>>) -> Self {
+        self.core.props.set("Topics", value.into());
+        self
+    }
+
+    /// Sets `Topics` in place: [`Self::topics`] on a value held by `&mut`.
+    pub fn set_topics(&mut self, value: impl Into<Val<List<contact_list::Topic>>>) -> &mut Self {
+        self.core.props.set("Topics", value.into());
+        self
+    }
+
+    /// `Topics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topics(&self) -> ::std::option::Option<Val<List<contact_list::Topic>>> {
+        crate::cfn::get_prop(&self.core.props, "Topics")
     }
 
     /// `Ref`: the resource's identifier.
@@ -815,24 +1340,58 @@ pub mod contact_list {
             Topic { props }
         }
 
-        prop! {
-            /// `TopicName`: The name of the topic.
-            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+        /// Sets `TopicName`, which `new` took, in place.
+        pub fn set_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicName", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayName`: The display name of the topic.
-            props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+        /// `TopicName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicName")
         }
 
-        prop! {
-            /// `DefaultSubscriptionStatus`.
-            props, "DefaultSubscriptionStatus", _, set_default_subscription_status, get_default_subscription_status, Val<String>
+        /// Sets `DisplayName`, which `new` took, in place.
+        pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DisplayName", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the topic.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DisplayName")
+        }
+
+        /// Sets `DefaultSubscriptionStatus`, which `new` took, in place.
+        pub fn set_default_subscription_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultSubscriptionStatus", value.into());
+            self
+        }
+
+        /// `DefaultSubscriptionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_subscription_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultSubscriptionStatus")
+        }
+
+        /// `Description`: The description of the topic.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -880,42 +1439,94 @@ impl CustomVerificationEmailTemplate {
         CustomVerificationEmailTemplate { core }
     }
 
-    prop! {
-        /// `FailureRedirectionURL`: The URL that the recipient of the verification email is sent to
-        /// if his or her address is not successfully verified.
-        core.props, "FailureRedirectionURL", _, set_failure_redirection_url, get_failure_redirection_url, Val<String>
+    /// Sets `FailureRedirectionURL`, which `new` took, in place.
+    pub fn set_failure_redirection_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FailureRedirectionURL", value.into());
+        self
     }
 
-    prop! {
-        /// `FromEmailAddress`: The email address that the custom verification email is sent from.
-        core.props, "FromEmailAddress", _, set_from_email_address, get_from_email_address, Val<String>
+    /// `FailureRedirectionURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failure_redirection_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FailureRedirectionURL")
     }
 
-    prop! {
-        /// `SuccessRedirectionURL`: The URL that the recipient of the verification email is sent to
-        /// if his or her address is successfully verified.
-        core.props, "SuccessRedirectionURL", _, set_success_redirection_url, get_success_redirection_url, Val<String>
+    /// Sets `FromEmailAddress`, which `new` took, in place.
+    pub fn set_from_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FromEmailAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the tenant.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FromEmailAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_from_email_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FromEmailAddress")
     }
 
-    prop! {
-        /// `TemplateContent`: The content of the custom verification email. The total size of the
-        /// email must be less than 10 MB. The message body may contain HTML, with some limitations.
-        core.props, "TemplateContent", _, set_template_content, get_template_content, Val<String>
+    /// Sets `SuccessRedirectionURL`, which `new` took, in place.
+    pub fn set_success_redirection_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SuccessRedirectionURL", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`: The name of the custom verification email template.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// `SuccessRedirectionURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_success_redirection_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SuccessRedirectionURL")
     }
 
-    prop! {
-        /// `TemplateSubject`: The subject line of the custom verification email.
-        core.props, "TemplateSubject", _, set_template_subject, get_template_subject, Val<String>
+    /// `Tags`: The tags (keys and values) associated with the tenant.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TemplateContent`, which `new` took, in place.
+    pub fn set_template_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateContent", value.into());
+        self
+    }
+
+    /// `TemplateContent` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateContent")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
+    }
+
+    /// Sets `TemplateSubject`, which `new` took, in place.
+    pub fn set_template_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateSubject", value.into());
+        self
+    }
+
+    /// `TemplateSubject` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_subject(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateSubject")
     }
 
     /// `Ref`: the resource's identifier.
@@ -943,20 +1554,59 @@ impl DedicatedIpPool {
         DedicatedIpPool { core }
     }
 
-    prop! {
-        /// `PoolName`: The name of the dedicated IP pool.
-        core.props, "PoolName", pool_name, set_pool_name, get_pool_name, Val<String>
+    /// `PoolName`: The name of the dedicated IP pool.
+    pub fn pool_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PoolName", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingMode`: Specifies whether the dedicated IP pool is managed or not. The default
-        /// value is STANDARD.
-        core.props, "ScalingMode", scaling_mode, set_scaling_mode, get_scaling_mode, Val<String>
+    /// Sets `PoolName` in place: [`Self::pool_name`] on a value held by `&mut`.
+    pub fn set_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the dedicated IP pool.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolName")
+    }
+
+    /// `ScalingMode`: Specifies whether the dedicated IP pool is managed or not. The default value
+    /// is STANDARD.
+    pub fn scaling_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScalingMode", value.into());
+        self
+    }
+
+    /// Sets `ScalingMode` in place: [`Self::scaling_mode`] on a value held by `&mut`.
+    pub fn set_scaling_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScalingMode", value.into());
+        self
+    }
+
+    /// `ScalingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingMode")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the dedicated IP pool.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -986,43 +1636,128 @@ impl EmailIdentity {
         EmailIdentity { core }
     }
 
-    prop! {
-        /// `ConfigurationSetAttributes`: Used to associate a configuration set with an email
-        /// identity.
-        core.props, "ConfigurationSetAttributes", configuration_set_attributes, set_configuration_set_attributes, get_configuration_set_attributes, Val<email_identity::ConfigurationSetAttributes>
+    /// `ConfigurationSetAttributes`: Used to associate a configuration set with an email identity.
+    pub fn configuration_set_attributes(mut self, value: impl Into<Val<email_identity::ConfigurationSetAttributes>>) -> Self {
+        self.core.props.set("ConfigurationSetAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `DkimAttributes`: Used to enable or disable DKIM authentication for an email identity.
-        core.props, "DkimAttributes", dkim_attributes, set_dkim_attributes, get_dkim_attributes, Val<email_identity::DkimAttributes>
+    /// Sets `ConfigurationSetAttributes` in place: [`Self::configuration_set_attributes`] on a
+    /// value held by `&mut`.
+    pub fn set_configuration_set_attributes(&mut self, value: impl Into<Val<email_identity::ConfigurationSetAttributes>>) -> &mut Self {
+        self.core.props.set("ConfigurationSetAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `DkimSigningAttributes`: If your request includes this object, Amazon SES configures the
-        /// identity to use Bring Your Own DKIM (BYODKIM) for DKIM authentication purposes, or,
-        /// configures the key length to be used for Easy DKIM.
-        core.props, "DkimSigningAttributes", dkim_signing_attributes, set_dkim_signing_attributes, get_dkim_signing_attributes, Val<email_identity::DkimSigningAttributes>
+    /// `ConfigurationSetAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_set_attributes(&self) -> ::std::option::Option<Val<email_identity::ConfigurationSetAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationSetAttributes")
     }
 
-    prop! {
-        /// `EmailIdentity`: The email address or domain to verify.
-        core.props, "EmailIdentity", _, set_email_identity, get_email_identity, Val<String>
+    /// `DkimAttributes`: Used to enable or disable DKIM authentication for an email identity.
+    pub fn dkim_attributes(mut self, value: impl Into<Val<email_identity::DkimAttributes>>) -> Self {
+        self.core.props.set("DkimAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `FeedbackAttributes`: Used to enable or disable feedback forwarding for an identity.
-        core.props, "FeedbackAttributes", feedback_attributes, set_feedback_attributes, get_feedback_attributes, Val<email_identity::FeedbackAttributes>
+    /// Sets `DkimAttributes` in place: [`Self::dkim_attributes`] on a value held by `&mut`.
+    pub fn set_dkim_attributes(&mut self, value: impl Into<Val<email_identity::DkimAttributes>>) -> &mut Self {
+        self.core.props.set("DkimAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `MailFromAttributes`: Used to enable or disable the custom Mail-From domain
-        /// configuration for an email identity.
-        core.props, "MailFromAttributes", mail_from_attributes, set_mail_from_attributes, get_mail_from_attributes, Val<email_identity::MailFromAttributes>
+    /// `DkimAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dkim_attributes(&self) -> ::std::option::Option<Val<email_identity::DkimAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "DkimAttributes")
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the email identity.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DkimSigningAttributes`: If your request includes this object, Amazon SES configures the
+    /// identity to use Bring Your Own DKIM (BYODKIM) for DKIM authentication purposes, or,
+    /// configures the key length to be used for Easy DKIM.
+    pub fn dkim_signing_attributes(mut self, value: impl Into<Val<email_identity::DkimSigningAttributes>>) -> Self {
+        self.core.props.set("DkimSigningAttributes", value.into());
+        self
+    }
+
+    /// Sets `DkimSigningAttributes` in place: [`Self::dkim_signing_attributes`] on a value held by `&mut`.
+    pub fn set_dkim_signing_attributes(&mut self, value: impl Into<Val<email_identity::DkimSigningAttributes>>) -> &mut Self {
+        self.core.props.set("DkimSigningAttributes", value.into());
+        self
+    }
+
+    /// `DkimSigningAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dkim_signing_attributes(&self) -> ::std::option::Option<Val<email_identity::DkimSigningAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "DkimSigningAttributes")
+    }
+
+    /// Sets `EmailIdentity`, which `new` took, in place.
+    pub fn set_email_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailIdentity", value.into());
+        self
+    }
+
+    /// `EmailIdentity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_identity(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailIdentity")
+    }
+
+    /// `FeedbackAttributes`: Used to enable or disable feedback forwarding for an identity.
+    pub fn feedback_attributes(mut self, value: impl Into<Val<email_identity::FeedbackAttributes>>) -> Self {
+        self.core.props.set("FeedbackAttributes", value.into());
+        self
+    }
+
+    /// Sets `FeedbackAttributes` in place: [`Self::feedback_attributes`] on a value held by `&mut`.
+    pub fn set_feedback_attributes(&mut self, value: impl Into<Val<email_identity::FeedbackAttributes>>) -> &mut Self {
+        self.core.props.set("FeedbackAttributes", value.into());
+        self
+    }
+
+    /// `FeedbackAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_feedback_attributes(&self) -> ::std::option::Option<Val<email_identity::FeedbackAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "FeedbackAttributes")
+    }
+
+    /// `MailFromAttributes`: Used to enable or disable the custom Mail-From domain configuration
+    /// for an email identity.
+    pub fn mail_from_attributes(mut self, value: impl Into<Val<email_identity::MailFromAttributes>>) -> Self {
+        self.core.props.set("MailFromAttributes", value.into());
+        self
+    }
+
+    /// Sets `MailFromAttributes` in place: [`Self::mail_from_attributes`] on a value held by `&mut`.
+    pub fn set_mail_from_attributes(&mut self, value: impl Into<Val<email_identity::MailFromAttributes>>) -> &mut Self {
+        self.core.props.set("MailFromAttributes", value.into());
+        self
+    }
+
+    /// `MailFromAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mail_from_attributes(&self) -> ::std::option::Option<Val<email_identity::MailFromAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "MailFromAttributes")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the email identity.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1088,11 +1823,24 @@ pub mod email_identity {
             ConfigurationSetAttributes { props }
         }
 
-        prop! {
-            /// `ConfigurationSetName`: The configuration set to use by default when sending from this
-            /// identity. Note that any configuration set defined in the email sending request takes
-            /// precedence.
-            props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
+        /// `ConfigurationSetName`: The configuration set to use by default when sending from this
+        /// identity. Note that any configuration set defined in the email sending request takes
+        /// precedence.
+        pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfigurationSetName", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationSetName` in place: [`Self::configuration_set_name`] on a value held by `&mut`.
+        pub fn set_configuration_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfigurationSetName", value.into());
+            self
+        }
+
+        /// `ConfigurationSetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_set_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationSetName")
         }
     }
 
@@ -1112,11 +1860,24 @@ pub mod email_identity {
             DkimAttributes { props }
         }
 
-        prop! {
-            /// `SigningEnabled`: Sets the DKIM signing configuration for the identity. When you set
-            /// this value true, then the messages that are sent from the identity are signed using
-            /// DKIM. If you set this value to false, your messages are sent without DKIM signing.
-            props, "SigningEnabled", signing_enabled, set_signing_enabled, get_signing_enabled, Val<bool>
+        /// `SigningEnabled`: Sets the DKIM signing configuration for the identity. When you set this
+        /// value true, then the messages that are sent from the identity are signed using DKIM. If you
+        /// set this value to false, your messages are sent without DKIM signing.
+        pub fn signing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SigningEnabled", value.into());
+            self
+        }
+
+        /// Sets `SigningEnabled` in place: [`Self::signing_enabled`] on a value held by `&mut`.
+        pub fn set_signing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SigningEnabled", value.into());
+            self
+        }
+
+        /// `SigningEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SigningEnabled")
         }
     }
 
@@ -1137,23 +1898,63 @@ pub mod email_identity {
             DkimSigningAttributes { props }
         }
 
-        prop! {
-            /// `DomainSigningPrivateKey`: \[Bring Your Own DKIM\] A private key that's used to generate
-            /// a DKIM signature. The private key must use 1024 or 2048-bit RSA encryption, and must be
-            /// encoded using base64 encoding.
-            props, "DomainSigningPrivateKey", domain_signing_private_key, set_domain_signing_private_key, get_domain_signing_private_key, Val<String>
+        /// `DomainSigningPrivateKey`: \[Bring Your Own DKIM\] A private key that's used to generate a
+        /// DKIM signature. The private key must use 1024 or 2048-bit RSA encryption, and must be
+        /// encoded using base64 encoding.
+        pub fn domain_signing_private_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainSigningPrivateKey", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainSigningSelector`: \[Bring Your Own DKIM\] A string that's used to identify a
-            /// public key in the DNS configuration for a domain.
-            props, "DomainSigningSelector", domain_signing_selector, set_domain_signing_selector, get_domain_signing_selector, Val<String>
+        /// Sets `DomainSigningPrivateKey` in place: [`Self::domain_signing_private_key`] on a value
+        /// held by `&mut`.
+        pub fn set_domain_signing_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainSigningPrivateKey", value.into());
+            self
         }
 
-        prop! {
-            /// `NextSigningKeyLength`: \[Easy DKIM\] The key length of the future DKIM key pair to be
-            /// generated. This can be changed at most once per day.
-            props, "NextSigningKeyLength", next_signing_key_length, set_next_signing_key_length, get_next_signing_key_length, Val<String>
+        /// `DomainSigningPrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_signing_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainSigningPrivateKey")
+        }
+
+        /// `DomainSigningSelector`: \[Bring Your Own DKIM\] A string that's used to identify a public
+        /// key in the DNS configuration for a domain.
+        pub fn domain_signing_selector(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainSigningSelector", value.into());
+            self
+        }
+
+        /// Sets `DomainSigningSelector` in place: [`Self::domain_signing_selector`] on a value held by `&mut`.
+        pub fn set_domain_signing_selector(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainSigningSelector", value.into());
+            self
+        }
+
+        /// `DomainSigningSelector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_signing_selector(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainSigningSelector")
+        }
+
+        /// `NextSigningKeyLength`: \[Easy DKIM\] The key length of the future DKIM key pair to be
+        /// generated. This can be changed at most once per day.
+        pub fn next_signing_key_length(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NextSigningKeyLength", value.into());
+            self
+        }
+
+        /// Sets `NextSigningKeyLength` in place: [`Self::next_signing_key_length`] on a value held by `&mut`.
+        pub fn set_next_signing_key_length(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NextSigningKeyLength", value.into());
+            self
+        }
+
+        /// `NextSigningKeyLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next_signing_key_length(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NextSigningKeyLength")
         }
     }
 
@@ -1173,10 +1974,24 @@ pub mod email_identity {
             FeedbackAttributes { props }
         }
 
-        prop! {
-            /// `EmailForwardingEnabled`: If the value is true, you receive email notifications when
-            /// bounce or complaint events occur
-            props, "EmailForwardingEnabled", email_forwarding_enabled, set_email_forwarding_enabled, get_email_forwarding_enabled, Val<bool>
+        /// `EmailForwardingEnabled`: If the value is true, you receive email notifications when bounce
+        /// or complaint events occur
+        pub fn email_forwarding_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EmailForwardingEnabled", value.into());
+            self
+        }
+
+        /// Sets `EmailForwardingEnabled` in place: [`Self::email_forwarding_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_email_forwarding_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EmailForwardingEnabled", value.into());
+            self
+        }
+
+        /// `EmailForwardingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_forwarding_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EmailForwardingEnabled")
         }
     }
 
@@ -1196,18 +2011,44 @@ pub mod email_identity {
             MailFromAttributes { props }
         }
 
-        prop! {
-            /// `BehaviorOnMxFailure`: The action to take if the required MX record isn't found when you
-            /// send an email. When you set this value to UseDefaultValue , the mail is sent using
-            /// amazonses.com as the MAIL FROM domain. When you set this value to RejectMessage , the
-            /// Amazon SES API v2 returns a MailFromDomainNotVerified error, and doesn't attempt to
-            /// deliver the email.
-            props, "BehaviorOnMxFailure", behavior_on_mx_failure, set_behavior_on_mx_failure, get_behavior_on_mx_failure, Val<String>
+        /// `BehaviorOnMxFailure`: The action to take if the required MX record isn't found when you
+        /// send an email. When you set this value to UseDefaultValue , the mail is sent using
+        /// amazonses.com as the MAIL FROM domain. When you set this value to RejectMessage , the Amazon
+        /// SES API v2 returns a MailFromDomainNotVerified error, and doesn't attempt to deliver the
+        /// email.
+        pub fn behavior_on_mx_failure(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BehaviorOnMxFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `MailFromDomain`: The custom MAIL FROM domain that you want the verified identity to use
-            props, "MailFromDomain", mail_from_domain, set_mail_from_domain, get_mail_from_domain, Val<String>
+        /// Sets `BehaviorOnMxFailure` in place: [`Self::behavior_on_mx_failure`] on a value held by `&mut`.
+        pub fn set_behavior_on_mx_failure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BehaviorOnMxFailure", value.into());
+            self
+        }
+
+        /// `BehaviorOnMxFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior_on_mx_failure(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BehaviorOnMxFailure")
+        }
+
+        /// `MailFromDomain`: The custom MAIL FROM domain that you want the verified identity to use
+        pub fn mail_from_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailFromDomain", value.into());
+            self
+        }
+
+        /// Sets `MailFromDomain` in place: [`Self::mail_from_domain`] on a value held by `&mut`.
+        pub fn set_mail_from_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailFromDomain", value.into());
+            self
+        }
+
+        /// `MailFromDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mail_from_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailFromDomain")
         }
     }
 }
@@ -1247,22 +2088,40 @@ impl EmailIdentityCertificate {
         EmailIdentityCertificate { core }
     }
 
-    prop! {
-        /// `CertificateArn`: The ARN of the AWS Certificate Manager certificate to associate with
-        /// the sender.
-        core.props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+    /// Sets `CertificateArn`, which `new` took, in place.
+    pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EmailIdentity`: The email identity that owns the sender the certificate is associated
-        /// with.
-        core.props, "EmailIdentity", _, set_email_identity, get_email_identity, Val<String>
+    /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateArn")
     }
 
-    prop! {
-        /// `FromAddress`: The sender the certificate signs for. For an email address identity this
-        /// is the identity itself.
-        core.props, "FromAddress", _, set_from_address, get_from_address, Val<String>
+    /// Sets `EmailIdentity`, which `new` took, in place.
+    pub fn set_email_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailIdentity", value.into());
+        self
+    }
+
+    /// `EmailIdentity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_identity(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailIdentity")
+    }
+
+    /// Sets `FromAddress`, which `new` took, in place.
+    pub fn set_from_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FromAddress", value.into());
+        self
+    }
+
+    /// `FromAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_from_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FromAddress")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1293,14 +2152,34 @@ impl MailManagerAddonInstance {
         MailManagerAddonInstance { core }
     }
 
-    prop! {
-        /// `AddonSubscriptionId`.
-        core.props, "AddonSubscriptionId", _, set_addon_subscription_id, get_addon_subscription_id, Val<String>
+    /// Sets `AddonSubscriptionId`, which `new` took, in place.
+    pub fn set_addon_subscription_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AddonSubscriptionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AddonSubscriptionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_addon_subscription_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AddonSubscriptionId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1349,14 +2228,34 @@ impl MailManagerAddonSubscription {
         MailManagerAddonSubscription { core }
     }
 
-    prop! {
-        /// `AddonName`.
-        core.props, "AddonName", _, set_addon_name, get_addon_name, Val<String>
+    /// Sets `AddonName`, which `new` took, in place.
+    pub fn set_addon_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AddonName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AddonName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_addon_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AddonName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1396,14 +2295,40 @@ impl MailManagerAddressList {
         MailManagerAddressList { core }
     }
 
-    prop! {
-        /// `AddressListName`.
-        core.props, "AddressListName", address_list_name, set_address_list_name, get_address_list_name, Val<String>
+    /// `AddressListName`.
+    pub fn address_list_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AddressListName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AddressListName` in place: [`Self::address_list_name`] on a value held by `&mut`.
+    pub fn set_address_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AddressListName", value.into());
+        self
+    }
+
+    /// `AddressListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_address_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AddressListName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1443,24 +2368,76 @@ impl MailManagerArchive {
         MailManagerArchive { core }
     }
 
-    prop! {
-        /// `ArchiveName`.
-        core.props, "ArchiveName", archive_name, set_archive_name, get_archive_name, Val<String>
+    /// `ArchiveName`.
+    pub fn archive_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ArchiveName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `ArchiveName` in place: [`Self::archive_name`] on a value held by `&mut`.
+    pub fn set_archive_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ArchiveName", value.into());
+        self
     }
 
-    prop! {
-        /// `Retention`.
-        core.props, "Retention", retention, set_retention, get_retention, Val<mail_manager_archive::ArchiveRetention>
+    /// `ArchiveName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_archive_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ArchiveName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `Retention`.
+    pub fn retention(mut self, value: impl Into<Val<mail_manager_archive::ArchiveRetention>>) -> Self {
+        self.core.props.set("Retention", value.into());
+        self
+    }
+
+    /// Sets `Retention` in place: [`Self::retention`] on a value held by `&mut`.
+    pub fn set_retention(&mut self, value: impl Into<Val<mail_manager_archive::ArchiveRetention>>) -> &mut Self {
+        self.core.props.set("Retention", value.into());
+        self
+    }
+
+    /// `Retention` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention(&self) -> ::std::option::Option<Val<mail_manager_archive::ArchiveRetention>> {
+        crate::cfn::get_prop(&self.core.props, "Retention")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1509,9 +2486,22 @@ pub mod mail_manager_archive {
             ArchiveRetention { props }
         }
 
-        prop! {
-            /// `RetentionPeriod`.
-            props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<RetentionPeriod>
+        /// `RetentionPeriod`.
+        pub fn retention_period(mut self, value: impl Into<Val<RetentionPeriod>>) -> Self {
+            self.props.set("RetentionPeriod", value.into());
+            self
+        }
+
+        /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+        pub fn set_retention_period(&mut self, value: impl Into<Val<RetentionPeriod>>) -> &mut Self {
+            self.props.set("RetentionPeriod", value.into());
+            self
+        }
+
+        /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period(&self) -> ::std::option::Option<Val<RetentionPeriod>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriod")
         }
     }
 
@@ -1600,49 +2590,149 @@ impl MailManagerIngressPoint {
         MailManagerIngressPoint { core }
     }
 
-    prop! {
-        /// `IngressPointConfiguration`.
-        core.props, "IngressPointConfiguration", ingress_point_configuration, set_ingress_point_configuration, get_ingress_point_configuration, Val<mail_manager_ingress_point::IngressPointConfiguration>
+    /// `IngressPointConfiguration`.
+    pub fn ingress_point_configuration(mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointConfiguration>>) -> Self {
+        self.core.props.set("IngressPointConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `IngressPointName`.
-        core.props, "IngressPointName", ingress_point_name, set_ingress_point_name, get_ingress_point_name, Val<String>
+    /// Sets `IngressPointConfiguration` in place: [`Self::ingress_point_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_ingress_point_configuration(&mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointConfiguration>>) -> &mut Self {
+        self.core.props.set("IngressPointConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<mail_manager_ingress_point::NetworkConfiguration>
+    /// `IngressPointConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingress_point_configuration(&self) -> ::std::option::Option<Val<mail_manager_ingress_point::IngressPointConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IngressPointConfiguration")
     }
 
-    prop! {
-        /// `RuleSetId`.
-        core.props, "RuleSetId", _, set_rule_set_id, get_rule_set_id, Val<String>
+    /// `IngressPointName`.
+    pub fn ingress_point_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IngressPointName", value.into());
+        self
     }
 
-    prop! {
-        /// `StatusToUpdate`.
-        core.props, "StatusToUpdate", status_to_update, set_status_to_update, get_status_to_update, Val<mail_manager_ingress_point::IngressPointStatusToUpdate>
+    /// Sets `IngressPointName` in place: [`Self::ingress_point_name`] on a value held by `&mut`.
+    pub fn set_ingress_point_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IngressPointName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IngressPointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingress_point_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IngressPointName")
     }
 
-    prop! {
-        /// `TlsPolicy`.
-        core.props, "TlsPolicy", tls_policy, set_tls_policy, get_tls_policy, Val<mail_manager_ingress_point::TlsPolicy>
+    /// `NetworkConfiguration`.
+    pub fn network_configuration(mut self, value: impl Into<Val<mail_manager_ingress_point::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TrafficPolicyId`.
-        core.props, "TrafficPolicyId", _, set_traffic_policy_id, get_traffic_policy_id, Val<String>
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<mail_manager_ingress_point::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<mail_manager_ingress_point::IngressPointType>
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<mail_manager_ingress_point::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// Sets `RuleSetId`, which `new` took, in place.
+    pub fn set_rule_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetId", value.into());
+        self
+    }
+
+    /// `RuleSetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetId")
+    }
+
+    /// `StatusToUpdate`.
+    pub fn status_to_update(mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointStatusToUpdate>>) -> Self {
+        self.core.props.set("StatusToUpdate", value.into());
+        self
+    }
+
+    /// Sets `StatusToUpdate` in place: [`Self::status_to_update`] on a value held by `&mut`.
+    pub fn set_status_to_update(&mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointStatusToUpdate>>) -> &mut Self {
+        self.core.props.set("StatusToUpdate", value.into());
+        self
+    }
+
+    /// `StatusToUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status_to_update(&self) -> ::std::option::Option<Val<mail_manager_ingress_point::IngressPointStatusToUpdate>> {
+        crate::cfn::get_prop(&self.core.props, "StatusToUpdate")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TlsPolicy`.
+    pub fn tls_policy(mut self, value: impl Into<Val<mail_manager_ingress_point::TlsPolicy>>) -> Self {
+        self.core.props.set("TlsPolicy", value.into());
+        self
+    }
+
+    /// Sets `TlsPolicy` in place: [`Self::tls_policy`] on a value held by `&mut`.
+    pub fn set_tls_policy(&mut self, value: impl Into<Val<mail_manager_ingress_point::TlsPolicy>>) -> &mut Self {
+        self.core.props.set("TlsPolicy", value.into());
+        self
+    }
+
+    /// `TlsPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_policy(&self) -> ::std::option::Option<Val<mail_manager_ingress_point::TlsPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "TlsPolicy")
+    }
+
+    /// Sets `TrafficPolicyId`, which `new` took, in place.
+    pub fn set_traffic_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrafficPolicyId", value.into());
+        self
+    }
+
+    /// `TrafficPolicyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_policy_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficPolicyId")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<mail_manager_ingress_point::IngressPointType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<mail_manager_ingress_point::IngressPointType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1698,19 +2788,58 @@ pub mod mail_manager_ingress_point {
             IngressPointConfiguration { props }
         }
 
-        prop! {
-            /// `SmtpPassword`.
-            props, "SmtpPassword", smtp_password, set_smtp_password, get_smtp_password, Val<String>
+        /// `SmtpPassword`.
+        pub fn smtp_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SmtpPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SmtpPassword` in place: [`Self::smtp_password`] on a value held by `&mut`.
+        pub fn set_smtp_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SmtpPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `TlsAuthConfiguration`.
-            props, "TlsAuthConfiguration", tls_auth_configuration, set_tls_auth_configuration, get_tls_auth_configuration, Val<TlsAuthConfiguration>
+        /// `SmtpPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smtp_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SmtpPassword")
+        }
+
+        /// `SecretArn`.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `TlsAuthConfiguration`.
+        pub fn tls_auth_configuration(mut self, value: impl Into<Val<TlsAuthConfiguration>>) -> Self {
+            self.props.set("TlsAuthConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TlsAuthConfiguration` in place: [`Self::tls_auth_configuration`] on a value held by `&mut`.
+        pub fn set_tls_auth_configuration(&mut self, value: impl Into<Val<TlsAuthConfiguration>>) -> &mut Self {
+            self.props.set("TlsAuthConfiguration", value.into());
+            self
+        }
+
+        /// `TlsAuthConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_auth_configuration(&self) -> ::std::option::Option<Val<TlsAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TlsAuthConfiguration")
         }
     }
 
@@ -1731,9 +2860,16 @@ pub mod mail_manager_ingress_point {
             TlsAuthConfiguration { props }
         }
 
-        prop! {
-            /// `TrustStore`.
-            props, "TrustStore", _, set_trust_store, get_trust_store, Val<TrustStore>
+        /// Sets `TrustStore`, which `new` took, in place.
+        pub fn set_trust_store(&mut self, value: impl Into<Val<TrustStore>>) -> &mut Self {
+            self.props.set("TrustStore", value.into());
+            self
+        }
+
+        /// `TrustStore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust_store(&self) -> ::std::option::Option<Val<TrustStore>> {
+            crate::cfn::get_prop(&self.props, "TrustStore")
         }
     }
 
@@ -1754,19 +2890,52 @@ pub mod mail_manager_ingress_point {
             TrustStore { props }
         }
 
-        prop! {
-            /// `CAContent`.
-            props, "CAContent", _, set_ca_content, get_ca_content, Val<String>
+        /// Sets `CAContent`, which `new` took, in place.
+        pub fn set_ca_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CAContent", value.into());
+            self
         }
 
-        prop! {
-            /// `CrlContent`.
-            props, "CrlContent", crl_content, set_crl_content, get_crl_content, Val<String>
+        /// `CAContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ca_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CAContent")
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `CrlContent`.
+        pub fn crl_content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrlContent", value.into());
+            self
+        }
+
+        /// Sets `CrlContent` in place: [`Self::crl_content`] on a value held by `&mut`.
+        pub fn set_crl_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrlContent", value.into());
+            self
+        }
+
+        /// `CrlContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crl_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrlContent")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -1787,14 +2956,42 @@ pub mod mail_manager_ingress_point {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `PublicNetworkConfiguration`.
-            props, "PublicNetworkConfiguration", public_network_configuration, set_public_network_configuration, get_public_network_configuration, Val<PublicNetworkConfiguration>
+        /// `PublicNetworkConfiguration`.
+        pub fn public_network_configuration(mut self, value: impl Into<Val<PublicNetworkConfiguration>>) -> Self {
+            self.props.set("PublicNetworkConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateNetworkConfiguration`.
-            props, "PrivateNetworkConfiguration", private_network_configuration, set_private_network_configuration, get_private_network_configuration, Val<PrivateNetworkConfiguration>
+        /// Sets `PublicNetworkConfiguration` in place: [`Self::public_network_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_public_network_configuration(&mut self, value: impl Into<Val<PublicNetworkConfiguration>>) -> &mut Self {
+            self.props.set("PublicNetworkConfiguration", value.into());
+            self
+        }
+
+        /// `PublicNetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_network_configuration(&self) -> ::std::option::Option<Val<PublicNetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PublicNetworkConfiguration")
+        }
+
+        /// `PrivateNetworkConfiguration`.
+        pub fn private_network_configuration(mut self, value: impl Into<Val<PrivateNetworkConfiguration>>) -> Self {
+            self.props.set("PrivateNetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PrivateNetworkConfiguration` in place: [`Self::private_network_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_private_network_configuration(&mut self, value: impl Into<Val<PrivateNetworkConfiguration>>) -> &mut Self {
+            self.props.set("PrivateNetworkConfiguration", value.into());
+            self
+        }
+
+        /// `PrivateNetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_network_configuration(&self) -> ::std::option::Option<Val<PrivateNetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PrivateNetworkConfiguration")
         }
     }
 
@@ -1815,9 +3012,16 @@ pub mod mail_manager_ingress_point {
             PublicNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `IpType`.
-            props, "IpType", _, set_ip_type, get_ip_type, Val<Json>
+        /// Sets `IpType`, which `new` took, in place.
+        pub fn set_ip_type(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("IpType", value.into());
+            self
+        }
+
+        /// `IpType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_type(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "IpType")
         }
     }
 
@@ -1838,9 +3042,16 @@ pub mod mail_manager_ingress_point {
             PrivateNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `VpcEndpointId`.
-            props, "VpcEndpointId", _, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+        /// Sets `VpcEndpointId`, which `new` took, in place.
+        pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointId")
         }
     }
 
@@ -1918,29 +3129,76 @@ impl MailManagerRelay {
         MailManagerRelay { core }
     }
 
-    prop! {
-        /// `Authentication`.
-        core.props, "Authentication", _, set_authentication, get_authentication, Val<mail_manager_relay::RelayAuthentication>
+    /// Sets `Authentication`, which `new` took, in place.
+    pub fn set_authentication(&mut self, value: impl Into<Val<mail_manager_relay::RelayAuthentication>>) -> &mut Self {
+        self.core.props.set("Authentication", value.into());
+        self
     }
 
-    prop! {
-        /// `RelayName`.
-        core.props, "RelayName", relay_name, set_relay_name, get_relay_name, Val<String>
+    /// `Authentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication(&self) -> ::std::option::Option<Val<mail_manager_relay::RelayAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "Authentication")
     }
 
-    prop! {
-        /// `ServerName`.
-        core.props, "ServerName", _, set_server_name, get_server_name, Val<String>
+    /// `RelayName`.
+    pub fn relay_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RelayName", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerPort`.
-        core.props, "ServerPort", _, set_server_port, get_server_port, Val<f64>
+    /// Sets `RelayName` in place: [`Self::relay_name`] on a value held by `&mut`.
+    pub fn set_relay_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RelayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relay_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelayName")
+    }
+
+    /// Sets `ServerName`, which `new` took, in place.
+    pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerName", value.into());
+        self
+    }
+
+    /// `ServerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerName")
+    }
+
+    /// Sets `ServerPort`, which `new` took, in place.
+    pub fn set_server_port(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ServerPort", value.into());
+        self
+    }
+
+    /// `ServerPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_port(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ServerPort")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1984,14 +3242,40 @@ pub mod mail_manager_relay {
             RelayAuthentication { props }
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `SecretArn`.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `NoAuthentication`.
-            props, "NoAuthentication", no_authentication, set_no_authentication, get_no_authentication, Val<Json>
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `NoAuthentication`.
+        pub fn no_authentication(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("NoAuthentication", value.into());
+            self
+        }
+
+        /// Sets `NoAuthentication` in place: [`Self::no_authentication`] on a value held by `&mut`.
+        pub fn set_no_authentication(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("NoAuthentication", value.into());
+            self
+        }
+
+        /// `NoAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_authentication(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "NoAuthentication")
         }
     }
 }
@@ -2016,19 +3300,52 @@ impl MailManagerRuleSet {
         MailManagerRuleSet { core }
     }
 
-    prop! {
-        /// `RuleSetName`.
-        core.props, "RuleSetName", rule_set_name, set_rule_set_name, get_rule_set_name, Val<String>
+    /// `RuleSetName`.
+    pub fn rule_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuleSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`.
-        core.props, "Rules", _, set_rules, get_rules, Val<List<mail_manager_rule_set::Rule>>
+    /// Sets `RuleSetName` in place: [`Self::rule_set_name`] on a value held by `&mut`.
+    pub fn set_rule_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RuleSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetName")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<mail_manager_rule_set::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<mail_manager_rule_set::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2072,24 +3389,70 @@ pub mod mail_manager_rule_set {
             Rule { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<List<RuleAction>>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<RuleAction>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<RuleCondition>>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<RuleAction>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Conditions`.
+        pub fn conditions(mut self, value: impl Into<Val<List<RuleCondition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `Unless`.
-            props, "Unless", unless, set_unless, get_unless, Val<List<RuleCondition>>
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<RuleCondition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<RuleCondition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Unless`.
+        pub fn unless(mut self, value: impl Into<Val<List<RuleCondition>>>) -> Self {
+            self.props.set("Unless", value.into());
+            self
+        }
+
+        /// Sets `Unless` in place: [`Self::unless`] on a value held by `&mut`.
+        pub fn set_unless(&mut self, value: impl Into<Val<List<RuleCondition>>>) -> &mut Self {
+            self.props.set("Unless", value.into());
+            self
+        }
+
+        /// `Unless` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unless(&self) -> ::std::option::Option<Val<List<RuleCondition>>> {
+            crate::cfn::get_prop(&self.props, "Unless")
         }
     }
 
@@ -2110,64 +3473,220 @@ pub mod mail_manager_rule_set {
             RuleAction { props }
         }
 
-        prop! {
-            /// `Drop`.
-            props, "Drop", drop, set_drop, get_drop, Val<Json>
+        /// `Drop`.
+        pub fn drop(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Drop", value.into());
+            self
         }
 
-        prop! {
-            /// `Relay`.
-            props, "Relay", relay, set_relay, get_relay, Val<RelayAction>
+        /// Sets `Drop` in place: [`Self::drop`] on a value held by `&mut`.
+        pub fn set_drop(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Drop", value.into());
+            self
         }
 
-        prop! {
-            /// `Archive`.
-            props, "Archive", archive, set_archive, get_archive, Val<ArchiveAction>
+        /// `Drop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drop(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Drop")
         }
 
-        prop! {
-            /// `WriteToS3`.
-            props, "WriteToS3", write_to_s3, set_write_to_s3, get_write_to_s3, Val<S3Action>
+        /// `Relay`.
+        pub fn relay(mut self, value: impl Into<Val<RelayAction>>) -> Self {
+            self.props.set("Relay", value.into());
+            self
         }
 
-        prop! {
-            /// `Send`.
-            props, "Send", send, set_send, get_send, Val<SendAction>
+        /// Sets `Relay` in place: [`Self::relay`] on a value held by `&mut`.
+        pub fn set_relay(&mut self, value: impl Into<Val<RelayAction>>) -> &mut Self {
+            self.props.set("Relay", value.into());
+            self
         }
 
-        prop! {
-            /// `AddHeader`.
-            props, "AddHeader", add_header, set_add_header, get_add_header, Val<AddHeaderAction>
+        /// `Relay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relay(&self) -> ::std::option::Option<Val<RelayAction>> {
+            crate::cfn::get_prop(&self.props, "Relay")
         }
 
-        prop! {
-            /// `ReplaceRecipient`.
-            props, "ReplaceRecipient", replace_recipient, set_replace_recipient, get_replace_recipient, Val<ReplaceRecipientAction>
+        /// `Archive`.
+        pub fn archive(mut self, value: impl Into<Val<ArchiveAction>>) -> Self {
+            self.props.set("Archive", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliverToMailbox`.
-            props, "DeliverToMailbox", deliver_to_mailbox, set_deliver_to_mailbox, get_deliver_to_mailbox, Val<DeliverToMailboxAction>
+        /// Sets `Archive` in place: [`Self::archive`] on a value held by `&mut`.
+        pub fn set_archive(&mut self, value: impl Into<Val<ArchiveAction>>) -> &mut Self {
+            self.props.set("Archive", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliverToQBusiness`.
-            props, "DeliverToQBusiness", deliver_to_q_business, set_deliver_to_q_business, get_deliver_to_q_business, Val<DeliverToQBusinessAction>
+        /// `Archive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_archive(&self) -> ::std::option::Option<Val<ArchiveAction>> {
+            crate::cfn::get_prop(&self.props, "Archive")
         }
 
-        prop! {
-            /// `PublishToSns`.
-            props, "PublishToSns", publish_to_sns, set_publish_to_sns, get_publish_to_sns, Val<SnsAction>
+        /// `WriteToS3`.
+        pub fn write_to_s3(mut self, value: impl Into<Val<S3Action>>) -> Self {
+            self.props.set("WriteToS3", value.into());
+            self
         }
 
-        prop! {
-            /// `Bounce`.
-            props, "Bounce", bounce, set_bounce, get_bounce, Val<BounceAction>
+        /// Sets `WriteToS3` in place: [`Self::write_to_s3`] on a value held by `&mut`.
+        pub fn set_write_to_s3(&mut self, value: impl Into<Val<S3Action>>) -> &mut Self {
+            self.props.set("WriteToS3", value.into());
+            self
         }
 
-        prop! {
-            /// `InvokeLambda`.
-            props, "InvokeLambda", invoke_lambda, set_invoke_lambda, get_invoke_lambda, Val<InvokeLambdaAction>
+        /// `WriteToS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_to_s3(&self) -> ::std::option::Option<Val<S3Action>> {
+            crate::cfn::get_prop(&self.props, "WriteToS3")
+        }
+
+        /// `Send`.
+        pub fn send(mut self, value: impl Into<Val<SendAction>>) -> Self {
+            self.props.set("Send", value.into());
+            self
+        }
+
+        /// Sets `Send` in place: [`Self::send`] on a value held by `&mut`.
+        pub fn set_send(&mut self, value: impl Into<Val<SendAction>>) -> &mut Self {
+            self.props.set("Send", value.into());
+            self
+        }
+
+        /// `Send` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_send(&self) -> ::std::option::Option<Val<SendAction>> {
+            crate::cfn::get_prop(&self.props, "Send")
+        }
+
+        /// `AddHeader`.
+        pub fn add_header(mut self, value: impl Into<Val<AddHeaderAction>>) -> Self {
+            self.props.set("AddHeader", value.into());
+            self
+        }
+
+        /// Sets `AddHeader` in place: [`Self::add_header`] on a value held by `&mut`.
+        pub fn set_add_header(&mut self, value: impl Into<Val<AddHeaderAction>>) -> &mut Self {
+            self.props.set("AddHeader", value.into());
+            self
+        }
+
+        /// `AddHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_header(&self) -> ::std::option::Option<Val<AddHeaderAction>> {
+            crate::cfn::get_prop(&self.props, "AddHeader")
+        }
+
+        /// `ReplaceRecipient`.
+        pub fn replace_recipient(mut self, value: impl Into<Val<ReplaceRecipientAction>>) -> Self {
+            self.props.set("ReplaceRecipient", value.into());
+            self
+        }
+
+        /// Sets `ReplaceRecipient` in place: [`Self::replace_recipient`] on a value held by `&mut`.
+        pub fn set_replace_recipient(&mut self, value: impl Into<Val<ReplaceRecipientAction>>) -> &mut Self {
+            self.props.set("ReplaceRecipient", value.into());
+            self
+        }
+
+        /// `ReplaceRecipient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_recipient(&self) -> ::std::option::Option<Val<ReplaceRecipientAction>> {
+            crate::cfn::get_prop(&self.props, "ReplaceRecipient")
+        }
+
+        /// `DeliverToMailbox`.
+        pub fn deliver_to_mailbox(mut self, value: impl Into<Val<DeliverToMailboxAction>>) -> Self {
+            self.props.set("DeliverToMailbox", value.into());
+            self
+        }
+
+        /// Sets `DeliverToMailbox` in place: [`Self::deliver_to_mailbox`] on a value held by `&mut`.
+        pub fn set_deliver_to_mailbox(&mut self, value: impl Into<Val<DeliverToMailboxAction>>) -> &mut Self {
+            self.props.set("DeliverToMailbox", value.into());
+            self
+        }
+
+        /// `DeliverToMailbox` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deliver_to_mailbox(&self) -> ::std::option::Option<Val<DeliverToMailboxAction>> {
+            crate::cfn::get_prop(&self.props, "DeliverToMailbox")
+        }
+
+        /// `DeliverToQBusiness`.
+        pub fn deliver_to_q_business(mut self, value: impl Into<Val<DeliverToQBusinessAction>>) -> Self {
+            self.props.set("DeliverToQBusiness", value.into());
+            self
+        }
+
+        /// Sets `DeliverToQBusiness` in place: [`Self::deliver_to_q_business`] on a value held by `&mut`.
+        pub fn set_deliver_to_q_business(&mut self, value: impl Into<Val<DeliverToQBusinessAction>>) -> &mut Self {
+            self.props.set("DeliverToQBusiness", value.into());
+            self
+        }
+
+        /// `DeliverToQBusiness` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deliver_to_q_business(&self) -> ::std::option::Option<Val<DeliverToQBusinessAction>> {
+            crate::cfn::get_prop(&self.props, "DeliverToQBusiness")
+        }
+
+        /// `PublishToSns`.
+        pub fn publish_to_sns(mut self, value: impl Into<Val<SnsAction>>) -> Self {
+            self.props.set("PublishToSns", value.into());
+            self
+        }
+
+        /// Sets `PublishToSns` in place: [`Self::publish_to_sns`] on a value held by `&mut`.
+        pub fn set_publish_to_sns(&mut self, value: impl Into<Val<SnsAction>>) -> &mut Self {
+            self.props.set("PublishToSns", value.into());
+            self
+        }
+
+        /// `PublishToSns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_to_sns(&self) -> ::std::option::Option<Val<SnsAction>> {
+            crate::cfn::get_prop(&self.props, "PublishToSns")
+        }
+
+        /// `Bounce`.
+        pub fn bounce(mut self, value: impl Into<Val<BounceAction>>) -> Self {
+            self.props.set("Bounce", value.into());
+            self
+        }
+
+        /// Sets `Bounce` in place: [`Self::bounce`] on a value held by `&mut`.
+        pub fn set_bounce(&mut self, value: impl Into<Val<BounceAction>>) -> &mut Self {
+            self.props.set("Bounce", value.into());
+            self
+        }
+
+        /// `Bounce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bounce(&self) -> ::std::option::Option<Val<BounceAction>> {
+            crate::cfn::get_prop(&self.props, "Bounce")
+        }
+
+        /// `InvokeLambda`.
+        pub fn invoke_lambda(mut self, value: impl Into<Val<InvokeLambdaAction>>) -> Self {
+            self.props.set("InvokeLambda", value.into());
+            self
+        }
+
+        /// Sets `InvokeLambda` in place: [`Self::invoke_lambda`] on a value held by `&mut`.
+        pub fn set_invoke_lambda(&mut self, value: impl Into<Val<InvokeLambdaAction>>) -> &mut Self {
+            self.props.set("InvokeLambda", value.into());
+            self
+        }
+
+        /// `InvokeLambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoke_lambda(&self) -> ::std::option::Option<Val<InvokeLambdaAction>> {
+            crate::cfn::get_prop(&self.props, "InvokeLambda")
         }
     }
 
@@ -2188,19 +3707,52 @@ pub mod mail_manager_rule_set {
             RelayAction { props }
         }
 
-        prop! {
-            /// `Relay`.
-            props, "Relay", _, set_relay, get_relay, Val<String>
+        /// Sets `Relay`, which `new` took, in place.
+        pub fn set_relay(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Relay", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// `Relay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relay(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Relay")
         }
 
-        prop! {
-            /// `MailFrom`.
-            props, "MailFrom", mail_from, set_mail_from, get_mail_from, Val<MailFrom>
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
+        }
+
+        /// `MailFrom`.
+        pub fn mail_from(mut self, value: impl Into<Val<MailFrom>>) -> Self {
+            self.props.set("MailFrom", value.into());
+            self
+        }
+
+        /// Sets `MailFrom` in place: [`Self::mail_from`] on a value held by `&mut`.
+        pub fn set_mail_from(&mut self, value: impl Into<Val<MailFrom>>) -> &mut Self {
+            self.props.set("MailFrom", value.into());
+            self
+        }
+
+        /// `MailFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mail_from(&self) -> ::std::option::Option<Val<MailFrom>> {
+            crate::cfn::get_prop(&self.props, "MailFrom")
         }
     }
 
@@ -2247,14 +3799,34 @@ pub mod mail_manager_rule_set {
             ArchiveAction { props }
         }
 
-        prop! {
-            /// `TargetArchive`.
-            props, "TargetArchive", _, set_target_archive, get_target_archive, Val<String>
+        /// Sets `TargetArchive`, which `new` took, in place.
+        pub fn set_target_archive(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetArchive", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// `TargetArchive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_archive(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetArchive")
+        }
+
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
         }
     }
 
@@ -2277,29 +3849,82 @@ pub mod mail_manager_rule_set {
             S3Action { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Prefix`.
-            props, "S3Prefix", s3_prefix, set_s3_prefix, get_s3_prefix, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3SseKmsKeyId`.
-            props, "S3SseKmsKeyId", s3_sse_kms_key_id, set_s3_sse_kms_key_id, get_s3_sse_kms_key_id, Val<String>
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
+        }
+
+        /// `S3Prefix`.
+        pub fn s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// Sets `S3Prefix` in place: [`Self::s3_prefix`] on a value held by `&mut`.
+        pub fn set_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// `S3Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Prefix")
+        }
+
+        /// `S3SseKmsKeyId`.
+        pub fn s3_sse_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3SseKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `S3SseKmsKeyId` in place: [`Self::s3_sse_kms_key_id`] on a value held by `&mut`.
+        pub fn set_s3_sse_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3SseKmsKeyId", value.into());
+            self
+        }
+
+        /// `S3SseKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_sse_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3SseKmsKeyId")
         }
     }
 
@@ -2320,14 +3945,34 @@ pub mod mail_manager_rule_set {
             SendAction { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
         }
     }
 
@@ -2350,14 +3995,28 @@ pub mod mail_manager_rule_set {
             AddHeaderAction { props }
         }
 
-        prop! {
-            /// `HeaderName`.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderValue`.
-            props, "HeaderValue", _, set_header_value, get_header_value, Val<String>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
+        }
+
+        /// Sets `HeaderValue`, which `new` took, in place.
+        pub fn set_header_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderValue", value.into());
+            self
+        }
+
+        /// `HeaderValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderValue")
         }
     }
 
@@ -2376,9 +4035,22 @@ pub mod mail_manager_rule_set {
             ReplaceRecipientAction { props }
         }
 
-        prop! {
-            /// `ReplaceWith`.
-            props, "ReplaceWith", replace_with, set_replace_with, get_replace_with, Val<List<String>>
+        /// `ReplaceWith`.
+        pub fn replace_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ReplaceWith", value.into());
+            self
+        }
+
+        /// Sets `ReplaceWith` in place: [`Self::replace_with`] on a value held by `&mut`.
+        pub fn set_replace_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ReplaceWith", value.into());
+            self
+        }
+
+        /// `ReplaceWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ReplaceWith")
         }
     }
 
@@ -2401,19 +4073,46 @@ pub mod mail_manager_rule_set {
             DeliverToMailboxAction { props }
         }
 
-        prop! {
-            /// `MailboxArn`.
-            props, "MailboxArn", _, set_mailbox_arn, get_mailbox_arn, Val<String>
+        /// Sets `MailboxArn`, which `new` took, in place.
+        pub fn set_mailbox_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailboxArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `MailboxArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailbox_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailboxArn")
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
         }
     }
 
@@ -2442,24 +4141,58 @@ pub mod mail_manager_rule_set {
             DeliverToQBusinessAction { props }
         }
 
-        prop! {
-            /// `ApplicationId`.
-            props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+        /// Sets `ApplicationId`, which `new` took, in place.
+        pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexId`.
-            props, "IndexId", _, set_index_id, get_index_id, Val<String>
+        /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationId")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `IndexId`, which `new` took, in place.
+        pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexId", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// `IndexId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexId")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
         }
     }
 
@@ -2482,29 +4215,82 @@ pub mod mail_manager_rule_set {
             SnsAction { props }
         }
 
-        prop! {
-            /// `TopicArn`.
-            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicArn`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Encoding`.
-            props, "Encoding", encoding, set_encoding, get_encoding, Val<SnsNotificationEncoding>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `PayloadType`.
-            props, "PayloadType", payload_type, set_payload_type, get_payload_type, Val<SnsNotificationPayloadType>
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
+        }
+
+        /// `Encoding`.
+        pub fn encoding(mut self, value: impl Into<Val<SnsNotificationEncoding>>) -> Self {
+            self.props.set("Encoding", value.into());
+            self
+        }
+
+        /// Sets `Encoding` in place: [`Self::encoding`] on a value held by `&mut`.
+        pub fn set_encoding(&mut self, value: impl Into<Val<SnsNotificationEncoding>>) -> &mut Self {
+            self.props.set("Encoding", value.into());
+            self
+        }
+
+        /// `Encoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding(&self) -> ::std::option::Option<Val<SnsNotificationEncoding>> {
+            crate::cfn::get_prop(&self.props, "Encoding")
+        }
+
+        /// `PayloadType`.
+        pub fn payload_type(mut self, value: impl Into<Val<SnsNotificationPayloadType>>) -> Self {
+            self.props.set("PayloadType", value.into());
+            self
+        }
+
+        /// Sets `PayloadType` in place: [`Self::payload_type`] on a value held by `&mut`.
+        pub fn set_payload_type(&mut self, value: impl Into<Val<SnsNotificationPayloadType>>) -> &mut Self {
+            self.props.set("PayloadType", value.into());
+            self
+        }
+
+        /// `PayloadType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_type(&self) -> ::std::option::Option<Val<SnsNotificationPayloadType>> {
+            crate::cfn::get_prop(&self.props, "PayloadType")
         }
     }
 
@@ -2565,39 +4351,100 @@ pub mod mail_manager_rule_set {
             BounceAction { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Sender`.
-            props, "Sender", _, set_sender, get_sender, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `StatusCode`.
-            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
+        /// Sets `Sender`, which `new` took, in place.
+        pub fn set_sender(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sender", value.into());
+            self
         }
 
-        prop! {
-            /// `SmtpReplyCode`.
-            props, "SmtpReplyCode", _, set_smtp_reply_code, get_smtp_reply_code, Val<String>
+        /// `Sender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sender")
         }
 
-        prop! {
-            /// `DiagnosticMessage`.
-            props, "DiagnosticMessage", _, set_diagnostic_message, get_diagnostic_message, Val<String>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", message, set_message, get_message, Val<String>
+        /// Sets `SmtpReplyCode`, which `new` took, in place.
+        pub fn set_smtp_reply_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SmtpReplyCode", value.into());
+            self
+        }
+
+        /// `SmtpReplyCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smtp_reply_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SmtpReplyCode")
+        }
+
+        /// Sets `DiagnosticMessage`, which `new` took, in place.
+        pub fn set_diagnostic_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiagnosticMessage", value.into());
+            self
+        }
+
+        /// `DiagnosticMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_diagnostic_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiagnosticMessage")
+        }
+
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
+        }
+
+        /// `Message`.
+        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
         }
     }
 
@@ -2626,29 +4473,76 @@ pub mod mail_manager_rule_set {
             InvokeLambdaAction { props }
         }
 
-        prop! {
-            /// `FunctionArn`.
-            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        /// Sets `FunctionArn`, which `new` took, in place.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationType`.
-            props, "InvocationType", _, set_invocation_type, get_invocation_type, Val<LambdaInvocationType>
+        /// `FunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionArn")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `InvocationType`, which `new` took, in place.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<LambdaInvocationType>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionFailurePolicy`.
-            props, "ActionFailurePolicy", action_failure_policy, set_action_failure_policy, get_action_failure_policy, Val<ActionFailurePolicy>
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<LambdaInvocationType>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
         }
 
-        prop! {
-            /// `RetryTimeMinutes`.
-            props, "RetryTimeMinutes", retry_time_minutes, set_retry_time_minutes, get_retry_time_minutes, Val<i64>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ActionFailurePolicy`.
+        pub fn action_failure_policy(mut self, value: impl Into<Val<ActionFailurePolicy>>) -> Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// Sets `ActionFailurePolicy` in place: [`Self::action_failure_policy`] on a value held by `&mut`.
+        pub fn set_action_failure_policy(&mut self, value: impl Into<Val<ActionFailurePolicy>>) -> &mut Self {
+            self.props.set("ActionFailurePolicy", value.into());
+            self
+        }
+
+        /// `ActionFailurePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_failure_policy(&self) -> ::std::option::Option<Val<ActionFailurePolicy>> {
+            crate::cfn::get_prop(&self.props, "ActionFailurePolicy")
+        }
+
+        /// `RetryTimeMinutes`.
+        pub fn retry_time_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetryTimeMinutes", value.into());
+            self
+        }
+
+        /// Sets `RetryTimeMinutes` in place: [`Self::retry_time_minutes`] on a value held by `&mut`.
+        pub fn set_retry_time_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetryTimeMinutes", value.into());
+            self
+        }
+
+        /// `RetryTimeMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_time_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetryTimeMinutes")
         }
     }
 
@@ -2682,34 +4576,112 @@ pub mod mail_manager_rule_set {
             RuleCondition { props }
         }
 
-        prop! {
-            /// `BooleanExpression`.
-            props, "BooleanExpression", boolean_expression, set_boolean_expression, get_boolean_expression, Val<RuleBooleanExpression>
+        /// `BooleanExpression`.
+        pub fn boolean_expression(mut self, value: impl Into<Val<RuleBooleanExpression>>) -> Self {
+            self.props.set("BooleanExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `StringExpression`.
-            props, "StringExpression", string_expression, set_string_expression, get_string_expression, Val<RuleStringExpression>
+        /// Sets `BooleanExpression` in place: [`Self::boolean_expression`] on a value held by `&mut`.
+        pub fn set_boolean_expression(&mut self, value: impl Into<Val<RuleBooleanExpression>>) -> &mut Self {
+            self.props.set("BooleanExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberExpression`.
-            props, "NumberExpression", number_expression, set_number_expression, get_number_expression, Val<RuleNumberExpression>
+        /// `BooleanExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_expression(&self) -> ::std::option::Option<Val<RuleBooleanExpression>> {
+            crate::cfn::get_prop(&self.props, "BooleanExpression")
         }
 
-        prop! {
-            /// `IpExpression`.
-            props, "IpExpression", ip_expression, set_ip_expression, get_ip_expression, Val<RuleIpExpression>
+        /// `StringExpression`.
+        pub fn string_expression(mut self, value: impl Into<Val<RuleStringExpression>>) -> Self {
+            self.props.set("StringExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `VerdictExpression`.
-            props, "VerdictExpression", verdict_expression, set_verdict_expression, get_verdict_expression, Val<RuleVerdictExpression>
+        /// Sets `StringExpression` in place: [`Self::string_expression`] on a value held by `&mut`.
+        pub fn set_string_expression(&mut self, value: impl Into<Val<RuleStringExpression>>) -> &mut Self {
+            self.props.set("StringExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `DmarcExpression`.
-            props, "DmarcExpression", dmarc_expression, set_dmarc_expression, get_dmarc_expression, Val<RuleDmarcExpression>
+        /// `StringExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_expression(&self) -> ::std::option::Option<Val<RuleStringExpression>> {
+            crate::cfn::get_prop(&self.props, "StringExpression")
+        }
+
+        /// `NumberExpression`.
+        pub fn number_expression(mut self, value: impl Into<Val<RuleNumberExpression>>) -> Self {
+            self.props.set("NumberExpression", value.into());
+            self
+        }
+
+        /// Sets `NumberExpression` in place: [`Self::number_expression`] on a value held by `&mut`.
+        pub fn set_number_expression(&mut self, value: impl Into<Val<RuleNumberExpression>>) -> &mut Self {
+            self.props.set("NumberExpression", value.into());
+            self
+        }
+
+        /// `NumberExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_expression(&self) -> ::std::option::Option<Val<RuleNumberExpression>> {
+            crate::cfn::get_prop(&self.props, "NumberExpression")
+        }
+
+        /// `IpExpression`.
+        pub fn ip_expression(mut self, value: impl Into<Val<RuleIpExpression>>) -> Self {
+            self.props.set("IpExpression", value.into());
+            self
+        }
+
+        /// Sets `IpExpression` in place: [`Self::ip_expression`] on a value held by `&mut`.
+        pub fn set_ip_expression(&mut self, value: impl Into<Val<RuleIpExpression>>) -> &mut Self {
+            self.props.set("IpExpression", value.into());
+            self
+        }
+
+        /// `IpExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_expression(&self) -> ::std::option::Option<Val<RuleIpExpression>> {
+            crate::cfn::get_prop(&self.props, "IpExpression")
+        }
+
+        /// `VerdictExpression`.
+        pub fn verdict_expression(mut self, value: impl Into<Val<RuleVerdictExpression>>) -> Self {
+            self.props.set("VerdictExpression", value.into());
+            self
+        }
+
+        /// Sets `VerdictExpression` in place: [`Self::verdict_expression`] on a value held by `&mut`.
+        pub fn set_verdict_expression(&mut self, value: impl Into<Val<RuleVerdictExpression>>) -> &mut Self {
+            self.props.set("VerdictExpression", value.into());
+            self
+        }
+
+        /// `VerdictExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verdict_expression(&self) -> ::std::option::Option<Val<RuleVerdictExpression>> {
+            crate::cfn::get_prop(&self.props, "VerdictExpression")
+        }
+
+        /// `DmarcExpression`.
+        pub fn dmarc_expression(mut self, value: impl Into<Val<RuleDmarcExpression>>) -> Self {
+            self.props.set("DmarcExpression", value.into());
+            self
+        }
+
+        /// Sets `DmarcExpression` in place: [`Self::dmarc_expression`] on a value held by `&mut`.
+        pub fn set_dmarc_expression(&mut self, value: impl Into<Val<RuleDmarcExpression>>) -> &mut Self {
+            self.props.set("DmarcExpression", value.into());
+            self
+        }
+
+        /// `DmarcExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dmarc_expression(&self) -> ::std::option::Option<Val<RuleDmarcExpression>> {
+            crate::cfn::get_prop(&self.props, "DmarcExpression")
         }
     }
 
@@ -2735,14 +4707,28 @@ pub mod mail_manager_rule_set {
             RuleBooleanExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleBooleanToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<RuleBooleanToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<RuleBooleanOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<RuleBooleanToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
+        }
+
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<RuleBooleanOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<RuleBooleanOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -2763,19 +4749,58 @@ pub mod mail_manager_rule_set {
             RuleBooleanToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleBooleanEmailAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<RuleBooleanEmailAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Analysis`.
-            props, "Analysis", analysis, set_analysis, get_analysis, Val<Analysis>
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<RuleBooleanEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `IsInAddressList`.
-            props, "IsInAddressList", is_in_address_list, set_is_in_address_list, get_is_in_address_list, Val<RuleIsInAddressList>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<RuleBooleanEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
+        }
+
+        /// `Analysis`.
+        pub fn analysis(mut self, value: impl Into<Val<Analysis>>) -> Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// Sets `Analysis` in place: [`Self::analysis`] on a value held by `&mut`.
+        pub fn set_analysis(&mut self, value: impl Into<Val<Analysis>>) -> &mut Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// `Analysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis(&self) -> ::std::option::Option<Val<Analysis>> {
+            crate::cfn::get_prop(&self.props, "Analysis")
+        }
+
+        /// `IsInAddressList`.
+        pub fn is_in_address_list(mut self, value: impl Into<Val<RuleIsInAddressList>>) -> Self {
+            self.props.set("IsInAddressList", value.into());
+            self
+        }
+
+        /// Sets `IsInAddressList` in place: [`Self::is_in_address_list`] on a value held by `&mut`.
+        pub fn set_is_in_address_list(&mut self, value: impl Into<Val<RuleIsInAddressList>>) -> &mut Self {
+            self.props.set("IsInAddressList", value.into());
+            self
+        }
+
+        /// `IsInAddressList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_in_address_list(&self) -> ::std::option::Option<Val<RuleIsInAddressList>> {
+            crate::cfn::get_prop(&self.props, "IsInAddressList")
         }
     }
 
@@ -2814,14 +4839,28 @@ pub mod mail_manager_rule_set {
             Analysis { props }
         }
 
-        prop! {
-            /// `Analyzer`.
-            props, "Analyzer", _, set_analyzer, get_analyzer, Val<String>
+        /// Sets `Analyzer`, which `new` took, in place.
+        pub fn set_analyzer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Analyzer", value.into());
+            self
         }
 
-        prop! {
-            /// `ResultField`.
-            props, "ResultField", _, set_result_field, get_result_field, Val<String>
+        /// `Analyzer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analyzer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Analyzer")
+        }
+
+        /// Sets `ResultField`, which `new` took, in place.
+        pub fn set_result_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResultField", value.into());
+            self
+        }
+
+        /// `ResultField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResultField")
         }
     }
 
@@ -2847,14 +4886,28 @@ pub mod mail_manager_rule_set {
             RuleIsInAddressList { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", _, set_attribute, get_attribute, Val<RuleAddressListEmailAttribute>
+        /// Sets `Attribute`, which `new` took, in place.
+        pub fn set_attribute(&mut self, value: impl Into<Val<RuleAddressListEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `AddressLists`.
-            props, "AddressLists", _, set_address_lists, get_address_lists, Val<List<String>>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<RuleAddressListEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
+        }
+
+        /// Sets `AddressLists`, which `new` took, in place.
+        pub fn set_address_lists(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AddressLists", value.into());
+            self
+        }
+
+        /// `AddressLists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_lists(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AddressLists")
         }
     }
 
@@ -2921,19 +4974,40 @@ pub mod mail_manager_rule_set {
             RuleStringExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleStringToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<RuleStringToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<RuleStringOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<RuleStringToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<RuleStringOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<RuleStringOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -2954,24 +5028,77 @@ pub mod mail_manager_rule_set {
             RuleStringToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleStringEmailAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<RuleStringEmailAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `MimeHeaderAttribute`.
-            props, "MimeHeaderAttribute", mime_header_attribute, set_mime_header_attribute, get_mime_header_attribute, Val<String>
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<RuleStringEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Analysis`.
-            props, "Analysis", analysis, set_analysis, get_analysis, Val<Analysis>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<RuleStringEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
 
-        prop! {
-            /// `ClientCertificateAttribute`.
-            props, "ClientCertificateAttribute", client_certificate_attribute, set_client_certificate_attribute, get_client_certificate_attribute, Val<RuleClientCertificateAttribute>
+        /// `MimeHeaderAttribute`.
+        pub fn mime_header_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MimeHeaderAttribute", value.into());
+            self
+        }
+
+        /// Sets `MimeHeaderAttribute` in place: [`Self::mime_header_attribute`] on a value held by `&mut`.
+        pub fn set_mime_header_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MimeHeaderAttribute", value.into());
+            self
+        }
+
+        /// `MimeHeaderAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mime_header_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MimeHeaderAttribute")
+        }
+
+        /// `Analysis`.
+        pub fn analysis(mut self, value: impl Into<Val<Analysis>>) -> Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// Sets `Analysis` in place: [`Self::analysis`] on a value held by `&mut`.
+        pub fn set_analysis(&mut self, value: impl Into<Val<Analysis>>) -> &mut Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// `Analysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis(&self) -> ::std::option::Option<Val<Analysis>> {
+            crate::cfn::get_prop(&self.props, "Analysis")
+        }
+
+        /// `ClientCertificateAttribute`.
+        pub fn client_certificate_attribute(mut self, value: impl Into<Val<RuleClientCertificateAttribute>>) -> Self {
+            self.props.set("ClientCertificateAttribute", value.into());
+            self
+        }
+
+        /// Sets `ClientCertificateAttribute` in place: [`Self::client_certificate_attribute`] on a
+        /// value held by `&mut`.
+        pub fn set_client_certificate_attribute(&mut self, value: impl Into<Val<RuleClientCertificateAttribute>>) -> &mut Self {
+            self.props.set("ClientCertificateAttribute", value.into());
+            self
+        }
+
+        /// `ClientCertificateAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_certificate_attribute(&self) -> ::std::option::Option<Val<RuleClientCertificateAttribute>> {
+            crate::cfn::get_prop(&self.props, "ClientCertificateAttribute")
         }
     }
 
@@ -3084,19 +5211,40 @@ pub mod mail_manager_rule_set {
             RuleNumberExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleNumberToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<RuleNumberToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<RuleNumberOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<RuleNumberToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<RuleNumberOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<RuleNumberOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3117,9 +5265,22 @@ pub mod mail_manager_rule_set {
             RuleNumberToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleNumberEmailAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<RuleNumberEmailAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<RuleNumberEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<RuleNumberEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -3183,19 +5344,40 @@ pub mod mail_manager_rule_set {
             RuleIpExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleIpToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<RuleIpToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<RuleIpOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<RuleIpToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<RuleIpOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<RuleIpOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3216,9 +5398,22 @@ pub mod mail_manager_rule_set {
             RuleIpToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleIpEmailAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<RuleIpEmailAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<RuleIpEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<RuleIpEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -3270,19 +5465,40 @@ pub mod mail_manager_rule_set {
             RuleVerdictExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<RuleVerdictToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<RuleVerdictToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<RuleVerdictOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<RuleVerdictToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<RuleVerdict>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<RuleVerdictOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<RuleVerdictOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<RuleVerdict>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<RuleVerdict>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3303,14 +5519,40 @@ pub mod mail_manager_rule_set {
             RuleVerdictToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<RuleVerdictAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<RuleVerdictAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Analysis`.
-            props, "Analysis", analysis, set_analysis, get_analysis, Val<Analysis>
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<RuleVerdictAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<RuleVerdictAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
+        }
+
+        /// `Analysis`.
+        pub fn analysis(mut self, value: impl Into<Val<Analysis>>) -> Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// Sets `Analysis` in place: [`Self::analysis`] on a value held by `&mut`.
+        pub fn set_analysis(&mut self, value: impl Into<Val<Analysis>>) -> &mut Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// `Analysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis(&self) -> ::std::option::Option<Val<Analysis>> {
+            crate::cfn::get_prop(&self.props, "Analysis")
         }
     }
 
@@ -3381,14 +5623,28 @@ pub mod mail_manager_rule_set {
             RuleDmarcExpression { props }
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<RuleDmarcOperator>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<RuleDmarcOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<RuleDmarcPolicy>>
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<RuleDmarcOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<RuleDmarcPolicy>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<RuleDmarcPolicy>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3448,29 +5704,82 @@ impl MailManagerTrafficPolicy {
         MailManagerTrafficPolicy { core }
     }
 
-    prop! {
-        /// `DefaultAction`.
-        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<mail_manager_traffic_policy::AcceptAction>
+    /// Sets `DefaultAction`, which `new` took, in place.
+    pub fn set_default_action(&mut self, value: impl Into<Val<mail_manager_traffic_policy::AcceptAction>>) -> &mut Self {
+        self.core.props.set("DefaultAction", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxMessageSizeBytes`.
-        core.props, "MaxMessageSizeBytes", max_message_size_bytes, set_max_message_size_bytes, get_max_message_size_bytes, Val<f64>
+    /// `DefaultAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_action(&self) -> ::std::option::Option<Val<mail_manager_traffic_policy::AcceptAction>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAction")
     }
 
-    prop! {
-        /// `PolicyStatements`.
-        core.props, "PolicyStatements", _, set_policy_statements, get_policy_statements, Val<List<mail_manager_traffic_policy::PolicyStatement>>
+    /// `MaxMessageSizeBytes`.
+    pub fn max_message_size_bytes(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxMessageSizeBytes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MaxMessageSizeBytes` in place: [`Self::max_message_size_bytes`] on a value held by `&mut`.
+    pub fn set_max_message_size_bytes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxMessageSizeBytes", value.into());
+        self
     }
 
-    prop! {
-        /// `TrafficPolicyName`.
-        core.props, "TrafficPolicyName", traffic_policy_name, set_traffic_policy_name, get_traffic_policy_name, Val<String>
+    /// `MaxMessageSizeBytes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_message_size_bytes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxMessageSizeBytes")
+    }
+
+    /// Sets `PolicyStatements`, which `new` took, in place.
+    pub fn set_policy_statements(&mut self, value: impl Into<Val<List<mail_manager_traffic_policy::PolicyStatement>>>) -> &mut Self {
+        self.core.props.set("PolicyStatements", value.into());
+        self
+    }
+
+    /// `PolicyStatements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_statements(&self) -> ::std::option::Option<Val<List<mail_manager_traffic_policy::PolicyStatement>>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyStatements")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrafficPolicyName`.
+    pub fn traffic_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TrafficPolicyName", value.into());
+        self
+    }
+
+    /// Sets `TrafficPolicyName` in place: [`Self::traffic_policy_name`] on a value held by `&mut`.
+    pub fn set_traffic_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrafficPolicyName", value.into());
+        self
+    }
+
+    /// `TrafficPolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficPolicyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3532,14 +5841,28 @@ pub mod mail_manager_traffic_policy {
             PolicyStatement { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<AcceptAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<AcceptAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", _, set_conditions, get_conditions, Val<List<PolicyCondition>>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<AcceptAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `Conditions`, which `new` took, in place.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<PolicyCondition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<PolicyCondition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
         }
     }
 
@@ -3560,29 +5883,94 @@ pub mod mail_manager_traffic_policy {
             PolicyCondition { props }
         }
 
-        prop! {
-            /// `StringExpression`.
-            props, "StringExpression", string_expression, set_string_expression, get_string_expression, Val<IngressStringExpression>
+        /// `StringExpression`.
+        pub fn string_expression(mut self, value: impl Into<Val<IngressStringExpression>>) -> Self {
+            self.props.set("StringExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `IpExpression`.
-            props, "IpExpression", ip_expression, set_ip_expression, get_ip_expression, Val<IngressIpv4Expression>
+        /// Sets `StringExpression` in place: [`Self::string_expression`] on a value held by `&mut`.
+        pub fn set_string_expression(&mut self, value: impl Into<Val<IngressStringExpression>>) -> &mut Self {
+            self.props.set("StringExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `Ipv6Expression`.
-            props, "Ipv6Expression", ipv6_expression, set_ipv6_expression, get_ipv6_expression, Val<IngressIpv6Expression>
+        /// `StringExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_expression(&self) -> ::std::option::Option<Val<IngressStringExpression>> {
+            crate::cfn::get_prop(&self.props, "StringExpression")
         }
 
-        prop! {
-            /// `TlsExpression`.
-            props, "TlsExpression", tls_expression, set_tls_expression, get_tls_expression, Val<IngressTlsProtocolExpression>
+        /// `IpExpression`.
+        pub fn ip_expression(mut self, value: impl Into<Val<IngressIpv4Expression>>) -> Self {
+            self.props.set("IpExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `BooleanExpression`.
-            props, "BooleanExpression", boolean_expression, set_boolean_expression, get_boolean_expression, Val<IngressBooleanExpression>
+        /// Sets `IpExpression` in place: [`Self::ip_expression`] on a value held by `&mut`.
+        pub fn set_ip_expression(&mut self, value: impl Into<Val<IngressIpv4Expression>>) -> &mut Self {
+            self.props.set("IpExpression", value.into());
+            self
+        }
+
+        /// `IpExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_expression(&self) -> ::std::option::Option<Val<IngressIpv4Expression>> {
+            crate::cfn::get_prop(&self.props, "IpExpression")
+        }
+
+        /// `Ipv6Expression`.
+        pub fn ipv6_expression(mut self, value: impl Into<Val<IngressIpv6Expression>>) -> Self {
+            self.props.set("Ipv6Expression", value.into());
+            self
+        }
+
+        /// Sets `Ipv6Expression` in place: [`Self::ipv6_expression`] on a value held by `&mut`.
+        pub fn set_ipv6_expression(&mut self, value: impl Into<Val<IngressIpv6Expression>>) -> &mut Self {
+            self.props.set("Ipv6Expression", value.into());
+            self
+        }
+
+        /// `Ipv6Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_expression(&self) -> ::std::option::Option<Val<IngressIpv6Expression>> {
+            crate::cfn::get_prop(&self.props, "Ipv6Expression")
+        }
+
+        /// `TlsExpression`.
+        pub fn tls_expression(mut self, value: impl Into<Val<IngressTlsProtocolExpression>>) -> Self {
+            self.props.set("TlsExpression", value.into());
+            self
+        }
+
+        /// Sets `TlsExpression` in place: [`Self::tls_expression`] on a value held by `&mut`.
+        pub fn set_tls_expression(&mut self, value: impl Into<Val<IngressTlsProtocolExpression>>) -> &mut Self {
+            self.props.set("TlsExpression", value.into());
+            self
+        }
+
+        /// `TlsExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_expression(&self) -> ::std::option::Option<Val<IngressTlsProtocolExpression>> {
+            crate::cfn::get_prop(&self.props, "TlsExpression")
+        }
+
+        /// `BooleanExpression`.
+        pub fn boolean_expression(mut self, value: impl Into<Val<IngressBooleanExpression>>) -> Self {
+            self.props.set("BooleanExpression", value.into());
+            self
+        }
+
+        /// Sets `BooleanExpression` in place: [`Self::boolean_expression`] on a value held by `&mut`.
+        pub fn set_boolean_expression(&mut self, value: impl Into<Val<IngressBooleanExpression>>) -> &mut Self {
+            self.props.set("BooleanExpression", value.into());
+            self
+        }
+
+        /// `BooleanExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_expression(&self) -> ::std::option::Option<Val<IngressBooleanExpression>> {
+            crate::cfn::get_prop(&self.props, "BooleanExpression")
         }
     }
 
@@ -3611,19 +5999,40 @@ pub mod mail_manager_traffic_policy {
             IngressStringExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressStringToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<IngressStringToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<IngressStringOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<IngressStringToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<IngressStringOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<IngressStringOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3644,14 +6053,40 @@ pub mod mail_manager_traffic_policy {
             IngressStringToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressStringEmailAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<IngressStringEmailAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Analysis`.
-            props, "Analysis", analysis, set_analysis, get_analysis, Val<IngressAnalysis>
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<IngressStringEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<IngressStringEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
+        }
+
+        /// `Analysis`.
+        pub fn analysis(mut self, value: impl Into<Val<IngressAnalysis>>) -> Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// Sets `Analysis` in place: [`Self::analysis`] on a value held by `&mut`.
+        pub fn set_analysis(&mut self, value: impl Into<Val<IngressAnalysis>>) -> &mut Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// `Analysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis(&self) -> ::std::option::Option<Val<IngressAnalysis>> {
+            crate::cfn::get_prop(&self.props, "Analysis")
         }
     }
 
@@ -3684,14 +6119,28 @@ pub mod mail_manager_traffic_policy {
             IngressAnalysis { props }
         }
 
-        prop! {
-            /// `Analyzer`.
-            props, "Analyzer", _, set_analyzer, get_analyzer, Val<String>
+        /// Sets `Analyzer`, which `new` took, in place.
+        pub fn set_analyzer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Analyzer", value.into());
+            self
         }
 
-        prop! {
-            /// `ResultField`.
-            props, "ResultField", _, set_result_field, get_result_field, Val<String>
+        /// `Analyzer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analyzer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Analyzer")
+        }
+
+        /// Sets `ResultField`, which `new` took, in place.
+        pub fn set_result_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResultField", value.into());
+            self
+        }
+
+        /// `ResultField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResultField")
         }
     }
 
@@ -3742,19 +6191,40 @@ pub mod mail_manager_traffic_policy {
             IngressIpv4Expression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressIpToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<IngressIpToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<IngressIpOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<IngressIpToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<IngressIpOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<IngressIpOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3775,9 +6245,22 @@ pub mod mail_manager_traffic_policy {
             IngressIpToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressIpv4Attribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<IngressIpv4Attribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<IngressIpv4Attribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<IngressIpv4Attribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -3829,19 +6312,40 @@ pub mod mail_manager_traffic_policy {
             IngressIpv6Expression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressIpv6ToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<IngressIpv6ToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<IngressIpOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<IngressIpv6ToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<IngressIpOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<IngressIpOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3862,9 +6366,22 @@ pub mod mail_manager_traffic_policy {
             IngressIpv6ToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressIpv6Attribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<IngressIpv6Attribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<IngressIpv6Attribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<IngressIpv6Attribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -3903,19 +6420,40 @@ pub mod mail_manager_traffic_policy {
             IngressTlsProtocolExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressTlsProtocolToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<IngressTlsProtocolToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<IngressTlsProtocolOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<IngressTlsProtocolToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<IngressTlsProtocolAttribute>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<IngressTlsProtocolOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<IngressTlsProtocolOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<IngressTlsProtocolAttribute>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<IngressTlsProtocolAttribute>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3936,9 +6474,22 @@ pub mod mail_manager_traffic_policy {
             IngressTlsProtocolToEvaluate { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<IngressTlsAttribute>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<IngressTlsAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<IngressTlsAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<IngressTlsAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -4000,14 +6551,28 @@ pub mod mail_manager_traffic_policy {
             IngressBooleanExpression { props }
         }
 
-        prop! {
-            /// `Evaluate`.
-            props, "Evaluate", _, set_evaluate, get_evaluate, Val<IngressBooleanToEvaluate>
+        /// Sets `Evaluate`, which `new` took, in place.
+        pub fn set_evaluate(&mut self, value: impl Into<Val<IngressBooleanToEvaluate>>) -> &mut Self {
+            self.props.set("Evaluate", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<IngressBooleanOperator>
+        /// `Evaluate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate(&self) -> ::std::option::Option<Val<IngressBooleanToEvaluate>> {
+            crate::cfn::get_prop(&self.props, "Evaluate")
+        }
+
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<IngressBooleanOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<IngressBooleanOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -4028,14 +6593,40 @@ pub mod mail_manager_traffic_policy {
             IngressBooleanToEvaluate { props }
         }
 
-        prop! {
-            /// `Analysis`.
-            props, "Analysis", analysis, set_analysis, get_analysis, Val<IngressAnalysis>
+        /// `Analysis`.
+        pub fn analysis(mut self, value: impl Into<Val<IngressAnalysis>>) -> Self {
+            self.props.set("Analysis", value.into());
+            self
         }
 
-        prop! {
-            /// `IsInAddressList`.
-            props, "IsInAddressList", is_in_address_list, set_is_in_address_list, get_is_in_address_list, Val<IngressIsInAddressList>
+        /// Sets `Analysis` in place: [`Self::analysis`] on a value held by `&mut`.
+        pub fn set_analysis(&mut self, value: impl Into<Val<IngressAnalysis>>) -> &mut Self {
+            self.props.set("Analysis", value.into());
+            self
+        }
+
+        /// `Analysis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis(&self) -> ::std::option::Option<Val<IngressAnalysis>> {
+            crate::cfn::get_prop(&self.props, "Analysis")
+        }
+
+        /// `IsInAddressList`.
+        pub fn is_in_address_list(mut self, value: impl Into<Val<IngressIsInAddressList>>) -> Self {
+            self.props.set("IsInAddressList", value.into());
+            self
+        }
+
+        /// Sets `IsInAddressList` in place: [`Self::is_in_address_list`] on a value held by `&mut`.
+        pub fn set_is_in_address_list(&mut self, value: impl Into<Val<IngressIsInAddressList>>) -> &mut Self {
+            self.props.set("IsInAddressList", value.into());
+            self
+        }
+
+        /// `IsInAddressList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_in_address_list(&self) -> ::std::option::Option<Val<IngressIsInAddressList>> {
+            crate::cfn::get_prop(&self.props, "IsInAddressList")
         }
     }
 
@@ -4061,14 +6652,28 @@ pub mod mail_manager_traffic_policy {
             IngressIsInAddressList { props }
         }
 
-        prop! {
-            /// `AddressLists`.
-            props, "AddressLists", _, set_address_lists, get_address_lists, Val<List<String>>
+        /// Sets `AddressLists`, which `new` took, in place.
+        pub fn set_address_lists(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AddressLists", value.into());
+            self
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", _, set_attribute, get_attribute, Val<IngressAddressListEmailAttribute>
+        /// `AddressLists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_lists(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AddressLists")
+        }
+
+        /// Sets `Attribute`, which `new` took, in place.
+        pub fn set_attribute(&mut self, value: impl Into<Val<IngressAddressListEmailAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<IngressAddressListEmailAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -4122,20 +6727,47 @@ impl MultiRegionEndpoint {
         MultiRegionEndpoint { core }
     }
 
-    prop! {
-        /// `Details`: Contains details of a multi-region endpoint (global-endpoint) being created.
-        core.props, "Details", _, set_details, get_details, Val<multi_region_endpoint::Details>
+    /// Sets `Details`, which `new` took, in place.
+    pub fn set_details(&mut self, value: impl Into<Val<multi_region_endpoint::Details>>) -> &mut Self {
+        self.core.props.set("Details", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointName`: The name of the multi-region endpoint (global-endpoint).
-        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    /// `Details` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_details(&self) -> ::std::option::Option<Val<multi_region_endpoint::Details>> {
+        crate::cfn::get_prop(&self.core.props, "Details")
     }
 
-    prop! {
-        /// `Tags`: An Array of objects that define the tags (keys and values) to associate with the
-        /// multi-region endpoint (global-endpoint).
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EndpointName`, which `new` took, in place.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
+    }
+
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
+    }
+
+    /// `Tags`: An Array of objects that define the tags (keys and values) to associate with the
+    /// multi-region endpoint (global-endpoint).
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4169,10 +6801,16 @@ pub mod multi_region_endpoint {
             Details { props }
         }
 
-        prop! {
-            /// `RouteDetails`: A list of route configuration details. Must contain exactly one route
-            /// configuration
-            props, "RouteDetails", _, set_route_details, get_route_details, Val<List<RouteDetails>>
+        /// Sets `RouteDetails`, which `new` took, in place.
+        pub fn set_route_details(&mut self, value: impl Into<Val<List<RouteDetails>>>) -> &mut Self {
+            self.props.set("RouteDetails", value.into());
+            self
+        }
+
+        /// `RouteDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route_details(&self) -> ::std::option::Option<Val<List<RouteDetails>>> {
+            crate::cfn::get_prop(&self.props, "RouteDetails")
         }
     }
 
@@ -4194,10 +6832,16 @@ pub mod multi_region_endpoint {
             RouteDetails { props }
         }
 
-        prop! {
-            /// `Region`: The name of an AWS-Region to be a secondary region for the multi-region
-            /// endpoint (global-endpoint)
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 }
@@ -4223,10 +6867,16 @@ impl ReceiptFilter {
         ReceiptFilter { core }
     }
 
-    prop! {
-        /// `Filter`: A structure that describes the IP address filter to create, which consists of
-        /// a name, an IP address range, and whether to allow or block mail from it.
-        core.props, "Filter", _, set_filter, get_filter, Val<receipt_filter::Filter>
+    /// Sets `Filter`, which `new` took, in place.
+    pub fn set_filter(&mut self, value: impl Into<Val<receipt_filter::Filter>>) -> &mut Self {
+        self.core.props.set("Filter", value.into());
+        self
+    }
+
+    /// `Filter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter(&self) -> ::std::option::Option<Val<receipt_filter::Filter>> {
+        crate::cfn::get_prop(&self.core.props, "Filter")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4266,15 +6916,34 @@ pub mod receipt_filter {
             Filter { props }
         }
 
-        prop! {
-            /// `IpFilter`: A structure that provides the IP addresses to block or allow, and whether to
-            /// block or allow incoming mail from them.
-            props, "IpFilter", _, set_ip_filter, get_ip_filter, Val<IpFilter>
+        /// Sets `IpFilter`, which `new` took, in place.
+        pub fn set_ip_filter(&mut self, value: impl Into<Val<IpFilter>>) -> &mut Self {
+            self.props.set("IpFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the IP address filter.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `IpFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_filter(&self) -> ::std::option::Option<Val<IpFilter>> {
+            crate::cfn::get_prop(&self.props, "IpFilter")
+        }
+
+        /// `Name`: The name of the IP address filter.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -4300,16 +6969,28 @@ pub mod receipt_filter {
             IpFilter { props }
         }
 
-        prop! {
-            /// `Policy`: Indicates whether to block or allow incoming mail from the specified IP
-            /// addresses.
-            props, "Policy", _, set_policy, get_policy, Val<IpFilterPolicy>
+        /// Sets `Policy`, which `new` took, in place.
+        pub fn set_policy(&mut self, value: impl Into<Val<IpFilterPolicy>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
         }
 
-        prop! {
-            /// `Cidr`: A single IP address or a range of IP addresses to block or allow, specified in
-            /// CIDR notation.
-            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<IpFilterPolicy>> {
+            crate::cfn::get_prop(&self.props, "Policy")
+        }
+
+        /// Sets `Cidr`, which `new` took, in place.
+        pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cidr", value.into());
+            self
+        }
+
+        /// `Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cidr")
         }
     }
 
@@ -4353,21 +7034,47 @@ impl ReceiptRule {
         ReceiptRule { core }
     }
 
-    prop! {
-        /// `After`: The name of an existing rule after which the new rule is placed. If this
-        /// parameter is null, the new rule is inserted at the beginning of the rule list.
-        core.props, "After", after, set_after, get_after, Val<String>
+    /// `After`: The name of an existing rule after which the new rule is placed. If this parameter
+    /// is null, the new rule is inserted at the beginning of the rule list.
+    pub fn after(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("After", value.into());
+        self
     }
 
-    prop! {
-        /// `Rule`: A data structure that contains the specified rule's name, actions, recipients,
-        /// domains, enabled status, scan status, and TLS policy.
-        core.props, "Rule", _, set_rule, get_rule, Val<receipt_rule::Rule>
+    /// Sets `After` in place: [`Self::after`] on a value held by `&mut`.
+    pub fn set_after(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("After", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleSetName`: The name of the rule set where the receipt rule is added.
-        core.props, "RuleSetName", _, set_rule_set_name, get_rule_set_name, Val<String>
+    /// `After` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_after(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "After")
+    }
+
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<receipt_rule::Rule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
+    }
+
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<receipt_rule::Rule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
+    }
+
+    /// Sets `RuleSetName`, which `new` took, in place.
+    pub fn set_rule_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetName", value.into());
+        self
+    }
+
+    /// `RuleSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4404,43 +7111,119 @@ pub mod receipt_rule {
             Rule { props }
         }
 
-        prop! {
-            /// `Actions`: An ordered list of actions to perform on messages that match at least one of
-            /// the recipient email addresses or domains specified in the receipt rule.
-            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
+        /// `Actions`: An ordered list of actions to perform on messages that match at least one of the
+        /// recipient email addresses or domains specified in the receipt rule.
+        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: If true, the receipt rule is active. The default value is false.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<Action>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the receipt rule. The name must meet the following requirements:
-            /// Contain only ASCII letters (a-z, A-Z), numbers (0-9), underscores (_), dashes (-), or
-            /// periods (.). Start and end with a letter or number. Contain 64 characters or fewer.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<Action>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `Recipients`: The recipient domains and email addresses that the receipt rule applies
-            /// to. If this field is not specified, this rule matches all recipients on all verified
-            /// domains.
-            props, "Recipients", recipients, set_recipients, get_recipients, Val<List<String>>
+        /// `Enabled`: If true, the receipt rule is active. The default value is false.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanEnabled`: If true, then messages that this receipt rule applies to are scanned for
-            /// spam and viruses. The default value is false.
-            props, "ScanEnabled", scan_enabled, set_scan_enabled, get_scan_enabled, Val<bool>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `TlsPolicy`: Specifies whether Amazon SES should require that incoming email is
-            /// delivered over a connection encrypted with Transport Layer Security (TLS). If this
-            /// parameter is set to Require, Amazon SES bounces emails that are not received over TLS.
-            /// The default is Optional.
-            props, "TlsPolicy", tls_policy, set_tls_policy, get_tls_policy, Val<RuleTlsPolicy>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Name`: The name of the receipt rule. The name must meet the following requirements: Contain
+        /// only ASCII letters (a-z, A-Z), numbers (0-9), underscores (_), dashes (-), or periods (.).
+        /// Start and end with a letter or number. Contain 64 characters or fewer.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Recipients`: The recipient domains and email addresses that the receipt rule applies to. If
+        /// this field is not specified, this rule matches all recipients on all verified domains.
+        pub fn recipients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Recipients", value.into());
+            self
+        }
+
+        /// Sets `Recipients` in place: [`Self::recipients`] on a value held by `&mut`.
+        pub fn set_recipients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Recipients", value.into());
+            self
+        }
+
+        /// `Recipients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recipients(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Recipients")
+        }
+
+        /// `ScanEnabled`: If true, then messages that this receipt rule applies to are scanned for spam
+        /// and viruses. The default value is false.
+        pub fn scan_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ScanEnabled", value.into());
+            self
+        }
+
+        /// Sets `ScanEnabled` in place: [`Self::scan_enabled`] on a value held by `&mut`.
+        pub fn set_scan_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ScanEnabled", value.into());
+            self
+        }
+
+        /// `ScanEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ScanEnabled")
+        }
+
+        /// `TlsPolicy`: Specifies whether Amazon SES should require that incoming email is delivered
+        /// over a connection encrypted with Transport Layer Security (TLS). If this parameter is set to
+        /// Require, Amazon SES bounces emails that are not received over TLS. The default is Optional.
+        pub fn tls_policy(mut self, value: impl Into<Val<RuleTlsPolicy>>) -> Self {
+            self.props.set("TlsPolicy", value.into());
+            self
+        }
+
+        /// Sets `TlsPolicy` in place: [`Self::tls_policy`] on a value held by `&mut`.
+        pub fn set_tls_policy(&mut self, value: impl Into<Val<RuleTlsPolicy>>) -> &mut Self {
+            self.props.set("TlsPolicy", value.into());
+            self
+        }
+
+        /// `TlsPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_policy(&self) -> ::std::option::Option<Val<RuleTlsPolicy>> {
+            crate::cfn::get_prop(&self.props, "TlsPolicy")
         }
     }
 
@@ -4461,58 +7244,162 @@ pub mod receipt_rule {
             Action { props }
         }
 
-        prop! {
-            /// `AddHeaderAction`: When included in a receipt rule, this action adds a header to the
-            /// received email.
-            props, "AddHeaderAction", add_header_action, set_add_header_action, get_add_header_action, Val<AddHeaderAction>
+        /// `AddHeaderAction`: When included in a receipt rule, this action adds a header to the
+        /// received email.
+        pub fn add_header_action(mut self, value: impl Into<Val<AddHeaderAction>>) -> Self {
+            self.props.set("AddHeaderAction", value.into());
+            self
         }
 
-        prop! {
-            /// `BounceAction`: When included in a receipt rule, this action rejects the received email
-            /// by returning a bounce response to the sender and, optionally, publishes a notification
-            /// to Amazon Simple Notification Service (Amazon SNS).
-            props, "BounceAction", bounce_action, set_bounce_action, get_bounce_action, Val<BounceAction>
+        /// Sets `AddHeaderAction` in place: [`Self::add_header_action`] on a value held by `&mut`.
+        pub fn set_add_header_action(&mut self, value: impl Into<Val<AddHeaderAction>>) -> &mut Self {
+            self.props.set("AddHeaderAction", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectAction`: When included in a receipt rule, this action parses the received
-            /// message and starts an email contact in Amazon Connect on your behalf.
-            props, "ConnectAction", connect_action, set_connect_action, get_connect_action, Val<ConnectAction>
+        /// `AddHeaderAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_header_action(&self) -> ::std::option::Option<Val<AddHeaderAction>> {
+            crate::cfn::get_prop(&self.props, "AddHeaderAction")
         }
 
-        prop! {
-            /// `LambdaAction`: When included in a receipt rule, this action calls an AWS Lambda
-            /// function and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon
-            /// SNS).
-            props, "LambdaAction", lambda_action, set_lambda_action, get_lambda_action, Val<LambdaAction>
+        /// `BounceAction`: When included in a receipt rule, this action rejects the received email by
+        /// returning a bounce response to the sender and, optionally, publishes a notification to
+        /// Amazon Simple Notification Service (Amazon SNS).
+        pub fn bounce_action(mut self, value: impl Into<Val<BounceAction>>) -> Self {
+            self.props.set("BounceAction", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Action`: When included in a receipt rule, this action saves the received message to
-            /// an Amazon Simple Storage Service (Amazon S3) bucket and, optionally, publishes a
-            /// notification to Amazon Simple Notification Service (Amazon SNS).
-            props, "S3Action", s3_action, set_s3_action, get_s3_action, Val<S3Action>
+        /// Sets `BounceAction` in place: [`Self::bounce_action`] on a value held by `&mut`.
+        pub fn set_bounce_action(&mut self, value: impl Into<Val<BounceAction>>) -> &mut Self {
+            self.props.set("BounceAction", value.into());
+            self
         }
 
-        prop! {
-            /// `SNSAction`: The action to publish the email content to an Amazon SNS topic. When
-            /// executed, this action will send the email as a notification to the specified SNS topic.
-            props, "SNSAction", sns_action, set_sns_action, get_sns_action, Val<SnsAction>
+        /// `BounceAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bounce_action(&self) -> ::std::option::Option<Val<BounceAction>> {
+            crate::cfn::get_prop(&self.props, "BounceAction")
         }
 
-        prop! {
-            /// `StopAction`: When included in a receipt rule, this action terminates the evaluation of
-            /// the receipt rule set and, optionally, publishes a notification to Amazon Simple
-            /// Notification Service (Amazon SNS).
-            props, "StopAction", stop_action, set_stop_action, get_stop_action, Val<StopAction>
+        /// `ConnectAction`: When included in a receipt rule, this action parses the received message
+        /// and starts an email contact in Amazon Connect on your behalf.
+        pub fn connect_action(mut self, value: impl Into<Val<ConnectAction>>) -> Self {
+            self.props.set("ConnectAction", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkmailAction`: When included in a receipt rule, this action calls Amazon WorkMail
-            /// and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon
-            /// SNS). It usually isn't necessary to set this up manually, because Amazon WorkMail adds
-            /// the rule automatically during its setup procedure.
-            props, "WorkmailAction", workmail_action, set_workmail_action, get_workmail_action, Val<WorkmailAction>
+        /// Sets `ConnectAction` in place: [`Self::connect_action`] on a value held by `&mut`.
+        pub fn set_connect_action(&mut self, value: impl Into<Val<ConnectAction>>) -> &mut Self {
+            self.props.set("ConnectAction", value.into());
+            self
+        }
+
+        /// `ConnectAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_action(&self) -> ::std::option::Option<Val<ConnectAction>> {
+            crate::cfn::get_prop(&self.props, "ConnectAction")
+        }
+
+        /// `LambdaAction`: When included in a receipt rule, this action calls an AWS Lambda function
+        /// and, optionally, publishes a notification to Amazon Simple Notification Service (Amazon
+        /// SNS).
+        pub fn lambda_action(mut self, value: impl Into<Val<LambdaAction>>) -> Self {
+            self.props.set("LambdaAction", value.into());
+            self
+        }
+
+        /// Sets `LambdaAction` in place: [`Self::lambda_action`] on a value held by `&mut`.
+        pub fn set_lambda_action(&mut self, value: impl Into<Val<LambdaAction>>) -> &mut Self {
+            self.props.set("LambdaAction", value.into());
+            self
+        }
+
+        /// `LambdaAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_action(&self) -> ::std::option::Option<Val<LambdaAction>> {
+            crate::cfn::get_prop(&self.props, "LambdaAction")
+        }
+
+        /// `S3Action`: When included in a receipt rule, this action saves the received message to an
+        /// Amazon Simple Storage Service (Amazon S3) bucket and, optionally, publishes a notification
+        /// to Amazon Simple Notification Service (Amazon SNS).
+        pub fn s3_action(mut self, value: impl Into<Val<S3Action>>) -> Self {
+            self.props.set("S3Action", value.into());
+            self
+        }
+
+        /// Sets `S3Action` in place: [`Self::s3_action`] on a value held by `&mut`.
+        pub fn set_s3_action(&mut self, value: impl Into<Val<S3Action>>) -> &mut Self {
+            self.props.set("S3Action", value.into());
+            self
+        }
+
+        /// `S3Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_action(&self) -> ::std::option::Option<Val<S3Action>> {
+            crate::cfn::get_prop(&self.props, "S3Action")
+        }
+
+        /// `SNSAction`: The action to publish the email content to an Amazon SNS topic. When executed,
+        /// this action will send the email as a notification to the specified SNS topic.
+        pub fn sns_action(mut self, value: impl Into<Val<SnsAction>>) -> Self {
+            self.props.set("SNSAction", value.into());
+            self
+        }
+
+        /// Sets `SNSAction` in place: [`Self::sns_action`] on a value held by `&mut`.
+        pub fn set_sns_action(&mut self, value: impl Into<Val<SnsAction>>) -> &mut Self {
+            self.props.set("SNSAction", value.into());
+            self
+        }
+
+        /// `SNSAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_action(&self) -> ::std::option::Option<Val<SnsAction>> {
+            crate::cfn::get_prop(&self.props, "SNSAction")
+        }
+
+        /// `StopAction`: When included in a receipt rule, this action terminates the evaluation of the
+        /// receipt rule set and, optionally, publishes a notification to Amazon Simple Notification
+        /// Service (Amazon SNS).
+        pub fn stop_action(mut self, value: impl Into<Val<StopAction>>) -> Self {
+            self.props.set("StopAction", value.into());
+            self
+        }
+
+        /// Sets `StopAction` in place: [`Self::stop_action`] on a value held by `&mut`.
+        pub fn set_stop_action(&mut self, value: impl Into<Val<StopAction>>) -> &mut Self {
+            self.props.set("StopAction", value.into());
+            self
+        }
+
+        /// `StopAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_action(&self) -> ::std::option::Option<Val<StopAction>> {
+            crate::cfn::get_prop(&self.props, "StopAction")
+        }
+
+        /// `WorkmailAction`: When included in a receipt rule, this action calls Amazon WorkMail and,
+        /// optionally, publishes a notification to Amazon Simple Notification Service (Amazon SNS). It
+        /// usually isn't necessary to set this up manually, because Amazon WorkMail adds the rule
+        /// automatically during its setup procedure.
+        pub fn workmail_action(mut self, value: impl Into<Val<WorkmailAction>>) -> Self {
+            self.props.set("WorkmailAction", value.into());
+            self
+        }
+
+        /// Sets `WorkmailAction` in place: [`Self::workmail_action`] on a value held by `&mut`.
+        pub fn set_workmail_action(&mut self, value: impl Into<Val<WorkmailAction>>) -> &mut Self {
+            self.props.set("WorkmailAction", value.into());
+            self
+        }
+
+        /// `WorkmailAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workmail_action(&self) -> ::std::option::Option<Val<WorkmailAction>> {
+            crate::cfn::get_prop(&self.props, "WorkmailAction")
         }
     }
 
@@ -4540,17 +7427,28 @@ pub mod receipt_rule {
             AddHeaderAction { props }
         }
 
-        prop! {
-            /// `HeaderName`: The name of the header to add to the incoming message. The name must
-            /// contain at least one character, and can contain up to 50 characters. It consists of
-            /// alphanumeric (a-z, A-Z, 0-9) characters and dashes.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderValue`: The content to include in the header. This value can contain up to 2048
-            /// characters. It can't contain newline (\\n) or carriage return (\\r) characters.
-            props, "HeaderValue", _, set_header_value, get_header_value, Val<String>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
+        }
+
+        /// Sets `HeaderValue`, which `new` took, in place.
+        pub fn set_header_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderValue", value.into());
+            self
+        }
+
+        /// `HeaderValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderValue")
         }
     }
 
@@ -4582,32 +7480,78 @@ pub mod receipt_rule {
             BounceAction { props }
         }
 
-        prop! {
-            /// `Sender`: The email address of the sender of the bounced email. This is the address from
-            /// which the bounce message is sent.
-            props, "Sender", _, set_sender, get_sender, Val<String>
+        /// Sets `Sender`, which `new` took, in place.
+        pub fn set_sender(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sender", value.into());
+            self
         }
 
-        prop! {
-            /// `SmtpReplyCode`: The SMTP reply code, as defined by RFC 5321.
-            props, "SmtpReplyCode", _, set_smtp_reply_code, get_smtp_reply_code, Val<String>
+        /// `Sender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sender")
         }
 
-        prop! {
-            /// `Message`: Human-readable text to include in the bounce message.
-            props, "Message", _, set_message, get_message, Val<String>
+        /// Sets `SmtpReplyCode`, which `new` took, in place.
+        pub fn set_smtp_reply_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SmtpReplyCode", value.into());
+            self
         }
 
-        prop! {
-            /// `StatusCode`: The SMTP enhanced status code, as defined by RFC 3463.
-            props, "StatusCode", status_code, set_status_code, get_status_code, Val<String>
+        /// `SmtpReplyCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smtp_reply_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SmtpReplyCode")
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
-            /// bounce action is taken. You can find the ARN of a topic by using the ListTopics
-            /// operation in Amazon SNS.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `Message`, which `new` took, in place.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
+        }
+
+        /// `StatusCode`: The SMTP enhanced status code, as defined by RFC 3463.
+        pub fn status_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// Sets `StatusCode` in place: [`Self::status_code`] on a value held by `&mut`.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
+        }
+
+        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the bounce
+        /// action is taken. You can find the ARN of a topic by using the ListTopics operation in Amazon
+        /// SNS.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -4635,18 +7579,28 @@ pub mod receipt_rule {
             ConnectAction { props }
         }
 
-        prop! {
-            /// `InstanceARN`: The Amazon Resource Name (ARN) for the Amazon Connect instance that
-            /// Amazon SES integrates with for starting email contacts.
-            props, "InstanceARN", _, set_instance_arn, get_instance_arn, Val<String>
+        /// Sets `InstanceARN`, which `new` took, in place.
+        pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `IAMRoleARN`: The Amazon Resource Name (ARN) of the IAM role to be used by Amazon Simple
-            /// Email Service while starting email contacts to the Amazon Connect instance. This role
-            /// should have permission to invoke connect:StartEmailContact for the given Amazon Connect
-            /// instance.
-            props, "IAMRoleARN", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// `InstanceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceARN")
+        }
+
+        /// Sets `IAMRoleARN`, which `new` took, in place.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IAMRoleARN", value.into());
+            self
+        }
+
+        /// `IAMRoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IAMRoleARN")
         }
     }
 
@@ -4672,29 +7626,60 @@ pub mod receipt_rule {
             LambdaAction { props }
         }
 
-        prop! {
-            /// `FunctionArn`: The Amazon Resource Name (ARN) of the AWS Lambda function. An example of
-            /// an AWS Lambda function ARN is arn:aws:lambda:us-west-2:account-id:function:MyFunction.
-            /// For more information about AWS Lambda, see the AWS Lambda Developer Guide.
-            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        /// Sets `FunctionArn`, which `new` took, in place.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationType`: The invocation type of the AWS Lambda function. An invocation type of
-            /// RequestResponse means that the execution of the function immediately results in a
-            /// response, and a value of Event means that the function is invoked asynchronously. The
-            /// default value is Event. For information about AWS Lambda invocation types, see the AWS
-            /// Lambda Developer Guide. There is a 30-second timeout on RequestResponse invocations. You
-            /// should use Event invocation in most cases. Use RequestResponse only to make a mail flow
-            /// decision, such as whether to stop the receipt rule or the receipt rule set.
-            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<LambdaActionInvocationType>
+        /// `FunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionArn")
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
-            /// Lambda action is executed. You can find the ARN of a topic by using the ListTopics
-            /// operation in Amazon SNS.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// `InvocationType`: The invocation type of the AWS Lambda function. An invocation type of
+        /// RequestResponse means that the execution of the function immediately results in a response,
+        /// and a value of Event means that the function is invoked asynchronously. The default value is
+        /// Event. For information about AWS Lambda invocation types, see the AWS Lambda Developer
+        /// Guide. There is a 30-second timeout on RequestResponse invocations. You should use Event
+        /// invocation in most cases. Use RequestResponse only to make a mail flow decision, such as
+        /// whether to stop the receipt rule or the receipt rule set.
+        pub fn invocation_type(mut self, value: impl Into<Val<LambdaActionInvocationType>>) -> Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// Sets `InvocationType` in place: [`Self::invocation_type`] on a value held by `&mut`.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<LambdaActionInvocationType>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<LambdaActionInvocationType>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
+        }
+
+        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the Lambda
+        /// action is executed. You can find the ARN of a topic by using the ListTopics operation in
+        /// Amazon SNS.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -4736,42 +7721,99 @@ pub mod receipt_rule {
             S3Action { props }
         }
 
-        prop! {
-            /// `BucketName`: The name of the Amazon S3 bucket for incoming email.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `IamRoleArn`: The ARN of the IAM role to be used by Amazon SES while writing to the
-            /// Amazon S3 bucket.
-            props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `KmsKeyArn`: The customer managed key that Amazon SES should use to encrypt your emails
-            /// before saving them to the Amazon S3 bucket. You can use the AWS managed key or a
-            /// customer managed key that you created in AWS KMS as follows: To use the AWS managed key,
-            /// provide an ARN in the form of
-            /// arn:aws:kms:REGION:ACCOUNT-ID-WITHOUT-HYPHENS:alias/aws/ses. For example, if your AWS
-            /// account ID is 123456789012 and you want to use the AWS managed key in the US West (Oregon)
-            /// Region, the ARN of the AWS managed key would be
-            /// arn:aws:kms:us-west-2:123456789012:alias/aws/ses. If you use the AWS managed key, you
-            /// don't need to …
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `IamRoleArn`: The ARN of the IAM role to be used by Amazon SES while writing to the Amazon
+        /// S3 bucket.
+        pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKeyPrefix`: The key prefix of the Amazon S3 bucket. The key prefix is similar to
-            /// a directory name that enables you to store similar data under the same directory in a
-            /// bucket.
-            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
+        /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicArn`: The ARN of the Amazon SNS topic to notify when the message is saved to the
-            /// Amazon S3 bucket. You can find the ARN of a topic by using the ListTopics operation in
-            /// Amazon SNS.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
+        }
+
+        /// `KmsKeyArn`: The customer managed key that Amazon SES should use to encrypt your emails
+        /// before saving them to the Amazon S3 bucket. You can use the AWS managed key or a customer
+        /// managed key that you created in AWS KMS as follows: To use the AWS managed key, provide an
+        /// ARN in the form of arn:aws:kms:REGION:ACCOUNT-ID-WITHOUT-HYPHENS:alias/aws/ses. For example,
+        /// if your AWS account ID is 123456789012 and you want to use the AWS managed key in the US
+        /// West (Oregon) Region, the ARN of the AWS managed key would be
+        /// arn:aws:kms:us-west-2:123456789012:alias/aws/ses. If you use the AWS managed key, you don't
+        /// need to …
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `ObjectKeyPrefix`: The key prefix of the Amazon S3 bucket. The key prefix is similar to a
+        /// directory name that enables you to store similar data under the same directory in a bucket.
+        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `ObjectKeyPrefix` in place: [`Self::object_key_prefix`] on a value held by `&mut`.
+        pub fn set_object_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// `ObjectKeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKeyPrefix")
+        }
+
+        /// `TopicArn`: The ARN of the Amazon SNS topic to notify when the message is saved to the
+        /// Amazon S3 bucket. You can find the ARN of a topic by using the ListTopics operation in
+        /// Amazon SNS.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -4792,17 +7834,43 @@ pub mod receipt_rule {
             SnsAction { props }
         }
 
-        prop! {
-            /// `Encoding`: The encoding to use for the email within the Amazon SNS notification. The
-            /// default value is UTF-8. Use BASE64 if you need to preserve all special characters,
-            /// especially when the original message uses a different encoding format.
-            props, "Encoding", encoding, set_encoding, get_encoding, Val<SnsActionEncoding>
+        /// `Encoding`: The encoding to use for the email within the Amazon SNS notification. The
+        /// default value is UTF-8. Use BASE64 if you need to preserve all special characters,
+        /// especially when the original message uses a different encoding format.
+        pub fn encoding(mut self, value: impl Into<Val<SnsActionEncoding>>) -> Self {
+            self.props.set("Encoding", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS Topic to which notification
-            /// for the email received will be published.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `Encoding` in place: [`Self::encoding`] on a value held by `&mut`.
+        pub fn set_encoding(&mut self, value: impl Into<Val<SnsActionEncoding>>) -> &mut Self {
+            self.props.set("Encoding", value.into());
+            self
+        }
+
+        /// `Encoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding(&self) -> ::std::option::Option<Val<SnsActionEncoding>> {
+            crate::cfn::get_prop(&self.props, "Encoding")
+        }
+
+        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS Topic to which notification for
+        /// the email received will be published.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -4840,16 +7908,36 @@ pub mod receipt_rule {
             StopAction { props }
         }
 
-        prop! {
-            /// `Scope`: The scope of the StopAction. The only acceptable value is RuleSet.
-            props, "Scope", _, set_scope, get_scope, Val<StopActionScope>
+        /// Sets `Scope`, which `new` took, in place.
+        pub fn set_scope(&mut self, value: impl Into<Val<StopActionScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
-            /// stop action is taken. You can find the ARN of a topic by using the ListTopics Amazon SNS
-            /// operation.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<StopActionScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the stop
+        /// action is taken. You can find the ARN of a topic by using the ListTopics Amazon SNS
+        /// operation.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -4888,21 +7976,36 @@ pub mod receipt_rule {
             WorkmailAction { props }
         }
 
-        prop! {
-            /// `OrganizationArn`: The Amazon Resource Name (ARN) of the Amazon WorkMail organization.
-            /// Amazon WorkMail ARNs use the following format:
-            /// arn:aws:workmail:&lt;region&gt;:&lt;awsAccountId&gt;:organization/&lt;workmailOrganizationId&gt;.
-            /// You can find the ID of your organization by using the ListOrganizations operation in
-            /// Amazon WorkMail. Amazon WorkMail organization IDs begin with "m-", followed by a string
-            /// of alphanumeric characters.
-            props, "OrganizationArn", _, set_organization_arn, get_organization_arn, Val<String>
+        /// Sets `OrganizationArn`, which `new` took, in place.
+        pub fn set_organization_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
-            /// WorkMail action is called. You can find the ARN of a topic by using the ListTopics
-            /// operation in Amazon SNS.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// `OrganizationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationArn")
+        }
+
+        /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic to notify when the
+        /// WorkMail action is called. You can find the ARN of a topic by using the ListTopics operation
+        /// in Amazon SNS.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -4940,9 +8043,22 @@ impl ReceiptRuleSet {
         ReceiptRuleSet { core }
     }
 
-    prop! {
-        /// `RuleSetName`: The name of the rule set.
-        core.props, "RuleSetName", rule_set_name, set_rule_set_name, get_rule_set_name, Val<String>
+    /// `RuleSetName`: The name of the rule set.
+    pub fn rule_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuleSetName", value.into());
+        self
+    }
+
+    /// Sets `RuleSetName` in place: [`Self::rule_set_name`] on a value held by `&mut`.
+    pub fn set_rule_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetName", value.into());
+        self
+    }
+
+    /// `RuleSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4970,15 +8086,41 @@ impl Template {
         Template { core }
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the email template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Tags`: The tags (keys and values) associated with the email template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `Template`: The content of the email, composed of a subject line, an HTML part, and a
-        /// text-only part
-        core.props, "Template", template, set_template, get_template, Val<template::Template>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Template`: The content of the email, composed of a subject line, an HTML part, and a
+    /// text-only part
+    pub fn template(mut self, value: impl Into<Val<template::Template>>) -> Self {
+        self.core.props.set("Template", value.into());
+        self
+    }
+
+    /// Sets `Template` in place: [`Self::template`] on a value held by `&mut`.
+    pub fn set_template(&mut self, value: impl Into<Val<template::Template>>) -> &mut Self {
+        self.core.props.set("Template", value.into());
+        self
+    }
+
+    /// `Template` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template(&self) -> ::std::option::Option<Val<template::Template>> {
+        crate::cfn::get_prop(&self.core.props, "Template")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5016,25 +8158,71 @@ pub mod template {
             Template { props }
         }
 
-        prop! {
-            /// `SubjectPart`: The subject line of the email.
-            props, "SubjectPart", _, set_subject_part, get_subject_part, Val<String>
+        /// Sets `SubjectPart`, which `new` took, in place.
+        pub fn set_subject_part(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubjectPart", value.into());
+            self
         }
 
-        prop! {
-            /// `HtmlPart`: The HTML body of the email.
-            props, "HtmlPart", html_part, set_html_part, get_html_part, Val<String>
+        /// `SubjectPart` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_part(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubjectPart")
         }
 
-        prop! {
-            /// `TemplateName`: The name of the template.
-            props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
+        /// `HtmlPart`: The HTML body of the email.
+        pub fn html_part(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HtmlPart", value.into());
+            self
         }
 
-        prop! {
-            /// `TextPart`: The email body that is visible to recipients whose email clients do not
-            /// display HTML content.
-            props, "TextPart", text_part, set_text_part, get_text_part, Val<String>
+        /// Sets `HtmlPart` in place: [`Self::html_part`] on a value held by `&mut`.
+        pub fn set_html_part(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HtmlPart", value.into());
+            self
+        }
+
+        /// `HtmlPart` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_html_part(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HtmlPart")
+        }
+
+        /// `TemplateName`: The name of the template.
+        pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateName", value.into());
+            self
+        }
+
+        /// Sets `TemplateName` in place: [`Self::template_name`] on a value held by `&mut`.
+        pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateName", value.into());
+            self
+        }
+
+        /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateName")
+        }
+
+        /// `TextPart`: The email body that is visible to recipients whose email clients do not display
+        /// HTML content.
+        pub fn text_part(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextPart", value.into());
+            self
+        }
+
+        /// Sets `TextPart` in place: [`Self::text_part`] on a value held by `&mut`.
+        pub fn set_text_part(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextPart", value.into());
+            self
+        }
+
+        /// `TextPart` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_part(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextPart")
         }
     }
 }
@@ -5059,30 +8247,89 @@ impl Tenant {
         Tenant { core }
     }
 
-    prop! {
-        /// `ReputationEntity`: The reputation configuration for the tenant. Sending status remains
-        /// managed by SES.
-        core.props, "ReputationEntity", reputation_entity, set_reputation_entity, get_reputation_entity, Val<tenant::ReputationEntity>
+    /// `ReputationEntity`: The reputation configuration for the tenant. Sending status remains
+    /// managed by SES.
+    pub fn reputation_entity(mut self, value: impl Into<Val<tenant::ReputationEntity>>) -> Self {
+        self.core.props.set("ReputationEntity", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceAssociations`: The list of resources to associate with the tenant.
-        core.props, "ResourceAssociations", resource_associations, set_resource_associations, get_resource_associations, Val<List<tenant::ResourceAssociation>>
+    /// Sets `ReputationEntity` in place: [`Self::reputation_entity`] on a value held by `&mut`.
+    pub fn set_reputation_entity(&mut self, value: impl Into<Val<tenant::ReputationEntity>>) -> &mut Self {
+        self.core.props.set("ReputationEntity", value.into());
+        self
     }
 
-    prop! {
-        /// `SuppressionAttributes`: The suppression attributes for the tenant.
-        core.props, "SuppressionAttributes", suppression_attributes, set_suppression_attributes, get_suppression_attributes, Val<tenant::TenantSuppressionAttributes>
+    /// `ReputationEntity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reputation_entity(&self) -> ::std::option::Option<Val<tenant::ReputationEntity>> {
+        crate::cfn::get_prop(&self.core.props, "ReputationEntity")
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the tenant.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ResourceAssociations`: The list of resources to associate with the tenant.
+    pub fn resource_associations(mut self, value: impl Into<Val<List<tenant::ResourceAssociation>>>) -> Self {
+        self.core.props.set("ResourceAssociations", value.into());
+        self
     }
 
-    prop! {
-        /// `TenantName`: The name of the tenant.
-        core.props, "TenantName", _, set_tenant_name, get_tenant_name, Val<String>
+    /// Sets `ResourceAssociations` in place: [`Self::resource_associations`] on a value held by `&mut`.
+    pub fn set_resource_associations(&mut self, value: impl Into<Val<List<tenant::ResourceAssociation>>>) -> &mut Self {
+        self.core.props.set("ResourceAssociations", value.into());
+        self
+    }
+
+    /// `ResourceAssociations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_associations(&self) -> ::std::option::Option<Val<List<tenant::ResourceAssociation>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceAssociations")
+    }
+
+    /// `SuppressionAttributes`: The suppression attributes for the tenant.
+    pub fn suppression_attributes(mut self, value: impl Into<Val<tenant::TenantSuppressionAttributes>>) -> Self {
+        self.core.props.set("SuppressionAttributes", value.into());
+        self
+    }
+
+    /// Sets `SuppressionAttributes` in place: [`Self::suppression_attributes`] on a value held by `&mut`.
+    pub fn set_suppression_attributes(&mut self, value: impl Into<Val<tenant::TenantSuppressionAttributes>>) -> &mut Self {
+        self.core.props.set("SuppressionAttributes", value.into());
+        self
+    }
+
+    /// `SuppressionAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_suppression_attributes(&self) -> ::std::option::Option<Val<tenant::TenantSuppressionAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "SuppressionAttributes")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the tenant.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TenantName`, which `new` took, in place.
+    pub fn set_tenant_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TenantName", value.into());
+        self
+    }
+
+    /// `TenantName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tenant_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TenantName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5120,9 +8367,16 @@ pub mod tenant {
             ReputationEntity { props }
         }
 
-        prop! {
-            /// `Policy`: The reputation policy for the tenant.
-            props, "Policy", _, set_policy, get_policy, Val<ReputationPolicy>
+        /// Sets `Policy`, which `new` took, in place.
+        pub fn set_policy(&mut self, value: impl Into<Val<ReputationPolicy>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<ReputationPolicy>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -5144,9 +8398,16 @@ pub mod tenant {
             ReputationPolicy { props }
         }
 
-        prop! {
-            /// `ReputationEntityPolicy`: The ARN of an SES-managed reputation policy.
-            props, "ReputationEntityPolicy", _, set_reputation_entity_policy, get_reputation_entity_policy, Val<String>
+        /// Sets `ReputationEntityPolicy`, which `new` took, in place.
+        pub fn set_reputation_entity_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReputationEntityPolicy", value.into());
+            self
+        }
+
+        /// `ReputationEntityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reputation_entity_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReputationEntityPolicy")
         }
     }
 
@@ -5167,9 +8428,16 @@ pub mod tenant {
             ResourceAssociation { props }
         }
 
-        prop! {
-            /// `ResourceArn`: The ARN of the resource to associate with the tenant
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
     }
 
@@ -5196,15 +8464,28 @@ pub mod tenant {
             TenantSuppressionAttributes { props }
         }
 
-        prop! {
-            /// `SuppressionScope`: The scope of the suppression list for the tenant.
-            props, "SuppressionScope", _, set_suppression_scope, get_suppression_scope, Val<TenantSuppressionAttributesSuppressionScope>
+        /// Sets `SuppressionScope`, which `new` took, in place.
+        pub fn set_suppression_scope(&mut self, value: impl Into<Val<TenantSuppressionAttributesSuppressionScope>>) -> &mut Self {
+            self.props.set("SuppressionScope", value.into());
+            self
         }
 
-        prop! {
-            /// `SuppressedReasons`: The reasons that cause messages to be added to the suppression
-            /// list.
-            props, "SuppressedReasons", _, set_suppressed_reasons, get_suppressed_reasons, Val<List<TenantSuppressionAttributesSuppressedReasons>>
+        /// `SuppressionScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suppression_scope(&self) -> ::std::option::Option<Val<TenantSuppressionAttributesSuppressionScope>> {
+            crate::cfn::get_prop(&self.props, "SuppressionScope")
+        }
+
+        /// Sets `SuppressedReasons`, which `new` took, in place.
+        pub fn set_suppressed_reasons(&mut self, value: impl Into<Val<List<TenantSuppressionAttributesSuppressedReasons>>>) -> &mut Self {
+            self.props.set("SuppressedReasons", value.into());
+            self
+        }
+
+        /// `SuppressedReasons` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suppressed_reasons(&self) -> ::std::option::Option<Val<List<TenantSuppressionAttributesSuppressedReasons>>> {
+            crate::cfn::get_prop(&self.props, "SuppressedReasons")
         }
     }
 
@@ -5253,14 +8534,40 @@ impl VdmAttributes {
         VdmAttributes { core }
     }
 
-    prop! {
-        /// `DashboardAttributes`: Preferences regarding the Dashboard feature.
-        core.props, "DashboardAttributes", dashboard_attributes, set_dashboard_attributes, get_dashboard_attributes, Val<vdm_attributes::DashboardAttributes>
+    /// `DashboardAttributes`: Preferences regarding the Dashboard feature.
+    pub fn dashboard_attributes(mut self, value: impl Into<Val<vdm_attributes::DashboardAttributes>>) -> Self {
+        self.core.props.set("DashboardAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `GuardianAttributes`: Preferences regarding the Guardian feature.
-        core.props, "GuardianAttributes", guardian_attributes, set_guardian_attributes, get_guardian_attributes, Val<vdm_attributes::GuardianAttributes>
+    /// Sets `DashboardAttributes` in place: [`Self::dashboard_attributes`] on a value held by `&mut`.
+    pub fn set_dashboard_attributes(&mut self, value: impl Into<Val<vdm_attributes::DashboardAttributes>>) -> &mut Self {
+        self.core.props.set("DashboardAttributes", value.into());
+        self
+    }
+
+    /// `DashboardAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_attributes(&self) -> ::std::option::Option<Val<vdm_attributes::DashboardAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardAttributes")
+    }
+
+    /// `GuardianAttributes`: Preferences regarding the Guardian feature.
+    pub fn guardian_attributes(mut self, value: impl Into<Val<vdm_attributes::GuardianAttributes>>) -> Self {
+        self.core.props.set("GuardianAttributes", value.into());
+        self
+    }
+
+    /// Sets `GuardianAttributes` in place: [`Self::guardian_attributes`] on a value held by `&mut`.
+    pub fn set_guardian_attributes(&mut self, value: impl Into<Val<vdm_attributes::GuardianAttributes>>) -> &mut Self {
+        self.core.props.set("GuardianAttributes", value.into());
+        self
+    }
+
+    /// `GuardianAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardian_attributes(&self) -> ::std::option::Option<Val<vdm_attributes::GuardianAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "GuardianAttributes")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5295,10 +8602,22 @@ pub mod vdm_attributes {
             DashboardAttributes { props }
         }
 
-        prop! {
-            /// `EngagementMetrics`: Whether emails sent from this account have engagement tracking
-            /// enabled.
-            props, "EngagementMetrics", engagement_metrics, set_engagement_metrics, get_engagement_metrics, Val<String>
+        /// `EngagementMetrics`: Whether emails sent from this account have engagement tracking enabled.
+        pub fn engagement_metrics(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EngagementMetrics", value.into());
+            self
+        }
+
+        /// Sets `EngagementMetrics` in place: [`Self::engagement_metrics`] on a value held by `&mut`.
+        pub fn set_engagement_metrics(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EngagementMetrics", value.into());
+            self
+        }
+
+        /// `EngagementMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engagement_metrics(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EngagementMetrics")
         }
     }
 
@@ -5317,10 +8636,24 @@ pub mod vdm_attributes {
             GuardianAttributes { props }
         }
 
-        prop! {
-            /// `OptimizedSharedDelivery`: Whether emails sent from this account have optimized delivery
-            /// algorithm enabled.
-            props, "OptimizedSharedDelivery", optimized_shared_delivery, set_optimized_shared_delivery, get_optimized_shared_delivery, Val<String>
+        /// `OptimizedSharedDelivery`: Whether emails sent from this account have optimized delivery
+        /// algorithm enabled.
+        pub fn optimized_shared_delivery(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OptimizedSharedDelivery", value.into());
+            self
+        }
+
+        /// Sets `OptimizedSharedDelivery` in place: [`Self::optimized_shared_delivery`] on a value held
+        /// by `&mut`.
+        pub fn set_optimized_shared_delivery(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptimizedSharedDelivery", value.into());
+            self
+        }
+
+        /// `OptimizedSharedDelivery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optimized_shared_delivery(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptimizedSharedDelivery")
         }
     }
 }

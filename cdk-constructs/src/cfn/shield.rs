@@ -45,20 +45,37 @@ impl DrtAccess {
         DrtAccess { core }
     }
 
-    prop! {
-        /// `LogBucketList`: Authorizes the Shield Response Team (SRT) to access the specified
-        /// Amazon S3 bucket containing log data such as Application Load Balancer access logs,
-        /// CloudFront logs, or logs from third party sources. You can associate up to 10 Amazon S3
-        /// buckets with your subscription.
-        core.props, "LogBucketList", log_bucket_list, set_log_bucket_list, get_log_bucket_list, Val<List<String>>
+    /// `LogBucketList`: Authorizes the Shield Response Team (SRT) to access the specified Amazon S3
+    /// bucket containing log data such as Application Load Balancer access logs, CloudFront logs,
+    /// or logs from third party sources. You can associate up to 10 Amazon S3 buckets with your
+    /// subscription.
+    pub fn log_bucket_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LogBucketList", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: Authorizes the Shield Response Team (SRT) using the specified role, to access
-        /// your AWS account to assist with DDoS attack mitigation during potential attacks. This
-        /// enables the SRT to inspect your AWS WAF configuration and create or update AWS WAF rules
-        /// and web ACLs.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `LogBucketList` in place: [`Self::log_bucket_list`] on a value held by `&mut`.
+    pub fn set_log_bucket_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogBucketList", value.into());
+        self
+    }
+
+    /// `LogBucketList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_bucket_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogBucketList")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -107,20 +124,28 @@ impl ProactiveEngagement {
         ProactiveEngagement { core }
     }
 
-    prop! {
-        /// `EmergencyContactList`: A list of email addresses and phone numbers that the Shield
-        /// Response Team (SRT) can use to contact you for escalations to the SRT and to initiate
-        /// proactive customer support. To enable proactive engagement, the contact list must
-        /// include at least one phone number.
-        core.props, "EmergencyContactList", _, set_emergency_contact_list, get_emergency_contact_list, Val<List<proactive_engagement::EmergencyContact>>
+    /// Sets `EmergencyContactList`, which `new` took, in place.
+    pub fn set_emergency_contact_list(&mut self, value: impl Into<Val<List<proactive_engagement::EmergencyContact>>>) -> &mut Self {
+        self.core.props.set("EmergencyContactList", value.into());
+        self
     }
 
-    prop! {
-        /// `ProactiveEngagementStatus`: If `ENABLED`, the Shield Response Team (SRT) will use email
-        /// and phone to notify contacts about escalations to the SRT and to initiate proactive
-        /// customer support. If `DISABLED`, the SRT will not proactively notify contacts about
-        /// escalations or to initiate proactive customer support.
-        core.props, "ProactiveEngagementStatus", _, set_proactive_engagement_status, get_proactive_engagement_status, Val<proactive_engagement::ProactiveEngagementStatus>
+    /// `EmergencyContactList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_emergency_contact_list(&self) -> ::std::option::Option<Val<List<proactive_engagement::EmergencyContact>>> {
+        crate::cfn::get_prop(&self.core.props, "EmergencyContactList")
+    }
+
+    /// Sets `ProactiveEngagementStatus`, which `new` took, in place.
+    pub fn set_proactive_engagement_status(&mut self, value: impl Into<Val<proactive_engagement::ProactiveEngagementStatus>>) -> &mut Self {
+        self.core.props.set("ProactiveEngagementStatus", value.into());
+        self
+    }
+
+    /// `ProactiveEngagementStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_proactive_engagement_status(&self) -> ::std::option::Option<Val<proactive_engagement::ProactiveEngagementStatus>> {
+        crate::cfn::get_prop(&self.core.props, "ProactiveEngagementStatus")
     }
 
     /// `Ref`: the resource's identifier.
@@ -159,19 +184,52 @@ pub mod proactive_engagement {
             EmergencyContact { props }
         }
 
-        prop! {
-            /// `EmailAddress`: The email address for the contact.
-            props, "EmailAddress", _, set_email_address, get_email_address, Val<String>
+        /// Sets `EmailAddress`, which `new` took, in place.
+        pub fn set_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactNotes`: Additional notes regarding the contact.
-            props, "ContactNotes", contact_notes, set_contact_notes, get_contact_notes, Val<String>
+        /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailAddress")
         }
 
-        prop! {
-            /// `PhoneNumber`: The phone number for the contact
-            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<String>
+        /// `ContactNotes`: Additional notes regarding the contact.
+        pub fn contact_notes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContactNotes", value.into());
+            self
+        }
+
+        /// Sets `ContactNotes` in place: [`Self::contact_notes`] on a value held by `&mut`.
+        pub fn set_contact_notes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactNotes", value.into());
+            self
+        }
+
+        /// `ContactNotes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_notes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactNotes")
+        }
+
+        /// `PhoneNumber`: The phone number for the contact
+        pub fn phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `PhoneNumber` in place: [`Self::phone_number`] on a value held by `&mut`.
+        pub fn set_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// `PhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumber")
         }
     }
 
@@ -219,33 +277,87 @@ impl Protection {
         Protection { core }
     }
 
-    prop! {
-        /// `ApplicationLayerAutomaticResponseConfiguration`: The automatic application layer DDoS
-        /// mitigation settings for a Protection. This configuration determines whether Shield
-        /// Advanced automatically manages rules in the web ACL in order to respond to application
-        /// layer events that Shield Advanced determines to be DDoS attacks.
-        core.props, "ApplicationLayerAutomaticResponseConfiguration", application_layer_automatic_response_configuration, set_application_layer_automatic_response_configuration, get_application_layer_automatic_response_configuration, Val<protection::ApplicationLayerAutomaticResponseConfiguration>
+    /// `ApplicationLayerAutomaticResponseConfiguration`: The automatic application layer DDoS
+    /// mitigation settings for a Protection. This configuration determines whether Shield Advanced
+    /// automatically manages rules in the web ACL in order to respond to application layer events
+    /// that Shield Advanced determines to be DDoS attacks.
+    pub fn application_layer_automatic_response_configuration(mut self, value: impl Into<Val<protection::ApplicationLayerAutomaticResponseConfiguration>>) -> Self {
+        self.core.props.set("ApplicationLayerAutomaticResponseConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckArns`: The Amazon Resource Names (ARNs) of the health check to associate
-        /// with the protection.
-        core.props, "HealthCheckArns", health_check_arns, set_health_check_arns, get_health_check_arns, Val<List<String>>
+    /// Sets `ApplicationLayerAutomaticResponseConfiguration` in place: [`Self::application_layer_automatic_response_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_application_layer_automatic_response_configuration(&mut self, value: impl Into<Val<protection::ApplicationLayerAutomaticResponseConfiguration>>) -> &mut Self {
+        self.core.props.set("ApplicationLayerAutomaticResponseConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Friendly name for the Protection.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ApplicationLayerAutomaticResponseConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_layer_automatic_response_configuration(&self) -> ::std::option::Option<Val<protection::ApplicationLayerAutomaticResponseConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationLayerAutomaticResponseConfiguration")
     }
 
-    prop! {
-        /// `ResourceArn`: The ARN (Amazon Resource Name) of the resource to be protected.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `HealthCheckArns`: The Amazon Resource Names (ARNs) of the health check to associate with
+    /// the protection.
+    pub fn health_check_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("HealthCheckArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tag key-value pairs for the Protection object.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `HealthCheckArns` in place: [`Self::health_check_arns`] on a value held by `&mut`.
+    pub fn set_health_check_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("HealthCheckArns", value.into());
+        self
+    }
+
+    /// `HealthCheckArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckArns")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// `Tags`: One or more tag key-value pairs for the Protection object.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -303,20 +415,28 @@ pub mod protection {
             ApplicationLayerAutomaticResponseConfiguration { props }
         }
 
-        prop! {
-            /// `Action`: Specifies the action setting that Shield Advanced should use in the AWS WAF
-            /// rules that it creates on behalf of the protected resource in response to DDoS attacks.
-            /// You specify this as part of the configuration for the automatic application layer DDoS
-            /// mitigation feature, when you enable or update automatic mitigation. Shield Advanced
-            /// creates the AWS WAF rules in a Shield Advanced-managed rule group, inside the web ACL
-            /// that you have associated with the resource.
-            props, "Action", _, set_action, get_action, Val<ApplicationLayerAutomaticResponseConfigurationAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ApplicationLayerAutomaticResponseConfigurationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Indicates whether automatic application layer DDoS mitigation is enabled for
-            /// the protection.
-            props, "Status", _, set_status, get_status, Val<ApplicationLayerAutomaticResponseConfigurationStatus>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ApplicationLayerAutomaticResponseConfigurationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<ApplicationLayerAutomaticResponseConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ApplicationLayerAutomaticResponseConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -340,16 +460,42 @@ pub mod protection {
             ApplicationLayerAutomaticResponseConfigurationAction { props }
         }
 
-        prop! {
-            /// `Count`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS
-            /// WAF `Count` action. You must specify exactly one action, either `Block` or `Count`.
-            props, "Count", count, set_count, get_count, Val<Json>
+        /// `Count`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS WAF `Count`
+        /// action. You must specify exactly one action, either `Block` or `Count`.
+        pub fn count(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Block`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS
-            /// WAF `Block` action. You must specify exactly one action, either `Block` or `Count`.
-            props, "Block", block, set_block, get_block, Val<Json>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Block`: Specifies that Shield Advanced should configure its AWS WAF rules with the AWS WAF `Block`
+        /// action. You must specify exactly one action, either `Block` or `Count`.
+        pub fn block(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Block", value.into());
+            self
+        }
+
+        /// Sets `Block` in place: [`Self::block`] on a value held by `&mut`.
+        pub fn set_block(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Block", value.into());
+            self
+        }
+
+        /// `Block` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Block")
         }
     }
 
@@ -409,50 +555,99 @@ impl ProtectionGroup {
         ProtectionGroup { core }
     }
 
-    prop! {
-        /// `Aggregation`: Defines how AWS Shield combines resource data for the group in order to
-        /// detect, mitigate, and report events. * Sum - Use the total traffic across the group.
-        /// This is a good choice for most cases. Examples include Elastic IP addresses for EC2
-        /// instances that scale manually or automatically. * Mean - Use the average of the traffic
-        /// across the group. This is a good choice for resources that share traffic uniformly.
-        /// Examples include accelerators and load balancers. * Max - Use the highest traffic from
-        /// each resource. This is useful for resources that don't share traffic and for resources
-        /// that share …
-        core.props, "Aggregation", _, set_aggregation, get_aggregation, Val<protection_group::Aggregation>
+    /// Sets `Aggregation`, which `new` took, in place.
+    pub fn set_aggregation(&mut self, value: impl Into<Val<protection_group::Aggregation>>) -> &mut Self {
+        self.core.props.set("Aggregation", value.into());
+        self
     }
 
-    prop! {
-        /// `Members`: The Amazon Resource Names (ARNs) of the resources to include in the
-        /// protection group. You must set this when you set `Pattern` to `ARBITRARY` and you must
-        /// not set it for any other `Pattern` setting.
-        core.props, "Members", members, set_members, get_members, Val<List<String>>
+    /// `Aggregation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation(&self) -> ::std::option::Option<Val<protection_group::Aggregation>> {
+        crate::cfn::get_prop(&self.core.props, "Aggregation")
     }
 
-    prop! {
-        /// `Pattern`: The criteria to use to choose the protected resources for inclusion in the
-        /// group. You can include all resources that have protections, provide a list of resource
-        /// Amazon Resource Names (ARNs), or include all resources of a specified resource type.
-        core.props, "Pattern", _, set_pattern, get_pattern, Val<protection_group::Pattern>
+    /// `Members`: The Amazon Resource Names (ARNs) of the resources to include in the protection
+    /// group. You must set this when you set `Pattern` to `ARBITRARY` and you must not set it for
+    /// any other `Pattern` setting.
+    pub fn members(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Members", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtectionGroupId`: The name of the protection group. You use this to identify the
-        /// protection group in lists and to manage the protection group, for example to update,
-        /// delete, or describe it.
-        core.props, "ProtectionGroupId", _, set_protection_group_id, get_protection_group_id, Val<String>
+    /// Sets `Members` in place: [`Self::members`] on a value held by `&mut`.
+    pub fn set_members(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Members", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceType`: The resource type to include in the protection group. All protected
-        /// resources of this type are included in the protection group. Newly protected resources
-        /// of this type are automatically added to the group. You must set this when you set `Pattern`
-        /// to `BY_RESOURCE_TYPE` and you must not set it for any other `Pattern` setting.
-        core.props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<protection_group::ResourceType>
+    /// `Members` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_members(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Members")
     }
 
-    prop! {
-        /// `Tags`: One or more tag key-value pairs for the Protection object.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Pattern`, which `new` took, in place.
+    pub fn set_pattern(&mut self, value: impl Into<Val<protection_group::Pattern>>) -> &mut Self {
+        self.core.props.set("Pattern", value.into());
+        self
+    }
+
+    /// `Pattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pattern(&self) -> ::std::option::Option<Val<protection_group::Pattern>> {
+        crate::cfn::get_prop(&self.core.props, "Pattern")
+    }
+
+    /// Sets `ProtectionGroupId`, which `new` took, in place.
+    pub fn set_protection_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProtectionGroupId", value.into());
+        self
+    }
+
+    /// `ProtectionGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protection_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProtectionGroupId")
+    }
+
+    /// `ResourceType`: The resource type to include in the protection group. All protected
+    /// resources of this type are included in the protection group. Newly protected resources of
+    /// this type are automatically added to the group. You must set this when you set `Pattern` to `BY_RESOURCE_TYPE`
+    /// and you must not set it for any other `Pattern` setting.
+    pub fn resource_type(mut self, value: impl Into<Val<protection_group::ResourceType>>) -> Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<protection_group::ResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<protection_group::ResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `Tags`: One or more tag key-value pairs for the Protection object.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,29 +52,70 @@ impl ProfilePermission {
         ProfilePermission { core }
     }
 
-    prop! {
-        /// `Action`.
-        core.props, "Action", _, set_action, get_action, Val<String>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Principal`.
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `ProfileName`.
-        core.props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileVersion`.
-        core.props, "ProfileVersion", profile_version, set_profile_version, get_profile_version, Val<String>
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
     }
 
-    prop! {
-        /// `StatementId`.
-        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
+    /// Sets `ProfileName`, which `new` took, in place.
+    pub fn set_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileName", value.into());
+        self
+    }
+
+    /// `ProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileName")
+    }
+
+    /// `ProfileVersion`.
+    pub fn profile_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProfileVersion", value.into());
+        self
+    }
+
+    /// Sets `ProfileVersion` in place: [`Self::profile_version`] on a value held by `&mut`.
+    pub fn set_profile_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileVersion", value.into());
+        self
+    }
+
+    /// `ProfileVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileVersion")
+    }
+
+    /// Sets `StatementId`, which `new` took, in place.
+    pub fn set_statement_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StatementId", value.into());
+        self
+    }
+
+    /// `StatementId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StatementId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -105,19 +146,53 @@ impl SigningProfile {
         SigningProfile { core }
     }
 
-    prop! {
-        /// `PlatformId`: The ID of the target signing platform.
-        core.props, "PlatformId", _, set_platform_id, get_platform_id, Val<signing_profile::PlatformId>
+    /// Sets `PlatformId`, which `new` took, in place.
+    pub fn set_platform_id(&mut self, value: impl Into<Val<signing_profile::PlatformId>>) -> &mut Self {
+        self.core.props.set("PlatformId", value.into());
+        self
     }
 
-    prop! {
-        /// `SignatureValidityPeriod`: Signature validity period of the profile.
-        core.props, "SignatureValidityPeriod", signature_validity_period, set_signature_validity_period, get_signature_validity_period, Val<signing_profile::SignatureValidityPeriod>
+    /// `PlatformId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_id(&self) -> ::std::option::Option<Val<signing_profile::PlatformId>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformId")
     }
 
-    prop! {
-        /// `Tags`: A list of tags associated with the signing profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SignatureValidityPeriod`: Signature validity period of the profile.
+    pub fn signature_validity_period(mut self, value: impl Into<Val<signing_profile::SignatureValidityPeriod>>) -> Self {
+        self.core.props.set("SignatureValidityPeriod", value.into());
+        self
+    }
+
+    /// Sets `SignatureValidityPeriod` in place: [`Self::signature_validity_period`] on a value held
+    /// by `&mut`.
+    pub fn set_signature_validity_period(&mut self, value: impl Into<Val<signing_profile::SignatureValidityPeriod>>) -> &mut Self {
+        self.core.props.set("SignatureValidityPeriod", value.into());
+        self
+    }
+
+    /// `SignatureValidityPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signature_validity_period(&self) -> ::std::option::Option<Val<signing_profile::SignatureValidityPeriod>> {
+        crate::cfn::get_prop(&self.core.props, "SignatureValidityPeriod")
+    }
+
+    /// `Tags`: A list of tags associated with the signing profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -183,14 +258,40 @@ pub mod signing_profile {
             SignatureValidityPeriod { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<SignatureValidityPeriodType>
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<SignatureValidityPeriodType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<i64>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SignatureValidityPeriodType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SignatureValidityPeriodType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 

@@ -50,29 +50,82 @@ impl Simulation {
         Simulation { core }
     }
 
-    prop! {
-        /// `MaximumDuration`: The maximum running time of the simulation.
-        core.props, "MaximumDuration", maximum_duration, set_maximum_duration, get_maximum_duration, Val<String>
+    /// `MaximumDuration`: The maximum running time of the simulation.
+    pub fn maximum_duration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaximumDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the simulation.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `MaximumDuration` in place: [`Self::maximum_duration`] on a value held by `&mut`.
+    pub fn set_maximum_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaximumDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: Role ARN.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `MaximumDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_duration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumDuration")
     }
 
-    prop! {
-        /// `SchemaS3Location`.
-        core.props, "SchemaS3Location", schema_s3_location, set_schema_s3_location, get_schema_s3_location, Val<simulation::S3Location>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotS3Location`.
-        core.props, "SnapshotS3Location", snapshot_s3_location, set_snapshot_s3_location, get_snapshot_s3_location, Val<simulation::S3Location>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SchemaS3Location`.
+    pub fn schema_s3_location(mut self, value: impl Into<Val<simulation::S3Location>>) -> Self {
+        self.core.props.set("SchemaS3Location", value.into());
+        self
+    }
+
+    /// Sets `SchemaS3Location` in place: [`Self::schema_s3_location`] on a value held by `&mut`.
+    pub fn set_schema_s3_location(&mut self, value: impl Into<Val<simulation::S3Location>>) -> &mut Self {
+        self.core.props.set("SchemaS3Location", value.into());
+        self
+    }
+
+    /// `SchemaS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_s3_location(&self) -> ::std::option::Option<Val<simulation::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaS3Location")
+    }
+
+    /// `SnapshotS3Location`.
+    pub fn snapshot_s3_location(mut self, value: impl Into<Val<simulation::S3Location>>) -> Self {
+        self.core.props.set("SnapshotS3Location", value.into());
+        self
+    }
+
+    /// Sets `SnapshotS3Location` in place: [`Self::snapshot_s3_location`] on a value held by `&mut`.
+    pub fn set_snapshot_s3_location(&mut self, value: impl Into<Val<simulation::S3Location>>) -> &mut Self {
+        self.core.props.set("SnapshotS3Location", value.into());
+        self
+    }
+
+    /// `SnapshotS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_s3_location(&self) -> ::std::option::Option<Val<simulation::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotS3Location")
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,15 +165,28 @@ pub mod simulation {
             S3Location { props }
         }
 
-        prop! {
-            /// `BucketName`: The Schema S3 bucket name.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKey`: This is the schema S3 object key, which includes the full path of "folders"
-            /// from the bucket root to the schema.
-            props, "ObjectKey", _, set_object_key, get_object_key, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// Sets `ObjectKey`, which `new` took, in place.
+        pub fn set_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKey", value.into());
+            self
+        }
+
+        /// `ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKey")
         }
     }
 }

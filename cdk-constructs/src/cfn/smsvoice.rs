@@ -39,35 +39,115 @@ impl ConfigurationSet {
         ConfigurationSet { core }
     }
 
-    prop! {
-        /// `ConfigurationSetName`: The name to use for the configuration set.
-        core.props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
+    /// `ConfigurationSetName`: The name to use for the configuration set.
+    pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConfigurationSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultSenderId`: The default sender ID to set for the ConfigurationSet.
-        core.props, "DefaultSenderId", default_sender_id, set_default_sender_id, get_default_sender_id, Val<String>
+    /// Sets `ConfigurationSetName` in place: [`Self::configuration_set_name`] on a value held by `&mut`.
+    pub fn set_configuration_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventDestinations`: An event destination is a location where you send message events.
-        core.props, "EventDestinations", event_destinations, set_event_destinations, get_event_destinations, Val<List<configuration_set::EventDestination>>
+    /// `ConfigurationSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationSetName")
     }
 
-    prop! {
-        /// `MessageFeedbackEnabled`: Set to true to enable message feedback.
-        core.props, "MessageFeedbackEnabled", message_feedback_enabled, set_message_feedback_enabled, get_message_feedback_enabled, Val<bool>
+    /// `DefaultSenderId`: The default sender ID to set for the ConfigurationSet.
+    pub fn default_sender_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultSenderId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtectConfigurationId`: The unique identifier for the protect configuration to be
-        /// associated to the configuration set.
-        core.props, "ProtectConfigurationId", protect_configuration_id, set_protect_configuration_id, get_protect_configuration_id, Val<String>
+    /// Sets `DefaultSenderId` in place: [`Self::default_sender_id`] on a value held by `&mut`.
+    pub fn set_default_sender_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultSenderId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefaultSenderId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_sender_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultSenderId")
+    }
+
+    /// `EventDestinations`: An event destination is a location where you send message events.
+    pub fn event_destinations(mut self, value: impl Into<Val<List<configuration_set::EventDestination>>>) -> Self {
+        self.core.props.set("EventDestinations", value.into());
+        self
+    }
+
+    /// Sets `EventDestinations` in place: [`Self::event_destinations`] on a value held by `&mut`.
+    pub fn set_event_destinations(&mut self, value: impl Into<Val<List<configuration_set::EventDestination>>>) -> &mut Self {
+        self.core.props.set("EventDestinations", value.into());
+        self
+    }
+
+    /// `EventDestinations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_destinations(&self) -> ::std::option::Option<Val<List<configuration_set::EventDestination>>> {
+        crate::cfn::get_prop(&self.core.props, "EventDestinations")
+    }
+
+    /// `MessageFeedbackEnabled`: Set to true to enable message feedback.
+    pub fn message_feedback_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MessageFeedbackEnabled", value.into());
+        self
+    }
+
+    /// Sets `MessageFeedbackEnabled` in place: [`Self::message_feedback_enabled`] on a value held
+    /// by `&mut`.
+    pub fn set_message_feedback_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MessageFeedbackEnabled", value.into());
+        self
+    }
+
+    /// `MessageFeedbackEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_feedback_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MessageFeedbackEnabled")
+    }
+
+    /// `ProtectConfigurationId`: The unique identifier for the protect configuration to be
+    /// associated to the configuration set.
+    pub fn protect_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProtectConfigurationId", value.into());
+        self
+    }
+
+    /// Sets `ProtectConfigurationId` in place: [`Self::protect_configuration_id`] on a value held
+    /// by `&mut`.
+    pub fn set_protect_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProtectConfigurationId", value.into());
+        self
+    }
+
+    /// `ProtectConfigurationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protect_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProtectConfigurationId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,37 +203,98 @@ pub mod configuration_set {
             EventDestination { props }
         }
 
-        prop! {
-            /// `EventDestinationName`: The name that identifies the event destination.
-            props, "EventDestinationName", _, set_event_destination_name, get_event_destination_name, Val<String>
+        /// Sets `EventDestinationName`, which `new` took, in place.
+        pub fn set_event_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventDestinationName", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: When set to true events will be logged. By default this is set to true
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `EventDestinationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_destination_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventDestinationName")
         }
 
-        prop! {
-            /// `MatchingEventTypes`: An array of event types that determine which events to log. If 'ALL'
-            /// is used, then AWS End User Messaging SMS and Voice logs every event type.
-            props, "MatchingEventTypes", _, set_matching_event_types, get_matching_event_types, Val<List<String>>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLogsDestination`: An object that contains IamRoleArn and LogGroupArn
-            /// associated with an Amazon CloudWatch event destination.
-            props, "CloudWatchLogsDestination", cloud_watch_logs_destination, set_cloud_watch_logs_destination, get_cloud_watch_logs_destination, Val<CloudWatchLogsDestination>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `KinesisFirehoseDestination`: An object that contains IamRoleArn and DeliveryStreamArn
-            /// associated with an Amazon Kinesis Firehose event destination.
-            props, "KinesisFirehoseDestination", kinesis_firehose_destination, set_kinesis_firehose_destination, get_kinesis_firehose_destination, Val<KinesisFirehoseDestination>
+        /// Sets `MatchingEventTypes`, which `new` took, in place.
+        pub fn set_matching_event_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchingEventTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `SnsDestination`: An object that contains SNS TopicArn event destination.
-            props, "SnsDestination", sns_destination, set_sns_destination, get_sns_destination, Val<SnsDestination>
+        /// `MatchingEventTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_event_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchingEventTypes")
+        }
+
+        /// `CloudWatchLogsDestination`: An object that contains IamRoleArn and LogGroupArn associated
+        /// with an Amazon CloudWatch event destination.
+        pub fn cloud_watch_logs_destination(mut self, value: impl Into<Val<CloudWatchLogsDestination>>) -> Self {
+            self.props.set("CloudWatchLogsDestination", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLogsDestination` in place: [`Self::cloud_watch_logs_destination`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logs_destination(&mut self, value: impl Into<Val<CloudWatchLogsDestination>>) -> &mut Self {
+            self.props.set("CloudWatchLogsDestination", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_destination(&self) -> ::std::option::Option<Val<CloudWatchLogsDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsDestination")
+        }
+
+        /// `KinesisFirehoseDestination`: An object that contains IamRoleArn and DeliveryStreamArn
+        /// associated with an Amazon Kinesis Firehose event destination.
+        pub fn kinesis_firehose_destination(mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> Self {
+            self.props.set("KinesisFirehoseDestination", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseDestination` in place: [`Self::kinesis_firehose_destination`] on a
+        /// value held by `&mut`.
+        pub fn set_kinesis_firehose_destination(&mut self, value: impl Into<Val<KinesisFirehoseDestination>>) -> &mut Self {
+            self.props.set("KinesisFirehoseDestination", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_destination(&self) -> ::std::option::Option<Val<KinesisFirehoseDestination>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseDestination")
+        }
+
+        /// `SnsDestination`: An object that contains SNS TopicArn event destination.
+        pub fn sns_destination(mut self, value: impl Into<Val<SnsDestination>>) -> Self {
+            self.props.set("SnsDestination", value.into());
+            self
+        }
+
+        /// Sets `SnsDestination` in place: [`Self::sns_destination`] on a value held by `&mut`.
+        pub fn set_sns_destination(&mut self, value: impl Into<Val<SnsDestination>>) -> &mut Self {
+            self.props.set("SnsDestination", value.into());
+            self
+        }
+
+        /// `SnsDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_destination(&self) -> ::std::option::Option<Val<SnsDestination>> {
+            crate::cfn::get_prop(&self.props, "SnsDestination")
         }
     }
 
@@ -181,16 +322,28 @@ pub mod configuration_set {
             CloudWatchLogsDestination { props }
         }
 
-        prop! {
-            /// `IamRoleArn`: The Amazon Resource Name (ARN) of an AWS Identity and Access Management
-            /// role that is able to write event data to an Amazon CloudWatch destination.
-            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// Sets `IamRoleArn`, which `new` took, in place.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupArn`: The name of the Amazon CloudWatch log group that you want to record
-            /// events in.
-            props, "LogGroupArn", _, set_log_group_arn, get_log_group_arn, Val<String>
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
+        }
+
+        /// Sets `LogGroupArn`, which `new` took, in place.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -218,15 +371,28 @@ pub mod configuration_set {
             KinesisFirehoseDestination { props }
         }
 
-        prop! {
-            /// `IamRoleArn`: The Amazon Resource Name (ARN) of an AWS Identity and Access Management
-            /// role that is able to write event data to an Amazon CloudWatch destination.
-            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// Sets `IamRoleArn`, which `new` took, in place.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryStreamArn`: The Amazon Resource Name (ARN) of the delivery stream.
-            props, "DeliveryStreamArn", _, set_delivery_stream_arn, get_delivery_stream_arn, Val<String>
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
+        }
+
+        /// Sets `DeliveryStreamArn`, which `new` took, in place.
+        pub fn set_delivery_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStreamArn", value.into());
+            self
+        }
+
+        /// `DeliveryStreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStreamArn")
         }
     }
 
@@ -248,10 +414,16 @@ pub mod configuration_set {
             SnsDestination { props }
         }
 
-        prop! {
-            /// `TopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic that you want to
-            /// publish events to.
-            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicArn`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 }
@@ -288,49 +460,135 @@ impl NotifyConfiguration {
         NotifyConfiguration { core }
     }
 
-    prop! {
-        /// `DefaultTemplateId`: The default template identifier to associate with the notify
-        /// configuration. If specified, this template is used when sending messages without an
-        /// explicit template identifier.
-        core.props, "DefaultTemplateId", default_template_id, set_default_template_id, get_default_template_id, Val<String>
+    /// `DefaultTemplateId`: The default template identifier to associate with the notify
+    /// configuration. If specified, this template is used when sending messages without an explicit
+    /// template identifier.
+    pub fn default_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultTemplateId", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: By default this is set to false. When set to true the
-        /// notify configuration can't be deleted.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// Sets `DefaultTemplateId` in place: [`Self::default_template_id`] on a value held by `&mut`.
+    pub fn set_default_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultTemplateId", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name to associate with the notify configuration.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `DefaultTemplateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_template_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultTemplateId")
     }
 
-    prop! {
-        /// `EnabledChannels`: An array of channels to enable for the notify configuration.
-        /// Supported values include SMS and VOICE.
-        core.props, "EnabledChannels", _, set_enabled_channels, get_enabled_channels, Val<List<notify_configuration::EnabledChannels>>
+    /// `DeletionProtectionEnabled`: By default this is set to false. When set to true the notify
+    /// configuration can't be deleted.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EnabledCountries`: An array of two-character ISO country codes, in ISO 3166-1 alpha-2
-        /// format, that are enabled for the notify configuration.
-        core.props, "EnabledCountries", enabled_countries, set_enabled_countries, get_enabled_countries, Val<List<String>>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `PoolId`: The identifier of the pool to associate with the notify configuration.
-        core.props, "PoolId", pool_id, set_pool_id, get_pool_id, Val<String>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `Tags`: An array of tags (key and value pairs) associated with the notify configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `UseCase`: The use case for the notify configuration.
-        core.props, "UseCase", _, set_use_case, get_use_case, Val<notify_configuration::UseCase>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `EnabledChannels`, which `new` took, in place.
+    pub fn set_enabled_channels(&mut self, value: impl Into<Val<List<notify_configuration::EnabledChannels>>>) -> &mut Self {
+        self.core.props.set("EnabledChannels", value.into());
+        self
+    }
+
+    /// `EnabledChannels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled_channels(&self) -> ::std::option::Option<Val<List<notify_configuration::EnabledChannels>>> {
+        crate::cfn::get_prop(&self.core.props, "EnabledChannels")
+    }
+
+    /// `EnabledCountries`: An array of two-character ISO country codes, in ISO 3166-1 alpha-2
+    /// format, that are enabled for the notify configuration.
+    pub fn enabled_countries(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EnabledCountries", value.into());
+        self
+    }
+
+    /// Sets `EnabledCountries` in place: [`Self::enabled_countries`] on a value held by `&mut`.
+    pub fn set_enabled_countries(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnabledCountries", value.into());
+        self
+    }
+
+    /// `EnabledCountries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled_countries(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnabledCountries")
+    }
+
+    /// `PoolId`: The identifier of the pool to associate with the notify configuration.
+    pub fn pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PoolId", value.into());
+        self
+    }
+
+    /// Sets `PoolId` in place: [`Self::pool_id`] on a value held by `&mut`.
+    pub fn set_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolId", value.into());
+        self
+    }
+
+    /// `PoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolId")
+    }
+
+    /// `Tags`: An array of tags (key and value pairs) associated with the notify configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UseCase`, which `new` took, in place.
+    pub fn set_use_case(&mut self, value: impl Into<Val<notify_configuration::UseCase>>) -> &mut Self {
+        self.core.props.set("UseCase", value.into());
+        self
+    }
+
+    /// `UseCase` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_case(&self) -> ::std::option::Option<Val<notify_configuration::UseCase>> {
+        crate::cfn::get_prop(&self.core.props, "UseCase")
     }
 
     /// `Ref`: the resource's identifier.
@@ -427,14 +685,40 @@ impl OptOutList {
         OptOutList { core }
     }
 
-    prop! {
-        /// `OptOutListName`: The name of the new OptOutList.
-        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
+    /// `OptOutListName`: The name of the new OptOutList.
+    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `OptOutListName` in place: [`Self::opt_out_list_name`] on a value held by `&mut`.
+    pub fn set_opt_out_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
+    }
+
+    /// `OptOutListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_opt_out_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptOutListName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -488,74 +772,174 @@ impl PhoneNumber {
         PhoneNumber { core }
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
-        /// this is set to false.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
+    /// this is set to false.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `IsoCountryCode`: The two-character code, in ISO 3166-1 alpha-2 format, for the country
-        /// or region.
-        core.props, "IsoCountryCode", _, set_iso_country_code, get_iso_country_code, Val<String>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `MandatoryKeywords`: A keyword is a word that you can search for on a particular phone
-        /// number or pool. It is also a specific word or phrase that an end user can send to your
-        /// number to elicit a response, such as an informational message or a special offer. When
-        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
-        /// and Voice responds with a customizable message. Keywords "HELP" and "STOP" are mandatory
-        /// keywords
-        core.props, "MandatoryKeywords", _, set_mandatory_keywords, get_mandatory_keywords, Val<phone_number::MandatoryKeywords>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `NumberCapabilities`: Indicates if the phone number will be used for text messages,
-        /// voice messages, or both.
-        core.props, "NumberCapabilities", _, set_number_capabilities, get_number_capabilities, Val<List<phone_number::NumberCapabilities>>
+    /// Sets `IsoCountryCode`, which `new` took, in place.
+    pub fn set_iso_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IsoCountryCode", value.into());
+        self
     }
 
-    prop! {
-        /// `NumberType`: The type of phone number to request.
-        core.props, "NumberType", _, set_number_type, get_number_type, Val<phone_number::NumberType>
+    /// `IsoCountryCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iso_country_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IsoCountryCode")
     }
 
-    prop! {
-        /// `OptOutListName`: The name of the OptOutList to associate with the phone number. You can
-        /// use the OptOutListName or OptOutListArn.
-        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
+    /// Sets `MandatoryKeywords`, which `new` took, in place.
+    pub fn set_mandatory_keywords(&mut self, value: impl Into<Val<phone_number::MandatoryKeywords>>) -> &mut Self {
+        self.core.props.set("MandatoryKeywords", value.into());
+        self
     }
 
-    prop! {
-        /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone
-        /// number or pool. It is also a specific word or phrase that an end user can send to your
-        /// number to elicit a response, such as an informational message or a special offer. When
-        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
-        /// and Voice responds with a customizable message.
-        core.props, "OptionalKeywords", optional_keywords, set_optional_keywords, get_optional_keywords, Val<List<phone_number::OptionalKeyword>>
+    /// `MandatoryKeywords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mandatory_keywords(&self) -> ::std::option::Option<Val<phone_number::MandatoryKeywords>> {
+        crate::cfn::get_prop(&self.core.props, "MandatoryKeywords")
     }
 
-    prop! {
-        /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient
-        /// sends a message that begins with HELP or STOP to one of your dedicated numbers, AWS End
-        /// User Messaging SMS and Voice automatically replies with a customizable message and adds
-        /// the end recipient to the OptOutList. When set to true you're responsible for responding
-        /// to HELP and STOP requests. You're also responsible for tracking and honoring opt-out
-        /// requests.
-        core.props, "SelfManagedOptOutsEnabled", self_managed_opt_outs_enabled, set_self_managed_opt_outs_enabled, get_self_managed_opt_outs_enabled, Val<bool>
+    /// Sets `NumberCapabilities`, which `new` took, in place.
+    pub fn set_number_capabilities(&mut self, value: impl Into<Val<List<phone_number::NumberCapabilities>>>) -> &mut Self {
+        self.core.props.set("NumberCapabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `NumberCapabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_capabilities(&self) -> ::std::option::Option<Val<List<phone_number::NumberCapabilities>>> {
+        crate::cfn::get_prop(&self.core.props, "NumberCapabilities")
     }
 
-    prop! {
-        /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
-        /// customers. When one of your customers sends a message to your phone number, the message
-        /// body is sent to an Amazon SNS topic or Amazon Connect for processing.
-        core.props, "TwoWay", two_way, set_two_way, get_two_way, Val<phone_number::TwoWay>
+    /// Sets `NumberType`, which `new` took, in place.
+    pub fn set_number_type(&mut self, value: impl Into<Val<phone_number::NumberType>>) -> &mut Self {
+        self.core.props.set("NumberType", value.into());
+        self
+    }
+
+    /// `NumberType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_type(&self) -> ::std::option::Option<Val<phone_number::NumberType>> {
+        crate::cfn::get_prop(&self.core.props, "NumberType")
+    }
+
+    /// `OptOutListName`: The name of the OptOutList to associate with the phone number. You can use
+    /// the OptOutListName or OptOutListArn.
+    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
+    }
+
+    /// Sets `OptOutListName` in place: [`Self::opt_out_list_name`] on a value held by `&mut`.
+    pub fn set_opt_out_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
+    }
+
+    /// `OptOutListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_opt_out_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptOutListName")
+    }
+
+    /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone number
+    /// or pool. It is also a specific word or phrase that an end user can send to your number to
+    /// elicit a response, such as an informational message or a special offer. When your number
+    /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice responds
+    /// with a customizable message.
+    pub fn optional_keywords(mut self, value: impl Into<Val<List<phone_number::OptionalKeyword>>>) -> Self {
+        self.core.props.set("OptionalKeywords", value.into());
+        self
+    }
+
+    /// Sets `OptionalKeywords` in place: [`Self::optional_keywords`] on a value held by `&mut`.
+    pub fn set_optional_keywords(&mut self, value: impl Into<Val<List<phone_number::OptionalKeyword>>>) -> &mut Self {
+        self.core.props.set("OptionalKeywords", value.into());
+        self
+    }
+
+    /// `OptionalKeywords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_optional_keywords(&self) -> ::std::option::Option<Val<List<phone_number::OptionalKeyword>>> {
+        crate::cfn::get_prop(&self.core.props, "OptionalKeywords")
+    }
+
+    /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient sends a
+    /// message that begins with HELP or STOP to one of your dedicated numbers, AWS End User
+    /// Messaging SMS and Voice automatically replies with a customizable message and adds the end
+    /// recipient to the OptOutList. When set to true you're responsible for responding to HELP and
+    /// STOP requests. You're also responsible for tracking and honoring opt-out requests.
+    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SelfManagedOptOutsEnabled", value.into());
+        self
+    }
+
+    /// Sets `SelfManagedOptOutsEnabled` in place: [`Self::self_managed_opt_outs_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_self_managed_opt_outs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SelfManagedOptOutsEnabled", value.into());
+        self
+    }
+
+    /// `SelfManagedOptOutsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_self_managed_opt_outs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SelfManagedOptOutsEnabled")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
+    /// customers. When one of your customers sends a message to your phone number, the message body
+    /// is sent to an Amazon SNS topic or Amazon Connect for processing.
+    pub fn two_way(mut self, value: impl Into<Val<phone_number::TwoWay>>) -> Self {
+        self.core.props.set("TwoWay", value.into());
+        self
+    }
+
+    /// Sets `TwoWay` in place: [`Self::two_way`] on a value held by `&mut`.
+    pub fn set_two_way(&mut self, value: impl Into<Val<phone_number::TwoWay>>) -> &mut Self {
+        self.core.props.set("TwoWay", value.into());
+        self
+    }
+
+    /// `TwoWay` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way(&self) -> ::std::option::Option<Val<phone_number::TwoWay>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWay")
     }
 
     /// `Ref`: the resource's identifier.
@@ -622,22 +1006,28 @@ pub mod phone_number {
             MandatoryKeywords { props }
         }
 
-        prop! {
-            /// `STOP`: A keyword is a word that you can search for on a particular phone number or
-            /// pool. It is also a specific word or phrase that an end user can send to your number to
-            /// elicit a response, such as an informational message or a special offer. When your number
-            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
-            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
-            props, "STOP", _, set_stop, get_stop, Val<MandatoryKeyword>
+        /// Sets `STOP`, which `new` took, in place.
+        pub fn set_stop(&mut self, value: impl Into<Val<MandatoryKeyword>>) -> &mut Self {
+            self.props.set("STOP", value.into());
+            self
         }
 
-        prop! {
-            /// `HELP`: A keyword is a word that you can search for on a particular phone number or
-            /// pool. It is also a specific word or phrase that an end user can send to your number to
-            /// elicit a response, such as an informational message or a special offer. When your number
-            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
-            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
-            props, "HELP", _, set_help, get_help, Val<MandatoryKeyword>
+        /// `STOP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop(&self) -> ::std::option::Option<Val<MandatoryKeyword>> {
+            crate::cfn::get_prop(&self.props, "STOP")
+        }
+
+        /// Sets `HELP`, which `new` took, in place.
+        pub fn set_help(&mut self, value: impl Into<Val<MandatoryKeyword>>) -> &mut Self {
+            self.props.set("HELP", value.into());
+            self
+        }
+
+        /// `HELP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_help(&self) -> ::std::option::Option<Val<MandatoryKeyword>> {
+            crate::cfn::get_prop(&self.props, "HELP")
         }
     }
 
@@ -663,9 +1053,16 @@ pub mod phone_number {
             MandatoryKeyword { props }
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", _, set_message, get_message, Val<String>
+        /// Sets `Message`, which `new` took, in place.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
         }
     }
 
@@ -733,19 +1130,40 @@ pub mod phone_number {
             OptionalKeyword { props }
         }
 
-        prop! {
-            /// `Keyword`.
-            props, "Keyword", _, set_keyword, get_keyword, Val<String>
+        /// Sets `Keyword`, which `new` took, in place.
+        pub fn set_keyword(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Keyword", value.into());
+            self
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", _, set_message, get_message, Val<String>
+        /// `Keyword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keyword(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Keyword")
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<OptionalKeywordAction>
+        /// Sets `Message`, which `new` took, in place.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
+        }
+
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<OptionalKeywordAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<OptionalKeywordAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -785,21 +1203,53 @@ pub mod phone_number {
             TwoWay { props }
         }
 
-        prop! {
-            /// `Enabled`: By default this is set to false. When set to true you can receive incoming
-            /// text messages from your end recipients.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
-            props, "ChannelArn", channel_arn, set_channel_arn, get_channel_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post
-            /// inbound SMS messages.
-            props, "ChannelRole", channel_role, set_channel_role, get_channel_role, Val<String>
+        /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
+        pub fn channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelArn", value.into());
+            self
+        }
+
+        /// Sets `ChannelArn` in place: [`Self::channel_arn`] on a value held by `&mut`.
+        pub fn set_channel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelArn", value.into());
+            self
+        }
+
+        /// `ChannelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelArn")
+        }
+
+        /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post inbound
+        /// SMS messages.
+        pub fn channel_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelRole", value.into());
+            self
+        }
+
+        /// Sets `ChannelRole` in place: [`Self::channel_role`] on a value held by `&mut`.
+        pub fn set_channel_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelRole", value.into());
+            self
+        }
+
+        /// `ChannelRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelRole")
         }
     }
 }
@@ -835,68 +1285,168 @@ impl Pool {
         Pool { core }
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: When set to true the pool can't be deleted. By default this
-        /// is set to false.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `DeletionProtectionEnabled`: When set to true the pool can't be deleted. By default this is
+    /// set to false.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `MandatoryKeywords`: A keyword is a word that you can search for on a particular phone
-        /// number or pool. It is also a specific word or phrase that an end user can send to your
-        /// number to elicit a response, such as an informational message or a special offer. When
-        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
-        /// and Voice responds with a customizable message. Keywords "HELP" and "STOP" are mandatory
-        /// keywords
-        core.props, "MandatoryKeywords", _, set_mandatory_keywords, get_mandatory_keywords, Val<pool::MandatoryKeywords>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `OptOutListName`: The name of the OptOutList to associate with the pool. You can use the
-        /// OptOutListName or OptOutListArn.
-        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone
-        /// number or pool. It is also a specific word or phrase that an end user can send to your
-        /// number to elicit a response, such as an informational message or a special offer. When
-        /// your number receives a message that begins with a keyword, AWS End User Messaging SMS
-        /// and Voice responds with a customizable message.
-        core.props, "OptionalKeywords", optional_keywords, set_optional_keywords, get_optional_keywords, Val<List<pool::OptionalKeyword>>
+    /// Sets `MandatoryKeywords`, which `new` took, in place.
+    pub fn set_mandatory_keywords(&mut self, value: impl Into<Val<pool::MandatoryKeywords>>) -> &mut Self {
+        self.core.props.set("MandatoryKeywords", value.into());
+        self
     }
 
-    prop! {
-        /// `OriginationIdentities`: The origination identity to use such as a PhoneNumberId,
-        /// PhoneNumberArn, SenderId or SenderIdArn and it's IsoCountryCode.
-        core.props, "OriginationIdentities", _, set_origination_identities, get_origination_identities, Val<List<String>>
+    /// `MandatoryKeywords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mandatory_keywords(&self) -> ::std::option::Option<Val<pool::MandatoryKeywords>> {
+        crate::cfn::get_prop(&self.core.props, "MandatoryKeywords")
     }
 
-    prop! {
-        /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient
-        /// sends a message that begins with HELP or STOP to one of your dedicated numbers, AWS End
-        /// User Messaging SMS and Voice automatically replies with a customizable message and adds
-        /// the end recipient to the OptOutList. When set to true you're responsible for responding
-        /// to HELP and STOP requests. You're also responsible for tracking and honoring opt-out
-        /// requests.
-        core.props, "SelfManagedOptOutsEnabled", self_managed_opt_outs_enabled, set_self_managed_opt_outs_enabled, get_self_managed_opt_outs_enabled, Val<bool>
+    /// `OptOutListName`: The name of the OptOutList to associate with the pool. You can use the
+    /// OptOutListName or OptOutListArn.
+    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
     }
 
-    prop! {
-        /// `SharedRoutesEnabled`: Indicates whether shared routes are enabled for the pool.
-        core.props, "SharedRoutesEnabled", shared_routes_enabled, set_shared_routes_enabled, get_shared_routes_enabled, Val<bool>
+    /// Sets `OptOutListName` in place: [`Self::opt_out_list_name`] on a value held by `&mut`.
+    pub fn set_opt_out_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `OptOutListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_opt_out_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptOutListName")
     }
 
-    prop! {
-        /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
-        /// customers. When one of your customers sends a message to your phone number, the message
-        /// body is sent to an Amazon SNS topic or Amazon Connect for processing.
-        core.props, "TwoWay", two_way, set_two_way, get_two_way, Val<pool::TwoWay>
+    /// `OptionalKeywords`: A keyword is a word that you can search for on a particular phone number
+    /// or pool. It is also a specific word or phrase that an end user can send to your number to
+    /// elicit a response, such as an informational message or a special offer. When your number
+    /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice responds
+    /// with a customizable message.
+    pub fn optional_keywords(mut self, value: impl Into<Val<List<pool::OptionalKeyword>>>) -> Self {
+        self.core.props.set("OptionalKeywords", value.into());
+        self
+    }
+
+    /// Sets `OptionalKeywords` in place: [`Self::optional_keywords`] on a value held by `&mut`.
+    pub fn set_optional_keywords(&mut self, value: impl Into<Val<List<pool::OptionalKeyword>>>) -> &mut Self {
+        self.core.props.set("OptionalKeywords", value.into());
+        self
+    }
+
+    /// `OptionalKeywords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_optional_keywords(&self) -> ::std::option::Option<Val<List<pool::OptionalKeyword>>> {
+        crate::cfn::get_prop(&self.core.props, "OptionalKeywords")
+    }
+
+    /// Sets `OriginationIdentities`, which `new` took, in place.
+    pub fn set_origination_identities(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OriginationIdentities", value.into());
+        self
+    }
+
+    /// `OriginationIdentities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origination_identities(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OriginationIdentities")
+    }
+
+    /// `SelfManagedOptOutsEnabled`: By default this is set to false. When an end recipient sends a
+    /// message that begins with HELP or STOP to one of your dedicated numbers, AWS End User
+    /// Messaging SMS and Voice automatically replies with a customizable message and adds the end
+    /// recipient to the OptOutList. When set to true you're responsible for responding to HELP and
+    /// STOP requests. You're also responsible for tracking and honoring opt-out requests.
+    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SelfManagedOptOutsEnabled", value.into());
+        self
+    }
+
+    /// Sets `SelfManagedOptOutsEnabled` in place: [`Self::self_managed_opt_outs_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_self_managed_opt_outs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SelfManagedOptOutsEnabled", value.into());
+        self
+    }
+
+    /// `SelfManagedOptOutsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_self_managed_opt_outs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SelfManagedOptOutsEnabled")
+    }
+
+    /// `SharedRoutesEnabled`: Indicates whether shared routes are enabled for the pool.
+    pub fn shared_routes_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SharedRoutesEnabled", value.into());
+        self
+    }
+
+    /// Sets `SharedRoutesEnabled` in place: [`Self::shared_routes_enabled`] on a value held by `&mut`.
+    pub fn set_shared_routes_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SharedRoutesEnabled", value.into());
+        self
+    }
+
+    /// `SharedRoutesEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shared_routes_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SharedRoutesEnabled")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TwoWay`: When you set up two-way SMS, you can receive incoming messages from your
+    /// customers. When one of your customers sends a message to your phone number, the message body
+    /// is sent to an Amazon SNS topic or Amazon Connect for processing.
+    pub fn two_way(mut self, value: impl Into<Val<pool::TwoWay>>) -> Self {
+        self.core.props.set("TwoWay", value.into());
+        self
+    }
+
+    /// Sets `TwoWay` in place: [`Self::two_way`] on a value held by `&mut`.
+    pub fn set_two_way(&mut self, value: impl Into<Val<pool::TwoWay>>) -> &mut Self {
+        self.core.props.set("TwoWay", value.into());
+        self
+    }
+
+    /// `TwoWay` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way(&self) -> ::std::option::Option<Val<pool::TwoWay>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWay")
     }
 
     /// `Ref`: the resource's identifier.
@@ -957,22 +1507,28 @@ pub mod pool {
             MandatoryKeywords { props }
         }
 
-        prop! {
-            /// `STOP`: A keyword is a word that you can search for on a particular phone number or
-            /// pool. It is also a specific word or phrase that an end user can send to your number to
-            /// elicit a response, such as an informational message or a special offer. When your number
-            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
-            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
-            props, "STOP", _, set_stop, get_stop, Val<MandatoryKeyword>
+        /// Sets `STOP`, which `new` took, in place.
+        pub fn set_stop(&mut self, value: impl Into<Val<MandatoryKeyword>>) -> &mut Self {
+            self.props.set("STOP", value.into());
+            self
         }
 
-        prop! {
-            /// `HELP`: A keyword is a word that you can search for on a particular phone number or
-            /// pool. It is also a specific word or phrase that an end user can send to your number to
-            /// elicit a response, such as an informational message or a special offer. When your number
-            /// receives a message that begins with a keyword, AWS End User Messaging SMS and Voice
-            /// responds with a customizable message. Keywords "HELP" and "STOP" are mandatory keywords
-            props, "HELP", _, set_help, get_help, Val<MandatoryKeyword>
+        /// `STOP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop(&self) -> ::std::option::Option<Val<MandatoryKeyword>> {
+            crate::cfn::get_prop(&self.props, "STOP")
+        }
+
+        /// Sets `HELP`, which `new` took, in place.
+        pub fn set_help(&mut self, value: impl Into<Val<MandatoryKeyword>>) -> &mut Self {
+            self.props.set("HELP", value.into());
+            self
+        }
+
+        /// `HELP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_help(&self) -> ::std::option::Option<Val<MandatoryKeyword>> {
+            crate::cfn::get_prop(&self.props, "HELP")
         }
     }
 
@@ -998,9 +1554,16 @@ pub mod pool {
             MandatoryKeyword { props }
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", _, set_message, get_message, Val<String>
+        /// Sets `Message`, which `new` took, in place.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
         }
     }
 
@@ -1033,19 +1596,40 @@ pub mod pool {
             OptionalKeyword { props }
         }
 
-        prop! {
-            /// `Keyword`.
-            props, "Keyword", _, set_keyword, get_keyword, Val<String>
+        /// Sets `Keyword`, which `new` took, in place.
+        pub fn set_keyword(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Keyword", value.into());
+            self
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", _, set_message, get_message, Val<String>
+        /// `Keyword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keyword(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Keyword")
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<OptionalKeywordAction>
+        /// Sets `Message`, which `new` took, in place.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
+        }
+
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<OptionalKeywordAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<OptionalKeywordAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -1085,21 +1669,53 @@ pub mod pool {
             TwoWay { props }
         }
 
-        prop! {
-            /// `Enabled`: By default this is set to false. When set to true you can receive incoming
-            /// text messages from your end recipients.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
-            props, "ChannelArn", channel_arn, set_channel_arn, get_channel_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post
-            /// inbound SMS messages.
-            props, "ChannelRole", channel_role, set_channel_role, get_channel_role, Val<String>
+        /// `ChannelArn`: The Amazon Resource Name (ARN) of the two way channel.
+        pub fn channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelArn", value.into());
+            self
+        }
+
+        /// Sets `ChannelArn` in place: [`Self::channel_arn`] on a value held by `&mut`.
+        pub fn set_channel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelArn", value.into());
+            self
+        }
+
+        /// `ChannelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelArn")
+        }
+
+        /// `ChannelRole`: An optional IAM Role Arn for a service to assume, to be able to post inbound
+        /// SMS messages.
+        pub fn channel_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelRole", value.into());
+            self
+        }
+
+        /// Sets `ChannelRole` in place: [`Self::channel_role`] on a value held by `&mut`.
+        pub fn set_channel_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelRole", value.into());
+            self
+        }
+
+        /// `ChannelRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelRole")
         }
     }
 }
@@ -1123,20 +1739,60 @@ impl ProtectConfiguration {
         ProtectConfiguration { core }
     }
 
-    prop! {
-        /// `CountryRuleSet`: An array of CountryRule containing the rules for the NumberCapability.
-        core.props, "CountryRuleSet", country_rule_set, set_country_rule_set, get_country_rule_set, Val<protect_configuration::CountryRuleSet>
+    /// `CountryRuleSet`: An array of CountryRule containing the rules for the NumberCapability.
+    pub fn country_rule_set(mut self, value: impl Into<Val<protect_configuration::CountryRuleSet>>) -> Self {
+        self.core.props.set("CountryRuleSet", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: When set to true deletion protection is enabled and protect
-        /// configuration cannot be deleted. By default this is set to false.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// Sets `CountryRuleSet` in place: [`Self::country_rule_set`] on a value held by `&mut`.
+    pub fn set_country_rule_set(&mut self, value: impl Into<Val<protect_configuration::CountryRuleSet>>) -> &mut Self {
+        self.core.props.set("CountryRuleSet", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CountryRuleSet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_country_rule_set(&self) -> ::std::option::Option<Val<protect_configuration::CountryRuleSet>> {
+        crate::cfn::get_prop(&self.core.props, "CountryRuleSet")
+    }
+
+    /// `DeletionProtectionEnabled`: When set to true deletion protection is enabled and protect
+    /// configuration cannot be deleted. By default this is set to false.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
+    }
+
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
+    }
+
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1180,19 +1836,58 @@ pub mod protect_configuration {
             CountryRuleSet { props }
         }
 
-        prop! {
-            /// `MMS`.
-            props, "MMS", mms, set_mms, get_mms, Val<List<CountryRule>>
+        /// `MMS`.
+        pub fn mms(mut self, value: impl Into<Val<List<CountryRule>>>) -> Self {
+            self.props.set("MMS", value.into());
+            self
         }
 
-        prop! {
-            /// `SMS`.
-            props, "SMS", sms, set_sms, get_sms, Val<List<CountryRule>>
+        /// Sets `MMS` in place: [`Self::mms`] on a value held by `&mut`.
+        pub fn set_mms(&mut self, value: impl Into<Val<List<CountryRule>>>) -> &mut Self {
+            self.props.set("MMS", value.into());
+            self
         }
 
-        prop! {
-            /// `VOICE`.
-            props, "VOICE", voice, set_voice, get_voice, Val<List<CountryRule>>
+        /// `MMS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mms(&self) -> ::std::option::Option<Val<List<CountryRule>>> {
+            crate::cfn::get_prop(&self.props, "MMS")
+        }
+
+        /// `SMS`.
+        pub fn sms(mut self, value: impl Into<Val<List<CountryRule>>>) -> Self {
+            self.props.set("SMS", value.into());
+            self
+        }
+
+        /// Sets `SMS` in place: [`Self::sms`] on a value held by `&mut`.
+        pub fn set_sms(&mut self, value: impl Into<Val<List<CountryRule>>>) -> &mut Self {
+            self.props.set("SMS", value.into());
+            self
+        }
+
+        /// `SMS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms(&self) -> ::std::option::Option<Val<List<CountryRule>>> {
+            crate::cfn::get_prop(&self.props, "SMS")
+        }
+
+        /// `VOICE`.
+        pub fn voice(mut self, value: impl Into<Val<List<CountryRule>>>) -> Self {
+            self.props.set("VOICE", value.into());
+            self
+        }
+
+        /// Sets `VOICE` in place: [`Self::voice`] on a value held by `&mut`.
+        pub fn set_voice(&mut self, value: impl Into<Val<List<CountryRule>>>) -> &mut Self {
+            self.props.set("VOICE", value.into());
+            self
+        }
+
+        /// `VOICE` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice(&self) -> ::std::option::Option<Val<List<CountryRule>>> {
+            crate::cfn::get_prop(&self.props, "VOICE")
         }
     }
 
@@ -1218,14 +1913,28 @@ pub mod protect_configuration {
             CountryRule { props }
         }
 
-        prop! {
-            /// `CountryCode`: The two-letter ISO country code
-            props, "CountryCode", _, set_country_code, get_country_code, Val<String>
+        /// Sets `CountryCode`, which `new` took, in place.
+        pub fn set_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CountryCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtectStatus`: The types of protection that can be used.
-            props, "ProtectStatus", _, set_protect_status, get_protect_status, Val<CountryRuleProtectStatus>
+        /// `CountryCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CountryCode")
+        }
+
+        /// Sets `ProtectStatus`, which `new` took, in place.
+        pub fn set_protect_status(&mut self, value: impl Into<Val<CountryRuleProtectStatus>>) -> &mut Self {
+            self.props.set("ProtectStatus", value.into());
+            self
+        }
+
+        /// `ProtectStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protect_status(&self) -> ::std::option::Option<Val<CountryRuleProtectStatus>> {
+            crate::cfn::get_prop(&self.props, "ProtectStatus")
         }
     }
 
@@ -1271,72 +1980,217 @@ impl RcsAgent {
         RcsAgent { core }
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: When set to true the RCS agent can't be deleted. By default
-        /// this is false.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `DeletionProtectionEnabled`: When set to true the RCS agent can't be deleted. By default
+    /// this is false.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `OptOutListName`: The name of the opt-out list associated with the RCS agent.
-        core.props, "OptOutListName", opt_out_list_name, set_opt_out_list_name, get_opt_out_list_name, Val<String>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `SelfManagedOptOutsEnabled`: When set to true you're responsible for responding to HELP
-        /// and STOP requests, and for tracking and honoring opt-out requests. By default this is
-        /// false.
-        core.props, "SelfManagedOptOutsEnabled", self_managed_opt_outs_enabled, set_self_managed_opt_outs_enabled, get_self_managed_opt_outs_enabled, Val<bool>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the RCS agent.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `OptOutListName`: The name of the opt-out list associated with the RCS agent.
+    pub fn opt_out_list_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
     }
 
-    prop! {
-        /// `TwoWayChannelArn`: The Amazon Resource Name (ARN) of the two way channel where inbound
-        /// messages are delivered.
-        core.props, "TwoWayChannelArn", two_way_channel_arn, set_two_way_channel_arn, get_two_way_channel_arn, Val<String>
+    /// Sets `OptOutListName` in place: [`Self::opt_out_list_name`] on a value held by `&mut`.
+    pub fn set_opt_out_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OptOutListName", value.into());
+        self
     }
 
-    prop! {
-        /// `TwoWayChannelRole`: The Amazon Resource Name (ARN) of an IAM role for the service to
-        /// assume in order to post inbound messages to the two way channel.
-        core.props, "TwoWayChannelRole", two_way_channel_role, set_two_way_channel_role, get_two_way_channel_role, Val<String>
+    /// `OptOutListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_opt_out_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OptOutListName")
     }
 
-    prop! {
-        /// `TwoWayEnabled`: When set to true two-way messaging is enabled for the RCS agent.
-        core.props, "TwoWayEnabled", two_way_enabled, set_two_way_enabled, get_two_way_enabled, Val<bool>
+    /// `SelfManagedOptOutsEnabled`: When set to true you're responsible for responding to HELP and
+    /// STOP requests, and for tracking and honoring opt-out requests. By default this is false.
+    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SelfManagedOptOutsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `TwoWayMediaS3BucketName`: The name of the Amazon S3 bucket where inbound RCS media
-        /// objects are written.
-        core.props, "TwoWayMediaS3BucketName", two_way_media_s3_bucket_name, set_two_way_media_s3_bucket_name, get_two_way_media_s3_bucket_name, Val<String>
+    /// Sets `SelfManagedOptOutsEnabled` in place: [`Self::self_managed_opt_outs_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_self_managed_opt_outs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SelfManagedOptOutsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `TwoWayMediaS3KeyPrefix`: The key prefix used for inbound RCS media objects in the
-        /// Amazon S3 bucket.
-        core.props, "TwoWayMediaS3KeyPrefix", two_way_media_s3_key_prefix, set_two_way_media_s3_key_prefix, get_two_way_media_s3_key_prefix, Val<String>
+    /// `SelfManagedOptOutsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_self_managed_opt_outs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SelfManagedOptOutsEnabled")
     }
 
-    prop! {
-        /// `TwoWayMediaS3Role`: The Amazon Resource Name (ARN) of the IAM role used to write
-        /// inbound RCS media files to the Amazon S3 bucket. The role must have s3:PutObject
-        /// permission on the bucket and a trust policy allowing sms-voice.amazonaws.com to assume
-        /// it.
-        core.props, "TwoWayMediaS3Role", two_way_media_s3_role, set_two_way_media_s3_role, get_two_way_media_s3_role, Val<String>
+    /// `Tags`: An array of key-value pairs to apply to the RCS agent.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `TwoWayRcsEventsEnabled`: The list of RCS event types enabled for two-way messaging. An
-        /// empty list disables all event types. The special value ALL enables all current and
-        /// future event types and must be the only element if used. Requires TwoWayEnabled to be
-        /// true.
-        core.props, "TwoWayRcsEventsEnabled", two_way_rcs_events_enabled, set_two_way_rcs_events_enabled, get_two_way_rcs_events_enabled, Val<List<String>>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TwoWayChannelArn`: The Amazon Resource Name (ARN) of the two way channel where inbound
+    /// messages are delivered.
+    pub fn two_way_channel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TwoWayChannelArn", value.into());
+        self
+    }
+
+    /// Sets `TwoWayChannelArn` in place: [`Self::two_way_channel_arn`] on a value held by `&mut`.
+    pub fn set_two_way_channel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TwoWayChannelArn", value.into());
+        self
+    }
+
+    /// `TwoWayChannelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_channel_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayChannelArn")
+    }
+
+    /// `TwoWayChannelRole`: The Amazon Resource Name (ARN) of an IAM role for the service to assume
+    /// in order to post inbound messages to the two way channel.
+    pub fn two_way_channel_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TwoWayChannelRole", value.into());
+        self
+    }
+
+    /// Sets `TwoWayChannelRole` in place: [`Self::two_way_channel_role`] on a value held by `&mut`.
+    pub fn set_two_way_channel_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TwoWayChannelRole", value.into());
+        self
+    }
+
+    /// `TwoWayChannelRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_channel_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayChannelRole")
+    }
+
+    /// `TwoWayEnabled`: When set to true two-way messaging is enabled for the RCS agent.
+    pub fn two_way_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TwoWayEnabled", value.into());
+        self
+    }
+
+    /// Sets `TwoWayEnabled` in place: [`Self::two_way_enabled`] on a value held by `&mut`.
+    pub fn set_two_way_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TwoWayEnabled", value.into());
+        self
+    }
+
+    /// `TwoWayEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayEnabled")
+    }
+
+    /// `TwoWayMediaS3BucketName`: The name of the Amazon S3 bucket where inbound RCS media objects
+    /// are written.
+    pub fn two_way_media_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TwoWayMediaS3BucketName", value.into());
+        self
+    }
+
+    /// Sets `TwoWayMediaS3BucketName` in place: [`Self::two_way_media_s3_bucket_name`] on a value
+    /// held by `&mut`.
+    pub fn set_two_way_media_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TwoWayMediaS3BucketName", value.into());
+        self
+    }
+
+    /// `TwoWayMediaS3BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_media_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayMediaS3BucketName")
+    }
+
+    /// `TwoWayMediaS3KeyPrefix`: The key prefix used for inbound RCS media objects in the Amazon S3
+    /// bucket.
+    pub fn two_way_media_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TwoWayMediaS3KeyPrefix", value.into());
+        self
+    }
+
+    /// Sets `TwoWayMediaS3KeyPrefix` in place: [`Self::two_way_media_s3_key_prefix`] on a value
+    /// held by `&mut`.
+    pub fn set_two_way_media_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TwoWayMediaS3KeyPrefix", value.into());
+        self
+    }
+
+    /// `TwoWayMediaS3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_media_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayMediaS3KeyPrefix")
+    }
+
+    /// `TwoWayMediaS3Role`: The Amazon Resource Name (ARN) of the IAM role used to write inbound
+    /// RCS media files to the Amazon S3 bucket. The role must have s3:PutObject permission on the
+    /// bucket and a trust policy allowing sms-voice.amazonaws.com to assume it.
+    pub fn two_way_media_s3_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TwoWayMediaS3Role", value.into());
+        self
+    }
+
+    /// Sets `TwoWayMediaS3Role` in place: [`Self::two_way_media_s3_role`] on a value held by `&mut`.
+    pub fn set_two_way_media_s3_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TwoWayMediaS3Role", value.into());
+        self
+    }
+
+    /// `TwoWayMediaS3Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_media_s3_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayMediaS3Role")
+    }
+
+    /// `TwoWayRcsEventsEnabled`: The list of RCS event types enabled for two-way messaging. An
+    /// empty list disables all event types. The special value ALL enables all current and future
+    /// event types and must be the only element if used. Requires TwoWayEnabled to be true.
+    pub fn two_way_rcs_events_enabled(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TwoWayRcsEventsEnabled", value.into());
+        self
+    }
+
+    /// Sets `TwoWayRcsEventsEnabled` in place: [`Self::two_way_rcs_events_enabled`] on a value held
+    /// by `&mut`.
+    pub fn set_two_way_rcs_events_enabled(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TwoWayRcsEventsEnabled", value.into());
+        self
+    }
+
+    /// `TwoWayRcsEventsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_two_way_rcs_events_enabled(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TwoWayRcsEventsEnabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1402,14 +2256,34 @@ impl Registration {
         Registration { core }
     }
 
-    prop! {
-        /// `RegistrationType`: The type of registration form to create.
-        core.props, "RegistrationType", _, set_registration_type, get_registration_type, Val<String>
+    /// Sets `RegistrationType`, which `new` took, in place.
+    pub fn set_registration_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegistrationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of tags (key and value pairs) to associate with the registration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RegistrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registration_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegistrationType")
+    }
+
+    /// `Tags`: An array of tags (key and value pairs) to associate with the registration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1468,22 +2342,61 @@ impl RegistrationAttachment {
         RegistrationAttachment { core }
     }
 
-    prop! {
-        /// `AttachmentBody`: The registration file to upload. The maximum file size is 1500KB and
-        /// valid file extensions are PDF, JPEG and PNG.
-        core.props, "AttachmentBody", attachment_body, set_attachment_body, get_attachment_body, Val<String>
+    /// `AttachmentBody`: The registration file to upload. The maximum file size is 1500KB and valid
+    /// file extensions are PDF, JPEG and PNG.
+    pub fn attachment_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AttachmentBody", value.into());
+        self
     }
 
-    prop! {
-        /// `AttachmentUrl`: A URL to the required registration file. For example, the URL to an
-        /// MMS/shortcode form.
-        core.props, "AttachmentUrl", attachment_url, set_attachment_url, get_attachment_url, Val<String>
+    /// Sets `AttachmentBody` in place: [`Self::attachment_body`] on a value held by `&mut`.
+    pub fn set_attachment_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AttachmentBody", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of tags (key and value pairs) to associate with the registration
-        /// attachment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AttachmentBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attachment_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AttachmentBody")
+    }
+
+    /// `AttachmentUrl`: A URL to the required registration file. For example, the URL to an
+    /// MMS/shortcode form.
+    pub fn attachment_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AttachmentUrl", value.into());
+        self
+    }
+
+    /// Sets `AttachmentUrl` in place: [`Self::attachment_url`] on a value held by `&mut`.
+    pub fn set_attachment_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AttachmentUrl", value.into());
+        self
+    }
+
+    /// `AttachmentUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attachment_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AttachmentUrl")
+    }
+
+    /// `Tags`: An array of tags (key and value pairs) to associate with the registration
+    /// attachment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1549,15 +2462,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: The JSON formatted resource-based policy to attach.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: The Amazon Resource Name (ARN) of the AWS End User Messaging SMS and
-        /// Voice resource to attach the resource-based policy to.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1593,26 +2519,66 @@ impl SenderId {
         SenderId { core }
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
-        /// this is set to false.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `DeletionProtectionEnabled`: When set to true the sender ID can't be deleted. By default
+    /// this is set to false.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `IsoCountryCode`: The two-character code, in ISO 3166-1 alpha-2 format, for the country
-        /// or region.
-        core.props, "IsoCountryCode", _, set_iso_country_code, get_iso_country_code, Val<String>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `SenderId`: The sender ID string to request.
-        core.props, "SenderId", _, set_sender_id, get_sender_id, Val<String>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IsoCountryCode`, which `new` took, in place.
+    pub fn set_iso_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IsoCountryCode", value.into());
+        self
+    }
+
+    /// `IsoCountryCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iso_country_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IsoCountryCode")
+    }
+
+    /// Sets `SenderId`, which `new` took, in place.
+    pub fn set_sender_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SenderId", value.into());
+        self
+    }
+
+    /// `SenderId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sender_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SenderId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1651,14 +2617,34 @@ impl VerifiedDestinationNumber {
         VerifiedDestinationNumber { core }
     }
 
-    prop! {
-        /// `DestinationPhoneNumber`: The verified destination phone number, in E.164 format.
-        core.props, "DestinationPhoneNumber", _, set_destination_phone_number, get_destination_phone_number, Val<String>
+    /// Sets `DestinationPhoneNumber`, which `new` took, in place.
+    pub fn set_destination_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationPhoneNumber", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DestinationPhoneNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_phone_number(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationPhoneNumber")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

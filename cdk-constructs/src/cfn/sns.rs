@@ -43,70 +43,201 @@ impl Subscription {
         Subscription { core }
     }
 
-    prop! {
-        /// `DeliveryPolicy`: The delivery policy JSON assigned to the subscription. Enables the
-        /// subscriber to define the message delivery retry strategy in the case of an HTTP/S
-        /// endpoint subscribed to the topic.
-        core.props, "DeliveryPolicy", delivery_policy, set_delivery_policy, get_delivery_policy, Val<Json>
+    /// `DeliveryPolicy`: The delivery policy JSON assigned to the subscription. Enables the
+    /// subscriber to define the message delivery retry strategy in the case of an HTTP/S endpoint
+    /// subscribed to the topic.
+    pub fn delivery_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("DeliveryPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Endpoint`: The subscription's endpoint. The endpoint value depends on the protocol that
-        /// you specify.
-        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
+    /// Sets `DeliveryPolicy` in place: [`Self::delivery_policy`] on a value held by `&mut`.
+    pub fn set_delivery_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("DeliveryPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterPolicy`: The filter policy JSON assigned to the subscription. Enables the
-        /// subscriber to filter out unwanted messages.
-        core.props, "FilterPolicy", filter_policy, set_filter_policy, get_filter_policy, Val<Json>
+    /// `DeliveryPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryPolicy")
     }
 
-    prop! {
-        /// `FilterPolicyScope`: This attribute lets you choose the filtering scope by using one of
-        /// the following string value types: MessageAttributes (default) and MessageBody.
-        core.props, "FilterPolicyScope", filter_policy_scope, set_filter_policy_scope, get_filter_policy_scope, Val<String>
+    /// `Endpoint`: The subscription's endpoint. The endpoint value depends on the protocol that you
+    /// specify.
+    pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Endpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: The subscription's protocol.
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<String>
+    /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+    pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Endpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `RawMessageDelivery`: When set to true, enables raw message delivery. Raw messages don't
-        /// contain any JSON formatting and can be sent to Amazon SQS and HTTP/S endpoints.
-        core.props, "RawMessageDelivery", raw_message_delivery, set_raw_message_delivery, get_raw_message_delivery, Val<bool>
+    /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Endpoint")
     }
 
-    prop! {
-        /// `RedrivePolicy`: When specified, sends undeliverable messages to the specified Amazon
-        /// SQS dead-letter queue. Messages that can't be delivered due to client errors are held in
-        /// the dead-letter queue for further analysis or reprocessing.
-        core.props, "RedrivePolicy", redrive_policy, set_redrive_policy, get_redrive_policy, Val<Json>
+    /// `FilterPolicy`: The filter policy JSON assigned to the subscription. Enables the subscriber
+    /// to filter out unwanted messages.
+    pub fn filter_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("FilterPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Region`: For cross-region subscriptions, the region in which the topic resides.If no
-        /// region is specified, AWS CloudFormation uses the region of the caller as the default.
-        core.props, "Region", region, set_region, get_region, Val<String>
+    /// Sets `FilterPolicy` in place: [`Self::filter_policy`] on a value held by `&mut`.
+    pub fn set_filter_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("FilterPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplayPolicy`: Specifies whether Amazon SNS resends the notification to the
-        /// subscription when a message's attribute changes.
-        core.props, "ReplayPolicy", replay_policy, set_replay_policy, get_replay_policy, Val<Json>
+    /// `FilterPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "FilterPolicy")
     }
 
-    prop! {
-        /// `SubscriptionRoleArn`: This property applies only to Amazon Data Firehose delivery
-        /// stream subscriptions.
-        core.props, "SubscriptionRoleArn", subscription_role_arn, set_subscription_role_arn, get_subscription_role_arn, Val<String>
+    /// `FilterPolicyScope`: This attribute lets you choose the filtering scope by using one of the
+    /// following string value types: MessageAttributes (default) and MessageBody.
+    pub fn filter_policy_scope(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FilterPolicyScope", value.into());
+        self
     }
 
-    prop! {
-        /// `TopicArn`: The ARN of the topic to subscribe to.
-        core.props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+    /// Sets `FilterPolicyScope` in place: [`Self::filter_policy_scope`] on a value held by `&mut`.
+    pub fn set_filter_policy_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterPolicyScope", value.into());
+        self
+    }
+
+    /// `FilterPolicyScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_policy_scope(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterPolicyScope")
+    }
+
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `RawMessageDelivery`: When set to true, enables raw message delivery. Raw messages don't
+    /// contain any JSON formatting and can be sent to Amazon SQS and HTTP/S endpoints.
+    pub fn raw_message_delivery(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RawMessageDelivery", value.into());
+        self
+    }
+
+    /// Sets `RawMessageDelivery` in place: [`Self::raw_message_delivery`] on a value held by `&mut`.
+    pub fn set_raw_message_delivery(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RawMessageDelivery", value.into());
+        self
+    }
+
+    /// `RawMessageDelivery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_raw_message_delivery(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RawMessageDelivery")
+    }
+
+    /// `RedrivePolicy`: When specified, sends undeliverable messages to the specified Amazon SQS
+    /// dead-letter queue. Messages that can't be delivered due to client errors are held in the
+    /// dead-letter queue for further analysis or reprocessing.
+    pub fn redrive_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RedrivePolicy", value.into());
+        self
+    }
+
+    /// Sets `RedrivePolicy` in place: [`Self::redrive_policy`] on a value held by `&mut`.
+    pub fn set_redrive_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RedrivePolicy", value.into());
+        self
+    }
+
+    /// `RedrivePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redrive_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RedrivePolicy")
+    }
+
+    /// `Region`: For cross-region subscriptions, the region in which the topic resides.If no region
+    /// is specified, AWS CloudFormation uses the region of the caller as the default.
+    pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Region", value.into());
+        self
+    }
+
+    /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+    pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Region", value.into());
+        self
+    }
+
+    /// `Region` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Region")
+    }
+
+    /// `ReplayPolicy`: Specifies whether Amazon SNS resends the notification to the subscription
+    /// when a message's attribute changes.
+    pub fn replay_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ReplayPolicy", value.into());
+        self
+    }
+
+    /// Sets `ReplayPolicy` in place: [`Self::replay_policy`] on a value held by `&mut`.
+    pub fn set_replay_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ReplayPolicy", value.into());
+        self
+    }
+
+    /// `ReplayPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replay_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ReplayPolicy")
+    }
+
+    /// `SubscriptionRoleArn`: This property applies only to Amazon Data Firehose delivery stream
+    /// subscriptions.
+    pub fn subscription_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubscriptionRoleArn", value.into());
+        self
+    }
+
+    /// Sets `SubscriptionRoleArn` in place: [`Self::subscription_role_arn`] on a value held by `&mut`.
+    pub fn set_subscription_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionRoleArn", value.into());
+        self
+    }
+
+    /// `SubscriptionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionRoleArn")
+    }
+
+    /// Sets `TopicArn`, which `new` took, in place.
+    pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TopicArn", value.into());
+        self
+    }
+
+    /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TopicArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -145,107 +276,288 @@ impl Topic {
         Topic { core }
     }
 
-    prop! {
-        /// `ArchivePolicy`.
-        core.props, "ArchivePolicy", archive_policy, set_archive_policy, get_archive_policy, Val<Json>
+    /// `ArchivePolicy`.
+    pub fn archive_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ArchivePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentBasedDeduplication`: ``ContentBasedDeduplication`` enables deduplication of
-        /// messages based on their content for FIFO topics. By default, this property is set to
-        /// false. If you create a FIFO topic with ``ContentBasedDeduplication`` set to false, you
-        /// must provide a ``MessageDeduplicationId`` for each ``Publish`` action. When set to true,
-        /// SNS automatically generates a ``MessageDeduplicationId`` using a SHA-256 hash of the
-        /// message body (excluding message attributes). You can optionally override this generated
-        /// value by specifying a ``MessageDeduplicationId`` in the ``Publish`` action. Note that
-        /// this property only …
-        core.props, "ContentBasedDeduplication", content_based_deduplication, set_content_based_deduplication, get_content_based_deduplication, Val<bool>
+    /// Sets `ArchivePolicy` in place: [`Self::archive_policy`] on a value held by `&mut`.
+    pub fn set_archive_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ArchivePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DataProtectionPolicy`.
-        core.props, "DataProtectionPolicy", data_protection_policy, set_data_protection_policy, get_data_protection_policy, Val<Json>
+    /// `ArchivePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_archive_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ArchivePolicy")
     }
 
-    prop! {
-        /// `DeliveryStatusLogging`: The ``DeliveryStatusLogging`` configuration enables you to log
-        /// the delivery status of messages sent from your Amazon SNS topic to subscribed endpoints
-        /// with the following supported delivery protocols: + HTTP + Amazon Kinesis Data Firehose +
-        /// AWS Lambda + Platform application endpoint + Amazon Simple Queue Service Once
-        /// configured, log entries are sent to Amazon CloudWatch Logs.
-        core.props, "DeliveryStatusLogging", delivery_status_logging, set_delivery_status_logging, get_delivery_status_logging, Val<List<topic::LoggingConfig>>
+    /// `ContentBasedDeduplication`: ``ContentBasedDeduplication`` enables deduplication of messages
+    /// based on their content for FIFO topics. By default, this property is set to false. If you
+    /// create a FIFO topic with ``ContentBasedDeduplication`` set to false, you must provide a ``MessageDeduplicationId``
+    /// for each ``Publish`` action. When set to true, SNS automatically generates a ``MessageDeduplicationId``
+    /// using a SHA-256 hash of the message body (excluding message attributes). You can optionally
+    /// override this generated value by specifying a ``MessageDeduplicationId`` in the ``Publish``
+    /// action. Note that this property only …
+    pub fn content_based_deduplication(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ContentBasedDeduplication", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name to use for an SNS topic with SMS subscriptions. The
-        /// display name must be maximum 100 characters long, including hyphens (-), underscores (_),
-        /// spaces, and tabs.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `ContentBasedDeduplication` in place: [`Self::content_based_deduplication`] on a value
+    /// held by `&mut`.
+    pub fn set_content_based_deduplication(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ContentBasedDeduplication", value.into());
+        self
     }
 
-    prop! {
-        /// `FifoThroughputScope`: Specifies the throughput quota and deduplication behavior to
-        /// apply for the FIFO topic. Valid values are ``Topic`` or ``MessageGroup``.
-        core.props, "FifoThroughputScope", fifo_throughput_scope, set_fifo_throughput_scope, get_fifo_throughput_scope, Val<String>
+    /// `ContentBasedDeduplication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_based_deduplication(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ContentBasedDeduplication")
     }
 
-    prop! {
-        /// `FifoTopic`: Set to true to create a FIFO topic.
-        core.props, "FifoTopic", fifo_topic, set_fifo_topic, get_fifo_topic, Val<bool>
+    /// `DataProtectionPolicy`.
+    pub fn data_protection_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("DataProtectionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsMasterKeyId`: The ID of an AWS managed customer master key (CMK) for SNS or a custom
-        /// CMK. For more information, see Key terms (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms>).
-        /// For more examples, see ``KeyId`` in the *API Reference*. This property applies only to
-        /// server-side-encryption (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html>).
-        core.props, "KmsMasterKeyId", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+    /// Sets `DataProtectionPolicy` in place: [`Self::data_protection_policy`] on a value held by `&mut`.
+    pub fn set_data_protection_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("DataProtectionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumMessageSize`.
-        core.props, "MaximumMessageSize", maximum_message_size, set_maximum_message_size, get_maximum_message_size, Val<i64>
+    /// `DataProtectionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_protection_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "DataProtectionPolicy")
     }
 
-    prop! {
-        /// `SignatureVersion`: The signature version corresponds to the hashing algorithm used
-        /// while creating the signature of the notifications, subscription confirmations, or
-        /// unsubscribe confirmation messages sent by Amazon SNS. By default, ``SignatureVersion``
-        /// is set to ``1``.
-        core.props, "SignatureVersion", signature_version, set_signature_version, get_signature_version, Val<String>
+    /// `DeliveryStatusLogging`: The ``DeliveryStatusLogging`` configuration enables you to log the
+    /// delivery status of messages sent from your Amazon SNS topic to subscribed endpoints with the
+    /// following supported delivery protocols: + HTTP + Amazon Kinesis Data Firehose + AWS Lambda +
+    /// Platform application endpoint + Amazon Simple Queue Service Once configured, log entries are
+    /// sent to Amazon CloudWatch Logs.
+    pub fn delivery_status_logging(mut self, value: impl Into<Val<List<topic::LoggingConfig>>>) -> Self {
+        self.core.props.set("DeliveryStatusLogging", value.into());
+        self
     }
 
-    prop! {
-        /// `Subscription`: The SNS subscriptions (endpoints) for this topic. If you specify the ``Subscription``
-        /// property in the ``AWS::SNS::Topic`` resource and it creates an associated subscription
-        /// resource, the associated subscription is not deleted when the ``AWS::SNS::Topic``
-        /// resource is deleted.
-        core.props, "Subscription", subscription, set_subscription, get_subscription, Val<List<topic::Subscription>>
+    /// Sets `DeliveryStatusLogging` in place: [`Self::delivery_status_logging`] on a value held by `&mut`.
+    pub fn set_delivery_status_logging(&mut self, value: impl Into<Val<List<topic::LoggingConfig>>>) -> &mut Self {
+        self.core.props.set("DeliveryStatusLogging", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The list of tags to add to a new topic. To be able to tag a topic on creation,
-        /// you must have the ``sns:CreateTopic`` and ``sns:TagResource`` permissions.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeliveryStatusLogging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_status_logging(&self) -> ::std::option::Option<Val<List<topic::LoggingConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryStatusLogging")
     }
 
-    prop! {
-        /// `TopicName`: The name of the topic you want to create. Topic names must include only
-        /// uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
-        /// between 1 and 256 characters long. FIFO topic names must end with ``.fifo``. If you
-        /// don't specify a name, CFN generates a unique physical ID and uses that ID for the topic
-        /// name. For more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// If you specify a name, you can't perform updates that require replacement of this
-        /// resource. You can perform updates that require no or …
-        core.props, "TopicName", topic_name, set_topic_name, get_topic_name, Val<String>
+    /// `DisplayName`: The display name to use for an SNS topic with SMS subscriptions. The display
+    /// name must be maximum 100 characters long, including hyphens (-), underscores (_), spaces,
+    /// and tabs.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `TracingConfig`: Tracing mode of an SNS topic. By default ``TracingConfig`` is set to ``PassThrough``,
-        /// and the topic passes through the tracing header it receives from an SNS publisher to its
-        /// subscriptions. If set to ``Active``, SNS will vend X-Ray segment data to topic owner
-        /// account if the sampled flag in the tracing header is true.
-        core.props, "TracingConfig", tracing_config, set_tracing_config, get_tracing_config, Val<String>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `FifoThroughputScope`: Specifies the throughput quota and deduplication behavior to apply
+    /// for the FIFO topic. Valid values are ``Topic`` or ``MessageGroup``.
+    pub fn fifo_throughput_scope(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FifoThroughputScope", value.into());
+        self
+    }
+
+    /// Sets `FifoThroughputScope` in place: [`Self::fifo_throughput_scope`] on a value held by `&mut`.
+    pub fn set_fifo_throughput_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FifoThroughputScope", value.into());
+        self
+    }
+
+    /// `FifoThroughputScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fifo_throughput_scope(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FifoThroughputScope")
+    }
+
+    /// `FifoTopic`: Set to true to create a FIFO topic.
+    pub fn fifo_topic(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FifoTopic", value.into());
+        self
+    }
+
+    /// Sets `FifoTopic` in place: [`Self::fifo_topic`] on a value held by `&mut`.
+    pub fn set_fifo_topic(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FifoTopic", value.into());
+        self
+    }
+
+    /// `FifoTopic` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fifo_topic(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FifoTopic")
+    }
+
+    /// `KmsMasterKeyId`: The ID of an AWS managed customer master key (CMK) for SNS or a custom
+    /// CMK. For more information, see Key terms (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms>).
+    /// For more examples, see ``KeyId`` in the *API Reference*. This property applies only to
+    /// server-side-encryption (<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html>).
+    pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsMasterKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsMasterKeyId` in place: [`Self::kms_master_key_id`] on a value held by `&mut`.
+    pub fn set_kms_master_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsMasterKeyId", value.into());
+        self
+    }
+
+    /// `KmsMasterKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_master_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsMasterKeyId")
+    }
+
+    /// `MaximumMessageSize`.
+    pub fn maximum_message_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumMessageSize", value.into());
+        self
+    }
+
+    /// Sets `MaximumMessageSize` in place: [`Self::maximum_message_size`] on a value held by `&mut`.
+    pub fn set_maximum_message_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumMessageSize", value.into());
+        self
+    }
+
+    /// `MaximumMessageSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_message_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumMessageSize")
+    }
+
+    /// `SignatureVersion`: The signature version corresponds to the hashing algorithm used while
+    /// creating the signature of the notifications, subscription confirmations, or unsubscribe
+    /// confirmation messages sent by Amazon SNS. By default, ``SignatureVersion`` is set to ``1``.
+    pub fn signature_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SignatureVersion", value.into());
+        self
+    }
+
+    /// Sets `SignatureVersion` in place: [`Self::signature_version`] on a value held by `&mut`.
+    pub fn set_signature_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SignatureVersion", value.into());
+        self
+    }
+
+    /// `SignatureVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signature_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SignatureVersion")
+    }
+
+    /// `Subscription`: The SNS subscriptions (endpoints) for this topic. If you specify the ``Subscription``
+    /// property in the ``AWS::SNS::Topic`` resource and it creates an associated subscription
+    /// resource, the associated subscription is not deleted when the ``AWS::SNS::Topic`` resource
+    /// is deleted.
+    pub fn subscription(mut self, value: impl Into<Val<List<topic::Subscription>>>) -> Self {
+        self.core.props.set("Subscription", value.into());
+        self
+    }
+
+    /// Sets `Subscription` in place: [`Self::subscription`] on a value held by `&mut`.
+    pub fn set_subscription(&mut self, value: impl Into<Val<List<topic::Subscription>>>) -> &mut Self {
+        self.core.props.set("Subscription", value.into());
+        self
+    }
+
+    /// `Subscription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription(&self) -> ::std::option::Option<Val<List<topic::Subscription>>> {
+        crate::cfn::get_prop(&self.core.props, "Subscription")
+    }
+
+    /// `Tags`: The list of tags to add to a new topic. To be able to tag a topic on creation, you
+    /// must have the ``sns:CreateTopic`` and ``sns:TagResource`` permissions.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TopicName`: The name of the topic you want to create. Topic names must include only
+    /// uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be
+    /// between 1 and 256 characters long. FIFO topic names must end with ``.fifo``. If you don't
+    /// specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For
+    /// more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// If you specify a name, you can't perform updates that require replacement of this resource.
+    /// You can perform updates that require no or …
+    pub fn topic_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TopicName", value.into());
+        self
+    }
+
+    /// Sets `TopicName` in place: [`Self::topic_name`] on a value held by `&mut`.
+    pub fn set_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TopicName", value.into());
+        self
+    }
+
+    /// `TopicName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TopicName")
+    }
+
+    /// `TracingConfig`: Tracing mode of an SNS topic. By default ``TracingConfig`` is set to ``PassThrough``,
+    /// and the topic passes through the tracing header it receives from an SNS publisher to its
+    /// subscriptions. If set to ``Active``, SNS will vend X-Ray segment data to topic owner account
+    /// if the sampled flag in the tracing header is true.
+    pub fn tracing_config(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TracingConfig", value.into());
+        self
+    }
+
+    /// Sets `TracingConfig` in place: [`Self::tracing_config`] on a value held by `&mut`.
+    pub fn set_tracing_config(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TracingConfig", value.into());
+        self
+    }
+
+    /// `TracingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracing_config(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TracingConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -356,28 +668,76 @@ pub mod topic {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `Protocol`: Indicates one of the supported protocols for the Amazon SNS topic. At least
-            /// one of the other three ``LoggingConfig`` properties is recommend along with ``Protocol``.
-            props, "Protocol", _, set_protocol, get_protocol, Val<LoggingConfigProtocol>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<LoggingConfigProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureFeedbackRoleArn`: The IAM role ARN to be used when logging failed message
-            /// deliveries in Amazon CloudWatch.
-            props, "FailureFeedbackRoleArn", failure_feedback_role_arn, set_failure_feedback_role_arn, get_failure_feedback_role_arn, Val<String>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<LoggingConfigProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `SuccessFeedbackRoleArn`: The IAM role ARN to be used when logging successful message
-            /// deliveries in Amazon CloudWatch.
-            props, "SuccessFeedbackRoleArn", success_feedback_role_arn, set_success_feedback_role_arn, get_success_feedback_role_arn, Val<String>
+        /// `FailureFeedbackRoleArn`: The IAM role ARN to be used when logging failed message deliveries
+        /// in Amazon CloudWatch.
+        pub fn failure_feedback_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FailureFeedbackRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessFeedbackSampleRate`: The percentage of successful message deliveries to be
-            /// logged in Amazon CloudWatch. Valid percentage values range from 0 to 100.
-            props, "SuccessFeedbackSampleRate", success_feedback_sample_rate, set_success_feedback_sample_rate, get_success_feedback_sample_rate, Val<String>
+        /// Sets `FailureFeedbackRoleArn` in place: [`Self::failure_feedback_role_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_failure_feedback_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FailureFeedbackRoleArn", value.into());
+            self
+        }
+
+        /// `FailureFeedbackRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_feedback_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FailureFeedbackRoleArn")
+        }
+
+        /// `SuccessFeedbackRoleArn`: The IAM role ARN to be used when logging successful message
+        /// deliveries in Amazon CloudWatch.
+        pub fn success_feedback_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SuccessFeedbackRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SuccessFeedbackRoleArn` in place: [`Self::success_feedback_role_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_success_feedback_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SuccessFeedbackRoleArn", value.into());
+            self
+        }
+
+        /// `SuccessFeedbackRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_feedback_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SuccessFeedbackRoleArn")
+        }
+
+        /// `SuccessFeedbackSampleRate`: The percentage of successful message deliveries to be logged in
+        /// Amazon CloudWatch. Valid percentage values range from 0 to 100.
+        pub fn success_feedback_sample_rate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SuccessFeedbackSampleRate", value.into());
+            self
+        }
+
+        /// Sets `SuccessFeedbackSampleRate` in place: [`Self::success_feedback_sample_rate`] on a value
+        /// held by `&mut`.
+        pub fn set_success_feedback_sample_rate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SuccessFeedbackSampleRate", value.into());
+            self
+        }
+
+        /// `SuccessFeedbackSampleRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_feedback_sample_rate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SuccessFeedbackSampleRate")
         }
     }
 
@@ -430,17 +790,28 @@ pub mod topic {
             Subscription { props }
         }
 
-        prop! {
-            /// `Endpoint`: The endpoint that receives notifications from the SNS topic. The endpoint
-            /// value depends on the protocol that you specify. For more information, see the ``Endpoint``
-            /// parameter of the ``Subscribe`` action in the *API Reference*.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The subscription's protocol. For more information, see the ``Protocol``
-            /// parameter of the ``Subscribe`` action in the *API Reference*.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 }
@@ -468,15 +839,28 @@ impl TopicInlinePolicy {
         TopicInlinePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `TopicArn`: The Amazon Resource Name (ARN) of the topic to which you want to add the
-        /// policy.
-        core.props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `TopicArn`, which `new` took, in place.
+    pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TopicArn", value.into());
+        self
+    }
+
+    /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TopicArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -515,16 +899,28 @@ impl TopicPolicy {
         TopicPolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: A policy document that contains permissions to add to the specified
-        /// SNS topics.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `Topics`: The Amazon Resource Names (ARN) of the topics to which you want to add the
-        /// policy. You can use the ``Ref`` function to specify an ``AWS::SNS::Topic`` resource.
-        core.props, "Topics", _, set_topics, get_topics, Val<List<String>>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `Topics`, which `new` took, in place.
+    pub fn set_topics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Topics", value.into());
+        self
+    }
+
+    /// `Topics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topics(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Topics")
     }
 
     /// `Ref`: the resource's identifier.

@@ -44,151 +44,358 @@ impl Queue {
         Queue { core }
     }
 
-    prop! {
-        /// `ContentBasedDeduplication`: For first-in-first-out (FIFO) queues, specifies whether to
-        /// enable content-based deduplication. During the deduplication interval, SQS treats
-        /// messages that are sent with identical content as duplicates and delivers only one copy
-        /// of the message. For more information, see the ``ContentBasedDeduplication`` attribute
-        /// for the ``CreateQueue`` action in the *API Reference*.
-        core.props, "ContentBasedDeduplication", content_based_deduplication, set_content_based_deduplication, get_content_based_deduplication, Val<bool>
+    /// `ContentBasedDeduplication`: For first-in-first-out (FIFO) queues, specifies whether to
+    /// enable content-based deduplication. During the deduplication interval, SQS treats messages
+    /// that are sent with identical content as duplicates and delivers only one copy of the
+    /// message. For more information, see the ``ContentBasedDeduplication`` attribute for the ``CreateQueue``
+    /// action in the *API Reference*.
+    pub fn content_based_deduplication(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ContentBasedDeduplication", value.into());
+        self
     }
 
-    prop! {
-        /// `DeduplicationScope`: For high throughput for FIFO queues, specifies whether message
-        /// deduplication occurs at the message group or queue level. Valid values are ``messageGroup``
-        /// and ``queue``. To enable high throughput for a FIFO queue, set this attribute to ``messageGroup``*and*
-        /// set the ``FifoThroughputLimit`` attribute to ``perMessageGroupId``. If you set these
-        /// attributes to anything other than these values, normal throughput is in effect and
-        /// deduplication occurs as specified. For more information, see \[High throughput for FIFO …
-        core.props, "DeduplicationScope", deduplication_scope, set_deduplication_scope, get_deduplication_scope, Val<String>
+    /// Sets `ContentBasedDeduplication` in place: [`Self::content_based_deduplication`] on a value
+    /// held by `&mut`.
+    pub fn set_content_based_deduplication(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ContentBasedDeduplication", value.into());
+        self
     }
 
-    prop! {
-        /// `DelaySeconds`: The time in seconds for which the delivery of all messages in the queue
-        /// is delayed. You can specify an integer value of ``0`` to ``900`` (15 minutes). The
-        /// default value is ``0``.
-        core.props, "DelaySeconds", delay_seconds, set_delay_seconds, get_delay_seconds, Val<i64>
+    /// `ContentBasedDeduplication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_based_deduplication(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ContentBasedDeduplication")
     }
 
-    prop! {
-        /// `FifoQueue`: If set to true, creates a FIFO queue. If you don't specify this property,
-        /// SQS creates a standard queue. For more information, see Amazon SQS FIFO queues (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html>)
-        /// in the *Developer Guide*.
-        core.props, "FifoQueue", fifo_queue, set_fifo_queue, get_fifo_queue, Val<bool>
+    /// `DeduplicationScope`: For high throughput for FIFO queues, specifies whether message
+    /// deduplication occurs at the message group or queue level. Valid values are ``messageGroup``
+    /// and ``queue``. To enable high throughput for a FIFO queue, set this attribute to ``messageGroup``*and*
+    /// set the ``FifoThroughputLimit`` attribute to ``perMessageGroupId``. If you set these
+    /// attributes to anything other than these values, normal throughput is in effect and
+    /// deduplication occurs as specified. For more information, see \[High throughput for FIFO …
+    pub fn deduplication_scope(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeduplicationScope", value.into());
+        self
     }
 
-    prop! {
-        /// `FifoThroughputLimit`: For high throughput for FIFO queues, specifies whether the FIFO
-        /// queue throughput quota applies to the entire queue or per message group. Valid values
-        /// are ``perQueue`` and ``perMessageGroupId``. To enable high throughput for a FIFO queue,
-        /// set this attribute to ``perMessageGroupId``*and* set the ``DeduplicationScope``
-        /// attribute to ``messageGroup``. If you set these attributes to anything other than these
-        /// values, normal throughput is in effect and deduplication occurs as specified. For more
-        /// information, see \[High throughput for FIFO …
-        core.props, "FifoThroughputLimit", fifo_throughput_limit, set_fifo_throughput_limit, get_fifo_throughput_limit, Val<String>
+    /// Sets `DeduplicationScope` in place: [`Self::deduplication_scope`] on a value held by `&mut`.
+    pub fn set_deduplication_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeduplicationScope", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsDataKeyReusePeriodSeconds`: The length of time in seconds for which SQS can reuse a
-        /// data key to encrypt or decrypt messages before calling KMS again. The value must be an
-        /// integer between 60 (1 minute) and 86,400 (24 hours). The default is 300 (5 minutes). A
-        /// shorter time period provides better security, but results in more calls to KMS, which
-        /// might incur charges after Free Tier. For more information, see Encryption at rest (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work>)
-        /// in the *Developer Guide*.
-        core.props, "KmsDataKeyReusePeriodSeconds", kms_data_key_reuse_period_seconds, set_kms_data_key_reuse_period_seconds, get_kms_data_key_reuse_period_seconds, Val<i64>
+    /// `DeduplicationScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deduplication_scope(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeduplicationScope")
     }
 
-    prop! {
-        /// `KmsMasterKeyId`: The ID of an AWS Key Management Service (KMS) for SQS, or a custom
-        /// KMS. To use the AWS managed KMS for SQS, specify a (default) alias ARN, alias name (for
-        /// example ``alias/aws/sqs``), key ARN, or key ID. For more information, see the following: +
-        /// Encryption at rest (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html>)
-        /// in the *Developer Guide* + CreateQueue (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html>)
-        /// in the *API Reference* + \[Request …
-        core.props, "KmsMasterKeyId", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+    /// `DelaySeconds`: The time in seconds for which the delivery of all messages in the queue is
+    /// delayed. You can specify an integer value of ``0`` to ``900`` (15 minutes). The default
+    /// value is ``0``.
+    pub fn delay_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DelaySeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumMessageSize`: The limit of how many bytes that a message can contain before SQS
-        /// rejects it. You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1
-        /// MiB). Default: 1,048,576 bytes (1 MiB).
-        core.props, "MaximumMessageSize", maximum_message_size, set_maximum_message_size, get_maximum_message_size, Val<i64>
+    /// Sets `DelaySeconds` in place: [`Self::delay_seconds`] on a value held by `&mut`.
+    pub fn set_delay_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DelaySeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `MessageRetentionPeriod`: The number of seconds that SQS retains a message. You can
-        /// specify an integer value from ``60`` seconds (1 minute) to ``1,209,600`` seconds (14
-        /// days). The default value is ``345,600`` seconds (4 days).
-        core.props, "MessageRetentionPeriod", message_retention_period, set_message_retention_period, get_message_retention_period, Val<i64>
+    /// `DelaySeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delay_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DelaySeconds")
     }
 
-    prop! {
-        /// `QueueName`: A name for the queue. To create a FIFO queue, the name of your FIFO queue
-        /// must end with the ``.fifo`` suffix. For more information, see Amazon SQS FIFO queues (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html>)
-        /// in the *Developer Guide*. If you don't specify a name, CFN generates a unique physical
-        /// ID and uses that ID for the queue name. For more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>)
-        /// in the *User Guide*. If you specify a name, you can't perform updates that require …
-        core.props, "QueueName", queue_name, set_queue_name, get_queue_name, Val<String>
+    /// `FifoQueue`: If set to true, creates a FIFO queue. If you don't specify this property, SQS
+    /// creates a standard queue. For more information, see Amazon SQS FIFO queues (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html>)
+    /// in the *Developer Guide*.
+    pub fn fifo_queue(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FifoQueue", value.into());
+        self
     }
 
-    prop! {
-        /// `ReceiveMessageWaitTimeSeconds`: Specifies the duration, in seconds, that the
-        /// ReceiveMessage action call waits until a message is in the queue in order to include it
-        /// in the response, rather than returning an empty response if a message isn't yet
-        /// available. You can specify an integer from 1 to 20. Short polling is used as the default
-        /// or when you specify 0 for this property. For more information, see Consuming messages
-        /// using long polling (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html#sqs-long-polling>)
-        /// in the *Developer Guide*.
-        core.props, "ReceiveMessageWaitTimeSeconds", receive_message_wait_time_seconds, set_receive_message_wait_time_seconds, get_receive_message_wait_time_seconds, Val<i64>
+    /// Sets `FifoQueue` in place: [`Self::fifo_queue`] on a value held by `&mut`.
+    pub fn set_fifo_queue(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FifoQueue", value.into());
+        self
     }
 
-    prop! {
-        /// `RedriveAllowPolicy`: The string that includes the parameters for the permissions for
-        /// the dead-letter queue redrive permission and which source queues can specify dead-letter
-        /// queues as a JSON object. The parameters are as follows: + ``redrivePermission``: The
-        /// permission type that defines which source queues can specify the current queue as the
-        /// dead-letter queue. Valid values are: + ``allowAll``: (Default) Any source queues in this
-        /// AWS account in the same Region can specify this queue as the dead-letter queue. + ``denyAll``:
-        /// No source queues can specify this queue as the dead-letter queue. + ``byQueue``: Only …
-        core.props, "RedriveAllowPolicy", redrive_allow_policy, set_redrive_allow_policy, get_redrive_allow_policy, Val<Json>
+    /// `FifoQueue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fifo_queue(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FifoQueue")
     }
 
-    prop! {
-        /// `RedrivePolicy`: The string that includes the parameters for the dead-letter queue
-        /// functionality of the source queue as a JSON object. The parameters are as follows: + ``deadLetterTargetArn``:
-        /// The Amazon Resource Name (ARN) of the dead-letter queue to which SQS moves messages
-        /// after the value of ``maxReceiveCount`` is exceeded. + ``maxReceiveCount``: The number of
-        /// times a message is received by a consumer of the source queue before being moved to the
-        /// dead-letter queue. When the ``ReceiveCount`` for a message exceeds the ``maxReceiveCount``
-        /// for a queue, SQS moves the message to the dead-letter-queue. The …
-        core.props, "RedrivePolicy", redrive_policy, set_redrive_policy, get_redrive_policy, Val<Json>
+    /// `FifoThroughputLimit`: For high throughput for FIFO queues, specifies whether the FIFO queue
+    /// throughput quota applies to the entire queue or per message group. Valid values are ``perQueue``
+    /// and ``perMessageGroupId``. To enable high throughput for a FIFO queue, set this attribute to ``perMessageGroupId``*and*
+    /// set the ``DeduplicationScope`` attribute to ``messageGroup``. If you set these attributes to
+    /// anything other than these values, normal throughput is in effect and deduplication occurs as
+    /// specified. For more information, see \[High throughput for FIFO …
+    pub fn fifo_throughput_limit(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FifoThroughputLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `SqsManagedSseEnabled`: Enables server-side queue encryption using SQS owned encryption
-        /// keys. Only one server-side encryption option is supported per queue (for example,
-        /// SSE-KMS (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html>)
-        /// or SSE-SQS (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html>)).
-        /// When ``SqsManagedSseEnabled`` is not defined, ``SSE-SQS`` encryption is enabled by
-        /// default.
-        core.props, "SqsManagedSseEnabled", sqs_managed_sse_enabled, set_sqs_managed_sse_enabled, get_sqs_managed_sse_enabled, Val<bool>
+    /// Sets `FifoThroughputLimit` in place: [`Self::fifo_throughput_limit`] on a value held by `&mut`.
+    pub fn set_fifo_throughput_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FifoThroughputLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that you attach to this queue. For more information, see Resource tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>)
-        /// in the *User Guide*.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FifoThroughputLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fifo_throughput_limit(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FifoThroughputLimit")
     }
 
-    prop! {
-        /// `VisibilityTimeout`: The length of time during which a message will be unavailable after
-        /// a message is delivered from the queue. This blocks other components from receiving the
-        /// same message and gives the initial component time to process and delete the message from
-        /// the queue. Values must be from 0 to 43,200 seconds (12 hours). If you don't specify a
-        /// value, AWS CloudFormation uses the default value of 30 seconds. For more information
-        /// about SQS queue visibility timeouts, see Visibility timeout (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html>)
-        /// in the *Developer …
-        core.props, "VisibilityTimeout", visibility_timeout, set_visibility_timeout, get_visibility_timeout, Val<i64>
+    /// `KmsDataKeyReusePeriodSeconds`: The length of time in seconds for which SQS can reuse a data
+    /// key to encrypt or decrypt messages before calling KMS again. The value must be an integer
+    /// between 60 (1 minute) and 86,400 (24 hours). The default is 300 (5 minutes). A shorter time
+    /// period provides better security, but results in more calls to KMS, which might incur charges
+    /// after Free Tier. For more information, see Encryption at rest (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html#sqs-how-does-the-data-key-reuse-period-work>)
+    /// in the *Developer Guide*.
+    pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("KmsDataKeyReusePeriodSeconds", value.into());
+        self
+    }
+
+    /// Sets `KmsDataKeyReusePeriodSeconds` in place: [`Self::kms_data_key_reuse_period_seconds`] on
+    /// a value held by `&mut`.
+    pub fn set_kms_data_key_reuse_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("KmsDataKeyReusePeriodSeconds", value.into());
+        self
+    }
+
+    /// `KmsDataKeyReusePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_data_key_reuse_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "KmsDataKeyReusePeriodSeconds")
+    }
+
+    /// `KmsMasterKeyId`: The ID of an AWS Key Management Service (KMS) for SQS, or a custom KMS. To
+    /// use the AWS managed KMS for SQS, specify a (default) alias ARN, alias name (for example ``alias/aws/sqs``),
+    /// key ARN, or key ID. For more information, see the following: + Encryption at rest (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html>)
+    /// in the *Developer Guide* + CreateQueue (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html>)
+    /// in the *API Reference* + \[Request …
+    pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsMasterKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsMasterKeyId` in place: [`Self::kms_master_key_id`] on a value held by `&mut`.
+    pub fn set_kms_master_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsMasterKeyId", value.into());
+        self
+    }
+
+    /// `KmsMasterKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_master_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsMasterKeyId")
+    }
+
+    /// `MaximumMessageSize`: The limit of how many bytes that a message can contain before SQS
+    /// rejects it. You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB).
+    /// Default: 1,048,576 bytes (1 MiB).
+    pub fn maximum_message_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumMessageSize", value.into());
+        self
+    }
+
+    /// Sets `MaximumMessageSize` in place: [`Self::maximum_message_size`] on a value held by `&mut`.
+    pub fn set_maximum_message_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumMessageSize", value.into());
+        self
+    }
+
+    /// `MaximumMessageSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_message_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumMessageSize")
+    }
+
+    /// `MessageRetentionPeriod`: The number of seconds that SQS retains a message. You can specify
+    /// an integer value from ``60`` seconds (1 minute) to ``1,209,600`` seconds (14 days). The
+    /// default value is ``345,600`` seconds (4 days).
+    pub fn message_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MessageRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `MessageRetentionPeriod` in place: [`Self::message_retention_period`] on a value held
+    /// by `&mut`.
+    pub fn set_message_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MessageRetentionPeriod", value.into());
+        self
+    }
+
+    /// `MessageRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MessageRetentionPeriod")
+    }
+
+    /// `QueueName`: A name for the queue. To create a FIFO queue, the name of your FIFO queue must
+    /// end with the ``.fifo`` suffix. For more information, see Amazon SQS FIFO queues (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html>)
+    /// in the *Developer Guide*. If you don't specify a name, CFN generates a unique physical ID
+    /// and uses that ID for the queue name. For more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>)
+    /// in the *User Guide*. If you specify a name, you can't perform updates that require …
+    pub fn queue_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("QueueName", value.into());
+        self
+    }
+
+    /// Sets `QueueName` in place: [`Self::queue_name`] on a value held by `&mut`.
+    pub fn set_queue_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueueName", value.into());
+        self
+    }
+
+    /// `QueueName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueueName")
+    }
+
+    /// `ReceiveMessageWaitTimeSeconds`: Specifies the duration, in seconds, that the ReceiveMessage
+    /// action call waits until a message is in the queue in order to include it in the response,
+    /// rather than returning an empty response if a message isn't yet available. You can specify an
+    /// integer from 1 to 20. Short polling is used as the default or when you specify 0 for this
+    /// property. For more information, see Consuming messages using long polling (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html#sqs-long-polling>)
+    /// in the *Developer Guide*.
+    pub fn receive_message_wait_time_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ReceiveMessageWaitTimeSeconds", value.into());
+        self
+    }
+
+    /// Sets `ReceiveMessageWaitTimeSeconds` in place: [`Self::receive_message_wait_time_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_receive_message_wait_time_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReceiveMessageWaitTimeSeconds", value.into());
+        self
+    }
+
+    /// `ReceiveMessageWaitTimeSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_receive_message_wait_time_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReceiveMessageWaitTimeSeconds")
+    }
+
+    /// `RedriveAllowPolicy`: The string that includes the parameters for the permissions for the
+    /// dead-letter queue redrive permission and which source queues can specify dead-letter queues
+    /// as a JSON object. The parameters are as follows: + ``redrivePermission``: The permission
+    /// type that defines which source queues can specify the current queue as the dead-letter
+    /// queue. Valid values are: + ``allowAll``: (Default) Any source queues in this AWS account in
+    /// the same Region can specify this queue as the dead-letter queue. + ``denyAll``: No source
+    /// queues can specify this queue as the dead-letter queue. + ``byQueue``: Only …
+    pub fn redrive_allow_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RedriveAllowPolicy", value.into());
+        self
+    }
+
+    /// Sets `RedriveAllowPolicy` in place: [`Self::redrive_allow_policy`] on a value held by `&mut`.
+    pub fn set_redrive_allow_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RedriveAllowPolicy", value.into());
+        self
+    }
+
+    /// `RedriveAllowPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redrive_allow_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RedriveAllowPolicy")
+    }
+
+    /// `RedrivePolicy`: The string that includes the parameters for the dead-letter queue
+    /// functionality of the source queue as a JSON object. The parameters are as follows: + ``deadLetterTargetArn``:
+    /// The Amazon Resource Name (ARN) of the dead-letter queue to which SQS moves messages after
+    /// the value of ``maxReceiveCount`` is exceeded. + ``maxReceiveCount``: The number of times a
+    /// message is received by a consumer of the source queue before being moved to the dead-letter
+    /// queue. When the ``ReceiveCount`` for a message exceeds the ``maxReceiveCount`` for a queue,
+    /// SQS moves the message to the dead-letter-queue. The …
+    pub fn redrive_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RedrivePolicy", value.into());
+        self
+    }
+
+    /// Sets `RedrivePolicy` in place: [`Self::redrive_policy`] on a value held by `&mut`.
+    pub fn set_redrive_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RedrivePolicy", value.into());
+        self
+    }
+
+    /// `RedrivePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redrive_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RedrivePolicy")
+    }
+
+    /// `SqsManagedSseEnabled`: Enables server-side queue encryption using SQS owned encryption
+    /// keys. Only one server-side encryption option is supported per queue (for example, SSE-KMS (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sse-existing-queue.html>)
+    /// or SSE-SQS (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-sqs-sse-queue.html>)).
+    /// When ``SqsManagedSseEnabled`` is not defined, ``SSE-SQS`` encryption is enabled by default.
+    pub fn sqs_managed_sse_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SqsManagedSseEnabled", value.into());
+        self
+    }
+
+    /// Sets `SqsManagedSseEnabled` in place: [`Self::sqs_managed_sse_enabled`] on a value held by `&mut`.
+    pub fn set_sqs_managed_sse_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SqsManagedSseEnabled", value.into());
+        self
+    }
+
+    /// `SqsManagedSseEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sqs_managed_sse_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SqsManagedSseEnabled")
+    }
+
+    /// `Tags`: The tags that you attach to this queue. For more information, see Resource tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>)
+    /// in the *User Guide*.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VisibilityTimeout`: The length of time during which a message will be unavailable after a
+    /// message is delivered from the queue. This blocks other components from receiving the same
+    /// message and gives the initial component time to process and delete the message from the
+    /// queue. Values must be from 0 to 43,200 seconds (12 hours). If you don't specify a value, AWS
+    /// CloudFormation uses the default value of 30 seconds. For more information about SQS queue
+    /// visibility timeouts, see Visibility timeout (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html>)
+    /// in the *Developer …
+    pub fn visibility_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("VisibilityTimeout", value.into());
+        self
+    }
+
+    /// Sets `VisibilityTimeout` in place: [`Self::visibility_timeout`] on a value held by `&mut`.
+    pub fn set_visibility_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("VisibilityTimeout", value.into());
+        self
+    }
+
+    /// `VisibilityTimeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visibility_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "VisibilityTimeout")
     }
 
     /// `Ref`: the resource's identifier.
@@ -328,14 +535,28 @@ impl QueueInlinePolicy {
         QueueInlinePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `Queue`: The URL of the SQS queue.
-        core.props, "Queue", _, set_queue, get_queue, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `Queue`, which `new` took, in place.
+    pub fn set_queue(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Queue", value.into());
+        self
+    }
+
+    /// `Queue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Queue")
     }
 
     /// `Ref`: the resource's identifier.
@@ -376,18 +597,28 @@ impl QueuePolicy {
         QueuePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: A policy document that contains the permissions for the specified SQS
-        /// queues. For more information about SQS policies, see Using custom policies with the
-        /// access policy language (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies.html>)
-        /// in the *Developer Guide*.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `Queues`: The URLs of the queues to which you want to add the policy. You can use the ``Ref``
-        /// function to specify an ``AWS::SQS::Queue`` resource.
-        core.props, "Queues", _, set_queues, get_queues, Val<List<String>>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `Queues`, which `new` took, in place.
+    pub fn set_queues(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Queues", value.into());
+        self
+    }
+
+    /// `Queues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queues(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Queues")
     }
 
     /// `Ref`: the resource's identifier.

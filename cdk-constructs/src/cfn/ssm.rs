@@ -42,101 +42,345 @@ impl Association {
         Association { core }
     }
 
-    prop! {
-        /// `ApplyOnlyAtCronInterval`.
-        core.props, "ApplyOnlyAtCronInterval", apply_only_at_cron_interval, set_apply_only_at_cron_interval, get_apply_only_at_cron_interval, Val<bool>
+    /// `ApplyOnlyAtCronInterval`.
+    pub fn apply_only_at_cron_interval(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApplyOnlyAtCronInterval", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociationDispatchAssumeRole`: A role used by association to take actions on your
-        /// behalf.
-        core.props, "AssociationDispatchAssumeRole", association_dispatch_assume_role, set_association_dispatch_assume_role, get_association_dispatch_assume_role, Val<String>
+    /// Sets `ApplyOnlyAtCronInterval` in place: [`Self::apply_only_at_cron_interval`] on a value
+    /// held by `&mut`.
+    pub fn set_apply_only_at_cron_interval(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApplyOnlyAtCronInterval", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociationName`: The name of the association.
-        core.props, "AssociationName", association_name, set_association_name, get_association_name, Val<String>
+    /// `ApplyOnlyAtCronInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apply_only_at_cron_interval(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApplyOnlyAtCronInterval")
     }
 
-    prop! {
-        /// `AutomationTargetParameterName`.
-        core.props, "AutomationTargetParameterName", automation_target_parameter_name, set_automation_target_parameter_name, get_automation_target_parameter_name, Val<String>
+    /// `AssociationDispatchAssumeRole`: A role used by association to take actions on your behalf.
+    pub fn association_dispatch_assume_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssociationDispatchAssumeRole", value.into());
+        self
     }
 
-    prop! {
-        /// `CalendarNames`.
-        core.props, "CalendarNames", calendar_names, set_calendar_names, get_calendar_names, Val<List<String>>
+    /// Sets `AssociationDispatchAssumeRole` in place: [`Self::association_dispatch_assume_role`] on
+    /// a value held by `&mut`.
+    pub fn set_association_dispatch_assume_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssociationDispatchAssumeRole", value.into());
+        self
     }
 
-    prop! {
-        /// `ComplianceSeverity`.
-        core.props, "ComplianceSeverity", compliance_severity, set_compliance_severity, get_compliance_severity, Val<association::ComplianceSeverity>
+    /// `AssociationDispatchAssumeRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association_dispatch_assume_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssociationDispatchAssumeRole")
     }
 
-    prop! {
-        /// `DocumentVersion`: The version of the SSM document to associate with the target.
-        core.props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+    /// `AssociationName`: The name of the association.
+    pub fn association_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssociationName", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: The ID of the instance that the SSM document is associated with.
-        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
+    /// Sets `AssociationName` in place: [`Self::association_name`] on a value held by `&mut`.
+    pub fn set_association_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssociationName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxConcurrency`.
-        core.props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<String>
+    /// `AssociationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssociationName")
     }
 
-    prop! {
-        /// `MaxErrors`.
-        core.props, "MaxErrors", max_errors, set_max_errors, get_max_errors, Val<String>
+    /// `AutomationTargetParameterName`.
+    pub fn automation_target_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutomationTargetParameterName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the SSM document.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AutomationTargetParameterName` in place: [`Self::automation_target_parameter_name`] on
+    /// a value held by `&mut`.
+    pub fn set_automation_target_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutomationTargetParameterName", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputLocation`.
-        core.props, "OutputLocation", output_location, set_output_location, get_output_location, Val<association::InstanceAssociationOutputLocation>
+    /// `AutomationTargetParameterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automation_target_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutomationTargetParameterName")
     }
 
-    prop! {
-        /// `Parameters`: Parameter values that the SSM document uses at runtime.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<List<String>>>
+    /// `CalendarNames`.
+    pub fn calendar_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CalendarNames", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleExpression`: A Cron or Rate expression that specifies when the association is
-        /// applied to the target.
-        core.props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+    /// Sets `CalendarNames` in place: [`Self::calendar_names`] on a value held by `&mut`.
+    pub fn set_calendar_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CalendarNames", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleOffset`.
-        core.props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<i64>
+    /// `CalendarNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_calendar_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CalendarNames")
     }
 
-    prop! {
-        /// `SyncCompliance`.
-        core.props, "SyncCompliance", sync_compliance, set_sync_compliance, get_sync_compliance, Val<association::SyncCompliance>
+    /// `ComplianceSeverity`.
+    pub fn compliance_severity(mut self, value: impl Into<Val<association::ComplianceSeverity>>) -> Self {
+        self.core.props.set("ComplianceSeverity", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ComplianceSeverity` in place: [`Self::compliance_severity`] on a value held by `&mut`.
+    pub fn set_compliance_severity(&mut self, value: impl Into<Val<association::ComplianceSeverity>>) -> &mut Self {
+        self.core.props.set("ComplianceSeverity", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: The targets that the SSM document sends commands to.
-        core.props, "Targets", targets, set_targets, get_targets, Val<List<association::Target>>
+    /// `ComplianceSeverity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compliance_severity(&self) -> ::std::option::Option<Val<association::ComplianceSeverity>> {
+        crate::cfn::get_prop(&self.core.props, "ComplianceSeverity")
     }
 
-    prop! {
-        /// `WaitForSuccessTimeoutSeconds`.
-        core.props, "WaitForSuccessTimeoutSeconds", wait_for_success_timeout_seconds, set_wait_for_success_timeout_seconds, get_wait_for_success_timeout_seconds, Val<i64>
+    /// `DocumentVersion`: The version of the SSM document to associate with the target.
+    pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DocumentVersion", value.into());
+        self
+    }
+
+    /// Sets `DocumentVersion` in place: [`Self::document_version`] on a value held by `&mut`.
+    pub fn set_document_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DocumentVersion", value.into());
+        self
+    }
+
+    /// `DocumentVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentVersion")
+    }
+
+    /// `InstanceId`: The ID of the instance that the SSM document is associated with.
+    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// Sets `InstanceId` in place: [`Self::instance_id`] on a value held by `&mut`.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// `MaxConcurrency`.
+    pub fn max_concurrency(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaxConcurrency", value.into());
+        self
+    }
+
+    /// Sets `MaxConcurrency` in place: [`Self::max_concurrency`] on a value held by `&mut`.
+    pub fn set_max_concurrency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaxConcurrency", value.into());
+        self
+    }
+
+    /// `MaxConcurrency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_concurrency(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaxConcurrency")
+    }
+
+    /// `MaxErrors`.
+    pub fn max_errors(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaxErrors", value.into());
+        self
+    }
+
+    /// Sets `MaxErrors` in place: [`Self::max_errors`] on a value held by `&mut`.
+    pub fn set_max_errors(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaxErrors", value.into());
+        self
+    }
+
+    /// `MaxErrors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_errors(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaxErrors")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutputLocation`.
+    pub fn output_location(mut self, value: impl Into<Val<association::InstanceAssociationOutputLocation>>) -> Self {
+        self.core.props.set("OutputLocation", value.into());
+        self
+    }
+
+    /// Sets `OutputLocation` in place: [`Self::output_location`] on a value held by `&mut`.
+    pub fn set_output_location(&mut self, value: impl Into<Val<association::InstanceAssociationOutputLocation>>) -> &mut Self {
+        self.core.props.set("OutputLocation", value.into());
+        self
+    }
+
+    /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_location(&self) -> ::std::option::Option<Val<association::InstanceAssociationOutputLocation>> {
+        crate::cfn::get_prop(&self.core.props, "OutputLocation")
+    }
+
+    /// `Parameters`: Parameter values that the SSM document uses at runtime.
+    pub fn parameters(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `ScheduleExpression`: A Cron or Rate expression that specifies when the association is
+    /// applied to the target.
+    pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
+    }
+
+    /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+    pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
+    }
+
+    /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpression")
+    }
+
+    /// `ScheduleOffset`.
+    pub fn schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ScheduleOffset", value.into());
+        self
+    }
+
+    /// Sets `ScheduleOffset` in place: [`Self::schedule_offset`] on a value held by `&mut`.
+    pub fn set_schedule_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ScheduleOffset", value.into());
+        self
+    }
+
+    /// `ScheduleOffset` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_offset(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleOffset")
+    }
+
+    /// `SyncCompliance`.
+    pub fn sync_compliance(mut self, value: impl Into<Val<association::SyncCompliance>>) -> Self {
+        self.core.props.set("SyncCompliance", value.into());
+        self
+    }
+
+    /// Sets `SyncCompliance` in place: [`Self::sync_compliance`] on a value held by `&mut`.
+    pub fn set_sync_compliance(&mut self, value: impl Into<Val<association::SyncCompliance>>) -> &mut Self {
+        self.core.props.set("SyncCompliance", value.into());
+        self
+    }
+
+    /// `SyncCompliance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_compliance(&self) -> ::std::option::Option<Val<association::SyncCompliance>> {
+        crate::cfn::get_prop(&self.core.props, "SyncCompliance")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Targets`: The targets that the SSM document sends commands to.
+    pub fn targets(mut self, value: impl Into<Val<List<association::Target>>>) -> Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<association::Target>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<association::Target>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
+    }
+
+    /// `WaitForSuccessTimeoutSeconds`.
+    pub fn wait_for_success_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("WaitForSuccessTimeoutSeconds", value.into());
+        self
+    }
+
+    /// Sets `WaitForSuccessTimeoutSeconds` in place: [`Self::wait_for_success_timeout_seconds`] on
+    /// a value held by `&mut`.
+    pub fn set_wait_for_success_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("WaitForSuccessTimeoutSeconds", value.into());
+        self
+    }
+
+    /// `WaitForSuccessTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_wait_for_success_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "WaitForSuccessTimeoutSeconds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -194,9 +438,22 @@ pub mod association {
             InstanceAssociationOutputLocation { props }
         }
 
-        prop! {
-            /// `S3Location`.
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3OutputLocation>
+        /// `S3Location`.
+        pub fn s3_location(mut self, value: impl Into<Val<S3OutputLocation>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3OutputLocation>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3OutputLocation>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -215,19 +472,58 @@ pub mod association {
             S3OutputLocation { props }
         }
 
-        prop! {
-            /// `OutputS3BucketName`.
-            props, "OutputS3BucketName", output_s3_bucket_name, set_output_s3_bucket_name, get_output_s3_bucket_name, Val<String>
+        /// `OutputS3BucketName`.
+        pub fn output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputS3KeyPrefix`.
-            props, "OutputS3KeyPrefix", output_s3_key_prefix, set_output_s3_key_prefix, get_output_s3_key_prefix, Val<String>
+        /// Sets `OutputS3BucketName` in place: [`Self::output_s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_output_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputS3Region`.
-            props, "OutputS3Region", output_s3_region, set_output_s3_region, get_output_s3_region, Val<String>
+        /// `OutputS3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3BucketName")
+        }
+
+        /// `OutputS3KeyPrefix`.
+        pub fn output_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `OutputS3KeyPrefix` in place: [`Self::output_s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_output_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3KeyPrefix", value.into());
+            self
+        }
+
+        /// `OutputS3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3KeyPrefix")
+        }
+
+        /// `OutputS3Region`.
+        pub fn output_s3_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3Region", value.into());
+            self
+        }
+
+        /// Sets `OutputS3Region` in place: [`Self::output_s3_region`] on a value held by `&mut`.
+        pub fn set_output_s3_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3Region", value.into());
+            self
+        }
+
+        /// `OutputS3Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3Region")
         }
     }
 
@@ -263,14 +559,28 @@ pub mod association {
             Target { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 }
@@ -307,34 +617,88 @@ impl CloudConnector {
         CloudConnector { core }
     }
 
-    prop! {
-        /// `ConfigConnectorArn`: The ARN of the AWS Config connector.
-        core.props, "ConfigConnectorArn", _, set_config_connector_arn, get_config_connector_arn, Val<String>
+    /// Sets `ConfigConnectorArn`, which `new` took, in place.
+    pub fn set_config_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigConnectorArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: The configuration for the cloud connector.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<cloud_connector::CloudConnectorConfiguration>
+    /// `ConfigConnectorArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigConnectorArn")
     }
 
-    prop! {
-        /// `Description`: The description of the cloud connector.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<cloud_connector::CloudConnectorConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name of the cloud connector.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<cloud_connector::CloudConnectorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `RoleArn`: The IAM role ARN used by the cloud connector.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description`: The description of the cloud connector.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the cloud connector.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: Tags to apply to the cloud connector.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -391,9 +755,16 @@ pub mod cloud_connector {
             CloudConnectorConfiguration { props }
         }
 
-        prop! {
-            /// `AzureConfiguration`: Configuration for connecting to Azure.
-            props, "AzureConfiguration", _, set_azure_configuration, get_azure_configuration, Val<AzureConfiguration>
+        /// Sets `AzureConfiguration`, which `new` took, in place.
+        pub fn set_azure_configuration(&mut self, value: impl Into<Val<AzureConfiguration>>) -> &mut Self {
+            self.props.set("AzureConfiguration", value.into());
+            self
+        }
+
+        /// `AzureConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_configuration(&self) -> ::std::option::Option<Val<AzureConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AzureConfiguration")
         }
     }
 
@@ -416,30 +787,83 @@ pub mod cloud_connector {
             AzureConfiguration { props }
         }
 
-        prop! {
-            /// `TenantId`: The Azure AD tenant ID. Cannot be changed after creation.
-            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
+        /// Sets `TenantId`, which `new` took, in place.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationId`: The Azure AD application ID.
-            props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
         }
 
-        prop! {
-            /// `ApplicationDisplayName`: The display name of the Azure AD application.
-            props, "ApplicationDisplayName", application_display_name, set_application_display_name, get_application_display_name, Val<String>
+        /// Sets `ApplicationId`, which `new` took, in place.
+        pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `Targets`: The targets for the cloud connector. If omitted, the entire tenant is
-            /// targeted.
-            props, "Targets", targets, set_targets, get_targets, Val<ConfigurationTargets>
+        /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationId")
         }
 
-        prop! {
-            /// `TenantDisplayName`: The display name of the Azure AD tenant.
-            props, "TenantDisplayName", tenant_display_name, set_tenant_display_name, get_tenant_display_name, Val<String>
+        /// `ApplicationDisplayName`: The display name of the Azure AD application.
+        pub fn application_display_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationDisplayName", value.into());
+            self
+        }
+
+        /// Sets `ApplicationDisplayName` in place: [`Self::application_display_name`] on a value held
+        /// by `&mut`.
+        pub fn set_application_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationDisplayName", value.into());
+            self
+        }
+
+        /// `ApplicationDisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationDisplayName")
+        }
+
+        /// `Targets`: The targets for the cloud connector. If omitted, the entire tenant is targeted.
+        pub fn targets(mut self, value: impl Into<Val<ConfigurationTargets>>) -> Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+        pub fn set_targets(&mut self, value: impl Into<Val<ConfigurationTargets>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<ConfigurationTargets>> {
+            crate::cfn::get_prop(&self.props, "Targets")
+        }
+
+        /// `TenantDisplayName`: The display name of the Azure AD tenant.
+        pub fn tenant_display_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TenantDisplayName", value.into());
+            self
+        }
+
+        /// Sets `TenantDisplayName` in place: [`Self::tenant_display_name`] on a value held by `&mut`.
+        pub fn set_tenant_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantDisplayName", value.into());
+            self
+        }
+
+        /// `TenantDisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantDisplayName")
         }
     }
 
@@ -461,9 +885,16 @@ pub mod cloud_connector {
             ConfigurationTargets { props }
         }
 
-        prop! {
-            /// `Subscriptions`: List of Azure subscriptions.
-            props, "Subscriptions", _, set_subscriptions, get_subscriptions, Val<List<AzureSubscription>>
+        /// Sets `Subscriptions`, which `new` took, in place.
+        pub fn set_subscriptions(&mut self, value: impl Into<Val<List<AzureSubscription>>>) -> &mut Self {
+            self.props.set("Subscriptions", value.into());
+            self
+        }
+
+        /// `Subscriptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subscriptions(&self) -> ::std::option::Option<Val<List<AzureSubscription>>> {
+            crate::cfn::get_prop(&self.props, "Subscriptions")
         }
     }
 
@@ -485,14 +916,34 @@ pub mod cloud_connector {
             AzureSubscription { props }
         }
 
-        prop! {
-            /// `Id`: The Azure subscription ID.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayName`: The display name of the Azure subscription.
-            props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `DisplayName`: The display name of the Azure subscription.
+        pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DisplayName", value.into());
+            self
+        }
+
+        /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+        pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DisplayName", value.into());
+            self
+        }
+
+        /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DisplayName")
         }
     }
 }
@@ -520,62 +971,186 @@ impl Document {
         Document { core }
     }
 
-    prop! {
-        /// `Attachments`: A list of key and value pairs that describe attachments to a version of a
-        /// document.
-        core.props, "Attachments", attachments, set_attachments, get_attachments, Val<List<document::AttachmentsSource>>
+    /// `Attachments`: A list of key and value pairs that describe attachments to a version of a
+    /// document.
+    pub fn attachments(mut self, value: impl Into<Val<List<document::AttachmentsSource>>>) -> Self {
+        self.core.props.set("Attachments", value.into());
+        self
     }
 
-    prop! {
-        /// `Content`: The content for the Systems Manager document in JSON, YAML or String format.
-        core.props, "Content", _, set_content, get_content, Val<Json>
+    /// Sets `Attachments` in place: [`Self::attachments`] on a value held by `&mut`.
+    pub fn set_attachments(&mut self, value: impl Into<Val<List<document::AttachmentsSource>>>) -> &mut Self {
+        self.core.props.set("Attachments", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentFormat`: Specify the document format for the request. The document format can
-        /// be either JSON or YAML. JSON is the default format.
-        core.props, "DocumentFormat", document_format, set_document_format, get_document_format, Val<document::DocumentFormat>
+    /// `Attachments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attachments(&self) -> ::std::option::Option<Val<List<document::AttachmentsSource>>> {
+        crate::cfn::get_prop(&self.core.props, "Attachments")
     }
 
-    prop! {
-        /// `DocumentType`: The type of document to create.
-        core.props, "DocumentType", document_type, set_document_type, get_document_type, Val<document::DocumentType>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the Systems Manager document.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `Requires`: A list of SSM documents required by a document. For example, an
-        /// ApplicationConfiguration document requires an ApplicationConfigurationSchema document.
-        core.props, "Requires", requires, set_requires, get_requires, Val<List<document::DocumentRequires>>
+    /// `DocumentFormat`: Specify the document format for the request. The document format can be
+    /// either JSON or YAML. JSON is the default format.
+    pub fn document_format(mut self, value: impl Into<Val<document::DocumentFormat>>) -> Self {
+        self.core.props.set("DocumentFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
-        /// resource in different ways, such as by purpose, owner, or environment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DocumentFormat` in place: [`Self::document_format`] on a value held by `&mut`.
+    pub fn set_document_format(&mut self, value: impl Into<Val<document::DocumentFormat>>) -> &mut Self {
+        self.core.props.set("DocumentFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetType`: Specify a target type to define the kinds of resources the document can
-        /// run on.
-        core.props, "TargetType", target_type, set_target_type, get_target_type, Val<String>
+    /// `DocumentFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_format(&self) -> ::std::option::Option<Val<document::DocumentFormat>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentFormat")
     }
 
-    prop! {
-        /// `UpdateMethod`: Update method - when set to 'Replace', the update will replace the
-        /// existing document; when set to 'NewVersion', the update will create a new version.
-        core.props, "UpdateMethod", update_method, set_update_method, get_update_method, Val<document::UpdateMethod>
+    /// `DocumentType`: The type of document to create.
+    pub fn document_type(mut self, value: impl Into<Val<document::DocumentType>>) -> Self {
+        self.core.props.set("DocumentType", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionName`: An optional field specifying the version of the artifact you are creating
-        /// with the document. This value is unique across all versions of a document, and cannot be
-        /// changed.
-        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
+    /// Sets `DocumentType` in place: [`Self::document_type`] on a value held by `&mut`.
+    pub fn set_document_type(&mut self, value: impl Into<Val<document::DocumentType>>) -> &mut Self {
+        self.core.props.set("DocumentType", value.into());
+        self
+    }
+
+    /// `DocumentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_type(&self) -> ::std::option::Option<Val<document::DocumentType>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentType")
+    }
+
+    /// `Name`: A name for the Systems Manager document.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Requires`: A list of SSM documents required by a document. For example, an
+    /// ApplicationConfiguration document requires an ApplicationConfigurationSchema document.
+    pub fn requires(mut self, value: impl Into<Val<List<document::DocumentRequires>>>) -> Self {
+        self.core.props.set("Requires", value.into());
+        self
+    }
+
+    /// Sets `Requires` in place: [`Self::requires`] on a value held by `&mut`.
+    pub fn set_requires(&mut self, value: impl Into<Val<List<document::DocumentRequires>>>) -> &mut Self {
+        self.core.props.set("Requires", value.into());
+        self
+    }
+
+    /// `Requires` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_requires(&self) -> ::std::option::Option<Val<List<document::DocumentRequires>>> {
+        crate::cfn::get_prop(&self.core.props, "Requires")
+    }
+
+    /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
+    /// resource in different ways, such as by purpose, owner, or environment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetType`: Specify a target type to define the kinds of resources the document can run
+    /// on.
+    pub fn target_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// Sets `TargetType` in place: [`Self::target_type`] on a value held by `&mut`.
+    pub fn set_target_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
+    }
+
+    /// `UpdateMethod`: Update method - when set to 'Replace', the update will replace the existing
+    /// document; when set to 'NewVersion', the update will create a new version.
+    pub fn update_method(mut self, value: impl Into<Val<document::UpdateMethod>>) -> Self {
+        self.core.props.set("UpdateMethod", value.into());
+        self
+    }
+
+    /// Sets `UpdateMethod` in place: [`Self::update_method`] on a value held by `&mut`.
+    pub fn set_update_method(&mut self, value: impl Into<Val<document::UpdateMethod>>) -> &mut Self {
+        self.core.props.set("UpdateMethod", value.into());
+        self
+    }
+
+    /// `UpdateMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_update_method(&self) -> ::std::option::Option<Val<document::UpdateMethod>> {
+        crate::cfn::get_prop(&self.core.props, "UpdateMethod")
+    }
+
+    /// `VersionName`: An optional field specifying the version of the artifact you are creating
+    /// with the document. This value is unique across all versions of a document, and cannot be
+    /// changed.
+    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// Sets `VersionName` in place: [`Self::version_name`] on a value held by `&mut`.
+    pub fn set_version_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// `VersionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -605,21 +1180,60 @@ pub mod document {
             AttachmentsSource { props }
         }
 
-        prop! {
-            /// `Key`: The key of a key-value pair that identifies the location of an attachment to a
-            /// document.
-            props, "Key", key, set_key, get_key, Val<AttachmentsSourceKey>
+        /// `Key`: The key of a key-value pair that identifies the location of an attachment to a
+        /// document.
+        pub fn key(mut self, value: impl Into<Val<AttachmentsSourceKey>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the document attachment file.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<AttachmentsSourceKey>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The value of a key-value pair that identifies the location of an attachment to
-            /// a document. The format for Value depends on the type of key you specify.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<AttachmentsSourceKey>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Name`: The name of the document attachment file.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Values`: The value of a key-value pair that identifies the location of an attachment to a
+        /// document. The format for Value depends on the type of key you specify.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -723,14 +1337,40 @@ pub mod document {
             DocumentRequires { props }
         }
 
-        prop! {
-            /// `Name`: The name of the required SSM document. The name can be an Amazon Resource Name (ARN).
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the required SSM document. The name can be an Amazon Resource Name (ARN).
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The document version required by the current document.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`: The document version required by the current document.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -788,73 +1428,181 @@ impl MaintenanceWindow {
         MaintenanceWindow { core }
     }
 
-    prop! {
-        /// `AllowUnassociatedTargets`: Enables a maintenance window task to run on managed
-        /// instances, even if you have not registered those instances as targets. If enabled, then
-        /// you must specify the unregistered instances (by instance ID) when you register a task
-        /// with the maintenance window.
-        core.props, "AllowUnassociatedTargets", _, set_allow_unassociated_targets, get_allow_unassociated_targets, Val<bool>
+    /// Sets `AllowUnassociatedTargets`, which `new` took, in place.
+    pub fn set_allow_unassociated_targets(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowUnassociatedTargets", value.into());
+        self
     }
 
-    prop! {
-        /// `Cutoff`: The number of hours before the end of the maintenance window that AWS Systems
-        /// Manager stops scheduling new tasks for execution.
-        core.props, "Cutoff", _, set_cutoff, get_cutoff, Val<i64>
+    /// `AllowUnassociatedTargets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_unassociated_targets(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowUnassociatedTargets")
     }
 
-    prop! {
-        /// `Description`: A description of the maintenance window.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Cutoff`, which `new` took, in place.
+    pub fn set_cutoff(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Cutoff", value.into());
+        self
     }
 
-    prop! {
-        /// `Duration`: The duration of the maintenance window in hours.
-        core.props, "Duration", _, set_duration, get_duration, Val<i64>
+    /// `Cutoff` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cutoff(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Cutoff")
     }
 
-    prop! {
-        /// `EndDate`: The date and time, in ISO-8601 Extended format, for when the maintenance
-        /// window is scheduled to become inactive.
-        core.props, "EndDate", end_date, set_end_date, get_end_date, Val<String>
+    /// `Description`: A description of the maintenance window.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the maintenance window.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: The schedule of the maintenance window in the form of a cron or rate
-        /// expression.
-        core.props, "Schedule", _, set_schedule, get_schedule, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ScheduleOffset`: The number of days to wait to run a maintenance window after the
-        /// scheduled cron expression date and time.
-        core.props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<i64>
+    /// Sets `Duration`, which `new` took, in place.
+    pub fn set_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Duration", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleTimezone`: The time zone that the scheduled maintenance window executions are
-        /// based on, in Internet Assigned Numbers Authority (IANA) format.
-        core.props, "ScheduleTimezone", schedule_timezone, set_schedule_timezone, get_schedule_timezone, Val<String>
+    /// `Duration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_duration(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Duration")
     }
 
-    prop! {
-        /// `StartDate`: The date and time, in ISO-8601 Extended format, for when the maintenance
-        /// window is scheduled to become active. StartDate allows you to delay activation of the
-        /// maintenance window until the specified future date.
-        core.props, "StartDate", start_date, set_start_date, get_start_date, Val<String>
+    /// `EndDate`: The date and time, in ISO-8601 Extended format, for when the maintenance window
+    /// is scheduled to become inactive.
+    pub fn end_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndDate", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set
-        /// of tags (key-value pairs). Tags enable you to categorize a resource in different ways,
-        /// such as by purpose, owner, or environment. For example, you might want to tag a
-        /// maintenance window to identify the type of tasks it will run, the types of targets, and
-        /// the environment it will run in.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EndDate` in place: [`Self::end_date`] on a value held by `&mut`.
+    pub fn set_end_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndDate", value.into());
+        self
+    }
+
+    /// `EndDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_end_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndDate")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Schedule`, which `new` took, in place.
+    pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `ScheduleOffset`: The number of days to wait to run a maintenance window after the scheduled
+    /// cron expression date and time.
+    pub fn schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ScheduleOffset", value.into());
+        self
+    }
+
+    /// Sets `ScheduleOffset` in place: [`Self::schedule_offset`] on a value held by `&mut`.
+    pub fn set_schedule_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ScheduleOffset", value.into());
+        self
+    }
+
+    /// `ScheduleOffset` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_offset(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleOffset")
+    }
+
+    /// `ScheduleTimezone`: The time zone that the scheduled maintenance window executions are based
+    /// on, in Internet Assigned Numbers Authority (IANA) format.
+    pub fn schedule_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduleTimezone", value.into());
+        self
+    }
+
+    /// Sets `ScheduleTimezone` in place: [`Self::schedule_timezone`] on a value held by `&mut`.
+    pub fn set_schedule_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleTimezone", value.into());
+        self
+    }
+
+    /// `ScheduleTimezone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_timezone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleTimezone")
+    }
+
+    /// `StartDate`: The date and time, in ISO-8601 Extended format, for when the maintenance window
+    /// is scheduled to become active. StartDate allows you to delay activation of the maintenance
+    /// window until the specified future date.
+    pub fn start_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartDate", value.into());
+        self
+    }
+
+    /// Sets `StartDate` in place: [`Self::start_date`] on a value held by `&mut`.
+    pub fn set_start_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartDate", value.into());
+        self
+    }
+
+    /// `StartDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartDate")
+    }
+
+    /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set of
+    /// tags (key-value pairs). Tags enable you to categorize a resource in different ways, such as
+    /// by purpose, owner, or environment. For example, you might want to tag a maintenance window
+    /// to identify the type of tasks it will run, the types of targets, and the environment it will
+    /// run in.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -900,36 +1648,96 @@ impl MaintenanceWindowTarget {
         MaintenanceWindowTarget { core }
     }
 
-    prop! {
-        /// `Description`: A description for the target.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the target.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the maintenance window target.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `OwnerInformation`: A user-provided value that will be included in any Amazon CloudWatch
-        /// Events events that are raised while running tasks for these targets in this maintenance
-        /// window.
-        core.props, "OwnerInformation", owner_information, set_owner_information, get_owner_information, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ResourceType`: The type of target that is being registered with the maintenance window.
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<maintenance_window_target::ResourceType>
+    /// `Name`: The name for the maintenance window target.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: The targets to register with the maintenance window.
-        core.props, "Targets", _, set_targets, get_targets, Val<List<maintenance_window_target::Targets>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `WindowId`: The ID of the maintenance window to register the target with.
-        core.props, "WindowId", _, set_window_id, get_window_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OwnerInformation`: A user-provided value that will be included in any Amazon CloudWatch
+    /// Events events that are raised while running tasks for these targets in this maintenance
+    /// window.
+    pub fn owner_information(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerInformation", value.into());
+        self
+    }
+
+    /// Sets `OwnerInformation` in place: [`Self::owner_information`] on a value held by `&mut`.
+    pub fn set_owner_information(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerInformation", value.into());
+        self
+    }
+
+    /// `OwnerInformation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_information(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerInformation")
+    }
+
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<maintenance_window_target::ResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<maintenance_window_target::ResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<maintenance_window_target::Targets>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<maintenance_window_target::Targets>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
+    }
+
+    /// Sets `WindowId`, which `new` took, in place.
+    pub fn set_window_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WindowId", value.into());
+        self
+    }
+
+    /// `WindowId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_window_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WindowId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -983,15 +1791,28 @@ pub mod maintenance_window_target {
             Targets { props }
         }
 
-        prop! {
-            /// `Values`: User-defined criteria that maps to Key.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: User-defined criteria for sending commands that target managed nodes that meet
-            /// the criteria.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 }
@@ -1029,80 +1850,237 @@ impl MaintenanceWindowTask {
         MaintenanceWindowTask { core }
     }
 
-    prop! {
-        /// `CutoffBehavior`: The specification for whether tasks should continue to run after the
-        /// cutoff time specified in the maintenance windows is reached.
-        core.props, "CutoffBehavior", cutoff_behavior, set_cutoff_behavior, get_cutoff_behavior, Val<maintenance_window_task::CutoffBehavior>
+    /// `CutoffBehavior`: The specification for whether tasks should continue to run after the
+    /// cutoff time specified in the maintenance windows is reached.
+    pub fn cutoff_behavior(mut self, value: impl Into<Val<maintenance_window_task::CutoffBehavior>>) -> Self {
+        self.core.props.set("CutoffBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the task.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CutoffBehavior` in place: [`Self::cutoff_behavior`] on a value held by `&mut`.
+    pub fn set_cutoff_behavior(&mut self, value: impl Into<Val<maintenance_window_task::CutoffBehavior>>) -> &mut Self {
+        self.core.props.set("CutoffBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingInfo`: Information about an Amazon S3 bucket to write Run Command task-level
-        /// logs to.
-        core.props, "LoggingInfo", logging_info, set_logging_info, get_logging_info, Val<maintenance_window_task::LoggingInfo>
+    /// `CutoffBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cutoff_behavior(&self) -> ::std::option::Option<Val<maintenance_window_task::CutoffBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "CutoffBehavior")
     }
 
-    prop! {
-        /// `MaxConcurrency`: The maximum number of targets this task can be run for, in parallel.
-        core.props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<String>
+    /// `Description`: A description of the task.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxErrors`: The maximum number of errors allowed before this task stops being
-        /// scheduled.
-        core.props, "MaxErrors", max_errors, set_max_errors, get_max_errors, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The task name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Priority`: The priority of the task in the maintenance window. The lower the number,
-        /// the higher the priority. Tasks that have the same priority are scheduled in parallel.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// `LoggingInfo`: Information about an Amazon S3 bucket to write Run Command task-level logs
+    /// to.
+    pub fn logging_info(mut self, value: impl Into<Val<maintenance_window_task::LoggingInfo>>) -> Self {
+        self.core.props.set("LoggingInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRoleArn`: The Amazon Resource Name (ARN) of the IAM service role for AWS Systems
-        /// Manager to assume when running a maintenance window task.
-        core.props, "ServiceRoleArn", service_role_arn, set_service_role_arn, get_service_role_arn, Val<String>
+    /// Sets `LoggingInfo` in place: [`Self::logging_info`] on a value held by `&mut`.
+    pub fn set_logging_info(&mut self, value: impl Into<Val<maintenance_window_task::LoggingInfo>>) -> &mut Self {
+        self.core.props.set("LoggingInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: The targets (either instances or window target ids).
-        core.props, "Targets", targets, set_targets, get_targets, Val<List<maintenance_window_task::Target>>
+    /// `LoggingInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_info(&self) -> ::std::option::Option<Val<maintenance_window_task::LoggingInfo>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingInfo")
     }
 
-    prop! {
-        /// `TaskArn`: The resource that the task uses during execution.
-        core.props, "TaskArn", _, set_task_arn, get_task_arn, Val<String>
+    /// `MaxConcurrency`: The maximum number of targets this task can be run for, in parallel.
+    pub fn max_concurrency(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaxConcurrency", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskInvocationParameters`: The parameters to pass to the task when it runs. Populate
-        /// only the fields that match the task type. All other fields should be empty.
-        core.props, "TaskInvocationParameters", task_invocation_parameters, set_task_invocation_parameters, get_task_invocation_parameters, Val<maintenance_window_task::TaskInvocationParameters>
+    /// Sets `MaxConcurrency` in place: [`Self::max_concurrency`] on a value held by `&mut`.
+    pub fn set_max_concurrency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaxConcurrency", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskParameters`.
-        core.props, "TaskParameters", task_parameters, set_task_parameters, get_task_parameters, Val<Json>
+    /// `MaxConcurrency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_concurrency(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaxConcurrency")
     }
 
-    prop! {
-        /// `TaskType`: The type of task.
-        core.props, "TaskType", _, set_task_type, get_task_type, Val<maintenance_window_task::TaskType>
+    /// `MaxErrors`: The maximum number of errors allowed before this task stops being scheduled.
+    pub fn max_errors(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaxErrors", value.into());
+        self
     }
 
-    prop! {
-        /// `WindowId`: The ID of the maintenance window where the task is registered.
-        core.props, "WindowId", _, set_window_id, get_window_id, Val<String>
+    /// Sets `MaxErrors` in place: [`Self::max_errors`] on a value held by `&mut`.
+    pub fn set_max_errors(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaxErrors", value.into());
+        self
+    }
+
+    /// `MaxErrors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_errors(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaxErrors")
+    }
+
+    /// `Name`: The task name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `ServiceRoleArn`: The Amazon Resource Name (ARN) of the IAM service role for AWS Systems
+    /// Manager to assume when running a maintenance window task.
+    pub fn service_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ServiceRoleArn` in place: [`Self::service_role_arn`] on a value held by `&mut`.
+    pub fn set_service_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRoleArn")
+    }
+
+    /// `Targets`: The targets (either instances or window target ids).
+    pub fn targets(mut self, value: impl Into<Val<List<maintenance_window_task::Target>>>) -> Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<maintenance_window_task::Target>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<maintenance_window_task::Target>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
+    }
+
+    /// Sets `TaskArn`, which `new` took, in place.
+    pub fn set_task_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TaskArn", value.into());
+        self
+    }
+
+    /// `TaskArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TaskArn")
+    }
+
+    /// `TaskInvocationParameters`: The parameters to pass to the task when it runs. Populate only
+    /// the fields that match the task type. All other fields should be empty.
+    pub fn task_invocation_parameters(mut self, value: impl Into<Val<maintenance_window_task::TaskInvocationParameters>>) -> Self {
+        self.core.props.set("TaskInvocationParameters", value.into());
+        self
+    }
+
+    /// Sets `TaskInvocationParameters` in place: [`Self::task_invocation_parameters`] on a value
+    /// held by `&mut`.
+    pub fn set_task_invocation_parameters(&mut self, value: impl Into<Val<maintenance_window_task::TaskInvocationParameters>>) -> &mut Self {
+        self.core.props.set("TaskInvocationParameters", value.into());
+        self
+    }
+
+    /// `TaskInvocationParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_invocation_parameters(&self) -> ::std::option::Option<Val<maintenance_window_task::TaskInvocationParameters>> {
+        crate::cfn::get_prop(&self.core.props, "TaskInvocationParameters")
+    }
+
+    /// `TaskParameters`.
+    pub fn task_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("TaskParameters", value.into());
+        self
+    }
+
+    /// Sets `TaskParameters` in place: [`Self::task_parameters`] on a value held by `&mut`.
+    pub fn set_task_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("TaskParameters", value.into());
+        self
+    }
+
+    /// `TaskParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "TaskParameters")
+    }
+
+    /// Sets `TaskType`, which `new` took, in place.
+    pub fn set_task_type(&mut self, value: impl Into<Val<maintenance_window_task::TaskType>>) -> &mut Self {
+        self.core.props.set("TaskType", value.into());
+        self
+    }
+
+    /// `TaskType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_type(&self) -> ::std::option::Option<Val<maintenance_window_task::TaskType>> {
+        crate::cfn::get_prop(&self.core.props, "TaskType")
+    }
+
+    /// Sets `WindowId`, which `new` took, in place.
+    pub fn set_window_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WindowId", value.into());
+        self
+    }
+
+    /// `WindowId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_window_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WindowId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1156,19 +2134,46 @@ pub mod maintenance_window_task {
             LoggingInfo { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3Prefix`.
-            props, "S3Prefix", s3_prefix, set_s3_prefix, get_s3_prefix, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `S3Prefix`.
+        pub fn s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// Sets `S3Prefix` in place: [`Self::s3_prefix`] on a value held by `&mut`.
+        pub fn set_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// `S3Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Prefix")
         }
     }
 
@@ -1191,14 +2196,28 @@ pub mod maintenance_window_task {
             Target { props }
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -1217,24 +2236,80 @@ pub mod maintenance_window_task {
             TaskInvocationParameters { props }
         }
 
-        prop! {
-            /// `MaintenanceWindowAutomationParameters`.
-            props, "MaintenanceWindowAutomationParameters", maintenance_window_automation_parameters, set_maintenance_window_automation_parameters, get_maintenance_window_automation_parameters, Val<MaintenanceWindowAutomationParameters>
+        /// `MaintenanceWindowAutomationParameters`.
+        pub fn maintenance_window_automation_parameters(mut self, value: impl Into<Val<MaintenanceWindowAutomationParameters>>) -> Self {
+            self.props.set("MaintenanceWindowAutomationParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `MaintenanceWindowLambdaParameters`.
-            props, "MaintenanceWindowLambdaParameters", maintenance_window_lambda_parameters, set_maintenance_window_lambda_parameters, get_maintenance_window_lambda_parameters, Val<MaintenanceWindowLambdaParameters>
+        /// Sets `MaintenanceWindowAutomationParameters` in place: [`Self::maintenance_window_automation_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_maintenance_window_automation_parameters(&mut self, value: impl Into<Val<MaintenanceWindowAutomationParameters>>) -> &mut Self {
+            self.props.set("MaintenanceWindowAutomationParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `MaintenanceWindowRunCommandParameters`.
-            props, "MaintenanceWindowRunCommandParameters", maintenance_window_run_command_parameters, set_maintenance_window_run_command_parameters, get_maintenance_window_run_command_parameters, Val<MaintenanceWindowRunCommandParameters>
+        /// `MaintenanceWindowAutomationParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_window_automation_parameters(&self) -> ::std::option::Option<Val<MaintenanceWindowAutomationParameters>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceWindowAutomationParameters")
         }
 
-        prop! {
-            /// `MaintenanceWindowStepFunctionsParameters`.
-            props, "MaintenanceWindowStepFunctionsParameters", maintenance_window_step_functions_parameters, set_maintenance_window_step_functions_parameters, get_maintenance_window_step_functions_parameters, Val<MaintenanceWindowStepFunctionsParameters>
+        /// `MaintenanceWindowLambdaParameters`.
+        pub fn maintenance_window_lambda_parameters(mut self, value: impl Into<Val<MaintenanceWindowLambdaParameters>>) -> Self {
+            self.props.set("MaintenanceWindowLambdaParameters", value.into());
+            self
+        }
+
+        /// Sets `MaintenanceWindowLambdaParameters` in place: [`Self::maintenance_window_lambda_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_maintenance_window_lambda_parameters(&mut self, value: impl Into<Val<MaintenanceWindowLambdaParameters>>) -> &mut Self {
+            self.props.set("MaintenanceWindowLambdaParameters", value.into());
+            self
+        }
+
+        /// `MaintenanceWindowLambdaParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_window_lambda_parameters(&self) -> ::std::option::Option<Val<MaintenanceWindowLambdaParameters>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceWindowLambdaParameters")
+        }
+
+        /// `MaintenanceWindowRunCommandParameters`.
+        pub fn maintenance_window_run_command_parameters(mut self, value: impl Into<Val<MaintenanceWindowRunCommandParameters>>) -> Self {
+            self.props.set("MaintenanceWindowRunCommandParameters", value.into());
+            self
+        }
+
+        /// Sets `MaintenanceWindowRunCommandParameters` in place: [`Self::maintenance_window_run_command_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_maintenance_window_run_command_parameters(&mut self, value: impl Into<Val<MaintenanceWindowRunCommandParameters>>) -> &mut Self {
+            self.props.set("MaintenanceWindowRunCommandParameters", value.into());
+            self
+        }
+
+        /// `MaintenanceWindowRunCommandParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_window_run_command_parameters(&self) -> ::std::option::Option<Val<MaintenanceWindowRunCommandParameters>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceWindowRunCommandParameters")
+        }
+
+        /// `MaintenanceWindowStepFunctionsParameters`.
+        pub fn maintenance_window_step_functions_parameters(mut self, value: impl Into<Val<MaintenanceWindowStepFunctionsParameters>>) -> Self {
+            self.props.set("MaintenanceWindowStepFunctionsParameters", value.into());
+            self
+        }
+
+        /// Sets `MaintenanceWindowStepFunctionsParameters` in place: [`Self::maintenance_window_step_functions_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_maintenance_window_step_functions_parameters(&mut self, value: impl Into<Val<MaintenanceWindowStepFunctionsParameters>>) -> &mut Self {
+            self.props.set("MaintenanceWindowStepFunctionsParameters", value.into());
+            self
+        }
+
+        /// `MaintenanceWindowStepFunctionsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_window_step_functions_parameters(&self) -> ::std::option::Option<Val<MaintenanceWindowStepFunctionsParameters>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceWindowStepFunctionsParameters")
         }
     }
 
@@ -1253,14 +2328,40 @@ pub mod maintenance_window_task {
             MaintenanceWindowAutomationParameters { props }
         }
 
-        prop! {
-            /// `DocumentVersion`.
-            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+        /// `DocumentVersion`.
+        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `DocumentVersion` in place: [`Self::document_version`] on a value held by `&mut`.
+        pub fn set_document_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// `DocumentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentVersion")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -1279,19 +2380,58 @@ pub mod maintenance_window_task {
             MaintenanceWindowLambdaParameters { props }
         }
 
-        prop! {
-            /// `ClientContext`.
-            props, "ClientContext", client_context, set_client_context, get_client_context, Val<String>
+        /// `ClientContext`.
+        pub fn client_context(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientContext", value.into());
+            self
         }
 
-        prop! {
-            /// `Payload`.
-            props, "Payload", payload, set_payload, get_payload, Val<String>
+        /// Sets `ClientContext` in place: [`Self::client_context`] on a value held by `&mut`.
+        pub fn set_client_context(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientContext", value.into());
+            self
         }
 
-        prop! {
-            /// `Qualifier`.
-            props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
+        /// `ClientContext` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_context(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientContext")
+        }
+
+        /// `Payload`.
+        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// Sets `Payload` in place: [`Self::payload`] on a value held by `&mut`.
+        pub fn set_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// `Payload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Payload")
+        }
+
+        /// `Qualifier`.
+        pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// Sets `Qualifier` in place: [`Self::qualifier`] on a value held by `&mut`.
+        pub fn set_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// `Qualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Qualifier")
         }
     }
 
@@ -1310,59 +2450,203 @@ pub mod maintenance_window_task {
             MaintenanceWindowRunCommandParameters { props }
         }
 
-        prop! {
-            /// `CloudWatchOutputConfig`.
-            props, "CloudWatchOutputConfig", cloud_watch_output_config, set_cloud_watch_output_config, get_cloud_watch_output_config, Val<CloudWatchOutputConfig>
+        /// `CloudWatchOutputConfig`.
+        pub fn cloud_watch_output_config(mut self, value: impl Into<Val<CloudWatchOutputConfig>>) -> Self {
+            self.props.set("CloudWatchOutputConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// Sets `CloudWatchOutputConfig` in place: [`Self::cloud_watch_output_config`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_output_config(&mut self, value: impl Into<Val<CloudWatchOutputConfig>>) -> &mut Self {
+            self.props.set("CloudWatchOutputConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentHash`.
-            props, "DocumentHash", document_hash, set_document_hash, get_document_hash, Val<String>
+        /// `CloudWatchOutputConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_output_config(&self) -> ::std::option::Option<Val<CloudWatchOutputConfig>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchOutputConfig")
         }
 
-        prop! {
-            /// `DocumentHashType`.
-            props, "DocumentHashType", document_hash_type, set_document_hash_type, get_document_hash_type, Val<String>
+        /// `Comment`.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentVersion`.
-            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationConfig`.
-            props, "NotificationConfig", notification_config, set_notification_config, get_notification_config, Val<NotificationConfig>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `OutputS3BucketName`.
-            props, "OutputS3BucketName", output_s3_bucket_name, set_output_s3_bucket_name, get_output_s3_bucket_name, Val<String>
+        /// `DocumentHash`.
+        pub fn document_hash(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentHash", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputS3KeyPrefix`.
-            props, "OutputS3KeyPrefix", output_s3_key_prefix, set_output_s3_key_prefix, get_output_s3_key_prefix, Val<String>
+        /// Sets `DocumentHash` in place: [`Self::document_hash`] on a value held by `&mut`.
+        pub fn set_document_hash(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentHash", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// `DocumentHash` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_hash(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentHash")
         }
 
-        prop! {
-            /// `ServiceRoleArn`.
-            props, "ServiceRoleArn", service_role_arn, set_service_role_arn, get_service_role_arn, Val<String>
+        /// `DocumentHashType`.
+        pub fn document_hash_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentHashType", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutSeconds`.
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// Sets `DocumentHashType` in place: [`Self::document_hash_type`] on a value held by `&mut`.
+        pub fn set_document_hash_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentHashType", value.into());
+            self
+        }
+
+        /// `DocumentHashType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_hash_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentHashType")
+        }
+
+        /// `DocumentVersion`.
+        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// Sets `DocumentVersion` in place: [`Self::document_version`] on a value held by `&mut`.
+        pub fn set_document_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// `DocumentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentVersion")
+        }
+
+        /// `NotificationConfig`.
+        pub fn notification_config(mut self, value: impl Into<Val<NotificationConfig>>) -> Self {
+            self.props.set("NotificationConfig", value.into());
+            self
+        }
+
+        /// Sets `NotificationConfig` in place: [`Self::notification_config`] on a value held by `&mut`.
+        pub fn set_notification_config(&mut self, value: impl Into<Val<NotificationConfig>>) -> &mut Self {
+            self.props.set("NotificationConfig", value.into());
+            self
+        }
+
+        /// `NotificationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_config(&self) -> ::std::option::Option<Val<NotificationConfig>> {
+            crate::cfn::get_prop(&self.props, "NotificationConfig")
+        }
+
+        /// `OutputS3BucketName`.
+        pub fn output_s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3BucketName", value.into());
+            self
+        }
+
+        /// Sets `OutputS3BucketName` in place: [`Self::output_s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_output_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3BucketName", value.into());
+            self
+        }
+
+        /// `OutputS3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3BucketName")
+        }
+
+        /// `OutputS3KeyPrefix`.
+        pub fn output_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `OutputS3KeyPrefix` in place: [`Self::output_s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_output_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3KeyPrefix", value.into());
+            self
+        }
+
+        /// `OutputS3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3KeyPrefix")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `ServiceRoleArn`.
+        pub fn service_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceRoleArn` in place: [`Self::service_role_arn`] on a value held by `&mut`.
+        pub fn set_service_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceRoleArn")
+        }
+
+        /// `TimeoutSeconds`.
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
         }
     }
 
@@ -1381,16 +2665,44 @@ pub mod maintenance_window_task {
             CloudWatchOutputConfig { props }
         }
 
-        prop! {
-            /// `CloudWatchLogGroupName`: The name of the CloudWatch log group where you want to send
-            /// command output.
-            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
+        /// `CloudWatchLogGroupName`: The name of the CloudWatch log group where you want to send
+        /// command output.
+        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchOutputEnabled`: Enables Systems Manager to send command output to CloudWatch
-            /// Logs.
-            props, "CloudWatchOutputEnabled", cloud_watch_output_enabled, set_cloud_watch_output_enabled, get_cloud_watch_output_enabled, Val<bool>
+        /// Sets `CloudWatchLogGroupName` in place: [`Self::cloud_watch_log_group_name`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
+        }
+
+        /// `CloudWatchLogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupName")
+        }
+
+        /// `CloudWatchOutputEnabled`: Enables Systems Manager to send command output to CloudWatch
+        /// Logs.
+        pub fn cloud_watch_output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CloudWatchOutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchOutputEnabled` in place: [`Self::cloud_watch_output_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudWatchOutputEnabled", value.into());
+            self
+        }
+
+        /// `CloudWatchOutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchOutputEnabled")
         }
     }
 
@@ -1411,19 +2723,52 @@ pub mod maintenance_window_task {
             NotificationConfig { props }
         }
 
-        prop! {
-            /// `NotificationArn`.
-            props, "NotificationArn", _, set_notification_arn, get_notification_arn, Val<String>
+        /// Sets `NotificationArn`, which `new` took, in place.
+        pub fn set_notification_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationEvents`.
-            props, "NotificationEvents", notification_events, set_notification_events, get_notification_events, Val<List<String>>
+        /// `NotificationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationArn")
         }
 
-        prop! {
-            /// `NotificationType`.
-            props, "NotificationType", notification_type, set_notification_type, get_notification_type, Val<String>
+        /// `NotificationEvents`.
+        pub fn notification_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotificationEvents", value.into());
+            self
+        }
+
+        /// Sets `NotificationEvents` in place: [`Self::notification_events`] on a value held by `&mut`.
+        pub fn set_notification_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotificationEvents", value.into());
+            self
+        }
+
+        /// `NotificationEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotificationEvents")
+        }
+
+        /// `NotificationType`.
+        pub fn notification_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NotificationType", value.into());
+            self
+        }
+
+        /// Sets `NotificationType` in place: [`Self::notification_type`] on a value held by `&mut`.
+        pub fn set_notification_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationType", value.into());
+            self
+        }
+
+        /// `NotificationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationType")
         }
     }
 
@@ -1442,14 +2787,40 @@ pub mod maintenance_window_task {
             MaintenanceWindowStepFunctionsParameters { props }
         }
 
-        prop! {
-            /// `Input`.
-            props, "Input", input, set_input, get_input, Val<String>
+        /// `Input`.
+        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Input` in place: [`Self::input`] on a value held by `&mut`.
+        pub fn set_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
+        }
+
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Input")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1501,39 +2872,112 @@ impl OpsItem {
         OpsItem { core }
     }
 
-    prop! {
-        /// `Category`: The category of the OpsItem.
-        core.props, "Category", category, set_category, get_category, Val<String>
+    /// `Category`: The category of the OpsItem.
+    pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the OpsItem.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Category` in place: [`Self::category`] on a value held by `&mut`.
+    pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: The priority of the OpsItem.
-        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
+    /// `Category` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Category")
     }
 
-    prop! {
-        /// `Severity`: The severity of the OpsItem.
-        core.props, "Severity", severity, set_severity, get_severity, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: The origin of the OpsItem.
-        core.props, "Source", _, set_source, get_source, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags for the OpsItem.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Priority`: The priority of the OpsItem.
+    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
     }
 
-    prop! {
-        /// `Title`: The title of the OpsItem.
-        core.props, "Title", _, set_title, get_title, Val<String>
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Severity`: The severity of the OpsItem.
+    pub fn severity(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Severity", value.into());
+        self
+    }
+
+    /// Sets `Severity` in place: [`Self::severity`] on a value held by `&mut`.
+    pub fn set_severity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Severity", value.into());
+        self
+    }
+
+    /// `Severity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_severity(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Severity")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`: Tags for the OpsItem.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Title`, which `new` took, in place.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1627,66 +3071,168 @@ impl Parameter {
         Parameter { core }
     }
 
-    prop! {
-        /// `AllowedPattern`: A regular expression used to validate the parameter value. For
-        /// example, for ``String`` types with values restricted to numbers, you can specify the
-        /// following: ``AllowedPattern=^\\d+$``
-        core.props, "AllowedPattern", allowed_pattern, set_allowed_pattern, get_allowed_pattern, Val<String>
+    /// `AllowedPattern`: A regular expression used to validate the parameter value. For example,
+    /// for ``String`` types with values restricted to numbers, you can specify the following: ``AllowedPattern=^\\d+$``
+    pub fn allowed_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AllowedPattern", value.into());
+        self
     }
 
-    prop! {
-        /// `DataType`: The data type of the parameter, such as ``text`` or ``aws:ec2:image``. The
-        /// default is ``text``.
-        core.props, "DataType", data_type, set_data_type, get_data_type, Val<parameter::DataType>
+    /// Sets `AllowedPattern` in place: [`Self::allowed_pattern`] on a value held by `&mut`.
+    pub fn set_allowed_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AllowedPattern", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Information about the parameter.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AllowedPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedPattern")
     }
 
-    prop! {
-        /// `Name`: The name of the parameter. The reported maximum length of 2048 characters for a
-        /// parameter name includes 1037 characters that are reserved for internal use by SYS. The
-        /// maximum length for a parameter name that you specify is 1011 characters. This count of 1011
-        /// characters includes the characters in the ARN that precede the name you specify. This
-        /// ARN length will vary depending on your partition and Region. For example, the following 45
-        /// characters count toward the 1011 character maximum for a parameter created in the US
-        /// East (Ohio) Region: ``arn:aws:ssm:us-east-2:111122223333:parameter/``.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DataType`: The data type of the parameter, such as ``text`` or ``aws:ec2:image``. The
+    /// default is ``text``.
+    pub fn data_type(mut self, value: impl Into<Val<parameter::DataType>>) -> Self {
+        self.core.props.set("DataType", value.into());
+        self
     }
 
-    prop! {
-        /// `Policies`: Information about the policies assigned to a parameter. Assigning parameter
-        /// policies (<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html>)
-        /// in the *User Guide*.
-        core.props, "Policies", policies, set_policies, get_policies, Val<String>
+    /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+    pub fn set_data_type(&mut self, value: impl Into<Val<parameter::DataType>>) -> &mut Self {
+        self.core.props.set("DataType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set
-        /// of tags (key-value pairs). Tags enable you to categorize a resource in different ways,
-        /// such as by purpose, owner, or environment. For example, you might want to tag a SYS
-        /// parameter to identify the type of resource to which it applies, the environment, or the
-        /// type of configuration data referenced by the parameter.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DataType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_type(&self) -> ::std::option::Option<Val<parameter::DataType>> {
+        crate::cfn::get_prop(&self.core.props, "DataType")
     }
 
-    prop! {
-        /// `Tier`: The parameter tier.
-        core.props, "Tier", tier, set_tier, get_tier, Val<parameter::Tier>
+    /// `Description`: Information about the parameter.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of parameter. Parameters of type ``SecureString`` are not supported by
-        /// CFNlong.
-        core.props, "Type", _, set_type, get_type, Val<parameter::Type>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Value`: The parameter value. If type is ``StringList``, the system returns a
-        /// comma-separated string with no spaces between commas in the ``Value`` field.
-        core.props, "Value", _, set_value, get_value, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: The name of the parameter. The reported maximum length of 2048 characters for a
+    /// parameter name includes 1037 characters that are reserved for internal use by SYS. The
+    /// maximum length for a parameter name that you specify is 1011 characters. This count of 1011
+    /// characters includes the characters in the ARN that precede the name you specify. This ARN
+    /// length will vary depending on your partition and Region. For example, the following 45
+    /// characters count toward the 1011 character maximum for a parameter created in the US East (Ohio)
+    /// Region: ``arn:aws:ssm:us-east-2:111122223333:parameter/``.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Policies`: Information about the policies assigned to a parameter. Assigning parameter
+    /// policies (<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html>)
+    /// in the *User Guide*.
+    pub fn policies(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// Sets `Policies` in place: [`Self::policies`] on a value held by `&mut`.
+    pub fn set_policies(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
+    }
+
+    /// `Tags`: Optional metadata that you assign to a resource in the form of an arbitrary set of
+    /// tags (key-value pairs). Tags enable you to categorize a resource in different ways, such as
+    /// by purpose, owner, or environment. For example, you might want to tag a SYS parameter to
+    /// identify the type of resource to which it applies, the environment, or the type of
+    /// configuration data referenced by the parameter.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Tier`: The parameter tier.
+    pub fn tier(mut self, value: impl Into<Val<parameter::Tier>>) -> Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// Sets `Tier` in place: [`Self::tier`] on a value held by `&mut`.
+    pub fn set_tier(&mut self, value: impl Into<Val<parameter::Tier>>) -> &mut Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// `Tier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tier(&self) -> ::std::option::Option<Val<parameter::Tier>> {
+        crate::cfn::get_prop(&self.core.props, "Tier")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<parameter::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<parameter::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// Sets `Value`, which `new` took, in place.
+    pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Value", value.into());
+        self
+    }
+
+    /// `Value` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Value")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1816,89 +3362,281 @@ impl PatchBaseline {
         PatchBaseline { core }
     }
 
-    prop! {
-        /// `ApprovalRules`: A set of rules defining the approval rules for a patch baseline.
-        core.props, "ApprovalRules", approval_rules, set_approval_rules, get_approval_rules, Val<patch_baseline::RuleGroup>
+    /// `ApprovalRules`: A set of rules defining the approval rules for a patch baseline.
+    pub fn approval_rules(mut self, value: impl Into<Val<patch_baseline::RuleGroup>>) -> Self {
+        self.core.props.set("ApprovalRules", value.into());
+        self
     }
 
-    prop! {
-        /// `ApprovedPatches`: A list of explicitly approved patches for the baseline.
-        core.props, "ApprovedPatches", approved_patches, set_approved_patches, get_approved_patches, Val<List<String>>
+    /// Sets `ApprovalRules` in place: [`Self::approval_rules`] on a value held by `&mut`.
+    pub fn set_approval_rules(&mut self, value: impl Into<Val<patch_baseline::RuleGroup>>) -> &mut Self {
+        self.core.props.set("ApprovalRules", value.into());
+        self
     }
 
-    prop! {
-        /// `ApprovedPatchesComplianceLevel`: Defines the compliance level for approved patches.
-        /// This means that if an approved patch is reported as missing, this is the severity of the
-        /// compliance violation. The default value is UNSPECIFIED.
-        core.props, "ApprovedPatchesComplianceLevel", approved_patches_compliance_level, set_approved_patches_compliance_level, get_approved_patches_compliance_level, Val<patch_baseline::ApprovedPatchesComplianceLevel>
+    /// `ApprovalRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approval_rules(&self) -> ::std::option::Option<Val<patch_baseline::RuleGroup>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovalRules")
     }
 
-    prop! {
-        /// `ApprovedPatchesEnableNonSecurity`: Indicates whether the list of approved patches
-        /// includes non-security updates that should be applied to the instances. The default value
-        /// is 'false'. Applies to Linux instances only.
-        core.props, "ApprovedPatchesEnableNonSecurity", approved_patches_enable_non_security, set_approved_patches_enable_non_security, get_approved_patches_enable_non_security, Val<bool>
+    /// `ApprovedPatches`: A list of explicitly approved patches for the baseline.
+    pub fn approved_patches(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ApprovedPatches", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailableSecurityUpdatesComplianceStatus`: The compliance status for vendor recommended
-        /// security updates that are not approved by this patch baseline.
-        core.props, "AvailableSecurityUpdatesComplianceStatus", available_security_updates_compliance_status, set_available_security_updates_compliance_status, get_available_security_updates_compliance_status, Val<patch_baseline::AvailableSecurityUpdatesComplianceStatus>
+    /// Sets `ApprovedPatches` in place: [`Self::approved_patches`] on a value held by `&mut`.
+    pub fn set_approved_patches(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ApprovedPatches", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultBaseline`: Set the baseline as default baseline. Only registering to default
-        /// patch baseline is allowed.
-        core.props, "DefaultBaseline", default_baseline, set_default_baseline, get_default_baseline, Val<bool>
+    /// `ApprovedPatches` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approved_patches(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovedPatches")
     }
 
-    prop! {
-        /// `Description`: The description of the patch baseline.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApprovedPatchesComplianceLevel`: Defines the compliance level for approved patches. This
+    /// means that if an approved patch is reported as missing, this is the severity of the
+    /// compliance violation. The default value is UNSPECIFIED.
+    pub fn approved_patches_compliance_level(mut self, value: impl Into<Val<patch_baseline::ApprovedPatchesComplianceLevel>>) -> Self {
+        self.core.props.set("ApprovedPatchesComplianceLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalFilters`: A set of global filters used to include patches in the baseline.
-        core.props, "GlobalFilters", global_filters, set_global_filters, get_global_filters, Val<patch_baseline::PatchFilterGroup>
+    /// Sets `ApprovedPatchesComplianceLevel` in place: [`Self::approved_patches_compliance_level`]
+    /// on a value held by `&mut`.
+    pub fn set_approved_patches_compliance_level(&mut self, value: impl Into<Val<patch_baseline::ApprovedPatchesComplianceLevel>>) -> &mut Self {
+        self.core.props.set("ApprovedPatchesComplianceLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the patch baseline.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ApprovedPatchesComplianceLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approved_patches_compliance_level(&self) -> ::std::option::Option<Val<patch_baseline::ApprovedPatchesComplianceLevel>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovedPatchesComplianceLevel")
     }
 
-    prop! {
-        /// `OperatingSystem`: Defines the operating system the patch baseline applies to. The
-        /// Default value is WINDOWS.
-        core.props, "OperatingSystem", operating_system, set_operating_system, get_operating_system, Val<patch_baseline::OperatingSystem>
+    /// `ApprovedPatchesEnableNonSecurity`: Indicates whether the list of approved patches includes
+    /// non-security updates that should be applied to the instances. The default value is 'false'.
+    /// Applies to Linux instances only.
+    pub fn approved_patches_enable_non_security(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApprovedPatchesEnableNonSecurity", value.into());
+        self
     }
 
-    prop! {
-        /// `PatchGroups`: PatchGroups is used to associate instances with a specific patch baseline
-        core.props, "PatchGroups", patch_groups, set_patch_groups, get_patch_groups, Val<List<String>>
+    /// Sets `ApprovedPatchesEnableNonSecurity` in place: [`Self::approved_patches_enable_non_security`]
+    /// on a value held by `&mut`.
+    pub fn set_approved_patches_enable_non_security(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApprovedPatchesEnableNonSecurity", value.into());
+        self
     }
 
-    prop! {
-        /// `RejectedPatches`: A list of explicitly rejected patches for the baseline.
-        core.props, "RejectedPatches", rejected_patches, set_rejected_patches, get_rejected_patches, Val<List<String>>
+    /// `ApprovedPatchesEnableNonSecurity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approved_patches_enable_non_security(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovedPatchesEnableNonSecurity")
     }
 
-    prop! {
-        /// `RejectedPatchesAction`: The action for Patch Manager to take on patches included in the
-        /// RejectedPackages list.
-        core.props, "RejectedPatchesAction", rejected_patches_action, set_rejected_patches_action, get_rejected_patches_action, Val<patch_baseline::RejectedPatchesAction>
+    /// `AvailableSecurityUpdatesComplianceStatus`: The compliance status for vendor recommended
+    /// security updates that are not approved by this patch baseline.
+    pub fn available_security_updates_compliance_status(mut self, value: impl Into<Val<patch_baseline::AvailableSecurityUpdatesComplianceStatus>>) -> Self {
+        self.core.props.set("AvailableSecurityUpdatesComplianceStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `Sources`: Information about the patches to use to update the instances, including
-        /// target operating systems and source repository. Applies to Linux instances only.
-        core.props, "Sources", sources, set_sources, get_sources, Val<List<patch_baseline::PatchSource>>
+    /// Sets `AvailableSecurityUpdatesComplianceStatus` in place: [`Self::available_security_updates_compliance_status`]
+    /// on a value held by `&mut`.
+    pub fn set_available_security_updates_compliance_status(&mut self, value: impl Into<Val<patch_baseline::AvailableSecurityUpdatesComplianceStatus>>) -> &mut Self {
+        self.core.props.set("AvailableSecurityUpdatesComplianceStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
-        /// resource in different ways.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AvailableSecurityUpdatesComplianceStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_available_security_updates_compliance_status(&self) -> ::std::option::Option<Val<patch_baseline::AvailableSecurityUpdatesComplianceStatus>> {
+        crate::cfn::get_prop(&self.core.props, "AvailableSecurityUpdatesComplianceStatus")
+    }
+
+    /// `DefaultBaseline`: Set the baseline as default baseline. Only registering to default patch
+    /// baseline is allowed.
+    pub fn default_baseline(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DefaultBaseline", value.into());
+        self
+    }
+
+    /// Sets `DefaultBaseline` in place: [`Self::default_baseline`] on a value held by `&mut`.
+    pub fn set_default_baseline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DefaultBaseline", value.into());
+        self
+    }
+
+    /// `DefaultBaseline` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_baseline(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultBaseline")
+    }
+
+    /// `Description`: The description of the patch baseline.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `GlobalFilters`: A set of global filters used to include patches in the baseline.
+    pub fn global_filters(mut self, value: impl Into<Val<patch_baseline::PatchFilterGroup>>) -> Self {
+        self.core.props.set("GlobalFilters", value.into());
+        self
+    }
+
+    /// Sets `GlobalFilters` in place: [`Self::global_filters`] on a value held by `&mut`.
+    pub fn set_global_filters(&mut self, value: impl Into<Val<patch_baseline::PatchFilterGroup>>) -> &mut Self {
+        self.core.props.set("GlobalFilters", value.into());
+        self
+    }
+
+    /// `GlobalFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_filters(&self) -> ::std::option::Option<Val<patch_baseline::PatchFilterGroup>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalFilters")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OperatingSystem`: Defines the operating system the patch baseline applies to. The Default
+    /// value is WINDOWS.
+    pub fn operating_system(mut self, value: impl Into<Val<patch_baseline::OperatingSystem>>) -> Self {
+        self.core.props.set("OperatingSystem", value.into());
+        self
+    }
+
+    /// Sets `OperatingSystem` in place: [`Self::operating_system`] on a value held by `&mut`.
+    pub fn set_operating_system(&mut self, value: impl Into<Val<patch_baseline::OperatingSystem>>) -> &mut Self {
+        self.core.props.set("OperatingSystem", value.into());
+        self
+    }
+
+    /// `OperatingSystem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operating_system(&self) -> ::std::option::Option<Val<patch_baseline::OperatingSystem>> {
+        crate::cfn::get_prop(&self.core.props, "OperatingSystem")
+    }
+
+    /// `PatchGroups`: PatchGroups is used to associate instances with a specific patch baseline
+    pub fn patch_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PatchGroups", value.into());
+        self
+    }
+
+    /// Sets `PatchGroups` in place: [`Self::patch_groups`] on a value held by `&mut`.
+    pub fn set_patch_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PatchGroups", value.into());
+        self
+    }
+
+    /// `PatchGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_patch_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PatchGroups")
+    }
+
+    /// `RejectedPatches`: A list of explicitly rejected patches for the baseline.
+    pub fn rejected_patches(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("RejectedPatches", value.into());
+        self
+    }
+
+    /// Sets `RejectedPatches` in place: [`Self::rejected_patches`] on a value held by `&mut`.
+    pub fn set_rejected_patches(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RejectedPatches", value.into());
+        self
+    }
+
+    /// `RejectedPatches` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rejected_patches(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RejectedPatches")
+    }
+
+    /// `RejectedPatchesAction`: The action for Patch Manager to take on patches included in the
+    /// RejectedPackages list.
+    pub fn rejected_patches_action(mut self, value: impl Into<Val<patch_baseline::RejectedPatchesAction>>) -> Self {
+        self.core.props.set("RejectedPatchesAction", value.into());
+        self
+    }
+
+    /// Sets `RejectedPatchesAction` in place: [`Self::rejected_patches_action`] on a value held by `&mut`.
+    pub fn set_rejected_patches_action(&mut self, value: impl Into<Val<patch_baseline::RejectedPatchesAction>>) -> &mut Self {
+        self.core.props.set("RejectedPatchesAction", value.into());
+        self
+    }
+
+    /// `RejectedPatchesAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rejected_patches_action(&self) -> ::std::option::Option<Val<patch_baseline::RejectedPatchesAction>> {
+        crate::cfn::get_prop(&self.core.props, "RejectedPatchesAction")
+    }
+
+    /// `Sources`: Information about the patches to use to update the instances, including target
+    /// operating systems and source repository. Applies to Linux instances only.
+    pub fn sources(mut self, value: impl Into<Val<List<patch_baseline::PatchSource>>>) -> Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// Sets `Sources` in place: [`Self::sources`] on a value held by `&mut`.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<patch_baseline::PatchSource>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<patch_baseline::PatchSource>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
+    }
+
+    /// `Tags`: Optional metadata that you assign to a resource. Tags enable you to categorize a
+    /// resource in different ways.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1935,9 +3673,22 @@ pub mod patch_baseline {
             RuleGroup { props }
         }
 
-        prop! {
-            /// `PatchRules`.
-            props, "PatchRules", patch_rules, set_patch_rules, get_patch_rules, Val<List<Rule>>
+        /// `PatchRules`.
+        pub fn patch_rules(mut self, value: impl Into<Val<List<Rule>>>) -> Self {
+            self.props.set("PatchRules", value.into());
+            self
+        }
+
+        /// Sets `PatchRules` in place: [`Self::patch_rules`] on a value held by `&mut`.
+        pub fn set_patch_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("PatchRules", value.into());
+            self
+        }
+
+        /// `PatchRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_patch_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "PatchRules")
         }
     }
 
@@ -1956,29 +3707,94 @@ pub mod patch_baseline {
             Rule { props }
         }
 
-        prop! {
-            /// `ApproveAfterDays`.
-            props, "ApproveAfterDays", approve_after_days, set_approve_after_days, get_approve_after_days, Val<i64>
+        /// `ApproveAfterDays`.
+        pub fn approve_after_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ApproveAfterDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ApproveUntilDate`.
-            props, "ApproveUntilDate", approve_until_date, set_approve_until_date, get_approve_until_date, Val<String>
+        /// Sets `ApproveAfterDays` in place: [`Self::approve_after_days`] on a value held by `&mut`.
+        pub fn set_approve_after_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ApproveAfterDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceLevel`.
-            props, "ComplianceLevel", compliance_level, set_compliance_level, get_compliance_level, Val<RuleComplianceLevel>
+        /// `ApproveAfterDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approve_after_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ApproveAfterDays")
         }
 
-        prop! {
-            /// `EnableNonSecurity`.
-            props, "EnableNonSecurity", enable_non_security, set_enable_non_security, get_enable_non_security, Val<bool>
+        /// `ApproveUntilDate`.
+        pub fn approve_until_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApproveUntilDate", value.into());
+            self
         }
 
-        prop! {
-            /// `PatchFilterGroup`: The patch filter group that defines the criteria for the rule.
-            props, "PatchFilterGroup", patch_filter_group, set_patch_filter_group, get_patch_filter_group, Val<PatchFilterGroup>
+        /// Sets `ApproveUntilDate` in place: [`Self::approve_until_date`] on a value held by `&mut`.
+        pub fn set_approve_until_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApproveUntilDate", value.into());
+            self
+        }
+
+        /// `ApproveUntilDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approve_until_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApproveUntilDate")
+        }
+
+        /// `ComplianceLevel`.
+        pub fn compliance_level(mut self, value: impl Into<Val<RuleComplianceLevel>>) -> Self {
+            self.props.set("ComplianceLevel", value.into());
+            self
+        }
+
+        /// Sets `ComplianceLevel` in place: [`Self::compliance_level`] on a value held by `&mut`.
+        pub fn set_compliance_level(&mut self, value: impl Into<Val<RuleComplianceLevel>>) -> &mut Self {
+            self.props.set("ComplianceLevel", value.into());
+            self
+        }
+
+        /// `ComplianceLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_level(&self) -> ::std::option::Option<Val<RuleComplianceLevel>> {
+            crate::cfn::get_prop(&self.props, "ComplianceLevel")
+        }
+
+        /// `EnableNonSecurity`.
+        pub fn enable_non_security(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableNonSecurity", value.into());
+            self
+        }
+
+        /// Sets `EnableNonSecurity` in place: [`Self::enable_non_security`] on a value held by `&mut`.
+        pub fn set_enable_non_security(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableNonSecurity", value.into());
+            self
+        }
+
+        /// `EnableNonSecurity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_non_security(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableNonSecurity")
+        }
+
+        /// `PatchFilterGroup`: The patch filter group that defines the criteria for the rule.
+        pub fn patch_filter_group(mut self, value: impl Into<Val<PatchFilterGroup>>) -> Self {
+            self.props.set("PatchFilterGroup", value.into());
+            self
+        }
+
+        /// Sets `PatchFilterGroup` in place: [`Self::patch_filter_group`] on a value held by `&mut`.
+        pub fn set_patch_filter_group(&mut self, value: impl Into<Val<PatchFilterGroup>>) -> &mut Self {
+            self.props.set("PatchFilterGroup", value.into());
+            self
+        }
+
+        /// `PatchFilterGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_patch_filter_group(&self) -> ::std::option::Option<Val<PatchFilterGroup>> {
+            crate::cfn::get_prop(&self.props, "PatchFilterGroup")
         }
     }
 
@@ -2023,9 +3839,22 @@ pub mod patch_baseline {
             PatchFilterGroup { props }
         }
 
-        prop! {
-            /// `PatchFilters`.
-            props, "PatchFilters", patch_filters, set_patch_filters, get_patch_filters, Val<List<PatchFilter>>
+        /// `PatchFilters`.
+        pub fn patch_filters(mut self, value: impl Into<Val<List<PatchFilter>>>) -> Self {
+            self.props.set("PatchFilters", value.into());
+            self
+        }
+
+        /// Sets `PatchFilters` in place: [`Self::patch_filters`] on a value held by `&mut`.
+        pub fn set_patch_filters(&mut self, value: impl Into<Val<List<PatchFilter>>>) -> &mut Self {
+            self.props.set("PatchFilters", value.into());
+            self
+        }
+
+        /// `PatchFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_patch_filters(&self) -> ::std::option::Option<Val<List<PatchFilter>>> {
+            crate::cfn::get_prop(&self.props, "PatchFilters")
         }
     }
 
@@ -2045,14 +3874,40 @@ pub mod patch_baseline {
             PatchFilter { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<PatchFilterKey>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<PatchFilterKey>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<PatchFilterKey>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<PatchFilterKey>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -2243,19 +4098,58 @@ pub mod patch_baseline {
             PatchSource { props }
         }
 
-        prop! {
-            /// `Configuration`.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
+        /// `Configuration`.
+        pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Products`.
-            props, "Products", products, set_products, get_products, Val<List<String>>
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Products`.
+        pub fn products(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Products", value.into());
+            self
+        }
+
+        /// Sets `Products` in place: [`Self::products`] on a value held by `&mut`.
+        pub fn set_products(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Products", value.into());
+            self
+        }
+
+        /// `Products` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_products(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Products")
         }
     }
 }
@@ -2280,49 +4174,160 @@ impl ResourceDataSync {
         ResourceDataSync { core }
     }
 
-    prop! {
-        /// `BucketName`.
-        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+    /// `BucketName`.
+    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketPrefix`.
-        core.props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+    /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketRegion`.
-        core.props, "BucketRegion", bucket_region, set_bucket_region, get_bucket_region, Val<String>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `KMSKeyArn`.
-        core.props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `BucketPrefix`.
+    pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketPrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Destination`.
-        core.props, "S3Destination", s3_destination, set_s3_destination, get_s3_destination, Val<resource_data_sync::S3Destination>
+    /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+    pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketPrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncFormat`.
-        core.props, "SyncFormat", sync_format, set_sync_format, get_sync_format, Val<String>
+    /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketPrefix")
     }
 
-    prop! {
-        /// `SyncName`.
-        core.props, "SyncName", _, set_sync_name, get_sync_name, Val<String>
+    /// `BucketRegion`.
+    pub fn bucket_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncSource`.
-        core.props, "SyncSource", sync_source, set_sync_source, get_sync_source, Val<resource_data_sync::SyncSource>
+    /// Sets `BucketRegion` in place: [`Self::bucket_region`] on a value held by `&mut`.
+    pub fn set_bucket_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncType`.
-        core.props, "SyncType", sync_type, set_sync_type, get_sync_type, Val<String>
+    /// `BucketRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketRegion")
+    }
+
+    /// `KMSKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KMSKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKeyArn", value.into());
+        self
+    }
+
+    /// `KMSKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKeyArn")
+    }
+
+    /// `S3Destination`.
+    pub fn s3_destination(mut self, value: impl Into<Val<resource_data_sync::S3Destination>>) -> Self {
+        self.core.props.set("S3Destination", value.into());
+        self
+    }
+
+    /// Sets `S3Destination` in place: [`Self::s3_destination`] on a value held by `&mut`.
+    pub fn set_s3_destination(&mut self, value: impl Into<Val<resource_data_sync::S3Destination>>) -> &mut Self {
+        self.core.props.set("S3Destination", value.into());
+        self
+    }
+
+    /// `S3Destination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_destination(&self) -> ::std::option::Option<Val<resource_data_sync::S3Destination>> {
+        crate::cfn::get_prop(&self.core.props, "S3Destination")
+    }
+
+    /// `SyncFormat`.
+    pub fn sync_format(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SyncFormat", value.into());
+        self
+    }
+
+    /// Sets `SyncFormat` in place: [`Self::sync_format`] on a value held by `&mut`.
+    pub fn set_sync_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SyncFormat", value.into());
+        self
+    }
+
+    /// `SyncFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_format(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SyncFormat")
+    }
+
+    /// Sets `SyncName`, which `new` took, in place.
+    pub fn set_sync_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SyncName", value.into());
+        self
+    }
+
+    /// `SyncName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SyncName")
+    }
+
+    /// `SyncSource`.
+    pub fn sync_source(mut self, value: impl Into<Val<resource_data_sync::SyncSource>>) -> Self {
+        self.core.props.set("SyncSource", value.into());
+        self
+    }
+
+    /// Sets `SyncSource` in place: [`Self::sync_source`] on a value held by `&mut`.
+    pub fn set_sync_source(&mut self, value: impl Into<Val<resource_data_sync::SyncSource>>) -> &mut Self {
+        self.core.props.set("SyncSource", value.into());
+        self
+    }
+
+    /// `SyncSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_source(&self) -> ::std::option::Option<Val<resource_data_sync::SyncSource>> {
+        crate::cfn::get_prop(&self.core.props, "SyncSource")
+    }
+
+    /// `SyncType`.
+    pub fn sync_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SyncType", value.into());
+        self
+    }
+
+    /// Sets `SyncType` in place: [`Self::sync_type`] on a value held by `&mut`.
+    pub fn set_sync_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SyncType", value.into());
+        self
+    }
+
+    /// `SyncType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SyncType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2362,29 +4367,76 @@ pub mod resource_data_sync {
             S3Destination { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketRegion`.
-            props, "BucketRegion", _, set_bucket_region, get_bucket_region, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `SyncFormat`.
-            props, "SyncFormat", _, set_sync_format, get_sync_format, Val<S3DestinationSyncFormat>
+        /// Sets `BucketRegion`, which `new` took, in place.
+        pub fn set_bucket_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// `BucketRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketRegion")
         }
 
-        prop! {
-            /// `KMSKeyArn`.
-            props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `SyncFormat`, which `new` took, in place.
+        pub fn set_sync_format(&mut self, value: impl Into<Val<S3DestinationSyncFormat>>) -> &mut Self {
+            self.props.set("SyncFormat", value.into());
+            self
+        }
+
+        /// `SyncFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_format(&self) -> ::std::option::Option<Val<S3DestinationSyncFormat>> {
+            crate::cfn::get_prop(&self.props, "SyncFormat")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `KMSKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KMSKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
+        }
+
+        /// `KMSKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyArn")
         }
     }
 
@@ -2420,24 +4472,65 @@ pub mod resource_data_sync {
             SyncSource { props }
         }
 
-        prop! {
-            /// `SourceType`.
-            props, "SourceType", _, set_source_type, get_source_type, Val<String>
+        /// Sets `SourceType`, which `new` took, in place.
+        pub fn set_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceRegions`.
-            props, "SourceRegions", _, set_source_regions, get_source_regions, Val<List<String>>
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
         }
 
-        prop! {
-            /// `AwsOrganizationsSource`.
-            props, "AwsOrganizationsSource", aws_organizations_source, set_aws_organizations_source, get_aws_organizations_source, Val<AwsOrganizationsSource>
+        /// Sets `SourceRegions`, which `new` took, in place.
+        pub fn set_source_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SourceRegions", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeFutureRegions`.
-            props, "IncludeFutureRegions", include_future_regions, set_include_future_regions, get_include_future_regions, Val<bool>
+        /// `SourceRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SourceRegions")
+        }
+
+        /// `AwsOrganizationsSource`.
+        pub fn aws_organizations_source(mut self, value: impl Into<Val<AwsOrganizationsSource>>) -> Self {
+            self.props.set("AwsOrganizationsSource", value.into());
+            self
+        }
+
+        /// Sets `AwsOrganizationsSource` in place: [`Self::aws_organizations_source`] on a value held
+        /// by `&mut`.
+        pub fn set_aws_organizations_source(&mut self, value: impl Into<Val<AwsOrganizationsSource>>) -> &mut Self {
+            self.props.set("AwsOrganizationsSource", value.into());
+            self
+        }
+
+        /// `AwsOrganizationsSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_organizations_source(&self) -> ::std::option::Option<Val<AwsOrganizationsSource>> {
+            crate::cfn::get_prop(&self.props, "AwsOrganizationsSource")
+        }
+
+        /// `IncludeFutureRegions`.
+        pub fn include_future_regions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeFutureRegions", value.into());
+            self
+        }
+
+        /// Sets `IncludeFutureRegions` in place: [`Self::include_future_regions`] on a value held by `&mut`.
+        pub fn set_include_future_regions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeFutureRegions", value.into());
+            self
+        }
+
+        /// `IncludeFutureRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_future_regions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeFutureRegions")
         }
     }
 
@@ -2458,14 +4551,34 @@ pub mod resource_data_sync {
             AwsOrganizationsSource { props }
         }
 
-        prop! {
-            /// `OrganizationSourceType`.
-            props, "OrganizationSourceType", _, set_organization_source_type, get_organization_source_type, Val<String>
+        /// Sets `OrganizationSourceType`, which `new` took, in place.
+        pub fn set_organization_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationSourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationalUnits`.
-            props, "OrganizationalUnits", organizational_units, set_organizational_units, get_organizational_units, Val<List<String>>
+        /// `OrganizationSourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_source_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationSourceType")
+        }
+
+        /// `OrganizationalUnits`.
+        pub fn organizational_units(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OrganizationalUnits", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnits` in place: [`Self::organizational_units`] on a value held by `&mut`.
+        pub fn set_organizational_units(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OrganizationalUnits", value.into());
+            self
+        }
+
+        /// `OrganizationalUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_units(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnits")
         }
     }
 }
@@ -2492,14 +4605,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `Policy`: Actual policy statement.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: Arn of OpsItemGroup etc.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2545,14 +4672,28 @@ impl ServiceSetting {
         ServiceSetting { core }
     }
 
-    prop! {
-        /// `SettingId`: The ID of the service setting, such as /ssm/parameter-store/high-throughput-enabled.
-        core.props, "SettingId", _, set_setting_id, get_setting_id, Val<String>
+    /// Sets `SettingId`, which `new` took, in place.
+    pub fn set_setting_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SettingId", value.into());
+        self
     }
 
-    prop! {
-        /// `SettingValue`: The value of the service setting.
-        core.props, "SettingValue", _, set_setting_value, get_setting_value, Val<String>
+    /// `SettingId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_setting_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SettingId")
+    }
+
+    /// Sets `SettingValue`, which `new` took, in place.
+    pub fn set_setting_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SettingValue", value.into());
+        self
+    }
+
+    /// `SettingValue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_setting_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SettingValue")
     }
 
     /// `Ref`: the resource's identifier.

@@ -51,32 +51,77 @@ impl Contact {
         Contact { core }
     }
 
-    prop! {
-        /// `Alias`: Alias of the contact. String value with 20 to 256 characters. Only
-        /// alphabetical, numeric characters, dash, or underscore allowed.
-        core.props, "Alias", _, set_alias, get_alias, Val<String>
+    /// Sets `Alias`, which `new` took, in place.
+    pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: Name of the contact. String value with 3 to 256 characters. Only
-        /// alphabetical, space, numeric characters, dash, or underscore allowed.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `Alias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Alias")
     }
 
-    prop! {
-        /// `Plan`: The stages that an escalation plan or engagement plan engages contacts and
-        /// contact methods in.
-        core.props, "Plan", plan, set_plan, get_plan, Val<List<contact::Stage>>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `Type`: Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”, “OTHER“.
-        core.props, "Type", _, set_type, get_type, Val<contact::Type>
+    /// `Plan`: The stages that an escalation plan or engagement plan engages contacts and contact
+    /// methods in.
+    pub fn plan(mut self, value: impl Into<Val<List<contact::Stage>>>) -> Self {
+        self.core.props.set("Plan", value.into());
+        self
+    }
+
+    /// Sets `Plan` in place: [`Self::plan`] on a value held by `&mut`.
+    pub fn set_plan(&mut self, value: impl Into<Val<List<contact::Stage>>>) -> &mut Self {
+        self.core.props.set("Plan", value.into());
+        self
+    }
+
+    /// `Plan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plan(&self) -> ::std::option::Option<Val<List<contact::Stage>>> {
+        crate::cfn::get_prop(&self.core.props, "Plan")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<contact::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<contact::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -115,20 +160,59 @@ pub mod contact {
             Stage { props }
         }
 
-        prop! {
-            /// `DurationInMinutes`: The time to wait until beginning the next stage.
-            props, "DurationInMinutes", duration_in_minutes, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
+        /// `DurationInMinutes`: The time to wait until beginning the next stage.
+        pub fn duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `RotationIds`: List of Rotation Ids to associate with Contact
-            props, "RotationIds", rotation_ids, set_rotation_ids, get_rotation_ids, Val<List<String>>
+        /// Sets `DurationInMinutes` in place: [`Self::duration_in_minutes`] on a value held by `&mut`.
+        pub fn set_duration_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan
-            /// is engaging.
-            props, "Targets", targets, set_targets, get_targets, Val<List<Targets>>
+        /// `DurationInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInMinutes")
+        }
+
+        /// `RotationIds`: List of Rotation Ids to associate with Contact
+        pub fn rotation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RotationIds", value.into());
+            self
+        }
+
+        /// Sets `RotationIds` in place: [`Self::rotation_ids`] on a value held by `&mut`.
+        pub fn set_rotation_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RotationIds", value.into());
+            self
+        }
+
+        /// `RotationIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rotation_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RotationIds")
+        }
+
+        /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan is
+        /// engaging.
+        pub fn targets(mut self, value: impl Into<Val<List<Targets>>>) -> Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<Targets>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<Targets>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
     }
 
@@ -150,16 +234,41 @@ pub mod contact {
             Targets { props }
         }
 
-        prop! {
-            /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager
-            /// uses to engage the contact.
-            props, "ChannelTargetInfo", channel_target_info, set_channel_target_info, get_channel_target_info, Val<ChannelTargetInfo>
+        /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager uses to
+        /// engage the contact.
+        pub fn channel_target_info(mut self, value: impl Into<Val<ChannelTargetInfo>>) -> Self {
+            self.props.set("ChannelTargetInfo", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an
-            /// incident.
-            props, "ContactTargetInfo", contact_target_info, set_contact_target_info, get_contact_target_info, Val<ContactTargetInfo>
+        /// Sets `ChannelTargetInfo` in place: [`Self::channel_target_info`] on a value held by `&mut`.
+        pub fn set_channel_target_info(&mut self, value: impl Into<Val<ChannelTargetInfo>>) -> &mut Self {
+            self.props.set("ChannelTargetInfo", value.into());
+            self
+        }
+
+        /// `ChannelTargetInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_target_info(&self) -> ::std::option::Option<Val<ChannelTargetInfo>> {
+            crate::cfn::get_prop(&self.props, "ChannelTargetInfo")
+        }
+
+        /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an incident.
+        pub fn contact_target_info(mut self, value: impl Into<Val<ContactTargetInfo>>) -> Self {
+            self.props.set("ContactTargetInfo", value.into());
+            self
+        }
+
+        /// Sets `ContactTargetInfo` in place: [`Self::contact_target_info`] on a value held by `&mut`.
+        pub fn set_contact_target_info(&mut self, value: impl Into<Val<ContactTargetInfo>>) -> &mut Self {
+            self.props.set("ContactTargetInfo", value.into());
+            self
+        }
+
+        /// `ContactTargetInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_target_info(&self) -> ::std::option::Option<Val<ContactTargetInfo>> {
+            crate::cfn::get_prop(&self.props, "ContactTargetInfo")
         }
     }
 
@@ -187,15 +296,28 @@ pub mod contact {
             ChannelTargetInfo { props }
         }
 
-        prop! {
-            /// `ChannelId`: The Amazon Resource Name (ARN) of the contact channel.
-            props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+        /// Sets `ChannelId`, which `new` took, in place.
+        pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelId", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryIntervalInMinutes`: The number of minutes to wait to retry sending engagement in
-            /// the case the engagement initially fails.
-            props, "RetryIntervalInMinutes", _, set_retry_interval_in_minutes, get_retry_interval_in_minutes, Val<i64>
+        /// `ChannelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelId")
+        }
+
+        /// Sets `RetryIntervalInMinutes`, which `new` took, in place.
+        pub fn set_retry_interval_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetryIntervalInMinutes", value.into());
+            self
+        }
+
+        /// `RetryIntervalInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_interval_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetryIntervalInMinutes")
         }
     }
 
@@ -220,15 +342,28 @@ pub mod contact {
             ContactTargetInfo { props }
         }
 
-        prop! {
-            /// `ContactId`: The Amazon Resource Name (ARN) of the contact.
-            props, "ContactId", _, set_contact_id, get_contact_id, Val<String>
+        /// Sets `ContactId`, which `new` took, in place.
+        pub fn set_contact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactId", value.into());
+            self
         }
 
-        prop! {
-            /// `IsEssential`: A Boolean value determining if the contact's acknowledgement stops the
-            /// progress of stages in the plan.
-            props, "IsEssential", _, set_is_essential, get_is_essential, Val<bool>
+        /// `ContactId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactId")
+        }
+
+        /// Sets `IsEssential`, which `new` took, in place.
+        pub fn set_is_essential(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEssential", value.into());
+            self
+        }
+
+        /// `IsEssential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_essential(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEssential")
         }
     }
 
@@ -275,34 +410,98 @@ impl ContactChannel {
         ContactChannel { core }
     }
 
-    prop! {
-        /// `ChannelAddress`: The details that SSM Incident Manager uses when trying to engage the
-        /// contact channel.
-        core.props, "ChannelAddress", channel_address, set_channel_address, get_channel_address, Val<String>
+    /// `ChannelAddress`: The details that SSM Incident Manager uses when trying to engage the
+    /// contact channel.
+    pub fn channel_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChannelAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`: The device name. String of 6 to 50 alphabetical, numeric, dash, and
-        /// underscore characters.
-        core.props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
+    /// Sets `ChannelAddress` in place: [`Self::channel_address`] on a value held by `&mut`.
+    pub fn set_channel_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelType`: Device type, which specify notification channel. Currently supported
-        /// values: “SMS”, “VOICE”, “EMAIL”, “CHATBOT.
-        core.props, "ChannelType", channel_type, set_channel_type, get_channel_type, Val<contact_channel::ChannelType>
+    /// `ChannelAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelAddress")
     }
 
-    prop! {
-        /// `ContactId`: ARN of the contact resource
-        core.props, "ContactId", contact_id, set_contact_id, get_contact_id, Val<String>
+    /// `ChannelName`: The device name. String of 6 to 50 alphabetical, numeric, dash, and
+    /// underscore characters.
+    pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `DeferActivation`: If you want to activate the channel at a later time, you can choose
-        /// to defer activation. SSM Incident Manager can't engage your contact channel until it has
-        /// been activated.
-        core.props, "DeferActivation", defer_activation, set_defer_activation, get_defer_activation, Val<bool>
+    /// Sets `ChannelName` in place: [`Self::channel_name`] on a value held by `&mut`.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
+    }
+
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
+    }
+
+    /// `ChannelType`: Device type, which specify notification channel. Currently supported values: “SMS”, “VOICE”, “EMAIL”, “CHATBOT.
+    pub fn channel_type(mut self, value: impl Into<Val<contact_channel::ChannelType>>) -> Self {
+        self.core.props.set("ChannelType", value.into());
+        self
+    }
+
+    /// Sets `ChannelType` in place: [`Self::channel_type`] on a value held by `&mut`.
+    pub fn set_channel_type(&mut self, value: impl Into<Val<contact_channel::ChannelType>>) -> &mut Self {
+        self.core.props.set("ChannelType", value.into());
+        self
+    }
+
+    /// `ChannelType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_type(&self) -> ::std::option::Option<Val<contact_channel::ChannelType>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelType")
+    }
+
+    /// `ContactId`: ARN of the contact resource
+    pub fn contact_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContactId", value.into());
+        self
+    }
+
+    /// Sets `ContactId` in place: [`Self::contact_id`] on a value held by `&mut`.
+    pub fn set_contact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactId", value.into());
+        self
+    }
+
+    /// `ContactId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactId")
+    }
+
+    /// `DeferActivation`: If you want to activate the channel at a later time, you can choose to
+    /// defer activation. SSM Incident Manager can't engage your contact channel until it has been
+    /// activated.
+    pub fn defer_activation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeferActivation", value.into());
+        self
+    }
+
+    /// Sets `DeferActivation` in place: [`Self::defer_activation`] on a value held by `&mut`.
+    pub fn set_defer_activation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeferActivation", value.into());
+        self
+    }
+
+    /// `DeferActivation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_defer_activation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeferActivation")
     }
 
     /// `Ref`: the resource's identifier.
@@ -363,20 +562,59 @@ impl Plan {
         Plan { core }
     }
 
-    prop! {
-        /// `ContactId`: Contact ID for the AWS SSM Incident Manager Contact to associate the plan.
-        core.props, "ContactId", contact_id, set_contact_id, get_contact_id, Val<String>
+    /// `ContactId`: Contact ID for the AWS SSM Incident Manager Contact to associate the plan.
+    pub fn contact_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContactId", value.into());
+        self
     }
 
-    prop! {
-        /// `RotationIds`: Rotation Ids to associate with Oncall Contact for engagement.
-        core.props, "RotationIds", rotation_ids, set_rotation_ids, get_rotation_ids, Val<List<String>>
+    /// Sets `ContactId` in place: [`Self::contact_id`] on a value held by `&mut`.
+    pub fn set_contact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactId", value.into());
+        self
     }
 
-    prop! {
-        /// `Stages`: The stages that an escalation plan or engagement plan engages contacts and
-        /// contact methods in.
-        core.props, "Stages", stages, set_stages, get_stages, Val<List<plan::Stage>>
+    /// `ContactId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactId")
+    }
+
+    /// `RotationIds`: Rotation Ids to associate with Oncall Contact for engagement.
+    pub fn rotation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("RotationIds", value.into());
+        self
+    }
+
+    /// Sets `RotationIds` in place: [`Self::rotation_ids`] on a value held by `&mut`.
+    pub fn set_rotation_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RotationIds", value.into());
+        self
+    }
+
+    /// `RotationIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotation_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RotationIds")
+    }
+
+    /// `Stages`: The stages that an escalation plan or engagement plan engages contacts and contact
+    /// methods in.
+    pub fn stages(mut self, value: impl Into<Val<List<plan::Stage>>>) -> Self {
+        self.core.props.set("Stages", value.into());
+        self
+    }
+
+    /// Sets `Stages` in place: [`Self::stages`] on a value held by `&mut`.
+    pub fn set_stages(&mut self, value: impl Into<Val<List<plan::Stage>>>) -> &mut Self {
+        self.core.props.set("Stages", value.into());
+        self
+    }
+
+    /// `Stages` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stages(&self) -> ::std::option::Option<Val<List<plan::Stage>>> {
+        crate::cfn::get_prop(&self.core.props, "Stages")
     }
 
     /// `Ref`: the resource's identifier.
@@ -416,15 +654,35 @@ pub mod plan {
             Stage { props }
         }
 
-        prop! {
-            /// `DurationInMinutes`: The time to wait until beginning the next stage.
-            props, "DurationInMinutes", _, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
+        /// Sets `DurationInMinutes`, which `new` took, in place.
+        pub fn set_duration_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan
-            /// is engaging.
-            props, "Targets", targets, set_targets, get_targets, Val<List<Targets>>
+        /// `DurationInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInMinutes")
+        }
+
+        /// `Targets`: The contacts or contact methods that the escalation plan or engagement plan is
+        /// engaging.
+        pub fn targets(mut self, value: impl Into<Val<List<Targets>>>) -> Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<Targets>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<Targets>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
     }
 
@@ -446,16 +704,41 @@ pub mod plan {
             Targets { props }
         }
 
-        prop! {
-            /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager
-            /// uses to engage the contact.
-            props, "ChannelTargetInfo", channel_target_info, set_channel_target_info, get_channel_target_info, Val<ChannelTargetInfo>
+        /// `ChannelTargetInfo`: Information about the contact channel that SSM Incident Manager uses to
+        /// engage the contact.
+        pub fn channel_target_info(mut self, value: impl Into<Val<ChannelTargetInfo>>) -> Self {
+            self.props.set("ChannelTargetInfo", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an
-            /// incident.
-            props, "ContactTargetInfo", contact_target_info, set_contact_target_info, get_contact_target_info, Val<ContactTargetInfo>
+        /// Sets `ChannelTargetInfo` in place: [`Self::channel_target_info`] on a value held by `&mut`.
+        pub fn set_channel_target_info(&mut self, value: impl Into<Val<ChannelTargetInfo>>) -> &mut Self {
+            self.props.set("ChannelTargetInfo", value.into());
+            self
+        }
+
+        /// `ChannelTargetInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_target_info(&self) -> ::std::option::Option<Val<ChannelTargetInfo>> {
+            crate::cfn::get_prop(&self.props, "ChannelTargetInfo")
+        }
+
+        /// `ContactTargetInfo`: The contact that SSM Incident Manager is engaging during an incident.
+        pub fn contact_target_info(mut self, value: impl Into<Val<ContactTargetInfo>>) -> Self {
+            self.props.set("ContactTargetInfo", value.into());
+            self
+        }
+
+        /// Sets `ContactTargetInfo` in place: [`Self::contact_target_info`] on a value held by `&mut`.
+        pub fn set_contact_target_info(&mut self, value: impl Into<Val<ContactTargetInfo>>) -> &mut Self {
+            self.props.set("ContactTargetInfo", value.into());
+            self
+        }
+
+        /// `ContactTargetInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_target_info(&self) -> ::std::option::Option<Val<ContactTargetInfo>> {
+            crate::cfn::get_prop(&self.props, "ContactTargetInfo")
         }
     }
 
@@ -483,15 +766,28 @@ pub mod plan {
             ChannelTargetInfo { props }
         }
 
-        prop! {
-            /// `ChannelId`: The Amazon Resource Name (ARN) of the contact channel.
-            props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+        /// Sets `ChannelId`, which `new` took, in place.
+        pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelId", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryIntervalInMinutes`: The number of minutes to wait to retry sending engagement in
-            /// the case the engagement initially fails.
-            props, "RetryIntervalInMinutes", _, set_retry_interval_in_minutes, get_retry_interval_in_minutes, Val<i64>
+        /// `ChannelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelId")
+        }
+
+        /// Sets `RetryIntervalInMinutes`, which `new` took, in place.
+        pub fn set_retry_interval_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetryIntervalInMinutes", value.into());
+            self
+        }
+
+        /// `RetryIntervalInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_interval_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetryIntervalInMinutes")
         }
     }
 
@@ -516,15 +812,28 @@ pub mod plan {
             ContactTargetInfo { props }
         }
 
-        prop! {
-            /// `ContactId`: The Amazon Resource Name (ARN) of the contact.
-            props, "ContactId", _, set_contact_id, get_contact_id, Val<String>
+        /// Sets `ContactId`, which `new` took, in place.
+        pub fn set_contact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactId", value.into());
+            self
         }
 
-        prop! {
-            /// `IsEssential`: A Boolean value determining if the contact's acknowledgement stops the
-            /// progress of stages in the plan.
-            props, "IsEssential", _, set_is_essential, get_is_essential, Val<bool>
+        /// `ContactId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactId")
+        }
+
+        /// Sets `IsEssential`, which `new` took, in place.
+        pub fn set_is_essential(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEssential", value.into());
+            self
+        }
+
+        /// `IsEssential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_essential(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEssential")
         }
     }
 }
@@ -564,35 +873,82 @@ impl Rotation {
         Rotation { core }
     }
 
-    prop! {
-        /// `ContactIds`: Members of the rotation
-        core.props, "ContactIds", _, set_contact_ids, get_contact_ids, Val<List<String>>
+    /// Sets `ContactIds`, which `new` took, in place.
+    pub fn set_contact_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ContactIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the Rotation
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ContactIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ContactIds")
     }
 
-    prop! {
-        /// `Recurrence`: Information about when an on-call rotation is in effect and how long the
-        /// rotation period lasts.
-        core.props, "Recurrence", _, set_recurrence, get_recurrence, Val<rotation::RecurrenceSettings>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `StartTime`: Start time of the first shift of Oncall Schedule
-        core.props, "StartTime", _, set_start_time, get_start_time, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Recurrence`, which `new` took, in place.
+    pub fn set_recurrence(&mut self, value: impl Into<Val<rotation::RecurrenceSettings>>) -> &mut Self {
+        self.core.props.set("Recurrence", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeZoneId`: TimeZone Identifier for the Oncall Schedule
-        core.props, "TimeZoneId", _, set_time_zone_id, get_time_zone_id, Val<String>
+    /// `Recurrence` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recurrence(&self) -> ::std::option::Option<Val<rotation::RecurrenceSettings>> {
+        crate::cfn::get_prop(&self.core.props, "Recurrence")
+    }
+
+    /// Sets `StartTime`, which `new` took, in place.
+    pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// `StartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartTime")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TimeZoneId`, which `new` took, in place.
+    pub fn set_time_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TimeZoneId", value.into());
+        self
+    }
+
+    /// `TimeZoneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_zone_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TimeZoneId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -631,35 +987,113 @@ pub mod rotation {
             RecurrenceSettings { props }
         }
 
-        prop! {
-            /// `DailySettings`: Information about on-call rotations that recur daily.
-            props, "DailySettings", daily_settings, set_daily_settings, get_daily_settings, Val<List<String>>
+        /// `DailySettings`: Information about on-call rotations that recur daily.
+        pub fn daily_settings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DailySettings", value.into());
+            self
         }
 
-        prop! {
-            /// `MonthlySettings`: Information about on-call rotations that recur monthly.
-            props, "MonthlySettings", monthly_settings, set_monthly_settings, get_monthly_settings, Val<List<MonthlySetting>>
+        /// Sets `DailySettings` in place: [`Self::daily_settings`] on a value held by `&mut`.
+        pub fn set_daily_settings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DailySettings", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfOnCalls`: Number of Oncalls per shift.
-            props, "NumberOfOnCalls", number_of_on_calls, set_number_of_on_calls, get_number_of_on_calls, Val<i64>
+        /// `DailySettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily_settings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DailySettings")
         }
 
-        prop! {
-            /// `RecurrenceMultiplier`: The number of days, weeks, or months a single rotation lasts.
-            props, "RecurrenceMultiplier", recurrence_multiplier, set_recurrence_multiplier, get_recurrence_multiplier, Val<i64>
+        /// `MonthlySettings`: Information about on-call rotations that recur monthly.
+        pub fn monthly_settings(mut self, value: impl Into<Val<List<MonthlySetting>>>) -> Self {
+            self.props.set("MonthlySettings", value.into());
+            self
         }
 
-        prop! {
-            /// `ShiftCoverages`: Information about the days of the week included in on-call rotation
-            /// coverage.
-            props, "ShiftCoverages", shift_coverages, set_shift_coverages, get_shift_coverages, Val<List<ShiftCoverage>>
+        /// Sets `MonthlySettings` in place: [`Self::monthly_settings`] on a value held by `&mut`.
+        pub fn set_monthly_settings(&mut self, value: impl Into<Val<List<MonthlySetting>>>) -> &mut Self {
+            self.props.set("MonthlySettings", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeklySettings`: Information about on-call rotations that recur weekly.
-            props, "WeeklySettings", weekly_settings, set_weekly_settings, get_weekly_settings, Val<List<WeeklySetting>>
+        /// `MonthlySettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monthly_settings(&self) -> ::std::option::Option<Val<List<MonthlySetting>>> {
+            crate::cfn::get_prop(&self.props, "MonthlySettings")
+        }
+
+        /// `NumberOfOnCalls`: Number of Oncalls per shift.
+        pub fn number_of_on_calls(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfOnCalls", value.into());
+            self
+        }
+
+        /// Sets `NumberOfOnCalls` in place: [`Self::number_of_on_calls`] on a value held by `&mut`.
+        pub fn set_number_of_on_calls(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfOnCalls", value.into());
+            self
+        }
+
+        /// `NumberOfOnCalls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_on_calls(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfOnCalls")
+        }
+
+        /// `RecurrenceMultiplier`: The number of days, weeks, or months a single rotation lasts.
+        pub fn recurrence_multiplier(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecurrenceMultiplier", value.into());
+            self
+        }
+
+        /// Sets `RecurrenceMultiplier` in place: [`Self::recurrence_multiplier`] on a value held by `&mut`.
+        pub fn set_recurrence_multiplier(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecurrenceMultiplier", value.into());
+            self
+        }
+
+        /// `RecurrenceMultiplier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recurrence_multiplier(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecurrenceMultiplier")
+        }
+
+        /// `ShiftCoverages`: Information about the days of the week included in on-call rotation
+        /// coverage.
+        pub fn shift_coverages(mut self, value: impl Into<Val<List<ShiftCoverage>>>) -> Self {
+            self.props.set("ShiftCoverages", value.into());
+            self
+        }
+
+        /// Sets `ShiftCoverages` in place: [`Self::shift_coverages`] on a value held by `&mut`.
+        pub fn set_shift_coverages(&mut self, value: impl Into<Val<List<ShiftCoverage>>>) -> &mut Self {
+            self.props.set("ShiftCoverages", value.into());
+            self
+        }
+
+        /// `ShiftCoverages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shift_coverages(&self) -> ::std::option::Option<Val<List<ShiftCoverage>>> {
+            crate::cfn::get_prop(&self.props, "ShiftCoverages")
+        }
+
+        /// `WeeklySettings`: Information about on-call rotations that recur weekly.
+        pub fn weekly_settings(mut self, value: impl Into<Val<List<WeeklySetting>>>) -> Self {
+            self.props.set("WeeklySettings", value.into());
+            self
+        }
+
+        /// Sets `WeeklySettings` in place: [`Self::weekly_settings`] on a value held by `&mut`.
+        pub fn set_weekly_settings(&mut self, value: impl Into<Val<List<WeeklySetting>>>) -> &mut Self {
+            self.props.set("WeeklySettings", value.into());
+            self
+        }
+
+        /// `WeeklySettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly_settings(&self) -> ::std::option::Option<Val<List<WeeklySetting>>> {
+            crate::cfn::get_prop(&self.props, "WeeklySettings")
         }
     }
 
@@ -685,15 +1119,28 @@ pub mod rotation {
             MonthlySetting { props }
         }
 
-        prop! {
-            /// `DayOfMonth`: The day of the month when monthly recurring on-call rotations begin.
-            props, "DayOfMonth", _, set_day_of_month, get_day_of_month, Val<i64>
+        /// Sets `DayOfMonth`, which `new` took, in place.
+        pub fn set_day_of_month(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DayOfMonth", value.into());
+            self
         }
 
-        prop! {
-            /// `HandOffTime`: Details about when an on-call rotation shift begins or ends. Time of the
-            /// day in format HH:MM
-            props, "HandOffTime", _, set_hand_off_time, get_hand_off_time, Val<String>
+        /// `DayOfMonth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_month(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DayOfMonth")
+        }
+
+        /// Sets `HandOffTime`, which `new` took, in place.
+        pub fn set_hand_off_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HandOffTime", value.into());
+            self
+        }
+
+        /// `HandOffTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hand_off_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HandOffTime")
         }
     }
 
@@ -722,14 +1169,28 @@ pub mod rotation {
             ShiftCoverage { props }
         }
 
-        prop! {
-            /// `DayOfWeek`: The day of the week when weekly recurring on-call shift rotations begin.
-            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<DayOfWeek>
+        /// Sets `DayOfWeek`, which `new` took, in place.
+        pub fn set_day_of_week(&mut self, value: impl Into<Val<DayOfWeek>>) -> &mut Self {
+            self.props.set("DayOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `CoverageTimes`: Information about when an on-call shift begins and ends.
-            props, "CoverageTimes", _, set_coverage_times, get_coverage_times, Val<List<CoverageTime>>
+        /// `DayOfWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_week(&self) -> ::std::option::Option<Val<DayOfWeek>> {
+            crate::cfn::get_prop(&self.props, "DayOfWeek")
+        }
+
+        /// Sets `CoverageTimes`, which `new` took, in place.
+        pub fn set_coverage_times(&mut self, value: impl Into<Val<List<CoverageTime>>>) -> &mut Self {
+            self.props.set("CoverageTimes", value.into());
+            self
+        }
+
+        /// `CoverageTimes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coverage_times(&self) -> ::std::option::Option<Val<List<CoverageTime>>> {
+            crate::cfn::get_prop(&self.props, "CoverageTimes")
         }
     }
 
@@ -754,16 +1215,28 @@ pub mod rotation {
             CoverageTime { props }
         }
 
-        prop! {
-            /// `StartTime`: Details about when an on-call rotation shift begins or ends. Time of the
-            /// day in format HH:MM
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`: Details about when an on-call rotation shift begins or ends. Time of the day
-            /// in format HH:MM
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -820,15 +1293,28 @@ pub mod rotation {
             WeeklySetting { props }
         }
 
-        prop! {
-            /// `DayOfWeek`: The day of the week when weekly recurring on-call shift rotations begin.
-            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<DayOfWeek>
+        /// Sets `DayOfWeek`, which `new` took, in place.
+        pub fn set_day_of_week(&mut self, value: impl Into<Val<DayOfWeek>>) -> &mut Self {
+            self.props.set("DayOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `HandOffTime`: Details about when an on-call rotation shift begins or ends. Time of the
-            /// day in format HH:MM
-            props, "HandOffTime", _, set_hand_off_time, get_hand_off_time, Val<String>
+        /// `DayOfWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_week(&self) -> ::std::option::Option<Val<DayOfWeek>> {
+            crate::cfn::get_prop(&self.props, "DayOfWeek")
+        }
+
+        /// Sets `HandOffTime`, which `new` took, in place.
+        pub fn set_hand_off_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HandOffTime", value.into());
+            self
+        }
+
+        /// `HandOffTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hand_off_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HandOffTime")
         }
     }
 }

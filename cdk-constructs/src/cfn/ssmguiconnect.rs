@@ -38,11 +38,25 @@ impl Preferences {
         Preferences { core }
     }
 
-    prop! {
-        /// `ConnectionRecordingPreferences`: The set of preferences used for recording RDP
-        /// connections in the requesting AWS account and AWS Region. This includes details such as
-        /// which S3 bucket recordings are stored in.
-        core.props, "ConnectionRecordingPreferences", connection_recording_preferences, set_connection_recording_preferences, get_connection_recording_preferences, Val<preferences::ConnectionRecordingPreferences>
+    /// `ConnectionRecordingPreferences`: The set of preferences used for recording RDP connections
+    /// in the requesting AWS account and AWS Region. This includes details such as which S3 bucket
+    /// recordings are stored in.
+    pub fn connection_recording_preferences(mut self, value: impl Into<Val<preferences::ConnectionRecordingPreferences>>) -> Self {
+        self.core.props.set("ConnectionRecordingPreferences", value.into());
+        self
+    }
+
+    /// Sets `ConnectionRecordingPreferences` in place: [`Self::connection_recording_preferences`]
+    /// on a value held by `&mut`.
+    pub fn set_connection_recording_preferences(&mut self, value: impl Into<Val<preferences::ConnectionRecordingPreferences>>) -> &mut Self {
+        self.core.props.set("ConnectionRecordingPreferences", value.into());
+        self
+    }
+
+    /// `ConnectionRecordingPreferences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_recording_preferences(&self) -> ::std::option::Option<Val<preferences::ConnectionRecordingPreferences>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionRecordingPreferences")
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,16 +104,28 @@ pub mod preferences {
             ConnectionRecordingPreferences { props }
         }
 
-        prop! {
-            /// `RecordingDestinations`: Determines where recordings of RDP connections are stored.
-            props, "RecordingDestinations", _, set_recording_destinations, get_recording_destinations, Val<RecordingDestinations>
+        /// Sets `RecordingDestinations`, which `new` took, in place.
+        pub fn set_recording_destinations(&mut self, value: impl Into<Val<RecordingDestinations>>) -> &mut Self {
+            self.props.set("RecordingDestinations", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSKeyArn`: The ARN of a AWS KMS key that is used to encrypt data while it is being
-            /// processed by the service. This key must exist in the same AWS Region as the node you
-            /// start an RDP connection to.
-            props, "KMSKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `RecordingDestinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_destinations(&self) -> ::std::option::Option<Val<RecordingDestinations>> {
+            crate::cfn::get_prop(&self.props, "RecordingDestinations")
+        }
+
+        /// Sets `KMSKeyArn`, which `new` took, in place.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
+        }
+
+        /// `KMSKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyArn")
         }
     }
 
@@ -121,9 +147,16 @@ pub mod preferences {
             RecordingDestinations { props }
         }
 
-        prop! {
-            /// `S3Buckets`: The S3 bucket where RDP connection recordings are stored.
-            props, "S3Buckets", _, set_s3_buckets, get_s3_buckets, Val<List<S3Bucket>>
+        /// Sets `S3Buckets`, which `new` took, in place.
+        pub fn set_s3_buckets(&mut self, value: impl Into<Val<List<S3Bucket>>>) -> &mut Self {
+            self.props.set("S3Buckets", value.into());
+            self
+        }
+
+        /// `S3Buckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_buckets(&self) -> ::std::option::Option<Val<List<S3Bucket>>> {
+            crate::cfn::get_prop(&self.props, "S3Buckets")
         }
     }
 
@@ -148,14 +181,28 @@ pub mod preferences {
             S3Bucket { props }
         }
 
-        prop! {
-            /// `BucketOwner`: The AWS account number that owns the S3 bucket.
-            props, "BucketOwner", _, set_bucket_owner, get_bucket_owner, Val<String>
+        /// Sets `BucketOwner`, which `new` took, in place.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketName`: The name of the S3 bucket where RDP connection recordings are stored.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 }

@@ -42,19 +42,52 @@ impl ReplicationSet {
         ReplicationSet { core }
     }
 
-    prop! {
-        /// `DeletionProtected`: Configures the ReplicationSet deletion protection.
-        core.props, "DeletionProtected", deletion_protected, set_deletion_protected, get_deletion_protected, Val<bool>
+    /// `DeletionProtected`: Configures the ReplicationSet deletion protection.
+    pub fn deletion_protected(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtected", value.into());
+        self
     }
 
-    prop! {
-        /// `Regions`: The ReplicationSet configuration.
-        core.props, "Regions", _, set_regions, get_regions, Val<List<replication_set::ReplicationRegion>>
+    /// Sets `DeletionProtected` in place: [`Self::deletion_protected`] on a value held by `&mut`.
+    pub fn set_deletion_protected(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtected", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to apply to the replication set.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeletionProtected` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protected(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtected")
+    }
+
+    /// Sets `Regions`, which `new` took, in place.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<replication_set::ReplicationRegion>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<replication_set::ReplicationRegion>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
+    }
+
+    /// `Tags`: The tags to apply to the replication set.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -90,14 +123,40 @@ pub mod replication_set {
             ReplicationRegion { props }
         }
 
-        prop! {
-            /// `RegionConfiguration`: The ReplicationSet regional configuration.
-            props, "RegionConfiguration", region_configuration, set_region_configuration, get_region_configuration, Val<RegionConfiguration>
+        /// `RegionConfiguration`: The ReplicationSet regional configuration.
+        pub fn region_configuration(mut self, value: impl Into<Val<RegionConfiguration>>) -> Self {
+            self.props.set("RegionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionName`: The AWS region name.
-            props, "RegionName", region_name, set_region_name, get_region_name, Val<String>
+        /// Sets `RegionConfiguration` in place: [`Self::region_configuration`] on a value held by `&mut`.
+        pub fn set_region_configuration(&mut self, value: impl Into<Val<RegionConfiguration>>) -> &mut Self {
+            self.props.set("RegionConfiguration", value.into());
+            self
+        }
+
+        /// `RegionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_configuration(&self) -> ::std::option::Option<Val<RegionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RegionConfiguration")
+        }
+
+        /// `RegionName`: The AWS region name.
+        pub fn region_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// Sets `RegionName` in place: [`Self::region_name`] on a value held by `&mut`.
+        pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// `RegionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegionName")
         }
     }
 
@@ -120,10 +179,16 @@ pub mod replication_set {
             RegionConfiguration { props }
         }
 
-        prop! {
-            /// `SseKmsKeyId`: The AWS Key Management Service key ID or Key Alias to use to encrypt your
-            /// replication set.
-            props, "SseKmsKeyId", _, set_sse_kms_key_id, get_sse_kms_key_id, Val<String>
+        /// Sets `SseKmsKeyId`, which `new` took, in place.
+        pub fn set_sse_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SseKmsKeyId", value.into());
+            self
+        }
+
+        /// `SseKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SseKmsKeyId")
         }
     }
 }
@@ -153,44 +218,136 @@ impl ResponsePlan {
         ResponsePlan { core }
     }
 
-    prop! {
-        /// `Actions`: The list of actions.
-        core.props, "Actions", actions, set_actions, get_actions, Val<List<response_plan::Action>>
+    /// `Actions`: The list of actions.
+    pub fn actions(mut self, value: impl Into<Val<List<response_plan::Action>>>) -> Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `ChatChannel`: The chat channel configuration.
-        core.props, "ChatChannel", chat_channel, set_chat_channel, get_chat_channel, Val<response_plan::ChatChannel>
+    /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<response_plan::Action>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name of the response plan.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<response_plan::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Engagements`: The list of engagements to use.
-        core.props, "Engagements", engagements, set_engagements, get_engagements, Val<List<String>>
+    /// `ChatChannel`: The chat channel configuration.
+    pub fn chat_channel(mut self, value: impl Into<Val<response_plan::ChatChannel>>) -> Self {
+        self.core.props.set("ChatChannel", value.into());
+        self
     }
 
-    prop! {
-        /// `IncidentTemplate`: The incident template configuration.
-        core.props, "IncidentTemplate", _, set_incident_template, get_incident_template, Val<response_plan::IncidentTemplate>
+    /// Sets `ChatChannel` in place: [`Self::chat_channel`] on a value held by `&mut`.
+    pub fn set_chat_channel(&mut self, value: impl Into<Val<response_plan::ChatChannel>>) -> &mut Self {
+        self.core.props.set("ChatChannel", value.into());
+        self
     }
 
-    prop! {
-        /// `Integrations`: The list of integrations.
-        core.props, "Integrations", integrations, set_integrations, get_integrations, Val<List<response_plan::Integration>>
+    /// `ChatChannel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_chat_channel(&self) -> ::std::option::Option<Val<response_plan::ChatChannel>> {
+        crate::cfn::get_prop(&self.core.props, "ChatChannel")
     }
 
-    prop! {
-        /// `Name`: The name of the response plan.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DisplayName`: The display name of the response plan.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to apply to the response plan.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `Engagements`: The list of engagements to use.
+    pub fn engagements(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Engagements", value.into());
+        self
+    }
+
+    /// Sets `Engagements` in place: [`Self::engagements`] on a value held by `&mut`.
+    pub fn set_engagements(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Engagements", value.into());
+        self
+    }
+
+    /// `Engagements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engagements(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Engagements")
+    }
+
+    /// Sets `IncidentTemplate`, which `new` took, in place.
+    pub fn set_incident_template(&mut self, value: impl Into<Val<response_plan::IncidentTemplate>>) -> &mut Self {
+        self.core.props.set("IncidentTemplate", value.into());
+        self
+    }
+
+    /// `IncidentTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_incident_template(&self) -> ::std::option::Option<Val<response_plan::IncidentTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "IncidentTemplate")
+    }
+
+    /// `Integrations`: The list of integrations.
+    pub fn integrations(mut self, value: impl Into<Val<List<response_plan::Integration>>>) -> Self {
+        self.core.props.set("Integrations", value.into());
+        self
+    }
+
+    /// Sets `Integrations` in place: [`Self::integrations`] on a value held by `&mut`.
+    pub fn set_integrations(&mut self, value: impl Into<Val<List<response_plan::Integration>>>) -> &mut Self {
+        self.core.props.set("Integrations", value.into());
+        self
+    }
+
+    /// `Integrations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integrations(&self) -> ::std::option::Option<Val<List<response_plan::Integration>>> {
+        crate::cfn::get_prop(&self.core.props, "Integrations")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags to apply to the response plan.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -226,9 +383,22 @@ pub mod response_plan {
             Action { props }
         }
 
-        prop! {
-            /// `SsmAutomation`: The configuration to use when starting the SSM automation document.
-            props, "SsmAutomation", ssm_automation, set_ssm_automation, get_ssm_automation, Val<SsmAutomation>
+        /// `SsmAutomation`: The configuration to use when starting the SSM automation document.
+        pub fn ssm_automation(mut self, value: impl Into<Val<SsmAutomation>>) -> Self {
+            self.props.set("SsmAutomation", value.into());
+            self
+        }
+
+        /// Sets `SsmAutomation` in place: [`Self::ssm_automation`] on a value held by `&mut`.
+        pub fn set_ssm_automation(&mut self, value: impl Into<Val<SsmAutomation>>) -> &mut Self {
+            self.props.set("SsmAutomation", value.into());
+            self
+        }
+
+        /// `SsmAutomation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_automation(&self) -> ::std::option::Option<Val<SsmAutomation>> {
+            crate::cfn::get_prop(&self.props, "SsmAutomation")
         }
     }
 
@@ -253,36 +423,102 @@ pub mod response_plan {
             SsmAutomation { props }
         }
 
-        prop! {
-            /// `RoleArn`: The role ARN to use when starting the SSM automation document.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentName`: The document name to use when starting the SSM automation document.
-            props, "DocumentName", _, set_document_name, get_document_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `DocumentVersion`: The version of the document to use when starting the SSM automation
-            /// document.
-            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+        /// Sets `DocumentName`, which `new` took, in place.
+        pub fn set_document_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentName", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamicParameters`: The parameters with dynamic values to set when starting the SSM
-            /// automation document.
-            props, "DynamicParameters", dynamic_parameters, set_dynamic_parameters, get_dynamic_parameters, Val<List<DynamicSsmParameter>>
+        /// `DocumentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentName")
         }
 
-        prop! {
-            /// `Parameters`: The parameters to set when starting the SSM automation document.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<SsmParameter>>
+        /// `DocumentVersion`: The version of the document to use when starting the SSM automation
+        /// document.
+        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetAccount`: The account type to use when starting the SSM automation document.
-            props, "TargetAccount", target_account, set_target_account, get_target_account, Val<SsmAutomationTargetAccount>
+        /// Sets `DocumentVersion` in place: [`Self::document_version`] on a value held by `&mut`.
+        pub fn set_document_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// `DocumentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentVersion")
+        }
+
+        /// `DynamicParameters`: The parameters with dynamic values to set when starting the SSM
+        /// automation document.
+        pub fn dynamic_parameters(mut self, value: impl Into<Val<List<DynamicSsmParameter>>>) -> Self {
+            self.props.set("DynamicParameters", value.into());
+            self
+        }
+
+        /// Sets `DynamicParameters` in place: [`Self::dynamic_parameters`] on a value held by `&mut`.
+        pub fn set_dynamic_parameters(&mut self, value: impl Into<Val<List<DynamicSsmParameter>>>) -> &mut Self {
+            self.props.set("DynamicParameters", value.into());
+            self
+        }
+
+        /// `DynamicParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_parameters(&self) -> ::std::option::Option<Val<List<DynamicSsmParameter>>> {
+            crate::cfn::get_prop(&self.props, "DynamicParameters")
+        }
+
+        /// `Parameters`: The parameters to set when starting the SSM automation document.
+        pub fn parameters(mut self, value: impl Into<Val<List<SsmParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<SsmParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<SsmParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `TargetAccount`: The account type to use when starting the SSM automation document.
+        pub fn target_account(mut self, value: impl Into<Val<SsmAutomationTargetAccount>>) -> Self {
+            self.props.set("TargetAccount", value.into());
+            self
+        }
+
+        /// Sets `TargetAccount` in place: [`Self::target_account`] on a value held by `&mut`.
+        pub fn set_target_account(&mut self, value: impl Into<Val<SsmAutomationTargetAccount>>) -> &mut Self {
+            self.props.set("TargetAccount", value.into());
+            self
+        }
+
+        /// `TargetAccount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_account(&self) -> ::std::option::Option<Val<SsmAutomationTargetAccount>> {
+            crate::cfn::get_prop(&self.props, "TargetAccount")
         }
     }
 
@@ -310,15 +546,28 @@ pub mod response_plan {
             DynamicSsmParameter { props }
         }
 
-        prop! {
-            /// `Value`: Value of the dynamic parameter to set when starting the SSM automation
-            /// document.
-            props, "Value", _, set_value, get_value, Val<DynamicSsmParameterValue>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<DynamicSsmParameterValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<DynamicSsmParameterValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -338,10 +587,23 @@ pub mod response_plan {
             DynamicSsmParameterValue { props }
         }
 
-        prop! {
-            /// `Variable`: The variable types used as dynamic parameter value when starting the SSM
-            /// automation document.
-            props, "Variable", variable, set_variable, get_variable, Val<VariableType>
+        /// `Variable`: The variable types used as dynamic parameter value when starting the SSM
+        /// automation document.
+        pub fn variable(mut self, value: impl Into<Val<VariableType>>) -> Self {
+            self.props.set("Variable", value.into());
+            self
+        }
+
+        /// Sets `Variable` in place: [`Self::variable`] on a value held by `&mut`.
+        pub fn set_variable(&mut self, value: impl Into<Val<VariableType>>) -> &mut Self {
+            self.props.set("Variable", value.into());
+            self
+        }
+
+        /// `Variable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable(&self) -> ::std::option::Option<Val<VariableType>> {
+            crate::cfn::get_prop(&self.props, "Variable")
         }
     }
 
@@ -379,14 +641,28 @@ pub mod response_plan {
             SsmParameter { props }
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -418,9 +694,22 @@ pub mod response_plan {
             ChatChannel { props }
         }
 
-        prop! {
-            /// `ChatbotSns`.
-            props, "ChatbotSns", chatbot_sns, set_chatbot_sns, get_chatbot_sns, Val<List<String>>
+        /// `ChatbotSns`.
+        pub fn chatbot_sns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ChatbotSns", value.into());
+            self
+        }
+
+        /// Sets `ChatbotSns` in place: [`Self::chatbot_sns`] on a value held by `&mut`.
+        pub fn set_chatbot_sns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ChatbotSns", value.into());
+            self
+        }
+
+        /// `ChatbotSns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chatbot_sns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ChatbotSns")
         }
     }
 
@@ -443,35 +732,100 @@ pub mod response_plan {
             IncidentTemplate { props }
         }
 
-        prop! {
-            /// `Title`: The title string.
-            props, "Title", _, set_title, get_title, Val<String>
+        /// Sets `Title`, which `new` took, in place.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
         }
 
-        prop! {
-            /// `Impact`: The impact value.
-            props, "Impact", _, set_impact, get_impact, Val<i64>
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
 
-        prop! {
-            /// `DedupeString`: The deduplication string.
-            props, "DedupeString", dedupe_string, set_dedupe_string, get_dedupe_string, Val<String>
+        /// Sets `Impact`, which `new` took, in place.
+        pub fn set_impact(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Impact", value.into());
+            self
         }
 
-        prop! {
-            /// `IncidentTags`: Tags that get applied to incidents created by the StartIncident API
-            /// action.
-            props, "IncidentTags", incident_tags, set_incident_tags, get_incident_tags, Val<List<Tag>>
+        /// `Impact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_impact(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Impact")
         }
 
-        prop! {
-            /// `NotificationTargets`: The list of notification targets.
-            props, "NotificationTargets", notification_targets, set_notification_targets, get_notification_targets, Val<List<NotificationTargetItem>>
+        /// `DedupeString`: The deduplication string.
+        pub fn dedupe_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DedupeString", value.into());
+            self
         }
 
-        prop! {
-            /// `Summary`: The summary string.
-            props, "Summary", summary, set_summary, get_summary, Val<String>
+        /// Sets `DedupeString` in place: [`Self::dedupe_string`] on a value held by `&mut`.
+        pub fn set_dedupe_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DedupeString", value.into());
+            self
+        }
+
+        /// `DedupeString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedupe_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DedupeString")
+        }
+
+        /// `IncidentTags`: Tags that get applied to incidents created by the StartIncident API action.
+        pub fn incident_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("IncidentTags", value.into());
+            self
+        }
+
+        /// Sets `IncidentTags` in place: [`Self::incident_tags`] on a value held by `&mut`.
+        pub fn set_incident_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("IncidentTags", value.into());
+            self
+        }
+
+        /// `IncidentTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_incident_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "IncidentTags")
+        }
+
+        /// `NotificationTargets`: The list of notification targets.
+        pub fn notification_targets(mut self, value: impl Into<Val<List<NotificationTargetItem>>>) -> Self {
+            self.props.set("NotificationTargets", value.into());
+            self
+        }
+
+        /// Sets `NotificationTargets` in place: [`Self::notification_targets`] on a value held by `&mut`.
+        pub fn set_notification_targets(&mut self, value: impl Into<Val<List<NotificationTargetItem>>>) -> &mut Self {
+            self.props.set("NotificationTargets", value.into());
+            self
+        }
+
+        /// `NotificationTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_targets(&self) -> ::std::option::Option<Val<List<NotificationTargetItem>>> {
+            crate::cfn::get_prop(&self.props, "NotificationTargets")
+        }
+
+        /// `Summary`: The summary string.
+        pub fn summary(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Summary", value.into());
+            self
+        }
+
+        /// Sets `Summary` in place: [`Self::summary`] on a value held by `&mut`.
+        pub fn set_summary(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Summary", value.into());
+            self
+        }
+
+        /// `Summary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_summary(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Summary")
         }
     }
 
@@ -490,9 +844,22 @@ pub mod response_plan {
             NotificationTargetItem { props }
         }
 
-        prop! {
-            /// `SnsTopicArn`: The ARN of the Chatbot SNS topic.
-            props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        /// `SnsTopicArn`: The ARN of the Chatbot SNS topic.
+        pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnsTopicArn", value.into());
+            self
+        }
+
+        /// Sets `SnsTopicArn` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+        pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnsTopicArn", value.into());
+            self
+        }
+
+        /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnsTopicArn")
         }
     }
 
@@ -513,9 +880,23 @@ pub mod response_plan {
             Integration { props }
         }
 
-        prop! {
-            /// `PagerDutyConfiguration`: The pagerDuty configuration to use when starting the incident.
-            props, "PagerDutyConfiguration", pager_duty_configuration, set_pager_duty_configuration, get_pager_duty_configuration, Val<PagerDutyConfiguration>
+        /// `PagerDutyConfiguration`: The pagerDuty configuration to use when starting the incident.
+        pub fn pager_duty_configuration(mut self, value: impl Into<Val<PagerDutyConfiguration>>) -> Self {
+            self.props.set("PagerDutyConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PagerDutyConfiguration` in place: [`Self::pager_duty_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_pager_duty_configuration(&mut self, value: impl Into<Val<PagerDutyConfiguration>>) -> &mut Self {
+            self.props.set("PagerDutyConfiguration", value.into());
+            self
+        }
+
+        /// `PagerDutyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pager_duty_configuration(&self) -> ::std::option::Option<Val<PagerDutyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PagerDutyConfiguration")
         }
     }
 
@@ -546,19 +927,40 @@ pub mod response_plan {
             PagerDutyConfiguration { props }
         }
 
-        prop! {
-            /// `Name`: The name of the pagerDuty configuration.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretId`: The AWS secrets manager secretId storing the pagerDuty token.
-            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `PagerDutyIncidentConfiguration`: The pagerDuty incident configuration.
-            props, "PagerDutyIncidentConfiguration", _, set_pager_duty_incident_configuration, get_pager_duty_incident_configuration, Val<PagerDutyIncidentConfiguration>
+        /// Sets `SecretId`, which `new` took, in place.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
+        }
+
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
+        }
+
+        /// Sets `PagerDutyIncidentConfiguration`, which `new` took, in place.
+        pub fn set_pager_duty_incident_configuration(&mut self, value: impl Into<Val<PagerDutyIncidentConfiguration>>) -> &mut Self {
+            self.props.set("PagerDutyIncidentConfiguration", value.into());
+            self
+        }
+
+        /// `PagerDutyIncidentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pager_duty_incident_configuration(&self) -> ::std::option::Option<Val<PagerDutyIncidentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PagerDutyIncidentConfiguration")
         }
     }
 
@@ -580,9 +982,16 @@ pub mod response_plan {
             PagerDutyIncidentConfiguration { props }
         }
 
-        prop! {
-            /// `ServiceId`: The pagerDuty serviceId.
-            props, "ServiceId", _, set_service_id, get_service_id, Val<String>
+        /// Sets `ServiceId`, which `new` took, in place.
+        pub fn set_service_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceId", value.into());
+            self
+        }
+
+        /// `ServiceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceId")
         }
     }
 }

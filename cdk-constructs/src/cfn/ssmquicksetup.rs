@@ -44,24 +44,70 @@ impl ConfigurationManager {
         ConfigurationManager { core }
     }
 
-    prop! {
-        /// `ConfigurationDefinitions`.
-        core.props, "ConfigurationDefinitions", _, set_configuration_definitions, get_configuration_definitions, Val<List<configuration_manager::ConfigurationDefinition>>
+    /// Sets `ConfigurationDefinitions`, which `new` took, in place.
+    pub fn set_configuration_definitions(&mut self, value: impl Into<Val<List<configuration_manager::ConfigurationDefinition>>>) -> &mut Self {
+        self.core.props.set("ConfigurationDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConfigurationDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_definitions(&self) -> ::std::option::Option<Val<List<configuration_manager::ConfigurationDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationDefinitions")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -119,34 +165,102 @@ pub mod configuration_manager {
             ConfigurationDefinition { props }
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", _, set_parameters, get_parameters, Val<Map<String>>
+        /// Sets `Parameters`, which `new` took, in place.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
 
-        prop! {
-            /// `LocalDeploymentAdministrationRoleArn`.
-            props, "LocalDeploymentAdministrationRoleArn", local_deployment_administration_role_arn, set_local_deployment_administration_role_arn, get_local_deployment_administration_role_arn, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalDeploymentExecutionRoleName`.
-            props, "LocalDeploymentExecutionRoleName", local_deployment_execution_role_name, set_local_deployment_execution_role_name, get_local_deployment_execution_role_name, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `TypeVersion`.
-            props, "TypeVersion", type_version, set_type_version, get_type_version, Val<String>
+        /// `LocalDeploymentAdministrationRoleArn`.
+        pub fn local_deployment_administration_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocalDeploymentAdministrationRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `id`.
-            props, "id", id, set_id, get_id, Val<String>
+        /// Sets `LocalDeploymentAdministrationRoleArn` in place: [`Self::local_deployment_administration_role_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_local_deployment_administration_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocalDeploymentAdministrationRoleArn", value.into());
+            self
+        }
+
+        /// `LocalDeploymentAdministrationRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_deployment_administration_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocalDeploymentAdministrationRoleArn")
+        }
+
+        /// `LocalDeploymentExecutionRoleName`.
+        pub fn local_deployment_execution_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocalDeploymentExecutionRoleName", value.into());
+            self
+        }
+
+        /// Sets `LocalDeploymentExecutionRoleName` in place: [`Self::local_deployment_execution_role_name`]
+        /// on a value held by `&mut`.
+        pub fn set_local_deployment_execution_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocalDeploymentExecutionRoleName", value.into());
+            self
+        }
+
+        /// `LocalDeploymentExecutionRoleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_deployment_execution_role_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocalDeploymentExecutionRoleName")
+        }
+
+        /// `TypeVersion`.
+        pub fn type_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TypeVersion", value.into());
+            self
+        }
+
+        /// Sets `TypeVersion` in place: [`Self::type_version`] on a value held by `&mut`.
+        pub fn set_type_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeVersion", value.into());
+            self
+        }
+
+        /// `TypeVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeVersion")
+        }
+
+        /// `id`.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// Sets `id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// `id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "id")
         }
     }
 }
@@ -184,25 +298,58 @@ impl LifecycleAutomation {
         LifecycleAutomation { core }
     }
 
-    prop! {
-        /// `AutomationDocument`: The name of the Automation document to execute
-        core.props, "AutomationDocument", _, set_automation_document, get_automation_document, Val<String>
+    /// Sets `AutomationDocument`, which `new` took, in place.
+    pub fn set_automation_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutomationDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `AutomationParameters`: Parameters to be passed to the Automation Document
-        core.props, "AutomationParameters", _, set_automation_parameters, get_automation_parameters, Val<Map<List<String>>>
+    /// `AutomationDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automation_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutomationDocument")
     }
 
-    prop! {
-        /// `ResourceKey`: A unique identifier used for generating a unique logical ID for the
-        /// custom resource
-        core.props, "ResourceKey", _, set_resource_key, get_resource_key, Val<String>
+    /// Sets `AutomationParameters`, which `new` took, in place.
+    pub fn set_automation_parameters(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+        self.core.props.set("AutomationParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `AutomationParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automation_parameters(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+        crate::cfn::get_prop(&self.core.props, "AutomationParameters")
+    }
+
+    /// Sets `ResourceKey`, which `new` took, in place.
+    pub fn set_resource_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceKey", value.into());
+        self
+    }
+
+    /// `ResourceKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceKey")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

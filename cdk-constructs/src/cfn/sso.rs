@@ -51,42 +51,113 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationProviderArn`: The ARN of the application provider under which the operation
-        /// will run
-        core.props, "ApplicationProviderArn", _, set_application_provider_arn, get_application_provider_arn, Val<String>
+    /// Sets `ApplicationProviderArn`, which `new` took, in place.
+    pub fn set_application_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationProviderArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description information for the Identity Center (SSO) Application
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationProviderArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationProviderArn")
     }
 
-    prop! {
-        /// `InstanceArn`: The ARN of the instance of IAM Identity Center under which the operation
-        /// will run
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description`: The description information for the Identity Center (SSO) Application
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this Identity Center (SSO) Application
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalOptions`: A structure that describes the options for the portal associated with
-        /// an application
-        core.props, "PortalOptions", portal_options, set_portal_options, get_portal_options, Val<application::PortalOptionsConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Status`: Specifies whether the application is enabled or disabled
-        core.props, "Status", status, set_status, get_status, Val<application::Status>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PortalOptions`: A structure that describes the options for the portal associated with an
+    /// application
+    pub fn portal_options(mut self, value: impl Into<Val<application::PortalOptionsConfiguration>>) -> Self {
+        self.core.props.set("PortalOptions", value.into());
+        self
+    }
+
+    /// Sets `PortalOptions` in place: [`Self::portal_options`] on a value held by `&mut`.
+    pub fn set_portal_options(&mut self, value: impl Into<Val<application::PortalOptionsConfiguration>>) -> &mut Self {
+        self.core.props.set("PortalOptions", value.into());
+        self
+    }
+
+    /// `PortalOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_options(&self) -> ::std::option::Option<Val<application::PortalOptionsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PortalOptions")
+    }
+
+    /// `Status`: Specifies whether the application is enabled or disabled
+    pub fn status(mut self, value: impl Into<Val<application::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<application::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<application::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -128,14 +199,40 @@ pub mod application {
             PortalOptionsConfiguration { props }
         }
 
-        prop! {
-            /// `SignInOptions`: A structure that describes the sign-in options for the access portal
-            props, "SignInOptions", sign_in_options, set_sign_in_options, get_sign_in_options, Val<SignInOptions>
+        /// `SignInOptions`: A structure that describes the sign-in options for the access portal
+        pub fn sign_in_options(mut self, value: impl Into<Val<SignInOptions>>) -> Self {
+            self.props.set("SignInOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `Visibility`: Indicates whether this application is visible in the access portal
-            props, "Visibility", visibility, set_visibility, get_visibility, Val<PortalOptionsConfigurationVisibility>
+        /// Sets `SignInOptions` in place: [`Self::sign_in_options`] on a value held by `&mut`.
+        pub fn set_sign_in_options(&mut self, value: impl Into<Val<SignInOptions>>) -> &mut Self {
+            self.props.set("SignInOptions", value.into());
+            self
+        }
+
+        /// `SignInOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sign_in_options(&self) -> ::std::option::Option<Val<SignInOptions>> {
+            crate::cfn::get_prop(&self.props, "SignInOptions")
+        }
+
+        /// `Visibility`: Indicates whether this application is visible in the access portal
+        pub fn visibility(mut self, value: impl Into<Val<PortalOptionsConfigurationVisibility>>) -> Self {
+            self.props.set("Visibility", value.into());
+            self
+        }
+
+        /// Sets `Visibility` in place: [`Self::visibility`] on a value held by `&mut`.
+        pub fn set_visibility(&mut self, value: impl Into<Val<PortalOptionsConfigurationVisibility>>) -> &mut Self {
+            self.props.set("Visibility", value.into());
+            self
+        }
+
+        /// `Visibility` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_visibility(&self) -> ::std::option::Option<Val<PortalOptionsConfigurationVisibility>> {
+            crate::cfn::get_prop(&self.props, "Visibility")
         }
     }
 
@@ -158,16 +255,35 @@ pub mod application {
             SignInOptions { props }
         }
 
-        prop! {
-            /// `Origin`: This determines how IAM Identity Center navigates the user to the target
-            /// application
-            props, "Origin", _, set_origin, get_origin, Val<SignInOptionsOrigin>
+        /// Sets `Origin`, which `new` took, in place.
+        pub fn set_origin(&mut self, value: impl Into<Val<SignInOptionsOrigin>>) -> &mut Self {
+            self.props.set("Origin", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationUrl`: The URL that accepts authentication requests for an application, this
-            /// is a required parameter if the Origin parameter is APPLICATION
-            props, "ApplicationUrl", application_url, set_application_url, get_application_url, Val<String>
+        /// `Origin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin(&self) -> ::std::option::Option<Val<SignInOptionsOrigin>> {
+            crate::cfn::get_prop(&self.props, "Origin")
+        }
+
+        /// `ApplicationUrl`: The URL that accepts authentication requests for an application, this is a
+        /// required parameter if the Origin parameter is APPLICATION
+        pub fn application_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationUrl", value.into());
+            self
+        }
+
+        /// Sets `ApplicationUrl` in place: [`Self::application_url`] on a value held by `&mut`.
+        pub fn set_application_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationUrl", value.into());
+            self
+        }
+
+        /// `ApplicationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationUrl")
         }
     }
 
@@ -242,20 +358,40 @@ impl ApplicationAssignment {
         ApplicationAssignment { core }
     }
 
-    prop! {
-        /// `ApplicationArn`: The ARN of the application.
-        core.props, "ApplicationArn", _, set_application_arn, get_application_arn, Val<String>
+    /// Sets `ApplicationArn`, which `new` took, in place.
+    pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PrincipalId`: An identifier for an object in IAM Identity Center, such as a user or
-        /// group
-        core.props, "PrincipalId", _, set_principal_id, get_principal_id, Val<String>
+    /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationArn")
     }
 
-    prop! {
-        /// `PrincipalType`: The entity type for which the assignment will be created.
-        core.props, "PrincipalType", _, set_principal_type, get_principal_type, Val<application_assignment::PrincipalType>
+    /// Sets `PrincipalId`, which `new` took, in place.
+    pub fn set_principal_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalId", value.into());
+        self
+    }
+
+    /// `PrincipalId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalId")
+    }
+
+    /// Sets `PrincipalType`, which `new` took, in place.
+    pub fn set_principal_type(&mut self, value: impl Into<Val<application_assignment::PrincipalType>>) -> &mut Self {
+        self.core.props.set("PrincipalType", value.into());
+        self
+    }
+
+    /// `PrincipalType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_type(&self) -> ::std::option::Option<Val<application_assignment::PrincipalType>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -321,34 +457,76 @@ impl Assignment {
         Assignment { core }
     }
 
-    prop! {
-        /// `InstanceArn`: The sso instance that the permission set is owned.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionSetArn`: The permission set that the assignment will be assigned
-        core.props, "PermissionSetArn", _, set_permission_set_arn, get_permission_set_arn, Val<String>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `PrincipalId`: The assignee's identifier, user id/group id
-        core.props, "PrincipalId", _, set_principal_id, get_principal_id, Val<String>
+    /// Sets `PermissionSetArn`, which `new` took, in place.
+    pub fn set_permission_set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PermissionSetArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PrincipalType`: The assignee's type, user/group
-        core.props, "PrincipalType", _, set_principal_type, get_principal_type, Val<assignment::PrincipalType>
+    /// `PermissionSetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_set_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionSetArn")
     }
 
-    prop! {
-        /// `TargetId`: The account id to be provisioned.
-        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    /// Sets `PrincipalId`, which `new` took, in place.
+    pub fn set_principal_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalId", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetType`: The type of resource to be provisioned to, only aws account now
-        core.props, "TargetType", _, set_target_type, get_target_type, Val<assignment::TargetType>
+    /// `PrincipalId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalId")
+    }
+
+    /// Sets `PrincipalType`, which `new` took, in place.
+    pub fn set_principal_type(&mut self, value: impl Into<Val<assignment::PrincipalType>>) -> &mut Self {
+        self.core.props.set("PrincipalType", value.into());
+        self
+    }
+
+    /// `PrincipalType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_type(&self) -> ::std::option::Option<Val<assignment::PrincipalType>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalType")
+    }
+
+    /// Sets `TargetId`, which `new` took, in place.
+    pub fn set_target_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetId", value.into());
+        self
+    }
+
+    /// `TargetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetId")
+    }
+
+    /// Sets `TargetType`, which `new` took, in place.
+    pub fn set_target_type(&mut self, value: impl Into<Val<assignment::TargetType>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<assignment::TargetType>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -403,14 +581,40 @@ impl Instance {
         Instance { core }
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this Identity Center (SSO) Instance
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name you want to assign to this Identity Center (SSO) Instance
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -466,23 +670,57 @@ impl InstanceAccessControlAttributeConfiguration {
         InstanceAccessControlAttributeConfiguration { core }
     }
 
-    prop! {
-        /// `AccessControlAttributes`.
-        core.props, "AccessControlAttributes", access_control_attributes, set_access_control_attributes, get_access_control_attributes, Val<List<instance_access_control_attribute_configuration::AccessControlAttribute>>
+    /// `AccessControlAttributes`.
+    pub fn access_control_attributes(mut self, value: impl Into<Val<List<instance_access_control_attribute_configuration::AccessControlAttribute>>>) -> Self {
+        self.core.props.set("AccessControlAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceAccessControlAttributeConfiguration`: The
-        /// InstanceAccessControlAttributeConfiguration property has been deprecated but is still
-        /// supported for backwards compatibility purposes. We recomend that you use
-        /// AccessControlAttributes property instead.
-        core.props, "InstanceAccessControlAttributeConfiguration", instance_access_control_attribute_configuration, set_instance_access_control_attribute_configuration, get_instance_access_control_attribute_configuration, Val<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>
+    /// Sets `AccessControlAttributes` in place: [`Self::access_control_attributes`] on a value held
+    /// by `&mut`.
+    pub fn set_access_control_attributes(&mut self, value: impl Into<Val<List<instance_access_control_attribute_configuration::AccessControlAttribute>>>) -> &mut Self {
+        self.core.props.set("AccessControlAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The ARN of the AWS SSO instance under which the operation will be
-        /// executed.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `AccessControlAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_control_attributes(&self) -> ::std::option::Option<Val<List<instance_access_control_attribute_configuration::AccessControlAttribute>>> {
+        crate::cfn::get_prop(&self.core.props, "AccessControlAttributes")
+    }
+
+    /// `InstanceAccessControlAttributeConfiguration`: The
+    /// InstanceAccessControlAttributeConfiguration property has been deprecated but is still
+    /// supported for backwards compatibility purposes. We recomend that you use
+    /// AccessControlAttributes property instead.
+    pub fn instance_access_control_attribute_configuration(mut self, value: impl Into<Val<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>>) -> Self {
+        self.core.props.set("InstanceAccessControlAttributeConfiguration", value.into());
+        self
+    }
+
+    /// Sets `InstanceAccessControlAttributeConfiguration` in place: [`Self::instance_access_control_attribute_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_instance_access_control_attribute_configuration(&mut self, value: impl Into<Val<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>>) -> &mut Self {
+        self.core.props.set("InstanceAccessControlAttributeConfiguration", value.into());
+        self
+    }
+
+    /// `InstanceAccessControlAttributeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_access_control_attribute_configuration(&self) -> ::std::option::Option<Val<instance_access_control_attribute_configuration::InstanceAccessControlAttributeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceAccessControlAttributeConfiguration")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -519,14 +757,28 @@ pub mod instance_access_control_attribute_configuration {
             AccessControlAttribute { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<AccessControlAttributeValue>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<AccessControlAttributeValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<AccessControlAttributeValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -547,9 +799,16 @@ pub mod instance_access_control_attribute_configuration {
             AccessControlAttributeValue { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<List<String>>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -573,9 +832,16 @@ pub mod instance_access_control_attribute_configuration {
             InstanceAccessControlAttributeConfiguration { props }
         }
 
-        prop! {
-            /// `AccessControlAttributes`.
-            props, "AccessControlAttributes", _, set_access_control_attributes, get_access_control_attributes, Val<List<AccessControlAttribute>>
+        /// Sets `AccessControlAttributes`, which `new` took, in place.
+        pub fn set_access_control_attributes(&mut self, value: impl Into<Val<List<AccessControlAttribute>>>) -> &mut Self {
+            self.props.set("AccessControlAttributes", value.into());
+            self
+        }
+
+        /// `AccessControlAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_attributes(&self) -> ::std::option::Option<Val<List<AccessControlAttribute>>> {
+            crate::cfn::get_prop(&self.props, "AccessControlAttributes")
         }
     }
 }
@@ -602,55 +868,174 @@ impl PermissionSet {
         PermissionSet { core }
     }
 
-    prop! {
-        /// `CustomerManagedPolicyReferences`.
-        core.props, "CustomerManagedPolicyReferences", customer_managed_policy_references, set_customer_managed_policy_references, get_customer_managed_policy_references, Val<List<permission_set::CustomerManagedPolicyReference>>
+    /// `CustomerManagedPolicyReferences`.
+    pub fn customer_managed_policy_references(mut self, value: impl Into<Val<List<permission_set::CustomerManagedPolicyReference>>>) -> Self {
+        self.core.props.set("CustomerManagedPolicyReferences", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The permission set description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CustomerManagedPolicyReferences` in place: [`Self::customer_managed_policy_references`]
+    /// on a value held by `&mut`.
+    pub fn set_customer_managed_policy_references(&mut self, value: impl Into<Val<List<permission_set::CustomerManagedPolicyReference>>>) -> &mut Self {
+        self.core.props.set("CustomerManagedPolicyReferences", value.into());
+        self
     }
 
-    prop! {
-        /// `InlinePolicy`: The inline policy to put in permission set.
-        core.props, "InlinePolicy", inline_policy, set_inline_policy, get_inline_policy, Val<Json>
+    /// `CustomerManagedPolicyReferences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_policy_references(&self) -> ::std::option::Option<Val<List<permission_set::CustomerManagedPolicyReference>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedPolicyReferences")
     }
 
-    prop! {
-        /// `InstanceArn`: The sso instance arn that the permission set is owned.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description`: The permission set description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedPolicies`.
-        core.props, "ManagedPolicies", managed_policies, set_managed_policies, get_managed_policies, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name you want to assign to this permission set.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PermissionsBoundary`.
-        core.props, "PermissionsBoundary", permissions_boundary, set_permissions_boundary, get_permissions_boundary, Val<permission_set::PermissionsBoundary>
+    /// `InlinePolicy`: The inline policy to put in permission set.
+    pub fn inline_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("InlinePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `RelayStateType`: The relay state URL that redirect links to any service in the AWS
-        /// Management Console.
-        core.props, "RelayStateType", relay_state_type, set_relay_state_type, get_relay_state_type, Val<String>
+    /// Sets `InlinePolicy` in place: [`Self::inline_policy`] on a value held by `&mut`.
+    pub fn set_inline_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("InlinePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionDuration`: The length of time that a user can be signed in to an AWS account.
-        core.props, "SessionDuration", session_duration, set_session_duration, get_session_duration, Val<String>
+    /// `InlinePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inline_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "InlinePolicy")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `ManagedPolicies`.
+    pub fn managed_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ManagedPolicies", value.into());
+        self
+    }
+
+    /// Sets `ManagedPolicies` in place: [`Self::managed_policies`] on a value held by `&mut`.
+    pub fn set_managed_policies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ManagedPolicies", value.into());
+        self
+    }
+
+    /// `ManagedPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_policies(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedPolicies")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PermissionsBoundary`.
+    pub fn permissions_boundary(mut self, value: impl Into<Val<permission_set::PermissionsBoundary>>) -> Self {
+        self.core.props.set("PermissionsBoundary", value.into());
+        self
+    }
+
+    /// Sets `PermissionsBoundary` in place: [`Self::permissions_boundary`] on a value held by `&mut`.
+    pub fn set_permissions_boundary(&mut self, value: impl Into<Val<permission_set::PermissionsBoundary>>) -> &mut Self {
+        self.core.props.set("PermissionsBoundary", value.into());
+        self
+    }
+
+    /// `PermissionsBoundary` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_boundary(&self) -> ::std::option::Option<Val<permission_set::PermissionsBoundary>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsBoundary")
+    }
+
+    /// `RelayStateType`: The relay state URL that redirect links to any service in the AWS
+    /// Management Console.
+    pub fn relay_state_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RelayStateType", value.into());
+        self
+    }
+
+    /// Sets `RelayStateType` in place: [`Self::relay_state_type`] on a value held by `&mut`.
+    pub fn set_relay_state_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RelayStateType", value.into());
+        self
+    }
+
+    /// `RelayStateType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relay_state_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RelayStateType")
+    }
+
+    /// `SessionDuration`: The length of time that a user can be signed in to an AWS account.
+    pub fn session_duration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SessionDuration", value.into());
+        self
+    }
+
+    /// Sets `SessionDuration` in place: [`Self::session_duration`] on a value held by `&mut`.
+    pub fn set_session_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SessionDuration", value.into());
+        self
+    }
+
+    /// `SessionDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_duration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SessionDuration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -687,14 +1072,34 @@ pub mod permission_set {
             CustomerManagedPolicyReference { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -713,14 +1118,41 @@ pub mod permission_set {
             PermissionsBoundary { props }
         }
 
-        prop! {
-            /// `CustomerManagedPolicyReference`.
-            props, "CustomerManagedPolicyReference", customer_managed_policy_reference, set_customer_managed_policy_reference, get_customer_managed_policy_reference, Val<CustomerManagedPolicyReference>
+        /// `CustomerManagedPolicyReference`.
+        pub fn customer_managed_policy_reference(mut self, value: impl Into<Val<CustomerManagedPolicyReference>>) -> Self {
+            self.props.set("CustomerManagedPolicyReference", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedPolicyArn`: The managed policy to attach.
-            props, "ManagedPolicyArn", managed_policy_arn, set_managed_policy_arn, get_managed_policy_arn, Val<String>
+        /// Sets `CustomerManagedPolicyReference` in place: [`Self::customer_managed_policy_reference`]
+        /// on a value held by `&mut`.
+        pub fn set_customer_managed_policy_reference(&mut self, value: impl Into<Val<CustomerManagedPolicyReference>>) -> &mut Self {
+            self.props.set("CustomerManagedPolicyReference", value.into());
+            self
+        }
+
+        /// `CustomerManagedPolicyReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_managed_policy_reference(&self) -> ::std::option::Option<Val<CustomerManagedPolicyReference>> {
+            crate::cfn::get_prop(&self.props, "CustomerManagedPolicyReference")
+        }
+
+        /// `ManagedPolicyArn`: The managed policy to attach.
+        pub fn managed_policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManagedPolicyArn", value.into());
+            self
+        }
+
+        /// Sets `ManagedPolicyArn` in place: [`Self::managed_policy_arn`] on a value held by `&mut`.
+        pub fn set_managed_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManagedPolicyArn", value.into());
+            self
+        }
+
+        /// `ManagedPolicyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManagedPolicyArn")
         }
     }
 }

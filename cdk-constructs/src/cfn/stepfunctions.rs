@@ -41,19 +41,53 @@ impl Activity {
         Activity { core }
     }
 
-    prop! {
-        /// `EncryptionConfiguration`.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<activity::EncryptionConfiguration>
+    /// `EncryptionConfiguration`.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<activity::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<activity::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<activity::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -120,19 +154,53 @@ pub mod activity {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsDataKeyReusePeriodSeconds`.
-            props, "KmsDataKeyReusePeriodSeconds", kms_data_key_reuse_period_seconds, set_kms_data_key_reuse_period_seconds, get_kms_data_key_reuse_period_seconds, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsDataKeyReusePeriodSeconds`.
+        pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KmsDataKeyReusePeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `KmsDataKeyReusePeriodSeconds` in place: [`Self::kms_data_key_reuse_period_seconds`] on
+        /// a value held by `&mut`.
+        pub fn set_kms_data_key_reuse_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KmsDataKeyReusePeriodSeconds", value.into());
+            self
+        }
+
+        /// `KmsDataKeyReusePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_data_key_reuse_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KmsDataKeyReusePeriodSeconds")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -170,59 +238,198 @@ impl StateMachine {
         StateMachine { core }
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", definition, set_definition, get_definition, Val<Json>
+    /// `Definition`.
+    pub fn definition(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionS3Location`.
-        core.props, "DefinitionS3Location", definition_s3_location, set_definition_s3_location, get_definition_s3_location, Val<state_machine::S3Location>
+    /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+    pub fn set_definition(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionString`.
-        core.props, "DefinitionString", definition_string, set_definition_string, get_definition_string, Val<String>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `DefinitionSubstitutions`.
-        core.props, "DefinitionSubstitutions", definition_substitutions, set_definition_substitutions, get_definition_substitutions, Val<Map<Json>>
+    /// `DefinitionS3Location`.
+    pub fn definition_s3_location(mut self, value: impl Into<Val<state_machine::S3Location>>) -> Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<state_machine::EncryptionConfiguration>
+    /// Sets `DefinitionS3Location` in place: [`Self::definition_s3_location`] on a value held by `&mut`.
+    pub fn set_definition_s3_location(&mut self, value: impl Into<Val<state_machine::S3Location>>) -> &mut Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfiguration`.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<state_machine::LoggingConfiguration>
+    /// `DefinitionS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_s3_location(&self) -> ::std::option::Option<Val<state_machine::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionS3Location")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DefinitionString`.
+    pub fn definition_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefinitionString", value.into());
+        self
     }
 
-    prop! {
-        /// `StateMachineName`.
-        core.props, "StateMachineName", state_machine_name, set_state_machine_name, get_state_machine_name, Val<String>
+    /// Sets `DefinitionString` in place: [`Self::definition_string`] on a value held by `&mut`.
+    pub fn set_definition_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefinitionString", value.into());
+        self
     }
 
-    prop! {
-        /// `StateMachineType`.
-        core.props, "StateMachineType", state_machine_type, set_state_machine_type, get_state_machine_type, Val<state_machine::StateMachineType>
+    /// `DefinitionString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionString")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefinitionSubstitutions`.
+    pub fn definition_substitutions(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+        self.core.props.set("DefinitionSubstitutions", value.into());
+        self
     }
 
-    prop! {
-        /// `TracingConfiguration`.
-        core.props, "TracingConfiguration", tracing_configuration, set_tracing_configuration, get_tracing_configuration, Val<state_machine::TracingConfiguration>
+    /// Sets `DefinitionSubstitutions` in place: [`Self::definition_substitutions`] on a value held
+    /// by `&mut`.
+    pub fn set_definition_substitutions(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+        self.core.props.set("DefinitionSubstitutions", value.into());
+        self
+    }
+
+    /// `DefinitionSubstitutions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_substitutions(&self) -> ::std::option::Option<Val<Map<Json>>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionSubstitutions")
+    }
+
+    /// `EncryptionConfiguration`.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<state_machine::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<state_machine::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<state_machine::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `LoggingConfiguration`.
+    pub fn logging_configuration(mut self, value: impl Into<Val<state_machine::LoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<state_machine::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<state_machine::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `StateMachineName`.
+    pub fn state_machine_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StateMachineName", value.into());
+        self
+    }
+
+    /// Sets `StateMachineName` in place: [`Self::state_machine_name`] on a value held by `&mut`.
+    pub fn set_state_machine_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StateMachineName", value.into());
+        self
+    }
+
+    /// `StateMachineName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_machine_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StateMachineName")
+    }
+
+    /// `StateMachineType`.
+    pub fn state_machine_type(mut self, value: impl Into<Val<state_machine::StateMachineType>>) -> Self {
+        self.core.props.set("StateMachineType", value.into());
+        self
+    }
+
+    /// Sets `StateMachineType` in place: [`Self::state_machine_type`] on a value held by `&mut`.
+    pub fn set_state_machine_type(&mut self, value: impl Into<Val<state_machine::StateMachineType>>) -> &mut Self {
+        self.core.props.set("StateMachineType", value.into());
+        self
+    }
+
+    /// `StateMachineType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_machine_type(&self) -> ::std::option::Option<Val<state_machine::StateMachineType>> {
+        crate::cfn::get_prop(&self.core.props, "StateMachineType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TracingConfiguration`.
+    pub fn tracing_configuration(mut self, value: impl Into<Val<state_machine::TracingConfiguration>>) -> Self {
+        self.core.props.set("TracingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TracingConfiguration` in place: [`Self::tracing_configuration`] on a value held by `&mut`.
+    pub fn set_tracing_configuration(&mut self, value: impl Into<Val<state_machine::TracingConfiguration>>) -> &mut Self {
+        self.core.props.set("TracingConfiguration", value.into());
+        self
+    }
+
+    /// `TracingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracing_configuration(&self) -> ::std::option::Option<Val<state_machine::TracingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TracingConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -274,19 +481,46 @@ pub mod state_machine {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -307,19 +541,53 @@ pub mod state_machine {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EncryptionConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsDataKeyReusePeriodSeconds`.
-            props, "KmsDataKeyReusePeriodSeconds", kms_data_key_reuse_period_seconds, set_kms_data_key_reuse_period_seconds, get_kms_data_key_reuse_period_seconds, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsDataKeyReusePeriodSeconds`.
+        pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("KmsDataKeyReusePeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `KmsDataKeyReusePeriodSeconds` in place: [`Self::kms_data_key_reuse_period_seconds`] on
+        /// a value held by `&mut`.
+        pub fn set_kms_data_key_reuse_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("KmsDataKeyReusePeriodSeconds", value.into());
+            self
+        }
+
+        /// `KmsDataKeyReusePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_data_key_reuse_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "KmsDataKeyReusePeriodSeconds")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -351,19 +619,58 @@ pub mod state_machine {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `Destinations`.
-            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<LogDestination>>
+        /// `Destinations`.
+        pub fn destinations(mut self, value: impl Into<Val<List<LogDestination>>>) -> Self {
+            self.props.set("Destinations", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeExecutionData`.
-            props, "IncludeExecutionData", include_execution_data, set_include_execution_data, get_include_execution_data, Val<bool>
+        /// Sets `Destinations` in place: [`Self::destinations`] on a value held by `&mut`.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<LogDestination>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", level, set_level, get_level, Val<LoggingConfigurationLevel>
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<LogDestination>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
+        }
+
+        /// `IncludeExecutionData`.
+        pub fn include_execution_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeExecutionData", value.into());
+            self
+        }
+
+        /// Sets `IncludeExecutionData` in place: [`Self::include_execution_data`] on a value held by `&mut`.
+        pub fn set_include_execution_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeExecutionData", value.into());
+            self
+        }
+
+        /// `IncludeExecutionData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_execution_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeExecutionData")
+        }
+
+        /// `Level`.
+        pub fn level(mut self, value: impl Into<Val<LoggingConfigurationLevel>>) -> Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<LoggingConfigurationLevel>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<LoggingConfigurationLevel>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
     }
 
@@ -382,9 +689,23 @@ pub mod state_machine {
             LogDestination { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsLogGroup`.
-            props, "CloudWatchLogsLogGroup", cloud_watch_logs_log_group, set_cloud_watch_logs_log_group, get_cloud_watch_logs_log_group, Val<CloudWatchLogsLogGroup>
+        /// `CloudWatchLogsLogGroup`.
+        pub fn cloud_watch_logs_log_group(mut self, value: impl Into<Val<CloudWatchLogsLogGroup>>) -> Self {
+            self.props.set("CloudWatchLogsLogGroup", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLogsLogGroup` in place: [`Self::cloud_watch_logs_log_group`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_logs_log_group(&mut self, value: impl Into<Val<CloudWatchLogsLogGroup>>) -> &mut Self {
+            self.props.set("CloudWatchLogsLogGroup", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsLogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_log_group(&self) -> ::std::option::Option<Val<CloudWatchLogsLogGroup>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsLogGroup")
         }
     }
 
@@ -403,9 +724,22 @@ pub mod state_machine {
             CloudWatchLogsLogGroup { props }
         }
 
-        prop! {
-            /// `LogGroupArn`.
-            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+        /// `LogGroupArn`.
+        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -456,9 +790,22 @@ pub mod state_machine {
             TracingConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -488,30 +835,95 @@ impl StateMachineAlias {
         StateMachineAlias { core }
     }
 
-    prop! {
-        /// `DeploymentPreference`: The settings to enable gradual state machine deployments.
-        core.props, "DeploymentPreference", deployment_preference, set_deployment_preference, get_deployment_preference, Val<state_machine_alias::DeploymentPreference>
+    /// `DeploymentPreference`: The settings to enable gradual state machine deployments.
+    pub fn deployment_preference(mut self, value: impl Into<Val<state_machine_alias::DeploymentPreference>>) -> Self {
+        self.core.props.set("DeploymentPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: An optional description of the alias.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DeploymentPreference` in place: [`Self::deployment_preference`] on a value held by `&mut`.
+    pub fn set_deployment_preference(&mut self, value: impl Into<Val<state_machine_alias::DeploymentPreference>>) -> &mut Self {
+        self.core.props.set("DeploymentPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The alias name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DeploymentPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_preference(&self) -> ::std::option::Option<Val<state_machine_alias::DeploymentPreference>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentPreference")
     }
 
-    prop! {
-        /// `RoutingConfiguration`: The routing configuration of the alias. One or two versions can
-        /// be mapped to an alias to split StartExecution requests of the same state machine.
-        core.props, "RoutingConfiguration", routing_configuration, set_routing_configuration, get_routing_configuration, Val<List<state_machine_alias::RoutingConfigurationVersion>>
+    /// `Description`: An optional description of the alias.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StateMachineArn`.
-        core.props, "StateMachineArn", state_machine_arn, set_state_machine_arn, get_state_machine_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: The alias name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoutingConfiguration`: The routing configuration of the alias. One or two versions can be
+    /// mapped to an alias to split StartExecution requests of the same state machine.
+    pub fn routing_configuration(mut self, value: impl Into<Val<List<state_machine_alias::RoutingConfigurationVersion>>>) -> Self {
+        self.core.props.set("RoutingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RoutingConfiguration` in place: [`Self::routing_configuration`] on a value held by `&mut`.
+    pub fn set_routing_configuration(&mut self, value: impl Into<Val<List<state_machine_alias::RoutingConfigurationVersion>>>) -> &mut Self {
+        self.core.props.set("RoutingConfiguration", value.into());
+        self
+    }
+
+    /// `RoutingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_configuration(&self) -> ::std::option::Option<Val<List<state_machine_alias::RoutingConfigurationVersion>>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingConfiguration")
+    }
+
+    /// `StateMachineArn`.
+    pub fn state_machine_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StateMachineArn", value.into());
+        self
+    }
+
+    /// Sets `StateMachineArn` in place: [`Self::state_machine_arn`] on a value held by `&mut`.
+    pub fn set_state_machine_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StateMachineArn", value.into());
+        self
+    }
+
+    /// `StateMachineArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_machine_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StateMachineArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -555,30 +967,83 @@ pub mod state_machine_alias {
             DeploymentPreference { props }
         }
 
-        prop! {
-            /// `StateMachineVersionArn`.
-            props, "StateMachineVersionArn", _, set_state_machine_version_arn, get_state_machine_version_arn, Val<String>
+        /// Sets `StateMachineVersionArn`, which `new` took, in place.
+        pub fn set_state_machine_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateMachineVersionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of deployment to perform.
-            props, "Type", _, set_type, get_type, Val<DeploymentPreferenceType>
+        /// `StateMachineVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_machine_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateMachineVersionArn")
         }
 
-        prop! {
-            /// `Alarms`: A list of CloudWatch alarm names that will be monitored during the deployment.
-            /// The deployment will fail and rollback if any alarms go into ALARM state.
-            props, "Alarms", alarms, set_alarms, get_alarms, Val<List<String>>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DeploymentPreferenceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The time in minutes between each traffic shifting increment.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DeploymentPreferenceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Percentage`: The percentage of traffic to shift to the new version in each increment.
-            props, "Percentage", percentage, set_percentage, get_percentage, Val<i64>
+        /// `Alarms`: A list of CloudWatch alarm names that will be monitored during the deployment. The
+        /// deployment will fail and rollback if any alarms go into ALARM state.
+        pub fn alarms(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Alarms", value.into());
+            self
+        }
+
+        /// Sets `Alarms` in place: [`Self::alarms`] on a value held by `&mut`.
+        pub fn set_alarms(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Alarms", value.into());
+            self
+        }
+
+        /// `Alarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarms(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Alarms")
+        }
+
+        /// `Interval`: The time in minutes between each traffic shifting increment.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `Percentage`: The percentage of traffic to shift to the new version in each increment.
+        pub fn percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Percentage", value.into());
+            self
+        }
+
+        /// Sets `Percentage` in place: [`Self::percentage`] on a value held by `&mut`.
+        pub fn set_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Percentage", value.into());
+            self
+        }
+
+        /// `Percentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Percentage")
         }
     }
 
@@ -622,16 +1087,28 @@ pub mod state_machine_alias {
             RoutingConfigurationVersion { props }
         }
 
-        prop! {
-            /// `StateMachineVersionArn`: The Amazon Resource Name (ARN) that identifies one or two
-            /// state machine versions defined in the routing configuration.
-            props, "StateMachineVersionArn", _, set_state_machine_version_arn, get_state_machine_version_arn, Val<String>
+        /// Sets `StateMachineVersionArn`, which `new` took, in place.
+        pub fn set_state_machine_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateMachineVersionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The percentage of traffic you want to route to the state machine version. The
-            /// sum of the weights in the routing configuration must be equal to 100.
-            props, "Weight", _, set_weight, get_weight, Val<i64>
+        /// `StateMachineVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_machine_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateMachineVersionArn")
+        }
+
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 }
@@ -656,19 +1133,53 @@ impl StateMachineVersion {
         StateMachineVersion { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StateMachineArn`.
-        core.props, "StateMachineArn", _, set_state_machine_arn, get_state_machine_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StateMachineRevisionId`.
-        core.props, "StateMachineRevisionId", state_machine_revision_id, set_state_machine_revision_id, get_state_machine_revision_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `StateMachineArn`, which `new` took, in place.
+    pub fn set_state_machine_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StateMachineArn", value.into());
+        self
+    }
+
+    /// `StateMachineArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_machine_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StateMachineArn")
+    }
+
+    /// `StateMachineRevisionId`.
+    pub fn state_machine_revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StateMachineRevisionId", value.into());
+        self
+    }
+
+    /// Sets `StateMachineRevisionId` in place: [`Self::state_machine_revision_id`] on a value held
+    /// by `&mut`.
+    pub fn set_state_machine_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StateMachineRevisionId", value.into());
+        self
+    }
+
+    /// `StateMachineRevisionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_machine_revision_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StateMachineRevisionId")
     }
 
     /// `Ref`: the resource's identifier.

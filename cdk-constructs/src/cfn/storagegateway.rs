@@ -56,132 +56,385 @@ impl NfsFileShare {
         NfsFileShare { core }
     }
 
-    prop! {
-        /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's
-        /// audit logs. Removing this property from a template detaches audit logging: the update
-        /// sends the empty string, which the service treats as the reset.
-        core.props, "AuditDestinationARN", audit_destination_arn, set_audit_destination_arn, get_audit_destination_arn, Val<String>
+    /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's audit
+    /// logs. Removing this property from a template detaches audit logging: the update sends the
+    /// empty string, which the service treats as the reset.
+    pub fn audit_destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuditDestinationARN", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through
-        /// a VPC endpoint.
-        core.props, "BucketRegion", bucket_region, set_bucket_region, get_bucket_region, Val<String>
+    /// Sets `AuditDestinationARN` in place: [`Self::audit_destination_arn`] on a value held by `&mut`.
+    pub fn set_audit_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuditDestinationARN", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheAttributes`: Refresh cache information for the file share. Removing this property
-        /// from a template leaves the share's current value: the service documents no value that
-        /// resets it.
-        core.props, "CacheAttributes", cache_attributes, set_cache_attributes, get_cache_attributes, Val<nfs_file_share::CacheAttributes>
+    /// `AuditDestinationARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audit_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuditDestinationARN")
     }
 
-    prop! {
-        /// `ClientList`: The IPv4 or IPv6 addresses and CIDR blocks permitted to mount the NFS
-        /// share. Removing this property from a template leaves the share's current value: the
-        /// service documents no value that resets it.
-        core.props, "ClientList", client_list, set_client_list, get_client_list, Val<List<String>>
+    /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through a
+    /// VPC endpoint.
+    pub fn bucket_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
-        /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
-        /// length-bounded string in the API model rather than an enumeration.
-        core.props, "DefaultStorageClass", default_storage_class, set_default_storage_class, get_default_storage_class, Val<String>
+    /// Sets `BucketRegion` in place: [`Self::bucket_region`] on a value held by `&mut`.
+    pub fn set_bucket_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
-        core.props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<nfs_file_share::EncryptionType>
+    /// `BucketRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketRegion")
     }
 
-    prop! {
-        /// `FileShareName`: The name of the file share, which defaults to the bucket name when
-        /// omitted. Removing this property from a template leaves the share's current value: the
-        /// service documents no value that resets it.
-        core.props, "FileShareName", file_share_name, set_file_share_name, get_file_share_name, Val<String>
+    /// `CacheAttributes`: Refresh cache information for the file share. Removing this property from
+    /// a template leaves the share's current value: the service documents no value that resets it.
+    pub fn cache_attributes(mut self, value: impl Into<Val<nfs_file_share::CacheAttributes>>) -> Self {
+        self.core.props.set("CacheAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayARN`: The ARN of the S3 File Gateway that hosts the share.
-        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
+    /// Sets `CacheAttributes` in place: [`Self::cache_attributes`] on a value held by `&mut`.
+    pub fn set_cache_attributes(&mut self, value: impl Into<Val<nfs_file_share::CacheAttributes>>) -> &mut Self {
+        self.core.props.set("CacheAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects
-        /// from their extension.
-        core.props, "GuessMIMETypeEnabled", guess_mime_type_enabled, set_guess_mime_type_enabled, get_guess_mime_type_enabled, Val<bool>
+    /// `CacheAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_attributes(&self) -> ::std::option::Option<Val<nfs_file_share::CacheAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "CacheAttributes")
     }
 
-    prop! {
-        /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
-        /// encryption. Retained because it remains readable and settable.
-        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
+    /// `ClientList`: The IPv4 or IPv6 addresses and CIDR blocks permitted to mount the NFS share.
+    /// Removing this property from a template leaves the share's current value: the service
+    /// documents no value that resets it.
+    pub fn client_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ClientList", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing
-        /// this property from a template leaves the share's current value: the service documents no
-        /// value that resets it.
-        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// Sets `ClientList` in place: [`Self::client_list`] on a value held by `&mut`.
+    pub fn set_client_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ClientList", value.into());
+        self
     }
 
-    prop! {
-        /// `LocationARN`: The ARN of the S3 bucket, or bucket prefix, the share exposes.
-        core.props, "LocationARN", _, set_location_arn, get_location_arn, Val<String>
+    /// `ClientList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ClientList")
     }
 
-    prop! {
-        /// `NFSFileShareDefaults`: Default values for the file and directory permissions of an NFS
-        /// share. Removing this property from a template leaves the live values unchanged rather
-        /// than clearing them, because the service has no reset for it: a create that omits the
-        /// object leaves it absent, but the update path merges member by member keyed on the same
-        /// internal sentinel that reports absence, so no request can restore that state. Set the
-        /// members you want rather than relying on removal.
-        core.props, "NFSFileShareDefaults", nfs_file_share_defaults, set_nfs_file_share_defaults, get_nfs_file_share_defaults, Val<nfs_file_share::NfsFileShareDefaults>
+    /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
+    /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
+    /// length-bounded string in the API model rather than an enumeration.
+    pub fn default_storage_class(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultStorageClass", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
-        core.props, "NotificationPolicy", notification_policy, set_notification_policy, get_notification_policy, Val<String>
+    /// Sets `DefaultStorageClass` in place: [`Self::default_storage_class`] on a value held by `&mut`.
+    pub fn set_default_storage_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultStorageClass", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
-        core.props, "ObjectACL", object_acl, set_object_acl, get_object_acl, Val<nfs_file_share::ObjectAcl>
+    /// `DefaultStorageClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_storage_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultStorageClass")
     }
 
-    prop! {
-        /// `ReadOnly`: Whether clients may write to the share.
-        core.props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+    /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
+    pub fn encryption_type(mut self, value: impl Into<Val<nfs_file_share::EncryptionType>>) -> Self {
+        self.core.props.set("EncryptionType", value.into());
+        self
     }
 
-    prop! {
-        /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
-        core.props, "RequesterPays", requester_pays, set_requester_pays, get_requester_pays, Val<bool>
+    /// Sets `EncryptionType` in place: [`Self::encryption_type`] on a value held by `&mut`.
+    pub fn set_encryption_type(&mut self, value: impl Into<Val<nfs_file_share::EncryptionType>>) -> &mut Self {
+        self.core.props.set("EncryptionType", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The ARN of the IAM role the gateway assumes when it accesses the S3 location.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_type(&self) -> ::std::option::Option<Val<nfs_file_share::EncryptionType>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionType")
     }
 
-    prop! {
-        /// `Squash`: How the NFS share maps client user IDs. The service accepts RootSquash,
-        /// NoSquash and AllSquash; it is a length-bounded string in the API model rather than an
-        /// enumeration.
-        core.props, "Squash", squash, set_squash, get_squash, Val<String>
+    /// `FileShareName`: The name of the file share, which defaults to the bucket name when omitted.
+    /// Removing this property from a template leaves the share's current value: the service
+    /// documents no value that resets it.
+    pub fn file_share_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FileShareName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the file share.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FileShareName` in place: [`Self::file_share_name`] on a value held by `&mut`.
+    pub fn set_file_share_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileShareName", value.into());
+        self
     }
 
-    prop! {
-        /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
-        /// bucket.
-        core.props, "VPCEndpointDNSName", vpc_endpoint_dns_name, set_vpc_endpoint_dns_name, get_vpc_endpoint_dns_name, Val<String>
+    /// `FileShareName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_share_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileShareName")
+    }
+
+    /// Sets `GatewayARN`, which `new` took, in place.
+    pub fn set_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayARN", value.into());
+        self
+    }
+
+    /// `GatewayARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayARN")
+    }
+
+    /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects from
+    /// their extension.
+    pub fn guess_mime_type_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("GuessMIMETypeEnabled", value.into());
+        self
+    }
+
+    /// Sets `GuessMIMETypeEnabled` in place: [`Self::guess_mime_type_enabled`] on a value held by `&mut`.
+    pub fn set_guess_mime_type_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("GuessMIMETypeEnabled", value.into());
+        self
+    }
+
+    /// `GuessMIMETypeEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guess_mime_type_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "GuessMIMETypeEnabled")
+    }
+
+    /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
+    /// encryption. Retained because it remains readable and settable.
+    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
+    }
+
+    /// Sets `KMSEncrypted` in place: [`Self::kms_encrypted`] on a value held by `&mut`.
+    pub fn set_kms_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
+    }
+
+    /// `KMSEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "KMSEncrypted")
+    }
+
+    /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing this
+    /// property from a template leaves the share's current value: the service documents no value
+    /// that resets it.
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKey", value.into());
+        self
+    }
+
+    /// Sets `KMSKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKey", value.into());
+        self
+    }
+
+    /// `KMSKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKey")
+    }
+
+    /// Sets `LocationARN`, which `new` took, in place.
+    pub fn set_location_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocationARN", value.into());
+        self
+    }
+
+    /// `LocationARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocationARN")
+    }
+
+    /// `NFSFileShareDefaults`: Default values for the file and directory permissions of an NFS
+    /// share. Removing this property from a template leaves the live values unchanged rather than
+    /// clearing them, because the service has no reset for it: a create that omits the object
+    /// leaves it absent, but the update path merges member by member keyed on the same internal
+    /// sentinel that reports absence, so no request can restore that state. Set the members you
+    /// want rather than relying on removal.
+    pub fn nfs_file_share_defaults(mut self, value: impl Into<Val<nfs_file_share::NfsFileShareDefaults>>) -> Self {
+        self.core.props.set("NFSFileShareDefaults", value.into());
+        self
+    }
+
+    /// Sets `NFSFileShareDefaults` in place: [`Self::nfs_file_share_defaults`] on a value held by `&mut`.
+    pub fn set_nfs_file_share_defaults(&mut self, value: impl Into<Val<nfs_file_share::NfsFileShareDefaults>>) -> &mut Self {
+        self.core.props.set("NFSFileShareDefaults", value.into());
+        self
+    }
+
+    /// `NFSFileShareDefaults` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nfs_file_share_defaults(&self) -> ::std::option::Option<Val<nfs_file_share::NfsFileShareDefaults>> {
+        crate::cfn::get_prop(&self.core.props, "NFSFileShareDefaults")
+    }
+
+    /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
+    pub fn notification_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationPolicy", value.into());
+        self
+    }
+
+    /// Sets `NotificationPolicy` in place: [`Self::notification_policy`] on a value held by `&mut`.
+    pub fn set_notification_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationPolicy", value.into());
+        self
+    }
+
+    /// `NotificationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationPolicy")
+    }
+
+    /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
+    pub fn object_acl(mut self, value: impl Into<Val<nfs_file_share::ObjectAcl>>) -> Self {
+        self.core.props.set("ObjectACL", value.into());
+        self
+    }
+
+    /// Sets `ObjectACL` in place: [`Self::object_acl`] on a value held by `&mut`.
+    pub fn set_object_acl(&mut self, value: impl Into<Val<nfs_file_share::ObjectAcl>>) -> &mut Self {
+        self.core.props.set("ObjectACL", value.into());
+        self
+    }
+
+    /// `ObjectACL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_acl(&self) -> ::std::option::Option<Val<nfs_file_share::ObjectAcl>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectACL")
+    }
+
+    /// `ReadOnly`: Whether clients may write to the share.
+    pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ReadOnly", value.into());
+        self
+    }
+
+    /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+    pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ReadOnly", value.into());
+        self
+    }
+
+    /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ReadOnly")
+    }
+
+    /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
+    pub fn requester_pays(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RequesterPays", value.into());
+        self
+    }
+
+    /// Sets `RequesterPays` in place: [`Self::requester_pays`] on a value held by `&mut`.
+    pub fn set_requester_pays(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequesterPays", value.into());
+        self
+    }
+
+    /// `RequesterPays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_requester_pays(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequesterPays")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `Squash`: How the NFS share maps client user IDs. The service accepts RootSquash, NoSquash
+    /// and AllSquash; it is a length-bounded string in the API model rather than an enumeration.
+    pub fn squash(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Squash", value.into());
+        self
+    }
+
+    /// Sets `Squash` in place: [`Self::squash`] on a value held by `&mut`.
+    pub fn set_squash(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Squash", value.into());
+        self
+    }
+
+    /// `Squash` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_squash(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Squash")
+    }
+
+    /// `Tags`: Tags assigned to the file share.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
+    /// bucket.
+    pub fn vpc_endpoint_dns_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VPCEndpointDNSName", value.into());
+        self
+    }
+
+    /// Sets `VPCEndpointDNSName` in place: [`Self::vpc_endpoint_dns_name`] on a value held by `&mut`.
+    pub fn set_vpc_endpoint_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VPCEndpointDNSName", value.into());
+        self
+    }
+
+    /// `VPCEndpointDNSName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_endpoint_dns_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VPCEndpointDNSName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -236,10 +489,24 @@ pub mod nfs_file_share {
             CacheAttributes { props }
         }
 
-        prop! {
-            /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
-            /// considered valid.
-            props, "CacheStaleTimeoutInSeconds", cache_stale_timeout_in_seconds, set_cache_stale_timeout_in_seconds, get_cache_stale_timeout_in_seconds, Val<i64>
+        /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
+        /// considered valid.
+        pub fn cache_stale_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CacheStaleTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `CacheStaleTimeoutInSeconds` in place: [`Self::cache_stale_timeout_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_cache_stale_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CacheStaleTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `CacheStaleTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_stale_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CacheStaleTimeoutInSeconds")
         }
     }
 
@@ -279,24 +546,76 @@ pub mod nfs_file_share {
             NfsFileShareDefaults { props }
         }
 
-        prop! {
-            /// `DirectoryMode`: The Unix directory mode in the form nnnn.
-            props, "DirectoryMode", directory_mode, set_directory_mode, get_directory_mode, Val<String>
+        /// `DirectoryMode`: The Unix directory mode in the form nnnn.
+        pub fn directory_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DirectoryMode", value.into());
+            self
         }
 
-        prop! {
-            /// `FileMode`: The Unix file mode in the form nnnn.
-            props, "FileMode", file_mode, set_file_mode, get_file_mode, Val<String>
+        /// Sets `DirectoryMode` in place: [`Self::directory_mode`] on a value held by `&mut`.
+        pub fn set_directory_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DirectoryMode", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupId`: The default group ID for files in the file share.
-            props, "GroupId", group_id, set_group_id, get_group_id, Val<i64>
+        /// `DirectoryMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DirectoryMode")
         }
 
-        prop! {
-            /// `OwnerId`: The default owner ID for files in the file share.
-            props, "OwnerId", owner_id, set_owner_id, get_owner_id, Val<i64>
+        /// `FileMode`: The Unix file mode in the form nnnn.
+        pub fn file_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileMode", value.into());
+            self
+        }
+
+        /// Sets `FileMode` in place: [`Self::file_mode`] on a value held by `&mut`.
+        pub fn set_file_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileMode", value.into());
+            self
+        }
+
+        /// `FileMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileMode")
+        }
+
+        /// `GroupId`: The default group ID for files in the file share.
+        pub fn group_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// Sets `GroupId` in place: [`Self::group_id`] on a value held by `&mut`.
+        pub fn set_group_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// `GroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "GroupId")
+        }
+
+        /// `OwnerId`: The default owner ID for files in the file share.
+        pub fn owner_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OwnerId", value.into());
+            self
+        }
+
+        /// Sets `OwnerId` in place: [`Self::owner_id`] on a value held by `&mut`.
+        pub fn set_owner_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OwnerId", value.into());
+            self
+        }
+
+        /// `OwnerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OwnerId")
         }
     }
 
@@ -364,156 +683,473 @@ impl SmbFileShare {
         SmbFileShare { core }
     }
 
-    prop! {
-        /// `AccessBasedEnumeration`: Whether clients see only the files and folders they may
-        /// access.
-        core.props, "AccessBasedEnumeration", access_based_enumeration, set_access_based_enumeration, get_access_based_enumeration, Val<bool>
+    /// `AccessBasedEnumeration`: Whether clients see only the files and folders they may access.
+    pub fn access_based_enumeration(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AccessBasedEnumeration", value.into());
+        self
     }
 
-    prop! {
-        /// `AdminUserList`: Users and groups granted administrative privileges on the SMB share.
-        core.props, "AdminUserList", admin_user_list, set_admin_user_list, get_admin_user_list, Val<List<String>>
+    /// Sets `AccessBasedEnumeration` in place: [`Self::access_based_enumeration`] on a value held
+    /// by `&mut`.
+    pub fn set_access_based_enumeration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AccessBasedEnumeration", value.into());
+        self
     }
 
-    prop! {
-        /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's
-        /// audit logs. Removing this property from a template detaches audit logging: the update
-        /// sends the empty string, which the service treats as the reset.
-        core.props, "AuditDestinationARN", audit_destination_arn, set_audit_destination_arn, get_audit_destination_arn, Val<String>
+    /// `AccessBasedEnumeration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_based_enumeration(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AccessBasedEnumeration")
     }
 
-    prop! {
-        /// `Authentication`: The authentication the SMB share uses. The service accepts
-        /// ActiveDirectory and GuestAccess; it is a length-bounded string in the API model rather
-        /// than an enumeration.
-        core.props, "Authentication", authentication, set_authentication, get_authentication, Val<String>
+    /// `AdminUserList`: Users and groups granted administrative privileges on the SMB share.
+    pub fn admin_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AdminUserList", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through
-        /// a VPC endpoint.
-        core.props, "BucketRegion", bucket_region, set_bucket_region, get_bucket_region, Val<String>
+    /// Sets `AdminUserList` in place: [`Self::admin_user_list`] on a value held by `&mut`.
+    pub fn set_admin_user_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AdminUserList", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheAttributes`: Refresh cache information for the file share. Removing this property
-        /// from a template leaves the share's current value: the service documents no value that
-        /// resets it.
-        core.props, "CacheAttributes", cache_attributes, set_cache_attributes, get_cache_attributes, Val<smb_file_share::CacheAttributes>
+    /// `AdminUserList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_user_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdminUserList")
     }
 
-    prop! {
-        /// `CaseSensitivity`: Whether the SMB share is case sensitive or defers to the client.
-        core.props, "CaseSensitivity", case_sensitivity, set_case_sensitivity, get_case_sensitivity, Val<smb_file_share::CaseSensitivity>
+    /// `AuditDestinationARN`: The ARN of the CloudWatch log group that receives the share's audit
+    /// logs. Removing this property from a template detaches audit logging: the update sends the
+    /// empty string, which the service treats as the reset.
+    pub fn audit_destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuditDestinationARN", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
-        /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
-        /// length-bounded string in the API model rather than an enumeration.
-        core.props, "DefaultStorageClass", default_storage_class, set_default_storage_class, get_default_storage_class, Val<String>
+    /// Sets `AuditDestinationARN` in place: [`Self::audit_destination_arn`] on a value held by `&mut`.
+    pub fn set_audit_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuditDestinationARN", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
-        core.props, "EncryptionType", encryption_type, set_encryption_type, get_encryption_type, Val<smb_file_share::EncryptionType>
+    /// `AuditDestinationARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audit_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuditDestinationARN")
     }
 
-    prop! {
-        /// `FileShareName`: The name of the file share, which defaults to the bucket name when
-        /// omitted. Removing this property from a template leaves the share's current value: the
-        /// service documents no value that resets it.
-        core.props, "FileShareName", file_share_name, set_file_share_name, get_file_share_name, Val<String>
+    /// `Authentication`: The authentication the SMB share uses. The service accepts ActiveDirectory
+    /// and GuestAccess; it is a length-bounded string in the API model rather than an enumeration.
+    pub fn authentication(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Authentication", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayARN`: The ARN of the S3 File Gateway that hosts the share.
-        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
+    /// Sets `Authentication` in place: [`Self::authentication`] on a value held by `&mut`.
+    pub fn set_authentication(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Authentication", value.into());
+        self
     }
 
-    prop! {
-        /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects
-        /// from their extension.
-        core.props, "GuessMIMETypeEnabled", guess_mime_type_enabled, set_guess_mime_type_enabled, get_guess_mime_type_enabled, Val<bool>
+    /// `Authentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Authentication")
     }
 
-    prop! {
-        /// `InvalidUserList`: Users and groups denied access to the SMB share.
-        core.props, "InvalidUserList", invalid_user_list, set_invalid_user_list, get_invalid_user_list, Val<List<String>>
+    /// `BucketRegion`: The Region of the S3 bucket, required when the bucket is reached through a
+    /// VPC endpoint.
+    pub fn bucket_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
-        /// encryption. Retained because it remains readable and settable.
-        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
+    /// Sets `BucketRegion` in place: [`Self::bucket_region`] on a value held by `&mut`.
+    pub fn set_bucket_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing
-        /// this property from a template leaves the share's current value: the service documents no
-        /// value that resets it.
-        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// `BucketRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketRegion")
     }
 
-    prop! {
-        /// `LocationARN`: The ARN of the S3 bucket, or bucket prefix, the share exposes.
-        core.props, "LocationARN", _, set_location_arn, get_location_arn, Val<String>
+    /// `CacheAttributes`: Refresh cache information for the file share. Removing this property from
+    /// a template leaves the share's current value: the service documents no value that resets it.
+    pub fn cache_attributes(mut self, value: impl Into<Val<smb_file_share::CacheAttributes>>) -> Self {
+        self.core.props.set("CacheAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
-        core.props, "NotificationPolicy", notification_policy, set_notification_policy, get_notification_policy, Val<String>
+    /// Sets `CacheAttributes` in place: [`Self::cache_attributes`] on a value held by `&mut`.
+    pub fn set_cache_attributes(&mut self, value: impl Into<Val<smb_file_share::CacheAttributes>>) -> &mut Self {
+        self.core.props.set("CacheAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
-        core.props, "ObjectACL", object_acl, set_object_acl, get_object_acl, Val<smb_file_share::ObjectAcl>
+    /// `CacheAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_attributes(&self) -> ::std::option::Option<Val<smb_file_share::CacheAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "CacheAttributes")
     }
 
-    prop! {
-        /// `OplocksEnabled`: Whether the SMB share grants opportunistic locks. Removing this
-        /// property from a template leaves the live value unchanged rather than restoring the
-        /// created default, because that default depends on the gateway's software version --
-        /// opportunistic locking is enabled by default only on appliances at 1.19.0.0 or above --
-        /// and the version is not part of this resource. Set the value explicitly rather than
-        /// relying on removal.
-        core.props, "OplocksEnabled", oplocks_enabled, set_oplocks_enabled, get_oplocks_enabled, Val<bool>
+    /// `CaseSensitivity`: Whether the SMB share is case sensitive or defers to the client.
+    pub fn case_sensitivity(mut self, value: impl Into<Val<smb_file_share::CaseSensitivity>>) -> Self {
+        self.core.props.set("CaseSensitivity", value.into());
+        self
     }
 
-    prop! {
-        /// `ReadOnly`: Whether clients may write to the share.
-        core.props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+    /// Sets `CaseSensitivity` in place: [`Self::case_sensitivity`] on a value held by `&mut`.
+    pub fn set_case_sensitivity(&mut self, value: impl Into<Val<smb_file_share::CaseSensitivity>>) -> &mut Self {
+        self.core.props.set("CaseSensitivity", value.into());
+        self
     }
 
-    prop! {
-        /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
-        core.props, "RequesterPays", requester_pays, set_requester_pays, get_requester_pays, Val<bool>
+    /// `CaseSensitivity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_case_sensitivity(&self) -> ::std::option::Option<Val<smb_file_share::CaseSensitivity>> {
+        crate::cfn::get_prop(&self.core.props, "CaseSensitivity")
     }
 
-    prop! {
-        /// `Role`: The ARN of the IAM role the gateway assumes when it accesses the S3 location.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `DefaultStorageClass`: The S3 storage class for new objects. The service accepts
+    /// S3_STANDARD, S3_INTELLIGENT_TIERING, S3_STANDARD_IA and S3_ONEZONE_IA; it is a
+    /// length-bounded string in the API model rather than an enumeration.
+    pub fn default_storage_class(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultStorageClass", value.into());
+        self
     }
 
-    prop! {
-        /// `SMBACLEnabled`: Whether the SMB share uses Windows ACLs rather than POSIX permissions.
-        core.props, "SMBACLEnabled", smbacl_enabled, set_smbacl_enabled, get_smbacl_enabled, Val<bool>
+    /// Sets `DefaultStorageClass` in place: [`Self::default_storage_class`] on a value held by `&mut`.
+    pub fn set_default_storage_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultStorageClass", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the file share.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefaultStorageClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_storage_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultStorageClass")
     }
 
-    prop! {
-        /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
-        /// bucket.
-        core.props, "VPCEndpointDNSName", vpc_endpoint_dns_name, set_vpc_endpoint_dns_name, get_vpc_endpoint_dns_name, Val<String>
+    /// `EncryptionType`: The server-side encryption the gateway applies to objects it writes.
+    pub fn encryption_type(mut self, value: impl Into<Val<smb_file_share::EncryptionType>>) -> Self {
+        self.core.props.set("EncryptionType", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidUserList`: Users and groups permitted to access the SMB share.
-        core.props, "ValidUserList", valid_user_list, set_valid_user_list, get_valid_user_list, Val<List<String>>
+    /// Sets `EncryptionType` in place: [`Self::encryption_type`] on a value held by `&mut`.
+    pub fn set_encryption_type(&mut self, value: impl Into<Val<smb_file_share::EncryptionType>>) -> &mut Self {
+        self.core.props.set("EncryptionType", value.into());
+        self
+    }
+
+    /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_type(&self) -> ::std::option::Option<Val<smb_file_share::EncryptionType>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionType")
+    }
+
+    /// `FileShareName`: The name of the file share, which defaults to the bucket name when omitted.
+    /// Removing this property from a template leaves the share's current value: the service
+    /// documents no value that resets it.
+    pub fn file_share_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FileShareName", value.into());
+        self
+    }
+
+    /// Sets `FileShareName` in place: [`Self::file_share_name`] on a value held by `&mut`.
+    pub fn set_file_share_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileShareName", value.into());
+        self
+    }
+
+    /// `FileShareName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_share_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileShareName")
+    }
+
+    /// Sets `GatewayARN`, which `new` took, in place.
+    pub fn set_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayARN", value.into());
+        self
+    }
+
+    /// `GatewayARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayARN")
+    }
+
+    /// `GuessMIMETypeEnabled`: Whether the gateway infers the MIME type of uploaded objects from
+    /// their extension.
+    pub fn guess_mime_type_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("GuessMIMETypeEnabled", value.into());
+        self
+    }
+
+    /// Sets `GuessMIMETypeEnabled` in place: [`Self::guess_mime_type_enabled`] on a value held by `&mut`.
+    pub fn set_guess_mime_type_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("GuessMIMETypeEnabled", value.into());
+        self
+    }
+
+    /// `GuessMIMETypeEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guess_mime_type_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "GuessMIMETypeEnabled")
+    }
+
+    /// `InvalidUserList`: Users and groups denied access to the SMB share.
+    pub fn invalid_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InvalidUserList", value.into());
+        self
+    }
+
+    /// Sets `InvalidUserList` in place: [`Self::invalid_user_list`] on a value held by `&mut`.
+    pub fn set_invalid_user_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InvalidUserList", value.into());
+        self
+    }
+
+    /// `InvalidUserList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invalid_user_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InvalidUserList")
+    }
+
+    /// `KMSEncrypted`: Deprecated by the service in favour of EncryptionType; true selects KMS
+    /// encryption. Retained because it remains readable and settable.
+    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
+    }
+
+    /// Sets `KMSEncrypted` in place: [`Self::kms_encrypted`] on a value held by `&mut`.
+    pub fn set_kms_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
+    }
+
+    /// `KMSEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "KMSEncrypted")
+    }
+
+    /// `KMSKey`: The KMS key used for encryption, when EncryptionType selects KMS. Removing this
+    /// property from a template leaves the share's current value: the service documents no value
+    /// that resets it.
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKey", value.into());
+        self
+    }
+
+    /// Sets `KMSKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKey", value.into());
+        self
+    }
+
+    /// `KMSKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKey")
+    }
+
+    /// Sets `LocationARN`, which `new` took, in place.
+    pub fn set_location_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocationARN", value.into());
+        self
+    }
+
+    /// `LocationARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocationARN")
+    }
+
+    /// `NotificationPolicy`: The upload-notification settling period, as a JSON document.
+    pub fn notification_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationPolicy", value.into());
+        self
+    }
+
+    /// Sets `NotificationPolicy` in place: [`Self::notification_policy`] on a value held by `&mut`.
+    pub fn set_notification_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationPolicy", value.into());
+        self
+    }
+
+    /// `NotificationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationPolicy")
+    }
+
+    /// `ObjectACL`: The canned S3 ACL applied to objects the gateway writes.
+    pub fn object_acl(mut self, value: impl Into<Val<smb_file_share::ObjectAcl>>) -> Self {
+        self.core.props.set("ObjectACL", value.into());
+        self
+    }
+
+    /// Sets `ObjectACL` in place: [`Self::object_acl`] on a value held by `&mut`.
+    pub fn set_object_acl(&mut self, value: impl Into<Val<smb_file_share::ObjectAcl>>) -> &mut Self {
+        self.core.props.set("ObjectACL", value.into());
+        self
+    }
+
+    /// `ObjectACL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_acl(&self) -> ::std::option::Option<Val<smb_file_share::ObjectAcl>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectACL")
+    }
+
+    /// `OplocksEnabled`: Whether the SMB share grants opportunistic locks. Removing this property
+    /// from a template leaves the live value unchanged rather than restoring the created default,
+    /// because that default depends on the gateway's software version -- opportunistic locking is
+    /// enabled by default only on appliances at 1.19.0.0 or above -- and the version is not part of
+    /// this resource. Set the value explicitly rather than relying on removal.
+    pub fn oplocks_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("OplocksEnabled", value.into());
+        self
+    }
+
+    /// Sets `OplocksEnabled` in place: [`Self::oplocks_enabled`] on a value held by `&mut`.
+    pub fn set_oplocks_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("OplocksEnabled", value.into());
+        self
+    }
+
+    /// `OplocksEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_oplocks_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "OplocksEnabled")
+    }
+
+    /// `ReadOnly`: Whether clients may write to the share.
+    pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ReadOnly", value.into());
+        self
+    }
+
+    /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+    pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ReadOnly", value.into());
+        self
+    }
+
+    /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ReadOnly")
+    }
+
+    /// `RequesterPays`: Whether the bucket is a Requester Pays bucket.
+    pub fn requester_pays(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RequesterPays", value.into());
+        self
+    }
+
+    /// Sets `RequesterPays` in place: [`Self::requester_pays`] on a value held by `&mut`.
+    pub fn set_requester_pays(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequesterPays", value.into());
+        self
+    }
+
+    /// `RequesterPays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_requester_pays(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequesterPays")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `SMBACLEnabled`: Whether the SMB share uses Windows ACLs rather than POSIX permissions.
+    pub fn smbacl_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SMBACLEnabled", value.into());
+        self
+    }
+
+    /// Sets `SMBACLEnabled` in place: [`Self::smbacl_enabled`] on a value held by `&mut`.
+    pub fn set_smbacl_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SMBACLEnabled", value.into());
+        self
+    }
+
+    /// `SMBACLEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_smbacl_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SMBACLEnabled")
+    }
+
+    /// `Tags`: Tags assigned to the file share.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VPCEndpointDNSName`: The DNS name of the S3 VPC endpoint the gateway uses to reach the
+    /// bucket.
+    pub fn vpc_endpoint_dns_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VPCEndpointDNSName", value.into());
+        self
+    }
+
+    /// Sets `VPCEndpointDNSName` in place: [`Self::vpc_endpoint_dns_name`] on a value held by `&mut`.
+    pub fn set_vpc_endpoint_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VPCEndpointDNSName", value.into());
+        self
+    }
+
+    /// `VPCEndpointDNSName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_endpoint_dns_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VPCEndpointDNSName")
+    }
+
+    /// `ValidUserList`: Users and groups permitted to access the SMB share.
+    pub fn valid_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ValidUserList", value.into());
+        self
+    }
+
+    /// Sets `ValidUserList` in place: [`Self::valid_user_list`] on a value held by `&mut`.
+    pub fn set_valid_user_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ValidUserList", value.into());
+        self
+    }
+
+    /// `ValidUserList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_valid_user_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ValidUserList")
     }
 
     /// `Ref`: the resource's identifier.
@@ -568,10 +1204,24 @@ pub mod smb_file_share {
             CacheAttributes { props }
         }
 
-        prop! {
-            /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
-            /// considered valid.
-            props, "CacheStaleTimeoutInSeconds", cache_stale_timeout_in_seconds, set_cache_stale_timeout_in_seconds, get_cache_stale_timeout_in_seconds, Val<i64>
+        /// `CacheStaleTimeoutInSeconds`: How long the directory contents cached by the gateway are
+        /// considered valid.
+        pub fn cache_stale_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CacheStaleTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `CacheStaleTimeoutInSeconds` in place: [`Self::cache_stale_timeout_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_cache_stale_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CacheStaleTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `CacheStaleTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_stale_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CacheStaleTimeoutInSeconds")
         }
     }
 
@@ -662,49 +1312,140 @@ impl Tape {
         Tape { core }
     }
 
-    prop! {
-        /// `GatewayARN`: The Amazon Resource Name (ARN) of the Tape Gateway that hosts the virtual
-        /// tape.
-        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
+    /// Sets `GatewayARN`, which `new` took, in place.
+    pub fn set_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayARN", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS
-        /// key, or false to use a key managed by Amazon S3. Optional.
-        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
+    /// `GatewayARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayARN")
     }
 
-    prop! {
-        /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used
-        /// for Amazon S3 server-side encryption. This value must be set if KMSEncrypted is true.
-        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS key,
+    /// or false to use a key managed by Amazon S3. Optional.
+    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `PoolId`: The ID of the pool that you want to add your tape to for archiving. Tapes in
-        /// this pool are archived in the S3 storage class that is associated with the pool.
-        core.props, "PoolId", pool_id, set_pool_id, get_pool_id, Val<String>
+    /// Sets `KMSEncrypted` in place: [`Self::kms_encrypted`] on a value held by `&mut`.
+    pub fn set_kms_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of up to 50 tags to assign to the virtual tape.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KMSEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "KMSEncrypted")
     }
 
-    prop! {
-        /// `TapeBarcode`: The barcode that you want to assign to the virtual tape. Barcodes cannot
-        /// be reused, even after a tape is deleted.
-        core.props, "TapeBarcode", tape_barcode, set_tape_barcode, get_tape_barcode, Val<String>
+    /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used for
+    /// Amazon S3 server-side encryption. This value must be set if KMSEncrypted is true.
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKey", value.into());
+        self
     }
 
-    prop! {
-        /// `TapeSizeInBytes`: The size, in bytes, of the virtual tape that you want to create.
-        core.props, "TapeSizeInBytes", _, set_tape_size_in_bytes, get_tape_size_in_bytes, Val<f64>
+    /// Sets `KMSKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Worm`: Set to true to create a write-once-read-many (WORM) virtual tape.
-        core.props, "Worm", worm, set_worm, get_worm, Val<bool>
+    /// `KMSKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKey")
+    }
+
+    /// `PoolId`: The ID of the pool that you want to add your tape to for archiving. Tapes in this
+    /// pool are archived in the S3 storage class that is associated with the pool.
+    pub fn pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PoolId", value.into());
+        self
+    }
+
+    /// Sets `PoolId` in place: [`Self::pool_id`] on a value held by `&mut`.
+    pub fn set_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolId", value.into());
+        self
+    }
+
+    /// `PoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolId")
+    }
+
+    /// `Tags`: A list of up to 50 tags to assign to the virtual tape.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TapeBarcode`: The barcode that you want to assign to the virtual tape. Barcodes cannot be
+    /// reused, even after a tape is deleted.
+    pub fn tape_barcode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TapeBarcode", value.into());
+        self
+    }
+
+    /// Sets `TapeBarcode` in place: [`Self::tape_barcode`] on a value held by `&mut`.
+    pub fn set_tape_barcode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TapeBarcode", value.into());
+        self
+    }
+
+    /// `TapeBarcode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tape_barcode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TapeBarcode")
+    }
+
+    /// Sets `TapeSizeInBytes`, which `new` took, in place.
+    pub fn set_tape_size_in_bytes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("TapeSizeInBytes", value.into());
+        self
+    }
+
+    /// `TapeSizeInBytes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tape_size_in_bytes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "TapeSizeInBytes")
+    }
+
+    /// `Worm`: Set to true to create a write-once-read-many (WORM) virtual tape.
+    pub fn worm(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Worm", value.into());
+        self
+    }
+
+    /// Sets `Worm` in place: [`Self::worm`] on a value held by `&mut`.
+    pub fn set_worm(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Worm", value.into());
+        self
+    }
+
+    /// `Worm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worm(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Worm")
     }
 
     /// `Ref`: the resource's identifier.
@@ -765,32 +1506,84 @@ impl TapePool {
         TapePool { core }
     }
 
-    prop! {
-        /// `PoolName`: The name of the custom tape pool.
-        core.props, "PoolName", _, set_pool_name, get_pool_name, Val<String>
+    /// Sets `PoolName`, which `new` took, in place.
+    pub fn set_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolName", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionLockTimeInDays`: Tape retention lock time in days (up to 36,500 days / 100
-        /// years).
-        core.props, "RetentionLockTimeInDays", retention_lock_time_in_days, set_retention_lock_time_in_days, get_retention_lock_time_in_days, Val<i64>
+    /// `PoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolName")
     }
 
-    prop! {
-        /// `RetentionLockType`: Tape retention lock type. Governance mode allows authorized
-        /// removal; compliance mode prevents all removal.
-        core.props, "RetentionLockType", retention_lock_type, set_retention_lock_type, get_retention_lock_type, Val<tape_pool::RetentionLockType>
+    /// `RetentionLockTimeInDays`: Tape retention lock time in days (up to 36,500 days / 100 years).
+    pub fn retention_lock_time_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionLockTimeInDays", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageClass`: The storage class associated with the custom pool (S3 Glacier or S3
-        /// Glacier Deep Archive).
-        core.props, "StorageClass", _, set_storage_class, get_storage_class, Val<tape_pool::StorageClass>
+    /// Sets `RetentionLockTimeInDays` in place: [`Self::retention_lock_time_in_days`] on a value
+    /// held by `&mut`.
+    pub fn set_retention_lock_time_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionLockTimeInDays", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of up to 50 tags for the tape pool.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RetentionLockTimeInDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_lock_time_in_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionLockTimeInDays")
+    }
+
+    /// `RetentionLockType`: Tape retention lock type. Governance mode allows authorized removal;
+    /// compliance mode prevents all removal.
+    pub fn retention_lock_type(mut self, value: impl Into<Val<tape_pool::RetentionLockType>>) -> Self {
+        self.core.props.set("RetentionLockType", value.into());
+        self
+    }
+
+    /// Sets `RetentionLockType` in place: [`Self::retention_lock_type`] on a value held by `&mut`.
+    pub fn set_retention_lock_type(&mut self, value: impl Into<Val<tape_pool::RetentionLockType>>) -> &mut Self {
+        self.core.props.set("RetentionLockType", value.into());
+        self
+    }
+
+    /// `RetentionLockType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_lock_type(&self) -> ::std::option::Option<Val<tape_pool::RetentionLockType>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionLockType")
+    }
+
+    /// Sets `StorageClass`, which `new` took, in place.
+    pub fn set_storage_class(&mut self, value: impl Into<Val<tape_pool::StorageClass>>) -> &mut Self {
+        self.core.props.set("StorageClass", value.into());
+        self
+    }
+
+    /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_class(&self) -> ::std::option::Option<Val<tape_pool::StorageClass>> {
+        crate::cfn::get_prop(&self.core.props, "StorageClass")
+    }
+
+    /// `Tags`: A list of up to 50 tags for the tape pool.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -881,55 +1674,145 @@ impl Volume {
         Volume { core }
     }
 
-    prop! {
-        /// `GatewayARN`: The Amazon Resource Name (ARN) of the gateway on which to create the
-        /// volume.
-        core.props, "GatewayARN", _, set_gateway_arn, get_gateway_arn, Val<String>
+    /// Sets `GatewayARN`, which `new` took, in place.
+    pub fn set_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayARN", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS
-        /// key, or false to use a key managed by Amazon S3.
-        core.props, "KMSEncrypted", kms_encrypted, set_kms_encrypted, get_kms_encrypted, Val<bool>
+    /// `GatewayARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayARN")
     }
 
-    prop! {
-        /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used
-        /// for Amazon S3 server-side encryption.
-        core.props, "KMSKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// `KMSEncrypted`: Set to true to use Amazon S3 server-side encryption with your own KMS key,
+    /// or false to use a key managed by Amazon S3.
+    pub fn kms_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkInterfaceId`: The network interface of the gateway on which to expose the iSCSI
-        /// target. Only IPv4 addresses are accepted.
-        core.props, "NetworkInterfaceId", _, set_network_interface_id, get_network_interface_id, Val<String>
+    /// Sets `KMSEncrypted` in place: [`Self::kms_encrypted`] on a value held by `&mut`.
+    pub fn set_kms_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("KMSEncrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotId`: The snapshot ID of the snapshot to restore as the new cached volume (e.g.,
-        /// snap-1122aabb).
-        core.props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+    /// `KMSEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "KMSEncrypted")
     }
 
-    prop! {
-        /// `SourceVolumeARN`: The ARN of an existing volume from which to create the new volume.
-        core.props, "SourceVolumeARN", source_volume_arn, set_source_volume_arn, get_source_volume_arn, Val<String>
+    /// `KMSKey`: The Amazon Resource Name (ARN) of a symmetric customer master key (CMK) used for
+    /// Amazon S3 server-side encryption.
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of up to 50 tags to assign to the volume.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KMSKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKey", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetName`: The name of the iSCSI target used by an initiator to connect to a volume
-        /// and used as a suffix for the target ARN.
-        core.props, "TargetName", _, set_target_name, get_target_name, Val<String>
+    /// `KMSKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKey")
     }
 
-    prop! {
-        /// `VolumeSizeInBytes`: The size of the volume in bytes.
-        core.props, "VolumeSizeInBytes", _, set_volume_size_in_bytes, get_volume_size_in_bytes, Val<f64>
+    /// Sets `NetworkInterfaceId`, which `new` took, in place.
+    pub fn set_network_interface_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkInterfaceId", value.into());
+        self
+    }
+
+    /// `NetworkInterfaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_interface_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkInterfaceId")
+    }
+
+    /// `SnapshotId`: The snapshot ID of the snapshot to restore as the new cached volume (e.g.,
+    /// snap-1122aabb).
+    pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotId", value.into());
+        self
+    }
+
+    /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+    pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotId", value.into());
+        self
+    }
+
+    /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotId")
+    }
+
+    /// `SourceVolumeARN`: The ARN of an existing volume from which to create the new volume.
+    pub fn source_volume_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceVolumeARN", value.into());
+        self
+    }
+
+    /// Sets `SourceVolumeARN` in place: [`Self::source_volume_arn`] on a value held by `&mut`.
+    pub fn set_source_volume_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceVolumeARN", value.into());
+        self
+    }
+
+    /// `SourceVolumeARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_volume_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceVolumeARN")
+    }
+
+    /// `Tags`: A list of up to 50 tags to assign to the volume.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetName`, which `new` took, in place.
+    pub fn set_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetName", value.into());
+        self
+    }
+
+    /// `TargetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetName")
+    }
+
+    /// Sets `VolumeSizeInBytes`, which `new` took, in place.
+    pub fn set_volume_size_in_bytes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("VolumeSizeInBytes", value.into());
+        self
+    }
+
+    /// `VolumeSizeInBytes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_size_in_bytes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeSizeInBytes")
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,9 +41,16 @@ impl AccountAlias {
         AccountAlias { core }
     }
 
-    prop! {
-        /// `AccountAlias`: An account alias associated with a customer's account.
-        core.props, "AccountAlias", _, set_account_alias, get_account_alias, Val<String>
+    /// Sets `AccountAlias`, which `new` took, in place.
+    pub fn set_account_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountAlias", value.into());
+        self
+    }
+
+    /// `AccountAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountAlias")
     }
 
     /// `Ref`: the resource's identifier.
@@ -94,47 +101,127 @@ impl SlackChannelConfiguration {
         SlackChannelConfiguration { core }
     }
 
-    prop! {
-        /// `ChannelId`: The channel ID in Slack, which identifies a channel within a workspace.
-        core.props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+    /// Sets `ChannelId`, which `new` took, in place.
+    pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelId", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelName`: The channel name in Slack.
-        core.props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
+    /// `ChannelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelId")
     }
 
-    prop! {
-        /// `ChannelRoleArn`: The Amazon Resource Name (ARN) of an IAM role that grants the AWS
-        /// Support App access to perform operations for AWS services.
-        core.props, "ChannelRoleArn", _, set_channel_role_arn, get_channel_role_arn, Val<String>
+    /// `ChannelName`: The channel name in Slack.
+    pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `NotifyOnAddCorrespondenceToCase`: Whether to notify when a correspondence is added to a
-        /// case.
-        core.props, "NotifyOnAddCorrespondenceToCase", notify_on_add_correspondence_to_case, set_notify_on_add_correspondence_to_case, get_notify_on_add_correspondence_to_case, Val<bool>
+    /// Sets `ChannelName` in place: [`Self::channel_name`] on a value held by `&mut`.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `NotifyOnCaseSeverity`: The severity level of a support case that a customer wants to
-        /// get notified for.
-        core.props, "NotifyOnCaseSeverity", _, set_notify_on_case_severity, get_notify_on_case_severity, Val<slack_channel_configuration::NotifyOnCaseSeverity>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `NotifyOnCreateOrReopenCase`: Whether to notify when a case is created or reopened.
-        core.props, "NotifyOnCreateOrReopenCase", notify_on_create_or_reopen_case, set_notify_on_create_or_reopen_case, get_notify_on_create_or_reopen_case, Val<bool>
+    /// Sets `ChannelRoleArn`, which `new` took, in place.
+    pub fn set_channel_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `NotifyOnResolveCase`: Whether to notify when a case is resolved.
-        core.props, "NotifyOnResolveCase", notify_on_resolve_case, set_notify_on_resolve_case, get_notify_on_resolve_case, Val<bool>
+    /// `ChannelRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelRoleArn")
     }
 
-    prop! {
-        /// `TeamId`: The team ID in Slack, which uniquely identifies a workspace.
-        core.props, "TeamId", _, set_team_id, get_team_id, Val<String>
+    /// `NotifyOnAddCorrespondenceToCase`: Whether to notify when a correspondence is added to a
+    /// case.
+    pub fn notify_on_add_correspondence_to_case(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NotifyOnAddCorrespondenceToCase", value.into());
+        self
+    }
+
+    /// Sets `NotifyOnAddCorrespondenceToCase` in place: [`Self::notify_on_add_correspondence_to_case`]
+    /// on a value held by `&mut`.
+    pub fn set_notify_on_add_correspondence_to_case(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NotifyOnAddCorrespondenceToCase", value.into());
+        self
+    }
+
+    /// `NotifyOnAddCorrespondenceToCase` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notify_on_add_correspondence_to_case(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NotifyOnAddCorrespondenceToCase")
+    }
+
+    /// Sets `NotifyOnCaseSeverity`, which `new` took, in place.
+    pub fn set_notify_on_case_severity(&mut self, value: impl Into<Val<slack_channel_configuration::NotifyOnCaseSeverity>>) -> &mut Self {
+        self.core.props.set("NotifyOnCaseSeverity", value.into());
+        self
+    }
+
+    /// `NotifyOnCaseSeverity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notify_on_case_severity(&self) -> ::std::option::Option<Val<slack_channel_configuration::NotifyOnCaseSeverity>> {
+        crate::cfn::get_prop(&self.core.props, "NotifyOnCaseSeverity")
+    }
+
+    /// `NotifyOnCreateOrReopenCase`: Whether to notify when a case is created or reopened.
+    pub fn notify_on_create_or_reopen_case(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NotifyOnCreateOrReopenCase", value.into());
+        self
+    }
+
+    /// Sets `NotifyOnCreateOrReopenCase` in place: [`Self::notify_on_create_or_reopen_case`] on a
+    /// value held by `&mut`.
+    pub fn set_notify_on_create_or_reopen_case(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NotifyOnCreateOrReopenCase", value.into());
+        self
+    }
+
+    /// `NotifyOnCreateOrReopenCase` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notify_on_create_or_reopen_case(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NotifyOnCreateOrReopenCase")
+    }
+
+    /// `NotifyOnResolveCase`: Whether to notify when a case is resolved.
+    pub fn notify_on_resolve_case(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NotifyOnResolveCase", value.into());
+        self
+    }
+
+    /// Sets `NotifyOnResolveCase` in place: [`Self::notify_on_resolve_case`] on a value held by `&mut`.
+    pub fn set_notify_on_resolve_case(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NotifyOnResolveCase", value.into());
+        self
+    }
+
+    /// `NotifyOnResolveCase` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notify_on_resolve_case(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NotifyOnResolveCase")
+    }
+
+    /// Sets `TeamId`, which `new` took, in place.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -185,15 +272,35 @@ impl SlackWorkspaceConfiguration {
         SlackWorkspaceConfiguration { core }
     }
 
-    prop! {
-        /// `TeamId`: The team ID in Slack, which uniquely identifies a workspace.
-        core.props, "TeamId", _, set_team_id, get_team_id, Val<String>
+    /// Sets `TeamId`, which `new` took, in place.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionId`: An identifier used to update an existing Slack workspace configuration in
-        /// AWS CloudFormation.
-        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
+    }
+
+    /// `VersionId`: An identifier used to update an existing Slack workspace configuration in AWS
+    /// CloudFormation.
+    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+    pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// `VersionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -53,37 +53,95 @@ impl SupportPermit {
         SupportPermit { core }
     }
 
-    prop! {
-        /// `Description`: An optional description of the support permit.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: An optional description of the support permit.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the support permit.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Permit`: The grant definition: which actions on which resources, optionally constrained
-        /// by time conditions.
-        core.props, "Permit", _, set_permit, get_permit, Val<support_permit::Permit>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SigningKeyInfo`: The signing key used by the permit. Exactly one key type must be
-        /// provided.
-        core.props, "SigningKeyInfo", _, set_signing_key_info, get_signing_key_info, Val<support_permit::SigningKeyInfo>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SupportCaseDisplayId`: The support case display identifier associated with the permit.
-        /// When provided, the permit is linked to the specified AWS Support case.
-        core.props, "SupportCaseDisplayId", support_case_display_id, set_support_case_display_id, get_support_case_display_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Permit`, which `new` took, in place.
+    pub fn set_permit(&mut self, value: impl Into<Val<support_permit::Permit>>) -> &mut Self {
+        self.core.props.set("Permit", value.into());
+        self
+    }
+
+    /// `Permit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permit(&self) -> ::std::option::Option<Val<support_permit::Permit>> {
+        crate::cfn::get_prop(&self.core.props, "Permit")
+    }
+
+    /// Sets `SigningKeyInfo`, which `new` took, in place.
+    pub fn set_signing_key_info(&mut self, value: impl Into<Val<support_permit::SigningKeyInfo>>) -> &mut Self {
+        self.core.props.set("SigningKeyInfo", value.into());
+        self
+    }
+
+    /// `SigningKeyInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signing_key_info(&self) -> ::std::option::Option<Val<support_permit::SigningKeyInfo>> {
+        crate::cfn::get_prop(&self.core.props, "SigningKeyInfo")
+    }
+
+    /// `SupportCaseDisplayId`: The support case display identifier associated with the permit. When
+    /// provided, the permit is linked to the specified AWS Support case.
+    pub fn support_case_display_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SupportCaseDisplayId", value.into());
+        self
+    }
+
+    /// Sets `SupportCaseDisplayId` in place: [`Self::support_case_display_id`] on a value held by `&mut`.
+    pub fn set_support_case_display_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SupportCaseDisplayId", value.into());
+        self
+    }
+
+    /// `SupportCaseDisplayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_support_case_display_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SupportCaseDisplayId")
+    }
+
+    /// `Tags`: A list of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,21 +202,46 @@ pub mod support_permit {
             Permit { props }
         }
 
-        prop! {
-            /// `Actions`: The set of actions a support permit grants. Exactly one of AllActions or
-            /// Actions must be provided.
-            props, "Actions", _, set_actions, get_actions, Val<ActionSet>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<ActionSet>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `Resources`: The set of resources a support permit applies to. Exactly one of
-            /// AllResourcesInRegion or Resources must be provided.
-            props, "Resources", _, set_resources, get_resources, Val<ResourceSet>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<ActionSet>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `Conditions`: Optional time-bound conditions (at most two).
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// Sets `Resources`, which `new` took, in place.
+        pub fn set_resources(&mut self, value: impl Into<Val<ResourceSet>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<ResourceSet>> {
+            crate::cfn::get_prop(&self.props, "Resources")
+        }
+
+        /// `Conditions`: Optional time-bound conditions (at most two).
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
         }
     }
 
@@ -178,14 +261,40 @@ pub mod support_permit {
             ActionSet { props }
         }
 
-        prop! {
-            /// `Actions`: An explicit list of actions to grant.
-            props, "Actions", actions, set_actions, get_actions, Val<List<String>>
+        /// `Actions`: An explicit list of actions to grant.
+        pub fn actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `AllActions`: Grants all actions.
-            props, "AllActions", all_actions, set_all_actions, get_all_actions, Val<Json>
+        /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
+        }
+
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
+        }
+
+        /// `AllActions`: Grants all actions.
+        pub fn all_actions(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllActions", value.into());
+            self
+        }
+
+        /// Sets `AllActions` in place: [`Self::all_actions`] on a value held by `&mut`.
+        pub fn set_all_actions(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllActions", value.into());
+            self
+        }
+
+        /// `AllActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_actions(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllActions")
         }
     }
 
@@ -205,14 +314,40 @@ pub mod support_permit {
             Condition { props }
         }
 
-        prop! {
-            /// `AllowAfter`: The permit is active only after this time.
-            props, "AllowAfter", allow_after, set_allow_after, get_allow_after, Val<String>
+        /// `AllowAfter`: The permit is active only after this time.
+        pub fn allow_after(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllowAfter", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowBefore`: The permit is active only before this time.
-            props, "AllowBefore", allow_before, set_allow_before, get_allow_before, Val<String>
+        /// Sets `AllowAfter` in place: [`Self::allow_after`] on a value held by `&mut`.
+        pub fn set_allow_after(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllowAfter", value.into());
+            self
+        }
+
+        /// `AllowAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_after(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllowAfter")
+        }
+
+        /// `AllowBefore`: The permit is active only before this time.
+        pub fn allow_before(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllowBefore", value.into());
+            self
+        }
+
+        /// Sets `AllowBefore` in place: [`Self::allow_before`] on a value held by `&mut`.
+        pub fn set_allow_before(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllowBefore", value.into());
+            self
+        }
+
+        /// `AllowBefore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_before(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllowBefore")
         }
     }
 
@@ -232,14 +367,40 @@ pub mod support_permit {
             ResourceSet { props }
         }
 
-        prop! {
-            /// `AllResourcesInRegion`: Applies to all resources in the region.
-            props, "AllResourcesInRegion", all_resources_in_region, set_all_resources_in_region, get_all_resources_in_region, Val<Json>
+        /// `AllResourcesInRegion`: Applies to all resources in the region.
+        pub fn all_resources_in_region(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllResourcesInRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Resources`: An explicit list of resource ARNs.
-            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+        /// Sets `AllResourcesInRegion` in place: [`Self::all_resources_in_region`] on a value held by `&mut`.
+        pub fn set_all_resources_in_region(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllResourcesInRegion", value.into());
+            self
+        }
+
+        /// `AllResourcesInRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_resources_in_region(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllResourcesInRegion")
+        }
+
+        /// `Resources`: An explicit list of resource ARNs.
+        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
     }
 
@@ -261,9 +422,16 @@ pub mod support_permit {
             SigningKeyInfo { props }
         }
 
-        prop! {
-            /// `KmsKey`: The ARN of the KMS key used to sign permit grants.
-            props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
+        /// Sets `KmsKey`, which `new` took, in place.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 }

@@ -59,120 +59,376 @@ impl Canary {
         Canary { core }
     }
 
-    prop! {
-        /// `ArtifactConfig`: Provide artifact configuration
-        core.props, "ArtifactConfig", artifact_config, set_artifact_config, get_artifact_config, Val<canary::ArtifactConfig>
+    /// `ArtifactConfig`: Provide artifact configuration
+    pub fn artifact_config(mut self, value: impl Into<Val<canary::ArtifactConfig>>) -> Self {
+        self.core.props.set("ArtifactConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ArtifactS3Location`: Provide the s3 bucket output location for test results
-        core.props, "ArtifactS3Location", _, set_artifact_s3_location, get_artifact_s3_location, Val<String>
+    /// Sets `ArtifactConfig` in place: [`Self::artifact_config`] on a value held by `&mut`.
+    pub fn set_artifact_config(&mut self, value: impl Into<Val<canary::ArtifactConfig>>) -> &mut Self {
+        self.core.props.set("ArtifactConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `BrowserConfigs`: List of browser configurations for the canary
-        core.props, "BrowserConfigs", browser_configs, set_browser_configs, get_browser_configs, Val<List<canary::BrowserConfig>>
+    /// `ArtifactConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact_config(&self) -> ::std::option::Option<Val<canary::ArtifactConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ArtifactConfig")
     }
 
-    prop! {
-        /// `Code`: Provide the canary script source
-        core.props, "Code", _, set_code, get_code, Val<canary::Code>
+    /// Sets `ArtifactS3Location`, which `new` took, in place.
+    pub fn set_artifact_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ArtifactS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `DeleteLambdaResourcesOnCanaryDeletion`: Deletes associated lambda resources created by
-        /// Synthetics if set to True. Default is False
-        core.props, "DeleteLambdaResourcesOnCanaryDeletion", delete_lambda_resources_on_canary_deletion, set_delete_lambda_resources_on_canary_deletion, get_delete_lambda_resources_on_canary_deletion, Val<bool>
+    /// `ArtifactS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ArtifactS3Location")
     }
 
-    prop! {
-        /// `DryRunAndUpdate`: Setting to control if UpdateCanary will perform a DryRun and validate
-        /// it is PASSING before performing the Update. Default is FALSE.
-        core.props, "DryRunAndUpdate", dry_run_and_update, set_dry_run_and_update, get_dry_run_and_update, Val<bool>
+    /// `BrowserConfigs`: List of browser configurations for the canary
+    pub fn browser_configs(mut self, value: impl Into<Val<List<canary::BrowserConfig>>>) -> Self {
+        self.core.props.set("BrowserConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: Lambda Execution role used to run your canaries
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// Sets `BrowserConfigs` in place: [`Self::browser_configs`] on a value held by `&mut`.
+    pub fn set_browser_configs(&mut self, value: impl Into<Val<List<canary::BrowserConfig>>>) -> &mut Self {
+        self.core.props.set("BrowserConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `FailureRetentionPeriod`: Retention period of failed canary runs represented in number
-        /// of days
-        core.props, "FailureRetentionPeriod", failure_retention_period, set_failure_retention_period, get_failure_retention_period, Val<i64>
+    /// `BrowserConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_browser_configs(&self) -> ::std::option::Option<Val<List<canary::BrowserConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "BrowserConfigs")
     }
 
-    prop! {
-        /// `KmsKeyArn`: KMS key ARN for encrypting the canary's Lambda function environment
-        /// variables at rest. If omitted, Lambda uses an AWS-managed key.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Code`, which `new` took, in place.
+    pub fn set_code(&mut self, value: impl Into<Val<canary::Code>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the canary.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<canary::Code>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `ProvisionedResourceCleanup`: Setting to control if provisioned resources created by
-        /// Synthetics are deleted alongside the canary. Default is AUTOMATIC.
-        core.props, "ProvisionedResourceCleanup", provisioned_resource_cleanup, set_provisioned_resource_cleanup, get_provisioned_resource_cleanup, Val<canary::ProvisionedResourceCleanup>
+    /// `DeleteLambdaResourcesOnCanaryDeletion`: Deletes associated lambda resources created by
+    /// Synthetics if set to True. Default is False
+    pub fn delete_lambda_resources_on_canary_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteLambdaResourcesOnCanaryDeletion", value.into());
+        self
     }
 
-    prop! {
-        /// `Replicas`: List of replica locations for multi-location canary execution
-        core.props, "Replicas", replicas, set_replicas, get_replicas, Val<List<canary::Replica>>
+    /// Sets `DeleteLambdaResourcesOnCanaryDeletion` in place: [`Self::delete_lambda_resources_on_canary_deletion`]
+    /// on a value held by `&mut`.
+    pub fn set_delete_lambda_resources_on_canary_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteLambdaResourcesOnCanaryDeletion", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcesToReplicateTags`: List of resources which canary tags should be replicated to.
-        core.props, "ResourcesToReplicateTags", resources_to_replicate_tags, set_resources_to_replicate_tags, get_resources_to_replicate_tags, Val<List<canary::ResourceToTag>>
+    /// `DeleteLambdaResourcesOnCanaryDeletion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_lambda_resources_on_canary_deletion(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteLambdaResourcesOnCanaryDeletion")
     }
 
-    prop! {
-        /// `RunConfig`: Provide canary run configuration
-        core.props, "RunConfig", run_config, set_run_config, get_run_config, Val<canary::RunConfig>
+    /// `DryRunAndUpdate`: Setting to control if UpdateCanary will perform a DryRun and validate it
+    /// is PASSING before performing the Update. Default is FALSE.
+    pub fn dry_run_and_update(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DryRunAndUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `RuntimeVersion`: Runtime version of Synthetics Library
-        core.props, "RuntimeVersion", _, set_runtime_version, get_runtime_version, Val<String>
+    /// Sets `DryRunAndUpdate` in place: [`Self::dry_run_and_update`] on a value held by `&mut`.
+    pub fn set_dry_run_and_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DryRunAndUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: Frequency to run your canaries
-        core.props, "Schedule", _, set_schedule, get_schedule, Val<canary::Schedule>
+    /// `DryRunAndUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dry_run_and_update(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DryRunAndUpdate")
     }
 
-    prop! {
-        /// `StartCanaryAfterCreation`: Runs canary if set to True. Default is False
-        core.props, "StartCanaryAfterCreation", start_canary_after_creation, set_start_canary_after_creation, get_start_canary_after_creation, Val<bool>
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SuccessRetentionPeriod`: Retention period of successful canary runs represented in
-        /// number of days
-        core.props, "SuccessRetentionPeriod", success_retention_period, set_success_retention_period, get_success_retention_period, Val<i64>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FailureRetentionPeriod`: Retention period of failed canary runs represented in number of
+    /// days
+    pub fn failure_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("FailureRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `VPCConfig`: Provide VPC Configuration if enabled.
-        core.props, "VPCConfig", vpc_config, set_vpc_config, get_vpc_config, Val<canary::VpcConfig>
+    /// Sets `FailureRetentionPeriod` in place: [`Self::failure_retention_period`] on a value held
+    /// by `&mut`.
+    pub fn set_failure_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("FailureRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `VisualReference`: Visual reference configuration for visual testing
-        core.props, "VisualReference", visual_reference, set_visual_reference, get_visual_reference, Val<canary::VisualReference>
+    /// `FailureRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failure_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "FailureRetentionPeriod")
     }
 
-    prop! {
-        /// `VisualReferences`: List of visual references for the canary
-        core.props, "VisualReferences", visual_references, set_visual_references, get_visual_references, Val<List<canary::VisualReference>>
+    /// `KmsKeyArn`: KMS key ARN for encrypting the canary's Lambda function environment variables
+    /// at rest. If omitted, Lambda uses an AWS-managed key.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProvisionedResourceCleanup`: Setting to control if provisioned resources created by
+    /// Synthetics are deleted alongside the canary. Default is AUTOMATIC.
+    pub fn provisioned_resource_cleanup(mut self, value: impl Into<Val<canary::ProvisionedResourceCleanup>>) -> Self {
+        self.core.props.set("ProvisionedResourceCleanup", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedResourceCleanup` in place: [`Self::provisioned_resource_cleanup`] on a
+    /// value held by `&mut`.
+    pub fn set_provisioned_resource_cleanup(&mut self, value: impl Into<Val<canary::ProvisionedResourceCleanup>>) -> &mut Self {
+        self.core.props.set("ProvisionedResourceCleanup", value.into());
+        self
+    }
+
+    /// `ProvisionedResourceCleanup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_resource_cleanup(&self) -> ::std::option::Option<Val<canary::ProvisionedResourceCleanup>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedResourceCleanup")
+    }
+
+    /// `Replicas`: List of replica locations for multi-location canary execution
+    pub fn replicas(mut self, value: impl Into<Val<List<canary::Replica>>>) -> Self {
+        self.core.props.set("Replicas", value.into());
+        self
+    }
+
+    /// Sets `Replicas` in place: [`Self::replicas`] on a value held by `&mut`.
+    pub fn set_replicas(&mut self, value: impl Into<Val<List<canary::Replica>>>) -> &mut Self {
+        self.core.props.set("Replicas", value.into());
+        self
+    }
+
+    /// `Replicas` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replicas(&self) -> ::std::option::Option<Val<List<canary::Replica>>> {
+        crate::cfn::get_prop(&self.core.props, "Replicas")
+    }
+
+    /// `ResourcesToReplicateTags`: List of resources which canary tags should be replicated to.
+    pub fn resources_to_replicate_tags(mut self, value: impl Into<Val<List<canary::ResourceToTag>>>) -> Self {
+        self.core.props.set("ResourcesToReplicateTags", value.into());
+        self
+    }
+
+    /// Sets `ResourcesToReplicateTags` in place: [`Self::resources_to_replicate_tags`] on a value
+    /// held by `&mut`.
+    pub fn set_resources_to_replicate_tags(&mut self, value: impl Into<Val<List<canary::ResourceToTag>>>) -> &mut Self {
+        self.core.props.set("ResourcesToReplicateTags", value.into());
+        self
+    }
+
+    /// `ResourcesToReplicateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources_to_replicate_tags(&self) -> ::std::option::Option<Val<List<canary::ResourceToTag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcesToReplicateTags")
+    }
+
+    /// `RunConfig`: Provide canary run configuration
+    pub fn run_config(mut self, value: impl Into<Val<canary::RunConfig>>) -> Self {
+        self.core.props.set("RunConfig", value.into());
+        self
+    }
+
+    /// Sets `RunConfig` in place: [`Self::run_config`] on a value held by `&mut`.
+    pub fn set_run_config(&mut self, value: impl Into<Val<canary::RunConfig>>) -> &mut Self {
+        self.core.props.set("RunConfig", value.into());
+        self
+    }
+
+    /// `RunConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_run_config(&self) -> ::std::option::Option<Val<canary::RunConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RunConfig")
+    }
+
+    /// Sets `RuntimeVersion`, which `new` took, in place.
+    pub fn set_runtime_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuntimeVersion", value.into());
+        self
+    }
+
+    /// `RuntimeVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimeVersion")
+    }
+
+    /// Sets `Schedule`, which `new` took, in place.
+    pub fn set_schedule(&mut self, value: impl Into<Val<canary::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<canary::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `StartCanaryAfterCreation`: Runs canary if set to True. Default is False
+    pub fn start_canary_after_creation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StartCanaryAfterCreation", value.into());
+        self
+    }
+
+    /// Sets `StartCanaryAfterCreation` in place: [`Self::start_canary_after_creation`] on a value
+    /// held by `&mut`.
+    pub fn set_start_canary_after_creation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StartCanaryAfterCreation", value.into());
+        self
+    }
+
+    /// `StartCanaryAfterCreation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_canary_after_creation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StartCanaryAfterCreation")
+    }
+
+    /// `SuccessRetentionPeriod`: Retention period of successful canary runs represented in number
+    /// of days
+    pub fn success_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SuccessRetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `SuccessRetentionPeriod` in place: [`Self::success_retention_period`] on a value held
+    /// by `&mut`.
+    pub fn set_success_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SuccessRetentionPeriod", value.into());
+        self
+    }
+
+    /// `SuccessRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_success_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SuccessRetentionPeriod")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VPCConfig`: Provide VPC Configuration if enabled.
+    pub fn vpc_config(mut self, value: impl Into<Val<canary::VpcConfig>>) -> Self {
+        self.core.props.set("VPCConfig", value.into());
+        self
+    }
+
+    /// Sets `VPCConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<canary::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VPCConfig", value.into());
+        self
+    }
+
+    /// `VPCConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<canary::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VPCConfig")
+    }
+
+    /// `VisualReference`: Visual reference configuration for visual testing
+    pub fn visual_reference(mut self, value: impl Into<Val<canary::VisualReference>>) -> Self {
+        self.core.props.set("VisualReference", value.into());
+        self
+    }
+
+    /// Sets `VisualReference` in place: [`Self::visual_reference`] on a value held by `&mut`.
+    pub fn set_visual_reference(&mut self, value: impl Into<Val<canary::VisualReference>>) -> &mut Self {
+        self.core.props.set("VisualReference", value.into());
+        self
+    }
+
+    /// `VisualReference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visual_reference(&self) -> ::std::option::Option<Val<canary::VisualReference>> {
+        crate::cfn::get_prop(&self.core.props, "VisualReference")
+    }
+
+    /// `VisualReferences`: List of visual references for the canary
+    pub fn visual_references(mut self, value: impl Into<Val<List<canary::VisualReference>>>) -> Self {
+        self.core.props.set("VisualReferences", value.into());
+        self
+    }
+
+    /// Sets `VisualReferences` in place: [`Self::visual_references`] on a value held by `&mut`.
+    pub fn set_visual_references(&mut self, value: impl Into<Val<List<canary::VisualReference>>>) -> &mut Self {
+        self.core.props.set("VisualReferences", value.into());
+        self
+    }
+
+    /// `VisualReferences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visual_references(&self) -> ::std::option::Option<Val<List<canary::VisualReference>>> {
+        crate::cfn::get_prop(&self.core.props, "VisualReferences")
     }
 
     /// `Ref`: the resource's identifier.
@@ -220,9 +476,22 @@ pub mod canary {
             ArtifactConfig { props }
         }
 
-        prop! {
-            /// `S3Encryption`: Encryption configuration for uploading artifacts to S3
-            props, "S3Encryption", s3_encryption, set_s3_encryption, get_s3_encryption, Val<S3Encryption>
+        /// `S3Encryption`: Encryption configuration for uploading artifacts to S3
+        pub fn s3_encryption(mut self, value: impl Into<Val<S3Encryption>>) -> Self {
+            self.props.set("S3Encryption", value.into());
+            self
+        }
+
+        /// Sets `S3Encryption` in place: [`Self::s3_encryption`] on a value held by `&mut`.
+        pub fn set_s3_encryption(&mut self, value: impl Into<Val<S3Encryption>>) -> &mut Self {
+            self.props.set("S3Encryption", value.into());
+            self
+        }
+
+        /// `S3Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_encryption(&self) -> ::std::option::Option<Val<S3Encryption>> {
+            crate::cfn::get_prop(&self.props, "S3Encryption")
         }
     }
 
@@ -241,16 +510,42 @@ pub mod canary {
             S3Encryption { props }
         }
 
-        prop! {
-            /// `EncryptionMode`: Encryption mode for encrypting artifacts when uploading to S3. Valid
-            /// values: SSE_S3 and SSE_KMS.
-            props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<S3EncryptionEncryptionMode>
+        /// `EncryptionMode`: Encryption mode for encrypting artifacts when uploading to S3. Valid
+        /// values: SSE_S3 and SSE_KMS.
+        pub fn encryption_mode(mut self, value: impl Into<Val<S3EncryptionEncryptionMode>>) -> Self {
+            self.props.set("EncryptionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: KMS key Arn for encrypting artifacts when uploading to S3. You must specify
-            /// KMS key Arn for SSE_KMS encryption mode only.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `EncryptionMode` in place: [`Self::encryption_mode`] on a value held by `&mut`.
+        pub fn set_encryption_mode(&mut self, value: impl Into<Val<S3EncryptionEncryptionMode>>) -> &mut Self {
+            self.props.set("EncryptionMode", value.into());
+            self
+        }
+
+        /// `EncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_mode(&self) -> ::std::option::Option<Val<S3EncryptionEncryptionMode>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMode")
+        }
+
+        /// `KmsKeyArn`: KMS key Arn for encrypting artifacts when uploading to S3. You must specify KMS
+        /// key Arn for SSE_KMS encryption mode only.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -285,9 +580,16 @@ pub mod canary {
             BrowserConfig { props }
         }
 
-        prop! {
-            /// `BrowserType`.
-            props, "BrowserType", _, set_browser_type, get_browser_type, Val<BrowserType>
+        /// Sets `BrowserType`, which `new` took, in place.
+        pub fn set_browser_type(&mut self, value: impl Into<Val<BrowserType>>) -> &mut Self {
+            self.props.set("BrowserType", value.into());
+            self
+        }
+
+        /// `BrowserType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_browser_type(&self) -> ::std::option::Option<Val<BrowserType>> {
+            crate::cfn::get_prop(&self.props, "BrowserType")
         }
     }
 
@@ -321,44 +623,148 @@ pub mod canary {
             Code { props }
         }
 
-        prop! {
-            /// `BlueprintTypes`.
-            props, "BlueprintTypes", blueprint_types, set_blueprint_types, get_blueprint_types, Val<List<String>>
+        /// `BlueprintTypes`.
+        pub fn blueprint_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BlueprintTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `Dependencies`: List of Lambda layers to attach to the canary
-            props, "Dependencies", dependencies, set_dependencies, get_dependencies, Val<List<Dependency>>
+        /// Sets `BlueprintTypes` in place: [`Self::blueprint_types`] on a value held by `&mut`.
+        pub fn set_blueprint_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BlueprintTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `Handler`.
-            props, "Handler", handler, set_handler, get_handler, Val<String>
+        /// `BlueprintTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blueprint_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BlueprintTypes")
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<String>
+        /// `Dependencies`: List of Lambda layers to attach to the canary
+        pub fn dependencies(mut self, value: impl Into<Val<List<Dependency>>>) -> Self {
+            self.props.set("Dependencies", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`.
-            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
+        /// Sets `Dependencies` in place: [`Self::dependencies`] on a value held by `&mut`.
+        pub fn set_dependencies(&mut self, value: impl Into<Val<List<Dependency>>>) -> &mut Self {
+            self.props.set("Dependencies", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectVersion`.
-            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
+        /// `Dependencies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dependencies(&self) -> ::std::option::Option<Val<List<Dependency>>> {
+            crate::cfn::get_prop(&self.props, "Dependencies")
         }
 
-        prop! {
-            /// `Script`.
-            props, "Script", script, set_script, get_script, Val<String>
+        /// `Handler`.
+        pub fn handler(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Handler", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceLocationArn`.
-            props, "SourceLocationArn", source_location_arn, set_source_location_arn, get_source_location_arn, Val<String>
+        /// Sets `Handler` in place: [`Self::handler`] on a value held by `&mut`.
+        pub fn set_handler(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Handler", value.into());
+            self
+        }
+
+        /// `Handler` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_handler(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Handler")
+        }
+
+        /// `S3Bucket`.
+        pub fn s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// Sets `S3Bucket` in place: [`Self::s3_bucket`] on a value held by `&mut`.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// `S3Key`.
+        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// Sets `S3Key` in place: [`Self::s3_key`] on a value held by `&mut`.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
+        }
+
+        /// `S3ObjectVersion`.
+        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectVersion` in place: [`Self::s3_object_version`] on a value held by `&mut`.
+        pub fn set_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// `S3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectVersion")
+        }
+
+        /// `Script`.
+        pub fn script(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Script", value.into());
+            self
+        }
+
+        /// Sets `Script` in place: [`Self::script`] on a value held by `&mut`.
+        pub fn set_script(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Script", value.into());
+            self
+        }
+
+        /// `Script` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Script")
+        }
+
+        /// `SourceLocationArn`.
+        pub fn source_location_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceLocationArn", value.into());
+            self
+        }
+
+        /// Sets `SourceLocationArn` in place: [`Self::source_location_arn`] on a value held by `&mut`.
+        pub fn set_source_location_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceLocationArn", value.into());
+            self
+        }
+
+        /// `SourceLocationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_location_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceLocationArn")
         }
     }
 
@@ -379,14 +785,34 @@ pub mod canary {
             Dependency { props }
         }
 
-        prop! {
-            /// `Reference`: ARN of the Lambda layer
-            props, "Reference", _, set_reference, get_reference, Val<String>
+        /// Sets `Reference`, which `new` took, in place.
+        pub fn set_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reference", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of dependency
-            props, "Type", type_, set_type, get_type, Val<DependencyType>
+        /// `Reference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reference")
+        }
+
+        /// `Type`: Type of dependency
+        pub fn type_(mut self, value: impl Into<Val<DependencyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<DependencyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DependencyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -432,46 +858,145 @@ pub mod canary {
             Replica { props }
         }
 
-        prop! {
-            /// `Location`: AWS region for the replica (e.g., us-east-1)
-            props, "Location", _, set_location, get_location, Val<String>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `CanaryState`: State of the replica canary (CREATING, READY, RUNNING, etc.)
-            props, "CanaryState", canary_state, set_canary_state, get_canary_state, Val<String>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
 
-        prop! {
-            /// `KmsKeyArn`: ARN of the KMS key used to encrypt the replica canary's Lambda function
-            /// environment variables
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `CanaryState`: State of the replica canary (CREATING, READY, RUNNING, etc.)
+        pub fn canary_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CanaryState", value.into());
+            self
         }
 
-        prop! {
-            /// `LastModified`: Last modified timestamp of the replica
-            props, "LastModified", last_modified, set_last_modified, get_last_modified, Val<f64>
+        /// Sets `CanaryState` in place: [`Self::canary_state`] on a value held by `&mut`.
+        pub fn set_canary_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CanaryState", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicationStatus`: Replication status for this replica
-            props, "ReplicationStatus", replication_status, set_replication_status, get_replication_status, Val<ReplicaReplicationStatus>
+        /// `CanaryState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CanaryState")
         }
 
-        prop! {
-            /// `ResourcesToReplicateTags`: Resources to replicate tags to for this replica (e.g.,
-            /// lambda-function)
-            props, "ResourcesToReplicateTags", resources_to_replicate_tags, set_resources_to_replicate_tags, get_resources_to_replicate_tags, Val<List<ResourceToTag>>
+        /// `KmsKeyArn`: ARN of the KMS key used to encrypt the replica canary's Lambda function
+        /// environment variables
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Tags to apply to this replica canary and optionally its Lambda function
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfig`: VPC configuration for this replica location
-            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `LastModified`: Last modified timestamp of the replica
+        pub fn last_modified(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LastModified", value.into());
+            self
+        }
+
+        /// Sets `LastModified` in place: [`Self::last_modified`] on a value held by `&mut`.
+        pub fn set_last_modified(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LastModified", value.into());
+            self
+        }
+
+        /// `LastModified` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_modified(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LastModified")
+        }
+
+        /// `ReplicationStatus`: Replication status for this replica
+        pub fn replication_status(mut self, value: impl Into<Val<ReplicaReplicationStatus>>) -> Self {
+            self.props.set("ReplicationStatus", value.into());
+            self
+        }
+
+        /// Sets `ReplicationStatus` in place: [`Self::replication_status`] on a value held by `&mut`.
+        pub fn set_replication_status(&mut self, value: impl Into<Val<ReplicaReplicationStatus>>) -> &mut Self {
+            self.props.set("ReplicationStatus", value.into());
+            self
+        }
+
+        /// `ReplicationStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_status(&self) -> ::std::option::Option<Val<ReplicaReplicationStatus>> {
+            crate::cfn::get_prop(&self.props, "ReplicationStatus")
+        }
+
+        /// `ResourcesToReplicateTags`: Resources to replicate tags to for this replica (e.g.,
+        /// lambda-function)
+        pub fn resources_to_replicate_tags(mut self, value: impl Into<Val<List<ResourceToTag>>>) -> Self {
+            self.props.set("ResourcesToReplicateTags", value.into());
+            self
+        }
+
+        /// Sets `ResourcesToReplicateTags` in place: [`Self::resources_to_replicate_tags`] on a value
+        /// held by `&mut`.
+        pub fn set_resources_to_replicate_tags(&mut self, value: impl Into<Val<List<ResourceToTag>>>) -> &mut Self {
+            self.props.set("ResourcesToReplicateTags", value.into());
+            self
+        }
+
+        /// `ResourcesToReplicateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources_to_replicate_tags(&self) -> ::std::option::Option<Val<List<ResourceToTag>>> {
+            crate::cfn::get_prop(&self.props, "ResourcesToReplicateTags")
+        }
+
+        /// `Tags`: Tags to apply to this replica canary and optionally its Lambda function
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `VpcConfig`: VPC configuration for this replica location
+        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+        pub fn set_vpc_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcConfig")
         }
     }
 
@@ -490,9 +1015,22 @@ pub mod canary {
             ReplicaReplicationStatus { props }
         }
 
-        prop! {
-            /// `State`: Replication state: InProgress, InSync, or Inconsistent
-            props, "State", state, set_state, get_state, Val<String>
+        /// `State`: Replication state: InProgress, InSync, or Inconsistent
+        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -528,25 +1066,66 @@ pub mod canary {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `Ipv6AllowedForDualStack`: Allow outbound IPv6 traffic on VPC canaries that are
-            /// connected to dual-stack subnets if set to true
-            props, "Ipv6AllowedForDualStack", ipv6_allowed_for_dual_stack, set_ipv6_allowed_for_dual_stack, get_ipv6_allowed_for_dual_stack, Val<bool>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Ipv6AllowedForDualStack`: Allow outbound IPv6 traffic on VPC canaries that are connected to
+        /// dual-stack subnets if set to true
+        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Ipv6AllowedForDualStack", value.into());
+            self
+        }
+
+        /// Sets `Ipv6AllowedForDualStack` in place: [`Self::ipv6_allowed_for_dual_stack`] on a value
+        /// held by `&mut`.
+        pub fn set_ipv6_allowed_for_dual_stack(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Ipv6AllowedForDualStack", value.into());
+            self
+        }
+
+        /// `Ipv6AllowedForDualStack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_allowed_for_dual_stack(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Ipv6AllowedForDualStack")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 
@@ -565,29 +1144,94 @@ pub mod canary {
             RunConfig { props }
         }
 
-        prop! {
-            /// `ActiveTracing`: Enable active tracing if set to true
-            props, "ActiveTracing", active_tracing, set_active_tracing, get_active_tracing, Val<bool>
+        /// `ActiveTracing`: Enable active tracing if set to true
+        pub fn active_tracing(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ActiveTracing", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentVariables`: Environment variable key-value pairs.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+        /// Sets `ActiveTracing` in place: [`Self::active_tracing`] on a value held by `&mut`.
+        pub fn set_active_tracing(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ActiveTracing", value.into());
+            self
         }
 
-        prop! {
-            /// `EphemeralStorage`: Provide ephemeralStorage available for canary in MB
-            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<i64>
+        /// `ActiveTracing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active_tracing(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ActiveTracing")
         }
 
-        prop! {
-            /// `MemoryInMB`: Provide maximum memory available for canary in MB
-            props, "MemoryInMB", memory_in_mb, set_memory_in_mb, get_memory_in_mb, Val<i64>
+        /// `EnvironmentVariables`: Environment variable key-value pairs.
+        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInSeconds`: Provide maximum canary timeout per run in seconds
-            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
+        }
+
+        /// `EphemeralStorage`: Provide ephemeralStorage available for canary in MB
+        pub fn ephemeral_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
+        }
+
+        /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+        pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
+        }
+
+        /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EphemeralStorage")
+        }
+
+        /// `MemoryInMB`: Provide maximum memory available for canary in MB
+        pub fn memory_in_mb(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemoryInMB", value.into());
+            self
+        }
+
+        /// Sets `MemoryInMB` in place: [`Self::memory_in_mb`] on a value held by `&mut`.
+        pub fn set_memory_in_mb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemoryInMB", value.into());
+            self
+        }
+
+        /// `MemoryInMB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_in_mb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemoryInMB")
+        }
+
+        /// `TimeoutInSeconds`: Provide maximum canary timeout per run in seconds
+        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInSeconds` in place: [`Self::timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
         }
     }
 
@@ -608,19 +1252,52 @@ pub mod canary {
             Schedule { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<String>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `RetryConfig`: Provide canary auto retry configuration
-            props, "RetryConfig", retry_config, set_retry_config, get_retry_config, Val<RetryConfig>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
+        }
+
+        /// `RetryConfig`: Provide canary auto retry configuration
+        pub fn retry_config(mut self, value: impl Into<Val<RetryConfig>>) -> Self {
+            self.props.set("RetryConfig", value.into());
+            self
+        }
+
+        /// Sets `RetryConfig` in place: [`Self::retry_config`] on a value held by `&mut`.
+        pub fn set_retry_config(&mut self, value: impl Into<Val<RetryConfig>>) -> &mut Self {
+            self.props.set("RetryConfig", value.into());
+            self
+        }
+
+        /// `RetryConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_config(&self) -> ::std::option::Option<Val<RetryConfig>> {
+            crate::cfn::get_prop(&self.props, "RetryConfig")
         }
     }
 
@@ -642,9 +1319,16 @@ pub mod canary {
             RetryConfig { props }
         }
 
-        prop! {
-            /// `MaxRetries`: maximum times the canary will be retried upon the scheduled run failure
-            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
+        /// Sets `MaxRetries`, which `new` took, in place.
+        pub fn set_max_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetries", value.into());
+            self
+        }
+
+        /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetries")
         }
     }
 
@@ -666,19 +1350,52 @@ pub mod canary {
             VisualReference { props }
         }
 
-        prop! {
-            /// `BaseCanaryRunId`: Canary run id to be used as base reference for visual testing
-            props, "BaseCanaryRunId", _, set_base_canary_run_id, get_base_canary_run_id, Val<String>
+        /// Sets `BaseCanaryRunId`, which `new` took, in place.
+        pub fn set_base_canary_run_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BaseCanaryRunId", value.into());
+            self
         }
 
-        prop! {
-            /// `BaseScreenshots`: List of screenshots used as base reference for visual testing
-            props, "BaseScreenshots", base_screenshots, set_base_screenshots, get_base_screenshots, Val<List<BaseScreenshot>>
+        /// `BaseCanaryRunId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_canary_run_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BaseCanaryRunId")
         }
 
-        prop! {
-            /// `BrowserType`.
-            props, "BrowserType", browser_type, set_browser_type, get_browser_type, Val<BrowserType>
+        /// `BaseScreenshots`: List of screenshots used as base reference for visual testing
+        pub fn base_screenshots(mut self, value: impl Into<Val<List<BaseScreenshot>>>) -> Self {
+            self.props.set("BaseScreenshots", value.into());
+            self
+        }
+
+        /// Sets `BaseScreenshots` in place: [`Self::base_screenshots`] on a value held by `&mut`.
+        pub fn set_base_screenshots(&mut self, value: impl Into<Val<List<BaseScreenshot>>>) -> &mut Self {
+            self.props.set("BaseScreenshots", value.into());
+            self
+        }
+
+        /// `BaseScreenshots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_screenshots(&self) -> ::std::option::Option<Val<List<BaseScreenshot>>> {
+            crate::cfn::get_prop(&self.props, "BaseScreenshots")
+        }
+
+        /// `BrowserType`.
+        pub fn browser_type(mut self, value: impl Into<Val<BrowserType>>) -> Self {
+            self.props.set("BrowserType", value.into());
+            self
+        }
+
+        /// Sets `BrowserType` in place: [`Self::browser_type`] on a value held by `&mut`.
+        pub fn set_browser_type(&mut self, value: impl Into<Val<BrowserType>>) -> &mut Self {
+            self.props.set("BrowserType", value.into());
+            self
+        }
+
+        /// `BrowserType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_browser_type(&self) -> ::std::option::Option<Val<BrowserType>> {
+            crate::cfn::get_prop(&self.props, "BrowserType")
         }
     }
 
@@ -700,15 +1417,34 @@ pub mod canary {
             BaseScreenshot { props }
         }
 
-        prop! {
-            /// `ScreenshotName`: Name of the screenshot to be used as base reference for visual testing
-            props, "ScreenshotName", _, set_screenshot_name, get_screenshot_name, Val<String>
+        /// Sets `ScreenshotName`, which `new` took, in place.
+        pub fn set_screenshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScreenshotName", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnoreCoordinates`: List of coordinates of rectangles to be ignored during visual
-            /// testing
-            props, "IgnoreCoordinates", ignore_coordinates, set_ignore_coordinates, get_ignore_coordinates, Val<List<String>>
+        /// `ScreenshotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_screenshot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScreenshotName")
+        }
+
+        /// `IgnoreCoordinates`: List of coordinates of rectangles to be ignored during visual testing
+        pub fn ignore_coordinates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IgnoreCoordinates", value.into());
+            self
+        }
+
+        /// Sets `IgnoreCoordinates` in place: [`Self::ignore_coordinates`] on a value held by `&mut`.
+        pub fn set_ignore_coordinates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IgnoreCoordinates", value.into());
+            self
+        }
+
+        /// `IgnoreCoordinates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_coordinates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IgnoreCoordinates")
         }
     }
 }
@@ -733,19 +1469,52 @@ impl Group {
         Group { core }
     }
 
-    prop! {
-        /// `Name`: Name of the group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArns`.
-        core.props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ResourceArns`.
+    pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourceArns", value.into());
+        self
+    }
+
+    /// Sets `ResourceArns` in place: [`Self::resource_arns`] on a value held by `&mut`.
+    pub fn set_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceArns", value.into());
+        self
+    }
+
+    /// `ResourceArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArns")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,50 +46,155 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationId`.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationType`.
-        core.props, "ApplicationType", _, set_application_type, get_application_type, Val<application::ApplicationType>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `ComponentsInfo`: This is an optional parameter for component details to which the SAP
-        /// ABAP application is attached, such as Web Dispatcher.
-        core.props, "ComponentsInfo", components_info, set_components_info, get_components_info, Val<List<application::ComponentInfo>>
+    /// Sets `ApplicationType`, which `new` took, in place.
+    pub fn set_application_type(&mut self, value: impl Into<Val<application::ApplicationType>>) -> &mut Self {
+        self.core.props.set("ApplicationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Credentials`.
-        core.props, "Credentials", credentials, set_credentials, get_credentials, Val<List<application::Credential>>
+    /// `ApplicationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_type(&self) -> ::std::option::Option<Val<application::ApplicationType>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationType")
     }
 
-    prop! {
-        /// `DatabaseArn`: The ARN of the SAP HANA database
-        core.props, "DatabaseArn", database_arn, set_database_arn, get_database_arn, Val<String>
+    /// `ComponentsInfo`: This is an optional parameter for component details to which the SAP ABAP
+    /// application is attached, such as Web Dispatcher.
+    pub fn components_info(mut self, value: impl Into<Val<List<application::ComponentInfo>>>) -> Self {
+        self.core.props.set("ComponentsInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Instances`.
-        core.props, "Instances", instances, set_instances, get_instances, Val<List<String>>
+    /// Sets `ComponentsInfo` in place: [`Self::components_info`] on a value held by `&mut`.
+    pub fn set_components_info(&mut self, value: impl Into<Val<List<application::ComponentInfo>>>) -> &mut Self {
+        self.core.props.set("ComponentsInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `SapInstanceNumber`.
-        core.props, "SapInstanceNumber", sap_instance_number, set_sap_instance_number, get_sap_instance_number, Val<String>
+    /// `ComponentsInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_components_info(&self) -> ::std::option::Option<Val<List<application::ComponentInfo>>> {
+        crate::cfn::get_prop(&self.core.props, "ComponentsInfo")
     }
 
-    prop! {
-        /// `Sid`.
-        core.props, "Sid", sid, set_sid, get_sid, Val<String>
+    /// `Credentials`.
+    pub fn credentials(mut self, value: impl Into<Val<List<application::Credential>>>) -> Self {
+        self.core.props.set("Credentials", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags of a SystemsManagerSAP application.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Credentials` in place: [`Self::credentials`] on a value held by `&mut`.
+    pub fn set_credentials(&mut self, value: impl Into<Val<List<application::Credential>>>) -> &mut Self {
+        self.core.props.set("Credentials", value.into());
+        self
+    }
+
+    /// `Credentials` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credentials(&self) -> ::std::option::Option<Val<List<application::Credential>>> {
+        crate::cfn::get_prop(&self.core.props, "Credentials")
+    }
+
+    /// `DatabaseArn`: The ARN of the SAP HANA database
+    pub fn database_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseArn", value.into());
+        self
+    }
+
+    /// Sets `DatabaseArn` in place: [`Self::database_arn`] on a value held by `&mut`.
+    pub fn set_database_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseArn", value.into());
+        self
+    }
+
+    /// `DatabaseArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseArn")
+    }
+
+    /// `Instances`.
+    pub fn instances(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Instances", value.into());
+        self
+    }
+
+    /// Sets `Instances` in place: [`Self::instances`] on a value held by `&mut`.
+    pub fn set_instances(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Instances", value.into());
+        self
+    }
+
+    /// `Instances` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instances(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Instances")
+    }
+
+    /// `SapInstanceNumber`.
+    pub fn sap_instance_number(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SapInstanceNumber", value.into());
+        self
+    }
+
+    /// Sets `SapInstanceNumber` in place: [`Self::sap_instance_number`] on a value held by `&mut`.
+    pub fn set_sap_instance_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SapInstanceNumber", value.into());
+        self
+    }
+
+    /// `SapInstanceNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sap_instance_number(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SapInstanceNumber")
+    }
+
+    /// `Sid`.
+    pub fn sid(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Sid", value.into());
+        self
+    }
+
+    /// Sets `Sid` in place: [`Self::sid`] on a value held by `&mut`.
+    pub fn set_sid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Sid", value.into());
+        self
+    }
+
+    /// `Sid` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sid(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Sid")
+    }
+
+    /// `Tags`: The tags of a SystemsManagerSAP application.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -137,19 +242,58 @@ pub mod application {
             ComponentInfo { props }
         }
 
-        prop! {
-            /// `ComponentType`.
-            props, "ComponentType", component_type, set_component_type, get_component_type, Val<ComponentInfoComponentType>
+        /// `ComponentType`.
+        pub fn component_type(mut self, value: impl Into<Val<ComponentInfoComponentType>>) -> Self {
+            self.props.set("ComponentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2InstanceId`.
-            props, "Ec2InstanceId", ec2_instance_id, set_ec2_instance_id, get_ec2_instance_id, Val<String>
+        /// Sets `ComponentType` in place: [`Self::component_type`] on a value held by `&mut`.
+        pub fn set_component_type(&mut self, value: impl Into<Val<ComponentInfoComponentType>>) -> &mut Self {
+            self.props.set("ComponentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Sid`.
-            props, "Sid", sid, set_sid, get_sid, Val<String>
+        /// `ComponentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_type(&self) -> ::std::option::Option<Val<ComponentInfoComponentType>> {
+            crate::cfn::get_prop(&self.props, "ComponentType")
+        }
+
+        /// `Ec2InstanceId`.
+        pub fn ec2_instance_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ec2InstanceId", value.into());
+            self
+        }
+
+        /// Sets `Ec2InstanceId` in place: [`Self::ec2_instance_id`] on a value held by `&mut`.
+        pub fn set_ec2_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2InstanceId", value.into());
+            self
+        }
+
+        /// `Ec2InstanceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_instance_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2InstanceId")
+        }
+
+        /// `Sid`.
+        pub fn sid(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Sid", value.into());
+            self
+        }
+
+        /// Sets `Sid` in place: [`Self::sid`] on a value held by `&mut`.
+        pub fn set_sid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sid", value.into());
+            self
+        }
+
+        /// `Sid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sid")
         }
     }
 
@@ -199,19 +343,58 @@ pub mod application {
             Credential { props }
         }
 
-        prop! {
-            /// `CredentialType`.
-            props, "CredentialType", credential_type, set_credential_type, get_credential_type, Val<CredentialCredentialType>
+        /// `CredentialType`.
+        pub fn credential_type(mut self, value: impl Into<Val<CredentialCredentialType>>) -> Self {
+            self.props.set("CredentialType", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CredentialType` in place: [`Self::credential_type`] on a value held by `&mut`.
+        pub fn set_credential_type(&mut self, value: impl Into<Val<CredentialCredentialType>>) -> &mut Self {
+            self.props.set("CredentialType", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretId`.
-            props, "SecretId", secret_id, set_secret_id, get_secret_id, Val<String>
+        /// `CredentialType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_type(&self) -> ::std::option::Option<Val<CredentialCredentialType>> {
+            crate::cfn::get_prop(&self.props, "CredentialType")
+        }
+
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `SecretId`.
+        pub fn secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretId` in place: [`Self::secret_id`] on a value held by `&mut`.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
+        }
+
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
         }
     }
 

@@ -48,30 +48,82 @@ impl Adapter {
         Adapter { core }
     }
 
-    prop! {
-        /// `AdapterName`: The name to be assigned to the adapter being created.
-        core.props, "AdapterName", _, set_adapter_name, get_adapter_name, Val<String>
+    /// Sets `AdapterName`, which `new` took, in place.
+    pub fn set_adapter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdapterName", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoUpdate`: Controls whether or not the adapter should automatically update.
-        core.props, "AutoUpdate", auto_update, set_auto_update, get_auto_update, Val<adapter::AutoUpdate>
+    /// `AdapterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_adapter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdapterName")
     }
 
-    prop! {
-        /// `Description`: The description to be assigned to the adapter being created.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AutoUpdate`: Controls whether or not the adapter should automatically update.
+    pub fn auto_update(mut self, value: impl Into<Val<adapter::AutoUpdate>>) -> Self {
+        self.core.props.set("AutoUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `FeatureTypes`: The type of feature that the adapter is being trained on. Currently,
-        /// supported feature types are: QUERIES
-        core.props, "FeatureTypes", _, set_feature_types, get_feature_types, Val<List<adapter::FeatureType>>
+    /// Sets `AutoUpdate` in place: [`Self::auto_update`] on a value held by `&mut`.
+    pub fn set_auto_update(&mut self, value: impl Into<Val<adapter::AutoUpdate>>) -> &mut Self {
+        self.core.props.set("AutoUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to be added to the adapter.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AutoUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_update(&self) -> ::std::option::Option<Val<adapter::AutoUpdate>> {
+        crate::cfn::get_prop(&self.core.props, "AutoUpdate")
+    }
+
+    /// `Description`: The description to be assigned to the adapter being created.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FeatureTypes`, which `new` took, in place.
+    pub fn set_feature_types(&mut self, value: impl Into<Val<List<adapter::FeatureType>>>) -> &mut Self {
+        self.core.props.set("FeatureTypes", value.into());
+        self
+    }
+
+    /// `FeatureTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_feature_types(&self) -> ::std::option::Option<Val<List<adapter::FeatureType>>> {
+        crate::cfn::get_prop(&self.core.props, "FeatureTypes")
+    }
+
+    /// `Tags`: A list of tags to be added to the adapter.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,21 +40,60 @@ impl Database {
         Database { core }
     }
 
-    prop! {
-        /// `DatabaseName`: The name for the database. If you don't specify a name, AWS
-        /// CloudFormation generates a unique physical ID and uses that ID for the database name.
-        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+    /// `DatabaseName`: The name for the database. If you don't specify a name, AWS CloudFormation
+    /// generates a unique physical ID and uses that ID for the database name.
+    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key for the database. If the KMS key is not specified, the database
-        /// will be encrypted with a Timestream managed KMS key located in your account.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
+    }
+
+    /// `KmsKeyId`: The KMS key for the database. If the KMS key is not specified, the database will
+    /// be encrypted with a Timestream managed KMS key located in your account.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,24 +132,64 @@ impl InfluxDbBackup {
         InfluxDbBackup { core }
     }
 
-    prop! {
-        /// `DbResourceId`: The id of the DB instance or DB cluster to back up.
-        core.props, "DbResourceId", _, set_db_resource_id, get_db_resource_id, Val<String>
+    /// Sets `DbResourceId`, which `new` took, in place.
+    pub fn set_db_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DbResourceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the backup. Must be unique within the account and region.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DbResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DbResourceId")
     }
 
-    prop! {
-        /// `RetentionDays`: The number of days to retain the backup. Valid values are 1 to 3650.
-        core.props, "RetentionDays", retention_days, set_retention_days, get_retention_days, Val<i64>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to associate with the backup.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RetentionDays`: The number of days to retain the backup. Valid values are 1 to 3650.
+    pub fn retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionDays", value.into());
+        self
+    }
+
+    /// Sets `RetentionDays` in place: [`Self::retention_days`] on a value held by `&mut`.
+    pub fn set_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionDays", value.into());
+        self
+    }
+
+    /// `RetentionDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionDays")
+    }
+
+    /// `Tags`: A list of key-value pairs to associate with the backup.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -277,101 +356,350 @@ impl InfluxDbCluster {
         InfluxDbCluster { core }
     }
 
-    prop! {
-        /// `AllocatedStorage`: The allocated storage for the InfluxDB cluster.
-        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
+    /// `AllocatedStorage`: The allocated storage for the InfluxDB cluster.
+    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `Bucket`: The bucket for the InfluxDB cluster.
-        core.props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+    /// Sets `AllocatedStorage` in place: [`Self::allocated_storage`] on a value held by `&mut`.
+    pub fn set_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `DbInstanceType`: The compute instance of the InfluxDB cluster.
-        core.props, "DbInstanceType", db_instance_type, set_db_instance_type, get_db_instance_type, Val<influx_db_cluster::DbInstanceType>
+    /// `AllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatedStorage")
     }
 
-    prop! {
-        /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
-        core.props, "DbParameterGroupIdentifier", db_parameter_group_identifier, set_db_parameter_group_identifier, get_db_parameter_group_identifier, Val<String>
+    /// `Bucket`: The bucket for the InfluxDB cluster.
+    pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `DbStorageType`: The storage type of the InfluxDB cluster.
-        core.props, "DbStorageType", db_storage_type, set_db_storage_type, get_db_storage_type, Val<influx_db_cluster::DbStorageType>
+    /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentType`: Deployment type of the InfluxDB cluster.
-        core.props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<influx_db_cluster::DeploymentType>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
     }
 
-    prop! {
-        /// `FailoverMode`: Failover mode of the InfluxDB cluster.
-        core.props, "FailoverMode", failover_mode, set_failover_mode, get_failover_mode, Val<influx_db_cluster::FailoverMode>
+    /// `DbInstanceType`: The compute instance of the InfluxDB cluster.
+    pub fn db_instance_type(mut self, value: impl Into<Val<influx_db_cluster::DbInstanceType>>) -> Self {
+        self.core.props.set("DbInstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
-        /// InfluxDB cluster.
-        core.props, "LogDeliveryConfiguration", log_delivery_configuration, set_log_delivery_configuration, get_log_delivery_configuration, Val<influx_db_cluster::LogDeliveryConfiguration>
+    /// Sets `DbInstanceType` in place: [`Self::db_instance_type`] on a value held by `&mut`.
+    pub fn set_db_instance_type(&mut self, value: impl Into<Val<influx_db_cluster::DbInstanceType>>) -> &mut Self {
+        self.core.props.set("DbInstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB cluster.
-        core.props, "MaintenanceSchedule", maintenance_schedule, set_maintenance_schedule, get_maintenance_schedule, Val<influx_db_cluster::MaintenanceSchedule>
+    /// `DbInstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_type(&self) -> ::std::option::Option<Val<influx_db_cluster::DbInstanceType>> {
+        crate::cfn::get_prop(&self.core.props, "DbInstanceType")
     }
 
-    prop! {
-        /// `Name`: The unique name that is associated with the InfluxDB cluster.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
+    pub fn db_parameter_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DbParameterGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`: Network type of the InfluxDB cluster.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<influx_db_cluster::NetworkType>
+    /// Sets `DbParameterGroupIdentifier` in place: [`Self::db_parameter_group_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_db_parameter_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DbParameterGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Organization`: The organization for the InfluxDB cluster.
-        core.props, "Organization", organization, set_organization, get_organization, Val<String>
+    /// `DbParameterGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_parameter_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DbParameterGroupIdentifier")
     }
 
-    prop! {
-        /// `Password`: The password for the InfluxDB cluster.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// `DbStorageType`: The storage type of the InfluxDB cluster.
+    pub fn db_storage_type(mut self, value: impl Into<Val<influx_db_cluster::DbStorageType>>) -> Self {
+        self.core.props.set("DbStorageType", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The port number on which InfluxDB accepts connections.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// Sets `DbStorageType` in place: [`Self::db_storage_type`] on a value held by `&mut`.
+    pub fn set_db_storage_type(&mut self, value: impl Into<Val<influx_db_cluster::DbStorageType>>) -> &mut Self {
+        self.core.props.set("DbStorageType", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// `DbStorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_storage_type(&self) -> ::std::option::Option<Val<influx_db_cluster::DbStorageType>> {
+        crate::cfn::get_prop(&self.core.props, "DbStorageType")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeploymentType`: Deployment type of the InfluxDB cluster.
+    pub fn deployment_type(mut self, value: impl Into<Val<influx_db_cluster::DeploymentType>>) -> Self {
+        self.core.props.set("DeploymentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Username`: The username for the InfluxDB cluster.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// Sets `DeploymentType` in place: [`Self::deployment_type`] on a value held by `&mut`.
+    pub fn set_deployment_type(&mut self, value: impl Into<Val<influx_db_cluster::DeploymentType>>) -> &mut Self {
+        self.core.props.set("DeploymentType", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
-        /// InfluxDB cluster.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_type(&self) -> ::std::option::Option<Val<influx_db_cluster::DeploymentType>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentType")
     }
 
-    prop! {
-        /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB cluster.
-        core.props, "VpcSubnetIds", vpc_subnet_ids, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<List<String>>
+    /// `FailoverMode`: Failover mode of the InfluxDB cluster.
+    pub fn failover_mode(mut self, value: impl Into<Val<influx_db_cluster::FailoverMode>>) -> Self {
+        self.core.props.set("FailoverMode", value.into());
+        self
+    }
+
+    /// Sets `FailoverMode` in place: [`Self::failover_mode`] on a value held by `&mut`.
+    pub fn set_failover_mode(&mut self, value: impl Into<Val<influx_db_cluster::FailoverMode>>) -> &mut Self {
+        self.core.props.set("FailoverMode", value.into());
+        self
+    }
+
+    /// `FailoverMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failover_mode(&self) -> ::std::option::Option<Val<influx_db_cluster::FailoverMode>> {
+        crate::cfn::get_prop(&self.core.props, "FailoverMode")
+    }
+
+    /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
+    /// InfluxDB cluster.
+    pub fn log_delivery_configuration(mut self, value: impl Into<Val<influx_db_cluster::LogDeliveryConfiguration>>) -> Self {
+        self.core.props.set("LogDeliveryConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogDeliveryConfiguration` in place: [`Self::log_delivery_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_log_delivery_configuration(&mut self, value: impl Into<Val<influx_db_cluster::LogDeliveryConfiguration>>) -> &mut Self {
+        self.core.props.set("LogDeliveryConfiguration", value.into());
+        self
+    }
+
+    /// `LogDeliveryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery_configuration(&self) -> ::std::option::Option<Val<influx_db_cluster::LogDeliveryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogDeliveryConfiguration")
+    }
+
+    /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB cluster.
+    pub fn maintenance_schedule(mut self, value: impl Into<Val<influx_db_cluster::MaintenanceSchedule>>) -> Self {
+        self.core.props.set("MaintenanceSchedule", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceSchedule` in place: [`Self::maintenance_schedule`] on a value held by `&mut`.
+    pub fn set_maintenance_schedule(&mut self, value: impl Into<Val<influx_db_cluster::MaintenanceSchedule>>) -> &mut Self {
+        self.core.props.set("MaintenanceSchedule", value.into());
+        self
+    }
+
+    /// `MaintenanceSchedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_schedule(&self) -> ::std::option::Option<Val<influx_db_cluster::MaintenanceSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceSchedule")
+    }
+
+    /// `Name`: The unique name that is associated with the InfluxDB cluster.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkType`: Network type of the InfluxDB cluster.
+    pub fn network_type(mut self, value: impl Into<Val<influx_db_cluster::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<influx_db_cluster::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<influx_db_cluster::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `Organization`: The organization for the InfluxDB cluster.
+    pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Organization", value.into());
+        self
+    }
+
+    /// Sets `Organization` in place: [`Self::organization`] on a value held by `&mut`.
+    pub fn set_organization(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Organization", value.into());
+        self
+    }
+
+    /// `Organization` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Organization")
+    }
+
+    /// `Password`: The password for the InfluxDB cluster.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `Port`: The port number on which InfluxDB accepts connections.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Username`: The username for the InfluxDB cluster.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
+    }
+
+    /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
+    /// InfluxDB cluster.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
+    }
+
+    /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB cluster.
+    pub fn vpc_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSubnetIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSubnetIds` in place: [`Self::vpc_subnet_ids`] on a value held by `&mut`.
+    pub fn set_vpc_subnet_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSubnetIds", value.into());
+        self
+    }
+
+    /// `VpcSubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_subnet_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSubnetIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -525,10 +853,16 @@ pub mod influx_db_cluster {
             LogDeliveryConfiguration { props }
         }
 
-        prop! {
-            /// `S3Configuration`: S3 configuration for sending logs to customer account from the
-            /// InfluxDB cluster.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<LogDeliveryConfigurationS3Configuration>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<LogDeliveryConfigurationS3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<LogDeliveryConfigurationS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -552,14 +886,28 @@ pub mod influx_db_cluster {
             LogDeliveryConfigurationS3Configuration { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether logging to customer specified bucket is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketName`: The bucket name for logs to be sent from the InfluxDB cluster
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 
@@ -587,15 +935,28 @@ pub mod influx_db_cluster {
             MaintenanceSchedule { props }
         }
 
-        prop! {
-            /// `Timezone`: The IANA timezone identifier for the maintenance schedule.
-            props, "Timezone", _, set_timezone, get_timezone, Val<String>
+        /// Sets `Timezone`, which `new` took, in place.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredMaintenanceWindow`: The preferred maintenance window in format
-            /// ddd:HH:MM-ddd:HH:MM.
-            props, "PreferredMaintenanceWindow", _, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
+        }
+
+        /// Sets `PreferredMaintenanceWindow`, which `new` took, in place.
+        pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreferredMaintenanceWindow", value.into());
+            self
+        }
+
+        /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreferredMaintenanceWindow")
         }
     }
 
@@ -632,96 +993,332 @@ impl InfluxDbInstance {
         InfluxDbInstance { core }
     }
 
-    prop! {
-        /// `AllocatedStorage`: The allocated storage for the InfluxDB instance.
-        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
+    /// `AllocatedStorage`: The allocated storage for the InfluxDB instance.
+    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `Bucket`: The bucket for the InfluxDB instance.
-        core.props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+    /// Sets `AllocatedStorage` in place: [`Self::allocated_storage`] on a value held by `&mut`.
+    pub fn set_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `DbInstanceType`: The compute instance of the InfluxDB instance.
-        core.props, "DbInstanceType", db_instance_type, set_db_instance_type, get_db_instance_type, Val<influx_db_instance::DbInstanceType>
+    /// `AllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatedStorage")
     }
 
-    prop! {
-        /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
-        core.props, "DbParameterGroupIdentifier", db_parameter_group_identifier, set_db_parameter_group_identifier, get_db_parameter_group_identifier, Val<String>
+    /// `Bucket`: The bucket for the InfluxDB instance.
+    pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `DbStorageType`: The storage type of the InfluxDB instance.
-        core.props, "DbStorageType", db_storage_type, set_db_storage_type, get_db_storage_type, Val<influx_db_instance::DbStorageType>
+    /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+    pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentType`: Deployment type of the InfluxDB Instance.
-        core.props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<influx_db_instance::DeploymentType>
+    /// `Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bucket")
     }
 
-    prop! {
-        /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
-        /// InfluxDB instance.
-        core.props, "LogDeliveryConfiguration", log_delivery_configuration, set_log_delivery_configuration, get_log_delivery_configuration, Val<influx_db_instance::LogDeliveryConfiguration>
+    /// `DbInstanceType`: The compute instance of the InfluxDB instance.
+    pub fn db_instance_type(mut self, value: impl Into<Val<influx_db_instance::DbInstanceType>>) -> Self {
+        self.core.props.set("DbInstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB instance.
-        core.props, "MaintenanceSchedule", maintenance_schedule, set_maintenance_schedule, get_maintenance_schedule, Val<influx_db_instance::MaintenanceSchedule>
+    /// Sets `DbInstanceType` in place: [`Self::db_instance_type`] on a value held by `&mut`.
+    pub fn set_db_instance_type(&mut self, value: impl Into<Val<influx_db_instance::DbInstanceType>>) -> &mut Self {
+        self.core.props.set("DbInstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The unique name that is associated with the InfluxDB instance.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DbInstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_type(&self) -> ::std::option::Option<Val<influx_db_instance::DbInstanceType>> {
+        crate::cfn::get_prop(&self.core.props, "DbInstanceType")
     }
 
-    prop! {
-        /// `NetworkType`: Network type of the InfluxDB Instance.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<influx_db_instance::NetworkType>
+    /// `DbParameterGroupIdentifier`: The name of an existing InfluxDB parameter group.
+    pub fn db_parameter_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DbParameterGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Organization`: The organization for the InfluxDB instance.
-        core.props, "Organization", organization, set_organization, get_organization, Val<String>
+    /// Sets `DbParameterGroupIdentifier` in place: [`Self::db_parameter_group_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_db_parameter_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DbParameterGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`: The password for the InfluxDB instance.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// `DbParameterGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_parameter_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DbParameterGroupIdentifier")
     }
 
-    prop! {
-        /// `Port`: The port number on which InfluxDB accepts connections.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `DbStorageType`: The storage type of the InfluxDB instance.
+    pub fn db_storage_type(mut self, value: impl Into<Val<influx_db_instance::DbStorageType>>) -> Self {
+        self.core.props.set("DbStorageType", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `DbStorageType` in place: [`Self::db_storage_type`] on a value held by `&mut`.
+    pub fn set_db_storage_type(&mut self, value: impl Into<Val<influx_db_instance::DbStorageType>>) -> &mut Self {
+        self.core.props.set("DbStorageType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DbStorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_storage_type(&self) -> ::std::option::Option<Val<influx_db_instance::DbStorageType>> {
+        crate::cfn::get_prop(&self.core.props, "DbStorageType")
     }
 
-    prop! {
-        /// `Username`: The username for the InfluxDB instance.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// `DeploymentType`: Deployment type of the InfluxDB Instance.
+    pub fn deployment_type(mut self, value: impl Into<Val<influx_db_instance::DeploymentType>>) -> Self {
+        self.core.props.set("DeploymentType", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
-        /// InfluxDB instance.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// Sets `DeploymentType` in place: [`Self::deployment_type`] on a value held by `&mut`.
+    pub fn set_deployment_type(&mut self, value: impl Into<Val<influx_db_instance::DeploymentType>>) -> &mut Self {
+        self.core.props.set("DeploymentType", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB instance.
-        core.props, "VpcSubnetIds", vpc_subnet_ids, set_vpc_subnet_ids, get_vpc_subnet_ids, Val<List<String>>
+    /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_type(&self) -> ::std::option::Option<Val<influx_db_instance::DeploymentType>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentType")
+    }
+
+    /// `LogDeliveryConfiguration`: Configuration for sending logs to customer account from the
+    /// InfluxDB instance.
+    pub fn log_delivery_configuration(mut self, value: impl Into<Val<influx_db_instance::LogDeliveryConfiguration>>) -> Self {
+        self.core.props.set("LogDeliveryConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogDeliveryConfiguration` in place: [`Self::log_delivery_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_log_delivery_configuration(&mut self, value: impl Into<Val<influx_db_instance::LogDeliveryConfiguration>>) -> &mut Self {
+        self.core.props.set("LogDeliveryConfiguration", value.into());
+        self
+    }
+
+    /// `LogDeliveryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery_configuration(&self) -> ::std::option::Option<Val<influx_db_instance::LogDeliveryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogDeliveryConfiguration")
+    }
+
+    /// `MaintenanceSchedule`: The maintenance schedule for the InfluxDB instance.
+    pub fn maintenance_schedule(mut self, value: impl Into<Val<influx_db_instance::MaintenanceSchedule>>) -> Self {
+        self.core.props.set("MaintenanceSchedule", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceSchedule` in place: [`Self::maintenance_schedule`] on a value held by `&mut`.
+    pub fn set_maintenance_schedule(&mut self, value: impl Into<Val<influx_db_instance::MaintenanceSchedule>>) -> &mut Self {
+        self.core.props.set("MaintenanceSchedule", value.into());
+        self
+    }
+
+    /// `MaintenanceSchedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_schedule(&self) -> ::std::option::Option<Val<influx_db_instance::MaintenanceSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceSchedule")
+    }
+
+    /// `Name`: The unique name that is associated with the InfluxDB instance.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkType`: Network type of the InfluxDB Instance.
+    pub fn network_type(mut self, value: impl Into<Val<influx_db_instance::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<influx_db_instance::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<influx_db_instance::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `Organization`: The organization for the InfluxDB instance.
+    pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Organization", value.into());
+        self
+    }
+
+    /// Sets `Organization` in place: [`Self::organization`] on a value held by `&mut`.
+    pub fn set_organization(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Organization", value.into());
+        self
+    }
+
+    /// `Organization` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Organization")
+    }
+
+    /// `Password`: The password for the InfluxDB instance.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `Port`: The port number on which InfluxDB accepts connections.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PubliclyAccessible`: Attach a public IP to the customer ENI.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this DB instance.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Username`: The username for the InfluxDB instance.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
+    }
+
+    /// `VpcSecurityGroupIds`: A list of Amazon EC2 VPC security groups to associate with this
+    /// InfluxDB instance.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
+    }
+
+    /// `VpcSubnetIds`: A list of EC2 subnet IDs for this InfluxDB instance.
+    pub fn vpc_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSubnetIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSubnetIds` in place: [`Self::vpc_subnet_ids`] on a value held by `&mut`.
+    pub fn set_vpc_subnet_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSubnetIds", value.into());
+        self
+    }
+
+    /// `VpcSubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_subnet_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSubnetIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -865,10 +1462,16 @@ pub mod influx_db_instance {
             LogDeliveryConfiguration { props }
         }
 
-        prop! {
-            /// `S3Configuration`: S3 configuration for sending logs to customer account from the
-            /// InfluxDB instance.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<LogDeliveryConfigurationS3Configuration>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<LogDeliveryConfigurationS3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<LogDeliveryConfigurationS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -893,14 +1496,28 @@ pub mod influx_db_instance {
             LogDeliveryConfigurationS3Configuration { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether logging to customer specified bucket is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketName`: The bucket name for logs to be sent from the InfluxDB instance
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 
@@ -928,15 +1545,28 @@ pub mod influx_db_instance {
             MaintenanceSchedule { props }
         }
 
-        prop! {
-            /// `Timezone`: The IANA timezone identifier for the maintenance schedule.
-            props, "Timezone", _, set_timezone, get_timezone, Val<String>
+        /// Sets `Timezone`, which `new` took, in place.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredMaintenanceWindow`: The preferred maintenance window in format
-            /// ddd:HH:MM-ddd:HH:MM.
-            props, "PreferredMaintenanceWindow", _, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
+        }
+
+        /// Sets `PreferredMaintenanceWindow`, which `new` took, in place.
+        pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreferredMaintenanceWindow", value.into());
+            self
+        }
+
+        /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreferredMaintenanceWindow")
         }
     }
 
@@ -1001,76 +1631,166 @@ impl ScheduledQuery {
         ScheduledQuery { core }
     }
 
-    prop! {
-        /// `ClientToken`: Using a ClientToken makes the call to CreateScheduledQuery idempotent, in
-        /// other words, making the same request repeatedly will produce the same result. Making
-        /// multiple identical CreateScheduledQuery requests has the same effect as making a single
-        /// request. If CreateScheduledQuery is called without a ClientToken, the Query SDK
-        /// generates a ClientToken on your behalf. After 8 hours, any request with the same
-        /// ClientToken is treated as a new request.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`: Using a ClientToken makes the call to CreateScheduledQuery idempotent, in
+    /// other words, making the same request repeatedly will produce the same result. Making
+    /// multiple identical CreateScheduledQuery requests has the same effect as making a single
+    /// request. If CreateScheduledQuery is called without a ClientToken, the Query SDK generates a
+    /// ClientToken on your behalf. After 8 hours, any request with the same ClientToken is treated
+    /// as a new request.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `ErrorReportConfiguration`: Configuration for error reporting. Error reports will be
-        /// generated when a problem is encountered when writing the query results.
-        core.props, "ErrorReportConfiguration", _, set_error_report_configuration, get_error_report_configuration, Val<scheduled_query::ErrorReportConfiguration>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The Amazon KMS key used to encrypt the scheduled query resource, at-rest. If
-        /// the Amazon KMS key is not specified, the scheduled query resource will be encrypted with
-        /// a Timestream owned Amazon KMS key. To specify a KMS key, use the key ID, key ARN, alias
-        /// name, or alias ARN. When using an alias name, prefix the name with alias/. If
-        /// ErrorReportConfiguration uses SSE_KMS as encryption type, the same KmsKeyId is used to
-        /// encrypt the error report at rest.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `NotificationConfiguration`: Notification configuration for the scheduled query. A
-        /// notification is sent by Timestream when a query run finishes, when the state is updated
-        /// or when you delete it.
-        core.props, "NotificationConfiguration", _, set_notification_configuration, get_notification_configuration, Val<scheduled_query::NotificationConfiguration>
+    /// Sets `ErrorReportConfiguration`, which `new` took, in place.
+    pub fn set_error_report_configuration(&mut self, value: impl Into<Val<scheduled_query::ErrorReportConfiguration>>) -> &mut Self {
+        self.core.props.set("ErrorReportConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryString`: The query string to run. Parameter names can be specified in the query
-        /// string @ character followed by an identifier. The named Parameter @scheduled_runtime is
-        /// reserved and can be used in the query to get the time at which the query is scheduled to
-        /// run. The timestamp calculated according to the ScheduleConfiguration parameter, will be
-        /// the value of @scheduled_runtime paramater for each query run. For example, consider an
-        /// instance of a scheduled query executing on 2021-12-01 00:00:00. For this instance, the @scheduled_runtime
-        /// parameter is initialized to the timestamp 2021-12-01 00:00:00 when …
-        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
+    /// `ErrorReportConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_error_report_configuration(&self) -> ::std::option::Option<Val<scheduled_query::ErrorReportConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ErrorReportConfiguration")
     }
 
-    prop! {
-        /// `ScheduleConfiguration`: Configuration for when the scheduled query is executed.
-        core.props, "ScheduleConfiguration", _, set_schedule_configuration, get_schedule_configuration, Val<scheduled_query::ScheduleConfiguration>
+    /// `KmsKeyId`: The Amazon KMS key used to encrypt the scheduled query resource, at-rest. If the
+    /// Amazon KMS key is not specified, the scheduled query resource will be encrypted with a
+    /// Timestream owned Amazon KMS key. To specify a KMS key, use the key ID, key ARN, alias name,
+    /// or alias ARN. When using an alias name, prefix the name with alias/. If
+    /// ErrorReportConfiguration uses SSE_KMS as encryption type, the same KmsKeyId is used to
+    /// encrypt the error report at rest.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledQueryExecutionRoleArn`: The ARN for the IAM role that Timestream will assume
-        /// when running the scheduled query.
-        core.props, "ScheduledQueryExecutionRoleArn", _, set_scheduled_query_execution_role_arn, get_scheduled_query_execution_role_arn, Val<String>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledQueryName`: The name of the scheduled query. Scheduled query names must be
-        /// unique within each Region.
-        core.props, "ScheduledQueryName", scheduled_query_name, set_scheduled_query_name, get_scheduled_query_name, Val<String>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to label the scheduled query.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `NotificationConfiguration`, which `new` took, in place.
+    pub fn set_notification_configuration(&mut self, value: impl Into<Val<scheduled_query::NotificationConfiguration>>) -> &mut Self {
+        self.core.props.set("NotificationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetConfiguration`: Configuration of target store where scheduled query results are
-        /// written to.
-        core.props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<scheduled_query::TargetConfiguration>
+    /// `NotificationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configuration(&self) -> ::std::option::Option<Val<scheduled_query::NotificationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfiguration")
+    }
+
+    /// Sets `QueryString`, which `new` took, in place.
+    pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// `QueryString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryString")
+    }
+
+    /// Sets `ScheduleConfiguration`, which `new` took, in place.
+    pub fn set_schedule_configuration(&mut self, value: impl Into<Val<scheduled_query::ScheduleConfiguration>>) -> &mut Self {
+        self.core.props.set("ScheduleConfiguration", value.into());
+        self
+    }
+
+    /// `ScheduleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_configuration(&self) -> ::std::option::Option<Val<scheduled_query::ScheduleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleConfiguration")
+    }
+
+    /// Sets `ScheduledQueryExecutionRoleArn`, which `new` took, in place.
+    pub fn set_scheduled_query_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduledQueryExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ScheduledQueryExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_query_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledQueryExecutionRoleArn")
+    }
+
+    /// `ScheduledQueryName`: The name of the scheduled query. Scheduled query names must be unique
+    /// within each Region.
+    pub fn scheduled_query_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduledQueryName", value.into());
+        self
+    }
+
+    /// Sets `ScheduledQueryName` in place: [`Self::scheduled_query_name`] on a value held by `&mut`.
+    pub fn set_scheduled_query_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduledQueryName", value.into());
+        self
+    }
+
+    /// `ScheduledQueryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_query_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledQueryName")
+    }
+
+    /// `Tags`: A list of key-value pairs to label the scheduled query.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetConfiguration`: Configuration of target store where scheduled query results are
+    /// written to.
+    pub fn target_configuration(mut self, value: impl Into<Val<scheduled_query::TargetConfiguration>>) -> Self {
+        self.core.props.set("TargetConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TargetConfiguration` in place: [`Self::target_configuration`] on a value held by `&mut`.
+    pub fn set_target_configuration(&mut self, value: impl Into<Val<scheduled_query::TargetConfiguration>>) -> &mut Self {
+        self.core.props.set("TargetConfiguration", value.into());
+        self
+    }
+
+    /// `TargetConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_configuration(&self) -> ::std::option::Option<Val<scheduled_query::TargetConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TargetConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1159,10 +1879,16 @@ pub mod scheduled_query {
             ErrorReportConfiguration { props }
         }
 
-        prop! {
-            /// `S3Configuration`: Details on S3 location for error reports that result from running a
-            /// query.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3Configuration>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -1185,20 +1911,53 @@ pub mod scheduled_query {
             S3Configuration { props }
         }
 
-        prop! {
-            /// `BucketName`: Name of the S3 bucket under which error reports will be created.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionOption`: Encryption at rest options for the error reports. If no encryption
-            /// option is specified, Timestream will choose SSE_S3 as default.
-            props, "EncryptionOption", encryption_option, set_encryption_option, get_encryption_option, Val<EncryptionOption>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `ObjectKeyPrefix`: Prefix for error report keys.
-            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
+        /// `EncryptionOption`: Encryption at rest options for the error reports. If no encryption
+        /// option is specified, Timestream will choose SSE_S3 as default.
+        pub fn encryption_option(mut self, value: impl Into<Val<EncryptionOption>>) -> Self {
+            self.props.set("EncryptionOption", value.into());
+            self
+        }
+
+        /// Sets `EncryptionOption` in place: [`Self::encryption_option`] on a value held by `&mut`.
+        pub fn set_encryption_option(&mut self, value: impl Into<Val<EncryptionOption>>) -> &mut Self {
+            self.props.set("EncryptionOption", value.into());
+            self
+        }
+
+        /// `EncryptionOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_option(&self) -> ::std::option::Option<Val<EncryptionOption>> {
+            crate::cfn::get_prop(&self.props, "EncryptionOption")
+        }
+
+        /// `ObjectKeyPrefix`: Prefix for error report keys.
+        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `ObjectKeyPrefix` in place: [`Self::object_key_prefix`] on a value held by `&mut`.
+        pub fn set_object_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// `ObjectKeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKeyPrefix")
         }
     }
 
@@ -1236,9 +1995,16 @@ pub mod scheduled_query {
             NotificationConfiguration { props }
         }
 
-        prop! {
-            /// `SnsConfiguration`: SNS configuration for notification upon scheduled query execution.
-            props, "SnsConfiguration", _, set_sns_configuration, get_sns_configuration, Val<SnsConfiguration>
+        /// Sets `SnsConfiguration`, which `new` took, in place.
+        pub fn set_sns_configuration(&mut self, value: impl Into<Val<SnsConfiguration>>) -> &mut Self {
+            self.props.set("SnsConfiguration", value.into());
+            self
+        }
+
+        /// `SnsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_configuration(&self) -> ::std::option::Option<Val<SnsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SnsConfiguration")
         }
     }
 
@@ -1261,9 +2027,16 @@ pub mod scheduled_query {
             SnsConfiguration { props }
         }
 
-        prop! {
-            /// `TopicArn`: SNS topic ARN that the scheduled query status notifications will be sent to.
-            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicArn`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -1286,10 +2059,16 @@ pub mod scheduled_query {
             ScheduleConfiguration { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: An expression that denotes when to trigger the scheduled query
-            /// run. This can be a cron expression or a rate expression.
-            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ScheduleExpression`, which `new` took, in place.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
     }
 
@@ -1312,10 +2091,16 @@ pub mod scheduled_query {
             TargetConfiguration { props }
         }
 
-        prop! {
-            /// `TimestreamConfiguration`: Configuration needed to write data into the Timestream
-            /// database and table.
-            props, "TimestreamConfiguration", _, set_timestream_configuration, get_timestream_configuration, Val<TimestreamConfiguration>
+        /// Sets `TimestreamConfiguration`, which `new` took, in place.
+        pub fn set_timestream_configuration(&mut self, value: impl Into<Val<TimestreamConfiguration>>) -> &mut Self {
+            self.props.set("TimestreamConfiguration", value.into());
+            self
+        }
+
+        /// `TimestreamConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestream_configuration(&self) -> ::std::option::Option<Val<TimestreamConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TimestreamConfiguration")
         }
     }
 
@@ -1353,44 +2138,108 @@ pub mod scheduled_query {
             TimestreamConfiguration { props }
         }
 
-        prop! {
-            /// `DatabaseName`: Name of Timestream database to which the query result will be written.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: Name of Timestream table that the query result will be written to. The
-            /// table should be within the same database that is provided in Timestream configuration.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `TimeColumn`: Column from query result that should be used as the time column in
-            /// destination table. Column type for this should be TIMESTAMP.
-            props, "TimeColumn", _, set_time_column, get_time_column, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `DimensionMappings`: This is to allow mapping column(s) from the query result to the
-            /// dimension in the destination table.
-            props, "DimensionMappings", _, set_dimension_mappings, get_dimension_mappings, Val<List<DimensionMapping>>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
 
-        prop! {
-            /// `MeasureNameColumn`: Name of the measure name column from the query result.
-            props, "MeasureNameColumn", measure_name_column, set_measure_name_column, get_measure_name_column, Val<String>
+        /// Sets `TimeColumn`, which `new` took, in place.
+        pub fn set_time_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeColumn", value.into());
+            self
         }
 
-        prop! {
-            /// `MixedMeasureMappings`: Specifies how to map measures to multi-measure records.
-            props, "MixedMeasureMappings", mixed_measure_mappings, set_mixed_measure_mappings, get_mixed_measure_mappings, Val<List<MixedMeasureMapping>>
+        /// `TimeColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeColumn")
         }
 
-        prop! {
-            /// `MultiMeasureMappings`: Only one of MixedMeasureMappings or MultiMeasureMappings is to
-            /// be provided. MultiMeasureMappings can be used to ingest data as multi measures in the
-            /// derived table.
-            props, "MultiMeasureMappings", multi_measure_mappings, set_multi_measure_mappings, get_multi_measure_mappings, Val<MultiMeasureMappings>
+        /// Sets `DimensionMappings`, which `new` took, in place.
+        pub fn set_dimension_mappings(&mut self, value: impl Into<Val<List<DimensionMapping>>>) -> &mut Self {
+            self.props.set("DimensionMappings", value.into());
+            self
+        }
+
+        /// `DimensionMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_mappings(&self) -> ::std::option::Option<Val<List<DimensionMapping>>> {
+            crate::cfn::get_prop(&self.props, "DimensionMappings")
+        }
+
+        /// `MeasureNameColumn`: Name of the measure name column from the query result.
+        pub fn measure_name_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MeasureNameColumn", value.into());
+            self
+        }
+
+        /// Sets `MeasureNameColumn` in place: [`Self::measure_name_column`] on a value held by `&mut`.
+        pub fn set_measure_name_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MeasureNameColumn", value.into());
+            self
+        }
+
+        /// `MeasureNameColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_name_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MeasureNameColumn")
+        }
+
+        /// `MixedMeasureMappings`: Specifies how to map measures to multi-measure records.
+        pub fn mixed_measure_mappings(mut self, value: impl Into<Val<List<MixedMeasureMapping>>>) -> Self {
+            self.props.set("MixedMeasureMappings", value.into());
+            self
+        }
+
+        /// Sets `MixedMeasureMappings` in place: [`Self::mixed_measure_mappings`] on a value held by `&mut`.
+        pub fn set_mixed_measure_mappings(&mut self, value: impl Into<Val<List<MixedMeasureMapping>>>) -> &mut Self {
+            self.props.set("MixedMeasureMappings", value.into());
+            self
+        }
+
+        /// `MixedMeasureMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mixed_measure_mappings(&self) -> ::std::option::Option<Val<List<MixedMeasureMapping>>> {
+            crate::cfn::get_prop(&self.props, "MixedMeasureMappings")
+        }
+
+        /// `MultiMeasureMappings`: Only one of MixedMeasureMappings or MultiMeasureMappings is to be
+        /// provided. MultiMeasureMappings can be used to ingest data as multi measures in the derived
+        /// table.
+        pub fn multi_measure_mappings(mut self, value: impl Into<Val<MultiMeasureMappings>>) -> Self {
+            self.props.set("MultiMeasureMappings", value.into());
+            self
+        }
+
+        /// Sets `MultiMeasureMappings` in place: [`Self::multi_measure_mappings`] on a value held by `&mut`.
+        pub fn set_multi_measure_mappings(&mut self, value: impl Into<Val<MultiMeasureMappings>>) -> &mut Self {
+            self.props.set("MultiMeasureMappings", value.into());
+            self
+        }
+
+        /// `MultiMeasureMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_mappings(&self) -> ::std::option::Option<Val<MultiMeasureMappings>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureMappings")
         }
     }
 
@@ -1417,14 +2266,28 @@ pub mod scheduled_query {
             DimensionMapping { props }
         }
 
-        prop! {
-            /// `Name`: Column name from query result.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DimensionValueType`: Type for the dimension.
-            props, "DimensionValueType", _, set_dimension_value_type, get_dimension_value_type, Val<DimensionValueType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `DimensionValueType`, which `new` took, in place.
+        pub fn set_dimension_value_type(&mut self, value: impl Into<Val<DimensionValueType>>) -> &mut Self {
+            self.props.set("DimensionValueType", value.into());
+            self
+        }
+
+        /// `DimensionValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_value_type(&self) -> ::std::option::Option<Val<DimensionValueType>> {
+            crate::cfn::get_prop(&self.props, "DimensionValueType")
         }
     }
 
@@ -1458,34 +2321,93 @@ pub mod scheduled_query {
             MixedMeasureMapping { props }
         }
 
-        prop! {
-            /// `MeasureValueType`: Type of the value that is to be read from SourceColumn. If the
-            /// mapping is for MULTI, use MeasureValueType.MULTI.
-            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MixedMeasureMappingMeasureValueType>
+        /// Sets `MeasureValueType`, which `new` took, in place.
+        pub fn set_measure_value_type(&mut self, value: impl Into<Val<MixedMeasureMappingMeasureValueType>>) -> &mut Self {
+            self.props.set("MeasureValueType", value.into());
+            self
         }
 
-        prop! {
-            /// `MeasureName`: Refers to the value of the measure name in a result row. This field is
-            /// required if MeasureNameColumn is provided.
-            props, "MeasureName", measure_name, set_measure_name, get_measure_name, Val<String>
+        /// `MeasureValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_value_type(&self) -> ::std::option::Option<Val<MixedMeasureMappingMeasureValueType>> {
+            crate::cfn::get_prop(&self.props, "MeasureValueType")
         }
 
-        prop! {
-            /// `MultiMeasureAttributeMappings`: Required. Attribute mappings to be used for mapping
-            /// query results to ingest data for multi-measure attributes.
-            props, "MultiMeasureAttributeMappings", multi_measure_attribute_mappings, set_multi_measure_attribute_mappings, get_multi_measure_attribute_mappings, Val<List<MultiMeasureAttributeMapping>>
+        /// `MeasureName`: Refers to the value of the measure name in a result row. This field is
+        /// required if MeasureNameColumn is provided.
+        pub fn measure_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MeasureName", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceColumn`: This field refers to the source column from which the measure value is
-            /// to be read for result materialization.
-            props, "SourceColumn", source_column, set_source_column, get_source_column, Val<String>
+        /// Sets `MeasureName` in place: [`Self::measure_name`] on a value held by `&mut`.
+        pub fn set_measure_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MeasureName", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetMeasureName`: Target measure name to be used. If not provided, the target measure
-            /// name by default would be MeasureName if provided, or SourceColumn otherwise.
-            props, "TargetMeasureName", target_measure_name, set_target_measure_name, get_target_measure_name, Val<String>
+        /// `MeasureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MeasureName")
+        }
+
+        /// `MultiMeasureAttributeMappings`: Required. Attribute mappings to be used for mapping query
+        /// results to ingest data for multi-measure attributes.
+        pub fn multi_measure_attribute_mappings(mut self, value: impl Into<Val<List<MultiMeasureAttributeMapping>>>) -> Self {
+            self.props.set("MultiMeasureAttributeMappings", value.into());
+            self
+        }
+
+        /// Sets `MultiMeasureAttributeMappings` in place: [`Self::multi_measure_attribute_mappings`] on
+        /// a value held by `&mut`.
+        pub fn set_multi_measure_attribute_mappings(&mut self, value: impl Into<Val<List<MultiMeasureAttributeMapping>>>) -> &mut Self {
+            self.props.set("MultiMeasureAttributeMappings", value.into());
+            self
+        }
+
+        /// `MultiMeasureAttributeMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_attribute_mappings(&self) -> ::std::option::Option<Val<List<MultiMeasureAttributeMapping>>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureAttributeMappings")
+        }
+
+        /// `SourceColumn`: This field refers to the source column from which the measure value is to be
+        /// read for result materialization.
+        pub fn source_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceColumn", value.into());
+            self
+        }
+
+        /// Sets `SourceColumn` in place: [`Self::source_column`] on a value held by `&mut`.
+        pub fn set_source_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceColumn", value.into());
+            self
+        }
+
+        /// `SourceColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceColumn")
+        }
+
+        /// `TargetMeasureName`: Target measure name to be used. If not provided, the target measure
+        /// name by default would be MeasureName if provided, or SourceColumn otherwise.
+        pub fn target_measure_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetMeasureName", value.into());
+            self
+        }
+
+        /// Sets `TargetMeasureName` in place: [`Self::target_measure_name`] on a value held by `&mut`.
+        pub fn set_target_measure_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetMeasureName", value.into());
+            self
+        }
+
+        /// `TargetMeasureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_measure_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetMeasureName")
         }
     }
 
@@ -1537,22 +2459,48 @@ pub mod scheduled_query {
             MultiMeasureAttributeMapping { props }
         }
 
-        prop! {
-            /// `SourceColumn`: Source measure value column in the query result where the attribute
-            /// value is to be read.
-            props, "SourceColumn", _, set_source_column, get_source_column, Val<String>
+        /// Sets `SourceColumn`, which `new` took, in place.
+        pub fn set_source_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceColumn", value.into());
+            self
         }
 
-        prop! {
-            /// `MeasureValueType`: Value type of the measure value column to be read from the query
-            /// result.
-            props, "MeasureValueType", _, set_measure_value_type, get_measure_value_type, Val<MultiMeasureAttributeMappingMeasureValueType>
+        /// `SourceColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceColumn")
         }
 
-        prop! {
-            /// `TargetMultiMeasureAttributeName`: Custom name to be used for attribute name in derived
-            /// table. If not provided, source column name would be used.
-            props, "TargetMultiMeasureAttributeName", target_multi_measure_attribute_name, set_target_multi_measure_attribute_name, get_target_multi_measure_attribute_name, Val<String>
+        /// Sets `MeasureValueType`, which `new` took, in place.
+        pub fn set_measure_value_type(&mut self, value: impl Into<Val<MultiMeasureAttributeMappingMeasureValueType>>) -> &mut Self {
+            self.props.set("MeasureValueType", value.into());
+            self
+        }
+
+        /// `MeasureValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_measure_value_type(&self) -> ::std::option::Option<Val<MultiMeasureAttributeMappingMeasureValueType>> {
+            crate::cfn::get_prop(&self.props, "MeasureValueType")
+        }
+
+        /// `TargetMultiMeasureAttributeName`: Custom name to be used for attribute name in derived
+        /// table. If not provided, source column name would be used.
+        pub fn target_multi_measure_attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetMultiMeasureAttributeName", value.into());
+            self
+        }
+
+        /// Sets `TargetMultiMeasureAttributeName` in place: [`Self::target_multi_measure_attribute_name`]
+        /// on a value held by `&mut`.
+        pub fn set_target_multi_measure_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetMultiMeasureAttributeName", value.into());
+            self
+        }
+
+        /// `TargetMultiMeasureAttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_multi_measure_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetMultiMeasureAttributeName")
         }
     }
 
@@ -1600,17 +2548,37 @@ pub mod scheduled_query {
             MultiMeasureMappings { props }
         }
 
-        prop! {
-            /// `MultiMeasureAttributeMappings`: Required. Attribute mappings to be used for mapping
-            /// query results to ingest data for multi-measure attributes.
-            props, "MultiMeasureAttributeMappings", _, set_multi_measure_attribute_mappings, get_multi_measure_attribute_mappings, Val<List<MultiMeasureAttributeMapping>>
+        /// Sets `MultiMeasureAttributeMappings`, which `new` took, in place.
+        pub fn set_multi_measure_attribute_mappings(&mut self, value: impl Into<Val<List<MultiMeasureAttributeMapping>>>) -> &mut Self {
+            self.props.set("MultiMeasureAttributeMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetMultiMeasureName`: Name of the target multi-measure in the derived table.
-            /// Required if MeasureNameColumn is not provided. If MeasureNameColumn is provided then the
-            /// value from that column will be used as the multi-measure name.
-            props, "TargetMultiMeasureName", target_multi_measure_name, set_target_multi_measure_name, get_target_multi_measure_name, Val<String>
+        /// `MultiMeasureAttributeMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_measure_attribute_mappings(&self) -> ::std::option::Option<Val<List<MultiMeasureAttributeMapping>>> {
+            crate::cfn::get_prop(&self.props, "MultiMeasureAttributeMappings")
+        }
+
+        /// `TargetMultiMeasureName`: Name of the target multi-measure in the derived table. Required if
+        /// MeasureNameColumn is not provided. If MeasureNameColumn is provided then the value from that
+        /// column will be used as the multi-measure name.
+        pub fn target_multi_measure_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetMultiMeasureName", value.into());
+            self
+        }
+
+        /// Sets `TargetMultiMeasureName` in place: [`Self::target_multi_measure_name`] on a value held
+        /// by `&mut`.
+        pub fn set_target_multi_measure_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetMultiMeasureName", value.into());
+            self
+        }
+
+        /// `TargetMultiMeasureName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_multi_measure_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetMultiMeasureName")
         }
     }
 }
@@ -1636,37 +2604,109 @@ impl Table {
         Table { core }
     }
 
-    prop! {
-        /// `DatabaseName`: The name for the database which the table to be created belongs to.
-        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    /// Sets `DatabaseName`, which `new` took, in place.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `MagneticStoreWriteProperties`: The properties that determine whether magnetic store
-        /// writes are enabled.
-        core.props, "MagneticStoreWriteProperties", magnetic_store_write_properties, set_magnetic_store_write_properties, get_magnetic_store_write_properties, Val<table::MagneticStoreWriteProperties>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `RetentionProperties`: The retention duration of the memory store and the magnetic
-        /// store.
-        core.props, "RetentionProperties", retention_properties, set_retention_properties, get_retention_properties, Val<table::RetentionProperties>
+    /// `MagneticStoreWriteProperties`: The properties that determine whether magnetic store writes
+    /// are enabled.
+    pub fn magnetic_store_write_properties(mut self, value: impl Into<Val<table::MagneticStoreWriteProperties>>) -> Self {
+        self.core.props.set("MagneticStoreWriteProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Schema`: A Schema specifies the expected data model of the table.
-        core.props, "Schema", schema, set_schema, get_schema, Val<table::Schema>
+    /// Sets `MagneticStoreWriteProperties` in place: [`Self::magnetic_store_write_properties`] on a
+    /// value held by `&mut`.
+    pub fn set_magnetic_store_write_properties(&mut self, value: impl Into<Val<table::MagneticStoreWriteProperties>>) -> &mut Self {
+        self.core.props.set("MagneticStoreWriteProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `TableName`: The name for the table. If you don't specify a name, AWS CloudFormation
-        /// generates a unique physical ID and uses that ID for the table name.
-        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+    /// `MagneticStoreWriteProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_magnetic_store_write_properties(&self) -> ::std::option::Option<Val<table::MagneticStoreWriteProperties>> {
+        crate::cfn::get_prop(&self.core.props, "MagneticStoreWriteProperties")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RetentionProperties`: The retention duration of the memory store and the magnetic store.
+    pub fn retention_properties(mut self, value: impl Into<Val<table::RetentionProperties>>) -> Self {
+        self.core.props.set("RetentionProperties", value.into());
+        self
+    }
+
+    /// Sets `RetentionProperties` in place: [`Self::retention_properties`] on a value held by `&mut`.
+    pub fn set_retention_properties(&mut self, value: impl Into<Val<table::RetentionProperties>>) -> &mut Self {
+        self.core.props.set("RetentionProperties", value.into());
+        self
+    }
+
+    /// `RetentionProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_properties(&self) -> ::std::option::Option<Val<table::RetentionProperties>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionProperties")
+    }
+
+    /// `Schema`: A Schema specifies the expected data model of the table.
+    pub fn schema(mut self, value: impl Into<Val<table::Schema>>) -> Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+    pub fn set_schema(&mut self, value: impl Into<Val<table::Schema>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<table::Schema>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `TableName`: The name for the table. If you don't specify a name, AWS CloudFormation
+    /// generates a unique physical ID and uses that ID for the table name.
+    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1712,16 +2752,36 @@ pub mod table {
             MagneticStoreWriteProperties { props }
         }
 
-        prop! {
-            /// `EnableMagneticStoreWrites`: Boolean flag indicating whether magnetic store writes are
-            /// enabled.
-            props, "EnableMagneticStoreWrites", _, set_enable_magnetic_store_writes, get_enable_magnetic_store_writes, Val<bool>
+        /// Sets `EnableMagneticStoreWrites`, which `new` took, in place.
+        pub fn set_enable_magnetic_store_writes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableMagneticStoreWrites", value.into());
+            self
         }
 
-        prop! {
-            /// `MagneticStoreRejectedDataLocation`: Location to store information about records that
-            /// were asynchronously rejected during magnetic store writes.
-            props, "MagneticStoreRejectedDataLocation", magnetic_store_rejected_data_location, set_magnetic_store_rejected_data_location, get_magnetic_store_rejected_data_location, Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation>
+        /// `EnableMagneticStoreWrites` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_magnetic_store_writes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableMagneticStoreWrites")
+        }
+
+        /// `MagneticStoreRejectedDataLocation`: Location to store information about records that were
+        /// asynchronously rejected during magnetic store writes.
+        pub fn magnetic_store_rejected_data_location(mut self, value: impl Into<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation>>) -> Self {
+            self.props.set("MagneticStoreRejectedDataLocation", value.into());
+            self
+        }
+
+        /// Sets `MagneticStoreRejectedDataLocation` in place: [`Self::magnetic_store_rejected_data_location`]
+        /// on a value held by `&mut`.
+        pub fn set_magnetic_store_rejected_data_location(&mut self, value: impl Into<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation>>) -> &mut Self {
+            self.props.set("MagneticStoreRejectedDataLocation", value.into());
+            self
+        }
+
+        /// `MagneticStoreRejectedDataLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_magnetic_store_rejected_data_location(&self) -> ::std::option::Option<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation>> {
+            crate::cfn::get_prop(&self.props, "MagneticStoreRejectedDataLocation")
         }
     }
 
@@ -1742,10 +2802,23 @@ pub mod table {
             MagneticStoreWritePropertiesMagneticStoreRejectedDataLocation { props }
         }
 
-        prop! {
-            /// `S3Configuration`: S3 configuration for location to store rejections from magnetic store
-            /// writes
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration>
+        /// `S3Configuration`: S3 configuration for location to store rejections from magnetic store
+        /// writes
+        pub fn s3_configuration(mut self, value: impl Into<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -1772,24 +2845,64 @@ pub mod table {
             MagneticStoreWritePropertiesMagneticStoreRejectedDataLocationS3Configuration { props }
         }
 
-        prop! {
-            /// `EncryptionOption`: Either SSE_KMS or SSE_S3.
-            props, "EncryptionOption", _, set_encryption_option, get_encryption_option, Val<String>
+        /// Sets `EncryptionOption`, which `new` took, in place.
+        pub fn set_encryption_option(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionOption", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketName`: The bucket name used to store the data.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// `EncryptionOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_option(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionOption")
         }
 
-        prop! {
-            /// `KmsKeyId`: Must be provided if SSE_KMS is specified as the encryption option
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectKeyPrefix`: String used to prefix all data in the bucket.
-            props, "ObjectKeyPrefix", object_key_prefix, set_object_key_prefix, get_object_key_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `KmsKeyId`: Must be provided if SSE_KMS is specified as the encryption option
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `ObjectKeyPrefix`: String used to prefix all data in the bucket.
+        pub fn object_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `ObjectKeyPrefix` in place: [`Self::object_key_prefix`] on a value held by `&mut`.
+        pub fn set_object_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectKeyPrefix", value.into());
+            self
+        }
+
+        /// `ObjectKeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectKeyPrefix")
         }
     }
 
@@ -1809,16 +2922,44 @@ pub mod table {
             RetentionProperties { props }
         }
 
-        prop! {
-            /// `MagneticStoreRetentionPeriodInDays`: The duration for which data must be stored in the
-            /// magnetic store.
-            props, "MagneticStoreRetentionPeriodInDays", magnetic_store_retention_period_in_days, set_magnetic_store_retention_period_in_days, get_magnetic_store_retention_period_in_days, Val<String>
+        /// `MagneticStoreRetentionPeriodInDays`: The duration for which data must be stored in the
+        /// magnetic store.
+        pub fn magnetic_store_retention_period_in_days(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MagneticStoreRetentionPeriodInDays", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryStoreRetentionPeriodInHours`: The duration for which data must be stored in the
-            /// memory store.
-            props, "MemoryStoreRetentionPeriodInHours", memory_store_retention_period_in_hours, set_memory_store_retention_period_in_hours, get_memory_store_retention_period_in_hours, Val<String>
+        /// Sets `MagneticStoreRetentionPeriodInDays` in place: [`Self::magnetic_store_retention_period_in_days`]
+        /// on a value held by `&mut`.
+        pub fn set_magnetic_store_retention_period_in_days(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MagneticStoreRetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// `MagneticStoreRetentionPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_magnetic_store_retention_period_in_days(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MagneticStoreRetentionPeriodInDays")
+        }
+
+        /// `MemoryStoreRetentionPeriodInHours`: The duration for which data must be stored in the
+        /// memory store.
+        pub fn memory_store_retention_period_in_hours(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MemoryStoreRetentionPeriodInHours", value.into());
+            self
+        }
+
+        /// Sets `MemoryStoreRetentionPeriodInHours` in place: [`Self::memory_store_retention_period_in_hours`]
+        /// on a value held by `&mut`.
+        pub fn set_memory_store_retention_period_in_hours(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MemoryStoreRetentionPeriodInHours", value.into());
+            self
+        }
+
+        /// `MemoryStoreRetentionPeriodInHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_store_retention_period_in_hours(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MemoryStoreRetentionPeriodInHours")
         }
     }
 
@@ -1837,13 +2978,25 @@ pub mod table {
             Schema { props }
         }
 
-        prop! {
-            /// `CompositePartitionKey`: A list of partition keys defining the attributes used to
-            /// partition the table data. The order of the list determines the partition hierarchy. The
-            /// name and type of each partition key as well as the partition key order cannot be changed
-            /// after the table is created. However, the enforcement level of each partition key can be
-            /// changed.
-            props, "CompositePartitionKey", composite_partition_key, set_composite_partition_key, get_composite_partition_key, Val<List<PartitionKey>>
+        /// `CompositePartitionKey`: A list of partition keys defining the attributes used to partition
+        /// the table data. The order of the list determines the partition hierarchy. The name and type
+        /// of each partition key as well as the partition key order cannot be changed after the table
+        /// is created. However, the enforcement level of each partition key can be changed.
+        pub fn composite_partition_key(mut self, value: impl Into<Val<List<PartitionKey>>>) -> Self {
+            self.props.set("CompositePartitionKey", value.into());
+            self
+        }
+
+        /// Sets `CompositePartitionKey` in place: [`Self::composite_partition_key`] on a value held by `&mut`.
+        pub fn set_composite_partition_key(&mut self, value: impl Into<Val<List<PartitionKey>>>) -> &mut Self {
+            self.props.set("CompositePartitionKey", value.into());
+            self
+        }
+
+        /// `CompositePartitionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_partition_key(&self) -> ::std::option::Option<Val<List<PartitionKey>>> {
+            crate::cfn::get_prop(&self.props, "CompositePartitionKey")
         }
     }
 
@@ -1868,22 +3021,54 @@ pub mod table {
             PartitionKey { props }
         }
 
-        prop! {
-            /// `Type`: The type of the partition key. Options are DIMENSION (dimension key) and MEASURE (measure
-            /// key).
-            props, "Type", _, set_type, get_type, Val<PartitionKeyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PartitionKeyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `EnforcementInRecord`: The level of enforcement for the specification of a dimension key
-            /// in ingested records. Options are REQUIRED (dimension key must be specified) and OPTIONAL (dimension
-            /// key does not have to be specified).
-            props, "EnforcementInRecord", enforcement_in_record, set_enforcement_in_record, get_enforcement_in_record, Val<PartitionKeyEnforcementLevel>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PartitionKeyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Name`: The name of the attribute used for a dimension key.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `EnforcementInRecord`: The level of enforcement for the specification of a dimension key in
+        /// ingested records. Options are REQUIRED (dimension key must be specified) and OPTIONAL (dimension
+        /// key does not have to be specified).
+        pub fn enforcement_in_record(mut self, value: impl Into<Val<PartitionKeyEnforcementLevel>>) -> Self {
+            self.props.set("EnforcementInRecord", value.into());
+            self
+        }
+
+        /// Sets `EnforcementInRecord` in place: [`Self::enforcement_in_record`] on a value held by `&mut`.
+        pub fn set_enforcement_in_record(&mut self, value: impl Into<Val<PartitionKeyEnforcementLevel>>) -> &mut Self {
+            self.props.set("EnforcementInRecord", value.into());
+            self
+        }
+
+        /// `EnforcementInRecord` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforcement_in_record(&self) -> ::std::option::Option<Val<PartitionKeyEnforcementLevel>> {
+            crate::cfn::get_prop(&self.props, "EnforcementInRecord")
+        }
+
+        /// `Name`: The name of the attribute used for a dimension key.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 

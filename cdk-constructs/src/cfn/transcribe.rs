@@ -48,24 +48,64 @@ impl CallAnalyticsCategory {
         CallAnalyticsCategory { core }
     }
 
-    prop! {
-        /// `CategoryName`: A unique name, chosen by you, for your Call Analytics category.
-        core.props, "CategoryName", _, set_category_name, get_category_name, Val<String>
+    /// Sets `CategoryName`, which `new` took, in place.
+    pub fn set_category_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CategoryName", value.into());
+        self
     }
 
-    prop! {
-        /// `InputType`: The input type associated with the specified category.
-        core.props, "InputType", input_type, set_input_type, get_input_type, Val<call_analytics_category::InputType>
+    /// `CategoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_category_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CategoryName")
     }
 
-    prop! {
-        /// `Rules`: Rules define a Call Analytics category.
-        core.props, "Rules", _, set_rules, get_rules, Val<List<call_analytics_category::Rule>>
+    /// `InputType`: The input type associated with the specified category.
+    pub fn input_type(mut self, value: impl Into<Val<call_analytics_category::InputType>>) -> Self {
+        self.core.props.set("InputType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the Call Analytics category.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InputType` in place: [`Self::input_type`] on a value held by `&mut`.
+    pub fn set_input_type(&mut self, value: impl Into<Val<call_analytics_category::InputType>>) -> &mut Self {
+        self.core.props.set("InputType", value.into());
+        self
+    }
+
+    /// `InputType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_type(&self) -> ::std::option::Option<Val<call_analytics_category::InputType>> {
+        crate::cfn::get_prop(&self.core.props, "InputType")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<call_analytics_category::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<call_analytics_category::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `Tags`: Tags associated with the Call Analytics category.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -126,24 +166,76 @@ pub mod call_analytics_category {
             Rule { props }
         }
 
-        prop! {
-            /// `InterruptionFilter`.
-            props, "InterruptionFilter", interruption_filter, set_interruption_filter, get_interruption_filter, Val<InterruptionFilter>
+        /// `InterruptionFilter`.
+        pub fn interruption_filter(mut self, value: impl Into<Val<InterruptionFilter>>) -> Self {
+            self.props.set("InterruptionFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `NonTalkTimeFilter`.
-            props, "NonTalkTimeFilter", non_talk_time_filter, set_non_talk_time_filter, get_non_talk_time_filter, Val<NonTalkTimeFilter>
+        /// Sets `InterruptionFilter` in place: [`Self::interruption_filter`] on a value held by `&mut`.
+        pub fn set_interruption_filter(&mut self, value: impl Into<Val<InterruptionFilter>>) -> &mut Self {
+            self.props.set("InterruptionFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `SentimentFilter`.
-            props, "SentimentFilter", sentiment_filter, set_sentiment_filter, get_sentiment_filter, Val<SentimentFilter>
+        /// `InterruptionFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interruption_filter(&self) -> ::std::option::Option<Val<InterruptionFilter>> {
+            crate::cfn::get_prop(&self.props, "InterruptionFilter")
         }
 
-        prop! {
-            /// `TranscriptFilter`.
-            props, "TranscriptFilter", transcript_filter, set_transcript_filter, get_transcript_filter, Val<TranscriptFilter>
+        /// `NonTalkTimeFilter`.
+        pub fn non_talk_time_filter(mut self, value: impl Into<Val<NonTalkTimeFilter>>) -> Self {
+            self.props.set("NonTalkTimeFilter", value.into());
+            self
+        }
+
+        /// Sets `NonTalkTimeFilter` in place: [`Self::non_talk_time_filter`] on a value held by `&mut`.
+        pub fn set_non_talk_time_filter(&mut self, value: impl Into<Val<NonTalkTimeFilter>>) -> &mut Self {
+            self.props.set("NonTalkTimeFilter", value.into());
+            self
+        }
+
+        /// `NonTalkTimeFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_talk_time_filter(&self) -> ::std::option::Option<Val<NonTalkTimeFilter>> {
+            crate::cfn::get_prop(&self.props, "NonTalkTimeFilter")
+        }
+
+        /// `SentimentFilter`.
+        pub fn sentiment_filter(mut self, value: impl Into<Val<SentimentFilter>>) -> Self {
+            self.props.set("SentimentFilter", value.into());
+            self
+        }
+
+        /// Sets `SentimentFilter` in place: [`Self::sentiment_filter`] on a value held by `&mut`.
+        pub fn set_sentiment_filter(&mut self, value: impl Into<Val<SentimentFilter>>) -> &mut Self {
+            self.props.set("SentimentFilter", value.into());
+            self
+        }
+
+        /// `SentimentFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sentiment_filter(&self) -> ::std::option::Option<Val<SentimentFilter>> {
+            crate::cfn::get_prop(&self.props, "SentimentFilter")
+        }
+
+        /// `TranscriptFilter`.
+        pub fn transcript_filter(mut self, value: impl Into<Val<TranscriptFilter>>) -> Self {
+            self.props.set("TranscriptFilter", value.into());
+            self
+        }
+
+        /// Sets `TranscriptFilter` in place: [`Self::transcript_filter`] on a value held by `&mut`.
+        pub fn set_transcript_filter(&mut self, value: impl Into<Val<TranscriptFilter>>) -> &mut Self {
+            self.props.set("TranscriptFilter", value.into());
+            self
+        }
+
+        /// `TranscriptFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transcript_filter(&self) -> ::std::option::Option<Val<TranscriptFilter>> {
+            crate::cfn::get_prop(&self.props, "TranscriptFilter")
         }
     }
 
@@ -162,29 +254,94 @@ pub mod call_analytics_category {
             InterruptionFilter { props }
         }
 
-        prop! {
-            /// `AbsoluteTimeRange`.
-            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
+        /// `AbsoluteTimeRange`.
+        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Negate`.
-            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        /// Sets `AbsoluteTimeRange` in place: [`Self::absolute_time_range`] on a value held by `&mut`.
+        pub fn set_absolute_time_range(&mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> &mut Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `ParticipantRole`.
-            props, "ParticipantRole", participant_role, set_participant_role, get_participant_role, Val<InterruptionFilterParticipantRole>
+        /// `AbsoluteTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_absolute_time_range(&self) -> ::std::option::Option<Val<AbsoluteTimeRange>> {
+            crate::cfn::get_prop(&self.props, "AbsoluteTimeRange")
         }
 
-        prop! {
-            /// `RelativeTimeRange`.
-            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
+        /// `Negate`.
+        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Negate", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<i64>
+        /// Sets `Negate` in place: [`Self::negate`] on a value held by `&mut`.
+        pub fn set_negate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// `Negate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negate")
+        }
+
+        /// `ParticipantRole`.
+        pub fn participant_role(mut self, value: impl Into<Val<InterruptionFilterParticipantRole>>) -> Self {
+            self.props.set("ParticipantRole", value.into());
+            self
+        }
+
+        /// Sets `ParticipantRole` in place: [`Self::participant_role`] on a value held by `&mut`.
+        pub fn set_participant_role(&mut self, value: impl Into<Val<InterruptionFilterParticipantRole>>) -> &mut Self {
+            self.props.set("ParticipantRole", value.into());
+            self
+        }
+
+        /// `ParticipantRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_participant_role(&self) -> ::std::option::Option<Val<InterruptionFilterParticipantRole>> {
+            crate::cfn::get_prop(&self.props, "ParticipantRole")
+        }
+
+        /// `RelativeTimeRange`.
+        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// Sets `RelativeTimeRange` in place: [`Self::relative_time_range`] on a value held by `&mut`.
+        pub fn set_relative_time_range(&mut self, value: impl Into<Val<RelativeTimeRange>>) -> &mut Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// `RelativeTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_time_range(&self) -> ::std::option::Option<Val<RelativeTimeRange>> {
+            crate::cfn::get_prop(&self.props, "RelativeTimeRange")
+        }
+
+        /// `Threshold`.
+        pub fn threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
     }
 
@@ -203,24 +360,76 @@ pub mod call_analytics_category {
             AbsoluteTimeRange { props }
         }
 
-        prop! {
-            /// `EndTime`.
-            props, "EndTime", end_time, set_end_time, get_end_time, Val<i64>
+        /// `EndTime`.
+        pub fn end_time(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `First`.
-            props, "First", first, set_first, get_first, Val<i64>
+        /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+        pub fn set_end_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Last`.
-            props, "Last", last, set_last, get_last, Val<i64>
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<i64>
+        /// `First`.
+        pub fn first(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("First", value.into());
+            self
+        }
+
+        /// Sets `First` in place: [`Self::first`] on a value held by `&mut`.
+        pub fn set_first(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("First", value.into());
+            self
+        }
+
+        /// `First` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "First")
+        }
+
+        /// `Last`.
+        pub fn last(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Last", value.into());
+            self
+        }
+
+        /// Sets `Last` in place: [`Self::last`] on a value held by `&mut`.
+        pub fn set_last(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Last", value.into());
+            self
+        }
+
+        /// `Last` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Last")
+        }
+
+        /// `StartTime`.
+        pub fn start_time(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -252,24 +461,76 @@ pub mod call_analytics_category {
             RelativeTimeRange { props }
         }
 
-        prop! {
-            /// `EndPercentage`.
-            props, "EndPercentage", end_percentage, set_end_percentage, get_end_percentage, Val<i64>
+        /// `EndPercentage`.
+        pub fn end_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `First`.
-            props, "First", first, set_first, get_first, Val<i64>
+        /// Sets `EndPercentage` in place: [`Self::end_percentage`] on a value held by `&mut`.
+        pub fn set_end_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `Last`.
-            props, "Last", last, set_last, get_last, Val<i64>
+        /// `EndPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndPercentage")
         }
 
-        prop! {
-            /// `StartPercentage`.
-            props, "StartPercentage", start_percentage, set_start_percentage, get_start_percentage, Val<i64>
+        /// `First`.
+        pub fn first(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("First", value.into());
+            self
+        }
+
+        /// Sets `First` in place: [`Self::first`] on a value held by `&mut`.
+        pub fn set_first(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("First", value.into());
+            self
+        }
+
+        /// `First` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "First")
+        }
+
+        /// `Last`.
+        pub fn last(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Last", value.into());
+            self
+        }
+
+        /// Sets `Last` in place: [`Self::last`] on a value held by `&mut`.
+        pub fn set_last(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Last", value.into());
+            self
+        }
+
+        /// `Last` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Last")
+        }
+
+        /// `StartPercentage`.
+        pub fn start_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartPercentage", value.into());
+            self
+        }
+
+        /// Sets `StartPercentage` in place: [`Self::start_percentage`] on a value held by `&mut`.
+        pub fn set_start_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartPercentage", value.into());
+            self
+        }
+
+        /// `StartPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartPercentage")
         }
     }
 
@@ -288,24 +549,76 @@ pub mod call_analytics_category {
             NonTalkTimeFilter { props }
         }
 
-        prop! {
-            /// `AbsoluteTimeRange`.
-            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
+        /// `AbsoluteTimeRange`.
+        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Negate`.
-            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        /// Sets `AbsoluteTimeRange` in place: [`Self::absolute_time_range`] on a value held by `&mut`.
+        pub fn set_absolute_time_range(&mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> &mut Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `RelativeTimeRange`.
-            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
+        /// `AbsoluteTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_absolute_time_range(&self) -> ::std::option::Option<Val<AbsoluteTimeRange>> {
+            crate::cfn::get_prop(&self.props, "AbsoluteTimeRange")
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<i64>
+        /// `Negate`.
+        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// Sets `Negate` in place: [`Self::negate`] on a value held by `&mut`.
+        pub fn set_negate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// `Negate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negate")
+        }
+
+        /// `RelativeTimeRange`.
+        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// Sets `RelativeTimeRange` in place: [`Self::relative_time_range`] on a value held by `&mut`.
+        pub fn set_relative_time_range(&mut self, value: impl Into<Val<RelativeTimeRange>>) -> &mut Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// `RelativeTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_time_range(&self) -> ::std::option::Option<Val<RelativeTimeRange>> {
+            crate::cfn::get_prop(&self.props, "RelativeTimeRange")
+        }
+
+        /// `Threshold`.
+        pub fn threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
     }
 
@@ -326,29 +639,88 @@ pub mod call_analytics_category {
             SentimentFilter { props }
         }
 
-        prop! {
-            /// `Sentiments`.
-            props, "Sentiments", _, set_sentiments, get_sentiments, Val<List<SentimentFilterSentiments>>
+        /// Sets `Sentiments`, which `new` took, in place.
+        pub fn set_sentiments(&mut self, value: impl Into<Val<List<SentimentFilterSentiments>>>) -> &mut Self {
+            self.props.set("Sentiments", value.into());
+            self
         }
 
-        prop! {
-            /// `AbsoluteTimeRange`.
-            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
+        /// `Sentiments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sentiments(&self) -> ::std::option::Option<Val<List<SentimentFilterSentiments>>> {
+            crate::cfn::get_prop(&self.props, "Sentiments")
         }
 
-        prop! {
-            /// `Negate`.
-            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        /// `AbsoluteTimeRange`.
+        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `ParticipantRole`.
-            props, "ParticipantRole", participant_role, set_participant_role, get_participant_role, Val<SentimentFilterParticipantRole>
+        /// Sets `AbsoluteTimeRange` in place: [`Self::absolute_time_range`] on a value held by `&mut`.
+        pub fn set_absolute_time_range(&mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> &mut Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `RelativeTimeRange`.
-            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
+        /// `AbsoluteTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_absolute_time_range(&self) -> ::std::option::Option<Val<AbsoluteTimeRange>> {
+            crate::cfn::get_prop(&self.props, "AbsoluteTimeRange")
+        }
+
+        /// `Negate`.
+        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// Sets `Negate` in place: [`Self::negate`] on a value held by `&mut`.
+        pub fn set_negate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// `Negate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negate")
+        }
+
+        /// `ParticipantRole`.
+        pub fn participant_role(mut self, value: impl Into<Val<SentimentFilterParticipantRole>>) -> Self {
+            self.props.set("ParticipantRole", value.into());
+            self
+        }
+
+        /// Sets `ParticipantRole` in place: [`Self::participant_role`] on a value held by `&mut`.
+        pub fn set_participant_role(&mut self, value: impl Into<Val<SentimentFilterParticipantRole>>) -> &mut Self {
+            self.props.set("ParticipantRole", value.into());
+            self
+        }
+
+        /// `ParticipantRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_participant_role(&self) -> ::std::option::Option<Val<SentimentFilterParticipantRole>> {
+            crate::cfn::get_prop(&self.props, "ParticipantRole")
+        }
+
+        /// `RelativeTimeRange`.
+        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// Sets `RelativeTimeRange` in place: [`Self::relative_time_range`] on a value held by `&mut`.
+        pub fn set_relative_time_range(&mut self, value: impl Into<Val<RelativeTimeRange>>) -> &mut Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// `RelativeTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_time_range(&self) -> ::std::option::Option<Val<RelativeTimeRange>> {
+            crate::cfn::get_prop(&self.props, "RelativeTimeRange")
         }
     }
 
@@ -406,34 +778,100 @@ pub mod call_analytics_category {
             TranscriptFilter { props }
         }
 
-        prop! {
-            /// `TranscriptFilterType`.
-            props, "TranscriptFilterType", _, set_transcript_filter_type, get_transcript_filter_type, Val<TranscriptFilterTranscriptFilterType>
+        /// Sets `TranscriptFilterType`, which `new` took, in place.
+        pub fn set_transcript_filter_type(&mut self, value: impl Into<Val<TranscriptFilterTranscriptFilterType>>) -> &mut Self {
+            self.props.set("TranscriptFilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `Targets`.
-            props, "Targets", _, set_targets, get_targets, Val<List<String>>
+        /// `TranscriptFilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transcript_filter_type(&self) -> ::std::option::Option<Val<TranscriptFilterTranscriptFilterType>> {
+            crate::cfn::get_prop(&self.props, "TranscriptFilterType")
         }
 
-        prop! {
-            /// `AbsoluteTimeRange`.
-            props, "AbsoluteTimeRange", absolute_time_range, set_absolute_time_range, get_absolute_time_range, Val<AbsoluteTimeRange>
+        /// Sets `Targets`, which `new` took, in place.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
         }
 
-        prop! {
-            /// `Negate`.
-            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
 
-        prop! {
-            /// `ParticipantRole`.
-            props, "ParticipantRole", participant_role, set_participant_role, get_participant_role, Val<TranscriptFilterParticipantRole>
+        /// `AbsoluteTimeRange`.
+        pub fn absolute_time_range(mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `RelativeTimeRange`.
-            props, "RelativeTimeRange", relative_time_range, set_relative_time_range, get_relative_time_range, Val<RelativeTimeRange>
+        /// Sets `AbsoluteTimeRange` in place: [`Self::absolute_time_range`] on a value held by `&mut`.
+        pub fn set_absolute_time_range(&mut self, value: impl Into<Val<AbsoluteTimeRange>>) -> &mut Self {
+            self.props.set("AbsoluteTimeRange", value.into());
+            self
+        }
+
+        /// `AbsoluteTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_absolute_time_range(&self) -> ::std::option::Option<Val<AbsoluteTimeRange>> {
+            crate::cfn::get_prop(&self.props, "AbsoluteTimeRange")
+        }
+
+        /// `Negate`.
+        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// Sets `Negate` in place: [`Self::negate`] on a value held by `&mut`.
+        pub fn set_negate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// `Negate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negate")
+        }
+
+        /// `ParticipantRole`.
+        pub fn participant_role(mut self, value: impl Into<Val<TranscriptFilterParticipantRole>>) -> Self {
+            self.props.set("ParticipantRole", value.into());
+            self
+        }
+
+        /// Sets `ParticipantRole` in place: [`Self::participant_role`] on a value held by `&mut`.
+        pub fn set_participant_role(&mut self, value: impl Into<Val<TranscriptFilterParticipantRole>>) -> &mut Self {
+            self.props.set("ParticipantRole", value.into());
+            self
+        }
+
+        /// `ParticipantRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_participant_role(&self) -> ::std::option::Option<Val<TranscriptFilterParticipantRole>> {
+            crate::cfn::get_prop(&self.props, "ParticipantRole")
+        }
+
+        /// `RelativeTimeRange`.
+        pub fn relative_time_range(mut self, value: impl Into<Val<RelativeTimeRange>>) -> Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// Sets `RelativeTimeRange` in place: [`Self::relative_time_range`] on a value held by `&mut`.
+        pub fn set_relative_time_range(&mut self, value: impl Into<Val<RelativeTimeRange>>) -> &mut Self {
+            self.props.set("RelativeTimeRange", value.into());
+            self
+        }
+
+        /// `RelativeTimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_time_range(&self) -> ::std::option::Option<Val<RelativeTimeRange>> {
+            crate::cfn::get_prop(&self.props, "RelativeTimeRange")
         }
     }
 
@@ -487,25 +925,65 @@ impl MedicalVocabulary {
         MedicalVocabulary { core }
     }
 
-    prop! {
-        /// `LanguageCode`: The language code of the vocabulary entries.
-        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<medical_vocabulary::LanguageCode>
+    /// Sets `LanguageCode`, which `new` took, in place.
+    pub fn set_language_code(&mut self, value: impl Into<Val<medical_vocabulary::LanguageCode>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the medical vocabulary.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<medical_vocabulary::LanguageCode>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
     }
 
-    prop! {
-        /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains the medical
-        /// vocabulary.
-        core.props, "VocabularyFileUri", vocabulary_file_uri, set_vocabulary_file_uri, get_vocabulary_file_uri, Val<String>
+    /// `Tags`: Tags associated with the medical vocabulary.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `VocabularyName`: The name of the medical vocabulary.
-        core.props, "VocabularyName", _, set_vocabulary_name, get_vocabulary_name, Val<String>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains the medical
+    /// vocabulary.
+    pub fn vocabulary_file_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VocabularyFileUri", value.into());
+        self
+    }
+
+    /// Sets `VocabularyFileUri` in place: [`Self::vocabulary_file_uri`] on a value held by `&mut`.
+    pub fn set_vocabulary_file_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyFileUri", value.into());
+        self
+    }
+
+    /// `VocabularyFileUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_file_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyFileUri")
+    }
+
+    /// Sets `VocabularyName`, which `new` took, in place.
+    pub fn set_vocabulary_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyName", value.into());
+        self
+    }
+
+    /// `VocabularyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -679,41 +1157,105 @@ impl Vocabulary {
         Vocabulary { core }
     }
 
-    prop! {
-        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions
-        /// to access the Amazon S3 bucket that contains your input file.
-        core.props, "DataAccessRoleArn", data_access_role_arn, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+    /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions to
+    /// access the Amazon S3 bucket that contains your input file.
+    pub fn data_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LanguageCode`: The language code that represents the language of the entries in your
-        /// custom vocabulary. Each custom vocabulary must contain terms in only one language.
-        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<vocabulary::LanguageCode>
+    /// Sets `DataAccessRoleArn` in place: [`Self::data_access_role_arn`] on a value held by `&mut`.
+    pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Phrases`: Use this parameter if you want to create your custom vocabulary by including
-        /// all desired terms, as comma-separated values, within your request. You cannot use this
-        /// parameter together with VocabularyFileUri.
-        core.props, "Phrases", phrases, set_phrases, get_phrases, Val<List<String>>
+    /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataAccessRoleArn")
     }
 
-    prop! {
-        /// `Tags`: Adds one or more custom tags, each in the form of a key:value pair, to the
-        /// custom vocabulary.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LanguageCode`, which `new` took, in place.
+    pub fn set_language_code(&mut self, value: impl Into<Val<vocabulary::LanguageCode>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
     }
 
-    prop! {
-        /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains your custom
-        /// vocabulary. You cannot use this parameter together with Phrases.
-        core.props, "VocabularyFileUri", vocabulary_file_uri, set_vocabulary_file_uri, get_vocabulary_file_uri, Val<String>
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<vocabulary::LanguageCode>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
     }
 
-    prop! {
-        /// `VocabularyName`: A unique name, chosen by you, for your custom vocabulary. This name is
-        /// case sensitive, cannot contain spaces, and must be unique within an AWS account.
-        core.props, "VocabularyName", _, set_vocabulary_name, get_vocabulary_name, Val<String>
+    /// `Phrases`: Use this parameter if you want to create your custom vocabulary by including all
+    /// desired terms, as comma-separated values, within your request. You cannot use this parameter
+    /// together with VocabularyFileUri.
+    pub fn phrases(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Phrases", value.into());
+        self
+    }
+
+    /// Sets `Phrases` in place: [`Self::phrases`] on a value held by `&mut`.
+    pub fn set_phrases(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Phrases", value.into());
+        self
+    }
+
+    /// `Phrases` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_phrases(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Phrases")
+    }
+
+    /// `Tags`: Adds one or more custom tags, each in the form of a key:value pair, to the custom
+    /// vocabulary.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VocabularyFileUri`: The Amazon S3 location of the text file that contains your custom
+    /// vocabulary. You cannot use this parameter together with Phrases.
+    pub fn vocabulary_file_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VocabularyFileUri", value.into());
+        self
+    }
+
+    /// Sets `VocabularyFileUri` in place: [`Self::vocabulary_file_uri`] on a value held by `&mut`.
+    pub fn set_vocabulary_file_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyFileUri", value.into());
+        self
+    }
+
+    /// `VocabularyFileUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_file_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyFileUri")
+    }
+
+    /// Sets `VocabularyName`, which `new` took, in place.
+    pub fn set_vocabulary_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyName", value.into());
+        self
+    }
+
+    /// `VocabularyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1132,38 +1674,104 @@ impl VocabularyFilter {
         VocabularyFilter { core }
     }
 
-    prop! {
-        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions
-        /// to access the Amazon S3 bucket that contains your input files.
-        core.props, "DataAccessRoleArn", data_access_role_arn, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+    /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of an IAM role that has permissions to
+    /// access the Amazon S3 bucket that contains your input files.
+    pub fn data_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LanguageCode`: The language code that represents the language of the entries in your
-        /// vocabulary filter.
-        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<vocabulary_filter::LanguageCode>
+    /// Sets `DataAccessRoleArn` in place: [`Self::data_access_role_arn`] on a value held by `&mut`.
+    pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the vocabulary filter.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataAccessRoleArn")
     }
 
-    prop! {
-        /// `VocabularyFilterFileUri`: The Amazon S3 location of the text file that contains your
-        /// custom vocabulary filter terms.
-        core.props, "VocabularyFilterFileUri", vocabulary_filter_file_uri, set_vocabulary_filter_file_uri, get_vocabulary_filter_file_uri, Val<String>
+    /// Sets `LanguageCode`, which `new` took, in place.
+    pub fn set_language_code(&mut self, value: impl Into<Val<vocabulary_filter::LanguageCode>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
     }
 
-    prop! {
-        /// `VocabularyFilterName`: A unique name, chosen by you, for your custom vocabulary filter.
-        core.props, "VocabularyFilterName", _, set_vocabulary_filter_name, get_vocabulary_filter_name, Val<String>
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<vocabulary_filter::LanguageCode>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
     }
 
-    prop! {
-        /// `Words`: Use this parameter if you want to create your custom vocabulary filter by
-        /// including all desired terms, as comma-separated values, within your request.
-        core.props, "Words", words, set_words, get_words, Val<List<String>>
+    /// `Tags`: Tags associated with the vocabulary filter.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VocabularyFilterFileUri`: The Amazon S3 location of the text file that contains your custom
+    /// vocabulary filter terms.
+    pub fn vocabulary_filter_file_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VocabularyFilterFileUri", value.into());
+        self
+    }
+
+    /// Sets `VocabularyFilterFileUri` in place: [`Self::vocabulary_filter_file_uri`] on a value
+    /// held by `&mut`.
+    pub fn set_vocabulary_filter_file_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyFilterFileUri", value.into());
+        self
+    }
+
+    /// `VocabularyFilterFileUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_filter_file_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyFilterFileUri")
+    }
+
+    /// Sets `VocabularyFilterName`, which `new` took, in place.
+    pub fn set_vocabulary_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyFilterName", value.into());
+        self
+    }
+
+    /// `VocabularyFilterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_filter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyFilterName")
+    }
+
+    /// `Words`: Use this parameter if you want to create your custom vocabulary filter by including
+    /// all desired terms, as comma-separated values, within your request.
+    pub fn words(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Words", value.into());
+        self
+    }
+
+    /// Sets `Words` in place: [`Self::words`] on a value held by `&mut`.
+    pub fn set_words(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Words", value.into());
+        self
+    }
+
+    /// `Words` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_words(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Words")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,63 +52,181 @@ impl Agreement {
         Agreement { core }
     }
 
-    prop! {
-        /// `AccessRole`: Specifies the access role for the agreement.
-        core.props, "AccessRole", _, set_access_role, get_access_role, Val<String>
+    /// Sets `AccessRole`, which `new` took, in place.
+    pub fn set_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessRole", value.into());
+        self
     }
 
-    prop! {
-        /// `BaseDirectory`: Specifies the base directory for the agreement.
-        core.props, "BaseDirectory", base_directory, set_base_directory, get_base_directory, Val<String>
+    /// `AccessRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessRole")
     }
 
-    prop! {
-        /// `CustomDirectories`: Specifies a separate directory for each type of file to store for
-        /// an AS2 message.
-        core.props, "CustomDirectories", custom_directories, set_custom_directories, get_custom_directories, Val<agreement::CustomDirectories>
+    /// `BaseDirectory`: Specifies the base directory for the agreement.
+    pub fn base_directory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BaseDirectory", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A textual description for the agreement.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BaseDirectory` in place: [`Self::base_directory`] on a value held by `&mut`.
+    pub fn set_base_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BaseDirectory", value.into());
+        self
     }
 
-    prop! {
-        /// `EnforceMessageSigning`: Specifies whether to enforce an AS2 message is signed for this
-        /// agreement.
-        core.props, "EnforceMessageSigning", enforce_message_signing, set_enforce_message_signing, get_enforce_message_signing, Val<agreement::EnforceMessageSigning>
+    /// `BaseDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_directory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BaseDirectory")
     }
 
-    prop! {
-        /// `LocalProfileId`: A unique identifier for the local profile.
-        core.props, "LocalProfileId", _, set_local_profile_id, get_local_profile_id, Val<String>
+    /// `CustomDirectories`: Specifies a separate directory for each type of file to store for an
+    /// AS2 message.
+    pub fn custom_directories(mut self, value: impl Into<Val<agreement::CustomDirectories>>) -> Self {
+        self.core.props.set("CustomDirectories", value.into());
+        self
     }
 
-    prop! {
-        /// `PartnerProfileId`: A unique identifier for the partner profile.
-        core.props, "PartnerProfileId", _, set_partner_profile_id, get_partner_profile_id, Val<String>
+    /// Sets `CustomDirectories` in place: [`Self::custom_directories`] on a value held by `&mut`.
+    pub fn set_custom_directories(&mut self, value: impl Into<Val<agreement::CustomDirectories>>) -> &mut Self {
+        self.core.props.set("CustomDirectories", value.into());
+        self
     }
 
-    prop! {
-        /// `PreserveFilename`: Specifies whether to preserve the filename received for this
-        /// agreement.
-        core.props, "PreserveFilename", preserve_filename, set_preserve_filename, get_preserve_filename, Val<agreement::PreserveFilename>
+    /// `CustomDirectories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_directories(&self) -> ::std::option::Option<Val<agreement::CustomDirectories>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDirectories")
     }
 
-    prop! {
-        /// `ServerId`: A unique identifier for the server.
-        core.props, "ServerId", _, set_server_id, get_server_id, Val<String>
+    /// `Description`: A textual description for the agreement.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: Specifies the status of the agreement.
-        core.props, "Status", status, set_status, get_status, Val<agreement::Status>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to group and search for agreements. Tags are
-        /// metadata attached to agreements for any purpose.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EnforceMessageSigning`: Specifies whether to enforce an AS2 message is signed for this
+    /// agreement.
+    pub fn enforce_message_signing(mut self, value: impl Into<Val<agreement::EnforceMessageSigning>>) -> Self {
+        self.core.props.set("EnforceMessageSigning", value.into());
+        self
+    }
+
+    /// Sets `EnforceMessageSigning` in place: [`Self::enforce_message_signing`] on a value held by `&mut`.
+    pub fn set_enforce_message_signing(&mut self, value: impl Into<Val<agreement::EnforceMessageSigning>>) -> &mut Self {
+        self.core.props.set("EnforceMessageSigning", value.into());
+        self
+    }
+
+    /// `EnforceMessageSigning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enforce_message_signing(&self) -> ::std::option::Option<Val<agreement::EnforceMessageSigning>> {
+        crate::cfn::get_prop(&self.core.props, "EnforceMessageSigning")
+    }
+
+    /// Sets `LocalProfileId`, which `new` took, in place.
+    pub fn set_local_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocalProfileId", value.into());
+        self
+    }
+
+    /// `LocalProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_local_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocalProfileId")
+    }
+
+    /// Sets `PartnerProfileId`, which `new` took, in place.
+    pub fn set_partner_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PartnerProfileId", value.into());
+        self
+    }
+
+    /// `PartnerProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partner_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PartnerProfileId")
+    }
+
+    /// `PreserveFilename`: Specifies whether to preserve the filename received for this agreement.
+    pub fn preserve_filename(mut self, value: impl Into<Val<agreement::PreserveFilename>>) -> Self {
+        self.core.props.set("PreserveFilename", value.into());
+        self
+    }
+
+    /// Sets `PreserveFilename` in place: [`Self::preserve_filename`] on a value held by `&mut`.
+    pub fn set_preserve_filename(&mut self, value: impl Into<Val<agreement::PreserveFilename>>) -> &mut Self {
+        self.core.props.set("PreserveFilename", value.into());
+        self
+    }
+
+    /// `PreserveFilename` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preserve_filename(&self) -> ::std::option::Option<Val<agreement::PreserveFilename>> {
+        crate::cfn::get_prop(&self.core.props, "PreserveFilename")
+    }
+
+    /// Sets `ServerId`, which `new` took, in place.
+    pub fn set_server_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerId", value.into());
+        self
+    }
+
+    /// `ServerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerId")
+    }
+
+    /// `Status`: Specifies the status of the agreement.
+    pub fn status(mut self, value: impl Into<Val<agreement::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<agreement::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<agreement::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to group and search for agreements. Tags are
+    /// metadata attached to agreements for any purpose.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,33 +289,64 @@ pub mod agreement {
             CustomDirectories { props }
         }
 
-        prop! {
-            /// `FailedFilesDirectory`: Specifies a location to store the failed files for an AS2
-            /// message.
-            props, "FailedFilesDirectory", _, set_failed_files_directory, get_failed_files_directory, Val<String>
+        /// Sets `FailedFilesDirectory`, which `new` took, in place.
+        pub fn set_failed_files_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FailedFilesDirectory", value.into());
+            self
         }
 
-        prop! {
-            /// `MdnFilesDirectory`: Specifies a location to store the MDN file for an AS2 message.
-            props, "MdnFilesDirectory", _, set_mdn_files_directory, get_mdn_files_directory, Val<String>
+        /// `FailedFilesDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failed_files_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FailedFilesDirectory")
         }
 
-        prop! {
-            /// `PayloadFilesDirectory`: Specifies a location to store the payload file for an AS2
-            /// message.
-            props, "PayloadFilesDirectory", _, set_payload_files_directory, get_payload_files_directory, Val<String>
+        /// Sets `MdnFilesDirectory`, which `new` took, in place.
+        pub fn set_mdn_files_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MdnFilesDirectory", value.into());
+            self
         }
 
-        prop! {
-            /// `StatusFilesDirectory`: Specifies a location to store the status file for an AS2
-            /// message.
-            props, "StatusFilesDirectory", _, set_status_files_directory, get_status_files_directory, Val<String>
+        /// `MdnFilesDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mdn_files_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MdnFilesDirectory")
         }
 
-        prop! {
-            /// `TemporaryFilesDirectory`: Specifies a location to store the temporary processing file
-            /// for an AS2 message.
-            props, "TemporaryFilesDirectory", _, set_temporary_files_directory, get_temporary_files_directory, Val<String>
+        /// Sets `PayloadFilesDirectory`, which `new` took, in place.
+        pub fn set_payload_files_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadFilesDirectory", value.into());
+            self
+        }
+
+        /// `PayloadFilesDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_files_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadFilesDirectory")
+        }
+
+        /// Sets `StatusFilesDirectory`, which `new` took, in place.
+        pub fn set_status_files_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusFilesDirectory", value.into());
+            self
+        }
+
+        /// `StatusFilesDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_files_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusFilesDirectory")
+        }
+
+        /// Sets `TemporaryFilesDirectory`, which `new` took, in place.
+        pub fn set_temporary_files_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemporaryFilesDirectory", value.into());
+            self
+        }
+
+        /// `TemporaryFilesDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temporary_files_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemporaryFilesDirectory")
         }
     }
 
@@ -266,45 +415,137 @@ impl Certificate {
         Certificate { core }
     }
 
-    prop! {
-        /// `ActiveDate`: Specifies the active date for the certificate.
-        core.props, "ActiveDate", active_date, set_active_date, get_active_date, Val<String>
+    /// `ActiveDate`: Specifies the active date for the certificate.
+    pub fn active_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActiveDate", value.into());
+        self
     }
 
-    prop! {
-        /// `Certificate`: Specifies the certificate body to be imported.
-        core.props, "Certificate", _, set_certificate, get_certificate, Val<String>
+    /// Sets `ActiveDate` in place: [`Self::active_date`] on a value held by `&mut`.
+    pub fn set_active_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActiveDate", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateChain`: Specifies the certificate chain to be imported.
-        core.props, "CertificateChain", certificate_chain, set_certificate_chain, get_certificate_chain, Val<String>
+    /// `ActiveDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_active_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActiveDate")
     }
 
-    prop! {
-        /// `Description`: A textual description for the certificate.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Certificate`, which `new` took, in place.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `InactiveDate`: Specifies the inactive date for the certificate.
-        core.props, "InactiveDate", inactive_date, set_inactive_date, get_inactive_date, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `PrivateKey`: Specifies the private key for the certificate.
-        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    /// `CertificateChain`: Specifies the certificate chain to be imported.
+    pub fn certificate_chain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateChain", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to group and search for certificates. Tags are
-        /// metadata attached to certificates for any purpose.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CertificateChain` in place: [`Self::certificate_chain`] on a value held by `&mut`.
+    pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateChain", value.into());
+        self
     }
 
-    prop! {
-        /// `Usage`: Specifies the usage type for the certificate.
-        core.props, "Usage", _, set_usage, get_usage, Val<certificate::Usage>
+    /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateChain")
+    }
+
+    /// `Description`: A textual description for the certificate.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `InactiveDate`: Specifies the inactive date for the certificate.
+    pub fn inactive_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InactiveDate", value.into());
+        self
+    }
+
+    /// Sets `InactiveDate` in place: [`Self::inactive_date`] on a value held by `&mut`.
+    pub fn set_inactive_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InactiveDate", value.into());
+        self
+    }
+
+    /// `InactiveDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inactive_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InactiveDate")
+    }
+
+    /// `PrivateKey`: Specifies the private key for the certificate.
+    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+    pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKey")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to group and search for certificates. Tags are
+    /// metadata attached to certificates for any purpose.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Usage`, which `new` took, in place.
+    pub fn set_usage(&mut self, value: impl Into<Val<certificate::Usage>>) -> &mut Self {
+        self.core.props.set("Usage", value.into());
+        self
+    }
+
+    /// `Usage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage(&self) -> ::std::option::Option<Val<certificate::Usage>> {
+        crate::cfn::get_prop(&self.core.props, "Usage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -396,55 +637,179 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `AccessRole`: Specifies the access role for the connector.
-        core.props, "AccessRole", _, set_access_role, get_access_role, Val<String>
+    /// Sets `AccessRole`, which `new` took, in place.
+    pub fn set_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessRole", value.into());
+        self
     }
 
-    prop! {
-        /// `As2Config`: Configuration for an AS2 connector.
-        core.props, "As2Config", as2_config, set_as2_config, get_as2_config, Val<connector::As2Config>
+    /// `AccessRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessRole")
     }
 
-    prop! {
-        /// `EgressConfig`: Egress configuration for the connector.
-        core.props, "EgressConfig", egress_config, set_egress_config, get_egress_config, Val<connector::ConnectorEgressConfig>
+    /// `As2Config`: Configuration for an AS2 connector.
+    pub fn as2_config(mut self, value: impl Into<Val<connector::As2Config>>) -> Self {
+        self.core.props.set("As2Config", value.into());
+        self
     }
 
-    prop! {
-        /// `EgressType`: Specifies the egress type for the connector.
-        core.props, "EgressType", egress_type, set_egress_type, get_egress_type, Val<connector::ConnectorEgressType>
+    /// Sets `As2Config` in place: [`Self::as2_config`] on a value held by `&mut`.
+    pub fn set_as2_config(&mut self, value: impl Into<Val<connector::As2Config>>) -> &mut Self {
+        self.core.props.set("As2Config", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`: IP address type for Connector
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<connector::IpAddressType>
+    /// `As2Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_as2_config(&self) -> ::std::option::Option<Val<connector::As2Config>> {
+        crate::cfn::get_prop(&self.core.props, "As2Config")
     }
 
-    prop! {
-        /// `LoggingRole`: Specifies the logging role for the connector.
-        core.props, "LoggingRole", logging_role, set_logging_role, get_logging_role, Val<String>
+    /// `EgressConfig`: Egress configuration for the connector.
+    pub fn egress_config(mut self, value: impl Into<Val<connector::ConnectorEgressConfig>>) -> Self {
+        self.core.props.set("EgressConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityPolicyName`: Security policy for SFTP Connector
-        core.props, "SecurityPolicyName", security_policy_name, set_security_policy_name, get_security_policy_name, Val<String>
+    /// Sets `EgressConfig` in place: [`Self::egress_config`] on a value held by `&mut`.
+    pub fn set_egress_config(&mut self, value: impl Into<Val<connector::ConnectorEgressConfig>>) -> &mut Self {
+        self.core.props.set("EgressConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SftpConfig`: Configuration for an SFTP connector.
-        core.props, "SftpConfig", sftp_config, set_sftp_config, get_sftp_config, Val<connector::SftpConfig>
+    /// `EgressConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_config(&self) -> ::std::option::Option<Val<connector::ConnectorEgressConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EgressConfig")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to group and search for connectors. Tags are
-        /// metadata attached to connectors for any purpose.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EgressType`: Specifies the egress type for the connector.
+    pub fn egress_type(mut self, value: impl Into<Val<connector::ConnectorEgressType>>) -> Self {
+        self.core.props.set("EgressType", value.into());
+        self
     }
 
-    prop! {
-        /// `Url`: URL for Connector
-        core.props, "Url", url, set_url, get_url, Val<String>
+    /// Sets `EgressType` in place: [`Self::egress_type`] on a value held by `&mut`.
+    pub fn set_egress_type(&mut self, value: impl Into<Val<connector::ConnectorEgressType>>) -> &mut Self {
+        self.core.props.set("EgressType", value.into());
+        self
+    }
+
+    /// `EgressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_type(&self) -> ::std::option::Option<Val<connector::ConnectorEgressType>> {
+        crate::cfn::get_prop(&self.core.props, "EgressType")
+    }
+
+    /// `IpAddressType`: IP address type for Connector
+    pub fn ip_address_type(mut self, value: impl Into<Val<connector::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<connector::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<connector::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `LoggingRole`: Specifies the logging role for the connector.
+    pub fn logging_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LoggingRole", value.into());
+        self
+    }
+
+    /// Sets `LoggingRole` in place: [`Self::logging_role`] on a value held by `&mut`.
+    pub fn set_logging_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoggingRole", value.into());
+        self
+    }
+
+    /// `LoggingRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingRole")
+    }
+
+    /// `SecurityPolicyName`: Security policy for SFTP Connector
+    pub fn security_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityPolicyName", value.into());
+        self
+    }
+
+    /// Sets `SecurityPolicyName` in place: [`Self::security_policy_name`] on a value held by `&mut`.
+    pub fn set_security_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityPolicyName", value.into());
+        self
+    }
+
+    /// `SecurityPolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityPolicyName")
+    }
+
+    /// `SftpConfig`: Configuration for an SFTP connector.
+    pub fn sftp_config(mut self, value: impl Into<Val<connector::SftpConfig>>) -> Self {
+        self.core.props.set("SftpConfig", value.into());
+        self
+    }
+
+    /// Sets `SftpConfig` in place: [`Self::sftp_config`] on a value held by `&mut`.
+    pub fn set_sftp_config(&mut self, value: impl Into<Val<connector::SftpConfig>>) -> &mut Self {
+        self.core.props.set("SftpConfig", value.into());
+        self
+    }
+
+    /// `SftpConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sftp_config(&self) -> ::std::option::Option<Val<connector::SftpConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SftpConfig")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to group and search for connectors. Tags are
+    /// metadata attached to connectors for any purpose.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Url`: URL for Connector
+    pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Url", value.into());
+        self
+    }
+
+    /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+    pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Url", value.into());
+        self
+    }
+
+    /// `Url` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Url")
     }
 
     /// `Ref`: the resource's identifier.
@@ -504,62 +869,205 @@ pub mod connector {
             As2Config { props }
         }
 
-        prop! {
-            /// `AsyncMdnConfig`: Configuration for an AS2 connector with ASYNC MDN Response
-            props, "AsyncMdnConfig", async_mdn_config, set_async_mdn_config, get_async_mdn_config, Val<ConnectorAsyncMdnConfig>
+        /// `AsyncMdnConfig`: Configuration for an AS2 connector with ASYNC MDN Response
+        pub fn async_mdn_config(mut self, value: impl Into<Val<ConnectorAsyncMdnConfig>>) -> Self {
+            self.props.set("AsyncMdnConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `BasicAuthSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the
-            /// credentials for Basic authentication. If empty, Basic authentication is disabled for the
-            /// AS2 connector
-            props, "BasicAuthSecretId", basic_auth_secret_id, set_basic_auth_secret_id, get_basic_auth_secret_id, Val<String>
+        /// Sets `AsyncMdnConfig` in place: [`Self::async_mdn_config`] on a value held by `&mut`.
+        pub fn set_async_mdn_config(&mut self, value: impl Into<Val<ConnectorAsyncMdnConfig>>) -> &mut Self {
+            self.props.set("AsyncMdnConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Compression`: Compression setting for this AS2 connector configuration.
-            props, "Compression", compression, set_compression, get_compression, Val<As2ConfigCompression>
+        /// `AsyncMdnConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_async_mdn_config(&self) -> ::std::option::Option<Val<ConnectorAsyncMdnConfig>> {
+            crate::cfn::get_prop(&self.props, "AsyncMdnConfig")
         }
 
-        prop! {
-            /// `EncryptionAlgorithm`: Encryption algorithm for this AS2 connector configuration.
-            props, "EncryptionAlgorithm", encryption_algorithm, set_encryption_algorithm, get_encryption_algorithm, Val<As2ConfigEncryptionAlgorithm>
+        /// `BasicAuthSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the
+        /// credentials for Basic authentication. If empty, Basic authentication is disabled for the AS2
+        /// connector
+        pub fn basic_auth_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BasicAuthSecretId", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalProfileId`: A unique identifier for the local profile.
-            props, "LocalProfileId", local_profile_id, set_local_profile_id, get_local_profile_id, Val<String>
+        /// Sets `BasicAuthSecretId` in place: [`Self::basic_auth_secret_id`] on a value held by `&mut`.
+        pub fn set_basic_auth_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BasicAuthSecretId", value.into());
+            self
         }
 
-        prop! {
-            /// `MdnResponse`: MDN Response setting for this AS2 connector configuration.
-            props, "MdnResponse", mdn_response, set_mdn_response, get_mdn_response, Val<As2ConfigMdnResponse>
+        /// `BasicAuthSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthSecretId")
         }
 
-        prop! {
-            /// `MdnSigningAlgorithm`: MDN Signing algorithm for this AS2 connector configuration.
-            props, "MdnSigningAlgorithm", mdn_signing_algorithm, set_mdn_signing_algorithm, get_mdn_signing_algorithm, Val<As2ConfigMdnSigningAlgorithm>
+        /// `Compression`: Compression setting for this AS2 connector configuration.
+        pub fn compression(mut self, value: impl Into<Val<As2ConfigCompression>>) -> Self {
+            self.props.set("Compression", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageSubject`: The message subject for this AS2 connector configuration.
-            props, "MessageSubject", message_subject, set_message_subject, get_message_subject, Val<String>
+        /// Sets `Compression` in place: [`Self::compression`] on a value held by `&mut`.
+        pub fn set_compression(&mut self, value: impl Into<Val<As2ConfigCompression>>) -> &mut Self {
+            self.props.set("Compression", value.into());
+            self
         }
 
-        prop! {
-            /// `PartnerProfileId`: A unique identifier for the partner profile.
-            props, "PartnerProfileId", partner_profile_id, set_partner_profile_id, get_partner_profile_id, Val<String>
+        /// `Compression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression(&self) -> ::std::option::Option<Val<As2ConfigCompression>> {
+            crate::cfn::get_prop(&self.props, "Compression")
         }
 
-        prop! {
-            /// `PreserveContentType`: Specifies whether to use the AWS S3 object content-type as the
-            /// content-type for the AS2 message.
-            props, "PreserveContentType", preserve_content_type, set_preserve_content_type, get_preserve_content_type, Val<As2ConfigPreserveContentType>
+        /// `EncryptionAlgorithm`: Encryption algorithm for this AS2 connector configuration.
+        pub fn encryption_algorithm(mut self, value: impl Into<Val<As2ConfigEncryptionAlgorithm>>) -> Self {
+            self.props.set("EncryptionAlgorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `SigningAlgorithm`: Signing algorithm for this AS2 connector configuration.
-            props, "SigningAlgorithm", signing_algorithm, set_signing_algorithm, get_signing_algorithm, Val<As2ConfigSigningAlgorithm>
+        /// Sets `EncryptionAlgorithm` in place: [`Self::encryption_algorithm`] on a value held by `&mut`.
+        pub fn set_encryption_algorithm(&mut self, value: impl Into<Val<As2ConfigEncryptionAlgorithm>>) -> &mut Self {
+            self.props.set("EncryptionAlgorithm", value.into());
+            self
+        }
+
+        /// `EncryptionAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_algorithm(&self) -> ::std::option::Option<Val<As2ConfigEncryptionAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "EncryptionAlgorithm")
+        }
+
+        /// `LocalProfileId`: A unique identifier for the local profile.
+        pub fn local_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocalProfileId", value.into());
+            self
+        }
+
+        /// Sets `LocalProfileId` in place: [`Self::local_profile_id`] on a value held by `&mut`.
+        pub fn set_local_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocalProfileId", value.into());
+            self
+        }
+
+        /// `LocalProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocalProfileId")
+        }
+
+        /// `MdnResponse`: MDN Response setting for this AS2 connector configuration.
+        pub fn mdn_response(mut self, value: impl Into<Val<As2ConfigMdnResponse>>) -> Self {
+            self.props.set("MdnResponse", value.into());
+            self
+        }
+
+        /// Sets `MdnResponse` in place: [`Self::mdn_response`] on a value held by `&mut`.
+        pub fn set_mdn_response(&mut self, value: impl Into<Val<As2ConfigMdnResponse>>) -> &mut Self {
+            self.props.set("MdnResponse", value.into());
+            self
+        }
+
+        /// `MdnResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mdn_response(&self) -> ::std::option::Option<Val<As2ConfigMdnResponse>> {
+            crate::cfn::get_prop(&self.props, "MdnResponse")
+        }
+
+        /// `MdnSigningAlgorithm`: MDN Signing algorithm for this AS2 connector configuration.
+        pub fn mdn_signing_algorithm(mut self, value: impl Into<Val<As2ConfigMdnSigningAlgorithm>>) -> Self {
+            self.props.set("MdnSigningAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `MdnSigningAlgorithm` in place: [`Self::mdn_signing_algorithm`] on a value held by `&mut`.
+        pub fn set_mdn_signing_algorithm(&mut self, value: impl Into<Val<As2ConfigMdnSigningAlgorithm>>) -> &mut Self {
+            self.props.set("MdnSigningAlgorithm", value.into());
+            self
+        }
+
+        /// `MdnSigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mdn_signing_algorithm(&self) -> ::std::option::Option<Val<As2ConfigMdnSigningAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "MdnSigningAlgorithm")
+        }
+
+        /// `MessageSubject`: The message subject for this AS2 connector configuration.
+        pub fn message_subject(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageSubject", value.into());
+            self
+        }
+
+        /// Sets `MessageSubject` in place: [`Self::message_subject`] on a value held by `&mut`.
+        pub fn set_message_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageSubject", value.into());
+            self
+        }
+
+        /// `MessageSubject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageSubject")
+        }
+
+        /// `PartnerProfileId`: A unique identifier for the partner profile.
+        pub fn partner_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PartnerProfileId", value.into());
+            self
+        }
+
+        /// Sets `PartnerProfileId` in place: [`Self::partner_profile_id`] on a value held by `&mut`.
+        pub fn set_partner_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartnerProfileId", value.into());
+            self
+        }
+
+        /// `PartnerProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partner_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartnerProfileId")
+        }
+
+        /// `PreserveContentType`: Specifies whether to use the AWS S3 object content-type as the
+        /// content-type for the AS2 message.
+        pub fn preserve_content_type(mut self, value: impl Into<Val<As2ConfigPreserveContentType>>) -> Self {
+            self.props.set("PreserveContentType", value.into());
+            self
+        }
+
+        /// Sets `PreserveContentType` in place: [`Self::preserve_content_type`] on a value held by `&mut`.
+        pub fn set_preserve_content_type(&mut self, value: impl Into<Val<As2ConfigPreserveContentType>>) -> &mut Self {
+            self.props.set("PreserveContentType", value.into());
+            self
+        }
+
+        /// `PreserveContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_content_type(&self) -> ::std::option::Option<Val<As2ConfigPreserveContentType>> {
+            crate::cfn::get_prop(&self.props, "PreserveContentType")
+        }
+
+        /// `SigningAlgorithm`: Signing algorithm for this AS2 connector configuration.
+        pub fn signing_algorithm(mut self, value: impl Into<Val<As2ConfigSigningAlgorithm>>) -> Self {
+            self.props.set("SigningAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `SigningAlgorithm` in place: [`Self::signing_algorithm`] on a value held by `&mut`.
+        pub fn set_signing_algorithm(&mut self, value: impl Into<Val<As2ConfigSigningAlgorithm>>) -> &mut Self {
+            self.props.set("SigningAlgorithm", value.into());
+            self
+        }
+
+        /// `SigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_algorithm(&self) -> ::std::option::Option<Val<As2ConfigSigningAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SigningAlgorithm")
         }
     }
 
@@ -582,14 +1090,28 @@ pub mod connector {
             ConnectorAsyncMdnConfig { props }
         }
 
-        prop! {
-            /// `Url`: URL of the server to receive the MDN response on
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerIds`.
-            props, "ServerIds", _, set_server_ids, get_server_ids, Val<List<String>>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// Sets `ServerIds`, which `new` took, in place.
+        pub fn set_server_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ServerIds", value.into());
+            self
+        }
+
+        /// `ServerIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ServerIds")
         }
     }
 
@@ -722,9 +1244,16 @@ pub mod connector {
             ConnectorEgressConfig { props }
         }
 
-        prop! {
-            /// `VpcLattice`.
-            props, "VpcLattice", _, set_vpc_lattice, get_vpc_lattice, Val<ConnectorVpcLatticeEgressConfig>
+        /// Sets `VpcLattice`, which `new` took, in place.
+        pub fn set_vpc_lattice(&mut self, value: impl Into<Val<ConnectorVpcLatticeEgressConfig>>) -> &mut Self {
+            self.props.set("VpcLattice", value.into());
+            self
+        }
+
+        /// `VpcLattice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_lattice(&self) -> ::std::option::Option<Val<ConnectorVpcLatticeEgressConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcLattice")
         }
     }
 
@@ -746,14 +1275,34 @@ pub mod connector {
             ConnectorVpcLatticeEgressConfig { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationArn`: ARN of the VPC Lattice resource configuration
-            props, "ResourceConfigurationArn", _, set_resource_configuration_arn, get_resource_configuration_arn, Val<String>
+        /// Sets `ResourceConfigurationArn`, which `new` took, in place.
+        pub fn set_resource_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `PortNumber`: Port to connect to on the target VPC Lattice resource
-            props, "PortNumber", port_number, set_port_number, get_port_number, Val<i64>
+        /// `ResourceConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationArn")
+        }
+
+        /// `PortNumber`: Port to connect to on the target VPC Lattice resource
+        pub fn port_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PortNumber", value.into());
+            self
+        }
+
+        /// Sets `PortNumber` in place: [`Self::port_number`] on a value held by `&mut`.
+        pub fn set_port_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PortNumber", value.into());
+            self
+        }
+
+        /// `PortNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PortNumber")
         }
     }
 
@@ -798,29 +1347,83 @@ pub mod connector {
             SftpConfig { props }
         }
 
-        prop! {
-            /// `MaxConcurrentConnections`: Specifies the number of active connections that your
-            /// connector can establish with the remote server at the same time.
-            props, "MaxConcurrentConnections", max_concurrent_connections, set_max_concurrent_connections, get_max_concurrent_connections, Val<i64>
+        /// `MaxConcurrentConnections`: Specifies the number of active connections that your connector
+        /// can establish with the remote server at the same time.
+        pub fn max_concurrent_connections(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentConnections", value.into());
+            self
         }
 
-        prop! {
-            /// `OrderedUserSecretVersionStages`: Specifies the order in which the connector attempts to
-            /// use secret versions during authentication. This enables fallback to alternative
-            /// credentials if the primary version fails.
-            props, "OrderedUserSecretVersionStages", ordered_user_secret_version_stages, set_ordered_user_secret_version_stages, get_ordered_user_secret_version_stages, Val<List<String>>
+        /// Sets `MaxConcurrentConnections` in place: [`Self::max_concurrent_connections`] on a value
+        /// held by `&mut`.
+        pub fn set_max_concurrent_connections(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentConnections", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedHostKeys`: List of public host keys, for the external server to which you are
-            /// connecting.
-            props, "TrustedHostKeys", trusted_host_keys, set_trusted_host_keys, get_trusted_host_keys, Val<List<String>>
+        /// `MaxConcurrentConnections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_connections(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentConnections")
         }
 
-        prop! {
-            /// `UserSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the SFTP
-            /// user's private keys or passwords.
-            props, "UserSecretId", user_secret_id, set_user_secret_id, get_user_secret_id, Val<String>
+        /// `OrderedUserSecretVersionStages`: Specifies the order in which the connector attempts to use
+        /// secret versions during authentication. This enables fallback to alternative credentials if
+        /// the primary version fails.
+        pub fn ordered_user_secret_version_stages(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OrderedUserSecretVersionStages", value.into());
+            self
+        }
+
+        /// Sets `OrderedUserSecretVersionStages` in place: [`Self::ordered_user_secret_version_stages`]
+        /// on a value held by `&mut`.
+        pub fn set_ordered_user_secret_version_stages(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OrderedUserSecretVersionStages", value.into());
+            self
+        }
+
+        /// `OrderedUserSecretVersionStages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ordered_user_secret_version_stages(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OrderedUserSecretVersionStages")
+        }
+
+        /// `TrustedHostKeys`: List of public host keys, for the external server to which you are
+        /// connecting.
+        pub fn trusted_host_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TrustedHostKeys", value.into());
+            self
+        }
+
+        /// Sets `TrustedHostKeys` in place: [`Self::trusted_host_keys`] on a value held by `&mut`.
+        pub fn set_trusted_host_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TrustedHostKeys", value.into());
+            self
+        }
+
+        /// `TrustedHostKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_host_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TrustedHostKeys")
+        }
+
+        /// `UserSecretId`: ARN or name of the secret in AWS Secrets Manager which contains the SFTP
+        /// user's private keys or passwords.
+        pub fn user_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserSecretId", value.into());
+            self
+        }
+
+        /// Sets `UserSecretId` in place: [`Self::user_secret_id`] on a value held by `&mut`.
+        pub fn set_user_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserSecretId", value.into());
+            self
+        }
+
+        /// `UserSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserSecretId")
         }
     }
 }
@@ -845,39 +1448,111 @@ impl HostKey {
         HostKey { core }
     }
 
-    prop! {
-        /// `Description`: The text description for this host key.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The text description for this host key.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `HostKeyBody`: The private key portion of an SSH key pair. Transfer Family accepts RSA,
-        /// ECDSA, and ED25519 keys.
-        core.props, "HostKeyBody", host_key_body, set_host_key_body, get_host_key_body, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKey`: The Amazon Resource Name (ARN) of a customer managed key used to encrypt the
-        /// Secrets Manager secret that holds the host key. Applies only when StorageType is
-        /// SECRETS_MANAGER. If omitted, the AWS managed key is used.
-        core.props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ServerId`: The identifier of the server that contains the host key.
-        core.props, "ServerId", _, set_server_id, get_server_id, Val<String>
+    /// `HostKeyBody`: The private key portion of an SSH key pair. Transfer Family accepts RSA,
+    /// ECDSA, and ED25519 keys.
+    pub fn host_key_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HostKeyBody", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageType`: The type of storage used for the host key. SERVICE_MANAGED keys are
-        /// stored within the Transfer Family service. SECRETS_MANAGER keys are stored in an AWS
-        /// Secrets Manager secret in your account.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<host_key::StorageType>
+    /// Sets `HostKeyBody` in place: [`Self::host_key_body`] on a value held by `&mut`.
+    pub fn set_host_key_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostKeyBody", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to group and search for host keys.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `HostKeyBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host_key_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostKeyBody")
+    }
+
+    /// `KmsKey`: The Amazon Resource Name (ARN) of a customer managed key used to encrypt the
+    /// Secrets Manager secret that holds the host key. Applies only when StorageType is
+    /// SECRETS_MANAGER. If omitted, the AWS managed key is used.
+    pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKey", value.into());
+        self
+    }
+
+    /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKey", value.into());
+        self
+    }
+
+    /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKey")
+    }
+
+    /// Sets `ServerId`, which `new` took, in place.
+    pub fn set_server_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerId", value.into());
+        self
+    }
+
+    /// `ServerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerId")
+    }
+
+    /// `StorageType`: The type of storage used for the host key. SERVICE_MANAGED keys are stored
+    /// within the Transfer Family service. SECRETS_MANAGER keys are stored in an AWS Secrets
+    /// Manager secret in your account.
+    pub fn storage_type(mut self, value: impl Into<Val<host_key::StorageType>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<host_key::StorageType>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<host_key::StorageType>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to group and search for host keys.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -968,26 +1643,65 @@ impl Profile {
         Profile { core }
     }
 
-    prop! {
-        /// `As2Id`: AS2 identifier agreed with a trading partner.
-        core.props, "As2Id", _, set_as2_id, get_as2_id, Val<String>
+    /// Sets `As2Id`, which `new` took, in place.
+    pub fn set_as2_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("As2Id", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateIds`: List of the certificate IDs associated with this profile to be used
-        /// for encryption and signing of AS2 messages.
-        core.props, "CertificateIds", certificate_ids, set_certificate_ids, get_certificate_ids, Val<List<String>>
+    /// `As2Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_as2_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "As2Id")
     }
 
-    prop! {
-        /// `ProfileType`: Enum specifying whether the profile is local or associated with a trading
-        /// partner.
-        core.props, "ProfileType", _, set_profile_type, get_profile_type, Val<profile::ProfileType>
+    /// `CertificateIds`: List of the certificate IDs associated with this profile to be used for
+    /// encryption and signing of AS2 messages.
+    pub fn certificate_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CertificateIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CertificateIds` in place: [`Self::certificate_ids`] on a value held by `&mut`.
+    pub fn set_certificate_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CertificateIds", value.into());
+        self
+    }
+
+    /// `CertificateIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateIds")
+    }
+
+    /// Sets `ProfileType`, which `new` took, in place.
+    pub fn set_profile_type(&mut self, value: impl Into<Val<profile::ProfileType>>) -> &mut Self {
+        self.core.props.set("ProfileType", value.into());
+        self
+    }
+
+    /// `ProfileType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_type(&self) -> ::std::option::Option<Val<profile::ProfileType>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1044,98 +1758,336 @@ impl Server {
         Server { core }
     }
 
-    prop! {
-        /// `Certificate`.
-        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+    /// `Certificate`.
+    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `CreateWithHostKey`: When this property is `true`, AWS Transfer Family will generate an
-        /// initial host key for your server, making it immediately available to SFTP clients. When
-        /// set to `false`, clients will not be able to establish an SFTP session until you import
-        /// one or more host keys (see AWS::Transfer::HostKey). This property cannot be changed
-        /// after resource creation. Default: `true`.
-        core.props, "CreateWithHostKey", create_with_host_key, set_create_with_host_key, get_create_with_host_key, Val<bool>
+    /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `Domain`.
-        core.props, "Domain", domain, set_domain, get_domain, Val<server::Domain>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `EndpointDetails`.
-        core.props, "EndpointDetails", endpoint_details, set_endpoint_details, get_endpoint_details, Val<server::EndpointDetails>
+    /// `CreateWithHostKey`: When this property is `true`, AWS Transfer Family will generate an
+    /// initial host key for your server, making it immediately available to SFTP clients. When set
+    /// to `false`, clients will not be able to establish an SFTP session until you import one or
+    /// more host keys (see AWS::Transfer::HostKey). This property cannot be changed after resource
+    /// creation. Default: `true`.
+    pub fn create_with_host_key(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CreateWithHostKey", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointType`.
-        core.props, "EndpointType", endpoint_type, set_endpoint_type, get_endpoint_type, Val<server::EndpointType>
+    /// Sets `CreateWithHostKey` in place: [`Self::create_with_host_key`] on a value held by `&mut`.
+    pub fn set_create_with_host_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CreateWithHostKey", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityProviderDetails`.
-        core.props, "IdentityProviderDetails", identity_provider_details, set_identity_provider_details, get_identity_provider_details, Val<server::IdentityProviderDetails>
+    /// `CreateWithHostKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_with_host_key(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CreateWithHostKey")
     }
 
-    prop! {
-        /// `IdentityProviderType`.
-        core.props, "IdentityProviderType", identity_provider_type, set_identity_provider_type, get_identity_provider_type, Val<server::IdentityProviderType>
+    /// `Domain`.
+    pub fn domain(mut self, value: impl Into<Val<server::Domain>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<server::IpAddressType>
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<server::Domain>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingRole`.
-        core.props, "LoggingRole", logging_role, set_logging_role, get_logging_role, Val<String>
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<server::Domain>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
     }
 
-    prop! {
-        /// `PostAuthenticationLoginBanner`.
-        core.props, "PostAuthenticationLoginBanner", post_authentication_login_banner, set_post_authentication_login_banner, get_post_authentication_login_banner, Val<String>
+    /// `EndpointDetails`.
+    pub fn endpoint_details(mut self, value: impl Into<Val<server::EndpointDetails>>) -> Self {
+        self.core.props.set("EndpointDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `PreAuthenticationLoginBanner`.
-        core.props, "PreAuthenticationLoginBanner", pre_authentication_login_banner, set_pre_authentication_login_banner, get_pre_authentication_login_banner, Val<String>
+    /// Sets `EndpointDetails` in place: [`Self::endpoint_details`] on a value held by `&mut`.
+    pub fn set_endpoint_details(&mut self, value: impl Into<Val<server::EndpointDetails>>) -> &mut Self {
+        self.core.props.set("EndpointDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtocolDetails`.
-        core.props, "ProtocolDetails", protocol_details, set_protocol_details, get_protocol_details, Val<server::ProtocolDetails>
+    /// `EndpointDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_details(&self) -> ::std::option::Option<Val<server::EndpointDetails>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointDetails")
     }
 
-    prop! {
-        /// `Protocols`.
-        core.props, "Protocols", protocols, set_protocols, get_protocols, Val<List<server::Protocol>>
+    /// `EndpointType`.
+    pub fn endpoint_type(mut self, value: impl Into<Val<server::EndpointType>>) -> Self {
+        self.core.props.set("EndpointType", value.into());
+        self
     }
 
-    prop! {
-        /// `S3StorageOptions`.
-        core.props, "S3StorageOptions", s3_storage_options, set_s3_storage_options, get_s3_storage_options, Val<server::S3StorageOptions>
+    /// Sets `EndpointType` in place: [`Self::endpoint_type`] on a value held by `&mut`.
+    pub fn set_endpoint_type(&mut self, value: impl Into<Val<server::EndpointType>>) -> &mut Self {
+        self.core.props.set("EndpointType", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityPolicyName`.
-        core.props, "SecurityPolicyName", security_policy_name, set_security_policy_name, get_security_policy_name, Val<String>
+    /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<server::EndpointType>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointType")
     }
 
-    prop! {
-        /// `StructuredLogDestinations`.
-        core.props, "StructuredLogDestinations", structured_log_destinations, set_structured_log_destinations, get_structured_log_destinations, Val<List<String>>
+    /// `IdentityProviderDetails`.
+    pub fn identity_provider_details(mut self, value: impl Into<Val<server::IdentityProviderDetails>>) -> Self {
+        self.core.props.set("IdentityProviderDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdentityProviderDetails` in place: [`Self::identity_provider_details`] on a value held
+    /// by `&mut`.
+    pub fn set_identity_provider_details(&mut self, value: impl Into<Val<server::IdentityProviderDetails>>) -> &mut Self {
+        self.core.props.set("IdentityProviderDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkflowDetails`.
-        core.props, "WorkflowDetails", workflow_details, set_workflow_details, get_workflow_details, Val<server::WorkflowDetails>
+    /// `IdentityProviderDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_details(&self) -> ::std::option::Option<Val<server::IdentityProviderDetails>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderDetails")
+    }
+
+    /// `IdentityProviderType`.
+    pub fn identity_provider_type(mut self, value: impl Into<Val<server::IdentityProviderType>>) -> Self {
+        self.core.props.set("IdentityProviderType", value.into());
+        self
+    }
+
+    /// Sets `IdentityProviderType` in place: [`Self::identity_provider_type`] on a value held by `&mut`.
+    pub fn set_identity_provider_type(&mut self, value: impl Into<Val<server::IdentityProviderType>>) -> &mut Self {
+        self.core.props.set("IdentityProviderType", value.into());
+        self
+    }
+
+    /// `IdentityProviderType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_type(&self) -> ::std::option::Option<Val<server::IdentityProviderType>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderType")
+    }
+
+    /// `IpAddressType`.
+    pub fn ip_address_type(mut self, value: impl Into<Val<server::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<server::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<server::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `LoggingRole`.
+    pub fn logging_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LoggingRole", value.into());
+        self
+    }
+
+    /// Sets `LoggingRole` in place: [`Self::logging_role`] on a value held by `&mut`.
+    pub fn set_logging_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoggingRole", value.into());
+        self
+    }
+
+    /// `LoggingRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingRole")
+    }
+
+    /// `PostAuthenticationLoginBanner`.
+    pub fn post_authentication_login_banner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PostAuthenticationLoginBanner", value.into());
+        self
+    }
+
+    /// Sets `PostAuthenticationLoginBanner` in place: [`Self::post_authentication_login_banner`] on
+    /// a value held by `&mut`.
+    pub fn set_post_authentication_login_banner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PostAuthenticationLoginBanner", value.into());
+        self
+    }
+
+    /// `PostAuthenticationLoginBanner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_post_authentication_login_banner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PostAuthenticationLoginBanner")
+    }
+
+    /// `PreAuthenticationLoginBanner`.
+    pub fn pre_authentication_login_banner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreAuthenticationLoginBanner", value.into());
+        self
+    }
+
+    /// Sets `PreAuthenticationLoginBanner` in place: [`Self::pre_authentication_login_banner`] on a
+    /// value held by `&mut`.
+    pub fn set_pre_authentication_login_banner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreAuthenticationLoginBanner", value.into());
+        self
+    }
+
+    /// `PreAuthenticationLoginBanner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pre_authentication_login_banner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreAuthenticationLoginBanner")
+    }
+
+    /// `ProtocolDetails`.
+    pub fn protocol_details(mut self, value: impl Into<Val<server::ProtocolDetails>>) -> Self {
+        self.core.props.set("ProtocolDetails", value.into());
+        self
+    }
+
+    /// Sets `ProtocolDetails` in place: [`Self::protocol_details`] on a value held by `&mut`.
+    pub fn set_protocol_details(&mut self, value: impl Into<Val<server::ProtocolDetails>>) -> &mut Self {
+        self.core.props.set("ProtocolDetails", value.into());
+        self
+    }
+
+    /// `ProtocolDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_details(&self) -> ::std::option::Option<Val<server::ProtocolDetails>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolDetails")
+    }
+
+    /// `Protocols`.
+    pub fn protocols(mut self, value: impl Into<Val<List<server::Protocol>>>) -> Self {
+        self.core.props.set("Protocols", value.into());
+        self
+    }
+
+    /// Sets `Protocols` in place: [`Self::protocols`] on a value held by `&mut`.
+    pub fn set_protocols(&mut self, value: impl Into<Val<List<server::Protocol>>>) -> &mut Self {
+        self.core.props.set("Protocols", value.into());
+        self
+    }
+
+    /// `Protocols` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocols(&self) -> ::std::option::Option<Val<List<server::Protocol>>> {
+        crate::cfn::get_prop(&self.core.props, "Protocols")
+    }
+
+    /// `S3StorageOptions`.
+    pub fn s3_storage_options(mut self, value: impl Into<Val<server::S3StorageOptions>>) -> Self {
+        self.core.props.set("S3StorageOptions", value.into());
+        self
+    }
+
+    /// Sets `S3StorageOptions` in place: [`Self::s3_storage_options`] on a value held by `&mut`.
+    pub fn set_s3_storage_options(&mut self, value: impl Into<Val<server::S3StorageOptions>>) -> &mut Self {
+        self.core.props.set("S3StorageOptions", value.into());
+        self
+    }
+
+    /// `S3StorageOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_storage_options(&self) -> ::std::option::Option<Val<server::S3StorageOptions>> {
+        crate::cfn::get_prop(&self.core.props, "S3StorageOptions")
+    }
+
+    /// `SecurityPolicyName`.
+    pub fn security_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityPolicyName", value.into());
+        self
+    }
+
+    /// Sets `SecurityPolicyName` in place: [`Self::security_policy_name`] on a value held by `&mut`.
+    pub fn set_security_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityPolicyName", value.into());
+        self
+    }
+
+    /// `SecurityPolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityPolicyName")
+    }
+
+    /// `StructuredLogDestinations`.
+    pub fn structured_log_destinations(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("StructuredLogDestinations", value.into());
+        self
+    }
+
+    /// Sets `StructuredLogDestinations` in place: [`Self::structured_log_destinations`] on a value
+    /// held by `&mut`.
+    pub fn set_structured_log_destinations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("StructuredLogDestinations", value.into());
+        self
+    }
+
+    /// `StructuredLogDestinations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_structured_log_destinations(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "StructuredLogDestinations")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkflowDetails`.
+    pub fn workflow_details(mut self, value: impl Into<Val<server::WorkflowDetails>>) -> Self {
+        self.core.props.set("WorkflowDetails", value.into());
+        self
+    }
+
+    /// Sets `WorkflowDetails` in place: [`Self::workflow_details`] on a value held by `&mut`.
+    pub fn set_workflow_details(&mut self, value: impl Into<Val<server::WorkflowDetails>>) -> &mut Self {
+        self.core.props.set("WorkflowDetails", value.into());
+        self
+    }
+
+    /// `WorkflowDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_details(&self) -> ::std::option::Option<Val<server::WorkflowDetails>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowDetails")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1202,29 +2154,94 @@ pub mod server {
             EndpointDetails { props }
         }
 
-        prop! {
-            /// `AddressAllocationIds`.
-            props, "AddressAllocationIds", address_allocation_ids, set_address_allocation_ids, get_address_allocation_ids, Val<List<String>>
+        /// `AddressAllocationIds`.
+        pub fn address_allocation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AddressAllocationIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `AddressAllocationIds` in place: [`Self::address_allocation_ids`] on a value held by `&mut`.
+        pub fn set_address_allocation_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AddressAllocationIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `AddressAllocationIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_allocation_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AddressAllocationIds")
         }
 
-        prop! {
-            /// `VpcEndpointId`.
-            props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `VpcEndpointId`.
+        pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// Sets `VpcEndpointId` in place: [`Self::vpc_endpoint_id`] on a value held by `&mut`.
+        pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointId")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 
@@ -1259,29 +2276,95 @@ pub mod server {
             IdentityProviderDetails { props }
         }
 
-        prop! {
-            /// `DirectoryId`.
-            props, "DirectoryId", directory_id, set_directory_id, get_directory_id, Val<String>
+        /// `DirectoryId`.
+        pub fn directory_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DirectoryId", value.into());
+            self
         }
 
-        prop! {
-            /// `Function`.
-            props, "Function", function, set_function, get_function, Val<String>
+        /// Sets `DirectoryId` in place: [`Self::directory_id`] on a value held by `&mut`.
+        pub fn set_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DirectoryId", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationRole`.
-            props, "InvocationRole", invocation_role, set_invocation_role, get_invocation_role, Val<String>
+        /// `DirectoryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DirectoryId")
         }
 
-        prop! {
-            /// `SftpAuthenticationMethods`.
-            props, "SftpAuthenticationMethods", sftp_authentication_methods, set_sftp_authentication_methods, get_sftp_authentication_methods, Val<SftpAuthenticationMethods>
+        /// `Function`.
+        pub fn function(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Function", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// Sets `Function` in place: [`Self::function`] on a value held by `&mut`.
+        pub fn set_function(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Function", value.into());
+            self
+        }
+
+        /// `Function` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Function")
+        }
+
+        /// `InvocationRole`.
+        pub fn invocation_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationRole", value.into());
+            self
+        }
+
+        /// Sets `InvocationRole` in place: [`Self::invocation_role`] on a value held by `&mut`.
+        pub fn set_invocation_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationRole", value.into());
+            self
+        }
+
+        /// `InvocationRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationRole")
+        }
+
+        /// `SftpAuthenticationMethods`.
+        pub fn sftp_authentication_methods(mut self, value: impl Into<Val<SftpAuthenticationMethods>>) -> Self {
+            self.props.set("SftpAuthenticationMethods", value.into());
+            self
+        }
+
+        /// Sets `SftpAuthenticationMethods` in place: [`Self::sftp_authentication_methods`] on a value
+        /// held by `&mut`.
+        pub fn set_sftp_authentication_methods(&mut self, value: impl Into<Val<SftpAuthenticationMethods>>) -> &mut Self {
+            self.props.set("SftpAuthenticationMethods", value.into());
+            self
+        }
+
+        /// `SftpAuthenticationMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sftp_authentication_methods(&self) -> ::std::option::Option<Val<SftpAuthenticationMethods>> {
+            crate::cfn::get_prop(&self.props, "SftpAuthenticationMethods")
+        }
+
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -1351,29 +2434,95 @@ pub mod server {
             ProtocolDetails { props }
         }
 
-        prop! {
-            /// `As2Transports`.
-            props, "As2Transports", as2_transports, set_as2_transports, get_as2_transports, Val<List<As2Transport>>
+        /// `As2Transports`.
+        pub fn as2_transports(mut self, value: impl Into<Val<List<As2Transport>>>) -> Self {
+            self.props.set("As2Transports", value.into());
+            self
         }
 
-        prop! {
-            /// `PassiveIp`.
-            props, "PassiveIp", passive_ip, set_passive_ip, get_passive_ip, Val<String>
+        /// Sets `As2Transports` in place: [`Self::as2_transports`] on a value held by `&mut`.
+        pub fn set_as2_transports(&mut self, value: impl Into<Val<List<As2Transport>>>) -> &mut Self {
+            self.props.set("As2Transports", value.into());
+            self
         }
 
-        prop! {
-            /// `ProxyConfig`.
-            props, "ProxyConfig", proxy_config, set_proxy_config, get_proxy_config, Val<ProxyConfig>
+        /// `As2Transports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_as2_transports(&self) -> ::std::option::Option<Val<List<As2Transport>>> {
+            crate::cfn::get_prop(&self.props, "As2Transports")
         }
 
-        prop! {
-            /// `SetStatOption`.
-            props, "SetStatOption", set_stat_option, set_set_stat_option, get_set_stat_option, Val<SetStatOption>
+        /// `PassiveIp`.
+        pub fn passive_ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PassiveIp", value.into());
+            self
         }
 
-        prop! {
-            /// `TlsSessionResumptionMode`.
-            props, "TlsSessionResumptionMode", tls_session_resumption_mode, set_tls_session_resumption_mode, get_tls_session_resumption_mode, Val<TlsSessionResumptionMode>
+        /// Sets `PassiveIp` in place: [`Self::passive_ip`] on a value held by `&mut`.
+        pub fn set_passive_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PassiveIp", value.into());
+            self
+        }
+
+        /// `PassiveIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_passive_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PassiveIp")
+        }
+
+        /// `ProxyConfig`.
+        pub fn proxy_config(mut self, value: impl Into<Val<ProxyConfig>>) -> Self {
+            self.props.set("ProxyConfig", value.into());
+            self
+        }
+
+        /// Sets `ProxyConfig` in place: [`Self::proxy_config`] on a value held by `&mut`.
+        pub fn set_proxy_config(&mut self, value: impl Into<Val<ProxyConfig>>) -> &mut Self {
+            self.props.set("ProxyConfig", value.into());
+            self
+        }
+
+        /// `ProxyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_proxy_config(&self) -> ::std::option::Option<Val<ProxyConfig>> {
+            crate::cfn::get_prop(&self.props, "ProxyConfig")
+        }
+
+        /// `SetStatOption`.
+        pub fn set_stat_option(mut self, value: impl Into<Val<SetStatOption>>) -> Self {
+            self.props.set("SetStatOption", value.into());
+            self
+        }
+
+        /// Sets `SetStatOption` in place: [`Self::set_stat_option`] on a value held by `&mut`.
+        pub fn set_set_stat_option(&mut self, value: impl Into<Val<SetStatOption>>) -> &mut Self {
+            self.props.set("SetStatOption", value.into());
+            self
+        }
+
+        /// `SetStatOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_set_stat_option(&self) -> ::std::option::Option<Val<SetStatOption>> {
+            crate::cfn::get_prop(&self.props, "SetStatOption")
+        }
+
+        /// `TlsSessionResumptionMode`.
+        pub fn tls_session_resumption_mode(mut self, value: impl Into<Val<TlsSessionResumptionMode>>) -> Self {
+            self.props.set("TlsSessionResumptionMode", value.into());
+            self
+        }
+
+        /// Sets `TlsSessionResumptionMode` in place: [`Self::tls_session_resumption_mode`] on a value
+        /// held by `&mut`.
+        pub fn set_tls_session_resumption_mode(&mut self, value: impl Into<Val<TlsSessionResumptionMode>>) -> &mut Self {
+            self.props.set("TlsSessionResumptionMode", value.into());
+            self
+        }
+
+        /// `TlsSessionResumptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_session_resumption_mode(&self) -> ::std::option::Option<Val<TlsSessionResumptionMode>> {
+            crate::cfn::get_prop(&self.props, "TlsSessionResumptionMode")
         }
     }
 
@@ -1402,9 +2551,22 @@ pub mod server {
             ProxyConfig { props }
         }
 
-        prop! {
-            /// `SftpMode`.
-            props, "SftpMode", sftp_mode, set_sftp_mode, get_sftp_mode, Val<ProxyMode>
+        /// `SftpMode`.
+        pub fn sftp_mode(mut self, value: impl Into<Val<ProxyMode>>) -> Self {
+            self.props.set("SftpMode", value.into());
+            self
+        }
+
+        /// Sets `SftpMode` in place: [`Self::sftp_mode`] on a value held by `&mut`.
+        pub fn set_sftp_mode(&mut self, value: impl Into<Val<ProxyMode>>) -> &mut Self {
+            self.props.set("SftpMode", value.into());
+            self
+        }
+
+        /// `SftpMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sftp_mode(&self) -> ::std::option::Option<Val<ProxyMode>> {
+            crate::cfn::get_prop(&self.props, "SftpMode")
         }
     }
 
@@ -1484,10 +2646,24 @@ pub mod server {
             S3StorageOptions { props }
         }
 
-        prop! {
-            /// `DirectoryListingOptimization`: Indicates whether optimization to directory listing on
-            /// S3 servers is used. Disabled by default for compatibility.
-            props, "DirectoryListingOptimization", directory_listing_optimization, set_directory_listing_optimization, get_directory_listing_optimization, Val<DirectoryListingOptimization>
+        /// `DirectoryListingOptimization`: Indicates whether optimization to directory listing on S3
+        /// servers is used. Disabled by default for compatibility.
+        pub fn directory_listing_optimization(mut self, value: impl Into<Val<DirectoryListingOptimization>>) -> Self {
+            self.props.set("DirectoryListingOptimization", value.into());
+            self
+        }
+
+        /// Sets `DirectoryListingOptimization` in place: [`Self::directory_listing_optimization`] on a
+        /// value held by `&mut`.
+        pub fn set_directory_listing_optimization(&mut self, value: impl Into<Val<DirectoryListingOptimization>>) -> &mut Self {
+            self.props.set("DirectoryListingOptimization", value.into());
+            self
+        }
+
+        /// `DirectoryListingOptimization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_listing_optimization(&self) -> ::std::option::Option<Val<DirectoryListingOptimization>> {
+            crate::cfn::get_prop(&self.props, "DirectoryListingOptimization")
         }
     }
 
@@ -1520,14 +2696,40 @@ pub mod server {
             WorkflowDetails { props }
         }
 
-        prop! {
-            /// `OnPartialUpload`.
-            props, "OnPartialUpload", on_partial_upload, set_on_partial_upload, get_on_partial_upload, Val<List<WorkflowDetail>>
+        /// `OnPartialUpload`.
+        pub fn on_partial_upload(mut self, value: impl Into<Val<List<WorkflowDetail>>>) -> Self {
+            self.props.set("OnPartialUpload", value.into());
+            self
         }
 
-        prop! {
-            /// `OnUpload`.
-            props, "OnUpload", on_upload, set_on_upload, get_on_upload, Val<List<WorkflowDetail>>
+        /// Sets `OnPartialUpload` in place: [`Self::on_partial_upload`] on a value held by `&mut`.
+        pub fn set_on_partial_upload(&mut self, value: impl Into<Val<List<WorkflowDetail>>>) -> &mut Self {
+            self.props.set("OnPartialUpload", value.into());
+            self
+        }
+
+        /// `OnPartialUpload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_partial_upload(&self) -> ::std::option::Option<Val<List<WorkflowDetail>>> {
+            crate::cfn::get_prop(&self.props, "OnPartialUpload")
+        }
+
+        /// `OnUpload`.
+        pub fn on_upload(mut self, value: impl Into<Val<List<WorkflowDetail>>>) -> Self {
+            self.props.set("OnUpload", value.into());
+            self
+        }
+
+        /// Sets `OnUpload` in place: [`Self::on_upload`] on a value held by `&mut`.
+        pub fn set_on_upload(&mut self, value: impl Into<Val<List<WorkflowDetail>>>) -> &mut Self {
+            self.props.set("OnUpload", value.into());
+            self
+        }
+
+        /// `OnUpload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_upload(&self) -> ::std::option::Option<Val<List<WorkflowDetail>>> {
+            crate::cfn::get_prop(&self.props, "OnUpload")
         }
     }
 
@@ -1553,14 +2755,28 @@ pub mod server {
             WorkflowDetail { props }
         }
 
-        prop! {
-            /// `ExecutionRole`.
-            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+        /// Sets `ExecutionRole`, which `new` took, in place.
+        pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRole", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkflowId`.
-            props, "WorkflowId", _, set_workflow_id, get_workflow_id, Val<String>
+        /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRole")
+        }
+
+        /// Sets `WorkflowId`, which `new` took, in place.
+        pub fn set_workflow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkflowId", value.into());
+            self
+        }
+
+        /// `WorkflowId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkflowId")
         }
     }
 }
@@ -1593,54 +2809,166 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `HomeDirectory`.
-        core.props, "HomeDirectory", home_directory, set_home_directory, get_home_directory, Val<String>
+    /// `HomeDirectory`.
+    pub fn home_directory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HomeDirectory", value.into());
+        self
     }
 
-    prop! {
-        /// `HomeDirectoryMappings`.
-        core.props, "HomeDirectoryMappings", home_directory_mappings, set_home_directory_mappings, get_home_directory_mappings, Val<List<user::HomeDirectoryMapEntry>>
+    /// Sets `HomeDirectory` in place: [`Self::home_directory`] on a value held by `&mut`.
+    pub fn set_home_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HomeDirectory", value.into());
+        self
     }
 
-    prop! {
-        /// `HomeDirectoryType`.
-        core.props, "HomeDirectoryType", home_directory_type, set_home_directory_type, get_home_directory_type, Val<user::HomeDirectoryType>
+    /// `HomeDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_home_directory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HomeDirectory")
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    /// `HomeDirectoryMappings`.
+    pub fn home_directory_mappings(mut self, value: impl Into<Val<List<user::HomeDirectoryMapEntry>>>) -> Self {
+        self.core.props.set("HomeDirectoryMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `PosixProfile`.
-        core.props, "PosixProfile", posix_profile, set_posix_profile, get_posix_profile, Val<user::PosixProfile>
+    /// Sets `HomeDirectoryMappings` in place: [`Self::home_directory_mappings`] on a value held by `&mut`.
+    pub fn set_home_directory_mappings(&mut self, value: impl Into<Val<List<user::HomeDirectoryMapEntry>>>) -> &mut Self {
+        self.core.props.set("HomeDirectoryMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `HomeDirectoryMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_home_directory_mappings(&self) -> ::std::option::Option<Val<List<user::HomeDirectoryMapEntry>>> {
+        crate::cfn::get_prop(&self.core.props, "HomeDirectoryMappings")
     }
 
-    prop! {
-        /// `ServerId`.
-        core.props, "ServerId", _, set_server_id, get_server_id, Val<String>
+    /// `HomeDirectoryType`.
+    pub fn home_directory_type(mut self, value: impl Into<Val<user::HomeDirectoryType>>) -> Self {
+        self.core.props.set("HomeDirectoryType", value.into());
+        self
     }
 
-    prop! {
-        /// `SshPublicKeys`: This represents the SSH User Public Keys for CloudFormation resource
-        core.props, "SshPublicKeys", ssh_public_keys, set_ssh_public_keys, get_ssh_public_keys, Val<List<String>>
+    /// Sets `HomeDirectoryType` in place: [`Self::home_directory_type`] on a value held by `&mut`.
+    pub fn set_home_directory_type(&mut self, value: impl Into<Val<user::HomeDirectoryType>>) -> &mut Self {
+        self.core.props.set("HomeDirectoryType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `HomeDirectoryType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_home_directory_type(&self) -> ::std::option::Option<Val<user::HomeDirectoryType>> {
+        crate::cfn::get_prop(&self.core.props, "HomeDirectoryType")
     }
 
-    prop! {
-        /// `UserName`.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `Policy`.
+    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `PosixProfile`.
+    pub fn posix_profile(mut self, value: impl Into<Val<user::PosixProfile>>) -> Self {
+        self.core.props.set("PosixProfile", value.into());
+        self
+    }
+
+    /// Sets `PosixProfile` in place: [`Self::posix_profile`] on a value held by `&mut`.
+    pub fn set_posix_profile(&mut self, value: impl Into<Val<user::PosixProfile>>) -> &mut Self {
+        self.core.props.set("PosixProfile", value.into());
+        self
+    }
+
+    /// `PosixProfile` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_posix_profile(&self) -> ::std::option::Option<Val<user::PosixProfile>> {
+        crate::cfn::get_prop(&self.core.props, "PosixProfile")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// Sets `ServerId`, which `new` took, in place.
+    pub fn set_server_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerId", value.into());
+        self
+    }
+
+    /// `ServerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerId")
+    }
+
+    /// `SshPublicKeys`: This represents the SSH User Public Keys for CloudFormation resource
+    pub fn ssh_public_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SshPublicKeys", value.into());
+        self
+    }
+
+    /// Sets `SshPublicKeys` in place: [`Self::ssh_public_keys`] on a value held by `&mut`.
+    pub fn set_ssh_public_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SshPublicKeys", value.into());
+        self
+    }
+
+    /// `SshPublicKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ssh_public_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SshPublicKeys")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1692,19 +3020,46 @@ pub mod user {
             HomeDirectoryMapEntry { props }
         }
 
-        prop! {
-            /// `Entry`.
-            props, "Entry", _, set_entry, get_entry, Val<String>
+        /// Sets `Entry`, which `new` took, in place.
+        pub fn set_entry(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Entry", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// `Entry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Entry")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<MapType>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<MapType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<MapType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MapType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1753,19 +3108,46 @@ pub mod user {
             PosixProfile { props }
         }
 
-        prop! {
-            /// `Gid`.
-            props, "Gid", _, set_gid, get_gid, Val<f64>
+        /// Sets `Gid`, which `new` took, in place.
+        pub fn set_gid(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
         }
 
-        prop! {
-            /// `Uid`.
-            props, "Uid", _, set_uid, get_uid, Val<f64>
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Gid")
         }
 
-        prop! {
-            /// `SecondaryGids`.
-            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<f64>>
+        /// Sets `Uid`, which `new` took, in place.
+        pub fn set_uid(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Uid")
+        }
+
+        /// `SecondaryGids`.
+        pub fn secondary_gids(mut self, value: impl Into<Val<List<f64>>>) -> Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// Sets `SecondaryGids` in place: [`Self::secondary_gids`] on a value held by `&mut`.
+        pub fn set_secondary_gids(&mut self, value: impl Into<Val<List<f64>>>) -> &mut Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// `SecondaryGids` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_gids(&self) -> ::std::option::Option<Val<List<f64>>> {
+            crate::cfn::get_prop(&self.props, "SecondaryGids")
         }
     }
 }
@@ -1793,42 +3175,126 @@ impl WebApp {
         WebApp { core }
     }
 
-    prop! {
-        /// `AccessEndpoint`: The AccessEndpoint is the URL that you provide to your users for them
-        /// to interact with the Transfer Family web app. You can specify a custom URL or use the
-        /// default value.
-        core.props, "AccessEndpoint", access_endpoint, set_access_endpoint, get_access_endpoint, Val<String>
+    /// `AccessEndpoint`: The AccessEndpoint is the URL that you provide to your users for them to
+    /// interact with the Transfer Family web app. You can specify a custom URL or use the default
+    /// value.
+    pub fn access_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointDetails`.
-        core.props, "EndpointDetails", endpoint_details, set_endpoint_details, get_endpoint_details, Val<web_app::EndpointDetails>
+    /// Sets `AccessEndpoint` in place: [`Self::access_endpoint`] on a value held by `&mut`.
+    pub fn set_access_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityProviderDetails`: You can provide a structure that contains the details for the
-        /// identity provider to use with your web app.
-        core.props, "IdentityProviderDetails", _, set_identity_provider_details, get_identity_provider_details, Val<web_app::IdentityProviderDetails>
+    /// `AccessEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessEndpoint")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to group and search for web apps.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EndpointDetails`.
+    pub fn endpoint_details(mut self, value: impl Into<Val<web_app::EndpointDetails>>) -> Self {
+        self.core.props.set("EndpointDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `WebAppCustomization`.
-        core.props, "WebAppCustomization", web_app_customization, set_web_app_customization, get_web_app_customization, Val<web_app::WebAppCustomization>
+    /// Sets `EndpointDetails` in place: [`Self::endpoint_details`] on a value held by `&mut`.
+    pub fn set_endpoint_details(&mut self, value: impl Into<Val<web_app::EndpointDetails>>) -> &mut Self {
+        self.core.props.set("EndpointDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `WebAppEndpointPolicy`.
-        core.props, "WebAppEndpointPolicy", web_app_endpoint_policy, set_web_app_endpoint_policy, get_web_app_endpoint_policy, Val<web_app::WebAppEndpointPolicy>
+    /// `EndpointDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_details(&self) -> ::std::option::Option<Val<web_app::EndpointDetails>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointDetails")
     }
 
-    prop! {
-        /// `WebAppUnits`.
-        core.props, "WebAppUnits", web_app_units, set_web_app_units, get_web_app_units, Val<web_app::WebAppUnits>
+    /// Sets `IdentityProviderDetails`, which `new` took, in place.
+    pub fn set_identity_provider_details(&mut self, value: impl Into<Val<web_app::IdentityProviderDetails>>) -> &mut Self {
+        self.core.props.set("IdentityProviderDetails", value.into());
+        self
+    }
+
+    /// `IdentityProviderDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_details(&self) -> ::std::option::Option<Val<web_app::IdentityProviderDetails>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderDetails")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to group and search for web apps.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WebAppCustomization`.
+    pub fn web_app_customization(mut self, value: impl Into<Val<web_app::WebAppCustomization>>) -> Self {
+        self.core.props.set("WebAppCustomization", value.into());
+        self
+    }
+
+    /// Sets `WebAppCustomization` in place: [`Self::web_app_customization`] on a value held by `&mut`.
+    pub fn set_web_app_customization(&mut self, value: impl Into<Val<web_app::WebAppCustomization>>) -> &mut Self {
+        self.core.props.set("WebAppCustomization", value.into());
+        self
+    }
+
+    /// `WebAppCustomization` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_app_customization(&self) -> ::std::option::Option<Val<web_app::WebAppCustomization>> {
+        crate::cfn::get_prop(&self.core.props, "WebAppCustomization")
+    }
+
+    /// `WebAppEndpointPolicy`.
+    pub fn web_app_endpoint_policy(mut self, value: impl Into<Val<web_app::WebAppEndpointPolicy>>) -> Self {
+        self.core.props.set("WebAppEndpointPolicy", value.into());
+        self
+    }
+
+    /// Sets `WebAppEndpointPolicy` in place: [`Self::web_app_endpoint_policy`] on a value held by `&mut`.
+    pub fn set_web_app_endpoint_policy(&mut self, value: impl Into<Val<web_app::WebAppEndpointPolicy>>) -> &mut Self {
+        self.core.props.set("WebAppEndpointPolicy", value.into());
+        self
+    }
+
+    /// `WebAppEndpointPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_app_endpoint_policy(&self) -> ::std::option::Option<Val<web_app::WebAppEndpointPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "WebAppEndpointPolicy")
+    }
+
+    /// `WebAppUnits`.
+    pub fn web_app_units(mut self, value: impl Into<Val<web_app::WebAppUnits>>) -> Self {
+        self.core.props.set("WebAppUnits", value.into());
+        self
+    }
+
+    /// Sets `WebAppUnits` in place: [`Self::web_app_units`] on a value held by `&mut`.
+    pub fn set_web_app_units(&mut self, value: impl Into<Val<web_app::WebAppUnits>>) -> &mut Self {
+        self.core.props.set("WebAppUnits", value.into());
+        self
+    }
+
+    /// `WebAppUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_app_units(&self) -> ::std::option::Option<Val<web_app::WebAppUnits>> {
+        crate::cfn::get_prop(&self.core.props, "WebAppUnits")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1882,10 +3348,23 @@ pub mod web_app {
             EndpointDetails { props }
         }
 
-        prop! {
-            /// `Vpc`: You can provide a structure that contains the details for the VPC endpoint to use
-            /// with your web app.
-            props, "Vpc", vpc, set_vpc, get_vpc, Val<Vpc>
+        /// `Vpc`: You can provide a structure that contains the details for the VPC endpoint to use
+        /// with your web app.
+        pub fn vpc(mut self, value: impl Into<Val<Vpc>>) -> Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// Sets `Vpc` in place: [`Self::vpc`] on a value held by `&mut`.
+        pub fn set_vpc(&mut self, value: impl Into<Val<Vpc>>) -> &mut Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// `Vpc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc(&self) -> ::std::option::Option<Val<Vpc>> {
+            crate::cfn::get_prop(&self.props, "Vpc")
         }
     }
 
@@ -1905,24 +3384,76 @@ pub mod web_app {
             Vpc { props }
         }
 
-        prop! {
-            /// `IpAddressType`: The IP address type for the VPC endpoint used by the web app.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<VpcIpAddressType>
+        /// `IpAddressType`: The IP address type for the VPC endpoint used by the web app.
+        pub fn ip_address_type(mut self, value: impl Into<Val<VpcIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<VpcIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<VpcIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 
@@ -1955,20 +3486,59 @@ pub mod web_app {
             IdentityProviderDetails { props }
         }
 
-        prop! {
-            /// `ApplicationArn`.
-            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
+        /// `ApplicationArn`.
+        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceArn`: The Amazon Resource Name (ARN) for the IAM Identity Center used for the
-            /// web app.
-            props, "InstanceArn", instance_arn, set_instance_arn, get_instance_arn, Val<String>
+        /// Sets `ApplicationArn` in place: [`Self::application_arn`] on a value held by `&mut`.
+        pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Role`: The IAM role in IAM Identity Center used for the web app.
-            props, "Role", role, set_role, get_role, Val<String>
+        /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationArn")
+        }
+
+        /// `InstanceArn`: The Amazon Resource Name (ARN) for the IAM Identity Center used for the web
+        /// app.
+        pub fn instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceArn", value.into());
+            self
+        }
+
+        /// Sets `InstanceArn` in place: [`Self::instance_arn`] on a value held by `&mut`.
+        pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceArn", value.into());
+            self
+        }
+
+        /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceArn")
+        }
+
+        /// `Role`: The IAM role in IAM Identity Center used for the web app.
+        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// Sets `Role` in place: [`Self::role`] on a value held by `&mut`.
+        pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Role")
         }
     }
 
@@ -1987,19 +3557,58 @@ pub mod web_app {
             WebAppCustomization { props }
         }
 
-        prop! {
-            /// `FaviconFile`: Specifies a favicon to display in the browser tab.
-            props, "FaviconFile", favicon_file, set_favicon_file, get_favicon_file, Val<String>
+        /// `FaviconFile`: Specifies a favicon to display in the browser tab.
+        pub fn favicon_file(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FaviconFile", value.into());
+            self
         }
 
-        prop! {
-            /// `LogoFile`: Specifies a logo to display on the web app.
-            props, "LogoFile", logo_file, set_logo_file, get_logo_file, Val<String>
+        /// Sets `FaviconFile` in place: [`Self::favicon_file`] on a value held by `&mut`.
+        pub fn set_favicon_file(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FaviconFile", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: Specifies a title to display on the web app.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `FaviconFile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_favicon_file(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FaviconFile")
+        }
+
+        /// `LogoFile`: Specifies a logo to display on the web app.
+        pub fn logo_file(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogoFile", value.into());
+            self
+        }
+
+        /// Sets `LogoFile` in place: [`Self::logo_file`] on a value held by `&mut`.
+        pub fn set_logo_file(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogoFile", value.into());
+            self
+        }
+
+        /// `LogoFile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logo_file(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogoFile")
+        }
+
+        /// `Title`: Specifies a title to display on the web app.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
     }
 
@@ -2033,9 +3642,22 @@ pub mod web_app {
             WebAppUnits { props }
         }
 
-        prop! {
-            /// `Provisioned`.
-            props, "Provisioned", provisioned, set_provisioned, get_provisioned, Val<i64>
+        /// `Provisioned`.
+        pub fn provisioned(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Provisioned", value.into());
+            self
+        }
+
+        /// Sets `Provisioned` in place: [`Self::provisioned`] on a value held by `&mut`.
+        pub fn set_provisioned(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Provisioned", value.into());
+            self
+        }
+
+        /// `Provisioned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Provisioned")
         }
     }
 }
@@ -2060,26 +3682,72 @@ impl Workflow {
         Workflow { core }
     }
 
-    prop! {
-        /// `Description`: A textual description for the workflow.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A textual description for the workflow.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `OnExceptionSteps`: Specifies the steps (actions) to take if any errors are encountered
-        /// during execution of the workflow.
-        core.props, "OnExceptionSteps", on_exception_steps, set_on_exception_steps, get_on_exception_steps, Val<List<workflow::WorkflowStep>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Steps`: Specifies the details for the steps that are in the specified workflow.
-        core.props, "Steps", _, set_steps, get_steps, Val<List<workflow::WorkflowStep>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can be used to group and search for workflows. Tags are
-        /// metadata attached to workflows for any purpose.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `OnExceptionSteps`: Specifies the steps (actions) to take if any errors are encountered
+    /// during execution of the workflow.
+    pub fn on_exception_steps(mut self, value: impl Into<Val<List<workflow::WorkflowStep>>>) -> Self {
+        self.core.props.set("OnExceptionSteps", value.into());
+        self
+    }
+
+    /// Sets `OnExceptionSteps` in place: [`Self::on_exception_steps`] on a value held by `&mut`.
+    pub fn set_on_exception_steps(&mut self, value: impl Into<Val<List<workflow::WorkflowStep>>>) -> &mut Self {
+        self.core.props.set("OnExceptionSteps", value.into());
+        self
+    }
+
+    /// `OnExceptionSteps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_exception_steps(&self) -> ::std::option::Option<Val<List<workflow::WorkflowStep>>> {
+        crate::cfn::get_prop(&self.core.props, "OnExceptionSteps")
+    }
+
+    /// Sets `Steps`, which `new` took, in place.
+    pub fn set_steps(&mut self, value: impl Into<Val<List<workflow::WorkflowStep>>>) -> &mut Self {
+        self.core.props.set("Steps", value.into());
+        self
+    }
+
+    /// `Steps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_steps(&self) -> ::std::option::Option<Val<List<workflow::WorkflowStep>>> {
+        crate::cfn::get_prop(&self.core.props, "Steps")
+    }
+
+    /// `Tags`: Key-value pairs that can be used to group and search for workflows. Tags are
+    /// metadata attached to workflows for any purpose.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2121,34 +3789,112 @@ pub mod workflow {
             WorkflowStep { props }
         }
 
-        prop! {
-            /// `CopyStepDetails`: Details for a step that performs a file copy.
-            props, "CopyStepDetails", copy_step_details, set_copy_step_details, get_copy_step_details, Val<WorkflowStepCopyStepDetails>
+        /// `CopyStepDetails`: Details for a step that performs a file copy.
+        pub fn copy_step_details(mut self, value: impl Into<Val<WorkflowStepCopyStepDetails>>) -> Self {
+            self.props.set("CopyStepDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomStepDetails`: Details for a step that invokes a lambda function.
-            props, "CustomStepDetails", custom_step_details, set_custom_step_details, get_custom_step_details, Val<WorkflowStepCustomStepDetails>
+        /// Sets `CopyStepDetails` in place: [`Self::copy_step_details`] on a value held by `&mut`.
+        pub fn set_copy_step_details(&mut self, value: impl Into<Val<WorkflowStepCopyStepDetails>>) -> &mut Self {
+            self.props.set("CopyStepDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `DecryptStepDetails`: Details for a step that performs a file decryption.
-            props, "DecryptStepDetails", decrypt_step_details, set_decrypt_step_details, get_decrypt_step_details, Val<WorkflowStepDecryptStepDetails>
+        /// `CopyStepDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_step_details(&self) -> ::std::option::Option<Val<WorkflowStepCopyStepDetails>> {
+            crate::cfn::get_prop(&self.props, "CopyStepDetails")
         }
 
-        prop! {
-            /// `DeleteStepDetails`: Details for a step that deletes the file.
-            props, "DeleteStepDetails", delete_step_details, set_delete_step_details, get_delete_step_details, Val<WorkflowStepDeleteStepDetails>
+        /// `CustomStepDetails`: Details for a step that invokes a lambda function.
+        pub fn custom_step_details(mut self, value: impl Into<Val<WorkflowStepCustomStepDetails>>) -> Self {
+            self.props.set("CustomStepDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `TagStepDetails`: Details for a step that creates one or more tags.
-            props, "TagStepDetails", tag_step_details, set_tag_step_details, get_tag_step_details, Val<WorkflowStepTagStepDetails>
+        /// Sets `CustomStepDetails` in place: [`Self::custom_step_details`] on a value held by `&mut`.
+        pub fn set_custom_step_details(&mut self, value: impl Into<Val<WorkflowStepCustomStepDetails>>) -> &mut Self {
+            self.props.set("CustomStepDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<WorkflowStepType>
+        /// `CustomStepDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_step_details(&self) -> ::std::option::Option<Val<WorkflowStepCustomStepDetails>> {
+            crate::cfn::get_prop(&self.props, "CustomStepDetails")
+        }
+
+        /// `DecryptStepDetails`: Details for a step that performs a file decryption.
+        pub fn decrypt_step_details(mut self, value: impl Into<Val<WorkflowStepDecryptStepDetails>>) -> Self {
+            self.props.set("DecryptStepDetails", value.into());
+            self
+        }
+
+        /// Sets `DecryptStepDetails` in place: [`Self::decrypt_step_details`] on a value held by `&mut`.
+        pub fn set_decrypt_step_details(&mut self, value: impl Into<Val<WorkflowStepDecryptStepDetails>>) -> &mut Self {
+            self.props.set("DecryptStepDetails", value.into());
+            self
+        }
+
+        /// `DecryptStepDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decrypt_step_details(&self) -> ::std::option::Option<Val<WorkflowStepDecryptStepDetails>> {
+            crate::cfn::get_prop(&self.props, "DecryptStepDetails")
+        }
+
+        /// `DeleteStepDetails`: Details for a step that deletes the file.
+        pub fn delete_step_details(mut self, value: impl Into<Val<WorkflowStepDeleteStepDetails>>) -> Self {
+            self.props.set("DeleteStepDetails", value.into());
+            self
+        }
+
+        /// Sets `DeleteStepDetails` in place: [`Self::delete_step_details`] on a value held by `&mut`.
+        pub fn set_delete_step_details(&mut self, value: impl Into<Val<WorkflowStepDeleteStepDetails>>) -> &mut Self {
+            self.props.set("DeleteStepDetails", value.into());
+            self
+        }
+
+        /// `DeleteStepDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_step_details(&self) -> ::std::option::Option<Val<WorkflowStepDeleteStepDetails>> {
+            crate::cfn::get_prop(&self.props, "DeleteStepDetails")
+        }
+
+        /// `TagStepDetails`: Details for a step that creates one or more tags.
+        pub fn tag_step_details(mut self, value: impl Into<Val<WorkflowStepTagStepDetails>>) -> Self {
+            self.props.set("TagStepDetails", value.into());
+            self
+        }
+
+        /// Sets `TagStepDetails` in place: [`Self::tag_step_details`] on a value held by `&mut`.
+        pub fn set_tag_step_details(&mut self, value: impl Into<Val<WorkflowStepTagStepDetails>>) -> &mut Self {
+            self.props.set("TagStepDetails", value.into());
+            self
+        }
+
+        /// `TagStepDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_step_details(&self) -> ::std::option::Option<Val<WorkflowStepTagStepDetails>> {
+            crate::cfn::get_prop(&self.props, "TagStepDetails")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<WorkflowStepType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<WorkflowStepType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<WorkflowStepType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2168,26 +3914,79 @@ pub mod workflow {
             WorkflowStepCopyStepDetails { props }
         }
 
-        prop! {
-            /// `DestinationFileLocation`: Specifies the location for the file being copied. Only
-            /// applicable for the Copy type of workflow steps.
-            props, "DestinationFileLocation", destination_file_location, set_destination_file_location, get_destination_file_location, Val<S3FileLocation>
+        /// `DestinationFileLocation`: Specifies the location for the file being copied. Only applicable
+        /// for the Copy type of workflow steps.
+        pub fn destination_file_location(mut self, value: impl Into<Val<S3FileLocation>>) -> Self {
+            self.props.set("DestinationFileLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the step, used as an identifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `DestinationFileLocation` in place: [`Self::destination_file_location`] on a value held
+        /// by `&mut`.
+        pub fn set_destination_file_location(&mut self, value: impl Into<Val<S3FileLocation>>) -> &mut Self {
+            self.props.set("DestinationFileLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file
-            /// of the same name. The default is FALSE.
-            props, "OverwriteExisting", overwrite_existing, set_overwrite_existing, get_overwrite_existing, Val<WorkflowStepCopyStepDetailsOverwriteExisting>
+        /// `DestinationFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_file_location(&self) -> ::std::option::Option<Val<S3FileLocation>> {
+            crate::cfn::get_prop(&self.props, "DestinationFileLocation")
         }
 
-        prop! {
-            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
+        /// `Name`: The name of the step, used as an identifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file of
+        /// the same name. The default is FALSE.
+        pub fn overwrite_existing(mut self, value: impl Into<Val<WorkflowStepCopyStepDetailsOverwriteExisting>>) -> Self {
+            self.props.set("OverwriteExisting", value.into());
+            self
+        }
+
+        /// Sets `OverwriteExisting` in place: [`Self::overwrite_existing`] on a value held by `&mut`.
+        pub fn set_overwrite_existing(&mut self, value: impl Into<Val<WorkflowStepCopyStepDetailsOverwriteExisting>>) -> &mut Self {
+            self.props.set("OverwriteExisting", value.into());
+            self
+        }
+
+        /// `OverwriteExisting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_existing(&self) -> ::std::option::Option<Val<WorkflowStepCopyStepDetailsOverwriteExisting>> {
+            crate::cfn::get_prop(&self.props, "OverwriteExisting")
+        }
+
+        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// Sets `SourceFileLocation` in place: [`Self::source_file_location`] on a value held by `&mut`.
+        pub fn set_source_file_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// `SourceFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_file_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceFileLocation")
         }
     }
 
@@ -2207,9 +4006,22 @@ pub mod workflow {
             S3FileLocation { props }
         }
 
-        prop! {
-            /// `S3FileLocation`: Specifies the details for a S3 file.
-            props, "S3FileLocation", s3_file_location, set_s3_file_location, get_s3_file_location, Val<S3InputFileLocation>
+        /// `S3FileLocation`: Specifies the details for a S3 file.
+        pub fn s3_file_location(mut self, value: impl Into<Val<S3InputFileLocation>>) -> Self {
+            self.props.set("S3FileLocation", value.into());
+            self
+        }
+
+        /// Sets `S3FileLocation` in place: [`Self::s3_file_location`] on a value held by `&mut`.
+        pub fn set_s3_file_location(&mut self, value: impl Into<Val<S3InputFileLocation>>) -> &mut Self {
+            self.props.set("S3FileLocation", value.into());
+            self
+        }
+
+        /// `S3FileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_file_location(&self) -> ::std::option::Option<Val<S3InputFileLocation>> {
+            crate::cfn::get_prop(&self.props, "S3FileLocation")
         }
     }
 
@@ -2228,15 +4040,41 @@ pub mod workflow {
             S3InputFileLocation { props }
         }
 
-        prop! {
-            /// `Bucket`: Specifies the S3 bucket that contains the file.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Bucket`: Specifies the S3 bucket that contains the file.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The name assigned to the file when it was created in S3. You use the object key
-            /// to retrieve the object.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Key`: The name assigned to the file when it was created in S3. You use the object key to
+        /// retrieve the object.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -2270,24 +4108,76 @@ pub mod workflow {
             WorkflowStepCustomStepDetails { props }
         }
 
-        prop! {
-            /// `Name`: The name of the step, used as an identifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the step, used as an identifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The ARN for the lambda function that is being called.
-            props, "Target", target, set_target, get_target, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `TimeoutSeconds`: Timeout, in seconds, for the step.
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// Sets `SourceFileLocation` in place: [`Self::source_file_location`] on a value held by `&mut`.
+        pub fn set_source_file_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// `SourceFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_file_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceFileLocation")
+        }
+
+        /// `Target`: The ARN for the lambda function that is being called.
+        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `TimeoutSeconds`: Timeout, in seconds, for the step.
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
         }
     }
 
@@ -2315,31 +4205,83 @@ pub mod workflow {
             WorkflowStepDecryptStepDetails { props }
         }
 
-        prop! {
-            /// `DestinationFileLocation`: Specifies the location for the file being decrypted. Only
-            /// applicable for the Decrypt type of workflow steps.
-            props, "DestinationFileLocation", _, set_destination_file_location, get_destination_file_location, Val<InputFileLocation>
+        /// Sets `DestinationFileLocation`, which `new` took, in place.
+        pub fn set_destination_file_location(&mut self, value: impl Into<Val<InputFileLocation>>) -> &mut Self {
+            self.props.set("DestinationFileLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Specifies which encryption method to use.
-            props, "Type", _, set_type, get_type, Val<WorkflowStepDecryptStepDetailsType>
+        /// `DestinationFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_file_location(&self) -> ::std::option::Option<Val<InputFileLocation>> {
+            crate::cfn::get_prop(&self.props, "DestinationFileLocation")
         }
 
-        prop! {
-            /// `Name`: The name of the step, used as an identifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<WorkflowStepDecryptStepDetailsType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file
-            /// of the same name. The default is FALSE.
-            props, "OverwriteExisting", overwrite_existing, set_overwrite_existing, get_overwrite_existing, Val<WorkflowStepDecryptStepDetailsOverwriteExisting>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<WorkflowStepDecryptStepDetailsType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
+        /// `Name`: The name of the step, used as an identifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `OverwriteExisting`: A flag that indicates whether or not to overwrite an existing file of
+        /// the same name. The default is FALSE.
+        pub fn overwrite_existing(mut self, value: impl Into<Val<WorkflowStepDecryptStepDetailsOverwriteExisting>>) -> Self {
+            self.props.set("OverwriteExisting", value.into());
+            self
+        }
+
+        /// Sets `OverwriteExisting` in place: [`Self::overwrite_existing`] on a value held by `&mut`.
+        pub fn set_overwrite_existing(&mut self, value: impl Into<Val<WorkflowStepDecryptStepDetailsOverwriteExisting>>) -> &mut Self {
+            self.props.set("OverwriteExisting", value.into());
+            self
+        }
+
+        /// `OverwriteExisting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_existing(&self) -> ::std::option::Option<Val<WorkflowStepDecryptStepDetailsOverwriteExisting>> {
+            crate::cfn::get_prop(&self.props, "OverwriteExisting")
+        }
+
+        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// Sets `SourceFileLocation` in place: [`Self::source_file_location`] on a value held by `&mut`.
+        pub fn set_source_file_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// `SourceFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_file_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceFileLocation")
         }
     }
 
@@ -2359,14 +4301,40 @@ pub mod workflow {
             InputFileLocation { props }
         }
 
-        prop! {
-            /// `EfsFileLocation`: Specifies the details for an EFS file.
-            props, "EfsFileLocation", efs_file_location, set_efs_file_location, get_efs_file_location, Val<EfsInputFileLocation>
+        /// `EfsFileLocation`: Specifies the details for an EFS file.
+        pub fn efs_file_location(mut self, value: impl Into<Val<EfsInputFileLocation>>) -> Self {
+            self.props.set("EfsFileLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `S3FileLocation`: Specifies the details for a S3 file.
-            props, "S3FileLocation", s3_file_location, set_s3_file_location, get_s3_file_location, Val<S3InputFileLocation>
+        /// Sets `EfsFileLocation` in place: [`Self::efs_file_location`] on a value held by `&mut`.
+        pub fn set_efs_file_location(&mut self, value: impl Into<Val<EfsInputFileLocation>>) -> &mut Self {
+            self.props.set("EfsFileLocation", value.into());
+            self
+        }
+
+        /// `EfsFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efs_file_location(&self) -> ::std::option::Option<Val<EfsInputFileLocation>> {
+            crate::cfn::get_prop(&self.props, "EfsFileLocation")
+        }
+
+        /// `S3FileLocation`: Specifies the details for a S3 file.
+        pub fn s3_file_location(mut self, value: impl Into<Val<S3InputFileLocation>>) -> Self {
+            self.props.set("S3FileLocation", value.into());
+            self
+        }
+
+        /// Sets `S3FileLocation` in place: [`Self::s3_file_location`] on a value held by `&mut`.
+        pub fn set_s3_file_location(&mut self, value: impl Into<Val<S3InputFileLocation>>) -> &mut Self {
+            self.props.set("S3FileLocation", value.into());
+            self
+        }
+
+        /// `S3FileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_file_location(&self) -> ::std::option::Option<Val<S3InputFileLocation>> {
+            crate::cfn::get_prop(&self.props, "S3FileLocation")
         }
     }
 
@@ -2385,15 +4353,41 @@ pub mod workflow {
             EfsInputFileLocation { props }
         }
 
-        prop! {
-            /// `FileSystemId`: Specifies the EFS filesystem that contains the file.
-            props, "FileSystemId", file_system_id, set_file_system_id, get_file_system_id, Val<String>
+        /// `FileSystemId`: Specifies the EFS filesystem that contains the file.
+        pub fn file_system_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The name assigned to the file when it was created in EFS. You use the object
-            /// path to retrieve the object.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `FileSystemId` in place: [`Self::file_system_id`] on a value held by `&mut`.
+        pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemId", value.into());
+            self
+        }
+
+        /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemId")
+        }
+
+        /// `Path`: The name assigned to the file when it was created in EFS. You use the object path to
+        /// retrieve the object.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -2437,14 +4431,40 @@ pub mod workflow {
             WorkflowStepDeleteStepDetails { props }
         }
 
-        prop! {
-            /// `Name`: The name of the step, used as an identifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the step, used as an identifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// Sets `SourceFileLocation` in place: [`Self::source_file_location`] on a value held by `&mut`.
+        pub fn set_source_file_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// `SourceFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_file_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceFileLocation")
         }
     }
 
@@ -2464,19 +4484,58 @@ pub mod workflow {
             WorkflowStepTagStepDetails { props }
         }
 
-        prop! {
-            /// `Name`: The name of the step, used as an identifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the step, used as an identifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
-            props, "SourceFileLocation", source_file_location, set_source_file_location, get_source_file_location, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Array that contains from 1 to 10 key/value pairs.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `SourceFileLocation`: Specifies which file to use as input to the workflow step.
+        pub fn source_file_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// Sets `SourceFileLocation` in place: [`Self::source_file_location`] on a value held by `&mut`.
+        pub fn set_source_file_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceFileLocation", value.into());
+            self
+        }
+
+        /// `SourceFileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_file_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceFileLocation")
+        }
+
+        /// `Tags`: Array that contains from 1 to 10 key/value pairs.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 

@@ -49,31 +49,82 @@ impl ParallelData {
         ParallelData { core }
     }
 
-    prop! {
-        /// `Description`: A custom description for the parallel data resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A custom description for the parallel data resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKey`: The encryption key used to encrypt this object.
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<parallel_data::EncryptionKey>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A custom name for the parallel data resource. Must be unique in the account and
-        /// region.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ParallelDataConfig`: Specifies the format and S3 location of the parallel data input
-        /// file.
-        core.props, "ParallelDataConfig", _, set_parallel_data_config, get_parallel_data_config, Val<parallel_data::ParallelDataConfig>
+    /// `EncryptionKey`: The encryption key used to encrypt this object.
+    pub fn encryption_key(mut self, value: impl Into<Val<parallel_data::EncryptionKey>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the parallel data resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<parallel_data::EncryptionKey>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<parallel_data::EncryptionKey>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ParallelDataConfig`, which `new` took, in place.
+    pub fn set_parallel_data_config(&mut self, value: impl Into<Val<parallel_data::ParallelDataConfig>>) -> &mut Self {
+        self.core.props.set("ParallelDataConfig", value.into());
+        self
+    }
+
+    /// `ParallelDataConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parallel_data_config(&self) -> ::std::option::Option<Val<parallel_data::ParallelDataConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ParallelDataConfig")
+    }
+
+    /// `Tags`: Tags associated with the parallel data resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,14 +218,28 @@ pub mod parallel_data {
             EncryptionKey { props }
         }
 
-        prop! {
-            /// `Type`: The type of encryption key.
-            props, "Type", _, set_type, get_type, Val<EncryptionKeyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The Amazon Resource Name (ARN) of the encryption key.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -212,14 +277,28 @@ pub mod parallel_data {
             ParallelDataConfig { props }
         }
 
-        prop! {
-            /// `S3Uri`: The URI of the Amazon S3 folder that contains the parallel data input file.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: The format of the parallel data input file.
-            props, "Format", _, set_format, get_format, Val<ParallelDataConfigFormat>
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<ParallelDataConfigFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<ParallelDataConfigFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -261,35 +340,107 @@ impl Terminology {
         Terminology { core }
     }
 
-    prop! {
-        /// `Description`: The description of the custom terminology.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the custom terminology.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKey`: The encryption key for the custom terminology.
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<terminology::EncryptionKey>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MergeStrategy`: The merge strategy for the custom terminology. Currently only OVERWRITE
-        /// is supported.
-        core.props, "MergeStrategy", merge_strategy, set_merge_strategy, get_merge_strategy, Val<terminology::MergeStrategy>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the custom terminology.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EncryptionKey`: The encryption key for the custom terminology.
+    pub fn encryption_key(mut self, value: impl Into<Val<terminology::EncryptionKey>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the terminology.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<terminology::EncryptionKey>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `TerminologyData`: The terminology data for the custom terminology being imported.
-        core.props, "TerminologyData", terminology_data, set_terminology_data, get_terminology_data, Val<terminology::TerminologyData>
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<terminology::EncryptionKey>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
+    }
+
+    /// `MergeStrategy`: The merge strategy for the custom terminology. Currently only OVERWRITE is
+    /// supported.
+    pub fn merge_strategy(mut self, value: impl Into<Val<terminology::MergeStrategy>>) -> Self {
+        self.core.props.set("MergeStrategy", value.into());
+        self
+    }
+
+    /// Sets `MergeStrategy` in place: [`Self::merge_strategy`] on a value held by `&mut`.
+    pub fn set_merge_strategy(&mut self, value: impl Into<Val<terminology::MergeStrategy>>) -> &mut Self {
+        self.core.props.set("MergeStrategy", value.into());
+        self
+    }
+
+    /// `MergeStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_merge_strategy(&self) -> ::std::option::Option<Val<terminology::MergeStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "MergeStrategy")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with the terminology.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TerminologyData`: The terminology data for the custom terminology being imported.
+    pub fn terminology_data(mut self, value: impl Into<Val<terminology::TerminologyData>>) -> Self {
+        self.core.props.set("TerminologyData", value.into());
+        self
+    }
+
+    /// Sets `TerminologyData` in place: [`Self::terminology_data`] on a value held by `&mut`.
+    pub fn set_terminology_data(&mut self, value: impl Into<Val<terminology::TerminologyData>>) -> &mut Self {
+        self.core.props.set("TerminologyData", value.into());
+        self
+    }
+
+    /// `TerminologyData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_terminology_data(&self) -> ::std::option::Option<Val<terminology::TerminologyData>> {
+        crate::cfn::get_prop(&self.core.props, "TerminologyData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -376,14 +527,28 @@ pub mod terminology {
             EncryptionKey { props }
         }
 
-        prop! {
-            /// `Type`: The type of encryption key.
-            props, "Type", _, set_type, get_type, Val<EncryptionKeyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The Amazon Resource Name (ARN) of the encryption key.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -430,19 +595,46 @@ pub mod terminology {
             TerminologyData { props }
         }
 
-        prop! {
-            /// `File`: The file containing the custom terminology data, base64-encoded.
-            props, "File", _, set_file, get_file, Val<String>
+        /// Sets `File`, which `new` took, in place.
+        pub fn set_file(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: The data format of the custom terminology.
-            props, "Format", _, set_format, get_format, Val<TerminologyDataFormat>
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "File")
         }
 
-        prop! {
-            /// `Directionality`: The directionality of the terminology resource.
-            props, "Directionality", directionality, set_directionality, get_directionality, Val<TerminologyDataDirectionality>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<TerminologyDataFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<TerminologyDataFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// `Directionality`: The directionality of the terminology resource.
+        pub fn directionality(mut self, value: impl Into<Val<TerminologyDataDirectionality>>) -> Self {
+            self.props.set("Directionality", value.into());
+            self
+        }
+
+        /// Sets `Directionality` in place: [`Self::directionality`] on a value held by `&mut`.
+        pub fn set_directionality(&mut self, value: impl Into<Val<TerminologyDataDirectionality>>) -> &mut Self {
+            self.props.set("Directionality", value.into());
+            self
+        }
+
+        /// `Directionality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directionality(&self) -> ::std::option::Option<Val<TerminologyDataDirectionality>> {
+            crate::cfn::get_prop(&self.props, "Directionality")
         }
     }
 

@@ -40,22 +40,61 @@ impl AccountCustomization {
         AccountCustomization { core }
     }
 
-    prop! {
-        /// `AccountColor`: The color theme assigned to the account for visual identification in the
-        /// AWS Console.
-        core.props, "AccountColor", account_color, set_account_color, get_account_color, Val<account_customization::AccountColor>
+    /// `AccountColor`: The color theme assigned to the account for visual identification in the AWS
+    /// Console.
+    pub fn account_color(mut self, value: impl Into<Val<account_customization::AccountColor>>) -> Self {
+        self.core.props.set("AccountColor", value.into());
+        self
     }
 
-    prop! {
-        /// `VisibleRegions`: A list of AWS region identifiers visible to the account in the AWS
-        /// Console.
-        core.props, "VisibleRegions", visible_regions, set_visible_regions, get_visible_regions, Val<List<String>>
+    /// Sets `AccountColor` in place: [`Self::account_color`] on a value held by `&mut`.
+    pub fn set_account_color(&mut self, value: impl Into<Val<account_customization::AccountColor>>) -> &mut Self {
+        self.core.props.set("AccountColor", value.into());
+        self
     }
 
-    prop! {
-        /// `VisibleServices`: A list of AWS service identifiers visible to the account in the AWS
-        /// Console.
-        core.props, "VisibleServices", visible_services, set_visible_services, get_visible_services, Val<List<String>>
+    /// `AccountColor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_color(&self) -> ::std::option::Option<Val<account_customization::AccountColor>> {
+        crate::cfn::get_prop(&self.core.props, "AccountColor")
+    }
+
+    /// `VisibleRegions`: A list of AWS region identifiers visible to the account in the AWS
+    /// Console.
+    pub fn visible_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VisibleRegions", value.into());
+        self
+    }
+
+    /// Sets `VisibleRegions` in place: [`Self::visible_regions`] on a value held by `&mut`.
+    pub fn set_visible_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VisibleRegions", value.into());
+        self
+    }
+
+    /// `VisibleRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visible_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VisibleRegions")
+    }
+
+    /// `VisibleServices`: A list of AWS service identifiers visible to the account in the AWS
+    /// Console.
+    pub fn visible_services(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VisibleServices", value.into());
+        self
+    }
+
+    /// Sets `VisibleServices` in place: [`Self::visible_services`] on a value held by `&mut`.
+    pub fn set_visible_services(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VisibleServices", value.into());
+        self
+    }
+
+    /// `VisibleServices` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visible_services(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VisibleServices")
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,19 +47,46 @@ impl IdentitySource {
         IdentitySource { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<identity_source::IdentitySourceConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<identity_source::IdentitySourceConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyStoreId`.
-        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<identity_source::IdentitySourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `PrincipalEntityType`.
-        core.props, "PrincipalEntityType", principal_entity_type, set_principal_entity_type, get_principal_entity_type, Val<String>
+    /// Sets `PolicyStoreId`, which `new` took, in place.
+    pub fn set_policy_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyStoreId", value.into());
+        self
+    }
+
+    /// `PolicyStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyStoreId")
+    }
+
+    /// `PrincipalEntityType`.
+    pub fn principal_entity_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrincipalEntityType", value.into());
+        self
+    }
+
+    /// Sets `PrincipalEntityType` in place: [`Self::principal_entity_type`] on a value held by `&mut`.
+    pub fn set_principal_entity_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalEntityType", value.into());
+        self
+    }
+
+    /// `PrincipalEntityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_entity_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalEntityType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,14 +130,42 @@ pub mod identity_source {
             IdentitySourceConfiguration { props }
         }
 
-        prop! {
-            /// `CognitoUserPoolConfiguration`.
-            props, "CognitoUserPoolConfiguration", cognito_user_pool_configuration, set_cognito_user_pool_configuration, get_cognito_user_pool_configuration, Val<CognitoUserPoolConfiguration>
+        /// `CognitoUserPoolConfiguration`.
+        pub fn cognito_user_pool_configuration(mut self, value: impl Into<Val<CognitoUserPoolConfiguration>>) -> Self {
+            self.props.set("CognitoUserPoolConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OpenIdConnectConfiguration`.
-            props, "OpenIdConnectConfiguration", open_id_connect_configuration, set_open_id_connect_configuration, get_open_id_connect_configuration, Val<OpenIdConnectConfiguration>
+        /// Sets `CognitoUserPoolConfiguration` in place: [`Self::cognito_user_pool_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_cognito_user_pool_configuration(&mut self, value: impl Into<Val<CognitoUserPoolConfiguration>>) -> &mut Self {
+            self.props.set("CognitoUserPoolConfiguration", value.into());
+            self
+        }
+
+        /// `CognitoUserPoolConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cognito_user_pool_configuration(&self) -> ::std::option::Option<Val<CognitoUserPoolConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CognitoUserPoolConfiguration")
+        }
+
+        /// `OpenIdConnectConfiguration`.
+        pub fn open_id_connect_configuration(mut self, value: impl Into<Val<OpenIdConnectConfiguration>>) -> Self {
+            self.props.set("OpenIdConnectConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OpenIdConnectConfiguration` in place: [`Self::open_id_connect_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_open_id_connect_configuration(&mut self, value: impl Into<Val<OpenIdConnectConfiguration>>) -> &mut Self {
+            self.props.set("OpenIdConnectConfiguration", value.into());
+            self
+        }
+
+        /// `OpenIdConnectConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_id_connect_configuration(&self) -> ::std::option::Option<Val<OpenIdConnectConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OpenIdConnectConfiguration")
         }
     }
 
@@ -131,19 +186,52 @@ pub mod identity_source {
             CognitoUserPoolConfiguration { props }
         }
 
-        prop! {
-            /// `UserPoolArn`.
-            props, "UserPoolArn", _, set_user_pool_arn, get_user_pool_arn, Val<String>
+        /// Sets `UserPoolArn`, which `new` took, in place.
+        pub fn set_user_pool_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientIds`.
-            props, "ClientIds", client_ids, set_client_ids, get_client_ids, Val<List<String>>
+        /// `UserPoolArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolArn")
         }
 
-        prop! {
-            /// `GroupConfiguration`.
-            props, "GroupConfiguration", group_configuration, set_group_configuration, get_group_configuration, Val<CognitoGroupConfiguration>
+        /// `ClientIds`.
+        pub fn client_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ClientIds", value.into());
+            self
+        }
+
+        /// Sets `ClientIds` in place: [`Self::client_ids`] on a value held by `&mut`.
+        pub fn set_client_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ClientIds", value.into());
+            self
+        }
+
+        /// `ClientIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ClientIds")
+        }
+
+        /// `GroupConfiguration`.
+        pub fn group_configuration(mut self, value: impl Into<Val<CognitoGroupConfiguration>>) -> Self {
+            self.props.set("GroupConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GroupConfiguration` in place: [`Self::group_configuration`] on a value held by `&mut`.
+        pub fn set_group_configuration(&mut self, value: impl Into<Val<CognitoGroupConfiguration>>) -> &mut Self {
+            self.props.set("GroupConfiguration", value.into());
+            self
+        }
+
+        /// `GroupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_configuration(&self) -> ::std::option::Option<Val<CognitoGroupConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GroupConfiguration")
         }
     }
 
@@ -164,9 +252,16 @@ pub mod identity_source {
             CognitoGroupConfiguration { props }
         }
 
-        prop! {
-            /// `GroupEntityType`.
-            props, "GroupEntityType", _, set_group_entity_type, get_group_entity_type, Val<String>
+        /// Sets `GroupEntityType`, which `new` took, in place.
+        pub fn set_group_entity_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupEntityType", value.into());
+            self
+        }
+
+        /// `GroupEntityType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_entity_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupEntityType")
         }
     }
 
@@ -192,24 +287,64 @@ pub mod identity_source {
             OpenIdConnectConfiguration { props }
         }
 
-        prop! {
-            /// `Issuer`.
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenSelection`.
-            props, "TokenSelection", _, set_token_selection, get_token_selection, Val<OpenIdConnectTokenSelection>
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
 
-        prop! {
-            /// `EntityIdPrefix`.
-            props, "EntityIdPrefix", entity_id_prefix, set_entity_id_prefix, get_entity_id_prefix, Val<String>
+        /// Sets `TokenSelection`, which `new` took, in place.
+        pub fn set_token_selection(&mut self, value: impl Into<Val<OpenIdConnectTokenSelection>>) -> &mut Self {
+            self.props.set("TokenSelection", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupConfiguration`.
-            props, "GroupConfiguration", group_configuration, set_group_configuration, get_group_configuration, Val<OpenIdConnectGroupConfiguration>
+        /// `TokenSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_selection(&self) -> ::std::option::Option<Val<OpenIdConnectTokenSelection>> {
+            crate::cfn::get_prop(&self.props, "TokenSelection")
+        }
+
+        /// `EntityIdPrefix`.
+        pub fn entity_id_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntityIdPrefix", value.into());
+            self
+        }
+
+        /// Sets `EntityIdPrefix` in place: [`Self::entity_id_prefix`] on a value held by `&mut`.
+        pub fn set_entity_id_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityIdPrefix", value.into());
+            self
+        }
+
+        /// `EntityIdPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityIdPrefix")
+        }
+
+        /// `GroupConfiguration`.
+        pub fn group_configuration(mut self, value: impl Into<Val<OpenIdConnectGroupConfiguration>>) -> Self {
+            self.props.set("GroupConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GroupConfiguration` in place: [`Self::group_configuration`] on a value held by `&mut`.
+        pub fn set_group_configuration(&mut self, value: impl Into<Val<OpenIdConnectGroupConfiguration>>) -> &mut Self {
+            self.props.set("GroupConfiguration", value.into());
+            self
+        }
+
+        /// `GroupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_configuration(&self) -> ::std::option::Option<Val<OpenIdConnectGroupConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GroupConfiguration")
         }
     }
 
@@ -235,14 +370,28 @@ pub mod identity_source {
             OpenIdConnectGroupConfiguration { props }
         }
 
-        prop! {
-            /// `GroupClaim`.
-            props, "GroupClaim", _, set_group_claim, get_group_claim, Val<String>
+        /// Sets `GroupClaim`, which `new` took, in place.
+        pub fn set_group_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupClaim", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupEntityType`.
-            props, "GroupEntityType", _, set_group_entity_type, get_group_entity_type, Val<String>
+        /// `GroupClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupClaim")
+        }
+
+        /// Sets `GroupEntityType`, which `new` took, in place.
+        pub fn set_group_entity_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupEntityType", value.into());
+            self
+        }
+
+        /// `GroupEntityType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_entity_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupEntityType")
         }
     }
 
@@ -263,14 +412,40 @@ pub mod identity_source {
             OpenIdConnectTokenSelection { props }
         }
 
-        prop! {
-            /// `AccessTokenOnly`.
-            props, "AccessTokenOnly", access_token_only, set_access_token_only, get_access_token_only, Val<OpenIdConnectAccessTokenConfiguration>
+        /// `AccessTokenOnly`.
+        pub fn access_token_only(mut self, value: impl Into<Val<OpenIdConnectAccessTokenConfiguration>>) -> Self {
+            self.props.set("AccessTokenOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityTokenOnly`.
-            props, "IdentityTokenOnly", identity_token_only, set_identity_token_only, get_identity_token_only, Val<OpenIdConnectIdentityTokenConfiguration>
+        /// Sets `AccessTokenOnly` in place: [`Self::access_token_only`] on a value held by `&mut`.
+        pub fn set_access_token_only(&mut self, value: impl Into<Val<OpenIdConnectAccessTokenConfiguration>>) -> &mut Self {
+            self.props.set("AccessTokenOnly", value.into());
+            self
+        }
+
+        /// `AccessTokenOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token_only(&self) -> ::std::option::Option<Val<OpenIdConnectAccessTokenConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AccessTokenOnly")
+        }
+
+        /// `IdentityTokenOnly`.
+        pub fn identity_token_only(mut self, value: impl Into<Val<OpenIdConnectIdentityTokenConfiguration>>) -> Self {
+            self.props.set("IdentityTokenOnly", value.into());
+            self
+        }
+
+        /// Sets `IdentityTokenOnly` in place: [`Self::identity_token_only`] on a value held by `&mut`.
+        pub fn set_identity_token_only(&mut self, value: impl Into<Val<OpenIdConnectIdentityTokenConfiguration>>) -> &mut Self {
+            self.props.set("IdentityTokenOnly", value.into());
+            self
+        }
+
+        /// `IdentityTokenOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_token_only(&self) -> ::std::option::Option<Val<OpenIdConnectIdentityTokenConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IdentityTokenOnly")
         }
     }
 
@@ -289,14 +464,40 @@ pub mod identity_source {
             OpenIdConnectAccessTokenConfiguration { props }
         }
 
-        prop! {
-            /// `Audiences`.
-            props, "Audiences", audiences, set_audiences, get_audiences, Val<List<String>>
+        /// `Audiences`.
+        pub fn audiences(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Audiences", value.into());
+            self
         }
 
-        prop! {
-            /// `PrincipalIdClaim`.
-            props, "PrincipalIdClaim", principal_id_claim, set_principal_id_claim, get_principal_id_claim, Val<String>
+        /// Sets `Audiences` in place: [`Self::audiences`] on a value held by `&mut`.
+        pub fn set_audiences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Audiences", value.into());
+            self
+        }
+
+        /// `Audiences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audiences(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Audiences")
+        }
+
+        /// `PrincipalIdClaim`.
+        pub fn principal_id_claim(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrincipalIdClaim", value.into());
+            self
+        }
+
+        /// Sets `PrincipalIdClaim` in place: [`Self::principal_id_claim`] on a value held by `&mut`.
+        pub fn set_principal_id_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrincipalIdClaim", value.into());
+            self
+        }
+
+        /// `PrincipalIdClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal_id_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrincipalIdClaim")
         }
     }
 
@@ -315,14 +516,40 @@ pub mod identity_source {
             OpenIdConnectIdentityTokenConfiguration { props }
         }
 
-        prop! {
-            /// `ClientIds`.
-            props, "ClientIds", client_ids, set_client_ids, get_client_ids, Val<List<String>>
+        /// `ClientIds`.
+        pub fn client_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ClientIds", value.into());
+            self
         }
 
-        prop! {
-            /// `PrincipalIdClaim`.
-            props, "PrincipalIdClaim", principal_id_claim, set_principal_id_claim, get_principal_id_claim, Val<String>
+        /// Sets `ClientIds` in place: [`Self::client_ids`] on a value held by `&mut`.
+        pub fn set_client_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ClientIds", value.into());
+            self
+        }
+
+        /// `ClientIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ClientIds")
+        }
+
+        /// `PrincipalIdClaim`.
+        pub fn principal_id_claim(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrincipalIdClaim", value.into());
+            self
+        }
+
+        /// Sets `PrincipalIdClaim` in place: [`Self::principal_id_claim`] on a value held by `&mut`.
+        pub fn set_principal_id_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrincipalIdClaim", value.into());
+            self
+        }
+
+        /// `PrincipalIdClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal_id_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrincipalIdClaim")
         }
     }
 }
@@ -352,19 +579,46 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", _, set_definition, get_definition, Val<policy::PolicyDefinition>
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<policy::PolicyDefinition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<policy::PolicyDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `PolicyStoreId`.
-        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PolicyStoreId`, which `new` took, in place.
+    pub fn set_policy_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyStoreId", value.into());
+        self
+    }
+
+    /// `PolicyStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyStoreId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -407,14 +661,40 @@ pub mod policy {
             PolicyDefinition { props }
         }
 
-        prop! {
-            /// `Static`.
-            props, "Static", static_, set_static, get_static, Val<StaticPolicyDefinition>
+        /// `Static`.
+        pub fn static_(mut self, value: impl Into<Val<StaticPolicyDefinition>>) -> Self {
+            self.props.set("Static", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateLinked`.
-            props, "TemplateLinked", template_linked, set_template_linked, get_template_linked, Val<TemplateLinkedPolicyDefinition>
+        /// Sets `Static` in place: [`Self::static_`] on a value held by `&mut`.
+        pub fn set_static(&mut self, value: impl Into<Val<StaticPolicyDefinition>>) -> &mut Self {
+            self.props.set("Static", value.into());
+            self
+        }
+
+        /// `Static` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_static(&self) -> ::std::option::Option<Val<StaticPolicyDefinition>> {
+            crate::cfn::get_prop(&self.props, "Static")
+        }
+
+        /// `TemplateLinked`.
+        pub fn template_linked(mut self, value: impl Into<Val<TemplateLinkedPolicyDefinition>>) -> Self {
+            self.props.set("TemplateLinked", value.into());
+            self
+        }
+
+        /// Sets `TemplateLinked` in place: [`Self::template_linked`] on a value held by `&mut`.
+        pub fn set_template_linked(&mut self, value: impl Into<Val<TemplateLinkedPolicyDefinition>>) -> &mut Self {
+            self.props.set("TemplateLinked", value.into());
+            self
+        }
+
+        /// `TemplateLinked` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_linked(&self) -> ::std::option::Option<Val<TemplateLinkedPolicyDefinition>> {
+            crate::cfn::get_prop(&self.props, "TemplateLinked")
         }
     }
 
@@ -435,14 +715,34 @@ pub mod policy {
             StaticPolicyDefinition { props }
         }
 
-        prop! {
-            /// `Statement`.
-            props, "Statement", _, set_statement, get_statement, Val<String>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statement")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -463,19 +763,52 @@ pub mod policy {
             TemplateLinkedPolicyDefinition { props }
         }
 
-        prop! {
-            /// `PolicyTemplateId`.
-            props, "PolicyTemplateId", _, set_policy_template_id, get_policy_template_id, Val<String>
+        /// Sets `PolicyTemplateId`, which `new` took, in place.
+        pub fn set_policy_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `Principal`.
-            props, "Principal", principal, set_principal, get_principal, Val<EntityIdentifier>
+        /// `PolicyTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyTemplateId")
         }
 
-        prop! {
-            /// `Resource`.
-            props, "Resource", resource, set_resource, get_resource, Val<EntityIdentifier>
+        /// `Principal`.
+        pub fn principal(mut self, value: impl Into<Val<EntityIdentifier>>) -> Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// Sets `Principal` in place: [`Self::principal`] on a value held by `&mut`.
+        pub fn set_principal(&mut self, value: impl Into<Val<EntityIdentifier>>) -> &mut Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// `Principal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal(&self) -> ::std::option::Option<Val<EntityIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Principal")
+        }
+
+        /// `Resource`.
+        pub fn resource(mut self, value: impl Into<Val<EntityIdentifier>>) -> Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// Sets `Resource` in place: [`Self::resource`] on a value held by `&mut`.
+        pub fn set_resource(&mut self, value: impl Into<Val<EntityIdentifier>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<EntityIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Resource")
         }
     }
 
@@ -498,14 +831,28 @@ pub mod policy {
             EntityIdentifier { props }
         }
 
-        prop! {
-            /// `EntityId`.
-            props, "EntityId", _, set_entity_id, get_entity_id, Val<String>
+        /// Sets `EntityId`, which `new` took, in place.
+        pub fn set_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityId", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityType`.
-            props, "EntityType", _, set_entity_type, get_entity_type, Val<String>
+        /// `EntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityId")
+        }
+
+        /// Sets `EntityType`, which `new` took, in place.
+        pub fn set_entity_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityType", value.into());
+            self
+        }
+
+        /// `EntityType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityType")
         }
     }
 }
@@ -531,34 +878,106 @@ impl PolicyStore {
         PolicyStore { core }
     }
 
-    prop! {
-        /// `DeletionProtection`.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<policy_store::DeletionProtection>
+    /// `DeletionProtection`.
+    pub fn deletion_protection(mut self, value: impl Into<Val<policy_store::DeletionProtection>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<policy_store::DeletionProtection>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionSettings`.
-        core.props, "EncryptionSettings", encryption_settings, set_encryption_settings, get_encryption_settings, Val<policy_store::EncryptionSettings>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<policy_store::DeletionProtection>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `Schema`.
-        core.props, "Schema", schema, set_schema, get_schema, Val<policy_store::SchemaDefinition>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to add to the policy store
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidationSettings`.
-        core.props, "ValidationSettings", _, set_validation_settings, get_validation_settings, Val<policy_store::ValidationSettings>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EncryptionSettings`.
+    pub fn encryption_settings(mut self, value: impl Into<Val<policy_store::EncryptionSettings>>) -> Self {
+        self.core.props.set("EncryptionSettings", value.into());
+        self
+    }
+
+    /// Sets `EncryptionSettings` in place: [`Self::encryption_settings`] on a value held by `&mut`.
+    pub fn set_encryption_settings(&mut self, value: impl Into<Val<policy_store::EncryptionSettings>>) -> &mut Self {
+        self.core.props.set("EncryptionSettings", value.into());
+        self
+    }
+
+    /// `EncryptionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_settings(&self) -> ::std::option::Option<Val<policy_store::EncryptionSettings>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionSettings")
+    }
+
+    /// `Schema`.
+    pub fn schema(mut self, value: impl Into<Val<policy_store::SchemaDefinition>>) -> Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+    pub fn set_schema(&mut self, value: impl Into<Val<policy_store::SchemaDefinition>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<policy_store::SchemaDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `Tags`: The tags to add to the policy store
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `ValidationSettings`, which `new` took, in place.
+    pub fn set_validation_settings(&mut self, value: impl Into<Val<policy_store::ValidationSettings>>) -> &mut Self {
+        self.core.props.set("ValidationSettings", value.into());
+        self
+    }
+
+    /// `ValidationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_settings(&self) -> ::std::option::Option<Val<policy_store::ValidationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -608,9 +1027,16 @@ pub mod policy_store {
             DeletionProtection { props }
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<DeletionMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<DeletionMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<DeletionMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -644,14 +1070,40 @@ pub mod policy_store {
             EncryptionSettings { props }
         }
 
-        prop! {
-            /// `KmsEncryptionSettings`.
-            props, "KmsEncryptionSettings", kms_encryption_settings, set_kms_encryption_settings, get_kms_encryption_settings, Val<KmsEncryptionSettings>
+        /// `KmsEncryptionSettings`.
+        pub fn kms_encryption_settings(mut self, value: impl Into<Val<KmsEncryptionSettings>>) -> Self {
+            self.props.set("KmsEncryptionSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Default`.
-            props, "Default", default, set_default, get_default, Val<Json>
+        /// Sets `KmsEncryptionSettings` in place: [`Self::kms_encryption_settings`] on a value held by `&mut`.
+        pub fn set_kms_encryption_settings(&mut self, value: impl Into<Val<KmsEncryptionSettings>>) -> &mut Self {
+            self.props.set("KmsEncryptionSettings", value.into());
+            self
+        }
+
+        /// `KmsEncryptionSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_encryption_settings(&self) -> ::std::option::Option<Val<KmsEncryptionSettings>> {
+            crate::cfn::get_prop(&self.props, "KmsEncryptionSettings")
+        }
+
+        /// `Default`.
+        pub fn default(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// Sets `Default` in place: [`Self::default`] on a value held by `&mut`.
+        pub fn set_default(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// `Default` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Default")
         }
     }
 
@@ -672,14 +1124,34 @@ pub mod policy_store {
             KmsEncryptionSettings { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionContext`.
-            props, "EncryptionContext", encryption_context, set_encryption_context, get_encryption_context, Val<Map<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `EncryptionContext`.
+        pub fn encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("EncryptionContext", value.into());
+            self
+        }
+
+        /// Sets `EncryptionContext` in place: [`Self::encryption_context`] on a value held by `&mut`.
+        pub fn set_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("EncryptionContext", value.into());
+            self
+        }
+
+        /// `EncryptionContext` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "EncryptionContext")
         }
     }
 
@@ -698,9 +1170,22 @@ pub mod policy_store {
             SchemaDefinition { props }
         }
 
-        prop! {
-            /// `CedarJson`.
-            props, "CedarJson", cedar_json, set_cedar_json, get_cedar_json, Val<String>
+        /// `CedarJson`.
+        pub fn cedar_json(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CedarJson", value.into());
+            self
+        }
+
+        /// Sets `CedarJson` in place: [`Self::cedar_json`] on a value held by `&mut`.
+        pub fn set_cedar_json(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CedarJson", value.into());
+            self
+        }
+
+        /// `CedarJson` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cedar_json(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CedarJson")
         }
     }
 
@@ -721,9 +1206,16 @@ pub mod policy_store {
             ValidationSettings { props }
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<ValidationMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<ValidationMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<ValidationMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -767,14 +1259,28 @@ impl PolicyStoreAlias {
         PolicyStoreAlias { core }
     }
 
-    prop! {
-        /// `AliasName`.
-        core.props, "AliasName", _, set_alias_name, get_alias_name, Val<String>
+    /// Sets `AliasName`, which `new` took, in place.
+    pub fn set_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyStoreId`.
-        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    /// `AliasName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AliasName")
+    }
+
+    /// Sets `PolicyStoreId`, which `new` took, in place.
+    pub fn set_policy_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyStoreId", value.into());
+        self
+    }
+
+    /// `PolicyStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyStoreId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -807,24 +1313,64 @@ impl PolicyTemplate {
         PolicyTemplate { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyStoreId`.
-        core.props, "PolicyStoreId", _, set_policy_store_id, get_policy_store_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Statement`.
-        core.props, "Statement", _, set_statement, get_statement, Val<String>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PolicyStoreId`, which `new` took, in place.
+    pub fn set_policy_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyStoreId", value.into());
+        self
+    }
+
+    /// `PolicyStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyStoreId")
+    }
+
+    /// Sets `Statement`, which `new` took, in place.
+    pub fn set_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Statement", value.into());
+        self
+    }
+
+    /// `Statement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Statement")
     }
 
     /// `Ref`: the resource's identifier.

@@ -46,24 +46,64 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerSideEncryptionConfiguration`.
-        core.props, "ServerSideEncryptionConfiguration", _, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<domain::ServerSideEncryptionConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ServerSideEncryptionConfiguration`, which `new` took, in place.
+    pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<domain::ServerSideEncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<domain::ServerSideEncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSideEncryptionConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,9 +140,16 @@ pub mod domain {
             ServerSideEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", _, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `KmsKeyId`, which `new` took, in place.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 }

@@ -45,24 +45,70 @@ impl AccessLogSubscription {
         AccessLogSubscription { core }
     }
 
-    prop! {
-        /// `DestinationArn`.
-        core.props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
+    /// Sets `DestinationArn`, which `new` took, in place.
+    pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceIdentifier`.
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationArn")
     }
 
-    prop! {
-        /// `ServiceNetworkLogType`.
-        core.props, "ServiceNetworkLogType", service_network_log_type, set_service_network_log_type, get_service_network_log_type, Val<access_log_subscription::ServiceNetworkLogType>
+    /// `ResourceIdentifier`.
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// `ServiceNetworkLogType`.
+    pub fn service_network_log_type(mut self, value: impl Into<Val<access_log_subscription::ServiceNetworkLogType>>) -> Self {
+        self.core.props.set("ServiceNetworkLogType", value.into());
+        self
+    }
+
+    /// Sets `ServiceNetworkLogType` in place: [`Self::service_network_log_type`] on a value held by `&mut`.
+    pub fn set_service_network_log_type(&mut self, value: impl Into<Val<access_log_subscription::ServiceNetworkLogType>>) -> &mut Self {
+        self.core.props.set("ServiceNetworkLogType", value.into());
+        self
+    }
+
+    /// `ServiceNetworkLogType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_network_log_type(&self) -> ::std::option::Option<Val<access_log_subscription::ServiceNetworkLogType>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceNetworkLogType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,14 +181,28 @@ impl AuthPolicy {
         AuthPolicy { core }
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceIdentifier`.
-        core.props, "ResourceIdentifier", _, set_resource_identifier, get_resource_identifier, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `ResourceIdentifier`, which `new` took, in place.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -178,14 +238,34 @@ impl DomainVerification {
         DomainVerification { core }
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -246,34 +326,100 @@ impl Listener {
         Listener { core }
     }
 
-    prop! {
-        /// `DefaultAction`.
-        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<listener::DefaultAction>
+    /// Sets `DefaultAction`, which `new` took, in place.
+    pub fn set_default_action(&mut self, value: impl Into<Val<listener::DefaultAction>>) -> &mut Self {
+        self.core.props.set("DefaultAction", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DefaultAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_action(&self) -> ::std::option::Option<Val<listener::DefaultAction>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAction")
     }
 
-    prop! {
-        /// `Port`.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`.
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<listener::Protocol>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceIdentifier`.
-        core.props, "ServiceIdentifier", service_identifier, set_service_identifier, get_service_identifier, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Port`.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<listener::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<listener::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `ServiceIdentifier`.
+    pub fn service_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ServiceIdentifier` in place: [`Self::service_identifier`] on a value held by `&mut`.
+    pub fn set_service_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// `ServiceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceIdentifier")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -327,14 +473,40 @@ pub mod listener {
             DefaultAction { props }
         }
 
-        prop! {
-            /// `FixedResponse`.
-            props, "FixedResponse", fixed_response, set_fixed_response, get_fixed_response, Val<FixedResponse>
+        /// `FixedResponse`.
+        pub fn fixed_response(mut self, value: impl Into<Val<FixedResponse>>) -> Self {
+            self.props.set("FixedResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `Forward`.
-            props, "Forward", forward, set_forward, get_forward, Val<Forward>
+        /// Sets `FixedResponse` in place: [`Self::fixed_response`] on a value held by `&mut`.
+        pub fn set_fixed_response(&mut self, value: impl Into<Val<FixedResponse>>) -> &mut Self {
+            self.props.set("FixedResponse", value.into());
+            self
+        }
+
+        /// `FixedResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_response(&self) -> ::std::option::Option<Val<FixedResponse>> {
+            crate::cfn::get_prop(&self.props, "FixedResponse")
+        }
+
+        /// `Forward`.
+        pub fn forward(mut self, value: impl Into<Val<Forward>>) -> Self {
+            self.props.set("Forward", value.into());
+            self
+        }
+
+        /// Sets `Forward` in place: [`Self::forward`] on a value held by `&mut`.
+        pub fn set_forward(&mut self, value: impl Into<Val<Forward>>) -> &mut Self {
+            self.props.set("Forward", value.into());
+            self
+        }
+
+        /// `Forward` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward(&self) -> ::std::option::Option<Val<Forward>> {
+            crate::cfn::get_prop(&self.props, "Forward")
         }
     }
 
@@ -355,9 +527,16 @@ pub mod listener {
             FixedResponse { props }
         }
 
-        prop! {
-            /// `StatusCode`.
-            props, "StatusCode", _, set_status_code, get_status_code, Val<i64>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
     }
 
@@ -378,9 +557,16 @@ pub mod listener {
             Forward { props }
         }
 
-        prop! {
-            /// `TargetGroups`.
-            props, "TargetGroups", _, set_target_groups, get_target_groups, Val<List<WeightedTargetGroup>>
+        /// Sets `TargetGroups`, which `new` took, in place.
+        pub fn set_target_groups(&mut self, value: impl Into<Val<List<WeightedTargetGroup>>>) -> &mut Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// `TargetGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_groups(&self) -> ::std::option::Option<Val<List<WeightedTargetGroup>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroups")
         }
     }
 
@@ -401,14 +587,34 @@ pub mod listener {
             WeightedTargetGroup { props }
         }
 
-        prop! {
-            /// `TargetGroupIdentifier`.
-            props, "TargetGroupIdentifier", _, set_target_group_identifier, get_target_group_identifier, Val<String>
+        /// Sets `TargetGroupIdentifier`, which `new` took, in place.
+        pub fn set_target_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetGroupIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `TargetGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupIdentifier")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -454,69 +660,230 @@ impl ResourceConfiguration {
         ResourceConfiguration { core }
     }
 
-    prop! {
-        /// `AllowAssociationToSharableServiceNetwork`.
-        core.props, "AllowAssociationToSharableServiceNetwork", allow_association_to_sharable_service_network, set_allow_association_to_sharable_service_network, get_allow_association_to_sharable_service_network, Val<bool>
+    /// `AllowAssociationToSharableServiceNetwork`.
+    pub fn allow_association_to_sharable_service_network(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowAssociationToSharableServiceNetwork", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomDomainName`.
-        core.props, "CustomDomainName", custom_domain_name, set_custom_domain_name, get_custom_domain_name, Val<String>
+    /// Sets `AllowAssociationToSharableServiceNetwork` in place: [`Self::allow_association_to_sharable_service_network`]
+    /// on a value held by `&mut`.
+    pub fn set_allow_association_to_sharable_service_network(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowAssociationToSharableServiceNetwork", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainVerificationId`.
-        core.props, "DomainVerificationId", domain_verification_id, set_domain_verification_id, get_domain_verification_id, Val<String>
+    /// `AllowAssociationToSharableServiceNetwork` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_association_to_sharable_service_network(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowAssociationToSharableServiceNetwork")
     }
 
-    prop! {
-        /// `GroupDomain`.
-        core.props, "GroupDomain", group_domain, set_group_domain, get_group_domain, Val<String>
+    /// `CustomDomainName`.
+    pub fn custom_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomDomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CustomDomainName` in place: [`Self::custom_domain_name`] on a value held by `&mut`.
+    pub fn set_custom_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomDomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `PortRanges`.
-        core.props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<String>>
+    /// `CustomDomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDomainName")
     }
 
-    prop! {
-        /// `ProtocolType`.
-        core.props, "ProtocolType", protocol_type, set_protocol_type, get_protocol_type, Val<resource_configuration::ProtocolType>
+    /// `DomainVerificationId`.
+    pub fn domain_verification_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainVerificationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceConfigurationAuthType`.
-        core.props, "ResourceConfigurationAuthType", resource_configuration_auth_type, set_resource_configuration_auth_type, get_resource_configuration_auth_type, Val<resource_configuration::ResourceConfigurationAuthType>
+    /// Sets `DomainVerificationId` in place: [`Self::domain_verification_id`] on a value held by `&mut`.
+    pub fn set_domain_verification_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainVerificationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceConfigurationDefinition`.
-        core.props, "ResourceConfigurationDefinition", resource_configuration_definition, set_resource_configuration_definition, get_resource_configuration_definition, Val<resource_configuration::ResourceConfigurationDefinition>
+    /// `DomainVerificationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_verification_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainVerificationId")
     }
 
-    prop! {
-        /// `ResourceConfigurationGroupId`.
-        core.props, "ResourceConfigurationGroupId", resource_configuration_group_id, set_resource_configuration_group_id, get_resource_configuration_group_id, Val<String>
+    /// `GroupDomain`.
+    pub fn group_domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GroupDomain", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceConfigurationType`.
-        core.props, "ResourceConfigurationType", _, set_resource_configuration_type, get_resource_configuration_type, Val<resource_configuration::ResourceConfigurationType>
+    /// Sets `GroupDomain` in place: [`Self::group_domain`] on a value held by `&mut`.
+    pub fn set_group_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupDomain", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceGatewayId`.
-        core.props, "ResourceGatewayId", resource_gateway_id, set_resource_gateway_id, get_resource_gateway_id, Val<String>
+    /// `GroupDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupDomain")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PortRanges`.
+    pub fn port_ranges(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PortRanges", value.into());
+        self
+    }
+
+    /// Sets `PortRanges` in place: [`Self::port_ranges`] on a value held by `&mut`.
+    pub fn set_port_ranges(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PortRanges", value.into());
+        self
+    }
+
+    /// `PortRanges` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port_ranges(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PortRanges")
+    }
+
+    /// `ProtocolType`.
+    pub fn protocol_type(mut self, value: impl Into<Val<resource_configuration::ProtocolType>>) -> Self {
+        self.core.props.set("ProtocolType", value.into());
+        self
+    }
+
+    /// Sets `ProtocolType` in place: [`Self::protocol_type`] on a value held by `&mut`.
+    pub fn set_protocol_type(&mut self, value: impl Into<Val<resource_configuration::ProtocolType>>) -> &mut Self {
+        self.core.props.set("ProtocolType", value.into());
+        self
+    }
+
+    /// `ProtocolType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_type(&self) -> ::std::option::Option<Val<resource_configuration::ProtocolType>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolType")
+    }
+
+    /// `ResourceConfigurationAuthType`.
+    pub fn resource_configuration_auth_type(mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationAuthType>>) -> Self {
+        self.core.props.set("ResourceConfigurationAuthType", value.into());
+        self
+    }
+
+    /// Sets `ResourceConfigurationAuthType` in place: [`Self::resource_configuration_auth_type`] on
+    /// a value held by `&mut`.
+    pub fn set_resource_configuration_auth_type(&mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationAuthType>>) -> &mut Self {
+        self.core.props.set("ResourceConfigurationAuthType", value.into());
+        self
+    }
+
+    /// `ResourceConfigurationAuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_configuration_auth_type(&self) -> ::std::option::Option<Val<resource_configuration::ResourceConfigurationAuthType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfigurationAuthType")
+    }
+
+    /// `ResourceConfigurationDefinition`.
+    pub fn resource_configuration_definition(mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationDefinition>>) -> Self {
+        self.core.props.set("ResourceConfigurationDefinition", value.into());
+        self
+    }
+
+    /// Sets `ResourceConfigurationDefinition` in place: [`Self::resource_configuration_definition`]
+    /// on a value held by `&mut`.
+    pub fn set_resource_configuration_definition(&mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationDefinition>>) -> &mut Self {
+        self.core.props.set("ResourceConfigurationDefinition", value.into());
+        self
+    }
+
+    /// `ResourceConfigurationDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_configuration_definition(&self) -> ::std::option::Option<Val<resource_configuration::ResourceConfigurationDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfigurationDefinition")
+    }
+
+    /// `ResourceConfigurationGroupId`.
+    pub fn resource_configuration_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceConfigurationGroupId", value.into());
+        self
+    }
+
+    /// Sets `ResourceConfigurationGroupId` in place: [`Self::resource_configuration_group_id`] on a
+    /// value held by `&mut`.
+    pub fn set_resource_configuration_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceConfigurationGroupId", value.into());
+        self
+    }
+
+    /// `ResourceConfigurationGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_configuration_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfigurationGroupId")
+    }
+
+    /// Sets `ResourceConfigurationType`, which `new` took, in place.
+    pub fn set_resource_configuration_type(&mut self, value: impl Into<Val<resource_configuration::ResourceConfigurationType>>) -> &mut Self {
+        self.core.props.set("ResourceConfigurationType", value.into());
+        self
+    }
+
+    /// `ResourceConfigurationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_configuration_type(&self) -> ::std::option::Option<Val<resource_configuration::ResourceConfigurationType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfigurationType")
+    }
+
+    /// `ResourceGatewayId`.
+    pub fn resource_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceGatewayId", value.into());
+        self
+    }
+
+    /// Sets `ResourceGatewayId` in place: [`Self::resource_gateway_id`] on a value held by `&mut`.
+    pub fn set_resource_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceGatewayId", value.into());
+        self
+    }
+
+    /// `ResourceGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceGatewayId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -583,24 +950,76 @@ pub mod resource_configuration {
             ResourceConfigurationDefinition { props }
         }
 
-        prop! {
-            /// `IpResource`.
-            props, "IpResource", ip_resource, set_ip_resource, get_ip_resource, Val<String>
+        /// `IpResource`.
+        pub fn ip_resource(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpResource", value.into());
+            self
         }
 
-        prop! {
-            /// `ArnResource`.
-            props, "ArnResource", arn_resource, set_arn_resource, get_arn_resource, Val<String>
+        /// Sets `IpResource` in place: [`Self::ip_resource`] on a value held by `&mut`.
+        pub fn set_ip_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpResource", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsResource`.
-            props, "DnsResource", dns_resource, set_dns_resource, get_dns_resource, Val<DnsResource>
+        /// `IpResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpResource")
         }
 
-        prop! {
-            /// `CidrResource`.
-            props, "CidrResource", cidr_resource, set_cidr_resource, get_cidr_resource, Val<CidrResource>
+        /// `ArnResource`.
+        pub fn arn_resource(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ArnResource", value.into());
+            self
+        }
+
+        /// Sets `ArnResource` in place: [`Self::arn_resource`] on a value held by `&mut`.
+        pub fn set_arn_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArnResource", value.into());
+            self
+        }
+
+        /// `ArnResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArnResource")
+        }
+
+        /// `DnsResource`.
+        pub fn dns_resource(mut self, value: impl Into<Val<DnsResource>>) -> Self {
+            self.props.set("DnsResource", value.into());
+            self
+        }
+
+        /// Sets `DnsResource` in place: [`Self::dns_resource`] on a value held by `&mut`.
+        pub fn set_dns_resource(&mut self, value: impl Into<Val<DnsResource>>) -> &mut Self {
+            self.props.set("DnsResource", value.into());
+            self
+        }
+
+        /// `DnsResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_resource(&self) -> ::std::option::Option<Val<DnsResource>> {
+            crate::cfn::get_prop(&self.props, "DnsResource")
+        }
+
+        /// `CidrResource`.
+        pub fn cidr_resource(mut self, value: impl Into<Val<CidrResource>>) -> Self {
+            self.props.set("CidrResource", value.into());
+            self
+        }
+
+        /// Sets `CidrResource` in place: [`Self::cidr_resource`] on a value held by `&mut`.
+        pub fn set_cidr_resource(&mut self, value: impl Into<Val<CidrResource>>) -> &mut Self {
+            self.props.set("CidrResource", value.into());
+            self
+        }
+
+        /// `CidrResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_resource(&self) -> ::std::option::Option<Val<CidrResource>> {
+            crate::cfn::get_prop(&self.props, "CidrResource")
         }
     }
 
@@ -626,14 +1045,28 @@ pub mod resource_configuration {
             DnsResource { props }
         }
 
-        prop! {
-            /// `DomainName`.
-            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        /// Sets `DomainName`, which `new` took, in place.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", _, set_ip_address_type, get_ip_address_type, Val<DnsResourceIpAddressType>
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// Sets `IpAddressType`, which `new` took, in place.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<DnsResourceIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<DnsResourceIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
         }
     }
 
@@ -670,9 +1103,16 @@ pub mod resource_configuration {
             CidrResource { props }
         }
 
-        prop! {
-            /// `CidrRanges`.
-            props, "CidrRanges", _, set_cidr_ranges, get_cidr_ranges, Val<List<String>>
+        /// Sets `CidrRanges`, which `new` took, in place.
+        pub fn set_cidr_ranges(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CidrRanges", value.into());
+            self
+        }
+
+        /// `CidrRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_ranges(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CidrRanges")
         }
     }
 
@@ -728,47 +1168,133 @@ impl ResourceGateway {
         ResourceGateway { core }
     }
 
-    prop! {
-        /// `IpAddressType`.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<resource_gateway::IpAddressType>
+    /// `IpAddressType`.
+    pub fn ip_address_type(mut self, value: impl Into<Val<resource_gateway::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `Ipv4AddressesPerEni`: The number of IPv4 addresses to allocate per ENI for the resource
-        /// gateway
-        core.props, "Ipv4AddressesPerEni", ipv4_addresses_per_eni, set_ipv4_addresses_per_eni, get_ipv4_addresses_per_eni, Val<i64>
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<resource_gateway::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<resource_gateway::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
     }
 
-    prop! {
-        /// `ResourceConfigDnsResolution`.
-        core.props, "ResourceConfigDnsResolution", resource_config_dns_resolution, set_resource_config_dns_resolution, get_resource_config_dns_resolution, Val<resource_gateway::ResourceConfigDnsResolution>
+    /// `Ipv4AddressesPerEni`: The number of IPv4 addresses to allocate per ENI for the resource
+    /// gateway
+    pub fn ipv4_addresses_per_eni(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Ipv4AddressesPerEni", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
-        /// network interface.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// Sets `Ipv4AddressesPerEni` in place: [`Self::ipv4_addresses_per_eni`] on a value held by `&mut`.
+    pub fn set_ipv4_addresses_per_eni(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Ipv4AddressesPerEni", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The ID of one or more subnets in which to create an endpoint network
-        /// interface.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `Ipv4AddressesPerEni` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv4_addresses_per_eni(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv4AddressesPerEni")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcIdentifier`.
-        core.props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResourceConfigDnsResolution`.
+    pub fn resource_config_dns_resolution(mut self, value: impl Into<Val<resource_gateway::ResourceConfigDnsResolution>>) -> Self {
+        self.core.props.set("ResourceConfigDnsResolution", value.into());
+        self
+    }
+
+    /// Sets `ResourceConfigDnsResolution` in place: [`Self::resource_config_dns_resolution`] on a
+    /// value held by `&mut`.
+    pub fn set_resource_config_dns_resolution(&mut self, value: impl Into<Val<resource_gateway::ResourceConfigDnsResolution>>) -> &mut Self {
+        self.core.props.set("ResourceConfigDnsResolution", value.into());
+        self
+    }
+
+    /// `ResourceConfigDnsResolution` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_config_dns_resolution(&self) -> ::std::option::Option<Val<resource_gateway::ResourceConfigDnsResolution>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfigDnsResolution")
+    }
+
+    /// `SecurityGroupIds`: The ID of one or more security groups to associate with the endpoint
+    /// network interface.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcIdentifier`, which `new` took, in place.
+    pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcIdentifier", value.into());
+        self
+    }
+
+    /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -847,14 +1373,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -894,39 +1434,112 @@ impl Rule {
         Rule { core }
     }
 
-    prop! {
-        /// `Action`.
-        core.props, "Action", _, set_action, get_action, Val<rule::Action>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<rule::Action>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `ListenerIdentifier`.
-        core.props, "ListenerIdentifier", listener_identifier, set_listener_identifier, get_listener_identifier, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<rule::Action>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `Match`.
-        core.props, "Match", _, set_match, get_match, Val<rule::Match>
+    /// `ListenerIdentifier`.
+    pub fn listener_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ListenerIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ListenerIdentifier` in place: [`Self::listener_identifier`] on a value held by `&mut`.
+    pub fn set_listener_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ListenerIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// `ListenerIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listener_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ListenerIdentifier")
     }
 
-    prop! {
-        /// `ServiceIdentifier`.
-        core.props, "ServiceIdentifier", service_identifier, set_service_identifier, get_service_identifier, Val<String>
+    /// Sets `Match`, which `new` took, in place.
+    pub fn set_match(&mut self, value: impl Into<Val<rule::Match>>) -> &mut Self {
+        self.core.props.set("Match", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Match` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_match(&self) -> ::std::option::Option<Val<rule::Match>> {
+        crate::cfn::get_prop(&self.core.props, "Match")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `ServiceIdentifier`.
+    pub fn service_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ServiceIdentifier` in place: [`Self::service_identifier`] on a value held by `&mut`.
+    pub fn set_service_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// `ServiceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceIdentifier")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -968,14 +1581,40 @@ pub mod rule {
             Action { props }
         }
 
-        prop! {
-            /// `FixedResponse`.
-            props, "FixedResponse", fixed_response, set_fixed_response, get_fixed_response, Val<FixedResponse>
+        /// `FixedResponse`.
+        pub fn fixed_response(mut self, value: impl Into<Val<FixedResponse>>) -> Self {
+            self.props.set("FixedResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `Forward`.
-            props, "Forward", forward, set_forward, get_forward, Val<Forward>
+        /// Sets `FixedResponse` in place: [`Self::fixed_response`] on a value held by `&mut`.
+        pub fn set_fixed_response(&mut self, value: impl Into<Val<FixedResponse>>) -> &mut Self {
+            self.props.set("FixedResponse", value.into());
+            self
+        }
+
+        /// `FixedResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_response(&self) -> ::std::option::Option<Val<FixedResponse>> {
+            crate::cfn::get_prop(&self.props, "FixedResponse")
+        }
+
+        /// `Forward`.
+        pub fn forward(mut self, value: impl Into<Val<Forward>>) -> Self {
+            self.props.set("Forward", value.into());
+            self
+        }
+
+        /// Sets `Forward` in place: [`Self::forward`] on a value held by `&mut`.
+        pub fn set_forward(&mut self, value: impl Into<Val<Forward>>) -> &mut Self {
+            self.props.set("Forward", value.into());
+            self
+        }
+
+        /// `Forward` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward(&self) -> ::std::option::Option<Val<Forward>> {
+            crate::cfn::get_prop(&self.props, "Forward")
         }
     }
 
@@ -996,9 +1635,16 @@ pub mod rule {
             FixedResponse { props }
         }
 
-        prop! {
-            /// `StatusCode`.
-            props, "StatusCode", _, set_status_code, get_status_code, Val<i64>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
     }
 
@@ -1019,9 +1665,16 @@ pub mod rule {
             Forward { props }
         }
 
-        prop! {
-            /// `TargetGroups`.
-            props, "TargetGroups", _, set_target_groups, get_target_groups, Val<List<WeightedTargetGroup>>
+        /// Sets `TargetGroups`, which `new` took, in place.
+        pub fn set_target_groups(&mut self, value: impl Into<Val<List<WeightedTargetGroup>>>) -> &mut Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// `TargetGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_groups(&self) -> ::std::option::Option<Val<List<WeightedTargetGroup>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroups")
         }
     }
 
@@ -1042,14 +1695,34 @@ pub mod rule {
             WeightedTargetGroup { props }
         }
 
-        prop! {
-            /// `TargetGroupIdentifier`.
-            props, "TargetGroupIdentifier", _, set_target_group_identifier, get_target_group_identifier, Val<String>
+        /// Sets `TargetGroupIdentifier`, which `new` took, in place.
+        pub fn set_target_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetGroupIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `TargetGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupIdentifier")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1070,9 +1743,16 @@ pub mod rule {
             Match { props }
         }
 
-        prop! {
-            /// `HttpMatch`.
-            props, "HttpMatch", _, set_http_match, get_http_match, Val<HttpMatch>
+        /// Sets `HttpMatch`, which `new` took, in place.
+        pub fn set_http_match(&mut self, value: impl Into<Val<HttpMatch>>) -> &mut Self {
+            self.props.set("HttpMatch", value.into());
+            self
+        }
+
+        /// `HttpMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_match(&self) -> ::std::option::Option<Val<HttpMatch>> {
+            crate::cfn::get_prop(&self.props, "HttpMatch")
         }
     }
 
@@ -1091,19 +1771,58 @@ pub mod rule {
             HttpMatch { props }
         }
 
-        prop! {
-            /// `HeaderMatches`.
-            props, "HeaderMatches", header_matches, set_header_matches, get_header_matches, Val<List<HeaderMatch>>
+        /// `HeaderMatches`.
+        pub fn header_matches(mut self, value: impl Into<Val<List<HeaderMatch>>>) -> Self {
+            self.props.set("HeaderMatches", value.into());
+            self
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<HttpMatchMethod>
+        /// Sets `HeaderMatches` in place: [`Self::header_matches`] on a value held by `&mut`.
+        pub fn set_header_matches(&mut self, value: impl Into<Val<List<HeaderMatch>>>) -> &mut Self {
+            self.props.set("HeaderMatches", value.into());
+            self
         }
 
-        prop! {
-            /// `PathMatch`.
-            props, "PathMatch", path_match, set_path_match, get_path_match, Val<PathMatch>
+        /// `HeaderMatches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_matches(&self) -> ::std::option::Option<Val<List<HeaderMatch>>> {
+            crate::cfn::get_prop(&self.props, "HeaderMatches")
+        }
+
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<HttpMatchMethod>>) -> Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<HttpMatchMethod>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<HttpMatchMethod>> {
+            crate::cfn::get_prop(&self.props, "Method")
+        }
+
+        /// `PathMatch`.
+        pub fn path_match(mut self, value: impl Into<Val<PathMatch>>) -> Self {
+            self.props.set("PathMatch", value.into());
+            self
+        }
+
+        /// Sets `PathMatch` in place: [`Self::path_match`] on a value held by `&mut`.
+        pub fn set_path_match(&mut self, value: impl Into<Val<PathMatch>>) -> &mut Self {
+            self.props.set("PathMatch", value.into());
+            self
+        }
+
+        /// `PathMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_match(&self) -> ::std::option::Option<Val<PathMatch>> {
+            crate::cfn::get_prop(&self.props, "PathMatch")
         }
     }
 
@@ -1126,19 +1845,46 @@ pub mod rule {
             HeaderMatch { props }
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<HeaderMatchType>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<HeaderMatchType>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HeaderMatchType>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
 
-        prop! {
-            /// `CaseSensitive`.
-            props, "CaseSensitive", case_sensitive, set_case_sensitive, get_case_sensitive, Val<bool>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `CaseSensitive`.
+        pub fn case_sensitive(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaseSensitive", value.into());
+            self
+        }
+
+        /// Sets `CaseSensitive` in place: [`Self::case_sensitive`] on a value held by `&mut`.
+        pub fn set_case_sensitive(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaseSensitive", value.into());
+            self
+        }
+
+        /// `CaseSensitive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_sensitive(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaseSensitive")
         }
     }
 
@@ -1157,19 +1903,58 @@ pub mod rule {
             HeaderMatchType { props }
         }
 
-        prop! {
-            /// `Contains`.
-            props, "Contains", contains, set_contains, get_contains, Val<String>
+        /// `Contains`.
+        pub fn contains(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Contains", value.into());
+            self
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// Sets `Contains` in place: [`Self::contains`] on a value held by `&mut`.
+        pub fn set_contains(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Contains", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Contains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Contains")
+        }
+
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -1221,14 +2006,34 @@ pub mod rule {
             PathMatch { props }
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<PathMatchType>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<PathMatchType>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
         }
 
-        prop! {
-            /// `CaseSensitive`.
-            props, "CaseSensitive", case_sensitive, set_case_sensitive, get_case_sensitive, Val<bool>
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<PathMatchType>> {
+            crate::cfn::get_prop(&self.props, "Match")
+        }
+
+        /// `CaseSensitive`.
+        pub fn case_sensitive(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaseSensitive", value.into());
+            self
+        }
+
+        /// Sets `CaseSensitive` in place: [`Self::case_sensitive`] on a value held by `&mut`.
+        pub fn set_case_sensitive(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaseSensitive", value.into());
+            self
+        }
+
+        /// `CaseSensitive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_sensitive(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaseSensitive")
         }
     }
 
@@ -1247,14 +2052,40 @@ pub mod rule {
             PathMatchType { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 }
@@ -1278,39 +2109,130 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `AuthType`.
-        core.props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<service::AuthType>
+    /// `AuthType`.
+    pub fn auth_type(mut self, value: impl Into<Val<service::AuthType>>) -> Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateArn`.
-        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+    /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<service::AuthType>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomDomainName`.
-        core.props, "CustomDomainName", custom_domain_name, set_custom_domain_name, get_custom_domain_name, Val<String>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<service::AuthType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `DnsEntry`.
-        core.props, "DnsEntry", dns_entry, set_dns_entry, get_dns_entry, Val<service::DnsEntry>
+    /// `CertificateArn`.
+    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IdleTimeoutSeconds`.
-        core.props, "IdleTimeoutSeconds", idle_timeout_seconds, set_idle_timeout_seconds, get_idle_timeout_seconds, Val<i64>
+    /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+    pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateArn")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomDomainName`.
+    pub fn custom_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomDomainName", value.into());
+        self
+    }
+
+    /// Sets `CustomDomainName` in place: [`Self::custom_domain_name`] on a value held by `&mut`.
+    pub fn set_custom_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomDomainName", value.into());
+        self
+    }
+
+    /// `CustomDomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDomainName")
+    }
+
+    /// `DnsEntry`.
+    pub fn dns_entry(mut self, value: impl Into<Val<service::DnsEntry>>) -> Self {
+        self.core.props.set("DnsEntry", value.into());
+        self
+    }
+
+    /// Sets `DnsEntry` in place: [`Self::dns_entry`] on a value held by `&mut`.
+    pub fn set_dns_entry(&mut self, value: impl Into<Val<service::DnsEntry>>) -> &mut Self {
+        self.core.props.set("DnsEntry", value.into());
+        self
+    }
+
+    /// `DnsEntry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_entry(&self) -> ::std::option::Option<Val<service::DnsEntry>> {
+        crate::cfn::get_prop(&self.core.props, "DnsEntry")
+    }
+
+    /// `IdleTimeoutSeconds`.
+    pub fn idle_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("IdleTimeoutSeconds", value.into());
+        self
+    }
+
+    /// Sets `IdleTimeoutSeconds` in place: [`Self::idle_timeout_seconds`] on a value held by `&mut`.
+    pub fn set_idle_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IdleTimeoutSeconds", value.into());
+        self
+    }
+
+    /// `IdleTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleTimeoutSeconds")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1394,14 +2316,40 @@ pub mod service {
             DnsEntry { props }
         }
 
-        prop! {
-            /// `DomainName`.
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DomainName`.
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneId`.
-            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// `HostedZoneId`.
+        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
         }
     }
 }
@@ -1425,24 +2373,76 @@ impl ServiceNetwork {
         ServiceNetwork { core }
     }
 
-    prop! {
-        /// `AuthType`.
-        core.props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<service_network::AuthType>
+    /// `AuthType`.
+    pub fn auth_type(mut self, value: impl Into<Val<service_network::AuthType>>) -> Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<service_network::AuthType>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `SharingConfig`.
-        core.props, "SharingConfig", sharing_config, set_sharing_config, get_sharing_config, Val<service_network::SharingConfig>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<service_network::AuthType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SharingConfig`.
+    pub fn sharing_config(mut self, value: impl Into<Val<service_network::SharingConfig>>) -> Self {
+        self.core.props.set("SharingConfig", value.into());
+        self
+    }
+
+    /// Sets `SharingConfig` in place: [`Self::sharing_config`] on a value held by `&mut`.
+    pub fn set_sharing_config(&mut self, value: impl Into<Val<service_network::SharingConfig>>) -> &mut Self {
+        self.core.props.set("SharingConfig", value.into());
+        self
+    }
+
+    /// `SharingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sharing_config(&self) -> ::std::option::Option<Val<service_network::SharingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SharingConfig")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1510,9 +2510,16 @@ pub mod service_network {
             SharingConfig { props }
         }
 
-        prop! {
-            /// `enabled`.
-            props, "enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("enabled", value.into());
+            self
+        }
+
+        /// `enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "enabled")
         }
     }
 }
@@ -1536,24 +2543,77 @@ impl ServiceNetworkResourceAssociation {
         ServiceNetworkResourceAssociation { core }
     }
 
-    prop! {
-        /// `PrivateDnsEnabled`.
-        core.props, "PrivateDnsEnabled", private_dns_enabled, set_private_dns_enabled, get_private_dns_enabled, Val<bool>
+    /// `PrivateDnsEnabled`.
+    pub fn private_dns_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PrivateDnsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceConfigurationId`.
-        core.props, "ResourceConfigurationId", resource_configuration_id, set_resource_configuration_id, get_resource_configuration_id, Val<String>
+    /// Sets `PrivateDnsEnabled` in place: [`Self::private_dns_enabled`] on a value held by `&mut`.
+    pub fn set_private_dns_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PrivateDnsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceNetworkId`.
-        core.props, "ServiceNetworkId", service_network_id, set_service_network_id, get_service_network_id, Val<String>
+    /// `PrivateDnsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_dns_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateDnsEnabled")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ResourceConfigurationId`.
+    pub fn resource_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceConfigurationId", value.into());
+        self
+    }
+
+    /// Sets `ResourceConfigurationId` in place: [`Self::resource_configuration_id`] on a value held
+    /// by `&mut`.
+    pub fn set_resource_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceConfigurationId", value.into());
+        self
+    }
+
+    /// `ResourceConfigurationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceConfigurationId")
+    }
+
+    /// `ServiceNetworkId`.
+    pub fn service_network_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceNetworkId", value.into());
+        self
+    }
+
+    /// Sets `ServiceNetworkId` in place: [`Self::service_network_id`] on a value held by `&mut`.
+    pub fn set_service_network_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceNetworkId", value.into());
+        self
+    }
+
+    /// `ServiceNetworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_network_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceNetworkId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1594,24 +2654,77 @@ impl ServiceNetworkServiceAssociation {
         ServiceNetworkServiceAssociation { core }
     }
 
-    prop! {
-        /// `DnsEntry`.
-        core.props, "DnsEntry", dns_entry, set_dns_entry, get_dns_entry, Val<service_network_service_association::DnsEntry>
+    /// `DnsEntry`.
+    pub fn dns_entry(mut self, value: impl Into<Val<service_network_service_association::DnsEntry>>) -> Self {
+        self.core.props.set("DnsEntry", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceIdentifier`.
-        core.props, "ServiceIdentifier", service_identifier, set_service_identifier, get_service_identifier, Val<String>
+    /// Sets `DnsEntry` in place: [`Self::dns_entry`] on a value held by `&mut`.
+    pub fn set_dns_entry(&mut self, value: impl Into<Val<service_network_service_association::DnsEntry>>) -> &mut Self {
+        self.core.props.set("DnsEntry", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceNetworkIdentifier`.
-        core.props, "ServiceNetworkIdentifier", service_network_identifier, set_service_network_identifier, get_service_network_identifier, Val<String>
+    /// `DnsEntry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_entry(&self) -> ::std::option::Option<Val<service_network_service_association::DnsEntry>> {
+        crate::cfn::get_prop(&self.core.props, "DnsEntry")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ServiceIdentifier`.
+    pub fn service_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ServiceIdentifier` in place: [`Self::service_identifier`] on a value held by `&mut`.
+    pub fn set_service_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceIdentifier", value.into());
+        self
+    }
+
+    /// `ServiceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceIdentifier")
+    }
+
+    /// `ServiceNetworkIdentifier`.
+    pub fn service_network_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceNetworkIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ServiceNetworkIdentifier` in place: [`Self::service_network_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_service_network_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceNetworkIdentifier", value.into());
+        self
+    }
+
+    /// `ServiceNetworkIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_network_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceNetworkIdentifier")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1712,14 +2825,40 @@ pub mod service_network_service_association {
             DnsEntry { props }
         }
 
-        prop! {
-            /// `DomainName`.
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DomainName`.
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneId`.
-            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// `HostedZoneId`.
+        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
         }
     }
 }
@@ -1742,34 +2881,113 @@ impl ServiceNetworkVpcAssociation {
         ServiceNetworkVpcAssociation { core }
     }
 
-    prop! {
-        /// `DnsOptions`.
-        core.props, "DnsOptions", dns_options, set_dns_options, get_dns_options, Val<service_network_vpc_association::DnsOptions>
+    /// `DnsOptions`.
+    pub fn dns_options(mut self, value: impl Into<Val<service_network_vpc_association::DnsOptions>>) -> Self {
+        self.core.props.set("DnsOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `PrivateDnsEnabled`.
-        core.props, "PrivateDnsEnabled", private_dns_enabled, set_private_dns_enabled, get_private_dns_enabled, Val<bool>
+    /// Sets `DnsOptions` in place: [`Self::dns_options`] on a value held by `&mut`.
+    pub fn set_dns_options(&mut self, value: impl Into<Val<service_network_vpc_association::DnsOptions>>) -> &mut Self {
+        self.core.props.set("DnsOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `DnsOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_options(&self) -> ::std::option::Option<Val<service_network_vpc_association::DnsOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DnsOptions")
     }
 
-    prop! {
-        /// `ServiceNetworkIdentifier`.
-        core.props, "ServiceNetworkIdentifier", service_network_identifier, set_service_network_identifier, get_service_network_identifier, Val<String>
+    /// `PrivateDnsEnabled`.
+    pub fn private_dns_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PrivateDnsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `PrivateDnsEnabled` in place: [`Self::private_dns_enabled`] on a value held by `&mut`.
+    pub fn set_private_dns_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PrivateDnsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcIdentifier`.
-        core.props, "VpcIdentifier", vpc_identifier, set_vpc_identifier, get_vpc_identifier, Val<String>
+    /// `PrivateDnsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_dns_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateDnsEnabled")
+    }
+
+    /// `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `ServiceNetworkIdentifier`.
+    pub fn service_network_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceNetworkIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ServiceNetworkIdentifier` in place: [`Self::service_network_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_service_network_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceNetworkIdentifier", value.into());
+        self
+    }
+
+    /// `ServiceNetworkIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_network_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceNetworkIdentifier")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcIdentifier`.
+    pub fn vpc_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VpcIdentifier", value.into());
+        self
+    }
+
+    /// Sets `VpcIdentifier` in place: [`Self::vpc_identifier`] on a value held by `&mut`.
+    pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcIdentifier", value.into());
+        self
+    }
+
+    /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1847,14 +3065,41 @@ pub mod service_network_vpc_association {
             DnsOptions { props }
         }
 
-        prop! {
-            /// `PrivateDnsPreference`.
-            props, "PrivateDnsPreference", private_dns_preference, set_private_dns_preference, get_private_dns_preference, Val<DnsOptionsPrivateDnsPreference>
+        /// `PrivateDnsPreference`.
+        pub fn private_dns_preference(mut self, value: impl Into<Val<DnsOptionsPrivateDnsPreference>>) -> Self {
+            self.props.set("PrivateDnsPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateDnsSpecifiedDomains`.
-            props, "PrivateDnsSpecifiedDomains", private_dns_specified_domains, set_private_dns_specified_domains, get_private_dns_specified_domains, Val<List<String>>
+        /// Sets `PrivateDnsPreference` in place: [`Self::private_dns_preference`] on a value held by `&mut`.
+        pub fn set_private_dns_preference(&mut self, value: impl Into<Val<DnsOptionsPrivateDnsPreference>>) -> &mut Self {
+            self.props.set("PrivateDnsPreference", value.into());
+            self
+        }
+
+        /// `PrivateDnsPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_dns_preference(&self) -> ::std::option::Option<Val<DnsOptionsPrivateDnsPreference>> {
+            crate::cfn::get_prop(&self.props, "PrivateDnsPreference")
+        }
+
+        /// `PrivateDnsSpecifiedDomains`.
+        pub fn private_dns_specified_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PrivateDnsSpecifiedDomains", value.into());
+            self
+        }
+
+        /// Sets `PrivateDnsSpecifiedDomains` in place: [`Self::private_dns_specified_domains`] on a
+        /// value held by `&mut`.
+        pub fn set_private_dns_specified_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PrivateDnsSpecifiedDomains", value.into());
+            self
+        }
+
+        /// `PrivateDnsSpecifiedDomains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_dns_specified_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PrivateDnsSpecifiedDomains")
         }
     }
 
@@ -1899,29 +3144,88 @@ impl TargetGroup {
         TargetGroup { core }
     }
 
-    prop! {
-        /// `Config`.
-        core.props, "Config", config, set_config, get_config, Val<target_group::TargetGroupConfig>
+    /// `Config`.
+    pub fn config(mut self, value: impl Into<Val<target_group::TargetGroupConfig>>) -> Self {
+        self.core.props.set("Config", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Config` in place: [`Self::config`] on a value held by `&mut`.
+    pub fn set_config(&mut self, value: impl Into<Val<target_group::TargetGroupConfig>>) -> &mut Self {
+        self.core.props.set("Config", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config(&self) -> ::std::option::Option<Val<target_group::TargetGroupConfig>> {
+        crate::cfn::get_prop(&self.core.props, "Config")
     }
 
-    prop! {
-        /// `Targets`.
-        core.props, "Targets", targets, set_targets, get_targets, Val<List<target_group::Target>>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<target_group::Type>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Targets`.
+    pub fn targets(mut self, value: impl Into<Val<List<target_group::Target>>>) -> Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<target_group::Target>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<target_group::Target>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<target_group::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<target_group::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1980,39 +3284,131 @@ pub mod target_group {
             TargetGroupConfig { props }
         }
 
-        prop! {
-            /// `HealthCheck`.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheckConfig>
+        /// `HealthCheck`.
+        pub fn health_check(mut self, value: impl Into<Val<HealthCheckConfig>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<TargetGroupConfigIpAddressType>
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<HealthCheckConfig>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaEventStructureVersion`.
-            props, "LambdaEventStructureVersion", lambda_event_structure_version, set_lambda_event_structure_version, get_lambda_event_structure_version, Val<TargetGroupConfigLambdaEventStructureVersion>
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<HealthCheckConfig>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<TargetGroupConfigIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<TargetGroupConfigProtocol>
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<TargetGroupConfigIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolVersion`.
-            props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<TargetGroupConfigProtocolVersion>
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<TargetGroupConfigIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
         }
 
-        prop! {
-            /// `VpcIdentifier`.
-            props, "VpcIdentifier", vpc_identifier, set_vpc_identifier, get_vpc_identifier, Val<String>
+        /// `LambdaEventStructureVersion`.
+        pub fn lambda_event_structure_version(mut self, value: impl Into<Val<TargetGroupConfigLambdaEventStructureVersion>>) -> Self {
+            self.props.set("LambdaEventStructureVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaEventStructureVersion` in place: [`Self::lambda_event_structure_version`] on a
+        /// value held by `&mut`.
+        pub fn set_lambda_event_structure_version(&mut self, value: impl Into<Val<TargetGroupConfigLambdaEventStructureVersion>>) -> &mut Self {
+            self.props.set("LambdaEventStructureVersion", value.into());
+            self
+        }
+
+        /// `LambdaEventStructureVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_event_structure_version(&self) -> ::std::option::Option<Val<TargetGroupConfigLambdaEventStructureVersion>> {
+            crate::cfn::get_prop(&self.props, "LambdaEventStructureVersion")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`.
+        pub fn protocol(mut self, value: impl Into<Val<TargetGroupConfigProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<TargetGroupConfigProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<TargetGroupConfigProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `ProtocolVersion`.
+        pub fn protocol_version(mut self, value: impl Into<Val<TargetGroupConfigProtocolVersion>>) -> Self {
+            self.props.set("ProtocolVersion", value.into());
+            self
+        }
+
+        /// Sets `ProtocolVersion` in place: [`Self::protocol_version`] on a value held by `&mut`.
+        pub fn set_protocol_version(&mut self, value: impl Into<Val<TargetGroupConfigProtocolVersion>>) -> &mut Self {
+            self.props.set("ProtocolVersion", value.into());
+            self
+        }
+
+        /// `ProtocolVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_version(&self) -> ::std::option::Option<Val<TargetGroupConfigProtocolVersion>> {
+            crate::cfn::get_prop(&self.props, "ProtocolVersion")
+        }
+
+        /// `VpcIdentifier`.
+        pub fn vpc_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
+        }
+
+        /// Sets `VpcIdentifier` in place: [`Self::vpc_identifier`] on a value held by `&mut`.
+        pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
+        }
+
+        /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcIdentifier")
         }
     }
 
@@ -2031,54 +3427,187 @@ pub mod target_group {
             HealthCheckConfig { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheckIntervalSeconds`.
-            props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheckTimeoutSeconds`.
-            props, "HealthCheckTimeoutSeconds", health_check_timeout_seconds, set_health_check_timeout_seconds, get_health_check_timeout_seconds, Val<i64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `HealthyThresholdCount`.
-            props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
+        /// `HealthCheckIntervalSeconds`.
+        pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthCheckIntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Matcher`.
-            props, "Matcher", matcher, set_matcher, get_matcher, Val<Matcher>
+        /// Sets `HealthCheckIntervalSeconds` in place: [`Self::health_check_interval_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_health_check_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthCheckIntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `HealthCheckIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckIntervalSeconds")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `HealthCheckTimeoutSeconds`.
+        pub fn health_check_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthCheckTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<HealthCheckConfigProtocol>
+        /// Sets `HealthCheckTimeoutSeconds` in place: [`Self::health_check_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_health_check_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthCheckTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolVersion`.
-            props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<HealthCheckConfigProtocolVersion>
+        /// `HealthCheckTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckTimeoutSeconds")
         }
 
-        prop! {
-            /// `UnhealthyThresholdCount`.
-            props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
+        /// `HealthyThresholdCount`.
+        pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthyThresholdCount", value.into());
+            self
+        }
+
+        /// Sets `HealthyThresholdCount` in place: [`Self::healthy_threshold_count`] on a value held by `&mut`.
+        pub fn set_healthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThresholdCount", value.into());
+            self
+        }
+
+        /// `HealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThresholdCount")
+        }
+
+        /// `Matcher`.
+        pub fn matcher(mut self, value: impl Into<Val<Matcher>>) -> Self {
+            self.props.set("Matcher", value.into());
+            self
+        }
+
+        /// Sets `Matcher` in place: [`Self::matcher`] on a value held by `&mut`.
+        pub fn set_matcher(&mut self, value: impl Into<Val<Matcher>>) -> &mut Self {
+            self.props.set("Matcher", value.into());
+            self
+        }
+
+        /// `Matcher` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matcher(&self) -> ::std::option::Option<Val<Matcher>> {
+            crate::cfn::get_prop(&self.props, "Matcher")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`.
+        pub fn protocol(mut self, value: impl Into<Val<HealthCheckConfigProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<HealthCheckConfigProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<HealthCheckConfigProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `ProtocolVersion`.
+        pub fn protocol_version(mut self, value: impl Into<Val<HealthCheckConfigProtocolVersion>>) -> Self {
+            self.props.set("ProtocolVersion", value.into());
+            self
+        }
+
+        /// Sets `ProtocolVersion` in place: [`Self::protocol_version`] on a value held by `&mut`.
+        pub fn set_protocol_version(&mut self, value: impl Into<Val<HealthCheckConfigProtocolVersion>>) -> &mut Self {
+            self.props.set("ProtocolVersion", value.into());
+            self
+        }
+
+        /// `ProtocolVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_version(&self) -> ::std::option::Option<Val<HealthCheckConfigProtocolVersion>> {
+            crate::cfn::get_prop(&self.props, "ProtocolVersion")
+        }
+
+        /// `UnhealthyThresholdCount`.
+        pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnhealthyThresholdCount", value.into());
+            self
+        }
+
+        /// Sets `UnhealthyThresholdCount` in place: [`Self::unhealthy_threshold_count`] on a value held
+        /// by `&mut`.
+        pub fn set_unhealthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThresholdCount", value.into());
+            self
+        }
+
+        /// `UnhealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThresholdCount")
         }
     }
 
@@ -2099,9 +3628,16 @@ pub mod target_group {
             Matcher { props }
         }
 
-        prop! {
-            /// `HttpCode`.
-            props, "HttpCode", _, set_http_code, get_http_code, Val<String>
+        /// Sets `HttpCode`, which `new` took, in place.
+        pub fn set_http_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpCode", value.into());
+            self
+        }
+
+        /// `HttpCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpCode")
         }
     }
 
@@ -2206,14 +3742,34 @@ pub mod target_group {
             Target { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 

@@ -41,14 +41,34 @@ impl ByteMatchSet {
         ByteMatchSet { core }
     }
 
-    prop! {
-        /// `ByteMatchTuples`.
-        core.props, "ByteMatchTuples", byte_match_tuples, set_byte_match_tuples, get_byte_match_tuples, Val<List<byte_match_set::ByteMatchTuple>>
+    /// `ByteMatchTuples`.
+    pub fn byte_match_tuples(mut self, value: impl Into<Val<List<byte_match_set::ByteMatchTuple>>>) -> Self {
+        self.core.props.set("ByteMatchTuples", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ByteMatchTuples` in place: [`Self::byte_match_tuples`] on a value held by `&mut`.
+    pub fn set_byte_match_tuples(&mut self, value: impl Into<Val<List<byte_match_set::ByteMatchTuple>>>) -> &mut Self {
+        self.core.props.set("ByteMatchTuples", value.into());
+        self
+    }
+
+    /// `ByteMatchTuples` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_byte_match_tuples(&self) -> ::std::option::Option<Val<List<byte_match_set::ByteMatchTuple>>> {
+        crate::cfn::get_prop(&self.core.props, "ByteMatchTuples")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,29 +113,76 @@ pub mod byte_match_set {
             ByteMatchTuple { props }
         }
 
-        prop! {
-            /// `PositionalConstraint`.
-            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<String>
+        /// Sets `PositionalConstraint`, which `new` took, in place.
+        pub fn set_positional_constraint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PositionalConstraint", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformation`.
-            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        /// `PositionalConstraint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_positional_constraint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PositionalConstraint")
         }
 
-        prop! {
-            /// `FieldToMatch`.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `TextTransformation`, which `new` took, in place.
+        pub fn set_text_transformation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextTransformation", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetString`.
-            props, "TargetString", target_string, set_target_string, get_target_string, Val<String>
+        /// `TextTransformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextTransformation")
         }
 
-        prop! {
-            /// `TargetStringBase64`.
-            props, "TargetStringBase64", target_string_base64, set_target_string_base64, get_target_string_base64, Val<String>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
+        }
+
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
+        }
+
+        /// `TargetString`.
+        pub fn target_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetString", value.into());
+            self
+        }
+
+        /// Sets `TargetString` in place: [`Self::target_string`] on a value held by `&mut`.
+        pub fn set_target_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetString", value.into());
+            self
+        }
+
+        /// `TargetString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetString")
+        }
+
+        /// `TargetStringBase64`.
+        pub fn target_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetStringBase64", value.into());
+            self
+        }
+
+        /// Sets `TargetStringBase64` in place: [`Self::target_string_base64`] on a value held by `&mut`.
+        pub fn set_target_string_base64(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetStringBase64", value.into());
+            self
+        }
+
+        /// `TargetStringBase64` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_string_base64(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetStringBase64")
         }
     }
 
@@ -136,14 +203,34 @@ pub mod byte_match_set {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Data`.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 }
@@ -168,14 +255,34 @@ impl IpSet {
         IpSet { core }
     }
 
-    prop! {
-        /// `IPSetDescriptors`.
-        core.props, "IPSetDescriptors", ip_set_descriptors, set_ip_set_descriptors, get_ip_set_descriptors, Val<List<ip_set::IpSetDescriptor>>
+    /// `IPSetDescriptors`.
+    pub fn ip_set_descriptors(mut self, value: impl Into<Val<List<ip_set::IpSetDescriptor>>>) -> Self {
+        self.core.props.set("IPSetDescriptors", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `IPSetDescriptors` in place: [`Self::ip_set_descriptors`] on a value held by `&mut`.
+    pub fn set_ip_set_descriptors(&mut self, value: impl Into<Val<List<ip_set::IpSetDescriptor>>>) -> &mut Self {
+        self.core.props.set("IPSetDescriptors", value.into());
+        self
+    }
+
+    /// `IPSetDescriptors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_set_descriptors(&self) -> ::std::option::Option<Val<List<ip_set::IpSetDescriptor>>> {
+        crate::cfn::get_prop(&self.core.props, "IPSetDescriptors")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -214,14 +321,28 @@ pub mod ip_set {
             IpSetDescriptor { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 }
@@ -248,19 +369,46 @@ impl Rule {
         Rule { core }
     }
 
-    prop! {
-        /// `MetricName`.
-        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    /// Sets `MetricName`, which `new` took, in place.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
     }
 
-    prop! {
-        /// `Predicates`.
-        core.props, "Predicates", predicates, set_predicates, get_predicates, Val<List<rule::Predicate>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Predicates`.
+    pub fn predicates(mut self, value: impl Into<Val<List<rule::Predicate>>>) -> Self {
+        self.core.props.set("Predicates", value.into());
+        self
+    }
+
+    /// Sets `Predicates` in place: [`Self::predicates`] on a value held by `&mut`.
+    pub fn set_predicates(&mut self, value: impl Into<Val<List<rule::Predicate>>>) -> &mut Self {
+        self.core.props.set("Predicates", value.into());
+        self
+    }
+
+    /// `Predicates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_predicates(&self) -> ::std::option::Option<Val<List<rule::Predicate>>> {
+        crate::cfn::get_prop(&self.core.props, "Predicates")
     }
 
     /// `Ref`: the resource's identifier.
@@ -305,19 +453,40 @@ pub mod rule {
             Predicate { props }
         }
 
-        prop! {
-            /// `Negated`.
-            props, "Negated", _, set_negated, get_negated, Val<bool>
+        /// Sets `Negated`, which `new` took, in place.
+        pub fn set_negated(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negated", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Negated` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negated(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negated")
         }
 
-        prop! {
-            /// `DataId`.
-            props, "DataId", _, set_data_id, get_data_id, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `DataId`, which `new` took, in place.
+        pub fn set_data_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataId", value.into());
+            self
+        }
+
+        /// `DataId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataId")
         }
     }
 }
@@ -347,14 +516,28 @@ impl SizeConstraintSet {
         SizeConstraintSet { core }
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SizeConstraints`.
-        core.props, "SizeConstraints", _, set_size_constraints, get_size_constraints, Val<List<size_constraint_set::SizeConstraint>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SizeConstraints`, which `new` took, in place.
+    pub fn set_size_constraints(&mut self, value: impl Into<Val<List<size_constraint_set::SizeConstraint>>>) -> &mut Self {
+        self.core.props.set("SizeConstraints", value.into());
+        self
+    }
+
+    /// `SizeConstraints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_size_constraints(&self) -> ::std::option::Option<Val<List<size_constraint_set::SizeConstraint>>> {
+        crate::cfn::get_prop(&self.core.props, "SizeConstraints")
     }
 
     /// `Ref`: the resource's identifier.
@@ -402,24 +585,52 @@ pub mod size_constraint_set {
             SizeConstraint { props }
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformation`.
-            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `FieldToMatch`.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `TextTransformation`, which `new` took, in place.
+        pub fn set_text_transformation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextTransformation", value.into());
+            self
         }
 
-        prop! {
-            /// `Size`.
-            props, "Size", _, set_size, get_size, Val<i64>
+        /// `TextTransformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextTransformation")
+        }
+
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
+        }
+
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
+        }
+
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
     }
 
@@ -440,14 +651,34 @@ pub mod size_constraint_set {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Data`.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 }
@@ -472,14 +703,35 @@ impl SqlInjectionMatchSet {
         SqlInjectionMatchSet { core }
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SqlInjectionMatchTuples`.
-        core.props, "SqlInjectionMatchTuples", sql_injection_match_tuples, set_sql_injection_match_tuples, get_sql_injection_match_tuples, Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SqlInjectionMatchTuples`.
+    pub fn sql_injection_match_tuples(mut self, value: impl Into<Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>>) -> Self {
+        self.core.props.set("SqlInjectionMatchTuples", value.into());
+        self
+    }
+
+    /// Sets `SqlInjectionMatchTuples` in place: [`Self::sql_injection_match_tuples`] on a value
+    /// held by `&mut`.
+    pub fn set_sql_injection_match_tuples(&mut self, value: impl Into<Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>>) -> &mut Self {
+        self.core.props.set("SqlInjectionMatchTuples", value.into());
+        self
+    }
+
+    /// `SqlInjectionMatchTuples` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sql_injection_match_tuples(&self) -> ::std::option::Option<Val<List<sql_injection_match_set::SqlInjectionMatchTuple>>> {
+        crate::cfn::get_prop(&self.core.props, "SqlInjectionMatchTuples")
     }
 
     /// `Ref`: the resource's identifier.
@@ -521,14 +773,28 @@ pub mod sql_injection_match_set {
             SqlInjectionMatchTuple { props }
         }
 
-        prop! {
-            /// `TextTransformation`.
-            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        /// Sets `TextTransformation`, which `new` took, in place.
+        pub fn set_text_transformation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextTransformation", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldToMatch`.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// `TextTransformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextTransformation")
+        }
+
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
+        }
+
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
     }
 
@@ -549,14 +815,34 @@ pub mod sql_injection_match_set {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Data`.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 }
@@ -589,24 +875,58 @@ impl WebAcl {
         WebAcl { core }
     }
 
-    prop! {
-        /// `DefaultAction`.
-        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<web_acl::WafAction>
+    /// Sets `DefaultAction`, which `new` took, in place.
+    pub fn set_default_action(&mut self, value: impl Into<Val<web_acl::WafAction>>) -> &mut Self {
+        self.core.props.set("DefaultAction", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricName`.
-        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    /// `DefaultAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_action(&self) -> ::std::option::Option<Val<web_acl::WafAction>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAction")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `MetricName`, which `new` took, in place.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`.
-        core.props, "Rules", rules, set_rules, get_rules, Val<List<web_acl::ActivatedRule>>
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Rules`.
+    pub fn rules(mut self, value: impl Into<Val<List<web_acl::ActivatedRule>>>) -> Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<web_acl::ActivatedRule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<web_acl::ActivatedRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
     }
 
     /// `Ref`: the resource's identifier.
@@ -643,9 +963,16 @@ pub mod web_acl {
             WafAction { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -668,19 +995,46 @@ pub mod web_acl {
             ActivatedRule { props }
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleId`.
-            props, "RuleId", _, set_rule_id, get_rule_id, Val<String>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<WafAction>
+        /// Sets `RuleId`, which `new` took, in place.
+        pub fn set_rule_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleId", value.into());
+            self
+        }
+
+        /// `RuleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleId")
+        }
+
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<WafAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<WafAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<WafAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 }
@@ -710,14 +1064,28 @@ impl XssMatchSet {
         XssMatchSet { core }
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `XssMatchTuples`.
-        core.props, "XssMatchTuples", _, set_xss_match_tuples, get_xss_match_tuples, Val<List<xss_match_set::XssMatchTuple>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `XssMatchTuples`, which `new` took, in place.
+    pub fn set_xss_match_tuples(&mut self, value: impl Into<Val<List<xss_match_set::XssMatchTuple>>>) -> &mut Self {
+        self.core.props.set("XssMatchTuples", value.into());
+        self
+    }
+
+    /// `XssMatchTuples` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_xss_match_tuples(&self) -> ::std::option::Option<Val<List<xss_match_set::XssMatchTuple>>> {
+        crate::cfn::get_prop(&self.core.props, "XssMatchTuples")
     }
 
     /// `Ref`: the resource's identifier.
@@ -759,14 +1127,28 @@ pub mod xss_match_set {
             XssMatchTuple { props }
         }
 
-        prop! {
-            /// `TextTransformation`.
-            props, "TextTransformation", _, set_text_transformation, get_text_transformation, Val<String>
+        /// Sets `TextTransformation`, which `new` took, in place.
+        pub fn set_text_transformation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextTransformation", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldToMatch`.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// `TextTransformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextTransformation")
+        }
+
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
+        }
+
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
     }
 
@@ -787,14 +1169,34 @@ pub mod xss_match_set {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Data`.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 }

@@ -52,36 +52,94 @@ impl IpSet {
         IpSet { core }
     }
 
-    prop! {
-        /// `Addresses`: List of IPAddresses.
-        core.props, "Addresses", _, set_addresses, get_addresses, Val<List<String>>
+    /// Sets `Addresses`, which `new` took, in place.
+    pub fn set_addresses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Addresses", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the entity.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Addresses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_addresses(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Addresses")
     }
 
-    prop! {
-        /// `IPAddressVersion`: Type of addresses in the IPSet, use IPV4 for IPV4 IP addresses, IPV6
-        /// for IPV6 address.
-        core.props, "IPAddressVersion", _, set_ip_address_version, get_ip_address_version, Val<ip_set::IpAddressVersion>
+    /// `Description`: Description of the entity.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the IPSet.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Scope`: Use CLOUDFRONT for CloudFront IPSet, use REGIONAL for Application Load Balancer
-        /// and API Gateway.
-        core.props, "Scope", _, set_scope, get_scope, Val<ip_set::Scope>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IPAddressVersion`, which `new` took, in place.
+    pub fn set_ip_address_version(&mut self, value: impl Into<Val<ip_set::IpAddressVersion>>) -> &mut Self {
+        self.core.props.set("IPAddressVersion", value.into());
+        self
+    }
+
+    /// `IPAddressVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_version(&self) -> ::std::option::Option<Val<ip_set::IpAddressVersion>> {
+        crate::cfn::get_prop(&self.core.props, "IPAddressVersion")
+    }
+
+    /// `Name`: Name of the IPSet.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Scope`, which `new` took, in place.
+    pub fn set_scope(&mut self, value: impl Into<Val<ip_set::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<ip_set::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -161,29 +219,67 @@ impl LoggingConfiguration {
         LoggingConfiguration { core }
     }
 
-    prop! {
-        /// `LogDestinationConfigs`: The Amazon Resource Names (ARNs) of the logging destinations
-        /// that you want to associate with the web ACL.
-        core.props, "LogDestinationConfigs", _, set_log_destination_configs, get_log_destination_configs, Val<List<String>>
+    /// Sets `LogDestinationConfigs`, which `new` took, in place.
+    pub fn set_log_destination_configs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogDestinationConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingFilter`: Filtering that specifies which web requests are kept in the logs and
-        /// which are dropped. You can filter on the rule action and on the web request labels that
-        /// were applied by matching rules during web ACL evaluation.
-        core.props, "LoggingFilter", logging_filter, set_logging_filter, get_logging_filter, Val<logging_configuration::LoggingFilter>
+    /// `LogDestinationConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_destination_configs(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogDestinationConfigs")
     }
 
-    prop! {
-        /// `RedactedFields`: The parts of the request that you want to keep out of the logs. For
-        /// example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
-        core.props, "RedactedFields", redacted_fields, set_redacted_fields, get_redacted_fields, Val<List<logging_configuration::FieldToMatch>>
+    /// `LoggingFilter`: Filtering that specifies which web requests are kept in the logs and which
+    /// are dropped. You can filter on the rule action and on the web request labels that were
+    /// applied by matching rules during web ACL evaluation.
+    pub fn logging_filter(mut self, value: impl Into<Val<logging_configuration::LoggingFilter>>) -> Self {
+        self.core.props.set("LoggingFilter", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: The Amazon Resource Name (ARN) of the web ACL that you want to associate
-        /// with LogDestinationConfigs.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `LoggingFilter` in place: [`Self::logging_filter`] on a value held by `&mut`.
+    pub fn set_logging_filter(&mut self, value: impl Into<Val<logging_configuration::LoggingFilter>>) -> &mut Self {
+        self.core.props.set("LoggingFilter", value.into());
+        self
+    }
+
+    /// `LoggingFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_filter(&self) -> ::std::option::Option<Val<logging_configuration::LoggingFilter>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingFilter")
+    }
+
+    /// `RedactedFields`: The parts of the request that you want to keep out of the logs. For
+    /// example, if you redact the HEADER field, the HEADER field in the firehose will be xxx.
+    pub fn redacted_fields(mut self, value: impl Into<Val<List<logging_configuration::FieldToMatch>>>) -> Self {
+        self.core.props.set("RedactedFields", value.into());
+        self
+    }
+
+    /// Sets `RedactedFields` in place: [`Self::redacted_fields`] on a value held by `&mut`.
+    pub fn set_redacted_fields(&mut self, value: impl Into<Val<List<logging_configuration::FieldToMatch>>>) -> &mut Self {
+        self.core.props.set("RedactedFields", value.into());
+        self
+    }
+
+    /// `RedactedFields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redacted_fields(&self) -> ::std::option::Option<Val<List<logging_configuration::FieldToMatch>>> {
+        crate::cfn::get_prop(&self.core.props, "RedactedFields")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -229,15 +325,28 @@ pub mod logging_configuration {
             LoggingFilter { props }
         }
 
-        prop! {
-            /// `DefaultBehavior`: Default handling for logs that don't match any of the specified
-            /// filtering conditions.
-            props, "DefaultBehavior", _, set_default_behavior, get_default_behavior, Val<LoggingFilterDefaultBehavior>
+        /// Sets `DefaultBehavior`, which `new` took, in place.
+        pub fn set_default_behavior(&mut self, value: impl Into<Val<LoggingFilterDefaultBehavior>>) -> &mut Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`: The filters that you want to apply to the logs.
-            props, "Filters", _, set_filters, get_filters, Val<List<Filter>>
+        /// `DefaultBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_behavior(&self) -> ::std::option::Option<Val<LoggingFilterDefaultBehavior>> {
+            crate::cfn::get_prop(&self.props, "DefaultBehavior")
+        }
+
+        /// Sets `Filters`, which `new` took, in place.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -282,21 +391,40 @@ pub mod logging_configuration {
             Filter { props }
         }
 
-        prop! {
-            /// `Behavior`: How to handle logs that satisfy the filter's conditions and requirement.
-            props, "Behavior", _, set_behavior, get_behavior, Val<FilterBehavior>
+        /// Sets `Behavior`, which `new` took, in place.
+        pub fn set_behavior(&mut self, value: impl Into<Val<FilterBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditions`: Match conditions for the filter.
-            props, "Conditions", _, set_conditions, get_conditions, Val<List<Condition>>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<FilterBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
 
-        prop! {
-            /// `Requirement`: Logic to apply to the filtering conditions. You can specify that, in
-            /// order to satisfy the filter, a log must match all conditions or must match at least one
-            /// condition.
-            props, "Requirement", _, set_requirement, get_requirement, Val<FilterRequirement>
+        /// Sets `Conditions`, which `new` took, in place.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// Sets `Requirement`, which `new` took, in place.
+        pub fn set_requirement(&mut self, value: impl Into<Val<FilterRequirement>>) -> &mut Self {
+            self.props.set("Requirement", value.into());
+            self
+        }
+
+        /// `Requirement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requirement(&self) -> ::std::option::Option<Val<FilterRequirement>> {
+            crate::cfn::get_prop(&self.props, "Requirement")
         }
     }
 
@@ -328,14 +456,40 @@ pub mod logging_configuration {
             Condition { props }
         }
 
-        prop! {
-            /// `ActionCondition`: A single action condition.
-            props, "ActionCondition", action_condition, set_action_condition, get_action_condition, Val<ConditionActionCondition>
+        /// `ActionCondition`: A single action condition.
+        pub fn action_condition(mut self, value: impl Into<Val<ConditionActionCondition>>) -> Self {
+            self.props.set("ActionCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelNameCondition`: A single label name condition.
-            props, "LabelNameCondition", label_name_condition, set_label_name_condition, get_label_name_condition, Val<ConditionLabelNameCondition>
+        /// Sets `ActionCondition` in place: [`Self::action_condition`] on a value held by `&mut`.
+        pub fn set_action_condition(&mut self, value: impl Into<Val<ConditionActionCondition>>) -> &mut Self {
+            self.props.set("ActionCondition", value.into());
+            self
+        }
+
+        /// `ActionCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_condition(&self) -> ::std::option::Option<Val<ConditionActionCondition>> {
+            crate::cfn::get_prop(&self.props, "ActionCondition")
+        }
+
+        /// `LabelNameCondition`: A single label name condition.
+        pub fn label_name_condition(mut self, value: impl Into<Val<ConditionLabelNameCondition>>) -> Self {
+            self.props.set("LabelNameCondition", value.into());
+            self
+        }
+
+        /// Sets `LabelNameCondition` in place: [`Self::label_name_condition`] on a value held by `&mut`.
+        pub fn set_label_name_condition(&mut self, value: impl Into<Val<ConditionLabelNameCondition>>) -> &mut Self {
+            self.props.set("LabelNameCondition", value.into());
+            self
+        }
+
+        /// `LabelNameCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_name_condition(&self) -> ::std::option::Option<Val<ConditionLabelNameCondition>> {
+            crate::cfn::get_prop(&self.props, "LabelNameCondition")
         }
     }
 
@@ -358,11 +512,16 @@ pub mod logging_configuration {
             ConditionActionCondition { props }
         }
 
-        prop! {
-            /// `Action`: Logic to apply to the filtering conditions. You can specify that, in order to
-            /// satisfy the filter, a log must match all conditions or must match at least one
-            /// condition.
-            props, "Action", _, set_action, get_action, Val<ConditionActionConditionAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ConditionActionConditionAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ConditionActionConditionAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -416,12 +575,16 @@ pub mod logging_configuration {
             ConditionLabelNameCondition { props }
         }
 
-        prop! {
-            /// `LabelName`: The label name that a log record must contain in order to meet the
-            /// condition. This must be a fully qualified label name. Fully qualified labels have a
-            /// prefix, optional namespaces, and label name. The prefix identifies the rule group or web
-            /// ACL context of the rule that added the label.
-            props, "LabelName", _, set_label_name, get_label_name, Val<String>
+        /// Sets `LabelName`, which `new` took, in place.
+        pub fn set_label_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LabelName", value.into());
+            self
+        }
+
+        /// `LabelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LabelName")
         }
     }
 
@@ -455,25 +618,77 @@ pub mod logging_configuration {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<Json>
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryString`.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<Json>
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleHeader`: Inspect a single header. Provide the name of the header to inspect, for
-            /// example, User-Agent or Referer. This setting isn't case sensitive.
-            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<FieldToMatchSingleHeader>
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
 
-        prop! {
-            /// `UriPath`.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<Json>
+        /// `QueryString`.
+        pub fn query_string(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `SingleHeader`: Inspect a single header. Provide the name of the header to inspect, for
+        /// example, User-Agent or Referer. This setting isn't case sensitive.
+        pub fn single_header(mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// Sets `SingleHeader` in place: [`Self::single_header`] on a value held by `&mut`.
+        pub fn set_single_header(&mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> &mut Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// `SingleHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header(&self) -> ::std::option::Option<Val<FieldToMatchSingleHeader>> {
+            crate::cfn::get_prop(&self.props, "SingleHeader")
+        }
+
+        /// `UriPath`.
+        pub fn uri_path(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -496,9 +711,16 @@ pub mod logging_configuration {
             FieldToMatchSingleHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the query header to inspect.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -531,30 +753,82 @@ impl RegexPatternSet {
         RegexPatternSet { core }
     }
 
-    prop! {
-        /// `Description`: Description of the entity.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the entity.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the RegexPatternSet.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RegularExpressionList`.
-        core.props, "RegularExpressionList", _, set_regular_expression_list, get_regular_expression_list, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Scope`: Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application
-        /// Load Balancer and API Gateway.
-        core.props, "Scope", _, set_scope, get_scope, Val<regex_pattern_set::Scope>
+    /// `Name`: Name of the RegexPatternSet.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RegularExpressionList`, which `new` took, in place.
+    pub fn set_regular_expression_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RegularExpressionList", value.into());
+        self
+    }
+
+    /// `RegularExpressionList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regular_expression_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RegularExpressionList")
+    }
+
+    /// Sets `Scope`, which `new` took, in place.
+    pub fn set_scope(&mut self, value: impl Into<Val<regex_pattern_set::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<regex_pattern_set::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -629,60 +903,184 @@ impl RuleGroup {
         RuleGroup { core }
     }
 
-    prop! {
-        /// `AvailableLabels`: Collection of Available Labels.
-        core.props, "AvailableLabels", available_labels, set_available_labels, get_available_labels, Val<List<rule_group::LabelSummary>>
+    /// `AvailableLabels`: Collection of Available Labels.
+    pub fn available_labels(mut self, value: impl Into<Val<List<rule_group::LabelSummary>>>) -> Self {
+        self.core.props.set("AvailableLabels", value.into());
+        self
     }
 
-    prop! {
-        /// `Capacity`.
-        core.props, "Capacity", _, set_capacity, get_capacity, Val<i64>
+    /// Sets `AvailableLabels` in place: [`Self::available_labels`] on a value held by `&mut`.
+    pub fn set_available_labels(&mut self, value: impl Into<Val<List<rule_group::LabelSummary>>>) -> &mut Self {
+        self.core.props.set("AvailableLabels", value.into());
+        self
     }
 
-    prop! {
-        /// `ConsumedLabels`: Collection of Consumed Labels.
-        core.props, "ConsumedLabels", consumed_labels, set_consumed_labels, get_consumed_labels, Val<List<rule_group::LabelSummary>>
+    /// `AvailableLabels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_available_labels(&self) -> ::std::option::Option<Val<List<rule_group::LabelSummary>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailableLabels")
     }
 
-    prop! {
-        /// `CustomResponseBodies`: Custom response key and body map.
-        core.props, "CustomResponseBodies", custom_response_bodies, set_custom_response_bodies, get_custom_response_bodies, Val<Map<rule_group::CustomResponseBody>>
+    /// Sets `Capacity`, which `new` took, in place.
+    pub fn set_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Capacity", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the entity.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Capacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Capacity")
     }
 
-    prop! {
-        /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
-        core.props, "MonetizationConfig", monetization_config, set_monetization_config, get_monetization_config, Val<rule_group::MonetizationConfig>
+    /// `ConsumedLabels`: Collection of Consumed Labels.
+    pub fn consumed_labels(mut self, value: impl Into<Val<List<rule_group::LabelSummary>>>) -> Self {
+        self.core.props.set("ConsumedLabels", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the RuleGroup.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ConsumedLabels` in place: [`Self::consumed_labels`] on a value held by `&mut`.
+    pub fn set_consumed_labels(&mut self, value: impl Into<Val<List<rule_group::LabelSummary>>>) -> &mut Self {
+        self.core.props.set("ConsumedLabels", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`: Collection of Rules.
-        core.props, "Rules", rules, set_rules, get_rules, Val<List<rule_group::Rule>>
+    /// `ConsumedLabels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumed_labels(&self) -> ::std::option::Option<Val<List<rule_group::LabelSummary>>> {
+        crate::cfn::get_prop(&self.core.props, "ConsumedLabels")
     }
 
-    prop! {
-        /// `Scope`: Use CLOUDFRONT for CloudFront RuleGroup, use REGIONAL for Application Load
-        /// Balancer and API Gateway.
-        core.props, "Scope", _, set_scope, get_scope, Val<rule_group::Scope>
+    /// `CustomResponseBodies`: Custom response key and body map.
+    pub fn custom_response_bodies(mut self, value: impl Into<Val<Map<rule_group::CustomResponseBody>>>) -> Self {
+        self.core.props.set("CustomResponseBodies", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CustomResponseBodies` in place: [`Self::custom_response_bodies`] on a value held by `&mut`.
+    pub fn set_custom_response_bodies(&mut self, value: impl Into<Val<Map<rule_group::CustomResponseBody>>>) -> &mut Self {
+        self.core.props.set("CustomResponseBodies", value.into());
+        self
     }
 
-    prop! {
-        /// `VisibilityConfig`: Visibility Metric of the RuleGroup.
-        core.props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<rule_group::VisibilityConfig>
+    /// `CustomResponseBodies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_response_bodies(&self) -> ::std::option::Option<Val<Map<rule_group::CustomResponseBody>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomResponseBodies")
+    }
+
+    /// `Description`: Description of the entity.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
+    pub fn monetization_config(mut self, value: impl Into<Val<rule_group::MonetizationConfig>>) -> Self {
+        self.core.props.set("MonetizationConfig", value.into());
+        self
+    }
+
+    /// Sets `MonetizationConfig` in place: [`Self::monetization_config`] on a value held by `&mut`.
+    pub fn set_monetization_config(&mut self, value: impl Into<Val<rule_group::MonetizationConfig>>) -> &mut Self {
+        self.core.props.set("MonetizationConfig", value.into());
+        self
+    }
+
+    /// `MonetizationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monetization_config(&self) -> ::std::option::Option<Val<rule_group::MonetizationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MonetizationConfig")
+    }
+
+    /// `Name`: Name of the RuleGroup.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Rules`: Collection of Rules.
+    pub fn rules(mut self, value: impl Into<Val<List<rule_group::Rule>>>) -> Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<rule_group::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<rule_group::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// Sets `Scope`, which `new` took, in place.
+    pub fn set_scope(&mut self, value: impl Into<Val<rule_group::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<rule_group::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VisibilityConfig`, which `new` took, in place.
+    pub fn set_visibility_config(&mut self, value: impl Into<Val<rule_group::VisibilityConfig>>) -> &mut Self {
+        self.core.props.set("VisibilityConfig", value.into());
+        self
+    }
+
+    /// `VisibilityConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visibility_config(&self) -> ::std::option::Option<Val<rule_group::VisibilityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VisibilityConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -730,9 +1128,22 @@ pub mod rule_group {
             LabelSummary { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Label.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Name of the Label.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -759,14 +1170,28 @@ pub mod rule_group {
             CustomResponseBody { props }
         }
 
-        prop! {
-            /// `ContentType`: Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
-            props, "ContentType", _, set_content_type, get_content_type, Val<ResponseContentType>
+        /// Sets `ContentType`, which `new` took, in place.
+        pub fn set_content_type(&mut self, value: impl Into<Val<ResponseContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Content`: Response content.
-            props, "Content", _, set_content, get_content, Val<String>
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<ResponseContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// Sets `Content`, which `new` took, in place.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
     }
 
@@ -802,15 +1227,41 @@ pub mod rule_group {
             MonetizationConfig { props }
         }
 
-        prop! {
-            /// `CryptoConfig`: Configures cryptocurrency payment settings.
-            props, "CryptoConfig", crypto_config, set_crypto_config, get_crypto_config, Val<CryptoConfig>
+        /// `CryptoConfig`: Configures cryptocurrency payment settings.
+        pub fn crypto_config(mut self, value: impl Into<Val<CryptoConfig>>) -> Self {
+            self.props.set("CryptoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
-            /// TEST for testing with testnet currencies.
-            props, "CurrencyMode", currency_mode, set_currency_mode, get_currency_mode, Val<CurrencyMode>
+        /// Sets `CryptoConfig` in place: [`Self::crypto_config`] on a value held by `&mut`.
+        pub fn set_crypto_config(&mut self, value: impl Into<Val<CryptoConfig>>) -> &mut Self {
+            self.props.set("CryptoConfig", value.into());
+            self
+        }
+
+        /// `CryptoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crypto_config(&self) -> ::std::option::Option<Val<CryptoConfig>> {
+            crate::cfn::get_prop(&self.props, "CryptoConfig")
+        }
+
+        /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
+        /// TEST for testing with testnet currencies.
+        pub fn currency_mode(mut self, value: impl Into<Val<CurrencyMode>>) -> Self {
+            self.props.set("CurrencyMode", value.into());
+            self
+        }
+
+        /// Sets `CurrencyMode` in place: [`Self::currency_mode`] on a value held by `&mut`.
+        pub fn set_currency_mode(&mut self, value: impl Into<Val<CurrencyMode>>) -> &mut Self {
+            self.props.set("CurrencyMode", value.into());
+            self
+        }
+
+        /// `CurrencyMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_currency_mode(&self) -> ::std::option::Option<Val<CurrencyMode>> {
+            crate::cfn::get_prop(&self.props, "CurrencyMode")
         }
     }
 
@@ -831,9 +1282,16 @@ pub mod rule_group {
             CryptoConfig { props }
         }
 
-        prop! {
-            /// `PaymentNetworks`: List of payment network configurations.
-            props, "PaymentNetworks", _, set_payment_networks, get_payment_networks, Val<List<PaymentNetwork>>
+        /// Sets `PaymentNetworks`, which `new` took, in place.
+        pub fn set_payment_networks(&mut self, value: impl Into<Val<List<PaymentNetwork>>>) -> &mut Self {
+            self.props.set("PaymentNetworks", value.into());
+            self
+        }
+
+        /// `PaymentNetworks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payment_networks(&self) -> ::std::option::Option<Val<List<PaymentNetwork>>> {
+            crate::cfn::get_prop(&self.props, "PaymentNetworks")
         }
     }
 
@@ -862,19 +1320,40 @@ pub mod rule_group {
             PaymentNetwork { props }
         }
 
-        prop! {
-            /// `Chain`: The blockchain chain to use.
-            props, "Chain", _, set_chain, get_chain, Val<BlockchainChain>
+        /// Sets `Chain`, which `new` took, in place.
+        pub fn set_chain(&mut self, value: impl Into<Val<BlockchainChain>>) -> &mut Self {
+            self.props.set("Chain", value.into());
+            self
         }
 
-        prop! {
-            /// `WalletAddress`: The wallet address for receiving payments.
-            props, "WalletAddress", _, set_wallet_address, get_wallet_address, Val<String>
+        /// `Chain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chain(&self) -> ::std::option::Option<Val<BlockchainChain>> {
+            crate::cfn::get_prop(&self.props, "Chain")
         }
 
-        prop! {
-            /// `Prices`: List of price configurations.
-            props, "Prices", _, set_prices, get_prices, Val<List<Price>>
+        /// Sets `WalletAddress`, which `new` took, in place.
+        pub fn set_wallet_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WalletAddress", value.into());
+            self
+        }
+
+        /// `WalletAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallet_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WalletAddress")
+        }
+
+        /// Sets `Prices`, which `new` took, in place.
+        pub fn set_prices(&mut self, value: impl Into<Val<List<Price>>>) -> &mut Self {
+            self.props.set("Prices", value.into());
+            self
+        }
+
+        /// `Prices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prices(&self) -> ::std::option::Option<Val<List<Price>>> {
+            crate::cfn::get_prop(&self.props, "Prices")
         }
     }
 
@@ -916,14 +1395,28 @@ pub mod rule_group {
             Price { props }
         }
 
-        prop! {
-            /// `Amount`: The price amount.
-            props, "Amount", _, set_amount, get_amount, Val<String>
+        /// Sets `Amount`, which `new` took, in place.
+        pub fn set_amount(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Amount", value.into());
+            self
         }
 
-        prop! {
-            /// `Currency`: The cryptocurrency to use for payment.
-            props, "Currency", _, set_currency, get_currency, Val<CryptoCurrency>
+        /// `Amount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amount(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Amount")
+        }
+
+        /// Sets `Currency`, which `new` took, in place.
+        pub fn set_currency(&mut self, value: impl Into<Val<CryptoCurrency>>) -> &mut Self {
+            self.props.set("Currency", value.into());
+            self
+        }
+
+        /// `Currency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_currency(&self) -> ::std::option::Option<Val<CryptoCurrency>> {
+            crate::cfn::get_prop(&self.props, "Currency")
         }
     }
 
@@ -981,45 +1474,124 @@ pub mod rule_group {
             Rule { props }
         }
 
-        prop! {
-            /// `Name`: Name of the RuleGroup.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: Priority of the Rule, Rules get evaluated from lower to higher priority.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "Statement", _, set_statement, get_statement, Val<Statement>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `VisibilityConfig`: Visibility Metric of the RuleGroup.
-            props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<VisibilityConfig>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
 
-        prop! {
-            /// `Action`: Action taken when Rule matches its condition.
-            props, "Action", action, set_action, get_action, Val<RuleAction>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptchaConfig`.
-            props, "CaptchaConfig", captcha_config, set_captcha_config, get_captcha_config, Val<CaptchaConfig>
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "Statement")
         }
 
-        prop! {
-            /// `ChallengeConfig`.
-            props, "ChallengeConfig", challenge_config, set_challenge_config, get_challenge_config, Val<ChallengeConfig>
+        /// Sets `VisibilityConfig`, which `new` took, in place.
+        pub fn set_visibility_config(&mut self, value: impl Into<Val<VisibilityConfig>>) -> &mut Self {
+            self.props.set("VisibilityConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleLabels`: Collection of Rule Labels.
-            props, "RuleLabels", rule_labels, set_rule_labels, get_rule_labels, Val<List<Label>>
+        /// `VisibilityConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_visibility_config(&self) -> ::std::option::Option<Val<VisibilityConfig>> {
+            crate::cfn::get_prop(&self.props, "VisibilityConfig")
+        }
+
+        /// `Action`: Action taken when Rule matches its condition.
+        pub fn action(mut self, value: impl Into<Val<RuleAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<RuleAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<RuleAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `CaptchaConfig`.
+        pub fn captcha_config(mut self, value: impl Into<Val<CaptchaConfig>>) -> Self {
+            self.props.set("CaptchaConfig", value.into());
+            self
+        }
+
+        /// Sets `CaptchaConfig` in place: [`Self::captcha_config`] on a value held by `&mut`.
+        pub fn set_captcha_config(&mut self, value: impl Into<Val<CaptchaConfig>>) -> &mut Self {
+            self.props.set("CaptchaConfig", value.into());
+            self
+        }
+
+        /// `CaptchaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_captcha_config(&self) -> ::std::option::Option<Val<CaptchaConfig>> {
+            crate::cfn::get_prop(&self.props, "CaptchaConfig")
+        }
+
+        /// `ChallengeConfig`.
+        pub fn challenge_config(mut self, value: impl Into<Val<ChallengeConfig>>) -> Self {
+            self.props.set("ChallengeConfig", value.into());
+            self
+        }
+
+        /// Sets `ChallengeConfig` in place: [`Self::challenge_config`] on a value held by `&mut`.
+        pub fn set_challenge_config(&mut self, value: impl Into<Val<ChallengeConfig>>) -> &mut Self {
+            self.props.set("ChallengeConfig", value.into());
+            self
+        }
+
+        /// `ChallengeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_challenge_config(&self) -> ::std::option::Option<Val<ChallengeConfig>> {
+            crate::cfn::get_prop(&self.props, "ChallengeConfig")
+        }
+
+        /// `RuleLabels`: Collection of Rule Labels.
+        pub fn rule_labels(mut self, value: impl Into<Val<List<Label>>>) -> Self {
+            self.props.set("RuleLabels", value.into());
+            self
+        }
+
+        /// Sets `RuleLabels` in place: [`Self::rule_labels`] on a value held by `&mut`.
+        pub fn set_rule_labels(&mut self, value: impl Into<Val<List<Label>>>) -> &mut Self {
+            self.props.set("RuleLabels", value.into());
+            self
+        }
+
+        /// `RuleLabels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_labels(&self) -> ::std::option::Option<Val<List<Label>>> {
+            crate::cfn::get_prop(&self.props, "RuleLabels")
         }
     }
 
@@ -1038,35 +1610,113 @@ pub mod rule_group {
             RuleAction { props }
         }
 
-        prop! {
-            /// `Allow`: Allow traffic towards application.
-            props, "Allow", allow, set_allow, get_allow, Val<AllowAction>
+        /// `Allow`: Allow traffic towards application.
+        pub fn allow(mut self, value: impl Into<Val<AllowAction>>) -> Self {
+            self.props.set("Allow", value.into());
+            self
         }
 
-        prop! {
-            /// `Block`: Block traffic towards application.
-            props, "Block", block, set_block, get_block, Val<BlockAction>
+        /// Sets `Allow` in place: [`Self::allow`] on a value held by `&mut`.
+        pub fn set_allow(&mut self, value: impl Into<Val<AllowAction>>) -> &mut Self {
+            self.props.set("Allow", value.into());
+            self
         }
 
-        prop! {
-            /// `Captcha`: Checks valid token exists with request.
-            props, "Captcha", captcha, set_captcha, get_captcha, Val<CaptchaAction>
+        /// `Allow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow(&self) -> ::std::option::Option<Val<AllowAction>> {
+            crate::cfn::get_prop(&self.props, "Allow")
         }
 
-        prop! {
-            /// `Challenge`: Checks that the request has a valid token with an unexpired challenge
-            /// timestamp and, if not, returns a browser challenge to the client.
-            props, "Challenge", challenge, set_challenge, get_challenge, Val<ChallengeAction>
+        /// `Block`: Block traffic towards application.
+        pub fn block(mut self, value: impl Into<Val<BlockAction>>) -> Self {
+            self.props.set("Block", value.into());
+            self
         }
 
-        prop! {
-            /// `Count`: Count traffic towards application.
-            props, "Count", count, set_count, get_count, Val<CountAction>
+        /// Sets `Block` in place: [`Self::block`] on a value held by `&mut`.
+        pub fn set_block(&mut self, value: impl Into<Val<BlockAction>>) -> &mut Self {
+            self.props.set("Block", value.into());
+            self
         }
 
-        prop! {
-            /// `Monetize`: Monetize action for rules.
-            props, "Monetize", monetize, set_monetize, get_monetize, Val<MonetizeAction>
+        /// `Block` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block(&self) -> ::std::option::Option<Val<BlockAction>> {
+            crate::cfn::get_prop(&self.props, "Block")
+        }
+
+        /// `Captcha`: Checks valid token exists with request.
+        pub fn captcha(mut self, value: impl Into<Val<CaptchaAction>>) -> Self {
+            self.props.set("Captcha", value.into());
+            self
+        }
+
+        /// Sets `Captcha` in place: [`Self::captcha`] on a value held by `&mut`.
+        pub fn set_captcha(&mut self, value: impl Into<Val<CaptchaAction>>) -> &mut Self {
+            self.props.set("Captcha", value.into());
+            self
+        }
+
+        /// `Captcha` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_captcha(&self) -> ::std::option::Option<Val<CaptchaAction>> {
+            crate::cfn::get_prop(&self.props, "Captcha")
+        }
+
+        /// `Challenge`: Checks that the request has a valid token with an unexpired challenge timestamp
+        /// and, if not, returns a browser challenge to the client.
+        pub fn challenge(mut self, value: impl Into<Val<ChallengeAction>>) -> Self {
+            self.props.set("Challenge", value.into());
+            self
+        }
+
+        /// Sets `Challenge` in place: [`Self::challenge`] on a value held by `&mut`.
+        pub fn set_challenge(&mut self, value: impl Into<Val<ChallengeAction>>) -> &mut Self {
+            self.props.set("Challenge", value.into());
+            self
+        }
+
+        /// `Challenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_challenge(&self) -> ::std::option::Option<Val<ChallengeAction>> {
+            crate::cfn::get_prop(&self.props, "Challenge")
+        }
+
+        /// `Count`: Count traffic towards application.
+        pub fn count(mut self, value: impl Into<Val<CountAction>>) -> Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<CountAction>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<CountAction>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Monetize`: Monetize action for rules.
+        pub fn monetize(mut self, value: impl Into<Val<MonetizeAction>>) -> Self {
+            self.props.set("Monetize", value.into());
+            self
+        }
+
+        /// Sets `Monetize` in place: [`Self::monetize`] on a value held by `&mut`.
+        pub fn set_monetize(&mut self, value: impl Into<Val<MonetizeAction>>) -> &mut Self {
+            self.props.set("Monetize", value.into());
+            self
+        }
+
+        /// `Monetize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monetize(&self) -> ::std::option::Option<Val<MonetizeAction>> {
+            crate::cfn::get_prop(&self.props, "Monetize")
         }
     }
 
@@ -1085,9 +1735,22 @@ pub mod rule_group {
             AllowAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -1108,9 +1771,16 @@ pub mod rule_group {
             CustomRequestHandling { props }
         }
 
-        prop! {
-            /// `InsertHeaders`: Collection of HTTP headers.
-            props, "InsertHeaders", _, set_insert_headers, get_insert_headers, Val<List<CustomHttpHeader>>
+        /// Sets `InsertHeaders`, which `new` took, in place.
+        pub fn set_insert_headers(&mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> &mut Self {
+            self.props.set("InsertHeaders", value.into());
+            self
+        }
+
+        /// `InsertHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insert_headers(&self) -> ::std::option::Option<Val<List<CustomHttpHeader>>> {
+            crate::cfn::get_prop(&self.props, "InsertHeaders")
         }
     }
 
@@ -1133,14 +1803,28 @@ pub mod rule_group {
             CustomHttpHeader { props }
         }
 
-        prop! {
-            /// `Name`: HTTP header name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: HTTP header value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1159,9 +1843,22 @@ pub mod rule_group {
             BlockAction { props }
         }
 
-        prop! {
-            /// `CustomResponse`: Custom response.
-            props, "CustomResponse", custom_response, set_custom_response, get_custom_response, Val<CustomResponse>
+        /// `CustomResponse`: Custom response.
+        pub fn custom_response(mut self, value: impl Into<Val<CustomResponse>>) -> Self {
+            self.props.set("CustomResponse", value.into());
+            self
+        }
+
+        /// Sets `CustomResponse` in place: [`Self::custom_response`] on a value held by `&mut`.
+        pub fn set_custom_response(&mut self, value: impl Into<Val<CustomResponse>>) -> &mut Self {
+            self.props.set("CustomResponse", value.into());
+            self
+        }
+
+        /// `CustomResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_response(&self) -> ::std::option::Option<Val<CustomResponse>> {
+            crate::cfn::get_prop(&self.props, "CustomResponse")
         }
     }
 
@@ -1182,19 +1879,52 @@ pub mod rule_group {
             CustomResponse { props }
         }
 
-        prop! {
-            /// `ResponseCode`: Custom response code.
-            props, "ResponseCode", _, set_response_code, get_response_code, Val<i64>
+        /// Sets `ResponseCode`, which `new` took, in place.
+        pub fn set_response_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResponseCode", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomResponseBodyKey`: Custom response body key.
-            props, "CustomResponseBodyKey", custom_response_body_key, set_custom_response_body_key, get_custom_response_body_key, Val<String>
+        /// `ResponseCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResponseCode")
         }
 
-        prop! {
-            /// `ResponseHeaders`: Collection of HTTP headers.
-            props, "ResponseHeaders", response_headers, set_response_headers, get_response_headers, Val<List<CustomHttpHeader>>
+        /// `CustomResponseBodyKey`: Custom response body key.
+        pub fn custom_response_body_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomResponseBodyKey", value.into());
+            self
+        }
+
+        /// Sets `CustomResponseBodyKey` in place: [`Self::custom_response_body_key`] on a value held by `&mut`.
+        pub fn set_custom_response_body_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomResponseBodyKey", value.into());
+            self
+        }
+
+        /// `CustomResponseBodyKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_response_body_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomResponseBodyKey")
+        }
+
+        /// `ResponseHeaders`: Collection of HTTP headers.
+        pub fn response_headers(mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> Self {
+            self.props.set("ResponseHeaders", value.into());
+            self
+        }
+
+        /// Sets `ResponseHeaders` in place: [`Self::response_headers`] on a value held by `&mut`.
+        pub fn set_response_headers(&mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> &mut Self {
+            self.props.set("ResponseHeaders", value.into());
+            self
+        }
+
+        /// `ResponseHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_headers(&self) -> ::std::option::Option<Val<List<CustomHttpHeader>>> {
+            crate::cfn::get_prop(&self.props, "ResponseHeaders")
         }
     }
 
@@ -1213,9 +1943,22 @@ pub mod rule_group {
             CaptchaAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -1235,9 +1978,22 @@ pub mod rule_group {
             ChallengeAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -1256,9 +2012,22 @@ pub mod rule_group {
             CountAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -1277,9 +2046,22 @@ pub mod rule_group {
             MonetizeAction { props }
         }
 
-        prop! {
-            /// `PriceMultiplier`: The price multiplier for the monetize action.
-            props, "PriceMultiplier", price_multiplier, set_price_multiplier, get_price_multiplier, Val<String>
+        /// `PriceMultiplier`: The price multiplier for the monetize action.
+        pub fn price_multiplier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PriceMultiplier", value.into());
+            self
+        }
+
+        /// Sets `PriceMultiplier` in place: [`Self::price_multiplier`] on a value held by `&mut`.
+        pub fn set_price_multiplier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PriceMultiplier", value.into());
+            self
+        }
+
+        /// `PriceMultiplier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_price_multiplier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PriceMultiplier")
         }
     }
 
@@ -1298,9 +2080,22 @@ pub mod rule_group {
             CaptchaConfig { props }
         }
 
-        prop! {
-            /// `ImmunityTimeProperty`.
-            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
+        /// `ImmunityTimeProperty`.
+        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// Sets `ImmunityTimeProperty` in place: [`Self::immunity_time_property`] on a value held by `&mut`.
+        pub fn set_immunity_time_property(&mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> &mut Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// `ImmunityTimeProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_immunity_time_property(&self) -> ::std::option::Option<Val<ImmunityTimeProperty>> {
+            crate::cfn::get_prop(&self.props, "ImmunityTimeProperty")
         }
     }
 
@@ -1321,9 +2116,16 @@ pub mod rule_group {
             ImmunityTimeProperty { props }
         }
 
-        prop! {
-            /// `ImmunityTime`.
-            props, "ImmunityTime", _, set_immunity_time, get_immunity_time, Val<i64>
+        /// Sets `ImmunityTime`, which `new` took, in place.
+        pub fn set_immunity_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ImmunityTime", value.into());
+            self
+        }
+
+        /// `ImmunityTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_immunity_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ImmunityTime")
         }
     }
 
@@ -1342,9 +2144,22 @@ pub mod rule_group {
             ChallengeConfig { props }
         }
 
-        prop! {
-            /// `ImmunityTimeProperty`.
-            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
+        /// `ImmunityTimeProperty`.
+        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// Sets `ImmunityTimeProperty` in place: [`Self::immunity_time_property`] on a value held by `&mut`.
+        pub fn set_immunity_time_property(&mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> &mut Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// `ImmunityTimeProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_immunity_time_property(&self) -> ::std::option::Option<Val<ImmunityTimeProperty>> {
+            crate::cfn::get_prop(&self.props, "ImmunityTimeProperty")
         }
     }
 
@@ -1365,9 +2180,16 @@ pub mod rule_group {
             Label { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Label.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1387,74 +2209,259 @@ pub mod rule_group {
             Statement { props }
         }
 
-        prop! {
-            /// `AndStatement`.
-            props, "AndStatement", and_statement, set_and_statement, get_and_statement, Val<AndStatement>
+        /// `AndStatement`.
+        pub fn and_statement(mut self, value: impl Into<Val<AndStatement>>) -> Self {
+            self.props.set("AndStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `AsnMatchStatement`.
-            props, "AsnMatchStatement", asn_match_statement, set_asn_match_statement, get_asn_match_statement, Val<AsnMatchStatement>
+        /// Sets `AndStatement` in place: [`Self::and_statement`] on a value held by `&mut`.
+        pub fn set_and_statement(&mut self, value: impl Into<Val<AndStatement>>) -> &mut Self {
+            self.props.set("AndStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `ByteMatchStatement`: Byte Match statement.
-            props, "ByteMatchStatement", byte_match_statement, set_byte_match_statement, get_byte_match_statement, Val<ByteMatchStatement>
+        /// `AndStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_statement(&self) -> ::std::option::Option<Val<AndStatement>> {
+            crate::cfn::get_prop(&self.props, "AndStatement")
         }
 
-        prop! {
-            /// `GeoMatchStatement`.
-            props, "GeoMatchStatement", geo_match_statement, set_geo_match_statement, get_geo_match_statement, Val<GeoMatchStatement>
+        /// `AsnMatchStatement`.
+        pub fn asn_match_statement(mut self, value: impl Into<Val<AsnMatchStatement>>) -> Self {
+            self.props.set("AsnMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `IPSetReferenceStatement`.
-            props, "IPSetReferenceStatement", ip_set_reference_statement, set_ip_set_reference_statement, get_ip_set_reference_statement, Val<IpSetReferenceStatement>
+        /// Sets `AsnMatchStatement` in place: [`Self::asn_match_statement`] on a value held by `&mut`.
+        pub fn set_asn_match_statement(&mut self, value: impl Into<Val<AsnMatchStatement>>) -> &mut Self {
+            self.props.set("AsnMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelMatchStatement`.
-            props, "LabelMatchStatement", label_match_statement, set_label_match_statement, get_label_match_statement, Val<LabelMatchStatement>
+        /// `AsnMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn_match_statement(&self) -> ::std::option::Option<Val<AsnMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "AsnMatchStatement")
         }
 
-        prop! {
-            /// `NotStatement`.
-            props, "NotStatement", not_statement, set_not_statement, get_not_statement, Val<NotStatement>
+        /// `ByteMatchStatement`: Byte Match statement.
+        pub fn byte_match_statement(mut self, value: impl Into<Val<ByteMatchStatement>>) -> Self {
+            self.props.set("ByteMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `OrStatement`.
-            props, "OrStatement", or_statement, set_or_statement, get_or_statement, Val<OrStatement>
+        /// Sets `ByteMatchStatement` in place: [`Self::byte_match_statement`] on a value held by `&mut`.
+        pub fn set_byte_match_statement(&mut self, value: impl Into<Val<ByteMatchStatement>>) -> &mut Self {
+            self.props.set("ByteMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `RateBasedStatement`.
-            props, "RateBasedStatement", rate_based_statement, set_rate_based_statement, get_rate_based_statement, Val<RateBasedStatement>
+        /// `ByteMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_byte_match_statement(&self) -> ::std::option::Option<Val<ByteMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "ByteMatchStatement")
         }
 
-        prop! {
-            /// `RegexMatchStatement`.
-            props, "RegexMatchStatement", regex_match_statement, set_regex_match_statement, get_regex_match_statement, Val<RegexMatchStatement>
+        /// `GeoMatchStatement`.
+        pub fn geo_match_statement(mut self, value: impl Into<Val<GeoMatchStatement>>) -> Self {
+            self.props.set("GeoMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexPatternSetReferenceStatement`.
-            props, "RegexPatternSetReferenceStatement", regex_pattern_set_reference_statement, set_regex_pattern_set_reference_statement, get_regex_pattern_set_reference_statement, Val<RegexPatternSetReferenceStatement>
+        /// Sets `GeoMatchStatement` in place: [`Self::geo_match_statement`] on a value held by `&mut`.
+        pub fn set_geo_match_statement(&mut self, value: impl Into<Val<GeoMatchStatement>>) -> &mut Self {
+            self.props.set("GeoMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeConstraintStatement`: Size Constraint statement.
-            props, "SizeConstraintStatement", size_constraint_statement, set_size_constraint_statement, get_size_constraint_statement, Val<SizeConstraintStatement>
+        /// `GeoMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_geo_match_statement(&self) -> ::std::option::Option<Val<GeoMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "GeoMatchStatement")
         }
 
-        prop! {
-            /// `SqliMatchStatement`: Sqli Match Statement.
-            props, "SqliMatchStatement", sqli_match_statement, set_sqli_match_statement, get_sqli_match_statement, Val<SqliMatchStatement>
+        /// `IPSetReferenceStatement`.
+        pub fn ip_set_reference_statement(mut self, value: impl Into<Val<IpSetReferenceStatement>>) -> Self {
+            self.props.set("IPSetReferenceStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `XssMatchStatement`: Xss Match Statement.
-            props, "XssMatchStatement", xss_match_statement, set_xss_match_statement, get_xss_match_statement, Val<XssMatchStatement>
+        /// Sets `IPSetReferenceStatement` in place: [`Self::ip_set_reference_statement`] on a value
+        /// held by `&mut`.
+        pub fn set_ip_set_reference_statement(&mut self, value: impl Into<Val<IpSetReferenceStatement>>) -> &mut Self {
+            self.props.set("IPSetReferenceStatement", value.into());
+            self
+        }
+
+        /// `IPSetReferenceStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_set_reference_statement(&self) -> ::std::option::Option<Val<IpSetReferenceStatement>> {
+            crate::cfn::get_prop(&self.props, "IPSetReferenceStatement")
+        }
+
+        /// `LabelMatchStatement`.
+        pub fn label_match_statement(mut self, value: impl Into<Val<LabelMatchStatement>>) -> Self {
+            self.props.set("LabelMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `LabelMatchStatement` in place: [`Self::label_match_statement`] on a value held by `&mut`.
+        pub fn set_label_match_statement(&mut self, value: impl Into<Val<LabelMatchStatement>>) -> &mut Self {
+            self.props.set("LabelMatchStatement", value.into());
+            self
+        }
+
+        /// `LabelMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_match_statement(&self) -> ::std::option::Option<Val<LabelMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "LabelMatchStatement")
+        }
+
+        /// `NotStatement`.
+        pub fn not_statement(mut self, value: impl Into<Val<NotStatement>>) -> Self {
+            self.props.set("NotStatement", value.into());
+            self
+        }
+
+        /// Sets `NotStatement` in place: [`Self::not_statement`] on a value held by `&mut`.
+        pub fn set_not_statement(&mut self, value: impl Into<Val<NotStatement>>) -> &mut Self {
+            self.props.set("NotStatement", value.into());
+            self
+        }
+
+        /// `NotStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_statement(&self) -> ::std::option::Option<Val<NotStatement>> {
+            crate::cfn::get_prop(&self.props, "NotStatement")
+        }
+
+        /// `OrStatement`.
+        pub fn or_statement(mut self, value: impl Into<Val<OrStatement>>) -> Self {
+            self.props.set("OrStatement", value.into());
+            self
+        }
+
+        /// Sets `OrStatement` in place: [`Self::or_statement`] on a value held by `&mut`.
+        pub fn set_or_statement(&mut self, value: impl Into<Val<OrStatement>>) -> &mut Self {
+            self.props.set("OrStatement", value.into());
+            self
+        }
+
+        /// `OrStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_statement(&self) -> ::std::option::Option<Val<OrStatement>> {
+            crate::cfn::get_prop(&self.props, "OrStatement")
+        }
+
+        /// `RateBasedStatement`.
+        pub fn rate_based_statement(mut self, value: impl Into<Val<RateBasedStatement>>) -> Self {
+            self.props.set("RateBasedStatement", value.into());
+            self
+        }
+
+        /// Sets `RateBasedStatement` in place: [`Self::rate_based_statement`] on a value held by `&mut`.
+        pub fn set_rate_based_statement(&mut self, value: impl Into<Val<RateBasedStatement>>) -> &mut Self {
+            self.props.set("RateBasedStatement", value.into());
+            self
+        }
+
+        /// `RateBasedStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_based_statement(&self) -> ::std::option::Option<Val<RateBasedStatement>> {
+            crate::cfn::get_prop(&self.props, "RateBasedStatement")
+        }
+
+        /// `RegexMatchStatement`.
+        pub fn regex_match_statement(mut self, value: impl Into<Val<RegexMatchStatement>>) -> Self {
+            self.props.set("RegexMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `RegexMatchStatement` in place: [`Self::regex_match_statement`] on a value held by `&mut`.
+        pub fn set_regex_match_statement(&mut self, value: impl Into<Val<RegexMatchStatement>>) -> &mut Self {
+            self.props.set("RegexMatchStatement", value.into());
+            self
+        }
+
+        /// `RegexMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_match_statement(&self) -> ::std::option::Option<Val<RegexMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "RegexMatchStatement")
+        }
+
+        /// `RegexPatternSetReferenceStatement`.
+        pub fn regex_pattern_set_reference_statement(mut self, value: impl Into<Val<RegexPatternSetReferenceStatement>>) -> Self {
+            self.props.set("RegexPatternSetReferenceStatement", value.into());
+            self
+        }
+
+        /// Sets `RegexPatternSetReferenceStatement` in place: [`Self::regex_pattern_set_reference_statement`]
+        /// on a value held by `&mut`.
+        pub fn set_regex_pattern_set_reference_statement(&mut self, value: impl Into<Val<RegexPatternSetReferenceStatement>>) -> &mut Self {
+            self.props.set("RegexPatternSetReferenceStatement", value.into());
+            self
+        }
+
+        /// `RegexPatternSetReferenceStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_pattern_set_reference_statement(&self) -> ::std::option::Option<Val<RegexPatternSetReferenceStatement>> {
+            crate::cfn::get_prop(&self.props, "RegexPatternSetReferenceStatement")
+        }
+
+        /// `SizeConstraintStatement`: Size Constraint statement.
+        pub fn size_constraint_statement(mut self, value: impl Into<Val<SizeConstraintStatement>>) -> Self {
+            self.props.set("SizeConstraintStatement", value.into());
+            self
+        }
+
+        /// Sets `SizeConstraintStatement` in place: [`Self::size_constraint_statement`] on a value held
+        /// by `&mut`.
+        pub fn set_size_constraint_statement(&mut self, value: impl Into<Val<SizeConstraintStatement>>) -> &mut Self {
+            self.props.set("SizeConstraintStatement", value.into());
+            self
+        }
+
+        /// `SizeConstraintStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_constraint_statement(&self) -> ::std::option::Option<Val<SizeConstraintStatement>> {
+            crate::cfn::get_prop(&self.props, "SizeConstraintStatement")
+        }
+
+        /// `SqliMatchStatement`: Sqli Match Statement.
+        pub fn sqli_match_statement(mut self, value: impl Into<Val<SqliMatchStatement>>) -> Self {
+            self.props.set("SqliMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `SqliMatchStatement` in place: [`Self::sqli_match_statement`] on a value held by `&mut`.
+        pub fn set_sqli_match_statement(&mut self, value: impl Into<Val<SqliMatchStatement>>) -> &mut Self {
+            self.props.set("SqliMatchStatement", value.into());
+            self
+        }
+
+        /// `SqliMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqli_match_statement(&self) -> ::std::option::Option<Val<SqliMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "SqliMatchStatement")
+        }
+
+        /// `XssMatchStatement`: Xss Match Statement.
+        pub fn xss_match_statement(mut self, value: impl Into<Val<XssMatchStatement>>) -> Self {
+            self.props.set("XssMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `XssMatchStatement` in place: [`Self::xss_match_statement`] on a value held by `&mut`.
+        pub fn set_xss_match_statement(&mut self, value: impl Into<Val<XssMatchStatement>>) -> &mut Self {
+            self.props.set("XssMatchStatement", value.into());
+            self
+        }
+
+        /// `XssMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_xss_match_statement(&self) -> ::std::option::Option<Val<XssMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "XssMatchStatement")
         }
     }
 
@@ -1475,9 +2482,16 @@ pub mod rule_group {
             AndStatement { props }
         }
 
-        prop! {
-            /// `Statements`.
-            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
+        /// Sets `Statements`, which `new` took, in place.
+        pub fn set_statements(&mut self, value: impl Into<Val<List<Statement>>>) -> &mut Self {
+            self.props.set("Statements", value.into());
+            self
+        }
+
+        /// `Statements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statements(&self) -> ::std::option::Option<Val<List<Statement>>> {
+            crate::cfn::get_prop(&self.props, "Statements")
         }
     }
 
@@ -1496,14 +2510,40 @@ pub mod rule_group {
             AsnMatchStatement { props }
         }
 
-        prop! {
-            /// `AsnList`.
-            props, "AsnList", asn_list, set_asn_list, get_asn_list, Val<List<i64>>
+        /// `AsnList`.
+        pub fn asn_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("AsnList", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedIPConfig`.
-            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        /// Sets `AsnList` in place: [`Self::asn_list`] on a value held by `&mut`.
+        pub fn set_asn_list(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("AsnList", value.into());
+            self
+        }
+
+        /// `AsnList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn_list(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "AsnList")
+        }
+
+        /// `ForwardedIPConfig`.
+        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardedIPConfig` in place: [`Self::forwarded_ip_config`] on a value held by `&mut`.
+        pub fn set_forwarded_ip_config(&mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `ForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip_config(&self) -> ::std::option::Option<Val<ForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIPConfig")
         }
     }
 
@@ -1529,14 +2569,28 @@ pub mod rule_group {
             ForwardedIpConfiguration { props }
         }
 
-        prop! {
-            /// `HeaderName`.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<ForwardedIpConfigurationFallbackBehavior>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
+        }
+
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<ForwardedIpConfigurationFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<ForwardedIpConfigurationFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -1579,34 +2633,95 @@ pub mod rule_group {
             ByteMatchStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `PositionalConstraint`: Position of the evaluation in the FieldToMatch of request.
-            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<PositionalConstraint>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `PositionalConstraint`, which `new` took, in place.
+        pub fn set_positional_constraint(&mut self, value: impl Into<Val<PositionalConstraint>>) -> &mut Self {
+            self.props.set("PositionalConstraint", value.into());
+            self
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// `PositionalConstraint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_positional_constraint(&self) -> ::std::option::Option<Val<PositionalConstraint>> {
+            crate::cfn::get_prop(&self.props, "PositionalConstraint")
         }
 
-        prop! {
-            /// `SearchString`: String that is searched to find a match.
-            props, "SearchString", search_string, set_search_string, get_search_string, Val<String>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
-            props, "SearchStringBase64", search_string_base64, set_search_string_base64, get_search_string_base64, Val<String>
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
+        }
+
+        /// `SearchString`: String that is searched to find a match.
+        pub fn search_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SearchString", value.into());
+            self
+        }
+
+        /// Sets `SearchString` in place: [`Self::search_string`] on a value held by `&mut`.
+        pub fn set_search_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SearchString", value.into());
+            self
+        }
+
+        /// `SearchString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SearchString")
+        }
+
+        /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
+        pub fn search_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SearchStringBase64", value.into());
+            self
+        }
+
+        /// Sets `SearchStringBase64` in place: [`Self::search_string_base64`] on a value held by `&mut`.
+        pub fn set_search_string_base64(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SearchStringBase64", value.into());
+            self
+        }
+
+        /// `SearchStringBase64` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_string_base64(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SearchStringBase64")
         }
     }
 
@@ -1625,79 +2740,260 @@ pub mod rule_group {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `AllQueryArguments`.
-            props, "AllQueryArguments", all_query_arguments, set_all_query_arguments, get_all_query_arguments, Val<Json>
+        /// `AllQueryArguments`.
+        pub fn all_query_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllQueryArguments", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`: The body of a web request. This immediately follows the request headers.
-            props, "Body", body, set_body, get_body, Val<Body>
+        /// Sets `AllQueryArguments` in place: [`Self::all_query_arguments`] on a value held by `&mut`.
+        pub fn set_all_query_arguments(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllQueryArguments", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookies`: Includes cookies of a web request.
-            props, "Cookies", cookies, set_cookies, get_cookies, Val<Cookies>
+        /// `AllQueryArguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_query_arguments(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllQueryArguments")
         }
 
-        prop! {
-            /// `HeaderOrder`: The string containing the list of a web request's header names, ordered
-            /// as they appear in the web request, separated by colons.
-            props, "HeaderOrder", header_order, set_header_order, get_header_order, Val<HeaderOrder>
+        /// `Body`: The body of a web request. This immediately follows the request headers.
+        pub fn body(mut self, value: impl Into<Val<Body>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: Includes headers of a web request.
-            props, "Headers", headers, set_headers, get_headers, Val<Headers>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<Body>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
-            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<Ja3Fingerprint>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<Body>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
-            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<Ja4Fingerprint>
+        /// `Cookies`: Includes cookies of a web request.
+        pub fn cookies(mut self, value: impl Into<Val<Cookies>>) -> Self {
+            self.props.set("Cookies", value.into());
+            self
         }
 
-        prop! {
-            /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
-            /// request headers.
-            props, "JsonBody", json_body, set_json_body, get_json_body, Val<JsonBody>
+        /// Sets `Cookies` in place: [`Self::cookies`] on a value held by `&mut`.
+        pub fn set_cookies(&mut self, value: impl Into<Val<Cookies>>) -> &mut Self {
+            self.props.set("Cookies", value.into());
+            self
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<Json>
+        /// `Cookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies(&self) -> ::std::option::Option<Val<Cookies>> {
+            crate::cfn::get_prop(&self.props, "Cookies")
         }
 
-        prop! {
-            /// `QueryString`.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<Json>
+        /// `HeaderOrder`: The string containing the list of a web request's header names, ordered as
+        /// they appear in the web request, separated by colons.
+        pub fn header_order(mut self, value: impl Into<Val<HeaderOrder>>) -> Self {
+            self.props.set("HeaderOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleHeader`.
-            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<FieldToMatchSingleHeader>
+        /// Sets `HeaderOrder` in place: [`Self::header_order`] on a value held by `&mut`.
+        pub fn set_header_order(&mut self, value: impl Into<Val<HeaderOrder>>) -> &mut Self {
+            self.props.set("HeaderOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleQueryArgument`: One query argument in a web request, identified by name, for
-            /// example UserName or SalesRegion. The name can be up to 30 characters long and isn't case
-            /// sensitive.
-            props, "SingleQueryArgument", single_query_argument, set_single_query_argument, get_single_query_argument, Val<FieldToMatchSingleQueryArgument>
+        /// `HeaderOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_order(&self) -> ::std::option::Option<Val<HeaderOrder>> {
+            crate::cfn::get_prop(&self.props, "HeaderOrder")
         }
 
-        prop! {
-            /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
-            /// that identifies a fragment uri, for example, /abcd#introduction
-            props, "UriFragment", uri_fragment, set_uri_fragment, get_uri_fragment, Val<UriFragment>
+        /// `Headers`: Includes headers of a web request.
+        pub fn headers(mut self, value: impl Into<Val<Headers>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPath`.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<Json>
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Headers>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Headers>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
+        pub fn ja3_fingerprint(mut self, value: impl Into<Val<Ja3Fingerprint>>) -> Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA3Fingerprint` in place: [`Self::ja3_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja3_fingerprint(&mut self, value: impl Into<Val<Ja3Fingerprint>>) -> &mut Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// `JA3Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja3_fingerprint(&self) -> ::std::option::Option<Val<Ja3Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA3Fingerprint")
+        }
+
+        /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
+        pub fn ja4_fingerprint(mut self, value: impl Into<Val<Ja4Fingerprint>>) -> Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA4Fingerprint` in place: [`Self::ja4_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja4_fingerprint(&mut self, value: impl Into<Val<Ja4Fingerprint>>) -> &mut Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// `JA4Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja4_fingerprint(&self) -> ::std::option::Option<Val<Ja4Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA4Fingerprint")
+        }
+
+        /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
+        /// request headers.
+        pub fn json_body(mut self, value: impl Into<Val<JsonBody>>) -> Self {
+            self.props.set("JsonBody", value.into());
+            self
+        }
+
+        /// Sets `JsonBody` in place: [`Self::json_body`] on a value held by `&mut`.
+        pub fn set_json_body(&mut self, value: impl Into<Val<JsonBody>>) -> &mut Self {
+            self.props.set("JsonBody", value.into());
+            self
+        }
+
+        /// `JsonBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_body(&self) -> ::std::option::Option<Val<JsonBody>> {
+            crate::cfn::get_prop(&self.props, "JsonBody")
+        }
+
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Method")
+        }
+
+        /// `QueryString`.
+        pub fn query_string(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `SingleHeader`.
+        pub fn single_header(mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// Sets `SingleHeader` in place: [`Self::single_header`] on a value held by `&mut`.
+        pub fn set_single_header(&mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> &mut Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// `SingleHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header(&self) -> ::std::option::Option<Val<FieldToMatchSingleHeader>> {
+            crate::cfn::get_prop(&self.props, "SingleHeader")
+        }
+
+        /// `SingleQueryArgument`: One query argument in a web request, identified by name, for example
+        /// UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
+        pub fn single_query_argument(mut self, value: impl Into<Val<FieldToMatchSingleQueryArgument>>) -> Self {
+            self.props.set("SingleQueryArgument", value.into());
+            self
+        }
+
+        /// Sets `SingleQueryArgument` in place: [`Self::single_query_argument`] on a value held by `&mut`.
+        pub fn set_single_query_argument(&mut self, value: impl Into<Val<FieldToMatchSingleQueryArgument>>) -> &mut Self {
+            self.props.set("SingleQueryArgument", value.into());
+            self
+        }
+
+        /// `SingleQueryArgument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_query_argument(&self) -> ::std::option::Option<Val<FieldToMatchSingleQueryArgument>> {
+            crate::cfn::get_prop(&self.props, "SingleQueryArgument")
+        }
+
+        /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
+        /// that identifies a fragment uri, for example, /abcd#introduction
+        pub fn uri_fragment(mut self, value: impl Into<Val<UriFragment>>) -> Self {
+            self.props.set("UriFragment", value.into());
+            self
+        }
+
+        /// Sets `UriFragment` in place: [`Self::uri_fragment`] on a value held by `&mut`.
+        pub fn set_uri_fragment(&mut self, value: impl Into<Val<UriFragment>>) -> &mut Self {
+            self.props.set("UriFragment", value.into());
+            self
+        }
+
+        /// `UriFragment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_fragment(&self) -> ::std::option::Option<Val<UriFragment>> {
+            crate::cfn::get_prop(&self.props, "UriFragment")
+        }
+
+        /// `UriPath`.
+        pub fn uri_path(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -1717,9 +3013,22 @@ pub mod rule_group {
             Body { props }
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// `OversizeHandling`: Handling of requests containing oversize fields
+        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// Sets `OversizeHandling` in place: [`Self::oversize_handling`] on a value held by `&mut`.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -1765,19 +3074,40 @@ pub mod rule_group {
             Cookies { props }
         }
 
-        prop! {
-            /// `MatchPattern`: The pattern to look for in the request cookies.
-            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<CookieMatchPattern>
+        /// Sets `MatchPattern`, which `new` took, in place.
+        pub fn set_match_pattern(&mut self, value: impl Into<Val<CookieMatchPattern>>) -> &mut Self {
+            self.props.set("MatchPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
-            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        /// `MatchPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_pattern(&self) -> ::std::option::Option<Val<CookieMatchPattern>> {
+            crate::cfn::get_prop(&self.props, "MatchPattern")
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// Sets `MatchScope`, which `new` took, in place.
+        pub fn set_match_scope(&mut self, value: impl Into<Val<MapMatchScope>>) -> &mut Self {
+            self.props.set("MatchScope", value.into());
+            self
+        }
+
+        /// `MatchScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_scope(&self) -> ::std::option::Option<Val<MapMatchScope>> {
+            crate::cfn::get_prop(&self.props, "MatchScope")
+        }
+
+        /// Sets `OversizeHandling`, which `new` took, in place.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -1796,19 +3126,58 @@ pub mod rule_group {
             CookieMatchPattern { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedCookies`.
-            props, "ExcludedCookies", excluded_cookies, set_excluded_cookies, get_excluded_cookies, Val<List<String>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedCookies`.
-            props, "IncludedCookies", included_cookies, set_included_cookies, get_included_cookies, Val<List<String>>
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `ExcludedCookies`.
+        pub fn excluded_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedCookies", value.into());
+            self
+        }
+
+        /// Sets `ExcludedCookies` in place: [`Self::excluded_cookies`] on a value held by `&mut`.
+        pub fn set_excluded_cookies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedCookies", value.into());
+            self
+        }
+
+        /// `ExcludedCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_cookies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedCookies")
+        }
+
+        /// `IncludedCookies`.
+        pub fn included_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedCookies", value.into());
+            self
+        }
+
+        /// Sets `IncludedCookies` in place: [`Self::included_cookies`] on a value held by `&mut`.
+        pub fn set_included_cookies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedCookies", value.into());
+            self
+        }
+
+        /// `IncludedCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_cookies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedCookies")
         }
     }
 
@@ -1846,9 +3215,16 @@ pub mod rule_group {
             HeaderOrder { props }
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// Sets `OversizeHandling`, which `new` took, in place.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -1878,19 +3254,40 @@ pub mod rule_group {
             Headers { props }
         }
 
-        prop! {
-            /// `MatchPattern`: The pattern to look for in the request headers.
-            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<HeaderMatchPattern>
+        /// Sets `MatchPattern`, which `new` took, in place.
+        pub fn set_match_pattern(&mut self, value: impl Into<Val<HeaderMatchPattern>>) -> &mut Self {
+            self.props.set("MatchPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
-            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        /// `MatchPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_pattern(&self) -> ::std::option::Option<Val<HeaderMatchPattern>> {
+            crate::cfn::get_prop(&self.props, "MatchPattern")
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// Sets `MatchScope`, which `new` took, in place.
+        pub fn set_match_scope(&mut self, value: impl Into<Val<MapMatchScope>>) -> &mut Self {
+            self.props.set("MatchScope", value.into());
+            self
+        }
+
+        /// `MatchScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_scope(&self) -> ::std::option::Option<Val<MapMatchScope>> {
+            crate::cfn::get_prop(&self.props, "MatchScope")
+        }
+
+        /// Sets `OversizeHandling`, which `new` took, in place.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -1909,19 +3306,58 @@ pub mod rule_group {
             HeaderMatchPattern { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedHeaders`.
-            props, "ExcludedHeaders", excluded_headers, set_excluded_headers, get_excluded_headers, Val<List<String>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedHeaders`.
-            props, "IncludedHeaders", included_headers, set_included_headers, get_included_headers, Val<List<String>>
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `ExcludedHeaders`.
+        pub fn excluded_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedHeaders", value.into());
+            self
+        }
+
+        /// Sets `ExcludedHeaders` in place: [`Self::excluded_headers`] on a value held by `&mut`.
+        pub fn set_excluded_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedHeaders", value.into());
+            self
+        }
+
+        /// `ExcludedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedHeaders")
+        }
+
+        /// `IncludedHeaders`.
+        pub fn included_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedHeaders", value.into());
+            self
+        }
+
+        /// Sets `IncludedHeaders` in place: [`Self::included_headers`] on a value held by `&mut`.
+        pub fn set_included_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedHeaders", value.into());
+            self
+        }
+
+        /// `IncludedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedHeaders")
         }
     }
 
@@ -1942,9 +3378,16 @@ pub mod rule_group {
             Ja3Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja3FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<Ja3FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<Ja3FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -1978,9 +3421,16 @@ pub mod rule_group {
             Ja4Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja4FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<Ja4FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<Ja4FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -2021,25 +3471,66 @@ pub mod rule_group {
             JsonBody { props }
         }
 
-        prop! {
-            /// `MatchPattern`: The pattern to look for in the JSON body.
-            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<JsonMatchPattern>
+        /// Sets `MatchPattern`, which `new` took, in place.
+        pub fn set_match_pattern(&mut self, value: impl Into<Val<JsonMatchPattern>>) -> &mut Self {
+            self.props.set("MatchPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchScope`: The parts of the JSON to match against using the MatchPattern.
-            props, "MatchScope", _, set_match_scope, get_match_scope, Val<JsonMatchScope>
+        /// `MatchPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_pattern(&self) -> ::std::option::Option<Val<JsonMatchPattern>> {
+            crate::cfn::get_prop(&self.props, "MatchPattern")
         }
 
-        prop! {
-            /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
-            /// request body is invalid.
-            props, "InvalidFallbackBehavior", invalid_fallback_behavior, set_invalid_fallback_behavior, get_invalid_fallback_behavior, Val<BodyParsingFallbackBehavior>
+        /// Sets `MatchScope`, which `new` took, in place.
+        pub fn set_match_scope(&mut self, value: impl Into<Val<JsonMatchScope>>) -> &mut Self {
+            self.props.set("MatchScope", value.into());
+            self
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// `MatchScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_scope(&self) -> ::std::option::Option<Val<JsonMatchScope>> {
+            crate::cfn::get_prop(&self.props, "MatchScope")
+        }
+
+        /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
+        /// request body is invalid.
+        pub fn invalid_fallback_behavior(mut self, value: impl Into<Val<BodyParsingFallbackBehavior>>) -> Self {
+            self.props.set("InvalidFallbackBehavior", value.into());
+            self
+        }
+
+        /// Sets `InvalidFallbackBehavior` in place: [`Self::invalid_fallback_behavior`] on a value held
+        /// by `&mut`.
+        pub fn set_invalid_fallback_behavior(&mut self, value: impl Into<Val<BodyParsingFallbackBehavior>>) -> &mut Self {
+            self.props.set("InvalidFallbackBehavior", value.into());
+            self
+        }
+
+        /// `InvalidFallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invalid_fallback_behavior(&self) -> ::std::option::Option<Val<BodyParsingFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "InvalidFallbackBehavior")
+        }
+
+        /// `OversizeHandling`: Handling of requests containing oversize fields
+        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// Sets `OversizeHandling` in place: [`Self::oversize_handling`] on a value held by `&mut`.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -2074,14 +3565,40 @@ pub mod rule_group {
             JsonMatchPattern { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedPaths`.
-            props, "IncludedPaths", included_paths, set_included_paths, get_included_paths, Val<List<String>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
+        }
+
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `IncludedPaths`.
+        pub fn included_paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedPaths", value.into());
+            self
+        }
+
+        /// Sets `IncludedPaths` in place: [`Self::included_paths`] on a value held by `&mut`.
+        pub fn set_included_paths(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedPaths", value.into());
+            self
+        }
+
+        /// `IncludedPaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_paths(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedPaths")
         }
     }
 
@@ -2118,9 +3635,16 @@ pub mod rule_group {
             FieldToMatchSingleHeader { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2143,9 +3667,16 @@ pub mod rule_group {
             FieldToMatchSingleQueryArgument { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2165,9 +3696,22 @@ pub mod rule_group {
             UriFragment { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", fallback_behavior, set_fallback_behavior, get_fallback_behavior, Val<UriFragmentFallbackBehavior>
+        /// `FallbackBehavior`.
+        pub fn fallback_behavior(mut self, value: impl Into<Val<UriFragmentFallbackBehavior>>) -> Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// Sets `FallbackBehavior` in place: [`Self::fallback_behavior`] on a value held by `&mut`.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<UriFragmentFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<UriFragmentFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -2229,14 +3773,28 @@ pub mod rule_group {
             PreParseTextTransformation { props }
         }
 
-        prop! {
-            /// `Priority`: Priority of PreParseTextTransformation being applied.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of pre-parse text transformation.
-            props, "Type", _, set_type, get_type, Val<PreParseTextTransformationType>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PreParseTextTransformationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PreParseTextTransformationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2285,14 +3843,28 @@ pub mod rule_group {
             TextTransformation { props }
         }
 
-        prop! {
-            /// `Priority`: Priority of Rule being evaluated.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of text transformation.
-            props, "Type", _, set_type, get_type, Val<TextTransformationType>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TextTransformationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TextTransformationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2411,14 +3983,40 @@ pub mod rule_group {
             GeoMatchStatement { props }
         }
 
-        prop! {
-            /// `CountryCodes`.
-            props, "CountryCodes", country_codes, set_country_codes, get_country_codes, Val<List<GeoMatchStatementCountryCodes>>
+        /// `CountryCodes`.
+        pub fn country_codes(mut self, value: impl Into<Val<List<GeoMatchStatementCountryCodes>>>) -> Self {
+            self.props.set("CountryCodes", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedIPConfig`.
-            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        /// Sets `CountryCodes` in place: [`Self::country_codes`] on a value held by `&mut`.
+        pub fn set_country_codes(&mut self, value: impl Into<Val<List<GeoMatchStatementCountryCodes>>>) -> &mut Self {
+            self.props.set("CountryCodes", value.into());
+            self
+        }
+
+        /// `CountryCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country_codes(&self) -> ::std::option::Option<Val<List<GeoMatchStatementCountryCodes>>> {
+            crate::cfn::get_prop(&self.props, "CountryCodes")
+        }
+
+        /// `ForwardedIPConfig`.
+        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardedIPConfig` in place: [`Self::forwarded_ip_config`] on a value held by `&mut`.
+        pub fn set_forwarded_ip_config(&mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `ForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip_config(&self) -> ::std::option::Option<Val<ForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIPConfig")
         }
     }
 
@@ -3196,14 +4794,35 @@ pub mod rule_group {
             IpSetReferenceStatement { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the WAF entity.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `IPSetForwardedIPConfig`.
-            props, "IPSetForwardedIPConfig", ip_set_forwarded_ip_config, set_ip_set_forwarded_ip_config, get_ip_set_forwarded_ip_config, Val<IpSetForwardedIpConfiguration>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `IPSetForwardedIPConfig`.
+        pub fn ip_set_forwarded_ip_config(mut self, value: impl Into<Val<IpSetForwardedIpConfiguration>>) -> Self {
+            self.props.set("IPSetForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `IPSetForwardedIPConfig` in place: [`Self::ip_set_forwarded_ip_config`] on a value held
+        /// by `&mut`.
+        pub fn set_ip_set_forwarded_ip_config(&mut self, value: impl Into<Val<IpSetForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("IPSetForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `IPSetForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_set_forwarded_ip_config(&self) -> ::std::option::Option<Val<IpSetForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IPSetForwardedIPConfig")
         }
     }
 
@@ -3232,19 +4851,40 @@ pub mod rule_group {
             IpSetForwardedIpConfiguration { props }
         }
 
-        prop! {
-            /// `HeaderName`.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<IpSetForwardedIpConfigurationFallbackBehavior>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", _, set_position, get_position, Val<IpSetForwardedIpConfigurationPosition>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<IpSetForwardedIpConfigurationFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<IpSetForwardedIpConfigurationFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
+        }
+
+        /// Sets `Position`, which `new` took, in place.
+        pub fn set_position(&mut self, value: impl Into<Val<IpSetForwardedIpConfigurationPosition>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<IpSetForwardedIpConfigurationPosition>> {
+            crate::cfn::get_prop(&self.props, "Position")
         }
     }
 
@@ -3296,14 +4936,28 @@ pub mod rule_group {
             LabelMatchStatement { props }
         }
 
-        prop! {
-            /// `Scope`.
-            props, "Scope", _, set_scope, get_scope, Val<LabelMatchScope>
+        /// Sets `Scope`, which `new` took, in place.
+        pub fn set_scope(&mut self, value: impl Into<Val<LabelMatchScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<LabelMatchScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -3338,10 +4992,16 @@ pub mod rule_group {
             NotStatement { props }
         }
 
-        prop! {
-            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "Statement", _, set_statement, get_statement, Val<Statement>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
+        }
+
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "Statement")
         }
     }
 
@@ -3362,9 +5022,16 @@ pub mod rule_group {
             OrStatement { props }
         }
 
-        prop! {
-            /// `Statements`.
-            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
+        /// Sets `Statements`, which `new` took, in place.
+        pub fn set_statements(&mut self, value: impl Into<Val<List<Statement>>>) -> &mut Self {
+            self.props.set("Statements", value.into());
+            self
+        }
+
+        /// `Statements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statements(&self) -> ::std::option::Option<Val<List<Statement>>> {
+            crate::cfn::get_prop(&self.props, "Statements")
         }
     }
 
@@ -3390,35 +5057,101 @@ pub mod rule_group {
             RateBasedStatement { props }
         }
 
-        prop! {
-            /// `Limit`.
-            props, "Limit", _, set_limit, get_limit, Val<i64>
+        /// Sets `Limit`, which `new` took, in place.
+        pub fn set_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Limit", value.into());
+            self
         }
 
-        prop! {
-            /// `AggregateKeyType`.
-            props, "AggregateKeyType", _, set_aggregate_key_type, get_aggregate_key_type, Val<RateBasedStatementAggregateKeyType>
+        /// `Limit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Limit")
         }
 
-        prop! {
-            /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
-            props, "CustomKeys", custom_keys, set_custom_keys, get_custom_keys, Val<List<RateBasedStatementCustomKey>>
+        /// Sets `AggregateKeyType`, which `new` took, in place.
+        pub fn set_aggregate_key_type(&mut self, value: impl Into<Val<RateBasedStatementAggregateKeyType>>) -> &mut Self {
+            self.props.set("AggregateKeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `EvaluationWindowSec`.
-            props, "EvaluationWindowSec", evaluation_window_sec, set_evaluation_window_sec, get_evaluation_window_sec, Val<i64>
+        /// `AggregateKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregate_key_type(&self) -> ::std::option::Option<Val<RateBasedStatementAggregateKeyType>> {
+            crate::cfn::get_prop(&self.props, "AggregateKeyType")
         }
 
-        prop! {
-            /// `ForwardedIPConfig`.
-            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
+        pub fn custom_keys(mut self, value: impl Into<Val<List<RateBasedStatementCustomKey>>>) -> Self {
+            self.props.set("CustomKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "ScopeDownStatement", scope_down_statement, set_scope_down_statement, get_scope_down_statement, Val<Statement>
+        /// Sets `CustomKeys` in place: [`Self::custom_keys`] on a value held by `&mut`.
+        pub fn set_custom_keys(&mut self, value: impl Into<Val<List<RateBasedStatementCustomKey>>>) -> &mut Self {
+            self.props.set("CustomKeys", value.into());
+            self
+        }
+
+        /// `CustomKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_keys(&self) -> ::std::option::Option<Val<List<RateBasedStatementCustomKey>>> {
+            crate::cfn::get_prop(&self.props, "CustomKeys")
+        }
+
+        /// `EvaluationWindowSec`.
+        pub fn evaluation_window_sec(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EvaluationWindowSec", value.into());
+            self
+        }
+
+        /// Sets `EvaluationWindowSec` in place: [`Self::evaluation_window_sec`] on a value held by `&mut`.
+        pub fn set_evaluation_window_sec(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationWindowSec", value.into());
+            self
+        }
+
+        /// `EvaluationWindowSec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_window_sec(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationWindowSec")
+        }
+
+        /// `ForwardedIPConfig`.
+        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardedIPConfig` in place: [`Self::forwarded_ip_config`] on a value held by `&mut`.
+        pub fn set_forwarded_ip_config(&mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `ForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip_config(&self) -> ::std::option::Option<Val<ForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIPConfig")
+        }
+
+        /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
+        /// SizeConstraint, etc
+        pub fn scope_down_statement(mut self, value: impl Into<Val<Statement>>) -> Self {
+            self.props.set("ScopeDownStatement", value.into());
+            self
+        }
+
+        /// Sets `ScopeDownStatement` in place: [`Self::scope_down_statement`] on a value held by `&mut`.
+        pub fn set_scope_down_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("ScopeDownStatement", value.into());
+            self
+        }
+
+        /// `ScopeDownStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_down_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "ScopeDownStatement")
         }
     }
 
@@ -3457,69 +5190,225 @@ pub mod rule_group {
             RateBasedStatementCustomKey { props }
         }
 
-        prop! {
-            /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
-            props, "ASN", asn, set_asn, get_asn, Val<Json>
+        /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
+        pub fn asn(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ASN", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
-            props, "Cookie", cookie, set_cookie, get_cookie, Val<RateLimitCookie>
+        /// Sets `ASN` in place: [`Self::asn`] on a value held by `&mut`.
+        pub fn set_asn(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ASN", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedIP`.
-            props, "ForwardedIP", forwarded_ip, set_forwarded_ip, get_forwarded_ip, Val<Json>
+        /// `ASN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ASN")
         }
 
-        prop! {
-            /// `HTTPMethod`.
-            props, "HTTPMethod", http_method, set_http_method, get_http_method, Val<Json>
+        /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
+        pub fn cookie(mut self, value: impl Into<Val<RateLimitCookie>>) -> Self {
+            self.props.set("Cookie", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
-            props, "Header", header, set_header, get_header, Val<RateLimitHeader>
+        /// Sets `Cookie` in place: [`Self::cookie`] on a value held by `&mut`.
+        pub fn set_cookie(&mut self, value: impl Into<Val<RateLimitCookie>>) -> &mut Self {
+            self.props.set("Cookie", value.into());
+            self
         }
 
-        prop! {
-            /// `IP`.
-            props, "IP", ip, set_ip, get_ip, Val<Json>
+        /// `Cookie` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookie(&self) -> ::std::option::Option<Val<RateLimitCookie>> {
+            crate::cfn::get_prop(&self.props, "Cookie")
         }
 
-        prop! {
-            /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
-            /// rate-based rule.
-            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<RateLimitJa3Fingerprint>
+        /// `ForwardedIP`.
+        pub fn forwarded_ip(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ForwardedIP", value.into());
+            self
         }
 
-        prop! {
-            /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
-            /// rate-based rule.
-            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<RateLimitJa4Fingerprint>
+        /// Sets `ForwardedIP` in place: [`Self::forwarded_ip`] on a value held by `&mut`.
+        pub fn set_forwarded_ip(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ForwardedIP", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a
-            /// rate-based rule.
-            props, "LabelNamespace", label_namespace, set_label_namespace, get_label_namespace, Val<RateLimitLabelNamespace>
+        /// `ForwardedIP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIP")
         }
 
-        prop! {
-            /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
-            /// rate-based rule.
-            props, "QueryArgument", query_argument, set_query_argument, get_query_argument, Val<RateLimitQueryArgument>
+        /// `HTTPMethod`.
+        pub fn http_method(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
-            /// rule.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<RateLimitQueryString>
+        /// Sets `HTTPMethod` in place: [`Self::http_method`] on a value held by `&mut`.
+        pub fn set_http_method(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<RateLimitUriPath>
+        /// `HTTPMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "HTTPMethod")
+        }
+
+        /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
+        pub fn header(mut self, value: impl Into<Val<RateLimitHeader>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<RateLimitHeader>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<RateLimitHeader>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `IP`.
+        pub fn ip(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("IP", value.into());
+            self
+        }
+
+        /// Sets `IP` in place: [`Self::ip`] on a value held by `&mut`.
+        pub fn set_ip(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("IP", value.into());
+            self
+        }
+
+        /// `IP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "IP")
+        }
+
+        /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
+        /// rate-based rule.
+        pub fn ja3_fingerprint(mut self, value: impl Into<Val<RateLimitJa3Fingerprint>>) -> Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA3Fingerprint` in place: [`Self::ja3_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja3_fingerprint(&mut self, value: impl Into<Val<RateLimitJa3Fingerprint>>) -> &mut Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// `JA3Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja3_fingerprint(&self) -> ::std::option::Option<Val<RateLimitJa3Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA3Fingerprint")
+        }
+
+        /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
+        /// rate-based rule.
+        pub fn ja4_fingerprint(mut self, value: impl Into<Val<RateLimitJa4Fingerprint>>) -> Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA4Fingerprint` in place: [`Self::ja4_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja4_fingerprint(&mut self, value: impl Into<Val<RateLimitJa4Fingerprint>>) -> &mut Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// `JA4Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja4_fingerprint(&self) -> ::std::option::Option<Val<RateLimitJa4Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA4Fingerprint")
+        }
+
+        /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a rate-based
+        /// rule.
+        pub fn label_namespace(mut self, value: impl Into<Val<RateLimitLabelNamespace>>) -> Self {
+            self.props.set("LabelNamespace", value.into());
+            self
+        }
+
+        /// Sets `LabelNamespace` in place: [`Self::label_namespace`] on a value held by `&mut`.
+        pub fn set_label_namespace(&mut self, value: impl Into<Val<RateLimitLabelNamespace>>) -> &mut Self {
+            self.props.set("LabelNamespace", value.into());
+            self
+        }
+
+        /// `LabelNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_namespace(&self) -> ::std::option::Option<Val<RateLimitLabelNamespace>> {
+            crate::cfn::get_prop(&self.props, "LabelNamespace")
+        }
+
+        /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
+        /// rate-based rule.
+        pub fn query_argument(mut self, value: impl Into<Val<RateLimitQueryArgument>>) -> Self {
+            self.props.set("QueryArgument", value.into());
+            self
+        }
+
+        /// Sets `QueryArgument` in place: [`Self::query_argument`] on a value held by `&mut`.
+        pub fn set_query_argument(&mut self, value: impl Into<Val<RateLimitQueryArgument>>) -> &mut Self {
+            self.props.set("QueryArgument", value.into());
+            self
+        }
+
+        /// `QueryArgument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_argument(&self) -> ::std::option::Option<Val<RateLimitQueryArgument>> {
+            crate::cfn::get_prop(&self.props, "QueryArgument")
+        }
+
+        /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
+        /// rule.
+        pub fn query_string(mut self, value: impl Into<Val<RateLimitQueryString>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<RateLimitQueryString>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<RateLimitQueryString>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
+        pub fn uri_path(mut self, value: impl Into<Val<RateLimitUriPath>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<RateLimitUriPath>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<RateLimitUriPath>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -3546,14 +5435,28 @@ pub mod rule_group {
             RateLimitCookie { props }
         }
 
-        prop! {
-            /// `Name`: The name of the cookie to use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -3580,14 +5483,28 @@ pub mod rule_group {
             RateLimitHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the header to use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -3609,9 +5526,16 @@ pub mod rule_group {
             RateLimitJa3Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa3FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<RateLimitJa3FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<RateLimitJa3FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -3646,9 +5570,16 @@ pub mod rule_group {
             RateLimitJa4Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa4FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<RateLimitJa4FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<RateLimitJa4FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -3683,9 +5614,16 @@ pub mod rule_group {
             RateLimitLabelNamespace { props }
         }
 
-        prop! {
-            /// `Namespace`: The namespace to use for aggregation.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -3712,14 +5650,28 @@ pub mod rule_group {
             RateLimitQueryArgument { props }
         }
 
-        prop! {
-            /// `Name`: The name of the query argument to use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -3741,9 +5693,16 @@ pub mod rule_group {
             RateLimitQueryString { props }
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -3765,9 +5724,16 @@ pub mod rule_group {
             RateLimitUriPath { props }
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -3796,24 +5762,59 @@ pub mod rule_group {
             RegexMatchStatement { props }
         }
 
-        prop! {
-            /// `RegexString`.
-            props, "RegexString", _, set_regex_string, get_regex_string, Val<String>
+        /// Sets `RegexString`, which `new` took, in place.
+        pub fn set_regex_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegexString", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// `RegexString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegexString")
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -3842,24 +5843,59 @@ pub mod rule_group {
             RegexPatternSetReferenceStatement { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the WAF entity.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -3891,29 +5927,71 @@ pub mod rule_group {
             SizeConstraintStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<SizeConstraintStatementComparisonOperator>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `Size`.
-            props, "Size", _, set_size, get_size, Val<f64>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<SizeConstraintStatementComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<SizeConstraintStatementComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Size")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -3964,24 +6042,65 @@ pub mod rule_group {
             SqliMatchStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
-            props, "SensitivityLevel", sensitivity_level, set_sensitivity_level, get_sensitivity_level, Val<SensitivityLevel>
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
+        }
+
+        /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
+        pub fn sensitivity_level(mut self, value: impl Into<Val<SensitivityLevel>>) -> Self {
+            self.props.set("SensitivityLevel", value.into());
+            self
+        }
+
+        /// Sets `SensitivityLevel` in place: [`Self::sensitivity_level`] on a value held by `&mut`.
+        pub fn set_sensitivity_level(&mut self, value: impl Into<Val<SensitivityLevel>>) -> &mut Self {
+            self.props.set("SensitivityLevel", value.into());
+            self
+        }
+
+        /// `SensitivityLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitivity_level(&self) -> ::std::option::Option<Val<SensitivityLevel>> {
+            crate::cfn::get_prop(&self.props, "SensitivityLevel")
         }
     }
 
@@ -4020,19 +6139,47 @@ pub mod rule_group {
             XssMatchStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -4061,19 +6208,40 @@ pub mod rule_group {
             VisibilityConfig { props }
         }
 
-        prop! {
-            /// `SampledRequestsEnabled`.
-            props, "SampledRequestsEnabled", _, set_sampled_requests_enabled, get_sampled_requests_enabled, Val<bool>
+        /// Sets `SampledRequestsEnabled`, which `new` took, in place.
+        pub fn set_sampled_requests_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SampledRequestsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchMetricsEnabled`.
-            props, "CloudWatchMetricsEnabled", _, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
+        /// `SampledRequestsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampled_requests_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SampledRequestsEnabled")
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `CloudWatchMetricsEnabled`, which `new` took, in place.
+        pub fn set_cloud_watch_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// `CloudWatchMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchMetricsEnabled")
+        }
+
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
     }
 
@@ -4128,88 +6296,277 @@ impl WebAcl {
         WebAcl { core }
     }
 
-    prop! {
-        /// `ApplicationConfig`: Collection of application attributes.
-        core.props, "ApplicationConfig", application_config, set_application_config, get_application_config, Val<web_acl::ApplicationConfig>
+    /// `ApplicationConfig`: Collection of application attributes.
+    pub fn application_config(mut self, value: impl Into<Val<web_acl::ApplicationConfig>>) -> Self {
+        self.core.props.set("ApplicationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociationConfig`: AssociationConfig for body inspection
-        core.props, "AssociationConfig", association_config, set_association_config, get_association_config, Val<web_acl::AssociationConfig>
+    /// Sets `ApplicationConfig` in place: [`Self::application_config`] on a value held by `&mut`.
+    pub fn set_application_config(&mut self, value: impl Into<Val<web_acl::ApplicationConfig>>) -> &mut Self {
+        self.core.props.set("ApplicationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CaptchaConfig`.
-        core.props, "CaptchaConfig", captcha_config, set_captcha_config, get_captcha_config, Val<web_acl::CaptchaConfig>
+    /// `ApplicationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_config(&self) -> ::std::option::Option<Val<web_acl::ApplicationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationConfig")
     }
 
-    prop! {
-        /// `ChallengeConfig`.
-        core.props, "ChallengeConfig", challenge_config, set_challenge_config, get_challenge_config, Val<web_acl::ChallengeConfig>
+    /// `AssociationConfig`: AssociationConfig for body inspection
+    pub fn association_config(mut self, value: impl Into<Val<web_acl::AssociationConfig>>) -> Self {
+        self.core.props.set("AssociationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomResponseBodies`: Custom response key and body map.
-        core.props, "CustomResponseBodies", custom_response_bodies, set_custom_response_bodies, get_custom_response_bodies, Val<Map<web_acl::CustomResponseBody>>
+    /// Sets `AssociationConfig` in place: [`Self::association_config`] on a value held by `&mut`.
+    pub fn set_association_config(&mut self, value: impl Into<Val<web_acl::AssociationConfig>>) -> &mut Self {
+        self.core.props.set("AssociationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DataProtectionConfig`: Collection of dataProtects.
-        core.props, "DataProtectionConfig", data_protection_config, set_data_protection_config, get_data_protection_config, Val<web_acl::DataProtectionConfig>
+    /// `AssociationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association_config(&self) -> ::std::option::Option<Val<web_acl::AssociationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AssociationConfig")
     }
 
-    prop! {
-        /// `DefaultAction`: Default Action WebACL will take against ingress traffic when there is
-        /// no matching Rule.
-        core.props, "DefaultAction", _, set_default_action, get_default_action, Val<web_acl::DefaultAction>
+    /// `CaptchaConfig`.
+    pub fn captcha_config(mut self, value: impl Into<Val<web_acl::CaptchaConfig>>) -> Self {
+        self.core.props.set("CaptchaConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the entity.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CaptchaConfig` in place: [`Self::captcha_config`] on a value held by `&mut`.
+    pub fn set_captcha_config(&mut self, value: impl Into<Val<web_acl::CaptchaConfig>>) -> &mut Self {
+        self.core.props.set("CaptchaConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
-        core.props, "MonetizationConfig", monetization_config, set_monetization_config, get_monetization_config, Val<web_acl::MonetizationConfig>
+    /// `CaptchaConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_captcha_config(&self) -> ::std::option::Option<Val<web_acl::CaptchaConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CaptchaConfig")
     }
 
-    prop! {
-        /// `Name`: Name of the WebACL.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ChallengeConfig`.
+    pub fn challenge_config(mut self, value: impl Into<Val<web_acl::ChallengeConfig>>) -> Self {
+        self.core.props.set("ChallengeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OnSourceDDoSProtectionConfig`: Configures the options for on-source DDoS protection
-        /// provided by supported resource type.
-        core.props, "OnSourceDDoSProtectionConfig", on_source_d_do_s_protection_config, set_on_source_d_do_s_protection_config, get_on_source_d_do_s_protection_config, Val<web_acl::OnSourceDDoSProtectionConfig>
+    /// Sets `ChallengeConfig` in place: [`Self::challenge_config`] on a value held by `&mut`.
+    pub fn set_challenge_config(&mut self, value: impl Into<Val<web_acl::ChallengeConfig>>) -> &mut Self {
+        self.core.props.set("ChallengeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`: Collection of Rules.
-        core.props, "Rules", rules, set_rules, get_rules, Val<List<web_acl::Rule>>
+    /// `ChallengeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_challenge_config(&self) -> ::std::option::Option<Val<web_acl::ChallengeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ChallengeConfig")
     }
 
-    prop! {
-        /// `Scope`: Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load
-        /// Balancer and API Gateway.
-        core.props, "Scope", _, set_scope, get_scope, Val<web_acl::Scope>
+    /// `CustomResponseBodies`: Custom response key and body map.
+    pub fn custom_response_bodies(mut self, value: impl Into<Val<Map<web_acl::CustomResponseBody>>>) -> Self {
+        self.core.props.set("CustomResponseBodies", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CustomResponseBodies` in place: [`Self::custom_response_bodies`] on a value held by `&mut`.
+    pub fn set_custom_response_bodies(&mut self, value: impl Into<Val<Map<web_acl::CustomResponseBody>>>) -> &mut Self {
+        self.core.props.set("CustomResponseBodies", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenDomains`: List of domains to accept in web request tokens, in addition to the
-        /// domain of the protected resource.
-        core.props, "TokenDomains", token_domains, set_token_domains, get_token_domains, Val<List<String>>
+    /// `CustomResponseBodies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_response_bodies(&self) -> ::std::option::Option<Val<Map<web_acl::CustomResponseBody>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomResponseBodies")
     }
 
-    prop! {
-        /// `VisibilityConfig`: Visibility Metric of the WebACL.
-        core.props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<web_acl::VisibilityConfig>
+    /// `DataProtectionConfig`: Collection of dataProtects.
+    pub fn data_protection_config(mut self, value: impl Into<Val<web_acl::DataProtectionConfig>>) -> Self {
+        self.core.props.set("DataProtectionConfig", value.into());
+        self
+    }
+
+    /// Sets `DataProtectionConfig` in place: [`Self::data_protection_config`] on a value held by `&mut`.
+    pub fn set_data_protection_config(&mut self, value: impl Into<Val<web_acl::DataProtectionConfig>>) -> &mut Self {
+        self.core.props.set("DataProtectionConfig", value.into());
+        self
+    }
+
+    /// `DataProtectionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_protection_config(&self) -> ::std::option::Option<Val<web_acl::DataProtectionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DataProtectionConfig")
+    }
+
+    /// Sets `DefaultAction`, which `new` took, in place.
+    pub fn set_default_action(&mut self, value: impl Into<Val<web_acl::DefaultAction>>) -> &mut Self {
+        self.core.props.set("DefaultAction", value.into());
+        self
+    }
+
+    /// `DefaultAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_action(&self) -> ::std::option::Option<Val<web_acl::DefaultAction>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAction")
+    }
+
+    /// `Description`: Description of the entity.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `MonetizationConfig`: Configures monetization for the web ACL or rule group.
+    pub fn monetization_config(mut self, value: impl Into<Val<web_acl::MonetizationConfig>>) -> Self {
+        self.core.props.set("MonetizationConfig", value.into());
+        self
+    }
+
+    /// Sets `MonetizationConfig` in place: [`Self::monetization_config`] on a value held by `&mut`.
+    pub fn set_monetization_config(&mut self, value: impl Into<Val<web_acl::MonetizationConfig>>) -> &mut Self {
+        self.core.props.set("MonetizationConfig", value.into());
+        self
+    }
+
+    /// `MonetizationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monetization_config(&self) -> ::std::option::Option<Val<web_acl::MonetizationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MonetizationConfig")
+    }
+
+    /// `Name`: Name of the WebACL.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OnSourceDDoSProtectionConfig`: Configures the options for on-source DDoS protection
+    /// provided by supported resource type.
+    pub fn on_source_d_do_s_protection_config(mut self, value: impl Into<Val<web_acl::OnSourceDDoSProtectionConfig>>) -> Self {
+        self.core.props.set("OnSourceDDoSProtectionConfig", value.into());
+        self
+    }
+
+    /// Sets `OnSourceDDoSProtectionConfig` in place: [`Self::on_source_d_do_s_protection_config`]
+    /// on a value held by `&mut`.
+    pub fn set_on_source_d_do_s_protection_config(&mut self, value: impl Into<Val<web_acl::OnSourceDDoSProtectionConfig>>) -> &mut Self {
+        self.core.props.set("OnSourceDDoSProtectionConfig", value.into());
+        self
+    }
+
+    /// `OnSourceDDoSProtectionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_source_d_do_s_protection_config(&self) -> ::std::option::Option<Val<web_acl::OnSourceDDoSProtectionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OnSourceDDoSProtectionConfig")
+    }
+
+    /// `Rules`: Collection of Rules.
+    pub fn rules(mut self, value: impl Into<Val<List<web_acl::Rule>>>) -> Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<web_acl::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<web_acl::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// Sets `Scope`, which `new` took, in place.
+    pub fn set_scope(&mut self, value: impl Into<Val<web_acl::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<web_acl::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TokenDomains`: List of domains to accept in web request tokens, in addition to the domain
+    /// of the protected resource.
+    pub fn token_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TokenDomains", value.into());
+        self
+    }
+
+    /// Sets `TokenDomains` in place: [`Self::token_domains`] on a value held by `&mut`.
+    pub fn set_token_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TokenDomains", value.into());
+        self
+    }
+
+    /// `TokenDomains` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TokenDomains")
+    }
+
+    /// Sets `VisibilityConfig`, which `new` took, in place.
+    pub fn set_visibility_config(&mut self, value: impl Into<Val<web_acl::VisibilityConfig>>) -> &mut Self {
+        self.core.props.set("VisibilityConfig", value.into());
+        self
+    }
+
+    /// `VisibilityConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visibility_config(&self) -> ::std::option::Option<Val<web_acl::VisibilityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VisibilityConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4268,9 +6625,16 @@ pub mod web_acl {
             ApplicationConfig { props }
         }
 
-        prop! {
-            /// `Attributes`: Contains the attribute name and a list of values for that attribute.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<ApplicationAttribute>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<ApplicationAttribute>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<ApplicationAttribute>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
     }
 
@@ -4295,14 +6659,28 @@ pub mod web_acl {
             ApplicationAttribute { props }
         }
 
-        prop! {
-            /// `Name`: Specifies the attribute name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: Contains a list of values for that attribute
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4321,9 +6699,22 @@ pub mod web_acl {
             AssociationConfig { props }
         }
 
-        prop! {
-            /// `RequestBody`: Map of AssociatedResourceType and RequestBodyAssociatedResourceTypeConfig
-            props, "RequestBody", request_body, set_request_body, get_request_body, Val<Map<RequestBodyAssociatedResourceTypeConfig>>
+        /// `RequestBody`: Map of AssociatedResourceType and RequestBodyAssociatedResourceTypeConfig
+        pub fn request_body(mut self, value: impl Into<Val<Map<RequestBodyAssociatedResourceTypeConfig>>>) -> Self {
+            self.props.set("RequestBody", value.into());
+            self
+        }
+
+        /// Sets `RequestBody` in place: [`Self::request_body`] on a value held by `&mut`.
+        pub fn set_request_body(&mut self, value: impl Into<Val<Map<RequestBodyAssociatedResourceTypeConfig>>>) -> &mut Self {
+            self.props.set("RequestBody", value.into());
+            self
+        }
+
+        /// `RequestBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_body(&self) -> ::std::option::Option<Val<Map<RequestBodyAssociatedResourceTypeConfig>>> {
+            crate::cfn::get_prop(&self.props, "RequestBody")
         }
     }
 
@@ -4345,9 +6736,16 @@ pub mod web_acl {
             RequestBodyAssociatedResourceTypeConfig { props }
         }
 
-        prop! {
-            /// `DefaultSizeInspectionLimit`.
-            props, "DefaultSizeInspectionLimit", _, set_default_size_inspection_limit, get_default_size_inspection_limit, Val<SizeInspectionLimit>
+        /// Sets `DefaultSizeInspectionLimit`, which `new` took, in place.
+        pub fn set_default_size_inspection_limit(&mut self, value: impl Into<Val<SizeInspectionLimit>>) -> &mut Self {
+            self.props.set("DefaultSizeInspectionLimit", value.into());
+            self
+        }
+
+        /// `DefaultSizeInspectionLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_size_inspection_limit(&self) -> ::std::option::Option<Val<SizeInspectionLimit>> {
+            crate::cfn::get_prop(&self.props, "DefaultSizeInspectionLimit")
         }
     }
 
@@ -4385,9 +6783,22 @@ pub mod web_acl {
             CaptchaConfig { props }
         }
 
-        prop! {
-            /// `ImmunityTimeProperty`.
-            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
+        /// `ImmunityTimeProperty`.
+        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// Sets `ImmunityTimeProperty` in place: [`Self::immunity_time_property`] on a value held by `&mut`.
+        pub fn set_immunity_time_property(&mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> &mut Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// `ImmunityTimeProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_immunity_time_property(&self) -> ::std::option::Option<Val<ImmunityTimeProperty>> {
+            crate::cfn::get_prop(&self.props, "ImmunityTimeProperty")
         }
     }
 
@@ -4408,9 +6819,16 @@ pub mod web_acl {
             ImmunityTimeProperty { props }
         }
 
-        prop! {
-            /// `ImmunityTime`.
-            props, "ImmunityTime", _, set_immunity_time, get_immunity_time, Val<i64>
+        /// Sets `ImmunityTime`, which `new` took, in place.
+        pub fn set_immunity_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ImmunityTime", value.into());
+            self
+        }
+
+        /// `ImmunityTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_immunity_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ImmunityTime")
         }
     }
 
@@ -4429,9 +6847,22 @@ pub mod web_acl {
             ChallengeConfig { props }
         }
 
-        prop! {
-            /// `ImmunityTimeProperty`.
-            props, "ImmunityTimeProperty", immunity_time_property, set_immunity_time_property, get_immunity_time_property, Val<ImmunityTimeProperty>
+        /// `ImmunityTimeProperty`.
+        pub fn immunity_time_property(mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// Sets `ImmunityTimeProperty` in place: [`Self::immunity_time_property`] on a value held by `&mut`.
+        pub fn set_immunity_time_property(&mut self, value: impl Into<Val<ImmunityTimeProperty>>) -> &mut Self {
+            self.props.set("ImmunityTimeProperty", value.into());
+            self
+        }
+
+        /// `ImmunityTimeProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_immunity_time_property(&self) -> ::std::option::Option<Val<ImmunityTimeProperty>> {
+            crate::cfn::get_prop(&self.props, "ImmunityTimeProperty")
         }
     }
 
@@ -4458,14 +6889,28 @@ pub mod web_acl {
             CustomResponseBody { props }
         }
 
-        prop! {
-            /// `ContentType`: Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
-            props, "ContentType", _, set_content_type, get_content_type, Val<ResponseContentType>
+        /// Sets `ContentType`, which `new` took, in place.
+        pub fn set_content_type(&mut self, value: impl Into<Val<ResponseContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Content`: Response content.
-            props, "Content", _, set_content, get_content, Val<String>
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<ResponseContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// Sets `Content`, which `new` took, in place.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
     }
 
@@ -4502,9 +6947,16 @@ pub mod web_acl {
             DataProtectionConfig { props }
         }
 
-        prop! {
-            /// `DataProtections`.
-            props, "DataProtections", _, set_data_protections, get_data_protections, Val<List<DataProtect>>
+        /// Sets `DataProtections`, which `new` took, in place.
+        pub fn set_data_protections(&mut self, value: impl Into<Val<List<DataProtect>>>) -> &mut Self {
+            self.props.set("DataProtections", value.into());
+            self
+        }
+
+        /// `DataProtections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_protections(&self) -> ::std::option::Option<Val<List<DataProtect>>> {
+            crate::cfn::get_prop(&self.props, "DataProtections")
         }
     }
 
@@ -4530,24 +6982,66 @@ pub mod web_acl {
             DataProtect { props }
         }
 
-        prop! {
-            /// `Field`: Field in log to protect.
-            props, "Field", _, set_field, get_field, Val<FieldToProtect>
+        /// Sets `Field`, which `new` took, in place.
+        pub fn set_field(&mut self, value: impl Into<Val<FieldToProtect>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<DataProtectionAction>
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<FieldToProtect>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
 
-        prop! {
-            /// `ExcludeRateBasedDetails`.
-            props, "ExcludeRateBasedDetails", exclude_rate_based_details, set_exclude_rate_based_details, get_exclude_rate_based_details, Val<bool>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<DataProtectionAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeRuleMatchDetails`.
-            props, "ExcludeRuleMatchDetails", exclude_rule_match_details, set_exclude_rule_match_details, get_exclude_rule_match_details, Val<bool>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<DataProtectionAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `ExcludeRateBasedDetails`.
+        pub fn exclude_rate_based_details(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeRateBasedDetails", value.into());
+            self
+        }
+
+        /// Sets `ExcludeRateBasedDetails` in place: [`Self::exclude_rate_based_details`] on a value
+        /// held by `&mut`.
+        pub fn set_exclude_rate_based_details(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeRateBasedDetails", value.into());
+            self
+        }
+
+        /// `ExcludeRateBasedDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_rate_based_details(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeRateBasedDetails")
+        }
+
+        /// `ExcludeRuleMatchDetails`.
+        pub fn exclude_rule_match_details(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeRuleMatchDetails", value.into());
+            self
+        }
+
+        /// Sets `ExcludeRuleMatchDetails` in place: [`Self::exclude_rule_match_details`] on a value
+        /// held by `&mut`.
+        pub fn set_exclude_rule_match_details(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeRuleMatchDetails", value.into());
+            self
+        }
+
+        /// `ExcludeRuleMatchDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_rule_match_details(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeRuleMatchDetails")
         }
     }
 
@@ -4581,14 +7075,34 @@ pub mod web_acl {
             FieldToProtect { props }
         }
 
-        prop! {
-            /// `FieldType`: Field type to protect
-            props, "FieldType", _, set_field_type, get_field_type, Val<FieldToProtectFieldType>
+        /// Sets `FieldType`, which `new` took, in place.
+        pub fn set_field_type(&mut self, value: impl Into<Val<FieldToProtectFieldType>>) -> &mut Self {
+            self.props.set("FieldType", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldKeys`: List of field keys to protect
-            props, "FieldKeys", field_keys, set_field_keys, get_field_keys, Val<List<String>>
+        /// `FieldType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_type(&self) -> ::std::option::Option<Val<FieldToProtectFieldType>> {
+            crate::cfn::get_prop(&self.props, "FieldType")
+        }
+
+        /// `FieldKeys`: List of field keys to protect
+        pub fn field_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("FieldKeys", value.into());
+            self
+        }
+
+        /// Sets `FieldKeys` in place: [`Self::field_keys`] on a value held by `&mut`.
+        pub fn set_field_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FieldKeys", value.into());
+            self
+        }
+
+        /// `FieldKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FieldKeys")
         }
     }
 
@@ -4630,14 +7144,40 @@ pub mod web_acl {
             DefaultAction { props }
         }
 
-        prop! {
-            /// `Allow`: Allow traffic towards application.
-            props, "Allow", allow, set_allow, get_allow, Val<AllowAction>
+        /// `Allow`: Allow traffic towards application.
+        pub fn allow(mut self, value: impl Into<Val<AllowAction>>) -> Self {
+            self.props.set("Allow", value.into());
+            self
         }
 
-        prop! {
-            /// `Block`: Block traffic towards application.
-            props, "Block", block, set_block, get_block, Val<BlockAction>
+        /// Sets `Allow` in place: [`Self::allow`] on a value held by `&mut`.
+        pub fn set_allow(&mut self, value: impl Into<Val<AllowAction>>) -> &mut Self {
+            self.props.set("Allow", value.into());
+            self
+        }
+
+        /// `Allow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow(&self) -> ::std::option::Option<Val<AllowAction>> {
+            crate::cfn::get_prop(&self.props, "Allow")
+        }
+
+        /// `Block`: Block traffic towards application.
+        pub fn block(mut self, value: impl Into<Val<BlockAction>>) -> Self {
+            self.props.set("Block", value.into());
+            self
+        }
+
+        /// Sets `Block` in place: [`Self::block`] on a value held by `&mut`.
+        pub fn set_block(&mut self, value: impl Into<Val<BlockAction>>) -> &mut Self {
+            self.props.set("Block", value.into());
+            self
+        }
+
+        /// `Block` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block(&self) -> ::std::option::Option<Val<BlockAction>> {
+            crate::cfn::get_prop(&self.props, "Block")
         }
     }
 
@@ -4656,9 +7196,22 @@ pub mod web_acl {
             AllowAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -4679,9 +7232,16 @@ pub mod web_acl {
             CustomRequestHandling { props }
         }
 
-        prop! {
-            /// `InsertHeaders`: Collection of HTTP headers.
-            props, "InsertHeaders", _, set_insert_headers, get_insert_headers, Val<List<CustomHttpHeader>>
+        /// Sets `InsertHeaders`, which `new` took, in place.
+        pub fn set_insert_headers(&mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> &mut Self {
+            self.props.set("InsertHeaders", value.into());
+            self
+        }
+
+        /// `InsertHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insert_headers(&self) -> ::std::option::Option<Val<List<CustomHttpHeader>>> {
+            crate::cfn::get_prop(&self.props, "InsertHeaders")
         }
     }
 
@@ -4704,14 +7264,28 @@ pub mod web_acl {
             CustomHttpHeader { props }
         }
 
-        prop! {
-            /// `Name`: HTTP header name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: HTTP header value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4730,9 +7304,22 @@ pub mod web_acl {
             BlockAction { props }
         }
 
-        prop! {
-            /// `CustomResponse`: Custom response.
-            props, "CustomResponse", custom_response, set_custom_response, get_custom_response, Val<CustomResponse>
+        /// `CustomResponse`: Custom response.
+        pub fn custom_response(mut self, value: impl Into<Val<CustomResponse>>) -> Self {
+            self.props.set("CustomResponse", value.into());
+            self
+        }
+
+        /// Sets `CustomResponse` in place: [`Self::custom_response`] on a value held by `&mut`.
+        pub fn set_custom_response(&mut self, value: impl Into<Val<CustomResponse>>) -> &mut Self {
+            self.props.set("CustomResponse", value.into());
+            self
+        }
+
+        /// `CustomResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_response(&self) -> ::std::option::Option<Val<CustomResponse>> {
+            crate::cfn::get_prop(&self.props, "CustomResponse")
         }
     }
 
@@ -4753,19 +7340,52 @@ pub mod web_acl {
             CustomResponse { props }
         }
 
-        prop! {
-            /// `ResponseCode`: Custom response code.
-            props, "ResponseCode", _, set_response_code, get_response_code, Val<i64>
+        /// Sets `ResponseCode`, which `new` took, in place.
+        pub fn set_response_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResponseCode", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomResponseBodyKey`: Custom response body key.
-            props, "CustomResponseBodyKey", custom_response_body_key, set_custom_response_body_key, get_custom_response_body_key, Val<String>
+        /// `ResponseCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResponseCode")
         }
 
-        prop! {
-            /// `ResponseHeaders`: Collection of HTTP headers.
-            props, "ResponseHeaders", response_headers, set_response_headers, get_response_headers, Val<List<CustomHttpHeader>>
+        /// `CustomResponseBodyKey`: Custom response body key.
+        pub fn custom_response_body_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomResponseBodyKey", value.into());
+            self
+        }
+
+        /// Sets `CustomResponseBodyKey` in place: [`Self::custom_response_body_key`] on a value held by `&mut`.
+        pub fn set_custom_response_body_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomResponseBodyKey", value.into());
+            self
+        }
+
+        /// `CustomResponseBodyKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_response_body_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomResponseBodyKey")
+        }
+
+        /// `ResponseHeaders`: Collection of HTTP headers.
+        pub fn response_headers(mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> Self {
+            self.props.set("ResponseHeaders", value.into());
+            self
+        }
+
+        /// Sets `ResponseHeaders` in place: [`Self::response_headers`] on a value held by `&mut`.
+        pub fn set_response_headers(&mut self, value: impl Into<Val<List<CustomHttpHeader>>>) -> &mut Self {
+            self.props.set("ResponseHeaders", value.into());
+            self
+        }
+
+        /// `ResponseHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_headers(&self) -> ::std::option::Option<Val<List<CustomHttpHeader>>> {
+            crate::cfn::get_prop(&self.props, "ResponseHeaders")
         }
     }
 
@@ -4785,15 +7405,41 @@ pub mod web_acl {
             MonetizationConfig { props }
         }
 
-        prop! {
-            /// `CryptoConfig`: Configures cryptocurrency payment settings.
-            props, "CryptoConfig", crypto_config, set_crypto_config, get_crypto_config, Val<CryptoConfig>
+        /// `CryptoConfig`: Configures cryptocurrency payment settings.
+        pub fn crypto_config(mut self, value: impl Into<Val<CryptoConfig>>) -> Self {
+            self.props.set("CryptoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
-            /// TEST for testing with testnet currencies.
-            props, "CurrencyMode", currency_mode, set_currency_mode, get_currency_mode, Val<CurrencyMode>
+        /// Sets `CryptoConfig` in place: [`Self::crypto_config`] on a value held by `&mut`.
+        pub fn set_crypto_config(&mut self, value: impl Into<Val<CryptoConfig>>) -> &mut Self {
+            self.props.set("CryptoConfig", value.into());
+            self
+        }
+
+        /// `CryptoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crypto_config(&self) -> ::std::option::Option<Val<CryptoConfig>> {
+            crate::cfn::get_prop(&self.props, "CryptoConfig")
+        }
+
+        /// `CurrencyMode`: The currency mode for monetization. Use REAL for production payments and
+        /// TEST for testing with testnet currencies.
+        pub fn currency_mode(mut self, value: impl Into<Val<CurrencyMode>>) -> Self {
+            self.props.set("CurrencyMode", value.into());
+            self
+        }
+
+        /// Sets `CurrencyMode` in place: [`Self::currency_mode`] on a value held by `&mut`.
+        pub fn set_currency_mode(&mut self, value: impl Into<Val<CurrencyMode>>) -> &mut Self {
+            self.props.set("CurrencyMode", value.into());
+            self
+        }
+
+        /// `CurrencyMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_currency_mode(&self) -> ::std::option::Option<Val<CurrencyMode>> {
+            crate::cfn::get_prop(&self.props, "CurrencyMode")
         }
     }
 
@@ -4814,9 +7460,16 @@ pub mod web_acl {
             CryptoConfig { props }
         }
 
-        prop! {
-            /// `PaymentNetworks`: List of payment network configurations.
-            props, "PaymentNetworks", _, set_payment_networks, get_payment_networks, Val<List<PaymentNetwork>>
+        /// Sets `PaymentNetworks`, which `new` took, in place.
+        pub fn set_payment_networks(&mut self, value: impl Into<Val<List<PaymentNetwork>>>) -> &mut Self {
+            self.props.set("PaymentNetworks", value.into());
+            self
+        }
+
+        /// `PaymentNetworks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payment_networks(&self) -> ::std::option::Option<Val<List<PaymentNetwork>>> {
+            crate::cfn::get_prop(&self.props, "PaymentNetworks")
         }
     }
 
@@ -4845,19 +7498,40 @@ pub mod web_acl {
             PaymentNetwork { props }
         }
 
-        prop! {
-            /// `Chain`: The blockchain chain to use.
-            props, "Chain", _, set_chain, get_chain, Val<BlockchainChain>
+        /// Sets `Chain`, which `new` took, in place.
+        pub fn set_chain(&mut self, value: impl Into<Val<BlockchainChain>>) -> &mut Self {
+            self.props.set("Chain", value.into());
+            self
         }
 
-        prop! {
-            /// `WalletAddress`: The wallet address for receiving payments.
-            props, "WalletAddress", _, set_wallet_address, get_wallet_address, Val<String>
+        /// `Chain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chain(&self) -> ::std::option::Option<Val<BlockchainChain>> {
+            crate::cfn::get_prop(&self.props, "Chain")
         }
 
-        prop! {
-            /// `Prices`: List of price configurations.
-            props, "Prices", _, set_prices, get_prices, Val<List<Price>>
+        /// Sets `WalletAddress`, which `new` took, in place.
+        pub fn set_wallet_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WalletAddress", value.into());
+            self
+        }
+
+        /// `WalletAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallet_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WalletAddress")
+        }
+
+        /// Sets `Prices`, which `new` took, in place.
+        pub fn set_prices(&mut self, value: impl Into<Val<List<Price>>>) -> &mut Self {
+            self.props.set("Prices", value.into());
+            self
+        }
+
+        /// `Prices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prices(&self) -> ::std::option::Option<Val<List<Price>>> {
+            crate::cfn::get_prop(&self.props, "Prices")
         }
     }
 
@@ -4899,14 +7573,28 @@ pub mod web_acl {
             Price { props }
         }
 
-        prop! {
-            /// `Amount`: The price amount.
-            props, "Amount", _, set_amount, get_amount, Val<String>
+        /// Sets `Amount`, which `new` took, in place.
+        pub fn set_amount(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Amount", value.into());
+            self
         }
 
-        prop! {
-            /// `Currency`: The cryptocurrency to use for payment.
-            props, "Currency", _, set_currency, get_currency, Val<CryptoCurrency>
+        /// `Amount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amount(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Amount")
+        }
+
+        /// Sets `Currency`, which `new` took, in place.
+        pub fn set_currency(&mut self, value: impl Into<Val<CryptoCurrency>>) -> &mut Self {
+            self.props.set("Currency", value.into());
+            self
+        }
+
+        /// `Currency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_currency(&self) -> ::std::option::Option<Val<CryptoCurrency>> {
+            crate::cfn::get_prop(&self.props, "Currency")
         }
     }
 
@@ -4954,9 +7642,16 @@ pub mod web_acl {
             OnSourceDDoSProtectionConfig { props }
         }
 
-        prop! {
-            /// `ALBLowReputationMode`.
-            props, "ALBLowReputationMode", _, set_alb_low_reputation_mode, get_alb_low_reputation_mode, Val<OnSourceDDoSProtectionConfigAlbLowReputationMode>
+        /// Sets `ALBLowReputationMode`, which `new` took, in place.
+        pub fn set_alb_low_reputation_mode(&mut self, value: impl Into<Val<OnSourceDDoSProtectionConfigAlbLowReputationMode>>) -> &mut Self {
+            self.props.set("ALBLowReputationMode", value.into());
+            self
+        }
+
+        /// `ALBLowReputationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alb_low_reputation_mode(&self) -> ::std::option::Option<Val<OnSourceDDoSProtectionConfigAlbLowReputationMode>> {
+            crate::cfn::get_prop(&self.props, "ALBLowReputationMode")
         }
     }
 
@@ -5003,52 +7698,143 @@ pub mod web_acl {
             Rule { props }
         }
 
-        prop! {
-            /// `Name`: Name of the WebACL.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: Priority of the Rule, Rules get evaluated from lower to higher priority.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "Statement", _, set_statement, get_statement, Val<Statement>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `VisibilityConfig`: Visibility Metric of the WebACL.
-            props, "VisibilityConfig", _, set_visibility_config, get_visibility_config, Val<VisibilityConfig>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
 
-        prop! {
-            /// `Action`: Action taken when Rule matches its condition.
-            props, "Action", action, set_action, get_action, Val<RuleAction>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptchaConfig`.
-            props, "CaptchaConfig", captcha_config, set_captcha_config, get_captcha_config, Val<CaptchaConfig>
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "Statement")
         }
 
-        prop! {
-            /// `ChallengeConfig`.
-            props, "ChallengeConfig", challenge_config, set_challenge_config, get_challenge_config, Val<ChallengeConfig>
+        /// Sets `VisibilityConfig`, which `new` took, in place.
+        pub fn set_visibility_config(&mut self, value: impl Into<Val<VisibilityConfig>>) -> &mut Self {
+            self.props.set("VisibilityConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideAction`: Override a RuleGroup or ManagedRuleGroup behavior. This can only be
-            /// applied to Rule that has RuleGroupReferenceStatement or
-            /// ManagedRuleGroupReferenceStatement.
-            props, "OverrideAction", override_action, set_override_action, get_override_action, Val<OverrideAction>
+        /// `VisibilityConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_visibility_config(&self) -> ::std::option::Option<Val<VisibilityConfig>> {
+            crate::cfn::get_prop(&self.props, "VisibilityConfig")
         }
 
-        prop! {
-            /// `RuleLabels`: Collection of Rule Labels.
-            props, "RuleLabels", rule_labels, set_rule_labels, get_rule_labels, Val<List<Label>>
+        /// `Action`: Action taken when Rule matches its condition.
+        pub fn action(mut self, value: impl Into<Val<RuleAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<RuleAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<RuleAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `CaptchaConfig`.
+        pub fn captcha_config(mut self, value: impl Into<Val<CaptchaConfig>>) -> Self {
+            self.props.set("CaptchaConfig", value.into());
+            self
+        }
+
+        /// Sets `CaptchaConfig` in place: [`Self::captcha_config`] on a value held by `&mut`.
+        pub fn set_captcha_config(&mut self, value: impl Into<Val<CaptchaConfig>>) -> &mut Self {
+            self.props.set("CaptchaConfig", value.into());
+            self
+        }
+
+        /// `CaptchaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_captcha_config(&self) -> ::std::option::Option<Val<CaptchaConfig>> {
+            crate::cfn::get_prop(&self.props, "CaptchaConfig")
+        }
+
+        /// `ChallengeConfig`.
+        pub fn challenge_config(mut self, value: impl Into<Val<ChallengeConfig>>) -> Self {
+            self.props.set("ChallengeConfig", value.into());
+            self
+        }
+
+        /// Sets `ChallengeConfig` in place: [`Self::challenge_config`] on a value held by `&mut`.
+        pub fn set_challenge_config(&mut self, value: impl Into<Val<ChallengeConfig>>) -> &mut Self {
+            self.props.set("ChallengeConfig", value.into());
+            self
+        }
+
+        /// `ChallengeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_challenge_config(&self) -> ::std::option::Option<Val<ChallengeConfig>> {
+            crate::cfn::get_prop(&self.props, "ChallengeConfig")
+        }
+
+        /// `OverrideAction`: Override a RuleGroup or ManagedRuleGroup behavior. This can only be
+        /// applied to Rule that has RuleGroupReferenceStatement or ManagedRuleGroupReferenceStatement.
+        pub fn override_action(mut self, value: impl Into<Val<OverrideAction>>) -> Self {
+            self.props.set("OverrideAction", value.into());
+            self
+        }
+
+        /// Sets `OverrideAction` in place: [`Self::override_action`] on a value held by `&mut`.
+        pub fn set_override_action(&mut self, value: impl Into<Val<OverrideAction>>) -> &mut Self {
+            self.props.set("OverrideAction", value.into());
+            self
+        }
+
+        /// `OverrideAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_action(&self) -> ::std::option::Option<Val<OverrideAction>> {
+            crate::cfn::get_prop(&self.props, "OverrideAction")
+        }
+
+        /// `RuleLabels`: Collection of Rule Labels.
+        pub fn rule_labels(mut self, value: impl Into<Val<List<Label>>>) -> Self {
+            self.props.set("RuleLabels", value.into());
+            self
+        }
+
+        /// Sets `RuleLabels` in place: [`Self::rule_labels`] on a value held by `&mut`.
+        pub fn set_rule_labels(&mut self, value: impl Into<Val<List<Label>>>) -> &mut Self {
+            self.props.set("RuleLabels", value.into());
+            self
+        }
+
+        /// `RuleLabels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_labels(&self) -> ::std::option::Option<Val<List<Label>>> {
+            crate::cfn::get_prop(&self.props, "RuleLabels")
         }
     }
 
@@ -5067,35 +7853,113 @@ pub mod web_acl {
             RuleAction { props }
         }
 
-        prop! {
-            /// `Allow`: Allow traffic towards application.
-            props, "Allow", allow, set_allow, get_allow, Val<AllowAction>
+        /// `Allow`: Allow traffic towards application.
+        pub fn allow(mut self, value: impl Into<Val<AllowAction>>) -> Self {
+            self.props.set("Allow", value.into());
+            self
         }
 
-        prop! {
-            /// `Block`: Block traffic towards application.
-            props, "Block", block, set_block, get_block, Val<BlockAction>
+        /// Sets `Allow` in place: [`Self::allow`] on a value held by `&mut`.
+        pub fn set_allow(&mut self, value: impl Into<Val<AllowAction>>) -> &mut Self {
+            self.props.set("Allow", value.into());
+            self
         }
 
-        prop! {
-            /// `Captcha`: Checks valid token exists with request.
-            props, "Captcha", captcha, set_captcha, get_captcha, Val<CaptchaAction>
+        /// `Allow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow(&self) -> ::std::option::Option<Val<AllowAction>> {
+            crate::cfn::get_prop(&self.props, "Allow")
         }
 
-        prop! {
-            /// `Challenge`: Checks that the request has a valid token with an unexpired challenge
-            /// timestamp and, if not, returns a browser challenge to the client.
-            props, "Challenge", challenge, set_challenge, get_challenge, Val<ChallengeAction>
+        /// `Block`: Block traffic towards application.
+        pub fn block(mut self, value: impl Into<Val<BlockAction>>) -> Self {
+            self.props.set("Block", value.into());
+            self
         }
 
-        prop! {
-            /// `Count`: Allow traffic towards application.
-            props, "Count", count, set_count, get_count, Val<CountAction>
+        /// Sets `Block` in place: [`Self::block`] on a value held by `&mut`.
+        pub fn set_block(&mut self, value: impl Into<Val<BlockAction>>) -> &mut Self {
+            self.props.set("Block", value.into());
+            self
         }
 
-        prop! {
-            /// `Monetize`: Monetize action for rules.
-            props, "Monetize", monetize, set_monetize, get_monetize, Val<MonetizeAction>
+        /// `Block` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block(&self) -> ::std::option::Option<Val<BlockAction>> {
+            crate::cfn::get_prop(&self.props, "Block")
+        }
+
+        /// `Captcha`: Checks valid token exists with request.
+        pub fn captcha(mut self, value: impl Into<Val<CaptchaAction>>) -> Self {
+            self.props.set("Captcha", value.into());
+            self
+        }
+
+        /// Sets `Captcha` in place: [`Self::captcha`] on a value held by `&mut`.
+        pub fn set_captcha(&mut self, value: impl Into<Val<CaptchaAction>>) -> &mut Self {
+            self.props.set("Captcha", value.into());
+            self
+        }
+
+        /// `Captcha` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_captcha(&self) -> ::std::option::Option<Val<CaptchaAction>> {
+            crate::cfn::get_prop(&self.props, "Captcha")
+        }
+
+        /// `Challenge`: Checks that the request has a valid token with an unexpired challenge timestamp
+        /// and, if not, returns a browser challenge to the client.
+        pub fn challenge(mut self, value: impl Into<Val<ChallengeAction>>) -> Self {
+            self.props.set("Challenge", value.into());
+            self
+        }
+
+        /// Sets `Challenge` in place: [`Self::challenge`] on a value held by `&mut`.
+        pub fn set_challenge(&mut self, value: impl Into<Val<ChallengeAction>>) -> &mut Self {
+            self.props.set("Challenge", value.into());
+            self
+        }
+
+        /// `Challenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_challenge(&self) -> ::std::option::Option<Val<ChallengeAction>> {
+            crate::cfn::get_prop(&self.props, "Challenge")
+        }
+
+        /// `Count`: Allow traffic towards application.
+        pub fn count(mut self, value: impl Into<Val<CountAction>>) -> Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<CountAction>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<CountAction>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Monetize`: Monetize action for rules.
+        pub fn monetize(mut self, value: impl Into<Val<MonetizeAction>>) -> Self {
+            self.props.set("Monetize", value.into());
+            self
+        }
+
+        /// Sets `Monetize` in place: [`Self::monetize`] on a value held by `&mut`.
+        pub fn set_monetize(&mut self, value: impl Into<Val<MonetizeAction>>) -> &mut Self {
+            self.props.set("Monetize", value.into());
+            self
+        }
+
+        /// `Monetize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monetize(&self) -> ::std::option::Option<Val<MonetizeAction>> {
+            crate::cfn::get_prop(&self.props, "Monetize")
         }
     }
 
@@ -5114,9 +7978,22 @@ pub mod web_acl {
             CaptchaAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -5136,9 +8013,22 @@ pub mod web_acl {
             ChallengeAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -5157,9 +8047,22 @@ pub mod web_acl {
             CountAction { props }
         }
 
-        prop! {
-            /// `CustomRequestHandling`: Custom request handling.
-            props, "CustomRequestHandling", custom_request_handling, set_custom_request_handling, get_custom_request_handling, Val<CustomRequestHandling>
+        /// `CustomRequestHandling`: Custom request handling.
+        pub fn custom_request_handling(mut self, value: impl Into<Val<CustomRequestHandling>>) -> Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// Sets `CustomRequestHandling` in place: [`Self::custom_request_handling`] on a value held by `&mut`.
+        pub fn set_custom_request_handling(&mut self, value: impl Into<Val<CustomRequestHandling>>) -> &mut Self {
+            self.props.set("CustomRequestHandling", value.into());
+            self
+        }
+
+        /// `CustomRequestHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_request_handling(&self) -> ::std::option::Option<Val<CustomRequestHandling>> {
+            crate::cfn::get_prop(&self.props, "CustomRequestHandling")
         }
     }
 
@@ -5178,9 +8081,22 @@ pub mod web_acl {
             MonetizeAction { props }
         }
 
-        prop! {
-            /// `PriceMultiplier`: The price multiplier for the monetize action.
-            props, "PriceMultiplier", price_multiplier, set_price_multiplier, get_price_multiplier, Val<String>
+        /// `PriceMultiplier`: The price multiplier for the monetize action.
+        pub fn price_multiplier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PriceMultiplier", value.into());
+            self
+        }
+
+        /// Sets `PriceMultiplier` in place: [`Self::price_multiplier`] on a value held by `&mut`.
+        pub fn set_price_multiplier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PriceMultiplier", value.into());
+            self
+        }
+
+        /// `PriceMultiplier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_price_multiplier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PriceMultiplier")
         }
     }
 
@@ -5201,14 +8117,40 @@ pub mod web_acl {
             OverrideAction { props }
         }
 
-        prop! {
-            /// `Count`.
-            props, "Count", count, set_count, get_count, Val<Json>
+        /// `Count`.
+        pub fn count(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `None`.
-            props, "None", none, set_none, get_none, Val<Json>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `None`.
+        pub fn none(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("None", value.into());
+            self
+        }
+
+        /// Sets `None` in place: [`Self::none`] on a value held by `&mut`.
+        pub fn set_none(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("None", value.into());
+            self
+        }
+
+        /// `None` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_none(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "None")
         }
     }
 
@@ -5229,9 +8171,16 @@ pub mod web_acl {
             Label { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Label.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -5251,84 +8200,297 @@ pub mod web_acl {
             Statement { props }
         }
 
-        prop! {
-            /// `AndStatement`.
-            props, "AndStatement", and_statement, set_and_statement, get_and_statement, Val<AndStatement>
+        /// `AndStatement`.
+        pub fn and_statement(mut self, value: impl Into<Val<AndStatement>>) -> Self {
+            self.props.set("AndStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `AsnMatchStatement`.
-            props, "AsnMatchStatement", asn_match_statement, set_asn_match_statement, get_asn_match_statement, Val<AsnMatchStatement>
+        /// Sets `AndStatement` in place: [`Self::and_statement`] on a value held by `&mut`.
+        pub fn set_and_statement(&mut self, value: impl Into<Val<AndStatement>>) -> &mut Self {
+            self.props.set("AndStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `ByteMatchStatement`: Byte Match statement.
-            props, "ByteMatchStatement", byte_match_statement, set_byte_match_statement, get_byte_match_statement, Val<ByteMatchStatement>
+        /// `AndStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_statement(&self) -> ::std::option::Option<Val<AndStatement>> {
+            crate::cfn::get_prop(&self.props, "AndStatement")
         }
 
-        prop! {
-            /// `GeoMatchStatement`.
-            props, "GeoMatchStatement", geo_match_statement, set_geo_match_statement, get_geo_match_statement, Val<GeoMatchStatement>
+        /// `AsnMatchStatement`.
+        pub fn asn_match_statement(mut self, value: impl Into<Val<AsnMatchStatement>>) -> Self {
+            self.props.set("AsnMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `IPSetReferenceStatement`.
-            props, "IPSetReferenceStatement", ip_set_reference_statement, set_ip_set_reference_statement, get_ip_set_reference_statement, Val<IpSetReferenceStatement>
+        /// Sets `AsnMatchStatement` in place: [`Self::asn_match_statement`] on a value held by `&mut`.
+        pub fn set_asn_match_statement(&mut self, value: impl Into<Val<AsnMatchStatement>>) -> &mut Self {
+            self.props.set("AsnMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelMatchStatement`.
-            props, "LabelMatchStatement", label_match_statement, set_label_match_statement, get_label_match_statement, Val<LabelMatchStatement>
+        /// `AsnMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn_match_statement(&self) -> ::std::option::Option<Val<AsnMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "AsnMatchStatement")
         }
 
-        prop! {
-            /// `ManagedRuleGroupStatement`.
-            props, "ManagedRuleGroupStatement", managed_rule_group_statement, set_managed_rule_group_statement, get_managed_rule_group_statement, Val<ManagedRuleGroupStatement>
+        /// `ByteMatchStatement`: Byte Match statement.
+        pub fn byte_match_statement(mut self, value: impl Into<Val<ByteMatchStatement>>) -> Self {
+            self.props.set("ByteMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `NotStatement`.
-            props, "NotStatement", not_statement, set_not_statement, get_not_statement, Val<NotStatement>
+        /// Sets `ByteMatchStatement` in place: [`Self::byte_match_statement`] on a value held by `&mut`.
+        pub fn set_byte_match_statement(&mut self, value: impl Into<Val<ByteMatchStatement>>) -> &mut Self {
+            self.props.set("ByteMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `OrStatement`.
-            props, "OrStatement", or_statement, set_or_statement, get_or_statement, Val<OrStatement>
+        /// `ByteMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_byte_match_statement(&self) -> ::std::option::Option<Val<ByteMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "ByteMatchStatement")
         }
 
-        prop! {
-            /// `RateBasedStatement`.
-            props, "RateBasedStatement", rate_based_statement, set_rate_based_statement, get_rate_based_statement, Val<RateBasedStatement>
+        /// `GeoMatchStatement`.
+        pub fn geo_match_statement(mut self, value: impl Into<Val<GeoMatchStatement>>) -> Self {
+            self.props.set("GeoMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexMatchStatement`.
-            props, "RegexMatchStatement", regex_match_statement, set_regex_match_statement, get_regex_match_statement, Val<RegexMatchStatement>
+        /// Sets `GeoMatchStatement` in place: [`Self::geo_match_statement`] on a value held by `&mut`.
+        pub fn set_geo_match_statement(&mut self, value: impl Into<Val<GeoMatchStatement>>) -> &mut Self {
+            self.props.set("GeoMatchStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexPatternSetReferenceStatement`.
-            props, "RegexPatternSetReferenceStatement", regex_pattern_set_reference_statement, set_regex_pattern_set_reference_statement, get_regex_pattern_set_reference_statement, Val<RegexPatternSetReferenceStatement>
+        /// `GeoMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_geo_match_statement(&self) -> ::std::option::Option<Val<GeoMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "GeoMatchStatement")
         }
 
-        prop! {
-            /// `RuleGroupReferenceStatement`.
-            props, "RuleGroupReferenceStatement", rule_group_reference_statement, set_rule_group_reference_statement, get_rule_group_reference_statement, Val<RuleGroupReferenceStatement>
+        /// `IPSetReferenceStatement`.
+        pub fn ip_set_reference_statement(mut self, value: impl Into<Val<IpSetReferenceStatement>>) -> Self {
+            self.props.set("IPSetReferenceStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeConstraintStatement`: Size Constraint statement.
-            props, "SizeConstraintStatement", size_constraint_statement, set_size_constraint_statement, get_size_constraint_statement, Val<SizeConstraintStatement>
+        /// Sets `IPSetReferenceStatement` in place: [`Self::ip_set_reference_statement`] on a value
+        /// held by `&mut`.
+        pub fn set_ip_set_reference_statement(&mut self, value: impl Into<Val<IpSetReferenceStatement>>) -> &mut Self {
+            self.props.set("IPSetReferenceStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `SqliMatchStatement`: Sqli Match Statement.
-            props, "SqliMatchStatement", sqli_match_statement, set_sqli_match_statement, get_sqli_match_statement, Val<SqliMatchStatement>
+        /// `IPSetReferenceStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_set_reference_statement(&self) -> ::std::option::Option<Val<IpSetReferenceStatement>> {
+            crate::cfn::get_prop(&self.props, "IPSetReferenceStatement")
         }
 
-        prop! {
-            /// `XssMatchStatement`: Xss Match Statement.
-            props, "XssMatchStatement", xss_match_statement, set_xss_match_statement, get_xss_match_statement, Val<XssMatchStatement>
+        /// `LabelMatchStatement`.
+        pub fn label_match_statement(mut self, value: impl Into<Val<LabelMatchStatement>>) -> Self {
+            self.props.set("LabelMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `LabelMatchStatement` in place: [`Self::label_match_statement`] on a value held by `&mut`.
+        pub fn set_label_match_statement(&mut self, value: impl Into<Val<LabelMatchStatement>>) -> &mut Self {
+            self.props.set("LabelMatchStatement", value.into());
+            self
+        }
+
+        /// `LabelMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_match_statement(&self) -> ::std::option::Option<Val<LabelMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "LabelMatchStatement")
+        }
+
+        /// `ManagedRuleGroupStatement`.
+        pub fn managed_rule_group_statement(mut self, value: impl Into<Val<ManagedRuleGroupStatement>>) -> Self {
+            self.props.set("ManagedRuleGroupStatement", value.into());
+            self
+        }
+
+        /// Sets `ManagedRuleGroupStatement` in place: [`Self::managed_rule_group_statement`] on a value
+        /// held by `&mut`.
+        pub fn set_managed_rule_group_statement(&mut self, value: impl Into<Val<ManagedRuleGroupStatement>>) -> &mut Self {
+            self.props.set("ManagedRuleGroupStatement", value.into());
+            self
+        }
+
+        /// `ManagedRuleGroupStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_rule_group_statement(&self) -> ::std::option::Option<Val<ManagedRuleGroupStatement>> {
+            crate::cfn::get_prop(&self.props, "ManagedRuleGroupStatement")
+        }
+
+        /// `NotStatement`.
+        pub fn not_statement(mut self, value: impl Into<Val<NotStatement>>) -> Self {
+            self.props.set("NotStatement", value.into());
+            self
+        }
+
+        /// Sets `NotStatement` in place: [`Self::not_statement`] on a value held by `&mut`.
+        pub fn set_not_statement(&mut self, value: impl Into<Val<NotStatement>>) -> &mut Self {
+            self.props.set("NotStatement", value.into());
+            self
+        }
+
+        /// `NotStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_statement(&self) -> ::std::option::Option<Val<NotStatement>> {
+            crate::cfn::get_prop(&self.props, "NotStatement")
+        }
+
+        /// `OrStatement`.
+        pub fn or_statement(mut self, value: impl Into<Val<OrStatement>>) -> Self {
+            self.props.set("OrStatement", value.into());
+            self
+        }
+
+        /// Sets `OrStatement` in place: [`Self::or_statement`] on a value held by `&mut`.
+        pub fn set_or_statement(&mut self, value: impl Into<Val<OrStatement>>) -> &mut Self {
+            self.props.set("OrStatement", value.into());
+            self
+        }
+
+        /// `OrStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_statement(&self) -> ::std::option::Option<Val<OrStatement>> {
+            crate::cfn::get_prop(&self.props, "OrStatement")
+        }
+
+        /// `RateBasedStatement`.
+        pub fn rate_based_statement(mut self, value: impl Into<Val<RateBasedStatement>>) -> Self {
+            self.props.set("RateBasedStatement", value.into());
+            self
+        }
+
+        /// Sets `RateBasedStatement` in place: [`Self::rate_based_statement`] on a value held by `&mut`.
+        pub fn set_rate_based_statement(&mut self, value: impl Into<Val<RateBasedStatement>>) -> &mut Self {
+            self.props.set("RateBasedStatement", value.into());
+            self
+        }
+
+        /// `RateBasedStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_based_statement(&self) -> ::std::option::Option<Val<RateBasedStatement>> {
+            crate::cfn::get_prop(&self.props, "RateBasedStatement")
+        }
+
+        /// `RegexMatchStatement`.
+        pub fn regex_match_statement(mut self, value: impl Into<Val<RegexMatchStatement>>) -> Self {
+            self.props.set("RegexMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `RegexMatchStatement` in place: [`Self::regex_match_statement`] on a value held by `&mut`.
+        pub fn set_regex_match_statement(&mut self, value: impl Into<Val<RegexMatchStatement>>) -> &mut Self {
+            self.props.set("RegexMatchStatement", value.into());
+            self
+        }
+
+        /// `RegexMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_match_statement(&self) -> ::std::option::Option<Val<RegexMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "RegexMatchStatement")
+        }
+
+        /// `RegexPatternSetReferenceStatement`.
+        pub fn regex_pattern_set_reference_statement(mut self, value: impl Into<Val<RegexPatternSetReferenceStatement>>) -> Self {
+            self.props.set("RegexPatternSetReferenceStatement", value.into());
+            self
+        }
+
+        /// Sets `RegexPatternSetReferenceStatement` in place: [`Self::regex_pattern_set_reference_statement`]
+        /// on a value held by `&mut`.
+        pub fn set_regex_pattern_set_reference_statement(&mut self, value: impl Into<Val<RegexPatternSetReferenceStatement>>) -> &mut Self {
+            self.props.set("RegexPatternSetReferenceStatement", value.into());
+            self
+        }
+
+        /// `RegexPatternSetReferenceStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_pattern_set_reference_statement(&self) -> ::std::option::Option<Val<RegexPatternSetReferenceStatement>> {
+            crate::cfn::get_prop(&self.props, "RegexPatternSetReferenceStatement")
+        }
+
+        /// `RuleGroupReferenceStatement`.
+        pub fn rule_group_reference_statement(mut self, value: impl Into<Val<RuleGroupReferenceStatement>>) -> Self {
+            self.props.set("RuleGroupReferenceStatement", value.into());
+            self
+        }
+
+        /// Sets `RuleGroupReferenceStatement` in place: [`Self::rule_group_reference_statement`] on a
+        /// value held by `&mut`.
+        pub fn set_rule_group_reference_statement(&mut self, value: impl Into<Val<RuleGroupReferenceStatement>>) -> &mut Self {
+            self.props.set("RuleGroupReferenceStatement", value.into());
+            self
+        }
+
+        /// `RuleGroupReferenceStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_group_reference_statement(&self) -> ::std::option::Option<Val<RuleGroupReferenceStatement>> {
+            crate::cfn::get_prop(&self.props, "RuleGroupReferenceStatement")
+        }
+
+        /// `SizeConstraintStatement`: Size Constraint statement.
+        pub fn size_constraint_statement(mut self, value: impl Into<Val<SizeConstraintStatement>>) -> Self {
+            self.props.set("SizeConstraintStatement", value.into());
+            self
+        }
+
+        /// Sets `SizeConstraintStatement` in place: [`Self::size_constraint_statement`] on a value held
+        /// by `&mut`.
+        pub fn set_size_constraint_statement(&mut self, value: impl Into<Val<SizeConstraintStatement>>) -> &mut Self {
+            self.props.set("SizeConstraintStatement", value.into());
+            self
+        }
+
+        /// `SizeConstraintStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_constraint_statement(&self) -> ::std::option::Option<Val<SizeConstraintStatement>> {
+            crate::cfn::get_prop(&self.props, "SizeConstraintStatement")
+        }
+
+        /// `SqliMatchStatement`: Sqli Match Statement.
+        pub fn sqli_match_statement(mut self, value: impl Into<Val<SqliMatchStatement>>) -> Self {
+            self.props.set("SqliMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `SqliMatchStatement` in place: [`Self::sqli_match_statement`] on a value held by `&mut`.
+        pub fn set_sqli_match_statement(&mut self, value: impl Into<Val<SqliMatchStatement>>) -> &mut Self {
+            self.props.set("SqliMatchStatement", value.into());
+            self
+        }
+
+        /// `SqliMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqli_match_statement(&self) -> ::std::option::Option<Val<SqliMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "SqliMatchStatement")
+        }
+
+        /// `XssMatchStatement`: Xss Match Statement.
+        pub fn xss_match_statement(mut self, value: impl Into<Val<XssMatchStatement>>) -> Self {
+            self.props.set("XssMatchStatement", value.into());
+            self
+        }
+
+        /// Sets `XssMatchStatement` in place: [`Self::xss_match_statement`] on a value held by `&mut`.
+        pub fn set_xss_match_statement(&mut self, value: impl Into<Val<XssMatchStatement>>) -> &mut Self {
+            self.props.set("XssMatchStatement", value.into());
+            self
+        }
+
+        /// `XssMatchStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_xss_match_statement(&self) -> ::std::option::Option<Val<XssMatchStatement>> {
+            crate::cfn::get_prop(&self.props, "XssMatchStatement")
         }
     }
 
@@ -5349,9 +8511,16 @@ pub mod web_acl {
             AndStatement { props }
         }
 
-        prop! {
-            /// `Statements`.
-            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
+        /// Sets `Statements`, which `new` took, in place.
+        pub fn set_statements(&mut self, value: impl Into<Val<List<Statement>>>) -> &mut Self {
+            self.props.set("Statements", value.into());
+            self
+        }
+
+        /// `Statements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statements(&self) -> ::std::option::Option<Val<List<Statement>>> {
+            crate::cfn::get_prop(&self.props, "Statements")
         }
     }
 
@@ -5370,14 +8539,40 @@ pub mod web_acl {
             AsnMatchStatement { props }
         }
 
-        prop! {
-            /// `AsnList`.
-            props, "AsnList", asn_list, set_asn_list, get_asn_list, Val<List<i64>>
+        /// `AsnList`.
+        pub fn asn_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("AsnList", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedIPConfig`.
-            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        /// Sets `AsnList` in place: [`Self::asn_list`] on a value held by `&mut`.
+        pub fn set_asn_list(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("AsnList", value.into());
+            self
+        }
+
+        /// `AsnList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn_list(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "AsnList")
+        }
+
+        /// `ForwardedIPConfig`.
+        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardedIPConfig` in place: [`Self::forwarded_ip_config`] on a value held by `&mut`.
+        pub fn set_forwarded_ip_config(&mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `ForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip_config(&self) -> ::std::option::Option<Val<ForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIPConfig")
         }
     }
 
@@ -5403,14 +8598,28 @@ pub mod web_acl {
             ForwardedIpConfiguration { props }
         }
 
-        prop! {
-            /// `HeaderName`.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<ForwardedIpConfigurationFallbackBehavior>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
+        }
+
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<ForwardedIpConfigurationFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<ForwardedIpConfigurationFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -5453,34 +8662,95 @@ pub mod web_acl {
             ByteMatchStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `PositionalConstraint`: Position of the evaluation in the FieldToMatch of request.
-            props, "PositionalConstraint", _, set_positional_constraint, get_positional_constraint, Val<PositionalConstraint>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `PositionalConstraint`, which `new` took, in place.
+        pub fn set_positional_constraint(&mut self, value: impl Into<Val<PositionalConstraint>>) -> &mut Self {
+            self.props.set("PositionalConstraint", value.into());
+            self
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// `PositionalConstraint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_positional_constraint(&self) -> ::std::option::Option<Val<PositionalConstraint>> {
+            crate::cfn::get_prop(&self.props, "PositionalConstraint")
         }
 
-        prop! {
-            /// `SearchString`: String that is searched to find a match.
-            props, "SearchString", search_string, set_search_string, get_search_string, Val<String>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
-            props, "SearchStringBase64", search_string_base64, set_search_string_base64, get_search_string_base64, Val<String>
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
+        }
+
+        /// `SearchString`: String that is searched to find a match.
+        pub fn search_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SearchString", value.into());
+            self
+        }
+
+        /// Sets `SearchString` in place: [`Self::search_string`] on a value held by `&mut`.
+        pub fn set_search_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SearchString", value.into());
+            self
+        }
+
+        /// `SearchString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SearchString")
+        }
+
+        /// `SearchStringBase64`: Base64 encoded string that is searched to find a match.
+        pub fn search_string_base64(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SearchStringBase64", value.into());
+            self
+        }
+
+        /// Sets `SearchStringBase64` in place: [`Self::search_string_base64`] on a value held by `&mut`.
+        pub fn set_search_string_base64(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SearchStringBase64", value.into());
+            self
+        }
+
+        /// `SearchStringBase64` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_string_base64(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SearchStringBase64")
         }
     }
 
@@ -5499,79 +8769,260 @@ pub mod web_acl {
             FieldToMatch { props }
         }
 
-        prop! {
-            /// `AllQueryArguments`.
-            props, "AllQueryArguments", all_query_arguments, set_all_query_arguments, get_all_query_arguments, Val<Json>
+        /// `AllQueryArguments`.
+        pub fn all_query_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllQueryArguments", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`: The body of a web request. This immediately follows the request headers.
-            props, "Body", body, set_body, get_body, Val<Body>
+        /// Sets `AllQueryArguments` in place: [`Self::all_query_arguments`] on a value held by `&mut`.
+        pub fn set_all_query_arguments(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllQueryArguments", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookies`: Includes cookies of a web request.
-            props, "Cookies", cookies, set_cookies, get_cookies, Val<Cookies>
+        /// `AllQueryArguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_query_arguments(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllQueryArguments")
         }
 
-        prop! {
-            /// `HeaderOrder`: The string containing the list of a web request's header names, ordered
-            /// as they appear in the web request, separated by colons.
-            props, "HeaderOrder", header_order, set_header_order, get_header_order, Val<HeaderOrder>
+        /// `Body`: The body of a web request. This immediately follows the request headers.
+        pub fn body(mut self, value: impl Into<Val<Body>>) -> Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: Includes headers of a web request.
-            props, "Headers", headers, set_headers, get_headers, Val<Headers>
+        /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+        pub fn set_body(&mut self, value: impl Into<Val<Body>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
-            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<Ja3Fingerprint>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<Body>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
 
-        prop! {
-            /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
-            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<Ja4Fingerprint>
+        /// `Cookies`: Includes cookies of a web request.
+        pub fn cookies(mut self, value: impl Into<Val<Cookies>>) -> Self {
+            self.props.set("Cookies", value.into());
+            self
         }
 
-        prop! {
-            /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
-            /// request headers.
-            props, "JsonBody", json_body, set_json_body, get_json_body, Val<JsonBody>
+        /// Sets `Cookies` in place: [`Self::cookies`] on a value held by `&mut`.
+        pub fn set_cookies(&mut self, value: impl Into<Val<Cookies>>) -> &mut Self {
+            self.props.set("Cookies", value.into());
+            self
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<Json>
+        /// `Cookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies(&self) -> ::std::option::Option<Val<Cookies>> {
+            crate::cfn::get_prop(&self.props, "Cookies")
         }
 
-        prop! {
-            /// `QueryString`.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<Json>
+        /// `HeaderOrder`: The string containing the list of a web request's header names, ordered as
+        /// they appear in the web request, separated by colons.
+        pub fn header_order(mut self, value: impl Into<Val<HeaderOrder>>) -> Self {
+            self.props.set("HeaderOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleHeader`.
-            props, "SingleHeader", single_header, set_single_header, get_single_header, Val<FieldToMatchSingleHeader>
+        /// Sets `HeaderOrder` in place: [`Self::header_order`] on a value held by `&mut`.
+        pub fn set_header_order(&mut self, value: impl Into<Val<HeaderOrder>>) -> &mut Self {
+            self.props.set("HeaderOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleQueryArgument`: One query argument in a web request, identified by name, for
-            /// example UserName or SalesRegion. The name can be up to 30 characters long and isn't case
-            /// sensitive.
-            props, "SingleQueryArgument", single_query_argument, set_single_query_argument, get_single_query_argument, Val<FieldToMatchSingleQueryArgument>
+        /// `HeaderOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_order(&self) -> ::std::option::Option<Val<HeaderOrder>> {
+            crate::cfn::get_prop(&self.props, "HeaderOrder")
         }
 
-        prop! {
-            /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
-            /// that identifies a fragment uri, for example, /abcd#introduction
-            props, "UriFragment", uri_fragment, set_uri_fragment, get_uri_fragment, Val<UriFragment>
+        /// `Headers`: Includes headers of a web request.
+        pub fn headers(mut self, value: impl Into<Val<Headers>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPath`.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<Json>
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Headers>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Headers>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `JA3Fingerprint`: Includes the JA3 fingerprint of a web request.
+        pub fn ja3_fingerprint(mut self, value: impl Into<Val<Ja3Fingerprint>>) -> Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA3Fingerprint` in place: [`Self::ja3_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja3_fingerprint(&mut self, value: impl Into<Val<Ja3Fingerprint>>) -> &mut Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// `JA3Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja3_fingerprint(&self) -> ::std::option::Option<Val<Ja3Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA3Fingerprint")
+        }
+
+        /// `JA4Fingerprint`: Includes the JA4 fingerprint of a web request.
+        pub fn ja4_fingerprint(mut self, value: impl Into<Val<Ja4Fingerprint>>) -> Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA4Fingerprint` in place: [`Self::ja4_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja4_fingerprint(&mut self, value: impl Into<Val<Ja4Fingerprint>>) -> &mut Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// `JA4Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja4_fingerprint(&self) -> ::std::option::Option<Val<Ja4Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA4Fingerprint")
+        }
+
+        /// `JsonBody`: Inspect the request body as JSON. The request body immediately follows the
+        /// request headers.
+        pub fn json_body(mut self, value: impl Into<Val<JsonBody>>) -> Self {
+            self.props.set("JsonBody", value.into());
+            self
+        }
+
+        /// Sets `JsonBody` in place: [`Self::json_body`] on a value held by `&mut`.
+        pub fn set_json_body(&mut self, value: impl Into<Val<JsonBody>>) -> &mut Self {
+            self.props.set("JsonBody", value.into());
+            self
+        }
+
+        /// `JsonBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_body(&self) -> ::std::option::Option<Val<JsonBody>> {
+            crate::cfn::get_prop(&self.props, "JsonBody")
+        }
+
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Method")
+        }
+
+        /// `QueryString`.
+        pub fn query_string(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `SingleHeader`.
+        pub fn single_header(mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// Sets `SingleHeader` in place: [`Self::single_header`] on a value held by `&mut`.
+        pub fn set_single_header(&mut self, value: impl Into<Val<FieldToMatchSingleHeader>>) -> &mut Self {
+            self.props.set("SingleHeader", value.into());
+            self
+        }
+
+        /// `SingleHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header(&self) -> ::std::option::Option<Val<FieldToMatchSingleHeader>> {
+            crate::cfn::get_prop(&self.props, "SingleHeader")
+        }
+
+        /// `SingleQueryArgument`: One query argument in a web request, identified by name, for example
+        /// UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
+        pub fn single_query_argument(mut self, value: impl Into<Val<FieldToMatchSingleQueryArgument>>) -> Self {
+            self.props.set("SingleQueryArgument", value.into());
+            self
+        }
+
+        /// Sets `SingleQueryArgument` in place: [`Self::single_query_argument`] on a value held by `&mut`.
+        pub fn set_single_query_argument(&mut self, value: impl Into<Val<FieldToMatchSingleQueryArgument>>) -> &mut Self {
+            self.props.set("SingleQueryArgument", value.into());
+            self
+        }
+
+        /// `SingleQueryArgument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_query_argument(&self) -> ::std::option::Option<Val<FieldToMatchSingleQueryArgument>> {
+            crate::cfn::get_prop(&self.props, "SingleQueryArgument")
+        }
+
+        /// `UriFragment`: The path component of the URI Fragment. This is the part of a web request
+        /// that identifies a fragment uri, for example, /abcd#introduction
+        pub fn uri_fragment(mut self, value: impl Into<Val<UriFragment>>) -> Self {
+            self.props.set("UriFragment", value.into());
+            self
+        }
+
+        /// Sets `UriFragment` in place: [`Self::uri_fragment`] on a value held by `&mut`.
+        pub fn set_uri_fragment(&mut self, value: impl Into<Val<UriFragment>>) -> &mut Self {
+            self.props.set("UriFragment", value.into());
+            self
+        }
+
+        /// `UriFragment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_fragment(&self) -> ::std::option::Option<Val<UriFragment>> {
+            crate::cfn::get_prop(&self.props, "UriFragment")
+        }
+
+        /// `UriPath`.
+        pub fn uri_path(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -5591,9 +9042,22 @@ pub mod web_acl {
             Body { props }
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// `OversizeHandling`: Handling of requests containing oversize fields
+        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// Sets `OversizeHandling` in place: [`Self::oversize_handling`] on a value held by `&mut`.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -5639,19 +9103,40 @@ pub mod web_acl {
             Cookies { props }
         }
 
-        prop! {
-            /// `MatchPattern`: The pattern to look for in the request cookies.
-            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<CookieMatchPattern>
+        /// Sets `MatchPattern`, which `new` took, in place.
+        pub fn set_match_pattern(&mut self, value: impl Into<Val<CookieMatchPattern>>) -> &mut Self {
+            self.props.set("MatchPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
-            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        /// `MatchPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_pattern(&self) -> ::std::option::Option<Val<CookieMatchPattern>> {
+            crate::cfn::get_prop(&self.props, "MatchPattern")
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// Sets `MatchScope`, which `new` took, in place.
+        pub fn set_match_scope(&mut self, value: impl Into<Val<MapMatchScope>>) -> &mut Self {
+            self.props.set("MatchScope", value.into());
+            self
+        }
+
+        /// `MatchScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_scope(&self) -> ::std::option::Option<Val<MapMatchScope>> {
+            crate::cfn::get_prop(&self.props, "MatchScope")
+        }
+
+        /// Sets `OversizeHandling`, which `new` took, in place.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -5670,19 +9155,58 @@ pub mod web_acl {
             CookieMatchPattern { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedCookies`.
-            props, "ExcludedCookies", excluded_cookies, set_excluded_cookies, get_excluded_cookies, Val<List<String>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedCookies`.
-            props, "IncludedCookies", included_cookies, set_included_cookies, get_included_cookies, Val<List<String>>
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `ExcludedCookies`.
+        pub fn excluded_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedCookies", value.into());
+            self
+        }
+
+        /// Sets `ExcludedCookies` in place: [`Self::excluded_cookies`] on a value held by `&mut`.
+        pub fn set_excluded_cookies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedCookies", value.into());
+            self
+        }
+
+        /// `ExcludedCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_cookies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedCookies")
+        }
+
+        /// `IncludedCookies`.
+        pub fn included_cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedCookies", value.into());
+            self
+        }
+
+        /// Sets `IncludedCookies` in place: [`Self::included_cookies`] on a value held by `&mut`.
+        pub fn set_included_cookies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedCookies", value.into());
+            self
+        }
+
+        /// `IncludedCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_cookies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedCookies")
         }
     }
 
@@ -5720,9 +9244,16 @@ pub mod web_acl {
             HeaderOrder { props }
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// Sets `OversizeHandling`, which `new` took, in place.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -5752,19 +9283,40 @@ pub mod web_acl {
             Headers { props }
         }
 
-        prop! {
-            /// `MatchPattern`: The pattern to look for in the request headers.
-            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<HeaderMatchPattern>
+        /// Sets `MatchPattern`, which `new` took, in place.
+        pub fn set_match_pattern(&mut self, value: impl Into<Val<HeaderMatchPattern>>) -> &mut Self {
+            self.props.set("MatchPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchScope`: The parts of the request to match against using the MatchPattern.
-            props, "MatchScope", _, set_match_scope, get_match_scope, Val<MapMatchScope>
+        /// `MatchPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_pattern(&self) -> ::std::option::Option<Val<HeaderMatchPattern>> {
+            crate::cfn::get_prop(&self.props, "MatchPattern")
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", _, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// Sets `MatchScope`, which `new` took, in place.
+        pub fn set_match_scope(&mut self, value: impl Into<Val<MapMatchScope>>) -> &mut Self {
+            self.props.set("MatchScope", value.into());
+            self
+        }
+
+        /// `MatchScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_scope(&self) -> ::std::option::Option<Val<MapMatchScope>> {
+            crate::cfn::get_prop(&self.props, "MatchScope")
+        }
+
+        /// Sets `OversizeHandling`, which `new` took, in place.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -5783,19 +9335,58 @@ pub mod web_acl {
             HeaderMatchPattern { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedHeaders`.
-            props, "ExcludedHeaders", excluded_headers, set_excluded_headers, get_excluded_headers, Val<List<String>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedHeaders`.
-            props, "IncludedHeaders", included_headers, set_included_headers, get_included_headers, Val<List<String>>
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `ExcludedHeaders`.
+        pub fn excluded_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedHeaders", value.into());
+            self
+        }
+
+        /// Sets `ExcludedHeaders` in place: [`Self::excluded_headers`] on a value held by `&mut`.
+        pub fn set_excluded_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedHeaders", value.into());
+            self
+        }
+
+        /// `ExcludedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedHeaders")
+        }
+
+        /// `IncludedHeaders`.
+        pub fn included_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedHeaders", value.into());
+            self
+        }
+
+        /// Sets `IncludedHeaders` in place: [`Self::included_headers`] on a value held by `&mut`.
+        pub fn set_included_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedHeaders", value.into());
+            self
+        }
+
+        /// `IncludedHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedHeaders")
         }
     }
 
@@ -5816,9 +9407,16 @@ pub mod web_acl {
             Ja3Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja3FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<Ja3FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<Ja3FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -5852,9 +9450,16 @@ pub mod web_acl {
             Ja4Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<Ja4FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<Ja4FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<Ja4FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -5895,25 +9500,66 @@ pub mod web_acl {
             JsonBody { props }
         }
 
-        prop! {
-            /// `MatchPattern`: The pattern to look for in the JSON body.
-            props, "MatchPattern", _, set_match_pattern, get_match_pattern, Val<JsonMatchPattern>
+        /// Sets `MatchPattern`, which `new` took, in place.
+        pub fn set_match_pattern(&mut self, value: impl Into<Val<JsonMatchPattern>>) -> &mut Self {
+            self.props.set("MatchPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchScope`: The parts of the JSON to match against using the MatchPattern.
-            props, "MatchScope", _, set_match_scope, get_match_scope, Val<JsonMatchScope>
+        /// `MatchPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_pattern(&self) -> ::std::option::Option<Val<JsonMatchPattern>> {
+            crate::cfn::get_prop(&self.props, "MatchPattern")
         }
 
-        prop! {
-            /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
-            /// request body is invalid.
-            props, "InvalidFallbackBehavior", invalid_fallback_behavior, set_invalid_fallback_behavior, get_invalid_fallback_behavior, Val<BodyParsingFallbackBehavior>
+        /// Sets `MatchScope`, which `new` took, in place.
+        pub fn set_match_scope(&mut self, value: impl Into<Val<JsonMatchScope>>) -> &mut Self {
+            self.props.set("MatchScope", value.into());
+            self
         }
 
-        prop! {
-            /// `OversizeHandling`: Handling of requests containing oversize fields
-            props, "OversizeHandling", oversize_handling, set_oversize_handling, get_oversize_handling, Val<OversizeHandling>
+        /// `MatchScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_scope(&self) -> ::std::option::Option<Val<JsonMatchScope>> {
+            crate::cfn::get_prop(&self.props, "MatchScope")
+        }
+
+        /// `InvalidFallbackBehavior`: The inspection behavior to fall back to if the JSON in the
+        /// request body is invalid.
+        pub fn invalid_fallback_behavior(mut self, value: impl Into<Val<BodyParsingFallbackBehavior>>) -> Self {
+            self.props.set("InvalidFallbackBehavior", value.into());
+            self
+        }
+
+        /// Sets `InvalidFallbackBehavior` in place: [`Self::invalid_fallback_behavior`] on a value held
+        /// by `&mut`.
+        pub fn set_invalid_fallback_behavior(&mut self, value: impl Into<Val<BodyParsingFallbackBehavior>>) -> &mut Self {
+            self.props.set("InvalidFallbackBehavior", value.into());
+            self
+        }
+
+        /// `InvalidFallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invalid_fallback_behavior(&self) -> ::std::option::Option<Val<BodyParsingFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "InvalidFallbackBehavior")
+        }
+
+        /// `OversizeHandling`: Handling of requests containing oversize fields
+        pub fn oversize_handling(mut self, value: impl Into<Val<OversizeHandling>>) -> Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// Sets `OversizeHandling` in place: [`Self::oversize_handling`] on a value held by `&mut`.
+        pub fn set_oversize_handling(&mut self, value: impl Into<Val<OversizeHandling>>) -> &mut Self {
+            self.props.set("OversizeHandling", value.into());
+            self
+        }
+
+        /// `OversizeHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oversize_handling(&self) -> ::std::option::Option<Val<OversizeHandling>> {
+            crate::cfn::get_prop(&self.props, "OversizeHandling")
         }
     }
 
@@ -5948,14 +9594,40 @@ pub mod web_acl {
             JsonMatchPattern { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedPaths`.
-            props, "IncludedPaths", included_paths, set_included_paths, get_included_paths, Val<List<String>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
+        }
+
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `IncludedPaths`.
+        pub fn included_paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedPaths", value.into());
+            self
+        }
+
+        /// Sets `IncludedPaths` in place: [`Self::included_paths`] on a value held by `&mut`.
+        pub fn set_included_paths(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedPaths", value.into());
+            self
+        }
+
+        /// `IncludedPaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_paths(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedPaths")
         }
     }
 
@@ -5992,9 +9664,16 @@ pub mod web_acl {
             FieldToMatchSingleHeader { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -6017,9 +9696,16 @@ pub mod web_acl {
             FieldToMatchSingleQueryArgument { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -6039,9 +9725,22 @@ pub mod web_acl {
             UriFragment { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", fallback_behavior, set_fallback_behavior, get_fallback_behavior, Val<UriFragmentFallbackBehavior>
+        /// `FallbackBehavior`.
+        pub fn fallback_behavior(mut self, value: impl Into<Val<UriFragmentFallbackBehavior>>) -> Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// Sets `FallbackBehavior` in place: [`Self::fallback_behavior`] on a value held by `&mut`.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<UriFragmentFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<UriFragmentFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -6103,14 +9802,28 @@ pub mod web_acl {
             PreParseTextTransformation { props }
         }
 
-        prop! {
-            /// `Priority`: Priority of PreParseTextTransformation being applied.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of pre-parse text transformation.
-            props, "Type", _, set_type, get_type, Val<PreParseTextTransformationType>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PreParseTextTransformationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PreParseTextTransformationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -6159,14 +9872,28 @@ pub mod web_acl {
             TextTransformation { props }
         }
 
-        prop! {
-            /// `Priority`: Priority of Rule being evaluated.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of text transformation.
-            props, "Type", _, set_type, get_type, Val<TextTransformationType>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TextTransformationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TextTransformationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -6285,14 +10012,40 @@ pub mod web_acl {
             GeoMatchStatement { props }
         }
 
-        prop! {
-            /// `CountryCodes`.
-            props, "CountryCodes", country_codes, set_country_codes, get_country_codes, Val<List<GeoMatchStatementCountryCodes>>
+        /// `CountryCodes`.
+        pub fn country_codes(mut self, value: impl Into<Val<List<GeoMatchStatementCountryCodes>>>) -> Self {
+            self.props.set("CountryCodes", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedIPConfig`.
-            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        /// Sets `CountryCodes` in place: [`Self::country_codes`] on a value held by `&mut`.
+        pub fn set_country_codes(&mut self, value: impl Into<Val<List<GeoMatchStatementCountryCodes>>>) -> &mut Self {
+            self.props.set("CountryCodes", value.into());
+            self
+        }
+
+        /// `CountryCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country_codes(&self) -> ::std::option::Option<Val<List<GeoMatchStatementCountryCodes>>> {
+            crate::cfn::get_prop(&self.props, "CountryCodes")
+        }
+
+        /// `ForwardedIPConfig`.
+        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardedIPConfig` in place: [`Self::forwarded_ip_config`] on a value held by `&mut`.
+        pub fn set_forwarded_ip_config(&mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `ForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip_config(&self) -> ::std::option::Option<Val<ForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIPConfig")
         }
     }
 
@@ -7070,14 +10823,35 @@ pub mod web_acl {
             IpSetReferenceStatement { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the WAF entity.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `IPSetForwardedIPConfig`.
-            props, "IPSetForwardedIPConfig", ip_set_forwarded_ip_config, set_ip_set_forwarded_ip_config, get_ip_set_forwarded_ip_config, Val<IpSetForwardedIpConfiguration>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `IPSetForwardedIPConfig`.
+        pub fn ip_set_forwarded_ip_config(mut self, value: impl Into<Val<IpSetForwardedIpConfiguration>>) -> Self {
+            self.props.set("IPSetForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `IPSetForwardedIPConfig` in place: [`Self::ip_set_forwarded_ip_config`] on a value held
+        /// by `&mut`.
+        pub fn set_ip_set_forwarded_ip_config(&mut self, value: impl Into<Val<IpSetForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("IPSetForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `IPSetForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_set_forwarded_ip_config(&self) -> ::std::option::Option<Val<IpSetForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IPSetForwardedIPConfig")
         }
     }
 
@@ -7106,19 +10880,40 @@ pub mod web_acl {
             IpSetForwardedIpConfiguration { props }
         }
 
-        prop! {
-            /// `HeaderName`.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<IpSetForwardedIpConfigurationFallbackBehavior>
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", _, set_position, get_position, Val<IpSetForwardedIpConfigurationPosition>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<IpSetForwardedIpConfigurationFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<IpSetForwardedIpConfigurationFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
+        }
+
+        /// Sets `Position`, which `new` took, in place.
+        pub fn set_position(&mut self, value: impl Into<Val<IpSetForwardedIpConfigurationPosition>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<IpSetForwardedIpConfigurationPosition>> {
+            crate::cfn::get_prop(&self.props, "Position")
         }
     }
 
@@ -7170,14 +10965,28 @@ pub mod web_acl {
             LabelMatchStatement { props }
         }
 
-        prop! {
-            /// `Scope`.
-            props, "Scope", _, set_scope, get_scope, Val<LabelMatchScope>
+        /// Sets `Scope`, which `new` took, in place.
+        pub fn set_scope(&mut self, value: impl Into<Val<LabelMatchScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<LabelMatchScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -7213,40 +11022,120 @@ pub mod web_acl {
             ManagedRuleGroupStatement { props }
         }
 
-        prop! {
-            /// `VendorName`.
-            props, "VendorName", _, set_vendor_name, get_vendor_name, Val<String>
+        /// Sets `VendorName`, which `new` took, in place.
+        pub fn set_vendor_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VendorName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Name of the WebACL.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `VendorName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vendor_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VendorName")
         }
 
-        prop! {
-            /// `ExcludedRules`.
-            props, "ExcludedRules", excluded_rules, set_excluded_rules, get_excluded_rules, Val<List<ExcludedRule>>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedRuleGroupConfigs`: Collection of ManagedRuleGroupConfig.
-            props, "ManagedRuleGroupConfigs", managed_rule_group_configs, set_managed_rule_group_configs, get_managed_rule_group_configs, Val<List<ManagedRuleGroupConfig>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `RuleActionOverrides`: Action overrides for rules in the rule group.
-            props, "RuleActionOverrides", rule_action_overrides, set_rule_action_overrides, get_rule_action_overrides, Val<List<RuleActionOverride>>
+        /// `ExcludedRules`.
+        pub fn excluded_rules(mut self, value: impl Into<Val<List<ExcludedRule>>>) -> Self {
+            self.props.set("ExcludedRules", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "ScopeDownStatement", scope_down_statement, set_scope_down_statement, get_scope_down_statement, Val<Statement>
+        /// Sets `ExcludedRules` in place: [`Self::excluded_rules`] on a value held by `&mut`.
+        pub fn set_excluded_rules(&mut self, value: impl Into<Val<List<ExcludedRule>>>) -> &mut Self {
+            self.props.set("ExcludedRules", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `ExcludedRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_rules(&self) -> ::std::option::Option<Val<List<ExcludedRule>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedRules")
+        }
+
+        /// `ManagedRuleGroupConfigs`: Collection of ManagedRuleGroupConfig.
+        pub fn managed_rule_group_configs(mut self, value: impl Into<Val<List<ManagedRuleGroupConfig>>>) -> Self {
+            self.props.set("ManagedRuleGroupConfigs", value.into());
+            self
+        }
+
+        /// Sets `ManagedRuleGroupConfigs` in place: [`Self::managed_rule_group_configs`] on a value
+        /// held by `&mut`.
+        pub fn set_managed_rule_group_configs(&mut self, value: impl Into<Val<List<ManagedRuleGroupConfig>>>) -> &mut Self {
+            self.props.set("ManagedRuleGroupConfigs", value.into());
+            self
+        }
+
+        /// `ManagedRuleGroupConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_rule_group_configs(&self) -> ::std::option::Option<Val<List<ManagedRuleGroupConfig>>> {
+            crate::cfn::get_prop(&self.props, "ManagedRuleGroupConfigs")
+        }
+
+        /// `RuleActionOverrides`: Action overrides for rules in the rule group.
+        pub fn rule_action_overrides(mut self, value: impl Into<Val<List<RuleActionOverride>>>) -> Self {
+            self.props.set("RuleActionOverrides", value.into());
+            self
+        }
+
+        /// Sets `RuleActionOverrides` in place: [`Self::rule_action_overrides`] on a value held by `&mut`.
+        pub fn set_rule_action_overrides(&mut self, value: impl Into<Val<List<RuleActionOverride>>>) -> &mut Self {
+            self.props.set("RuleActionOverrides", value.into());
+            self
+        }
+
+        /// `RuleActionOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_action_overrides(&self) -> ::std::option::Option<Val<List<RuleActionOverride>>> {
+            crate::cfn::get_prop(&self.props, "RuleActionOverrides")
+        }
+
+        /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
+        /// SizeConstraint, etc
+        pub fn scope_down_statement(mut self, value: impl Into<Val<Statement>>) -> Self {
+            self.props.set("ScopeDownStatement", value.into());
+            self
+        }
+
+        /// Sets `ScopeDownStatement` in place: [`Self::scope_down_statement`] on a value held by `&mut`.
+        pub fn set_scope_down_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("ScopeDownStatement", value.into());
+            self
+        }
+
+        /// `ScopeDownStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_down_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "ScopeDownStatement")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -7268,9 +11157,16 @@ pub mod web_acl {
             ExcludedRule { props }
         }
 
-        prop! {
-            /// `Name`: Name of the WebACL.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -7289,48 +11185,156 @@ pub mod web_acl {
             ManagedRuleGroupConfig { props }
         }
 
-        prop! {
-            /// `AWSManagedRulesACFPRuleSet`: Configures how to use the Account creation fraud
-            /// prevention managed rule group in the web ACL
-            props, "AWSManagedRulesACFPRuleSet", aws_managed_rules_acfp_rule_set, set_aws_managed_rules_acfp_rule_set, get_aws_managed_rules_acfp_rule_set, Val<AwsManagedRulesAcfpRuleSet>
+        /// `AWSManagedRulesACFPRuleSet`: Configures how to use the Account creation fraud prevention
+        /// managed rule group in the web ACL
+        pub fn aws_managed_rules_acfp_rule_set(mut self, value: impl Into<Val<AwsManagedRulesAcfpRuleSet>>) -> Self {
+            self.props.set("AWSManagedRulesACFPRuleSet", value.into());
+            self
         }
 
-        prop! {
-            /// `AWSManagedRulesATPRuleSet`: Configures how to use the Account Takeover Prevention
-            /// managed rule group in the web ACL
-            props, "AWSManagedRulesATPRuleSet", aws_managed_rules_atp_rule_set, set_aws_managed_rules_atp_rule_set, get_aws_managed_rules_atp_rule_set, Val<AwsManagedRulesAtpRuleSet>
+        /// Sets `AWSManagedRulesACFPRuleSet` in place: [`Self::aws_managed_rules_acfp_rule_set`] on a
+        /// value held by `&mut`.
+        pub fn set_aws_managed_rules_acfp_rule_set(&mut self, value: impl Into<Val<AwsManagedRulesAcfpRuleSet>>) -> &mut Self {
+            self.props.set("AWSManagedRulesACFPRuleSet", value.into());
+            self
         }
 
-        prop! {
-            /// `AWSManagedRulesAntiDDoSRuleSet`: Configures how to use the AntiDDOS AWS managed rule
-            /// group in the web ACL
-            props, "AWSManagedRulesAntiDDoSRuleSet", aws_managed_rules_anti_d_do_s_rule_set, set_aws_managed_rules_anti_d_do_s_rule_set, get_aws_managed_rules_anti_d_do_s_rule_set, Val<AwsManagedRulesAntiDDoSRuleSet>
+        /// `AWSManagedRulesACFPRuleSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_managed_rules_acfp_rule_set(&self) -> ::std::option::Option<Val<AwsManagedRulesAcfpRuleSet>> {
+            crate::cfn::get_prop(&self.props, "AWSManagedRulesACFPRuleSet")
         }
 
-        prop! {
-            /// `AWSManagedRulesBotControlRuleSet`: Configures how to use the Bot Control managed rule
-            /// group in the web ACL
-            props, "AWSManagedRulesBotControlRuleSet", aws_managed_rules_bot_control_rule_set, set_aws_managed_rules_bot_control_rule_set, get_aws_managed_rules_bot_control_rule_set, Val<AwsManagedRulesBotControlRuleSet>
+        /// `AWSManagedRulesATPRuleSet`: Configures how to use the Account Takeover Prevention managed
+        /// rule group in the web ACL
+        pub fn aws_managed_rules_atp_rule_set(mut self, value: impl Into<Val<AwsManagedRulesAtpRuleSet>>) -> Self {
+            self.props.set("AWSManagedRulesATPRuleSet", value.into());
+            self
         }
 
-        prop! {
-            /// `LoginPath`.
-            props, "LoginPath", login_path, set_login_path, get_login_path, Val<String>
+        /// Sets `AWSManagedRulesATPRuleSet` in place: [`Self::aws_managed_rules_atp_rule_set`] on a
+        /// value held by `&mut`.
+        pub fn set_aws_managed_rules_atp_rule_set(&mut self, value: impl Into<Val<AwsManagedRulesAtpRuleSet>>) -> &mut Self {
+            self.props.set("AWSManagedRulesATPRuleSet", value.into());
+            self
         }
 
-        prop! {
-            /// `PasswordField`.
-            props, "PasswordField", password_field, set_password_field, get_password_field, Val<FieldIdentifier>
+        /// `AWSManagedRulesATPRuleSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_managed_rules_atp_rule_set(&self) -> ::std::option::Option<Val<AwsManagedRulesAtpRuleSet>> {
+            crate::cfn::get_prop(&self.props, "AWSManagedRulesATPRuleSet")
         }
 
-        prop! {
-            /// `PayloadType`.
-            props, "PayloadType", payload_type, set_payload_type, get_payload_type, Val<ManagedRuleGroupConfigPayloadType>
+        /// `AWSManagedRulesAntiDDoSRuleSet`: Configures how to use the AntiDDOS AWS managed rule group
+        /// in the web ACL
+        pub fn aws_managed_rules_anti_d_do_s_rule_set(mut self, value: impl Into<Val<AwsManagedRulesAntiDDoSRuleSet>>) -> Self {
+            self.props.set("AWSManagedRulesAntiDDoSRuleSet", value.into());
+            self
         }
 
-        prop! {
-            /// `UsernameField`.
-            props, "UsernameField", username_field, set_username_field, get_username_field, Val<FieldIdentifier>
+        /// Sets `AWSManagedRulesAntiDDoSRuleSet` in place: [`Self::aws_managed_rules_anti_d_do_s_rule_set`]
+        /// on a value held by `&mut`.
+        pub fn set_aws_managed_rules_anti_d_do_s_rule_set(&mut self, value: impl Into<Val<AwsManagedRulesAntiDDoSRuleSet>>) -> &mut Self {
+            self.props.set("AWSManagedRulesAntiDDoSRuleSet", value.into());
+            self
+        }
+
+        /// `AWSManagedRulesAntiDDoSRuleSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_managed_rules_anti_d_do_s_rule_set(&self) -> ::std::option::Option<Val<AwsManagedRulesAntiDDoSRuleSet>> {
+            crate::cfn::get_prop(&self.props, "AWSManagedRulesAntiDDoSRuleSet")
+        }
+
+        /// `AWSManagedRulesBotControlRuleSet`: Configures how to use the Bot Control managed rule group
+        /// in the web ACL
+        pub fn aws_managed_rules_bot_control_rule_set(mut self, value: impl Into<Val<AwsManagedRulesBotControlRuleSet>>) -> Self {
+            self.props.set("AWSManagedRulesBotControlRuleSet", value.into());
+            self
+        }
+
+        /// Sets `AWSManagedRulesBotControlRuleSet` in place: [`Self::aws_managed_rules_bot_control_rule_set`]
+        /// on a value held by `&mut`.
+        pub fn set_aws_managed_rules_bot_control_rule_set(&mut self, value: impl Into<Val<AwsManagedRulesBotControlRuleSet>>) -> &mut Self {
+            self.props.set("AWSManagedRulesBotControlRuleSet", value.into());
+            self
+        }
+
+        /// `AWSManagedRulesBotControlRuleSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_managed_rules_bot_control_rule_set(&self) -> ::std::option::Option<Val<AwsManagedRulesBotControlRuleSet>> {
+            crate::cfn::get_prop(&self.props, "AWSManagedRulesBotControlRuleSet")
+        }
+
+        /// `LoginPath`.
+        pub fn login_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoginPath", value.into());
+            self
+        }
+
+        /// Sets `LoginPath` in place: [`Self::login_path`] on a value held by `&mut`.
+        pub fn set_login_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoginPath", value.into());
+            self
+        }
+
+        /// `LoginPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoginPath")
+        }
+
+        /// `PasswordField`.
+        pub fn password_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
+            self.props.set("PasswordField", value.into());
+            self
+        }
+
+        /// Sets `PasswordField` in place: [`Self::password_field`] on a value held by `&mut`.
+        pub fn set_password_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("PasswordField", value.into());
+            self
+        }
+
+        /// `PasswordField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "PasswordField")
+        }
+
+        /// `PayloadType`.
+        pub fn payload_type(mut self, value: impl Into<Val<ManagedRuleGroupConfigPayloadType>>) -> Self {
+            self.props.set("PayloadType", value.into());
+            self
+        }
+
+        /// Sets `PayloadType` in place: [`Self::payload_type`] on a value held by `&mut`.
+        pub fn set_payload_type(&mut self, value: impl Into<Val<ManagedRuleGroupConfigPayloadType>>) -> &mut Self {
+            self.props.set("PayloadType", value.into());
+            self
+        }
+
+        /// `PayloadType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_type(&self) -> ::std::option::Option<Val<ManagedRuleGroupConfigPayloadType>> {
+            crate::cfn::get_prop(&self.props, "PayloadType")
+        }
+
+        /// `UsernameField`.
+        pub fn username_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
+            self.props.set("UsernameField", value.into());
+            self
+        }
+
+        /// Sets `UsernameField` in place: [`Self::username_field`] on a value held by `&mut`.
+        pub fn set_username_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("UsernameField", value.into());
+            self
+        }
+
+        /// `UsernameField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "UsernameField")
         }
     }
 
@@ -7360,29 +11364,76 @@ pub mod web_acl {
             AwsManagedRulesAcfpRuleSet { props }
         }
 
-        prop! {
-            /// `CreationPath`.
-            props, "CreationPath", _, set_creation_path, get_creation_path, Val<String>
+        /// Sets `CreationPath`, which `new` took, in place.
+        pub fn set_creation_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreationPath", value.into());
+            self
         }
 
-        prop! {
-            /// `RegistrationPagePath`.
-            props, "RegistrationPagePath", _, set_registration_page_path, get_registration_page_path, Val<String>
+        /// `CreationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_creation_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreationPath")
         }
 
-        prop! {
-            /// `RequestInspection`: Configures the inspection of sign-up requests
-            props, "RequestInspection", _, set_request_inspection, get_request_inspection, Val<RequestInspectionAcfp>
+        /// Sets `RegistrationPagePath`, which `new` took, in place.
+        pub fn set_registration_page_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistrationPagePath", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableRegexInPath`.
-            props, "EnableRegexInPath", enable_regex_in_path, set_enable_regex_in_path, get_enable_regex_in_path, Val<bool>
+        /// `RegistrationPagePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registration_page_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistrationPagePath")
         }
 
-        prop! {
-            /// `ResponseInspection`: Configures the inspection of login responses
-            props, "ResponseInspection", response_inspection, set_response_inspection, get_response_inspection, Val<ResponseInspection>
+        /// Sets `RequestInspection`, which `new` took, in place.
+        pub fn set_request_inspection(&mut self, value: impl Into<Val<RequestInspectionAcfp>>) -> &mut Self {
+            self.props.set("RequestInspection", value.into());
+            self
+        }
+
+        /// `RequestInspection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_inspection(&self) -> ::std::option::Option<Val<RequestInspectionAcfp>> {
+            crate::cfn::get_prop(&self.props, "RequestInspection")
+        }
+
+        /// `EnableRegexInPath`.
+        pub fn enable_regex_in_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableRegexInPath", value.into());
+            self
+        }
+
+        /// Sets `EnableRegexInPath` in place: [`Self::enable_regex_in_path`] on a value held by `&mut`.
+        pub fn set_enable_regex_in_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableRegexInPath", value.into());
+            self
+        }
+
+        /// `EnableRegexInPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_regex_in_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableRegexInPath")
+        }
+
+        /// `ResponseInspection`: Configures the inspection of login responses
+        pub fn response_inspection(mut self, value: impl Into<Val<ResponseInspection>>) -> Self {
+            self.props.set("ResponseInspection", value.into());
+            self
+        }
+
+        /// Sets `ResponseInspection` in place: [`Self::response_inspection`] on a value held by `&mut`.
+        pub fn set_response_inspection(&mut self, value: impl Into<Val<ResponseInspection>>) -> &mut Self {
+            self.props.set("ResponseInspection", value.into());
+            self
+        }
+
+        /// `ResponseInspection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_inspection(&self) -> ::std::option::Option<Val<ResponseInspection>> {
+            crate::cfn::get_prop(&self.props, "ResponseInspection")
         }
     }
 
@@ -7403,34 +11454,106 @@ pub mod web_acl {
             RequestInspectionAcfp { props }
         }
 
-        prop! {
-            /// `PayloadType`.
-            props, "PayloadType", _, set_payload_type, get_payload_type, Val<RequestInspectionAcfpPayloadType>
+        /// Sets `PayloadType`, which `new` took, in place.
+        pub fn set_payload_type(&mut self, value: impl Into<Val<RequestInspectionAcfpPayloadType>>) -> &mut Self {
+            self.props.set("PayloadType", value.into());
+            self
         }
 
-        prop! {
-            /// `AddressFields`.
-            props, "AddressFields", address_fields, set_address_fields, get_address_fields, Val<List<FieldIdentifier>>
+        /// `PayloadType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_type(&self) -> ::std::option::Option<Val<RequestInspectionAcfpPayloadType>> {
+            crate::cfn::get_prop(&self.props, "PayloadType")
         }
 
-        prop! {
-            /// `EmailField`.
-            props, "EmailField", email_field, set_email_field, get_email_field, Val<FieldIdentifier>
+        /// `AddressFields`.
+        pub fn address_fields(mut self, value: impl Into<Val<List<FieldIdentifier>>>) -> Self {
+            self.props.set("AddressFields", value.into());
+            self
         }
 
-        prop! {
-            /// `PasswordField`.
-            props, "PasswordField", password_field, set_password_field, get_password_field, Val<FieldIdentifier>
+        /// Sets `AddressFields` in place: [`Self::address_fields`] on a value held by `&mut`.
+        pub fn set_address_fields(&mut self, value: impl Into<Val<List<FieldIdentifier>>>) -> &mut Self {
+            self.props.set("AddressFields", value.into());
+            self
         }
 
-        prop! {
-            /// `PhoneNumberFields`.
-            props, "PhoneNumberFields", phone_number_fields, set_phone_number_fields, get_phone_number_fields, Val<List<FieldIdentifier>>
+        /// `AddressFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_fields(&self) -> ::std::option::Option<Val<List<FieldIdentifier>>> {
+            crate::cfn::get_prop(&self.props, "AddressFields")
         }
 
-        prop! {
-            /// `UsernameField`.
-            props, "UsernameField", username_field, set_username_field, get_username_field, Val<FieldIdentifier>
+        /// `EmailField`.
+        pub fn email_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
+            self.props.set("EmailField", value.into());
+            self
+        }
+
+        /// Sets `EmailField` in place: [`Self::email_field`] on a value held by `&mut`.
+        pub fn set_email_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("EmailField", value.into());
+            self
+        }
+
+        /// `EmailField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "EmailField")
+        }
+
+        /// `PasswordField`.
+        pub fn password_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
+            self.props.set("PasswordField", value.into());
+            self
+        }
+
+        /// Sets `PasswordField` in place: [`Self::password_field`] on a value held by `&mut`.
+        pub fn set_password_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("PasswordField", value.into());
+            self
+        }
+
+        /// `PasswordField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "PasswordField")
+        }
+
+        /// `PhoneNumberFields`.
+        pub fn phone_number_fields(mut self, value: impl Into<Val<List<FieldIdentifier>>>) -> Self {
+            self.props.set("PhoneNumberFields", value.into());
+            self
+        }
+
+        /// Sets `PhoneNumberFields` in place: [`Self::phone_number_fields`] on a value held by `&mut`.
+        pub fn set_phone_number_fields(&mut self, value: impl Into<Val<List<FieldIdentifier>>>) -> &mut Self {
+            self.props.set("PhoneNumberFields", value.into());
+            self
+        }
+
+        /// `PhoneNumberFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number_fields(&self) -> ::std::option::Option<Val<List<FieldIdentifier>>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumberFields")
+        }
+
+        /// `UsernameField`.
+        pub fn username_field(mut self, value: impl Into<Val<FieldIdentifier>>) -> Self {
+            self.props.set("UsernameField", value.into());
+            self
+        }
+
+        /// Sets `UsernameField` in place: [`Self::username_field`] on a value held by `&mut`.
+        pub fn set_username_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("UsernameField", value.into());
+            self
+        }
+
+        /// `UsernameField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "UsernameField")
         }
     }
 
@@ -7451,9 +11574,16 @@ pub mod web_acl {
             FieldIdentifier { props }
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 
@@ -7485,25 +11615,76 @@ pub mod web_acl {
             ResponseInspection { props }
         }
 
-        prop! {
-            /// `BodyContains`: Response body contents that indicate success or failure of a login
-            /// request
-            props, "BodyContains", body_contains, set_body_contains, get_body_contains, Val<ResponseInspectionBodyContains>
+        /// `BodyContains`: Response body contents that indicate success or failure of a login request
+        pub fn body_contains(mut self, value: impl Into<Val<ResponseInspectionBodyContains>>) -> Self {
+            self.props.set("BodyContains", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`: Response headers that indicate success or failure of a login request
-            props, "Header", header, set_header, get_header, Val<ResponseInspectionHeader>
+        /// Sets `BodyContains` in place: [`Self::body_contains`] on a value held by `&mut`.
+        pub fn set_body_contains(&mut self, value: impl Into<Val<ResponseInspectionBodyContains>>) -> &mut Self {
+            self.props.set("BodyContains", value.into());
+            self
         }
 
-        prop! {
-            /// `Json`: Response JSON that indicate success or failure of a login request
-            props, "Json", json, set_json, get_json, Val<ResponseInspectionJson>
+        /// `BodyContains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body_contains(&self) -> ::std::option::Option<Val<ResponseInspectionBodyContains>> {
+            crate::cfn::get_prop(&self.props, "BodyContains")
         }
 
-        prop! {
-            /// `StatusCode`: Response status codes that indicate success or failure of a login request
-            props, "StatusCode", status_code, set_status_code, get_status_code, Val<ResponseInspectionStatusCode>
+        /// `Header`: Response headers that indicate success or failure of a login request
+        pub fn header(mut self, value: impl Into<Val<ResponseInspectionHeader>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<ResponseInspectionHeader>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<ResponseInspectionHeader>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `Json`: Response JSON that indicate success or failure of a login request
+        pub fn json(mut self, value: impl Into<Val<ResponseInspectionJson>>) -> Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// Sets `Json` in place: [`Self::json`] on a value held by `&mut`.
+        pub fn set_json(&mut self, value: impl Into<Val<ResponseInspectionJson>>) -> &mut Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// `Json` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json(&self) -> ::std::option::Option<Val<ResponseInspectionJson>> {
+            crate::cfn::get_prop(&self.props, "Json")
+        }
+
+        /// `StatusCode`: Response status codes that indicate success or failure of a login request
+        pub fn status_code(mut self, value: impl Into<Val<ResponseInspectionStatusCode>>) -> Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// Sets `StatusCode` in place: [`Self::status_code`] on a value held by `&mut`.
+        pub fn set_status_code(&mut self, value: impl Into<Val<ResponseInspectionStatusCode>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<ResponseInspectionStatusCode>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
     }
 
@@ -7530,14 +11711,28 @@ pub mod web_acl {
             ResponseInspectionBodyContains { props }
         }
 
-        prop! {
-            /// `SuccessStrings`.
-            props, "SuccessStrings", _, set_success_strings, get_success_strings, Val<List<String>>
+        /// Sets `SuccessStrings`, which `new` took, in place.
+        pub fn set_success_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SuccessStrings", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureStrings`.
-            props, "FailureStrings", _, set_failure_strings, get_failure_strings, Val<List<String>>
+        /// `SuccessStrings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SuccessStrings")
+        }
+
+        /// Sets `FailureStrings`, which `new` took, in place.
+        pub fn set_failure_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FailureStrings", value.into());
+            self
+        }
+
+        /// `FailureStrings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FailureStrings")
         }
     }
 
@@ -7567,19 +11762,40 @@ pub mod web_acl {
             ResponseInspectionHeader { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessValues`.
-            props, "SuccessValues", _, set_success_values, get_success_values, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `FailureValues`.
-            props, "FailureValues", _, set_failure_values, get_failure_values, Val<List<String>>
+        /// Sets `SuccessValues`, which `new` took, in place.
+        pub fn set_success_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SuccessValues", value.into());
+            self
+        }
+
+        /// `SuccessValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SuccessValues")
+        }
+
+        /// Sets `FailureValues`, which `new` took, in place.
+        pub fn set_failure_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FailureValues", value.into());
+            self
+        }
+
+        /// `FailureValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FailureValues")
         }
     }
 
@@ -7609,19 +11825,40 @@ pub mod web_acl {
             ResponseInspectionJson { props }
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessValues`.
-            props, "SuccessValues", _, set_success_values, get_success_values, Val<List<String>>
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
 
-        prop! {
-            /// `FailureValues`.
-            props, "FailureValues", _, set_failure_values, get_failure_values, Val<List<String>>
+        /// Sets `SuccessValues`, which `new` took, in place.
+        pub fn set_success_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SuccessValues", value.into());
+            self
+        }
+
+        /// `SuccessValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SuccessValues")
+        }
+
+        /// Sets `FailureValues`, which `new` took, in place.
+        pub fn set_failure_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FailureValues", value.into());
+            self
+        }
+
+        /// `FailureValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FailureValues")
         }
     }
 
@@ -7648,14 +11885,28 @@ pub mod web_acl {
             ResponseInspectionStatusCode { props }
         }
 
-        prop! {
-            /// `SuccessCodes`.
-            props, "SuccessCodes", _, set_success_codes, get_success_codes, Val<List<i64>>
+        /// Sets `SuccessCodes`, which `new` took, in place.
+        pub fn set_success_codes(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("SuccessCodes", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureCodes`.
-            props, "FailureCodes", _, set_failure_codes, get_failure_codes, Val<List<i64>>
+        /// `SuccessCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_codes(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "SuccessCodes")
+        }
+
+        /// Sets `FailureCodes`, which `new` took, in place.
+        pub fn set_failure_codes(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("FailureCodes", value.into());
+            self
+        }
+
+        /// `FailureCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_codes(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "FailureCodes")
         }
     }
 
@@ -7677,24 +11928,70 @@ pub mod web_acl {
             AwsManagedRulesAtpRuleSet { props }
         }
 
-        prop! {
-            /// `LoginPath`.
-            props, "LoginPath", _, set_login_path, get_login_path, Val<String>
+        /// Sets `LoginPath`, which `new` took, in place.
+        pub fn set_login_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoginPath", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableRegexInPath`.
-            props, "EnableRegexInPath", enable_regex_in_path, set_enable_regex_in_path, get_enable_regex_in_path, Val<bool>
+        /// `LoginPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoginPath")
         }
 
-        prop! {
-            /// `RequestInspection`: Configures the inspection of login requests
-            props, "RequestInspection", request_inspection, set_request_inspection, get_request_inspection, Val<RequestInspection>
+        /// `EnableRegexInPath`.
+        pub fn enable_regex_in_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableRegexInPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseInspection`: Configures the inspection of login responses
-            props, "ResponseInspection", response_inspection, set_response_inspection, get_response_inspection, Val<ResponseInspection>
+        /// Sets `EnableRegexInPath` in place: [`Self::enable_regex_in_path`] on a value held by `&mut`.
+        pub fn set_enable_regex_in_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableRegexInPath", value.into());
+            self
+        }
+
+        /// `EnableRegexInPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_regex_in_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableRegexInPath")
+        }
+
+        /// `RequestInspection`: Configures the inspection of login requests
+        pub fn request_inspection(mut self, value: impl Into<Val<RequestInspection>>) -> Self {
+            self.props.set("RequestInspection", value.into());
+            self
+        }
+
+        /// Sets `RequestInspection` in place: [`Self::request_inspection`] on a value held by `&mut`.
+        pub fn set_request_inspection(&mut self, value: impl Into<Val<RequestInspection>>) -> &mut Self {
+            self.props.set("RequestInspection", value.into());
+            self
+        }
+
+        /// `RequestInspection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_inspection(&self) -> ::std::option::Option<Val<RequestInspection>> {
+            crate::cfn::get_prop(&self.props, "RequestInspection")
+        }
+
+        /// `ResponseInspection`: Configures the inspection of login responses
+        pub fn response_inspection(mut self, value: impl Into<Val<ResponseInspection>>) -> Self {
+            self.props.set("ResponseInspection", value.into());
+            self
+        }
+
+        /// Sets `ResponseInspection` in place: [`Self::response_inspection`] on a value held by `&mut`.
+        pub fn set_response_inspection(&mut self, value: impl Into<Val<ResponseInspection>>) -> &mut Self {
+            self.props.set("ResponseInspection", value.into());
+            self
+        }
+
+        /// `ResponseInspection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_inspection(&self) -> ::std::option::Option<Val<ResponseInspection>> {
+            crate::cfn::get_prop(&self.props, "ResponseInspection")
         }
     }
 
@@ -7723,19 +12020,40 @@ pub mod web_acl {
             RequestInspection { props }
         }
 
-        prop! {
-            /// `PayloadType`.
-            props, "PayloadType", _, set_payload_type, get_payload_type, Val<RequestInspectionPayloadType>
+        /// Sets `PayloadType`, which `new` took, in place.
+        pub fn set_payload_type(&mut self, value: impl Into<Val<RequestInspectionPayloadType>>) -> &mut Self {
+            self.props.set("PayloadType", value.into());
+            self
         }
 
-        prop! {
-            /// `UsernameField`.
-            props, "UsernameField", _, set_username_field, get_username_field, Val<FieldIdentifier>
+        /// `PayloadType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_type(&self) -> ::std::option::Option<Val<RequestInspectionPayloadType>> {
+            crate::cfn::get_prop(&self.props, "PayloadType")
         }
 
-        prop! {
-            /// `PasswordField`.
-            props, "PasswordField", _, set_password_field, get_password_field, Val<FieldIdentifier>
+        /// Sets `UsernameField`, which `new` took, in place.
+        pub fn set_username_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("UsernameField", value.into());
+            self
+        }
+
+        /// `UsernameField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "UsernameField")
+        }
+
+        /// Sets `PasswordField`, which `new` took, in place.
+        pub fn set_password_field(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("PasswordField", value.into());
+            self
+        }
+
+        /// `PasswordField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_field(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "PasswordField")
         }
     }
 
@@ -7771,14 +12089,34 @@ pub mod web_acl {
             AwsManagedRulesAntiDDoSRuleSet { props }
         }
 
-        prop! {
-            /// `ClientSideActionConfig`: Client side action config for AntiDDOS AMR.
-            props, "ClientSideActionConfig", _, set_client_side_action_config, get_client_side_action_config, Val<ClientSideActionConfig>
+        /// Sets `ClientSideActionConfig`, which `new` took, in place.
+        pub fn set_client_side_action_config(&mut self, value: impl Into<Val<ClientSideActionConfig>>) -> &mut Self {
+            self.props.set("ClientSideActionConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitivityToBlock`.
-            props, "SensitivityToBlock", sensitivity_to_block, set_sensitivity_to_block, get_sensitivity_to_block, Val<SensitivityToAct>
+        /// `ClientSideActionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_side_action_config(&self) -> ::std::option::Option<Val<ClientSideActionConfig>> {
+            crate::cfn::get_prop(&self.props, "ClientSideActionConfig")
+        }
+
+        /// `SensitivityToBlock`.
+        pub fn sensitivity_to_block(mut self, value: impl Into<Val<SensitivityToAct>>) -> Self {
+            self.props.set("SensitivityToBlock", value.into());
+            self
+        }
+
+        /// Sets `SensitivityToBlock` in place: [`Self::sensitivity_to_block`] on a value held by `&mut`.
+        pub fn set_sensitivity_to_block(&mut self, value: impl Into<Val<SensitivityToAct>>) -> &mut Self {
+            self.props.set("SensitivityToBlock", value.into());
+            self
+        }
+
+        /// `SensitivityToBlock` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitivity_to_block(&self) -> ::std::option::Option<Val<SensitivityToAct>> {
+            crate::cfn::get_prop(&self.props, "SensitivityToBlock")
         }
     }
 
@@ -7799,9 +12137,16 @@ pub mod web_acl {
             ClientSideActionConfig { props }
         }
 
-        prop! {
-            /// `Challenge`: Client side action config for AntiDDOS AMR.
-            props, "Challenge", _, set_challenge, get_challenge, Val<ClientSideAction>
+        /// Sets `Challenge`, which `new` took, in place.
+        pub fn set_challenge(&mut self, value: impl Into<Val<ClientSideAction>>) -> &mut Self {
+            self.props.set("Challenge", value.into());
+            self
+        }
+
+        /// `Challenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_challenge(&self) -> ::std::option::Option<Val<ClientSideAction>> {
+            crate::cfn::get_prop(&self.props, "Challenge")
         }
     }
 
@@ -7822,19 +12167,53 @@ pub mod web_acl {
             ClientSideAction { props }
         }
 
-        prop! {
-            /// `UsageOfAction`.
-            props, "UsageOfAction", _, set_usage_of_action, get_usage_of_action, Val<UsageOfAction>
+        /// Sets `UsageOfAction`, which `new` took, in place.
+        pub fn set_usage_of_action(&mut self, value: impl Into<Val<UsageOfAction>>) -> &mut Self {
+            self.props.set("UsageOfAction", value.into());
+            self
         }
 
-        prop! {
-            /// `ExemptUriRegularExpressions`.
-            props, "ExemptUriRegularExpressions", exempt_uri_regular_expressions, set_exempt_uri_regular_expressions, get_exempt_uri_regular_expressions, Val<List<Regex>>
+        /// `UsageOfAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_of_action(&self) -> ::std::option::Option<Val<UsageOfAction>> {
+            crate::cfn::get_prop(&self.props, "UsageOfAction")
         }
 
-        prop! {
-            /// `Sensitivity`.
-            props, "Sensitivity", sensitivity, set_sensitivity, get_sensitivity, Val<SensitivityToAct>
+        /// `ExemptUriRegularExpressions`.
+        pub fn exempt_uri_regular_expressions(mut self, value: impl Into<Val<List<Regex>>>) -> Self {
+            self.props.set("ExemptUriRegularExpressions", value.into());
+            self
+        }
+
+        /// Sets `ExemptUriRegularExpressions` in place: [`Self::exempt_uri_regular_expressions`] on a
+        /// value held by `&mut`.
+        pub fn set_exempt_uri_regular_expressions(&mut self, value: impl Into<Val<List<Regex>>>) -> &mut Self {
+            self.props.set("ExemptUriRegularExpressions", value.into());
+            self
+        }
+
+        /// `ExemptUriRegularExpressions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exempt_uri_regular_expressions(&self) -> ::std::option::Option<Val<List<Regex>>> {
+            crate::cfn::get_prop(&self.props, "ExemptUriRegularExpressions")
+        }
+
+        /// `Sensitivity`.
+        pub fn sensitivity(mut self, value: impl Into<Val<SensitivityToAct>>) -> Self {
+            self.props.set("Sensitivity", value.into());
+            self
+        }
+
+        /// Sets `Sensitivity` in place: [`Self::sensitivity`] on a value held by `&mut`.
+        pub fn set_sensitivity(&mut self, value: impl Into<Val<SensitivityToAct>>) -> &mut Self {
+            self.props.set("Sensitivity", value.into());
+            self
+        }
+
+        /// `Sensitivity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitivity(&self) -> ::std::option::Option<Val<SensitivityToAct>> {
+            crate::cfn::get_prop(&self.props, "Sensitivity")
         }
     }
 
@@ -7853,9 +12232,22 @@ pub mod web_acl {
             Regex { props }
         }
 
-        prop! {
-            /// `RegexString`.
-            props, "RegexString", regex_string, set_regex_string, get_regex_string, Val<String>
+        /// `RegexString`.
+        pub fn regex_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegexString", value.into());
+            self
+        }
+
+        /// Sets `RegexString` in place: [`Self::regex_string`] on a value held by `&mut`.
+        pub fn set_regex_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegexString", value.into());
+            self
+        }
+
+        /// `RegexString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegexString")
         }
     }
 
@@ -7908,14 +12300,34 @@ pub mod web_acl {
             AwsManagedRulesBotControlRuleSet { props }
         }
 
-        prop! {
-            /// `InspectionLevel`.
-            props, "InspectionLevel", _, set_inspection_level, get_inspection_level, Val<AwsManagedRulesBotControlRuleSetInspectionLevel>
+        /// Sets `InspectionLevel`, which `new` took, in place.
+        pub fn set_inspection_level(&mut self, value: impl Into<Val<AwsManagedRulesBotControlRuleSetInspectionLevel>>) -> &mut Self {
+            self.props.set("InspectionLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableMachineLearning`.
-            props, "EnableMachineLearning", enable_machine_learning, set_enable_machine_learning, get_enable_machine_learning, Val<bool>
+        /// `InspectionLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inspection_level(&self) -> ::std::option::Option<Val<AwsManagedRulesBotControlRuleSetInspectionLevel>> {
+            crate::cfn::get_prop(&self.props, "InspectionLevel")
+        }
+
+        /// `EnableMachineLearning`.
+        pub fn enable_machine_learning(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableMachineLearning", value.into());
+            self
+        }
+
+        /// Sets `EnableMachineLearning` in place: [`Self::enable_machine_learning`] on a value held by `&mut`.
+        pub fn set_enable_machine_learning(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableMachineLearning", value.into());
+            self
+        }
+
+        /// `EnableMachineLearning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_machine_learning(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableMachineLearning")
         }
     }
 
@@ -7964,14 +12376,28 @@ pub mod web_acl {
             RuleActionOverride { props }
         }
 
-        prop! {
-            /// `Name`: Name of the WebACL.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionToUse`: Action taken when Rule matches its condition.
-            props, "ActionToUse", _, set_action_to_use, get_action_to_use, Val<RuleAction>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ActionToUse`, which `new` took, in place.
+        pub fn set_action_to_use(&mut self, value: impl Into<Val<RuleAction>>) -> &mut Self {
+            self.props.set("ActionToUse", value.into());
+            self
+        }
+
+        /// `ActionToUse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_to_use(&self) -> ::std::option::Option<Val<RuleAction>> {
+            crate::cfn::get_prop(&self.props, "ActionToUse")
         }
     }
 
@@ -7993,10 +12419,16 @@ pub mod web_acl {
             NotStatement { props }
         }
 
-        prop! {
-            /// `Statement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "Statement", _, set_statement, get_statement, Val<Statement>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
+        }
+
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "Statement")
         }
     }
 
@@ -8017,9 +12449,16 @@ pub mod web_acl {
             OrStatement { props }
         }
 
-        prop! {
-            /// `Statements`.
-            props, "Statements", _, set_statements, get_statements, Val<List<Statement>>
+        /// Sets `Statements`, which `new` took, in place.
+        pub fn set_statements(&mut self, value: impl Into<Val<List<Statement>>>) -> &mut Self {
+            self.props.set("Statements", value.into());
+            self
+        }
+
+        /// `Statements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statements(&self) -> ::std::option::Option<Val<List<Statement>>> {
+            crate::cfn::get_prop(&self.props, "Statements")
         }
     }
 
@@ -8045,35 +12484,101 @@ pub mod web_acl {
             RateBasedStatement { props }
         }
 
-        prop! {
-            /// `Limit`.
-            props, "Limit", _, set_limit, get_limit, Val<i64>
+        /// Sets `Limit`, which `new` took, in place.
+        pub fn set_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Limit", value.into());
+            self
         }
 
-        prop! {
-            /// `AggregateKeyType`.
-            props, "AggregateKeyType", _, set_aggregate_key_type, get_aggregate_key_type, Val<RateBasedStatementAggregateKeyType>
+        /// `Limit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Limit")
         }
 
-        prop! {
-            /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
-            props, "CustomKeys", custom_keys, set_custom_keys, get_custom_keys, Val<List<RateBasedStatementCustomKey>>
+        /// Sets `AggregateKeyType`, which `new` took, in place.
+        pub fn set_aggregate_key_type(&mut self, value: impl Into<Val<RateBasedStatementAggregateKeyType>>) -> &mut Self {
+            self.props.set("AggregateKeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `EvaluationWindowSec`.
-            props, "EvaluationWindowSec", evaluation_window_sec, set_evaluation_window_sec, get_evaluation_window_sec, Val<i64>
+        /// `AggregateKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregate_key_type(&self) -> ::std::option::Option<Val<RateBasedStatementAggregateKeyType>> {
+            crate::cfn::get_prop(&self.props, "AggregateKeyType")
         }
 
-        prop! {
-            /// `ForwardedIPConfig`.
-            props, "ForwardedIPConfig", forwarded_ip_config, set_forwarded_ip_config, get_forwarded_ip_config, Val<ForwardedIpConfiguration>
+        /// `CustomKeys`: Specifies the aggregate keys to use in a rate-base rule.
+        pub fn custom_keys(mut self, value: impl Into<Val<List<RateBasedStatementCustomKey>>>) -> Self {
+            self.props.set("CustomKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
-            /// SizeConstraint, etc
-            props, "ScopeDownStatement", scope_down_statement, set_scope_down_statement, get_scope_down_statement, Val<Statement>
+        /// Sets `CustomKeys` in place: [`Self::custom_keys`] on a value held by `&mut`.
+        pub fn set_custom_keys(&mut self, value: impl Into<Val<List<RateBasedStatementCustomKey>>>) -> &mut Self {
+            self.props.set("CustomKeys", value.into());
+            self
+        }
+
+        /// `CustomKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_keys(&self) -> ::std::option::Option<Val<List<RateBasedStatementCustomKey>>> {
+            crate::cfn::get_prop(&self.props, "CustomKeys")
+        }
+
+        /// `EvaluationWindowSec`.
+        pub fn evaluation_window_sec(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EvaluationWindowSec", value.into());
+            self
+        }
+
+        /// Sets `EvaluationWindowSec` in place: [`Self::evaluation_window_sec`] on a value held by `&mut`.
+        pub fn set_evaluation_window_sec(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationWindowSec", value.into());
+            self
+        }
+
+        /// `EvaluationWindowSec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_window_sec(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationWindowSec")
+        }
+
+        /// `ForwardedIPConfig`.
+        pub fn forwarded_ip_config(mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardedIPConfig` in place: [`Self::forwarded_ip_config`] on a value held by `&mut`.
+        pub fn set_forwarded_ip_config(&mut self, value: impl Into<Val<ForwardedIpConfiguration>>) -> &mut Self {
+            self.props.set("ForwardedIPConfig", value.into());
+            self
+        }
+
+        /// `ForwardedIPConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip_config(&self) -> ::std::option::Option<Val<ForwardedIpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIPConfig")
+        }
+
+        /// `ScopeDownStatement`: First level statement that contains conditions, such as ByteMatch,
+        /// SizeConstraint, etc
+        pub fn scope_down_statement(mut self, value: impl Into<Val<Statement>>) -> Self {
+            self.props.set("ScopeDownStatement", value.into());
+            self
+        }
+
+        /// Sets `ScopeDownStatement` in place: [`Self::scope_down_statement`] on a value held by `&mut`.
+        pub fn set_scope_down_statement(&mut self, value: impl Into<Val<Statement>>) -> &mut Self {
+            self.props.set("ScopeDownStatement", value.into());
+            self
+        }
+
+        /// `ScopeDownStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_down_statement(&self) -> ::std::option::Option<Val<Statement>> {
+            crate::cfn::get_prop(&self.props, "ScopeDownStatement")
         }
     }
 
@@ -8112,69 +12617,225 @@ pub mod web_acl {
             RateBasedStatementCustomKey { props }
         }
 
-        prop! {
-            /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
-            props, "ASN", asn, set_asn, get_asn, Val<Json>
+        /// `ASN`: Specifies the request's ASN as an aggregate key for a rate-based rule.
+        pub fn asn(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ASN", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
-            props, "Cookie", cookie, set_cookie, get_cookie, Val<RateLimitCookie>
+        /// Sets `ASN` in place: [`Self::asn`] on a value held by `&mut`.
+        pub fn set_asn(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ASN", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedIP`.
-            props, "ForwardedIP", forwarded_ip, set_forwarded_ip, get_forwarded_ip, Val<Json>
+        /// `ASN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ASN")
         }
 
-        prop! {
-            /// `HTTPMethod`.
-            props, "HTTPMethod", http_method, set_http_method, get_http_method, Val<Json>
+        /// `Cookie`: Specifies a cookie as an aggregate key for a rate-based rule.
+        pub fn cookie(mut self, value: impl Into<Val<RateLimitCookie>>) -> Self {
+            self.props.set("Cookie", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
-            props, "Header", header, set_header, get_header, Val<RateLimitHeader>
+        /// Sets `Cookie` in place: [`Self::cookie`] on a value held by `&mut`.
+        pub fn set_cookie(&mut self, value: impl Into<Val<RateLimitCookie>>) -> &mut Self {
+            self.props.set("Cookie", value.into());
+            self
         }
 
-        prop! {
-            /// `IP`.
-            props, "IP", ip, set_ip, get_ip, Val<Json>
+        /// `Cookie` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookie(&self) -> ::std::option::Option<Val<RateLimitCookie>> {
+            crate::cfn::get_prop(&self.props, "Cookie")
         }
 
-        prop! {
-            /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
-            /// rate-based rule.
-            props, "JA3Fingerprint", ja3_fingerprint, set_ja3_fingerprint, get_ja3_fingerprint, Val<RateLimitJa3Fingerprint>
+        /// `ForwardedIP`.
+        pub fn forwarded_ip(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ForwardedIP", value.into());
+            self
         }
 
-        prop! {
-            /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
-            /// rate-based rule.
-            props, "JA4Fingerprint", ja4_fingerprint, set_ja4_fingerprint, get_ja4_fingerprint, Val<RateLimitJa4Fingerprint>
+        /// Sets `ForwardedIP` in place: [`Self::forwarded_ip`] on a value held by `&mut`.
+        pub fn set_forwarded_ip(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ForwardedIP", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a
-            /// rate-based rule.
-            props, "LabelNamespace", label_namespace, set_label_namespace, get_label_namespace, Val<RateLimitLabelNamespace>
+        /// `ForwardedIP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_ip(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ForwardedIP")
         }
 
-        prop! {
-            /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
-            /// rate-based rule.
-            props, "QueryArgument", query_argument, set_query_argument, get_query_argument, Val<RateLimitQueryArgument>
+        /// `HTTPMethod`.
+        pub fn http_method(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
-            /// rule.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<RateLimitQueryString>
+        /// Sets `HTTPMethod` in place: [`Self::http_method`] on a value held by `&mut`.
+        pub fn set_http_method(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
-            props, "UriPath", uri_path, set_uri_path, get_uri_path, Val<RateLimitUriPath>
+        /// `HTTPMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "HTTPMethod")
+        }
+
+        /// `Header`: Specifies a header as an aggregate key for a rate-based rule.
+        pub fn header(mut self, value: impl Into<Val<RateLimitHeader>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<RateLimitHeader>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<RateLimitHeader>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `IP`.
+        pub fn ip(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("IP", value.into());
+            self
+        }
+
+        /// Sets `IP` in place: [`Self::ip`] on a value held by `&mut`.
+        pub fn set_ip(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("IP", value.into());
+            self
+        }
+
+        /// `IP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "IP")
+        }
+
+        /// `JA3Fingerprint`: Specifies the request's JA3 fingerprint as an aggregate key for a
+        /// rate-based rule.
+        pub fn ja3_fingerprint(mut self, value: impl Into<Val<RateLimitJa3Fingerprint>>) -> Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA3Fingerprint` in place: [`Self::ja3_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja3_fingerprint(&mut self, value: impl Into<Val<RateLimitJa3Fingerprint>>) -> &mut Self {
+            self.props.set("JA3Fingerprint", value.into());
+            self
+        }
+
+        /// `JA3Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja3_fingerprint(&self) -> ::std::option::Option<Val<RateLimitJa3Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA3Fingerprint")
+        }
+
+        /// `JA4Fingerprint`: Specifies the request's JA4 fingerprint as an aggregate key for a
+        /// rate-based rule.
+        pub fn ja4_fingerprint(mut self, value: impl Into<Val<RateLimitJa4Fingerprint>>) -> Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `JA4Fingerprint` in place: [`Self::ja4_fingerprint`] on a value held by `&mut`.
+        pub fn set_ja4_fingerprint(&mut self, value: impl Into<Val<RateLimitJa4Fingerprint>>) -> &mut Self {
+            self.props.set("JA4Fingerprint", value.into());
+            self
+        }
+
+        /// `JA4Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja4_fingerprint(&self) -> ::std::option::Option<Val<RateLimitJa4Fingerprint>> {
+            crate::cfn::get_prop(&self.props, "JA4Fingerprint")
+        }
+
+        /// `LabelNamespace`: Specifies a label namespace to use as an aggregate key for a rate-based
+        /// rule.
+        pub fn label_namespace(mut self, value: impl Into<Val<RateLimitLabelNamespace>>) -> Self {
+            self.props.set("LabelNamespace", value.into());
+            self
+        }
+
+        /// Sets `LabelNamespace` in place: [`Self::label_namespace`] on a value held by `&mut`.
+        pub fn set_label_namespace(&mut self, value: impl Into<Val<RateLimitLabelNamespace>>) -> &mut Self {
+            self.props.set("LabelNamespace", value.into());
+            self
+        }
+
+        /// `LabelNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_namespace(&self) -> ::std::option::Option<Val<RateLimitLabelNamespace>> {
+            crate::cfn::get_prop(&self.props, "LabelNamespace")
+        }
+
+        /// `QueryArgument`: Specifies a query argument in the request as an aggregate key for a
+        /// rate-based rule.
+        pub fn query_argument(mut self, value: impl Into<Val<RateLimitQueryArgument>>) -> Self {
+            self.props.set("QueryArgument", value.into());
+            self
+        }
+
+        /// Sets `QueryArgument` in place: [`Self::query_argument`] on a value held by `&mut`.
+        pub fn set_query_argument(&mut self, value: impl Into<Val<RateLimitQueryArgument>>) -> &mut Self {
+            self.props.set("QueryArgument", value.into());
+            self
+        }
+
+        /// `QueryArgument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_argument(&self) -> ::std::option::Option<Val<RateLimitQueryArgument>> {
+            crate::cfn::get_prop(&self.props, "QueryArgument")
+        }
+
+        /// `QueryString`: Specifies the request's query string as an aggregate key for a rate-based
+        /// rule.
+        pub fn query_string(mut self, value: impl Into<Val<RateLimitQueryString>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<RateLimitQueryString>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<RateLimitQueryString>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `UriPath`: Specifies the request's URI Path as an aggregate key for a rate-based rule.
+        pub fn uri_path(mut self, value: impl Into<Val<RateLimitUriPath>>) -> Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// Sets `UriPath` in place: [`Self::uri_path`] on a value held by `&mut`.
+        pub fn set_uri_path(&mut self, value: impl Into<Val<RateLimitUriPath>>) -> &mut Self {
+            self.props.set("UriPath", value.into());
+            self
+        }
+
+        /// `UriPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri_path(&self) -> ::std::option::Option<Val<RateLimitUriPath>> {
+            crate::cfn::get_prop(&self.props, "UriPath")
         }
     }
 
@@ -8201,14 +12862,28 @@ pub mod web_acl {
             RateLimitCookie { props }
         }
 
-        prop! {
-            /// `Name`: The name of the cookie to use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -8235,14 +12910,28 @@ pub mod web_acl {
             RateLimitHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the header to use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -8264,9 +12953,16 @@ pub mod web_acl {
             RateLimitJa3Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa3FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<RateLimitJa3FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<RateLimitJa3FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -8301,9 +12997,16 @@ pub mod web_acl {
             RateLimitJa4Fingerprint { props }
         }
 
-        prop! {
-            /// `FallbackBehavior`.
-            props, "FallbackBehavior", _, set_fallback_behavior, get_fallback_behavior, Val<RateLimitJa4FingerprintFallbackBehavior>
+        /// Sets `FallbackBehavior`, which `new` took, in place.
+        pub fn set_fallback_behavior(&mut self, value: impl Into<Val<RateLimitJa4FingerprintFallbackBehavior>>) -> &mut Self {
+            self.props.set("FallbackBehavior", value.into());
+            self
+        }
+
+        /// `FallbackBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_behavior(&self) -> ::std::option::Option<Val<RateLimitJa4FingerprintFallbackBehavior>> {
+            crate::cfn::get_prop(&self.props, "FallbackBehavior")
         }
     }
 
@@ -8338,9 +13041,16 @@ pub mod web_acl {
             RateLimitLabelNamespace { props }
         }
 
-        prop! {
-            /// `Namespace`: The namespace to use for aggregation.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -8367,14 +13077,28 @@ pub mod web_acl {
             RateLimitQueryArgument { props }
         }
 
-        prop! {
-            /// `Name`: The name of the query argument to use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -8396,9 +13120,16 @@ pub mod web_acl {
             RateLimitQueryString { props }
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -8420,9 +13151,16 @@ pub mod web_acl {
             RateLimitUriPath { props }
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
         }
     }
 
@@ -8451,24 +13189,59 @@ pub mod web_acl {
             RegexMatchStatement { props }
         }
 
-        prop! {
-            /// `RegexString`.
-            props, "RegexString", _, set_regex_string, get_regex_string, Val<String>
+        /// Sets `RegexString`, which `new` took, in place.
+        pub fn set_regex_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegexString", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// `RegexString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegexString")
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -8497,24 +13270,59 @@ pub mod web_acl {
             RegexPatternSetReferenceStatement { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the WAF entity.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -8535,19 +13343,52 @@ pub mod web_acl {
             RuleGroupReferenceStatement { props }
         }
 
-        prop! {
-            /// `Arn`: ARN of the WAF entity.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedRules`.
-            props, "ExcludedRules", excluded_rules, set_excluded_rules, get_excluded_rules, Val<List<ExcludedRule>>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `RuleActionOverrides`: Action overrides for rules in the rule group.
-            props, "RuleActionOverrides", rule_action_overrides, set_rule_action_overrides, get_rule_action_overrides, Val<List<RuleActionOverride>>
+        /// `ExcludedRules`.
+        pub fn excluded_rules(mut self, value: impl Into<Val<List<ExcludedRule>>>) -> Self {
+            self.props.set("ExcludedRules", value.into());
+            self
+        }
+
+        /// Sets `ExcludedRules` in place: [`Self::excluded_rules`] on a value held by `&mut`.
+        pub fn set_excluded_rules(&mut self, value: impl Into<Val<List<ExcludedRule>>>) -> &mut Self {
+            self.props.set("ExcludedRules", value.into());
+            self
+        }
+
+        /// `ExcludedRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_rules(&self) -> ::std::option::Option<Val<List<ExcludedRule>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedRules")
+        }
+
+        /// `RuleActionOverrides`: Action overrides for rules in the rule group.
+        pub fn rule_action_overrides(mut self, value: impl Into<Val<List<RuleActionOverride>>>) -> Self {
+            self.props.set("RuleActionOverrides", value.into());
+            self
+        }
+
+        /// Sets `RuleActionOverrides` in place: [`Self::rule_action_overrides`] on a value held by `&mut`.
+        pub fn set_rule_action_overrides(&mut self, value: impl Into<Val<List<RuleActionOverride>>>) -> &mut Self {
+            self.props.set("RuleActionOverrides", value.into());
+            self
+        }
+
+        /// `RuleActionOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_action_overrides(&self) -> ::std::option::Option<Val<List<RuleActionOverride>>> {
+            crate::cfn::get_prop(&self.props, "RuleActionOverrides")
         }
     }
 
@@ -8579,29 +13420,71 @@ pub mod web_acl {
             SizeConstraintStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<SizeConstraintStatementComparisonOperator>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `Size`.
-            props, "Size", _, set_size, get_size, Val<f64>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<SizeConstraintStatementComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<SizeConstraintStatementComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Size")
+        }
+
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -8652,24 +13535,65 @@ pub mod web_acl {
             SqliMatchStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
-            props, "SensitivityLevel", sensitivity_level, set_sensitivity_level, get_sensitivity_level, Val<SensitivityLevel>
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
+        }
+
+        /// `SensitivityLevel`: Sensitivity Level current only used for sqli match statements.
+        pub fn sensitivity_level(mut self, value: impl Into<Val<SensitivityLevel>>) -> Self {
+            self.props.set("SensitivityLevel", value.into());
+            self
+        }
+
+        /// Sets `SensitivityLevel` in place: [`Self::sensitivity_level`] on a value held by `&mut`.
+        pub fn set_sensitivity_level(&mut self, value: impl Into<Val<SensitivityLevel>>) -> &mut Self {
+            self.props.set("SensitivityLevel", value.into());
+            self
+        }
+
+        /// `SensitivityLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitivity_level(&self) -> ::std::option::Option<Val<SensitivityLevel>> {
+            crate::cfn::get_prop(&self.props, "SensitivityLevel")
         }
     }
 
@@ -8708,19 +13632,47 @@ pub mod web_acl {
             XssMatchStatement { props }
         }
 
-        prop! {
-            /// `FieldToMatch`: Field of the request to match.
-            props, "FieldToMatch", _, set_field_to_match, get_field_to_match, Val<FieldToMatch>
+        /// Sets `FieldToMatch`, which `new` took, in place.
+        pub fn set_field_to_match(&mut self, value: impl Into<Val<FieldToMatch>>) -> &mut Self {
+            self.props.set("FieldToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `TextTransformations`.
-            props, "TextTransformations", _, set_text_transformations, get_text_transformations, Val<List<TextTransformation>>
+        /// `FieldToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_to_match(&self) -> ::std::option::Option<Val<FieldToMatch>> {
+            crate::cfn::get_prop(&self.props, "FieldToMatch")
         }
 
-        prop! {
-            /// `PreParseTextTransformations`.
-            props, "PreParseTextTransformations", pre_parse_text_transformations, set_pre_parse_text_transformations, get_pre_parse_text_transformations, Val<List<PreParseTextTransformation>>
+        /// Sets `TextTransformations`, which `new` took, in place.
+        pub fn set_text_transformations(&mut self, value: impl Into<Val<List<TextTransformation>>>) -> &mut Self {
+            self.props.set("TextTransformations", value.into());
+            self
+        }
+
+        /// `TextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_transformations(&self) -> ::std::option::Option<Val<List<TextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "TextTransformations")
+        }
+
+        /// `PreParseTextTransformations`.
+        pub fn pre_parse_text_transformations(mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// Sets `PreParseTextTransformations` in place: [`Self::pre_parse_text_transformations`] on a
+        /// value held by `&mut`.
+        pub fn set_pre_parse_text_transformations(&mut self, value: impl Into<Val<List<PreParseTextTransformation>>>) -> &mut Self {
+            self.props.set("PreParseTextTransformations", value.into());
+            self
+        }
+
+        /// `PreParseTextTransformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_parse_text_transformations(&self) -> ::std::option::Option<Val<List<PreParseTextTransformation>>> {
+            crate::cfn::get_prop(&self.props, "PreParseTextTransformations")
         }
     }
 
@@ -8749,19 +13701,40 @@ pub mod web_acl {
             VisibilityConfig { props }
         }
 
-        prop! {
-            /// `SampledRequestsEnabled`.
-            props, "SampledRequestsEnabled", _, set_sampled_requests_enabled, get_sampled_requests_enabled, Val<bool>
+        /// Sets `SampledRequestsEnabled`, which `new` took, in place.
+        pub fn set_sampled_requests_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SampledRequestsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchMetricsEnabled`.
-            props, "CloudWatchMetricsEnabled", _, set_cloud_watch_metrics_enabled, get_cloud_watch_metrics_enabled, Val<bool>
+        /// `SampledRequestsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampled_requests_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SampledRequestsEnabled")
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `CloudWatchMetricsEnabled`, which `new` took, in place.
+        pub fn set_cloud_watch_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// `CloudWatchMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchMetricsEnabled")
+        }
+
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
     }
 
@@ -8803,14 +13776,28 @@ impl WebAclAssociation {
         WebAclAssociation { core }
     }
 
-    prop! {
-        /// `ResourceArn`.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `WebACLArn`.
-        core.props, "WebACLArn", _, set_web_acl_arn, get_web_acl_arn, Val<String>
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// Sets `WebACLArn`, which `new` took, in place.
+    pub fn set_web_acl_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WebACLArn", value.into());
+        self
+    }
+
+    /// `WebACLArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_acl_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WebACLArn")
     }
 
     /// `Ref`: the resource's identifier.

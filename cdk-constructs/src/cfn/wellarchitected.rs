@@ -57,27 +57,52 @@ impl AgentContext {
         AgentContext { core }
     }
 
-    prop! {
-        /// `Content`: The free-form content of the Agent Context, supplied as an arbitrary JSON
-        /// object.
-        core.props, "Content", _, set_content, get_content, Val<Json>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `ContextType`: The type of the Agent Context.
-        core.props, "ContextType", _, set_context_type, get_context_type, Val<agent_context::ContextType>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `ProfileArn`: The Amazon Resource Name (ARN) of the parent Agent Profile that owns this
-        /// context. Pass `!Ref` of the parent AWS::WellArchitected::AgentProfile to flow its ARN
-        /// here.
-        core.props, "ProfileArn", _, set_profile_arn, get_profile_arn, Val<String>
+    /// Sets `ContextType`, which `new` took, in place.
+    pub fn set_context_type(&mut self, value: impl Into<Val<agent_context::ContextType>>) -> &mut Self {
+        self.core.props.set("ContextType", value.into());
+        self
     }
 
-    prop! {
-        /// `Title`: The title of the Agent Context.
-        core.props, "Title", _, set_title, get_title, Val<String>
+    /// `ContextType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_context_type(&self) -> ::std::option::Option<Val<agent_context::ContextType>> {
+        crate::cfn::get_prop(&self.core.props, "ContextType")
+    }
+
+    /// Sets `ProfileArn`, which `new` took, in place.
+    pub fn set_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileArn", value.into());
+        self
+    }
+
+    /// `ProfileArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileArn")
+    }
+
+    /// Sets `Title`, which `new` took, in place.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
     }
 
     /// `Ref`: the resource's identifier.
@@ -181,25 +206,58 @@ impl AgentGoal {
         AgentGoal { core }
     }
 
-    prop! {
-        /// `Description`: A description of the Agent Goal.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the Agent Goal.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Pillars`: The list of Well-Architected pillars this goal targets.
-        core.props, "Pillars", _, set_pillars, get_pillars, Val<List<agent_goal::Pillar>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileArn`: The Amazon Resource Name (ARN) of the parent Agent Profile that owns this
-        /// goal. Pass `!Ref` of the parent AWS::WellArchitected::AgentProfile to flow its ARN here.
-        core.props, "ProfileArn", _, set_profile_arn, get_profile_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Title`: The title of the Agent Goal.
-        core.props, "Title", _, set_title, get_title, Val<String>
+    /// Sets `Pillars`, which `new` took, in place.
+    pub fn set_pillars(&mut self, value: impl Into<Val<List<agent_goal::Pillar>>>) -> &mut Self {
+        self.core.props.set("Pillars", value.into());
+        self
+    }
+
+    /// `Pillars` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pillars(&self) -> ::std::option::Option<Val<List<agent_goal::Pillar>>> {
+        crate::cfn::get_prop(&self.core.props, "Pillars")
+    }
+
+    /// Sets `ProfileArn`, which `new` took, in place.
+    pub fn set_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileArn", value.into());
+        self
+    }
+
+    /// `ProfileArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileArn")
+    }
+
+    /// Sets `Title`, which `new` took, in place.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
     }
 
     /// `Ref`: the resource's identifier.
@@ -308,53 +366,144 @@ impl AgentProfile {
         AgentProfile { core }
     }
 
-    prop! {
-        /// `AggregationConfiguration`: The aggregation configuration entries (account, regions,
-        /// access role) associated with this profile.
-        core.props, "AggregationConfiguration", _, set_aggregation_configuration, get_aggregation_configuration, Val<List<agent_profile::AggregationConfiguration>>
+    /// Sets `AggregationConfiguration`, which `new` took, in place.
+    pub fn set_aggregation_configuration(&mut self, value: impl Into<Val<List<agent_profile::AggregationConfiguration>>>) -> &mut Self {
+        self.core.props.set("AggregationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `BusinessOverview`: A business overview for the profile used to improve recommendation
-        /// quality.
-        core.props, "BusinessOverview", business_overview, set_business_overview, get_business_overview, Val<String>
+    /// `AggregationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation_configuration(&self) -> ::std::option::Option<Val<List<agent_profile::AggregationConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "AggregationConfiguration")
     }
 
-    prop! {
-        /// `DeletionProtection`: Whether deletion protection is enabled for the profile. When
-        /// enabled, the profile cannot be deleted until deletion protection is disabled.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `BusinessOverview`: A business overview for the profile used to improve recommendation
+    /// quality.
+    pub fn business_overview(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BusinessOverview", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the profile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BusinessOverview` in place: [`Self::business_overview`] on a value held by `&mut`.
+    pub fn set_business_overview(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BusinessOverview", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The human-readable display name of the profile.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `BusinessOverview` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_business_overview(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BusinessOverview")
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The ARN of the IAM role assumed to execute recommendation actions.
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `DeletionProtection`: Whether deletion protection is enabled for the profile. When enabled,
+    /// the profile cannot be deleted until deletion protection is disabled.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the profile. Unique within the account and used as the last
-        /// component of the ARN.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Pillars`: The list of Well-Architected pillars to focus on.
-        core.props, "Pillars", _, set_pillars, get_pillars, Val<List<agent_profile::Pillar>>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs to associate with the Agent Profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the profile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisplayName`: The human-readable display name of the profile.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Pillars`, which `new` took, in place.
+    pub fn set_pillars(&mut self, value: impl Into<Val<List<agent_profile::Pillar>>>) -> &mut Self {
+        self.core.props.set("Pillars", value.into());
+        self
+    }
+
+    /// `Pillars` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pillars(&self) -> ::std::option::Option<Val<List<agent_profile::Pillar>>> {
+        crate::cfn::get_prop(&self.core.props, "Pillars")
+    }
+
+    /// `Tags`: Key-value pairs to associate with the Agent Profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -426,19 +575,40 @@ pub mod agent_profile {
             AggregationConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: The target AWS account ID.
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`: The target regions in the account.
-            props, "Regions", _, set_regions, get_regions, Val<List<String>>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `AccessRoleArn`: The ARN of the IAM role used to access resources in this account.
-            props, "AccessRoleArn", _, set_access_role_arn, get_access_role_arn, Val<String>
+        /// Sets `Regions`, which `new` took, in place.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
+        }
+
+        /// Sets `AccessRoleArn`, which `new` took, in place.
+        pub fn set_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessRoleArn", value.into());
+            self
+        }
+
+        /// `AccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessRoleArn")
         }
     }
 
@@ -480,19 +650,58 @@ impl Lens {
         Lens { core }
     }
 
-    prop! {
-        /// `JSONString`: The JSON representation of a lens.
-        core.props, "JSONString", json_string, set_json_string, get_json_string, Val<String>
+    /// `JSONString`: The JSON representation of a lens.
+    pub fn json_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("JSONString", value.into());
+        self
     }
 
-    prop! {
-        /// `LensVersion`: The version of the lens.
-        core.props, "LensVersion", lens_version, set_lens_version, get_lens_version, Val<String>
+    /// Sets `JSONString` in place: [`Self::json_string`] on a value held by `&mut`.
+    pub fn set_json_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JSONString", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the lens.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `JSONString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_json_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JSONString")
+    }
+
+    /// `LensVersion`: The version of the lens.
+    pub fn lens_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LensVersion", value.into());
+        self
+    }
+
+    /// Sets `LensVersion` in place: [`Self::lens_version`] on a value held by `&mut`.
+    pub fn set_lens_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LensVersion", value.into());
+        self
+    }
+
+    /// `LensVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lens_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LensVersion")
+    }
+
+    /// `Tags`: The tags assigned to the lens.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -560,24 +769,58 @@ impl Profile {
         Profile { core }
     }
 
-    prop! {
-        /// `ProfileDescription`: The profile description.
-        core.props, "ProfileDescription", _, set_profile_description, get_profile_description, Val<String>
+    /// Sets `ProfileDescription`, which `new` took, in place.
+    pub fn set_profile_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileName`: The name of the profile.
-        core.props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
+    /// `ProfileDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileDescription")
     }
 
-    prop! {
-        /// `ProfileQuestions`: The profile questions.
-        core.props, "ProfileQuestions", _, set_profile_questions, get_profile_questions, Val<List<profile::ProfileQuestionUpdate>>
+    /// Sets `ProfileName`, which `new` took, in place.
+    pub fn set_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileName")
+    }
+
+    /// Sets `ProfileQuestions`, which `new` took, in place.
+    pub fn set_profile_questions(&mut self, value: impl Into<Val<List<profile::ProfileQuestionUpdate>>>) -> &mut Self {
+        self.core.props.set("ProfileQuestions", value.into());
+        self
+    }
+
+    /// `ProfileQuestions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_questions(&self) -> ::std::option::Option<Val<List<profile::ProfileQuestionUpdate>>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileQuestions")
+    }
+
+    /// `Tags`: The tags assigned to the profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -637,14 +880,40 @@ pub mod profile {
             ProfileQuestionUpdate { props }
         }
 
-        prop! {
-            /// `QuestionId`: The ID of the question.
-            props, "QuestionId", question_id, set_question_id, get_question_id, Val<String>
+        /// `QuestionId`: The ID of the question.
+        pub fn question_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QuestionId", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectedChoiceIds`: The selected choices.
-            props, "SelectedChoiceIds", selected_choice_ids, set_selected_choice_ids, get_selected_choice_ids, Val<List<String>>
+        /// Sets `QuestionId` in place: [`Self::question_id`] on a value held by `&mut`.
+        pub fn set_question_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QuestionId", value.into());
+            self
+        }
+
+        /// `QuestionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_question_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QuestionId")
+        }
+
+        /// `SelectedChoiceIds`: The selected choices.
+        pub fn selected_choice_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SelectedChoiceIds", value.into());
+            self
+        }
+
+        /// Sets `SelectedChoiceIds` in place: [`Self::selected_choice_ids`] on a value held by `&mut`.
+        pub fn set_selected_choice_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SelectedChoiceIds", value.into());
+            self
+        }
+
+        /// `SelectedChoiceIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selected_choice_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SelectedChoiceIds")
         }
     }
 }
@@ -677,29 +946,76 @@ impl ReviewTemplate {
         ReviewTemplate { core }
     }
 
-    prop! {
-        /// `Description`: The review template description.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Lenses`: The lenses applied to the review template.
-        core.props, "Lenses", _, set_lenses, get_lenses, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Notes`: The notes associated with the review template.
-        core.props, "Notes", notes, set_notes, get_notes, Val<String>
+    /// Sets `Lenses`, which `new` took, in place.
+    pub fn set_lenses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Lenses", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the review template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Lenses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lenses(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Lenses")
     }
 
-    prop! {
-        /// `TemplateName`: The name of the review template.
-        core.props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+    /// `Notes`: The notes associated with the review template.
+    pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Notes", value.into());
+        self
+    }
+
+    /// Sets `Notes` in place: [`Self::notes`] on a value held by `&mut`.
+    pub fn set_notes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Notes", value.into());
+        self
+    }
+
+    /// `Notes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notes(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Notes")
+    }
+
+    /// `Tags`: The tags assigned to the review template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TemplateName`, which `new` took, in place.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -764,75 +1080,232 @@ impl Workload {
         Workload { core }
     }
 
-    prop! {
-        /// `AccountIds`: The list of Amazon Web Services account IDs associated with the workload.
-        core.props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
+    /// `AccountIds`: The list of Amazon Web Services account IDs associated with the workload.
+    pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AccountIds", value.into());
+        self
     }
 
-    prop! {
-        /// `ArchitecturalDesign`: The URL of the architectural design for the workload.
-        core.props, "ArchitecturalDesign", architectural_design, set_architectural_design, get_architectural_design, Val<String>
+    /// Sets `AccountIds` in place: [`Self::account_ids`] on a value held by `&mut`.
+    pub fn set_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AccountIds", value.into());
+        self
     }
 
-    prop! {
-        /// `AwsRegions`: The list of Amazon Web Services Regions associated with the workload.
-        core.props, "AwsRegions", aws_regions, set_aws_regions, get_aws_regions, Val<List<String>>
+    /// `AccountIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AccountIds")
     }
 
-    prop! {
-        /// `Description`: The description for the workload.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// `ArchitecturalDesign`: The URL of the architectural design for the workload.
+    pub fn architectural_design(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ArchitecturalDesign", value.into());
+        self
     }
 
-    prop! {
-        /// `DiscoveryConfig`: Discovery configuration associated to the workload.
-        core.props, "DiscoveryConfig", discovery_config, set_discovery_config, get_discovery_config, Val<workload::DiscoveryConfig>
+    /// Sets `ArchitecturalDesign` in place: [`Self::architectural_design`] on a value held by `&mut`.
+    pub fn set_architectural_design(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ArchitecturalDesign", value.into());
+        self
     }
 
-    prop! {
-        /// `Environment`: The environment for the workload.
-        core.props, "Environment", _, set_environment, get_environment, Val<workload::Environment>
+    /// `ArchitecturalDesign` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_architectural_design(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ArchitecturalDesign")
     }
 
-    prop! {
-        /// `Industry`: The industry for the workload.
-        core.props, "Industry", industry, set_industry, get_industry, Val<String>
+    /// `AwsRegions`: The list of Amazon Web Services Regions associated with the workload.
+    pub fn aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AwsRegions", value.into());
+        self
     }
 
-    prop! {
-        /// `IndustryType`: The industry type for the workload.
-        core.props, "IndustryType", industry_type, set_industry_type, get_industry_type, Val<String>
+    /// Sets `AwsRegions` in place: [`Self::aws_regions`] on a value held by `&mut`.
+    pub fn set_aws_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AwsRegions", value.into());
+        self
     }
 
-    prop! {
-        /// `Lenses`: The list of lenses associated with the workload.
-        core.props, "Lenses", _, set_lenses, get_lenses, Val<List<String>>
+    /// `AwsRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AwsRegions")
     }
 
-    prop! {
-        /// `NonAwsRegions`: The list of non-Amazon Web Services Regions associated with the
-        /// workload.
-        core.props, "NonAwsRegions", non_aws_regions, set_non_aws_regions, get_non_aws_regions, Val<List<String>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Notes`: The notes associated with the workload.
-        core.props, "Notes", notes, set_notes, get_notes, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ReviewOwner`: The review owner of the workload.
-        core.props, "ReviewOwner", review_owner, set_review_owner, get_review_owner, Val<String>
+    /// `DiscoveryConfig`: Discovery configuration associated to the workload.
+    pub fn discovery_config(mut self, value: impl Into<Val<workload::DiscoveryConfig>>) -> Self {
+        self.core.props.set("DiscoveryConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the workload.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DiscoveryConfig` in place: [`Self::discovery_config`] on a value held by `&mut`.
+    pub fn set_discovery_config(&mut self, value: impl Into<Val<workload::DiscoveryConfig>>) -> &mut Self {
+        self.core.props.set("DiscoveryConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkloadName`: The name of the workload.
-        core.props, "WorkloadName", _, set_workload_name, get_workload_name, Val<String>
+    /// `DiscoveryConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_discovery_config(&self) -> ::std::option::Option<Val<workload::DiscoveryConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DiscoveryConfig")
+    }
+
+    /// Sets `Environment`, which `new` took, in place.
+    pub fn set_environment(&mut self, value: impl Into<Val<workload::Environment>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
+    }
+
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<workload::Environment>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
+    }
+
+    /// `Industry`: The industry for the workload.
+    pub fn industry(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Industry", value.into());
+        self
+    }
+
+    /// Sets `Industry` in place: [`Self::industry`] on a value held by `&mut`.
+    pub fn set_industry(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Industry", value.into());
+        self
+    }
+
+    /// `Industry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_industry(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Industry")
+    }
+
+    /// `IndustryType`: The industry type for the workload.
+    pub fn industry_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IndustryType", value.into());
+        self
+    }
+
+    /// Sets `IndustryType` in place: [`Self::industry_type`] on a value held by `&mut`.
+    pub fn set_industry_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndustryType", value.into());
+        self
+    }
+
+    /// `IndustryType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_industry_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndustryType")
+    }
+
+    /// Sets `Lenses`, which `new` took, in place.
+    pub fn set_lenses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Lenses", value.into());
+        self
+    }
+
+    /// `Lenses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lenses(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Lenses")
+    }
+
+    /// `NonAwsRegions`: The list of non-Amazon Web Services Regions associated with the workload.
+    pub fn non_aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("NonAwsRegions", value.into());
+        self
+    }
+
+    /// Sets `NonAwsRegions` in place: [`Self::non_aws_regions`] on a value held by `&mut`.
+    pub fn set_non_aws_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("NonAwsRegions", value.into());
+        self
+    }
+
+    /// `NonAwsRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_non_aws_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "NonAwsRegions")
+    }
+
+    /// `Notes`: The notes associated with the workload.
+    pub fn notes(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Notes", value.into());
+        self
+    }
+
+    /// Sets `Notes` in place: [`Self::notes`] on a value held by `&mut`.
+    pub fn set_notes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Notes", value.into());
+        self
+    }
+
+    /// `Notes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notes(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Notes")
+    }
+
+    /// `ReviewOwner`: The review owner of the workload.
+    pub fn review_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReviewOwner", value.into());
+        self
+    }
+
+    /// Sets `ReviewOwner` in place: [`Self::review_owner`] on a value held by `&mut`.
+    pub fn set_review_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReviewOwner", value.into());
+        self
+    }
+
+    /// `ReviewOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_review_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReviewOwner")
+    }
+
+    /// `Tags`: The tags associated with the workload.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkloadName`, which `new` took, in place.
+    pub fn set_workload_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkloadName", value.into());
+        self
+    }
+
+    /// `WorkloadName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workload_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkloadName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -881,16 +1354,44 @@ pub mod workload {
             DiscoveryConfig { props }
         }
 
-        prop! {
-            /// `TrustedAdvisorIntegrationStatus`: Discovery integration status in respect to Trusted
-            /// Advisor for the workload.
-            props, "TrustedAdvisorIntegrationStatus", trusted_advisor_integration_status, set_trusted_advisor_integration_status, get_trusted_advisor_integration_status, Val<DiscoveryConfigTrustedAdvisorIntegrationStatus>
+        /// `TrustedAdvisorIntegrationStatus`: Discovery integration status in respect to Trusted
+        /// Advisor for the workload.
+        pub fn trusted_advisor_integration_status(mut self, value: impl Into<Val<DiscoveryConfigTrustedAdvisorIntegrationStatus>>) -> Self {
+            self.props.set("TrustedAdvisorIntegrationStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkloadResourceDefinition`: The mode to use for identifying resources associated with
-            /// the workload.
-            props, "WorkloadResourceDefinition", workload_resource_definition, set_workload_resource_definition, get_workload_resource_definition, Val<List<DiscoveryConfigWorkloadResourceDefinition>>
+        /// Sets `TrustedAdvisorIntegrationStatus` in place: [`Self::trusted_advisor_integration_status`]
+        /// on a value held by `&mut`.
+        pub fn set_trusted_advisor_integration_status(&mut self, value: impl Into<Val<DiscoveryConfigTrustedAdvisorIntegrationStatus>>) -> &mut Self {
+            self.props.set("TrustedAdvisorIntegrationStatus", value.into());
+            self
+        }
+
+        /// `TrustedAdvisorIntegrationStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_advisor_integration_status(&self) -> ::std::option::Option<Val<DiscoveryConfigTrustedAdvisorIntegrationStatus>> {
+            crate::cfn::get_prop(&self.props, "TrustedAdvisorIntegrationStatus")
+        }
+
+        /// `WorkloadResourceDefinition`: The mode to use for identifying resources associated with the
+        /// workload.
+        pub fn workload_resource_definition(mut self, value: impl Into<Val<List<DiscoveryConfigWorkloadResourceDefinition>>>) -> Self {
+            self.props.set("WorkloadResourceDefinition", value.into());
+            self
+        }
+
+        /// Sets `WorkloadResourceDefinition` in place: [`Self::workload_resource_definition`] on a
+        /// value held by `&mut`.
+        pub fn set_workload_resource_definition(&mut self, value: impl Into<Val<List<DiscoveryConfigWorkloadResourceDefinition>>>) -> &mut Self {
+            self.props.set("WorkloadResourceDefinition", value.into());
+            self
+        }
+
+        /// `WorkloadResourceDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workload_resource_definition(&self) -> ::std::option::Option<Val<List<DiscoveryConfigWorkloadResourceDefinition>>> {
+            crate::cfn::get_prop(&self.props, "WorkloadResourceDefinition")
         }
     }
 

@@ -49,15 +49,28 @@ impl Network {
         Network { core }
     }
 
-    prop! {
-        /// `AccessLevel`: The access level of the network, which determines available features and
-        /// capabilities.
-        core.props, "AccessLevel", _, set_access_level, get_access_level, Val<network::AccessLevel>
+    /// Sets `AccessLevel`, which `new` took, in place.
+    pub fn set_access_level(&mut self, value: impl Into<Val<network::AccessLevel>>) -> &mut Self {
+        self.core.props.set("AccessLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkName`: The name of the network. Must be between 1 and 20 characters.
-        core.props, "NetworkName", _, set_network_name, get_network_name, Val<String>
+    /// `AccessLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_level(&self) -> ::std::option::Option<Val<network::AccessLevel>> {
+        crate::cfn::get_prop(&self.core.props, "AccessLevel")
+    }
+
+    /// Sets `NetworkName`, which `new` took, in place.
+    pub fn set_network_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkName", value.into());
+        self
+    }
+
+    /// `NetworkName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkName")
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,34 +49,94 @@ impl AiAgent {
         AiAgent { core }
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    /// Sets `AssistantId`, which `new` took, in place.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<ai_agent::AiAgentConfiguration>
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<ai_agent::AiAgentConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<ai_agent::AiAgentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<ai_agent::AiAgentType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<ai_agent::AiAgentType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<ai_agent::AiAgentType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,49 +192,175 @@ pub mod ai_agent {
             AiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `ManualSearchAIAgentConfiguration`.
-            props, "ManualSearchAIAgentConfiguration", manual_search_ai_agent_configuration, set_manual_search_ai_agent_configuration, get_manual_search_ai_agent_configuration, Val<ManualSearchAiAgentConfiguration>
+        /// `ManualSearchAIAgentConfiguration`.
+        pub fn manual_search_ai_agent_configuration(mut self, value: impl Into<Val<ManualSearchAiAgentConfiguration>>) -> Self {
+            self.props.set("ManualSearchAIAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AnswerRecommendationAIAgentConfiguration`.
-            props, "AnswerRecommendationAIAgentConfiguration", answer_recommendation_ai_agent_configuration, set_answer_recommendation_ai_agent_configuration, get_answer_recommendation_ai_agent_configuration, Val<AnswerRecommendationAiAgentConfiguration>
+        /// Sets `ManualSearchAIAgentConfiguration` in place: [`Self::manual_search_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_manual_search_ai_agent_configuration(&mut self, value: impl Into<Val<ManualSearchAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("ManualSearchAIAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfServiceAIAgentConfiguration`.
-            props, "SelfServiceAIAgentConfiguration", self_service_ai_agent_configuration, set_self_service_ai_agent_configuration, get_self_service_ai_agent_configuration, Val<SelfServiceAiAgentConfiguration>
+        /// `ManualSearchAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manual_search_ai_agent_configuration(&self) -> ::std::option::Option<Val<ManualSearchAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManualSearchAIAgentConfiguration")
         }
 
-        prop! {
-            /// `EmailResponseAIAgentConfiguration`.
-            props, "EmailResponseAIAgentConfiguration", email_response_ai_agent_configuration, set_email_response_ai_agent_configuration, get_email_response_ai_agent_configuration, Val<EmailResponseAiAgentConfiguration>
+        /// `AnswerRecommendationAIAgentConfiguration`.
+        pub fn answer_recommendation_ai_agent_configuration(mut self, value: impl Into<Val<AnswerRecommendationAiAgentConfiguration>>) -> Self {
+            self.props.set("AnswerRecommendationAIAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailOverviewAIAgentConfiguration`.
-            props, "EmailOverviewAIAgentConfiguration", email_overview_ai_agent_configuration, set_email_overview_ai_agent_configuration, get_email_overview_ai_agent_configuration, Val<EmailOverviewAiAgentConfiguration>
+        /// Sets `AnswerRecommendationAIAgentConfiguration` in place: [`Self::answer_recommendation_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_answer_recommendation_ai_agent_configuration(&mut self, value: impl Into<Val<AnswerRecommendationAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("AnswerRecommendationAIAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailGenerativeAnswerAIAgentConfiguration`.
-            props, "EmailGenerativeAnswerAIAgentConfiguration", email_generative_answer_ai_agent_configuration, set_email_generative_answer_ai_agent_configuration, get_email_generative_answer_ai_agent_configuration, Val<EmailGenerativeAnswerAiAgentConfiguration>
+        /// `AnswerRecommendationAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_recommendation_ai_agent_configuration(&self) -> ::std::option::Option<Val<AnswerRecommendationAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AnswerRecommendationAIAgentConfiguration")
         }
 
-        prop! {
-            /// `OrchestrationAIAgentConfiguration`.
-            props, "OrchestrationAIAgentConfiguration", orchestration_ai_agent_configuration, set_orchestration_ai_agent_configuration, get_orchestration_ai_agent_configuration, Val<OrchestrationAiAgentConfiguration>
+        /// `SelfServiceAIAgentConfiguration`.
+        pub fn self_service_ai_agent_configuration(mut self, value: impl Into<Val<SelfServiceAiAgentConfiguration>>) -> Self {
+            self.props.set("SelfServiceAIAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteTakingAIAgentConfiguration`.
-            props, "NoteTakingAIAgentConfiguration", note_taking_ai_agent_configuration, set_note_taking_ai_agent_configuration, get_note_taking_ai_agent_configuration, Val<NoteTakingAiAgentConfiguration>
+        /// Sets `SelfServiceAIAgentConfiguration` in place: [`Self::self_service_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_self_service_ai_agent_configuration(&mut self, value: impl Into<Val<SelfServiceAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("SelfServiceAIAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CaseSummarizationAIAgentConfiguration`.
-            props, "CaseSummarizationAIAgentConfiguration", case_summarization_ai_agent_configuration, set_case_summarization_ai_agent_configuration, get_case_summarization_ai_agent_configuration, Val<CaseSummarizationAiAgentConfiguration>
+        /// `SelfServiceAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_service_ai_agent_configuration(&self) -> ::std::option::Option<Val<SelfServiceAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SelfServiceAIAgentConfiguration")
+        }
+
+        /// `EmailResponseAIAgentConfiguration`.
+        pub fn email_response_ai_agent_configuration(mut self, value: impl Into<Val<EmailResponseAiAgentConfiguration>>) -> Self {
+            self.props.set("EmailResponseAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EmailResponseAIAgentConfiguration` in place: [`Self::email_response_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_email_response_ai_agent_configuration(&mut self, value: impl Into<Val<EmailResponseAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("EmailResponseAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// `EmailResponseAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_response_ai_agent_configuration(&self) -> ::std::option::Option<Val<EmailResponseAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EmailResponseAIAgentConfiguration")
+        }
+
+        /// `EmailOverviewAIAgentConfiguration`.
+        pub fn email_overview_ai_agent_configuration(mut self, value: impl Into<Val<EmailOverviewAiAgentConfiguration>>) -> Self {
+            self.props.set("EmailOverviewAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EmailOverviewAIAgentConfiguration` in place: [`Self::email_overview_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_email_overview_ai_agent_configuration(&mut self, value: impl Into<Val<EmailOverviewAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("EmailOverviewAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// `EmailOverviewAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_overview_ai_agent_configuration(&self) -> ::std::option::Option<Val<EmailOverviewAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EmailOverviewAIAgentConfiguration")
+        }
+
+        /// `EmailGenerativeAnswerAIAgentConfiguration`.
+        pub fn email_generative_answer_ai_agent_configuration(mut self, value: impl Into<Val<EmailGenerativeAnswerAiAgentConfiguration>>) -> Self {
+            self.props.set("EmailGenerativeAnswerAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EmailGenerativeAnswerAIAgentConfiguration` in place: [`Self::email_generative_answer_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_email_generative_answer_ai_agent_configuration(&mut self, value: impl Into<Val<EmailGenerativeAnswerAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("EmailGenerativeAnswerAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// `EmailGenerativeAnswerAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_generative_answer_ai_agent_configuration(&self) -> ::std::option::Option<Val<EmailGenerativeAnswerAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EmailGenerativeAnswerAIAgentConfiguration")
+        }
+
+        /// `OrchestrationAIAgentConfiguration`.
+        pub fn orchestration_ai_agent_configuration(mut self, value: impl Into<Val<OrchestrationAiAgentConfiguration>>) -> Self {
+            self.props.set("OrchestrationAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OrchestrationAIAgentConfiguration` in place: [`Self::orchestration_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_orchestration_ai_agent_configuration(&mut self, value: impl Into<Val<OrchestrationAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("OrchestrationAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// `OrchestrationAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orchestration_ai_agent_configuration(&self) -> ::std::option::Option<Val<OrchestrationAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OrchestrationAIAgentConfiguration")
+        }
+
+        /// `NoteTakingAIAgentConfiguration`.
+        pub fn note_taking_ai_agent_configuration(mut self, value: impl Into<Val<NoteTakingAiAgentConfiguration>>) -> Self {
+            self.props.set("NoteTakingAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NoteTakingAIAgentConfiguration` in place: [`Self::note_taking_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_note_taking_ai_agent_configuration(&mut self, value: impl Into<Val<NoteTakingAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("NoteTakingAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// `NoteTakingAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_taking_ai_agent_configuration(&self) -> ::std::option::Option<Val<NoteTakingAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NoteTakingAIAgentConfiguration")
+        }
+
+        /// `CaseSummarizationAIAgentConfiguration`.
+        pub fn case_summarization_ai_agent_configuration(mut self, value: impl Into<Val<CaseSummarizationAiAgentConfiguration>>) -> Self {
+            self.props.set("CaseSummarizationAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CaseSummarizationAIAgentConfiguration` in place: [`Self::case_summarization_ai_agent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_case_summarization_ai_agent_configuration(&mut self, value: impl Into<Val<CaseSummarizationAiAgentConfiguration>>) -> &mut Self {
+            self.props.set("CaseSummarizationAIAgentConfiguration", value.into());
+            self
+        }
+
+        /// `CaseSummarizationAIAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_summarization_ai_agent_configuration(&self) -> ::std::option::Option<Val<CaseSummarizationAiAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CaseSummarizationAIAgentConfiguration")
         }
     }
 
@@ -193,24 +379,79 @@ pub mod ai_agent {
             ManualSearchAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `AnswerGenerationAIGuardrailId`.
-            props, "AnswerGenerationAIGuardrailId", answer_generation_ai_guardrail_id, set_answer_generation_ai_guardrail_id, get_answer_generation_ai_guardrail_id, Val<String>
+        /// `AnswerGenerationAIGuardrailId`.
+        pub fn answer_generation_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerGenerationAIGuardrailId", value.into());
+            self
         }
 
-        prop! {
-            /// `AnswerGenerationAIPromptId`.
-            props, "AnswerGenerationAIPromptId", answer_generation_ai_prompt_id, set_answer_generation_ai_prompt_id, get_answer_generation_ai_prompt_id, Val<String>
+        /// Sets `AnswerGenerationAIGuardrailId` in place: [`Self::answer_generation_ai_guardrail_id`]
+        /// on a value held by `&mut`.
+        pub fn set_answer_generation_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerGenerationAIGuardrailId", value.into());
+            self
         }
 
-        prop! {
-            /// `AssociationConfigurations`.
-            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
+        /// `AnswerGenerationAIGuardrailId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_generation_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerGenerationAIGuardrailId")
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `AnswerGenerationAIPromptId`.
+        pub fn answer_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerGenerationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `AnswerGenerationAIPromptId` in place: [`Self::answer_generation_ai_prompt_id`] on a
+        /// value held by `&mut`.
+        pub fn set_answer_generation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerGenerationAIPromptId", value.into());
+            self
+        }
+
+        /// `AnswerGenerationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_generation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerGenerationAIPromptId")
+        }
+
+        /// `AssociationConfigurations`.
+        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
+        }
+
+        /// Sets `AssociationConfigurations` in place: [`Self::association_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_association_configurations(&mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> &mut Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
+        }
+
+        /// `AssociationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_configurations(&self) -> ::std::option::Option<Val<List<AssociationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "AssociationConfigurations")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
         }
     }
 
@@ -229,19 +470,59 @@ pub mod ai_agent {
             AssociationConfiguration { props }
         }
 
-        prop! {
-            /// `AssociationConfigurationData`.
-            props, "AssociationConfigurationData", association_configuration_data, set_association_configuration_data, get_association_configuration_data, Val<AssociationConfigurationData>
+        /// `AssociationConfigurationData`.
+        pub fn association_configuration_data(mut self, value: impl Into<Val<AssociationConfigurationData>>) -> Self {
+            self.props.set("AssociationConfigurationData", value.into());
+            self
         }
 
-        prop! {
-            /// `AssociationId`.
-            props, "AssociationId", association_id, set_association_id, get_association_id, Val<String>
+        /// Sets `AssociationConfigurationData` in place: [`Self::association_configuration_data`] on a
+        /// value held by `&mut`.
+        pub fn set_association_configuration_data(&mut self, value: impl Into<Val<AssociationConfigurationData>>) -> &mut Self {
+            self.props.set("AssociationConfigurationData", value.into());
+            self
         }
 
-        prop! {
-            /// `AssociationType`.
-            props, "AssociationType", association_type, set_association_type, get_association_type, Val<AiAgentAssociationConfigurationType>
+        /// `AssociationConfigurationData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_configuration_data(&self) -> ::std::option::Option<Val<AssociationConfigurationData>> {
+            crate::cfn::get_prop(&self.props, "AssociationConfigurationData")
+        }
+
+        /// `AssociationId`.
+        pub fn association_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssociationId", value.into());
+            self
+        }
+
+        /// Sets `AssociationId` in place: [`Self::association_id`] on a value held by `&mut`.
+        pub fn set_association_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssociationId", value.into());
+            self
+        }
+
+        /// `AssociationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssociationId")
+        }
+
+        /// `AssociationType`.
+        pub fn association_type(mut self, value: impl Into<Val<AiAgentAssociationConfigurationType>>) -> Self {
+            self.props.set("AssociationType", value.into());
+            self
+        }
+
+        /// Sets `AssociationType` in place: [`Self::association_type`] on a value held by `&mut`.
+        pub fn set_association_type(&mut self, value: impl Into<Val<AiAgentAssociationConfigurationType>>) -> &mut Self {
+            self.props.set("AssociationType", value.into());
+            self
+        }
+
+        /// `AssociationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_type(&self) -> ::std::option::Option<Val<AiAgentAssociationConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "AssociationType")
         }
     }
 
@@ -262,9 +543,23 @@ pub mod ai_agent {
             AssociationConfigurationData { props }
         }
 
-        prop! {
-            /// `KnowledgeBaseAssociationConfigurationData`.
-            props, "KnowledgeBaseAssociationConfigurationData", knowledge_base_association_configuration_data, set_knowledge_base_association_configuration_data, get_knowledge_base_association_configuration_data, Val<KnowledgeBaseAssociationConfigurationData>
+        /// `KnowledgeBaseAssociationConfigurationData`.
+        pub fn knowledge_base_association_configuration_data(mut self, value: impl Into<Val<KnowledgeBaseAssociationConfigurationData>>) -> Self {
+            self.props.set("KnowledgeBaseAssociationConfigurationData", value.into());
+            self
+        }
+
+        /// Sets `KnowledgeBaseAssociationConfigurationData` in place: [`Self::knowledge_base_association_configuration_data`]
+        /// on a value held by `&mut`.
+        pub fn set_knowledge_base_association_configuration_data(&mut self, value: impl Into<Val<KnowledgeBaseAssociationConfigurationData>>) -> &mut Self {
+            self.props.set("KnowledgeBaseAssociationConfigurationData", value.into());
+            self
+        }
+
+        /// `KnowledgeBaseAssociationConfigurationData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base_association_configuration_data(&self) -> ::std::option::Option<Val<KnowledgeBaseAssociationConfigurationData>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBaseAssociationConfigurationData")
         }
     }
 
@@ -283,19 +578,59 @@ pub mod ai_agent {
             KnowledgeBaseAssociationConfigurationData { props }
         }
 
-        prop! {
-            /// `ContentTagFilter`.
-            props, "ContentTagFilter", content_tag_filter, set_content_tag_filter, get_content_tag_filter, Val<TagFilter>
+        /// `ContentTagFilter`.
+        pub fn content_tag_filter(mut self, value: impl Into<Val<TagFilter>>) -> Self {
+            self.props.set("ContentTagFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxResults`.
-            props, "MaxResults", max_results, set_max_results, get_max_results, Val<f64>
+        /// Sets `ContentTagFilter` in place: [`Self::content_tag_filter`] on a value held by `&mut`.
+        pub fn set_content_tag_filter(&mut self, value: impl Into<Val<TagFilter>>) -> &mut Self {
+            self.props.set("ContentTagFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideKnowledgeBaseSearchType`.
-            props, "OverrideKnowledgeBaseSearchType", override_knowledge_base_search_type, set_override_knowledge_base_search_type, get_override_knowledge_base_search_type, Val<KnowledgeBaseSearchType>
+        /// `ContentTagFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_tag_filter(&self) -> ::std::option::Option<Val<TagFilter>> {
+            crate::cfn::get_prop(&self.props, "ContentTagFilter")
+        }
+
+        /// `MaxResults`.
+        pub fn max_results(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxResults", value.into());
+            self
+        }
+
+        /// Sets `MaxResults` in place: [`Self::max_results`] on a value held by `&mut`.
+        pub fn set_max_results(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxResults", value.into());
+            self
+        }
+
+        /// `MaxResults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_results(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxResults")
+        }
+
+        /// `OverrideKnowledgeBaseSearchType`.
+        pub fn override_knowledge_base_search_type(mut self, value: impl Into<Val<KnowledgeBaseSearchType>>) -> Self {
+            self.props.set("OverrideKnowledgeBaseSearchType", value.into());
+            self
+        }
+
+        /// Sets `OverrideKnowledgeBaseSearchType` in place: [`Self::override_knowledge_base_search_type`]
+        /// on a value held by `&mut`.
+        pub fn set_override_knowledge_base_search_type(&mut self, value: impl Into<Val<KnowledgeBaseSearchType>>) -> &mut Self {
+            self.props.set("OverrideKnowledgeBaseSearchType", value.into());
+            self
+        }
+
+        /// `OverrideKnowledgeBaseSearchType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_knowledge_base_search_type(&self) -> ::std::option::Option<Val<KnowledgeBaseSearchType>> {
+            crate::cfn::get_prop(&self.props, "OverrideKnowledgeBaseSearchType")
         }
     }
 
@@ -316,19 +651,58 @@ pub mod ai_agent {
             TagFilter { props }
         }
 
-        prop! {
-            /// `TagCondition`.
-            props, "TagCondition", tag_condition, set_tag_condition, get_tag_condition, Val<Tag>
+        /// `TagCondition`.
+        pub fn tag_condition(mut self, value: impl Into<Val<Tag>>) -> Self {
+            self.props.set("TagCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `AndConditions`.
-            props, "AndConditions", and_conditions, set_and_conditions, get_and_conditions, Val<List<Tag>>
+        /// Sets `TagCondition` in place: [`Self::tag_condition`] on a value held by `&mut`.
+        pub fn set_tag_condition(&mut self, value: impl Into<Val<Tag>>) -> &mut Self {
+            self.props.set("TagCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `OrConditions`.
-            props, "OrConditions", or_conditions, set_or_conditions, get_or_conditions, Val<List<OrCondition>>
+        /// `TagCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_condition(&self) -> ::std::option::Option<Val<Tag>> {
+            crate::cfn::get_prop(&self.props, "TagCondition")
+        }
+
+        /// `AndConditions`.
+        pub fn and_conditions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("AndConditions", value.into());
+            self
+        }
+
+        /// Sets `AndConditions` in place: [`Self::and_conditions`] on a value held by `&mut`.
+        pub fn set_and_conditions(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("AndConditions", value.into());
+            self
+        }
+
+        /// `AndConditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_conditions(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "AndConditions")
+        }
+
+        /// `OrConditions`.
+        pub fn or_conditions(mut self, value: impl Into<Val<List<OrCondition>>>) -> Self {
+            self.props.set("OrConditions", value.into());
+            self
+        }
+
+        /// Sets `OrConditions` in place: [`Self::or_conditions`] on a value held by `&mut`.
+        pub fn set_or_conditions(&mut self, value: impl Into<Val<List<OrCondition>>>) -> &mut Self {
+            self.props.set("OrConditions", value.into());
+            self
+        }
+
+        /// `OrConditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_conditions(&self) -> ::std::option::Option<Val<List<OrCondition>>> {
+            crate::cfn::get_prop(&self.props, "OrConditions")
         }
     }
 
@@ -349,14 +723,40 @@ pub mod ai_agent {
             OrCondition { props }
         }
 
-        prop! {
-            /// `AndConditions`.
-            props, "AndConditions", and_conditions, set_and_conditions, get_and_conditions, Val<List<Tag>>
+        /// `AndConditions`.
+        pub fn and_conditions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("AndConditions", value.into());
+            self
         }
 
-        prop! {
-            /// `TagCondition`.
-            props, "TagCondition", tag_condition, set_tag_condition, get_tag_condition, Val<Tag>
+        /// Sets `AndConditions` in place: [`Self::and_conditions`] on a value held by `&mut`.
+        pub fn set_and_conditions(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("AndConditions", value.into());
+            self
+        }
+
+        /// `AndConditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_conditions(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "AndConditions")
+        }
+
+        /// `TagCondition`.
+        pub fn tag_condition(mut self, value: impl Into<Val<Tag>>) -> Self {
+            self.props.set("TagCondition", value.into());
+            self
+        }
+
+        /// Sets `TagCondition` in place: [`Self::tag_condition`] on a value held by `&mut`.
+        pub fn set_tag_condition(&mut self, value: impl Into<Val<Tag>>) -> &mut Self {
+            self.props.set("TagCondition", value.into());
+            self
+        }
+
+        /// `TagCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_condition(&self) -> ::std::option::Option<Val<Tag>> {
+            crate::cfn::get_prop(&self.props, "TagCondition")
         }
     }
 
@@ -398,34 +798,117 @@ pub mod ai_agent {
             AnswerRecommendationAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `AnswerGenerationAIGuardrailId`.
-            props, "AnswerGenerationAIGuardrailId", answer_generation_ai_guardrail_id, set_answer_generation_ai_guardrail_id, get_answer_generation_ai_guardrail_id, Val<String>
+        /// `AnswerGenerationAIGuardrailId`.
+        pub fn answer_generation_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerGenerationAIGuardrailId", value.into());
+            self
         }
 
-        prop! {
-            /// `AnswerGenerationAIPromptId`.
-            props, "AnswerGenerationAIPromptId", answer_generation_ai_prompt_id, set_answer_generation_ai_prompt_id, get_answer_generation_ai_prompt_id, Val<String>
+        /// Sets `AnswerGenerationAIGuardrailId` in place: [`Self::answer_generation_ai_guardrail_id`]
+        /// on a value held by `&mut`.
+        pub fn set_answer_generation_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerGenerationAIGuardrailId", value.into());
+            self
         }
 
-        prop! {
-            /// `AssociationConfigurations`.
-            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
+        /// `AnswerGenerationAIGuardrailId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_generation_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerGenerationAIGuardrailId")
         }
 
-        prop! {
-            /// `IntentLabelingGenerationAIPromptId`.
-            props, "IntentLabelingGenerationAIPromptId", intent_labeling_generation_ai_prompt_id, set_intent_labeling_generation_ai_prompt_id, get_intent_labeling_generation_ai_prompt_id, Val<String>
+        /// `AnswerGenerationAIPromptId`.
+        pub fn answer_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerGenerationAIPromptId", value.into());
+            self
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// Sets `AnswerGenerationAIPromptId` in place: [`Self::answer_generation_ai_prompt_id`] on a
+        /// value held by `&mut`.
+        pub fn set_answer_generation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerGenerationAIPromptId", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryReformulationAIPromptId`.
-            props, "QueryReformulationAIPromptId", query_reformulation_ai_prompt_id, set_query_reformulation_ai_prompt_id, get_query_reformulation_ai_prompt_id, Val<String>
+        /// `AnswerGenerationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_generation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerGenerationAIPromptId")
+        }
+
+        /// `AssociationConfigurations`.
+        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
+        }
+
+        /// Sets `AssociationConfigurations` in place: [`Self::association_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_association_configurations(&mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> &mut Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
+        }
+
+        /// `AssociationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_configurations(&self) -> ::std::option::Option<Val<List<AssociationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "AssociationConfigurations")
+        }
+
+        /// `IntentLabelingGenerationAIPromptId`.
+        pub fn intent_labeling_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IntentLabelingGenerationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `IntentLabelingGenerationAIPromptId` in place: [`Self::intent_labeling_generation_ai_prompt_id`]
+        /// on a value held by `&mut`.
+        pub fn set_intent_labeling_generation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntentLabelingGenerationAIPromptId", value.into());
+            self
+        }
+
+        /// `IntentLabelingGenerationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intent_labeling_generation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntentLabelingGenerationAIPromptId")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
+        }
+
+        /// `QueryReformulationAIPromptId`.
+        pub fn query_reformulation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryReformulationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `QueryReformulationAIPromptId` in place: [`Self::query_reformulation_ai_prompt_id`] on
+        /// a value held by `&mut`.
+        pub fn set_query_reformulation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryReformulationAIPromptId", value.into());
+            self
+        }
+
+        /// `QueryReformulationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_reformulation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryReformulationAIPromptId")
         }
     }
 
@@ -444,24 +927,80 @@ pub mod ai_agent {
             SelfServiceAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `AssociationConfigurations`.
-            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
+        /// `AssociationConfigurations`.
+        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfServiceAIGuardrailId`.
-            props, "SelfServiceAIGuardrailId", self_service_ai_guardrail_id, set_self_service_ai_guardrail_id, get_self_service_ai_guardrail_id, Val<String>
+        /// Sets `AssociationConfigurations` in place: [`Self::association_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_association_configurations(&mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> &mut Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfServiceAnswerGenerationAIPromptId`.
-            props, "SelfServiceAnswerGenerationAIPromptId", self_service_answer_generation_ai_prompt_id, set_self_service_answer_generation_ai_prompt_id, get_self_service_answer_generation_ai_prompt_id, Val<String>
+        /// `AssociationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_configurations(&self) -> ::std::option::Option<Val<List<AssociationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "AssociationConfigurations")
         }
 
-        prop! {
-            /// `SelfServicePreProcessingAIPromptId`.
-            props, "SelfServicePreProcessingAIPromptId", self_service_pre_processing_ai_prompt_id, set_self_service_pre_processing_ai_prompt_id, get_self_service_pre_processing_ai_prompt_id, Val<String>
+        /// `SelfServiceAIGuardrailId`.
+        pub fn self_service_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelfServiceAIGuardrailId", value.into());
+            self
+        }
+
+        /// Sets `SelfServiceAIGuardrailId` in place: [`Self::self_service_ai_guardrail_id`] on a value
+        /// held by `&mut`.
+        pub fn set_self_service_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelfServiceAIGuardrailId", value.into());
+            self
+        }
+
+        /// `SelfServiceAIGuardrailId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_service_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelfServiceAIGuardrailId")
+        }
+
+        /// `SelfServiceAnswerGenerationAIPromptId`.
+        pub fn self_service_answer_generation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelfServiceAnswerGenerationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `SelfServiceAnswerGenerationAIPromptId` in place: [`Self::self_service_answer_generation_ai_prompt_id`]
+        /// on a value held by `&mut`.
+        pub fn set_self_service_answer_generation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelfServiceAnswerGenerationAIPromptId", value.into());
+            self
+        }
+
+        /// `SelfServiceAnswerGenerationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_service_answer_generation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelfServiceAnswerGenerationAIPromptId")
+        }
+
+        /// `SelfServicePreProcessingAIPromptId`.
+        pub fn self_service_pre_processing_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelfServicePreProcessingAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `SelfServicePreProcessingAIPromptId` in place: [`Self::self_service_pre_processing_ai_prompt_id`]
+        /// on a value held by `&mut`.
+        pub fn set_self_service_pre_processing_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelfServicePreProcessingAIPromptId", value.into());
+            self
+        }
+
+        /// `SelfServicePreProcessingAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_service_pre_processing_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelfServicePreProcessingAIPromptId")
         }
     }
 
@@ -480,24 +1019,79 @@ pub mod ai_agent {
             EmailResponseAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `AssociationConfigurations`.
-            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
+        /// `AssociationConfigurations`.
+        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailQueryReformulationAIPromptId`.
-            props, "EmailQueryReformulationAIPromptId", email_query_reformulation_ai_prompt_id, set_email_query_reformulation_ai_prompt_id, get_email_query_reformulation_ai_prompt_id, Val<String>
+        /// Sets `AssociationConfigurations` in place: [`Self::association_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_association_configurations(&mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> &mut Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailResponseAIPromptId`.
-            props, "EmailResponseAIPromptId", email_response_ai_prompt_id, set_email_response_ai_prompt_id, get_email_response_ai_prompt_id, Val<String>
+        /// `AssociationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_configurations(&self) -> ::std::option::Option<Val<List<AssociationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "AssociationConfigurations")
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `EmailQueryReformulationAIPromptId`.
+        pub fn email_query_reformulation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailQueryReformulationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `EmailQueryReformulationAIPromptId` in place: [`Self::email_query_reformulation_ai_prompt_id`]
+        /// on a value held by `&mut`.
+        pub fn set_email_query_reformulation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailQueryReformulationAIPromptId", value.into());
+            self
+        }
+
+        /// `EmailQueryReformulationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_query_reformulation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailQueryReformulationAIPromptId")
+        }
+
+        /// `EmailResponseAIPromptId`.
+        pub fn email_response_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailResponseAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `EmailResponseAIPromptId` in place: [`Self::email_response_ai_prompt_id`] on a value
+        /// held by `&mut`.
+        pub fn set_email_response_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailResponseAIPromptId", value.into());
+            self
+        }
+
+        /// `EmailResponseAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_response_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailResponseAIPromptId")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
         }
     }
 
@@ -516,14 +1110,41 @@ pub mod ai_agent {
             EmailOverviewAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `EmailOverviewAIPromptId`.
-            props, "EmailOverviewAIPromptId", email_overview_ai_prompt_id, set_email_overview_ai_prompt_id, get_email_overview_ai_prompt_id, Val<String>
+        /// `EmailOverviewAIPromptId`.
+        pub fn email_overview_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailOverviewAIPromptId", value.into());
+            self
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// Sets `EmailOverviewAIPromptId` in place: [`Self::email_overview_ai_prompt_id`] on a value
+        /// held by `&mut`.
+        pub fn set_email_overview_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailOverviewAIPromptId", value.into());
+            self
+        }
+
+        /// `EmailOverviewAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_overview_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailOverviewAIPromptId")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
         }
     }
 
@@ -542,24 +1163,79 @@ pub mod ai_agent {
             EmailGenerativeAnswerAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `AssociationConfigurations`.
-            props, "AssociationConfigurations", association_configurations, set_association_configurations, get_association_configurations, Val<List<AssociationConfiguration>>
+        /// `AssociationConfigurations`.
+        pub fn association_configurations(mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailGenerativeAnswerAIPromptId`.
-            props, "EmailGenerativeAnswerAIPromptId", email_generative_answer_ai_prompt_id, set_email_generative_answer_ai_prompt_id, get_email_generative_answer_ai_prompt_id, Val<String>
+        /// Sets `AssociationConfigurations` in place: [`Self::association_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_association_configurations(&mut self, value: impl Into<Val<List<AssociationConfiguration>>>) -> &mut Self {
+            self.props.set("AssociationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailQueryReformulationAIPromptId`.
-            props, "EmailQueryReformulationAIPromptId", email_query_reformulation_ai_prompt_id, set_email_query_reformulation_ai_prompt_id, get_email_query_reformulation_ai_prompt_id, Val<String>
+        /// `AssociationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_association_configurations(&self) -> ::std::option::Option<Val<List<AssociationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "AssociationConfigurations")
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `EmailGenerativeAnswerAIPromptId`.
+        pub fn email_generative_answer_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailGenerativeAnswerAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `EmailGenerativeAnswerAIPromptId` in place: [`Self::email_generative_answer_ai_prompt_id`]
+        /// on a value held by `&mut`.
+        pub fn set_email_generative_answer_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailGenerativeAnswerAIPromptId", value.into());
+            self
+        }
+
+        /// `EmailGenerativeAnswerAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_generative_answer_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailGenerativeAnswerAIPromptId")
+        }
+
+        /// `EmailQueryReformulationAIPromptId`.
+        pub fn email_query_reformulation_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailQueryReformulationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `EmailQueryReformulationAIPromptId` in place: [`Self::email_query_reformulation_ai_prompt_id`]
+        /// on a value held by `&mut`.
+        pub fn set_email_query_reformulation_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailQueryReformulationAIPromptId", value.into());
+            self
+        }
+
+        /// `EmailQueryReformulationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_query_reformulation_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailQueryReformulationAIPromptId")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
         }
     }
 
@@ -580,29 +1256,89 @@ pub mod ai_agent {
             OrchestrationAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `OrchestrationAIPromptId`.
-            props, "OrchestrationAIPromptId", _, set_orchestration_ai_prompt_id, get_orchestration_ai_prompt_id, Val<String>
+        /// Sets `OrchestrationAIPromptId`, which `new` took, in place.
+        pub fn set_orchestration_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrchestrationAIPromptId", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectInstanceArn`.
-            props, "ConnectInstanceArn", connect_instance_arn, set_connect_instance_arn, get_connect_instance_arn, Val<String>
+        /// `OrchestrationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orchestration_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrchestrationAIPromptId")
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `ConnectInstanceArn`.
+        pub fn connect_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectInstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OrchestrationAIGuardrailId`.
-            props, "OrchestrationAIGuardrailId", orchestration_ai_guardrail_id, set_orchestration_ai_guardrail_id, get_orchestration_ai_guardrail_id, Val<String>
+        /// Sets `ConnectInstanceArn` in place: [`Self::connect_instance_arn`] on a value held by `&mut`.
+        pub fn set_connect_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectInstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolConfigurations`.
-            props, "ToolConfigurations", tool_configurations, set_tool_configurations, get_tool_configurations, Val<List<ToolConfiguration>>
+        /// `ConnectInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectInstanceArn")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
+        }
+
+        /// `OrchestrationAIGuardrailId`.
+        pub fn orchestration_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrchestrationAIGuardrailId", value.into());
+            self
+        }
+
+        /// Sets `OrchestrationAIGuardrailId` in place: [`Self::orchestration_ai_guardrail_id`] on a
+        /// value held by `&mut`.
+        pub fn set_orchestration_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrchestrationAIGuardrailId", value.into());
+            self
+        }
+
+        /// `OrchestrationAIGuardrailId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orchestration_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrchestrationAIGuardrailId")
+        }
+
+        /// `ToolConfigurations`.
+        pub fn tool_configurations(mut self, value: impl Into<Val<List<ToolConfiguration>>>) -> Self {
+            self.props.set("ToolConfigurations", value.into());
+            self
+        }
+
+        /// Sets `ToolConfigurations` in place: [`Self::tool_configurations`] on a value held by `&mut`.
+        pub fn set_tool_configurations(&mut self, value: impl Into<Val<List<ToolConfiguration>>>) -> &mut Self {
+            self.props.set("ToolConfigurations", value.into());
+            self
+        }
+
+        /// `ToolConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_configurations(&self) -> ::std::option::Option<Val<List<ToolConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ToolConfigurations")
         }
     }
 
@@ -625,64 +1361,209 @@ pub mod ai_agent {
             ToolConfiguration { props }
         }
 
-        prop! {
-            /// `ToolName`.
-            props, "ToolName", _, set_tool_name, get_tool_name, Val<String>
+        /// Sets `ToolName`, which `new` took, in place.
+        pub fn set_tool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ToolName", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolType`.
-            props, "ToolType", _, set_tool_type, get_tool_type, Val<ToolType>
+        /// `ToolName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ToolName")
         }
 
-        prop! {
-            /// `Annotations`.
-            props, "Annotations", annotations, set_annotations, get_annotations, Val<Json>
+        /// Sets `ToolType`, which `new` took, in place.
+        pub fn set_tool_type(&mut self, value: impl Into<Val<ToolType>>) -> &mut Self {
+            self.props.set("ToolType", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ToolType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_type(&self) -> ::std::option::Option<Val<ToolType>> {
+            crate::cfn::get_prop(&self.props, "ToolType")
         }
 
-        prop! {
-            /// `InputSchema`.
-            props, "InputSchema", input_schema, set_input_schema, get_input_schema, Val<Json>
+        /// `Annotations`.
+        pub fn annotations(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Annotations", value.into());
+            self
         }
 
-        prop! {
-            /// `Instruction`.
-            props, "Instruction", instruction, set_instruction, get_instruction, Val<ToolInstruction>
+        /// Sets `Annotations` in place: [`Self::annotations`] on a value held by `&mut`.
+        pub fn set_annotations(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Annotations", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFilters`.
-            props, "OutputFilters", output_filters, set_output_filters, get_output_filters, Val<List<ToolOutputFilter>>
+        /// `Annotations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_annotations(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Annotations")
         }
 
-        prop! {
-            /// `OutputSchema`.
-            props, "OutputSchema", output_schema, set_output_schema, get_output_schema, Val<Json>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideInputValues`.
-            props, "OverrideInputValues", override_input_values, set_override_input_values, get_override_input_values, Val<List<ToolOverrideInputValue>>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `ToolId`.
-            props, "ToolId", tool_id, set_tool_id, get_tool_id, Val<String>
+        /// `InputSchema`.
+        pub fn input_schema(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("InputSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `UserInteractionConfiguration`.
-            props, "UserInteractionConfiguration", user_interaction_configuration, set_user_interaction_configuration, get_user_interaction_configuration, Val<UserInteractionConfiguration>
+        /// Sets `InputSchema` in place: [`Self::input_schema`] on a value held by `&mut`.
+        pub fn set_input_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("InputSchema", value.into());
+            self
+        }
+
+        /// `InputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_schema(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "InputSchema")
+        }
+
+        /// `Instruction`.
+        pub fn instruction(mut self, value: impl Into<Val<ToolInstruction>>) -> Self {
+            self.props.set("Instruction", value.into());
+            self
+        }
+
+        /// Sets `Instruction` in place: [`Self::instruction`] on a value held by `&mut`.
+        pub fn set_instruction(&mut self, value: impl Into<Val<ToolInstruction>>) -> &mut Self {
+            self.props.set("Instruction", value.into());
+            self
+        }
+
+        /// `Instruction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instruction(&self) -> ::std::option::Option<Val<ToolInstruction>> {
+            crate::cfn::get_prop(&self.props, "Instruction")
+        }
+
+        /// `OutputFilters`.
+        pub fn output_filters(mut self, value: impl Into<Val<List<ToolOutputFilter>>>) -> Self {
+            self.props.set("OutputFilters", value.into());
+            self
+        }
+
+        /// Sets `OutputFilters` in place: [`Self::output_filters`] on a value held by `&mut`.
+        pub fn set_output_filters(&mut self, value: impl Into<Val<List<ToolOutputFilter>>>) -> &mut Self {
+            self.props.set("OutputFilters", value.into());
+            self
+        }
+
+        /// `OutputFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_filters(&self) -> ::std::option::Option<Val<List<ToolOutputFilter>>> {
+            crate::cfn::get_prop(&self.props, "OutputFilters")
+        }
+
+        /// `OutputSchema`.
+        pub fn output_schema(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("OutputSchema", value.into());
+            self
+        }
+
+        /// Sets `OutputSchema` in place: [`Self::output_schema`] on a value held by `&mut`.
+        pub fn set_output_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("OutputSchema", value.into());
+            self
+        }
+
+        /// `OutputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_schema(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "OutputSchema")
+        }
+
+        /// `OverrideInputValues`.
+        pub fn override_input_values(mut self, value: impl Into<Val<List<ToolOverrideInputValue>>>) -> Self {
+            self.props.set("OverrideInputValues", value.into());
+            self
+        }
+
+        /// Sets `OverrideInputValues` in place: [`Self::override_input_values`] on a value held by `&mut`.
+        pub fn set_override_input_values(&mut self, value: impl Into<Val<List<ToolOverrideInputValue>>>) -> &mut Self {
+            self.props.set("OverrideInputValues", value.into());
+            self
+        }
+
+        /// `OverrideInputValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_input_values(&self) -> ::std::option::Option<Val<List<ToolOverrideInputValue>>> {
+            crate::cfn::get_prop(&self.props, "OverrideInputValues")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `ToolId`.
+        pub fn tool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ToolId", value.into());
+            self
+        }
+
+        /// Sets `ToolId` in place: [`Self::tool_id`] on a value held by `&mut`.
+        pub fn set_tool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ToolId", value.into());
+            self
+        }
+
+        /// `ToolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ToolId")
+        }
+
+        /// `UserInteractionConfiguration`.
+        pub fn user_interaction_configuration(mut self, value: impl Into<Val<UserInteractionConfiguration>>) -> Self {
+            self.props.set("UserInteractionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `UserInteractionConfiguration` in place: [`Self::user_interaction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_user_interaction_configuration(&mut self, value: impl Into<Val<UserInteractionConfiguration>>) -> &mut Self {
+            self.props.set("UserInteractionConfiguration", value.into());
+            self
+        }
+
+        /// `UserInteractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_interaction_configuration(&self) -> ::std::option::Option<Val<UserInteractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "UserInteractionConfiguration")
         }
     }
 
@@ -701,14 +1582,40 @@ pub mod ai_agent {
             ToolInstruction { props }
         }
 
-        prop! {
-            /// `Examples`.
-            props, "Examples", examples, set_examples, get_examples, Val<List<String>>
+        /// `Examples`.
+        pub fn examples(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Examples", value.into());
+            self
         }
 
-        prop! {
-            /// `Instruction`.
-            props, "Instruction", instruction, set_instruction, get_instruction, Val<String>
+        /// Sets `Examples` in place: [`Self::examples`] on a value held by `&mut`.
+        pub fn set_examples(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Examples", value.into());
+            self
+        }
+
+        /// `Examples` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_examples(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Examples")
+        }
+
+        /// `Instruction`.
+        pub fn instruction(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Instruction", value.into());
+            self
+        }
+
+        /// Sets `Instruction` in place: [`Self::instruction`] on a value held by `&mut`.
+        pub fn set_instruction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Instruction", value.into());
+            self
+        }
+
+        /// `Instruction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instruction(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Instruction")
         }
     }
 
@@ -729,14 +1636,34 @@ pub mod ai_agent {
             ToolOutputFilter { props }
         }
 
-        prop! {
-            /// `JsonPath`.
-            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        /// Sets `JsonPath`, which `new` took, in place.
+        pub fn set_json_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonPath", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputConfiguration`.
-            props, "OutputConfiguration", output_configuration, set_output_configuration, get_output_configuration, Val<ToolOutputConfiguration>
+        /// `JsonPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonPath")
+        }
+
+        /// `OutputConfiguration`.
+        pub fn output_configuration(mut self, value: impl Into<Val<ToolOutputConfiguration>>) -> Self {
+            self.props.set("OutputConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OutputConfiguration` in place: [`Self::output_configuration`] on a value held by `&mut`.
+        pub fn set_output_configuration(&mut self, value: impl Into<Val<ToolOutputConfiguration>>) -> &mut Self {
+            self.props.set("OutputConfiguration", value.into());
+            self
+        }
+
+        /// `OutputConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_configuration(&self) -> ::std::option::Option<Val<ToolOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OutputConfiguration")
         }
     }
 
@@ -755,14 +1682,41 @@ pub mod ai_agent {
             ToolOutputConfiguration { props }
         }
 
-        prop! {
-            /// `OutputVariableNameOverride`.
-            props, "OutputVariableNameOverride", output_variable_name_override, set_output_variable_name_override, get_output_variable_name_override, Val<String>
+        /// `OutputVariableNameOverride`.
+        pub fn output_variable_name_override(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputVariableNameOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionDataNamespace`.
-            props, "SessionDataNamespace", session_data_namespace, set_session_data_namespace, get_session_data_namespace, Val<String>
+        /// Sets `OutputVariableNameOverride` in place: [`Self::output_variable_name_override`] on a
+        /// value held by `&mut`.
+        pub fn set_output_variable_name_override(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputVariableNameOverride", value.into());
+            self
+        }
+
+        /// `OutputVariableNameOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_variable_name_override(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputVariableNameOverride")
+        }
+
+        /// `SessionDataNamespace`.
+        pub fn session_data_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionDataNamespace", value.into());
+            self
+        }
+
+        /// Sets `SessionDataNamespace` in place: [`Self::session_data_namespace`] on a value held by `&mut`.
+        pub fn set_session_data_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionDataNamespace", value.into());
+            self
+        }
+
+        /// `SessionDataNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_data_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionDataNamespace")
         }
     }
 
@@ -788,14 +1742,28 @@ pub mod ai_agent {
             ToolOverrideInputValue { props }
         }
 
-        prop! {
-            /// `JsonPath`.
-            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        /// Sets `JsonPath`, which `new` took, in place.
+        pub fn set_json_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<ToolOverrideInputValueConfiguration>
+        /// `JsonPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonPath")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<ToolOverrideInputValueConfiguration>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<ToolOverrideInputValueConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -816,9 +1784,22 @@ pub mod ai_agent {
             ToolOverrideInputValueConfiguration { props }
         }
 
-        prop! {
-            /// `Constant`.
-            props, "Constant", constant, set_constant, get_constant, Val<ToolOverrideConstantInputValue>
+        /// `Constant`.
+        pub fn constant(mut self, value: impl Into<Val<ToolOverrideConstantInputValue>>) -> Self {
+            self.props.set("Constant", value.into());
+            self
+        }
+
+        /// Sets `Constant` in place: [`Self::constant`] on a value held by `&mut`.
+        pub fn set_constant(&mut self, value: impl Into<Val<ToolOverrideConstantInputValue>>) -> &mut Self {
+            self.props.set("Constant", value.into());
+            self
+        }
+
+        /// `Constant` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constant(&self) -> ::std::option::Option<Val<ToolOverrideConstantInputValue>> {
+            crate::cfn::get_prop(&self.props, "Constant")
         }
     }
 
@@ -844,14 +1825,28 @@ pub mod ai_agent {
             ToolOverrideConstantInputValue { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ToolOverrideInputValueType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ToolOverrideInputValueType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ToolOverrideInputValueType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -902,9 +1897,23 @@ pub mod ai_agent {
             UserInteractionConfiguration { props }
         }
 
-        prop! {
-            /// `IsUserConfirmationRequired`.
-            props, "IsUserConfirmationRequired", is_user_confirmation_required, set_is_user_confirmation_required, get_is_user_confirmation_required, Val<bool>
+        /// `IsUserConfirmationRequired`.
+        pub fn is_user_confirmation_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsUserConfirmationRequired", value.into());
+            self
+        }
+
+        /// Sets `IsUserConfirmationRequired` in place: [`Self::is_user_confirmation_required`] on a
+        /// value held by `&mut`.
+        pub fn set_is_user_confirmation_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsUserConfirmationRequired", value.into());
+            self
+        }
+
+        /// `IsUserConfirmationRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_user_confirmation_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsUserConfirmationRequired")
         }
     }
 
@@ -923,19 +1932,59 @@ pub mod ai_agent {
             NoteTakingAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteTakingAIGuardrailId`.
-            props, "NoteTakingAIGuardrailId", note_taking_ai_guardrail_id, set_note_taking_ai_guardrail_id, get_note_taking_ai_guardrail_id, Val<String>
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
         }
 
-        prop! {
-            /// `NoteTakingAIPromptId`.
-            props, "NoteTakingAIPromptId", note_taking_ai_prompt_id, set_note_taking_ai_prompt_id, get_note_taking_ai_prompt_id, Val<String>
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
+        }
+
+        /// `NoteTakingAIGuardrailId`.
+        pub fn note_taking_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NoteTakingAIGuardrailId", value.into());
+            self
+        }
+
+        /// Sets `NoteTakingAIGuardrailId` in place: [`Self::note_taking_ai_guardrail_id`] on a value
+        /// held by `&mut`.
+        pub fn set_note_taking_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NoteTakingAIGuardrailId", value.into());
+            self
+        }
+
+        /// `NoteTakingAIGuardrailId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_taking_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NoteTakingAIGuardrailId")
+        }
+
+        /// `NoteTakingAIPromptId`.
+        pub fn note_taking_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NoteTakingAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `NoteTakingAIPromptId` in place: [`Self::note_taking_ai_prompt_id`] on a value held by `&mut`.
+        pub fn set_note_taking_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NoteTakingAIPromptId", value.into());
+            self
+        }
+
+        /// `NoteTakingAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_note_taking_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NoteTakingAIPromptId")
         }
     }
 
@@ -954,19 +2003,60 @@ pub mod ai_agent {
             CaseSummarizationAiAgentConfiguration { props }
         }
 
-        prop! {
-            /// `CaseSummarizationAIGuardrailId`.
-            props, "CaseSummarizationAIGuardrailId", case_summarization_ai_guardrail_id, set_case_summarization_ai_guardrail_id, get_case_summarization_ai_guardrail_id, Val<String>
+        /// `CaseSummarizationAIGuardrailId`.
+        pub fn case_summarization_ai_guardrail_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CaseSummarizationAIGuardrailId", value.into());
+            self
         }
 
-        prop! {
-            /// `CaseSummarizationAIPromptId`.
-            props, "CaseSummarizationAIPromptId", case_summarization_ai_prompt_id, set_case_summarization_ai_prompt_id, get_case_summarization_ai_prompt_id, Val<String>
+        /// Sets `CaseSummarizationAIGuardrailId` in place: [`Self::case_summarization_ai_guardrail_id`]
+        /// on a value held by `&mut`.
+        pub fn set_case_summarization_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CaseSummarizationAIGuardrailId", value.into());
+            self
         }
 
-        prop! {
-            /// `Locale`.
-            props, "Locale", locale, set_locale, get_locale, Val<String>
+        /// `CaseSummarizationAIGuardrailId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_summarization_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CaseSummarizationAIGuardrailId")
+        }
+
+        /// `CaseSummarizationAIPromptId`.
+        pub fn case_summarization_ai_prompt_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CaseSummarizationAIPromptId", value.into());
+            self
+        }
+
+        /// Sets `CaseSummarizationAIPromptId` in place: [`Self::case_summarization_ai_prompt_id`] on a
+        /// value held by `&mut`.
+        pub fn set_case_summarization_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CaseSummarizationAIPromptId", value.into());
+            self
+        }
+
+        /// `CaseSummarizationAIPromptId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_summarization_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CaseSummarizationAIPromptId")
+        }
+
+        /// `Locale`.
+        pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+        pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locale", value.into());
+            self
+        }
+
+        /// `Locale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locale")
         }
     }
 
@@ -1027,19 +2117,46 @@ impl AiAgentVersion {
         AiAgentVersion { core }
     }
 
-    prop! {
-        /// `AIAgentId`.
-        core.props, "AIAgentId", _, set_ai_agent_id, get_ai_agent_id, Val<String>
+    /// Sets `AIAgentId`, which `new` took, in place.
+    pub fn set_ai_agent_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AIAgentId", value.into());
+        self
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    /// `AIAgentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ai_agent_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AIAgentId")
     }
 
-    prop! {
-        /// `ModifiedTimeSeconds`.
-        core.props, "ModifiedTimeSeconds", modified_time_seconds, set_modified_time_seconds, get_modified_time_seconds, Val<f64>
+    /// Sets `AssistantId`, which `new` took, in place.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
+    }
+
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
+    }
+
+    /// `ModifiedTimeSeconds`.
+    pub fn modified_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ModifiedTimeSeconds", value.into());
+        self
+    }
+
+    /// Sets `ModifiedTimeSeconds` in place: [`Self::modified_time_seconds`] on a value held by `&mut`.
+    pub fn set_modified_time_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ModifiedTimeSeconds", value.into());
+        self
+    }
+
+    /// `ModifiedTimeSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_modified_time_seconds(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ModifiedTimeSeconds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1103,59 +2220,186 @@ impl AiGuardrail {
         AiGuardrail { core }
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    /// Sets `AssistantId`, which `new` took, in place.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockedInputMessaging`: Messaging for when violations are detected in text
-        core.props, "BlockedInputMessaging", _, set_blocked_input_messaging, get_blocked_input_messaging, Val<String>
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
     }
 
-    prop! {
-        /// `BlockedOutputsMessaging`: Messaging for when violations are detected in text
-        core.props, "BlockedOutputsMessaging", _, set_blocked_outputs_messaging, get_blocked_outputs_messaging, Val<String>
+    /// Sets `BlockedInputMessaging`, which `new` took, in place.
+    pub fn set_blocked_input_messaging(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlockedInputMessaging", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentPolicyConfig`: Content policy config for a guardrail.
-        core.props, "ContentPolicyConfig", content_policy_config, set_content_policy_config, get_content_policy_config, Val<ai_guardrail::AiGuardrailContentPolicyConfig>
+    /// `BlockedInputMessaging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blocked_input_messaging(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlockedInputMessaging")
     }
 
-    prop! {
-        /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
-        core.props, "ContextualGroundingPolicyConfig", contextual_grounding_policy_config, set_contextual_grounding_policy_config, get_contextual_grounding_policy_config, Val<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>
+    /// Sets `BlockedOutputsMessaging`, which `new` took, in place.
+    pub fn set_blocked_outputs_messaging(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlockedOutputsMessaging", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the guardrail or its version
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BlockedOutputsMessaging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blocked_outputs_messaging(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlockedOutputsMessaging")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ContentPolicyConfig`: Content policy config for a guardrail.
+    pub fn content_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailContentPolicyConfig>>) -> Self {
+        self.core.props.set("ContentPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
-        core.props, "SensitiveInformationPolicyConfig", sensitive_information_policy_config, set_sensitive_information_policy_config, get_sensitive_information_policy_config, Val<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>
+    /// Sets `ContentPolicyConfig` in place: [`Self::content_policy_config`] on a value held by `&mut`.
+    pub fn set_content_policy_config(&mut self, value: impl Into<Val<ai_guardrail::AiGuardrailContentPolicyConfig>>) -> &mut Self {
+        self.core.props.set("ContentPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ContentPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_policy_config(&self) -> ::std::option::Option<Val<ai_guardrail::AiGuardrailContentPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ContentPolicyConfig")
     }
 
-    prop! {
-        /// `TopicPolicyConfig`: Topic policy config for a guardrail.
-        core.props, "TopicPolicyConfig", topic_policy_config, set_topic_policy_config, get_topic_policy_config, Val<ai_guardrail::AiGuardrailTopicPolicyConfig>
+    /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
+    pub fn contextual_grounding_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>>) -> Self {
+        self.core.props.set("ContextualGroundingPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `WordPolicyConfig`: Word policy config for a guardrail.
-        core.props, "WordPolicyConfig", word_policy_config, set_word_policy_config, get_word_policy_config, Val<ai_guardrail::AiGuardrailWordPolicyConfig>
+    /// Sets `ContextualGroundingPolicyConfig` in place: [`Self::contextual_grounding_policy_config`]
+    /// on a value held by `&mut`.
+    pub fn set_contextual_grounding_policy_config(&mut self, value: impl Into<Val<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>>) -> &mut Self {
+        self.core.props.set("ContextualGroundingPolicyConfig", value.into());
+        self
+    }
+
+    /// `ContextualGroundingPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contextual_grounding_policy_config(&self) -> ::std::option::Option<Val<ai_guardrail::AiGuardrailContextualGroundingPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ContextualGroundingPolicyConfig")
+    }
+
+    /// `Description`: Description of the guardrail or its version
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
+    pub fn sensitive_information_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>>) -> Self {
+        self.core.props.set("SensitiveInformationPolicyConfig", value.into());
+        self
+    }
+
+    /// Sets `SensitiveInformationPolicyConfig` in place: [`Self::sensitive_information_policy_config`]
+    /// on a value held by `&mut`.
+    pub fn set_sensitive_information_policy_config(&mut self, value: impl Into<Val<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>>) -> &mut Self {
+        self.core.props.set("SensitiveInformationPolicyConfig", value.into());
+        self
+    }
+
+    /// `SensitiveInformationPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sensitive_information_policy_config(&self) -> ::std::option::Option<Val<ai_guardrail::AiGuardrailSensitiveInformationPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SensitiveInformationPolicyConfig")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TopicPolicyConfig`: Topic policy config for a guardrail.
+    pub fn topic_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailTopicPolicyConfig>>) -> Self {
+        self.core.props.set("TopicPolicyConfig", value.into());
+        self
+    }
+
+    /// Sets `TopicPolicyConfig` in place: [`Self::topic_policy_config`] on a value held by `&mut`.
+    pub fn set_topic_policy_config(&mut self, value: impl Into<Val<ai_guardrail::AiGuardrailTopicPolicyConfig>>) -> &mut Self {
+        self.core.props.set("TopicPolicyConfig", value.into());
+        self
+    }
+
+    /// `TopicPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_policy_config(&self) -> ::std::option::Option<Val<ai_guardrail::AiGuardrailTopicPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TopicPolicyConfig")
+    }
+
+    /// `WordPolicyConfig`: Word policy config for a guardrail.
+    pub fn word_policy_config(mut self, value: impl Into<Val<ai_guardrail::AiGuardrailWordPolicyConfig>>) -> Self {
+        self.core.props.set("WordPolicyConfig", value.into());
+        self
+    }
+
+    /// Sets `WordPolicyConfig` in place: [`Self::word_policy_config`] on a value held by `&mut`.
+    pub fn set_word_policy_config(&mut self, value: impl Into<Val<ai_guardrail::AiGuardrailWordPolicyConfig>>) -> &mut Self {
+        self.core.props.set("WordPolicyConfig", value.into());
+        self
+    }
+
+    /// `WordPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_word_policy_config(&self) -> ::std::option::Option<Val<ai_guardrail::AiGuardrailWordPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "WordPolicyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1212,9 +2456,16 @@ pub mod ai_guardrail {
             AiGuardrailContentPolicyConfig { props }
         }
 
-        prop! {
-            /// `FiltersConfig`: List of content filter configs in content policy.
-            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<GuardrailContentFilterConfig>>
+        /// Sets `FiltersConfig`, which `new` took, in place.
+        pub fn set_filters_config(&mut self, value: impl Into<Val<List<GuardrailContentFilterConfig>>>) -> &mut Self {
+            self.props.set("FiltersConfig", value.into());
+            self
+        }
+
+        /// `FiltersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters_config(&self) -> ::std::option::Option<Val<List<GuardrailContentFilterConfig>>> {
+            crate::cfn::get_prop(&self.props, "FiltersConfig")
         }
     }
 
@@ -1244,19 +2495,40 @@ pub mod ai_guardrail {
             GuardrailContentFilterConfig { props }
         }
 
-        prop! {
-            /// `InputStrength`: Strength for filters
-            props, "InputStrength", _, set_input_strength, get_input_strength, Val<GuardrailFilterStrength>
+        /// Sets `InputStrength`, which `new` took, in place.
+        pub fn set_input_strength(&mut self, value: impl Into<Val<GuardrailFilterStrength>>) -> &mut Self {
+            self.props.set("InputStrength", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputStrength`: Strength for filters
-            props, "OutputStrength", _, set_output_strength, get_output_strength, Val<GuardrailFilterStrength>
+        /// `InputStrength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_strength(&self) -> ::std::option::Option<Val<GuardrailFilterStrength>> {
+            crate::cfn::get_prop(&self.props, "InputStrength")
         }
 
-        prop! {
-            /// `Type`: Type of text to text filter in content policy
-            props, "Type", _, set_type, get_type, Val<GuardrailContentFilterType>
+        /// Sets `OutputStrength`, which `new` took, in place.
+        pub fn set_output_strength(&mut self, value: impl Into<Val<GuardrailFilterStrength>>) -> &mut Self {
+            self.props.set("OutputStrength", value.into());
+            self
+        }
+
+        /// `OutputStrength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_strength(&self) -> ::std::option::Option<Val<GuardrailFilterStrength>> {
+            crate::cfn::get_prop(&self.props, "OutputStrength")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<GuardrailContentFilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<GuardrailContentFilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1324,9 +2596,16 @@ pub mod ai_guardrail {
             AiGuardrailContextualGroundingPolicyConfig { props }
         }
 
-        prop! {
-            /// `FiltersConfig`: List of contextual grounding filter configs.
-            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<GuardrailContextualGroundingFilterConfig>>
+        /// Sets `FiltersConfig`, which `new` took, in place.
+        pub fn set_filters_config(&mut self, value: impl Into<Val<List<GuardrailContextualGroundingFilterConfig>>>) -> &mut Self {
+            self.props.set("FiltersConfig", value.into());
+            self
+        }
+
+        /// `FiltersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters_config(&self) -> ::std::option::Option<Val<List<GuardrailContextualGroundingFilterConfig>>> {
+            crate::cfn::get_prop(&self.props, "FiltersConfig")
         }
     }
 
@@ -1353,14 +2632,28 @@ pub mod ai_guardrail {
             GuardrailContextualGroundingFilterConfig { props }
         }
 
-        prop! {
-            /// `Threshold`: The threshold for this filter.
-            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        /// Sets `Threshold`, which `new` took, in place.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of contextual grounding filter
-            props, "Type", _, set_type, get_type, Val<GuardrailContextualGroundingFilterType>
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<GuardrailContextualGroundingFilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<GuardrailContextualGroundingFilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1393,14 +2686,40 @@ pub mod ai_guardrail {
             AiGuardrailSensitiveInformationPolicyConfig { props }
         }
 
-        prop! {
-            /// `PiiEntitiesConfig`: List of entities.
-            props, "PiiEntitiesConfig", pii_entities_config, set_pii_entities_config, get_pii_entities_config, Val<List<GuardrailPiiEntityConfig>>
+        /// `PiiEntitiesConfig`: List of entities.
+        pub fn pii_entities_config(mut self, value: impl Into<Val<List<GuardrailPiiEntityConfig>>>) -> Self {
+            self.props.set("PiiEntitiesConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexesConfig`: List of regex.
-            props, "RegexesConfig", regexes_config, set_regexes_config, get_regexes_config, Val<List<GuardrailRegexConfig>>
+        /// Sets `PiiEntitiesConfig` in place: [`Self::pii_entities_config`] on a value held by `&mut`.
+        pub fn set_pii_entities_config(&mut self, value: impl Into<Val<List<GuardrailPiiEntityConfig>>>) -> &mut Self {
+            self.props.set("PiiEntitiesConfig", value.into());
+            self
+        }
+
+        /// `PiiEntitiesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pii_entities_config(&self) -> ::std::option::Option<Val<List<GuardrailPiiEntityConfig>>> {
+            crate::cfn::get_prop(&self.props, "PiiEntitiesConfig")
+        }
+
+        /// `RegexesConfig`: List of regex.
+        pub fn regexes_config(mut self, value: impl Into<Val<List<GuardrailRegexConfig>>>) -> Self {
+            self.props.set("RegexesConfig", value.into());
+            self
+        }
+
+        /// Sets `RegexesConfig` in place: [`Self::regexes_config`] on a value held by `&mut`.
+        pub fn set_regexes_config(&mut self, value: impl Into<Val<List<GuardrailRegexConfig>>>) -> &mut Self {
+            self.props.set("RegexesConfig", value.into());
+            self
+        }
+
+        /// `RegexesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regexes_config(&self) -> ::std::option::Option<Val<List<GuardrailRegexConfig>>> {
+            crate::cfn::get_prop(&self.props, "RegexesConfig")
         }
     }
 
@@ -1426,14 +2745,28 @@ pub mod ai_guardrail {
             GuardrailPiiEntityConfig { props }
         }
 
-        prop! {
-            /// `Action`: Options for sensitive information action.
-            props, "Action", _, set_action, get_action, Val<GuardrailSensitiveInformationAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<GuardrailSensitiveInformationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The currently supported PII entities
-            props, "Type", _, set_type, get_type, Val<GuardrailPiiEntityType>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<GuardrailSensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<GuardrailPiiEntityType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<GuardrailPiiEntityType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1575,24 +2908,58 @@ pub mod ai_guardrail {
             GuardrailRegexConfig { props }
         }
 
-        prop! {
-            /// `Action`: Options for sensitive information action.
-            props, "Action", _, set_action, get_action, Val<GuardrailSensitiveInformationAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<GuardrailSensitiveInformationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The regex name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<GuardrailSensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Pattern`: The regex pattern.
-            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The regex description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Pattern`, which `new` took, in place.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
+        }
+
+        /// `Description`: The regex description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1614,9 +2981,16 @@ pub mod ai_guardrail {
             AiGuardrailTopicPolicyConfig { props }
         }
 
-        prop! {
-            /// `TopicsConfig`: List of topic configs in topic policy.
-            props, "TopicsConfig", _, set_topics_config, get_topics_config, Val<List<GuardrailTopicConfig>>
+        /// Sets `TopicsConfig`, which `new` took, in place.
+        pub fn set_topics_config(&mut self, value: impl Into<Val<List<GuardrailTopicConfig>>>) -> &mut Self {
+            self.props.set("TopicsConfig", value.into());
+            self
+        }
+
+        /// `TopicsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topics_config(&self) -> ::std::option::Option<Val<List<GuardrailTopicConfig>>> {
+            crate::cfn::get_prop(&self.props, "TopicsConfig")
         }
     }
 
@@ -1645,24 +3019,58 @@ pub mod ai_guardrail {
             GuardrailTopicConfig { props }
         }
 
-        prop! {
-            /// `Definition`: Definition of topic in topic policy
-            props, "Definition", _, set_definition, get_definition, Val<String>
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Name of topic in topic policy
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
 
-        prop! {
-            /// `Type`: Type of topic in a policy
-            props, "Type", _, set_type, get_type, Val<GuardrailTopicType>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Examples`: List of text examples
-            props, "Examples", examples, set_examples, get_examples, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<GuardrailTopicType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<GuardrailTopicType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Examples`: List of text examples
+        pub fn examples(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Examples", value.into());
+            self
+        }
+
+        /// Sets `Examples` in place: [`Self::examples`] on a value held by `&mut`.
+        pub fn set_examples(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Examples", value.into());
+            self
+        }
+
+        /// `Examples` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_examples(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Examples")
         }
     }
 
@@ -1691,14 +3099,41 @@ pub mod ai_guardrail {
             AiGuardrailWordPolicyConfig { props }
         }
 
-        prop! {
-            /// `ManagedWordListsConfig`: A config for the list of managed words.
-            props, "ManagedWordListsConfig", managed_word_lists_config, set_managed_word_lists_config, get_managed_word_lists_config, Val<List<GuardrailManagedWordsConfig>>
+        /// `ManagedWordListsConfig`: A config for the list of managed words.
+        pub fn managed_word_lists_config(mut self, value: impl Into<Val<List<GuardrailManagedWordsConfig>>>) -> Self {
+            self.props.set("ManagedWordListsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `WordsConfig`: List of custom word configs.
-            props, "WordsConfig", words_config, set_words_config, get_words_config, Val<List<GuardrailWordConfig>>
+        /// Sets `ManagedWordListsConfig` in place: [`Self::managed_word_lists_config`] on a value held
+        /// by `&mut`.
+        pub fn set_managed_word_lists_config(&mut self, value: impl Into<Val<List<GuardrailManagedWordsConfig>>>) -> &mut Self {
+            self.props.set("ManagedWordListsConfig", value.into());
+            self
+        }
+
+        /// `ManagedWordListsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_word_lists_config(&self) -> ::std::option::Option<Val<List<GuardrailManagedWordsConfig>>> {
+            crate::cfn::get_prop(&self.props, "ManagedWordListsConfig")
+        }
+
+        /// `WordsConfig`: List of custom word configs.
+        pub fn words_config(mut self, value: impl Into<Val<List<GuardrailWordConfig>>>) -> Self {
+            self.props.set("WordsConfig", value.into());
+            self
+        }
+
+        /// Sets `WordsConfig` in place: [`Self::words_config`] on a value held by `&mut`.
+        pub fn set_words_config(&mut self, value: impl Into<Val<List<GuardrailWordConfig>>>) -> &mut Self {
+            self.props.set("WordsConfig", value.into());
+            self
+        }
+
+        /// `WordsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_words_config(&self) -> ::std::option::Option<Val<List<GuardrailWordConfig>>> {
+            crate::cfn::get_prop(&self.props, "WordsConfig")
         }
     }
 
@@ -1719,9 +3154,16 @@ pub mod ai_guardrail {
             GuardrailManagedWordsConfig { props }
         }
 
-        prop! {
-            /// `Type`: Options for managed words.
-            props, "Type", _, set_type, get_type, Val<GuardrailManagedWordsType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<GuardrailManagedWordsType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<GuardrailManagedWordsType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1752,9 +3194,16 @@ pub mod ai_guardrail {
             GuardrailWordConfig { props }
         }
 
-        prop! {
-            /// `Text`: The custom word text.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 }
@@ -1784,19 +3233,46 @@ impl AiGuardrailVersion {
         AiGuardrailVersion { core }
     }
 
-    prop! {
-        /// `AIGuardrailId`.
-        core.props, "AIGuardrailId", _, set_ai_guardrail_id, get_ai_guardrail_id, Val<String>
+    /// Sets `AIGuardrailId`, which `new` took, in place.
+    pub fn set_ai_guardrail_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AIGuardrailId", value.into());
+        self
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    /// `AIGuardrailId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ai_guardrail_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AIGuardrailId")
     }
 
-    prop! {
-        /// `ModifiedTimeSeconds`.
-        core.props, "ModifiedTimeSeconds", modified_time_seconds, set_modified_time_seconds, get_modified_time_seconds, Val<f64>
+    /// Sets `AssistantId`, which `new` took, in place.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
+    }
+
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
+    }
+
+    /// `ModifiedTimeSeconds`.
+    pub fn modified_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ModifiedTimeSeconds", value.into());
+        self
+    }
+
+    /// Sets `ModifiedTimeSeconds` in place: [`Self::modified_time_seconds`] on a value held by `&mut`.
+    pub fn set_modified_time_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ModifiedTimeSeconds", value.into());
+        self
+    }
+
+    /// `ModifiedTimeSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_modified_time_seconds(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ModifiedTimeSeconds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1864,49 +3340,136 @@ impl AiPrompt {
         AiPrompt { core }
     }
 
-    prop! {
-        /// `ApiFormat`.
-        core.props, "ApiFormat", _, set_api_format, get_api_format, Val<ai_prompt::AiPromptApiFormat>
+    /// Sets `ApiFormat`, which `new` took, in place.
+    pub fn set_api_format(&mut self, value: impl Into<Val<ai_prompt::AiPromptApiFormat>>) -> &mut Self {
+        self.core.props.set("ApiFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", assistant_id, set_assistant_id, get_assistant_id, Val<String>
+    /// `ApiFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_format(&self) -> ::std::option::Option<Val<ai_prompt::AiPromptApiFormat>> {
+        crate::cfn::get_prop(&self.core.props, "ApiFormat")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AssistantId`.
+    pub fn assistant_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssistantId", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelId`.
-        core.props, "ModelId", _, set_model_id, get_model_id, Val<String>
+    /// Sets `AssistantId` in place: [`Self::assistant_id`] on a value held by `&mut`.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateConfiguration`.
-        core.props, "TemplateConfiguration", _, set_template_configuration, get_template_configuration, Val<ai_prompt::AiPromptTemplateConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateType`.
-        core.props, "TemplateType", _, set_template_type, get_template_type, Val<ai_prompt::AiPromptTemplateType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<ai_prompt::AiPromptType>
+    /// Sets `ModelId`, which `new` took, in place.
+    pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelId", value.into());
+        self
+    }
+
+    /// `ModelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelId")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TemplateConfiguration`, which `new` took, in place.
+    pub fn set_template_configuration(&mut self, value: impl Into<Val<ai_prompt::AiPromptTemplateConfiguration>>) -> &mut Self {
+        self.core.props.set("TemplateConfiguration", value.into());
+        self
+    }
+
+    /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_configuration(&self) -> ::std::option::Option<Val<ai_prompt::AiPromptTemplateConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateConfiguration")
+    }
+
+    /// Sets `TemplateType`, which `new` took, in place.
+    pub fn set_template_type(&mut self, value: impl Into<Val<ai_prompt::AiPromptTemplateType>>) -> &mut Self {
+        self.core.props.set("TemplateType", value.into());
+        self
+    }
+
+    /// `TemplateType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_type(&self) -> ::std::option::Option<Val<ai_prompt::AiPromptTemplateType>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateType")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<ai_prompt::AiPromptType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<ai_prompt::AiPromptType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1980,9 +3543,23 @@ pub mod ai_prompt {
             AiPromptTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `TextFullAIPromptEditTemplateConfiguration`.
-            props, "TextFullAIPromptEditTemplateConfiguration", text_full_ai_prompt_edit_template_configuration, set_text_full_ai_prompt_edit_template_configuration, get_text_full_ai_prompt_edit_template_configuration, Val<TextFullAiPromptEditTemplateConfiguration>
+        /// `TextFullAIPromptEditTemplateConfiguration`.
+        pub fn text_full_ai_prompt_edit_template_configuration(mut self, value: impl Into<Val<TextFullAiPromptEditTemplateConfiguration>>) -> Self {
+            self.props.set("TextFullAIPromptEditTemplateConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TextFullAIPromptEditTemplateConfiguration` in place: [`Self::text_full_ai_prompt_edit_template_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_text_full_ai_prompt_edit_template_configuration(&mut self, value: impl Into<Val<TextFullAiPromptEditTemplateConfiguration>>) -> &mut Self {
+            self.props.set("TextFullAIPromptEditTemplateConfiguration", value.into());
+            self
+        }
+
+        /// `TextFullAIPromptEditTemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_full_ai_prompt_edit_template_configuration(&self) -> ::std::option::Option<Val<TextFullAiPromptEditTemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TextFullAIPromptEditTemplateConfiguration")
         }
     }
 
@@ -2003,9 +3580,16 @@ pub mod ai_prompt {
             TextFullAiPromptEditTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -2085,19 +3669,46 @@ impl AiPromptVersion {
         AiPromptVersion { core }
     }
 
-    prop! {
-        /// `AIPromptId`.
-        core.props, "AIPromptId", _, set_ai_prompt_id, get_ai_prompt_id, Val<String>
+    /// Sets `AIPromptId`, which `new` took, in place.
+    pub fn set_ai_prompt_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AIPromptId", value.into());
+        self
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    /// `AIPromptId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ai_prompt_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AIPromptId")
     }
 
-    prop! {
-        /// `ModifiedTimeSeconds`.
-        core.props, "ModifiedTimeSeconds", modified_time_seconds, set_modified_time_seconds, get_modified_time_seconds, Val<f64>
+    /// Sets `AssistantId`, which `new` took, in place.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
+    }
+
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
+    }
+
+    /// `ModifiedTimeSeconds`.
+    pub fn modified_time_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ModifiedTimeSeconds", value.into());
+        self
+    }
+
+    /// Sets `ModifiedTimeSeconds` in place: [`Self::modified_time_seconds`] on a value held by `&mut`.
+    pub fn set_modified_time_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ModifiedTimeSeconds", value.into());
+        self
+    }
+
+    /// `ModifiedTimeSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_modified_time_seconds(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ModifiedTimeSeconds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2156,29 +3767,83 @@ impl Assistant {
         Assistant { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerSideEncryptionConfiguration`.
-        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<assistant::ServerSideEncryptionConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<assistant::AssistantType>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ServerSideEncryptionConfiguration`.
+    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<assistant::ServerSideEncryptionConfiguration>>) -> Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerSideEncryptionConfiguration` in place: [`Self::server_side_encryption_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<assistant::ServerSideEncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<assistant::ServerSideEncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSideEncryptionConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<assistant::AssistantType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<assistant::AssistantType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2219,9 +3884,22 @@ pub mod assistant {
             ServerSideEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -2265,24 +3943,58 @@ impl AssistantAssociation {
         AssistantAssociation { core }
     }
 
-    prop! {
-        /// `AssistantId`.
-        core.props, "AssistantId", _, set_assistant_id, get_assistant_id, Val<String>
+    /// Sets `AssistantId`, which `new` took, in place.
+    pub fn set_assistant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssistantId", value.into());
+        self
     }
 
-    prop! {
-        /// `Association`.
-        core.props, "Association", _, set_association, get_association, Val<assistant_association::AssociationData>
+    /// `AssistantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assistant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssistantId")
     }
 
-    prop! {
-        /// `AssociationType`.
-        core.props, "AssociationType", _, set_association_type, get_association_type, Val<assistant_association::AssociationType>
+    /// Sets `Association`, which `new` took, in place.
+    pub fn set_association(&mut self, value: impl Into<Val<assistant_association::AssociationData>>) -> &mut Self {
+        self.core.props.set("Association", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Association` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association(&self) -> ::std::option::Option<Val<assistant_association::AssociationData>> {
+        crate::cfn::get_prop(&self.core.props, "Association")
+    }
+
+    /// Sets `AssociationType`, which `new` took, in place.
+    pub fn set_association_type(&mut self, value: impl Into<Val<assistant_association::AssociationType>>) -> &mut Self {
+        self.core.props.set("AssociationType", value.into());
+        self
+    }
+
+    /// `AssociationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association_type(&self) -> ::std::option::Option<Val<assistant_association::AssociationType>> {
+        crate::cfn::get_prop(&self.core.props, "AssociationType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2331,14 +4043,41 @@ pub mod assistant_association {
             AssociationData { props }
         }
 
-        prop! {
-            /// `KnowledgeBaseId`.
-            props, "KnowledgeBaseId", knowledge_base_id, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+        /// `KnowledgeBaseId`.
+        pub fn knowledge_base_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KnowledgeBaseId", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalBedrockKnowledgeBaseConfig`.
-            props, "ExternalBedrockKnowledgeBaseConfig", external_bedrock_knowledge_base_config, set_external_bedrock_knowledge_base_config, get_external_bedrock_knowledge_base_config, Val<ExternalBedrockKnowledgeBaseConfig>
+        /// Sets `KnowledgeBaseId` in place: [`Self::knowledge_base_id`] on a value held by `&mut`.
+        pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KnowledgeBaseId", value.into());
+            self
+        }
+
+        /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBaseId")
+        }
+
+        /// `ExternalBedrockKnowledgeBaseConfig`.
+        pub fn external_bedrock_knowledge_base_config(mut self, value: impl Into<Val<ExternalBedrockKnowledgeBaseConfig>>) -> Self {
+            self.props.set("ExternalBedrockKnowledgeBaseConfig", value.into());
+            self
+        }
+
+        /// Sets `ExternalBedrockKnowledgeBaseConfig` in place: [`Self::external_bedrock_knowledge_base_config`]
+        /// on a value held by `&mut`.
+        pub fn set_external_bedrock_knowledge_base_config(&mut self, value: impl Into<Val<ExternalBedrockKnowledgeBaseConfig>>) -> &mut Self {
+            self.props.set("ExternalBedrockKnowledgeBaseConfig", value.into());
+            self
+        }
+
+        /// `ExternalBedrockKnowledgeBaseConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_bedrock_knowledge_base_config(&self) -> ::std::option::Option<Val<ExternalBedrockKnowledgeBaseConfig>> {
+            crate::cfn::get_prop(&self.props, "ExternalBedrockKnowledgeBaseConfig")
         }
     }
 
@@ -2364,14 +4103,28 @@ pub mod assistant_association {
             ExternalBedrockKnowledgeBaseConfig { props }
         }
 
-        prop! {
-            /// `BedrockKnowledgeBaseArn`.
-            props, "BedrockKnowledgeBaseArn", _, set_bedrock_knowledge_base_arn, get_bedrock_knowledge_base_arn, Val<String>
+        /// Sets `BedrockKnowledgeBaseArn`, which `new` took, in place.
+        pub fn set_bedrock_knowledge_base_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockKnowledgeBaseArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessRoleArn`.
-            props, "AccessRoleArn", _, set_access_role_arn, get_access_role_arn, Val<String>
+        /// `BedrockKnowledgeBaseArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_knowledge_base_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockKnowledgeBaseArn")
+        }
+
+        /// Sets `AccessRoleArn`, which `new` took, in place.
+        pub fn set_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessRoleArn", value.into());
+            self
+        }
+
+        /// `AccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessRoleArn")
         }
     }
 
@@ -2411,41 +4164,119 @@ impl Content {
         Content { core }
     }
 
-    prop! {
-        /// `KnowledgeBaseId`: The identifier of the knowledge base.
-        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    /// Sets `KnowledgeBaseId`, which `new` took, in place.
+    pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseId", value.into());
+        self
     }
 
-    prop! {
-        /// `Metadata`: A key/value map to store attributes without affecting tagging or
-        /// recommendations.
-        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<Map<String>>
+    /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseId")
     }
 
-    prop! {
-        /// `Name`: The name of the content.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Metadata`: A key/value map to store attributes without affecting tagging or
+    /// recommendations.
+    pub fn metadata_property(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Metadata", value.into());
+        self
     }
 
-    prop! {
-        /// `OverrideLinkOutUri`: The URI you want to use for the article.
-        core.props, "OverrideLinkOutUri", override_link_out_uri, set_override_link_out_uri, get_override_link_out_uri, Val<String>
+    /// Sets `Metadata` in place: [`Self::metadata_property`] on a value held by `&mut`.
+    pub fn set_metadata_property(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Metadata", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Metadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_property(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Metadata")
     }
 
-    prop! {
-        /// `Title`: The title of the content.
-        core.props, "Title", title, set_title, get_title, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `UploadId`: A pointer to the uploaded asset. This value is returned by
-        /// StartContentUpload.
-        core.props, "UploadId", upload_id, set_upload_id, get_upload_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OverrideLinkOutUri`: The URI you want to use for the article.
+    pub fn override_link_out_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OverrideLinkOutUri", value.into());
+        self
+    }
+
+    /// Sets `OverrideLinkOutUri` in place: [`Self::override_link_out_uri`] on a value held by `&mut`.
+    pub fn set_override_link_out_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OverrideLinkOutUri", value.into());
+        self
+    }
+
+    /// `OverrideLinkOutUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_override_link_out_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OverrideLinkOutUri")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Title`: The title of the content.
+    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
+    }
+
+    /// `UploadId`: A pointer to the uploaded asset. This value is returned by StartContentUpload.
+    pub fn upload_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UploadId", value.into());
+        self
+    }
+
+    /// Sets `UploadId` in place: [`Self::upload_id`] on a value held by `&mut`.
+    pub fn set_upload_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UploadId", value.into());
+        self
+    }
+
+    /// `UploadId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upload_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UploadId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2528,29 +4359,70 @@ impl ContentAssociation {
         ContentAssociation { core }
     }
 
-    prop! {
-        /// `Association`: The identifier of the associated resource.
-        core.props, "Association", _, set_association, get_association, Val<content_association::ContentAssociationContents>
+    /// Sets `Association`, which `new` took, in place.
+    pub fn set_association(&mut self, value: impl Into<Val<content_association::ContentAssociationContents>>) -> &mut Self {
+        self.core.props.set("Association", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociationType`: The type of association.
-        core.props, "AssociationType", _, set_association_type, get_association_type, Val<content_association::AssociationType>
+    /// `Association` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association(&self) -> ::std::option::Option<Val<content_association::ContentAssociationContents>> {
+        crate::cfn::get_prop(&self.core.props, "Association")
     }
 
-    prop! {
-        /// `ContentId`: The identifier of the content.
-        core.props, "ContentId", _, set_content_id, get_content_id, Val<String>
+    /// Sets `AssociationType`, which `new` took, in place.
+    pub fn set_association_type(&mut self, value: impl Into<Val<content_association::AssociationType>>) -> &mut Self {
+        self.core.props.set("AssociationType", value.into());
+        self
     }
 
-    prop! {
-        /// `KnowledgeBaseId`: The identifier of the knowledge base.
-        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    /// `AssociationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association_type(&self) -> ::std::option::Option<Val<content_association::AssociationType>> {
+        crate::cfn::get_prop(&self.core.props, "AssociationType")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ContentId`, which `new` took, in place.
+    pub fn set_content_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentId", value.into());
+        self
+    }
+
+    /// `ContentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentId")
+    }
+
+    /// Sets `KnowledgeBaseId`, which `new` took, in place.
+    pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseId", value.into());
+        self
+    }
+
+    /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseId")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2607,9 +4479,16 @@ pub mod content_association {
             ContentAssociationContents { props }
         }
 
-        prop! {
-            /// `AmazonConnectGuideAssociation`.
-            props, "AmazonConnectGuideAssociation", _, set_amazon_connect_guide_association, get_amazon_connect_guide_association, Val<AmazonConnectGuideAssociationData>
+        /// Sets `AmazonConnectGuideAssociation`, which `new` took, in place.
+        pub fn set_amazon_connect_guide_association(&mut self, value: impl Into<Val<AmazonConnectGuideAssociationData>>) -> &mut Self {
+            self.props.set("AmazonConnectGuideAssociation", value.into());
+            self
+        }
+
+        /// `AmazonConnectGuideAssociation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_connect_guide_association(&self) -> ::std::option::Option<Val<AmazonConnectGuideAssociationData>> {
+            crate::cfn::get_prop(&self.props, "AmazonConnectGuideAssociation")
         }
     }
 
@@ -2628,9 +4507,22 @@ pub mod content_association {
             AmazonConnectGuideAssociationData { props }
         }
 
-        prop! {
-            /// `FlowId`.
-            props, "FlowId", flow_id, set_flow_id, get_flow_id, Val<String>
+        /// `FlowId`.
+        pub fn flow_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowId", value.into());
+            self
+        }
+
+        /// Sets `FlowId` in place: [`Self::flow_id`] on a value held by `&mut`.
+        pub fn set_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowId", value.into());
+            self
+        }
+
+        /// `FlowId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowId")
         }
     }
 
@@ -2670,44 +4562,138 @@ impl KnowledgeBase {
         KnowledgeBase { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KnowledgeBaseType`.
-        core.props, "KnowledgeBaseType", _, set_knowledge_base_type, get_knowledge_base_type, Val<knowledge_base::KnowledgeBaseType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RenderingConfiguration`.
-        core.props, "RenderingConfiguration", rendering_configuration, set_rendering_configuration, get_rendering_configuration, Val<knowledge_base::RenderingConfiguration>
+    /// Sets `KnowledgeBaseType`, which `new` took, in place.
+    pub fn set_knowledge_base_type(&mut self, value: impl Into<Val<knowledge_base::KnowledgeBaseType>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseType", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerSideEncryptionConfiguration`.
-        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<knowledge_base::ServerSideEncryptionConfiguration>
+    /// `KnowledgeBaseType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_type(&self) -> ::std::option::Option<Val<knowledge_base::KnowledgeBaseType>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseType")
     }
 
-    prop! {
-        /// `SourceConfiguration`.
-        core.props, "SourceConfiguration", source_configuration, set_source_configuration, get_source_configuration, Val<knowledge_base::SourceConfiguration>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `VectorIngestionConfiguration`.
-        core.props, "VectorIngestionConfiguration", vector_ingestion_configuration, set_vector_ingestion_configuration, get_vector_ingestion_configuration, Val<knowledge_base::VectorIngestionConfiguration>
+    /// `RenderingConfiguration`.
+    pub fn rendering_configuration(mut self, value: impl Into<Val<knowledge_base::RenderingConfiguration>>) -> Self {
+        self.core.props.set("RenderingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RenderingConfiguration` in place: [`Self::rendering_configuration`] on a value held by `&mut`.
+    pub fn set_rendering_configuration(&mut self, value: impl Into<Val<knowledge_base::RenderingConfiguration>>) -> &mut Self {
+        self.core.props.set("RenderingConfiguration", value.into());
+        self
+    }
+
+    /// `RenderingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rendering_configuration(&self) -> ::std::option::Option<Val<knowledge_base::RenderingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RenderingConfiguration")
+    }
+
+    /// `ServerSideEncryptionConfiguration`.
+    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<knowledge_base::ServerSideEncryptionConfiguration>>) -> Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerSideEncryptionConfiguration` in place: [`Self::server_side_encryption_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<knowledge_base::ServerSideEncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<knowledge_base::ServerSideEncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSideEncryptionConfiguration")
+    }
+
+    /// `SourceConfiguration`.
+    pub fn source_configuration(mut self, value: impl Into<Val<knowledge_base::SourceConfiguration>>) -> Self {
+        self.core.props.set("SourceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SourceConfiguration` in place: [`Self::source_configuration`] on a value held by `&mut`.
+    pub fn set_source_configuration(&mut self, value: impl Into<Val<knowledge_base::SourceConfiguration>>) -> &mut Self {
+        self.core.props.set("SourceConfiguration", value.into());
+        self
+    }
+
+    /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_configuration(&self) -> ::std::option::Option<Val<knowledge_base::SourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SourceConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VectorIngestionConfiguration`.
+    pub fn vector_ingestion_configuration(mut self, value: impl Into<Val<knowledge_base::VectorIngestionConfiguration>>) -> Self {
+        self.core.props.set("VectorIngestionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VectorIngestionConfiguration` in place: [`Self::vector_ingestion_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_vector_ingestion_configuration(&mut self, value: impl Into<Val<knowledge_base::VectorIngestionConfiguration>>) -> &mut Self {
+        self.core.props.set("VectorIngestionConfiguration", value.into());
+        self
+    }
+
+    /// `VectorIngestionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_ingestion_configuration(&self) -> ::std::option::Option<Val<knowledge_base::VectorIngestionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VectorIngestionConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2771,9 +4757,22 @@ pub mod knowledge_base {
             RenderingConfiguration { props }
         }
 
-        prop! {
-            /// `TemplateUri`.
-            props, "TemplateUri", template_uri, set_template_uri, get_template_uri, Val<String>
+        /// `TemplateUri`.
+        pub fn template_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateUri", value.into());
+            self
+        }
+
+        /// Sets `TemplateUri` in place: [`Self::template_uri`] on a value held by `&mut`.
+        pub fn set_template_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateUri", value.into());
+            self
+        }
+
+        /// `TemplateUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateUri")
         }
     }
 
@@ -2792,9 +4791,22 @@ pub mod knowledge_base {
             ServerSideEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -2815,14 +4827,41 @@ pub mod knowledge_base {
             SourceConfiguration { props }
         }
 
-        prop! {
-            /// `AppIntegrations`.
-            props, "AppIntegrations", app_integrations, set_app_integrations, get_app_integrations, Val<AppIntegrationsConfiguration>
+        /// `AppIntegrations`.
+        pub fn app_integrations(mut self, value: impl Into<Val<AppIntegrationsConfiguration>>) -> Self {
+            self.props.set("AppIntegrations", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedSourceConfiguration`.
-            props, "ManagedSourceConfiguration", managed_source_configuration, set_managed_source_configuration, get_managed_source_configuration, Val<ManagedSourceConfiguration>
+        /// Sets `AppIntegrations` in place: [`Self::app_integrations`] on a value held by `&mut`.
+        pub fn set_app_integrations(&mut self, value: impl Into<Val<AppIntegrationsConfiguration>>) -> &mut Self {
+            self.props.set("AppIntegrations", value.into());
+            self
+        }
+
+        /// `AppIntegrations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_integrations(&self) -> ::std::option::Option<Val<AppIntegrationsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AppIntegrations")
+        }
+
+        /// `ManagedSourceConfiguration`.
+        pub fn managed_source_configuration(mut self, value: impl Into<Val<ManagedSourceConfiguration>>) -> Self {
+            self.props.set("ManagedSourceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedSourceConfiguration` in place: [`Self::managed_source_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_source_configuration(&mut self, value: impl Into<Val<ManagedSourceConfiguration>>) -> &mut Self {
+            self.props.set("ManagedSourceConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_source_configuration(&self) -> ::std::option::Option<Val<ManagedSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedSourceConfiguration")
         }
     }
 
@@ -2843,14 +4882,34 @@ pub mod knowledge_base {
             AppIntegrationsConfiguration { props }
         }
 
-        prop! {
-            /// `AppIntegrationArn`.
-            props, "AppIntegrationArn", _, set_app_integration_arn, get_app_integration_arn, Val<String>
+        /// Sets `AppIntegrationArn`, which `new` took, in place.
+        pub fn set_app_integration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppIntegrationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectFields`.
-            props, "ObjectFields", object_fields, set_object_fields, get_object_fields, Val<List<String>>
+        /// `AppIntegrationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_integration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppIntegrationArn")
+        }
+
+        /// `ObjectFields`.
+        pub fn object_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ObjectFields", value.into());
+            self
+        }
+
+        /// Sets `ObjectFields` in place: [`Self::object_fields`] on a value held by `&mut`.
+        pub fn set_object_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ObjectFields", value.into());
+            self
+        }
+
+        /// `ObjectFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ObjectFields")
         }
     }
 
@@ -2871,9 +4930,23 @@ pub mod knowledge_base {
             ManagedSourceConfiguration { props }
         }
 
-        prop! {
-            /// `WebCrawlerConfiguration`.
-            props, "WebCrawlerConfiguration", web_crawler_configuration, set_web_crawler_configuration, get_web_crawler_configuration, Val<WebCrawlerConfiguration>
+        /// `WebCrawlerConfiguration`.
+        pub fn web_crawler_configuration(mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> Self {
+            self.props.set("WebCrawlerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `WebCrawlerConfiguration` in place: [`Self::web_crawler_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_web_crawler_configuration(&mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> &mut Self {
+            self.props.set("WebCrawlerConfiguration", value.into());
+            self
+        }
+
+        /// `WebCrawlerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_crawler_configuration(&self) -> ::std::option::Option<Val<WebCrawlerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WebCrawlerConfiguration")
         }
     }
 
@@ -2894,29 +4967,88 @@ pub mod knowledge_base {
             WebCrawlerConfiguration { props }
         }
 
-        prop! {
-            /// `UrlConfiguration`.
-            props, "UrlConfiguration", _, set_url_configuration, get_url_configuration, Val<WebCrawlerConfigurationUrlConfiguration>
+        /// Sets `UrlConfiguration`, which `new` took, in place.
+        pub fn set_url_configuration(&mut self, value: impl Into<Val<WebCrawlerConfigurationUrlConfiguration>>) -> &mut Self {
+            self.props.set("UrlConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerLimits`.
-            props, "CrawlerLimits", crawler_limits, set_crawler_limits, get_crawler_limits, Val<WebCrawlerConfigurationCrawlerLimits>
+        /// `UrlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_configuration(&self) -> ::std::option::Option<Val<WebCrawlerConfigurationUrlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "UrlConfiguration")
         }
 
-        prop! {
-            /// `ExclusionFilters`.
-            props, "ExclusionFilters", exclusion_filters, set_exclusion_filters, get_exclusion_filters, Val<List<String>>
+        /// `CrawlerLimits`.
+        pub fn crawler_limits(mut self, value: impl Into<Val<WebCrawlerConfigurationCrawlerLimits>>) -> Self {
+            self.props.set("CrawlerLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusionFilters`.
-            props, "InclusionFilters", inclusion_filters, set_inclusion_filters, get_inclusion_filters, Val<List<String>>
+        /// Sets `CrawlerLimits` in place: [`Self::crawler_limits`] on a value held by `&mut`.
+        pub fn set_crawler_limits(&mut self, value: impl Into<Val<WebCrawlerConfigurationCrawlerLimits>>) -> &mut Self {
+            self.props.set("CrawlerLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`.
-            props, "Scope", scope, set_scope, get_scope, Val<WebCrawlerConfigurationScope>
+        /// `CrawlerLimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_limits(&self) -> ::std::option::Option<Val<WebCrawlerConfigurationCrawlerLimits>> {
+            crate::cfn::get_prop(&self.props, "CrawlerLimits")
+        }
+
+        /// `ExclusionFilters`.
+        pub fn exclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionFilters", value.into());
+            self
+        }
+
+        /// Sets `ExclusionFilters` in place: [`Self::exclusion_filters`] on a value held by `&mut`.
+        pub fn set_exclusion_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionFilters", value.into());
+            self
+        }
+
+        /// `ExclusionFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionFilters")
+        }
+
+        /// `InclusionFilters`.
+        pub fn inclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionFilters", value.into());
+            self
+        }
+
+        /// Sets `InclusionFilters` in place: [`Self::inclusion_filters`] on a value held by `&mut`.
+        pub fn set_inclusion_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionFilters", value.into());
+            self
+        }
+
+        /// `InclusionFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionFilters")
+        }
+
+        /// `Scope`.
+        pub fn scope(mut self, value: impl Into<Val<WebCrawlerConfigurationScope>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<WebCrawlerConfigurationScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<WebCrawlerConfigurationScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
         }
     }
 
@@ -2935,9 +5067,22 @@ pub mod knowledge_base {
             WebCrawlerConfigurationCrawlerLimits { props }
         }
 
-        prop! {
-            /// `RateLimit`.
-            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<f64>
+        /// `RateLimit`.
+        pub fn rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+        pub fn set_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RateLimit")
         }
     }
 
@@ -2969,9 +5114,22 @@ pub mod knowledge_base {
             WebCrawlerConfigurationUrlConfiguration { props }
         }
 
-        prop! {
-            /// `SeedUrls`.
-            props, "SeedUrls", seed_urls, set_seed_urls, get_seed_urls, Val<List<SeedUrl>>
+        /// `SeedUrls`.
+        pub fn seed_urls(mut self, value: impl Into<Val<List<SeedUrl>>>) -> Self {
+            self.props.set("SeedUrls", value.into());
+            self
+        }
+
+        /// Sets `SeedUrls` in place: [`Self::seed_urls`] on a value held by `&mut`.
+        pub fn set_seed_urls(&mut self, value: impl Into<Val<List<SeedUrl>>>) -> &mut Self {
+            self.props.set("SeedUrls", value.into());
+            self
+        }
+
+        /// `SeedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seed_urls(&self) -> ::std::option::Option<Val<List<SeedUrl>>> {
+            crate::cfn::get_prop(&self.props, "SeedUrls")
         }
     }
 
@@ -2990,9 +5148,22 @@ pub mod knowledge_base {
             SeedUrl { props }
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -3011,14 +5182,40 @@ pub mod knowledge_base {
             VectorIngestionConfiguration { props }
         }
 
-        prop! {
-            /// `ChunkingConfiguration`.
-            props, "ChunkingConfiguration", chunking_configuration, set_chunking_configuration, get_chunking_configuration, Val<VectorIngestionConfigurationChunkingConfiguration>
+        /// `ChunkingConfiguration`.
+        pub fn chunking_configuration(mut self, value: impl Into<Val<VectorIngestionConfigurationChunkingConfiguration>>) -> Self {
+            self.props.set("ChunkingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ParsingConfiguration`.
-            props, "ParsingConfiguration", parsing_configuration, set_parsing_configuration, get_parsing_configuration, Val<VectorIngestionConfigurationParsingConfiguration>
+        /// Sets `ChunkingConfiguration` in place: [`Self::chunking_configuration`] on a value held by `&mut`.
+        pub fn set_chunking_configuration(&mut self, value: impl Into<Val<VectorIngestionConfigurationChunkingConfiguration>>) -> &mut Self {
+            self.props.set("ChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `ChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chunking_configuration(&self) -> ::std::option::Option<Val<VectorIngestionConfigurationChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ChunkingConfiguration")
+        }
+
+        /// `ParsingConfiguration`.
+        pub fn parsing_configuration(mut self, value: impl Into<Val<VectorIngestionConfigurationParsingConfiguration>>) -> Self {
+            self.props.set("ParsingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParsingConfiguration` in place: [`Self::parsing_configuration`] on a value held by `&mut`.
+        pub fn set_parsing_configuration(&mut self, value: impl Into<Val<VectorIngestionConfigurationParsingConfiguration>>) -> &mut Self {
+            self.props.set("ParsingConfiguration", value.into());
+            self
+        }
+
+        /// `ParsingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_configuration(&self) -> ::std::option::Option<Val<VectorIngestionConfigurationParsingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParsingConfiguration")
         }
     }
 
@@ -3041,24 +5238,73 @@ pub mod knowledge_base {
             VectorIngestionConfigurationChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `ChunkingStrategy`.
-            props, "ChunkingStrategy", _, set_chunking_strategy, get_chunking_strategy, Val<VectorIngestionConfigurationChunkingConfigurationChunkingStrategy>
+        /// Sets `ChunkingStrategy`, which `new` took, in place.
+        pub fn set_chunking_strategy(&mut self, value: impl Into<Val<VectorIngestionConfigurationChunkingConfigurationChunkingStrategy>>) -> &mut Self {
+            self.props.set("ChunkingStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `FixedSizeChunkingConfiguration`.
-            props, "FixedSizeChunkingConfiguration", fixed_size_chunking_configuration, set_fixed_size_chunking_configuration, get_fixed_size_chunking_configuration, Val<FixedSizeChunkingConfiguration>
+        /// `ChunkingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chunking_strategy(&self) -> ::std::option::Option<Val<VectorIngestionConfigurationChunkingConfigurationChunkingStrategy>> {
+            crate::cfn::get_prop(&self.props, "ChunkingStrategy")
         }
 
-        prop! {
-            /// `HierarchicalChunkingConfiguration`.
-            props, "HierarchicalChunkingConfiguration", hierarchical_chunking_configuration, set_hierarchical_chunking_configuration, get_hierarchical_chunking_configuration, Val<HierarchicalChunkingConfiguration>
+        /// `FixedSizeChunkingConfiguration`.
+        pub fn fixed_size_chunking_configuration(mut self, value: impl Into<Val<FixedSizeChunkingConfiguration>>) -> Self {
+            self.props.set("FixedSizeChunkingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SemanticChunkingConfiguration`.
-            props, "SemanticChunkingConfiguration", semantic_chunking_configuration, set_semantic_chunking_configuration, get_semantic_chunking_configuration, Val<SemanticChunkingConfiguration>
+        /// Sets `FixedSizeChunkingConfiguration` in place: [`Self::fixed_size_chunking_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_fixed_size_chunking_configuration(&mut self, value: impl Into<Val<FixedSizeChunkingConfiguration>>) -> &mut Self {
+            self.props.set("FixedSizeChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `FixedSizeChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_size_chunking_configuration(&self) -> ::std::option::Option<Val<FixedSizeChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FixedSizeChunkingConfiguration")
+        }
+
+        /// `HierarchicalChunkingConfiguration`.
+        pub fn hierarchical_chunking_configuration(mut self, value: impl Into<Val<HierarchicalChunkingConfiguration>>) -> Self {
+            self.props.set("HierarchicalChunkingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `HierarchicalChunkingConfiguration` in place: [`Self::hierarchical_chunking_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_hierarchical_chunking_configuration(&mut self, value: impl Into<Val<HierarchicalChunkingConfiguration>>) -> &mut Self {
+            self.props.set("HierarchicalChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `HierarchicalChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchical_chunking_configuration(&self) -> ::std::option::Option<Val<HierarchicalChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "HierarchicalChunkingConfiguration")
+        }
+
+        /// `SemanticChunkingConfiguration`.
+        pub fn semantic_chunking_configuration(mut self, value: impl Into<Val<SemanticChunkingConfiguration>>) -> Self {
+            self.props.set("SemanticChunkingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SemanticChunkingConfiguration` in place: [`Self::semantic_chunking_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_semantic_chunking_configuration(&mut self, value: impl Into<Val<SemanticChunkingConfiguration>>) -> &mut Self {
+            self.props.set("SemanticChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `SemanticChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_semantic_chunking_configuration(&self) -> ::std::option::Option<Val<SemanticChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SemanticChunkingConfiguration")
         }
     }
 
@@ -3100,14 +5346,28 @@ pub mod knowledge_base {
             FixedSizeChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<f64>
+        /// Sets `MaxTokens`, which `new` took, in place.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `OverlapPercentage`.
-            props, "OverlapPercentage", _, set_overlap_percentage, get_overlap_percentage, Val<f64>
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
+        }
+
+        /// Sets `OverlapPercentage`, which `new` took, in place.
+        pub fn set_overlap_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("OverlapPercentage", value.into());
+            self
+        }
+
+        /// `OverlapPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overlap_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "OverlapPercentage")
         }
     }
 
@@ -3133,14 +5393,28 @@ pub mod knowledge_base {
             HierarchicalChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `LevelConfigurations`.
-            props, "LevelConfigurations", _, set_level_configurations, get_level_configurations, Val<List<HierarchicalChunkingLevelConfiguration>>
+        /// Sets `LevelConfigurations`, which `new` took, in place.
+        pub fn set_level_configurations(&mut self, value: impl Into<Val<List<HierarchicalChunkingLevelConfiguration>>>) -> &mut Self {
+            self.props.set("LevelConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `OverlapTokens`.
-            props, "OverlapTokens", _, set_overlap_tokens, get_overlap_tokens, Val<f64>
+        /// `LevelConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_configurations(&self) -> ::std::option::Option<Val<List<HierarchicalChunkingLevelConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "LevelConfigurations")
+        }
+
+        /// Sets `OverlapTokens`, which `new` took, in place.
+        pub fn set_overlap_tokens(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("OverlapTokens", value.into());
+            self
+        }
+
+        /// `OverlapTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overlap_tokens(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "OverlapTokens")
         }
     }
 
@@ -3161,9 +5435,16 @@ pub mod knowledge_base {
             HierarchicalChunkingLevelConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<f64>
+        /// Sets `MaxTokens`, which `new` took, in place.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
     }
 
@@ -3192,19 +5473,40 @@ pub mod knowledge_base {
             SemanticChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<f64>
+        /// Sets `MaxTokens`, which `new` took, in place.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `BufferSize`.
-            props, "BufferSize", _, set_buffer_size, get_buffer_size, Val<f64>
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
 
-        prop! {
-            /// `BreakpointPercentileThreshold`.
-            props, "BreakpointPercentileThreshold", _, set_breakpoint_percentile_threshold, get_breakpoint_percentile_threshold, Val<f64>
+        /// Sets `BufferSize`, which `new` took, in place.
+        pub fn set_buffer_size(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BufferSize", value.into());
+            self
+        }
+
+        /// `BufferSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffer_size(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BufferSize")
+        }
+
+        /// Sets `BreakpointPercentileThreshold`, which `new` took, in place.
+        pub fn set_breakpoint_percentile_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BreakpointPercentileThreshold", value.into());
+            self
+        }
+
+        /// `BreakpointPercentileThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_breakpoint_percentile_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BreakpointPercentileThreshold")
         }
     }
 
@@ -3227,14 +5529,35 @@ pub mod knowledge_base {
             VectorIngestionConfigurationParsingConfiguration { props }
         }
 
-        prop! {
-            /// `ParsingStrategy`.
-            props, "ParsingStrategy", _, set_parsing_strategy, get_parsing_strategy, Val<VectorIngestionConfigurationParsingConfigurationParsingStrategy>
+        /// Sets `ParsingStrategy`, which `new` took, in place.
+        pub fn set_parsing_strategy(&mut self, value: impl Into<Val<VectorIngestionConfigurationParsingConfigurationParsingStrategy>>) -> &mut Self {
+            self.props.set("ParsingStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockFoundationModelConfiguration`.
-            props, "BedrockFoundationModelConfiguration", bedrock_foundation_model_configuration, set_bedrock_foundation_model_configuration, get_bedrock_foundation_model_configuration, Val<BedrockFoundationModelConfiguration>
+        /// `ParsingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_strategy(&self) -> ::std::option::Option<Val<VectorIngestionConfigurationParsingConfigurationParsingStrategy>> {
+            crate::cfn::get_prop(&self.props, "ParsingStrategy")
+        }
+
+        /// `BedrockFoundationModelConfiguration`.
+        pub fn bedrock_foundation_model_configuration(mut self, value: impl Into<Val<BedrockFoundationModelConfiguration>>) -> Self {
+            self.props.set("BedrockFoundationModelConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockFoundationModelConfiguration` in place: [`Self::bedrock_foundation_model_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_foundation_model_configuration(&mut self, value: impl Into<Val<BedrockFoundationModelConfiguration>>) -> &mut Self {
+            self.props.set("BedrockFoundationModelConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockFoundationModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_foundation_model_configuration(&self) -> ::std::option::Option<Val<BedrockFoundationModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockFoundationModelConfiguration")
         }
     }
 
@@ -3255,14 +5578,34 @@ pub mod knowledge_base {
             BedrockFoundationModelConfiguration { props }
         }
 
-        prop! {
-            /// `ModelArn`.
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ParsingPrompt`.
-            props, "ParsingPrompt", parsing_prompt, set_parsing_prompt, get_parsing_prompt, Val<BedrockFoundationModelConfigurationParsingPrompt>
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
+        }
+
+        /// `ParsingPrompt`.
+        pub fn parsing_prompt(mut self, value: impl Into<Val<BedrockFoundationModelConfigurationParsingPrompt>>) -> Self {
+            self.props.set("ParsingPrompt", value.into());
+            self
+        }
+
+        /// Sets `ParsingPrompt` in place: [`Self::parsing_prompt`] on a value held by `&mut`.
+        pub fn set_parsing_prompt(&mut self, value: impl Into<Val<BedrockFoundationModelConfigurationParsingPrompt>>) -> &mut Self {
+            self.props.set("ParsingPrompt", value.into());
+            self
+        }
+
+        /// `ParsingPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_prompt(&self) -> ::std::option::Option<Val<BedrockFoundationModelConfigurationParsingPrompt>> {
+            crate::cfn::get_prop(&self.props, "ParsingPrompt")
         }
     }
 
@@ -3283,9 +5626,16 @@ pub mod knowledge_base {
             BedrockFoundationModelConfigurationParsingPrompt { props }
         }
 
-        prop! {
-            /// `ParsingPromptText`.
-            props, "ParsingPromptText", _, set_parsing_prompt_text, get_parsing_prompt_text, Val<String>
+        /// Sets `ParsingPromptText`, which `new` took, in place.
+        pub fn set_parsing_prompt_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParsingPromptText", value.into());
+            self
+        }
+
+        /// `ParsingPromptText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_prompt_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParsingPromptText")
         }
     }
 
@@ -3332,62 +5682,167 @@ impl MessageTemplate {
         MessageTemplate { core }
     }
 
-    prop! {
-        /// `ChannelSubtype`: The channel subtype this message template applies to.
-        core.props, "ChannelSubtype", _, set_channel_subtype, get_channel_subtype, Val<message_template::ChannelSubtype>
+    /// Sets `ChannelSubtype`, which `new` took, in place.
+    pub fn set_channel_subtype(&mut self, value: impl Into<Val<message_template::ChannelSubtype>>) -> &mut Self {
+        self.core.props.set("ChannelSubtype", value.into());
+        self
     }
 
-    prop! {
-        /// `Content`: The content of the message template.
-        core.props, "Content", _, set_content, get_content, Val<message_template::Content>
+    /// `ChannelSubtype` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_subtype(&self) -> ::std::option::Option<Val<message_template::ChannelSubtype>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelSubtype")
     }
 
-    prop! {
-        /// `DefaultAttributes`: An object that specifies the default values to use for variables in
-        /// the message template. This object contains different categories of key-value pairs. Each
-        /// key defines a variable or placeholder in the message template. The corresponding value
-        /// defines the default value for that variable.
-        core.props, "DefaultAttributes", default_attributes, set_default_attributes, get_default_attributes, Val<message_template::MessageTemplateAttributes>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<message_template::Content>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the message template.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<message_template::Content>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `GroupingConfiguration`: The configuration information of the user groups that the
-        /// message template is accessible to.
-        core.props, "GroupingConfiguration", grouping_configuration, set_grouping_configuration, get_grouping_configuration, Val<message_template::GroupingConfiguration>
+    /// `DefaultAttributes`: An object that specifies the default values to use for variables in the
+    /// message template. This object contains different categories of key-value pairs. Each key
+    /// defines a variable or placeholder in the message template. The corresponding value defines
+    /// the default value for that variable.
+    pub fn default_attributes(mut self, value: impl Into<Val<message_template::MessageTemplateAttributes>>) -> Self {
+        self.core.props.set("DefaultAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `KnowledgeBaseArn`: The Amazon Resource Name (ARN) of the knowledge base to which the
-        /// message template belongs.
-        core.props, "KnowledgeBaseArn", _, set_knowledge_base_arn, get_knowledge_base_arn, Val<String>
+    /// Sets `DefaultAttributes` in place: [`Self::default_attributes`] on a value held by `&mut`.
+    pub fn set_default_attributes(&mut self, value: impl Into<Val<message_template::MessageTemplateAttributes>>) -> &mut Self {
+        self.core.props.set("DefaultAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Language`: The language code value for the language in which the message template is
-        /// written. The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT,
-        /// ja_JP, ko_KR, pt_BR, zh_CN, zh_TW
-        core.props, "Language", language, set_language, get_language, Val<String>
+    /// `DefaultAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_attributes(&self) -> ::std::option::Option<Val<message_template::MessageTemplateAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultAttributes")
     }
 
-    prop! {
-        /// `MessageTemplateAttachments`: List of message template attachments
-        core.props, "MessageTemplateAttachments", message_template_attachments, set_message_template_attachments, get_message_template_attachments, Val<List<message_template::MessageTemplateAttachment>>
+    /// `Description`: The description of the message template.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the message template.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource. For
-        /// example, { "tags": {"key1":"value1", "key2":"value2"} }.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `GroupingConfiguration`: The configuration information of the user groups that the message
+    /// template is accessible to.
+    pub fn grouping_configuration(mut self, value: impl Into<Val<message_template::GroupingConfiguration>>) -> Self {
+        self.core.props.set("GroupingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `GroupingConfiguration` in place: [`Self::grouping_configuration`] on a value held by `&mut`.
+    pub fn set_grouping_configuration(&mut self, value: impl Into<Val<message_template::GroupingConfiguration>>) -> &mut Self {
+        self.core.props.set("GroupingConfiguration", value.into());
+        self
+    }
+
+    /// `GroupingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grouping_configuration(&self) -> ::std::option::Option<Val<message_template::GroupingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "GroupingConfiguration")
+    }
+
+    /// Sets `KnowledgeBaseArn`, which `new` took, in place.
+    pub fn set_knowledge_base_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseArn", value.into());
+        self
+    }
+
+    /// `KnowledgeBaseArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseArn")
+    }
+
+    /// `Language`: The language code value for the language in which the message template is
+    /// written. The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT,
+    /// ja_JP, ko_KR, pt_BR, zh_CN, zh_TW
+    pub fn language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Language", value.into());
+        self
+    }
+
+    /// Sets `Language` in place: [`Self::language`] on a value held by `&mut`.
+    pub fn set_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Language", value.into());
+        self
+    }
+
+    /// `Language` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Language")
+    }
+
+    /// `MessageTemplateAttachments`: List of message template attachments
+    pub fn message_template_attachments(mut self, value: impl Into<Val<List<message_template::MessageTemplateAttachment>>>) -> Self {
+        self.core.props.set("MessageTemplateAttachments", value.into());
+        self
+    }
+
+    /// Sets `MessageTemplateAttachments` in place: [`Self::message_template_attachments`] on a
+    /// value held by `&mut`.
+    pub fn set_message_template_attachments(&mut self, value: impl Into<Val<List<message_template::MessageTemplateAttachment>>>) -> &mut Self {
+        self.core.props.set("MessageTemplateAttachments", value.into());
+        self
+    }
+
+    /// `MessageTemplateAttachments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_template_attachments(&self) -> ::std::option::Option<Val<List<message_template::MessageTemplateAttachment>>> {
+        crate::cfn::get_prop(&self.core.props, "MessageTemplateAttachments")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource. For example, { "tags": {"key1":"value1", "key2":"value2"} }.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3450,16 +5905,44 @@ pub mod message_template {
             Content { props }
         }
 
-        prop! {
-            /// `EmailMessageTemplateContent`: The content of message template that applies to email
-            /// channel subtype.
-            props, "EmailMessageTemplateContent", email_message_template_content, set_email_message_template_content, get_email_message_template_content, Val<EmailMessageTemplateContent>
+        /// `EmailMessageTemplateContent`: The content of message template that applies to email channel
+        /// subtype.
+        pub fn email_message_template_content(mut self, value: impl Into<Val<EmailMessageTemplateContent>>) -> Self {
+            self.props.set("EmailMessageTemplateContent", value.into());
+            self
         }
 
-        prop! {
-            /// `SmsMessageTemplateContent`: The content of message template that applies to SMS channel
-            /// subtype.
-            props, "SmsMessageTemplateContent", sms_message_template_content, set_sms_message_template_content, get_sms_message_template_content, Val<SmsMessageTemplateContent>
+        /// Sets `EmailMessageTemplateContent` in place: [`Self::email_message_template_content`] on a
+        /// value held by `&mut`.
+        pub fn set_email_message_template_content(&mut self, value: impl Into<Val<EmailMessageTemplateContent>>) -> &mut Self {
+            self.props.set("EmailMessageTemplateContent", value.into());
+            self
+        }
+
+        /// `EmailMessageTemplateContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_message_template_content(&self) -> ::std::option::Option<Val<EmailMessageTemplateContent>> {
+            crate::cfn::get_prop(&self.props, "EmailMessageTemplateContent")
+        }
+
+        /// `SmsMessageTemplateContent`: The content of message template that applies to SMS channel
+        /// subtype.
+        pub fn sms_message_template_content(mut self, value: impl Into<Val<SmsMessageTemplateContent>>) -> Self {
+            self.props.set("SmsMessageTemplateContent", value.into());
+            self
+        }
+
+        /// Sets `SmsMessageTemplateContent` in place: [`Self::sms_message_template_content`] on a value
+        /// held by `&mut`.
+        pub fn set_sms_message_template_content(&mut self, value: impl Into<Val<SmsMessageTemplateContent>>) -> &mut Self {
+            self.props.set("SmsMessageTemplateContent", value.into());
+            self
+        }
+
+        /// `SmsMessageTemplateContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms_message_template_content(&self) -> ::std::option::Option<Val<SmsMessageTemplateContent>> {
+            crate::cfn::get_prop(&self.props, "SmsMessageTemplateContent")
         }
     }
 
@@ -3489,19 +5972,40 @@ pub mod message_template {
             EmailMessageTemplateContent { props }
         }
 
-        prop! {
-            /// `Subject`: The subject line, or title, to use in email messages.
-            props, "Subject", _, set_subject, get_subject, Val<String>
+        /// Sets `Subject`, which `new` took, in place.
+        pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
         }
 
-        prop! {
-            /// `Body`: The body to use in email messages.
-            props, "Body", _, set_body, get_body, Val<EmailMessageTemplateContentBody>
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
 
-        prop! {
-            /// `Headers`: The email headers to include in email messages.
-            props, "Headers", _, set_headers, get_headers, Val<List<EmailMessageTemplateHeader>>
+        /// Sets `Body`, which `new` took, in place.
+        pub fn set_body(&mut self, value: impl Into<Val<EmailMessageTemplateContentBody>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<EmailMessageTemplateContentBody>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// Sets `Headers`, which `new` took, in place.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<EmailMessageTemplateHeader>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<EmailMessageTemplateHeader>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
     }
 
@@ -3521,19 +6025,45 @@ pub mod message_template {
             EmailMessageTemplateContentBody { props }
         }
 
-        prop! {
-            /// `Html`: The message body, in HTML format, to use in email messages that are based on the
-            /// message template. We recommend using HTML format for email clients that render HTML
-            /// content. You can include links, formatted text, and more in an HTML message.
-            props, "Html", html, set_html, get_html, Val<MessageTemplateBodyContentProvider>
+        /// `Html`: The message body, in HTML format, to use in email messages that are based on the
+        /// message template. We recommend using HTML format for email clients that render HTML content.
+        /// You can include links, formatted text, and more in an HTML message.
+        pub fn html(mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> Self {
+            self.props.set("Html", value.into());
+            self
         }
 
-        prop! {
-            /// `PlainText`: The message body, in plain text format, to use in email messages that are
-            /// based on the message template. We recommend using plain text format for email clients
-            /// that don't render HTML content and clients that are connected to high-latency networks,
-            /// such as mobile devices.
-            props, "PlainText", plain_text, set_plain_text, get_plain_text, Val<MessageTemplateBodyContentProvider>
+        /// Sets `Html` in place: [`Self::html`] on a value held by `&mut`.
+        pub fn set_html(&mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> &mut Self {
+            self.props.set("Html", value.into());
+            self
+        }
+
+        /// `Html` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_html(&self) -> ::std::option::Option<Val<MessageTemplateBodyContentProvider>> {
+            crate::cfn::get_prop(&self.props, "Html")
+        }
+
+        /// `PlainText`: The message body, in plain text format, to use in email messages that are based
+        /// on the message template. We recommend using plain text format for email clients that don't
+        /// render HTML content and clients that are connected to high-latency networks, such as mobile
+        /// devices.
+        pub fn plain_text(mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> Self {
+            self.props.set("PlainText", value.into());
+            self
+        }
+
+        /// Sets `PlainText` in place: [`Self::plain_text`] on a value held by `&mut`.
+        pub fn set_plain_text(&mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> &mut Self {
+            self.props.set("PlainText", value.into());
+            self
+        }
+
+        /// `PlainText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_plain_text(&self) -> ::std::option::Option<Val<MessageTemplateBodyContentProvider>> {
+            crate::cfn::get_prop(&self.props, "PlainText")
         }
     }
 
@@ -3553,9 +6083,22 @@ pub mod message_template {
             MessageTemplateBodyContentProvider { props }
         }
 
-        prop! {
-            /// `Content`.
-            props, "Content", content, set_content, get_content, Val<String>
+        /// `Content`.
+        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
     }
 
@@ -3575,14 +6118,40 @@ pub mod message_template {
             EmailMessageTemplateHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the email header.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the email header.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the email header.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of the email header.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3604,9 +6173,16 @@ pub mod message_template {
             SmsMessageTemplateContent { props }
         }
 
-        prop! {
-            /// `Body`: The body to use in SMS messages.
-            props, "Body", _, set_body, get_body, Val<SmsMessageTemplateContentBody>
+        /// Sets `Body`, which `new` took, in place.
+        pub fn set_body(&mut self, value: impl Into<Val<SmsMessageTemplateContentBody>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
+        }
+
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<SmsMessageTemplateContentBody>> {
+            crate::cfn::get_prop(&self.props, "Body")
         }
     }
 
@@ -3626,9 +6202,22 @@ pub mod message_template {
             SmsMessageTemplateContentBody { props }
         }
 
-        prop! {
-            /// `PlainText`: The container of message template body.
-            props, "PlainText", plain_text, set_plain_text, get_plain_text, Val<MessageTemplateBodyContentProvider>
+        /// `PlainText`: The container of message template body.
+        pub fn plain_text(mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> Self {
+            self.props.set("PlainText", value.into());
+            self
+        }
+
+        /// Sets `PlainText` in place: [`Self::plain_text`] on a value held by `&mut`.
+        pub fn set_plain_text(&mut self, value: impl Into<Val<MessageTemplateBodyContentProvider>>) -> &mut Self {
+            self.props.set("PlainText", value.into());
+            self
+        }
+
+        /// `PlainText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_plain_text(&self) -> ::std::option::Option<Val<MessageTemplateBodyContentProvider>> {
+            crate::cfn::get_prop(&self.props, "PlainText")
         }
     }
 
@@ -3650,25 +6239,78 @@ pub mod message_template {
             MessageTemplateAttributes { props }
         }
 
-        prop! {
-            /// `AgentAttributes`: The agent attributes that are used with the message template.
-            props, "AgentAttributes", agent_attributes, set_agent_attributes, get_agent_attributes, Val<AgentAttributes>
+        /// `AgentAttributes`: The agent attributes that are used with the message template.
+        pub fn agent_attributes(mut self, value: impl Into<Val<AgentAttributes>>) -> Self {
+            self.props.set("AgentAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAttributes`: The custom attributes that are used with the message template.
-            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<Map<String>>
+        /// Sets `AgentAttributes` in place: [`Self::agent_attributes`] on a value held by `&mut`.
+        pub fn set_agent_attributes(&mut self, value: impl Into<Val<AgentAttributes>>) -> &mut Self {
+            self.props.set("AgentAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerProfileAttributes`: The customer profile attributes that are used with the
-            /// message template.
-            props, "CustomerProfileAttributes", customer_profile_attributes, set_customer_profile_attributes, get_customer_profile_attributes, Val<CustomerProfileAttributes>
+        /// `AgentAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_attributes(&self) -> ::std::option::Option<Val<AgentAttributes>> {
+            crate::cfn::get_prop(&self.props, "AgentAttributes")
         }
 
-        prop! {
-            /// `SystemAttributes`: The system attributes that are used with the message template.
-            props, "SystemAttributes", system_attributes, set_system_attributes, get_system_attributes, Val<SystemAttributes>
+        /// `CustomAttributes`: The custom attributes that are used with the message template.
+        pub fn custom_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomAttributes", value.into());
+            self
+        }
+
+        /// Sets `CustomAttributes` in place: [`Self::custom_attributes`] on a value held by `&mut`.
+        pub fn set_custom_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomAttributes", value.into());
+            self
+        }
+
+        /// `CustomAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomAttributes")
+        }
+
+        /// `CustomerProfileAttributes`: The customer profile attributes that are used with the message
+        /// template.
+        pub fn customer_profile_attributes(mut self, value: impl Into<Val<CustomerProfileAttributes>>) -> Self {
+            self.props.set("CustomerProfileAttributes", value.into());
+            self
+        }
+
+        /// Sets `CustomerProfileAttributes` in place: [`Self::customer_profile_attributes`] on a value
+        /// held by `&mut`.
+        pub fn set_customer_profile_attributes(&mut self, value: impl Into<Val<CustomerProfileAttributes>>) -> &mut Self {
+            self.props.set("CustomerProfileAttributes", value.into());
+            self
+        }
+
+        /// `CustomerProfileAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_profile_attributes(&self) -> ::std::option::Option<Val<CustomerProfileAttributes>> {
+            crate::cfn::get_prop(&self.props, "CustomerProfileAttributes")
+        }
+
+        /// `SystemAttributes`: The system attributes that are used with the message template.
+        pub fn system_attributes(mut self, value: impl Into<Val<SystemAttributes>>) -> Self {
+            self.props.set("SystemAttributes", value.into());
+            self
+        }
+
+        /// Sets `SystemAttributes` in place: [`Self::system_attributes`] on a value held by `&mut`.
+        pub fn set_system_attributes(&mut self, value: impl Into<Val<SystemAttributes>>) -> &mut Self {
+            self.props.set("SystemAttributes", value.into());
+            self
+        }
+
+        /// `SystemAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_attributes(&self) -> ::std::option::Option<Val<SystemAttributes>> {
+            crate::cfn::get_prop(&self.props, "SystemAttributes")
         }
     }
 
@@ -3688,14 +6330,40 @@ pub mod message_template {
             AgentAttributes { props }
         }
 
-        prop! {
-            /// `FirstName`: The agent’s first name as entered in their Amazon Connect user account.
-            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
+        /// `FirstName`: The agent’s first name as entered in their Amazon Connect user account.
+        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirstName", value.into());
+            self
         }
 
-        prop! {
-            /// `LastName`: The agent’s last name as entered in their Amazon Connect user account.
-            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
+        /// Sets `FirstName` in place: [`Self::first_name`] on a value held by `&mut`.
+        pub fn set_first_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// `FirstName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirstName")
+        }
+
+        /// `LastName`: The agent’s last name as entered in their Amazon Connect user account.
+        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// Sets `LastName` in place: [`Self::last_name`] on a value held by `&mut`.
+        pub fn set_last_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// `LastName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastName")
         }
     }
 
@@ -3715,296 +6383,1050 @@ pub mod message_template {
             CustomerProfileAttributes { props }
         }
 
-        prop! {
-            /// `AccountNumber`: A unique account number that you have given to the customer.
-            props, "AccountNumber", account_number, set_account_number, get_account_number, Val<String>
+        /// `AccountNumber`: A unique account number that you have given to the customer.
+        pub fn account_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalInformation`: Any additional information relevant to the customer's profile.
-            props, "AdditionalInformation", additional_information, set_additional_information, get_additional_information, Val<String>
+        /// Sets `AccountNumber` in place: [`Self::account_number`] on a value held by `&mut`.
+        pub fn set_account_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `Address1`: The first line of a customer address.
-            props, "Address1", address1, set_address1, get_address1, Val<String>
+        /// `AccountNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountNumber")
         }
 
-        prop! {
-            /// `Address2`: The second line of a customer address.
-            props, "Address2", address2, set_address2, get_address2, Val<String>
+        /// `AdditionalInformation`: Any additional information relevant to the customer's profile.
+        pub fn additional_information(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdditionalInformation", value.into());
+            self
         }
 
-        prop! {
-            /// `Address3`: The third line of a customer address.
-            props, "Address3", address3, set_address3, get_address3, Val<String>
+        /// Sets `AdditionalInformation` in place: [`Self::additional_information`] on a value held by `&mut`.
+        pub fn set_additional_information(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdditionalInformation", value.into());
+            self
         }
 
-        prop! {
-            /// `Address4`: The fourth line of a customer address.
-            props, "Address4", address4, set_address4, get_address4, Val<String>
+        /// `AdditionalInformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_information(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdditionalInformation")
         }
 
-        prop! {
-            /// `BillingAddress1`: The first line of a customer’s billing address.
-            props, "BillingAddress1", billing_address1, set_billing_address1, get_billing_address1, Val<String>
+        /// `Address1`: The first line of a customer address.
+        pub fn address1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address1", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingAddress2`: The second line of a customer’s billing address.
-            props, "BillingAddress2", billing_address2, set_billing_address2, get_billing_address2, Val<String>
+        /// Sets `Address1` in place: [`Self::address1`] on a value held by `&mut`.
+        pub fn set_address1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address1", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingAddress3`: The third line of a customer’s billing address.
-            props, "BillingAddress3", billing_address3, set_billing_address3, get_billing_address3, Val<String>
+        /// `Address1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address1")
         }
 
-        prop! {
-            /// `BillingAddress4`: The fourth line of a customer’s billing address.
-            props, "BillingAddress4", billing_address4, set_billing_address4, get_billing_address4, Val<String>
+        /// `Address2`: The second line of a customer address.
+        pub fn address2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address2", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingCity`: The city of a customer’s billing address.
-            props, "BillingCity", billing_city, set_billing_city, get_billing_city, Val<String>
+        /// Sets `Address2` in place: [`Self::address2`] on a value held by `&mut`.
+        pub fn set_address2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address2", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingCountry`: The country of a customer’s billing address.
-            props, "BillingCountry", billing_country, set_billing_country, get_billing_country, Val<String>
+        /// `Address2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address2")
         }
 
-        prop! {
-            /// `BillingCounty`: The county of a customer’s billing address.
-            props, "BillingCounty", billing_county, set_billing_county, get_billing_county, Val<String>
+        /// `Address3`: The third line of a customer address.
+        pub fn address3(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address3", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingPostalCode`: The postal code of a customer’s billing address.
-            props, "BillingPostalCode", billing_postal_code, set_billing_postal_code, get_billing_postal_code, Val<String>
+        /// Sets `Address3` in place: [`Self::address3`] on a value held by `&mut`.
+        pub fn set_address3(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address3", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingProvince`: The province of a customer’s billing address.
-            props, "BillingProvince", billing_province, set_billing_province, get_billing_province, Val<String>
+        /// `Address3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address3(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address3")
         }
 
-        prop! {
-            /// `BillingState`: The state of a customer’s billing address.
-            props, "BillingState", billing_state, set_billing_state, get_billing_state, Val<String>
+        /// `Address4`: The fourth line of a customer address.
+        pub fn address4(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address4", value.into());
+            self
         }
 
-        prop! {
-            /// `BirthDate`: The customer's birth date.
-            props, "BirthDate", birth_date, set_birth_date, get_birth_date, Val<String>
+        /// Sets `Address4` in place: [`Self::address4`] on a value held by `&mut`.
+        pub fn set_address4(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address4", value.into());
+            self
         }
 
-        prop! {
-            /// `BusinessEmailAddress`: The customer's business email address.
-            props, "BusinessEmailAddress", business_email_address, set_business_email_address, get_business_email_address, Val<String>
+        /// `Address4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address4(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address4")
         }
 
-        prop! {
-            /// `BusinessName`: The name of the customer's business.
-            props, "BusinessName", business_name, set_business_name, get_business_name, Val<String>
+        /// `BillingAddress1`: The first line of a customer’s billing address.
+        pub fn billing_address1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingAddress1", value.into());
+            self
         }
 
-        prop! {
-            /// `BusinessPhoneNumber`: The customer's business phone number.
-            props, "BusinessPhoneNumber", business_phone_number, set_business_phone_number, get_business_phone_number, Val<String>
+        /// Sets `BillingAddress1` in place: [`Self::billing_address1`] on a value held by `&mut`.
+        pub fn set_billing_address1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingAddress1", value.into());
+            self
         }
 
-        prop! {
-            /// `City`: The city in which a customer lives.
-            props, "City", city, set_city, get_city, Val<String>
+        /// `BillingAddress1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_address1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingAddress1")
         }
 
-        prop! {
-            /// `Country`: The country in which a customer lives.
-            props, "Country", country, set_country, get_country, Val<String>
+        /// `BillingAddress2`: The second line of a customer’s billing address.
+        pub fn billing_address2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingAddress2", value.into());
+            self
         }
 
-        prop! {
-            /// `County`: The county in which a customer lives.
-            props, "County", county, set_county, get_county, Val<String>
+        /// Sets `BillingAddress2` in place: [`Self::billing_address2`] on a value held by `&mut`.
+        pub fn set_billing_address2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingAddress2", value.into());
+            self
         }
 
-        prop! {
-            /// `Custom`: The custom attributes that are used with the message template.
-            props, "Custom", custom, set_custom, get_custom, Val<Map<String>>
+        /// `BillingAddress2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_address2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingAddress2")
         }
 
-        prop! {
-            /// `EmailAddress`: The customer's email address, which has not been specified as a personal
-            /// or business address.
-            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<String>
+        /// `BillingAddress3`: The third line of a customer’s billing address.
+        pub fn billing_address3(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingAddress3", value.into());
+            self
         }
 
-        prop! {
-            /// `FirstName`: The customer's first name.
-            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
+        /// Sets `BillingAddress3` in place: [`Self::billing_address3`] on a value held by `&mut`.
+        pub fn set_billing_address3(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingAddress3", value.into());
+            self
         }
 
-        prop! {
-            /// `Gender`: The customer's gender.
-            props, "Gender", gender, set_gender, get_gender, Val<String>
+        /// `BillingAddress3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_address3(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingAddress3")
         }
 
-        prop! {
-            /// `HomePhoneNumber`: The customer's home phone number.
-            props, "HomePhoneNumber", home_phone_number, set_home_phone_number, get_home_phone_number, Val<String>
+        /// `BillingAddress4`: The fourth line of a customer’s billing address.
+        pub fn billing_address4(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingAddress4", value.into());
+            self
         }
 
-        prop! {
-            /// `LastName`: The customer's last name.
-            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
+        /// Sets `BillingAddress4` in place: [`Self::billing_address4`] on a value held by `&mut`.
+        pub fn set_billing_address4(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingAddress4", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingAddress1`: The first line of a customer’s mailing address.
-            props, "MailingAddress1", mailing_address1, set_mailing_address1, get_mailing_address1, Val<String>
+        /// `BillingAddress4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_address4(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingAddress4")
         }
 
-        prop! {
-            /// `MailingAddress2`: The second line of a customer’s mailing address.
-            props, "MailingAddress2", mailing_address2, set_mailing_address2, get_mailing_address2, Val<String>
+        /// `BillingCity`: The city of a customer’s billing address.
+        pub fn billing_city(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingCity", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingAddress3`: The third line of a customer’s mailing address.
-            props, "MailingAddress3", mailing_address3, set_mailing_address3, get_mailing_address3, Val<String>
+        /// Sets `BillingCity` in place: [`Self::billing_city`] on a value held by `&mut`.
+        pub fn set_billing_city(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingCity", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingAddress4`: The fourth line of a customer’s mailing address.
-            props, "MailingAddress4", mailing_address4, set_mailing_address4, get_mailing_address4, Val<String>
+        /// `BillingCity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_city(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingCity")
         }
 
-        prop! {
-            /// `MailingCity`: The city of a customer’s mailing address.
-            props, "MailingCity", mailing_city, set_mailing_city, get_mailing_city, Val<String>
+        /// `BillingCountry`: The country of a customer’s billing address.
+        pub fn billing_country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingCountry", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingCountry`: The country of a customer’s mailing address.
-            props, "MailingCountry", mailing_country, set_mailing_country, get_mailing_country, Val<String>
+        /// Sets `BillingCountry` in place: [`Self::billing_country`] on a value held by `&mut`.
+        pub fn set_billing_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingCountry", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingCounty`: The county of a customer’s mailing address.
-            props, "MailingCounty", mailing_county, set_mailing_county, get_mailing_county, Val<String>
+        /// `BillingCountry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingCountry")
         }
 
-        prop! {
-            /// `MailingPostalCode`: The postal code of a customer’s mailing address
-            props, "MailingPostalCode", mailing_postal_code, set_mailing_postal_code, get_mailing_postal_code, Val<String>
+        /// `BillingCounty`: The county of a customer’s billing address.
+        pub fn billing_county(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingCounty", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingProvince`: The province of a customer’s mailing address.
-            props, "MailingProvince", mailing_province, set_mailing_province, get_mailing_province, Val<String>
+        /// Sets `BillingCounty` in place: [`Self::billing_county`] on a value held by `&mut`.
+        pub fn set_billing_county(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingCounty", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingState`: The state of a customer’s mailing address.
-            props, "MailingState", mailing_state, set_mailing_state, get_mailing_state, Val<String>
+        /// `BillingCounty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_county(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingCounty")
         }
 
-        prop! {
-            /// `MiddleName`: The customer's middle name.
-            props, "MiddleName", middle_name, set_middle_name, get_middle_name, Val<String>
+        /// `BillingPostalCode`: The postal code of a customer’s billing address.
+        pub fn billing_postal_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingPostalCode", value.into());
+            self
         }
 
-        prop! {
-            /// `MobilePhoneNumber`: The customer's mobile phone number.
-            props, "MobilePhoneNumber", mobile_phone_number, set_mobile_phone_number, get_mobile_phone_number, Val<String>
+        /// Sets `BillingPostalCode` in place: [`Self::billing_postal_code`] on a value held by `&mut`.
+        pub fn set_billing_postal_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingPostalCode", value.into());
+            self
         }
 
-        prop! {
-            /// `PartyType`: The customer's party type.
-            props, "PartyType", party_type, set_party_type, get_party_type, Val<String>
+        /// `BillingPostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_postal_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingPostalCode")
         }
 
-        prop! {
-            /// `PhoneNumber`: The customer's phone number, which has not been specified as a mobile,
-            /// home, or business number.
-            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<String>
+        /// `BillingProvince`: The province of a customer’s billing address.
+        pub fn billing_province(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingProvince", value.into());
+            self
         }
 
-        prop! {
-            /// `PostalCode`: The postal code of a customer address.
-            props, "PostalCode", postal_code, set_postal_code, get_postal_code, Val<String>
+        /// Sets `BillingProvince` in place: [`Self::billing_province`] on a value held by `&mut`.
+        pub fn set_billing_province(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingProvince", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfileARN`: The ARN of a customer profile.
-            props, "ProfileARN", profile_arn, set_profile_arn, get_profile_arn, Val<String>
+        /// `BillingProvince` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_province(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingProvince")
         }
 
-        prop! {
-            /// `ProfileId`: The unique identifier of a customer profile.
-            props, "ProfileId", profile_id, set_profile_id, get_profile_id, Val<String>
+        /// `BillingState`: The state of a customer’s billing address.
+        pub fn billing_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingState", value.into());
+            self
         }
 
-        prop! {
-            /// `Province`: The province in which a customer lives.
-            props, "Province", province, set_province, get_province, Val<String>
+        /// Sets `BillingState` in place: [`Self::billing_state`] on a value held by `&mut`.
+        pub fn set_billing_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingState", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingAddress1`: The first line of a customer’s shipping address.
-            props, "ShippingAddress1", shipping_address1, set_shipping_address1, get_shipping_address1, Val<String>
+        /// `BillingState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingState")
         }
 
-        prop! {
-            /// `ShippingAddress2`: The second line of a customer’s shipping address.
-            props, "ShippingAddress2", shipping_address2, set_shipping_address2, get_shipping_address2, Val<String>
+        /// `BirthDate`: The customer's birth date.
+        pub fn birth_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BirthDate", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingAddress3`: The third line of a customer’s shipping address.
-            props, "ShippingAddress3", shipping_address3, set_shipping_address3, get_shipping_address3, Val<String>
+        /// Sets `BirthDate` in place: [`Self::birth_date`] on a value held by `&mut`.
+        pub fn set_birth_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BirthDate", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingAddress4`: The fourth line of a customer’s shipping address
-            props, "ShippingAddress4", shipping_address4, set_shipping_address4, get_shipping_address4, Val<String>
+        /// `BirthDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_birth_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BirthDate")
         }
 
-        prop! {
-            /// `ShippingCity`: The city of a customer’s shipping address.
-            props, "ShippingCity", shipping_city, set_shipping_city, get_shipping_city, Val<String>
+        /// `BusinessEmailAddress`: The customer's business email address.
+        pub fn business_email_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BusinessEmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingCountry`: The country of a customer’s shipping address.
-            props, "ShippingCountry", shipping_country, set_shipping_country, get_shipping_country, Val<String>
+        /// Sets `BusinessEmailAddress` in place: [`Self::business_email_address`] on a value held by `&mut`.
+        pub fn set_business_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BusinessEmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingCounty`: The county of a customer’s shipping address.
-            props, "ShippingCounty", shipping_county, set_shipping_county, get_shipping_county, Val<String>
+        /// `BusinessEmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BusinessEmailAddress")
         }
 
-        prop! {
-            /// `ShippingPostalCode`: The postal code of a customer’s shipping address.
-            props, "ShippingPostalCode", shipping_postal_code, set_shipping_postal_code, get_shipping_postal_code, Val<String>
+        /// `BusinessName`: The name of the customer's business.
+        pub fn business_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BusinessName", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingProvince`: The province of a customer’s shipping address.
-            props, "ShippingProvince", shipping_province, set_shipping_province, get_shipping_province, Val<String>
+        /// Sets `BusinessName` in place: [`Self::business_name`] on a value held by `&mut`.
+        pub fn set_business_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BusinessName", value.into());
+            self
         }
 
-        prop! {
-            /// `ShippingState`: The state of a customer’s shipping address.
-            props, "ShippingState", shipping_state, set_shipping_state, get_shipping_state, Val<String>
+        /// `BusinessName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BusinessName")
         }
 
-        prop! {
-            /// `State`: The state in which a customer lives.
-            props, "State", state, set_state, get_state, Val<String>
+        /// `BusinessPhoneNumber`: The customer's business phone number.
+        pub fn business_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BusinessPhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `BusinessPhoneNumber` in place: [`Self::business_phone_number`] on a value held by `&mut`.
+        pub fn set_business_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BusinessPhoneNumber", value.into());
+            self
+        }
+
+        /// `BusinessPhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BusinessPhoneNumber")
+        }
+
+        /// `City`: The city in which a customer lives.
+        pub fn city(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("City", value.into());
+            self
+        }
+
+        /// Sets `City` in place: [`Self::city`] on a value held by `&mut`.
+        pub fn set_city(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("City", value.into());
+            self
+        }
+
+        /// `City` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_city(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "City")
+        }
+
+        /// `Country`: The country in which a customer lives.
+        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Country", value.into());
+            self
+        }
+
+        /// Sets `Country` in place: [`Self::country`] on a value held by `&mut`.
+        pub fn set_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Country", value.into());
+            self
+        }
+
+        /// `Country` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Country")
+        }
+
+        /// `County`: The county in which a customer lives.
+        pub fn county(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("County", value.into());
+            self
+        }
+
+        /// Sets `County` in place: [`Self::county`] on a value held by `&mut`.
+        pub fn set_county(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("County", value.into());
+            self
+        }
+
+        /// `County` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_county(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "County")
+        }
+
+        /// `Custom`: The custom attributes that are used with the message template.
+        pub fn custom(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// Sets `Custom` in place: [`Self::custom`] on a value held by `&mut`.
+        pub fn set_custom(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// `Custom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Custom")
+        }
+
+        /// `EmailAddress`: The customer's email address, which has not been specified as a personal or
+        /// business address.
+        pub fn email_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailAddress", value.into());
+            self
+        }
+
+        /// Sets `EmailAddress` in place: [`Self::email_address`] on a value held by `&mut`.
+        pub fn set_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailAddress", value.into());
+            self
+        }
+
+        /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailAddress")
+        }
+
+        /// `FirstName`: The customer's first name.
+        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// Sets `FirstName` in place: [`Self::first_name`] on a value held by `&mut`.
+        pub fn set_first_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// `FirstName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirstName")
+        }
+
+        /// `Gender`: The customer's gender.
+        pub fn gender(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Gender", value.into());
+            self
+        }
+
+        /// Sets `Gender` in place: [`Self::gender`] on a value held by `&mut`.
+        pub fn set_gender(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Gender", value.into());
+            self
+        }
+
+        /// `Gender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gender(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Gender")
+        }
+
+        /// `HomePhoneNumber`: The customer's home phone number.
+        pub fn home_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HomePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `HomePhoneNumber` in place: [`Self::home_phone_number`] on a value held by `&mut`.
+        pub fn set_home_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HomePhoneNumber", value.into());
+            self
+        }
+
+        /// `HomePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_home_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HomePhoneNumber")
+        }
+
+        /// `LastName`: The customer's last name.
+        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// Sets `LastName` in place: [`Self::last_name`] on a value held by `&mut`.
+        pub fn set_last_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// `LastName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastName")
+        }
+
+        /// `MailingAddress1`: The first line of a customer’s mailing address.
+        pub fn mailing_address1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingAddress1", value.into());
+            self
+        }
+
+        /// Sets `MailingAddress1` in place: [`Self::mailing_address1`] on a value held by `&mut`.
+        pub fn set_mailing_address1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingAddress1", value.into());
+            self
+        }
+
+        /// `MailingAddress1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_address1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingAddress1")
+        }
+
+        /// `MailingAddress2`: The second line of a customer’s mailing address.
+        pub fn mailing_address2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingAddress2", value.into());
+            self
+        }
+
+        /// Sets `MailingAddress2` in place: [`Self::mailing_address2`] on a value held by `&mut`.
+        pub fn set_mailing_address2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingAddress2", value.into());
+            self
+        }
+
+        /// `MailingAddress2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_address2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingAddress2")
+        }
+
+        /// `MailingAddress3`: The third line of a customer’s mailing address.
+        pub fn mailing_address3(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingAddress3", value.into());
+            self
+        }
+
+        /// Sets `MailingAddress3` in place: [`Self::mailing_address3`] on a value held by `&mut`.
+        pub fn set_mailing_address3(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingAddress3", value.into());
+            self
+        }
+
+        /// `MailingAddress3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_address3(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingAddress3")
+        }
+
+        /// `MailingAddress4`: The fourth line of a customer’s mailing address.
+        pub fn mailing_address4(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingAddress4", value.into());
+            self
+        }
+
+        /// Sets `MailingAddress4` in place: [`Self::mailing_address4`] on a value held by `&mut`.
+        pub fn set_mailing_address4(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingAddress4", value.into());
+            self
+        }
+
+        /// `MailingAddress4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_address4(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingAddress4")
+        }
+
+        /// `MailingCity`: The city of a customer’s mailing address.
+        pub fn mailing_city(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingCity", value.into());
+            self
+        }
+
+        /// Sets `MailingCity` in place: [`Self::mailing_city`] on a value held by `&mut`.
+        pub fn set_mailing_city(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingCity", value.into());
+            self
+        }
+
+        /// `MailingCity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_city(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingCity")
+        }
+
+        /// `MailingCountry`: The country of a customer’s mailing address.
+        pub fn mailing_country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingCountry", value.into());
+            self
+        }
+
+        /// Sets `MailingCountry` in place: [`Self::mailing_country`] on a value held by `&mut`.
+        pub fn set_mailing_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingCountry", value.into());
+            self
+        }
+
+        /// `MailingCountry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingCountry")
+        }
+
+        /// `MailingCounty`: The county of a customer’s mailing address.
+        pub fn mailing_county(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingCounty", value.into());
+            self
+        }
+
+        /// Sets `MailingCounty` in place: [`Self::mailing_county`] on a value held by `&mut`.
+        pub fn set_mailing_county(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingCounty", value.into());
+            self
+        }
+
+        /// `MailingCounty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_county(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingCounty")
+        }
+
+        /// `MailingPostalCode`: The postal code of a customer’s mailing address
+        pub fn mailing_postal_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingPostalCode", value.into());
+            self
+        }
+
+        /// Sets `MailingPostalCode` in place: [`Self::mailing_postal_code`] on a value held by `&mut`.
+        pub fn set_mailing_postal_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingPostalCode", value.into());
+            self
+        }
+
+        /// `MailingPostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_postal_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingPostalCode")
+        }
+
+        /// `MailingProvince`: The province of a customer’s mailing address.
+        pub fn mailing_province(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingProvince", value.into());
+            self
+        }
+
+        /// Sets `MailingProvince` in place: [`Self::mailing_province`] on a value held by `&mut`.
+        pub fn set_mailing_province(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingProvince", value.into());
+            self
+        }
+
+        /// `MailingProvince` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_province(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingProvince")
+        }
+
+        /// `MailingState`: The state of a customer’s mailing address.
+        pub fn mailing_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MailingState", value.into());
+            self
+        }
+
+        /// Sets `MailingState` in place: [`Self::mailing_state`] on a value held by `&mut`.
+        pub fn set_mailing_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MailingState", value.into());
+            self
+        }
+
+        /// `MailingState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MailingState")
+        }
+
+        /// `MiddleName`: The customer's middle name.
+        pub fn middle_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MiddleName", value.into());
+            self
+        }
+
+        /// Sets `MiddleName` in place: [`Self::middle_name`] on a value held by `&mut`.
+        pub fn set_middle_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MiddleName", value.into());
+            self
+        }
+
+        /// `MiddleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_middle_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MiddleName")
+        }
+
+        /// `MobilePhoneNumber`: The customer's mobile phone number.
+        pub fn mobile_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MobilePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `MobilePhoneNumber` in place: [`Self::mobile_phone_number`] on a value held by `&mut`.
+        pub fn set_mobile_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MobilePhoneNumber", value.into());
+            self
+        }
+
+        /// `MobilePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mobile_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MobilePhoneNumber")
+        }
+
+        /// `PartyType`: The customer's party type.
+        pub fn party_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PartyType", value.into());
+            self
+        }
+
+        /// Sets `PartyType` in place: [`Self::party_type`] on a value held by `&mut`.
+        pub fn set_party_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartyType", value.into());
+            self
+        }
+
+        /// `PartyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_party_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartyType")
+        }
+
+        /// `PhoneNumber`: The customer's phone number, which has not been specified as a mobile, home,
+        /// or business number.
+        pub fn phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `PhoneNumber` in place: [`Self::phone_number`] on a value held by `&mut`.
+        pub fn set_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// `PhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumber")
+        }
+
+        /// `PostalCode`: The postal code of a customer address.
+        pub fn postal_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// Sets `PostalCode` in place: [`Self::postal_code`] on a value held by `&mut`.
+        pub fn set_postal_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// `PostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_postal_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostalCode")
+        }
+
+        /// `ProfileARN`: The ARN of a customer profile.
+        pub fn profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProfileARN", value.into());
+            self
+        }
+
+        /// Sets `ProfileARN` in place: [`Self::profile_arn`] on a value held by `&mut`.
+        pub fn set_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProfileARN", value.into());
+            self
+        }
+
+        /// `ProfileARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProfileARN")
+        }
+
+        /// `ProfileId`: The unique identifier of a customer profile.
+        pub fn profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProfileId", value.into());
+            self
+        }
+
+        /// Sets `ProfileId` in place: [`Self::profile_id`] on a value held by `&mut`.
+        pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProfileId", value.into());
+            self
+        }
+
+        /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProfileId")
+        }
+
+        /// `Province`: The province in which a customer lives.
+        pub fn province(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Province", value.into());
+            self
+        }
+
+        /// Sets `Province` in place: [`Self::province`] on a value held by `&mut`.
+        pub fn set_province(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Province", value.into());
+            self
+        }
+
+        /// `Province` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_province(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Province")
+        }
+
+        /// `ShippingAddress1`: The first line of a customer’s shipping address.
+        pub fn shipping_address1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingAddress1", value.into());
+            self
+        }
+
+        /// Sets `ShippingAddress1` in place: [`Self::shipping_address1`] on a value held by `&mut`.
+        pub fn set_shipping_address1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingAddress1", value.into());
+            self
+        }
+
+        /// `ShippingAddress1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_address1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingAddress1")
+        }
+
+        /// `ShippingAddress2`: The second line of a customer’s shipping address.
+        pub fn shipping_address2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingAddress2", value.into());
+            self
+        }
+
+        /// Sets `ShippingAddress2` in place: [`Self::shipping_address2`] on a value held by `&mut`.
+        pub fn set_shipping_address2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingAddress2", value.into());
+            self
+        }
+
+        /// `ShippingAddress2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_address2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingAddress2")
+        }
+
+        /// `ShippingAddress3`: The third line of a customer’s shipping address.
+        pub fn shipping_address3(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingAddress3", value.into());
+            self
+        }
+
+        /// Sets `ShippingAddress3` in place: [`Self::shipping_address3`] on a value held by `&mut`.
+        pub fn set_shipping_address3(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingAddress3", value.into());
+            self
+        }
+
+        /// `ShippingAddress3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_address3(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingAddress3")
+        }
+
+        /// `ShippingAddress4`: The fourth line of a customer’s shipping address
+        pub fn shipping_address4(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingAddress4", value.into());
+            self
+        }
+
+        /// Sets `ShippingAddress4` in place: [`Self::shipping_address4`] on a value held by `&mut`.
+        pub fn set_shipping_address4(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingAddress4", value.into());
+            self
+        }
+
+        /// `ShippingAddress4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_address4(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingAddress4")
+        }
+
+        /// `ShippingCity`: The city of a customer’s shipping address.
+        pub fn shipping_city(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingCity", value.into());
+            self
+        }
+
+        /// Sets `ShippingCity` in place: [`Self::shipping_city`] on a value held by `&mut`.
+        pub fn set_shipping_city(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingCity", value.into());
+            self
+        }
+
+        /// `ShippingCity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_city(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingCity")
+        }
+
+        /// `ShippingCountry`: The country of a customer’s shipping address.
+        pub fn shipping_country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingCountry", value.into());
+            self
+        }
+
+        /// Sets `ShippingCountry` in place: [`Self::shipping_country`] on a value held by `&mut`.
+        pub fn set_shipping_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingCountry", value.into());
+            self
+        }
+
+        /// `ShippingCountry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingCountry")
+        }
+
+        /// `ShippingCounty`: The county of a customer’s shipping address.
+        pub fn shipping_county(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingCounty", value.into());
+            self
+        }
+
+        /// Sets `ShippingCounty` in place: [`Self::shipping_county`] on a value held by `&mut`.
+        pub fn set_shipping_county(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingCounty", value.into());
+            self
+        }
+
+        /// `ShippingCounty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_county(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingCounty")
+        }
+
+        /// `ShippingPostalCode`: The postal code of a customer’s shipping address.
+        pub fn shipping_postal_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingPostalCode", value.into());
+            self
+        }
+
+        /// Sets `ShippingPostalCode` in place: [`Self::shipping_postal_code`] on a value held by `&mut`.
+        pub fn set_shipping_postal_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingPostalCode", value.into());
+            self
+        }
+
+        /// `ShippingPostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_postal_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingPostalCode")
+        }
+
+        /// `ShippingProvince`: The province of a customer’s shipping address.
+        pub fn shipping_province(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingProvince", value.into());
+            self
+        }
+
+        /// Sets `ShippingProvince` in place: [`Self::shipping_province`] on a value held by `&mut`.
+        pub fn set_shipping_province(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingProvince", value.into());
+            self
+        }
+
+        /// `ShippingProvince` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_province(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingProvince")
+        }
+
+        /// `ShippingState`: The state of a customer’s shipping address.
+        pub fn shipping_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShippingState", value.into());
+            self
+        }
+
+        /// Sets `ShippingState` in place: [`Self::shipping_state`] on a value held by `&mut`.
+        pub fn set_shipping_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShippingState", value.into());
+            self
+        }
+
+        /// `ShippingState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShippingState")
+        }
+
+        /// `State`: The state in which a customer lives.
+        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -4024,19 +7446,58 @@ pub mod message_template {
             SystemAttributes { props }
         }
 
-        prop! {
-            /// `CustomerEndpoint`: The CustomerEndpoint attribute.
-            props, "CustomerEndpoint", customer_endpoint, set_customer_endpoint, get_customer_endpoint, Val<SystemEndpointAttributes>
+        /// `CustomerEndpoint`: The CustomerEndpoint attribute.
+        pub fn customer_endpoint(mut self, value: impl Into<Val<SystemEndpointAttributes>>) -> Self {
+            self.props.set("CustomerEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the task.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `CustomerEndpoint` in place: [`Self::customer_endpoint`] on a value held by `&mut`.
+        pub fn set_customer_endpoint(&mut self, value: impl Into<Val<SystemEndpointAttributes>>) -> &mut Self {
+            self.props.set("CustomerEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemEndpoint`: The SystemEndpoint attribute.
-            props, "SystemEndpoint", system_endpoint, set_system_endpoint, get_system_endpoint, Val<SystemEndpointAttributes>
+        /// `CustomerEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_endpoint(&self) -> ::std::option::Option<Val<SystemEndpointAttributes>> {
+            crate::cfn::get_prop(&self.props, "CustomerEndpoint")
+        }
+
+        /// `Name`: The name of the task.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `SystemEndpoint`: The SystemEndpoint attribute.
+        pub fn system_endpoint(mut self, value: impl Into<Val<SystemEndpointAttributes>>) -> Self {
+            self.props.set("SystemEndpoint", value.into());
+            self
+        }
+
+        /// Sets `SystemEndpoint` in place: [`Self::system_endpoint`] on a value held by `&mut`.
+        pub fn set_system_endpoint(&mut self, value: impl Into<Val<SystemEndpointAttributes>>) -> &mut Self {
+            self.props.set("SystemEndpoint", value.into());
+            self
+        }
+
+        /// `SystemEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_endpoint(&self) -> ::std::option::Option<Val<SystemEndpointAttributes>> {
+            crate::cfn::get_prop(&self.props, "SystemEndpoint")
         }
     }
 
@@ -4056,10 +7517,23 @@ pub mod message_template {
             SystemEndpointAttributes { props }
         }
 
-        prop! {
-            /// `Address`: The customer's phone number if used with customerEndpoint, or the number the
-            /// customer dialed to call your contact center if used with systemEndpoint.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`: The customer's phone number if used with customerEndpoint, or the number the
+        /// customer dialed to call your contact center if used with systemEndpoint.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
         }
     }
 
@@ -4084,14 +7558,28 @@ pub mod message_template {
             GroupingConfiguration { props }
         }
 
-        prop! {
-            /// `Criteria`: The criteria used for grouping Amazon Q in Connect users.
-            props, "Criteria", _, set_criteria, get_criteria, Val<String>
+        /// Sets `Criteria`, which `new` took, in place.
+        pub fn set_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Criteria", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The list of values that define different groups of Amazon Q in Connect users.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Criteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Criteria")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4120,22 +7608,46 @@ pub mod message_template {
             MessageTemplateAttachment { props }
         }
 
-        prop! {
-            /// `AttachmentName`: The name of the attachment file being uploaded. The name should
-            /// include the file extension.
-            props, "AttachmentName", _, set_attachment_name, get_attachment_name, Val<String>
+        /// Sets `AttachmentName`, which `new` took, in place.
+        pub fn set_attachment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttachmentName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3PresignedUrl`: The S3 Presigned URL for the attachment file. When generating the
-            /// PreSignedUrl, please ensure that the expires-in time is set to 30 minutes. The URL can
-            /// be generated through the AWS Console or through the AWS CLI (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html>).
-            props, "S3PresignedUrl", _, set_s3_presigned_url, get_s3_presigned_url, Val<String>
+        /// `AttachmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttachmentName")
         }
 
-        prop! {
-            /// `AttachmentId`.
-            props, "AttachmentId", attachment_id, set_attachment_id, get_attachment_id, Val<String>
+        /// Sets `S3PresignedUrl`, which `new` took, in place.
+        pub fn set_s3_presigned_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3PresignedUrl", value.into());
+            self
+        }
+
+        /// `S3PresignedUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_presigned_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3PresignedUrl")
+        }
+
+        /// `AttachmentId`.
+        pub fn attachment_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttachmentId", value.into());
+            self
+        }
+
+        /// Sets `AttachmentId` in place: [`Self::attachment_id`] on a value held by `&mut`.
+        pub fn set_attachment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttachmentId", value.into());
+            self
+        }
+
+        /// `AttachmentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachment_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttachmentId")
         }
     }
 }
@@ -4162,15 +7674,35 @@ impl MessageTemplateVersion {
         MessageTemplateVersion { core }
     }
 
-    prop! {
-        /// `MessageTemplateArn`: The unqualified Amazon Resource Name (ARN) of the message
-        /// template.
-        core.props, "MessageTemplateArn", _, set_message_template_arn, get_message_template_arn, Val<String>
+    /// Sets `MessageTemplateArn`, which `new` took, in place.
+    pub fn set_message_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MessageTemplateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MessageTemplateContentSha256`: The content SHA256 of the message template.
-        core.props, "MessageTemplateContentSha256", message_template_content_sha256, set_message_template_content_sha256, get_message_template_content_sha256, Val<String>
+    /// `MessageTemplateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_template_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MessageTemplateArn")
+    }
+
+    /// `MessageTemplateContentSha256`: The content SHA256 of the message template.
+    pub fn message_template_content_sha256(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MessageTemplateContentSha256", value.into());
+        self
+    }
+
+    /// Sets `MessageTemplateContentSha256` in place: [`Self::message_template_content_sha256`] on a
+    /// value held by `&mut`.
+    pub fn set_message_template_content_sha256(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MessageTemplateContentSha256", value.into());
+        self
+    }
+
+    /// `MessageTemplateContentSha256` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_template_content_sha256(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MessageTemplateContentSha256")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4221,65 +7753,190 @@ impl QuickResponse {
         QuickResponse { core }
     }
 
-    prop! {
-        /// `Channels`: The Amazon Connect contact channels this quick response applies to.
-        core.props, "Channels", channels, set_channels, get_channels, Val<List<quick_response::ChannelType>>
+    /// `Channels`: The Amazon Connect contact channels this quick response applies to.
+    pub fn channels(mut self, value: impl Into<Val<List<quick_response::ChannelType>>>) -> Self {
+        self.core.props.set("Channels", value.into());
+        self
     }
 
-    prop! {
-        /// `Content`: The container of quick response content.
-        core.props, "Content", _, set_content, get_content, Val<quick_response::QuickResponseContentProvider>
+    /// Sets `Channels` in place: [`Self::channels`] on a value held by `&mut`.
+    pub fn set_channels(&mut self, value: impl Into<Val<List<quick_response::ChannelType>>>) -> &mut Self {
+        self.core.props.set("Channels", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentType`: The media type of the quick response content. - Use
-        /// application/x.quickresponse;format=plain for quick response written in plain text. - Use
-        /// application/x.quickresponse;format=markdown for quick response written in richtext.
-        core.props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+    /// `Channels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channels(&self) -> ::std::option::Option<Val<List<quick_response::ChannelType>>> {
+        crate::cfn::get_prop(&self.core.props, "Channels")
     }
 
-    prop! {
-        /// `Description`: The description of the quick response.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<quick_response::QuickResponseContentProvider>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupingConfiguration`: The configuration information of the user groups that the quick
-        /// response is accessible to.
-        core.props, "GroupingConfiguration", grouping_configuration, set_grouping_configuration, get_grouping_configuration, Val<quick_response::GroupingConfiguration>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<quick_response::QuickResponseContentProvider>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `IsActive`: Whether the quick response is active.
-        core.props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+    /// `ContentType`: The media type of the quick response content. - Use
+    /// application/x.quickresponse;format=plain for quick response written in plain text. - Use
+    /// application/x.quickresponse;format=markdown for quick response written in richtext.
+    pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `KnowledgeBaseArn`: The Amazon Resource Name (ARN) of the knowledge base.
-        core.props, "KnowledgeBaseArn", _, set_knowledge_base_arn, get_knowledge_base_arn, Val<String>
+    /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+    pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Language`: The language code value for the language in which the quick response is
-        /// written. The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT,
-        /// ja_JP, ko_KR, pt_BR, zh_CN, zh_TW
-        core.props, "Language", language, set_language, get_language, Val<String>
+    /// `ContentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentType")
     }
 
-    prop! {
-        /// `Name`: The name of the quick response.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the quick response.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ShortcutKey`: The shortcut key of the quick response. The value should be unique across
-        /// the knowledge base.
-        core.props, "ShortcutKey", shortcut_key, set_shortcut_key, get_shortcut_key, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `GroupingConfiguration`: The configuration information of the user groups that the quick
+    /// response is accessible to.
+    pub fn grouping_configuration(mut self, value: impl Into<Val<quick_response::GroupingConfiguration>>) -> Self {
+        self.core.props.set("GroupingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `GroupingConfiguration` in place: [`Self::grouping_configuration`] on a value held by `&mut`.
+    pub fn set_grouping_configuration(&mut self, value: impl Into<Val<quick_response::GroupingConfiguration>>) -> &mut Self {
+        self.core.props.set("GroupingConfiguration", value.into());
+        self
+    }
+
+    /// `GroupingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grouping_configuration(&self) -> ::std::option::Option<Val<quick_response::GroupingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "GroupingConfiguration")
+    }
+
+    /// `IsActive`: Whether the quick response is active.
+    pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsActive", value.into());
+        self
+    }
+
+    /// Sets `IsActive` in place: [`Self::is_active`] on a value held by `&mut`.
+    pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsActive", value.into());
+        self
+    }
+
+    /// `IsActive` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsActive")
+    }
+
+    /// Sets `KnowledgeBaseArn`, which `new` took, in place.
+    pub fn set_knowledge_base_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseArn", value.into());
+        self
+    }
+
+    /// `KnowledgeBaseArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseArn")
+    }
+
+    /// `Language`: The language code value for the language in which the quick response is written.
+    /// The supported language codes include de_DE, en_US, es_ES, fr_FR, id_ID, it_IT, ja_JP, ko_KR,
+    /// pt_BR, zh_CN, zh_TW
+    pub fn language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Language", value.into());
+        self
+    }
+
+    /// Sets `Language` in place: [`Self::language`] on a value held by `&mut`.
+    pub fn set_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Language", value.into());
+        self
+    }
+
+    /// `Language` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Language")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ShortcutKey`: The shortcut key of the quick response. The value should be unique across the
+    /// knowledge base.
+    pub fn shortcut_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ShortcutKey", value.into());
+        self
+    }
+
+    /// Sets `ShortcutKey` in place: [`Self::shortcut_key`] on a value held by `&mut`.
+    pub fn set_shortcut_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ShortcutKey", value.into());
+        self
+    }
+
+    /// `ShortcutKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shortcut_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ShortcutKey")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4347,9 +8004,22 @@ pub mod quick_response {
             QuickResponseContentProvider { props }
         }
 
-        prop! {
-            /// `Content`: The content of the quick response.
-            props, "Content", content, set_content, get_content, Val<String>
+        /// `Content`: The content of the quick response.
+        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
     }
 
@@ -4374,14 +8044,28 @@ pub mod quick_response {
             GroupingConfiguration { props }
         }
 
-        prop! {
-            /// `Criteria`: The criteria used for grouping Amazon Q in Connect users.
-            props, "Criteria", _, set_criteria, get_criteria, Val<String>
+        /// Sets `Criteria`, which `new` took, in place.
+        pub fn set_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Criteria", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The list of values that define different groups of Amazon Q in Connect users.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Criteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Criteria")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 }

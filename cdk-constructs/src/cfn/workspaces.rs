@@ -42,14 +42,34 @@ impl ConnectionAlias {
         ConnectionAlias { core }
     }
 
-    prop! {
-        /// `ConnectionString`.
-        core.props, "ConnectionString", _, set_connection_string, get_connection_string, Val<String>
+    /// Sets `ConnectionString`, which `new` took, in place.
+    pub fn set_connection_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionString", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConnectionString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionString")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -95,106 +115,356 @@ impl Directory {
         Directory { core }
     }
 
-    prop! {
-        /// `ActiveDirectoryConfig`: Information about the Active Directory config.
-        core.props, "ActiveDirectoryConfig", active_directory_config, set_active_directory_config, get_active_directory_config, Val<directory::ActiveDirectoryConfig>
+    /// `ActiveDirectoryConfig`: Information about the Active Directory config.
+    pub fn active_directory_config(mut self, value: impl Into<Val<directory::ActiveDirectoryConfig>>) -> Self {
+        self.core.props.set("ActiveDirectoryConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateBasedAuthProperties`: Describes the properties of the certificate-based
-        /// authentication you want to use with your WorkSpaces.
-        core.props, "CertificateBasedAuthProperties", certificate_based_auth_properties, set_certificate_based_auth_properties, get_certificate_based_auth_properties, Val<directory::CertificateBasedAuthProperties>
+    /// Sets `ActiveDirectoryConfig` in place: [`Self::active_directory_config`] on a value held by `&mut`.
+    pub fn set_active_directory_config(&mut self, value: impl Into<Val<directory::ActiveDirectoryConfig>>) -> &mut Self {
+        self.core.props.set("ActiveDirectoryConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSelfService`: Indicates whether self-service capabilities are enabled or
-        /// disabled.
-        core.props, "EnableSelfService", enable_self_service, set_enable_self_service, get_enable_self_service, Val<bool>
+    /// `ActiveDirectoryConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_active_directory_config(&self) -> ::std::option::Option<Val<directory::ActiveDirectoryConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ActiveDirectoryConfig")
     }
 
-    prop! {
-        /// `EndpointEncryptionMode`: Endpoint encryption mode that allows you to configure the
-        /// specified directory between Standard TLS and FIPS 140-2 validated mode.
-        core.props, "EndpointEncryptionMode", endpoint_encryption_mode, set_endpoint_encryption_mode, get_endpoint_encryption_mode, Val<directory::EndpointEncryptionMode>
+    /// `CertificateBasedAuthProperties`: Describes the properties of the certificate-based
+    /// authentication you want to use with your WorkSpaces.
+    pub fn certificate_based_auth_properties(mut self, value: impl Into<Val<directory::CertificateBasedAuthProperties>>) -> Self {
+        self.core.props.set("CertificateBasedAuthProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `IdcInstanceArn`: The Amazon Resource Name (ARN) of the identity center instance.
-        core.props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+    /// Sets `CertificateBasedAuthProperties` in place: [`Self::certificate_based_auth_properties`]
+    /// on a value held by `&mut`.
+    pub fn set_certificate_based_auth_properties(&mut self, value: impl Into<Val<directory::CertificateBasedAuthProperties>>) -> &mut Self {
+        self.core.props.set("CertificateBasedAuthProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `IpGroupIds`: The identifiers of the IP access control groups associated with the
-        /// directory.
-        core.props, "IpGroupIds", ip_group_ids, set_ip_group_ids, get_ip_group_ids, Val<List<String>>
+    /// `CertificateBasedAuthProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_based_auth_properties(&self) -> ::std::option::Option<Val<directory::CertificateBasedAuthProperties>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateBasedAuthProperties")
     }
 
-    prop! {
-        /// `MicrosoftEntraConfig`: Specifies the configurations of the Microsoft Entra.
-        core.props, "MicrosoftEntraConfig", microsoft_entra_config, set_microsoft_entra_config, get_microsoft_entra_config, Val<directory::MicrosoftEntraConfig>
+    /// `EnableSelfService`: Indicates whether self-service capabilities are enabled or disabled.
+    pub fn enable_self_service(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSelfService", value.into());
+        self
     }
 
-    prop! {
-        /// `SamlProperties`: Describes the enablement status, user access URL, and relay state
-        /// parameter name that are used for configuring federation with an SAML 2.0 identity
-        /// provider.
-        core.props, "SamlProperties", saml_properties, set_saml_properties, get_saml_properties, Val<directory::SamlProperties>
+    /// Sets `EnableSelfService` in place: [`Self::enable_self_service`] on a value held by `&mut`.
+    pub fn set_enable_self_service(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSelfService", value.into());
+        self
     }
 
-    prop! {
-        /// `SelfservicePermissions`: Describes the self-service permissions for a directory.
-        core.props, "SelfservicePermissions", selfservice_permissions, set_selfservice_permissions, get_selfservice_permissions, Val<directory::SelfservicePermissions>
+    /// `EnableSelfService` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_self_service(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSelfService")
     }
 
-    prop! {
-        /// `StreamingProperties`: Describes the streaming properties.
-        core.props, "StreamingProperties", streaming_properties, set_streaming_properties, get_streaming_properties, Val<directory::StreamingProperties>
+    /// `EndpointEncryptionMode`: Endpoint encryption mode that allows you to configure the
+    /// specified directory between Standard TLS and FIPS 140-2 validated mode.
+    pub fn endpoint_encryption_mode(mut self, value: impl Into<Val<directory::EndpointEncryptionMode>>) -> Self {
+        self.core.props.set("EndpointEncryptionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The identifiers of the subnets for your virtual private cloud (VPC).
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// Sets `EndpointEncryptionMode` in place: [`Self::endpoint_encryption_mode`] on a value held
+    /// by `&mut`.
+    pub fn set_endpoint_encryption_mode(&mut self, value: impl Into<Val<directory::EndpointEncryptionMode>>) -> &mut Self {
+        self.core.props.set("EndpointEncryptionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the directory.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EndpointEncryptionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_encryption_mode(&self) -> ::std::option::Option<Val<directory::EndpointEncryptionMode>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointEncryptionMode")
     }
 
-    prop! {
-        /// `Tenancy`: Indicates whether your WorkSpace directory is dedicated or shared.
-        core.props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<directory::Tenancy>
+    /// `IdcInstanceArn`: The Amazon Resource Name (ARN) of the identity center instance.
+    pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UserIdentityType`: The type of identity management the user is using.
-        core.props, "UserIdentityType", user_identity_type, set_user_identity_type, get_user_identity_type, Val<directory::UserIdentityType>
+    /// Sets `IdcInstanceArn` in place: [`Self::idc_instance_arn`] on a value held by `&mut`.
+    pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceAccessProperties`: The device types and operating systems that can be used to
-        /// access a WorkSpace.
-        core.props, "WorkspaceAccessProperties", workspace_access_properties, set_workspace_access_properties, get_workspace_access_properties, Val<directory::WorkspaceAccessProperties>
+    /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcInstanceArn")
     }
 
-    prop! {
-        /// `WorkspaceCreationProperties`: The default values that are used to create WorkSpaces.
-        core.props, "WorkspaceCreationProperties", workspace_creation_properties, set_workspace_creation_properties, get_workspace_creation_properties, Val<directory::DefaultWorkspaceCreationProperties>
+    /// `IpGroupIds`: The identifiers of the IP access control groups associated with the directory.
+    pub fn ip_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IpGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceDirectoryDescription`: Description of the directory to register.
-        core.props, "WorkspaceDirectoryDescription", workspace_directory_description, set_workspace_directory_description, get_workspace_directory_description, Val<String>
+    /// Sets `IpGroupIds` in place: [`Self::ip_group_ids`] on a value held by `&mut`.
+    pub fn set_ip_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IpGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceDirectoryName`: The name of the directory to register.
-        core.props, "WorkspaceDirectoryName", workspace_directory_name, set_workspace_directory_name, get_workspace_directory_name, Val<String>
+    /// `IpGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IpGroupIds")
     }
 
-    prop! {
-        /// `WorkspaceType`: Indicates whether the directory's WorkSpace type is personal or pools.
-        core.props, "WorkspaceType", workspace_type, set_workspace_type, get_workspace_type, Val<directory::WorkspaceType>
+    /// `MicrosoftEntraConfig`: Specifies the configurations of the Microsoft Entra.
+    pub fn microsoft_entra_config(mut self, value: impl Into<Val<directory::MicrosoftEntraConfig>>) -> Self {
+        self.core.props.set("MicrosoftEntraConfig", value.into());
+        self
+    }
+
+    /// Sets `MicrosoftEntraConfig` in place: [`Self::microsoft_entra_config`] on a value held by `&mut`.
+    pub fn set_microsoft_entra_config(&mut self, value: impl Into<Val<directory::MicrosoftEntraConfig>>) -> &mut Self {
+        self.core.props.set("MicrosoftEntraConfig", value.into());
+        self
+    }
+
+    /// `MicrosoftEntraConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_microsoft_entra_config(&self) -> ::std::option::Option<Val<directory::MicrosoftEntraConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MicrosoftEntraConfig")
+    }
+
+    /// `SamlProperties`: Describes the enablement status, user access URL, and relay state
+    /// parameter name that are used for configuring federation with an SAML 2.0 identity provider.
+    pub fn saml_properties(mut self, value: impl Into<Val<directory::SamlProperties>>) -> Self {
+        self.core.props.set("SamlProperties", value.into());
+        self
+    }
+
+    /// Sets `SamlProperties` in place: [`Self::saml_properties`] on a value held by `&mut`.
+    pub fn set_saml_properties(&mut self, value: impl Into<Val<directory::SamlProperties>>) -> &mut Self {
+        self.core.props.set("SamlProperties", value.into());
+        self
+    }
+
+    /// `SamlProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_saml_properties(&self) -> ::std::option::Option<Val<directory::SamlProperties>> {
+        crate::cfn::get_prop(&self.core.props, "SamlProperties")
+    }
+
+    /// `SelfservicePermissions`: Describes the self-service permissions for a directory.
+    pub fn selfservice_permissions(mut self, value: impl Into<Val<directory::SelfservicePermissions>>) -> Self {
+        self.core.props.set("SelfservicePermissions", value.into());
+        self
+    }
+
+    /// Sets `SelfservicePermissions` in place: [`Self::selfservice_permissions`] on a value held by `&mut`.
+    pub fn set_selfservice_permissions(&mut self, value: impl Into<Val<directory::SelfservicePermissions>>) -> &mut Self {
+        self.core.props.set("SelfservicePermissions", value.into());
+        self
+    }
+
+    /// `SelfservicePermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_selfservice_permissions(&self) -> ::std::option::Option<Val<directory::SelfservicePermissions>> {
+        crate::cfn::get_prop(&self.core.props, "SelfservicePermissions")
+    }
+
+    /// `StreamingProperties`: Describes the streaming properties.
+    pub fn streaming_properties(mut self, value: impl Into<Val<directory::StreamingProperties>>) -> Self {
+        self.core.props.set("StreamingProperties", value.into());
+        self
+    }
+
+    /// Sets `StreamingProperties` in place: [`Self::streaming_properties`] on a value held by `&mut`.
+    pub fn set_streaming_properties(&mut self, value: impl Into<Val<directory::StreamingProperties>>) -> &mut Self {
+        self.core.props.set("StreamingProperties", value.into());
+        self
+    }
+
+    /// `StreamingProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_streaming_properties(&self) -> ::std::option::Option<Val<directory::StreamingProperties>> {
+        crate::cfn::get_prop(&self.core.props, "StreamingProperties")
+    }
+
+    /// `SubnetIds`: The identifiers of the subnets for your virtual private cloud (VPC).
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: The tags associated with the directory.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Tenancy`: Indicates whether your WorkSpace directory is dedicated or shared.
+    pub fn tenancy(mut self, value: impl Into<Val<directory::Tenancy>>) -> Self {
+        self.core.props.set("Tenancy", value.into());
+        self
+    }
+
+    /// Sets `Tenancy` in place: [`Self::tenancy`] on a value held by `&mut`.
+    pub fn set_tenancy(&mut self, value: impl Into<Val<directory::Tenancy>>) -> &mut Self {
+        self.core.props.set("Tenancy", value.into());
+        self
+    }
+
+    /// `Tenancy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tenancy(&self) -> ::std::option::Option<Val<directory::Tenancy>> {
+        crate::cfn::get_prop(&self.core.props, "Tenancy")
+    }
+
+    /// `UserIdentityType`: The type of identity management the user is using.
+    pub fn user_identity_type(mut self, value: impl Into<Val<directory::UserIdentityType>>) -> Self {
+        self.core.props.set("UserIdentityType", value.into());
+        self
+    }
+
+    /// Sets `UserIdentityType` in place: [`Self::user_identity_type`] on a value held by `&mut`.
+    pub fn set_user_identity_type(&mut self, value: impl Into<Val<directory::UserIdentityType>>) -> &mut Self {
+        self.core.props.set("UserIdentityType", value.into());
+        self
+    }
+
+    /// `UserIdentityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_identity_type(&self) -> ::std::option::Option<Val<directory::UserIdentityType>> {
+        crate::cfn::get_prop(&self.core.props, "UserIdentityType")
+    }
+
+    /// `WorkspaceAccessProperties`: The device types and operating systems that can be used to
+    /// access a WorkSpace.
+    pub fn workspace_access_properties(mut self, value: impl Into<Val<directory::WorkspaceAccessProperties>>) -> Self {
+        self.core.props.set("WorkspaceAccessProperties", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceAccessProperties` in place: [`Self::workspace_access_properties`] on a value
+    /// held by `&mut`.
+    pub fn set_workspace_access_properties(&mut self, value: impl Into<Val<directory::WorkspaceAccessProperties>>) -> &mut Self {
+        self.core.props.set("WorkspaceAccessProperties", value.into());
+        self
+    }
+
+    /// `WorkspaceAccessProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_access_properties(&self) -> ::std::option::Option<Val<directory::WorkspaceAccessProperties>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceAccessProperties")
+    }
+
+    /// `WorkspaceCreationProperties`: The default values that are used to create WorkSpaces.
+    pub fn workspace_creation_properties(mut self, value: impl Into<Val<directory::DefaultWorkspaceCreationProperties>>) -> Self {
+        self.core.props.set("WorkspaceCreationProperties", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceCreationProperties` in place: [`Self::workspace_creation_properties`] on a
+    /// value held by `&mut`.
+    pub fn set_workspace_creation_properties(&mut self, value: impl Into<Val<directory::DefaultWorkspaceCreationProperties>>) -> &mut Self {
+        self.core.props.set("WorkspaceCreationProperties", value.into());
+        self
+    }
+
+    /// `WorkspaceCreationProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_creation_properties(&self) -> ::std::option::Option<Val<directory::DefaultWorkspaceCreationProperties>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceCreationProperties")
+    }
+
+    /// `WorkspaceDirectoryDescription`: Description of the directory to register.
+    pub fn workspace_directory_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkspaceDirectoryDescription", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceDirectoryDescription` in place: [`Self::workspace_directory_description`] on
+    /// a value held by `&mut`.
+    pub fn set_workspace_directory_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceDirectoryDescription", value.into());
+        self
+    }
+
+    /// `WorkspaceDirectoryDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_directory_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceDirectoryDescription")
+    }
+
+    /// `WorkspaceDirectoryName`: The name of the directory to register.
+    pub fn workspace_directory_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkspaceDirectoryName", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceDirectoryName` in place: [`Self::workspace_directory_name`] on a value held
+    /// by `&mut`.
+    pub fn set_workspace_directory_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceDirectoryName", value.into());
+        self
+    }
+
+    /// `WorkspaceDirectoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_directory_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceDirectoryName")
+    }
+
+    /// `WorkspaceType`: Indicates whether the directory's WorkSpace type is personal or pools.
+    pub fn workspace_type(mut self, value: impl Into<Val<directory::WorkspaceType>>) -> Self {
+        self.core.props.set("WorkspaceType", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceType` in place: [`Self::workspace_type`] on a value held by `&mut`.
+    pub fn set_workspace_type(&mut self, value: impl Into<Val<directory::WorkspaceType>>) -> &mut Self {
+        self.core.props.set("WorkspaceType", value.into());
+        self
+    }
+
+    /// `WorkspaceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_type(&self) -> ::std::option::Option<Val<directory::WorkspaceType>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -311,14 +581,28 @@ pub mod directory {
             ActiveDirectoryConfig { props }
         }
 
-        prop! {
-            /// `DomainName`: The name of the domain.
-            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        /// Sets `DomainName`, which `new` took, in place.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceAccountSecretArn`: Indicates the secret ARN on the service account.
-            props, "ServiceAccountSecretArn", _, set_service_account_secret_arn, get_service_account_secret_arn, Val<String>
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// Sets `ServiceAccountSecretArn`, which `new` took, in place.
+        pub fn set_service_account_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccountSecretArn", value.into());
+            self
+        }
+
+        /// `ServiceAccountSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_account_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccountSecretArn")
         }
     }
 
@@ -338,15 +622,42 @@ pub mod directory {
             CertificateBasedAuthProperties { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the Amazon Web Services
-            /// Certificate Manager Private CA resource.
-            props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the Amazon Web Services
+        /// Certificate Manager Private CA resource.
+        pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateAuthorityArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The status of the certificate-based authentication properties.
-            props, "Status", status, set_status, get_status, Val<CertificateBasedAuthPropertiesStatus>
+        /// Sets `CertificateAuthorityArn` in place: [`Self::certificate_authority_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateAuthorityArn", value.into());
+            self
+        }
+
+        /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityArn")
+        }
+
+        /// `Status`: The status of the certificate-based authentication properties.
+        pub fn status(mut self, value: impl Into<Val<CertificateBasedAuthPropertiesStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CertificateBasedAuthPropertiesStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CertificateBasedAuthPropertiesStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -393,14 +704,41 @@ pub mod directory {
             MicrosoftEntraConfig { props }
         }
 
-        prop! {
-            /// `ApplicationConfigSecretArn`: The Amazon Resource Name (ARN) of the application config.
-            props, "ApplicationConfigSecretArn", application_config_secret_arn, set_application_config_secret_arn, get_application_config_secret_arn, Val<String>
+        /// `ApplicationConfigSecretArn`: The Amazon Resource Name (ARN) of the application config.
+        pub fn application_config_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationConfigSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TenantId`: The identifier of the tenant.
-            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
+        /// Sets `ApplicationConfigSecretArn` in place: [`Self::application_config_secret_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_application_config_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationConfigSecretArn", value.into());
+            self
+        }
+
+        /// `ApplicationConfigSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_config_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationConfigSecretArn")
+        }
+
+        /// `TenantId`: The identifier of the tenant.
+        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// Sets `TenantId` in place: [`Self::tenant_id`] on a value held by `&mut`.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
         }
     }
 
@@ -421,20 +759,60 @@ pub mod directory {
             SamlProperties { props }
         }
 
-        prop! {
-            /// `RelayStateParameterName`: The relay state parameter name supported by the SAML 2.0
-            /// identity provider (IdP).
-            props, "RelayStateParameterName", relay_state_parameter_name, set_relay_state_parameter_name, get_relay_state_parameter_name, Val<String>
+        /// `RelayStateParameterName`: The relay state parameter name supported by the SAML 2.0 identity
+        /// provider (IdP).
+        pub fn relay_state_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RelayStateParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Indicates the status of SAML 2.0 authentication.
-            props, "Status", status, set_status, get_status, Val<SamlPropertiesStatus>
+        /// Sets `RelayStateParameterName` in place: [`Self::relay_state_parameter_name`] on a value
+        /// held by `&mut`.
+        pub fn set_relay_state_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RelayStateParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAccessUrl`: The SAML 2.0 identity provider (IdP) user access URL.
-            props, "UserAccessUrl", user_access_url, set_user_access_url, get_user_access_url, Val<String>
+        /// `RelayStateParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relay_state_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RelayStateParameterName")
+        }
+
+        /// `Status`: Indicates the status of SAML 2.0 authentication.
+        pub fn status(mut self, value: impl Into<Val<SamlPropertiesStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<SamlPropertiesStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<SamlPropertiesStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `UserAccessUrl`: The SAML 2.0 identity provider (IdP) user access URL.
+        pub fn user_access_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAccessUrl", value.into());
+            self
+        }
+
+        /// Sets `UserAccessUrl` in place: [`Self::user_access_url`] on a value held by `&mut`.
+        pub fn set_user_access_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAccessUrl", value.into());
+            self
+        }
+
+        /// `UserAccessUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_access_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAccessUrl")
         }
     }
 
@@ -470,33 +848,97 @@ pub mod directory {
             SelfservicePermissions { props }
         }
 
-        prop! {
-            /// `ChangeComputeType`: Specifies whether users can change the compute type (bundle) for
-            /// their WorkSpace.
-            props, "ChangeComputeType", change_compute_type, set_change_compute_type, get_change_compute_type, Val<SelfservicePermissionsChangeComputeType>
+        /// `ChangeComputeType`: Specifies whether users can change the compute type (bundle) for their
+        /// WorkSpace.
+        pub fn change_compute_type(mut self, value: impl Into<Val<SelfservicePermissionsChangeComputeType>>) -> Self {
+            self.props.set("ChangeComputeType", value.into());
+            self
         }
 
-        prop! {
-            /// `IncreaseVolumeSize`: Specifies whether users can increase the volume size of the drives
-            /// on their WorkSpace.
-            props, "IncreaseVolumeSize", increase_volume_size, set_increase_volume_size, get_increase_volume_size, Val<SelfservicePermissionsIncreaseVolumeSize>
+        /// Sets `ChangeComputeType` in place: [`Self::change_compute_type`] on a value held by `&mut`.
+        pub fn set_change_compute_type(&mut self, value: impl Into<Val<SelfservicePermissionsChangeComputeType>>) -> &mut Self {
+            self.props.set("ChangeComputeType", value.into());
+            self
         }
 
-        prop! {
-            /// `RebuildWorkspace`: Specifies whether users can rebuild the operating system of a
-            /// WorkSpace to its original state.
-            props, "RebuildWorkspace", rebuild_workspace, set_rebuild_workspace, get_rebuild_workspace, Val<SelfservicePermissionsRebuildWorkspace>
+        /// `ChangeComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_change_compute_type(&self) -> ::std::option::Option<Val<SelfservicePermissionsChangeComputeType>> {
+            crate::cfn::get_prop(&self.props, "ChangeComputeType")
         }
 
-        prop! {
-            /// `RestartWorkspace`: Specifies whether users can restart their WorkSpace.
-            props, "RestartWorkspace", restart_workspace, set_restart_workspace, get_restart_workspace, Val<SelfservicePermissionsRestartWorkspace>
+        /// `IncreaseVolumeSize`: Specifies whether users can increase the volume size of the drives on
+        /// their WorkSpace.
+        pub fn increase_volume_size(mut self, value: impl Into<Val<SelfservicePermissionsIncreaseVolumeSize>>) -> Self {
+            self.props.set("IncreaseVolumeSize", value.into());
+            self
         }
 
-        prop! {
-            /// `SwitchRunningMode`: Specifies whether users can switch the running mode of their
-            /// WorkSpace.
-            props, "SwitchRunningMode", switch_running_mode, set_switch_running_mode, get_switch_running_mode, Val<SelfservicePermissionsSwitchRunningMode>
+        /// Sets `IncreaseVolumeSize` in place: [`Self::increase_volume_size`] on a value held by `&mut`.
+        pub fn set_increase_volume_size(&mut self, value: impl Into<Val<SelfservicePermissionsIncreaseVolumeSize>>) -> &mut Self {
+            self.props.set("IncreaseVolumeSize", value.into());
+            self
+        }
+
+        /// `IncreaseVolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_increase_volume_size(&self) -> ::std::option::Option<Val<SelfservicePermissionsIncreaseVolumeSize>> {
+            crate::cfn::get_prop(&self.props, "IncreaseVolumeSize")
+        }
+
+        /// `RebuildWorkspace`: Specifies whether users can rebuild the operating system of a WorkSpace
+        /// to its original state.
+        pub fn rebuild_workspace(mut self, value: impl Into<Val<SelfservicePermissionsRebuildWorkspace>>) -> Self {
+            self.props.set("RebuildWorkspace", value.into());
+            self
+        }
+
+        /// Sets `RebuildWorkspace` in place: [`Self::rebuild_workspace`] on a value held by `&mut`.
+        pub fn set_rebuild_workspace(&mut self, value: impl Into<Val<SelfservicePermissionsRebuildWorkspace>>) -> &mut Self {
+            self.props.set("RebuildWorkspace", value.into());
+            self
+        }
+
+        /// `RebuildWorkspace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rebuild_workspace(&self) -> ::std::option::Option<Val<SelfservicePermissionsRebuildWorkspace>> {
+            crate::cfn::get_prop(&self.props, "RebuildWorkspace")
+        }
+
+        /// `RestartWorkspace`: Specifies whether users can restart their WorkSpace.
+        pub fn restart_workspace(mut self, value: impl Into<Val<SelfservicePermissionsRestartWorkspace>>) -> Self {
+            self.props.set("RestartWorkspace", value.into());
+            self
+        }
+
+        /// Sets `RestartWorkspace` in place: [`Self::restart_workspace`] on a value held by `&mut`.
+        pub fn set_restart_workspace(&mut self, value: impl Into<Val<SelfservicePermissionsRestartWorkspace>>) -> &mut Self {
+            self.props.set("RestartWorkspace", value.into());
+            self
+        }
+
+        /// `RestartWorkspace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restart_workspace(&self) -> ::std::option::Option<Val<SelfservicePermissionsRestartWorkspace>> {
+            crate::cfn::get_prop(&self.props, "RestartWorkspace")
+        }
+
+        /// `SwitchRunningMode`: Specifies whether users can switch the running mode of their WorkSpace.
+        pub fn switch_running_mode(mut self, value: impl Into<Val<SelfservicePermissionsSwitchRunningMode>>) -> Self {
+            self.props.set("SwitchRunningMode", value.into());
+            self
+        }
+
+        /// Sets `SwitchRunningMode` in place: [`Self::switch_running_mode`] on a value held by `&mut`.
+        pub fn set_switch_running_mode(&mut self, value: impl Into<Val<SelfservicePermissionsSwitchRunningMode>>) -> &mut Self {
+            self.props.set("SwitchRunningMode", value.into());
+            self
+        }
+
+        /// `SwitchRunningMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_switch_running_mode(&self) -> ::std::option::Option<Val<SelfservicePermissionsSwitchRunningMode>> {
+            crate::cfn::get_prop(&self.props, "SwitchRunningMode")
         }
     }
 
@@ -581,25 +1023,78 @@ pub mod directory {
             StreamingProperties { props }
         }
 
-        prop! {
-            /// `GlobalAccelerator`: Describes the Global Accelerator for directory.
-            props, "GlobalAccelerator", global_accelerator, set_global_accelerator, get_global_accelerator, Val<GlobalAcceleratorForDirectory>
+        /// `GlobalAccelerator`: Describes the Global Accelerator for directory.
+        pub fn global_accelerator(mut self, value: impl Into<Val<GlobalAcceleratorForDirectory>>) -> Self {
+            self.props.set("GlobalAccelerator", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageConnectors`: Indicates the storage connector used.
-            props, "StorageConnectors", storage_connectors, set_storage_connectors, get_storage_connectors, Val<List<StorageConnector>>
+        /// Sets `GlobalAccelerator` in place: [`Self::global_accelerator`] on a value held by `&mut`.
+        pub fn set_global_accelerator(&mut self, value: impl Into<Val<GlobalAcceleratorForDirectory>>) -> &mut Self {
+            self.props.set("GlobalAccelerator", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamingExperiencePreferredProtocol`: Indicates the type of preferred protocol for the
-            /// streaming experience.
-            props, "StreamingExperiencePreferredProtocol", streaming_experience_preferred_protocol, set_streaming_experience_preferred_protocol, get_streaming_experience_preferred_protocol, Val<StreamingPropertiesStreamingExperiencePreferredProtocol>
+        /// `GlobalAccelerator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_accelerator(&self) -> ::std::option::Option<Val<GlobalAcceleratorForDirectory>> {
+            crate::cfn::get_prop(&self.props, "GlobalAccelerator")
         }
 
-        prop! {
-            /// `UserSettings`: Indicates the permission settings associated with the user.
-            props, "UserSettings", user_settings, set_user_settings, get_user_settings, Val<List<UserSetting>>
+        /// `StorageConnectors`: Indicates the storage connector used.
+        pub fn storage_connectors(mut self, value: impl Into<Val<List<StorageConnector>>>) -> Self {
+            self.props.set("StorageConnectors", value.into());
+            self
+        }
+
+        /// Sets `StorageConnectors` in place: [`Self::storage_connectors`] on a value held by `&mut`.
+        pub fn set_storage_connectors(&mut self, value: impl Into<Val<List<StorageConnector>>>) -> &mut Self {
+            self.props.set("StorageConnectors", value.into());
+            self
+        }
+
+        /// `StorageConnectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_connectors(&self) -> ::std::option::Option<Val<List<StorageConnector>>> {
+            crate::cfn::get_prop(&self.props, "StorageConnectors")
+        }
+
+        /// `StreamingExperiencePreferredProtocol`: Indicates the type of preferred protocol for the
+        /// streaming experience.
+        pub fn streaming_experience_preferred_protocol(mut self, value: impl Into<Val<StreamingPropertiesStreamingExperiencePreferredProtocol>>) -> Self {
+            self.props.set("StreamingExperiencePreferredProtocol", value.into());
+            self
+        }
+
+        /// Sets `StreamingExperiencePreferredProtocol` in place: [`Self::streaming_experience_preferred_protocol`]
+        /// on a value held by `&mut`.
+        pub fn set_streaming_experience_preferred_protocol(&mut self, value: impl Into<Val<StreamingPropertiesStreamingExperiencePreferredProtocol>>) -> &mut Self {
+            self.props.set("StreamingExperiencePreferredProtocol", value.into());
+            self
+        }
+
+        /// `StreamingExperiencePreferredProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_streaming_experience_preferred_protocol(&self) -> ::std::option::Option<Val<StreamingPropertiesStreamingExperiencePreferredProtocol>> {
+            crate::cfn::get_prop(&self.props, "StreamingExperiencePreferredProtocol")
+        }
+
+        /// `UserSettings`: Indicates the permission settings associated with the user.
+        pub fn user_settings(mut self, value: impl Into<Val<List<UserSetting>>>) -> Self {
+            self.props.set("UserSettings", value.into());
+            self
+        }
+
+        /// Sets `UserSettings` in place: [`Self::user_settings`] on a value held by `&mut`.
+        pub fn set_user_settings(&mut self, value: impl Into<Val<List<UserSetting>>>) -> &mut Self {
+            self.props.set("UserSettings", value.into());
+            self
+        }
+
+        /// `UserSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_settings(&self) -> ::std::option::Option<Val<List<UserSetting>>> {
+            crate::cfn::get_prop(&self.props, "UserSettings")
         }
     }
 
@@ -621,14 +1116,34 @@ pub mod directory {
             GlobalAcceleratorForDirectory { props }
         }
 
-        prop! {
-            /// `Mode`: Indicates if Global Accelerator for directory is enabled or disabled.
-            props, "Mode", _, set_mode, get_mode, Val<GlobalAcceleratorForDirectoryMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<GlobalAcceleratorForDirectoryMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredProtocol`: Indicates the preferred protocol for Global Accelerator.
-            props, "PreferredProtocol", preferred_protocol, set_preferred_protocol, get_preferred_protocol, Val<GlobalAcceleratorForDirectoryPreferredProtocol>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<GlobalAcceleratorForDirectoryMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `PreferredProtocol`: Indicates the preferred protocol for Global Accelerator.
+        pub fn preferred_protocol(mut self, value: impl Into<Val<GlobalAcceleratorForDirectoryPreferredProtocol>>) -> Self {
+            self.props.set("PreferredProtocol", value.into());
+            self
+        }
+
+        /// Sets `PreferredProtocol` in place: [`Self::preferred_protocol`] on a value held by `&mut`.
+        pub fn set_preferred_protocol(&mut self, value: impl Into<Val<GlobalAcceleratorForDirectoryPreferredProtocol>>) -> &mut Self {
+            self.props.set("PreferredProtocol", value.into());
+            self
+        }
+
+        /// `PreferredProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_protocol(&self) -> ::std::option::Option<Val<GlobalAcceleratorForDirectoryPreferredProtocol>> {
+            crate::cfn::get_prop(&self.props, "PreferredProtocol")
         }
     }
 
@@ -680,14 +1195,28 @@ pub mod directory {
             StorageConnector { props }
         }
 
-        prop! {
-            /// `ConnectorType`: The type of connector used to save user files.
-            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<StorageConnectorConnectorType>
+        /// Sets `ConnectorType`, which `new` took, in place.
+        pub fn set_connector_type(&mut self, value: impl Into<Val<StorageConnectorConnectorType>>) -> &mut Self {
+            self.props.set("ConnectorType", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Indicates if the storage connector is enabled or disabled.
-            props, "Status", _, set_status, get_status, Val<StorageConnectorStatus>
+        /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_type(&self) -> ::std::option::Option<Val<StorageConnectorConnectorType>> {
+            crate::cfn::get_prop(&self.props, "ConnectorType")
+        }
+
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<StorageConnectorStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<StorageConnectorStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -749,19 +1278,46 @@ pub mod directory {
             UserSetting { props }
         }
 
-        prop! {
-            /// `Action`: Indicates the type of action.
-            props, "Action", _, set_action, get_action, Val<UserSettingAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<UserSettingAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`: Indicates if the setting is enabled or disabled.
-            props, "Permission", _, set_permission, get_permission, Val<UserSettingPermission>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<UserSettingAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `MaximumLength`: Indicates the maximum character length for the specified user setting.
-            props, "MaximumLength", maximum_length, set_maximum_length, get_maximum_length, Val<i64>
+        /// Sets `Permission`, which `new` took, in place.
+        pub fn set_permission(&mut self, value: impl Into<Val<UserSettingPermission>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<UserSettingPermission>> {
+            crate::cfn::get_prop(&self.props, "Permission")
+        }
+
+        /// `MaximumLength`: Indicates the maximum character length for the specified user setting.
+        pub fn maximum_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumLength", value.into());
+            self
+        }
+
+        /// Sets `MaximumLength` in place: [`Self::maximum_length`] on a value held by `&mut`.
+        pub fn set_maximum_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumLength", value.into());
+            self
+        }
+
+        /// `MaximumLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumLength")
         }
     }
 
@@ -842,62 +1398,190 @@ pub mod directory {
             WorkspaceAccessProperties { props }
         }
 
-        prop! {
-            /// `AccessEndpointConfig`: Describes the access endpoint configuration for a WorkSpace.
-            props, "AccessEndpointConfig", access_endpoint_config, set_access_endpoint_config, get_access_endpoint_config, Val<AccessEndpointConfig>
+        /// `AccessEndpointConfig`: Describes the access endpoint configuration for a WorkSpace.
+        pub fn access_endpoint_config(mut self, value: impl Into<Val<AccessEndpointConfig>>) -> Self {
+            self.props.set("AccessEndpointConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceTypeAndroid`: Indicates whether users can use Android and Android-compatible
-            /// Chrome OS devices to access their WorkSpaces.
-            props, "DeviceTypeAndroid", device_type_android, set_device_type_android, get_device_type_android, Val<WorkspaceAccessPropertiesDeviceTypeAndroid>
+        /// Sets `AccessEndpointConfig` in place: [`Self::access_endpoint_config`] on a value held by `&mut`.
+        pub fn set_access_endpoint_config(&mut self, value: impl Into<Val<AccessEndpointConfig>>) -> &mut Self {
+            self.props.set("AccessEndpointConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceTypeChromeOs`: Indicates whether users can use Chromebooks to access their
-            /// WorkSpaces.
-            props, "DeviceTypeChromeOs", device_type_chrome_os, set_device_type_chrome_os, get_device_type_chrome_os, Val<WorkspaceAccessPropertiesDeviceTypeChromeOs>
+        /// `AccessEndpointConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_endpoint_config(&self) -> ::std::option::Option<Val<AccessEndpointConfig>> {
+            crate::cfn::get_prop(&self.props, "AccessEndpointConfig")
         }
 
-        prop! {
-            /// `DeviceTypeIos`: Indicates whether users can use iOS devices to access their WorkSpaces.
-            props, "DeviceTypeIos", device_type_ios, set_device_type_ios, get_device_type_ios, Val<WorkspaceAccessPropertiesDeviceTypeIos>
+        /// `DeviceTypeAndroid`: Indicates whether users can use Android and Android-compatible Chrome
+        /// OS devices to access their WorkSpaces.
+        pub fn device_type_android(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeAndroid>>) -> Self {
+            self.props.set("DeviceTypeAndroid", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceTypeLinux`: Indicates whether users can use Linux clients to access their
-            /// WorkSpaces.
-            props, "DeviceTypeLinux", device_type_linux, set_device_type_linux, get_device_type_linux, Val<WorkspaceAccessPropertiesDeviceTypeLinux>
+        /// Sets `DeviceTypeAndroid` in place: [`Self::device_type_android`] on a value held by `&mut`.
+        pub fn set_device_type_android(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeAndroid>>) -> &mut Self {
+            self.props.set("DeviceTypeAndroid", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceTypeOsx`: Indicates whether users can use macOS clients to access their
-            /// WorkSpaces.
-            props, "DeviceTypeOsx", device_type_osx, set_device_type_osx, get_device_type_osx, Val<WorkspaceAccessPropertiesDeviceTypeOsx>
+        /// `DeviceTypeAndroid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_android(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeAndroid>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeAndroid")
         }
 
-        prop! {
-            /// `DeviceTypeWeb`: Indicates whether users can access their WorkSpaces through a web
-            /// browser.
-            props, "DeviceTypeWeb", device_type_web, set_device_type_web, get_device_type_web, Val<WorkspaceAccessPropertiesDeviceTypeWeb>
+        /// `DeviceTypeChromeOs`: Indicates whether users can use Chromebooks to access their
+        /// WorkSpaces.
+        pub fn device_type_chrome_os(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeChromeOs>>) -> Self {
+            self.props.set("DeviceTypeChromeOs", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceTypeWindows`: Indicates whether users can use Windows clients to access their
-            /// WorkSpaces.
-            props, "DeviceTypeWindows", device_type_windows, set_device_type_windows, get_device_type_windows, Val<WorkspaceAccessPropertiesDeviceTypeWindows>
+        /// Sets `DeviceTypeChromeOs` in place: [`Self::device_type_chrome_os`] on a value held by `&mut`.
+        pub fn set_device_type_chrome_os(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeChromeOs>>) -> &mut Self {
+            self.props.set("DeviceTypeChromeOs", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceTypeWorkSpacesThinClient`: Indicates whether users can access their WorkSpaces
-            /// through a WorkSpaces Thin Client.
-            props, "DeviceTypeWorkSpacesThinClient", device_type_work_spaces_thin_client, set_device_type_work_spaces_thin_client, get_device_type_work_spaces_thin_client, Val<WorkspaceAccessPropertiesDeviceTypeWorkSpacesThinClient>
+        /// `DeviceTypeChromeOs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_chrome_os(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeChromeOs>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeChromeOs")
         }
 
-        prop! {
-            /// `DeviceTypeZeroClient`: Indicates whether users can use zero client devices to access
-            /// their WorkSpaces.
-            props, "DeviceTypeZeroClient", device_type_zero_client, set_device_type_zero_client, get_device_type_zero_client, Val<WorkspaceAccessPropertiesDeviceTypeZeroClient>
+        /// `DeviceTypeIos`: Indicates whether users can use iOS devices to access their WorkSpaces.
+        pub fn device_type_ios(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeIos>>) -> Self {
+            self.props.set("DeviceTypeIos", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeIos` in place: [`Self::device_type_ios`] on a value held by `&mut`.
+        pub fn set_device_type_ios(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeIos>>) -> &mut Self {
+            self.props.set("DeviceTypeIos", value.into());
+            self
+        }
+
+        /// `DeviceTypeIos` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_ios(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeIos>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeIos")
+        }
+
+        /// `DeviceTypeLinux`: Indicates whether users can use Linux clients to access their WorkSpaces.
+        pub fn device_type_linux(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeLinux>>) -> Self {
+            self.props.set("DeviceTypeLinux", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeLinux` in place: [`Self::device_type_linux`] on a value held by `&mut`.
+        pub fn set_device_type_linux(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeLinux>>) -> &mut Self {
+            self.props.set("DeviceTypeLinux", value.into());
+            self
+        }
+
+        /// `DeviceTypeLinux` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_linux(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeLinux>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeLinux")
+        }
+
+        /// `DeviceTypeOsx`: Indicates whether users can use macOS clients to access their WorkSpaces.
+        pub fn device_type_osx(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeOsx>>) -> Self {
+            self.props.set("DeviceTypeOsx", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeOsx` in place: [`Self::device_type_osx`] on a value held by `&mut`.
+        pub fn set_device_type_osx(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeOsx>>) -> &mut Self {
+            self.props.set("DeviceTypeOsx", value.into());
+            self
+        }
+
+        /// `DeviceTypeOsx` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_osx(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeOsx>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeOsx")
+        }
+
+        /// `DeviceTypeWeb`: Indicates whether users can access their WorkSpaces through a web browser.
+        pub fn device_type_web(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWeb>>) -> Self {
+            self.props.set("DeviceTypeWeb", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeWeb` in place: [`Self::device_type_web`] on a value held by `&mut`.
+        pub fn set_device_type_web(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWeb>>) -> &mut Self {
+            self.props.set("DeviceTypeWeb", value.into());
+            self
+        }
+
+        /// `DeviceTypeWeb` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_web(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeWeb>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeWeb")
+        }
+
+        /// `DeviceTypeWindows`: Indicates whether users can use Windows clients to access their
+        /// WorkSpaces.
+        pub fn device_type_windows(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWindows>>) -> Self {
+            self.props.set("DeviceTypeWindows", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeWindows` in place: [`Self::device_type_windows`] on a value held by `&mut`.
+        pub fn set_device_type_windows(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWindows>>) -> &mut Self {
+            self.props.set("DeviceTypeWindows", value.into());
+            self
+        }
+
+        /// `DeviceTypeWindows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_windows(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeWindows>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeWindows")
+        }
+
+        /// `DeviceTypeWorkSpacesThinClient`: Indicates whether users can access their WorkSpaces
+        /// through a WorkSpaces Thin Client.
+        pub fn device_type_work_spaces_thin_client(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWorkSpacesThinClient>>) -> Self {
+            self.props.set("DeviceTypeWorkSpacesThinClient", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeWorkSpacesThinClient` in place: [`Self::device_type_work_spaces_thin_client`]
+        /// on a value held by `&mut`.
+        pub fn set_device_type_work_spaces_thin_client(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeWorkSpacesThinClient>>) -> &mut Self {
+            self.props.set("DeviceTypeWorkSpacesThinClient", value.into());
+            self
+        }
+
+        /// `DeviceTypeWorkSpacesThinClient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_work_spaces_thin_client(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeWorkSpacesThinClient>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeWorkSpacesThinClient")
+        }
+
+        /// `DeviceTypeZeroClient`: Indicates whether users can use zero client devices to access their
+        /// WorkSpaces.
+        pub fn device_type_zero_client(mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeZeroClient>>) -> Self {
+            self.props.set("DeviceTypeZeroClient", value.into());
+            self
+        }
+
+        /// Sets `DeviceTypeZeroClient` in place: [`Self::device_type_zero_client`] on a value held by `&mut`.
+        pub fn set_device_type_zero_client(&mut self, value: impl Into<Val<WorkspaceAccessPropertiesDeviceTypeZeroClient>>) -> &mut Self {
+            self.props.set("DeviceTypeZeroClient", value.into());
+            self
+        }
+
+        /// `DeviceTypeZeroClient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type_zero_client(&self) -> ::std::option::Option<Val<WorkspaceAccessPropertiesDeviceTypeZeroClient>> {
+            crate::cfn::get_prop(&self.props, "DeviceTypeZeroClient")
         }
     }
 
@@ -920,15 +1604,36 @@ pub mod directory {
             AccessEndpointConfig { props }
         }
 
-        prop! {
-            /// `AccessEndpoints`: Indicates a list of access endpoints associated with this directory.
-            props, "AccessEndpoints", _, set_access_endpoints, get_access_endpoints, Val<List<AccessEndpoint>>
+        /// Sets `AccessEndpoints`, which `new` took, in place.
+        pub fn set_access_endpoints(&mut self, value: impl Into<Val<List<AccessEndpoint>>>) -> &mut Self {
+            self.props.set("AccessEndpoints", value.into());
+            self
         }
 
-        prop! {
-            /// `InternetFallbackProtocols`: Indicates a list of protocols that fallback to using the
-            /// public Internet when streaming over a VPC endpoint is not available.
-            props, "InternetFallbackProtocols", internet_fallback_protocols, set_internet_fallback_protocols, get_internet_fallback_protocols, Val<List<AccessEndpointConfigInternetFallbackProtocols>>
+        /// `AccessEndpoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_endpoints(&self) -> ::std::option::Option<Val<List<AccessEndpoint>>> {
+            crate::cfn::get_prop(&self.props, "AccessEndpoints")
+        }
+
+        /// `InternetFallbackProtocols`: Indicates a list of protocols that fallback to using the public
+        /// Internet when streaming over a VPC endpoint is not available.
+        pub fn internet_fallback_protocols(mut self, value: impl Into<Val<List<AccessEndpointConfigInternetFallbackProtocols>>>) -> Self {
+            self.props.set("InternetFallbackProtocols", value.into());
+            self
+        }
+
+        /// Sets `InternetFallbackProtocols` in place: [`Self::internet_fallback_protocols`] on a value
+        /// held by `&mut`.
+        pub fn set_internet_fallback_protocols(&mut self, value: impl Into<Val<List<AccessEndpointConfigInternetFallbackProtocols>>>) -> &mut Self {
+            self.props.set("InternetFallbackProtocols", value.into());
+            self
+        }
+
+        /// `InternetFallbackProtocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_internet_fallback_protocols(&self) -> ::std::option::Option<Val<List<AccessEndpointConfigInternetFallbackProtocols>>> {
+            crate::cfn::get_prop(&self.props, "InternetFallbackProtocols")
         }
     }
 
@@ -948,14 +1653,40 @@ pub mod directory {
             AccessEndpoint { props }
         }
 
-        prop! {
-            /// `AccessEndpointType`: Indicates the type of access endpoint.
-            props, "AccessEndpointType", access_endpoint_type, set_access_endpoint_type, get_access_endpoint_type, Val<AccessEndpointAccessEndpointType>
+        /// `AccessEndpointType`: Indicates the type of access endpoint.
+        pub fn access_endpoint_type(mut self, value: impl Into<Val<AccessEndpointAccessEndpointType>>) -> Self {
+            self.props.set("AccessEndpointType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcEndpointId`: Indicates the VPC endpoint to use for access.
-            props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+        /// Sets `AccessEndpointType` in place: [`Self::access_endpoint_type`] on a value held by `&mut`.
+        pub fn set_access_endpoint_type(&mut self, value: impl Into<Val<AccessEndpointAccessEndpointType>>) -> &mut Self {
+            self.props.set("AccessEndpointType", value.into());
+            self
+        }
+
+        /// `AccessEndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_endpoint_type(&self) -> ::std::option::Option<Val<AccessEndpointAccessEndpointType>> {
+            crate::cfn::get_prop(&self.props, "AccessEndpointType")
+        }
+
+        /// `VpcEndpointId`: Indicates the VPC endpoint to use for access.
+        pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// Sets `VpcEndpointId` in place: [`Self::vpc_endpoint_id`] on a value held by `&mut`.
+        pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointId")
         }
     }
 
@@ -1113,38 +1844,117 @@ pub mod directory {
             DefaultWorkspaceCreationProperties { props }
         }
 
-        prop! {
-            /// `CustomSecurityGroupId`: The identifier of the default security group to apply to
-            /// WorkSpaces when they are created.
-            props, "CustomSecurityGroupId", custom_security_group_id, set_custom_security_group_id, get_custom_security_group_id, Val<String>
+        /// `CustomSecurityGroupId`: The identifier of the default security group to apply to WorkSpaces
+        /// when they are created.
+        pub fn custom_security_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomSecurityGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOu`: The organizational unit (OU) in the directory for the WorkSpace machine
-            /// accounts.
-            props, "DefaultOu", default_ou, set_default_ou, get_default_ou, Val<String>
+        /// Sets `CustomSecurityGroupId` in place: [`Self::custom_security_group_id`] on a value held by `&mut`.
+        pub fn set_custom_security_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomSecurityGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableInternetAccess`: Specifies whether to automatically assign an Elastic public IP
-            /// address to WorkSpaces in this directory by default.
-            props, "EnableInternetAccess", enable_internet_access, set_enable_internet_access, get_enable_internet_access, Val<bool>
+        /// `CustomSecurityGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_security_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomSecurityGroupId")
         }
 
-        prop! {
-            /// `EnableMaintenanceMode`: Specifies whether maintenance mode is enabled for WorkSpaces.
-            props, "EnableMaintenanceMode", enable_maintenance_mode, set_enable_maintenance_mode, get_enable_maintenance_mode, Val<bool>
+        /// `DefaultOu`: The organizational unit (OU) in the directory for the WorkSpace machine
+        /// accounts.
+        pub fn default_ou(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultOu", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceIamRoleArn`: Indicates the IAM role ARN of the instance.
-            props, "InstanceIamRoleArn", instance_iam_role_arn, set_instance_iam_role_arn, get_instance_iam_role_arn, Val<String>
+        /// Sets `DefaultOu` in place: [`Self::default_ou`] on a value held by `&mut`.
+        pub fn set_default_ou(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultOu", value.into());
+            self
         }
 
-        prop! {
-            /// `UserEnabledAsLocalAdministrator`: Specifies whether WorkSpace users are local
-            /// administrators on their WorkSpaces.
-            props, "UserEnabledAsLocalAdministrator", user_enabled_as_local_administrator, set_user_enabled_as_local_administrator, get_user_enabled_as_local_administrator, Val<bool>
+        /// `DefaultOu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_ou(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultOu")
+        }
+
+        /// `EnableInternetAccess`: Specifies whether to automatically assign an Elastic public IP
+        /// address to WorkSpaces in this directory by default.
+        pub fn enable_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableInternetAccess", value.into());
+            self
+        }
+
+        /// Sets `EnableInternetAccess` in place: [`Self::enable_internet_access`] on a value held by `&mut`.
+        pub fn set_enable_internet_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableInternetAccess", value.into());
+            self
+        }
+
+        /// `EnableInternetAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_internet_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableInternetAccess")
+        }
+
+        /// `EnableMaintenanceMode`: Specifies whether maintenance mode is enabled for WorkSpaces.
+        pub fn enable_maintenance_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableMaintenanceMode", value.into());
+            self
+        }
+
+        /// Sets `EnableMaintenanceMode` in place: [`Self::enable_maintenance_mode`] on a value held by `&mut`.
+        pub fn set_enable_maintenance_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableMaintenanceMode", value.into());
+            self
+        }
+
+        /// `EnableMaintenanceMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_maintenance_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableMaintenanceMode")
+        }
+
+        /// `InstanceIamRoleArn`: Indicates the IAM role ARN of the instance.
+        pub fn instance_iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceIamRoleArn", value.into());
+            self
+        }
+
+        /// Sets `InstanceIamRoleArn` in place: [`Self::instance_iam_role_arn`] on a value held by `&mut`.
+        pub fn set_instance_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceIamRoleArn", value.into());
+            self
+        }
+
+        /// `InstanceIamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceIamRoleArn")
+        }
+
+        /// `UserEnabledAsLocalAdministrator`: Specifies whether WorkSpace users are local
+        /// administrators on their WorkSpaces.
+        pub fn user_enabled_as_local_administrator(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UserEnabledAsLocalAdministrator", value.into());
+            self
+        }
+
+        /// Sets `UserEnabledAsLocalAdministrator` in place: [`Self::user_enabled_as_local_administrator`]
+        /// on a value held by `&mut`.
+        pub fn set_user_enabled_as_local_administrator(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UserEnabledAsLocalAdministrator", value.into());
+            self
+        }
+
+        /// `UserEnabledAsLocalAdministrator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_enabled_as_local_administrator(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UserEnabledAsLocalAdministrator")
         }
     }
 
@@ -1190,44 +2000,132 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `BundleId`.
-        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
+    /// Sets `BundleId`, which `new` took, in place.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryId`.
-        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `RootVolumeEncryptionEnabled`.
-        core.props, "RootVolumeEncryptionEnabled", root_volume_encryption_enabled, set_root_volume_encryption_enabled, get_root_volume_encryption_enabled, Val<bool>
+    /// Sets `DirectoryId`, which `new` took, in place.
+    pub fn set_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DirectoryId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryId")
     }
 
-    prop! {
-        /// `UserName`.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `RootVolumeEncryptionEnabled`.
+    pub fn root_volume_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RootVolumeEncryptionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `UserVolumeEncryptionEnabled`.
-        core.props, "UserVolumeEncryptionEnabled", user_volume_encryption_enabled, set_user_volume_encryption_enabled, get_user_volume_encryption_enabled, Val<bool>
+    /// Sets `RootVolumeEncryptionEnabled` in place: [`Self::root_volume_encryption_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_root_volume_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RootVolumeEncryptionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `VolumeEncryptionKey`.
-        core.props, "VolumeEncryptionKey", volume_encryption_key, set_volume_encryption_key, get_volume_encryption_key, Val<String>
+    /// `RootVolumeEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_root_volume_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RootVolumeEncryptionEnabled")
     }
 
-    prop! {
-        /// `WorkspaceProperties`.
-        core.props, "WorkspaceProperties", workspace_properties, set_workspace_properties, get_workspace_properties, Val<workspace::WorkspaceProperties>
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
+    }
+
+    /// `UserVolumeEncryptionEnabled`.
+    pub fn user_volume_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UserVolumeEncryptionEnabled", value.into());
+        self
+    }
+
+    /// Sets `UserVolumeEncryptionEnabled` in place: [`Self::user_volume_encryption_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_user_volume_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UserVolumeEncryptionEnabled", value.into());
+        self
+    }
+
+    /// `UserVolumeEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_volume_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UserVolumeEncryptionEnabled")
+    }
+
+    /// `VolumeEncryptionKey`.
+    pub fn volume_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VolumeEncryptionKey", value.into());
+        self
+    }
+
+    /// Sets `VolumeEncryptionKey` in place: [`Self::volume_encryption_key`] on a value held by `&mut`.
+    pub fn set_volume_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VolumeEncryptionKey", value.into());
+        self
+    }
+
+    /// `VolumeEncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeEncryptionKey")
+    }
+
+    /// `WorkspaceProperties`.
+    pub fn workspace_properties(mut self, value: impl Into<Val<workspace::WorkspaceProperties>>) -> Self {
+        self.core.props.set("WorkspaceProperties", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceProperties` in place: [`Self::workspace_properties`] on a value held by `&mut`.
+    pub fn set_workspace_properties(&mut self, value: impl Into<Val<workspace::WorkspaceProperties>>) -> &mut Self {
+        self.core.props.set("WorkspaceProperties", value.into());
+        self
+    }
+
+    /// `WorkspaceProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_properties(&self) -> ::std::option::Option<Val<workspace::WorkspaceProperties>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceProperties")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1268,29 +2166,95 @@ pub mod workspace {
             WorkspaceProperties { props }
         }
 
-        prop! {
-            /// `ComputeTypeName`.
-            props, "ComputeTypeName", compute_type_name, set_compute_type_name, get_compute_type_name, Val<String>
+        /// `ComputeTypeName`.
+        pub fn compute_type_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComputeTypeName", value.into());
+            self
         }
 
-        prop! {
-            /// `RootVolumeSizeGib`.
-            props, "RootVolumeSizeGib", root_volume_size_gib, set_root_volume_size_gib, get_root_volume_size_gib, Val<i64>
+        /// Sets `ComputeTypeName` in place: [`Self::compute_type_name`] on a value held by `&mut`.
+        pub fn set_compute_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeTypeName", value.into());
+            self
         }
 
-        prop! {
-            /// `RunningMode`.
-            props, "RunningMode", running_mode, set_running_mode, get_running_mode, Val<String>
+        /// `ComputeTypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeTypeName")
         }
 
-        prop! {
-            /// `RunningModeAutoStopTimeoutInMinutes`.
-            props, "RunningModeAutoStopTimeoutInMinutes", running_mode_auto_stop_timeout_in_minutes, set_running_mode_auto_stop_timeout_in_minutes, get_running_mode_auto_stop_timeout_in_minutes, Val<i64>
+        /// `RootVolumeSizeGib`.
+        pub fn root_volume_size_gib(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RootVolumeSizeGib", value.into());
+            self
         }
 
-        prop! {
-            /// `UserVolumeSizeGib`.
-            props, "UserVolumeSizeGib", user_volume_size_gib, set_user_volume_size_gib, get_user_volume_size_gib, Val<i64>
+        /// Sets `RootVolumeSizeGib` in place: [`Self::root_volume_size_gib`] on a value held by `&mut`.
+        pub fn set_root_volume_size_gib(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RootVolumeSizeGib", value.into());
+            self
+        }
+
+        /// `RootVolumeSizeGib` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_volume_size_gib(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RootVolumeSizeGib")
+        }
+
+        /// `RunningMode`.
+        pub fn running_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RunningMode", value.into());
+            self
+        }
+
+        /// Sets `RunningMode` in place: [`Self::running_mode`] on a value held by `&mut`.
+        pub fn set_running_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RunningMode", value.into());
+            self
+        }
+
+        /// `RunningMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_running_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RunningMode")
+        }
+
+        /// `RunningModeAutoStopTimeoutInMinutes`.
+        pub fn running_mode_auto_stop_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RunningModeAutoStopTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `RunningModeAutoStopTimeoutInMinutes` in place: [`Self::running_mode_auto_stop_timeout_in_minutes`]
+        /// on a value held by `&mut`.
+        pub fn set_running_mode_auto_stop_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RunningModeAutoStopTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `RunningModeAutoStopTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_running_mode_auto_stop_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RunningModeAutoStopTimeoutInMinutes")
+        }
+
+        /// `UserVolumeSizeGib`.
+        pub fn user_volume_size_gib(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UserVolumeSizeGib", value.into());
+            self
+        }
+
+        /// Sets `UserVolumeSizeGib` in place: [`Self::user_volume_size_gib`] on a value held by `&mut`.
+        pub fn set_user_volume_size_gib(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UserVolumeSizeGib", value.into());
+            self
+        }
+
+        /// `UserVolumeSizeGib` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_volume_size_gib(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UserVolumeSizeGib")
         }
     }
 }
@@ -1316,24 +2280,70 @@ impl WorkspaceIpGroup {
         WorkspaceIpGroup { core }
     }
 
-    prop! {
-        /// `GroupDesc`: The description of the group.
-        core.props, "GroupDesc", group_desc, set_group_desc, get_group_desc, Val<String>
+    /// `GroupDesc`: The description of the group.
+    pub fn group_desc(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GroupDesc", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupName`: The name of the group.
-        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
+    /// Sets `GroupDesc` in place: [`Self::group_desc`] on a value held by `&mut`.
+    pub fn set_group_desc(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupDesc", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the IP access control group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `GroupDesc` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_desc(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupDesc")
     }
 
-    prop! {
-        /// `UserRules`: The rules for the IP access control group.
-        core.props, "UserRules", user_rules, set_user_rules, get_user_rules, Val<List<workspace_ip_group::IpRuleItem>>
+    /// Sets `GroupName`, which `new` took, in place.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
+    }
+
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
+    }
+
+    /// `Tags`: The tags for the IP access control group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserRules`: The rules for the IP access control group.
+    pub fn user_rules(mut self, value: impl Into<Val<List<workspace_ip_group::IpRuleItem>>>) -> Self {
+        self.core.props.set("UserRules", value.into());
+        self
+    }
+
+    /// Sets `UserRules` in place: [`Self::user_rules`] on a value held by `&mut`.
+    pub fn set_user_rules(&mut self, value: impl Into<Val<List<workspace_ip_group::IpRuleItem>>>) -> &mut Self {
+        self.core.props.set("UserRules", value.into());
+        self
+    }
+
+    /// `UserRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_rules(&self) -> ::std::option::Option<Val<List<workspace_ip_group::IpRuleItem>>> {
+        crate::cfn::get_prop(&self.core.props, "UserRules")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1377,14 +2387,34 @@ pub mod workspace_ip_group {
             IpRuleItem { props }
         }
 
-        prop! {
-            /// `IpRule`: The IP address range, in CIDR notation.
-            props, "IpRule", _, set_ip_rule, get_ip_rule, Val<String>
+        /// Sets `IpRule`, which `new` took, in place.
+        pub fn set_ip_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpRule", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleDesc`: The description of the rule.
-            props, "RuleDesc", rule_desc, set_rule_desc, get_rule_desc, Val<String>
+        /// `IpRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_rule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpRule")
+        }
+
+        /// `RuleDesc`: The description of the rule.
+        pub fn rule_desc(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleDesc", value.into());
+            self
+        }
+
+        /// Sets `RuleDesc` in place: [`Self::rule_desc`] on a value held by `&mut`.
+        pub fn set_rule_desc(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleDesc", value.into());
+            self
+        }
+
+        /// `RuleDesc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_desc(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleDesc")
         }
     }
 }
@@ -1420,49 +2450,142 @@ impl WorkspacesPool {
         WorkspacesPool { core }
     }
 
-    prop! {
-        /// `ApplicationSettings`.
-        core.props, "ApplicationSettings", application_settings, set_application_settings, get_application_settings, Val<workspaces_pool::ApplicationSettings>
+    /// `ApplicationSettings`.
+    pub fn application_settings(mut self, value: impl Into<Val<workspaces_pool::ApplicationSettings>>) -> Self {
+        self.core.props.set("ApplicationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleId`.
-        core.props, "BundleId", _, set_bundle_id, get_bundle_id, Val<String>
+    /// Sets `ApplicationSettings` in place: [`Self::application_settings`] on a value held by `&mut`.
+    pub fn set_application_settings(&mut self, value: impl Into<Val<workspaces_pool::ApplicationSettings>>) -> &mut Self {
+        self.core.props.set("ApplicationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Capacity`.
-        core.props, "Capacity", _, set_capacity, get_capacity, Val<workspaces_pool::Capacity>
+    /// `ApplicationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_settings(&self) -> ::std::option::Option<Val<workspaces_pool::ApplicationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationSettings")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BundleId`, which `new` took, in place.
+    pub fn set_bundle_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleId", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryId`.
-        core.props, "DirectoryId", _, set_directory_id, get_directory_id, Val<String>
+    /// `BundleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleId")
     }
 
-    prop! {
-        /// `PoolName`.
-        core.props, "PoolName", _, set_pool_name, get_pool_name, Val<String>
+    /// Sets `Capacity`, which `new` took, in place.
+    pub fn set_capacity(&mut self, value: impl Into<Val<workspaces_pool::Capacity>>) -> &mut Self {
+        self.core.props.set("Capacity", value.into());
+        self
     }
 
-    prop! {
-        /// `RunningMode`.
-        core.props, "RunningMode", running_mode, set_running_mode, get_running_mode, Val<workspaces_pool::RunningMode>
+    /// `Capacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity(&self) -> ::std::option::Option<Val<workspaces_pool::Capacity>> {
+        crate::cfn::get_prop(&self.core.props, "Capacity")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeoutSettings`.
-        core.props, "TimeoutSettings", timeout_settings, set_timeout_settings, get_timeout_settings, Val<workspaces_pool::TimeoutSettings>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DirectoryId`, which `new` took, in place.
+    pub fn set_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryId", value.into());
+        self
+    }
+
+    /// `DirectoryId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryId")
+    }
+
+    /// Sets `PoolName`, which `new` took, in place.
+    pub fn set_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolName", value.into());
+        self
+    }
+
+    /// `PoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolName")
+    }
+
+    /// `RunningMode`.
+    pub fn running_mode(mut self, value: impl Into<Val<workspaces_pool::RunningMode>>) -> Self {
+        self.core.props.set("RunningMode", value.into());
+        self
+    }
+
+    /// Sets `RunningMode` in place: [`Self::running_mode`] on a value held by `&mut`.
+    pub fn set_running_mode(&mut self, value: impl Into<Val<workspaces_pool::RunningMode>>) -> &mut Self {
+        self.core.props.set("RunningMode", value.into());
+        self
+    }
+
+    /// `RunningMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_running_mode(&self) -> ::std::option::Option<Val<workspaces_pool::RunningMode>> {
+        crate::cfn::get_prop(&self.core.props, "RunningMode")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeoutSettings`.
+    pub fn timeout_settings(mut self, value: impl Into<Val<workspaces_pool::TimeoutSettings>>) -> Self {
+        self.core.props.set("TimeoutSettings", value.into());
+        self
+    }
+
+    /// Sets `TimeoutSettings` in place: [`Self::timeout_settings`] on a value held by `&mut`.
+    pub fn set_timeout_settings(&mut self, value: impl Into<Val<workspaces_pool::TimeoutSettings>>) -> &mut Self {
+        self.core.props.set("TimeoutSettings", value.into());
+        self
+    }
+
+    /// `TimeoutSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_settings(&self) -> ::std::option::Option<Val<workspaces_pool::TimeoutSettings>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1511,14 +2634,34 @@ pub mod workspaces_pool {
             ApplicationSettings { props }
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<ApplicationSettingsStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<ApplicationSettingsStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `SettingsGroup`.
-            props, "SettingsGroup", settings_group, set_settings_group, get_settings_group, Val<String>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ApplicationSettingsStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `SettingsGroup`.
+        pub fn settings_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SettingsGroup", value.into());
+            self
+        }
+
+        /// Sets `SettingsGroup` in place: [`Self::settings_group`] on a value held by `&mut`.
+        pub fn set_settings_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SettingsGroup", value.into());
+            self
+        }
+
+        /// `SettingsGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_settings_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SettingsGroup")
         }
     }
 
@@ -1552,9 +2695,16 @@ pub mod workspaces_pool {
             Capacity { props }
         }
 
-        prop! {
-            /// `DesiredUserSessions`.
-            props, "DesiredUserSessions", _, set_desired_user_sessions, get_desired_user_sessions, Val<i64>
+        /// Sets `DesiredUserSessions`, which `new` took, in place.
+        pub fn set_desired_user_sessions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredUserSessions", value.into());
+            self
+        }
+
+        /// `DesiredUserSessions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_user_sessions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredUserSessions")
         }
     }
 
@@ -1586,19 +2736,61 @@ pub mod workspaces_pool {
             TimeoutSettings { props }
         }
 
-        prop! {
-            /// `DisconnectTimeoutInSeconds`.
-            props, "DisconnectTimeoutInSeconds", disconnect_timeout_in_seconds, set_disconnect_timeout_in_seconds, get_disconnect_timeout_in_seconds, Val<i64>
+        /// `DisconnectTimeoutInSeconds`.
+        pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DisconnectTimeoutInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `IdleDisconnectTimeoutInSeconds`.
-            props, "IdleDisconnectTimeoutInSeconds", idle_disconnect_timeout_in_seconds, set_idle_disconnect_timeout_in_seconds, get_idle_disconnect_timeout_in_seconds, Val<i64>
+        /// Sets `DisconnectTimeoutInSeconds` in place: [`Self::disconnect_timeout_in_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_disconnect_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DisconnectTimeoutInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxUserDurationInSeconds`.
-            props, "MaxUserDurationInSeconds", max_user_duration_in_seconds, set_max_user_duration_in_seconds, get_max_user_duration_in_seconds, Val<i64>
+        /// `DisconnectTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disconnect_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DisconnectTimeoutInSeconds")
+        }
+
+        /// `IdleDisconnectTimeoutInSeconds`.
+        pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleDisconnectTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `IdleDisconnectTimeoutInSeconds` in place: [`Self::idle_disconnect_timeout_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_idle_disconnect_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleDisconnectTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `IdleDisconnectTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_disconnect_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleDisconnectTimeoutInSeconds")
+        }
+
+        /// `MaxUserDurationInSeconds`.
+        pub fn max_user_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxUserDurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaxUserDurationInSeconds` in place: [`Self::max_user_duration_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_max_user_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxUserDurationInSeconds", value.into());
+            self
+        }
+
+        /// `MaxUserDurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_user_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxUserDurationInSeconds")
         }
     }
 }

@@ -43,50 +43,161 @@ impl Volume {
         Volume { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The Availability Zone in which to create the volume
-        core.props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
+    /// Sets `AvailabilityZone`, which `new` took, in place.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Encrypted`: Indicates whether the volume should be encrypted
-        core.props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `Iops`: The number of I/O operations per second (IOPS)
-        core.props, "Iops", iops, set_iops, get_iops, Val<i64>
+    /// `Encrypted`: Indicates whether the volume should be encrypted
+    pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Encrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The identifier of the AWS Key Management Service (AWS KMS) customer master
-        /// key (CMK) to use for Amazon EBS encryption
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+    pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Encrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `SizeInGB`: The size of the volume, in GiBs
-        core.props, "SizeInGB", size_in_gb, set_size_in_gb, get_size_in_gb, Val<i64>
+    /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Encrypted")
     }
 
-    prop! {
-        /// `SnapshotId`: The snapshot from which to create the volume
-        core.props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+    /// `Iops`: The number of I/O operations per second (IOPS)
+    pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Iops", value.into());
+        self
     }
 
-    prop! {
-        /// `TagSpecifications`: The tags passed to EBS volume
-        core.props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<volume::TagSpecification>>
+    /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+    pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Iops", value.into());
+        self
     }
 
-    prop! {
-        /// `Throughput`: The throughput to provision for a volume, with a maximum of 1,000 MiB/s
-        core.props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+    /// `Iops` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Iops")
     }
 
-    prop! {
-        /// `VolumeType`: The volume type
-        core.props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<volume::VolumeType>
+    /// `KmsKeyId`: The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK)
+    /// to use for Amazon EBS encryption
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `SizeInGB`: The size of the volume, in GiBs
+    pub fn size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SizeInGB", value.into());
+        self
+    }
+
+    /// Sets `SizeInGB` in place: [`Self::size_in_gb`] on a value held by `&mut`.
+    pub fn set_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SizeInGB", value.into());
+        self
+    }
+
+    /// `SizeInGB` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SizeInGB")
+    }
+
+    /// `SnapshotId`: The snapshot from which to create the volume
+    pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotId", value.into());
+        self
+    }
+
+    /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+    pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotId", value.into());
+        self
+    }
+
+    /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotId")
+    }
+
+    /// `TagSpecifications`: The tags passed to EBS volume
+    pub fn tag_specifications(mut self, value: impl Into<Val<List<volume::TagSpecification>>>) -> Self {
+        self.core.props.set("TagSpecifications", value.into());
+        self
+    }
+
+    /// Sets `TagSpecifications` in place: [`Self::tag_specifications`] on a value held by `&mut`.
+    pub fn set_tag_specifications(&mut self, value: impl Into<Val<List<volume::TagSpecification>>>) -> &mut Self {
+        self.core.props.set("TagSpecifications", value.into());
+        self
+    }
+
+    /// `TagSpecifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_specifications(&self) -> ::std::option::Option<Val<List<volume::TagSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "TagSpecifications")
+    }
+
+    /// `Throughput`: The throughput to provision for a volume, with a maximum of 1,000 MiB/s
+    pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Throughput", value.into());
+        self
+    }
+
+    /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+    pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Throughput", value.into());
+        self
+    }
+
+    /// `Throughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Throughput")
+    }
+
+    /// `VolumeType`: The volume type
+    pub fn volume_type(mut self, value: impl Into<Val<volume::VolumeType>>) -> Self {
+        self.core.props.set("VolumeType", value.into());
+        self
+    }
+
+    /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+    pub fn set_volume_type(&mut self, value: impl Into<Val<volume::VolumeType>>) -> &mut Self {
+        self.core.props.set("VolumeType", value.into());
+        self
+    }
+
+    /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_type(&self) -> ::std::option::Option<Val<volume::VolumeType>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,14 +233,40 @@ pub mod volume {
             TagSpecification { props }
         }
 
-        prop! {
-            /// `ResourceType`.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
+        /// `ResourceType`.
+        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: The tags to apply to the resource
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<TagSpecificationResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `Tags`: The tags to apply to the resource
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -211,24 +348,58 @@ impl VolumeAssociation {
         VolumeAssociation { core }
     }
 
-    prop! {
-        /// `Device`: The device name for the volume attachment
-        core.props, "Device", _, set_device, get_device, Val<String>
+    /// Sets `Device`, which `new` took, in place.
+    pub fn set_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Device", value.into());
+        self
     }
 
-    prop! {
-        /// `DisassociateMode`: Mode to use when disassociating the volume
-        core.props, "DisassociateMode", disassociate_mode, set_disassociate_mode, get_disassociate_mode, Val<volume_association::DisassociateMode>
+    /// `Device` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Device")
     }
 
-    prop! {
-        /// `VolumeId`: ID of the volume to attach to the workspace instance
-        core.props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+    /// `DisassociateMode`: Mode to use when disassociating the volume
+    pub fn disassociate_mode(mut self, value: impl Into<Val<volume_association::DisassociateMode>>) -> Self {
+        self.core.props.set("DisassociateMode", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceInstanceId`: ID of the workspace instance to associate with the volume
-        core.props, "WorkspaceInstanceId", _, set_workspace_instance_id, get_workspace_instance_id, Val<String>
+    /// Sets `DisassociateMode` in place: [`Self::disassociate_mode`] on a value held by `&mut`.
+    pub fn set_disassociate_mode(&mut self, value: impl Into<Val<volume_association::DisassociateMode>>) -> &mut Self {
+        self.core.props.set("DisassociateMode", value.into());
+        self
+    }
+
+    /// `DisassociateMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disassociate_mode(&self) -> ::std::option::Option<Val<volume_association::DisassociateMode>> {
+        crate::cfn::get_prop(&self.core.props, "DisassociateMode")
+    }
+
+    /// Sets `VolumeId`, which `new` took, in place.
+    pub fn set_volume_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VolumeId", value.into());
+        self
+    }
+
+    /// `VolumeId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeId")
+    }
+
+    /// Sets `WorkspaceInstanceId`, which `new` took, in place.
+    pub fn set_workspace_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceInstanceId", value.into());
+        self
+    }
+
+    /// `WorkspaceInstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceInstanceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -274,14 +445,40 @@ impl WorkspaceInstance {
         WorkspaceInstance { core }
     }
 
-    prop! {
-        /// `ManagedInstance`.
-        core.props, "ManagedInstance", managed_instance, set_managed_instance, get_managed_instance, Val<workspace_instance::ManagedInstance>
+    /// `ManagedInstance`.
+    pub fn managed_instance(mut self, value: impl Into<Val<workspace_instance::ManagedInstance>>) -> Self {
+        self.core.props.set("ManagedInstance", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ManagedInstance` in place: [`Self::managed_instance`] on a value held by `&mut`.
+    pub fn set_managed_instance(&mut self, value: impl Into<Val<workspace_instance::ManagedInstance>>) -> &mut Self {
+        self.core.props.set("ManagedInstance", value.into());
+        self
+    }
+
+    /// `ManagedInstance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_instance(&self) -> ::std::option::Option<Val<workspace_instance::ManagedInstance>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedInstance")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -339,129 +536,444 @@ pub mod workspace_instance {
             ManagedInstance { props }
         }
 
-        prop! {
-            /// `ImageId`.
-            props, "ImageId", _, set_image_id, get_image_id, Val<String>
+        /// Sets `ImageId`, which `new` took, in place.
+        pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageId", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// `ImageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageId")
         }
 
-        prop! {
-            /// `BlockDeviceMappings`.
-            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<BlockDeviceMapping>>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationSpecification`.
-            props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<CapacityReservationSpecification>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
 
-        prop! {
-            /// `CpuOptions`.
-            props, "CpuOptions", cpu_options, set_cpu_options, get_cpu_options, Val<CpuOptionsRequest>
+        /// `BlockDeviceMappings`.
+        pub fn block_device_mappings(mut self, value: impl Into<Val<List<BlockDeviceMapping>>>) -> Self {
+            self.props.set("BlockDeviceMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `CreditSpecification`.
-            props, "CreditSpecification", credit_specification, set_credit_specification, get_credit_specification, Val<CreditSpecificationRequest>
+        /// Sets `BlockDeviceMappings` in place: [`Self::block_device_mappings`] on a value held by `&mut`.
+        pub fn set_block_device_mappings(&mut self, value: impl Into<Val<List<BlockDeviceMapping>>>) -> &mut Self {
+            self.props.set("BlockDeviceMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableApiStop`.
-            props, "DisableApiStop", disable_api_stop, set_disable_api_stop, get_disable_api_stop, Val<bool>
+        /// `BlockDeviceMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_device_mappings(&self) -> ::std::option::Option<Val<List<BlockDeviceMapping>>> {
+            crate::cfn::get_prop(&self.props, "BlockDeviceMappings")
         }
 
-        prop! {
-            /// `EbsOptimized`.
-            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
+        /// `CapacityReservationSpecification`.
+        pub fn capacity_reservation_specification(mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> Self {
+            self.props.set("CapacityReservationSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `EnablePrimaryIpv6`.
-            props, "EnablePrimaryIpv6", enable_primary_ipv6, set_enable_primary_ipv6, get_enable_primary_ipv6, Val<bool>
+        /// Sets `CapacityReservationSpecification` in place: [`Self::capacity_reservation_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_specification(&mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> &mut Self {
+            self.props.set("CapacityReservationSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `EnclaveOptions`.
-            props, "EnclaveOptions", enclave_options, set_enclave_options, get_enclave_options, Val<EnclaveOptionsRequest>
+        /// `CapacityReservationSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_specification(&self) -> ::std::option::Option<Val<CapacityReservationSpecification>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationSpecification")
         }
 
-        prop! {
-            /// `HibernationOptions`.
-            props, "HibernationOptions", hibernation_options, set_hibernation_options, get_hibernation_options, Val<HibernationOptionsRequest>
+        /// `CpuOptions`.
+        pub fn cpu_options(mut self, value: impl Into<Val<CpuOptionsRequest>>) -> Self {
+            self.props.set("CpuOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `IamInstanceProfile`.
-            props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<IamInstanceProfileSpecification>
+        /// Sets `CpuOptions` in place: [`Self::cpu_options`] on a value held by `&mut`.
+        pub fn set_cpu_options(&mut self, value: impl Into<Val<CpuOptionsRequest>>) -> &mut Self {
+            self.props.set("CpuOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `Ipv6AddressCount`.
-            props, "Ipv6AddressCount", ipv6_address_count, set_ipv6_address_count, get_ipv6_address_count, Val<i64>
+        /// `CpuOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_options(&self) -> ::std::option::Option<Val<CpuOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "CpuOptions")
         }
 
-        prop! {
-            /// `KeyName`.
-            props, "KeyName", key_name, set_key_name, get_key_name, Val<String>
+        /// `CreditSpecification`.
+        pub fn credit_specification(mut self, value: impl Into<Val<CreditSpecificationRequest>>) -> Self {
+            self.props.set("CreditSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `LicenseSpecifications`.
-            props, "LicenseSpecifications", license_specifications, set_license_specifications, get_license_specifications, Val<List<LicenseConfigurationRequest>>
+        /// Sets `CreditSpecification` in place: [`Self::credit_specification`] on a value held by `&mut`.
+        pub fn set_credit_specification(&mut self, value: impl Into<Val<CreditSpecificationRequest>>) -> &mut Self {
+            self.props.set("CreditSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `MaintenanceOptions`.
-            props, "MaintenanceOptions", maintenance_options, set_maintenance_options, get_maintenance_options, Val<InstanceMaintenanceOptionsRequest>
+        /// `CreditSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credit_specification(&self) -> ::std::option::Option<Val<CreditSpecificationRequest>> {
+            crate::cfn::get_prop(&self.props, "CreditSpecification")
         }
 
-        prop! {
-            /// `MetadataOptions`.
-            props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<InstanceMetadataOptionsRequest>
+        /// `DisableApiStop`.
+        pub fn disable_api_stop(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableApiStop", value.into());
+            self
         }
 
-        prop! {
-            /// `Monitoring`.
-            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<RunInstancesMonitoringEnabled>
+        /// Sets `DisableApiStop` in place: [`Self::disable_api_stop`] on a value held by `&mut`.
+        pub fn set_disable_api_stop(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableApiStop", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkInterfaces`.
-            props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<InstanceNetworkInterfaceSpecification>>
+        /// `DisableApiStop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_api_stop(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableApiStop")
         }
 
-        prop! {
-            /// `NetworkPerformanceOptions`.
-            props, "NetworkPerformanceOptions", network_performance_options, set_network_performance_options, get_network_performance_options, Val<InstanceNetworkPerformanceOptionsRequest>
+        /// `EbsOptimized`.
+        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EbsOptimized", value.into());
+            self
         }
 
-        prop! {
-            /// `Placement`.
-            props, "Placement", placement, set_placement, get_placement, Val<Placement>
+        /// Sets `EbsOptimized` in place: [`Self::ebs_optimized`] on a value held by `&mut`.
+        pub fn set_ebs_optimized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EbsOptimized", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateDnsNameOptions`.
-            props, "PrivateDnsNameOptions", private_dns_name_options, set_private_dns_name_options, get_private_dns_name_options, Val<PrivateDnsNameOptionsRequest>
+        /// `EbsOptimized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_optimized(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EbsOptimized")
         }
 
-        prop! {
-            /// `SubnetId`.
-            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `EnablePrimaryIpv6`.
+        pub fn enable_primary_ipv6(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnablePrimaryIpv6", value.into());
+            self
         }
 
-        prop! {
-            /// `TagSpecifications`.
-            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<TagSpecification>>
+        /// Sets `EnablePrimaryIpv6` in place: [`Self::enable_primary_ipv6`] on a value held by `&mut`.
+        pub fn set_enable_primary_ipv6(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnablePrimaryIpv6", value.into());
+            self
         }
 
-        prop! {
-            /// `UserData`.
-            props, "UserData", user_data, set_user_data, get_user_data, Val<String>
+        /// `EnablePrimaryIpv6` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_primary_ipv6(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnablePrimaryIpv6")
+        }
+
+        /// `EnclaveOptions`.
+        pub fn enclave_options(mut self, value: impl Into<Val<EnclaveOptionsRequest>>) -> Self {
+            self.props.set("EnclaveOptions", value.into());
+            self
+        }
+
+        /// Sets `EnclaveOptions` in place: [`Self::enclave_options`] on a value held by `&mut`.
+        pub fn set_enclave_options(&mut self, value: impl Into<Val<EnclaveOptionsRequest>>) -> &mut Self {
+            self.props.set("EnclaveOptions", value.into());
+            self
+        }
+
+        /// `EnclaveOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enclave_options(&self) -> ::std::option::Option<Val<EnclaveOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "EnclaveOptions")
+        }
+
+        /// `HibernationOptions`.
+        pub fn hibernation_options(mut self, value: impl Into<Val<HibernationOptionsRequest>>) -> Self {
+            self.props.set("HibernationOptions", value.into());
+            self
+        }
+
+        /// Sets `HibernationOptions` in place: [`Self::hibernation_options`] on a value held by `&mut`.
+        pub fn set_hibernation_options(&mut self, value: impl Into<Val<HibernationOptionsRequest>>) -> &mut Self {
+            self.props.set("HibernationOptions", value.into());
+            self
+        }
+
+        /// `HibernationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hibernation_options(&self) -> ::std::option::Option<Val<HibernationOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "HibernationOptions")
+        }
+
+        /// `IamInstanceProfile`.
+        pub fn iam_instance_profile(mut self, value: impl Into<Val<IamInstanceProfileSpecification>>) -> Self {
+            self.props.set("IamInstanceProfile", value.into());
+            self
+        }
+
+        /// Sets `IamInstanceProfile` in place: [`Self::iam_instance_profile`] on a value held by `&mut`.
+        pub fn set_iam_instance_profile(&mut self, value: impl Into<Val<IamInstanceProfileSpecification>>) -> &mut Self {
+            self.props.set("IamInstanceProfile", value.into());
+            self
+        }
+
+        /// `IamInstanceProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_instance_profile(&self) -> ::std::option::Option<Val<IamInstanceProfileSpecification>> {
+            crate::cfn::get_prop(&self.props, "IamInstanceProfile")
+        }
+
+        /// `Ipv6AddressCount`.
+        pub fn ipv6_address_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Ipv6AddressCount", value.into());
+            self
+        }
+
+        /// Sets `Ipv6AddressCount` in place: [`Self::ipv6_address_count`] on a value held by `&mut`.
+        pub fn set_ipv6_address_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Ipv6AddressCount", value.into());
+            self
+        }
+
+        /// `Ipv6AddressCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_address_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Ipv6AddressCount")
+        }
+
+        /// `KeyName`.
+        pub fn key_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyName", value.into());
+            self
+        }
+
+        /// Sets `KeyName` in place: [`Self::key_name`] on a value held by `&mut`.
+        pub fn set_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyName", value.into());
+            self
+        }
+
+        /// `KeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyName")
+        }
+
+        /// `LicenseSpecifications`.
+        pub fn license_specifications(mut self, value: impl Into<Val<List<LicenseConfigurationRequest>>>) -> Self {
+            self.props.set("LicenseSpecifications", value.into());
+            self
+        }
+
+        /// Sets `LicenseSpecifications` in place: [`Self::license_specifications`] on a value held by `&mut`.
+        pub fn set_license_specifications(&mut self, value: impl Into<Val<List<LicenseConfigurationRequest>>>) -> &mut Self {
+            self.props.set("LicenseSpecifications", value.into());
+            self
+        }
+
+        /// `LicenseSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_specifications(&self) -> ::std::option::Option<Val<List<LicenseConfigurationRequest>>> {
+            crate::cfn::get_prop(&self.props, "LicenseSpecifications")
+        }
+
+        /// `MaintenanceOptions`.
+        pub fn maintenance_options(mut self, value: impl Into<Val<InstanceMaintenanceOptionsRequest>>) -> Self {
+            self.props.set("MaintenanceOptions", value.into());
+            self
+        }
+
+        /// Sets `MaintenanceOptions` in place: [`Self::maintenance_options`] on a value held by `&mut`.
+        pub fn set_maintenance_options(&mut self, value: impl Into<Val<InstanceMaintenanceOptionsRequest>>) -> &mut Self {
+            self.props.set("MaintenanceOptions", value.into());
+            self
+        }
+
+        /// `MaintenanceOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_options(&self) -> ::std::option::Option<Val<InstanceMaintenanceOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceOptions")
+        }
+
+        /// `MetadataOptions`.
+        pub fn metadata_options(mut self, value: impl Into<Val<InstanceMetadataOptionsRequest>>) -> Self {
+            self.props.set("MetadataOptions", value.into());
+            self
+        }
+
+        /// Sets `MetadataOptions` in place: [`Self::metadata_options`] on a value held by `&mut`.
+        pub fn set_metadata_options(&mut self, value: impl Into<Val<InstanceMetadataOptionsRequest>>) -> &mut Self {
+            self.props.set("MetadataOptions", value.into());
+            self
+        }
+
+        /// `MetadataOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_options(&self) -> ::std::option::Option<Val<InstanceMetadataOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "MetadataOptions")
+        }
+
+        /// `Monitoring`.
+        pub fn monitoring(mut self, value: impl Into<Val<RunInstancesMonitoringEnabled>>) -> Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// Sets `Monitoring` in place: [`Self::monitoring`] on a value held by `&mut`.
+        pub fn set_monitoring(&mut self, value: impl Into<Val<RunInstancesMonitoringEnabled>>) -> &mut Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// `Monitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring(&self) -> ::std::option::Option<Val<RunInstancesMonitoringEnabled>> {
+            crate::cfn::get_prop(&self.props, "Monitoring")
+        }
+
+        /// `NetworkInterfaces`.
+        pub fn network_interfaces(mut self, value: impl Into<Val<List<InstanceNetworkInterfaceSpecification>>>) -> Self {
+            self.props.set("NetworkInterfaces", value.into());
+            self
+        }
+
+        /// Sets `NetworkInterfaces` in place: [`Self::network_interfaces`] on a value held by `&mut`.
+        pub fn set_network_interfaces(&mut self, value: impl Into<Val<List<InstanceNetworkInterfaceSpecification>>>) -> &mut Self {
+            self.props.set("NetworkInterfaces", value.into());
+            self
+        }
+
+        /// `NetworkInterfaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interfaces(&self) -> ::std::option::Option<Val<List<InstanceNetworkInterfaceSpecification>>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaces")
+        }
+
+        /// `NetworkPerformanceOptions`.
+        pub fn network_performance_options(mut self, value: impl Into<Val<InstanceNetworkPerformanceOptionsRequest>>) -> Self {
+            self.props.set("NetworkPerformanceOptions", value.into());
+            self
+        }
+
+        /// Sets `NetworkPerformanceOptions` in place: [`Self::network_performance_options`] on a value
+        /// held by `&mut`.
+        pub fn set_network_performance_options(&mut self, value: impl Into<Val<InstanceNetworkPerformanceOptionsRequest>>) -> &mut Self {
+            self.props.set("NetworkPerformanceOptions", value.into());
+            self
+        }
+
+        /// `NetworkPerformanceOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_performance_options(&self) -> ::std::option::Option<Val<InstanceNetworkPerformanceOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "NetworkPerformanceOptions")
+        }
+
+        /// `Placement`.
+        pub fn placement(mut self, value: impl Into<Val<Placement>>) -> Self {
+            self.props.set("Placement", value.into());
+            self
+        }
+
+        /// Sets `Placement` in place: [`Self::placement`] on a value held by `&mut`.
+        pub fn set_placement(&mut self, value: impl Into<Val<Placement>>) -> &mut Self {
+            self.props.set("Placement", value.into());
+            self
+        }
+
+        /// `Placement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement(&self) -> ::std::option::Option<Val<Placement>> {
+            crate::cfn::get_prop(&self.props, "Placement")
+        }
+
+        /// `PrivateDnsNameOptions`.
+        pub fn private_dns_name_options(mut self, value: impl Into<Val<PrivateDnsNameOptionsRequest>>) -> Self {
+            self.props.set("PrivateDnsNameOptions", value.into());
+            self
+        }
+
+        /// Sets `PrivateDnsNameOptions` in place: [`Self::private_dns_name_options`] on a value held by `&mut`.
+        pub fn set_private_dns_name_options(&mut self, value: impl Into<Val<PrivateDnsNameOptionsRequest>>) -> &mut Self {
+            self.props.set("PrivateDnsNameOptions", value.into());
+            self
+        }
+
+        /// `PrivateDnsNameOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_dns_name_options(&self) -> ::std::option::Option<Val<PrivateDnsNameOptionsRequest>> {
+            crate::cfn::get_prop(&self.props, "PrivateDnsNameOptions")
+        }
+
+        /// `SubnetId`.
+        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
+        }
+
+        /// `TagSpecifications`.
+        pub fn tag_specifications(mut self, value: impl Into<Val<List<TagSpecification>>>) -> Self {
+            self.props.set("TagSpecifications", value.into());
+            self
+        }
+
+        /// Sets `TagSpecifications` in place: [`Self::tag_specifications`] on a value held by `&mut`.
+        pub fn set_tag_specifications(&mut self, value: impl Into<Val<List<TagSpecification>>>) -> &mut Self {
+            self.props.set("TagSpecifications", value.into());
+            self
+        }
+
+        /// `TagSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_specifications(&self) -> ::std::option::Option<Val<List<TagSpecification>>> {
+            crate::cfn::get_prop(&self.props, "TagSpecifications")
+        }
+
+        /// `UserData`.
+        pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserData", value.into());
+            self
+        }
+
+        /// Sets `UserData` in place: [`Self::user_data`] on a value held by `&mut`.
+        pub fn set_user_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserData", value.into());
+            self
+        }
+
+        /// `UserData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserData")
         }
     }
 
@@ -480,24 +992,76 @@ pub mod workspace_instance {
             BlockDeviceMapping { props }
         }
 
-        prop! {
-            /// `DeviceName`.
-            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+        /// `DeviceName`.
+        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Ebs`.
-            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsBlockDevice>
+        /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `NoDevice`.
-            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
         }
 
-        prop! {
-            /// `VirtualName`.
-            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
+        /// `Ebs`.
+        pub fn ebs(mut self, value: impl Into<Val<EbsBlockDevice>>) -> Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// Sets `Ebs` in place: [`Self::ebs`] on a value held by `&mut`.
+        pub fn set_ebs(&mut self, value: impl Into<Val<EbsBlockDevice>>) -> &mut Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// `Ebs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs(&self) -> ::std::option::Option<Val<EbsBlockDevice>> {
+            crate::cfn::get_prop(&self.props, "Ebs")
+        }
+
+        /// `NoDevice`.
+        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// Sets `NoDevice` in place: [`Self::no_device`] on a value held by `&mut`.
+        pub fn set_no_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// `NoDevice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_device(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NoDevice")
+        }
+
+        /// `VirtualName`.
+        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// Sets `VirtualName` in place: [`Self::virtual_name`] on a value held by `&mut`.
+        pub fn set_virtual_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// `VirtualName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualName")
         }
     }
 
@@ -516,34 +1080,112 @@ pub mod workspace_instance {
             EbsBlockDevice { props }
         }
 
-        prop! {
-            /// `Encrypted`.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// `Encrypted`.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `Throughput`.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeSize`.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsBlockDeviceVolumeType>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `Throughput`.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeSize`.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`.
+        pub fn volume_type(mut self, value: impl Into<Val<EbsBlockDeviceVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<EbsBlockDeviceVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<EbsBlockDeviceVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -590,14 +1232,42 @@ pub mod workspace_instance {
             CapacityReservationSpecification { props }
         }
 
-        prop! {
-            /// `CapacityReservationPreference`.
-            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
+        /// `CapacityReservationPreference`.
+        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationTarget`.
-            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
+        /// Sets `CapacityReservationPreference` in place: [`Self::capacity_reservation_preference`] on
+        /// a value held by `&mut`.
+        pub fn set_capacity_reservation_preference(&mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> &mut Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
+        }
+
+        /// `CapacityReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_preference(&self) -> ::std::option::Option<Val<CapacityReservationSpecificationCapacityReservationPreference>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationPreference")
+        }
+
+        /// `CapacityReservationTarget`.
+        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
+            self.props.set("CapacityReservationTarget", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationTarget` in place: [`Self::capacity_reservation_target`] on a value
+        /// held by `&mut`.
+        pub fn set_capacity_reservation_target(&mut self, value: impl Into<Val<CapacityReservationTarget>>) -> &mut Self {
+            self.props.set("CapacityReservationTarget", value.into());
+            self
+        }
+
+        /// `CapacityReservationTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_target(&self) -> ::std::option::Option<Val<CapacityReservationTarget>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationTarget")
         }
     }
 
@@ -632,14 +1302,41 @@ pub mod workspace_instance {
             CapacityReservationTarget { props }
         }
 
-        prop! {
-            /// `CapacityReservationId`.
-            props, "CapacityReservationId", capacity_reservation_id, set_capacity_reservation_id, get_capacity_reservation_id, Val<String>
+        /// `CapacityReservationId`.
+        pub fn capacity_reservation_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationId", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationResourceGroupArn`.
-            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
+        /// Sets `CapacityReservationId` in place: [`Self::capacity_reservation_id`] on a value held by `&mut`.
+        pub fn set_capacity_reservation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationId", value.into());
+            self
+        }
+
+        /// `CapacityReservationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationId")
+        }
+
+        /// `CapacityReservationResourceGroupArn`.
+        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationResourceGroupArn` in place: [`Self::capacity_reservation_resource_group_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_resource_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// `CapacityReservationResourceGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_resource_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationResourceGroupArn")
         }
     }
 
@@ -658,14 +1355,40 @@ pub mod workspace_instance {
             CpuOptionsRequest { props }
         }
 
-        prop! {
-            /// `CoreCount`.
-            props, "CoreCount", core_count, set_core_count, get_core_count, Val<i64>
+        /// `CoreCount`.
+        pub fn core_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CoreCount", value.into());
+            self
         }
 
-        prop! {
-            /// `ThreadsPerCore`.
-            props, "ThreadsPerCore", threads_per_core, set_threads_per_core, get_threads_per_core, Val<i64>
+        /// Sets `CoreCount` in place: [`Self::core_count`] on a value held by `&mut`.
+        pub fn set_core_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CoreCount", value.into());
+            self
+        }
+
+        /// `CoreCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_core_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CoreCount")
+        }
+
+        /// `ThreadsPerCore`.
+        pub fn threads_per_core(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThreadsPerCore", value.into());
+            self
+        }
+
+        /// Sets `ThreadsPerCore` in place: [`Self::threads_per_core`] on a value held by `&mut`.
+        pub fn set_threads_per_core(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThreadsPerCore", value.into());
+            self
+        }
+
+        /// `ThreadsPerCore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threads_per_core(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThreadsPerCore")
         }
     }
 
@@ -684,9 +1407,22 @@ pub mod workspace_instance {
             CreditSpecificationRequest { props }
         }
 
-        prop! {
-            /// `CpuCredits`.
-            props, "CpuCredits", cpu_credits, set_cpu_credits, get_cpu_credits, Val<CreditSpecificationRequestCpuCredits>
+        /// `CpuCredits`.
+        pub fn cpu_credits(mut self, value: impl Into<Val<CreditSpecificationRequestCpuCredits>>) -> Self {
+            self.props.set("CpuCredits", value.into());
+            self
+        }
+
+        /// Sets `CpuCredits` in place: [`Self::cpu_credits`] on a value held by `&mut`.
+        pub fn set_cpu_credits(&mut self, value: impl Into<Val<CreditSpecificationRequestCpuCredits>>) -> &mut Self {
+            self.props.set("CpuCredits", value.into());
+            self
+        }
+
+        /// `CpuCredits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_credits(&self) -> ::std::option::Option<Val<CreditSpecificationRequestCpuCredits>> {
+            crate::cfn::get_prop(&self.props, "CpuCredits")
         }
     }
 
@@ -718,9 +1454,22 @@ pub mod workspace_instance {
             EnclaveOptionsRequest { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -739,9 +1488,22 @@ pub mod workspace_instance {
             HibernationOptionsRequest { props }
         }
 
-        prop! {
-            /// `Configured`.
-            props, "Configured", configured, set_configured, get_configured, Val<bool>
+        /// `Configured`.
+        pub fn configured(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Configured", value.into());
+            self
+        }
+
+        /// Sets `Configured` in place: [`Self::configured`] on a value held by `&mut`.
+        pub fn set_configured(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Configured", value.into());
+            self
+        }
+
+        /// `Configured` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configured(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Configured")
         }
     }
 
@@ -760,14 +1522,40 @@ pub mod workspace_instance {
             IamInstanceProfileSpecification { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -786,9 +1574,23 @@ pub mod workspace_instance {
             LicenseConfigurationRequest { props }
         }
 
-        prop! {
-            /// `LicenseConfigurationArn`.
-            props, "LicenseConfigurationArn", license_configuration_arn, set_license_configuration_arn, get_license_configuration_arn, Val<String>
+        /// `LicenseConfigurationArn`.
+        pub fn license_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LicenseConfigurationArn", value.into());
+            self
+        }
+
+        /// Sets `LicenseConfigurationArn` in place: [`Self::license_configuration_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_license_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LicenseConfigurationArn", value.into());
+            self
+        }
+
+        /// `LicenseConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LicenseConfigurationArn")
         }
     }
 
@@ -807,9 +1609,22 @@ pub mod workspace_instance {
             InstanceMaintenanceOptionsRequest { props }
         }
 
-        prop! {
-            /// `AutoRecovery`.
-            props, "AutoRecovery", auto_recovery, set_auto_recovery, get_auto_recovery, Val<InstanceMaintenanceOptionsRequestAutoRecovery>
+        /// `AutoRecovery`.
+        pub fn auto_recovery(mut self, value: impl Into<Val<InstanceMaintenanceOptionsRequestAutoRecovery>>) -> Self {
+            self.props.set("AutoRecovery", value.into());
+            self
+        }
+
+        /// Sets `AutoRecovery` in place: [`Self::auto_recovery`] on a value held by `&mut`.
+        pub fn set_auto_recovery(&mut self, value: impl Into<Val<InstanceMaintenanceOptionsRequestAutoRecovery>>) -> &mut Self {
+            self.props.set("AutoRecovery", value.into());
+            self
+        }
+
+        /// `AutoRecovery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_recovery(&self) -> ::std::option::Option<Val<InstanceMaintenanceOptionsRequestAutoRecovery>> {
+            crate::cfn::get_prop(&self.props, "AutoRecovery")
         }
     }
 
@@ -841,29 +1656,95 @@ pub mod workspace_instance {
             InstanceMetadataOptionsRequest { props }
         }
 
-        prop! {
-            /// `HttpEndpoint`.
-            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<InstanceMetadataOptionsRequestHttpEndpoint>
+        /// `HttpEndpoint`.
+        pub fn http_endpoint(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpEndpoint>>) -> Self {
+            self.props.set("HttpEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpProtocolIpv6`.
-            props, "HttpProtocolIpv6", http_protocol_ipv6, set_http_protocol_ipv6, get_http_protocol_ipv6, Val<InstanceMetadataOptionsRequestHttpProtocolIpv6>
+        /// Sets `HttpEndpoint` in place: [`Self::http_endpoint`] on a value held by `&mut`.
+        pub fn set_http_endpoint(&mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpEndpoint>>) -> &mut Self {
+            self.props.set("HttpEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpPutResponseHopLimit`.
-            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
+        /// `HttpEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_endpoint(&self) -> ::std::option::Option<Val<InstanceMetadataOptionsRequestHttpEndpoint>> {
+            crate::cfn::get_prop(&self.props, "HttpEndpoint")
         }
 
-        prop! {
-            /// `HttpTokens`.
-            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<InstanceMetadataOptionsRequestHttpTokens>
+        /// `HttpProtocolIpv6`.
+        pub fn http_protocol_ipv6(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpProtocolIpv6>>) -> Self {
+            self.props.set("HttpProtocolIpv6", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceMetadataTags`.
-            props, "InstanceMetadataTags", instance_metadata_tags, set_instance_metadata_tags, get_instance_metadata_tags, Val<InstanceMetadataOptionsRequestInstanceMetadataTags>
+        /// Sets `HttpProtocolIpv6` in place: [`Self::http_protocol_ipv6`] on a value held by `&mut`.
+        pub fn set_http_protocol_ipv6(&mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpProtocolIpv6>>) -> &mut Self {
+            self.props.set("HttpProtocolIpv6", value.into());
+            self
+        }
+
+        /// `HttpProtocolIpv6` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_protocol_ipv6(&self) -> ::std::option::Option<Val<InstanceMetadataOptionsRequestHttpProtocolIpv6>> {
+            crate::cfn::get_prop(&self.props, "HttpProtocolIpv6")
+        }
+
+        /// `HttpPutResponseHopLimit`.
+        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HttpPutResponseHopLimit", value.into());
+            self
+        }
+
+        /// Sets `HttpPutResponseHopLimit` in place: [`Self::http_put_response_hop_limit`] on a value
+        /// held by `&mut`.
+        pub fn set_http_put_response_hop_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HttpPutResponseHopLimit", value.into());
+            self
+        }
+
+        /// `HttpPutResponseHopLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_put_response_hop_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HttpPutResponseHopLimit")
+        }
+
+        /// `HttpTokens`.
+        pub fn http_tokens(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpTokens>>) -> Self {
+            self.props.set("HttpTokens", value.into());
+            self
+        }
+
+        /// Sets `HttpTokens` in place: [`Self::http_tokens`] on a value held by `&mut`.
+        pub fn set_http_tokens(&mut self, value: impl Into<Val<InstanceMetadataOptionsRequestHttpTokens>>) -> &mut Self {
+            self.props.set("HttpTokens", value.into());
+            self
+        }
+
+        /// `HttpTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_tokens(&self) -> ::std::option::Option<Val<InstanceMetadataOptionsRequestHttpTokens>> {
+            crate::cfn::get_prop(&self.props, "HttpTokens")
+        }
+
+        /// `InstanceMetadataTags`.
+        pub fn instance_metadata_tags(mut self, value: impl Into<Val<InstanceMetadataOptionsRequestInstanceMetadataTags>>) -> Self {
+            self.props.set("InstanceMetadataTags", value.into());
+            self
+        }
+
+        /// Sets `InstanceMetadataTags` in place: [`Self::instance_metadata_tags`] on a value held by `&mut`.
+        pub fn set_instance_metadata_tags(&mut self, value: impl Into<Val<InstanceMetadataOptionsRequestInstanceMetadataTags>>) -> &mut Self {
+            self.props.set("InstanceMetadataTags", value.into());
+            self
+        }
+
+        /// `InstanceMetadataTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_metadata_tags(&self) -> ::std::option::Option<Val<InstanceMetadataOptionsRequestInstanceMetadataTags>> {
+            crate::cfn::get_prop(&self.props, "InstanceMetadataTags")
         }
     }
 
@@ -934,9 +1815,22 @@ pub mod workspace_instance {
             RunInstancesMonitoringEnabled { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -955,24 +1849,76 @@ pub mod workspace_instance {
             InstanceNetworkInterfaceSpecification { props }
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceIndex`.
-            props, "DeviceIndex", device_index, set_device_index, get_device_index, Val<i64>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Groups`.
-            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `SubnetId`.
-            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `DeviceIndex`.
+        pub fn device_index(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DeviceIndex", value.into());
+            self
+        }
+
+        /// Sets `DeviceIndex` in place: [`Self::device_index`] on a value held by `&mut`.
+        pub fn set_device_index(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DeviceIndex", value.into());
+            self
+        }
+
+        /// `DeviceIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_index(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DeviceIndex")
+        }
+
+        /// `Groups`.
+        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+        pub fn set_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// `Groups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Groups")
+        }
+
+        /// `SubnetId`.
+        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
         }
     }
 
@@ -991,9 +1937,22 @@ pub mod workspace_instance {
             InstanceNetworkPerformanceOptionsRequest { props }
         }
 
-        prop! {
-            /// `BandwidthWeighting`.
-            props, "BandwidthWeighting", bandwidth_weighting, set_bandwidth_weighting, get_bandwidth_weighting, Val<InstanceNetworkPerformanceOptionsRequestBandwidthWeighting>
+        /// `BandwidthWeighting`.
+        pub fn bandwidth_weighting(mut self, value: impl Into<Val<InstanceNetworkPerformanceOptionsRequestBandwidthWeighting>>) -> Self {
+            self.props.set("BandwidthWeighting", value.into());
+            self
+        }
+
+        /// Sets `BandwidthWeighting` in place: [`Self::bandwidth_weighting`] on a value held by `&mut`.
+        pub fn set_bandwidth_weighting(&mut self, value: impl Into<Val<InstanceNetworkPerformanceOptionsRequestBandwidthWeighting>>) -> &mut Self {
+            self.props.set("BandwidthWeighting", value.into());
+            self
+        }
+
+        /// `BandwidthWeighting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth_weighting(&self) -> ::std::option::Option<Val<InstanceNetworkPerformanceOptionsRequestBandwidthWeighting>> {
+            crate::cfn::get_prop(&self.props, "BandwidthWeighting")
         }
     }
 
@@ -1028,29 +1987,94 @@ pub mod workspace_instance {
             Placement { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupId`.
-            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupName`.
-            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
 
-        prop! {
-            /// `PartitionNumber`.
-            props, "PartitionNumber", partition_number, set_partition_number, get_partition_number, Val<i64>
+        /// `GroupId`.
+        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `Tenancy`.
-            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<PlacementTenancy>
+        /// Sets `GroupId` in place: [`Self::group_id`] on a value held by `&mut`.
+        pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// `GroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupId")
+        }
+
+        /// `GroupName`.
+        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupName", value.into());
+            self
+        }
+
+        /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+        pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupName", value.into());
+            self
+        }
+
+        /// `GroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupName")
+        }
+
+        /// `PartitionNumber`.
+        pub fn partition_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PartitionNumber", value.into());
+            self
+        }
+
+        /// Sets `PartitionNumber` in place: [`Self::partition_number`] on a value held by `&mut`.
+        pub fn set_partition_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PartitionNumber", value.into());
+            self
+        }
+
+        /// `PartitionNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PartitionNumber")
+        }
+
+        /// `Tenancy`.
+        pub fn tenancy(mut self, value: impl Into<Val<PlacementTenancy>>) -> Self {
+            self.props.set("Tenancy", value.into());
+            self
+        }
+
+        /// Sets `Tenancy` in place: [`Self::tenancy`] on a value held by `&mut`.
+        pub fn set_tenancy(&mut self, value: impl Into<Val<PlacementTenancy>>) -> &mut Self {
+            self.props.set("Tenancy", value.into());
+            self
+        }
+
+        /// `Tenancy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenancy(&self) -> ::std::option::Option<Val<PlacementTenancy>> {
+            crate::cfn::get_prop(&self.props, "Tenancy")
         }
     }
 
@@ -1085,19 +2109,60 @@ pub mod workspace_instance {
             PrivateDnsNameOptionsRequest { props }
         }
 
-        prop! {
-            /// `EnableResourceNameDnsAAAARecord`.
-            props, "EnableResourceNameDnsAAAARecord", enable_resource_name_dns_aaaa_record, set_enable_resource_name_dns_aaaa_record, get_enable_resource_name_dns_aaaa_record, Val<bool>
+        /// `EnableResourceNameDnsAAAARecord`.
+        pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableResourceNameDnsAAAARecord", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableResourceNameDnsARecord`.
-            props, "EnableResourceNameDnsARecord", enable_resource_name_dns_a_record, set_enable_resource_name_dns_a_record, get_enable_resource_name_dns_a_record, Val<bool>
+        /// Sets `EnableResourceNameDnsAAAARecord` in place: [`Self::enable_resource_name_dns_aaaa_record`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_resource_name_dns_aaaa_record(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableResourceNameDnsAAAARecord", value.into());
+            self
         }
 
-        prop! {
-            /// `HostnameType`.
-            props, "HostnameType", hostname_type, set_hostname_type, get_hostname_type, Val<PrivateDnsNameOptionsRequestHostnameType>
+        /// `EnableResourceNameDnsAAAARecord` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_resource_name_dns_aaaa_record(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableResourceNameDnsAAAARecord")
+        }
+
+        /// `EnableResourceNameDnsARecord`.
+        pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableResourceNameDnsARecord", value.into());
+            self
+        }
+
+        /// Sets `EnableResourceNameDnsARecord` in place: [`Self::enable_resource_name_dns_a_record`] on
+        /// a value held by `&mut`.
+        pub fn set_enable_resource_name_dns_a_record(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableResourceNameDnsARecord", value.into());
+            self
+        }
+
+        /// `EnableResourceNameDnsARecord` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_resource_name_dns_a_record(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableResourceNameDnsARecord")
+        }
+
+        /// `HostnameType`.
+        pub fn hostname_type(mut self, value: impl Into<Val<PrivateDnsNameOptionsRequestHostnameType>>) -> Self {
+            self.props.set("HostnameType", value.into());
+            self
+        }
+
+        /// Sets `HostnameType` in place: [`Self::hostname_type`] on a value held by `&mut`.
+        pub fn set_hostname_type(&mut self, value: impl Into<Val<PrivateDnsNameOptionsRequestHostnameType>>) -> &mut Self {
+            self.props.set("HostnameType", value.into());
+            self
+        }
+
+        /// `HostnameType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname_type(&self) -> ::std::option::Option<Val<PrivateDnsNameOptionsRequestHostnameType>> {
+            crate::cfn::get_prop(&self.props, "HostnameType")
         }
     }
 
@@ -1129,14 +2194,40 @@ pub mod workspace_instance {
             TagSpecification { props }
         }
 
-        prop! {
-            /// `ResourceType`.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<TagSpecificationResourceType>
+        /// `ResourceType`.
+        pub fn resource_type(mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<TagSpecificationResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<TagSpecificationResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 

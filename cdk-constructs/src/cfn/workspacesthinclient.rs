@@ -43,59 +43,183 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `DesiredSoftwareSetId`: The ID of the software set to apply.
-        core.props, "DesiredSoftwareSetId", desired_software_set_id, set_desired_software_set_id, get_desired_software_set_id, Val<String>
+    /// `DesiredSoftwareSetId`: The ID of the software set to apply.
+    pub fn desired_software_set_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DesiredSoftwareSetId", value.into());
+        self
     }
 
-    prop! {
-        /// `DesktopArn`: The Amazon Resource Name (ARN) of the desktop to stream from Amazon
-        /// WorkSpaces, WorkSpaces Web, or AppStream 2.0.
-        core.props, "DesktopArn", _, set_desktop_arn, get_desktop_arn, Val<String>
+    /// Sets `DesiredSoftwareSetId` in place: [`Self::desired_software_set_id`] on a value held by `&mut`.
+    pub fn set_desired_software_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DesiredSoftwareSetId", value.into());
+        self
     }
 
-    prop! {
-        /// `DesktopEndpoint`: The URL for the identity provider login (only for environments that
-        /// use AppStream 2.0).
-        core.props, "DesktopEndpoint", desktop_endpoint, set_desktop_endpoint, get_desktop_endpoint, Val<String>
+    /// `DesiredSoftwareSetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_software_set_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredSoftwareSetId")
     }
 
-    prop! {
-        /// `DeviceCreationTags`: An array of key-value pairs to apply to the newly created devices
-        /// for this environment.
-        core.props, "DeviceCreationTags", device_creation_tags, set_device_creation_tags, get_device_creation_tags, Val<List<Tag>>
+    /// Sets `DesktopArn`, which `new` took, in place.
+    pub fn set_desktop_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DesktopArn", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service key used
-        /// to encrypt the environment.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `DesktopArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desktop_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DesktopArn")
     }
 
-    prop! {
-        /// `MaintenanceWindow`: A specification for a time window to apply software updates.
-        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<environment::MaintenanceWindow>
+    /// `DesktopEndpoint`: The URL for the identity provider login (only for environments that use
+    /// AppStream 2.0).
+    pub fn desktop_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DesktopEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the environment.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DesktopEndpoint` in place: [`Self::desktop_endpoint`] on a value held by `&mut`.
+    pub fn set_desktop_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DesktopEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `SoftwareSetUpdateMode`: An option to define which software updates to apply.
-        core.props, "SoftwareSetUpdateMode", software_set_update_mode, set_software_set_update_mode, get_software_set_update_mode, Val<environment::SoftwareSetUpdateMode>
+    /// `DesktopEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desktop_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DesktopEndpoint")
     }
 
-    prop! {
-        /// `SoftwareSetUpdateSchedule`: An option to define if software updates should be applied
-        /// within a maintenance window.
-        core.props, "SoftwareSetUpdateSchedule", software_set_update_schedule, set_software_set_update_schedule, get_software_set_update_schedule, Val<environment::SoftwareSetUpdateSchedule>
+    /// `DeviceCreationTags`: An array of key-value pairs to apply to the newly created devices for
+    /// this environment.
+    pub fn device_creation_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("DeviceCreationTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DeviceCreationTags` in place: [`Self::device_creation_tags`] on a value held by `&mut`.
+    pub fn set_device_creation_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("DeviceCreationTags", value.into());
+        self
+    }
+
+    /// `DeviceCreationTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_creation_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceCreationTags")
+    }
+
+    /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service key used to
+    /// encrypt the environment.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `MaintenanceWindow`: A specification for a time window to apply software updates.
+    pub fn maintenance_window(mut self, value: impl Into<Val<environment::MaintenanceWindow>>) -> Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindow` in place: [`Self::maintenance_window`] on a value held by `&mut`.
+    pub fn set_maintenance_window(&mut self, value: impl Into<Val<environment::MaintenanceWindow>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// `MaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_window(&self) -> ::std::option::Option<Val<environment::MaintenanceWindow>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindow")
+    }
+
+    /// `Name`: The name of the environment.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SoftwareSetUpdateMode`: An option to define which software updates to apply.
+    pub fn software_set_update_mode(mut self, value: impl Into<Val<environment::SoftwareSetUpdateMode>>) -> Self {
+        self.core.props.set("SoftwareSetUpdateMode", value.into());
+        self
+    }
+
+    /// Sets `SoftwareSetUpdateMode` in place: [`Self::software_set_update_mode`] on a value held by `&mut`.
+    pub fn set_software_set_update_mode(&mut self, value: impl Into<Val<environment::SoftwareSetUpdateMode>>) -> &mut Self {
+        self.core.props.set("SoftwareSetUpdateMode", value.into());
+        self
+    }
+
+    /// `SoftwareSetUpdateMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_software_set_update_mode(&self) -> ::std::option::Option<Val<environment::SoftwareSetUpdateMode>> {
+        crate::cfn::get_prop(&self.core.props, "SoftwareSetUpdateMode")
+    }
+
+    /// `SoftwareSetUpdateSchedule`: An option to define if software updates should be applied
+    /// within a maintenance window.
+    pub fn software_set_update_schedule(mut self, value: impl Into<Val<environment::SoftwareSetUpdateSchedule>>) -> Self {
+        self.core.props.set("SoftwareSetUpdateSchedule", value.into());
+        self
+    }
+
+    /// Sets `SoftwareSetUpdateSchedule` in place: [`Self::software_set_update_schedule`] on a value
+    /// held by `&mut`.
+    pub fn set_software_set_update_schedule(&mut self, value: impl Into<Val<environment::SoftwareSetUpdateSchedule>>) -> &mut Self {
+        self.core.props.set("SoftwareSetUpdateSchedule", value.into());
+        self
+    }
+
+    /// `SoftwareSetUpdateSchedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_software_set_update_schedule(&self) -> ::std::option::Option<Val<environment::SoftwareSetUpdateSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "SoftwareSetUpdateSchedule")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -187,39 +311,124 @@ pub mod environment {
             MaintenanceWindow { props }
         }
 
-        prop! {
-            /// `Type`: The type of maintenance window.
-            props, "Type", _, set_type, get_type, Val<MaintenanceWindowType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MaintenanceWindowType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplyTimeOf`: The desired time zone maintenance window.
-            props, "ApplyTimeOf", apply_time_of, set_apply_time_of, get_apply_time_of, Val<MaintenanceWindowApplyTimeOf>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MaintenanceWindowType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `DaysOfTheWeek`: The date of maintenance window.
-            props, "DaysOfTheWeek", days_of_the_week, set_days_of_the_week, get_days_of_the_week, Val<List<DayOfWeek>>
+        /// `ApplyTimeOf`: The desired time zone maintenance window.
+        pub fn apply_time_of(mut self, value: impl Into<Val<MaintenanceWindowApplyTimeOf>>) -> Self {
+            self.props.set("ApplyTimeOf", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTimeHour`: The hour end time of maintenance window.
-            props, "EndTimeHour", end_time_hour, set_end_time_hour, get_end_time_hour, Val<i64>
+        /// Sets `ApplyTimeOf` in place: [`Self::apply_time_of`] on a value held by `&mut`.
+        pub fn set_apply_time_of(&mut self, value: impl Into<Val<MaintenanceWindowApplyTimeOf>>) -> &mut Self {
+            self.props.set("ApplyTimeOf", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTimeMinute`: The minute end time of maintenance window.
-            props, "EndTimeMinute", end_time_minute, set_end_time_minute, get_end_time_minute, Val<i64>
+        /// `ApplyTimeOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apply_time_of(&self) -> ::std::option::Option<Val<MaintenanceWindowApplyTimeOf>> {
+            crate::cfn::get_prop(&self.props, "ApplyTimeOf")
         }
 
-        prop! {
-            /// `StartTimeHour`: The hour start time of maintenance window.
-            props, "StartTimeHour", start_time_hour, set_start_time_hour, get_start_time_hour, Val<i64>
+        /// `DaysOfTheWeek`: The date of maintenance window.
+        pub fn days_of_the_week(mut self, value: impl Into<Val<List<DayOfWeek>>>) -> Self {
+            self.props.set("DaysOfTheWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTimeMinute`: The minute start time of maintenance window.
-            props, "StartTimeMinute", start_time_minute, set_start_time_minute, get_start_time_minute, Val<i64>
+        /// Sets `DaysOfTheWeek` in place: [`Self::days_of_the_week`] on a value held by `&mut`.
+        pub fn set_days_of_the_week(&mut self, value: impl Into<Val<List<DayOfWeek>>>) -> &mut Self {
+            self.props.set("DaysOfTheWeek", value.into());
+            self
+        }
+
+        /// `DaysOfTheWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_of_the_week(&self) -> ::std::option::Option<Val<List<DayOfWeek>>> {
+            crate::cfn::get_prop(&self.props, "DaysOfTheWeek")
+        }
+
+        /// `EndTimeHour`: The hour end time of maintenance window.
+        pub fn end_time_hour(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndTimeHour", value.into());
+            self
+        }
+
+        /// Sets `EndTimeHour` in place: [`Self::end_time_hour`] on a value held by `&mut`.
+        pub fn set_end_time_hour(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndTimeHour", value.into());
+            self
+        }
+
+        /// `EndTimeHour` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time_hour(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndTimeHour")
+        }
+
+        /// `EndTimeMinute`: The minute end time of maintenance window.
+        pub fn end_time_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndTimeMinute", value.into());
+            self
+        }
+
+        /// Sets `EndTimeMinute` in place: [`Self::end_time_minute`] on a value held by `&mut`.
+        pub fn set_end_time_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndTimeMinute", value.into());
+            self
+        }
+
+        /// `EndTimeMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndTimeMinute")
+        }
+
+        /// `StartTimeHour`: The hour start time of maintenance window.
+        pub fn start_time_hour(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartTimeHour", value.into());
+            self
+        }
+
+        /// Sets `StartTimeHour` in place: [`Self::start_time_hour`] on a value held by `&mut`.
+        pub fn set_start_time_hour(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeHour", value.into());
+            self
+        }
+
+        /// `StartTimeHour` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time_hour(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeHour")
+        }
+
+        /// `StartTimeMinute`: The minute start time of maintenance window.
+        pub fn start_time_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartTimeMinute", value.into());
+            self
+        }
+
+        /// Sets `StartTimeMinute` in place: [`Self::start_time_minute`] on a value held by `&mut`.
+        pub fn set_start_time_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeMinute", value.into());
+            self
+        }
+
+        /// `StartTimeMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeMinute")
         }
     }
 

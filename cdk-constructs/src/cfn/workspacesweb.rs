@@ -40,29 +40,96 @@ impl BrowserSettings {
         BrowserSettings { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `BrowserPolicy`.
-        core.props, "BrowserPolicy", browser_policy, set_browser_policy, get_browser_policy, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerManagedKey`.
-        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `BrowserPolicy`.
+    pub fn browser_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BrowserPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `WebContentFilteringPolicy`.
-        core.props, "WebContentFilteringPolicy", web_content_filtering_policy, set_web_content_filtering_policy, get_web_content_filtering_policy, Val<browser_settings::WebContentFilteringPolicy>
+    /// Sets `BrowserPolicy` in place: [`Self::browser_policy`] on a value held by `&mut`.
+    pub fn set_browser_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BrowserPolicy", value.into());
+        self
+    }
+
+    /// `BrowserPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_browser_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BrowserPolicy")
+    }
+
+    /// `CustomerManagedKey`.
+    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
+    }
+
+    /// Sets `CustomerManagedKey` in place: [`Self::customer_managed_key`] on a value held by `&mut`.
+    pub fn set_customer_managed_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
+    }
+
+    /// `CustomerManagedKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedKey")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WebContentFilteringPolicy`.
+    pub fn web_content_filtering_policy(mut self, value: impl Into<Val<browser_settings::WebContentFilteringPolicy>>) -> Self {
+        self.core.props.set("WebContentFilteringPolicy", value.into());
+        self
+    }
+
+    /// Sets `WebContentFilteringPolicy` in place: [`Self::web_content_filtering_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_web_content_filtering_policy(&mut self, value: impl Into<Val<browser_settings::WebContentFilteringPolicy>>) -> &mut Self {
+        self.core.props.set("WebContentFilteringPolicy", value.into());
+        self
+    }
+
+    /// `WebContentFilteringPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_content_filtering_policy(&self) -> ::std::option::Option<Val<browser_settings::WebContentFilteringPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "WebContentFilteringPolicy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,19 +171,58 @@ pub mod browser_settings {
             WebContentFilteringPolicy { props }
         }
 
-        prop! {
-            /// `AllowedUrls`.
-            props, "AllowedUrls", allowed_urls, set_allowed_urls, get_allowed_urls, Val<List<String>>
+        /// `AllowedUrls`.
+        pub fn allowed_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedUrls", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockedCategories`.
-            props, "BlockedCategories", blocked_categories, set_blocked_categories, get_blocked_categories, Val<List<Category>>
+        /// Sets `AllowedUrls` in place: [`Self::allowed_urls`] on a value held by `&mut`.
+        pub fn set_allowed_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedUrls", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockedUrls`.
-            props, "BlockedUrls", blocked_urls, set_blocked_urls, get_blocked_urls, Val<List<String>>
+        /// `AllowedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedUrls")
+        }
+
+        /// `BlockedCategories`.
+        pub fn blocked_categories(mut self, value: impl Into<Val<List<Category>>>) -> Self {
+            self.props.set("BlockedCategories", value.into());
+            self
+        }
+
+        /// Sets `BlockedCategories` in place: [`Self::blocked_categories`] on a value held by `&mut`.
+        pub fn set_blocked_categories(&mut self, value: impl Into<Val<List<Category>>>) -> &mut Self {
+            self.props.set("BlockedCategories", value.into());
+            self
+        }
+
+        /// `BlockedCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocked_categories(&self) -> ::std::option::Option<Val<List<Category>>> {
+            crate::cfn::get_prop(&self.props, "BlockedCategories")
+        }
+
+        /// `BlockedUrls`.
+        pub fn blocked_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BlockedUrls", value.into());
+            self
+        }
+
+        /// Sets `BlockedUrls` in place: [`Self::blocked_urls`] on a value held by `&mut`.
+        pub fn set_blocked_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BlockedUrls", value.into());
+            self
+        }
+
+        /// `BlockedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocked_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BlockedUrls")
         }
     }
 
@@ -228,34 +334,114 @@ impl DataProtectionSettings {
         DataProtectionSettings { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerManagedKey`.
-        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `CustomerManagedKey`.
+    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `InlineRedactionConfiguration`.
-        core.props, "InlineRedactionConfiguration", inline_redaction_configuration, set_inline_redaction_configuration, get_inline_redaction_configuration, Val<data_protection_settings::InlineRedactionConfiguration>
+    /// Sets `CustomerManagedKey` in place: [`Self::customer_managed_key`] on a value held by `&mut`.
+    pub fn set_customer_managed_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomerManagedKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedKey")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `InlineRedactionConfiguration`.
+    pub fn inline_redaction_configuration(mut self, value: impl Into<Val<data_protection_settings::InlineRedactionConfiguration>>) -> Self {
+        self.core.props.set("InlineRedactionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `InlineRedactionConfiguration` in place: [`Self::inline_redaction_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_inline_redaction_configuration(&mut self, value: impl Into<Val<data_protection_settings::InlineRedactionConfiguration>>) -> &mut Self {
+        self.core.props.set("InlineRedactionConfiguration", value.into());
+        self
+    }
+
+    /// `InlineRedactionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inline_redaction_configuration(&self) -> ::std::option::Option<Val<data_protection_settings::InlineRedactionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InlineRedactionConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -305,24 +491,70 @@ pub mod data_protection_settings {
             InlineRedactionConfiguration { props }
         }
 
-        prop! {
-            /// `InlineRedactionPatterns`.
-            props, "InlineRedactionPatterns", _, set_inline_redaction_patterns, get_inline_redaction_patterns, Val<List<InlineRedactionPattern>>
+        /// Sets `InlineRedactionPatterns`, which `new` took, in place.
+        pub fn set_inline_redaction_patterns(&mut self, value: impl Into<Val<List<InlineRedactionPattern>>>) -> &mut Self {
+            self.props.set("InlineRedactionPatterns", value.into());
+            self
         }
 
-        prop! {
-            /// `GlobalConfidenceLevel`.
-            props, "GlobalConfidenceLevel", global_confidence_level, set_global_confidence_level, get_global_confidence_level, Val<f64>
+        /// `InlineRedactionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_redaction_patterns(&self) -> ::std::option::Option<Val<List<InlineRedactionPattern>>> {
+            crate::cfn::get_prop(&self.props, "InlineRedactionPatterns")
         }
 
-        prop! {
-            /// `GlobalEnforcedUrls`.
-            props, "GlobalEnforcedUrls", global_enforced_urls, set_global_enforced_urls, get_global_enforced_urls, Val<List<String>>
+        /// `GlobalConfidenceLevel`.
+        pub fn global_confidence_level(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("GlobalConfidenceLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `GlobalExemptUrls`.
-            props, "GlobalExemptUrls", global_exempt_urls, set_global_exempt_urls, get_global_exempt_urls, Val<List<String>>
+        /// Sets `GlobalConfidenceLevel` in place: [`Self::global_confidence_level`] on a value held by `&mut`.
+        pub fn set_global_confidence_level(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("GlobalConfidenceLevel", value.into());
+            self
+        }
+
+        /// `GlobalConfidenceLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_confidence_level(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "GlobalConfidenceLevel")
+        }
+
+        /// `GlobalEnforcedUrls`.
+        pub fn global_enforced_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("GlobalEnforcedUrls", value.into());
+            self
+        }
+
+        /// Sets `GlobalEnforcedUrls` in place: [`Self::global_enforced_urls`] on a value held by `&mut`.
+        pub fn set_global_enforced_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("GlobalEnforcedUrls", value.into());
+            self
+        }
+
+        /// `GlobalEnforcedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_enforced_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "GlobalEnforcedUrls")
+        }
+
+        /// `GlobalExemptUrls`.
+        pub fn global_exempt_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("GlobalExemptUrls", value.into());
+            self
+        }
+
+        /// Sets `GlobalExemptUrls` in place: [`Self::global_exempt_urls`] on a value held by `&mut`.
+        pub fn set_global_exempt_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("GlobalExemptUrls", value.into());
+            self
+        }
+
+        /// `GlobalExemptUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_exempt_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "GlobalExemptUrls")
         }
     }
 
@@ -343,34 +575,106 @@ pub mod data_protection_settings {
             InlineRedactionPattern { props }
         }
 
-        prop! {
-            /// `RedactionPlaceHolder`.
-            props, "RedactionPlaceHolder", _, set_redaction_place_holder, get_redaction_place_holder, Val<RedactionPlaceHolder>
+        /// Sets `RedactionPlaceHolder`, which `new` took, in place.
+        pub fn set_redaction_place_holder(&mut self, value: impl Into<Val<RedactionPlaceHolder>>) -> &mut Self {
+            self.props.set("RedactionPlaceHolder", value.into());
+            self
         }
 
-        prop! {
-            /// `BuiltInPatternId`.
-            props, "BuiltInPatternId", built_in_pattern_id, set_built_in_pattern_id, get_built_in_pattern_id, Val<String>
+        /// `RedactionPlaceHolder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redaction_place_holder(&self) -> ::std::option::Option<Val<RedactionPlaceHolder>> {
+            crate::cfn::get_prop(&self.props, "RedactionPlaceHolder")
         }
 
-        prop! {
-            /// `ConfidenceLevel`.
-            props, "ConfidenceLevel", confidence_level, set_confidence_level, get_confidence_level, Val<f64>
+        /// `BuiltInPatternId`.
+        pub fn built_in_pattern_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BuiltInPatternId", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomPattern`.
-            props, "CustomPattern", custom_pattern, set_custom_pattern, get_custom_pattern, Val<CustomPattern>
+        /// Sets `BuiltInPatternId` in place: [`Self::built_in_pattern_id`] on a value held by `&mut`.
+        pub fn set_built_in_pattern_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BuiltInPatternId", value.into());
+            self
         }
 
-        prop! {
-            /// `EnforcedUrls`.
-            props, "EnforcedUrls", enforced_urls, set_enforced_urls, get_enforced_urls, Val<List<String>>
+        /// `BuiltInPatternId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_built_in_pattern_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BuiltInPatternId")
         }
 
-        prop! {
-            /// `ExemptUrls`.
-            props, "ExemptUrls", exempt_urls, set_exempt_urls, get_exempt_urls, Val<List<String>>
+        /// `ConfidenceLevel`.
+        pub fn confidence_level(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ConfidenceLevel", value.into());
+            self
+        }
+
+        /// Sets `ConfidenceLevel` in place: [`Self::confidence_level`] on a value held by `&mut`.
+        pub fn set_confidence_level(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ConfidenceLevel", value.into());
+            self
+        }
+
+        /// `ConfidenceLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence_level(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ConfidenceLevel")
+        }
+
+        /// `CustomPattern`.
+        pub fn custom_pattern(mut self, value: impl Into<Val<CustomPattern>>) -> Self {
+            self.props.set("CustomPattern", value.into());
+            self
+        }
+
+        /// Sets `CustomPattern` in place: [`Self::custom_pattern`] on a value held by `&mut`.
+        pub fn set_custom_pattern(&mut self, value: impl Into<Val<CustomPattern>>) -> &mut Self {
+            self.props.set("CustomPattern", value.into());
+            self
+        }
+
+        /// `CustomPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_pattern(&self) -> ::std::option::Option<Val<CustomPattern>> {
+            crate::cfn::get_prop(&self.props, "CustomPattern")
+        }
+
+        /// `EnforcedUrls`.
+        pub fn enforced_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnforcedUrls", value.into());
+            self
+        }
+
+        /// Sets `EnforcedUrls` in place: [`Self::enforced_urls`] on a value held by `&mut`.
+        pub fn set_enforced_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnforcedUrls", value.into());
+            self
+        }
+
+        /// `EnforcedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforced_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnforcedUrls")
+        }
+
+        /// `ExemptUrls`.
+        pub fn exempt_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExemptUrls", value.into());
+            self
+        }
+
+        /// Sets `ExemptUrls` in place: [`Self::exempt_urls`] on a value held by `&mut`.
+        pub fn set_exempt_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExemptUrls", value.into());
+            self
+        }
+
+        /// `ExemptUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exempt_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExemptUrls")
         }
     }
 
@@ -396,24 +700,64 @@ pub mod data_protection_settings {
             CustomPattern { props }
         }
 
-        prop! {
-            /// `PatternName`.
-            props, "PatternName", _, set_pattern_name, get_pattern_name, Val<String>
+        /// Sets `PatternName`, which `new` took, in place.
+        pub fn set_pattern_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternName", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternRegex`.
-            props, "PatternRegex", _, set_pattern_regex, get_pattern_regex, Val<String>
+        /// `PatternName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternName")
         }
 
-        prop! {
-            /// `KeywordRegex`.
-            props, "KeywordRegex", keyword_regex, set_keyword_regex, get_keyword_regex, Val<String>
+        /// Sets `PatternRegex`, which `new` took, in place.
+        pub fn set_pattern_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternDescription`.
-            props, "PatternDescription", pattern_description, set_pattern_description, get_pattern_description, Val<String>
+        /// `PatternRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternRegex")
+        }
+
+        /// `KeywordRegex`.
+        pub fn keyword_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeywordRegex", value.into());
+            self
+        }
+
+        /// Sets `KeywordRegex` in place: [`Self::keyword_regex`] on a value held by `&mut`.
+        pub fn set_keyword_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeywordRegex", value.into());
+            self
+        }
+
+        /// `KeywordRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keyword_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeywordRegex")
+        }
+
+        /// `PatternDescription`.
+        pub fn pattern_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PatternDescription", value.into());
+            self
+        }
+
+        /// Sets `PatternDescription` in place: [`Self::pattern_description`] on a value held by `&mut`.
+        pub fn set_pattern_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternDescription", value.into());
+            self
+        }
+
+        /// `PatternDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternDescription")
         }
     }
 
@@ -434,14 +778,35 @@ pub mod data_protection_settings {
             RedactionPlaceHolder { props }
         }
 
-        prop! {
-            /// `RedactionPlaceHolderType`.
-            props, "RedactionPlaceHolderType", _, set_redaction_place_holder_type, get_redaction_place_holder_type, Val<RedactionPlaceHolderType>
+        /// Sets `RedactionPlaceHolderType`, which `new` took, in place.
+        pub fn set_redaction_place_holder_type(&mut self, value: impl Into<Val<RedactionPlaceHolderType>>) -> &mut Self {
+            self.props.set("RedactionPlaceHolderType", value.into());
+            self
         }
 
-        prop! {
-            /// `RedactionPlaceHolderText`.
-            props, "RedactionPlaceHolderText", redaction_place_holder_text, set_redaction_place_holder_text, get_redaction_place_holder_text, Val<String>
+        /// `RedactionPlaceHolderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redaction_place_holder_type(&self) -> ::std::option::Option<Val<RedactionPlaceHolderType>> {
+            crate::cfn::get_prop(&self.props, "RedactionPlaceHolderType")
+        }
+
+        /// `RedactionPlaceHolderText`.
+        pub fn redaction_place_holder_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RedactionPlaceHolderText", value.into());
+            self
+        }
+
+        /// Sets `RedactionPlaceHolderText` in place: [`Self::redaction_place_holder_text`] on a value
+        /// held by `&mut`.
+        pub fn set_redaction_place_holder_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RedactionPlaceHolderText", value.into());
+            self
+        }
+
+        /// `RedactionPlaceHolderText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redaction_place_holder_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RedactionPlaceHolderText")
         }
     }
 
@@ -485,29 +850,76 @@ impl IdentityProvider {
         IdentityProvider { core }
     }
 
-    prop! {
-        /// `IdentityProviderDetails`.
-        core.props, "IdentityProviderDetails", _, set_identity_provider_details, get_identity_provider_details, Val<Map<String>>
+    /// Sets `IdentityProviderDetails`, which `new` took, in place.
+    pub fn set_identity_provider_details(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("IdentityProviderDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityProviderName`.
-        core.props, "IdentityProviderName", _, set_identity_provider_name, get_identity_provider_name, Val<String>
+    /// `IdentityProviderDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_details(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderDetails")
     }
 
-    prop! {
-        /// `IdentityProviderType`.
-        core.props, "IdentityProviderType", _, set_identity_provider_type, get_identity_provider_type, Val<identity_provider::IdentityProviderType>
+    /// Sets `IdentityProviderName`, which `new` took, in place.
+    pub fn set_identity_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalArn`.
-        core.props, "PortalArn", portal_arn, set_portal_arn, get_portal_arn, Val<String>
+    /// `IdentityProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdentityProviderType`, which `new` took, in place.
+    pub fn set_identity_provider_type(&mut self, value: impl Into<Val<identity_provider::IdentityProviderType>>) -> &mut Self {
+        self.core.props.set("IdentityProviderType", value.into());
+        self
+    }
+
+    /// `IdentityProviderType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_type(&self) -> ::std::option::Option<Val<identity_provider::IdentityProviderType>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderType")
+    }
+
+    /// `PortalArn`.
+    pub fn portal_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PortalArn", value.into());
+        self
+    }
+
+    /// Sets `PortalArn` in place: [`Self::portal_arn`] on a value held by `&mut`.
+    pub fn set_portal_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortalArn", value.into());
+        self
+    }
+
+    /// `PortalArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortalArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -573,34 +985,107 @@ impl IpAccessSettings {
         IpAccessSettings { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerManagedKey`.
-        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `CustomerManagedKey`.
+    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `IpRules`.
-        core.props, "IpRules", _, set_ip_rules, get_ip_rules, Val<List<ip_access_settings::IpRule>>
+    /// Sets `CustomerManagedKey` in place: [`Self::customer_managed_key`] on a value held by `&mut`.
+    pub fn set_customer_managed_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomerManagedKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedKey")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `IpRules`, which `new` took, in place.
+    pub fn set_ip_rules(&mut self, value: impl Into<Val<List<ip_access_settings::IpRule>>>) -> &mut Self {
+        self.core.props.set("IpRules", value.into());
+        self
+    }
+
+    /// `IpRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_rules(&self) -> ::std::option::Option<Val<List<ip_access_settings::IpRule>>> {
+        crate::cfn::get_prop(&self.core.props, "IpRules")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -649,14 +1134,34 @@ pub mod ip_access_settings {
             IpRule { props }
         }
 
-        prop! {
-            /// `IpRange`: A single IP address or an IP address range in CIDR notation
-            props, "IpRange", _, set_ip_range, get_ip_range, Val<String>
+        /// Sets `IpRange`, which `new` took, in place.
+        pub fn set_ip_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `IpRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpRange")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -690,24 +1195,58 @@ impl NetworkSettings {
         NetworkSettings { core }
     }
 
-    prop! {
-        /// `SecurityGroupIds`.
-        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// Sets `SecurityGroupIds`, which `new` took, in place.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -747,84 +1286,295 @@ impl Portal {
         Portal { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationType`.
-        core.props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<portal::AuthenticationType>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `BrowserSettingsArn`.
-        core.props, "BrowserSettingsArn", browser_settings_arn, set_browser_settings_arn, get_browser_settings_arn, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `CustomerManagedKey`.
-        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
+    /// `AuthenticationType`.
+    pub fn authentication_type(mut self, value: impl Into<Val<portal::AuthenticationType>>) -> Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `DataProtectionSettingsArn`.
-        core.props, "DataProtectionSettingsArn", data_protection_settings_arn, set_data_protection_settings_arn, get_data_protection_settings_arn, Val<String>
+    /// Sets `AuthenticationType` in place: [`Self::authentication_type`] on a value held by `&mut`.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<portal::AuthenticationType>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<portal::AuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `InstanceType`.
-        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<portal::InstanceType>
+    /// `BrowserSettingsArn`.
+    pub fn browser_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BrowserSettingsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAccessSettingsArn`.
-        core.props, "IpAccessSettingsArn", ip_access_settings_arn, set_ip_access_settings_arn, get_ip_access_settings_arn, Val<String>
+    /// Sets `BrowserSettingsArn` in place: [`Self::browser_settings_arn`] on a value held by `&mut`.
+    pub fn set_browser_settings_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BrowserSettingsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxConcurrentSessions`.
-        core.props, "MaxConcurrentSessions", max_concurrent_sessions, set_max_concurrent_sessions, get_max_concurrent_sessions, Val<f64>
+    /// `BrowserSettingsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_browser_settings_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BrowserSettingsArn")
     }
 
-    prop! {
-        /// `NetworkSettingsArn`.
-        core.props, "NetworkSettingsArn", network_settings_arn, set_network_settings_arn, get_network_settings_arn, Val<String>
+    /// `CustomerManagedKey`.
+    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalCustomDomain`.
-        core.props, "PortalCustomDomain", portal_custom_domain, set_portal_custom_domain, get_portal_custom_domain, Val<String>
+    /// Sets `CustomerManagedKey` in place: [`Self::customer_managed_key`] on a value held by `&mut`.
+    pub fn set_customer_managed_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionLoggerArn`.
-        core.props, "SessionLoggerArn", session_logger_arn, set_session_logger_arn, get_session_logger_arn, Val<String>
+    /// `CustomerManagedKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedKey")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataProtectionSettingsArn`.
+    pub fn data_protection_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataProtectionSettingsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TrustStoreArn`.
-        core.props, "TrustStoreArn", trust_store_arn, set_trust_store_arn, get_trust_store_arn, Val<String>
+    /// Sets `DataProtectionSettingsArn` in place: [`Self::data_protection_settings_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_data_protection_settings_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataProtectionSettingsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UserAccessLoggingSettingsArn`.
-        core.props, "UserAccessLoggingSettingsArn", user_access_logging_settings_arn, set_user_access_logging_settings_arn, get_user_access_logging_settings_arn, Val<String>
+    /// `DataProtectionSettingsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_protection_settings_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataProtectionSettingsArn")
     }
 
-    prop! {
-        /// `UserSettingsArn`.
-        core.props, "UserSettingsArn", user_settings_arn, set_user_settings_arn, get_user_settings_arn, Val<String>
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `InstanceType`.
+    pub fn instance_type(mut self, value: impl Into<Val<portal::InstanceType>>) -> Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<portal::InstanceType>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<portal::InstanceType>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// `IpAccessSettingsArn`.
+    pub fn ip_access_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IpAccessSettingsArn", value.into());
+        self
+    }
+
+    /// Sets `IpAccessSettingsArn` in place: [`Self::ip_access_settings_arn`] on a value held by `&mut`.
+    pub fn set_ip_access_settings_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IpAccessSettingsArn", value.into());
+        self
+    }
+
+    /// `IpAccessSettingsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_access_settings_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IpAccessSettingsArn")
+    }
+
+    /// `MaxConcurrentSessions`.
+    pub fn max_concurrent_sessions(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxConcurrentSessions", value.into());
+        self
+    }
+
+    /// Sets `MaxConcurrentSessions` in place: [`Self::max_concurrent_sessions`] on a value held by `&mut`.
+    pub fn set_max_concurrent_sessions(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxConcurrentSessions", value.into());
+        self
+    }
+
+    /// `MaxConcurrentSessions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_concurrent_sessions(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxConcurrentSessions")
+    }
+
+    /// `NetworkSettingsArn`.
+    pub fn network_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkSettingsArn", value.into());
+        self
+    }
+
+    /// Sets `NetworkSettingsArn` in place: [`Self::network_settings_arn`] on a value held by `&mut`.
+    pub fn set_network_settings_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkSettingsArn", value.into());
+        self
+    }
+
+    /// `NetworkSettingsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_settings_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkSettingsArn")
+    }
+
+    /// `PortalCustomDomain`.
+    pub fn portal_custom_domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PortalCustomDomain", value.into());
+        self
+    }
+
+    /// Sets `PortalCustomDomain` in place: [`Self::portal_custom_domain`] on a value held by `&mut`.
+    pub fn set_portal_custom_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortalCustomDomain", value.into());
+        self
+    }
+
+    /// `PortalCustomDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_custom_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortalCustomDomain")
+    }
+
+    /// `SessionLoggerArn`.
+    pub fn session_logger_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SessionLoggerArn", value.into());
+        self
+    }
+
+    /// Sets `SessionLoggerArn` in place: [`Self::session_logger_arn`] on a value held by `&mut`.
+    pub fn set_session_logger_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SessionLoggerArn", value.into());
+        self
+    }
+
+    /// `SessionLoggerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_logger_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SessionLoggerArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrustStoreArn`.
+    pub fn trust_store_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TrustStoreArn", value.into());
+        self
+    }
+
+    /// Sets `TrustStoreArn` in place: [`Self::trust_store_arn`] on a value held by `&mut`.
+    pub fn set_trust_store_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrustStoreArn", value.into());
+        self
+    }
+
+    /// `TrustStoreArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trust_store_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrustStoreArn")
+    }
+
+    /// `UserAccessLoggingSettingsArn`.
+    pub fn user_access_logging_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserAccessLoggingSettingsArn", value.into());
+        self
+    }
+
+    /// Sets `UserAccessLoggingSettingsArn` in place: [`Self::user_access_logging_settings_arn`] on
+    /// a value held by `&mut`.
+    pub fn set_user_access_logging_settings_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserAccessLoggingSettingsArn", value.into());
+        self
+    }
+
+    /// `UserAccessLoggingSettingsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_access_logging_settings_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserAccessLoggingSettingsArn")
+    }
+
+    /// `UserSettingsArn`.
+    pub fn user_settings_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserSettingsArn", value.into());
+        self
+    }
+
+    /// Sets `UserSettingsArn` in place: [`Self::user_settings_arn`] on a value held by `&mut`.
+    pub fn set_user_settings_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserSettingsArn", value.into());
+        self
+    }
+
+    /// `UserSettingsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_settings_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserSettingsArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -941,34 +1691,101 @@ impl SessionLogger {
         SessionLogger { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerManagedKey`.
-        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `EventFilter`.
-        core.props, "EventFilter", _, set_event_filter, get_event_filter, Val<session_logger::EventFilter>
+    /// `CustomerManagedKey`.
+    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfiguration`.
-        core.props, "LogConfiguration", _, set_log_configuration, get_log_configuration, Val<session_logger::LogConfiguration>
+    /// Sets `CustomerManagedKey` in place: [`Self::customer_managed_key`] on a value held by `&mut`.
+    pub fn set_customer_managed_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomerManagedKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedKey")
+    }
+
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `EventFilter`, which `new` took, in place.
+    pub fn set_event_filter(&mut self, value: impl Into<Val<session_logger::EventFilter>>) -> &mut Self {
+        self.core.props.set("EventFilter", value.into());
+        self
+    }
+
+    /// `EventFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_filter(&self) -> ::std::option::Option<Val<session_logger::EventFilter>> {
+        crate::cfn::get_prop(&self.core.props, "EventFilter")
+    }
+
+    /// Sets `LogConfiguration`, which `new` took, in place.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<session_logger::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<session_logger::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1018,14 +1835,40 @@ pub mod session_logger {
             EventFilter { props }
         }
 
-        prop! {
-            /// `All`.
-            props, "All", all, set_all, get_all, Val<Json>
+        /// `All`.
+        pub fn all(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("All", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`.
-            props, "Include", include, set_include, get_include, Val<List<Event>>
+        /// Sets `All` in place: [`Self::all`] on a value held by `&mut`.
+        pub fn set_all(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("All", value.into());
+            self
+        }
+
+        /// `All` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "All")
+        }
+
+        /// `Include`.
+        pub fn include(mut self, value: impl Into<Val<List<Event>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<Event>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<Event>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1102,9 +1945,22 @@ pub mod session_logger {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3LogConfiguration>
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3LogConfiguration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3LogConfiguration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -1133,29 +1989,76 @@ pub mod session_logger {
             S3LogConfiguration { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `FolderStructure`.
-            props, "FolderStructure", _, set_folder_structure, get_folder_structure, Val<FolderStructure>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `LogFileFormat`.
-            props, "LogFileFormat", _, set_log_file_format, get_log_file_format, Val<LogFileFormat>
+        /// Sets `FolderStructure`, which `new` took, in place.
+        pub fn set_folder_structure(&mut self, value: impl Into<Val<FolderStructure>>) -> &mut Self {
+            self.props.set("FolderStructure", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`.
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `FolderStructure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_folder_structure(&self) -> ::std::option::Option<Val<FolderStructure>> {
+            crate::cfn::get_prop(&self.props, "FolderStructure")
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// Sets `LogFileFormat`, which `new` took, in place.
+        pub fn set_log_file_format(&mut self, value: impl Into<Val<LogFileFormat>>) -> &mut Self {
+            self.props.set("LogFileFormat", value.into());
+            self
+        }
+
+        /// `LogFileFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_file_format(&self) -> ::std::option::Option<Val<LogFileFormat>> {
+            crate::cfn::get_prop(&self.props, "LogFileFormat")
+        }
+
+        /// `BucketOwner`.
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
         }
     }
 
@@ -1206,14 +2109,34 @@ impl TrustStore {
         TrustStore { core }
     }
 
-    prop! {
-        /// `CertificateList`.
-        core.props, "CertificateList", _, set_certificate_list, get_certificate_list, Val<List<String>>
+    /// Sets `CertificateList`, which `new` took, in place.
+    pub fn set_certificate_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CertificateList", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CertificateList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateList")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1257,14 +2180,34 @@ impl UserAccessLoggingSettings {
         UserAccessLoggingSettings { core }
     }
 
-    prop! {
-        /// `KinesisStreamArn`: Kinesis stream ARN to which log events are published.
-        core.props, "KinesisStreamArn", _, set_kinesis_stream_arn, get_kinesis_stream_arn, Val<String>
+    /// Sets `KinesisStreamArn`, which `new` took, in place.
+    pub fn set_kinesis_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KinesisStreamArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KinesisStreamArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisStreamArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1320,79 +2263,248 @@ impl UserSettings {
         UserSettings { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `BrandingConfiguration`.
-        core.props, "BrandingConfiguration", branding_configuration, set_branding_configuration, get_branding_configuration, Val<user_settings::BrandingConfiguration>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `CookieSynchronizationConfiguration`.
-        core.props, "CookieSynchronizationConfiguration", cookie_synchronization_configuration, set_cookie_synchronization_configuration, get_cookie_synchronization_configuration, Val<user_settings::CookieSynchronizationConfiguration>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `CopyAllowed`.
-        core.props, "CopyAllowed", _, set_copy_allowed, get_copy_allowed, Val<user_settings::EnabledType>
+    /// `BrandingConfiguration`.
+    pub fn branding_configuration(mut self, value: impl Into<Val<user_settings::BrandingConfiguration>>) -> Self {
+        self.core.props.set("BrandingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerManagedKey`.
-        core.props, "CustomerManagedKey", customer_managed_key, set_customer_managed_key, get_customer_managed_key, Val<String>
+    /// Sets `BrandingConfiguration` in place: [`Self::branding_configuration`] on a value held by `&mut`.
+    pub fn set_branding_configuration(&mut self, value: impl Into<Val<user_settings::BrandingConfiguration>>) -> &mut Self {
+        self.core.props.set("BrandingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DeepLinkAllowed`.
-        core.props, "DeepLinkAllowed", deep_link_allowed, set_deep_link_allowed, get_deep_link_allowed, Val<user_settings::EnabledType>
+    /// `BrandingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_branding_configuration(&self) -> ::std::option::Option<Val<user_settings::BrandingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "BrandingConfiguration")
     }
 
-    prop! {
-        /// `DisconnectTimeoutInMinutes`.
-        core.props, "DisconnectTimeoutInMinutes", disconnect_timeout_in_minutes, set_disconnect_timeout_in_minutes, get_disconnect_timeout_in_minutes, Val<f64>
+    /// `CookieSynchronizationConfiguration`.
+    pub fn cookie_synchronization_configuration(mut self, value: impl Into<Val<user_settings::CookieSynchronizationConfiguration>>) -> Self {
+        self.core.props.set("CookieSynchronizationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DownloadAllowed`.
-        core.props, "DownloadAllowed", _, set_download_allowed, get_download_allowed, Val<user_settings::EnabledType>
+    /// Sets `CookieSynchronizationConfiguration` in place: [`Self::cookie_synchronization_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_cookie_synchronization_configuration(&mut self, value: impl Into<Val<user_settings::CookieSynchronizationConfiguration>>) -> &mut Self {
+        self.core.props.set("CookieSynchronizationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `IdleDisconnectTimeoutInMinutes`.
-        core.props, "IdleDisconnectTimeoutInMinutes", idle_disconnect_timeout_in_minutes, set_idle_disconnect_timeout_in_minutes, get_idle_disconnect_timeout_in_minutes, Val<f64>
+    /// `CookieSynchronizationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cookie_synchronization_configuration(&self) -> ::std::option::Option<Val<user_settings::CookieSynchronizationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CookieSynchronizationConfiguration")
     }
 
-    prop! {
-        /// `PasteAllowed`.
-        core.props, "PasteAllowed", _, set_paste_allowed, get_paste_allowed, Val<user_settings::EnabledType>
+    /// Sets `CopyAllowed`, which `new` took, in place.
+    pub fn set_copy_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("CopyAllowed", value.into());
+        self
     }
 
-    prop! {
-        /// `PrintAllowed`.
-        core.props, "PrintAllowed", _, set_print_allowed, get_print_allowed, Val<user_settings::EnabledType>
+    /// `CopyAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "CopyAllowed")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomerManagedKey`.
+    pub fn customer_managed_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `ToolbarConfiguration`.
-        core.props, "ToolbarConfiguration", toolbar_configuration, set_toolbar_configuration, get_toolbar_configuration, Val<user_settings::ToolbarConfiguration>
+    /// Sets `CustomerManagedKey` in place: [`Self::customer_managed_key`] on a value held by `&mut`.
+    pub fn set_customer_managed_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerManagedKey", value.into());
+        self
     }
 
-    prop! {
-        /// `UploadAllowed`.
-        core.props, "UploadAllowed", _, set_upload_allowed, get_upload_allowed, Val<user_settings::EnabledType>
+    /// `CustomerManagedKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_managed_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerManagedKey")
     }
 
-    prop! {
-        /// `WebAuthnAllowed`.
-        core.props, "WebAuthnAllowed", web_authn_allowed, set_web_authn_allowed, get_web_authn_allowed, Val<user_settings::EnabledType>
+    /// `DeepLinkAllowed`.
+    pub fn deep_link_allowed(mut self, value: impl Into<Val<user_settings::EnabledType>>) -> Self {
+        self.core.props.set("DeepLinkAllowed", value.into());
+        self
+    }
+
+    /// Sets `DeepLinkAllowed` in place: [`Self::deep_link_allowed`] on a value held by `&mut`.
+    pub fn set_deep_link_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("DeepLinkAllowed", value.into());
+        self
+    }
+
+    /// `DeepLinkAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deep_link_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "DeepLinkAllowed")
+    }
+
+    /// `DisconnectTimeoutInMinutes`.
+    pub fn disconnect_timeout_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("DisconnectTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// Sets `DisconnectTimeoutInMinutes` in place: [`Self::disconnect_timeout_in_minutes`] on a
+    /// value held by `&mut`.
+    pub fn set_disconnect_timeout_in_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("DisconnectTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// `DisconnectTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disconnect_timeout_in_minutes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "DisconnectTimeoutInMinutes")
+    }
+
+    /// Sets `DownloadAllowed`, which `new` took, in place.
+    pub fn set_download_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("DownloadAllowed", value.into());
+        self
+    }
+
+    /// `DownloadAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_download_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "DownloadAllowed")
+    }
+
+    /// `IdleDisconnectTimeoutInMinutes`.
+    pub fn idle_disconnect_timeout_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("IdleDisconnectTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// Sets `IdleDisconnectTimeoutInMinutes` in place: [`Self::idle_disconnect_timeout_in_minutes`]
+    /// on a value held by `&mut`.
+    pub fn set_idle_disconnect_timeout_in_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("IdleDisconnectTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// `IdleDisconnectTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_disconnect_timeout_in_minutes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleDisconnectTimeoutInMinutes")
+    }
+
+    /// Sets `PasteAllowed`, which `new` took, in place.
+    pub fn set_paste_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("PasteAllowed", value.into());
+        self
+    }
+
+    /// `PasteAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_paste_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "PasteAllowed")
+    }
+
+    /// Sets `PrintAllowed`, which `new` took, in place.
+    pub fn set_print_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("PrintAllowed", value.into());
+        self
+    }
+
+    /// `PrintAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_print_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "PrintAllowed")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ToolbarConfiguration`.
+    pub fn toolbar_configuration(mut self, value: impl Into<Val<user_settings::ToolbarConfiguration>>) -> Self {
+        self.core.props.set("ToolbarConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ToolbarConfiguration` in place: [`Self::toolbar_configuration`] on a value held by `&mut`.
+    pub fn set_toolbar_configuration(&mut self, value: impl Into<Val<user_settings::ToolbarConfiguration>>) -> &mut Self {
+        self.core.props.set("ToolbarConfiguration", value.into());
+        self
+    }
+
+    /// `ToolbarConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_toolbar_configuration(&self) -> ::std::option::Option<Val<user_settings::ToolbarConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ToolbarConfiguration")
+    }
+
+    /// Sets `UploadAllowed`, which `new` took, in place.
+    pub fn set_upload_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("UploadAllowed", value.into());
+        self
+    }
+
+    /// `UploadAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upload_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "UploadAllowed")
+    }
+
+    /// `WebAuthnAllowed`.
+    pub fn web_authn_allowed(mut self, value: impl Into<Val<user_settings::EnabledType>>) -> Self {
+        self.core.props.set("WebAuthnAllowed", value.into());
+        self
+    }
+
+    /// Sets `WebAuthnAllowed` in place: [`Self::web_authn_allowed`] on a value held by `&mut`.
+    pub fn set_web_authn_allowed(&mut self, value: impl Into<Val<user_settings::EnabledType>>) -> &mut Self {
+        self.core.props.set("WebAuthnAllowed", value.into());
+        self
+    }
+
+    /// `WebAuthnAllowed` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_authn_allowed(&self) -> ::std::option::Option<Val<user_settings::EnabledType>> {
+        crate::cfn::get_prop(&self.core.props, "WebAuthnAllowed")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1452,49 +2564,166 @@ pub mod user_settings {
             BrandingConfiguration { props }
         }
 
-        prop! {
-            /// `ColorTheme`.
-            props, "ColorTheme", color_theme, set_color_theme, get_color_theme, Val<ColorTheme>
+        /// `ColorTheme`.
+        pub fn color_theme(mut self, value: impl Into<Val<ColorTheme>>) -> Self {
+            self.props.set("ColorTheme", value.into());
+            self
         }
 
-        prop! {
-            /// `Favicon`.
-            props, "Favicon", favicon, set_favicon, get_favicon, Val<String>
+        /// Sets `ColorTheme` in place: [`Self::color_theme`] on a value held by `&mut`.
+        pub fn set_color_theme(&mut self, value: impl Into<Val<ColorTheme>>) -> &mut Self {
+            self.props.set("ColorTheme", value.into());
+            self
         }
 
-        prop! {
-            /// `FaviconMetadata`.
-            props, "FaviconMetadata", favicon_metadata, set_favicon_metadata, get_favicon_metadata, Val<ImageMetadata>
+        /// `ColorTheme` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_color_theme(&self) -> ::std::option::Option<Val<ColorTheme>> {
+            crate::cfn::get_prop(&self.props, "ColorTheme")
         }
 
-        prop! {
-            /// `LocalizedStrings`.
-            props, "LocalizedStrings", localized_strings, set_localized_strings, get_localized_strings, Val<Map<LocalizedBrandingStrings>>
+        /// `Favicon`.
+        pub fn favicon(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Favicon", value.into());
+            self
         }
 
-        prop! {
-            /// `Logo`.
-            props, "Logo", logo, set_logo, get_logo, Val<String>
+        /// Sets `Favicon` in place: [`Self::favicon`] on a value held by `&mut`.
+        pub fn set_favicon(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Favicon", value.into());
+            self
         }
 
-        prop! {
-            /// `LogoMetadata`.
-            props, "LogoMetadata", logo_metadata, set_logo_metadata, get_logo_metadata, Val<ImageMetadata>
+        /// `Favicon` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_favicon(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Favicon")
         }
 
-        prop! {
-            /// `TermsOfService`.
-            props, "TermsOfService", terms_of_service, set_terms_of_service, get_terms_of_service, Val<String>
+        /// `FaviconMetadata`.
+        pub fn favicon_metadata(mut self, value: impl Into<Val<ImageMetadata>>) -> Self {
+            self.props.set("FaviconMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `Wallpaper`.
-            props, "Wallpaper", wallpaper, set_wallpaper, get_wallpaper, Val<String>
+        /// Sets `FaviconMetadata` in place: [`Self::favicon_metadata`] on a value held by `&mut`.
+        pub fn set_favicon_metadata(&mut self, value: impl Into<Val<ImageMetadata>>) -> &mut Self {
+            self.props.set("FaviconMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `WallpaperMetadata`.
-            props, "WallpaperMetadata", wallpaper_metadata, set_wallpaper_metadata, get_wallpaper_metadata, Val<ImageMetadata>
+        /// `FaviconMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_favicon_metadata(&self) -> ::std::option::Option<Val<ImageMetadata>> {
+            crate::cfn::get_prop(&self.props, "FaviconMetadata")
+        }
+
+        /// `LocalizedStrings`.
+        pub fn localized_strings(mut self, value: impl Into<Val<Map<LocalizedBrandingStrings>>>) -> Self {
+            self.props.set("LocalizedStrings", value.into());
+            self
+        }
+
+        /// Sets `LocalizedStrings` in place: [`Self::localized_strings`] on a value held by `&mut`.
+        pub fn set_localized_strings(&mut self, value: impl Into<Val<Map<LocalizedBrandingStrings>>>) -> &mut Self {
+            self.props.set("LocalizedStrings", value.into());
+            self
+        }
+
+        /// `LocalizedStrings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_localized_strings(&self) -> ::std::option::Option<Val<Map<LocalizedBrandingStrings>>> {
+            crate::cfn::get_prop(&self.props, "LocalizedStrings")
+        }
+
+        /// `Logo`.
+        pub fn logo(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Logo", value.into());
+            self
+        }
+
+        /// Sets `Logo` in place: [`Self::logo`] on a value held by `&mut`.
+        pub fn set_logo(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Logo", value.into());
+            self
+        }
+
+        /// `Logo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logo(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Logo")
+        }
+
+        /// `LogoMetadata`.
+        pub fn logo_metadata(mut self, value: impl Into<Val<ImageMetadata>>) -> Self {
+            self.props.set("LogoMetadata", value.into());
+            self
+        }
+
+        /// Sets `LogoMetadata` in place: [`Self::logo_metadata`] on a value held by `&mut`.
+        pub fn set_logo_metadata(&mut self, value: impl Into<Val<ImageMetadata>>) -> &mut Self {
+            self.props.set("LogoMetadata", value.into());
+            self
+        }
+
+        /// `LogoMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logo_metadata(&self) -> ::std::option::Option<Val<ImageMetadata>> {
+            crate::cfn::get_prop(&self.props, "LogoMetadata")
+        }
+
+        /// `TermsOfService`.
+        pub fn terms_of_service(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TermsOfService", value.into());
+            self
+        }
+
+        /// Sets `TermsOfService` in place: [`Self::terms_of_service`] on a value held by `&mut`.
+        pub fn set_terms_of_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TermsOfService", value.into());
+            self
+        }
+
+        /// `TermsOfService` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terms_of_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TermsOfService")
+        }
+
+        /// `Wallpaper`.
+        pub fn wallpaper(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Wallpaper", value.into());
+            self
+        }
+
+        /// Sets `Wallpaper` in place: [`Self::wallpaper`] on a value held by `&mut`.
+        pub fn set_wallpaper(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Wallpaper", value.into());
+            self
+        }
+
+        /// `Wallpaper` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallpaper(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Wallpaper")
+        }
+
+        /// `WallpaperMetadata`.
+        pub fn wallpaper_metadata(mut self, value: impl Into<Val<ImageMetadata>>) -> Self {
+            self.props.set("WallpaperMetadata", value.into());
+            self
+        }
+
+        /// Sets `WallpaperMetadata` in place: [`Self::wallpaper_metadata`] on a value held by `&mut`.
+        pub fn set_wallpaper_metadata(&mut self, value: impl Into<Val<ImageMetadata>>) -> &mut Self {
+            self.props.set("WallpaperMetadata", value.into());
+            self
+        }
+
+        /// `WallpaperMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallpaper_metadata(&self) -> ::std::option::Option<Val<ImageMetadata>> {
+            crate::cfn::get_prop(&self.props, "WallpaperMetadata")
         }
     }
 
@@ -1536,19 +2765,40 @@ pub mod user_settings {
             ImageMetadata { props }
         }
 
-        prop! {
-            /// `FileExtension`.
-            props, "FileExtension", _, set_file_extension, get_file_extension, Val<String>
+        /// Sets `FileExtension`, which `new` took, in place.
+        pub fn set_file_extension(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileExtension", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUploadTimestamp`.
-            props, "LastUploadTimestamp", _, set_last_upload_timestamp, get_last_upload_timestamp, Val<String>
+        /// `FileExtension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_extension(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileExtension")
         }
 
-        prop! {
-            /// `MimeType`.
-            props, "MimeType", _, set_mime_type, get_mime_type, Val<MimeType>
+        /// Sets `LastUploadTimestamp`, which `new` took, in place.
+        pub fn set_last_upload_timestamp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUploadTimestamp", value.into());
+            self
+        }
+
+        /// `LastUploadTimestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_upload_timestamp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUploadTimestamp")
+        }
+
+        /// Sets `MimeType`, which `new` took, in place.
+        pub fn set_mime_type(&mut self, value: impl Into<Val<MimeType>>) -> &mut Self {
+            self.props.set("MimeType", value.into());
+            self
+        }
+
+        /// `MimeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mime_type(&self) -> ::std::option::Option<Val<MimeType>> {
+            crate::cfn::get_prop(&self.props, "MimeType")
         }
     }
 
@@ -1590,44 +2840,136 @@ pub mod user_settings {
             LocalizedBrandingStrings { props }
         }
 
-        prop! {
-            /// `BrowserTabTitle`.
-            props, "BrowserTabTitle", _, set_browser_tab_title, get_browser_tab_title, Val<String>
+        /// Sets `BrowserTabTitle`, which `new` took, in place.
+        pub fn set_browser_tab_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BrowserTabTitle", value.into());
+            self
         }
 
-        prop! {
-            /// `WelcomeText`.
-            props, "WelcomeText", _, set_welcome_text, get_welcome_text, Val<String>
+        /// `BrowserTabTitle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_browser_tab_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BrowserTabTitle")
         }
 
-        prop! {
-            /// `ContactButtonText`.
-            props, "ContactButtonText", contact_button_text, set_contact_button_text, get_contact_button_text, Val<String>
+        /// Sets `WelcomeText`, which `new` took, in place.
+        pub fn set_welcome_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WelcomeText", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactLink`.
-            props, "ContactLink", contact_link, set_contact_link, get_contact_link, Val<String>
+        /// `WelcomeText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_welcome_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WelcomeText")
         }
 
-        prop! {
-            /// `LoadingText`.
-            props, "LoadingText", loading_text, set_loading_text, get_loading_text, Val<String>
+        /// `ContactButtonText`.
+        pub fn contact_button_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContactButtonText", value.into());
+            self
         }
 
-        prop! {
-            /// `LoginButtonText`.
-            props, "LoginButtonText", login_button_text, set_login_button_text, get_login_button_text, Val<String>
+        /// Sets `ContactButtonText` in place: [`Self::contact_button_text`] on a value held by `&mut`.
+        pub fn set_contact_button_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactButtonText", value.into());
+            self
         }
 
-        prop! {
-            /// `LoginDescription`.
-            props, "LoginDescription", login_description, set_login_description, get_login_description, Val<String>
+        /// `ContactButtonText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_button_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactButtonText")
         }
 
-        prop! {
-            /// `LoginTitle`.
-            props, "LoginTitle", login_title, set_login_title, get_login_title, Val<String>
+        /// `ContactLink`.
+        pub fn contact_link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContactLink", value.into());
+            self
+        }
+
+        /// Sets `ContactLink` in place: [`Self::contact_link`] on a value held by `&mut`.
+        pub fn set_contact_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactLink", value.into());
+            self
+        }
+
+        /// `ContactLink` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactLink")
+        }
+
+        /// `LoadingText`.
+        pub fn loading_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoadingText", value.into());
+            self
+        }
+
+        /// Sets `LoadingText` in place: [`Self::loading_text`] on a value held by `&mut`.
+        pub fn set_loading_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoadingText", value.into());
+            self
+        }
+
+        /// `LoadingText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_loading_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoadingText")
+        }
+
+        /// `LoginButtonText`.
+        pub fn login_button_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoginButtonText", value.into());
+            self
+        }
+
+        /// Sets `LoginButtonText` in place: [`Self::login_button_text`] on a value held by `&mut`.
+        pub fn set_login_button_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoginButtonText", value.into());
+            self
+        }
+
+        /// `LoginButtonText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login_button_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoginButtonText")
+        }
+
+        /// `LoginDescription`.
+        pub fn login_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoginDescription", value.into());
+            self
+        }
+
+        /// Sets `LoginDescription` in place: [`Self::login_description`] on a value held by `&mut`.
+        pub fn set_login_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoginDescription", value.into());
+            self
+        }
+
+        /// `LoginDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoginDescription")
+        }
+
+        /// `LoginTitle`.
+        pub fn login_title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoginTitle", value.into());
+            self
+        }
+
+        /// Sets `LoginTitle` in place: [`Self::login_title`] on a value held by `&mut`.
+        pub fn set_login_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoginTitle", value.into());
+            self
+        }
+
+        /// `LoginTitle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoginTitle")
         }
     }
 
@@ -1648,14 +2990,34 @@ pub mod user_settings {
             CookieSynchronizationConfiguration { props }
         }
 
-        prop! {
-            /// `Allowlist`.
-            props, "Allowlist", _, set_allowlist, get_allowlist, Val<List<CookieSpecification>>
+        /// Sets `Allowlist`, which `new` took, in place.
+        pub fn set_allowlist(&mut self, value: impl Into<Val<List<CookieSpecification>>>) -> &mut Self {
+            self.props.set("Allowlist", value.into());
+            self
         }
 
-        prop! {
-            /// `Blocklist`.
-            props, "Blocklist", blocklist, set_blocklist, get_blocklist, Val<List<CookieSpecification>>
+        /// `Allowlist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowlist(&self) -> ::std::option::Option<Val<List<CookieSpecification>>> {
+            crate::cfn::get_prop(&self.props, "Allowlist")
+        }
+
+        /// `Blocklist`.
+        pub fn blocklist(mut self, value: impl Into<Val<List<CookieSpecification>>>) -> Self {
+            self.props.set("Blocklist", value.into());
+            self
+        }
+
+        /// Sets `Blocklist` in place: [`Self::blocklist`] on a value held by `&mut`.
+        pub fn set_blocklist(&mut self, value: impl Into<Val<List<CookieSpecification>>>) -> &mut Self {
+            self.props.set("Blocklist", value.into());
+            self
+        }
+
+        /// `Blocklist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocklist(&self) -> ::std::option::Option<Val<List<CookieSpecification>>> {
+            crate::cfn::get_prop(&self.props, "Blocklist")
         }
     }
 
@@ -1676,19 +3038,52 @@ pub mod user_settings {
             CookieSpecification { props }
         }
 
-        prop! {
-            /// `Domain`.
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -1720,24 +3115,76 @@ pub mod user_settings {
             ToolbarConfiguration { props }
         }
 
-        prop! {
-            /// `HiddenToolbarItems`.
-            props, "HiddenToolbarItems", hidden_toolbar_items, set_hidden_toolbar_items, get_hidden_toolbar_items, Val<List<ToolbarItem>>
+        /// `HiddenToolbarItems`.
+        pub fn hidden_toolbar_items(mut self, value: impl Into<Val<List<ToolbarItem>>>) -> Self {
+            self.props.set("HiddenToolbarItems", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxDisplayResolution`.
-            props, "MaxDisplayResolution", max_display_resolution, set_max_display_resolution, get_max_display_resolution, Val<MaxDisplayResolution>
+        /// Sets `HiddenToolbarItems` in place: [`Self::hidden_toolbar_items`] on a value held by `&mut`.
+        pub fn set_hidden_toolbar_items(&mut self, value: impl Into<Val<List<ToolbarItem>>>) -> &mut Self {
+            self.props.set("HiddenToolbarItems", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolbarType`.
-            props, "ToolbarType", toolbar_type, set_toolbar_type, get_toolbar_type, Val<ToolbarType>
+        /// `HiddenToolbarItems` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hidden_toolbar_items(&self) -> ::std::option::Option<Val<List<ToolbarItem>>> {
+            crate::cfn::get_prop(&self.props, "HiddenToolbarItems")
         }
 
-        prop! {
-            /// `VisualMode`.
-            props, "VisualMode", visual_mode, set_visual_mode, get_visual_mode, Val<VisualMode>
+        /// `MaxDisplayResolution`.
+        pub fn max_display_resolution(mut self, value: impl Into<Val<MaxDisplayResolution>>) -> Self {
+            self.props.set("MaxDisplayResolution", value.into());
+            self
+        }
+
+        /// Sets `MaxDisplayResolution` in place: [`Self::max_display_resolution`] on a value held by `&mut`.
+        pub fn set_max_display_resolution(&mut self, value: impl Into<Val<MaxDisplayResolution>>) -> &mut Self {
+            self.props.set("MaxDisplayResolution", value.into());
+            self
+        }
+
+        /// `MaxDisplayResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_display_resolution(&self) -> ::std::option::Option<Val<MaxDisplayResolution>> {
+            crate::cfn::get_prop(&self.props, "MaxDisplayResolution")
+        }
+
+        /// `ToolbarType`.
+        pub fn toolbar_type(mut self, value: impl Into<Val<ToolbarType>>) -> Self {
+            self.props.set("ToolbarType", value.into());
+            self
+        }
+
+        /// Sets `ToolbarType` in place: [`Self::toolbar_type`] on a value held by `&mut`.
+        pub fn set_toolbar_type(&mut self, value: impl Into<Val<ToolbarType>>) -> &mut Self {
+            self.props.set("ToolbarType", value.into());
+            self
+        }
+
+        /// `ToolbarType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_toolbar_type(&self) -> ::std::option::Option<Val<ToolbarType>> {
+            crate::cfn::get_prop(&self.props, "ToolbarType")
+        }
+
+        /// `VisualMode`.
+        pub fn visual_mode(mut self, value: impl Into<Val<VisualMode>>) -> Self {
+            self.props.set("VisualMode", value.into());
+            self
+        }
+
+        /// Sets `VisualMode` in place: [`Self::visual_mode`] on a value held by `&mut`.
+        pub fn set_visual_mode(&mut self, value: impl Into<Val<VisualMode>>) -> &mut Self {
+            self.props.set("VisualMode", value.into());
+            self
+        }
+
+        /// `VisualMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_visual_mode(&self) -> ::std::option::Option<Val<VisualMode>> {
+            crate::cfn::get_prop(&self.props, "VisualMode")
         }
     }
 

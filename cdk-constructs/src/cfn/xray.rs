@@ -42,24 +42,70 @@ impl Group {
         Group { core }
     }
 
-    prop! {
-        /// `FilterExpression`: The filter expression defining criteria by which to group traces.
-        core.props, "FilterExpression", filter_expression, set_filter_expression, get_filter_expression, Val<String>
+    /// `FilterExpression`: The filter expression defining criteria by which to group traces.
+    pub fn filter_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FilterExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupName`: The case-sensitive name of the new group. Names must be unique.
-        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
+    /// Sets `FilterExpression` in place: [`Self::filter_expression`] on a value held by `&mut`.
+    pub fn set_filter_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FilterExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `InsightsConfiguration`.
-        core.props, "InsightsConfiguration", insights_configuration, set_insights_configuration, get_insights_configuration, Val<group::InsightsConfiguration>
+    /// `FilterExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FilterExpression")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GroupName`, which `new` took, in place.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
+    }
+
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
+    }
+
+    /// `InsightsConfiguration`.
+    pub fn insights_configuration(mut self, value: impl Into<Val<group::InsightsConfiguration>>) -> Self {
+        self.core.props.set("InsightsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `InsightsConfiguration` in place: [`Self::insights_configuration`] on a value held by `&mut`.
+    pub fn set_insights_configuration(&mut self, value: impl Into<Val<group::InsightsConfiguration>>) -> &mut Self {
+        self.core.props.set("InsightsConfiguration", value.into());
+        self
+    }
+
+    /// `InsightsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insights_configuration(&self) -> ::std::option::Option<Val<group::InsightsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InsightsConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -94,17 +140,43 @@ pub mod group {
             InsightsConfiguration { props }
         }
 
-        prop! {
-            /// `InsightsEnabled`: Set the InsightsEnabled value to true to enable insights or false to
-            /// disable insights.
-            props, "InsightsEnabled", insights_enabled, set_insights_enabled, get_insights_enabled, Val<bool>
+        /// `InsightsEnabled`: Set the InsightsEnabled value to true to enable insights or false to
+        /// disable insights.
+        pub fn insights_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InsightsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationsEnabled`: Set the NotificationsEnabled value to true to enable insights
-            /// notifications. Notifications can only be enabled on a group with InsightsEnabled set to
-            /// true.
-            props, "NotificationsEnabled", notifications_enabled, set_notifications_enabled, get_notifications_enabled, Val<bool>
+        /// Sets `InsightsEnabled` in place: [`Self::insights_enabled`] on a value held by `&mut`.
+        pub fn set_insights_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InsightsEnabled", value.into());
+            self
+        }
+
+        /// `InsightsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insights_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InsightsEnabled")
+        }
+
+        /// `NotificationsEnabled`: Set the NotificationsEnabled value to true to enable insights
+        /// notifications. Notifications can only be enabled on a group with InsightsEnabled set to
+        /// true.
+        pub fn notifications_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NotificationsEnabled", value.into());
+            self
+        }
+
+        /// Sets `NotificationsEnabled` in place: [`Self::notifications_enabled`] on a value held by `&mut`.
+        pub fn set_notifications_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NotificationsEnabled", value.into());
+            self
+        }
+
+        /// `NotificationsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notifications_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NotificationsEnabled")
         }
     }
 }
@@ -137,21 +209,48 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `BypassPolicyLockoutCheck`: A flag to indicate whether to bypass the resource policy
-        /// lockout safety check
-        core.props, "BypassPolicyLockoutCheck", bypass_policy_lockout_check, set_bypass_policy_lockout_check, get_bypass_policy_lockout_check, Val<bool>
+    /// `BypassPolicyLockoutCheck`: A flag to indicate whether to bypass the resource policy lockout
+    /// safety check
+    pub fn bypass_policy_lockout_check(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BypassPolicyLockoutCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`: The resource policy document, which can be up to 5kb in size.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+    /// Sets `BypassPolicyLockoutCheck` in place: [`Self::bypass_policy_lockout_check`] on a value
+    /// held by `&mut`.
+    pub fn set_bypass_policy_lockout_check(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BypassPolicyLockoutCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: The name of the resource policy. Must be unique within a specific AWS
-        /// account.
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `BypassPolicyLockoutCheck` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bypass_policy_lockout_check(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BypassPolicyLockoutCheck")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -180,30 +279,95 @@ impl SamplingRule {
         SamplingRule { core }
     }
 
-    prop! {
-        /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-        /// both.
-        core.props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+    /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+    /// both.
+    pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `SamplingRule`.
-        core.props, "SamplingRule", sampling_rule, set_sampling_rule, get_sampling_rule, Val<sampling_rule::SamplingRule>
+    /// Sets `RuleName` in place: [`Self::rule_name`] on a value held by `&mut`.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `SamplingRuleRecord`.
-        core.props, "SamplingRuleRecord", sampling_rule_record, set_sampling_rule_record, get_sampling_rule_record, Val<sampling_rule::SamplingRuleRecord>
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
     }
 
-    prop! {
-        /// `SamplingRuleUpdate`.
-        core.props, "SamplingRuleUpdate", sampling_rule_update, set_sampling_rule_update, get_sampling_rule_update, Val<sampling_rule::SamplingRuleUpdate>
+    /// `SamplingRule`.
+    pub fn sampling_rule(mut self, value: impl Into<Val<sampling_rule::SamplingRule>>) -> Self {
+        self.core.props.set("SamplingRule", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SamplingRule` in place: [`Self::sampling_rule`] on a value held by `&mut`.
+    pub fn set_sampling_rule(&mut self, value: impl Into<Val<sampling_rule::SamplingRule>>) -> &mut Self {
+        self.core.props.set("SamplingRule", value.into());
+        self
+    }
+
+    /// `SamplingRule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sampling_rule(&self) -> ::std::option::Option<Val<sampling_rule::SamplingRule>> {
+        crate::cfn::get_prop(&self.core.props, "SamplingRule")
+    }
+
+    /// `SamplingRuleRecord`.
+    pub fn sampling_rule_record(mut self, value: impl Into<Val<sampling_rule::SamplingRuleRecord>>) -> Self {
+        self.core.props.set("SamplingRuleRecord", value.into());
+        self
+    }
+
+    /// Sets `SamplingRuleRecord` in place: [`Self::sampling_rule_record`] on a value held by `&mut`.
+    pub fn set_sampling_rule_record(&mut self, value: impl Into<Val<sampling_rule::SamplingRuleRecord>>) -> &mut Self {
+        self.core.props.set("SamplingRuleRecord", value.into());
+        self
+    }
+
+    /// `SamplingRuleRecord` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sampling_rule_record(&self) -> ::std::option::Option<Val<sampling_rule::SamplingRuleRecord>> {
+        crate::cfn::get_prop(&self.core.props, "SamplingRuleRecord")
+    }
+
+    /// `SamplingRuleUpdate`.
+    pub fn sampling_rule_update(mut self, value: impl Into<Val<sampling_rule::SamplingRuleUpdate>>) -> Self {
+        self.core.props.set("SamplingRuleUpdate", value.into());
+        self
+    }
+
+    /// Sets `SamplingRuleUpdate` in place: [`Self::sampling_rule_update`] on a value held by `&mut`.
+    pub fn set_sampling_rule_update(&mut self, value: impl Into<Val<sampling_rule::SamplingRuleUpdate>>) -> &mut Self {
+        self.core.props.set("SamplingRuleUpdate", value.into());
+        self
+    }
+
+    /// `SamplingRuleUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sampling_rule_update(&self) -> ::std::option::Option<Val<sampling_rule::SamplingRuleUpdate>> {
+        crate::cfn::get_prop(&self.core.props, "SamplingRuleUpdate")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -273,80 +437,203 @@ pub mod sampling_rule {
             SamplingRule { props }
         }
 
-        prop! {
-            /// `FixedRate`: The percentage of matching requests to instrument, after the reservoir is
-            /// exhausted.
-            props, "FixedRate", _, set_fixed_rate, get_fixed_rate, Val<f64>
+        /// Sets `FixedRate`, which `new` took, in place.
+        pub fn set_fixed_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FixedRate", value.into());
+            self
         }
 
-        prop! {
-            /// `Host`: Matches the hostname from a request URL.
-            props, "Host", _, set_host, get_host, Val<String>
+        /// `FixedRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FixedRate")
         }
 
-        prop! {
-            /// `HTTPMethod`: Matches the HTTP method from a request URL.
-            props, "HTTPMethod", _, set_http_method, get_http_method, Val<String>
+        /// Sets `Host`, which `new` took, in place.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: The priority of the sampling rule.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
         }
 
-        prop! {
-            /// `ReservoirSize`: A fixed number of matching requests to instrument per second, prior to
-            /// applying the fixed rate. The reservoir is not used directly by services, but applies to
-            /// all services using the rule collectively.
-            props, "ReservoirSize", _, set_reservoir_size, get_reservoir_size, Val<i64>
+        /// Sets `HTTPMethod`, which `new` took, in place.
+        pub fn set_http_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceARN`: Matches the ARN of the AWS resource on which the service runs.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// `HTTPMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HTTPMethod")
         }
 
-        prop! {
-            /// `ServiceName`: Matches the name that the service uses to identify itself in segments.
-            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceType`: Matches the origin that the service uses to identify its type in
-            /// segments.
-            props, "ServiceType", _, set_service_type, get_service_type, Val<String>
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
 
-        prop! {
-            /// `URLPath`: Matches the path from a request URL.
-            props, "URLPath", _, set_url_path, get_url_path, Val<String>
+        /// Sets `ReservoirSize`, which `new` took, in place.
+        pub fn set_reservoir_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReservoirSize", value.into());
+            self
         }
 
-        prop! {
-            /// `Attributes`: Matches attributes derived from the request.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+        /// `ReservoirSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservoir_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReservoirSize")
         }
 
-        prop! {
-            /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-            /// both.
-            props, "RuleARN", rule_arn, set_rule_arn, get_rule_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-            /// both.
-            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
 
-        prop! {
-            /// `SamplingRateBoost`.
-            props, "SamplingRateBoost", sampling_rate_boost, set_sampling_rate_boost, get_sampling_rate_boost, Val<SamplingRateBoost>
+        /// Sets `ServiceName`, which `new` took, in place.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the sampling rule format (1)
-            props, "Version", version, set_version, get_version, Val<i64>
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
+        }
+
+        /// Sets `ServiceType`, which `new` took, in place.
+        pub fn set_service_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceType", value.into());
+            self
+        }
+
+        /// `ServiceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceType")
+        }
+
+        /// Sets `URLPath`, which `new` took, in place.
+        pub fn set_url_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URLPath", value.into());
+            self
+        }
+
+        /// `URLPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URLPath")
+        }
+
+        /// `Attributes`: Matches attributes derived from the request.
+        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not both.
+        pub fn rule_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleARN", value.into());
+            self
+        }
+
+        /// Sets `RuleARN` in place: [`Self::rule_arn`] on a value held by `&mut`.
+        pub fn set_rule_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleARN", value.into());
+            self
+        }
+
+        /// `RuleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleARN")
+        }
+
+        /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+        /// both.
+        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// Sets `RuleName` in place: [`Self::rule_name`] on a value held by `&mut`.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
+        }
+
+        /// `SamplingRateBoost`.
+        pub fn sampling_rate_boost(mut self, value: impl Into<Val<SamplingRateBoost>>) -> Self {
+            self.props.set("SamplingRateBoost", value.into());
+            self
+        }
+
+        /// Sets `SamplingRateBoost` in place: [`Self::sampling_rate_boost`] on a value held by `&mut`.
+        pub fn set_sampling_rate_boost(&mut self, value: impl Into<Val<SamplingRateBoost>>) -> &mut Self {
+            self.props.set("SamplingRateBoost", value.into());
+            self
+        }
+
+        /// `SamplingRateBoost` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampling_rate_boost(&self) -> ::std::option::Option<Val<SamplingRateBoost>> {
+            crate::cfn::get_prop(&self.props, "SamplingRateBoost")
+        }
+
+        /// `Version`: The version of the sampling rule format (1)
+        pub fn version(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -376,18 +663,28 @@ pub mod sampling_rule {
             SamplingRateBoost { props }
         }
 
-        prop! {
-            /// `MaxRate`: The maximum sampling rate X-Ray will apply when it detects anomalies. X-Ray
-            /// determines the appropriate rate between your baseline and the maximum, depending on
-            /// anomaly activity.
-            props, "MaxRate", _, set_max_rate, get_max_rate, Val<f64>
+        /// Sets `MaxRate`, which `new` took, in place.
+        pub fn set_max_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxRate", value.into());
+            self
         }
 
-        prop! {
-            /// `CooldownWindowMinutes`: Time window (in minutes) in which only one sampling rate boost
-            /// can be triggered. After a boost occurs, no further boosts are allowed until the next
-            /// window.
-            props, "CooldownWindowMinutes", _, set_cooldown_window_minutes, get_cooldown_window_minutes, Val<i64>
+        /// `MaxRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxRate")
+        }
+
+        /// Sets `CooldownWindowMinutes`, which `new` took, in place.
+        pub fn set_cooldown_window_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CooldownWindowMinutes", value.into());
+            self
+        }
+
+        /// `CooldownWindowMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cooldown_window_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CooldownWindowMinutes")
         }
     }
 
@@ -406,19 +703,58 @@ pub mod sampling_rule {
             SamplingRuleRecord { props }
         }
 
-        prop! {
-            /// `CreatedAt`: When the rule was created, in Unix time seconds.
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `CreatedAt`: When the rule was created, in Unix time seconds.
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModifiedAt`: When the rule was modified, in Unix time seconds.
-            props, "ModifiedAt", modified_at, set_modified_at, get_modified_at, Val<String>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `SamplingRule`.
-            props, "SamplingRule", sampling_rule, set_sampling_rule, get_sampling_rule, Val<SamplingRule>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
+        }
+
+        /// `ModifiedAt`: When the rule was modified, in Unix time seconds.
+        pub fn modified_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ModifiedAt", value.into());
+            self
+        }
+
+        /// Sets `ModifiedAt` in place: [`Self::modified_at`] on a value held by `&mut`.
+        pub fn set_modified_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModifiedAt", value.into());
+            self
+        }
+
+        /// `ModifiedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modified_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModifiedAt")
+        }
+
+        /// `SamplingRule`.
+        pub fn sampling_rule(mut self, value: impl Into<Val<SamplingRule>>) -> Self {
+            self.props.set("SamplingRule", value.into());
+            self
+        }
+
+        /// Sets `SamplingRule` in place: [`Self::sampling_rule`] on a value held by `&mut`.
+        pub fn set_sampling_rule(&mut self, value: impl Into<Val<SamplingRule>>) -> &mut Self {
+            self.props.set("SamplingRule", value.into());
+            self
+        }
+
+        /// `SamplingRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampling_rule(&self) -> ::std::option::Option<Val<SamplingRule>> {
+            crate::cfn::get_prop(&self.props, "SamplingRule")
         }
     }
 
@@ -437,75 +773,242 @@ pub mod sampling_rule {
             SamplingRuleUpdate { props }
         }
 
-        prop! {
-            /// `Attributes`: Matches attributes derived from the request.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+        /// `Attributes`: Matches attributes derived from the request.
+        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `FixedRate`: The percentage of matching requests to instrument, after the reservoir is
-            /// exhausted.
-            props, "FixedRate", fixed_rate, set_fixed_rate, get_fixed_rate, Val<f64>
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTPMethod`: Matches the HTTP method from a request URL.
-            props, "HTTPMethod", http_method, set_http_method, get_http_method, Val<String>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
 
-        prop! {
-            /// `Host`: Matches the hostname from a request URL.
-            props, "Host", host, set_host, get_host, Val<String>
+        /// `FixedRate`: The percentage of matching requests to instrument, after the reservoir is
+        /// exhausted.
+        pub fn fixed_rate(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("FixedRate", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: The priority of the sampling rule.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// Sets `FixedRate` in place: [`Self::fixed_rate`] on a value held by `&mut`.
+        pub fn set_fixed_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FixedRate", value.into());
+            self
         }
 
-        prop! {
-            /// `ReservoirSize`: A fixed number of matching requests to instrument per second, prior to
-            /// applying the fixed rate. The reservoir is not used directly by services, but applies to
-            /// all services using the rule collectively.
-            props, "ReservoirSize", reservoir_size, set_reservoir_size, get_reservoir_size, Val<i64>
+        /// `FixedRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FixedRate")
         }
 
-        prop! {
-            /// `ResourceARN`: Matches the ARN of the AWS resource on which the service runs.
-            props, "ResourceARN", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+        /// `HTTPMethod`: Matches the HTTP method from a request URL.
+        pub fn http_method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-            /// both.
-            props, "RuleARN", rule_arn, set_rule_arn, get_rule_arn, Val<String>
+        /// Sets `HTTPMethod` in place: [`Self::http_method`] on a value held by `&mut`.
+        pub fn set_http_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HTTPMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
-            /// both.
-            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+        /// `HTTPMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HTTPMethod")
         }
 
-        prop! {
-            /// `SamplingRateBoost`.
-            props, "SamplingRateBoost", sampling_rate_boost, set_sampling_rate_boost, get_sampling_rate_boost, Val<SamplingRateBoost>
+        /// `Host`: Matches the hostname from a request URL.
+        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceName`: Matches the name that the service uses to identify itself in segments.
-            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceType`: Matches the origin that the service uses to identify its type in
-            /// segments.
-            props, "ServiceType", service_type, set_service_type, get_service_type, Val<String>
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
         }
 
-        prop! {
-            /// `URLPath`: Matches the path from a request URL.
-            props, "URLPath", url_path, set_url_path, get_url_path, Val<String>
+        /// `Priority`: The priority of the sampling rule.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// `ReservoirSize`: A fixed number of matching requests to instrument per second, prior to
+        /// applying the fixed rate. The reservoir is not used directly by services, but applies to all
+        /// services using the rule collectively.
+        pub fn reservoir_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReservoirSize", value.into());
+            self
+        }
+
+        /// Sets `ReservoirSize` in place: [`Self::reservoir_size`] on a value held by `&mut`.
+        pub fn set_reservoir_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReservoirSize", value.into());
+            self
+        }
+
+        /// `ReservoirSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservoir_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReservoirSize")
+        }
+
+        /// `ResourceARN`: Matches the ARN of the AWS resource on which the service runs.
+        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// Sets `ResourceARN` in place: [`Self::resource_arn`] on a value held by `&mut`.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// `RuleARN`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not both.
+        pub fn rule_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleARN", value.into());
+            self
+        }
+
+        /// Sets `RuleARN` in place: [`Self::rule_arn`] on a value held by `&mut`.
+        pub fn set_rule_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleARN", value.into());
+            self
+        }
+
+        /// `RuleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleARN")
+        }
+
+        /// `RuleName`: The ARN of the sampling rule. Specify a rule by either name or ARN, but not
+        /// both.
+        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// Sets `RuleName` in place: [`Self::rule_name`] on a value held by `&mut`.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
+        }
+
+        /// `SamplingRateBoost`.
+        pub fn sampling_rate_boost(mut self, value: impl Into<Val<SamplingRateBoost>>) -> Self {
+            self.props.set("SamplingRateBoost", value.into());
+            self
+        }
+
+        /// Sets `SamplingRateBoost` in place: [`Self::sampling_rate_boost`] on a value held by `&mut`.
+        pub fn set_sampling_rate_boost(&mut self, value: impl Into<Val<SamplingRateBoost>>) -> &mut Self {
+            self.props.set("SamplingRateBoost", value.into());
+            self
+        }
+
+        /// `SamplingRateBoost` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampling_rate_boost(&self) -> ::std::option::Option<Val<SamplingRateBoost>> {
+            crate::cfn::get_prop(&self.props, "SamplingRateBoost")
+        }
+
+        /// `ServiceName`: Matches the name that the service uses to identify itself in segments.
+        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
+        }
+
+        /// `ServiceType`: Matches the origin that the service uses to identify its type in segments.
+        pub fn service_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceType", value.into());
+            self
+        }
+
+        /// Sets `ServiceType` in place: [`Self::service_type`] on a value held by `&mut`.
+        pub fn set_service_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceType", value.into());
+            self
+        }
+
+        /// `ServiceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceType")
+        }
+
+        /// `URLPath`: Matches the path from a request URL.
+        pub fn url_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("URLPath", value.into());
+            self
+        }
+
+        /// Sets `URLPath` in place: [`Self::url_path`] on a value held by `&mut`.
+        pub fn set_url_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URLPath", value.into());
+            self
+        }
+
+        /// `URLPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URLPath")
         }
     }
 }
@@ -529,10 +1032,23 @@ impl TransactionSearchConfig {
         TransactionSearchConfig { core }
     }
 
-    prop! {
-        /// `IndexingPercentage`: Determines the percentage of traces indexed from CloudWatch Logs
-        /// to X-Ray
-        core.props, "IndexingPercentage", indexing_percentage, set_indexing_percentage, get_indexing_percentage, Val<f64>
+    /// `IndexingPercentage`: Determines the percentage of traces indexed from CloudWatch Logs to
+    /// X-Ray
+    pub fn indexing_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("IndexingPercentage", value.into());
+        self
+    }
+
+    /// Sets `IndexingPercentage` in place: [`Self::indexing_percentage`] on a value held by `&mut`.
+    pub fn set_indexing_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("IndexingPercentage", value.into());
+        self
+    }
+
+    /// `IndexingPercentage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_indexing_percentage(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "IndexingPercentage")
     }
 
     /// `Ref`: the resource's identifier.
