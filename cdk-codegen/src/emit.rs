@@ -540,7 +540,9 @@ pub(crate) fn get_prop<K: ?Sized>(
     props: &cdk_core::Props,
     name: &str,
 ) -> ::std::option::Option<cdk_core::Val<K>> {
-    props.get(name).map(|v| cdk_core::Val::from_value_unchecked(v.clone()))
+    props
+        .get(name)
+        .map(|v| cdk_core::Val::from_value_unchecked(v.clone()))
 }
 /// Whether a property is set, as far as synthesis can tell.
 enum Presence {

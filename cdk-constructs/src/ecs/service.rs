@@ -40,6 +40,19 @@ pub struct EcsServiceBuilder<'r> {
     https_egress: bool,
 }
 
+impl std::fmt::Debug for EcsServiceBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EcsServiceBuilder")
+            .field("name", &self.name)
+            .field("vpc_id", &self.vpc.vpc_id())
+            .field("size", &self.size)
+            .field("containers", &self.containers)
+            .field("desired_count", &self.desired_count)
+            .field("scaling", &self.scaling)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Subnets of `selection`, provided they are all private subnets of `vpc`.
 fn private_subnets(
     vpc: &dyn IVpc,
