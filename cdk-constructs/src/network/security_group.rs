@@ -94,8 +94,8 @@ enum Origin {
 ///
 /// ```
 /// use cdk_constructs::network::{Connectable, Port, SecurityGroup};
-/// let mut alb = SecurityGroup::new("vpc-123", "alb", "Load balancer: HTTPS from the internet");
-/// let mut tasks = SecurityGroup::new("vpc-123", "tasks", "Tasks: traffic from the ALB only");
+/// let mut alb = SecurityGroup::new("vpc-0abc1234", "alb", "Load balancer: HTTPS from the internet");
+/// let mut tasks = SecurityGroup::new("vpc-0abc1234", "tasks", "Tasks: traffic from the ALB only");
 /// alb.allow_from_any_ipv4(Port::tcp(443));
 /// tasks.allow_from(&alb, Port::tcp(3000));
 /// ```
