@@ -23,6 +23,16 @@
 
 #![warn(missing_docs)]
 
+#[cfg(all(
+    feature = "iam",
+    feature = "dynamodb",
+    feature = "logs",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm"
+))]
+mod arn;
 pub mod cfn;
 pub mod error;
 #[cfg(all(

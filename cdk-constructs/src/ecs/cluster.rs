@@ -2,7 +2,7 @@
 //! Insights on.
 
 use cdk_core::kind::{ClusterArn, ClusterName};
-use cdk_core::{fns, Val};
+use cdk_core::Val;
 use cdk_macros::Construct;
 
 use crate::cfn::ecs as cfn;
@@ -190,11 +190,10 @@ impl ICluster for ImportedCluster {
         self.name.clone()
     }
     fn cluster_arn(&self) -> Val<ClusterArn> {
-        fns::sub(
+        crate::arn::from_name(
             "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/${Name}",
-            [("Name", Val::<String>::from(self.name.clone()))],
+            self.name.clone(),
         )
-        .cast()
     }
     fn strategy(&self) -> Vec<StrategyItem> {
         self.strategy.clone()

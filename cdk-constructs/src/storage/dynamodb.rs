@@ -237,10 +237,9 @@ impl ITable for ImportedTable {
         self.name.clone()
     }
     fn table_arn(&self) -> Val<TableArn> {
-        fns::sub(
+        crate::arn::from_name(
             "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Name}",
-            [("Name", Val::<String>::from(self.name.clone()))],
+            self.name.clone(),
         )
-        .cast()
     }
 }

@@ -1,7 +1,7 @@
 //! CloudWatch Logs log groups that always expire their events unless told otherwise.
 
 use cdk_core::kind::{KmsKeyArn, LogGroupArn, LogGroupName};
-use cdk_core::{fns, RemovalPolicy, Resource, Val};
+use cdk_core::{RemovalPolicy, Resource, Val};
 use cdk_macros::Construct;
 
 use crate::cfn::logs as cfn;
@@ -175,10 +175,9 @@ impl ILogGroup for ImportedLogGroup {
         self.name.clone()
     }
     fn log_group_arn(&self) -> Val<LogGroupArn> {
-        fns::sub(
+        crate::arn::from_name(
             "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*",
-            [("Name", Val::<String>::from(self.name.clone()))],
+            self.name.clone(),
         )
-        .cast()
     }
 }

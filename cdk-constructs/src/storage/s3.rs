@@ -340,11 +340,7 @@ impl IBucket for ImportedBucket {
         self.name.clone()
     }
     fn bucket_arn(&self) -> Val<BucketArn> {
-        fns::sub(
-            "arn:${AWS::Partition}:s3:::${Name}",
-            [("Name", Val::<String>::from(self.name.clone()))],
-        )
-        .cast()
+        crate::arn::from_name("arn:${AWS::Partition}:s3:::${Name}", self.name.clone())
     }
 }
 
