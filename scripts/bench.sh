@@ -61,10 +61,10 @@ publish = false
 
 [features]
 default = ["deploy"]
-deploy = ["cdk/deploy"]
+deploy = ["rcdk/deploy"]
 
 [dependencies]
-cdk = { path = "$root/cdk", default-features = false }
+rcdk = { path = "$root/rcdk", default-features = false }
 
 [workspace]
 

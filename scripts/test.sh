@@ -3,7 +3,7 @@
 # then runs the tests with no AWS settings from the environment.
 #
 #   bash scripts/test.sh                    # every package: cargo test --workspace
-#   bash scripts/test.sh -p cdk-core        # one package (-p replaces --workspace)
+#   bash scripts/test.sh -p rcdk-core        # one package (-p replaces --workspace)
 #   bash scripts/test.sh -- --nocapture     # other arguments go to cargo test as they are
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use cdk_core::kind::{AvailabilityZone, ImageId};
-use cdk_core::{
+use rcdk_core::kind::{AvailabilityZone, ImageId};
+use rcdk_core::{
     fns, App, Condition, CrossStackStrategy, Format, Mapping, Output, Parameter, RawResource,
     Resource, Stack, SynthOptions, Val, Value,
 };
@@ -64,9 +64,9 @@ fn every_intrinsic() -> App {
         (
             "Monitoring",
             is_prod
-                .select::<cdk_core::kind::Json>(
+                .select::<rcdk_core::kind::Json>(
                     Val::from(json!({"Enabled": true})),
-                    fns::no_value::<cdk_core::kind::Json>(),
+                    fns::no_value::<rcdk_core::kind::Json>(),
                 )
                 .into(),
         ),
@@ -166,7 +166,7 @@ fn every_intrinsic_passes_cfn_lint_in_json_and_yaml() {
     ] {
         assert!(yaml.contains(expected), "{expected} missing in\n{yaml}");
     }
-    if let Err(e) = cdk_testkit::lint::cfn_lint(&files) {
+    if let Err(e) = rcdk_testkit::lint::cfn_lint(&files) {
         panic!("{e:?}");
     }
 }
@@ -181,7 +181,7 @@ fn two_stacks() -> App {
     let cidrs = ssm_parameter(fns::join(
         ",",
         vpc.core()
-            .get_att_list::<cdk_core::kind::List<String>>("CidrBlockAssociations"),
+            .get_att_list::<rcdk_core::kind::List<String>>("CidrBlockAssociations"),
     ));
     let via_ssm = ssm_parameter(
         vpc.get_att::<String>("CidrBlock")
@@ -206,7 +206,7 @@ fn cross_stack_references_pass_cfn_lint_in_json_and_yaml() {
         files[0].ends_with("json/Network.template.json"),
         "{files:?}"
     );
-    if let Err(e) = cdk_testkit::lint::cfn_lint(&files) {
+    if let Err(e) = rcdk_testkit::lint::cfn_lint(&files) {
         panic!("{e:?}");
     }
 }

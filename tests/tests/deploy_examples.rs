@@ -29,7 +29,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use cdk_testkit::moto::MotoServer;
+use rcdk_testkit::moto::MotoServer;
 
 const REGION: &str = "us-east-1";
 /// See the module comment for why the name contains "localhost".

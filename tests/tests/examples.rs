@@ -62,14 +62,14 @@ fn every_example_writes_the_same_stacks_in_json_and_yaml() {
 
 #[test]
 fn every_template_passes_cfn_lint() {
-    if let Err(e) = cdk_testkit::lint::cfn_lint(&all_templates()) {
+    if let Err(e) = rcdk_testkit::lint::cfn_lint(&all_templates()) {
         panic!("{e:?}");
     }
 }
 
 #[test]
 fn every_template_passes_checkov() {
-    if let Err(e) = cdk_testkit::lint::checkov(&all_templates()) {
+    if let Err(e) = rcdk_testkit::lint::checkov(&all_templates()) {
         panic!("{e:?}");
     }
 }

@@ -58,7 +58,7 @@ fn hello_json_and_yaml_pass_cfn_lint() {
     ] {
         assert!(yaml.contains(expected), "{expected} missing in\n{yaml}");
     }
-    if let Err(e) = cdk_testkit::lint::cfn_lint(&templates) {
+    if let Err(e) = rcdk_testkit::lint::cfn_lint(&templates) {
         panic!("{e:?}");
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use cdk_core::{App, Format, RawResource, Stack, SynthOptions, Value};
+use rcdk_core::{App, Format, RawResource, Stack, SynthOptions, Value};
 
 /// Strings a YAML 1.1 reader could misread, plus deterministic pseudo-random ones.
 fn tricky() -> Vec<String> {
@@ -146,7 +146,7 @@ fn pyyaml_reads_the_yaml_template_as_the_json_template() {
         })
         .unwrap();
     let stack = &assembly.stacks[0];
-    let python = cdk_testkit::pytools::bin("python").unwrap_or_else(|e| panic!("{e}"));
+    let python = rcdk_testkit::pytools::bin("python").unwrap_or_else(|e| panic!("{e}"));
     // BaseLoader would read everything as strings; SafeLoader applies the YAML 1.1 rules.
     let script = "import json, sys, yaml\n\
                   print(json.dumps(yaml.safe_load(sys.stdin.read())))";

@@ -6,8 +6,8 @@
 //! each gets exactly what it uses, on resources referenced across stacks instead of names
 //! typed by hand.
 
-use cdk::core::{Aspect, AspectNode, TagFormat};
-use cdk::prelude::*;
+use rcdk::core::{Aspect, AspectNode, TagFormat};
+use rcdk::prelude::*;
 use std::process::ExitCode;
 
 /// Tags every taggable resource of a stack with values that may be parameter references (the
@@ -251,7 +251,7 @@ mod tests {
             .map(|s| dir.path().join(&s.file_name))
             .collect();
         assert_eq!(files.len(), 3);
-        cdk_testkit::lint::cfn_lint(&files).unwrap();
+        rcdk_testkit::lint::cfn_lint(&files).unwrap();
     }
 
     #[test]

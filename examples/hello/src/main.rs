@@ -3,7 +3,7 @@
 //! it shows the core model without the generated types. Traceable to seed 001 (an SSM String
 //! parameter, tags, outputs) in `shared/seeds/`.
 
-use cdk::prelude::*;
+use rcdk::prelude::*;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use cdk::core::Assembly;
+use rcdk::core::Assembly;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     };
     if cli {
         return match microservices::build_app(services) {
-            Ok(app) => cdk::run_args(app, std::iter::once("synth_bench".to_string()).chain(args)),
+            Ok(app) => rcdk::run_args(app, std::iter::once("synth_bench".to_string()).chain(args)),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::FAILURE

@@ -16,8 +16,8 @@
 //! [`build_app`] takes the number of services so that the benchmark can synthesize 40 of
 //! them; services past the seed's two are copies of them (`service-03`, ...).
 
-use cdk::constructs::iam::SharedExecutionRole;
-use cdk::prelude::*;
+use rcdk::constructs::iam::SharedExecutionRole;
+use rcdk::prelude::*;
 
 pub mod network;
 pub mod service;

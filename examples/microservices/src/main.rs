@@ -2,7 +2,7 @@
 //! documentation in `src/lib.rs`) to `cdk.out/` and prints the fixed monthly costs;
 //! `deploy`, `diff` and `destroy` work on the same app.
 
-use cdk::prelude::*;
+use rcdk::prelude::*;
 
 fn main() -> std::process::ExitCode {
     // The seed's two services: user-service on /users/*, order-service on /orders/*.

@@ -1,7 +1,7 @@
 //! Seed §1-§6: the three-tier VPC with the seed's CIDRs, a NAT gateway per AZ, the endpoints
 //! of §6 and the private tier's network ACL of §5.
 
-use cdk::prelude::*;
+use rcdk::prelude::*;
 
 /// The tiers' names (also used by the NACL rules and the endpoint rules).
 pub const PUBLIC: &str = "Public";

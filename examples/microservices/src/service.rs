@@ -4,8 +4,8 @@
 //! balancer on its path and admitted to Postgres and Redis. The execution role is shared by the
 //! services of a stack (§7's one execution role) and reads only their configuration.
 
-use cdk::constructs::iam::{CheckedStatement, SharedExecutionRole};
-use cdk::prelude::*;
+use rcdk::constructs::iam::{CheckedStatement, SharedExecutionRole};
+use rcdk::prelude::*;
 
 use crate::Platform;
 

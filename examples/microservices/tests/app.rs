@@ -4,7 +4,7 @@
 //! the security-group chain is ALB -> tasks (3000) -> Postgres (5432) / Redis (6379), and the
 //! 40-service app of the benchmark fits CloudFormation's per-stack limit and lints clean.
 
-use cdk::core::{Assembly, StackArtifact};
+use rcdk::core::{Assembly, StackArtifact};
 use serde_json::{json, Value};
 
 fn synth(services: usize) -> Assembly {
@@ -329,7 +329,7 @@ fn forty_services_stay_under_the_stack_limit_and_lint_clean() {
         .iter()
         .map(|s| dir.path().join(&s.file_name))
         .collect();
-    if let Err(e) = cdk_testkit::lint::cfn_lint(&files) {
+    if let Err(e) = rcdk_testkit::lint::cfn_lint(&files) {
         panic!("{e:?}");
     }
 }

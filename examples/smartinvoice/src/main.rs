@@ -19,7 +19,7 @@
 mod network;
 mod roles;
 
-use cdk::prelude::*;
+use rcdk::prelude::*;
 use std::process::ExitCode;
 
 fn stack() -> Result<Stack, ConstructError> {
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn template() -> cdk::core::StackArtifact {
+    fn template() -> rcdk::core::StackArtifact {
         let mut app = App::new().with(stack().unwrap());
         app.synth().unwrap().stack("SmartInvoice").unwrap().clone()
     }

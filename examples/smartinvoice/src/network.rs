@@ -1,7 +1,7 @@
 //! Steps 2-6 of seed 003: the VPC (2 public + 2 private subnets in two AZs, one NAT gateway)
 //! and the four security groups.
 
-use cdk::prelude::*;
+use rcdk::prelude::*;
 
 /// The VPC and the four security groups.
 #[derive(Construct)]

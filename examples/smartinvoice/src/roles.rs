@@ -10,8 +10,8 @@
 //! (creating them again fails) and other applications may rely on their permissions. The
 //! stack's outputs give the names to configure in the environment and the task definition.
 
-use cdk::constructs::cfn::iam::InstanceProfile;
-use cdk::prelude::*;
+use rcdk::constructs::cfn::iam::InstanceProfile;
+use rcdk::prelude::*;
 
 /// The application's resources that the roles are scoped to.
 #[derive(Construct)]

@@ -51,7 +51,7 @@ fn package_name(manifest: &Path) -> String {
 /// Every example built once per test process, with the `deploy` command compiled in; maps the
 /// package name to a private copy of its binary.
 ///
-/// The build enables `cdk/deploy` explicitly because an example may turn off `cdk`'s default
+/// The build enables `rcdk/deploy` explicitly because an example may turn off `rcdk`'s default
 /// features for faster synth-only builds. The binaries are copied because `target/debug/NAME`
 /// is overwritten by any other build of the same package with other features (another test,
 /// another developer's `cargo run`).
@@ -61,7 +61,7 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
         let names = example_names();
         let mut cmd = Command::new(env!("CARGO"));
         cmd.current_dir(root())
-            .args(["build", "--features", "cdk/deploy"])
+            .args(["build", "--features", "rcdk/deploy"])
             .args(["--message-format", "json-render-diagnostics"]);
         for name in &names {
             cmd.args(["-p", name]);

@@ -1,6 +1,0 @@
-// `InstanceTenancy` is an enum: a free string is refused.
-use cdk_constructs::cfn::ec2::Vpc;
-
-fn main() {
-    let _vpc = Vpc::new().instance_tenancy("dedicated");
-}

@@ -1,6 +1,0 @@
-// A CIDR without its prefix length is refused.
-use cdk_constructs::cidr;
-
-fn main() {
-    let _vpc = cidr!("10.0.0.0");
-}

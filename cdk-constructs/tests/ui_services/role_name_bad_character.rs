@@ -1,4 +1,0 @@
-// A space is not allowed in an IAM role name.
-fn main() {
-    let _name = cdk_constructs::role_name!("learner ecs role");
-}

@@ -1,7 +1,0 @@
-use cdk_core::id;
-use cdk_core::kind::VpcId;
-
-fn main() {
-    // A subnet id where a VPC id goes.
-    let _vpc = id!(VpcId, "subnet-0abc1234");
-}

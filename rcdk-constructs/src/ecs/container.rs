@@ -1,0 +1,416 @@
+//! Containers of a Fargate task: image (registry, ECR or SSM parameter), port, environment,
+//! secrets from SSM Parameter Store and Secrets Manager, health check.
+
+use std::collections::BTreeMap;
+
+use rcdk_core::kind::{RepositoryArn, SecretArn};
+use rcdk_core::{fns, Val};
+
+use crate::cfn::ecs::task_definition as td;
+use crate::error::ConstructError;
+use crate::storage::{IParameter, ISecret};
+
+pub use td::UlimitName;
+
+/// Where a container image comes from. The execution role gets ECR pull permissions only for
+/// ECR images, scoped to the repository.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContainerImage {
+    /// A public registry image such as `public.ecr.aws/nginx/nginx:1.27` or `nginx:1.27`.
+    Registry(String),
+    /// An image of an ECR repository of this account and region.
+    Ecr {
+        /// Repository name.
+        repository: String,
+        /// Tag or `sha256:` digest.
+        tag: String,
+    },
+    /// An image URI stored in an SSM parameter (resolved at deployment), optionally in an ECR
+    /// repository of this account that the execution role must be able to pull from.
+    SsmParameter {
+        /// Parameter name (e.g. `/learner/imagearn/value`).
+        name: Val<String>,
+        /// The ECR repository the URI points to, if any.
+        ecr_repository: Option<String>,
+    },
+}
+
+impl ContainerImage {
+    /// A public registry image.
+    pub fn registry(image: &str) -> ContainerImage {
+        ContainerImage::Registry(image.to_string())
+    }
+
+    /// An image of ECR repository `repository` in this account and region.
+    pub fn ecr(repository: &str, tag: &str) -> ContainerImage {
+        ContainerImage::Ecr {
+            repository: repository.to_string(),
+            tag: tag.to_string(),
+        }
+    }
+
+    /// The image URI held by `parameter`, pulled from ECR repository `ecr_repository` if given.
+    pub fn from_ssm_parameter(
+        parameter: &dyn IParameter,
+        ecr_repository: Option<&str>,
+    ) -> ContainerImage {
+        ContainerImage::SsmParameter {
+            name: parameter.parameter_name().into(),
+            ecr_repository: ecr_repository.map(str::to_string),
+        }
+    }
+
+    /// The image URI held by the parameter named `name`.
+    pub fn from_ssm_parameter_name(
+        name: impl Into<Val<String>>,
+        ecr_repository: Option<&str>,
+    ) -> ContainerImage {
+        ContainerImage::SsmParameter {
+            name: name.into(),
+            ecr_repository: ecr_repository.map(str::to_string),
+        }
+    }
+
+    pub(crate) fn uri(&self) -> Val<String> {
+        match self {
+            ContainerImage::Registry(image) => Val::from(image.as_str()),
+            ContainerImage::Ecr { repository, tag } => {
+                let sep = if tag.starts_with("sha256:") { "@" } else { ":" };
+                fns::sub_plain(format!(
+                    "${{AWS::AccountId}}.dkr.ecr.${{AWS::Region}}.${{AWS::URLSuffix}}/{repository}{sep}{tag}"
+                ))
+            }
+            ContainerImage::SsmParameter { name, .. } => match name.value().as_str() {
+                Some(literal) => Val::from(format!("{{{{resolve:ssm:{literal}}}}}")),
+                None => fns::sub("{{resolve:ssm:${Name}}}", [("Name", name.clone())]),
+            },
+        }
+    }
+
+    pub(crate) fn ecr_repository_arn(&self) -> Option<Val<RepositoryArn>> {
+        let repository = match self {
+            ContainerImage::Ecr { repository, .. } => repository,
+            ContainerImage::SsmParameter {
+                ecr_repository: Some(repository),
+                ..
+            } => repository,
+            _ => return None,
+        };
+        Some(
+            fns::sub_plain(format!(
+                "arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{repository}"
+            ))
+            .cast(),
+        )
+    }
+}
+
+/// Where a secret environment variable comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretSource {
+    /// An SSM parameter, by ARN.
+    Parameter(Val<rcdk_core::kind::ParameterArn>),
+    /// A Secrets Manager secret, by ARN, optionally one JSON key of it.
+    Secret {
+        /// The secret's ARN.
+        arn: Val<SecretArn>,
+        /// The JSON key, if the secret is a JSON object.
+        json_key: Option<String>,
+    },
+}
+
+impl SecretSource {
+    /// The value of `parameter`.
+    pub fn parameter(parameter: &dyn IParameter) -> SecretSource {
+        SecretSource::Parameter(parameter.parameter_arn())
+    }
+
+    /// The value of `secret`.
+    pub fn secret(secret: &dyn ISecret) -> SecretSource {
+        SecretSource::Secret {
+            arn: secret.secret_arn(),
+            json_key: None,
+        }
+    }
+
+    /// The value under `key` of the JSON secret `secret`.
+    pub fn secret_field(secret: &dyn ISecret, key: &str) -> SecretSource {
+        SecretSource::Secret {
+            arn: secret.secret_arn(),
+            json_key: Some(key.to_string()),
+        }
+    }
+
+    /// The secret with ARN `arn` (e.g. a database's managed master secret), optionally one
+    /// JSON key of it.
+    pub fn secret_arn(arn: impl Into<Val<SecretArn>>, json_key: Option<&str>) -> SecretSource {
+        SecretSource::Secret {
+            arn: arn.into(),
+            json_key: json_key.map(str::to_string),
+        }
+    }
+
+    fn value_from(&self) -> Val<String> {
+        match self {
+            SecretSource::Parameter(arn) => arn.clone().into(),
+            SecretSource::Secret {
+                arn,
+                json_key: None,
+            } => arn.clone().into(),
+            SecretSource::Secret {
+                arn,
+                json_key: Some(key),
+            } => fns::join(
+                "",
+                vec![
+                    Val::<String>::from(arn.clone()),
+                    Val::from(format!(":{key}::")),
+                ],
+            ),
+        }
+    }
+}
+
+/// A container health check run by the agent: a shell command that exits 0 when healthy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthCheck {
+    command: String,
+    interval: u16,
+    timeout: u16,
+    retries: u16,
+    start_period: u16,
+}
+
+impl HealthCheck {
+    /// `CMD-SHELL command`, every 30 s, 5 s timeout, 3 retries, 10 s grace at start.
+    pub fn shell(command: &str) -> HealthCheck {
+        HealthCheck {
+            command: command.to_string(),
+            interval: 30,
+            timeout: 5,
+            retries: 3,
+            start_period: 10,
+        }
+    }
+
+    /// Seconds of grace after start (0-300).
+    pub fn start_period(mut self, seconds: u16) -> HealthCheck {
+        self.start_period = seconds.min(300);
+        self
+    }
+
+    fn property(&self) -> td::HealthCheck {
+        td::HealthCheck::new()
+            .command(["CMD-SHELL", self.command.as_str()])
+            .interval(i64::from(self.interval))
+            .timeout(i64::from(self.timeout))
+            .retries(i64::from(self.retries))
+            .start_period(i64::from(self.start_period))
+    }
+}
+
+/// One container of a task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    pub(crate) name: String,
+    pub(crate) image: ContainerImage,
+    pub(crate) port: Option<u16>,
+    environment: BTreeMap<String, Val<String>>,
+    pub(crate) secrets: BTreeMap<String, SecretSource>,
+    health_check: Option<HealthCheck>,
+    essential: bool,
+    read_only_root: bool,
+    command: Option<Vec<String>>,
+    entry_point: Option<Vec<String>>,
+    working_directory: Option<String>,
+    user: Option<String>,
+    ulimits: Vec<(UlimitName, u32, u32)>,
+}
+
+impl Container {
+    /// A container `name` (letters, digits, `-`, `_`; at most 255) running `image`.
+    pub fn new(name: &str, image: ContainerImage) -> Result<Container, ConstructError> {
+        if name.is_empty()
+            || name.len() > 255
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(ConstructError::InvalidName {
+                construct: "Container",
+                what: "container name",
+                name: name.to_string(),
+                rule: "it must be 1-255 letters, digits, `-` or `_`",
+            });
+        }
+        Ok(Container {
+            name: name.to_string(),
+            image,
+            port: None,
+            environment: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+            health_check: None,
+            essential: true,
+            read_only_root: false,
+            command: None,
+            entry_point: None,
+            working_directory: None,
+            user: None,
+            ulimits: Vec::new(),
+        })
+    }
+
+    /// The container's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The command, replacing the image's `CMD` (each argument one item, no shell).
+    pub fn command<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Container {
+        self.command = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The entry point, replacing the image's `ENTRYPOINT`.
+    pub fn entry_point<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Container {
+        self.entry_point = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The directory the command runs in.
+    pub fn working_directory(mut self, path: &str) -> Container {
+        self.working_directory = Some(path.to_string());
+        self
+    }
+
+    /// The user (`name`, `uid`, `uid:gid`, ...) the command runs as, instead of the image's.
+    pub fn user(mut self, user: &str) -> Container {
+        self.user = Some(user.to_string());
+        self
+    }
+
+    /// A resource limit (`ulimit`), e.g. open files: `.ulimit(UlimitName::Nofile, 65536,
+    /// 65536)`. A second limit of the same name replaces the first.
+    pub fn ulimit(mut self, name: UlimitName, soft: u32, hard: u32) -> Container {
+        self.ulimits.retain(|(n, _, _)| *n != name);
+        self.ulimits.push((name, soft, hard));
+        self
+    }
+
+    /// The TCP port the container listens on (what the load balancer sends traffic to).
+    pub fn port(mut self, port: u16) -> Container {
+        self.port = Some(port);
+        self
+    }
+
+    /// A plain environment variable.
+    pub fn env(mut self, name: &str, value: impl Into<Val<String>>) -> Container {
+        self.environment.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// A secret environment variable, read by the agent at start (the execution role gets
+    /// read access to exactly this parameter or secret).
+    pub fn secret(mut self, name: &str, source: SecretSource) -> Container {
+        self.secrets.insert(name.to_string(), source);
+        self
+    }
+
+    /// A health check.
+    pub fn health_check(mut self, check: HealthCheck) -> Container {
+        self.health_check = Some(check);
+        self
+    }
+
+    /// A sidecar whose exit does not stop the task.
+    pub fn not_essential(mut self) -> Container {
+        self.essential = false;
+        self
+    }
+
+    /// Mounts the root file system read-only.
+    pub fn read_only_root_filesystem(mut self) -> Container {
+        self.read_only_root = true;
+        self
+    }
+
+    /// The container definition, logging to `log_group` in the stack's region.
+    pub(crate) fn definition(&self, log_group: Val<String>) -> td::ContainerDefinition {
+        let mut d = td::ContainerDefinition::new(self.name.as_str(), self.image.uri())
+            .essential(self.essential);
+        if let Some(port) = self.port {
+            d.set_port_mappings([td::PortMapping::new()
+                .container_port(i64::from(port))
+                .protocol(td::PortMappingProtocol::Tcp)]);
+        }
+        if !self.environment.is_empty() {
+            d.set_environment(
+                self.environment
+                    .iter()
+                    .map(|(k, v)| td::KeyValuePair::new().name(k.as_str()).value(v.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if !self.secrets.is_empty() {
+            d.set_secrets(
+                self.secrets
+                    .iter()
+                    .map(|(k, v)| td::Secret::new(k.as_str(), v.value_from()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if let Some(check) = &self.health_check {
+            d.set_health_check(check.property());
+        }
+        if self.read_only_root {
+            d.set_readonly_root_filesystem(true);
+        }
+        if let Some(command) = &self.command {
+            d.set_command(command.clone());
+        }
+        if let Some(entry_point) = &self.entry_point {
+            d.set_entry_point(entry_point.clone());
+        }
+        if let Some(dir) = &self.working_directory {
+            d.set_working_directory(dir.as_str());
+        }
+        if let Some(user) = &self.user {
+            d.set_user(user.as_str());
+        }
+        if !self.ulimits.is_empty() {
+            d.set_ulimits(
+                self.ulimits
+                    .iter()
+                    .map(|(name, soft, hard)| {
+                        td::Ulimit::new(i64::from(*hard), *name, i64::from(*soft))
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let options: Vec<(&str, Val<String>)> = vec![
+            ("awslogs-group", log_group),
+            ("awslogs-region", fns::region()),
+            ("awslogs-stream-prefix", Val::from(self.name.as_str())),
+        ];
+        d.log_configuration(td::LogConfiguration::new("awslogs").options(options))
+    }
+
+    /// ARNs the execution role must read for the secrets: (parameters, secrets).
+    pub(crate) fn secret_arns(&self) -> (Vec<Val<String>>, Vec<Val<String>>) {
+        let mut parameters = Vec::new();
+        let mut secrets = Vec::new();
+        for source in self.secrets.values() {
+            match source {
+                SecretSource::Parameter(arn) => push_unique(&mut parameters, arn.clone().into()),
+                SecretSource::Secret { arn, .. } => push_unique(&mut secrets, arn.clone().into()),
+            }
+        }
+        (parameters, secrets)
+    }
+}
+
+pub(crate) fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}

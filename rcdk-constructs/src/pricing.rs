@@ -1,0 +1,91 @@
+//! A small, dated table of the fixed hourly charges that the constructs create, used for the cost
+//! summary printed at synthesis ("2 NAT gateway ~ 65.70 USD/month").
+//!
+//! Prices: AWS on-demand list prices for us-east-1 (N. Virginia), in USD, as published on
+//! <https://aws.amazon.com/vpc/pricing/> (NAT gateway, AWS PrivateLink interface endpoints, public
+//! IPv4 addresses) and <https://aws.amazon.com/elasticloadbalancing/pricing/> (Application Load
+//! Balancer). Recorded on 2026-11-23 ([`PRICES_AS_OF`]); the NAT gateway price agrees with the
+//! reference documents (`shared/seeds/000`: 0.045 USD/h, "~$32/month"; `003`: "~$32/month").
+//! Only the fixed hourly part is counted: data processing (per GB), load-balancer capacity units
+//! and other usage-based charges depend on traffic and are left out, so real bills are higher.
+//! Other regions cost up to about a third more.
+
+use rcdk_core::CostItem;
+
+/// When the prices below were recorded.
+pub const PRICES_AS_OF: &str = "2026-11-23";
+
+/// The region the prices are for.
+pub const PRICES_REGION: &str = "us-east-1";
+
+/// Hours in the average month, as AWS's own calculator counts (8760 / 12).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// NAT gateway, per gateway-hour.
+pub const NAT_GATEWAY_USD_PER_HOUR: f64 = 0.045;
+
+/// Interface VPC endpoint (PrivateLink), per endpoint per AZ per hour.
+pub const INTERFACE_ENDPOINT_USD_PER_AZ_HOUR: f64 = 0.01;
+
+/// Application Load Balancer, per hour (without LCU charges).
+pub const ALB_USD_PER_HOUR: f64 = 0.0225;
+
+/// Public IPv4 address (in use or idle, including a NAT gateway's Elastic IP), per hour.
+pub const PUBLIC_IPV4_USD_PER_HOUR: f64 = 0.005;
+
+/// Monthly cost of something billed `usd_per_hour`.
+pub fn monthly(usd_per_hour: f64) -> f64 {
+    // Whole cents: the table is an estimate, more digits would suggest precision it lacks.
+    (usd_per_hour * HOURS_PER_MONTH * 100.0).round() / 100.0
+}
+
+/// `count` NAT gateways.
+pub fn nat_gateways(count: u32) -> CostItem {
+    CostItem {
+        item: "NAT gateway".into(),
+        count,
+        usd_per_month_each: monthly(NAT_GATEWAY_USD_PER_HOUR),
+    }
+}
+
+/// One interface endpoint placed in `azs` AZs (billed per endpoint per AZ, so the summary counts
+/// endpoint-AZs).
+pub fn interface_endpoint(azs: u32) -> CostItem {
+    CostItem {
+        item: "interface VPC endpoint AZ".into(),
+        count: azs,
+        usd_per_month_each: monthly(INTERFACE_ENDPOINT_USD_PER_AZ_HOUR),
+    }
+}
+
+/// `count` Application Load Balancers.
+pub fn application_load_balancers(count: u32) -> CostItem {
+    CostItem {
+        item: "Application Load Balancer".into(),
+        count,
+        usd_per_month_each: monthly(ALB_USD_PER_HOUR),
+    }
+}
+
+/// `count` public IPv4 addresses (Elastic IPs).
+pub fn public_ipv4_addresses(count: u32) -> CostItem {
+    CostItem {
+        item: "public IPv4 address".into(),
+        count,
+        usd_per_month_each: monthly(PUBLIC_IPV4_USD_PER_HOUR),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_prices_match_the_published_hourly_ones() {
+        assert_eq!(nat_gateways(2).usd_per_month_each, 32.85);
+        assert_eq!(interface_endpoint(2).usd_per_month_each, 7.3);
+        assert_eq!(application_load_balancers(1).usd_per_month_each, 16.43);
+        assert_eq!(public_ipv4_addresses(1).usd_per_month_each, 3.65);
+        assert_eq!(interface_endpoint(3).count, 3);
+    }
+}

@@ -1,0 +1,27 @@
+//! The seam between the app's command line and a deployment backend.
+//!
+//! `rcdk-core` does not talk to AWS. A backend (the `rcdk-deploy` crate) adds its own subcommands
+//! (`deploy`, `diff`, `destroy`); the command line synthesizes first and then hands the written
+//! output directory to the backend, so deployment only ever reads what synthesis wrote.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Error a backend returns; its `Display` is printed as the command's error message.
+pub type DeployError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A deployment backend plugged into [`crate::App::run_with`].
+pub trait Deployer {
+    /// The subcommands this backend adds, as clap commands (names must not clash with
+    /// `synth`, `list`, `tree` or `graph`).
+    fn commands(&self) -> Vec<clap::Command>;
+
+    /// Runs subcommand `name` with its parsed arguments against `assembly_dir`, the output
+    /// directory that synthesis has just written (it holds `manifest.json`).
+    fn run(
+        &self,
+        name: &str,
+        args: &clap::ArgMatches,
+        assembly_dir: &Path,
+    ) -> Result<ExitCode, DeployError>;
+}

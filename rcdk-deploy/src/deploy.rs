@@ -1,0 +1,440 @@
+//! `deploy`: create or update each selected stack, in dependency order, and wait for it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
+use rcdk_core::manifest::StackEntry;
+use serde_json::Value;
+
+use crate::approval::{approve, RequireApproval};
+use crate::assembly::{Assembly, Template};
+use crate::changeset::{self, ChangeSet, Created};
+use crate::client::Clients;
+use crate::confirm::Confirm;
+use crate::diff::diff_templates;
+use crate::errors::{Error, Result};
+use crate::events::EventTracker;
+use crate::output::Output;
+use crate::plan::Plan;
+use crate::request::{request_token, StackParameter, StackRequest};
+use crate::session::Session;
+use crate::stack_state::{
+    deployed_template, describe, in_progress, outcome, sync_termination_protection, wait, Op,
+    StackInfo,
+};
+
+/// Deploys, diffs and destroys the stacks of a cloud assembly.
+#[derive(Debug)]
+pub struct Deploy {
+    pub(crate) session: Session,
+}
+
+/// Options of [`Deploy::deploy`].
+#[derive(Debug, Clone, Default)]
+pub struct DeployOptions {
+    /// Stacks to deploy (ids or names); empty means all.
+    pub stacks: Vec<String>,
+    /// `--parameter Stack:Key=Value` values.
+    pub parameters: Vec<StackParameter>,
+    /// Bucket for templates over 51,200 bytes.
+    pub template_bucket: Option<String>,
+    /// When to ask before widening access.
+    pub require_approval: RequireApproval,
+    /// Delete a stack left in ROLLBACK_COMPLETE without asking.
+    pub force: bool,
+    /// Longest wait per stack; an update still running then is cancelled.
+    pub timeout: Option<Duration>,
+    /// Execute the change sets of this saved plan instead of creating new ones.
+    pub plan: Option<PathBuf>,
+}
+
+/// What happened to one stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StackOutcome {
+    /// The stack was created.
+    Created,
+    /// A change set was executed.
+    Updated,
+    /// Nothing to change.
+    NoChanges,
+}
+
+/// Result of a successful deploy.
+#[derive(Debug, Clone, Default)]
+pub struct DeployReport {
+    /// Stack name and outcome, in the order deployed.
+    pub stacks: Vec<(String, StackOutcome)>,
+}
+
+impl Deploy {
+    /// A deployer printing to stdout and asking on the terminal.
+    pub fn new(clients: Clients) -> Deploy {
+        Deploy {
+            session: Session::new(clients),
+        }
+    }
+
+    /// Sends progress elsewhere.
+    pub fn with_output(mut self, output: Output) -> Deploy {
+        self.session.output = output;
+        self
+    }
+
+    /// Answers confirmations differently (`--yes`, scripted).
+    pub fn with_confirm(mut self, confirm: Confirm) -> Deploy {
+        self.session.confirm = confirm;
+        self
+    }
+
+    /// How often stack status and events are polled (default 2 s).
+    pub fn with_poll_interval(mut self, interval: Duration) -> Deploy {
+        self.session.poll_interval = interval;
+        self
+    }
+
+    /// Whether Ctrl-C stops waiting with [`Error::Interrupted`] (default on).
+    pub fn with_ctrl_c(mut self, catch: bool) -> Deploy {
+        self.session.catch_ctrl_c = catch;
+        self
+    }
+
+    /// Deploys the selected stacks in dependency order, or executes a saved plan.
+    pub async fn deploy(
+        &self,
+        assembly: &Assembly,
+        options: &DeployOptions,
+    ) -> Result<DeployReport> {
+        self.session
+            .interruptible(async {
+                if let Some(path) = &options.plan {
+                    return self.execute_plan(assembly, options, path).await;
+                }
+                let stacks = assembly.select(&options.stacks)?;
+                if let Some(p) = options
+                    .parameters
+                    .iter()
+                    .find(|p| assembly.manifest().stack(&p.stack).is_none())
+                {
+                    return Err(Error::Usage(format!(
+                        "--parameter {}:{}: there is no stack {:?} in the app",
+                        p.stack, p.key, p.stack
+                    )));
+                }
+                let mut report = DeployReport::default();
+                for stack in stacks {
+                    let outcome = self.deploy_stack(assembly, stack, options).await?;
+                    report.stacks.push((stack.stack_name.clone(), outcome));
+                }
+                Ok(report)
+            })
+            .await
+    }
+
+    async fn deploy_stack(
+        &self,
+        assembly: &Assembly,
+        stack: &StackEntry,
+        options: &DeployOptions,
+    ) -> Result<StackOutcome> {
+        let s = &self.session;
+        let name = stack.stack_name.as_str();
+        let template = assembly.template(stack)?;
+        let mut info = describe(s.cfn(), name).await?;
+        if let Some(current) = info.as_ref().filter(|i| in_progress(&i.status)) {
+            s.output.line(format!(
+                "{name}: {} is in progress; waiting for it to finish first",
+                current.status
+            ));
+            let mut tracker = EventTracker::after_latest(s.cfn(), &current.stack_id).await?;
+            wait(
+                s,
+                name,
+                &current.stack_id,
+                &mut tracker,
+                Op::Settle,
+                options.timeout,
+            )
+            .await?;
+            info = describe(s.cfn(), name).await?;
+        }
+        let Some(info) = info else {
+            return self.create(stack, &template, options).await;
+        };
+        match info.status.as_str() {
+            "ROLLBACK_COMPLETE" => {
+                let question = format!(
+                    "Stack {name} is in ROLLBACK_COMPLETE after a failed create and cannot be updated. Delete it and create it again?"
+                );
+                if options.force {
+                    s.output.line(format!("{question} yes (--force)"));
+                } else {
+                    s.confirm.ask(&s.output, &question).await?;
+                }
+                self.delete(name, &info.stack_id, options.timeout).await?;
+                self.create(stack, &template, options).await
+            }
+            "REVIEW_IN_PROGRESS" => {
+                self.update(stack, &template, options, &info, ChangeSetType::Create)
+                    .await
+            }
+            status if status.ends_with("_FAILED") => Err(Error::StackState {
+                stack: name.to_string(),
+                status: status.to_string(),
+                advice: outcome(status),
+            }),
+            _ => {
+                self.update(stack, &template, options, &info, ChangeSetType::Update)
+                    .await
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        stack: &StackEntry,
+        template: &Template,
+        options: &DeployOptions,
+    ) -> Result<StackOutcome> {
+        let s = &self.session;
+        let name = stack.stack_name.as_str();
+        let diff = diff_templates(&Value::Null, &template.json, &stack.stateful_resources);
+        approve(
+            s,
+            name,
+            options.require_approval,
+            &diff,
+            None,
+            &stack.stateful_resources,
+        )
+        .await?;
+        let request = StackRequest::build(
+            s,
+            stack,
+            template,
+            &options.parameters,
+            &[],
+            options.template_bucket.as_deref(),
+        )
+        .await?;
+        let (body, url) = request.body_and_url();
+        s.output.line(format!("{name}: creating stack"));
+        let out = s
+            .cfn()
+            .create_stack()
+            .stack_name(name)
+            .client_request_token(request_token("create"))
+            .set_template_body(body)
+            .set_template_url(url)
+            .set_capabilities(Some(request.capabilities))
+            .set_parameters(Some(request.parameters))
+            .set_tags(Some(request.tags))
+            .enable_termination_protection(stack.termination_protection)
+            // CloudFormation rolls a create back by itself once this runs out.
+            .set_timeout_in_minutes(
+                options
+                    .timeout
+                    .map(|t| t.as_secs().div_ceil(60).max(1) as i32),
+            )
+            .send()
+            .await
+            .map_err(|e| Error::aws("CreateStack", name, e))?;
+        let stack_id = out.stack_id().unwrap_or(name).to_string();
+        let mut tracker = EventTracker::fresh(&stack_id);
+        let done = wait(
+            s,
+            name,
+            &stack_id,
+            &mut tracker,
+            Op::Create,
+            options.timeout,
+        )
+        .await?;
+        self.finished(name, "created", done.as_ref());
+        Ok(StackOutcome::Created)
+    }
+
+    async fn update(
+        &self,
+        stack: &StackEntry,
+        template: &Template,
+        options: &DeployOptions,
+        info: &StackInfo,
+        kind: ChangeSetType,
+    ) -> Result<StackOutcome> {
+        let s = &self.session;
+        let name = stack.stack_name.as_str();
+        let request = StackRequest::build(
+            s,
+            stack,
+            template,
+            &options.parameters,
+            &info.parameter_keys,
+            options.template_bucket.as_deref(),
+        )
+        .await?;
+        let creates = kind == ChangeSetType::Create;
+        let set = match changeset::create(s, &request, kind).await? {
+            Created::NoChanges => {
+                sync_termination_protection(
+                    s,
+                    name,
+                    &info.stack_id,
+                    info.termination_protection,
+                    stack.termination_protection,
+                )
+                .await?;
+                s.output.line(format!("{name}: no changes"));
+                return Ok(StackOutcome::NoChanges);
+            }
+            Created::Ready(set) => set,
+        };
+        self.run_change_set(stack, template, options, &set, creates)
+            .await?;
+        Ok(if creates {
+            StackOutcome::Created
+        } else {
+            StackOutcome::Updated
+        })
+    }
+
+    /// Shows a ready change set, gets approval, executes it and waits.
+    async fn run_change_set(
+        &self,
+        stack: &StackEntry,
+        template: &Template,
+        options: &DeployOptions,
+        set: &ChangeSet,
+        creates: bool,
+    ) -> Result<()> {
+        let s = &self.session;
+        let name = stack.stack_name.as_str();
+        s.output
+            .line(changeset::render(name, set, &stack.stateful_resources).trim_end());
+        let deployed = if creates {
+            Value::Null
+        } else {
+            deployed_template(s.cfn(), &set.stack_id).await?
+        };
+        let diff = diff_templates(&deployed, &template.json, &stack.stateful_resources);
+        let approved = approve(
+            s,
+            name,
+            options.require_approval,
+            &diff,
+            Some(set),
+            &stack.stateful_resources,
+        )
+        .await;
+        if let Err(e) = approved {
+            // A declined change set would otherwise linger in the console.
+            let _ = changeset::delete(s, name, &set.id).await;
+            return Err(e);
+        }
+        let mut tracker = EventTracker::after_latest(s.cfn(), &set.stack_id).await?;
+        changeset::execute(s, name, &set.id).await?;
+        let op = if creates { Op::Create } else { Op::Update };
+        let done = wait(s, name, &set.stack_id, &mut tracker, op, options.timeout).await?;
+        if let Some(info) = &done {
+            sync_termination_protection(
+                s,
+                name,
+                &set.stack_id,
+                info.termination_protection,
+                stack.termination_protection,
+            )
+            .await?;
+        }
+        self.finished(
+            name,
+            if creates { "created" } else { "updated" },
+            done.as_ref(),
+        );
+        Ok(())
+    }
+
+    fn finished(&self, name: &str, verb: &str, info: Option<&StackInfo>) {
+        let out = &self.session.output;
+        let status = info.map(|i| i.status.as_str()).unwrap_or("?");
+        out.line(format!("{name}: {verb} ({status})"));
+        for (key, value) in info.map(|i| i.outputs.as_slice()).unwrap_or_default() {
+            out.line(format!("{name}.{key} = {value}"));
+        }
+    }
+
+    /// Deletes a stack and waits until it is gone.
+    pub(crate) async fn delete(
+        &self,
+        name: &str,
+        stack_id: &str,
+        timeout: Option<Duration>,
+    ) -> Result<()> {
+        let s = &self.session;
+        let mut tracker = EventTracker::after_latest(s.cfn(), stack_id).await?;
+        s.output.line(format!("{name}: deleting stack"));
+        s.cfn()
+            .delete_stack()
+            .stack_name(stack_id)
+            .client_request_token(request_token("delete"))
+            .send()
+            .await
+            .map_err(|e| Error::aws("DeleteStack", name, e))?;
+        wait(s, name, stack_id, &mut tracker, Op::Delete, timeout).await?;
+        s.output.line(format!("{name}: deleted"));
+        Ok(())
+    }
+
+    async fn execute_plan(
+        &self,
+        assembly: &Assembly,
+        options: &DeployOptions,
+        path: &std::path::Path,
+    ) -> Result<DeployReport> {
+        let s = &self.session;
+        let plan = Plan::load(path)?;
+        plan.verify(assembly, path)?;
+        let selected = assembly.select(&options.stacks)?;
+        let mut report = DeployReport::default();
+        let entries = plan
+            .entries
+            .iter()
+            .filter(|e| selected.iter().any(|st| st.stack_name == e.stack_name));
+        for entry in entries {
+            let stack = assembly
+                .by_stack_name(&entry.stack_name)
+                .ok_or_else(|| Error::Plan {
+                    path: path.to_path_buf(),
+                    message: format!("stack {} is no longer in the app", entry.stack_name),
+                })?;
+            let template = assembly.template(stack)?;
+            let (status, reason, set) =
+                changeset::describe(s, &entry.stack_name, &entry.change_set_id).await?;
+            if status != ChangeSetStatus::CreateComplete {
+                return Err(Error::Plan {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "change set {} of stack {} is {} ({reason}); run `diff --save-plan` again",
+                        entry.change_set_id,
+                        entry.stack_name,
+                        status.as_str()
+                    ),
+                });
+            }
+            self.run_change_set(stack, &template, options, &set, entry.creates_stack)
+                .await?;
+            let outcome = if entry.creates_stack {
+                StackOutcome::Created
+            } else {
+                StackOutcome::Updated
+            };
+            report.stacks.push((entry.stack_name.clone(), outcome));
+        }
+        if report.stacks.is_empty() {
+            s.output.line(format!(
+                "plan {}: no change sets to execute",
+                path.display()
+            ));
+        }
+        Ok(report)
+    }
+}

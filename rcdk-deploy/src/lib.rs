@@ -1,0 +1,49 @@
+//! Deploys a synthesized cloud assembly to AWS CloudFormation: `deploy`, `diff` and `destroy`.
+//!
+//! The library works without the command line:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), rcdk_deploy::Error> {
+//! use rcdk_deploy::{Assembly, ClientOptions, Clients, Deploy, DeployOptions};
+//! let assembly = Assembly::load(std::path::Path::new("cdk.out"))?;
+//! let clients = Clients::load(&ClientOptions::default()).await?;
+//! Deploy::new(clients).deploy(&assembly, &DeployOptions::default()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! [`CloudFormationDeployer`] plugs the three subcommands into the app's command line.
+
+#![warn(missing_docs)]
+
+mod approval;
+mod assembly;
+mod changeset;
+mod cli;
+mod client;
+mod confirm;
+mod deploy;
+mod destroy;
+pub mod diff;
+mod errors;
+mod events;
+mod output;
+mod plan;
+mod request;
+mod review;
+mod session;
+mod stack_state;
+
+pub use approval::RequireApproval;
+pub use assembly::{sha256_hex, Assembly, Template};
+pub use changeset::{ChangeSet, ResourceChange};
+pub use cli::CloudFormationDeployer;
+pub use client::{retry_config, ClientOptions, Clients, FailFastOnRefused};
+pub use confirm::Confirm;
+pub use deploy::{Deploy, DeployOptions, DeployReport, StackOutcome};
+pub use destroy::{DestroyOptions, DestroyReport};
+pub use errors::{Error, Result};
+pub use events::{format_event, Failure};
+pub use output::{Captured, Output};
+pub use plan::{Plan, PlanEntry, PLAN_VERSION};
+pub use request::{capabilities, StackParameter, INLINE_TEMPLATE_LIMIT};
+pub use review::{DiffOptions, DiffReport};

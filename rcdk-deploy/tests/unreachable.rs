@@ -1,0 +1,158 @@
+//! An endpoint nobody listens on: one line naming the endpoint, the region and what to check,
+//! after a single connection attempt (a refused connection is not retried).
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use aws_sdk_cloudformation::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_cloudformation::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_cloudformation::error::BoxError;
+use common::{queue_template, write_assembly, TestStack};
+use rcdk_core::cli::Deployer;
+use rcdk_deploy::{Clients, CloudFormationDeployer, Confirm, DiffOptions};
+
+/// A loopback URL whose port was just released: connecting to it is refused.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Counts the attempts the SDK makes (each retry is one more).
+#[derive(Debug, Clone, Default)]
+struct Attempts(Arc<AtomicUsize>);
+
+impl Intercept for Attempts {
+    fn name(&self) -> &'static str {
+        "Attempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[test]
+fn refused_connection_is_one_clear_line_after_one_attempt() {
+    let url = closed_port_url();
+    // The production retry settings (6 attempts), not the tests' shorter ones.
+    let sdk = common::sdk_config(&url, None)
+        .into_builder()
+        .retry_config(rcdk_deploy::retry_config())
+        .build();
+    let clients = Clients::from_sdk_config(&sdk).unwrap();
+    let attempts = Attempts::default();
+    let cfn = aws_sdk_cloudformation::Client::from_conf(
+        clients
+            .cloudformation()
+            .config()
+            .to_builder()
+            .interceptor(attempts.clone())
+            .build(),
+    );
+    let (deploy, _output) = common::deployer(clients.with_cloudformation(cfn), Confirm::yes());
+    let dir = tempfile::tempdir().unwrap();
+    write_assembly(dir.path(), &[TestStack::new("App", queue_template("q"))]);
+    let assembly = rcdk_deploy::Assembly::load(dir.path()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let err = runtime
+        .block_on(deploy.diff(&assembly, &DiffOptions::default()))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "cannot reach the CloudFormation endpoint {url} (region us-east-1): connection refused — is the endpoint right, is the network up, or pass --endpoint-url"
+        )
+    );
+    assert_eq!(
+        attempts.0.load(Ordering::SeqCst),
+        1,
+        "a refused connection is not retried"
+    );
+}
+
+#[test]
+fn diff_from_the_command_line_names_endpoint_and_region_and_fails() {
+    // Fake static credentials from the environment; nothing may come from real AWS settings.
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        std::env::set_var(k, v);
+    }
+    for k in [
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+    ] {
+        std::env::remove_var(k);
+    }
+    let url = closed_port_url();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cdk.out");
+    let args = [
+        "diff",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        url.as_str(),
+    ];
+
+    // The message, as the backend returns it to the app's command line.
+    let mut app = rcdk_core::App::new();
+    app.add(
+        rcdk_core::Stack::new("App").with("Queue", rcdk_core::RawResource::new("AWS::SQS::Queue")),
+    );
+    app.synth().unwrap().write(&out).unwrap();
+    let command = CloudFormationDeployer
+        .commands()
+        .into_iter()
+        .find(|c| c.get_name() == "diff")
+        .unwrap();
+    let matches = command.try_get_matches_from(args).unwrap();
+    let err = CloudFormationDeployer
+        .run("diff", &matches, &out)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "cannot reach the CloudFormation endpoint {url} (region eu-west-1): connection refused — is the endpoint right, is the network up, or pass --endpoint-url"
+        )
+    );
+    assert!(
+        !err.contains('\n') && !err.contains("DispatchFailure"),
+        "{err}"
+    );
+
+    // The exit code of the whole program.
+    let mut app = rcdk_core::App::new();
+    app.add(
+        rcdk_core::Stack::new("App").with("Queue", rcdk_core::RawResource::new("AWS::SQS::Queue")),
+    );
+    let out_arg = out.to_string_lossy().into_owned();
+    let code = app.run_args(
+        ["app", "--output", out_arg.as_str()]
+            .into_iter()
+            .chain(args),
+        Some(&CloudFormationDeployer),
+    );
+    assert_eq!(code, std::process::ExitCode::FAILURE);
+}
