@@ -6,6 +6,7 @@
 pub mod app;
 pub mod aspect;
 pub mod assertions;
+pub mod bootstrap;
 pub mod cli;
 pub mod construct;
 pub mod element;
