@@ -23,6 +23,12 @@ pub(crate) const FARGATE_SIZE_HELP: &str =
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConstructError {
+    /// A bootstrap qualifier is malformed.
+    #[error("bootstrap {problem}")]
+    InvalidQualifier {
+        /// What is wrong, from `rcdk_core::bootstrap::check_qualifier`.
+        problem: String,
+    },
     /// A CIDR string could not be read.
     #[error("invalid CIDR '{text}': {reason}; write it as four numbers 0-255 and a prefix length, e.g. 10.0.0.0/16")]
     InvalidCidr {

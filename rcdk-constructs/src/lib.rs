@@ -69,6 +69,18 @@ pub mod iam;
 pub mod storage;
 
 #[cfg(all(
+    feature = "iam",
+    feature = "dynamodb",
+    feature = "logs",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "sqs",
+    feature = "ssm",
+    feature = "ecr"
+))]
+pub mod bootstrap;
+
+#[cfg(all(
     feature = "ec2",
     feature = "iam",
     feature = "logs",
