@@ -202,6 +202,30 @@ _parsing.clean_json = _clean_json_patched
 _parsing.ResourceMap.validate_outputs = lambda self: None
 
 
+# Gap 5: a TemplateURL on the emulator itself. moto reads a path-style URL
+# (http://HOST:PORT/BUCKET/KEY) from its own S3 only when the URL contains "localhost"; for
+# http://127.0.0.1:PORT/... it takes the first label of the host ("127") as the bucket
+# ("NoSuchBucket"). Loopback addresses are path style too.
+import moto.cloudformation.models as _cfn_models
+import moto.cloudformation.responses as _cfn_responses
+import moto.cloudformation.utils as _cfn_utils
+from urllib.parse import urlparse as _urlparse
+
+_get_stack_from_s3_url = _cfn_utils.get_stack_from_s3_url
+
+
+def _get_stack_from_s3_url_patched(template_url, account_id, partition):
+    parts = _urlparse(template_url)
+    if parts.hostname in ("127.0.0.1", "::1"):
+        template_url = template_url.replace(parts.hostname, "localhost", 1)
+    return _get_stack_from_s3_url(template_url, account_id, partition)
+
+
+_cfn_utils.get_stack_from_s3_url = _get_stack_from_s3_url_patched
+_cfn_models.get_stack_from_s3_url = _get_stack_from_s3_url_patched
+_cfn_responses.get_stack_from_s3_url = _get_stack_from_s3_url_patched
+
+
 if __name__ == "__main__":
     from moto.server import main
 

@@ -105,6 +105,29 @@ impl Assembly {
     }
 }
 
+/// Where a stack wants to be deployed and the bootstrap it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackEnvironment {
+    /// Account, `None` when environment-agnostic.
+    pub account: Option<String>,
+    /// Region, `None` when environment-agnostic.
+    pub region: Option<String>,
+    /// Bootstrap qualifier.
+    pub qualifier: String,
+    /// Bootstrap version the stack needs.
+    pub required_bootstrap_version: u32,
+}
+
+/// The environment and bootstrap requirements of `stack`.
+pub fn stack_environment(_stack: &StackEntry) -> StackEnvironment {
+    StackEnvironment {
+        account: None,
+        region: None,
+        qualifier: rcdk_core::bootstrap::DEFAULT_QUALIFIER.to_string(),
+        required_bootstrap_version: rcdk_core::bootstrap::REQUIRED_BOOTSTRAP_VERSION,
+    }
+}
+
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

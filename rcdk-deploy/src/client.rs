@@ -22,11 +22,13 @@ pub struct ClientOptions {
     pub endpoint_url: Option<String>,
 }
 
-/// The CloudFormation and S3 clients a deployment uses.
+/// The CloudFormation, S3, SSM and STS clients a deployment uses.
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub(crate) cfn: aws_sdk_cloudformation::Client,
     pub(crate) s3: aws_sdk_s3::Client,
+    pub(crate) ssm: aws_sdk_ssm::Client,
+    pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) region: String,
     pub(crate) endpoint_url: Option<String>,
 }
@@ -93,9 +95,17 @@ impl Clients {
         let cfn_config = aws_sdk_cloudformation::config::Builder::from(sdk)
             .retry_classifier(FailFastOnRefused)
             .build();
+        let ssm_config = aws_sdk_ssm::config::Builder::from(sdk)
+            .retry_classifier(FailFastOnRefused)
+            .build();
+        let sts_config = aws_sdk_sts::config::Builder::from(sdk)
+            .retry_classifier(FailFastOnRefused)
+            .build();
         Ok(Clients {
             cfn: aws_sdk_cloudformation::Client::from_conf(cfn_config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
+            ssm: aws_sdk_ssm::Client::from_conf(ssm_config),
+            sts: aws_sdk_sts::Client::from_conf(sts_config),
             region,
             endpoint_url,
         })
@@ -130,9 +140,25 @@ impl Clients {
         }
     }
 
-    /// The S3 client (template uploads).
+    /// The S3 client (template and asset uploads).
     pub fn s3(&self) -> &aws_sdk_s3::Client {
         &self.s3
+    }
+
+    /// Replaces the S3 client (to add interceptors, for instance).
+    pub fn with_s3(mut self, client: aws_sdk_s3::Client) -> Clients {
+        self.s3 = client;
+        self
+    }
+
+    /// The SSM client (the bootstrap version parameter).
+    pub fn ssm(&self) -> &aws_sdk_ssm::Client {
+        &self.ssm
+    }
+
+    /// The STS client (the credentials' account).
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        &self.sts
     }
 }
 

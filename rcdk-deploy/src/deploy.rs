@@ -75,6 +75,11 @@ impl Deploy {
         }
     }
 
+    /// The clients this deployer calls.
+    pub fn clients(&self) -> &Clients {
+        &self.session.clients
+    }
+
     /// Sends progress elsewhere.
     pub fn with_output(mut self, output: Output) -> Deploy {
         self.session.output = output;

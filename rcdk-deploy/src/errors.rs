@@ -75,12 +75,54 @@ pub enum Error {
         question: String,
     },
     /// A template is too large to send inline and no bucket was named.
-    #[error("stack {stack}: the template is {size} bytes, over CloudFormation's inline limit of 51,200 bytes; pass --template-bucket NAME to upload it to an S3 bucket first")]
+    #[error("stack {stack}: the template is {size} bytes, over CloudFormation's inline limit of 51,200 bytes; give a bucket to upload it to first (`cargo rcdk deploy` uses the environment's bootstrap staging bucket)")]
     NeedsTemplateBucket {
         /// Stack name.
         stack: String,
         /// Template size in bytes.
         size: usize,
+    },
+    /// The environment has no bootstrap stack (no version parameter) for the qualifier.
+    #[error("environment {environment} is not bootstrapped: run `cargo rcdk bootstrap`{qualifier_flag} (the version parameter {parameter} does not exist); nothing was changed")]
+    NotBootstrapped {
+        /// `aws://ACCOUNT/REGION`.
+        environment: String,
+        /// SSM parameter that was looked for.
+        parameter: String,
+        /// ` --qualifier Q` for a qualifier other than the default, else empty.
+        qualifier_flag: String,
+    },
+    /// The environment's bootstrap is older than the stacks need.
+    #[error("environment {environment} is bootstrapped with version {found}, but the stacks need version {required} or later: run `cargo rcdk bootstrap`{qualifier_flag} to update it; nothing was changed")]
+    BootstrapTooOld {
+        /// `aws://ACCOUNT/REGION`.
+        environment: String,
+        /// Version found in the parameter.
+        found: u32,
+        /// Version required.
+        required: u32,
+        /// ` --qualifier Q` for a qualifier other than the default, else empty.
+        qualifier_flag: String,
+    },
+    /// A stack names an environment that the credentials or the region do not reach.
+    #[error("stack {stack} is for {wanted}, but {reason}; {advice}; nothing was changed")]
+    WrongEnvironment {
+        /// Stack id.
+        stack: String,
+        /// The stack's environment, `aws://ACCOUNT/REGION`.
+        wanted: String,
+        /// What the credentials and configuration give instead.
+        reason: String,
+        /// What to change.
+        advice: String,
+    },
+    /// A file asset cannot be published.
+    #[error("asset {asset}: {message}; nothing was deployed")]
+    Asset {
+        /// Asset id (its content hash) and display name.
+        asset: String,
+        /// What is wrong.
+        message: String,
     },
     /// `--timeout` ran out while waiting.
     #[error("stack {stack}: still {status} after waiting {secs}s (--timeout); {action}")]

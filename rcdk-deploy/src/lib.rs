@@ -11,19 +11,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`CloudFormationDeployer`] plugs the three subcommands into the app's command line.
+//! The `cargo rcdk` command line (crate `cargo-rcdk`) is built on it.
 
 #![warn(missing_docs)]
 
 mod approval;
 mod assembly;
+mod bootstrap;
 mod changeset;
-mod cli;
 mod client;
 mod confirm;
 mod deploy;
 mod destroy;
 pub mod diff;
+mod environment;
 mod errors;
 mod events;
 mod output;
@@ -34,13 +35,14 @@ mod session;
 mod stack_state;
 
 pub use approval::RequireApproval;
-pub use assembly::{sha256_hex, Assembly, Template};
+pub use assembly::{sha256_hex, stack_environment, Assembly, StackEnvironment, Template};
+pub use bootstrap::{BootstrapOutcome, BOOTSTRAP_TEMPLATE_MARKER};
 pub use changeset::{ChangeSet, ResourceChange};
-pub use cli::CloudFormationDeployer;
 pub use client::{retry_config, ClientOptions, Clients, FailFastOnRefused};
 pub use confirm::Confirm;
 pub use deploy::{Deploy, DeployOptions, DeployReport, StackOutcome};
 pub use destroy::{DestroyOptions, DestroyReport};
+pub use environment::{Preflight, Target};
 pub use errors::{Error, Result};
 pub use events::{format_event, Failure};
 pub use output::{Captured, Output};

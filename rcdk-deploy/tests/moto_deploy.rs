@@ -228,7 +228,7 @@ async fn large_template_goes_through_s3() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::NeedsTemplateBucket { .. }), "{err:?}");
-    assert!(err.to_string().contains("--template-bucket NAME"), "{err}");
+    assert!(err.to_string().contains("staging bucket"), "{err}");
 
     // moto reads the bucket of a path-style TemplateURL only when the URL contains
     // "localhost"; a bucket name containing it satisfies that on a 127.0.0.1 endpoint.

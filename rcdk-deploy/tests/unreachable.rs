@@ -10,8 +10,7 @@ use aws_sdk_cloudformation::config::interceptors::BeforeTransmitInterceptorConte
 use aws_sdk_cloudformation::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cloudformation::error::BoxError;
 use common::{queue_template, write_assembly, TestStack};
-use rcdk_core::cli::Deployer;
-use rcdk_deploy::{Clients, CloudFormationDeployer, Confirm, DiffOptions};
+use rcdk_deploy::{Clients, Confirm, DiffOptions};
 
 /// A loopback URL whose port was just released: connecting to it is refused.
 fn closed_port_url() -> String {
@@ -82,77 +81,4 @@ fn refused_connection_is_one_clear_line_after_one_attempt() {
         1,
         "a refused connection is not retried"
     );
-}
-
-#[test]
-fn diff_from_the_command_line_names_endpoint_and_region_and_fails() {
-    // Fake static credentials from the environment; nothing may come from real AWS settings.
-    for (k, v) in [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_CONFIG_FILE", "/dev/null"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-    ] {
-        std::env::set_var(k, v);
-    }
-    for k in [
-        "AWS_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL",
-        "AWS_REGION",
-    ] {
-        std::env::remove_var(k);
-    }
-    let url = closed_port_url();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("cdk.out");
-    let args = [
-        "diff",
-        "--region",
-        "eu-west-1",
-        "--endpoint-url",
-        url.as_str(),
-    ];
-
-    // The message, as the backend returns it to the app's command line.
-    let mut app = rcdk_core::App::new();
-    app.add(
-        rcdk_core::Stack::new("App").with("Queue", rcdk_core::RawResource::new("AWS::SQS::Queue")),
-    );
-    app.synth().unwrap().write(&out).unwrap();
-    let command = CloudFormationDeployer
-        .commands()
-        .into_iter()
-        .find(|c| c.get_name() == "diff")
-        .unwrap();
-    let matches = command.try_get_matches_from(args).unwrap();
-    let err = CloudFormationDeployer
-        .run("diff", &matches, &out)
-        .unwrap_err()
-        .to_string();
-    assert_eq!(
-        err,
-        format!(
-            "cannot reach the CloudFormation endpoint {url} (region eu-west-1): connection refused — is the endpoint right, is the network up, or pass --endpoint-url"
-        )
-    );
-    assert!(
-        !err.contains('\n') && !err.contains("DispatchFailure"),
-        "{err}"
-    );
-
-    // The exit code of the whole program.
-    let mut app = rcdk_core::App::new();
-    app.add(
-        rcdk_core::Stack::new("App").with("Queue", rcdk_core::RawResource::new("AWS::SQS::Queue")),
-    );
-    let out_arg = out.to_string_lossy().into_owned();
-    let code = app.run_args(
-        ["app", "--output", out_arg.as_str()]
-            .into_iter()
-            .chain(args),
-        Some(&CloudFormationDeployer),
-    );
-    assert_eq!(code, std::process::ExitCode::FAILURE);
 }

@@ -69,12 +69,13 @@ pub mod prelude {
     };
 }
 
-/// Runs the app's command line: `synth`, `list`, `tree`, and with the `deploy` feature
-/// `deploy`, `diff` and `destroy`.
+/// Runs the app's command line: `synth`, `list`, `tree`, `graph`, and `deploy`, `diff`,
+/// `destroy`, `bootstrap`, `publish`: those synthesize and hand over to `cargo rcdk`, or run in
+/// this process with the `deploy` feature.
 pub fn run(app: rcdk_core::App) -> ExitCode {
     #[cfg(feature = "deploy")]
     {
-        app.run_with(Some(&rcdk_deploy::CloudFormationDeployer))
+        app.run_with(Some(&cargo_rcdk::CloudFormationDeployer))
     }
     #[cfg(not(feature = "deploy"))]
     {
@@ -91,7 +92,7 @@ where
 {
     #[cfg(feature = "deploy")]
     {
-        app.run_args(args, Some(&rcdk_deploy::CloudFormationDeployer))
+        app.run_args(args, Some(&cargo_rcdk::CloudFormationDeployer))
     }
     #[cfg(not(feature = "deploy"))]
     {

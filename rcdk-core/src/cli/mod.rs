@@ -1,8 +1,11 @@
-//! The app's command line: `synth`, `list`, `tree`, `graph`, plus the subcommands of a deployment
-//! backend (`deploy`, `diff`, `destroy`) when one is plugged in.
+//! The app's command line: `synth`, `list`, `tree`, `graph`, plus the deployment subcommands
+//! (`deploy`, `diff`, `destroy`, `bootstrap`, `publish`). Those synthesize and then hand over to
+//! the `cargo-rcdk` binary (which owns the AWS SDK), or run in-process when a backend is plugged
+//! in.
 
 mod deployer;
 pub mod graph;
+mod handover;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -98,11 +101,13 @@ fn command(deployer: Option<&dyn Deployer>) -> Command {
             cmd = cmd.subcommand(sub);
         }
     } else {
-        for name in ["deploy", "diff", "destroy"] {
+        for (name, about) in handover::COMMANDS {
             cmd = cmd.subcommand(
                 Command::new(name)
-                    .about("(not built in: enable the `deploy` feature of the `rcdk` crate)")
-                    .disable_help_flag(false)
+                    .about(format!(
+                        "{about} (synthesizes, then runs `cargo-rcdk {name}`)"
+                    ))
+                    .disable_help_flag(true)
                     .arg(
                         Arg::new("rest")
                             .num_args(0..)
@@ -199,17 +204,18 @@ impl App {
             }
             "synth" => synth(&assembly, sub, &output, explicit_output.is_some()),
             other if !CORE_COMMANDS.contains(&other) => {
-                let Some(d) = deployer else {
-                    eprintln!(
-                        "error: `{other}` is not built into this program\n  hint: enable the `deploy` feature of the `rcdk` crate (on by default) and run through `rcdk::run`"
-                    );
-                    return ExitCode::from(2);
-                };
                 if let Err(e) = assembly.write(&output) {
                     eprintln!("error at {e}");
                     return ExitCode::FAILURE;
                 }
                 report::annotations(&assembly);
+                let Some(d) = deployer else {
+                    let rest: Vec<std::ffi::OsString> = sub
+                        .get_raw("rest")
+                        .map(|v| v.map(|a| a.to_os_string()).collect())
+                        .unwrap_or_default();
+                    return handover::run(other, &output, &rest);
+                };
                 match d.run(other, sub, &output) {
                     Ok(code) => code,
                     Err(e) => {
