@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
-use rcdk_core::manifest::StackEntry;
+use crate::assembly::StackEntry;
 use serde_json::Value;
 
 use crate::approval::{approve, RequireApproval};

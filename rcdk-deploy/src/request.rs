@@ -4,7 +4,7 @@
 use aws_sdk_cloudformation::types::{Capability, Parameter, Tag};
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sdk_s3::primitives::ByteStream;
-use rcdk_core::manifest::StackEntry;
+use crate::assembly::StackEntry;
 use serde_json::Value;
 
 use crate::assembly::Template;
