@@ -29,13 +29,16 @@ mod errors;
 mod events;
 mod output;
 mod plan;
+mod publish;
 mod request;
 mod review;
 mod session;
 mod stack_state;
 
 pub use approval::RequireApproval;
-pub use assembly::{sha256_hex, stack_environment, Assembly, StackEnvironment, Template};
+pub use assembly::{
+    sha256_hex, stack_environment, Assembly, Manifest, StackEntry, StackEnvironment, Template,
+};
 pub use bootstrap::{BootstrapOutcome, BOOTSTRAP_TEMPLATE_MARKER};
 pub use changeset::{ChangeSet, ResourceChange};
 pub use client::{retry_config, ClientOptions, Clients, FailFastOnRefused};
@@ -47,5 +50,6 @@ pub use errors::{Error, Result};
 pub use events::{format_event, Failure};
 pub use output::{Captured, Output};
 pub use plan::{Plan, PlanEntry, PLAN_VERSION};
+pub use publish::PublishReport;
 pub use request::{capabilities, StackParameter, INLINE_TEMPLATE_LIMIT};
 pub use review::{DiffOptions, DiffReport};
