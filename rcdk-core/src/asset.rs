@@ -179,10 +179,12 @@ fn extension(path: &Path) -> String {
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), AssetError> {
-    fs::copy(from, to).map(|_| ()).map_err(|source| AssetError::Read {
-        path: from.to_path_buf(),
-        source,
-    })
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|source| AssetError::Read {
+            path: from.to_path_buf(),
+            source,
+        })
 }
 
 /// Hard-links every file of `from` into `to` (a file or a directory tree), copying where links
@@ -522,7 +524,9 @@ fn glob(pattern: &[&str], path: &[&str]) -> bool {
         None => path.is_empty(),
         Some((&"**", rest)) => (0..=path.len()).any(|i| glob(rest, &path[i..])),
         Some((first, rest)) => match path.split_first() {
-            Some((p, path_rest)) => segment(first.as_bytes(), p.as_bytes()) && glob(rest, path_rest),
+            Some((p, path_rest)) => {
+                segment(first.as_bytes(), p.as_bytes()) && glob(rest, path_rest)
+            }
             None => false,
         },
     }
@@ -546,7 +550,11 @@ mod tests {
     fn patterns() {
         let ex = |p: &[&str], rel: &str| {
             let name = rel.rsplit('/').next().unwrap();
-            excluded(rel, name, &p.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            excluded(
+                rel,
+                name,
+                &p.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
         };
         assert!(ex(&["*.pyc"], "a/b/c.pyc"));
         assert!(!ex(&["*.pyc"], "a/b/c.py"));

@@ -352,12 +352,16 @@ impl Environment {
     /// ```
     pub fn parse(text: &str) -> Result<Environment, String> {
         let rest = text.strip_prefix("aws://").ok_or_else(|| {
-            format!("environment {text:?} does not start with aws:// (expected aws://ACCOUNT/REGION)")
+            format!(
+                "environment {text:?} does not start with aws:// (expected aws://ACCOUNT/REGION)"
+            )
         })?;
         let (account, region) = rest
             .split_once('/')
             .filter(|(a, r)| !a.is_empty() && !r.is_empty() && !r.contains('/'))
-            .ok_or_else(|| format!("environment {text:?} is not of the form aws://ACCOUNT/REGION"))?;
+            .ok_or_else(|| {
+                format!("environment {text:?} is not of the form aws://ACCOUNT/REGION")
+            })?;
         Ok(Environment {
             account: (account != UNKNOWN_ACCOUNT).then(|| account.to_string()),
             region: (region != UNKNOWN_REGION).then(|| region.to_string()),
@@ -589,8 +593,7 @@ fn stacks_in_order(manifest: &AssemblyManifest) -> Result<Vec<AssemblyStack>, St
         let before = left.len();
         let mut rest = Vec::new();
         for s in left {
-            if s
-                .dependencies
+            if s.dependencies
                 .iter()
                 .all(|d| ordered.iter().any(|o| &o.id == d))
             {
@@ -621,11 +624,13 @@ mod tests {
         assert_eq!(env.to_string(), "aws://123456789012/us-east-1");
         let agnostic = Environment::parse("aws://unknown-account/unknown-region").unwrap();
         assert_eq!(agnostic, Environment::agnostic());
-        assert_eq!(
-            agnostic.to_string(),
-            "aws://unknown-account/unknown-region"
-        );
-        for bad in ["123/us-east-1", "aws://123", "aws:///us-east-1", "aws://1/2/3"] {
+        assert_eq!(agnostic.to_string(), "aws://unknown-account/unknown-region");
+        for bad in [
+            "123/us-east-1",
+            "aws://123",
+            "aws:///us-east-1",
+            "aws://1/2/3",
+        ] {
             assert!(Environment::parse(bad).is_err(), "{bad}");
         }
     }

@@ -5,8 +5,8 @@
 
 pub mod app;
 pub mod aspect;
-pub mod asset;
 pub mod assertions;
+pub mod asset;
 pub mod bootstrap;
 pub mod cli;
 pub mod cloud_assembly;

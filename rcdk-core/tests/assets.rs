@@ -261,7 +261,10 @@ fn the_asset_manifest_lists_the_template_and_the_assets() {
         stack["properties"]["bootstrapStackVersionSsmParameter"],
         "/cdk-bootstrap/team2/version"
     );
-    assert_eq!(manifest["artifacts"]["S.assets"]["type"], "cdk:asset-manifest");
+    assert_eq!(
+        manifest["artifacts"]["S.assets"]["type"],
+        "cdk:asset-manifest"
+    );
     assert_eq!(
         manifest["artifacts"]["S.assets"]["properties"]["file"],
         "S.assets.json"
@@ -297,7 +300,10 @@ fn the_asset_manifest_lists_the_template_and_the_assets() {
         serde_json::from_str(&fs::read_to_string(out.join("tree.json")).unwrap()).unwrap();
     assert_eq!(tree["version"], "tree-0.1");
     assert_eq!(tree["tree"]["id"], "App");
-    assert_eq!(tree["tree"]["children"]["S"]["children"]["Code"]["path"], "S/Code");
+    assert_eq!(
+        tree["tree"]["children"]["S"]["children"]["Code"]["path"],
+        "S/Code"
+    );
     assert_eq!(
         tree["tree"]["children"]["S"]["children"]["Code"]["constructInfo"]["fqn"],
         "FileAsset"
@@ -328,7 +334,10 @@ fn command_assets_name_their_command() {
         manifest["files"]["abc123"]["source"],
         json!({"executable": ["cargo-rcdk", "package-lambda"]})
     );
-    assert_eq!(manifest["files"]["abc123"]["displayName"], "S/Function/Code");
+    assert_eq!(
+        manifest["files"]["abc123"]["displayName"],
+        "S/Function/Code"
+    );
     assert!(FileAsset::from_command("x", "a/b", vec!["c".into()]).is_err());
     assert!(FileAsset::from_command("x", "ab", vec![]).is_err());
 }
@@ -339,13 +348,22 @@ fn stack_settings_are_checked_at_synthesis() {
         .with(Stack::new("Bad").qualifier("Has-Dash"))
         .synth()
         .unwrap_err();
-    assert!(e.mentions("Bad: qualifier \"Has-Dash\" must be 1-10 lower-case letters or digits"), "{e}");
+    assert!(
+        e.mentions("Bad: qualifier \"Has-Dash\" must be 1-10 lower-case letters or digits"),
+        "{e}"
+    );
     let e = App::new()
         .with(Stack::new("Env").env("12345", "eu west"))
         .synth()
         .unwrap_err();
-    assert!(e.mentions("Env: account \"12345\" is not a 12-digit AWS account id"), "{e}");
-    assert!(e.mentions("Env: region \"eu west\" is not an AWS region name"), "{e}");
+    assert!(
+        e.mentions("Env: account \"12345\" is not a 12-digit AWS account id"),
+        "{e}"
+    );
+    assert!(
+        e.mentions("Env: region \"eu west\" is not an AWS region name"),
+        "{e}"
+    );
     // Environment-agnostic by default.
     let a = App::new()
         .with(Stack::new("S").with("Q", RawResource::new("AWS::SQS::Queue")))

@@ -18,8 +18,6 @@ use indexmap::IndexMap;
 
 use crate::app::App;
 use crate::aspect::{Aspect, AspectNode};
-use crate::construct::{Annotation, ChildId, Construct, CostItem, Level};
-use crate::error::{SynthError, SynthErrors};
 use crate::asset::FileAssetDef;
 use crate::bootstrap::{version_parameter, REQUIRED_BOOTSTRAP_VERSION};
 use crate::cloud_assembly::{
@@ -28,6 +26,8 @@ use crate::cloud_assembly::{
     RuntimeInfo, StackProperties, TreeArtifactProperties, CURRENT_DESTINATION, MANIFEST_VERSION,
     TREE_ARTIFACT_ID, TREE_FILE,
 };
+use crate::construct::{Annotation, ChildId, Construct, CostItem, Level};
+use crate::error::{SynthError, SynthErrors};
 use crate::node::NodeId;
 use crate::value::Value;
 
@@ -409,12 +409,8 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
         .iter()
         .map(|s| s.bootstrap_qualifier().to_string())
         .collect();
-    let mut resolver = render::Resolver::new(
-        &walk,
-        names.clone(),
-        qualifiers,
-        app.cross_stack_strategy(),
-    );
+    let mut resolver =
+        render::Resolver::new(&walk, names.clone(), qualifiers, app.cross_stack_strategy());
     let mut sections: Vec<template::Sections> =
         (0..stacks.len()).map(|_| Default::default()).collect();
     for (i, s) in sections.iter_mut().enumerate() {

@@ -47,8 +47,9 @@ fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
             .map_err(|e| err(tmp, "write a template", e))?;
         for (path, asset) in &stack.assets {
             asset.stage(tmp, previous).map_err(|e| {
-                SynthError::new(path, format!("cannot stage the asset: {e}"))
-                    .hint("check that the asset's source is readable and the output directory writable")
+                SynthError::new(path, format!("cannot stage the asset: {e}")).hint(
+                    "check that the asset's source is readable and the output directory writable",
+                )
             })?;
         }
         fs::write(
