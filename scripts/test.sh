@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command. Installs what the tests run (the pinned Python tools, graphviz's `dot`),
-# then runs the tests with no AWS settings from the environment.
+# The test command. Installs what the tests run (the pinned Python and Node tools, graphviz's
+# `dot`), then runs the tests with no AWS settings from the environment.
 #
 #   bash scripts/test.sh                    # every package: cargo test --workspace
 #   bash scripts/test.sh -p rcdk-core        # one package (-p replaces --workspace)
@@ -14,6 +14,9 @@ die() { echo "test.sh: ERROR: $*" >&2; exit 1; }
 
 say "Python tools (tools/requirements.txt into .tools/venv)"
 bash scripts/python-tools.sh
+
+say "Node tools (tools/package-lock.json into .tools/node)"
+bash scripts/node-tools.sh
 
 # The graph test renders DOT output with graphviz.
 if ! command -v dot >/dev/null 2>&1; then

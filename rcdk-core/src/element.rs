@@ -1,6 +1,7 @@
 //! The template elements a construct-tree node can be: the leaves that synthesis turns into
 //! entries of a template section.
 
+use crate::asset::FileAssetDef;
 use crate::node::NodeId;
 use crate::params::{ConditionDef, MappingDef, OutputDef, ParameterDef};
 use crate::resource::ResourceCore;
@@ -18,6 +19,8 @@ pub enum Element<'a> {
     Mapping(&'a MappingDef),
     /// An entry of `Outputs`.
     Output(&'a OutputDef),
+    /// A file asset: no template entry, listed in the stack's asset manifest.
+    FileAsset(&'a FileAssetDef),
 }
 
 /// A template element, mutably borrowed (for aspects).
@@ -33,6 +36,8 @@ pub enum ElementMut<'a> {
     Mapping(&'a mut MappingDef),
     /// An entry of `Outputs`.
     Output(&'a mut OutputDef),
+    /// A file asset.
+    FileAsset(&'a mut FileAssetDef),
 }
 
 impl Element<'_> {
@@ -44,6 +49,7 @@ impl Element<'_> {
             Element::Condition(c) => c.node,
             Element::Mapping(m) => m.node,
             Element::Output(o) => o.node,
+            Element::FileAsset(a) => a.node,
         }
     }
 
@@ -55,10 +61,12 @@ impl Element<'_> {
             Element::Condition(c) => c.logical_id.as_deref(),
             Element::Mapping(m) => m.logical_id.as_deref(),
             Element::Output(o) => o.logical_id.as_deref(),
+            Element::FileAsset(_) => None,
         }
     }
 
-    /// Name of the template section the element goes into.
+    /// Name of the template section the element goes into (`Assets` for file assets, which go
+    /// into the asset manifest instead).
     pub fn section(&self) -> &'static str {
         match self {
             Element::Resource(_) => "Resources",
@@ -66,6 +74,7 @@ impl Element<'_> {
             Element::Condition(_) => "Conditions",
             Element::Mapping(_) => "Mappings",
             Element::Output(_) => "Outputs",
+            Element::FileAsset(_) => "Assets",
         }
     }
 }

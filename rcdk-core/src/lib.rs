@@ -6,14 +6,15 @@
 pub mod app;
 pub mod aspect;
 pub mod assertions;
+pub mod asset;
 pub mod bootstrap;
 pub mod cli;
+pub mod cloud_assembly;
 pub mod construct;
 pub mod element;
 pub mod error;
 pub mod fns;
 pub mod kind;
-pub mod manifest;
 pub mod node;
 pub mod params;
 pub mod resource;

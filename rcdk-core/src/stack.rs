@@ -3,6 +3,8 @@
 use indexmap::IndexMap;
 
 use crate::aspect::Aspect;
+use crate::bootstrap::DEFAULT_QUALIFIER;
+use crate::cloud_assembly::Environment;
 use crate::construct::{Child, ChildId, ChildMut, Construct, Group};
 
 /// One CloudFormation stack: its settings and the constructs in it.
@@ -15,6 +17,8 @@ pub struct Stack {
     pub(crate) transforms: Vec<String>,
     pub(crate) metadata: IndexMap<String, serde_json::Value>,
     pub(crate) dependencies: Vec<String>,
+    pub(crate) environment: Environment,
+    pub(crate) qualifier: Option<String>,
     pub(crate) aspects: Vec<Box<dyn Aspect>>,
     children: Group,
 }
@@ -32,6 +36,8 @@ impl Stack {
             transforms: Vec::new(),
             metadata: IndexMap::new(),
             dependencies: Vec::new(),
+            environment: Environment::agnostic(),
+            qualifier: None,
             aspects: Vec::new(),
             children: Group::new(),
         }
@@ -45,6 +51,18 @@ impl Stack {
     /// The CloudFormation stack name.
     pub fn name(&self) -> &str {
         self.stack_name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The environment the stack is deployed to (`aws://unknown-account/unknown-region`, decided
+    /// by the credentials at deploy time, unless [`env`](Stack::env) fixed it).
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The bootstrap qualifier (the AWS CDK's default `hnb659fds` unless
+    /// [`qualifier`](Stack::qualifier) changed it).
+    pub fn bootstrap_qualifier(&self) -> &str {
+        self.qualifier.as_deref().unwrap_or(DEFAULT_QUALIFIER)
     }
 
     /// Adds a construct under `id`.
@@ -66,6 +84,30 @@ impl Stack {
     /// Deploys under another CloudFormation stack name.
     pub fn stack_name(mut self, name: impl Into<String>) -> Self {
         self.stack_name = Some(name.into());
+        self
+    }
+
+    /// Deploys to this account and region only: a deployment with credentials of another account
+    /// is refused. Without it the stack is environment-agnostic.
+    ///
+    /// ```
+    /// use rcdk_core::Stack;
+    /// let stack = Stack::new("Prod").env("123456789012", "eu-west-1");
+    /// assert_eq!(stack.environment().to_string(), "aws://123456789012/eu-west-1");
+    /// ```
+    pub fn env(mut self, account: impl Into<String>, region: impl Into<String>) -> Self {
+        self.environment = Environment {
+            account: Some(account.into()),
+            region: Some(region.into()),
+        };
+        self
+    }
+
+    /// Uses the bootstrap resources of another qualifier (`cdk bootstrap --qualifier` /
+    /// `cargo rcdk bootstrap --qualifier`): its staging bucket and version parameter. Checked at
+    /// synthesis: 1-10 lower-case letters and digits.
+    pub fn qualifier(mut self, qualifier: impl Into<String>) -> Self {
+        self.qualifier = Some(qualifier.into());
         self
     }
 

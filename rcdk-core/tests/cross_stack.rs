@@ -62,10 +62,16 @@ fn export_and_import_with_dependency_and_order() {
     let ids: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["A", "B"]);
     let manifest = assembly.manifest();
-    assert_eq!(manifest.stacks[0].id, "A");
-    assert!(manifest.stacks[0].dependencies.is_empty());
-    assert_eq!(manifest.stacks[1].id, "B");
-    assert_eq!(manifest.stacks[1].dependencies, ["A"]);
+    let stacks: Vec<(&String, &Vec<String>)> = manifest
+        .artifacts
+        .iter()
+        .filter(|(_, a)| a.r#type == rcdk_core::cloud_assembly::ArtifactType::Stack)
+        .map(|(id, a)| (id, &a.dependencies))
+        .collect();
+    assert_eq!(stacks[0].0, "A");
+    assert_eq!(stacks[0].1, &["A.assets"]);
+    assert_eq!(stacks[1].0, "B");
+    assert_eq!(stacks[1].1, &["A", "B.assets"]);
 }
 
 #[test]

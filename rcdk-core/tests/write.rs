@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use rcdk_core::manifest::Manifest;
+use rcdk_core::cloud_assembly::CloudAssembly;
 use rcdk_core::{App, RawResource, Stack};
 
 fn app() -> App {
@@ -33,7 +33,9 @@ fn existing_output_is_fully_replaced() {
     assert_eq!(
         names(&out),
         [
+            "A.assets.json",
             "A.template.json",
+            "B.assets.json",
             "B.template.json",
             "manifest.json",
             "tree.json"
@@ -41,13 +43,13 @@ fn existing_output_is_fully_replaced() {
     );
     // No temporary or backup directory is left beside it.
     assert_eq!(names(root.path()), ["cdk.out"]);
-    let manifest =
-        Manifest::from_json(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    let ids: Vec<&str> = manifest.stacks.iter().map(|s| s.id.as_str()).collect();
+    let assembly = CloudAssembly::load(&out).unwrap();
+    let ids: Vec<&str> = assembly.stacks().iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["A", "B"]);
-    let template = fs::read_to_string(out.join("A.template.json")).unwrap();
-    assert_eq!(manifest.stacks[0].template_size, template.len() as u64);
+    let template = fs::read_to_string(out.join(&assembly.stacks()[0].template_file)).unwrap();
     assert!(template.contains("\"AWS::SQS::Queue\""));
+    let (_, assets) = assembly.asset_manifest("A").unwrap().unwrap();
+    assert_eq!(assets.files.len(), 1, "the template is the only asset");
 }
 
 #[test]
@@ -55,7 +57,7 @@ fn missing_parents_are_created() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("a/b/out");
     app().synth().unwrap().write(&out).unwrap();
-    assert_eq!(names(&out).len(), 4);
+    assert_eq!(names(&out).len(), 6);
     assert_eq!(names(&root.path().join("a/b")), ["out"]);
 }
 

@@ -1,12 +1,94 @@
-//! Reading the cloud assembly that synthesis wrote: `manifest.json` and the templates it names.
+//! Reading the Cloud Assembly that synthesis wrote (`manifest.json` in the AWS CDK's format, see
+//! [`rcdk_core::cloud_assembly`]) and the templates it names.
 
 use std::path::{Path, PathBuf};
 
-use rcdk_core::manifest::{Manifest, StackEntry, MANIFEST_FILE};
+use indexmap::IndexMap;
+use rcdk_core::cloud_assembly::{CloudAssembly, Environment};
+use rcdk_core::synth::STATEFUL_TYPES;
+use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::errors::{Error, Result};
+
+/// The stacks of an assembly, in deployment order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// Stacks, each after the stacks it depends on.
+    pub stacks: Vec<StackEntry>,
+}
+
+impl Manifest {
+    /// Finds a stack by artifact id or by CloudFormation stack name.
+    pub fn stack(&self, name: &str) -> Option<&StackEntry> {
+        self.stacks
+            .iter()
+            .find(|s| s.id == name || s.stack_name == name)
+    }
+}
+
+/// One stack of the assembly: what the manifest says, and what deployment needs to know of its
+/// template (read when the assembly is loaded).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackEntry {
+    /// Artifact id (the construct id; what users name on the command line).
+    pub id: String,
+    /// CloudFormation stack name to deploy as.
+    pub stack_name: String,
+    /// Template file name, relative to the assembly directory.
+    pub template_file: String,
+    /// Size of the template file in bytes (CloudFormation's inline limit is 51,200).
+    pub template_size: u64,
+    /// Ids of the stacks this one depends on.
+    pub dependencies: Vec<String>,
+    /// Stack-level tags applied at deploy time.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// Whether termination protection is asked for.
+    #[serde(default)]
+    pub termination_protection: bool,
+    /// The template declares a `Transform` (needs `CAPABILITY_AUTO_EXPAND`).
+    #[serde(default)]
+    pub has_transform: bool,
+    /// Logical ids of resources the template holds that keep state (databases, buckets, tables,
+    /// log groups, queues, secrets): a replacement of one of them loses data.
+    #[serde(default)]
+    pub stateful_resources: Vec<String>,
+    /// Where the stack is deployed (parts left open are decided by the credentials).
+    #[serde(skip)]
+    pub environment: Environment,
+}
+
+/// Reads what deployment needs from a template: its size, whether it has a `Transform`, and its
+/// stateful resources.
+fn inspect(dir: &Path, file: &str) -> Result<(u64, bool, Vec<String>)> {
+    let path = dir.join(file);
+    let body = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let json: Value = serde_json::from_str(&body).map_err(|e| {
+        Error::Assembly(format!(
+            "{} is not valid JSON ({e}); synthesize again",
+            path.display()
+        ))
+    })?;
+    let stateful = json
+        .get("Resources")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| {
+            r.get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| STATEFUL_TYPES.contains(&t))
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    Ok((body.len() as u64, json.get("Transform").is_some(), stateful))
+}
 
 /// A synthesized output directory.
 #[derive(Debug, Clone)]
@@ -27,24 +109,33 @@ pub struct Template {
 }
 
 impl Assembly {
-    /// Reads `manifest.json` from `dir`.
+    /// Reads `manifest.json` from `dir`, and from each stack's template what deployment needs.
     pub fn load(dir: &Path) -> Result<Assembly> {
-        let path = dir.join(MANIFEST_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::Assembly(format!(
-                "cannot read {}: {e}; synthesize the app first (`cargo run -- synth`)",
-                path.display()
-            ))
-        })?;
-        let manifest = Manifest::from_json(&text)
-            .map_err(|e| Error::Assembly(format!("{}: {e}", path.display())))?;
+        let cloud = CloudAssembly::load(dir).map_err(|e| Error::Assembly(e.to_string()))?;
+        let mut stacks = Vec::new();
+        for s in cloud.stacks() {
+            let (template_size, has_transform, stateful_resources) =
+                inspect(dir, &s.template_file)?;
+            stacks.push(StackEntry {
+                id: s.id.clone(),
+                stack_name: s.stack_name.clone(),
+                template_file: s.template_file.clone(),
+                template_size,
+                dependencies: s.dependencies.clone(),
+                tags: s.tags.clone(),
+                termination_protection: s.termination_protection,
+                has_transform,
+                stateful_resources,
+                environment: s.environment.clone(),
+            });
+        }
         Ok(Assembly {
             dir: dir.to_path_buf(),
-            manifest,
+            manifest: Manifest { stacks },
         })
     }
 
-    /// The parsed manifest.
+    /// The stacks of the manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::assembly::StackEntry;
 use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
-use rcdk_core::manifest::StackEntry;
 use serde_json::Value;
 
 use crate::approval::{approve, RequireApproval};

@@ -35,7 +35,7 @@ mod session;
 mod stack_state;
 
 pub use approval::RequireApproval;
-pub use assembly::{sha256_hex, Assembly, Template};
+pub use assembly::{sha256_hex, Assembly, Manifest, StackEntry, Template};
 pub use changeset::{ChangeSet, ResourceChange};
 pub use cli::CloudFormationDeployer;
 pub use client::{retry_config, ClientOptions, Clients, FailFastOnRefused};

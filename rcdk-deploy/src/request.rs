@@ -1,10 +1,10 @@
 //! The pieces of a CreateStack / CreateChangeSet request: template source (inline or S3),
 //! capabilities, parameters and tags.
 
+use crate::assembly::StackEntry;
 use aws_sdk_cloudformation::types::{Capability, Parameter, Tag};
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sdk_s3::primitives::ByteStream;
-use rcdk_core::manifest::StackEntry;
 use serde_json::Value;
 
 use crate::assembly::Template;

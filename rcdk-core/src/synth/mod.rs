@@ -18,9 +18,16 @@ use indexmap::IndexMap;
 
 use crate::app::App;
 use crate::aspect::{Aspect, AspectNode};
+use crate::asset::FileAssetDef;
+use crate::bootstrap::{version_parameter, REQUIRED_BOOTSTRAP_VERSION};
+use crate::cloud_assembly::{
+    ArtifactManifest, ArtifactProperties, ArtifactType, AssemblyManifest, AssetManifest,
+    AssetManifestProperties, Environment, FileAssetEntry, FileDestination, FileSource, Packaging,
+    RuntimeInfo, StackProperties, TreeArtifactProperties, CURRENT_DESTINATION, MANIFEST_VERSION,
+    TREE_ARTIFACT_ID, TREE_FILE,
+};
 use crate::construct::{Annotation, ChildId, Construct, CostItem, Level};
 use crate::error::{SynthError, SynthErrors};
-use crate::manifest::{Manifest, StackEntry, MANIFEST_VERSION};
 use crate::node::NodeId;
 use crate::value::Value;
 
@@ -96,12 +103,142 @@ pub struct StackArtifact {
     pub stateful_resources: Vec<String>,
     /// Logical id -> construct path.
     pub paths: IndexMap<String, String>,
+    /// Where it is deployed.
+    pub environment: Environment,
+    /// Bootstrap qualifier.
+    pub qualifier: String,
+    /// File assets placed in the stack, with their construct paths.
+    pub assets: Vec<(String, FileAssetDef)>,
 }
 
 impl StackArtifact {
     /// The template as JSON.
     pub fn template_json(&self) -> serde_json::Value {
         format::to_json(&self.template)
+    }
+
+    /// Lower-case hex SHA-256 of the template text: the id and object key of its asset.
+    pub fn template_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Id of the stack's asset manifest artifact, `<StackId>.assets`.
+    pub fn asset_manifest_id(&self) -> String {
+        format!("{}.assets", self.id)
+    }
+
+    /// File name of the stack's asset manifest, `<StackId>.assets.json`.
+    pub fn asset_manifest_file(&self) -> String {
+        format!("{}.assets.json", self.id)
+    }
+
+    fn bucket(&self) -> String {
+        crate::bootstrap::staging_bucket_name(
+            &self.qualifier,
+            crate::cloud_assembly::ACCOUNT_PLACEHOLDER,
+            crate::cloud_assembly::REGION_PLACEHOLDER,
+        )
+    }
+
+    fn template_key(&self) -> String {
+        let ext = self.file_name.rsplit('.').next().unwrap_or("json");
+        format!("{}.{ext}", self.template_hash())
+    }
+
+    /// The stack's asset manifest: its template, then its file assets.
+    pub fn asset_manifest(&self) -> AssetManifest {
+        let destination = |object_key: String| {
+            IndexMap::from([(
+                CURRENT_DESTINATION.to_string(),
+                FileDestination {
+                    bucket_name: self.bucket(),
+                    object_key,
+                    region: None,
+                    assume_role_arn: None,
+                },
+            )])
+        };
+        let mut files = IndexMap::new();
+        files.insert(
+            self.template_hash(),
+            FileAssetEntry {
+                display_name: Some(format!("{} Template", self.id)),
+                source: FileSource {
+                    path: Some(self.file_name.clone()),
+                    packaging: Some(Packaging::File),
+                    executable: None,
+                },
+                destinations: destination(self.template_key()),
+            },
+        );
+        for (path, asset) in &self.assets {
+            let source = match &asset.source {
+                crate::asset::AssetSource::Command { command } => FileSource {
+                    path: None,
+                    packaging: None,
+                    executable: Some(command.clone()),
+                },
+                _ => FileSource {
+                    path: asset.staged_name(),
+                    packaging: Some(asset.packaging()),
+                    executable: None,
+                },
+            };
+            files.insert(
+                asset.hash.clone(),
+                FileAssetEntry {
+                    display_name: Some(asset.display_name.clone().unwrap_or_else(|| path.clone())),
+                    source,
+                    destinations: destination(asset.object_key()),
+                },
+            );
+        }
+        AssetManifest {
+            version: MANIFEST_VERSION.to_string(),
+            files,
+            docker_images: IndexMap::new(),
+        }
+    }
+
+    /// The stack's artifact in `manifest.json`.
+    pub fn artifact(&self) -> ArtifactManifest {
+        let mut dependencies = self.dependencies.clone();
+        dependencies.push(self.asset_manifest_id());
+        let metadata = self
+            .paths
+            .iter()
+            .map(|(logical, path)| {
+                (
+                    format!("/{path}"),
+                    vec![serde_json::json!({"type": "aws:cdk:logicalId", "data": logical})],
+                )
+            })
+            .collect();
+        ArtifactManifest {
+            r#type: ArtifactType::Stack,
+            environment: Some(self.environment.clone()),
+            dependencies,
+            properties: Some(ArtifactProperties::Stack(StackProperties {
+                template_file: self.file_name.clone(),
+                stack_name: Some(self.name.clone()),
+                tags: self.tags.clone(),
+                termination_protection: self.termination_protection,
+                parameters: IndexMap::new(),
+                stack_template_asset_object_url: Some(format!(
+                    "s3://{}/{}",
+                    self.bucket(),
+                    self.template_key()
+                )),
+                requires_bootstrap_stack_version: Some(REQUIRED_BOOTSTRAP_VERSION),
+                bootstrap_stack_version_ssm_parameter: Some(version_parameter(&self.qualifier)),
+            })),
+            display_name: Some(self.id.clone()),
+            metadata: Some(metadata),
+        }
     }
 }
 
@@ -126,30 +263,100 @@ impl Assembly {
         self.stacks.iter().find(|s| s.id == name || s.name == name)
     }
 
-    /// The manifest describing this assembly.
-    pub fn manifest(&self) -> Manifest {
-        Manifest {
-            version: MANIFEST_VERSION,
-            stacks: self
-                .stacks
-                .iter()
-                .map(|s| StackEntry {
-                    id: s.id.clone(),
-                    stack_name: s.name.clone(),
-                    template_file: s.file_name.clone(),
-                    template_size: s.text.len() as u64,
-                    dependencies: s.dependencies.clone(),
-                    tags: s.tags.clone(),
-                    termination_protection: s.termination_protection,
-                    has_transform: s.has_transform,
-                    stateful_resources: s.stateful_resources.clone(),
-                })
-                .collect(),
+    /// The Cloud Assembly manifest (`manifest.json`): per stack its asset manifest and then the
+    /// stack, in deployment order, then the tree.
+    pub fn manifest(&self) -> AssemblyManifest {
+        let mut artifacts = IndexMap::new();
+        for s in &self.stacks {
+            artifacts.insert(
+                s.asset_manifest_id(),
+                ArtifactManifest {
+                    r#type: ArtifactType::AssetManifest,
+                    environment: Some(s.environment.clone()),
+                    dependencies: Vec::new(),
+                    properties: Some(ArtifactProperties::AssetManifest(AssetManifestProperties {
+                        file: s.asset_manifest_file(),
+                        requires_bootstrap_stack_version: Some(REQUIRED_BOOTSTRAP_VERSION),
+                        bootstrap_stack_version_ssm_parameter: Some(version_parameter(
+                            &s.qualifier,
+                        )),
+                    })),
+                    display_name: None,
+                    metadata: None,
+                },
+            );
+            artifacts.insert(s.id.clone(), s.artifact());
+        }
+        artifacts.insert(
+            TREE_ARTIFACT_ID.to_string(),
+            ArtifactManifest {
+                r#type: ArtifactType::Tree,
+                environment: None,
+                dependencies: Vec::new(),
+                properties: Some(ArtifactProperties::Tree(TreeArtifactProperties {
+                    file: TREE_FILE.to_string(),
+                })),
+                display_name: None,
+                metadata: None,
+            },
+        );
+        AssemblyManifest {
+            version: MANIFEST_VERSION.to_string(),
+            artifacts,
+            runtime: Some(RuntimeInfo {
+                libraries: IndexMap::from([(
+                    "rcdk-core".to_string(),
+                    env!("CARGO_PKG_VERSION").to_string(),
+                )]),
+            }),
         }
     }
 
-    /// Writes templates, `manifest.json` and `tree.json` into `dir` atomically: into a
-    /// temporary sibling first, then swapped in, so a failure leaves the old directory as it was.
+    /// `tree.json` in the AWS CDK's tree format: `{"version": "tree-0.1", "tree": {"id": "App",
+    /// "path": "", "children": {...}}}`, each node with its id, path, construct type and, for
+    /// template elements, logical id.
+    pub fn cdk_tree(&self) -> serde_json::Value {
+        fn node(n: &serde_json::Value) -> serde_json::Value {
+            let mut obj = serde_json::Map::new();
+            obj.insert("id".into(), n["id"].clone());
+            obj.insert("path".into(), n["path"].clone());
+            if let Some(children) = n["children"].as_array() {
+                let map: serde_json::Map<String, serde_json::Value> = children
+                    .iter()
+                    .map(|c| (c["id"].as_str().unwrap_or("").to_string(), node(c)))
+                    .collect();
+                obj.insert("children".into(), map.into());
+            }
+            let mut attributes = serde_json::Map::new();
+            if let Some(logical) = n.get("logicalId") {
+                attributes.insert("rcdk:logicalId".into(), logical.clone());
+                attributes.insert("rcdk:section".into(), n["section"].clone());
+            }
+            if !attributes.is_empty() {
+                obj.insert("attributes".into(), attributes.into());
+            }
+            obj.insert(
+                "constructInfo".into(),
+                serde_json::json!({"fqn": n["type"], "version": env!("CARGO_PKG_VERSION")}),
+            );
+            serde_json::Value::Object(obj)
+        }
+        let children: serde_json::Map<String, serde_json::Value> = self.tree["stacks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| (s["id"].as_str().unwrap_or("").to_string(), node(s)))
+            .collect();
+        serde_json::json!({
+            "version": "tree-0.1",
+            "tree": {"id": "App", "path": "", "children": children}
+        })
+    }
+
+    /// Writes the Cloud Assembly into `dir` atomically (templates, asset manifests, staged file
+    /// assets, `manifest.json`, `tree.json`): into a temporary sibling first, then swapped in, so
+    /// a failure leaves the old directory as it was. Assets staged by the previous output with
+    /// the same hash are reused, not copied again.
     pub fn write(&self, dir: &std::path::Path) -> Result<(), SynthError> {
         write::write_assembly(self, dir)
     }
@@ -197,7 +404,13 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     }
 
     let names: Vec<String> = app.stacks().iter().map(|s| s.name().to_string()).collect();
-    let mut resolver = render::Resolver::new(&walk, names.clone(), app.cross_stack_strategy());
+    let qualifiers: Vec<String> = app
+        .stacks()
+        .iter()
+        .map(|s| s.bootstrap_qualifier().to_string())
+        .collect();
+    let mut resolver =
+        render::Resolver::new(&walk, names.clone(), qualifiers, app.cross_stack_strategy());
     let mut sections: Vec<template::Sections> =
         (0..stacks.len()).map(|_| Default::default()).collect();
     for (i, s) in sections.iter_mut().enumerate() {
@@ -269,6 +482,12 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     };
 
     let mut artifacts = Vec::new();
+    let mut stack_assets: Vec<Vec<(String, FileAssetDef)>> = vec![Vec::new(); ids.len()];
+    for rec in &walk.nodes {
+        if let Some(crate::element::Element::FileAsset(a)) = rec.construct.element() {
+            stack_assets[rec.stack].push((rec.path_string(), a.clone()));
+        }
+    }
     for &i in &order {
         let stack = &app.stacks()[i];
         let s = std::mem::take(&mut sections[i]);
@@ -329,6 +548,9 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             has_transform: !stack.transforms.is_empty(),
             stateful_resources: stateful,
             paths: s.paths,
+            environment: stack.environment().clone(),
+            qualifier: stack.bootstrap_qualifier().to_string(),
+            assets: std::mem::take(&mut stack_assets[i]),
         });
     }
     errors.extend(validate::export_names(&artifacts));
@@ -485,7 +707,11 @@ fn tree_json(walk: &tree::Walk<'_>) -> serde_json::Value {
         cur.obj.insert("path".into(), rec.path_string().into());
         cur.obj
             .insert("type".into(), rec.construct.construct_type().into());
-        if let Some(e) = rec.construct.element() {
+        if let Some(e) = rec
+            .construct
+            .element()
+            .filter(|e| !matches!(e, crate::element::Element::FileAsset(_)))
+        {
             cur.obj.insert(
                 "logicalId".into(),
                 walk.logical_ids[&e.node()].clone().into(),

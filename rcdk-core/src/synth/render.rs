@@ -53,6 +53,8 @@ pub struct Dependency {
 pub struct Resolver<'w, 'a> {
     walk: &'w Walk<'a>,
     stack_names: Vec<String>,
+    /// Bootstrap qualifier of each stack (names the staging bucket of its file assets).
+    qualifiers: Vec<String>,
     default_strategy: CrossStackStrategy,
     /// Per producer stack: key -> provision, in first-use order.
     pub provisions: Vec<IndexMap<String, Provision>>,
@@ -69,12 +71,14 @@ impl<'w, 'a> Resolver<'w, 'a> {
     pub fn new(
         walk: &'w Walk<'a>,
         stack_names: Vec<String>,
+        qualifiers: Vec<String>,
         default_strategy: CrossStackStrategy,
     ) -> Self {
         let n = stack_names.len();
         Resolver {
             walk,
             stack_names,
+            qualifiers,
             default_strategy,
             provisions: vec![IndexMap::new(); n],
             ssm_imports: vec![IndexMap::new(); n],
@@ -342,7 +346,21 @@ impl<'w, 'a> Resolver<'w, 'a> {
         let logical = self.walk.logical_ids[&node].clone();
         match rec.construct.element() {
             Some(Element::Resource(_)) | Some(Element::Parameter(_)) => {}
+            // A file asset's value is the staging bucket of its stack's environment: the same
+            // text in every stack of that environment, so nothing crosses stacks.
+            Some(Element::FileAsset(_)) if attribute.is_none() => {
+                let bucket = crate::bootstrap::staging_bucket_name(
+                    &self.qualifiers[rec.stack],
+                    crate::cloud_assembly::ACCOUNT_PLACEHOLDER,
+                    crate::cloud_assembly::REGION_PLACEHOLDER,
+                );
+                return Value::func(Intrinsic::Sub {
+                    template: bucket,
+                    variables: IndexMap::new(),
+                });
+            }
             Some(Element::Output(_))
+            | Some(Element::FileAsset(_))
             | Some(Element::Condition(_))
             | Some(Element::Mapping(_))
             | None => {

@@ -68,6 +68,40 @@ pub fn stack_names(app: &App) -> Vec<SynthError> {
                     .hint("ids are non-empty and contain no '/'"),
             );
         }
+        if let Err(e) = crate::bootstrap::check_qualifier(s.bootstrap_qualifier()) {
+            errors.push(
+                SynthError::new(s.id(), e).hint(
+                    "fix the argument of Stack::qualifier (the qualifier given to bootstrap)",
+                ),
+            );
+        }
+        let env = s.environment();
+        if let Some(account) = &env.account {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                errors.push(
+                    SynthError::new(
+                        s.id(),
+                        format!("account {account:?} is not a 12-digit AWS account id"),
+                    )
+                    .hint("fix the first argument of Stack::env"),
+                );
+            }
+        }
+        if let Some(region) = &env.region {
+            let ok = !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ok {
+                errors.push(
+                    SynthError::new(
+                        s.id(),
+                        format!("region {region:?} is not an AWS region name (like eu-west-1)"),
+                    )
+                    .hint("fix the second argument of Stack::env"),
+                );
+            }
+        }
     }
     errors
 }

@@ -4,8 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::cloud_assembly::{MANIFEST_FILE, TREE_FILE};
 use crate::error::SynthError;
-use crate::manifest::MANIFEST_FILE;
 use crate::synth::Assembly;
 
 fn err(dir: &Path, what: &str, e: std::io::Error) -> SynthError {
@@ -24,26 +24,44 @@ fn sibling(dir: &Path, tag: &str) -> PathBuf {
 /// Writes `assembly` into `dir`.
 pub fn write_assembly(assembly: &Assembly, dir: &Path) -> Result<(), SynthError> {
     let tmp = sibling(dir, "tmp");
-    let result = fill(assembly, &tmp).and_then(|()| swap(&tmp, dir));
+    let result = fill(assembly, &tmp, dir).and_then(|()| swap(&tmp, dir));
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
     result
 }
 
-fn fill(assembly: &Assembly, tmp: &Path) -> Result<(), SynthError> {
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+fn fill(assembly: &Assembly, tmp: &Path, dir: &Path) -> Result<(), SynthError> {
     if tmp.exists() {
         fs::remove_dir_all(tmp).map_err(|e| err(tmp, "clear the temporary directory", e))?;
     }
     fs::create_dir_all(tmp).map_err(|e| err(tmp, "create the temporary directory", e))?;
+    // Staged copies of the previous output are linked, not copied again.
+    let previous = dir.is_dir().then_some(dir);
     for stack in &assembly.stacks {
         fs::write(tmp.join(&stack.file_name), &stack.text)
             .map_err(|e| err(tmp, "write a template", e))?;
+        for (path, asset) in &stack.assets {
+            asset.stage(tmp, previous).map_err(|e| {
+                SynthError::new(path, format!("cannot stage the asset: {e}")).hint(
+                    "check that the asset's source is readable and the output directory writable",
+                )
+            })?;
+        }
+        fs::write(
+            tmp.join(stack.asset_manifest_file()),
+            json(&stack.asset_manifest()),
+        )
+        .map_err(|e| err(tmp, "write an asset manifest", e))?;
     }
-    let manifest = serde_json::to_string_pretty(&assembly.manifest()).unwrap_or_default() + "\n";
-    fs::write(tmp.join(MANIFEST_FILE), manifest).map_err(|e| err(tmp, "write manifest.json", e))?;
-    let tree = serde_json::to_string_pretty(&assembly.tree).unwrap_or_default() + "\n";
-    fs::write(tmp.join("tree.json"), tree).map_err(|e| err(tmp, "write tree.json", e))?;
+    fs::write(tmp.join(MANIFEST_FILE), json(&assembly.manifest()))
+        .map_err(|e| err(tmp, "write manifest.json", e))?;
+    fs::write(tmp.join(TREE_FILE), json(&assembly.cdk_tree()))
+        .map_err(|e| err(tmp, "write tree.json", e))?;
     Ok(())
 }
 

@@ -10,7 +10,11 @@ use aws_config::SdkConfig;
 use aws_sdk_cloudformation::config::{
     BehaviorVersion, Credentials, Region, SharedCredentialsProvider, SharedHttpClient,
 };
-use rcdk_core::manifest::{Manifest, StackEntry, MANIFEST_FILE, MANIFEST_VERSION};
+use indexmap::IndexMap;
+use rcdk_core::cloud_assembly::{
+    ArtifactManifest, ArtifactProperties, ArtifactType, AssemblyManifest, Environment,
+    StackProperties, MANIFEST_FILE, MANIFEST_VERSION,
+};
 use rcdk_deploy::{Captured, Clients, Confirm, Deploy, Output};
 use serde_json::Value;
 
@@ -21,7 +25,6 @@ pub struct TestStack {
     pub dependencies: Vec<&'static str>,
     pub tags: Vec<(&'static str, &'static str)>,
     pub termination_protection: bool,
-    pub stateful: Vec<&'static str>,
 }
 
 impl TestStack {
@@ -32,7 +35,6 @@ impl TestStack {
             dependencies: Vec::new(),
             tags: Vec::new(),
             termination_protection: false,
-            stateful: Vec::new(),
         }
     }
 
@@ -42,33 +44,44 @@ impl TestStack {
     }
 }
 
-/// Writes templates and `manifest.json` into `dir`, as synthesis would. Stack names are
-/// `test-<id>`, so tests can tell ids and names apart.
+/// Writes templates and a Cloud Assembly `manifest.json` into `dir`, as synthesis would. Stack
+/// names are `test-<id>`, so tests can tell ids and names apart.
 pub fn write_assembly(dir: &Path, stacks: &[TestStack]) {
-    let mut entries = Vec::new();
+    let mut artifacts = IndexMap::new();
     for stack in stacks {
         let file = format!("{}.template.json", stack.id);
         let body = serde_json::to_string_pretty(&stack.template).unwrap();
         std::fs::write(dir.join(&file), &body).unwrap();
-        entries.push(StackEntry {
-            id: stack.id.to_string(),
-            stack_name: format!("test-{}", stack.id),
+        let properties = StackProperties {
             template_file: file,
-            template_size: body.len() as u64,
-            dependencies: stack.dependencies.iter().map(|d| d.to_string()).collect(),
+            stack_name: Some(format!("test-{}", stack.id)),
             tags: stack
                 .tags
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             termination_protection: stack.termination_protection,
-            has_transform: stack.template.get("Transform").is_some(),
-            stateful_resources: stack.stateful.iter().map(|s| s.to_string()).collect(),
-        });
+            parameters: IndexMap::new(),
+            stack_template_asset_object_url: None,
+            requires_bootstrap_stack_version: None,
+            bootstrap_stack_version_ssm_parameter: None,
+        };
+        artifacts.insert(
+            stack.id.to_string(),
+            ArtifactManifest {
+                r#type: ArtifactType::Stack,
+                environment: Some(Environment::agnostic()),
+                dependencies: stack.dependencies.iter().map(|d| d.to_string()).collect(),
+                properties: Some(ArtifactProperties::Stack(properties)),
+                display_name: None,
+                metadata: None,
+            },
+        );
     }
-    let manifest = Manifest {
-        version: MANIFEST_VERSION,
-        stacks: entries,
+    let manifest = AssemblyManifest {
+        version: MANIFEST_VERSION.to_string(),
+        artifacts,
+        runtime: None,
     };
     std::fs::write(
         dir.join(MANIFEST_FILE),
