@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The test command. Installs what the tests run (the pinned Python and Node tools, graphviz's
-# `dot`),
-# then runs the tests with no AWS settings from the environment.
+# `dot`), then runs the tests with no AWS settings from the environment.
 #
 #   bash scripts/test.sh                    # every package: cargo test --workspace
 #   bash scripts/test.sh -p rcdk-core        # one package (-p replaces --workspace)

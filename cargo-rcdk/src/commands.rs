@@ -302,7 +302,9 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
             };
             let deploy = deployer(&client_options, yes).await?;
             let preflight = deploy.preflight(&assembly, &options.stacks).await?;
-            // PUBLISH: deploy.publish(&assembly, &options.stacks, &preflight).await?;
+            deploy
+                .publish(&assembly, &options.stacks, &preflight)
+                .await?;
             options.template_bucket = Some(preflight.staging_bucket);
             deploy.deploy(&assembly, &options).await?;
             Ok(ExitCode::SUCCESS)
@@ -318,7 +320,9 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
             if options.save_plan.is_some() {
                 // The saved change sets name the staging bucket's objects: publish them now.
                 let preflight = deploy.preflight(&assembly, &options.stacks).await?;
-                // PUBLISH: deploy.publish(&assembly, &options.stacks, &preflight).await?;
+                deploy
+                    .publish(&assembly, &options.stacks, &preflight)
+                    .await?;
                 options.template_bucket = Some(preflight.staging_bucket);
             }
             let report = deploy.diff(&assembly, &options).await?;
@@ -340,8 +344,13 @@ async fn run(name: &str, args: &ArgMatches, dir: Option<&Path>) -> Result<ExitCo
         }
         "publish" => {
             let deploy = deployer(&client_options, yes).await?;
-            let _preflight = deploy.preflight(&assembly, &stacks).await?;
-            // PUBLISH: deploy.publish(&assembly, &stacks, &preflight).await?;
+            let preflight = deploy.preflight(&assembly, &stacks).await?;
+            let report = deploy.publish(&assembly, &stacks, &preflight).await?;
+            println!(
+                "{} object(s) uploaded, {} already in the staging bucket",
+                report.uploaded.len(),
+                report.present.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         other => Err(Error::Usage(format!(

@@ -80,7 +80,26 @@ fn command() -> Command {
     for sub in CloudFormationDeployer::command_list() {
         cmd = cmd.subcommand(sub);
     }
-    cmd
+    // Run by the `executable` source of a Lambda function's asset at publish time.
+    cmd.subcommand(
+        Command::new("package-lambda")
+            .hide(true)
+            .about("Build a workspace package (--package, --manifest-path) into a Lambda zip; prints its path")
+            .arg(
+                Arg::new("arch")
+                    .long("arch")
+                    .value_name("ARCH")
+                    .default_value("x86_64")
+                    .value_parser(["x86_64", "arm64"]),
+            )
+            .arg(
+                Arg::new("out-dir")
+                    .long("out-dir")
+                    .value_name("DIR")
+                    .required(true)
+                    .value_parser(clap::value_parser!(PathBuf)),
+            ),
+    )
 }
 
 /// The process arguments without the `rcdk` that cargo inserts.
@@ -117,6 +136,13 @@ fn main() -> ExitCode {
         },
         "list" => match assembly_dir(&matches, sub).and_then(|dir| list(&dir, sub)) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        "package-lambda" => match package_lambda(&matches, sub) {
+            Ok(zip) => {
+                println!("{}", zip.display());
+                ExitCode::SUCCESS
+            }
             Err(e) => fail(&e),
         },
         // Bootstrap needs no app, but uses one given with --app.
@@ -193,4 +219,26 @@ fn list(dir: &std::path::Path, sub: &ArgMatches) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn package_lambda(top: &ArgMatches, sub: &ArgMatches) -> Result<PathBuf, String> {
+    let package = top
+        .get_one::<String>("package")
+        .ok_or("package-lambda needs --package NAME")?;
+    let manifest = top
+        .get_one::<PathBuf>("manifest-path")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
+    let arch: rcdk_deploy::package::Arch = sub
+        .get_one::<String>("arch")
+        .map(String::as_str)
+        .unwrap_or("x86_64")
+        .parse()?;
+    let out_dir = sub
+        .get_one::<PathBuf>("out-dir")
+        .ok_or("package-lambda needs --out-dir DIR")?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    rcdk_deploy::package::build_lambda_package(&manifest, package, arch, out_dir)
+        .map_err(|e| e.to_string())
 }

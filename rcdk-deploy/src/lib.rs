@@ -28,6 +28,7 @@ mod environment;
 mod errors;
 mod events;
 mod output;
+pub mod package;
 mod plan;
 mod publish;
 mod request;

@@ -236,7 +236,16 @@ fn run_executable(base: &Path, command: &[String]) -> std::result::Result<PathBu
     let (program, args) = command
         .split_first()
         .ok_or_else(|| "its executable source is an empty command".to_string())?;
-    let out = Command::new(program)
+    // The command that published us is the one to run: the same build, PATH or not.
+    let program = match std::env::current_exe() {
+        Ok(exe)
+            if program == "cargo-rcdk" && exe.file_stem().is_some_and(|s| s == "cargo-rcdk") =>
+        {
+            exe
+        }
+        _ => PathBuf::from(program),
+    };
+    let out = Command::new(&program)
         .args(args)
         .current_dir(base)
         .stderr(std::process::Stdio::inherit())

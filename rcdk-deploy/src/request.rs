@@ -196,27 +196,47 @@ async fn template_source(
             size: template.body.len(),
         });
     };
-    let key = format!("cdk/{}/{}.json", stack.stack_name, template.sha256);
-    session.output.line(format!(
-        "{}: template is {} bytes, uploading to s3://{bucket}/{key}",
-        stack.stack_name,
-        template.body.len()
-    ));
-    session
+    // The key of the template's file asset: `publish` has usually uploaded it already.
+    let key = format!("{}.json", template.sha256);
+    let present = session
         .clients
         .s3
-        .put_object()
+        .head_object()
         .bucket(bucket)
         .key(&key)
-        .content_type("application/json")
-        .body(ByteStream::from(template.body.clone().into_bytes()))
         .send()
         .await
-        .map_err(|e| Error::Aws {
-            operation: "PutObject",
-            stack: format!("{} (bucket {bucket})", stack.stack_name),
-            message: crate::errors::describe_sdk_error(&e),
-        })?;
+        .is_ok();
+    if present {
+        session.output.line(format!(
+            "{}: template is {} bytes, deploying it from s3://{bucket}/{key}",
+            stack.stack_name,
+            template.body.len()
+        ));
+    } else {
+        session.output.line(format!(
+            "{}: template is {} bytes, uploading to s3://{bucket}/{key}",
+            stack.stack_name,
+            template.body.len()
+        ));
+    }
+    if !present {
+        session
+            .clients
+            .s3
+            .put_object()
+            .bucket(bucket)
+            .key(&key)
+            .content_type("application/json")
+            .body(ByteStream::from(template.body.clone().into_bytes()))
+            .send()
+            .await
+            .map_err(|e| Error::Aws {
+                operation: "PutObject",
+                stack: format!("{} (bucket {bucket})", stack.stack_name),
+                message: crate::errors::describe_sdk_error(&e),
+            })?;
+    }
     Ok(TemplateSource::Url(
         object_url(
             &session.clients.region,

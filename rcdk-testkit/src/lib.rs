@@ -1,6 +1,7 @@
 //! Test support shared by the workspace's tests: finds the pinned Python tools that
 //! `scripts/python-tools.sh` installs, runs `cfn-lint` and `checkov` on templates, and starts
-//! `moto` in server mode on a free loopback port.
+//! `moto` in server mode on a free loopback port; finds the pinned Node tools that
+//! `scripts/node-tools.sh` installs (the cloud-assembly schemas and the official AWS CDK CLI).
 //!
 //! Tests fail loudly when a tool is missing; nothing here skips.
 
@@ -8,4 +9,5 @@
 
 pub mod lint;
 pub mod moto;
+pub mod nodetools;
 pub mod pytools;

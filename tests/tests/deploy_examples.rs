@@ -81,15 +81,13 @@ fn element(xml: &str, tag: &str) -> Option<String> {
     Some(xml[start..end].to_string())
 }
 
-/// Stack names of the assembly a command wrote into `dir/cdk.out`.
+/// Stack names of the assembly a command wrote into `dir/cdk.out`, in deployment order.
 fn stack_names(dir: &Path) -> Vec<String> {
-    let manifest = std::fs::read_to_string(dir.join("cdk.out/manifest.json")).unwrap();
-    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    manifest["stacks"]
-        .as_array()
-        .unwrap()
+    let assembly = rcdk_core::cloud_assembly::CloudAssembly::load(&dir.join("cdk.out")).unwrap();
+    assembly
+        .stacks()
         .iter()
-        .map(|s| s["stackName"].as_str().unwrap().to_string())
+        .map(|s| s.stack_name.clone())
         .collect()
 }
 

@@ -73,8 +73,10 @@ fn hello_synth_prints_its_single_template() {
     assert!(text(&run.stderr).ends_with("wrote cdk.out/Hello.template.json\n"));
     let manifest = std::fs::read_to_string(dir.path().join("cdk.out/manifest.json")).unwrap();
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    assert_eq!(manifest["stacks"][0]["id"], "Hello");
-    assert_eq!(manifest["stacks"][0]["templateFile"], "Hello.template.json");
+    let stack = &manifest["artifacts"]["Hello"];
+    assert_eq!(stack["type"], "aws:cloudformation:stack");
+    assert_eq!(stack["properties"]["templateFile"], "Hello.template.json");
+    assert_eq!(stack["dependencies"], serde_json::json!(["Hello.assets"]));
 }
 
 #[test]
