@@ -246,7 +246,9 @@ async fn large_template_goes_through_s3() {
     let text = out.text();
     assert!(
         text.contains(&format!("uploading to s3://{bucket}/"))
-            && text.lines().any(|l| l.ends_with(".json") && l.contains("uploading")),
+            && text
+                .lines()
+                .any(|l| l.ends_with(".json") && l.contains("uploading")),
         "{text}"
     );
     let objects = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
