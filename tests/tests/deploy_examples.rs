@@ -1,6 +1,9 @@
-//! Every example program under `examples/` (found by directory) deploys to a moto server
-//! through its own command line, `diff --fail` then reports no changes, and `destroy` deletes
-//! every stack it created.
+//! Every example program under `examples/` (found by directory) deploys to a moto server as a
+//! user deploys it: `cargo rcdk bootstrap`, then `cargo rcdk deploy --all` (which synthesizes
+//! through `cargo run -p EXAMPLE`), with no flag but the endpoint, the region and `--yes` (no
+//! terminal answers the approval prompt); the program's own `diff --fail` (handed over to
+//! `cargo-rcdk`) then reports no changes, and `cargo rcdk destroy --all` deletes every stack the
+//! deploy created.
 //!
 //! Each example gets its own moto server (state is per process), and they run in parallel.
 //! moto 5.2.5 has gaps for resources the seeds need; the templates are deployed unchanged and
@@ -18,9 +21,8 @@
 //! - Attributes moto does not implement, such as an RDS instance's
 //!   `MasterUserSecret.SecretArn` ("resource DBInstance does not support attribute type ...
 //!   in Fn::GetAtt"), get made-up values.
-//! - Templates over 51,200 bytes go through S3 (`--template-bucket`); moto resolves a
-//!   path-style TemplateURL to its own S3 only when the URL contains "localhost", hence the
-//!   bucket name.
+//! - Templates over 51,200 bytes go through the staging bucket; moto resolves a path-style
+//!   TemplateURL to its own S3 only when the URL contains "localhost", not 127.0.0.1.
 
 mod common;
 
@@ -32,8 +34,6 @@ use std::time::{Duration, Instant};
 use rcdk_testkit::moto::MotoServer;
 
 const REGION: &str = "us-east-1";
-/// See the module comment for why the name contains "localhost".
-const TEMPLATE_BUCKET: &str = "cdk-templates-localhost";
 
 /// `(stack name, status)` of every stack moto knows, deleted ones included (ListStacks).
 fn list_stacks(moto: &MotoServer) -> Result<Vec<(String, String)>, String> {
@@ -114,22 +114,27 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let started = Instant::now();
     let script = common::root().join("tests/moto_patches.py");
     let moto = MotoServer::start_script(&script)?;
-    moto.create_bucket(TEMPLATE_BUCKET)?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let ready = started.elapsed();
 
+    let bootstrap = Instant::now();
+    command(None, dir.path(), &moto, &["bootstrap"])?;
+    let bootstrap = bootstrap.elapsed();
+
     let deploy = Instant::now();
+    let manifest = common::root().join("Cargo.toml");
     command(
-        example,
+        None,
         dir.path(),
         &moto,
         &[
             "deploy",
+            "--all",
             "--yes",
-            "--timeout",
-            "600",
-            "--template-bucket",
-            TEMPLATE_BUCKET,
+            "-p",
+            example,
+            "--manifest-path",
+            manifest.to_str().unwrap(),
         ],
     )?;
     let stacks = stack_names(dir.path());
@@ -148,12 +153,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
     let deploy = deploy.elapsed();
 
     let diff = Instant::now();
-    let text = command(
-        example,
-        dir.path(),
-        &moto,
-        &["diff", "--fail", "--template-bucket", TEMPLATE_BUCKET],
-    )?;
+    let text = command(Some(example), dir.path(), &moto, &["diff", "--fail"])?;
     let unchanged = text.matches(": no differences").count();
     if unchanged != stacks.len() {
         return Err(format!(
@@ -165,12 +165,15 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
 
     let destroy = Instant::now();
     command(
-        example,
+        None,
         dir.path(),
         &moto,
-        &["destroy", "--yes", "--timeout", "600"],
+        &["destroy", "--all", "--yes", "--app", "cdk.out"],
     )?;
-    let listed = list_stacks(&moto)?;
+    let listed: Vec<(String, String)> = list_stacks(&moto)?
+        .into_iter()
+        .filter(|(name, _)| name != "CDKToolkit")
+        .collect();
     let left: Vec<_> = listed
         .iter()
         .filter(|(_, status)| status != "DELETE_COMPLETE")
@@ -181,9 +184,10 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         ));
     }
     Ok(format!(
-        "{example}: {} stack(s); moto ready {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
+        "{example}: {} stack(s); moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
         stacks.len(),
         ready,
+        bootstrap,
         deploy,
         diff,
         destroy.elapsed()

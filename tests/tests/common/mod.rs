@@ -48,21 +48,19 @@ fn package_name(manifest: &Path) -> String {
     panic!("no [package] name in {}", manifest.display());
 }
 
-/// Every example built once per test process, with the `deploy` command compiled in; maps the
-/// package name to a private copy of its binary.
+/// Every example built once per test process, as a user builds it (no deployment compiled in:
+/// `deploy`, `diff` and `destroy` hand over to `cargo-rcdk`); maps the package name to a private
+/// copy of its binary.
 ///
-/// The build enables `rcdk/deploy` explicitly because an example may turn off `rcdk`'s default
-/// features for faster synth-only builds. The binaries are copied because `target/debug/NAME`
-/// is overwritten by any other build of the same package with other features (another test,
-/// another developer's `cargo run`).
+/// The binaries are copied because `target/debug/NAME` is overwritten by any other build of the
+/// same package with other features (another test, another developer's `cargo run`).
 pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static BUILT: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     BUILT.get_or_init(|| {
         let names = example_names();
         let mut cmd = Command::new(env!("CARGO"));
         cmd.current_dir(root())
-            .args(["build", "--features", "rcdk/deploy"])
-            .args(["--message-format", "json-render-diagnostics"]);
+            .args(["build", "--message-format", "json-render-diagnostics"]);
         for name in &names {
             cmd.args(["-p", name]);
         }
@@ -72,10 +70,30 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
             "building the examples failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // Built on its own: built with the examples, it would unify features with them, and
+        // `cargo run -p EXAMPLE` (what `cargo rcdk` runs) would then build them again.
+        let cli = Command::new(env!("CARGO"))
+            .current_dir(root())
+            .args([
+                "build",
+                "-p",
+                CLI,
+                "--message-format",
+                "json-render-diagnostics",
+            ])
+            .output()
+            .expect("cargo runs");
+        assert!(
+            cli.status.success(),
+            "building cargo-rcdk failed:\n{}",
+            String::from_utf8_lossy(&cli.stderr)
+        );
+        let mut stdout = out.stdout;
+        stdout.extend_from_slice(&cli.stdout);
         let copies = Path::new(env!("CARGO_TARGET_TMPDIR")).join("example-bins");
         std::fs::create_dir_all(&copies).unwrap();
         let mut built = BTreeMap::new();
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
+        for line in String::from_utf8_lossy(&stdout).lines() {
             let message: serde_json::Value = match serde_json::from_str(line) {
                 Ok(m) => m,
                 Err(_) => continue,
@@ -84,7 +102,7 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
                 continue;
             };
             let name = message["target"]["name"].as_str().unwrap_or_default();
-            if !names.iter().any(|n| n == name) {
+            if !names.iter().any(|n| n == name) && name != CLI {
                 continue;
             }
             // Copy, then rename: atomic, and never writes into a binary that is running.
@@ -94,7 +112,7 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
             std::fs::rename(&partial, &copy).unwrap();
             built.insert(name.to_string(), copy);
         }
-        for name in &names {
+        for name in names.iter().chain([&CLI.to_string()]) {
             assert!(
                 built.contains_key(name),
                 "cargo built no binary named {name}: an example's binary must be named after \
@@ -105,22 +123,47 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     })
 }
 
+/// The `cargo-rcdk` binary, built with the examples.
+pub const CLI: &str = "cargo-rcdk";
+
+/// The path of the `cargo-rcdk` binary built with the examples.
+pub fn cli() -> &'static Path {
+    &binaries()[CLI]
+}
+
 /// Runs example `name` with `args` in `cwd`, with an environment that can only reach loopback
-/// with fake credentials.
+/// with fake credentials; commands it hands over run the `cargo-rcdk` built here.
 pub fn run(name: &str, cwd: &Path, args: &[&str]) -> Output {
     let bin = &binaries()[name];
-    Command::new(bin)
+    loopback_only(Command::new(bin))
         .current_dir(cwd)
         .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()))
+}
+
+/// Runs `cargo rcdk ARGS` (the binary built here, as cargo runs it) in `cwd`, with the same
+/// environment as [`run`].
+pub fn cargo_rcdk(cwd: &Path, args: &[&str]) -> Output {
+    loopback_only(Command::new(cli()))
+        .current_dir(cwd)
+        .arg("rcdk")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", cli().display()))
+}
+
+/// Fake credentials, no AWS settings of the developer's, and `RCDK_CLI` naming our build.
+fn loopback_only(mut cmd: Command) -> Command {
+    cmd.env("RCDK_CLI", cli())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()))
+        .env_remove("AWS_ENDPOINT_URL");
+    cmd
 }
 
 /// Stdout and stderr of a finished command, for assertion messages.
@@ -151,6 +194,7 @@ pub struct Synthesized {
 pub fn synth_all(dir: &Path, format: &'static str) -> Vec<Synthesized> {
     binaries()
         .keys()
+        .filter(|name| *name != CLI)
         .map(|name| {
             let out_dir = dir.join(format!("{name}-{format}"));
             let out = run(
