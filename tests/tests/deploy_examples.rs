@@ -91,18 +91,28 @@ fn stack_names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Runs `example ARGS --endpoint-url ... --region ...`; an error carries the transcript.
-fn command(example: &str, dir: &Path, moto: &MotoServer, args: &[&str]) -> Result<String, String> {
+/// Runs `PROGRAM ARGS --endpoint-url ... --region ...` (the example's binary, or `cargo rcdk`
+/// when `example` is `None`); an error carries the transcript.
+fn command(
+    example: Option<&str>,
+    dir: &Path,
+    moto: &MotoServer,
+    args: &[&str],
+) -> Result<String, String> {
     let endpoint = moto.endpoint_url();
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--endpoint-url", &endpoint, "--region", REGION]);
-    let out = common::run(example, dir, &all);
+    let out = match example {
+        Some(example) => common::run(example, dir, &all),
+        None => common::cargo_rcdk(dir, &all),
+    };
     let text = common::transcript(&out);
     if out.status.success() {
         Ok(text)
     } else {
         Err(format!(
-            "`{example} {}` failed\n{text}\n--- moto log ---\n{}",
+            "`{} {}` failed\n{text}\n--- moto log ---\n{}",
+            example.unwrap_or("cargo rcdk"),
             args.join(" "),
             moto.log_tail()
         ))
