@@ -160,14 +160,24 @@ fn usage_errors() {
     let r = run("one", dir.path(), &["synth", "--format", "xml"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("invalid value 'xml'"), "{}", r.stderr);
-    let r = run("one", dir.path(), &["deploy"]);
-    assert_eq!(r.code, 2);
+    // Without cargo-rcdk (not on PATH, RCDK_CLI unset): synthesized, then the install command.
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("deploy")
+        .env(APP_VAR, "one")
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("RCDK_CLI")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        r.stderr
-            .starts_with("error: `deploy` is not built into this program\n"),
-        "{}",
-        r.stderr
+        stderr.starts_with(
+            "error: `deploy` runs the `cargo rcdk` command, which is not installed (cargo-rcdk is not on PATH)\n  hint: install it with `cargo install cargo-rcdk`"
+        ),
+        "{stderr}"
     );
+    assert!(dir.path().join("cdk.out/manifest.json").is_file());
     let r = run("one", dir.path(), &["--help"]);
     assert_eq!(r.code, 0);
     for sub in ["synth", "list", "tree"] {

@@ -146,20 +146,31 @@ impl Clients {
         required: Option<u32>,
     ) -> Result<u32> {
         let required = required.unwrap_or(REQUIRED_BOOTSTRAP_VERSION);
-        match self.bootstrap_version(qualifier).await? {
-            None => Err(Error::NotBootstrapped {
-                environment: target.to_string(),
-                parameter: version_parameter(qualifier),
-                qualifier_flag: qualifier_flag(qualifier),
-            }),
-            Some(found) if found < required => Err(Error::BootstrapTooOld {
-                environment: target.to_string(),
-                found,
-                required,
-                qualifier_flag: qualifier_flag(qualifier),
-            }),
-            Some(found) => Ok(found),
-        }
+        let found = self.bootstrap_version(qualifier).await?;
+        check_version(target, qualifier, required, found)
+    }
+}
+
+/// The error for a missing or too old bootstrap, or the version found.
+fn check_version(
+    target: &Target,
+    qualifier: &str,
+    required: u32,
+    found: Option<u32>,
+) -> Result<u32> {
+    match found {
+        None => Err(Error::NotBootstrapped {
+            environment: target.to_string(),
+            parameter: version_parameter(qualifier),
+            qualifier_flag: qualifier_flag(qualifier),
+        }),
+        Some(found) if found < required => Err(Error::BootstrapTooOld {
+            environment: target.to_string(),
+            found,
+            required,
+            qualifier_flag: qualifier_flag(qualifier),
+        }),
+        Some(found) => Ok(found),
     }
 }
 
@@ -188,18 +199,22 @@ impl crate::deploy::Deploy {
     ) -> Result<Preflight> {
         let clients = &self.session.clients;
         let stacks = assembly.select(names)?;
-        let target = clients.target().await?;
         let mut qualifier = DEFAULT_QUALIFIER.to_string();
         let mut required = REQUIRED_BOOTSTRAP_VERSION;
         for stack in &stacks {
             let env = crate::assembly::stack_environment(stack);
-            target.admits(&stack.id, env.account.as_deref(), env.region.as_deref())?;
             qualifier = env.qualifier;
             required = required.max(env.required_bootstrap_version);
         }
-        let bootstrap_version = clients
-            .require_bootstrap(&target, &qualifier, Some(required))
-            .await?;
+        // The two reads are independent: one round trip instead of two.
+        let (target, version) =
+            tokio::join!(clients.target(), clients.bootstrap_version(&qualifier));
+        let target = target?;
+        for stack in &stacks {
+            let env = crate::assembly::stack_environment(stack);
+            target.admits(&stack.id, env.account.as_deref(), env.region.as_deref())?;
+        }
+        let bootstrap_version = check_version(&target, &qualifier, required, version?)?;
         Ok(Preflight {
             staging_bucket: target.staging_bucket(&qualifier),
             target,
