@@ -50,10 +50,11 @@ impl Deploy {
         let name = stack.stack_name.clone();
         let version = s.clients.bootstrap_version(qualifier).await?;
         let ours = match describe(s.cfn(), &name).await? {
+            // The AWS CDK's bootstrap template is YAML: not ours, whatever it holds.
             Some(info) => deployed_template(s.cfn(), &info.stack_id)
-                .await?
-                .get("Metadata")
-                .and_then(|m| m.get(BOOTSTRAP_TEMPLATE_MARKER))
+                .await
+                .ok()
+                .and_then(|t| t.get("Metadata")?.get(BOOTSTRAP_TEMPLATE_MARKER).cloned())
                 .is_some(),
             None => false,
         };
