@@ -160,3 +160,16 @@ fn missing_region_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn package_lambda_needs_a_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cargo_rcdk(&["package-lambda", "--out-dir", "zips"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("package-lambda needs --package NAME"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("zips").exists());
+}

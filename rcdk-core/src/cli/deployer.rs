@@ -1,8 +1,9 @@
 //! The seam between the app's command line and a deployment backend.
 //!
-//! `rcdk-core` does not talk to AWS. A backend (the `rcdk-deploy` crate) adds its own subcommands
-//! (`deploy`, `diff`, `destroy`); the command line synthesizes first and then hands the written
-//! output directory to the backend, so deployment only ever reads what synthesis wrote.
+//! `rcdk-core` does not talk to AWS. Without a backend, the deployment subcommands synthesize and
+//! hand over to the `cargo-rcdk` binary; a backend plugged in (`cargo_rcdk::CloudFormationDeployer`,
+//! the `deploy` feature of `rcdk`) runs them in this process instead. Either way the command line
+//! synthesizes first and deployment only ever reads what synthesis wrote.
 
 use std::path::Path;
 use std::process::ExitCode;
