@@ -15,7 +15,11 @@ fn workspace_manifest() -> PathBuf {
 fn sources(dir: &Path) {
     fs::create_dir_all(dir.join("lib/nested")).unwrap();
     fs::create_dir_all(dir.join("empty")).unwrap();
-    fs::write(dir.join("index.py"), "def handler(event, context):\n    return 1\n").unwrap();
+    fs::write(
+        dir.join("index.py"),
+        "def handler(event, context):\n    return 1\n",
+    )
+    .unwrap();
     fs::write(dir.join("lib/a.txt"), "a".repeat(10_000)).unwrap();
     fs::write(dir.join("lib/nested/b.json"), "{}").unwrap();
     fs::write(dir.join("run.sh"), "#!/bin/sh\necho hi\n").unwrap();
@@ -37,7 +41,10 @@ fn entries(zip: &Path) -> Vec<(String, u32, Vec<u8>)> {
             f.read_to_end(&mut bytes).unwrap();
             assert_eq!(f.compression(), zip::CompressionMethod::Deflated);
             let t = f.last_modified().unwrap();
-            assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute()), (1980, 1, 1, 0, 0));
+            assert_eq!(
+                (t.year(), t.month(), t.day(), t.hour(), t.minute()),
+                (1980, 1, 1, 0, 0)
+            );
             (f.name().to_string(), f.unix_mode().unwrap() & 0o7777, bytes)
         })
         .collect()
@@ -61,7 +68,10 @@ fn same_directory_twice_gives_the_same_bytes() {
 
     let listed = entries(&first.path);
     let names: Vec<&str> = listed.iter().map(|(n, _, _)| n.as_str()).collect();
-    assert_eq!(names, ["index.py", "lib/a.txt", "lib/nested/b.json", "run.sh"]);
+    assert_eq!(
+        names,
+        ["index.py", "lib/a.txt", "lib/nested/b.json", "run.sh"]
+    );
     let modes: Vec<u32> = listed.iter().map(|(_, m, _)| *m).collect();
     // Owner-only permissions on disk become the fixed 0644 / 0755.
     assert_eq!(modes, [0o644, 0o644, 0o644, 0o755]);
@@ -104,7 +114,11 @@ fn single_file_gets_its_name_and_mode() {
     assert_eq!(info.sha256, again.sha256);
     assert_eq!(
         entries(&out),
-        [("bootstrap".to_string(), 0o755, b"\x7fELF not really".to_vec())]
+        [(
+            "bootstrap".to_string(),
+            0o755,
+            b"\x7fELF not really".to_vec()
+        )]
     );
 }
 
@@ -114,8 +128,13 @@ fn missing_sources_are_errors_and_write_nothing() {
     let out = tmp.path().join("out.zip");
     let e = zip_directory(&tmp.path().join("nope"), &out).unwrap_err();
     assert!(matches!(e, PackageError::NotADirectory { .. }), "{e}");
-    let e = zip_single_file(&tmp.path().join("nope"), "bootstrap", FileMode::Executable, &out)
-        .unwrap_err();
+    let e = zip_single_file(
+        &tmp.path().join("nope"),
+        "bootstrap",
+        FileMode::Executable,
+        &out,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("nope"), "{e}");
     assert!(!out.exists());
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
@@ -157,12 +176,14 @@ fn missing_cargo_lambda_names_the_install() {
         .unwrap_err();
     assert!(matches!(e, PackageError::CargoLambdaMissing { .. }), "{e}");
     let message = e.to_string();
-    assert!(message.contains("pip install cargo-lambda==1.9.2"), "{message}");
+    assert!(
+        message.contains("pip install cargo-lambda==1.9.2"),
+        "{message}"
+    );
     assert!(message.contains("tools/requirements.txt"), "{message}");
-    let pinned = fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/requirements.txt"),
-    )
-    .unwrap();
+    let pinned =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/requirements.txt"))
+            .unwrap();
     assert!(
         pinned.lines().any(|l| l == "cargo-lambda==1.9.2"),
         "the version named in the message is the pinned one"
