@@ -1546,7 +1546,7 @@ mod generated {
         let r = cfn::events::EventBusPolicy::new("a");
         attrs.insert("TEventBusPolicy.Ref".into(), r.ref_().into());
         stack.add("TEventBusPolicy", r);
-        let r = cfn::events::Rule::new();
+        let r = cfn::events::Rule::new().schedule_expression("rate(1 day)");
         attrs.insert("TRule.Arn".into(), r.attr_arn().into());
         attrs.insert("TRule.RuleName".into(), r.attr_rule_name().into());
         attrs.insert("TRule.Ref".into(), r.ref_().into());
@@ -1764,7 +1764,7 @@ mod generated {
         attrs.insert("TPermission.Id".into(), r.attr_id().into());
         attrs.insert("TPermission.Ref".into(), r.ref_().into());
         stack.add("TPermission", r);
-        let r = cfn::lambda::ResourcePolicy::new("arn::lambda:aa-a-0:000000000000:runtime/a", serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject", "Resource": "*"}]}));
+        let r = cfn::lambda::ResourcePolicy::new("arn:aws:lambda:us-east-1:123456789012:function:sample", serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject", "Resource": "*"}]}));
         attrs.insert("TResourcePolicy.Ref".into(), r.ref_().into());
         stack.add("TResourcePolicy", r);
         let r = cfn::lambda::Url::new("arn:aws:lambda:us-east-1:123456789012:function:sample", cfn::lambda::url::AuthType::AwsIam);
