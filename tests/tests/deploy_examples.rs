@@ -32,6 +32,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rcdk_testkit::moto::MotoServer;
+use sha2::Digest;
 
 const REGION: &str = "us-east-1";
 
@@ -72,6 +73,107 @@ fn list_stacks(moto: &MotoServer) -> Result<Vec<(String, String)>, String> {
             ))
         })
         .collect())
+}
+
+/// `GET path` to moto as `service` (routed by the Authorization header's credential scope; no
+/// signature is checked): status and body.
+fn get(moto: &MotoServer, service: &str, path: &str) -> Result<(u16, Vec<u8>), String> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], moto.port()));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
+        .map_err(|e| format!("connect to moto: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\r\n",
+        moto.port()
+    )
+    .map_err(|e| format!("write to moto: {e}"))?;
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| format!("read from moto: {e}"))?;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("malformed HTTP response")?;
+    let head = String::from_utf8_lossy(&response[..split]);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or("no status")?;
+    Ok((status, response[split + 4..].to_vec()))
+}
+
+/// Standard base64 of `bytes` (how Lambda writes CodeSha256).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Every Lambda function moto holds runs the code of an object in the staging bucket: its
+/// CodeSha256 is the SHA-256 of one of the `.zip` objects published there. Returns how many
+/// functions were checked.
+fn lambda_code_is_the_uploaded_object(moto: &MotoServer) -> Result<usize, String> {
+    let (status, body) = get(moto, "lambda", "/2015-03-31/functions/")?;
+    if status != 200 {
+        return Err(format!(
+            "ListFunctions answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    let functions: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|e| format!("ListFunctions: {e}"))?;
+    let functions = functions["Functions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if functions.is_empty() {
+        return Ok(0);
+    }
+    let bucket = format!("cdk-hnb659fds-assets-123456789012-{REGION}");
+    let (_, listing) = get(moto, "s3", &format!("/{bucket}?list-type=2"))?;
+    let listing = String::from_utf8_lossy(&listing).into_owned();
+    let mut uploaded = Vec::new();
+    for key in listing
+        .split("<Key>")
+        .skip(1)
+        .filter_map(|k| k.split("</Key>").next())
+    {
+        if key.ends_with(".zip") {
+            let (_, bytes) = get(moto, "s3", &format!("/{bucket}/{key}"))?;
+            uploaded.push((key.to_string(), base64(&sha2::Sha256::digest(&bytes))));
+        }
+    }
+    for f in &functions {
+        let sha = f["CodeSha256"].as_str().unwrap_or_default();
+        if !uploaded.iter().any(|(_, s)| s == sha) {
+            return Err(format!(
+                "function {} runs code {sha}, which is none of the uploaded zips {uploaded:?}",
+                f["FunctionName"]
+            ));
+        }
+    }
+    Ok(functions.len())
 }
 
 /// Text of the first `<tag>...</tag>` in `xml`.
@@ -161,6 +263,8 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         }
     }
     let deploy = deploy.elapsed();
+    let functions =
+        lambda_code_is_the_uploaded_object(&moto).map_err(|e| format!("{example}: {e}"))?;
 
     let diff = Instant::now();
     let text = command(Some(example), dir.path(), &moto, &["diff", "--fail"])?;
@@ -194,7 +298,7 @@ fn deploy_diff_destroy(example: &str) -> Result<String, String> {
         ));
     }
     Ok(format!(
-        "{example}: {} stack(s); moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
+        "{example}: {} stack(s), {functions} Lambda function(s) running an uploaded zip; moto ready {:.1?}, bootstrap {:.1?}, deploy {:.1?}, diff {:.1?}, destroy {:.1?}",
         stacks.len(),
         ready,
         bootstrap,
