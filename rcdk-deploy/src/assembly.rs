@@ -116,6 +116,7 @@ fn inspect(dir: &Path, file: &str) -> Result<(u64, bool, Vec<String>)> {
 pub struct Assembly {
     dir: PathBuf,
     manifest: Manifest,
+    cloud: CloudAssembly,
 }
 
 /// One template as read from disk.
@@ -153,7 +154,13 @@ impl Assembly {
         Ok(Assembly {
             dir: dir.to_path_buf(),
             manifest: Manifest { stacks },
+            cloud,
         })
+    }
+
+    /// The Cloud Assembly as read (artifacts, asset manifests).
+    pub fn cloud(&self) -> &CloudAssembly {
+        &self.cloud
     }
 
     /// The stacks of the manifest.
